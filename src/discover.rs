@@ -1,0 +1,190 @@
+//! Discovery: walk the scan root with the `ignore` crate (ripgrep's walker:
+//! `.gitignore`/`.ignore` honoured, hidden entries skipped, parallel) and
+//! return the source files and manifests to read, sorted by path so every
+//! later stage sees the same order whatever the thread count.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::overrides::OverrideBuilder;
+use ignore::{WalkBuilder, WalkState};
+
+use crate::diagnostic::Diagnostic;
+use crate::lang;
+use crate::model::SourceFile;
+
+/// Directories skipped by default: dependencies, build output, caches.
+/// Sorted (checked by a test); `--include-ignored` scans them too.
+pub const SKIPPED_DIRS: &[&str] = &[
+    ".venv",
+    "__pycache__",
+    "build",
+    "dist",
+    "node_modules",
+    "target",
+    "venv",
+];
+
+/// Project files the resolvers read (sorted, checked by a test).
+pub const MANIFESTS: &[&str] = &[
+    "Cargo.toml",
+    "jsconfig.json",
+    "package.json",
+    "pyproject.toml",
+    "setup.cfg",
+    "setup.py",
+    "tsconfig.json",
+];
+
+#[derive(Debug, Clone)]
+pub struct DiscoverOptions {
+    pub include_ignored: bool,
+    pub excludes: Vec<String>,
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub sources: Vec<SourceFile>,
+    /// Manifests and configs, relative paths, sorted.
+    pub manifests: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Source files not read (too large).
+    pub skipped: u64,
+}
+
+/// A path relative to `root`, `/`-separated (lossy for non-UTF-8 names).
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    parts.join("/")
+}
+
+pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovered, ignore::Error> {
+    if root.is_file() {
+        return Ok(single_file(root, opts));
+    }
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in &opts.excludes {
+        overrides.add(&format!("!{glob}"))?;
+    }
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .overrides(overrides.build()?)
+        .require_git(false)
+        .follow_links(false);
+    if opts.include_ignored {
+        builder.git_ignore(false).git_global(false).git_exclude(false).ignore(false).parents(false);
+    } else {
+        builder.filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && e.depth() > 0 && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+        });
+    }
+    let found = Mutex::new(Discovered::default());
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            let mut d = Discovered::default();
+            visit(root, entry, opts, &mut d);
+            if !(d.sources.is_empty() && d.manifests.is_empty() && d.diagnostics.is_empty() && d.skipped == 0) {
+                let mut all = found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                all.sources.append(&mut d.sources);
+                all.manifests.append(&mut d.manifests);
+                all.diagnostics.append(&mut d.diagnostics);
+                all.skipped += d.skipped;
+            }
+            WalkState::Continue
+        })
+    });
+    let mut found = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    found.sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.manifests.sort();
+    found.diagnostics.sort();
+    Ok(found)
+}
+
+fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &DiscoverOptions, d: &mut Discovered) {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            let (path, msg) = walk_error(root, &err);
+            d.diagnostics.push(Diagnostic::warning(&path, None, format!("skipped: {msg}")));
+            return;
+        }
+    };
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return;
+    }
+    let name = entry.file_name().to_string_lossy();
+    let rel = rel_path(root, entry.path());
+    if MANIFESTS.binary_search(&name.as_ref()).is_ok() || is_tsconfig(&name) {
+        d.manifests.push(rel.clone());
+    }
+    let Some(lang) = lang::lang_of(&name) else { return };
+    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > opts.max_file_size {
+        d.skipped += 1;
+        d.diagnostics.push(Diagnostic::warning(
+            &rel,
+            None,
+            format!("skipped: {size} bytes is over the size limit of {} (--max-file-size)", opts.max_file_size),
+        ));
+        return;
+    }
+    d.sources.push(SourceFile { abs: entry.into_path(), rel, lang, size });
+}
+
+/// `tsconfig.base.json`, `tsconfig.app.json`: configs other tsconfigs extend.
+fn is_tsconfig(name: &str) -> bool {
+    name.starts_with("tsconfig.") && name.ends_with(".json")
+}
+
+fn walk_error(root: &Path, err: &ignore::Error) -> (String, String) {
+    let mut path: Option<PathBuf> = None;
+    let mut e = err;
+    loop {
+        match e {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.clone());
+                e = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => e = err,
+            ignore::Error::Loop { child, .. } => {
+                return (rel_path(root, child), "symbolic link loop".to_string());
+            }
+            other => {
+                let p = path.map(|p| rel_path(root, &p)).unwrap_or_default();
+                return (p, other.to_string());
+            }
+        }
+    }
+}
+
+fn single_file(path: &Path, opts: &DiscoverOptions) -> Discovered {
+    let mut d = Discovered::default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if let Some(lang) = lang::lang_of(&name) {
+        let size = path.metadata().map(|m| m.len()).unwrap_or(0);
+        if size > opts.max_file_size {
+            d.skipped = 1;
+            d.diagnostics.push(Diagnostic::warning(&name, None, "skipped: over the size limit (--max-file-size)"));
+        } else {
+            d.sources.push(SourceFile { abs: path.to_path_buf(), rel: name, lang, size });
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_sorted() {
+        for table in [SKIPPED_DIRS, MANIFESTS] {
+            let mut sorted = table.to_vec();
+            sorted.sort_unstable();
+            assert_eq!(table, sorted.as_slice());
+        }
+    }
+}

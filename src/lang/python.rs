@@ -1,0 +1,206 @@
+//! Python extraction with tree-sitter-python and `queries/python/*.scm`.
+//!
+//! Collects `import a.b`, `from .x import y` (with its level and names),
+//! `__import__`/`importlib.import_module` with a literal name, and the context
+//! of each: inside a function (`dynamic`: loaded lazily), inside a `try`
+//! (`conditional`: an optional dependency), under `if TYPE_CHECKING:`
+//! (`type_only`: never executed). Resolution to files is `crate::resolve::python`.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use tree_sitter::Node;
+
+use super::query::{self, LangQuery};
+use crate::diagnostic::Diagnostic;
+use crate::model::{FileFacts, Flags, Lang, RawImport};
+
+const CAPTURES: &[&str] = &["import.module", "import.from", "import.name", "import.future", "import.dynamic"];
+
+static QUERY: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
+    LangQuery::new(
+        &tree_sitter_python::LANGUAGE.into(),
+        &[include_str!("../../queries/python/imports.scm")],
+        CAPTURES,
+    )
+});
+
+/// How far up the tree the context of an import is looked for.
+const CONTEXT_DEPTH: usize = 96;
+
+/// One import statement being assembled from its captures.
+#[derive(Default)]
+struct Stmt {
+    spec: String,
+    level: u32,
+    names: Vec<String>,
+    line: u32,
+    flags: Flags,
+}
+
+pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
+    let query = match &*QUERY {
+        Ok(q) => q,
+        Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
+    };
+    let Some(tree) = query::parse(&tree_sitter_python::LANGUAGE.into(), text) else {
+        return facts.diagnostics.push(Diagnostic::error(rel, None, "python parser unavailable"));
+    };
+    if let Some(line) = query::first_error_line(&tree) {
+        facts.parse_error = true;
+        facts.diagnostics.push(Diagnostic::warning(
+            rel,
+            Some(line),
+            "syntax error: imports were read as far as the parser could recover",
+        ));
+    }
+    let src = text.as_bytes();
+    // Keyed by (statement start byte, capture start byte) so output follows the source.
+    let mut stmts: BTreeMap<(usize, usize), Stmt> = BTreeMap::new();
+    query.for_each_capture(tree.root_node(), src, |name, node| match name {
+        "import.module" | "import.dynamic" => {
+            let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
+            stmt.spec = query::text(node, src).to_string();
+            stmt.line = query::line(node);
+            stmt.flags = context_flags(node, src);
+            if name == "import.dynamic" {
+                stmt.flags.insert(Flags::DYNAMIC);
+            }
+        }
+        "import.from" => {
+            let stmt = from_stmt(&mut stmts, node);
+            let written = query::text(node, src);
+            let dots = written.bytes().take_while(|b| *b == b'.').count();
+            stmt.level = u32::try_from(dots).unwrap_or(u32::MAX);
+            stmt.spec = written[dots..].trim().to_string();
+            stmt.line = query::line(node);
+            stmt.flags = context_flags(node, src);
+        }
+        "import.name" => {
+            let name = query::text(node, src).to_string();
+            from_stmt(&mut stmts, node).names.push(name);
+        }
+        "import.future" => {
+            let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
+            stmt.spec = "__future__".to_string();
+            stmt.line = query::line(node);
+        }
+        _ => {}
+    });
+    let file_flags = file_flags(rel);
+    facts.imports.extend(stmts.into_values().filter(|s| !s.spec.is_empty() || s.level > 0).map(|s| {
+        RawImport {
+            spec: s.spec,
+            names: s.names,
+            level: s.level,
+            scope: Vec::new(),
+            line: s.line,
+            flags: s.flags.union(file_flags),
+            is_use: true,
+        }
+    }));
+}
+
+/// The statement entry a part of a `from … import …` belongs to.
+fn from_stmt<'m>(stmts: &'m mut BTreeMap<(usize, usize), Stmt>, part: Node) -> &'m mut Stmt {
+    let stmt = query::ancestors(part, 3)
+        .find(|n| n.kind() == "import_from_statement")
+        .unwrap_or(part);
+    stmts.entry((stmt.start_byte(), 0)).or_default()
+}
+
+/// Flags every import of the file carries: test code, `__init__` re-exports.
+fn file_flags(rel: &str) -> Flags {
+    let mut flags = Flags::default();
+    if super::is_test_path(rel, Lang::Python) {
+        flags.insert(Flags::TEST);
+    }
+    if rel == "__init__.py" || rel.ends_with("/__init__.py") {
+        flags.insert(Flags::REEXPORT);
+    }
+    flags
+}
+
+/// Flags from where an import sits: function body, `try`, `if TYPE_CHECKING:`.
+fn context_flags(node: Node, src: &[u8]) -> Flags {
+    let mut flags = Flags::default();
+    let mut child = node;
+    for anc in query::ancestors(node, CONTEXT_DEPTH) {
+        match anc.kind() {
+            "function_definition" | "lambda" => flags.insert(Flags::DYNAMIC),
+            "try_statement" => flags.insert(Flags::CONDITIONAL),
+            "if_statement" if is_type_checking_branch(anc, child, src) => flags.insert(Flags::TYPE_ONLY),
+            _ => {}
+        }
+        child = anc;
+    }
+    flags
+}
+
+/// `child` is the consequence of `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`.
+fn is_type_checking_branch(if_stmt: Node, child: Node, src: &[u8]) -> bool {
+    let is_consequence = if_stmt.child_by_field_name("consequence").is_some_and(|c| c.id() == child.id());
+    let cond = if_stmt.child_by_field_name("condition").map(|c| query::text(c, src)).unwrap_or("");
+    is_consequence && (cond == "TYPE_CHECKING" || cond.ends_with(".TYPE_CHECKING"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports(src: &str) -> Vec<(String, u32, Vec<String>, u32, Vec<&'static str>)> {
+        let mut facts = FileFacts::default();
+        extract("m.py", src, &mut facts);
+        facts
+            .imports
+            .into_iter()
+            .map(|i| (i.spec, i.level, i.names, i.line, i.flags.names()))
+            .collect()
+    }
+
+    #[test]
+    fn queries_compile() {
+        assert!(QUERY.as_ref().is_ok(), "{:?}", QUERY.as_ref().err());
+    }
+
+    #[test]
+    fn forms_and_contexts() {
+        let src = "from __future__ import annotations\nimport a.b as c, d\nfrom ..x.y import p, q as r\nfrom . import *\n\
+                   from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import t\nelse:\n    import u\n\
+                   def f():\n    import lazy\ntry:\n    import opt\nexcept ImportError:\n    opt = None\n\
+                   m = importlib.import_module(\"plug.x\")\n";
+        let got = imports(src);
+        let want: Vec<(String, u32, Vec<String>, u32, Vec<&str>)> = vec![
+            ("__future__".into(), 0, vec![], 1, vec![]),
+            ("a.b".into(), 0, vec![], 2, vec![]),
+            ("d".into(), 0, vec![], 2, vec![]),
+            ("x.y".into(), 2, vec!["p".into(), "q".into()], 3, vec![]),
+            ("".into(), 1, vec!["*".into()], 4, vec![]),
+            ("typing".into(), 0, vec!["TYPE_CHECKING".into()], 5, vec![]),
+            ("t".into(), 0, vec![], 7, vec!["type_only"]),
+            ("u".into(), 0, vec![], 9, vec![]),
+            ("lazy".into(), 0, vec![], 11, vec!["dynamic"]),
+            ("opt".into(), 0, vec![], 13, vec!["conditional"]),
+            ("plug.x".into(), 0, vec![], 16, vec!["dynamic"]),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn syntax_error_keeps_recovered_imports() {
+        let mut facts = FileFacts::default();
+        extract("m.py", "import os\ndef broken(:\n    pass\nimport sys\n", &mut facts);
+        assert!(facts.parse_error);
+        assert_eq!(facts.diagnostics[0].line, Some(2));
+        let specs: Vec<_> = facts.imports.iter().map(|i| i.spec.as_str()).collect();
+        assert!(specs.contains(&"os") && specs.contains(&"sys"), "{specs:?}");
+    }
+
+    #[test]
+    fn nesting_bomb_does_not_overflow() {
+        let src = format!("import os\nx = {}1{}\n", "(".repeat(20_000), ")".repeat(20_000));
+        let mut facts = FileFacts::default();
+        extract("m.py", &src, &mut facts);
+        assert_eq!(facts.imports.len(), 1);
+    }
+}

@@ -1,0 +1,187 @@
+//! TypeScript and JavaScript extraction with tree-sitter (`typescript`, `tsx`
+//! and `javascript` grammars) and `queries/{javascript,typescript}/*.scm`.
+//!
+//! The TypeScript query is the JavaScript one plus TypeScript-only patterns,
+//! as tree-sitter-typescript's own queries extend tree-sitter-javascript's.
+//! Every capture lands on the specifier's string node; captures on the same
+//! node are merged, so a flag pattern (`@import.type_only`) only has to match
+//! the form that carries the flag.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use tree_sitter::{Language, Node};
+
+use super::query::{self, LangQuery};
+use crate::diagnostic::Diagnostic;
+use crate::model::{FileFacts, Flags, Lang, RawImport};
+
+const CAPTURES: &[&str] = &["import.module", "import.reexport", "import.dynamic", "import.type_only"];
+const JS_QUERIES: &[&str] = &[include_str!("../../queries/javascript/imports.scm")];
+const TS_QUERIES: &[&str] = &[
+    include_str!("../../queries/javascript/imports.scm"),
+    include_str!("../../queries/typescript/imports.scm"),
+];
+
+fn language(lang: Lang) -> Language {
+    match lang {
+        Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        _ => tree_sitter_javascript::LANGUAGE.into(),
+    }
+}
+
+type Compiled = LazyLock<Result<LangQuery, String>>;
+static JS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::JavaScript), JS_QUERIES, CAPTURES));
+static TS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::TypeScript), TS_QUERIES, CAPTURES));
+static TSX: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::Tsx), TS_QUERIES, CAPTURES));
+
+fn compiled(lang: Lang) -> &'static Result<LangQuery, String> {
+    match lang {
+        Lang::Tsx => &TSX,
+        Lang::TypeScript => &TS,
+        _ => &JS,
+    }
+}
+
+pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
+    let query = match compiled(lang) {
+        Ok(q) => q,
+        Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
+    };
+    let Some(tree) = query::parse(&language(lang), text) else {
+        return facts.diagnostics.push(Diagnostic::error(rel, None, "parser unavailable"));
+    };
+    if let Some(line) = query::first_error_line(&tree) {
+        facts.parse_error = true;
+        facts.diagnostics.push(Diagnostic::warning(
+            rel,
+            Some(line),
+            "syntax error: imports were read as far as the parser could recover",
+        ));
+    }
+    let src = text.as_bytes();
+    let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
+    query.for_each_capture(tree.root_node(), src, |name, node| {
+        let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
+        match name {
+            "import.reexport" => entry.1.insert(Flags::REEXPORT),
+            "import.dynamic" => entry.1.insert(Flags::DYNAMIC),
+            "import.type_only" => entry.1.insert(Flags::TYPE_ONLY),
+            _ => {}
+        }
+    });
+    let file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
+    for (node, mut flags) in found.into_values() {
+        let Some(spec) = literal(node, src) else { continue };
+        if all_specifiers_are_types(node) {
+            flags.insert(Flags::TYPE_ONLY);
+        }
+        facts.imports.push(RawImport {
+            spec: spec.to_string(),
+            names: Vec::new(),
+            level: 0,
+            scope: Vec::new(),
+            line: query::line(node),
+            flags: flags.union(file_flags),
+            is_use: true,
+        });
+    }
+}
+
+/// The specifier inside a string or a template literal without substitutions.
+fn literal<'a>(node: Node, src: &'a [u8]) -> Option<&'a str> {
+    let t = query::text(node, src);
+    if node.kind() == "template_string" && t.contains("${") {
+        return None;
+    }
+    let inner = t.get(1..t.len().checked_sub(1)?)?;
+    (!inner.is_empty()).then_some(inner)
+}
+
+/// `import {type A, type B} from "m"` / `export {type A} from "m"`: every
+/// named specifier is a type, so the whole import is erased at run time.
+fn all_specifiers_are_types(source: Node) -> bool {
+    let Some(stmt) = source.parent() else { return false };
+    let mut cursor = stmt.walk();
+    let mut specifiers = Vec::new();
+    for child in stmt.named_children(&mut cursor) {
+        match child.kind() {
+            "import_clause" => {
+                let mut c = child.walk();
+                for part in child.named_children(&mut c) {
+                    if part.kind() != "named_imports" {
+                        return false; // a default or namespace import is a value
+                    }
+                    let mut s = part.walk();
+                    specifiers.extend(part.named_children(&mut s).filter(|n| n.kind() == "import_specifier"));
+                }
+            }
+            "export_clause" => {
+                let mut c = child.walk();
+                specifiers.extend(child.named_children(&mut c).filter(|n| n.kind() == "export_specifier"));
+            }
+            _ => {}
+        }
+    }
+    !specifiers.is_empty() && specifiers.iter().all(|s| s.child(0).is_some_and(|t| t.kind() == "type"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imports(src: &str, lang: Lang, rel: &str) -> Vec<(String, u32, Vec<&'static str>)> {
+        let mut facts = FileFacts::default();
+        extract(rel, src, lang, &mut facts);
+        assert!(facts.diagnostics.is_empty(), "{:?}", facts.diagnostics);
+        facts.imports.into_iter().map(|i| (i.spec, i.line, i.flags.names())).collect()
+    }
+
+    #[test]
+    fn queries_compile() {
+        for lang in [Lang::JavaScript, Lang::TypeScript, Lang::Tsx] {
+            assert!(compiled(lang).is_ok(), "{lang:?}: {:?}", compiled(lang).as_ref().err());
+        }
+    }
+
+    #[test]
+    fn typescript_forms() {
+        let src = "import a from './a';\nimport type { T } from './t';\nimport { type U, type V } from './u';\n\
+                   import { type W, w } from './w';\nexport * from './barrel';\nexport type { X } from './x';\n\
+                   import fs = require('fs');\nconst lazy = () => import('./lazy');\nimport './side.css';\n\
+                   const c = require(\"./cjs\");\nconst d = import(`./tpl`);\nconst e = import(`./${name}`);\n";
+        let want = vec![
+            ("./a".to_string(), 1, vec![]),
+            ("./t".to_string(), 2, vec!["type_only"]),
+            ("./u".to_string(), 3, vec!["type_only"]),
+            ("./w".to_string(), 4, vec![]),
+            ("./barrel".to_string(), 5, vec!["reexport"]),
+            ("./x".to_string(), 6, vec!["reexport", "type_only"]),
+            ("fs".to_string(), 7, vec![]),
+            ("./lazy".to_string(), 8, vec!["dynamic"]),
+            ("./side.css".to_string(), 9, vec![]),
+            ("./cjs".to_string(), 10, vec![]),
+            ("./tpl".to_string(), 11, vec!["dynamic"]),
+        ];
+        assert_eq!(imports(src, Lang::TypeScript, "src/m.ts"), want);
+    }
+
+    #[test]
+    fn javascript_and_tsx_and_test_files() {
+        let js = "const x = require('x');\nexport { y } from './y.js';\nconst el = <div/>;\n";
+        assert_eq!(imports(js, Lang::JavaScript, "a.jsx").len(), 2);
+        let tsx = "import React from 'react';\nexport const A = () => <div>{1}</div>;\n";
+        assert_eq!(imports(tsx, Lang::Tsx, "a.tsx"), vec![("react".to_string(), 1, vec![])]);
+        let t = imports("import { a } from './a';\n", Lang::TypeScript, "src/a.test.ts");
+        assert_eq!(t[0].2, vec!["test"]);
+    }
+
+    #[test]
+    fn nesting_bomb_does_not_overflow() {
+        let src = format!("import a from './a';\nconst x = {}1{};\n", "[".repeat(20_000), "]".repeat(20_000));
+        let mut facts = FileFacts::default();
+        extract("m.ts", &src, Lang::TypeScript, &mut facts);
+        assert_eq!(facts.imports.len(), 1);
+    }
+}

@@ -1,0 +1,251 @@
+//! The report: the JSON contract's wire structs and the renderers.
+//!
+//! [`Report`] is the only thing renderers see. It is built once from the
+//! graph and the analyses, sorted so the same input gives byte-identical
+//! output whatever the thread count, and serialized as-is for `--format json`
+//! (documented field by field in `schema/report.schema.json`).
+
+pub mod dot;
+pub mod json;
+pub mod summary;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analyze::cycles::{Cycle, Site};
+use crate::diagnostic::Diagnostic;
+use crate::graph::{ArchGraph, Node};
+
+/// Bumped only for a breaking change of the contract.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub root: String,
+    pub stats: Stats,
+    pub nodes: Vec<NodeOut>,
+    pub edges: Vec<EdgeOut>,
+    pub analysis: Analysis,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Stats {
+    /// Files scanned per language (every language present, zero or not).
+    pub files: BTreeMap<&'static str, u64>,
+    pub files_skipped: u64,
+    pub parse_errors: u64,
+    pub generated_files: u64,
+    pub modules: u64,
+    pub packages: u64,
+    pub edges: BTreeMap<&'static str, u64>,
+    pub non_source_imports: u64,
+    pub unresolved_imports: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum NodeOut {
+    Module(ModuleOut),
+    Package(PackageOut),
+}
+
+impl NodeOut {
+    pub fn id(&self) -> &str {
+        match self {
+            NodeOut::Module(m) => &m.id,
+            NodeOut::Package(p) => &p.id,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ModuleOut {
+    pub id: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub path: String,
+    pub language: &'static str,
+    pub service: Option<String>,
+    pub generated: bool,
+    pub lines: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PackageOut {
+    pub id: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub ecosystem: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EdgeOut {
+    pub from: String,
+    pub to: String,
+    pub kind: &'static str,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub sites: u32,
+    pub flags: Vec<&'static str>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Analysis {
+    pub cycles: Vec<CycleOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CycleOut {
+    pub level: &'static str,
+    pub kind: &'static str,
+    pub nodes: Vec<String>,
+    pub edges: Vec<[String; 2]>,
+    pub path: Vec<String>,
+    /// The first site of each step of `path`, in order.
+    pub path_sites: Vec<SiteOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SiteOut {
+    pub from: String,
+    pub to: String,
+    pub file: String,
+    pub line: u32,
+}
+
+impl From<&Site> for SiteOut {
+    fn from(s: &Site) -> Self {
+        SiteOut { from: s.from.clone(), to: s.to.clone(), file: s.file.clone(), line: s.line }
+    }
+}
+
+/// Everything a scan found, before it is shaped into a report.
+pub struct ScanResult<'a> {
+    pub root: String,
+    pub graph: &'a ArchGraph,
+    pub cycles: Vec<Cycle>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: Stats,
+}
+
+impl Report {
+    pub fn build(scan: ScanResult) -> Report {
+        let g = scan.graph;
+        let mut nodes: Vec<NodeOut> = g.graph.node_weights().map(node_out).collect();
+        nodes.sort_by(|a, b| a.id().cmp(b.id()));
+        let mut edges: Vec<EdgeOut> = g
+            .graph
+            .edge_indices()
+            .map(|e| {
+                let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
+                let w = g.edge(e);
+                EdgeOut {
+                    from: g.node(a).id(),
+                    to: g.node(b).id(),
+                    kind: w.kind.as_str(),
+                    file: w.file.clone(),
+                    line: w.line,
+                    sites: w.sites,
+                    flags: w.flags.names(),
+                }
+            })
+            .collect();
+        edges.sort_by(|a, b| (&a.from, &a.to, a.kind).cmp(&(&b.from, &b.to, b.kind)));
+        let mut stats = scan.stats;
+        stats.modules = nodes.iter().filter(|n| matches!(n, NodeOut::Module(_))).count() as u64;
+        stats.packages = nodes.len() as u64 - stats.modules;
+        for e in &edges {
+            *stats.edges.entry(e.kind).or_default() += 1;
+        }
+        let mut cycles: Vec<CycleOut> = scan.cycles.iter().map(cycle_out).collect();
+        cycles.sort_by(|a, b| (level_rank(a.level), a.kind, &a.nodes).cmp(&(level_rank(b.level), b.kind, &b.nodes)));
+        let mut diagnostics = scan.diagnostics;
+        diagnostics.sort();
+        diagnostics.dedup();
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool { name: "tapestry", version: env!("CARGO_PKG_VERSION") },
+            root: scan.root,
+            stats,
+            nodes,
+            edges,
+            analysis: Analysis { cycles },
+            diagnostics,
+        }
+    }
+}
+
+fn level_rank(level: &str) -> u8 {
+    match level {
+        "module" => 0,
+        "directory" => 1,
+        _ => 2,
+    }
+}
+
+fn node_out(n: &Node) -> NodeOut {
+    match n {
+        Node::Module { path, language, service, generated, lines } => NodeOut::Module(ModuleOut {
+            id: n.id(),
+            kind: "module",
+            name: path.clone(),
+            path: path.clone(),
+            language,
+            service: service.clone(),
+            generated: *generated,
+            lines: *lines,
+        }),
+        Node::Package { ecosystem, name } => {
+            NodeOut::Package(PackageOut { id: n.id(), kind: "package", name: name.clone(), ecosystem })
+        }
+    }
+}
+
+fn cycle_out(c: &Cycle) -> CycleOut {
+    CycleOut {
+        level: c.level,
+        kind: c.kind,
+        nodes: c.nodes.clone(),
+        edges: c.edges.iter().map(|e| [e.from.clone(), e.to.clone()]).collect(),
+        path: c.path.clone(),
+        path_sites: c.path_sites().into_iter().map(SiteOut::from).collect(),
+    }
+}
+
+/// Output formats, by name and by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Summary,
+    Json,
+    Dot,
+}
+
+impl Format {
+    /// The format an output file's extension asks for.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()? {
+            "json" => Some(Format::Json),
+            "dot" | "gv" => Some(Format::Dot),
+            "txt" => Some(Format::Summary),
+            _ => None,
+        }
+    }
+
+    pub fn render(self, report: &Report) -> String {
+        match self {
+            Format::Summary => summary::render(report),
+            Format::Json => json::render(report),
+            Format::Dot => dot::render(report),
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The default output: a readable summary for a terminal. Nothing in it
+//! varies between runs (timings go to stderr), so it can be diffed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::{NodeOut, Report};
+
+/// Diagnostics listed in full; the rest are counted.
+const MAX_DIAGNOSTICS_SHOWN: usize = 20;
+/// Packages named per ecosystem before "…".
+const MAX_PACKAGES_SHOWN: usize = 12;
+
+pub fn render(r: &Report) -> String {
+    let mut o = String::new();
+    let s = &r.stats;
+    let _ = writeln!(o, "tapestry {} — {}", r.tool.version, r.root);
+    let total: u64 = s.files.values().sum();
+    let per_lang: Vec<String> = s.files.iter().filter(|(_, n)| **n > 0).map(|(l, n)| format!("{l} {n}")).collect();
+    let _ = writeln!(o, "files        {total} ({})", if per_lang.is_empty() { "none".into() } else { per_lang.join(", ") });
+    if s.files_skipped > 0 || s.parse_errors > 0 || s.generated_files > 0 {
+        let _ = writeln!(o, "             {} skipped, {} with syntax errors, {} generated", s.files_skipped, s.parse_errors, s.generated_files);
+    }
+    let _ = writeln!(o, "modules      {}", s.modules);
+    let edges: Vec<String> = s.edges.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let _ = writeln!(o, "edges        {}", if edges.is_empty() { "0".into() } else { edges.join(", ") });
+    let _ = writeln!(o, "imports      {} unresolved, {} of non-source files", s.unresolved_imports, s.non_source_imports);
+    packages(&mut o, r);
+    cycles(&mut o, r);
+    diagnostics(&mut o, r);
+    o
+}
+
+fn packages(o: &mut String, r: &Report) {
+    let mut by_eco: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for n in &r.nodes {
+        if let NodeOut::Package(p) = n {
+            by_eco.entry(p.ecosystem).or_default().push(&p.name);
+        }
+    }
+    let _ = writeln!(o, "packages     {}", r.stats.packages);
+    for (eco, names) in by_eco {
+        let shown: Vec<&str> = names.iter().take(MAX_PACKAGES_SHOWN).copied().collect();
+        let more = if names.len() > MAX_PACKAGES_SHOWN { format!(", … {} more", names.len() - MAX_PACKAGES_SHOWN) } else { String::new() };
+        let _ = writeln!(o, "  {eco:<14} {:>4}  {}{more}", names.len(), shown.join(", "));
+    }
+}
+
+fn cycles(o: &mut String, r: &Report) {
+    let cs = &r.analysis.cycles;
+    let count = |level: &str, kind: &str| cs.iter().filter(|c| c.level == level && c.kind == kind).count();
+    let _ = writeln!(
+        o,
+        "\ncycles       {} (module: {} runtime, {} type-only; directory: {} runtime, {} type-only)",
+        cs.len(),
+        count("module", "runtime"),
+        count("module", "type_only"),
+        count("directory", "runtime"),
+        count("directory", "type_only")
+    );
+    for c in cs {
+        let short: Vec<&str> = c.path.iter().map(|id| strip_kind(id)).collect();
+        let _ = writeln!(o, "  [{} {}] {} members: {}", c.level, c.kind.replace('_', "-"), c.nodes.len(), short.join(" → "));
+        for s in &c.path_sites {
+            let _ = writeln!(o, "      {}:{}  {} → {}", s.file, s.line, strip_kind(&s.from), strip_kind(&s.to));
+        }
+    }
+}
+
+fn diagnostics(o: &mut String, r: &Report) {
+    let _ = writeln!(o, "\ndiagnostics  {}", r.diagnostics.len());
+    for d in r.diagnostics.iter().take(MAX_DIAGNOSTICS_SHOWN) {
+        let at = d.line.map_or(d.file.clone(), |l| format!("{}:{l}", d.file));
+        let sev = format!("{:?}", d.severity).to_lowercase();
+        let _ = writeln!(o, "  {sev:<7} {at}: {}", d.message);
+    }
+    if r.diagnostics.len() > MAX_DIAGNOSTICS_SHOWN {
+        let _ = writeln!(o, "  … {} more in the JSON report (--format json)", r.diagnostics.len() - MAX_DIAGNOSTICS_SHOWN);
+    }
+}
+
+/// `module:src/a.ts` → `src/a.ts`; `directory:src` → `src/`.
+fn strip_kind(id: &str) -> &str {
+    id.split_once(':').map_or(id, |(_, rest)| rest)
+}

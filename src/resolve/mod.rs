@@ -1,0 +1,165 @@
+//! Project-wide resolution: raw imports → module files and packages.
+//!
+//! Runs once, after every file is extracted, because linking needs the whole
+//! project: the set of files, source roots, tsconfig `paths`, workspaces and
+//! Cargo crates. Each language has its own resolver; all of them index what
+//! they need once (hash maps keyed by path or name) and then look up each
+//! import, so resolution is linear in the number of imports.
+
+pub mod python;
+pub mod rust;
+pub mod typescript;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Extracted, Flags};
+
+/// What an import points at.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// A module: index into the project's files.
+    Module(usize),
+    /// A third-party or standard-library package.
+    Package { ecosystem: &'static str, name: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkKind {
+    Imports,
+    /// Ownership (Rust `mod x;`): not a dependency.
+    Contains,
+}
+
+/// One resolved import site.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub from: usize,
+    pub to: Target,
+    pub kind: LinkKind,
+    pub line: u32,
+    pub flags: Flags,
+}
+
+#[derive(Debug, Default)]
+pub struct Resolution {
+    pub links: Vec<Link>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Import sites naming a non-source file (styles, images, JSON).
+    pub non_source_imports: u64,
+    /// Import sites that resolved to nothing (each also a diagnostic).
+    pub unresolved_imports: u64,
+}
+
+impl Resolution {
+    pub fn link(&mut self, from: usize, to: Target, line: u32, flags: Flags) {
+        if to != Target::Module(from) {
+            self.links.push(Link { from, to, kind: LinkKind::Imports, line, flags });
+        }
+    }
+    pub fn unresolved(&mut self, file: &str, line: u32, message: String) {
+        self.unresolved_imports += 1;
+        self.diagnostics.push(Diagnostic::warning(file, Some(line), message));
+    }
+}
+
+/// The project as the resolvers see it: the files, indexed by path.
+pub struct Project<'a> {
+    pub root: &'a Path,
+    pub files: &'a [Extracted],
+    pub manifests: &'a [String],
+    by_path: HashMap<&'a str, usize>,
+    dirs: HashSet<&'a str>,
+}
+
+impl<'a> Project<'a> {
+    pub fn new(root: &'a Path, files: &'a [Extracted], manifests: &'a [String]) -> Self {
+        let by_path = files.iter().enumerate().map(|(i, f)| (f.file.rel.as_str(), i)).collect();
+        let mut dirs = HashSet::new();
+        for f in files {
+            let mut p = f.file.rel.as_str();
+            while let Some((parent, _)) = p.rsplit_once('/') {
+                if !dirs.insert(parent) {
+                    break;
+                }
+                p = parent;
+            }
+        }
+        Project { root, files, manifests, by_path, dirs }
+    }
+
+    /// The index of a scanned source file by its relative path.
+    pub fn file(&self, rel: &str) -> Option<usize> {
+        self.by_path.get(rel).copied()
+    }
+
+    /// Whether a directory (relative, no trailing `/`) holds scanned files.
+    pub fn is_dir(&self, rel: &str) -> bool {
+        rel.is_empty() || self.dirs.contains(rel)
+    }
+
+    /// Read a project file (a manifest or config) relative to the root.
+    pub fn read(&self, rel: &str) -> std::io::Result<String> {
+        std::fs::read_to_string(self.root.join(rel))
+    }
+
+    pub fn rel(&self, i: usize) -> &'a str {
+        &self.files[i].file.rel
+    }
+}
+
+/// Resolve every file's imports, language by language.
+pub fn resolve(project: &Project) -> Resolution {
+    let mut out = Resolution::default();
+    python::resolve(project, &mut out);
+    typescript::resolve(project, &mut out);
+    rust::resolve(project, &mut out);
+    out.diagnostics.sort();
+    out
+}
+
+/// Directory part of a relative path (`""` for a file at the root).
+pub fn dir_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Join a relative directory and a relative path, normalising `.` and `..`.
+/// `None` when `..` climbs above the root.
+pub fn join(dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A sorted-table lookup, for the language data tables.
+pub fn in_sorted(table: &[&str], name: &str) -> bool {
+    table.binary_search(&name).is_ok()
+}
+
+/// Lines of an embedded data file, for sorted name tables.
+pub fn data_lines(text: &'static str) -> Vec<&'static str> {
+    let mut v: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    v.sort_unstable();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_normalises() {
+        assert_eq!(join("a/b", "../c/./d").as_deref(), Some("a/c/d"));
+        assert_eq!(join("", "x").as_deref(), Some("x"));
+        assert_eq!(join("a", "../..").as_deref(), None);
+    }
+}

@@ -1,0 +1,514 @@
+//! TypeScript/JavaScript import resolution, following what `tsc` and Node do
+//! for the cases that matter to an architecture map:
+//!
+//! 1. relative specifiers, probing extensions and `index` files, with `.js`
+//!    specifiers that name `.ts` sources (the ESM-in-TypeScript convention);
+//! 2. package.json `imports` (`#internal/x`) of the importing file's package;
+//! 3. the nearest `tsconfig.json`/`jsconfig.json` `paths` and `baseUrl`,
+//!    following `extends` (comments and trailing commas allowed: `jsonc-parser`);
+//! 4. workspace packages (every `package.json` in the tree with a name) by name
+//!    or deep path, through `exports` or `main`, mapping build output back to
+//!    sources through that package's `outDir`/`rootDir`;
+//! 5. everything else is a package: a Node builtin or an npm package.
+//!
+//! Configs are read once and cached per directory, so each import is a few
+//! hash lookups.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+use super::{dir_of, join, Project, Resolution, Target};
+use crate::diagnostic::Diagnostic;
+use crate::model::RawImport;
+
+static NODE_BUILTINS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| super::data_lines(include_str!("../../data/node-builtins.txt")));
+
+/// Extensions probed after a specifier, in the order TypeScript's bundler resolution tries them.
+const PROBE_EXTS: &[&str] = &[".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"];
+
+/// A JavaScript extension in a specifier and the TypeScript sources it may name.
+const JS_TO_TS: &[(&str, &[&str])] = &[
+    (".cjs", &[".cts"]),
+    (".js", &[".ts", ".tsx", ".d.ts"]),
+    (".jsx", &[".tsx"]),
+    (".mjs", &[".mts"]),
+];
+
+/// Extensions of imported files that are not source modules (sorted; checked by a test).
+const NON_SOURCE_EXTS: &[&str] = &[
+    "avif", "bmp", "css", "eot", "gif", "gql", "graphql", "htm", "html", "ico", "jpeg", "jpg", "json", "less",
+    "md", "mdx", "otf", "png", "sass", "scss", "styl", "svelte", "svg", "toml", "ttf", "txt", "vue", "wasm",
+    "webp", "woff", "woff2", "yaml", "yml",
+];
+
+/// Export conditions tried in order: sources first, then runtime, then types.
+const CONDITIONS: &[&str] = &["source", "import", "require", "node", "module", "browser", "default", "types"];
+
+/// How many `extends` hops are followed before giving up (a loop guard).
+const MAX_EXTENDS: usize = 16;
+
+#[derive(Debug, Default, Clone)]
+struct TsConfig {
+    base_url: Option<String>,
+    /// `paths` patterns in declaration order, with their targets.
+    paths: Vec<(String, Vec<String>)>,
+    /// The directory `paths` targets are relative to.
+    paths_base: String,
+    out_dir: Option<String>,
+    root_dir: Option<String>,
+}
+
+struct Package {
+    dir: String,
+    json: Value,
+}
+
+struct Resolver<'p> {
+    project: &'p Project<'p>,
+    out: RefCell<Vec<Diagnostic>>,
+    /// Directory → nearest tsconfig (by directory) cache.
+    tsconfigs: RefCell<HashMap<String, Option<Rc<TsConfig>>>>,
+    /// Package name → package.json (workspace packages).
+    by_name: HashMap<String, Rc<Package>>,
+    /// Directory of a package.json → the package.
+    by_dir: HashMap<String, Rc<Package>>,
+}
+
+enum Outcome {
+    File(usize),
+    Package(Target),
+    NonSource,
+    Ignored,
+    Unresolved(String),
+}
+
+pub fn resolve(project: &Project, out: &mut Resolution) {
+    let files: Vec<usize> = (0..project.files.len()).filter(|&i| project.files[i].file.lang.is_ecmascript()).collect();
+    if files.is_empty() {
+        return;
+    }
+    let r = Resolver::new(project);
+    for &i in &files {
+        for imp in &project.files[i].facts.imports {
+            match r.resolve(i, imp) {
+                Outcome::File(f) => out.link(i, Target::Module(f), imp.line, imp.flags),
+                Outcome::Package(t) => out.link(i, t, imp.line, imp.flags),
+                Outcome::NonSource => out.non_source_imports += 1,
+                Outcome::Ignored => {}
+                Outcome::Unresolved(why) => out.unresolved(project.rel(i), imp.line, why),
+            }
+        }
+    }
+    out.diagnostics.append(&mut r.out.into_inner());
+}
+
+impl<'p> Resolver<'p> {
+    fn new(project: &'p Project<'p>) -> Self {
+        let mut r = Resolver {
+            project,
+            out: RefCell::new(Vec::new()),
+            tsconfigs: RefCell::new(HashMap::new()),
+            by_name: HashMap::new(),
+            by_dir: HashMap::new(),
+        };
+        for m in project.manifests.iter().filter(|m| file_name(m) == "package.json") {
+            let Some(json) = r.read_json(m) else { continue };
+            let pkg = Rc::new(Package { dir: dir_of(m).to_string(), json });
+            if let Some(name) = pkg.json.get("name").and_then(Value::as_str) {
+                // The first (shortest path, sorted) package of a name wins.
+                r.by_name.entry(name.to_string()).or_insert_with(|| pkg.clone());
+            }
+            r.by_dir.insert(pkg.dir.clone(), pkg);
+        }
+        r
+    }
+
+    fn read_json(&self, rel: &str) -> Option<Value> {
+        let text = match self.project.read(rel) {
+            Ok(t) => t,
+            Err(e) => {
+                self.warn(rel, format!("cannot read: {e}"));
+                return None;
+            }
+        };
+        match jsonc_parser::parse_to_serde_value(&text, &jsonc_options()) {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => None,
+            Err(e) => {
+                self.warn(rel, format!("invalid JSON: {e}"));
+                None
+            }
+        }
+    }
+
+    fn warn(&self, rel: &str, msg: String) {
+        self.out.borrow_mut().push(Diagnostic::warning(rel, None, msg));
+    }
+
+    fn resolve(&self, from: usize, imp: &RawImport) -> Outcome {
+        let spec = imp.spec.split(['?', '#']).next().unwrap_or("");
+        let spec = if imp.spec.starts_with('#') { imp.spec.as_str() } else { spec };
+        if spec.is_empty() || spec.contains("://") || spec.starts_with('/') {
+            return Outcome::Ignored;
+        }
+        if is_non_source(spec) {
+            return Outcome::NonSource;
+        }
+        let rel = self.project.rel(from);
+        let dir = dir_of(rel);
+        if is_relative(spec) {
+            return match join(dir, spec).and_then(|p| self.probe(&p)) {
+                Some(f) => Outcome::File(f),
+                None => Outcome::Unresolved(format!("relative import `{spec}` matches no source file")),
+            };
+        }
+        if spec.starts_with('#') {
+            return self.package_imports(dir, spec);
+        }
+        if let Some(f) = self.tsconfig_for(dir).and_then(|cfg| self.via_tsconfig(&cfg, spec)) {
+            return Outcome::File(f);
+        }
+        let (name, sub) = split_package(spec);
+        if let Some(pkg) = self.by_name.get(name) {
+            return match self.in_package(pkg, sub) {
+                Some(f) => Outcome::File(f),
+                None => Outcome::Unresolved(format!("`{spec}`: workspace package `{name}` has no source file for it")),
+            };
+        }
+        Outcome::Package(package(spec, name))
+    }
+
+    /// A path without extension or with one: the file, its TS source, `+ext`, `/index+ext`.
+    fn probe(&self, path: &str) -> Option<usize> {
+        let p = self.project;
+        if let Some(f) = p.file(path) {
+            return Some(f);
+        }
+        for (js, ts) in JS_TO_TS {
+            if let Some(stem) = path.strip_suffix(js) {
+                if let Some(f) = ts.iter().find_map(|e| p.file(&format!("{stem}{e}"))) {
+                    return Some(f);
+                }
+            }
+        }
+        PROBE_EXTS
+            .iter()
+            .find_map(|e| p.file(&format!("{path}{e}")))
+            .or_else(|| {
+                let index = if path.is_empty() { "index".to_string() } else { format!("{path}/index") };
+                PROBE_EXTS.iter().find_map(|e| p.file(&format!("{index}{e}")))
+            })
+    }
+
+    fn via_tsconfig(&self, cfg: &TsConfig, spec: &str) -> Option<usize> {
+        // TypeScript picks the pattern with the longest prefix before `*`.
+        let mut best: Option<(&(String, Vec<String>), &str, usize)> = None;
+        for entry in &cfg.paths {
+            let pat = &entry.0;
+            let (captured, prefix_len) = match pat.split_once('*') {
+                None if pat == spec => ("", usize::MAX),
+                None => continue,
+                Some((pre, post)) => {
+                    if spec.len() >= pre.len() + post.len() && spec.starts_with(pre) && spec.ends_with(post) {
+                        (&spec[pre.len()..spec.len() - post.len()], pre.len())
+                    } else {
+                        continue;
+                    }
+                }
+            };
+            if best.is_none_or(|(_, _, l)| prefix_len > l) {
+                best = Some((entry, captured, prefix_len));
+            }
+        }
+        if let Some(((_, targets), captured, _)) = best {
+            let found = targets.iter().find_map(|t| {
+                join(&cfg.paths_base, &t.replacen('*', captured, 1)).and_then(|p| self.probe(&p))
+            });
+            if found.is_some() {
+                return found;
+            }
+        }
+        let base = cfg.base_url.as_ref()?;
+        join(base, spec).and_then(|p| self.probe(&p))
+    }
+
+    /// `#internal/x` through the `imports` map of the nearest package.json.
+    fn package_imports(&self, dir: &str, spec: &str) -> Outcome {
+        let mut d = Some(dir);
+        while let Some(cur) = d {
+            if let Some(pkg) = self.by_dir.get(cur) {
+                if let Some(map) = pkg.json.get("imports") {
+                    if let Some(f) = self.subpath_map(pkg, map, spec) {
+                        return Outcome::File(f);
+                    }
+                }
+                return Outcome::Unresolved(format!("`{spec}` is not in the `imports` of {}", manifest(cur)));
+            }
+            d = if cur.is_empty() { None } else { Some(dir_of(cur)) };
+        }
+        Outcome::Unresolved(format!("`{spec}`: no package.json with `imports` above this file"))
+    }
+
+    /// A subpath (`""` or `x/y`) of a workspace package, to a source file.
+    fn in_package(&self, pkg: &Package, sub: &str) -> Option<usize> {
+        let key = if sub.is_empty() { ".".to_string() } else { format!("./{sub}") };
+        if let Some(exports) = pkg.json.get("exports") {
+            let map_like = exports.as_object().is_some_and(|o| o.keys().any(|k| k.starts_with('.')));
+            let found = if map_like {
+                self.subpath_map(pkg, exports, &key)
+            } else if key == "." {
+                self.target(pkg, exports, "")
+            } else {
+                None
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        if sub.is_empty() {
+            let fields = ["source", "module", "main", "types", "typings"];
+            let from_fields = fields
+                .iter()
+                .filter_map(|f| pkg.json.get(*f).and_then(Value::as_str))
+                .find_map(|t| self.file_in_package(pkg, t));
+            return from_fields
+                .or_else(|| self.probe(&join(&pkg.dir, "src")?))
+                .or_else(|| self.probe(&pkg.dir));
+        }
+        self.file_in_package(pkg, sub)
+            .or_else(|| self.probe(&join(&pkg.dir, &format!("src/{sub}"))?))
+    }
+
+    /// Look `key` up in an `exports`/`imports` map, with `*` patterns.
+    fn subpath_map(&self, pkg: &Package, map: &Value, key: &str) -> Option<usize> {
+        let obj = map.as_object()?;
+        if let Some(t) = obj.get(key) {
+            return self.target(pkg, t, "");
+        }
+        let mut best: Option<(&Value, &str, usize)> = None;
+        for (pat, t) in obj {
+            let Some((pre, post)) = pat.split_once('*') else { continue };
+            if key.len() >= pre.len() + post.len() && key.starts_with(pre) && key.ends_with(post) {
+                let cap = &key[pre.len()..key.len() - post.len()];
+                if best.is_none_or(|(_, _, l)| pre.len() > l) {
+                    best = Some((t, cap, pre.len()));
+                }
+            }
+        }
+        let (t, cap, _) = best?;
+        self.target(pkg, t, cap)
+    }
+
+    /// An export target: a string, an array of alternatives or a conditions object.
+    fn target(&self, pkg: &Package, t: &Value, cap: &str) -> Option<usize> {
+        match t {
+            Value::String(s) => self.file_in_package(pkg, &s.replace('*', cap)),
+            Value::Array(items) => items.iter().find_map(|i| self.target(pkg, i, cap)),
+            Value::Object(o) => {
+                let known = CONDITIONS.iter().filter_map(|c| o.get(*c));
+                let others = o.iter().filter(|(k, _)| !CONDITIONS.contains(&k.as_str())).map(|(_, v)| v);
+                known.chain(others).find_map(|v| self.target(pkg, v, cap))
+            }
+            _ => None,
+        }
+    }
+
+    /// A path inside a package: the file itself or, when it is build output,
+    /// its source through the package's tsconfig `outDir` → `rootDir`.
+    fn file_in_package(&self, pkg: &Package, path: &str) -> Option<usize> {
+        let full = join(&pkg.dir, path)?;
+        if let Some(f) = self.probe(&full) {
+            return Some(f);
+        }
+        let inner = join("", path)?;
+        let cfg = self.tsconfig_for(&pkg.dir);
+        let (out_dir, root_dir) = match cfg.as_ref().and_then(|c| c.out_dir.clone()) {
+            Some(out) => {
+                let root = cfg.and_then(|c| c.root_dir.clone()).unwrap_or_else(|| join(&pkg.dir, "src").unwrap_or_default());
+                (out, root)
+            }
+            None => {
+                let build = ["dist", "lib", "build", "out"].into_iter().find(|b| inner.starts_with(&format!("{b}/")))?;
+                (join(&pkg.dir, build)?, join(&pkg.dir, "src")?)
+            }
+        };
+        let rest = full.strip_prefix(&out_dir)?.trim_start_matches('/');
+        let stem = strip_js_ext(rest);
+        self.probe(&join(&root_dir, stem)?)
+    }
+
+    /// The nearest tsconfig.json/jsconfig.json at or above `dir`, loaded and cached.
+    fn tsconfig_for(&self, dir: &str) -> Option<Rc<TsConfig>> {
+        if let Some(c) = self.tsconfigs.borrow().get(dir) {
+            return c.clone();
+        }
+        let found = ["tsconfig.json", "jsconfig.json"]
+            .iter()
+            .map(|n| if dir.is_empty() { (*n).to_string() } else { format!("{dir}/{n}") })
+            .find(|p| self.project.manifests.binary_search(p).is_ok());
+        let cfg = match found {
+            Some(path) => Some(Rc::new(self.load_tsconfig(&path))),
+            None if dir.is_empty() => None,
+            None => self.tsconfig_for(dir_of(dir)),
+        };
+        self.tsconfigs.borrow_mut().insert(dir.to_string(), cfg.clone());
+        cfg
+    }
+
+    /// Load a tsconfig and everything it extends; the child's options win.
+    fn load_tsconfig(&self, path: &str) -> TsConfig {
+        let mut chain = Vec::new();
+        let mut next = Some(path.to_string());
+        while let Some(p) = next.take() {
+            if chain.len() >= MAX_EXTENDS || chain.iter().any(|(q, _): &(String, Value)| *q == p) {
+                self.warn(path, "`extends` chain loops or is too long".to_string());
+                break;
+            }
+            let Some(json) = self.read_json(&p) else { break };
+            next = match json.get("extends") {
+                Some(Value::String(e)) => self.extends_path(&p, e),
+                Some(Value::Array(a)) => a.first().and_then(Value::as_str).and_then(|e| self.extends_path(&p, e)),
+                _ => None,
+            };
+            chain.push((p, json));
+        }
+        let mut cfg = TsConfig::default();
+        for (p, json) in chain.iter().rev() {
+            let dir = dir_of(p);
+            let Some(opts) = json.get("compilerOptions") else { continue };
+            let rel = |key: &str| opts.get(key).and_then(Value::as_str).and_then(|v| join(dir, v));
+            if let Some(b) = rel("baseUrl") {
+                cfg.base_url = Some(b);
+            }
+            if let Some(paths) = opts.get("paths").and_then(Value::as_object) {
+                cfg.paths = paths
+                    .iter()
+                    .map(|(k, v)| {
+                        let targets = v.as_array().map(|a| a.iter().filter_map(|t| t.as_str().map(String::from)).collect());
+                        (k.clone(), targets.unwrap_or_default())
+                    })
+                    .collect();
+                cfg.paths_base = dir.to_string();
+            }
+            if let Some(o) = rel("outDir") {
+                cfg.out_dir = Some(o);
+            }
+            if let Some(r) = rel("rootDir") {
+                cfg.root_dir = Some(r);
+            }
+        }
+        if let Some(b) = &cfg.base_url {
+            // `paths` are relative to `baseUrl` when it is set anywhere in the chain.
+            cfg.paths_base.clone_from(b);
+        }
+        cfg
+    }
+
+    /// Where `extends` points: a relative file, or a package under node_modules.
+    fn extends_path(&self, from: &str, ext: &str) -> Option<String> {
+        let with_json = |p: String| if p.ends_with(".json") { p } else { format!("{p}.json") };
+        if is_relative(ext) {
+            return join(dir_of(from), ext).map(with_json);
+        }
+        let mut dir = Some(dir_of(from));
+        while let Some(d) = dir {
+            for cand in [with_json(format!("node_modules/{ext}")), format!("node_modules/{ext}/tsconfig.json")] {
+                if let Some(p) = join(d, &cand) {
+                    if self.project.root.join(&p).is_file() {
+                        return Some(p);
+                    }
+                }
+            }
+            dir = if d.is_empty() { None } else { Some(dir_of(d)) };
+        }
+        None
+    }
+}
+
+fn jsonc_options() -> jsonc_parser::ParseOptions {
+    jsonc_parser::ParseOptions { allow_comments: true, allow_loose_object_property_names: false, allow_trailing_commas: true, ..Default::default() }
+}
+
+fn file_name(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or(rel, |(_, n)| n)
+}
+
+fn manifest(dir: &str) -> String {
+    if dir.is_empty() { "package.json".to_string() } else { format!("{dir}/package.json") }
+}
+
+fn is_relative(spec: &str) -> bool {
+    spec == "." || spec == ".." || spec.starts_with("./") || spec.starts_with("../")
+}
+
+fn is_non_source(spec: &str) -> bool {
+    let last = spec.rsplit('/').next().unwrap_or(spec);
+    last.rsplit_once('.').is_some_and(|(_, ext)| NON_SOURCE_EXTS.binary_search(&ext).is_ok())
+}
+
+fn strip_js_ext(path: &str) -> &str {
+    for ext in [".d.ts", ".d.mts", ".d.cts", ".js", ".mjs", ".cjs", ".jsx"] {
+        if let Some(s) = path.strip_suffix(ext) {
+            return s;
+        }
+    }
+    path
+}
+
+/// `@scope/name/sub` → (`@scope/name`, `sub`); `name/sub` → (`name`, `sub`).
+fn split_package(spec: &str) -> (&str, &str) {
+    let mut parts = spec.splitn(3, '/');
+    let first = parts.next().unwrap_or("");
+    if first.starts_with('@') {
+        let name_len = first.len() + parts.next().map_or(0, |s| s.len() + 1);
+        (&spec[..name_len], spec.get(name_len + 1..).unwrap_or(""))
+    } else {
+        (first, spec.get(first.len() + 1..).unwrap_or(""))
+    }
+}
+
+fn package(spec: &str, name: &str) -> Target {
+    if let Some(builtin) = spec.strip_prefix("node:") {
+        let top = builtin.split('/').next().unwrap_or(builtin);
+        return Target::Package { ecosystem: "node-builtin", name: top.to_string() };
+    }
+    if super::in_sorted(&NODE_BUILTINS, name) {
+        return Target::Package { ecosystem: "node-builtin", name: name.to_string() };
+    }
+    Target::Package { ecosystem: "npm", name: name.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_source_table_sorted() {
+        let mut s = NON_SOURCE_EXTS.to_vec();
+        s.sort_unstable();
+        assert_eq!(s, NON_SOURCE_EXTS);
+    }
+
+    #[test]
+    fn package_names() {
+        assert_eq!(split_package("@a/b/c/d"), ("@a/b", "c/d"));
+        assert_eq!(split_package("@a/b"), ("@a/b", ""));
+        assert_eq!(split_package("lodash/fp"), ("lodash", "fp"));
+        assert_eq!(split_package("react"), ("react", ""));
+        assert_eq!(package("node:fs/promises", "node:fs"), Target::Package { ecosystem: "node-builtin", name: "fs".into() });
+        assert_eq!(package("fs/promises", "fs"), Target::Package { ecosystem: "node-builtin", name: "fs".into() });
+    }
+
+    #[test]
+    fn non_source_specifiers() {
+        assert!(is_non_source("./a.module.css"));
+        assert!(is_non_source("../data.json"));
+        assert!(!is_non_source("./user.service"));
+        assert!(!is_non_source("./x.js"));
+    }
+}
