@@ -1,0 +1,85 @@
+//! Every fixture under `fixtures/` is scanned through the real binary and
+//! compared with its hand-written `expected.txt` (format: fixtures/EXPECTED-FORMAT.md).
+//! Every edge, cycle and diagnostic must match: nothing missing, nothing extra.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn scan_json(dir: &Path) -> Value {
+    let out = Command::cargo_bin("tapestry")
+        .unwrap()
+        .args(["scan", "--format", "json"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn short(id: &str) -> &str {
+    id.strip_prefix("module:").unwrap_or(id)
+}
+
+/// The report in the expected-file line format, restricted to the stats the file checks.
+fn actual_lines(report: &Value, stats_wanted: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut lines = BTreeSet::new();
+    for e in report["edges"].as_array().unwrap() {
+        let flags: Vec<&str> = e["flags"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+        let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(",")) };
+        let (from, to) = (short(e["from"].as_str().unwrap()), short(e["to"].as_str().unwrap()));
+        lines.insert(format!("{} {from} -> {to}{flags}", e["kind"].as_str().unwrap()));
+    }
+    for c in report["analysis"]["cycles"].as_array().unwrap() {
+        let members: Vec<&str> = c["nodes"].as_array().unwrap().iter().map(|n| short(n.as_str().unwrap())).collect();
+        lines.insert(format!("cycle {} {} {}", c["level"].as_str().unwrap(), c["kind"].as_str().unwrap(), members.join(" ")));
+    }
+    for d in report["diagnostics"].as_array().unwrap() {
+        let at = match d["line"].as_u64() {
+            Some(l) => format!("{}:{l}", d["file"].as_str().unwrap()),
+            None => d["file"].as_str().unwrap().to_string(),
+        };
+        lines.insert(format!("diagnostic {at}"));
+    }
+    for name in stats_wanted {
+        let v = name.split('.').fold(&report["stats"], |v, k| &v[k]);
+        lines.insert(format!("stat {name} {v}"));
+    }
+    lines
+}
+
+fn expected_lines(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+#[test]
+fn every_fixture_matches_its_hand_written_expectation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let expected_file = dir.join("expected.txt");
+        let text = std::fs::read_to_string(&expected_file)
+            .unwrap_or_else(|_| panic!("{} has no expected.txt", dir.display()));
+        let expected = expected_lines(&text);
+        let stats: BTreeSet<String> =
+            expected.iter().filter_map(|l| l.strip_prefix("stat ")).filter_map(|l| l.split(' ').next()).map(String::from).collect();
+        let actual = actual_lines(&scan_json(dir), &stats);
+        let missing: Vec<_> = expected.difference(&actual).collect();
+        let extra: Vec<_> = actual.difference(&expected).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            let name = dir.file_name().unwrap().to_string_lossy();
+            let mut msg = format!("\n== {name}\n");
+            missing.iter().for_each(|l| msg.push_str(&format!("  missing: {l}\n")));
+            extra.iter().for_each(|l| msg.push_str(&format!("  extra:   {l}\n")));
+            failures.push(msg);
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} fixtures differ:{}", failures.len(), dirs.len(), failures.concat());
+}
