@@ -118,9 +118,13 @@ fn is_test_attr(attr: &Attribute) -> bool {
         return false;
     }
     let Ok(list) = attr.meta.require_list() else { return false };
-    let mut found = false;
-    walk_tokens(list.tokens.clone(), &mut |t| found |= t == "test");
-    found
+    // `cfg(test)`, `cfg(all(test, …))`; not `cfg(not(test))`.
+    let (mut test, mut not) = (false, false);
+    walk_tokens(list.tokens.clone(), &mut |t| {
+        test |= t == "test";
+        not |= t == "not";
+    });
+    test && !not
 }
 
 fn walk_tokens(tokens: proc_macro2::TokenStream, f: &mut impl FnMut(&str)) {
