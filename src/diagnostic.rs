@@ -26,12 +26,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(file: &str, line: Option<u32>, severity: Severity, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.to_string(),
-            line,
-            severity,
-            message: message.into(),
-        }
+        Diagnostic { file: file.to_string(), line, severity, message: message.into() }
     }
     pub fn warning(file: &str, line: Option<u32>, message: impl Into<String>) -> Self {
         Self::new(file, line, Severity::Warning, message)

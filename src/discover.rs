@@ -15,26 +15,11 @@ use crate::model::SourceFile;
 
 /// Directories skipped by default: dependencies, build output, caches.
 /// Sorted (checked by a test); `--include-ignored` scans them too.
-pub const SKIPPED_DIRS: &[&str] = &[
-    ".venv",
-    "__pycache__",
-    "build",
-    "dist",
-    "node_modules",
-    "target",
-    "venv",
-];
+pub const SKIPPED_DIRS: &[&str] = &[".venv", "__pycache__", "build", "dist", "node_modules", "target", "venv"];
 
 /// Project files the resolvers read (sorted, checked by a test).
-pub const MANIFESTS: &[&str] = &[
-    "Cargo.toml",
-    "jsconfig.json",
-    "package.json",
-    "pyproject.toml",
-    "setup.cfg",
-    "setup.py",
-    "tsconfig.json",
-];
+pub const MANIFESTS: &[&str] =
+    &["Cargo.toml", "jsconfig.json", "package.json", "pyproject.toml", "setup.cfg", "setup.py", "tsconfig.json"];
 
 #[derive(Debug, Clone)]
 pub struct DiscoverOptions {
@@ -69,10 +54,7 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovered, ignor
         overrides.add(&format!("!{glob}"))?;
     }
     let mut builder = WalkBuilder::new(root);
-    builder
-        .overrides(overrides.build()?)
-        .require_git(false)
-        .follow_links(false);
+    builder.overrides(overrides.build()?).require_git(false).follow_links(false);
     if opts.include_ignored {
         builder.git_ignore(false).git_global(false).git_exclude(false).ignore(false).parents(false);
     } else {
@@ -120,7 +102,9 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     if MANIFESTS.binary_search(&name.as_ref()).is_ok() || is_tsconfig(&name) {
         d.manifests.push(rel.clone());
     }
-    let Some(lang) = lang::lang_of(&name) else { return };
+    let Some(lang) = lang::lang_of(&name) else {
+        return;
+    };
     let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
     if size > opts.max_file_size {
         d.skipped += 1;

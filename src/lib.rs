@@ -144,13 +144,8 @@ pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
     diagnostics.extend(resolution.diagnostics.iter().cloned());
     let graph = build_graph(&files, resolution);
     let cycles = analyze::cycles::find(&graph);
-    let report = Report::build(ScanResult {
-        root: path.display().to_string(),
-        graph: &graph,
-        cycles,
-        diagnostics,
-        stats,
-    });
+    let report =
+        Report::build(ScanResult { root: path.display().to_string(), graph: &graph, cycles, diagnostics, stats });
     Ok((report, n_files))
 }
 

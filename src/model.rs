@@ -89,11 +89,7 @@ impl Flags {
         Flags(self.0 & other.0)
     }
     pub fn names(self) -> Vec<&'static str> {
-        Flags::NAMES
-            .iter()
-            .filter(|(f, _)| self.contains(*f))
-            .map(|(_, n)| *n)
-            .collect()
+        Flags::NAMES.iter().filter(|(f, _)| self.contains(*f)).map(|(_, n)| *n).collect()
     }
     /// Flags that describe *every* site of an edge (the edge has them only if
     /// each site does) versus those where one site is enough.

@@ -9,12 +9,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn scan_json(dir: &Path) -> Value {
-    let out = Command::cargo_bin("tapestry")
-        .unwrap()
-        .args(["scan", "--format", "json"])
-        .arg(dir)
-        .output()
-        .unwrap();
+    let out = Command::cargo_bin("tapestry").unwrap().args(["scan", "--format", "json"]).arg(dir).output().unwrap();
     assert!(out.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -34,7 +29,12 @@ fn actual_lines(report: &Value, stats_wanted: &BTreeSet<String>) -> BTreeSet<Str
     }
     for c in report["analysis"]["cycles"].as_array().unwrap() {
         let members: Vec<&str> = c["nodes"].as_array().unwrap().iter().map(|n| short(n.as_str().unwrap())).collect();
-        lines.insert(format!("cycle {} {} {}", c["level"].as_str().unwrap(), c["kind"].as_str().unwrap(), members.join(" ")));
+        lines.insert(format!(
+            "cycle {} {} {}",
+            c["level"].as_str().unwrap(),
+            c["kind"].as_str().unwrap(),
+            members.join(" ")
+        ));
     }
     for d in report["diagnostics"].as_array().unwrap() {
         let at = match d["line"].as_u64() {
@@ -60,16 +60,21 @@ fn expected_lines(text: &str) -> BTreeSet<String> {
 #[test]
 fn every_fixture_matches_its_hand_written_expectation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     let mut failures = Vec::new();
     for dir in &dirs {
         let expected_file = dir.join("expected.txt");
-        let text = std::fs::read_to_string(&expected_file)
-            .unwrap_or_else(|_| panic!("{} has no expected.txt", dir.display()));
+        let text =
+            std::fs::read_to_string(&expected_file).unwrap_or_else(|_| panic!("{} has no expected.txt", dir.display()));
         let expected = expected_lines(&text);
-        let stats: BTreeSet<String> =
-            expected.iter().filter_map(|l| l.strip_prefix("stat ")).filter_map(|l| l.split(' ').next()).map(String::from).collect();
+        let stats: BTreeSet<String> = expected
+            .iter()
+            .filter_map(|l| l.strip_prefix("stat "))
+            .filter_map(|l| l.split(' ').next())
+            .map(String::from)
+            .collect();
         let actual = actual_lines(&scan_json(dir), &stats);
         let missing: Vec<_> = expected.difference(&actual).collect();
         let extra: Vec<_> = actual.difference(&expected).collect();

@@ -52,10 +52,7 @@ pub struct Cycle {
 impl Cycle {
     /// The site of each step of `path`.
     pub fn path_sites(&self) -> Vec<&Site> {
-        self.path
-            .windows(2)
-            .filter_map(|w| self.edges.iter().find(|e| e.from == w[0] && e.to == w[1]))
-            .collect()
+        self.path.windows(2).filter_map(|w| self.edges.iter().find(|e| e.from == w[0] && e.to == w[1])).collect()
     }
 }
 
@@ -82,12 +79,16 @@ fn levels(g: &ArchGraph) -> (Level, Level) {
     for e in g.graph.edge_indices() {
         let edge = g.edge(e);
         let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
-        let (Node::Module { path: pa, .. }, Node::Module { path: pb, .. }) = (g.node(a), g.node(b)) else { continue };
+        let (Node::Module { path: pa, .. }, Node::Module { path: pb, .. }) = (g.node(a), g.node(b)) else {
+            continue;
+        };
         if !edge.kind.is_dependency() {
             continue;
         }
         let site = (edge.flags, edge.file.clone().unwrap_or_default(), edge.line.unwrap_or(0));
-        let (Some(i), Some(j)) = (pos(&g.node(a).id(), &modules.ids), pos(&g.node(b).id(), &modules.ids)) else { continue };
+        let (Some(i), Some(j)) = (pos(&g.node(a).id(), &modules.ids), pos(&g.node(b).id(), &modules.ids)) else {
+            continue;
+        };
         modules.edges.insert((i, j), site.clone());
         let (da, db) = (dir_id(pa), dir_id(pb));
         if da != db {
@@ -153,11 +154,19 @@ fn sccs(lv: &Level, keep: &dyn Fn(Flags) -> bool) -> Vec<Vec<usize>> {
     comps
 }
 
-fn cycle(level: &'static str, kind: &'static str, lv: &Level, members: &[usize], keep: &dyn Fn(Flags) -> bool) -> Cycle {
+fn cycle(
+    level: &'static str,
+    kind: &'static str,
+    lv: &Level,
+    members: &[usize],
+    keep: &dyn Fn(Flags) -> bool,
+) -> Cycle {
     let inside: Vec<(usize, usize)> = lv
         .edges
         .iter()
-        .filter(|(&(a, b), (f, _, _))| keep(*f) && members.binary_search(&a).is_ok() && members.binary_search(&b).is_ok())
+        .filter(|(&(a, b), (f, _, _))| {
+            keep(*f) && members.binary_search(&a).is_ok() && members.binary_search(&b).is_ok()
+        })
         .map(|(&k, _)| k)
         .collect();
     let edges = inside

@@ -33,10 +33,7 @@ pub const EXTENSIONS: &[(&str, Lang)] = &[
 /// The language of a file name, from its extension.
 pub fn lang_of(file_name: &str) -> Option<Lang> {
     let ext = file_name.rsplit_once('.')?.1;
-    EXTENSIONS
-        .binary_search_by(|(e, _)| e.cmp(&ext))
-        .ok()
-        .map(|i| EXTENSIONS[i].1)
+    EXTENSIONS.binary_search_by(|(e, _)| e.cmp(&ext)).ok().map(|i| EXTENSIONS[i].1)
 }
 
 /// Markers that say a file is generated, looked for in its first lines.
@@ -56,11 +53,7 @@ pub fn extract(rel: &str, bytes: &[u8], lang: Lang) -> FileFacts {
     let mut facts = FileFacts::default();
     if looks_binary(bytes) {
         facts.skipped = true;
-        facts.diagnostics.push(Diagnostic::warning(
-            rel,
-            None,
-            "skipped: binary content (NUL bytes) in a source file",
-        ));
+        facts.diagnostics.push(Diagnostic::warning(rel, None, "skipped: binary content (NUL bytes) in a source file"));
         return facts;
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -93,9 +86,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 fn is_generated(text: &str) -> bool {
-    text.lines()
-        .take(GENERATED_HEAD_LINES)
-        .any(|l| GENERATED_MARKERS.iter().any(|m| l.contains(m)))
+    text.lines().take(GENERATED_HEAD_LINES).any(|l| GENERATED_MARKERS.iter().any(|m| l.contains(m)))
 }
 
 fn count_lines(text: &str) -> u32 {

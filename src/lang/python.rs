@@ -18,11 +18,7 @@ use crate::model::{FileFacts, Flags, Lang, RawImport};
 const CAPTURES: &[&str] = &["import.module", "import.from", "import.name", "import.future", "import.dynamic"];
 
 static QUERY: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
-    LangQuery::new(
-        &tree_sitter_python::LANGUAGE.into(),
-        &[include_str!("../../queries/python/imports.scm")],
-        CAPTURES,
-    )
+    LangQuery::new(&tree_sitter_python::LANGUAGE.into(), &[include_str!("../../queries/python/imports.scm")], CAPTURES)
 });
 
 /// How far up the tree the context of an import is looked for.
@@ -88,24 +84,20 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         _ => {}
     });
     let file_flags = file_flags(rel);
-    facts.imports.extend(stmts.into_values().filter(|s| !s.spec.is_empty() || s.level > 0).map(|s| {
-        RawImport {
-            spec: s.spec,
-            names: s.names,
-            level: s.level,
-            scope: Vec::new(),
-            line: s.line,
-            flags: s.flags.union(file_flags),
-            is_use: true,
-        }
+    facts.imports.extend(stmts.into_values().filter(|s| !s.spec.is_empty() || s.level > 0).map(|s| RawImport {
+        spec: s.spec,
+        names: s.names,
+        level: s.level,
+        scope: Vec::new(),
+        line: s.line,
+        flags: s.flags.union(file_flags),
+        is_use: true,
     }));
 }
 
 /// The statement entry a part of a `from … import …` belongs to.
 fn from_stmt<'m>(stmts: &'m mut BTreeMap<(usize, usize), Stmt>, part: Node) -> &'m mut Stmt {
-    let stmt = query::ancestors(part, 3)
-        .find(|n| n.kind() == "import_from_statement")
-        .unwrap_or(part);
+    let stmt = query::ancestors(part, 3).find(|n| n.kind() == "import_from_statement").unwrap_or(part);
     stmts.entry((stmt.start_byte(), 0)).or_default()
 }
 
@@ -148,14 +140,12 @@ fn is_type_checking_branch(if_stmt: Node, child: Node, src: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn imports(src: &str) -> Vec<(String, u32, Vec<String>, u32, Vec<&'static str>)> {
+    type Row = (String, u32, Vec<String>, u32, Vec<&'static str>);
+
+    fn imports(src: &str) -> Vec<Row> {
         let mut facts = FileFacts::default();
         extract("m.py", src, &mut facts);
-        facts
-            .imports
-            .into_iter()
-            .map(|i| (i.spec, i.level, i.names, i.line, i.flags.names()))
-            .collect()
+        facts.imports.into_iter().map(|i| (i.spec, i.level, i.names, i.line, i.flags.names())).collect()
     }
 
     #[test]
@@ -165,12 +155,13 @@ mod tests {
 
     #[test]
     fn forms_and_contexts() {
-        let src = "from __future__ import annotations\nimport a.b as c, d\nfrom ..x.y import p, q as r\nfrom . import *\n\
+        let src =
+            "from __future__ import annotations\nimport a.b as c, d\nfrom ..x.y import p, q as r\nfrom . import *\n\
                    from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import t\nelse:\n    import u\n\
                    def f():\n    import lazy\ntry:\n    import opt\nexcept ImportError:\n    opt = None\n\
                    m = importlib.import_module(\"plug.x\")\n";
         let got = imports(src);
-        let want: Vec<(String, u32, Vec<String>, u32, Vec<&str>)> = vec![
+        let want: Vec<Row> = vec![
             ("__future__".into(), 0, vec![], 1, vec![]),
             ("a.b".into(), 0, vec![], 2, vec![]),
             ("d".into(), 0, vec![], 2, vec![]),

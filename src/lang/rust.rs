@@ -28,10 +28,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         facts.diagnostics.push(Diagnostic::warning(
             rel,
             None,
-            format!(
-                "nesting deeper than {} brackets: only top-level `mod`/`use` items were read",
-                super::MAX_NESTING
-            ),
+            format!("nesting deeper than {} brackets: only top-level `mod`/`use` items were read", super::MAX_NESTING),
         ));
         fallback(text, facts);
         return;
@@ -117,7 +114,9 @@ fn is_test_attr(attr: &Attribute) -> bool {
     if !path.is_ident("cfg") {
         return false;
     }
-    let Ok(list) = attr.meta.require_list() else { return false };
+    let Ok(list) = attr.meta.require_list() else {
+        return false;
+    };
     // `cfg(test)`, `cfg(all(test, …))`; not `cfg(not(test))`.
     let (mut test, mut not) = (false, false);
     walk_tokens(list.tokens.clone(), &mut |t| {
@@ -314,7 +313,9 @@ fn fallback(text: &str, facts: &mut FileFacts) {
 
 /// Strip `pub`, `pub(crate)`, `pub(super)`, `pub(in …)` from an item line.
 fn strip_vis(line: &str) -> (bool, &str) {
-    let Some(rest) = line.strip_prefix("pub") else { return (false, line) };
+    let Some(rest) = line.strip_prefix("pub") else {
+        return (false, line);
+    };
     let rest = rest.trim_start();
     if let Some(inner) = rest.strip_prefix('(') {
         return match inner.find(')') {

@@ -18,10 +18,8 @@ use crate::model::{FileFacts, Flags, Lang, RawImport};
 
 const CAPTURES: &[&str] = &["import.module", "import.reexport", "import.dynamic", "import.type_only"];
 const JS_QUERIES: &[&str] = &[include_str!("../../queries/javascript/imports.scm")];
-const TS_QUERIES: &[&str] = &[
-    include_str!("../../queries/javascript/imports.scm"),
-    include_str!("../../queries/typescript/imports.scm"),
-];
+const TS_QUERIES: &[&str] =
+    &[include_str!("../../queries/javascript/imports.scm"), include_str!("../../queries/typescript/imports.scm")];
 
 fn language(lang: Lang) -> Language {
     match lang {
@@ -73,7 +71,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     });
     let file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
     for (node, mut flags) in found.into_values() {
-        let Some(spec) = literal(node, src) else { continue };
+        let Some(spec) = literal(node, src) else {
+            continue;
+        };
         if all_specifiers_are_types(node) {
             flags.insert(Flags::TYPE_ONLY);
         }
@@ -102,7 +102,9 @@ fn literal<'a>(node: Node, src: &'a [u8]) -> Option<&'a str> {
 /// `import {type A, type B} from "m"` / `export {type A} from "m"`: every
 /// named specifier is a type, so the whole import is erased at run time.
 fn all_specifiers_are_types(source: Node) -> bool {
-    let Some(stmt) = source.parent() else { return false };
+    let Some(stmt) = source.parent() else {
+        return false;
+    };
     let mut cursor = stmt.walk();
     let mut specifiers = Vec::new();
     for child in stmt.named_children(&mut cursor) {

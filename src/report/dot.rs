@@ -9,7 +9,9 @@ use super::{NodeOut, Report};
 
 pub fn render(r: &Report) -> String {
     let mut o = String::from("digraph tapestry {\n  rankdir=LR;\n  compound=true;\n");
-    o.push_str("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", fontname=\"Helvetica\", fontsize=10];\n");
+    o.push_str(
+        "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", fontname=\"Helvetica\", fontsize=10];\n",
+    );
     o.push_str("  edge [color=\"#555555\", arrowsize=0.6];\n");
     let mut by_dir: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for n in &r.nodes {
@@ -19,12 +21,21 @@ pub fn render(r: &Report) -> String {
                 by_dir.entry(dir).or_default().push((&m.id, file));
             }
             NodeOut::Package(p) => {
-                let _ = writeln!(o, "  {} [label={}, shape=box, style=filled, fillcolor=\"#f2f2f2\", color=\"#999999\"];", q(&p.id), q(&format!("{} ({})", p.name, p.ecosystem)));
+                let _ = writeln!(
+                    o,
+                    "  {} [label={}, shape=box, style=filled, fillcolor=\"#f2f2f2\", color=\"#999999\"];",
+                    q(&p.id),
+                    q(&format!("{} ({})", p.name, p.ecosystem))
+                );
             }
         }
     }
     for (i, (dir, mods)) in by_dir.iter().enumerate() {
-        let _ = writeln!(o, "  subgraph cluster_{i} {{\n    label={};\n    style=rounded; color=\"#b0b8c8\";", q(if dir.is_empty() { "." } else { dir }));
+        let _ = writeln!(
+            o,
+            "  subgraph cluster_{i} {{\n    label={};\n    style=rounded; color=\"#b0b8c8\";",
+            q(if dir.is_empty() { "." } else { dir })
+        );
         for (id, file) in mods {
             let _ = writeln!(o, "    {} [label={}];", q(id), q(file));
         }

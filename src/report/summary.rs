@@ -17,14 +17,20 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "tapestry {} — {}", r.tool.version, r.root);
     let total: u64 = s.files.values().sum();
     let per_lang: Vec<String> = s.files.iter().filter(|(_, n)| **n > 0).map(|(l, n)| format!("{l} {n}")).collect();
-    let _ = writeln!(o, "files        {total} ({})", if per_lang.is_empty() { "none".into() } else { per_lang.join(", ") });
+    let _ =
+        writeln!(o, "files        {total} ({})", if per_lang.is_empty() { "none".into() } else { per_lang.join(", ") });
     if s.files_skipped > 0 || s.parse_errors > 0 || s.generated_files > 0 {
-        let _ = writeln!(o, "             {} skipped, {} with syntax errors, {} generated", s.files_skipped, s.parse_errors, s.generated_files);
+        let _ = writeln!(
+            o,
+            "             {} skipped, {} with syntax errors, {} generated",
+            s.files_skipped, s.parse_errors, s.generated_files
+        );
     }
     let _ = writeln!(o, "modules      {}", s.modules);
     let edges: Vec<String> = s.edges.iter().map(|(k, n)| format!("{n} {k}")).collect();
     let _ = writeln!(o, "edges        {}", if edges.is_empty() { "0".into() } else { edges.join(", ") });
-    let _ = writeln!(o, "imports      {} unresolved, {} of non-source files", s.unresolved_imports, s.non_source_imports);
+    let _ =
+        writeln!(o, "imports      {} unresolved, {} of non-source files", s.unresolved_imports, s.non_source_imports);
     packages(&mut o, r);
     cycles(&mut o, r);
     diagnostics(&mut o, r);
@@ -41,7 +47,11 @@ fn packages(o: &mut String, r: &Report) {
     let _ = writeln!(o, "packages     {}", r.stats.packages);
     for (eco, names) in by_eco {
         let shown: Vec<&str> = names.iter().take(MAX_PACKAGES_SHOWN).copied().collect();
-        let more = if names.len() > MAX_PACKAGES_SHOWN { format!(", … {} more", names.len() - MAX_PACKAGES_SHOWN) } else { String::new() };
+        let more = if names.len() > MAX_PACKAGES_SHOWN {
+            format!(", … {} more", names.len() - MAX_PACKAGES_SHOWN)
+        } else {
+            String::new()
+        };
         let _ = writeln!(o, "  {eco:<14} {:>4}  {}{more}", names.len(), shown.join(", "));
     }
 }
@@ -60,7 +70,14 @@ fn cycles(o: &mut String, r: &Report) {
     );
     for c in cs {
         let short: Vec<&str> = c.path.iter().map(|id| strip_kind(id)).collect();
-        let _ = writeln!(o, "  [{} {}] {} members: {}", c.level, c.kind.replace('_', "-"), c.nodes.len(), short.join(" → "));
+        let _ = writeln!(
+            o,
+            "  [{} {}] {} members: {}",
+            c.level,
+            c.kind.replace('_', "-"),
+            c.nodes.len(),
+            short.join(" → ")
+        );
         for s in &c.path_sites {
             let _ = writeln!(o, "      {}:{}  {} → {}", s.file, s.line, strip_kind(&s.from), strip_kind(&s.to));
         }
@@ -75,7 +92,8 @@ fn diagnostics(o: &mut String, r: &Report) {
         let _ = writeln!(o, "  {sev:<7} {at}: {}", d.message);
     }
     if r.diagnostics.len() > MAX_DIAGNOSTICS_SHOWN {
-        let _ = writeln!(o, "  … {} more in the JSON report (--format json)", r.diagnostics.len() - MAX_DIAGNOSTICS_SHOWN);
+        let _ =
+            writeln!(o, "  … {} more in the JSON report (--format json)", r.diagnostics.len() - MAX_DIAGNOSTICS_SHOWN);
     }
 }
 

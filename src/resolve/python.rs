@@ -143,7 +143,11 @@ impl<'p> Index<'p> {
         match self.file_module(&path) {
             Some(f) => out.link(from, Target::Module(f), imp.line, imp.flags.union(Flags::default())),
             None if self.project.is_dir(&path) && !imp.names.is_empty() && imp.names.iter().all(|n| n != "*") => {
-                out.unresolved(rel, imp.line, format!("`from {written} import …`: a name is neither a submodule nor in a package file"));
+                out.unresolved(
+                    rel,
+                    imp.line,
+                    format!("`from {written} import …`: a name is neither a submodule nor in a package file"),
+                );
             }
             None => out.unresolved(rel, imp.line, format!("relative import `{written}` matches no file")),
         }
@@ -154,9 +158,7 @@ impl<'p> Index<'p> {
         if path.is_empty() {
             return self.project.file("__init__.py");
         }
-        self.project
-            .file(&format!("{path}.py"))
-            .or_else(|| self.project.file(&format!("{path}/__init__.py")))
+        self.project.file(&format!("{path}.py")).or_else(|| self.project.file(&format!("{path}/__init__.py")))
     }
 }
 
@@ -173,7 +175,9 @@ fn source_roots(project: &Project, files: &[usize]) -> HashSet<String> {
             roots.insert(dir.to_string());
         }
     }
-    let has_init = |dir: &str| project.file(&if dir.is_empty() { "__init__.py".to_string() } else { format!("{dir}/__init__.py") }).is_some();
+    let has_init = |dir: &str| {
+        project.file(&if dir.is_empty() { "__init__.py".to_string() } else { format!("{dir}/__init__.py") }).is_some()
+    };
     for &i in files {
         let rel = project.rel(i);
         let dir = dir_of(rel);

@@ -64,13 +64,8 @@ pub fn resolve(project: &Project, out: &mut Resolution) {
     if files.is_empty() {
         return;
     }
-    let mut r = Resolver {
-        project,
-        crates: Vec::new(),
-        trees: Vec::new(),
-        places: HashMap::new(),
-        test_files: HashSet::new(),
-    };
+    let mut r =
+        Resolver { project, crates: Vec::new(), trees: Vec::new(), places: HashMap::new(), test_files: HashSet::new() };
     r.load_crates(out);
     r.place_orphans(&files);
     for &i in &files {
@@ -115,7 +110,9 @@ impl Resolver<'_> {
     }
 
     fn add_crate(&mut self, manifest: &str, t: &toml::Table, out: &mut Resolution) {
-        let Some(pkg) = t.get("package").and_then(|p| p.as_table()) else { return };
+        let Some(pkg) = t.get("package").and_then(|p| p.as_table()) else {
+            return;
+        };
         let dir = dir_of(manifest).to_string();
         let name = pkg.get("name").and_then(|n| n.as_str()).unwrap_or("").replace('-', "_");
         let k = self.crates.len();
@@ -131,7 +128,9 @@ impl Resolver<'_> {
         }
         roots.extend(at("src/main.rs").map(|f| (f, false)));
         let src_bin = join(&dir, "src/bin").unwrap_or_default();
-        for (target_dir, test) in TARGET_DIRS.iter().map(|(d, t)| (join(&dir, d).unwrap_or_default(), *t)).chain([(src_bin, false)]) {
+        for (target_dir, test) in
+            TARGET_DIRS.iter().map(|(d, t)| (join(&dir, d).unwrap_or_default(), *t)).chain([(src_bin, false)])
+        {
             roots.extend(self.files_directly_in(&target_dir).into_iter().map(|f| (f, test)));
         }
         for (root, test) in roots {
@@ -147,7 +146,9 @@ impl Resolver<'_> {
         (0..self.project.files.len())
             .filter(|&i| {
                 let rel = self.project.rel(i);
-                let Some(rest) = rel.strip_prefix(&prefix) else { return false };
+                let Some(rest) = rel.strip_prefix(&prefix) else {
+                    return false;
+                };
                 self.project.files[i].file.lang == Lang::Rust
                     && (!rest.contains('/') || rest.split('/').count() == 2 && rest.ends_with("/main.rs"))
             })
@@ -170,7 +171,16 @@ impl Resolver<'_> {
 
     /// Add the `mod` children of the file of `node` (a file module) to tree `t`.
     #[allow(clippy::too_many_arguments)]
-    fn expand(&mut self, t: usize, node: usize, path: Vec<String>, mod_root: bool, test: bool, visited: &mut HashSet<usize>, out: &mut Resolution) {
+    fn expand(
+        &mut self,
+        t: usize,
+        node: usize,
+        path: Vec<String>,
+        mod_root: bool,
+        test: bool,
+        visited: &mut HashSet<usize>,
+        out: &mut Resolution,
+    ) {
         let file = self.trees[t].nodes[node].file;
         let rel = self.project.rel(file).to_string();
         let dir = dir_of(&rel).to_string();
@@ -196,7 +206,9 @@ impl Resolver<'_> {
             let candidates = match &m.path_attr {
                 Some(p) if m.scope.is_empty() => vec![join(&dir, p)],
                 Some(p) => vec![join(&scope_dir, p)],
-                None => vec![join(&scope_dir, &format!("{}.rs", m.name)), join(&scope_dir, &format!("{}/mod.rs", m.name))],
+                None => {
+                    vec![join(&scope_dir, &format!("{}.rs", m.name)), join(&scope_dir, &format!("{}/mod.rs", m.name))]
+                }
             };
             let Some(child) = candidates.into_iter().flatten().find_map(|c| self.project.file(&c)) else {
                 out.diagnostics.push(Diagnostic::warning(
@@ -208,7 +220,13 @@ impl Resolver<'_> {
             };
             let child_test = test || m.flags.contains(Flags::TEST);
             if child != file {
-                out.links.push(super::Link { from: file, to: Target::Module(child), kind: super::LinkKind::Contains, line: m.line, flags: if child_test { Flags::TEST } else { Flags::default() } });
+                out.links.push(super::Link {
+                    from: file,
+                    to: Target::Module(child),
+                    kind: super::LinkKind::Contains,
+                    line: m.line,
+                    flags: if child_test { Flags::TEST } else { Flags::default() },
+                });
             }
             if !visited.insert(child) {
                 continue;
@@ -241,12 +259,19 @@ impl Resolver<'_> {
                 continue;
             }
             let rel = self.project.rel(f);
-            let Some(k) = (0..self.crates.len()).filter(|&k| is_under(rel, &self.crates[k].dir)).max_by_key(|&k| self.crates[k].dir.len()) else {
+            let Some(k) = (0..self.crates.len())
+                .filter(|&k| is_under(rel, &self.crates[k].dir))
+                .max_by_key(|&k| self.crates[k].dir.len())
+            else {
                 continue;
             };
-            let Some(tree) = self.crates[k].lib.or_else(|| self.trees.iter().position(|t| t.krate == k)) else { continue };
+            let Some(tree) = self.crates[k].lib.or_else(|| self.trees.iter().position(|t| t.krate == k)) else {
+                continue;
+            };
             let src = join(&self.crates[k].dir, "src").unwrap_or_default();
-            let Some(under) = rel.strip_prefix(&format!("{src}/")) else { continue };
+            let Some(under) = rel.strip_prefix(&format!("{src}/")) else {
+                continue;
+            };
             let under = under.strip_suffix(".rs").unwrap_or(under);
             let under = under.strip_suffix("/mod").unwrap_or(under);
             let path = under.split('/').map(String::from).collect();
@@ -294,7 +319,10 @@ impl Resolver<'_> {
                         return self.descend(*tree, base, &segs[ups..]);
                     }
                     _ => {
-                        if self.node_at(*tree, cur).is_some_and(|n| self.trees[*tree].nodes[n].children.contains_key(first)) {
+                        if self
+                            .node_at(*tree, cur)
+                            .is_some_and(|n| self.trees[*tree].nodes[n].children.contains_key(first))
+                        {
                             return self.descend(*tree, cur, &segs);
                         }
                     }
@@ -309,7 +337,12 @@ impl Resolver<'_> {
         if let Some(lib) = own.filter(|c| !in_lib && c.name == first).and_then(|c| c.lib) {
             return self.descend(lib, &[], &segs[1..]);
         }
-        if let Some(lib) = self.crates.iter().find(|c| c.name == first && Some(c.name.as_str()) != own.map(|o| o.name.as_str())).and_then(|c| c.lib) {
+        if let Some(lib) = self
+            .crates
+            .iter()
+            .find(|c| c.name == first && Some(c.name.as_str()) != own.map(|o| o.name.as_str()))
+            .and_then(|c| c.lib)
+        {
             return self.descend(lib, &[], &segs[1..]);
         }
         if STD_CRATES.binary_search(&first).is_ok() {
@@ -317,11 +350,8 @@ impl Resolver<'_> {
         }
         let declared = own.is_some_and(|c| c.deps.contains(first));
         let looks_like_crate = first.starts_with(|c: char| c.is_ascii_lowercase()) && first != "Self";
-        if declared || (imp.is_use && looks_like_crate && segs.len() > 1 || imp.is_use && looks_like_crate && absolute) {
-            return Some(Target::Package { ecosystem: "crates", name: first.to_string() });
-        }
-        if imp.is_use && looks_like_crate && segs.len() == 1 {
-            // `use rand;` / `extern crate rand;`
+        // `use rand::Rng`, `use rand;`, `extern crate rand;`: an external crate, declared or not.
+        if declared || (imp.is_use && looks_like_crate) {
             return Some(Target::Package { ecosystem: "crates", name: first.to_string() });
         }
         None

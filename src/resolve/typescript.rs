@@ -32,18 +32,14 @@ static NODE_BUILTINS: LazyLock<Vec<&'static str>> =
 const PROBE_EXTS: &[&str] = &[".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"];
 
 /// A JavaScript extension in a specifier and the TypeScript sources it may name.
-const JS_TO_TS: &[(&str, &[&str])] = &[
-    (".cjs", &[".cts"]),
-    (".js", &[".ts", ".tsx", ".d.ts"]),
-    (".jsx", &[".tsx"]),
-    (".mjs", &[".mts"]),
-];
+const JS_TO_TS: &[(&str, &[&str])] =
+    &[(".cjs", &[".cts"]), (".js", &[".ts", ".tsx", ".d.ts"]), (".jsx", &[".tsx"]), (".mjs", &[".mts"])];
 
 /// Extensions of imported files that are not source modules (sorted; checked by a test).
 const NON_SOURCE_EXTS: &[&str] = &[
-    "avif", "bmp", "css", "eot", "gif", "gql", "graphql", "htm", "html", "ico", "jpeg", "jpg", "json", "less",
-    "md", "mdx", "otf", "png", "sass", "scss", "styl", "svelte", "svg", "toml", "ttf", "txt", "vue", "wasm",
-    "webp", "woff", "woff2", "yaml", "yml",
+    "avif", "bmp", "css", "eot", "gif", "gql", "graphql", "htm", "html", "ico", "jpeg", "jpg", "json", "less", "md",
+    "mdx", "otf", "png", "sass", "scss", "styl", "svelte", "svg", "toml", "ttf", "txt", "vue", "wasm", "webp", "woff",
+    "woff2", "yaml", "yml",
 ];
 
 /// Export conditions tried in order: sources first, then runtime, then types.
@@ -52,11 +48,14 @@ const CONDITIONS: &[&str] = &["source", "import", "require", "node", "module", "
 /// How many `extends` hops are followed before giving up (a loop guard).
 const MAX_EXTENDS: usize = 16;
 
+/// A tsconfig `paths` pattern and its targets.
+type PathEntry = (String, Vec<String>);
+
 #[derive(Debug, Default, Clone)]
 struct TsConfig {
     base_url: Option<String>,
     /// `paths` patterns in declaration order, with their targets.
-    paths: Vec<(String, Vec<String>)>,
+    paths: Vec<PathEntry>,
     /// The directory `paths` targets are relative to.
     paths_base: String,
     out_dir: Option<String>,
@@ -196,18 +195,15 @@ impl<'p> Resolver<'p> {
                 }
             }
         }
-        PROBE_EXTS
-            .iter()
-            .find_map(|e| p.file(&format!("{path}{e}")))
-            .or_else(|| {
-                let index = if path.is_empty() { "index".to_string() } else { format!("{path}/index") };
-                PROBE_EXTS.iter().find_map(|e| p.file(&format!("{index}{e}")))
-            })
+        PROBE_EXTS.iter().find_map(|e| p.file(&format!("{path}{e}"))).or_else(|| {
+            let index = if path.is_empty() { "index".to_string() } else { format!("{path}/index") };
+            PROBE_EXTS.iter().find_map(|e| p.file(&format!("{index}{e}")))
+        })
     }
 
     fn via_tsconfig(&self, cfg: &TsConfig, spec: &str) -> Option<usize> {
         // TypeScript picks the pattern with the longest prefix before `*`.
-        let mut best: Option<(&(String, Vec<String>), &str, usize)> = None;
+        let mut best: Option<(&PathEntry, &str, usize)> = None;
         for entry in &cfg.paths {
             let pat = &entry.0;
             let (captured, prefix_len) = match pat.split_once('*') {
@@ -226,9 +222,9 @@ impl<'p> Resolver<'p> {
             }
         }
         if let Some(((_, targets), captured, _)) = best {
-            let found = targets.iter().find_map(|t| {
-                join(&cfg.paths_base, &t.replacen('*', captured, 1)).and_then(|p| self.probe(&p))
-            });
+            let found = targets
+                .iter()
+                .find_map(|t| join(&cfg.paths_base, &t.replacen('*', captured, 1)).and_then(|p| self.probe(&p)));
             if found.is_some() {
                 return found;
             }
@@ -276,12 +272,9 @@ impl<'p> Resolver<'p> {
                 .iter()
                 .filter_map(|f| pkg.json.get(*f).and_then(Value::as_str))
                 .find_map(|t| self.file_in_package(pkg, t));
-            return from_fields
-                .or_else(|| self.probe(&join(&pkg.dir, "src")?))
-                .or_else(|| self.probe(&pkg.dir));
+            return from_fields.or_else(|| self.probe(&join(&pkg.dir, "src")?)).or_else(|| self.probe(&pkg.dir));
         }
-        self.file_in_package(pkg, sub)
-            .or_else(|| self.probe(&join(&pkg.dir, &format!("src/{sub}"))?))
+        self.file_in_package(pkg, sub).or_else(|| self.probe(&join(&pkg.dir, &format!("src/{sub}"))?))
     }
 
     /// Look `key` up in an `exports`/`imports` map, with `*` patterns.
@@ -292,7 +285,9 @@ impl<'p> Resolver<'p> {
         }
         let mut best: Option<(&Value, &str, usize)> = None;
         for (pat, t) in obj {
-            let Some((pre, post)) = pat.split_once('*') else { continue };
+            let Some((pre, post)) = pat.split_once('*') else {
+                continue;
+            };
             if key.len() >= pre.len() + post.len() && key.starts_with(pre) && key.ends_with(post) {
                 let cap = &key[pre.len()..key.len() - post.len()];
                 if best.is_none_or(|(_, _, l)| pre.len() > l) {
@@ -329,11 +324,13 @@ impl<'p> Resolver<'p> {
         let cfg = self.tsconfig_for(&pkg.dir);
         let (out_dir, root_dir) = match cfg.as_ref().and_then(|c| c.out_dir.clone()) {
             Some(out) => {
-                let root = cfg.and_then(|c| c.root_dir.clone()).unwrap_or_else(|| join(&pkg.dir, "src").unwrap_or_default());
+                let root =
+                    cfg.and_then(|c| c.root_dir.clone()).unwrap_or_else(|| join(&pkg.dir, "src").unwrap_or_default());
                 (out, root)
             }
             None => {
-                let build = ["dist", "lib", "build", "out"].into_iter().find(|b| inner.starts_with(&format!("{b}/")))?;
+                let build =
+                    ["dist", "lib", "build", "out"].into_iter().find(|b| inner.starts_with(&format!("{b}/")))?;
                 (join(&pkg.dir, build)?, join(&pkg.dir, "src")?)
             }
         };
@@ -369,7 +366,9 @@ impl<'p> Resolver<'p> {
                 self.warn(path, "`extends` chain loops or is too long".to_string());
                 break;
             }
-            let Some(json) = self.read_json(&p) else { break };
+            let Some(json) = self.read_json(&p) else {
+                break;
+            };
             next = match json.get("extends") {
                 Some(Value::String(e)) => self.extends_path(&p, e),
                 Some(Value::Array(a)) => a.first().and_then(Value::as_str).and_then(|e| self.extends_path(&p, e)),
@@ -380,7 +379,9 @@ impl<'p> Resolver<'p> {
         let mut cfg = TsConfig::default();
         for (p, json) in chain.iter().rev() {
             let dir = dir_of(p);
-            let Some(opts) = json.get("compilerOptions") else { continue };
+            let Some(opts) = json.get("compilerOptions") else {
+                continue;
+            };
             let rel = |key: &str| opts.get(key).and_then(Value::as_str).and_then(|v| join(dir, v));
             if let Some(b) = rel("baseUrl") {
                 cfg.base_url = Some(b);
@@ -389,7 +390,8 @@ impl<'p> Resolver<'p> {
                 cfg.paths = paths
                     .iter()
                     .map(|(k, v)| {
-                        let targets = v.as_array().map(|a| a.iter().filter_map(|t| t.as_str().map(String::from)).collect());
+                        let targets =
+                            v.as_array().map(|a| a.iter().filter_map(|t| t.as_str().map(String::from)).collect());
                         (k.clone(), targets.unwrap_or_default())
                     })
                     .collect();
@@ -411,7 +413,13 @@ impl<'p> Resolver<'p> {
 
     /// Where `extends` points: a relative file, or a package under node_modules.
     fn extends_path(&self, from: &str, ext: &str) -> Option<String> {
-        let with_json = |p: String| if p.ends_with(".json") { p } else { format!("{p}.json") };
+        let with_json = |p: String| {
+            if p.ends_with(".json") {
+                p
+            } else {
+                format!("{p}.json")
+            }
+        };
         if is_relative(ext) {
             return join(dir_of(from), ext).map(with_json);
         }
@@ -431,7 +439,11 @@ impl<'p> Resolver<'p> {
 }
 
 fn jsonc_options() -> jsonc_parser::ParseOptions {
-    jsonc_parser::ParseOptions { allow_comments: true, allow_loose_object_property_names: false, allow_trailing_commas: true, ..Default::default() }
+    jsonc_parser::ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: true,
+    }
 }
 
 fn file_name(rel: &str) -> &str {
@@ -439,7 +451,11 @@ fn file_name(rel: &str) -> &str {
 }
 
 fn manifest(dir: &str) -> String {
-    if dir.is_empty() { "package.json".to_string() } else { format!("{dir}/package.json") }
+    if dir.is_empty() {
+        "package.json".to_string()
+    } else {
+        format!("{dir}/package.json")
+    }
 }
 
 fn is_relative(spec: &str) -> bool {
@@ -500,7 +516,10 @@ mod tests {
         assert_eq!(split_package("@a/b"), ("@a/b", ""));
         assert_eq!(split_package("lodash/fp"), ("lodash", "fp"));
         assert_eq!(split_package("react"), ("react", ""));
-        assert_eq!(package("node:fs/promises", "node:fs"), Target::Package { ecosystem: "node-builtin", name: "fs".into() });
+        assert_eq!(
+            package("node:fs/promises", "node:fs"),
+            Target::Package { ecosystem: "node-builtin", name: "fs".into() }
+        );
         assert_eq!(package("fs/promises", "fs"), Target::Package { ecosystem: "node-builtin", name: "fs".into() });
     }
 
