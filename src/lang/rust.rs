@@ -255,13 +255,31 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         visit::visit_macro(self, mac);
-        // Macro arguments are tokens to syn; most (`format!`, `assert_eq!`,
-        // `vec!`) are comma-separated expressions, so read them as such.
+        if mac.path.is_ident("macro_rules") {
+            return;
+        }
+        // Macro bodies are tokens to syn. Item-like macros (`cfg_rt! { pub mod runtime; }`,
+        // common in large crates) hold items; most others (`format!`, `assert_eq!`,
+        // `vec!`) hold comma-separated expressions. Read them as whichever parses.
+        if matches!(mac.delimiter, syn::MacroDelimiter::Brace(_)) {
+            if let Ok(items) = mac.parse_body_with(parse_items) {
+                items.iter().for_each(|i| self.visit_item(i));
+                return;
+            }
+        }
         let parser = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
         if let Ok(args) = mac.parse_body_with(parser) {
             args.iter().for_each(|e| self.visit_expr(e));
         }
     }
+}
+
+fn parse_items(input: syn::parse::ParseStream) -> syn::Result<Vec<Item>> {
+    let mut items = Vec::new();
+    while !input.is_empty() {
+        items.push(input.parse()?);
+    }
+    Ok(items)
 }
 
 /// Read `mod x;` and `use …;` items line by line from a file `syn` rejected.
@@ -380,6 +398,13 @@ mod tests {
             ]
         );
         assert_eq!(f.imports[7].scope, vec!["inner".to_string()]);
+    }
+
+    #[test]
+    fn items_inside_item_macros_are_read() {
+        let f = facts("cfg_rt! {\n    pub mod runtime;\n    use crate::a::b;\n}\nmacro_rules! m { () => { mod z; } }\n");
+        assert_eq!(f.mods.iter().map(|m| (m.name.as_str(), m.line)).collect::<Vec<_>>(), vec![("runtime", 2)]);
+        assert_eq!(f.imports.iter().map(|i| (i.spec.as_str(), i.line)).collect::<Vec<_>>(), vec![("crate::a::b", 3)]);
     }
 
     #[test]

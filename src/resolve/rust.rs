@@ -31,6 +31,9 @@ struct Crate {
     deps: HashSet<String>,
     /// Tree (index into `Trees::roots`) of the library, if any.
     lib: Option<usize>,
+    /// The crate has a Cargo.toml, so its dependencies are known: an undeclared
+    /// first path segment is then never taken for an external crate.
+    has_manifest: bool,
 }
 
 struct ModNode {
@@ -67,7 +70,7 @@ pub fn resolve(project: &Project, out: &mut Resolution) {
     let mut r =
         Resolver { project, crates: Vec::new(), trees: Vec::new(), places: HashMap::new(), test_files: HashSet::new() };
     r.load_crates(out);
-    r.place_orphans(&files);
+    r.place_orphans(&files, out);
     for &i in &files {
         r.resolve_file(i, out);
     }
@@ -114,17 +117,22 @@ impl Resolver<'_> {
             return;
         };
         let dir = dir_of(manifest).to_string();
-        let name = pkg.get("name").and_then(|n| n.as_str()).unwrap_or("").replace('-', "_");
+        let lib_name = t.get("lib").and_then(|l| l.get("name")).and_then(|n| n.as_str());
+        let name = lib_name.or_else(|| pkg.get("name").and_then(|n| n.as_str())).unwrap_or("").replace('-', "_");
         let k = self.crates.len();
-        self.crates.push(Crate { name: name.clone(), dir: dir.clone(), deps: deps_of(t), lib: None });
+        self.crates.push(Crate { name, dir: dir.clone(), deps: deps_of(t), lib: None, has_manifest: true });
         let at = |p: &str| join(&dir, p).and_then(|p| self.project.file(&p));
         let lib_path = t.get("lib").and_then(|l| l.get("path")).and_then(|p| p.as_str()).unwrap_or("src/lib.rs");
         if let Some(lib) = at(lib_path) {
             self.add_tree(k, lib, true, false, out);
         }
         let mut roots: Vec<(usize, bool)> = Vec::new();
-        if let Some(bins) = t.get("bin").and_then(|b| b.as_array()) {
-            roots.extend(bins.iter().filter_map(|b| b.get("path")?.as_str()).filter_map(at).map(|f| (f, false)));
+        // Explicit targets: `[[bin]]`, `[[example]]`, `[[test]]`, `[[bench]]` with a `path`.
+        for (key, test) in [("bench", true), ("bin", false), ("example", false), ("test", true)] {
+            if let Some(targets) = t.get(key).and_then(|b| b.as_array()) {
+                let paths = targets.iter().filter_map(|b| b.get("path")?.as_str());
+                roots.extend(paths.filter_map(at).map(|f| (f, test)));
+            }
         }
         roots.extend(at("src/main.rs").map(|f| (f, false)));
         let src_bin = join(&dir, "src/bin").unwrap_or_default();
@@ -236,7 +244,8 @@ impl Resolver<'_> {
             if child_test {
                 self.test_files.insert(child);
             }
-            let child_is_root = m.path_attr.is_none() && file_name(self.project.rel(child)) == "mod.rs";
+            // rustc looks for the children of a `#[path]` file beside it, as for a `mod.rs`.
+            let child_is_root = m.path_attr.is_some() || file_name(self.project.rel(child)) == "mod.rs";
             self.expand(t, id, child_path, child_is_root, child_test, visited, out);
         }
     }
@@ -252,31 +261,55 @@ impl Resolver<'_> {
         id
     }
 
-    /// Files no tree reaches get a place from their path under the nearest crate's `src/`.
-    fn place_orphans(&mut self, files: &[usize]) {
+    /// Files no tree reaches (declared by nothing tapestry can see) get a place
+    /// from their path under the nearest crate's `src/`, are attached to the
+    /// tree when their parent module is in it, and have their own `mod`
+    /// children followed. Each is an info diagnostic: it may be dead code, or
+    /// declared by a macro tapestry does not expand.
+    fn place_orphans(&mut self, files: &[usize], out: &mut Resolution) {
+        let mut orphans: Vec<(usize, usize, Vec<String>)> = Vec::new();
         for &f in files {
             if self.places.contains_key(&f) {
                 continue;
             }
             let rel = self.project.rel(f);
-            let Some(k) = (0..self.crates.len())
-                .filter(|&k| is_under(rel, &self.crates[k].dir))
-                .max_by_key(|&k| self.crates[k].dir.len())
-            else {
-                continue;
-            };
-            let Some(tree) = self.crates[k].lib.or_else(|| self.trees.iter().position(|t| t.krate == k)) else {
-                continue;
-            };
-            let src = join(&self.crates[k].dir, "src").unwrap_or_default();
-            let Some(under) = rel.strip_prefix(&format!("{src}/")) else {
-                continue;
-            };
-            let under = under.strip_suffix(".rs").unwrap_or(under);
-            let under = under.strip_suffix("/mod").unwrap_or(under);
-            let path = under.split('/').map(String::from).collect();
-            self.places.insert(f, Place { tree, path });
+            let placed = self.orphan_place(rel);
+            out.diagnostics.push(Diagnostic::new(
+                rel,
+                None,
+                crate::diagnostic::Severity::Info,
+                "not reachable through `mod` declarations from any crate root; resolved as if declared at its path",
+            ));
+            if let Some((tree, path)) = placed {
+                orphans.push((f, tree, path));
+            }
         }
+        // Parents before children, so a chain of orphans attaches whole.
+        orphans.sort_by_key(|(_, _, p)| p.len());
+        for (f, tree, path) in orphans {
+            if self.places.contains_key(&f) {
+                continue; // reached meanwhile through an orphan parent's `mod`
+            }
+            self.places.insert(f, Place { tree, path: path.clone() });
+            let Some((last, parent_path)) = path.split_last() else { continue };
+            let Some(parent) = self.node_at(tree, parent_path) else { continue };
+            let id = self.push_node(tree, parent, last, f);
+            let is_root = file_name(self.project.rel(f)) == "mod.rs";
+            let mut visited = HashSet::from([f]);
+            self.expand(tree, id, path, is_root, false, &mut visited, out);
+        }
+    }
+
+    fn orphan_place(&self, rel: &str) -> Option<(usize, Vec<String>)> {
+        let k = (0..self.crates.len())
+            .filter(|&k| is_under(rel, &self.crates[k].dir))
+            .max_by_key(|&k| self.crates[k].dir.len())?;
+        let tree = self.crates[k].lib.or_else(|| self.trees.iter().position(|t| t.krate == k))?;
+        let src = join(&self.crates[k].dir, "src").unwrap_or_default();
+        let under = rel.strip_prefix(&format!("{src}/"))?;
+        let under = under.strip_suffix(".rs").unwrap_or(under);
+        let under = under.strip_suffix("/mod").unwrap_or(under);
+        Some((tree, under.split('/').map(String::from).collect()))
     }
 
     fn resolve_file(&self, file: usize, out: &mut Resolution) {
@@ -349,9 +382,10 @@ impl Resolver<'_> {
             return Some(Target::Package { ecosystem: "rust-std", name: first.to_string() });
         }
         let declared = own.is_some_and(|c| c.deps.contains(first));
+        let deps_known = own.is_some_and(|c| c.has_manifest);
         let looks_like_crate = first.starts_with(|c: char| c.is_ascii_lowercase()) && first != "Self";
-        // `use rand::Rng`, `use rand;`, `extern crate rand;`: an external crate, declared or not.
-        if declared || (imp.is_use && looks_like_crate) {
+        // A dependency declared in Cargo.toml; without a manifest, any crate-looking name in a `use`.
+        if declared || (imp.is_use && looks_like_crate && !deps_known) {
             return Some(Target::Package { ecosystem: "crates", name: first.to_string() });
         }
         None
