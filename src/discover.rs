@@ -13,13 +13,33 @@ use crate::diagnostic::Diagnostic;
 use crate::lang;
 use crate::model::SourceFile;
 
-/// Directories skipped by default: dependencies, build output, caches.
-/// Sorted (checked by a test); `--include-ignored` scans them too.
-pub const SKIPPED_DIRS: &[&str] = &[".venv", "__pycache__", "build", "dist", "node_modules", "target", "venv"];
+/// Directories skipped by default wherever they are: installed dependencies
+/// and caches. Sorted (checked by a test); `--include-ignored` scans them too.
+pub const SKIPPED_DIRS: &[&str] = &[".venv", "__pycache__", "node_modules", "venv"];
 
-/// Project files the resolvers read (sorted, checked by a test).
-pub const MANIFESTS: &[&str] =
-    &["Cargo.toml", "jsconfig.json", "package.json", "pyproject.toml", "setup.cfg", "setup.py", "tsconfig.json"];
+/// Build-output directories, skipped when they sit at the scan root or beside a
+/// project manifest — where a build tool puts them. Elsewhere (SvelteKit's
+/// `src/exports/vite/build/`) a directory of that name is source and is scanned.
+pub const OUTPUT_DIRS: &[&str] = &["build", "dist", "target"];
+
+/// Manifests whose presence makes a directory a project root (sorted).
+const PROJECT_MARKERS: &[&str] =
+    &["Cargo.toml", "package.json", "pyproject.toml", "setup.cfg", "setup.py", "tsconfig.json"];
+
+/// Project files the resolvers read (sorted, checked by a test). They are
+/// found by looking in every walked directory, so a manifest that a
+/// `.gitignore` happens to match (zod ignores `**/package.json`) is still read.
+pub const MANIFESTS: &[&str] = &[
+    "Cargo.toml",
+    "jsconfig.json",
+    "package.json",
+    "pnpm-workspace.yaml",
+    "pyproject.toml",
+    "requirements.txt",
+    "setup.cfg",
+    "setup.py",
+    "tsconfig.json",
+];
 
 #[derive(Debug, Clone)]
 pub struct DiscoverOptions {
@@ -60,7 +80,7 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovered, ignor
     } else {
         builder.filter_entry(|e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && e.depth() > 0 && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+            !(is_dir && e.depth() > 0 && is_skipped_dir(e.path(), e.depth()))
         });
     }
     let found = Mutex::new(Discovered::default());
@@ -81,6 +101,7 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovered, ignor
     let mut found = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     found.sources.sort_by(|a, b| a.rel.cmp(&b.rel));
     found.manifests.sort();
+    found.manifests.dedup();
     found.diagnostics.sort();
     Ok(found)
 }
@@ -94,12 +115,21 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
             return;
         }
     };
+    if entry.file_type().is_some_and(|t| t.is_dir()) {
+        for name in MANIFESTS {
+            let path = entry.path().join(name);
+            if path.is_file() {
+                d.manifests.push(rel_path(root, &path));
+            }
+        }
+        return;
+    }
     if !entry.file_type().is_some_and(|t| t.is_file()) {
         return;
     }
     let name = entry.file_name().to_string_lossy();
     let rel = rel_path(root, entry.path());
-    if MANIFESTS.binary_search(&name.as_ref()).is_ok() || is_tsconfig(&name) {
+    if is_tsconfig(&name) && name != "tsconfig.json" {
         d.manifests.push(rel.clone());
     }
     let Some(lang) = lang::lang_of(&name) else {
@@ -116,6 +146,18 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
         return;
     }
     d.sources.push(SourceFile { abs: entry.into_path(), rel, lang, size });
+}
+
+fn is_skipped_dir(path: &Path, depth: usize) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    if SKIPPED_DIRS.contains(&name.as_ref()) {
+        return true;
+    }
+    if !OUTPUT_DIRS.contains(&name.as_ref()) {
+        return false;
+    }
+    let parent = path.parent().unwrap_or(path);
+    depth == 1 || PROJECT_MARKERS.iter().any(|m| parent.join(m).is_file())
 }
 
 /// `tsconfig.base.json`, `tsconfig.app.json`: configs other tsconfigs extend.
@@ -165,7 +207,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for table in [SKIPPED_DIRS, MANIFESTS] {
+        for table in [SKIPPED_DIRS, OUTPUT_DIRS, PROJECT_MARKERS, MANIFESTS] {
             let mut sorted = table.to_vec();
             sorted.sort_unstable();
             assert_eq!(table, sorted.as_slice());

@@ -141,6 +141,7 @@ pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
     let resolution = resolve::resolve(&project);
     stats.non_source_imports = resolution.non_source_imports;
     stats.unresolved_imports = resolution.unresolved_imports;
+    stats.virtual_imports = resolution.virtual_imports;
     diagnostics.extend(resolution.diagnostics.iter().cloned());
     let graph = build_graph(&files, resolution);
     let cycles = analyze::cycles::find(&graph);

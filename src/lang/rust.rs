@@ -402,7 +402,8 @@ mod tests {
 
     #[test]
     fn items_inside_item_macros_are_read() {
-        let f = facts("cfg_rt! {\n    pub mod runtime;\n    use crate::a::b;\n}\nmacro_rules! m { () => { mod z; } }\n");
+        let f =
+            facts("cfg_rt! {\n    pub mod runtime;\n    use crate::a::b;\n}\nmacro_rules! m { () => { mod z; } }\n");
         assert_eq!(f.mods.iter().map(|m| (m.name.as_str(), m.line)).collect::<Vec<_>>(), vec![("runtime", 2)]);
         assert_eq!(f.imports.iter().map(|i| (i.spec.as_str(), i.line)).collect::<Vec<_>>(), vec![("crate::a::b", 3)]);
     }

@@ -69,12 +69,21 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
             _ => {}
         }
     });
-    let file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
+    let mut file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
+    if is_declaration_file(rel) {
+        // A declaration file has no run time: everything it imports is for types.
+        file_flags.insert(Flags::TYPE_ONLY);
+    }
     for (node, mut flags) in found.into_values() {
         let Some(spec) = literal(node, src) else {
             continue;
         };
-        if all_specifiers_are_types(node) {
+        if all_specifiers_are_types(node) || statement_says_type(node, src) {
+            flags.insert(Flags::TYPE_ONLY);
+        }
+        if flags.contains(Flags::DYNAMIC) && in_type_position(node) {
+            // `typeof import("x")`, `import("x").T`: a type query, not a lazy load.
+            flags = Flags(flags.0 & !Flags::DYNAMIC.0);
             flags.insert(Flags::TYPE_ONLY);
         }
         facts.imports.push(RawImport {
@@ -97,6 +106,42 @@ fn literal<'a>(node: Node, src: &'a [u8]) -> Option<&'a str> {
     }
     let inner = t.get(1..t.len().checked_sub(1)?)?;
     (!inner.is_empty()).then_some(inner)
+}
+
+/// `.d.ts`, `.d.mts`, `.d.cts`.
+fn is_declaration_file(rel: &str) -> bool {
+    [".d.ts", ".d.mts", ".d.cts"].iter().any(|e| rel.ends_with(e))
+}
+
+/// Node kinds that put an `import("x")` in a type, not in running code.
+const TYPE_CONTEXTS: &[&str] = &[
+    "constraint",
+    "default_type",
+    "extends_type_clause",
+    "generic_type",
+    "implements_clause",
+    "interface_declaration",
+    "lookup_type",
+    "type_alias_declaration",
+    "type_annotation",
+    "type_arguments",
+    "type_query",
+];
+
+fn in_type_position(source: Node) -> bool {
+    query::ancestors(source, 8).any(|a| TYPE_CONTEXTS.contains(&a.kind()))
+}
+
+/// `export type * from "m"` and `import type X = require("m")`: forms the
+/// grammar does not mark with a `type` token, recognised from the statement text.
+fn statement_says_type(source: Node, src: &[u8]) -> bool {
+    let Some(stmt) = query::ancestors(source, 3).find(|a| matches!(a.kind(), "import_statement" | "export_statement"))
+    else {
+        return false;
+    };
+    let text = query::text(stmt, src);
+    let mut words = text.split_whitespace();
+    matches!(words.next(), Some("import" | "export")) && words.next() == Some("type")
 }
 
 /// `import {type A, type B} from "m"` / `export {type A} from "m"`: every
@@ -167,6 +212,25 @@ mod tests {
             ("./tpl".to_string(), 11, vec!["dynamic"]),
         ];
         assert_eq!(imports(src, Lang::TypeScript, "src/m.ts"), want);
+    }
+
+    #[test]
+    fn type_positions_and_declaration_files() {
+        let src = "type A = typeof import('./x');\nlet b: import('./y').T;\nexport type * from './v';\n\
+                   import type X = require('./u');\nconst lazy = import('./real');\n";
+        let want = vec![
+            ("./x".to_string(), 1, vec!["type_only"]),
+            ("./y".to_string(), 2, vec!["type_only"]),
+            ("./v".to_string(), 3, vec!["reexport", "type_only"]),
+            ("./u".to_string(), 4, vec!["type_only"]),
+            ("./real".to_string(), 5, vec!["dynamic"]),
+        ];
+        let mut facts = FileFacts::default();
+        extract("m.ts", src, Lang::TypeScript, &mut facts);
+        let got: Vec<_> = facts.imports.iter().map(|i| (i.spec.clone(), i.line, i.flags.names())).collect();
+        assert_eq!(got, want);
+        let d = imports("import { A } from './a';\n", Lang::TypeScript, "types/index.d.ts");
+        assert_eq!(d[0].2, vec!["type_only"]);
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub struct Stats {
     pub packages: u64,
     pub edges: BTreeMap<&'static str, u64>,
     pub non_source_imports: u64,
+    pub virtual_imports: u64,
     pub unresolved_imports: u64,
 }
 

@@ -48,6 +48,9 @@ pub struct Resolution {
     pub diagnostics: Vec<Diagnostic>,
     /// Import sites naming a non-source file (styles, images, JSON).
     pub non_source_imports: u64,
+    /// Import sites naming a module no package can provide (`$app/stores`,
+    /// `virtual:x`): supplied by a framework or bundler at build time.
+    pub virtual_imports: u64,
     /// Import sites that resolved to nothing (each also a diagnostic).
     pub unresolved_imports: u64,
 }

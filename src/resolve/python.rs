@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::{dir_of, Project, Resolution, Target};
-use crate::model::{Flags, Lang, RawImport};
+use crate::model::{Lang, RawImport};
 
 static STDLIB: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| super::data_lines(include_str!("../../data/python-stdlib.txt")));
@@ -86,11 +86,25 @@ impl<'p> Index<'p> {
             .max_by_key(|&c| (common_prefix(from, self.project.rel(c)), std::cmp::Reverse(self.project.rel(c))))
     }
 
+    /// A dotted name as the importer sees it: under a source root, or — when
+    /// the importer's directory is not a package (a script or test directory,
+    /// which Python and pytest put on `sys.path`) — beside the importer.
+    fn lookup(&self, name: &str, importer: usize) -> Option<usize> {
+        self.module(name, importer).or_else(|| {
+            let dir = dir_of(self.project.rel(importer));
+            let init = if dir.is_empty() { "__init__.py".to_string() } else { format!("{dir}/__init__.py") };
+            if self.project.file(&init).is_some() {
+                return None;
+            }
+            self.file_module(&join_dotted(dir, name))
+        })
+    }
+
     /// The most specific existing module among `name` and its parents.
     fn most_specific(&self, name: &str, importer: usize) -> Option<usize> {
         let mut n = name;
         loop {
-            if let Some(f) = self.module(n, importer) {
+            if let Some(f) = self.lookup(n, importer) {
                 return Some(f);
             }
             n = n.rsplit_once('.')?.0;
@@ -103,7 +117,7 @@ impl<'p> Index<'p> {
         }
         let mut need_base = imp.names.is_empty();
         for name in imp.names.iter().filter(|n| *n != "*") {
-            match self.module(&format!("{}.{name}", imp.spec), from) {
+            match self.lookup(&format!("{}.{name}", imp.spec), from) {
                 Some(sub) => out.link(from, Target::Module(sub), imp.line, imp.flags),
                 None => need_base = true,
             }
@@ -141,7 +155,7 @@ impl<'p> Index<'p> {
             return;
         }
         match self.file_module(&path) {
-            Some(f) => out.link(from, Target::Module(f), imp.line, imp.flags.union(Flags::default())),
+            Some(f) => out.link(from, Target::Module(f), imp.line, imp.flags),
             None if self.project.is_dir(&path) && !imp.names.is_empty() && imp.names.iter().all(|n| n != "*") => {
                 out.unresolved(
                     rel,

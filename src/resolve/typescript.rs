@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde_json::Value;
 
 use super::{dir_of, join, Project, Resolution, Target};
@@ -37,9 +38,64 @@ const JS_TO_TS: &[(&str, &[&str])] =
 
 /// Extensions of imported files that are not source modules (sorted; checked by a test).
 const NON_SOURCE_EXTS: &[&str] = &[
-    "avif", "bmp", "css", "eot", "gif", "gql", "graphql", "htm", "html", "ico", "jpeg", "jpg", "json", "less", "md",
-    "mdx", "otf", "png", "sass", "scss", "styl", "svelte", "svg", "toml", "ttf", "txt", "vue", "wasm", "webp", "woff",
-    "woff2", "yaml", "yml",
+    "astro",
+    "avif",
+    "bmp",
+    "css",
+    "csv",
+    "ejs",
+    "eot",
+    "frag",
+    "gif",
+    "glsl",
+    "gql",
+    "graphql",
+    "gz",
+    "handlebars",
+    "hbs",
+    "htm",
+    "html",
+    "ico",
+    "jpeg",
+    "jpg",
+    "json",
+    "json5",
+    "jsonc",
+    "less",
+    "md",
+    "mdx",
+    "mp3",
+    "mp4",
+    "node",
+    "ogg",
+    "otf",
+    "pdf",
+    "png",
+    "proto",
+    "pug",
+    "sass",
+    "scss",
+    "sql",
+    "styl",
+    "svelte",
+    "svg",
+    "toml",
+    "tsv",
+    "ttf",
+    "txt",
+    "vert",
+    "vue",
+    "wasm",
+    "wav",
+    "webm",
+    "webp",
+    "wgsl",
+    "woff",
+    "woff2",
+    "xml",
+    "yaml",
+    "yml",
+    "zip",
 ];
 
 /// Export conditions tried in order: sources first, then runtime, then types.
@@ -72,16 +128,36 @@ struct Resolver<'p> {
     out: RefCell<Vec<Diagnostic>>,
     /// Directory → nearest tsconfig (by directory) cache.
     tsconfigs: RefCell<HashMap<String, Option<Rc<TsConfig>>>>,
-    /// Package name → package.json (workspace packages).
-    by_name: HashMap<String, Rc<Package>>,
+    /// Package name → every package.json of that name in the tree.
+    by_name: HashMap<String, Vec<Rc<Package>>>,
     /// Directory of a package.json → the package.
     by_dir: HashMap<String, Rc<Package>>,
+    /// Workspace declarations (package.json `workspaces`, pnpm-workspace.yaml).
+    workspaces: Vec<Workspace>,
+}
+
+/// One workspace declaration: its directory and member globs.
+struct Workspace {
+    dir: String,
+    include: GlobSet,
+    exclude: GlobSet,
+}
+
+/// What tsconfig `paths`/`baseUrl` say about a specifier.
+enum Alias {
+    Found(usize),
+    /// A `paths` pattern matched, but none of its targets exists.
+    Missing(String),
+    NoMatch,
 }
 
 enum Outcome {
     File(usize),
     Package(Target),
     NonSource,
+    /// A name no npm package can have (`$app/stores`, `virtual:x`, `cloudflare:workers`):
+    /// a module a framework or bundler provides.
+    Virtual,
     Ignored,
     Unresolved(String),
 }
@@ -98,6 +174,7 @@ pub fn resolve(project: &Project, out: &mut Resolution) {
                 Outcome::File(f) => out.link(i, Target::Module(f), imp.line, imp.flags),
                 Outcome::Package(t) => out.link(i, t, imp.line, imp.flags),
                 Outcome::NonSource => out.non_source_imports += 1,
+                Outcome::Virtual => out.virtual_imports += 1,
                 Outcome::Ignored => {}
                 Outcome::Unresolved(why) => out.unresolved(project.rel(i), imp.line, why),
             }
@@ -114,17 +191,113 @@ impl<'p> Resolver<'p> {
             tsconfigs: RefCell::new(HashMap::new()),
             by_name: HashMap::new(),
             by_dir: HashMap::new(),
+            workspaces: Vec::new(),
         };
         for m in project.manifests.iter().filter(|m| file_name(m) == "package.json") {
             let Some(json) = r.read_json(m) else { continue };
             let pkg = Rc::new(Package { dir: dir_of(m).to_string(), json });
+            if let Some(globs) = workspace_globs(&pkg.json) {
+                r.add_workspace(&pkg.dir, &globs, m);
+            }
             if let Some(name) = pkg.json.get("name").and_then(Value::as_str) {
-                // The first (shortest path, sorted) package of a name wins.
-                r.by_name.entry(name.to_string()).or_insert_with(|| pkg.clone());
+                r.by_name.entry(name.to_string()).or_default().push(pkg.clone());
             }
             r.by_dir.insert(pkg.dir.clone(), pkg);
         }
+        for m in project.manifests.iter().filter(|m| file_name(m) == "pnpm-workspace.yaml") {
+            if let Some(globs) = r.pnpm_globs(m) {
+                r.add_workspace(dir_of(m), &globs, m);
+            }
+        }
         r
+    }
+
+    fn pnpm_globs(&self, rel: &str) -> Option<Vec<String>> {
+        let text = self.project.read(rel).ok()?;
+        match yaml_rust2::YamlLoader::load_from_str(&text) {
+            Ok(docs) => {
+                let list = docs.first()?["packages"].as_vec()?;
+                Some(list.iter().filter_map(|g| g.as_str().map(String::from)).collect())
+            }
+            Err(e) => {
+                self.warn(rel, format!("invalid YAML: {e}"));
+                None
+            }
+        }
+    }
+
+    fn add_workspace(&mut self, dir: &str, globs: &[String], manifest: &str) {
+        let mut include = GlobSetBuilder::new();
+        let mut exclude = GlobSetBuilder::new();
+        for g in globs {
+            let (set, pat) = match g.strip_prefix('!') {
+                Some(p) => (&mut exclude, p),
+                None => (&mut include, g.as_str()),
+            };
+            let pat = pat.trim_start_matches("./").trim_end_matches('/');
+            match GlobBuilder::new(pat).literal_separator(true).build() {
+                Ok(glob) => {
+                    set.add(glob);
+                }
+                Err(e) => self.warn(manifest, format!("bad workspace glob `{g}`: {e}")),
+            }
+        }
+        if let (Ok(include), Ok(exclude)) = (include.build(), exclude.build()) {
+            self.workspaces.push(Workspace { dir: dir.to_string(), include, exclude });
+        }
+    }
+
+    /// Whether a package directory is a member of a declared workspace.
+    fn in_workspace(&self, pkg_dir: &str) -> bool {
+        self.workspaces.iter().any(|w| {
+            if pkg_dir == w.dir {
+                return true;
+            }
+            let rel = if w.dir.is_empty() { Some(pkg_dir) } else { pkg_dir.strip_prefix(&format!("{}/", w.dir)) };
+            rel.is_some_and(|r| w.include.is_match(r) && !w.exclude.is_match(r))
+        })
+    }
+
+    /// The local package an importer in `dir` means by `name`, if any.
+    ///
+    /// When the repository declares workspaces, only their members count,
+    /// plus the importer's own package and `file:`/`link:` dependencies of
+    /// the importer's package (so a test fixture named `typescript` does not
+    /// capture every `import ts from "typescript"`). Among several, the
+    /// nearest to the importer wins.
+    fn local_package(&self, dir: &str, name: &str) -> Option<&Rc<Package>> {
+        let candidates = self.by_name.get(name)?;
+        let path_dep = self.path_dependency(dir, name);
+        candidates
+            .iter()
+            .filter(|p| {
+                self.workspaces.is_empty()
+                    || self.in_workspace(&p.dir)
+                    || is_ancestor(&p.dir, dir)
+                    || path_dep.as_deref() == Some(p.dir.as_str())
+            })
+            .max_by_key(|p| (common_prefix(dir, &p.dir), std::cmp::Reverse(p.dir.clone())))
+    }
+
+    /// `"name": "file:../x"` (or `link:`, `portal:`) in the nearest package.json: the directory.
+    fn path_dependency(&self, dir: &str, name: &str) -> Option<String> {
+        let pkg = self.nearest_package(dir)?;
+        ["dependencies", "devDependencies", "peerDependencies", "optionalDependencies"].iter().find_map(|k| {
+            let spec = pkg.json.get(*k)?.get(name)?.as_str()?;
+            let path = ["file:", "link:", "portal:"].iter().find_map(|p| spec.strip_prefix(p))?;
+            join(&pkg.dir, path)
+        })
+    }
+
+    fn nearest_package(&self, dir: &str) -> Option<&Rc<Package>> {
+        let mut d = Some(dir);
+        while let Some(cur) = d {
+            if let Some(p) = self.by_dir.get(cur) {
+                return Some(p);
+            }
+            d = if cur.is_empty() { None } else { Some(dir_of(cur)) };
+        }
+        None
     }
 
     fn read_json(&self, rel: &str) -> Option<Value> {
@@ -166,20 +339,32 @@ impl<'p> Resolver<'p> {
                 None => Outcome::Unresolved(format!("relative import `{spec}` matches no source file")),
             };
         }
+        let alias = self.tsconfig_for(dir).map_or(Alias::NoMatch, |cfg| self.via_tsconfig(&cfg, spec));
+        if let Alias::Found(f) = alias {
+            return Outcome::File(f);
+        }
         if spec.starts_with('#') {
             return self.package_imports(dir, spec);
         }
-        if let Some(f) = self.tsconfig_for(dir).and_then(|cfg| self.via_tsconfig(&cfg, spec)) {
-            return Outcome::File(f);
-        }
         let (name, sub) = split_package(spec);
-        if let Some(pkg) = self.by_name.get(name) {
+        if let Some(pkg) = self.local_package(dir, name) {
             return match self.in_package(pkg, sub) {
                 Some(f) => Outcome::File(f),
                 None => Outcome::Unresolved(format!("`{spec}`: workspace package `{name}` has no source file for it")),
             };
         }
-        Outcome::Package(package(spec, name))
+        if let Some(builtin) = builtin(spec, name) {
+            return Outcome::Package(builtin);
+        }
+        if !is_npm_name(name) {
+            return match alias {
+                Alias::Missing(pattern) => {
+                    Outcome::Unresolved(format!("`{spec}` matches tsconfig paths `{pattern}` but no source file"))
+                }
+                _ => Outcome::Virtual,
+            };
+        }
+        Outcome::Package(Target::Package { ecosystem: "npm", name: name.to_string() })
     }
 
     /// A path without extension or with one: the file, its TS source, `+ext`, `/index+ext`.
@@ -197,11 +382,23 @@ impl<'p> Resolver<'p> {
         }
         PROBE_EXTS.iter().find_map(|e| p.file(&format!("{path}{e}"))).or_else(|| {
             let index = if path.is_empty() { "index".to_string() } else { format!("{path}/index") };
-            PROBE_EXTS.iter().find_map(|e| p.file(&format!("{index}{e}")))
+            PROBE_EXTS.iter().find_map(|e| p.file(&format!("{index}{e}"))).or_else(|| self.directory_main(path))
         })
     }
 
-    fn via_tsconfig(&self, cfg: &TsConfig, spec: &str) -> Option<usize> {
+    /// `require("./lib/sub")` where `lib/sub/package.json` names a `main`.
+    fn directory_main(&self, dir: &str) -> Option<usize> {
+        let main = self.by_dir.get(dir)?.json.get("main")?.as_str()?;
+        let target = join(dir, main)?;
+        if target == dir {
+            return None;
+        }
+        self.project
+            .file(&target)
+            .or_else(|| PROBE_EXTS.iter().find_map(|e| self.project.file(&format!("{target}{e}"))))
+    }
+
+    fn via_tsconfig(&self, cfg: &TsConfig, spec: &str) -> Alias {
         // TypeScript picks the pattern with the longest prefix before `*`.
         let mut best: Option<(&PathEntry, &str, usize)> = None;
         for entry in &cfg.paths {
@@ -221,33 +418,31 @@ impl<'p> Resolver<'p> {
                 best = Some((entry, captured, prefix_len));
             }
         }
-        if let Some(((_, targets), captured, _)) = best {
+        let mut missing = None;
+        if let Some(((pattern, targets), captured, _)) = best {
             let found = targets
                 .iter()
                 .find_map(|t| join(&cfg.paths_base, &t.replacen('*', captured, 1)).and_then(|p| self.probe(&p)));
-            if found.is_some() {
-                return found;
+            if let Some(f) = found {
+                return Alias::Found(f);
             }
+            missing = Some(pattern.clone());
         }
-        let base = cfg.base_url.as_ref()?;
-        join(base, spec).and_then(|p| self.probe(&p))
+        if let Some(f) = cfg.base_url.as_ref().and_then(|b| join(b, spec)).and_then(|p| self.probe(&p)) {
+            return Alias::Found(f);
+        }
+        missing.map_or(Alias::NoMatch, Alias::Missing)
     }
 
     /// `#internal/x` through the `imports` map of the nearest package.json.
     fn package_imports(&self, dir: &str, spec: &str) -> Outcome {
-        let mut d = Some(dir);
-        while let Some(cur) = d {
-            if let Some(pkg) = self.by_dir.get(cur) {
-                if let Some(map) = pkg.json.get("imports") {
-                    if let Some(f) = self.subpath_map(pkg, map, spec) {
-                        return Outcome::File(f);
-                    }
-                }
-                return Outcome::Unresolved(format!("`{spec}` is not in the `imports` of {}", manifest(cur)));
-            }
-            d = if cur.is_empty() { None } else { Some(dir_of(cur)) };
+        let Some(pkg) = self.nearest_package(dir) else {
+            return Outcome::Unresolved(format!("`{spec}`: no package.json above this file"));
+        };
+        match pkg.json.get("imports").and_then(|map| self.subpath_map(pkg, map, spec)) {
+            Some(f) => Outcome::File(f),
+            None => Outcome::Unresolved(format!("`{spec}` is not in the `imports` of {}", manifest(&pkg.dir))),
         }
-        Outcome::Unresolved(format!("`{spec}`: no package.json with `imports` above this file"))
     }
 
     /// A subpath (`""` or `x/y`) of a workspace package, to a source file.
@@ -357,58 +552,95 @@ impl<'p> Resolver<'p> {
         cfg
     }
 
-    /// Load a tsconfig and everything it extends; the child's options win.
+    /// Load a tsconfig, everything it extends (a string or, since TypeScript
+    /// 5.0, an array whose later entries win) and, for a "solution" config
+    /// with no `paths` of its own (Vite's `files: []` + `references`), the
+    /// options of the first referenced config that has some.
     fn load_tsconfig(&self, path: &str) -> TsConfig {
-        let mut chain = Vec::new();
-        let mut next = Some(path.to_string());
-        while let Some(p) = next.take() {
-            if chain.len() >= MAX_EXTENDS || chain.iter().any(|(q, _): &(String, Value)| *q == p) {
-                self.warn(path, "`extends` chain loops or is too long".to_string());
-                break;
-            }
-            let Some(json) = self.read_json(&p) else {
-                break;
-            };
-            next = match json.get("extends") {
-                Some(Value::String(e)) => self.extends_path(&p, e),
-                Some(Value::Array(a)) => a.first().and_then(Value::as_str).and_then(|e| self.extends_path(&p, e)),
-                _ => None,
-            };
-            chain.push((p, json));
-        }
+        let leaf_dir = dir_of(path);
         let mut cfg = TsConfig::default();
-        for (p, json) in chain.iter().rev() {
-            let dir = dir_of(p);
-            let Some(opts) = json.get("compilerOptions") else {
-                continue;
-            };
-            let rel = |key: &str| opts.get(key).and_then(Value::as_str).and_then(|v| join(dir, v));
-            if let Some(b) = rel("baseUrl") {
-                cfg.base_url = Some(b);
-            }
-            if let Some(paths) = opts.get("paths").and_then(Value::as_object) {
-                cfg.paths = paths
-                    .iter()
-                    .map(|(k, v)| {
-                        let targets =
-                            v.as_array().map(|a| a.iter().filter_map(|t| t.as_str().map(String::from)).collect());
-                        (k.clone(), targets.unwrap_or_default())
-                    })
-                    .collect();
-                cfg.paths_base = dir.to_string();
-            }
-            if let Some(o) = rel("outDir") {
-                cfg.out_dir = Some(o);
-            }
-            if let Some(r) = rel("rootDir") {
-                cfg.root_dir = Some(r);
+        let mut paths_dir = None;
+        self.load_chain(path, leaf_dir, 0, &mut cfg, &mut paths_dir);
+        if cfg.paths.is_empty() && cfg.base_url.is_none() {
+            for r in self.references(path) {
+                let mut rc = TsConfig::default();
+                let mut rdir = None;
+                self.load_chain(&r, dir_of(&r), 0, &mut rc, &mut rdir);
+                if !rc.paths.is_empty() || rc.base_url.is_some() {
+                    (cfg.paths, cfg.base_url) = (rc.paths, rc.base_url);
+                    paths_dir = rdir;
+                    break;
+                }
             }
         }
-        if let Some(b) = &cfg.base_url {
-            // `paths` are relative to `baseUrl` when it is set anywhere in the chain.
-            cfg.paths_base.clone_from(b);
-        }
+        // `paths` are relative to `baseUrl` when it is set anywhere in the chain.
+        cfg.paths_base = cfg.base_url.clone().or(paths_dir).unwrap_or_default();
         cfg
+    }
+
+    /// Apply `path`'s bases, then its own `compilerOptions`, onto `cfg`.
+    fn load_chain(&self, path: &str, leaf_dir: &str, depth: usize, cfg: &mut TsConfig, paths_dir: &mut Option<String>) {
+        if depth > MAX_EXTENDS {
+            return self.warn(path, "`extends` chain loops or is too long".to_string());
+        }
+        let Some(json) = self.read_json(path) else { return };
+        let bases: Vec<&str> = match json.get("extends") {
+            Some(Value::String(e)) => vec![e.as_str()],
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        for base in bases {
+            match self.extends_path(path, base) {
+                Some(p) => self.load_chain(&p, leaf_dir, depth + 1, cfg, paths_dir),
+                None => self.warn(path, format!("`extends: \"{base}\"` names no config file here")),
+            }
+        }
+        let dir = dir_of(path);
+        let Some(opts) = json.get("compilerOptions") else { return };
+        // `${configDir}` is the directory of the config being resolved, not of the one that says it.
+        let rel = |key: &str| {
+            let v = opts.get(key).and_then(Value::as_str)?;
+            match v.strip_prefix("${configDir}") {
+                Some(rest) => join(leaf_dir, rest.trim_start_matches('/')),
+                None => join(dir, v),
+            }
+        };
+        if let Some(b) = rel("baseUrl") {
+            cfg.base_url = Some(b);
+        }
+        if let Some(paths) = opts.get("paths").and_then(Value::as_object) {
+            cfg.paths = paths
+                .iter()
+                .map(|(k, v)| {
+                    let targets = v
+                        .as_array()
+                        .map(|a| a.iter().filter_map(Value::as_str).map(|t| t.replace("${configDir}", ".")).collect());
+                    (k.clone(), targets.unwrap_or_default())
+                })
+                .collect();
+            *paths_dir = Some(if opts.get("paths").is_some_and(|p| p.to_string().contains("${configDir}")) {
+                leaf_dir.to_string()
+            } else {
+                dir.to_string()
+            });
+        }
+        if let Some(o) = rel("outDir") {
+            cfg.out_dir = Some(o);
+        }
+        if let Some(r) = rel("rootDir") {
+            cfg.root_dir = Some(r);
+        }
+    }
+
+    /// The configs a solution-style tsconfig lists in `references`.
+    fn references(&self, path: &str) -> Vec<String> {
+        let Some(json) = self.read_json(path) else { return Vec::new() };
+        let Some(refs) = json.get("references").and_then(Value::as_array) else { return Vec::new() };
+        refs.iter()
+            .filter_map(|r| r.get("path")?.as_str())
+            .filter_map(|p| join(dir_of(path), p))
+            .map(|p| if p.ends_with(".json") { p } else { format!("{p}/tsconfig.json") })
+            .collect()
     }
 
     /// Where `extends` points: a relative file, or a package under node_modules.
@@ -434,7 +666,11 @@ impl<'p> Resolver<'p> {
             }
             dir = if d.is_empty() { None } else { Some(dir_of(d)) };
         }
-        None
+        // A workspace package that ships shared configs (`@acme/tsconfig/base.json`).
+        let (name, sub) = split_package(ext);
+        let pkg = self.by_name.get(name)?.first()?;
+        let sub = if sub.is_empty() { "tsconfig.json".to_string() } else { with_json(sub.to_string()) };
+        join(&pkg.dir, &sub).filter(|p| self.project.root.join(p).is_file())
     }
 }
 
@@ -488,15 +724,44 @@ fn split_package(spec: &str) -> (&str, &str) {
     }
 }
 
-fn package(spec: &str, name: &str) -> Target {
-    if let Some(builtin) = spec.strip_prefix("node:") {
-        let top = builtin.split('/').next().unwrap_or(builtin);
-        return Target::Package { ecosystem: "node-builtin", name: top.to_string() };
+/// A Node builtin: `node:x` or a builtin's name (`fs`, `fs/promises`).
+fn builtin(spec: &str, name: &str) -> Option<Target> {
+    if let Some(b) = spec.strip_prefix("node:") {
+        let top = b.split('/').next().unwrap_or(b);
+        return Some(Target::Package { ecosystem: "node-builtin", name: top.to_string() });
     }
-    if super::in_sorted(&NODE_BUILTINS, name) {
-        return Target::Package { ecosystem: "node-builtin", name: name.to_string() };
+    super::in_sorted(&NODE_BUILTINS, name)
+        .then(|| Target::Package { ecosystem: "node-builtin", name: name.to_string() })
+}
+
+/// Whether `name` could be an npm package: lower-case URL-safe characters,
+/// not starting with `.`, `_`, `~` or `$`, an optional `@scope/`.
+fn is_npm_name(name: &str) -> bool {
+    let part_ok = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with(['.', '_', '~', '$'])
+            && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._~".contains(&b))
+    };
+    match name.strip_prefix('@') {
+        Some(scoped) => scoped.split_once('/').is_some_and(|(scope, n)| part_ok(scope) && part_ok(n)),
+        None => part_ok(name),
     }
-    Target::Package { ecosystem: "npm", name: name.to_string() }
+}
+
+/// `workspaces: [...]` or `workspaces: {packages: [...]}` of a package.json.
+fn workspace_globs(json: &Value) -> Option<Vec<String>> {
+    let ws = json.get("workspaces")?;
+    let list = ws.as_array().or_else(|| ws.get("packages")?.as_array())?;
+    Some(list.iter().filter_map(|g| g.as_str().map(String::from)).collect())
+}
+
+fn is_ancestor(dir: &str, of: &str) -> bool {
+    dir.is_empty() || of == dir || of.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
+/// Common leading directories of two relative paths.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.split('/').zip(b.split('/')).take_while(|(x, y)| x == y).count()
 }
 
 #[cfg(test)]
@@ -516,11 +781,22 @@ mod tests {
         assert_eq!(split_package("@a/b"), ("@a/b", ""));
         assert_eq!(split_package("lodash/fp"), ("lodash", "fp"));
         assert_eq!(split_package("react"), ("react", ""));
-        assert_eq!(
-            package("node:fs/promises", "node:fs"),
-            Target::Package { ecosystem: "node-builtin", name: "fs".into() }
-        );
-        assert_eq!(package("fs/promises", "fs"), Target::Package { ecosystem: "node-builtin", name: "fs".into() });
+        let fs = Some(Target::Package { ecosystem: "node-builtin", name: "fs".into() });
+        assert_eq!(builtin("node:fs/promises", "node:fs"), fs);
+        assert_eq!(builtin("fs/promises", "fs"), fs);
+        assert_eq!(builtin("react", "react"), None);
+    }
+
+    #[test]
+    fn npm_names() {
+        for ok in ["react", "@scope/pkg", "lodash.get", "a-b_c"] {
+            assert!(is_npm_name(ok), "{ok}");
+        }
+        for bad in
+            ["$app", "~", "@/components", "virtual:pwa", "cloudflare:workers", "MANIFEST", "_x", "@docusaurus/Link"]
+        {
+            assert!(!is_npm_name(bad), "{bad}");
+        }
     }
 
     #[test]
