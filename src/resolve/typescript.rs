@@ -23,7 +23,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde_json::Value;
 
 use super::{dir_of, join, Project, Resolution, Target};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::RawImport;
 
 static NODE_BUILTINS: LazyLock<Vec<&'static str>> =
@@ -500,8 +500,14 @@ impl<'p> Resolver<'p> {
             Value::String(s) => self.file_in_package(pkg, &s.replace('*', cap)),
             Value::Array(items) => items.iter().find_map(|i| self.target(pkg, i, cap)),
             Value::Object(o) => {
-                let known = CONDITIONS.iter().filter_map(|c| o.get(*c));
-                let others = o.iter().filter(|(k, _)| !CONDITIONS.contains(&k.as_str())).map(|(_, v)| v);
+                // Custom source conditions first (`@zod/source`, the usual `customConditions`
+                // of a monorepo's tsconfig), then the known ones in order, then the rest.
+                let custom = o.iter().filter(|(k, _)| k.ends_with("source") && *k != "source").map(|(_, v)| v);
+                let known = custom.chain(CONDITIONS.iter().filter_map(|c| o.get(*c)));
+                let others = o
+                    .iter()
+                    .filter(|(k, _)| !CONDITIONS.contains(&k.as_str()) && !k.ends_with("source"))
+                    .map(|(_, v)| v);
                 known.chain(others).find_map(|v| self.target(pkg, v, cap))
             }
             _ => None,
@@ -592,7 +598,12 @@ impl<'p> Resolver<'p> {
         for base in bases {
             match self.extends_path(path, base) {
                 Some(p) => self.load_chain(&p, leaf_dir, depth + 1, cfg, paths_dir),
-                None => self.warn(path, format!("`extends: \"{base}\"` names no config file here")),
+                None => self.out.borrow_mut().push(Diagnostic::new(
+                    path,
+                    None,
+                    Severity::Info,
+                    format!("`extends: \"{base}\"` is not in the tree (an uninstalled package?): its options are unknown"),
+                )),
             }
         }
         let dir = dir_of(path);
@@ -640,6 +651,7 @@ impl<'p> Resolver<'p> {
             .filter_map(|r| r.get("path")?.as_str())
             .filter_map(|p| join(dir_of(path), p))
             .map(|p| if p.ends_with(".json") { p } else { format!("{p}/tsconfig.json") })
+            .filter(|p| self.project.root.join(p).is_file())
             .collect()
     }
 
