@@ -34,7 +34,7 @@ const PROBE_EXTS: &[&str] = &[".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".c
 
 /// A JavaScript extension in a specifier and the TypeScript sources it may name.
 const JS_TO_TS: &[(&str, &[&str])] =
-    &[(".cjs", &[".cts"]), (".js", &[".ts", ".tsx", ".d.ts"]), (".jsx", &[".tsx"]), (".mjs", &[".mts"])];
+    &[(".cjs", &[".cts", ".ts"]), (".js", &[".ts", ".tsx", ".d.ts"]), (".jsx", &[".tsx"]), (".mjs", &[".mts", ".ts"])];
 
 /// Extensions of imported files that are not source modules (sorted; checked by a test).
 const NON_SOURCE_EXTS: &[&str] = &[
