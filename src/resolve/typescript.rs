@@ -602,7 +602,9 @@ impl<'p> Resolver<'p> {
                     path,
                     None,
                     Severity::Info,
-                    format!("`extends: \"{base}\"` is not in the tree (an uninstalled package?): its options are unknown"),
+                    format!(
+                        "`extends: \"{base}\"` is not in the tree (an uninstalled package?): its options are unknown"
+                    ),
                 )),
             }
         }
