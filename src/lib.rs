@@ -15,6 +15,7 @@
 
 pub mod analyze;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod graph;
@@ -188,7 +189,8 @@ fn build_graph(files: &[Extracted], resolution: resolve::Resolution) -> graph::A
             LinkKind::Imports => EdgeKind::Imports,
             LinkKind::Contains => EdgeKind::Contains,
         };
-        b.site(modules[l.from], to, kind, &files[l.from].file.rel, l.line, l.flags);
+        let at = (files[l.from].file.rel.as_str(), l.line);
+        b.site(modules[l.from], to, kind, at, l.flags, l.allow_cycle.as_deref());
     }
     b.build()
 }

@@ -117,6 +117,9 @@ pub struct RawImport {
     /// Rust: the path is from a `use` item (true) or written in an expression or
     /// type (false); the two are resolved with different confidence.
     pub is_use: bool,
+    /// `tapestry: allow-cycle <reason>` written on the import's line: the reason.
+    #[serde(default)]
+    pub allow_cycle: Option<String>,
 }
 
 /// A Rust `mod` declaration: `mod x;` (child file) or `mod x { … }` (inline).

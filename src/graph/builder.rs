@@ -35,7 +35,16 @@ impl GraphBuilder {
 
     /// Record one site of an edge. Sites must arrive in (file, line) order for
     /// the first site to be the reported one; the caller sorts them.
-    pub fn site(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, file: &str, line: u32, flags: Flags) {
+    pub fn site(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        kind: EdgeKind,
+        at: (&str, u32),
+        flags: Flags,
+        allow: Option<&str>,
+    ) {
+        let (file, line) = at;
         if from == to {
             return;
         }
@@ -46,9 +55,13 @@ impl GraphBuilder {
                 let all = edge.flags.intersection(flags).intersection(Flags::ALL_SITES);
                 let any = edge.flags.union(flags).intersection(Flags::ANY_SITE);
                 edge.flags = all.union(any);
+                if allow.is_none() {
+                    edge.allow_cycle = None;
+                }
             }
             None => {
-                let edge = Edge { kind, file: Some(file.to_string()), line: Some(line), sites: 1, flags };
+                let allow_cycle = allow.map(String::from);
+                let edge = Edge { kind, file: Some(file.to_string()), line: Some(line), sites: 1, flags, allow_cycle };
                 let e = self.g.graph.add_edge(from, to, edge);
                 self.edges.insert((from, to, kind), e);
             }
@@ -74,12 +87,12 @@ mod tests {
         let a = b.node(module("a.ts"));
         let c = b.node(module("c.ts"));
         assert_eq!(b.node(module("a.ts")), a);
-        b.site(a, c, EdgeKind::Imports, "a.ts", 1, Flags::TYPE_ONLY);
-        b.site(a, c, EdgeKind::Imports, "a.ts", 4, Flags::REEXPORT);
-        b.site(a, a, EdgeKind::Imports, "a.ts", 5, Flags::default());
+        b.site(a, c, EdgeKind::Imports, ("a.ts", 1), Flags::TYPE_ONLY, Some("why"));
+        b.site(a, c, EdgeKind::Imports, ("a.ts", 4), Flags::REEXPORT, None);
+        b.site(a, a, EdgeKind::Imports, ("a.ts", 5), Flags::default(), None);
         let g = b.build();
         assert_eq!(g.graph.edge_count(), 1);
         let e = g.graph.edge_weights().next().unwrap();
-        assert_eq!((e.sites, e.line, e.flags), (2, Some(1), Flags::REEXPORT));
+        assert_eq!((e.sites, e.line, e.flags, e.allow_cycle.clone()), (2, Some(1), Flags::REEXPORT, None));
     }
 }

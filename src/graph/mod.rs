@@ -85,6 +85,8 @@ pub struct Edge {
     /// How many places say so.
     pub sites: u32,
     pub flags: Flags,
+    /// `tapestry: allow-cycle` reason, when every site carries one.
+    pub allow_cycle: Option<String>,
 }
 
 /// The graph plus its key index. Built only through [`GraphBuilder`].

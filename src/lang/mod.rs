@@ -77,7 +77,28 @@ pub fn extract(rel: &str, bytes: &[u8], lang: Lang) -> FileFacts {
         Lang::Python => python::extract(rel, text, &mut facts),
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => typescript::extract(rel, text, lang, &mut facts),
     }
+    read_suppressions(text, &mut facts);
     facts
+}
+
+/// The inline suppression marker, written in a comment on an import's line.
+pub const ALLOW_CYCLE: &str = "tapestry: allow-cycle";
+
+/// Attach `tapestry: allow-cycle <reason>` comments to the imports on their
+/// line. Read from the text itself, the same way for every language (syn
+/// drops comments), and only when the file mentions the marker at all.
+fn read_suppressions(text: &str, facts: &mut FileFacts) {
+    if !text.contains(ALLOW_CYCLE) {
+        return;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    for imp in &mut facts.imports {
+        let Some(line) = lines.get((imp.line as usize).wrapping_sub(1)) else { continue };
+        if let Some(pos) = line.find(ALLOW_CYCLE) {
+            let reason = line[pos + ALLOW_CYCLE.len()..].trim().trim_end_matches("*/").trim();
+            imp.allow_cycle = Some(if reason.is_empty() { "no reason given".to_string() } else { reason.to_string() });
+        }
+    }
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -173,6 +194,20 @@ mod tests {
         let f = extract("a.py", b"\xEF\xBB\xBFimport os\n", Lang::Python);
         assert_eq!(f.imports.len(), 1);
         assert!(f.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn allow_cycle_comments_attach_to_their_line() {
+        let ts = "import a from './a'; // tapestry: allow-cycle legacy bridge, JIRA-12\nimport b from './b';\n";
+        let f = extract("x.ts", ts.as_bytes(), Lang::TypeScript);
+        assert_eq!(f.imports[0].allow_cycle.as_deref(), Some("legacy bridge, JIRA-12"));
+        assert_eq!(f.imports[1].allow_cycle, None);
+        let rs = "use crate::a; /* tapestry: allow-cycle */\n";
+        let f = extract("src/x.rs", rs.as_bytes(), Lang::Rust);
+        assert_eq!(f.imports[0].allow_cycle.as_deref(), Some("no reason given"));
+        let py = "from . import a  # tapestry: allow-cycle plugin registry\n";
+        let f = extract("p/x.py", py.as_bytes(), Lang::Python);
+        assert_eq!(f.imports[0].allow_cycle.as_deref(), Some("plugin registry"));
     }
 
     #[test]

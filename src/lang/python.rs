@@ -92,6 +92,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         line: s.line,
         flags: s.flags.union(file_flags),
         is_use: true,
+        allow_cycle: None,
     }));
 }
 

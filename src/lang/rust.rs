@@ -93,6 +93,7 @@ impl Collector {
             line,
             flags,
             is_use: true,
+            allow_cycle: None,
         });
     }
 
@@ -247,6 +248,7 @@ impl<'ast> Visit<'ast> for Collector {
                     line: line(path.span()),
                     flags: self.flags(),
                     is_use: false,
+                    allow_cycle: None,
                 });
             }
         }
@@ -323,6 +325,7 @@ fn fallback(text: &str, facts: &mut FileFacts) {
                     line: line_no,
                     flags: if vis { Flags::REEXPORT } else { Flags::default() },
                     is_use: true,
+                    allow_cycle: None,
                 }));
             }
         }

@@ -94,6 +94,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
             line: query::line(node),
             flags: flags.union(file_flags),
             is_use: true,
+            allow_cycle: None,
         });
     }
 }

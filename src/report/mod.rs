@@ -98,6 +98,9 @@ pub struct EdgeOut {
     pub line: Option<u32>,
     pub sites: u32,
     pub flags: Vec<&'static str>,
+    /// The `tapestry: allow-cycle` reason written on every site of the edge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_cycle: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -158,6 +161,7 @@ impl Report {
                     line: w.line,
                     sites: w.sites,
                     flags: w.flags.names(),
+                    allow_cycle: w.allow_cycle.clone(),
                 }
             })
             .collect();

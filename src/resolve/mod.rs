@@ -40,6 +40,8 @@ pub struct Link {
     pub kind: LinkKind,
     pub line: u32,
     pub flags: Flags,
+    /// The site's `tapestry: allow-cycle` reason.
+    pub allow_cycle: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -58,7 +60,15 @@ pub struct Resolution {
 impl Resolution {
     pub fn link(&mut self, from: usize, to: Target, line: u32, flags: Flags) {
         if to != Target::Module(from) {
-            self.links.push(Link { from, to, kind: LinkKind::Imports, line, flags });
+            self.links.push(Link { from, to, kind: LinkKind::Imports, line, flags, allow_cycle: None });
+        }
+    }
+
+    /// Link an import, keeping its inline suppression.
+    pub fn link_import(&mut self, from: usize, to: Target, imp: &crate::model::RawImport, flags: Flags) {
+        if to != Target::Module(from) {
+            let allow_cycle = imp.allow_cycle.clone();
+            self.links.push(Link { from, to, kind: LinkKind::Imports, line: imp.line, flags, allow_cycle });
         }
     }
     pub fn unresolved(&mut self, file: &str, line: u32, message: String) {

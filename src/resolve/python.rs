@@ -118,7 +118,7 @@ impl<'p> Index<'p> {
         let mut need_base = imp.names.is_empty();
         for name in imp.names.iter().filter(|n| *n != "*") {
             match self.lookup(&format!("{}.{name}", imp.spec), from) {
-                Some(sub) => out.link(from, Target::Module(sub), imp.line, imp.flags),
+                Some(sub) => out.link_import(from, Target::Module(sub), imp, imp.flags),
                 None => need_base = true,
             }
         }
@@ -127,11 +127,11 @@ impl<'p> Index<'p> {
             return;
         }
         if let Some(f) = self.most_specific(&imp.spec, from) {
-            out.link(from, Target::Module(f), imp.line, imp.flags);
+            out.link_import(from, Target::Module(f), imp, imp.flags);
         } else if !self.packages.contains(&imp.spec) {
             let top = imp.spec.split('.').next().unwrap_or(&imp.spec);
             if !self.packages.contains(top) {
-                out.link(from, package(top), imp.line, imp.flags);
+                out.link_import(from, package(top), imp, imp.flags);
             }
         }
     }
@@ -146,7 +146,7 @@ impl<'p> Index<'p> {
         let mut need_base = imp.names.is_empty();
         for name in imp.names.iter().filter(|n| *n != "*") {
             match self.file_module(&join_dotted(&path, name)) {
-                Some(sub) => out.link(from, Target::Module(sub), imp.line, imp.flags),
+                Some(sub) => out.link_import(from, Target::Module(sub), imp, imp.flags),
                 None => need_base = true,
             }
         }
@@ -155,7 +155,7 @@ impl<'p> Index<'p> {
             return;
         }
         match self.file_module(&path) {
-            Some(f) => out.link(from, Target::Module(f), imp.line, imp.flags),
+            Some(f) => out.link_import(from, Target::Module(f), imp, imp.flags),
             None if self.project.is_dir(&path) && !imp.names.is_empty() && imp.names.iter().all(|n| n != "*") => {
                 out.unresolved(
                     rel,

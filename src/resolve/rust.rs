@@ -234,6 +234,7 @@ impl Resolver<'_> {
                     kind: super::LinkKind::Contains,
                     line: m.line,
                     flags: if child_test { Flags::TEST } else { Flags::default() },
+                    allow_cycle: None,
                 });
             }
             if !visited.insert(child) {
@@ -323,7 +324,7 @@ impl Resolver<'_> {
         for imp in &self.project.files[file].facts.imports {
             let flags = imp.flags.union(extra);
             if let Some(target) = self.resolve_path(place, krate, imp) {
-                out.link(file, target, imp.line, flags);
+                out.link_import(file, target, imp, flags);
             }
         }
         let _ = rel;

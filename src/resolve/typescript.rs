@@ -171,8 +171,8 @@ pub fn resolve(project: &Project, out: &mut Resolution) {
     for &i in &files {
         for imp in &project.files[i].facts.imports {
             match r.resolve(i, imp) {
-                Outcome::File(f) => out.link(i, Target::Module(f), imp.line, imp.flags),
-                Outcome::Package(t) => out.link(i, t, imp.line, imp.flags),
+                Outcome::File(f) => out.link_import(i, Target::Module(f), imp, imp.flags),
+                Outcome::Package(t) => out.link_import(i, t, imp, imp.flags),
                 Outcome::NonSource => out.non_source_imports += 1,
                 Outcome::Virtual => out.virtual_imports += 1,
                 Outcome::Ignored => {}
