@@ -53,6 +53,13 @@ pub struct ScanArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Options shared by every command that scans.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
     /// Worker threads (default: all cores; RAYON_NUM_THREADS is honoured too).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -69,4 +76,14 @@ pub struct ScanArgs {
     /// Skip source files larger than this many bytes (with a diagnostic).
     #[arg(long, value_name = "BYTES", default_value_t = 5 * 1024 * 1024)]
     pub max_file_size: u64,
+
+    /// Settings file (default: tapestry.toml at PATH, when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Edge classes that count for cycles, paths, coupling and rules, comma-separated:
+    /// static, dynamic, reexport, conditional, type_only, test
+    /// (default: static,dynamic,reexport,conditional — runtime code only).
+    #[arg(long, value_name = "CLASSES", value_delimiter = ',')]
+    pub edge_classes: Option<Vec<String>>,
 }

@@ -64,12 +64,7 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         })
         .collect::<Result<Vec<_>>>()?;
     let started = Instant::now();
-    let opts = ScanOptions {
-        include_ignored: args.include_ignored,
-        excludes: args.exclude.clone(),
-        max_file_size: args.max_file_size,
-        threads: args.threads,
-    };
+    let opts = scan_options(&args.path, &args.common)?;
     let (report, files) = scan(&args.path, &opts)?;
     for (path, format) in &outputs {
         output::write_atomic(path, format.render(&report).as_bytes())?;
@@ -84,6 +79,23 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Scan settings from the shared options, with the config file loaded.
+fn scan_options(path: &Path, common: &cli::CommonArgs) -> Result<ScanOptions> {
+    if !path.exists() {
+        bail!("{}: no such file or directory", path.display());
+    }
+    let config = config::Config::load(path, common.config.as_deref())
+        .and_then(|c| c.with_edge_classes(common.edge_classes.as_deref()))
+        .map_err(anyhow::Error::msg)?;
+    Ok(ScanOptions {
+        include_ignored: common.include_ignored,
+        excludes: common.exclude.clone(),
+        max_file_size: common.max_file_size,
+        threads: common.threads,
+        config,
+    })
+}
+
 /// Settings of one scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -92,11 +104,19 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Worker threads; `None` is every core (or `RAYON_NUM_THREADS`).
     pub threads: Option<usize>,
+    /// tapestry.toml settings (edge classes, rules, thresholds).
+    pub config: config::Config,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { include_ignored: false, excludes: Vec::new(), max_file_size: 5 * 1024 * 1024, threads: None }
+        ScanOptions {
+            include_ignored: false,
+            excludes: Vec::new(),
+            max_file_size: 5 * 1024 * 1024,
+            threads: None,
+            config: config::Config::defaults(),
+        }
     }
 }
 
@@ -145,9 +165,14 @@ pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
     stats.virtual_imports = resolution.virtual_imports;
     diagnostics.extend(resolution.diagnostics.iter().cloned());
     let graph = build_graph(&files, resolution);
-    let cycles = analyze::cycles::find(&graph);
-    let report =
-        Report::build(ScanResult { root: path.display().to_string(), graph: &graph, cycles, diagnostics, stats });
+    let analysis = analyze::run(&graph, &opts.config);
+    let report = Report::build(ScanResult {
+        root: path.display().to_string(),
+        graph: &graph,
+        analysis: &analysis,
+        diagnostics,
+        stats,
+    });
     Ok((report, n_files))
 }
 

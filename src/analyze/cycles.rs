@@ -1,33 +1,42 @@
-//! Cyclic dependencies, at module and directory level.
+//! Cyclic dependencies, reported at three depths as the best tools do.
 //!
-//! What it finds: every strongly connected component (Tarjan's algorithm,
-//! petgraph's iterative implementation) of the dependency graph with at
-//! least two members, with every dependency edge inside it and one shortest
-//! example cycle (breadth-first search from each member, shortest wins, then
-//! the smallest start id).
+//! What it finds, for each level (modules, directories):
+//! 1. every strongly connected component of two or more members (Tarjan's
+//!    algorithm, petgraph's iterative implementation) with every dependency
+//!    edge inside it;
+//! 2. a bounded set of its elementary cycles, shortest first: for each edge
+//!    `u → v` of the component, the shortest path back `v → … → u` closes the
+//!    shortest cycle through that edge (breadth-first search); distinct
+//!    cycles are kept, sorted by length then ids, at most [`MAX_ELEMENTARY`],
+//!    so a 500-module tangle cannot explode (Johnson's algorithm would
+//!    enumerate exponentially many);
+//! 3. suggested cycle breakers: a small set of edges whose removal makes the
+//!    component acyclic — an approximate minimum feedback arc set by the
+//!    greedy heuristic of Eades, Lin and Smyth ("A fast and effective
+//!    heuristic for the feedback arc set problem", IPL 47, 1993), weighted by
+//!    import sites so that the cheapest imports to remove are preferred.
 //!
 //! Why it matters: a cycle couples all its members; none can be built,
-//! tested or deployed alone. Example: `a.ts → b.ts → a.ts`.
+//! tested or deployed alone. Example: `a.ts → b.ts → a.ts`, break by removing
+//! the import at `b.ts:3`.
 //!
-//! `runtime` components use only edges that exist at run time (not
+//! `runtime` components use only the counted edge classes (by default: not
 //! `type_only`, not `test`). A component that appears only when type-only
-//! imports are counted is reported separately with kind `type_only`: it
+//! imports are counted too is reported separately with kind `type_only`: it
 //! vanishes at run time, but it still couples compilation.
-//! Directory level: each module's directory, edges between different
-//! directories only, same classes (a directory edge is type-only when every
-//! module edge behind it is).
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::DiGraph;
 
-use crate::graph::{ArchGraph, Node};
-use crate::model::Flags;
+use super::levels::{Level, LevelEdge};
 
-/// Biggest number of members a shortest-cycle search starts from; beyond it
-/// the example is the shortest through the first members (by id).
-const MAX_CYCLE_STARTS: usize = 256;
+/// Elementary cycles listed per component, at most.
+pub const MAX_ELEMENTARY: usize = 10;
+/// Edges of a component searched for elementary cycles, at most (each costs
+/// one breadth-first search); beyond it the list is the shortest found among them.
+const MAX_ELEMENTARY_SEARCHES: usize = 2_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
@@ -35,6 +44,8 @@ pub struct Site {
     pub to: String,
     pub file: String,
     pub line: u32,
+    pub sites: u32,
+    pub allow_cycle: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,99 +58,40 @@ pub struct Cycle {
     pub edges: Vec<Site>,
     /// One shortest cycle, first id repeated at the end.
     pub path: Vec<String>,
+    /// Elementary cycles, shortest first, each with its first id repeated at the end.
+    pub elementary: Vec<Vec<String>>,
+    /// Suggested edges to remove to make the component acyclic.
+    pub breakers: Vec<Site>,
 }
 
 impl Cycle {
     /// The site of each step of `path`.
     pub fn path_sites(&self) -> Vec<&Site> {
-        self.path.windows(2).filter_map(|w| self.edges.iter().find(|e| e.from == w[0] && e.to == w[1])).collect()
+        self.path.windows(2).filter_map(|w| self.edge(&w[0], &w[1])).collect()
+    }
+    pub fn edge(&self, from: &str, to: &str) -> Option<&Site> {
+        self.edges.iter().find(|e| e.from == from && e.to == to)
     }
 }
 
-/// A graph at one level: sorted ids and deduplicated, sorted edges.
-struct Level {
-    ids: Vec<String>,
-    edges: BTreeMap<(usize, usize), (Flags, String, u32)>,
-}
-
-pub fn find(g: &ArchGraph) -> Vec<Cycle> {
-    let (modules, dirs) = levels(g);
-    let mut out = cycles_of("module", &modules);
-    out.extend(cycles_of("directory", &dirs));
-    out
-}
-
-/// Module and directory graphs from the module → module dependency edges.
-fn levels(g: &ArchGraph) -> (Level, Level) {
-    let mut module_ids: Vec<String> = g.graph.node_weights().filter_map(|n| n.module_path().map(|_| n.id())).collect();
-    module_ids.sort();
-    let pos = |id: &str, ids: &[String]| ids.binary_search_by(|x| x.as_str().cmp(id)).ok();
-    let mut modules = Level { ids: module_ids, edges: BTreeMap::new() };
-    let mut dir_edges: Vec<(String, String, Flags, String, u32)> = Vec::new();
-    for e in g.graph.edge_indices() {
-        let edge = g.edge(e);
-        let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
-        let (Node::Module { path: pa, .. }, Node::Module { path: pb, .. }) = (g.node(a), g.node(b)) else {
-            continue;
-        };
-        if !edge.kind.is_dependency() {
-            continue;
-        }
-        let site = (edge.flags, edge.file.clone().unwrap_or_default(), edge.line.unwrap_or(0));
-        let (Some(i), Some(j)) = (pos(&g.node(a).id(), &modules.ids), pos(&g.node(b).id(), &modules.ids)) else {
-            continue;
-        };
-        modules.edges.insert((i, j), site.clone());
-        let (da, db) = (dir_id(pa), dir_id(pb));
-        if da != db {
-            dir_edges.push((da, db, site.0, site.1, site.2));
-        }
-    }
-    let mut dir_ids: Vec<String> = dir_edges.iter().flat_map(|e| [e.0.clone(), e.1.clone()]).collect();
-    dir_ids.sort();
-    dir_ids.dedup();
-    let mut dirs = Level { ids: dir_ids, edges: BTreeMap::new() };
-    dir_edges.sort_by(|x, y| (&x.3, x.4).cmp(&(&y.3, y.4)));
-    for (da, db, flags, file, line) in dir_edges {
-        let key = (pos(&da, &dirs.ids).expect("listed"), pos(&db, &dirs.ids).expect("listed"));
-        dirs.edges
-            .entry(key)
-            .and_modify(|(f, _, _)| *f = f.intersection(flags).intersection(Flags::ALL_SITES))
-            .or_insert((flags, file, line));
-    }
-    (modules, dirs)
-}
-
-/// `directory:<dir>`, with `.` for the root.
-pub fn dir_id(module_path: &str) -> String {
-    match module_path.rsplit_once('/') {
-        Some((d, _)) => format!("directory:{d}"),
-        None => "directory:.".to_string(),
-    }
-}
-
-fn cycles_of(level: &'static str, lv: &Level) -> Vec<Cycle> {
-    let runtime = |f: Flags| !f.contains(Flags::TYPE_ONLY) && !f.contains(Flags::TEST);
-    let with_types = |f: Flags| !f.contains(Flags::TEST);
-    let runtime_sccs = sccs(lv, &runtime);
-    let mut out: Vec<Cycle> = runtime_sccs.iter().map(|c| cycle(level, "runtime", lv, c, &runtime)).collect();
-    let known: BTreeSet<&Vec<usize>> = runtime_sccs.iter().collect();
-    for c in sccs(lv, &with_types) {
-        if !known.contains(&c) {
-            out.push(cycle(level, "type_only", lv, &c, &with_types));
-        }
+/// Components of `counted` (kind `runtime`) and those that exist only in
+/// `with_types` (kind `type_only`), when given.
+pub fn find(counted: &Level, with_types: Option<&Level>) -> Vec<Cycle> {
+    let runtime = sccs(counted);
+    let mut out: Vec<Cycle> = runtime.iter().map(|c| cycle("runtime", counted, c)).collect();
+    if let Some(wt) = with_types {
+        let known: BTreeSet<&Vec<usize>> = runtime.iter().collect();
+        out.extend(sccs(wt).iter().filter(|c| !known.contains(c)).map(|c| cycle("type_only", wt, c)));
     }
     out
 }
 
 /// Components with two or more members, each sorted, in order of their first member.
-fn sccs(lv: &Level, keep: &dyn Fn(Flags) -> bool) -> Vec<Vec<usize>> {
+pub fn sccs(lv: &Level) -> Vec<Vec<usize>> {
     let mut g = DiGraph::<(), ()>::with_capacity(lv.ids.len(), lv.edges.len());
     let idx: Vec<_> = (0..lv.ids.len()).map(|_| g.add_node(())).collect();
-    for (&(a, b), (f, _, _)) in &lv.edges {
-        if keep(*f) {
-            g.add_edge(idx[a], idx[b], ());
-        }
+    for &(a, b) in lv.edges.keys() {
+        g.add_edge(idx[a], idx[b], ());
     }
     let mut comps: Vec<Vec<usize>> = tarjan_scc(&g)
         .into_iter()
@@ -154,89 +106,194 @@ fn sccs(lv: &Level, keep: &dyn Fn(Flags) -> bool) -> Vec<Vec<usize>> {
     comps
 }
 
-fn cycle(
-    level: &'static str,
-    kind: &'static str,
-    lv: &Level,
-    members: &[usize],
-    keep: &dyn Fn(Flags) -> bool,
-) -> Cycle {
+fn site(lv: &Level, (a, b): (usize, usize), e: &LevelEdge) -> Site {
+    Site {
+        from: lv.ids[a].clone(),
+        to: lv.ids[b].clone(),
+        file: e.file.clone(),
+        line: e.line,
+        sites: e.sites,
+        allow_cycle: e.allow_cycle.clone(),
+    }
+}
+
+fn cycle(kind: &'static str, lv: &Level, members: &[usize]) -> Cycle {
     let inside: Vec<(usize, usize)> = lv
         .edges
-        .iter()
-        .filter(|(&(a, b), (f, _, _))| {
-            keep(*f) && members.binary_search(&a).is_ok() && members.binary_search(&b).is_ok()
-        })
-        .map(|(&k, _)| k)
+        .keys()
+        .filter(|(a, b)| members.binary_search(a).is_ok() && members.binary_search(b).is_ok())
+        .copied()
         .collect();
-    let edges = inside
-        .iter()
-        .map(|&(a, b)| {
-            let (_, file, line) = &lv.edges[&(a, b)];
-            Site { from: lv.ids[a].clone(), to: lv.ids[b].clone(), file: file.clone(), line: *line }
-        })
+    let local = Local::new(members, &inside);
+    let ids = |c: Vec<usize>| c.into_iter().map(|i| lv.ids[members[i]].clone()).collect::<Vec<_>>();
+    let elementary: Vec<Vec<String>> = local.elementary().into_iter().map(ids).collect();
+    let breakers = local
+        .feedback_arc_set(&|a, b| lv.edges[&(members[a], members[b])].sites)
+        .into_iter()
+        .map(|(a, b)| site(lv, (members[a], members[b]), &lv.edges[&(members[a], members[b])]))
         .collect();
-    let path = shortest_cycle(members, &inside).into_iter().map(|i| lv.ids[i].clone()).collect();
-    Cycle { level, kind, nodes: members.iter().map(|&i| lv.ids[i].clone()).collect(), edges, path }
+    Cycle {
+        level: lv.name,
+        kind,
+        nodes: members.iter().map(|&i| lv.ids[i].clone()).collect(),
+        edges: inside.iter().map(|&k| site(lv, k, &lv.edges[&k])).collect(),
+        path: elementary.first().cloned().unwrap_or_default(),
+        elementary,
+        breakers,
+    }
 }
 
-/// One shortest cycle inside a component, as node positions, first repeated last.
-fn shortest_cycle(members: &[usize], edges: &[(usize, usize)]) -> Vec<usize> {
-    let local = |n: usize| members.binary_search(&n).expect("member");
-    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
-    for &(a, b) in edges {
-        adj[local(a)].push(local(b));
+/// A component renumbered `0..n` (positions in the sorted member list).
+struct Local {
+    adj: Vec<Vec<usize>>,
+    edges: Vec<(usize, usize)>,
+}
+
+impl Local {
+    fn new(members: &[usize], inside: &[(usize, usize)]) -> Self {
+        let pos = |n: usize| members.binary_search(&n).expect("member");
+        let edges: Vec<(usize, usize)> = inside.iter().map(|&(a, b)| (pos(a), pos(b))).collect();
+        let mut adj = vec![Vec::new(); members.len()];
+        for &(a, b) in &edges {
+            adj[a].push(b);
+        }
+        Local { adj, edges }
     }
-    let mut best: Option<Vec<usize>> = None;
-    for start in 0..members.len().min(MAX_CYCLE_STARTS) {
-        if let Some(c) = bfs_back(&adj, start) {
-            if best.as_ref().is_none_or(|b| c.len() < b.len()) {
-                best = Some(c);
-            }
-            if best.as_ref().is_some_and(|b| b.len() == 3) {
-                break;
+
+    /// Shortest cycle through each edge, deduplicated, shortest first.
+    fn elementary(&self) -> Vec<Vec<usize>> {
+        let mut found: BTreeSet<(usize, Vec<usize>)> = BTreeSet::new();
+        for &(u, v) in self.edges.iter().take(MAX_ELEMENTARY_SEARCHES) {
+            // `v → … → u` plus the edge `u → v` closes the cycle.
+            if let Some(c) = self.shortest_path(v, u) {
+                found.insert((c.len(), rotate_to_min(c)));
             }
         }
+        found
+            .into_iter()
+            .take(MAX_ELEMENTARY)
+            .map(|(_, mut c)| {
+                c.push(c[0]);
+                c
+            })
+            .collect()
     }
-    best.unwrap_or_default().into_iter().map(|i| members[i]).collect()
-}
 
-/// Shortest path `start → … → start` by breadth-first search.
-fn bfs_back(adj: &[Vec<usize>], start: usize) -> Option<Vec<usize>> {
-    let mut prev = vec![usize::MAX; adj.len()];
-    let mut queue = VecDeque::from([start]);
-    while let Some(u) = queue.pop_front() {
-        for &v in &adj[u] {
-            if v == start {
-                let mut chain = vec![u];
-                let mut cur = u;
-                while cur != start {
+    /// Shortest path `from → … → to` (inclusive), by breadth-first search.
+    fn shortest_path(&self, from: usize, to: usize) -> Option<Vec<usize>> {
+        let mut prev = vec![usize::MAX; self.adj.len()];
+        prev[from] = from;
+        let mut queue = VecDeque::from([from]);
+        while let Some(x) = queue.pop_front() {
+            if x == to {
+                let mut path = vec![to];
+                let mut cur = to;
+                while cur != from {
                     cur = prev[cur];
-                    chain.push(cur);
+                    path.push(cur);
                 }
-                chain.reverse();
-                chain.push(start);
-                return Some(chain);
+                path.reverse();
+                return Some(path);
             }
-            if prev[v] == usize::MAX && v != start {
-                prev[v] = u;
-                queue.push_back(v);
+            for &y in &self.adj[x] {
+                if prev[y] == usize::MAX {
+                    prev[y] = x;
+                    queue.push_back(y);
+                }
             }
         }
+        None
     }
-    None
+
+    /// Eades–Lin–Smyth: peel sinks to the back and sources to the front of an
+    /// order; when neither exists, move the node with the largest
+    /// (out-weight − in-weight) to the front. Edges pointing backwards in the
+    /// final order form the feedback arc set. Ties go to the smallest id.
+    fn feedback_arc_set(&self, weight: &dyn Fn(usize, usize) -> u32) -> Vec<(usize, usize)> {
+        let n = self.adj.len();
+        let mut alive = vec![true; n];
+        let (mut out_w, mut in_w) = (vec![0i64; n], vec![0i64; n]);
+        let (mut outs, mut ins) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+        for &(a, b) in &self.edges {
+            let w = i64::from(weight(a, b));
+            out_w[a] += w;
+            in_w[b] += w;
+            outs[a].push((b, w));
+            ins[b].push((a, w));
+        }
+        let (mut front, mut back) = (Vec::new(), Vec::new());
+        let mut left = n;
+        while left > 0 {
+            let pick = (0..n)
+                .filter(|&v| alive[v])
+                .find(|&v| out_w[v] == 0)
+                .map(|v| (v, false))
+                .or_else(|| (0..n).filter(|&v| alive[v]).find(|&v| in_w[v] == 0).map(|v| (v, true)))
+                .unwrap_or_else(|| {
+                    let v = (0..n).filter(|&v| alive[v]).max_by_key(|&v| (out_w[v] - in_w[v], std::cmp::Reverse(v)));
+                    (v.expect("a live node"), true)
+                });
+            let (v, to_front) = pick;
+            if to_front {
+                front.push(v)
+            } else {
+                back.push(v)
+            }
+            alive[v] = false;
+            left -= 1;
+            for &(b, w) in &outs[v] {
+                in_w[b] -= w;
+            }
+            for &(a, w) in &ins[v] {
+                out_w[a] -= w;
+            }
+        }
+        back.reverse();
+        front.extend(back);
+        let mut rank = vec![0; n];
+        for (i, &v) in front.iter().enumerate() {
+            rank[v] = i;
+        }
+        self.edges.iter().filter(|&&(a, b)| rank[a] > rank[b]).copied().collect()
+    }
+}
+
+/// Rotate a cycle so it starts at its smallest node (a canonical form).
+fn rotate_to_min(mut c: Vec<usize>) -> Vec<usize> {
+    if let Some(i) = c.iter().enumerate().min_by_key(|(_, v)| **v).map(|(i, _)| i) {
+        c.rotate_left(i);
+    }
+    c
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn local(n: usize, edges: &[(usize, usize)]) -> Local {
+        let members: Vec<usize> = (0..n).collect();
+        Local::new(&members, edges)
+    }
+
     #[test]
-    fn shortest_cycle_is_found_in_order() {
-        // 0 → 1 → 2 → 0 and 1 → 0: the shortest is 0 → 1 → 0.
-        let c = shortest_cycle(&[0, 1, 2], &[(0, 1), (1, 2), (2, 0), (1, 0)]);
-        assert_eq!(c, vec![0, 1, 0]);
-        let c = shortest_cycle(&[3, 5, 7], &[(3, 5), (5, 7), (7, 3)]);
-        assert_eq!(c, vec![3, 5, 7, 3]);
+    fn elementary_cycles_shortest_first_and_canonical() {
+        // 0 → 1 → 2 → 0, and 1 → 0: cycles [0,1] and [0,1,2].
+        let l = local(3, &[(0, 1), (1, 2), (2, 0), (1, 0)]);
+        assert_eq!(l.elementary(), vec![vec![0, 1, 0], vec![0, 1, 2, 0]]);
+    }
+
+    #[test]
+    fn breakers_make_the_component_acyclic_and_prefer_light_edges() {
+        // a ⇄ b where a → b has 5 sites and b → a one: cut b → a.
+        let l = local(2, &[(0, 1), (1, 0)]);
+        let w = |a: usize, _b: usize| if a == 0 { 5 } else { 1 };
+        assert_eq!(l.feedback_arc_set(&w), vec![(1, 0)]);
+        // Two 3-cycles sharing the edge 0 → 1: one cut of 0 → 1 breaks both.
+        let l = local(4, &[(0, 1), (1, 2), (2, 0), (1, 3), (3, 0)]);
+        let fas = l.feedback_arc_set(&|_, _| 1);
+        assert_eq!(fas.len(), 1);
+        let rest: Vec<(usize, usize)> = l.edges.iter().filter(|e| !fas.contains(e)).copied().collect();
+        let members: Vec<usize> = (0..4).collect();
+        assert!(Local::new(&members, &rest).elementary().is_empty());
     }
 }

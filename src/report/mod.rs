@@ -105,7 +105,56 @@ pub struct EdgeOut {
 
 #[derive(Debug, Default, Serialize)]
 pub struct Analysis {
+    /// Edge classes counted for cycles, paths, coupling and rules.
+    pub edge_classes: Vec<String>,
     pub cycles: Vec<CycleOut>,
+    pub critical_paths: Vec<CriticalPathsOut>,
+    pub coupling: Vec<CouplingOut>,
+    pub smells: Vec<SmellOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CriticalPathsOut {
+    pub level: &'static str,
+    pub paths: Vec<PathOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PathOut {
+    /// Number of edges.
+    pub length: usize,
+    /// Each step: one id, or the members of a collapsed cycle.
+    pub steps: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CouplingOut {
+    pub level: &'static str,
+    /// Average share of the level reachable from a node (MacCormack et al.), or null when skipped.
+    pub propagation_cost: Option<f64>,
+    /// Why propagation cost is null, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub propagation_note: Option<String>,
+    pub nodes: Vec<MetricsOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricsOut {
+    pub id: String,
+    pub ca: u32,
+    pub ce: u32,
+    pub instability: f64,
+    pub propagation: Option<f64>,
+    pub depth: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SmellOut {
+    pub kind: &'static str,
+    pub level: &'static str,
+    pub nodes: Vec<String>,
+    pub message: String,
+    pub evidence: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -117,19 +166,24 @@ pub struct CycleOut {
     pub path: Vec<String>,
     /// The first site of each step of `path`, in order.
     pub path_sites: Vec<SiteOut>,
+    /// Elementary cycles, shortest first, at most ten.
+    pub elementary: Vec<Vec<String>>,
+    /// Suggested edges to remove to make the component acyclic.
+    pub breakers: Vec<SiteOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SiteOut {
     pub from: String,
     pub to: String,
     pub file: String,
     pub line: u32,
+    pub sites: u32,
 }
 
 impl From<&Site> for SiteOut {
     fn from(s: &Site) -> Self {
-        SiteOut { from: s.from.clone(), to: s.to.clone(), file: s.file.clone(), line: s.line }
+        SiteOut { from: s.from.clone(), to: s.to.clone(), file: s.file.clone(), line: s.line, sites: s.sites }
     }
 }
 
@@ -137,7 +191,7 @@ impl From<&Site> for SiteOut {
 pub struct ScanResult<'a> {
     pub root: String,
     pub graph: &'a ArchGraph,
-    pub cycles: Vec<Cycle>,
+    pub analysis: &'a crate::analyze::Analysis,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
 }
@@ -172,8 +226,7 @@ impl Report {
         for e in &edges {
             *stats.edges.entry(e.kind).or_default() += 1;
         }
-        let mut cycles: Vec<CycleOut> = scan.cycles.iter().map(cycle_out).collect();
-        cycles.sort_by(|a, b| (level_rank(a.level), a.kind, &a.nodes).cmp(&(level_rank(b.level), b.kind, &b.nodes)));
+        let analysis = analysis_out(scan.analysis);
         let mut diagnostics = scan.diagnostics;
         diagnostics.sort();
         diagnostics.dedup();
@@ -184,7 +237,7 @@ impl Report {
             stats,
             nodes,
             edges,
-            analysis: Analysis { cycles },
+            analysis,
             diagnostics,
         }
     }
@@ -216,6 +269,67 @@ fn node_out(n: &Node) -> NodeOut {
     }
 }
 
+fn analysis_out(a: &crate::analyze::Analysis) -> Analysis {
+    let mut cycles: Vec<CycleOut> = a.cycles.iter().map(cycle_out).collect();
+    cycles.sort_by(|a, b| (level_rank(a.level), a.kind, &a.nodes).cmp(&(level_rank(b.level), b.kind, &b.nodes)));
+    let critical_paths = a
+        .critical_paths
+        .iter()
+        .map(|cp| CriticalPathsOut {
+            level: cp.level,
+            paths: cp.paths.iter().map(|p| PathOut { length: p.len().saturating_sub(1), steps: p.clone() }).collect(),
+        })
+        .collect();
+    let coupling = a
+        .coupling
+        .iter()
+        .zip(&a.levels)
+        .zip(&a.critical_paths)
+        .map(|((c, lv), cp)| CouplingOut {
+            level: c.level,
+            propagation_cost: c.propagation_cost.map(round4),
+            propagation_note: c.propagation_cost.is_none().then(|| {
+                format!(
+                    "over {} {}s: not computed at this level (memory), see the directory level",
+                    crate::analyze::coupling::MAX_PROPAGATION_NODES,
+                    c.level
+                )
+            }),
+            nodes: c
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, m)| MetricsOut {
+                    id: lv.ids[i].clone(),
+                    ca: m.ca,
+                    ce: m.ce,
+                    instability: round4(m.instability),
+                    propagation: m.propagation.map(round4),
+                    depth: cp.depth[i],
+                })
+                .collect(),
+        })
+        .collect();
+    let mut smells: Vec<SmellOut> = a
+        .smells
+        .iter()
+        .map(|s| SmellOut {
+            kind: s.kind,
+            level: s.level,
+            nodes: s.nodes.clone(),
+            message: s.message.clone(),
+            evidence: s.evidence.clone(),
+        })
+        .collect();
+    smells.sort_by(|x, y| (x.kind, level_rank(x.level), &x.nodes).cmp(&(y.kind, level_rank(y.level), &y.nodes)));
+    Analysis { edge_classes: a.edge_classes.clone(), cycles, critical_paths, coupling, smells }
+}
+
+/// Four decimals: enough for a ratio, and stable text in the report.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
 fn cycle_out(c: &Cycle) -> CycleOut {
     CycleOut {
         level: c.level,
@@ -224,6 +338,8 @@ fn cycle_out(c: &Cycle) -> CycleOut {
         edges: c.edges.iter().map(|e| [e.from.clone(), e.to.clone()]).collect(),
         path: c.path.clone(),
         path_sites: c.path_sites().into_iter().map(SiteOut::from).collect(),
+        elementary: c.elementary.clone(),
+        breakers: c.breakers.iter().map(SiteOut::from).collect(),
     }
 }
 

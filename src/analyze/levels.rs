@@ -1,0 +1,145 @@
+//! The dependency graph at one level of granularity: modules, or the
+//! directories that hold them (services join later). Every analyzer works on
+//! a [`Level`]: sorted ids, deduplicated edges with their first site, so the
+//! analyzers never see `NodeIndex` or hash order and stay deterministic.
+
+use std::collections::BTreeMap;
+
+use crate::graph::{ArchGraph, Node};
+use crate::model::Flags;
+
+/// One dependency between two nodes of a level, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelEdge {
+    pub flags: Flags,
+    /// First site (smallest file, then line).
+    pub file: String,
+    pub line: u32,
+    pub sites: u32,
+    /// `tapestry: allow-cycle` reason when every site carries one.
+    pub allow_cycle: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Level {
+    pub name: &'static str,
+    /// Node ids, sorted.
+    pub ids: Vec<String>,
+    /// Size of each node in lines (modules: the file; directories: the sum).
+    pub lines: Vec<u64>,
+    pub edges: BTreeMap<(usize, usize), LevelEdge>,
+}
+
+impl Level {
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.ids.binary_search_by(|x| x.as_str().cmp(id)).ok()
+    }
+
+    /// Successor lists over the edges `keep` accepts, each sorted.
+    pub fn adjacency(&self, keep: &dyn Fn(Flags) -> bool) -> Vec<Vec<usize>> {
+        let mut adj = vec![Vec::new(); self.ids.len()];
+        for (&(a, b), e) in &self.edges {
+            if keep(e.flags) {
+                adj[a].push(b);
+            }
+        }
+        adj
+    }
+
+    /// The same nodes with only the edges `keep` accepts.
+    pub fn filtered(&self, keep: &dyn Fn(Flags) -> bool) -> Level {
+        let edges = self.edges.iter().filter(|(_, e)| keep(e.flags)).map(|(k, e)| (*k, e.clone())).collect();
+        Level { name: self.name, ids: self.ids.clone(), lines: self.lines.clone(), edges }
+    }
+
+    /// Successor lists of every edge, each sorted.
+    pub fn successors(&self) -> Vec<Vec<usize>> {
+        self.adjacency(&|_| true)
+    }
+
+    /// The id with its kind prefix removed (`module:src/a.ts` → `src/a.ts`).
+    pub fn bare(id: &str) -> &str {
+        id.split_once(':').map_or(id, |(_, rest)| rest)
+    }
+}
+
+/// Modules and their module → module dependency edges (`imports`).
+pub fn modules(g: &ArchGraph) -> Level {
+    let mut ids: Vec<(String, u64)> = g
+        .graph
+        .node_weights()
+        .filter_map(|n| match n {
+            Node::Module { lines, .. } => Some((n.id(), u64::from(*lines))),
+            Node::Package { .. } => None,
+        })
+        .collect();
+    ids.sort();
+    let (ids, lines): (Vec<String>, Vec<u64>) = ids.into_iter().unzip();
+    let mut level = Level { name: "module", ids, lines, edges: BTreeMap::new() };
+    for e in g.graph.edge_indices() {
+        let edge = g.edge(e);
+        let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
+        if !edge.kind.is_dependency() || g.node(a).module_path().is_none() || g.node(b).module_path().is_none() {
+            continue;
+        }
+        let (Some(i), Some(j)) = (level.index(&g.node(a).id()), level.index(&g.node(b).id())) else { continue };
+        level.edges.insert(
+            (i, j),
+            LevelEdge {
+                flags: edge.flags,
+                file: edge.file.clone().unwrap_or_default(),
+                line: edge.line.unwrap_or(0),
+                sites: edge.sites,
+                allow_cycle: edge.allow_cycle.clone(),
+            },
+        );
+    }
+    level
+}
+
+/// `directory:<dir>` (`directory:.` for the root) of a module id.
+pub fn dir_id(module_id: &str) -> String {
+    match Level::bare(module_id).rsplit_once('/') {
+        Some((d, _)) => format!("directory:{d}"),
+        None => "directory:.".to_string(),
+    }
+}
+
+/// Directories: a module edge between two directories is a directory edge.
+/// Its flags hold when they hold for every module edge behind it
+/// (`type_only` only if all are), `reexport` when any has it; its first site
+/// is the smallest of theirs; its sites add up.
+pub fn directories(modules: &Level) -> Level {
+    let dirs: Vec<String> = modules.ids.iter().map(|m| dir_id(m)).collect();
+    let mut ids: Vec<String> = dirs.clone();
+    ids.sort();
+    ids.dedup();
+    let mut lines = vec![0u64; ids.len()];
+    let pos = |d: &str| ids.binary_search_by(|x| x.as_str().cmp(d)).expect("listed");
+    for (m, d) in dirs.iter().enumerate() {
+        lines[pos(d)] += modules.lines[m];
+    }
+    let mut edges: BTreeMap<(usize, usize), LevelEdge> = BTreeMap::new();
+    for (&(a, b), e) in &modules.edges {
+        let (da, db) = (pos(&dirs[a]), pos(&dirs[b]));
+        if da == db {
+            continue;
+        }
+        edges
+            .entry((da, db))
+            .and_modify(|d| {
+                let all = d.flags.intersection(e.flags).intersection(Flags::ALL_SITES);
+                let any = d.flags.union(e.flags).intersection(Flags::ANY_SITE);
+                d.flags = all.union(any);
+                d.sites += e.sites;
+                if (e.file.as_str(), e.line) < (d.file.as_str(), d.line) {
+                    (d.file, d.line) = (e.file.clone(), e.line);
+                }
+                if e.allow_cycle.is_none() {
+                    d.allow_cycle = None;
+                }
+            })
+            .or_insert_with(|| e.clone());
+    }
+    Level { name: "directory", ids, lines, edges }
+}

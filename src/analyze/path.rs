@@ -1,0 +1,69 @@
+//! `tapestry path FROM TO`: why does A depend on B?
+//!
+//! What it finds: the shortest chain of counted dependency edges from one
+//! module (or directory) to another, by breadth-first search over sorted
+//! successors (so the answer is stable), with the first site of every step.
+//! FROM and TO may be written as ids (`module:src/a.ts`, `directory:src`) or
+//! as bare paths; a bare path names a module when one has it, else a directory.
+//!
+//! Why it matters: "who pulls the database into the UI?" is answered by the
+//! chain, not by the fact. Example: `src/ui/page.ts → src/api.ts → src/db.ts`.
+
+use std::collections::VecDeque;
+
+use super::cycles::Site;
+use super::levels::Level;
+
+/// The level and node a user's FROM/TO names, if any.
+pub fn locate<'l>(levels: &'l [Level], name: &str) -> Option<(&'l Level, usize)> {
+    if name.contains(':') {
+        return levels.iter().find_map(|lv| lv.index(name).map(|i| (lv, i)));
+    }
+    let trimmed = name.trim_end_matches('/');
+    let trimmed = if trimmed.is_empty() { "." } else { trimmed };
+    [format!("module:{trimmed}"), format!("directory:{trimmed}")]
+        .iter()
+        .find_map(|id| levels.iter().find_map(|lv| lv.index(id).map(|i| (lv, i))))
+}
+
+/// The shortest chain `from → … → to` in `lv`, as the sites of its steps.
+pub fn shortest(lv: &Level, from: usize, to: usize) -> Option<Vec<Site>> {
+    let adj = lv.successors();
+    let mut prev = vec![usize::MAX; lv.ids.len()];
+    prev[from] = from;
+    let mut queue = VecDeque::from([from]);
+    while let Some(x) = queue.pop_front() {
+        if x == to {
+            let mut nodes = vec![to];
+            let mut cur = to;
+            while cur != from {
+                cur = prev[cur];
+                nodes.push(cur);
+            }
+            nodes.reverse();
+            return Some(
+                nodes
+                    .windows(2)
+                    .map(|w| {
+                        let e = &lv.edges[&(w[0], w[1])];
+                        Site {
+                            from: lv.ids[w[0]].clone(),
+                            to: lv.ids[w[1]].clone(),
+                            file: e.file.clone(),
+                            line: e.line,
+                            sites: e.sites,
+                            allow_cycle: e.allow_cycle.clone(),
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        for &y in &adj[x] {
+            if prev[y] == usize::MAX {
+                prev[y] = x;
+                queue.push_back(y);
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,151 @@
+//! Architecture smells, each with its evidence.
+//!
+//! What it finds (after Arcan's and Designite's catalogues):
+//! - `cyclic_dependency`: a runtime cycle between modules or directories;
+//! - `hub_like_dependency`: a node with both fan-in and fan-out at or above
+//!   [`HUB_MIN_MODULE`] (modules) or [`HUB_MIN_DIRECTORY`] (directories):
+//!   everything passes through it, so it changes for every reason;
+//! - `unstable_dependency`: a directory depending on directories less stable
+//!   than itself (the Stable Dependencies Principle, R. C. Martin: depend in
+//!   the direction of stability), by more than [`SDP_TOLERANCE`];
+//! - `god_module`: a module whose fan-out or size is far above the rest: over
+//!   the upper outer fence Q3 + 3·IQR of the level and over an absolute floor
+//!   ([`GOD_MIN_FAN_OUT`], [`GOD_MIN_LINES`]), so small projects raise none.
+//!
+//! Shared tables and service call cycles join when services are extracted.
+//! Example: `src/core/registry.ts` with Ca 34 and Ce 22 is hub-like.
+
+use super::coupling::Coupling;
+use super::cycles::Cycle;
+use super::levels::Level;
+
+pub const HUB_MIN_MODULE: u32 = 10;
+pub const HUB_MIN_DIRECTORY: u32 = 6;
+pub const SDP_TOLERANCE: f64 = 0.1;
+pub const GOD_MIN_FAN_OUT: f64 = 20.0;
+pub const GOD_MIN_LINES: f64 = 1500.0;
+/// Most offending dependencies listed as evidence of one unstable dependency.
+const MAX_EVIDENCE: usize = 10;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Smell {
+    pub kind: &'static str,
+    pub level: &'static str,
+    /// The node(s) that smell, sorted.
+    pub nodes: Vec<String>,
+    pub message: String,
+    /// Related nodes: the neighbours or dependencies that make the case.
+    pub evidence: Vec<String>,
+}
+
+pub fn find(lv: &Level, coupling: &Coupling, cycles: &[Cycle]) -> Vec<Smell> {
+    let mut out = Vec::new();
+    for c in cycles.iter().filter(|c| c.level == lv.name && c.kind == "runtime") {
+        let path: Vec<&str> = c.path.iter().map(|s| Level::bare(s)).collect();
+        out.push(Smell {
+            kind: "cyclic_dependency",
+            level: lv.name,
+            nodes: c.nodes.clone(),
+            message: format!("{} {}s depend on each other, e.g. {}", c.nodes.len(), lv.name, path.join(" → ")),
+            evidence: c
+                .breakers
+                .iter()
+                .map(|b| format!("cut {} → {} at {}:{}", Level::bare(&b.from), Level::bare(&b.to), b.file, b.line))
+                .collect(),
+        });
+    }
+    hubs(lv, coupling, &mut out);
+    if lv.name == "directory" {
+        unstable(lv, coupling, &mut out);
+    }
+    if lv.name == "module" {
+        gods(lv, coupling, &mut out);
+    }
+    out
+}
+
+fn hubs(lv: &Level, c: &Coupling, out: &mut Vec<Smell>) {
+    let min = if lv.name == "module" { HUB_MIN_MODULE } else { HUB_MIN_DIRECTORY };
+    for (i, m) in c.nodes.iter().enumerate() {
+        if m.ca >= min && m.ce >= min {
+            out.push(Smell {
+                kind: "hub_like_dependency",
+                level: lv.name,
+                nodes: vec![lv.ids[i].clone()],
+                message: format!("fan-in {} and fan-out {} (both ≥ {min})", m.ca, m.ce),
+                evidence: Vec::new(),
+            });
+        }
+    }
+}
+
+fn unstable(lv: &Level, c: &Coupling, out: &mut Vec<Smell>) {
+    let mut worse: Vec<Vec<usize>> = vec![Vec::new(); lv.ids.len()];
+    for &(a, b) in lv.edges.keys() {
+        if c.nodes[b].instability > c.nodes[a].instability + SDP_TOLERANCE {
+            worse[a].push(b);
+        }
+    }
+    for (a, deps) in worse.iter().enumerate().filter(|(_, d)| !d.is_empty()) {
+        let ia = c.nodes[a].instability;
+        out.push(Smell {
+            kind: "unstable_dependency",
+            level: lv.name,
+            nodes: vec![lv.ids[a].clone()],
+            message: format!("instability {ia:.2} depends on {} less stable {}(s)", deps.len(), lv.name),
+            evidence: deps
+                .iter()
+                .take(MAX_EVIDENCE)
+                .map(|&b| format!("{} (instability {:.2})", lv.ids[b], c.nodes[b].instability))
+                .collect(),
+        });
+    }
+}
+
+fn gods(lv: &Level, c: &Coupling, out: &mut Vec<Smell>) {
+    let fan_out: Vec<f64> = c.nodes.iter().map(|m| f64::from(m.ce)).collect();
+    let lines: Vec<f64> = lv.lines.iter().map(|&l| l as f64).collect();
+    let fence_out = upper_fence(&fan_out).max(GOD_MIN_FAN_OUT);
+    let fence_lines = upper_fence(&lines).max(GOD_MIN_LINES);
+    for i in 0..lv.ids.len() {
+        let mut why = Vec::new();
+        if fan_out[i] > fence_out {
+            why.push(format!("fan-out {} (> {fence_out:.0})", fan_out[i]));
+        }
+        if lines[i] > fence_lines {
+            why.push(format!("{} lines (> {fence_lines:.0})", lines[i]));
+        }
+        if !why.is_empty() {
+            out.push(Smell {
+                kind: "god_module",
+                level: lv.name,
+                nodes: vec![lv.ids[i].clone()],
+                message: why.join(", "),
+                evidence: Vec::new(),
+            });
+        }
+    }
+}
+
+/// Q3 + 3·IQR (Tukey's far-out fence), by nearest-rank quartiles.
+fn upper_fence(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return f64::INFINITY;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| v[((p * (v.len() - 1) as f64).round() as usize).min(v.len() - 1)];
+    let (q1, q3) = (q(0.25), q(0.75));
+    q3 + 3.0 * (q3 - q1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fence_is_q3_plus_three_iqr() {
+        let v: Vec<f64> = (1..=9).map(f64::from).collect(); // q1 = 3, q3 = 7
+        assert_eq!(upper_fence(&v), 19.0);
+    }
+}
