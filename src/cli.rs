@@ -33,6 +33,116 @@ pub enum Command {
     ///   tapestry scan . -j 4 --exclude 'vendor/**'
     #[command(verbatim_doc_comment)]
     Scan(ScanArgs),
+
+    /// Record every current violation in a baseline file, so `check` fails only on new ones.
+    ///
+    /// Writes PATH/.tapestry-baseline.json (or -o FILE): each cyclic component with
+    /// its full edge set and each rule violation, one per line, sorted, so a diff of
+    /// it reads well in review. Commit it.
+    ///
+    /// Examples:
+    ///   tapestry baseline
+    ///   tapestry baseline ./repo -o ci/tapestry-baseline.json
+    #[command(verbatim_doc_comment)]
+    Baseline(BaselineArgs),
+
+    /// Fail (exit 1) on violations the baseline does not know: new cycles, forbidden
+    /// or layer-breaking dependencies, threshold breaches.
+    ///
+    /// A cycle is new when it has a dependency no baseline cycle has (paths, not line
+    /// numbers: moving code changes nothing). Each new violation shows the whole
+    /// cycle with the file:line of every step. Stale baseline entries are listed.
+    /// Exit codes: 0 nothing new, 1 new (or stale with --fail-on-stale) violations,
+    /// 2 usage or input error (missing path, malformed baseline or tapestry.toml).
+    ///
+    /// Examples:
+    ///   tapestry check
+    ///   tapestry check . --format github -o tapestry.sarif
+    ///   tapestry check --baseline ci/tapestry-baseline.json --fail-on-stale
+    ///   tapestry check --update-baseline
+    #[command(verbatim_doc_comment)]
+    Check(CheckArgs),
+
+    /// Show what changed between two JSON reports (e.g. base branch and pull request).
+    ///
+    /// Services, endpoints, tables, queues, service calls, modules, packages,
+    /// dependencies, cycles and coupling movers, added and removed. Exit 0, or 2 on bad input.
+    ///
+    /// Examples:
+    ///   tapestry diff base.json head.json
+    ///   tapestry diff base.json head.json --format markdown > comment.md
+    #[command(verbatim_doc_comment)]
+    Diff(DiffArgs),
+
+    /// Why does FROM depend on TO? The shortest dependency chain, with file:line of every step.
+    ///
+    /// FROM and TO are module paths or directories (or ids like module:src/a.ts).
+    /// Exit 0 with the chain, 1 when there is none, 2 on bad input.
+    ///
+    /// Examples:
+    ///   tapestry path src/ui/page.ts src/db/pool.ts
+    ///   tapestry path src/ui src/db ./repo
+    #[command(verbatim_doc_comment)]
+    Path(PathArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Directory to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Baseline file to write (default: PATH/.tapestry-baseline.json).
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Directory to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Baseline file (default: PATH/.tapestry-baseline.json; when absent there, every violation is new).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Format written to stdout.
+    #[arg(long, short = 'f', value_enum, default_value_t = crate::report::check::CheckFormat::Text)]
+    pub format: crate::report::check::CheckFormat,
+    /// Also write the result to FILE, format from its extension (.sarif, .json, .txt). Repeatable.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub outputs: Vec<PathBuf>,
+    /// Stale baseline entries (violations that no longer occur) fail the check too.
+    #[arg(long)]
+    pub fail_on_stale: bool,
+    /// Rewrite the baseline with only what still occurs (it never adds).
+    #[arg(long)]
+    pub update_baseline: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older report (JSON, from `tapestry scan --format json`).
+    pub old: PathBuf,
+    /// The newer report.
+    pub new: PathBuf,
+    #[arg(long, short = 'f', value_enum, default_value_t = crate::diff::DiffFormat::Text)]
+    pub format: crate::diff::DiffFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// The module or directory that depends.
+    pub from: String,
+    /// The module or directory depended on.
+    pub to: String,
+    /// Directory to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]

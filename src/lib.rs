@@ -17,7 +17,9 @@ pub mod analyze;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod discover;
+pub mod gate;
 pub mod graph;
 pub mod lang;
 pub mod model;
@@ -48,6 +50,10 @@ const STACK_SIZE: usize = 64 * 1024 * 1024;
 pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan(args) => scan_command(&args),
+        Command::Baseline(args) => baseline_command(&args),
+        Command::Check(args) => check_command(&args),
+        Command::Diff(args) => diff_command(&args),
+        Command::Path(args) => path_command(&args),
     }
 }
 
@@ -77,6 +83,140 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         eprintln!("tapestry: scanned {files} files in {secs:.2}s ({:.0} files/s)", files as f64 / secs.max(1e-9));
     }
     Ok(0)
+}
+
+/// A scan for the gate: the report plus the graph-level facts the rules need.
+struct Judged {
+    violations: Vec<analyze::rules::Violation>,
+    modules: analyze::levels::Level,
+    edge_classes: Vec<String>,
+}
+
+fn judge(path: &Path, common: &cli::CommonArgs) -> Result<Judged> {
+    let opts = scan_options(path, common)?;
+    let started = Instant::now();
+    let (graph, files) = scan_graph(path, &opts)?;
+    let analysis = analyze::run(&graph.graph, &opts.config);
+    let violations = analyze::rules::find(&graph.graph, &analysis, &opts.config);
+    eprintln!("tapestry: scanned {files} files in {:.2}s", started.elapsed().as_secs_f64());
+    let modules = analysis.levels.into_iter().next().expect("module level");
+    Ok(Judged { violations, modules, edge_classes: analysis.edge_classes })
+}
+
+fn baseline_file(path: &Path, explicit: Option<&Path>) -> std::path::PathBuf {
+    explicit.map(Path::to_path_buf).unwrap_or_else(|| {
+        let dir = if path.is_file() { path.parent().unwrap_or(Path::new(".")) } else { path };
+        dir.join(gate::BASELINE_FILE)
+    })
+}
+
+fn baseline_command(args: &cli::BaselineArgs) -> Result<u8> {
+    let file = baseline_file(&args.path, args.output.as_deref());
+    output::check_writable(&file)?;
+    let j = judge(&args.path, &args.common)?;
+    let b = gate::Baseline::of(&j.violations, &j.edge_classes);
+    output::write_atomic(&file, b.render().as_bytes())?;
+    eprintln!("tapestry: {} violations recorded in {}", b.violations.len(), file.display());
+    Ok(0)
+}
+
+fn check_command(args: &cli::CheckArgs) -> Result<u8> {
+    let outputs = args
+        .outputs
+        .iter()
+        .map(|p| {
+            let f = report::check::CheckFormat::from_path(p).with_context(|| {
+                format!("cannot tell the format of {} from its extension: use .sarif, .json or .txt", p.display())
+            })?;
+            output::check_writable(p)?;
+            Ok((p.clone(), f))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if !args.path.exists() {
+        bail!("{}: no such file or directory", args.path.display());
+    }
+    let file = baseline_file(&args.path, args.baseline.as_deref());
+    let baseline = if args.baseline.is_some() || file.is_file() {
+        Some(gate::Baseline::load(&file).map_err(anyhow::Error::msg)?)
+    } else {
+        None
+    };
+    let j = judge(&args.path, &args.common)?;
+    let baseline = baseline.unwrap_or_else(|| gate::Baseline::empty(&j.edge_classes));
+    if baseline.edge_classes != j.edge_classes {
+        bail!(
+            "{}: the baseline was written counting edge classes [{}], this check counts [{}]; \
+             regenerate it with `tapestry baseline` (or pass the same --edge-classes)",
+            file.display(),
+            baseline.edge_classes.join(", "),
+            j.edge_classes.join(", ")
+        );
+    }
+    let outcome = gate::compare(&j.violations, &baseline, &j.modules);
+    let name = file.display().to_string();
+    for (path, format) in &outputs {
+        output::write_atomic(path, format.render(&outcome, &name).as_bytes())?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(args.format.render(&outcome, &name).as_bytes())?;
+    stdout.flush()?;
+    if args.update_baseline {
+        output::write_atomic(&file, outcome.remaining(&j.edge_classes).render().as_bytes())?;
+        eprintln!("tapestry: {} rewritten with {} violations", file.display(), outcome.known.len());
+    }
+    let failed = !outcome.new.is_empty() || (args.fail_on_stale && !outcome.stale.is_empty());
+    Ok(u8::from(failed))
+}
+
+fn diff_command(args: &cli::DiffArgs) -> Result<u8> {
+    let old = diff::load(&args.old).map_err(anyhow::Error::msg)?;
+    let new = diff::load(&args.new).map_err(anyhow::Error::msg)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(diff::diff(&old, &new).render(args.format).as_bytes())?;
+    stdout.flush()?;
+    Ok(0)
+}
+
+fn path_command(args: &cli::PathArgs) -> Result<u8> {
+    let opts = scan_options(&args.path, &args.common)?;
+    let (graph, _) = scan_graph(&args.path, &opts)?;
+    let analysis = analyze::run(&graph.graph, &opts.config);
+    let find = |name: &str| {
+        analyze::path::locate(&analysis.levels, name)
+            .with_context(|| format!("`{name}` is not a module or directory of {}", args.path.display()))
+    };
+    let (from_lv, from) = find(&args.from)?;
+    let (to_lv, to) = find(&args.to)?;
+    if from_lv.name != to_lv.name {
+        bail!(
+            "`{}` is a {} and `{}` a {}: compare two modules or two directories",
+            args.from,
+            from_lv.name,
+            args.to,
+            to_lv.name
+        );
+    }
+    let mut stdout = std::io::stdout().lock();
+    match analyze::path::shortest(from_lv, from, to) {
+        Some(steps) if !steps.is_empty() => {
+            writeln!(stdout, "{} depends on {} in {} steps:", args.from, args.to, steps.len())?;
+            for s in steps {
+                let (a, b) = (analyze::levels::Level::bare(&s.from), analyze::levels::Level::bare(&s.to));
+                writeln!(stdout, "  {}:{}  {a} → {b}", s.file, s.line)?;
+            }
+            Ok(0)
+        }
+        _ => {
+            writeln!(
+                stdout,
+                "{} does not depend on {} (counted edge classes: {})",
+                args.from,
+                args.to,
+                analysis.edge_classes.join(", ")
+            )?;
+            Ok(1)
+        }
+    }
 }
 
 /// Scan settings from the shared options, with the config file loaded.
@@ -122,6 +262,27 @@ impl Default for ScanOptions {
 
 /// Scan `path` into a report; also returns the number of files parsed.
 pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
+    let (scanned, n_files) = scan_graph(path, opts)?;
+    let analysis = analyze::run(&scanned.graph, &opts.config);
+    let report = Report::build(ScanResult {
+        root: path.display().to_string(),
+        graph: &scanned.graph,
+        analysis: &analysis,
+        diagnostics: scanned.diagnostics,
+        stats: scanned.stats,
+    });
+    Ok((report, n_files))
+}
+
+/// The graph of a scan with what was counted and found along the way.
+pub struct Scanned {
+    pub graph: graph::ArchGraph,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: Stats,
+}
+
+/// Discover, extract, resolve and build the graph; also returns the number of files parsed.
+pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<(Scanned, usize)> {
     if !path.exists() {
         bail!("{}: no such file or directory", path.display());
     }
@@ -165,15 +326,7 @@ pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
     stats.virtual_imports = resolution.virtual_imports;
     diagnostics.extend(resolution.diagnostics.iter().cloned());
     let graph = build_graph(&files, resolution);
-    let analysis = analyze::run(&graph, &opts.config);
-    let report = Report::build(ScanResult {
-        root: path.display().to_string(),
-        graph: &graph,
-        analysis: &analysis,
-        diagnostics,
-        stats,
-    });
-    Ok((report, n_files))
+    Ok((Scanned { graph, diagnostics, stats }, n_files))
 }
 
 /// Read and extract one file; the bytes are dropped on return.

@@ -8,6 +8,7 @@ pub mod critical_path;
 pub mod cycles;
 pub mod levels;
 pub mod path;
+pub mod rules;
 pub mod smells;
 
 use crate::config::Config;

@@ -46,7 +46,7 @@ pub fn find(lv: &Level, coupling: &Coupling, cycles: &[Cycle]) -> Vec<Smell> {
             kind: "cyclic_dependency",
             level: lv.name,
             nodes: c.nodes.clone(),
-            message: format!("{} {}s depend on each other, e.g. {}", c.nodes.len(), lv.name, path.join(" → ")),
+            message: format!("{} {} depend on each other, e.g. {}", c.nodes.len(), plural(lv.name), path.join(" → ")),
             evidence: c
                 .breakers
                 .iter()
@@ -92,7 +92,7 @@ fn unstable(lv: &Level, c: &Coupling, out: &mut Vec<Smell>) {
             kind: "unstable_dependency",
             level: lv.name,
             nodes: vec![lv.ids[a].clone()],
-            message: format!("instability {ia:.2} depends on {} less stable {}(s)", deps.len(), lv.name),
+            message: format!("instability {ia:.2} depends on {} less stable {}", deps.len(), plural(lv.name)),
             evidence: deps
                 .iter()
                 .take(MAX_EVIDENCE)
@@ -124,6 +124,14 @@ fn gods(lv: &Level, c: &Coupling, out: &mut Vec<Smell>) {
                 evidence: Vec::new(),
             });
         }
+    }
+}
+
+fn plural(level: &str) -> &'static str {
+    match level {
+        "module" => "modules",
+        "directory" => "directories",
+        _ => "services",
     }
 }
 

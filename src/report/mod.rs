@@ -5,8 +5,10 @@
 //! output whatever the thread count, and serialized as-is for `--format json`
 //! (documented field by field in `schema/report.schema.json`).
 
+pub mod check;
 pub mod dot;
 pub mod json;
+pub mod sarif;
 pub mod summary;
 
 use std::collections::BTreeMap;
