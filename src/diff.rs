@@ -188,22 +188,23 @@ impl ReportDiff {
             let _ =
                 if md { writeln!(o, "- {sign} `{}`", text.replace('`', "'")) } else { writeln!(o, "  {sign} {text}") };
         };
-        let section = |o: &mut String, title: &str, c: &Change| {
+        let section = |o: &mut String, title: &str, c: &Change, ids: bool| {
             if c.is_empty() {
                 return;
             }
             h(o, &format!("{title} (+{} −{})", c.added.len(), c.removed.len()));
-            c.added.iter().for_each(|x| item(o, '+', short(x)));
-            c.removed.iter().for_each(|x| item(o, '-', short(x)));
+            let name = |x: &'_ String| if ids { short(x).to_string() } else { x.clone() };
+            c.added.iter().for_each(|x| item(o, '+', &name(x)));
+            c.removed.iter().for_each(|x| item(o, '-', &name(x)));
         };
-        section(&mut o, "Cycles", &self.cycles);
-        section(&mut o, "Service calls", &self.service_calls);
+        section(&mut o, "Cycles", &self.cycles, false);
+        section(&mut o, "Service calls", &self.service_calls, false);
         for kind in KINDS {
             if let Some(c) = self.nodes.get(*kind) {
-                section(&mut o, &format!("{}s", capitalise(kind)), c);
+                section(&mut o, &format!("{}s", capitalise(kind)), c, true);
             }
         }
-        section(&mut o, "Module dependencies", &self.dependencies);
+        section(&mut o, "Module dependencies", &self.dependencies, false);
         if !self.coupling_movers.is_empty() {
             h(&mut o, "Coupling movers");
             for m in &self.coupling_movers {

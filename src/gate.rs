@@ -154,6 +154,7 @@ pub fn compare(current: &[Violation], baseline: &Baseline, modules: &Level) -> O
                 new_edges.push(s.clone());
             }
         }
+        new_edges.retain(|e| on_unsuppressed_cycle(v, e));
         if new_edges.is_empty() {
             out.known.push(v.clone());
         } else {
@@ -184,6 +185,27 @@ pub fn compare(current: &[Violation], baseline: &Baseline, modules: &Level) -> O
         .cloned()
         .collect();
     out
+}
+
+/// Whether `edge` still closes a cycle when every suppressed edge of the
+/// component is left out: a cycle that only exists through an
+/// `allow-cycle` edge is never new.
+fn on_unsuppressed_cycle(v: &Violation, edge: &Site) -> bool {
+    let kept: Vec<&Site> = v.sites.iter().filter(|s| s.allow_cycle.is_none()).collect();
+    // Breadth-first search from the edge's target back to its source over kept edges.
+    let mut seen: HashSet<&str> = HashSet::from([edge.to.as_str()]);
+    let mut queue = std::collections::VecDeque::from([edge.to.as_str()]);
+    while let Some(x) = queue.pop_front() {
+        if x == edge.from {
+            return true;
+        }
+        for s in kept.iter().filter(|s| s.from == x) {
+            if seen.insert(&s.to) {
+                queue.push_back(&s.to);
+            }
+        }
+    }
+    false
 }
 
 /// The shortest cycle through `edge`: the edge, then the shortest way back.

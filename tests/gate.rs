@@ -1,0 +1,284 @@
+//! The CI gate end to end, in a temporary git repository, as a CI job runs it:
+//! baseline → a change closes a new cycle → check fails naming it → the
+//! change is reverted → check passes; moving code keeps it passing; a fixed
+//! cycle is reported stale; bad inputs are exit 2.
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn tapestry(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("tapestry").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Process::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// A small TypeScript project with one old cycle (a ⇄ b) and a clean c → d.
+fn project() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    write(d, "src/a.ts", "import { b } from './b';\nexport const a = () => b();\n");
+    write(d, "src/b.ts", "import { a } from './a';\nexport const b = () => a;\n");
+    write(d, "src/c.ts", "import { d } from './d';\nexport const c = () => d;\n");
+    write(d, "src/d.ts", "export const d = 1;\n");
+    git(d, &["init", "-q"]);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "start"]);
+    t
+}
+
+#[test]
+fn new_cycles_fail_old_ones_do_not_and_moving_code_changes_nothing() {
+    let t = project();
+    let d = t.path();
+    tapestry(d).arg("baseline").assert().success();
+    let baseline = std::fs::read_to_string(d.join(".tapestry-baseline.json")).unwrap();
+    assert!(baseline.contains(r#""nodes":["src/a.ts","src/b.ts"]"#), "{baseline}");
+    git(d, &["add", "."]);
+    git(d, &["commit", "-qm", "baseline"]);
+    tapestry(d).arg("check").assert().code(0).stdout(predicate::str::contains("0 new, 1 known"));
+
+    // d.ts now imports c.ts: a new cycle c ⇄ d, named with every step's file:line.
+    write(d, "src/d.ts", "import { c } from './c';\nexport const d = 1;\nexport const e = c;\n");
+    tapestry(d)
+        .arg("check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("NEW cycle"))
+        .stdout(predicate::str::contains("src/d.ts:1  src/d.ts → src/c.ts  (new)"))
+        .stdout(predicate::str::contains("src/c.ts:1  src/c.ts → src/d.ts"));
+    tapestry(d)
+        .args(["check", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("title=tapestry%3A new cycle::circular dependency between 2 modules"))
+        .stdout(predicate::str::contains("%0Asrc/d.ts:1  src/d.ts → src/c.ts"));
+
+    // Revert: passes again.
+    git(d, &["checkout", "--", "src/d.ts"]);
+    tapestry(d).arg("check").assert().code(0);
+
+    // Move the import of the old cycle down a few lines: same edges, still known.
+    write(d, "src/a.ts", "// moved\n\n\nimport { b } from './b';\nexport const a = () => b();\n");
+    tapestry(d).arg("check").assert().code(0).stdout(predicate::str::contains("0 new, 1 known"));
+}
+
+#[test]
+fn an_old_cycle_that_grows_is_new_and_one_that_shrinks_is_not() {
+    let t = project();
+    let d = t.path();
+    write(
+        d,
+        "src/b.ts",
+        "import { a } from './a';\nimport { c } from './c';\nexport const b = () => a;\nexport const x = c;\n",
+    );
+    write(d, "src/c.ts", "import { a } from './a';\nexport const c = () => a;\n");
+    // Cycle {a, b, c}: a → b → a and a → b → c → a.
+    tapestry(d).arg("baseline").assert().success();
+    // Shrink: c no longer imports a; {a, b} remains, nothing new.
+    write(d, "src/c.ts", "export const c = 1;\n");
+    tapestry(d).arg("check").assert().code(0);
+    // Grow: d joins through a new edge d → a and a → d.
+    write(d, "src/d.ts", "import { a } from './a';\nexport const d = a;\n");
+    write(d, "src/a.ts", "import { b } from './b';\nimport { d } from './d';\nexport const a = () => b() + d;\n");
+    tapestry(d).arg("check").assert().code(1).stdout(predicate::str::contains("src/a.ts → src/d.ts  (new)"));
+}
+
+#[test]
+fn a_fixed_cycle_is_reported_stale_and_update_baseline_drops_it() {
+    let t = project();
+    let d = t.path();
+    tapestry(d).arg("baseline").assert().success();
+    write(d, "src/b.ts", "export const b = () => 2;\n");
+    tapestry(d).arg("check").assert().code(0).stdout(predicate::str::contains("STALE cycle: src/a.ts, src/b.ts"));
+    tapestry(d).args(["check", "--fail-on-stale"]).assert().code(1);
+    tapestry(d).args(["check", "--update-baseline"]).assert().code(0);
+    let b: Value = serde_json::from_str(&std::fs::read_to_string(d.join(".tapestry-baseline.json")).unwrap()).unwrap();
+    assert_eq!(b["violations"].as_array().unwrap().len(), 0);
+    tapestry(d).args(["check", "--fail-on-stale"]).assert().code(0);
+}
+
+#[test]
+fn update_baseline_never_adds() {
+    let t = project();
+    let d = t.path();
+    tapestry(d).arg("baseline").assert().success();
+    write(d, "src/d.ts", "import { c } from './c';\nexport const d = c;\n");
+    tapestry(d).args(["check", "--update-baseline"]).assert().code(1);
+    let text = std::fs::read_to_string(d.join(".tapestry-baseline.json")).unwrap();
+    assert!(!text.contains("src/d.ts"), "{text}");
+    tapestry(d).arg("check").assert().code(1);
+}
+
+#[test]
+fn an_allow_cycle_comment_suppresses_and_is_listed() {
+    let t = project();
+    let d = t.path();
+    tapestry(d).arg("baseline").assert().success();
+    write(
+        d,
+        "src/d.ts",
+        "import { c } from './c'; // tapestry: allow-cycle plugin registration, see ADR-7\nexport const d = c;\n",
+    );
+    tapestry(d)
+        .arg("check")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("SUPPRESSED src/d.ts:1  src/d.ts → src/c.ts: plugin registration, see ADR-7"));
+}
+
+#[test]
+fn sarif_and_json_outputs_from_one_run() {
+    let t = project();
+    let d = t.path();
+    tapestry(d).args(["check", "-o", "out.sarif", "-o", "out.json"]).assert().code(1);
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(d.join("out.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let r = &sarif["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "cycle");
+    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "src/a.ts");
+    assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+    assert!(r["partialFingerprints"]["tapestry/v1"].as_str().unwrap().len() == 16);
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(d.join("out.json")).unwrap()).unwrap();
+    assert_eq!(json["new"][0]["nodes"], serde_json::json!(["src/a.ts", "src/b.ts"]));
+}
+
+#[test]
+fn rules_from_tapestry_toml_forbidden_and_layers() {
+    let t = project();
+    let d = t.path();
+    write(
+        d,
+        "src/ui/page.ts",
+        "import { q } from '../db/pool';\nimport { s } from '../domain/svc';\nexport const p = q + s;\n",
+    );
+    write(d, "src/domain/svc.ts", "import { p } from '../ui/page';\nexport const s = 1;\nexport const t = p;\n");
+    write(d, "src/db/pool.ts", "import lodash from 'lodash';\nexport const q = lodash;\n");
+    write(
+        d,
+        "tapestry.toml",
+        "[rules]\nlayers = [\"src/ui\", \"src/domain\", \"src/db\"]\nallowed_cycles = [[\"src/a.ts\", \"src/b.ts\"]]\n\n\
+         [[rules.forbidden]]\nfrom = \"src/ui/**\"\nto = \"src/db/**\"\nmessage = \"the UI goes through the domain\"\n\n\
+         [[rules.forbidden]]\nfrom = \"src/db/**\"\nto = \"lodash\"\n",
+    );
+    let out = tapestry(d).args(["check", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<(String, String)> = v["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["rule"].as_str().unwrap().to_string(), n["message"].as_str().unwrap().to_string()))
+        .collect();
+    // The a ⇄ b cycle is allowed; ui ⇄ domain is a cycle and a layer breach (domain → ui).
+    assert_eq!(rules.iter().filter(|(r, _)| r == "cycle").count(), 1, "{rules:?}");
+    assert!(
+        rules.contains(&("forbidden".into(), "src/ui/page.ts → src/db/pool.ts: the UI goes through the domain".into())),
+        "{rules:?}"
+    );
+    assert!(rules.iter().any(|(r, m)| r == "forbidden" && m.starts_with("src/db/pool.ts → lodash")), "{rules:?}");
+    assert!(
+        rules.contains(&(
+            "layer".into(),
+            "src/domain/svc.ts → src/ui/page.ts: layer `src/domain` must not depend on the layer above it, `src/ui`"
+                .into()
+        )),
+        "{rules:?}"
+    );
+    assert_eq!(rules.len(), 4, "{rules:?}");
+}
+
+#[test]
+fn bad_inputs_are_exit_2_with_file_and_line() {
+    let t = project();
+    let d = t.path();
+    write(
+        d,
+        "bad.json",
+        "{\n  \"tapestry_baseline\": 1,\n  \"edge_classes\": [],\n  \"violations\": [ {\"rule\": 3} ]\n}\n",
+    );
+    tapestry(d)
+        .args(["check", "--baseline", "bad.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.json:4"));
+    tapestry(d)
+        .args(["check", "--baseline", "missing.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.json"));
+    write(d, "tapestry.toml", "[rules]\nlayers = [\"src/**\"]\nforbid = []\n");
+    tapestry(d)
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("tapestry.toml:3").and(predicate::str::contains("forbid")));
+    std::fs::remove_file(d.join("tapestry.toml")).unwrap();
+    tapestry(d).args(["check", "nowhere"]).assert().code(2);
+    // A baseline written with other edge classes is not silently compared.
+    tapestry(d).args(["baseline", "--edge-classes", "static"]).assert().success();
+    tapestry(d)
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("regenerate it with `tapestry baseline`"));
+}
+
+#[test]
+fn diff_between_two_reports_in_markdown() {
+    let t = project();
+    let d = t.path();
+    tapestry(d).args(["scan", "-q", "-o", "old.json"]).assert().success();
+    write(d, "src/d.ts", "import { c } from './c';\nexport const d = c;\n");
+    write(d, "src/e.ts", "export const e = 1;\n");
+    tapestry(d).args(["scan", "-q", "-o", "new.json"]).assert().success();
+    tapestry(d)
+        .args(["diff", "old.json", "new.json", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("#### Cycles (+1 −0)"))
+        .stdout(predicate::str::contains("- + `module runtime: src/c.ts, src/d.ts`"))
+        .stdout(predicate::str::contains("- + `src/e.ts`"))
+        .stdout(predicate::str::contains("- + `src/d.ts → src/c.ts`"));
+    write(d, "broken.json", "{ not json");
+    tapestry(d)
+        .args(["diff", "old.json", "broken.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("broken.json:1"));
+}
+
+#[test]
+fn path_explains_why_a_depends_on_b() {
+    let t = project();
+    let d = t.path();
+    write(d, "src/e.ts", "import { c } from './c';\nexport const e = c;\n");
+    tapestry(d)
+        .args(["path", "src/e.ts", "src/d.ts"])
+        .assert()
+        .code(0)
+        .stdout("src/e.ts depends on src/d.ts in 2 steps:\n  src/e.ts:1  src/e.ts → src/c.ts\n  src/c.ts:1  src/c.ts → src/d.ts\n");
+    tapestry(d).args(["path", "src/d.ts", "src/e.ts"]).assert().code(1);
+    tapestry(d).args(["path", "src/nope.ts", "src/e.ts"]).assert().code(2);
+}
