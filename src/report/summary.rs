@@ -33,6 +33,9 @@ pub fn render(r: &Report) -> String {
         writeln!(o, "imports      {} unresolved, {} of non-source files", s.unresolved_imports, s.non_source_imports);
     packages(&mut o, r);
     cycles(&mut o, r);
+    critical_paths(&mut o, r);
+    coupling(&mut o, r);
+    smells(&mut o, r);
     diagnostics(&mut o, r);
     o
 }
@@ -81,6 +84,88 @@ fn cycles(o: &mut String, r: &Report) {
         for s in &c.path_sites {
             let _ = writeln!(o, "      {}:{}  {} → {}", s.file, s.line, strip_kind(&s.from), strip_kind(&s.to));
         }
+        for b in &c.breakers {
+            let _ = writeln!(
+                o,
+                "      suggested cut: {} → {} at {}:{}",
+                strip_kind(&b.from),
+                strip_kind(&b.to),
+                b.file,
+                b.line
+            );
+        }
+    }
+}
+
+/// Critical paths shown per level.
+const MAX_PATHS_SHOWN: usize = 3;
+/// Rows of each coupling list.
+const MAX_COUPLING_SHOWN: usize = 5;
+/// Smells listed in full.
+const MAX_SMELLS_SHOWN: usize = 15;
+
+fn critical_paths(o: &mut String, r: &Report) {
+    for cp in &r.analysis.critical_paths {
+        let Some(first) = cp.paths.first() else { continue };
+        let _ = writeln!(o, "\ncritical paths ({} level, longest {} edges)", cp.level, first.length);
+        for p in cp.paths.iter().take(MAX_PATHS_SHOWN) {
+            let steps: Vec<String> = p
+                .steps
+                .iter()
+                .map(|s| match s.as_slice() {
+                    [one] => strip_kind(one).to_string(),
+                    many => format!("{{{}}}", many.iter().map(|m| strip_kind(m)).collect::<Vec<_>>().join(", ")),
+                })
+                .collect();
+            let _ = writeln!(o, "  {:>3}  {}", p.length, steps.join(" → "));
+        }
+    }
+}
+
+fn coupling(o: &mut String, r: &Report) {
+    let costs: Vec<String> = r
+        .analysis
+        .coupling
+        .iter()
+        .map(|c| match c.propagation_cost {
+            Some(p) => format!("{} {:.1}%", c.level, p * 100.0),
+            None => format!("{} not computed", c.level),
+        })
+        .collect();
+    let _ = writeln!(o, "\ncoupling     propagation cost: {}", costs.join(", "));
+    let Some(modules) = r.analysis.coupling.iter().find(|c| c.level == "module") else { return };
+    let mut by_ca: Vec<_> = modules.nodes.iter().filter(|n| n.ca > 0).collect();
+    by_ca.sort_by(|a, b| b.ca.cmp(&a.ca).then_with(|| a.id.cmp(&b.id)));
+    if !by_ca.is_empty() {
+        let top: Vec<String> =
+            by_ca.iter().take(MAX_COUPLING_SHOWN).map(|n| format!("{} ({})", strip_kind(&n.id), n.ca)).collect();
+        let _ = writeln!(o, "  most depended on (fan-in): {}", top.join(", "));
+    }
+    let mut by_ce: Vec<_> = modules.nodes.iter().filter(|n| n.ce > 0).collect();
+    by_ce.sort_by(|a, b| b.ce.cmp(&a.ce).then_with(|| a.id.cmp(&b.id)));
+    if !by_ce.is_empty() {
+        let top: Vec<String> =
+            by_ce.iter().take(MAX_COUPLING_SHOWN).map(|n| format!("{} ({})", strip_kind(&n.id), n.ce)).collect();
+        let _ = writeln!(o, "  most dependent (fan-out):  {}", top.join(", "));
+    }
+}
+
+fn smells(o: &mut String, r: &Report) {
+    let s = &r.analysis.smells;
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for x in s {
+        *kinds.entry(x.kind).or_default() += 1;
+    }
+    let counts: Vec<String> = kinds.iter().map(|(k, n)| format!("{} {n}", k.replace('_', " "))).collect();
+    let _ = writeln!(
+        o,
+        "\nsmells       {}{}",
+        s.len(),
+        if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) }
+    );
+    for x in s.iter().filter(|x| x.kind != "cyclic_dependency").take(MAX_SMELLS_SHOWN) {
+        let nodes: Vec<&str> = x.nodes.iter().map(|n| strip_kind(n)).collect();
+        let _ = writeln!(o, "  [{} {}] {}: {}", x.kind.replace('_', " "), x.level, nodes.join(", "), x.message);
     }
 }
 
