@@ -242,7 +242,7 @@ mod tests {
             ],
         };
         let text = b.render();
-        assert_eq!(text.lines().count(), 7, "{text}");
+        assert_eq!(text.lines().count(), 8, "{text}");
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("b.json");
         std::fs::write(&p, &text).unwrap();
