@@ -151,6 +151,53 @@ fn upper_fence(values: &[f64]) -> f64 {
 mod tests {
     use super::*;
 
+    use crate::analyze::coupling;
+    use crate::analyze::levels::LevelEdge;
+    use std::collections::BTreeMap;
+
+    fn level(name: &'static str, n: usize, edges: &[(usize, usize)], lines: Vec<u64>) -> Level {
+        let ids = (0..n).map(|i| format!("{name}:n{i:02}")).collect();
+        let e = LevelEdge { flags: Default::default(), file: "f".into(), line: 1, sites: 1, allow_cycle: None };
+        let edges: BTreeMap<_, _> = edges.iter().map(|&k| (k, e.clone())).collect();
+        Level { name, ids, lines, edges }
+    }
+
+    #[test]
+    fn hub_needs_both_fan_in_and_fan_out() {
+        // Node 0: ten dependents (1..=10) and ten dependencies (11..=20); node 21 only fan-in.
+        let mut edges: Vec<(usize, usize)> = (1..=10).map(|i| (i, 0)).chain((11..=20).map(|i| (0, i))).collect();
+        edges.extend((1..=10).map(|i| (i, 21)));
+        let lv = level("module", 22, &edges, vec![10; 22]);
+        let found = find(&lv, &coupling::compute(&lv), &[]);
+        let hubs: Vec<_> =
+            found.iter().filter(|s| s.kind == "hub_like_dependency").map(|s| s.nodes[0].as_str()).collect();
+        assert_eq!(hubs, vec!["module:n00"]);
+    }
+
+    #[test]
+    fn unstable_dependency_points_at_the_less_stable_side() {
+        // d0 ← d1 ← d2 and d0 → d3 → d4: I(d0) = 1/3 and it depends on d3 with I = 1/2.
+        let lv = level("directory", 5, &[(1, 0), (2, 1), (0, 3), (3, 4), (2, 0)], vec![1; 5]);
+        let c = coupling::compute(&lv);
+        let found = find(&lv, &c, &[]);
+        let ud: Vec<_> = found.iter().filter(|s| s.kind == "unstable_dependency").collect();
+        assert_eq!(ud.len(), 1);
+        assert_eq!(ud[0].nodes, vec!["directory:n00".to_string()]);
+        assert_eq!(ud[0].evidence, vec!["directory:n03 (instability 0.50)".to_string()]);
+    }
+
+    #[test]
+    fn god_module_by_size_needs_the_absolute_floor() {
+        let mut lines = vec![100; 20];
+        lines[7] = 5_000;
+        let lv = level("module", 20, &[], lines);
+        let found = find(&lv, &coupling::compute(&lv), &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].kind, found[0].nodes[0].as_str()), ("god_module", "module:n07"));
+        let lv = level("module", 20, &[], (0..20).map(|i| 100 + i * 10).collect());
+        assert!(find(&lv, &coupling::compute(&lv), &[]).is_empty());
+    }
+
     #[test]
     fn fence_is_q3_plus_three_iqr() {
         let v: Vec<f64> = (1..=9).map(f64::from).collect(); // q1 = 3, q3 = 7
