@@ -207,8 +207,7 @@ impl Resolver<'_> {
             child_path.extend(m.scope.iter().cloned());
             child_path.push(m.name.clone());
             if m.inline {
-                let id = self.push_node(t, scope_node, &m.name, file);
-                let _ = id;
+                self.push_node(t, scope_node, &m.name, file);
                 continue;
             }
             let candidates = match &m.path_attr {
@@ -314,7 +313,6 @@ impl Resolver<'_> {
     }
 
     fn resolve_file(&self, file: usize, out: &mut Resolution) {
-        let rel = self.project.rel(file);
         let place = self.places.get(&file);
         let krate = place.map(|p| self.trees[p.tree].krate);
         let mut extra = Flags::default();
@@ -327,7 +325,6 @@ impl Resolver<'_> {
                 out.link_import(file, target, imp, flags);
             }
         }
-        let _ = rel;
     }
 
     fn resolve_path(&self, place: Option<&Place>, krate: Option<usize>, imp: &RawImport) -> Option<Target> {
