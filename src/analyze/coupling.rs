@@ -20,9 +20,6 @@
 //! skipped at that level (the report says so) and the directory level still has it.
 
 use fixedbitset::FixedBitSet;
-use petgraph::algo::condensation;
-use petgraph::graph::DiGraph;
-use petgraph::visit::EdgeRef;
 
 use super::levels::Level;
 
@@ -67,56 +64,24 @@ pub fn compute(lv: &Level) -> Coupling {
     Coupling { level: lv.name, nodes, propagation_cost }
 }
 
-/// For each node, how many nodes it reaches (itself included).
+/// For each node, how many nodes it reaches (itself included): one bitset
+/// per component, filled in reverse topological order.
 fn reach_counts(lv: &Level) -> Vec<usize> {
     let n = lv.ids.len();
-    let mut g = DiGraph::<usize, ()>::with_capacity(n, lv.edges.len());
-    let idx: Vec<_> = (0..n).map(|i| g.add_node(i)).collect();
-    for &(a, b) in lv.edges.keys() {
-        g.add_edge(idx[a], idx[b], ());
-    }
-    let dag = condensation(g, true);
-    // petgraph's condensation numbers components in reverse topological order
-    // (Kosaraju), so every successor of component c has a smaller index... but
-    // do not rely on it: order explicitly.
-    let m = dag.node_count();
-    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); m];
-    let mut indeg = vec![0usize; m];
-    for e in dag.edge_references() {
-        let (a, b) = (e.source().index(), e.target().index());
-        if a != b {
-            succ[a].push(b);
-            indeg[b] += 1;
-        }
-    }
-    let mut order = Vec::with_capacity(m);
-    let mut stack: Vec<usize> = (0..m).filter(|&c| indeg[c] == 0).collect();
-    while let Some(c) = stack.pop() {
-        order.push(c);
-        for &s in &succ[c] {
-            indeg[s] -= 1;
-            if indeg[s] == 0 {
-                stack.push(s);
-            }
-        }
-    }
-    let mut sets: Vec<FixedBitSet> = vec![FixedBitSet::with_capacity(n); m];
-    for &c in order.iter().rev() {
+    let c = lv.condense();
+    let mut sets: Vec<FixedBitSet> = vec![FixedBitSet::new(); c.comps.len()];
+    for &k in c.order.iter().rev() {
         let mut set = FixedBitSet::with_capacity(n);
-        for &member in &dag[petgraph::graph::NodeIndex::new(c)] {
-            set.insert(member);
-        }
-        for &s in &succ[c] {
+        c.comps[k].iter().for_each(|&m| set.insert(m));
+        for &s in &c.succ[k] {
             set.union_with(&sets[s]);
         }
-        sets[c] = set;
+        sets[k] = set;
     }
     let mut counts = vec![0; n];
-    for (c, set) in sets.iter().enumerate() {
-        let k = set.count_ones(..);
-        for &member in &dag[petgraph::graph::NodeIndex::new(c)] {
-            counts[member] = k;
-        }
+    for (k, set) in sets.iter().enumerate() {
+        let reach = set.count_ones(..);
+        c.comps[k].iter().for_each(|&m| counts[m] = reach);
     }
     counts
 }

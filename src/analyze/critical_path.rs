@@ -12,10 +12,6 @@
 //! top; long chains make builds serial and layering unclear.
 //! Example: `app.ts → routes.ts → service.ts → db.ts` (length 3).
 
-use petgraph::algo::condensation;
-use petgraph::graph::DiGraph;
-use petgraph::visit::EdgeRef;
-
 use super::levels::Level;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,32 +24,8 @@ pub struct CriticalPaths {
 }
 
 pub fn find(lv: &Level, top: usize) -> CriticalPaths {
-    let mut g = DiGraph::<usize, ()>::with_capacity(lv.ids.len(), lv.edges.len());
-    let idx: Vec<_> = (0..lv.ids.len()).map(|i| g.add_node(i)).collect();
-    for &(a, b) in lv.edges.keys() {
-        g.add_edge(idx[a], idx[b], ());
-    }
-    // Components, each with sorted members; the DAG between them.
-    let dag = condensation(g, true);
-    let comps: Vec<Vec<usize>> = dag
-        .node_weights()
-        .map(|m| {
-            let mut m = m.clone();
-            m.sort_unstable();
-            m
-        })
-        .collect();
+    let super::levels::Condensed { comps, succ, pred, order } = lv.condense();
     let n = comps.len();
-    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in dag.edge_references() {
-        let (a, b) = (e.source().index(), e.target().index());
-        if a != b && !succ[a].contains(&b) {
-            succ[a].push(b);
-            pred[b].push(a);
-        }
-    }
-    let order = topo_order(&succ, &pred);
     // height: longest chain starting at a component; depth: longest chain ending there.
     let mut height = vec![0u32; n];
     let mut best_next: Vec<Option<usize>> = vec![None; n];
@@ -92,21 +64,4 @@ pub fn find(lv: &Level, top: usize) -> CriticalPaths {
     paths.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     paths.dedup_by(|a, b| a.1 == b.1);
     CriticalPaths { level: lv.name, paths: paths.into_iter().take(top).map(|(_, p)| p).collect(), depth }
-}
-
-/// Kahn's algorithm; ties in id order so the result is stable.
-fn topo_order(succ: &[Vec<usize>], pred: &[Vec<usize>]) -> Vec<usize> {
-    let mut indeg: Vec<usize> = pred.iter().map(Vec::len).collect();
-    let mut ready: std::collections::BTreeSet<usize> = (0..succ.len()).filter(|&c| indeg[c] == 0).collect();
-    let mut order = Vec::with_capacity(succ.len());
-    while let Some(c) = ready.pop_first() {
-        order.push(c);
-        for &s in &succ[c] {
-            indeg[s] -= 1;
-            if indeg[s] == 0 {
-                ready.insert(s);
-            }
-        }
-    }
-    order
 }

@@ -25,7 +25,7 @@
 //! imports are counted too is reported separately with kind `type_only`: it
 //! vanishes at run time, but it still couples compilation.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::DiGraph;
@@ -165,7 +165,7 @@ impl Local {
         let mut found: BTreeSet<(usize, Vec<usize>)> = BTreeSet::new();
         for &(u, v) in self.edges.iter().take(MAX_ELEMENTARY_SEARCHES) {
             // `v → … → u` plus the edge `u → v` closes the cycle.
-            if let Some(c) = self.shortest_path(v, u) {
+            if let Some(c) = super::levels::shortest_path(&self.adj, v, u) {
                 found.insert((c.len(), rotate_to_min(c)));
             }
         }
@@ -177,32 +177,6 @@ impl Local {
                 c
             })
             .collect()
-    }
-
-    /// Shortest path `from → … → to` (inclusive), by breadth-first search.
-    fn shortest_path(&self, from: usize, to: usize) -> Option<Vec<usize>> {
-        let mut prev = vec![usize::MAX; self.adj.len()];
-        prev[from] = from;
-        let mut queue = VecDeque::from([from]);
-        while let Some(x) = queue.pop_front() {
-            if x == to {
-                let mut path = vec![to];
-                let mut cur = to;
-                while cur != from {
-                    cur = prev[cur];
-                    path.push(cur);
-                }
-                path.reverse();
-                return Some(path);
-            }
-            for &y in &self.adj[x] {
-                if prev[y] == usize::MAX {
-                    prev[y] = x;
-                    queue.push_back(y);
-                }
-            }
-        }
-        None
     }
 
     /// Eades–Lin–Smyth: peel sinks to the back and sources to the front of an

@@ -3,7 +3,11 @@
 //! a [`Level`]: sorted ids, deduplicated edges with their first site, so the
 //! analyzers never see `NodeIndex` or hash order and stay deterministic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use petgraph::algo::condensation;
+use petgraph::graph::DiGraph;
+use petgraph::visit::EdgeRef;
 
 use crate::graph::{ArchGraph, Node};
 use crate::model::Flags;
@@ -57,10 +61,89 @@ impl Level {
         self.adjacency(&|_| true)
     }
 
+    /// The condensation: strongly connected components as a DAG (see [`Condensed`]).
+    pub fn condense(&self) -> Condensed {
+        let mut g = DiGraph::<usize, ()>::with_capacity(self.ids.len(), self.edges.len());
+        let idx: Vec<_> = (0..self.ids.len()).map(|i| g.add_node(i)).collect();
+        for &(a, b) in self.edges.keys() {
+            g.add_edge(idx[a], idx[b], ());
+        }
+        let dag = condensation(g, true);
+        let comps: Vec<Vec<usize>> = dag
+            .node_weights()
+            .map(|m| {
+                let mut m = m.clone();
+                m.sort_unstable();
+                m
+            })
+            .collect();
+        let n = comps.len();
+        let (mut succ, mut pred) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+        for e in dag.edge_references() {
+            let (a, b) = (e.source().index(), e.target().index());
+            if a != b && !succ[a].contains(&b) {
+                succ[a].push(b);
+                pred[b].push(a);
+            }
+        }
+        // Kahn's algorithm; ties in component order so the result is stable.
+        let mut indeg: Vec<usize> = pred.iter().map(Vec::len).collect();
+        let mut ready: BTreeSet<usize> = (0..n).filter(|&c| indeg[c] == 0).collect();
+        let mut order = Vec::with_capacity(n);
+        while let Some(c) = ready.pop_first() {
+            order.push(c);
+            for &s in &succ[c] {
+                indeg[s] -= 1;
+                if indeg[s] == 0 {
+                    ready.insert(s);
+                }
+            }
+        }
+        Condensed { comps, succ, pred, order }
+    }
+
     /// The id with its kind prefix removed (`module:src/a.ts` → `src/a.ts`).
     pub fn bare(id: &str) -> &str {
         id.split_once(':').map_or(id, |(_, rest)| rest)
     }
+}
+
+/// A level's condensation DAG: each strongly connected component is one node.
+pub struct Condensed {
+    /// Members of each component, sorted.
+    pub comps: Vec<Vec<usize>>,
+    pub succ: Vec<Vec<usize>>,
+    pub pred: Vec<Vec<usize>>,
+    /// Components in topological order (dependents before dependencies).
+    pub order: Vec<usize>,
+}
+
+/// Shortest path `from → … → to` (both included) over successor lists, by
+/// breadth-first search; successors are visited in list order, so sorted
+/// lists give a stable answer.
+pub fn shortest_path(adj: &[Vec<usize>], from: usize, to: usize) -> Option<Vec<usize>> {
+    let mut prev = vec![usize::MAX; adj.len()];
+    prev[from] = from;
+    let mut queue = VecDeque::from([from]);
+    while let Some(x) = queue.pop_front() {
+        if x == to {
+            let mut path = vec![to];
+            let mut cur = to;
+            while cur != from {
+                cur = prev[cur];
+                path.push(cur);
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for &y in &adj[x] {
+            if prev[y] == usize::MAX {
+                prev[y] = x;
+                queue.push_back(y);
+            }
+        }
+    }
+    None
 }
 
 /// Modules and their module → module dependency edges (`imports`).

@@ -9,8 +9,6 @@
 //! Why it matters: "who pulls the database into the UI?" is answered by the
 //! chain, not by the fact. Example: `src/ui/page.ts → src/api.ts → src/db.ts`.
 
-use std::collections::VecDeque;
-
 use super::cycles::Site;
 use super::levels::Level;
 
@@ -28,42 +26,17 @@ pub fn locate<'l>(levels: &'l [Level], name: &str) -> Option<(&'l Level, usize)>
 
 /// The shortest chain `from → … → to` in `lv`, as the sites of its steps.
 pub fn shortest(lv: &Level, from: usize, to: usize) -> Option<Vec<Site>> {
-    let adj = lv.successors();
-    let mut prev = vec![usize::MAX; lv.ids.len()];
-    prev[from] = from;
-    let mut queue = VecDeque::from([from]);
-    while let Some(x) = queue.pop_front() {
-        if x == to {
-            let mut nodes = vec![to];
-            let mut cur = to;
-            while cur != from {
-                cur = prev[cur];
-                nodes.push(cur);
-            }
-            nodes.reverse();
-            return Some(
-                nodes
-                    .windows(2)
-                    .map(|w| {
-                        let e = &lv.edges[&(w[0], w[1])];
-                        Site {
-                            from: lv.ids[w[0]].clone(),
-                            to: lv.ids[w[1]].clone(),
-                            file: e.file.clone(),
-                            line: e.line,
-                            sites: e.sites,
-                            allow_cycle: e.allow_cycle.clone(),
-                        }
-                    })
-                    .collect(),
-            );
+    let nodes = super::levels::shortest_path(&lv.successors(), from, to)?;
+    let step = |w: &[usize]| {
+        let e = &lv.edges[&(w[0], w[1])];
+        Site {
+            from: lv.ids[w[0]].clone(),
+            to: lv.ids[w[1]].clone(),
+            file: e.file.clone(),
+            line: e.line,
+            sites: e.sites,
+            allow_cycle: e.allow_cycle.clone(),
         }
-        for &y in &adj[x] {
-            if prev[y] == usize::MAX {
-                prev[y] = x;
-                queue.push_back(y);
-            }
-        }
-    }
-    None
+    };
+    Some(nodes.windows(2).map(step).collect())
 }
