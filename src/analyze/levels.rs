@@ -31,6 +31,8 @@ pub struct Level {
     pub ids: Vec<String>,
     /// Size of each node in lines (modules: the file; directories: the sum).
     pub lines: Vec<u64>,
+    /// Test or generated code: not judged by size smells.
+    pub exempt: Vec<bool>,
     pub edges: BTreeMap<(usize, usize), LevelEdge>,
 }
 
@@ -53,7 +55,7 @@ impl Level {
     /// The same nodes with only the edges `keep` accepts.
     pub fn filtered(&self, keep: &dyn Fn(Flags) -> bool) -> Level {
         let edges = self.edges.iter().filter(|(_, e)| keep(e.flags)).map(|(k, e)| (*k, e.clone())).collect();
-        Level { name: self.name, ids: self.ids.clone(), lines: self.lines.clone(), edges }
+        Level { name: self.name, ids: self.ids.clone(), lines: self.lines.clone(), exempt: self.exempt.clone(), edges }
     }
 
     /// Successor lists of every edge, each sorted.
@@ -148,17 +150,22 @@ pub fn shortest_path(adj: &[Vec<usize>], from: usize, to: usize) -> Option<Vec<u
 
 /// Modules and their module → module dependency edges (`imports`).
 pub fn modules(g: &ArchGraph) -> Level {
-    let mut ids: Vec<(String, u64)> = g
+    let mut nodes: Vec<(String, u64, bool)> = g
         .graph
         .node_weights()
         .filter_map(|n| match n {
-            Node::Module { lines, .. } => Some((n.id(), u64::from(*lines))),
+            Node::Module { path, lines, generated, .. } => {
+                let test = crate::lang::lang_of(path).is_some_and(|l| crate::lang::is_test_path(path, l));
+                Some((n.id(), u64::from(*lines), *generated || test))
+            }
             Node::Package { .. } => None,
         })
         .collect();
-    ids.sort();
-    let (ids, lines): (Vec<String>, Vec<u64>) = ids.into_iter().unzip();
-    let mut level = Level { name: "module", ids, lines, edges: BTreeMap::new() };
+    nodes.sort();
+    let ids = nodes.iter().map(|n| n.0.clone()).collect();
+    let lines = nodes.iter().map(|n| n.1).collect();
+    let exempt = nodes.iter().map(|n| n.2).collect();
+    let mut level = Level { name: "module", ids, lines, exempt, edges: BTreeMap::new() };
     for e in g.graph.edge_indices() {
         let edge = g.edge(e);
         let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
@@ -224,5 +231,6 @@ pub fn directories(modules: &Level) -> Level {
             })
             .or_insert_with(|| e.clone());
     }
-    Level { name: "directory", ids, lines, edges }
+    let exempt = vec![false; ids.len()];
+    Level { name: "directory", ids, lines, exempt, edges }
 }
