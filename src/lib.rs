@@ -101,8 +101,10 @@ impl Default for ScanOptions {
 
 /// Scan `path` into a report; also returns the number of files parsed.
 pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
-    if !path.exists() {
-        bail!("{}: no such file or directory", path.display());
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!("{}: no such file or directory", path.display()),
+        Err(e) => bail!("{}: cannot read: {e}", path.display()),
+        Ok(_) => {}
     }
     let root = if path.is_file() { path.parent().unwrap_or(Path::new(".")) } else { path };
     let discover_opts = DiscoverOptions {
