@@ -70,9 +70,8 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         threads: args.threads,
     };
     let (report, files) = scan(&args.path, &opts)?;
-    for (path, format) in &outputs {
-        output::write_atomic(path, format.render(&report).as_bytes())?;
-    }
+    let rendered: Vec<(&Path, String)> = outputs.iter().map(|(p, f)| (p.as_path(), f.render(&report))).collect();
+    output::write_all_atomic(&rendered.iter().map(|(p, s)| (*p, s.as_bytes())).collect::<Vec<_>>())?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(args.format.render(&report).as_bytes())?;
