@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use ignore::overrides::OverrideBuilder;
 use ignore::{WalkBuilder, WalkState};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lang;
 use crate::model::SourceFile;
 
@@ -115,6 +115,9 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
             return;
         }
     };
+    if entry.path_is_symlink() && entry.depth() > 0 {
+        return symlink(root, &entry, d);
+    }
     if entry.file_type().is_some_and(|t| t.is_dir()) {
         for name in MANIFESTS {
             let path = entry.path().join(name);
@@ -158,6 +161,28 @@ fn is_skipped_dir(path: &Path, depth: usize) -> bool {
     }
     let parent = path.parent().unwrap_or(path);
     depth == 1 || PROJECT_MARKERS.iter().any(|m| parent.join(m).is_file())
+}
+
+/// Links are not followed (a link may point outside the scanned tree, or
+/// into a loop), but the ones that hide something are listed: a link to a
+/// directory, a source file, or nowhere (a dangling link or a loop).
+fn symlink(root: &Path, entry: &ignore::DirEntry, d: &mut Discovered) {
+    let is_source = lang::lang_of(&entry.file_name().to_string_lossy()).is_some();
+    let what = match std::fs::metadata(entry.path()) {
+        Ok(m) if m.is_dir() => "a symbolic link to a directory".to_string(),
+        Ok(_) if is_source => "a symbolic link to a file".to_string(),
+        Ok(_) => return,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if !is_source {
+                return;
+            }
+            "a dangling symbolic link".to_string()
+        }
+        // A loop (`ELOOP`: too many levels of symbolic links) or a target we may not see.
+        Err(e) => format!("a symbolic link that cannot be followed ({e})"),
+    };
+    let rel = rel_path(root, entry.path());
+    d.diagnostics.push(Diagnostic::new(&rel, None, Severity::Info, format!("skipped: {what}; links are not followed")));
 }
 
 /// `tsconfig.base.json`, `tsconfig.app.json`: configs other tsconfigs extend.

@@ -72,9 +72,8 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
     let started = Instant::now();
     let opts = scan_options(&args.path, &args.common)?;
     let (report, files) = scan(&args.path, &opts)?;
-    for (path, format) in &outputs {
-        output::write_atomic(path, format.render(&report).as_bytes())?;
-    }
+    let rendered: Vec<(&Path, String)> = outputs.iter().map(|(p, f)| (p.as_path(), f.render(&report))).collect();
+    output::write_all_atomic(&rendered.iter().map(|(p, s)| (*p, s.as_bytes())).collect::<Vec<_>>())?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(args.format.render(&report).as_bytes())?;
@@ -132,9 +131,7 @@ fn check_command(args: &cli::CheckArgs) -> Result<u8> {
             Ok((p.clone(), f))
         })
         .collect::<Result<Vec<_>>>()?;
-    if !args.path.exists() {
-        bail!("{}: no such file or directory", args.path.display());
-    }
+    check_path(&args.path)?;
     let file = baseline_file(&args.path, args.baseline.as_deref());
     let baseline = if args.baseline.is_some() || file.is_file() {
         Some(gate::Baseline::load(&file).map_err(anyhow::Error::msg)?)
@@ -221,9 +218,7 @@ fn path_command(args: &cli::PathArgs) -> Result<u8> {
 
 /// Scan settings from the shared options, with the config file loaded.
 fn scan_options(path: &Path, common: &cli::CommonArgs) -> Result<ScanOptions> {
-    if !path.exists() {
-        bail!("{}: no such file or directory", path.display());
-    }
+    check_path(path)?;
     let config = config::Config::load(path, common.config.as_deref())
         .and_then(|c| c.with_edge_classes(common.edge_classes.as_deref()))
         .map_err(anyhow::Error::msg)?;
@@ -234,6 +229,15 @@ fn scan_options(path: &Path, common: &cli::CommonArgs) -> Result<ScanOptions> {
         threads: common.threads,
         config,
     })
+}
+
+/// PATH must exist and be readable: one clear line otherwise.
+fn check_path(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!("{}: no such file or directory", path.display()),
+        Err(e) => bail!("{}: cannot read: {e}", path.display()),
+        Ok(_) => Ok(()),
+    }
 }
 
 /// Settings of one scan.
@@ -283,9 +287,7 @@ pub struct Scanned {
 
 /// Discover, extract, resolve and build the graph; also returns the number of files parsed.
 pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<(Scanned, usize)> {
-    if !path.exists() {
-        bail!("{}: no such file or directory", path.display());
-    }
+    check_path(path)?;
     let root = if path.is_file() { path.parent().unwrap_or(Path::new(".")) } else { path };
     let discover_opts = DiscoverOptions {
         include_ignored: opts.include_ignored,

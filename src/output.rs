@@ -1,6 +1,6 @@
 //! Writing reports: atomically (a temporary file in the same directory, then
 //! a rename), so an interrupted run never leaves a truncated report where a
-//! good one stood.
+//! good one stood, and several reports from one scan are written all or none.
 
 use std::io::Write;
 use std::path::Path;
@@ -19,18 +19,32 @@ pub fn check_writable(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Write one file atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = parent_dir(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tapestry-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    write_all_atomic(&[(path, bytes)])
+}
+
+/// Write several files, all or none: every report goes to a temporary file
+/// in its own directory first (written and synced), and only when all of
+/// them are complete are they renamed over their targets. A failure before
+/// that (a read-only directory, a full disk) leaves every old file as it
+/// was; the temporary files are removed when dropped.
+pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
+    let staged = files
+        .iter()
+        .map(|(path, bytes)| stage(path, bytes).with_context(|| format!("cannot write {}", path.display())))
+        .collect::<Result<Vec<_>>>()?;
+    for (tmp, (path, _)) in staged.into_iter().zip(files) {
+        tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
     Ok(())
+}
+
+fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut tmp = tempfile::Builder::new().prefix(".tapestry-").suffix(".tmp").tempfile_in(parent_dir(path))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
 }
 
 fn parent_dir(path: &Path) -> &Path {

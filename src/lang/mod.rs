@@ -10,6 +10,7 @@
 pub mod python;
 pub mod query;
 pub mod rust;
+pub mod rust_depth;
 pub mod typescript;
 
 use crate::diagnostic::Diagnostic;
@@ -41,11 +42,6 @@ const GENERATED_MARKERS: &[&str] = &["@generated", "DO NOT EDIT", "auto-generate
 
 /// How many leading lines are searched for a generated marker.
 const GENERATED_HEAD_LINES: usize = 5;
-
-/// Deepest bracket nesting any parser is asked to handle. Real code stays far
-/// below; nesting bombs (20,000 brackets) would overflow a recursive-descent
-/// parser's stack, so deeper files are read with a fallback and a diagnostic.
-pub const MAX_NESTING: usize = 512;
 
 /// Extract the facts of one file. Never panics on any input; problems become
 /// diagnostics on the returned facts.
@@ -124,25 +120,6 @@ fn memchr_count(bytes: &[u8], needle: u8) -> usize {
 pub fn line_of_offset(bytes: &[u8], offset: usize) -> u32 {
     let n = memchr_count(&bytes[..offset.min(bytes.len())], b'\n');
     u32::try_from(n).unwrap_or(u32::MAX).saturating_add(1)
-}
-
-/// Maximum bracket nesting depth of a text, counting `( [ {` outside of
-/// nothing in particular: a cheap over-approximation used only to decide
-/// whether a recursive parser can be trusted with the file.
-pub fn max_nesting(text: &str) -> usize {
-    let mut depth: usize = 0;
-    let mut max = 0;
-    for b in text.bytes() {
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
 }
 
 /// Whether a path (relative, `/`-separated) is test code by naming convention.

@@ -42,18 +42,11 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     let Some(tree) = query::parse(&tree_sitter_python::LANGUAGE.into(), text) else {
         return facts.diagnostics.push(Diagnostic::error(rel, None, "python parser unavailable"));
     };
-    if let Some(line) = query::first_error_line(&tree) {
-        facts.parse_error = true;
-        facts.diagnostics.push(Diagnostic::warning(
-            rel,
-            Some(line),
-            "syntax error: imports were read as far as the parser could recover",
-        ));
-    }
+    let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
     // Keyed by (statement start byte, capture start byte) so output follows the source.
     let mut stmts: BTreeMap<(usize, usize), Stmt> = BTreeMap::new();
-    query.for_each_capture(tree.root_node(), src, |name, node| match name {
+    query.for_each_capture(tree.root_node(), src, skip.as_ref(), |name, node| match name {
         "import.module" | "import.dynamic" => {
             let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
             stmt.spec = query::text(node, src).to_string();

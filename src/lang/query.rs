@@ -5,10 +5,26 @@
 //! Capture vocabulary follows tree-sitter's tags convention: an outer
 //! `@role.kind` (`@import.module`), flags as extra captures on the same node
 //! (`@import.type_only`), helper captures for predicates start with `_`.
+//!
+//! Hostile input: tree-sitter parses anything in near-linear time, but its
+//! query cursor re-scans the later siblings of every node it enters until it
+//! meets a named one, so a node with a long run of anonymous children (what
+//! error recovery makes of 100,000 `(` or `+`) costs quadratic time: 40 s for
+//! a 200 KB file. [`unreadable_span`] finds such runs and the query skips them.
 
 use std::cell::RefCell;
+use std::ops::Range;
 
 use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::FileFacts;
+
+/// Longest run of consecutive anonymous children (punctuation, keywords) a
+/// node may have before the query skips it. Valid code alternates named and
+/// anonymous children; only error recovery of junk makes long runs, and the
+/// query's cost grows with the square of a run's length.
+pub const MAX_ANONYMOUS_RUN: usize = 256;
 
 /// A compiled query plus its capture names, checked against the extractor's vocabulary.
 pub struct LangQuery {
@@ -32,16 +48,105 @@ impl LangQuery {
     }
 
     /// Call `f(capture_name, node)` for every non-helper capture of every match, in document order of matches.
-    pub fn for_each_capture<'t>(&self, root: Node<'t>, text: &'t [u8], mut f: impl FnMut(&str, Node<'t>)) {
-        let mut cursor = QueryCursor::new();
-        let mut matches = cursor.matches(&self.query, root, text);
-        while let Some(m) = matches.next() {
-            for c in m.captures() {
-                let name = &self.names[c.index as usize];
-                if !name.starts_with('_') {
-                    f(name, c.node);
+    /// Matches inside `skip` (see [`unreadable_span`]) are not looked for; a
+    /// node on either side of it may be reported twice, so callers key by position.
+    pub fn for_each_capture<'t>(
+        &self,
+        root: Node<'t>,
+        text: &'t [u8],
+        skip: Option<&Range<usize>>,
+        mut f: impl FnMut(&str, Node<'t>),
+    ) {
+        let ranges = match skip {
+            None => vec![0..text.len()],
+            Some(s) => vec![0..s.start, s.end..text.len()],
+        };
+        for range in ranges.into_iter().filter(|r| !r.is_empty()) {
+            let mut cursor = QueryCursor::new();
+            // The containing range keeps the cursor out of the skipped nodes
+            // altogether: it neither enters nor descends into them.
+            cursor.set_containing_byte_range(range);
+            let mut matches = cursor.matches(&self.query, root, text);
+            while let Some(m) = matches.next() {
+                for c in m.captures() {
+                    let name = &self.names[c.index as usize];
+                    if !name.starts_with('_') {
+                        f(name, c.node);
+                    }
                 }
             }
+        }
+    }
+}
+
+/// Record a tree's syntax problems on `facts` (the first error's line; a span
+/// too degenerate to query) and return the byte range the query must skip.
+pub fn check_tree(rel: &str, tree: &Tree, facts: &mut FileFacts) -> Option<Range<usize>> {
+    if let Some(line) = first_error_line(tree) {
+        facts.parse_error = true;
+        facts.diagnostics.push(Diagnostic::warning(
+            rel,
+            Some(line),
+            "syntax error: imports were read as far as the parser could recover",
+        ));
+    }
+    let skip = unreadable_span(tree)?;
+    let (from, to) = (line_at(tree, skip.start), line_at(tree, skip.end.saturating_sub(1)));
+    facts.diagnostics.push(Diagnostic::warning(
+        rel,
+        Some(from),
+        format!(
+            "lines {from}-{to}: more than {MAX_ANONYMOUS_RUN} tokens in a row that parse as nothing \
+             (junk or a pathological syntax error): not searched for imports"
+        ),
+    ));
+    Some(skip)
+}
+
+fn line_at(tree: &Tree, byte: usize) -> u32 {
+    tree.root_node().descendant_for_byte_range(byte, byte).map_or(1, line)
+}
+
+/// The byte range from the first to the last run of more than
+/// [`MAX_ANONYMOUS_RUN`] consecutive anonymous children of one node, if any.
+///
+/// One iterative pass over the tree (a cursor and a stack of run counters, no
+/// recursion). Only trees with errors can have such runs, so valid files
+/// skip the walk.
+pub fn unreadable_span(tree: &Tree) -> Option<Range<usize>> {
+    if !tree.root_node().has_error() {
+        return None;
+    }
+    let mut cursor = tree.walk();
+    // Per open level: (length of the current anonymous run, its start byte).
+    let mut runs: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut span: Option<Range<usize>> = None;
+    loop {
+        let node = cursor.node();
+        if let Some(run) = runs.last_mut() {
+            if node.is_named() {
+                *run = (0, 0);
+            } else {
+                if run.0 == 0 {
+                    run.1 = node.start_byte();
+                }
+                run.0 += 1;
+                if run.0 > MAX_ANONYMOUS_RUN {
+                    let start = span.as_ref().map_or(run.1, |s| s.start.min(run.1));
+                    let end = span.as_ref().map_or(node.end_byte(), |s| s.end.max(node.end_byte()));
+                    span = Some(start..end);
+                }
+            }
+        }
+        if cursor.goto_first_child() {
+            runs.push((0, 0));
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return span;
+            }
+            runs.pop();
         }
     }
 }

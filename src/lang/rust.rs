@@ -7,9 +7,9 @@
 //! whether it sits under `#[cfg(test)]`. Which of those name a module, a
 //! workspace crate or a dependency is decided by `crate::resolve::rust`.
 //!
-//! When `syn` rejects a file (a syntax error, or nesting deeper than
-//! [`super::MAX_NESTING`], which a recursive-descent parser cannot survive),
-//! a line-based fallback still reads its `mod` and `use` items.
+//! When `syn` rejects a file (a syntax error), or the file would make it
+//! recurse deeper than a thread's stack allows (estimated first by
+//! [`rust_depth`]), a line-based fallback still reads its `mod` and `use` items.
 
 use std::collections::HashSet;
 
@@ -19,16 +19,18 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, Item, ItemMod, ItemUse, UseTree, Visibility};
 
+use super::rust_depth;
 use crate::diagnostic::Diagnostic;
 use crate::model::{FileFacts, Flags, RawImport, RustMod};
 
 pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
-    if super::max_nesting(text) > super::MAX_NESTING {
+    if rust_depth::estimate(text, rust_depth::MAX_DEPTH) > rust_depth::MAX_DEPTH {
         facts.parse_error = true;
         facts.diagnostics.push(Diagnostic::warning(
             rel,
             None,
-            format!("nesting deeper than {} brackets: only top-level `mod`/`use` items were read", super::MAX_NESTING),
+            "nesting too deep to parse safely (brackets, generics or an operator chain): \
+             only top-level `mod`/`use` items were read",
         ));
         fallback(text, facts);
         return;
@@ -314,7 +316,12 @@ fn fallback(text: &str, facts: &mut FileFacts) {
                 more += 1;
             }
             let Some(end) = item.find(';') else { continue };
-            if let Ok(u) = syn::parse_str::<ItemUse>(&item[..=end]) {
+            let item = &item[..=end];
+            // The item goes to `syn` too: it must not be a nesting bomb either.
+            if rust_depth::estimate(item, rust_depth::MAX_DEPTH) > rust_depth::MAX_DEPTH {
+                continue;
+            }
+            if let Ok(u) = syn::parse_str::<ItemUse>(item) {
                 let mut paths = Vec::new();
                 flatten(&u.tree, &mut Vec::new(), &mut paths);
                 facts.imports.extend(paths.into_iter().map(|(segments, _)| RawImport {

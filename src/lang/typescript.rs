@@ -50,17 +50,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let Some(tree) = query::parse(&language(lang), text) else {
         return facts.diagnostics.push(Diagnostic::error(rel, None, "parser unavailable"));
     };
-    if let Some(line) = query::first_error_line(&tree) {
-        facts.parse_error = true;
-        facts.diagnostics.push(Diagnostic::warning(
-            rel,
-            Some(line),
-            "syntax error: imports were read as far as the parser could recover",
-        ));
-    }
+    let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
     let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
-    query.for_each_capture(tree.root_node(), src, |name, node| {
+    query.for_each_capture(tree.root_node(), src, skip.as_ref(), |name, node| {
         let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
         match name {
             "import.reexport" => entry.1.insert(Flags::REEXPORT),

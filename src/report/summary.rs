@@ -1,6 +1,11 @@
 //! The default output: a readable summary for a terminal. Nothing in it
 //! varies between runs (timings go to stderr), so it can be diffed.
+//!
+//! Paths and messages come from the scanned repository, so control
+//! characters in them (a newline or an ANSI escape in a file name) are
+//! printed escaped: one item stays on one line and cannot drive the terminal.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -14,11 +19,17 @@ const MAX_PACKAGES_SHOWN: usize = 12;
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let s = &r.stats;
-    let _ = writeln!(o, "tapestry {} — {}", r.tool.version, r.root);
+    let _ = writeln!(o, "tapestry {} — {}", r.tool.version, clean(&r.root));
     let total: u64 = s.files.values().sum();
     let per_lang: Vec<String> = s.files.iter().filter(|(_, n)| **n > 0).map(|(l, n)| format!("{l} {n}")).collect();
     let _ =
         writeln!(o, "files        {total} ({})", if per_lang.is_empty() { "none".into() } else { per_lang.join(", ") });
+    if total == 0 {
+        let exts: Vec<String> = crate::lang::EXTENSIONS.iter().map(|(e, _)| format!(".{e}")).collect();
+        let _ = writeln!(o, "             no source files found: tapestry reads {}", exts.join(" "));
+        let _ =
+            writeln!(o, "             (hidden, git-ignored and dependency directories are skipped: --include-ignored)");
+    }
     if s.files_skipped > 0 || s.parse_errors > 0 || s.generated_files > 0 {
         let _ = writeln!(
             o,
@@ -49,7 +60,7 @@ fn packages(o: &mut String, r: &Report) {
     }
     let _ = writeln!(o, "packages     {}", r.stats.packages);
     for (eco, names) in by_eco {
-        let shown: Vec<&str> = names.iter().take(MAX_PACKAGES_SHOWN).copied().collect();
+        let shown: Vec<Cow<str>> = names.iter().take(MAX_PACKAGES_SHOWN).map(|n| clean(n)).collect();
         let more = if names.len() > MAX_PACKAGES_SHOWN {
             format!(", … {} more", names.len() - MAX_PACKAGES_SHOWN)
         } else {
@@ -72,7 +83,7 @@ fn cycles(o: &mut String, r: &Report) {
         count("directory", "type_only")
     );
     for c in cs {
-        let short: Vec<&str> = c.path.iter().map(|id| strip_kind(id)).collect();
+        let short: Vec<Cow<str>> = c.path.iter().map(|id| clean(strip_kind(id))).collect();
         let _ = writeln!(
             o,
             "  [{} {}] {} members: {}",
@@ -82,7 +93,8 @@ fn cycles(o: &mut String, r: &Report) {
             short.join(" → ")
         );
         for s in &c.path_sites {
-            let _ = writeln!(o, "      {}:{}  {} → {}", s.file, s.line, strip_kind(&s.from), strip_kind(&s.to));
+            let (file, from, to) = (clean(&s.file), clean(strip_kind(&s.from)), clean(strip_kind(&s.to)));
+            let _ = writeln!(o, "      {file}:{}  {from} → {to}", s.line);
         }
         for b in &c.breakers {
             let _ = writeln!(
@@ -172,14 +184,23 @@ fn smells(o: &mut String, r: &Report) {
 fn diagnostics(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\ndiagnostics  {}", r.diagnostics.len());
     for d in r.diagnostics.iter().take(MAX_DIAGNOSTICS_SHOWN) {
-        let at = d.line.map_or(d.file.clone(), |l| format!("{}:{l}", d.file));
+        let file = clean(&d.file);
+        let at = d.line.map_or(file.to_string(), |l| format!("{file}:{l}"));
         let sev = format!("{:?}", d.severity).to_lowercase();
-        let _ = writeln!(o, "  {sev:<7} {at}: {}", d.message);
+        let _ = writeln!(o, "  {sev:<7} {at}: {}", clean(&d.message));
     }
     if r.diagnostics.len() > MAX_DIAGNOSTICS_SHOWN {
         let _ =
             writeln!(o, "  … {} more in the JSON report (--format json)", r.diagnostics.len() - MAX_DIAGNOSTICS_SHOWN);
     }
+}
+
+/// Control characters escaped (`\n`, `\t`, `\u{1b}`); everything else as is.
+fn clean(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect())
 }
 
 /// `module:src/a.ts` → `src/a.ts`; `directory:src` → `src/`.
