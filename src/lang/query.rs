@@ -57,9 +57,9 @@ impl LangQuery {
         skip: Option<&Range<usize>>,
         mut f: impl FnMut(&str, Node<'t>),
     ) {
-        let ranges = match skip {
-            None => vec![0..text.len()],
-            Some(s) => vec![0..s.start, s.end..text.len()],
+        let ranges: [Range<usize>; 2] = match skip {
+            None => [0..text.len(), 0..0],
+            Some(s) => [0..s.start, s.end..text.len()],
         };
         for range in ranges.into_iter().filter(|r| !r.is_empty()) {
             let mut cursor = QueryCursor::new();
