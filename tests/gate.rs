@@ -162,6 +162,23 @@ fn sarif_and_json_outputs_from_one_run() {
     assert!(r["partialFingerprints"]["tapestry/v1"].as_str().unwrap().len() == 16);
     let json: Value = serde_json::from_str(&std::fs::read_to_string(d.join("out.json")).unwrap()).unwrap();
     assert_eq!(json["new"][0]["nodes"], serde_json::json!(["src/a.ts", "src/b.ts"]));
+    // Both files follow their shipped schemas.
+    tapestry(d).arg("baseline").assert().success();
+    let baseline: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join(".tapestry-baseline.json")).unwrap()).unwrap();
+    let schema = |name: &str| -> Value {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema").join(name);
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let baseline_schema = schema("baseline.schema.json");
+    let v = jsonschema::draft202012::new(&baseline_schema).unwrap();
+    assert!(v.is_valid(&baseline), "{:?}", v.iter_errors(&baseline).map(|e| e.to_string()).collect::<Vec<_>>());
+    let mut check_schema = schema("check.schema.json");
+    // Resolve the cross-file reference locally: stale entries are baseline entries.
+    check_schema["$defs"]["entry"] = baseline_schema["$defs"]["entry"].clone();
+    check_schema["properties"]["stale"]["items"] = serde_json::json!({ "$ref": "#/$defs/entry" });
+    let v = jsonschema::draft202012::new(&check_schema).unwrap();
+    assert!(v.is_valid(&json), "{:?}", v.iter_errors(&json).map(|e| e.to_string()).collect::<Vec<_>>());
 }
 
 #[test]
