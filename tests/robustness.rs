@@ -85,6 +85,26 @@ fn tmp() -> tempfile::TempDir {
 
 // ───────────────────────────── the scan PATH ─────────────────────────────
 
+/// 0 success, 1 violations (reserved for `check`), 2 usage or input error:
+/// the same three codes in README and `--help`.
+#[test]
+fn exit_codes_are_documented_in_the_readme_and_in_help() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(readme.contains(
+        "**Exit codes**: `0` success; `1` violations found (reserved for `check`); `2`\nusage or input error"
+    ));
+    let help = Command::new(bin()).arg("--help").output().unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        help.contains("Exit codes: 0 success, 1 violations found") && help.contains("2 usage or input error"),
+        "{help}"
+    );
+    // Input errors are 2: a PATH that cannot be followed, an unknown option, an output format.
+    assert_eq!(run(&["--bogus"], Path::new(".")).status.code(), Some(2));
+    assert_eq!(run(&["-o", "report.xml"], Path::new(".")).status.code(), Some(2));
+}
+
 #[test]
 fn path_to_a_single_file_scans_that_file_only_and_its_unscanned_neighbours_are_unresolved() {
     let t = tmp();

@@ -1,0 +1,412 @@
+//! Property tests: no input makes an entry point panic, hang or overflow.
+//!
+//! The stand-in for `cargo fuzz` (fuzz/, which needs a nightly toolchain):
+//! arbitrary bytes, arbitrary strings and "token soup" built from each
+//! language's own keywords and brackets (which reaches far deeper into the
+//! parsers than random bytes) for every extractor, the Rust depth estimate,
+//! and the project configs the resolvers read (package.json, tsconfig.json,
+//! Cargo.toml) through a real scan of a temporary directory.
+//!
+//! Case counts are modest so `cargo test` stays fast (256 per property, 48 for
+//! the scans); `PROPTEST_CASES=100000 cargo test --test never_panic` (what
+//! `scripts/fuzz.sh` runs without nightly) searches much harder. A failing
+//! case is saved under `proptest-regressions/` and replayed first from then on.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use serde_json::{json, Value};
+use tapestry::lang::{extract, rust_depth};
+use tapestry::model::{FileFacts, Lang};
+
+const LANGS: [Lang; 5] = [Lang::Rust, Lang::Python, Lang::TypeScript, Lang::Tsx, Lang::JavaScript];
+
+/// `cases` unless PROPTEST_CASES says otherwise.
+fn config(cases: u32) -> Config {
+    let mut c = Config::default();
+    if std::env::var("PROPTEST_CASES").is_err() {
+        c.cases = cases;
+    }
+    c
+}
+
+/// What every extraction must satisfy: lines in range, deterministic.
+fn check(rel: &str, bytes: &[u8], lang: Lang) -> FileFacts {
+    let facts = extract(rel, bytes, lang);
+    let max_line = facts.lines.max(1);
+    for i in &facts.imports {
+        assert!(i.line >= 1 && i.line <= max_line, "{lang:?}: import `{}` at line {} of {max_line}", i.spec, i.line);
+    }
+    for m in &facts.mods {
+        assert!(m.line >= 1 && m.line <= max_line, "{lang:?}: mod {} at line {} of {max_line}", m.name, m.line);
+    }
+    for d in &facts.diagnostics {
+        assert!(d.line.is_none_or(|l| l >= 1 && l <= max_line), "{lang:?}: {d:?} past line {max_line}");
+        assert_eq!(d.file, rel);
+    }
+    assert_eq!(facts, extract(rel, bytes, lang), "{lang:?}: extraction is deterministic");
+    facts
+}
+
+const RUST_TOKENS: &[&str] = &[
+    "mod ",
+    "use ",
+    "pub ",
+    "pub(crate) ",
+    "crate",
+    "self",
+    "super",
+    "::",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "<",
+    ">",
+    ";",
+    ",",
+    "#[path = \"x.rs\"]",
+    "#[cfg(test)]",
+    "#[cfg(not(test))]",
+    "fn ",
+    "a",
+    "b",
+    "x_1",
+    "\"s\"",
+    "'a",
+    "'c'",
+    "r#\"",
+    "\"#",
+    "/*",
+    "*/",
+    "//",
+    "\n",
+    "\r\n",
+    " ",
+    "else ",
+    "if ",
+    "*",
+    "&",
+    "!",
+    "+",
+    ".",
+    "?",
+    "'",
+    "\"",
+    "\\",
+    "=>",
+    "->",
+    "as ",
+    "extern crate ",
+    "macro_rules! m ",
+    "m!",
+    "impl ",
+    "struct ",
+    "\u{FEFF}",
+    "é",
+    "\0",
+];
+const PY_TOKENS: &[&str] = &[
+    "import ",
+    "from ",
+    ".",
+    "..",
+    " as ",
+    ",",
+    "(",
+    ")",
+    "*",
+    "a",
+    "b",
+    "os",
+    "def f():",
+    "try:",
+    "except:",
+    "if TYPE_CHECKING:",
+    "\n",
+    "\r\n",
+    "    ",
+    "\t",
+    "importlib.import_module(",
+    "__import__(",
+    "\"x\"",
+    "'y'",
+    "'''",
+    "\"\"\"",
+    "\\\n",
+    "#",
+    "lambda:",
+    ":",
+    "[",
+    "]",
+    "{",
+    "}",
+    "class C:",
+    "__future__",
+    "annotations",
+    "\u{FEFF}",
+    "é",
+    "f\"{",
+    "}\"",
+    "\0",
+];
+const TS_TOKENS: &[&str] = &[
+    "import ",
+    "export ",
+    " from ",
+    "type ",
+    "require(",
+    "import(",
+    "'./a'",
+    "\"b\"",
+    "`c`",
+    "${",
+    "{",
+    "}",
+    "(",
+    ")",
+    "<div>",
+    "</div>",
+    "<",
+    ">",
+    "=>",
+    ";",
+    ",",
+    "*",
+    " as ",
+    "=",
+    "/*",
+    "*/",
+    "//",
+    "/re/",
+    "\n",
+    "\r\n",
+    " ",
+    "x",
+    "const ",
+    "function ",
+    "class ",
+    "@dec ",
+    "'",
+    "\"",
+    "`",
+    "\\",
+    "#private",
+    "?.",
+    "!",
+    "[",
+    "]",
+    "\u{FEFF}",
+    "é",
+    "\0",
+];
+
+fn soup(tokens: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(tokens), 0..max).prop_map(|v| v.concat())
+}
+
+fn tokens_of(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::Rust => RUST_TOKENS,
+        Lang::Python => PY_TOKENS,
+        _ => TS_TOKENS,
+    }
+}
+
+fn lang_and_soup(max: usize) -> impl Strategy<Value = (Lang, String)> {
+    prop::sample::select(LANGS.as_slice()).prop_flat_map(move |lang| (Just(lang), soup(tokens_of(lang), max)))
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn extract_never_panics_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        for lang in LANGS {
+            check("f", &bytes, lang);
+        }
+    }
+
+    #[test]
+    fn extract_never_panics_on_arbitrary_text(text in "\\PC{0,512}|[\\x00-\\x7f]{0,512}") {
+        for lang in LANGS {
+            check("dir/f", text.as_bytes(), lang);
+        }
+    }
+
+    #[test]
+    fn extract_never_panics_on_token_soup((lang, text) in lang_and_soup(400)) {
+        check("src/lib.rs", text.as_bytes(), lang);
+    }
+
+    /// Deep soup: long runs of the same few tokens, the shape of nesting bombs.
+    #[test]
+    fn extract_never_panics_on_repeated_tokens((lang, unit) in lang_and_soup(4), n in 1usize..3_000) {
+        let text = unit.repeat(n);
+        check("src/main.rs", text.as_bytes(), lang);
+    }
+
+    #[test]
+    fn rust_depth_estimate_never_panics_and_stops_at_the_limit(text in soup(RUST_TOKENS, 400), limit in 0usize..64) {
+        let full = rust_depth::estimate(&text, usize::MAX);
+        let capped = rust_depth::estimate(&text, limit);
+        prop_assert!(capped <= full && (capped == full || capped > limit), "{capped} {full} {limit}");
+    }
+}
+
+// ─────────────── configs, through a real scan of a temporary directory ───────────────
+
+/// JSON values built from the words the TypeScript resolver looks for.
+fn json_value() -> impl Strategy<Value = Value> {
+    let words = prop::sample::select(vec![
+        "name",
+        "exports",
+        "imports",
+        "main",
+        "module",
+        "source",
+        "types",
+        "compilerOptions",
+        "paths",
+        "baseUrl",
+        "extends",
+        "outDir",
+        "rootDir",
+        ".",
+        "./sub",
+        "./src/*",
+        "#x",
+        "#x/*",
+        "import",
+        "require",
+        "default",
+        "*",
+        "@/*",
+        "lib/*",
+        "./tsconfig.json",
+        "../x.json",
+        "node_modules/p",
+        "dist",
+        "src",
+        "",
+        "..",
+        "/abs",
+    ]);
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        words.clone().prop_map(|w| json!(w)),
+    ];
+    leaf.prop_recursive(4, 48, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((words.clone(), inner), 0..6)
+                .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+        ]
+    })
+}
+
+/// TOML tables built from the keys the Rust resolver reads.
+fn toml_value() -> impl Strategy<Value = toml::Value> {
+    let words = prop::sample::select(vec![
+        "package",
+        "name",
+        "lib",
+        "path",
+        "bin",
+        "test",
+        "bench",
+        "example",
+        "dependencies",
+        "dev-dependencies",
+        "workspace",
+        "members",
+        "src/lib.rs",
+        "src/main.rs",
+        "../x",
+        "",
+        "a-b",
+        "*",
+    ]);
+    let leaf = prop_oneof![
+        any::<bool>().prop_map(toml::Value::Boolean),
+        any::<i64>().prop_map(toml::Value::Integer),
+        words.clone().prop_map(|w| toml::Value::String(w.to_string())),
+    ];
+    leaf.prop_recursive(4, 48, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(toml::Value::Array),
+            prop::collection::vec((words.clone(), inner), 0..6)
+                .prop_map(|kv| toml::Value::Table(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+        ]
+    })
+}
+
+/// A small project around the configs: TypeScript files importing what the
+/// configs could map, a Rust crate, a Python package.
+fn scan_project(files: &[(&str, &str)]) {
+    let t = tempfile::tempdir().unwrap();
+    let base: &[(&str, &str)] = &[
+        ("src/a.ts", "import x from '@/b';\nimport y from '#x/y';\nimport z from 'p/sub';\nimport w from './c.js';\n"),
+        ("src/b.ts", "export * from 'lib/q';\n"),
+        ("src/c.ts", ""),
+        ("sub/index.ts", "import a from '../src/a';\n"),
+        ("src/lib.rs", "mod m;\nuse crate::m::x;\n"),
+        ("src/m.rs", "pub fn x() {}\n"),
+        ("src/main.rs", "use p::m;\n"),
+        ("pkg/__init__.py", "from . import mod\n"),
+    ];
+    for (rel, text) in base.iter().chain(files) {
+        let p = t.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let (report, _) =
+        tapestry::scan(t.path(), &tapestry::ScanOptions::default()).expect("a scan never fails on content");
+    for f in [tapestry::report::Format::Json, tapestry::report::Format::Dot, tapestry::report::Format::Summary] {
+        assert!(!f.render(&report).is_empty());
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn typescript_configs_never_panic(pkg in json_value(), tsconfig in json_value(), base in json_value()) {
+        let (pkg, tsconfig, base) = (pkg.to_string(), tsconfig.to_string(), base.to_string());
+        scan_project(&[
+            ("package.json", &pkg),
+            ("tsconfig.json", &tsconfig),
+            ("tsconfig.base.json", &base),
+            ("sub/package.json", &pkg),
+        ]);
+    }
+
+    #[test]
+    fn typescript_configs_as_text_never_panic(pkg in "\\PC{0,200}", tsconfig in "[{}\\[\\]\",:/* a-z\n]{0,200}") {
+        scan_project(&[("package.json", &pkg), ("tsconfig.json", &tsconfig)]);
+    }
+
+    #[test]
+    fn cargo_manifests_never_panic(manifest in toml_value(), text in "[\\[\\]=\"a-z. \n]{0,200}") {
+        let manifest = match &manifest {
+            toml::Value::Table(t) => toml::to_string(t).unwrap_or_default(),
+            other => format!("package = {other}"),
+        };
+        scan_project(&[("Cargo.toml", &manifest), ("sub/Cargo.toml", &text)]);
+    }
+}
+
+#[test]
+fn the_scan_project_harness_reads_what_it_writes() {
+    // A sanity check of the harness itself: with valid configs the imports resolve.
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("a.py"), "import os\n").unwrap();
+    let (report, n) = tapestry::scan(Path::new(t.path()), &tapestry::ScanOptions::default()).unwrap();
+    assert_eq!(n, 1);
+    assert!(tapestry::report::Format::Json.render(&report).contains("python-stdlib:os"));
+}
