@@ -10,7 +10,7 @@ use crate::report::Format;
 /// Python) from its source alone: modules, their dependencies and the cycles
 /// between them. It never runs, imports or installs the code it reads.
 ///
-/// Exit codes: 0 success, 1 violations found (by `check`, later), 2 usage or input error.
+/// Exit codes: 0 success, 1 violations found (`check`; `path` when there is no chain), 2 usage or input error.
 #[derive(Debug, Parser)]
 #[command(name = "tapestry", version, about, long_about, propagate_version = true)]
 pub struct Cli {

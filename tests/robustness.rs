@@ -90,9 +90,9 @@ fn tmp() -> tempfile::TempDir {
 #[test]
 fn exit_codes_are_documented_in_the_readme_and_in_help() {
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    assert!(readme.contains(
-        "**Exit codes**: `0` success; `1` violations found (reserved for `check`); `2`\nusage or input error"
-    ));
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(readme.contains("**Exit codes**: `0` success; `1` violations found"), "README lost its exit codes");
+    assert!(readme.contains("`2` usage or input error"), "README lost exit code 2");
     let help = Command::new(bin()).arg("--help").output().unwrap();
     assert_eq!(help.status.code(), Some(0));
     let help = String::from_utf8(help.stdout).unwrap();
