@@ -414,6 +414,27 @@ fn junk_runs_that_made_queries_quadratic_are_skipped_fast_with_a_diagnostic() {
     assert!(skipped >= 8, "{:?}", diags(&v));
 }
 
+/// Junk that drives tree-sitter's error recovery into super-linear work
+/// (60 KB took 29 s; found by tests/never_panic.rs): parsing is abandoned
+/// after a number of parser steps proportional to the size, the same on every
+/// machine, with a diagnostic.
+#[test]
+fn junk_that_overwhelms_the_parser_is_abandoned_after_its_step_budget() {
+    let t = tmp();
+    write(t.path(), "a.py", format!("import os\n{}", "é\u{feff}lambda:".repeat(60_000 / 12)));
+    write(t.path(), "ok.py", "import json\n");
+    let started = Instant::now();
+    let v = scan(t.path(), &[]);
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        has_diag(&v, "a.py", "parsing abandoned after 25002 progress checks (pathological input)"),
+        "{:?}",
+        diags(&v)
+    );
+    assert_eq!(v["stats"]["parse_errors"], 1);
+    assert!(has_edge(&v, "ok.py", "python-stdlib:json"));
+}
+
 // ───────────────────────────── the file system ─────────────────────────────
 
 #[test]

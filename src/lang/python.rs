@@ -39,8 +39,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         Ok(q) => q,
         Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
     };
-    let Some(tree) = query::parse(&tree_sitter_python::LANGUAGE.into(), text) else {
-        return facts.diagnostics.push(Diagnostic::error(rel, None, "python parser unavailable"));
+    let tree = match query::parse(&tree_sitter_python::LANGUAGE.into(), text) {
+        Ok(tree) => tree,
+        Err(failure) => return query::parse_failure(rel, failure, facts),
     };
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();

@@ -13,9 +13,10 @@
 //! a 200 KB file. [`unreadable_span`] finds such runs and the query skips them.
 
 use std::cell::RefCell;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
+use std::time::{Duration, Instant};
 
-use tree_sitter::{Language, Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::FileFacts;
@@ -155,14 +156,86 @@ thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
 }
 
-/// Parse `text` with this thread's parser. `None` only if the grammar cannot
-/// be loaded (an ABI mismatch: a build problem) or parsing was cancelled.
-pub fn parse(language: &Language, text: &str) -> Option<Tree> {
+/// Why a file has no syntax tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseFailure {
+    /// The grammar cannot be loaded (an ABI mismatch: a build problem).
+    Grammar,
+    /// The parser did more than [`parse_steps`] steps: abandoned.
+    TooManySteps(u64),
+    /// Parsing took longer than [`parse_time`]: abandoned.
+    TooLong(Duration),
+}
+
+/// How many parser progress checks (each about 100 parse steps) a text of
+/// `len` bytes may take. Measured: ordinary code needs 5-30 per KB, dense
+/// minified code and 2 MB single lines under 30; junk that drives error
+/// recovery into super-linear work needs thousands (60 KB of
+/// `é\u{feff}lambda:` in Python: 4,273 per KB, 29 s). Deterministic: the same
+/// input is abandoned on every machine.
+pub fn parse_steps(len: usize) -> u64 {
+    10_000 + u64::try_from(len).unwrap_or(u64::MAX / 256).saturating_mul(256) / 1024
+}
+
+/// Wall-clock guard for what steps do not count: a lexer that rescans the
+/// rest of the file for every token (60 KB of `..\n#` in Python: 150 checks,
+/// 8 s). 30 s plus 10 s per MB is ten times what the slowest ordinary input
+/// measured needs, so only such junk reaches it; it is the one place where a
+/// report can depend on the machine's speed.
+pub fn parse_time(len: usize) -> Duration {
+    Duration::from_secs(30) + Duration::from_millis(u64::try_from(len / 100).unwrap_or(u64::MAX))
+}
+
+/// Parse `text` with this thread's parser, within [`parse_steps`] and [`parse_time`].
+pub fn parse(language: &Language, text: &str) -> Result<Tree, ParseFailure> {
     PARSER.with(|p| {
         let mut parser = p.borrow_mut();
-        parser.set_language(language).ok()?;
-        parser.parse(text, None)
+        parser.set_language(language).map_err(|_| ParseFailure::Grammar)?;
+        let (max_steps, max_time) = (parse_steps(text.len()), parse_time(text.len()));
+        let started = Instant::now();
+        let mut steps = 0u64;
+        let mut failure = None;
+        let mut check = |_: &ParseState| {
+            steps += 1;
+            if steps > max_steps {
+                failure = Some(ParseFailure::TooManySteps(max_steps));
+            } else if steps % 64 == 0 && started.elapsed() > max_time {
+                failure = Some(ParseFailure::TooLong(max_time));
+            }
+            if failure.is_some() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let bytes = text.as_bytes();
+        let tree = parser.parse_with_options(
+            &mut |i, _| bytes.get(i..).unwrap_or_default(),
+            None,
+            Some(ParseOptions::new().progress_callback(&mut check)),
+        );
+        tree.ok_or_else(|| {
+            // A cancelled parser resumes where it stopped unless reset.
+            parser.reset();
+            failure.unwrap_or(ParseFailure::TooManySteps(max_steps))
+        })
     })
+}
+
+/// The diagnostic for a file without a tree.
+pub fn parse_failure(rel: &str, failure: ParseFailure, facts: &mut FileFacts) {
+    let message = match failure {
+        ParseFailure::Grammar => "parser unavailable (grammar version mismatch): not read".to_string(),
+        ParseFailure::TooManySteps(n) => {
+            facts.parse_error = true;
+            format!("parsing abandoned after {n} progress checks (pathological input): no imports read")
+        }
+        ParseFailure::TooLong(d) => {
+            facts.parse_error = true;
+            format!("parsing abandoned after {} s (pathological input): no imports read", d.as_secs())
+        }
+    };
+    facts.diagnostics.push(Diagnostic::error(rel, None, message));
 }
 
 /// The 1-based line of the first syntax error (an `ERROR` or missing node), if any.

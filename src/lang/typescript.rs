@@ -47,8 +47,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         Ok(q) => q,
         Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
     };
-    let Some(tree) = query::parse(&language(lang), text) else {
-        return facts.diagnostics.push(Diagnostic::error(rel, None, "parser unavailable"));
+    let tree = match query::parse(&language(lang), text) {
+        Ok(tree) => tree,
+        Err(failure) => return query::parse_failure(rel, failure, facts),
     };
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
