@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::report::Format;
+use crate::stage::Stage;
 
 /// tapestry maps the architecture of a codebase (Rust, TypeScript/JavaScript,
 /// Python) from its source alone: modules, their dependencies and the cycles
@@ -69,4 +70,18 @@ pub struct ScanArgs {
     /// Skip source files larger than this many bytes (with a diagnostic).
     #[arg(long, value_name = "BYTES", default_value_t = 5 * 1024 * 1024)]
     pub max_file_size: u64,
+
+    /// Keep the per-file facts cache in DIR (default: $XDG_CACHE_HOME/tapestry, else ~/.cache/tapestry).
+    /// Never inside the scanned tree.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the facts cache: read and parse every file.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+
+    /// Benchmarking: stop after STAGE (read, parse = the parser floor, extract), print its time
+    /// on stderr and no report.
+    #[arg(long, value_enum, value_name = "STAGE")]
+    pub stage: Option<Stage>,
 }

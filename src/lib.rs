@@ -14,6 +14,7 @@
 //! so reports are byte-identical whatever the thread count.
 
 pub mod analyze;
+pub mod cache;
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
@@ -21,21 +22,25 @@ pub mod graph;
 pub mod lang;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod resolve;
+pub mod stage;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
+use crate::cache::{Lookup, Meta, Store};
 use crate::cli::{Cli, Command, ScanArgs};
 use crate::diagnostic::Diagnostic;
 use crate::discover::DiscoverOptions;
 use crate::graph::{EdgeKind, GraphBuilder, Node};
 use crate::model::{Extracted, FileFacts, SourceFile};
+use crate::progress::Progress;
 use crate::report::{Format, Report, ScanResult, Stats};
 use crate::resolve::{LinkKind, Project, Target};
 
@@ -68,7 +73,18 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         excludes: args.exclude.clone(),
         max_file_size: args.max_file_size,
         threads: args.threads,
+        cache_dir: if args.no_cache { None } else { args.cache_dir.clone().or_else(cache::default_dir) },
+        progress: !args.quiet,
+        notes: !args.quiet,
     };
+    if let Some(stage) = args.stage {
+        if !args.path.exists() {
+            bail!("{}: no such file or directory", args.path.display());
+        }
+        let run = stage::run(&args.path, stage, &opts.discover_options(), opts.threads)?;
+        eprintln!("{}", stage::describe(stage, &run));
+        return Ok(0);
+    }
     let (report, files) = scan(&args.path, &opts)?;
     for (path, format) in &outputs {
         output::write_atomic(path, format.render(&report).as_bytes())?;
@@ -91,12 +107,46 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     /// Worker threads; `None` is every core (or `RAYON_NUM_THREADS`).
     pub threads: Option<usize>,
+    /// Directory of the per-file facts cache (`crate::cache`); `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Draw a progress bar on stderr when it is a terminal and the scan is long.
+    pub progress: bool,
+    /// Notes on stderr (a cache that was not usable and was rebuilt).
+    pub notes: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { include_ignored: false, excludes: Vec::new(), max_file_size: 5 * 1024 * 1024, threads: None }
+        ScanOptions {
+            include_ignored: false,
+            excludes: Vec::new(),
+            max_file_size: 5 * 1024 * 1024,
+            threads: None,
+            cache_dir: None,
+            progress: false,
+            notes: false,
+        }
     }
+}
+
+impl ScanOptions {
+    fn discover_options(&self) -> DiscoverOptions {
+        DiscoverOptions {
+            include_ignored: self.include_ignored,
+            excludes: self.excludes.clone(),
+            max_file_size: self.max_file_size,
+        }
+    }
+}
+
+/// The extraction pool: every core (or `threads`), large stacks.
+pub(crate) fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("tapestry-extract-{i}"))
+        .build()
+        .context("cannot start worker threads")
 }
 
 /// Scan `path` into a report; also returns the number of files parsed.
@@ -105,19 +155,14 @@ pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
         bail!("{}: no such file or directory", path.display());
     }
     let root = if path.is_file() { path.parent().unwrap_or(Path::new(".")) } else { path };
-    let discover_opts = DiscoverOptions {
-        include_ignored: opts.include_ignored,
-        excludes: opts.excludes.clone(),
-        max_file_size: opts.max_file_size,
-    };
-    let found = discover::discover(path, &discover_opts).with_context(|| format!("{}: cannot walk", path.display()))?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.unwrap_or(0))
-        .stack_size(STACK_SIZE)
-        .thread_name(|i| format!("tapestry-extract-{i}"))
-        .build()
-        .context("cannot start worker threads")?;
-    let extracted: Vec<Extracted> = pool.install(|| found.sources.into_par_iter().map(extract_file).collect());
+    let found = discover::discover(path, &opts.discover_options())
+        .with_context(|| format!("{}: cannot walk", path.display()))?;
+    let pool = worker_pool(opts.threads)?;
+    let progress = Progress::new(opts.progress, found.sources.len());
+    // A single file is not worth a pack (and would evict its directory's).
+    let cache_dir = opts.cache_dir.as_deref().filter(|_| path.is_dir());
+    let extracted = extract_all(&pool, root, found.sources, cache_dir, opts.notes, &progress);
+    progress.phase("resolving");
     let n_files = extracted.len();
     let mut stats = Stats { files_skipped: found.skipped, ..Stats::default() };
     for lang in ["javascript", "python", "rust", "typescript"] {
@@ -143,23 +188,84 @@ pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
     stats.unresolved_imports = resolution.unresolved_imports;
     diagnostics.extend(resolution.diagnostics.iter().cloned());
     let graph = build_graph(&files, resolution);
+    progress.phase("analyzing");
     let cycles = analyze::cycles::find(&graph);
+    progress.finish();
     let report =
         Report::build(ScanResult { root: path.display().to_string(), graph: &graph, cycles, diagnostics, stats });
     Ok((report, n_files))
+}
+
+/// Extract every file on the pool, through the facts cache in `cache_dir`
+/// when there is one (`crate::cache`); the result is in `sources` order.
+fn extract_all(
+    pool: &rayon::ThreadPool,
+    root: &Path,
+    sources: Vec<SourceFile>,
+    cache_dir: Option<&Path>,
+    notes: bool,
+    progress: &Progress,
+) -> Vec<Extracted> {
+    let note = |msg: &dyn std::fmt::Display| {
+        if notes {
+            eprintln!("tapestry: note: {msg}");
+        }
+    };
+    let store = cache_dir.and_then(|dir| Store::open(dir, root).map_err(|e| note(&e)).ok());
+    let Some(mut store) = store else {
+        let extract = |file| {
+            let e = extract_file(file);
+            progress.inc();
+            e
+        };
+        return pool.install(|| sources.into_par_iter().map(extract).collect());
+    };
+    if let Some(why) = &store.discarded {
+        note(why);
+    }
+    let old = store.take_entries(&sources);
+    let old_count = old.iter().flatten().count();
+    let lookup = Lookup { seed: store.seed(), started_ns: cache::now_ns() };
+    let (extracted, metas): (Vec<Extracted>, Vec<Meta>) = pool.install(|| {
+        sources
+            .into_par_iter()
+            .zip(old)
+            .map(|(file, old)| {
+                let (facts, meta) = lookup.facts(
+                    &file,
+                    old,
+                    || std::fs::read(&file.abs),
+                    |bytes| lang::extract(&file.rel, bytes, file.lang),
+                    |e| unreadable(&file, &e),
+                );
+                progress.inc();
+                (Extracted { file, facts }, meta)
+            })
+            .unzip()
+    });
+    if cache::dirty(&metas, old_count) {
+        if let Err(e) = store.save(&extracted, &metas) {
+            note(&format_args!("cannot write the cache {}: {e}", store.path().display()));
+        }
+    }
+    extracted
 }
 
 /// Read and extract one file; the bytes are dropped on return.
 fn extract_file(file: SourceFile) -> Extracted {
     let facts = match std::fs::read(&file.abs) {
         Ok(bytes) => lang::extract(&file.rel, &bytes, file.lang),
-        Err(e) => FileFacts {
-            skipped: true,
-            diagnostics: vec![Diagnostic::warning(&file.rel, None, format!("skipped: cannot read: {e}"))],
-            ..FileFacts::default()
-        },
+        Err(e) => unreadable(&file, &e),
     };
     Extracted { file, facts }
+}
+
+fn unreadable(file: &SourceFile, e: &std::io::Error) -> FileFacts {
+    FileFacts {
+        skipped: true,
+        diagnostics: vec![Diagnostic::warning(&file.rel, None, format!("skipped: cannot read: {e}"))],
+        ..FileFacts::default()
+    }
 }
 
 fn build_graph(files: &[Extracted], resolution: resolve::Resolution) -> graph::ArchGraph {

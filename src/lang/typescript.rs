@@ -21,7 +21,8 @@ const JS_QUERIES: &[&str] = &[include_str!("../../queries/javascript/imports.scm
 const TS_QUERIES: &[&str] =
     &[include_str!("../../queries/javascript/imports.scm"), include_str!("../../queries/typescript/imports.scm")];
 
-fn language(lang: Lang) -> Language {
+/// The tree-sitter grammar of a TypeScript, TSX or JavaScript file.
+pub fn language(lang: Lang) -> Language {
     match lang {
         Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
         Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
