@@ -85,7 +85,7 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         eprintln!("{}", stage::describe(stage, &run));
         return Ok(0);
     }
-    let (report, files) = scan(&args.path, &opts)?;
+    let Scanned { report, files, cache } = scan_detailed(&args.path, &opts)?;
     for (path, format) in &outputs {
         output::write_atomic(path, format.render(&report).as_bytes())?;
     }
@@ -94,7 +94,12 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         stdout.write_all(args.format.render(&report).as_bytes())?;
         stdout.flush()?;
         let secs = started.elapsed().as_secs_f64();
-        eprintln!("tapestry: scanned {files} files in {secs:.2}s ({:.0} files/s)", files as f64 / secs.max(1e-9));
+        let cache = cache.map(|c| format!("; cache: {} reused, {} parsed", c.stat_hits + c.hash_hits, c.misses));
+        eprintln!(
+            "tapestry: scanned {files} files in {secs:.2}s ({:.0} files/s){}",
+            files as f64 / secs.max(1e-9),
+            cache.unwrap_or_default()
+        );
     }
     Ok(0)
 }
@@ -151,6 +156,21 @@ pub(crate) fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 
 /// Scan `path` into a report; also returns the number of files parsed.
 pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
+    scan_detailed(path, opts).map(|s| (s.report, s.files))
+}
+
+/// A scan's report and what it cost.
+#[derive(Debug)]
+pub struct Scanned {
+    pub report: Report,
+    /// Files read or taken from the cache.
+    pub files: usize,
+    /// How the facts cache served the files, when one was used.
+    pub cache: Option<cache::CacheStats>,
+}
+
+/// [`scan`], also saying how the cache served the files.
+pub fn scan_detailed(path: &Path, opts: &ScanOptions) -> Result<Scanned> {
     if !path.exists() {
         bail!("{}: no such file or directory", path.display());
     }
@@ -161,7 +181,7 @@ pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
     let progress = Progress::new(opts.progress, found.sources.len());
     // A single file is not worth a pack (and would evict its directory's).
     let cache_dir = opts.cache_dir.as_deref().filter(|_| path.is_dir());
-    let extracted = extract_all(&pool, root, found.sources, cache_dir, opts.notes, &progress);
+    let (extracted, cache_stats) = extract_all(&pool, root, found.sources, cache_dir, opts.notes, &progress);
     progress.phase("resolving");
     let n_files = extracted.len();
     let mut stats = Stats { files_skipped: found.skipped, ..Stats::default() };
@@ -193,7 +213,7 @@ pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
     progress.finish();
     let report =
         Report::build(ScanResult { root: path.display().to_string(), graph: &graph, cycles, diagnostics, stats });
-    Ok((report, n_files))
+    Ok(Scanned { report, files: n_files, cache: cache_stats })
 }
 
 /// Extract every file on the pool, through the facts cache in `cache_dir`
@@ -205,7 +225,7 @@ fn extract_all(
     cache_dir: Option<&Path>,
     notes: bool,
     progress: &Progress,
-) -> Vec<Extracted> {
+) -> (Vec<Extracted>, Option<cache::CacheStats>) {
     let note = |msg: &dyn std::fmt::Display| {
         if notes {
             eprintln!("tapestry: note: {msg}");
@@ -218,7 +238,7 @@ fn extract_all(
             progress.inc();
             e
         };
-        return pool.install(|| sources.into_par_iter().map(extract).collect());
+        return (pool.install(|| sources.into_par_iter().map(extract).collect()), None);
     };
     if let Some(why) = &store.discarded {
         note(why);
@@ -248,7 +268,7 @@ fn extract_all(
             note(&format_args!("cannot write the cache {}: {e}", store.path().display()));
         }
     }
-    extracted
+    (extracted, Some(cache::stats(&metas)))
 }
 
 /// Read and extract one file; the bytes are dropped on return.
