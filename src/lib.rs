@@ -288,7 +288,9 @@ fn unreadable(file: &SourceFile, e: &std::io::Error) -> FileFacts {
     }
 }
 
-fn build_graph(files: &[Extracted], resolution: resolve::Resolution) -> graph::ArchGraph {
+/// Build the architecture graph from the files and their resolved links
+/// (public for the stage benchmarks).
+pub fn build_graph(files: &[Extracted], resolution: resolve::Resolution) -> graph::ArchGraph {
     let mut b = GraphBuilder::new();
     let modules: Vec<_> = files
         .iter()
