@@ -84,14 +84,15 @@ fetch_corpora() {
 # measure NAME RUNS CMD [PREPARE]: hyperfine median (wall, user+sys) and peak RSS (one run).
 measure() {
   local name=$1 runs=$2 cmd=$3 prepare=${4:-}
-  local json="$WORK/json/$name.json"
+  local json="$WORK/json/${name//[^A-Za-z0-9._-]/_}.json"
   local args=(--style none --warmup 1 --runs "$runs" --export-json "$json" )
   [ -n "$prepare" ] && args+=(--prepare "$prepare")
   log "$name: $cmd"
   hyperfine "${args[@]}" "$cmd" >&2 || { echo "| $name | failed |" >>"$WORK/rows.tsv"; return; }
   [ -n "$prepare" ] && bash -c "$prepare"
   local rss
-  rss=$( { /usr/bin/time -f '%M' bash -c "$cmd" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  /usr/bin/time -f '%M' -o "$WORK/rss.txt" bash -c "$cmd" >/dev/null 2>&1 || true
+  rss=$(tail -1 "$WORK/rss.txt")
   python3 - "$json" "$name" "$rss" "$cmd" >>"$WORK/rows.tsv" <<'EOF'
 import json, statistics, sys
 path, name, rss, cmd = sys.argv[1:5]
@@ -103,7 +104,7 @@ EOF
 
 tapestry_suite() { # corpus-name dir
   local c=$1 dir=$2 one
-  one=$(cd "$dir" && find . -name '*.py' -o -name '*.ts' -o -name '*.rs' | grep -v '/node_modules/' | sort | head -1)
+  one=$(cd "$dir" && find . -name '*.py' -o -name '*.ts' -o -name '*.rs' | grep -v '/node_modules/' | LC_ALL=C sort | awk 'NR==1')
   rm -rf "$WORK/cache/$c" "$WORK/cache/$c-cold"
   measure "$c/tapestry floor (--stage parse)" "$RUNS" "$T scan $dir --stage parse"
   measure "$c/tapestry cold, no cache" "$RUNS" "$T scan $dir --no-cache -q"
