@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::report::Format;
+use crate::stage::Stage;
 
 /// tapestry maps the architecture of a codebase (Rust, TypeScript/JavaScript,
 /// Python) from its source alone: modules, their dependencies and the cycles
@@ -163,6 +164,11 @@ pub struct ScanArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
+    /// Benchmarking: stop after STAGE (read, parse = the parser floor, extract), print its time
+    /// on stderr and no report.
+    #[arg(long, value_enum, value_name = "STAGE")]
+    pub stage: Option<Stage>,
+
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -196,4 +202,13 @@ pub struct CommonArgs {
     /// (default: static,dynamic,reexport,conditional — runtime code only).
     #[arg(long, value_name = "CLASSES", value_delimiter = ',')]
     pub edge_classes: Option<Vec<String>>,
+
+    /// Keep the per-file facts cache in DIR (default: $XDG_CACHE_HOME/tapestry, else ~/.cache/tapestry).
+    /// Never inside the scanned tree.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the facts cache: read and parse every file.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }

@@ -138,7 +138,8 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     let Some(lang) = lang::lang_of(&name) else {
         return;
     };
-    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+    let meta = entry.metadata().ok();
+    let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
     if size > opts.max_file_size {
         d.skipped += 1;
         d.diagnostics.push(Diagnostic::warning(
@@ -148,7 +149,14 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
         ));
         return;
     }
-    d.sources.push(SourceFile { abs: entry.into_path(), rel, lang, size });
+    let mtime_ns = meta.as_ref().and_then(mtime_ns);
+    d.sources.push(SourceFile { abs: entry.into_path(), rel, lang, size, mtime_ns });
+}
+
+/// Modification time in nanoseconds since the Unix epoch, if the platform has one.
+pub fn mtime_ns(meta: &std::fs::Metadata) -> Option<u64> {
+    let since = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    u64::try_from(since.as_nanos()).ok()
 }
 
 fn is_skipped_dir(path: &Path, depth: usize) -> bool {
@@ -215,12 +223,14 @@ fn single_file(path: &Path, opts: &DiscoverOptions) -> Discovered {
     let mut d = Discovered::default();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if let Some(lang) = lang::lang_of(&name) {
-        let size = path.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = path.metadata().ok();
+        let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
         if size > opts.max_file_size {
             d.skipped = 1;
             d.diagnostics.push(Diagnostic::warning(&name, None, "skipped: over the size limit (--max-file-size)"));
         } else {
-            d.sources.push(SourceFile { abs: path.to_path_buf(), rel: name, lang, size });
+            let mtime_ns = meta.as_ref().and_then(mtime_ns);
+            d.sources.push(SourceFile { abs: path.to_path_buf(), rel: name, lang, size, mtime_ns });
         }
     }
     d

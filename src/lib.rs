@@ -14,6 +14,7 @@
 //! so reports are byte-identical whatever the thread count.
 
 pub mod analyze;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -24,21 +25,25 @@ pub mod graph;
 pub mod lang;
 pub mod model;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod resolve;
+pub mod stage;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
+use crate::cache::{Lookup, Meta, Store};
 use crate::cli::{Cli, Command, ScanArgs};
 use crate::diagnostic::Diagnostic;
 use crate::discover::DiscoverOptions;
 use crate::graph::{EdgeKind, GraphBuilder, Node};
 use crate::model::{Extracted, FileFacts, SourceFile};
+use crate::progress::Progress;
 use crate::report::{Format, Report, ScanResult, Stats};
 use crate::resolve::{LinkKind, Project, Target};
 
@@ -70,8 +75,13 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         })
         .collect::<Result<Vec<_>>>()?;
     let started = Instant::now();
-    let opts = scan_options(&args.path, &args.common)?;
-    let (report, files) = scan(&args.path, &opts)?;
+    let opts = scan_options(&args.path, &args.common, args.quiet)?;
+    if let Some(stage) = args.stage {
+        let run = stage::run(&args.path, stage, &opts.discover_options(), opts.threads)?;
+        eprintln!("{}", stage::describe(stage, &run));
+        return Ok(0);
+    }
+    let Scanned { report, files, cache } = scan_detailed(&args.path, &opts)?;
     let rendered: Vec<(&Path, String)> = outputs.iter().map(|(p, f)| (p.as_path(), f.render(&report))).collect();
     output::write_all_atomic(&rendered.iter().map(|(p, s)| (*p, s.as_bytes())).collect::<Vec<_>>())?;
     if !args.quiet {
@@ -79,7 +89,12 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         stdout.write_all(args.format.render(&report).as_bytes())?;
         stdout.flush()?;
         let secs = started.elapsed().as_secs_f64();
-        eprintln!("tapestry: scanned {files} files in {secs:.2}s ({:.0} files/s)", files as f64 / secs.max(1e-9));
+        let cache = cache.map(|c| format!("; cache: {} reused, {} parsed", c.stat_hits + c.hash_hits, c.misses));
+        eprintln!(
+            "tapestry: scanned {files} files in {secs:.2}s ({:.0} files/s){}",
+            files as f64 / secs.max(1e-9),
+            cache.unwrap_or_default()
+        );
     }
     Ok(0)
 }
@@ -92,11 +107,12 @@ struct Judged {
 }
 
 fn judge(path: &Path, common: &cli::CommonArgs) -> Result<Judged> {
-    let opts = scan_options(path, common)?;
+    let opts = scan_options(path, common, false)?;
     let started = Instant::now();
-    let (graph, files) = scan_graph(path, &opts)?;
-    let analysis = analyze::run(&graph.graph, &opts.config);
-    let violations = analyze::rules::find(&graph.graph, &analysis, &opts.config);
+    let g = scan_graph(path, &opts)?;
+    let files = g.files;
+    let analysis = analyze::run(&g.graph, &opts.config);
+    let violations = analyze::rules::find(&g.graph, &analysis, &opts.config);
     eprintln!("tapestry: scanned {files} files in {:.2}s", started.elapsed().as_secs_f64());
     let modules = analysis.levels.into_iter().next().expect("module level");
     Ok(Judged { violations, modules, edge_classes: analysis.edge_classes })
@@ -175,9 +191,9 @@ fn diff_command(args: &cli::DiffArgs) -> Result<u8> {
 }
 
 fn path_command(args: &cli::PathArgs) -> Result<u8> {
-    let opts = scan_options(&args.path, &args.common)?;
-    let (graph, _) = scan_graph(&args.path, &opts)?;
-    let analysis = analyze::run(&graph.graph, &opts.config);
+    let opts = scan_options(&args.path, &args.common, false)?;
+    let g = scan_graph(&args.path, &opts)?;
+    let analysis = analyze::run(&g.graph, &opts.config);
     let find = |name: &str| {
         analyze::path::locate(&analysis.levels, name)
             .with_context(|| format!("`{name}` is not a module or directory of {}", args.path.display()))
@@ -217,7 +233,7 @@ fn path_command(args: &cli::PathArgs) -> Result<u8> {
 }
 
 /// Scan settings from the shared options, with the config file loaded.
-fn scan_options(path: &Path, common: &cli::CommonArgs) -> Result<ScanOptions> {
+fn scan_options(path: &Path, common: &cli::CommonArgs, quiet: bool) -> Result<ScanOptions> {
     check_path(path)?;
     let config = config::Config::load(path, common.config.as_deref())
         .and_then(|c| c.with_edge_classes(common.edge_classes.as_deref()))
@@ -228,6 +244,9 @@ fn scan_options(path: &Path, common: &cli::CommonArgs) -> Result<ScanOptions> {
         max_file_size: common.max_file_size,
         threads: common.threads,
         config,
+        cache_dir: if common.no_cache { None } else { common.cache_dir.clone().or_else(cache::default_dir) },
+        progress: !quiet,
+        notes: !quiet,
     })
 }
 
@@ -250,6 +269,12 @@ pub struct ScanOptions {
     pub threads: Option<usize>,
     /// tapestry.toml settings (edge classes, rules, thresholds).
     pub config: config::Config,
+    /// Directory of the per-file facts cache (`crate::cache`); `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Draw a progress bar on stderr when it is a terminal and the scan is long.
+    pub progress: bool,
+    /// Notes on stderr (a cache that was not usable and was rebuilt).
+    pub notes: bool,
 }
 
 impl Default for ScanOptions {
@@ -260,48 +285,84 @@ impl Default for ScanOptions {
             max_file_size: 5 * 1024 * 1024,
             threads: None,
             config: config::Config::defaults(),
+            cache_dir: None,
+            progress: false,
+            notes: false,
         }
     }
 }
 
-/// Scan `path` into a report; also returns the number of files parsed.
-pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
-    let (scanned, n_files) = scan_graph(path, opts)?;
-    let analysis = analyze::run(&scanned.graph, &opts.config);
-    let report = Report::build(ScanResult {
-        root: path.display().to_string(),
-        graph: &scanned.graph,
-        analysis: &analysis,
-        diagnostics: scanned.diagnostics,
-        stats: scanned.stats,
-    });
-    Ok((report, n_files))
+impl ScanOptions {
+    fn discover_options(&self) -> DiscoverOptions {
+        DiscoverOptions {
+            include_ignored: self.include_ignored,
+            excludes: self.excludes.clone(),
+            max_file_size: self.max_file_size,
+        }
+    }
 }
 
-/// The graph of a scan with what was counted and found along the way.
-pub struct Scanned {
-    pub graph: graph::ArchGraph,
-    pub diagnostics: Vec<Diagnostic>,
-    pub stats: Stats,
-}
-
-/// Discover, extract, resolve and build the graph; also returns the number of files parsed.
-pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<(Scanned, usize)> {
-    check_path(path)?;
-    let root = if path.is_file() { path.parent().unwrap_or(Path::new(".")) } else { path };
-    let discover_opts = DiscoverOptions {
-        include_ignored: opts.include_ignored,
-        excludes: opts.excludes.clone(),
-        max_file_size: opts.max_file_size,
-    };
-    let found = discover::discover(path, &discover_opts).with_context(|| format!("{}: cannot walk", path.display()))?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads.unwrap_or(0))
+/// The extraction pool: every core (or `threads`), large stacks.
+pub(crate) fn worker_pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
         .stack_size(STACK_SIZE)
         .thread_name(|i| format!("tapestry-extract-{i}"))
         .build()
-        .context("cannot start worker threads")?;
-    let extracted: Vec<Extracted> = pool.install(|| found.sources.into_par_iter().map(extract_file).collect());
+        .context("cannot start worker threads")
+}
+
+/// Scan `path` into a report; also returns the number of files parsed.
+pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
+    scan_detailed(path, opts).map(|s| (s.report, s.files))
+}
+
+/// A scan's report and what it cost.
+#[derive(Debug)]
+pub struct Scanned {
+    pub report: Report,
+    /// Files read or taken from the cache.
+    pub files: usize,
+    /// How the facts cache served the files, when one was used.
+    pub cache: Option<cache::CacheStats>,
+}
+
+/// [`scan`], also saying how the cache served the files.
+pub fn scan_detailed(path: &Path, opts: &ScanOptions) -> Result<Scanned> {
+    let g = scan_graph(path, opts)?;
+    let analysis = analyze::run(&g.graph, &opts.config);
+    let report = Report::build(ScanResult {
+        root: path.display().to_string(),
+        graph: &g.graph,
+        analysis: &analysis,
+        diagnostics: g.diagnostics,
+        stats: g.stats,
+    });
+    Ok(Scanned { report, files: g.files, cache: g.cache })
+}
+
+/// The graph of a scan with what was counted and found along the way.
+pub struct GraphScan {
+    pub graph: graph::ArchGraph,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: Stats,
+    /// Files read or taken from the cache.
+    pub files: usize,
+    pub cache: Option<cache::CacheStats>,
+}
+
+/// Discover, extract (through the cache), resolve and build the graph.
+pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<GraphScan> {
+    check_path(path)?;
+    let root = if path.is_file() { path.parent().unwrap_or(Path::new(".")) } else { path };
+    let found = discover::discover(path, &opts.discover_options())
+        .with_context(|| format!("{}: cannot walk", path.display()))?;
+    let pool = worker_pool(opts.threads)?;
+    let progress = Progress::new(opts.progress, found.sources.len());
+    // A single file is not worth a pack (and would evict its directory's).
+    let cache_dir = opts.cache_dir.as_deref().filter(|_| path.is_dir());
+    let (extracted, cache_stats) = extract_all(&pool, root, found.sources, cache_dir, opts.notes, &progress);
+    progress.phase("resolving");
     let n_files = extracted.len();
     let mut stats = Stats { files_skipped: found.skipped, ..Stats::default() };
     for lang in ["javascript", "python", "rust", "typescript"] {
@@ -328,23 +389,84 @@ pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<(Scanned, usize)> {
     stats.virtual_imports = resolution.virtual_imports;
     diagnostics.extend(resolution.diagnostics.iter().cloned());
     let graph = build_graph(&files, resolution);
-    Ok((Scanned { graph, diagnostics, stats }, n_files))
+    Ok(GraphScan { graph, diagnostics, stats, files: n_files, cache: cache_stats })
+}
+
+/// Extract every file on the pool, through the facts cache in `cache_dir`
+/// when there is one (`crate::cache`); the result is in `sources` order.
+fn extract_all(
+    pool: &rayon::ThreadPool,
+    root: &Path,
+    sources: Vec<SourceFile>,
+    cache_dir: Option<&Path>,
+    notes: bool,
+    progress: &Progress,
+) -> (Vec<Extracted>, Option<cache::CacheStats>) {
+    let note = |msg: &dyn std::fmt::Display| {
+        if notes {
+            eprintln!("tapestry: note: {msg}");
+        }
+    };
+    let store = cache_dir.and_then(|dir| Store::open(dir, root).map_err(|e| note(&e)).ok());
+    let Some(mut store) = store else {
+        let extract = |file| {
+            let e = extract_file(file);
+            progress.inc();
+            e
+        };
+        return (pool.install(|| sources.into_par_iter().map(extract).collect()), None);
+    };
+    if let Some(why) = &store.discarded {
+        note(why);
+    }
+    let old = store.take_entries(&sources);
+    let old_count = old.iter().flatten().count();
+    let lookup = Lookup { seed: store.seed(), started_ns: cache::now_ns() };
+    let (extracted, metas): (Vec<Extracted>, Vec<Meta>) = pool.install(|| {
+        sources
+            .into_par_iter()
+            .zip(old)
+            .map(|(file, old)| {
+                let (facts, meta) = lookup.facts(
+                    &file,
+                    old,
+                    || std::fs::read(&file.abs),
+                    |bytes| lang::extract(&file.rel, bytes, file.lang),
+                    |e| unreadable(&file, &e),
+                );
+                progress.inc();
+                (Extracted { file, facts }, meta)
+            })
+            .unzip()
+    });
+    if cache::dirty(&metas, old_count) {
+        if let Err(e) = store.save(&extracted, &metas) {
+            note(&format_args!("cannot write the cache {}: {e}", store.path().display()));
+        }
+    }
+    (extracted, Some(cache::stats(&metas)))
 }
 
 /// Read and extract one file; the bytes are dropped on return.
 fn extract_file(file: SourceFile) -> Extracted {
     let facts = match std::fs::read(&file.abs) {
         Ok(bytes) => lang::extract(&file.rel, &bytes, file.lang),
-        Err(e) => FileFacts {
-            skipped: true,
-            diagnostics: vec![Diagnostic::warning(&file.rel, None, format!("skipped: cannot read: {e}"))],
-            ..FileFacts::default()
-        },
+        Err(e) => unreadable(&file, &e),
     };
     Extracted { file, facts }
 }
 
-fn build_graph(files: &[Extracted], resolution: resolve::Resolution) -> graph::ArchGraph {
+fn unreadable(file: &SourceFile, e: &std::io::Error) -> FileFacts {
+    FileFacts {
+        skipped: true,
+        diagnostics: vec![Diagnostic::warning(&file.rel, None, format!("skipped: cannot read: {e}"))],
+        ..FileFacts::default()
+    }
+}
+
+/// Build the architecture graph from the files and their resolved links
+/// (public for the stage benchmarks).
+pub fn build_graph(files: &[Extracted], resolution: resolve::Resolution) -> graph::ArchGraph {
     let mut b = GraphBuilder::new();
     let modules: Vec<_> = files
         .iter()

@@ -49,6 +49,10 @@ pub struct SourceFile {
     pub rel: String,
     pub lang: Lang,
     pub size: u64,
+    /// Modification time from the walk's `stat`, nanoseconds since the Unix
+    /// epoch (`None` when the platform cannot tell): with `size`, what lets
+    /// the facts cache trust an unchanged file without reading it.
+    pub mtime_ns: Option<u64>,
 }
 
 /// Import classes. Bit flags so a file can carry many imports cheaply.

@@ -8,7 +8,10 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 fn tapestry() -> Command {
-    Command::cargo_bin("tapestry").unwrap()
+    let mut cmd = Command::cargo_bin("tapestry").unwrap();
+    // The facts cache goes to a scratch directory, never the user's.
+    cmd.env("XDG_CACHE_HOME", Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-cache"));
+    cmd
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -9,7 +9,12 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn scan_json(dir: &Path) -> Value {
-    let out = Command::cargo_bin("tapestry").unwrap().args(["scan", "--format", "json"]).arg(dir).output().unwrap();
+    let out = Command::cargo_bin("tapestry")
+        .unwrap()
+        .args(["scan", "--no-cache", "--format", "json"])
+        .arg(dir)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }

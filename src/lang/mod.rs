@@ -68,13 +68,17 @@ pub fn extract(rel: &str, bytes: &[u8], lang: Lang) -> FileFacts {
     };
     facts.generated = is_generated(text);
     facts.lines = count_lines(text);
-    match lang {
-        Lang::Rust => rust::extract(rel, text, &mut facts),
-        Lang::Python => python::extract(rel, text, &mut facts),
-        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => typescript::extract(rel, text, lang, &mut facts),
-    }
+    extract_text(rel, text, lang, &mut facts);
     read_suppressions(text, &mut facts);
     facts
+}
+
+fn extract_text(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
+    match lang {
+        Lang::Rust => rust::extract(rel, text, facts),
+        Lang::Python => python::extract(rel, text, facts),
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => typescript::extract(rel, text, lang, facts),
+    }
 }
 
 /// The inline suppression marker, written in a comment on an import's line.
@@ -94,6 +98,22 @@ fn read_suppressions(text: &str, facts: &mut FileFacts) {
             let reason = line[pos + ALLOW_CYCLE.len()..].trim().trim_end_matches("*/").trim();
             imp.allow_cycle = Some(if reason.is_empty() { "no reason given".to_string() } else { reason.to_string() });
         }
+    }
+}
+
+/// Only parse a file with its language's parser (the same one [`extract`]
+/// uses, on the same decoded text) and drop the tree: the floor that
+/// `tapestry scan --stage parse` measures. True when the parse succeeded.
+pub fn parse_only(bytes: &[u8], lang: Lang) -> bool {
+    if looks_binary(bytes) {
+        return false;
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = String::from_utf8_lossy(bytes);
+    match lang {
+        Lang::Rust => rust::parse_only(&text),
+        Lang::Python => query::parse(&tree_sitter_python::LANGUAGE.into(), &text).is_ok(),
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => query::parse(&typescript::language(lang), &text).is_ok(),
     }
 }
 

@@ -21,6 +21,10 @@ static QUERY: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
     LangQuery::new(&tree_sitter_python::LANGUAGE.into(), &[include_str!("../../queries/python/imports.scm")], CAPTURES)
 });
 
+/// Every pattern of `imports.scm` matches text containing this: the keyword
+/// of the three import statements, and part of `__import__`/`import_module`.
+const NEEDLES: &[&str] = &["import"];
+
 /// How far up the tree the context of an import is looked for.
 const CONTEXT_DEPTH: usize = 96;
 
@@ -47,7 +51,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     let src = text.as_bytes();
     // Keyed by (statement start byte, capture start byte) so output follows the source.
     let mut stmts: BTreeMap<(usize, usize), Stmt> = BTreeMap::new();
-    query.for_each_capture(tree.root_node(), src, skip.as_ref(), |name, node| match name {
+    query.for_each_capture_near(tree.root_node(), text, NEEDLES, skip.as_ref(), |name, node| match name {
         "import.module" | "import.dynamic" => {
             let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
             stmt.spec = query::text(node, src).to_string();
@@ -170,6 +174,29 @@ mod tests {
             ("plug.x".into(), 0, vec![], 16, vec!["dynamic"]),
         ];
         assert_eq!(got, want);
+    }
+
+    /// The skipping pass finds what a full pass over the tree finds.
+    fn same_as_full_pass(src: &str) {
+        let q = QUERY.as_ref().unwrap();
+        let tree = query::parse(&tree_sitter_python::LANGUAGE.into(), src).unwrap();
+        let mut full = Vec::new();
+        q.for_each_capture(tree.root_node(), src.as_bytes(), None, |n, node| full.push((n.to_string(), node.id())));
+        let mut near = Vec::new();
+        q.for_each_capture_near(tree.root_node(), src, NEEDLES, None, |n, node| near.push((n.to_string(), node.id())));
+        full.sort();
+        near.sort();
+        assert_eq!(full, near);
+        assert!(!full.is_empty());
+    }
+
+    #[test]
+    fn skipping_statements_without_imports_loses_nothing() {
+        same_as_full_pass(include_str!("../../benches/data/orders_service.py"));
+        same_as_full_pass(
+            "class A:\n    def f(self):\n        m = __import__('x')\n        importlib.import_module('y')\n",
+        );
+        same_as_full_pass("x = 1\ndef broken(:\n    import os\nimport sys\n");
     }
 
     #[test]

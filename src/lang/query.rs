@@ -58,16 +58,61 @@ impl LangQuery {
         skip: Option<&Range<usize>>,
         mut f: impl FnMut(&str, Node<'t>),
     ) {
-        let ranges: [Range<usize>; 2] = match skip {
-            None => [0..text.len(), 0..0],
-            Some(s) => [0..s.start, s.end..text.len()],
+        let mut cursor = QueryCursor::new();
+        self.run(&mut cursor, root, text, skip, &mut f);
+    }
+
+    /// [`Self::for_each_capture`] over only those top-level children of `root`
+    /// whose text contains one of `needles`: the others are not walked at all.
+    ///
+    /// A query cursor visits every node of the tree, and on ordinary code
+    /// that walk cost half as much as parsing (callgrind, BENCHMARKS.md),
+    /// while imports sit in a few statements. This gives the same captures as
+    /// a full pass provided that (1) no pattern matches `root` itself, and (2)
+    /// the text of every match contains one of `needles` (a keyword of the
+    /// statement, or the identifier an `#eq?` predicate requires). Each
+    /// language's tests check the two passes agree.
+    pub fn for_each_capture_near<'t>(
+        &self,
+        root: Node<'t>,
+        text: &'t str,
+        needles: &[&str],
+        skip: Option<&Range<usize>>,
+        mut f: impl FnMut(&str, Node<'t>),
+    ) {
+        let mut cursor = QueryCursor::new();
+        let mut walk = root.walk();
+        for child in root.children(&mut walk) {
+            let Some(part) = text.get(child.byte_range()) else {
+                continue;
+            };
+            if needles.iter().any(|n| part.contains(n)) {
+                self.run(&mut cursor, child, text.as_bytes(), skip, &mut f);
+            }
+        }
+    }
+
+    /// Run the query on `node`, around the `skip` span when it overlaps the node.
+    fn run<'t>(
+        &self,
+        cursor: &mut QueryCursor,
+        node: Node<'t>,
+        text: &'t [u8],
+        skip: Option<&Range<usize>>,
+        f: &mut impl FnMut(&str, Node<'t>),
+    ) {
+        let whole = node.byte_range();
+        let parts: [Range<usize>; 2] = match skip {
+            Some(s) if s.start < whole.end && s.end > whole.start => {
+                [whole.start..s.start.max(whole.start), s.end.min(whole.end)..whole.end]
+            }
+            _ => [whole, 0..0],
         };
-        for range in ranges.into_iter().filter(|r| !r.is_empty()) {
-            let mut cursor = QueryCursor::new();
+        for range in parts.into_iter().filter(|r| !r.is_empty()) {
             // The containing range keeps the cursor out of the skipped nodes
             // altogether: it neither enters nor descends into them.
             cursor.set_containing_byte_range(range);
-            let mut matches = cursor.matches(&self.query, root, text);
+            let mut matches = cursor.matches(&self.query, node, text);
             while let Some(m) = matches.next() {
                 for c in m.captures() {
                     let name = &self.names[c.index as usize];

@@ -58,6 +58,14 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     proc_macro2::extra::invalidate_current_thread_spans();
 }
 
+/// Parse only (the floor): the same nesting guard and `syn` parse as [`extract`], no visitor.
+pub fn parse_only(text: &str) -> bool {
+    let ok =
+        rust_depth::estimate(text, rust_depth::MAX_DEPTH) <= rust_depth::MAX_DEPTH && syn::parse_file(text).is_ok();
+    proc_macro2::extra::invalidate_current_thread_spans();
+    ok
+}
+
 fn line(span: Span) -> u32 {
     u32::try_from(span.start().line).unwrap_or(u32::MAX).max(1)
 }

@@ -21,13 +21,18 @@ const JS_QUERIES: &[&str] = &[include_str!("../../queries/javascript/imports.scm
 const TS_QUERIES: &[&str] =
     &[include_str!("../../queries/javascript/imports.scm"), include_str!("../../queries/typescript/imports.scm")];
 
-fn language(lang: Lang) -> Language {
+/// The tree-sitter grammar of a TypeScript, TSX or JavaScript file.
+pub fn language(lang: Lang) -> Language {
     match lang {
         Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
         Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         _ => tree_sitter_javascript::LANGUAGE.into(),
     }
 }
+
+/// Every pattern matches text containing one of these: `import` statements
+/// and `import()`, `export … from`, `require()`.
+const NEEDLES: &[&str] = &["import", "from", "require"];
 
 type Compiled = LazyLock<Result<LangQuery, String>>;
 static JS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::JavaScript), JS_QUERIES, CAPTURES));
@@ -54,7 +59,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
     let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
-    query.for_each_capture(tree.root_node(), src, skip.as_ref(), |name, node| {
+    query.for_each_capture_near(tree.root_node(), text, NEEDLES, skip.as_ref(), |name, node| {
         let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
         match name {
             "import.reexport" => entry.1.insert(Flags::REEXPORT),
@@ -236,6 +241,34 @@ mod tests {
         assert_eq!(imports(tsx, Lang::Tsx, "a.tsx"), vec![("react".to_string(), 1, vec![])]);
         let t = imports("import { a } from './a';\n", Lang::TypeScript, "src/a.test.ts");
         assert_eq!(t[0].2, vec!["test"]);
+    }
+
+    /// The skipping pass finds what a full pass over the tree finds.
+    fn same_as_full_pass(src: &str, lang: Lang) {
+        let q = compiled(lang).as_ref().unwrap();
+        let tree = query::parse(&language(lang), src).unwrap();
+        let mut full = Vec::new();
+        q.for_each_capture(tree.root_node(), src.as_bytes(), None, |n, node| full.push((n.to_string(), node.id())));
+        let mut near = Vec::new();
+        q.for_each_capture_near(tree.root_node(), src, NEEDLES, None, |n, node| near.push((n.to_string(), node.id())));
+        full.sort();
+        near.sort();
+        assert_eq!(full, near);
+        assert!(!full.is_empty());
+    }
+
+    #[test]
+    fn skipping_statements_without_imports_loses_nothing() {
+        same_as_full_pass(include_str!("../../benches/data/checkout_store.ts"), Lang::TypeScript);
+        let js = "function f() { const a = require('a'); return import(`./b`); }\nexport * from './c';\n\
+                  module.exports = { x: require('./d') };\nclass K { m() { if (x) { import('./e'); } } }\n";
+        for lang in [Lang::JavaScript, Lang::TypeScript, Lang::Tsx] {
+            same_as_full_pass(js, lang);
+        }
+        same_as_full_pass(
+            "import x = require('y');\nexport type { T } from './t';\nlet broken = (;\n",
+            Lang::TypeScript,
+        );
     }
 
     #[test]
