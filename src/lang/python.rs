@@ -47,7 +47,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     let src = text.as_bytes();
     // Keyed by (statement start byte, capture start byte) so output follows the source.
     let mut stmts: BTreeMap<(usize, usize), Stmt> = BTreeMap::new();
-    query.for_each_capture(tree.root_node(), src, skip.as_ref(), |name, node| match name {
+    query.for_each_capture(tree.root_node(), src, skip.as_ref(), (rel, facts), |name, node| match name {
         "import.module" | "import.dynamic" => {
             let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
             stmt.spec = query::text(node, src).to_string();

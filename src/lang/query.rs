@@ -16,7 +16,10 @@ use std::cell::RefCell;
 use std::ops::{ControlFlow, Range};
 use std::time::{Duration, Instant};
 
-use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{
+    Language, Node, ParseOptions, ParseState, Parser, Query, QueryCursor, QueryCursorOptions, QueryCursorState,
+    StreamingIterator, Tree,
+};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::FileFacts;
@@ -51,23 +54,39 @@ impl LangQuery {
     /// Call `f(capture_name, node)` for every non-helper capture of every match, in document order of matches.
     /// Matches inside `skip` (see [`unreadable_span`]) are not looked for; a
     /// node on either side of it may be reported twice, so callers key by position.
+    ///
+    /// Bounded by the same wall-clock guard as parsing ([`parse_time`]): when
+    /// it is reached the search stops, the captures found so far are kept and
+    /// a diagnostic is recorded on `facts`.
     pub fn for_each_capture<'t>(
         &self,
         root: Node<'t>,
         text: &'t [u8],
         skip: Option<&Range<usize>>,
+        (rel, facts): (&str, &mut FileFacts),
         mut f: impl FnMut(&str, Node<'t>),
     ) {
         let ranges: [Range<usize>; 2] = match skip {
             None => [0..text.len(), 0..0],
             Some(s) => [0..s.start, s.end..text.len()],
         };
+        let (started, max_time) = (Instant::now(), parse_time(text.len()));
+        let mut stopped = false;
+        let mut check = |_: &QueryCursorState| {
+            stopped |= started.elapsed() > max_time;
+            if stopped {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
         for range in ranges.into_iter().filter(|r| !r.is_empty()) {
             let mut cursor = QueryCursor::new();
             // The containing range keeps the cursor out of the skipped nodes
             // altogether: it neither enters nor descends into them.
             cursor.set_containing_byte_range(range);
-            let mut matches = cursor.matches(&self.query, root, text);
+            let options = QueryCursorOptions::new().progress_callback(&mut check);
+            let mut matches = cursor.matches_with_options(&self.query, root, text, options);
             while let Some(m) = matches.next() {
                 for c in m.captures() {
                     let name = &self.names[c.index as usize];
@@ -76,6 +95,16 @@ impl LangQuery {
                     }
                 }
             }
+        }
+        if started.elapsed() > max_time {
+            facts.diagnostics.push(Diagnostic::error(
+                rel,
+                None,
+                format!(
+                    "search for imports stopped after {} s (pathological input): some may be missing",
+                    max_time.as_secs()
+                ),
+            ));
         }
     }
 }

@@ -54,7 +54,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
     let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
-    query.for_each_capture(tree.root_node(), src, skip.as_ref(), |name, node| {
+    query.for_each_capture(tree.root_node(), src, skip.as_ref(), (rel, facts), |name, node| {
         let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
         match name {
             "import.reexport" => entry.1.insert(Flags::REEXPORT),
