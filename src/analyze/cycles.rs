@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::DiGraph;
 
 use crate::graph::{ArchGraph, Node};
@@ -141,7 +141,11 @@ fn sccs(lv: &Level, keep: &dyn Fn(Flags) -> bool) -> Vec<Vec<usize>> {
             g.add_edge(idx[a], idx[b], ());
         }
     }
-    let mut comps: Vec<Vec<usize>> = tarjan_scc(&g)
+    // Kosaraju, not Tarjan: petgraph's Tarjan recurses once per node of a
+    // path, so a chain of 100,000 imports overflowed the main thread's stack;
+    // Kosaraju walks with explicit stacks. Components are sorted below, so
+    // the order either returns them in does not matter.
+    let mut comps: Vec<Vec<usize>> = kosaraju_scc(&g)
         .into_iter()
         .filter(|c| c.len() > 1)
         .map(|c| {
