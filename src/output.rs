@@ -40,8 +40,18 @@ pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
     Ok(())
 }
 
+/// The temporary file gets the permissions of the report it replaces, or
+/// `rw-r--r--` for a new one (a temporary file is private, `rw-------`, and
+/// the rename would otherwise make every report unreadable to other users).
 fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut tmp = tempfile::Builder::new().prefix(".tapestry-").suffix(".tmp").tempfile_in(parent_dir(path))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tapestry-").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(
+        std::fs::metadata(path)
+            .map_or_else(|_| std::os::unix::fs::PermissionsExt::from_mode(0o644), |m| m.permissions()),
+    );
+    let mut tmp = builder.tempfile_in(parent_dir(path))?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     Ok(tmp)

@@ -794,6 +794,20 @@ fn a_write_that_fails_in_a_read_only_directory_keeps_every_old_report_and_leaves
     assert_eq!(walk(t.path()).iter().filter(|p| p.contains(".tapestry-")).count(), 0, "{:?}", walk(t.path()));
 }
 
+#[test]
+fn a_new_report_is_world_readable_and_a_replaced_one_keeps_its_permissions() {
+    let t = tmp();
+    let (new, old) = (t.path().join("new.json"), t.path().join("old.dot"));
+    std::fs::write(&old, "old").unwrap();
+    chmod(&old, 0o640);
+    let out = run(&["-q", "-o", new.to_str().unwrap(), "-o", old.to_str().unwrap()], &fixture("py-flat-script"));
+    assert_eq!(out.status.code(), Some(0));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&new), 0o644, "not the 0600 of a temporary file");
+    assert_eq!(mode(&old), 0o640);
+    assert!(std::fs::read_to_string(&old).unwrap().starts_with("digraph"));
+}
+
 /// A 64 KiB tmpfs (root only: mounting needs it) stands for a full disk: the
 /// new report is larger than the free space, so the write fails mid-way
 /// through the temporary file. The old report must stay whole.

@@ -1,9 +1,9 @@
 //! Cyclic dependencies, reported at three depths as the best tools do.
 //!
 //! What it finds, for each level (modules, directories):
-//! 1. every strongly connected component of two or more members (Tarjan's
-//!    algorithm, petgraph's iterative implementation) with every dependency
-//!    edge inside it;
+//! 1. every strongly connected component of two or more members (Kosaraju's
+//!    algorithm: petgraph's `tarjan_scc` recurses and a 100,000-module import
+//!    chain overflowed the stack) with every dependency edge inside it;
 //! 2. a bounded set of its elementary cycles, shortest first: for each edge
 //!    `u → v` of the component, the shortest path back `v → … → u` closes the
 //!    shortest cycle through that edge (breadth-first search); distinct
@@ -27,7 +27,7 @@
 
 use std::collections::BTreeSet;
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::DiGraph;
 
 use super::levels::{Level, LevelEdge};
@@ -65,12 +65,18 @@ pub struct Cycle {
 }
 
 impl Cycle {
-    /// The site of each step of `path`.
+    /// The site of each step of `path`. `edges` is sorted by (from, to), so
+    /// each step is a binary search (a linear scan made a 100,000-member cycle
+    /// quadratic: minutes).
     pub fn path_sites(&self) -> Vec<&Site> {
         self.path.windows(2).filter_map(|w| self.edge(&w[0], &w[1])).collect()
     }
+    /// The edge `from → to` of the component (edges are sorted: binary search,
+    /// so a 100,000-member cycle stays linear).
     pub fn edge(&self, from: &str, to: &str) -> Option<&Site> {
-        self.edges.iter().find(|e| e.from == from && e.to == to)
+        let key = (from, to);
+        let i = self.edges.binary_search_by(|e| (e.from.as_str(), e.to.as_str()).cmp(&key)).ok()?;
+        Some(&self.edges[i])
     }
 }
 
@@ -93,7 +99,11 @@ pub fn sccs(lv: &Level) -> Vec<Vec<usize>> {
     for &(a, b) in lv.edges.keys() {
         g.add_edge(idx[a], idx[b], ());
     }
-    let mut comps: Vec<Vec<usize>> = tarjan_scc(&g)
+    // Kosaraju, not Tarjan: petgraph's Tarjan recurses once per node of a
+    // path, so a chain of 100,000 imports overflowed the main thread's stack;
+    // Kosaraju walks with explicit stacks. Components are sorted below, so
+    // the order either returns them in does not matter.
+    let mut comps: Vec<Vec<usize>> = kosaraju_scc(&g)
         .into_iter()
         .filter(|c| c.len() > 1)
         .map(|c| {

@@ -51,36 +51,43 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     let src = text.as_bytes();
     // Keyed by (statement start byte, capture start byte) so output follows the source.
     let mut stmts: BTreeMap<(usize, usize), Stmt> = BTreeMap::new();
-    query.for_each_capture_near(tree.root_node(), text, NEEDLES, skip.as_ref(), |name, node| match name {
-        "import.module" | "import.dynamic" => {
-            let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
-            stmt.spec = query::text(node, src).to_string();
-            stmt.line = query::line(node);
-            stmt.flags = context_flags(node, src);
-            if name == "import.dynamic" {
-                stmt.flags.insert(Flags::DYNAMIC);
+    query.for_each_capture_near(
+        tree.root_node(),
+        text,
+        NEEDLES,
+        skip.as_ref(),
+        (rel, facts),
+        |name, node| match name {
+            "import.module" | "import.dynamic" => {
+                let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
+                stmt.spec = query::text(node, src).to_string();
+                stmt.line = query::line(node);
+                stmt.flags = context_flags(node, src);
+                if name == "import.dynamic" {
+                    stmt.flags.insert(Flags::DYNAMIC);
+                }
             }
-        }
-        "import.from" => {
-            let stmt = from_stmt(&mut stmts, node);
-            let written = query::text(node, src);
-            let dots = written.bytes().take_while(|b| *b == b'.').count();
-            stmt.level = u32::try_from(dots).unwrap_or(u32::MAX);
-            stmt.spec = written[dots..].trim().to_string();
-            stmt.line = query::line(node);
-            stmt.flags = context_flags(node, src);
-        }
-        "import.name" => {
-            let name = query::text(node, src).to_string();
-            from_stmt(&mut stmts, node).names.push(name);
-        }
-        "import.future" => {
-            let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
-            stmt.spec = "__future__".to_string();
-            stmt.line = query::line(node);
-        }
-        _ => {}
-    });
+            "import.from" => {
+                let stmt = from_stmt(&mut stmts, node);
+                let written = query::text(node, src);
+                let dots = written.bytes().take_while(|b| *b == b'.').count();
+                stmt.level = u32::try_from(dots).unwrap_or(u32::MAX);
+                stmt.spec = written[dots..].trim().to_string();
+                stmt.line = query::line(node);
+                stmt.flags = context_flags(node, src);
+            }
+            "import.name" => {
+                let name = query::text(node, src).to_string();
+                from_stmt(&mut stmts, node).names.push(name);
+            }
+            "import.future" => {
+                let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
+                stmt.spec = "__future__".to_string();
+                stmt.line = query::line(node);
+            }
+            _ => {}
+        },
+    );
     let file_flags = file_flags(rel);
     facts.imports.extend(stmts.into_values().filter(|s| !s.spec.is_empty() || s.level > 0).map(|s| RawImport {
         spec: s.spec,
@@ -181,9 +188,14 @@ mod tests {
         let q = QUERY.as_ref().unwrap();
         let tree = query::parse(&tree_sitter_python::LANGUAGE.into(), src).unwrap();
         let mut full = Vec::new();
-        q.for_each_capture(tree.root_node(), src.as_bytes(), None, |n, node| full.push((n.to_string(), node.id())));
+        let mut scratch = FileFacts::default();
+        q.for_each_capture(tree.root_node(), src.as_bytes(), None, ("t", &mut scratch), |n, node| {
+            full.push((n.to_string(), node.id()))
+        });
         let mut near = Vec::new();
-        q.for_each_capture_near(tree.root_node(), src, NEEDLES, None, |n, node| near.push((n.to_string(), node.id())));
+        q.for_each_capture_near(tree.root_node(), src, NEEDLES, None, ("t", &mut scratch), |n, node| {
+            near.push((n.to_string(), node.id()))
+        });
         full.sort();
         near.sort();
         assert_eq!(full, near);

@@ -16,7 +16,10 @@ use std::cell::RefCell;
 use std::ops::{ControlFlow, Range};
 use std::time::{Duration, Instant};
 
-use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{
+    Language, Node, ParseOptions, ParseState, Parser, Query, QueryCursor, QueryCursorOptions, QueryCursorState,
+    StreamingIterator, Tree,
+};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::FileFacts;
@@ -51,15 +54,19 @@ impl LangQuery {
     /// Call `f(capture_name, node)` for every non-helper capture of every match, in document order of matches.
     /// Matches inside `skip` (see [`unreadable_span`]) are not looked for; a
     /// node on either side of it may be reported twice, so callers key by position.
+    /// The search stops after [`parse_time`] (pathological input), with a diagnostic on `facts`.
     pub fn for_each_capture<'t>(
         &self,
         root: Node<'t>,
         text: &'t [u8],
         skip: Option<&Range<usize>>,
+        (rel, facts): (&str, &mut FileFacts),
         mut f: impl FnMut(&str, Node<'t>),
     ) {
+        let deadline = Deadline::new(text.len());
         let mut cursor = QueryCursor::new();
-        self.run(&mut cursor, root, text, skip, &mut f);
+        self.run(&mut cursor, root, text, skip, &deadline, &mut f);
+        deadline.report(rel, facts);
     }
 
     /// [`Self::for_each_capture`] over only those top-level children of `root`
@@ -78,8 +85,10 @@ impl LangQuery {
         text: &'t str,
         needles: &[&str],
         skip: Option<&Range<usize>>,
+        (rel, facts): (&str, &mut FileFacts),
         mut f: impl FnMut(&str, Node<'t>),
     ) {
+        let deadline = Deadline::new(text.len());
         let mut cursor = QueryCursor::new();
         let mut walk = root.walk();
         for child in root.children(&mut walk) {
@@ -87,9 +96,10 @@ impl LangQuery {
                 continue;
             };
             if needles.iter().any(|n| part.contains(n)) {
-                self.run(&mut cursor, child, text.as_bytes(), skip, &mut f);
+                self.run(&mut cursor, child, text.as_bytes(), skip, &deadline, &mut f);
             }
         }
+        deadline.report(rel, facts);
     }
 
     /// Run the query on `node`, around the `skip` span when it overlaps the node.
@@ -99,6 +109,7 @@ impl LangQuery {
         node: Node<'t>,
         text: &'t [u8],
         skip: Option<&Range<usize>>,
+        deadline: &Deadline,
         f: &mut impl FnMut(&str, Node<'t>),
     ) {
         let whole = node.byte_range();
@@ -108,11 +119,19 @@ impl LangQuery {
             }
             _ => [whole, 0..0],
         };
+        let mut check = |_: &QueryCursorState| {
+            if deadline.expired() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
         for range in parts.into_iter().filter(|r| !r.is_empty()) {
             // The containing range keeps the cursor out of the skipped nodes
             // altogether: it neither enters nor descends into them.
             cursor.set_containing_byte_range(range);
-            let mut matches = cursor.matches(&self.query, node, text);
+            let options = QueryCursorOptions::new().progress_callback(&mut check);
+            let mut matches = cursor.matches_with_options(&self.query, node, text, options);
             while let Some(m) = matches.next() {
                 for c in m.captures() {
                     let name = &self.names[c.index as usize];
@@ -121,6 +140,33 @@ impl LangQuery {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The time a query search may take on one file (see [`parse_time`]).
+struct Deadline {
+    started: Instant,
+    max: Duration,
+}
+
+impl Deadline {
+    fn new(len: usize) -> Self {
+        Deadline { started: Instant::now(), max: parse_time(len) }
+    }
+    fn expired(&self) -> bool {
+        self.started.elapsed() > self.max
+    }
+    fn report(&self, rel: &str, facts: &mut FileFacts) {
+        if self.expired() {
+            facts.diagnostics.push(Diagnostic::error(
+                rel,
+                None,
+                format!(
+                    "search for imports stopped after {} s (pathological input): some may be missing",
+                    self.max.as_secs()
+                ),
+            ));
         }
     }
 }

@@ -59,7 +59,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
     let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
-    query.for_each_capture_near(tree.root_node(), text, NEEDLES, skip.as_ref(), |name, node| {
+    query.for_each_capture_near(tree.root_node(), text, NEEDLES, skip.as_ref(), (rel, facts), |name, node| {
         let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
         match name {
             "import.reexport" => entry.1.insert(Flags::REEXPORT),
@@ -248,9 +248,14 @@ mod tests {
         let q = compiled(lang).as_ref().unwrap();
         let tree = query::parse(&language(lang), src).unwrap();
         let mut full = Vec::new();
-        q.for_each_capture(tree.root_node(), src.as_bytes(), None, |n, node| full.push((n.to_string(), node.id())));
+        let mut scratch = FileFacts::default();
+        q.for_each_capture(tree.root_node(), src.as_bytes(), None, ("t", &mut scratch), |n, node| {
+            full.push((n.to_string(), node.id()))
+        });
         let mut near = Vec::new();
-        q.for_each_capture_near(tree.root_node(), src, NEEDLES, None, |n, node| near.push((n.to_string(), node.id())));
+        q.for_each_capture_near(tree.root_node(), src, NEEDLES, None, ("t", &mut scratch), |n, node| {
+            near.push((n.to_string(), node.id()))
+        });
         full.sort();
         near.sort();
         assert_eq!(full, near);
