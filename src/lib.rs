@@ -63,21 +63,22 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         .iter()
         .map(|p| {
             let f = Format::from_path(p).with_context(|| {
-                format!("cannot tell the format of {} from its extension: use .json, .dot, .gv or .txt", p.display())
+                format!("cannot tell the format of {} from its extension: use {}", p.display(), report::EXTENSIONS)
             })?;
             output::check_writable(p)?;
             Ok((p.clone(), f))
         })
         .collect::<Result<Vec<_>>>()?;
+    let render = report::RenderOptions::from_args(args)?;
     let started = Instant::now();
     let opts = scan_options(&args.path, &args.common)?;
     let (report, files) = scan(&args.path, &opts)?;
     for (path, format) in &outputs {
-        output::write_atomic(path, format.render(&report).as_bytes())?;
+        output::write_atomic(path, format.render_with(&report, &render).as_bytes())?;
     }
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(args.format.render(&report).as_bytes())?;
+        stdout.write_all(args.format.render_with(&report, &render).as_bytes())?;
         stdout.flush()?;
         let secs = started.elapsed().as_secs_f64();
         eprintln!("tapestry: scanned {files} files in {secs:.2}s ({:.0} files/s)", files as f64 / secs.max(1e-9));
