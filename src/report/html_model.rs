@@ -209,33 +209,48 @@ pub(super) fn service_graph(report: &Value) -> ServiceGraph {
             _ => known.contains(id).then(|| (id.to_string(), None)),
         }
     };
-    let mut agg: BTreeMap<(String, String, String), ServiceEdge> = BTreeMap::new();
-    for e in arr(report, "edges") {
+    // Service-level edges first: their `sites` already count the module facts
+    // behind them, which then only add the endpoints they name.
+    let is_module_level = |e: &Value| ["module:", "endpoint:"].iter().any(|p| s(e, "from").starts_with(p) || s(e, "to").starts_with(p));
+    let mut facts: Vec<&Value> = arr(report, "edges")
+        .iter()
+        .filter(|e| matches!(s(e, "kind"), "calls" | "reads" | "writes" | "publishes" | "consumes"))
+        .collect();
+    facts.sort_by_key(|e| is_module_level(e));
+    let mut agg: BTreeMap<(String, String, String), (ServiceEdge, bool)> = BTreeMap::new();
+    for e in facts {
         let kind = s(e, "kind");
-        if !matches!(kind, "calls" | "reads" | "writes" | "publishes" | "consumes") {
-            continue;
-        }
         let (Some((from, _)), Some((to, endpoint))) = (owner(s(e, "from")), owner(s(e, "to"))) else { continue };
         if from == to || !known.contains(to.as_str()) {
             continue;
         }
-        let edge = agg.entry((from.clone(), to.clone(), kind.to_string())).or_insert_with(|| ServiceEdge {
-            from,
-            to,
-            kind: kind.to_string(),
-            endpoints: BTreeSet::new(),
-            protocol: opt_s(e, "protocol"),
-            sites: 0,
-            file: opt_s(e, "file"),
-            line: num(e, "line"),
+        let lifted = is_module_level(e);
+        let (edge, direct) = agg.entry((from.clone(), to.clone(), kind.to_string())).or_insert_with(|| {
+            let edge = ServiceEdge {
+                from,
+                to,
+                kind: kind.to_string(),
+                endpoints: BTreeSet::new(),
+                protocol: opt_s(e, "protocol"),
+                sites: 0,
+                file: opt_s(e, "file"),
+                line: num(e, "line"),
+            };
+            (edge, !lifted)
         });
-        edge.sites += num(e, "sites").unwrap_or(1);
+        if !lifted || !*direct {
+            edge.sites += num(e, "sites").unwrap_or(1);
+        }
+        if edge.file.is_none() {
+            edge.file = opt_s(e, "file");
+            edge.line = num(e, "line");
+        }
         edge.endpoints.extend(endpoint);
         for ep in arr(e, "endpoints").iter().filter_map(Value::as_str) {
             edge.endpoints.insert(endpoint_label(nodes.get(ep).copied(), ep));
         }
     }
-    out.edges = agg.into_values().collect();
+    out.edges = agg.into_values().map(|(e, _)| e).collect();
     out
 }
 

@@ -26,10 +26,14 @@ const MAX_EDGES: usize = 400;
 const MAX_TEXT: usize = 45_000;
 
 pub fn render(report: &Report, level: Level) -> String {
-    let v = serde_json::to_value(report).expect("report serializes");
+    render_value(&serde_json::to_value(report).expect("report serializes"), level)
+}
+
+/// Renders a report given as its JSON contract.
+pub fn render_value(v: &Value, level: Level) -> String {
     match level {
-        Level::Service => services(&v),
-        Level::Module => modules(&v),
+        Level::Service => services(v),
+        Level::Module => modules(v),
     }
 }
 

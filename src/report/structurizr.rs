@@ -26,8 +26,12 @@ use super::Report;
 const MAX_LISTED: usize = 6;
 
 pub fn render(report: &Report) -> String {
-    let v = serde_json::to_value(report).expect("report serializes");
-    workspace(&v)
+    render_value(&serde_json::to_value(report).expect("report serializes"))
+}
+
+/// Renders a report given as its JSON contract.
+pub fn render_value(v: &Value) -> String {
+    workspace(v)
 }
 
 /// A DSL string literal (see the module comment for what is replaced).

@@ -83,8 +83,10 @@ impl Browser {
         };
         let hostport = url.trim_start_matches("ws://").split('/').next().unwrap_or("").to_string();
         let stream = TcpStream::connect(&hostport).map_err(|e| format!("connect {hostport}: {e}"))?;
-        stream.set_read_timeout(Some(Duration::from_millis(200))).map_err(|e| e.to_string())?;
+        stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
         let (ws, _) = tungstenite::client(url.as_str(), stream).map_err(|e| format!("WebSocket {url}: {e}"))?;
+        // From now on reads return often, so a deadline can be kept.
+        ws.get_ref().set_read_timeout(Some(Duration::from_millis(200))).map_err(|e| e.to_string())?;
         let mut b = Browser { child, ws, next: 0, session: String::new(), events: Vec::new(), _profile: profile };
         let target = b.send(None, "Target.createTarget", json!({"url": "about:blank"}))?;
         let target_id = target["targetId"].as_str().ok_or("no targetId")?.to_string();
