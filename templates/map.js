@@ -12,6 +12,7 @@
   const F = { TYPE: 1, DYN: 2, TEST: 4, COND: 8, REEXP: 16, CONTAINS: 32, CYCLE: 64, ALLOW: 128, COUNTED: 256 };
   const FLAG_NAMES = [[F.TYPE, 'type-only'], [F.DYN, 'dynamic'], [F.TEST, 'test'], [F.COND, 'conditional'], [F.REEXP, 're-export']];
   const LIST_MAX = 100;
+  const MAX_EDGES = 1500, MAX_MARKED = 600;
 
   // ---------------------------------------------------------------- helpers
   function h(tag, cls, text) {
@@ -89,8 +90,15 @@
     const root = sv('g', {});
     svgEl.appendChild(root);
     svgEl.setAttribute('tabindex', '0');
-    const v = { k: 1, x: 0, y: 0, root, el: svgEl, queued: false, fitted: false };
+    const v = { k: 1, x: 0, y: 0, root, el: svgEl, queued: false, fitted: false, heavy: false, idle: 0 };
     v.apply = () => {
+      // Maps with many edges hide them while moving: the browser then only
+      // repaints boxes, and the edges come back when the motion stops.
+      if (v.heavy) {
+        svgEl.classList.add('moving');
+        clearTimeout(v.idle);
+        v.idle = setTimeout(() => svgEl.classList.remove('moving'), 160);
+      }
       if (v.queued) return;
       v.queued = true;
       requestAnimationFrame(() => {
@@ -249,18 +257,34 @@
       g.appendChild(sv('title', {}, (n.path || n.id) + (dir ? ' — ' + plural(n.count || 0, n.k === 'group' ? 'package' : 'module') : '')));
       mod.els.set(i, g);
     }
+    mod.edgeLayer = edges;
     mod.agg.forEach((g, j) => {
-      const c = curve(T[g.a], T[g.b]);
-      const cls = 'edge' + (g.counted ? '' : ' weak') + (show.cycles && g.cyc ? ' cyc' : '') +
-        (g.add ? ' added' : g.rem === g.n ? ' removed' : '');
-      const p = sv('path', { d: c.d, class: cls, 'stroke-width': 1.2 + Math.min(4, Math.log2(g.n)), 'marker-end': markerOf(cls) });
-      p.appendChild(sv('title', {}, nameOf(T[g.a].id) + ' → ' + nameOf(T[g.b].id) + ': ' + plural(g.n, 'import')));
-      edges.appendChild(p);
-      g.el = p;
       for (const end of [g.a, g.b]) { if (!mod.adj.has(end)) mod.adj.set(end, []); mod.adj.get(end).push(j); }
     });
+    // The heaviest edges (and every cycle or changed one) are drawn; the rest
+    // appear when one of their ends is hovered or selected.
+    const order = mod.agg.slice().sort((x, y) => (y.cyc + y.add + y.rem > 0) - (x.cyc + x.add + x.rem > 0) || y.n - x.n);
+    const shown = order.slice(0, MAX_EDGES);
+    mod.markers = shown.length <= MAX_MARKED;
+    for (const g of shown) edgeEl(g);
+    mod.v.heavy = shown.length > 300 || mod.els.size > 1500;
+    mod.v.el.classList.toggle('crowded', mod.els.size > 1500);
+    $('edge-note').textContent = mod.agg.length > shown.length
+      ? 'showing the ' + shown.length + ' heaviest of ' + mod.agg.length + ' edges; hover or select a box for all of its edges' : '';
     mod.drawn = true;
     highlightModules();
+  }
+  function edgeEl(g) {
+    if (g.el) return g.el;
+    const c = curve(T[g.a], T[g.b]);
+    const cls = 'edge' + (g.counted ? '' : ' weak') + (show.cycles && g.cyc ? ' cyc' : '') +
+      (g.add ? ' added' : g.rem === g.n ? ' removed' : '');
+    const p = sv('path', { d: c.d, class: cls, 'stroke-width': 1.2 + Math.min(4, Math.log2(g.n)) });
+    if (mod.markers) p.setAttribute('marker-end', markerOf(cls));
+    p.appendChild(sv('title', {}, nameOf(T[g.a].id) + ' → ' + nameOf(T[g.b].id) + ': ' + plural(g.n, 'import')));
+    mod.edgeLayer.appendChild(p);
+    g.el = p;
+    return p;
   }
   let lit = [];
   function light(el, cls) { if (el) { el.classList.add(cls); lit.push([el, cls]); } }
@@ -275,7 +299,7 @@
       for (const i of mod.sel.nodes) if (rep[i] >= 0) light(mod.els.get(rep[i]), 'hl');
       for (const [a, b] of mod.sel.pairs) {
         const g = rep[a] >= 0 && rep[b] >= 0 ? mod.aggKey.get(rep[a] * N + rep[b]) : null;
-        if (g) light(g.el, 'hl');
+        if (g) light(edgeEl(g), 'hl');
       }
     }
     if (focus >= 0 && rep[focus] >= 0) {
@@ -285,7 +309,7 @@
       if (focus === mod.pinned) light(mod.els.get(f), 'pinned');
       for (const j of mod.adj.get(f) || []) {
         const g = mod.agg[j];
-        light(g.el, 'hl');
+        light(edgeEl(g), 'hl');
         light(mod.els.get(g.a === f ? g.b : g.a), 'hl');
       }
     }
@@ -336,6 +360,7 @@
   // ---------------------------------------------------------------- service map
   const svc = { v: Viewport($('svc-svg')), els: [], edgeEls: [], hover: -1, pinned: -1, sel: null, matches: null, drawn: false };
   svc.v.onFit = () => svc.v.fit({ x: 0, y: 0, w: S.w, h: S.h });
+  const svcCycle = new Set(D.cycles.filter((c) => c.level === 'service' && c.kind === 'runtime' && c.st !== 2).flatMap((c) => c.edges.map(([a, b]) => a + ' ' + b)));
   function edgeLabel(e) {
     if (e.k !== 'calls' || !e.endpoints.length) return e.k === 'calls' ? '' : e.k;
     return e.endpoints.slice(0, 2).join(', ') + (e.endpoints.length > 2 ? ' +' + (e.endpoints.length - 2) : '');
@@ -359,12 +384,13 @@
     });
     svc.edgeEls = S.edges.map((e) => {
       const c = curve(S.nodes[e.from], S.nodes[e.to]);
-      const cls = 'edge' + (e.st ? ' ' + ST[e.st] : '') + (e.k === 'calls' ? '' : ' weak');
+      const cls = 'edge' + (e.st ? ' ' + ST[e.st] : '') + (e.k === 'calls' ? '' : ' weak') +
+        (svcCycle.has(S.nodes[e.from].id + ' ' + S.nodes[e.to].id) ? ' cyc' : '');
       const p = sv('path', { d: c.d, class: cls, 'stroke-width': 1.5 + Math.min(3, Math.log2(e.sites || 1)), 'marker-end': markerOf(cls) });
       p.appendChild(sv('title', {}, S.nodes[e.from].n + ' ' + e.k + ' ' + S.nodes[e.to].n + (e.endpoints.length ? ': ' + e.endpoints.join(', ') : '')));
       edges.appendChild(p);
-      const label = edgeLabel(e);
-      const t = label ? sv('text', { x: c.mx, y: c.my - 4, 'text-anchor': 'middle', class: 'elabel' }, clip(label, 48)) : null;
+      const label = edgeLabel(e), back = S.nodes[e.to].x < S.nodes[e.from].x;
+      const t = label ? sv('text', { x: c.mx, y: c.my + (back ? 14 : -5), 'text-anchor': 'middle', class: 'elabel' }, clip(label, 40)) : null;
       if (t) labels.appendChild(t);
       return [p, t];
     });
@@ -546,7 +572,8 @@
     li.appendChild(h('span', 'what', clip(c.path.map(shortName).join(' → '), 160)));
   }, (k) => selectCycle(k, true));
   const paths = [];
-  D.critical_paths.forEach((l) => l.paths.forEach((p) => paths.push({ level: l.level, length: p.length, steps: p.steps })));
+  const idOf = (x) => (typeof x === 'number' ? T[x].id : x);
+  D.critical_paths.forEach((l) => l.paths.forEach((p) => paths.push({ level: l.level, length: p.length, steps: p.steps.map((st) => st.map(idOf)) })));
   pickList($('path-list'), paths, (li, p) => {
     li.appendChild(h('span', 'lvl', p.level + ' · ' + plural(p.length, 'step')));
     li.appendChild(h('span', 'what', clip(p.steps.map((s) => s.map(shortName).join(' ⟲ ')).join(' → '), 160)));
@@ -561,19 +588,33 @@
       svc.v.fit(bbox(nodes.map((i) => S.nodes[i])), 1.2);
       return;
     }
-    const nodes = ids.map((id) => byId.get(id)).filter((i) => i != null);
+    const nodes = ids.map((id) => (typeof id === 'number' ? id : byId.get(id))).filter((i) => i != null);
     for (const i of nodes) reveal(i);
     if (level === 'directory') for (const i of nodes) if (i > 0) mod.open[i] = 0;
     mod.pinned = -1;
-    mod.sel = { nodes, pairs: pairs.map(([a, b]) => [byId.get(a), byId.get(b)]).filter(([a, b]) => a != null && b != null) };
+    const ix = (x) => (typeof x === 'number' ? x : byId.get(x));
+    mod.sel = { nodes, pairs: pairs.map(([a, b]) => [ix(a), ix(b)]).filter(([a, b]) => a != null && b != null) };
     setView('modules', true);
     drawModules();
     mod.v.fit(bbox(nodes.filter((i) => mod.rep[i] >= 0).map((i) => T[mod.rep[i]])), 1.2);
   }
+  // The counted edges between a module or directory cycle's members (the
+  // report lists them; the page data leaves them to be found here).
+  function cycleEdges(c) {
+    if (c.edges) return c.edges;
+    const members = new Set(c.nodes.map((id) => byId.get(id)));
+    const dir = c.level === 'directory', pairs = [];
+    for (const e of D.edges) {
+      if (!(e[4] & F.COUNTED) || (c.st !== 2 && e[5] === 2) || T[e[0]].k !== 'module' || T[e[1]].k !== 'module') continue;
+      const a = dir ? T[e[0]].p : e[0], b = dir ? T[e[1]].p : e[1];
+      if (a !== b && members.has(a) && members.has(b)) pairs.push([a, b]);
+    }
+    return pairs;
+  }
   function selectCycle(ci) {
     const c = D.cycles[ci];
     if (!c) return;
-    showSet(c.level, c.nodes, c.edges);
+    showSet(c.level, c.nodes, cycleEdges(c));
     openDetails('Cycle of ' + plural(c.nodes.length, 'member'), c.level + ' · ' + c.kind, c.st);
     section('Path', c.path_sites, (li, s) => {
       li.appendChild(go(nameOf(s.from) + ' → ' + nameOf(s.to), () => selectById(s.from)));
@@ -827,9 +868,12 @@
       card.append(h('span', 'kind', s.kind.replace(/_/g, ' ')), h('span', 'at', ' · ' + s.level), h('p', null, s.message));
       const nodes = h('div');
       s.nodes.slice(0, 30).forEach((id) => { nodes.appendChild(go(nameOf(id), () => selectById(id))); nodes.appendChild(document.createTextNode('  ')); });
+      const more = (s.nodes_total || s.nodes.length) - Math.min(30, s.nodes.length);
+      if (more > 0) nodes.appendChild(h('span', 'at', 'and ' + more + ' more'));
       card.appendChild(nodes);
       const ul = h('ul');
       for (const e of s.evidence.slice(0, 20)) ul.appendChild(h('li', null, e));
+      if ((s.evidence_total || s.evidence.length) > 20) ul.appendChild(h('li', null, '… ' + ((s.evidence_total || s.evidence.length) - 20) + ' more'));
       card.appendChild(ul);
       v.appendChild(card);
     }

@@ -57,8 +57,9 @@ fn scan_to(dir: &Path, out: &Path, extra: &[&str]) {
     Command::cargo_bin("tapestry").unwrap().args(["scan", "-q"]).arg(dir).arg("-o").arg(out).args(extra).assert().success();
 }
 
-/// Opens a report and waits for its first render.
+/// Opens a report (a fresh load, not a same-document jump) and waits for its first render.
 fn open(b: &mut Browser, file: &Path, fragment: &str) {
+    b.goto("about:blank").unwrap();
     b.goto(&format!("file://{}{fragment}", file.display())).unwrap();
     b.wait_for("window.__tapestry && window.__tapestry.ready", Duration::from_secs(30)).unwrap();
 }
@@ -285,5 +286,106 @@ fn review_mode_opens_what_changed_and_marks_the_map() {
     assert_eq!(count(&mut b, "#mod-svg .node.removed"), 1, "the removed module is drawn as a ghost");
     assert!(count(&mut b, "#mod-svg .edge.added") >= 1, "added dependencies are marked");
     b.screenshot(&artifacts().join("review-modules.png")).unwrap();
+    assert_no_errors(&mut b);
+}
+
+/// Writes a TypeScript repository of `dirs × files` modules, each importing
+/// `fan_out` others: mostly lower layers (packages with a smaller number),
+/// some siblings, and one import in a hundred going back up (cycles).
+fn synthetic_repo(root: &Path, packages: usize, subdirs: usize, files: usize, fan_out: usize) {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rand = move |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n
+    };
+    for p in 0..packages {
+        for s in 0..subdirs {
+            let dir = root.join(format!("pkg{p}/mod{s}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            for f in 0..files {
+                let mut targets = std::collections::BTreeSet::new();
+                while targets.len() < fan_out {
+                    let (tp, ts) = match rand(100) {
+                        0 => (rand(packages), rand(subdirs)),
+                        1..=39 => (p, s),
+                        _ => (rand(p + 1), rand(subdirs)),
+                    };
+                    let tf = rand(files);
+                    if (tp, ts, tf) != (p, s, f) {
+                        targets.insert((tp, ts, tf));
+                    }
+                }
+                let body: String = targets
+                    .iter()
+                    .map(|(tp, ts, tf)| format!("import {{ v{tf} }} from '../../pkg{tp}/mod{ts}/f{tf}';\n"))
+                    .collect();
+                std::fs::write(dir.join(format!("f{f}.ts")), format!("{body}export const v{f} = {f};\n")).unwrap();
+            }
+        }
+    }
+}
+
+/// Frame times (ms) while panning `frames` frames by a few pixels each.
+fn pan_frames(b: &mut Browser, frames: u32) -> Vec<f64> {
+    let v = b
+        .eval(&format!(
+            "new Promise(done => {{ const t = []; let n = 0; \
+              const step = (now) => {{ t.push(now); window.__tapestry.panBy(3, 2); \
+                if (++n < {frames}) requestAnimationFrame(step); \
+                else done(t.slice(1).map((x, i) => x - t[i])); }}; \
+              requestAnimationFrame(step); }})"
+        ))
+        .unwrap();
+    v.as_array().unwrap().iter().filter_map(Value::as_f64).collect()
+}
+
+fn summary(mut ms: Vec<f64>) -> String {
+    ms.sort_by(f64::total_cmp);
+    let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
+    let p95 = ms[((ms.len() as f64 * 0.95) as usize).min(ms.len() - 1)];
+    format!("mean {mean:.1} ms, p95 {p95:.1} ms, max {:.1} ms", ms.last().unwrap())
+}
+
+/// `cargo test --test browser -- --ignored --nocapture bench`: time to first
+/// render and frame times while panning, on 5,000 modules and 30,000 imports;
+/// the numbers go to BENCHMARKS.md ("HTML map"), not into assertions.
+#[test]
+#[ignore]
+fn bench_html_map_5000_modules_30000_edges() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    synthetic_repo(&repo, 10, 10, 50, 6);
+    let page = tmp.path().join("big.html");
+    let started = std::time::Instant::now();
+    scan_to(&repo, &page, &[]);
+    println!("scan + render: {:.1} s", started.elapsed().as_secs_f64());
+    std::fs::copy(&page, artifacts().join("bench-5000.html")).unwrap();
+    let size = std::fs::metadata(&page).unwrap().len();
+    println!("file size: {:.2} MB", size as f64 / 1e6);
+    for run in 0..3 {
+        open(&mut b, &page, "#view=modules");
+        let first = b.eval("window.__tapestry.firstRender").unwrap().as_f64().unwrap();
+        let dcl = b.eval("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd").unwrap();
+        let visible = b.eval("window.__tapestry.visible()").unwrap();
+        println!("run {run}: first render {first:.0} ms after navigation start (DOMContentLoaded {dcl} ms), {visible} boxes");
+    }
+    println!("pan, default view: {}", summary(pan_frames(&mut b, 120)));
+    let expand = b
+        .eval("(() => { const t = performance.now(); document.getElementById('expand-all').click(); return performance.now() - t; })()")
+        .unwrap();
+    println!("expand all: {:.0} ms, {} boxes", expand.as_f64().unwrap(), b.eval("window.__tapestry.visible()").unwrap());
+    println!("pan, everything expanded: {}", summary(pan_frames(&mut b, 60)));
+    let dsm = b
+        .eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \
+               const t = performance.now(); s.value = '0'; s.dispatchEvent(new Event('change')); return performance.now() - t; })()")
+        .unwrap();
+    println!("module-level matrix (5,000 × 5,000) first draw: {:.0} ms", dsm.as_f64().unwrap());
+    b.screenshot(&artifacts().join("bench-matrix.png")).unwrap();
+    b.eval("window.__tapestry.view('modules')").unwrap();
+    b.screenshot(&artifacts().join("bench-modules-expanded.png")).unwrap();
+    open(&mut b, &page, "#view=modules");
+    b.screenshot(&artifacts().join("bench-modules.png")).unwrap();
     assert_no_errors(&mut b);
 }

@@ -42,6 +42,11 @@ pub struct Size {
 /// Lays out `sizes.len()` nodes with directed `edges` (from, to).
 /// Returns each node's top-left corner and the size of the whole drawing.
 pub fn layered(sizes: &[Size], edges: &[(usize, usize)]) -> (Vec<(f64, f64)>, Size) {
+    layered_with_gap(sizes, edges, COL_GAP)
+}
+
+/// [`layered`] with another gap between columns (room for edge labels).
+pub fn layered_with_gap(sizes: &[Size], edges: &[(usize, usize)], col_gap: f64) -> (Vec<(f64, f64)>, Size) {
     let n = sizes.len();
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(a, b) in edges {
@@ -64,7 +69,7 @@ pub fn layered(sizes: &[Size], edges: &[(usize, usize)]) -> (Vec<(f64, f64)>, Si
     let layer = longest_path_layers(&dag, &connected);
     let columns = order_columns(&dag, &layer, &connected);
     let mut pos = vec![(0.0, 0.0); n];
-    let block = place(&columns, &dag, sizes, &mut pos);
+    let block = place(&columns, &dag, sizes, col_gap, &mut pos);
     let loose: Vec<usize> = (0..n).filter(|&v| !connected[v]).collect();
     let total = grid(&loose, sizes, block, &mut pos);
     (pos, total)
@@ -183,7 +188,7 @@ fn order_columns(dag: &[Vec<usize>], layer: &[usize], connected: &[bool]) -> Vec
 }
 
 /// Coordinates of the layered block; returns its size.
-fn place(cols: &[Vec<usize>], dag: &[Vec<usize>], sizes: &[Size], pos: &mut [(f64, f64)]) -> Size {
+fn place(cols: &[Vec<usize>], dag: &[Vec<usize>], sizes: &[Size], col_gap: f64, pos: &mut [(f64, f64)]) -> Size {
     let mut x = 0.0;
     let mut width: f64 = 0.0;
     for c in cols {
@@ -194,7 +199,7 @@ fn place(cols: &[Vec<usize>], dag: &[Vec<usize>], sizes: &[Size], pos: &mut [(f6
             y += sizes[v].h + ROW_GAP;
         }
         width = x + w;
-        x += w + COL_GAP;
+        x += w + col_gap;
     }
     let mut nbrs: Vec<Vec<usize>> = dag.to_vec();
     for (a, d) in dag.iter().enumerate() {

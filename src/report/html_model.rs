@@ -26,6 +26,8 @@ const OPEN_BUDGET: usize = 80;
 const OPEN_CHANGED_MAX: usize = 60;
 const LEAF_H: f64 = 26.0;
 const SERVICE_H: f64 = 40.0;
+/// Columns of the service map are far apart: edges carry endpoint labels.
+const SERVICE_GAP: f64 = 190.0;
 
 /// Change status of a node or edge in review mode.
 pub(super) const SAME: u8 = 0;
@@ -443,9 +445,9 @@ pub(super) fn build(report: &Value, base: Option<&Value>, link_base: Option<&str
         endpoints: endpoint_rows(report, base),
         tables: table_rows(report, base),
         cycles: cycles(report, base),
-        critical_paths: analysis.get("critical_paths").cloned().unwrap_or(json!([])),
+        critical_paths: critical_paths(analysis.get("critical_paths"), &index),
         coupling: analysis.get("coupling").cloned().unwrap_or(json!([])),
-        smells: analysis.get("smells").cloned().unwrap_or(json!([])),
+        smells: smells(analysis.get("smells")),
         diagnostics: report.get("diagnostics").cloned().unwrap_or(json!([])),
         dsm,
         changes,
@@ -851,12 +853,19 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
         .collect();
     edges.extend(old.edges.iter().filter(|e| !cur_edges.contains(&ekey(e))).map(|e| (e.clone(), REMOVED)));
     let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id.as_str(), i)).collect();
-    let sizes: Vec<Size> = nodes.iter().map(|(n, _)| Size { w: label_width(&n.name, 110.0, 280.0), h: SERVICE_H }).collect();
+    let sizes: Vec<Size> = nodes
+        .iter()
+        .map(|(n, _)| {
+            let caption = format!("{} · {}", n.kind, n.image.as_deref().unwrap_or(""));
+            let w = label_width(&n.name, 110.0, 280.0).max(label_width(&caption, 110.0, 240.0));
+            Size { w, h: SERVICE_H }
+        })
+        .collect();
     let pairs: Vec<(usize, usize)> = edges
         .iter()
         .filter_map(|(e, _)| Some((*index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
         .collect();
-    let (pos, total) = html_layout::layered(&sizes, &pairs);
+    let (pos, total) = html_layout::layered_with_gap(&sizes, &pairs, SERVICE_GAP);
     let map_edges = edges
         .iter()
         .filter_map(|(e, st)| {
@@ -961,7 +970,46 @@ fn table_rows(report: &Value, base: Option<&Value>) -> Vec<TableRow> {
         .collect()
 }
 
+/// Members listed per smell and evidence lines, at most: the page shows fewer.
+const SMELL_LIST_MAX: usize = 100;
+
+/// Smells with long member and evidence lists cut (the totals kept).
+fn smells(list: Option<&Value>) -> Value {
+    let mut list = list.cloned().unwrap_or(json!([]));
+    for smell in list.as_array_mut().into_iter().flatten() {
+        for key in ["nodes", "evidence"] {
+            if let Some(a) = smell.get_mut(key).and_then(Value::as_array_mut) {
+                let total = a.len();
+                a.truncate(SMELL_LIST_MAX);
+                smell[format!("{key}_total")] = json!(total);
+            }
+        }
+    }
+    list
+}
+
+/// Critical paths with module and directory ids as tree indexes: a step that
+/// is a collapsed cycle can hold thousands of members, repeated per path.
+fn critical_paths(list: Option<&Value>, index: &HashMap<String, usize>) -> Value {
+    let mut list = list.cloned().unwrap_or(json!([]));
+    for level in list.as_array_mut().into_iter().flatten() {
+        for path in level.get_mut("paths").and_then(Value::as_array_mut).into_iter().flatten() {
+            for step in path.get_mut("steps").and_then(Value::as_array_mut).into_iter().flatten() {
+                for id in step.as_array_mut().into_iter().flatten() {
+                    if let Some(&i) = id.as_str().and_then(|s| index.get(s)) {
+                        *id = json!(i);
+                    }
+                }
+            }
+        }
+    }
+    list
+}
+
 /// Cycles with a status in review mode, keyed as `tapestry diff` keys them.
+/// The edges inside module and directory cycles are left out: they are the
+/// counted edges between members, which the page finds in the edge list
+/// (a tangle of 5,000 modules has 30,000 of them).
 fn cycles(report: &Value, base: Option<&Value>) -> Vec<Value> {
     let list = |r: &Value| arr(r.get("analysis").unwrap_or(&Value::Null), "cycles").to_vec();
     let key = |c: &Value| {
@@ -972,13 +1020,22 @@ fn cycles(report: &Value, base: Option<&Value>) -> Vec<Value> {
     let old_keys: BTreeSet<String> = old.iter().map(key).collect();
     let cur_keys: BTreeSet<String> = cur.iter().map(key).collect();
     let mut out = Vec::new();
+    let slim = |c: &mut Value| {
+        if s(c, "level") != "service" {
+            if let Some(o) = c.as_object_mut() {
+                o.remove("edges");
+            }
+        }
+    };
     for mut c in cur {
+        slim(&mut c);
         let st = if base.is_some() && !old_keys.contains(&key(&c)) { ADDED } else { SAME };
         c["st"] = json!(st);
         c["key"] = json!(key(&c));
         out.push(c);
     }
     for mut c in old.into_iter().filter(|c| !cur_keys.contains(&key(c))) {
+        slim(&mut c);
         c["st"] = json!(REMOVED);
         c["key"] = json!(key(&c));
         out.push(c);
