@@ -91,14 +91,15 @@
     svgEl.appendChild(root);
     svgEl.setAttribute('tabindex', '0');
     const v = { k: 1, x: 0, y: 0, root, el: svgEl, queued: false, fitted: false, heavy: false, idle: 0 };
+    // Maps with many edges hide them while moving: the browser then only
+    // repaints boxes, and the edges come back when the motion stops.
+    v.moving = () => {
+      if (!v.heavy) return;
+      svgEl.classList.add('moving');
+      clearTimeout(v.idle);
+      v.idle = setTimeout(() => svgEl.classList.remove('moving'), 160);
+    };
     v.apply = () => {
-      // Maps with many edges hide them while moving: the browser then only
-      // repaints boxes, and the edges come back when the motion stops.
-      if (v.heavy) {
-        svgEl.classList.add('moving');
-        clearTimeout(v.idle);
-        v.idle = setTimeout(() => svgEl.classList.remove('moving'), 160);
-      }
       if (v.queued) return;
       v.queued = true;
       requestAnimationFrame(() => {
@@ -113,10 +114,11 @@
       v.x = px - (px - v.x) * f;
       v.y = py - (py - v.y) * f;
       v.k = k;
+      v.moving();
       v.apply();
     };
     v.zoom = (f) => { const r = svgEl.getBoundingClientRect(); v.zoomAt(r.width / 2, r.height / 2, f); };
-    v.panBy = (dx, dy) => { v.x += dx; v.y += dy; v.apply(); };
+    v.panBy = (dx, dy) => { v.x += dx; v.y += dy; v.moving(); v.apply(); };
     v.fit = (b, maxK) => {
       const r = svgEl.getBoundingClientRect();
       if (!r.width || !b) return;
@@ -163,10 +165,13 @@
     let x1 = a.x + a.w, x2 = b.x, c1, c2;
     const y1 = a.y + a.h / 2, y2 = b.y + b.h / 2;
     if (x2 >= x1) { const d = Math.max(30, (x2 - x1) / 2); c1 = x1 + d; c2 = x2 - d; }
-    else if (b.x + b.w <= a.x) { x1 = a.x; x2 = b.x + b.w; const d = Math.max(30, (x1 - x2) / 2); c1 = x1 - d; c2 = x2 + d; }
+    let bend = 0;
+    if (x2 >= x1) { const d = Math.max(30, (x2 - x1) / 2); c1 = x1 + d; c2 = x2 - d; }
+    else if (b.x + b.w <= a.x) { x1 = a.x; x2 = b.x + b.w; const d = Math.max(30, (x1 - x2) / 2); c1 = x1 - d; c2 = x2 + d; bend = 36; }
     else { x2 = b.x + b.w; const d = 40 + Math.abs(y2 - y1) / 4; c1 = Math.max(x1, x2) + d; c2 = c1; }
-    return { d: 'M' + x1 + ',' + y1 + 'C' + c1 + ',' + y1 + ' ' + c2 + ',' + y2 + ' ' + x2 + ',' + y2,
-      mx: (x1 + 3 * c1 + 3 * c2 + x2) / 8, my: (y1 + y2) / 2 };
+    // Edges going back (right to left) bend below the ones going forward.
+    return { d: 'M' + x1 + ',' + y1 + 'C' + c1 + ',' + (y1 + bend) + ' ' + c2 + ',' + (y2 + bend) + ' ' + x2 + ',' + y2,
+      mx: (x1 + 3 * c1 + 3 * c2 + x2) / 8, my: (y1 + y2) / 2 + bend * 0.75 };
   }
   function bbox(list) {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -389,8 +394,8 @@
       const p = sv('path', { d: c.d, class: cls, 'stroke-width': 1.5 + Math.min(3, Math.log2(e.sites || 1)), 'marker-end': markerOf(cls) });
       p.appendChild(sv('title', {}, S.nodes[e.from].n + ' ' + e.k + ' ' + S.nodes[e.to].n + (e.endpoints.length ? ': ' + e.endpoints.join(', ') : '')));
       edges.appendChild(p);
-      const label = edgeLabel(e), back = S.nodes[e.to].x < S.nodes[e.from].x;
-      const t = label ? sv('text', { x: c.mx, y: c.my + (back ? 14 : -5), 'text-anchor': 'middle', class: 'elabel' }, clip(label, 40)) : null;
+      const label = edgeLabel(e);
+      const t = label ? sv('text', { x: c.mx, y: c.my - 5, 'text-anchor': 'middle', class: 'elabel' }, clip(label, 40)) : null;
       if (t) labels.appendChild(t);
       return [p, t];
     });
@@ -576,7 +581,8 @@
   D.critical_paths.forEach((l) => l.paths.forEach((p) => paths.push({ level: l.level, length: p.length, steps: p.steps.map((st) => st.map(idOf)) })));
   pickList($('path-list'), paths, (li, p) => {
     li.appendChild(h('span', 'lvl', p.level + ' · ' + plural(p.length, 'step')));
-    li.appendChild(h('span', 'what', clip(p.steps.map((s) => s.map(shortName).join(' ⟲ ')).join(' → '), 160)));
+    const step = (s) => (s.length > 3 ? '⟲ ' + shortName(s[0]) + ' +' + (s.length - 1) : s.map(shortName).join(' ⟲ '));
+    li.appendChild(h('span', 'what', clip(p.steps.map(step).join(' → '), 160)));
   }, (k) => selectPath(k));
   function showSet(level, ids, pairs) {
     if (level === 'service') {

@@ -54,7 +54,15 @@ fn shop() -> Value {
 }
 
 fn scan_to(dir: &Path, out: &Path, extra: &[&str]) {
-    Command::cargo_bin("tapestry").unwrap().args(["scan", "-q"]).arg(dir).arg("-o").arg(out).args(extra).assert().success();
+    Command::cargo_bin("tapestry")
+        .unwrap()
+        .args(["scan", "-q"])
+        .arg(dir)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
 }
 
 /// Opens a report (a fresh load, not a same-document jump) and waits for its first render.
@@ -69,7 +77,10 @@ fn text(b: &mut Browser, expr: &str) -> String {
 }
 
 fn count(b: &mut Browser, selector: &str) -> u64 {
-    b.eval(&format!("document.querySelectorAll({}).length", serde_json::to_string(selector).unwrap())).unwrap().as_u64().unwrap()
+    b.eval(&format!("document.querySelectorAll({}).length", serde_json::to_string(selector).unwrap()))
+        .unwrap()
+        .as_u64()
+        .unwrap()
 }
 
 fn assert_no_errors(b: &mut Browser) {
@@ -87,7 +98,8 @@ fn module_map_renders_searches_selects_and_keeps_the_selection_in_the_url() {
     open(&mut b, &page, "#view=modules");
     assert_no_errors(&mut b);
 
-    let labels = text(&mut b, "[...document.querySelectorAll('#mod-svg .node text')].map(t => t.textContent).join('|')");
+    let labels =
+        text(&mut b, "[...document.querySelectorAll('#mod-svg .node text')].map(t => t.textContent).join('|')");
     for name in ["store.ts", "actions.ts", "pricing.py", "ledger.rs", "py/inventory/"] {
         assert!(labels.split('|').any(|l| l == name), "{name} is drawn: {labels}");
     }
@@ -177,9 +189,15 @@ fn service_map_draws_services_stores_queues_and_calls_by_endpoint() {
 /// specifier and a package name carrying markup and script.
 fn hostile_repo(dir: &Path) {
     let files = [
-        ("<img src=x onerror=alert(1)>.ts", "import x from '\"><svg onload=alert(1)>';\nimport './</script><script>alert(1)</script>';\n"),
+        (
+            "<img src=x onerror=alert(1)>.ts",
+            "import x from '\"><svg onload=alert(1)>';\nimport './</script><script>alert(1)</script>';\n",
+        ),
         ("<img src=x onerror=window.__pwned=1>.ts", "import './<img src=x onerror=alert(1)>';\n"),
-        ("<svg onload=window.__pwned=1>/index.ts", "import '../<img src=x onerror=window.__pwned=1>';\nimport 'https://user:hunter2@evil.example/x';\n"),
+        (
+            "<svg onload=window.__pwned=1>/index.ts",
+            "import '../<img src=x onerror=window.__pwned=1>';\nimport 'https://user:hunter2@evil.example/x';\n",
+        ),
         ("main.ts", "import './<svg onload=window.__pwned=1>/index';\nimport '\"><svg onload=window.__pwned=1>';\n"),
     ];
     for (name, body) in files {
@@ -221,7 +239,12 @@ fn assert_nothing_ran(b: &mut Browser, page: &Path, visible: &str) {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(b.eval("typeof window.__pwned").unwrap(), "undefined", "injected code ran");
     assert!(b.dialogs().is_empty(), "a dialog opened: {:?}", b.dialogs());
-    assert_eq!(b.eval("window.__csp.length").unwrap(), 0, "CSP had to block something: {}", b.eval("window.__csp").unwrap());
+    assert_eq!(
+        b.eval("window.__csp.length").unwrap(),
+        0,
+        "CSP had to block something: {}",
+        b.eval("window.__csp").unwrap()
+    );
     assert_eq!(count(b, "script"), 2, "only tapestry's two script blocks");
     assert_eq!(count(b, "img, iframe, object, embed, svg svg, foreignObject"), 0, "no element came from the data");
     let handlers = b
@@ -265,12 +288,17 @@ fn review_mode_opens_what_changed_and_marks_the_map() {
     let repo = tmp.path().join("repo");
     std::fs::create_dir_all(repo.join("src/billing")).unwrap();
     std::fs::create_dir_all(repo.join("src/users")).unwrap();
-    std::fs::write(repo.join("src/billing/invoice.ts"), "import { user } from '../users/user';\nexport const i = user;\n").unwrap();
+    std::fs::write(
+        repo.join("src/billing/invoice.ts"),
+        "import { user } from '../users/user';\nexport const i = user;\n",
+    )
+    .unwrap();
     std::fs::write(repo.join("src/users/user.ts"), "export const user = 1;\n").unwrap();
     std::fs::write(repo.join("src/users/old.ts"), "export const old = 1;\n").unwrap();
     let base = tmp.path().join("base.json");
     scan_to(&repo, &base, &[]);
-    std::fs::write(repo.join("src/users/user.ts"), "import { i } from '../billing/invoice';\nexport const user = 1;\n").unwrap();
+    std::fs::write(repo.join("src/users/user.ts"), "import { i } from '../billing/invoice';\nexport const user = 1;\n")
+        .unwrap();
     std::fs::write(repo.join("src/users/profile.ts"), "import { user } from './user';\n").unwrap();
     std::fs::remove_file(repo.join("src/users/old.ts")).unwrap();
     let page = tmp.path().join("review.html");
@@ -369,13 +397,19 @@ fn bench_html_map_5000_modules_30000_edges() {
         let first = b.eval("window.__tapestry.firstRender").unwrap().as_f64().unwrap();
         let dcl = b.eval("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd").unwrap();
         let visible = b.eval("window.__tapestry.visible()").unwrap();
-        println!("run {run}: first render {first:.0} ms after navigation start (DOMContentLoaded {dcl} ms), {visible} boxes");
+        println!(
+            "run {run}: first render {first:.0} ms after navigation start (DOMContentLoaded {dcl} ms), {visible} boxes"
+        );
     }
     println!("pan, default view: {}", summary(pan_frames(&mut b, 120)));
     let expand = b
         .eval("(() => { const t = performance.now(); document.getElementById('expand-all').click(); return performance.now() - t; })()")
         .unwrap();
-    println!("expand all: {:.0} ms, {} boxes", expand.as_f64().unwrap(), b.eval("window.__tapestry.visible()").unwrap());
+    println!(
+        "expand all: {:.0} ms, {} boxes",
+        expand.as_f64().unwrap(),
+        b.eval("window.__tapestry.visible()").unwrap()
+    );
     println!("pan, everything expanded: {}", summary(pan_frames(&mut b, 60)));
     let dsm = b
         .eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \

@@ -50,9 +50,12 @@ fn the_html_map_is_one_self_contained_file() {
     assert!(data["tree"].as_array().unwrap().iter().any(|n| n["id"] == "module:web/src/store.ts"));
     // The module tree has positions computed by tapestry.
     assert!(data["tree"].as_array().unwrap().iter().all(|n| n["w"].as_i64().unwrap() > 0));
-    tapestry().args(["scan", "--format", "html"]).arg(fixture("polyglot-cycles")).assert().success().stdout(
-        predicate::str::starts_with("<!DOCTYPE html>"),
-    );
+    tapestry()
+        .args(["scan", "--format", "html"])
+        .arg(fixture("polyglot-cycles"))
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("<!DOCTYPE html>"));
 }
 
 #[test]
@@ -117,7 +120,9 @@ fn mermaid_service_map_quotes_every_name() {
         let ok = line.starts_with("%%")
             || line.starts_with("classDef ")
             || line.starts_with("class ")
-            || line.split_once(['[', '{', ' ']).is_some_and(|(id, _)| id.starts_with('n') && id[1..].parse::<u32>().is_ok());
+            || line
+                .split_once(['[', '{', ' '])
+                .is_some_and(|(id, _)| id.starts_with('n') && id[1..].parse::<u32>().is_ok());
         assert!(ok, "unexpected line: {line}");
         // Quotes come in pairs and nothing inside them is markup.
         assert_eq!(line.matches('"').count() % 2, 0, "{line}");

@@ -113,9 +113,7 @@ pub(crate) fn redact_credentials(text: &str) -> String {
     while let Some(at) = rest.find("://") {
         let (head, tail) = rest.split_at(at + 3);
         out.push_str(head);
-        let end = tail
-            .find(|c: char| c.is_whitespace() || "/?#\"'<>`\\".contains(c))
-            .unwrap_or(tail.len());
+        let end = tail.find(|c: char| c.is_whitespace() || "/?#\"'<>`\\".contains(c)).unwrap_or(tail.len());
         let authority = &tail[..end];
         match authority.rfind('@') {
             Some(i) => {
@@ -135,7 +133,9 @@ pub(crate) fn redact_credentials(text: &str) -> String {
 pub fn check_link_base(url: &str) -> anyhow::Result<String> {
     let lower = url.to_ascii_lowercase();
     let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
-        anyhow::bail!("--link-base {url:?}: use an http:// or https:// URL, e.g. https://github.com/OWNER/REPO/blob/main/");
+        anyhow::bail!(
+            "--link-base {url:?}: use an http:// or https:// URL, e.g. https://github.com/OWNER/REPO/blob/main/"
+        );
     };
     if url.chars().any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c)) {
         anyhow::bail!("--link-base {url:?}: quotes, spaces and control characters are not allowed in the URL");

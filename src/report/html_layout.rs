@@ -29,6 +29,10 @@ const ROW_GAP: f64 = 10.0;
 const GRID_GAP: f64 = 10.0;
 /// Barycenter sweeps (down and up count one each).
 const SWEEPS: usize = 8;
+/// A layered block wider than this many times its height is folded into bands.
+const WRAP_ASPECT: f64 = 1.8;
+/// Vertical gap between bands.
+const BAND_GAP: f64 = 48.0;
 /// Coordinate refinement passes.
 const ALIGN_PASSES: usize = 6;
 
@@ -219,7 +223,35 @@ fn place(cols: &[Vec<usize>], dag: &[Vec<usize>], sizes: &[Size], col_gap: f64, 
         pos[v].1 -= top;
         height = height.max(pos[v].1 + sizes[v].h);
     }
-    Size { w: width, h: height }
+    wrap_bands(cols, sizes, col_gap, Size { w: width, h: height }, pos)
+}
+
+/// Folds a chain of columns much wider than tall into bands stacked top to
+/// bottom (reading order), so deep dependency chains stay near the screen's
+/// shape instead of a strip 100 times wider than high.
+fn wrap_bands(cols: &[Vec<usize>], sizes: &[Size], col_gap: f64, block: Size, pos: &mut [(f64, f64)]) -> Size {
+    let bands = (block.w / (WRAP_ASPECT * block.h.max(1.0))).sqrt().floor();
+    if bands < 2.0 || cols.len() < 4 {
+        return block;
+    }
+    let target = block.w / bands;
+    let (mut x, mut band_top, mut band_h, mut width) = (0.0, 0.0, 0.0f64, 0.0f64);
+    for c in cols {
+        let col_w = c.iter().map(|&v| sizes[v].w).fold(0.0, f64::max);
+        if x > 0.0 && x + col_w > target {
+            band_top += band_h + BAND_GAP;
+            band_h = 0.0;
+            x = 0.0;
+        }
+        let col_top = c.iter().map(|&v| pos[v].1).fold(f64::INFINITY, f64::min);
+        for &v in c {
+            pos[v] = (x, band_top + pos[v].1 - col_top);
+            band_h = band_h.max(pos[v].1 - band_top + sizes[v].h);
+        }
+        width = width.max(x + col_w);
+        x += col_w + col_gap;
+    }
+    Size { w: width, h: band_top + band_h }
 }
 
 /// Moves a column's nodes towards the mean centre of their neighbours,

@@ -213,7 +213,8 @@ pub(super) fn service_graph(report: &Value) -> ServiceGraph {
     };
     // Service-level edges first: their `sites` already count the module facts
     // behind them, which then only add the endpoints they name.
-    let is_module_level = |e: &Value| ["module:", "endpoint:"].iter().any(|p| s(e, "from").starts_with(p) || s(e, "to").starts_with(p));
+    let is_module_level =
+        |e: &Value| ["module:", "endpoint:"].iter().any(|p| s(e, "from").starts_with(p) || s(e, "to").starts_with(p));
     let mut facts: Vec<&Value> = arr(report, "edges")
         .iter()
         .filter(|e| matches!(s(e, "kind"), "calls" | "reads" | "writes" | "publishes" | "consumes"))
@@ -410,9 +411,8 @@ pub(super) fn build(report: &Value, base: Option<&Value>, link_base: Option<&str
     for n in arr(report, "nodes") {
         tree.add(n, SAME);
     }
-    let ghosts: Vec<&Value> = base
-        .map(|b| arr(b, "nodes").iter().filter(|n| !cur_ids.contains(s(n, "id"))).collect())
-        .unwrap_or_default();
+    let ghosts: Vec<&Value> =
+        base.map(|b| arr(b, "nodes").iter().filter(|n| !cur_ids.contains(s(n, "id"))).collect()).unwrap_or_default();
     for n in &ghosts {
         tree.add(n, REMOVED);
     }
@@ -861,10 +861,8 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
             Size { w, h: SERVICE_H }
         })
         .collect();
-    let pairs: Vec<(usize, usize)> = edges
-        .iter()
-        .filter_map(|(e, _)| Some((*index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
-        .collect();
+    let pairs: Vec<(usize, usize)> =
+        edges.iter().filter_map(|(e, _)| Some((*index.get(e.from.as_str())?, *index.get(e.to.as_str())?))).collect();
     let (pos, total) = html_layout::layered_with_gap(&sizes, &pairs, SERVICE_GAP);
     let map_edges = edges
         .iter()

@@ -82,7 +82,8 @@ fn services(v: &Value) -> String {
         let _ = writeln!(o, "  empty[{}]", label("No services found: try --level module"));
         return o;
     }
-    let ids: BTreeMap<&str, String> = g.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), format!("n{i}"))).collect();
+    let ids: BTreeMap<&str, String> =
+        g.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), format!("n{i}"))).collect();
     for n in &g.nodes {
         let text = match &n.image {
             Some(img) if n.kind != "service" => format!("{} ({img})", n.name),
@@ -117,9 +118,12 @@ fn services(v: &Value) -> String {
     o.push_str("  classDef store fill:#fff4e0,stroke:#c98a1b\n");
     o.push_str("  classDef queue fill:#f1eafc,stroke:#8c63c9\n");
     o.push_str("  classDef external fill:#fafafa,stroke:#8a8a8a,stroke-dasharray:5 3\n");
-    for (class, kinds) in
-        [("service", &["service"][..]), ("store", &["datastore", "table"]), ("queue", &["queue", "broker"]), ("external", &["external"])]
-    {
+    for (class, kinds) in [
+        ("service", &["service"][..]),
+        ("store", &["datastore", "table"]),
+        ("queue", &["queue", "broker"]),
+        ("external", &["external"]),
+    ] {
         let members: Vec<&str> =
             g.nodes.iter().filter(|n| kinds.contains(&n.kind)).map(|n| ids[n.id.as_str()].as_str()).collect();
         if !members.is_empty() {
@@ -139,11 +143,8 @@ fn dir_of(path: &str, depth: usize) -> String {
 }
 
 fn modules(v: &Value) -> String {
-    let paths: BTreeMap<&str, &str> = arr(v, "nodes")
-        .iter()
-        .filter(|n| s(n, "kind") == "module")
-        .map(|n| (s(n, "id"), s(n, "path")))
-        .collect();
+    let paths: BTreeMap<&str, &str> =
+        arr(v, "nodes").iter().filter(|n| s(n, "kind") == "module").map(|n| (s(n, "id"), s(n, "path"))).collect();
     let deepest = paths.values().map(|p| p.matches('/').count()).max().unwrap_or(0).max(1);
     let cyclic: BTreeSet<(String, String)> = arr(v.get("analysis").unwrap_or(&Value::Null), "cycles")
         .iter()

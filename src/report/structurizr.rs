@@ -66,7 +66,8 @@ fn workspace(v: &Value) -> String {
         o.push_str("// No services in this report: tapestry found no service, datastore or queue in the code,\n");
         o.push_str("// so the system has no containers yet and only a system context view is drawn.\n");
     }
-    let _ = writeln!(o, "workspace {} {} {{", q(&format!("{root} architecture")), q("Read from the source by tapestry"));
+    let _ =
+        writeln!(o, "workspace {} {} {{", q(&format!("{root} architecture")), q("Read from the source by tapestry"));
     o.push_str("    model {\n");
     let _ = writeln!(o, "        system = softwareSystem {} {} {{", q(root), q("The scanned repository"));
     let mut ids: BTreeMap<&str, String> = BTreeMap::new();
@@ -89,7 +90,14 @@ fn workspace(v: &Value) -> String {
         (false, _) => {
             let names: BTreeSet<String> = tables.iter().map(|t| super::html_model::bare(t).to_string()).collect();
             let desc = format!("Tables: {}", listed(&names));
-            let _ = writeln!(o, "            database = container {} {} {} {}", q("Database"), q(&desc), q("SQL"), q("Database"));
+            let _ = writeln!(
+                o,
+                "            database = container {} {} {} {}",
+                q("Database"),
+                q(&desc),
+                q("SQL"),
+                q("Database")
+            );
             Some("database".to_string())
         }
     };
