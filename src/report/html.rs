@@ -95,11 +95,7 @@ pub(super) fn script_safe_json(v: &Value) -> String {
 /// Redacts credentials in URLs in every string of `v`.
 fn redact_all(v: &mut Value) {
     match v {
-        Value::String(s) => {
-            if s.contains("://") {
-                *s = redact_credentials(s);
-            }
-        }
+        Value::String(s) if s.contains("://") => *s = redact_credentials(s),
         Value::Array(a) => a.iter_mut().for_each(redact_all),
         Value::Object(o) => o.values_mut().for_each(redact_all),
         _ => {}

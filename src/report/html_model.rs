@@ -385,12 +385,14 @@ struct EndpointRow {
     st: u8,
 }
 
+/// Who (service or module id), how (reads or writes), file, line.
+type Access = (String, String, Option<String>, Option<u32>);
+
 #[derive(Serialize)]
 struct TableRow {
     id: String,
     name: String,
-    /// [who (service or module id), kind (reads/writes), file, line]
-    access: Vec<(String, String, Option<String>, Option<u32>)>,
+    access: Vec<Access>,
     #[serde(skip_serializing_if = "is_same")]
     st: u8,
 }
@@ -913,7 +915,7 @@ fn with_status<'a>(cur: &'a [Value], old: &'a [Value], review: bool) -> Vec<(&'a
     out
 }
 
-fn of_kind<'a>(r: Option<&'a Value>, kind: &str) -> Vec<Value> {
+fn of_kind(r: Option<&Value>, kind: &str) -> Vec<Value> {
     r.map(|r| arr(r, "nodes").iter().filter(|n| s(n, "kind") == kind).cloned().collect()).unwrap_or_default()
 }
 
@@ -945,7 +947,7 @@ fn endpoint_rows(report: &Value, base: Option<&Value>) -> Vec<EndpointRow> {
 fn table_rows(report: &Value, base: Option<&Value>) -> Vec<TableRow> {
     let (cur, old) = (of_kind(Some(report), "table"), of_kind(base, "table"));
     let access_of = |r: &Value| {
-        let mut m: BTreeMap<String, Vec<(String, String, Option<String>, Option<u32>)>> = BTreeMap::new();
+        let mut m: BTreeMap<String, Vec<Access>> = BTreeMap::new();
         for e in arr(r, "edges").iter().filter(|e| matches!(s(e, "kind"), "reads" | "writes")) {
             m.entry(s(e, "to").to_string()).or_default().push((
                 s(e, "from").to_string(),
