@@ -585,6 +585,7 @@
     li.appendChild(h('span', 'what', clip(p.steps.map(step).join(' → '), 160)));
   }, (k) => selectPath(k));
   function showSet(level, ids, pairs) {
+    details.hidden = false; // the panel takes its room before the map is fitted
     if (level === 'service') {
       const nodes = ids.map((id) => svcById.get(id)).filter((i) => i != null);
       svc.pinned = -1;
