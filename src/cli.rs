@@ -25,12 +25,15 @@ pub enum Command {
     ///
     /// Prints a summary to stdout (or the `--format` chosen) and writes any
     /// number of further reports with `-o`, each format inferred from the
-    /// file's extension (.json, .dot/.gv, .txt). Timing goes to stderr.
+    /// file's extension (.json, .dot/.gv, .txt, .html, .mmd, .dsl). Timing goes to stderr.
     ///
     /// Examples:
     ///   tapestry scan ./repo
     ///   tapestry scan ./repo --format json > report.json
     ///   tapestry scan ./repo -o report.json -o graph.dot --quiet
+    ///   tapestry scan ./repo -o map.html --link-base https://github.com/o/r/blob/main/
+    ///   tapestry scan ./repo --compare base.json -o review.html
+    ///   tapestry scan ./repo -o arch.mmd -o workspace.dsl
     ///   tapestry scan . -j 4 --exclude 'vendor/**'
     #[command(verbatim_doc_comment)]
     Scan(ScanArgs),
@@ -156,9 +159,25 @@ pub struct ScanArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Summary)]
     pub format: Format,
 
-    /// Also write a report to FILE, format from its extension (.json, .dot, .gv, .txt). Repeatable.
+    /// Also write a report to FILE, format from its extension (.json, .dot, .gv, .txt,
+    /// .html, .mmd, .dsl). Repeatable.
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub outputs: Vec<PathBuf>,
+
+    /// HTML map: file paths become links under URL (http or https), the path and
+    /// `#L<line>` appended, e.g. https://github.com/OWNER/REPO/blob/COMMIT/
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
+
+    /// HTML map review mode: mark what changed since BASE.json (the JSON report of the
+    /// base branch) and open a "What changed" panel first.
+    #[arg(long, value_name = "BASE.json")]
+    pub compare: Option<PathBuf>,
+
+    /// Mermaid: `service` (services, datastores, queues, calls) or `module` (the module
+    /// graph aggregated by directory).
+    #[arg(long, value_enum, default_value_t = crate::report::Level::Service)]
+    pub level: crate::report::Level,
 
     /// Print nothing to stdout (only the -o files are written) and no timing to stderr.
     #[arg(long, short = 'q')]

@@ -68,12 +68,13 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         .iter()
         .map(|p| {
             let f = Format::from_path(p).with_context(|| {
-                format!("cannot tell the format of {} from its extension: use .json, .dot, .gv or .txt", p.display())
+                format!("cannot tell the format of {} from its extension: use {}", p.display(), report::EXTENSIONS)
             })?;
             output::check_writable(p)?;
             Ok((p.clone(), f))
         })
         .collect::<Result<Vec<_>>>()?;
+    let render = report::RenderOptions::from_args(args)?;
     let started = Instant::now();
     let opts = scan_options(&args.path, &args.common, args.quiet)?;
     if let Some(stage) = args.stage {
@@ -82,11 +83,12 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         return Ok(0);
     }
     let Scanned { report, files, cache } = scan_detailed(&args.path, &opts)?;
-    let rendered: Vec<(&Path, String)> = outputs.iter().map(|(p, f)| (p.as_path(), f.render(&report))).collect();
+    let rendered: Vec<(&Path, String)> =
+        outputs.iter().map(|(p, f)| (p.as_path(), f.render_with(&report, &render))).collect();
     output::write_all_atomic(&rendered.iter().map(|(p, s)| (*p, s.as_bytes())).collect::<Vec<_>>())?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(args.format.render(&report).as_bytes())?;
+        stdout.write_all(args.format.render_with(&report, &render).as_bytes())?;
         stdout.flush()?;
         let secs = started.elapsed().as_secs_f64();
         let cache = cache.map(|c| format!("; cache: {} reused, {} parsed", c.stat_hits + c.hash_hits, c.misses));

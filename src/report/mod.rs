@@ -7,8 +7,13 @@
 
 pub mod check;
 pub mod dot;
+pub mod html;
+mod html_layout;
+mod html_model;
 pub mod json;
+pub mod mermaid;
 pub mod sarif;
+pub mod structurizr;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -351,7 +356,16 @@ pub enum Format {
     Summary,
     Json,
     Dot,
+    /// The self-contained interactive HTML map.
+    Html,
+    /// A Mermaid flowchart (service map, or modules by directory with `--level module`).
+    Mermaid,
+    /// A Structurizr DSL workspace with a C4 container view.
+    Structurizr,
 }
+
+/// The `-o` extensions, for messages.
+pub const EXTENSIONS: &str = ".json, .dot, .gv, .txt, .html, .mmd or .dsl";
 
 impl Format {
     /// The format an output file's extension asks for.
@@ -360,15 +374,56 @@ impl Format {
             "json" => Some(Format::Json),
             "dot" | "gv" => Some(Format::Dot),
             "txt" => Some(Format::Summary),
+            "html" | "htm" => Some(Format::Html),
+            "mmd" | "mermaid" => Some(Format::Mermaid),
+            "dsl" => Some(Format::Structurizr),
             _ => None,
         }
     }
 
     pub fn render(self, report: &Report) -> String {
+        self.render_with(report, &RenderOptions::default())
+    }
+
+    pub fn render_with(self, report: &Report, opts: &RenderOptions) -> String {
         match self {
             Format::Summary => summary::render(report),
             Format::Json => json::render(report),
             Format::Dot => dot::render(report),
+            Format::Html => html::render(report, opts),
+            Format::Mermaid => mermaid::render(report, opts.level),
+            Format::Structurizr => structurizr::render(report),
         }
+    }
+}
+
+/// What a Mermaid chart shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    /// Services, datastores, queues and external systems, with their calls.
+    #[default]
+    Service,
+    /// The module graph aggregated by directory.
+    Module,
+}
+
+/// Settings of the renderers that take any (the HTML map, Mermaid).
+#[derive(Debug, Default)]
+pub struct RenderOptions {
+    /// HTML: file paths become links under this base (`http`/`https` only).
+    pub link_base: Option<String>,
+    /// HTML review mode: the JSON report of the base branch.
+    pub compare: Option<serde_json::Value>,
+    /// Mermaid: service map or modules by directory.
+    pub level: Level,
+}
+
+impl RenderOptions {
+    /// From the scan options: checks the link base and loads the base report,
+    /// before a long scan, so a mistake fails fast (exit 2).
+    pub fn from_args(args: &crate::cli::ScanArgs) -> anyhow::Result<RenderOptions> {
+        let link_base = args.link_base.as_deref().map(html::check_link_base).transpose()?;
+        let compare = args.compare.as_deref().map(crate::diff::load).transpose().map_err(anyhow::Error::msg)?;
+        Ok(RenderOptions { link_base, compare, level: args.level })
     }
 }

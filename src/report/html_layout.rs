@@ -1,0 +1,471 @@
+//! Layered graph layout for the HTML map, computed here so the page only
+//! draws (no layout code in the browser, and positions are stable).
+//!
+//! Sugiyama, Tagawa and Toda, "Methods for Visual Understanding of
+//! Hierarchical System Structures" (1981), in its usual four steps, drawn
+//! left to right (dependents left, what they depend on right):
+//!
+//! 1. cycle removal: edges closing a cycle in a depth-first search are reversed
+//!    (dependency graphs are mostly acyclic, so few are);
+//! 2. layering: longest path from the sources, one layer per column;
+//! 3. ordering: barycenter sweeps (Sugiyama et al.) to reduce crossings, each
+//!    node placed at the mean position of its neighbours in the layers already
+//!    placed (long edges need no dummy nodes: neighbours in any layer count);
+//! 4. coordinates: each column is stacked in order and moved towards the mean
+//!    height of its neighbours with the spacing kept, which is an isotonic
+//!    regression solved exactly by pool-adjacent-violators.
+//!
+//! Nodes without any edge are packed in a grid under the layers, so a
+//! directory of 300 unrelated files is a block, not a column 8,000 px tall.
+//! [`nested`] applies this to a tree (directories holding modules): each
+//! directory is laid out from its children's sizes, bottom-up, so a directory
+//! box keeps its place whether it is drawn open or closed.
+
+/// Horizontal gap between columns.
+const COL_GAP: f64 = 64.0;
+/// Vertical gap between nodes of a column.
+const ROW_GAP: f64 = 10.0;
+/// Gap between cells of the grid of unconnected nodes.
+const GRID_GAP: f64 = 10.0;
+/// Barycenter sweeps (down and up count one each).
+const SWEEPS: usize = 8;
+/// A layered block wider than this many times its height is folded into bands.
+const WRAP_ASPECT: f64 = 1.8;
+/// Vertical gap between bands.
+const BAND_GAP: f64 = 48.0;
+/// Coordinate refinement passes.
+const ALIGN_PASSES: usize = 6;
+
+/// Width and height of a node; positions are of its top-left corner.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Size {
+    pub w: f64,
+    pub h: f64,
+}
+
+/// Lays out `sizes.len()` nodes with directed `edges` (from, to).
+/// Returns each node's top-left corner and the size of the whole drawing.
+pub fn layered(sizes: &[Size], edges: &[(usize, usize)]) -> (Vec<(f64, f64)>, Size) {
+    layered_with_gap(sizes, edges, COL_GAP)
+}
+
+/// [`layered`] with another gap between columns (room for edge labels).
+pub fn layered_with_gap(sizes: &[Size], edges: &[(usize, usize)], col_gap: f64) -> (Vec<(f64, f64)>, Size) {
+    let n = sizes.len();
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in edges {
+        if a != b && a < n && b < n {
+            out[a].push(b);
+        }
+    }
+    for o in &mut out {
+        o.sort_unstable();
+        o.dedup();
+    }
+    let dag = remove_cycles(&out);
+    let connected: Vec<bool> = (0..n).map(|v| !out[v].is_empty()).collect();
+    let mut connected = connected;
+    for o in &out {
+        for &b in o {
+            connected[b] = true;
+        }
+    }
+    let layer = longest_path_layers(&dag, &connected);
+    let columns = order_columns(&dag, &layer, &connected);
+    let mut pos = vec![(0.0, 0.0); n];
+    let block = place(&columns, &dag, sizes, col_gap, &mut pos);
+    let loose: Vec<usize> = (0..n).filter(|&v| !connected[v]).collect();
+    let total = grid(&loose, sizes, block, &mut pos);
+    (pos, total)
+}
+
+/// Reverses the edges that close a cycle in a depth-first search (iterative,
+/// in node order, so the result is deterministic).
+fn remove_cycles(out: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = out.len();
+    // 0 unvisited, 1 on the stack, 2 done
+    let mut state = vec![0u8; n];
+    let mut dag: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for s in 0..n {
+        if state[s] != 0 {
+            continue;
+        }
+        let mut stack = vec![(s, 0usize)];
+        state[s] = 1;
+        while let Some(&mut (v, ref mut i)) = stack.last_mut() {
+            if let Some(&w) = out[v].get(*i) {
+                *i += 1;
+                match state[w] {
+                    0 => {
+                        dag[v].push(w);
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => dag[w].push(v),
+                    _ => dag[v].push(w),
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    for d in &mut dag {
+        d.sort_unstable();
+        d.dedup();
+    }
+    dag
+}
+
+/// Layer of each connected node: the longest path from a source (Kahn order).
+fn longest_path_layers(dag: &[Vec<usize>], connected: &[bool]) -> Vec<usize> {
+    let n = dag.len();
+    let mut indeg = vec![0usize; n];
+    for d in dag {
+        for &b in d {
+            indeg[b] += 1;
+        }
+    }
+    let mut layer = vec![0usize; n];
+    let mut queue: Vec<usize> = (0..n).filter(|&v| connected[v] && indeg[v] == 0).collect();
+    let mut head = 0;
+    while head < queue.len() {
+        let v = queue[head];
+        head += 1;
+        for &w in &dag[v] {
+            layer[w] = layer[w].max(layer[v] + 1);
+            indeg[w] -= 1;
+            if indeg[w] == 0 {
+                queue.push(w);
+            }
+        }
+    }
+    layer
+}
+
+/// Columns of connected nodes, ordered by barycenter sweeps.
+fn order_columns(dag: &[Vec<usize>], layer: &[usize], connected: &[bool]) -> Vec<Vec<usize>> {
+    let n = dag.len();
+    let depth = (0..n).filter(|&v| connected[v]).map(|v| layer[v] + 1).max().unwrap_or(0);
+    let mut cols: Vec<Vec<usize>> = vec![Vec::new(); depth];
+    for v in (0..n).filter(|&v| connected[v]) {
+        cols[layer[v]].push(v);
+    }
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (a, d) in dag.iter().enumerate() {
+        for &b in d {
+            preds[b].push(a);
+        }
+    }
+    // Relative position (0..1) of each node in its column.
+    let mut rel = vec![0.0f64; n];
+    let set_rel = |cols: &Vec<Vec<usize>>, rel: &mut Vec<f64>| {
+        for c in cols {
+            for (i, &v) in c.iter().enumerate() {
+                rel[v] = (i as f64 + 0.5) / c.len() as f64;
+            }
+        }
+    };
+    set_rel(&cols, &mut rel);
+    for sweep in 0..SWEEPS {
+        let down = sweep % 2 == 0;
+        let order: Vec<usize> = if down { (1..depth).collect() } else { (0..depth.saturating_sub(1)).rev().collect() };
+        for l in order {
+            let key = |v: usize| -> f64 {
+                let nb = if down { &preds[v] } else { &dag[v] };
+                if nb.is_empty() {
+                    rel[v]
+                } else {
+                    nb.iter().map(|&u| rel[u]).sum::<f64>() / nb.len() as f64
+                }
+            };
+            let mut keyed: Vec<(f64, usize)> = cols[l].iter().map(|&v| (key(v), v)).collect();
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+            cols[l] = keyed.into_iter().map(|(_, v)| v).collect();
+            let len = cols[l].len() as f64;
+            for (i, &v) in cols[l].iter().enumerate() {
+                rel[v] = (i as f64 + 0.5) / len;
+            }
+        }
+    }
+    cols
+}
+
+/// Coordinates of the layered block; returns its size.
+fn place(cols: &[Vec<usize>], dag: &[Vec<usize>], sizes: &[Size], col_gap: f64, pos: &mut [(f64, f64)]) -> Size {
+    let mut x = 0.0;
+    let mut width: f64 = 0.0;
+    for c in cols {
+        let w = c.iter().map(|&v| sizes[v].w).fold(0.0, f64::max);
+        let mut y = 0.0;
+        for &v in c {
+            pos[v] = (x, y);
+            y += sizes[v].h + ROW_GAP;
+        }
+        width = x + w;
+        x += w + col_gap;
+    }
+    let mut nbrs: Vec<Vec<usize>> = dag.to_vec();
+    for (a, d) in dag.iter().enumerate() {
+        for &b in d {
+            nbrs[b].push(a);
+        }
+    }
+    for _ in 0..ALIGN_PASSES {
+        for c in cols {
+            align_column(c, &nbrs, sizes, pos);
+        }
+    }
+    let top = cols.iter().flatten().map(|&v| pos[v].1).fold(f64::INFINITY, f64::min);
+    let top = if top.is_finite() { top } else { 0.0 };
+    let mut height: f64 = 0.0;
+    for &v in cols.iter().flatten() {
+        pos[v].1 -= top;
+        height = height.max(pos[v].1 + sizes[v].h);
+    }
+    wrap_bands(cols, sizes, col_gap, Size { w: width, h: height }, pos)
+}
+
+/// Folds a chain of columns much wider than tall into bands stacked top to
+/// bottom (reading order), so deep dependency chains stay near the screen's
+/// shape instead of a strip 100 times wider than high.
+fn wrap_bands(cols: &[Vec<usize>], sizes: &[Size], col_gap: f64, block: Size, pos: &mut [(f64, f64)]) -> Size {
+    let bands = (block.w / (WRAP_ASPECT * block.h.max(1.0))).sqrt().floor();
+    if bands < 2.0 || cols.len() < 4 {
+        return block;
+    }
+    let target = block.w / bands;
+    let (mut x, mut band_top, mut band_h, mut width) = (0.0, 0.0, 0.0f64, 0.0f64);
+    for c in cols {
+        let col_w = c.iter().map(|&v| sizes[v].w).fold(0.0, f64::max);
+        if x > 0.0 && x + col_w > target {
+            band_top += band_h + BAND_GAP;
+            band_h = 0.0;
+            x = 0.0;
+        }
+        let col_top = c.iter().map(|&v| pos[v].1).fold(f64::INFINITY, f64::min);
+        for &v in c {
+            pos[v] = (x, band_top + pos[v].1 - col_top);
+            band_h = band_h.max(pos[v].1 - band_top + sizes[v].h);
+        }
+        width = width.max(x + col_w);
+        x += col_w + col_gap;
+    }
+    Size { w: width, h: band_top + band_h }
+}
+
+/// Moves a column's nodes towards the mean centre of their neighbours,
+/// keeping their order and spacing: minimise Σ (yᵢ − dᵢ)² subject to
+/// yᵢ₊₁ ≥ yᵢ + hᵢ + gap. With offsets oᵢ = Σⱼ<ᵢ (hⱼ + gap) and zᵢ = yᵢ − oᵢ
+/// the constraint is zᵢ₊₁ ≥ zᵢ: isotonic regression, pool adjacent violators.
+fn align_column(col: &[usize], nbrs: &[Vec<usize>], sizes: &[Size], pos: &mut [(f64, f64)]) {
+    let mut offset = 0.0;
+    let mut targets = Vec::with_capacity(col.len());
+    let mut offsets = Vec::with_capacity(col.len());
+    for &v in col {
+        let centre = |u: usize| pos[u].1 + sizes[u].h / 2.0;
+        let want = if nbrs[v].is_empty() {
+            centre(v)
+        } else {
+            nbrs[v].iter().map(|&u| centre(u)).sum::<f64>() / nbrs[v].len() as f64
+        };
+        targets.push(want - sizes[v].h / 2.0 - offset);
+        offsets.push(offset);
+        offset += sizes[v].h + ROW_GAP;
+    }
+    let z = isotonic(&targets);
+    for (i, &v) in col.iter().enumerate() {
+        pos[v].1 = z[i] + offsets[i];
+    }
+}
+
+/// The non-decreasing sequence closest (least squares) to `t`.
+fn isotonic(t: &[f64]) -> Vec<f64> {
+    // Blocks of (mean, count).
+    let mut blocks: Vec<(f64, usize)> = Vec::new();
+    for &x in t {
+        blocks.push((x, 1));
+        while blocks.len() > 1 {
+            let (m2, c2) = blocks[blocks.len() - 1];
+            let (m1, c1) = blocks[blocks.len() - 2];
+            if m1 <= m2 {
+                break;
+            }
+            blocks.pop();
+            let last = blocks.last_mut().expect("two blocks");
+            *last = ((m1 * c1 as f64 + m2 * c2 as f64) / (c1 + c2) as f64, c1 + c2);
+        }
+    }
+    blocks.into_iter().flat_map(|(m, c)| std::iter::repeat_n(m, c)).collect()
+}
+
+/// Packs `nodes` in rows under `block` (as wide as it, or about square when
+/// there is no block); returns the size of everything.
+fn grid(nodes: &[usize], sizes: &[Size], block: Size, pos: &mut [(f64, f64)]) -> Size {
+    if nodes.is_empty() {
+        return block;
+    }
+    let area: f64 = nodes.iter().map(|&v| (sizes[v].w + GRID_GAP) * (sizes[v].h + GRID_GAP)).sum();
+    let widest = nodes.iter().map(|&v| sizes[v].w).fold(0.0, f64::max);
+    let row_width = block.w.max(area.sqrt() * 1.6).max(widest);
+    let top = if block.h > 0.0 { block.h + COL_GAP / 2.0 } else { 0.0 };
+    let (mut x, mut y, mut row_h, mut width) = (0.0, top, 0.0f64, block.w);
+    for &v in nodes {
+        let s = sizes[v];
+        if x > 0.0 && x + s.w > row_width {
+            x = 0.0;
+            y += row_h + GRID_GAP;
+            row_h = 0.0;
+        }
+        pos[v] = (x, y);
+        width = width.max(x + s.w);
+        x += s.w + GRID_GAP;
+        row_h = row_h.max(s.h);
+    }
+    Size { w: width, h: y + row_h }
+}
+
+/// A tree to lay out: each node's children and its own size when it has none.
+pub struct Tree<'a> {
+    /// Parent of each node (`usize::MAX` for the root, node 0); parents come before children.
+    pub parent: &'a [usize],
+    /// Size of each leaf (ignored for nodes with children).
+    pub leaf: &'a [Size],
+    /// Dependencies between leaves (or any nodes).
+    pub edges: &'a [(usize, usize)],
+}
+
+/// Padding of a box that holds children: sides and bottom, and the header on top.
+pub const PAD: f64 = 12.0;
+pub const HEADER: f64 = 28.0;
+
+/// Absolute top-left corner and size of every node of the tree, each box with
+/// children sized to hold them laid out by [`layered`] with the edges lifted
+/// to the children they pass through.
+pub fn nested(tree: &Tree) -> Vec<(f64, f64, Size)> {
+    let n = tree.parent.len();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for v in 1..n {
+        children[tree.parent[v]].push(v);
+    }
+    let depth = depths(tree.parent);
+    // Each edge belongs to the scope of its endpoints' lowest common ancestor,
+    // between the two children of that ancestor it passes through.
+    let mut scoped: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for &(a, b) in tree.edges {
+        if let Some((scope, ca, cb)) = split(tree.parent, &depth, a, b) {
+            scoped[scope].push((ca, cb));
+        }
+    }
+    let mut size = tree.leaf.to_vec();
+    let mut rel = vec![(0.0, 0.0); n];
+    // Children come after parents, so going backwards sizes children first.
+    for v in (0..n).rev() {
+        if children[v].is_empty() {
+            continue;
+        }
+        let idx: std::collections::HashMap<usize, usize> =
+            children[v].iter().enumerate().map(|(i, &c)| (c, i)).collect();
+        let sizes: Vec<Size> = children[v].iter().map(|&c| size[c]).collect();
+        let edges: Vec<(usize, usize)> = scoped[v].iter().map(|(a, b)| (idx[a], idx[b])).collect();
+        let (pos, total) = layered(&sizes, &edges);
+        for (i, &c) in children[v].iter().enumerate() {
+            rel[c] = pos[i];
+        }
+        size[v] = Size { w: total.w + 2.0 * PAD, h: total.h + HEADER + PAD };
+    }
+    let mut abs = vec![(0.0, 0.0, Size::default()); n];
+    abs[0] = (0.0, 0.0, size[0]);
+    for v in 1..n {
+        let (px, py, _) = abs[tree.parent[v]];
+        abs[v] = (px + PAD + rel[v].0, py + HEADER + rel[v].1, size[v]);
+    }
+    abs
+}
+
+fn depths(parent: &[usize]) -> Vec<usize> {
+    let mut d = vec![0; parent.len()];
+    for v in 1..parent.len() {
+        d[v] = d[parent[v]] + 1;
+    }
+    d
+}
+
+/// The lowest common ancestor of `a` and `b` and its children towards each,
+/// or `None` when one contains the other.
+fn split(parent: &[usize], depth: &[usize], mut a: usize, mut b: usize) -> Option<(usize, usize, usize)> {
+    if a == b {
+        return None;
+    }
+    let (mut ca, mut cb) = (usize::MAX, usize::MAX);
+    while depth[a] > depth[b] {
+        ca = a;
+        a = parent[a];
+    }
+    while depth[b] > depth[a] {
+        cb = b;
+        b = parent[b];
+    }
+    while a != b {
+        ca = a;
+        cb = b;
+        a = parent[a];
+        b = parent[b];
+    }
+    (ca != usize::MAX && cb != usize::MAX).then_some((a, ca, cb))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sz() -> Size {
+        Size { w: 100.0, h: 20.0 }
+    }
+
+    #[test]
+    fn a_chain_goes_left_to_right() {
+        let (pos, total) = layered(&[sz(), sz(), sz()], &[(0, 1), (1, 2)]);
+        assert!(pos[0].0 < pos[1].0 && pos[1].0 < pos[2].0);
+        assert_eq!(total.w, 300.0 + 2.0 * COL_GAP);
+    }
+
+    #[test]
+    fn cycles_are_laid_out_and_nodes_never_overlap() {
+        let edges = [(0, 1), (1, 2), (2, 0), (2, 3), (3, 1), (4, 1), (4, 3)];
+        let sizes = vec![sz(); 6];
+        let (pos, total) = layered(&sizes, &edges);
+        for i in 0..6 {
+            for j in 0..i {
+                let (a, b) = (pos[i], pos[j]);
+                let apart = (a.0 - b.0).abs() >= 100.0 || (a.1 - b.1).abs() >= 20.0;
+                assert!(apart, "{i} and {j} overlap: {a:?} {b:?}");
+            }
+            assert!(pos[i].0 + 100.0 <= total.w + 1e-9 && pos[i].1 + 20.0 <= total.h + 1e-9);
+        }
+        // Node 5 has no edge: it goes to the grid below the layers.
+        assert!(pos[5].1 > pos.iter().take(5).map(|p| p.1).fold(0.0, f64::max));
+    }
+
+    #[test]
+    fn isotonic_regression_pools_violators() {
+        assert_eq!(isotonic(&[1.0, 3.0, 2.0, 4.0]), vec![1.0, 2.5, 2.5, 4.0]);
+        assert_eq!(isotonic(&[3.0, 2.0, 1.0]), vec![2.0, 2.0, 2.0]);
+    }
+
+    #[test]
+    fn nested_boxes_hold_their_children() {
+        // 0 root; 1 dir a (2, 3); 4 dir b (5); edge 2 → 5 lifts to a → b at the root.
+        let parent = [usize::MAX, 0, 1, 1, 0, 4];
+        let leaf = vec![sz(); 6];
+        let abs = nested(&Tree { parent: &parent, leaf: &leaf, edges: &[(2, 5), (2, 3)] });
+        let inside = |c: usize, p: usize| {
+            let (cx, cy, cs) = abs[c];
+            let (px, py, ps) = abs[p];
+            cx >= px && cy >= py && cx + cs.w <= px + ps.w + 1e-9 && cy + cs.h <= py + ps.h + 1e-9
+        };
+        assert!(inside(2, 1) && inside(3, 1) && inside(5, 4) && inside(1, 0) && inside(4, 0));
+        assert!(abs[1].0 < abs[4].0, "a depends on b, so b is to its right");
+        assert!(abs[2].0 < abs[3].0);
+    }
+}

@@ -1,0 +1,425 @@
+//! The HTML map in a real browser: Debian's headless Chromium, driven over
+//! the DevTools protocol (`browser/cdp.rs`). Each test checks that the page's
+//! script ran without an error, and what a reviewer does: see the nodes,
+//! search, click for details, follow a cycle, share a link, review a change.
+//! The hostile-names test checks that nothing a repository names can run.
+//!
+//! Without Chromium the tests skip with a message; with `CI` set they fail.
+//! Screenshots go to `target/tmp/browser-artifacts/`.
+
+#[path = "browser/cdp.rs"]
+mod cdp;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use cdp::Browser;
+use serde_json::Value;
+use tapestry::report::{html, RenderOptions};
+
+/// One browser at a time: the machine is small and Chromium is not.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+const LINK_BASE: &str = "https://code.example/org/repo/blob/main/";
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+fn browser() -> Option<Browser> {
+    match cdp::find_chromium() {
+        Some(path) => Some(Browser::launch(&path, 1400, 900).expect("Chromium starts")),
+        None if in_ci() => panic!("Chromium is required in CI: .ci/run installs Debian's `chromium`"),
+        None => {
+            eprintln!("skipping: no Chromium found (apt-get install chromium, or set TAPESTRY_CHROMIUM)");
+            None
+        }
+    }
+}
+
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+fn shop() -> Value {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/shop.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn scan_to(dir: &Path, out: &Path, extra: &[&str]) {
+    Command::cargo_bin("tapestry")
+        .unwrap()
+        .args(["scan", "-q"])
+        .arg(dir)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+/// Opens a report (a fresh load, not a same-document jump) and waits for its first render.
+fn open(b: &mut Browser, file: &Path, fragment: &str) {
+    b.goto("about:blank").unwrap();
+    b.goto(&format!("file://{}{fragment}", file.display())).unwrap();
+    b.wait_for("window.__tapestry && window.__tapestry.ready", Duration::from_secs(30)).unwrap();
+}
+
+fn text(b: &mut Browser, expr: &str) -> String {
+    b.eval(expr).unwrap().as_str().unwrap_or_default().to_string()
+}
+
+fn count(b: &mut Browser, selector: &str) -> u64 {
+    b.eval(&format!("document.querySelectorAll({}).length", serde_json::to_string(selector).unwrap()))
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
+fn assert_no_errors(b: &mut Browser) {
+    let errors = b.errors();
+    assert!(errors.is_empty(), "the page reported errors: {errors:#?}");
+}
+
+#[test]
+fn module_map_renders_searches_selects_and_keeps_the_selection_in_the_url() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("map.html");
+    scan_to(&fixture("polyglot-cycles"), &page, &["--link-base", LINK_BASE]);
+    open(&mut b, &page, "#view=modules");
+    assert_no_errors(&mut b);
+
+    let labels =
+        text(&mut b, "[...document.querySelectorAll('#mod-svg .node text')].map(t => t.textContent).join('|')");
+    for name in ["store.ts", "actions.ts", "pricing.py", "ledger.rs", "py/inventory/"] {
+        assert!(labels.split('|').any(|l| l == name), "{name} is drawn: {labels}");
+    }
+    assert!(count(&mut b, "#mod-svg .edge.cyc") >= 3, "cycle edges are red");
+    b.screenshot(&artifacts().join("module-map.png")).unwrap();
+
+    // Search finds a node, fades the rest, and Enter selects it.
+    b.click_on("#search").unwrap();
+    b.insert_text("warehouse").unwrap();
+    let first = text(&mut b, "document.querySelector('#results li').textContent");
+    assert!(first.contains("warehouse.py"), "{first}");
+    assert_eq!(b.eval("document.getElementById('mod-svg').classList.contains('searching')").unwrap(), true);
+    b.key("Enter", "Enter", 13).unwrap();
+    b.wait_for("!document.getElementById('details').hidden", Duration::from_secs(5)).unwrap();
+    assert!(text(&mut b, "document.getElementById('details').textContent").contains("py/inventory/warehouse.py"));
+    assert!(text(&mut b, "location.hash").contains("node=module%3Apy%2Finventory%2Fwarehouse.py"));
+
+    // Esc clears; a click on a node pins its details and lights its neighbours.
+    b.key("Escape", "Escape", 27).unwrap();
+    b.key("Escape", "Escape", 27).unwrap();
+    assert_eq!(b.eval("document.getElementById('details').hidden").unwrap(), true);
+    b.click_on("#mod-svg [aria-label='module web/src/store.ts']").unwrap();
+    let details = text(&mut b, "document.getElementById('details').textContent");
+    assert!(details.contains("web/src/store.ts") && details.contains("Imported by"), "{details}");
+    assert!(count(&mut b, "#mod-svg .node.hl") >= 3, "the node and its neighbours are highlighted");
+    let hrefs = b.eval("[...document.querySelectorAll('#details a')].map(a => a.href)").unwrap();
+    let hrefs: Vec<&str> = hrefs.as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(!hrefs.is_empty() && hrefs.iter().all(|h| h.starts_with(LINK_BASE)), "{hrefs:?}");
+    assert!(hrefs.contains(&"https://code.example/org/repo/blob/main/web/src/store.ts#L2"), "{hrefs:?}");
+
+    // A cycle from the list: highlighted in the map, with file:line and cuts.
+    b.click_on("#cycle-list li").unwrap();
+    let details = text(&mut b, "document.getElementById('details').textContent");
+    assert!(details.contains("Cycle of 2 members") && details.contains("Suggested cuts"), "{details}");
+    assert!(count(&mut b, "#mod-svg .edge.hl") >= 2);
+
+    // The other views draw without errors.
+    for view in ["matrix", "coupling", "smells", "diagnostics", "endpoints", "tables", "services"] {
+        b.eval(&format!("window.__tapestry.view('{view}')")).unwrap();
+    }
+    assert!(count(&mut b, "#coupling-table tbody tr") >= 15);
+    b.eval("window.__tapestry.view('matrix')").unwrap();
+    b.screenshot(&artifacts().join("matrix.png")).unwrap();
+    assert_eq!(b.eval("!document.getElementById('svc-empty').hidden").unwrap(), true, "no services: the empty state");
+
+    // A shared link opens on the same node.
+    open(&mut b, &page, "#view=modules&node=module%3Aweb%2Fsrc%2Fstore.ts");
+    b.wait_for("!document.getElementById('details').hidden", Duration::from_secs(5)).unwrap();
+    assert!(text(&mut b, "document.querySelector('#details h2').textContent").contains("web/src/store.ts"));
+    assert_no_errors(&mut b);
+}
+
+#[test]
+fn service_map_draws_services_stores_queues_and_calls_by_endpoint() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("shop.html");
+    std::fs::write(&page, html::render_value(&shop(), &RenderOptions::default())).unwrap();
+    open(&mut b, &page, "");
+    assert_no_errors(&mut b);
+    assert_eq!(text(&mut b, "document.querySelector('#tabs [aria-selected=true]').dataset.view"), "services");
+    assert_eq!(count(&mut b, "#svc-svg .node.service"), 4);
+    assert_eq!(count(&mut b, "#svc-svg .node.datastore"), 1);
+    assert_eq!(count(&mut b, "#svc-svg .node.table"), 4);
+    assert_eq!(count(&mut b, "#svc-svg .node.queue"), 1);
+    assert_eq!(count(&mut b, "#svc-svg .node.external"), 1);
+    let labels = text(&mut b, "[...document.querySelectorAll('#svc-svg .elabel')].map(t => t.textContent).join('|')");
+    assert!(labels.contains("POST /charges") && labels.contains("GET /orders, POST /orders"), "{labels}");
+    b.screenshot(&artifacts().join("service-map.png")).unwrap();
+
+    b.click_on("#svc-svg [aria-label='service orders']").unwrap();
+    let details = text(&mut b, "document.getElementById('details').textContent");
+    assert!(details.contains("Endpoints (3)") && details.contains("orders/app/routes.py:20"), "{details}");
+    b.click_on("#cycle-list li").unwrap();
+    assert!(count(&mut b, "#svc-svg .edge.hl") >= 2, "the service cycle is highlighted");
+
+    b.eval("window.__tapestry.view('endpoints')").unwrap();
+    assert_eq!(count(&mut b, "#endpoint-table tbody tr"), 7);
+    b.eval("window.__tapestry.view('tables')").unwrap();
+    assert_eq!(count(&mut b, "#table-table tbody tr"), 4);
+    assert!(text(&mut b, "document.getElementById('table-table').textContent").contains("orders/app/db.py:10"));
+    assert_no_errors(&mut b);
+}
+
+/// A repository whose names are attacks: file and directory names, an import
+/// specifier and a package name carrying markup and script.
+fn hostile_repo(dir: &Path) {
+    let files = [
+        (
+            "<img src=x onerror=alert(1)>.ts",
+            "import x from '\"><svg onload=alert(1)>';\nimport './</script><script>alert(1)</script>';\n",
+        ),
+        ("<img src=x onerror=window.__pwned=1>.ts", "import './<img src=x onerror=alert(1)>';\n"),
+        (
+            "<svg onload=window.__pwned=1>/index.ts",
+            "import '../<img src=x onerror=window.__pwned=1>';\nimport 'https://user:hunter2@evil.example/x';\n",
+        ),
+        ("main.ts", "import './<svg onload=window.__pwned=1>/index';\nimport '\"><svg onload=window.__pwned=1>';\n"),
+    ];
+    for (name, body) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+}
+
+/// The shop with its names replaced by attacks.
+fn hostile_shop() -> Value {
+    let text = serde_json::to_string(&shop())
+        .unwrap()
+        .replace("order_items", "\\\"><svg onload=alert(1)>")
+        .replace("/invoices/{id}", "/</script><script>alert(1)</script>")
+        .replace("api.stripe.com", "<img src=x onerror=window.__pwned=1>")
+        .replace("users/src/repo.ts", "users/src/<iframe src=javascript:alert(1)>.ts")
+        .replace("rabbitmq:3-management", "amqp://guest:hunter2@mq:5672");
+    serde_json::from_str(&text).unwrap()
+}
+
+fn assert_nothing_ran(b: &mut Browser, page: &Path, visible: &str) {
+    b.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({"source": "window.__csp = []; document.addEventListener('securitypolicyviolation', \
+                                      e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"}),
+    )
+    .unwrap();
+    open(b, page, "");
+    // Visit everything, select every map node and search for markup.
+    b.eval(
+        "(() => { for (const v of ['changes', 'services', 'modules', 'matrix', 'coupling', 'endpoints', 'tables', 'smells', 'diagnostics']) window.__tapestry.view(v); \
+          document.getElementById('expand-all').click(); \
+          for (const g of document.querySelectorAll('[data-i], [data-s]')) g.dispatchEvent(new MouseEvent('click', {bubbles: true})); \
+          for (const li of document.querySelectorAll('#cycle-list li')) li.click(); \
+          const s = document.getElementById('search'); s.value = '<'; s.dispatchEvent(new Event('input')); })()",
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(b.eval("typeof window.__pwned").unwrap(), "undefined", "injected code ran");
+    assert!(b.dialogs().is_empty(), "a dialog opened: {:?}", b.dialogs());
+    assert_eq!(
+        b.eval("window.__csp.length").unwrap(),
+        0,
+        "CSP had to block something: {}",
+        b.eval("window.__csp").unwrap()
+    );
+    assert_eq!(count(b, "script"), 2, "only tapestry's two script blocks");
+    assert_eq!(count(b, "img, iframe, object, embed, svg svg, foreignObject"), 0, "no element came from the data");
+    let handlers = b
+        .eval("[...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => a.name)).filter(n => n.startsWith('on')).length")
+        .unwrap();
+    assert_eq!(handlers, 0, "no event-handler attribute");
+    let body = text(b, "document.body.textContent");
+    assert!(body.contains(visible), "the hostile name is shown as text: {visible}");
+    assert!(!body.contains("hunter2"), "credentials in URLs are redacted");
+    assert_no_errors(b);
+}
+
+#[test]
+fn hostile_names_run_nothing() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    hostile_repo(&repo);
+    let page = tmp.path().join("hostile.html");
+    scan_to(&repo, &page, &[]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("</script><script>alert"), "the data cannot end its script block");
+    assert_nothing_ran(&mut b, &page, "<img src=x onerror=alert(1)>.ts");
+    b.screenshot(&artifacts().join("hostile-modules.png")).unwrap();
+
+    let page = tmp.path().join("hostile-shop.html");
+    let base = shop();
+    let opts = RenderOptions { compare: Some(base), ..RenderOptions::default() };
+    std::fs::write(&page, html::render_value(&hostile_shop(), &opts)).unwrap();
+    assert_nothing_ran(&mut b, &page, "/</script><script>alert(1)</script>");
+    b.eval("window.__tapestry.view('tables')").unwrap();
+    assert!(text(&mut b, "document.getElementById('table-table').textContent").contains("\"><svg onload=alert(1)>"));
+}
+
+#[test]
+fn review_mode_opens_what_changed_and_marks_the_map() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join("src/billing")).unwrap();
+    std::fs::create_dir_all(repo.join("src/users")).unwrap();
+    std::fs::write(
+        repo.join("src/billing/invoice.ts"),
+        "import { user } from '../users/user';\nexport const i = user;\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("src/users/user.ts"), "export const user = 1;\n").unwrap();
+    std::fs::write(repo.join("src/users/old.ts"), "export const old = 1;\n").unwrap();
+    let base = tmp.path().join("base.json");
+    scan_to(&repo, &base, &[]);
+    std::fs::write(repo.join("src/users/user.ts"), "import { i } from '../billing/invoice';\nexport const user = 1;\n")
+        .unwrap();
+    std::fs::write(repo.join("src/users/profile.ts"), "import { user } from './user';\n").unwrap();
+    std::fs::remove_file(repo.join("src/users/old.ts")).unwrap();
+    let page = tmp.path().join("review.html");
+    scan_to(&repo, &page, &["--compare", base.to_str().unwrap()]);
+    open(&mut b, &page, "");
+    assert_eq!(text(&mut b, "document.querySelector('#tabs [aria-selected=true]').dataset.view"), "changes");
+    let lead = text(&mut b, "document.querySelector('#view-changes .lead').textContent");
+    assert!(lead.contains("closes 2 new cycles"), "a module and a directory cycle: {lead}");
+    b.screenshot(&artifacts().join("review-changes.png")).unwrap();
+    b.click_on("#view-changes ul.changes li.go").unwrap();
+    assert_eq!(text(&mut b, "document.querySelector('#tabs [aria-selected=true]').dataset.view"), "modules");
+    assert!(count(&mut b, "#mod-svg .node.added") >= 1, "added modules are marked");
+    assert_eq!(count(&mut b, "#mod-svg .node.removed"), 1, "the removed module is drawn as a ghost");
+    assert!(count(&mut b, "#mod-svg .edge.added") >= 1, "added dependencies are marked");
+    b.screenshot(&artifacts().join("review-modules.png")).unwrap();
+    assert_no_errors(&mut b);
+}
+
+/// Writes a TypeScript repository of `dirs × files` modules, each importing
+/// `fan_out` others: mostly lower layers (packages with a smaller number),
+/// some siblings, and one import in a hundred going back up (cycles).
+fn synthetic_repo(root: &Path, packages: usize, subdirs: usize, files: usize, fan_out: usize) {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rand = move |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n
+    };
+    for p in 0..packages {
+        for s in 0..subdirs {
+            let dir = root.join(format!("pkg{p}/mod{s}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            for f in 0..files {
+                let mut targets = std::collections::BTreeSet::new();
+                while targets.len() < fan_out {
+                    let (tp, ts) = match rand(100) {
+                        0 => (rand(packages), rand(subdirs)),
+                        1..=39 => (p, s),
+                        _ => (rand(p + 1), rand(subdirs)),
+                    };
+                    let tf = rand(files);
+                    if (tp, ts, tf) != (p, s, f) {
+                        targets.insert((tp, ts, tf));
+                    }
+                }
+                let body: String = targets
+                    .iter()
+                    .map(|(tp, ts, tf)| format!("import {{ v{tf} }} from '../../pkg{tp}/mod{ts}/f{tf}';\n"))
+                    .collect();
+                std::fs::write(dir.join(format!("f{f}.ts")), format!("{body}export const v{f} = {f};\n")).unwrap();
+            }
+        }
+    }
+}
+
+/// Frame times (ms) while panning `frames` frames by a few pixels each.
+fn pan_frames(b: &mut Browser, frames: u32) -> Vec<f64> {
+    let v = b
+        .eval(&format!(
+            "new Promise(done => {{ const t = []; let n = 0; \
+              const step = (now) => {{ t.push(now); window.__tapestry.panBy(3, 2); \
+                if (++n < {frames}) requestAnimationFrame(step); \
+                else done(t.slice(1).map((x, i) => x - t[i])); }}; \
+              requestAnimationFrame(step); }})"
+        ))
+        .unwrap();
+    v.as_array().unwrap().iter().filter_map(Value::as_f64).collect()
+}
+
+fn summary(mut ms: Vec<f64>) -> String {
+    ms.sort_by(f64::total_cmp);
+    let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
+    let p95 = ms[((ms.len() as f64 * 0.95) as usize).min(ms.len() - 1)];
+    format!("mean {mean:.1} ms, p95 {p95:.1} ms, max {:.1} ms", ms.last().unwrap())
+}
+
+/// `cargo test --test browser -- --ignored --nocapture bench`: time to first
+/// render and frame times while panning, on 5,000 modules and 30,000 imports;
+/// the numbers go to BENCHMARKS.md ("HTML map"), not into assertions.
+#[test]
+#[ignore]
+fn bench_html_map_5000_modules_30000_edges() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    synthetic_repo(&repo, 10, 10, 50, 6);
+    let page = tmp.path().join("big.html");
+    let started = std::time::Instant::now();
+    scan_to(&repo, &page, &[]);
+    println!("scan + render: {:.1} s", started.elapsed().as_secs_f64());
+    std::fs::copy(&page, artifacts().join("bench-5000.html")).unwrap();
+    let size = std::fs::metadata(&page).unwrap().len();
+    println!("file size: {:.2} MB", size as f64 / 1e6);
+    for run in 0..3 {
+        open(&mut b, &page, "#view=modules");
+        let first = b.eval("window.__tapestry.firstRender").unwrap().as_f64().unwrap();
+        let dcl = b.eval("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd").unwrap();
+        let visible = b.eval("window.__tapestry.visible()").unwrap();
+        println!(
+            "run {run}: first render {first:.0} ms after navigation start (DOMContentLoaded {dcl} ms), {visible} boxes"
+        );
+    }
+    println!("pan, default view: {}", summary(pan_frames(&mut b, 120)));
+    let expand = b
+        .eval("(() => { const t = performance.now(); document.getElementById('expand-all').click(); return performance.now() - t; })()")
+        .unwrap();
+    println!(
+        "expand all: {:.0} ms, {} boxes",
+        expand.as_f64().unwrap(),
+        b.eval("window.__tapestry.visible()").unwrap()
+    );
+    println!("pan, everything expanded: {}", summary(pan_frames(&mut b, 60)));
+    let dsm = b
+        .eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \
+               const t = performance.now(); s.value = '0'; s.dispatchEvent(new Event('change')); return performance.now() - t; })()")
+        .unwrap();
+    println!("module-level matrix (5,000 × 5,000) first draw: {:.0} ms", dsm.as_f64().unwrap());
+    b.screenshot(&artifacts().join("bench-matrix.png")).unwrap();
+    b.eval("window.__tapestry.view('modules')").unwrap();
+    b.screenshot(&artifacts().join("bench-modules-expanded.png")).unwrap();
+    open(&mut b, &page, "#view=modules");
+    b.screenshot(&artifacts().join("bench-modules.png")).unwrap();
+    assert_no_errors(&mut b);
+}

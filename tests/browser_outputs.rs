@@ -1,0 +1,172 @@
+//! The HTML map, Mermaid and Structurizr outputs as files, without a
+//! browser: self-contained, safely embedded, valid, and the options checked.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tapestry::report::{html, mermaid, structurizr, Level, RenderOptions};
+
+fn tapestry() -> Command {
+    Command::cargo_bin("tapestry").unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+fn shop() -> Value {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/shop.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn data_block(html: &str) -> Value {
+    let start = html.find("<script type=\"application/json\" id=\"tapestry-data\">").unwrap();
+    let body = &html[start..];
+    let body = &body[body.find('>').unwrap() + 1..body.find("</script>").unwrap()];
+    serde_json::from_str(body).unwrap()
+}
+
+#[test]
+fn the_html_map_is_one_self_contained_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("map.html");
+    tapestry().args(["scan", "-q"]).arg(fixture("polyglot-cycles")).arg("-o").arg(&out).assert().success();
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    let csp = html.split("http-equiv=\"Content-Security-Policy\" content=\"").nth(1).unwrap();
+    let csp = &csp[..csp.find('"').unwrap()];
+    assert!(csp.starts_with("default-src &#39;none&#39;; script-src &#39;sha256-"), "{csp}");
+    for directive in ["connect-src", "img-src", "font-src", "frame-src", "base-uri", "form-action"] {
+        assert!(csp.contains(&format!("{directive} &#39;none&#39;")), "{directive} in {csp}");
+    }
+    assert_eq!(html.matches("<script").count(), 2, "the data and the script, both inline");
+    for remote in ["<link", "src=", "@import", "url(http", "//fonts", "cdn"] {
+        assert!(!html.contains(remote), "nothing is loaded: found {remote}");
+    }
+    let data = data_block(&html);
+    assert_eq!(data["meta"]["root"], fixture("polyglot-cycles").display().to_string());
+    assert!(data["tree"].as_array().unwrap().iter().any(|n| n["id"] == "module:web/src/store.ts"));
+    // The module tree has positions computed by tapestry.
+    assert!(data["tree"].as_array().unwrap().iter().all(|n| n["w"].as_i64().unwrap() > 0));
+    tapestry()
+        .args(["scan", "--format", "html"])
+        .arg(fixture("polyglot-cycles"))
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("<!DOCTYPE html>"));
+}
+
+#[test]
+fn the_embedded_data_cannot_end_its_script_block() {
+    let mut report = shop();
+    report["root"] = Value::from("</script><script>alert(1)</script><!--");
+    report["nodes"].as_array_mut().unwrap().push(serde_json::json!(
+        {"id": "table:\"><svg onload=alert(1)>", "kind": "table", "name": "\"><svg onload=alert(1)>\u{2028}"}
+    ));
+    let html = html::render_value(&report, &RenderOptions::default());
+    assert_eq!(html.matches("</script>").count(), 2);
+    assert!(!html.contains("<svg onload") && !html.contains("<!--") && !html.contains('\u{2028}'));
+    let title = &html[html.find("<title>").unwrap() + 7..html.find("</title>").unwrap()];
+    assert!(title.starts_with("tapestry · &#60;/script&#62;") && !title.contains('<'), "the title is escaped: {title}");
+    let data = data_block(&html);
+    assert_eq!(data["meta"]["root"], "</script><script>alert(1)</script><!--");
+}
+
+#[test]
+fn link_base_and_compare_are_checked_before_scanning() {
+    let dir = fixture("py-flat-script");
+    for bad in ["javascript:alert(1)//", "https://user:token@git.example/r/", "file:///etc/"] {
+        tapestry().args(["scan", "-q", "--link-base", bad]).arg(&dir).assert().code(2);
+    }
+    tapestry()
+        .args(["scan", "-q", "--compare", "/definitely/not/base.json"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/definitely/not/base.json"));
+}
+
+#[test]
+fn review_mode_embeds_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("base.json");
+    std::fs::write(&base, serde_json::to_string(&shop()).unwrap()).unwrap();
+    let mut head = shop();
+    head["edges"].as_array_mut().unwrap().push(serde_json::json!(
+        {"from": "service:billing", "to": "service:users", "kind": "calls", "sites": 1, "flags": [],
+         "endpoints": ["endpoint:users:GET /users/{id}"]}
+    ));
+    let opts = RenderOptions { compare: Some(shop()), ..RenderOptions::default() };
+    let data = data_block(&html::render_value(&head, &opts));
+    assert_eq!(data["changes"]["service_calls"]["added"][0], "billing → users");
+    let calls = data["services"]["edges"].as_array().unwrap();
+    assert!(calls.iter().any(|e| e["st"] == 1 && e["endpoints"][0] == "GET /users/{id}"));
+}
+
+#[test]
+fn mermaid_service_map_quotes_every_name() {
+    let mut report = shop();
+    report["nodes"].as_array_mut().unwrap().push(serde_json::json!(
+        {"id": "table:\"><svg onload=alert(1)>", "kind": "table", "name": "\"><svg onload=alert(1)>"}
+    ));
+    let chart = mermaid::render_value(&report, Level::Service);
+    let mut lines = chart.lines();
+    assert!(lines.next().unwrap().starts_with("%% tapestry service map of shop"));
+    assert_eq!(lines.next(), Some("flowchart LR"));
+    for line in lines {
+        let line = line.trim_start();
+        let ok = line.starts_with("%%")
+            || line.starts_with("classDef ")
+            || line.starts_with("class ")
+            || line
+                .split_once(['[', '{', ' '])
+                .is_some_and(|(id, _)| id.starts_with('n') && id[1..].parse::<u32>().is_ok());
+        assert!(ok, "unexpected line: {line}");
+        // Quotes come in pairs and nothing inside them is markup.
+        assert_eq!(line.matches('"').count() % 2, 0, "{line}");
+        assert!(!line.contains('<') && !line.contains('>') || line.contains("-->") || line.contains("-.->"), "{line}");
+    }
+    assert!(chart.contains("#quot;#gt;#lt;svg onload=alert(1)#gt;"));
+    assert!(chart.contains("-->|\"GET /orders, POST /orders\"|"), "{chart}");
+    assert!(chart.contains("[(\"postgres (postgres:16)\")]"), "datastores are cylinders");
+}
+
+#[test]
+fn mermaid_module_level_and_the_output_extension() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("arch.mmd");
+    tapestry()
+        .args(["scan", "-q", "--level", "module"])
+        .arg(fixture("py-directory-cycle"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let chart = std::fs::read_to_string(&out).unwrap();
+    assert!(chart.contains("flowchart LR") && chart.contains("-->|\""), "{chart}");
+    assert!(chart.contains("linkStyle"), "directory cycles are red: {chart}");
+    let svc = tapestry().args(["scan", "--format", "mermaid"]).arg(fixture("py-flat-script")).output().unwrap();
+    assert!(String::from_utf8_lossy(&svc.stdout).contains("No services"));
+}
+
+#[test]
+fn structurizr_workspace_has_containers_and_labelled_relationships() {
+    let dsl = structurizr::render_value(&shop());
+    assert!(dsl.starts_with("workspace \"shop architecture\""));
+    assert_eq!(dsl.matches('{').count(), dsl.matches('}').count());
+    for svc in ["orders", "users", "billing", "web"] {
+        assert!(dsl.contains(&format!("container \"{svc}\" \"Service\"")), "{svc}: {dsl}");
+    }
+    assert!(dsl.contains("container \"postgres\" \"Datastore\" \"postgres:16\" \"Database\""), "{dsl}");
+    assert!(dsl.contains("\"Calls POST /charges\" \"HTTP\""), "{dsl}");
+    assert!(dsl.contains("Writes order_items, orders"), "tables go to the one datastore: {dsl}");
+    assert!(dsl.contains("softwareSystem \"api.stripe.com\" \"External system\""));
+    assert!(dsl.contains("container system \"Containers\""));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("workspace.dsl");
+    tapestry().args(["scan", "-q"]).arg(fixture("py-flat-script")).arg("-o").arg(&out).assert().success();
+    let empty = std::fs::read_to_string(&out).unwrap();
+    assert!(empty.starts_with("// No services") && empty.contains("systemContext system"));
+}
