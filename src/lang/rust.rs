@@ -33,6 +33,8 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
              only top-level `mod`/`use` items were read",
         ));
         fallback(text, facts);
+        // The fallback parses `use` items with syn too: clear their spans (below).
+        proc_macro2::extra::invalidate_current_thread_spans();
         return;
     }
     match syn::parse_file(text) {
