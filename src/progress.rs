@@ -23,9 +23,11 @@ impl Progress {
     pub fn new(wanted: bool, total: usize) -> Self {
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
-            let style = ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} files ({elapsed}, about {eta} left)")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
+            let style = ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {pos}/{len} files ({elapsed}, about {eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
             bar.set_style(style);
             bar.set_message("extracting");
             bar
