@@ -48,9 +48,28 @@ impl GraphBuilder {
                 edge.flags = all.union(any);
             }
             None => {
-                let edge = Edge { kind, file: Some(file.to_string()), line: Some(line), sites: 1, flags };
+                let edge = Edge { kind, file: Some(file.to_string()), line: Some(line), sites: 1, flags, endpoints: Vec::new() };
                 let e = self.g.graph.add_edge(from, to, edge);
                 self.edges.insert((from, to, kind), e);
+            }
+        }
+    }
+
+    /// An edge derived from other facts (no site of its own): added once.
+    pub fn derived(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind) {
+        if from != to && !self.edges.contains_key(&(from, to, kind)) {
+            let edge = Edge { kind, file: None, line: None, sites: 1, flags: Flags::default(), endpoints: Vec::new() };
+            let e = self.g.graph.add_edge(from, to, edge);
+            self.edges.insert((from, to, kind), e);
+        }
+    }
+
+    /// Name an endpoint behind an existing edge (service → service `calls`).
+    pub fn endpoint(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, endpoint: &str) {
+        if let Some(&e) = self.edges.get(&(from, to, kind)) {
+            let list = &mut self.g.graph[e].endpoints;
+            if let Err(i) = list.binary_search_by(|x| x.as_str().cmp(endpoint)) {
+                list.insert(i, endpoint.to_string());
             }
         }
     }

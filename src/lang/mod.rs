@@ -7,6 +7,8 @@
 //! TypeScript/JavaScript and Python. Extractors only say what the source says;
 //! linking an import to a file happens later, project-wide, in `crate::resolve`.
 
+pub mod arch;
+pub mod py_arch;
 pub mod python;
 pub mod query;
 pub mod rust;

@@ -46,6 +46,32 @@ impl LangQuery {
     }
 }
 
+impl LangQuery {
+    /// Call `f(pattern_kind, captures)` for every match, where `pattern_kind` is
+    /// the name of the match's outer capture (the one without a dot-free inner
+    /// name: `@endpoint.route`), and `captures` every non-helper capture.
+    pub fn for_each_match<'t>(&self, root: Node<'t>, text: &'t [u8], mut f: impl FnMut(&[(&str, Node<'t>)])) {
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(&self.query, root, text);
+        let mut caps: Vec<(&str, Node<'t>)> = Vec::new();
+        while let Some(m) = matches.next() {
+            caps.clear();
+            for c in m.captures() {
+                let name = self.names[c.index as usize].as_str();
+                if !name.starts_with('_') {
+                    caps.push((name, c.node));
+                }
+            }
+            f(&caps);
+        }
+    }
+}
+
+/// The node of capture `name` in a match.
+pub fn cap<'t>(caps: &[(&str, Node<'t>)], name: &str) -> Option<Node<'t>> {
+    caps.iter().find(|(n, _)| *n == name).map(|(_, node)| *node)
+}
+
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
 }
