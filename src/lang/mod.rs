@@ -11,7 +11,9 @@ pub mod arch;
 pub mod py_arch;
 pub mod python;
 pub mod query;
+pub mod rs_arch;
 pub mod rust;
+pub mod ts_arch;
 pub mod typescript;
 
 use crate::diagnostic::Diagnostic;

@@ -29,10 +29,27 @@ fn language(lang: Lang) -> Language {
     }
 }
 
+/// Architecture queries (routes, calls, tables, queues), joined after the import
+/// queries for files that pass [`super::arch::triggered`]: still one pass per file.
+const ARCH_QUERIES: &[&str] = &[
+    include_str!("../../queries/javascript/endpoints.scm"),
+    include_str!("../../queries/javascript/calls.scm"),
+    include_str!("../../queries/javascript/tables.scm"),
+    include_str!("../../queries/javascript/queues.scm"),
+];
+
 type Compiled = LazyLock<Result<LangQuery, String>>;
 static JS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::JavaScript), JS_QUERIES, CAPTURES));
 static TS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::TypeScript), TS_QUERIES, CAPTURES));
 static TSX: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::Tsx), TS_QUERIES, CAPTURES));
+static JS_FULL: Compiled = LazyLock::new(|| full(Lang::JavaScript, JS_QUERIES));
+static TS_FULL: Compiled = LazyLock::new(|| full(Lang::TypeScript, TS_QUERIES));
+static TSX_FULL: Compiled = LazyLock::new(|| full(Lang::Tsx, TS_QUERIES));
+
+fn full(lang: Lang, imports: &[&str]) -> Result<LangQuery, String> {
+    let sources: Vec<&str> = imports.iter().chain(ARCH_QUERIES).copied().collect();
+    LangQuery::new(&language(lang), &sources, &[CAPTURES, super::ts_arch::CAPTURES].concat())
+}
 
 fn compiled(lang: Lang) -> &'static Result<LangQuery, String> {
     match lang {
@@ -42,8 +59,17 @@ fn compiled(lang: Lang) -> &'static Result<LangQuery, String> {
     }
 }
 
+fn compiled_full(lang: Lang) -> &'static Result<LangQuery, String> {
+    match lang {
+        Lang::Tsx => &TSX_FULL,
+        Lang::TypeScript => &TS_FULL,
+        _ => &JS_FULL,
+    }
+}
+
 pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
-    let query = match compiled(lang) {
+    let with_arch = !facts.generated && !is_declaration_file(rel) && super::arch::triggered(text);
+    let query = match if with_arch { compiled_full(lang) } else { compiled(lang) } {
         Ok(q) => q,
         Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
     };
@@ -60,15 +86,22 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     let src = text.as_bytes();
     let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
-    query.for_each_capture(tree.root_node(), src, |name, node| {
-        let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
-        match name {
-            "import.reexport" => entry.1.insert(Flags::REEXPORT),
-            "import.dynamic" => entry.1.insert(Flags::DYNAMIC),
-            "import.type_only" => entry.1.insert(Flags::TYPE_ONLY),
-            _ => {}
+    let mut arch = super::ts_arch::Collector::new(rel, text);
+    query.for_each_match(tree.root_node(), src, |caps| {
+        if !caps.first().is_some_and(|(n, _)| n.starts_with("import.")) {
+            return arch.on_match(caps, src);
+        }
+        for &(name, node) in caps {
+            let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
+            match name {
+                "import.reexport" => entry.1.insert(Flags::REEXPORT),
+                "import.dynamic" => entry.1.insert(Flags::DYNAMIC),
+                "import.type_only" => entry.1.insert(Flags::TYPE_ONLY),
+                _ => {}
+            }
         }
     });
+    facts.arch = arch.finish();
     let mut file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
     if is_declaration_file(rel) {
         // A declaration file has no run time: everything it imports is for types.
@@ -189,6 +222,7 @@ mod tests {
     fn queries_compile() {
         for lang in [Lang::JavaScript, Lang::TypeScript, Lang::Tsx] {
             assert!(compiled(lang).is_ok(), "{lang:?}: {:?}", compiled(lang).as_ref().err());
+            assert!(compiled_full(lang).is_ok(), "{lang:?}: {:?}", compiled_full(lang).as_ref().err());
         }
     }
 

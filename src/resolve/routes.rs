@@ -208,9 +208,15 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     for (i, f) in files.iter().enumerate() {
         for m in &f.facts.arch.mounts {
             let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
-            match rs.find(i, &m.child) {
+            // `?child`: a name that may be middleware rather than a router (Express `use`).
+            let (optional, child) = match m.child.strip_prefix('?') {
+                Some(c) => (true, c),
+                None => (false, m.child.as_str()),
+            };
+            match rs.find(i, child) {
                 Some(child) if child != parent => rs.list[child].parents.push((parent, m.prefix.clone())),
                 Some(_) => {}
+                None if optional => {}
                 None => out.diagnostics.push(Diagnostic::new(
                     ctx.project.rel(i),
                     Some(m.line),
@@ -234,7 +240,12 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                     None => continue,
                 }
             } else {
-                let r = rs.find(i, &route.router).unwrap_or_else(|| rs.add(i, &route.router, &route.framework, Template::new()));
+                // `?`: a call shaped like a route whose receiver must be a known router.
+                let r = match rs.find(i, &route.router) {
+                    Some(r) => r,
+                    None if route.framework == "?" => continue,
+                    None => rs.add(i, &route.router, &route.framework, Template::new()),
+                };
                 let fw = if route.framework.is_empty() { rs.list[r].framework.clone() } else { route.framework.clone() };
                 (rs.prefixes(r, 0, &global), fw)
             };

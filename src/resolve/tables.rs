@@ -122,7 +122,8 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
         let (uses, parsed) = analyze(stmt);
         unparsed += u32::from(!parsed);
         for (access, table) in uses {
-            let lower = stmt.trim_start().to_ascii_lowercase();
+            let code = stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+            let lower = code.trim_start().to_ascii_lowercase();
             let defines = access == Access::Write && (lower.starts_with("create") || lower.starts_with("alter"));
             if defines && !maps.iter().any(|m| m.table == table && m.file == rel) {
                 maps.push(Mapping { class: None, table, store: "sql".into(), file: rel.into(), line, owner: owner.clone() });
@@ -203,6 +204,8 @@ impl Visitor for Relations {
 
 /// Tables a SQL text reads and writes, and whether sqlparser could parse it.
 pub fn analyze(sql: &str) -> (Vec<(Access, String)>, bool) {
+    // DB-API placeholders (`%s`, `%(name)s`) are not SQL: make them `?`.
+    let sql = &placeholders(sql);
     let Ok(stmts) = Parser::parse_sql(&GenericDialect {}, sql) else {
         return (scan(sql), false);
     };
@@ -232,6 +235,27 @@ pub fn analyze(sql: &str) -> (Vec<(Access, String)>, bool) {
     out.sort();
     out.dedup();
     (out, true)
+}
+
+fn placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix('s') {
+            out.push('?');
+            rest = r;
+        } else if let Some(end) = after.strip_prefix('(').and_then(|a| a.find(")s")) {
+            out.push('?');
+            rest = &after[end + 3..];
+        } else {
+            out.push('%');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Tolerant scan: the word after FROM/JOIN is read, after INTO/UPDATE/TABLE written.
