@@ -26,6 +26,7 @@ pub const TRIGGERS: &[&str] = &[
     "INSERT",
     "Kafka",
     "Model",
+    "Nest",
     "Router",
     "SELECT",
     "Servicer",

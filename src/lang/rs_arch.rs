@@ -25,6 +25,7 @@ pub fn collect(file: &syn::File, text: &str, facts: &mut ArchFacts) {
         rocket: text.contains("rocket"),
         kafka: text.contains("kafka"),
         client_file: text.contains("reqwest") || text.contains("ureq") || text.contains("hyper"),
+        tonic: text.contains("tonic"),
         ..Collector::default()
     };
     v.visit_file(file);
@@ -39,6 +40,8 @@ struct Collector {
     rocket: bool,
     kafka: bool,
     client_file: bool,
+    /// The file mentions tonic: `XServer::new`/`XClient::connect` are gRPC.
+    tonic: bool,
     /// Inside `insert_into(…)`/`update(…)`/`delete(…)`: Diesel table paths are written.
     diesel_write: bool,
 }
@@ -270,11 +273,11 @@ impl Collector {
         let last = last_seg(&p.path);
         let l = line(c.span());
         let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
-        if segs.len() >= 2 && matches!(last.as_str(), "new" | "connect" | "with_interceptor") {
+        if self.tonic && segs.len() >= 2 && matches!(last.as_str(), "new" | "connect" | "with_interceptor") {
             let ty = &segs[segs.len() - 2];
             if let Some(svc) = ty.strip_suffix("Server").filter(|s| !s.is_empty() && last != "connect") {
                 self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l });
-            } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty() && segs.len() >= 3) {
+            } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
                 self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l });
             }
         }

@@ -257,7 +257,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 let path = match resolved {
                     Ok(t) if !t.iter().any(|p| matches!(p, Part::Param(_))) => normalise(&render(&t)),
                     other => {
-                        let shown = other.map(|t| render(&t)).unwrap_or_else(|v| format!("${{{v}}}"));
+                        let mut shown = other.map(|t| render(&t)).unwrap_or_else(|v| format!("${{{v}}}"));
+                        while shown.contains("//") {
+                            shown = shown.replace("//", "/");
+                        }
                         out.diagnostics.push(Diagnostic::warning(
                             rel,
                             Some(route.line),
