@@ -482,6 +482,7 @@ fn from_config(project: &Project, s: &mut Services) {
         match s.list.iter_mut().find(|x| x.name == *name) {
             Some(svc) => {
                 svc.dirs.clone_from(&dirs);
+                svc.infra = false; // its code is here: not only an image
                 svc.aliases.extend(aliases);
             }
             None => s.list.push(Service { name: name.clone(), dirs, aliases, file: rel.into(), line, ..Service::default() }),
