@@ -32,4 +32,4 @@
   function: (member_expression property: (property_identifier) @_m)
   arguments: (arguments . (_) @name)
   (#eq? @_m "addService")) @grpc.server
-(new_expression constructor: (member_expression) @name) @grpc.client
+(new_expression constructor: (member_expression) @name arguments: (arguments) @args) @grpc.client

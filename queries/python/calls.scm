@@ -43,3 +43,15 @@
   body: (block
     (expression_statement
       (assignment left: (identifier) @name right: (string) @value)))) @const.def
+
+; grpc.insecure_channel("cart:7070")   grpc.secure_channel(addr, creds): where gRPC stubs send
+(call
+  function: (attribute object: (identifier) @_g attribute: (identifier) @method)
+  arguments: (argument_list . (_) @url)
+  (#eq? @_g "grpc")
+  (#match? @method "channel$")) @grpc.channel
+
+; catalog_addr = os.environ.get("PRODUCT_CATALOG_SERVICE_ADDR", "")   (in a function or an if block)
+(block
+  (expression_statement
+    (assignment left: (identifier) @name right: [(call) (subscript) (string) (binary_operator) (boolean_operator)] @value))) @const.def

@@ -41,6 +41,7 @@ pub const CAPTURES: &[&str] = &[
     "db.table",
     "endpoint.django",
     "endpoint.route",
+    "grpc.channel",
     "grpc.client",
     "grpc.server",
     "handler",
@@ -55,6 +56,7 @@ pub const CAPTURES: &[&str] = &[
     "router.def",
     "router.mount",
     "sql",
+    "url",
     "value",
 ];
 
@@ -95,7 +97,8 @@ impl Collector {
             return;
         };
         let outer = cap(caps, kind).expect("found above");
-        let line = query::line(outer);
+        // A decorated route is at its decorator's line (a function may have several).
+        let line = query::line(if kind == "endpoint.route" { cap(caps, "router").unwrap_or(outer) } else { outer });
         let text = |name: &str| cap(caps, name).map(|n| query::text(n, src).to_string()).unwrap_or_default();
         match kind {
             "router.def" => self.router_def(&text("name"), &text("ctor"), cap(caps, "args"), src, line),
@@ -119,6 +122,13 @@ impl Collector {
                 }
             }
             "grpc.server" | "grpc.client" => self.grpc(kind == "grpc.server", &text("name"), line),
+            "grpc.channel" => {
+                if let Some(u) = cap(caps, "url") {
+                    let mut url = lit("grpc://");
+                    push_parts(&mut url, template(u, src));
+                    self.facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line });
+                }
+            }
             "db.sql" => {
                 if let Some(n) = cap(caps, "sql") {
                     let sql = sql_text(n, src);

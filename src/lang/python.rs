@@ -48,7 +48,7 @@ struct Stmt {
 }
 
 pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
-    let with_arch = !facts.generated && super::arch::triggered(text);
+    let with_arch = super::arch::triggered(text);
     let query = match if with_arch { &*FULL } else { &*QUERY } {
         Ok(q) => q,
         Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),

@@ -39,9 +39,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
             v.visit_file(&file);
             facts.imports = v.imports;
             facts.mods = v.mods;
-            if !facts.generated {
-                super::rs_arch::collect(&file, text, &mut facts.arch);
-            }
+            super::rs_arch::collect(&file, text, &mut facts.arch);
         }
         Err(e) => {
             facts.parse_error = true;

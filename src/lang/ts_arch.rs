@@ -67,6 +67,8 @@ pub const CAPTURES: &[&str] = &[
 ];
 
 struct Candidate {
+    /// The URL came from a `{ url: … }` options object.
+    url_in_object: bool,
     client: String,
     method: String,
     url: Template,
@@ -163,6 +165,12 @@ impl Collector {
                 let name = text("name");
                 let service = name.rsplit('.').next().unwrap_or(&name).to_string();
                 self.facts.grpc.push(RawGrpc { service, server: false, line });
+                // new proto.Cart("cart:7070", creds): the address the client sends to.
+                if let Some(addr) = args.first().filter(|_| args.len() >= 2) {
+                    let mut url = lit("grpc://");
+                    push_parts(&mut url, template(*addr, src));
+                    self.facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line });
+                }
             }
             "db.sql" => {
                 if let Some(n) = cap(caps, "sql") {
@@ -344,16 +352,19 @@ impl Collector {
         let Some(first) = args.first() else { return };
         let options = args.iter().find(|a| a.kind() == "object");
         let opt_method = options.and_then(|o| prop(*o, "method", src)).and_then(|m| string_value(m, src));
-        let (url, method) = if first.kind() == "object" {
-            // axios({ url, method })
+        let in_object = first.kind() == "object";
+        let (url, method) = if in_object {
+            // axios({ url, method })   client.post({ url })
             let Some(u) = prop(*first, "url", src) else { return };
-            (template(u, src), opt_method.unwrap_or_else(|| "GET".into()))
+            let m = if method.is_empty() || method == "request" { opt_method.unwrap_or_else(|| "GET".into()) } else { method.to_string() };
+            (template(u, src), m)
         } else if method.is_empty() || method == "request" {
             (template(*first, src), opt_method.unwrap_or_else(|| "GET".into()))
         } else {
             (template(*first, src), method.to_string())
         };
-        self.candidates.push(Candidate { client: client.to_string(), method: method.to_ascii_uppercase(), url, line });
+        let url_in_object = in_object && !method.is_empty();
+        self.candidates.push(Candidate { url_in_object, client: client.to_string(), method: method.to_ascii_uppercase(), url, line });
     }
 
     fn queue(&mut self, method: &str, args: &[Node], src: &[u8], line: u32) {
@@ -394,8 +405,11 @@ impl Collector {
     pub fn finish(mut self) -> ArchFacts {
         for c in std::mem::take(&mut self.candidates) {
             let last = c.client.rsplit('.').next().unwrap_or(&c.client);
+            // A generated API client (`client.post({ url: '/api/v1/items' })`) names its URL
+            // in an options object whatever its receiver is called.
             let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "axios" | "got" | "ky")
                 || CLIENTS.binary_search(&last).is_ok()
+                || c.url_in_object
             {
                 c.url
             } else if let Some(base) = self.clients.get(&c.client) {

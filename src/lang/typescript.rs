@@ -70,7 +70,7 @@ fn compiled_full(lang: Lang) -> &'static Result<LangQuery, String> {
 pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     // Next.js file routes say nothing in their text: their place says they are routes.
     let file_route = rel.contains("pages/api/") || rel.rsplit('/').next().is_some_and(|n| n.starts_with("route."));
-    let with_arch = !facts.generated && !is_declaration_file(rel) && (file_route || super::arch::triggered(text));
+    let with_arch = !is_declaration_file(rel) && (file_route || super::arch::triggered(text));
     let query = match if with_arch { compiled_full(lang) } else { compiled(lang) } {
         Ok(q) => q,
         Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),

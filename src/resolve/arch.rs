@@ -77,7 +77,11 @@ impl<'a> Ctx<'a> {
         let mut consts: HashMap<&str, Vec<(usize, &Template)>> = HashMap::new();
         for (i, f) in project.files.iter().enumerate() {
             for c in &f.facts.arch.consts {
-                consts.entry(c.name.as_str()).or_default().push((i, &c.value));
+                let defs = consts.entry(c.name.as_str()).or_default();
+                // The first definition in a file is the one kept (patterns may overlap).
+                if !defs.iter().any(|(f, _)| *f == i) {
+                    defs.push((i, &c.value));
+                }
             }
         }
         Ctx { project, services: services::detect(project), import_targets, consts }
@@ -99,9 +103,12 @@ impl<'a> Ctx<'a> {
         }
         if f.file.lang == Lang::Python {
             for imp in f.facts.imports.iter().filter(|i| i.names.iter().any(|n| n == local)) {
-                for &m in self.import_targets.get(&(file, imp.line)).map(Vec::as_slice).unwrap_or(&[]) {
-                    out.push((m, local.to_string()));
-                }
+                let targets = self.import_targets.get(&(file, imp.line)).map(Vec::as_slice).unwrap_or(&[]);
+                // `from pkg import a, b`: each name is its own submodule when one is named so.
+                let named: Vec<usize> =
+                    targets.iter().copied().filter(|&m| module_name(self.project.rel(m)) == local).collect();
+                let chosen = if named.is_empty() { targets.to_vec() } else { named };
+                out.extend(chosen.into_iter().map(|m| (m, local.to_string())));
             }
         }
         out.sort();
@@ -197,6 +204,16 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(out)
+    }
+}
+
+/// `pkg/users.py` → `users`; `pkg/users/__init__.py` → `users`.
+fn module_name(rel: &str) -> &str {
+    let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".py");
+    if stem == "__init__" {
+        super::dir_of(rel).rsplit('/').next().unwrap_or("")
+    } else {
+        stem
     }
 }
 

@@ -11,14 +11,14 @@
 //! Credentials in URLs are never reported.
 
 use super::arch::{render, ArchEdge, ArchOut, Ctx, End};
-use super::routes::{path_matches, Endpoints, Ep};
+use super::routes::{path_distance, path_matches, Endpoints, Ep};
 use super::services::redact_url;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
 use crate::model::{Access, Flags};
 
 /// Host names that mean "this machine" (sorted).
-const LOCAL_HOSTS: &[&str] = &["0.0.0.0", "127.0.0.1", "host.docker.internal", "localhost"];
+const LOCAL_HOSTS: &[&str] = &["0.0.0.0", "127.0.0.1", "::1", "[::1]", "[::]", "host.docker.internal", "localhost"];
 
 /// What a call reaches.
 enum Callee<'e> {
@@ -110,7 +110,9 @@ fn callee<'e>(
 ) -> Option<Callee<'e>> {
     let rel = ctx.project.rel(file);
     let lower = url.to_ascii_lowercase();
-    let Some(scheme_end) = lower.find("://").filter(|_| lower.starts_with("http") || lower.starts_with("ws")) else {
+    let Some(scheme_end) =
+        lower.find("://").filter(|_| lower.starts_with("http") || lower.starts_with("ws") || lower.starts_with("grpc"))
+    else {
         return url.starts_with('/').then(|| relative(eps, method, url)).flatten();
     };
     let rest = &url[scheme_end + 3..];
@@ -133,7 +135,14 @@ fn callee<'e>(
     let host = host.to_ascii_lowercase();
     let list = &ctx.services.list;
     let svc = if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() {
-        port.and_then(|p| list.iter().find(|s| s.host_ports.contains(&p)))
+        // A published host port, else the only service listening on that container port.
+        port.and_then(|p| {
+            list.iter().find(|s| s.host_ports.contains(&p)).or_else(|| {
+                let mut by_container = list.iter().filter(|s| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string())));
+                let first = by_container.next()?;
+                by_container.next().is_none().then_some(first)
+            })
+        })
     } else {
         list.iter().find(|s| s.name == host || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(&host)))
     };
@@ -159,8 +168,8 @@ fn matching<'e>(eps: &'e Endpoints, service: Option<&str>, method: &str, path: &
         .filter(|e| e.method == method || e.method == "ANY")
         .filter(|e| path_matches(&e.path, path))
         .collect();
-    // A literal segment beats a parameter: `/items/new` is not `/items/{id}`.
-    found.sort_by_key(|e| e.path.matches('{').count());
+    // The closest template wins: `/items/new` is not `/items/{id}`, `/users/{id}` not `/users/me`.
+    found.sort_by_key(|e| (path_distance(&e.path, path), e.method == "ANY"));
     found
 }
 

@@ -85,9 +85,15 @@ impl Routers<'_, '_> {
         if let Some(&r) = self.by_key.get(&(file, name.to_string())) {
             return r;
         }
+        let prefix = self.in_context(file, prefix);
         self.list.push(Router { file, framework: framework.to_string(), prefix, parents: Vec::new() });
         self.by_key.insert((file, name.to_string()), self.list.len() - 1);
         self.list.len() - 1
+    }
+
+    /// A prefix's constants are those of the file that writes it.
+    fn in_context(&self, file: usize, t: Template) -> Template {
+        self.ctx.resolve_template(file, &t).unwrap_or(t)
     }
 
     fn in_file(&self, file: usize, name: &str) -> Option<usize> {
@@ -214,7 +220,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 None => (false, m.child.as_str()),
             };
             match rs.find(i, child) {
-                Some(child) if child != parent => rs.list[child].parents.push((parent, m.prefix.clone())),
+                Some(child) if child != parent => {
+                    let prefix = rs.in_context(i, m.prefix.clone());
+                    rs.list[child].parents.push((parent, prefix));
+                }
                 Some(_) => {}
                 None if optional => {}
                 None => out.diagnostics.push(Diagnostic::new(
@@ -406,6 +415,24 @@ fn param(seg: &str) -> String {
         return format!("{{{name}}}");
     }
     seg.to_string()
+}
+
+/// How loosely a call's path matches an endpoint's (lower is closer): a parameter in
+/// the endpoint taking a literal costs 1, a parameter in the call taking one of the
+/// endpoint's literals costs 2 (`/users/{id}` is not `/users/me`, though it could be).
+pub fn path_distance(endpoint: &str, call: &str) -> u32 {
+    let call = call.split(['?', '#']).next().unwrap_or(call);
+    let is_param = |s: &str| s.starts_with('{') && s.ends_with('}');
+    let a = endpoint.split('/').filter(|s| !s.is_empty());
+    let b = call.split('/').filter(|s| !s.is_empty());
+    a.zip(b)
+        .map(|(x, y)| match (is_param(x), is_param(y)) {
+            (true, true) => 0,
+            _ if x == y => 0,
+            (true, false) => 1,
+            _ => 2,
+        })
+        .sum()
 }
 
 /// Whether a call's path template matches an endpoint's (parameters match any segment;

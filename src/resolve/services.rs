@@ -39,6 +39,9 @@ const NPM_SERVERS: &[&str] = &[
     "restify",
 ];
 
+/// Directory names that say nothing about a service (`cart/src/Dockerfile` is `cart`; sorted).
+const GENERIC_DIRS: &[&str] = &["app", "docker", "server", "src"];
+
 /// Keys of environment entries whose values are secrets, redacted in reports.
 const SECRET_WORDS: &[&str] = &["KEY", "PASS", "SECRET", "TOKEN"];
 
@@ -96,6 +99,10 @@ fn file_name(rel: &str) -> &str {
 
 /// `service-a/src` → `service-a`; the root → the scan root's own name.
 fn base_name(project: &Project, dir: &str) -> String {
+    let last = file_name(dir);
+    if GENERIC_DIRS.contains(&last) && dir.contains('/') {
+        return base_name(project, dir_of(dir));
+    }
     if dir.is_empty() {
         let abs = std::fs::canonicalize(project.root).unwrap_or_else(|_| project.root.to_path_buf());
         return abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "root".into());
@@ -241,7 +248,8 @@ fn mentions_dist(text: &str, dist: &str) -> bool {
 
 fn read_yaml(project: &Project, rel: &str, s: &mut Services) -> Vec<Yaml> {
     let Ok(text) = project.read(rel) else { return Vec::new() };
-    if text.len() > 2 * 1024 * 1024 {
+    // Helm/Go templates (`{{ .Values.x }}`) are not YAML until rendered.
+    if text.len() > 2 * 1024 * 1024 || text.contains("{{") {
         return Vec::new();
     }
     match yaml::parse(&text) {
@@ -261,7 +269,14 @@ fn from_compose(project: &Project, rel: &str, s: &mut Services) {
         for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
             let build_dir = match entry.get("build") {
                 Some(Yaml::Scalar(ctx)) => join(base, ctx),
-                Some(b @ Yaml::Map(_)) => join(base, b.get("context").and_then(Yaml::str).unwrap_or(".")),
+                // With `dockerfile: backend/Dockerfile`, the code is where the Dockerfile is.
+                Some(b @ Yaml::Map(_)) => {
+                    let ctx = join(base, b.get("context").and_then(Yaml::str).unwrap_or("."));
+                    match (ctx, b.get("dockerfile").and_then(Yaml::str)) {
+                        (Some(c), Some(df)) => join(&c, df).map(|p| dir_of(&p).to_string()),
+                        (c, _) => c,
+                    }
+                }
                 _ => None,
             };
             let image = entry.get("image").and_then(Yaml::str).map(String::from);
@@ -372,7 +387,8 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
     }
     let base = image.map(image_base).unwrap_or("");
     let source = s.list.iter().position(|x| {
-        !x.infra && !x.dirs.is_empty() && (x.name == base || x.dirs.iter().any(|d| file_name(d) == base || file_name(d) == name))
+        let in_path = |want: &str| x.dirs.iter().any(|d| d.split('/').any(|seg| seg == want));
+        !x.infra && !x.dirs.is_empty() && (x.name == base || x.name == name || in_path(base) || in_path(name))
     });
     if let Some(i) = source {
         let svc = &mut s.list[i];
@@ -532,7 +548,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for t in [PY_WEB, NPM_SERVERS, SECRET_WORDS] {
+        for t in [PY_WEB, NPM_SERVERS, SECRET_WORDS, GENERIC_DIRS] {
             let mut s = t.to_vec();
             s.sort_unstable();
             assert_eq!(t, s.as_slice());

@@ -119,13 +119,10 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
     let owner = super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
     let mut unparsed = 0;
     for (stmt, line) in statements(&text) {
-        let (uses, parsed) = analyze(stmt);
+        let (_, parsed) = analyze(stmt);
         unparsed += u32::from(!parsed);
-        for (access, table) in uses {
-            let code = stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
-            let lower = code.trim_start().to_ascii_lowercase();
-            let defines = access == Access::Write && (lower.starts_with("create") || lower.starts_with("alter"));
-            if defines && !maps.iter().any(|m| m.table == table && m.file == rel) {
+        if let Some(table) = ddl_table(stmt) {
+            if !maps.iter().any(|m| m.table == table && m.file == rel) {
                 maps.push(Mapping { class: None, table, store: "sql".into(), file: rel.into(), line, owner: owner.clone() });
             }
         }
@@ -138,6 +135,20 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
             format!("{unparsed} SQL statement(s) sqlparser cannot parse: tables read by a keyword scan"),
         ));
     }
+}
+
+/// The table a `CREATE TABLE`/`ALTER TABLE` statement defines (comments skipped;
+/// `IF NOT EXISTS`, `ONLY`, `UNLOGGED`/`TEMPORARY` and a schema allowed).
+fn ddl_table(stmt: &str) -> Option<String> {
+    let code: String = stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join(" ");
+    let words: Vec<String> = code.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).take(8).collect();
+    if !matches!(words.first().map(String::as_str), Some("create" | "alter")) {
+        return None;
+    }
+    let at = words.iter().take(4).position(|w| w == "table")?;
+    let name = words[at + 1..].iter().find(|w| !matches!(w.as_str(), "if" | "not" | "exists" | "only"))?;
+    let name = name.rsplit('.').next().unwrap_or(name).trim_matches(|c| c == '"' || c == '`' || c == ';');
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// Statements of a SQL file split at `;` (outside quotes and comments), with the line each starts on.
@@ -329,6 +340,8 @@ mod tests {
         let s = statements("-- a; comment\nCREATE TABLE a (x text default ';');\n\nCREATE TABLE b (y int);\n");
         assert_eq!(s.iter().map(|(_, l)| *l).collect::<Vec<_>>(), vec![2, 4]);
         assert_eq!(django_app("shop/models.py"), "shop");
+        assert_eq!(ddl_table("-- x\ncreate table if not exists public.\"user\" (id int)"), Some("user".into()));
+        assert_eq!(ddl_table("create or replace function f() returns trigger as $$ create table x $$"), None);
         assert_eq!(django_app("shop/models/item.py"), "shop");
     }
 }
