@@ -6,7 +6,7 @@
 (call_expression
   function: (identifier) @client
   arguments: (arguments) @args
-  (#any-of? @client "fetch" "axios" "got" "ky" "$fetch" "ofetch")) @http.call
+  (#any-of? @client "fetch" "axios" "got" "ky" "$fetch" "ofetch" "request")) @http.call
 
 ; axios.get(url)   got.post(url)   http.request(url)   api.get(url)
 (call_expression
@@ -26,6 +26,7 @@
 ; const API_URL = process.env.API_URL ?? 'http://…'   (top level, exported or not)
 (program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def
 (program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value)))) @const.def
+(program (variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def
 
 ; gRPC: server.addService(proto.shop.Cart.service, impl)   new proto.shop.Cart(addr, creds)
 (call_expression

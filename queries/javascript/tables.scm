@@ -51,3 +51,20 @@
     object: (member_expression object: (_) @_p property: (property_identifier) @class)
     property: (property_identifier) @op)
   (#match? @_p "prisma$")) @db.prisma
+
+; collection = db.collection('products')   const users = db.collection('users')   then users.insertOne(…)
+(assignment_expression
+  left: (identifier) @name
+  right: (call_expression
+    function: (member_expression property: (property_identifier) @_c)
+    arguments: (arguments . (string) @value))
+  (#eq? @_c "collection")) @db.collection_var
+(variable_declarator
+  name: (identifier) @name
+  value: (call_expression
+    function: (member_expression property: (property_identifier) @_c)
+    arguments: (arguments . (string) @value))
+  (#eq? @_c "collection")) @db.collection_var
+(call_expression
+  function: (member_expression object: (identifier) @obj property: (property_identifier) @op)
+  (#any-of? @op "find" "findOne" "insertOne" "insertMany" "updateOne" "updateMany" "deleteOne" "deleteMany" "replaceOne" "aggregate" "countDocuments" "findOneAndUpdate" "bulkWrite")) @db.collection_op

@@ -170,6 +170,15 @@ pub fn push_parts(t: &mut Template, parts: Template) {
 /// Split a literal that holds `{name}` placeholders (`"/items/{}".format(x)`,
 /// `format!("{base}/x")`) into literal and parameter parts.
 pub fn braces_to_parts(s: &str, args: &mut dyn Iterator<Item = Template>) -> Template {
+    braces_with_names(s, args, &|_| None)
+}
+
+/// [`braces_to_parts`] with named arguments (`"{user}".format(user=USER)`).
+pub fn braces_with_names(
+    s: &str,
+    args: &mut dyn Iterator<Item = Template>,
+    named: &dyn Fn(&str) -> Option<Template>,
+) -> Template {
     let mut out: Template = Vec::new();
     let mut rest = s;
     while let Some(open) = rest.find('{') {
@@ -184,7 +193,7 @@ pub fn braces_to_parts(s: &str, args: &mut dyn Iterator<Item = Template>) -> Tem
         let part = if inner.is_empty() || inner.chars().all(|c| c.is_ascii_digit()) {
             args.next().unwrap_or_else(|| vec![Part::Param("param".into())])
         } else {
-            vec![Part::Ref(inner.to_string())]
+            named(inner).unwrap_or_else(|| vec![Part::Ref(inner.to_string())])
         };
         push_parts(&mut out, part);
         rest = &rest[open + close + 1..];

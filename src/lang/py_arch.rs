@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{self, access_of, braces_to_parts, http_method, lit, push_parts};
+use super::arch::{self, access_of, http_method, lit, push_parts};
 use super::query::{self, cap};
 use crate::model::{
     Access, ArchFacts, Binding, Part, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawSql,
@@ -546,7 +546,8 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         let recv = n.child_by_field_name("function").and_then(|f| f.child_by_field_name("object"));
         if let Some(s) = recv.and_then(|r| string_value(r, src)) {
             let mut rest = pos.iter().map(|a| template(*a, src));
-            return braces_to_parts(&s, &mut rest);
+            let named = |name: &str| args.and_then(|a| kwarg(a, name, src)).map(|v| template(v, src));
+            return arch::braces_with_names(&s, &mut rest, &named);
         }
     }
     if func.ends_with("urljoin") && pos.len() == 2 {

@@ -17,7 +17,7 @@ use crate::model::{
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
-const CLIENTS: &[&str] = &["axios", "got", "http", "httpClient", "https", "ky", "superagent"];
+const CLIENTS: &[&str] = &["axios", "got", "http", "httpClient", "https", "ky", "request", "superagent"];
 
 /// Prisma client operations that write (the others read; sorted).
 const PRISMA_WRITES: &[&str] = &["create", "createMany", "delete", "deleteMany", "update", "updateMany", "upsert"];
@@ -34,6 +34,8 @@ pub const CAPTURES: &[&str] = &[
     "client.def",
     "const.def",
     "ctor",
+    "db.collection_op",
+    "db.collection_var",
     "db.entity",
     "db.knex",
     "db.mongo",
@@ -81,6 +83,9 @@ pub struct Collector {
     rel: String,
     clients: BTreeMap<String, Template>,
     candidates: Vec<Candidate>,
+    /// MongoDB collection variables and the operations called on identifiers.
+    collections: BTreeMap<String, String>,
+    collection_ops: Vec<(String, String, u32)>,
     amqp: bool,
     kafka: bool,
     redis: bool,
@@ -124,7 +129,16 @@ impl Collector {
                     self.route("?", &text("router"), methods, url, None, line);
                 }
             }
-            "router.mount" => self.mount(&text("parent"), &text("method"), &args, src, line),
+            "router.mount" => {
+                let parent = match cap(caps, "parent") {
+                    Some(p) if p.kind() == "call_expression" => match self.chain_router(p, outer, src, line) {
+                        Some(name) => name,
+                        None => return,
+                    },
+                    _ => text("parent"),
+                };
+                self.mount(&parent, &text("method"), &args, src, line);
+            }
             "router.global" => {
                 let prefix = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
                 self.facts.routers.push(RawRouter { name: String::new(), framework: "nestjs-global".into(), prefix, line });
@@ -224,6 +238,12 @@ impl Collector {
                 }
             }
             "queue.op" => self.queue(&text("method"), &args, src, line),
+            "db.collection_var" => {
+                if let Some(v) = cap(caps, "value").and_then(|v| string_value(v, src)) {
+                    self.collections.insert(text("name"), v);
+                }
+            }
+            "db.collection_op" => self.collection_ops.push((text("obj"), text("op"), line)),
             _ => {}
         }
     }
@@ -247,6 +267,32 @@ impl Collector {
         };
         let prefix = args.first().and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
         self.facts.routers.push(RawRouter { name: name.into(), framework: framework.into(), prefix, line });
+    }
+
+    /// `const api = Router().use(a).use(b)` / `export default Router().use('/api', api)`:
+    /// a router built by a chain, named after the variable (or `default`).
+    fn chain_router(&mut self, receiver: Node, call: Node, src: &[u8], line: u32) -> Option<String> {
+        let mut root = receiver;
+        while root.kind() == "call_expression" {
+            let f = root.child_by_field_name("function")?;
+            match f.kind() {
+                "member_expression" => root = f.child_by_field_name("object")?,
+                _ => break,
+            }
+        }
+        let ctor = root.child_by_field_name("function").map(|f| query::text(f, src)).unwrap_or("");
+        if !matches!(ctor, "Router" | "express.Router" | "express") {
+            return None;
+        }
+        let owner = query::ancestors(call, 24).find_map(|a| match a.kind() {
+            "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
+            "export_statement" => Some("default".to_string()),
+            _ => None,
+        })?;
+        if !self.facts.routers.iter().any(|r| r.name == owner) {
+            self.facts.routers.push(RawRouter { name: owner.clone(), framework: "express".into(), prefix: Template::new(), line });
+        }
+        Some(owner)
     }
 
     /// `router.route('/p').get(h).post(h)`, or Hono's `app.route('/p', sub)` mount.
@@ -403,11 +449,17 @@ impl Collector {
     }
 
     pub fn finish(mut self) -> ArchFacts {
+        for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
+            if let Some(name) = self.collections.get(&obj) {
+                let access = access_of(&op);
+                self.facts.table_uses.push(RawTableUse { name: name.clone(), via_class: false, access, store: "mongodb".into(), line });
+            }
+        }
         for c in std::mem::take(&mut self.candidates) {
             let last = c.client.rsplit('.').next().unwrap_or(&c.client);
             // A generated API client (`client.post({ url: '/api/v1/items' })`) names its URL
             // in an options object whatever its receiver is called.
-            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "axios" | "got" | "ky")
+            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "axios" | "got" | "ky" | "request")
                 || CLIENTS.binary_search(&last).is_ok()
                 || c.url_in_object
             {

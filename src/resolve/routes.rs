@@ -129,7 +129,9 @@ impl Routers<'_, '_> {
         }
         for (m, remote) in ctx.imported(file, name) {
             let r = match remote.as_str() {
-                "default" | "*" => self.only_router(m).or_else(|| self.in_file(m, "router")),
+                "default" | "*" => {
+                    self.in_file(m, "default").or_else(|| self.only_router(m)).or_else(|| self.in_file(m, "router"))
+                }
                 remote => self.in_file(m, remote),
             };
             if r.is_some() {

@@ -141,14 +141,20 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
 /// `IF NOT EXISTS`, `ONLY`, `UNLOGGED`/`TEMPORARY` and a schema allowed).
 fn ddl_table(stmt: &str) -> Option<String> {
     let code: String = stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join(" ");
-    let words: Vec<String> = code.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).take(8).collect();
-    if !matches!(words.first().map(String::as_str), Some("create" | "alter")) {
+    let words: Vec<&str> = code.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).take(8).collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    if !matches!(lower.first().map(String::as_str), Some("create" | "alter")) {
         return None;
     }
-    let at = words.iter().take(4).position(|w| w == "table")?;
-    let name = words[at + 1..].iter().find(|w| !matches!(w.as_str(), "if" | "not" | "exists" | "only"))?;
-    let name = name.rsplit('.').next().unwrap_or(name).trim_matches(|c| c == '"' || c == '`' || c == ';');
-    (!name.is_empty()).then(|| name.to_string())
+    let at = lower.iter().take(4).position(|w| w == "table")?;
+    let i = (at + 1..words.len()).find(|&i| !matches!(lower[i].as_str(), "if" | "not" | "exists" | "only"))?;
+    let name = words[i].trim_end_matches(';');
+    let name = name.rsplit('.').next().unwrap_or(name);
+    // A quoted identifier keeps its case (Postgres, Prisma's "Article"); others fold to lower case.
+    let quoted = name.starts_with(['"', '`']);
+    let name = name.trim_matches(|c| c == '"' || c == '`');
+    let name = if quoted { name.to_string() } else { name.to_ascii_lowercase() };
+    (!name.is_empty()).then_some(name)
 }
 
 /// Statements of a SQL file split at `;` (outside quotes and comments), with the line each starts on.
