@@ -147,7 +147,8 @@ pub fn scan(path: &Path, opts: &ScanOptions) -> Result<(Report, usize)> {
     diagnostics.extend(arch.diagnostics.iter().cloned());
     for f in &files {
         let rel = &f.file.rel;
-        diagnostics.extend(f.facts.arch.notes.iter().map(|(line, msg)| Diagnostic::warning(rel, Some(*line), msg.clone())));
+        diagnostics
+            .extend(f.facts.arch.notes.iter().map(|(line, msg)| Diagnostic::warning(rel, Some(*line), msg.clone())));
     }
     let graph = build_graph(&files, resolution, arch);
     let cycles = analyze::cycles::find(&graph);

@@ -76,7 +76,11 @@ fn node_line(n: &Value) -> Option<String> {
         "service" => {
             let dirs: Vec<&str> = n["dirs"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
             let dirs = if dirs.is_empty() { "-".to_string() } else { dirs.join(",") };
-            let infra = if n["infra"] == true { format!(" infra {}", n["image"].as_str().unwrap_or("-")) } else { String::new() };
+            let infra = if n["infra"] == true {
+                format!(" infra {}", n["image"].as_str().unwrap_or("-"))
+            } else {
+                String::new()
+            };
             format!("service {} {dirs}{infra}", s("name"))
         }
         "endpoint" => {

@@ -72,14 +72,15 @@ pub fn find(g: &ArchGraph) -> Vec<Cycle> {
 
 /// The service graph: `calls` edges between service nodes (derived from module-level calls).
 fn services(g: &ArchGraph) -> Level {
-    let mut ids: Vec<String> =
-        g.graph.node_weights().filter(|n| matches!(n, Node::Service(_))).map(Node::id).collect();
+    let mut ids: Vec<String> = g.graph.node_weights().filter(|n| matches!(n, Node::Service(_))).map(Node::id).collect();
     ids.sort();
     let mut edges = BTreeMap::new();
     for e in g.graph.edge_indices() {
         let edge = g.edge(e);
         let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
-        if edge.kind != crate::graph::EdgeKind::Calls || !matches!((g.node(a), g.node(b)), (Node::Service(_), Node::Service(_))) {
+        if edge.kind != crate::graph::EdgeKind::Calls
+            || !matches!((g.node(a), g.node(b)), (Node::Service(_), Node::Service(_)))
+        {
             continue;
         }
         let (Ok(i), Ok(j)) = (ids.binary_search(&g.node(a).id()), ids.binary_search(&g.node(b).id())) else { continue };

@@ -48,7 +48,14 @@ impl GraphBuilder {
                 edge.flags = all.union(any);
             }
             None => {
-                let edge = Edge { kind, file: Some(file.to_string()), line: Some(line), sites: 1, flags, endpoints: Vec::new() };
+                let edge = Edge {
+                    kind,
+                    file: Some(file.to_string()),
+                    line: Some(line),
+                    sites: 1,
+                    flags,
+                    endpoints: Vec::new(),
+                };
                 let e = self.g.graph.add_edge(from, to, edge);
                 self.edges.insert((from, to, kind), e);
             }

@@ -32,11 +32,21 @@ pub enum Node {
     /// An HTTP route or a gRPC method a service serves.
     Endpoint(Box<EndpointNode>),
     /// A database table or collection (`store`: `sql`, `mongodb`).
-    Table { name: String, store: String, file: Option<String>, line: Option<u32> },
+    Table {
+        name: String,
+        store: String,
+        file: Option<String>,
+        line: Option<u32>,
+    },
     /// A queue, topic or exchange of a broker.
-    Queue { broker: String, name: String },
+    Queue {
+        broker: String,
+        name: String,
+    },
     /// A host outside the scanned code.
-    External { host: String },
+    External {
+        host: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

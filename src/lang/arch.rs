@@ -92,7 +92,9 @@ pub fn looks_like_sql(s: &str) -> bool {
         return false;
     }
     let lower = t.to_ascii_lowercase();
-    [" from ", " into ", " set ", " table ", "\nfrom ", "\ninto ", "\nset ", "\tfrom "].iter().any(|k| lower.contains(k))
+    [" from ", " into ", " set ", " table ", "\nfrom ", "\ninto ", "\nset ", "\tfrom "]
+        .iter()
+        .any(|k| lower.contains(k))
 }
 
 /// Access of a method that reads or writes through an ORM or a collection (sorted tables).

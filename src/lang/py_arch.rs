@@ -157,7 +157,8 @@ impl Collector {
                 let op = text("op");
                 let op = op.rsplit('.').next().unwrap_or("");
                 if class.starts_with(|c: char| c.is_ascii_uppercase()) {
-                    let access = if matches!(op, "insert" | "update" | "delete") { Access::Write } else { access_of(op) };
+                    let access =
+                        if matches!(op, "insert" | "update" | "delete") { Access::Write } else { access_of(op) };
                     let access = if op == "query" || op == "select" { Access::Read } else { access };
                     self.facts.table_uses.push(RawTableUse {
                         name: class,
@@ -196,7 +197,8 @@ impl Collector {
             "Starlette" => ("starlette", None),
             _ => ("sanic", None),
         };
-        let prefix = key.and_then(|k| args.and_then(|a| kwarg(a, k, src))).map(|v| template(v, src)).unwrap_or_default();
+        let prefix =
+            key.and_then(|k| args.and_then(|a| kwarg(a, k, src))).map(|v| template(v, src)).unwrap_or_default();
         self.facts.routers.push(RawRouter { name: name.to_string(), framework: framework.into(), prefix, line });
     }
 
@@ -216,7 +218,8 @@ impl Collector {
                 (path, methods_kw(args, src).unwrap_or_else(|| vec!["GET".into()]), h.map(|n| text_of(n, src)))
             }
             "route" | "api_route" => {
-                let path = pos.first().copied().or_else(|| kwarg(args, "rule", src)).or_else(|| kwarg(args, "path", src));
+                let path =
+                    pos.first().copied().or_else(|| kwarg(args, "rule", src)).or_else(|| kwarg(args, "path", src));
                 (path, methods_kw(args, src).unwrap_or_else(|| vec!["GET".into()]), handler)
             }
             "websocket" => (pos.first().copied(), vec!["WS".into()], handler),
@@ -239,7 +242,9 @@ impl Collector {
     fn mount(&mut self, parent: &str, method: &str, args: Option<Node>, src: &[u8], line: u32) {
         let Some(args) = args else { return };
         let (pos, _) = split_args(args);
-        let Some(child) = pos.first().copied().or_else(|| kwarg(args, "router", src)).or_else(|| kwarg(args, "blueprint", src)) else {
+        let Some(child) =
+            pos.first().copied().or_else(|| kwarg(args, "router", src)).or_else(|| kwarg(args, "blueprint", src))
+        else {
             return;
         };
         let key = if method == "register_blueprint" { "url_prefix" } else { "prefix" };
@@ -259,7 +264,9 @@ impl Collector {
         };
         let path = if func == "re_path" { regex_route(&raw) } else { raw };
         let path = if path.is_empty() { String::new() } else { format!("/{}", path.trim_start_matches('/')) };
-        if view.kind() == "call" && view.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "include") {
+        if view.kind() == "call"
+            && view.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "include")
+        {
             let target = view
                 .child_by_field_name("arguments")
                 .and_then(|a| split_args(a).0.first().copied())
@@ -316,7 +323,12 @@ impl Collector {
         } else if base == "db.Model" && !body_text.contains("__tablename__") {
             // Flask-SQLAlchemy names a table after its class, in snake case.
             let name = Some(snake_case(class));
-            self.facts.tables.push(RawTable { orm: "flask-sqlalchemy".into(), name, class_name: Some(class.into()), line });
+            self.facts.tables.push(RawTable {
+                orm: "flask-sqlalchemy".into(),
+                name,
+                class_name: Some(class.into()),
+                line,
+            });
         }
     }
 
@@ -383,7 +395,9 @@ impl Collector {
     pub fn finish(mut self) -> ArchFacts {
         for c in std::mem::take(&mut self.candidates) {
             let module = c.client.rsplit('.').next().unwrap_or(&c.client);
-            let url = if c.client.ends_with("urlopen") || CLIENT_MODULES.binary_search(&module).is_ok() && !c.client.contains('.') {
+            let url = if c.client.ends_with("urlopen")
+                || CLIENT_MODULES.binary_search(&module).is_ok() && !c.client.contains('.')
+            {
                 c.url
             } else if let Some(base) = self.clients.get(&c.client) {
                 let mut u = base.clone();
@@ -637,6 +651,9 @@ mod tests {
     fn helpers() {
         assert_eq!(regex_route(r"^items/(?P<pk>\d+)/$"), "items/<pk>/");
         assert_eq!(snake_case("OrderItem"), "order_item");
-        assert_eq!(meta_string("x\n    class Meta:\n        db_table = 'shop_items'\n", "db_table"), Some("shop_items".into()));
+        assert_eq!(
+            meta_string("x\n    class Meta:\n        db_table = 'shop_items'\n", "db_table"),
+            Some("shop_items".into())
+        );
     }
 }

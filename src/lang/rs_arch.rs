@@ -106,7 +106,10 @@ fn template(e: &Expr) -> Template {
                     });
                     vec![Part::Env(k.clone(), default)]
                 }
-                ("unwrap" | "expect" | "to_string" | "to_owned" | "clone" | "as_str" | "into" | "unwrap_or_default", _) => inner,
+                (
+                    "unwrap" | "expect" | "to_string" | "to_owned" | "clone" | "as_str" | "into" | "unwrap_or_default",
+                    _,
+                ) => inner,
                 _ => vec![Part::Param(method)],
             }
         }
@@ -187,7 +190,8 @@ impl Collector {
                 if methods.is_empty() {
                     return;
                 }
-                let framework = if matches!(handlers, Expr::MethodCall(x) if x.method == "to") { "actix" } else { "axum" };
+                let framework =
+                    if matches!(handlers, Expr::MethodCall(x) if x.method == "to") { "actix" } else { "axum" };
                 let router = self.chain_router(&m.receiver);
                 self.ensure_scope(&m.receiver);
                 for (method, handler) in methods {
@@ -217,18 +221,38 @@ impl Collector {
                     Expr::Call(_) | Expr::MethodCall(_) => self.chain_router(child),
                     other => child_name(other),
                 };
-                self.facts.mounts.push(RawMount { parent, child: format!("?{child}"), prefix: Template::new(), line: l });
+                self.facts.mounts.push(RawMount {
+                    parent,
+                    child: format!("?{child}"),
+                    prefix: Template::new(),
+                    line: l,
+                });
             }
             ("mount", [path, Expr::Macro(mac)]) if mac.mac.path.is_ident("routes") => {
                 let Some(p) = lit_str(path) else { return };
                 let parent = self.chain_router(&m.receiver);
-                let Ok(names) = mac.mac.parse_body_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else { return };
+                let Ok(names) = mac.mac.parse_body_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                else {
+                    return;
+                };
                 for n in names {
-                    self.facts.mounts.push(RawMount { parent: parent.clone(), child: last_seg(&n), prefix: lit(&p), line: l });
+                    self.facts.mounts.push(RawMount {
+                        parent: parent.clone(),
+                        child: last_seg(&n),
+                        prefix: lit(&p),
+                        line: l,
+                    });
                 }
             }
-            ("get" | "post" | "put" | "patch" | "delete" | "head", [url]) if self.client_file && is_client(&m.receiver) => {
-                self.facts.calls.push(RawCall { client: "reqwest".into(), method: name.to_ascii_uppercase(), url: template(url), line: l });
+            ("get" | "post" | "put" | "patch" | "delete" | "head", [url])
+                if self.client_file && is_client(&m.receiver) =>
+            {
+                self.facts.calls.push(RawCall {
+                    client: "reqwest".into(),
+                    method: name.to_ascii_uppercase(),
+                    url: template(url),
+                    line: l,
+                });
             }
             ("basic_publish", [exchange, key, ..]) => {
                 let ex = template(exchange);
@@ -260,7 +284,12 @@ impl Collector {
                     let name = format!("scope@{}:{}", line(c.span()), c.span().start().column);
                     if !self.facts.routers.iter().any(|r| r.name == name) {
                         let prefix = c.args.first().and_then(lit_str).map(|s| lit(&s)).unwrap_or_default();
-                        self.facts.routers.push(RawRouter { name, framework: "actix".into(), prefix, line: line(c.span()) });
+                        self.facts.routers.push(RawRouter {
+                            name,
+                            framework: "actix".into(),
+                            prefix,
+                            line: line(c.span()),
+                        });
                     }
                 }
             }
@@ -284,7 +313,12 @@ impl Collector {
         if full == "reqwest::get" || full == "ureq::get" || full == "ureq::post" {
             if let Some(url) = c.args.first() {
                 let method = if last == "post" { "POST" } else { "GET" };
-                self.facts.calls.push(RawCall { client: "reqwest".into(), method: method.into(), url: template(url), line: l });
+                self.facts.calls.push(RawCall {
+                    client: "reqwest".into(),
+                    method: method.into(),
+                    url: template(url),
+                    line: l,
+                });
             }
         }
         if last == "to" && full.ends_with("FutureRecord::to") || full.ends_with("BaseRecord::to") {
@@ -322,7 +356,12 @@ impl Collector {
             let framework = if self.rocket { "rocket" } else { "actix" };
             let l = line(a.span());
             if !self.facts.routers.iter().any(|r| r.name == fn_name) {
-                self.facts.routers.push(RawRouter { name: fn_name.into(), framework: framework.into(), prefix: Template::new(), line: l });
+                self.facts.routers.push(RawRouter {
+                    name: fn_name.into(),
+                    framework: framework.into(),
+                    prefix: Template::new(),
+                    line: l,
+                });
             }
             // Rocket paths may carry a query (`/items?<page>`): not part of the route.
             let path = path.split('?').next().unwrap_or("").to_string();
@@ -344,7 +383,9 @@ impl Collector {
                 continue;
             }
             let Ok(list) = a.meta.require_list() else { continue };
-            let Ok(metas) = list.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) else { continue };
+            let Ok(metas) = list.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) else {
+                continue;
+            };
             for m in metas {
                 let syn::Meta::NameValue(nv) = m else { continue };
                 if !nv.path.is_ident("table_name") {
@@ -356,7 +397,12 @@ impl Collector {
                 };
                 if let Some(name) = name {
                     let orm = if orm == "sea_orm" { "sea-orm" } else { "diesel" };
-                    self.facts.tables.push(RawTable { orm: orm.into(), name: Some(name), class_name: Some(ident.to_string()), line: line(a.span()) });
+                    self.facts.tables.push(RawTable {
+                        orm: orm.into(),
+                        name: Some(name),
+                        class_name: Some(ident.to_string()),
+                        line: line(a.span()),
+                    });
                 }
             }
         }
@@ -385,10 +431,14 @@ fn quote_short(e: &Expr) -> String {
     match e {
         Expr::Path(p) => path_text(&p.path),
         Expr::Reference(r) => quote_short(&r.expr),
-        Expr::Field(f) => format!("{}.{}", quote_short(&f.base), match &f.member {
-            syn::Member::Named(i) => i.to_string(),
-            syn::Member::Unnamed(i) => i.index.to_string(),
-        }),
+        Expr::Field(f) => format!(
+            "{}.{}",
+            quote_short(&f.base),
+            match &f.member {
+                syn::Member::Named(i) => i.to_string(),
+                syn::Member::Unnamed(i) => i.index.to_string(),
+            }
+        ),
         Expr::MethodCall(m) => quote_short(&m.receiver),
         Expr::Call(c) => quote_short(&c.func),
         _ => "<expr>".into(),
@@ -418,12 +468,20 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        self.facts.consts.push(RawConst { name: c.ident.to_string(), value: template(&c.expr), line: line(c.ident.span()) });
+        self.facts.consts.push(RawConst {
+            name: c.ident.to_string(),
+            value: template(&c.expr),
+            line: line(c.ident.span()),
+        });
         visit::visit_item_const(self, c);
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        self.facts.consts.push(RawConst { name: s.ident.to_string(), value: template(&s.expr), line: line(s.ident.span()) });
+        self.facts.consts.push(RawConst {
+            name: s.ident.to_string(),
+            value: template(&s.expr),
+            line: line(s.ident.span()),
+        });
         visit::visit_item_static(self, s);
     }
 
@@ -468,7 +526,13 @@ impl<'ast> Visit<'ast> for Collector {
         if segs.len() >= 2 && segs[segs.len() - 1] == "table" {
             let access = if self.diesel_write { Access::Write } else { Access::Read };
             let name = segs[segs.len() - 2].clone();
-            self.facts.table_uses.push(RawTableUse { name, via_class: false, access, store: "sql".into(), line: line(p.span()) });
+            self.facts.table_uses.push(RawTableUse {
+                name,
+                via_class: false,
+                access,
+                store: "sql".into(),
+                line: line(p.span()),
+            });
         }
         visit::visit_expr_path(self, p);
     }
@@ -484,8 +548,15 @@ impl<'ast> Visit<'ast> for Collector {
         visit::visit_macro(self, mac);
         if last_seg(&mac.path) == "table" {
             // Diesel `table! { users (id) { … } }`: the first identifier is the table.
-            if let Some(proc_macro2::TokenTree::Ident(name)) = mac.tokens.clone().into_iter().find(|t| matches!(t, proc_macro2::TokenTree::Ident(_))) {
-                self.facts.tables.push(RawTable { orm: "diesel".into(), name: Some(name.to_string()), class_name: None, line: line(name.span()) });
+            if let Some(proc_macro2::TokenTree::Ident(name)) =
+                mac.tokens.clone().into_iter().find(|t| matches!(t, proc_macro2::TokenTree::Ident(_)))
+            {
+                self.facts.tables.push(RawTable {
+                    orm: "diesel".into(),
+                    name: Some(name.to_string()),
+                    class_name: None,
+                    line: line(name.span()),
+                });
             }
             return;
         }
@@ -532,6 +603,9 @@ mod tests {
         let r: Vec<_> = f.routes.iter().map(|r| (r.router.as_str(), r.methods[0].as_str(), r.line)).collect();
         assert_eq!(r, vec![("app", "GET", 4), ("app", "POST", 4)]);
         assert_eq!(f.mounts[0].child, "admin::router");
-        assert_eq!(f.calls[0].url, vec![Part::Env("CAT".into(), None), Part::Lit("/items/".into()), Part::Param("param".into())]);
+        assert_eq!(
+            f.calls[0].url,
+            vec![Part::Env("CAT".into(), None), Part::Lit("/items/".into()), Part::Param("param".into())]
+        );
     }
 }

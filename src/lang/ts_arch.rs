@@ -117,7 +117,9 @@ impl Collector {
                 let method = http_method(&text("method")).unwrap_or_default();
                 let path = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
                 let handler = args.last().map(|h| short(query::text(*h, src)));
-                self.route("?", &text("router"), vec![method], path, handler, line);
+                let router = text("router");
+                let router = self.param_router(outer, &router, src, line).unwrap_or(router);
+                self.route("?", &router, vec![method], path, handler, line);
             }
             "endpoint.chain" => self.chain(&text("router"), outer, &args, src, line),
             "endpoint.object" => {
@@ -141,7 +143,12 @@ impl Collector {
             }
             "router.global" => {
                 let prefix = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
-                self.facts.routers.push(RawRouter { name: String::new(), framework: "nestjs-global".into(), prefix, line });
+                self.facts.routers.push(RawRouter {
+                    name: String::new(),
+                    framework: "nestjs-global".into(),
+                    prefix,
+                    line,
+                });
             }
             "endpoint.decorator" => self.nest(&text("name"), outer, &args, src, line),
             "endpoint.export" => {
@@ -196,7 +203,9 @@ impl Collector {
             }
             "db.entity" => {
                 let class = decorated_class(outer, src);
-                let name = args.first().and_then(|a| string_value(*a, src).or_else(|| prop(*a, "name", src).and_then(|n| string_value(n, src))));
+                let name = args.first().and_then(|a| {
+                    string_value(*a, src).or_else(|| prop(*a, "name", src).and_then(|n| string_value(n, src)))
+                });
                 let name = name.or_else(|| class.as_deref().map(snake_case));
                 self.facts.tables.push(RawTable { orm: "typeorm".into(), name, class_name: class, line });
             }
@@ -207,34 +216,68 @@ impl Collector {
             "db.knex" => {
                 if let Some(name) = cap(caps, "name").and_then(|n| string_value(n, src)) {
                     let access = chain_access(outer, src);
-                    self.facts.table_uses.push(RawTableUse { name, via_class: false, access, store: "sql".into(), line });
+                    self.facts.table_uses.push(RawTableUse {
+                        name,
+                        via_class: false,
+                        access,
+                        store: "sql".into(),
+                        line,
+                    });
                 }
             }
             "db.sequelize" => {
                 let options = args.iter().rev().find(|a| a.kind() == "object");
                 let table = options.and_then(|o| prop(*o, "tableName", src)).and_then(|t| string_value(t, src));
                 if let Some(table) = table {
-                    let class = if text("op") == "define" { args.first().and_then(|a| string_value(*a, src)) } else { receiver_of(outer, src) };
-                    self.facts.tables.push(RawTable { orm: "sequelize".into(), name: Some(table), class_name: class, line });
+                    let class = if text("op") == "define" {
+                        args.first().and_then(|a| string_value(*a, src))
+                    } else {
+                        receiver_of(outer, src)
+                    };
+                    self.facts.tables.push(RawTable {
+                        orm: "sequelize".into(),
+                        name: Some(table),
+                        class_name: class,
+                        line,
+                    });
                 }
             }
             "db.mongoose" => {
                 let model = cap(caps, "name").and_then(|n| string_value(n, src)).unwrap_or_default();
-                let coll = args.get(2).and_then(|a| string_value(*a, src)).unwrap_or_else(|| pluralize(&model.to_lowercase()));
-                self.facts.tables.push(RawTable { orm: "mongoose".into(), name: Some(coll), class_name: Some(model), line });
+                let coll =
+                    args.get(2).and_then(|a| string_value(*a, src)).unwrap_or_else(|| pluralize(&model.to_lowercase()));
+                self.facts.tables.push(RawTable {
+                    orm: "mongoose".into(),
+                    name: Some(coll),
+                    class_name: Some(model),
+                    line,
+                });
             }
             "db.mongo" => {
                 if let Some(name) = cap(caps, "name").and_then(|n| string_value(n, src)) {
                     let access = access_of(&text("op"));
-                    self.facts.table_uses.push(RawTableUse { name, via_class: false, access, store: "mongodb".into(), line });
+                    self.facts.table_uses.push(RawTableUse {
+                        name,
+                        via_class: false,
+                        access,
+                        store: "mongodb".into(),
+                        line,
+                    });
                 }
             }
             "db.prisma" => {
                 let op = text("op");
-                let access = if PRISMA_WRITES.binary_search(&op.as_str()).is_ok() { Access::Write } else { Access::Read };
+                let access =
+                    if PRISMA_WRITES.binary_search(&op.as_str()).is_ok() { Access::Write } else { Access::Read };
                 let class = text("class");
                 if !class.starts_with('$') {
-                    self.facts.table_uses.push(RawTableUse { name: class, via_class: true, access, store: "sql".into(), line });
+                    self.facts.table_uses.push(RawTableUse {
+                        name: class,
+                        via_class: true,
+                        access,
+                        store: "sql".into(),
+                        line,
+                    });
                 }
             }
             "queue.op" => self.queue(&text("method"), &args, src, line),
@@ -248,12 +291,27 @@ impl Collector {
         }
     }
 
-    fn route(&mut self, framework: &str, router: &str, methods: Vec<String>, path: Template, handler: Option<String>, line: u32) {
+    fn route(
+        &mut self,
+        framework: &str,
+        router: &str,
+        methods: Vec<String>,
+        path: Template,
+        handler: Option<String>,
+        line: u32,
+    ) {
         let methods: Vec<String> = methods.into_iter().filter(|m| !m.is_empty()).collect();
         if methods.is_empty() {
             return;
         }
-        self.facts.routes.push(RawRoute { framework: framework.into(), router: router.into(), methods, path, handler, line });
+        self.facts.routes.push(RawRoute {
+            framework: framework.into(),
+            router: router.into(),
+            methods,
+            path,
+            handler,
+            line,
+        });
     }
 
     fn router_def(&mut self, name: &str, ctor: &str, outer: Node, args: &[Node], src: &[u8], line: u32) {
@@ -267,6 +325,41 @@ impl Collector {
         };
         let prefix = args.first().and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
         self.facts.routers.push(RawRouter { name: name.into(), framework: framework.into(), prefix, line });
+    }
+
+    /// Routes declared on a function's parameter (a Fastify plugin
+    /// `async function items(fastify: FastifyInstance)`, an Express
+    /// `export function routes(app) {…}`) belong to a router named after the function.
+    fn param_router(&mut self, call: Node, recv: &str, src: &[u8], line: u32) -> Option<String> {
+        let func = query::ancestors(call, 48).find(|a| {
+            matches!(a.kind(), "function_declaration" | "function_expression" | "arrow_function" | "function")
+        })?;
+        let params = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))?;
+        let list = if params.kind() == "identifier" { vec![params] } else { named(params) };
+        let param = list.into_iter().find(|p| {
+            let name = if p.kind() == "identifier" { Some(*p) } else { p.child_by_field_name("pattern") };
+            name.is_some_and(|n| query::text(n, src) == recv)
+        })?;
+        let name = match func.child_by_field_name("name") {
+            Some(n) => query::text(n, src).to_string(),
+            None => query::ancestors(func, 4).find_map(|a| match a.kind() {
+                "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
+                "export_statement" => Some("default".to_string()),
+                _ => None,
+            })?,
+        };
+        let ty = param.child_by_field_name("type").map(|t| query::text(t, src)).unwrap_or("");
+        let framework = if ty.contains("Fastify") || recv == "fastify" {
+            "fastify"
+        } else if ty.contains("Hono") {
+            "hono"
+        } else {
+            "express"
+        };
+        if !self.facts.routers.iter().any(|r| r.name == name) {
+            self.facts.routers.push(RawRouter { name: name.clone(), framework: framework.into(), prefix: Template::new(), line });
+        }
+        Some(name)
     }
 
     /// `const api = Router().use(a).use(b)` / `export default Router().use('/api', api)`:
@@ -290,7 +383,12 @@ impl Collector {
             _ => None,
         })?;
         if !self.facts.routers.iter().any(|r| r.name == owner) {
-            self.facts.routers.push(RawRouter { name: owner.clone(), framework: "express".into(), prefix: Template::new(), line });
+            self.facts.routers.push(RawRouter {
+                name: owner.clone(),
+                framework: "express".into(),
+                prefix: Template::new(),
+                line,
+            });
         }
         Some(owner)
     }
@@ -319,8 +417,11 @@ impl Collector {
 
     fn mount(&mut self, parent: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
         if method == "register" {
-            let Some(child) = args.first().filter(|c| matches!(c.kind(), "identifier" | "member_expression")) else { return };
-            let prefix = args.get(1).and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
+            let Some(child) = args.first().filter(|c| matches!(c.kind(), "identifier" | "member_expression")) else {
+                return;
+            };
+            let prefix =
+                args.get(1).and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
             let child = format!("?{}", query::text(*child, src));
             self.facts.mounts.push(RawMount { parent: parent.into(), child, prefix, line });
             return;
@@ -336,7 +437,9 @@ impl Collector {
                 "call_expression" => {
                     let f = c.child_by_field_name("function");
                     match f.filter(|f| f.kind() == "member_expression") {
-                        Some(f) if f.child_by_field_name("property").is_some_and(|p| query::text(p, src) == "routes") => {
+                        Some(f)
+                            if f.child_by_field_name("property").is_some_and(|p| query::text(p, src) == "routes") =>
+                        {
                             f.child_by_field_name("object").map(|o| query::text(o, src).to_string()).unwrap_or_default()
                         }
                         _ => continue,
@@ -344,7 +447,12 @@ impl Collector {
                 }
                 _ => continue,
             };
-            self.facts.mounts.push(RawMount { parent: parent.into(), child: format!("?{child}"), prefix: prefix.clone(), line });
+            self.facts.mounts.push(RawMount {
+                parent: parent.into(),
+                child: format!("?{child}"),
+                prefix: prefix.clone(),
+                line,
+            });
         }
     }
 
@@ -386,7 +494,12 @@ impl Collector {
             .and_then(|s| s.child_by_field_name("source"))
             .or_else(|| {
                 (kind == "bind.require")
-                    .then(|| outer.child_by_field_name("value").and_then(|v| v.child_by_field_name("arguments")).and_then(|a| a.named_child(0)))
+                    .then(|| {
+                        outer
+                            .child_by_field_name("value")
+                            .and_then(|v| v.child_by_field_name("arguments"))
+                            .and_then(|a| a.named_child(0))
+                    })
                     .flatten()
             });
         if let Some(spec) = spec {
@@ -402,7 +515,11 @@ impl Collector {
         let (url, method) = if in_object {
             // axios({ url, method })   client.post({ url })
             let Some(u) = prop(*first, "url", src) else { return };
-            let m = if method.is_empty() || method == "request" { opt_method.unwrap_or_else(|| "GET".into()) } else { method.to_string() };
+            let m = if method.is_empty() || method == "request" {
+                opt_method.unwrap_or_else(|| "GET".into())
+            } else {
+                method.to_string()
+            };
             (template(u, src), m)
         } else if method.is_empty() || method == "request" {
             (template(*first, src), opt_method.unwrap_or_else(|| "GET".into()))
@@ -410,7 +527,13 @@ impl Collector {
             (template(*first, src), method.to_string())
         };
         let url_in_object = in_object && !method.is_empty();
-        self.candidates.push(Candidate { url_in_object, client: client.to_string(), method: method.to_ascii_uppercase(), url, line });
+        self.candidates.push(Candidate {
+            url_in_object,
+            client: client.to_string(),
+            method: method.to_ascii_uppercase(),
+            url,
+            line,
+        });
     }
 
     fn queue(&mut self, method: &str, args: &[Node], src: &[u8], line: u32) {
@@ -452,7 +575,13 @@ impl Collector {
         for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
             if let Some(name) = self.collections.get(&obj) {
                 let access = access_of(&op);
-                self.facts.table_uses.push(RawTableUse { name: name.clone(), via_class: false, access, store: "mongodb".into(), line });
+                self.facts.table_uses.push(RawTableUse {
+                    name: name.clone(),
+                    via_class: false,
+                    access,
+                    store: "mongodb".into(),
+                    line,
+                });
             }
         }
         for c in std::mem::take(&mut self.candidates) {
@@ -535,10 +664,7 @@ pub fn string_value(n: Node, src: &[u8]) -> Option<String> {
 }
 
 fn sql_text(n: Node, src: &[u8]) -> String {
-    named(n)
-        .into_iter()
-        .map(|c| if c.kind() == "template_substitution" { "?" } else { query::text(c, src) })
-        .collect()
+    named(n).into_iter().map(|c| if c.kind() == "template_substitution" { "?" } else { query::text(c, src) }).collect()
 }
 
 /// A JS/TS expression as a URL or route template.

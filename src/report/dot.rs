@@ -30,12 +30,19 @@ pub fn render(r: &Report) -> String {
             }
             other => {
                 let (label, style) = match other {
-                    NodeOut::Service(s) if s.infra => (format!("{} [{}]", s.name, s.image.as_deref().unwrap_or("infra")), "shape=component, style=filled, fillcolor=\"#e8e8e8\""),
+                    NodeOut::Service(s) if s.infra => (
+                        format!("{} [{}]", s.name, s.image.as_deref().unwrap_or("infra")),
+                        "shape=component, style=filled, fillcolor=\"#e8e8e8\"",
+                    ),
                     NodeOut::Service(s) => (s.name.clone(), "shape=component, style=filled, fillcolor=\"#ffe9b3\""),
                     NodeOut::Endpoint(e) => (e.name.clone(), "shape=note, style=filled, fillcolor=\"#fff7e0\""),
                     NodeOut::Table(t) => (t.name.clone(), "shape=cylinder, style=filled, fillcolor=\"#e3f4e3\""),
-                    NodeOut::Queue(x) => (format!("{} ({})", x.name, x.broker), "shape=cds, style=filled, fillcolor=\"#f3e5f5\""),
-                    NodeOut::External(x) => (x.name.clone(), "shape=doubleoctagon, style=filled, fillcolor=\"#fde0dc\""),
+                    NodeOut::Queue(x) => {
+                        (format!("{} ({})", x.name, x.broker), "shape=cds, style=filled, fillcolor=\"#f3e5f5\"")
+                    }
+                    NodeOut::External(x) => {
+                        (x.name.clone(), "shape=doubleoctagon, style=filled, fillcolor=\"#fde0dc\"")
+                    }
                     _ => continue,
                 };
                 let _ = writeln!(o, "  {} [label={}, {style}];", q(other.id()), q(&label));

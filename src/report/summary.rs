@@ -85,7 +85,11 @@ fn services(o: &mut String, r: &Report) {
     let mut queues: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut calls: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for e in &r.edges {
-        let owner = if e.from.starts_with("service:") { Some(e.from.as_str()) } else { module_service.get(e.from.as_str()).copied() };
+        let owner = if e.from.starts_with("service:") {
+            Some(e.from.as_str())
+        } else {
+            module_service.get(e.from.as_str()).copied()
+        };
         let Some(owner) = owner else { continue };
         let target = strip_kind(&e.to).to_string();
         match e.kind {
@@ -108,7 +112,11 @@ fn services(o: &mut String, r: &Report) {
         let mut v = v.cloned().unwrap_or_default();
         v.sort();
         v.dedup();
-        if v.is_empty() { "-".to_string() } else { v.join(", ") }
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
     };
     for s in list {
         if s.infra {

@@ -256,8 +256,7 @@ pub fn resolve(project: &Project, resolution: &Resolution) -> ArchOut {
 /// Service nodes, module ownership (`contains`) and declared links to infrastructure.
 fn service_nodes(ctx: &Ctx, fallback: Option<&str>, out: &mut ArchOut) {
     for s in &ctx.services.list {
-        let mut env: Vec<(String, String)> =
-            s.env.iter().map(|(k, v)| (k.clone(), services::redact(k, v))).collect();
+        let mut env: Vec<(String, String)> = s.env.iter().map(|(k, v)| (k.clone(), services::redact(k, v))).collect();
         env.sort();
         let node = ServiceNode {
             name: s.name.clone(),
@@ -274,7 +273,11 @@ fn service_nodes(ctx: &Ctx, fallback: Option<&str>, out: &mut ArchOut) {
         out.node(Node::Service(Box::new(node)));
     }
     if let Some(name) = fallback {
-        out.node(Node::Service(Box::new(ServiceNode { name: name.to_string(), dirs: vec![String::new()], ..ServiceNode::default() })));
+        out.node(Node::Service(Box::new(ServiceNode {
+            name: name.to_string(),
+            dirs: vec![String::new()],
+            ..ServiceNode::default()
+        })));
     }
     out.module_service = (0..ctx.project.files.len())
         .map(|i| match ctx.owner(i) {

@@ -138,7 +138,8 @@ fn callee<'e>(
         // A published host port, else the only service listening on that container port.
         port.and_then(|p| {
             list.iter().find(|s| s.host_ports.contains(&p)).or_else(|| {
-                let mut by_container = list.iter().filter(|s| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string())));
+                let mut by_container =
+                    list.iter().filter(|s| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string())));
                 let first = by_container.next()?;
                 by_container.next().is_none().then_some(first)
             })
@@ -204,7 +205,10 @@ fn declared_env_links(ctx: &Ctx, out: &mut ArchOut) {
             let Some(rest) = v.split_once("://").map(|x| x.1) else { continue };
             let authority = rest.split(['/', '?']).next().unwrap_or("");
             let host = authority.rsplit('@').next().unwrap_or("").split(':').next().unwrap_or("");
-            if let Some(t) = list.iter().find(|x| x.infra && x.name != s.name && (x.name == host || x.aliases.iter().any(|a| a == host))) {
+            if let Some(t) = list
+                .iter()
+                .find(|x| x.infra && x.name != s.name && (x.name == host || x.aliases.iter().any(|a| a == host)))
+            {
                 out.edge(
                     End::Id(format!("service:{}", s.name)),
                     End::Id(format!("service:{}", t.name)),

@@ -61,7 +61,14 @@ impl Endpoints {
                 file: e.def.0.clone(),
                 line: e.def.1,
             })));
-            out.edge(End::Id(format!("service:{}", e.service)), End::Id(id), EdgeKind::Exposes, &e.site.0, e.site.1, Flags::default());
+            out.edge(
+                End::Id(format!("service:{}", e.service)),
+                End::Id(id),
+                EdgeKind::Exposes,
+                &e.site.0,
+                e.site.1,
+                Flags::default(),
+            );
         }
     }
 }
@@ -188,7 +195,8 @@ impl Routers<'_, '_> {
                 push_parts(&mut p, lit("/"));
                 push_parts(&mut p, mount.clone());
                 // Flask: `register_blueprint(url_prefix=)` replaces the blueprint's own prefix.
-                let replaces = router.framework == "flask" && mount.iter().any(|x| !matches!(x, Part::Lit(s) if s.is_empty()));
+                let replaces =
+                    router.framework == "flask" && mount.iter().any(|x| !matches!(x, Part::Lit(s) if s.is_empty()));
                 if !replaces {
                     push_parts(&mut p, lit("/"));
                     push_parts(&mut p, router.prefix.clone());
@@ -257,7 +265,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                     None if route.framework == "?" => continue,
                     None => rs.add(i, &route.router, &route.framework, Template::new()),
                 };
-                let fw = if route.framework.is_empty() { rs.list[r].framework.clone() } else { route.framework.clone() };
+                let fw =
+                    if route.framework.is_empty() { rs.list[r].framework.clone() } else { route.framework.clone() };
                 (rs.prefixes(r, 0, &global), fw)
             };
             for prefix in prefixes {
@@ -336,7 +345,10 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
                     ctx.project.rel(i),
                     Some(g.line),
                     crate::diagnostic::Severity::Info,
-                    format!("gRPC service `{}` has no .proto definition in the scanned tree: its methods are unknown", g.service),
+                    format!(
+                        "gRPC service `{}` has no .proto definition in the scanned tree: its methods are unknown",
+                        g.service
+                    ),
                 ));
             }
         }
@@ -380,7 +392,8 @@ pub fn nextjs_path(rel: &str) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     let end = if app { segs.len() - 1 } else { segs.len() };
     for s in &segs[start..end] {
-        if app && (s.starts_with('(') || s.starts_with('@')) || !app && *s == "index" && parts.len() + start + 1 == end {
+        if app && (s.starts_with('(') || s.starts_with('@')) || !app && *s == "index" && parts.len() + start + 1 == end
+        {
             continue;
         }
         let s = s.trim_start_matches("[[").trim_end_matches("]]");

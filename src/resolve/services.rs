@@ -23,21 +23,23 @@ use super::{dir_of, join, Project};
 use crate::diagnostic::Diagnostic;
 
 /// Python distributions that make a project a web service (sorted).
-const PY_WEB: &[&str] =
-    &["aiohttp", "django", "falcon", "fastapi", "flask", "grpcio", "litestar", "quart", "sanic", "starlette", "tornado"];
+const PY_WEB: &[&str] = &[
+    "aiohttp",
+    "django",
+    "falcon",
+    "fastapi",
+    "flask",
+    "grpcio",
+    "litestar",
+    "quart",
+    "sanic",
+    "starlette",
+    "tornado",
+];
 
 /// npm packages that make a package a server (sorted).
-const NPM_SERVERS: &[&str] = &[
-    "@grpc/grpc-js",
-    "@hapi/hapi",
-    "@nestjs/core",
-    "express",
-    "fastify",
-    "hono",
-    "koa",
-    "next",
-    "restify",
-];
+const NPM_SERVERS: &[&str] =
+    &["@grpc/grpc-js", "@hapi/hapi", "@nestjs/core", "express", "fastify", "hono", "koa", "next", "restify"];
 
 /// Directory names that say nothing about a service (`cart/src/Dockerfile` is `cart`; sorted).
 const GENERIC_DIRS: &[&str] = &["app", "docker", "server", "src"];
@@ -90,7 +92,8 @@ pub fn is_deploy_file(name: &str) -> bool {
 }
 
 fn is_compose(name: &str) -> bool {
-    (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"))
+    (name.starts_with("docker-compose") || name.starts_with("compose"))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
 fn file_name(rel: &str) -> &str {
@@ -149,7 +152,8 @@ pub fn owner_of(list: &[Service], rel: &str) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for (i, svc) in list.iter().enumerate() {
         for d in &svc.dirs {
-            let inside = d.is_empty() || rel.len() > d.len() && rel.starts_with(d.as_str()) && rel.as_bytes()[d.len()] == b'/';
+            let inside =
+                d.is_empty() || rel.len() > d.len() && rel.starts_with(d.as_str()) && rel.as_bytes()[d.len()] == b'/';
             if inside && best.is_none_or(|(len, _)| d.len() > len) {
                 best = Some((d.len(), i));
             }
@@ -209,7 +213,9 @@ fn npm_service(text: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
     let start = v.get("scripts").and_then(|s| s.get("start")).is_some();
     let server = ["dependencies", "devDependencies"].iter().any(|k| {
-        v.get(k).and_then(|d| d.as_object()).is_some_and(|d| d.keys().any(|n| NPM_SERVERS.binary_search(&n.as_str()).is_ok()))
+        v.get(k)
+            .and_then(|d| d.as_object())
+            .is_some_and(|d| d.keys().any(|n| NPM_SERVERS.binary_search(&n.as_str()).is_ok()))
     });
     (start || server).then(|| v.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string())
 }
@@ -294,7 +300,13 @@ fn from_compose(project: &Project, rel: &str, s: &mut Services) {
                 }
             }
             for (_, net, _) in entry.get("networks").map(Yaml::entries).unwrap_or(&[]) {
-                svc.aliases.extend(net.get("aliases").map(Yaml::items).unwrap_or(&[]).iter().filter_map(|(a, _)| a.str().map(String::from)));
+                svc.aliases.extend(
+                    net.get("aliases")
+                        .map(Yaml::items)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|(a, _)| a.str().map(String::from)),
+                );
             }
             for (p, _) in entry.get("ports").map(Yaml::items).unwrap_or(&[]) {
                 let written = match p {
@@ -413,7 +425,9 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
     let docs = read_yaml(project, rel, s);
     let kind_of = |d: &Yaml| d.get("kind").and_then(Yaml::str).unwrap_or("").to_string();
     for doc in docs.iter().filter(|d| matches!(kind_of(d).as_str(), "Deployment" | "StatefulSet" | "DaemonSet")) {
-        let Some((name, line)) = doc.get("metadata").and_then(|m| m.entry("name")).and_then(|(n, l)| Some((n.str()?, l))) else {
+        let Some((name, line)) =
+            doc.get("metadata").and_then(|m| m.entry("name")).and_then(|(n, l)| Some((n.str()?, l)))
+        else {
             continue;
         };
         let spec = doc.get("spec").and_then(|x| x.get("template")).and_then(|x| x.get("spec"));
@@ -437,7 +451,10 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
     for doc in docs.iter().filter(|d| kind_of(d) == "Service") {
         let Some(name) = doc.get("metadata").and_then(|m| m.get("name")).and_then(Yaml::str) else { continue };
         let selector = doc.get("spec").and_then(|x| x.get("selector"));
-        let app = selector.and_then(|x| x.get("app").or_else(|| x.get("app.kubernetes.io/name"))).and_then(Yaml::str).unwrap_or(name);
+        let app = selector
+            .and_then(|x| x.get("app").or_else(|| x.get("app.kubernetes.io/name")))
+            .and_then(Yaml::str)
+            .unwrap_or(name);
         if let Some(svc) = s.list.iter_mut().find(|x| x.name == app || x.aliases.iter().any(|a| a == app)) {
             if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
                 svc.aliases.push(name.to_string());
@@ -467,7 +484,11 @@ fn from_config(project: &Project, s: &mut Services) {
         }
     };
     for key in table.keys().filter(|k| k.as_str() != "services") {
-        s.diagnostics.push(Diagnostic::error(rel, line_of(key), format!("unknown key `{key}` (known: services): ignored")));
+        s.diagnostics.push(Diagnostic::error(
+            rel,
+            line_of(key),
+            format!("unknown key `{key}` (known: services): ignored"),
+        ));
     }
     let Some(services) = table.get("services").and_then(|v| v.as_table()) else { return };
     for (name, v) in services {
@@ -501,7 +522,9 @@ fn from_config(project: &Project, s: &mut Services) {
                 svc.infra = false; // its code is here: not only an image
                 svc.aliases.extend(aliases);
             }
-            None => s.list.push(Service { name: name.clone(), dirs, aliases, file: rel.into(), line, ..Service::default() }),
+            None => {
+                s.list.push(Service { name: name.clone(), dirs, aliases, file: rel.into(), line, ..Service::default() })
+            }
         }
     }
 }

@@ -51,11 +51,23 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             };
             let store = if t.orm == "mongoose" { "mongodb" } else { "sql" };
             let owner = out.module_service[i].clone();
-            maps.push(Mapping { class: t.class_name.clone(), table, store: store.into(), file: rel.into(), line: t.line, owner });
+            maps.push(Mapping {
+                class: t.class_name.clone(),
+                table,
+                store: store.into(),
+                file: rel.into(),
+                line: t.line,
+                owner,
+            });
         }
     }
     for m in &maps {
-        let id = out.node(Node::Table { name: m.table.clone(), store: m.store.clone(), file: Some(m.file.clone()), line: Some(m.line) });
+        let id = out.node(Node::Table {
+            name: m.table.clone(),
+            store: m.store.clone(),
+            file: Some(m.file.clone()),
+            line: Some(m.line),
+        });
         if let Some(s) = &m.owner {
             out.edge(End::Id(s.clone()), End::Id(id), EdgeKind::Contains, &m.file, m.line, Flags::default());
         }
@@ -80,8 +92,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         for u in &f.facts.arch.table_uses {
             let table = if u.via_class {
                 let owner = &out.module_service[i];
-                let found: Vec<&Mapping> =
-                    maps.iter().filter(|m| m.class.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&u.name))).collect();
+                let found: Vec<&Mapping> = maps
+                    .iter()
+                    .filter(|m| m.class.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&u.name)))
+                    .collect();
                 let pick = match found.as_slice() {
                     [one] => Some(*one),
                     many => many.iter().find(|m| &m.owner == owner).copied(),
@@ -116,14 +130,22 @@ fn django_app(rel: &str) -> String {
 
 fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
     let Ok(text) = ctx.project.read(rel) else { return };
-    let owner = super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
+    let owner =
+        super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
     let mut unparsed = 0;
     for (stmt, line) in statements(&text) {
         let (_, parsed) = analyze(stmt);
         unparsed += u32::from(!parsed);
         if let Some(table) = ddl_table(stmt) {
             if !maps.iter().any(|m| m.table == table && m.file == rel) {
-                maps.push(Mapping { class: None, table, store: "sql".into(), file: rel.into(), line, owner: owner.clone() });
+                maps.push(Mapping {
+                    class: None,
+                    table,
+                    store: "sql".into(),
+                    file: rel.into(),
+                    line,
+                    owner: owner.clone(),
+                });
             }
         }
     }
@@ -141,7 +163,8 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
 /// `IF NOT EXISTS`, `ONLY`, `UNLOGGED`/`TEMPORARY` and a schema allowed).
 fn ddl_table(stmt: &str) -> Option<String> {
     let code: String = stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join(" ");
-    let words: Vec<&str> = code.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).take(8).collect();
+    let words: Vec<&str> =
+        code.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).take(8).collect();
     let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
     if !matches!(lower.first().map(String::as_str), Some("create" | "alter")) {
         return None;
@@ -295,7 +318,10 @@ fn scan(sql: &str) -> Vec<(Access, String)> {
             next = words.get(i + 4).map_or("", String::as_str); // IF NOT EXISTS name
         }
         let name = next.rsplit('.').next().unwrap_or(next).to_lowercase();
-        if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit()) {
+        if !name.is_empty()
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+        {
             out.entry(name).and_modify(|a: &mut Access| *a = (*a).max(access)).or_insert(access);
         }
     }
@@ -305,7 +331,8 @@ fn scan(sql: &str) -> Vec<(Access, String)> {
 /// Prisma `model User { … @@map("users") }`.
 fn prisma_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>) {
     let Ok(text) = ctx.project.read(rel) else { return };
-    let owner = super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
+    let owner =
+        super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
     let store = if text.contains("\"mongodb\"") { "mongodb" } else { "sql" };
     let mut current: Option<(String, u32, Option<String>)> = None;
     for (n, raw) in text.lines().enumerate() {
@@ -319,7 +346,14 @@ fn prisma_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>) {
         } else if l.starts_with('}') {
             if let Some((class, line, mapped)) = current.take() {
                 let table = mapped.unwrap_or_else(|| class.clone());
-                maps.push(Mapping { class: Some(class), table, store: store.into(), file: rel.into(), line, owner: owner.clone() });
+                maps.push(Mapping {
+                    class: Some(class),
+                    table,
+                    store: store.into(),
+                    file: rel.into(),
+                    line,
+                    owner: owner.clone(),
+                });
             }
         }
     }
@@ -333,7 +367,10 @@ mod tests {
     fn reads_and_writes() {
         let (u, ok) = analyze("INSERT INTO orders (id) SELECT id FROM carts JOIN users u ON u.id = carts.user_id");
         assert!(ok);
-        assert_eq!(u, vec![(Access::Read, "carts".into()), (Access::Read, "users".into()), (Access::Write, "orders".into())]);
+        assert_eq!(
+            u,
+            vec![(Access::Read, "carts".into()), (Access::Read, "users".into()), (Access::Write, "orders".into())]
+        );
         let (u, _) = analyze("WITH recent AS (SELECT * FROM Orders) SELECT * FROM recent");
         assert_eq!(u, vec![(Access::Read, "orders".into())]);
         let (u, ok) = analyze("UPDATE stock SET n = n - 1 WHERE sku = ? RETURNING weird syntax here ((");
