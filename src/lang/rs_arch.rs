@@ -178,6 +178,14 @@ impl Collector {
         }
     }
 
+    /// Routers are named after the `let` or `fn` that builds them; declare each
+    /// one so mounts in other files can find it whatever the order files are read.
+    fn declare_router(&mut self, name: &str, framework: &str, line: u32) {
+        if !self.facts.routers.iter().any(|r| r.name == name) {
+            self.facts.routers.push(RawRouter { name: name.into(), framework: framework.into(), prefix: Template::new(), line });
+        }
+    }
+
     fn method_call(&mut self, m: &ExprMethodCall) {
         let name = m.method.to_string();
         let l = line(m.method.span());
@@ -194,6 +202,9 @@ impl Collector {
                     if matches!(handlers, Expr::MethodCall(x) if x.method == "to") { "actix" } else { "axum" };
                 let router = self.chain_router(&m.receiver);
                 self.ensure_scope(&m.receiver);
+                if !router.starts_with("scope@") {
+                    self.declare_router(&router, framework, l);
+                }
                 for (method, handler) in methods {
                     self.facts.routes.push(RawRoute {
                         framework: framework.into(),
@@ -208,10 +219,12 @@ impl Collector {
             ("nest" | "nest_service", [path, child]) => {
                 let Some(p) = lit_str(path) else { return };
                 let parent = self.chain_router(&m.receiver);
+                self.declare_router(&parent, "axum", l);
                 self.facts.mounts.push(RawMount { parent, child: child_name(child), prefix: lit(&p), line: l });
             }
             ("merge", [child]) => {
                 let parent = self.chain_router(&m.receiver);
+                self.declare_router(&parent, "axum", l);
                 self.facts.mounts.push(RawMount { parent, child: child_name(child), prefix: Template::new(), line: l });
             }
             ("service", [child]) => {

@@ -132,7 +132,7 @@ impl Routers<'_, '_> {
             }
         }
         if name.contains("::") {
-            return self.rust_fn(file, name.rsplit("::").next().unwrap_or(name));
+            return self.rust_path(file, name);
         }
         for (m, remote) in ctx.imported(file, name) {
             let r = match remote.as_str() {
@@ -149,6 +149,23 @@ impl Routers<'_, '_> {
             return self.rust_fn(file, name);
         }
         None
+    }
+
+    /// `routes::health::router`: the function `router` of the file named by the
+    /// path's last module (`…/health.rs` or `…/health/mod.rs`) when several share the name.
+    fn rust_path(&self, file: usize, path: &str) -> Option<usize> {
+        let segs: Vec<&str> = path.split("::").collect();
+        let name = *segs.last()?;
+        if let Some(r) = self.rust_fn(file, name) {
+            return Some(r);
+        }
+        let module = segs.get(segs.len().wrapping_sub(2)).copied().unwrap_or("");
+        let mut found = self.by_key.iter().filter(|((f, n), _)| {
+            let rel = self.ctx.project.rel(*f);
+            n == name && (rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs")))
+        });
+        let (_, &first) = found.next()?;
+        found.next().is_none().then_some(first)
     }
 
     /// A Rust function that builds a router: in this file, else the only one of that name.
