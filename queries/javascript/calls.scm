@@ -6,7 +6,7 @@
 (call_expression
   function: (identifier) @client
   arguments: (arguments) @args
-  (#any-of? @client "fetch" "axios" "got" "ky" "$fetch" "ofetch" "request")) @http.call
+  (#any-of? @client "fetch" "axios" "got" "ky" "$fetch" "ofetch" "request" "$http")) @http.call
 
 ; axios.get(url)   got.post(url)   http.request(url)   api.get(url)
 (call_expression

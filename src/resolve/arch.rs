@@ -164,6 +164,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// `${VAR}` in an nginx target, from the proxying service's environment.
+    pub fn expand_in_service(&self, service: usize, v: &str) -> String {
+        let mut out = String::new();
+        let mut rest = v;
+        while let Some(i) = rest.find("${") {
+            out.push_str(&rest[..i]);
+            let Some(end) = rest[i..].find('}') else { break };
+            let name = &rest[i + 2..i + end];
+            match self.services.list[service].env.get(name) {
+                Some(val) => out.push_str(&self.substitute(val)),
+                None => out.push_str(&rest[i..=i + end]),
+            }
+            rest = &rest[i + end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// Compose-style `${VAR:-default}` in a value, from the root `.env` or the default.
     fn substitute(&self, v: &str) -> String {
         let mut out = String::new();

@@ -113,7 +113,16 @@ fn callee<'e>(
     let Some(scheme_end) =
         lower.find("://").filter(|_| lower.starts_with("http") || lower.starts_with("ws") || lower.starts_with("grpc"))
     else {
-        return url.starts_with('/').then(|| relative(eps, method, url)).flatten();
+        if !url.starts_with('/') {
+            return None;
+        }
+        // Served through the caller's own reverse proxy (nginx `location` + `proxy_pass`)?
+        if let Some(target) = ctx.owner(file).and_then(|s| proxied(ctx, s, url)) {
+            if target.contains("://") && !target.contains("${") {
+                return callee(ctx, eps, file, method, &target, out, line);
+            }
+        }
+        return relative(eps, method, url);
     };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -157,6 +166,22 @@ fn callee<'e>(
     Some(match matching(eps, Some(&svc.name), method, path).first() {
         Some(e) => Callee::Endpoint(e),
         None => Callee::Service(svc.name.clone()),
+    })
+}
+
+/// The URL a reverse proxy of `service` sends a path to (longest matching location).
+fn proxied(ctx: &Ctx, service: usize, path: &str) -> Option<String> {
+    let (prefix, target) = ctx.services.list[service]
+        .proxies
+        .iter()
+        .filter(|(p, _)| path.starts_with(p.as_str()) && p != "/")
+        .max_by_key(|(p, _)| p.len())?;
+    let target = ctx.expand_in_service(service, target);
+    let after_scheme = target.split_once("://").map_or("", |x| x.1);
+    // `proxy_pass http://h/x/;` replaces the location prefix; `proxy_pass http://h;` keeps the path.
+    Some(match after_scheme.find('/') {
+        Some(_) => format!("{}{}", target.trim_end_matches('/'), &path[prefix.trim_end_matches('/').len()..]),
+        None => format!("{target}{path}"),
     })
 }
 

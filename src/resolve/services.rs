@@ -67,6 +67,8 @@ pub struct Service {
     /// Where the service is declared.
     pub file: String,
     pub line: u32,
+    /// Reverse-proxy rules of the service's nginx config: (location prefix, proxy_pass target).
+    pub proxies: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -89,6 +91,8 @@ pub fn is_deploy_file(name: &str) -> bool {
         || name.ends_with(".sql")
         || name.ends_with(".proto")
         || name.ends_with(".prisma")
+        || name.ends_with(".conf")
+        || name.ends_with(".conf.template")
 }
 
 fn is_compose(name: &str) -> bool {
@@ -144,7 +148,67 @@ pub fn detect(project: &Project) -> Services {
         same
     });
     s.owner = (0..project.files.len()).map(|i| owner_of(&s.list, project.rel(i))).collect();
+    for m in project.manifests {
+        let name = file_name(m);
+        let dockerfile = name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile");
+        if !dockerfile && !name.ends_with(".conf") && !name.ends_with(".conf.template") {
+            continue;
+        }
+        let (Some(i), Ok(text)) = (owner_of(&s.list, m), project.read(m)) else { continue };
+        let svc = &mut s.list[i];
+        if dockerfile {
+            // Image defaults: the deployment's environment wins over them.
+            for (k, v) in dockerfile_env(&text) {
+                svc.env.entry(k).or_insert(v);
+            }
+        } else {
+            svc.proxies.extend(nginx_proxies(&text));
+        }
+    }
     s
+}
+
+/// `ENV KEY=value OTHER=x` and `ENV KEY value` lines of a Dockerfile.
+fn dockerfile_env(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    // Join `\`-continued lines into one instruction each.
+    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
+    for line in joined.lines() {
+        let Some(rest) = line.trim().strip_prefix("ENV ") else { continue };
+        let rest = rest.trim();
+        if rest.contains('=') {
+            for pair in rest.split_whitespace() {
+                if let Some((k, v)) = pair.split_once('=') {
+                    out.push((k.to_string(), v.trim_matches('"').to_string()));
+                }
+            }
+        } else if let Some((k, v)) = rest.split_once(char::is_whitespace) {
+            out.push((k.to_string(), v.trim().trim_matches('"').to_string()));
+        }
+    }
+    out
+}
+
+/// nginx `location /prefix/ { proxy_pass http://host:port/; }` rules (prefix locations only).
+pub fn nginx_proxies(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut location: Option<String> = None;
+    for raw in text.lines() {
+        let l = raw.split('#').next().unwrap_or("").trim();
+        if let Some(rest) = l.strip_prefix("location ") {
+            let mut words = rest.split_whitespace();
+            location = match words.next() {
+                Some("=" | "^~") => words.next().map(String::from),
+                Some(p) if p.starts_with('/') => Some(p.to_string()),
+                _ => None,
+            };
+        } else if let (Some(target), Some(loc)) = (l.strip_prefix("proxy_pass "), &location) {
+            out.push((loc.clone(), target.trim_end_matches(';').trim().to_string()));
+        } else if l == "}" {
+            location = None;
+        }
+    }
+    out
 }
 
 /// The innermost service whose directory holds `rel`.
@@ -586,6 +650,9 @@ mod tests {
         assert_eq!(image_base("gcr.io/x/cartservice:v1"), "cartservice");
         assert!(mentions_dist("flask==2.0\nrequests\n", "flask"));
         assert!(!mentions_dist("flask-cors\n", "flask"));
+        let p = nginx_proxies("server {\n  location /api/user/ {\n    proxy_pass http://${USER_HOST}:8080/;\n  }\n  location / { root x; }\n}\n");
+        assert_eq!(p, vec![("/api/user/".to_string(), "http://${USER_HOST}:8080/".to_string())]);
+        assert_eq!(dockerfile_env("ENV A=1 B=\"2\"\nENV C 3\nENV D=4 \\\n    E=5\n").len(), 5);
         let env = parse_dotenv("# c\nexport A=\"1\"\nB='x=y'\n");
         assert_eq!(env.get("B").map(String::as_str), Some("x=y"));
     }
