@@ -5,10 +5,11 @@
 ; channel.basic_publish(exchange="", routing_key="q")   channel.basic_consume(queue="q", ...)
 ; producer.send("topic", ...)   producer.produce("topic", ...)   consumer.subscribe(["t"])
 ; r.publish("channel", m)   pubsub.subscribe("channel")   sqs.send_message(QueueUrl=...)
+; redis.rpush("votes", v) / blpop("votes"): a Redis list used as a work queue
 (call
   function: (attribute object: (_) @obj attribute: (identifier) @method)
   arguments: (argument_list) @args
-  (#any-of? @method "basic_publish" "basic_consume" "send" "produce" "subscribe" "publish" "send_message" "receive_message")) @queue.op
+  (#any-of? @method "basic_publish" "basic_consume" "send" "produce" "subscribe" "publish" "send_message" "receive_message" "rpush" "lpush" "blpop" "brpop")) @queue.op
 
 ; KafkaConsumer("topic", ...)   KafkaProducer(...)
 (call

@@ -382,6 +382,10 @@ impl Collector {
                     push(&mut self.facts, "redis", first(), Access::Write);
                 }
             }
+            "rpush" | "lpush" | "blpop" | "brpop" if self.mentions_redis => {
+                let access = if last.ends_with("push") { Access::Write } else { Access::Read };
+                push(&mut self.facts, "redis", first(), access);
+            }
             "send_message" | "receive_message" => {
                 let q = kwarg(args, "QueueUrl", src).map(|n| template(n, src));
                 let access = if last == "send_message" { Access::Write } else { Access::Read };

@@ -143,10 +143,12 @@ fn callee<'e>(
     };
     let host = host.to_ascii_lowercase();
     let list = &ctx.services.list;
+    let own = ctx.owner(file).map(|s| &list[s]);
+    let listens = |s: &super::services::Service, p: u16| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()));
     let svc = if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() {
-        // A published host port, else the only service listening on that container port.
+        // A published host port, else the caller itself, else the only service on that container port.
         port.and_then(|p| {
-            list.iter().find(|s| s.host_ports.contains(&p)).or_else(|| {
+            list.iter().find(|s| s.host_ports.contains(&p)).or_else(|| own.filter(|s| listens(s, p))).or_else(|| {
                 let mut by_container =
                     list.iter().filter(|s| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string())));
                 let first = by_container.next()?;
