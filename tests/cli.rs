@@ -57,7 +57,12 @@ fn schema_rejects_a_report_that_breaks_the_contract() {
 
 #[test]
 fn reports_are_byte_identical_whatever_the_thread_count() {
-    for dir in [fixture("polyglot-cycles"), fixture("ts-workspace-monorepo"), fixture("py-relative-imports")] {
+    for dir in [
+        fixture("polyglot-cycles"),
+        fixture("ts-workspace-monorepo"),
+        fixture("py-relative-imports"),
+        fixture("arch-polyglot-shop"),
+    ] {
         let one = json_of(&["-j", "1"], &dir);
         let four = json_of(&["-j", "4"], &dir);
         let again = json_of(&["-j", "4"], &dir);

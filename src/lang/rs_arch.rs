@@ -154,7 +154,7 @@ impl Collector {
                     let name = last_seg(&p.path);
                     let m = if name == "any" { Some("ANY".to_string()) } else { http_method(&name) };
                     if let Some(m) = m {
-                        let handler = c.args.first().map(|a| quote_short(a));
+                        let handler = c.args.first().map(quote_short);
                         out.push((m, handler));
                     }
                 }
@@ -164,14 +164,14 @@ impl Collector {
                 if name == "to" {
                     let mut inner = Vec::new();
                     Self::methods_of(&m.receiver, &mut inner);
-                    let handler = m.args.first().map(|a| quote_short(a));
+                    let handler = m.args.first().map(quote_short);
                     out.extend(inner.into_iter().map(|(method, _)| (method, handler.clone())));
                     return;
                 }
                 Self::methods_of(&m.receiver, out);
                 let method = if name == "any" { Some("ANY".to_string()) } else { http_method(&name) };
                 if let Some(method) = method {
-                    out.push((method, m.args.first().map(|a| quote_short(a))));
+                    out.push((method, m.args.first().map(quote_short)));
                 }
             }
             _ => {}
@@ -182,7 +182,12 @@ impl Collector {
     /// one so mounts in other files can find it whatever the order files are read.
     fn declare_router(&mut self, name: &str, framework: &str, line: u32) {
         if !self.facts.routers.iter().any(|r| r.name == name) {
-            self.facts.routers.push(RawRouter { name: name.into(), framework: framework.into(), prefix: Template::new(), line });
+            self.facts.routers.push(RawRouter {
+                name: name.into(),
+                framework: framework.into(),
+                prefix: Template::new(),
+                line,
+            });
         }
     }
 
@@ -273,12 +278,10 @@ impl Collector {
                 self.queue("rabbitmq", name, Access::Write, l);
             }
             ("basic_consume", [queue, ..]) => self.queue("rabbitmq", template(queue), Access::Read, l),
-            ("subscribe", [topics]) if self.kafka => {
-                if let Expr::Reference(r) = topics {
-                    if let Expr::Array(a) = &*r.expr {
-                        for t in &a.elems {
-                            self.queue("kafka", template(t), Access::Read, l);
-                        }
+            ("subscribe", [Expr::Reference(r)]) if self.kafka => {
+                if let Expr::Array(a) = &*r.expr {
+                    for t in &a.elems {
+                        self.queue("kafka", template(t), Access::Read, l);
                     }
                 }
             }

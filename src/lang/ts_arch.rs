@@ -357,7 +357,12 @@ impl Collector {
             "express"
         };
         if !self.facts.routers.iter().any(|r| r.name == name) {
-            self.facts.routers.push(RawRouter { name: name.clone(), framework: framework.into(), prefix: Template::new(), line });
+            self.facts.routers.push(RawRouter {
+                name: name.clone(),
+                framework: framework.into(),
+                prefix: Template::new(),
+                line,
+            });
         }
         Some(name)
     }
@@ -588,8 +593,10 @@ impl Collector {
             let last = c.client.rsplit('.').next().unwrap_or(&c.client);
             // A generated API client (`client.post({ url: '/api/v1/items' })`) names its URL
             // in an options object whatever its receiver is called.
-            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "axios" | "got" | "ky" | "request" | "$http")
-                || CLIENTS.binary_search(&last).is_ok()
+            let url = if matches!(
+                c.client.as_str(),
+                "fetch" | "$fetch" | "ofetch" | "axios" | "got" | "ky" | "request" | "$http"
+            ) || CLIENTS.binary_search(&last).is_ok()
                 || c.url_in_object
             {
                 c.url

@@ -144,7 +144,8 @@ fn callee<'e>(
     let host = host.to_ascii_lowercase();
     let list = &ctx.services.list;
     let own = ctx.owner(file).map(|s| &list[s]);
-    let listens = |s: &super::services::Service, p: u16| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()));
+    let listens =
+        |s: &super::services::Service, p: u16| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()));
     let svc = if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() {
         // A published host port, else the caller itself, else the only service on that container port.
         port.and_then(|p| {

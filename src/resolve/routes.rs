@@ -490,6 +490,8 @@ mod tests {
         assert!(path_matches("/api/items/{id}", "/api/items/42/"));
         assert!(path_matches("/api/items/{id}", "/api/items/{item_id}?x=1"));
         assert!(!path_matches("/api/items", "/api/items/1"));
+        assert!(path_distance("/users/{id}", "/users/{x}") < path_distance("/users/me", "/users/{x}"));
+        assert!(path_distance("/items/new", "/items/new") < path_distance("/items/{id}", "/items/new"));
     }
 
     #[test]
