@@ -106,7 +106,8 @@ fn synthetic(n: usize) -> Vec<Extracted> {
 fn report_of(files: &[Extracted], root: &Path) -> Report {
     let project = Project::new(root, files, &[]);
     let resolution = resolve::resolve(&project);
-    let graph = tapestry::build_graph(files, resolution);
+    let arch = resolve::arch::resolve(&project, &resolution);
+    let graph = tapestry::build_graph(files, resolution, arch);
     let analysis = tapestry::analyze::run(&graph, &tapestry::config::Config::defaults());
     Report::build(ScanResult {
         root: ".".into(),
@@ -127,9 +128,14 @@ fn project_wide(c: &mut Criterion) {
     });
     g.bench_function("graph+analyze", |b| {
         b.iter_batched(
-            || resolve::resolve(&Project::new(root, &files, &[])),
-            |resolution| {
-                let graph = tapestry::build_graph(&files, resolution);
+            || {
+                let project = Project::new(root, &files, &[]);
+                let resolution = resolve::resolve(&project);
+                let arch = resolve::arch::resolve(&project, &resolution);
+                (resolution, arch)
+            },
+            |(resolution, arch)| {
+                let graph = tapestry::build_graph(&files, resolution, arch);
                 black_box(tapestry::analyze::run(&graph, &tapestry::config::Config::defaults()).cycles.len())
             },
             BatchSize::LargeInput,

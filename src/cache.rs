@@ -65,16 +65,28 @@ pub const RACY_WINDOW_NS: u64 = 2_000_000_000;
 /// differently: postcard is not self-describing) never reads an old entry,
 /// even when the version number did not move.
 const EXTRACTOR_SOURCES: &[&str] = &[
+    include_str!("../queries/javascript/calls.scm"),
+    include_str!("../queries/javascript/endpoints.scm"),
     include_str!("../queries/javascript/imports.scm"),
+    include_str!("../queries/javascript/queues.scm"),
+    include_str!("../queries/javascript/tables.scm"),
+    include_str!("../queries/python/calls.scm"),
+    include_str!("../queries/python/endpoints.scm"),
     include_str!("../queries/python/imports.scm"),
+    include_str!("../queries/python/queues.scm"),
+    include_str!("../queries/python/tables.scm"),
     include_str!("../queries/typescript/imports.scm"),
     include_str!("model.rs"),
     include_str!("diagnostic.rs"),
+    include_str!("lang/arch.rs"),
     include_str!("lang/mod.rs"),
+    include_str!("lang/py_arch.rs"),
     include_str!("lang/python.rs"),
     include_str!("lang/query.rs"),
+    include_str!("lang/rs_arch.rs"),
     include_str!("lang/rust.rs"),
     include_str!("lang/rust_depth.rs"),
+    include_str!("lang/ts_arch.rs"),
     include_str!("lang/typescript.rs"),
 ];
 

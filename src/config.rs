@@ -119,6 +119,10 @@ struct RawConfig {
     rules: RawRules,
     #[serde(default)]
     thresholds: Thresholds,
+    /// `[services]`: read by service resolution (`crate::resolve::services`).
+    #[serde(default)]
+    #[allow(dead_code)]
+    services: Option<toml::Table>,
 }
 
 #[derive(Debug, Default, Deserialize)]

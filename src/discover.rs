@@ -30,6 +30,7 @@ const PROJECT_MARKERS: &[&str] =
 /// found by looking in every walked directory, so a manifest that a
 /// `.gitignore` happens to match (zod ignores `**/package.json`) is still read.
 pub const MANIFESTS: &[&str] = &[
+    ".env",
     "Cargo.toml",
     "jsconfig.json",
     "package.json",
@@ -38,6 +39,7 @@ pub const MANIFESTS: &[&str] = &[
     "requirements.txt",
     "setup.cfg",
     "setup.py",
+    "tapestry.toml",
     "tsconfig.json",
 ];
 
@@ -132,7 +134,7 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     }
     let name = entry.file_name().to_string_lossy();
     let rel = rel_path(root, entry.path());
-    if is_tsconfig(&name) && name != "tsconfig.json" {
+    if is_tsconfig(&name) && name != "tsconfig.json" || crate::resolve::services::is_deploy_file(&name) {
         d.manifests.push(rel.clone());
     }
     let Some(lang) = lang::lang_of(&name) else {

@@ -390,7 +390,14 @@ pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<GraphScan> {
     stats.unresolved_imports = resolution.unresolved_imports;
     stats.virtual_imports = resolution.virtual_imports;
     diagnostics.extend(resolution.diagnostics.iter().cloned());
-    let graph = build_graph(&files, resolution);
+    let arch = resolve::arch::resolve(&project, &resolution);
+    diagnostics.extend(arch.diagnostics.iter().cloned());
+    for f in &files {
+        let rel = &f.file.rel;
+        diagnostics
+            .extend(f.facts.arch.notes.iter().map(|(line, msg)| Diagnostic::warning(rel, Some(*line), msg.clone())));
+    }
+    let graph = build_graph(&files, resolution, arch);
     Ok(GraphScan { graph, diagnostics, stats, files: n_files, cache: cache_stats })
 }
 
@@ -468,15 +475,20 @@ fn unreadable(file: &SourceFile, e: &std::io::Error) -> FileFacts {
 
 /// Build the architecture graph from the files and their resolved links
 /// (public for the stage benchmarks).
-pub fn build_graph(files: &[Extracted], resolution: resolve::Resolution) -> graph::ArchGraph {
+pub fn build_graph(
+    files: &[Extracted],
+    resolution: resolve::Resolution,
+    arch: resolve::arch::ArchOut,
+) -> graph::ArchGraph {
     let mut b = GraphBuilder::new();
     let modules: Vec<_> = files
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
             b.node(Node::Module {
                 path: f.file.rel.clone(),
                 language: f.file.lang.report_name(),
-                service: None,
+                service: arch.module_service.get(i).cloned().flatten(),
                 generated: f.facts.generated,
                 lines: f.facts.lines,
             })
@@ -496,5 +508,28 @@ pub fn build_graph(files: &[Extracted], resolution: resolve::Resolution) -> grap
         let at = (files[l.from].file.rel.as_str(), l.line);
         b.site(modules[l.from], to, kind, at, l.flags, l.allow_cycle.as_deref());
     }
+    arch_graph(&mut b, &modules, arch);
     b.build()
+}
+
+/// Service, endpoint, table, queue and external nodes and their edges, in a fixed order.
+fn arch_graph(b: &mut GraphBuilder, modules: &[petgraph::graph::NodeIndex], arch: resolve::arch::ArchOut) {
+    use resolve::arch::End;
+    let ids: std::collections::HashMap<String, _> = arch.nodes.into_iter().map(|(id, n)| (id, b.node(n))).collect();
+    let end = |e: &End| match e {
+        End::Module(i) => Some(modules[*i]),
+        End::Id(id) => ids.get(id).copied(),
+    };
+    let mut edges = arch.edges;
+    edges.sort_by(|x, y| (&x.site, x.kind, &x.from, &x.to).cmp(&(&y.site, y.kind, &y.from, &y.to)));
+    for e in &edges {
+        let (Some(from), Some(to)) = (end(&e.from), end(&e.to)) else { continue };
+        match &e.site {
+            Some((file, line)) => b.site(from, to, e.kind, (file, *line), e.flags, None),
+            None => b.derived(from, to, e.kind),
+        }
+        if let Some(ep) = &e.endpoint {
+            b.endpoint(from, to, e.kind, ep);
+        }
+    }
 }

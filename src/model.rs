@@ -70,10 +70,13 @@ impl Flags {
     pub const TEST: Flags = Flags(8);
     /// Guarded: inside a Python `try:` block (an optional dependency).
     pub const CONDITIONAL: Flags = Flags(16);
+    /// Said by a deployment file (compose `depends_on`, an environment URL), not by code.
+    pub const DECLARED: Flags = Flags(32);
 
     /// Flag names in the order they are reported.
-    pub const NAMES: [(Flags, &'static str); 5] = [
+    pub const NAMES: [(Flags, &'static str); 6] = [
         (Flags::CONDITIONAL, "conditional"),
+        (Flags::DECLARED, "declared"),
         (Flags::DYNAMIC, "dynamic"),
         (Flags::REEXPORT, "reexport"),
         (Flags::TEST, "test"),
@@ -97,7 +100,7 @@ impl Flags {
     }
     /// Flags that describe *every* site of an edge (the edge has them only if
     /// each site does) versus those where one site is enough.
-    pub const ALL_SITES: Flags = Flags(1 | 2 | 8 | 16);
+    pub const ALL_SITES: Flags = Flags(1 | 2 | 8 | 16 | 32);
     pub const ANY_SITE: Flags = Flags(4);
 }
 
@@ -154,6 +157,9 @@ pub struct FileFacts {
     pub skipped: bool,
     /// Number of lines of the file (for size metrics).
     pub lines: u32,
+    /// Routes, routers, HTTP calls, SQL, ORM tables and queues the file declares or uses.
+    #[serde(default)]
+    pub arch: ArchFacts,
 }
 
 /// The result of extracting one file: its identity plus its facts.
@@ -161,4 +167,158 @@ pub struct FileFacts {
 pub struct Extracted {
     pub file: SourceFile,
     pub facts: FileFacts,
+}
+
+/// One piece of a URL or route template as written: literal text, an
+/// environment variable, a reference to a named constant, or a parameter
+/// (an interpolation that cannot be read statically).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Part {
+    Lit(String),
+    /// `os.environ["X"]`, `process.env.X`, `std::env::var("X")`, with a default when written.
+    Env(String, Option<String>),
+    /// An identifier that may name a string constant (this file's or an imported one).
+    Ref(String),
+    /// An interpolation that is not a constant: `{name}`.
+    Param(String),
+}
+
+/// A template: parts in order.
+pub type Template = Vec<Part>;
+
+/// A local name bound by an import (`from .users import bp as users_bp`,
+/// `import users from './users'`), so routers and constants can be followed across files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    pub local: String,
+    /// The name in the imported module (`default` for a default import, `*` for a namespace).
+    pub remote: String,
+    /// Line of the import, matching a resolved import link.
+    pub line: u32,
+}
+
+/// A router object: `Flask(__name__)`, `Blueprint(…, url_prefix=)`, `APIRouter(prefix=)`,
+/// `express()`, `Router()`, `@Controller('p')` class, a Rust fn building a `Router`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawRouter {
+    pub name: String,
+    pub framework: String,
+    /// Prefix the router itself applies (`url_prefix=`, `prefix=`, `@Controller('p')`).
+    pub prefix: Template,
+    pub line: u32,
+}
+
+/// One route declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawRoute {
+    pub framework: String,
+    /// The router the route is declared on (a name resolved in this file or through imports).
+    pub router: String,
+    /// Upper-case methods; `ANY` when the route takes every method.
+    pub methods: Vec<String>,
+    /// The path as written (a constant or an interpolation is resolved later;
+    /// one that stays unknown makes the route dynamic).
+    pub path: Template,
+    pub handler: Option<String>,
+    pub line: u32,
+}
+
+/// A router mounted under another: `register_blueprint(bp, url_prefix=)`,
+/// `include_router(r, prefix=)`, `app.use('/p', r)`, axum `nest`/`merge`, `include()`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawMount {
+    pub parent: String,
+    pub child: String,
+    pub prefix: Template,
+    pub line: u32,
+}
+
+/// A module-level string constant (a base URL, a route prefix).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawConst {
+    pub name: String,
+    pub value: Template,
+    pub line: u32,
+}
+
+/// An outgoing HTTP request: client, method and URL template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawCall {
+    pub client: String,
+    pub method: String,
+    pub url: Template,
+    pub line: u32,
+}
+
+/// A string literal that reads as SQL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawSql {
+    pub text: String,
+    pub line: u32,
+}
+
+/// An ORM mapping of a class or model to a table (or a collection).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawTable {
+    pub orm: String,
+    /// The table name as the source says it; `None` when it is the ORM's default
+    /// for `class_name` (Django's `app_model`, Prisma's model name).
+    pub name: Option<String>,
+    pub class_name: Option<String>,
+    pub line: u32,
+}
+
+/// How code touches a table, a queue or a datastore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// A use of a table by name (`knex('t')`, `db.collection('x')`) or through a model class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawTableUse {
+    /// A table name, or a model class name when `via_class`.
+    pub name: String,
+    pub via_class: bool,
+    pub access: Access,
+    /// `sql`, `mongodb`, `redis`.
+    pub store: String,
+    pub line: u32,
+}
+
+/// A message published to or consumed from a broker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawQueue {
+    pub broker: String,
+    pub name: Template,
+    /// `Write` publishes, `Read` consumes.
+    pub access: Access,
+    pub line: u32,
+}
+
+/// gRPC: a servicer registered on a server, or a client stub, by proto service name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawGrpc {
+    pub service: String,
+    pub server: bool,
+    pub line: u32,
+}
+
+/// Everything a file says about services, endpoints, tables, queues and calls.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchFacts {
+    pub bindings: Vec<Binding>,
+    pub routers: Vec<RawRouter>,
+    pub routes: Vec<RawRoute>,
+    pub mounts: Vec<RawMount>,
+    pub consts: Vec<RawConst>,
+    pub calls: Vec<RawCall>,
+    pub sql: Vec<RawSql>,
+    pub tables: Vec<RawTable>,
+    pub table_uses: Vec<RawTableUse>,
+    pub queues: Vec<RawQueue>,
+    pub grpc: Vec<RawGrpc>,
+    /// Routes built at run time and other things seen but not readable statically.
+    pub notes: Vec<(u32, String)>,
 }

@@ -60,7 +60,12 @@ fn schema_rejects_a_report_that_breaks_the_contract() {
 
 #[test]
 fn reports_are_byte_identical_whatever_the_thread_count() {
-    for dir in [fixture("polyglot-cycles"), fixture("ts-workspace-monorepo"), fixture("py-relative-imports")] {
+    for dir in [
+        fixture("polyglot-cycles"),
+        fixture("ts-workspace-monorepo"),
+        fixture("py-relative-imports"),
+        fixture("arch-polyglot-shop"),
+    ] {
         let one = json_of(&["-j", "1"], &dir);
         let four = json_of(&["-j", "4"], &dir);
         let again = json_of(&["-j", "4"], &dir);
@@ -267,4 +272,17 @@ fn bad_files_become_diagnostics_and_the_scan_goes_on() {
         .map(|e| (e["from"].as_str().unwrap(), e["to"].as_str().unwrap()))
         .collect();
     assert!(edges.contains(&("module:latin1.py", "package:python-stdlib:sys")));
+}
+
+#[test]
+fn credentials_in_deployment_files_never_reach_a_report() {
+    let dir = fixture("arch-polyglot-shop");
+    for format in ["json", "summary", "dot"] {
+        let out = tapestry().args(["scan", "--format", format]).arg(&dir).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains("s3cret") && !text.contains("abc123"), "{format} leaks a secret");
+    }
+    let v: Value = serde_json::from_slice(&json_of(&[], &dir)).unwrap();
+    let gateway = v["nodes"].as_array().unwrap().iter().find(|n| n["id"] == "service:gateway").unwrap();
+    assert_eq!(gateway["environment"]["AMQP_URL"], "amqp://***@rabbitmq:5672");
 }

@@ -92,11 +92,26 @@ fn analysis_lines(report: &Value, lines: &mut BTreeSet<String>) {
 /// The report in the expected-file line format, restricted to the stats the file checks.
 fn actual_lines(report: &Value, stats_wanted: &BTreeSet<String>) -> BTreeSet<String> {
     let mut lines = BTreeSet::new();
+    for n in report["nodes"].as_array().unwrap() {
+        if let Some(line) = node_line(n) {
+            lines.insert(line);
+        }
+    }
     for e in report["edges"].as_array().unwrap() {
+        if e["kind"] == "exposes" {
+            continue; // the `endpoint` line of the endpoint says the same
+        }
         let flags: Vec<&str> = e["flags"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
         let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(",")) };
         let (from, to) = (short(e["from"].as_str().unwrap()), short(e["to"].as_str().unwrap()));
-        lines.insert(format!("{} {from} -> {to}{flags}", e["kind"].as_str().unwrap()));
+        let via = match e["endpoints"].as_array() {
+            Some(eps) if !eps.is_empty() => {
+                let eps: Vec<&str> = eps.iter().map(|x| x.as_str().unwrap()).collect();
+                format!(" via {}", eps.join(", "))
+            }
+            _ => String::new(),
+        };
+        lines.insert(format!("{} {from} -> {to}{flags}{via}", e["kind"].as_str().unwrap()));
     }
     for c in report["analysis"]["cycles"].as_array().unwrap() {
         let members: Vec<&str> = c["nodes"].as_array().unwrap().iter().map(|n| short(n.as_str().unwrap())).collect();
@@ -119,6 +134,35 @@ fn actual_lines(report: &Value, stats_wanted: &BTreeSet<String>) -> BTreeSet<Str
         lines.insert(format!("stat {name} {v}"));
     }
     lines
+}
+
+/// Lines for the architecture nodes (modules and packages are shown by their edges).
+fn node_line(n: &Value) -> Option<String> {
+    let s = |k: &str| n[k].as_str().unwrap_or("").to_string();
+    let at = |n: &Value| match (n["file"].as_str(), n["line"].as_u64()) {
+        (Some(f), Some(l)) => format!(" {f}:{l}"),
+        _ => String::new(),
+    };
+    Some(match n["kind"].as_str()? {
+        "service" => {
+            let dirs: Vec<&str> = n["dirs"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+            let dirs = if dirs.is_empty() { "-".to_string() } else { dirs.join(",") };
+            let infra = if n["infra"] == true {
+                format!(" infra {}", n["image"].as_str().unwrap_or("-"))
+            } else {
+                String::new()
+            };
+            format!("service {} {dirs}{infra}", s("name"))
+        }
+        "endpoint" => {
+            let service = s("service");
+            format!("endpoint {} {} {}{}", service.trim_start_matches("service:"), s("method"), s("path"), at(n))
+        }
+        "table" => format!("table {} {}{}", s("name"), s("store"), at(n)),
+        "queue" => format!("queue {} {}", s("broker"), s("name")),
+        "external" => format!("external {}", s("name")),
+        _ => return None,
+    })
 }
 
 fn expected_lines(text: &str) -> BTreeSet<String> {

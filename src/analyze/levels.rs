@@ -158,7 +158,7 @@ pub fn modules(g: &ArchGraph) -> Level {
                 let test = crate::lang::lang_of(path).is_some_and(|l| crate::lang::is_test_path(path, l));
                 Some((n.id(), u64::from(*lines), *generated || test))
             }
-            Node::Package { .. } => None,
+            _ => None,
         })
         .collect();
     nodes.sort();
@@ -181,6 +181,38 @@ pub fn modules(g: &ArchGraph) -> Level {
                 line: edge.line.unwrap_or(0),
                 sites: edge.sites,
                 allow_cycle: edge.allow_cycle.clone(),
+            },
+        );
+    }
+    level
+}
+
+/// Services and the service → service `calls` edges between them.
+pub fn services(g: &ArchGraph) -> Level {
+    let mut ids: Vec<String> = g.graph.node_weights().filter(|n| matches!(n, Node::Service(_))).map(Node::id).collect();
+    ids.sort();
+    let n = ids.len();
+    let mut level = Level { name: "service", ids, lines: vec![0; n], exempt: vec![false; n], edges: BTreeMap::new() };
+    for e in g.graph.edge_indices() {
+        let edge = g.edge(e);
+        let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
+        if edge.kind != crate::graph::EdgeKind::Calls
+            || !matches!((g.node(a), g.node(b)), (Node::Service(_), Node::Service(_)))
+        {
+            continue;
+        }
+        let (Some(i), Some(j)) = (level.index(&g.node(a).id()), level.index(&g.node(b).id())) else { continue };
+        if i == j {
+            continue;
+        }
+        level.edges.insert(
+            (i, j),
+            LevelEdge {
+                flags: edge.flags,
+                file: edge.file.clone().unwrap_or_default(),
+                line: edge.line.unwrap_or(0),
+                sites: edge.sites,
+                allow_cycle: None,
             },
         );
     }

@@ -46,6 +46,9 @@ pub fn run(g: &ArchGraph, cfg: &Config) -> Analysis {
     let dirs_with_types = with_types.as_ref().map(levels::directories);
     let mut cycles = cycles::find(&counted, with_types.as_ref());
     cycles.extend(cycles::find(&dirs, dirs_with_types.as_ref()));
+    // Service call cycles (synchronous calls between services, test call sites excluded).
+    let services = levels::services(g).filtered(&|f| classes.counts(f));
+    cycles.extend(cycles::find(&services, None));
     let mut critical_paths = Vec::new();
     let mut coupling = Vec::new();
     let mut smells = Vec::new();

@@ -109,6 +109,7 @@ fn dependencies(g: &ArchGraph, cfg: &Config, out: &mut Vec<Violation>) {
         let (to, to_module) = match g.node(b) {
             Node::Module { path, .. } => (path.as_str(), true),
             Node::Package { name, .. } => (name.as_str(), false),
+            _ => continue,
         };
         let site = Site {
             from: from.to_string(),

@@ -61,9 +61,44 @@ impl GraphBuilder {
             }
             None => {
                 let allow_cycle = allow.map(String::from);
-                let edge = Edge { kind, file: Some(file.to_string()), line: Some(line), sites: 1, flags, allow_cycle };
+                let edge = Edge {
+                    kind,
+                    file: Some(file.to_string()),
+                    line: Some(line),
+                    sites: 1,
+                    flags,
+                    allow_cycle,
+                    endpoints: Vec::new(),
+                };
                 let e = self.g.graph.add_edge(from, to, edge);
                 self.edges.insert((from, to, kind), e);
+            }
+        }
+    }
+
+    /// An edge derived from other facts (no site of its own): added once.
+    pub fn derived(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind) {
+        if from != to && !self.edges.contains_key(&(from, to, kind)) {
+            let edge = Edge {
+                kind,
+                file: None,
+                line: None,
+                sites: 1,
+                flags: Flags::default(),
+                allow_cycle: None,
+                endpoints: Vec::new(),
+            };
+            let e = self.g.graph.add_edge(from, to, edge);
+            self.edges.insert((from, to, kind), e);
+        }
+    }
+
+    /// Name an endpoint behind an existing edge (service → service `calls`).
+    pub fn endpoint(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, endpoint: &str) {
+        if let Some(&e) = self.edges.get(&(from, to, kind)) {
+            let list = &mut self.g.graph[e].endpoints;
+            if let Err(i) = list.binary_search_by(|x| x.as_str().cmp(endpoint)) {
+                list.insert(i, endpoint.to_string());
             }
         }
     }

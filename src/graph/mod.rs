@@ -27,6 +27,54 @@ pub enum Node {
         ecosystem: &'static str,
         name: String,
     },
+    /// A deployable unit: from a manifest, a compose file, Kubernetes or `tapestry.toml`.
+    Service(Box<ServiceNode>),
+    /// An HTTP route or a gRPC method a service serves.
+    Endpoint(Box<EndpointNode>),
+    /// A database table or collection (`store`: `sql`, `mongodb`).
+    Table {
+        name: String,
+        store: String,
+        file: Option<String>,
+        line: Option<u32>,
+    },
+    /// A queue, topic or exchange of a broker.
+    Queue {
+        broker: String,
+        name: String,
+    },
+    /// A host outside the scanned code.
+    External {
+        host: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServiceNode {
+    pub name: String,
+    pub dirs: Vec<String>,
+    pub infra: bool,
+    pub image: Option<String>,
+    pub ports: Vec<String>,
+    /// Environment with secrets and URL credentials redacted.
+    pub environment: Vec<(String, String)>,
+    pub depends_on: Vec<String>,
+    pub aliases: Vec<String>,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EndpointNode {
+    pub service: String,
+    /// `GET`… , `ANY`, `WS`, or `RPC` for gRPC.
+    pub method: String,
+    /// Full route template with every prefix applied, parameters as `{name}`.
+    pub path: String,
+    pub framework: String,
+    pub handler: Option<String>,
+    pub file: String,
+    pub line: u32,
 }
 
 impl Node {
@@ -35,32 +83,58 @@ impl Node {
         match self {
             Node::Module { path, .. } => format!("module:{path}"),
             Node::Package { ecosystem, name } => format!("package:{ecosystem}:{name}"),
+            Node::Service(s) => format!("service:{}", s.name),
+            Node::Endpoint(e) => endpoint_id(&e.service, &e.method, &e.path),
+            Node::Table { name, .. } => format!("table:{name}"),
+            Node::Queue { broker, name } => format!("queue:{broker}:{name}"),
+            Node::External { host } => format!("external:{host}"),
         }
     }
     pub fn kind(&self) -> &'static str {
         match self {
             Node::Module { .. } => "module",
             Node::Package { .. } => "package",
+            Node::Service(_) => "service",
+            Node::Endpoint(_) => "endpoint",
+            Node::Table { .. } => "table",
+            Node::Queue { .. } => "queue",
+            Node::External { .. } => "external",
         }
     }
     pub fn name(&self) -> &str {
         match self {
             Node::Module { path, .. } => path,
-            Node::Package { name, .. } => name,
+            Node::Package { name, .. } | Node::Table { name, .. } | Node::Queue { name, .. } => name,
+            Node::Service(s) => &s.name,
+            Node::Endpoint(e) => &e.path,
+            Node::External { host } => host,
         }
     }
     pub fn module_path(&self) -> Option<&str> {
         match self {
             Node::Module { path, .. } => Some(path),
-            Node::Package { .. } => None,
+            _ => None,
         }
     }
+}
+
+/// `endpoint:<service>:<METHOD> <path>`.
+pub fn endpoint_id(service: &str, method: &str, path: &str) -> String {
+    format!("endpoint:{service}:{method} {path}")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EdgeKind {
     Imports,
     Contains,
+    /// A service serves an endpoint.
+    Exposes,
+    /// A module (or, derived, a service) sends requests to an endpoint, a service or an external host.
+    Calls,
+    Reads,
+    Writes,
+    Publishes,
+    Consumes,
 }
 
 impl EdgeKind {
@@ -68,6 +142,12 @@ impl EdgeKind {
         match self {
             EdgeKind::Imports => "imports",
             EdgeKind::Contains => "contains",
+            EdgeKind::Exposes => "exposes",
+            EdgeKind::Calls => "calls",
+            EdgeKind::Reads => "reads",
+            EdgeKind::Writes => "writes",
+            EdgeKind::Publishes => "publishes",
+            EdgeKind::Consumes => "consumes",
         }
     }
     /// Dependencies count for cycles and coupling; ownership does not.
@@ -87,6 +167,8 @@ pub struct Edge {
     pub flags: Flags,
     /// `tapestry: allow-cycle` reason, when every site carries one.
     pub allow_cycle: Option<String>,
+    /// Service → service `calls`: the endpoint ids behind the edge, sorted.
+    pub endpoints: Vec<String>,
 }
 
 /// The graph plus its key index. Built only through [`GraphBuilder`].

@@ -7,10 +7,14 @@
 //! TypeScript/JavaScript and Python. Extractors only say what the source says;
 //! linking an import to a file happens later, project-wide, in `crate::resolve`.
 
+pub mod arch;
+pub mod py_arch;
 pub mod python;
 pub mod query;
+pub mod rs_arch;
 pub mod rust;
 pub mod rust_depth;
+pub mod ts_arch;
 pub mod typescript;
 
 use crate::diagnostic::Diagnostic;

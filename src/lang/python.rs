@@ -24,6 +24,18 @@ static QUERY: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
 /// Every pattern of `imports.scm` matches text containing this: the keyword
 /// of the three import statements, and part of `__import__`/`import_module`.
 const NEEDLES: &[&str] = &["import"];
+/// Imports plus the architecture queries, for files that mention a framework,
+/// a client, a broker or SQL ([`super::arch::triggered`]): still one pass.
+static FULL: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
+    let sources = [
+        include_str!("../../queries/python/imports.scm"),
+        include_str!("../../queries/python/endpoints.scm"),
+        include_str!("../../queries/python/calls.scm"),
+        include_str!("../../queries/python/tables.scm"),
+        include_str!("../../queries/python/queues.scm"),
+    ];
+    LangQuery::new(&tree_sitter_python::LANGUAGE.into(), &sources, &[CAPTURES, super::py_arch::CAPTURES].concat())
+});
 
 /// How far up the tree the context of an import is looked for.
 const CONTEXT_DEPTH: usize = 96;
@@ -39,7 +51,8 @@ struct Stmt {
 }
 
 pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
-    let query = match &*QUERY {
+    let with_arch = super::arch::triggered(text);
+    let query = match if with_arch { &*FULL } else { &*QUERY } {
         Ok(q) => q,
         Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
     };
@@ -51,43 +64,18 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     let src = text.as_bytes();
     // Keyed by (statement start byte, capture start byte) so output follows the source.
     let mut stmts: BTreeMap<(usize, usize), Stmt> = BTreeMap::new();
-    query.for_each_capture_near(
-        tree.root_node(),
-        text,
-        NEEDLES,
-        skip.as_ref(),
-        (rel, facts),
-        |name, node| match name {
-            "import.module" | "import.dynamic" => {
-                let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
-                stmt.spec = query::text(node, src).to_string();
-                stmt.line = query::line(node);
-                stmt.flags = context_flags(node, src);
-                if name == "import.dynamic" {
-                    stmt.flags.insert(Flags::DYNAMIC);
-                }
-            }
-            "import.from" => {
-                let stmt = from_stmt(&mut stmts, node);
-                let written = query::text(node, src);
-                let dots = written.bytes().take_while(|b| *b == b'.').count();
-                stmt.level = u32::try_from(dots).unwrap_or(u32::MAX);
-                stmt.spec = written[dots..].trim().to_string();
-                stmt.line = query::line(node);
-                stmt.flags = context_flags(node, src);
-            }
-            "import.name" => {
-                let name = query::text(node, src).to_string();
-                from_stmt(&mut stmts, node).names.push(name);
-            }
-            "import.future" => {
-                let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
-                stmt.spec = "__future__".to_string();
-                stmt.line = query::line(node);
-            }
-            _ => {}
-        },
-    );
+    let mut arch = super::py_arch::Collector::new(rel, text);
+    // Framework patterns can sit anywhere: files that mention a framework take the full pass.
+    let needles = (!with_arch).then_some(NEEDLES);
+    query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), |caps| {
+        if !caps.first().is_some_and(|(n, _)| n.starts_with("import.")) {
+            return arch.on_match(caps, src);
+        }
+        for &(name, node) in caps {
+            import_capture(&mut stmts, name, node, src);
+        }
+    });
+    facts.arch = arch.finish();
     let file_flags = file_flags(rel);
     facts.imports.extend(stmts.into_values().filter(|s| !s.spec.is_empty() || s.level > 0).map(|s| RawImport {
         spec: s.spec,
@@ -99,6 +87,40 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         is_use: true,
         allow_cycle: None,
     }));
+}
+
+/// One capture of an import pattern, merged into its statement.
+fn import_capture(stmts: &mut BTreeMap<(usize, usize), Stmt>, name: &str, node: Node, src: &[u8]) {
+    match name {
+        "import.module" | "import.dynamic" => {
+            let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
+            stmt.spec = query::text(node, src).to_string();
+            stmt.line = query::line(node);
+            stmt.flags = context_flags(node, src);
+            if name == "import.dynamic" {
+                stmt.flags.insert(Flags::DYNAMIC);
+            }
+        }
+        "import.from" => {
+            let stmt = from_stmt(stmts, node);
+            let written = query::text(node, src);
+            let dots = written.bytes().take_while(|b| *b == b'.').count();
+            stmt.level = u32::try_from(dots).unwrap_or(u32::MAX);
+            stmt.spec = written[dots..].trim().to_string();
+            stmt.line = query::line(node);
+            stmt.flags = context_flags(node, src);
+        }
+        "import.name" => {
+            let name = query::text(node, src).to_string();
+            from_stmt(stmts, node).names.push(name);
+        }
+        "import.future" => {
+            let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
+            stmt.spec = "__future__".to_string();
+            stmt.line = query::line(node);
+        }
+        _ => {}
+    }
 }
 
 /// The statement entry a part of a `from … import …` belongs to.
@@ -157,6 +179,7 @@ mod tests {
     #[test]
     fn queries_compile() {
         assert!(QUERY.as_ref().is_ok(), "{:?}", QUERY.as_ref().err());
+        assert!(FULL.as_ref().is_ok(), "{:?}", FULL.as_ref().err());
     }
 
     #[test]
@@ -193,8 +216,10 @@ mod tests {
             full.push((n.to_string(), node.id()))
         });
         let mut near = Vec::new();
-        q.for_each_capture_near(tree.root_node(), src, NEEDLES, None, ("t", &mut scratch), |n, node| {
-            near.push((n.to_string(), node.id()))
+        q.for_each_match_near(tree.root_node(), src, Some(NEEDLES), None, ("t", &mut scratch), |caps| {
+            for &(n, node) in caps {
+                near.push((n.to_string(), node.id()));
+            }
         });
         full.sort();
         near.sort();

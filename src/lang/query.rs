@@ -60,8 +60,20 @@ impl LangQuery {
         root: Node<'t>,
         text: &'t [u8],
         skip: Option<&Range<usize>>,
-        (rel, facts): (&str, &mut FileFacts),
+        at: (&str, &mut FileFacts),
         mut f: impl FnMut(&str, Node<'t>),
+    ) {
+        self.for_each_match(root, text, skip, at, |caps| caps.iter().for_each(|&(n, node)| f(n, node)));
+    }
+
+    /// Call `f(captures)` for every match with its non-helper captures, over the whole tree.
+    pub fn for_each_match<'t>(
+        &self,
+        root: Node<'t>,
+        text: &'t [u8],
+        skip: Option<&Range<usize>>,
+        (rel, facts): (&str, &mut FileFacts),
+        mut f: impl FnMut(&[(&str, Node<'t>)]),
     ) {
         let deadline = Deadline::new(text.len());
         let mut cursor = QueryCursor::new();
@@ -69,8 +81,8 @@ impl LangQuery {
         deadline.report(rel, facts);
     }
 
-    /// [`Self::for_each_capture`] over only those top-level children of `root`
-    /// whose text contains one of `needles`: the others are not walked at all.
+    /// [`Self::for_each_match`] over only those top-level children of `root`
+    /// whose text contains one of `needles` (all of them when `None`): the others are not walked at all.
     ///
     /// A query cursor visits every node of the tree, and on ordinary code
     /// that walk cost half as much as parsing (callgrind, BENCHMARKS.md),
@@ -78,16 +90,20 @@ impl LangQuery {
     /// a full pass provided that (1) no pattern matches `root` itself, and (2)
     /// the text of every match contains one of `needles` (a keyword of the
     /// statement, or the identifier an `#eq?` predicate requires). Each
-    /// language's tests check the two passes agree.
-    pub fn for_each_capture_near<'t>(
+    /// language's tests check the two passes agree. Framework patterns
+    /// (routes, calls) do not meet (2): files that need them take the full pass.
+    pub fn for_each_match_near<'t>(
         &self,
         root: Node<'t>,
         text: &'t str,
-        needles: &[&str],
+        needles: Option<&[&str]>,
         skip: Option<&Range<usize>>,
         (rel, facts): (&str, &mut FileFacts),
-        mut f: impl FnMut(&str, Node<'t>),
+        mut f: impl FnMut(&[(&str, Node<'t>)]),
     ) {
+        let Some(needles) = needles else {
+            return self.for_each_match(root, text.as_bytes(), skip, (rel, facts), f);
+        };
         let deadline = Deadline::new(text.len());
         let mut cursor = QueryCursor::new();
         let mut walk = root.walk();
@@ -110,7 +126,7 @@ impl LangQuery {
         text: &'t [u8],
         skip: Option<&Range<usize>>,
         deadline: &Deadline,
-        f: &mut impl FnMut(&str, Node<'t>),
+        f: &mut impl FnMut(&[(&str, Node<'t>)]),
     ) {
         let whole = node.byte_range();
         let parts: [Range<usize>; 2] = match skip {
@@ -126,6 +142,7 @@ impl LangQuery {
                 ControlFlow::Continue(())
             }
         };
+        let mut caps: Vec<(&str, Node<'t>)> = Vec::new();
         for range in parts.into_iter().filter(|r| !r.is_empty()) {
             // The containing range keeps the cursor out of the skipped nodes
             // altogether: it neither enters nor descends into them.
@@ -133,12 +150,14 @@ impl LangQuery {
             let options = QueryCursorOptions::new().progress_callback(&mut check);
             let mut matches = cursor.matches_with_options(&self.query, node, text, options);
             while let Some(m) = matches.next() {
+                caps.clear();
                 for c in m.captures() {
-                    let name = &self.names[c.index as usize];
+                    let name = self.names[c.index as usize].as_str();
                     if !name.starts_with('_') {
-                        f(name, c.node);
+                        caps.push((name, c.node));
                     }
                 }
+                f(&caps);
             }
         }
     }
@@ -241,6 +260,11 @@ pub fn unreadable_span(tree: &Tree) -> Option<Range<usize>> {
             runs.pop();
         }
     }
+}
+
+/// The node of capture `name` in a match.
+pub fn cap<'t>(caps: &[(&str, Node<'t>)], name: &str) -> Option<Node<'t>> {
+    caps.iter().find(|(n, _)| *n == name).map(|(_, node)| *node)
 }
 
 thread_local! {

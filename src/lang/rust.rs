@@ -43,6 +43,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
             v.visit_file(&file);
             facts.imports = v.imports;
             facts.mods = v.mods;
+            super::rs_arch::collect(&file, text, &mut facts.arch);
         }
         Err(e) => {
             facts.parse_error = true;

@@ -33,11 +33,27 @@ pub fn language(lang: Lang) -> Language {
 /// Every pattern matches text containing one of these: `import` statements
 /// and `import()`, `export … from`, `require()`.
 const NEEDLES: &[&str] = &["import", "from", "require"];
+/// Architecture queries (routes, calls, tables, queues), joined after the import
+/// queries for files that pass [`super::arch::triggered`]: still one pass per file.
+const ARCH_QUERIES: &[&str] = &[
+    include_str!("../../queries/javascript/endpoints.scm"),
+    include_str!("../../queries/javascript/calls.scm"),
+    include_str!("../../queries/javascript/tables.scm"),
+    include_str!("../../queries/javascript/queues.scm"),
+];
 
 type Compiled = LazyLock<Result<LangQuery, String>>;
 static JS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::JavaScript), JS_QUERIES, CAPTURES));
 static TS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::TypeScript), TS_QUERIES, CAPTURES));
 static TSX: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::Tsx), TS_QUERIES, CAPTURES));
+static JS_FULL: Compiled = LazyLock::new(|| full(Lang::JavaScript, JS_QUERIES));
+static TS_FULL: Compiled = LazyLock::new(|| full(Lang::TypeScript, TS_QUERIES));
+static TSX_FULL: Compiled = LazyLock::new(|| full(Lang::Tsx, TS_QUERIES));
+
+fn full(lang: Lang, imports: &[&str]) -> Result<LangQuery, String> {
+    let sources: Vec<&str> = imports.iter().chain(ARCH_QUERIES).copied().collect();
+    LangQuery::new(&language(lang), &sources, &[CAPTURES, super::ts_arch::CAPTURES].concat())
+}
 
 fn compiled(lang: Lang) -> &'static Result<LangQuery, String> {
     match lang {
@@ -47,8 +63,19 @@ fn compiled(lang: Lang) -> &'static Result<LangQuery, String> {
     }
 }
 
+fn compiled_full(lang: Lang) -> &'static Result<LangQuery, String> {
+    match lang {
+        Lang::Tsx => &TSX_FULL,
+        Lang::TypeScript => &TS_FULL,
+        _ => &JS_FULL,
+    }
+}
+
 pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
-    let query = match compiled(lang) {
+    // Next.js file routes say nothing in their text: their place says they are routes.
+    let file_route = rel.contains("pages/api/") || rel.rsplit('/').next().is_some_and(|n| n.starts_with("route."));
+    let with_arch = !is_declaration_file(rel) && (file_route || super::arch::triggered(text));
+    let query = match if with_arch { compiled_full(lang) } else { compiled(lang) } {
         Ok(q) => q,
         Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
     };
@@ -59,15 +86,24 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
     let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
-    query.for_each_capture_near(tree.root_node(), text, NEEDLES, skip.as_ref(), (rel, facts), |name, node| {
-        let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
-        match name {
-            "import.reexport" => entry.1.insert(Flags::REEXPORT),
-            "import.dynamic" => entry.1.insert(Flags::DYNAMIC),
-            "import.type_only" => entry.1.insert(Flags::TYPE_ONLY),
-            _ => {}
+    let mut arch = super::ts_arch::Collector::new(rel, text);
+    // Framework patterns can sit anywhere: files that mention a framework take the full pass.
+    let needles = (!with_arch).then_some(NEEDLES);
+    query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), |caps| {
+        if !caps.first().is_some_and(|(n, _)| n.starts_with("import.")) {
+            return arch.on_match(caps, src);
+        }
+        for &(name, node) in caps {
+            let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
+            match name {
+                "import.reexport" => entry.1.insert(Flags::REEXPORT),
+                "import.dynamic" => entry.1.insert(Flags::DYNAMIC),
+                "import.type_only" => entry.1.insert(Flags::TYPE_ONLY),
+                _ => {}
+            }
         }
     });
+    facts.arch = arch.finish();
     let mut file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
     if is_declaration_file(rel) {
         // A declaration file has no run time: everything it imports is for types.
@@ -189,6 +225,7 @@ mod tests {
     fn queries_compile() {
         for lang in [Lang::JavaScript, Lang::TypeScript, Lang::Tsx] {
             assert!(compiled(lang).is_ok(), "{lang:?}: {:?}", compiled(lang).as_ref().err());
+            assert!(compiled_full(lang).is_ok(), "{lang:?}: {:?}", compiled_full(lang).as_ref().err());
         }
     }
 
@@ -253,8 +290,10 @@ mod tests {
             full.push((n.to_string(), node.id()))
         });
         let mut near = Vec::new();
-        q.for_each_capture_near(tree.root_node(), src, NEEDLES, None, ("t", &mut scratch), |n, node| {
-            near.push((n.to_string(), node.id()))
+        q.for_each_match_near(tree.root_node(), src, Some(NEEDLES), None, ("t", &mut scratch), |caps| {
+            for &(n, node) in caps {
+                near.push((n.to_string(), node.id()));
+            }
         });
         full.sort();
         near.sort();

@@ -28,6 +28,25 @@ pub fn render(r: &Report) -> String {
                     q(&format!("{} ({})", p.name, p.ecosystem))
                 );
             }
+            other => {
+                let (label, style) = match other {
+                    NodeOut::Service(s) if s.infra => (
+                        format!("{} [{}]", s.name, s.image.as_deref().unwrap_or("infra")),
+                        "shape=component, style=filled, fillcolor=\"#e8e8e8\"",
+                    ),
+                    NodeOut::Service(s) => (s.name.clone(), "shape=component, style=filled, fillcolor=\"#ffe9b3\""),
+                    NodeOut::Endpoint(e) => (e.name.clone(), "shape=note, style=filled, fillcolor=\"#fff7e0\""),
+                    NodeOut::Table(t) => (t.name.clone(), "shape=cylinder, style=filled, fillcolor=\"#e3f4e3\""),
+                    NodeOut::Queue(x) => {
+                        (format!("{} ({})", x.name, x.broker), "shape=cds, style=filled, fillcolor=\"#f3e5f5\"")
+                    }
+                    NodeOut::External(x) => {
+                        (x.name.clone(), "shape=doubleoctagon, style=filled, fillcolor=\"#fde0dc\"")
+                    }
+                    _ => continue,
+                };
+                let _ = writeln!(o, "  {} [label={}, {style}];", q(other.id()), q(&label));
+            }
         }
     }
     for (i, (dir, mods)) in by_dir.iter().enumerate() {
@@ -49,6 +68,9 @@ pub fn render(r: &Report) -> String {
         .flat_map(|c| c.edges.iter().map(|[a, b]| (a.as_str(), b.as_str())))
         .collect();
     for e in &r.edges {
+        if e.kind == "contains" && e.from.starts_with("service:") && e.to.starts_with("module:") {
+            continue; // ownership of modules is drawn by the service field, not by edges
+        }
         let mut attrs = Vec::new();
         if in_cycle.contains(&(e.from.as_str(), e.to.as_str())) {
             attrs.push("color=\"#d62728\", penwidth=2".to_string());

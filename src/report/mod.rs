@@ -58,6 +58,8 @@ pub struct Stats {
     pub non_source_imports: u64,
     pub virtual_imports: u64,
     pub unresolved_imports: u64,
+    /// Number of service, endpoint, table, queue and external nodes (kinds with none are absent).
+    pub architecture: BTreeMap<&'static str, u64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -65,6 +67,11 @@ pub struct Stats {
 pub enum NodeOut {
     Module(ModuleOut),
     Package(PackageOut),
+    Service(ServiceOut),
+    Endpoint(EndpointOut),
+    Table(TableOut),
+    Queue(QueueOut),
+    External(ExternalOut),
 }
 
 impl NodeOut {
@@ -72,8 +79,71 @@ impl NodeOut {
         match self {
             NodeOut::Module(m) => &m.id,
             NodeOut::Package(p) => &p.id,
+            NodeOut::Service(s) => &s.id,
+            NodeOut::Endpoint(e) => &e.id,
+            NodeOut::Table(t) => &t.id,
+            NodeOut::Queue(q) => &q.id,
+            NodeOut::External(x) => &x.id,
         }
     }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceOut {
+    pub id: String,
+    pub kind: &'static str,
+    pub name: String,
+    /// Directories holding the service's code (`.` for the scan root); empty for infrastructure.
+    pub dirs: Vec<String>,
+    pub infra: bool,
+    pub image: Option<String>,
+    pub ports: Vec<String>,
+    /// Deployment environment, secrets and URL credentials redacted.
+    pub environment: BTreeMap<String, String>,
+    pub depends_on: Vec<String>,
+    pub aliases: Vec<String>,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EndpointOut {
+    pub id: String,
+    pub kind: &'static str,
+    /// `<METHOD> <path>`.
+    pub name: String,
+    pub service: String,
+    pub method: String,
+    pub path: String,
+    pub framework: String,
+    pub handler: Option<String>,
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TableOut {
+    pub id: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub store: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QueueOut {
+    pub id: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub broker: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExternalOut {
+    pub id: String,
+    pub kind: &'static str,
+    pub name: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -108,6 +178,9 @@ pub struct EdgeOut {
     /// The `tapestry: allow-cycle` reason written on every site of the edge.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_cycle: Option<String>,
+    /// Only on service → service `calls` edges: the endpoint ids behind the edge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -223,13 +296,28 @@ impl Report {
                     sites: w.sites,
                     flags: w.flags.names(),
                     allow_cycle: w.allow_cycle.clone(),
+                    endpoints: (w.kind == crate::graph::EdgeKind::Calls
+                        && matches!(g.node(a), Node::Service(_))
+                        && matches!(g.node(b), Node::Service(_)))
+                    .then(|| w.endpoints.clone()),
                 }
             })
             .collect();
         edges.sort_by(|a, b| (&a.from, &a.to, a.kind).cmp(&(&b.from, &b.to, b.kind)));
         let mut stats = scan.stats;
         stats.modules = nodes.iter().filter(|n| matches!(n, NodeOut::Module(_))).count() as u64;
-        stats.packages = nodes.len() as u64 - stats.modules;
+        stats.packages = nodes.iter().filter(|n| matches!(n, NodeOut::Package(_))).count() as u64;
+        for n in &nodes {
+            let kind = match n {
+                NodeOut::Service(_) => "services",
+                NodeOut::Endpoint(_) => "endpoints",
+                NodeOut::Table(_) => "tables",
+                NodeOut::Queue(_) => "queues",
+                NodeOut::External(_) => "externals",
+                _ => continue,
+            };
+            *stats.architecture.entry(kind).or_default() += 1;
+        }
         for e in &edges {
             *stats.edges.entry(e.kind).or_default() += 1;
         }
@@ -254,7 +342,8 @@ fn level_rank(level: &str) -> u8 {
     match level {
         "module" => 0,
         "directory" => 1,
-        _ => 2,
+        "service" => 2,
+        _ => 3,
     }
 }
 
@@ -273,6 +362,44 @@ fn node_out(n: &Node) -> NodeOut {
         Node::Package { ecosystem, name } => {
             NodeOut::Package(PackageOut { id: n.id(), kind: "package", name: name.clone(), ecosystem })
         }
+        Node::Service(s) => NodeOut::Service(ServiceOut {
+            id: n.id(),
+            kind: "service",
+            name: s.name.clone(),
+            dirs: s.dirs.iter().map(|d| if d.is_empty() { ".".to_string() } else { d.clone() }).collect(),
+            infra: s.infra,
+            image: s.image.clone(),
+            ports: s.ports.clone(),
+            environment: s.environment.iter().cloned().collect(),
+            depends_on: s.depends_on.clone(),
+            aliases: s.aliases.clone(),
+            file: s.file.clone(),
+            line: s.line,
+        }),
+        Node::Endpoint(e) => NodeOut::Endpoint(EndpointOut {
+            id: n.id(),
+            kind: "endpoint",
+            name: format!("{} {}", e.method, e.path),
+            service: format!("service:{}", e.service),
+            method: e.method.clone(),
+            path: e.path.clone(),
+            framework: e.framework.clone(),
+            handler: e.handler.clone(),
+            file: e.file.clone(),
+            line: e.line,
+        }),
+        Node::Table { name, store, file, line } => NodeOut::Table(TableOut {
+            id: n.id(),
+            kind: "table",
+            name: name.clone(),
+            store: store.clone(),
+            file: file.clone(),
+            line: *line,
+        }),
+        Node::Queue { broker, name } => {
+            NodeOut::Queue(QueueOut { id: n.id(), kind: "queue", name: name.clone(), broker: broker.clone() })
+        }
+        Node::External { host } => NodeOut::External(ExternalOut { id: n.id(), kind: "external", name: host.clone() }),
     }
 }
 

@@ -43,6 +43,7 @@ pub fn render(r: &Report) -> String {
     let _ =
         writeln!(o, "imports      {} unresolved, {} of non-source files", s.unresolved_imports, s.non_source_imports);
     packages(&mut o, r);
+    services(&mut o, r);
     cycles(&mut o, r);
     critical_paths(&mut o, r);
     coupling(&mut o, r);
@@ -70,17 +71,97 @@ fn packages(o: &mut String, r: &Report) {
     }
 }
 
+/// Each service: where its code is, what it exposes, the tables and queues its
+/// modules touch, and what it calls (other services with the endpoints behind
+/// the edge, external hosts, infrastructure named by its deployment).
+fn services(o: &mut String, r: &Report) {
+    let mut module_service: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut endpoints: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut list = Vec::new();
+    for n in &r.nodes {
+        match n {
+            NodeOut::Module(m) => {
+                if let Some(s) = &m.service {
+                    module_service.insert(&m.id, s);
+                }
+            }
+            NodeOut::Endpoint(e) => *endpoints.entry(&e.service).or_default() += 1,
+            NodeOut::Service(s) => list.push(s),
+            _ => {}
+        }
+    }
+    if list.is_empty() {
+        return;
+    }
+    let infra = list.iter().filter(|s| s.infra).count();
+    let _ = writeln!(o, "\nservices     {} ({} with code, {infra} infrastructure)", list.len(), list.len() - infra);
+    let mut tables: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut queues: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut calls: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for e in &r.edges {
+        let owner = if e.from.starts_with("service:") {
+            Some(e.from.as_str())
+        } else {
+            module_service.get(e.from.as_str()).copied()
+        };
+        let Some(owner) = owner else { continue };
+        let target = strip_kind(&e.to).to_string();
+        match e.kind {
+            "reads" | "writes" => tables.entry(owner).or_default().push(target),
+            "contains" if e.to.starts_with("table:") => tables.entry(owner).or_default().push(target),
+            "publishes" => queues.entry(owner).or_default().push(format!("→ {}", strip_kind(&target))),
+            "consumes" => queues.entry(owner).or_default().push(format!("← {}", strip_kind(&target))),
+            "calls" if e.from.starts_with("service:") => {
+                let what = match &e.endpoints {
+                    Some(eps) if !eps.is_empty() => format!("{target} ({} endpoints)", eps.len()),
+                    _ if e.flags.contains(&"declared") => format!("{target} (declared)"),
+                    _ => target,
+                };
+                calls.entry(owner).or_default().push(what);
+            }
+            _ => {}
+        }
+    }
+    let join = |v: Option<&Vec<String>>| {
+        let mut v = v.cloned().unwrap_or_default();
+        v.sort();
+        v.dedup();
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    for s in list {
+        if s.infra {
+            let _ = writeln!(o, "  {:<20} infrastructure ({})", s.name, s.image.as_deref().unwrap_or("no image"));
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "  {:<20} {} — {} endpoints; tables: {}; queues: {}; calls: {}",
+            s.name,
+            s.dirs.join(", "),
+            endpoints.get(s.id.as_str()).copied().unwrap_or(0),
+            join(tables.get(s.id.as_str())),
+            join(queues.get(s.id.as_str())),
+            join(calls.get(s.id.as_str())),
+        );
+    }
+}
+
 fn cycles(o: &mut String, r: &Report) {
     let cs = &r.analysis.cycles;
     let count = |level: &str, kind: &str| cs.iter().filter(|c| c.level == level && c.kind == kind).count();
     let _ = writeln!(
         o,
-        "\ncycles       {} (module: {} runtime, {} type-only; directory: {} runtime, {} type-only)",
+        "\ncycles       {} (module: {} runtime, {} type-only; directory: {} runtime, {} type-only; service: {})",
         cs.len(),
         count("module", "runtime"),
         count("module", "type_only"),
         count("directory", "runtime"),
-        count("directory", "type_only")
+        count("directory", "type_only"),
+        count("service", "runtime") + count("service", "type_only")
     );
     for c in cs {
         let short: Vec<Cow<str>> = c.path.iter().map(|id| clean(strip_kind(id))).collect();

@@ -6,9 +6,15 @@
 //! they need once (hash maps keyed by path or name) and then look up each
 //! import, so resolution is linear in the number of imports.
 
+pub mod arch;
+pub mod calls;
 pub mod python;
+pub mod routes;
 pub mod rust;
+pub mod services;
+pub mod tables;
 pub mod typescript;
+pub mod yaml;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -1,0 +1,36 @@
+; JavaScript/TypeScript outgoing HTTP calls. src/lang/ts_arch.rs keeps a call
+; only when its receiver is an HTTP client (fetch, axios, got, ky, node:http)
+; or a client made in the same file (axios.create({ baseURL })).
+
+; fetch(url, { method: 'POST' })   axios(url)   axios({ url, method })   got(url)
+(call_expression
+  function: (identifier) @client
+  arguments: (arguments) @args
+  (#any-of? @client "fetch" "axios" "got" "ky" "$fetch" "ofetch" "request" "$http")) @http.call
+
+; axios.get(url)   got.post(url)   http.request(url)   api.get(url)
+(call_expression
+  function: (member_expression object: (_) @client property: (property_identifier) @method)
+  arguments: (arguments) @args
+  (#any-of? @method "get" "post" "put" "patch" "delete" "head" "request")) @http.call
+
+; const api = axios.create({ baseURL: … })
+(variable_declarator
+  name: (identifier) @name
+  value: (call_expression
+    function: (member_expression object: (identifier) @_o property: (property_identifier) @_p)
+    arguments: (arguments) @args)
+  (#any-of? @_o "axios" "got" "ky")
+  (#any-of? @_p "create" "extend")) @client.def
+
+; const API_URL = process.env.API_URL ?? 'http://…'   (top level, exported or not)
+(program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def
+(program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value)))) @const.def
+(program (variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def
+
+; gRPC: server.addService(proto.shop.Cart.service, impl)   new proto.shop.Cart(addr, creds)
+(call_expression
+  function: (member_expression property: (property_identifier) @_m)
+  arguments: (arguments . (_) @name)
+  (#eq? @_m "addService")) @grpc.server
+(new_expression constructor: (member_expression) @name arguments: (arguments) @args) @grpc.client

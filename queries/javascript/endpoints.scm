@@ -1,0 +1,63 @@
+; JavaScript/TypeScript web frameworks: routers, routes and mounts. Arguments
+; are read by src/lang/ts_arch.rs; a route's receiver must turn out to be a
+; router (declared here or imported), else the call is not a route.
+
+; const app = express()   const r = express.Router()   const r = Router()   const app = fastify()
+; const app = new Hono()   const router = new Router({ prefix: '/api' })  (koa-router)
+(variable_declarator
+  name: (identifier) @name
+  value: [
+    (call_expression function: (_) @ctor arguments: (arguments) @args)
+    (new_expression constructor: (_) @ctor arguments: (arguments) @args)
+  ]
+  (#match? @ctor "^(express|express\\.Router|Router|fastify|Fastify|Hono|OpenAPIHono|KoaRouter|Koa)$")) @router.def
+
+; app.get('/p', handler)   router.post('/p', mw, handler)   app.all('/p', h)
+(call_expression
+  function: (member_expression object: (_) @router property: (property_identifier) @method)
+  arguments: (arguments . (_) @path) @args
+  (#any-of? @method "get" "post" "put" "patch" "delete" "head" "options" "all")) @endpoint.route
+
+; router.route('/p').get(h).post(h)  (Express)   app.route('/p', sub)  (Hono mount)
+(call_expression
+  function: (member_expression object: (_) @router property: (property_identifier) @_r)
+  arguments: (arguments . (_) @path) @args
+  (#eq? @_r "route")) @endpoint.chain
+
+; fastify.route({ method: 'GET', url: '/p', handler })
+(call_expression
+  function: (member_expression object: (_) @router property: (property_identifier) @_r)
+  arguments: (arguments . (object) @args)
+  (#eq? @_r "route")) @endpoint.object
+
+; app.use('/api', router)   app.use(router)   fastify.register(plugin, { prefix: '/v1' })
+(call_expression
+  function: (member_expression object: (_) @parent property: (property_identifier) @method)
+  arguments: (arguments) @args
+  (#any-of? @method "use" "register")) @router.mount
+
+; NestJS: app.setGlobalPrefix('api')
+(call_expression
+  function: (member_expression property: (property_identifier) @_g)
+  arguments: (arguments . (_) @path)
+  (#eq? @_g "setGlobalPrefix")) @router.global
+
+; NestJS: @Controller('users') class UsersController { @Get(':id') find() {} }
+(decorator
+  (call_expression function: (identifier) @name arguments: (arguments) @args)
+  (#any-of? @name "Controller" "Get" "Post" "Put" "Patch" "Delete" "Head" "Options" "All")) @endpoint.decorator
+
+; Next.js route handlers: export async function GET() {}   export const POST = …   export default handler
+(export_statement declaration: (function_declaration name: (identifier) @name)) @endpoint.export
+(export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name))) @endpoint.export
+(export_statement "default") @endpoint.default
+
+; import users from './users'   import { router as users } from './r'   import * as r from './r'
+(import_clause (identifier) @name) @bind.default
+(import_specifier name: (identifier) @name alias: (identifier)? @alias) @bind.named
+(namespace_import (identifier) @name) @bind.namespace
+; const users = require('./users')
+(variable_declarator
+  name: (identifier) @name
+  value: (call_expression function: (identifier) @_q arguments: (arguments . (string)))
+  (#eq? @_q "require")) @bind.require

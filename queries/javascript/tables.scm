@@ -1,0 +1,70 @@
+; JavaScript/TypeScript tables: SQL strings, TypeORM, Drizzle, knex, Sequelize,
+; Mongoose, MongoDB collections, Prisma client calls.
+
+((string) @sql
+  (#match? @sql "^.\\s*(?i:select|insert|update|delete|with|create|alter|replace)\\s")) @db.sql
+((template_string) @sql
+  (#match? @sql "^`\\s*(?i:select|insert|update|delete|with|create|alter|replace)\\s")) @db.sql
+
+; @Entity('orders') export class Order {}   @Entity() class Order {}
+(decorator
+  (call_expression function: (identifier) @_e arguments: (arguments) @args)
+  (#eq? @_e "Entity")) @db.entity
+
+; pgTable('users', {...})   mysqlTable(…)   sqliteTable(…)
+(call_expression
+  function: (identifier) @_f
+  arguments: (arguments . (string) @name)
+  (#any-of? @_f "pgTable" "mysqlTable" "sqliteTable")) @db.table
+
+; knex('users').where(…)   knex.select().from('users')   db('users').insert(…)
+(call_expression
+  function: (identifier) @_f
+  arguments: (arguments . (string) @name)
+  (#any-of? @_f "knex" "db" "trx")) @db.knex
+
+; sequelize.define('user', attrs, { tableName: 'users' })   Model.init(attrs, { tableName: 'x' })
+(call_expression
+  function: (member_expression property: (property_identifier) @op)
+  arguments: (arguments) @args
+  (#any-of? @op "define" "init")) @db.sequelize
+
+; mongoose.model('User', schema, 'users')
+(call_expression
+  function: (member_expression object: (identifier) @_m property: (property_identifier) @_d)
+  arguments: (arguments . (string) @name) @args
+  (#eq? @_m "mongoose")
+  (#eq? @_d "model")) @db.mongoose
+
+; db.collection('orders').find(…)
+(call_expression
+  function: (member_expression
+    object: (call_expression
+      function: (member_expression property: (property_identifier) @_c)
+      arguments: (arguments . (string) @name))
+    property: (property_identifier) @op)
+  (#eq? @_c "collection")) @db.mongo
+
+; prisma.user.findMany(…)   this.prisma.order.create(…)
+(call_expression
+  function: (member_expression
+    object: (member_expression object: (_) @_p property: (property_identifier) @class)
+    property: (property_identifier) @op)
+  (#match? @_p "prisma$")) @db.prisma
+
+; collection = db.collection('products')   const users = db.collection('users')   then users.insertOne(…)
+(assignment_expression
+  left: (identifier) @name
+  right: (call_expression
+    function: (member_expression property: (property_identifier) @_c)
+    arguments: (arguments . (string) @value))
+  (#eq? @_c "collection")) @db.collection_var
+(variable_declarator
+  name: (identifier) @name
+  value: (call_expression
+    function: (member_expression property: (property_identifier) @_c)
+    arguments: (arguments . (string) @value))
+  (#eq? @_c "collection")) @db.collection_var
+(call_expression
+  function: (member_expression object: (identifier) @obj property: (property_identifier) @op)
+  (#any-of? @op "find" "findOne" "insertOne" "insertMany" "updateOne" "updateMany" "deleteOne" "deleteMany" "replaceOne" "aggregate" "countDocuments" "findOneAndUpdate" "bulkWrite")) @db.collection_op

@@ -1,0 +1,57 @@
+; Python outgoing HTTP calls and client objects. src/lang/py_arch.rs keeps a
+; call only when its receiver is an HTTP client module (requests, httpx…) or a
+; variable bound to a client constructor in the same file.
+
+; requests.get(url)   httpx.post(url)   session.get(url)   client.request("GET", url)
+(call
+  function: (attribute object: (_) @client attribute: (identifier) @method)
+  arguments: (argument_list) @args
+  (#any-of? @method "get" "post" "put" "patch" "delete" "head" "options" "request" "stream")) @http.call
+
+; urllib.request.urlopen(url)
+(call
+  function: [(identifier) (attribute)] @client
+  arguments: (argument_list) @args
+  (#match? @client "(^|\\.)urlopen$")) @http.call
+
+; client = httpx.Client(base_url=...)   session = requests.Session()   s = aiohttp.ClientSession()
+(assignment
+  left: [(identifier) (attribute)] @name
+  right: (call function: [(identifier) (attribute)] @ctor arguments: (argument_list) @args)
+  (#match? @ctor "(^|\\.)(Client|AsyncClient|Session|ClientSession)$")) @client.def
+(with_item
+  value: (as_pattern
+    (call function: [(identifier) (attribute)] @ctor arguments: (argument_list) @args)
+    alias: (as_pattern_target (identifier) @name))
+  (#match? @ctor "(^|\\.)(Client|AsyncClient|Session|ClientSession)$")) @client.def
+
+; BASE_URL = os.environ.get("X", "http://…")   API = "http://…"   (module level only)
+(module
+  (expression_statement
+    (assignment left: (identifier) @name right: (_) @value))) @const.def
+
+; gRPC: add_CartServiceServicer_to_server(impl, server)   stub = CartServiceStub(channel)
+(call
+  function: [(identifier) (attribute)] @name
+  (#match? @name "(^|\\.)add_[A-Za-z0-9_]+Servicer_to_server$")) @grpc.server
+(call
+  function: [(identifier) (attribute)] @name
+  (#match? @name "(^|\\.)[A-Za-z0-9_]+Stub$")) @grpc.client
+
+; class Settings: API_V1_STR: str = "/api/v1"   (class-level string settings)
+(class_definition
+  body: (block
+    (expression_statement
+      (assignment left: (identifier) @name right: (string) @value)))) @const.def
+
+; grpc.insecure_channel("cart:7070")   grpc.secure_channel(addr, creds): where gRPC stubs send
+(call
+  function: (attribute object: (identifier) @_g attribute: (identifier) @method)
+  arguments: (argument_list . (_) @url)
+  (#eq? @_g "grpc")
+  (#match? @method "channel$")) @grpc.channel
+
+; catalog_addr = os.environ.get("PRODUCT_CATALOG_SERVICE_ADDR", "")   (in a function or an if block)
+(block
+  (expression_statement
+    (assignment left: (identifier) @name right: [(call) (subscript) (string) (binary_operator) (boolean_operator)] @value))) @const.def

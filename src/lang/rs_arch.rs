@@ -1,0 +1,627 @@
+//! Rust architecture facts with a `syn` visitor over the file `rust.rs` parsed:
+//! axum routers (`route` with `get(h).post(h2)`, `nest`, `merge`), actix-web
+//! and Rocket (`#[get("/p")]` handlers, `web::scope`, `.service`, `.route`,
+//! `.mount("/p", routes![…])`), reqwest calls, SQL string literals (sqlx),
+//! Diesel `table!` and SeaORM/Diesel table attributes, tonic servers and
+//! clients, lapin and rdkafka queues.
+
+use proc_macro2::Span;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, ExprCall, ExprMethodCall, Lit};
+
+use super::arch::{self, braces_to_parts, http_method, lit};
+use crate::model::{
+    Access, ArchFacts, Part, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawSql, RawTable,
+    RawTableUse, Template,
+};
+
+/// Attribute macros that declare a route on a handler (sorted).
+const ROUTE_ATTRS: &[&str] = &["delete", "get", "head", "options", "patch", "post", "put", "route"];
+
+pub fn collect(file: &syn::File, text: &str, facts: &mut ArchFacts) {
+    let mut v = Collector {
+        rocket: text.contains("rocket"),
+        kafka: text.contains("kafka"),
+        client_file: text.contains("reqwest") || text.contains("ureq") || text.contains("hyper"),
+        tonic: text.contains("tonic"),
+        ..Collector::default()
+    };
+    v.visit_file(file);
+    *facts = v.facts;
+}
+
+#[derive(Default)]
+struct Collector {
+    facts: ArchFacts,
+    fn_name: String,
+    let_name: Option<String>,
+    rocket: bool,
+    kafka: bool,
+    client_file: bool,
+    /// The file mentions tonic: `XServer::new`/`XClient::connect` are gRPC.
+    tonic: bool,
+    /// Inside `insert_into(…)`/`update(…)`/`delete(…)`: Diesel table paths are written.
+    diesel_write: bool,
+}
+
+fn line(span: Span) -> u32 {
+    u32::try_from(span.start().line).unwrap_or(u32::MAX).max(1)
+}
+
+fn lit_str(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Str(s) => Some(s.value()),
+            _ => None,
+        },
+        Expr::Reference(r) => lit_str(&r.expr),
+        Expr::Paren(p) => lit_str(&p.expr),
+        _ => None,
+    }
+}
+
+fn path_text(p: &syn::Path) -> String {
+    p.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+}
+
+fn last_seg(p: &syn::Path) -> String {
+    p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+}
+
+/// A Rust expression as a URL template: literals, `format!`, `env::var`, consts.
+fn template(e: &Expr) -> Template {
+    match e {
+        Expr::Lit(_) => lit_str(e).map_or_else(|| vec![Part::Param("param".into())], |s| lit(&s)),
+        Expr::Reference(r) => template(&r.expr),
+        Expr::Paren(p) => template(&p.expr),
+        Expr::Path(p) => vec![Part::Ref(last_seg(&p.path))],
+        Expr::Macro(m) if m.mac.path.is_ident("format") => {
+            let Ok(args) = m.mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated) else {
+                return vec![Part::Param("format".into())];
+            };
+            let mut it = args.iter();
+            let Some(fmt) = it.next().and_then(lit_str) else { return vec![Part::Param("format".into())] };
+            let mut rest = it.map(template);
+            braces_to_parts(&fmt, &mut rest)
+        }
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) if last_seg(&p.path) == "var" && path_text(&p.path).contains("env") => {
+                match c.args.first().and_then(lit_str) {
+                    Some(k) => vec![Part::Env(k, None)],
+                    None => vec![Part::Param("env".into())],
+                }
+            }
+            _ => vec![Part::Param("call".into())],
+        },
+        Expr::MethodCall(m) => {
+            let method = m.method.to_string();
+            let inner = template(&m.receiver);
+            match (method.as_str(), inner.as_slice()) {
+                ("unwrap_or" | "unwrap_or_else", [Part::Env(k, None)]) => {
+                    let default = m.args.first().and_then(|a| match a {
+                        Expr::Closure(c) => default_str(&c.body),
+                        other => default_str(other),
+                    });
+                    vec![Part::Env(k.clone(), default)]
+                }
+                (
+                    "unwrap" | "expect" | "to_string" | "to_owned" | "clone" | "as_str" | "into" | "unwrap_or_default",
+                    _,
+                ) => inner,
+                _ => vec![Part::Param(method)],
+            }
+        }
+        _ => vec![Part::Param("expr".into())],
+    }
+}
+
+fn default_str(e: &Expr) -> Option<String> {
+    match e {
+        Expr::MethodCall(m) => default_str(&m.receiver),
+        Expr::Call(c) => c.args.first().and_then(default_str),
+        other => lit_str(other),
+    }
+}
+
+impl Collector {
+    /// The router a method chain builds: its root identifier, or the `let`/`fn` it is in.
+    fn chain_router(&self, mut e: &Expr) -> String {
+        loop {
+            match e {
+                Expr::MethodCall(m) => e = &m.receiver,
+                Expr::Path(p) if p.path.segments.len() == 1 => return last_seg(&p.path),
+                Expr::Call(c) => {
+                    if let Expr::Path(p) = &*c.func {
+                        if path_text(&p.path).ends_with("scope") {
+                            return format!("scope@{}:{}", line(c.span()), c.span().start().column);
+                        }
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        self.let_name.clone().unwrap_or_else(|| self.fn_name.clone())
+    }
+
+    /// Methods and handler of an axum `get(h).post(h2)` or actix `web::get().to(h)` chain.
+    fn methods_of(e: &Expr, out: &mut Vec<(String, Option<String>)>) {
+        match e {
+            Expr::Call(c) => {
+                if let Expr::Path(p) = &*c.func {
+                    let name = last_seg(&p.path);
+                    let m = if name == "any" { Some("ANY".to_string()) } else { http_method(&name) };
+                    if let Some(m) = m {
+                        let handler = c.args.first().map(quote_short);
+                        out.push((m, handler));
+                    }
+                }
+            }
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                if name == "to" {
+                    let mut inner = Vec::new();
+                    Self::methods_of(&m.receiver, &mut inner);
+                    let handler = m.args.first().map(quote_short);
+                    out.extend(inner.into_iter().map(|(method, _)| (method, handler.clone())));
+                    return;
+                }
+                Self::methods_of(&m.receiver, out);
+                let method = if name == "any" { Some("ANY".to_string()) } else { http_method(&name) };
+                if let Some(method) = method {
+                    out.push((method, m.args.first().map(quote_short)));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Routers are named after the `let` or `fn` that builds them; declare each
+    /// one so mounts in other files can find it whatever the order files are read.
+    fn declare_router(&mut self, name: &str, framework: &str, line: u32) {
+        if !self.facts.routers.iter().any(|r| r.name == name) {
+            self.facts.routers.push(RawRouter {
+                name: name.into(),
+                framework: framework.into(),
+                prefix: Template::new(),
+                line,
+            });
+        }
+    }
+
+    fn method_call(&mut self, m: &ExprMethodCall) {
+        let name = m.method.to_string();
+        let l = line(m.method.span());
+        let args: Vec<&Expr> = m.args.iter().collect();
+        match (name.as_str(), args.as_slice()) {
+            ("route", [path, handlers]) => {
+                let Some(p) = lit_str(path) else { return };
+                let mut methods = Vec::new();
+                Self::methods_of(handlers, &mut methods);
+                if methods.is_empty() {
+                    return;
+                }
+                let framework =
+                    if matches!(handlers, Expr::MethodCall(x) if x.method == "to") { "actix" } else { "axum" };
+                let router = self.chain_router(&m.receiver);
+                self.ensure_scope(&m.receiver);
+                if !router.starts_with("scope@") {
+                    self.declare_router(&router, framework, l);
+                }
+                for (method, handler) in methods {
+                    self.facts.routes.push(RawRoute {
+                        framework: framework.into(),
+                        router: router.clone(),
+                        methods: vec![method],
+                        path: lit(&p),
+                        handler,
+                        line: l,
+                    });
+                }
+            }
+            ("nest" | "nest_service", [path, child]) => {
+                let Some(p) = lit_str(path) else { return };
+                let parent = self.chain_router(&m.receiver);
+                self.declare_router(&parent, "axum", l);
+                self.facts.mounts.push(RawMount { parent, child: child_name(child), prefix: lit(&p), line: l });
+            }
+            ("merge", [child]) => {
+                let parent = self.chain_router(&m.receiver);
+                self.declare_router(&parent, "axum", l);
+                self.facts.mounts.push(RawMount { parent, child: child_name(child), prefix: Template::new(), line: l });
+            }
+            ("service", [child]) => {
+                self.ensure_scope(&m.receiver);
+                let parent = self.chain_router(&m.receiver);
+                let child = match child {
+                    Expr::Call(_) | Expr::MethodCall(_) => self.chain_router(child),
+                    other => child_name(other),
+                };
+                self.facts.mounts.push(RawMount {
+                    parent,
+                    child: format!("?{child}"),
+                    prefix: Template::new(),
+                    line: l,
+                });
+            }
+            ("mount", [path, Expr::Macro(mac)]) if mac.mac.path.is_ident("routes") => {
+                let Some(p) = lit_str(path) else { return };
+                let parent = self.chain_router(&m.receiver);
+                let Ok(names) = mac.mac.parse_body_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                else {
+                    return;
+                };
+                for n in names {
+                    self.facts.mounts.push(RawMount {
+                        parent: parent.clone(),
+                        child: last_seg(&n),
+                        prefix: lit(&p),
+                        line: l,
+                    });
+                }
+            }
+            ("get" | "post" | "put" | "patch" | "delete" | "head", [url])
+                if self.client_file && is_client(&m.receiver) =>
+            {
+                self.facts.calls.push(RawCall {
+                    client: "reqwest".into(),
+                    method: name.to_ascii_uppercase(),
+                    url: template(url),
+                    line: l,
+                });
+            }
+            ("basic_publish", [exchange, key, ..]) => {
+                let ex = template(exchange);
+                let name = if arch::literal_of(&ex).is_some_and(|s| s.is_empty()) { template(key) } else { ex };
+                self.queue("rabbitmq", name, Access::Write, l);
+            }
+            ("basic_consume", [queue, ..]) => self.queue("rabbitmq", template(queue), Access::Read, l),
+            ("subscribe", [Expr::Reference(r)]) if self.kafka => {
+                if let Expr::Array(a) = &*r.expr {
+                    for t in &a.elems {
+                        self.queue("kafka", template(t), Access::Read, l);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A `web::scope("/p")` at the root of a chain is a router with that prefix.
+    fn ensure_scope(&mut self, mut e: &Expr) {
+        while let Expr::MethodCall(m) = e {
+            e = &m.receiver;
+        }
+        if let Expr::Call(c) = e {
+            if let Expr::Path(p) = &*c.func {
+                if path_text(&p.path).ends_with("scope") {
+                    let name = format!("scope@{}:{}", line(c.span()), c.span().start().column);
+                    if !self.facts.routers.iter().any(|r| r.name == name) {
+                        let prefix = c.args.first().and_then(lit_str).map(|s| lit(&s)).unwrap_or_default();
+                        self.facts.routers.push(RawRouter {
+                            name,
+                            framework: "actix".into(),
+                            prefix,
+                            line: line(c.span()),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, c: &ExprCall) {
+        let Expr::Path(p) = &*c.func else { return };
+        let full = path_text(&p.path);
+        let last = last_seg(&p.path);
+        let l = line(c.span());
+        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if self.tonic && segs.len() >= 2 && matches!(last.as_str(), "new" | "connect" | "with_interceptor") {
+            let ty = &segs[segs.len() - 2];
+            if let Some(svc) = ty.strip_suffix("Server").filter(|s| !s.is_empty() && last != "connect") {
+                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l });
+            } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
+                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l });
+            }
+        }
+        if full == "reqwest::get" || full == "ureq::get" || full == "ureq::post" {
+            if let Some(url) = c.args.first() {
+                let method = if last == "post" { "POST" } else { "GET" };
+                self.facts.calls.push(RawCall {
+                    client: "reqwest".into(),
+                    method: method.into(),
+                    url: template(url),
+                    line: l,
+                });
+            }
+        }
+        if last == "to" && full.ends_with("FutureRecord::to") || full.ends_with("BaseRecord::to") {
+            if let Some(t) = c.args.first() {
+                self.queue("kafka", template(t), Access::Write, l);
+            }
+        }
+    }
+
+    fn queue(&mut self, broker: &str, name: Template, access: Access, line: u32) {
+        if !name.is_empty() {
+            self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line });
+        }
+    }
+
+    fn route_attrs(&mut self, attrs: &[syn::Attribute], fn_name: &str) {
+        for a in attrs {
+            let name = last_seg(a.path());
+            if ROUTE_ATTRS.binary_search(&name.as_str()).is_err() {
+                continue;
+            }
+            let Ok(list) = a.meta.require_list() else { continue };
+            let Ok(args) = list.parse_args_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated) else { continue };
+            let Some(path) = args.first().and_then(lit_str) else { continue };
+            let methods: Vec<String> = if name == "route" {
+                args.iter()
+                    .filter_map(|e| match e {
+                        Expr::Assign(asg) => lit_str(&asg.right).map(|s| s.to_ascii_uppercase()),
+                        _ => None,
+                    })
+                    .collect()
+            } else {
+                vec![name.to_ascii_uppercase()]
+            };
+            let framework = if self.rocket { "rocket" } else { "actix" };
+            let l = line(a.span());
+            if !self.facts.routers.iter().any(|r| r.name == fn_name) {
+                self.facts.routers.push(RawRouter {
+                    name: fn_name.into(),
+                    framework: framework.into(),
+                    prefix: Template::new(),
+                    line: l,
+                });
+            }
+            // Rocket paths may carry a query (`/items?<page>`): not part of the route.
+            let path = path.split('?').next().unwrap_or("").to_string();
+            self.facts.routes.push(RawRoute {
+                framework: framework.into(),
+                router: fn_name.into(),
+                methods,
+                path: lit(&path),
+                handler: Some(fn_name.into()),
+                line: l,
+            });
+        }
+    }
+
+    fn table_attrs(&mut self, attrs: &[syn::Attribute], ident: &syn::Ident) {
+        for a in attrs {
+            let orm = last_seg(a.path());
+            if orm != "diesel" && orm != "sea_orm" {
+                continue;
+            }
+            let Ok(list) = a.meta.require_list() else { continue };
+            let Ok(metas) = list.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) else {
+                continue;
+            };
+            for m in metas {
+                let syn::Meta::NameValue(nv) = m else { continue };
+                if !nv.path.is_ident("table_name") {
+                    continue;
+                }
+                let name = match &nv.value {
+                    Expr::Path(p) => Some(last_seg(&p.path)),
+                    other => lit_str(other),
+                };
+                if let Some(name) = name {
+                    let orm = if orm == "sea_orm" { "sea-orm" } else { "diesel" };
+                    self.facts.tables.push(RawTable {
+                        orm: orm.into(),
+                        name: Some(name),
+                        class_name: Some(ident.to_string()),
+                        line: line(a.span()),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn is_client(e: &Expr) -> bool {
+    let t = quote_short(e).to_ascii_lowercase();
+    t.contains("client") || t.contains("reqwest") || t.contains("http")
+}
+
+fn child_name(e: &Expr) -> String {
+    match e {
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => path_text(&p.path),
+            _ => "<expr>".into(),
+        },
+        Expr::Path(p) => path_text(&p.path),
+        Expr::MethodCall(m) => child_name(&m.receiver),
+        _ => "<expr>".into(),
+    }
+}
+
+/// A short text of an expression (a handler name).
+fn quote_short(e: &Expr) -> String {
+    match e {
+        Expr::Path(p) => path_text(&p.path),
+        Expr::Reference(r) => quote_short(&r.expr),
+        Expr::Field(f) => format!(
+            "{}.{}",
+            quote_short(&f.base),
+            match &f.member {
+                syn::Member::Named(i) => i.to_string(),
+                syn::Member::Unnamed(i) => i.index.to_string(),
+            }
+        ),
+        Expr::MethodCall(m) => quote_short(&m.receiver),
+        Expr::Call(c) => quote_short(&c.func),
+        _ => "<expr>".into(),
+    }
+}
+
+impl<'ast> Visit<'ast> for Collector {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        let name = f.sig.ident.to_string();
+        self.route_attrs(&f.attrs, &name);
+        let saved = std::mem::replace(&mut self.fn_name, name);
+        visit::visit_item_fn(self, f);
+        self.fn_name = saved;
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        let name = f.sig.ident.to_string();
+        self.route_attrs(&f.attrs, &name);
+        let saved = std::mem::replace(&mut self.fn_name, name);
+        visit::visit_impl_item_fn(self, f);
+        self.fn_name = saved;
+    }
+
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        self.table_attrs(&s.attrs, &s.ident);
+        visit::visit_item_struct(self, s);
+    }
+
+    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+        self.facts.consts.push(RawConst {
+            name: c.ident.to_string(),
+            value: template(&c.expr),
+            line: line(c.ident.span()),
+        });
+        visit::visit_item_const(self, c);
+    }
+
+    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
+        self.facts.consts.push(RawConst {
+            name: s.ident.to_string(),
+            value: template(&s.expr),
+            line: line(s.ident.span()),
+        });
+        visit::visit_item_static(self, s);
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let name = match &l.pat {
+            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+            syn::Pat::Type(t) => match &*t.pat {
+                syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(n), Some(init)) = (&name, &l.init) {
+            // A local holding a URL or an environment variable is a constant to later calls.
+            let value = template(&init.expr);
+            if value.iter().any(|p| matches!(p, Part::Env(..)) || matches!(p, Part::Lit(s) if s.contains("://"))) {
+                self.facts.consts.push(RawConst { name: n.clone(), value, line: line(l.span()) });
+            }
+        }
+        let saved = std::mem::replace(&mut self.let_name, name);
+        visit::visit_local(self, l);
+        self.let_name = saved;
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
+        self.method_call(m);
+        visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast ExprCall) {
+        self.call(c);
+        let write = matches!(&*c.func, Expr::Path(p) if matches!(last_seg(&p.path).as_str(), "insert_into" | "update" | "delete"));
+        let saved = self.diesel_write;
+        self.diesel_write |= write;
+        visit::visit_expr_call(self, c);
+        self.diesel_write = saved;
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        // Diesel: `users::table` (read), inside insert_into/update/delete (written).
+        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if segs.len() >= 2 && segs[segs.len() - 1] == "table" {
+            let access = if self.diesel_write { Access::Write } else { Access::Read };
+            let name = segs[segs.len() - 2].clone();
+            self.facts.table_uses.push(RawTableUse {
+                name,
+                via_class: false,
+                access,
+                store: "sql".into(),
+                line: line(p.span()),
+            });
+        }
+        visit::visit_expr_path(self, p);
+    }
+
+    fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
+        let v = s.value();
+        if arch::looks_like_sql(&v) {
+            self.facts.sql.push(RawSql { text: v, line: line(s.span()) });
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        visit::visit_macro(self, mac);
+        if last_seg(&mac.path) == "table" {
+            // Diesel `table! { users (id) { … } }`: the first identifier is the table.
+            if let Some(proc_macro2::TokenTree::Ident(name)) =
+                mac.tokens.clone().into_iter().find(|t| matches!(t, proc_macro2::TokenTree::Ident(_)))
+            {
+                self.facts.tables.push(RawTable {
+                    orm: "diesel".into(),
+                    name: Some(name.to_string()),
+                    class_name: None,
+                    line: line(name.span()),
+                });
+            }
+            return;
+        }
+        if let Ok(items) = mac.parse_body_with(|input: syn::parse::ParseStream| {
+            let mut v = Vec::new();
+            while !input.is_empty() {
+                v.push(input.parse::<syn::Item>()?);
+            }
+            Ok(v)
+        }) {
+            items.iter().for_each(|i| self.visit_item(i));
+            return;
+        }
+        if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated) {
+            args.iter().for_each(|e| self.visit_expr(e));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(src: &str) -> ArchFacts {
+        let file = syn::parse_file(src).unwrap();
+        let mut f = ArchFacts::default();
+        collect(&file, src, &mut f);
+        f
+    }
+
+    #[test]
+    fn route_attrs_are_sorted() {
+        let mut s = ROUTE_ATTRS.to_vec();
+        s.sort_unstable();
+        assert_eq!(ROUTE_ATTRS, s.as_slice());
+    }
+
+    #[test]
+    fn axum_routes_and_calls() {
+        let f = facts(
+            "use reqwest::Client;\nfn app() -> Router {\n    Router::new()\n        .route(\"/orders\", get(list).post(create))\n        .nest(\"/admin\", admin::router())\n}\n\
+             async fn c(client: &Client) { client.get(format!(\"{}/items/{}\", std::env::var(\"CAT\").unwrap(), 1)).send().await; }\n",
+        );
+        let r: Vec<_> = f.routes.iter().map(|r| (r.router.as_str(), r.methods[0].as_str(), r.line)).collect();
+        assert_eq!(r, vec![("app", "GET", 4), ("app", "POST", 4)]);
+        assert_eq!(f.mounts[0].child, "admin::router");
+        assert_eq!(
+            f.calls[0].url,
+            vec![Part::Env("CAT".into(), None), Part::Lit("/items/".into()), Part::Param("param".into())]
+        );
+    }
+}

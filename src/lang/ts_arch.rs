@@ -1,0 +1,821 @@
+//! JavaScript/TypeScript architecture facts from the matches of
+//! `queries/javascript/{endpoints,calls,tables,queues}.scm`: Express, Fastify,
+//! Koa, Hono and NestJS routes, Next.js route files, fetch/axios/got calls,
+//! SQL strings, TypeORM/Drizzle/knex/Sequelize/Mongoose/Prisma tables,
+//! MongoDB collections, amqplib/kafkajs/Redis queues and gRPC services.
+
+use std::collections::BTreeMap;
+
+use tree_sitter::Node;
+
+use super::arch::{self, access_of, http_method, lit, push_parts};
+use super::py_arch::snake_case;
+use super::query::{self, cap};
+use crate::model::{
+    Access, ArchFacts, Binding, Part, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawSql,
+    RawTable, RawTableUse, Template,
+};
+
+/// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
+const CLIENTS: &[&str] = &["axios", "got", "http", "httpClient", "https", "ky", "request", "superagent"];
+
+/// Prisma client operations that write (the others read; sorted).
+const PRISMA_WRITES: &[&str] = &["create", "createMany", "delete", "deleteMany", "update", "updateMany", "upsert"];
+
+pub const CAPTURES: &[&str] = &[
+    "alias",
+    "args",
+    "bind.default",
+    "bind.named",
+    "bind.namespace",
+    "bind.require",
+    "class",
+    "client",
+    "client.def",
+    "const.def",
+    "ctor",
+    "db.collection_op",
+    "db.collection_var",
+    "db.entity",
+    "db.knex",
+    "db.mongo",
+    "db.mongoose",
+    "db.prisma",
+    "db.sequelize",
+    "db.sql",
+    "db.table",
+    "endpoint.chain",
+    "endpoint.decorator",
+    "endpoint.default",
+    "endpoint.export",
+    "endpoint.object",
+    "endpoint.route",
+    "grpc.client",
+    "grpc.server",
+    "http.call",
+    "method",
+    "name",
+    "obj",
+    "op",
+    "parent",
+    "path",
+    "queue.op",
+    "router",
+    "router.def",
+    "router.global",
+    "router.mount",
+    "sql",
+    "value",
+];
+
+struct Candidate {
+    /// The URL came from a `{ url: … }` options object.
+    url_in_object: bool,
+    client: String,
+    method: String,
+    url: Template,
+    line: u32,
+}
+
+#[derive(Default)]
+pub struct Collector {
+    pub facts: ArchFacts,
+    rel: String,
+    clients: BTreeMap<String, Template>,
+    candidates: Vec<Candidate>,
+    /// MongoDB collection variables and the operations called on identifiers.
+    collections: BTreeMap<String, String>,
+    collection_ops: Vec<(String, String, u32)>,
+    amqp: bool,
+    kafka: bool,
+    redis: bool,
+    grpc: bool,
+}
+
+impl Collector {
+    pub fn new(rel: &str, text: &str) -> Self {
+        Collector {
+            rel: rel.to_string(),
+            amqp: text.contains("amqp"),
+            kafka: text.contains("afka"),
+            redis: text.contains("redis") || text.contains("Redis"),
+            grpc: text.contains("grpc"),
+            ..Collector::default()
+        }
+    }
+
+    pub fn on_match(&mut self, caps: &[(&str, Node)], src: &[u8]) {
+        let Some(kind) = caps.iter().map(|(n, _)| *n).find(|n| n.contains('.')) else { return };
+        let outer = cap(caps, kind).expect("found above");
+        // A route's line is its path's (a chain may start lines above, on the receiver).
+        let line = query::line(if kind.starts_with("endpoint.") { cap(caps, "path").unwrap_or(outer) } else { outer });
+        let text = |name: &str| cap(caps, name).map(|n| query::text(n, src).to_string()).unwrap_or_default();
+        let args = cap(caps, "args").map(named).unwrap_or_default();
+        match kind {
+            "router.def" => self.router_def(&text("name"), &text("ctor"), outer, &args, src, line),
+            "endpoint.route" if args.len() >= 2 => {
+                let method = http_method(&text("method")).unwrap_or_default();
+                let path = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
+                let handler = args.last().map(|h| short(query::text(*h, src)));
+                let router = text("router");
+                let router = self.param_router(outer, &router, src, line).unwrap_or(router);
+                self.route("?", &router, vec![method], path, handler, line);
+            }
+            "endpoint.chain" => self.chain(&text("router"), outer, &args, src, line),
+            "endpoint.object" => {
+                let Some(obj) = cap(caps, "args") else { return };
+                let url = prop(obj, "url", src).or_else(|| prop(obj, "path", src)).map(|u| template(u, src));
+                let methods = prop(obj, "method", src).map(|m| strings(m, src)).unwrap_or_default();
+                if let Some(url) = url {
+                    let methods = methods.into_iter().map(|m| m.to_ascii_uppercase()).collect();
+                    self.route("?", &text("router"), methods, url, None, line);
+                }
+            }
+            "router.mount" => {
+                let parent = match cap(caps, "parent") {
+                    Some(p) if p.kind() == "call_expression" => match self.chain_router(p, outer, src, line) {
+                        Some(name) => name,
+                        None => return,
+                    },
+                    _ => text("parent"),
+                };
+                self.mount(&parent, &text("method"), &args, src, line);
+            }
+            "router.global" => {
+                let prefix = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
+                self.facts.routers.push(RawRouter {
+                    name: String::new(),
+                    framework: "nestjs-global".into(),
+                    prefix,
+                    line,
+                });
+            }
+            "endpoint.decorator" => self.nest(&text("name"), outer, &args, src, line),
+            "endpoint.export" => {
+                let name = text("name");
+                let is_route_file = self.rel.contains("app/") && file_stem(&self.rel) == "route";
+                let method = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(&name.as_str());
+                if is_route_file && method {
+                    self.route("nextjs", "", vec![name], Template::new(), None, line);
+                }
+            }
+            "endpoint.default" if self.rel.contains("pages/api/") => {
+                self.route("nextjs", "", vec!["ANY".into()], Template::new(), None, line);
+            }
+            "bind.default" | "bind.named" | "bind.namespace" | "bind.require" => self.binding(kind, caps, outer, src),
+            "http.call" => self.http_call(&text("client"), &text("method"), &args, src, line),
+            "client.def" => {
+                let base = args.first().and_then(|o| prop(*o, "baseURL", src).or_else(|| prop(*o, "prefixUrl", src)));
+                self.clients.insert(text("name"), base.map(|b| template(b, src)).unwrap_or_default());
+            }
+            "const.def" => {
+                if let Some(v) = cap(caps, "value") {
+                    let value = template(v, src);
+                    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..))) {
+                        self.facts.consts.push(RawConst { name: text("name"), value, line });
+                    }
+                }
+            }
+            "grpc.server" if self.grpc => {
+                let name = text("name");
+                let name = name.trim_end_matches(".service");
+                let service = name.rsplit('.').next().unwrap_or(name).to_string();
+                self.facts.grpc.push(RawGrpc { service, server: true, line });
+            }
+            "grpc.client" if self.grpc => {
+                let name = text("name");
+                let service = name.rsplit('.').next().unwrap_or(&name).to_string();
+                self.facts.grpc.push(RawGrpc { service, server: false, line });
+                // new proto.Cart("cart:7070", creds): the address the client sends to.
+                if let Some(addr) = args.first().filter(|_| args.len() >= 2) {
+                    let mut url = lit("grpc://");
+                    push_parts(&mut url, template(*addr, src));
+                    self.facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line });
+                }
+            }
+            "db.sql" => {
+                if let Some(n) = cap(caps, "sql") {
+                    let sql = sql_text(n, src);
+                    if arch::looks_like_sql(&sql) {
+                        self.facts.sql.push(RawSql { text: sql, line });
+                    }
+                }
+            }
+            "db.entity" => {
+                let class = decorated_class(outer, src);
+                let name = args.first().and_then(|a| {
+                    string_value(*a, src).or_else(|| prop(*a, "name", src).and_then(|n| string_value(n, src)))
+                });
+                let name = name.or_else(|| class.as_deref().map(snake_case));
+                self.facts.tables.push(RawTable { orm: "typeorm".into(), name, class_name: class, line });
+            }
+            "db.table" => {
+                let name = cap(caps, "name").and_then(|n| string_value(n, src));
+                self.facts.tables.push(RawTable { orm: "drizzle".into(), name, class_name: None, line });
+            }
+            "db.knex" => {
+                if let Some(name) = cap(caps, "name").and_then(|n| string_value(n, src)) {
+                    let access = chain_access(outer, src);
+                    self.facts.table_uses.push(RawTableUse {
+                        name,
+                        via_class: false,
+                        access,
+                        store: "sql".into(),
+                        line,
+                    });
+                }
+            }
+            "db.sequelize" => {
+                let options = args.iter().rev().find(|a| a.kind() == "object");
+                let table = options.and_then(|o| prop(*o, "tableName", src)).and_then(|t| string_value(t, src));
+                if let Some(table) = table {
+                    let class = if text("op") == "define" {
+                        args.first().and_then(|a| string_value(*a, src))
+                    } else {
+                        receiver_of(outer, src)
+                    };
+                    self.facts.tables.push(RawTable {
+                        orm: "sequelize".into(),
+                        name: Some(table),
+                        class_name: class,
+                        line,
+                    });
+                }
+            }
+            "db.mongoose" => {
+                let model = cap(caps, "name").and_then(|n| string_value(n, src)).unwrap_or_default();
+                let coll =
+                    args.get(2).and_then(|a| string_value(*a, src)).unwrap_or_else(|| pluralize(&model.to_lowercase()));
+                self.facts.tables.push(RawTable {
+                    orm: "mongoose".into(),
+                    name: Some(coll),
+                    class_name: Some(model),
+                    line,
+                });
+            }
+            "db.mongo" => {
+                if let Some(name) = cap(caps, "name").and_then(|n| string_value(n, src)) {
+                    let access = access_of(&text("op"));
+                    self.facts.table_uses.push(RawTableUse {
+                        name,
+                        via_class: false,
+                        access,
+                        store: "mongodb".into(),
+                        line,
+                    });
+                }
+            }
+            "db.prisma" => {
+                let op = text("op");
+                let access =
+                    if PRISMA_WRITES.binary_search(&op.as_str()).is_ok() { Access::Write } else { Access::Read };
+                let class = text("class");
+                if !class.starts_with('$') {
+                    self.facts.table_uses.push(RawTableUse {
+                        name: class,
+                        via_class: true,
+                        access,
+                        store: "sql".into(),
+                        line,
+                    });
+                }
+            }
+            "queue.op" => self.queue(&text("method"), &args, src, line),
+            "db.collection_var" => {
+                if let Some(v) = cap(caps, "value").and_then(|v| string_value(v, src)) {
+                    self.collections.insert(text("name"), v);
+                }
+            }
+            "db.collection_op" => self.collection_ops.push((text("obj"), text("op"), line)),
+            _ => {}
+        }
+    }
+
+    fn route(
+        &mut self,
+        framework: &str,
+        router: &str,
+        methods: Vec<String>,
+        path: Template,
+        handler: Option<String>,
+        line: u32,
+    ) {
+        let methods: Vec<String> = methods.into_iter().filter(|m| !m.is_empty()).collect();
+        if methods.is_empty() {
+            return;
+        }
+        self.facts.routes.push(RawRoute {
+            framework: framework.into(),
+            router: router.into(),
+            methods,
+            path,
+            handler,
+            line,
+        });
+    }
+
+    fn router_def(&mut self, name: &str, ctor: &str, outer: Node, args: &[Node], src: &[u8], line: u32) {
+        let is_new = outer.child_by_field_name("value").is_some_and(|v| v.kind() == "new_expression");
+        let framework = match ctor {
+            "fastify" | "Fastify" => "fastify",
+            "Hono" | "OpenAPIHono" => "hono",
+            "KoaRouter" | "Koa" => "koa",
+            "Router" if is_new => "koa",
+            _ => "express",
+        };
+        let prefix = args.first().and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
+        self.facts.routers.push(RawRouter { name: name.into(), framework: framework.into(), prefix, line });
+    }
+
+    /// Routes declared on a function's parameter (a Fastify plugin
+    /// `async function items(fastify: FastifyInstance)`, an Express
+    /// `export function routes(app) {…}`) belong to a router named after the function.
+    fn param_router(&mut self, call: Node, recv: &str, src: &[u8], line: u32) -> Option<String> {
+        let func = query::ancestors(call, 48).find(|a| {
+            matches!(a.kind(), "function_declaration" | "function_expression" | "arrow_function" | "function")
+        })?;
+        let params = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))?;
+        let list = if params.kind() == "identifier" { vec![params] } else { named(params) };
+        let param = list.into_iter().find(|p| {
+            let name = if p.kind() == "identifier" { Some(*p) } else { p.child_by_field_name("pattern") };
+            name.is_some_and(|n| query::text(n, src) == recv)
+        })?;
+        let name = match func.child_by_field_name("name") {
+            Some(n) => query::text(n, src).to_string(),
+            None => query::ancestors(func, 4).find_map(|a| match a.kind() {
+                "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
+                "export_statement" => Some("default".to_string()),
+                _ => None,
+            })?,
+        };
+        let ty = param.child_by_field_name("type").map(|t| query::text(t, src)).unwrap_or("");
+        let framework = if ty.contains("Fastify") || recv == "fastify" {
+            "fastify"
+        } else if ty.contains("Hono") {
+            "hono"
+        } else {
+            "express"
+        };
+        if !self.facts.routers.iter().any(|r| r.name == name) {
+            self.facts.routers.push(RawRouter {
+                name: name.clone(),
+                framework: framework.into(),
+                prefix: Template::new(),
+                line,
+            });
+        }
+        Some(name)
+    }
+
+    /// `const api = Router().use(a).use(b)` / `export default Router().use('/api', api)`:
+    /// a router built by a chain, named after the variable (or `default`).
+    fn chain_router(&mut self, receiver: Node, call: Node, src: &[u8], line: u32) -> Option<String> {
+        let mut root = receiver;
+        while root.kind() == "call_expression" {
+            let f = root.child_by_field_name("function")?;
+            match f.kind() {
+                "member_expression" => root = f.child_by_field_name("object")?,
+                _ => break,
+            }
+        }
+        let ctor = root.child_by_field_name("function").map(|f| query::text(f, src)).unwrap_or("");
+        if !matches!(ctor, "Router" | "express.Router" | "express") {
+            return None;
+        }
+        let owner = query::ancestors(call, 24).find_map(|a| match a.kind() {
+            "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
+            "export_statement" => Some("default".to_string()),
+            _ => None,
+        })?;
+        if !self.facts.routers.iter().any(|r| r.name == owner) {
+            self.facts.routers.push(RawRouter {
+                name: owner.clone(),
+                framework: "express".into(),
+                prefix: Template::new(),
+                line,
+            });
+        }
+        Some(owner)
+    }
+
+    /// `router.route('/p').get(h).post(h)`, or Hono's `app.route('/p', sub)` mount.
+    fn chain(&mut self, router: &str, call: Node, args: &[Node], src: &[u8], line: u32) {
+        let Some(path) = args.first().map(|p| template(*p, src)) else { return };
+        if args.len() >= 2 {
+            let child = short(query::text(args[1], src));
+            self.facts.mounts.push(RawMount { parent: router.into(), child, prefix: path, line });
+            return;
+        }
+        let mut methods = Vec::new();
+        let mut cur = call;
+        while let Some(member) = cur.parent().filter(|p| p.kind() == "member_expression") {
+            let Some(next) = member.parent().filter(|p| p.kind() == "call_expression") else { break };
+            let prop = member.child_by_field_name("property").map(|p| query::text(p, src)).unwrap_or("");
+            match http_method(prop) {
+                Some(m) => methods.push(m),
+                None => break,
+            }
+            cur = next;
+        }
+        self.route("?", router, methods, path, None, line);
+    }
+
+    fn mount(&mut self, parent: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
+        if method == "register" {
+            let Some(child) = args.first().filter(|c| matches!(c.kind(), "identifier" | "member_expression")) else {
+                return;
+            };
+            let prefix =
+                args.get(1).and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
+            let child = format!("?{}", query::text(*child, src));
+            self.facts.mounts.push(RawMount { parent: parent.into(), child, prefix, line });
+            return;
+        }
+        let (prefix, rest) = match args.first() {
+            Some(a) if matches!(a.kind(), "string" | "template_string") => (template(*a, src), &args[1..]),
+            _ => (Template::new(), args),
+        };
+        for c in rest {
+            // `router.routes()` (koa-router) names the router; other calls are middleware.
+            let child = match c.kind() {
+                "identifier" | "member_expression" => query::text(*c, src).to_string(),
+                "call_expression" => {
+                    let f = c.child_by_field_name("function");
+                    match f.filter(|f| f.kind() == "member_expression") {
+                        Some(f)
+                            if f.child_by_field_name("property").is_some_and(|p| query::text(p, src) == "routes") =>
+                        {
+                            f.child_by_field_name("object").map(|o| query::text(o, src).to_string()).unwrap_or_default()
+                        }
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            self.facts.mounts.push(RawMount {
+                parent: parent.into(),
+                child: format!("?{child}"),
+                prefix: prefix.clone(),
+                line,
+            });
+        }
+    }
+
+    /// NestJS `@Controller('p')` on a class and `@Get(':id')` on its methods.
+    fn nest(&mut self, name: &str, decorator: Node, args: &[Node], src: &[u8], line: u32) {
+        let Some(class) = decorated_class(decorator, src) else { return };
+        let path = args.first().map(|a| match prop(*a, "path", src) {
+            Some(p) if a.kind() == "object" => template(p, src),
+            _ => template(*a, src),
+        });
+        if name == "Controller" {
+            let prefix = path.unwrap_or_default();
+            self.facts.routers.push(RawRouter { name: class, framework: "nestjs".into(), prefix, line });
+            return;
+        }
+        let handler = method_of(decorator, src);
+        let method = if name == "All" { "ANY".to_string() } else { name.to_ascii_uppercase() };
+        self.facts.routes.push(RawRoute {
+            framework: "nestjs".into(),
+            router: class,
+            methods: vec![method],
+            path: path.unwrap_or_default(),
+            handler,
+            line,
+        });
+    }
+
+    fn binding(&mut self, kind: &str, caps: &[(&str, Node)], outer: Node, src: &[u8]) {
+        let name = cap(caps, "name").map(|n| query::text(n, src).to_string()).unwrap_or_default();
+        let alias = cap(caps, "alias").map(|n| query::text(n, src).to_string());
+        let (local, remote) = match kind {
+            "bind.default" | "bind.require" => (name, "default".to_string()),
+            "bind.namespace" => (name, "*".to_string()),
+            _ => (alias.unwrap_or_else(|| name.clone()), name),
+        };
+        // The line of the import's specifier, which is what resolved links carry.
+        let spec = query::ancestors(outer, 6)
+            .find(|a| a.kind() == "import_statement")
+            .and_then(|s| s.child_by_field_name("source"))
+            .or_else(|| {
+                (kind == "bind.require")
+                    .then(|| {
+                        outer
+                            .child_by_field_name("value")
+                            .and_then(|v| v.child_by_field_name("arguments"))
+                            .and_then(|a| a.named_child(0))
+                    })
+                    .flatten()
+            });
+        if let Some(spec) = spec {
+            self.facts.bindings.push(Binding { local, remote, line: query::line(spec) });
+        }
+    }
+
+    fn http_call(&mut self, client: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
+        let Some(first) = args.first() else { return };
+        let options = args.iter().find(|a| a.kind() == "object");
+        let opt_method = options.and_then(|o| prop(*o, "method", src)).and_then(|m| string_value(m, src));
+        let in_object = first.kind() == "object";
+        let (url, method) = if in_object {
+            // axios({ url, method })   client.post({ url })
+            let Some(u) = prop(*first, "url", src) else { return };
+            let m = if method.is_empty() || method == "request" {
+                opt_method.unwrap_or_else(|| "GET".into())
+            } else {
+                method.to_string()
+            };
+            (template(u, src), m)
+        } else if method.is_empty() || method == "request" {
+            (template(*first, src), opt_method.unwrap_or_else(|| "GET".into()))
+        } else {
+            (template(*first, src), method.to_string())
+        };
+        let url_in_object = in_object && !method.is_empty();
+        self.candidates.push(Candidate {
+            url_in_object,
+            client: client.to_string(),
+            method: method.to_ascii_uppercase(),
+            url,
+            line,
+        });
+    }
+
+    fn queue(&mut self, method: &str, args: &[Node], src: &[u8], line: u32) {
+        let arg = |i: usize| args.get(i).map(|a| template(*a, src));
+        let mut push = |broker: &str, name: Option<Template>, access: Access| {
+            if let Some(name) = name.filter(|n| !n.is_empty() && arch::literal_of(n).is_none_or(|s| !s.is_empty())) {
+                self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line });
+            }
+        };
+        let object = args.first().filter(|a| a.kind() == "object").copied();
+        match method {
+            "sendToQueue" => push("rabbitmq", arg(0), Access::Write),
+            "consume" if self.amqp => push("rabbitmq", arg(0), Access::Read),
+            "publish" if self.amqp => {
+                let ex = arg(0).filter(|e| arch::literal_of(e).is_none_or(|s| !s.is_empty()));
+                push("rabbitmq", ex.or_else(|| arg(1)), Access::Write);
+            }
+            "publish" if self.redis && object.is_none() => push("redis", arg(0), Access::Write),
+            "send" if self.kafka => {
+                if let Some(o) = object {
+                    push("kafka", prop(o, "topic", src).map(|t| template(t, src)), Access::Write);
+                }
+            }
+            "subscribe" if self.kafka && object.is_some() => {
+                let o = object.expect("checked");
+                if let Some(t) = prop(o, "topic", src) {
+                    push("kafka", Some(template(t, src)), Access::Read);
+                }
+                for t in prop(o, "topics", src).map(named).unwrap_or_default() {
+                    push("kafka", Some(template(t, src)), Access::Read);
+                }
+            }
+            "subscribe" if self.redis && object.is_none() => push("redis", arg(0), Access::Read),
+            _ => {}
+        }
+    }
+
+    pub fn finish(mut self) -> ArchFacts {
+        for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
+            if let Some(name) = self.collections.get(&obj) {
+                let access = access_of(&op);
+                self.facts.table_uses.push(RawTableUse {
+                    name: name.clone(),
+                    via_class: false,
+                    access,
+                    store: "mongodb".into(),
+                    line,
+                });
+            }
+        }
+        for c in std::mem::take(&mut self.candidates) {
+            let last = c.client.rsplit('.').next().unwrap_or(&c.client);
+            // A generated API client (`client.post({ url: '/api/v1/items' })`) names its URL
+            // in an options object whatever its receiver is called.
+            let url = if matches!(
+                c.client.as_str(),
+                "fetch" | "$fetch" | "ofetch" | "axios" | "got" | "ky" | "request" | "$http"
+            ) || CLIENTS.binary_search(&last).is_ok()
+                || c.url_in_object
+            {
+                c.url
+            } else if let Some(base) = self.clients.get(&c.client) {
+                let mut u = base.clone();
+                push_parts(&mut u, c.url);
+                u
+            } else {
+                continue;
+            };
+            self.facts.calls.push(RawCall { client: c.client, method: c.method, url, line: c.line });
+        }
+        self.facts
+    }
+}
+
+fn file_stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.split('.').next().unwrap_or(name)
+}
+
+fn named(n: Node) -> Vec<Node> {
+    let mut c = n.walk();
+    n.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+}
+
+/// A short form of a handler or child expression: `users.router`, `getItems`.
+fn short(t: &str) -> String {
+    let t = t.trim();
+    if t.len() > 60 || t.contains('\n') {
+        return "<inline>".into();
+    }
+    t.to_string()
+}
+
+/// The value node of property `key` in an object literal.
+fn prop<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
+    if obj.kind() != "object" {
+        return None;
+    }
+    named(obj).into_iter().find_map(|p| match p.kind() {
+        "pair" => {
+            let k = p.child_by_field_name("key")?;
+            let k = query::text(k, src).trim_matches(|c| c == '"' || c == '\'');
+            (k == key).then(|| p.child_by_field_name("value")).flatten()
+        }
+        "shorthand_property_identifier" if query::text(p, src) == key => Some(p),
+        _ => None,
+    })
+}
+
+/// Strings of a string or an array of strings.
+fn strings(n: Node, src: &[u8]) -> Vec<String> {
+    match n.kind() {
+        "array" => named(n).into_iter().filter_map(|x| string_value(x, src)).collect(),
+        _ => string_value(n, src).into_iter().collect(),
+    }
+}
+
+pub fn string_value(n: Node, src: &[u8]) -> Option<String> {
+    match n.kind() {
+        "string" => Some(named(n).into_iter().map(|c| query::text(c, src)).collect()),
+        "template_string" => {
+            let parts = named(n);
+            if parts.iter().any(|c| c.kind() == "template_substitution") {
+                return None;
+            }
+            Some(parts.into_iter().map(|c| query::text(c, src)).collect())
+        }
+        _ => None,
+    }
+}
+
+fn sql_text(n: Node, src: &[u8]) -> String {
+    named(n).into_iter().map(|c| if c.kind() == "template_substitution" { "?" } else { query::text(c, src) }).collect()
+}
+
+/// A JS/TS expression as a URL or route template.
+pub fn template(n: Node, src: &[u8]) -> Template {
+    match n.kind() {
+        "string" => lit(&string_value(n, src).unwrap_or_default()),
+        "template_string" => {
+            let mut out = Template::new();
+            for c in named(n) {
+                match c.kind() {
+                    "template_substitution" => {
+                        let e = c.named_child(0).unwrap_or(c);
+                        push_parts(&mut out, template(e, src));
+                    }
+                    _ => push_parts(&mut out, lit(query::text(c, src))),
+                }
+            }
+            out
+        }
+        "binary_expression" => {
+            let op = n.child_by_field_name("operator").map(|o| query::text(o, src)).unwrap_or("");
+            let left = n.child_by_field_name("left").map(|c| template(c, src)).unwrap_or_default();
+            let right = n.child_by_field_name("right");
+            match op {
+                "+" => {
+                    let mut out = left;
+                    push_parts(&mut out, right.map(|c| template(c, src)).unwrap_or_default());
+                    out
+                }
+                "||" | "??" => match (left.as_slice(), right.and_then(|r| string_value(r, src))) {
+                    ([Part::Env(k, None)], Some(d)) => vec![Part::Env(k.clone(), Some(d))],
+                    _ => left,
+                },
+                _ => vec![Part::Param(param_name(n, src))],
+            }
+        }
+        "parenthesized_expression" | "as_expression" | "non_null_expression" | "satisfies_expression" => {
+            n.named_child(0).map(|c| template(c, src)).unwrap_or_default()
+        }
+        "identifier" => vec![Part::Ref(query::text(n, src).to_string())],
+        "member_expression" => {
+            let t = query::text(n, src);
+            match t.strip_prefix("process.env.").or_else(|| t.strip_prefix("import.meta.env.")) {
+                Some(var) => vec![Part::Env(var.to_string(), None)],
+                None => vec![Part::Ref(t.to_string())],
+            }
+        }
+        "subscript_expression" => {
+            let obj = n.child_by_field_name("object").map(|o| query::text(o, src)).unwrap_or("");
+            match n.child_by_field_name("index").and_then(|i| string_value(i, src)) {
+                Some(k) if obj == "process.env" => vec![Part::Env(k, None)],
+                _ => vec![Part::Param(param_name(n, src))],
+            }
+        }
+        _ => vec![Part::Param(param_name(n, src))],
+    }
+}
+
+fn param_name(n: Node, src: &[u8]) -> String {
+    query::text(n, src)
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .find(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or("param")
+        .to_string()
+}
+
+/// The class a decorator sits on (directly, or through its method).
+fn decorated_class(decorator: Node, src: &[u8]) -> Option<String> {
+    let mut cur = decorator.parent();
+    for _ in 0..6 {
+        let n = cur?;
+        match n.kind() {
+            "class_declaration" | "class" | "abstract_class_declaration" => {
+                return n.child_by_field_name("name").map(|x| query::text(x, src).to_string());
+            }
+            "export_statement" => {
+                let decl = n.child_by_field_name("declaration")?;
+                return decl.child_by_field_name("name").map(|x| query::text(x, src).to_string());
+            }
+            _ => cur = n.parent(),
+        }
+    }
+    None
+}
+
+/// The method a decorator decorates: its parent, or the next method in the class body.
+fn method_of(decorator: Node, src: &[u8]) -> Option<String> {
+    let parent = decorator.parent()?;
+    let method = if parent.kind() == "method_definition" {
+        Some(parent)
+    } else {
+        let mut s = decorator.next_named_sibling();
+        while let Some(x) = s.filter(|x| x.kind() == "decorator") {
+            s = x.next_named_sibling();
+        }
+        s.filter(|x| x.kind() == "method_definition")
+    };
+    method?.child_by_field_name("name").map(|n| query::text(n, src).to_string())
+}
+
+/// `Model.init(…)`: the receiver's name.
+fn receiver_of(call: Node, src: &[u8]) -> Option<String> {
+    let f = call.child_by_field_name("function")?;
+    f.child_by_field_name("object").map(|o| query::text(o, src).to_string())
+}
+
+/// Whether a knex chain started at `call` writes (`insert`, `update`, `del`).
+fn chain_access(call: Node, src: &[u8]) -> Access {
+    let mut cur = call;
+    for _ in 0..12 {
+        let Some(member) = cur.parent().filter(|p| p.kind() == "member_expression") else { break };
+        let prop = member.child_by_field_name("property").map(|p| query::text(p, src)).unwrap_or("");
+        if matches!(prop, "insert" | "update" | "del" | "delete" | "truncate" | "upsert" | "merge") {
+            return Access::Write;
+        }
+        let Some(next) = member.parent().filter(|p| p.kind() == "call_expression") else { break };
+        cur = next;
+    }
+    Access::Read
+}
+
+/// Mongoose's default collection name for a model (the common English rules).
+fn pluralize(s: &str) -> String {
+    if s.ends_with('s') {
+        s.to_string()
+    } else if let Some(stem) = s.strip_suffix('y').filter(|st| !st.ends_with(['a', 'e', 'i', 'o', 'u'])) {
+        format!("{stem}ies")
+    } else {
+        format!("{s}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_sorted() {
+        for t in [CLIENTS, PRISMA_WRITES, CAPTURES] {
+            let mut s = t.to_vec();
+            s.sort_unstable();
+            assert_eq!(t, s.as_slice());
+        }
+        assert_eq!(pluralize("category"), "categories");
+        assert_eq!(pluralize("user"), "users");
+    }
+}

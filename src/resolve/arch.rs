@@ -1,0 +1,333 @@
+//! Architecture resolution: the stage that links what each file says about
+//! routes, calls, tables and queues across the whole project, once.
+//!
+//! It runs after import resolution (it follows imports to find a router or a
+//! constant defined in another file) and in this order: services
+//! (`services.rs`), endpoints (`routes.rs`), tables (`tables.rs`), calls and
+//! queues (`calls.rs`). The result is plain nodes and edges for the graph
+//! builder; nothing here depends on hash order.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::services::{self, Services};
+use super::{calls, routes, tables, Project, Resolution, Target};
+use crate::diagnostic::Diagnostic;
+use crate::graph::{EdgeKind, Node, ServiceNode};
+use crate::lang::arch::push_parts;
+use crate::model::{Flags, Lang, Part, Template};
+
+/// One end of an architecture edge: a project file (module) or a node id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum End {
+    Module(usize),
+    Id(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ArchEdge {
+    pub from: End,
+    pub to: End,
+    pub kind: EdgeKind,
+    /// Site of the evidence; `None` for a derived edge (service → module ownership).
+    pub site: Option<(String, u32)>,
+    pub flags: Flags,
+    /// Service → service calls: the endpoint behind this site.
+    pub endpoint: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct ArchOut {
+    /// Service, endpoint, table, queue and external nodes, by id.
+    pub nodes: BTreeMap<String, Node>,
+    pub edges: Vec<ArchEdge>,
+    /// Owning service id of each project file.
+    pub module_service: Vec<Option<String>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ArchOut {
+    pub fn edge(&mut self, from: End, to: End, kind: EdgeKind, file: &str, line: u32, flags: Flags) {
+        self.edges.push(ArchEdge { from, to, kind, site: Some((file.to_string(), line)), flags, endpoint: None });
+    }
+    pub fn node(&mut self, n: Node) -> String {
+        let id = n.id();
+        self.nodes.entry(id.clone()).or_insert(n);
+        id
+    }
+}
+
+/// What the resolution stages share: the project, its services, imports.
+pub struct Ctx<'a> {
+    pub project: &'a Project<'a>,
+    pub services: Services,
+    /// Modules each import line of each file resolved to.
+    import_targets: HashMap<(usize, u32), Vec<usize>>,
+    /// Module-level constants by name: (file, value).
+    consts: HashMap<&'a str, Vec<(usize, &'a Template)>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(project: &'a Project<'a>, resolution: &Resolution) -> Self {
+        let mut import_targets: HashMap<(usize, u32), Vec<usize>> = HashMap::new();
+        for l in &resolution.links {
+            if let Target::Module(m) = l.to {
+                import_targets.entry((l.from, l.line)).or_default().push(m);
+            }
+        }
+        let mut consts: HashMap<&str, Vec<(usize, &Template)>> = HashMap::new();
+        for (i, f) in project.files.iter().enumerate() {
+            for c in &f.facts.arch.consts {
+                let defs = consts.entry(c.name.as_str()).or_default();
+                // The first definition in a file is the one kept (patterns may overlap).
+                if !defs.iter().any(|(f, _)| *f == i) {
+                    defs.push((i, &c.value));
+                }
+            }
+        }
+        Ctx { project, services: services::detect(project), import_targets, consts }
+    }
+
+    /// The service index owning a file.
+    pub fn owner(&self, file: usize) -> Option<usize> {
+        self.services.owner.get(file).copied().flatten()
+    }
+
+    /// Modules a local name of `file` is imported from, with the name it has there.
+    pub fn imported(&self, file: usize, local: &str) -> Vec<(usize, String)> {
+        let f = &self.project.files[file];
+        let mut out = Vec::new();
+        for b in f.facts.arch.bindings.iter().filter(|b| b.local == local) {
+            for &m in self.import_targets.get(&(file, b.line)).map(Vec::as_slice).unwrap_or(&[]) {
+                out.push((m, b.remote.clone()));
+            }
+        }
+        if f.file.lang == Lang::Python {
+            for imp in f.facts.imports.iter().filter(|i| i.names.iter().any(|n| n == local)) {
+                let targets = self.import_targets.get(&(file, imp.line)).map(Vec::as_slice).unwrap_or(&[]);
+                // `from pkg import a, b`: each name is its own submodule when one is named so.
+                let named: Vec<usize> =
+                    targets.iter().copied().filter(|&m| module_name(self.project.rel(m)) == local).collect();
+                let chosen = if named.is_empty() { targets.to_vec() } else { named };
+                out.extend(chosen.into_iter().map(|m| (m, local.to_string())));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The value of a constant named `name` as seen from `file`: this file's,
+    /// an imported one, else the only one of that name in the project.
+    fn constant(&self, file: usize, name: &str) -> Option<(usize, &'a Template)> {
+        let defs = self.consts.get(name);
+        if let Some(d) = defs.and_then(|d| d.iter().find(|(f, _)| *f == file)) {
+            return Some(*d);
+        }
+        let (head, last) = match name.split_once('.') {
+            Some((h, _)) => (h, name.rsplit('.').next().unwrap_or(name)),
+            None => (name, name),
+        };
+        for (m, remote) in self.imported(file, head) {
+            let want = if head == name { remote.as_str() } else { last };
+            if let Some(d) = self.consts.get(want).and_then(|d| d.iter().find(|(f, _)| *f == m)) {
+                return Some(*d);
+            }
+            // `import config` then `config.X`: X defined in the imported module.
+            if let Some(d) = self.consts.get(last).and_then(|d| d.iter().find(|(f, _)| *f == m)) {
+                return Some(*d);
+            }
+        }
+        let defs = self.consts.get(last)?;
+        let same_service: Vec<_> = defs.iter().filter(|(f, _)| self.owner(*f) == self.owner(file)).collect();
+        match (defs.len(), same_service.len()) {
+            (1, _) => Some(defs[0]),
+            (_, 1) => Some(*same_service[0]),
+            _ => None,
+        }
+    }
+
+    /// An environment variable's value for code in `file`: the service's
+    /// compose/Kubernetes environment, then the nearest `.env`.
+    pub fn env(&self, file: usize, var: &str) -> Option<String> {
+        if let Some(v) = self.owner(file).and_then(|s| self.services.list[s].env.get(var)) {
+            return Some(self.substitute(v));
+        }
+        let mut dir = super::dir_of(self.project.rel(file));
+        loop {
+            if let Some(v) = self.services.dotenv.get(dir).and_then(|e| e.get(var)) {
+                return Some(v.clone());
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = super::dir_of(dir);
+        }
+    }
+
+    /// `${VAR}` in an nginx target, from the proxying service's environment.
+    pub fn expand_in_service(&self, service: usize, v: &str) -> String {
+        let mut out = String::new();
+        let mut rest = v;
+        while let Some(i) = rest.find("${") {
+            out.push_str(&rest[..i]);
+            let Some(end) = rest[i..].find('}') else { break };
+            let name = &rest[i + 2..i + end];
+            match self.services.list[service].env.get(name) {
+                Some(val) => out.push_str(&self.substitute(val)),
+                None => out.push_str(&rest[i..=i + end]),
+            }
+            rest = &rest[i + end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Compose-style `${VAR:-default}` in a value, from the root `.env` or the default.
+    fn substitute(&self, v: &str) -> String {
+        let mut out = String::new();
+        let mut rest = v;
+        while let Some(i) = rest.find("${") {
+            out.push_str(&rest[..i]);
+            let Some(end) = rest[i..].find('}') else { break };
+            let inner = &rest[i + 2..i + end];
+            let (name, default) = inner.split_once(":-").or_else(|| inner.split_once('-')).unwrap_or((inner, ""));
+            let root_env = self.services.dotenv.get("").and_then(|e| e.get(name));
+            out.push_str(root_env.map_or(default, String::as_str));
+            rest = &rest[i + end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Resolve constants and environment variables in a template. Unknown
+    /// references become parameters; an unknown environment variable is `Err(name)`.
+    pub fn resolve_template(&self, file: usize, t: &Template) -> Result<Template, String> {
+        self.resolve_depth(file, t, 0)
+    }
+
+    fn resolve_depth(&self, file: usize, t: &Template, depth: u32) -> Result<Template, String> {
+        let mut out = Template::new();
+        for p in t {
+            match p {
+                Part::Ref(name) if depth < 8 => match self.constant(file, name) {
+                    Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1)?),
+                    None => out.push(Part::Param(name.rsplit('.').next().unwrap_or(name).to_string())),
+                },
+                Part::Ref(name) => out.push(Part::Param(name.clone())),
+                Part::Env(var, default) => match self.env(file, var).or_else(|| default.clone()) {
+                    Some(v) => push_parts(&mut out, vec![Part::Lit(v)]),
+                    None => return Err(var.clone()),
+                },
+                other => push_parts(&mut out, vec![other.clone()]),
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `pkg/users.py` → `users`; `pkg/users/__init__.py` → `users`.
+fn module_name(rel: &str) -> &str {
+    let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".py");
+    if stem == "__init__" {
+        super::dir_of(rel).rsplit('/').next().unwrap_or("")
+    } else {
+        stem
+    }
+}
+
+/// Render a resolved template: parameters as `{name}`.
+pub fn render(t: &Template) -> String {
+    let mut s = String::new();
+    for p in t {
+        match p {
+            Part::Lit(x) => s.push_str(x),
+            Part::Param(n) | Part::Ref(n) => {
+                s.push('{');
+                s.push_str(n);
+                s.push('}');
+            }
+            Part::Env(n, _) => {
+                s.push_str("${");
+                s.push_str(n);
+                s.push('}');
+            }
+        }
+    }
+    s
+}
+
+/// Run every architecture stage.
+pub fn resolve(project: &Project, resolution: &Resolution) -> ArchOut {
+    let ctx = Ctx::new(project, resolution);
+    let mut out = ArchOut { diagnostics: ctx.services.diagnostics.clone(), ..ArchOut::default() };
+    let eps = routes::resolve(&ctx, &mut out);
+    let fallback = eps.fallback_service.clone();
+    service_nodes(&ctx, fallback.as_deref(), &mut out);
+    eps.emit(&mut out);
+    tables::resolve(&ctx, &mut out);
+    calls::resolve(&ctx, &eps, &mut out);
+    out.diagnostics.sort();
+    out.diagnostics.dedup();
+    out
+}
+
+/// Service nodes, module ownership (`contains`) and declared links to infrastructure.
+fn service_nodes(ctx: &Ctx, fallback: Option<&str>, out: &mut ArchOut) {
+    for s in &ctx.services.list {
+        let mut env: Vec<(String, String)> = s.env.iter().map(|(k, v)| (k.clone(), services::redact(k, v))).collect();
+        env.sort();
+        let node = ServiceNode {
+            name: s.name.clone(),
+            dirs: s.dirs.clone(),
+            infra: s.infra,
+            image: s.image.clone(),
+            ports: s.ports.clone(),
+            environment: env,
+            depends_on: s.depends_on.iter().map(|d| d.0.clone()).collect(),
+            aliases: s.aliases.clone(),
+            file: Some(s.file.clone()),
+            line: Some(s.line),
+        };
+        out.node(Node::Service(Box::new(node)));
+    }
+    if let Some(name) = fallback {
+        out.node(Node::Service(Box::new(ServiceNode {
+            name: name.to_string(),
+            dirs: vec![String::new()],
+            ..ServiceNode::default()
+        })));
+    }
+    out.module_service = (0..ctx.project.files.len())
+        .map(|i| match ctx.owner(i) {
+            Some(s) => Some(format!("service:{}", ctx.services.list[s].name)),
+            None => fallback.map(|f| format!("service:{f}")),
+        })
+        .collect();
+    for (i, s) in out.module_service.clone().into_iter().enumerate() {
+        if let Some(s) = s {
+            out.edges.push(ArchEdge {
+                from: End::Id(s),
+                to: End::Module(i),
+                kind: EdgeKind::Contains,
+                site: None,
+                flags: Flags::default(),
+                endpoint: None,
+            });
+        }
+    }
+    // depends_on an infrastructure service: a declared link, with its site.
+    for s in &ctx.services.list {
+        for (dep, file, line) in &s.depends_on {
+            if ctx.services.list.iter().any(|x| x.infra && x.name == *dep) {
+                out.edge(
+                    End::Id(format!("service:{}", s.name)),
+                    End::Id(format!("service:{dep}")),
+                    EdgeKind::Calls,
+                    file,
+                    *line,
+                    Flags::DECLARED,
+                );
+            }
+        }
+    }
+}

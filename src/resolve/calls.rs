@@ -1,0 +1,263 @@
+//! Calls between services: HTTP requests, gRPC stubs, and broker queues.
+//!
+//! A request's URL template is resolved first (constants, then environment
+//! variables through compose/Kubernetes `environment` and `.env` files). Its
+//! host names a service (compose name or alias, Kubernetes Service), or,
+//! for `localhost:PORT`, the service publishing that port; any other host is
+//! an `external` node. An absolute path (`fetch('/api/items')`) is served by
+//! the service whose endpoints match it. The call links to the callee's
+//! endpoint when method and path match (parameters as wildcards), else to the
+//! service; the service → service `calls` edge names the endpoints behind it.
+//! Credentials in URLs are never reported.
+
+use super::arch::{render, ArchEdge, ArchOut, Ctx, End};
+use super::routes::{path_distance, path_matches, Endpoints, Ep};
+use super::services::redact_url;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::{EdgeKind, Node};
+use crate::model::{Access, Flags};
+
+/// Host names that mean "this machine" (sorted).
+const LOCAL_HOSTS: &[&str] = &["0.0.0.0", "127.0.0.1", "::1", "[::1]", "[::]", "host.docker.internal", "localhost"];
+
+/// What a call reaches.
+enum Callee<'e> {
+    Endpoint(&'e Ep),
+    Service(String),
+    External(String),
+}
+
+pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        let rel = ctx.project.rel(i);
+        let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
+        for c in &f.facts.arch.calls {
+            let url = match ctx.resolve_template(i, &c.url) {
+                Ok(t) => render(&t),
+                Err(var) => {
+                    out.diagnostics.push(Diagnostic::new(
+                        rel,
+                        Some(c.line),
+                        Severity::Info,
+                        format!("URL from environment variable `{var}`, which no compose, Kubernetes or .env file sets: call not linked"),
+                    ));
+                    continue;
+                }
+            };
+            let Some(callee) = callee(ctx, eps, i, &c.method, &url, out, c.line) else { continue };
+            link_call(out, i, rel, c.line, flags, callee);
+        }
+        for g in f.facts.arch.grpc.iter().filter(|g| !g.server) {
+            for svc in eps.grpc_impl.get(&g.service).map(Vec::as_slice).unwrap_or(&[]) {
+                link_call(out, i, rel, g.line, flags, Callee::Service(svc.clone()));
+            }
+        }
+        for q in &f.facts.arch.queues {
+            let name = match ctx.resolve_template(i, &q.name) {
+                Ok(t) => render(&t),
+                Err(var) => {
+                    out.diagnostics.push(Diagnostic::new(
+                        rel,
+                        Some(q.line),
+                        Severity::Info,
+                        format!("queue name from environment variable `{var}`, which nothing sets: not linked"),
+                    ));
+                    continue;
+                }
+            };
+            let name = if q.broker == "sqs" { name.rsplit('/').next().unwrap_or(&name).to_string() } else { name };
+            let id = out.node(Node::Queue { broker: q.broker.clone(), name });
+            let kind = if q.access == Access::Write { EdgeKind::Publishes } else { EdgeKind::Consumes };
+            out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);
+        }
+    }
+    declared_env_links(ctx, out);
+}
+
+fn link_call(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags, callee: Callee) {
+    let (to, service, endpoint) = match callee {
+        Callee::Endpoint(e) => (e.id(), format!("service:{}", e.service), Some(e.id())),
+        Callee::Service(s) => (format!("service:{s}"), format!("service:{s}"), None),
+        Callee::External(h) => {
+            let id = out.node(Node::External { host: h });
+            (id.clone(), id, None)
+        }
+    };
+    out.edge(End::Module(file), End::Id(to), EdgeKind::Calls, rel, line, flags);
+    if let Some(from) = out.module_service[file].clone() {
+        if from != service {
+            out.edges.push(ArchEdge {
+                from: End::Id(from),
+                to: End::Id(service),
+                kind: EdgeKind::Calls,
+                site: Some((rel.to_string(), line)),
+                flags,
+                endpoint,
+            });
+        }
+    }
+}
+
+/// The service or host a URL names, and the endpoint when one matches.
+fn callee<'e>(
+    ctx: &Ctx,
+    eps: &'e Endpoints,
+    file: usize,
+    method: &str,
+    url: &str,
+    out: &mut ArchOut,
+    line: u32,
+) -> Option<Callee<'e>> {
+    let rel = ctx.project.rel(file);
+    let lower = url.to_ascii_lowercase();
+    let Some(scheme_end) =
+        lower.find("://").filter(|_| lower.starts_with("http") || lower.starts_with("ws") || lower.starts_with("grpc"))
+    else {
+        if !url.starts_with('/') {
+            return None;
+        }
+        // Served through the caller's own reverse proxy (nginx `location` + `proxy_pass`)?
+        if let Some(target) = ctx.owner(file).and_then(|s| proxied(ctx, s, url)) {
+            if target.contains("://") && !target.contains("${") {
+                return callee(ctx, eps, file, method, &target, out, line);
+            }
+        }
+        return relative(eps, method, url);
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = rest[..authority_end].rsplit('@').next().unwrap_or("");
+    let path = &rest[authority_end..];
+    if authority.contains('{') || authority.is_empty() {
+        out.diagnostics.push(Diagnostic::new(
+            rel,
+            Some(line),
+            Severity::Info,
+            format!("host of `{}` is built at run time: call not linked", redact_url(url)),
+        ));
+        return None;
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.contains(']') || h.ends_with(']') => (h, p.parse::<u16>().ok()),
+        _ => (authority, None),
+    };
+    let host = host.to_ascii_lowercase();
+    let list = &ctx.services.list;
+    let own = ctx.owner(file).map(|s| &list[s]);
+    let listens =
+        |s: &super::services::Service, p: u16| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()));
+    let svc = if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() {
+        // A published host port, else the caller itself, else the only service on that container port.
+        port.and_then(|p| {
+            list.iter().find(|s| s.host_ports.contains(&p)).or_else(|| own.filter(|s| listens(s, p))).or_else(|| {
+                let mut by_container =
+                    list.iter().filter(|s| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string())));
+                let first = by_container.next()?;
+                by_container.next().is_none().then_some(first)
+            })
+        })
+    } else {
+        list.iter().find(|s| s.name == host || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(&host)))
+    };
+    let Some(svc) = svc else {
+        return Some(Callee::External(match port {
+            Some(p) if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() => format!("{host}:{p}"),
+            _ => host,
+        }));
+    };
+    let path = if path.is_empty() { "/" } else { path };
+    Some(match matching(eps, Some(&svc.name), method, path).first() {
+        Some(e) => Callee::Endpoint(e),
+        None => Callee::Service(svc.name.clone()),
+    })
+}
+
+/// The URL a reverse proxy of `service` sends a path to (longest matching location).
+fn proxied(ctx: &Ctx, service: usize, path: &str) -> Option<String> {
+    let (prefix, target) = ctx.services.list[service]
+        .proxies
+        .iter()
+        .filter(|(p, _)| path.starts_with(p.as_str()) && p != "/")
+        .max_by_key(|(p, _)| p.len())?;
+    let target = ctx.expand_in_service(service, target);
+    let after_scheme = target.split_once("://").map_or("", |x| x.1);
+    // `proxy_pass http://h/x/;` replaces the location prefix; `proxy_pass http://h;` keeps the path.
+    Some(match after_scheme.find('/') {
+        Some(_) => format!("{}{}", target.trim_end_matches('/'), &path[prefix.trim_end_matches('/').len()..]),
+        None => format!("{target}{path}"),
+    })
+}
+
+/// Endpoints of `service` (or of any service) matching a method and a path.
+fn matching<'e>(eps: &'e Endpoints, service: Option<&str>, method: &str, path: &str) -> Vec<&'e Ep> {
+    let mut found: Vec<&Ep> = eps
+        .list
+        .iter()
+        .filter(|e| service.is_none_or(|s| e.service == s))
+        .filter(|e| e.method == method || e.method == "ANY")
+        .filter(|e| path_matches(&e.path, path))
+        .collect();
+    // The closest template wins: `/items/new` is not `/items/{id}`, `/users/{id}` not `/users/me`.
+    found.sort_by_key(|e| (path_distance(&e.path, path), e.method == "ANY"));
+    found
+}
+
+/// A path without a host: the service whose endpoints serve it.
+fn relative<'e>(eps: &'e Endpoints, method: &str, path: &str) -> Option<Callee<'e>> {
+    let found = matching(eps, None, method, path);
+    if let Some(first) = found.first() {
+        let one_service = found.iter().all(|e| e.service == first.service);
+        return one_service.then_some(Callee::Endpoint(first));
+    }
+    // No exact endpoint: the only service serving that first path segment.
+    let head = path.split('/').find(|s| !s.is_empty())?;
+    let mut services: Vec<&str> = eps
+        .list
+        .iter()
+        .filter(|e| e.path.split('/').find(|s| !s.is_empty()) == Some(head))
+        .map(|e| e.service.as_str())
+        .collect();
+    services.dedup();
+    match services.as_slice() {
+        [one] => Some(Callee::Service((*one).to_string())),
+        _ => None,
+    }
+}
+
+/// A deployment environment value that is a URL naming an infrastructure
+/// service (`DATABASE_URL=postgres://db:5432/x`) links the two (declared).
+fn declared_env_links(ctx: &Ctx, out: &mut ArchOut) {
+    let list = &ctx.services.list;
+    for s in list {
+        for v in s.env.values() {
+            let Some(rest) = v.split_once("://").map(|x| x.1) else { continue };
+            let authority = rest.split(['/', '?']).next().unwrap_or("");
+            let host = authority.rsplit('@').next().unwrap_or("").split(':').next().unwrap_or("");
+            if let Some(t) = list
+                .iter()
+                .find(|x| x.infra && x.name != s.name && (x.name == host || x.aliases.iter().any(|a| a == host)))
+            {
+                out.edge(
+                    End::Id(format!("service:{}", s.name)),
+                    End::Id(format!("service:{}", t.name)),
+                    EdgeKind::Calls,
+                    &s.file,
+                    s.line,
+                    Flags::DECLARED,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_hosts_are_sorted() {
+        let mut s = LOCAL_HOSTS.to_vec();
+        s.sort_unstable();
+        assert_eq!(LOCAL_HOSTS, s.as_slice());
+    }
+}

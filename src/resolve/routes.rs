@@ -1,0 +1,506 @@
+//! Endpoints: routes with every router prefix applied, across files.
+//!
+//! Each file's routers, routes and mounts are linked here: a route's router
+//! and a mount's child are looked up in the declaring file, then through its
+//! imports (`from .users import bp`, `import users from './users'`), then by a
+//! Django `include("app.urls")` or a Rust function name. A router's full
+//! prefixes are the product of every chain of mounts above it (a router
+//! mounted twice serves twice). File-based routes (Next.js) take their path
+//! from the file's location, and `.proto` services give `RPC` endpoints to the
+//! service that registers their implementation.
+//!
+//! Route parameters are normalised to `{name}` (`<int:id>`, `:id`, `[id]`).
+//! A path that cannot be read statically is a diagnostic, never an endpoint.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::arch::{render, ArchOut, Ctx, End};
+use crate::diagnostic::Diagnostic;
+use crate::graph::{endpoint_id, EdgeKind, EndpointNode, Node};
+use crate::lang::arch::{lit, push_parts};
+use crate::model::{Flags, Part, Template};
+
+/// A resolved endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ep {
+    pub service: String,
+    pub method: String,
+    pub path: String,
+    pub framework: String,
+    pub handler: Option<String>,
+    /// Where the endpoint is defined (route declaration, or the `.proto` rpc).
+    pub def: (String, u32),
+    /// Where the service says it serves it (the route, or the servicer registration).
+    pub site: (String, u32),
+}
+
+impl Ep {
+    pub fn id(&self) -> String {
+        endpoint_id(&self.service, &self.method, &self.path)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Endpoints {
+    pub list: Vec<Ep>,
+    /// A service named after the scan root, for routes no service directory holds.
+    pub fallback_service: Option<String>,
+    /// Proto service name → services that implement it.
+    pub grpc_impl: BTreeMap<String, Vec<String>>,
+}
+
+impl Endpoints {
+    pub fn emit(&self, out: &mut ArchOut) {
+        for e in &self.list {
+            let id = out.node(Node::Endpoint(Box::new(EndpointNode {
+                service: e.service.clone(),
+                method: e.method.clone(),
+                path: e.path.clone(),
+                framework: e.framework.clone(),
+                handler: e.handler.clone(),
+                file: e.def.0.clone(),
+                line: e.def.1,
+            })));
+            out.edge(
+                End::Id(format!("service:{}", e.service)),
+                End::Id(id),
+                EdgeKind::Exposes,
+                &e.site.0,
+                e.site.1,
+                Flags::default(),
+            );
+        }
+    }
+}
+
+struct Router {
+    file: usize,
+    framework: String,
+    prefix: Template,
+    /// (parent router, mount prefix)
+    parents: Vec<(usize, Template)>,
+}
+
+struct Routers<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    list: Vec<Router>,
+    by_key: HashMap<(usize, String), usize>,
+}
+
+impl Routers<'_, '_> {
+    fn add(&mut self, file: usize, name: &str, framework: &str, prefix: Template) -> usize {
+        if let Some(&r) = self.by_key.get(&(file, name.to_string())) {
+            return r;
+        }
+        let prefix = self.in_context(file, prefix);
+        self.list.push(Router { file, framework: framework.to_string(), prefix, parents: Vec::new() });
+        self.by_key.insert((file, name.to_string()), self.list.len() - 1);
+        self.list.len() - 1
+    }
+
+    /// A prefix's constants are those of the file that writes it.
+    fn in_context(&self, file: usize, t: Template) -> Template {
+        self.ctx.resolve_template(file, &t).unwrap_or(t)
+    }
+
+    fn in_file(&self, file: usize, name: &str) -> Option<usize> {
+        self.by_key.get(&(file, name.to_string())).copied()
+    }
+
+    /// The only router a module defines (what a default import of it names).
+    fn only_router(&self, file: usize) -> Option<usize> {
+        let mut found = self.by_key.iter().filter(|((f, _), _)| *f == file).map(|(_, r)| *r);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// The router a name written in `file` refers to.
+    fn find(&mut self, file: usize, name: &str) -> Option<usize> {
+        let name = name.trim_end_matches("()").trim();
+        if let Some(r) = self.in_file(file, name) {
+            return Some(r);
+        }
+        if let Some(dotted) = name.strip_prefix("include:") {
+            return self.django_include(dotted);
+        }
+        let ctx = self.ctx;
+        if let Some((head, rest)) = name.split_once('.') {
+            for (m, _) in ctx.imported(file, head) {
+                if let Some(r) = self.in_file(m, rest) {
+                    return Some(r);
+                }
+            }
+        }
+        if name.contains("::") {
+            return self.rust_path(file, name);
+        }
+        for (m, remote) in ctx.imported(file, name) {
+            let r = match remote.as_str() {
+                "default" | "*" => {
+                    self.in_file(m, "default").or_else(|| self.only_router(m)).or_else(|| self.in_file(m, "router"))
+                }
+                remote => self.in_file(m, remote),
+            };
+            if r.is_some() {
+                return r;
+            }
+        }
+        if ctx.project.files[file].file.lang == crate::model::Lang::Rust {
+            return self.rust_fn(file, name);
+        }
+        None
+    }
+
+    /// `routes::health::router`: the function `router` of the file named by the
+    /// path's last module (`…/health.rs` or `…/health/mod.rs`) when several share the name.
+    fn rust_path(&self, file: usize, path: &str) -> Option<usize> {
+        let segs: Vec<&str> = path.split("::").collect();
+        let name = *segs.last()?;
+        if let Some(r) = self.rust_fn(file, name) {
+            return Some(r);
+        }
+        let module = segs.get(segs.len().wrapping_sub(2)).copied().unwrap_or("");
+        let mut found = self.by_key.iter().filter(|((f, n), _)| {
+            let rel = self.ctx.project.rel(*f);
+            n == name && (rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs")))
+        });
+        let (_, &first) = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// A Rust function that builds a router: in this file, else the only one of that name.
+    fn rust_fn(&self, file: usize, name: &str) -> Option<usize> {
+        if let Some(r) = self.in_file(file, name) {
+            return Some(r);
+        }
+        let mut found = self
+            .by_key
+            .iter()
+            .filter(|((f, n), _)| n == name && self.ctx.project.files[*f].file.lang == crate::model::Lang::Rust)
+            .map(|(_, r)| *r);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// Django `include("shop.urls")`: the `urlpatterns` of `shop/urls.py`.
+    fn django_include(&mut self, dotted: &str) -> Option<usize> {
+        let path = format!("{}.py", dotted.replace('.', "/"));
+        let files = self.ctx.project.files;
+        let f = (0..files.len()).find(|&i| {
+            let rel = self.ctx.project.rel(i);
+            rel == path || rel.ends_with(&format!("/{path}"))
+        })?;
+        Some(self.add(f, "urlpatterns", "django", Template::new()))
+    }
+
+    /// Every full prefix of a router (one per chain of mounts above it).
+    fn prefixes(&self, r: usize, depth: u32, global: &HashMap<Option<usize>, Template>) -> Vec<Template> {
+        let router = &self.list[r];
+        if router.parents.is_empty() || depth > 16 {
+            let mut p = if router.framework == "nestjs" {
+                global.get(&self.ctx.owner(router.file)).cloned().unwrap_or_default()
+            } else {
+                Template::new()
+            };
+            push_parts(&mut p, vec![Part::Lit("/".into())]);
+            push_parts(&mut p, router.prefix.clone());
+            return vec![p];
+        }
+        let mut out = Vec::new();
+        for (parent, mount) in &router.parents {
+            for mut p in self.prefixes(*parent, depth + 1, global) {
+                push_parts(&mut p, lit("/"));
+                push_parts(&mut p, mount.clone());
+                // Flask: `register_blueprint(url_prefix=)` replaces the blueprint's own prefix.
+                let replaces =
+                    router.framework == "flask" && mount.iter().any(|x| !matches!(x, Part::Lit(s) if s.is_empty()));
+                if !replaces {
+                    push_parts(&mut p, lit("/"));
+                    push_parts(&mut p, router.prefix.clone());
+                }
+                out.push(p);
+            }
+        }
+        out
+    }
+}
+
+pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
+    let mut rs = Routers { ctx, list: Vec::new(), by_key: HashMap::new() };
+    let files = ctx.project.files;
+    let mut global: HashMap<Option<usize>, Template> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        for r in &f.facts.arch.routers {
+            if r.framework == "nestjs-global" {
+                global.insert(ctx.owner(i), r.prefix.clone());
+            } else {
+                rs.add(i, &r.name, &r.framework, r.prefix.clone());
+            }
+        }
+    }
+    for (i, f) in files.iter().enumerate() {
+        for m in &f.facts.arch.mounts {
+            let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
+            // `?child`: a name that may be middleware rather than a router (Express `use`).
+            let (optional, child) = match m.child.strip_prefix('?') {
+                Some(c) => (true, c),
+                None => (false, m.child.as_str()),
+            };
+            match rs.find(i, child) {
+                Some(child) if child != parent => {
+                    let prefix = rs.in_context(i, m.prefix.clone());
+                    rs.list[child].parents.push((parent, prefix));
+                }
+                Some(_) => {}
+                None if optional => {}
+                None => out.diagnostics.push(Diagnostic::new(
+                    ctx.project.rel(i),
+                    Some(m.line),
+                    crate::diagnostic::Severity::Info,
+                    format!("mounted router `{}` is not defined in the scanned code: its routes are unknown", m.child),
+                )),
+            }
+        }
+    }
+    let mut eps = Endpoints::default();
+    let root_name = || {
+        let abs = std::fs::canonicalize(ctx.project.root).unwrap_or_else(|_| ctx.project.root.to_path_buf());
+        abs.file_name().map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned())
+    };
+    for (i, f) in files.iter().enumerate() {
+        let rel = ctx.project.rel(i);
+        for route in &f.facts.arch.routes {
+            let (prefixes, framework) = if route.framework == "nextjs" {
+                match nextjs_path(rel) {
+                    Some(p) => (vec![lit(&p)], "nextjs".to_string()),
+                    None => continue,
+                }
+            } else {
+                // `?`: a call shaped like a route whose receiver must be a known router.
+                let r = match rs.find(i, &route.router) {
+                    Some(r) => r,
+                    None if route.framework == "?" => continue,
+                    None => rs.add(i, &route.router, &route.framework, Template::new()),
+                };
+                let fw =
+                    if route.framework.is_empty() { rs.list[r].framework.clone() } else { route.framework.clone() };
+                (rs.prefixes(r, 0, &global), fw)
+            };
+            for prefix in prefixes {
+                let mut full = prefix;
+                push_parts(&mut full, lit("/"));
+                push_parts(&mut full, route.path.clone());
+                let resolved = ctx.resolve_template(i, &full);
+                let path = match resolved {
+                    Ok(t) if !t.iter().any(|p| matches!(p, Part::Param(_))) => normalise(&render(&t)),
+                    other => {
+                        let mut shown = other.map(|t| render(&t)).unwrap_or_else(|v| format!("${{{v}}}"));
+                        while shown.contains("//") {
+                            shown = shown.replace("//", "/");
+                        }
+                        out.diagnostics.push(Diagnostic::warning(
+                            rel,
+                            Some(route.line),
+                            format!("route path built at run time (`{shown}`): not reported as an endpoint"),
+                        ));
+                        continue;
+                    }
+                };
+                let service = match ctx.owner(i) {
+                    Some(s) => ctx.services.list[s].name.clone(),
+                    None => eps.fallback_service.get_or_insert_with(root_name).clone(),
+                };
+                for method in &route.methods {
+                    eps.list.push(Ep {
+                        service: service.clone(),
+                        method: method.clone(),
+                        path: path.clone(),
+                        framework: framework.clone(),
+                        handler: route.handler.clone(),
+                        def: (rel.to_string(), route.line),
+                        site: (rel.to_string(), route.line),
+                    });
+                }
+            }
+        }
+    }
+    grpc(ctx, &mut eps, out);
+    eps.list.sort();
+    eps.list.dedup_by(|b, a| a.id() == b.id());
+    eps
+}
+
+/// `.proto` services → `RPC /pkg.Service/Method` endpoints of their implementers.
+fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
+    let mut protos: BTreeMap<String, Vec<(String, String, u32)>> = BTreeMap::new();
+    for m in ctx.project.manifests.iter().filter(|m| m.ends_with(".proto")) {
+        let Ok(text) = ctx.project.read(m) else { continue };
+        for (svc, full, line) in parse_proto(&text) {
+            protos.entry(svc).or_default().push((full, m.clone(), line));
+        }
+    }
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        for g in f.facts.arch.grpc.iter().filter(|g| g.server) {
+            let Some(service) = ctx.owner(i).map(|s| ctx.services.list[s].name.clone()) else { continue };
+            let implementers = eps.grpc_impl.entry(g.service.clone()).or_default();
+            if !implementers.contains(&service) {
+                implementers.push(service.clone());
+            }
+            for (full, file, line) in protos.get(&g.service).map(Vec::as_slice).unwrap_or(&[]) {
+                eps.list.push(Ep {
+                    service: service.clone(),
+                    method: "RPC".into(),
+                    path: full.clone(),
+                    framework: "grpc".into(),
+                    handler: None,
+                    def: (file.clone(), *line),
+                    site: (ctx.project.rel(i).to_string(), g.line),
+                });
+            }
+            if !protos.contains_key(&g.service) {
+                out.diagnostics.push(Diagnostic::new(
+                    ctx.project.rel(i),
+                    Some(g.line),
+                    crate::diagnostic::Severity::Info,
+                    format!(
+                        "gRPC service `{}` has no .proto definition in the scanned tree: its methods are unknown",
+                        g.service
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// (service, `/pkg.Service/Method`, line) of every rpc in a `.proto` file.
+pub fn parse_proto(text: &str) -> Vec<(String, String, u32)> {
+    let mut package = String::new();
+    let mut service: Option<String> = None;
+    let mut out = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let l = raw.split("//").next().unwrap_or("").trim();
+        let line = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        if let Some(p) = l.strip_prefix("package ") {
+            package = p.trim_end_matches(';').trim().to_string();
+        } else if let Some(s) = l.strip_prefix("service ") {
+            service = s.split(|c: char| c == '{' || c.is_whitespace()).next().map(String::from);
+        } else if let (Some(r), Some(svc)) = (l.strip_prefix("rpc "), &service) {
+            let method: String = r.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let qualified = if package.is_empty() { svc.clone() } else { format!("{package}.{svc}") };
+            out.push((svc.clone(), format!("/{qualified}/{method}"), line));
+        }
+    }
+    out
+}
+
+/// The URL path of a Next.js file route: `pages/api/**` or `app/**/route.ts`.
+pub fn nextjs_path(rel: &str) -> Option<String> {
+    let no_ext = rel.rsplit_once('.').map_or(rel, |(a, _)| a);
+    let segs: Vec<&str> = no_ext.split('/').collect();
+    let (start, app) = if let Some(i) = segs.windows(2).position(|w| w == ["pages", "api"]) {
+        (i + 1, false)
+    } else {
+        let i = segs.iter().rposition(|s| *s == "app")?;
+        if segs.last() != Some(&"route") {
+            return None;
+        }
+        (i + 1, true)
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let end = if app { segs.len() - 1 } else { segs.len() };
+    for s in &segs[start..end] {
+        if app && (s.starts_with('(') || s.starts_with('@')) || !app && *s == "index" && parts.len() + start + 1 == end
+        {
+            continue;
+        }
+        let s = s.trim_start_matches("[[").trim_end_matches("]]");
+        let s = match s.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+            Some(p) => format!("{{{}}}", p.trim_start_matches("...")),
+            None => s.to_string(),
+        };
+        parts.push(s);
+    }
+    Some(format!("/{}", parts.join("/")))
+}
+
+/// One path: a single leading `/`, no `//`, no trailing `/` (but `/`), parameters as `{name}`.
+pub fn normalise(path: &str) -> String {
+    let segs: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(param).collect();
+    format!("/{}", segs.join("/"))
+}
+
+/// `<int:id>`, `<id>`, `:id`, `:id?`, `{id:int}`, `{*rest}`, `*rest`, `<path..>` → `{id}`.
+fn param(seg: &str) -> String {
+    if let Some(inner) = seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
+        let name = inner.rsplit(':').next().unwrap_or(inner).trim_end_matches("..");
+        return format!("{{{name}}}");
+    }
+    if let Some(name) = seg.strip_prefix(':') {
+        let name: String = name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        return format!("{{{name}}}");
+    }
+    if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        let name = inner.split(':').next().unwrap_or(inner).trim_start_matches('*');
+        return format!("{{{name}}}");
+    }
+    if let Some(name) = seg.strip_prefix('*').filter(|n| !n.is_empty()) {
+        return format!("{{{name}}}");
+    }
+    seg.to_string()
+}
+
+/// How loosely a call's path matches an endpoint's (lower is closer): a parameter in
+/// the endpoint taking a literal costs 1, a parameter in the call taking one of the
+/// endpoint's literals costs 2 (`/users/{id}` is not `/users/me`, though it could be).
+pub fn path_distance(endpoint: &str, call: &str) -> u32 {
+    let call = call.split(['?', '#']).next().unwrap_or(call);
+    let is_param = |s: &str| s.starts_with('{') && s.ends_with('}');
+    let a = endpoint.split('/').filter(|s| !s.is_empty());
+    let b = call.split('/').filter(|s| !s.is_empty());
+    a.zip(b)
+        .map(|(x, y)| match (is_param(x), is_param(y)) {
+            (true, true) => 0,
+            _ if x == y => 0,
+            (true, false) => 1,
+            _ => 2,
+        })
+        .sum()
+}
+
+/// Whether a call's path template matches an endpoint's (parameters match any segment;
+/// a trailing slash and a query string are ignored).
+pub fn path_matches(endpoint: &str, call: &str) -> bool {
+    let call = call.split(['?', '#']).next().unwrap_or(call);
+    let a: Vec<&str> = endpoint.split('/').filter(|s| !s.is_empty()).collect();
+    let b: Vec<&str> = call.split('/').filter(|s| !s.is_empty()).collect();
+    let is_param = |s: &str| s.starts_with('{') && s.ends_with('}');
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x == y || is_param(x) || is_param(y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_and_paths() {
+        assert_eq!(normalise("//api/items/<int:item_id>/"), "/api/items/{item_id}");
+        assert_eq!(normalise("/users/:id?/posts/{post_id:int}"), "/users/{id}/posts/{post_id}");
+        assert_eq!(normalise("/files/{*rest}"), "/files/{rest}");
+        assert_eq!(normalise(""), "/");
+        assert!(path_matches("/api/items/{id}", "/api/items/42/"));
+        assert!(path_matches("/api/items/{id}", "/api/items/{item_id}?x=1"));
+        assert!(!path_matches("/api/items", "/api/items/1"));
+        assert!(path_distance("/users/{id}", "/users/{x}") < path_distance("/users/me", "/users/{x}"));
+        assert!(path_distance("/items/new", "/items/new") < path_distance("/items/{id}", "/items/new"));
+    }
+
+    #[test]
+    fn nextjs_and_proto() {
+        assert_eq!(nextjs_path("web/pages/api/items/[id].ts").as_deref(), Some("/api/items/{id}"));
+        assert_eq!(nextjs_path("web/pages/api/index.ts").as_deref(), Some("/api"));
+        assert_eq!(nextjs_path("src/app/(shop)/api/cart/[...slug]/route.ts").as_deref(), Some("/api/cart/{slug}"));
+        assert_eq!(nextjs_path("src/app/page.tsx"), None);
+        let p = parse_proto("syntax = \"proto3\";\npackage shop;\nservice Cart {\n  rpc AddItem(A) returns (B);\n}\n");
+        assert_eq!(p, vec![("Cart".into(), "/shop.Cart/AddItem".into(), 4)]);
+    }
+}

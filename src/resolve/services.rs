@@ -1,0 +1,659 @@
+//! Services: which deployable units exist, where their code lives, and how
+//! they are deployed (ports, environment, dependencies).
+//!
+//! Sources, in order, each refining the last:
+//! 1. manifests: a Cargo package with a binary target, a `package.json` with
+//!    a `start` script or a server framework dependency, a Python project
+//!    (`pyproject.toml`, `setup.py`, `requirements.txt`) with a web framework
+//!    or a `__main__.py`, a directory with a `Dockerfile`;
+//! 2. compose files (`docker-compose*.yml`, `compose*.yaml`): a `build`
+//!    context names the directory of a service (the compose name wins, since
+//!    it is the host name other services call); image-only services are
+//!    infrastructure (`infra`, with their image);
+//! 3. Kubernetes manifests: Deployments (and StatefulSets) matched to a
+//!    source service by image or name, Services as host aliases;
+//! 4. `tapestry.toml` `[services]`: `name = "dir"` or `name = ["dir", …]`.
+//!
+//! Every module then belongs to the innermost service whose directory holds it.
+
+use std::collections::BTreeMap;
+
+use super::yaml::{self, Yaml};
+use super::{dir_of, join, Project};
+use crate::diagnostic::Diagnostic;
+
+/// Python distributions that make a project a web service (sorted).
+const PY_WEB: &[&str] = &[
+    "aiohttp",
+    "django",
+    "falcon",
+    "fastapi",
+    "flask",
+    "grpcio",
+    "litestar",
+    "quart",
+    "sanic",
+    "starlette",
+    "tornado",
+];
+
+/// npm packages that make a package a server (sorted).
+const NPM_SERVERS: &[&str] =
+    &["@grpc/grpc-js", "@hapi/hapi", "@nestjs/core", "express", "fastify", "hono", "koa", "next", "restify"];
+
+/// Directory names that say nothing about a service (`cart/src/Dockerfile` is `cart`; sorted).
+const GENERIC_DIRS: &[&str] = &["app", "docker", "server", "src"];
+
+/// Keys of environment entries whose values are secrets, redacted in reports.
+const SECRET_WORDS: &[&str] = &["KEY", "PASS", "SECRET", "TOKEN"];
+
+#[derive(Debug, Clone, Default)]
+pub struct Service {
+    pub name: String,
+    /// Directories holding the service's code (relative, `""` is the root).
+    pub dirs: Vec<String>,
+    pub infra: bool,
+    pub image: Option<String>,
+    /// Ports as written in the deployment file (`8080:80`).
+    pub ports: Vec<String>,
+    /// Ports published on the host (`localhost:PORT` reaches this service).
+    pub host_ports: Vec<u16>,
+    /// Environment from compose/Kubernetes, values as written.
+    pub env: BTreeMap<String, String>,
+    /// Services this one depends on, with the site that says so.
+    pub depends_on: Vec<(String, String, u32)>,
+    /// Other host names of the service (manifest name, container name, k8s Service).
+    pub aliases: Vec<String>,
+    /// Where the service is declared.
+    pub file: String,
+    pub line: u32,
+    /// Reverse-proxy rules of the service's nginx config: (location prefix, proxy_pass target).
+    pub proxies: Vec<(String, String)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Services {
+    pub list: Vec<Service>,
+    /// Owning service of each project file (index into `list`).
+    pub owner: Vec<Option<usize>>,
+    /// `.env` files by directory.
+    pub dotenv: BTreeMap<String, BTreeMap<String, String>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Deployment and schema files discovery hands to the resolvers (by file name).
+pub fn is_deploy_file(name: &str) -> bool {
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    name == "Dockerfile"
+        || name.starts_with("Dockerfile.")
+        || name.ends_with(".Dockerfile")
+        || yaml
+        || name.ends_with(".sql")
+        || name.ends_with(".proto")
+        || name.ends_with(".prisma")
+        || name.ends_with(".conf")
+        || name.ends_with(".conf.template")
+}
+
+fn is_compose(name: &str) -> bool {
+    (name.starts_with("docker-compose") || name.starts_with("compose"))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+}
+
+fn file_name(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
+}
+
+/// `service-a/src` → `service-a`; the root → the scan root's own name.
+fn base_name(project: &Project, dir: &str) -> String {
+    let last = file_name(dir);
+    if GENERIC_DIRS.contains(&last) && dir.contains('/') {
+        return base_name(project, dir_of(dir));
+    }
+    if dir.is_empty() {
+        let abs = std::fs::canonicalize(project.root).unwrap_or_else(|_| project.root.to_path_buf());
+        return abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "root".into());
+    }
+    file_name(dir).to_string()
+}
+
+pub fn detect(project: &Project) -> Services {
+    let mut s = Services::default();
+    from_manifests(project, &mut s);
+    for m in project.manifests.iter().filter(|m| is_compose(file_name(m))) {
+        from_compose(project, m, &mut s);
+    }
+    for m in project.manifests.iter().filter(|m| {
+        let n = file_name(m);
+        (n.ends_with(".yml") || n.ends_with(".yaml")) && !is_compose(n)
+    }) {
+        from_kubernetes(project, m, &mut s);
+    }
+    if project.manifests.iter().any(|m| m == "tapestry.toml") {
+        from_config(project, &mut s);
+    }
+    for m in project.manifests.iter().filter(|m| file_name(m) == ".env") {
+        if let Ok(text) = project.read(m) {
+            s.dotenv.insert(dir_of(m).to_string(), parse_dotenv(&text));
+        }
+    }
+    s.list.sort_by(|a, b| a.name.cmp(&b.name));
+    s.list.dedup_by(|b, a| {
+        let same = a.name == b.name;
+        if same {
+            a.dirs.append(&mut b.dirs);
+            a.dirs.sort();
+            a.dirs.dedup();
+        }
+        same
+    });
+    s.owner = (0..project.files.len()).map(|i| owner_of(&s.list, project.rel(i))).collect();
+    for m in project.manifests {
+        let name = file_name(m);
+        let dockerfile = name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile");
+        if !dockerfile && !name.ends_with(".conf") && !name.ends_with(".conf.template") {
+            continue;
+        }
+        let (Some(i), Ok(text)) = (owner_of(&s.list, m), project.read(m)) else { continue };
+        let svc = &mut s.list[i];
+        if dockerfile {
+            // Image defaults: the deployment's environment wins over them.
+            for (k, v) in dockerfile_env(&text) {
+                svc.env.entry(k).or_insert(v);
+            }
+        } else {
+            svc.proxies.extend(nginx_proxies(&text));
+        }
+    }
+    s
+}
+
+/// `ENV KEY=value OTHER=x` and `ENV KEY value` lines of a Dockerfile.
+fn dockerfile_env(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    // Join `\`-continued lines into one instruction each.
+    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
+    for line in joined.lines() {
+        let Some(rest) = line.trim().strip_prefix("ENV ") else { continue };
+        let rest = rest.trim();
+        if rest.contains('=') {
+            for pair in rest.split_whitespace() {
+                if let Some((k, v)) = pair.split_once('=') {
+                    out.push((k.to_string(), v.trim_matches('"').to_string()));
+                }
+            }
+        } else if let Some((k, v)) = rest.split_once(char::is_whitespace) {
+            out.push((k.to_string(), v.trim().trim_matches('"').to_string()));
+        }
+    }
+    out
+}
+
+/// nginx `location /prefix/ { proxy_pass http://host:port/; }` rules (prefix locations only).
+pub fn nginx_proxies(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut location: Option<String> = None;
+    for raw in text.lines() {
+        let l = raw.split('#').next().unwrap_or("").trim();
+        if let Some(rest) = l.strip_prefix("location ") {
+            let mut words = rest.split_whitespace();
+            location = match words.next() {
+                Some("=" | "^~") => words.next().map(String::from),
+                Some(p) if p.starts_with('/') => Some(p.to_string()),
+                _ => None,
+            };
+        } else if let (Some(target), Some(loc)) = (l.strip_prefix("proxy_pass "), &location) {
+            out.push((loc.clone(), target.trim_end_matches(';').trim().to_string()));
+        } else if l == "}" {
+            location = None;
+        }
+    }
+    out
+}
+
+/// The innermost service whose directory holds `rel`.
+pub fn owner_of(list: &[Service], rel: &str) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, svc) in list.iter().enumerate() {
+        for d in &svc.dirs {
+            let inside =
+                d.is_empty() || rel.len() > d.len() && rel.starts_with(d.as_str()) && rel.as_bytes()[d.len()] == b'/';
+            if inside && best.is_none_or(|(len, _)| d.len() > len) {
+                best = Some((d.len(), i));
+            }
+        }
+    }
+    best.map(|(_, i)| i)
+}
+
+fn add_dir_service(s: &mut Services, name: String, dir: &str, file: &str) {
+    if s.list.iter().any(|x| x.dirs.iter().any(|d| d == dir)) {
+        return;
+    }
+    s.list.push(Service { name, dirs: vec![dir.to_string()], file: file.to_string(), line: 1, ..Service::default() });
+}
+
+fn from_manifests(project: &Project, s: &mut Services) {
+    // Named manifests first, so their names win over a Dockerfile's directory name.
+    for m in project.manifests {
+        let (dir, name) = (dir_of(m), file_name(m));
+        let Ok(text) = (match name {
+            "Cargo.toml" | "package.json" | "pyproject.toml" | "setup.py" | "requirements.txt" => project.read(m),
+            _ => continue,
+        }) else {
+            continue;
+        };
+        let found = match name {
+            "Cargo.toml" => cargo_service(project, dir, &text),
+            "package.json" => npm_service(&text),
+            _ => python_service(project, dir, name, &text),
+        };
+        if let Some(svc_name) = found {
+            let svc_name = if svc_name.is_empty() { base_name(project, dir) } else { svc_name };
+            add_dir_service(s, svc_name, dir, m);
+        }
+    }
+    for m in project.manifests.iter().filter(|m| {
+        let n = file_name(m);
+        n == "Dockerfile" || n.starts_with("Dockerfile.") || n.ends_with(".Dockerfile")
+    }) {
+        let dir = dir_of(m);
+        add_dir_service(s, base_name(project, dir), dir, m);
+    }
+}
+
+fn cargo_service(project: &Project, dir: &str, text: &str) -> Option<String> {
+    let t: toml::Table = text.parse().ok()?;
+    let name = t.get("package")?.get("name")?.as_str()?.to_string();
+    let main = join(dir, "src/main.rs").unwrap_or_default();
+    let has_bin = t.get("bin").is_some() || project.file(&main).is_some() || {
+        let bin_dir = join(dir, "src/bin").unwrap_or_default();
+        project.is_dir(&bin_dir) && !bin_dir.is_empty()
+    };
+    has_bin.then_some(name)
+}
+
+fn npm_service(text: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let start = v.get("scripts").and_then(|s| s.get("start")).is_some();
+    let server = ["dependencies", "devDependencies"].iter().any(|k| {
+        v.get(k)
+            .and_then(|d| d.as_object())
+            .is_some_and(|d| d.keys().any(|n| NPM_SERVERS.binary_search(&n.as_str()).is_ok()))
+    });
+    (start || server).then(|| v.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string())
+}
+
+fn python_service(project: &Project, dir: &str, name: &str, text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let web = PY_WEB.iter().any(|f| mentions_dist(&lower, f));
+    let has_main = (0..project.files.len()).any(|i| {
+        let rel = project.rel(i);
+        file_name(rel) == "__main__.py" && (dir.is_empty() || rel.starts_with(&format!("{dir}/")))
+    });
+    if !web && !has_main {
+        return None;
+    }
+    let declared = if name == "pyproject.toml" {
+        text.parse::<toml::Table>().ok().and_then(|t| {
+            let n = t.get("project").and_then(|p| p.get("name"));
+            let n = n.or_else(|| t.get("tool").and_then(|p| p.get("poetry")).and_then(|p| p.get("name")));
+            n.and_then(|n| n.as_str()).map(String::from)
+        })
+    } else {
+        None
+    };
+    Some(declared.unwrap_or_default())
+}
+
+/// A requirement list mentions distribution `dist` as a whole word.
+fn mentions_dist(text: &str, dist: &str) -> bool {
+    text.match_indices(dist).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + dist.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        !word(before) && !word(after)
+    })
+}
+
+fn read_yaml(project: &Project, rel: &str, s: &mut Services) -> Vec<Yaml> {
+    let Ok(text) = project.read(rel) else { return Vec::new() };
+    // Helm/Go templates (`{{ .Values.x }}`) are not YAML until rendered.
+    if text.len() > 2 * 1024 * 1024 || text.contains("{{") {
+        return Vec::new();
+    }
+    match yaml::parse(&text) {
+        Ok(docs) => docs,
+        Err((msg, line)) => {
+            if is_compose(file_name(rel)) || text.contains("apiVersion") {
+                s.diagnostics.push(Diagnostic::warning(rel, Some(line), format!("invalid YAML ({msg}): skipped")));
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn from_compose(project: &Project, rel: &str, s: &mut Services) {
+    let base = dir_of(rel);
+    for doc in read_yaml(project, rel, s) {
+        for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
+            let build_dir = match entry.get("build") {
+                Some(Yaml::Scalar(ctx)) => join(base, ctx),
+                // With `dockerfile: backend/Dockerfile`, the code is where the Dockerfile is.
+                Some(b @ Yaml::Map(_)) => {
+                    let ctx = join(base, b.get("context").and_then(Yaml::str).unwrap_or("."));
+                    match (ctx, b.get("dockerfile").and_then(Yaml::str)) {
+                        (Some(c), Some(df)) => join(&c, df).map(|p| dir_of(&p).to_string()),
+                        (c, _) => c,
+                    }
+                }
+                _ => None,
+            };
+            let image = entry.get("image").and_then(Yaml::str).map(String::from);
+            let i = match &build_dir {
+                Some(dir) => claim_dir(s, name, dir, rel, *line),
+                None => claim_image(s, name, image.as_deref(), rel, *line),
+            };
+            let svc = &mut s.list[i];
+            if svc.image.is_none() {
+                svc.image.clone_from(&image);
+            }
+            for key in ["container_name", "hostname"] {
+                if let Some(a) = entry.get(key).and_then(Yaml::str) {
+                    svc.aliases.push(a.to_string());
+                }
+            }
+            for (_, net, _) in entry.get("networks").map(Yaml::entries).unwrap_or(&[]) {
+                svc.aliases.extend(
+                    net.get("aliases")
+                        .map(Yaml::items)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|(a, _)| a.str().map(String::from)),
+                );
+            }
+            for (p, _) in entry.get("ports").map(Yaml::items).unwrap_or(&[]) {
+                let written = match p {
+                    Yaml::Scalar(x) => x.clone(),
+                    m => {
+                        let f = |k| m.get(k).and_then(Yaml::str).unwrap_or("").to_string();
+                        format!("{}:{}", f("published"), f("target"))
+                    }
+                };
+                let parts: Vec<&str> = written.split('/').next().unwrap_or("").split(':').collect();
+                if parts.len() >= 2 {
+                    if let Ok(port) = parts[parts.len() - 2].parse::<u16>() {
+                        svc.host_ports.push(port);
+                    }
+                }
+                svc.ports.push(written);
+            }
+            match entry.get("environment") {
+                Some(Yaml::Map(m)) => {
+                    for (k, v, _) in m {
+                        svc.env.insert(k.clone(), v.str().unwrap_or("").to_string());
+                    }
+                }
+                Some(Yaml::Seq(items)) => {
+                    for (item, _) in items {
+                        if let Some((k, v)) = item.str().and_then(|x| x.split_once('=')) {
+                            svc.env.insert(k.to_string(), v.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+            match entry.entry("depends_on") {
+                Some((Yaml::Seq(items), _)) => {
+                    for (d, l) in items {
+                        if let Some(d) = d.str() {
+                            svc.depends_on.push((d.to_string(), rel.to_string(), *l));
+                        }
+                    }
+                }
+                Some((Yaml::Map(m), _)) => {
+                    for (d, _, l) in m {
+                        svc.depends_on.push((d.clone(), rel.to_string(), *l));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The service built from `dir`, renamed to the compose/k8s `name`.
+fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32) -> usize {
+    if let Some(i) = s.list.iter().position(|x| x.name == name) {
+        if !s.list[i].dirs.iter().any(|d| d == dir) {
+            s.list[i].dirs.push(dir.to_string());
+        }
+        return i;
+    }
+    if let Some(i) = s.list.iter().position(|x| x.dirs.len() == 1 && x.dirs[0] == dir) {
+        let svc = &mut s.list[i];
+        let old = std::mem::replace(&mut svc.name, name.to_string());
+        if old != name {
+            svc.aliases.push(old);
+        }
+        (svc.file, svc.line) = (file.to_string(), line);
+        return i;
+    }
+    s.list.push(Service {
+        name: name.to_string(),
+        dirs: vec![dir.to_string()],
+        file: file.to_string(),
+        line,
+        ..Service::default()
+    });
+    s.list.len() - 1
+}
+
+/// `registry/org/cart:1.2` → `cart`.
+fn image_base(image: &str) -> &str {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    last.split([':', '@']).next().unwrap_or(last)
+}
+
+/// A service deployed from an image: the source service the image is built
+/// from when its name says so, else an infrastructure service.
+fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, line: u32) -> usize {
+    if let Some(i) = s.list.iter().position(|x| x.name == name) {
+        return i;
+    }
+    let base = image.map(image_base).unwrap_or("");
+    let source = s.list.iter().position(|x| {
+        let in_path = |want: &str| x.dirs.iter().any(|d| d.split('/').any(|seg| seg == want));
+        !x.infra && !x.dirs.is_empty() && (x.name == base || x.name == name || in_path(base) || in_path(name))
+    });
+    if let Some(i) = source {
+        let svc = &mut s.list[i];
+        let old = std::mem::replace(&mut svc.name, name.to_string());
+        if old != name {
+            svc.aliases.push(old);
+        }
+        return i;
+    }
+    s.list.push(Service {
+        name: name.to_string(),
+        infra: true,
+        image: image.map(String::from),
+        file: file.to_string(),
+        line,
+        ..Service::default()
+    });
+    s.list.len() - 1
+}
+
+fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
+    let docs = read_yaml(project, rel, s);
+    let kind_of = |d: &Yaml| d.get("kind").and_then(Yaml::str).unwrap_or("").to_string();
+    for doc in docs.iter().filter(|d| matches!(kind_of(d).as_str(), "Deployment" | "StatefulSet" | "DaemonSet")) {
+        let Some((name, line)) =
+            doc.get("metadata").and_then(|m| m.entry("name")).and_then(|(n, l)| Some((n.str()?, l)))
+        else {
+            continue;
+        };
+        let spec = doc.get("spec").and_then(|x| x.get("template")).and_then(|x| x.get("spec"));
+        let containers = spec.and_then(|x| x.get("containers")).map(Yaml::items).unwrap_or(&[]);
+        let Some((c, _)) = containers.first() else { continue };
+        let image = c.get("image").and_then(Yaml::str);
+        let i = claim_image(s, name, image, rel, line);
+        let svc = &mut s.list[i];
+        for (e, _) in c.get("env").map(Yaml::items).unwrap_or(&[]) {
+            if let (Some(k), Some(v)) = (e.get("name").and_then(Yaml::str), e.get("value").and_then(Yaml::str)) {
+                svc.env.insert(k.to_string(), v.to_string());
+            }
+        }
+        for (p, _) in c.get("ports").map(Yaml::items).unwrap_or(&[]) {
+            if let Some(port) = p.get("containerPort").and_then(Yaml::str) {
+                svc.ports.push(port.to_string());
+            }
+        }
+    }
+    // A Kubernetes Service is a host name for the pods its selector picks.
+    for doc in docs.iter().filter(|d| kind_of(d) == "Service") {
+        let Some(name) = doc.get("metadata").and_then(|m| m.get("name")).and_then(Yaml::str) else { continue };
+        let selector = doc.get("spec").and_then(|x| x.get("selector"));
+        let app = selector
+            .and_then(|x| x.get("app").or_else(|| x.get("app.kubernetes.io/name")))
+            .and_then(Yaml::str)
+            .unwrap_or(name);
+        if let Some(svc) = s.list.iter_mut().find(|x| x.name == app || x.aliases.iter().any(|a| a == app)) {
+            if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
+                svc.aliases.push(name.to_string());
+            }
+        }
+    }
+}
+
+/// `tapestry.toml`: `[services]` name → directory or directories.
+fn from_config(project: &Project, s: &mut Services) {
+    let rel = "tapestry.toml";
+    let Ok(text) = project.read(rel) else { return };
+    let line_of = |key: &str| {
+        text.lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')) || l == format!("[{key}]")
+            })
+            .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX))
+    };
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e.span().map(|sp| crate::lang::line_of_offset(text.as_bytes(), sp.start));
+            s.diagnostics.push(Diagnostic::error(rel, line, format!("invalid tapestry.toml: {}", e.message())));
+            return;
+        }
+    };
+    for key in table.keys().filter(|k| k.as_str() != "services") {
+        s.diagnostics.push(Diagnostic::error(
+            rel,
+            line_of(key),
+            format!("unknown key `{key}` (known: services): ignored"),
+        ));
+    }
+    let Some(services) = table.get("services").and_then(|v| v.as_table()) else { return };
+    for (name, v) in services {
+        let dirs: Option<Vec<String>> = match v {
+            toml::Value::String(d) => Some(vec![d.clone()]),
+            toml::Value::Array(a) => a.iter().map(|x| x.as_str().map(String::from)).collect(),
+            _ => None,
+        };
+        let Some(dirs) = dirs else {
+            s.diagnostics.push(Diagnostic::error(
+                rel,
+                line_of(name),
+                format!("services.{name}: expected a directory or a list of directories"),
+            ));
+            continue;
+        };
+        let dirs: Vec<String> = dirs.iter().filter_map(|d| join("", d)).collect();
+        let line = line_of(name).unwrap_or(1);
+        // A declared service takes over the services found in its directories.
+        let mut aliases = Vec::new();
+        s.list.retain(|x| {
+            let taken = x.name != *name && x.dirs.len() == 1 && dirs.contains(&x.dirs[0]);
+            if taken {
+                aliases.push(x.name.clone());
+            }
+            !taken
+        });
+        match s.list.iter_mut().find(|x| x.name == *name) {
+            Some(svc) => {
+                svc.dirs.clone_from(&dirs);
+                svc.infra = false; // its code is here: not only an image
+                svc.aliases.extend(aliases);
+            }
+            None => {
+                s.list.push(Service { name: name.clone(), dirs, aliases, file: rel.into(), line, ..Service::default() })
+            }
+        }
+    }
+}
+
+/// `KEY=value` lines of a `.env` file (`export` and quotes allowed).
+pub fn parse_dotenv(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let l = l.strip_prefix("export ").unwrap_or(l);
+            let (k, v) = l.split_once('=')?;
+            if k.starts_with('#') || k.trim().is_empty() {
+                return None;
+            }
+            let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+            Some((k.trim().to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+/// Credentials inside a URL (`postgres://user:pw@db/x` → `postgres://***@db/x`)
+/// and values of secret-looking keys are never reported.
+pub fn redact(key: &str, value: &str) -> String {
+    let upper = key.to_ascii_uppercase();
+    if SECRET_WORDS.iter().any(|w| upper.contains(w)) && !value.is_empty() {
+        return "***".into();
+    }
+    redact_url(value)
+}
+
+pub fn redact_url(value: &str) -> String {
+    let Some(scheme_end) = value.find("://") else { return value.to_string() };
+    let rest = &value[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &value[..scheme_end + 3], &rest[at..]),
+        None => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_sorted() {
+        for t in [PY_WEB, NPM_SERVERS, SECRET_WORDS, GENERIC_DIRS] {
+            let mut s = t.to_vec();
+            s.sort_unstable();
+            assert_eq!(t, s.as_slice());
+        }
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(redact_url("postgres://u:pw@db:5432/x"), "postgres://***@db:5432/x");
+        assert_eq!(redact_url("http://cart:8080/a@b"), "http://cart:8080/a@b");
+        assert_eq!(redact("DB_PASSWORD", "hunter2"), "***");
+        assert_eq!(image_base("gcr.io/x/cartservice:v1"), "cartservice");
+        assert!(mentions_dist("flask==2.0\nrequests\n", "flask"));
+        assert!(!mentions_dist("flask-cors\n", "flask"));
+        let p = nginx_proxies("server {\n  location /api/user/ {\n    proxy_pass http://${USER_HOST}:8080/;\n  }\n  location / { root x; }\n}\n");
+        assert_eq!(p, vec![("/api/user/".to_string(), "http://${USER_HOST}:8080/".to_string())]);
+        assert_eq!(dockerfile_env("ENV A=1 B=\"2\"\nENV C 3\nENV D=4 \\\n    E=5\n").len(), 5);
+        let env = parse_dotenv("# c\nexport A=\"1\"\nB='x=y'\n");
+        assert_eq!(env.get("B").map(String::as_str), Some("x=y"));
+    }
+}

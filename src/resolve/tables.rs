@@ -1,0 +1,390 @@
+//! Tables: defined by SQL migrations/schema files, ORM models and Prisma
+//! schemas; read and written by SQL strings and ORM calls in code.
+//!
+//! SQL is parsed with `sqlparser` (generic dialect, one statement at a time so
+//! one unsupported statement does not hide the rest): the target of
+//! `INSERT`/`UPDATE`/`DELETE`/DDL is written, every other relation (FROM,
+//! JOIN, sub-queries; CTE names excepted) is read. A statement the parser
+//! rejects is read by a tolerant keyword scan, with a diagnostic.
+//! A table defined inside a service's directory is owned by it (`contains`).
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{ObjectName, Query, Statement, Visit, Visitor};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+
+use super::arch::{ArchOut, Ctx, End};
+use super::dir_of;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::{EdgeKind, Node};
+use crate::model::{Access, Flags};
+
+/// A table mapping: class (model) name → table, where it is defined.
+struct Mapping {
+    class: Option<String>,
+    table: String,
+    store: String,
+    file: String,
+    line: u32,
+    owner: Option<String>,
+}
+
+pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
+    let mut maps: Vec<Mapping> = Vec::new();
+    for m in ctx.project.manifests.iter() {
+        if m.ends_with(".sql") {
+            sql_file(ctx, m, &mut maps, out);
+        } else if m.ends_with(".prisma") {
+            prisma_file(ctx, m, &mut maps);
+        }
+    }
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        let rel = ctx.project.rel(i);
+        for t in &f.facts.arch.tables {
+            let table = match (&t.name, &t.class_name) {
+                (Some(n), _) => n.clone(),
+                (None, Some(c)) if t.orm == "django" => format!("{}_{}", django_app(rel), c.to_lowercase()),
+                (None, Some(c)) => c.clone(),
+                (None, None) => continue,
+            };
+            let store = if t.orm == "mongoose" { "mongodb" } else { "sql" };
+            let owner = out.module_service[i].clone();
+            maps.push(Mapping {
+                class: t.class_name.clone(),
+                table,
+                store: store.into(),
+                file: rel.into(),
+                line: t.line,
+                owner,
+            });
+        }
+    }
+    for m in &maps {
+        let id = out.node(Node::Table {
+            name: m.table.clone(),
+            store: m.store.clone(),
+            file: Some(m.file.clone()),
+            line: Some(m.line),
+        });
+        if let Some(s) = &m.owner {
+            out.edge(End::Id(s.clone()), End::Id(id), EdgeKind::Contains, &m.file, m.line, Flags::default());
+        }
+    }
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        let rel = ctx.project.rel(i);
+        let test = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
+        for s in &f.facts.arch.sql {
+            let (uses, parsed) = analyze(&s.text);
+            if !parsed {
+                out.diagnostics.push(Diagnostic::new(
+                    rel,
+                    Some(s.line),
+                    Severity::Info,
+                    "SQL that sqlparser cannot parse: tables read by a keyword scan",
+                ));
+            }
+            for (access, table) in uses {
+                link(out, i, rel, s.line, test, access, &table, "sql");
+            }
+        }
+        for u in &f.facts.arch.table_uses {
+            let table = if u.via_class {
+                let owner = &out.module_service[i];
+                let found: Vec<&Mapping> = maps
+                    .iter()
+                    .filter(|m| m.class.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&u.name)))
+                    .collect();
+                let pick = match found.as_slice() {
+                    [one] => Some(*one),
+                    many => many.iter().find(|m| &m.owner == owner).copied(),
+                };
+                match pick {
+                    Some(m) => m.table.clone(),
+                    None => continue,
+                }
+            } else {
+                u.name.clone()
+            };
+            let store = if u.via_class { "sql" } else { u.store.as_str() };
+            link(out, i, rel, u.line, test, u.access, &table, store);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn link(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags, access: Access, table: &str, store: &str) {
+    let id = out.node(Node::Table { name: table.to_string(), store: store.to_string(), file: None, line: None });
+    let kind = if access == Access::Write { EdgeKind::Writes } else { EdgeKind::Reads };
+    out.edge(End::Module(file), End::Id(id), kind, rel, line, flags);
+}
+
+/// Django's default table name uses the app label: the directory of `models.py`
+/// (or of the `models/` package).
+fn django_app(rel: &str) -> String {
+    let dir = dir_of(rel);
+    let dir = if dir.ends_with("/models") || dir == "models" { dir_of(dir) } else { dir };
+    dir.rsplit('/').next().unwrap_or(dir).to_string()
+}
+
+fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
+    let Ok(text) = ctx.project.read(rel) else { return };
+    let owner =
+        super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
+    let mut unparsed = 0;
+    for (stmt, line) in statements(&text) {
+        let (_, parsed) = analyze(stmt);
+        unparsed += u32::from(!parsed);
+        if let Some(table) = ddl_table(stmt) {
+            if !maps.iter().any(|m| m.table == table && m.file == rel) {
+                maps.push(Mapping {
+                    class: None,
+                    table,
+                    store: "sql".into(),
+                    file: rel.into(),
+                    line,
+                    owner: owner.clone(),
+                });
+            }
+        }
+    }
+    if unparsed > 0 {
+        out.diagnostics.push(Diagnostic::new(
+            rel,
+            None,
+            Severity::Info,
+            format!("{unparsed} SQL statement(s) sqlparser cannot parse: tables read by a keyword scan"),
+        ));
+    }
+}
+
+/// The table a `CREATE TABLE`/`ALTER TABLE` statement defines (comments skipped;
+/// `IF NOT EXISTS`, `ONLY`, `UNLOGGED`/`TEMPORARY` and a schema allowed).
+fn ddl_table(stmt: &str) -> Option<String> {
+    let code: String = stmt.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join(" ");
+    let words: Vec<&str> =
+        code.split(|c: char| c.is_whitespace() || c == '(').filter(|w| !w.is_empty()).take(8).collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    if !matches!(lower.first().map(String::as_str), Some("create" | "alter")) {
+        return None;
+    }
+    let at = lower.iter().take(4).position(|w| w == "table")?;
+    let i = (at + 1..words.len()).find(|&i| !matches!(lower[i].as_str(), "if" | "not" | "exists" | "only"))?;
+    let name = words[i].trim_end_matches(';');
+    let name = name.rsplit('.').next().unwrap_or(name);
+    // A quoted identifier keeps its case (Postgres, Prisma's "Article"); others fold to lower case.
+    let quoted = name.starts_with(['"', '`']);
+    let name = name.trim_matches(|c| c == '"' || c == '`');
+    let name = if quoted { name.to_string() } else { name.to_ascii_lowercase() };
+    (!name.is_empty()).then_some(name)
+}
+
+/// Statements of a SQL file split at `;` (outside quotes and comments), with the line each starts on.
+fn statements(text: &str) -> Vec<(&str, u32)> {
+    let mut out = Vec::new();
+    let (mut start, mut line, mut start_line) = (0, 1u32, 1u32);
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut seen_code = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+            comment = false;
+        } else if comment {
+        } else if let Some(q) = quote {
+            if b == q {
+                quote = None;
+            }
+        } else if b == b'-' && bytes.get(i + 1) == Some(&b'-') {
+            comment = true;
+        } else if b == b'\'' || b == b'"' {
+            quote = Some(b);
+        } else if b == b';' {
+            out.push((&text[start..i], start_line));
+            start = i + 1;
+            seen_code = false;
+        } else if !b.is_ascii_whitespace() && !seen_code {
+            seen_code = true;
+            start_line = line;
+        }
+        i += 1;
+    }
+    if text[start..].trim().lines().any(|l| !l.trim().is_empty() && !l.trim().starts_with("--")) {
+        out.push((&text[start..], start_line));
+    }
+    out
+}
+
+#[derive(Default)]
+struct Relations {
+    names: Vec<String>,
+    ctes: Vec<String>,
+}
+
+impl Visitor for Relations {
+    type Break = ();
+    fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
+        if let Some(part) = relation.0.last().and_then(|p| p.as_ident()) {
+            let name = if part.quote_style.is_some() { part.value.clone() } else { part.value.to_lowercase() };
+            self.names.push(name);
+        }
+        ControlFlow::Continue(())
+    }
+    fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        if let Some(w) = &q.with {
+            self.ctes.extend(w.cte_tables.iter().map(|c| c.alias.name.value.to_lowercase()));
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Tables a SQL text reads and writes, and whether sqlparser could parse it.
+pub fn analyze(sql: &str) -> (Vec<(Access, String)>, bool) {
+    // DB-API placeholders (`%s`, `%(name)s`) are not SQL: make them `?`.
+    let sql = &placeholders(sql);
+    let Ok(stmts) = Parser::parse_sql(&GenericDialect {}, sql) else {
+        return (scan(sql), false);
+    };
+    let mut out = Vec::new();
+    for st in &stmts {
+        let mut v = Relations::default();
+        let _ = st.visit(&mut v);
+        let writes = matches!(
+            st,
+            Statement::Insert(_)
+                | Statement::Update(_)
+                | Statement::Delete(_)
+                | Statement::CreateTable(_)
+                | Statement::AlterTable(_)
+                | Statement::Drop { .. }
+                | Statement::Truncate(_)
+                | Statement::Merge(_)
+        );
+        for (k, name) in v.names.into_iter().enumerate() {
+            if v.ctes.contains(&name) {
+                continue;
+            }
+            let access = if writes && k == 0 { Access::Write } else { Access::Read };
+            out.push((access, name));
+        }
+    }
+    out.sort();
+    out.dedup();
+    (out, true)
+}
+
+fn placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix('s') {
+            out.push('?');
+            rest = r;
+        } else if let Some(end) = after.strip_prefix('(').and_then(|a| a.find(")s")) {
+            out.push('?');
+            rest = &after[end + 3..];
+        } else {
+            out.push('%');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Tolerant scan: the word after FROM/JOIN is read, after INTO/UPDATE/TABLE written.
+fn scan(sql: &str) -> Vec<(Access, String)> {
+    let words: Vec<String> = sql
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')' || c == ';')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches(|c| c == '`' || c == '"').to_string())
+        .collect();
+    let mut out = BTreeMap::new();
+    for (i, w) in words.iter().enumerate() {
+        let access = match w.to_ascii_lowercase().as_str() {
+            "from" if i > 0 && words[i - 1].eq_ignore_ascii_case("delete") => Access::Write,
+            "from" | "join" => Access::Read,
+            "into" | "update" | "table" => Access::Write,
+            _ => continue,
+        };
+        let Some(mut next) = words.get(i + 1).map(String::as_str) else { continue };
+        if next.eq_ignore_ascii_case("if") {
+            next = words.get(i + 4).map_or("", String::as_str); // IF NOT EXISTS name
+        }
+        let name = next.rsplit('.').next().unwrap_or(next).to_lowercase();
+        if !name.is_empty()
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.entry(name).and_modify(|a: &mut Access| *a = (*a).max(access)).or_insert(access);
+        }
+    }
+    out.into_iter().map(|(n, a)| (a, n)).collect()
+}
+
+/// Prisma `model User { … @@map("users") }`.
+fn prisma_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>) {
+    let Ok(text) = ctx.project.read(rel) else { return };
+    let owner =
+        super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
+    let store = if text.contains("\"mongodb\"") { "mongodb" } else { "sql" };
+    let mut current: Option<(String, u32, Option<String>)> = None;
+    for (n, raw) in text.lines().enumerate() {
+        let l = raw.trim();
+        let line = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        if let Some(rest) = l.strip_prefix("model ") {
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            current = Some((name, line, None));
+        } else if let (Some(m), Some(cur)) = (l.strip_prefix("@@map(\""), current.as_mut()) {
+            cur.2 = m.split('"').next().map(String::from);
+        } else if l.starts_with('}') {
+            if let Some((class, line, mapped)) = current.take() {
+                let table = mapped.unwrap_or_else(|| class.clone());
+                maps.push(Mapping {
+                    class: Some(class),
+                    table,
+                    store: store.into(),
+                    file: rel.into(),
+                    line,
+                    owner: owner.clone(),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_writes() {
+        let (u, ok) = analyze("INSERT INTO orders (id) SELECT id FROM carts JOIN users u ON u.id = carts.user_id");
+        assert!(ok);
+        assert_eq!(
+            u,
+            vec![(Access::Read, "carts".into()), (Access::Read, "users".into()), (Access::Write, "orders".into())]
+        );
+        let (u, _) = analyze("WITH recent AS (SELECT * FROM Orders) SELECT * FROM recent");
+        assert_eq!(u, vec![(Access::Read, "orders".into())]);
+        let (u, ok) = analyze("UPDATE stock SET n = n - 1 WHERE sku = ? RETURNING weird syntax here ((");
+        assert!(!ok);
+        assert_eq!(u, vec![(Access::Write, "stock".into())]);
+    }
+
+    #[test]
+    fn split_statements() {
+        let s = statements("-- a; comment\nCREATE TABLE a (x text default ';');\n\nCREATE TABLE b (y int);\n");
+        assert_eq!(s.iter().map(|(_, l)| *l).collect::<Vec<_>>(), vec![2, 4]);
+        assert_eq!(django_app("shop/models.py"), "shop");
+        assert_eq!(ddl_table("-- x\ncreate table if not exists public.\"user\" (id int)"), Some("user".into()));
+        assert_eq!(ddl_table("create or replace function f() returns trigger as $$ create table x $$"), None);
+        assert_eq!(django_app("shop/models/item.py"), "shop");
+    }
+}
