@@ -220,8 +220,8 @@ impl Routers<'_, '_> {
                     push_parts(&mut p, lit("/"));
                     push_parts(&mut p, mount.clone());
                     // Flask: `register_blueprint(url_prefix=)` replaces the blueprint's own prefix.
-                    let replaces = router.framework == "flask"
-                        && mount.iter().any(|x| !matches!(x, Part::Lit(s) if s.is_empty()));
+                    let replaces =
+                        router.framework == "flask" && mount.iter().any(|x| !matches!(x, Part::Lit(s) if s.is_empty()));
                     if !replaces {
                         push_parts(&mut p, lit("/"));
                         push_parts(&mut p, router.prefix.clone());

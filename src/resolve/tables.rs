@@ -134,7 +134,8 @@ const MAX_SQL_FILE: usize = 4 * 1024 * 1024;
 fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
     let Ok(text) = ctx.project.read(rel) else { return };
     if text.len() > MAX_SQL_FILE {
-        let msg = format!("SQL file of {} bytes (over {MAX_SQL_FILE}): taken for data, not read for tables", text.len());
+        let msg =
+            format!("SQL file of {} bytes (over {MAX_SQL_FILE}): taken for data, not read for tables", text.len());
         out.diagnostics.push(Diagnostic::new(rel, None, Severity::Info, msg));
         return;
     }
