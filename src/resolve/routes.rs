@@ -193,10 +193,18 @@ impl Routers<'_, '_> {
         Some(self.add(f, "urlpatterns", "django", Template::new()))
     }
 
-    /// Every full prefix of a router (one per chain of mounts above it).
-    fn prefixes(&self, r: usize, depth: u32, global: &HashMap<Option<usize>, Template>) -> Vec<Template> {
+    /// Every full prefix of a router (one per chain of mounts above it), memoised,
+    /// at most [`MAX_PREFIXES`] of them. A name reused for many routers in one file
+    /// (test suites) would otherwise multiply chains exponentially; a chain that
+    /// comes back to a router already on it stops there.
+    fn prefixes(&self, r: usize, global: &HashMap<Option<usize>, Template>, memo: &mut Memo) -> Vec<Template> {
+        if let Some(done) = memo.done.get(&r) {
+            return done.clone();
+        }
         let router = &self.list[r];
-        if router.parents.is_empty() || depth > 16 {
+        let on_chain = memo.chain.contains(&r);
+        let mut out: Vec<Template> = Vec::new();
+        if router.parents.is_empty() || on_chain {
             let mut p = if router.framework == "nestjs" {
                 global.get(&self.ctx.owner(router.file)).cloned().unwrap_or_default()
             } else {
@@ -204,25 +212,41 @@ impl Routers<'_, '_> {
             };
             push_parts(&mut p, vec![Part::Lit("/".into())]);
             push_parts(&mut p, router.prefix.clone());
-            return vec![p];
-        }
-        let mut out = Vec::new();
-        for (parent, mount) in &router.parents {
-            for mut p in self.prefixes(*parent, depth + 1, global) {
-                push_parts(&mut p, lit("/"));
-                push_parts(&mut p, mount.clone());
-                // Flask: `register_blueprint(url_prefix=)` replaces the blueprint's own prefix.
-                let replaces =
-                    router.framework == "flask" && mount.iter().any(|x| !matches!(x, Part::Lit(s) if s.is_empty()));
-                if !replaces {
+            out.push(p);
+        } else {
+            memo.chain.push(r);
+            for (parent, mount) in &router.parents {
+                for mut p in self.prefixes(*parent, global, memo) {
                     push_parts(&mut p, lit("/"));
-                    push_parts(&mut p, router.prefix.clone());
+                    push_parts(&mut p, mount.clone());
+                    // Flask: `register_blueprint(url_prefix=)` replaces the blueprint's own prefix.
+                    let replaces =
+                        router.framework == "flask" && mount.iter().any(|x| !matches!(x, Part::Lit(s) if s.is_empty()));
+                    if !replaces {
+                        push_parts(&mut p, lit("/"));
+                        push_parts(&mut p, router.prefix.clone());
+                    }
+                    if !out.contains(&p) && out.len() < MAX_PREFIXES {
+                        out.push(p);
+                    }
                 }
-                out.push(p);
             }
+            memo.chain.pop();
+        }
+        if !on_chain {
+            memo.done.insert(r, out.clone());
         }
         out
     }
+}
+
+/// Most full prefixes one router is reported under.
+const MAX_PREFIXES: usize = 32;
+
+#[derive(Default)]
+struct Memo {
+    done: HashMap<usize, Vec<Template>>,
+    chain: Vec<usize>,
 }
 
 pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
@@ -262,6 +286,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             }
         }
     }
+    for r in &mut rs.list {
+        r.parents.sort();
+        r.parents.dedup();
+    }
+    let mut memo = Memo::default();
     let mut eps = Endpoints::default();
     let root_name = || {
         let abs = std::fs::canonicalize(ctx.project.root).unwrap_or_else(|_| ctx.project.root.to_path_buf());
@@ -284,7 +313,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 };
                 let fw =
                     if route.framework.is_empty() { rs.list[r].framework.clone() } else { route.framework.clone() };
-                (rs.prefixes(r, 0, &global), fw)
+                (rs.prefixes(r, &global, &mut memo), fw)
             };
             for prefix in prefixes {
                 let mut full = prefix;

@@ -486,6 +486,11 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
 }
 
 fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
+    // Most YAML files are not Kubernetes manifests: look before parsing.
+    match project.read(rel) {
+        Ok(t) if t.contains("apiVersion") && t.contains("kind:") => {}
+        _ => return,
+    }
     let docs = read_yaml(project, rel, s);
     let kind_of = |d: &Yaml| d.get("kind").and_then(Yaml::str).unwrap_or("").to_string();
     for doc in docs.iter().filter(|d| matches!(kind_of(d).as_str(), "Deployment" | "StatefulSet" | "DaemonSet")) {

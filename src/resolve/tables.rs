@@ -128,8 +128,17 @@ fn django_app(rel: &str) -> String {
     dir.rsplit('/').next().unwrap_or(dir).to_string()
 }
 
+/// SQL files larger than this (data dumps, not schemas) are not parsed.
+const MAX_SQL_FILE: usize = 4 * 1024 * 1024;
+
 fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
     let Ok(text) = ctx.project.read(rel) else { return };
+    if text.len() > MAX_SQL_FILE {
+        let msg =
+            format!("SQL file of {} bytes (over {MAX_SQL_FILE}): taken for data, not read for tables", text.len());
+        out.diagnostics.push(Diagnostic::new(rel, None, Severity::Info, msg));
+        return;
+    }
     let owner =
         super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
     let mut unparsed = 0;
