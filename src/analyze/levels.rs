@@ -24,6 +24,19 @@ pub struct LevelEdge {
     pub allow_cycle: Option<String>,
 }
 
+impl From<&crate::graph::Edge> for LevelEdge {
+    /// The evidence of a graph edge (only `imports` edges carry an allow-cycle reason).
+    fn from(edge: &crate::graph::Edge) -> Self {
+        LevelEdge {
+            flags: edge.flags,
+            file: edge.file.clone().unwrap_or_default(),
+            line: edge.line.unwrap_or(0),
+            sites: edge.sites,
+            allow_cycle: edge.allow_cycle.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Level {
     pub name: &'static str,
@@ -173,16 +186,7 @@ pub fn modules(g: &ArchGraph) -> Level {
             continue;
         }
         let (Some(i), Some(j)) = (level.index(&g.node(a).id()), level.index(&g.node(b).id())) else { continue };
-        level.edges.insert(
-            (i, j),
-            LevelEdge {
-                flags: edge.flags,
-                file: edge.file.clone().unwrap_or_default(),
-                line: edge.line.unwrap_or(0),
-                sites: edge.sites,
-                allow_cycle: edge.allow_cycle.clone(),
-            },
-        );
+        level.edges.insert((i, j), LevelEdge::from(edge));
     }
     level
 }
@@ -205,16 +209,7 @@ pub fn services(g: &ArchGraph) -> Level {
         if i == j {
             continue;
         }
-        level.edges.insert(
-            (i, j),
-            LevelEdge {
-                flags: edge.flags,
-                file: edge.file.clone().unwrap_or_default(),
-                line: edge.line.unwrap_or(0),
-                sites: edge.sites,
-                allow_cycle: None,
-            },
-        );
+        level.edges.insert((i, j), LevelEdge::from(edge));
     }
     level
 }
