@@ -269,9 +269,23 @@ impl<'ast> Visit<'ast> for Collector {
         visit::visit_path(self, path);
     }
 
+    fn visit_attribute(&mut self, attr: &'ast Attribute) {
+        // `#[rustfmt::skip]`, `#[rust_analyzer::rust_fixture]`: a tool's namespace, no crate.
+        let tool = attr.path().segments.first().map(|s| s.ident.unraw().to_string());
+        if tool.is_none_or(|t| TOOL_ATTRIBUTES.binary_search(&t.as_str()).is_err()) {
+            visit::visit_attribute(self, attr);
+        }
+    }
+
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         visit::visit_macro(self, mac);
         if mac.path.is_ident("macro_rules") {
+            return;
+        }
+        // `quote!(crate::x)` writes code for the crate that calls the proc macro: its paths
+        // are that crate's, not dependencies of this one.
+        let last = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        if TOKEN_MACROS.binary_search(&last.as_str()).is_ok() {
             return;
         }
         // Macro bodies are tokens to syn. Item-like macros (`cfg_rt! { pub mod runtime; }`,
@@ -289,6 +303,13 @@ impl<'ast> Visit<'ast> for Collector {
         }
     }
 }
+
+/// Tool attribute namespaces (the Rust reference's "tool attributes" plus
+/// rust-analyzer's), sorted: `#[clippy::…]` names no crate.
+const TOOL_ATTRIBUTES: &[&str] = &["clippy", "diagnostic", "miri", "rust_analyzer", "rustdoc", "rustfmt"];
+
+/// Macros whose bodies are code quoted for another crate (quote, syn), sorted.
+const TOKEN_MACROS: &[&str] = &["format_ident", "parse_quote", "parse_quote_spanned", "quote", "quote_spanned"];
 
 fn parse_items(input: syn::parse::ParseStream) -> syn::Result<Vec<Item>> {
     let mut items = Vec::new();
@@ -387,6 +408,15 @@ mod tests {
 
     fn uses(f: &FileFacts) -> Vec<(String, u32, Vec<&'static str>, bool)> {
         f.imports.iter().map(|i| (i.spec.clone(), i.line, i.flags.names(), i.is_use)).collect()
+    }
+
+    #[test]
+    fn name_tables_are_sorted() {
+        for t in [TOOL_ATTRIBUTES, TOKEN_MACROS] {
+            let mut s = t.to_vec();
+            s.sort_unstable();
+            assert_eq!(t, s.as_slice());
+        }
     }
 
     #[test]

@@ -177,15 +177,36 @@ fn cycles(o: &mut String, r: &Report) {
             let (file, from, to) = (clean(&s.file), clean(strip_kind(&s.from)), clean(strip_kind(&s.to)));
             let _ = writeln!(o, "      {file}:{}  {from} → {to}", s.line);
         }
-        for b in &c.breakers {
+        for b in c.breakers.iter().take(MAX_BREAKERS_SHOWN) {
             let _ = writeln!(
                 o,
                 "      suggested cut: {} → {} at {}:{}",
-                strip_kind(&b.from),
-                strip_kind(&b.to),
-                b.file,
+                clean(strip_kind(&b.from)),
+                clean(strip_kind(&b.to)),
+                clean(&b.file),
                 b.line
             );
+        }
+        if let Some(more) = c.breakers.len().checked_sub(MAX_BREAKERS_SHOWN).filter(|n| *n > 0) {
+            let _ = writeln!(o, "      … {more} more suggested cuts (all in the JSON report)");
+        }
+    }
+}
+
+/// Suggested cuts listed per cycle; a 500-module tangle needs dozens, the JSON has them all.
+const MAX_BREAKERS_SHOWN: usize = 5;
+/// Members named in a collapsed cycle step of a critical path.
+const MAX_STEP_MEMBERS_SHOWN: usize = 3;
+
+/// One step of a critical path: a node, or a collapsed cycle `{a, b, c, … 496 more}`.
+fn path_step(step: &[String]) -> String {
+    match step {
+        [one] => clean(strip_kind(one)).into_owned(),
+        many => {
+            let shown: Vec<Cow<str>> = many.iter().take(MAX_STEP_MEMBERS_SHOWN).map(|m| clean(strip_kind(m))).collect();
+            let more = many.len().saturating_sub(MAX_STEP_MEMBERS_SHOWN);
+            let tail = if more > 0 { format!(", … {more} more") } else { String::new() };
+            format!("{{{}{tail}}}", shown.join(", "))
         }
     }
 }
@@ -202,14 +223,7 @@ fn critical_paths(o: &mut String, r: &Report) {
         let Some(first) = cp.paths.first() else { continue };
         let _ = writeln!(o, "\ncritical paths ({} level, longest {} edges)", cp.level, first.length);
         for p in cp.paths.iter().take(MAX_PATHS_SHOWN) {
-            let steps: Vec<String> = p
-                .steps
-                .iter()
-                .map(|s| match s.as_slice() {
-                    [one] => strip_kind(one).to_string(),
-                    many => format!("{{{}}}", many.iter().map(|m| strip_kind(m)).collect::<Vec<_>>().join(", ")),
-                })
-                .collect();
+            let steps: Vec<String> = p.steps.iter().map(|s| path_step(s)).collect();
             let _ = writeln!(o, "  {:>3}  {}", p.length, steps.join(" → "));
         }
     }
