@@ -11,6 +11,13 @@ use crate::model::{Access, Part, Template};
 /// HTTP methods a route or a client call can name (lower case, sorted).
 pub const HTTP_METHODS: &[&str] = &["all", "delete", "get", "head", "options", "patch", "post", "put"];
 
+/// Redis commands that change data, lower-cased (the key-value commands the
+/// `kv.op` patterns match; list pushes and pops are queues; sorted).
+pub const REDIS_WRITES: &[&str] = &[
+    "decr", "decrby", "del", "delete", "expire", "getdel", "getset", "hdel", "hincrby", "hmset", "hset", "hsetnx",
+    "incr", "incrby", "mset", "sadd", "set", "setex", "setnx", "srem", "zadd", "zincrby", "zrem",
+];
+
 /// Words whose presence in a file means it may declare or use architecture
 /// facts; a file with none of them is walked by the imports-only query
 /// (sorted; matched case-sensitively as substrings).
@@ -26,7 +33,9 @@ pub const TRIGGERS: &[&str] = &[
     "INSERT",
     "Kafka",
     "Model",
+    "Mount",
     "Nest",
+    "Route",
     "Router",
     "SELECT",
     "Servicer",
@@ -34,6 +43,7 @@ pub const TRIGGERS: &[&str] = &[
     "Stub",
     "Table",
     "UPDATE",
+    "ViewSet",
     "__tablename__",
     "amqp",
     "axios",
@@ -45,12 +55,14 @@ pub const TRIGGERS: &[&str] = &[
     "fetch",
     "got",
     "hono",
+    "http",
     "httpx",
     "kafka",
     "knex",
     "koa",
     "model",
     "mongo",
+    "peewee",
     "pgTable",
     "pika",
     "prisma",
@@ -61,6 +73,7 @@ pub const TRIGGERS: &[&str] = &[
     "route",
     "select",
     "sequelize",
+    "sns",
     "sqlalchemy",
     "sqs",
     "subscribe",
@@ -210,7 +223,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for t in [HTTP_METHODS, TRIGGERS, SQL_STARTS, WRITE_OPS] {
+        for t in [HTTP_METHODS, TRIGGERS, SQL_STARTS, WRITE_OPS, REDIS_WRITES] {
             let mut s = t.to_vec();
             s.sort_unstable();
             s.dedup();

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{self, access_of, http_method, lit, push_parts};
+use super::arch::{self, access_of, http_method, lit, push_parts, REDIS_WRITES};
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
@@ -53,6 +53,8 @@ pub const CAPTURES: &[&str] = &[
     "grpc.client",
     "grpc.server",
     "http.call",
+    "kv.client",
+    "kv.op",
     "method",
     "name",
     "obj",
@@ -90,6 +92,9 @@ pub struct Collector {
     kafka: bool,
     redis: bool,
     grpc: bool,
+    /// Redis client variables and the key-value operations called on any receiver.
+    kv_clients: Vec<String>,
+    kv_ops: Vec<(String, String, u32)>,
 }
 
 impl Collector {
@@ -287,6 +292,8 @@ impl Collector {
                 }
             }
             "db.collection_op" => self.collection_ops.push((text("obj"), text("op"), line)),
+            "kv.client" if self.redis => self.kv_clients.push(text("name")),
+            "kv.op" if self.redis => self.kv_ops.push((text("obj"), text("op"), line)),
             _ => {}
         }
     }
@@ -519,7 +526,10 @@ impl Collector {
         let in_object = first.kind() == "object";
         let (url, method) = if in_object {
             // axios({ url, method })   client.post({ url })
-            let Some(u) = prop(*first, "url", src) else { return };
+            let Some(u) = prop(*first, "url", src) else {
+                self.node_options(client, method, *first, opt_method, src, line);
+                return;
+            };
             let m = if method.is_empty() || method == "request" {
                 opt_method.unwrap_or_else(|| "GET".into())
             } else {
@@ -541,6 +551,34 @@ impl Collector {
         });
     }
 
+    /// Node's `http.request({ hostname, port, path, method })` and `https.get(options)`:
+    /// the URL is put together from the options object.
+    fn node_options(&mut self, client: &str, method: &str, options: Node, m: Option<String>, src: &[u8], line: u32) {
+        let last = client.rsplit('.').next().unwrap_or(client);
+        let Some(host) = prop(options, "hostname", src).or_else(|| prop(options, "host", src)) else { return };
+        if !matches!(last, "http" | "https") {
+            return;
+        }
+        let https = last == "https"
+            || prop(options, "protocol", src).and_then(|p| string_value(p, src)).is_some_and(|p| p == "https:");
+        let mut url = lit(if https { "https://" } else { "http://" });
+        push_parts(&mut url, template(host, src));
+        if let Some(port) = prop(options, "port", src) {
+            push_parts(&mut url, lit(":"));
+            let port = if port.kind() == "number" { lit(query::text(port, src)) } else { template(port, src) };
+            push_parts(&mut url, port);
+        }
+        push_parts(&mut url, prop(options, "path", src).map_or_else(|| lit("/"), |p| template(p, src)));
+        let method = if method == "get" { "GET".to_string() } else { m.unwrap_or_else(|| "GET".into()) };
+        self.candidates.push(Candidate {
+            url_in_object: false,
+            client: client.to_string(),
+            method: method.to_ascii_uppercase(),
+            url,
+            line,
+        });
+    }
+
     fn queue(&mut self, method: &str, args: &[Node], src: &[u8], line: u32) {
         let arg = |i: usize| args.get(i).map(|a| template(*a, src));
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
@@ -549,7 +587,14 @@ impl Collector {
             }
         };
         let object = args.first().filter(|a| a.kind() == "object").copied();
+        let key = |k: &str| object.and_then(|o| prop(o, k, src)).map(|t| template(t, src));
         match method {
+            "sendMessage" | "sendMessageBatch" | "SendMessageCommand" | "SendMessageBatchCommand" => {
+                push("sqs", key("QueueUrl"), Access::Write);
+            }
+            "receiveMessage" | "ReceiveMessageCommand" => push("sqs", key("QueueUrl"), Access::Read),
+            "PublishCommand" | "PublishBatchCommand" => push("sns", key("TopicArn"), Access::Write),
+            "publish" if key("TopicArn").is_some() => push("sns", key("TopicArn"), Access::Write),
             "sendToQueue" => push("rabbitmq", arg(0), Access::Write),
             "consume" if self.amqp => push("rabbitmq", arg(0), Access::Read),
             "publish" if self.amqp => {
@@ -577,6 +622,21 @@ impl Collector {
     }
 
     pub fn finish(mut self) -> ArchFacts {
+        for (obj, op, line) in std::mem::take(&mut self.kv_ops) {
+            let last = obj.rsplit('.').next().unwrap_or(&obj).to_ascii_lowercase();
+            if self.kv_clients.contains(&obj) || last.contains("redis") {
+                let op = op.to_ascii_lowercase();
+                let access =
+                    if REDIS_WRITES.binary_search(&op.as_str()).is_ok() { Access::Write } else { Access::Read };
+                self.facts.table_uses.push(RawTableUse {
+                    name: "redis".into(),
+                    via_class: false,
+                    access,
+                    store: "redis".into(),
+                    line,
+                });
+            }
+        }
         for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
             if let Some(name) = self.collections.get(&obj) {
                 let access = access_of(&op);
