@@ -324,6 +324,8 @@ pub struct RawClass {
     /// A model's `class Meta: db_table`, and whether its Meta says `abstract = True`.
     pub table: Option<String>,
     pub abstract_model: bool,
+    /// `ManyToManyField`s without `through=` (each a join table if the class is a model).
+    pub m2m: Vec<String>,
     pub line: u32,
 }
 

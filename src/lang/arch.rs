@@ -43,7 +43,7 @@ pub const TRIGGERS: &[&str] = &[
     "Stub",
     "Table",
     "UPDATE",
-    "ViewSet",
+    "View",
     "__tablename__",
     "amqp",
     "axios",

@@ -122,7 +122,7 @@ impl Collector {
             mentions_mongo: text.contains("mongo"),
             mentions_kafka: text.contains("afka"),
             mentions_redis: text.contains("redis"),
-            mentions_peewee: text.contains("peewee"),
+            mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
             mentions_django: text.contains("django"),
             is_urls: rel == "urls.py" || rel.ends_with("/urls.py") || text.contains("urlpatterns"),
             ..Collector::default()
@@ -416,7 +416,8 @@ impl Collector {
             let name = meta_string(body_text, "db_table");
             let orm = if is_abstract(body_text) { "django-abstract" } else { "django" };
             self.facts.tables.push(RawTable { orm: orm.into(), name, class_name: Some(class.into()), line });
-        } else if base == "db.Model" && !body_text.contains("__tablename__") {
+            self.m2m_tables(class, body_text, line);
+        } else if base == "db.Model" && !body_text.contains("__tablename__") && !self.mentions_peewee {
             // Flask-SQLAlchemy names a table after its class, in snake case.
             let name = Some(snake_case(class));
             self.facts.tables.push(RawTable {
@@ -608,7 +609,8 @@ impl Collector {
             let mut cur = name.to_string();
             for _ in 0..8 {
                 let Some((bases, _, _)) = self.classes.get(&cur) else { return false };
-                if bases.iter().any(|b| b == "Model" || b == "peewee.Model") {
+                // `Model`, `peewee.Model`, or a database's `db.Model` (FlaskDB, pwasyncio).
+                if bases.iter().any(|b| b.rsplit('.').next() == Some("Model")) {
                     return true;
                 }
                 match bases.first() {
@@ -641,7 +643,8 @@ impl Collector {
     /// when a base of theirs is one (`class Article(TimestampedModel)`), which only the
     /// whole project can tell (`resolve/tables.rs`).
     fn django_subclasses(&mut self) {
-        for (class, (bases, body, line)) in &self.classes {
+        let classes = std::mem::take(&mut self.classes);
+        for (class, (bases, body, line)) in &classes {
             if bases.iter().any(|b| b.ends_with("models.Model")) || self.facts.classes.iter().any(|c| &c.class == class)
             {
                 continue;
@@ -655,7 +658,21 @@ impl Collector {
                 lookup: None,
                 table: meta_string(body, "db_table"),
                 abstract_model: is_abstract(body),
+                m2m: m2m_fields(body),
                 line: *line,
+            });
+        }
+    }
+
+    /// The join tables Django creates for `ManyToManyField`s without `through=`:
+    /// `<app>_<model>_<field>` (the app is known in resolution).
+    fn m2m_tables(&mut self, class: &str, body: &str, line: u32) {
+        for field in m2m_fields(body) {
+            self.facts.tables.push(RawTable {
+                orm: "django-m2m".into(),
+                name: None,
+                class_name: Some(format!("{}_{field}", class.to_lowercase())),
+                line,
             });
         }
     }
@@ -781,6 +798,7 @@ fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8], line: u32)
         lookup: None,
         table: None,
         abstract_model: false,
+        m2m: Vec::new(),
         line,
     };
     for item in named(body) {
@@ -1014,6 +1032,23 @@ fn meta_string(body: &str, key: &str) -> Option<String> {
     let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let end = after[1..].find(quote)?;
     Some(after[1..=end].to_string())
+}
+
+/// The `ManyToManyField`s of a class body that Django gives a join table (no `through=`):
+/// `field = models.ManyToManyField(…)`, its arguments read up to the first `)`.
+fn m2m_fields(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in body.match_indices("ManyToManyField(") {
+        let head = body[..at].rsplit('\n').next().unwrap_or("");
+        let Some((field, _)) = head.split_once('=') else { continue };
+        let field = field.trim();
+        let args = body[at..].split(')').next().unwrap_or("");
+        let is_field = !field.is_empty() && field.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if is_field && !args.contains("through") {
+            out.push(field.to_string());
+        }
+    }
+    out
 }
 
 /// Whether a class body's `class Meta:` says `abstract = True`.

@@ -47,7 +47,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         for t in f.facts.arch.tables.iter().filter(|t| t.orm != "django-abstract") {
             let table = match (&t.name, &t.class_name) {
                 (Some(n), _) => n.clone(),
-                (None, Some(c)) if t.orm == "django" => format!("{}_{}", django_app(rel), c.to_lowercase()),
+                (None, Some(c)) if t.orm == "django" || t.orm == "django-m2m" => {
+                    format!("{}_{}", django_app(rel), c.to_lowercase())
+                }
                 (None, Some(c)) => c.clone(),
                 (None, None) => continue,
             };
@@ -161,7 +163,19 @@ fn django_subclasses(ctx: &Ctx, out: &ArchOut, maps: &mut Vec<Mapping>) {
                 continue;
             }
             let rel = ctx.project.rel(*i);
-            let table = c.table.clone().unwrap_or_else(|| format!("{}_{}", django_app(rel), c.class.to_lowercase()));
+            let app = django_app(rel);
+            for field in &c.m2m {
+                maps.push(Mapping {
+                    class: None,
+                    table: format!("{app}_{}_{field}", c.class.to_lowercase()),
+                    store: "sql".into(),
+                    file: rel.into(),
+                    line: c.line,
+                    owner: out.module_service[*i].clone(),
+                    peewee: false,
+                });
+            }
+            let table = c.table.clone().unwrap_or_else(|| format!("{app}_{}", c.class.to_lowercase()));
             maps.push(Mapping {
                 class: Some(c.class.clone()),
                 table,
