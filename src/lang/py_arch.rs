@@ -32,6 +32,9 @@ pub const DRF_ACTIONS: &[(&str, &str, bool)] = &[
     ("update", "PUT", true),
 ];
 
+/// Peewee's model classes (last segment of a base; sorted).
+const PEEWEE_BASES: &[&str] = &["FTS5Model", "FTSModel", "Model", "VirtualModel"];
+
 /// Peewee class methods that write (the others `db.peewee_use` matches read; sorted).
 const PEEWEE_WRITES: &[&str] =
     &["bulk_create", "create", "delete", "delete_by_id", "get_or_create", "insert", "insert_many", "replace", "update"];
@@ -123,7 +126,7 @@ impl Collector {
             mentions_kafka: text.contains("afka"),
             mentions_redis: text.contains("redis"),
             mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
-            mentions_django: text.contains("django"),
+            mentions_django: text.contains("from django") || text.contains("import django"),
             is_urls: rel == "urls.py" || rel.ends_with("/urls.py") || text.contains("urlpatterns"),
             ..Collector::default()
         }
@@ -609,8 +612,9 @@ impl Collector {
             let mut cur = name.to_string();
             for _ in 0..8 {
                 let Some((bases, _, _)) = self.classes.get(&cur) else { return false };
-                // `Model`, `peewee.Model`, or a database's `db.Model` (FlaskDB, pwasyncio).
-                if bases.iter().any(|b| b.rsplit('.').next() == Some("Model")) {
+                // `Model`, `peewee.Model`, a database's `db.Model` (FlaskDB, pwasyncio), playhouse's
+                // full-text search tables.
+                if bases.iter().any(|b| PEEWEE_BASES.binary_search(&b.rsplit('.').next().unwrap_or(b)).is_ok()) {
                     return true;
                 }
                 match bases.first() {
@@ -682,7 +686,7 @@ impl Collector {
         if self.mentions_peewee {
             self.peewee();
         }
-        if self.mentions_django {
+        if self.mentions_django && !self.mentions_peewee {
             self.django_subclasses();
         }
         for (class, op, line) in std::mem::take(&mut self.peewee_uses) {
@@ -1101,7 +1105,7 @@ mod tests {
     #[test]
     fn tables_are_sorted() {
         let actions: Vec<&str> = DRF_ACTIONS.iter().map(|a| a.0).collect();
-        for t in [CLIENT_MODULES, CAPTURES, PEEWEE_WRITES, actions.as_slice()] {
+        for t in [CLIENT_MODULES, CAPTURES, PEEWEE_BASES, PEEWEE_WRITES, actions.as_slice()] {
             let mut s = t.to_vec();
             s.sort_unstable();
             assert_eq!(t, s.as_slice());

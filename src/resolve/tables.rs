@@ -127,18 +127,27 @@ fn link(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags, acce
     out.edge(End::Module(file), End::Id(id), kind, rel, line, flags);
 }
 
+/// Django's own model classes a project model may extend without `models.Model`
+/// in sight (sorted).
+const DJANGO_MODEL_BASES: &[&str] = &["AbstractBaseUser", "AbstractUser", "Model"];
+
+/// Django's own bases whose many-to-many fields give each subclass a join table (sorted).
+const DJANGO_BASE_M2M: &[(&str, &[&str])] =
+    &[("AbstractUser", &["groups", "user_permissions"]), ("PermissionsMixin", &["groups", "user_permissions"])];
+
 /// Django models that extend a model of the project rather than `models.Model`
 /// (`class Article(TimestampedModel)`, across files): each non-abstract class whose
 /// bases reach a Django model is one, named by its `Meta.db_table` or `<app>_<model>`.
 fn django_subclasses(ctx: &Ctx, out: &ArchOut, maps: &mut Vec<Mapping>) {
-    let mut models: std::collections::BTreeSet<&str> = ctx
-        .project
-        .files
-        .iter()
-        .flat_map(|f| f.facts.arch.tables.iter())
-        .filter(|t| t.orm.starts_with("django"))
-        .filter_map(|t| t.class_name.as_deref())
-        .collect();
+    let mut models: std::collections::BTreeSet<&str> = DJANGO_MODEL_BASES.iter().copied().collect();
+    models.extend(
+        ctx.project
+            .files
+            .iter()
+            .flat_map(|f| f.facts.arch.tables.iter())
+            .filter(|t| t.orm.starts_with("django"))
+            .filter_map(|t| t.class_name.as_deref()),
+    );
     let candidates: Vec<(usize, &crate::model::RawClass)> = ctx
         .project
         .files
@@ -164,7 +173,15 @@ fn django_subclasses(ctx: &Ctx, out: &ArchOut, maps: &mut Vec<Mapping>) {
             }
             let rel = ctx.project.rel(*i);
             let app = django_app(rel);
-            for field in &c.m2m {
+            let inherited = c.bases.iter().filter_map(|b| {
+                let last = b.rsplit('.').next().unwrap_or(b);
+                DJANGO_BASE_M2M.binary_search_by(|(n, _)| (*n).cmp(last)).ok().map(|i| DJANGO_BASE_M2M[i].1)
+            });
+            let mut m2m: Vec<&str> = inherited.flatten().copied().collect();
+            m2m.extend(c.m2m.iter().map(String::as_str));
+            m2m.sort_unstable();
+            m2m.dedup();
+            for field in m2m {
                 maps.push(Mapping {
                     class: None,
                     table: format!("{app}_{}_{field}", c.class.to_lowercase()),
@@ -442,6 +459,16 @@ fn prisma_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn django_tables_are_sorted() {
+        let names: Vec<&str> = DJANGO_BASE_M2M.iter().map(|b| b.0).collect();
+        for t in [DJANGO_MODEL_BASES, names.as_slice()] {
+            let mut s = t.to_vec();
+            s.sort_unstable();
+            assert_eq!(t, s.as_slice());
+        }
+    }
 
     #[test]
     fn reads_and_writes() {
