@@ -6,7 +6,7 @@
 //! per-language collectors (`py_arch.rs`, `ts_arch.rs`, `rs_arch.rs`) only
 //! read arguments. Nothing here links across files: that is `crate::resolve`.
 
-use crate::model::{Access, Part, Template};
+use crate::model::{Access, Part, RawTableUse, Template};
 
 /// HTTP methods a route or a client call can name (lower case, sorted).
 pub const HTTP_METHODS: &[&str] = &["all", "delete", "get", "head", "options", "patch", "post", "put"];
@@ -17,6 +17,27 @@ pub const REDIS_WRITES: &[&str] = &[
     "decr", "decrby", "del", "delete", "expire", "getdel", "getset", "hdel", "hincrby", "hmset", "hset", "hsetnx",
     "incr", "incrby", "mset", "sadd", "set", "setex", "setnx", "srem", "zadd", "zincrby", "zrem",
 ];
+
+/// Key-value operations `(receiver, command, line)` on Redis as uses of the one
+/// `redis` datastore: kept when the receiver is a client variable the file made
+/// (`clients`) or is named `…redis…` (`self.redis`, `redisClient`).
+pub fn redis_uses(clients: &[String], ops: Vec<(String, String, u32)>) -> Vec<RawTableUse> {
+    ops.into_iter()
+        .filter(|(obj, _, _)| {
+            clients.contains(obj) || obj.rsplit('.').next().unwrap_or(obj).to_ascii_lowercase().contains("redis")
+        })
+        .map(|(_, op, line)| {
+            let write = REDIS_WRITES.binary_search(&op.to_ascii_lowercase().as_str()).is_ok();
+            RawTableUse {
+                name: "redis".into(),
+                via_class: false,
+                access: if write { Access::Write } else { Access::Read },
+                store: "redis".into(),
+                line,
+            }
+        })
+        .collect()
+}
 
 /// Words whose presence in a file means it may declare or use architecture
 /// facts; a file with none of them is walked by the imports-only query

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{self, access_of, http_method, lit, push_parts, REDIS_WRITES};
+use super::arch::{self, access_of, http_method, lit, push_parts};
 use super::query::{self, cap};
 use crate::model::{
     Access, ArchFacts, Binding, Part, RawCall, RawClass, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
@@ -527,11 +527,7 @@ impl Collector {
                 (arg(0).or_else(|| kwarg(args, "path", src)), methods, handler)
             }
             "WebSocketRoute" => (arg(0), vec!["WS".into()], arg(1).map(|h| text_of(h, src))),
-            "route" => {
-                let m = arg(0).and_then(|m| string_value(m, src)).unwrap_or_default();
-                let m = if m == "*" { "ANY".to_string() } else { m.to_ascii_uppercase() };
-                (arg(1), vec![m], arg(2).map(|h| text_of(h, src)))
-            }
+            "route" => (arg(1), vec![aiohttp_method(arg(0), src)], arg(2).map(|h| text_of(h, src))),
             "view" => (arg(0), vec!["ANY".into()], arg(1).map(|h| text_of(h, src))),
             m => (arg(0), vec![m.to_ascii_uppercase()], arg(1).map(|h| text_of(h, src))),
         };
@@ -572,11 +568,7 @@ impl Collector {
             "add_route" if arg(0).and_then(|a| string_value(a, src)).is_some_and(|p| p.starts_with('/')) => {
                 (arg(0), methods_kw(args, src).unwrap_or_else(|| vec!["GET".into()]), arg(1))
             }
-            "add_route" => {
-                let m = arg(0).and_then(|m| string_value(m, src)).unwrap_or_default();
-                let m = if m == "*" { "ANY".to_string() } else { m.to_ascii_uppercase() };
-                (arg(1), vec![m], arg(2))
-            }
+            "add_route" => (arg(1), vec![aiohttp_method(arg(0), src)], arg(2)),
             "add_view" => (arg(0), vec!["ANY".into()], arg(1)),
             m => (arg(0), vec![m.trim_start_matches("add_").to_ascii_uppercase()], arg(1)),
         };
@@ -703,20 +695,8 @@ impl Collector {
                 });
             }
         }
-        for (obj, op, line) in std::mem::take(&mut self.kv_ops) {
-            let last = obj.rsplit('.').next().unwrap_or(&obj).to_ascii_lowercase();
-            if self.kv_clients.contains(&obj) || last.contains("redis") {
-                let access =
-                    if REDIS_WRITES.binary_search(&op.as_str()).is_ok() { Access::Write } else { Access::Read };
-                self.facts.table_uses.push(RawTableUse {
-                    name: "redis".into(),
-                    via_class: false,
-                    access,
-                    store: "redis".into(),
-                    line,
-                });
-            }
-        }
+        let kv_ops = std::mem::take(&mut self.kv_ops);
+        self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for c in std::mem::take(&mut self.candidates) {
             let module = c.client.rsplit('.').next().unwrap_or(&c.client);
             let url = if c.client.ends_with("urlopen")
@@ -781,6 +761,16 @@ fn list_owner(call: Node, src: &[u8]) -> Option<String> {
             Some(obj.strip_suffix(".router").map(String::from).unwrap_or(obj))
         }
         _ => None,
+    }
+}
+
+/// aiohttp's method argument: `"GET"`, or `"*"` for every method.
+fn aiohttp_method(arg: Option<Node>, src: &[u8]) -> String {
+    let m = arg.and_then(|m| string_value(m, src)).unwrap_or_default();
+    if m == "*" {
+        "ANY".to_string()
+    } else {
+        m.to_ascii_uppercase()
     }
 }
 

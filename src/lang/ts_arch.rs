@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{self, access_of, http_method, lit, push_parts, REDIS_WRITES};
+use super::arch::{self, access_of, http_method, lit, push_parts};
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
@@ -622,21 +622,8 @@ impl Collector {
     }
 
     pub fn finish(mut self) -> ArchFacts {
-        for (obj, op, line) in std::mem::take(&mut self.kv_ops) {
-            let last = obj.rsplit('.').next().unwrap_or(&obj).to_ascii_lowercase();
-            if self.kv_clients.contains(&obj) || last.contains("redis") {
-                let op = op.to_ascii_lowercase();
-                let access =
-                    if REDIS_WRITES.binary_search(&op.as_str()).is_ok() { Access::Write } else { Access::Read };
-                self.facts.table_uses.push(RawTableUse {
-                    name: "redis".into(),
-                    via_class: false,
-                    access,
-                    store: "redis".into(),
-                    line,
-                });
-            }
-        }
+        let kv_ops = std::mem::take(&mut self.kv_ops);
+        self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
             if let Some(name) = self.collections.get(&obj) {
                 let access = access_of(&op);

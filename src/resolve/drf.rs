@@ -79,11 +79,16 @@ fn handlers(ctx: &Ctx, v: &RawClass, out: &mut Vec<String>, depth: usize) {
             out.extend(GENERIC_VIEWS[i].1.iter().map(|m| (*m).to_string()));
             continue;
         }
-        let found = ctx.project.files.iter().flat_map(|f| f.facts.arch.classes.iter()).find(|b| b.class == last);
-        if let Some(b) = found.filter(|b| b.class != v.class) {
+        if let Some(b) = project_base(ctx, v, last) {
             handlers(ctx, b, out, depth + 1);
         }
     }
+}
+
+/// A base class of `v` defined in the scanned code (not `v` itself).
+fn project_base<'a>(ctx: &'a Ctx, v: &RawClass, name: &str) -> Option<&'a RawClass> {
+    let found = ctx.project.files.iter().flat_map(|f| f.facts.arch.classes.iter()).find(|b| b.class == name);
+    found.filter(|b| b.class != v.class)
 }
 
 /// (methods, path suffix after the prefix) of every route a registered viewset gets.
@@ -155,8 +160,7 @@ fn collect(
             actions.extend(DRF_BASES[i].1.iter().map(|a| (*a).to_string()));
             continue;
         }
-        let found = ctx.project.files.iter().flat_map(|f| f.facts.arch.classes.iter()).find(|b| b.class == last);
-        if let Some(b) = found.filter(|b| b.class != v.class) {
+        if let Some(b) = project_base(ctx, v, last) {
             collect(ctx, b, actions, extra, lookup, depth + 1);
         }
     }
