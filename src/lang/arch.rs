@@ -6,7 +6,7 @@
 //! per-language collectors (`py_arch.rs`, `ts_arch.rs`, `rs_arch.rs`) only
 //! read arguments. Nothing here links across files: that is `crate::resolve`.
 
-use crate::model::{Access, Part, RawTableUse, Template};
+use crate::model::{Access, ArchFacts, Part, RawCall, RawConst, RawSql, RawTableUse, Template};
 
 /// HTTP methods a route or a client call can name (lower case, sorted).
 pub const HTTP_METHODS: &[&str] = &["all", "delete", "get", "head", "options", "patch", "post", "put"];
@@ -17,6 +17,28 @@ pub const REDIS_WRITES: &[&str] = &[
     "decr", "decrby", "del", "delete", "expire", "getdel", "getset", "hdel", "hincrby", "hmset", "hset", "hsetnx",
     "incr", "incrby", "mset", "sadd", "set", "setex", "setnx", "srem", "zadd", "zincrby", "zrem",
 ];
+
+/// A module-level constant, kept when it holds a literal or an environment
+/// variable (what a URL or a prefix can be built from).
+pub fn push_const(facts: &mut ArchFacts, name: String, value: Template, line: u32) {
+    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..))) {
+        facts.consts.push(RawConst { name, value, line });
+    }
+}
+
+/// A string literal's text, kept when it reads as SQL.
+pub fn push_sql(facts: &mut ArchFacts, text: String, line: u32) {
+    if looks_like_sql(&text) {
+        facts.sql.push(RawSql { text, line });
+    }
+}
+
+/// A gRPC client's call to the address it was given (`grpc://addr`).
+pub fn push_grpc_call(facts: &mut ArchFacts, address: Template, line: u32) {
+    let mut url = lit("grpc://");
+    push_parts(&mut url, address);
+    facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line });
+}
 
 /// Key-value operations `(receiver, command, line)` on Redis as uses of the one
 /// `redis` datastore: kept when the receiver is a client variable the file made

@@ -14,8 +14,8 @@ use tree_sitter::Node;
 use super::arch::{self, access_of, http_method, lit, push_parts};
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawCall, RawClass, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
-    RawSql, RawTable, RawTableUse, Template,
+    Access, ArchFacts, Binding, Part, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable,
+    RawTableUse, Template,
 };
 
 /// Modules whose functions send HTTP requests themselves (sorted).
@@ -156,26 +156,18 @@ impl Collector {
             }
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
-                    let value = template(v, src);
-                    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..))) {
-                        self.facts.consts.push(RawConst { name: text("name"), value, line });
-                    }
+                    arch::push_const(&mut self.facts, text("name"), template(v, src), line);
                 }
             }
             "grpc.server" | "grpc.client" => self.grpc(kind == "grpc.server", &text("name"), line),
             "grpc.channel" => {
                 if let Some(u) = cap(caps, "url") {
-                    let mut url = lit("grpc://");
-                    push_parts(&mut url, template(u, src));
-                    self.facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line });
+                    arch::push_grpc_call(&mut self.facts, template(u, src), line);
                 }
             }
             "db.sql" => {
                 if let Some(n) = cap(caps, "sql") {
-                    let sql = sql_text(n, src);
-                    if arch::looks_like_sql(&sql) {
-                        self.facts.sql.push(RawSql { text: sql, line });
-                    }
+                    arch::push_sql(&mut self.facts, sql_text(n, src), line);
                 }
             }
             "db.table" => {

@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts};
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawSql,
-    RawTable, RawTableUse, Template,
+    Access, ArchFacts, Binding, Part, RawCall, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable, RawTableUse,
+    Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -175,10 +175,7 @@ impl Collector {
             }
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
-                    let value = template(v, src);
-                    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..))) {
-                        self.facts.consts.push(RawConst { name: text("name"), value, line });
-                    }
+                    arch::push_const(&mut self.facts, text("name"), template(v, src), line);
                 }
             }
             "grpc.server" if self.grpc => {
@@ -193,17 +190,12 @@ impl Collector {
                 self.facts.grpc.push(RawGrpc { service, server: false, line });
                 // new proto.Cart("cart:7070", creds): the address the client sends to.
                 if let Some(addr) = args.first().filter(|_| args.len() >= 2) {
-                    let mut url = lit("grpc://");
-                    push_parts(&mut url, template(*addr, src));
-                    self.facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line });
+                    arch::push_grpc_call(&mut self.facts, template(*addr, src), line);
                 }
             }
             "db.sql" => {
                 if let Some(n) = cap(caps, "sql") {
-                    let sql = sql_text(n, src);
-                    if arch::looks_like_sql(&sql) {
-                        self.facts.sql.push(RawSql { text: sql, line });
-                    }
+                    arch::push_sql(&mut self.facts, sql_text(n, src), line);
                 }
             }
             "db.entity" => {
