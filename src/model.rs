@@ -305,6 +305,30 @@ pub struct RawGrpc {
     pub line: u32,
 }
 
+/// A Python class whose bases matter across files: a Django class-based view or
+/// Django REST framework viewset (which methods it answers, which routes a router
+/// gives it), or a class that may be a Django model through a project base class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawClass {
+    pub class: String,
+    /// Base classes as written (`viewsets.ModelViewSet`, `mixins.ListModelMixin`, `BaseViewSet`).
+    pub bases: Vec<String>,
+    /// Standard actions the class defines itself (`list`, `create`, `retrieve`…).
+    pub actions: Vec<String>,
+    /// HTTP method handlers it defines (`get`, `post`…), for a class-based view.
+    pub handlers: Vec<String>,
+    /// `@action(detail=…, methods=[…], url_path=…)` extra routes: (detail, methods, url path, line).
+    pub extra: Vec<(bool, Vec<String>, String, u32)>,
+    /// `lookup_url_kwarg` or `lookup_field` when set (the detail route's parameter).
+    pub lookup: Option<String>,
+    /// A model's `class Meta: db_table`, and whether its Meta says `abstract = True`.
+    pub table: Option<String>,
+    pub abstract_model: bool,
+    /// `ManyToManyField`s without `through=` (each a join table if the class is a model).
+    pub m2m: Vec<String>,
+    pub line: u32,
+}
+
 /// Everything a file says about services, endpoints, tables, queues and calls.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArchFacts {
@@ -319,6 +343,7 @@ pub struct ArchFacts {
     pub table_uses: Vec<RawTableUse>,
     pub queues: Vec<RawQueue>,
     pub grpc: Vec<RawGrpc>,
+    pub classes: Vec<RawClass>,
     /// Routes built at run time and other things seen but not readable statically.
     pub notes: Vec<(u32, String)>,
 }

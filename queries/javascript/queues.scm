@@ -1,7 +1,14 @@
 ; JavaScript/TypeScript brokers: amqplib (sendToQueue, publish, consume),
-; kafkajs (producer.send({ topic }), consumer.subscribe({ topic })), Redis pub/sub.
+; kafkajs (producer.send({ topic }), consumer.subscribe({ topic })), Redis pub/sub,
+; SQS/SNS through the AWS SDK (v2 methods, v3 command objects).
 
 (call_expression
   function: (member_expression object: (_) @obj property: (property_identifier) @method)
   arguments: (arguments) @args
-  (#any-of? @method "sendToQueue" "publish" "consume" "send" "subscribe")) @queue.op
+  (#any-of? @method "sendToQueue" "publish" "consume" "send" "subscribe" "sendMessage" "sendMessageBatch" "receiveMessage")) @queue.op
+
+; AWS SDK v3: new SendMessageCommand({ QueueUrl })   new ReceiveMessageCommand({ QueueUrl })   new PublishCommand({ TopicArn })
+(new_expression
+  constructor: (identifier) @method
+  arguments: (arguments) @args
+  (#match? @method "^(SendMessage|SendMessageBatch|ReceiveMessage|Publish|PublishBatch)Command$")) @queue.op

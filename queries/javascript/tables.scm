@@ -68,3 +68,21 @@
 (call_expression
   function: (member_expression object: (identifier) @obj property: (property_identifier) @op)
   (#any-of? @op "find" "findOne" "insertOne" "insertMany" "updateOne" "updateMany" "deleteOne" "deleteMany" "replaceOne" "aggregate" "countDocuments" "findOneAndUpdate" "bulkWrite")) @db.collection_op
+
+; Redis as a datastore: const redis = new Redis(…)   const client = createClient(…)   this.cache = new IORedis()
+(variable_declarator
+  name: (identifier) @name
+  value: [(new_expression constructor: (_) @ctor)
+          (call_expression function: (_) @ctor)
+          (await_expression (call_expression function: (_) @ctor))]
+  (#match? @ctor "(^|\\.)(Redis|IORedis|createClient|createCluster|Cluster)$")) @kv.client
+(assignment_expression
+  left: (member_expression) @name
+  right: [(new_expression constructor: (_) @ctor) (call_expression function: (_) @ctor)]
+  (#match? @ctor "(^|\\.)(Redis|IORedis|createClient|createCluster|Cluster)$")) @kv.client
+
+; redis.get(k)   client.hSet(…)   this.cache.del(k)   (the receiver must be a Redis client; list
+; pushes and pops are queues)
+(call_expression
+  function: (member_expression object: (_) @obj property: (property_identifier) @op)
+  (#match? @op "^(?i:get|set|setex|setnx|mget|mset|getset|getdel|incr|incrby|decr|decrby|del|exists|expire|hget|hset|hsetnx|hmget|hmset|hgetall|hdel|hincrby|hkeys|hvals|hexists|sadd|srem|smembers|sismember|scard|zadd|zrem|zincrby|zrange|zrevrange|zrangebyscore|zscore|zcard|lrange|llen)$")) @kv.op

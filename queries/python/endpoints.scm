@@ -5,7 +5,7 @@
 (assignment
   left: (identifier) @name
   right: (call function: [(identifier) (attribute)] @ctor arguments: (argument_list) @args)
-  (#match? @ctor "(^|\\.)(Flask|Blueprint|FastAPI|APIRouter|Quart|Starlette|Sanic)$")) @router.def
+  (#match? @ctor "(^|\\.)(Flask|Blueprint|FastAPI|APIRouter|Quart|Starlette|Sanic|DefaultRouter|SimpleRouter|Application|RouteTableDef)$")) @router.def
 
 ; @app.route("/p", methods=[...])   @bp.get("/p")   @router.post("/p")   @app.api_route("/p", methods=[...])
 (decorated_definition
@@ -29,10 +29,61 @@
   (#any-of? @method "register_blueprint" "include_router")) @router.mount
 
 ; Django urls.py: path("items/<int:pk>/", views.item)   re_path(r"^x/$", v)   path("api/", include("app.urls"))
+; url(r"^x/$", v): Django < 4's regex route
 (call
   function: (identifier) @method
   arguments: (argument_list) @args
-  (#any-of? @method "path" "re_path")) @endpoint.django
+  (#any-of? @method "path" "re_path" "url")) @endpoint.django
+
+; Django REST framework: router.register(r"users", UserViewSet, basename="user")
+(call
+  function: (attribute object: (_) @router attribute: (identifier) @method)
+  arguments: (argument_list . (string) @path . (_) @handler)
+  (#eq? @method "register")) @endpoint.viewset
+
+; class UserViewSet(viewsets.ModelViewSet): its actions, @action routes and lookup field;
+; class ItemView(APIView) / (generics.ListCreateAPIView) / (View): the methods it answers
+(class_definition
+  name: (identifier) @class
+  superclasses: (argument_list) @base
+  body: (block) @body
+  (#match? @base "View|ModelMixin")) @drf.viewset
+
+; urlpatterns += router.urls   urlpatterns = [...] + router.urls   urlpatterns = router.urls
+(augmented_assignment
+  left: (identifier) @parent
+  right: (attribute object: (_) @child attribute: (identifier) @_u)
+  (#eq? @_u "urls")) @router.urls
+(assignment
+  left: (identifier) @parent
+  right: [(attribute object: (_) @child attribute: (identifier) @_u)
+          (binary_operator (attribute object: (_) @child attribute: (identifier) @_u))]
+  (#eq? @_u "urls")) @router.urls
+
+; aiohttp: web.get("/p", h)   web.route("GET", "/p", h)   web.view("/p", View), in a route list
+(call
+  function: (attribute object: (identifier) @_w attribute: (identifier) @method)
+  arguments: (argument_list) @args
+  (#eq? @_w "web")
+  (#any-of? @method "get" "post" "put" "patch" "delete" "head" "options" "route" "view")) @endpoint.listed
+
+; Starlette: Route("/p", endpoint, methods=[...])   WebSocketRoute("/ws", h)   Mount("/p", routes=[...])
+(call
+  function: [(identifier) (attribute)] @method
+  arguments: (argument_list) @args
+  (#match? @method "(^|\\.)(Route|WebSocketRoute|Mount)$")) @endpoint.listed
+
+; aiohttp: app.router.add_get("/p", h)   add_route("GET", "/p", h)   app.add_routes(routes)   app.add_subapp("/p", sub)
+; Starlette: app.add_route("/p", h, methods=[...])
+(call
+  function: (attribute object: (_) @router attribute: (identifier) @method)
+  arguments: (argument_list) @args
+  (#any-of? @method "add_get" "add_post" "add_put" "add_patch" "add_delete" "add_head" "add_route" "add_view" "add_routes" "add_subapp")) @endpoint.aiohttp
+; add_route = app.router.add_route; add_route("GET", "/p", h): the app's own router
+(call
+  function: (identifier) @method
+  arguments: (argument_list) @args
+  (#any-of? @method "add_get" "add_post" "add_put" "add_patch" "add_delete" "add_route")) @endpoint.aiohttp
 
 ; from .users import bp as users_bp: the local name of an imported router or constant
 (import_from_statement

@@ -6,10 +6,60 @@
 //! per-language collectors (`py_arch.rs`, `ts_arch.rs`, `rs_arch.rs`) only
 //! read arguments. Nothing here links across files: that is `crate::resolve`.
 
-use crate::model::{Access, Part, Template};
+use crate::model::{Access, ArchFacts, Part, RawCall, RawConst, RawSql, RawTableUse, Template};
 
 /// HTTP methods a route or a client call can name (lower case, sorted).
 pub const HTTP_METHODS: &[&str] = &["all", "delete", "get", "head", "options", "patch", "post", "put"];
+
+/// Redis commands that change data, lower-cased (the key-value commands the
+/// `kv.op` patterns match; list pushes and pops are queues; sorted).
+pub const REDIS_WRITES: &[&str] = &[
+    "decr", "decrby", "del", "delete", "expire", "getdel", "getset", "hdel", "hincrby", "hmset", "hset", "hsetnx",
+    "incr", "incrby", "mset", "sadd", "set", "setex", "setnx", "srem", "zadd", "zincrby", "zrem",
+];
+
+/// A module-level constant, kept when it holds a literal or an environment
+/// variable (what a URL or a prefix can be built from).
+pub fn push_const(facts: &mut ArchFacts, name: String, value: Template, line: u32) {
+    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..))) {
+        facts.consts.push(RawConst { name, value, line });
+    }
+}
+
+/// A string literal's text, kept when it reads as SQL.
+pub fn push_sql(facts: &mut ArchFacts, text: String, line: u32) {
+    if looks_like_sql(&text) {
+        facts.sql.push(RawSql { text, line });
+    }
+}
+
+/// A gRPC client's call to the address it was given (`grpc://addr`).
+pub fn push_grpc_call(facts: &mut ArchFacts, address: Template, line: u32) {
+    let mut url = lit("grpc://");
+    push_parts(&mut url, address);
+    facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line });
+}
+
+/// Key-value operations `(receiver, command, line)` on Redis as uses of the one
+/// `redis` datastore: kept when the receiver is a client variable the file made
+/// (`clients`) or is named `…redis…` (`self.redis`, `redisClient`).
+pub fn redis_uses(clients: &[String], ops: Vec<(String, String, u32)>) -> Vec<RawTableUse> {
+    ops.into_iter()
+        .filter(|(obj, _, _)| {
+            clients.contains(obj) || obj.rsplit('.').next().unwrap_or(obj).to_ascii_lowercase().contains("redis")
+        })
+        .map(|(_, op, line)| {
+            let write = REDIS_WRITES.binary_search(&op.to_ascii_lowercase().as_str()).is_ok();
+            RawTableUse {
+                name: "redis".into(),
+                via_class: false,
+                access: if write { Access::Write } else { Access::Read },
+                store: "redis".into(),
+                line,
+            }
+        })
+        .collect()
+}
 
 /// Words whose presence in a file means it may declare or use architecture
 /// facts; a file with none of them is walked by the imports-only query
@@ -27,7 +77,9 @@ pub const TRIGGERS: &[&str] = &[
     "INSERT",
     "Kafka",
     "Model",
+    "Mount",
     "Nest",
+    "Route",
     "Router",
     "SELECT",
     "Servicer",
@@ -35,6 +87,7 @@ pub const TRIGGERS: &[&str] = &[
     "Stub",
     "Table",
     "UPDATE",
+    "View",
     "__tablename__",
     "amqp",
     "axios",
@@ -46,12 +99,14 @@ pub const TRIGGERS: &[&str] = &[
     "fetch",
     "got",
     "hono",
+    "http",
     "httpx",
     "kafka",
     "knex",
     "koa",
     "model",
     "mongo",
+    "peewee",
     "pgTable",
     "pika",
     "prisma",
@@ -62,6 +117,7 @@ pub const TRIGGERS: &[&str] = &[
     "route",
     "select",
     "sequelize",
+    "sns",
     "sqlalchemy",
     "sqs",
     "subscribe",
@@ -211,7 +267,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for t in [HTTP_METHODS, TRIGGERS, SQL_STARTS, WRITE_OPS] {
+        for t in [HTTP_METHODS, TRIGGERS, SQL_STARTS, WRITE_OPS, REDIS_WRITES] {
             let mut s = t.to_vec();
             s.sort_unstable();
             s.dedup();

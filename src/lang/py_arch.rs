@@ -14,12 +14,30 @@ use tree_sitter::Node;
 use super::arch::{self, access_of, http_method, lit, push_parts};
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawSql,
-    RawTable, RawTableUse, Template,
+    Access, ArchFacts, Binding, Part, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable,
+    RawTableUse, Template,
 };
 
 /// Modules whose functions send HTTP requests themselves (sorted).
 const CLIENT_MODULES: &[&str] = &["httpx", "requests"];
+
+/// Django REST framework viewset methods a router routes, and whether each is a
+/// detail route (`prefix/{pk}/`) (sorted; www.django-rest-framework.org/api-guide/routers/).
+pub const DRF_ACTIONS: &[(&str, &str, bool)] = &[
+    ("create", "POST", false),
+    ("destroy", "DELETE", true),
+    ("list", "GET", false),
+    ("partial_update", "PATCH", true),
+    ("retrieve", "GET", true),
+    ("update", "PUT", true),
+];
+
+/// Peewee's model classes (last segment of a base; sorted).
+const PEEWEE_BASES: &[&str] = &["FTS5Model", "FTSModel", "Model", "VirtualModel"];
+
+/// Peewee class methods that write (the others `db.peewee_use` matches read; sorted).
+const PEEWEE_WRITES: &[&str] =
+    &["bulk_create", "create", "delete", "delete_by_id", "get_or_create", "insert", "insert_many", "replace", "update"];
 
 /// Captures of the architecture queries.
 pub const CAPTURES: &[&str] = &[
@@ -28,33 +46,44 @@ pub const CAPTURES: &[&str] = &[
     "base",
     "bind.alias",
     "body",
+    "child",
     "class",
     "client",
     "client.def",
     "const.def",
     "ctor",
+    "db.class",
     "db.model",
     "db.model_use",
     "db.mongo",
+    "db.peewee_use",
     "db.sql",
     "db.sqlmodel",
     "db.table",
+    "drf.viewset",
+    "endpoint.aiohttp",
     "endpoint.django",
+    "endpoint.listed",
     "endpoint.route",
+    "endpoint.viewset",
     "grpc.channel",
     "grpc.client",
     "grpc.server",
     "handler",
     "http.call",
+    "kv.client",
+    "kv.op",
     "method",
     "name",
     "obj",
     "op",
     "parent",
+    "path",
     "queue.op",
     "router",
     "router.def",
     "router.mount",
+    "router.urls",
     "sql",
     "url",
     "value",
@@ -77,7 +106,17 @@ pub struct Collector {
     mentions_mongo: bool,
     mentions_kafka: bool,
     mentions_redis: bool,
+    mentions_peewee: bool,
+    mentions_django: bool,
     is_urls: bool,
+    /// Classes with bases (for Peewee's model chains): name → (bases, body, line).
+    classes: BTreeMap<String, (Vec<String>, String, u32)>,
+    /// Redis client variables and the key-value operations called on any receiver.
+    kv_clients: Vec<String>,
+    kv_ops: Vec<(String, String, u32)>,
+    /// Peewee-shaped class calls (`User.select()`), kept when the file is a Peewee file
+    /// or the class is a model of the scanned code (decided in resolution).
+    peewee_uses: Vec<(String, String, u32)>,
 }
 
 impl Collector {
@@ -86,6 +125,8 @@ impl Collector {
             mentions_mongo: text.contains("mongo"),
             mentions_kafka: text.contains("afka"),
             mentions_redis: text.contains("redis"),
+            mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
+            mentions_django: text.contains("from django") || text.contains("import django"),
             is_urls: rel == "urls.py" || rel.ends_with("/urls.py") || text.contains("urlpatterns"),
             ..Collector::default()
         }
@@ -115,18 +156,13 @@ impl Collector {
             }
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
-                    let value = template(v, src);
-                    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..))) {
-                        self.facts.consts.push(RawConst { name: text("name"), value, line });
-                    }
+                    arch::push_const(&mut self.facts, text("name"), template(v, src), line);
                 }
             }
             "grpc.server" | "grpc.client" => self.grpc(kind == "grpc.server", &text("name"), line),
             "grpc.channel" => {
                 if let Some(u) = cap(caps, "url") {
-                    let mut url = lit("grpc://");
-                    push_parts(&mut url, template(u, src));
-                    self.facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line });
+                    arch::push_grpc_call(&mut self.facts, template(u, src), line);
                 }
             }
             "db.sql" => {
@@ -135,10 +171,7 @@ impl Collector {
                 if let Some(n) =
                     cap(caps, "sql").filter(|n| !n.parent().is_some_and(|p| p.kind() == "expression_statement"))
                 {
-                    let sql = sql_text(n, src);
-                    if arch::looks_like_sql(&sql) {
-                        self.facts.sql.push(RawSql { text: sql, line });
-                    }
+                    arch::push_sql(&mut self.facts, sql_text(n, src), line);
                 }
             }
             "db.table" => {
@@ -187,6 +220,45 @@ impl Collector {
                 }
             }
             "queue.op" => self.queue(&text("obj"), &text("method"), cap(caps, "args"), src, line),
+            "endpoint.viewset" => {
+                let Some(path) = cap(caps, "path") else { return };
+                self.facts.routes.push(RawRoute {
+                    framework: "drf-viewset".into(),
+                    router: text("router"),
+                    methods: Vec::new(),
+                    path: template(path, src),
+                    handler: Some(text("handler")),
+                    line,
+                });
+            }
+            "drf.viewset" => {
+                if let (Some(base), Some(body)) = (cap(caps, "base"), cap(caps, "body")) {
+                    let bases = named(base).into_iter().map(|b| text_of(b, src)).collect();
+                    self.facts.classes.push(viewset(text("class"), bases, body, src, line));
+                }
+            }
+            "router.urls" => self.facts.mounts.push(RawMount {
+                parent: text("parent"),
+                child: text("child"),
+                prefix: Template::new(),
+                line,
+            }),
+            "endpoint.listed" => self.listed(outer, &text("method"), cap(caps, "args"), src, line),
+            "endpoint.aiohttp" => self.aiohttp(&text("router"), &text("method"), cap(caps, "args"), src, line),
+            "db.class" => {
+                let entry = self.classes.entry(text("class")).or_insert_with(|| {
+                    (Vec::new(), cap(caps, "body").map(|b| text_of(b, src)).unwrap_or_default(), line)
+                });
+                entry.0.push(text("base"));
+            }
+            "db.peewee_use" => self.peewee_uses.push((text("class"), text("op"), line)),
+            "kv.client" if self.mentions_redis => {
+                let ctor = text("ctor");
+                if !ctor.ends_with("from_url") || ctor.to_ascii_lowercase().contains("redis") {
+                    self.kv_clients.push(text("name"));
+                }
+            }
+            "kv.op" if self.mentions_redis => self.kv_ops.push((text("obj"), text("op"), line)),
             _ => {}
         }
     }
@@ -199,11 +271,28 @@ impl Collector {
             "FastAPI" => ("fastapi", None),
             "APIRouter" => ("fastapi", Some("prefix")),
             "Starlette" => ("starlette", None),
+            "DefaultRouter" | "SimpleRouter" => ("drf", None),
+            "Application" | "RouteTableDef" => ("aiohttp", None),
             _ => ("sanic", None),
         };
         let prefix =
             key.and_then(|k| args.and_then(|a| kwarg(a, k, src))).map(|v| template(v, src)).unwrap_or_default();
         self.facts.routers.push(RawRouter { name: name.to_string(), framework: framework.into(), prefix, line });
+        // Starlette(routes=ROUTES), FastAPI(routes=…): a route list named elsewhere.
+        if let Some(r) = args.and_then(|a| kwarg(a, "routes", src)).filter(|r| r.kind() == "identifier") {
+            self.mount_here(name, &text_of(r, src), Template::new(), line);
+        }
+        // DefaultRouter serves an API root view listing the viewsets.
+        if ctor == "DefaultRouter" {
+            self.facts.routes.push(RawRoute {
+                framework: "drf".into(),
+                router: name.to_string(),
+                methods: vec!["GET".into()],
+                path: Template::new(),
+                handler: None,
+                line,
+            });
+        }
     }
 
     fn route(&mut self, router: &str, method: &str, args: Option<Node>, caps: &[(&str, Node)], src: &[u8], line: u32) {
@@ -266,7 +355,7 @@ impl Collector {
             self.facts.notes.push((line, "Django route built at run time: not an endpoint".into()));
             return;
         };
-        let path = if func == "re_path" { regex_route(&raw) } else { raw };
+        let path = if func == "path" { raw } else { regex_route(&raw) };
         let path = if path.is_empty() { String::new() } else { format!("/{}", path.trim_start_matches('/')) };
         if view.kind() == "call"
             && view.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "include")
@@ -274,7 +363,7 @@ impl Collector {
             let target = view
                 .child_by_field_name("arguments")
                 .and_then(|a| split_args(a).0.first().copied())
-                .map(|n| string_value(n, src).map(|s| format!("include:{s}")).unwrap_or_else(|| text_of(n, src)));
+                .map(|n| included(n, src));
             if let Some(child) = target {
                 self.facts.mounts.push(RawMount { parent: "urlpatterns".into(), child, prefix: lit(&path), line });
             }
@@ -321,15 +410,17 @@ impl Collector {
     fn model(&mut self, class: &str, base: &str, body: Option<Node>, src: &[u8], line: u32) {
         let body_text = body.map(|b| query::text(b, src)).unwrap_or("");
         if base.ends_with("models.Model") {
-            // An abstract model (`class Meta: abstract = True`) has no table of its own; a
-            // proxy model (`proxy = True`) uses its parent's.
-            if meta_true(body_text, "abstract") || meta_true(body_text, "proxy") {
+            // A proxy model (`class Meta: proxy = True`) uses its parent's table.
+            if meta_true(body_text, "proxy") {
                 return;
             }
-            // Django: `class Meta: db_table = "x"`, else the default `<app>_<model>`.
+            // Django: `class Meta: db_table = "x"`, else the default `<app>_<model>`;
+            // an abstract model has no table but its subclasses do.
             let name = meta_string(body_text, "db_table");
-            self.facts.tables.push(RawTable { orm: "django".into(), name, class_name: Some(class.into()), line });
-        } else if base == "db.Model" && !body_text.contains("__tablename__") {
+            let orm = if is_abstract(body_text) { "django-abstract" } else { "django" };
+            self.facts.tables.push(RawTable { orm: orm.into(), name, class_name: Some(class.into()), line });
+            self.m2m_tables(class, body_text, line);
+        } else if base == "db.Model" && !body_text.contains("__tablename__") && !self.mentions_peewee {
             // Flask-SQLAlchemy names a table after its class, in snake case.
             let name = Some(snake_case(class));
             self.facts.tables.push(RawTable {
@@ -404,8 +495,208 @@ impl Collector {
         }
     }
 
+    /// A Starlette `Route`/`WebSocketRoute`/`Mount` or an aiohttp `web.get(…)` in a
+    /// route list: a route (or a mount) on the router that list belongs to.
+    fn listed(&mut self, call: Node, func: &str, args: Option<Node>, src: &[u8], line: u32) {
+        let Some(args) = args else { return };
+        let Some(owner) = list_owner(call, src) else { return };
+        let (pos, _) = split_args(args);
+        let kind = func.rsplit('.').next().unwrap_or(func);
+        let arg = |i: usize| pos.get(i).copied();
+        let (path, methods, handler) = match kind {
+            "Mount" => {
+                let Some(path) = arg(0).or_else(|| kwarg(args, "path", src)) else { return };
+                let name = synthetic(call);
+                self.router_here(&name, "starlette", line);
+                self.mount_here(&owner, &name, template(path, src), line);
+                // Mount("/p", routes=ROUTES) or Mount("/p", app=sub_app): a named child.
+                let child = kwarg(args, "routes", src).or_else(|| kwarg(args, "app", src)).or_else(|| arg(1));
+                if let Some(c) = child.filter(|c| matches!(c.kind(), "identifier" | "attribute")) {
+                    self.mount_here(&name, &text_of(c, src), Template::new(), line);
+                }
+                return;
+            }
+            "Route" => {
+                let handler = arg(1).or_else(|| kwarg(args, "endpoint", src)).map(|h| text_of(h, src));
+                // A class endpoint (HTTPEndpoint) answers the methods it defines: ANY.
+                let default = match &handler {
+                    Some(h) if h.rsplit('.').next().is_some_and(|l| l.starts_with(char::is_uppercase)) => "ANY",
+                    _ => "GET",
+                };
+                let methods = methods_kw(args, src).unwrap_or_else(|| vec![default.into()]);
+                (arg(0).or_else(|| kwarg(args, "path", src)), methods, handler)
+            }
+            "WebSocketRoute" => (arg(0), vec!["WS".into()], arg(1).map(|h| text_of(h, src))),
+            "route" => (arg(1), vec![aiohttp_method(arg(0), src)], arg(2).map(|h| text_of(h, src))),
+            "view" => (arg(0), vec!["ANY".into()], arg(1).map(|h| text_of(h, src))),
+            m => (arg(0), vec![m.to_ascii_uppercase()], arg(1).map(|h| text_of(h, src))),
+        };
+        let Some(path) = path else { return };
+        self.router_here(&owner, "", line);
+        let framework = if kind.chars().next().is_some_and(char::is_uppercase) { "starlette" } else { "aiohttp" };
+        self.facts.routes.push(RawRoute {
+            framework: framework.into(),
+            router: owner,
+            methods,
+            path: template(path, src),
+            handler,
+            line,
+        });
+    }
+
+    /// aiohttp's `app.router.add_get("/p", h)`, `add_route("GET", "/p", h)`,
+    /// `add_routes(routes)`, `add_subapp("/p", sub)`; Starlette's `add_route("/p", h)`.
+    fn aiohttp(&mut self, router: &str, method: &str, args: Option<Node>, src: &[u8], line: u32) {
+        let Some(args) = args else { return };
+        let (pos, _) = split_args(args);
+        let router = router.strip_suffix(".router").unwrap_or(router);
+        let arg = |i: usize| pos.get(i).copied();
+        let (path, methods, handler) = match method {
+            "add_routes" => {
+                if let Some(c) = arg(0).filter(|c| matches!(c.kind(), "identifier" | "attribute")) {
+                    self.mount_here(router, &text_of(c, src), Template::new(), line);
+                }
+                return;
+            }
+            "add_subapp" => {
+                if let (Some(p), Some(c)) = (arg(0), arg(1)) {
+                    self.mount_here(router, &text_of(c, src), template(p, src), line);
+                }
+                return;
+            }
+            // Starlette's add_route(path, endpoint, methods=[…]) starts with the path.
+            "add_route" if arg(0).and_then(|a| string_value(a, src)).is_some_and(|p| p.starts_with('/')) => {
+                (arg(0), methods_kw(args, src).unwrap_or_else(|| vec!["GET".into()]), arg(1))
+            }
+            "add_route" => (arg(1), vec![aiohttp_method(arg(0), src)], arg(2)),
+            "add_view" => (arg(0), vec!["ANY".into()], arg(1)),
+            m => (arg(0), vec![m.trim_start_matches("add_").to_ascii_uppercase()], arg(1)),
+        };
+        let Some(path) = path else { return };
+        self.facts.routes.push(RawRoute {
+            framework: "aiohttp".into(),
+            router: router.to_string(),
+            methods,
+            path: template(path, src),
+            handler: handler.map(|h| text_of(h, src)),
+            line,
+        });
+    }
+
+    fn router_here(&mut self, name: &str, framework: &str, line: u32) {
+        self.facts.routers.push(RawRouter {
+            name: name.to_string(),
+            framework: framework.into(),
+            prefix: Template::new(),
+            line,
+        });
+    }
+
+    fn mount_here(&mut self, parent: &str, child: &str, prefix: Template, line: u32) {
+        self.facts.mounts.push(RawMount { parent: parent.into(), child: child.into(), prefix, line });
+    }
+
+    /// Peewee models of this file: classes whose chain of bases in the file reaches
+    /// `Model`, named by `class Meta: table_name` or the lower-cased class name. A base
+    /// that other models extend and that declares no field is abstract (`BaseModel`).
+    fn peewee(&mut self) {
+        let is_model = |name: &str| {
+            let mut cur = name.to_string();
+            for _ in 0..8 {
+                let Some((bases, _, _)) = self.classes.get(&cur) else { return false };
+                // `Model`, `peewee.Model`, a database's `db.Model` (FlaskDB, pwasyncio), playhouse's
+                // full-text search tables.
+                if bases.iter().any(|b| PEEWEE_BASES.binary_search(&b.rsplit('.').next().unwrap_or(b)).is_ok()) {
+                    return true;
+                }
+                match bases.first() {
+                    Some(b) => cur.clone_from(b),
+                    None => return false,
+                }
+            }
+            false
+        };
+        let models: Vec<String> = self.classes.keys().filter(|c| is_model(c)).cloned().collect();
+        for class in &models {
+            let (_, body, line) = &self.classes[class];
+            let extended = models.iter().any(|m| self.classes[m].0.contains(class));
+            let has_field = body.lines().any(|l| l.contains("Field(") || l.contains("ForeignKey"));
+            if extended && !has_field {
+                continue;
+            }
+            let name = meta_string(body, "table_name").or_else(|| meta_string(body, "db_table"));
+            let name = name.unwrap_or_else(|| class.to_lowercase());
+            self.facts.tables.push(RawTable {
+                orm: "peewee".into(),
+                name: Some(name),
+                class_name: Some(class.clone()),
+                line: *line,
+            });
+        }
+    }
+
+    /// Classes of a Django file that do not extend `models.Model` directly: models
+    /// when a base of theirs is one (`class Article(TimestampedModel)`), which only the
+    /// whole project can tell (`resolve/tables.rs`).
+    fn django_subclasses(&mut self) {
+        let classes = std::mem::take(&mut self.classes);
+        for (class, (bases, body, line)) in &classes {
+            if bases.iter().any(|b| b.ends_with("models.Model")) || self.facts.classes.iter().any(|c| &c.class == class)
+            {
+                continue;
+            }
+            self.facts.classes.push(RawClass {
+                class: class.clone(),
+                bases: bases.clone(),
+                actions: Vec::new(),
+                handlers: Vec::new(),
+                extra: Vec::new(),
+                lookup: None,
+                table: meta_string(body, "db_table"),
+                abstract_model: is_abstract(body),
+                m2m: m2m_fields(body),
+                line: *line,
+            });
+        }
+    }
+
+    /// The join tables Django creates for `ManyToManyField`s without `through=`:
+    /// `<app>_<model>_<field>` (the app is known in resolution).
+    fn m2m_tables(&mut self, class: &str, body: &str, line: u32) {
+        for field in m2m_fields(body) {
+            self.facts.tables.push(RawTable {
+                orm: "django-m2m".into(),
+                name: None,
+                class_name: Some(format!("{}_{field}", class.to_lowercase())),
+                line,
+            });
+        }
+    }
+
     /// Keep the calls whose receiver is an HTTP client; return the facts.
     pub fn finish(mut self) -> ArchFacts {
+        if self.mentions_peewee {
+            self.peewee();
+        }
+        if self.mentions_django && !self.mentions_peewee {
+            self.django_subclasses();
+        }
+        for (class, op, line) in std::mem::take(&mut self.peewee_uses) {
+            if class.starts_with(|c: char| c.is_ascii_uppercase()) {
+                let access =
+                    if PEEWEE_WRITES.binary_search(&op.as_str()).is_ok() { Access::Write } else { Access::Read };
+                // `peewee:`: a use that counts only for a class Peewee maps (resolve/tables.rs).
+                self.facts.table_uses.push(RawTableUse {
+                    name: class,
+                    via_class: true,
+                    access,
+                    store: "peewee".into(),
+                    line,
+                });
+            }
+        }
+        let kv_ops = std::mem::take(&mut self.kv_ops);
+        self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for c in std::mem::take(&mut self.candidates) {
             let module = c.client.rsplit('.').next().unwrap_or(&c.client);
             let url = if c.client.ends_with("urlopen")
@@ -423,6 +714,133 @@ impl Collector {
         }
         self.facts
     }
+}
+
+/// What `include(x)` names: a dotted urls module (`include:shop.urls`), or a router
+/// whose `.urls` it takes (`include(router.urls)`, `include((router.urls, "app"))`).
+fn included(n: Node, src: &[u8]) -> String {
+    if let Some(s) = string_value(n, src) {
+        return format!("include:{s}");
+    }
+    match n.kind() {
+        "tuple" | "parenthesized_expression" => named(n).first().map_or_else(String::new, |c| included(*c, src)),
+        "attribute" if n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == "urls") => {
+            n.child_by_field_name("object").map(|o| text_of(o, src)).unwrap_or_default()
+        }
+        _ => text_of(n, src),
+    }
+}
+
+/// The router a route list belongs to: `routes = [...]` (the variable),
+/// `Starlette(routes=[...])` (the variable it is assigned to), `Mount("/p", routes=[...])`
+/// (the mount), `app.add_routes([...])` (the receiver).
+fn list_owner(call: Node, src: &[u8]) -> Option<String> {
+    let list = call.parent().filter(|p| p.kind() == "list")?;
+    let mut up = list.parent()?;
+    while up.kind() == "binary_operator" || up.kind() == "parenthesized_expression" {
+        up = up.parent()?;
+    }
+    match up.kind() {
+        "assignment" | "augmented_assignment" => up.child_by_field_name("left").map(|l| text_of(l, src)),
+        "keyword_argument" => {
+            let ctor = up.parent()?.parent().filter(|c| c.kind() == "call")?;
+            let func = ctor.child_by_field_name("function").map(|f| text_of(f, src)).unwrap_or_default();
+            if func.rsplit('.').next() == Some("Mount") {
+                return Some(synthetic(ctor));
+            }
+            let assigned = ctor.parent().filter(|a| a.kind() == "assignment");
+            Some(
+                assigned
+                    .and_then(|a| a.child_by_field_name("left"))
+                    .map_or_else(|| synthetic(ctor), |l| text_of(l, src)),
+            )
+        }
+        "argument_list" => {
+            let f = up.parent()?.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
+            let obj = text_of(f.child_by_field_name("object")?, src);
+            Some(obj.strip_suffix(".router").map(String::from).unwrap_or(obj))
+        }
+        _ => None,
+    }
+}
+
+/// aiohttp's method argument: `"GET"`, or `"*"` for every method.
+fn aiohttp_method(arg: Option<Node>, src: &[u8]) -> String {
+    let m = arg.and_then(|m| string_value(m, src)).unwrap_or_default();
+    if m == "*" {
+        "ANY".to_string()
+    } else {
+        m.to_ascii_uppercase()
+    }
+}
+
+/// A name for a router written inline (`Mount(…)`): unique in its file.
+fn synthetic(n: Node) -> String {
+    let p = n.start_position();
+    format!("<inline@{}:{}>", p.row + 1, p.column)
+}
+
+/// A Django REST framework viewset: the standard actions it defines, its `@action`
+/// routes and its lookup field.
+fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8], line: u32) -> RawClass {
+    let mut v = RawClass {
+        class,
+        bases,
+        actions: Vec::new(),
+        handlers: Vec::new(),
+        extra: Vec::new(),
+        lookup: None,
+        table: None,
+        abstract_model: false,
+        m2m: Vec::new(),
+        line,
+    };
+    for item in named(body) {
+        let (def, decorators) = match item.kind() {
+            "decorated_definition" => (
+                item.child_by_field_name("definition"),
+                named(item).into_iter().filter(|d| d.kind() == "decorator").collect(),
+            ),
+            "function_definition" => (Some(item), Vec::new()),
+            "expression_statement" => {
+                if let Some(a) = item.named_child(0).filter(|a| a.kind() == "assignment") {
+                    let key = a.child_by_field_name("left").map(|l| text_of(l, src)).unwrap_or_default();
+                    let value = a.child_by_field_name("right").and_then(|r| string_value(r, src));
+                    if key == "lookup_url_kwarg" || key == "lookup_field" && v.lookup.is_none() {
+                        v.lookup = value.or(v.lookup);
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let Some(def) = def.filter(|d| d.kind() == "function_definition") else { continue };
+        let name = def.child_by_field_name("name").map(|n| text_of(n, src)).unwrap_or_default();
+        if DRF_ACTIONS.binary_search_by(|(a, _, _)| (*a).cmp(name.as_str())).is_ok() {
+            v.actions.push(name.clone());
+        }
+        if arch::HTTP_METHODS.binary_search(&name.as_str()).is_ok() && name != "all" {
+            v.handlers.push(name.clone());
+        }
+        for d in decorators {
+            let Some(call) = d.named_child(0).filter(|c| c.kind() == "call") else { continue };
+            let func = call.child_by_field_name("function").map(|f| text_of(f, src)).unwrap_or_default();
+            let detail = match func.rsplit('.').next().unwrap_or("") {
+                "action" => call
+                    .child_by_field_name("arguments")
+                    .and_then(|a| kwarg(a, "detail", src))
+                    .is_some_and(|x| x.kind() == "true"),
+                "detail_route" => true,
+                "list_route" => false,
+                _ => continue,
+            };
+            let args = call.child_by_field_name("arguments");
+            let methods = args.and_then(|a| methods_kw(a, src)).unwrap_or_else(|| vec!["GET".into()]);
+            let path = args.and_then(|a| kwarg(a, "url_path", src)).and_then(|p| string_value(p, src));
+            v.extra.push((detail, methods, path.unwrap_or_else(|| name.clone()), query::line(d)));
+        }
+    }
+    v
 }
 
 /// Positional and keyword arguments of an `argument_list`.
@@ -619,6 +1037,28 @@ fn meta_true(body: &str, key: &str) -> bool {
     })
 }
 
+/// The `ManyToManyField`s of a class body that Django gives a join table (no `through=`):
+/// `field = models.ManyToManyField(…)`, its arguments read up to the first `)`.
+fn m2m_fields(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in body.match_indices("ManyToManyField(") {
+        let head = body[..at].rsplit('\n').next().unwrap_or("");
+        let Some((field, _)) = head.split_once('=') else { continue };
+        let field = field.trim();
+        let args = body[at..].split(')').next().unwrap_or("");
+        let is_field = !field.is_empty() && field.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if is_field && !args.contains("through") {
+            out.push(field.to_string());
+        }
+    }
+    out
+}
+
+/// Whether a class body's `class Meta:` says `abstract = True`.
+fn is_abstract(body: &str) -> bool {
+    body.find("class Meta").is_some_and(|m| body[m..].replace(' ', "").contains("abstract=True"))
+}
+
 /// `OrderItem` → `order_item`.
 pub fn snake_case(s: &str) -> String {
     let mut out = String::new();
@@ -653,7 +1093,8 @@ fn regex_route(re: &str) -> String {
         rest = &after[close..];
     }
     out.push_str(rest);
-    out.replace('\\', "")
+    // An optional trailing slash (`/?`) is the same route.
+    out.replace("/?", "/").replace('\\', "")
 }
 
 #[cfg(test)]
@@ -668,8 +1109,10 @@ mod tests {
                    class Cheap(models.Model):\n    class Meta:\n        proxy = True\n";
         let mut f = crate::model::FileFacts::default();
         crate::lang::python::extract("shop/models.py", src, &mut f);
-        let names: Vec<_> = f.arch.tables.iter().map(|t| t.class_name.clone().unwrap_or_default()).collect();
-        assert_eq!(names, vec!["Item".to_string()]);
+        let names: Vec<_> =
+            f.arch.tables.iter().map(|t| (t.orm.as_str(), t.class_name.clone().unwrap_or_default())).collect();
+        // The abstract base is kept for its subclasses (resolution gives it no table); the proxy is dropped.
+        assert_eq!(names, vec![("django-abstract", "Base".to_string()), ("django", "Item".to_string())]);
     }
 
     #[test]
@@ -684,7 +1127,8 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for t in [CLIENT_MODULES, CAPTURES] {
+        let actions: Vec<&str> = DRF_ACTIONS.iter().map(|a| a.0).collect();
+        for t in [CLIENT_MODULES, CAPTURES, PEEWEE_BASES, PEEWEE_WRITES, actions.as_slice()] {
             let mut s = t.to_vec();
             s.sort_unstable();
             assert_eq!(t, s.as_slice());
@@ -694,6 +1138,7 @@ mod tests {
     #[test]
     fn helpers() {
         assert_eq!(regex_route(r"^items/(?P<pk>\d+)/$"), "items/<pk>/");
+        assert_eq!(regex_route(r"^profiles/(?P<username>\w+)/follow/?$"), "profiles/<username>/follow/");
         assert_eq!(snake_case("OrderItem"), "order_item");
         assert_eq!(
             meta_string("x\n    class Meta:\n        db_table = 'shop_items'\n", "db_table"),

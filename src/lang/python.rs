@@ -208,23 +208,7 @@ mod tests {
 
     /// The skipping pass finds what a full pass over the tree finds.
     fn same_as_full_pass(src: &str) {
-        let q = QUERY.as_ref().unwrap();
-        let tree = query::parse(&tree_sitter_python::LANGUAGE.into(), src).unwrap();
-        let mut full = Vec::new();
-        let mut scratch = FileFacts::default();
-        q.for_each_capture(tree.root_node(), src.as_bytes(), None, ("t", &mut scratch), |n, node| {
-            full.push((n.to_string(), node.id()))
-        });
-        let mut near = Vec::new();
-        q.for_each_match_near(tree.root_node(), src, Some(NEEDLES), None, ("t", &mut scratch), |caps| {
-            for &(n, node) in caps {
-                near.push((n.to_string(), node.id()));
-            }
-        });
-        full.sort();
-        near.sort();
-        assert_eq!(full, near);
-        assert!(!full.is_empty());
+        query::assert_same_as_full_pass(QUERY.as_ref().unwrap(), &tree_sitter_python::LANGUAGE.into(), src, NEEDLES);
     }
 
     #[test]

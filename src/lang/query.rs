@@ -411,3 +411,25 @@ pub fn ancestors(node: Node, limit: usize) -> impl Iterator<Item = Node> {
         Some(n)
     })
 }
+
+/// Test helper for each language: the skipping pass ([`LangQuery::for_each_match_near`]
+/// with `needles`) captures exactly what a full pass over the tree does, and something.
+#[cfg(test)]
+pub fn assert_same_as_full_pass(q: &LangQuery, language: &tree_sitter::Language, src: &str, needles: &[&str]) {
+    let tree = parse(language, src).unwrap();
+    let mut full = Vec::new();
+    let mut scratch = FileFacts::default();
+    q.for_each_capture(tree.root_node(), src.as_bytes(), None, ("t", &mut scratch), |n, node| {
+        full.push((n.to_string(), node.id()));
+    });
+    let mut near = Vec::new();
+    q.for_each_match_near(tree.root_node(), src, Some(needles), None, ("t", &mut scratch), |caps| {
+        for &(n, node) in caps {
+            near.push((n.to_string(), node.id()));
+        }
+    });
+    full.sort();
+    near.sort();
+    assert_eq!(full, near);
+    assert!(!full.is_empty());
+}

@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts};
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawSql,
-    RawTable, RawTableUse, Template,
+    Access, ArchFacts, Binding, Part, RawCall, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable, RawTableUse,
+    Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -53,6 +53,8 @@ pub const CAPTURES: &[&str] = &[
     "grpc.client",
     "grpc.server",
     "http.call",
+    "kv.client",
+    "kv.op",
     "method",
     "name",
     "obj",
@@ -90,6 +92,9 @@ pub struct Collector {
     kafka: bool,
     redis: bool,
     grpc: bool,
+    /// Redis client variables and the key-value operations called on any receiver.
+    kv_clients: Vec<String>,
+    kv_ops: Vec<(String, String, u32)>,
 }
 
 impl Collector {
@@ -170,10 +175,7 @@ impl Collector {
             }
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
-                    let value = template(v, src);
-                    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..))) {
-                        self.facts.consts.push(RawConst { name: text("name"), value, line });
-                    }
+                    arch::push_const(&mut self.facts, text("name"), template(v, src), line);
                 }
             }
             "grpc.server" if self.grpc => {
@@ -188,17 +190,12 @@ impl Collector {
                 self.facts.grpc.push(RawGrpc { service, server: false, line });
                 // new proto.Cart("cart:7070", creds): the address the client sends to.
                 if let Some(addr) = args.first().filter(|_| args.len() >= 2) {
-                    let mut url = lit("grpc://");
-                    push_parts(&mut url, template(*addr, src));
-                    self.facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line });
+                    arch::push_grpc_call(&mut self.facts, template(*addr, src), line);
                 }
             }
             "db.sql" => {
                 if let Some(n) = cap(caps, "sql") {
-                    let sql = sql_text(n, src);
-                    if arch::looks_like_sql(&sql) {
-                        self.facts.sql.push(RawSql { text: sql, line });
-                    }
+                    arch::push_sql(&mut self.facts, sql_text(n, src), line);
                 }
             }
             "db.entity" => {
@@ -287,6 +284,8 @@ impl Collector {
                 }
             }
             "db.collection_op" => self.collection_ops.push((text("obj"), text("op"), line)),
+            "kv.client" if self.redis => self.kv_clients.push(text("name")),
+            "kv.op" if self.redis => self.kv_ops.push((text("obj"), text("op"), line)),
             _ => {}
         }
     }
@@ -519,7 +518,10 @@ impl Collector {
         let in_object = first.kind() == "object";
         let (url, method) = if in_object {
             // axios({ url, method })   client.post({ url })
-            let Some(u) = prop(*first, "url", src) else { return };
+            let Some(u) = prop(*first, "url", src) else {
+                self.node_options(client, method, *first, opt_method, src, line);
+                return;
+            };
             let m = if method.is_empty() || method == "request" {
                 opt_method.unwrap_or_else(|| "GET".into())
             } else {
@@ -541,6 +543,34 @@ impl Collector {
         });
     }
 
+    /// Node's `http.request({ hostname, port, path, method })` and `https.get(options)`:
+    /// the URL is put together from the options object.
+    fn node_options(&mut self, client: &str, method: &str, options: Node, m: Option<String>, src: &[u8], line: u32) {
+        let last = client.rsplit('.').next().unwrap_or(client);
+        let Some(host) = prop(options, "hostname", src).or_else(|| prop(options, "host", src)) else { return };
+        if !matches!(last, "http" | "https") {
+            return;
+        }
+        let https = last == "https"
+            || prop(options, "protocol", src).and_then(|p| string_value(p, src)).is_some_and(|p| p == "https:");
+        let mut url = lit(if https { "https://" } else { "http://" });
+        push_parts(&mut url, template(host, src));
+        if let Some(port) = prop(options, "port", src) {
+            push_parts(&mut url, lit(":"));
+            let port = if port.kind() == "number" { lit(query::text(port, src)) } else { template(port, src) };
+            push_parts(&mut url, port);
+        }
+        push_parts(&mut url, prop(options, "path", src).map_or_else(|| lit("/"), |p| template(p, src)));
+        let method = if method == "get" { "GET".to_string() } else { m.unwrap_or_else(|| "GET".into()) };
+        self.candidates.push(Candidate {
+            url_in_object: false,
+            client: client.to_string(),
+            method: method.to_ascii_uppercase(),
+            url,
+            line,
+        });
+    }
+
     fn queue(&mut self, method: &str, args: &[Node], src: &[u8], line: u32) {
         let arg = |i: usize| args.get(i).map(|a| template(*a, src));
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
@@ -549,7 +579,14 @@ impl Collector {
             }
         };
         let object = args.first().filter(|a| a.kind() == "object").copied();
+        let key = |k: &str| object.and_then(|o| prop(o, k, src)).map(|t| template(t, src));
         match method {
+            "sendMessage" | "sendMessageBatch" | "SendMessageCommand" | "SendMessageBatchCommand" => {
+                push("sqs", key("QueueUrl"), Access::Write);
+            }
+            "receiveMessage" | "ReceiveMessageCommand" => push("sqs", key("QueueUrl"), Access::Read),
+            "PublishCommand" | "PublishBatchCommand" => push("sns", key("TopicArn"), Access::Write),
+            "publish" if key("TopicArn").is_some() => push("sns", key("TopicArn"), Access::Write),
             "sendToQueue" => push("rabbitmq", arg(0), Access::Write),
             "consume" if self.amqp => push("rabbitmq", arg(0), Access::Read),
             "publish" if self.amqp => {
@@ -577,6 +614,8 @@ impl Collector {
     }
 
     pub fn finish(mut self) -> ArchFacts {
+        let kv_ops = std::mem::take(&mut self.kv_ops);
+        self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
             if let Some(name) = self.collections.get(&obj) {
                 let access = access_of(&op);

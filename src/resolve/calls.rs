@@ -65,7 +65,12 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     continue;
                 }
             };
-            let name = if q.broker == "sqs" { name.rsplit('/').next().unwrap_or(&name).to_string() } else { name };
+            // An SQS queue URL ends with the queue's name, an SNS topic ARN with the topic's.
+            let name = match q.broker.as_str() {
+                "sqs" => name.rsplit('/').next().unwrap_or(&name).to_string(),
+                "sns" => name.rsplit(':').next().unwrap_or(&name).to_string(),
+                _ => name,
+            };
             let id = out.node(Node::Queue { broker: q.broker.clone(), name });
             let kind = if q.access == Access::Write { EdgeKind::Publishes } else { EdgeKind::Consumes };
             out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);

@@ -56,7 +56,8 @@ impl<'p> Index<'p> {
             let mut dir = dir_of(rel);
             loop {
                 if roots.contains(dir) {
-                    let under = if dir.is_empty() { stem } else { &stem[dir.len() + 1..] };
+                    // A root's own `__init__.py` (a setup.py next to it) names nothing under it.
+                    let under = if dir.is_empty() { stem } else { stem.get(dir.len() + 1..).unwrap_or("") };
                     if !under.is_empty() && under != "__init__" {
                         let dotted = under.replace('/', ".");
                         let mut pkg = dotted.as_str();

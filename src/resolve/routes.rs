@@ -308,17 +308,32 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 // `?`: a call shaped like a route whose receiver must be a known router.
                 let r = match rs.find(i, &route.router) {
                     Some(r) => r,
-                    None if route.framework == "?" => continue,
+                    None if route.framework == "?" || route.framework == "drf-viewset" => continue,
                     None => rs.add(i, &route.router, &route.framework, Template::new()),
                 };
-                let fw =
-                    if route.framework.is_empty() { rs.list[r].framework.clone() } else { route.framework.clone() };
+                let fw = match route.framework.as_str() {
+                    "" => rs.list[r].framework.clone(),
+                    "drf-viewset" => "drf".into(),
+                    fw => fw.to_string(),
+                };
                 (rs.prefixes(r, &global, &mut memo), fw)
             };
-            for prefix in prefixes {
+            // A DRF viewset registration stands for several routes; any other route is one.
+            let expanded = if route.framework == "drf-viewset" {
+                super::drf::routes(ctx, i, route.handler.as_deref().unwrap_or(""))
+            } else if route.framework == "django" && route.methods == ["ANY"] {
+                let methods = super::drf::view_methods(ctx, i, route.handler.as_deref().unwrap_or(""));
+                vec![(methods, String::new())]
+            } else {
+                vec![(route.methods.clone(), String::new())]
+            };
+            for (prefix, (methods, suffix)) in
+                prefixes.iter().flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
+            {
                 let mut full = prefix;
                 push_parts(&mut full, lit("/"));
                 push_parts(&mut full, route.path.clone());
+                push_parts(&mut full, lit(suffix));
                 let resolved = ctx.resolve_template(i, &full);
                 let path = match resolved {
                     Ok(t) if !t.iter().any(|p| matches!(p, Part::Param(_))) => normalise(&render(&t)),
@@ -339,7 +354,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                     Some(s) => ctx.services.list[s].name.clone(),
                     None => eps.fallback_service.get_or_insert_with(root_name).clone(),
                 };
-                for method in &route.methods {
+                for method in methods {
                     eps.list.push(Ep {
                         service: service.clone(),
                         method: method.clone(),

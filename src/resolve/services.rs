@@ -79,6 +79,11 @@ pub struct Services {
     /// `.env` files by directory.
     pub dotenv: BTreeMap<String, BTreeMap<String, String>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Kubernetes ConfigMaps by name (their `data`), and the environment entries
+    /// that take values from them: (service index, variable or `None` for every key
+    /// of an `envFrom`, ConfigMap, key). Applied once every manifest is read.
+    configmaps: BTreeMap<String, BTreeMap<String, String>>,
+    configmap_refs: Vec<(usize, Option<String>, String, String)>,
 }
 
 /// Deployment and schema files discovery hands to the resolvers (by file name).
@@ -129,6 +134,7 @@ pub fn detect(project: &Project) -> Services {
     }) {
         from_kubernetes(project, m, &mut s);
     }
+    apply_configmaps(&mut s);
     if project.manifests.iter().any(|m| m == "tapestry.toml") {
         from_config(project, &mut s);
     }
@@ -504,17 +510,35 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let Some((c, _)) = containers.first() else { continue };
         let image = c.get("image").and_then(Yaml::str);
         let i = claim_image(s, name, image, rel, line);
-        let svc = &mut s.list[i];
         for (e, _) in c.get("env").map(Yaml::items).unwrap_or(&[]) {
-            if let (Some(k), Some(v)) = (e.get("name").and_then(Yaml::str), e.get("value").and_then(Yaml::str)) {
-                svc.env.insert(k.to_string(), v.to_string());
+            let Some(k) = e.get("name").and_then(Yaml::str) else { continue };
+            if let Some(v) = e.get("value").and_then(Yaml::str) {
+                s.list[i].env.insert(k.to_string(), v.to_string());
+            }
+            // valueFrom: configMapKeyRef: { name, key }
+            let r = e.get("valueFrom").and_then(|v| v.get("configMapKeyRef"));
+            if let Some((cm, key)) = r.and_then(|r| Some((r.get("name")?.str()?, r.get("key")?.str()?))) {
+                s.configmap_refs.push((i, Some(k.to_string()), cm.to_string(), key.to_string()));
             }
         }
+        // envFrom: - configMapRef: { name }: every key of the ConfigMap.
+        for (e, _) in c.get("envFrom").map(Yaml::items).unwrap_or(&[]) {
+            if let Some(cm) = e.get("configMapRef").and_then(|r| r.get("name")).and_then(Yaml::str) {
+                s.configmap_refs.push((i, None, cm.to_string(), String::new()));
+            }
+        }
+        let svc = &mut s.list[i];
         for (p, _) in c.get("ports").map(Yaml::items).unwrap_or(&[]) {
             if let Some(port) = p.get("containerPort").and_then(Yaml::str) {
                 svc.ports.push(port.to_string());
             }
         }
+    }
+    for doc in docs.iter().filter(|d| kind_of(d) == "ConfigMap") {
+        let Some(name) = doc.get("metadata").and_then(|m| m.get("name")).and_then(Yaml::str) else { continue };
+        let data = doc.get("data").map(Yaml::entries).unwrap_or(&[]);
+        let values = data.iter().filter_map(|(k, v, _)| Some((k.clone(), v.str()?.to_string()))).collect();
+        s.configmaps.insert(name.to_string(), values);
     }
     // A Kubernetes Service is a host name for the pods its selector picks.
     for doc in docs.iter().filter(|d| kind_of(d) == "Service") {
@@ -528,6 +552,25 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
             if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
                 svc.aliases.push(name.to_string());
             }
+        }
+    }
+}
+
+/// Environment values from ConfigMaps; a value written in the container's own
+/// `env` wins over an `envFrom` one, as in Kubernetes.
+fn apply_configmaps(s: &mut Services) {
+    for (i, var, cm, key) in std::mem::take(&mut s.configmap_refs) {
+        let Some(data) = s.configmaps.get(&cm) else { continue };
+        let env = &mut s.list[i].env;
+        match var {
+            Some(var) => {
+                if let Some(v) = data.get(&key) {
+                    env.insert(var, v.clone());
+                }
+            }
+            None => data.iter().for_each(|(k, v)| {
+                env.entry(k.clone()).or_insert_with(|| v.clone());
+            }),
         }
     }
 }

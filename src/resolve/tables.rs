@@ -29,6 +29,8 @@ struct Mapping {
     file: String,
     line: u32,
     owner: Option<String>,
+    /// Mapped by Peewee: `Model.select()`-shaped calls count only for these.
+    peewee: bool,
 }
 
 pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
@@ -42,10 +44,12 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
     }
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        for t in &f.facts.arch.tables {
+        for t in f.facts.arch.tables.iter().filter(|t| t.orm != "django-abstract") {
             let table = match (&t.name, &t.class_name) {
                 (Some(n), _) => n.clone(),
-                (None, Some(c)) if t.orm == "django" => format!("{}_{}", django_app(rel), c.to_lowercase()),
+                (None, Some(c)) if t.orm == "django" || t.orm == "django-m2m" => {
+                    format!("{}_{}", django_app(rel), c.to_lowercase())
+                }
                 (None, Some(c)) => c.clone(),
                 (None, None) => continue,
             };
@@ -58,9 +62,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 file: rel.into(),
                 line: t.line,
                 owner,
+                peewee: t.orm == "peewee",
             });
         }
     }
+    django_subclasses(ctx, out, &mut maps);
     for m in &maps {
         let id = out.node(Node::Table {
             name: m.table.clone(),
@@ -95,6 +101,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 let found: Vec<&Mapping> = maps
                     .iter()
                     .filter(|m| m.class.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&u.name)))
+                    .filter(|m| m.peewee || u.store != "peewee")
                     .collect();
                 let pick = match found.as_slice() {
                     [one] => Some(*one),
@@ -118,6 +125,85 @@ fn link(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags, acce
     let id = out.node(Node::Table { name: table.to_string(), store: store.to_string(), file: None, line: None });
     let kind = if access == Access::Write { EdgeKind::Writes } else { EdgeKind::Reads };
     out.edge(End::Module(file), End::Id(id), kind, rel, line, flags);
+}
+
+/// Django's own model classes a project model may extend without `models.Model`
+/// in sight (sorted).
+const DJANGO_MODEL_BASES: &[&str] = &["AbstractBaseUser", "AbstractUser", "Model"];
+
+/// Django's own bases whose many-to-many fields give each subclass a join table (sorted).
+const DJANGO_BASE_M2M: &[(&str, &[&str])] =
+    &[("AbstractUser", &["groups", "user_permissions"]), ("PermissionsMixin", &["groups", "user_permissions"])];
+
+/// Django models that extend a model of the project rather than `models.Model`
+/// (`class Article(TimestampedModel)`, across files): each non-abstract class whose
+/// bases reach a Django model is one, named by its `Meta.db_table` or `<app>_<model>`.
+fn django_subclasses(ctx: &Ctx, out: &ArchOut, maps: &mut Vec<Mapping>) {
+    let mut models: std::collections::BTreeSet<&str> = DJANGO_MODEL_BASES.iter().copied().collect();
+    models.extend(
+        ctx.project
+            .files
+            .iter()
+            .flat_map(|f| f.facts.arch.tables.iter())
+            .filter(|t| t.orm.starts_with("django"))
+            .filter_map(|t| t.class_name.as_deref()),
+    );
+    let candidates: Vec<(usize, &crate::model::RawClass)> = ctx
+        .project
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.facts.arch.classes.iter().map(move |c| (i, c)))
+        .filter(|(_, c)| c.handlers.is_empty() && c.actions.is_empty())
+        .collect();
+    let mut done = vec![false; candidates.len()];
+    // Until nothing changes: a subclass of a subclass is found on a later round.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (k, (i, c)) in candidates.iter().enumerate() {
+            if done[k] || !c.bases.iter().any(|b| models.contains(b.rsplit('.').next().unwrap_or(b))) {
+                continue;
+            }
+            done[k] = true;
+            changed = true;
+            models.insert(&c.class);
+            if c.abstract_model {
+                continue;
+            }
+            let rel = ctx.project.rel(*i);
+            let app = django_app(rel);
+            let inherited = c.bases.iter().filter_map(|b| {
+                let last = b.rsplit('.').next().unwrap_or(b);
+                DJANGO_BASE_M2M.binary_search_by(|(n, _)| (*n).cmp(last)).ok().map(|i| DJANGO_BASE_M2M[i].1)
+            });
+            let mut m2m: Vec<&str> = inherited.flatten().copied().collect();
+            m2m.extend(c.m2m.iter().map(String::as_str));
+            m2m.sort_unstable();
+            m2m.dedup();
+            for field in m2m {
+                maps.push(Mapping {
+                    class: None,
+                    table: format!("{app}_{}_{field}", c.class.to_lowercase()),
+                    store: "sql".into(),
+                    file: rel.into(),
+                    line: c.line,
+                    owner: out.module_service[*i].clone(),
+                    peewee: false,
+                });
+            }
+            let table = c.table.clone().unwrap_or_else(|| format!("{app}_{}", c.class.to_lowercase()));
+            maps.push(Mapping {
+                class: Some(c.class.clone()),
+                table,
+                store: "sql".into(),
+                file: rel.into(),
+                line: c.line,
+                owner: out.module_service[*i].clone(),
+                peewee: false,
+            });
+        }
+    }
 }
 
 /// Django's default table name uses the app label: the directory of `models.py`
@@ -154,6 +240,7 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
                     file: rel.into(),
                     line,
                     owner: owner.clone(),
+                    peewee: false,
                 });
             }
         }
@@ -376,6 +463,7 @@ fn prisma_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>) {
                     file: rel.into(),
                     line,
                     owner: owner.clone(),
+                    peewee: false,
                 });
             }
         }
@@ -385,6 +473,16 @@ fn prisma_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn django_tables_are_sorted() {
+        let names: Vec<&str> = DJANGO_BASE_M2M.iter().map(|b| b.0).collect();
+        for t in [DJANGO_MODEL_BASES, names.as_slice()] {
+            let mut s = t.to_vec();
+            s.sort_unstable();
+            assert_eq!(t, s.as_slice());
+        }
+    }
 
     #[test]
     fn reads_and_writes() {
