@@ -56,7 +56,8 @@ fn shop() -> Value {
 fn scan_to(dir: &Path, out: &Path, extra: &[&str]) {
     Command::cargo_bin("tapestry")
         .unwrap()
-        .args(["scan", "-q"])
+        .args(["scan", "-q", "--cache-dir"])
+        .arg(out.with_extension("cache"))
         .arg(dir)
         .arg("-o")
         .arg(out)
@@ -277,6 +278,127 @@ fn hostile_names_run_nothing() {
     assert_nothing_ran(&mut b, &page, "/</script><script>alert(1)</script>");
     b.eval("window.__tapestry.view('tables')").unwrap();
     assert!(text(&mut b, "document.getElementById('table-table').textContent").contains("\"><svg onload=alert(1)>"));
+}
+
+/// Mermaid's own bundle (`.ci/run` fetches it with `npm pack` into
+/// `target/mermaid/`), or `TAPESTRY_MERMAID_JS`. Skips without it, fails in CI.
+fn mermaid_js() -> Option<PathBuf> {
+    let path = std::env::var_os("TAPESTRY_MERMAID_JS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/mermaid/package/dist/mermaid.min.js"),
+        PathBuf::from,
+    );
+    match path.is_file() {
+        true => Some(path),
+        false if in_ci() => {
+            panic!("Mermaid is required in CI: .ci/run fetches it with `npm pack` ({})", path.display())
+        }
+        false => {
+            eprintln!("skipping: no Mermaid bundle at {} (run the `npm pack` step of .ci/run)", path.display());
+            None
+        }
+    }
+}
+
+/// A repository whose service, directory, route and table names try to end
+/// a Mermaid label or statement, or the HTML around the rendered chart.
+fn hostile_services_repo(dir: &Path) {
+    let files = [
+        (
+            "docker-compose.yml",
+            "services:\n  'web\"] --> x[(y)]':\n    build: 'web\"]'\n  'api</script>{x}|y|':\n    build: 'api</script>'\n  \"db'`#;%%\":\n    image: postgres:16\n",
+        ),
+        ("web\"]/requirements.txt", "requests\n"),
+        (
+            "web\"]/app.py",
+            "import requests\n\nAPI = 'http://api</script>{x}|y|:5000'\n\n\ndef go():\n    requests.get(API + '/</script><script>alert(1)</script>')\n    requests.post(f'{API}/a\"]-->b[(\"c\")]')\n",
+        ),
+        ("api</script>/requirements.txt", "flask\n"),
+        (
+            "api</script>/app.py",
+            "from flask import Flask\nimport sqlite3\n\napp = Flask(__name__)\ndb = sqlite3.connect('x')\n\n\n\
+             @app.get('/</script><script>alert(1)</script>')\ndef hostile():\n    return db.execute('SELECT * FROM \"<img src=x onerror=alert(1)>\"')\n\n\n\
+             @app.post('/a\"]-->b[(\"c\")]')\ndef quotes():\n    db.execute('INSERT INTO \"x[(y)]\" VALUES (1)')\n    return {}\n",
+        ),
+    ];
+    for (name, body) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+}
+
+/// Mermaid's verdict on a chart: `null` when `mermaid.parse` accepts it, else its error.
+fn mermaid_parse(b: &mut Browser, chart: &str) -> Value {
+    let chart = serde_json::to_string(chart).unwrap();
+    b.eval(&format!("mermaid.parse({chart}).then(() => null, e => String(e && e.message || e))")).unwrap()
+}
+
+#[test]
+fn mermaid_output_is_accepted_by_mermaid_and_renders_names_as_text() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(js) = mermaid_js() else { return };
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(&js, tmp.path().join("mermaid.min.js")).unwrap();
+    let page = tmp.path().join("mermaid.html");
+    std::fs::write(&page, "<!DOCTYPE html><meta charset=utf-8><body><script src=\"mermaid.min.js\"></script>").unwrap();
+    b.goto(&format!("file://{}", page.display())).unwrap();
+    b.wait_for("window.mermaid && mermaid.parse", Duration::from_secs(30)).unwrap();
+    b.eval("mermaid.initialize({startOnLoad: false, securityLevel: 'strict'})").unwrap();
+    // The parser is real: a label left open is refused.
+    assert!(mermaid_parse(&mut b, "flowchart LR\n  n0[\"a] --> n1[\"b\"]\n").is_string(), "Mermaid refuses bad input");
+
+    let hostile = tmp.path().join("hostile");
+    hostile_services_repo(&hostile);
+    let cases = ["arch-polyglot-shop", "arch-service-cycle", "arch-k8s-config", "py-sqlmodel-nginx", "polyglot-cycles"];
+    let dirs: Vec<PathBuf> = cases.iter().map(|c| fixture(c)).chain([hostile.clone()]).collect();
+    for dir in &dirs {
+        for level in ["service", "module"] {
+            let out = Command::cargo_bin("tapestry")
+                .unwrap()
+                .args(["scan", "-q", "--format", "mermaid", "--level", level, "--cache-dir"])
+                .arg(tmp.path().join("cache"))
+                .arg(dir)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+            let chart = String::from_utf8(out.stdout).unwrap();
+            let verdict = mermaid_parse(&mut b, &chart);
+            assert!(verdict.is_null(), "{} at {level} level: Mermaid says {verdict}\n{chart}", dir.display());
+        }
+    }
+
+    // The hostile names reach the chart, and Mermaid draws them as text only.
+    let chart = String::from_utf8(
+        Command::cargo_bin("tapestry")
+            .unwrap()
+            .args(["scan", "-q", "--format", "mermaid", "--cache-dir"])
+            .arg(tmp.path().join("cache"))
+            .arg(&hostile)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let chart_js = serde_json::to_string(&chart).unwrap();
+    let drawn = b
+        .eval(&format!(
+            "mermaid.render('hostile', {chart_js}).then(r => {{ document.body.insertAdjacentHTML('beforeend', r.svg); \
+             const svg = document.querySelector('body > svg'); \
+             return {{ text: svg.textContent, markup: svg.querySelectorAll('script, img, iframe, object, embed').length, \
+                       handlers: [...svg.querySelectorAll('*')].flatMap(e => [...e.attributes]).filter(a => a.name.startsWith('on')).length }}; }})"
+        ))
+        .unwrap();
+    let text = drawn["text"].as_str().unwrap_or_default();
+    for name in ["web\"] --> x[(y)]", "api</script>{x}|y|", "db'`#;%%"] {
+        assert!(text.contains(name), "{name} is drawn as text: {text}");
+    }
+    assert_eq!(drawn["markup"], 0, "no element came from a name");
+    assert_eq!(drawn["handlers"], 0, "no event-handler attribute in the drawn chart");
+    assert_eq!(b.eval("document.querySelectorAll('body script').length").unwrap(), 1, "only the Mermaid bundle");
+    assert!(b.dialogs().is_empty(), "a dialog opened: {:?}", b.dialogs());
+    b.screenshot(&artifacts().join("mermaid-hostile.png")).unwrap();
+    assert_no_errors(&mut b);
 }
 
 #[test]
