@@ -356,7 +356,7 @@ fn mermaid_output_is_accepted_by_mermaid_and_renders_names_as_text() {
         for level in ["service", "module"] {
             let out = Command::cargo_bin("tapestry")
                 .unwrap()
-                .args(["scan", "-q", "--format", "mermaid", "--level", level, "--cache-dir"])
+                .args(["scan", "--format", "mermaid", "--level", level, "--cache-dir"])
                 .arg(tmp.path().join("cache"))
                 .arg(dir)
                 .output()
@@ -372,7 +372,7 @@ fn mermaid_output_is_accepted_by_mermaid_and_renders_names_as_text() {
     let chart = String::from_utf8(
         Command::cargo_bin("tapestry")
             .unwrap()
-            .args(["scan", "-q", "--format", "mermaid", "--cache-dir"])
+            .args(["scan", "--format", "mermaid", "--cache-dir"])
             .arg(tmp.path().join("cache"))
             .arg(&hostile)
             .output()
@@ -542,5 +542,47 @@ fn bench_html_map_5000_modules_30000_edges() {
     b.screenshot(&artifacts().join("bench-modules-expanded.png")).unwrap();
     open(&mut b, &page, "#view=modules");
     b.screenshot(&artifacts().join("bench-modules.png")).unwrap();
+    assert_no_errors(&mut b);
+}
+
+/// `TAPESTRY_BENCH_REPO=/path/to/repo cargo test --test browser --
+/// --ignored --nocapture bench_html_map_real`: the same measures on a real
+/// repository (BENCHMARKS.md used saleor, about 4,300 Python modules).
+#[test]
+#[ignore]
+fn bench_html_map_real_repository() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(repo) = std::env::var_os("TAPESTRY_BENCH_REPO").map(PathBuf::from) else {
+        eprintln!("skipping: set TAPESTRY_BENCH_REPO to a repository to measure");
+        return;
+    };
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("real.html");
+    scan_to(&repo, &page, &[]);
+    println!("file size: {:.2} MB", std::fs::metadata(&page).unwrap().len() as f64 / 1e6);
+    for view in ["services", "modules"] {
+        for run in 0..3 {
+            open(&mut b, &page, &format!("#view={view}"));
+            let first = b.eval("window.__tapestry.firstRender").unwrap().as_f64().unwrap();
+            println!("{view}, run {run}: first render {first:.0} ms after navigation start");
+        }
+        println!("pan, {view}: {}", summary(pan_frames(&mut b, 120)));
+        b.screenshot(&artifacts().join(format!("real-{view}.png"))).unwrap();
+    }
+    let expand = b
+        .eval("(() => { const t = performance.now(); document.getElementById('expand-all').click(); return performance.now() - t; })()")
+        .unwrap();
+    println!(
+        "expand all: {:.0} ms, {} boxes",
+        expand.as_f64().unwrap(),
+        b.eval("window.__tapestry.visible()").unwrap()
+    );
+    println!("pan, everything expanded: {}", summary(pan_frames(&mut b, 60)));
+    let dsm = b
+        .eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \
+               const t = performance.now(); s.value = '0'; s.dispatchEvent(new Event('change')); return performance.now() - t; })()")
+        .unwrap();
+    println!("module-level matrix first draw: {:.0} ms", dsm.as_f64().unwrap());
     assert_no_errors(&mut b);
 }

@@ -170,3 +170,137 @@ fn structurizr_workspace_has_containers_and_labelled_relationships() {
     let empty = std::fs::read_to_string(&out).unwrap();
     assert!(empty.starts_with("// No services") && empty.contains("systemContext system"));
 }
+
+/// No Structurizr DSL parser can be installed from npm, PyPI or Debian here
+/// (the reference parser is Java, `com.structurizr:structurizr-dsl`), so this
+/// checks the DSL grammar tapestry writes, line by line, as that parser reads
+/// it (docs.structurizr.com/dsl/language): tokens are bare words, `"strings"`
+/// without a `"` inside, `=`, `->`, `{`, `}`, `*` and `#colours`; identifiers
+/// are defined once before use; each keyword appears in the block it belongs
+/// to, with the number of strings it takes.
+fn check_structurizr(dsl: &str) -> Result<(), String> {
+    let ident = |t: &str| {
+        let mut c = t.chars();
+        c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+            && c.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let mut blocks: Vec<String> = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for (n, line) in dsl.lines().enumerate() {
+        let err = |why: &str| Err(format!("line {}: {why}: {line}", n + 1));
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with("//") {
+            continue;
+        }
+        // Tokens: (is a string, text).
+        let mut toks: Vec<(bool, &str)> = Vec::new();
+        let mut rest = trimmed;
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix('"') {
+                let Some(end) = r.find('"') else { return err("unterminated string") };
+                toks.push((true, &r[..end]));
+                rest = &r[end + 1..];
+                if !(rest.is_empty() || rest.starts_with(' ')) {
+                    return err("a string runs into the next token");
+                }
+            } else {
+                let end = rest.find(' ').unwrap_or(rest.len());
+                let word = &rest[..end];
+                let ok = ["=", "->", "{", "}", "*"].contains(&word)
+                    || ident(word)
+                    || (word.starts_with('#') && word.len() == 7 && word[1..].chars().all(|c| c.is_ascii_hexdigit()));
+                if !ok {
+                    return err(&format!("bad token {word:?}"));
+                }
+                toks.push((false, word));
+                rest = &rest[end..];
+            }
+            rest = rest.trim_start();
+        }
+        let words: Vec<&str> = toks.iter().filter(|t| !t.0).map(|t| t.1).collect();
+        let strings = toks.iter().filter(|t| t.0).count();
+        let opens = words.last() == Some(&"{");
+        let inside = blocks.last().map(String::as_str).unwrap_or("");
+        let kind = match (inside, words.as_slice()) {
+            (_, ["}"]) => {
+                if blocks.pop().is_none() {
+                    return err("} without a block");
+                }
+                continue;
+            }
+            ("", ["workspace", "{"]) if (1..=2).contains(&strings) => "workspace",
+            ("workspace", ["model", "{"]) | ("workspace", ["views", "{"]) => words[0],
+            ("model", [id, "=", "softwareSystem", rest @ ..])
+            | ("softwareSystem", [id, "=", "container", rest @ ..])
+                if ident(id) && (1..=4).contains(&strings) && (rest.is_empty() || rest == ["{"]) =>
+            {
+                if !ids.insert(id.to_string()) {
+                    return err("identifier defined twice");
+                }
+                words[2]
+            }
+            ("model", [a, "->", b]) if (1..=3).contains(&strings) => {
+                if !ids.contains(*a) || !ids.contains(*b) {
+                    return err("relationship between undefined identifiers");
+                }
+                continue;
+            }
+            ("softwareSystem" | "container", ["tags"]) if strings >= 1 => continue,
+            ("views", ["container" | "systemContext", id, "{"]) if strings <= 2 => {
+                if !ids.contains(*id) {
+                    return err("view of an undefined identifier");
+                }
+                "view"
+            }
+            ("views", ["styles", "{"]) => "styles",
+            ("view", ["include", "*"]) | ("view", ["autolayout", "lr" | "tb" | "rl" | "bt"]) => continue,
+            ("styles", ["element", "{"]) if strings == 1 => "element",
+            ("element", ["shape", s]) if ident(s) => continue,
+            ("element", ["background" | "color", c]) if c.starts_with('#') => continue,
+            _ => return err(&format!("not valid inside {inside:?}")),
+        };
+        if opens {
+            blocks.push(kind.to_string());
+        } else if !matches!(kind, "container" | "softwareSystem") {
+            return err("a block keyword without {");
+        }
+    }
+    if blocks.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("unclosed blocks: {blocks:?}"))
+    }
+}
+
+#[test]
+fn structurizr_output_follows_the_dsl_grammar_even_with_hostile_names() {
+    // The checker can fail: each of these breaks one rule.
+    let good = structurizr::render_value(&shop());
+    check_structurizr(&good).unwrap();
+    for (from, to) in [
+        ("\"Calls POST /charges\"", "\"Calls \"POST\" /charges\""),
+        ("-> ", "-> undefined_"),
+        ("    }\n}\n", "    }\n"),
+    ] {
+        let bad = good.replacen(from, to, 1);
+        assert_ne!(bad, good, "{from} is in the workspace");
+        assert!(check_structurizr(&bad).is_err(), "accepted a broken workspace ({from} → {to})");
+    }
+    let mut hostile = shop();
+    let text = serde_json::to_string(&hostile).unwrap().replace("orders", "\\\"} -> x ${y} \\\\\\n{ \\\"");
+    hostile = serde_json::from_str(&text).unwrap();
+    let dsl = structurizr::render_value(&hostile);
+    check_structurizr(&dsl).unwrap_or_else(|e| panic!("{e}\n{dsl}"));
+    assert!(dsl.contains("'} -> x $ {y} /"), "the hostile name is kept, defused: {dsl}");
+    let tmp = tempfile::tempdir().unwrap();
+    for case in ["arch-polyglot-shop", "arch-service-cycle", "arch-k8s-config", "py-sqlmodel-nginx", "py-flat-script"] {
+        let out = tapestry()
+            .args(["scan", "--format", "structurizr", "--cache-dir"])
+            .arg(tmp.path())
+            .arg(fixture(case))
+            .output()
+            .unwrap();
+        let dsl = String::from_utf8(out.stdout).unwrap();
+        check_structurizr(&dsl).unwrap_or_else(|e| panic!("{case}: {e}\n{dsl}"));
+    }
+}
