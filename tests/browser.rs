@@ -185,6 +185,45 @@ fn service_map_draws_services_stores_queues_and_calls_by_endpoint() {
     assert_no_errors(&mut b);
 }
 
+/// Boxes and edge labels of the service map whose rectangles intersect.
+fn label_overlaps(b: &mut Browser) -> Value {
+    b.eval(
+        "(() => { const r = (e) => e.getBBox(); \
+          const boxes = [...document.querySelectorAll('#svc-svg .node rect')].map(r); \
+          const labels = [...document.querySelectorAll('#svc-svg .elabel')]; \
+          const hit = (a, c) => a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height; \
+          const out = []; labels.forEach((l, i) => { const a = r(l); \
+            if (boxes.some((c) => hit(a, c))) out.push(l.textContent + ' on a box'); \
+            labels.slice(i + 1).forEach((m) => { if (hit(a, r(m))) out.push(l.textContent + ' on ' + m.textContent); }); }); \
+          return out; })()",
+    )
+    .unwrap()
+}
+
+#[test]
+fn service_maps_of_real_fixtures_keep_labels_off_boxes_and_each_other() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    for (case, boxes, label) in [
+        ("arch-polyglot-shop", 11, "GET /orders, GET /orders/{id} +1"),
+        ("arch-k8s-config", 6, "POST /entries"),
+        ("arch-service-cycle", 2, "GET /invoices/{order_id}"),
+    ] {
+        let page = tmp.path().join(format!("{case}.html"));
+        scan_to(&fixture(case), &page, &[]);
+        open(&mut b, &page, "#view=services");
+        assert_no_errors(&mut b);
+        assert_eq!(count(&mut b, "#svc-svg .node"), boxes, "{case}");
+        let labels =
+            text(&mut b, "[...document.querySelectorAll('#svc-svg .elabel')].map(t => t.textContent).join('|')");
+        assert!(labels.split('|').any(|l| l == label), "{case}: {labels}");
+        let overlaps = label_overlaps(&mut b);
+        assert_eq!(overlaps, Value::Array(vec![]), "{case}: labels overlap");
+        b.screenshot(&artifacts().join(format!("services-{case}.png"))).unwrap();
+    }
+}
+
 /// A repository whose names are attacks: file and directory names, an import
 /// specifier and a package name carrying markup and script.
 fn hostile_repo(dir: &Path) {
