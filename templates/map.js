@@ -913,7 +913,10 @@
   function drawDiagnostics() {
     const tb = document.querySelector('#diag-table tbody');
     if (!D.diagnostics.length) { tb.appendChild(tr(0, [td('No diagnostics.')])); return; }
-    fillTable(tb, D.diagnostics, (d) => tr(0, [td(d.severity, 'sev-' + d.severity), td(where(d.file, d.line)), td(d.message)]), 1000);
+    // Errors, then warnings, then notes; in file order within each.
+    const rank = { error: 0, warning: 1 };
+    const rows = D.diagnostics.slice().sort((a, b) => (rank[a.severity] ?? 2) - (rank[b.severity] ?? 2));
+    fillTable(tb, rows, (d) => tr(0, [td(d.severity, 'sev-' + d.severity), td(where(d.file, d.line)), td(d.message)]), 1000);
   }
 
   // ---------------------------------------------------------------- what changed
