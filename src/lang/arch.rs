@@ -20,6 +20,7 @@ pub const TRIGGERS: &[&str] = &[
     "Blueprint",
     "Client",
     "Controller",
+    "DELETE",
     "Entity",
     "FastAPI",
     "Flask",

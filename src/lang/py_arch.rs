@@ -130,7 +130,11 @@ impl Collector {
                 }
             }
             "db.sql" => {
-                if let Some(n) = cap(caps, "sql") {
+                // A string standing alone as a statement is a docstring (or dead text), never run:
+                // "Delete a setting and clear it from cache" is prose, not SQL.
+                if let Some(n) =
+                    cap(caps, "sql").filter(|n| !n.parent().is_some_and(|p| p.kind() == "expression_statement"))
+                {
                     let sql = sql_text(n, src);
                     if arch::looks_like_sql(&sql) {
                         self.facts.sql.push(RawSql { text: sql, line });
@@ -317,6 +321,11 @@ impl Collector {
     fn model(&mut self, class: &str, base: &str, body: Option<Node>, src: &[u8], line: u32) {
         let body_text = body.map(|b| query::text(b, src)).unwrap_or("");
         if base.ends_with("models.Model") {
+            // An abstract model (`class Meta: abstract = True`) has no table of its own; a
+            // proxy model (`proxy = True`) uses its parent's.
+            if meta_true(body_text, "abstract") || meta_true(body_text, "proxy") {
+                return;
+            }
             // Django: `class Meta: db_table = "x"`, else the default `<app>_<model>`.
             let name = meta_string(body_text, "db_table");
             self.facts.tables.push(RawTable { orm: "django".into(), name, class_name: Some(class.into()), line });
@@ -601,6 +610,15 @@ fn meta_string(body: &str, key: &str) -> Option<String> {
     Some(after[1..=end].to_string())
 }
 
+/// Whether the model's `class Meta` sets `key = True`.
+fn meta_true(body: &str, key: &str) -> bool {
+    let Some(meta) = body.find("class Meta") else { return false };
+    body[meta..].match_indices(key).any(|(at, _)| {
+        let after = &body[meta + at + key.len()..];
+        after.trim_start().strip_prefix('=').is_some_and(|v| v.trim_start().starts_with("True"))
+    })
+}
+
 /// `OrderItem` → `order_item`.
 pub fn snake_case(s: &str) -> String {
     let mut out = String::new();
@@ -641,6 +659,28 @@ fn regex_route(re: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abstract_and_proxy_django_models_have_no_table() {
+        let src = "from django.db import models\n\
+                   class Base(models.Model):\n    class Meta:\n        abstract = True\n\
+                   class Item(models.Model):\n    class Meta:\n        abstract = False\n        db_table = \"items\"\n\
+                   class Cheap(models.Model):\n    class Meta:\n        proxy = True\n";
+        let mut f = crate::model::FileFacts::default();
+        crate::lang::python::extract("shop/models.py", src, &mut f);
+        let names: Vec<_> = f.arch.tables.iter().map(|t| t.class_name.clone().unwrap_or_default()).collect();
+        assert_eq!(names, vec!["Item".to_string()]);
+    }
+
+    #[test]
+    fn docstrings_are_not_sql() {
+        // From Django: a docstring that reads like a statement is prose; the string run is SQL.
+        let src = "def f(cur):\n    \"\"\"Delete a setting and clear it from cache.\"\"\"\n    \
+                   cur.execute(\"DELETE FROM cache WHERE k = 1\")\n";
+        let mut f = crate::model::FileFacts::default();
+        crate::lang::python::extract("m.py", src, &mut f);
+        assert_eq!(f.arch.sql.iter().map(|s| s.line).collect::<Vec<_>>(), vec![3]);
+    }
 
     #[test]
     fn tables_are_sorted() {

@@ -26,6 +26,7 @@ pub fn collect(file: &syn::File, text: &str, facts: &mut ArchFacts) {
         kafka: text.contains("kafka"),
         client_file: text.contains("reqwest") || text.contains("ureq") || text.contains("hyper"),
         tonic: text.contains("tonic"),
+        web: WEB_WORDS.iter().any(|w| text.contains(w)),
         ..Collector::default()
     };
     v.visit_file(file);
@@ -44,7 +45,13 @@ struct Collector {
     tonic: bool,
     /// Inside `insert_into(…)`/`update(…)`/`delete(…)`: Diesel table paths are written.
     diesel_write: bool,
+    /// The file mentions a web framework's router: `.nest`/`.merge`/`.service`
+    /// calls mount routers (elsewhere `attrs.merge(other)` is just a method).
+    web: bool,
 }
+
+/// Words one of which a file that builds axum or actix routers contains (sorted).
+const WEB_WORDS: &[&str] = &["App", "Router", "Scope", "actix", "axum", "scope"];
 
 fn line(span: Span) -> u32 {
     u32::try_from(span.start().line).unwrap_or(u32::MAX).max(1)
@@ -221,18 +228,18 @@ impl Collector {
                     });
                 }
             }
-            ("nest" | "nest_service", [path, child]) => {
+            ("nest" | "nest_service", [path, child]) if self.web => {
                 let Some(p) = lit_str(path) else { return };
                 let parent = self.chain_router(&m.receiver);
                 self.declare_router(&parent, "axum", l);
                 self.facts.mounts.push(RawMount { parent, child: child_name(child), prefix: lit(&p), line: l });
             }
-            ("merge", [child]) => {
+            ("merge", [child]) if self.web => {
                 let parent = self.chain_router(&m.receiver);
                 self.declare_router(&parent, "axum", l);
                 self.facts.mounts.push(RawMount { parent, child: child_name(child), prefix: Template::new(), line: l });
             }
-            ("service", [child]) => {
+            ("service", [child]) if self.web => {
                 self.ensure_scope(&m.receiver);
                 let parent = self.chain_router(&m.receiver);
                 let child = match child {
@@ -553,6 +560,13 @@ impl<'ast> Visit<'ast> for Collector {
         visit::visit_expr_path(self, p);
     }
 
+    fn visit_attribute(&mut self, a: &'ast syn::Attribute) {
+        // Doc comments are `#[doc = "…"]` strings: prose, never SQL ("Insert the pair into the set").
+        if !a.path().is_ident("doc") {
+            visit::visit_attribute(self, a);
+        }
+    }
+
     fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
         let v = s.value();
         if arch::looks_like_sql(&v) {
@@ -608,6 +622,26 @@ mod tests {
         let mut s = ROUTE_ATTRS.to_vec();
         s.sort_unstable();
         assert_eq!(ROUTE_ATTRS, s.as_slice());
+    }
+
+    #[test]
+    fn web_words_are_sorted() {
+        let mut s = WEB_WORDS.to_vec();
+        s.sort_unstable();
+        assert_eq!(WEB_WORDS, s.as_slice());
+    }
+
+    #[test]
+    fn doc_comments_and_plain_merges_are_not_architecture() {
+        // From rust-analyzer: prose that starts like SQL, and `merge` on a non-router.
+        let f = facts(
+            "/// Insert the `file_id, path` pair into the set.\nfn insert(&mut self) {}\n\
+             fn lower(attrs: Attrs, ctx: Ctx) -> Attrs { attrs.merge(ctx.lower_attrs()) }\n",
+        );
+        assert!(f.sql.is_empty(), "{:?}", f.sql.len());
+        assert!(f.mounts.is_empty() && f.routes.is_empty());
+        // The same SQL in a string literal is still read.
+        assert_eq!(facts("fn q() -> &'static str { \"INSERT INTO pairs (a) VALUES (1)\" }").sql.len(), 1);
     }
 
     #[test]

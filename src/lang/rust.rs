@@ -14,6 +14,7 @@
 use std::collections::HashSet;
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -165,7 +166,7 @@ fn path_attr(attrs: &[Attribute]) -> Option<String> {
 fn flatten(tree: &UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, Span)>) {
     match tree {
         UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
+            prefix.push(p.ident.unraw().to_string());
             flatten(&p.tree, prefix, out);
             prefix.pop();
         }
@@ -180,7 +181,7 @@ fn flatten(tree: &UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>,
 
 fn with(prefix: &[String], ident: &syn::Ident) -> Vec<String> {
     let mut v = prefix.to_vec();
-    v.push(ident.to_string());
+    v.push(ident.unraw().to_string());
     v
 }
 
@@ -207,7 +208,7 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_item_mod(&mut self, m: &'ast ItemMod) {
-        let name = m.ident.to_string();
+        let name = m.ident.unraw().to_string();
         self.mods.push(RustMod {
             scope: self.scope.clone(),
             name: name.clone(),
@@ -239,7 +240,7 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_item_extern_crate(&mut self, e: &'ast syn::ItemExternCrate) {
         let reexport = !matches!(e.vis, Visibility::Inherited);
         if e.ident != "self" {
-            self.push_use(vec![e.ident.to_string()], line(e.ident.span()), reexport);
+            self.push_use(vec![e.ident.unraw().to_string()], line(e.ident.span()), reexport);
         }
     }
 
@@ -249,7 +250,7 @@ impl<'ast> Visit<'ast> for Collector {
             if path.leading_colon.is_some() {
                 segments.push(String::new());
             }
-            segments.extend(path.segments.iter().map(|s| s.ident.to_string()));
+            segments.extend(path.segments.iter().map(|s| s.ident.unraw().to_string()));
             let spec = segments.join("::");
             let key = (self.scope.clone(), spec.clone(), self.flags());
             if self.seen_paths.insert(key) {
@@ -306,6 +307,7 @@ fn fallback(text: &str, facts: &mut FileFacts) {
         let (vis, rest) = strip_vis(raw.trim_start());
         if let Some(name) = rest.strip_prefix("mod ").and_then(|r| r.trim().strip_suffix(';')) {
             let name = name.trim();
+            let name = name.strip_prefix("r#").unwrap_or(name);
             if is_ident(name) {
                 facts.mods.push(RustMod {
                     scope: Vec::new(),

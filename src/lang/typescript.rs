@@ -72,6 +72,8 @@ fn compiled_full(lang: Lang) -> &'static Result<LangQuery, String> {
 }
 
 pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
+    let masked = if lang == Lang::JavaScript { text.into() } else { super::ts_variance::mask(text) };
+    let text: &str = &masked;
     // Next.js file routes say nothing in their text: their place says they are routes.
     let file_route = rel.contains("pages/api/") || rel.rsplit('/').next().is_some_and(|n| n.starts_with("route."));
     let with_arch = !is_declaration_file(rel) && (file_route || super::arch::triggered(text));

@@ -274,7 +274,8 @@ pub fn analyze(sql: &str) -> (Vec<(Access, String)>, bool) {
                 | Statement::Merge(_)
         );
         for (k, name) in v.names.into_iter().enumerate() {
-            if v.ctes.contains(&name) {
+            // A CTE is no table; a placeholder (`FROM %s` → `FROM ?`) names one only at run time.
+            if v.ctes.contains(&name) || is_placeholder(&name) {
                 continue;
             }
             let access = if writes && k == 0 { Access::Write } else { Access::Read };
@@ -307,6 +308,18 @@ fn placeholders(sql: &str) -> String {
     out
 }
 
+fn is_placeholder(name: &str) -> bool {
+    name.is_empty() || name.starts_with(['?', '$', ':', '@'])
+}
+
+/// Words that follow FROM/INTO/UPDATE/TABLE in English prose, never as a table
+/// name in the strings the tolerant scan reads ("Delete migrations from the
+/// django_migrations table", "Create a Model object from our current state"), sorted.
+const PROSE_WORDS: &[&str] = &[
+    "a", "all", "an", "and", "any", "each", "every", "her", "his", "it", "its", "my", "one", "our", "that", "the",
+    "their", "them", "these", "this", "those", "which", "your",
+];
+
 /// Tolerant scan: the word after FROM/JOIN is read, after INTO/UPDATE/TABLE written.
 fn scan(sql: &str) -> Vec<(Access, String)> {
     let words: Vec<String> = sql
@@ -328,6 +341,7 @@ fn scan(sql: &str) -> Vec<(Access, String)> {
         }
         let name = next.rsplit('.').next().unwrap_or(next).to_lowercase();
         if !name.is_empty()
+            && PROSE_WORDS.binary_search(&name.as_str()).is_err()
             && name.chars().all(|c| c.is_alphanumeric() || c == '_')
             && !name.starts_with(|c: char| c.is_ascii_digit())
         {
@@ -385,6 +399,20 @@ mod tests {
         let (u, ok) = analyze("UPDATE stock SET n = n - 1 WHERE sku = ? RETURNING weird syntax here ((");
         assert!(!ok);
         assert_eq!(u, vec![(Access::Write, "stock".into())]);
+    }
+
+    #[test]
+    fn prose_and_placeholders_name_no_table() {
+        // From Django: help text and a `FROM `%s`` template.
+        let (u, ok) = analyze("Delete nonexistent migrations from the django_migrations table.");
+        assert!(!ok);
+        assert_eq!(u, vec![]);
+        let (u, ok) = analyze("SELECT a.`%s` FROM `%s` AS a LEFT JOIN users ON (a.id = users.id)");
+        assert!(ok);
+        assert_eq!(u, vec![(Access::Read, "users".into())]);
+        let mut words = PROSE_WORDS.to_vec();
+        words.sort_unstable();
+        assert_eq!(PROSE_WORDS, words.as_slice());
     }
 
     #[test]
