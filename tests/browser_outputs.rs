@@ -32,7 +32,15 @@ fn data_block(html: &str) -> Value {
 fn the_html_map_is_one_self_contained_file() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("map.html");
-    tapestry().args(["scan", "-q"]).arg(fixture("polyglot-cycles")).arg("-o").arg(&out).assert().success();
+    let cache = tmp.path().join("cache");
+    tapestry()
+        .args(["scan", "-q", "--cache-dir"])
+        .arg(&cache)
+        .arg(fixture("polyglot-cycles"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     let csp = html.split("http-equiv=\"Content-Security-Policy\" content=\"").nth(1).unwrap();
@@ -51,7 +59,8 @@ fn the_html_map_is_one_self_contained_file() {
     // The module tree has positions computed by tapestry.
     assert!(data["tree"].as_array().unwrap().iter().all(|n| n["w"].as_i64().unwrap() > 0));
     tapestry()
-        .args(["scan", "--format", "html"])
+        .args(["scan", "--format", "html", "--cache-dir"])
+        .arg(&cache)
         .arg(fixture("polyglot-cycles"))
         .assert()
         .success()
@@ -133,12 +142,23 @@ fn mermaid_service_map_quotes_every_name() {
     assert!(chart.contains("[(\"postgres (postgres:16)\")]"), "datastores are cylinders");
 }
 
+/// Two Python scripts, one importing the other: no service, table, queue or
+/// external system (fixtures gain those as extraction grows).
+fn no_services_repo(dir: &Path) -> PathBuf {
+    let repo = dir.join("plain");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join("main.py"), "import util\n\nprint(util.VALUE)\n").unwrap();
+    std::fs::write(repo.join("util.py"), "VALUE = 1\n").unwrap();
+    repo
+}
+
 #[test]
 fn mermaid_module_level_and_the_output_extension() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("arch.mmd");
     tapestry()
-        .args(["scan", "-q", "--level", "module"])
+        .args(["scan", "-q", "--level", "module", "--cache-dir"])
+        .arg(tmp.path().join("cache"))
         .arg(fixture("py-directory-cycle"))
         .arg("-o")
         .arg(&out)
@@ -147,7 +167,12 @@ fn mermaid_module_level_and_the_output_extension() {
     let chart = std::fs::read_to_string(&out).unwrap();
     assert!(chart.contains("flowchart LR") && chart.contains("-->|\""), "{chart}");
     assert!(chart.contains("linkStyle"), "directory cycles are red: {chart}");
-    let svc = tapestry().args(["scan", "--format", "mermaid"]).arg(fixture("py-flat-script")).output().unwrap();
+    let svc = tapestry()
+        .args(["scan", "--format", "mermaid", "--cache-dir"])
+        .arg(tmp.path().join("cache"))
+        .arg(no_services_repo(tmp.path()))
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&svc.stdout).contains("No services"));
 }
 
@@ -166,9 +191,17 @@ fn structurizr_workspace_has_containers_and_labelled_relationships() {
     assert!(dsl.contains("container system \"Containers\""));
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("workspace.dsl");
-    tapestry().args(["scan", "-q"]).arg(fixture("py-flat-script")).arg("-o").arg(&out).assert().success();
+    tapestry()
+        .args(["scan", "-q", "--cache-dir"])
+        .arg(tmp.path().join("cache"))
+        .arg(no_services_repo(tmp.path()))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
     let empty = std::fs::read_to_string(&out).unwrap();
     assert!(empty.starts_with("// No services") && empty.contains("systemContext system"));
+    check_structurizr(&empty).unwrap();
 }
 
 /// No Structurizr DSL parser can be installed from npm, PyPI or Debian here
