@@ -133,7 +133,7 @@ impl Collector {
                 // A string standing alone as a statement is a docstring (or dead text), never run:
                 // "Delete a setting and clear it from cache" is prose, not SQL.
                 if let Some(n) =
-                    cap(caps, "sql").filter(|n| !n.parent().is_some_and(|p| p.kind() == "expression_statement"))
+                    cap(caps, "sql").filter(|n| n.parent().is_none_or(|p| p.kind() != "expression_statement"))
                 {
                     let sql = sql_text(n, src);
                     if arch::looks_like_sql(&sql) {
