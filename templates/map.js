@@ -366,9 +366,27 @@
   const svc = { v: Viewport($('svc-svg')), els: [], edgeEls: [], hover: -1, pinned: -1, sel: null, matches: null, drawn: false };
   svc.v.onFit = () => svc.v.fit({ x: 0, y: 0, w: S.w, h: S.h });
   const svcCycle = new Set(D.cycles.filter((c) => c.level === 'service' && c.kind === 'runtime' && c.st !== 2).flatMap((c) => c.edges.map(([a, b]) => a + ' ' + b)));
-  function edgeLabel(e) {
-    if (e.k !== 'calls' || !e.endpoints.length) return e.k === 'calls' ? '' : e.k;
-    return e.endpoints.slice(0, 2).join(', ') + (e.endpoints.length > 2 ? ' +' + (e.endpoints.length - 2) : '');
+  // An edge of the service map along the route tapestry computed: through a
+  // free slot [left, right, y] in each column it crosses, curving between.
+  function routePath(a, b, route) {
+    const pts = [];
+    let x = a.x + a.w / 2;
+    const first = route.length ? (route[0][0] + route[0][1]) / 2 : b.x + b.w / 2;
+    pts.push([first >= x ? a.x + a.w : a.x, a.y + a.h / 2]);
+    for (const [l, r, y] of route) {
+      const right = l >= pts[pts.length - 1][0];
+      pts.push(right ? [l, y] : [r, y], right ? [r, y] : [l, y]);
+    }
+    x = pts[pts.length - 1][0];
+    pts.push([b.x >= x ? b.x : b.x + b.w, b.y + b.h / 2]);
+    let d = 'M' + pts[0][0] + ',' + pts[0][1];
+    for (let i = 1; i < pts.length; i++) {
+      const [x0, y0] = pts[i - 1], [x1, y1] = pts[i];
+      if (i % 2 === 0 && y0 === y1) { d += 'L' + x1 + ',' + y1; continue; }
+      const m = (x0 + x1) / 2;
+      d += 'C' + m + ',' + y0 + ' ' + m + ',' + y1 + ' ' + x1 + ',' + y1;
+    }
+    return d;
   }
   function drawServices() {
     svc.drawn = true;
@@ -382,20 +400,18 @@
       g.appendChild(sv('rect', { x: n.x, y: n.y, width: n.w, height: n.h, rx: n.k === 'service' ? 8 : 3 }));
       if (n.k === 'datastore' || n.k === 'table') g.appendChild(sv('path', { class: 'cap', d: 'M' + n.x + ',' + (n.y + 7) + 'Q' + (n.x + n.w / 2) + ',' + (n.y + 14) + ' ' + (n.x + n.w) + ',' + (n.y + 7) }));
       g.appendChild(sv('text', { x: n.x + n.w / 2, y: n.y + 19, 'text-anchor': 'middle', class: 'title' }, clip(n.n, (n.w - 12) / 7.2)));
-      const cap = n.k === 'service' ? 'service' : n.image ? n.k + ' · ' + n.image : n.k;
+      const cap = n.k === 'service' ? 'service' : n.image ? n.k + ' · ' + n.image.split('/').pop() : n.k;
       g.appendChild(sv('text', { x: n.x + n.w / 2, y: n.y + 33, 'text-anchor': 'middle', class: 'sub' }, clip(cap, (n.w - 12) / 6.2)));
       boxes.appendChild(g);
       return g;
     });
     svc.edgeEls = S.edges.map((e) => {
-      const c = curve(S.nodes[e.from], S.nodes[e.to]);
       const cls = 'edge' + (e.st ? ' ' + ST[e.st] : '') + (e.k === 'calls' ? '' : ' weak') +
         (svcCycle.has(S.nodes[e.from].id + ' ' + S.nodes[e.to].id) ? ' cyc' : '');
-      const p = sv('path', { d: c.d, class: cls, 'stroke-width': 1.5 + Math.min(3, Math.log2(e.sites || 1)), 'marker-end': markerOf(cls) });
+      const p = sv('path', { d: routePath(S.nodes[e.from], S.nodes[e.to], e.route), class: cls, 'stroke-width': 1.5 + Math.min(3, Math.log2(e.sites || 1)), 'marker-end': markerOf(cls) });
       p.appendChild(sv('title', {}, S.nodes[e.from].n + ' ' + e.k + ' ' + S.nodes[e.to].n + (e.endpoints.length ? ': ' + e.endpoints.join(', ') : '')));
       edges.appendChild(p);
-      const label = edgeLabel(e);
-      const t = label ? sv('text', { x: c.mx, y: c.my - 5, 'text-anchor': 'middle', class: 'elabel' }, clip(label, 40)) : null;
+      const t = e.label ? sv('text', { x: e.label[1], y: e.label[2] - 4, 'text-anchor': 'middle', class: 'elabel' }, e.label[0]) : null;
       if (t) labels.appendChild(t);
       return [p, t];
     });
@@ -549,8 +565,9 @@
     section('Endpoints', D.endpoints.filter((r) => r.service === n.id), (li, r) => { li.appendChild(h('code', null, r.method + ' ' + r.path)); if (r.file) li.appendChild(where(r.file, r.line)); });
     section('Uses', S.edges.filter((e) => e.from === i), (li, e) => edgeRow(li, e, e.to));
     section('Used by', S.edges.filter((e) => e.to === i), (li, e) => edgeRow(li, e, e.from));
+    if (n.members) section('Tables', n.members, (li, [id, name]) => li.appendChild(go(name, () => selectById(id))));
     const table = D.tables.find((t) => t.id === n.id);
-    if (table) section('Accessed by', table.access, (li, a) => { li.appendChild(h('span', null, a[1] + ' · ' + nameOf(a[0]))); if (a[2]) li.appendChild(where(a[2], a[3])); });
+    if (table) section('Accessed by', table.access, (li, a) => { li.appendChild(h('span', null, a[1] + ' · ' + nameOf(a[4] || a[0]))); if (a[2]) li.appendChild(where(a[2], a[3])); });
     const mods = T.map((m, j) => [m, j]).filter(([m]) => m.svc === n.id);
     section('Modules', mods, (li, [m, j]) => li.appendChild(go(m.path, () => selectModule(j, true))));
     cycleSection(n.id);
@@ -815,6 +832,12 @@
     if (i != null) return selectModule(i, true);
     const j = svcById.get(id);
     if (j != null) return selectService(j);
+    // A table folded into a "N tables" box: its row in the Tables view.
+    const k = D.tables.findIndex((t) => t.id === id);
+    if (k < 0) return;
+    setView('tables');
+    const row = document.querySelectorAll('#table-table tbody tr')[k];
+    if (row) { row.scrollIntoView({ block: 'center' }); row.classList.add('flash'); }
   }
   const coupling = { level: 0, key: 'ca', dir: -1 };
   D.coupling.forEach((l, k) => { const o = h('option', null, l.level); o.value = String(k); $('coupling-level').appendChild(o); });
@@ -858,9 +881,11 @@
     const who = (r, kind) => {
       const c = h('td');
       for (const a of r.access.filter((x) => x[1] === kind)) {
-        const d = h('div');
-        d.appendChild(go(nameOf(a[0]), () => selectById(a[0])));
-        if (a[2]) d.appendChild(where(a[2], a[3]));
+        // The service, then the code doing it (a module is named by its file:line).
+        const d = h('div', 'access');
+        if (a[4]) d.appendChild(go(nameOf(a[4]), () => selectById(a[4])));
+        if (a[2] && a[0].startsWith('module:')) d.appendChild(where(a[2], a[3]));
+        else d.appendChild(go(nameOf(a[0]), () => selectById(a[0])));
         c.appendChild(d);
       }
       return c;
@@ -888,7 +913,10 @@
   function drawDiagnostics() {
     const tb = document.querySelector('#diag-table tbody');
     if (!D.diagnostics.length) { tb.appendChild(tr(0, [td('No diagnostics.')])); return; }
-    fillTable(tb, D.diagnostics, (d) => tr(0, [td(d.severity, 'sev-' + d.severity), td(where(d.file, d.line)), td(d.message)]), 1000);
+    // Errors, then warnings, then notes; in file order within each.
+    const rank = { error: 0, warning: 1 };
+    const rows = D.diagnostics.slice().sort((a, b) => (rank[a.severity] ?? 2) - (rank[b.severity] ?? 2));
+    fillTable(tb, rows, (d) => tr(0, [td(d.severity, 'sev-' + d.severity), td(where(d.file, d.line)), td(d.message)]), 1000);
   }
 
   // ---------------------------------------------------------------- what changed

@@ -56,7 +56,8 @@ fn shop() -> Value {
 fn scan_to(dir: &Path, out: &Path, extra: &[&str]) {
     Command::cargo_bin("tapestry")
         .unwrap()
-        .args(["scan", "-q"])
+        .args(["scan", "-q", "--cache-dir"])
+        .arg(out.with_extension("cache"))
         .arg(dir)
         .arg("-o")
         .arg(out)
@@ -184,6 +185,45 @@ fn service_map_draws_services_stores_queues_and_calls_by_endpoint() {
     assert_no_errors(&mut b);
 }
 
+/// Boxes and edge labels of the service map whose rectangles intersect.
+fn label_overlaps(b: &mut Browser) -> Value {
+    b.eval(
+        "(() => { const r = (e) => e.getBBox(); \
+          const boxes = [...document.querySelectorAll('#svc-svg .node rect')].map(r); \
+          const labels = [...document.querySelectorAll('#svc-svg .elabel')]; \
+          const hit = (a, c) => a.x < c.x + c.width && c.x < a.x + a.width && a.y < c.y + c.height && c.y < a.y + a.height; \
+          const out = []; labels.forEach((l, i) => { const a = r(l); \
+            if (boxes.some((c) => hit(a, c))) out.push(l.textContent + ' on a box'); \
+            labels.slice(i + 1).forEach((m) => { if (hit(a, r(m))) out.push(l.textContent + ' on ' + m.textContent); }); }); \
+          return out; })()",
+    )
+    .unwrap()
+}
+
+#[test]
+fn service_maps_of_real_fixtures_keep_labels_off_boxes_and_each_other() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    for (case, boxes, label) in [
+        ("arch-polyglot-shop", 11, "GET /orders, GET /orders/{id} +1"),
+        ("arch-k8s-config", 6, "POST /entries"),
+        ("arch-service-cycle", 2, "GET /invoices/{order_id}"),
+    ] {
+        let page = tmp.path().join(format!("{case}.html"));
+        scan_to(&fixture(case), &page, &[]);
+        open(&mut b, &page, "#view=services");
+        assert_no_errors(&mut b);
+        assert_eq!(count(&mut b, "#svc-svg .node"), boxes, "{case}");
+        let labels =
+            text(&mut b, "[...document.querySelectorAll('#svc-svg .elabel')].map(t => t.textContent).join('|')");
+        assert!(labels.split('|').any(|l| l == label), "{case}: {labels}");
+        let overlaps = label_overlaps(&mut b);
+        assert_eq!(overlaps, Value::Array(vec![]), "{case}: labels overlap");
+        b.screenshot(&artifacts().join(format!("services-{case}.png"))).unwrap();
+    }
+}
+
 /// A repository whose names are attacks: file and directory names, an import
 /// specifier and a package name carrying markup and script.
 fn hostile_repo(dir: &Path) {
@@ -277,6 +317,127 @@ fn hostile_names_run_nothing() {
     assert_nothing_ran(&mut b, &page, "/</script><script>alert(1)</script>");
     b.eval("window.__tapestry.view('tables')").unwrap();
     assert!(text(&mut b, "document.getElementById('table-table').textContent").contains("\"><svg onload=alert(1)>"));
+}
+
+/// Mermaid's own bundle (`.ci/run` fetches it with `npm pack` into
+/// `target/mermaid/`), or `TAPESTRY_MERMAID_JS`. Skips without it, fails in CI.
+fn mermaid_js() -> Option<PathBuf> {
+    let path = std::env::var_os("TAPESTRY_MERMAID_JS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/mermaid/package/dist/mermaid.min.js"),
+        PathBuf::from,
+    );
+    match path.is_file() {
+        true => Some(path),
+        false if in_ci() => {
+            panic!("Mermaid is required in CI: .ci/run fetches it with `npm pack` ({})", path.display())
+        }
+        false => {
+            eprintln!("skipping: no Mermaid bundle at {} (run the `npm pack` step of .ci/run)", path.display());
+            None
+        }
+    }
+}
+
+/// A repository whose service, directory, route and table names try to end
+/// a Mermaid label or statement, or the HTML around the rendered chart.
+fn hostile_services_repo(dir: &Path) {
+    let files = [
+        (
+            "docker-compose.yml",
+            "services:\n  'web\"] --> x[(y)]':\n    build: 'web\"]'\n  'api</script>{x}|y|':\n    build: 'api</script>'\n  \"db'`#;%%\":\n    image: postgres:16\n",
+        ),
+        ("web\"]/requirements.txt", "requests\n"),
+        (
+            "web\"]/app.py",
+            "import requests\n\nAPI = 'http://api</script>{x}|y|:5000'\n\n\ndef go():\n    requests.get(API + '/</script><script>alert(1)</script>')\n    requests.post(f'{API}/a\"]-->b[(\"c\")]')\n",
+        ),
+        ("api</script>/requirements.txt", "flask\n"),
+        (
+            "api</script>/app.py",
+            "from flask import Flask\nimport sqlite3\n\napp = Flask(__name__)\ndb = sqlite3.connect('x')\n\n\n\
+             @app.get('/</script><script>alert(1)</script>')\ndef hostile():\n    return db.execute('SELECT * FROM \"<img src=x onerror=alert(1)>\"')\n\n\n\
+             @app.post('/a\"]-->b[(\"c\")]')\ndef quotes():\n    db.execute('INSERT INTO \"x[(y)]\" VALUES (1)')\n    return {}\n",
+        ),
+    ];
+    for (name, body) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+}
+
+/// Mermaid's verdict on a chart: `null` when `mermaid.parse` accepts it, else its error.
+fn mermaid_parse(b: &mut Browser, chart: &str) -> Value {
+    let chart = serde_json::to_string(chart).unwrap();
+    b.eval(&format!("mermaid.parse({chart}).then(() => null, e => String(e && e.message || e))")).unwrap()
+}
+
+#[test]
+fn mermaid_output_is_accepted_by_mermaid_and_renders_names_as_text() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(js) = mermaid_js() else { return };
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(&js, tmp.path().join("mermaid.min.js")).unwrap();
+    let page = tmp.path().join("mermaid.html");
+    std::fs::write(&page, "<!DOCTYPE html><meta charset=utf-8><body><script src=\"mermaid.min.js\"></script>").unwrap();
+    b.goto(&format!("file://{}", page.display())).unwrap();
+    b.wait_for("window.mermaid && mermaid.parse", Duration::from_secs(30)).unwrap();
+    b.eval("mermaid.initialize({startOnLoad: false, securityLevel: 'strict'})").unwrap();
+    // The parser is real: a label left open is refused.
+    assert!(mermaid_parse(&mut b, "flowchart LR\n  n0[\"a] --> n1[\"b\"]\n").is_string(), "Mermaid refuses bad input");
+
+    let hostile = tmp.path().join("hostile");
+    hostile_services_repo(&hostile);
+    let cases = ["arch-polyglot-shop", "arch-service-cycle", "arch-k8s-config", "py-sqlmodel-nginx", "polyglot-cycles"];
+    let dirs: Vec<PathBuf> = cases.iter().map(|c| fixture(c)).chain([hostile.clone()]).collect();
+    for dir in &dirs {
+        for level in ["service", "module"] {
+            let out = Command::cargo_bin("tapestry")
+                .unwrap()
+                .args(["scan", "--format", "mermaid", "--level", level, "--cache-dir"])
+                .arg(tmp.path().join("cache"))
+                .arg(dir)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+            let chart = String::from_utf8(out.stdout).unwrap();
+            let verdict = mermaid_parse(&mut b, &chart);
+            assert!(verdict.is_null(), "{} at {level} level: Mermaid says {verdict}\n{chart}", dir.display());
+        }
+    }
+
+    // The hostile names reach the chart, and Mermaid draws them as text only.
+    let chart = String::from_utf8(
+        Command::cargo_bin("tapestry")
+            .unwrap()
+            .args(["scan", "--format", "mermaid", "--cache-dir"])
+            .arg(tmp.path().join("cache"))
+            .arg(&hostile)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let chart_js = serde_json::to_string(&chart).unwrap();
+    let drawn = b
+        .eval(&format!(
+            "mermaid.render('hostile', {chart_js}).then(r => {{ document.body.insertAdjacentHTML('beforeend', r.svg); \
+             const svg = document.querySelector('body > svg'); \
+             return {{ text: svg.textContent, markup: svg.querySelectorAll('script, img, iframe, object, embed').length, \
+                       handlers: [...svg.querySelectorAll('*')].flatMap(e => [...e.attributes]).filter(a => a.name.startsWith('on')).length }}; }})"
+        ))
+        .unwrap();
+    let text = drawn["text"].as_str().unwrap_or_default();
+    for name in ["web\"] --> x[(y)]", "api</script>{x}|y|", "db'`#;%%"] {
+        assert!(text.contains(name), "{name} is drawn as text: {text}");
+    }
+    assert_eq!(drawn["markup"], 0, "no element came from a name");
+    assert_eq!(drawn["handlers"], 0, "no event-handler attribute in the drawn chart");
+    assert_eq!(b.eval("document.querySelectorAll('body script').length").unwrap(), 1, "only the Mermaid bundle");
+    assert!(b.dialogs().is_empty(), "a dialog opened: {:?}", b.dialogs());
+    b.screenshot(&artifacts().join("mermaid-hostile.png")).unwrap();
+    assert_no_errors(&mut b);
 }
 
 #[test]
@@ -420,5 +581,47 @@ fn bench_html_map_5000_modules_30000_edges() {
     b.screenshot(&artifacts().join("bench-modules-expanded.png")).unwrap();
     open(&mut b, &page, "#view=modules");
     b.screenshot(&artifacts().join("bench-modules.png")).unwrap();
+    assert_no_errors(&mut b);
+}
+
+/// `TAPESTRY_BENCH_REPO=/path/to/repo cargo test --test browser --
+/// --ignored --nocapture bench_html_map_real`: the same measures on a real
+/// repository (BENCHMARKS.md used saleor, about 4,300 Python modules).
+#[test]
+#[ignore]
+fn bench_html_map_real_repository() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(repo) = std::env::var_os("TAPESTRY_BENCH_REPO").map(PathBuf::from) else {
+        eprintln!("skipping: set TAPESTRY_BENCH_REPO to a repository to measure");
+        return;
+    };
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("real.html");
+    scan_to(&repo, &page, &[]);
+    println!("file size: {:.2} MB", std::fs::metadata(&page).unwrap().len() as f64 / 1e6);
+    for view in ["services", "modules"] {
+        for run in 0..3 {
+            open(&mut b, &page, &format!("#view={view}"));
+            let first = b.eval("window.__tapestry.firstRender").unwrap().as_f64().unwrap();
+            println!("{view}, run {run}: first render {first:.0} ms after navigation start");
+        }
+        println!("pan, {view}: {}", summary(pan_frames(&mut b, 120)));
+        b.screenshot(&artifacts().join(format!("real-{view}.png"))).unwrap();
+    }
+    let expand = b
+        .eval("(() => { const t = performance.now(); document.getElementById('expand-all').click(); return performance.now() - t; })()")
+        .unwrap();
+    println!(
+        "expand all: {:.0} ms, {} boxes",
+        expand.as_f64().unwrap(),
+        b.eval("window.__tapestry.visible()").unwrap()
+    );
+    println!("pan, everything expanded: {}", summary(pan_frames(&mut b, 60)));
+    let dsm = b
+        .eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \
+               const t = performance.now(); s.value = '0'; s.dispatchEvent(new Event('change')); return performance.now() - t; })()")
+        .unwrap();
+    println!("module-level matrix first draw: {:.0} ms", dsm.as_f64().unwrap());
     assert_no_errors(&mut b);
 }

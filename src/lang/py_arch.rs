@@ -169,7 +169,7 @@ impl Collector {
                 // A string standing alone as a statement is a docstring (or dead text), never run:
                 // "Delete a setting and clear it from cache" is prose, not SQL.
                 if let Some(n) =
-                    cap(caps, "sql").filter(|n| !n.parent().is_some_and(|p| p.kind() == "expression_statement"))
+                    cap(caps, "sql").filter(|n| n.parent().is_none_or(|p| p.kind() != "expression_statement"))
                 {
                     arch::push_sql(&mut self.facts, sql_text(n, src), line);
                 }

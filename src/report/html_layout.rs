@@ -46,11 +46,6 @@ pub struct Size {
 /// Lays out `sizes.len()` nodes with directed `edges` (from, to).
 /// Returns each node's top-left corner and the size of the whole drawing.
 pub fn layered(sizes: &[Size], edges: &[(usize, usize)]) -> (Vec<(f64, f64)>, Size) {
-    layered_with_gap(sizes, edges, COL_GAP)
-}
-
-/// [`layered`] with another gap between columns (room for edge labels).
-pub fn layered_with_gap(sizes: &[Size], edges: &[(usize, usize)], col_gap: f64) -> (Vec<(f64, f64)>, Size) {
     let n = sizes.len();
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(a, b) in edges {
@@ -63,20 +58,121 @@ pub fn layered_with_gap(sizes: &[Size], edges: &[(usize, usize)], col_gap: f64) 
         o.dedup();
     }
     let dag = remove_cycles(&out);
-    let connected: Vec<bool> = (0..n).map(|v| !out[v].is_empty()).collect();
-    let mut connected = connected;
-    for o in &out {
+    let mut connected = vec![false; n];
+    for (a, o) in out.iter().enumerate() {
         for &b in o {
+            connected[a] = true;
             connected[b] = true;
         }
     }
     let layer = longest_path_layers(&dag, &connected);
     let columns = order_columns(&dag, &layer, &connected);
     let mut pos = vec![(0.0, 0.0); n];
-    let block = place(&columns, &dag, sizes, col_gap, &mut pos);
+    let block = place(&columns, &dag, sizes, COL_GAP, true, &mut pos);
     let loose: Vec<usize> = (0..n).filter(|&v| !connected[v]).collect();
     let total = grid(&loose, sizes, block, &mut pos);
     (pos, total)
+}
+
+/// A layered drawing whose edges are routed around the boxes.
+#[derive(Debug)]
+pub struct Routed {
+    /// Top-left corner of each node.
+    pub pos: Vec<(f64, f64)>,
+    pub total: Size,
+    /// For each edge, from its first end to its second: the columns it
+    /// crosses, as `[left, right, y]` (a horizontal run through a free slot).
+    pub routes: Vec<Vec<[f64; 3]>>,
+    /// For each edge, the centre of the bottom of its label's slot.
+    pub labels: Vec<Option<(f64, f64)>>,
+}
+
+/// [`layered`] for small graphs whose edges carry labels (the service map),
+/// drawn as Graphviz `dot` does (Gansner et al., "A Technique for Drawing
+/// Directed Graphs", 1993, section 4): every edge is split by virtual nodes,
+/// one in each layer it crosses, and layers alternate between boxes and
+/// edge slots, so each label is a virtual node of its own size. Ordering and
+/// coordinate assignment then keep labels and long edges clear of the boxes
+/// and of each other. The block is not folded into bands.
+pub fn routed(sizes: &[Size], edges: &[(usize, usize)], labels: &[Option<Size>], col_gap: f64) -> Routed {
+    let n = sizes.len();
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in edges {
+        if a != b && a < n && b < n {
+            out[a].push(b);
+        }
+    }
+    for o in &mut out {
+        o.sort_unstable();
+        o.dedup();
+    }
+    let dag = remove_cycles(&out);
+    let mut connected = vec![false; n];
+    for (a, o) in out.iter().enumerate() {
+        for &b in o {
+            connected[a] = true;
+            connected[b] = true;
+        }
+    }
+    let base = longest_path_layers(&dag, &connected);
+    // Real nodes on even layers, then one chain of virtual nodes per edge.
+    let mut layer: Vec<usize> = base.iter().map(|l| 2 * l).collect();
+    let mut all_sizes = sizes.to_vec();
+    let mut ext: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
+    let mut label_at: Vec<Option<usize>> = vec![None; edges.len()];
+    for (i, &(a, b)) in edges.iter().enumerate() {
+        if a == b || a >= n || b >= n {
+            chains.push(Vec::new());
+            continue;
+        }
+        let (lo, hi) = if layer[a] < layer[b] { (a, b) } else { (b, a) };
+        let slots: Vec<usize> = (layer[lo] + 1..layer[hi]).collect();
+        let middle = slots.len() / 2;
+        let mut chain = Vec::with_capacity(slots.len());
+        let mut prev = lo;
+        for (k, &l) in slots.iter().enumerate() {
+            let v = all_sizes.len();
+            let size = match labels.get(i).copied().flatten() {
+                Some(lab) if k == middle => {
+                    label_at[i] = Some(v);
+                    lab
+                }
+                _ => Size { w: 0.0, h: 4.0 },
+            };
+            all_sizes.push(size);
+            layer.push(l);
+            connected.push(true);
+            ext.push(Vec::new());
+            ext[prev].push(v);
+            chain.push(v);
+            prev = v;
+        }
+        ext[prev].push(hi);
+        if lo != a {
+            chain.reverse();
+        }
+        chains.push(chain);
+    }
+    let columns = order_columns(&ext, &layer, &connected);
+    let mut pos = vec![(0.0, 0.0); all_sizes.len()];
+    let block = place(&columns, &ext, &all_sizes, col_gap, false, &mut pos);
+    // Each virtual node spans its whole column.
+    let mut span = vec![(0.0, 0.0); all_sizes.len()];
+    for c in &columns {
+        let x = c.first().map_or(0.0, |&v| pos[v].0);
+        let w = c.iter().map(|&v| all_sizes[v].w).fold(0.0, f64::max);
+        for &v in c {
+            span[v] = (x, x + w);
+        }
+    }
+    let bottom = |v: usize| pos[v].1 + all_sizes[v].h;
+    let routes = chains.iter().map(|c| c.iter().map(|&v| [span[v].0, span[v].1, bottom(v)]).collect()).collect();
+    let labels = label_at.iter().map(|l| l.map(|v| ((span[v].0 + span[v].1) / 2.0, bottom(v)))).collect();
+    let loose: Vec<usize> = (0..n).filter(|&v| !connected[v]).collect();
+    let total = grid(&loose, &all_sizes, block, &mut pos);
+    pos.truncate(n);
+    Routed { pos, total, routes, labels }
 }
 
 /// Reverses the edges that close a cycle in a depth-first search (iterative,
@@ -192,7 +288,14 @@ fn order_columns(dag: &[Vec<usize>], layer: &[usize], connected: &[bool]) -> Vec
 }
 
 /// Coordinates of the layered block; returns its size.
-fn place(cols: &[Vec<usize>], dag: &[Vec<usize>], sizes: &[Size], col_gap: f64, pos: &mut [(f64, f64)]) -> Size {
+fn place(
+    cols: &[Vec<usize>],
+    dag: &[Vec<usize>],
+    sizes: &[Size],
+    col_gap: f64,
+    wrap: bool,
+    pos: &mut [(f64, f64)],
+) -> Size {
     let mut x = 0.0;
     let mut width: f64 = 0.0;
     for c in cols {
@@ -223,7 +326,12 @@ fn place(cols: &[Vec<usize>], dag: &[Vec<usize>], sizes: &[Size], col_gap: f64, 
         pos[v].1 -= top;
         height = height.max(pos[v].1 + sizes[v].h);
     }
-    wrap_bands(cols, sizes, col_gap, Size { w: width, h: height }, pos)
+    let block = Size { w: width, h: height };
+    if wrap {
+        wrap_bands(cols, sizes, col_gap, block, pos)
+    } else {
+        block
+    }
 }
 
 /// Folds a chain of columns much wider than tall into bands stacked top to
@@ -445,6 +553,32 @@ mod tests {
         }
         // Node 5 has no edge: it goes to the grid below the layers.
         assert!(pos[5].1 > pos.iter().take(5).map(|p| p.1).fold(0.0, f64::max));
+    }
+
+    #[test]
+    fn routed_edges_and_labels_keep_clear_of_the_boxes() {
+        // 0 → 1 → 2 and a long edge 0 → 2 that would cross 1; 2 → 0 closes a cycle.
+        let edges = [(0, 1), (1, 2), (0, 2), (2, 0)];
+        let label = Some(Size { w: 80.0, h: 16.0 });
+        let r = routed(&[sz(), sz(), sz()], &edges, &[label, None, label, label], 20.0);
+        let boxes: Vec<(f64, f64, f64, f64)> = r.pos.iter().map(|p| (p.0, p.1, p.0 + 100.0, p.1 + 20.0)).collect();
+        let hits =
+            |x0: f64, y0: f64, x1: f64, y1: f64| boxes.iter().any(|b| x0 < b.2 && x1 > b.0 && y0 < b.3 && y1 > b.1);
+        for (i, at) in r.labels.iter().enumerate() {
+            assert_eq!(at.is_some(), i != 1, "labelled edges get a slot");
+            if let Some((x, y)) = *at {
+                assert!(!hits(x - 40.0, y - 16.0, x + 40.0, y), "label {i} at {x},{y} overlaps a box");
+            }
+        }
+        for (i, route) in r.routes.iter().enumerate() {
+            assert!(!route.is_empty(), "every edge passes through a slot");
+            for &[l, rt, y] in route {
+                assert!(!hits(l, y - 0.5, rt, y + 0.5), "edge {i} runs through a box at y {y}");
+            }
+        }
+        // The cycle's back edge is routed from 2 to 0, right to left.
+        let back = &r.routes[3];
+        assert!(back.first().unwrap()[0] > back.last().unwrap()[0]);
     }
 
     #[test]

@@ -26,8 +26,12 @@ const OPEN_BUDGET: usize = 80;
 const OPEN_CHANGED_MAX: usize = 60;
 const LEAF_H: f64 = 26.0;
 const SERVICE_H: f64 = 40.0;
-/// Columns of the service map are far apart: edges carry endpoint labels.
-const SERVICE_GAP: f64 = 190.0;
+/// Gap between a column of the service map and a column of edge slots.
+const SERVICE_GAP: f64 = 28.0;
+/// Height of an edge label's slot (11 px text above the edge).
+const EDGE_LABEL_H: f64 = 16.0;
+/// Longest edge label, in characters.
+const EDGE_LABEL_CHARS: usize = 44;
 
 /// Change status of a node or edge in review mode.
 pub(super) const SAME: u8 = 0;
@@ -89,6 +93,8 @@ pub(super) struct ServiceNode {
     pub kind: &'static str,
     pub name: String,
     pub image: Option<String>,
+    /// Ids and names of the tables a folded table node stands for (see [`fold_tables`]).
+    pub members: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -193,7 +199,7 @@ pub(super) fn service_graph(report: &Value) -> ServiceGraph {
             _ => continue,
         };
         let name = [s(n, "name"), bare(id)].into_iter().find(|x| !x.is_empty()).unwrap_or(id).to_string();
-        out.nodes.push(ServiceNode { id: id.to_string(), kind, name, image });
+        out.nodes.push(ServiceNode { id: id.to_string(), kind, name, image, members: Vec::new() });
     }
     let known: BTreeSet<&str> = out.nodes.iter().map(|n| n.id.as_str()).collect();
     // The node each fact is drawn at, and the endpoint it names.
@@ -255,6 +261,61 @@ pub(super) fn service_graph(report: &Value) -> ServiceGraph {
     }
     out.edges = agg.into_values().map(|(e, _)| e).collect();
     out
+}
+
+/// Tables a service map draws one by one, at most; beyond it they are folded.
+pub(super) const MAX_TABLES: usize = 12;
+
+/// Folds the tables of a map with more than [`MAX_TABLES`] of them into one
+/// node per set of services using them ("84 tables" read and written by
+/// `api`), so a monolith with a hundred tables stays a map of its services;
+/// the Tables view still lists each one. A set of one table stays as it is.
+pub(super) fn fold_tables(g: &mut ServiceGraph) {
+    if g.nodes.iter().filter(|n| n.kind == "table").count() <= MAX_TABLES {
+        return;
+    }
+    let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for n in g.nodes.iter().filter(|n| n.kind == "table") {
+        users.insert(&n.id, BTreeSet::new());
+    }
+    for e in &g.edges {
+        if let Some(u) = users.get_mut(e.to.as_str()) {
+            u.insert(&e.from);
+        }
+    }
+    let mut groups: BTreeMap<Vec<&str>, Vec<&str>> = BTreeMap::new();
+    for (table, u) in &users {
+        groups.entry(u.iter().copied().collect()).or_default().push(table);
+    }
+    let names: HashMap<&str, &str> = g.nodes.iter().map(|n| (n.id.as_str(), n.name.as_str())).collect();
+    let mut into: HashMap<String, String> = HashMap::new();
+    let mut folded = Vec::new();
+    for (u, tables) in groups.iter().filter(|(_, t)| t.len() > 1) {
+        let id = format!("tables:{}", u.join(","));
+        let mut members: Vec<(String, String)> =
+            tables.iter().map(|t| ((*t).to_string(), names[t].to_string())).collect();
+        members.sort_by(|a, b| a.1.cmp(&b.1));
+        for t in tables {
+            into.insert((*t).to_string(), id.clone());
+        }
+        let name = format!("{} tables", tables.len());
+        folded.push(ServiceNode { id, kind: "table", name, image: None, members });
+    }
+    g.nodes.retain(|n| !into.contains_key(&n.id));
+    g.nodes.extend(folded);
+    let mut edges: BTreeMap<(String, String, String), ServiceEdge> = BTreeMap::new();
+    for mut e in std::mem::take(&mut g.edges) {
+        if let Some(to) = into.get(&e.to) {
+            e.to.clone_from(to);
+        }
+        match edges.entry((e.from.clone(), e.to.clone(), e.kind.clone())) {
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(e);
+            }
+            std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().sites += e.sites,
+        }
+    }
+    g.edges = edges.into_values().collect();
 }
 
 // ---------------------------------------------------------------- the page data
@@ -345,6 +406,9 @@ struct ServiceMapNode {
     id: String,
     k: &'static str,
     n: String,
+    /// The tables a folded node stands for: id and name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    members: Vec<(String, String)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<String>,
     x: i64,
@@ -370,6 +434,33 @@ struct ServiceMapEdge {
     line: Option<u32>,
     #[serde(skip_serializing_if = "is_same")]
     st: u8,
+    /// The columns the edge crosses, each `[left, right, y]`, from `from` to `to`.
+    route: Vec<[i64; 3]>,
+    /// Text and bottom centre of the label's slot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<(String, i64, i64)>,
+}
+
+/// The label of a service-map edge: the endpoints of a call (two, then a
+/// count), its protocol when it names none, or what a data edge does.
+fn edge_label(e: &ServiceEdge) -> String {
+    let text = match e.kind.as_str() {
+        "calls" if e.endpoints.is_empty() => e.protocol.clone().unwrap_or_default(),
+        "calls" => {
+            let mut t = e.endpoints.iter().take(2).cloned().collect::<Vec<_>>().join(", ");
+            if e.endpoints.len() > 2 {
+                t = format!("{t} +{}", e.endpoints.len() - 2);
+            }
+            t
+        }
+        k => k.to_string(),
+    };
+    if text.chars().count() <= EDGE_LABEL_CHARS {
+        return text;
+    }
+    let mut t: String = text.chars().take(EDGE_LABEL_CHARS - 1).collect();
+    t.push('…');
+    t
 }
 
 #[derive(Serialize)]
@@ -385,8 +476,9 @@ struct EndpointRow {
     st: u8,
 }
 
-/// Who (service or module id), how (reads or writes), file, line.
-type Access = (String, String, Option<String>, Option<u32>);
+/// Who (service or module id), how (reads or writes), file, line, and the
+/// service owning a module that does it.
+type Access = (String, String, Option<String>, Option<u32>, Option<String>);
 
 #[derive(Serialize)]
 struct TableRow {
@@ -834,8 +926,10 @@ fn dsm_level(nodes: &[TreeNode], edges: &[[u32; 6]], directories: bool) -> DsmLe
 
 /// The service map with positions; in review mode the base's vanished nodes and edges too.
 fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
-    let cur = service_graph(report);
-    let old = base.map(service_graph).unwrap_or_default();
+    let mut cur = service_graph(report);
+    let mut old = base.map(service_graph).unwrap_or_default();
+    fold_tables(&mut cur);
+    fold_tables(&mut old);
     let old_ids: BTreeSet<&str> = old.nodes.iter().map(|n| n.id.as_str()).collect();
     let cur_ids: BTreeSet<&str> = cur.nodes.iter().map(|n| n.id.as_str()).collect();
     let ekey = |e: &ServiceEdge| (e.from.clone(), e.to.clone(), e.kind.clone());
@@ -858,28 +952,44 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
     let sizes: Vec<Size> = nodes
         .iter()
         .map(|(n, _)| {
-            let caption = format!("{} · {}", n.kind, n.image.as_deref().unwrap_or(""));
-            let w = label_width(&n.name, 110.0, 280.0).max(label_width(&caption, 110.0, 240.0));
+            // As the page draws it: services say only "service".
+            let caption = match &n.image {
+                Some(img) if n.kind != "service" => format!("{} · {}", n.kind, img.rsplit('/').next().unwrap_or(img)),
+                _ => n.kind.to_string(),
+            };
+            let w = label_width(&n.name, 110.0, 280.0).max(label_width(&caption, 110.0, 240.0) - 8.0);
             Size { w, h: SERVICE_H }
         })
         .collect();
-    let pairs: Vec<(usize, usize)> =
-        edges.iter().filter_map(|(e, _)| Some((*index.get(e.from.as_str())?, *index.get(e.to.as_str())?))).collect();
-    let (pos, total) = html_layout::layered_with_gap(&sizes, &pairs, SERVICE_GAP);
-    let map_edges = edges
+    let drawn: Vec<(&ServiceEdge, u8, usize, usize)> = edges
         .iter()
-        .filter_map(|(e, st)| {
-            Some(ServiceMapEdge {
-                from: *index.get(e.from.as_str())?,
-                to: *index.get(e.to.as_str())?,
-                k: e.kind.clone(),
-                endpoints: e.endpoints.iter().cloned().collect(),
-                protocol: e.protocol.clone(),
-                sites: e.sites,
-                file: e.file.clone(),
-                line: e.line,
-                st: *st,
-            })
+        .filter_map(|(e, st)| Some((e, *st, *index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
+        .collect();
+    let pairs: Vec<(usize, usize)> = drawn.iter().map(|&(_, _, a, b)| (a, b)).collect();
+    let texts: Vec<String> = drawn.iter().map(|(e, ..)| edge_label(e)).collect();
+    let label_sizes: Vec<Option<Size>> = texts
+        .iter()
+        .map(|t| (!t.is_empty()).then(|| Size { w: t.chars().count() as f64 * 6.2 + 8.0, h: EDGE_LABEL_H }))
+        .collect();
+    let layout = html_layout::routed(&sizes, &pairs, &label_sizes, SERVICE_GAP);
+    let (pos, total) = (layout.pos, layout.total);
+    let round = |v: f64| v.round() as i64;
+    let map_edges = drawn
+        .iter()
+        .zip(texts)
+        .zip(layout.routes.iter().zip(&layout.labels))
+        .map(|(((e, st, from, to), label), (route, at))| ServiceMapEdge {
+            from: *from,
+            to: *to,
+            k: e.kind.clone(),
+            endpoints: e.endpoints.iter().cloned().collect(),
+            protocol: e.protocol.clone(),
+            sites: e.sites,
+            file: e.file.clone(),
+            line: e.line,
+            st: *st,
+            route: route.iter().map(|p| p.map(round)).collect(),
+            label: at.map(|(x, y)| (label, round(x), round(y))),
         })
         .collect();
     ServiceMap {
@@ -892,6 +1002,7 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
                 k: n.kind,
                 n: n.name,
                 image: n.image,
+                members: n.members,
                 x: x.round() as i64,
                 y: y.round() as i64,
                 w: sz.w.round() as i64,
@@ -947,13 +1058,17 @@ fn endpoint_rows(report: &Value, base: Option<&Value>) -> Vec<EndpointRow> {
 fn table_rows(report: &Value, base: Option<&Value>) -> Vec<TableRow> {
     let (cur, old) = (of_kind(Some(report), "table"), of_kind(base, "table"));
     let access_of = |r: &Value| {
+        let nodes = by_id(r);
         let mut m: BTreeMap<String, Vec<Access>> = BTreeMap::new();
         for e in arr(r, "edges").iter().filter(|e| matches!(s(e, "kind"), "reads" | "writes")) {
+            let from = s(e, "from");
+            let service = nodes.get(from).and_then(|n| opt_s(n, "service")).filter(|svc| svc != from);
             m.entry(s(e, "to").to_string()).or_default().push((
-                s(e, "from").to_string(),
+                from.to_string(),
                 s(e, "kind").to_string(),
                 opt_s(e, "file"),
                 num(e, "line"),
+                service,
             ));
         }
         m

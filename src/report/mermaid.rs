@@ -18,7 +18,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::html_model::{arr, s, service_graph};
+use super::html_model::{arr, fold_tables, s, service_graph};
 use super::{Level, Report};
 
 /// Mermaid's default `maxEdges` is 500 and `maxTextSize` 50,000: stay under both.
@@ -74,7 +74,8 @@ fn header(v: &Value, what: &str) -> String {
 }
 
 fn services(v: &Value) -> String {
-    let g = service_graph(v);
+    let mut g = service_graph(v);
+    fold_tables(&mut g);
     let mut o = header(v, "service map");
     if g.nodes.is_empty() {
         o.push_str("  %% No services, datastores, queues or external systems in this report.\n");
