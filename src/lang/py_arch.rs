@@ -322,11 +322,16 @@ impl Collector {
             }
         };
         let Some(path) = path else { return };
+        let path = template(path, src);
+        // `@mock.patch("saleor.core.utils.fetch")` patches a dotted Python name: no route.
+        if arch::literal_of(&path).is_some_and(|p| is_dotted_name(&p)) {
+            return;
+        }
         self.facts.routes.push(RawRoute {
             framework: String::new(),
             router: router.to_string(),
             methods,
-            path: template(path, src),
+            path,
             handler,
             line,
         });
@@ -1059,6 +1064,15 @@ fn is_abstract(body: &str) -> bool {
     body.find("class Meta").is_some_and(|m| body[m..].replace(' ', "").contains("abstract=True"))
 }
 
+/// `a.b.c`: identifiers joined by dots, the target of `mock.patch`, never a URL path.
+fn is_dotted_name(s: &str) -> bool {
+    let mut parts = s.split('.');
+    s.contains('.')
+        && parts.all(|p| {
+            p.starts_with(|c: char| c.is_alphabetic() || c == '_') && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
+}
+
 /// `OrderItem` → `order_item`.
 pub fn snake_case(s: &str) -> String {
     let mut out = String::new();
@@ -1113,6 +1127,18 @@ mod tests {
             f.arch.tables.iter().map(|t| (t.orm.as_str(), t.class_name.clone().unwrap_or_default())).collect();
         // The abstract base is kept for its subclasses (resolution gives it no table); the proxy is dropped.
         assert_eq!(names, vec![("django-abstract", "Base".to_string()), ("django", "Item".to_string())]);
+    }
+
+    #[test]
+    fn mock_patch_decorators_are_not_routes() {
+        // From saleor's tests: `@patch` on `mock` names a Python object, not a PATCH route.
+        let src = "from unittest import mock\nfrom fastapi import FastAPI\napp = FastAPI()\n\
+                   @mock.patch(\"saleor.core.utils.fetch\")\ndef test_a(m):\n    pass\n\
+                   @app.patch(\"/items/{id}\")\ndef patch_item(id):\n    pass\n";
+        let mut f = crate::model::FileFacts::default();
+        crate::lang::python::extract("t.py", src, &mut f);
+        let routes: Vec<_> = f.arch.routes.iter().map(|r| (r.router.as_str(), r.line)).collect();
+        assert_eq!(routes, vec![("app", 7)]);
     }
 
     #[test]
