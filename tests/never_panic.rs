@@ -429,7 +429,8 @@ fn yaml_height(doc: &yaml::Yaml) -> usize {
 
 /// What the YAML reader must satisfy: no panic, bounded trees, lines in range.
 fn check_yaml(text: &str) {
-    let lines = u32::try_from(text.lines().count().max(1)).unwrap();
+    // YAML breaks lines at `\r` too: bound by every break character.
+    let lines = u32::try_from(text.matches(['\n', '\r']).count() + 1).unwrap();
     match yaml::parse(text) {
         Ok(docs) => {
             for d in &docs {

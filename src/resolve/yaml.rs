@@ -157,9 +157,6 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        if self.over.is_some() {
-            return; // the parser still reads to the end, in linear time
-        }
         let line = u32::try_from(mark.line()).unwrap_or(u32::MAX).max(1);
         let leaf = Size { nodes: 1, height: 1 };
         match ev {
@@ -172,6 +169,8 @@ impl MarkedEventReceiver for Builder {
                     self.value(v, size, line, 0);
                 }
             }
+            // Anchors name nodes of their own document only.
+            Event::DocumentStart => self.anchors.clear(),
             Event::SequenceStart(anchor, _) => self.open(Frame::Seq(Vec::new(), anchor, leaf), line),
             Event::MappingStart(anchor, _) => self.open(Frame::Map(Vec::new(), None, anchor, leaf), line),
             Event::SequenceEnd | Event::MappingEnd => {
@@ -190,11 +189,21 @@ impl MarkedEventReceiver for Builder {
 /// Every document of a YAML text, or the error message and its line (also
 /// when the text passes [`MAX_DEPTH`] or [`MAX_ALIAS_NODES`]).
 pub fn parse(text: &str) -> Result<Vec<Yaml>, (String, u32)> {
+    let line = |m: Marker| u32::try_from(m.line()).unwrap_or(u32::MAX).max(1);
     let mut b = Builder::default();
     let mut p = Parser::new_from_str(text);
-    match p.load(&mut b, true) {
-        Ok(()) => b.over.map_or(Ok(b.docs), Err),
-        Err(e) => Err((e.info().to_string(), u32::try_from(e.marker().line()).unwrap_or(0).max(1))),
+    // Events are pulled one by one: `Parser::load` hands them over from a
+    // recursive descent (a frame per level: `- - - …` 12,000 deep overflowed
+    // a 2 MiB stack, found by tests/never_panic.rs).
+    loop {
+        let (ev, mark) = p.next_token().map_err(|e| (e.info().to_string(), line(*e.marker())))?;
+        if ev == Event::StreamEnd {
+            return Ok(b.docs);
+        }
+        b.on_event(ev, mark);
+        if let Some(over) = b.over.take() {
+            return Err(over);
+        }
     }
 }
 
@@ -220,12 +229,14 @@ mod tests {
         }
         let (msg, line) = parse(&bomb).unwrap_err();
         assert!(msg.contains("copy more than 100000 nodes") && line <= 6, "{msg} {line}");
-        let (msg, _) = parse(&format!("a: {}x\n", "- ".repeat(100_000))).unwrap_err();
+        // 100,000 levels: `Parser::load` recursed once per level and overflowed
+        // this 2 MiB test thread; events are now pulled and stop at the limit.
+        let (msg, _) = parse(&format!("a:\n  {}x\n", "- ".repeat(100_000))).unwrap_err();
         assert!(msg.contains("nested deeper than 256"), "{msg}");
         // An alias of a deep value placed deep passes the depth too.
-        let deep = format!("a: &d {}x\nb: {}*d\n", "- ".repeat(200), "- ".repeat(100));
-        assert!(parse(&deep).unwrap_err().0.contains("nested deeper"));
-        assert!(parse(&format!("a: {}x\n", "- ".repeat(250))).is_ok());
+        let deep = format!("a: &d\n  {}x\nb:\n  {}*d\n", "- ".repeat(200), "- ".repeat(100));
+        assert!(parse(&deep).unwrap_err().0.contains("nested deeper"), "{:?}", parse(&deep));
+        assert!(parse(&format!("a:\n  {}x\n", "- ".repeat(250))).is_ok());
         // Ordinary merges are far below the limit.
         let mut compose = String::from("x-common: &c\n  restart: always\n  env_file: .env\nservices:\n");
         for i in 0..2_000 {
