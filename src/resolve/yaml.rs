@@ -53,6 +53,18 @@ impl Yaml {
             _ => &[],
         }
     }
+    /// Levels of the tree (1 for a scalar), counted without recursion: at
+    /// most [`MAX_DEPTH`] + 1 for what [`parse`] returns.
+    pub fn height(&self) -> usize {
+        let mut stack = vec![(self, 1)];
+        let mut max = 0;
+        while let Some((y, h)) = stack.pop() {
+            max = max.max(h);
+            stack.extend(y.items().iter().map(|(c, _)| (c, h + 1)));
+            stack.extend(y.entries().iter().map(|(_, c, _)| (c, h + 1)));
+        }
+        max
+    }
 }
 
 /// How deep a document may nest (compose files and manifests need about 10
