@@ -15,12 +15,28 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${FUZZ_SECONDS:-60}"
+
+# Start an empty corpus from the fixtures' own files of that kind, so the
+# fuzzer begins from real compose files, manifests and migrations.
+seed() {
+  local dir="fuzz/corpus/$1" pattern
+  case "$1" in
+    yaml) pattern='*.y*ml' ;;
+    sql) pattern='*.sql' ;;
+    *) return 0 ;;
+  esac
+  if [ -z "$(ls -A "$dir" 2>/dev/null)" ]; then
+    mkdir -p "$dir"
+    find fixtures -name "$pattern" -type f -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$dir" \;
+  fi
+}
 if rustup run nightly rustc --version >/dev/null 2>&1 && cargo +nightly fuzz --version >/dev/null 2>&1; then
   targets=("$@")
   if [ ${#targets[@]} -eq 0 ]; then
     mapfile -t targets < <(cd fuzz && cargo +nightly fuzz list)
   fi
   for t in "${targets[@]}"; do
+    seed "$t"
     echo "== cargo fuzz: $t for ${seconds}s"
     (cd fuzz && cargo +nightly fuzz run "$t" -- -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096 -timeout=20)
   done

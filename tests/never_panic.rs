@@ -410,3 +410,367 @@ fn the_scan_project_harness_reads_what_it_writes() {
     assert_eq!(n, 1);
     assert!(tapestry::report::Format::Json.render(&report).contains("python-stdlib:os"));
 }
+
+// ─────────────── deployment and schema files ───────────────
+
+use tapestry::resolve::{routes::parse_proto, services::parse_dotenv, tables, yaml};
+
+/// What the YAML reader must satisfy: no panic, bounded trees, lines in range.
+fn check_yaml(text: &str) {
+    // YAML breaks lines at `\r` too: bound by every break character.
+    let lines = u32::try_from(text.matches(['\n', '\r']).count() + 1).unwrap();
+    match yaml::parse(text) {
+        Ok(docs) => {
+            for d in &docs {
+                assert!(d.height() <= yaml::MAX_DEPTH + 1, "{text:?}");
+            }
+        }
+        Err((_, line)) => assert!(line >= 1 && line <= lines + 1, "line {line} of {lines}: {text:?}"),
+    }
+}
+
+const YAML_TOKENS: &[&str] = &[
+    "services:",
+    "build:",
+    "context:",
+    "dockerfile:",
+    "image:",
+    "ports:",
+    "environment:",
+    "depends_on:",
+    "networks:",
+    "aliases:",
+    "container_name:",
+    "apiVersion: v1",
+    "kind: Deployment",
+    "kind: Service",
+    "metadata:",
+    "name:",
+    "spec:",
+    "template:",
+    "containers:",
+    "env:",
+    "value:",
+    "containerPort:",
+    "selector:",
+    "app:",
+    "packages:",
+    " x",
+    " ./api",
+    " \"8080:80\"",
+    " 80",
+    " ${PORT}",
+    " ~",
+    " null",
+    "&a",
+    "&b",
+    "*a",
+    "*b",
+    "<<:",
+    "- ",
+    "? ",
+    ": ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "\n",
+    "  ",
+    "    ",
+    "\t",
+    "'",
+    "\"",
+    "|",
+    ">",
+    "#",
+    "---\n",
+    "...\n",
+    "!!str",
+    "!tag",
+    "%YAML 1.2\n",
+    "\\",
+    "\r\n",
+    "é",
+    "\u{FEFF}",
+];
+
+const SQL_TOKENS: &[&str] = &[
+    "SELECT ",
+    "INSERT ",
+    "INTO ",
+    "UPDATE ",
+    "DELETE ",
+    "FROM ",
+    "WHERE ",
+    "JOIN ",
+    "ON ",
+    "WITH ",
+    "AS ",
+    "CREATE ",
+    "ALTER ",
+    "DROP ",
+    "TABLE ",
+    "IF NOT EXISTS ",
+    "VALUES ",
+    "SET ",
+    "UNION ",
+    "AND ",
+    "OR ",
+    "NOT ",
+    "IN ",
+    "IS NULL ",
+    "CASE ",
+    "WHEN ",
+    "THEN ",
+    "END ",
+    "MERGE ",
+    "TRUNCATE ",
+    "users ",
+    "o.id ",
+    "\"Q\" ",
+    "`b` ",
+    "'s' ",
+    "1 ",
+    "? ",
+    "%s ",
+    "%(n)s ",
+    "$1 ",
+    "(",
+    ")",
+    ",",
+    ";",
+    "*",
+    "+",
+    "-",
+    "=",
+    "<",
+    ">",
+    "::",
+    "||",
+    ".",
+    "--",
+    "/*",
+    "*/",
+    "\n",
+    "$$",
+    "'",
+    "\"",
+    "[",
+    "]",
+    "é",
+];
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn yaml_reader_never_panics_on_arbitrary_text(text in "\\PC{0,512}|[\\x00-\\x7f]{0,512}") {
+        check_yaml(&text);
+    }
+
+    #[test]
+    fn yaml_reader_never_panics_on_yaml_soup(text in soup(YAML_TOKENS, 300)) {
+        check_yaml(&text);
+    }
+
+    /// Long runs of a few YAML tokens: the shape of nesting and alias bombs.
+    #[test]
+    fn yaml_reader_stays_bounded_on_repeated_tokens(unit in soup(YAML_TOKENS, 4), n in 1usize..3000) {
+        check_yaml(&unit.repeat(n));
+    }
+
+    #[test]
+    fn sql_reader_never_panics_on_arbitrary_text(text in "\\PC{0,512}|[\\x00-\\x7f]{0,512}") {
+        let first = tables::analyze(&text);
+        prop_assert_eq!(first, tables::analyze(&text), "deterministic");
+    }
+
+    #[test]
+    fn sql_reader_never_panics_on_sql_soup(text in soup(SQL_TOKENS, 300)) {
+        tables::analyze(&text);
+    }
+
+    /// Long runs of a few SQL tokens (nested sub-queries, operator chains).
+    #[test]
+    fn sql_reader_never_overflows_on_repeated_tokens(unit in soup(SQL_TOKENS, 4), n in 1usize..5000) {
+        tables::analyze(&format!("SELECT a FROM t WHERE {}", unit.repeat(n)));
+    }
+
+    #[test]
+    fn proto_and_dotenv_readers_never_panic(text in "\\PC{0,512}|[\\x00-\\x7f]{0,512}", soup in soup(&[
+        "syntax = \"proto3\";", "package ", "service ", "rpc ", "returns ", "(", ")", "{", "}", ";", "//", "/*",
+        "a.b", "Cart", "\n", " ", "export ", "=", "#", "KEY", "'", "\"", "\r\n", "é",
+    ], 200)) {
+        for t in [&text, &soup] {
+            let lines = u32::try_from(t.lines().count()).unwrap();
+            for (svc, full, line) in parse_proto(t) {
+                prop_assert!(line >= 1 && line <= lines && full.starts_with('/') && full.contains(&svc), "{t:?}");
+            }
+            parse_dotenv(t);
+        }
+    }
+}
+
+/// Every deployment and schema file kind tapestry reads, in one project:
+/// compose, Kubernetes, pnpm-workspace.yaml, `.proto`, `.env`, Prisma, a SQL
+/// migration, and SQL strings in Python code.
+fn scan_deploy_files(yaml: &str, text: &str, sql: &str) {
+    let py = format!("db.execute({sql:?})\ncursor.execute(\"SELECT * FROM {}\")\n", sql.replace(['"', '\\'], ""));
+    scan_project(&[
+        ("docker-compose.yml", yaml),
+        ("deploy/compose.yaml", &format!("services:\n  api:\n    build: ../sub\n{yaml}")),
+        ("k8s/app.yaml", &format!("apiVersion: apps/v1\nkind: Deployment\n{yaml}")),
+        ("pnpm-workspace.yaml", yaml),
+        ("api.proto", text),
+        (".env", text),
+        ("prisma/schema.prisma", text),
+        ("migrations/001.sql", sql),
+        ("db.py", &py),
+    ]);
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn deploy_and_schema_files_as_text_never_panic(yaml in "\\PC{0,300}", text in "\\PC{0,300}", sql in "\\PC{0,300}") {
+        scan_deploy_files(&yaml, &text, &sql);
+    }
+
+    #[test]
+    fn deploy_and_schema_files_as_soup_never_panic(
+        yaml in soup(YAML_TOKENS, 200),
+        text in soup(&["model ", "User", " {", "}", "@@map(\"", "\")", "service ", "rpc ", "(", ")", "package ",
+            "KEY=", "export ", "\n", " ", "\"", "mongodb", "é"], 100),
+        sql in soup(SQL_TOKENS, 200),
+    ) {
+        scan_deploy_files(&yaml, &text, &sql);
+    }
+}
+
+/// Compose/Kubernetes-shaped values: the keys the readers look for, values
+/// that are near-valid (ports, paths, anchors, aliases, merge keys).
+fn deploy_value() -> impl Strategy<Value = Value> {
+    let keys = prop::sample::select(vec![
+        "services",
+        "build",
+        "context",
+        "dockerfile",
+        "image",
+        "ports",
+        "environment",
+        "depends_on",
+        "networks",
+        "aliases",
+        "container_name",
+        "hostname",
+        "published",
+        "target",
+        "apiVersion",
+        "kind",
+        "metadata",
+        "name",
+        "spec",
+        "template",
+        "containers",
+        "env",
+        "value",
+        "containerPort",
+        "selector",
+        "app",
+        "packages",
+        "<<",
+        "&a x",
+        "web",
+        "db",
+    ]);
+    let words = prop::sample::select(vec![
+        "./api",
+        "../out",
+        "api/Dockerfile",
+        "nginx:1.2",
+        "gcr.io/x/cart:v1",
+        "8080:80",
+        "80",
+        "a:b:c/udp",
+        "99999:1",
+        "KEY=v",
+        "postgres://u:p@db/x",
+        "Deployment",
+        "Service",
+        "*a",
+        "&a",
+        "&a x",
+        "~",
+        "",
+        "{",
+        "[",
+        "- x",
+        "web",
+        "db",
+        "'q'",
+        "\"",
+    ]);
+    let leaf = prop_oneof![Just(Value::Null), any::<u16>().prop_map(|n| json!(n)), words.prop_map(|w| json!(w))];
+    leaf.prop_recursive(5, 64, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::vec((keys.clone(), inner), 0..6)
+                .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+        ]
+    })
+}
+
+/// Block-style YAML, scalars written raw so `*a`, `&a x` and `[` reach the
+/// parser as syntax (near-valid documents).
+fn block_yaml(v: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    let scalar = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "~".into(),
+        other => other.to_string(),
+    };
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match v {
+                    Value::Object(_) | Value::Array(_) => {
+                        out.push_str(&format!("{pad}{k}:\n"));
+                        block_yaml(v, indent + 2, out);
+                    }
+                    _ => out.push_str(&format!("{pad}{k}: {}\n", scalar(v))),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                match v {
+                    Value::Object(_) | Value::Array(_) => {
+                        out.push_str(&format!("{pad}-\n"));
+                        block_yaml(v, indent + 2, out);
+                    }
+                    _ => out.push_str(&format!("{pad}- {}\n", scalar(v))),
+                }
+            }
+        }
+        other => out.push_str(&format!("{pad}{}\n", scalar(other))),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn deploy_files_of_the_right_shape_never_panic(doc in deploy_value(), flow in any::<bool>()) {
+        let text = if flow {
+            doc.to_string() // JSON is YAML 1.2 flow style
+        } else {
+            let mut s = String::new();
+            block_yaml(&doc, 0, &mut s);
+            s
+        };
+        check_yaml(&text);
+        scan_deploy_files(&text, "", "SELECT 1");
+    }
+}

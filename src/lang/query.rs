@@ -12,7 +12,7 @@
 //! error recovery makes of 100,000 `(` or `+`) costs quadratic time: 40 s for
 //! a 200 KB file. [`unreadable_span`] finds such runs and the query skips them.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ops::{ControlFlow, Range};
 use std::time::{Duration, Instant};
 
@@ -54,7 +54,8 @@ impl LangQuery {
     /// Call `f(capture_name, node)` for every non-helper capture of every match, in document order of matches.
     /// Matches inside `skip` (see [`unreadable_span`]) are not looked for; a
     /// node on either side of it may be reported twice, so callers key by position.
-    /// The search stops after [`parse_time`] (pathological input), with a diagnostic on `facts`.
+    /// The search stops after [`query_checks`] units of work (pathological
+    /// input), with a diagnostic on `facts`.
     pub fn for_each_capture<'t>(
         &self,
         root: Node<'t>,
@@ -75,10 +76,10 @@ impl LangQuery {
         (rel, facts): (&str, &mut FileFacts),
         mut f: impl FnMut(&[(&str, Node<'t>)]),
     ) {
-        let deadline = Deadline::new(text.len());
+        let budget = Budget::new(text.len());
         let mut cursor = QueryCursor::new();
-        self.run(&mut cursor, root, text, skip, &deadline, &mut f);
-        deadline.report(rel, facts);
+        self.run(&mut cursor, root, text, skip, &budget, &mut f);
+        budget.report(rel, facts);
     }
 
     /// [`Self::for_each_match`] over only those top-level children of `root`
@@ -104,7 +105,7 @@ impl LangQuery {
         let Some(needles) = needles else {
             return self.for_each_match(root, text.as_bytes(), skip, (rel, facts), f);
         };
-        let deadline = Deadline::new(text.len());
+        let budget = Budget::new(text.len());
         let mut cursor = QueryCursor::new();
         let mut walk = root.walk();
         for child in root.children(&mut walk) {
@@ -112,10 +113,10 @@ impl LangQuery {
                 continue;
             };
             if needles.iter().any(|n| part.contains(n)) {
-                self.run(&mut cursor, child, text.as_bytes(), skip, &deadline, &mut f);
+                self.run(&mut cursor, child, text.as_bytes(), skip, &budget, &mut f);
             }
         }
-        deadline.report(rel, facts);
+        budget.report(rel, facts);
     }
 
     /// Run the query on `node`, around the `skip` span when it overlaps the node.
@@ -125,7 +126,7 @@ impl LangQuery {
         node: Node<'t>,
         text: &'t [u8],
         skip: Option<&Range<usize>>,
-        deadline: &Deadline,
+        budget: &Budget,
         f: &mut impl FnMut(&[(&str, Node<'t>)]),
     ) {
         let whole = node.byte_range();
@@ -136,10 +137,10 @@ impl LangQuery {
             _ => [whole, 0..0],
         };
         let mut check = |_: &QueryCursorState| {
-            if deadline.expired() {
-                ControlFlow::Break(())
-            } else {
+            if budget.spend() {
                 ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
             }
         };
         let mut caps: Vec<(&str, Node<'t>)> = Vec::new();
@@ -163,31 +164,64 @@ impl LangQuery {
     }
 }
 
-/// The time a query search may take on one file (see [`parse_time`]).
-struct Deadline {
+/// What a query search may spend on one file: [`query_checks`] progress
+/// checks, each after 1,000 units of the cursor's work (tree-sitter charges one
+/// per step plus one per pattern state in flight, so the count depends only on
+/// the tree and the query: the same file stops at the same point on every
+/// machine). [`backstop_time`] is a last resort.
+struct Budget {
+    checks: Cell<u64>,
+    max: u64,
     started: Instant,
-    max: Duration,
+    max_time: Duration,
+    /// Why the search stopped, if it did.
+    stopped: Cell<Option<Stop>>,
 }
 
-impl Deadline {
+#[derive(Clone, Copy)]
+enum Stop {
+    Checks(u64),
+    Time(Duration),
+}
+
+impl Budget {
     fn new(len: usize) -> Self {
-        Deadline { started: Instant::now(), max: parse_time(len) }
+        let (max, max_time) = (query_checks(len), backstop_time(len));
+        Budget { checks: Cell::new(0), max, started: Instant::now(), max_time, stopped: Cell::new(None) }
     }
-    fn expired(&self) -> bool {
-        self.started.elapsed() > self.max
+    /// Count one progress check; false once the budget is spent.
+    fn spend(&self) -> bool {
+        let n = self.checks.get() + 1;
+        self.checks.set(n);
+        if n > self.max {
+            self.stopped.set(Some(Stop::Checks(self.max)));
+        } else if n % 64 == 0 && self.started.elapsed() > self.max_time {
+            self.stopped.set(Some(Stop::Time(self.max_time)));
+        }
+        self.stopped.get().is_none()
     }
     fn report(&self, rel: &str, facts: &mut FileFacts) {
-        if self.expired() {
-            facts.diagnostics.push(Diagnostic::error(
-                rel,
-                None,
-                format!(
-                    "search for imports stopped after {} s (pathological input): some may be missing",
-                    self.max.as_secs()
-                ),
-            ));
-        }
+        let why = match self.stopped.get() {
+            None => return,
+            Some(Stop::Checks(n)) => format!("{n} progress checks"),
+            Some(Stop::Time(d)) => format!("{} s", d.as_secs()),
+        };
+        facts.diagnostics.push(Diagnostic::error(
+            rel,
+            None,
+            format!("search for imports stopped after {why} (pathological input): some may be missing"),
+        ));
     }
+}
+
+/// How many query progress checks (1,000 units of cursor work each) a text of
+/// `len` bytes may take. Measured: ordinary code needs 5-6 per KB on the full
+/// pass (benches/data: 39 for 7 KB of Python, 34 for 5 KB of TypeScript), the
+/// 2 MB lines and minified bundles none (only statements with an import
+/// keyword are searched), 100 KB of random token soup 2-3; 64 per KB plus
+/// 10,000 is ten times the most measured.
+pub fn query_checks(len: usize) -> u64 {
+    10_000 + u64::try_from(len).unwrap_or(u64::MAX / 64).saturating_mul(64) / 1024
 }
 
 /// Record a tree's syntax problems on `facts` (the first error's line; a span
@@ -278,7 +312,9 @@ pub enum ParseFailure {
     Grammar,
     /// The parser did more than [`parse_steps`] steps: abandoned.
     TooManySteps(u64),
-    /// Parsing took longer than [`parse_time`]: abandoned.
+    /// The lexer asked for more than [`parse_reads`] chunks of input: abandoned.
+    TooManyReads(u64),
+    /// Parsing took longer than [`backstop_time`]: abandoned.
     TooLong(Duration),
 }
 
@@ -292,48 +328,74 @@ pub fn parse_steps(len: usize) -> u64 {
     10_000 + u64::try_from(len).unwrap_or(u64::MAX / 256).saturating_mul(256) / 1024
 }
 
-/// Wall-clock guard for what steps do not count: a lexer that rescans the
-/// rest of the file for every token (60 KB of `..\n#` in Python: 150 checks,
-/// 8 s). 30 s plus 10 s per MB is ten times what the slowest ordinary input
-/// measured needs, so only such junk reaches it; it is the one place where a
-/// report can depend on the machine's speed.
-pub fn parse_time(len: usize) -> Duration {
+/// Bytes the lexer is handed per request. Small, so that the number of
+/// requests measures how much the lexer reads, which parser steps do not
+/// count: a lexer that rescans the rest of the file for every token (60 KB of
+/// `..\n#` in Python) reads quadratically many bytes in few steps.
+pub const INPUT_CHUNK: usize = 4096;
+
+/// How many [`INPUT_CHUNK`]s the lexer may request for a text of `len`
+/// bytes: 64 per chunk of the text plus 1,000. Measured: files over 20 KB ask
+/// for each chunk at most 1.5 times (a 4 MB minified bundle: 1,412 requests
+/// for 977 chunks), smaller ones at most 20 requests, random token soup 0.4
+/// per chunk; 60 KB of `..\n#` passes the budget of 1,896 after a single
+/// parser progress check. Deterministic, like [`parse_steps`].
+pub fn parse_reads(len: usize) -> u64 {
+    1_000 + u64::try_from(len / INPUT_CHUNK).unwrap_or(u64::MAX / 64).saturating_mul(64)
+}
+
+/// Last-resort wall-clock guard, for work that neither steps nor reads count.
+/// 30 s plus 10 s per MB is ten times what the slowest ordinary input
+/// measured needs; no input found so far reaches it, and it is the one place
+/// where a report could depend on the machine's speed.
+pub fn backstop_time(len: usize) -> Duration {
     Duration::from_secs(30) + Duration::from_millis(u64::try_from(len / 100).unwrap_or(u64::MAX))
 }
 
-/// Parse `text` with this thread's parser, within [`parse_steps`] and [`parse_time`].
+/// Parse `text` with this thread's parser, within [`parse_steps`],
+/// [`parse_reads`] and [`backstop_time`].
 pub fn parse(language: &Language, text: &str) -> Result<Tree, ParseFailure> {
     PARSER.with(|p| {
         let mut parser = p.borrow_mut();
         parser.set_language(language).map_err(|_| ParseFailure::Grammar)?;
-        let (max_steps, max_time) = (parse_steps(text.len()), parse_time(text.len()));
+        let (max_steps, max_reads, max_time) =
+            (parse_steps(text.len()), parse_reads(text.len()), backstop_time(text.len()));
         let started = Instant::now();
-        let mut steps = 0u64;
-        let mut failure = None;
+        let (mut steps, reads) = (0u64, Cell::new(0u64));
+        let failure = Cell::new(None);
         let mut check = |_: &ParseState| {
             steps += 1;
             if steps > max_steps {
-                failure = Some(ParseFailure::TooManySteps(max_steps));
+                failure.set(Some(ParseFailure::TooManySteps(max_steps)));
             } else if steps % 64 == 0 && started.elapsed() > max_time {
-                failure = Some(ParseFailure::TooLong(max_time));
+                failure.set(Some(ParseFailure::TooLong(max_time)));
             }
-            if failure.is_some() {
+            if failure.get().is_some() {
                 ControlFlow::Break(())
             } else {
                 ControlFlow::Continue(())
             }
         };
         let bytes = text.as_bytes();
-        let tree = parser.parse_with_options(
-            &mut |i, _| bytes.get(i..).unwrap_or_default(),
-            None,
-            Some(ParseOptions::new().progress_callback(&mut check)),
-        );
-        tree.ok_or_else(|| {
-            // A cancelled parser resumes where it stopped unless reset.
-            parser.reset();
-            failure.unwrap_or(ParseFailure::TooManySteps(max_steps))
-        })
+        // Past the read budget the lexer sees the end of the text; the next
+        // progress check (or the end of the parse) sees the failure.
+        let mut read = |i: usize, _| {
+            reads.set(reads.get() + 1);
+            if reads.get() > max_reads {
+                failure.set(Some(ParseFailure::TooManyReads(max_reads)));
+                return &[][..];
+            }
+            bytes.get(i..bytes.len().min(i.saturating_add(INPUT_CHUNK))).unwrap_or_default()
+        };
+        let tree = parser.parse_with_options(&mut read, None, Some(ParseOptions::new().progress_callback(&mut check)));
+        match (tree, failure.get()) {
+            (Some(tree), None) => Ok(tree),
+            (_, failure) => {
+                // A cancelled parser resumes where it stopped unless reset.
+                parser.reset();
+                Err(failure.unwrap_or(ParseFailure::TooManySteps(max_steps)))
+            }
+        }
     })
 }
 
@@ -344,6 +406,10 @@ pub fn parse_failure(rel: &str, failure: ParseFailure, facts: &mut FileFacts) {
         ParseFailure::TooManySteps(n) => {
             facts.parse_error = true;
             format!("parsing abandoned after {n} progress checks (pathological input): no imports read")
+        }
+        ParseFailure::TooManyReads(n) => {
+            facts.parse_error = true;
+            format!("parsing abandoned after {n} reads of {INPUT_CHUNK} bytes (pathological input): no imports read")
         }
         ParseFailure::TooLong(d) => {
             facts.parse_error = true;

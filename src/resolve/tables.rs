@@ -14,6 +14,7 @@ use std::ops::ControlFlow;
 use sqlparser::ast::{ObjectName, Query, Statement, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::arch::{ArchOut, Ctx, End};
 use super::dir_of;
@@ -342,7 +343,7 @@ impl Visitor for Relations {
 pub fn analyze(sql: &str) -> (Vec<(Access, String)>, bool) {
     // DB-API placeholders (`%s`, `%(name)s`) are not SQL: make them `?`.
     let sql = &placeholders(sql);
-    let Ok(stmts) = Parser::parse_sql(&GenericDialect {}, sql) else {
+    let Some(stmts) = parse_bounded(sql) else {
         return (scan(sql), false);
     };
     let mut out = Vec::new();
@@ -372,6 +373,73 @@ pub fn analyze(sql: &str) -> (Vec<(Access, String)>, bool) {
     out.sort();
     out.dedup();
     (out, true)
+}
+
+/// Most operators (set operations included) a SQL text may have for
+/// sqlparser to read it; longer ones are read by the keyword scan.
+///
+/// sqlparser bounds its recursion (50 levels of nesting), but it parses an
+/// operator chain (`1 + 1 + …`, `a OR b OR …`, `SELECT … UNION SELECT …`) in
+/// a loop into a left-deep tree, one level per operator, which the tree's
+/// recursive `Drop` then walks: 200,000 `+ 1` overflowed the 8 MiB main
+/// thread the resolvers run on (and took 700 MB). Statements in code and
+/// migrations have tens of operators; 1,000 levels are far from any stack limit.
+pub const MAX_SQL_OPERATORS: usize = 1_000;
+
+/// sqlparser's statements, or `None` when the text does not tokenize or
+/// parse, or has more than [`MAX_SQL_OPERATORS`] operators.
+fn parse_bounded(sql: &str) -> Option<Vec<Statement>> {
+    let dialect = GenericDialect {};
+    let tokens = Tokenizer::new(&dialect, sql).tokenize_with_location().ok()?;
+    if tokens.iter().filter(|t| chains(&t.token)).count() > MAX_SQL_OPERATORS {
+        return None;
+    }
+    Parser::new(&dialect).with_tokens_with_locations(tokens).parse_statements().ok()
+}
+
+/// Whether a token can add a level to a left-deep chain: every operator and
+/// the keywords of binary and set operations. Counting too many only sends a
+/// statement to the keyword scan sooner.
+fn chains(token: &Token) -> bool {
+    use sqlparser::keywords::Keyword as K;
+    match token {
+        Token::Word(w) => matches!(
+            w.keyword,
+            K::AND
+                | K::OR
+                | K::XOR
+                | K::NOT
+                | K::IS
+                | K::IN
+                | K::LIKE
+                | K::ILIKE
+                | K::SIMILAR
+                | K::REGEXP
+                | K::RLIKE
+                | K::BETWEEN
+                | K::COLLATE
+                | K::AT
+                | K::DIV
+                | K::OPERATOR
+                | K::OVERLAPS
+                | K::UNION
+                | K::EXCEPT
+                | K::INTERSECT
+                | K::MINUS
+        ),
+        Token::Whitespace(_)
+        | Token::Number(..)
+        | Token::Placeholder(_)
+        | Token::SingleQuotedString(_)
+        | Token::DoubleQuotedString(_)
+        | Token::Comma
+        | Token::Period
+        | Token::LParen
+        | Token::RParen
+        | Token::SemiColon
+        | Token::EOF => false,
+        _ => true,
+    }
 }
 
 fn placeholders(sql: &str) -> String {
@@ -495,6 +563,11 @@ mod tests {
         let (u, _) = analyze("WITH recent AS (SELECT * FROM Orders) SELECT * FROM recent");
         assert_eq!(u, vec![(Access::Read, "orders".into())]);
         let (u, ok) = analyze("UPDATE stock SET n = n - 1 WHERE sku = ? RETURNING weird syntax here ((");
+        assert!(!ok);
+        assert_eq!(u, vec![(Access::Write, "stock".into())]);
+        // Operator chains past the bound go to the keyword scan, on this (2 MiB) test thread.
+        let chain = format!("UPDATE stock SET n = {}1", "1 + ".repeat(200_000));
+        let (u, ok) = analyze(&chain);
         assert!(!ok);
         assert_eq!(u, vec![(Access::Write, "stock".into())]);
     }

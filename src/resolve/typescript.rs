@@ -214,13 +214,14 @@ impl<'p> Resolver<'p> {
 
     fn pnpm_globs(&self, rel: &str) -> Option<Vec<String>> {
         let text = self.project.read(rel).ok()?;
-        match yaml_rust2::YamlLoader::load_from_str(&text) {
+        // Our reader, not `YamlLoader`: it bounds alias expansion and depth.
+        match super::yaml::parse(&text) {
             Ok(docs) => {
-                let list = docs.first()?["packages"].as_vec()?;
-                Some(list.iter().filter_map(|g| g.as_str().map(String::from)).collect())
+                let list = docs.first()?.get("packages")?.items();
+                Some(list.iter().filter_map(|(g, _)| g.str().map(String::from)).collect())
             }
-            Err(e) => {
-                self.warn(rel, format!("invalid YAML: {e}"));
+            Err((msg, line)) => {
+                self.warn(rel, format!("invalid YAML: {msg} at line {line}"));
                 None
             }
         }
