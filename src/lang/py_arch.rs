@@ -422,9 +422,13 @@ impl Collector {
             // Django: `class Meta: db_table = "x"`, else the default `<app>_<model>`;
             // an abstract model has no table but its subclasses do.
             let name = meta_string(body_text, "db_table");
-            let orm = if is_abstract(body_text) { "django-abstract" } else { "django" };
+            let abstract_model = is_abstract(body_text);
+            let orm = if abstract_model { "django-abstract" } else { "django" };
             self.facts.tables.push(RawTable { orm: orm.into(), name, class_name: Some(class.into()), line });
-            self.m2m_tables(class, body_text, line);
+            // An abstract model's many-to-many fields make join tables only for its subclasses.
+            if !abstract_model {
+                self.m2m_tables(class, body_text, line);
+            }
         } else if base == "db.Model" && !body_text.contains("__tablename__") && !self.mentions_peewee {
             // Flask-SQLAlchemy names a table after its class, in snake case.
             let name = Some(snake_case(class));
@@ -1118,7 +1122,7 @@ mod tests {
     #[test]
     fn abstract_and_proxy_django_models_have_no_table() {
         let src = "from django.db import models\n\
-                   class Base(models.Model):\n    class Meta:\n        abstract = True\n\
+                   class Base(models.Model):\n    tags = models.ManyToManyField(Tag)\n    class Meta:\n        abstract = True\n\
                    class Item(models.Model):\n    class Meta:\n        abstract = False\n        db_table = \"items\"\n\
                    class Cheap(models.Model):\n    class Meta:\n        proxy = True\n";
         let mut f = crate::model::FileFacts::default();
