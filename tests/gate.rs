@@ -311,8 +311,9 @@ fn path_explains_why_a_service_depends_on_another() {
     };
     // web → gateway (first call site web/app.py:12) → inventory (gateway/stock.py:9): two
     // hops, shorter than through orders.
-    run("web", "service:inventory").assert().code(0).stdout(
-        "web depends on service:inventory in 2 steps:\n  web/app.py:12  web → gateway\n  gateway/stock.py:9  gateway → inventory\n",
+    // (A bare `web` names the directory: modules, then directories, then services.)
+    run("service:web", "service:inventory").assert().code(0).stdout(
+        "service:web depends on service:inventory in 2 steps:\n  web/app.py:12  web → gateway\n  gateway/stock.py:9  gateway → inventory\n",
     );
     // A declared link is a step too, at its compose line; a queue is not: notifier does not
     // depend on orders although it consumes what orders publishes.
@@ -320,6 +321,6 @@ fn path_explains_why_a_service_depends_on_another() {
         .assert()
         .code(0)
         .stdout("service:payments depends on db in 1 steps:\n  docker-compose.yml:24  payments → db\n");
-    run("notifier", "orders").assert().code(1);
-    run("orders", "notifier").assert().code(1);
+    run("service:notifier", "service:orders").assert().code(1);
+    run("service:orders", "service:notifier").assert().code(1);
 }

@@ -87,3 +87,34 @@ fn by_ids(lv: &Level, comps: &[Vec<usize>], a: &[usize], b: &[usize]) -> std::cm
     }
     a.len().cmp(&b.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::analyze::levels::LevelEdge;
+
+    fn level(n: usize, edges: &[(usize, usize)]) -> Level {
+        let ids = (0..n).map(|i| format!("module:n{i}")).collect();
+        let e = LevelEdge { flags: Default::default(), file: "f".into(), line: 1, sites: 1, allow_cycle: None };
+        let edges: BTreeMap<_, _> = edges.iter().map(|&k| (k, e.clone())).collect();
+        Level { name: "module", ids, lines: vec![1; n], exempt: vec![false; n], edges }
+    }
+
+    fn ids(p: &[Vec<String>]) -> Vec<&str> {
+        p.iter().map(|s| s[0].as_str()).collect()
+    }
+
+    #[test]
+    fn top_n_keeps_the_highest_sources_and_breaks_ties_by_id() {
+        // n1 → n2 → n0 (height 2); n4 → n0 and n3 → n0 (height 1, tied).
+        let lv = level(5, &[(1, 2), (2, 0), (4, 0), (3, 0)]);
+        let found = find(&lv, 2);
+        let paths: Vec<Vec<&str>> = found.paths.iter().map(|p| ids(p)).collect();
+        assert_eq!(paths, vec![vec!["module:n1", "module:n2", "module:n0"], vec!["module:n3", "module:n0"]]);
+        assert_eq!(find(&lv, 5).paths.len(), 3);
+        assert!(find(&lv, 0).paths.is_empty());
+        assert_eq!(found.depth, vec![2, 0, 1, 0, 0]);
+    }
+}
