@@ -138,9 +138,9 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct PathArgs {
-    /// The module or directory that depends.
+    /// The module, directory or service that depends.
     pub from: String,
-    /// The module or directory depended on.
+    /// The module, directory or service depended on.
     pub to: String,
     /// Directory to scan.
     #[arg(default_value = ".")]

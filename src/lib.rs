@@ -198,13 +198,13 @@ fn path_command(args: &cli::PathArgs) -> Result<u8> {
     let analysis = analyze::run(&g.graph, &opts.config);
     let find = |name: &str| {
         analyze::path::locate(&analysis.levels, name)
-            .with_context(|| format!("`{name}` is not a module or directory of {}", args.path.display()))
+            .with_context(|| format!("`{name}` is not a module, directory or service of {}", args.path.display()))
     };
     let (from_lv, from) = find(&args.from)?;
     let (to_lv, to) = find(&args.to)?;
     if from_lv.name != to_lv.name {
         bail!(
-            "`{}` is a {} and `{}` a {}: compare two modules or two directories",
+            "`{}` is a {} and `{}` a {}: compare two modules, two directories or two services",
             args.from,
             from_lv.name,
             args.to,

@@ -299,3 +299,28 @@ fn path_explains_why_a_depends_on_b() {
     tapestry(d).args(["path", "src/d.ts", "src/e.ts"]).assert().code(1);
     tapestry(d).args(["path", "src/nope.ts", "src/e.ts"]).assert().code(2);
 }
+
+#[test]
+fn path_explains_why_a_service_depends_on_another() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/arch-service-analysis");
+    let cache = tempfile::tempdir().unwrap();
+    let run = |from: &str, to: &str| {
+        let mut c = tapestry(&fixture);
+        c.args(["path", from, to, "--cache-dir"]).arg(cache.path());
+        c
+    };
+    // web → gateway (first call site web/app.py:12) → inventory (gateway/stock.py:9): two
+    // hops, shorter than through orders.
+    // (A bare `web` names the directory: modules, then directories, then services.)
+    run("service:web", "service:inventory").assert().code(0).stdout(
+        "service:web depends on service:inventory in 2 steps:\n  web/app.py:12  web → gateway\n  gateway/stock.py:9  gateway → inventory\n",
+    );
+    // A declared link is a step too, at its compose line; a queue is not: notifier does not
+    // depend on orders although it consumes what orders publishes.
+    run("service:payments", "db")
+        .assert()
+        .code(0)
+        .stdout("service:payments depends on db in 1 steps:\n  docker-compose.yml:24  payments → db\n");
+    run("service:notifier", "service:orders").assert().code(1);
+    run("service:orders", "service:notifier").assert().code(1);
+}

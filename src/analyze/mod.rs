@@ -6,9 +6,11 @@
 pub mod coupling;
 pub mod critical_path;
 pub mod cycles;
+pub mod latency;
 pub mod levels;
 pub mod path;
 pub mod rules;
+pub mod service_pairs;
 pub mod smells;
 
 use crate::config::Config;
@@ -22,11 +24,17 @@ use levels::Level;
 pub struct Analysis {
     /// The counted edge classes, sorted.
     pub edge_classes: Vec<String>,
-    /// The levels as analysed (counted edges only): module, directory.
+    /// The levels as analysed (counted edges only): module, directory, and
+    /// service when the scan found services. `critical_paths` and `coupling`
+    /// have one entry per level, in this order.
     pub levels: Vec<Level>,
     pub cycles: Vec<cycles::Cycle>,
     pub critical_paths: Vec<critical_path::CriticalPaths>,
+    /// Longest chains of synchronous calls between services (empty without services).
+    pub latency_paths: Vec<Vec<Vec<String>>>,
     pub coupling: Vec<coupling::Coupling>,
+    /// Calls behind each service → service edge.
+    pub service_pairs: Vec<service_pairs::Pair>,
     pub smells: Vec<smells::Smell>,
 }
 
@@ -46,13 +54,22 @@ pub fn run(g: &ArchGraph, cfg: &Config) -> Analysis {
     let dirs_with_types = with_types.as_ref().map(levels::directories);
     let mut cycles = cycles::find(&counted, with_types.as_ref());
     cycles.extend(cycles::find(&dirs, dirs_with_types.as_ref()));
-    // Service call cycles (synchronous calls between services, test call sites excluded).
+    // Service call cycles: calls between services found in code, and the
+    // links deployment files declare; asynchronous messaging is no
+    // dependency here (see `latency`), test call sites only when counted.
     let services = levels::services(g).filtered(&|f| classes.counts(f));
     cycles.extend(cycles::find(&services, None));
+    let mut levels = vec![counted, dirs];
+    let (mut latency_paths, mut service_pairs) = (Vec::new(), Vec::new());
+    if !services.ids.is_empty() {
+        latency_paths = latency::find(&services, cfg.critical_paths).paths;
+        service_pairs = service_pairs::compute(g, &services, &|f| classes.counts(f));
+        levels.push(services);
+    }
     let mut critical_paths = Vec::new();
     let mut coupling = Vec::new();
-    let mut smells = Vec::new();
-    for lv in [&counted, &dirs] {
+    let mut smells = smells::shared_tables(g, &|f| classes.counts(f));
+    for lv in &levels {
         critical_paths.push(critical_path::find(lv, cfg.critical_paths));
         let c = coupling::compute(lv);
         smells.extend(smells::find(lv, &c, &cycles));
@@ -60,10 +77,12 @@ pub fn run(g: &ArchGraph, cfg: &Config) -> Analysis {
     }
     Analysis {
         edge_classes: classes.names().to_vec(),
-        levels: vec![counted, dirs],
+        levels,
         cycles,
         critical_paths,
+        latency_paths,
         coupling,
+        service_pairs,
         smells,
     }
 }

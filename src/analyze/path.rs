@@ -1,10 +1,12 @@
 //! `tapestry path FROM TO`: why does A depend on B?
 //!
 //! What it finds: the shortest chain of counted dependency edges from one
-//! module (or directory) to another, by breadth-first search over sorted
-//! successors (so the answer is stable), with the first site of every step.
-//! FROM and TO may be written as ids (`module:src/a.ts`, `directory:src`) or
-//! as bare paths; a bare path names a module when one has it, else a directory.
+//! module, directory or service to another, by breadth-first search over
+//! sorted successors (so the answer is stable), with the first site of every
+//! step (for services: the first call site, or the deployment file line of a
+//! `declared` link). FROM and TO may be written as ids (`module:src/a.ts`,
+//! `directory:src`, `service:orders`) or bare; a bare name is a module when
+//! one has it, else a directory, else a service.
 //!
 //! Why it matters: "who pulls the database into the UI?" is answered by the
 //! chain, not by the fact. Example: `src/ui/page.ts → src/api.ts → src/db.ts`.
@@ -19,7 +21,7 @@ pub fn locate<'l>(levels: &'l [Level], name: &str) -> Option<(&'l Level, usize)>
     }
     let trimmed = name.trim_end_matches('/');
     let trimmed = if trimmed.is_empty() { "." } else { trimmed };
-    [format!("module:{trimmed}"), format!("directory:{trimmed}")]
+    [format!("module:{trimmed}"), format!("directory:{trimmed}"), format!("service:{trimmed}")]
         .iter()
         .find_map(|id| levels.iter().find_map(|lv| lv.index(id).map(|i| (lv, i))))
 }

@@ -13,12 +13,27 @@
 //!   ([`GOD_MIN_FAN_OUT`], [`GOD_MIN_LINES`]), so small projects raise none;
 //!   test and generated files are not judged.
 //!
-//! Shared tables and service call cycles join when services are extracted.
+//! - `shared_table` (level `service`): a table written by modules of more
+//!   than one service (counted `writes` edges only, so a test fixture
+//!   writing a table does not count): the services share a schema and can
+//!   no longer change it or deploy alone; evidence: each writing module's
+//!   first write site with its service.
+//!
+//! Service call cycles are `cyclic_dependency` smells at level `service`
+//! (the service level is checked for hubs too, with the directory threshold).
+//! A `package` level (workspace packages, crates, Python top-level packages)
+//! is not analysed: the graph does not say which package owns a module, and
+//! guessing it from the first path segment would be wrong for `src/` layouts
+//! and nested workspaces; the directory and service levels cover the ground.
 //! Example: `src/core/registry.ts` with Ca 34 and Ce 22 is hub-like.
+
+use std::collections::BTreeMap;
 
 use super::coupling::Coupling;
 use super::cycles::Cycle;
 use super::levels::Level;
+use crate::graph::{ArchGraph, EdgeKind, Node};
+use crate::model::Flags;
 
 pub const HUB_MIN_MODULE: u32 = 10;
 pub const HUB_MIN_DIRECTORY: u32 = 6;
@@ -63,6 +78,44 @@ pub fn find(lv: &Level, coupling: &Coupling, cycles: &[Cycle]) -> Vec<Smell> {
         gods(lv, coupling, &mut out);
     }
     out
+}
+
+/// `shared_table` smells: tables written by more than one service, sorted by table id.
+pub fn shared_tables(g: &ArchGraph, keep: &dyn Fn(Flags) -> bool) -> Vec<Smell> {
+    // table id → service id → writing sites `file:line`, all sorted.
+    let mut writers: BTreeMap<String, BTreeMap<String, Vec<(String, u32)>>> = BTreeMap::new();
+    for e in g.graph.edge_indices() {
+        let edge = g.edge(e);
+        if edge.kind != EdgeKind::Writes || !keep(edge.flags) {
+            continue;
+        }
+        let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
+        let (Node::Module { path, service: Some(service), .. }, table @ Node::Table { .. }) = (g.node(a), g.node(b))
+        else {
+            continue;
+        };
+        let site = (edge.file.clone().unwrap_or_else(|| path.clone()), edge.line.unwrap_or(0));
+        writers.entry(table.id()).or_default().entry(service.clone()).or_default().push(site);
+    }
+    writers
+        .into_iter()
+        .filter(|(_, by)| by.len() > 1)
+        .map(|(table, by)| {
+            let names: Vec<&str> = by.keys().map(|s| Level::bare(s)).collect();
+            let mut evidence = Vec::new();
+            for (service, mut sites) in by.iter().map(|(s, v)| (s, v.clone())) {
+                sites.sort();
+                evidence.extend(sites.into_iter().map(|(f, l)| format!("{f}:{l} ({service})")));
+            }
+            Smell {
+                kind: "shared_table",
+                level: "service",
+                message: format!("written by {} services: {}", names.len(), names.join(", ")),
+                nodes: vec![table],
+                evidence,
+            }
+        })
+        .collect()
 }
 
 fn hubs(lv: &Level, c: &Coupling, out: &mut Vec<Smell>) {

@@ -46,6 +46,7 @@ pub fn render(r: &Report) -> String {
     services(&mut o, r);
     cycles(&mut o, r);
     critical_paths(&mut o, r);
+    latency_paths(&mut o, r);
     coupling(&mut o, r);
     smells(&mut o, r);
     diagnostics(&mut o, r);
@@ -223,9 +224,42 @@ fn critical_paths(o: &mut String, r: &Report) {
         let Some(first) = cp.paths.first() else { continue };
         let _ = writeln!(o, "\ncritical paths ({} level, longest {} edges)", cp.level, first.length);
         for p in cp.paths.iter().take(MAX_PATHS_SHOWN) {
-            let steps: Vec<String> = p.steps.iter().map(|s| path_step(s)).collect();
-            let _ = writeln!(o, "  {:>3}  {}", p.length, steps.join(" → "));
+            let _ = writeln!(o, "  {:>3}  {}", p.length, steps(&p.steps));
         }
+    }
+}
+
+fn latency_paths(o: &mut String, r: &Report) {
+    let Some(first) = r.analysis.latency_paths.first() else { return };
+    let _ = writeln!(o, "\nlatency paths (synchronous calls between services, longest {} hops)", first.length);
+    for p in r.analysis.latency_paths.iter().take(MAX_PATHS_SHOWN) {
+        let _ = writeln!(o, "  {:>3}  {}", p.length, steps(&p.steps));
+    }
+}
+
+/// Path steps joined by arrows; a collapsed cycle is `{a, b}`.
+fn steps(steps: &[Vec<String>]) -> String {
+    let shown: Vec<String> = steps.iter().map(|s| path_step(s)).collect();
+    shown.join(" → ")
+}
+
+/// Service → service calls, widest first (most call sites, then ids).
+fn service_pairs(o: &mut String, r: &Report) {
+    let Some(pairs) = r.analysis.coupling.iter().find_map(|c| c.pairs.as_ref()) else { return };
+    let mut rows: Vec<_> = pairs.iter().collect();
+    rows.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to))));
+    let _ = writeln!(o, "  service calls (call sites / calling modules / endpoints):");
+    for p in rows.iter().take(MAX_COUPLING_SHOWN) {
+        let (a, b) = (strip_kind(&p.from), strip_kind(&p.to));
+        let what = if p.calls == 0 {
+            "declared only".to_string()
+        } else {
+            format!("{} / {} / {}", p.calls, p.modules, p.endpoints)
+        };
+        let _ = writeln!(o, "    {a} → {b}: {what}");
+    }
+    if rows.len() > MAX_COUPLING_SHOWN {
+        let _ = writeln!(o, "    … {} more in the JSON report", rows.len() - MAX_COUPLING_SHOWN);
     }
 }
 
@@ -255,6 +289,7 @@ fn coupling(o: &mut String, r: &Report) {
             by_ce.iter().take(MAX_COUPLING_SHOWN).map(|n| format!("{} ({})", strip_kind(&n.id), n.ce)).collect();
         let _ = writeln!(o, "  most dependent (fan-out):  {}", top.join(", "));
     }
+    service_pairs(o, r);
 }
 
 fn smells(o: &mut String, r: &Report) {
@@ -273,6 +308,9 @@ fn smells(o: &mut String, r: &Report) {
     for x in s.iter().filter(|x| x.kind != "cyclic_dependency").take(MAX_SMELLS_SHOWN) {
         let nodes: Vec<&str> = x.nodes.iter().map(|n| strip_kind(n)).collect();
         let _ = writeln!(o, "  [{} {}] {}: {}", x.kind.replace('_', " "), x.level, nodes.join(", "), x.message);
+        if x.kind == "shared_table" {
+            x.evidence.iter().for_each(|e| _ = writeln!(o, "      written at {}", clean(e)));
+        }
     }
 }
 
