@@ -151,13 +151,16 @@ impl Resolver<'_> {
     /// `.rs` files directly in `dir`, and `dir/*/main.rs` (multi-file bins, tests).
     fn files_directly_in(&self, dir: &str) -> Vec<usize> {
         let prefix = format!("{dir}/");
-        (0..self.project.files.len())
+        // Files are sorted by path (discover sorts them), so those under `dir/` are one run
+        // found by binary search: a scan over all files per test/bench/example directory
+        // was 58 % of a warm re-scan of 100k files.
+        let files = &self.project.files;
+        let start = files.partition_point(|f| f.file.rel.as_str() < prefix.as_str());
+        (start..files.len())
+            .take_while(|&i| self.project.rel(i).starts_with(&prefix))
             .filter(|&i| {
-                let rel = self.project.rel(i);
-                let Some(rest) = rel.strip_prefix(&prefix) else {
-                    return false;
-                };
-                self.project.files[i].file.lang == Lang::Rust
+                let rest = &self.project.rel(i)[prefix.len()..];
+                files[i].file.lang == Lang::Rust
                     && (!rest.contains('/') || rest.split('/').count() == 2 && rest.ends_with("/main.rs"))
             })
             .collect()
