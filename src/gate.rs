@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::analyze::cycles::Site;
 use crate::analyze::levels::Level;
 use crate::analyze::path;
-use crate::analyze::rules::Violation;
+use crate::analyze::rules::{is_cycle_rule, Violation};
 
 /// Version of the baseline file format.
 pub const BASELINE_VERSION: u32 = 1;
@@ -128,17 +128,18 @@ impl Outcome {
 /// Judge the current violations against a baseline. `modules` (counted edges)
 /// gives the example cycle through each new edge.
 pub fn compare(current: &[Violation], baseline: &Baseline, modules: &Level) -> Outcome {
-    let known_edges: HashSet<(&str, &str)> = baseline
+    // Cycle edges are known per rule: a module path and a service name never meet.
+    let known_edges: HashSet<(&str, &str, &str)> = baseline
         .violations
         .iter()
-        .filter(|e| e.rule == "cycle")
-        .flat_map(|e| e.edges.iter().map(|[a, b]| (a.as_str(), b.as_str())))
+        .filter(|e| is_cycle_rule(&e.rule))
+        .flat_map(|e| e.edges.iter().map(|[a, b]| (e.rule.as_str(), a.as_str(), b.as_str())))
         .collect();
     let known_prints: HashSet<&str> = baseline.violations.iter().map(|e| e.fingerprint.as_str()).collect();
     let mut out = Outcome::default();
     let mut suppressed = BTreeSet::new();
     for v in current {
-        if v.rule != "cycle" {
+        if !is_cycle_rule(v.rule) {
             if known_prints.contains(v.fingerprint.as_str()) {
                 out.known.push(v.clone());
             } else {
@@ -150,7 +151,7 @@ pub fn compare(current: &[Violation], baseline: &Baseline, modules: &Level) -> O
         for s in &v.sites {
             if s.allow_cycle.is_some() {
                 suppressed.insert((s.from.clone(), s.to.clone(), s.file.clone(), s.line, s.allow_cycle.clone()));
-            } else if !known_edges.contains(&(s.from.as_str(), s.to.as_str())) {
+            } else if !known_edges.contains(&(v.rule, s.from.as_str(), s.to.as_str())) {
                 new_edges.push(s.clone());
             }
         }
@@ -166,18 +167,18 @@ pub fn compare(current: &[Violation], baseline: &Baseline, modules: &Level) -> O
         .into_iter()
         .map(|(from, to, file, line, allow_cycle)| Site { from, to, file, line, sites: 1, allow_cycle })
         .collect();
-    let current_edges: HashSet<(&str, &str)> = current
+    let current_edges: HashSet<(&str, &str, &str)> = current
         .iter()
-        .filter(|v| v.rule == "cycle")
-        .flat_map(|v| v.edges.iter().map(|(a, b)| (a.as_str(), b.as_str())))
+        .filter(|v| is_cycle_rule(v.rule))
+        .flat_map(|v| v.edges.iter().map(|(a, b)| (v.rule, a.as_str(), b.as_str())))
         .collect();
     let current_prints: HashSet<&str> = current.iter().map(|v| v.fingerprint.as_str()).collect();
     out.stale = baseline
         .violations
         .iter()
         .filter(|e| {
-            if e.rule == "cycle" {
-                !e.edges.iter().any(|[a, b]| current_edges.contains(&(a.as_str(), b.as_str())))
+            if is_cycle_rule(&e.rule) {
+                !e.edges.iter().any(|[a, b]| current_edges.contains(&(e.rule.as_str(), a.as_str(), b.as_str())))
             } else {
                 !current_prints.contains(e.fingerprint.as_str())
             }

@@ -324,3 +324,48 @@ fn path_explains_why_a_service_depends_on_another() {
     run("service:notifier", "service:orders").assert().code(1);
     run("service:orders", "service:notifier").assert().code(1);
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_service_call_cycle_is_gated_like_a_module_cycle() {
+    // orders calls billing and billing calls orders, through compose env-var URLs.
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/arch-service-cycle"), d);
+    let cache = tempfile::tempdir().unwrap();
+    let check = || {
+        let mut c = tapestry(d);
+        c.args(["check", "--cache-dir"]).arg(cache.path());
+        c
+    };
+    // No baseline: the cycle is new, named with the call sites that make it.
+    check()
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("circular calls between 2 services"))
+        .stdout(predicate::str::contains("orders/app.py"))
+        .stdout(predicate::str::contains("billing/app.py"));
+    tapestry(d).args(["baseline", "--cache-dir"]).arg(cache.path()).assert().success();
+    let baseline = std::fs::read_to_string(d.join(".tapestry-baseline.json")).unwrap();
+    assert!(baseline.contains(r#""rule":"service-cycle""#), "{baseline}");
+    check().assert().code(0);
+    // The SARIF run knows the rule.
+    let sarif = d.join("out.sarif");
+    check().args(["--baseline", "/dev/null"]).assert().code(2);
+    std::fs::remove_file(d.join(".tapestry-baseline.json")).unwrap();
+    check().arg("-o").arg(&sarif).assert().code(1);
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(s["runs"][0]["results"][0]["ruleId"], "service-cycle", "{s}");
+}

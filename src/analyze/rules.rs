@@ -63,8 +63,23 @@ pub fn find(g: &ArchGraph, analysis: &Analysis, cfg: &Config) -> Vec<Violation> 
     out
 }
 
+/// The gate rule of a runtime cycle at `level`, if cycles there are violations:
+/// modules import each other (`cycle`), services call each other (`service-cycle`).
+pub fn cycle_rule(level: &str) -> Option<&'static str> {
+    match level {
+        "module" => Some("cycle"),
+        "service" => Some("service-cycle"),
+        _ => None,
+    }
+}
+
+/// Whether a violation is a cycle, judged by its edges (see `gate::compare`).
+pub fn is_cycle_rule(rule: &str) -> bool {
+    rule == "cycle" || rule == "service-cycle"
+}
+
 fn cycles(cycles: &[Cycle], cfg: &Config, out: &mut Vec<Violation>) {
-    for c in cycles.iter().filter(|c| c.level == "module" && c.kind == "runtime") {
+    for (c, rule) in cycles.iter().filter(|c| c.kind == "runtime").filter_map(|c| Some((c, cycle_rule(c.level)?))) {
         let members: Vec<String> = c.nodes.iter().map(|n| Level::bare(n).to_string()).collect();
         if cfg.thresholds.max_cycle_size.is_some_and(|max| members.len() <= max) {
             continue;
@@ -78,10 +93,11 @@ fn cycles(cycles: &[Cycle], cfg: &Config, out: &mut Vec<Violation>) {
             s.from = Level::bare(&s.from).to_string();
             s.to = Level::bare(&s.to).to_string();
         }
+        let what = if rule == "cycle" { "circular dependency between" } else { "circular calls between" };
         out.push(Violation {
-            rule: "cycle",
-            fingerprint: fingerprint(&format!("cycle\n{}", members.join("\n"))),
-            message: format!("circular dependency between {} modules: {}", members.len(), path.join(" → ")),
+            rule,
+            fingerprint: fingerprint(&format!("{rule}\n{}", members.join("\n"))),
+            message: format!("{what} {} {}s: {}", members.len(), c.level, path.join(" → ")),
             edges: sites.iter().map(|s| (s.from.clone(), s.to.clone())).collect(),
             nodes: members,
             sites,

@@ -13,6 +13,7 @@ const RULES: &[(&str, &str)] = &[
     ("layer", "A dependency from a layer to one above it."),
     ("max-fan-out", "A module depending on more modules than tapestry.toml allows."),
     ("max-instability", "A directory others depend on that is less stable than tapestry.toml allows."),
+    ("service-cycle", "A new circular chain of calls between services."),
 ];
 
 pub fn render(o: &Outcome) -> String {
