@@ -47,6 +47,19 @@ pub struct Size {
 /// Returns each node's top-left corner and the size of the whole drawing.
 pub fn layered(sizes: &[Size], edges: &[(usize, usize)]) -> (Vec<(f64, f64)>, Size) {
     let n = sizes.len();
+    let (dag, connected) = acyclic(n, edges);
+    let layer = longest_path_layers(&dag, &connected);
+    let columns = order_columns(&dag, &layer, &connected);
+    let mut pos = vec![(0.0, 0.0); n];
+    let block = place(&columns, &dag, sizes, COL_GAP, true, &mut pos);
+    let loose: Vec<usize> = (0..n).filter(|&v| !connected[v]).collect();
+    let total = grid(&loose, sizes, block, &mut pos);
+    (pos, total)
+}
+
+/// The successor lists of `edges` among `n` nodes (self-loops and stray ends
+/// dropped, duplicates merged) with cycles removed, and which nodes touch an edge.
+fn acyclic(n: usize, edges: &[(usize, usize)]) -> (Vec<Vec<usize>>, Vec<bool>) {
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(a, b) in edges {
         if a != b && a < n && b < n {
@@ -57,7 +70,6 @@ pub fn layered(sizes: &[Size], edges: &[(usize, usize)]) -> (Vec<(f64, f64)>, Si
         o.sort_unstable();
         o.dedup();
     }
-    let dag = remove_cycles(&out);
     let mut connected = vec![false; n];
     for (a, o) in out.iter().enumerate() {
         for &b in o {
@@ -65,13 +77,7 @@ pub fn layered(sizes: &[Size], edges: &[(usize, usize)]) -> (Vec<(f64, f64)>, Si
             connected[b] = true;
         }
     }
-    let layer = longest_path_layers(&dag, &connected);
-    let columns = order_columns(&dag, &layer, &connected);
-    let mut pos = vec![(0.0, 0.0); n];
-    let block = place(&columns, &dag, sizes, COL_GAP, true, &mut pos);
-    let loose: Vec<usize> = (0..n).filter(|&v| !connected[v]).collect();
-    let total = grid(&loose, sizes, block, &mut pos);
-    (pos, total)
+    (remove_cycles(&out), connected)
 }
 
 /// A layered drawing whose edges are routed around the boxes.
@@ -96,24 +102,7 @@ pub struct Routed {
 /// and of each other. The block is not folded into bands.
 pub fn routed(sizes: &[Size], edges: &[(usize, usize)], labels: &[Option<Size>], col_gap: f64) -> Routed {
     let n = sizes.len();
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(a, b) in edges {
-        if a != b && a < n && b < n {
-            out[a].push(b);
-        }
-    }
-    for o in &mut out {
-        o.sort_unstable();
-        o.dedup();
-    }
-    let dag = remove_cycles(&out);
-    let mut connected = vec![false; n];
-    for (a, o) in out.iter().enumerate() {
-        for &b in o {
-            connected[a] = true;
-            connected[b] = true;
-        }
-    }
+    let (dag, mut connected) = acyclic(n, edges);
     let base = longest_path_layers(&dag, &connected);
     // Real nodes on even layers, then one chain of virtual nodes per edge.
     let mut layer: Vec<usize> = base.iter().map(|l| 2 * l).collect();
