@@ -562,6 +562,19 @@ fn bench_html_map_5000_modules_30000_edges() {
         );
     }
     println!("pan, default view: {}", summary(pan_frames(&mut b, 120)));
+    let dsm = expand_all_and_draw_matrix(&mut b);
+    println!("module-level matrix (5,000 × 5,000) first draw: {dsm:.0} ms");
+    b.screenshot(&artifacts().join("bench-matrix.png")).unwrap();
+    b.eval("window.__tapestry.view('modules')").unwrap();
+    b.screenshot(&artifacts().join("bench-modules-expanded.png")).unwrap();
+    open(&mut b, &page, "#view=modules");
+    b.screenshot(&artifacts().join("bench-modules.png")).unwrap();
+    assert_no_errors(&mut b);
+}
+
+/// Benchmarks: time "Expand all" and panning after it, then the first draw of the
+/// module-level matrix (ms), printed for BENCHMARKS.md.
+fn expand_all_and_draw_matrix(b: &mut Browser) -> f64 {
     let expand = b
         .eval("(() => { const t = performance.now(); document.getElementById('expand-all').click(); return performance.now() - t; })()")
         .unwrap();
@@ -570,18 +583,12 @@ fn bench_html_map_5000_modules_30000_edges() {
         expand.as_f64().unwrap(),
         b.eval("window.__tapestry.visible()").unwrap()
     );
-    println!("pan, everything expanded: {}", summary(pan_frames(&mut b, 60)));
-    let dsm = b
-        .eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \
-               const t = performance.now(); s.value = '0'; s.dispatchEvent(new Event('change')); return performance.now() - t; })()")
-        .unwrap();
-    println!("module-level matrix (5,000 × 5,000) first draw: {:.0} ms", dsm.as_f64().unwrap());
-    b.screenshot(&artifacts().join("bench-matrix.png")).unwrap();
-    b.eval("window.__tapestry.view('modules')").unwrap();
-    b.screenshot(&artifacts().join("bench-modules-expanded.png")).unwrap();
-    open(&mut b, &page, "#view=modules");
-    b.screenshot(&artifacts().join("bench-modules.png")).unwrap();
-    assert_no_errors(&mut b);
+    println!("pan, everything expanded: {}", summary(pan_frames(b, 60)));
+    b.eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \
+            const t = performance.now(); s.value = '0'; s.dispatchEvent(new Event('change')); return performance.now() - t; })()")
+        .unwrap()
+        .as_f64()
+        .unwrap()
 }
 
 /// `TAPESTRY_BENCH_REPO=/path/to/repo cargo test --test browser --
@@ -609,19 +616,7 @@ fn bench_html_map_real_repository() {
         println!("pan, {view}: {}", summary(pan_frames(&mut b, 120)));
         b.screenshot(&artifacts().join(format!("real-{view}.png"))).unwrap();
     }
-    let expand = b
-        .eval("(() => { const t = performance.now(); document.getElementById('expand-all').click(); return performance.now() - t; })()")
-        .unwrap();
-    println!(
-        "expand all: {:.0} ms, {} boxes",
-        expand.as_f64().unwrap(),
-        b.eval("window.__tapestry.visible()").unwrap()
-    );
-    println!("pan, everything expanded: {}", summary(pan_frames(&mut b, 60)));
-    let dsm = b
-        .eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \
-               const t = performance.now(); s.value = '0'; s.dispatchEvent(new Event('change')); return performance.now() - t; })()")
-        .unwrap();
-    println!("module-level matrix first draw: {:.0} ms", dsm.as_f64().unwrap());
+    let dsm = expand_all_and_draw_matrix(&mut b);
+    println!("module-level matrix first draw: {dsm:.0} ms");
     assert_no_errors(&mut b);
 }

@@ -33,6 +33,12 @@ pub fn push_sql(facts: &mut ArchFacts, text: String, line: u32) {
     }
 }
 
+/// A MongoDB collection used through `op` (`find` reads, `insert_one` writes).
+pub fn push_mongo_use(facts: &mut ArchFacts, name: String, op: &str, line: u32) {
+    let access = access_of(op);
+    facts.table_uses.push(RawTableUse { name, via_class: false, access, store: "mongodb".into(), line });
+}
+
 /// A gRPC client's call to the address it was given (`grpc://addr`).
 pub fn push_grpc_call(facts: &mut ArchFacts, address: Template, line: u32) {
     let mut url = lit("grpc://");

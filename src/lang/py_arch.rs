@@ -209,14 +209,7 @@ impl Collector {
             "db.mongo" if self.mentions_mongo => {
                 let name = cap(caps, "name").and_then(|n| string_value(n, src).or(Some(query::text(n, src).into())));
                 if let Some(name) = name {
-                    let access = access_of(&text("op"));
-                    self.facts.table_uses.push(RawTableUse {
-                        name,
-                        via_class: false,
-                        access,
-                        store: "mongodb".into(),
-                        line,
-                    });
+                    arch::push_mongo_use(&mut self.facts, name, &text("op"), line);
                 }
             }
             "queue.op" => self.queue(&text("obj"), &text("method"), cap(caps, "args"), src, line),

@@ -252,14 +252,7 @@ impl Collector {
             }
             "db.mongo" => {
                 if let Some(name) = cap(caps, "name").and_then(|n| string_value(n, src)) {
-                    let access = access_of(&text("op"));
-                    self.facts.table_uses.push(RawTableUse {
-                        name,
-                        via_class: false,
-                        access,
-                        store: "mongodb".into(),
-                        line,
-                    });
+                    arch::push_mongo_use(&mut self.facts, name, &text("op"), line);
                 }
             }
             "db.prisma" => {
