@@ -25,10 +25,13 @@
     alias: (as_pattern_target (identifier) @name))
   (#match? @ctor "(^|\\.)(Client|AsyncClient|Session|ClientSession)$")) @client.def
 
-; BASE_URL = os.environ.get("X", "http://…")   API = "http://…"   (module level only)
-(module
-  (expression_statement
-    (assignment left: (identifier) @name right: (_) @value))) @const.def
+; BASE_URL = os.environ.get("X", "http://…")   API = "http://…"   at module level (any value);
+; class Settings: API_V1_STR: str = "/api/v1"; catalog_addr = os.environ.get("ADDR", "") in a
+; function or an if block. Below the module the collector keeps only values that can hold a URL
+; (py_arch::LOCAL_CONST_VALUES). One pattern rooted at the statement, not one per enclosing
+; `module`/`block`/`class_definition`: a query run from a block walks all of its statements.
+(expression_statement
+  (assignment left: (identifier) @name right: (_) @value)) @const.def
 
 ; gRPC: add_CartServiceServicer_to_server(impl, server)   stub = CartServiceStub(channel)
 (call
@@ -38,20 +41,9 @@
   function: [(identifier) (attribute)] @name
   (#match? @name "(^|\\.)[A-Za-z0-9_]+Stub$")) @grpc.client
 
-; class Settings: API_V1_STR: str = "/api/v1"   (class-level string settings)
-(class_definition
-  body: (block
-    (expression_statement
-      (assignment left: (identifier) @name right: (string) @value)))) @const.def
-
 ; grpc.insecure_channel("cart:7070")   grpc.secure_channel(addr, creds): where gRPC stubs send
 (call
   function: (attribute object: (identifier) @_g attribute: (identifier) @method)
   arguments: (argument_list . (_) @url)
   (#eq? @_g "grpc")
   (#match? @method "channel$")) @grpc.channel
-
-; catalog_addr = os.environ.get("PRODUCT_CATALOG_SERVICE_ADDR", "")   (in a function or an if block)
-(block
-  (expression_statement
-    (assignment left: (identifier) @name right: [(call) (subscript) (string) (binary_operator) (boolean_operator)] @value))) @const.def

@@ -40,6 +40,10 @@ const PEEWEE_WRITES: &[&str] =
     &["bulk_create", "create", "delete", "delete_by_id", "get_or_create", "insert", "insert_many", "replace", "update"];
 
 /// Captures of the architecture queries.
+/// Kinds of value a constant below module level may have (in a class body,
+/// a function, an `if` block): those that can hold a URL or a name.
+const LOCAL_CONST_VALUES: &[&str] = &["binary_operator", "boolean_operator", "call", "string", "subscript"];
+
 pub const CAPTURES: &[&str] = &[
     "alias",
     "args",
@@ -155,7 +159,10 @@ impl Collector {
                 self.clients.insert(text("name"), base.unwrap_or_default());
             }
             "const.def" => {
-                if let Some(v) = cap(caps, "value") {
+                // A statement at column 0 is at module level; `Node::parent` walks down
+                // from the root, so it is asked only when the column cannot tell.
+                let top = || outer.start_position().column == 0 || outer.parent().is_some_and(|p| p.kind() == "module");
+                if let Some(v) = cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind()) || top()) {
                     arch::push_const(&mut self.facts, text("name"), template(v, src), line);
                 }
             }

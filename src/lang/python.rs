@@ -208,7 +208,12 @@ mod tests {
 
     /// The skipping pass finds what a full pass over the tree finds.
     fn same_as_full_pass(src: &str) {
-        query::assert_same_as_full_pass(QUERY.as_ref().unwrap(), &tree_sitter_python::LANGUAGE.into(), src, NEEDLES);
+        query::assert_same_as_full_pass(
+            QUERY.as_ref().unwrap(),
+            &tree_sitter_python::LANGUAGE.into(),
+            src,
+            Some(NEEDLES),
+        );
     }
 
     #[test]
@@ -218,6 +223,19 @@ mod tests {
             "class A:\n    def f(self):\n        m = __import__('x')\n        importlib.import_module('y')\n",
         );
         same_as_full_pass("x = 1\ndef broken(:\n    import os\nimport sys\n");
+    }
+
+    /// The architecture query, run only where a match can start, finds what a
+    /// full pass finds, on every Python file of the fixtures and benches.
+    #[test]
+    fn walking_from_match_starts_loses_nothing() {
+        let full = FULL.as_ref().unwrap();
+        let samples = query::sample_sources(&[".py"]);
+        assert!(samples.len() > 50, "{}", samples.len());
+        for (name, src) in samples.iter().filter(|(_, s)| super::super::arch::triggered(s)) {
+            eprintln!("{name}");
+            query::assert_same_as_full_pass(full, &tree_sitter_python::LANGUAGE.into(), src, None);
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::cell::{Cell, RefCell};
 use std::ops::{ControlFlow, Range};
 use std::time::{Duration, Instant};
 
+use aho_corasick::AhoCorasick;
 use tree_sitter::{
     Language, Node, ParseOptions, ParseState, Parser, Query, QueryCursor, QueryCursorOptions, QueryCursorState,
     StreamingIterator, Tree,
@@ -34,6 +35,10 @@ pub const MAX_ANONYMOUS_RUN: usize = 256;
 pub struct LangQuery {
     pub query: Query,
     names: Vec<String>,
+    /// Where matches can start (see [`Self::for_each_match`]); `None` when a
+    /// pattern's root is a wildcard or an alternation, which only a search
+    /// from every node can find.
+    starts: Option<Starts>,
 }
 
 impl LangQuery {
@@ -48,7 +53,8 @@ impl LangQuery {
         if let Some(bad) = names.iter().find(|n| !n.starts_with('_') && !allowed.contains(&n.as_str())) {
             return Err(format!("unknown capture @{bad}; allowed: {allowed:?}"));
         }
-        Ok(LangQuery { query, names })
+        let starts = Starts::new(language, &query, &joined);
+        Ok(LangQuery { query, names, starts })
     }
 
     /// Call `f(capture_name, node)` for every non-helper capture of every match, in document order of matches.
@@ -68,6 +74,15 @@ impl LangQuery {
     }
 
     /// Call `f(captures)` for every match with its non-helper captures, over the whole tree.
+    ///
+    /// Matches are looked for only where they can start: one walk with a
+    /// plain tree cursor visits every node, and the query runs (with its start
+    /// depth limited to 0) on the nodes whose kind is the outermost node of
+    /// some pattern, descending only as far as that pattern's steps need. A
+    /// query cursor run over the whole tree visits every node too, but at
+    /// several times the cost per node (it updates each pattern state in
+    /// flight at each one): on Django that walk was a third of a scan
+    /// (BENCHMARKS.md, "The architecture pass and the floor").
     pub fn for_each_match<'t>(
         &self,
         root: Node<'t>,
@@ -78,7 +93,32 @@ impl LangQuery {
     ) {
         let budget = Budget::new(text.len());
         let mut cursor = QueryCursor::new();
-        self.run(&mut cursor, root, text, skip, &budget, &mut f);
+        match &self.starts {
+            None => self.run(&mut cursor, root, text, skip, &budget, &mut f),
+            Some(starts) => {
+                cursor.set_max_start_depth(Some(0));
+                let hits = starts.hits(text);
+                let mut walk = root.walk();
+                loop {
+                    let node = walk.node();
+                    let inside_skip = skip.is_some_and(|s| s.start <= node.start_byte() && node.end_byte() <= s.end);
+                    let kind = usize::from(node.kind_id());
+                    if !inside_skip && starts.may_match(kind, &hits, node.byte_range()) {
+                        self.run(&mut cursor, node, text, skip, &budget, &mut f);
+                    }
+                    if budget.stopped.get().is_some() {
+                        break;
+                    }
+                    let enter = node.has_error() || starts.must_enter(kind, &hits, node.byte_range());
+                    if !inside_skip && enter && walk.goto_first_child() {
+                        continue;
+                    }
+                    if !next_in_preorder(&mut walk) {
+                        break;
+                    }
+                }
+            }
+        }
         budget.report(rel, facts);
     }
 
@@ -162,6 +202,378 @@ impl LangQuery {
             }
         }
     }
+}
+
+/// Move `walk` to the next node in pre-order that is not below it; false at the end.
+fn next_in_preorder(walk: &mut tree_sitter::TreeCursor) -> bool {
+    while !walk.goto_next_sibling() {
+        if !walk.goto_parent() {
+            return false;
+        }
+    }
+    true
+}
+
+/// Where a query's matches can start, so that the query need not run from
+/// every node: each pattern's outermost node kind, and words its text must
+/// contain.
+///
+/// Both are read from the query's own source, so the `.scm` files stay the
+/// one place that says what is searched for. The kind is the first name at a
+/// pattern's start (`((string) …)`, `(call …)`). The words come from its
+/// positive text predicates: a capture that `#eq?`s or is `#any-of?` some
+/// strings contains one of them, and one that `#match?`es a regex contains
+/// one of the regex's literal prefixes or suffixes when the regex has a
+/// finite set of them (`regex-syntax` extracts them). Captures lie inside the
+/// pattern's outermost node, so a node whose text holds none of a pattern's
+/// words cannot start a match of it. Words are looked for ignoring ASCII case
+/// (a superset of the hits, so `(?i:select)` needs no case variants).
+struct Starts {
+    /// Kind id → the patterns whose outermost node has that kind.
+    by_kind: Vec<Vec<usize>>,
+    /// Pattern → ids (into `words`) of which one must occur; `None`: no condition.
+    needs: Vec<Option<Vec<usize>>>,
+    /// Word id → (index of its text in `texts`, whether it must be a whole identifier).
+    words: Vec<(usize, bool)>,
+    /// The distinct texts of the words, searched for in one pass.
+    texts: Option<AhoCorasick>,
+    /// Text index → the words with that text.
+    by_text: Vec<Vec<usize>>,
+    /// Kind id → whether a node of this kind can hold, below it, the
+    /// outermost node of a pattern without words (from the grammar's
+    /// `node-types.json`; true for kinds it does not list). Other subtrees
+    /// need to be entered only where a word occurs.
+    holds_unconditional: Vec<bool>,
+}
+
+/// Pattern → sorted start offsets of its words in one text (empty for
+/// patterns without words), and all of them together.
+struct Hits(Vec<Vec<usize>>, Vec<usize>);
+
+impl Hits {
+    /// Whether one of the sorted offsets `at` lies in `range`.
+    fn any_in(&self, at: &[usize], range: Range<usize>) -> bool {
+        at.get(at.partition_point(|&i| i < range.start)).is_some_and(|&i| i < range.end)
+    }
+}
+
+impl Starts {
+    fn new(language: &Language, query: &Query, source: &str) -> Option<Self> {
+        let count = query.pattern_count();
+        let bounds: Vec<usize> = (0..count).map(|i| query.start_byte_for_pattern(i)).chain([source.len()]).collect();
+        let mut kinds: Vec<&str> = Vec::with_capacity(count);
+        let (mut texts, mut words): (Vec<String>, Vec<(usize, bool)>) = (Vec::new(), Vec::new());
+        let mut needs = Vec::with_capacity(count);
+        for i in 0..count {
+            let text = source.get(bounds[i]..bounds[i + 1].max(bounds[i]))?;
+            kinds.push(root_kind(text)?);
+            needs.push(pattern_words(text).map(|(ws, whole)| {
+                ws.into_iter()
+                    .map(|w| (index_of(&mut texts, w), whole))
+                    .map(|word| index_of(&mut words, word))
+                    .collect()
+            }));
+        }
+        let mut by_kind = vec![Vec::new(); language.node_kind_count()];
+        for (id, slot) in by_kind.iter_mut().enumerate() {
+            let id = u16::try_from(id).ok()?;
+            if let (true, Some(kind)) = (language.node_kind_is_named(id), language.node_kind_for_id(id)) {
+                slot.extend((0..count).filter(|&p| kinds[p] == kind));
+            }
+        }
+        let mut by_text = vec![Vec::new(); texts.len()];
+        for (id, &(t, _)) in words.iter().enumerate() {
+            by_text[t].push(id);
+        }
+        let texts = (!texts.is_empty())
+            .then(|| {
+                // A full DFA: three times faster per byte here than the default NFA, for ~100 KB.
+                let kind = Some(aho_corasick::AhoCorasickKind::DFA);
+                AhoCorasick::builder().ascii_case_insensitive(true).kind(kind).build(&texts).ok()
+            })
+            .flatten();
+        let unconditional: Vec<&str> = (0..count).filter(|&p| needs[p].is_none()).map(|p| kinds[p]).collect();
+        let holders = node_types(language).and_then(|json| holders(json, &unconditional));
+        let holds_unconditional = (0..by_kind.len())
+            .map(|id| {
+                let id = u16::try_from(id).unwrap_or(u16::MAX);
+                match (&holders, language.node_kind_for_id(id)) {
+                    (Some(h), Some(kind)) if language.node_kind_is_named(id) => h.get(kind).copied().unwrap_or(true),
+                    (Some(_), _) => false,
+                    (None, _) => true,
+                }
+            })
+            .collect();
+        Some(Starts { by_kind, needs, words, texts, by_text, holds_unconditional })
+    }
+
+    /// Whether the walk must enter a node of `kind` spanning `range`: it can
+    /// hold a pattern root without words, or a word occurs in it.
+    fn must_enter(&self, kind: usize, hits: &Hits, range: Range<usize>) -> bool {
+        self.holds_unconditional.get(kind).copied().unwrap_or(true) || hits.any_in(&hits.1, range)
+    }
+
+    /// Where each pattern's words occur in `text`.
+    fn hits(&self, text: &[u8]) -> Hits {
+        let mut by_word: Vec<Vec<usize>> = vec![Vec::new(); self.words.len()];
+        if let Some(ac) = &self.texts {
+            let is_word =
+                |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+            for m in ac.find_overlapping_iter(text) {
+                let whole = !is_word(m.start().checked_sub(1)) && !is_word(Some(m.end()));
+                for &id in &self.by_text[m.pattern().as_usize()] {
+                    if whole || !self.words[id].1 {
+                        by_word[id].push(m.start());
+                    }
+                }
+            }
+        }
+        let mut all: Vec<usize> = by_word.concat();
+        all.sort_unstable();
+        all.dedup();
+        let per_pattern = self
+            .needs
+            .iter()
+            .map(|need| {
+                let mut at: Vec<usize> = need.iter().flatten().flat_map(|&w| by_word[w].iter().copied()).collect();
+                at.sort_unstable();
+                at
+            })
+            .collect();
+        Hits(per_pattern, all)
+    }
+
+    /// Can a match of some pattern start at a node of `kind` spanning `range`?
+    fn may_match(&self, kind: usize, hits: &Hits, range: Range<usize>) -> bool {
+        self.by_kind.get(kind).is_some_and(|patterns| {
+            patterns.iter().any(|&p| match self.needs[p] {
+                None => true,
+                Some(_) => hits.any_in(&hits.0[p], range.clone()),
+            })
+        })
+    }
+}
+
+/// The grammar's `node-types.json`, for the languages tapestry parses.
+fn node_types(language: &Language) -> Option<&'static str> {
+    match language.name()? {
+        "python" => Some(tree_sitter_python::NODE_TYPES),
+        "javascript" => Some(tree_sitter_javascript::NODE_TYPES),
+        "typescript" => Some(tree_sitter_typescript::TYPESCRIPT_NODE_TYPES),
+        "tsx" => Some(tree_sitter_typescript::TSX_NODE_TYPES),
+        _ => None,
+    }
+}
+
+/// One entry of `node-types.json`: a named kind, the kinds its fields and
+/// children may have, and a supertype's subtypes.
+#[derive(serde::Deserialize)]
+struct NodeType {
+    #[serde(rename = "type")]
+    kind: String,
+    named: bool,
+    #[serde(default)]
+    fields: std::collections::BTreeMap<String, ChildTypes>,
+    children: Option<ChildTypes>,
+    #[serde(default)]
+    subtypes: Vec<TypeRef>,
+}
+
+#[derive(serde::Deserialize)]
+struct ChildTypes {
+    types: Vec<TypeRef>,
+}
+
+#[derive(serde::Deserialize)]
+struct TypeRef {
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+/// Named kind → whether a node of it can have a descendant of one of
+/// `targets` (supertypes stand for their subtypes), from `node-types.json`.
+fn holders(json: &str, targets: &[&str]) -> Option<std::collections::HashMap<String, bool>> {
+    let types: Vec<NodeType> = serde_json::from_str(json).ok()?;
+    let mut parents: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for t in types.iter().filter(|t| t.named) {
+        let children = t.fields.values().chain(&t.children).flat_map(|c| &c.types).chain(&t.subtypes);
+        for c in children {
+            parents.entry(c.kind.as_str()).or_default().push(t.kind.as_str());
+        }
+    }
+    let mut holds: std::collections::HashMap<String, bool> =
+        types.iter().filter(|t| t.named).map(|t| (t.kind.clone(), false)).collect();
+    let mut todo: Vec<&str> = targets.to_vec();
+    while let Some(kind) = todo.pop() {
+        for &p in parents.get(kind).into_iter().flatten() {
+            if !holds.insert(p.to_string(), true).unwrap_or(false) {
+                todo.push(p);
+            }
+        }
+    }
+    Some(holds)
+}
+
+/// The kind of a pattern's outermost node: the first name after its opening
+/// parentheses; `None` for a wildcard, an alternation or a string.
+fn root_kind(pattern: &str) -> Option<&str> {
+    let rest = pattern.trim_start_matches(|c: char| c == '(' || c.is_whitespace());
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|name| !name.is_empty() && *name != "_")
+}
+
+/// The words (lower case) of which one must occur in every match of the
+/// pattern whose source is `pattern`, and whether each occurs as a whole
+/// identifier: those of its most selective positive text predicate (the
+/// longest shortest word), or `None`. A word a capture `#eq?`s is a whole
+/// identifier when the capture is an `(identifier)`-like node: the lexer
+/// never puts an identifier next to another identifier character.
+fn pattern_words(pattern: &str) -> Option<(Vec<String>, bool)> {
+    let mut best: Option<(Vec<String>, bool)> = None;
+    for (op, args) in predicates(pattern) {
+        let (words, whole) = match op.as_str() {
+            "#eq?" | "#any-of?" if args.first().is_some_and(|a| a.starts_with('@')) => {
+                let strings: Vec<String> =
+                    args[1..].iter().filter_map(|a| a.strip_prefix('"')).map(str::to_string).collect();
+                ((strings.len() + 1 == args.len()).then_some(strings), captures_identifier(pattern, &args[0]))
+            }
+            "#match?" if args.len() == 2 => (args[1].strip_prefix('"').and_then(regex_words), false),
+            _ => (None, false),
+        };
+        let Some(mut words) = words.filter(|w| !w.is_empty() && w.iter().all(|w| !w.is_empty())) else {
+            continue;
+        };
+        words.iter_mut().for_each(|w| w.make_ascii_lowercase());
+        best = Some(match best {
+            Some(b) if !better_than(&words, &b.0) => b,
+            _ => (words, whole),
+        });
+    }
+    best
+}
+
+/// Whether every place `capture` (`@name`) is bound in `pattern` follows an
+/// `(…identifier)` node (uses inside predicates do not bind).
+fn captures_identifier(pattern: &str, capture: &str) -> bool {
+    let mut bound = false;
+    for (i, _) in pattern.match_indices(capture) {
+        let after = pattern[i + capture.len()..].chars().next();
+        if after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let Some((_, tail)) = pattern[..i].trim_end().rsplit_once('(') else {
+            return false;
+        };
+        if tail.starts_with('#') {
+            continue;
+        }
+        let kind = tail.strip_suffix(')').unwrap_or("");
+        if !(kind.ends_with("identifier") && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')) {
+            return false;
+        }
+        bound = true;
+    }
+    bound
+}
+
+/// Literals of which every match of `regex` contains one, when the regex
+/// requires finitely many (`None` otherwise). Case-insensitive groups are
+/// read as case-sensitive: words are looked for ignoring ASCII case anyway.
+fn regex_words(regex: &str) -> Option<Vec<String>> {
+    let plain = regex.replace("(?i:", "(?:").replace("(?i)", "");
+    required(&regex_syntax::Parser::new().parse(&plain).ok()?)
+}
+
+/// The literals of which any text `hir` matches contains one: a literal
+/// itself, the best set among a concatenation's parts, the union over an
+/// alternation's branches when each has one.
+fn required(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(lit) => Some(vec![String::from_utf8(lit.0.to_vec()).ok()?]),
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min > 0 => required(&r.sub),
+        HirKind::Concat(parts) => parts.iter().filter_map(required).reduce(better),
+        HirKind::Alternation(branches) => {
+            let sets: Option<Vec<Vec<String>>> = branches.iter().map(required).collect();
+            Some(sets?.concat())
+        }
+        _ => None,
+    }
+}
+
+/// Of two sets of words, the more selective: the one whose shortest word is longer.
+fn better(a: Vec<String>, b: Vec<String>) -> Vec<String> {
+    if better_than(&b, &a) {
+        b
+    } else {
+        a
+    }
+}
+
+/// Whether `a`'s shortest word is longer than `b`'s.
+fn better_than(a: &[String], b: &[String]) -> bool {
+    let shortest = |ws: &[String]| ws.iter().map(String::len).min().unwrap_or(0);
+    shortest(a) > shortest(b)
+}
+
+/// The index of `item` in `items`, appended if it is not there yet.
+fn index_of<T: PartialEq>(items: &mut Vec<T>, item: T) -> usize {
+    items.iter().position(|x| *x == item).unwrap_or_else(|| {
+        items.push(item);
+        items.len() - 1
+    })
+}
+
+/// The predicates of a pattern's source: `(#op? arg …)` with string
+/// arguments unescaped (kept with a leading `"`) and captures as `@name`.
+/// Comments (`;` to the end of the line, outside strings) are skipped.
+fn predicates(pattern: &str) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut chars = pattern.chars().peekable();
+    let mut current: Option<(String, Vec<String>)> = None;
+    while let Some(c) = chars.next() {
+        match c {
+            ';' => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut lit = String::from('"');
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => match chars.next() {
+                            Some('n') => lit.push('\n'),
+                            Some('t') => lit.push('\t'),
+                            Some(e) => lit.push(e),
+                            None => {}
+                        },
+                        '"' => break,
+                        c => lit.push(c),
+                    }
+                }
+                if let Some((_, args)) = current.as_mut() {
+                    args.push(lit);
+                }
+            }
+            '(' if chars.peek() == Some(&'#') => {
+                let op: String = std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != ')')).collect();
+                current = Some((op, Vec::new()));
+            }
+            ')' => out.extend(current.take()),
+            '@' => {
+                let name: String = std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != ')')).collect();
+                if let Some((_, args)) = current.as_mut() {
+                    args.push(format!("@{name}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// What a query search may spend on one file: [`query_checks`] progress
@@ -478,24 +890,99 @@ pub fn ancestors(node: Node, limit: usize) -> impl Iterator<Item = Node> {
     })
 }
 
-/// Test helper for each language: the skipping pass ([`LangQuery::for_each_match_near`]
-/// with `needles`) captures exactly what a full pass over the tree does, and something.
+/// Test helper: every capture of a query cursor run from the root over the
+/// whole tree, as (capture name, node id), sorted.
 #[cfg(test)]
-pub fn assert_same_as_full_pass(q: &LangQuery, language: &tree_sitter::Language, src: &str, needles: &[&str]) {
+fn full_pass(q: &LangQuery, tree: &Tree, src: &str) -> Vec<(String, usize)> {
+    let mut all = Vec::new();
+    let budget = Budget::new(src.len());
+    q.run(&mut QueryCursor::new(), tree.root_node(), src.as_bytes(), None, &budget, &mut |caps| {
+        all.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
+    });
+    all.sort();
+    all
+}
+
+/// Test helper for each language: [`LangQuery::for_each_match`] (the walk
+/// that runs the query only where a match can start) captures exactly what a
+/// full pass over the tree does; so does the skipping pass
+/// ([`LangQuery::for_each_match_near`]) with `needles`, when given, and then
+/// they find something.
+#[cfg(test)]
+pub fn assert_same_as_full_pass(q: &LangQuery, language: &tree_sitter::Language, src: &str, needles: Option<&[&str]>) {
     let tree = parse(language, src).unwrap();
-    let mut full = Vec::new();
+    let full = full_pass(q, &tree, src);
     let mut scratch = FileFacts::default();
+    let mut walked = Vec::new();
     q.for_each_capture(tree.root_node(), src.as_bytes(), None, ("t", &mut scratch), |n, node| {
-        full.push((n.to_string(), node.id()));
+        walked.push((n.to_string(), node.id()));
     });
-    let mut near = Vec::new();
-    q.for_each_match_near(tree.root_node(), src, Some(needles), None, ("t", &mut scratch), |caps| {
-        for &(n, node) in caps {
-            near.push((n.to_string(), node.id()));
+    walked.sort();
+    assert_eq!(full, walked, "the walk from match starts differs from a full pass");
+    if let Some(needles) = needles {
+        let mut near = Vec::new();
+        q.for_each_match_near(tree.root_node(), src, Some(needles), None, ("t", &mut scratch), |caps| {
+            near.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
+        });
+        near.sort();
+        assert_eq!(full, near, "the pass over statements with needles differs from a full pass");
+        assert!(!full.is_empty());
+    }
+}
+
+/// Test helper: the source files under `fixtures/` and `benches/data/` whose
+/// names end with one of `extensions`.
+#[cfg(test)]
+pub fn sample_sources(extensions: &[&str]) -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["fixtures", "benches/data"] {
+        for entry in ignore::WalkBuilder::new(root.join(dir)).hidden(false).ignore(false).git_ignore(false).build() {
+            let Ok(entry) = entry else { continue };
+            let path = entry.path();
+            let name = path.to_string_lossy().to_string();
+            if extensions.iter().any(|e| name.ends_with(e)) {
+                if let Ok(text) = std::fs::read_to_string(path) {
+                    out.push((name, text));
+                }
+            }
         }
-    });
-    full.sort();
-    near.sort();
-    assert_eq!(full, near);
-    assert!(!full.is_empty());
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_kinds_and_words_are_read_from_the_patterns() {
+        assert_eq!(root_kind("((string) @sql (#match? @sql \"x\"))"), Some("string"));
+        assert_eq!(root_kind("(call function: (identifier))"), Some("call"));
+        assert_eq!(root_kind("[(a) (b)] @x"), None);
+        assert_eq!(root_kind("(_) @x"), None);
+        let words = |p: &str| pattern_words(p).map(|(w, whole)| (w.join(","), whole));
+        let p = "(call function: (attribute attribute: (identifier) @m) (#any-of? @m \"get\" \"post\")) @c";
+        assert_eq!(words(p), Some(("get,post".into(), true)));
+        // A capture that is not an identifier may be matched inside a longer word.
+        let p = "(call function: [(identifier) (attribute)] @f (#eq? @f \"Table\")) @c";
+        assert_eq!(words(p), Some(("table".into(), false)));
+        // Regexes: the literals every match contains; case folded; the most selective predicate.
+        let p = "(call function: (_) @f (#match? @f \"(^|\\\\.)(Flask|APIRouter)$\") (#eq? @f \"x\")) @c";
+        assert_eq!(words(p), Some(("flask,apirouter".into(), false)));
+        assert_eq!(regex_words("^.\\s*(?i:select|with)\\s"), Some(vec!["select".into(), "with".into()]));
+        assert_eq!(regex_words("[A-Za-z]+"), None);
+        assert_eq!(words("(call) @c ; (#eq? @c \"commented out\")"), None);
+        assert_eq!(words("(call (identifier) @a (identifier) @b (#eq? @a @b)) @c"), None);
+    }
+
+    #[test]
+    fn kinds_that_can_hold_a_block_are_known_from_the_grammar() {
+        let h = holders(tree_sitter_python::NODE_TYPES, &["block"]).unwrap();
+        assert_eq!(h.get("function_definition"), Some(&true));
+        assert_eq!(h.get("module"), Some(&true));
+        assert_eq!(h.get("call"), Some(&false));
+        assert_eq!(h.get("string"), Some(&false));
+    }
 }
