@@ -493,8 +493,7 @@ impl Lanes<'_> {
         size: impl Fn(&T) -> u64,
         f: impl Fn(T) -> R + Sync + Send,
     ) -> Vec<R> {
-        let (large, small): (Vec<(usize, T)>, Vec<(usize, T)>) =
-            items.into_iter().enumerate().partition(|(_, t)| size(t) > self.large);
+        let (large, small): (Vec<_>, Vec<_>) = items.into_iter().enumerate().partition(|(_, t)| size(t) > self.large);
         let mut out: Vec<(usize, R)> = self.pool.install(|| large.into_iter().map(|(i, t)| (i, f(t))).collect());
         out.extend(self.pool.install(|| small.into_par_iter().map(|(i, t)| (i, f(t))).collect::<Vec<_>>()));
         out.sort_unstable_by_key(|(i, _)| *i);
