@@ -17,12 +17,13 @@ cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
 
 # Start an empty corpus from the fixtures' own files of that kind, so the
-# fuzzer begins from real compose files, manifests and migrations.
+# fuzzer begins from real compose files, migrations and tapestry.toml files.
 seed() {
   local dir="fuzz/corpus/$1" pattern
   case "$1" in
     yaml) pattern='*.y*ml' ;;
     sql) pattern='*.sql' ;;
+    tapestry_inputs) pattern='tapestry.toml' ;;
     *) return 0 ;;
   esac
   if [ -z "$(ls -A "$dir" 2>/dev/null)" ]; then

@@ -208,8 +208,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Skip source files larger than this many bytes (with a diagnostic).
-    #[arg(long, value_name = "BYTES", default_value_t = 5 * 1024 * 1024)]
+    /// Skip source files, manifests and configs larger than this many bytes (with a diagnostic).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 
     /// Settings file (default: tapestry.toml at PATH, when present).

@@ -123,8 +123,8 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     if entry.file_type().is_some_and(|t| t.is_dir()) {
         for name in MANIFESTS {
             let path = entry.path().join(name);
-            if path.is_file() {
-                d.manifests.push(rel_path(root, &path));
+            if let Some(meta) = std::fs::metadata(&path).ok().filter(std::fs::Metadata::is_file) {
+                manifest(rel_path(root, &path), meta.len(), opts, d);
             }
         }
         return;
@@ -134,25 +134,37 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     }
     let name = entry.file_name().to_string_lossy();
     let rel = rel_path(root, entry.path());
+    let meta = entry.metadata().ok();
+    let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
     if is_tsconfig(&name) && name != "tsconfig.json" || crate::resolve::services::is_deploy_file(&name) {
-        d.manifests.push(rel.clone());
+        manifest(rel.clone(), size, opts, d);
     }
     let Some(lang) = lang::lang_of(&name) else {
         return;
     };
-    let meta = entry.metadata().ok();
-    let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
     if size > opts.max_file_size {
         d.skipped += 1;
-        d.diagnostics.push(Diagnostic::warning(
-            &rel,
-            None,
-            format!("skipped: {size} bytes is over the size limit of {} (--max-file-size)", opts.max_file_size),
-        ));
+        d.diagnostics.push(too_large(&rel, size, opts));
         return;
     }
     let mtime_ns = meta.as_ref().and_then(mtime_ns);
     d.sources.push(SourceFile { abs: entry.into_path(), rel, lang, size, mtime_ns });
+}
+
+/// A manifest or config is read whole by the resolvers, so it is bounded like
+/// a source file: over `--max-file-size` it is not read, with a diagnostic.
+/// (Not counted in `files_skipped`, which counts source files.)
+fn manifest(rel: String, size: u64, opts: &DiscoverOptions, d: &mut Discovered) {
+    if size > opts.max_file_size {
+        d.diagnostics.push(too_large(&rel, size, opts));
+    } else {
+        d.manifests.push(rel);
+    }
+}
+
+fn too_large(rel: &str, size: u64, opts: &DiscoverOptions) -> Diagnostic {
+    let limit = opts.max_file_size;
+    Diagnostic::warning(rel, None, format!("skipped: {size} bytes is over the size limit of {limit} (--max-file-size)"))
 }
 
 /// Modification time in nanoseconds since the Unix epoch, if the platform has one.
@@ -229,7 +241,7 @@ fn single_file(path: &Path, opts: &DiscoverOptions) -> Discovered {
         let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
         if size > opts.max_file_size {
             d.skipped = 1;
-            d.diagnostics.push(Diagnostic::warning(&name, None, "skipped: over the size limit (--max-file-size)"));
+            d.diagnostics.push(too_large(&name, size, opts));
         } else {
             let mtime_ns = meta.as_ref().and_then(mtime_ns);
             d.sources.push(SourceFile { abs: path.to_path_buf(), rel: name, lang, size, mtime_ns });

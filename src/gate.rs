@@ -85,14 +85,22 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let text =
             std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read baseline: {e}", path.display()))?;
-        let b: Baseline = serde_json::from_str(&text)
-            .map_err(|e| format!("{}:{}: not a tapestry baseline: {e}", path.display(), e.line()))?;
+        Baseline::parse(&text).map_err(|(line, e)| match line {
+            Some(line) => format!("{}:{line}: {e}", path.display()),
+            None => format!("{}: {e}", path.display()),
+        })
+    }
+
+    /// Parse the text of a baseline; an error has its line when one is to
+    /// blame, and [`Baseline::load`] puts the file in front.
+    pub fn parse(text: &str) -> Result<Baseline, (Option<usize>, String)> {
+        let b: Baseline =
+            serde_json::from_str(text).map_err(|e| (Some(e.line()), format!("not a tapestry baseline: {e}")))?;
         if b.tapestry_baseline != BASELINE_VERSION {
-            return Err(format!(
-                "{}: baseline format {} is not the {} this tapestry reads: regenerate it with `tapestry baseline`",
-                path.display(),
-                b.tapestry_baseline,
-                BASELINE_VERSION
+            let (found, wanted) = (b.tapestry_baseline, BASELINE_VERSION);
+            return Err((
+                None,
+                format!("baseline format {found} is not the {wanted} this tapestry reads: regenerate it with `tapestry baseline`"),
             ));
         }
         Ok(b)

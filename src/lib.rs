@@ -261,6 +261,9 @@ fn check_path(path: &Path) -> Result<()> {
     }
 }
 
+/// `--max-file-size` by default: 5 MiB, about 500 MB of syntax tree for dense code.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
 /// Settings of one scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
@@ -284,7 +287,7 @@ impl Default for ScanOptions {
         ScanOptions {
             include_ignored: false,
             excludes: Vec::new(),
-            max_file_size: 5 * 1024 * 1024,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
             threads: None,
             config: config::Config::defaults(),
             cache_dir: None,
@@ -363,7 +366,8 @@ pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<GraphScan> {
     let progress = Progress::new(opts.progress, found.sources.len());
     // A single file is not worth a pack (and would evict its directory's).
     let cache_dir = opts.cache_dir.as_deref().filter(|_| path.is_dir());
-    let (extracted, cache_stats) = extract_all(&pool, root, found.sources, cache_dir, opts.notes, &progress);
+    let lanes = Lanes { pool: &pool, large: (opts.max_file_size / 4).max(MIN_LARGE_FILE) };
+    let (extracted, cache_stats) = extract_all(&lanes, root, found.sources, cache_dir, opts.notes, &progress);
     progress.phase("resolving");
     let n_files = extracted.len();
     let mut stats = Stats { files_skipped: found.skipped, ..Stats::default() };
@@ -384,7 +388,7 @@ pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<GraphScan> {
         *stats.files.entry(f.file.lang.report_name()).or_default() += 1;
         stats.generated_files += u64::from(f.facts.generated);
     }
-    let project = Project::new(root, &files, &found.manifests);
+    let project = Project::new(root, &files, &found.manifests).with_max_file_size(opts.max_file_size);
     let resolution = resolve::resolve(&project);
     stats.non_source_imports = resolution.non_source_imports;
     stats.unresolved_imports = resolution.unresolved_imports;
@@ -404,7 +408,7 @@ pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<GraphScan> {
 /// Extract every file on the pool, through the facts cache in `cache_dir`
 /// when there is one (`crate::cache`); the result is in `sources` order.
 fn extract_all(
-    pool: &rayon::ThreadPool,
+    lanes: &Lanes,
     root: &Path,
     sources: Vec<SourceFile>,
     cache_dir: Option<&Path>,
@@ -423,7 +427,7 @@ fn extract_all(
             progress.inc();
             e
         };
-        return (pool.install(|| sources.into_par_iter().map(extract).collect()), None);
+        return (lanes.map(sources, |f| f.size, extract), None);
     };
     if let Some(why) = &store.discarded {
         note(why);
@@ -431,11 +435,12 @@ fn extract_all(
     let old = store.take_entries(&sources);
     let old_count = old.iter().flatten().count();
     let lookup = Lookup { seed: store.seed(), started_ns: cache::now_ns() };
-    let (extracted, metas): (Vec<Extracted>, Vec<Meta>) = pool.install(|| {
-        sources
-            .into_par_iter()
-            .zip(old)
-            .map(|(file, old)| {
+    let work: Vec<(SourceFile, Option<cache::Entry>)> = sources.into_iter().zip(old).collect();
+    let (extracted, metas): (Vec<Extracted>, Vec<Meta>) = lanes
+        .map(
+            work,
+            |(f, _)| f.size,
+            |(file, old)| {
                 let (facts, meta) = lookup.facts(
                     &file,
                     old,
@@ -445,15 +450,55 @@ fn extract_all(
                 );
                 progress.inc();
                 (Extracted { file, facts }, meta)
-            })
-            .unzip()
-    });
+            },
+        )
+        .into_iter()
+        .unzip();
     if cache::dirty(&metas, old_count) {
         if let Err(e) = store.save(&extracted, &metas) {
             note(&format_args!("cannot write the cache {}: {e}", store.path().display()));
         }
     }
     (extracted, Some(cache::stats(&metas)))
+}
+
+/// A file is never large under this size, however low `--max-file-size` is
+/// set: 256 KiB is about 25 MB of syntax tree, per thread.
+const MIN_LARGE_FILE: u64 = 256 * 1024;
+
+/// The extraction pool and the size over which a file is large.
+///
+/// A file's syntax tree costs about 94 bytes per byte of dense code (README,
+/// "Memory per file"): `--max-file-size` bounds one file, but N threads
+/// parsing N files just under it would need N times the memory. So the large
+/// files, over a quarter of the limit (and over [`MIN_LARGE_FILE`]), are extracted one after the other on
+/// one worker, before the others are spread over the pool. One lane, not a
+/// count of bytes in flight: glibc gives each thread its own malloc arena and
+/// keeps what a thread freed there, so a large file parsed on a second
+/// thread costs a second tree's memory even after the first is freed
+/// (measured: two 600 KB bundles took 140 MB on two threads however they were
+/// spaced in time, 83 MB on one). Ordinary files are far below a quarter of
+/// the limit and are never serialised.
+struct Lanes<'a> {
+    pool: &'a rayon::ThreadPool,
+    large: u64,
+}
+
+impl Lanes<'_> {
+    /// `f` over `items` (large ones first, one at a time on one worker; the
+    /// rest in parallel), the results in the order of `items`.
+    fn map<T: Send, R: Send>(
+        &self,
+        items: Vec<T>,
+        size: impl Fn(&T) -> u64,
+        f: impl Fn(T) -> R + Sync + Send,
+    ) -> Vec<R> {
+        let (large, small): (Vec<_>, Vec<_>) = items.into_iter().enumerate().partition(|(_, t)| size(t) > self.large);
+        let mut out: Vec<(usize, R)> = self.pool.install(|| large.into_iter().map(|(i, t)| (i, f(t))).collect());
+        out.extend(self.pool.install(|| small.into_par_iter().map(|(i, t)| (i, f(t))).collect::<Vec<_>>()));
+        out.sort_unstable_by_key(|(i, _)| *i);
+        out.into_iter().map(|(_, r)| r).collect()
+    }
 }
 
 /// Read and extract one file; the bytes are dropped on return.

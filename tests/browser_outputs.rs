@@ -1,20 +1,14 @@
 //! The HTML map, Mermaid and Structurizr outputs as files, without a
 //! browser: self-contained, safely embedded, valid, and the options checked.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{fixture, tapestry};
 use predicates::prelude::*;
 use serde_json::Value;
 use tapestry::report::{html, mermaid, structurizr, Level, RenderOptions};
-
-fn tapestry() -> Command {
-    Command::cargo_bin("tapestry").unwrap()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
-}
 
 fn shop() -> Value {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/shop.json")).unwrap();

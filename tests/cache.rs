@@ -4,31 +4,22 @@
 //! cache is rebuilt, never fatal. Every test uses its own `--cache-dir` in a
 //! temporary directory, never the user's cache.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use assert_cmd::Command;
+use common::{copy_dir, tmp};
 use tempfile::TempDir;
 
 /// A copy of a fixture whose files were all last modified an hour ago, so
 /// their stats are trusted by the cache (newer ones are "racy" and rehashed).
 fn project(fixture: &str) -> TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(fixture), tmp.path());
+    let tmp = tmp();
+    copy_dir(&common::fixture(fixture), tmp.path());
     age_all(tmp.path());
     tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 fn set_mtime(path: &Path, t: SystemTime) {
@@ -95,7 +86,7 @@ fn packs(cache: &Path) -> Vec<PathBuf> {
 #[test]
 fn a_warm_scan_reuses_every_file_and_reports_byte_identically() {
     let p = project("polyglot-cycles");
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     let cold = cached_equals_uncached(p.path(), cache.path(), &[]);
     assert_eq!(cold.cache(), (0, 15));
     assert_eq!(packs(cache.path()).len(), 1, "one pack per scan root");
@@ -121,7 +112,7 @@ fn a_warm_scan_reuses_every_file_and_reports_byte_identically() {
 fn nothing_is_written_inside_the_scanned_tree() {
     let p = project("ts-esm-basics");
     let before = walk(p.path());
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     tapestry(p.path(), Some(cache.path()), &[]);
     assert_eq!(walk(p.path()), before);
 }
@@ -142,7 +133,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn an_edited_file_is_parsed_again_and_only_it() {
     let p = project("py-relative-imports");
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     let cold = tapestry(p.path(), Some(cache.path()), &[]);
     let total = cold.cache().1;
     let file = p.path().join("shop/cart.py");
@@ -158,7 +149,7 @@ fn an_edited_file_is_parsed_again_and_only_it() {
 fn an_edit_that_keeps_size_and_mtime_is_still_seen_when_the_stat_was_racy() {
     // Written just now: within the racy window, so the next scan hashes it.
     let p = project("py-flat-script");
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     let file = p.path().join("config.py");
     let mtime = SystemTime::now();
     std::fs::write(&file, "import os\n").unwrap();
@@ -173,7 +164,7 @@ fn an_edit_that_keeps_size_and_mtime_is_still_seen_when_the_stat_was_racy() {
 #[test]
 fn a_touched_but_unchanged_file_is_hashed_not_parsed() {
     let p = project("py-relative-imports");
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     let total = tapestry(p.path(), Some(cache.path()), &[]).cache().1;
     set_mtime(&p.path().join("shop/cart.py"), SystemTime::now() - Duration::from_secs(60));
     let run = cached_equals_uncached(p.path(), cache.path(), &[]);
@@ -183,7 +174,7 @@ fn a_touched_but_unchanged_file_is_hashed_not_parsed() {
 #[test]
 fn renamed_and_deleted_files_are_followed() {
     let p = project("ts-esm-basics");
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     let cold = tapestry(p.path(), Some(cache.path()), &[]);
     let files = cold.cache().1;
     let src = p.path().join("src");
@@ -206,7 +197,7 @@ fn renamed_and_deleted_files_are_followed() {
 #[test]
 fn option_changes_give_the_report_of_a_fresh_scan() {
     let p = project("polyglot-cycles");
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     cached_equals_uncached(p.path(), cache.path(), &[]);
     cached_equals_uncached(p.path(), cache.path(), &["--exclude", "web/**"]);
     cached_equals_uncached(p.path(), cache.path(), &["--max-file-size", "200"]);
@@ -218,7 +209,7 @@ fn option_changes_give_the_report_of_a_fresh_scan() {
 #[test]
 fn another_tapestry_version_does_not_reuse_the_cache() {
     let p = project("rs-mod-tree");
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     let files = tapestry(p.path(), Some(cache.path()), &[]).cache().1;
     let mut cmd = Command::cargo_bin("tapestry").unwrap();
     let out = cmd
@@ -240,7 +231,7 @@ fn another_tapestry_version_does_not_reuse_the_cache() {
 #[test]
 fn a_corrupt_or_foreign_pack_is_rebuilt_never_fatal() {
     let p = project("polyglot-cycles");
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     tapestry(p.path(), Some(cache.path()), &[]);
     let pack = packs(cache.path()).pop().unwrap();
     let good = std::fs::read(&pack).unwrap();
@@ -279,7 +270,7 @@ fn a_cache_directory_inside_the_scanned_tree_is_refused() {
 #[test]
 fn concurrent_runs_leave_a_valid_pack() {
     let p = project("polyglot-cycles");
-    let cache = tempfile::tempdir().unwrap();
+    let cache = tmp();
     let expected = tapestry(p.path(), None, &[]).stdout;
     let children: Vec<_> = (0..4)
         .map(|_| {

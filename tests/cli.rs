@@ -1,22 +1,13 @@
 //! The command line as a user runs it: formats, outputs, exit codes,
 //! determinism, and the JSON contract validated against the shipped schema.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{fixture, tapestry};
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn tapestry() -> Command {
-    let mut cmd = Command::cargo_bin("tapestry").unwrap();
-    // The facts cache goes to a scratch directory, never the user's.
-    cmd.env("XDG_CACHE_HOME", Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-cache"));
-    cmd
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
-}
 
 fn fixtures() -> Vec<PathBuf> {
     let mut dirs: Vec<_> =

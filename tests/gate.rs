@@ -3,24 +3,14 @@
 //! change is reverted → check passes; moving code keeps it passing; a fixed
 //! cycle is reported stale; bad inputs are exit 2.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
+use common::{copy_dir, tapestry_in as tapestry, tmp, write};
 use predicates::prelude::*;
 use serde_json::Value;
-
-fn tapestry(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("tapestry").unwrap();
-    c.current_dir(dir);
-    c
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 fn git(dir: &Path, args: &[&str]) {
     let ok = Process::new("git")
@@ -36,7 +26,7 @@ fn git(dir: &Path, args: &[&str]) {
 
 /// A small TypeScript project with one old cycle (a ⇄ b) and a clean c → d.
 fn project() -> tempfile::TempDir {
-    let t = tempfile::tempdir().unwrap();
+    let t = tmp();
     let d = t.path();
     write(d, "src/a.ts", "import { b } from './b';\nexport const a = () => b();\n");
     write(d, "src/b.ts", "import { a } from './a';\nexport const b = () => a;\n");
@@ -302,8 +292,8 @@ fn path_explains_why_a_depends_on_b() {
 
 #[test]
 fn path_explains_why_a_service_depends_on_another() {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/arch-service-analysis");
-    let cache = tempfile::tempdir().unwrap();
+    let fixture = common::fixture("arch-service-analysis");
+    let cache = tmp();
     let run = |from: &str, to: &str| {
         let mut c = tapestry(&fixture);
         c.args(["path", from, to, "--cache-dir"]).arg(cache.path());
@@ -325,26 +315,13 @@ fn path_explains_why_a_service_depends_on_another() {
     run("service:orders", "service:notifier").assert().code(1);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_service_call_cycle_is_gated_like_a_module_cycle() {
     // orders calls billing and billing calls orders, through compose env-var URLs.
-    let t = tempfile::tempdir().unwrap();
+    let t = tmp();
     let d = t.path();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/arch-service-cycle"), d);
-    let cache = tempfile::tempdir().unwrap();
+    copy_dir(&common::fixture("arch-service-cycle"), d);
+    let cache = tmp();
     let check = || {
         let mut c = tapestry(d);
         c.args(["check", "--cache-dir"]).arg(cache.path());

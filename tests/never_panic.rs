@@ -4,8 +4,9 @@
 //! arbitrary bytes, arbitrary strings and "token soup" built from each
 //! language's own keywords and brackets (which reaches far deeper into the
 //! parsers than random bytes) for every extractor, the Rust depth estimate,
-//! and the project configs the resolvers read (package.json, tsconfig.json,
-//! Cargo.toml) through a real scan of a temporary directory.
+//! the project configs the resolvers read (package.json, tsconfig.json,
+//! Cargo.toml) through a real scan of a temporary directory, and tapestry's
+//! own inputs (`tapestry.toml`, a `--baseline` file).
 //!
 //! Case counts are modest so `cargo test` stays fast (256 per property, 48 for
 //! the scans); `PROPTEST_CASES=100000 cargo test --test never_panic` (what
@@ -398,6 +399,96 @@ proptest! {
             other => format!("package = {other}"),
         };
         scan_project(&[("Cargo.toml", &manifest), ("sub/Cargo.toml", &text)]);
+    }
+}
+
+// ─────────────── tapestry's own inputs: tapestry.toml and a baseline ───────────────
+
+/// tapestry.toml shaped values: the sections and keys `Config::parse` reads,
+/// with globs, edge class names and junk as values.
+fn tapestry_toml() -> impl Strategy<Value = String> {
+    let key = prop::sample::select(vec![
+        "analysis",
+        "rules",
+        "edge_classes",
+        "critical_paths",
+        "layers",
+        "forbidden",
+        "allowed_cycles",
+        "from",
+        "to",
+        "message",
+        "nodes",
+        "reason",
+        "thresholds",
+        "x",
+    ]);
+    let word = prop::sample::select(vec![
+        "src/**",
+        "src/{a,b}/*",
+        "[",
+        "**/",
+        "static",
+        "dynamic",
+        "type_only",
+        "test",
+        "bogus",
+        "",
+        "a\\b",
+        "{",
+    ]);
+    let leaf = prop_oneof![
+        any::<bool>().prop_map(toml::Value::Boolean),
+        any::<i64>().prop_map(toml::Value::Integer),
+        word.prop_map(|w| toml::Value::String(w.to_string())),
+    ];
+    let value = leaf.prop_recursive(3, 32, 5, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(toml::Value::Array),
+            prop::collection::vec((key.clone(), inner), 0..5)
+                .prop_map(|kv| toml::Value::Table(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+        ]
+    });
+    value.prop_map(|v| match &v {
+        toml::Value::Table(t) => toml::to_string(t).unwrap_or_default(),
+        other => format!("analysis = {other}"),
+    })
+}
+
+/// A loader error of `tapestry.toml` is `line: message`, with a line of the text.
+fn assert_config_error_has_a_line(text: &str, e: &str) {
+    let line: usize = e.split_once(':').and_then(|(l, _)| l.parse().ok()).unwrap_or_else(|| panic!("no line: {e}"));
+    assert!(line >= 1 && line <= text.lines().count().max(1) + 1, "line {line} of {text:?}: {e}");
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn the_config_loader_never_panics_and_its_errors_have_a_line(
+        toml in tapestry_toml(),
+        text in "\\PC{0,200}|[\\[\\]=\"a-z_.*{}, \n]{0,200}",
+    ) {
+        for t in [&toml, &text] {
+            if let Err(e) = tapestry::config::Config::parse(t) {
+                assert_config_error_has_a_line(t, &e);
+            }
+        }
+    }
+
+    #[test]
+    fn the_baseline_loader_never_panics_and_its_errors_have_a_line(
+        v in json_value(),
+        text in "\\PC{0,200}|[{}\\[\\]\",:0-9a-z_ \n]{0,200}",
+        violations in prop::collection::vec(json_value(), 0..4),
+    ) {
+        let shaped = json!({"tapestry_baseline": 1, "edge_classes": ["static"], "violations": violations});
+        for t in [v.to_string(), text, shaped.to_string()] {
+            if let Err((line, e)) = tapestry::gate::Baseline::parse(&t) {
+                prop_assert!(!e.is_empty());
+                prop_assert!(line.is_none_or(|l| l >= 1 && l <= t.lines().count().max(1)), "{line:?}: {e}");
+            }
+        }
     }
 }
 

@@ -8,16 +8,15 @@
 //! directories) run the binary through `setpriv` as `nobody` when the tests
 //! run as root, as they do in CI.
 
+mod common;
+
 use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use common::{bin, fixture, tmp, write};
 use serde_json::Value;
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("tapestry")
-}
 
 fn run(args: &[&str], path: &Path) -> Output {
     let cache = tmp();
@@ -35,12 +34,6 @@ fn summary(path: &Path) -> String {
     let out = run(&[], path);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
 }
 
 /// `(file, line, message)` of every diagnostic.
@@ -78,10 +71,6 @@ fn modules(v: &Value) -> usize {
 
 fn files_total(v: &Value) -> u64 {
     v["stats"]["files"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum()
-}
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap()
 }
 
 // ───────────────────────────── the scan PATH ─────────────────────────────
@@ -284,33 +273,59 @@ fn minified_bundle_of_30_mb_is_parsed_when_the_limit_is_raised() {
 }
 
 /// A minified bundle costs memory in proportion to its size: under 128 bytes
-/// per byte plus 64 MB (measured: 94 on 30 MB, see above), so the size limit
-/// bounds it.
+/// per byte plus 32 MB (measured: 94 on 30 MB, see above; 104 here with the
+/// facts of its 8,500 `require`s, over a 15 MB process), so the size limit
+/// bounds one file. Large files (over a quarter of the limit, and over 256
+/// KiB) are also parsed one at a time on one worker (`Lanes` in src/lib.rs),
+/// so two of them on two threads peak at about one bundle's memory, not two
+/// (measured: 78 MB for one, 140 MB for two parsed on two threads, 83 MB for
+/// two in one lane).
+///
+/// Cost: two scans of 600 KB and 1.2 MB, about 3 s of CPU in the dev
+/// profile. This replaces a separate 1 MB ratio test (another 2.3 s of CPU,
+/// 13 s on a loaded machine): the 600 KB scan checks the same ratio, with a
+/// constant cut from 64 to 32 MB so the bound is as tight relative to the
+/// measured peak (1.4 times it, against 1.6 before).
 #[test]
-fn peak_memory_of_a_minified_bundle_is_proportional_to_its_size() {
+fn peak_memory_is_proportional_to_a_bundles_size_and_two_large_files_take_one_lane() {
+    let (one, two) = (tmp(), tmp());
+    let size = 600_000;
+    write(one.path(), "a.min.js", minified_bundle(size));
+    write(two.path(), "a.min.js", minified_bundle(size));
+    write(two.path(), "b.min.js", minified_bundle(size));
+    let args = ["-j", "2", "--max-file-size", "700000"];
+    let Some((alone, v)) = peak_kb(one.path(), &args) else { return };
+    assert!(has_edge(&v, "a.min.js", "npm:left-pad"));
+    assert!(alone * 1024 < 128 * size as u64 + (32 << 20), "peak {alone} KiB for {size} bytes");
+    let Some((both, v)) = peak_kb(two.path(), &args) else { return };
+    assert!(has_edge(&v, "a.min.js", "npm:left-pad") && has_edge(&v, "b.min.js", "npm:left-pad"));
+    eprintln!("one bundle of {size} bytes: peak {alone} KiB; two on two threads: {both} KiB");
+    assert!(both * 10 < alone * 13, "peak {both} KiB for two bundles, {alone} KiB for one");
+}
+
+/// Peak memory (KiB) of `scan` on `dir` without cache, and its JSON report;
+/// `None` (the test is skipped) without `/usr/bin/time`.
+fn peak_kb(dir: &Path, args: &[&str]) -> Option<(u64, Value)> {
     if Command::new("/usr/bin/time").arg("true").output().is_err() {
+        assert!(std::env::var("CI").is_err(), "CI must have /usr/bin/time");
         eprintln!("skipping: /usr/bin/time is not installed");
-        return;
+        return None;
     }
-    let t = tmp();
-    let size = 1_000_000;
-    write(t.path(), "app.min.js", minified_bundle(size));
-    let report = t.path().join("report.json");
+    let out_dir = tmp();
+    let report = out_dir.path().join("report.json");
     let out = Command::new("/usr/bin/time")
         .args(["-f", "maxrss_kb=%M"])
         .arg(bin())
-        .args(["scan", "-q", "--no-cache", "-o"])
+        .args(["scan", "-q", "--no-cache", "--format", "json", "-o"])
         .arg(&report)
-        .arg(t.path())
+        .args(args)
+        .arg(dir)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    assert!(has_edge(&v, "app.min.js", "npm:left-pad"));
     let err = String::from_utf8_lossy(&out.stderr);
-    let kb: usize = err.lines().find_map(|l| l.strip_prefix("maxrss_kb=")).unwrap().trim().parse().unwrap();
-    eprintln!("{size} bytes of minified code: peak {kb} KiB");
-    assert!(kb * 1024 < 128 * size + (64 << 20), "peak {kb} KiB for {size} bytes");
+    let kb = err.lines().find_map(|l| l.strip_prefix("maxrss_kb=")).unwrap().trim().parse().unwrap();
+    Some((kb, serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap()))
 }
 
 fn minified_bundle(size: usize) -> String {
@@ -334,6 +349,52 @@ fn a_single_line_of_2_mb_is_parsed_and_its_imports_found() {
     }
     assert!(has_edge(&v, "data.ts", "npm:right"));
     assert!(diags(&v).is_empty(), "{:?}", diags(&v));
+}
+
+/// Manifests and configs are read whole by the resolvers, so they are bounded
+/// like sources: over `--max-file-size` each is skipped, unread, with a
+/// diagnostic giving its size; one named only by another (a tsconfig's
+/// `extends`) is refused when read. The sources are still scanned.
+#[test]
+fn manifests_and_configs_over_the_size_limit_are_skipped_with_a_diagnostic() {
+    let t = tmp();
+    let r = t.path();
+    let pad = |text: &str, comment: &str| format!("{text}{comment}{}\n", "x".repeat(5000));
+    let big = [
+        ("package.json", format!(r#"{{"name": "api", "description": "{}"}}"#, "x".repeat(5000))),
+        ("docker-compose.yml", pad("services:\n  web:\n    image: nginx\n", "# ")),
+        ("k8s/deploy.yaml", pad("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\n", "# ")),
+        ("Cargo.toml", pad("[package]\nname = \"c\"\n", "# ")),
+        ("pyproject.toml", pad("[project]\nname = \"p\"\n", "# ")),
+        ("tsconfig.base.json", pad("{}\n", "// ")),
+        (".env", pad("DATABASE_URL=postgres://db/app\n", "# ")),
+        ("proto/api.proto", pad("service Api { rpc Get (A) returns (B); }\n", "// ")),
+        ("migrations/001.sql", pad("CREATE TABLE orders (id int);\n", "-- ")),
+    ];
+    for (rel, text) in &big {
+        write(r, rel, text);
+    }
+    write(r, "tsconfig.json", r#"{"extends": "./configs/base.json"}"#);
+    write(r, "configs/base.json", pad(r#"{"compilerOptions": {"paths": {"@/*": ["src/*"]}}}"#, "\n// "));
+    write(r, "index.js", "const express = require('express');\n");
+    let v = scan(r, &["--max-file-size", "4096"]);
+    for (rel, text) in &big {
+        let why = format!("skipped: {} bytes is over the size limit of 4096 (--max-file-size)", text.len());
+        assert!(has_diag(&v, rel, &why), "{rel}: {:?}", diags(&v));
+    }
+    assert!(has_diag(&v, "configs/base.json", "cannot read: over the size limit of 4096 bytes"), "{:?}", diags(&v));
+    let ids: Vec<&str> = v["nodes"].as_array().unwrap().iter().filter_map(|n| n["id"].as_str()).collect();
+    for unread in ["service:web", "service:worker", "table:orders"] {
+        assert!(!ids.contains(&unread), "{unread}: {ids:?}");
+    }
+    assert!(has_edge(&v, "index.js", "npm:express"), "{:?}", edges(&v));
+    // The same files are read under the default limit.
+    let v = scan(r, &[]);
+    assert!(diags(&v).iter().all(|(_, _, m)| !m.contains("size limit")), "{:?}", diags(&v));
+    let ids: Vec<&str> = v["nodes"].as_array().unwrap().iter().filter_map(|n| n["id"].as_str()).collect();
+    for read in ["service:web", "table:orders"] {
+        assert!(ids.contains(&read), "{read}: {ids:?}");
+    }
 }
 
 // ───────────────────────────── syntax ─────────────────────────────
@@ -687,6 +748,10 @@ fn malformed_configs_of_the_scanned_repository_are_diagnostics_and_the_scan_goes
     write(r, "ok/tsconfig.json", "{\n  // c\n  \"compilerOptions\": { \"baseUrl\": \".\", /* d */ },\n}\n");
     write(r, "ok/lib/x.ts", "export const x = 1;\n");
     write(r, "ok/m.ts", "import { x } from 'lib/x';\n");
+    // Deployment files: compose and Kubernetes YAML, a `.proto` with a service left open.
+    write(r, "deploy/docker-compose.yml", "services:\n  web: [image: nginx\n  db:\n");
+    write(r, "deploy/k8s/app.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: x\n");
+    write(r, "deploy/api.proto", "package shop;\nservice Api {\n  rpc Get (A) returns (B);\n");
     let v = scan(r, &[]);
     assert!(has_diag(&v, "web/package.json", "invalid JSON"), "{:?}", diags(&v));
     assert!(has_diag(&v, "web/tsconfig.json", "invalid JSON"), "{:?}", diags(&v));
@@ -696,6 +761,13 @@ fn malformed_configs_of_the_scanned_repository_are_diagnostics_and_the_scan_goes
         "{d:?}"
     );
     assert!(!d.iter().any(|(f, _, _)| f.starts_with("ok/")), "comments and trailing commas are legal: {d:?}");
+    for (file, what) in [
+        ("deploy/docker-compose.yml", "invalid YAML"),
+        ("deploy/k8s/app.yaml", "invalid YAML"),
+        ("deploy/api.proto", "malformed .proto: `{` never closed"),
+    ] {
+        assert!(d.iter().any(|(f, l, m)| f == file && l.is_some() && m.contains(what)), "{file}: {d:?}");
+    }
     // The scan went on: every source file is a module and its imports are edges.
     assert_eq!(modules(&v), 11);
     for (f, to) in [
@@ -821,10 +893,6 @@ fn walk(dir: &Path) -> Vec<String> {
 
 // ───────────────────────────── writing reports ─────────────────────────────
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
-}
-
 /// The writes fail at once here (the directory is not writable for the
 /// user), so this shows what a failed write leaves, not a kill mid-write:
 /// the old report untouched, no temporary file, exit 2, and the other
@@ -917,16 +985,69 @@ fn a_write_that_fills_the_disk_keeps_the_old_report_whole_and_leaves_no_temp_fil
     assert_eq!(walk(&mnt), vec!["report.json".to_string()], "no temporary file left");
 }
 
+/// Killed at any moment, by SIGKILL or by the SIGINT of Ctrl-C, a `scan -o`
+/// or a `baseline` run leaves the old report or baseline whole, or the new
+/// one whole: never a truncated or empty file. The delays spread the kill
+/// over the run (before the scan, during it, while writing); whichever moment
+/// it lands on, the check is the same, so no timing is asserted.
+#[test]
+fn a_run_killed_at_any_moment_leaves_the_old_report_or_the_new_one_never_a_truncated_one() {
+    let t = tmp();
+    let src = t.path().join("src");
+    for i in 0..300 {
+        let body = format!("import os\nfrom . import m{:03}\n", (i + 1) % 300);
+        write(&src, &format!("pkg/m{i:03}.py"), body);
+    }
+    let (report, baseline) = (t.path().join("report.json"), t.path().join("baseline.json"));
+    let old = "{\"old\": \"a good report from before\"}";
+    let whole = |p: &Path| {
+        let text = std::fs::read_to_string(p).unwrap();
+        text == old || serde_json::from_str::<Value>(&text).is_ok_and(|v| v.is_object())
+    };
+    let cache = tmp();
+    let runs: [&[&str]; 2] = [&["scan", "-q", "--format", "json", "-o"], &["baseline", "-o"]];
+    for (args, out) in runs.iter().zip([&report, &baseline]) {
+        for delay_ms in [0, 20, 80, 200, 500] {
+            for signal in ["KILL", "INT"] {
+                std::fs::write(out, old).unwrap();
+                let mut child = Command::new(bin())
+                    .args(*args)
+                    .arg(out)
+                    .arg("--cache-dir")
+                    .arg(cache.path())
+                    .arg(&src)
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap();
+                std::thread::sleep(Duration::from_millis(delay_ms));
+                Command::new("kill").args(["-s", signal, &child.id().to_string()]).status().unwrap();
+                child.wait().unwrap();
+                assert!(whole(out), "{args:?} killed by SIG{signal} after {delay_ms} ms left {:?}", std::fs::read(out));
+            }
+        }
+    }
+}
+
 // ───────────────────────────── scale ─────────────────────────────
 
 /// 100,000 files (about 100 MB of source, all in one import cycle) with
 /// bounded memory: each file's bytes and tree are dropped after extraction,
 /// so what remains grows with modules and edges, not with bytes of source.
-/// Measured in the dev profile: 330 MB peak, under the 1 GiB bound. Slow
-/// (minutes); `scripts/scale.sh` runs it in release. It found two bugs: a
-/// stack overflow in petgraph's recursive Tarjan and a quadratic `path_sites`.
+/// It found two bugs: a stack overflow in petgraph's recursive Tarjan and a
+/// quadratic `path_sites`.
+///
+/// Why it is ignored, measured on the 2-core machine the suite runs on (the
+/// dev profile already builds every dependency with `opt-level = 2`, see
+/// Cargo.toml, so tree-sitter, syn and rayon are optimised; tapestry's own
+/// code is not): the test took 592 s wall and 309 s of CPU (user + system,
+/// generation of the 100,000 files included) with a 465 MB peak for the scan,
+/// against a target of about a minute of CPU for the normal suite. So it
+/// stays out of `cargo test`; `scripts/scale.sh` runs it with a release
+/// build, and `TAPESTRY_SCALE_FILES` runs it smaller. The 30 MB bundle
+/// skipped by the default `--max-file-size` does run in the suite
+/// (`minified_bundle_of_30_mb_is_skipped_by_the_default_size_limit_with_a_diagnostic`).
 #[test]
-#[ignore = "slow: generates and scans 100,000 files (scripts/scale.sh)"]
+#[ignore = "slow: 100,000 files, 309 s of CPU in the dev profile (scripts/scale.sh runs it in release)"]
 fn a_tree_of_100000_files_is_scanned_with_bounded_memory() {
     let n: usize = std::env::var("TAPESTRY_SCALE_FILES").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let t = tmp();
@@ -936,24 +1057,9 @@ fn a_tree_of_100000_files_is_scanned_with_bounded_memory() {
         let body = format!("import os\nfrom pkg{:03} import m{next}\n{filler}", next / 1000);
         write(t.path(), &format!("pkg{dir:03}/m{i}.py"), body);
     }
-    if Command::new("/usr/bin/time").arg("true").output().is_err() {
-        eprintln!("skipping the memory bound: /usr/bin/time is not installed");
-        return;
-    }
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "maxrss_kb=%M"])
-        .arg(bin())
-        .args(["scan", "-q", "--no-cache", "--format", "json", "-o"])
-        .arg(t.path().join("report.json"))
-        .arg(t.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let err = String::from_utf8_lossy(&out.stderr);
-    let kb: u64 = err.lines().find_map(|l| l.strip_prefix("maxrss_kb=")).unwrap().trim().parse().unwrap();
+    let Some((kb, report)) = peak_kb(t.path(), &[]) else { return };
     let source_kb = (n * (filler.len() + 40) / 1024) as u64;
     eprintln!("{n} files, {source_kb} KiB of source, peak {kb} KiB");
-    let report: Value = serde_json::from_slice(&std::fs::read(t.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(modules(&report), n);
     assert!(kb < 1024 * 1024, "peak memory {kb} KiB over 1 GiB");
 }

@@ -89,6 +89,8 @@ pub struct Project<'a> {
     pub root: &'a Path,
     pub files: &'a [Extracted],
     pub manifests: &'a [String],
+    /// Bytes past which a project file is not read (`--max-file-size`).
+    max_file_size: u64,
     by_path: HashMap<&'a str, usize>,
     dirs: HashSet<&'a str>,
 }
@@ -106,7 +108,13 @@ impl<'a> Project<'a> {
                 p = parent;
             }
         }
-        Project { root, files, manifests, by_path, dirs }
+        Project { root, files, manifests, max_file_size: crate::DEFAULT_MAX_FILE_SIZE, by_path, dirs }
+    }
+
+    /// Read no project file larger than `bytes`.
+    pub fn with_max_file_size(mut self, bytes: u64) -> Self {
+        self.max_file_size = bytes;
+        self
     }
 
     /// The index of a scanned source file by its relative path.
@@ -119,9 +127,20 @@ impl<'a> Project<'a> {
         rel.is_empty() || self.dirs.contains(rel)
     }
 
-    /// Read a project file (a manifest or config) relative to the root.
+    /// Read a project file (a manifest or config) relative to the root, never
+    /// more than `--max-file-size` bytes of it. Discovery already left out the
+    /// manifests over the limit (with a diagnostic); this also bounds a file
+    /// named by another (a tsconfig's `extends`) and one that grew since.
     pub fn read(&self, rel: &str) -> std::io::Result<String> {
-        std::fs::read_to_string(self.root.join(rel))
+        use std::io::Read;
+        let file = std::fs::File::open(self.root.join(rel))?;
+        let mut text = String::new();
+        file.take(self.max_file_size.saturating_add(1)).read_to_string(&mut text)?;
+        if text.len() as u64 > self.max_file_size {
+            let limit = self.max_file_size;
+            return Err(std::io::Error::other(format!("over the size limit of {limit} bytes (--max-file-size)")));
+        }
+        Ok(text)
     }
 
     pub fn rel(&self, i: usize) -> &'a str {

@@ -379,6 +379,9 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
     let mut protos: BTreeMap<String, Vec<(String, String, u32)>> = BTreeMap::new();
     for m in ctx.project.manifests.iter().filter(|m| m.ends_with(".proto")) {
         let Ok(text) = ctx.project.read(m) else { continue };
+        if let Some((line, problem)) = proto_problem(&text) {
+            out.diagnostics.push(Diagnostic::warning(m, Some(line), format!("malformed .proto: {problem}")));
+        }
         for (svc, full, line) in parse_proto(&text) {
             protos.entry(svc).or_default().push((full, m.clone(), line));
         }
@@ -435,6 +438,44 @@ pub fn parse_proto(text: &str) -> Vec<(String, String, u32)> {
         }
     }
     out
+}
+
+/// The first structural problem of a `.proto` file, with its line: an
+/// unmatched or unclosed brace (outside comments and strings). The reader is
+/// line-based and keeps every `rpc` it can see either way; this is only for
+/// the diagnostic.
+pub fn proto_problem(text: &str) -> Option<(u32, String)> {
+    let mut open: Vec<u32> = Vec::new();
+    let mut in_block_comment = false;
+    for (n, raw) in text.lines().enumerate() {
+        let line = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        let mut chars = raw.chars().peekable();
+        let mut quote: Option<char> = None;
+        while let Some(c) = chars.next() {
+            match (in_block_comment, quote, c) {
+                (true, _, '*') if chars.peek() == Some(&'/') => {
+                    chars.next();
+                    in_block_comment = false;
+                }
+                (true, _, _) => {}
+                (false, Some(q), c) if c == q => quote = None,
+                (false, Some(_), '\\') => {
+                    chars.next();
+                }
+                (false, Some(_), _) => {}
+                (false, None, '"' | '\'') => quote = Some(c),
+                (false, None, '/') if chars.peek() == Some(&'/') => break,
+                (false, None, '/') if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    in_block_comment = true;
+                }
+                (false, None, '{') => open.push(line),
+                (false, None, '}') if open.pop().is_none() => return Some((line, "`}` with no `{` to close".into())),
+                _ => {}
+            }
+        }
+    }
+    open.first().map(|&line| (line, "`{` never closed".to_string()))
 }
 
 /// The URL path of a Next.js file route: `pages/api/**` or `app/**/route.ts`.
@@ -546,5 +587,13 @@ mod tests {
         assert_eq!(nextjs_path("src/app/page.tsx"), None);
         let p = parse_proto("syntax = \"proto3\";\npackage shop;\nservice Cart {\n  rpc AddItem(A) returns (B);\n}\n");
         assert_eq!(p, vec![("Cart".into(), "/shop.Cart/AddItem".into(), 4)]);
+    }
+
+    #[test]
+    fn proto_problems_are_unbalanced_braces_outside_comments_and_strings() {
+        let ok = "service A {\n  // }\n  /* { */ option (x) = \"}\";\n  rpc B(C) returns (D) {}\n}\n";
+        assert_eq!(proto_problem(ok), None);
+        assert_eq!(proto_problem("message M {\n}\n}\n"), Some((3, "`}` with no `{` to close".into())));
+        assert_eq!(proto_problem("service A {\n  rpc B(C) returns (D) {\n}\n"), Some((1, "`{` never closed".into())));
     }
 }
