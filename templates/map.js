@@ -65,6 +65,13 @@
   for (let i = 1; i < N; i++) kids[T[i].p].push(i);
   const byId = new Map(T.map((n, i) => [n.id, i]));
   const svcById = new Map(S.nodes.map((n, i) => [n.id, i]));
+  // The box of a service-map id: its own, or the "N tables" box it is folded into.
+  const svcOfMember = new Map();
+  S.nodes.forEach((n, i) => (n.members || []).forEach(([id]) => svcOfMember.set(id, i)));
+  const svcAt = (id) => (svcById.has(id) ? svcById.get(id) : svcOfMember.get(id));
+  // Service-level coupling of each service pair (calls, modules, endpoints behind it).
+  const pairOf = new Map();
+  D.coupling.filter((l) => l.pairs).forEach((l) => l.pairs.forEach((p) => pairOf.set(p.from + ' ' + p.to, p)));
   const outE = T.map(() => []), inE = T.map(() => []);
   D.edges.forEach((e, k) => { outE[e[0]].push(k); inE[e[1]].push(k); });
   const factsOf = new Map();
@@ -438,7 +445,9 @@
       any = true;
       for (const i of svc.sel.nodes) svc.els[i].classList.add('hl');
       S.edges.forEach((e, j) => {
-        if (svc.sel.pairs.some(([a, b]) => a === e.from && b === e.to)) svc.edgeEls[j][0].classList.add('hl');
+        if (svc.sel.exact ? !svc.sel.exact.has(e) : !svc.sel.pairs.some(([a, b]) => a === e.from && b === e.to)) return;
+        svc.edgeEls[j][0].classList.add('hl');
+        if (svc.edgeEls[j][1]) svc.edgeEls[j][1].classList.add('hl');
       });
     }
     root.classList.toggle('focus', any);
@@ -558,7 +567,9 @@
     openDetails(n.n, n.k + (n.image ? ' · ' + n.image : ''), n.st);
     const edgeRow = (li, e, other) => {
       li.appendChild(go(S.nodes[other].n, () => selectService(other)));
-      li.appendChild(h('span', 'at', e.k + (e.protocol ? ' · ' + e.protocol : '') + ' · ' + plural(e.sites, 'site') + (e.st ? ' · ' + ST[e.st] : '')));
+      const p = pairOf.get(edgeIds(e).join(' '));
+      const extra = [e.k, e.protocol, plural(e.sites, 'site'), p && p.modules ? plural(p.modules, 'module') : '', ST[e.st]];
+      li.appendChild(h('span', 'at', extra.filter(Boolean).join(' · ')));
       if (e.file) li.appendChild(where(e.file, e.line));
       for (const ep of e.endpoints) li.appendChild(h('div', 'mono', ep));
     };
@@ -571,6 +582,11 @@
     const mods = T.map((m, j) => [m, j]).filter(([m]) => m.svc === n.id);
     section('Modules', mods, (li, [m, j]) => li.appendChild(go(m.path, () => selectModule(j, true))));
     cycleSection(n.id);
+    const mine = (ids) => ids.some((id) => id === n.id || (n.members && n.members.some(([m]) => m === id)));
+    const smells = D.smells.map((s, k) => [s, k]).filter(([s]) => s.level === 'service' && mine(smellSet(s).ids));
+    section('Smells', smells, (li, [s, k]) => li.appendChild(go(s.kind.replace(/_/g, ' ') + ': ' + s.message, () => selectSmell(k))));
+    const through = latency.map((p, k) => [p, k]).filter(([p]) => mine(p.steps.flat()));
+    section('On latency paths', through, (li, [p, k]) => li.appendChild(go(p.steps.map(stepName).join(' → '), () => selectLatency(k))));
   }
   function closeDetails() { details.hidden = true; body.textContent = ''; }
   $('details-close').addEventListener('click', () => clearAll());
@@ -596,17 +612,29 @@
   const paths = [];
   const idOf = (x) => (typeof x === 'number' ? T[x].id : x);
   D.critical_paths.forEach((l) => l.paths.forEach((p) => paths.push({ level: l.level, length: p.length, steps: p.steps.map((st) => st.map(idOf)) })));
+  // A step of a path: one node, or a cycle collapsed into one step.
+  const stepName = (s) => (s.length > 3 ? '⟲ ' + shortName(s[0]) + ' +' + (s.length - 1) : s.map(shortName).join(' ⟲ '));
+  const stepItem = (li, step) => step.forEach((id, x) => { if (x) li.appendChild(h('span', 'at', ' ⟲ ')); li.appendChild(go(nameOf(id), () => selectById(id))); });
   pickList($('path-list'), paths, (li, p) => {
     li.appendChild(h('span', 'lvl', p.level + ' · ' + plural(p.length, 'step')));
-    const step = (s) => (s.length > 3 ? '⟲ ' + shortName(s[0]) + ' +' + (s.length - 1) : s.map(shortName).join(' ⟲ '));
-    li.appendChild(h('span', 'what', clip(p.steps.map(step).join(' → '), 160)));
+    li.appendChild(h('span', 'what', clip(p.steps.map(stepName).join(' → '), 160)));
   }, (k) => selectPath(k));
-  function showSet(level, ids, pairs) {
+  // Latency paths: the longest chains of synchronous calls between services.
+  const latency = D.latency_paths;
+  $('latency-count').textContent = '(' + latency.length + ')';
+  $('latency-list').parentElement.hidden = !S.nodes.some((n) => n.k === 'service');
+  pickList($('latency-list'), latency, (li, p) => {
+    li.appendChild(h('span', 'lvl', plural(p.length, 'synchronous call')));
+    li.appendChild(h('span', 'what', clip(p.steps.map(stepName).join(' → '), 160)));
+  }, (k) => selectLatency(k));
+  // Highlights nodes `ids` and the edges between `pairs` of them on the map
+  // of `level` (on the service map, `exact` edges instead when given).
+  function showSet(level, ids, pairs, exact) {
     details.hidden = false; // the panel takes its room before the map is fitted
     if (level === 'service') {
-      const nodes = ids.map((id) => svcById.get(id)).filter((i) => i != null);
+      const nodes = ids.map(svcAt).filter((i) => i != null);
       svc.pinned = -1;
-      svc.sel = { nodes, pairs: pairs.map(([a, b]) => [svcById.get(a), svcById.get(b)]) };
+      svc.sel = { nodes, pairs: pairs.map(([a, b]) => [svcAt(a), svcAt(b)]), exact: exact && new Set(exact) };
       setView('services', true);
       highlightServices();
       svc.v.fit(bbox(nodes.map((i) => S.nodes[i])), 1.2);
@@ -660,7 +688,76 @@
     for (let s = 0; s + 1 < p.steps.length; s++) for (const a of p.steps[s]) for (const b of p.steps[s + 1]) pairs.push([a, b]);
     showSet(p.level, ids, pairs);
     openDetails('Critical path, ' + plural(p.length, 'step'), p.level + ' level, cycles collapsed into one step', 0);
-    section('Steps', p.steps, (li, step) => step.forEach((id, x) => { if (x) li.appendChild(h('span', 'at', ' ⟲ ')); li.appendChild(go(nameOf(id), () => selectById(id))); }));
+    section('Steps', p.steps, stepItem);
+    setHash({ view: p.level === 'service' ? 'services' : 'modules', path: String(k) });
+  }
+  // The service-map edges of kinds `kinds` from each step of a path to the
+  // next, and inside the steps that are collapsed cycles.
+  function hops(steps, kinds) {
+    const out = [];
+    steps.forEach((step, s) => {
+      const next = steps[s + 1] || [];
+      for (const e of S.edges) {
+        const a = S.nodes[e.from].id, b = S.nodes[e.to].id;
+        if (kinds.includes(e.k) && step.includes(a) && (next.includes(b) || step.includes(b))) out.push(e);
+      }
+    });
+    return out;
+  }
+  const edgeIds = (e) => [S.nodes[e.from].id, S.nodes[e.to].id];
+  // A service-map edge: its ends, protocol, sites, the code behind it, file:line and endpoints.
+  const svcLabel = (i) => S.nodes[i].n + (S.nodes[i].k === 'service' ? '' : ' (' + S.nodes[i].k + ')');
+  function callItem(li, e) {
+    li.appendChild(go(svcLabel(e.from) + ' → ' + svcLabel(e.to), () => selectService(e.from)));
+    const p = pairOf.get(edgeIds(e).join(' '));
+    const extra = [e.k === 'calls' ? '' : e.k, e.protocol, plural(e.sites, 'site'), p && p.modules ? plural(p.modules, 'module') : '', ST[e.st]];
+    li.appendChild(h('span', 'at', extra.filter(Boolean).join(' · ')));
+    if (e.file) li.appendChild(where(e.file, e.line));
+    for (const ep of e.endpoints) li.appendChild(h('div', 'mono', ep));
+  }
+  function selectLatency(k) {
+    const p = latency[k];
+    if (!p) return;
+    const calls = hops(p.steps, ['calls']);
+    showSet('service', p.steps.flat(), calls.map(edgeIds), calls);
+    openDetails('Latency path, ' + plural(p.length, 'synchronous call'), 'service level · HTTP, WebSocket and gRPC calls; messaging and declared links left out; cycles collapsed into one step', 0);
+    section('Steps', p.steps, stepItem);
+    section('Calls', calls, callItem);
+    setHash({ view: 'services', latency: String(k) });
+  }
+  // What a smell is about on its level's map: its members, and at the
+  // service level the edges that make it (a hub's edges, the writes to a
+  // shared table, the calls between services that depend on each other).
+  function smellSet(s) {
+    if (s.level !== 'service') return { ids: s.nodes, pairs: [] };
+    const core = new Set(s.nodes.map(svcAt).filter((i) => i != null));
+    const touch = S.edges.filter((e) => core.has(e.from) || core.has(e.to));
+    const edges = s.kind === 'hub_like_dependency' ? touch
+      : s.kind === 'shared_table' ? touch.filter((e) => e.k === 'writes' && core.has(e.to))
+        : touch.filter((e) => core.has(e.from) && core.has(e.to));
+    const ids = new Set(s.nodes);
+    for (const e of edges) edgeIds(e).forEach((id) => ids.add(id));
+    return { ids: [...ids], pairs: edges.map(edgeIds), edges };
+  }
+  function selectSmell(k) {
+    const s = D.smells[k];
+    if (!s) return;
+    const set = smellSet(s);
+    showSet(s.level, set.ids, set.pairs, set.edges);
+    openDetails(s.kind.replace(/_/g, ' '), s.level + ' smell', 0);
+    body.appendChild(h('p', null, s.message));
+    const member = (id) => nameOf(id) + (id.startsWith('module:') || id.startsWith('service:') ? '' : ' (' + id.split(':')[0] + ')');
+    section('Members', s.nodes, (li, id) => li.appendChild(go(member(id), () => selectById(id))));
+    section('Edges', set.edges || [], callItem);
+    section('Evidence', s.evidence, (li, e) => li.appendChild(h('span', null, e)));
+    setHash({ view: s.level === 'service' ? 'services' : 'modules', smell: String(k) });
+  }
+  function selectPair(p) {
+    const es = S.edges.filter((e) => S.nodes[e.from].id === p.from && S.nodes[e.to].id === p.to);
+    showSet('service', [p.from, p.to], [[p.from, p.to]]);
+    openDetails(nameOf(p.from) + ' → ' + nameOf(p.to), 'service dependency', 0);
+    facts(body, [['call sites', String(p.calls)], ['calling modules', String(p.modules)], ['endpoints', String(p.endpoints)]]);
+    section('Edges', es, callItem);
   }
 
   // ---------------------------------------------------------------- search
@@ -839,27 +936,48 @@
     const row = document.querySelectorAll('#table-table tbody tr')[k];
     if (row) { row.scrollIntoView({ block: 'center' }); row.classList.add('flash'); }
   }
-  const coupling = { level: 0, key: 'ca', dir: -1 };
-  D.coupling.forEach((l, k) => { const o = h('option', null, l.level); o.value = String(k); $('coupling-level').appendChild(o); });
-  $('coupling-level').addEventListener('change', (e) => { coupling.level = +e.target.value; drawCoupling(); });
-  for (const th of document.querySelectorAll('#coupling-table th')) {
-    th.tabIndex = 0;
-    const sort = () => { const k = th.getAttribute('data-key'); coupling.dir = coupling.key === k ? -coupling.dir : k === 'name' ? 1 : -1; coupling.key = k; drawCoupling(); };
-    th.addEventListener('click', sort);
-    th.addEventListener('keydown', (e) => { if (e.key === 'Enter') sort(); });
+  // A table sorted by the column last clicked (again: the other way);
+  // text columns (`data-text`) sort ascending first, numbers descending.
+  function sortable(table, state, draw) {
+    for (const th of table.querySelectorAll('th')) {
+      th.tabIndex = 0;
+      const sort = () => { const k = th.getAttribute('data-key'); state.dir = state.key === k ? -state.dir : th.hasAttribute('data-text') ? 1 : -1; state.key = k; draw(); };
+      th.addEventListener('click', sort);
+      th.addEventListener('keydown', (e) => { if (e.key === 'Enter') sort(); });
+    }
   }
+  function sortRows(table, rows, state) {
+    const k = state.key, dir = state.dir;
+    rows.sort((a, b) => { const x = a[k], y = b[k]; return (typeof x === 'string' ? x.localeCompare(y) : (x ?? -1) - (y ?? -1)) * dir || a.name.localeCompare(b.name); });
+    for (const th of table.querySelectorAll('th')) th.setAttribute('aria-sort', th.getAttribute('data-key') === k ? (dir > 0 ? 'ascending' : 'descending') : 'none');
+    return rows;
+  }
+  const coupling = { level: 0, key: 'ca', dir: -1 }, pairSort = { key: 'calls', dir: -1 };
+  D.coupling.forEach((l, k) => { const o = h('option', null, l.level); o.value = String(k); $('coupling-level').appendChild(o); });
+  // A map with services opens the table at their level, where the pairs are.
+  coupling.level = Math.max(0, D.coupling.findIndex((l) => l.level === 'service'));
+  $('coupling-level').value = String(coupling.level);
+  $('coupling-level').addEventListener('change', (e) => { coupling.level = +e.target.value; drawCoupling(); });
+  sortable($('coupling-table'), coupling, drawCoupling);
+  sortable($('pair-table'), pairSort, drawCoupling);
   function drawCoupling() {
     const l = D.coupling[coupling.level];
     if (!l) return;
     $('coupling-note').textContent = (l.propagation_cost != null ? 'propagation cost ' + num(l.propagation_cost) : l.propagation_note || '') + ' · ' + plural(l.nodes.length, 'row');
-    const rows = l.nodes.map((r) => Object.assign({ name: nameOf(r.id) }, r));
-    const k = coupling.key, dir = coupling.dir;
-    rows.sort((a, b) => { const x = a[k], y = b[k]; return (typeof x === 'string' ? x.localeCompare(y) : (x ?? -1) - (y ?? -1)) * dir || a.name.localeCompare(b.name); });
-    for (const th of document.querySelectorAll('#coupling-table th')) th.setAttribute('aria-sort', th.getAttribute('data-key') === k ? (dir > 0 ? 'ascending' : 'descending') : 'none');
+    const rows = sortRows($('coupling-table'), l.nodes.map((r) => Object.assign({ name: nameOf(r.id) }, r)), coupling);
     fillTable(document.querySelector('#coupling-table tbody'), rows, (r) => {
       const row = tr(0, [td(r.name, 'mono'), td(r.ca, 'num'), td(r.ce, 'num'), td(num(r.instability), 'num'), td(num(r.propagation), 'num'), td(r.depth, 'num')]);
       row.className = 'pick';
       return clickable(row, () => selectById(r.id));
+    }, 500);
+    // Service level: the code behind each service → service dependency.
+    $('pair-box').hidden = !l.pairs;
+    if (!l.pairs) return;
+    const pairs = sortRows($('pair-table'), l.pairs.map((p) => Object.assign({ name: nameOf(p.from) + ' → ' + nameOf(p.to), a: nameOf(p.from), b: nameOf(p.to) }, p)), pairSort);
+    fillTable(document.querySelector('#pair-table tbody'), pairs, (p) => {
+      const row = tr(0, [td(p.a, 'mono'), td(p.b, 'mono'), td(p.calls, 'num'), td(p.modules, 'num'), td(p.endpoints, 'num')]);
+      row.className = 'pick';
+      return clickable(row, () => selectPair(p));
     }, 500);
   }
   function drawEndpoints() {
@@ -895,9 +1013,11 @@
   function drawSmells() {
     const v = $('view-smells');
     if (!D.smells.length) { v.appendChild(h('p', 'hint', 'No architecture smells found.')); return; }
-    for (const s of D.smells) {
+    D.smells.forEach((s, k) => {
       const card = h('div', 'smell');
-      card.append(h('span', 'kind', s.kind.replace(/_/g, ' ')), h('span', 'at', ' · ' + s.level), h('p', null, s.message));
+      const show = h('button', 'show', 'Show on the ' + (s.level === 'service' ? 'service' : 'module') + ' map');
+      show.addEventListener('click', () => selectSmell(k));
+      card.append(h('span', 'kind', s.kind.replace(/_/g, ' ')), h('span', 'at', ' · ' + s.level), show, h('p', null, s.message));
       const nodes = h('div');
       s.nodes.slice(0, 30).forEach((id) => { nodes.appendChild(go(nameOf(id), () => selectById(id))); nodes.appendChild(document.createTextNode('  ')); });
       const more = (s.nodes_total || s.nodes.length) - Math.min(30, s.nodes.length);
@@ -908,7 +1028,7 @@
       if ((s.evidence_total || s.evidence.length) > 20) ul.appendChild(h('li', null, '… ' + ((s.evidence_total || s.evidence.length) - 20) + ' more'));
       card.appendChild(ul);
       v.appendChild(card);
-    }
+    });
   }
   function drawDiagnostics() {
     const tb = document.querySelector('#diag-table tbody');
@@ -986,10 +1106,13 @@
   }
   function fromHash() {
     const q = new URLSearchParams(location.hash.slice(1));
-    const node = q.get('node'), cycle = q.get('cycle');
+    const node = q.get('node'), pick = (key) => (q.get(key) == null ? null : +q.get(key));
     if (q.get('view') || !current) setView(q.get('view') || (D.meta.review ? 'changes' : S.nodes.length ? 'services' : 'modules'), true);
     if (node && (byId.has(node) || svcById.has(node))) selectById(node);
-    else if (cycle != null && D.cycles[+cycle]) selectCycle(+cycle);
+    else if (D.cycles[pick('cycle')]) selectCycle(pick('cycle'));
+    else if (latency[pick('latency')]) selectLatency(pick('latency'));
+    else if (paths[pick('path')]) selectPath(pick('path'));
+    else if (D.smells[pick('smell')]) selectSmell(pick('smell'));
   }
   function clearAll() {
     mod.pinned = mod.hover = svc.pinned = svc.hover = -1;

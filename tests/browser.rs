@@ -185,6 +185,73 @@ fn service_map_draws_services_stores_queues_and_calls_by_endpoint() {
     assert_no_errors(&mut b);
 }
 
+/// The service-map boxes highlighted now, by their labels, sorted.
+fn lit_services(b: &mut Browser) -> String {
+    text(
+        b,
+        "[...document.querySelectorAll('#svc-svg .node.hl')].map(g => g.getAttribute('aria-label')).sort().join(', ')",
+    )
+}
+
+#[test]
+fn service_level_analyses_show_where_a_reviewer_looks() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("analysis.html");
+    scan_to(&fixture("arch-service-analysis"), &page, &[]);
+    open(&mut b, &page, "");
+    assert_no_errors(&mut b);
+
+    // Latency paths: web → gateway → {orders, payments} → inventory, the
+    // orders ⟲ payments cycle collapsed; its 5 calls are lit, gateway →
+    // inventory (which skips a step) is not.
+    assert_eq!(count(&mut b, "#latency-list li"), 2);
+    b.click_on("#latency-list li").unwrap();
+    let lit = lit_services(&mut b);
+    assert_eq!(lit, "service gateway, service inventory, service orders, service payments, service web");
+    assert_eq!(count(&mut b, "#svc-svg .edge.hl"), 5);
+    let details = text(&mut b, "document.getElementById('details').textContent");
+    assert!(details.contains("Calls (5)") && details.contains("orders/app.py:21"), "{details}");
+    assert!(text(&mut b, "location.hash").contains("latency=0"));
+
+    // The coupling view opens at the service level, with one row per service pair.
+    b.eval("window.__tapestry.view('coupling')").unwrap();
+    assert_eq!(text(&mut b, "document.querySelector('#coupling-level option:checked').textContent"), "service");
+    assert_eq!(count(&mut b, "#pair-table tbody tr"), 12);
+    let first = text(&mut b, "document.querySelector('#pair-table tbody tr').textContent");
+    assert_eq!(first, "gatewayorders322", "the most calls first");
+    b.click_on("#pair-table tbody tr").unwrap();
+    assert_eq!(lit_services(&mut b), "service gateway, service orders");
+    assert_eq!(count(&mut b, "#svc-svg .edge.hl"), 1);
+
+    // The shared table: the table and the two services writing it.
+    b.eval("window.__tapestry.view('smells')").unwrap();
+    let kinds = text(&mut b, "[...document.querySelectorAll('.smell .kind')].map(e => e.textContent).join('|')");
+    assert_eq!(kinds, "cyclic dependency|shared table");
+    b.click_on(".smell:nth-child(2) button.show").unwrap();
+    assert_eq!(lit_services(&mut b), "service orders, service payments, table orders");
+    assert_eq!(count(&mut b, "#svc-svg .edge.hl"), 2);
+
+    // A service's details name its smells and the latency paths through it.
+    b.click_on("#svc-svg [aria-label='service payments']").unwrap();
+    let details = text(&mut b, "document.getElementById('details').textContent");
+    assert!(details.contains("Smells (2)") && details.contains("On latency paths (1)"), "{details}");
+    b.screenshot(&artifacts().join("service-analyses.png")).unwrap();
+    assert_no_errors(&mut b);
+
+    // A service cycle: both services and both calls lit, with file:line evidence.
+    let page = tmp.path().join("cycle.html");
+    scan_to(&fixture("arch-service-cycle"), &page, &[]);
+    open(&mut b, &page, "");
+    b.click_on("#cycle-list li").unwrap();
+    assert_eq!(lit_services(&mut b), "service billing, service orders");
+    assert_eq!(count(&mut b, "#svc-svg .edge.cyc.hl"), 2);
+    let details = text(&mut b, "document.getElementById('details').textContent");
+    assert!(details.contains("billing/app.py:9") && details.contains("orders/app.py:10"), "{details}");
+    assert_no_errors(&mut b);
+}
+
 /// Boxes and edge labels of the service map whose rectangles intersect.
 fn label_overlaps(b: &mut Browser) -> Value {
     b.eval(

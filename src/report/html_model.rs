@@ -334,6 +334,8 @@ pub(super) struct MapData {
     tables: Vec<TableRow>,
     cycles: Vec<Value>,
     critical_paths: Value,
+    /// Service level: the longest chains of synchronous calls (as in the report).
+    latency_paths: Value,
     coupling: Value,
     smells: Value,
     diagnostics: Value,
@@ -540,6 +542,7 @@ pub(super) fn build(report: &Value, base: Option<&Value>, link_base: Option<&str
         tables: table_rows(report, base),
         cycles: cycles(report, base),
         critical_paths: critical_paths(analysis.get("critical_paths"), &index),
+        latency_paths: analysis.get("latency_paths").cloned().unwrap_or(json!([])),
         coupling: analysis.get("coupling").cloned().unwrap_or(json!([])),
         smells: smells(analysis.get("smells")),
         diagnostics: report.get("diagnostics").cloned().unwrap_or(json!([])),
