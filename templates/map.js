@@ -1,5 +1,7 @@
-// tapestry's HTML map. Layout is computed by tapestry (Rust) and shipped as
-// positions in the data block; this script only draws and reacts.
+// tapestry's HTML map. Layout is computed by tapestry (Rust) and shipped in
+// the data block: positions and edge routes of the service map, the layered
+// order of each directory of the module map (placed here at the sizes of
+// what the reader has open); this script draws and reacts.
 // Every string in the data comes from an untrusted repository: the page is
 // built with createElement/textContent and SVG attributes only, never with
 // markup, and links are made only under the --link-base the user gave.
@@ -165,20 +167,41 @@
     });
     return v;
   }
-  // A cubic from a box to a box: right side to left side when the target is
-  // to the right, left to right when it is to the left, a loop on the right
-  // when they share a column. Also returns the curve's midpoint for a label.
+  // An edge of the module map: a cubic from a box to a box, right side to
+  // left side when the target is to the right, left to right when it is to
+  // the left (bending below the forward ones), a loop on the right when they
+  // share a column; an edge that skips columns bows away from the row, over
+  // the boxes between its ends.
+  //
+  // Module-map edges are not routed through free slots as the service map's
+  // are (html_layout::routed, Graphviz-style virtual nodes): one slot per
+  // edge per column it crosses would make the tangles of real repositories
+  // several times taller. On saleor (commit 723cd4e) the closed directories
+  // in saleor/graphql/ sit in 22 columns of at most 5 boxes, and its 274
+  // links cross 1,965 columns in all: about 90 slots per column, a box
+  // eight times as tall, for edges that change whenever a directory opens.
+  // So edges are curves, only the heaviest are drawn, the rest fade, hover
+  // and selection light a box's edges, and the matrix shows all of them.
   function curve(a, b) {
-    let x1 = a.x + a.w, x2 = b.x, c1, c2;
+    let x1 = a.x + a.w, x2 = b.x, c1, c2, bend = 0;
     const y1 = a.y + a.h / 2, y2 = b.y + b.h / 2;
-    if (x2 >= x1) { const d = Math.max(30, (x2 - x1) / 2); c1 = x1 + d; c2 = x2 - d; }
-    let bend = 0;
-    if (x2 >= x1) { const d = Math.max(30, (x2 - x1) / 2); c1 = x1 + d; c2 = x2 - d; }
-    else if (b.x + b.w <= a.x) { x1 = a.x; x2 = b.x + b.w; const d = Math.max(30, (x1 - x2) / 2); c1 = x1 - d; c2 = x2 + d; bend = 36; }
-    else { x2 = b.x + b.w; const d = 40 + Math.abs(y2 - y1) / 4; c1 = Math.max(x1, x2) + d; c2 = c1; }
-    // Edges going back (right to left) bend below the ones going forward.
-    return { d: 'M' + x1 + ',' + y1 + 'C' + c1 + ',' + (y1 + bend) + ' ' + c2 + ',' + (y2 + bend) + ' ' + x2 + ',' + y2,
-      mx: (x1 + 3 * c1 + 3 * c2 + x2) / 8, my: (y1 + y2) / 2 + bend * 0.75 };
+    if (x2 >= x1) {
+      const d = Math.max(30, (x2 - x1) / 2);
+      c1 = x1 + d;
+      c2 = x2 - d;
+      if (x2 - x1 > 2 * LAY.col) bend = -Math.min(160, (x2 - x1) / 6);
+    } else if (b.x + b.w <= a.x) {
+      x1 = a.x;
+      x2 = b.x + b.w;
+      const d = Math.max(30, (x1 - x2) / 2);
+      c1 = x1 - d;
+      c2 = x2 + d;
+      bend = 36 + (x1 - x2 > 2 * LAY.col ? Math.min(160, (x1 - x2) / 6) : 0);
+    } else {
+      x2 = b.x + b.w;
+      c1 = c2 = Math.max(x1, x2) + 40 + Math.abs(y2 - y1) / 4;
+    }
+    return 'M' + x1 + ',' + y1 + 'C' + c1 + ',' + (y1 + bend) + ' ' + c2 + ',' + (y2 + bend) + ' ' + x2 + ',' + y2;
   }
   function bbox(list) {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -211,6 +234,108 @@
       else rep[i] = rep[p] === p && mod.open[p] ? i : rep[p];
     }
   }
+  // ---------------------------------------------------------------- module map layout
+  // tapestry ships each directory's layered order (html_layout::scopes:
+  // columns in barycenter order, the unlinked children apart, the links
+  // between children). Where the boxes go depends on which directories the
+  // reader has opened, so it is computed here, bottom-up, for the boxes
+  // drawn, the way html_layout.rs places the service map: columns stacked,
+  // each box moved towards its neighbours with the spacing kept (isotonic
+  // regression by pool-adjacent-violators), a strip much wider than tall
+  // folded into bands, unlinked boxes in a grid below. A closed directory
+  // has its closed size.
+  const LAY = { col: 64, row: 10, grid: 10, pad: 12, header: 28, band: 48, aspect: 1.8, passes: 6 };
+  const scopeOf = new Map(D.scopes.map((s) => [s.at, s]));
+  const rx = new Float64Array(N), ry = new Float64Array(N);
+  T.forEach((n) => { n.cw = n.w; n.ch = n.h; n.x = n.y = 0; });
+  function isotonic(t) {
+    const blocks = [];
+    for (const x of t) {
+      blocks.push([x, 1]);
+      while (blocks.length > 1 && blocks[blocks.length - 2][0] > blocks[blocks.length - 1][0]) {
+        const [m2, c2] = blocks.pop(), [m1, c1] = blocks[blocks.length - 1];
+        blocks[blocks.length - 1] = [(m1 * c1 + m2 * c2) / (c1 + c2), c1 + c2];
+      }
+    }
+    return blocks.flatMap(([m, c]) => new Array(c).fill(m));
+  }
+  function alignColumn(col, nb) {
+    const centre = (u) => ry[u] + T[u].h / 2, target = [], offs = [];
+    let off = 0;
+    for (const v of col) {
+      const ns = nb.get(v);
+      const want = ns ? ns.reduce((sum, u) => sum + centre(u), 0) / ns.length : centre(v);
+      target.push(want - T[v].h / 2 - off);
+      offs.push(off);
+      off += T[v].h + LAY.row;
+    }
+    isotonic(target).forEach((z, k) => { ry[col[k]] = z + offs[k]; });
+  }
+  function wrapBands(cols, colW, block) {
+    const bands = Math.floor(Math.sqrt(block.w / (LAY.aspect * Math.max(block.h, 1))));
+    if (bands < 2 || cols.length < 4) return block;
+    const target = block.w / bands;
+    let x = 0, top = 0, bandH = 0, width = 0;
+    cols.forEach((c, k) => {
+      if (x > 0 && x + colW[k] > target) { top += bandH + LAY.band; bandH = 0; x = 0; }
+      const colTop = Math.min(...c.map((u) => ry[u]));
+      for (const u of c) { rx[u] = x; ry[u] = top + ry[u] - colTop; bandH = Math.max(bandH, ry[u] - top + T[u].h); }
+      width = Math.max(width, x + colW[k]);
+      x += colW[k] + LAY.col;
+    });
+    return { w: width, h: top + bandH };
+  }
+  function grid(nodes, block) {
+    if (!nodes.length) return block;
+    let area = 0, widest = 0;
+    for (const u of nodes) { area += (T[u].w + LAY.grid) * (T[u].h + LAY.grid); widest = Math.max(widest, T[u].w); }
+    const rowW = Math.max(block.w, Math.sqrt(area) * 1.6, widest);
+    let x = 0, y = block.h > 0 ? block.h + LAY.col / 2 : 0, rowH = 0, width = block.w;
+    for (const u of nodes) {
+      if (x > 0 && x + T[u].w > rowW) { x = 0; y += rowH + LAY.grid; rowH = 0; }
+      rx[u] = x;
+      ry[u] = y;
+      width = Math.max(width, x + T[u].w);
+      x += T[u].w + LAY.grid;
+      rowH = Math.max(rowH, T[u].h);
+    }
+    return { w: width, h: y + rowH };
+  }
+  // Places the drawn children of open directory v; sizes v to hold them.
+  function placeScope(v) {
+    const L = scopeOf.get(v), on = (c) => mod.rep[c] === c;
+    const cols = L.cols.map((c) => c.filter(on)).filter((c) => c.length), loose = L.loose.filter(on);
+    const nb = new Map(), link = (a, b) => { if (!nb.has(a)) nb.set(a, []); nb.get(a).push(b); };
+    for (const [a, b] of L.links) if (on(a) && on(b)) { link(a, b); link(b, a); }
+    const colW = cols.map((c) => c.reduce((w, u) => Math.max(w, T[u].w), 0));
+    let x = 0, width = 0;
+    cols.forEach((c, k) => {
+      let y = 0;
+      for (const u of c) { rx[u] = x; ry[u] = y; y += T[u].h + LAY.row; }
+      width = x + colW[k];
+      x += colW[k] + LAY.col;
+    });
+    for (let pass = 0; pass < LAY.passes; pass++) for (const c of cols) alignColumn(c, nb);
+    const top = cols.length ? Math.min(...cols.map((c) => ry[c[0]])) : 0;
+    let height = 0;
+    for (const c of cols) for (const u of c) { ry[u] -= top; height = Math.max(height, ry[u] + T[u].h); }
+    const block = grid(loose, wrapBands(cols, colW, { w: width, h: height }));
+    T[v].w = block.w + 2 * LAY.pad;
+    T[v].h = block.h + LAY.header + LAY.pad;
+  }
+  function layoutModules() {
+    for (let i = N - 1; i >= 0; i--) {
+      if (mod.rep[i] !== i) continue;
+      if (isDir(i) && mod.open[i]) placeScope(i);
+      else { T[i].w = T[i].cw; T[i].h = T[i].ch; }
+    }
+    for (let i = 1; i < N; i++) {
+      if (mod.rep[i] !== i) continue;
+      const p = T[T[i].p];
+      T[i].x = p.x + LAY.pad + rx[i];
+      T[i].y = p.y + LAY.header + ry[i];
+    }
+  }
   function visibleNodes() { const l = []; for (let i = 1; i < N; i++) if (mod.rep[i] === i) l.push(i); return l; }
   function aggregate() {
     const m = new Map(), list = [];
@@ -234,6 +359,7 @@
   function nodeLabel(n) { return n.k === 'dir' ? n.n + '/' : n.n; }
   function drawModules() {
     computeVisible();
+    layoutModules();
     aggregate();
     const root = mod.v.root;
     root.textContent = '';
@@ -251,12 +377,11 @@
         g.appendChild(sv('text', { x: n.x + 8, y: n.y + 18, class: 'title' }, clip(nodeLabel(n), (n.w - 16) / 7.4)));
         frames.appendChild(g);
       } else if (dir) {
-        const label = nodeLabel(n), sub = plural(n.count || 0, n.k === 'group' ? 'package' : 'module');
-        const fs = Math.max(12, Math.min((0.9 * n.w) / (0.62 * Math.max(label.length, 6)), 0.22 * n.h, 400));
-        g.appendChild(sv('text', { x: n.x + fs * 0.6, y: n.y + fs * 1.25, class: 'title', 'font-size': fs }, clip(label, (n.w - fs) / (0.62 * fs))));
-        if (n.h > fs * 2.4) g.appendChild(sv('text', { x: n.x + fs * 0.6, y: n.y + fs * 2.3, class: 'sub', 'font-size': fs * 0.7 }, sub));
+        const sub = plural(n.count || 0, n.k === 'group' ? 'package' : 'module');
+        g.appendChild(sv('text', { x: n.x + 8, y: n.y + 16, class: 'title' }, clip(nodeLabel(n), (n.w - 14) / 7.4)));
+        g.appendChild(sv('text', { x: n.x + 8, y: n.y + 31, class: 'sub' }, sub));
         if (addBelow[i] || remBelow[i]) {
-          const t = sv('text', { x: n.x + n.w - 6, y: n.y + 15, 'text-anchor': 'end', class: 'badge' });
+          const t = sv('text', { x: n.x + n.w - 6, y: n.y + 31, 'text-anchor': 'end', class: 'badge' });
           if (addBelow[i]) t.appendChild(sv('tspan', { class: 'badge plus' }, '+' + addBelow[i] + ' '));
           if (remBelow[i]) t.appendChild(sv('tspan', { class: 'badge minus' }, '−' + remBelow[i]));
           g.appendChild(t);
@@ -288,10 +413,10 @@
   }
   function edgeEl(g) {
     if (g.el) return g.el;
-    const c = curve(T[g.a], T[g.b]);
+    const d = curve(T[g.a], T[g.b]);
     const cls = 'edge' + (g.counted ? '' : ' weak') + (show.cycles && g.cyc ? ' cyc' : '') +
       (g.add ? ' added' : g.rem === g.n ? ' removed' : '');
-    const p = sv('path', { d: c.d, class: cls, 'stroke-width': 1.2 + Math.min(4, Math.log2(g.n)) });
+    const p = sv('path', { d, class: cls, 'stroke-width': 1.2 + Math.min(4, Math.log2(g.n)) });
     if (mod.markers) p.setAttribute('marker-end', markerOf(cls));
     p.appendChild(sv('title', {}, nameOf(T[g.a].id) + ' → ' + nameOf(T[g.b].id) + ': ' + plural(g.n, 'import')));
     mod.edgeLayer.appendChild(p);
@@ -331,7 +456,17 @@
   }
   function nodeIndex(e) { const g = e.target.closest && e.target.closest('[data-i]'); return g ? +g.getAttribute('data-i') : -1; }
   function reveal(i) { for (let p = T[i].p; p >= 0; p = T[p].p) mod.open[p] = 1; }
-  function toggleOpen(i) { if (isDir(i)) { mod.open[i] = mod.open[i] ? 0 : 1; drawModules(); } }
+  // Opens or closes a directory; the layout around it changes, so the view
+  // moves to keep the directory's corner where it was on the screen.
+  function toggleOpen(i) {
+    if (!isDir(i) || i === 0) return;
+    const x = T[i].x, y = T[i].y;
+    mod.open[i] = mod.open[i] ? 0 : 1;
+    drawModules();
+    mod.v.x += (x - T[i].x) * mod.v.k;
+    mod.v.y += (y - T[i].y) * mod.v.k;
+    mod.v.apply();
+  }
   const modSvg = $('mod-svg');
   modSvg.addEventListener('pointerover', (e) => { const i = nodeIndex(e); if (i >= 0) { mod.hover = mod.open[i] && isDir(i) ? -1 : i; highlightModules(); } });
   modSvg.addEventListener('pointerleave', () => { mod.hover = -1; highlightModules(); });
@@ -955,7 +1090,7 @@
   const coupling = { level: 0, key: 'ca', dir: -1 }, pairSort = { key: 'calls', dir: -1 };
   D.coupling.forEach((l, k) => { const o = h('option', null, l.level); o.value = String(k); $('coupling-level').appendChild(o); });
   // A map with services opens the table at their level, where the pairs are.
-  coupling.level = Math.max(0, D.coupling.findIndex((l) => l.level === 'service'));
+  coupling.level = Math.max(0, D.coupling.findIndex((l) => l.level === 'service' && l.pairs && l.pairs.length));
   $('coupling-level').value = String(coupling.level);
   $('coupling-level').addEventListener('change', (e) => { coupling.level = +e.target.value; drawCoupling(); });
   sortable($('coupling-table'), coupling, drawCoupling);
@@ -1166,6 +1301,9 @@
     select: selectById, view: setView,
     panBy: (dx, dy) => (current === 'services' ? svc.v : mod.v).panBy(dx, dy),
     visible: () => (current === 'services' ? S.nodes.length : visibleNodes().length),
+    // The boxes of the module map as drawn: [index, parent, x, y, w, h, open].
+    boxes: () => visibleNodes().map((i) => [i, T[i].p, T[i].x, T[i].y, T[i].w, T[i].h, isDir(i) && !!mod.open[i]]),
+    toggle: (id) => toggleOpen(byId.get(id)),
   };
   requestAnimationFrame(() => requestAnimationFrame(() => { window.__tapestry.firstRender = performance.now(); window.__tapestry.ready = true; }));
 })();

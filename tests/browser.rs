@@ -141,6 +141,11 @@ fn module_map_renders_searches_selects_and_keeps_the_selection_in_the_url() {
     for view in ["matrix", "coupling", "smells", "diagnostics", "endpoints", "tables", "services"] {
         b.eval(&format!("window.__tapestry.view('{view}')")).unwrap();
     }
+    b.eval(
+        "(() => { const s = document.getElementById('coupling-level'); \
+          s.value = [...s.options].find(o => o.textContent === 'module').value; s.dispatchEvent(new Event('change')); })()",
+    )
+    .unwrap();
     assert!(count(&mut b, "#coupling-table tbody tr") >= 15);
     b.eval("window.__tapestry.view('matrix')").unwrap();
     b.screenshot(&artifacts().join("matrix.png")).unwrap();
@@ -541,6 +546,79 @@ fn review_mode_opens_what_changed_and_marks_the_map() {
     assert_eq!(count(&mut b, "#mod-svg .node.removed"), 1, "the removed module is drawn as a ghost");
     assert!(count(&mut b, "#mod-svg .edge.added") >= 1, "added dependencies are marked");
     b.screenshot(&artifacts().join("review-modules.png")).unwrap();
+    assert_no_errors(&mut b);
+}
+
+/// The module map as drawn, checked: every box inside its parent, siblings
+/// apart, closed directories at their closed size. Returns the boxes by id.
+fn check_module_boxes(b: &mut Browser) -> std::collections::BTreeMap<u64, [f64; 4]> {
+    let boxes = b.eval("window.__tapestry.boxes()").unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    let rows: Vec<(u64, u64, [f64; 4], bool)> = boxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let f = |k: usize| r[k].as_f64().unwrap();
+            (r[0].as_u64().unwrap(), r[1].as_u64().unwrap(), [f(2), f(3), f(4), f(5)], r[6].as_bool().unwrap())
+        })
+        .collect();
+    for (i, _, rect, _) in &rows {
+        out.insert(*i, *rect);
+    }
+    for (k, (i, p, [x, y, w, h], open)) in rows.iter().enumerate() {
+        if let Some([px, py, pw, ph]) = out.get(p) {
+            let inside = *x >= *px && *y >= *py && x + w <= px + pw + 0.01 && y + h <= py + ph + 0.01;
+            assert!(inside, "box {i} lies outside its directory {p}");
+        }
+        if !open && *h > 30.0 {
+            assert_eq!(*h, 40.0, "closed directory {i} is drawn at its closed size");
+        }
+        for (j, q, [x2, y2, w2, h2], _) in &rows[k + 1..] {
+            let apart = x + w <= *x2 || x2 + w2 <= *x || y + h <= *y2 || y2 + h2 <= *y;
+            assert!(q != p || apart, "sibling boxes {i} and {j} overlap");
+        }
+    }
+    out
+}
+
+#[test]
+fn closed_directories_are_small_and_the_layout_follows_what_is_open() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    synthetic_repo(&repo, 4, 4, 30, 4);
+    let page = tmp.path().join("map.html");
+    scan_to(&repo, &page, &[]);
+    open(&mut b, &page, "#view=modules");
+    assert_no_errors(&mut b);
+    // 480 modules: the map starts with the directories closed.
+    let start = check_module_boxes(&mut b);
+    let closed = count(&mut b, "#mod-svg .node.closed");
+    assert!(closed >= 4, "{closed} closed directories");
+    let heights =
+        b.eval("[...document.querySelectorAll('#mod-svg .node.closed > rect')].map(r => +r.getAttribute('height'))");
+    assert!(heights.unwrap().as_array().unwrap().iter().all(|h| h.as_f64() == Some(40.0)));
+
+    // Opening one grows it and moves its neighbours, nothing overlaps;
+    // closing it again gives back the same map.
+    let dir = text(&mut b, "document.querySelector('#mod-svg .node.dir.closed').getAttribute('aria-label')");
+    let toggle = format!("window.__tapestry.toggle('directory:{}')", dir.strip_prefix("dir ").unwrap());
+    b.eval(&toggle).unwrap();
+    let opened = check_module_boxes(&mut b);
+    assert!(opened.len() > start.len() + 3, "{dir}: what it holds is drawn");
+    b.screenshot(&artifacts().join("module-map-one-open.png")).unwrap();
+    b.eval(&toggle).unwrap();
+    assert_eq!(check_module_boxes(&mut b), start);
+
+    // Everything open, then everything closed: still no overlap.
+    b.click_on("#expand-all").unwrap();
+    assert_eq!(count(&mut b, "#mod-svg .node.closed"), 0);
+    check_module_boxes(&mut b);
+    b.click_on("#collapse-all").unwrap();
+    let top = check_module_boxes(&mut b);
+    assert!(top.values().all(|r| r[3] == 40.0), "only closed top-level directories: {top:?}");
     assert_no_errors(&mut b);
 }
 

@@ -8,9 +8,10 @@
 //! change, and the base report of a review is only ever JSON.
 //!
 //! Everything the page needs that is not drawing is computed here: the
-//! directory tree of modules (single-child chains merged), its nested layered
-//! layout, which directories start open, the service graph lifted from module
-//! facts, the matrix orders, and the review marks. The page gets positions.
+//! directory tree of modules (single-child chains merged), the layered order
+//! of each directory's children and each box's closed size, which
+//! directories start open, the service graph lifted from module facts with
+//! its positions and edge routes, the matrix orders, and the review marks.
 
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
@@ -25,6 +26,8 @@ const OPEN_BUDGET: usize = 80;
 /// Review mode opens the directories of changed modules when there are at most this many.
 const OPEN_CHANGED_MAX: usize = 60;
 const LEAF_H: f64 = 26.0;
+/// A closed directory: its name over its module count.
+const CLOSED_DIR_H: f64 = 40.0;
 const SERVICE_H: f64 = 40.0;
 /// Gap between a column of the service map and a column of edge slots.
 const SERVICE_GAP: f64 = 28.0;
@@ -325,6 +328,9 @@ pub(super) struct MapData {
     meta: Meta,
     /// The module map: a tree in pre-order, node 0 the root.
     tree: Vec<TreeNode>,
+    /// The layered order of the children of each directory and group, for
+    /// the page to place at the sizes of what is open.
+    scopes: Vec<ScopeData>,
     /// Module-level edges: [from, to, line, sites, flags, status], ends as tree indexes.
     edges: Vec<[u32; 6]>,
     /// Facts of modules other than imports: [tree index, kind, target id, line].
@@ -366,8 +372,7 @@ struct TreeNode {
     n: String,
     /// Parent index, -1 for the root.
     p: i64,
-    x: i64,
-    y: i64,
+    /// Size when closed (a leaf's only size).
     w: i64,
     h: i64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -491,6 +496,15 @@ struct TableRow {
     st: u8,
 }
 
+/// [`html_layout::Scope`] of tree node `at`, in tree indexes.
+#[derive(Serialize)]
+struct ScopeData {
+    at: usize,
+    cols: Vec<Vec<usize>>,
+    loose: Vec<usize>,
+    links: Vec<(usize, usize)>,
+}
+
 #[derive(Serialize)]
 struct DsmLevel {
     level: &'static str,
@@ -518,7 +532,8 @@ pub(super) fn build(report: &Value, base: Option<&Value>, link_base: Option<&str
     }
     let (mut nodes, index) = tree.finish();
     let edges = module_edges(report, base, &index);
-    lay_out_tree(&mut nodes, &edges);
+    let scopes = tree_scopes(&nodes, &edges);
+    size_closed(&mut nodes);
     open_by_default(&mut nodes, &edges, base.is_some());
     let dsm = vec![dsm_level(&nodes, &edges, false), dsm_level(&nodes, &edges, true)];
     let facts = module_facts(report, &index);
@@ -535,6 +550,7 @@ pub(super) fn build(report: &Value, base: Option<&Value>, link_base: Option<&str
             base_root: base.map(|b| s(b, "root").to_string()),
         },
         tree: nodes,
+        scopes,
         edges,
         facts,
         services: service_map(report, base),
@@ -569,8 +585,6 @@ fn leaf(id: &str, k: &'static str, label: String, st: u8) -> TreeNode {
         k,
         n: label,
         p: 0,
-        x: 0,
-        y: 0,
         w,
         h: LEAF_H as i64,
         open: false,
@@ -800,18 +814,28 @@ fn module_facts(report: &Value, index: &HashMap<String, usize>) -> Vec<(u32, Str
         .collect()
 }
 
-/// Positions of every tree node: the nested layered layout of imports.
-fn lay_out_tree(nodes: &mut [TreeNode], edges: &[[u32; 6]]) {
+/// The layered order of every directory's and group's children by the imports.
+fn tree_scopes(nodes: &[TreeNode], edges: &[[u32; 6]]) -> Vec<ScopeData> {
     let parent: Vec<usize> = nodes.iter().map(|n| if n.p < 0 { usize::MAX } else { n.p as usize }).collect();
-    let leaf: Vec<Size> = nodes.iter().map(|n| Size { w: n.w as f64, h: n.h as f64 }).collect();
     let pairs: Vec<(usize, usize)> =
         edges.iter().filter(|e| e[4] & F_CONTAINS == 0).map(|e| (e[0] as usize, e[1] as usize)).collect();
-    let abs = html_layout::nested(&Tree { parent: &parent, leaf: &leaf, edges: &pairs });
-    for (n, (x, y, size)) in nodes.iter_mut().zip(abs) {
-        n.x = x.round() as i64;
-        n.y = y.round() as i64;
-        n.w = size.w.round() as i64;
-        n.h = size.h.round() as i64;
+    let scopes = html_layout::scopes(&Tree { parent: &parent, edges: &pairs });
+    scopes
+        .into_iter()
+        .enumerate()
+        .filter_map(|(at, s)| s.map(|s| ScopeData { at, cols: s.cols, loose: s.loose, links: s.links }))
+        .collect()
+}
+
+/// Closed directories and groups are as wide as their name or their count
+/// ("1,204 modules") and a little taller than a module; the page draws them
+/// so when closed and sizes them by what they hold when open.
+fn size_closed(nodes: &mut [TreeNode]) {
+    for n in nodes.iter_mut().filter(|n| matches!(n.k, "dir" | "group" | "root")) {
+        let label = if n.k == "dir" { format!("{}/", n.n) } else { n.n.clone() };
+        let count = format!("{} modules", n.count.unwrap_or(0));
+        n.w = (label_width(&label, 90.0, 320.0) + 8.0).max(label_width(&count, 90.0, 320.0)) as i64;
+        n.h = CLOSED_DIR_H as i64;
     }
 }
 
