@@ -957,24 +957,13 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
     let mut old = base.map(service_graph).unwrap_or_default();
     fold_tables(&mut cur);
     fold_tables(&mut old);
-    let old_ids: BTreeSet<&str> = old.nodes.iter().map(|n| n.id.as_str()).collect();
-    let cur_ids: BTreeSet<&str> = cur.nodes.iter().map(|n| n.id.as_str()).collect();
-    let ekey = |e: &ServiceEdge| (e.from.clone(), e.to.clone(), e.kind.clone());
-    let old_edges: BTreeSet<_> = old.edges.iter().map(ekey).collect();
-    let cur_edges: BTreeSet<_> = cur.edges.iter().map(ekey).collect();
     let review = base.is_some();
-    let mut nodes: Vec<(ServiceNode, u8)> = cur
-        .nodes
-        .iter()
-        .map(|n| (n.clone(), if review && !old_ids.contains(n.id.as_str()) { ADDED } else { SAME }))
+    let nodes: Vec<(ServiceNode, u8)> = with_status(&cur.nodes, &old.nodes, review, |n| n.id.as_str())
+        .into_iter()
+        .map(|(n, st)| (n.clone(), st))
         .collect();
-    nodes.extend(old.nodes.iter().filter(|n| !cur_ids.contains(n.id.as_str())).map(|n| (n.clone(), REMOVED)));
-    let mut edges: Vec<(ServiceEdge, u8)> = cur
-        .edges
-        .iter()
-        .map(|e| (e.clone(), if review && !old_edges.contains(&ekey(e)) { ADDED } else { SAME }))
-        .collect();
-    edges.extend(old.edges.iter().filter(|e| !cur_edges.contains(&ekey(e))).map(|e| (e.clone(), REMOVED)));
+    let edges: Vec<(&ServiceEdge, u8)> =
+        with_status(&cur.edges, &old.edges, review, |e| (e.from.as_str(), e.to.as_str(), e.kind.as_str()));
     let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id.as_str(), i)).collect();
     let sizes: Vec<Size> = nodes
         .iter()
@@ -990,7 +979,7 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
         .collect();
     let drawn: Vec<(&ServiceEdge, u8, usize, usize)> = edges
         .iter()
-        .filter_map(|(e, st)| Some((e, *st, *index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
+        .filter_map(|&(e, st)| Some((e, st, *index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
         .collect();
     let pairs: Vec<(usize, usize)> = drawn.iter().map(|&(_, _, a, b)| (a, b)).collect();
     let texts: Vec<String> = drawn.iter().map(|(e, ..)| edge_label(e)).collect();
@@ -1043,13 +1032,14 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
     }
 }
 
-/// The status of each item of `cur`, and `old`'s vanished items, by id.
-fn with_status<'a>(cur: &'a [Value], old: &'a [Value], review: bool) -> Vec<(&'a Value, u8)> {
-    let ids = |l: &'a [Value]| l.iter().map(|n| s(n, "id")).collect::<BTreeSet<_>>();
-    let (c, o) = (ids(cur), ids(old));
-    let mut out: Vec<(&Value, u8)> =
-        cur.iter().map(|n| (n, if review && !o.contains(s(n, "id")) { ADDED } else { SAME })).collect();
-    out.extend(old.iter().filter(|n| !c.contains(s(n, "id"))).map(|n| (n, REMOVED)));
+/// The status of each item of `cur` (added when `old` has none with its
+/// key, in review mode), then `old`'s items that vanished, marked removed:
+/// service nodes and edges, endpoints, tables.
+fn with_status<'a, T, K: Ord>(cur: &'a [T], old: &'a [T], review: bool, key: impl Fn(&'a T) -> K) -> Vec<(&'a T, u8)> {
+    let (c, o): (BTreeSet<K>, BTreeSet<K>) = (cur.iter().map(&key).collect(), old.iter().map(&key).collect());
+    let mut out: Vec<(&T, u8)> =
+        cur.iter().map(|n| (n, if review && !o.contains(&key(n)) { ADDED } else { SAME })).collect();
+    out.extend(old.iter().filter(|n| !c.contains(&key(n))).map(|n| (n, REMOVED)));
     out
 }
 
@@ -1061,7 +1051,7 @@ fn endpoint_rows(report: &Value, base: Option<&Value>) -> Vec<EndpointRow> {
     let (cur, old) = (of_kind(Some(report), "endpoint"), of_kind(base, "endpoint"));
     let exposed = exposed_by(report);
     let base_exposed = base.map(exposed_by).unwrap_or_default();
-    with_status(&cur, &old, base.is_some())
+    with_status(&cur, &old, base.is_some(), |n| s(n, "id"))
         .into_iter()
         .map(|(n, st)| {
             let id = s(n, "id");
@@ -1101,7 +1091,7 @@ fn table_rows(report: &Value, base: Option<&Value>) -> Vec<TableRow> {
         m
     };
     let (mut a_cur, mut a_old) = (access_of(report), base.map(access_of).unwrap_or_default());
-    with_status(&cur, &old, base.is_some())
+    with_status(&cur, &old, base.is_some(), |n| s(n, "id"))
         .into_iter()
         .map(|(n, st)| {
             let id = s(n, "id").to_string();
