@@ -190,6 +190,80 @@ fn service_map_draws_services_stores_queues_and_calls_by_endpoint() {
     assert_no_errors(&mut b);
 }
 
+#[test]
+fn paths_toggles_sorting_hover_and_the_matrix_work() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("map.html");
+    scan_to(&fixture("polyglot-cycles"), &page, &[]);
+    open(&mut b, &page, "#view=modules");
+
+    // Hover lights a box and its neighbours and fades the rest; leaving clears it.
+    b.eval(
+        "document.querySelector(\"#mod-svg [aria-label='module web/src/store.ts']\")\
+         .dispatchEvent(new PointerEvent('pointerover', {bubbles: true}))",
+    )
+    .unwrap();
+    assert_eq!(b.eval("document.getElementById('mod-svg').classList.contains('focus')").unwrap(), true);
+    assert!(count(&mut b, "#mod-svg .node.hl") >= 3);
+    b.eval("document.getElementById('mod-svg').dispatchEvent(new PointerEvent('pointerleave'))").unwrap();
+    assert_eq!(count(&mut b, "#mod-svg .node.hl"), 0);
+
+    // A critical path: __init__.py → discounts.py ⟲ pricing.py → models.py, lit.
+    b.click_on("#path-list li").unwrap();
+    let lit = text(
+        &mut b,
+        "[...document.querySelectorAll('#mod-svg .node.hl')].map(g => g.getAttribute('aria-label')).sort().join(', ')",
+    );
+    assert_eq!(
+        lit,
+        "module py/inventory/__init__.py, module py/inventory/discounts.py, module py/inventory/models.py, \
+         module py/inventory/pricing.py"
+    );
+    assert!(text(&mut b, "document.querySelector('#details h2').textContent").starts_with("Critical path, 2 steps"));
+    assert!(text(&mut b, "location.hash").contains("path=0"));
+    b.key("Escape", "Escape", 27).unwrap();
+
+    // Toggles: third-party packages and the red cycle edges go and come back.
+    assert_eq!(count(&mut b, "#mod-svg [aria-label='group third-party']"), 1);
+    b.click_on("#t-third").unwrap();
+    assert_eq!(count(&mut b, "#mod-svg [aria-label='group third-party']"), 0);
+    assert!(count(&mut b, "#mod-svg .edge.cyc") >= 3);
+    b.click_on("#t-cycles").unwrap();
+    assert_eq!(count(&mut b, "#mod-svg .edge.cyc"), 0);
+    b.click_on("#t-cycles").unwrap();
+    assert!(count(&mut b, "#mod-svg .edge.cyc") >= 3);
+
+    // The coupling table sorts by the column clicked, then the other way.
+    b.eval("window.__tapestry.view('coupling')").unwrap();
+    b.click_on("#coupling-table th[data-key=name]").unwrap();
+    let names = |b: &mut Browser| {
+        let v =
+            b.eval("[...document.querySelectorAll('#coupling-table tbody tr td:first-child')].map(t => t.textContent)");
+        v.unwrap().as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let up = names(&mut b);
+    assert!(up.len() >= 15 && up.windows(2).all(|w| w[0].to_lowercase() <= w[1].to_lowercase()), "{up:?}");
+    b.click_on("#coupling-table th[data-key=name]").unwrap();
+    assert_eq!(
+        text(&mut b, "document.querySelector('#coupling-table th[data-key=name]').getAttribute('aria-sort')"),
+        "descending"
+    );
+    assert_eq!(names(&mut b).first(), up.last());
+
+    // The matrix is drawn on a canvas, with the cycles as red blocks.
+    b.eval("window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); s.value = '0'; s.dispatchEvent(new Event('change'))").unwrap();
+    let red = b
+        .eval(
+            "(() => { const c = document.getElementById('dsm'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+              let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === 0xd6 && d[i + 1] === 0x27 && d[i + 2] === 0x28) n++; return n; })()",
+        )
+        .unwrap();
+    assert!(red.as_u64().unwrap() > 50, "cycle blocks are drawn: {red} red pixels");
+    assert_no_errors(&mut b);
+}
+
 /// The service-map boxes highlighted now, by their labels, sorted.
 fn lit_services(b: &mut Browser) -> String {
     text(
