@@ -803,6 +803,9 @@ fn expand_all_and_draw_matrix(b: &mut Browser) -> f64 {
         b.eval("window.__tapestry.visible()").unwrap()
     );
     println!("pan, everything expanded: {}", summary(pan_frames(b, 60)));
+    let place =
+        b.eval("(() => { const t = performance.now(); window.__tapestry.layout(); return performance.now() - t; })()");
+    println!("placing the expanded map: {:.0} ms", place.unwrap().as_f64().unwrap());
     b.eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \
             const t = performance.now(); s.value = '0'; s.dispatchEvent(new Event('change')); return performance.now() - t; })()")
         .unwrap()
