@@ -189,14 +189,14 @@
       const d = Math.max(30, (x2 - x1) / 2);
       c1 = x1 + d;
       c2 = x2 - d;
-      if (x2 - x1 > 2 * LAY.col) bend = -Math.min(160, (x2 - x1) / 6);
+      if (x2 - x1 > 2 * LAY.col) bend = -Math.min(90, (x2 - x1) / 8);
     } else if (b.x + b.w <= a.x) {
       x1 = a.x;
       x2 = b.x + b.w;
       const d = Math.max(30, (x1 - x2) / 2);
       c1 = x1 - d;
       c2 = x2 + d;
-      bend = 36 + (x1 - x2 > 2 * LAY.col ? Math.min(160, (x1 - x2) / 6) : 0);
+      bend = 36 + (x1 - x2 > 2 * LAY.col ? Math.min(90, (x1 - x2) / 8) : 0);
     } else {
       x2 = b.x + b.w;
       c1 = c2 = Math.max(x1, x2) + 40 + Math.abs(y2 - y1) / 4;
@@ -1145,10 +1145,19 @@
     };
     fillTable(tb, D.tables, (r) => { const s = h('span'); s.append(tag(r.st), go(r.name, () => selectById(r.id))); return tr(r.st, [td(s, 'mono'), who(r, 'reads'), who(r, 'writes')]); }, 1000);
   }
+  // Smells, filtered by level and kind (saleor has 254, most of them at the module level).
+  for (const [id, key] of [['smell-level', 'level'], ['smell-kind', 'kind']]) {
+    for (const x of [...new Set(D.smells.map((s) => s[key]))].sort()) { const o = h('option', null, x.replace(/_/g, ' ')); o.value = x; $(id).appendChild(o); }
+    $(id).addEventListener('change', drawSmells);
+  }
   function drawSmells() {
-    const v = $('view-smells');
+    const v = $('smell-list'), level = $('smell-level').value, kind = $('smell-kind').value;
+    v.textContent = '';
     if (!D.smells.length) { v.appendChild(h('p', 'hint', 'No architecture smells found.')); return; }
+    const shown = D.smells.filter((s) => (!level || s.level === level) && (!kind || s.kind === kind));
+    $('smell-note').textContent = shown.length + ' of ' + D.smells.length;
     D.smells.forEach((s, k) => {
+      if ((level && s.level !== level) || (kind && s.kind !== kind)) return;
       const card = h('div', 'smell');
       const show = h('button', 'show', 'Show on the ' + (s.level === 'service' ? 'service' : 'module') + ' map');
       show.addEventListener('click', () => selectSmell(k));
