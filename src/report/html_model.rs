@@ -1250,6 +1250,27 @@ mod tests {
         assert_eq!(counted, 2, "the type-only import is not counted");
         assert!(d.tree[0].open && d.tree[1].open, "small maps start open");
         assert_eq!(d.tree[1].count, Some(3));
+        assert_eq!((d.tree[2].h, d.tree[3].h), (CLOSED_DIR_H as i64, LEAF_H as i64), "closed sizes");
+    }
+
+    #[test]
+    fn each_directory_ships_the_layered_order_of_its_children() {
+        let d = build(&report(), None, None);
+        let scope = |id: &str| {
+            let at = d.tree.iter().position(|n| n.id == id).unwrap();
+            d.scopes.iter().find(|s| s.at == at).expect("a directory has a scope")
+        };
+        let at = |id: &str| d.tree.iter().position(|n| n.id == id).unwrap();
+        // a.ts imports b.ts: two columns, dependent left.
+        let api = scope("directory:src/api");
+        assert_eq!(api.cols, vec![vec![at("module:src/api/a.ts")], vec![at("module:src/api/b.ts")]]);
+        // b.ts → db/pool.ts lifts to src/api → src/db inside src/.
+        let src = scope("directory:src");
+        assert_eq!(src.links, vec![(at("directory:src/api"), at("directory:src/db"))]);
+        // a.ts → react lifts to src → third-party at the root; builtins are unlinked.
+        let root = scope("directory:.");
+        assert_eq!(root.links, vec![(at("directory:src"), at("group:third-party"))]);
+        assert_eq!(root.loose, vec![at("group:builtin")]);
     }
 
     #[test]
