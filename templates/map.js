@@ -455,7 +455,15 @@
     if (mod.matches) for (const i of mod.matches) if (rep[i] >= 0) light(mod.els.get(rep[i]), 'match');
   }
   function nodeIndex(e) { const g = e.target.closest && e.target.closest('[data-i]'); return g ? +g.getAttribute('data-i') : -1; }
-  function reveal(i) { for (let p = T[i].p; p >= 0; p = T[p].p) mod.open[p] = 1; }
+  // Opens the directories above node i, and turns on the package toggle
+  // hiding it (a package found by search is shown, not centred on nothing).
+  function reveal(i) {
+    for (let p = T[i].p; p >= 0; p = T[p].p) {
+      mod.open[p] = 1;
+      if (p === groupThird) $('t-third').checked = show.third = true;
+      if (p === groupBuiltin) $('t-builtin').checked = show.builtin = true;
+    }
+  }
   // Opens or closes a directory; the layout around it changes, so the view
   // moves to keep the directory's corner where it was on the screen.
   function toggleOpen(i) {

@@ -235,6 +235,13 @@ fn paths_toggles_sorting_hover_and_the_matrix_work() {
     b.click_on("#t-cycles").unwrap();
     assert!(count(&mut b, "#mod-svg .edge.cyc") >= 3);
 
+    // A builtin package found by search turns its toggle on and is drawn.
+    assert_eq!(b.eval("document.getElementById('t-builtin').checked").unwrap(), false);
+    b.eval("window.__tapestry.select('package:node-builtin:events')").unwrap();
+    assert_eq!(b.eval("document.getElementById('t-builtin').checked").unwrap(), true);
+    let pinned = text(&mut b, "document.querySelector('#mod-svg .node.pinned').getAttribute('aria-label')");
+    assert!(pinned.starts_with("package "), "{pinned}");
+
     // The coupling table sorts by the column clicked, then the other way.
     b.eval("window.__tapestry.view('coupling')").unwrap();
     b.click_on("#coupling-table th[data-key=name]").unwrap();
