@@ -1,5 +1,7 @@
-// tapestry's HTML map. Layout is computed by tapestry (Rust) and shipped as
-// positions in the data block; this script only draws and reacts.
+// tapestry's HTML map. Layout is computed by tapestry (Rust) and shipped in
+// the data block: positions and edge routes of the service map, the layered
+// order of each directory of the module map (placed here at the sizes of
+// what the reader has open); this script draws and reacts.
 // Every string in the data comes from an untrusted repository: the page is
 // built with createElement/textContent and SVG attributes only, never with
 // markup, and links are made only under the --link-base the user gave.
@@ -65,6 +67,13 @@
   for (let i = 1; i < N; i++) kids[T[i].p].push(i);
   const byId = new Map(T.map((n, i) => [n.id, i]));
   const svcById = new Map(S.nodes.map((n, i) => [n.id, i]));
+  // The box of a service-map id: its own, or the "N tables" box it is folded into.
+  const svcOfMember = new Map();
+  S.nodes.forEach((n, i) => (n.members || []).forEach(([id]) => svcOfMember.set(id, i)));
+  const svcAt = (id) => (svcById.has(id) ? svcById.get(id) : svcOfMember.get(id));
+  // Service-level coupling of each service pair (calls, modules, endpoints behind it).
+  const pairOf = new Map();
+  D.coupling.filter((l) => l.pairs).forEach((l) => l.pairs.forEach((p) => pairOf.set(p.from + ' ' + p.to, p)));
   const outE = T.map(() => []), inE = T.map(() => []);
   D.edges.forEach((e, k) => { outE[e[0]].push(k); inE[e[1]].push(k); });
   const factsOf = new Map();
@@ -158,20 +167,41 @@
     });
     return v;
   }
-  // A cubic from a box to a box: right side to left side when the target is
-  // to the right, left to right when it is to the left, a loop on the right
-  // when they share a column. Also returns the curve's midpoint for a label.
+  // An edge of the module map: a cubic from a box to a box, right side to
+  // left side when the target is to the right, left to right when it is to
+  // the left (bending below the forward ones), a loop on the right when they
+  // share a column; an edge that skips columns bows away from the row, over
+  // the boxes between its ends.
+  //
+  // Module-map edges are not routed through free slots as the service map's
+  // are (html_layout::routed, Graphviz-style virtual nodes): one slot per
+  // edge per column it crosses would make the tangles of real repositories
+  // several times taller. On saleor (commit 723cd4e) the closed directories
+  // in saleor/graphql/ sit in 22 columns of at most 5 boxes, and its 274
+  // links cross 1,965 columns in all: about 90 slots per column, a box
+  // eight times as tall, for edges that change whenever a directory opens.
+  // So edges are curves, only the heaviest are drawn, the rest fade, hover
+  // and selection light a box's edges, and the matrix shows all of them.
   function curve(a, b) {
-    let x1 = a.x + a.w, x2 = b.x, c1, c2;
+    let x1 = a.x + a.w, x2 = b.x, c1, c2, bend = 0;
     const y1 = a.y + a.h / 2, y2 = b.y + b.h / 2;
-    if (x2 >= x1) { const d = Math.max(30, (x2 - x1) / 2); c1 = x1 + d; c2 = x2 - d; }
-    let bend = 0;
-    if (x2 >= x1) { const d = Math.max(30, (x2 - x1) / 2); c1 = x1 + d; c2 = x2 - d; }
-    else if (b.x + b.w <= a.x) { x1 = a.x; x2 = b.x + b.w; const d = Math.max(30, (x1 - x2) / 2); c1 = x1 - d; c2 = x2 + d; bend = 36; }
-    else { x2 = b.x + b.w; const d = 40 + Math.abs(y2 - y1) / 4; c1 = Math.max(x1, x2) + d; c2 = c1; }
-    // Edges going back (right to left) bend below the ones going forward.
-    return { d: 'M' + x1 + ',' + y1 + 'C' + c1 + ',' + (y1 + bend) + ' ' + c2 + ',' + (y2 + bend) + ' ' + x2 + ',' + y2,
-      mx: (x1 + 3 * c1 + 3 * c2 + x2) / 8, my: (y1 + y2) / 2 + bend * 0.75 };
+    if (x2 >= x1) {
+      const d = Math.max(30, (x2 - x1) / 2);
+      c1 = x1 + d;
+      c2 = x2 - d;
+      if (x2 - x1 > 2 * LAY.col) bend = -Math.min(90, (x2 - x1) / 8);
+    } else if (b.x + b.w <= a.x) {
+      x1 = a.x;
+      x2 = b.x + b.w;
+      const d = Math.max(30, (x1 - x2) / 2);
+      c1 = x1 - d;
+      c2 = x2 + d;
+      bend = 36 + (x1 - x2 > 2 * LAY.col ? Math.min(90, (x1 - x2) / 8) : 0);
+    } else {
+      x2 = b.x + b.w;
+      c1 = c2 = Math.max(x1, x2) + 40 + Math.abs(y2 - y1) / 4;
+    }
+    return 'M' + x1 + ',' + y1 + 'C' + c1 + ',' + (y1 + bend) + ' ' + c2 + ',' + (y2 + bend) + ' ' + x2 + ',' + y2;
   }
   function bbox(list) {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -204,6 +234,108 @@
       else rep[i] = rep[p] === p && mod.open[p] ? i : rep[p];
     }
   }
+  // ---------------------------------------------------------------- module map layout
+  // tapestry ships each directory's layered order (html_layout::scopes:
+  // columns in barycenter order, the unlinked children apart, the links
+  // between children). Where the boxes go depends on which directories the
+  // reader has opened, so it is computed here, bottom-up, for the boxes
+  // drawn, the way html_layout.rs places the service map: columns stacked,
+  // each box moved towards its neighbours with the spacing kept (isotonic
+  // regression by pool-adjacent-violators), a strip much wider than tall
+  // folded into bands, unlinked boxes in a grid below. A closed directory
+  // has its closed size.
+  const LAY = { col: 64, row: 10, grid: 10, pad: 12, header: 28, band: 48, aspect: 1.8, passes: 6 };
+  const scopeOf = new Map(D.scopes.map((s) => [s.at, s]));
+  const rx = new Float64Array(N), ry = new Float64Array(N);
+  T.forEach((n) => { n.cw = n.w; n.ch = n.h; n.x = n.y = 0; });
+  function isotonic(t) {
+    const blocks = [];
+    for (const x of t) {
+      blocks.push([x, 1]);
+      while (blocks.length > 1 && blocks[blocks.length - 2][0] > blocks[blocks.length - 1][0]) {
+        const [m2, c2] = blocks.pop(), [m1, c1] = blocks[blocks.length - 1];
+        blocks[blocks.length - 1] = [(m1 * c1 + m2 * c2) / (c1 + c2), c1 + c2];
+      }
+    }
+    return blocks.flatMap(([m, c]) => new Array(c).fill(m));
+  }
+  function alignColumn(col, nb) {
+    const centre = (u) => ry[u] + T[u].h / 2, target = [], offs = [];
+    let off = 0;
+    for (const v of col) {
+      const ns = nb.get(v);
+      const want = ns ? ns.reduce((sum, u) => sum + centre(u), 0) / ns.length : centre(v);
+      target.push(want - T[v].h / 2 - off);
+      offs.push(off);
+      off += T[v].h + LAY.row;
+    }
+    isotonic(target).forEach((z, k) => { ry[col[k]] = z + offs[k]; });
+  }
+  function wrapBands(cols, colW, block) {
+    const bands = Math.floor(Math.sqrt(block.w / (LAY.aspect * Math.max(block.h, 1))));
+    if (bands < 2 || cols.length < 4) return block;
+    const target = block.w / bands;
+    let x = 0, top = 0, bandH = 0, width = 0;
+    cols.forEach((c, k) => {
+      if (x > 0 && x + colW[k] > target) { top += bandH + LAY.band; bandH = 0; x = 0; }
+      const colTop = Math.min(...c.map((u) => ry[u]));
+      for (const u of c) { rx[u] = x; ry[u] = top + ry[u] - colTop; bandH = Math.max(bandH, ry[u] - top + T[u].h); }
+      width = Math.max(width, x + colW[k]);
+      x += colW[k] + LAY.col;
+    });
+    return { w: width, h: top + bandH };
+  }
+  function grid(nodes, block) {
+    if (!nodes.length) return block;
+    let area = 0, widest = 0;
+    for (const u of nodes) { area += (T[u].w + LAY.grid) * (T[u].h + LAY.grid); widest = Math.max(widest, T[u].w); }
+    const rowW = Math.max(block.w, Math.sqrt(area) * 1.6, widest);
+    let x = 0, y = block.h > 0 ? block.h + LAY.col / 2 : 0, rowH = 0, width = block.w;
+    for (const u of nodes) {
+      if (x > 0 && x + T[u].w > rowW) { x = 0; y += rowH + LAY.grid; rowH = 0; }
+      rx[u] = x;
+      ry[u] = y;
+      width = Math.max(width, x + T[u].w);
+      x += T[u].w + LAY.grid;
+      rowH = Math.max(rowH, T[u].h);
+    }
+    return { w: width, h: y + rowH };
+  }
+  // Places the drawn children of open directory v; sizes v to hold them.
+  function placeScope(v) {
+    const L = scopeOf.get(v), on = (c) => mod.rep[c] === c;
+    const cols = L.cols.map((c) => c.filter(on)).filter((c) => c.length), loose = L.loose.filter(on);
+    const nb = new Map(), link = (a, b) => { if (!nb.has(a)) nb.set(a, []); nb.get(a).push(b); };
+    for (const [a, b] of L.links) if (on(a) && on(b)) { link(a, b); link(b, a); }
+    const colW = cols.map((c) => c.reduce((w, u) => Math.max(w, T[u].w), 0));
+    let x = 0, width = 0;
+    cols.forEach((c, k) => {
+      let y = 0;
+      for (const u of c) { rx[u] = x; ry[u] = y; y += T[u].h + LAY.row; }
+      width = x + colW[k];
+      x += colW[k] + LAY.col;
+    });
+    for (let pass = 0; pass < LAY.passes; pass++) for (const c of cols) alignColumn(c, nb);
+    const top = cols.length ? Math.min(...cols.map((c) => ry[c[0]])) : 0;
+    let height = 0;
+    for (const c of cols) for (const u of c) { ry[u] -= top; height = Math.max(height, ry[u] + T[u].h); }
+    const block = grid(loose, wrapBands(cols, colW, { w: width, h: height }));
+    T[v].w = block.w + 2 * LAY.pad;
+    T[v].h = block.h + LAY.header + LAY.pad;
+  }
+  function layoutModules() {
+    for (let i = N - 1; i >= 0; i--) {
+      if (mod.rep[i] !== i) continue;
+      if (isDir(i) && mod.open[i]) placeScope(i);
+      else { T[i].w = T[i].cw; T[i].h = T[i].ch; }
+    }
+    for (let i = 1; i < N; i++) {
+      if (mod.rep[i] !== i) continue;
+      const p = T[T[i].p];
+      T[i].x = p.x + LAY.pad + rx[i];
+      T[i].y = p.y + LAY.header + ry[i];
+    }
+  }
   function visibleNodes() { const l = []; for (let i = 1; i < N; i++) if (mod.rep[i] === i) l.push(i); return l; }
   function aggregate() {
     const m = new Map(), list = [];
@@ -227,6 +359,7 @@
   function nodeLabel(n) { return n.k === 'dir' ? n.n + '/' : n.n; }
   function drawModules() {
     computeVisible();
+    layoutModules();
     aggregate();
     const root = mod.v.root;
     root.textContent = '';
@@ -244,12 +377,11 @@
         g.appendChild(sv('text', { x: n.x + 8, y: n.y + 18, class: 'title' }, clip(nodeLabel(n), (n.w - 16) / 7.4)));
         frames.appendChild(g);
       } else if (dir) {
-        const label = nodeLabel(n), sub = plural(n.count || 0, n.k === 'group' ? 'package' : 'module');
-        const fs = Math.max(12, Math.min((0.9 * n.w) / (0.62 * Math.max(label.length, 6)), 0.22 * n.h, 400));
-        g.appendChild(sv('text', { x: n.x + fs * 0.6, y: n.y + fs * 1.25, class: 'title', 'font-size': fs }, clip(label, (n.w - fs) / (0.62 * fs))));
-        if (n.h > fs * 2.4) g.appendChild(sv('text', { x: n.x + fs * 0.6, y: n.y + fs * 2.3, class: 'sub', 'font-size': fs * 0.7 }, sub));
+        const sub = plural(n.count || 0, n.k === 'group' ? 'package' : 'module');
+        g.appendChild(sv('text', { x: n.x + 8, y: n.y + 16, class: 'title' }, clip(nodeLabel(n), (n.w - 14) / 7.4)));
+        g.appendChild(sv('text', { x: n.x + 8, y: n.y + 31, class: 'sub' }, sub));
         if (addBelow[i] || remBelow[i]) {
-          const t = sv('text', { x: n.x + n.w - 6, y: n.y + 15, 'text-anchor': 'end', class: 'badge' });
+          const t = sv('text', { x: n.x + n.w - 6, y: n.y + 31, 'text-anchor': 'end', class: 'badge' });
           if (addBelow[i]) t.appendChild(sv('tspan', { class: 'badge plus' }, '+' + addBelow[i] + ' '));
           if (remBelow[i]) t.appendChild(sv('tspan', { class: 'badge minus' }, '−' + remBelow[i]));
           g.appendChild(t);
@@ -281,10 +413,10 @@
   }
   function edgeEl(g) {
     if (g.el) return g.el;
-    const c = curve(T[g.a], T[g.b]);
+    const d = curve(T[g.a], T[g.b]);
     const cls = 'edge' + (g.counted ? '' : ' weak') + (show.cycles && g.cyc ? ' cyc' : '') +
       (g.add ? ' added' : g.rem === g.n ? ' removed' : '');
-    const p = sv('path', { d: c.d, class: cls, 'stroke-width': 1.2 + Math.min(4, Math.log2(g.n)) });
+    const p = sv('path', { d, class: cls, 'stroke-width': 1.2 + Math.min(4, Math.log2(g.n)) });
     if (mod.markers) p.setAttribute('marker-end', markerOf(cls));
     p.appendChild(sv('title', {}, nameOf(T[g.a].id) + ' → ' + nameOf(T[g.b].id) + ': ' + plural(g.n, 'import')));
     mod.edgeLayer.appendChild(p);
@@ -323,8 +455,26 @@
     if (mod.matches) for (const i of mod.matches) if (rep[i] >= 0) light(mod.els.get(rep[i]), 'match');
   }
   function nodeIndex(e) { const g = e.target.closest && e.target.closest('[data-i]'); return g ? +g.getAttribute('data-i') : -1; }
-  function reveal(i) { for (let p = T[i].p; p >= 0; p = T[p].p) mod.open[p] = 1; }
-  function toggleOpen(i) { if (isDir(i)) { mod.open[i] = mod.open[i] ? 0 : 1; drawModules(); } }
+  // Opens the directories above node i, and turns on the package toggle
+  // hiding it (a package found by search is shown, not centred on nothing).
+  function reveal(i) {
+    for (let p = T[i].p; p >= 0; p = T[p].p) {
+      mod.open[p] = 1;
+      if (p === groupThird) $('t-third').checked = show.third = true;
+      if (p === groupBuiltin) $('t-builtin').checked = show.builtin = true;
+    }
+  }
+  // Opens or closes a directory; the layout around it changes, so the view
+  // moves to keep the directory's corner where it was on the screen.
+  function toggleOpen(i) {
+    if (!isDir(i) || i === 0) return;
+    const x = T[i].x, y = T[i].y;
+    mod.open[i] = mod.open[i] ? 0 : 1;
+    drawModules();
+    mod.v.x += (x - T[i].x) * mod.v.k;
+    mod.v.y += (y - T[i].y) * mod.v.k;
+    mod.v.apply();
+  }
   const modSvg = $('mod-svg');
   modSvg.addEventListener('pointerover', (e) => { const i = nodeIndex(e); if (i >= 0) { mod.hover = mod.open[i] && isDir(i) ? -1 : i; highlightModules(); } });
   modSvg.addEventListener('pointerleave', () => { mod.hover = -1; highlightModules(); });
@@ -438,7 +588,9 @@
       any = true;
       for (const i of svc.sel.nodes) svc.els[i].classList.add('hl');
       S.edges.forEach((e, j) => {
-        if (svc.sel.pairs.some(([a, b]) => a === e.from && b === e.to)) svc.edgeEls[j][0].classList.add('hl');
+        if (svc.sel.exact ? !svc.sel.exact.has(e) : !svc.sel.pairs.some(([a, b]) => a === e.from && b === e.to)) return;
+        svc.edgeEls[j][0].classList.add('hl');
+        if (svc.edgeEls[j][1]) svc.edgeEls[j][1].classList.add('hl');
       });
     }
     root.classList.toggle('focus', any);
@@ -557,8 +709,10 @@
     const n = S.nodes[i];
     openDetails(n.n, n.k + (n.image ? ' · ' + n.image : ''), n.st);
     const edgeRow = (li, e, other) => {
-      li.appendChild(go(S.nodes[other].n, () => selectService(other)));
-      li.appendChild(h('span', 'at', e.k + (e.protocol ? ' · ' + e.protocol : '') + ' · ' + plural(e.sites, 'site') + (e.st ? ' · ' + ST[e.st] : '')));
+      li.appendChild(go(svcLabel(other), () => selectService(other)));
+      const p = pairOf.get(edgeIds(e).join(' '));
+      const extra = [e.k, e.protocol, plural(e.sites, 'site'), p && p.modules ? plural(p.modules, 'module') : '', ST[e.st]];
+      li.appendChild(h('span', 'at', extra.filter(Boolean).join(' · ')));
       if (e.file) li.appendChild(where(e.file, e.line));
       for (const ep of e.endpoints) li.appendChild(h('div', 'mono', ep));
     };
@@ -571,6 +725,11 @@
     const mods = T.map((m, j) => [m, j]).filter(([m]) => m.svc === n.id);
     section('Modules', mods, (li, [m, j]) => li.appendChild(go(m.path, () => selectModule(j, true))));
     cycleSection(n.id);
+    const mine = (ids) => ids.some((id) => id === n.id || (n.members && n.members.some(([m]) => m === id)));
+    const smells = D.smells.map((s, k) => [s, k]).filter(([s]) => s.level === 'service' && mine(smellSet(s).ids));
+    section('Smells', smells, (li, [s, k]) => li.appendChild(go(s.kind.replace(/_/g, ' ') + ': ' + s.message, () => selectSmell(k))));
+    const through = latency.map((p, k) => [p, k]).filter(([p]) => mine(p.steps.flat()));
+    section('On latency paths', through, (li, [p, k]) => li.appendChild(go(p.steps.map(stepName).join(' → '), () => selectLatency(k))));
   }
   function closeDetails() { details.hidden = true; body.textContent = ''; }
   $('details-close').addEventListener('click', () => clearAll());
@@ -596,17 +755,29 @@
   const paths = [];
   const idOf = (x) => (typeof x === 'number' ? T[x].id : x);
   D.critical_paths.forEach((l) => l.paths.forEach((p) => paths.push({ level: l.level, length: p.length, steps: p.steps.map((st) => st.map(idOf)) })));
+  // A step of a path: one node, or a cycle collapsed into one step.
+  const stepName = (s) => (s.length > 3 ? '⟲ ' + shortName(s[0]) + ' +' + (s.length - 1) : s.map(shortName).join(' ⟲ '));
+  const stepItem = (li, step) => step.forEach((id, x) => { if (x) li.appendChild(h('span', 'at', ' ⟲ ')); li.appendChild(go(nameOf(id), () => selectById(id))); });
   pickList($('path-list'), paths, (li, p) => {
     li.appendChild(h('span', 'lvl', p.level + ' · ' + plural(p.length, 'step')));
-    const step = (s) => (s.length > 3 ? '⟲ ' + shortName(s[0]) + ' +' + (s.length - 1) : s.map(shortName).join(' ⟲ '));
-    li.appendChild(h('span', 'what', clip(p.steps.map(step).join(' → '), 160)));
+    li.appendChild(h('span', 'what', clip(p.steps.map(stepName).join(' → '), 160)));
   }, (k) => selectPath(k));
-  function showSet(level, ids, pairs) {
+  // Latency paths: the longest chains of synchronous calls between services.
+  const latency = D.latency_paths;
+  $('latency-count').textContent = '(' + latency.length + ')';
+  $('latency-list').parentElement.hidden = !S.nodes.some((n) => n.k === 'service');
+  pickList($('latency-list'), latency, (li, p) => {
+    li.appendChild(h('span', 'lvl', plural(p.length, 'synchronous call')));
+    li.appendChild(h('span', 'what', clip(p.steps.map(stepName).join(' → '), 160)));
+  }, (k) => selectLatency(k));
+  // Highlights nodes `ids` and the edges between `pairs` of them on the map
+  // of `level` (on the service map, `exact` edges instead when given).
+  function showSet(level, ids, pairs, exact) {
     details.hidden = false; // the panel takes its room before the map is fitted
     if (level === 'service') {
-      const nodes = ids.map((id) => svcById.get(id)).filter((i) => i != null);
+      const nodes = ids.map(svcAt).filter((i) => i != null);
       svc.pinned = -1;
-      svc.sel = { nodes, pairs: pairs.map(([a, b]) => [svcById.get(a), svcById.get(b)]) };
+      svc.sel = { nodes, pairs: pairs.map(([a, b]) => [svcAt(a), svcAt(b)]), exact: exact && new Set(exact) };
       setView('services', true);
       highlightServices();
       svc.v.fit(bbox(nodes.map((i) => S.nodes[i])), 1.2);
@@ -660,7 +831,76 @@
     for (let s = 0; s + 1 < p.steps.length; s++) for (const a of p.steps[s]) for (const b of p.steps[s + 1]) pairs.push([a, b]);
     showSet(p.level, ids, pairs);
     openDetails('Critical path, ' + plural(p.length, 'step'), p.level + ' level, cycles collapsed into one step', 0);
-    section('Steps', p.steps, (li, step) => step.forEach((id, x) => { if (x) li.appendChild(h('span', 'at', ' ⟲ ')); li.appendChild(go(nameOf(id), () => selectById(id))); }));
+    section('Steps', p.steps, stepItem);
+    setHash({ view: p.level === 'service' ? 'services' : 'modules', path: String(k) });
+  }
+  // The service-map edges of kinds `kinds` from each step of a path to the
+  // next, and inside the steps that are collapsed cycles.
+  function hops(steps, kinds) {
+    const out = [];
+    steps.forEach((step, s) => {
+      const next = steps[s + 1] || [];
+      for (const e of S.edges) {
+        const a = S.nodes[e.from].id, b = S.nodes[e.to].id;
+        if (kinds.includes(e.k) && step.includes(a) && (next.includes(b) || step.includes(b))) out.push(e);
+      }
+    });
+    return out;
+  }
+  const edgeIds = (e) => [S.nodes[e.from].id, S.nodes[e.to].id];
+  // A service-map edge: its ends, protocol, sites, the code behind it, file:line and endpoints.
+  const svcLabel = (i) => S.nodes[i].n + (S.nodes[i].k === 'service' ? '' : ' (' + S.nodes[i].k + ')');
+  function callItem(li, e) {
+    li.appendChild(go(svcLabel(e.from) + ' → ' + svcLabel(e.to), () => selectService(e.from)));
+    const p = pairOf.get(edgeIds(e).join(' '));
+    const extra = [e.k === 'calls' ? '' : e.k, e.protocol, plural(e.sites, 'site'), p && p.modules ? plural(p.modules, 'module') : '', ST[e.st]];
+    li.appendChild(h('span', 'at', extra.filter(Boolean).join(' · ')));
+    if (e.file) li.appendChild(where(e.file, e.line));
+    for (const ep of e.endpoints) li.appendChild(h('div', 'mono', ep));
+  }
+  function selectLatency(k) {
+    const p = latency[k];
+    if (!p) return;
+    const calls = hops(p.steps, ['calls']);
+    showSet('service', p.steps.flat(), calls.map(edgeIds), calls);
+    openDetails('Latency path, ' + plural(p.length, 'synchronous call'), 'service level · HTTP, WebSocket and gRPC calls; messaging and declared links left out; cycles collapsed into one step', 0);
+    section('Steps', p.steps, stepItem);
+    section('Calls', calls, callItem);
+    setHash({ view: 'services', latency: String(k) });
+  }
+  // What a smell is about on its level's map: its members, and at the
+  // service level the edges that make it (a hub's edges, the writes to a
+  // shared table, the calls between services that depend on each other).
+  function smellSet(s) {
+    if (s.level !== 'service') return { ids: s.nodes, pairs: [] };
+    const core = new Set(s.nodes.map(svcAt).filter((i) => i != null));
+    const touch = S.edges.filter((e) => core.has(e.from) || core.has(e.to));
+    const edges = s.kind === 'hub_like_dependency' ? touch
+      : s.kind === 'shared_table' ? touch.filter((e) => e.k === 'writes' && core.has(e.to))
+        : touch.filter((e) => core.has(e.from) && core.has(e.to));
+    const ids = new Set(s.nodes);
+    for (const e of edges) edgeIds(e).forEach((id) => ids.add(id));
+    return { ids: [...ids], pairs: edges.map(edgeIds), edges };
+  }
+  function selectSmell(k) {
+    const s = D.smells[k];
+    if (!s) return;
+    const set = smellSet(s);
+    showSet(s.level, set.ids, set.pairs, set.edges);
+    openDetails(s.kind.replace(/_/g, ' '), s.level + ' smell', 0);
+    body.appendChild(h('p', null, s.message));
+    const member = (id) => nameOf(id) + (id.startsWith('module:') || id.startsWith('service:') ? '' : ' (' + id.split(':')[0] + ')');
+    section('Members', s.nodes, (li, id) => li.appendChild(go(member(id), () => selectById(id))));
+    section('Edges', set.edges || [], callItem);
+    section('Evidence', s.evidence, (li, e) => li.appendChild(h('span', null, e)));
+    setHash({ view: s.level === 'service' ? 'services' : 'modules', smell: String(k) });
+  }
+  function selectPair(p) {
+    const es = S.edges.filter((e) => S.nodes[e.from].id === p.from && S.nodes[e.to].id === p.to);
+    showSet('service', [p.from, p.to], [[p.from, p.to]]);
+    openDetails(nameOf(p.from) + ' → ' + nameOf(p.to), 'service dependency', 0);
+    facts(body, [['call sites', String(p.calls)], ['calling modules', String(p.modules)], ['endpoints', String(p.endpoints)]]);
+    section('Edges', es, callItem);
   }
 
   // ---------------------------------------------------------------- search
@@ -839,27 +1079,48 @@
     const row = document.querySelectorAll('#table-table tbody tr')[k];
     if (row) { row.scrollIntoView({ block: 'center' }); row.classList.add('flash'); }
   }
-  const coupling = { level: 0, key: 'ca', dir: -1 };
-  D.coupling.forEach((l, k) => { const o = h('option', null, l.level); o.value = String(k); $('coupling-level').appendChild(o); });
-  $('coupling-level').addEventListener('change', (e) => { coupling.level = +e.target.value; drawCoupling(); });
-  for (const th of document.querySelectorAll('#coupling-table th')) {
-    th.tabIndex = 0;
-    const sort = () => { const k = th.getAttribute('data-key'); coupling.dir = coupling.key === k ? -coupling.dir : k === 'name' ? 1 : -1; coupling.key = k; drawCoupling(); };
-    th.addEventListener('click', sort);
-    th.addEventListener('keydown', (e) => { if (e.key === 'Enter') sort(); });
+  // A table sorted by the column last clicked (again: the other way);
+  // text columns (`data-text`) sort ascending first, numbers descending.
+  function sortable(table, state, draw) {
+    for (const th of table.querySelectorAll('th')) {
+      th.tabIndex = 0;
+      const sort = () => { const k = th.getAttribute('data-key'); state.dir = state.key === k ? -state.dir : th.hasAttribute('data-text') ? 1 : -1; state.key = k; draw(); };
+      th.addEventListener('click', sort);
+      th.addEventListener('keydown', (e) => { if (e.key === 'Enter') sort(); });
+    }
   }
+  function sortRows(table, rows, state) {
+    const k = state.key, dir = state.dir;
+    rows.sort((a, b) => { const x = a[k], y = b[k]; return (typeof x === 'string' ? x.localeCompare(y) : (x ?? -1) - (y ?? -1)) * dir || a.name.localeCompare(b.name); });
+    for (const th of table.querySelectorAll('th')) th.setAttribute('aria-sort', th.getAttribute('data-key') === k ? (dir > 0 ? 'ascending' : 'descending') : 'none');
+    return rows;
+  }
+  const coupling = { level: 0, key: 'ca', dir: -1 }, pairSort = { key: 'calls', dir: -1 };
+  D.coupling.forEach((l, k) => { const o = h('option', null, l.level); o.value = String(k); $('coupling-level').appendChild(o); });
+  // A map with services opens the table at their level, where the pairs are.
+  coupling.level = Math.max(0, D.coupling.findIndex((l) => l.level === 'service' && l.pairs && l.pairs.length));
+  $('coupling-level').value = String(coupling.level);
+  $('coupling-level').addEventListener('change', (e) => { coupling.level = +e.target.value; drawCoupling(); });
+  sortable($('coupling-table'), coupling, drawCoupling);
+  sortable($('pair-table'), pairSort, drawCoupling);
   function drawCoupling() {
     const l = D.coupling[coupling.level];
     if (!l) return;
     $('coupling-note').textContent = (l.propagation_cost != null ? 'propagation cost ' + num(l.propagation_cost) : l.propagation_note || '') + ' · ' + plural(l.nodes.length, 'row');
-    const rows = l.nodes.map((r) => Object.assign({ name: nameOf(r.id) }, r));
-    const k = coupling.key, dir = coupling.dir;
-    rows.sort((a, b) => { const x = a[k], y = b[k]; return (typeof x === 'string' ? x.localeCompare(y) : (x ?? -1) - (y ?? -1)) * dir || a.name.localeCompare(b.name); });
-    for (const th of document.querySelectorAll('#coupling-table th')) th.setAttribute('aria-sort', th.getAttribute('data-key') === k ? (dir > 0 ? 'ascending' : 'descending') : 'none');
+    const rows = sortRows($('coupling-table'), l.nodes.map((r) => Object.assign({ name: nameOf(r.id) }, r)), coupling);
     fillTable(document.querySelector('#coupling-table tbody'), rows, (r) => {
       const row = tr(0, [td(r.name, 'mono'), td(r.ca, 'num'), td(r.ce, 'num'), td(num(r.instability), 'num'), td(num(r.propagation), 'num'), td(r.depth, 'num')]);
       row.className = 'pick';
       return clickable(row, () => selectById(r.id));
+    }, 500);
+    // Service level: the code behind each service → service dependency.
+    $('pair-box').hidden = !l.pairs;
+    if (!l.pairs) return;
+    const pairs = sortRows($('pair-table'), l.pairs.map((p) => Object.assign({ name: nameOf(p.from) + ' → ' + nameOf(p.to), a: nameOf(p.from), b: nameOf(p.to) }, p)), pairSort);
+    fillTable(document.querySelector('#pair-table tbody'), pairs, (p) => {
+      const row = tr(0, [td(p.a, 'mono'), td(p.b, 'mono'), td(p.calls, 'num'), td(p.modules, 'num'), td(p.endpoints, 'num')]);
+      row.className = 'pick';
+      return clickable(row, () => selectPair(p));
     }, 500);
   }
   function drawEndpoints() {
@@ -892,12 +1153,23 @@
     };
     fillTable(tb, D.tables, (r) => { const s = h('span'); s.append(tag(r.st), go(r.name, () => selectById(r.id))); return tr(r.st, [td(s, 'mono'), who(r, 'reads'), who(r, 'writes')]); }, 1000);
   }
+  // Smells, filtered by level and kind (saleor has 254, most of them at the module level).
+  for (const [id, key] of [['smell-level', 'level'], ['smell-kind', 'kind']]) {
+    for (const x of [...new Set(D.smells.map((s) => s[key]))].sort()) { const o = h('option', null, x.replace(/_/g, ' ')); o.value = x; $(id).appendChild(o); }
+    $(id).addEventListener('change', drawSmells);
+  }
   function drawSmells() {
-    const v = $('view-smells');
+    const v = $('smell-list'), level = $('smell-level').value, kind = $('smell-kind').value;
+    v.textContent = '';
     if (!D.smells.length) { v.appendChild(h('p', 'hint', 'No architecture smells found.')); return; }
-    for (const s of D.smells) {
+    const shown = D.smells.filter((s) => (!level || s.level === level) && (!kind || s.kind === kind));
+    $('smell-note').textContent = shown.length + ' of ' + D.smells.length;
+    D.smells.forEach((s, k) => {
+      if ((level && s.level !== level) || (kind && s.kind !== kind)) return;
       const card = h('div', 'smell');
-      card.append(h('span', 'kind', s.kind.replace(/_/g, ' ')), h('span', 'at', ' · ' + s.level), h('p', null, s.message));
+      const show = h('button', 'show', 'Show on the ' + (s.level === 'service' ? 'service' : 'module') + ' map');
+      show.addEventListener('click', () => selectSmell(k));
+      card.append(h('span', 'kind', s.kind.replace(/_/g, ' ')), h('span', 'at', ' · ' + s.level), show, h('p', null, s.message));
       const nodes = h('div');
       s.nodes.slice(0, 30).forEach((id) => { nodes.appendChild(go(nameOf(id), () => selectById(id))); nodes.appendChild(document.createTextNode('  ')); });
       const more = (s.nodes_total || s.nodes.length) - Math.min(30, s.nodes.length);
@@ -908,7 +1180,7 @@
       if ((s.evidence_total || s.evidence.length) > 20) ul.appendChild(h('li', null, '… ' + ((s.evidence_total || s.evidence.length) - 20) + ' more'));
       card.appendChild(ul);
       v.appendChild(card);
-    }
+    });
   }
   function drawDiagnostics() {
     const tb = document.querySelector('#diag-table tbody');
@@ -986,10 +1258,13 @@
   }
   function fromHash() {
     const q = new URLSearchParams(location.hash.slice(1));
-    const node = q.get('node'), cycle = q.get('cycle');
+    const node = q.get('node'), pick = (key) => (q.get(key) == null ? null : +q.get(key));
     if (q.get('view') || !current) setView(q.get('view') || (D.meta.review ? 'changes' : S.nodes.length ? 'services' : 'modules'), true);
     if (node && (byId.has(node) || svcById.has(node))) selectById(node);
-    else if (cycle != null && D.cycles[+cycle]) selectCycle(+cycle);
+    else if (D.cycles[pick('cycle')]) selectCycle(pick('cycle'));
+    else if (latency[pick('latency')]) selectLatency(pick('latency'));
+    else if (paths[pick('path')]) selectPath(pick('path'));
+    else if (D.smells[pick('smell')]) selectSmell(pick('smell'));
   }
   function clearAll() {
     mod.pinned = mod.hover = svc.pinned = svc.hover = -1;
@@ -1043,6 +1318,11 @@
     select: selectById, view: setView,
     panBy: (dx, dy) => (current === 'services' ? svc.v : mod.v).panBy(dx, dy),
     visible: () => (current === 'services' ? S.nodes.length : visibleNodes().length),
+    // The boxes of the module map as drawn: [index, parent, x, y, w, h, open].
+    boxes: () => visibleNodes().map((i) => [i, T[i].p, T[i].x, T[i].y, T[i].w, T[i].h, isDir(i) && !!mod.open[i]]),
+    toggle: (id) => toggleOpen(byId.get(id)),
+    // Places the module map for what is open (benchmarks time it).
+    layout: () => { computeVisible(); layoutModules(); },
   };
   requestAnimationFrame(() => requestAnimationFrame(() => { window.__tapestry.firstRender = performance.now(); window.__tapestry.ready = true; }));
 })();

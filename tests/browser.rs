@@ -141,6 +141,11 @@ fn module_map_renders_searches_selects_and_keeps_the_selection_in_the_url() {
     for view in ["matrix", "coupling", "smells", "diagnostics", "endpoints", "tables", "services"] {
         b.eval(&format!("window.__tapestry.view('{view}')")).unwrap();
     }
+    b.eval(
+        "(() => { const s = document.getElementById('coupling-level'); \
+          s.value = [...s.options].find(o => o.textContent === 'module').value; s.dispatchEvent(new Event('change')); })()",
+    )
+    .unwrap();
     assert!(count(&mut b, "#coupling-table tbody tr") >= 15);
     b.eval("window.__tapestry.view('matrix')").unwrap();
     b.screenshot(&artifacts().join("matrix.png")).unwrap();
@@ -182,6 +187,157 @@ fn service_map_draws_services_stores_queues_and_calls_by_endpoint() {
     b.eval("window.__tapestry.view('tables')").unwrap();
     assert_eq!(count(&mut b, "#table-table tbody tr"), 4);
     assert!(text(&mut b, "document.getElementById('table-table').textContent").contains("orders/app/db.py:10"));
+    assert_no_errors(&mut b);
+}
+
+#[test]
+fn paths_toggles_sorting_hover_and_the_matrix_work() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("map.html");
+    scan_to(&fixture("polyglot-cycles"), &page, &[]);
+    open(&mut b, &page, "#view=modules");
+
+    // Hover lights a box and its neighbours and fades the rest; leaving clears it.
+    b.eval(
+        "document.querySelector(\"#mod-svg [aria-label='module web/src/store.ts']\")\
+         .dispatchEvent(new PointerEvent('pointerover', {bubbles: true}))",
+    )
+    .unwrap();
+    assert_eq!(b.eval("document.getElementById('mod-svg').classList.contains('focus')").unwrap(), true);
+    assert!(count(&mut b, "#mod-svg .node.hl") >= 3);
+    b.eval("document.getElementById('mod-svg').dispatchEvent(new PointerEvent('pointerleave'))").unwrap();
+    assert_eq!(count(&mut b, "#mod-svg .node.hl"), 0);
+
+    // A critical path: __init__.py → discounts.py ⟲ pricing.py → models.py, lit.
+    b.click_on("#path-list li").unwrap();
+    let lit = text(
+        &mut b,
+        "[...document.querySelectorAll('#mod-svg .node.hl')].map(g => g.getAttribute('aria-label')).sort().join(', ')",
+    );
+    assert_eq!(
+        lit,
+        "module py/inventory/__init__.py, module py/inventory/discounts.py, module py/inventory/models.py, \
+         module py/inventory/pricing.py"
+    );
+    assert!(text(&mut b, "document.querySelector('#details h2').textContent").starts_with("Critical path, 2 steps"));
+    assert!(text(&mut b, "location.hash").contains("path=0"));
+    b.key("Escape", "Escape", 27).unwrap();
+
+    // Toggles: third-party packages and the red cycle edges go and come back.
+    assert_eq!(count(&mut b, "#mod-svg [aria-label='group third-party']"), 1);
+    b.click_on("#t-third").unwrap();
+    assert_eq!(count(&mut b, "#mod-svg [aria-label='group third-party']"), 0);
+    assert!(count(&mut b, "#mod-svg .edge.cyc") >= 3);
+    b.click_on("#t-cycles").unwrap();
+    assert_eq!(count(&mut b, "#mod-svg .edge.cyc"), 0);
+    b.click_on("#t-cycles").unwrap();
+    assert!(count(&mut b, "#mod-svg .edge.cyc") >= 3);
+
+    // A builtin package found by search turns its toggle on and is drawn.
+    assert_eq!(b.eval("document.getElementById('t-builtin').checked").unwrap(), false);
+    b.eval("window.__tapestry.select('package:node-builtin:events')").unwrap();
+    assert_eq!(b.eval("document.getElementById('t-builtin').checked").unwrap(), true);
+    let pinned = text(&mut b, "document.querySelector('#mod-svg .node.pinned').getAttribute('aria-label')");
+    assert!(pinned.starts_with("package "), "{pinned}");
+
+    // The coupling table sorts by the column clicked, then the other way.
+    b.eval("window.__tapestry.view('coupling')").unwrap();
+    b.click_on("#coupling-table th[data-key=name]").unwrap();
+    let names = |b: &mut Browser| {
+        let v =
+            b.eval("[...document.querySelectorAll('#coupling-table tbody tr td:first-child')].map(t => t.textContent)");
+        v.unwrap().as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let up = names(&mut b);
+    assert!(up.len() >= 15 && up.windows(2).all(|w| w[0].to_lowercase() <= w[1].to_lowercase()), "{up:?}");
+    b.click_on("#coupling-table th[data-key=name]").unwrap();
+    assert_eq!(
+        text(&mut b, "document.querySelector('#coupling-table th[data-key=name]').getAttribute('aria-sort')"),
+        "descending"
+    );
+    assert_eq!(names(&mut b).first(), up.last());
+
+    // The matrix is drawn on a canvas, with the cycles as red blocks.
+    b.eval("window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); s.value = '0'; s.dispatchEvent(new Event('change'))").unwrap();
+    let red = b
+        .eval(
+            "(() => { const c = document.getElementById('dsm'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+              let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] === 0xd6 && d[i + 1] === 0x27 && d[i + 2] === 0x28) n++; return n; })()",
+        )
+        .unwrap();
+    assert!(red.as_u64().unwrap() > 50, "cycle blocks are drawn: {red} red pixels");
+    assert_no_errors(&mut b);
+}
+
+/// The service-map boxes highlighted now, by their labels, sorted.
+fn lit_services(b: &mut Browser) -> String {
+    text(
+        b,
+        "[...document.querySelectorAll('#svc-svg .node.hl')].map(g => g.getAttribute('aria-label')).sort().join(', ')",
+    )
+}
+
+#[test]
+fn service_level_analyses_show_where_a_reviewer_looks() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("analysis.html");
+    scan_to(&fixture("arch-service-analysis"), &page, &[]);
+    open(&mut b, &page, "");
+    assert_no_errors(&mut b);
+
+    // Latency paths: web → gateway → {orders, payments} → inventory, the
+    // orders ⟲ payments cycle collapsed; its 5 calls are lit, gateway →
+    // inventory (which skips a step) is not.
+    assert_eq!(count(&mut b, "#latency-list li"), 2);
+    b.click_on("#latency-list li").unwrap();
+    let lit = lit_services(&mut b);
+    assert_eq!(lit, "service gateway, service inventory, service orders, service payments, service web");
+    assert_eq!(count(&mut b, "#svc-svg .edge.hl"), 5);
+    let details = text(&mut b, "document.getElementById('details').textContent");
+    assert!(details.contains("Calls (5)") && details.contains("orders/app.py:21"), "{details}");
+    assert!(text(&mut b, "location.hash").contains("latency=0"));
+
+    // The coupling view opens at the service level, with one row per service pair.
+    b.eval("window.__tapestry.view('coupling')").unwrap();
+    assert_eq!(text(&mut b, "document.querySelector('#coupling-level option:checked').textContent"), "service");
+    assert_eq!(count(&mut b, "#pair-table tbody tr"), 12);
+    let first = text(&mut b, "document.querySelector('#pair-table tbody tr').textContent");
+    assert_eq!(first, "gatewayorders322", "the most calls first");
+    b.click_on("#pair-table tbody tr").unwrap();
+    assert_eq!(lit_services(&mut b), "service gateway, service orders");
+    assert_eq!(count(&mut b, "#svc-svg .edge.hl"), 1);
+
+    // The shared table: the table and the two services writing it.
+    b.eval("window.__tapestry.view('smells')").unwrap();
+    let kinds = text(&mut b, "[...document.querySelectorAll('.smell .kind')].map(e => e.textContent).join('|')");
+    assert_eq!(kinds, "cyclic dependency|shared table");
+    b.eval("const k = document.getElementById('smell-kind'); k.value = 'shared_table'; k.dispatchEvent(new Event('change'))")
+        .unwrap();
+    assert_eq!(count(&mut b, ".smell"), 1, "the kind filter leaves the shared table");
+    b.click_on(".smell button.show").unwrap();
+    assert_eq!(lit_services(&mut b), "service orders, service payments, table orders");
+    assert_eq!(count(&mut b, "#svc-svg .edge.hl"), 2);
+
+    // A service's details name its smells and the latency paths through it.
+    b.click_on("#svc-svg [aria-label='service payments']").unwrap();
+    let details = text(&mut b, "document.getElementById('details').textContent");
+    assert!(details.contains("Smells (2)") && details.contains("On latency paths (1)"), "{details}");
+    b.screenshot(&artifacts().join("service-analyses.png")).unwrap();
+    assert_no_errors(&mut b);
+
+    // A service cycle: both services and both calls lit, with file:line evidence.
+    let page = tmp.path().join("cycle.html");
+    scan_to(&fixture("arch-service-cycle"), &page, &[]);
+    open(&mut b, &page, "");
+    b.click_on("#cycle-list li").unwrap();
+    assert_eq!(lit_services(&mut b), "service billing, service orders");
+    assert_eq!(count(&mut b, "#svc-svg .edge.cyc.hl"), 2);
+    let details = text(&mut b, "document.getElementById('details').textContent");
+    assert!(details.contains("billing/app.py:9") && details.contains("orders/app.py:10"), "{details}");
     assert_no_errors(&mut b);
 }
 
@@ -477,6 +633,79 @@ fn review_mode_opens_what_changed_and_marks_the_map() {
     assert_no_errors(&mut b);
 }
 
+/// The module map as drawn, checked: every box inside its parent, siblings
+/// apart, closed directories at their closed size. Returns the boxes by id.
+fn check_module_boxes(b: &mut Browser) -> std::collections::BTreeMap<u64, [f64; 4]> {
+    let boxes = b.eval("window.__tapestry.boxes()").unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    let rows: Vec<(u64, u64, [f64; 4], bool)> = boxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let f = |k: usize| r[k].as_f64().unwrap();
+            (r[0].as_u64().unwrap(), r[1].as_u64().unwrap(), [f(2), f(3), f(4), f(5)], r[6].as_bool().unwrap())
+        })
+        .collect();
+    for (i, _, rect, _) in &rows {
+        out.insert(*i, *rect);
+    }
+    for (k, (i, p, [x, y, w, h], open)) in rows.iter().enumerate() {
+        if let Some([px, py, pw, ph]) = out.get(p) {
+            let inside = *x >= *px && *y >= *py && x + w <= px + pw + 0.01 && y + h <= py + ph + 0.01;
+            assert!(inside, "box {i} lies outside its directory {p}");
+        }
+        if !open && *h > 30.0 {
+            assert_eq!(*h, 40.0, "closed directory {i} is drawn at its closed size");
+        }
+        for (j, q, [x2, y2, w2, h2], _) in &rows[k + 1..] {
+            let apart = x + w <= *x2 || x2 + w2 <= *x || y + h <= *y2 || y2 + h2 <= *y;
+            assert!(q != p || apart, "sibling boxes {i} and {j} overlap");
+        }
+    }
+    out
+}
+
+#[test]
+fn closed_directories_are_small_and_the_layout_follows_what_is_open() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut b) = browser() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    synthetic_repo(&repo, 4, 4, 30, 4);
+    let page = tmp.path().join("map.html");
+    scan_to(&repo, &page, &[]);
+    open(&mut b, &page, "#view=modules");
+    assert_no_errors(&mut b);
+    // 480 modules: the map starts with the directories closed.
+    let start = check_module_boxes(&mut b);
+    let closed = count(&mut b, "#mod-svg .node.closed");
+    assert!(closed >= 4, "{closed} closed directories");
+    let heights =
+        b.eval("[...document.querySelectorAll('#mod-svg .node.closed > rect')].map(r => +r.getAttribute('height'))");
+    assert!(heights.unwrap().as_array().unwrap().iter().all(|h| h.as_f64() == Some(40.0)));
+
+    // Opening one grows it and moves its neighbours, nothing overlaps;
+    // closing it again gives back the same map.
+    let dir = text(&mut b, "document.querySelector('#mod-svg .node.dir.closed').getAttribute('aria-label')");
+    let toggle = format!("window.__tapestry.toggle('directory:{}')", dir.strip_prefix("dir ").unwrap());
+    b.eval(&toggle).unwrap();
+    let opened = check_module_boxes(&mut b);
+    assert!(opened.len() > start.len() + 3, "{dir}: what it holds is drawn");
+    b.screenshot(&artifacts().join("module-map-one-open.png")).unwrap();
+    b.eval(&toggle).unwrap();
+    assert_eq!(check_module_boxes(&mut b), start);
+
+    // Everything open, then everything closed: still no overlap.
+    b.click_on("#expand-all").unwrap();
+    assert_eq!(count(&mut b, "#mod-svg .node.closed"), 0);
+    check_module_boxes(&mut b);
+    b.click_on("#collapse-all").unwrap();
+    let top = check_module_boxes(&mut b);
+    assert!(top.values().all(|r| r[3] == 40.0), "only closed top-level directories: {top:?}");
+    assert_no_errors(&mut b);
+}
+
 /// Writes a TypeScript repository of `dirs × files` modules, each importing
 /// `fan_out` others: mostly lower layers (packages with a smaller number),
 /// some siblings, and one import in a hundred going back up (cycles).
@@ -584,6 +813,9 @@ fn expand_all_and_draw_matrix(b: &mut Browser) -> f64 {
         b.eval("window.__tapestry.visible()").unwrap()
     );
     println!("pan, everything expanded: {}", summary(pan_frames(b, 60)));
+    let place =
+        b.eval("(() => { const t = performance.now(); window.__tapestry.layout(); return performance.now() - t; })()");
+    println!("placing the expanded map: {:.0} ms", place.unwrap().as_f64().unwrap());
     b.eval("(() => { window.__tapestry.view('matrix'); const s = document.getElementById('dsm-level'); \
             const t = performance.now(); s.value = '0'; s.dispatchEvent(new Event('change')); return performance.now() - t; })()")
         .unwrap()

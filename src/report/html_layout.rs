@@ -1,5 +1,7 @@
-//! Layered graph layout for the HTML map, computed here so the page only
-//! draws (no layout code in the browser, and positions are stable).
+//! Layered graph layout for the HTML map. The combinatorial part (steps 1
+//! to 3 below) is computed here for both maps; the service map gets its
+//! coordinates and edge routes here too, the module map gets each
+//! directory's order and places it in the page (see [`scopes`]).
 //!
 //! Sugiyama, Tagawa and Toda, "Methods for Visual Understanding of
 //! Hierarchical System Structures" (1981), in its usual four steps, drawn
@@ -17,9 +19,8 @@
 //!
 //! Nodes without any edge are packed in a grid under the layers, so a
 //! directory of 300 unrelated files is a block, not a column 8,000 px tall.
-//! [`nested`] applies this to a tree (directories holding modules): each
-//! directory is laid out from its children's sizes, bottom-up, so a directory
-//! box keeps its place whether it is drawn open or closed.
+//! [`scopes`] applies this to a tree (directories holding modules), one
+//! directory at a time, with each edge lifted to the children it passes through.
 
 /// Horizontal gap between columns.
 const COL_GAP: f64 = 64.0;
@@ -29,10 +30,6 @@ const ROW_GAP: f64 = 10.0;
 const GRID_GAP: f64 = 10.0;
 /// Barycenter sweeps (down and up count one each).
 const SWEEPS: usize = 8;
-/// A layered block wider than this many times its height is folded into bands.
-const WRAP_ASPECT: f64 = 1.8;
-/// Vertical gap between bands.
-const BAND_GAP: f64 = 48.0;
 /// Coordinate refinement passes.
 const ALIGN_PASSES: usize = 6;
 
@@ -41,20 +38,6 @@ const ALIGN_PASSES: usize = 6;
 pub struct Size {
     pub w: f64,
     pub h: f64,
-}
-
-/// Lays out `sizes.len()` nodes with directed `edges` (from, to).
-/// Returns each node's top-left corner and the size of the whole drawing.
-pub fn layered(sizes: &[Size], edges: &[(usize, usize)]) -> (Vec<(f64, f64)>, Size) {
-    let n = sizes.len();
-    let (dag, connected) = acyclic(n, edges);
-    let layer = longest_path_layers(&dag, &connected);
-    let columns = order_columns(&dag, &layer, &connected);
-    let mut pos = vec![(0.0, 0.0); n];
-    let block = place(&columns, &dag, sizes, COL_GAP, true, &mut pos);
-    let loose: Vec<usize> = (0..n).filter(|&v| !connected[v]).collect();
-    let total = grid(&loose, sizes, block, &mut pos);
-    (pos, total)
 }
 
 /// The successor lists of `edges` among `n` nodes (self-loops and stray ends
@@ -145,7 +128,7 @@ pub fn routed(sizes: &[Size], edges: &[(usize, usize)], labels: &[Option<Size>],
     }
     let columns = order_columns(&ext, &layer, &connected);
     let mut pos = vec![(0.0, 0.0); all_sizes.len()];
-    let block = place(&columns, &ext, &all_sizes, col_gap, false, &mut pos);
+    let block = place(&columns, &ext, &all_sizes, col_gap, &mut pos);
     // Each virtual node spans its whole column.
     let mut span = vec![(0.0, 0.0); all_sizes.len()];
     for c in &columns {
@@ -277,14 +260,7 @@ fn order_columns(dag: &[Vec<usize>], layer: &[usize], connected: &[bool]) -> Vec
 }
 
 /// Coordinates of the layered block; returns its size.
-fn place(
-    cols: &[Vec<usize>],
-    dag: &[Vec<usize>],
-    sizes: &[Size],
-    col_gap: f64,
-    wrap: bool,
-    pos: &mut [(f64, f64)],
-) -> Size {
+fn place(cols: &[Vec<usize>], dag: &[Vec<usize>], sizes: &[Size], col_gap: f64, pos: &mut [(f64, f64)]) -> Size {
     let mut x = 0.0;
     let mut width: f64 = 0.0;
     for c in cols {
@@ -315,40 +291,7 @@ fn place(
         pos[v].1 -= top;
         height = height.max(pos[v].1 + sizes[v].h);
     }
-    let block = Size { w: width, h: height };
-    if wrap {
-        wrap_bands(cols, sizes, col_gap, block, pos)
-    } else {
-        block
-    }
-}
-
-/// Folds a chain of columns much wider than tall into bands stacked top to
-/// bottom (reading order), so deep dependency chains stay near the screen's
-/// shape instead of a strip 100 times wider than high.
-fn wrap_bands(cols: &[Vec<usize>], sizes: &[Size], col_gap: f64, block: Size, pos: &mut [(f64, f64)]) -> Size {
-    let bands = (block.w / (WRAP_ASPECT * block.h.max(1.0))).sqrt().floor();
-    if bands < 2.0 || cols.len() < 4 {
-        return block;
-    }
-    let target = block.w / bands;
-    let (mut x, mut band_top, mut band_h, mut width) = (0.0, 0.0, 0.0f64, 0.0f64);
-    for c in cols {
-        let col_w = c.iter().map(|&v| sizes[v].w).fold(0.0, f64::max);
-        if x > 0.0 && x + col_w > target {
-            band_top += band_h + BAND_GAP;
-            band_h = 0.0;
-            x = 0.0;
-        }
-        let col_top = c.iter().map(|&v| pos[v].1).fold(f64::INFINITY, f64::min);
-        for &v in c {
-            pos[v] = (x, band_top + pos[v].1 - col_top);
-            band_h = band_h.max(pos[v].1 - band_top + sizes[v].h);
-        }
-        width = width.max(x + col_w);
-        x += col_w + col_gap;
-    }
-    Size { w: width, h: band_top + band_h }
+    Size { w: width, h: height }
 }
 
 /// Moves a column's nodes towards the mean centre of their neighbours,
@@ -422,62 +365,67 @@ fn grid(nodes: &[usize], sizes: &[Size], block: Size, pos: &mut [(f64, f64)]) ->
     Size { w: width, h: y + row_h }
 }
 
-/// A tree to lay out: each node's children and its own size when it has none.
+/// A tree whose directories are laid out: parents and the dependencies between nodes.
 pub struct Tree<'a> {
     /// Parent of each node (`usize::MAX` for the root, node 0); parents come before children.
     pub parent: &'a [usize],
-    /// Size of each leaf (ignored for nodes with children).
-    pub leaf: &'a [Size],
     /// Dependencies between leaves (or any nodes).
     pub edges: &'a [(usize, usize)],
 }
 
-/// Padding of a box that holds children: sides and bottom, and the header on top.
-pub const PAD: f64 = 12.0;
-pub const HEADER: f64 = 28.0;
+/// The layered order of one directory's children (tree indexes): what the
+/// page needs to place them at whatever size each has.
+#[derive(Debug, Default, PartialEq)]
+pub struct Scope {
+    /// Columns, left to right (dependents left), each top to bottom.
+    pub cols: Vec<Vec<usize>>,
+    /// Children without a link, packed in a grid under the columns.
+    pub loose: Vec<usize>,
+    /// Links between children (cycles removed), each edge lifted to the two
+    /// children of the directory it passes through, for aligning neighbours.
+    pub links: Vec<(usize, usize)>,
+}
 
-/// Absolute top-left corner and size of every node of the tree, each box with
-/// children sized to hold them laid out by [`layered`] with the edges lifted
-/// to the children they pass through.
-pub fn nested(tree: &Tree) -> Vec<(f64, f64, Size)> {
+/// The layered order of the children of every node that has children
+/// (steps 1 to 3 of the module doc), with each edge in the scope of its
+/// endpoints' lowest common ancestor.
+///
+/// Step 4, the coordinates, is left to the page for the module map: a
+/// directory's size depends on which directories below it the reader has
+/// opened, so the page places the columns for the boxes it draws (the same
+/// stacking, alignment, banding and grid as [`routed`] uses here), and a
+/// closed directory is drawn at its closed size wherever it is.
+pub fn scopes(tree: &Tree) -> Vec<Option<Scope>> {
     let n = tree.parent.len();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
     for v in 1..n {
         children[tree.parent[v]].push(v);
     }
     let depth = depths(tree.parent);
-    // Each edge belongs to the scope of its endpoints' lowest common ancestor,
-    // between the two children of that ancestor it passes through.
     let mut scoped: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
     for &(a, b) in tree.edges {
         if let Some((scope, ca, cb)) = split(tree.parent, &depth, a, b) {
             scoped[scope].push((ca, cb));
         }
     }
-    let mut size = tree.leaf.to_vec();
-    let mut rel = vec![(0.0, 0.0); n];
-    // Children come after parents, so going backwards sizes children first.
-    for v in (0..n).rev() {
-        if children[v].is_empty() {
-            continue;
-        }
-        let idx: std::collections::HashMap<usize, usize> =
-            children[v].iter().enumerate().map(|(i, &c)| (c, i)).collect();
-        let sizes: Vec<Size> = children[v].iter().map(|&c| size[c]).collect();
-        let edges: Vec<(usize, usize)> = scoped[v].iter().map(|(a, b)| (idx[a], idx[b])).collect();
-        let (pos, total) = layered(&sizes, &edges);
-        for (i, &c) in children[v].iter().enumerate() {
-            rel[c] = pos[i];
-        }
-        size[v] = Size { w: total.w + 2.0 * PAD, h: total.h + HEADER + PAD };
-    }
-    let mut abs = vec![(0.0, 0.0, Size::default()); n];
-    abs[0] = (0.0, 0.0, size[0]);
-    for v in 1..n {
-        let (px, py, _) = abs[tree.parent[v]];
-        abs[v] = (px + PAD + rel[v].0, py + HEADER + rel[v].1, size[v]);
-    }
-    abs
+    (0..n)
+        .map(|v| {
+            let kids = &children[v];
+            if kids.is_empty() {
+                return None;
+            }
+            let idx: std::collections::HashMap<usize, usize> = kids.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+            let edges: Vec<(usize, usize)> = scoped[v].iter().map(|(a, b)| (idx[a], idx[b])).collect();
+            let (dag, connected) = acyclic(kids.len(), &edges);
+            let layer = longest_path_layers(&dag, &connected);
+            let cols = order_columns(&dag, &layer, &connected);
+            Some(Scope {
+                cols: cols.iter().map(|c| c.iter().map(|&i| kids[i]).collect()).collect(),
+                loose: (0..kids.len()).filter(|&i| !connected[i]).map(|i| kids[i]).collect(),
+                links: dag.iter().enumerate().flat_map(|(a, d)| d.iter().map(move |&b| (kids[a], kids[b]))).collect(),
+            })
+        })
+        .collect()
 }
 
 fn depths(parent: &[usize]) -> Vec<usize> {
@@ -520,28 +468,31 @@ mod tests {
         Size { w: 100.0, h: 20.0 }
     }
 
-    #[test]
-    fn a_chain_goes_left_to_right() {
-        let (pos, total) = layered(&[sz(), sz(), sz()], &[(0, 1), (1, 2)]);
-        assert!(pos[0].0 < pos[1].0 && pos[1].0 < pos[2].0);
-        assert_eq!(total.w, 300.0 + 2.0 * COL_GAP);
+    /// One directory (node 0) holding nodes 1..=n.
+    fn flat(n: usize, edges: &[(usize, usize)]) -> Scope {
+        let parent: Vec<usize> = std::iter::once(usize::MAX).chain(std::iter::repeat_n(0, n)).collect();
+        scopes(&Tree { parent: &parent, edges }).swap_remove(0).expect("the root has children")
     }
 
     #[test]
-    fn cycles_are_laid_out_and_nodes_never_overlap() {
-        let edges = [(0, 1), (1, 2), (2, 0), (2, 3), (3, 1), (4, 1), (4, 3)];
-        let sizes = vec![sz(); 6];
-        let (pos, total) = layered(&sizes, &edges);
-        for i in 0..6 {
-            for j in 0..i {
-                let (a, b) = (pos[i], pos[j]);
-                let apart = (a.0 - b.0).abs() >= 100.0 || (a.1 - b.1).abs() >= 20.0;
-                assert!(apart, "{i} and {j} overlap: {a:?} {b:?}");
-            }
-            assert!(pos[i].0 + 100.0 <= total.w + 1e-9 && pos[i].1 + 20.0 <= total.h + 1e-9);
+    fn a_chain_goes_left_to_right() {
+        let s = flat(3, &[(1, 2), (2, 3)]);
+        assert_eq!(s.cols, vec![vec![1], vec![2], vec![3]]);
+        assert!(s.loose.is_empty());
+    }
+
+    #[test]
+    fn cycles_are_broken_and_unlinked_nodes_go_to_the_grid() {
+        let s = flat(6, &[(1, 2), (2, 3), (3, 1), (3, 4), (4, 2), (5, 2), (5, 4)]);
+        let mut placed: Vec<usize> = s.cols.concat();
+        placed.sort_unstable();
+        assert_eq!(placed, [1, 2, 3, 4, 5]);
+        assert_eq!(s.loose, [6]);
+        let col = |v: usize| s.cols.iter().position(|c| c.contains(&v)).unwrap();
+        for &(a, b) in &s.links {
+            assert!(col(a) < col(b), "every link goes right: {a} → {b}");
         }
-        // Node 5 has no edge: it goes to the grid below the layers.
-        assert!(pos[5].1 > pos.iter().take(5).map(|p| p.1).fold(0.0, f64::max));
+        assert_eq!(s.links.len(), 7, "one edge of the cycle reversed, none lost");
     }
 
     #[test]
@@ -577,18 +528,13 @@ mod tests {
     }
 
     #[test]
-    fn nested_boxes_hold_their_children() {
+    fn edges_are_lifted_to_the_children_of_the_directory_they_cross() {
         // 0 root; 1 dir a (2, 3); 4 dir b (5); edge 2 → 5 lifts to a → b at the root.
         let parent = [usize::MAX, 0, 1, 1, 0, 4];
-        let leaf = vec![sz(); 6];
-        let abs = nested(&Tree { parent: &parent, leaf: &leaf, edges: &[(2, 5), (2, 3)] });
-        let inside = |c: usize, p: usize| {
-            let (cx, cy, cs) = abs[c];
-            let (px, py, ps) = abs[p];
-            cx >= px && cy >= py && cx + cs.w <= px + ps.w + 1e-9 && cy + cs.h <= py + ps.h + 1e-9
-        };
-        assert!(inside(2, 1) && inside(3, 1) && inside(5, 4) && inside(1, 0) && inside(4, 0));
-        assert!(abs[1].0 < abs[4].0, "a depends on b, so b is to its right");
-        assert!(abs[2].0 < abs[3].0);
+        let s = scopes(&Tree { parent: &parent, edges: &[(2, 5), (2, 3)] });
+        assert_eq!(s[0].as_ref().unwrap().cols, vec![vec![1], vec![4]], "a depends on b, so b is to its right");
+        assert_eq!(s[1].as_ref().unwrap().cols, vec![vec![2], vec![3]]);
+        assert_eq!(s[4].as_ref().unwrap().loose, [5]);
+        assert!(s[2].is_none() && s[5].is_none(), "leaves have no scope");
     }
 }

@@ -8,9 +8,10 @@
 //! change, and the base report of a review is only ever JSON.
 //!
 //! Everything the page needs that is not drawing is computed here: the
-//! directory tree of modules (single-child chains merged), its nested layered
-//! layout, which directories start open, the service graph lifted from module
-//! facts, the matrix orders, and the review marks. The page gets positions.
+//! directory tree of modules (single-child chains merged), the layered order
+//! of each directory's children and each box's closed size, which
+//! directories start open, the service graph lifted from module facts with
+//! its positions and edge routes, the matrix orders, and the review marks.
 
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
@@ -25,6 +26,8 @@ const OPEN_BUDGET: usize = 80;
 /// Review mode opens the directories of changed modules when there are at most this many.
 const OPEN_CHANGED_MAX: usize = 60;
 const LEAF_H: f64 = 26.0;
+/// A closed directory: its name over its module count.
+const CLOSED_DIR_H: f64 = 40.0;
 const SERVICE_H: f64 = 40.0;
 /// Gap between a column of the service map and a column of edge slots.
 const SERVICE_GAP: f64 = 28.0;
@@ -325,6 +328,9 @@ pub(super) struct MapData {
     meta: Meta,
     /// The module map: a tree in pre-order, node 0 the root.
     tree: Vec<TreeNode>,
+    /// The layered order of the children of each directory and group, for
+    /// the page to place at the sizes of what is open.
+    scopes: Vec<ScopeData>,
     /// Module-level edges: [from, to, line, sites, flags, status], ends as tree indexes.
     edges: Vec<[u32; 6]>,
     /// Facts of modules other than imports: [tree index, kind, target id, line].
@@ -334,6 +340,8 @@ pub(super) struct MapData {
     tables: Vec<TableRow>,
     cycles: Vec<Value>,
     critical_paths: Value,
+    /// Service level: the longest chains of synchronous calls (as in the report).
+    latency_paths: Value,
     coupling: Value,
     smells: Value,
     diagnostics: Value,
@@ -364,8 +372,7 @@ struct TreeNode {
     n: String,
     /// Parent index, -1 for the root.
     p: i64,
-    x: i64,
-    y: i64,
+    /// Size when closed (a leaf's only size).
     w: i64,
     h: i64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -489,6 +496,15 @@ struct TableRow {
     st: u8,
 }
 
+/// [`html_layout::Scope`] of tree node `at`, in tree indexes.
+#[derive(Serialize)]
+struct ScopeData {
+    at: usize,
+    cols: Vec<Vec<usize>>,
+    loose: Vec<usize>,
+    links: Vec<(usize, usize)>,
+}
+
 #[derive(Serialize)]
 struct DsmLevel {
     level: &'static str,
@@ -516,7 +532,8 @@ pub(super) fn build(report: &Value, base: Option<&Value>, link_base: Option<&str
     }
     let (mut nodes, index) = tree.finish();
     let edges = module_edges(report, base, &index);
-    lay_out_tree(&mut nodes, &edges);
+    let scopes = tree_scopes(&nodes, &edges);
+    size_closed(&mut nodes);
     open_by_default(&mut nodes, &edges, base.is_some());
     let dsm = vec![dsm_level(&nodes, &edges, false), dsm_level(&nodes, &edges, true)];
     let facts = module_facts(report, &index);
@@ -533,6 +550,7 @@ pub(super) fn build(report: &Value, base: Option<&Value>, link_base: Option<&str
             base_root: base.map(|b| s(b, "root").to_string()),
         },
         tree: nodes,
+        scopes,
         edges,
         facts,
         services: service_map(report, base),
@@ -540,6 +558,7 @@ pub(super) fn build(report: &Value, base: Option<&Value>, link_base: Option<&str
         tables: table_rows(report, base),
         cycles: cycles(report, base),
         critical_paths: critical_paths(analysis.get("critical_paths"), &index),
+        latency_paths: analysis.get("latency_paths").cloned().unwrap_or(json!([])),
         coupling: analysis.get("coupling").cloned().unwrap_or(json!([])),
         smells: smells(analysis.get("smells")),
         diagnostics: report.get("diagnostics").cloned().unwrap_or(json!([])),
@@ -566,8 +585,6 @@ fn leaf(id: &str, k: &'static str, label: String, st: u8) -> TreeNode {
         k,
         n: label,
         p: 0,
-        x: 0,
-        y: 0,
         w,
         h: LEAF_H as i64,
         open: false,
@@ -797,18 +814,28 @@ fn module_facts(report: &Value, index: &HashMap<String, usize>) -> Vec<(u32, Str
         .collect()
 }
 
-/// Positions of every tree node: the nested layered layout of imports.
-fn lay_out_tree(nodes: &mut [TreeNode], edges: &[[u32; 6]]) {
+/// The layered order of every directory's and group's children by the imports.
+fn tree_scopes(nodes: &[TreeNode], edges: &[[u32; 6]]) -> Vec<ScopeData> {
     let parent: Vec<usize> = nodes.iter().map(|n| if n.p < 0 { usize::MAX } else { n.p as usize }).collect();
-    let leaf: Vec<Size> = nodes.iter().map(|n| Size { w: n.w as f64, h: n.h as f64 }).collect();
     let pairs: Vec<(usize, usize)> =
         edges.iter().filter(|e| e[4] & F_CONTAINS == 0).map(|e| (e[0] as usize, e[1] as usize)).collect();
-    let abs = html_layout::nested(&Tree { parent: &parent, leaf: &leaf, edges: &pairs });
-    for (n, (x, y, size)) in nodes.iter_mut().zip(abs) {
-        n.x = x.round() as i64;
-        n.y = y.round() as i64;
-        n.w = size.w.round() as i64;
-        n.h = size.h.round() as i64;
+    let scopes = html_layout::scopes(&Tree { parent: &parent, edges: &pairs });
+    scopes
+        .into_iter()
+        .enumerate()
+        .filter_map(|(at, s)| s.map(|s| ScopeData { at, cols: s.cols, loose: s.loose, links: s.links }))
+        .collect()
+}
+
+/// Closed directories and groups are as wide as their name or their count
+/// ("1,204 modules") and a little taller than a module; the page draws them
+/// so when closed and sizes them by what they hold when open.
+fn size_closed(nodes: &mut [TreeNode]) {
+    for n in nodes.iter_mut().filter(|n| matches!(n.k, "dir" | "group" | "root")) {
+        let label = if n.k == "dir" { format!("{}/", n.n) } else { n.n.clone() };
+        let count = format!("{} modules", n.count.unwrap_or(0));
+        n.w = (label_width(&label, 90.0, 320.0) + 8.0).max(label_width(&count, 90.0, 320.0)) as i64;
+        n.h = CLOSED_DIR_H as i64;
     }
 }
 
@@ -930,24 +957,13 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
     let mut old = base.map(service_graph).unwrap_or_default();
     fold_tables(&mut cur);
     fold_tables(&mut old);
-    let old_ids: BTreeSet<&str> = old.nodes.iter().map(|n| n.id.as_str()).collect();
-    let cur_ids: BTreeSet<&str> = cur.nodes.iter().map(|n| n.id.as_str()).collect();
-    let ekey = |e: &ServiceEdge| (e.from.clone(), e.to.clone(), e.kind.clone());
-    let old_edges: BTreeSet<_> = old.edges.iter().map(ekey).collect();
-    let cur_edges: BTreeSet<_> = cur.edges.iter().map(ekey).collect();
     let review = base.is_some();
-    let mut nodes: Vec<(ServiceNode, u8)> = cur
-        .nodes
-        .iter()
-        .map(|n| (n.clone(), if review && !old_ids.contains(n.id.as_str()) { ADDED } else { SAME }))
+    let nodes: Vec<(ServiceNode, u8)> = with_status(&cur.nodes, &old.nodes, review, |n| n.id.as_str())
+        .into_iter()
+        .map(|(n, st)| (n.clone(), st))
         .collect();
-    nodes.extend(old.nodes.iter().filter(|n| !cur_ids.contains(n.id.as_str())).map(|n| (n.clone(), REMOVED)));
-    let mut edges: Vec<(ServiceEdge, u8)> = cur
-        .edges
-        .iter()
-        .map(|e| (e.clone(), if review && !old_edges.contains(&ekey(e)) { ADDED } else { SAME }))
-        .collect();
-    edges.extend(old.edges.iter().filter(|e| !cur_edges.contains(&ekey(e))).map(|e| (e.clone(), REMOVED)));
+    let edges: Vec<(&ServiceEdge, u8)> =
+        with_status(&cur.edges, &old.edges, review, |e| (e.from.as_str(), e.to.as_str(), e.kind.as_str()));
     let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, (n, _))| (n.id.as_str(), i)).collect();
     let sizes: Vec<Size> = nodes
         .iter()
@@ -963,7 +979,7 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
         .collect();
     let drawn: Vec<(&ServiceEdge, u8, usize, usize)> = edges
         .iter()
-        .filter_map(|(e, st)| Some((e, *st, *index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
+        .filter_map(|&(e, st)| Some((e, st, *index.get(e.from.as_str())?, *index.get(e.to.as_str())?)))
         .collect();
     let pairs: Vec<(usize, usize)> = drawn.iter().map(|&(_, _, a, b)| (a, b)).collect();
     let texts: Vec<String> = drawn.iter().map(|(e, ..)| edge_label(e)).collect();
@@ -1016,13 +1032,14 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
     }
 }
 
-/// The status of each item of `cur`, and `old`'s vanished items, by id.
-fn with_status<'a>(cur: &'a [Value], old: &'a [Value], review: bool) -> Vec<(&'a Value, u8)> {
-    let ids = |l: &'a [Value]| l.iter().map(|n| s(n, "id")).collect::<BTreeSet<_>>();
-    let (c, o) = (ids(cur), ids(old));
-    let mut out: Vec<(&Value, u8)> =
-        cur.iter().map(|n| (n, if review && !o.contains(s(n, "id")) { ADDED } else { SAME })).collect();
-    out.extend(old.iter().filter(|n| !c.contains(s(n, "id"))).map(|n| (n, REMOVED)));
+/// The status of each item of `cur` (added when `old` has none with its
+/// key, in review mode), then `old`'s items that vanished, marked removed:
+/// service nodes and edges, endpoints, tables.
+fn with_status<'a, T, K: Ord>(cur: &'a [T], old: &'a [T], review: bool, key: impl Fn(&'a T) -> K) -> Vec<(&'a T, u8)> {
+    let (c, o): (BTreeSet<K>, BTreeSet<K>) = (cur.iter().map(&key).collect(), old.iter().map(&key).collect());
+    let mut out: Vec<(&T, u8)> =
+        cur.iter().map(|n| (n, if review && !o.contains(&key(n)) { ADDED } else { SAME })).collect();
+    out.extend(old.iter().filter(|n| !c.contains(&key(n))).map(|n| (n, REMOVED)));
     out
 }
 
@@ -1034,7 +1051,7 @@ fn endpoint_rows(report: &Value, base: Option<&Value>) -> Vec<EndpointRow> {
     let (cur, old) = (of_kind(Some(report), "endpoint"), of_kind(base, "endpoint"));
     let exposed = exposed_by(report);
     let base_exposed = base.map(exposed_by).unwrap_or_default();
-    with_status(&cur, &old, base.is_some())
+    with_status(&cur, &old, base.is_some(), |n| s(n, "id"))
         .into_iter()
         .map(|(n, st)| {
             let id = s(n, "id");
@@ -1074,7 +1091,7 @@ fn table_rows(report: &Value, base: Option<&Value>) -> Vec<TableRow> {
         m
     };
     let (mut a_cur, mut a_old) = (access_of(report), base.map(access_of).unwrap_or_default());
-    with_status(&cur, &old, base.is_some())
+    with_status(&cur, &old, base.is_some(), |n| s(n, "id"))
         .into_iter()
         .map(|(n, st)| {
             let id = s(n, "id").to_string();
@@ -1233,6 +1250,27 @@ mod tests {
         assert_eq!(counted, 2, "the type-only import is not counted");
         assert!(d.tree[0].open && d.tree[1].open, "small maps start open");
         assert_eq!(d.tree[1].count, Some(3));
+        assert_eq!((d.tree[2].h, d.tree[3].h), (CLOSED_DIR_H as i64, LEAF_H as i64), "closed sizes");
+    }
+
+    #[test]
+    fn each_directory_ships_the_layered_order_of_its_children() {
+        let d = build(&report(), None, None);
+        let scope = |id: &str| {
+            let at = d.tree.iter().position(|n| n.id == id).unwrap();
+            d.scopes.iter().find(|s| s.at == at).expect("a directory has a scope")
+        };
+        let at = |id: &str| d.tree.iter().position(|n| n.id == id).unwrap();
+        // a.ts imports b.ts: two columns, dependent left.
+        let api = scope("directory:src/api");
+        assert_eq!(api.cols, vec![vec![at("module:src/api/a.ts")], vec![at("module:src/api/b.ts")]]);
+        // b.ts → db/pool.ts lifts to src/api → src/db inside src/.
+        let src = scope("directory:src");
+        assert_eq!(src.links, vec![(at("directory:src/api"), at("directory:src/db"))]);
+        // a.ts → react lifts to src → third-party at the root; builtins are unlinked.
+        let root = scope("directory:.");
+        assert_eq!(root.links, vec![(at("directory:src"), at("group:third-party"))]);
+        assert_eq!(root.loose, vec![at("group:builtin")]);
     }
 
     #[test]
