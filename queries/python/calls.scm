@@ -51,6 +51,12 @@
   (#eq? @_g "grpc")
   (#match? @method "channel$")) @grpc.channel
 
+; app.config["ORDERS_URI"] = "http://{}/orders".format(os.environ.get("ORDERS_ADDR"))   (anywhere)
+(expression_statement
+  (assignment
+    left: (subscript value: [(identifier) (attribute)] subscript: (string)) @name
+    right: [(call) (subscript) (string) (binary_operator) (boolean_operator)] @value)) @const.def
+
 ; catalog_addr = os.environ.get("PRODUCT_CATALOG_SERVICE_ADDR", "")   (in a function or an if block)
 (block
   (expression_statement
