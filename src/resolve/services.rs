@@ -83,7 +83,7 @@ pub struct Services {
     /// definition, and the environment entries that take values from them:
     /// (service index, variable or `None` for every key of an `envFrom`, ConfigMap,
     /// key, directory of the manifest). Applied once every manifest is read.
-    configmaps: BTreeMap<String, Vec<(String, BTreeMap<String, String>)>>,
+    configmaps: BTreeMap<String, Vec<ConfigMapDef>>,
     configmap_refs: Vec<(usize, Option<String>, String, String, String)>,
 }
 
@@ -111,6 +111,9 @@ impl Services {
     }
 }
 
+/// One definition of a ConfigMap: the directory of its manifest and its `data`.
+type ConfigMapDef = (String, BTreeMap<String, String>);
+
 /// Deployment and schema files discovery hands to the resolvers (by file name).
 pub fn is_deploy_file(name: &str) -> bool {
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
@@ -123,11 +126,6 @@ pub fn is_deploy_file(name: &str) -> bool {
         || name.ends_with(".prisma")
         || name.ends_with(".conf")
         || name.ends_with(".conf.template")
-}
-
-/// A compose file or a Kubernetes manifest (what names services), not a package manifest.
-fn is_deployment(rel: &str) -> bool {
-    rel.ends_with(".yml") || rel.ends_with(".yaml")
 }
 
 fn is_compose(name: &str) -> bool {
@@ -478,8 +476,8 @@ fn from_compose(project: &Project, rel: &str, s: &mut Services) {
 }
 
 /// The service built from `dir`, renamed to the compose/k8s `name`. A `variant`
-/// (built from a Dockerfile other than `Dockerfile`) only adds its name as an
-/// alias when a deployment file already named the service.
+/// (built from a Dockerfile other than `Dockerfile`: tests, a dev image) only adds
+/// its name as an alias of a service the directory already has.
 fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, variant: bool) -> usize {
     if let Some(i) = s.list.iter().position(|x| x.name == name) {
         if !s.list[i].dirs.iter().any(|d| d == dir) {
@@ -489,7 +487,7 @@ fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, var
     }
     if let Some(i) = s.list.iter().position(|x| x.dirs.len() == 1 && x.dirs[0] == dir) {
         let svc = &mut s.list[i];
-        if variant && is_deployment(&svc.file) {
+        if variant {
             svc.aliases.push(name.to_string());
             return i;
         }
