@@ -28,9 +28,22 @@
 (program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value)))) @const.def
 (program (variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def
 
+; const { CART_ADDR = '', API_URL } = process.env   (top level): each name is that variable
+(program (lexical_declaration (variable_declarator
+  name: (object_pattern) @pattern
+  value: (member_expression) @_env
+  (#match? @_env "^(process|import\\.meta)\\.env$")))) @env.destructure
+
 ; gRPC: server.addService(proto.shop.Cart.service, impl)   new proto.shop.Cart(addr, creds)
 (call_expression
   function: (member_expression property: (property_identifier) @_m)
   arguments: (arguments . (_) @name)
   (#eq? @_m "addService")) @grpc.server
 (new_expression constructor: (member_expression) @name arguments: (arguments) @args) @grpc.client
+; new CartServiceClient(CART_ADDR, ChannelCredentials.createInsecure())   (ts-proto, grpc-tools stubs):
+; a generated client class is only told apart by the channel credentials it is given.
+(new_expression
+  constructor: (identifier) @name
+  arguments: (arguments . (_) . (_) @_creds) @args
+  (#match? @name "[a-z]Client$")
+  (#match? @_creds "[Cc]redentials")) @grpc.client

@@ -47,3 +47,10 @@
   arguments: (argument_list . (_) @url)
   (#eq? @_g "grpc")
   (#match? @method "channel$")) @grpc.channel
+
+; app.config["ORDERS_URI"] = "http://{}/orders".format(os.environ.get("ORDERS_ADDR"))   (anywhere)
+(expression_statement
+  (assignment
+    left: (subscript value: [(identifier) (attribute)] subscript: (string)) @name
+    right: [(call) (subscript) (string) (binary_operator) (boolean_operator)] @value)) @const.def
+

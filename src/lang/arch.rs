@@ -104,6 +104,7 @@ pub const TRIGGERS: &[&str] = &[
     "fastify",
     "fetch",
     "got",
+    "grpc",
     "hono",
     "http",
     "httpx",

@@ -163,7 +163,9 @@ impl Collector {
                 // from the root, so it is asked only when the column cannot tell.
                 let top = || outer.start_position().column == 0 || outer.parent().is_some_and(|p| p.kind() == "module");
                 if let Some(v) = cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind()) || top()) {
-                    arch::push_const(&mut self.facts, text("name"), template(v, src), line);
+                    // `app.config["ORDERS_URI"] = …` is named as the subscript `template` reads it.
+                    let name = cap(caps, "name").and_then(|n| keyed_name(n, src)).unwrap_or_else(|| text("name"));
+                    arch::push_const(&mut self.facts, name, template(v, src), line);
                 }
             }
             "grpc.server" | "grpc.client" => self.grpc(kind == "grpc.server", &text("name"), line),
@@ -886,6 +888,17 @@ fn methods_kw(args: Node, src: &[u8]) -> Option<Vec<String>> {
     (!v.is_empty()).then_some(v)
 }
 
+/// `app.config["ORDERS_URI"]` → `app.config[ORDERS_URI]`: a subscript of a name by a
+/// string literal, the same text whether it is assigned or read.
+fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
+    if n.kind() != "subscript" {
+        return None;
+    }
+    let value = n.child_by_field_name("value").filter(|v| matches!(v.kind(), "identifier" | "attribute"))?;
+    let key = n.child_by_field_name("subscript").and_then(|k| string_value(k, src))?;
+    Some(format!("{}[{key}]", query::text(value, src)))
+}
+
 fn text_of(n: Node, src: &[u8]) -> String {
     query::text(n, src).to_string()
 }
@@ -958,8 +971,10 @@ pub fn template(n: Node, src: &[u8]) -> Template {
         "subscript" => {
             let value = n.child_by_field_name("value").map(|v| query::text(v, src)).unwrap_or("");
             let key = n.child_by_field_name("subscript").and_then(|k| string_value(k, src));
-            match key {
-                Some(k) if value.ends_with("environ") => vec![Part::Env(k, None)],
+            match (key, keyed_name(n, src)) {
+                (Some(k), _) if value.ends_with("environ") => vec![Part::Env(k, None)],
+                // Flask's `app.config["ORDERS_URI"]`, a settings dict: a constant set elsewhere.
+                (_, Some(name)) => vec![Part::Ref(name)],
                 _ => vec![Part::Param(param_name(n, src))],
             }
         }

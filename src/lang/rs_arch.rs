@@ -1,7 +1,7 @@
 //! Rust architecture facts with a `syn` visitor over the file `rust.rs` parsed:
 //! axum routers (`route` with `get(h).post(h2)`, `nest`, `merge`), actix-web
 //! and Rocket (`#[get("/p")]` handlers, `web::scope`, `.service`, `.route`,
-//! `.mount("/p", routes![…])`), reqwest calls, SQL string literals (sqlx),
+//! `.mount("/p", routes![…])`), reqwest/ureq/awc calls, SQL string literals (sqlx),
 //! Diesel `table!` and SeaORM/Diesel table attributes, tonic servers and
 //! clients, lapin and rdkafka queues.
 
@@ -24,7 +24,7 @@ pub fn collect(file: &syn::File, text: &str, facts: &mut ArchFacts) {
     let mut v = Collector {
         rocket: text.contains("rocket"),
         kafka: text.contains("kafka"),
-        client_file: text.contains("reqwest") || text.contains("ureq") || text.contains("hyper"),
+        client_file: CLIENT_CRATES.iter().any(|c| text.contains(c)),
         tonic: text.contains("tonic"),
         web: WEB_WORDS.iter().any(|w| text.contains(w)),
         ..Collector::default()
@@ -49,6 +49,10 @@ struct Collector {
     /// calls mount routers (elsewhere `attrs.merge(other)` is just a method).
     web: bool,
 }
+
+/// HTTP client crates a file must mention for `client.get(url)` to be a call (sorted).
+/// awc is actix-web's own client (`awc::Client::new().post(url)`).
+const CLIENT_CRATES: &[&str] = &["awc", "hyper", "reqwest", "ureq"];
 
 /// Words one of which a file that builds axum or actix routers contains (sorted).
 const WEB_WORDS: &[&str] = &["App", "Router", "Scope", "actix", "axum", "scope"];
@@ -114,7 +118,9 @@ fn template(e: &Expr) -> Template {
                     vec![Part::Env(k.clone(), default)]
                 }
                 (
-                    "unwrap" | "expect" | "to_string" | "to_owned" | "clone" | "as_str" | "into" | "unwrap_or_default",
+                    // `.parse::<String>()`/`.parse::<Url>()` keeps the text it parses.
+                    "unwrap" | "expect" | "to_string" | "to_owned" | "clone" | "as_str" | "into" | "parse"
+                    | "unwrap_or_default",
                     _,
                 ) => inner,
                 _ => vec![Part::Param(method)],
@@ -622,6 +628,13 @@ mod tests {
         let mut s = ROUTE_ATTRS.to_vec();
         s.sort_unstable();
         assert_eq!(ROUTE_ATTRS, s.as_slice());
+    }
+
+    #[test]
+    fn client_crates_are_sorted() {
+        let mut s = CLIENT_CRATES.to_vec();
+        s.sort_unstable();
+        assert_eq!(CLIENT_CRATES, s.as_slice());
     }
 
     #[test]

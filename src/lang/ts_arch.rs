@@ -50,6 +50,7 @@ pub const CAPTURES: &[&str] = &[
     "endpoint.export",
     "endpoint.object",
     "endpoint.route",
+    "env.destructure",
     "grpc.client",
     "grpc.server",
     "http.call",
@@ -61,6 +62,7 @@ pub const CAPTURES: &[&str] = &[
     "op",
     "parent",
     "path",
+    "pattern",
     "queue.op",
     "router",
     "router.def",
@@ -69,6 +71,36 @@ pub const CAPTURES: &[&str] = &[
     "sql",
     "value",
 ];
+
+/// `const { CART_ADDR = '', API: api } = process.env`: each bound name is a
+/// constant holding that environment variable; a non-empty string default is
+/// its default (an empty one says nothing about where the call goes).
+fn env_destructure(facts: &mut ArchFacts, pattern: Node, src: &[u8], line: u32) {
+    let mut cur = pattern.walk();
+    for c in pattern.named_children(&mut cur) {
+        let text = |n: Node| query::text(n, src).to_string();
+        let (name, var, default) = match c.kind() {
+            "shorthand_property_identifier_pattern" => (text(c), text(c), None),
+            "object_assignment_pattern" => {
+                let Some(left) = c.child_by_field_name("left") else { continue };
+                let default =
+                    c.child_by_field_name("right").and_then(|r| string_value(r, src)).filter(|d| !d.is_empty());
+                (text(left), text(left), default)
+            }
+            "pair_pattern" => {
+                let (Some(k), Some(v)) = (c.child_by_field_name("key"), c.child_by_field_name("value")) else {
+                    continue;
+                };
+                if v.kind() != "identifier" {
+                    continue;
+                }
+                (text(v), text(k), None)
+            }
+            _ => continue,
+        };
+        arch::push_const(facts, name, vec![Part::Env(var, default)], line);
+    }
+}
 
 struct Candidate {
     /// The URL came from a `{ url: … }` options object.
@@ -184,9 +216,17 @@ impl Collector {
                 let service = name.rsplit('.').next().unwrap_or(name).to_string();
                 self.facts.grpc.push(RawGrpc { service, server: true, line });
             }
+            "env.destructure" => {
+                if let Some(p) = cap(caps, "pattern") {
+                    env_destructure(&mut self.facts, p, src, line);
+                }
+            }
             "grpc.client" if self.grpc => {
                 let name = text("name");
-                let service = name.rsplit('.').next().unwrap_or(&name).to_string();
+                let last = name.rsplit('.').next().unwrap_or(&name);
+                // A generated `CartServiceClient` is the client of proto service `CartService`.
+                let generated = cap(caps, "name").is_some_and(|n| n.kind() == "identifier");
+                let service = if generated { last.strip_suffix("Client").unwrap_or(last) } else { last }.to_string();
                 self.facts.grpc.push(RawGrpc { service, server: false, line });
                 // new proto.Cart("cart:7070", creds): the address the client sends to.
                 if let Some(addr) = args.first().filter(|_| args.len() >= 2) {

@@ -182,8 +182,21 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// Compose-style `${VAR:-default}` in a value, from the root `.env` or the default.
+    /// Compose-style `${VAR:-default}` in a value, from the root `.env` or the
+    /// default; a `.env` value may itself name variables (`CART_ADDR=cart:${CART_PORT}`),
+    /// so substitute again, a few levels deep.
     fn substitute(&self, v: &str) -> String {
+        let mut out = v.to_string();
+        for _ in 0..4 {
+            if !out.contains("${") {
+                break;
+            }
+            out = self.substitute_once(&out);
+        }
+        out
+    }
+
+    fn substitute_once(&self, v: &str) -> String {
         let mut out = String::new();
         let mut rest = v;
         while let Some(i) = rest.find("${") {
@@ -211,7 +224,7 @@ impl<'a> Ctx<'a> {
             match p {
                 Part::Ref(name) if depth < 8 => match self.constant(file, name) {
                     Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1)?),
-                    None => out.push(Part::Param(name.rsplit('.').next().unwrap_or(name).to_string())),
+                    None => out.push(Part::Param(param_of_ref(name).to_string())),
                 },
                 Part::Ref(name) => out.push(Part::Param(name.clone())),
                 Part::Env(var, default) => match self.env(file, var).or_else(|| default.clone()) {
@@ -222,6 +235,15 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(out)
+    }
+}
+
+/// The parameter an unresolved reference stands for: `cfg.BASE` → `BASE`,
+/// `app.config[ORDERS_URI]` → `ORDERS_URI`.
+fn param_of_ref(name: &str) -> &str {
+    match name.strip_suffix(']').and_then(|n| n.rsplit_once('[')) {
+        Some((_, key)) => key,
+        None => name.rsplit('.').next().unwrap_or(name),
     }
 }
 

@@ -1,7 +1,9 @@
 //! Python import resolution.
 //!
 //! Source roots are the scan root, every `src/` directory, every directory
-//! holding `pyproject.toml`/`setup.py`/`setup.cfg`, and the parent of each
+//! holding `pyproject.toml`/`setup.py`/`setup.cfg`/`requirements.txt` (a
+//! deployable's directory, where it runs from: `from app.api import x` in
+//! `cast-service/app/main.py` is `cast-service/app/api/x.py`), and the parent of each
 //! topmost package (the topmost directory with an `__init__.py`). Every file
 //! gets a dotted name under every root above it, so namespace packages (no
 //! `__init__.py`) need no special case. `import a.b.c` links to the most
@@ -20,7 +22,7 @@ use crate::model::{Lang, RawImport};
 static STDLIB: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| super::data_lines(include_str!("../../data/python-stdlib.txt")));
 
-const ROOT_MARKERS: &[&str] = &["pyproject.toml", "setup.cfg", "setup.py"];
+const ROOT_MARKERS: &[&str] = &["pyproject.toml", "requirements.txt", "setup.cfg", "setup.py"];
 
 struct Index<'p> {
     project: &'p Project<'p>,

@@ -79,12 +79,40 @@ pub struct Services {
     /// `.env` files by directory.
     pub dotenv: BTreeMap<String, BTreeMap<String, String>>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Kubernetes ConfigMaps by name (their `data`), and the environment entries
-    /// that take values from them: (service index, variable or `None` for every key
-    /// of an `envFrom`, ConfigMap, key). Applied once every manifest is read.
-    configmaps: BTreeMap<String, BTreeMap<String, String>>,
-    configmap_refs: Vec<(usize, Option<String>, String, String)>,
+    /// Kubernetes ConfigMaps by name: (directory of the manifest, `data`) for each
+    /// definition, and the environment entries that take values from them:
+    /// (service index, variable or `None` for every key of an `envFrom`, ConfigMap,
+    /// key, directory of the manifest). Applied once every manifest is read.
+    configmaps: BTreeMap<String, Vec<ConfigMapDef>>,
+    configmap_refs: Vec<(usize, Option<String>, String, String, String)>,
 }
+
+impl Services {
+    /// A variable of the `.env` file beside a compose file (compose's own
+    /// environment), else of the scan root's.
+    fn dotenv_value(&self, dir: &str, var: &str) -> Option<String> {
+        [dir, ""].iter().find_map(|d| self.dotenv.get(*d).and_then(|e| e.get(var)).cloned())
+    }
+
+    /// `${VAR}`, `${VAR:-default}` in a compose value, from that `.env`.
+    fn interpolate(&self, dir: &str, v: &str) -> String {
+        let mut out = String::new();
+        let mut rest = v;
+        while let Some(i) = rest.find("${") {
+            out.push_str(&rest[..i]);
+            let Some(end) = rest[i..].find('}') else { break };
+            let inner = &rest[i + 2..i + end];
+            let (name, default) = inner.split_once(":-").or_else(|| inner.split_once('-')).unwrap_or((inner, ""));
+            out.push_str(&self.dotenv_value(dir, name).unwrap_or_else(|| default.to_string()));
+            rest = &rest[i + end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// One definition of a ConfigMap: the directory of its manifest and its `data`.
+type ConfigMapDef = (String, BTreeMap<String, String>);
 
 /// Deployment and schema files discovery hands to the resolvers (by file name).
 pub fn is_deploy_file(name: &str) -> bool {
@@ -124,6 +152,12 @@ fn base_name(project: &Project, dir: &str) -> String {
 
 pub fn detect(project: &Project) -> Services {
     let mut s = Services::default();
+    // `.env` first: compose interpolates it into `build:` and `environment:`.
+    for m in project.manifests.iter().filter(|m| file_name(m) == ".env") {
+        if let Ok(text) = project.read(m) {
+            s.dotenv.insert(dir_of(m).to_string(), parse_dotenv(&text));
+        }
+    }
     from_manifests(project, &mut s);
     for m in project.manifests.iter().filter(|m| is_compose(file_name(m))) {
         from_compose(project, m, &mut s);
@@ -137,11 +171,6 @@ pub fn detect(project: &Project) -> Services {
     apply_configmaps(&mut s);
     if project.manifests.iter().any(|m| m == "tapestry.toml") {
         from_config(project, &mut s);
-    }
-    for m in project.manifests.iter().filter(|m| file_name(m) == ".env") {
-        if let Ok(text) = project.read(m) {
-            s.dotenv.insert(dir_of(m).to_string(), parse_dotenv(&text));
-        }
     }
     s.list.sort_by(|a, b| a.name.cmp(&b.name));
     s.list.dedup_by(|b, a| {
@@ -343,13 +372,19 @@ fn from_compose(project: &Project, rel: &str, s: &mut Services) {
     let base = dir_of(rel);
     for doc in read_yaml(project, rel, s) {
         for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
+            let mut variant = false;
             let build_dir = match entry.get("build") {
                 Some(Yaml::Scalar(ctx)) => join(base, ctx),
                 // With `dockerfile: backend/Dockerfile`, the code is where the Dockerfile is.
                 Some(b @ Yaml::Map(_)) => {
-                    let ctx = join(base, b.get("context").and_then(Yaml::str).unwrap_or("."));
-                    match (ctx, b.get("dockerfile").and_then(Yaml::str)) {
-                        (Some(c), Some(df)) => join(&c, df).map(|p| dir_of(&p).to_string()),
+                    let var = |k| b.get(k).and_then(Yaml::str).map(|v| s.interpolate(base, v));
+                    let ctx = join(base, &var("context").unwrap_or_else(|| ".".into()));
+                    let df = var("dockerfile");
+                    // `Dockerfile.cypress` beside another service's `Dockerfile` is a variant
+                    // (tests, dev): it does not take over the service that owns the directory.
+                    variant = df.as_deref().is_some_and(|d| file_name(d) != "Dockerfile");
+                    match (ctx, df) {
+                        (Some(c), Some(df)) => join(&c, &df).map(|p| dir_of(&p).to_string()),
                         (c, _) => c,
                     }
                 }
@@ -357,7 +392,7 @@ fn from_compose(project: &Project, rel: &str, s: &mut Services) {
             };
             let image = entry.get("image").and_then(Yaml::str).map(String::from);
             let i = match &build_dir {
-                Some(dir) => claim_dir(s, name, dir, rel, *line),
+                Some(dir) => claim_dir(s, name, dir, rel, *line, variant),
                 None => claim_image(s, name, image.as_deref(), rel, *line),
             };
             let svc = &mut s.list[i];
@@ -394,20 +429,32 @@ fn from_compose(project: &Project, rel: &str, s: &mut Services) {
                 }
                 svc.ports.push(written);
             }
+            // `- CART_ADDR` or `CART_ADDR:` with no value passes the variable through
+            // from compose's own environment: its `.env` file.
+            let passed = |k: &str| s.dotenv_value(base, k);
+            let mut env = Vec::new();
             match entry.get("environment") {
                 Some(Yaml::Map(m)) => {
                     for (k, v, _) in m {
-                        svc.env.insert(k.clone(), v.str().unwrap_or("").to_string());
+                        env.push((k.clone(), v.str().map(String::from).or_else(|| passed(k))));
                     }
                 }
                 Some(Yaml::Seq(items)) => {
                     for (item, _) in items {
-                        if let Some((k, v)) = item.str().and_then(|x| x.split_once('=')) {
-                            svc.env.insert(k.to_string(), v.to_string());
+                        match item.str().map(|x| x.split_once('=').ok_or(x)) {
+                            Some(Ok((k, v))) => env.push((k.to_string(), Some(v.to_string()))),
+                            Some(Err(k)) => env.push((k.to_string(), passed(k))),
+                            None => {}
                         }
                     }
                 }
                 _ => {}
+            }
+            let svc = &mut s.list[i];
+            for (k, v) in env {
+                if let Some(v) = v {
+                    svc.env.insert(k, v);
+                }
             }
             match entry.entry("depends_on") {
                 Some((Yaml::Seq(items), _)) => {
@@ -428,8 +475,10 @@ fn from_compose(project: &Project, rel: &str, s: &mut Services) {
     }
 }
 
-/// The service built from `dir`, renamed to the compose/k8s `name`.
-fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32) -> usize {
+/// The service built from `dir`, renamed to the compose/k8s `name`. A `variant`
+/// (built from a Dockerfile other than `Dockerfile`: tests, a dev image) only adds
+/// its name as an alias of a service the directory already has.
+fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, variant: bool) -> usize {
     if let Some(i) = s.list.iter().position(|x| x.name == name) {
         if !s.list[i].dirs.iter().any(|d| d == dir) {
             s.list[i].dirs.push(dir.to_string());
@@ -438,6 +487,10 @@ fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32) -> 
     }
     if let Some(i) = s.list.iter().position(|x| x.dirs.len() == 1 && x.dirs[0] == dir) {
         let svc = &mut s.list[i];
+        if variant {
+            svc.aliases.push(name.to_string());
+            return i;
+        }
         let old = std::mem::replace(&mut svc.name, name.to_string());
         if old != name {
             svc.aliases.push(old);
@@ -498,6 +551,7 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         _ => return,
     }
     let docs = read_yaml(project, rel, s);
+    let dir = dir_of(rel).to_string();
     let kind_of = |d: &Yaml| d.get("kind").and_then(Yaml::str).unwrap_or("").to_string();
     for doc in docs.iter().filter(|d| matches!(kind_of(d).as_str(), "Deployment" | "StatefulSet" | "DaemonSet")) {
         let Some((name, line)) =
@@ -518,13 +572,13 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
             // valueFrom: configMapKeyRef: { name, key }
             let r = e.get("valueFrom").and_then(|v| v.get("configMapKeyRef"));
             if let Some((cm, key)) = r.and_then(|r| Some((r.get("name")?.str()?, r.get("key")?.str()?))) {
-                s.configmap_refs.push((i, Some(k.to_string()), cm.to_string(), key.to_string()));
+                s.configmap_refs.push((i, Some(k.to_string()), cm.to_string(), key.to_string(), dir.clone()));
             }
         }
         // envFrom: - configMapRef: { name }: every key of the ConfigMap.
         for (e, _) in c.get("envFrom").map(Yaml::items).unwrap_or(&[]) {
             if let Some(cm) = e.get("configMapRef").and_then(|r| r.get("name")).and_then(Yaml::str) {
-                s.configmap_refs.push((i, None, cm.to_string(), String::new()));
+                s.configmap_refs.push((i, None, cm.to_string(), String::new(), dir.clone()));
             }
         }
         let svc = &mut s.list[i];
@@ -538,7 +592,7 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let Some(name) = doc.get("metadata").and_then(|m| m.get("name")).and_then(Yaml::str) else { continue };
         let data = doc.get("data").map(Yaml::entries).unwrap_or(&[]);
         let values = data.iter().filter_map(|(k, v, _)| Some((k.clone(), v.str()?.to_string()))).collect();
-        s.configmaps.insert(name.to_string(), values);
+        s.configmaps.entry(name.to_string()).or_default().push((dir.clone(), values));
     }
     // A Kubernetes Service is a host name for the pods its selector picks.
     for doc in docs.iter().filter(|d| kind_of(d) == "Service") {
@@ -557,10 +611,15 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
 }
 
 /// Environment values from ConfigMaps; a value written in the container's own
-/// `env` wins over an `envFrom` one, as in Kubernetes.
+/// `env` wins over an `envFrom` one, as in Kubernetes. A repository with several
+/// deployments (overlays, a monolith variant) may define one ConfigMap name in
+/// several places: a Deployment takes the definition nearest its own manifest
+/// (the longest shared directory path; the first in path order on a tie).
 fn apply_configmaps(s: &mut Services) {
-    for (i, var, cm, key) in std::mem::take(&mut s.configmap_refs) {
-        let Some(data) = s.configmaps.get(&cm) else { continue };
+    for (i, var, cm, key, dir) in std::mem::take(&mut s.configmap_refs) {
+        let Some(defs) = s.configmaps.get(&cm) else { continue };
+        let shared = |d: &str| d.split('/').zip(dir.split('/')).take_while(|(a, b)| a == b).count();
+        let Some((_, data)) = defs.iter().rev().max_by_key(|(d, _)| shared(d)) else { continue };
         let env = &mut s.list[i].env;
         match var {
             Some(var) => {

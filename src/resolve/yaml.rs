@@ -201,6 +201,41 @@ impl MarkedEventReceiver for Builder {
 /// Every document of a YAML text, or the error message and its line (also
 /// when the text passes [`MAX_DEPTH`] or [`MAX_ALIAS_NODES`]).
 pub fn parse(text: &str) -> Result<Vec<Yaml>, (String, u32)> {
+    match parse_strict(text) {
+        // A flow collection closed at its key's indentation (`command: [` … `    ]`) is
+        // outside YAML 1.2, which yaml-rust2 follows, but go-yaml (docker compose,
+        // kubectl) reads it and real compose files use it (opentelemetry-demo's
+        // `flagd`). Read it as they do: such a closing line moved under the line above.
+        Err((msg, _)) if msg == "invalid indentation" => {
+            parse_strict(&indent_flow_closers(text)).map_err(|_| parse_strict(text).expect_err("failed above"))
+        }
+        other => other,
+    }
+}
+
+/// Each line holding only `]`/`}` (and a comma) indented like the line before it;
+/// every other line, and so every line number, unchanged.
+fn indent_flow_closers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut prev_indent = 0;
+    for l in text.split_inclusive('\n') {
+        let body = l.trim_start_matches(' ');
+        let indent = l.len() - body.len();
+        let closer = matches!(body.trim_end(), "]" | "}" | "]," | "},");
+        if closer && indent < prev_indent {
+            out.extend(std::iter::repeat_n(' ', prev_indent));
+            out.push_str(body);
+        } else {
+            out.push_str(l);
+            if !body.trim().is_empty() {
+                prev_indent = indent;
+            }
+        }
+    }
+    out
+}
+
+fn parse_strict(text: &str) -> Result<Vec<Yaml>, (String, u32)> {
     let line = |m: Marker| u32::try_from(m.line()).unwrap_or(u32::MAX).max(1);
     let mut b = Builder::default();
     let mut p = Parser::new_from_str(text);
@@ -231,6 +266,17 @@ mod tests {
         assert_eq!(web.0.get("a").and_then(Yaml::str), Some("1"));
         assert_eq!(web.0.get("ports").unwrap().items()[0], (Yaml::Scalar("80:80".into()), 7));
         assert!(parse("a: [").is_err());
+    }
+
+    #[test]
+    fn flow_collections_closed_at_the_key_indentation_are_read_as_compose_reads_them() {
+        let text = "services:\n  flagd:\n    command: [\n      \"start\",\n      \"--uri\"\n    ]\n    ports:\n      - \"80\"\n";
+        let docs = parse(text).unwrap();
+        let flagd = docs[0].get("services").unwrap().get("flagd").unwrap();
+        assert_eq!(flagd.get("command").unwrap().items().len(), 2);
+        assert_eq!(flagd.get("ports").unwrap().items()[0], (Yaml::Scalar("80".into()), 8));
+        // Other bad indentation is still an error, at its own line.
+        assert_eq!(parse("a:\n    b: 1\n  c: 2\n").unwrap_err().1, 3);
     }
 
     #[test]
