@@ -422,6 +422,7 @@ fn extract_all(
     };
     let store = cache_dir.and_then(|dir| Store::open(dir, root).map_err(|e| note(&e)).ok());
     let Some(mut store) = store else {
+        lang::prepare_queries(sources.iter().map(|f| f.lang));
         let extract = |file| {
             let e = extract_file(file);
             progress.inc();
@@ -434,6 +435,7 @@ fn extract_all(
     }
     let old = store.take_entries(&sources);
     let old_count = old.iter().flatten().count();
+    lang::prepare_queries(sources.iter().zip(&old).filter(|(_, o)| o.is_none()).map(|(f, _)| f.lang));
     let lookup = Lookup { seed: store.seed(), started_ns: cache::now_ns() };
     let work: Vec<(SourceFile, Option<cache::Entry>)> = sources.into_iter().zip(old).collect();
     let (extracted, metas): (Vec<Extracted>, Vec<Meta>) = lanes

@@ -48,6 +48,24 @@ const GENERATED_MARKERS: &[&str] = &["@generated", "DO NOT EDIT", "auto-generate
 /// How many leading lines are searched for a generated marker.
 const GENERATED_HEAD_LINES: usize = 5;
 
+/// Start compiling, on threads of their own, the queries of the tree-sitter
+/// languages among `langs`, so that the extraction workers parse meanwhile
+/// instead of waiting on the first file that needs a query. Compiling
+/// TypeScript's or Python's queries takes 0.1-0.25 s (tree-sitter analyses
+/// every pattern against the grammar): on two cores that was one core idle
+/// and the other busy compiling at the start of every cold scan.
+pub fn prepare_queries(langs: impl IntoIterator<Item = Lang>) {
+    let mut langs: Vec<Lang> = langs.into_iter().filter(|l| *l != Lang::Rust).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    for lang in langs {
+        std::thread::spawn(move || match lang {
+            Lang::Python => python::prepare(),
+            _ => typescript::prepare(lang),
+        });
+    }
+}
+
 /// Extract the facts of one file. Never panics on any input; problems become
 /// diagnostics on the returned facts.
 pub fn extract(rel: &str, bytes: &[u8], lang: Lang) -> FileFacts {

@@ -50,15 +50,21 @@ struct Stmt {
     flags: Flags,
 }
 
+/// Compile the queries now (see [`super::prepare_queries`]).
+pub fn prepare() {
+    let _ = (&*QUERY, &*FULL);
+}
+
 pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     let with_arch = super::arch::triggered(text);
-    let query = match if with_arch { &*FULL } else { &*QUERY } {
-        Ok(q) => q,
-        Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
-    };
+    // Parsed before the query is asked for: another thread may still be compiling it.
     let tree = match query::parse(&tree_sitter_python::LANGUAGE.into(), text) {
         Ok(tree) => tree,
         Err(failure) => return query::parse_failure(rel, failure, facts),
+    };
+    let query = match if with_arch { &*FULL } else { &*QUERY } {
+        Ok(q) => q,
+        Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
     };
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();

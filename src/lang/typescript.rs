@@ -71,19 +71,25 @@ fn compiled_full(lang: Lang) -> &'static Result<LangQuery, String> {
     }
 }
 
+/// Compile `lang`'s queries now (see [`super::prepare_queries`]).
+pub fn prepare(lang: Lang) {
+    let _ = (compiled(lang), compiled_full(lang));
+}
+
 pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let masked = if lang == Lang::JavaScript { text.into() } else { super::ts_variance::mask(text) };
     let text: &str = &masked;
     // Next.js file routes say nothing in their text: their place says they are routes.
     let file_route = rel.contains("pages/api/") || rel.rsplit('/').next().is_some_and(|n| n.starts_with("route."));
     let with_arch = !is_declaration_file(rel) && (file_route || super::arch::triggered(text));
-    let query = match if with_arch { compiled_full(lang) } else { compiled(lang) } {
-        Ok(q) => q,
-        Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
-    };
+    // Parsed before the query is asked for: another thread may still be compiling it.
     let tree = match query::parse(&language(lang), text) {
         Ok(tree) => tree,
         Err(failure) => return query::parse_failure(rel, failure, facts),
+    };
+    let query = match if with_arch { compiled_full(lang) } else { compiled(lang) } {
+        Ok(q) => q,
+        Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
     };
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
