@@ -1084,7 +1084,7 @@ fn is_abstract(body: &str) -> bool {
 }
 
 /// `a.b.c`: identifiers joined by dots, the target of `mock.patch`, never a URL path.
-fn is_dotted_name(s: &str) -> bool {
+pub(crate) fn is_dotted_name(s: &str) -> bool {
     let mut parts = s.split('.');
     s.contains('.')
         && parts.all(|p| {

@@ -327,6 +327,15 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             } else {
                 vec![(route.methods.clone(), String::new())]
             };
+            // `@mock.patch(GET_WEBHOOKS_PATH)`: a constant naming a dotted Python name, never a URL path
+            // (the extractor drops the literal case).
+            let names_python = route.path.iter().any(|p| matches!(p, Part::Ref(_)))
+                && ctx
+                    .resolve_template(i, &route.path)
+                    .is_ok_and(|t| crate::lang::py_arch::is_dotted_name(&render(&t)));
+            if names_python {
+                continue;
+            }
             for (prefix, (methods, suffix)) in
                 prefixes.iter().flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
             {
