@@ -351,10 +351,20 @@ fn mentions_dist(text: &str, dist: &str) -> bool {
     })
 }
 
+/// The largest compose or Kubernetes file read, below `--max-file-size`:
+/// a YAML tree costs many times the memory of its text.
+const MAX_YAML: usize = 2 * 1024 * 1024;
+
 fn read_yaml(project: &Project, rel: &str, s: &mut Services) -> Vec<Yaml> {
     let Ok(text) = project.read(rel) else { return Vec::new() };
+    if text.len() > MAX_YAML {
+        let msg =
+            format!("{} bytes of YAML is over the {MAX_YAML}-byte limit for deployment files: skipped", text.len());
+        s.diagnostics.push(Diagnostic::warning(rel, None, msg));
+        return Vec::new();
+    }
     // Helm/Go templates (`{{ .Values.x }}`) are not YAML until rendered.
-    if text.len() > 2 * 1024 * 1024 || text.contains("{{") {
+    if text.contains("{{") {
         return Vec::new();
     }
     match yaml::parse(&text) {
