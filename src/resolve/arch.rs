@@ -197,19 +197,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn substitute_once(&self, v: &str) -> String {
-        let mut out = String::new();
-        let mut rest = v;
-        while let Some(i) = rest.find("${") {
-            out.push_str(&rest[..i]);
-            let Some(end) = rest[i..].find('}') else { break };
-            let inner = &rest[i + 2..i + end];
-            let (name, default) = inner.split_once(":-").or_else(|| inner.split_once('-')).unwrap_or((inner, ""));
-            let root_env = self.services.dotenv.get("").and_then(|e| e.get(name));
-            out.push_str(root_env.map_or(default, String::as_str));
-            rest = &rest[i + end + 1..];
-        }
-        out.push_str(rest);
-        out
+        services::interpolate(v, |name| self.services.dotenv.get("").and_then(|e| e.get(name)).cloned())
     }
 
     /// Resolve constants and environment variables in a template. Unknown

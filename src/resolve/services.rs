@@ -96,18 +96,7 @@ impl Services {
 
     /// `${VAR}`, `${VAR:-default}` in a compose value, from that `.env`.
     fn interpolate(&self, dir: &str, v: &str) -> String {
-        let mut out = String::new();
-        let mut rest = v;
-        while let Some(i) = rest.find("${") {
-            out.push_str(&rest[..i]);
-            let Some(end) = rest[i..].find('}') else { break };
-            let inner = &rest[i + 2..i + end];
-            let (name, default) = inner.split_once(":-").or_else(|| inner.split_once('-')).unwrap_or((inner, ""));
-            out.push_str(&self.dotenv_value(dir, name).unwrap_or_else(|| default.to_string()));
-            rest = &rest[i + end + 1..];
-        }
-        out.push_str(rest);
-        out
+        interpolate(v, |name| self.dotenv_value(dir, name))
     }
 }
 
@@ -349,6 +338,23 @@ fn mentions_dist(text: &str, dist: &str) -> bool {
         let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         !word(before) && !word(after)
     })
+}
+
+/// Compose-style `${VAR}`, `${VAR:-default}` (and `${VAR-default}`) in `v`,
+/// each variable's value from `lookup`, else its default, else empty.
+pub(crate) fn interpolate(v: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = v;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let Some(end) = rest[i..].find('}') else { break };
+        let inner = &rest[i + 2..i + end];
+        let (name, default) = inner.split_once(":-").or_else(|| inner.split_once('-')).unwrap_or((inner, ""));
+        out.push_str(&lookup(name).unwrap_or_else(|| default.to_string()));
+        rest = &rest[i + end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The largest compose or Kubernetes file read, below `--max-file-size`:
