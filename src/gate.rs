@@ -94,8 +94,11 @@ impl Baseline {
     /// Parse the text of a baseline; an error has its line when one is to
     /// blame, and [`Baseline::load`] puts the file in front.
     pub fn parse(text: &str) -> Result<Baseline, (Option<usize>, String)> {
-        let b: Baseline =
-            serde_json::from_str(text).map_err(|e| (Some(e.line()), format!("not a tapestry baseline: {e}")))?;
+        let b: Baseline = serde_json::from_str(text).map_err(|e| {
+            // At the end of a text ending in a newline serde counts one line more than there is.
+            let line = e.line().clamp(1, text.lines().count().max(1));
+            (Some(line), format!("not a tapestry baseline: {e}"))
+        })?;
         if b.tapestry_baseline != BASELINE_VERSION {
             let (found, wanted) = (b.tapestry_baseline, BASELINE_VERSION);
             return Err((

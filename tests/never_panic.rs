@@ -492,6 +492,14 @@ proptest! {
     }
 }
 
+/// Found by the proptest above: serde places the end of `"\n"` on line 2, a
+/// line the text does not have; the loader reports the last line instead.
+#[test]
+fn a_baseline_error_at_the_end_of_the_text_is_on_its_last_line() {
+    let Err((line, e)) = tapestry::gate::Baseline::parse("\n") else { panic!("an empty baseline parsed") };
+    assert_eq!(line, Some(1), "{e}");
+}
+
 #[test]
 fn the_scan_project_harness_reads_what_it_writes() {
     // A sanity check of the harness itself: with valid configs the imports resolve.
