@@ -12,6 +12,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, ExprMethodCall, Lit};
 
 use super::arch::{self, braces_to_parts, http_method, lit};
+use super::rust::{parse_items, Args, MacroBodies};
 use crate::model::{
     Access, ArchFacts, Part, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawSql, RawTable,
     RawTableUse, Template,
@@ -20,21 +21,26 @@ use crate::model::{
 /// Attribute macros that declare a route on a handler (sorted).
 const ROUTE_ATTRS: &[&str] = &["delete", "get", "head", "options", "patch", "post", "put", "route"];
 
-pub fn collect(file: &syn::File, text: &str, facts: &mut ArchFacts) {
+pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts: &mut ArchFacts) {
     let mut v = Collector {
+        bodies,
         rocket: text.contains("rocket"),
         kafka: text.contains("kafka"),
         client_file: CLIENT_CRATES.iter().any(|c| text.contains(c)),
         tonic: text.contains("tonic"),
         web: WEB_WORDS.iter().any(|w| text.contains(w)),
-        ..Collector::default()
+        facts: ArchFacts::default(),
+        fn_name: String::new(),
+        let_name: None,
+        diesel_write: false,
     };
     v.visit_file(file);
     *facts = v.facts;
 }
 
-#[derive(Default)]
-struct Collector {
+struct Collector<'b> {
+    /// Macro bodies the module visitor already parsed.
+    bodies: &'b MacroBodies,
     facts: ArchFacts,
     fn_name: String,
     let_name: Option<String>,
@@ -138,7 +144,7 @@ fn default_str(e: &Expr) -> Option<String> {
     }
 }
 
-impl Collector {
+impl Collector<'_> {
     /// The router a method chain builds: its root identifier, or the `let`/`fn` it is in.
     fn chain_router(&self, mut e: &Expr) -> String {
         loop {
@@ -327,16 +333,20 @@ impl Collector {
 
     fn call(&mut self, c: &ExprCall) {
         let Expr::Path(p) = &*c.func else { return };
-        let full = path_text(&p.path);
         let last = last_seg(&p.path);
-        let l = line(c.span());
-        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if !matches!(last.as_str(), "new" | "connect" | "with_interceptor" | "get" | "post" | "to") {
+            return;
+        }
+        // The span of a whole call is its tokens joined (costly): only for a fact.
+        let l = || line(c.span());
+        let full = path_text(&p.path);
+        let segs = &p.path.segments;
         if self.tonic && segs.len() >= 2 && matches!(last.as_str(), "new" | "connect" | "with_interceptor") {
-            let ty = &segs[segs.len() - 2];
+            let ty = segs[segs.len() - 2].ident.to_string();
             if let Some(svc) = ty.strip_suffix("Server").filter(|s| !s.is_empty() && last != "connect") {
-                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l });
+                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l() });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
-                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l });
+                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l() });
             }
         }
         if full == "reqwest::get" || full == "ureq::get" || full == "ureq::post" {
@@ -346,13 +356,13 @@ impl Collector {
                     client: "reqwest".into(),
                     method: method.into(),
                     url: template(url),
-                    line: l,
+                    line: l(),
                 });
             }
         }
         if last == "to" && full.ends_with("FutureRecord::to") || full.ends_with("BaseRecord::to") {
             if let Some(t) = c.args.first() {
-                self.queue("kafka", template(t), Access::Write, l);
+                self.queue("kafka", template(t), Access::Write, l());
             }
         }
     }
@@ -474,7 +484,7 @@ fn quote_short(e: &Expr) -> String {
     }
 }
 
-impl<'ast> Visit<'ast> for Collector {
+impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let name = f.sig.ident.to_string();
         self.route_attrs(&f.attrs, &name);
@@ -551,10 +561,10 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
         // Diesel: `users::table` (read), inside insert_into/update/delete (written).
-        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
-        if segs.len() >= 2 && segs[segs.len() - 1] == "table" {
+        let segs = &p.path.segments;
+        if segs.len() >= 2 && segs[segs.len() - 1].ident == "table" {
             let access = if self.diesel_write { Access::Write } else { Access::Read };
-            let name = segs[segs.len() - 2].clone();
+            let name = segs[segs.len() - 2].ident.to_string();
             self.facts.table_uses.push(RawTableUse {
                 name,
                 via_class: false,
@@ -596,17 +606,35 @@ impl<'ast> Visit<'ast> for Collector {
             }
             return;
         }
-        if let Ok(items) = mac.parse_body_with(|input: syn::parse::ParseStream| {
-            let mut v = Vec::new();
-            while !input.is_empty() {
-                v.push(input.parse::<syn::Item>()?);
+        let bodies = self.bodies;
+        if let (None, Some(Some(args))) = (bodies.items(mac), bodies.exprs(mac)) {
+            // `m!(…)`/`m![…]` whose arguments the module visitor read: such a body
+            // reads as items only when it is empty or one `n! { … }`, which
+            // visit to the same facts either way.
+            args.iter().for_each(|e| self.visit_expr(e));
+            return;
+        }
+        let parsed_items;
+        let items = match bodies.items(mac) {
+            Some(cached) => cached,
+            None => {
+                parsed_items = mac.parse_body_with(parse_items).ok();
+                parsed_items.as_ref()
             }
-            Ok(v)
-        }) {
+        };
+        if let Some(items) = items {
             items.iter().for_each(|i| self.visit_item(i));
             return;
         }
-        if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated) {
+        let parsed_args;
+        let args = match bodies.exprs(mac) {
+            Some(cached) => cached,
+            None => {
+                parsed_args = mac.parse_body_with(Args::parse_terminated).ok();
+                parsed_args.as_ref()
+            }
+        };
+        if let Some(args) = args {
             args.iter().for_each(|e| self.visit_expr(e));
         }
     }
@@ -619,7 +647,7 @@ mod tests {
     fn facts(src: &str) -> ArchFacts {
         let file = syn::parse_file(src).unwrap();
         let mut f = ArchFacts::default();
-        collect(&file, src, &mut f);
+        collect(&file, src, &MacroBodies::default(), &mut f);
         f
     }
 

@@ -11,7 +11,7 @@
 //! recurse deeper than a thread's stack allows (estimated first by
 //! [`rust_depth`]), a line-based fallback still reads its `mod` and `use` items.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
@@ -42,9 +42,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         Ok(file) => {
             let mut v = Collector::default();
             v.visit_file(&file);
-            facts.imports = v.imports;
-            facts.mods = v.mods;
-            super::rs_arch::collect(&file, text, &mut facts.arch);
+            facts.imports = std::mem::take(&mut v.imports);
+            facts.mods = std::mem::take(&mut v.mods);
+            super::rs_arch::collect(&file, text, &v.bodies, &mut facts.arch);
         }
         Err(e) => {
             facts.parse_error = true;
@@ -83,6 +83,39 @@ struct Collector {
     mods: Vec<RustMod>,
     /// (scope, spec, flags) of expression paths already recorded: the first site is enough.
     seen_paths: HashSet<(Vec<String>, String, Flags)>,
+    /// Macro bodies this visitor parsed, kept for the architecture visitor.
+    bodies: MacroBodies,
+}
+
+/// The bodies of macros as parsed by the module visitor, keyed by the macro's
+/// address, so the architecture visitor ([`super::rs_arch`]) reads them without
+/// parsing them again (re-parsing every `format!`, `vec!` and item macro cost
+/// 4 % of a cold scan of rust-analyzer). Each body is boxed and kept until both
+/// visitors are done, so the addresses of the macros nested in it stay valid and
+/// unique; a macro missing here (one this visitor skips) is parsed by the other.
+#[derive(Default)]
+pub(crate) struct MacroBodies {
+    items: HashMap<usize, Option<Box<Vec<Item>>>>,
+    exprs: HashMap<usize, Option<Box<Args>>>,
+}
+
+/// A function-like macro's comma-separated arguments.
+pub(crate) type Args = Punctuated<Expr, syn::Token![,]>;
+
+fn key(mac: &syn::Macro) -> usize {
+    std::ptr::from_ref(mac) as usize
+}
+
+impl MacroBodies {
+    /// The body read as items: `None` when this visitor did not try, `Some(None)` when it failed.
+    pub(crate) fn items(&self, mac: &syn::Macro) -> Option<Option<&Vec<Item>>> {
+        self.items.get(&key(mac)).map(Option::as_deref)
+    }
+
+    /// The body read as comma-separated expressions, as [`MacroBodies::items`].
+    pub(crate) fn exprs(&self, mac: &syn::Macro) -> Option<Option<&Args>> {
+        self.exprs.get(&key(mac)).map(Option::as_deref)
+    }
 }
 
 impl Collector {
@@ -292,15 +325,21 @@ impl<'ast> Visit<'ast> for Collector {
         // common in large crates) hold items; most others (`format!`, `assert_eq!`,
         // `vec!`) hold comma-separated expressions. Read them as whichever parses.
         if matches!(mac.delimiter, syn::MacroDelimiter::Brace(_)) {
-            if let Ok(items) = mac.parse_body_with(parse_items) {
+            let items = mac.parse_body_with(parse_items).ok().map(Box::new);
+            if let Some(items) = &items {
                 items.iter().for_each(|i| self.visit_item(i));
+            }
+            let parsed = items.is_some();
+            self.bodies.items.insert(key(mac), items);
+            if parsed {
                 return;
             }
         }
-        let parser = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
-        if let Ok(args) = mac.parse_body_with(parser) {
+        let args = mac.parse_body_with(Args::parse_terminated).ok().map(Box::new);
+        if let Some(args) = &args {
             args.iter().for_each(|e| self.visit_expr(e));
         }
+        self.bodies.exprs.insert(key(mac), args);
     }
 }
 
@@ -311,7 +350,7 @@ const TOOL_ATTRIBUTES: &[&str] = &["clippy", "diagnostic", "miri", "rust_analyze
 /// Macros whose bodies are code quoted for another crate (quote, syn), sorted.
 const TOKEN_MACROS: &[&str] = &["format_ident", "parse_quote", "parse_quote_spanned", "quote", "quote_spanned"];
 
-fn parse_items(input: syn::parse::ParseStream) -> syn::Result<Vec<Item>> {
+pub(crate) fn parse_items(input: syn::parse::ParseStream) -> syn::Result<Vec<Item>> {
     let mut items = Vec::new();
     while !input.is_empty() {
         items.push(input.parse()?);
