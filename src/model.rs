@@ -181,6 +181,10 @@ pub enum Part {
     Ref(String),
     /// An interpolation that is not a constant: `{name}`.
     Param(String),
+    /// A value chosen by whether an environment variable is set: the first
+    /// template when it is, the second when not (`"." + os.environ["D"] if "D" in
+    /// os.environ else ""`, `process.env.X ? process.env.X : 'd'`).
+    IfEnv(String, Template, Template),
 }
 
 /// A template: parts in order.

@@ -47,3 +47,27 @@
   arguments: (arguments . (_) . (_) @_creds) @args
   (#match? @name "[a-z]Client$")
   (#match? @_creds "[Cc]redentials")) @grpc.client
+
+; module.exports = { cartsUrl: util.format("http://carts%s", domain) }   anywhere (a module-pattern
+; function may wrap it): each property is a constant of the module, read elsewhere as `endpoints.cartsUrl`
+(assignment_expression
+  left: (member_expression object: (identifier) @_mod property: (property_identifier) @_exp)
+  right: (object) @obj
+  (#eq? @_mod "module")
+  (#eq? @_exp "exports")) @const.exports
+; exports.API_URL = "http://…"   module.exports.API_URL = …
+(assignment_expression
+  left: (member_expression object: [(identifier) (member_expression)] @_exp property: (property_identifier) @name)
+  right: (_) @value
+  (#match? @_exp "^(module\\.)?exports$")) @const.def
+
+; (function () { var domain = ""; … }());   (function () { … })();   the declarations at the top of a
+; module-pattern function are the module's own
+(program (expression_statement (parenthesized_expression (call_expression
+  function: (function_expression body: (statement_block
+    [(variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))
+     (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))])))))) @const.def
+(program (expression_statement (call_expression
+  function: (parenthesized_expression (function_expression body: (statement_block
+    [(variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))
+     (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))])))))) @const.def

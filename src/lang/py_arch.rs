@@ -42,7 +42,8 @@ const PEEWEE_WRITES: &[&str] =
 /// Captures of the architecture queries.
 /// Kinds of value a constant below module level may have (in a class body,
 /// a function, an `if` block): those that can hold a URL or a name.
-const LOCAL_CONST_VALUES: &[&str] = &["binary_operator", "boolean_operator", "call", "string", "subscript"];
+const LOCAL_CONST_VALUES: &[&str] =
+    &["binary_operator", "boolean_operator", "call", "conditional_expression", "string", "subscript"];
 
 pub const CAPTURES: &[&str] = &[
     "alias",
@@ -165,7 +166,11 @@ impl Collector {
                 if let Some(v) = cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind()) || top()) {
                     // `app.config["ORDERS_URI"] = …` is named as the subscript `template` reads it.
                     let name = cap(caps, "name").and_then(|n| keyed_name(n, src)).unwrap_or_else(|| text("name"));
-                    arch::push_const(&mut self.facts, name, template(v, src), line);
+                    if v.kind() == "dictionary" {
+                        self.dict_consts(&name, v, src);
+                    } else {
+                        arch::push_const(&mut self.facts, name, template(v, src), line);
+                    }
                 }
             }
             "grpc.server" | "grpc.client" => self.grpc(kind == "grpc.server", &text("name"), line),
@@ -399,7 +404,20 @@ impl Collector {
         };
         let Some(url) = url else { return };
         let method = if client.ends_with("urlopen") { "GET".to_string() } else { method };
-        self.candidates.push(Candidate { client: client.to_string(), method, url: template(url, src), line });
+        let url = local_value(url, src).unwrap_or_else(|| template(url, src));
+        self.candidates.push(Candidate { client: client.to_string(), method, url, line });
+    }
+
+    /// `details = {"name": "http://…", "endpoint": "details"}` at module level: each
+    /// string-keyed entry is a constant named as `template` reads `details["name"]`.
+    fn dict_consts(&mut self, name: &str, dict: Node, src: &[u8]) {
+        for pair in named(dict).into_iter().filter(|p| p.kind() == "pair") {
+            let key = pair.child_by_field_name("key").and_then(|k| string_value(k, src));
+            if let (Some(key), Some(value)) = (key, pair.child_by_field_name("value")) {
+                let line = query::line(pair);
+                arch::push_const(&mut self.facts, format!("{name}[{key}]"), template(value, src), line);
+            }
+        }
     }
 
     fn grpc(&mut self, server: bool, name: &str, line: u32) {
@@ -988,7 +1006,86 @@ pub fn template(n: Node, src: &[u8]) -> Template {
             }
         }
         "call" => call_template(n, src),
+        "conditional_expression" => conditional(n, src),
         _ => vec![Part::Param(param_name(n, src))],
+    }
+}
+
+/// A URL passed as a variable of the enclosing function (`url = base + "/x"` then
+/// `requests.get(url)`): the value of its one assignment in that function, so
+/// that same-named variables of other functions are not mistaken for it. A
+/// variable assigned several times there is a parameter (which value reaches
+/// the call is not known); a name the function never assigns is left to
+/// resolution (a module constant, an import).
+fn local_value(url: Node, src: &[u8]) -> Option<Template> {
+    if url.kind() != "identifier" {
+        return None;
+    }
+    let name = query::text(url, src);
+    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+    let mut values = Vec::new();
+    let mut stack = vec![func.child_by_field_name("body")?];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "function_definition" || n.kind() == "class_definition" {
+            continue;
+        }
+        if n.kind() == "assignment"
+            && n.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == name)
+        {
+            values.extend(n.child_by_field_name("right"));
+        }
+        stack.extend(named(n));
+    }
+    match values.as_slice() {
+        [] => None,
+        [one] if one.start_byte() < url.start_byte() => Some(template(*one, src)),
+        _ => Some(vec![Part::Param(name.to_string())]),
+    }
+}
+
+/// `A if os.environ.get("X") is None else B`, `A if "X" in os.environ else B`,
+/// `A if os.getenv("X") else B`: the branch taken when `X` is set and the one
+/// taken when it is not. Any other condition is a parameter.
+fn conditional(n: Node, src: &[u8]) -> Template {
+    let parts = named(n);
+    let [a, cond, b] = parts.as_slice() else { return vec![Part::Param(param_name(n, src))] };
+    let Some((var, set_when_true)) = env_condition(*cond, src) else {
+        return vec![Part::Param(param_name(n, src))];
+    };
+    let (set, unset) = if set_when_true { (a, b) } else { (b, a) };
+    vec![Part::IfEnv(var, template(*set, src), template(*unset, src))]
+}
+
+/// The environment variable a condition tests, and whether it holds when the variable is set.
+fn env_condition(cond: Node, src: &[u8]) -> Option<(String, bool)> {
+    let env_read = |n: Node| match template(n, src).as_slice() {
+        [Part::Env(v, None)] => Some(v.clone()),
+        _ => None,
+    };
+    match cond.kind() {
+        "parenthesized_expression" => env_condition(*named(cond).first()?, src),
+        "call" | "subscript" => env_read(cond).map(|v| (v, true)),
+        "not_operator" => env_condition(cond.child_by_field_name("argument")?, src).map(|(v, t)| (v, !t)),
+        "comparison_operator" => {
+            let ops = named(cond);
+            let [left, right] = ops.as_slice() else { return None };
+            let op: String = {
+                let mut c = cond.walk();
+                let v: Vec<&str> =
+                    cond.children(&mut c).filter(|c| !c.is_named()).map(|c| query::text(c, src)).collect();
+                v.join(" ")
+            };
+            match op.as_str() {
+                "is" | "is not" | "==" | "!=" if right.kind() == "none" => {
+                    env_read(*left).map(|v| (v, op.contains("not") || op == "!="))
+                }
+                "in" | "not in" if query::text(*right, src).ends_with("environ") => {
+                    string_value(*left, src).map(|v| (v, op == "in"))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

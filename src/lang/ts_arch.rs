@@ -33,6 +33,7 @@ pub const CAPTURES: &[&str] = &[
     "client",
     "client.def",
     "const.def",
+    "const.exports",
     "ctor",
     "db.collection_op",
     "db.collection_var",
@@ -208,6 +209,16 @@ impl Collector {
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
                     arch::push_const(&mut self.facts, text("name"), template(v, src), line);
+                }
+            }
+            "const.exports" => {
+                for pair in cap(caps, "obj").map(named).unwrap_or_default().into_iter().filter(|p| p.kind() == "pair") {
+                    let key = pair.child_by_field_name("key").filter(|k| k.kind() == "property_identifier");
+                    let key = key.map(|k| query::text(k, src).to_string());
+                    let key = key.or_else(|| pair.child_by_field_name("key").and_then(|k| string_value(k, src)));
+                    if let (Some(key), Some(v)) = (key, pair.child_by_field_name("value")) {
+                        arch::push_const(&mut self.facts, key, template(v, src), query::line(pair));
+                    }
                 }
             }
             "grpc.server" if self.grpc => {
@@ -545,13 +556,20 @@ impl Collector {
     }
 
     fn http_call(&mut self, client: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
-        let Some(first) = args.first() else { return };
-        let options = args.iter().find(|a| a.kind() == "object");
+        let Some(&first) = args.first() else { return };
+        // `var options = { uri, method }; request(options, cb)`: the variable's one value.
+        let local = local_value(first, src);
+        if local.is_some_and(|v| v.is_none()) {
+            return;
+        }
+        let first = &local.flatten().unwrap_or(first);
+        let options = if first.kind() == "object" { Some(first) } else { args.iter().find(|a| a.kind() == "object") };
         let opt_method = options.and_then(|o| prop(*o, "method", src)).and_then(|m| string_value(m, src));
         let in_object = first.kind() == "object";
         let (url, method) = if in_object {
             // axios({ url, method })   client.post({ url })
-            let Some(u) = prop(*first, "url", src) else {
+            // npm `request` names it `uri`.
+            let Some(u) = prop(*first, "url", src).or_else(|| prop(*first, "uri", src)) else {
                 self.node_options(client, method, *first, opt_method, src, line);
                 return;
             };
@@ -784,6 +802,8 @@ pub fn template(n: Node, src: &[u8]) -> Template {
             n.named_child(0).map(|c| template(c, src)).unwrap_or_default()
         }
         "identifier" => vec![Part::Ref(query::text(n, src).to_string())],
+        "call_expression" => call_template(n, src),
+        "ternary_expression" => ternary(n, src),
         "member_expression" => {
             let t = query::text(n, src);
             match t.strip_prefix("process.env.").or_else(|| t.strip_prefix("import.meta.env.")) {
@@ -797,6 +817,101 @@ pub fn template(n: Node, src: &[u8]) -> Template {
                 Some(k) if obj == "process.env" => vec![Part::Env(k, None)],
                 _ => vec![Part::Param(param_name(n, src))],
             }
+        }
+        _ => vec![Part::Param(param_name(n, src))],
+    }
+}
+
+/// What an identifier passed to a client holds when the enclosing function
+/// gives it a value: `Some(Some(node))` for its one declaration or assignment
+/// there (before the call), `Some(None)` when it has several (which one reaches
+/// the call is not known: no call is recorded), `None` when the function does
+/// not assign it (a parameter, a module constant: left to resolution).
+fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
+    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
+    if arg.kind() != "identifier" {
+        return None;
+    }
+    let name = query::text(arg, src);
+    let func = query::ancestors(arg, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let mut values = Vec::new();
+    let mut stack = vec![func.child_by_field_name("body")?];
+    while let Some(n) = stack.pop() {
+        if FUNCTIONS.contains(&n.kind()) {
+            continue;
+        }
+        let target = match n.kind() {
+            "variable_declarator" => n.child_by_field_name("name").zip(n.child_by_field_name("value")),
+            "assignment_expression" => n.child_by_field_name("left").zip(n.child_by_field_name("right")),
+            _ => None,
+        };
+        if let Some((_, v)) = target.filter(|(l, _)| l.kind() == "identifier" && query::text(*l, src) == name) {
+            values.push(v);
+        }
+        stack.extend(named(n));
+    }
+    match values.as_slice() {
+        [] => None,
+        [one] if one.start_byte() < arg.start_byte() => Some(Some(*one)),
+        _ => Some(None),
+    }
+}
+
+/// `util.format("http://carts%s/carts", domain)`: each `%s`/`%d`/`%i`/`%j` takes the
+/// next argument, `%%` is a percent sign. Anything else, or a count of
+/// arguments that does not match the placeholders, is a parameter.
+fn call_template(n: Node, src: &[u8]) -> Template {
+    let func = n.child_by_field_name("function").map(|f| query::text(f, src)).unwrap_or("");
+    let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
+    let fmt = args.first().and_then(|a| string_value(*a, src));
+    let (true, Some(fmt)) = (func == "util.format", fmt) else {
+        return vec![Part::Param(param_name(n, src))];
+    };
+    let mut out = Template::new();
+    let mut rest = args[1..].iter();
+    let mut chars = fmt.char_indices().peekable();
+    let mut start = 0;
+    while let Some((i, c)) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        let Some(&(_, spec)) = chars.peek() else { break };
+        push_parts(&mut out, lit(&fmt[start..i]));
+        chars.next();
+        start = i + 2;
+        match spec {
+            '%' => push_parts(&mut out, lit("%")),
+            's' | 'd' | 'i' | 'j' => match rest.next() {
+                Some(a) => push_parts(&mut out, template(*a, src)),
+                None => return vec![Part::Param(param_name(n, src))],
+            },
+            _ => return vec![Part::Param(param_name(n, src))],
+        }
+    }
+    push_parts(&mut out, lit(&fmt[start..]));
+    if rest.next().is_some() {
+        return vec![Part::Param(param_name(n, src))];
+    }
+    out
+}
+
+/// `process.env.X ? process.env.X : 'http://d'`, `!process.env.X ? 'd' : …`: the
+/// branch taken when `X` is set and the one taken when it is not.
+fn ternary(n: Node, src: &[u8]) -> Template {
+    let field = |f: &str| n.child_by_field_name(f);
+    let (Some(cond), Some(yes), Some(no)) = (field("condition"), field("consequence"), field("alternative")) else {
+        return vec![Part::Param(param_name(n, src))];
+    };
+    let (cond, negated) = match cond.kind() {
+        "unary_expression" if cond.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "!") => {
+            (cond.child_by_field_name("argument").unwrap_or(cond), true)
+        }
+        _ => (cond, false),
+    };
+    match template(cond, src).as_slice() {
+        [Part::Env(var, None)] => {
+            let (set, unset) = if negated { (no, yes) } else { (yes, no) };
+            vec![Part::IfEnv(var.clone(), template(set, src), template(unset, src))]
         }
         _ => vec![Part::Param(param_name(n, src))],
     }

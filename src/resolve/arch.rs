@@ -219,6 +219,10 @@ impl<'a> Ctx<'a> {
                     Some(v) => push_parts(&mut out, vec![Part::Lit(v)]),
                     None => return Err(var.clone()),
                 },
+                Part::IfEnv(var, set, unset) => {
+                    let chosen = if self.env(file, var).is_some() { set } else { unset };
+                    push_parts(&mut out, self.resolve_depth(file, chosen, depth + 1)?);
+                }
                 other => push_parts(&mut out, vec![other.clone()]),
             }
         }
@@ -256,7 +260,7 @@ pub fn render(t: &Template) -> String {
                 s.push_str(n);
                 s.push('}');
             }
-            Part::Env(n, _) => {
+            Part::Env(n, _) | Part::IfEnv(n, ..) => {
                 s.push_str("${");
                 s.push_str(n);
                 s.push('}');
