@@ -1,4 +1,7 @@
 //! Command-line interface (clap derive structs only; behaviour lives in `lib.rs`).
+// The doc comments here are `--help` text, printed as written: a URL in an
+// example stays bare there rather than becoming a rustdoc link.
+#![allow(rustdoc::bare_urls)]
 
 use std::path::PathBuf;
 
