@@ -54,6 +54,9 @@ const GENERIC_VIEWS: &[(&str, &[&str])] = &[
 /// class handles; `ANY` for a function view or a class that is not in the scanned code.
 pub fn view_methods(ctx: &Ctx, file: usize, view: &str) -> Vec<String> {
     let any = || vec!["ANY".to_string()];
+    if let Some(methods) = action_map_methods(view) {
+        return methods;
+    }
     let Some(class) = view.strip_suffix(".as_view()").or_else(|| view.split_once(".as_view(").map(|(c, _)| c)) else {
         return any();
     };
@@ -66,6 +69,28 @@ pub fn view_methods(ctx: &Ctx, file: usize, view: &str) -> Vec<String> {
         return any();
     }
     methods
+}
+
+/// A viewset bound by hand, `UserViewSet.as_view({"get": "list", "post": "create"})`:
+/// the dictionary's keys are the HTTP methods the route answers (DRF's
+/// `ViewSetMixin.as_view(actions)`), whatever the viewset is.
+fn action_map_methods(view: &str) -> Option<Vec<String>> {
+    let (_, args) = view.split_once(".as_view(")?;
+    let mut rest = args.trim_start().strip_prefix('{')?;
+    let mut methods = Vec::new();
+    while let Some(start) = rest.find(['"', '\'']) {
+        let quote = rest[start..].chars().next()?;
+        let body = &rest[start + 1..];
+        let end = body.find(quote)?;
+        let after = body[end + 1..].trim_start();
+        if after.starts_with(':') {
+            methods.push(crate::lang::arch::http_method(&body[..end])?);
+        }
+        rest = after;
+    }
+    methods.sort();
+    methods.dedup();
+    (!methods.is_empty()).then_some(methods)
 }
 
 fn handlers(ctx: &Ctx, v: &RawClass, out: &mut Vec<String>, depth: usize) {
