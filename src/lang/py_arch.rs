@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use tree_sitter::Node;
 
 use super::arch::{self, access_of, http_method, lit, push_parts};
-use super::query::{self, cap};
+use super::query::{self, cap, Captures, Native};
 use crate::model::{
     Access, ArchFacts, Binding, Part, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable,
     RawTableUse, Template,
@@ -41,7 +41,8 @@ const PEEWEE_WRITES: &[&str] =
 
 /// Captures of the architecture queries.
 /// Kinds of value a constant below module level may have (in a class body,
-/// a function, an `if` block): those that can hold a URL or a name.
+/// a function, an `if` block), and a keyed one (`app.config["KEY"] = value`)
+/// anywhere: those that can hold a URL or a name (sorted).
 const LOCAL_CONST_VALUES: &[&str] =
     &["binary_operator", "boolean_operator", "call", "conditional_expression", "string", "subscript"];
 
@@ -93,6 +94,52 @@ pub const CAPTURES: &[&str] = &[
     "url",
     "value",
 ];
+
+/// Patterns matched in Rust rather than by the query (see [`Native`]).
+pub static NATIVES: &[Native] = &[Native { kind: "expression_statement", matches: constant }];
+
+/// The pattern [`constant`] stands for; a test checks they give the same matches.
+#[cfg(test)]
+const CONSTANT_PATTERNS: &str = r#"
+(expression_statement
+  (assignment left: (identifier) @name right: (_) @value)) @const.def
+(expression_statement
+  (assignment
+    left: (subscript value: [(identifier) (attribute)] subscript: (string)) @name
+    right: [(call) (subscript) (string) (binary_operator) (boolean_operator)] @value)) @const.def
+"#;
+
+/// `NAME = value` or `app.config["KEY"] = value` as a statement, anywhere
+/// (`CONSTANT_PATTERNS`): `@const.def` on the statement, `@name` on the
+/// target, `@value` on the value. Matched in Rust because nearly every
+/// statement is an assignment: on Django, running the query at each of them
+/// cost more than all the other patterns together (BENCHMARKS.md).
+///
+/// As in the query: the assignment is any child of the statement, a field
+/// names the first child with it, a wildcard value is any named node but an
+/// `ERROR`, and the key may be any of the subscript's indexes.
+fn constant<'t>(stmt: Node<'t>, caps: &mut Captures<'t>) -> bool {
+    let mut walk = stmt.walk();
+    let found = stmt.named_children(&mut walk).filter(|c| c.kind() == "assignment").find_map(|a| {
+        let (left, right) = (a.child_by_field_name("left")?, a.child_by_field_name("right")?);
+        let ok = match left.kind() {
+            "identifier" => right.is_named() && !right.is_error(),
+            "subscript" => {
+                let value = left.child_by_field_name("value");
+                let mut walk = left.walk();
+                let mut keys = left.children_by_field_name("subscript", &mut walk);
+                value.is_some_and(|v| matches!(v.kind(), "identifier" | "attribute"))
+                    && keys.any(|k| k.kind() == "string")
+                    && LOCAL_CONST_VALUES.contains(&right.kind())
+            }
+            _ => false,
+        };
+        ok.then_some((left, right))
+    });
+    let Some((name, value)) = found else { return false };
+    caps.extend([("const.def", stmt), ("name", name), ("value", value)]);
+    true
+}
 
 /// A call seen before the file's client variables are all known.
 struct Candidate {
@@ -1267,10 +1314,40 @@ mod tests {
         assert_eq!(f.arch.sql.iter().map(|s| s.line).collect::<Vec<_>>(), vec![3]);
     }
 
+    /// [`constant`] gives the matches of the query patterns it stands for, on
+    /// every Python file of the fixtures and benches and on edge cases.
+    #[test]
+    fn native_constants_match_their_query_patterns() {
+        let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+        let q = query::LangQuery::new(&language, &[CONSTANT_PATTERNS], CAPTURES).unwrap();
+        let mut samples = query::sample_sources(&[".py"]);
+        assert!(samples.len() > 50, "{}", samples.len());
+        let edge = "X = 1\nY: str = 'a'\nZ: int\na = b = 'c'\nx, y = 1, 2\nd['k'] = f(1)\nd['k', 'j'] = 'v'\n\
+                    self.cfg[\"K\"] = g\nd[0] = 'v'\nd()['k'] = 'v'\nd['k'] += 'v'\nd[f'{k}'] = 'v'\n\
+                    class A:\n    U = (\n        'x'\n    )\n    def f(self):\n        v = os.environ.get('V')\n\
+                    if True:\n    W = 2\nbroken = (1,\nE = \nF = 3 +\n";
+        samples.push(("edge".into(), edge.into()));
+        for (name, src) in &samples {
+            let tree = query::parse(&language, src).unwrap();
+            let want = query::full_pass(&q, &tree, src);
+            let mut got = Vec::new();
+            let mut stack = vec![tree.root_node()];
+            while let Some(node) = stack.pop() {
+                let mut caps = Vec::new();
+                if node.kind() == "expression_statement" && constant(node, &mut caps) {
+                    got.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
+                }
+                stack.extend((0..node.child_count()).filter_map(|i| node.child(i as u32)));
+            }
+            got.sort();
+            assert_eq!(want, got, "{name}");
+        }
+    }
+
     #[test]
     fn tables_are_sorted() {
         let actions: Vec<&str> = DRF_ACTIONS.iter().map(|a| a.0).collect();
-        for t in [CLIENT_MODULES, CAPTURES, PEEWEE_BASES, PEEWEE_WRITES, actions.as_slice()] {
+        for t in [CLIENT_MODULES, CAPTURES, LOCAL_CONST_VALUES, PEEWEE_BASES, PEEWEE_WRITES, actions.as_slice()] {
             let mut s = t.to_vec();
             s.sort_unstable();
             assert_eq!(t, s.as_slice());

@@ -34,7 +34,8 @@ static FULL: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
         include_str!("../../queries/python/tables.scm"),
         include_str!("../../queries/python/queues.scm"),
     ];
-    LangQuery::new(&tree_sitter_python::LANGUAGE.into(), &sources, &[CAPTURES, super::py_arch::CAPTURES].concat())
+    let captures = [CAPTURES, super::py_arch::CAPTURES].concat();
+    LangQuery::with_natives(&tree_sitter_python::LANGUAGE.into(), &sources, &captures, super::py_arch::NATIVES)
 });
 
 /// How far up the tree the context of an import is looked for.

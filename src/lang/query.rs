@@ -31,10 +31,29 @@ use crate::model::FileFacts;
 /// query's cost grows with the square of a run's length.
 pub const MAX_ANONYMOUS_RUN: usize = 256;
 
+/// The captures of one match: (capture name, node), helper captures left out.
+pub type Captures<'t> = Vec<(&'static str, Node<'t>)>;
+
+/// A pattern matched by Rust code instead of by the query: the kind of its
+/// outermost node, and a function that, given a node of that kind, pushes the
+/// captures of its match (outer capture first) and returns whether it matches.
+///
+/// For shapes so common that running the query at each of them costs more
+/// than the rest of the pass (Python's `NAME = value` statements: most of
+/// Django's query runs). A native pattern must give exactly the matches of
+/// the query pattern it stands for (each has a test comparing the two); the
+/// walk of [`LangQuery::for_each_match`] visits every node of its kind.
+pub struct Native {
+    pub kind: &'static str,
+    pub matches: for<'t> fn(Node<'t>, &mut Captures<'t>) -> bool,
+}
+
 /// A compiled query plus its capture names, checked against the extractor's vocabulary.
 pub struct LangQuery {
     pub query: Query,
     names: Vec<String>,
+    /// Patterns matched in Rust, run at the nodes of their kind.
+    natives: &'static [Native],
     /// Where matches can start (see [`Self::for_each_match`]); `None` when a
     /// pattern's root is a wildcard or an alternation, which only a search
     /// from every node can find.
@@ -47,14 +66,24 @@ impl LangQuery {
     /// The sources are embedded with `include_str!`, so an error here is a bug
     /// in tapestry (caught by each language's `queries_compile` test), not bad input.
     pub fn new(language: &Language, sources: &[&str], allowed: &[&str]) -> Result<Self, String> {
+        Self::with_natives(language, sources, allowed, &[])
+    }
+
+    /// [`Self::new`] plus `natives`, whose captures must be in `allowed` too.
+    pub fn with_natives(
+        language: &Language,
+        sources: &[&str],
+        allowed: &[&str],
+        natives: &'static [Native],
+    ) -> Result<Self, String> {
         let joined = sources.join("\n");
         let query = Query::new(language, &joined).map_err(|e| format!("query error: {e}"))?;
         let names: Vec<String> = query.capture_names().iter().map(|s| (*s).to_string()).collect();
         if let Some(bad) = names.iter().find(|n| !n.starts_with('_') && !allowed.contains(&n.as_str())) {
             return Err(format!("unknown capture @{bad}; allowed: {allowed:?}"));
         }
-        let starts = Starts::new(language, &query, &joined);
-        Ok(LangQuery { query, names, starts })
+        let starts = Starts::new(language, &query, &joined, natives);
+        Ok(LangQuery { query, names, natives, starts })
     }
 
     /// Call `f(capture_name, node)` for every non-helper capture of every match, in document order of matches.
@@ -93,8 +122,12 @@ impl LangQuery {
     ) {
         let budget = Budget::new(text.len());
         let mut cursor = QueryCursor::new();
+        let mut caps = Vec::new();
         match &self.starts {
-            None => self.run(&mut cursor, root, text, skip, &budget, &mut f),
+            None => {
+                self.run(&mut cursor, root, text, skip, &budget, &mut f);
+                self.natives_everywhere(root, skip, &mut caps, &mut f);
+            }
             Some(starts) => {
                 cursor.set_max_start_depth(Some(0));
                 let hits = starts.hits(text);
@@ -105,6 +138,11 @@ impl LangQuery {
                     let kind = usize::from(node.kind_id());
                     if !inside_skip && starts.may_match(kind, &hits, node.byte_range()) {
                         self.run(&mut cursor, node, text, skip, &budget, &mut f);
+                    }
+                    if !self.natives.is_empty() {
+                        for &i in starts.natives.get(kind).into_iter().flatten() {
+                            self.native(i, node, skip, &mut caps, &mut f);
+                        }
                     }
                     if budget.stopped.get().is_some() {
                         break;
@@ -133,6 +171,8 @@ impl LangQuery {
     /// statement, or the identifier an `#eq?` predicate requires). Each
     /// language's tests check the two passes agree. Framework patterns
     /// (routes, calls) do not meet (2): files that need them take the full pass.
+    /// With `needles`, [`Native`] patterns are not run (the imports-only
+    /// queries have none).
     pub fn for_each_match_near<'t>(
         &self,
         root: Node<'t>,
@@ -157,6 +197,51 @@ impl LangQuery {
             }
         }
         budget.report(rel, facts);
+    }
+
+    /// Native pattern `i` at `node`, unless the node overlaps `skip` (where
+    /// the query, too, reports no match: its nodes must lie inside the range searched).
+    fn native<'t>(
+        &self,
+        i: usize,
+        node: Node<'t>,
+        skip: Option<&Range<usize>>,
+        caps: &mut Captures<'t>,
+        f: &mut impl FnMut(&[(&str, Node<'t>)]),
+    ) {
+        if skip.is_some_and(|s| s.start < node.end_byte() && node.start_byte() < s.end) {
+            return;
+        }
+        caps.clear();
+        if (self.natives[i].matches)(node, caps) {
+            f(caps);
+        }
+    }
+
+    /// The native patterns at every node below `root`, in pre-order (for a
+    /// query without [`Starts`], after its full pass).
+    fn natives_everywhere<'t>(
+        &self,
+        root: Node<'t>,
+        skip: Option<&Range<usize>>,
+        caps: &mut Captures<'t>,
+        f: &mut impl FnMut(&[(&str, Node<'t>)]),
+    ) {
+        if self.natives.is_empty() {
+            return;
+        }
+        let mut walk = root.walk();
+        loop {
+            let node = walk.node();
+            for (i, native) in self.natives.iter().enumerate() {
+                if native.kind == node.kind() {
+                    self.native(i, node, skip, caps, f);
+                }
+            }
+            if !walk.goto_first_child() && !next_in_preorder(&mut walk) {
+                break;
+            }
+        }
     }
 
     /// Run the query on `node`, around the `skip` span when it overlaps the node.
@@ -244,6 +329,8 @@ struct Starts {
     /// `node-types.json`; true for kinds it does not list). Other subtrees
     /// need to be entered only where a word occurs.
     holds_unconditional: Vec<bool>,
+    /// Kind id → the native patterns (indexes into [`LangQuery`]'s `natives`) of that kind.
+    natives: Vec<Vec<usize>>,
 }
 
 /// Pattern → sorted start offsets of its words in one text (empty for
@@ -258,7 +345,7 @@ impl Hits {
 }
 
 impl Starts {
-    fn new(language: &Language, query: &Query, source: &str) -> Option<Self> {
+    fn new(language: &Language, query: &Query, source: &str, natives: &[Native]) -> Option<Self> {
         let count = query.pattern_count();
         let bounds: Vec<usize> = (0..count).map(|i| query.start_byte_for_pattern(i)).chain([source.len()]).collect();
         let mut kinds: Vec<&str> = Vec::with_capacity(count);
@@ -292,7 +379,12 @@ impl Starts {
                 AhoCorasick::builder().ascii_case_insensitive(true).kind(kind).build(&texts).ok()
             })
             .flatten();
-        let unconditional: Vec<&str> = (0..count).filter(|&p| needs[p].is_none()).map(|p| kinds[p]).collect();
+        // Native patterns have no words: the walk must reach every node of their kinds.
+        let unconditional: Vec<&str> = (0..count)
+            .filter(|&p| needs[p].is_none())
+            .map(|p| kinds[p])
+            .chain(natives.iter().map(|n| n.kind))
+            .collect();
         let holders = node_types(language).and_then(|json| holders(json, &unconditional));
         let holds_unconditional = (0..by_kind.len())
             .map(|id| {
@@ -304,7 +396,12 @@ impl Starts {
                 }
             })
             .collect();
-        Some(Starts { by_kind, needs, words, texts, by_text, holds_unconditional })
+        let mut native_by_kind = vec![Vec::new(); by_kind.len()];
+        for (i, native) in natives.iter().enumerate() {
+            let id = usize::from(language.id_for_node_kind(native.kind, true));
+            native_by_kind.get_mut(id).filter(|_| id != 0)?.push(i);
+        }
+        Some(Starts { by_kind, needs, words, texts, by_text, holds_unconditional, natives: native_by_kind })
     }
 
     /// Whether the walk must enter a node of `kind` spanning `range`: it can
@@ -893,12 +990,12 @@ pub fn ancestors(node: Node, limit: usize) -> impl Iterator<Item = Node> {
 /// Test helper: every capture of a query cursor run from the root over the
 /// whole tree, as (capture name, node id), sorted.
 #[cfg(test)]
-fn full_pass(q: &LangQuery, tree: &Tree, src: &str) -> Vec<(String, usize)> {
+pub(crate) fn full_pass(q: &LangQuery, tree: &Tree, src: &str) -> Vec<(String, usize)> {
     let mut all = Vec::new();
     let budget = Budget::new(src.len());
-    q.run(&mut QueryCursor::new(), tree.root_node(), src.as_bytes(), None, &budget, &mut |caps| {
-        all.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
-    });
+    let mut collect = |caps: &[(&str, Node)]| all.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
+    q.run(&mut QueryCursor::new(), tree.root_node(), src.as_bytes(), None, &budget, &mut collect);
+    q.natives_everywhere(tree.root_node(), None, &mut Vec::new(), &mut collect);
     all.sort();
     all
 }
