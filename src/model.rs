@@ -185,6 +185,10 @@ pub enum Part {
     /// template when it is, the second when not (`"." + os.environ["D"] if "D" in
     /// os.environ else ""`, `process.env.X ? process.env.X : 'd'`).
     IfEnv(String, Template, Template),
+    /// `must_map_env("X")`: a call of a function with one string argument, an
+    /// environment read when resolution finds the function is one of the
+    /// project's env getters (`ArchFacts::env_getters`), else the parameter `{X}`.
+    EnvCall(String, String),
 }
 
 /// A template: parts in order.
@@ -350,4 +354,9 @@ pub struct ArchFacts {
     pub classes: Vec<RawClass>,
     /// Routes built at run time and other things seen but not readable statically.
     pub notes: Vec<(u32, String)>,
+    /// Module-level functions whose every `return` gives the environment
+    /// variable their first parameter names (`def must_map_env(key): … return
+    /// os.environ.get(key)`): a call of one is an environment read.
+    #[serde(default)]
+    pub env_getters: Vec<String>,
 }

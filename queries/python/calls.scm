@@ -14,6 +14,13 @@
   arguments: (argument_list) @args
   (#match? @client "(^|\\.)urlopen$")) @http.call
 
+; MCP's Streamable HTTP transport: streamablehttp_client(url) / streamable_http_client(url=url)
+; POSTs every JSON-RPC message to its URL (py_arch::METHODLESS_CLIENTS)
+(call
+  function: [(identifier) (attribute)] @client
+  arguments: (argument_list) @args
+  (#match? @client "(^|\\.)streamable_?http_client$")) @http.call
+
 ; client = httpx.Client(base_url=...)   session = requests.Session()   s = aiohttp.ClientSession()
 (assignment
   left: [(identifier) (attribute)] @name

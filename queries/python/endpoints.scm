@@ -16,6 +16,21 @@
   definition: (function_definition name: (identifier) @handler)
   (#any-of? @method "route" "get" "post" "put" "patch" "delete" "head" "options" "api_route" "websocket")) @endpoint.route
 
+; self.app = FastAPI()   self.bp = Blueprint("b", __name__): a router held in a field
+(assignment
+  left: (attribute) @name
+  right: (call function: [(identifier) (attribute)] @ctor arguments: (argument_list) @args)
+  (#match? @ctor "(^|\\.)(Flask|Blueprint|FastAPI|APIRouter|Quart)$")) @router.def
+
+; self.app.post("/prompt")(self.handle_prompt): the decorator called on the handler; kept
+; only when the receiver is a router this file builds (py_arch::Collector::finish)
+(call
+  function: (call
+    function: (attribute object: (_) @router attribute: (identifier) @method)
+    arguments: (argument_list) @args)
+  arguments: (argument_list . [(identifier) (attribute)] @handler .)
+  (#any-of? @method "route" "get" "post" "put" "patch" "delete" "head" "options" "api_route")) @endpoint.called
+
 ; app.add_url_rule("/p", view_func=f, methods=[...])   router.add_api_route("/p", f, methods=[...])
 (call
   function: (attribute object: (_) @router attribute: (identifier) @method)

@@ -19,9 +19,9 @@ pub const REDIS_WRITES: &[&str] = &[
 ];
 
 /// A module-level constant, kept when it holds a literal or an environment
-/// variable (what a URL or a prefix can be built from).
+/// variable, or may read one through a helper (what a URL or a prefix can be built from).
 pub fn push_const(facts: &mut ArchFacts, name: String, value: Template, line: u32) {
-    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..) | Part::IfEnv(..))) {
+    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..) | Part::IfEnv(..) | Part::EnvCall(..))) {
         facts.consts.push(RawConst { name, value, line });
     }
 }

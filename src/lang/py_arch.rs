@@ -21,6 +21,20 @@ use crate::model::{
 /// Modules whose functions send HTTP requests themselves (sorted).
 const CLIENT_MODULES: &[&str] = &["httpx", "requests"];
 
+/// Functions that send a request to their one URL argument without a method
+/// argument, and the method they send (sorted by name). `urlopen` GETs unless
+/// given data; MCP's Streamable HTTP transport sends every JSON-RPC message as a
+/// POST to the endpoint (modelcontextprotocol.io, specification 2025-03-26,
+/// "Transports"; its optional GET stream and closing DELETE go to the same URL).
+const METHODLESS_CLIENTS: &[(&str, &str)] =
+    &[("streamable_http_client", "POST"), ("streamablehttp_client", "POST"), ("urlopen", "GET")];
+
+/// The method a function of [`METHODLESS_CLIENTS`] sends, by its dotted name's last part.
+fn methodless(client: &str) -> Option<&'static str> {
+    let last = client.rsplit('.').next().unwrap_or(client);
+    METHODLESS_CLIENTS.binary_search_by_key(&last, |(n, _)| n).ok().map(|i| METHODLESS_CLIENTS[i].1)
+}
+
 /// Django REST framework viewset methods a router routes, and whether each is a
 /// detail route (`prefix/{pk}/`) (sorted; www.django-rest-framework.org/api-guide/routers/).
 pub const DRF_ACTIONS: &[(&str, &str, bool)] = &[
@@ -68,6 +82,7 @@ pub const CAPTURES: &[&str] = &[
     "db.table",
     "drf.viewset",
     "endpoint.aiohttp",
+    "endpoint.called",
     "endpoint.django",
     "endpoint.listed",
     "endpoint.route",
@@ -155,6 +170,8 @@ pub struct Collector {
     /// Client variables (`client = httpx.Client(base_url=…)`) and their base URL.
     clients: BTreeMap<String, Template>,
     candidates: Vec<Candidate>,
+    /// `app.post("/p")(handler)`: routes kept when `app` is a router this file builds.
+    called_routes: Vec<RawRoute>,
     mentions_mongo: bool,
     mentions_kafka: bool,
     mentions_redis: bool,
@@ -191,11 +208,20 @@ impl Collector {
         };
         let outer = cap(caps, kind).expect("found above");
         // A decorated route is at its decorator's line (a function may have several).
-        let line = query::line(if kind == "endpoint.route" { cap(caps, "router").unwrap_or(outer) } else { outer });
+        let line = query::line(if kind == "endpoint.route" || kind == "endpoint.called" {
+            cap(caps, "router").unwrap_or(outer)
+        } else {
+            outer
+        });
         let text = |name: &str| cap(caps, name).map(|n| query::text(n, src).to_string()).unwrap_or_default();
         match kind {
             "router.def" => self.router_def(&text("name"), &text("ctor"), cap(caps, "args"), src, line),
             "endpoint.route" => self.route(&text("router"), &text("method"), cap(caps, "args"), caps, src, line),
+            "endpoint.called" => {
+                let before = self.facts.routes.len();
+                self.route(&text("router"), &text("method"), cap(caps, "args"), caps, src, line);
+                self.called_routes.extend(self.facts.routes.drain(before..));
+            }
             "router.mount" => self.mount(&text("parent"), &text("method"), cap(caps, "args"), src, line),
             "endpoint.django" if self.is_urls => self.django(&text("method"), cap(caps, "args"), src, line),
             "bind.alias" => {
@@ -333,7 +359,10 @@ impl Collector {
             key.and_then(|k| args.and_then(|a| kwarg(a, k, src))).map(|v| template(v, src)).unwrap_or_default();
         self.facts.routers.push(RawRouter { name: name.to_string(), framework: framework.into(), prefix, line });
         // Starlette(routes=ROUTES), FastAPI(routes=…): a route list named elsewhere.
-        if let Some(r) = args.and_then(|a| kwarg(a, "routes", src)).filter(|r| r.kind() == "identifier") {
+        // (Not for a router held in a field: `self.router = APIRouter(routes=routes)` is a framework's own code.)
+        if let Some(r) =
+            args.and_then(|a| kwarg(a, "routes", src)).filter(|r| r.kind() == "identifier" && !name.contains('.'))
+        {
             self.mount_here(name, &text_of(r, src), Template::new(), line);
         }
         // DefaultRouter serves an API root view listing the viewsets.
@@ -446,12 +475,11 @@ impl Collector {
                 let m = pos.first().and_then(|n| string_value(*n, src)).unwrap_or_else(|| "GET".into());
                 (m.to_ascii_uppercase(), pos.get(1).copied().or_else(|| kwarg(args, "url", src)))
             }
-            m if client.ends_with("urlopen") && m.is_empty() => ("GET".into(), pos.first().copied()),
             m => (m.to_ascii_uppercase(), pos.first().copied().or_else(|| kwarg(args, "url", src))),
         };
         let Some(url) = url else { return };
-        let method = if client.ends_with("urlopen") { "GET".to_string() } else { method };
-        let url = local_value(url, src).unwrap_or_else(|| template(url, src));
+        let method = methodless(client).map_or(method, str::to_string);
+        let url = local_value(url, src).unwrap_or_else(|| shadow_params(template(url, src), url, src));
         self.candidates.push(Candidate { client: client.to_string(), method, url, line });
     }
 
@@ -773,9 +801,14 @@ impl Collector {
         }
         let kv_ops = std::mem::take(&mut self.kv_ops);
         self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
+        for r in std::mem::take(&mut self.called_routes) {
+            if self.facts.routers.iter().any(|d| d.name == r.router) {
+                self.facts.routes.push(r);
+            }
+        }
         for c in std::mem::take(&mut self.candidates) {
             let module = c.client.rsplit('.').next().unwrap_or(&c.client);
-            let url = if c.client.ends_with("urlopen")
+            let url = if methodless(&c.client).is_some()
                 || CLIENT_MODULES.binary_search(&module).is_ok() && !c.client.contains('.')
             {
                 c.url
@@ -1171,7 +1204,134 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     if func == "str" && pos.len() == 1 {
         return template(pos[0], src);
     }
+    // `must_map_env("PRODUCT_CATALOG_ADDR")`: an environment read if resolution finds
+    // `must_map_env` among the project's env getters.
+    let plain = args.is_some_and(|a| named(a).len() == 1) && pos.len() == 1;
+    let callee = n.child_by_field_name("function").filter(|f| matches!(f.kind(), "identifier" | "attribute"));
+    if let (true, Some(_), Some(var)) = (plain, callee, arg_str(0).filter(|v| is_env_name(v))) {
+        return vec![Part::EnvCall(func, var)];
+    }
     vec![Part::Param(param_name(n, src))]
+}
+
+/// A reference to a parameter of the enclosing function (`def connect(self, url):
+/// client(url=url)`) is that parameter, never a same-named constant elsewhere.
+fn shadow_params(t: Template, at: Node, src: &[u8]) -> Template {
+    let Some(func) = query::ancestors(at, 64).find(|a| a.kind() == "function_definition") else { return t };
+    let Some(params) = func.child_by_field_name("parameters") else { return t };
+    let names: Vec<&str> = named(params)
+        .into_iter()
+        .filter_map(|p| match p.kind() {
+            "identifier" => Some(p),
+            _ => p.child_by_field_name("name").or_else(|| named(p).into_iter().find(|c| c.kind() == "identifier")),
+        })
+        .map(|n| query::text(n, src))
+        .collect();
+    t.into_iter()
+        .map(|p| match p {
+            Part::Ref(r)
+                if names.iter().any(|n| *n == r.split('.').next().unwrap_or(&r) && !matches!(*n, "self" | "cls")) =>
+            {
+                Part::Param(r.rsplit('.').next().unwrap_or(&r).to_string())
+            }
+            p => p,
+        })
+        .collect()
+}
+
+/// A name an environment variable can have: `[A-Za-z_][A-Za-z0-9_]*`.
+fn is_env_name(v: &str) -> bool {
+    v.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Module-level functions that return the environment variable their first
+/// parameter names: every `return` gives `os.environ.get(p)`, `os.getenv(p)`,
+/// `os.environ[p]`, or a local variable assigned only such a read
+/// (`value = os.environ.get(key); if value is None: raise …; return value`).
+pub fn env_getters(root: Node, src: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    for def in named(root) {
+        let def = match def.kind() {
+            "decorated_definition" => match def.child_by_field_name("definition") {
+                Some(d) => d,
+                None => continue,
+            },
+            _ => def,
+        };
+        if def.kind() != "function_definition" {
+            continue;
+        }
+        let param =
+            def.child_by_field_name("parameters").and_then(|p| named(p).into_iter().next()).and_then(|p| {
+                match p.kind() {
+                    "identifier" => Some(p),
+                    "typed_parameter" => named(p).into_iter().next().filter(|i| i.kind() == "identifier"),
+                    _ => None,
+                }
+            });
+        let (Some(param), Some(body), Some(name)) =
+            (param, def.child_by_field_name("body"), def.child_by_field_name("name"))
+        else {
+            continue;
+        };
+        if returns_env_of(body, query::text(param, src), src) {
+            out.push(query::text(name, src).to_string());
+        }
+    }
+    out
+}
+
+/// Whether every `return` in a function body gives the environment variable `param` names.
+fn returns_env_of(body: Node, param: &str, src: &[u8]) -> bool {
+    let (mut returns, mut assigns) = (Vec::new(), Vec::new());
+    statements(body, &mut returns, &mut assigns);
+    let reads_env = |v: Node| env_read_of(v, src).is_some_and(|k| k == param);
+    let local_read = |name: &str| {
+        let mut values = assigns.iter().filter(|(l, _)| query::text(*l, src) == name).map(|(_, v)| *v).peekable();
+        values.peek().is_some() && values.all(reads_env)
+    };
+    !returns.is_empty()
+        && returns.iter().all(|r| match named(*r).into_iter().next() {
+            Some(v) if v.kind() == "identifier" => local_read(query::text(v, src)),
+            Some(v) => reads_env(v),
+            None => false,
+        })
+}
+
+/// The `return` statements and `name = value` assignments of a body, not of nested functions or classes.
+fn statements<'t>(n: Node<'t>, returns: &mut Vec<Node<'t>>, assigns: &mut Vec<(Node<'t>, Node<'t>)>) {
+    for c in named(n) {
+        match c.kind() {
+            "function_definition" | "class_definition" | "decorated_definition" | "lambda" => {}
+            "return_statement" => returns.push(c),
+            "assignment" => {
+                if let (Some(l), Some(v)) = (c.child_by_field_name("left"), c.child_by_field_name("right")) {
+                    assigns.push((l, v));
+                }
+                statements(c, returns, assigns);
+            }
+            _ => statements(c, returns, assigns),
+        }
+    }
+}
+
+/// `os.environ.get(key)`, `os.getenv(key)`, `os.environ[key]`: the identifier naming the variable.
+fn env_read_of<'s>(v: Node, src: &'s [u8]) -> Option<&'s str> {
+    let key = match v.kind() {
+        "call" => {
+            let func = v.child_by_field_name("function").map(|f| query::text(f, src)).unwrap_or("");
+            if !(func.ends_with("getenv") || func.ends_with("environ.get")) {
+                return None;
+            }
+            split_args(v.child_by_field_name("arguments")?).0.into_iter().next()?
+        }
+        "subscript" if v.child_by_field_name("value").is_some_and(|o| query::text(o, src).ends_with("environ")) => {
+            v.child_by_field_name("subscript")?
+        }
+        _ => return None,
+    };
+    (key.kind() == "identifier").then(|| query::text(key, src))
 }
 
 /// A short name for an interpolation: its last identifier.
@@ -1347,7 +1507,17 @@ mod tests {
     #[test]
     fn tables_are_sorted() {
         let actions: Vec<&str> = DRF_ACTIONS.iter().map(|a| a.0).collect();
-        for t in [CLIENT_MODULES, CAPTURES, LOCAL_CONST_VALUES, PEEWEE_BASES, PEEWEE_WRITES, actions.as_slice()] {
+        let methodless: Vec<&str> = METHODLESS_CLIENTS.iter().map(|(n, _)| *n).collect();
+        let tables = [
+            CLIENT_MODULES,
+            CAPTURES,
+            LOCAL_CONST_VALUES,
+            methodless.as_slice(),
+            PEEWEE_BASES,
+            PEEWEE_WRITES,
+            actions.as_slice(),
+        ];
+        for t in tables {
             let mut s = t.to_vec();
             s.sort_unstable();
             assert_eq!(t, s.as_slice());

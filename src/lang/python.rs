@@ -83,6 +83,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         }
     });
     facts.arch = arch.finish();
+    if text.contains("environ") || text.contains("getenv") {
+        facts.arch.env_getters = super::py_arch::env_getters(tree.root_node(), src);
+    }
     let file_flags = file_flags(rel);
     facts.imports.extend(stmts.into_values().filter(|s| !s.spec.is_empty() || s.level > 0).map(|s| RawImport {
         spec: s.spec,

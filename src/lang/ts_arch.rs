@@ -159,7 +159,13 @@ impl Collector {
                 let router = self.param_router(outer, &router, src, line).unwrap_or(router);
                 self.route("?", &router, vec![method], path, handler, line);
             }
-            "endpoint.chain" => self.chain(&text("router"), outer, &args, src, line),
+            "endpoint.chain" => {
+                // `app.route('/p').get(h)` on a function's parameter; a two-argument `route` is a Hono mount.
+                let router = text("router");
+                let router =
+                    if args.len() == 1 { self.param_router(outer, &router, src, line) } else { None }.unwrap_or(router);
+                self.chain(&router, outer, &args, src, line)
+            }
             "endpoint.object" => {
                 let Some(obj) = cap(caps, "args") else { return };
                 let url = prop(obj, "url", src).or_else(|| prop(obj, "path", src)).map(|u| template(u, src));
@@ -388,6 +394,7 @@ impl Collector {
             None => query::ancestors(func, 4).find_map(|a| match a.kind() {
                 "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
                 "export_statement" => Some("default".to_string()),
+                "assignment_expression" => commonjs_export(a, src),
                 _ => None,
             })?,
         };
@@ -714,6 +721,16 @@ fn named(n: Node) -> Vec<Node> {
 }
 
 /// A short form of a handler or child expression: `users.router`, `getItems`.
+/// The name a CommonJS assignment exports its value as: `module.exports = …`
+/// is the module's default export, `exports.routes = …` / `module.exports.routes = …` is `routes`.
+fn commonjs_export(assign: Node, src: &[u8]) -> Option<String> {
+    let left = query::text(assign.child_by_field_name("left")?, src);
+    match left {
+        "module.exports" => Some("default".into()),
+        _ => left.strip_prefix("module.exports.").or_else(|| left.strip_prefix("exports.")).map(str::to_string),
+    }
+}
+
 fn short(t: &str) -> String {
     let t = t.trim();
     if t.len() > 60 || t.contains('\n') {

@@ -210,10 +210,16 @@ impl<'a> Ctx<'a> {
         let mut out = Template::new();
         for p in t {
             match p {
-                Part::Ref(name) if depth < 8 => match self.constant(file, name) {
+                // A constant holding a call that is not an env getter is no constant.
+                Part::Ref(name) if depth < 8 => match self.constant(file, name).filter(|(f, v)| self.readable(*f, v)) {
                     Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1)?),
                     None => out.push(Part::Param(param_of_ref(name).to_string())),
                 },
+                Part::EnvCall(func, var) if self.env_getter(file, func) => match self.env(file, var) {
+                    Some(v) => push_parts(&mut out, vec![Part::Lit(v)]),
+                    None => return Err(var.clone()),
+                },
+                Part::EnvCall(_, var) => out.push(Part::Param(var.clone())),
                 Part::Ref(name) => out.push(Part::Param(name.clone())),
                 Part::Env(var, default) => match self.env(file, var).or_else(|| default.clone()) {
                     Some(v) => push_parts(&mut out, vec![Part::Lit(v)]),
@@ -227,6 +233,24 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(out)
+    }
+}
+
+impl Ctx<'_> {
+    /// Whether every call in a constant's value is an environment read.
+    fn readable(&self, file: usize, value: &Template) -> bool {
+        value.iter().all(|p| !matches!(p, Part::EnvCall(func, _) if !self.env_getter(file, func)))
+    }
+
+    /// Whether `func`, as written in `file`, names one of the project's env
+    /// getters: defined in the file, imported by name (`from cfg import env`),
+    /// or reached through an imported module (`cfg.env`).
+    fn env_getter(&self, file: usize, func: &str) -> bool {
+        let defines = |m: usize, name: &str| self.project.files[m].facts.arch.env_getters.iter().any(|g| g == name);
+        match func.rsplit_once('.') {
+            None => defines(file, func) || self.imported(file, func).iter().any(|(m, remote)| defines(*m, remote)),
+            Some((head, last)) => self.imported(file, head).iter().any(|(m, _)| defines(*m, last)),
+        }
     }
 }
 
@@ -255,7 +279,7 @@ pub fn render(t: &Template) -> String {
     for p in t {
         match p {
             Part::Lit(x) => s.push_str(x),
-            Part::Param(n) | Part::Ref(n) => {
+            Part::Param(n) | Part::Ref(n) | Part::EnvCall(_, n) => {
                 s.push('{');
                 s.push_str(n);
                 s.push('}');

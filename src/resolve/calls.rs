@@ -15,7 +15,7 @@ use super::routes::{path_distance, path_matches, Endpoints, Ep};
 use super::services::redact_url;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
-use crate::model::{Access, Flags};
+use crate::model::{Access, Flags, Part};
 
 /// Host names that mean "this machine" (sorted).
 const LOCAL_HOSTS: &[&str] = &["0.0.0.0", "127.0.0.1", "::1", "[::1]", "[::]", "host.docker.internal", "localhost"];
@@ -54,6 +54,18 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         }
         for q in &f.facts.arch.queues {
             let name = match ctx.resolve_template(i, &q.name) {
+                // `publish(this._logChannel, …)` with a field set from a constructor argument:
+                // a name with nothing readable is no queue (a `{_logChannel}` node would be a
+                // guess); `chat:{room_id}` names a family of channels both sides agree on.
+                Ok(t) if !t.iter().any(|p| matches!(p, Part::Lit(s) if !s.is_empty())) => {
+                    out.diagnostics.push(Diagnostic::new(
+                        rel,
+                        Some(q.line),
+                        Severity::Info,
+                        format!("queue name `{}` is built at run time: not linked", render(&t)),
+                    ));
+                    continue;
+                }
                 Ok(t) => render(&t),
                 Err(var) => {
                     out.diagnostics.push(Diagnostic::new(

@@ -311,8 +311,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                     None if route.framework == "?" || route.framework == "drf-viewset" => continue,
                     None => rs.add(i, &route.router, &route.framework, Template::new()),
                 };
+                // `?` (JS: a route-shaped call on a known router) takes its router's framework too.
                 let fw = match route.framework.as_str() {
                     "" => rs.list[r].framework.clone(),
+                    "?" if !rs.list[r].framework.is_empty() => rs.list[r].framework.clone(),
                     "drf-viewset" => "drf".into(),
                     fw => fw.to_string(),
                 };
