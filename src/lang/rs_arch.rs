@@ -11,7 +11,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, ExprCall, ExprMethodCall, Lit};
 
-use super::arch::{self, braces_to_parts, http_method, lit};
+use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
 use crate::model::{
     Access, ArchFacts, Part, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawSql, RawTable,
@@ -33,6 +33,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         fn_name: String::new(),
         let_name: None,
         diesel_write: false,
+        locals: Vec::new(),
     };
     v.visit_file(file);
     *facts = v.facts;
@@ -44,6 +45,9 @@ struct Collector<'b> {
     facts: ArchFacts,
     fn_name: String,
     let_name: Option<String>,
+    /// `let` bindings of the current function so far, latest last: the value when
+    /// it holds a URL or an environment variable, `None` when it hides an earlier one.
+    locals: Vec<(String, Option<Template>)>,
     rocket: bool,
     kafka: bool,
     client_file: bool,
@@ -284,10 +288,11 @@ impl Collector<'_> {
             ("get" | "post" | "put" | "patch" | "delete" | "head", [url])
                 if self.client_file && is_client(&m.receiver) =>
             {
+                let url = self.local(template(url));
                 self.facts.calls.push(RawCall {
                     client: "reqwest".into(),
                     method: name.to_ascii_uppercase(),
-                    url: template(url),
+                    url,
                     line: l,
                 });
             }
@@ -352,12 +357,8 @@ impl Collector<'_> {
         if full == "reqwest::get" || full == "ureq::get" || full == "ureq::post" {
             if let Some(url) = c.args.first() {
                 let method = if last == "post" { "POST" } else { "GET" };
-                self.facts.calls.push(RawCall {
-                    client: "reqwest".into(),
-                    method: method.into(),
-                    url: template(url),
-                    line: l(),
-                });
+                let url = self.local(template(url));
+                self.facts.calls.push(RawCall { client: "reqwest".into(), method: method.into(), url, line: l() });
             }
         }
         if last == "to" && full.ends_with("FutureRecord::to") || full.ends_with("BaseRecord::to") {
@@ -367,7 +368,26 @@ impl Collector<'_> {
         }
     }
 
+    /// A template naming a local of the current function (`client.post(url)` after
+    /// `let url = format!(…)`) is that local's value; locals of other functions
+    /// never are (each `fn mul`, `fn div` has its own `url`).
+    fn local(&self, t: Template) -> Template {
+        let mut out = Template::new();
+        for p in t {
+            let value = match &p {
+                Part::Ref(n) => self.locals.iter().rev().find(|(name, _)| name == n).and_then(|(_, v)| v.clone()),
+                _ => None,
+            };
+            match value {
+                Some(v) => push_parts(&mut out, v),
+                None => push_parts(&mut out, vec![p]),
+            }
+        }
+        out
+    }
+
     fn queue(&mut self, broker: &str, name: Template, access: Access, line: u32) {
+        let name = self.local(name);
         if !name.is_empty() {
             self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line });
         }
@@ -489,16 +509,20 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let name = f.sig.ident.to_string();
         self.route_attrs(&f.attrs, &name);
         let saved = std::mem::replace(&mut self.fn_name, name);
+        let locals = std::mem::take(&mut self.locals);
         visit::visit_item_fn(self, f);
         self.fn_name = saved;
+        self.locals = locals;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let name = f.sig.ident.to_string();
         self.route_attrs(&f.attrs, &name);
         let saved = std::mem::replace(&mut self.fn_name, name);
+        let locals = std::mem::take(&mut self.locals);
         visit::visit_impl_item_fn(self, f);
         self.fn_name = saved;
+        self.locals = locals;
     }
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
@@ -533,12 +557,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             },
             _ => None,
         };
-        if let (Some(n), Some(init)) = (&name, &l.init) {
-            // A local holding a URL or an environment variable is a constant to later calls.
-            let value = template(&init.expr);
-            if value.iter().any(|p| matches!(p, Part::Env(..)) || matches!(p, Part::Lit(s) if s.contains("://"))) {
-                self.facts.consts.push(RawConst { name: n.clone(), value, line: line(l.span()) });
-            }
+        if let Some(n) = &name {
+            // A local holding a URL or an environment variable is a constant to later
+            // calls of the same function.
+            let value = l.init.as_ref().map(|init| self.local(template(&init.expr)));
+            let value = value.filter(|v| {
+                v.iter().any(|p| matches!(p, Part::Env(..)) || matches!(p, Part::Lit(s) if s.contains("://")))
+            });
+            self.locals.push((n.clone(), value));
         }
         let saved = std::mem::replace(&mut self.let_name, name);
         visit::visit_local(self, l);

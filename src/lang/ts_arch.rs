@@ -630,7 +630,7 @@ impl Collector {
     }
 
     fn queue(&mut self, method: &str, args: &[Node], src: &[u8], line: u32) {
-        let arg = |i: usize| args.get(i).map(|a| template(*a, src));
+        let arg = |i: usize| args.get(i).map(|a| local_const(*a, src).map_or_else(|| template(*a, src), |v| lit(&v)));
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty() && arch::literal_of(n).is_none_or(|s| !s.is_empty())) {
                 self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line });
@@ -761,6 +761,53 @@ fn strings(n: Node, src: &[u8]) -> Vec<String> {
         "array" => named(n).into_iter().filter_map(|x| string_value(x, src)).collect(),
         _ => string_value(n, src).into_iter().collect(),
     }
+}
+
+/// The string a name stands for when a `const name = 'x'` of an enclosing block
+/// (a function body: `const queueName = 'messages'`) declares it; module-level
+/// constants are resolved project-wide instead. A parameter of that name in a
+/// function between the use and the block hides the constant.
+fn local_const(n: Node, src: &[u8]) -> Option<String> {
+    if n.kind() != "identifier" {
+        return None;
+    }
+    let name = query::text(n, src);
+    let mut cur = n.parent();
+    while let Some(p) = cur {
+        match p.kind() {
+            "program" => return None,
+            "arrow_function" | "function_declaration" | "function_expression" | "function" | "method_definition" => {
+                let params = p.child_by_field_name("parameters").or_else(|| p.child_by_field_name("parameter"));
+                if params.is_some_and(|ps| mentions_name(ps, name, src)) {
+                    return None;
+                }
+            }
+            "statement_block" => {
+                for d in named(p).into_iter().filter(|d| d.kind() == "lexical_declaration") {
+                    if d.child(0).is_none_or(|k| query::text(k, src) != "const") {
+                        continue;
+                    }
+                    for v in named(d).into_iter().filter(|v| v.kind() == "variable_declarator") {
+                        let named_so = v.child_by_field_name("name").is_some_and(|x| query::text(x, src) == name);
+                        if let (true, Some(value)) = (named_so, v.child_by_field_name("value")) {
+                            return string_value(value, src);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        cur = p.parent();
+    }
+    None
+}
+
+/// A parameter list binds `name` (plain, defaulted or destructured).
+fn mentions_name(params: Node, name: &str, src: &[u8]) -> bool {
+    if params.kind() == "identifier" || params.kind() == "shorthand_property_identifier_pattern" {
+        return query::text(params, src) == name;
+    }
+    named(params).into_iter().any(|c| mentions_name(c, name, src))
 }
 
 pub fn string_value(n: Node, src: &[u8]) -> Option<String> {

@@ -12,13 +12,30 @@
 
 use super::arch::{render, ArchEdge, ArchOut, Ctx, End};
 use super::routes::{path_distance, path_matches, Endpoints, Ep};
-use super::services::redact_url;
+use super::services::{redact_url, Pick};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
 use crate::model::{Access, Flags, Part};
 
-/// Host names that mean "this machine" (sorted).
-const LOCAL_HOSTS: &[&str] = &["0.0.0.0", "127.0.0.1", "::1", "[::1]", "[::]", "host.docker.internal", "localhost"];
+/// Host names that mean "this machine" (sorted). From a container, Docker
+/// Desktop's names reach the host, where compose publishes ports:
+/// `host.docker.internal` and `gateway.docker.internal` (18.03+), and the older
+/// `docker.for.mac.localhost` / `docker.for.win.localhost` (17.06–17.11) and
+/// `docker.for.mac.host.internal` / `docker.for.win.host.internal` (17.12+).
+const LOCAL_HOSTS: &[&str] = &[
+    "0.0.0.0",
+    "127.0.0.1",
+    "::1",
+    "[::1]",
+    "[::]",
+    "docker.for.mac.host.internal",
+    "docker.for.mac.localhost",
+    "docker.for.win.host.internal",
+    "docker.for.win.localhost",
+    "gateway.docker.internal",
+    "host.docker.internal",
+    "localhost",
+];
 
 /// What a call reaches.
 enum Callee<'e> {
@@ -54,15 +71,15 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         }
         for q in &f.facts.arch.queues {
             let name = match ctx.resolve_template(i, &q.name) {
-                // `publish(this._logChannel, …)` with a field set from a constructor argument:
-                // a name with nothing readable is no queue (a `{_logChannel}` node would be a
-                // guess); `chat:{room_id}` names a family of channels both sides agree on.
-                Ok(t) if !t.iter().any(|p| matches!(p, Part::Lit(s) if !s.is_empty())) => {
+                // `publish(this._logChannel, …)` with a field set from a constructor argument,
+                // `{queueName}`: a name with nothing readable is no queue (such a node would be
+                // a guess); `chat:{room_id}` names a family of channels both sides agree on.
+                Ok(t) if !t.iter().any(|p| matches!(p, Part::Lit(l) if l.chars().any(char::is_alphanumeric))) => {
                     out.diagnostics.push(Diagnostic::new(
                         rel,
                         Some(q.line),
                         Severity::Info,
-                        format!("queue name `{}` is built at run time: not linked", render(&t)),
+                        format!("queue name `{}` is known only at run time: not linked", render(&t)),
                     ));
                     continue;
                 }
@@ -139,7 +156,7 @@ fn callee<'e>(
                 return callee(ctx, eps, file, method, &target, out, line);
             }
         }
-        return relative(eps, method, url);
+        return relative(ctx, file, eps, method, url);
     };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -160,21 +177,26 @@ fn callee<'e>(
     };
     let host = host.to_ascii_lowercase();
     let list = &ctx.services.list;
-    let own = ctx.owner(file).map(|s| &list[s]);
-    let listens =
-        |s: &super::services::Service, p: u16| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()));
-    let svc = if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() {
-        // A published host port, else the caller itself, else the only service on that container port.
-        port.and_then(|p| {
-            list.iter().find(|s| s.host_ports.contains(&p)).or_else(|| own.filter(|s| listens(s, p))).or_else(|| {
-                let mut by_container =
-                    list.iter().filter(|s| s.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string())));
-                let first = by_container.next()?;
-                by_container.next().is_none().then_some(first)
-            })
-        })
-    } else {
-        list.iter().find(|s| s.name == host || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(&host)))
+    let svc = match host_service(ctx, file, &host, port) {
+        Pick::One(i) => Some(&list[i]),
+        Pick::None => None,
+        Pick::Ambiguous(names) => {
+            let what = match port {
+                Some(p) if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() => format!("port {p} of `{host}`"),
+                _ => format!("host `{host}`"),
+            };
+            out.diagnostics.push(Diagnostic::new(
+                rel,
+                Some(line),
+                Severity::Info,
+                format!(
+                    "{what} may be any of {} services ({}), and the caller's compose project does not say which: call not linked",
+                    names.len(),
+                    names.join(", ")
+                ),
+            ));
+            return None;
+        }
     };
     let Some(svc) = svc else {
         return Some(Callee::External(match port {
@@ -187,6 +209,31 @@ fn callee<'e>(
         Some(e) => Callee::Endpoint(e),
         None => Callee::Service(svc.name.clone()),
     })
+}
+
+/// The service a host (and port, for a local host) names, preferring the
+/// caller's own compose file, then its compose project (see `Services::pick`).
+fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
+    let services = &ctx.services;
+    let (own, rel) = (ctx.owner(file), ctx.project.rel(file));
+    if LOCAL_HOSTS.binary_search(&host).is_err() {
+        return services.pick(services.named(host), own, rel);
+    }
+    // A published host port, else the caller itself, else the only service on that container port.
+    let Some(p) = port else { return Pick::None };
+    let listens = |i: &usize| services.list[*i].ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()));
+    let publish: Vec<usize> = (0..services.list.len()).filter(|&i| services.list[i].host_ports.contains(&p)).collect();
+    match services.pick(publish, own, rel) {
+        Pick::None => {}
+        picked => return picked,
+    }
+    if let Some(o) = own.filter(listens) {
+        return Pick::One(o);
+    }
+    match (0..services.list.len()).filter(listens).collect::<Vec<_>>().as_slice() {
+        [one] => Pick::One(*one),
+        _ => Pick::None,
+    }
 }
 
 /// The URL a reverse proxy of `service` sends a path to (longest matching location).
@@ -219,9 +266,20 @@ fn matching<'e>(eps: &'e Endpoints, service: Option<&str>, method: &str, path: &
     found
 }
 
-/// A path without a host: the service whose endpoints serve it.
-fn relative<'e>(eps: &'e Endpoints, method: &str, path: &str) -> Option<Callee<'e>> {
-    let found = matching(eps, None, method, path);
+/// A path without a host: the service whose endpoints serve it. A caller in a
+/// compose project is served by a service of that project (or one no compose
+/// file declares), never by another project's.
+fn relative<'e>(ctx: &Ctx, file: usize, eps: &'e Endpoints, method: &str, path: &str) -> Option<Callee<'e>> {
+    let services = &ctx.services;
+    let dirs = services.caller_dirs(ctx.owner(file), ctx.project.rel(file));
+    let eligible = |name: &str| {
+        dirs.is_empty()
+            || services.list.binary_search_by(|s| s.name.as_str().cmp(name)).map_or(true, |i| {
+                let p = &services.list[i].projects;
+                p.is_empty() || p.iter().any(|p| dirs.contains(&super::dir_of(p)))
+            })
+    };
+    let found: Vec<&Ep> = matching(eps, None, method, path).into_iter().filter(|e| eligible(&e.service)).collect();
     if let Some(first) = found.first() {
         let one_service = found.iter().all(|e| e.service == first.service);
         return one_service.then_some(Callee::Endpoint(first));
@@ -231,7 +289,7 @@ fn relative<'e>(eps: &'e Endpoints, method: &str, path: &str) -> Option<Callee<'
     let mut services: Vec<&str> = eps
         .list
         .iter()
-        .filter(|e| e.path.split('/').find(|s| !s.is_empty()) == Some(head))
+        .filter(|e| e.path.split('/').find(|s| !s.is_empty()) == Some(head) && eligible(&e.service))
         .map(|e| e.service.as_str())
         .collect();
     services.dedup();
@@ -245,15 +303,14 @@ fn relative<'e>(eps: &'e Endpoints, method: &str, path: &str) -> Option<Callee<'
 /// service (`DATABASE_URL=postgres://db:5432/x`) links the two (declared).
 fn declared_env_links(ctx: &Ctx, out: &mut ArchOut) {
     let list = &ctx.services.list;
-    for s in list {
+    for (i, s) in list.iter().enumerate() {
         for v in s.env.values() {
             let Some(rest) = v.split_once("://").map(|x| x.1) else { continue };
             let authority = rest.split(['/', '?']).next().unwrap_or("");
             let host = authority.rsplit('@').next().unwrap_or("").split(':').next().unwrap_or("");
-            if let Some(t) = list
-                .iter()
-                .find(|x| x.infra && x.name != s.name && (x.name == host || x.aliases.iter().any(|a| a == host)))
-            {
+            let infra = ctx.services.named(host).into_iter().filter(|&t| list[t].infra && t != i).collect();
+            if let Pick::One(t) = ctx.services.pick(infra, Some(i), &s.file) {
+                let t = &list[t];
                 out.edge(
                     End::Id(format!("service:{}", s.name)),
                     End::Id(format!("service:{}", t.name)),

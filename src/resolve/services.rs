@@ -69,6 +69,11 @@ pub struct Service {
     pub line: u32,
     /// Reverse-proxy rules of the service's nginx config: (location prefix, proxy_pass target).
     pub proxies: Vec<(String, String)>,
+    /// Compose projects declaring the service, each named by its main compose
+    /// file (`compose.override.yaml` and `include:`d files count as the file
+    /// that uses them). Services of one directory's compose files are one
+    /// project, as compose names a project after its directory.
+    pub projects: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -85,9 +90,76 @@ pub struct Services {
     /// key, directory of the manifest). Applied once every manifest is read.
     configmaps: BTreeMap<String, Vec<ConfigMapDef>>,
     configmap_refs: Vec<(usize, Option<String>, String, String, String)>,
+    /// Directories of the compose projects (sorted).
+    compose_dirs: Vec<String>,
+}
+
+/// Which of several services a host name, port or dependency means.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Pick {
+    One(usize),
+    /// More than one, and nothing says which: the candidates' names.
+    Ambiguous(Vec<String>),
+    None,
 }
 
 impl Services {
+    /// The directories of the compose projects a caller belongs to: its
+    /// service's projects, else the nearest compose directory above `rel`.
+    pub fn caller_dirs(&self, owner: Option<usize>, rel: &str) -> Vec<&str> {
+        let own: Vec<&str> =
+            owner.map(|o| self.list[o].projects.iter().map(|p| dir_of(p)).collect()).unwrap_or_default();
+        if !own.is_empty() {
+            return own;
+        }
+        let above =
+            |d: &&String| d.is_empty() || rel.starts_with(d.as_str()) && rel.as_bytes().get(d.len()) == Some(&b'/');
+        self.compose_dirs.iter().filter(above).max_by_key(|d| d.len()).map(|d| vec![d.as_str()]).unwrap_or_default()
+    }
+
+    /// One of `candidates` for a caller (`owner` service, file or manifest `rel`):
+    /// the only one, else the only one declared in the caller's own compose file,
+    /// else in its compose project (directory).
+    pub fn pick(&self, mut candidates: Vec<usize>, owner: Option<usize>, rel: &str) -> Pick {
+        candidates.sort_unstable();
+        candidates.dedup();
+        if candidates.len() > 1 {
+            let own_files: &[String] = owner.map_or(&[], |o| &self.list[o].projects);
+            let same_file: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&c| self.list[c].projects.iter().any(|p| own_files.contains(p)))
+                .collect();
+            let dirs = self.caller_dirs(owner, rel);
+            let same_dir: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&c| self.list[c].projects.iter().any(|p| dirs.contains(&dir_of(p))))
+                .collect();
+            if same_file.len() == 1 {
+                return Pick::One(same_file[0]);
+            }
+            if same_file.is_empty() && same_dir.len() == 1 {
+                return Pick::One(same_dir[0]);
+            }
+        }
+        match candidates.as_slice() {
+            [] => Pick::None,
+            [one] => Pick::One(*one),
+            many => Pick::Ambiguous(many.iter().map(|&c| self.list[c].name.clone()).collect()),
+        }
+    }
+
+    /// Services a host name names (compose name, alias, container name, k8s Service).
+    pub fn named(&self, host: &str) -> Vec<usize> {
+        (0..self.list.len())
+            .filter(|&i| {
+                let s = &self.list[i];
+                s.name == host || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(host))
+            })
+            .collect()
+    }
+
     /// A variable of the `.env` file beside a compose file (compose's own
     /// environment), else of the scan root's.
     fn dotenv_value(&self, dir: &str, var: &str) -> Option<String> {
@@ -148,8 +220,15 @@ pub fn detect(project: &Project) -> Services {
         }
     }
     from_manifests(project, &mut s);
-    for m in project.manifests.iter().filter(|m| is_compose(file_name(m))) {
-        from_compose(project, m, &mut s);
+    let keys = compose_projects(project, &mut s);
+    s.compose_dirs = keys.values().map(|k| dir_of(k).to_string()).collect();
+    s.compose_dirs.sort();
+    s.compose_dirs.dedup();
+    // Main files before the override files compose merges into them.
+    let mut order: Vec<(&String, &String)> = keys.iter().collect();
+    order.sort_by_key(|(m, _)| (file_name(m).contains(".override."), m.as_str()));
+    for (m, key) in order {
+        from_compose(project, m, key, &mut s);
     }
     for m in project.manifests.iter().filter(|m| {
         let n = file_name(m);
@@ -161,16 +240,7 @@ pub fn detect(project: &Project) -> Services {
     if project.manifests.iter().any(|m| m == "tapestry.toml") {
         from_config(project, &mut s);
     }
-    s.list.sort_by(|a, b| a.name.cmp(&b.name));
-    s.list.dedup_by(|b, a| {
-        let same = a.name == b.name;
-        if same {
-            a.dirs.append(&mut b.dirs);
-            a.dirs.sort();
-            a.dirs.dedup();
-        }
-        same
-    });
+    disambiguate(project, &mut s.list);
     s.owner = (0..project.files.len()).map(|i| owner_of(&s.list, project.rel(i))).collect();
     for m in project.manifests {
         let name = file_name(m);
@@ -384,7 +454,63 @@ fn read_yaml(project: &Project, rel: &str, s: &mut Services) -> Vec<Yaml> {
     }
 }
 
-fn from_compose(project: &Project, rel: &str, s: &mut Services) {
+/// Each compose file with the project it belongs to, named by its main file:
+/// `docker-compose.override.yml` belongs to `docker-compose.yml` (compose merges
+/// them by itself), a file another one `include:`s to the including file's.
+/// Other files of one directory (`docker-compose.prod.yml`) are given with `-f`,
+/// alone or together: each is its own file, and they share the directory's project.
+fn compose_projects(project: &Project, s: &mut Services) -> BTreeMap<String, String> {
+    let files: Vec<&String> = project.manifests.iter().filter(|m| is_compose(file_name(m))).collect();
+    let mut key: BTreeMap<String, String> = files.iter().map(|m| ((*m).clone(), main_compose(m))).collect();
+    let mut included: BTreeMap<String, String> = BTreeMap::new();
+    for m in &files {
+        if !project.read(m).is_ok_and(|t| t.contains("include:")) {
+            continue;
+        }
+        for doc in read_yaml(project, m, s) {
+            for (item, _) in doc.get("include").map(Yaml::items).unwrap_or(&[]) {
+                let paths = match item {
+                    Yaml::Map(_) => item.get("path").map(|p| match p {
+                        Yaml::Seq(items) => items.iter().filter_map(|(x, _)| x.str()).collect(),
+                        x => x.str().into_iter().collect(),
+                    }),
+                    x => x.str().map(|p| vec![p]),
+                };
+                for p in paths.unwrap_or_default() {
+                    if let Some(target) = join(dir_of(m), p).filter(|t| key.contains_key(t)) {
+                        included.entry(target).or_insert_with(|| (*m).clone());
+                    }
+                }
+            }
+        }
+    }
+    // An included file that includes others passes them on to its own includer.
+    for m in &files {
+        let mut k = (*m).clone();
+        for _ in 0..8 {
+            match included.get(&k) {
+                Some(up) if *up != k => k.clone_from(up),
+                _ => break,
+            }
+        }
+        let main = main_compose(&k);
+        key.insert((*m).clone(), main);
+    }
+    key
+}
+
+/// `app/docker-compose.override.yml` → `app/docker-compose.yml`.
+fn main_compose(rel: &str) -> String {
+    let (dir, name) = (dir_of(rel), file_name(rel));
+    let name = name.replacen(".override.", ".", 1);
+    if dir.is_empty() {
+        name
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     let base = dir_of(rel);
     for doc in read_yaml(project, rel, s) {
         for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
@@ -408,10 +534,13 @@ fn from_compose(project: &Project, rel: &str, s: &mut Services) {
             };
             let image = entry.get("image").and_then(Yaml::str).map(String::from);
             let i = match &build_dir {
-                Some(dir) => claim_dir(s, name, dir, rel, *line, variant),
-                None => claim_image(s, name, image.as_deref(), rel, *line),
+                Some(dir) => claim_dir(s, name, dir, rel, *line, variant, key),
+                None => claim_image(s, name, image.as_deref(), rel, *line, Some(key)),
             };
             let svc = &mut s.list[i];
+            if !svc.projects.iter().any(|p| p == key) {
+                svc.projects.push(key.to_string());
+            }
             if svc.image.is_none() {
                 svc.image.clone_from(&image);
             }
@@ -494,8 +623,23 @@ fn from_compose(project: &Project, rel: &str, s: &mut Services) {
 /// The service built from `dir`, renamed to the compose/k8s `name`. A `variant`
 /// (built from a Dockerfile other than `Dockerfile`: tests, a dev image) only adds
 /// its name as an alias of a service the directory already has.
-fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, variant: bool) -> usize {
-    if let Some(i) = s.list.iter().position(|x| x.name == name) {
+///
+/// A name is one service within a compose project (a directory's compose files);
+/// the same name in another project is another service.
+fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, variant: bool, key: &str) -> usize {
+    // Also the same name: a service already built from this directory, or one no
+    // compose file declares yet whose directory holds the compose file (the
+    // repository's own package, deployed by `.devcontainer/docker-compose.yml`).
+    let holds = |x: &Service| {
+        x.projects.is_empty()
+            && x.dirs
+                .iter()
+                .any(|d| d.is_empty() || key.starts_with(d.as_str()) && key.as_bytes().get(d.len()) == Some(&b'/'))
+    };
+    let same = |x: &Service| x.name == name && (in_project(x, key) || x.dirs.iter().any(|d| d == dir) || holds(x));
+    if let Some(i) =
+        s.list.iter().position(|x| x.name == name && in_project(x, key)).or_else(|| s.list.iter().position(same))
+    {
         if !s.list[i].dirs.iter().any(|d| d == dir) {
             s.list[i].dirs.push(dir.to_string());
         }
@@ -510,8 +654,8 @@ fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, var
         let old = std::mem::replace(&mut svc.name, name.to_string());
         if old != name {
             svc.aliases.push(old);
+            (svc.file, svc.line) = (file.to_string(), line);
         }
-        (svc.file, svc.line) = (file.to_string(), line);
         return i;
     }
     s.list.push(Service {
@@ -524,6 +668,61 @@ fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, var
     s.list.len() - 1
 }
 
+/// The service is declared in compose project `key` (or another file of its directory).
+fn in_project(x: &Service, key: &str) -> bool {
+    x.projects.iter().any(|p| dir_of(p) == dir_of(key))
+}
+
+/// Services that share a name (the same compose name in two compose projects, two
+/// packages of one name) stay apart: each is named `name@label`, the label being its
+/// compose project's directory (the scan root's name for the root), or for a service
+/// no compose file declares, its directory; the first name is kept as an alias, the
+/// host name the project's own services call it by. Names used once are unchanged.
+/// `depends_on` names are then the renamed services of the same project.
+fn disambiguate(project: &Project, list: &mut Vec<Service>) {
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for x in list.iter() {
+        *count.entry(x.name.clone()).or_default() += 1;
+    }
+    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    let mut renamed: Vec<(String, usize)> = Vec::new();
+    for (i, x) in list.iter_mut().enumerate() {
+        if count[&x.name] < 2 {
+            continue;
+        }
+        let dir = match x.projects.first() {
+            Some(p) => dir_of(p).to_string(),
+            None => x.dirs.first().cloned().unwrap_or_default(),
+        };
+        let label = if dir.is_empty() { base_name(project, "") } else { dir };
+        let mut id = format!("{}@{label}", x.name);
+        let n = taken.entry(id.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            id = format!("{id}-{n}");
+        }
+        let old = std::mem::replace(&mut x.name, id);
+        x.aliases.insert(0, old.clone());
+        renamed.push((old, i));
+    }
+    for i in 0..list.len() {
+        for d in 0..list[i].depends_on.len() {
+            let (dep, file, _) = list[i].depends_on[d].clone();
+            // The service of that name in the project of the compose file that says so.
+            let same: Vec<usize> = renamed
+                .iter()
+                .filter(|(old, j)| *old == dep && list[*j].projects.iter().any(|p| dir_of(p) == dir_of(&file)))
+                .map(|(_, j)| *j)
+                .collect();
+            if let [j] = same.as_slice() {
+                list[i].depends_on[d].0 = list[*j].name.clone();
+            }
+        }
+    }
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
 /// `registry/org/cart:1.2` → `cart`.
 fn image_base(image: &str) -> &str {
     let last = image.rsplit('/').next().unwrap_or(image);
@@ -532,14 +731,26 @@ fn image_base(image: &str) -> &str {
 
 /// A service deployed from an image: the source service the image is built
 /// from when its name says so, else an infrastructure service.
-fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, line: u32) -> usize {
-    if let Some(i) = s.list.iter().position(|x| x.name == name) {
+/// A compose entry (`key` is its project) is matched by name within its project;
+/// one with neither `build` nor `image` only adds to a service declared elsewhere
+/// (`-f docker-compose.yml -f docker-compose.prod.yml`): the only one of that name.
+fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, line: u32, key: Option<&str>) -> usize {
+    let named = |x: &Service| x.name == name;
+    if let Some(i) = s.list.iter().position(|x| named(x) && key.is_none_or(|k| in_project(x, k))) {
         return i;
     }
+    if image.is_none() {
+        let mut same = s.list.iter().enumerate().filter(|(_, x)| named(x));
+        if let (Some((i, _)), None) = (same.next(), same.next()) {
+            return i;
+        }
+    }
     let base = image.map(image_base).unwrap_or("");
+    // Source code another compose project deploys is not this project's.
     let source = s.list.iter().position(|x| {
         let in_path = |want: &str| x.dirs.iter().any(|d| d.split('/').any(|seg| seg == want));
-        !x.infra && !x.dirs.is_empty() && (x.name == base || x.name == name || in_path(base) || in_path(name))
+        let ours = key.is_none_or(|k| x.projects.is_empty() || in_project(x, k));
+        ours && !x.infra && !x.dirs.is_empty() && (x.name == base || x.name == name || in_path(base) || in_path(name))
     });
     if let Some(i) = source {
         let svc = &mut s.list[i];
@@ -579,7 +790,7 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let containers = spec.and_then(|x| x.get("containers")).map(Yaml::items).unwrap_or(&[]);
         let Some((c, _)) = containers.first() else { continue };
         let image = c.get("image").and_then(Yaml::str);
-        let i = claim_image(s, name, image, rel, line);
+        let i = claim_image(s, name, image, rel, line, None);
         for (e, _) in c.get("env").map(Yaml::items).unwrap_or(&[]) {
             let Some(k) = e.get("name").and_then(Yaml::str) else { continue };
             if let Some(v) = e.get("value").and_then(Yaml::str) {

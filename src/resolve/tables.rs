@@ -325,7 +325,11 @@ struct Relations {
 impl Visitor for Relations {
     type Break = ();
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
-        if let Some(part) = relation.0.last().and_then(|p| p.as_ident()) {
+        let schema = relation.0.iter().rev().nth(1).and_then(|p| p.as_ident()).map(|p| p.value.to_lowercase());
+        if schema.is_some_and(|s| SYSTEM_SCHEMAS.binary_search(&s.as_str()).is_ok()) {
+            return ControlFlow::Continue(());
+        }
+        if let Some(part) = relation.0.last().and_then(|p| p.as_ident()).filter(|p| !is_system_table(&p.value)) {
             let name = if part.quote_style.is_some() { part.value.clone() } else { part.value.to_lowercase() };
             self.names.push(name);
         }
@@ -463,6 +467,29 @@ fn placeholders(sql: &str) -> String {
     out
 }
 
+/// Schemas of the database's own catalogs (PostgreSQL, MySQL, SQL Server; sorted):
+/// `pg_catalog.pg_database` is no application table.
+const SYSTEM_SCHEMAS: &[&str] = &["information_schema", "mysql", "performance_schema", "pg_catalog", "sys"];
+
+/// Catalog tables and views read without their schema (sorted).
+const SYSTEM_TABLES: &[&str] = &[
+    "pg_class",
+    "pg_database",
+    "pg_indexes",
+    "pg_namespace",
+    "pg_roles",
+    "pg_stat_activity",
+    "pg_tables",
+    "pg_user",
+    "sqlite_master",
+    "sqlite_schema",
+    "sqlite_sequence",
+];
+
+fn is_system_table(name: &str) -> bool {
+    SYSTEM_TABLES.binary_search(&name.to_lowercase().as_str()).is_ok()
+}
+
 fn is_placeholder(name: &str) -> bool {
     name.is_empty() || name.starts_with(['?', '$', ':', '@'])
 }
@@ -495,7 +522,11 @@ fn scan(sql: &str) -> Vec<(Access, String)> {
             next = words.get(i + 4).map_or("", String::as_str); // IF NOT EXISTS name
         }
         let name = next.rsplit('.').next().unwrap_or(next).to_lowercase();
+        let schema = next.rsplit_once('.').map(|(s, _)| s.rsplit('.').next().unwrap_or(s).to_lowercase());
+        let system =
+            schema.is_some_and(|s| SYSTEM_SCHEMAS.binary_search(&s.as_str()).is_ok()) || is_system_table(&name);
         if !name.is_empty()
+            && !system
             && PROSE_WORDS.binary_search(&name.as_str()).is_err()
             && name.chars().all(|c| c.is_alphanumeric() || c == '_')
             && !name.starts_with(|c: char| c.is_ascii_digit())
@@ -545,7 +576,7 @@ mod tests {
     #[test]
     fn django_tables_are_sorted() {
         let names: Vec<&str> = DJANGO_BASE_M2M.iter().map(|b| b.0).collect();
-        for t in [DJANGO_MODEL_BASES, names.as_slice()] {
+        for t in [DJANGO_MODEL_BASES, names.as_slice(), SYSTEM_SCHEMAS, SYSTEM_TABLES, PROSE_WORDS] {
             let mut s = t.to_vec();
             s.sort_unstable();
             assert_eq!(t, s.as_slice());
