@@ -1497,7 +1497,7 @@ mod tests {
                 if node.kind() == "expression_statement" && constant(node, &mut caps) {
                     got.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
                 }
-                stack.extend((0..node.child_count()).filter_map(|i| node.child(i as u32)));
+                stack.extend((0..node.child_count()).filter_map(|i| node.child(i)));
             }
             got.sort();
             assert_eq!(want, got, "{name}");

@@ -67,6 +67,21 @@ const CLIENT_CRATES: &[&str] = &["awc", "hyper", "reqwest", "ureq"];
 /// Words one of which a file that builds axum or actix routers contains (sorted).
 const WEB_WORDS: &[&str] = &["App", "Router", "Scope", "actix", "axum", "scope"];
 
+/// A macro body the module visitor already tried (`cached`), else `parse()`, kept in `slot`.
+fn cached_or<'a, T>(
+    cached: Option<Option<&'a T>>,
+    slot: &'a mut Option<T>,
+    parse: impl FnOnce() -> Option<T>,
+) -> Option<&'a T> {
+    match cached {
+        Some(body) => body,
+        None => {
+            *slot = parse();
+            slot.as_ref()
+        }
+    }
+}
+
 fn line(span: Span) -> u32 {
     u32::try_from(span.start().line).unwrap_or(u32::MAX).max(1)
 }
@@ -640,26 +655,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             args.iter().for_each(|e| self.visit_expr(e));
             return;
         }
-        let parsed_items;
-        let items = match bodies.items(mac) {
-            Some(cached) => cached,
-            None => {
-                parsed_items = mac.parse_body_with(parse_items).ok();
-                parsed_items.as_ref()
-            }
-        };
-        if let Some(items) = items {
+        let mut parsed_items = None;
+        if let Some(items) = cached_or(bodies.items(mac), &mut parsed_items, || mac.parse_body_with(parse_items).ok()) {
             items.iter().for_each(|i| self.visit_item(i));
             return;
         }
-        let parsed_args;
-        let args = match bodies.exprs(mac) {
-            Some(cached) => cached,
-            None => {
-                parsed_args = mac.parse_body_with(Args::parse_terminated).ok();
-                parsed_args.as_ref()
-            }
-        };
+        let mut parsed_args = None;
+        let args = cached_or(bodies.exprs(mac), &mut parsed_args, || mac.parse_body_with(Args::parse_terminated).ok());
         if let Some(args) = args {
             args.iter().for_each(|e| self.visit_expr(e));
         }

@@ -90,13 +90,14 @@ struct Collector {
 /// The bodies of macros as parsed by the module visitor, keyed by the macro's
 /// address, so the architecture visitor ([`super::rs_arch`]) reads them without
 /// parsing them again (re-parsing every `format!`, `vec!` and item macro cost
-/// 4 % of a cold scan of rust-analyzer). Each body is boxed and kept until both
-/// visitors are done, so the addresses of the macros nested in it stay valid and
-/// unique; a macro missing here (one this visitor skips) is parsed by the other.
+/// 4 % of a cold scan of rust-analyzer). Each body is kept, never changed, until
+/// both visitors are done: its nodes live in the buffers of its `Vec`s, which do
+/// not move when the body does, so the addresses of the macros nested in it stay
+/// valid and unique; a macro missing here (one this visitor skips) is parsed by the other.
 #[derive(Default)]
 pub(crate) struct MacroBodies {
-    items: HashMap<usize, Option<Box<Vec<Item>>>>,
-    exprs: HashMap<usize, Option<Box<Args>>>,
+    items: HashMap<usize, Option<Vec<Item>>>,
+    exprs: HashMap<usize, Option<Args>>,
 }
 
 /// A function-like macro's comma-separated arguments.
@@ -109,12 +110,12 @@ fn key(mac: &syn::Macro) -> usize {
 impl MacroBodies {
     /// The body read as items: `None` when this visitor did not try, `Some(None)` when it failed.
     pub(crate) fn items(&self, mac: &syn::Macro) -> Option<Option<&Vec<Item>>> {
-        self.items.get(&key(mac)).map(Option::as_deref)
+        self.items.get(&key(mac)).map(Option::as_ref)
     }
 
     /// The body read as comma-separated expressions, as [`MacroBodies::items`].
     pub(crate) fn exprs(&self, mac: &syn::Macro) -> Option<Option<&Args>> {
-        self.exprs.get(&key(mac)).map(Option::as_deref)
+        self.exprs.get(&key(mac)).map(Option::as_ref)
     }
 }
 
@@ -325,7 +326,7 @@ impl<'ast> Visit<'ast> for Collector {
         // common in large crates) hold items; most others (`format!`, `assert_eq!`,
         // `vec!`) hold comma-separated expressions. Read them as whichever parses.
         if matches!(mac.delimiter, syn::MacroDelimiter::Brace(_)) {
-            let items = mac.parse_body_with(parse_items).ok().map(Box::new);
+            let items = mac.parse_body_with(parse_items).ok();
             if let Some(items) = &items {
                 items.iter().for_each(|i| self.visit_item(i));
             }
@@ -335,7 +336,7 @@ impl<'ast> Visit<'ast> for Collector {
                 return;
             }
         }
-        let args = mac.parse_body_with(Args::parse_terminated).ok().map(Box::new);
+        let args = mac.parse_body_with(Args::parse_terminated).ok();
         if let Some(args) = &args {
             args.iter().for_each(|e| self.visit_expr(e));
         }

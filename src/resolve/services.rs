@@ -679,7 +679,7 @@ fn in_project(x: &Service, key: &str) -> bool {
 /// no compose file declares, its directory; the first name is kept as an alias, the
 /// host name the project's own services call it by. Names used once are unchanged.
 /// `depends_on` names are then the renamed services of the same project.
-fn disambiguate(project: &Project, list: &mut Vec<Service>) {
+fn disambiguate(project: &Project, list: &mut [Service]) {
     list.sort_by(|a, b| a.name.cmp(&b.name));
     let mut count: BTreeMap<String, usize> = BTreeMap::new();
     for x in list.iter() {
