@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{self, access_of, http_method, lit, push_parts};
+use super::arch::{self, access_of, http_method, lit, push_parts, url_like};
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
@@ -24,8 +24,8 @@ const PRISMA_WRITES: &[&str] = &["create", "createMany", "delete", "deleteMany",
 
 pub const CAPTURES: &[&str] = &[
     "alias",
-    "args",
     "arg.call",
+    "args",
     "bind.default",
     "bind.named",
     "bind.namespace",
@@ -912,21 +912,6 @@ fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
         _ => None,
     }?;
     Some((fname, index))
-}
-
-/// An argument's template kept when it may be a URL (it names a constant, an
-/// environment variable or has text with `/` or `:`), else empty.
-fn url_like(t: Template) -> Template {
-    let useful = t.iter().any(|p| match p {
-        Part::Ref(_) | Part::Env(..) | Part::IfEnv(..) => true,
-        Part::Lit(s) => s.contains('/') || s.contains(':'),
-        Part::Param(_) => false,
-    });
-    if useful {
-        t
-    } else {
-        Template::new()
-    }
 }
 
 /// `util.format("http://carts%s/carts", domain)`: each `%s`/`%d`/`%i`/`%j` takes the
