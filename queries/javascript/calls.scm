@@ -71,9 +71,3 @@
   function: (parenthesized_expression (function_expression body: (statement_block
     [(variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))
      (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))])))))) @const.def
-
-; getName(nameUrl)   helpers.simpleHttpRequest(endpoints.tagsUrl, res, next): a call that may hand a URL
-; to a project function making the request (src/resolve/calls.rs links it when the callee is one)
-(call_expression
-  function: [(identifier) (member_expression object: (identifier) property: (property_identifier))] @name
-  arguments: (arguments (_)) @args) @arg.call

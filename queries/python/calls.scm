@@ -53,8 +53,3 @@
   (#eq? @_g "grpc")
   (#match? @method "channel$")) @grpc.channel
 
-; get(BASE + "/items")   api.fetch_json(ORDERS_URL, 3): a call that may hand a URL to a project
-; function making the request (src/resolve/calls.rs links it when the callee is one)
-(call
-  function: [(identifier) (attribute object: (identifier) attribute: (identifier))] @name
-  arguments: (argument_list (_)) @args) @arg.call

@@ -268,21 +268,6 @@ pub fn braces_with_names(
     out
 }
 
-/// An argument's template kept when it may be a URL (it names a constant, an
-/// environment variable or has text with `/` or `:`), else empty.
-pub fn url_like(t: Template) -> Template {
-    let useful = t.iter().any(|p| match p {
-        Part::Ref(_) | Part::Env(..) | Part::IfEnv(..) | Part::EnvCall(..) => true,
-        Part::Lit(s) => s.contains('/') || s.contains(':'),
-        Part::Param(_) => false,
-    });
-    if useful {
-        t
-    } else {
-        Template::new()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

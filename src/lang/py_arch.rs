@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{self, access_of, http_method, lit, push_parts, url_like};
+use super::arch::{self, access_of, http_method, lit, push_parts};
 use super::query::{self, cap, Captures, Native};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
-    RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable,
+    RawTableUse, Template,
 };
 
 /// Modules whose functions send HTTP requests themselves (sorted).
@@ -62,7 +62,6 @@ const LOCAL_CONST_VALUES: &[&str] =
 
 pub const CAPTURES: &[&str] = &[
     "alias",
-    "arg.call",
     "args",
     "base",
     "bind.alias",
@@ -163,8 +162,6 @@ struct Candidate {
     method: String,
     url: Template,
     line: u32,
-    /// The URL is a parameter of the enclosing function: (function name, parameter index).
-    wrapper: Option<(String, usize)>,
 }
 
 #[derive(Default)]
@@ -231,16 +228,6 @@ impl Collector {
                 self.facts.bindings.push(Binding { local: text("alias"), remote: text("name"), line });
             }
             "http.call" => self.http_call(&text("client"), &text("method"), cap(caps, "args"), src, line),
-            "arg.call" => {
-                let Some(args) = cap(caps, "args") else { return };
-                if named(args).iter().any(|a| a.kind() == "list_splat") {
-                    return;
-                }
-                let args: Vec<Template> = split_args(args).0.iter().map(|a| url_like(template(*a, src))).collect();
-                if args.iter().any(|a| !a.is_empty()) {
-                    self.facts.arg_calls.push(RawArgCall { callee: text("name"), args, line });
-                }
-            }
             "client.def" => {
                 let base = cap(caps, "args").and_then(|a| kwarg(a, "base_url", src)).map(|v| template(v, src));
                 self.clients.insert(text("name"), base.unwrap_or_default());
@@ -492,10 +479,8 @@ impl Collector {
         };
         let Some(url) = url else { return };
         let method = methodless(client).map_or(method, str::to_string);
-        let local = local_value(url, src);
-        let wrapper = if local.is_none() { wrapper_param(url, src) } else { None };
-        let url = local.unwrap_or_else(|| shadow_params(template(url, src), url, src));
-        self.candidates.push(Candidate { client: client.to_string(), method, url, line, wrapper });
+        let url = local_value(url, src).unwrap_or_else(|| shadow_params(template(url, src), url, src));
+        self.candidates.push(Candidate { client: client.to_string(), method, url, line });
     }
 
     /// `details = {"name": "http://…", "endpoint": "details"}` at module level: each
@@ -834,14 +819,7 @@ impl Collector {
             } else {
                 continue;
             };
-            let call = RawCall { client: c.client, method: c.method, url, line: c.line };
-            match c.wrapper {
-                // The URL must be the parameter, then literal text only (`requests.get(url + "/x")`).
-                Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
-                    self.facts.wrappers.push(RawWrapper { name, param, call });
-                }
-                _ => self.facts.calls.push(call),
-            }
+            self.facts.calls.push(RawCall { client: c.client, method: c.method, url, line: c.line });
         }
         self.facts
     }
@@ -1143,40 +1121,6 @@ fn local_value(url: Node, src: &[u8]) -> Option<Template> {
         [one] if one.start_byte() < url.start_byte() => Some(template(*one, src)),
         _ => Some(vec![Part::Param(name.to_string())]),
     }
-}
-
-/// When an identifier handed to a client is a parameter of the module-level
-/// function around it (which does not assign it: see `local_value`), that
-/// function's name and the parameter's index: `def get(url): return requests.get(url)`.
-/// A method (its first parameter is the instance) is not one.
-fn wrapper_param(url: Node, src: &[u8]) -> Option<(String, usize)> {
-    if url.kind() != "identifier" {
-        return None;
-    }
-    let name = query::text(url, src);
-    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
-    let top = func.parent().filter(|p| p.kind() == "decorated_definition").and_then(|p| p.parent()).or(func.parent());
-    if top.is_none_or(|t| t.kind() != "module") {
-        return None;
-    }
-    let params = named(func.child_by_field_name("parameters")?);
-    let index = params.iter().position(|p| {
-        let id = match p.kind() {
-            "identifier" => Some(*p),
-            "typed_parameter" => p.named_child(0),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
-            _ => None,
-        };
-        id.is_some_and(|i| i.kind() == "identifier" && query::text(i, src) == name)
-    })?;
-    // A splat before the URL makes positions unknown.
-    if params[..index].iter().any(|p| {
-        !matches!(p.kind(), "identifier" | "typed_parameter" | "default_parameter" | "typed_default_parameter")
-    }) {
-        return None;
-    }
-    let fname = query::text(func.child_by_field_name("name")?, src).to_string();
-    Some((fname, index))
 }
 
 /// `A if os.environ.get("X") is None else B`, `A if "X" in os.environ else B`,

@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{self, access_of, http_method, lit, push_parts, url_like};
+use super::arch::{self, access_of, http_method, lit, push_parts};
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable,
-    RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawCall, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable, RawTableUse,
+    Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -24,7 +24,6 @@ const PRISMA_WRITES: &[&str] = &["create", "createMany", "delete", "deleteMany",
 
 pub const CAPTURES: &[&str] = &[
     "alias",
-    "arg.call",
     "args",
     "bind.default",
     "bind.named",
@@ -111,8 +110,6 @@ struct Candidate {
     method: String,
     url: Template,
     line: u32,
-    /// The URL is a parameter of the enclosing function: (function name, parameter index).
-    wrapper: Option<(String, usize)>,
 }
 
 #[derive(Default)]
@@ -211,12 +208,6 @@ impl Collector {
             }
             "bind.default" | "bind.named" | "bind.namespace" | "bind.require" => self.binding(kind, caps, outer, src),
             "http.call" => self.http_call(&text("client"), &text("method"), &args, src, line),
-            "arg.call" => {
-                let args: Vec<Template> = args.iter().map(|a| url_like(template(*a, src))).collect();
-                if args.iter().any(|a| !a.is_empty()) {
-                    self.facts.arg_calls.push(RawArgCall { callee: text("name"), args, line });
-                }
-            }
             "client.def" => {
                 let base = args.first().and_then(|o| prop(*o, "baseURL", src).or_else(|| prop(*o, "prefixUrl", src)));
                 self.clients.insert(text("name"), base.map(|b| template(b, src)).unwrap_or_default());
@@ -578,7 +569,6 @@ impl Collector {
         if local.is_some_and(|v| v.is_none()) {
             return;
         }
-        let wrapper = if local.is_none() { wrapper_param(first, src) } else { None };
         let first = &local.flatten().unwrap_or(first);
         let options = if first.kind() == "object" { Some(first) } else { args.iter().find(|a| a.kind() == "object") };
         let opt_method = options.and_then(|o| prop(*o, "method", src)).and_then(|m| string_value(m, src));
@@ -608,7 +598,6 @@ impl Collector {
             method: method.to_ascii_uppercase(),
             url,
             line,
-            wrapper,
         });
     }
 
@@ -637,7 +626,6 @@ impl Collector {
             method: method.to_ascii_uppercase(),
             url,
             line,
-            wrapper: None,
         });
     }
 
@@ -716,14 +704,7 @@ impl Collector {
             } else {
                 continue;
             };
-            let call = RawCall { client: c.client, method: c.method, url, line: c.line };
-            match c.wrapper {
-                // The URL must be the parameter, then literal text only (`fetch(url + "/x")`).
-                Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
-                    self.facts.wrappers.push(RawWrapper { name, param, call });
-                }
-                _ => self.facts.calls.push(call),
-            }
+            self.facts.calls.push(RawCall { client: c.client, method: c.method, url, line: c.line });
         }
         self.facts
     }
@@ -938,44 +919,6 @@ fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
         [one] if one.start_byte() < arg.start_byte() => Some(Some(*one)),
         _ => Some(None),
     }
-}
-
-/// When an identifier handed to a client is a parameter of the function around
-/// it (which does not assign it: see `local_value`), that function's name and
-/// the parameter's index: `const getName = (url) => fetch(url)`,
-/// `function get(url) {…}`, `helpers.simpleHttpRequest = function (url, res) {…}`.
-/// A method, or a function with no name to call it by, is not one.
-fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
-    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
-    if arg.kind() != "identifier" {
-        return None;
-    }
-    let name = query::text(arg, src);
-    let func = query::ancestors(arg, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
-    let index = match func.child_by_field_name("parameter") {
-        Some(p) => (query::text(p, src) == name).then_some(0)?,
-        None => {
-            let params = named(func.child_by_field_name("parameters")?);
-            params.iter().position(|p| p.kind() == "identifier" && query::text(*p, src) == name)?
-        }
-    };
-    let fname = match func.kind() {
-        "function_declaration" => func.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
-        "arrow_function" | "function_expression" => {
-            let parent = func.parent()?;
-            let target = match parent.kind() {
-                "variable_declarator" => parent.child_by_field_name("name"),
-                "assignment_expression" => parent.child_by_field_name("left"),
-                "pair" => parent.child_by_field_name("key"),
-                _ => None,
-            };
-            target
-                .filter(|t| matches!(t.kind(), "identifier" | "member_expression" | "property_identifier"))
-                .map(|t| query::text(t, src).to_string())
-        }
-        _ => None,
-    }?;
-    Some((fname, index))
 }
 
 /// `util.format("http://carts%s/carts", domain)`: each `%s`/`%d`/`%i`/`%j` takes the
