@@ -12,6 +12,26 @@
   ]
   (#match? @ctor "^(express|express\\.Router|Router|fastify|Fastify|Hono|OpenAPIHono|KoaRouter|Koa)$")) @router.def
 
+; const app = require('express')()   const app = require('fastify')({ logger: true })
+; const router = require('express').Router()
+(variable_declarator
+  name: (identifier) @name
+  value: (call_expression
+    function: [
+      (call_expression
+        function: (identifier) @_req
+        arguments: (arguments . (string (string_fragment) @ctor) .))
+      (member_expression
+        object: (call_expression
+          function: (identifier) @_req
+          arguments: (arguments . (string (string_fragment) @_mod) .))
+        property: (property_identifier) @ctor)
+    ]
+    arguments: (arguments) @args)
+  (#eq? @_req "require")
+  (#any-of? @_mod "express")
+  (#any-of? @ctor "express" "fastify" "Router")) @router.def
+
 ; app.get('/p', handler)   router.post('/p', mw, handler)   app.all('/p', h)
 (call_expression
   function: (member_expression object: (_) @router property: (property_identifier) @method)

@@ -3,7 +3,9 @@
 //!
 //! Sources, in order, each refining the last:
 //! 1. manifests: a Cargo package with a binary target, a `package.json` with
-//!    a `start` script or a server framework dependency, a Python project
+//!    a `start` script, a script that runs a frontend dev server
+//!    (`vue-cli-service serve`, `vite`, `ng serve`, …) or a server framework
+//!    dependency, a Python project
 //!    (`pyproject.toml`, `setup.py`, `requirements.txt`) with a web framework
 //!    or a `__main__.py`, a directory with a `Dockerfile`;
 //! 2. compose files (`docker-compose*.yml`, `compose*.yaml`): a `build`
@@ -40,6 +42,11 @@ const PY_WEB: &[&str] = &[
 /// npm packages that make a package a server (sorted).
 const NPM_SERVERS: &[&str] =
     &["@grpc/grpc-js", "@hapi/hapi", "@nestjs/core", "express", "fastify", "hono", "koa", "next", "restify"];
+
+/// Commands that run a frontend's development server: a package whose scripts
+/// run one is an application someone serves, not a library (sorted).
+const DEV_SERVERS: &[&str] =
+    &["astro dev", "ng serve", "nuxi dev", "nuxt dev", "vite", "vite dev", "vue-cli-service serve", "webpack serve"];
 
 /// Directory names that say nothing about a service (`cart/src/Dockerfile` is `cart`; sorted).
 const GENERIC_DIRS: &[&str] = &["app", "docker", "server", "src"];
@@ -369,13 +376,28 @@ fn cargo_service(project: &Project, dir: &str, text: &str) -> Option<String> {
 
 fn npm_service(text: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    let start = v.get("scripts").and_then(|s| s.get("start")).is_some();
+    let scripts = v.get("scripts").and_then(|s| s.as_object());
+    let start =
+        scripts.is_some_and(|s| s.contains_key("start") || s.values().filter_map(|c| c.as_str()).any(dev_server));
     let server = ["dependencies", "devDependencies"].iter().any(|k| {
         v.get(k)
             .and_then(|d| d.as_object())
             .is_some_and(|d| d.keys().any(|n| NPM_SERVERS.binary_search(&n.as_str()).is_ok()))
     });
     (start || server).then(|| v.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string())
+}
+
+/// A script command that starts a dev server: its first command (after
+/// `VAR=x` assignments and `cross-env`) is one of [`DEV_SERVERS`], with no
+/// further word but options (`vite --port 3000`, not `vite build`).
+fn dev_server(cmd: &str) -> bool {
+    let first = cmd.split("&&").next().unwrap_or("");
+    let words: Vec<&str> = first
+        .split_whitespace()
+        .skip_while(|w| w.contains('=') || *w == "cross-env")
+        .take_while(|w| !w.starts_with('-'))
+        .collect();
+    (1..=2).any(|n| words.len() == n && DEV_SERVERS.binary_search(&words.join(" ").as_str()).is_ok())
 }
 
 fn python_service(project: &Project, dir: &str, name: &str, text: &str) -> Option<String> {
@@ -969,10 +991,23 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for t in [PY_WEB, NPM_SERVERS, SECRET_WORDS, GENERIC_DIRS] {
+        for t in [PY_WEB, NPM_SERVERS, SECRET_WORDS, GENERIC_DIRS, DEV_SERVERS] {
             let mut s = t.to_vec();
             s.sort_unstable();
             assert_eq!(t, s.as_slice());
+        }
+    }
+
+    #[test]
+    fn dev_server_scripts() {
+        for yes in ["vue-cli-service serve", "vite", "vite --port 3000", "NODE_ENV=dev vite", "cross-env A=1 ng serve"]
+        {
+            assert!(dev_server(yes), "{yes}");
+        }
+        for no in
+            ["vite build", "vue-cli-service build", "tsc --watch", "vite build --watch", "", "ng build && ng serve"]
+        {
+            assert!(!dev_server(no), "{no}");
         }
     }
 
