@@ -97,6 +97,11 @@ pub struct Services {
     /// key, directory of the manifest). Applied once every manifest is read.
     configmaps: BTreeMap<String, Vec<ConfigMapDef>>,
     configmap_refs: Vec<(usize, Option<String>, String, String, String)>,
+    /// Kubernetes pod template labels of each Deployment (service index, labels), and
+    /// each Service (name, selector): matched once every manifest is read, since a
+    /// Service and its Deployment may sit in different files.
+    pod_labels: Vec<(usize, Vec<(String, String)>)>,
+    k8s_services: Vec<(String, Vec<(String, String)>)>,
     /// Directories of the compose projects (sorted).
     compose_dirs: Vec<String>,
 }
@@ -244,6 +249,7 @@ pub fn detect(project: &Project) -> Services {
         from_kubernetes(project, m, &mut s);
     }
     apply_configmaps(&mut s);
+    apply_k8s_services(&mut s);
     if project.manifests.iter().any(|m| m == "tapestry.toml") {
         from_config(project, &mut s);
     }
@@ -813,6 +819,8 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let Some((c, _)) = containers.first() else { continue };
         let image = c.get("image").and_then(Yaml::str);
         let i = claim_image(s, name, image, rel, line, None);
+        let labels = doc.get("spec").and_then(|x| x.get("template")).and_then(|x| x.get("metadata"));
+        s.pod_labels.push((i, string_map(labels.and_then(|m| m.get("labels")))));
         for (e, _) in c.get("env").map(Yaml::items).unwrap_or(&[]) {
             let Some(k) = e.get("name").and_then(Yaml::str) else { continue };
             if let Some(v) = e.get("value").and_then(Yaml::str) {
@@ -843,18 +851,45 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let values = data.iter().filter_map(|(k, v, _)| Some((k.clone(), v.str()?.to_string()))).collect();
         s.configmaps.entry(name.to_string()).or_default().push((dir.clone(), values));
     }
-    // A Kubernetes Service is a host name for the pods its selector picks.
     for doc in docs.iter().filter(|d| kind_of(d) == "Service") {
         let Some(name) = doc.get("metadata").and_then(|m| m.get("name")).and_then(Yaml::str) else { continue };
-        let selector = doc.get("spec").and_then(|x| x.get("selector"));
-        let app = selector
-            .and_then(|x| x.get("app").or_else(|| x.get("app.kubernetes.io/name")))
-            .and_then(Yaml::str)
-            .unwrap_or(name);
-        if let Some(svc) = s.list.iter_mut().find(|x| x.name == app || x.aliases.iter().any(|a| a == app)) {
-            if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
-                svc.aliases.push(name.to_string());
+        let selector = string_map(doc.get("spec").and_then(|x| x.get("selector")));
+        s.k8s_services.push((name.to_string(), selector));
+    }
+}
+
+/// The string entries of a YAML map (labels, selectors).
+fn string_map(m: Option<&Yaml>) -> Vec<(String, String)> {
+    m.map(Yaml::entries).unwrap_or(&[]).iter().filter_map(|(k, v, _)| Some((k.clone(), v.str()?.to_string()))).collect()
+}
+
+/// A Kubernetes Service is a host name for the pods its selector picks: the one
+/// Deployment whose pod template carries every label of the selector. Failing
+/// that (no labels written), the service named by the selector's `app` (or
+/// `app.kubernetes.io/name`) label, else by the Service's own name. Several
+/// Deployments matching is no host name at all.
+fn apply_k8s_services(s: &mut Services) {
+    for (name, selector) in std::mem::take(&mut s.k8s_services) {
+        let mut picked: Vec<usize> = s
+            .pod_labels
+            .iter()
+            .filter(|(_, labels)| !selector.is_empty() && selector.iter().all(|l| labels.contains(l)))
+            .map(|(i, _)| *i)
+            .collect();
+        picked.sort_unstable();
+        picked.dedup();
+        let i = match picked.as_slice() {
+            [i] => Some(*i),
+            [] => {
+                let label = |k: &str| selector.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+                let app = label("app").or_else(|| label("app.kubernetes.io/name")).unwrap_or(&name);
+                s.list.iter().position(|x| x.name == app || x.aliases.iter().any(|a| a == app))
             }
+            _ => None,
+        };
+        let Some(svc) = i.map(|i| &mut s.list[i]) else { continue };
+        if svc.name != name && !svc.aliases.iter().any(|a| *a == name) {
+            svc.aliases.push(name);
         }
     }
 }
