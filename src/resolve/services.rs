@@ -888,7 +888,7 @@ fn apply_k8s_services(s: &mut Services) {
             _ => None,
         };
         let Some(svc) = i.map(|i| &mut s.list[i]) else { continue };
-        if svc.name != name && !svc.aliases.iter().any(|a| *a == name) {
+        if svc.name != name && !svc.aliases.contains(&name) {
             svc.aliases.push(name);
         }
     }
