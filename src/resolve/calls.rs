@@ -48,6 +48,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
+        // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
+        let mut channels: Vec<String> = Vec::new();
         for c in &f.facts.arch.calls {
             let url = match ctx.resolve_template(i, &c.url) {
                 Ok(t) => render(&t),
@@ -62,10 +64,18 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 }
             };
             let Some(callee) = callee(ctx, eps, i, &c.method, &url, out, c.line) else { continue };
+            match &callee {
+                Callee::Service(s) if c.client == "grpc" => channels.push(s.clone()),
+                Callee::Endpoint(e) if c.client == "grpc" => channels.push(e.service.clone()),
+                _ => {}
+            }
             link_call(out, i, rel, c.line, flags, callee);
         }
         for g in f.facts.arch.grpc.iter().filter(|g| !g.server) {
             for svc in eps.grpc_impl.get(&g.service).map(Vec::as_slice).unwrap_or(&[]) {
+                if channels.contains(svc) {
+                    continue;
+                }
                 link_call(out, i, rel, g.line, flags, Callee::Service(svc.clone()));
             }
         }
