@@ -36,6 +36,14 @@
   (#eq? @_m "mongoose")
   (#eq? @_d "model")) @db.mongoose
 
+; MongooseModule.forFeature([{ name: 'User', schema: UserSchema, collection: 'users' }])  (@nestjs/mongoose;
+; without `collection`, Mongoose pluralizes the model name: `name: Cat.name` is `cats`)
+(call_expression
+  function: (member_expression object: (identifier) @_m property: (property_identifier) @_f)
+  arguments: (arguments . (array) @args)
+  (#eq? @_m "MongooseModule")
+  (#any-of? @_f "forFeature" "forFeatureAsync")) @db.nest_mongoose
+
 ; db.collection('orders').find(…)
 (call_expression
   function: (member_expression

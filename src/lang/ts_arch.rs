@@ -41,6 +41,7 @@ pub const CAPTURES: &[&str] = &[
     "db.knex",
     "db.mongo",
     "db.mongoose",
+    "db.nest_mongoose",
     "db.prisma",
     "db.sequelize",
     "db.sql",
@@ -306,6 +307,29 @@ impl Collector {
                     class_name: Some(model),
                     line,
                 });
+            }
+            "db.nest_mongoose" => {
+                for model in args.iter().filter(|a| a.kind() == "object") {
+                    let name = prop(*model, "name", src).and_then(|n| match n.kind() {
+                        // `name: Cat.name`: the class's name.
+                        "member_expression"
+                            if n.child_by_field_name("property").is_some_and(|p| query::text(p, src) == "name") =>
+                        {
+                            n.child_by_field_name("object")
+                                .filter(|o| o.kind() == "identifier")
+                                .map(|o| query::text(o, src).to_string())
+                        }
+                        _ => string_value(n, src),
+                    });
+                    let Some(name) = name.filter(|n| !n.is_empty()) else { continue };
+                    let coll = prop(*model, "collection", src).and_then(|c| string_value(c, src));
+                    self.facts.tables.push(RawTable {
+                        orm: "mongoose".into(),
+                        name: Some(coll.unwrap_or_else(|| pluralize(&name.to_lowercase()))),
+                        class_name: Some(name),
+                        line: model.start_position().row as u32 + 1,
+                    });
+                }
             }
             "db.mongo" => {
                 if let Some(name) = cap(caps, "name").and_then(|n| string_value(n, src)) {
