@@ -359,9 +359,12 @@ fn from_manifests(project: &Project, s: &mut Services) {
     }) {
         let dir = dir_of(m);
         // A Dockerfile that copies `${SERVICE}/…` into the image, in a directory
-        // with no code of its own, is a template each service is built from with
-        // `--build-arg` (`docker/Dockerfile` shared by a monorepo): not a service.
-        if !project.is_dir(dir) && project.read(m).is_ok_and(|t| copies_from_build_arg(&t)) {
+        // with no code of its own beside two or more service directories, is a
+        // template each of them is built from with `--build-arg` (a monorepo's
+        // `source/docker/Dockerfile`): not a service. (`COPY ${TARGETARCH}/bin`
+        // of a lone service's Dockerfile is a built binary: that one stays.)
+        let siblings = s.list.iter().filter(|x| x.dirs.iter().any(|d| d != dir && dir_of(d) == dir_of(dir))).count();
+        if siblings >= 2 && !project.is_dir(dir) && project.read(m).is_ok_and(|t| copies_from_build_arg(&t)) {
             continue;
         }
         add_dir_service(s, base_name(project, dir), dir, m);
