@@ -21,7 +21,7 @@
 use std::collections::BTreeMap;
 
 use super::yaml::{self, Yaml};
-use super::{dir_of, join, Project};
+use super::{devproxy, dir_of, join, Project};
 use crate::diagnostic::Diagnostic;
 
 /// Python distributions that make a project a web service (sorted).
@@ -255,6 +255,12 @@ pub fn detect(project: &Project) -> Services {
     }
     disambiguate(project, &mut s.list);
     s.owner = (0..project.files.len()).map(|i| owner_of(&s.list, project.rel(i))).collect();
+    // Dev-server proxies of frontends (CRA `proxy`, `setupProxy.js`, Vite `server.proxy`).
+    let configs = (0..project.files.len()).map(|i| project.rel(i)).filter(|r| devproxy::is_proxy_config(file_name(r)));
+    for m in project.manifests.iter().map(String::as_str).filter(|m| file_name(m) == "package.json").chain(configs) {
+        let (Some(i), Ok(text)) = (owner_of(&s.list, m), project.read(m)) else { continue };
+        s.list[i].proxies.extend(devproxy::rules(file_name(m), &text));
+    }
     for m in project.manifests {
         let name = file_name(m);
         let dockerfile = name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile");
@@ -365,8 +371,57 @@ fn from_manifests(project: &Project, s: &mut Services) {
         n == "Dockerfile" || n.starts_with("Dockerfile.") || n.ends_with(".Dockerfile")
     }) {
         let dir = dir_of(m);
+        // A Dockerfile that copies `${SERVICE}/…` into the image, in a directory
+        // with no code of its own beside two or more service directories, is a
+        // template each of them is built from with `--build-arg` (a monorepo's
+        // `source/docker/Dockerfile`): not a service. (`COPY ${TARGETARCH}/bin`
+        // of a lone service's Dockerfile is a built binary: that one stays.)
+        let siblings = s.list.iter().filter(|x| x.dirs.iter().any(|d| d != dir && dir_of(d) == dir_of(dir))).count();
+        if siblings >= 2 && !project.is_dir(dir) && project.read(m).is_ok_and(|t| copies_from_build_arg(&t)) {
+            continue;
+        }
         add_dir_service(s, base_name(project, dir), dir, m);
     }
+}
+
+/// A `COPY`/`ADD` whose source starts with a variable (`COPY ${SERVICE}/*.js ./`).
+fn copies_from_build_arg(dockerfile: &str) -> bool {
+    copy_sources(dockerfile).any(|src| src.starts_with('$'))
+}
+
+/// The first source of each `COPY`/`ADD` line that copies from the build context
+/// (not `COPY --from=stage`, whose sources are another image's files).
+fn copy_sources(dockerfile: &str) -> impl Iterator<Item = &str> {
+    dockerfile.lines().filter_map(|l| {
+        let mut words = l.split_whitespace();
+        let instr = words.next().unwrap_or("");
+        let copy = instr.eq_ignore_ascii_case("COPY") || instr.eq_ignore_ascii_case("ADD");
+        let mut args = words.skip_while(|w| w.starts_with("--") && !w.starts_with("--from"));
+        let src = args.next().filter(|w| !w.starts_with("--from"));
+        src.filter(|_| copy)
+    })
+}
+
+/// A compose `build:` of a template Dockerfile (`context: ./source`, `dockerfile:
+/// docker/Dockerfile`, `args: {SERVICE: orders}`, the Dockerfile copying
+/// `${SERVICE}/…`): the code is the context's `orders` directory, when it holds code.
+fn arg_source_dir(project: &Project, ctx: &str, dockerfile: Option<&str>, build: &Yaml) -> Option<String> {
+    let args: Vec<(String, String)> = match build.get("args")? {
+        Yaml::Map(m) => m.iter().filter_map(|(k, v, _)| Some((k.clone(), v.str()?.to_string()))).collect(),
+        Yaml::Seq(items) => items
+            .iter()
+            .filter_map(|(x, _)| x.str()?.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .collect(),
+        _ => return None,
+    };
+    let text = project.read(&join(ctx, dockerfile.unwrap_or("Dockerfile"))?).ok()?;
+    let mut dirs = copy_sources(&text).filter_map(|src| {
+        let (var, _) = src.strip_prefix('$')?.trim_start_matches('{').split_once(['}', '/'])?;
+        let value = &args.iter().find(|(k, _)| k == var)?.1;
+        join(ctx, value).filter(|d| !d.is_empty() && project.is_dir(d))
+    });
+    let first = dirs.next()?;
+    dirs.all(|d| d == first).then_some(first)
 }
 
 fn cargo_service(project: &Project, dir: &str, text: &str) -> Option<String> {
@@ -553,7 +608,9 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                     // `Dockerfile.cypress` beside another service's `Dockerfile` is a variant
                     // (tests, dev): it does not take over the service that owns the directory.
                     variant = df.as_deref().is_some_and(|d| file_name(d) != "Dockerfile");
+                    let from_arg = ctx.as_deref().and_then(|c| arg_source_dir(project, c, df.as_deref(), b));
                     match (ctx, df) {
+                        _ if from_arg.is_some() => from_arg,
                         (Some(c), Some(df)) => join(&c, &df).map(|p| dir_of(&p).to_string()),
                         (c, _) => c,
                     }
@@ -788,6 +845,13 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
         }
         return i;
     }
+    if let Some(i) = image.and_then(|im| tagged_source(&s.list, im, key)) {
+        let svc = &mut s.list[i];
+        let old = std::mem::replace(&mut svc.name, name.to_string());
+        svc.aliases.push(old);
+        (svc.file, svc.line) = (file.to_string(), line);
+        return i;
+    }
     s.list.push(Service {
         name: name.to_string(),
         infra: true,
@@ -797,6 +861,38 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
         ..Service::default()
     });
     s.list.len() - 1
+}
+
+/// The source service an image's tag names: `ghcr.io/org/demo:checkout-api-latest`
+/// (one repository, a tag per service, as a monorepo's CI pushes them) is built
+/// from the service whose directory or package name the tag is, or starts with
+/// followed by `-`, `_` or `.` (a version: `checkout-api-1.2`, `checkout-api-latest`).
+/// The longest such name wins; two services matching as long, or a match another
+/// service of the compose project already deploys, is no match: the image stays
+/// infrastructure. (A Kubernetes Deployment may take the service compose deploys.)
+fn tagged_source(list: &[Service], image: &str, key: Option<&str>) -> Option<usize> {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let tag = last.split('@').next().unwrap_or(last).split_once(':')?.1;
+    let matched = |n: &str| {
+        let named = n.len() >= 3 && n.bytes().any(|b| b.is_ascii_alphabetic()) && !GENERIC_DIRS.contains(&n);
+        let rest = tag.strip_prefix(n)?;
+        (named && (rest.is_empty() || rest.starts_with(['-', '_', '.']))).then_some(n.len())
+    };
+    let mut best: Vec<(usize, usize)> = Vec::new();
+    for (i, x) in list.iter().enumerate() {
+        if x.infra || x.dirs.is_empty() || !x.projects.is_empty() && key.is_none_or(|k| !in_project(x, k)) {
+            continue;
+        }
+        let names = std::iter::once(x.name.as_str()).chain(x.dirs.iter().map(|d| file_name(d)));
+        if let Some(len) = names.filter_map(matched).max() {
+            best.push((len, i));
+        }
+    }
+    let top = best.iter().map(|(len, _)| *len).max()?;
+    match best.iter().filter(|(len, _)| *len == top).collect::<Vec<_>>().as_slice() {
+        [(_, i)] if key.is_none() || list[*i].projects.is_empty() => Some(*i),
+        _ => None,
+    }
 }
 
 fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
@@ -1057,6 +1153,8 @@ mod tests {
         let p = nginx_proxies("server {\n  location /api/user/ {\n    proxy_pass http://${USER_HOST}:8080/;\n  }\n  location / { root x; }\n}\n");
         assert_eq!(p, vec![("/api/user/".to_string(), "http://${USER_HOST}:8080/".to_string())]);
         assert_eq!(dockerfile_env("ENV A=1 B=\"2\"\nENV C 3\nENV D=4 \\\n    E=5\n").len(), 5);
+        assert!(copies_from_build_arg("FROM x\nCOPY --chown=1 ${SERVICE}/*.js ./\n"));
+        assert!(!copies_from_build_arg("FROM x\nCOPY src /app\nCOPY --from=build ${DEPENDENCY}/app.jar /app.jar\n"));
         let env = parse_dotenv("# c\nexport A=\"1\"\nB='x=y'\n");
         assert_eq!(env.get("B").map(String::as_str), Some("x=y"));
     }

@@ -7,7 +7,7 @@
 //! within limits: the depth of a tree and the nodes aliases may copy are
 //! bounded, so alias bombs and nesting bombs cost linear time and memory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
@@ -25,15 +25,10 @@ impl Yaml {
     pub fn get(&self, key: &str) -> Option<&Yaml> {
         self.entry(key).map(|(v, _)| v)
     }
-    /// Value and line of a key, merge keys (`<<`) followed.
+    /// Value and line of a key (merge keys are already applied by [`parse`]).
     pub fn entry(&self, key: &str) -> Option<(&Yaml, u32)> {
         let Yaml::Map(m) = self else { return None };
-        m.iter().find(|(k, _, _)| k == key).map(|(_, v, l)| (v, *l)).or_else(|| {
-            m.iter().filter(|(k, _, _)| k == "<<").find_map(|(_, v, _)| match v {
-                Yaml::Seq(items) => items.iter().find_map(|(i, _)| i.entry(key)),
-                other => other.entry(key),
-            })
-        })
+        m.iter().find(|(k, _, _)| k == key).map(|(_, v, l)| (v, *l))
     }
     pub fn str(&self) -> Option<&str> {
         match self {
@@ -188,7 +183,7 @@ impl MarkedEventReceiver for Builder {
             Event::SequenceEnd | Event::MappingEnd => {
                 let (v, anchor, size) = match self.stack.pop() {
                     Some(Frame::Seq(items, a, s)) => (Yaml::Seq(items), a, s),
-                    Some(Frame::Map(entries, _, a, s)) => (Yaml::Map(entries), a, s),
+                    Some(Frame::Map(entries, _, a, s)) => (Yaml::Map(merge_keys(entries)), a, s),
                     None => return,
                 };
                 self.value(v, size, line, anchor);
@@ -196,6 +191,41 @@ impl MarkedEventReceiver for Builder {
             _ => {}
         }
     }
+}
+
+/// A mapping with its merge keys applied, as the YAML merge-key spec
+/// (<https://yaml.org/type/merge.html>) and compose read them: `<<: *a` or
+/// `<<: [*a, *b]` inserts the entries of the merged mappings that the mapping
+/// does not write itself (its own keys win, wherever the `<<` stands), and of
+/// several mappings the earlier wins. The merge is shallow: an own
+/// `environment:` replaces a merged one whole. A `<<` whose value is not a
+/// mapping (or a list of them) is kept as an ordinary key.
+fn merge_keys(entries: Vec<(String, Yaml, u32)>) -> Vec<(String, Yaml, u32)> {
+    let mergeable = |v: &Yaml| match v {
+        Yaml::Map(_) => true,
+        Yaml::Seq(items) => items.iter().all(|(i, _)| matches!(i, Yaml::Map(_))),
+        _ => false,
+    };
+    if !entries.iter().any(|(k, v, _)| k == "<<" && mergeable(v)) {
+        return entries;
+    }
+    let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, v, _)| k == "<<" && mergeable(v));
+    let mut seen: HashSet<String> = own.iter().map(|(k, _, _)| k.clone()).collect();
+    for (_, source, _) in merges {
+        let maps = match source {
+            Yaml::Seq(items) => items.into_iter().map(|(i, _)| i).collect(),
+            map => vec![map],
+        };
+        for map in maps {
+            let Yaml::Map(m) = map else { continue };
+            for (k, v, l) in m {
+                if seen.insert(k.clone()) {
+                    own.push((k, v, l));
+                }
+            }
+        }
+    }
+    own
 }
 
 /// Every document of a YAML text, or the error message and its line (also
@@ -266,6 +296,21 @@ mod tests {
         assert_eq!(web.0.get("a").and_then(Yaml::str), Some("1"));
         assert_eq!(web.0.get("ports").unwrap().items()[0], (Yaml::Scalar("80:80".into()), 7));
         assert!(parse("a: [").is_err());
+    }
+
+    #[test]
+    fn merge_keys_follow_the_spec_own_keys_win_then_the_earlier_merge() {
+        let text = "a: &a\n  x: 1\n  y: 1\nb: &b\n  y: 2\n  z: 2\nm:\n  y: 0\n  <<: [*a, *b]\n  w: 0\n";
+        let docs = parse(text).unwrap();
+        let m = docs[0].get("m").unwrap();
+        let got: Vec<(&str, &str)> = m.entries().iter().map(|(k, v, _)| (k.as_str(), v.str().unwrap())).collect();
+        assert_eq!(got, [("y", "0"), ("w", "0"), ("x", "1"), ("z", "2")]);
+        // Merged entries keep the line they were written on.
+        assert_eq!(m.entry("z").unwrap().1, 6);
+        // A `<<` that is not a mapping is an ordinary key; the merge is shallow.
+        let docs = parse("a: &a\n  env: {A: 1}\nm:\n  <<: *a\n  env: {B: 2}\nn:\n  <<: text\n").unwrap();
+        assert!(docs[0].get("m").unwrap().get("env").unwrap().get("A").is_none());
+        assert_eq!(docs[0].get("n").unwrap().get("<<").and_then(Yaml::str), Some("text"));
     }
 
     #[test]
