@@ -2,30 +2,13 @@
 ; call only when its receiver is an HTTP client module (requests, httpx…) or a
 ; variable bound to a client constructor in the same file.
 
-; requests.get(url)   httpx.post(url)   session.get(url)   client.request("GET", url)
-(call
-  function: (attribute object: (_) @client attribute: (identifier) @method)
-  arguments: (argument_list) @args
-  (#any-of? @method "get" "post" "put" "patch" "delete" "head" "options" "request" "stream")) @http.call
+; requests.get(url)   httpx.post(url)   session.get(url)   client.request("GET", url)   (HTTP_METHODS)
+; urllib.request.urlopen(url); MCP's Streamable HTTP transport: streamablehttp_client(url) /
+; streamable_http_client(url=url) POSTs every JSON-RPC message to its URL (METHODLESS_CLIENTS)
+; are matched by shapes.scm, the names in src/lang/py_arch.rs.
 
-; urllib.request.urlopen(url)
-(call
-  function: [(identifier) (attribute)] @client
-  arguments: (argument_list) @args
-  (#match? @client "(^|\\.)urlopen$")) @http.call
-
-; MCP's Streamable HTTP transport: streamablehttp_client(url) / streamable_http_client(url=url)
-; POSTs every JSON-RPC message to its URL (py_arch::METHODLESS_CLIENTS)
-(call
-  function: [(identifier) (attribute)] @client
-  arguments: (argument_list) @args
-  (#match? @client "(^|\\.)streamable_?http_client$")) @http.call
-
-; client = httpx.Client(base_url=...)   session = requests.Session()   s = aiohttp.ClientSession()
-(assignment
-  left: [(identifier) (attribute)] @name
-  right: (call function: [(identifier) (attribute)] @ctor arguments: (argument_list) @args)
-  (#match? @ctor "(^|\\.)(Client|AsyncClient|Session|ClientSession)$")) @client.def
+; client = httpx.Client(base_url=...)   session = requests.Session()   (CLIENT_CTORS, in shapes.scm)
+; with aiohttp.ClientSession() as s:
 (with_item
   value: (as_pattern
     (call function: [(identifier) (attribute)] @ctor arguments: (argument_list) @args)
@@ -39,12 +22,7 @@
 ; They are most of the statements of a file, and the query run at each cost more than the rest.
 
 ; gRPC: add_CartServiceServicer_to_server(impl, server)   stub = CartServiceStub(channel)
-(call
-  function: [(identifier) (attribute)] @name
-  (#match? @name "(^|\\.)add_[A-Za-z0-9_]+Servicer_to_server$")) @grpc.server
-(call
-  function: [(identifier) (attribute)] @name
-  (#match? @name "(^|\\.)[A-Za-z0-9_]+Stub$")) @grpc.client
+; are matched by shapes.scm (py_arch::grpc_function).
 
 ; grpc.insecure_channel("cart:7070")   grpc.secure_channel(addr, creds): where gRPC stubs send
 (call

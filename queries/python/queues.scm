@@ -6,13 +6,5 @@
 ; producer.send("topic", ...)   producer.produce("topic", ...)   consumer.subscribe(["t"])
 ; r.publish("channel", m)   pubsub.subscribe("channel")   sqs.send_message(QueueUrl=...)
 ; redis.rpush("votes", v) / blpop("votes"): a Redis list used as a work queue
-(call
-  function: (attribute object: (_) @obj attribute: (identifier) @method)
-  arguments: (argument_list) @args
-  (#any-of? @method "basic_publish" "basic_consume" "send" "produce" "subscribe" "publish" "send_message" "receive_message" "rpush" "lpush" "blpop" "brpop")) @queue.op
-
-; KafkaConsumer("topic", ...)   KafkaProducer(...)
-(call
-  function: [(identifier) (attribute)] @method
-  arguments: (argument_list) @args
-  (#match? @method "(^|\\.)Kafka(Consumer|Producer)$")) @queue.op
+; (QUEUE_METHODS)   KafkaConsumer("topic", ...)   KafkaProducer(...)   (QUEUE_FUNCTIONS):
+; matched by shapes.scm, the names in src/lang/py_arch.rs.

@@ -46,13 +46,7 @@
   arguments: (argument_list . (identifier) @class)
   (#match? @op "(^|\\.)(query|select|insert|update|delete)$")) @db.model_use
 
-; db.users.find(...)   db["users"].insert_one(...)
-(call
-  function: (attribute
-    object: [(attribute attribute: (identifier) @name)
-             (subscript subscript: (string) @name)]
-    attribute: (identifier) @op)
-  (#any-of? @op "find" "find_one" "insert_one" "insert_many" "update_one" "update_many" "delete_one" "delete_many" "replace_one" "aggregate" "count_documents" "find_one_and_update" "bulk_write")) @db.mongo
+; db.users.find(...)   db["users"].insert_one(...)   (MONGO_METHODS, matched by shapes.scm)
 
 ; Peewee: class User(BaseModel) with class Meta: table_name = "x" (which classes are models is
 ; decided from the file's class chain in src/lang/py_arch.rs)
@@ -62,18 +56,8 @@
   body: (block) @body) @db.class
 
 ; Peewee queries: User.select()   User.create(...)   User.get_or_none(...)   User.delete().where(...)
-(call
-  function: (attribute object: (identifier) @class attribute: (identifier) @op)
-  (#any-of? @op "select" "create" "get" "get_or_none" "get_by_id" "get_or_create" "insert" "insert_many" "update" "delete" "delete_by_id" "bulk_create" "replace")) @db.peewee_use
+; (PEEWEE_METHODS, matched by shapes.scm)
 
-; Redis as a datastore: r = redis.Redis(...)   self.cache = Redis.from_url(...)
-(assignment
-  left: [(identifier) (attribute)] @name
-  right: (call function: [(identifier) (attribute)] @ctor)
-  (#match? @ctor "(^|\\.)(Redis|StrictRedis|RedisCluster|from_url)$")) @kv.client
-
-; r.get("k")   self.cache.hset(...)   (the receiver must be a Redis client; key ops only,
-; list push/pop are queues in queues.scm)
-(call
-  function: (attribute object: (_) @obj attribute: (identifier) @op)
-  (#any-of? @op "get" "set" "setex" "setnx" "mget" "mset" "getset" "getdel" "incr" "incrby" "decr" "decrby" "delete" "exists" "expire" "hget" "hset" "hsetnx" "hmget" "hmset" "hgetall" "hdel" "hincrby" "hkeys" "hvals" "hexists" "sadd" "srem" "smembers" "sismember" "scard" "zadd" "zrem" "zincrby" "zrange" "zrevrange" "zrangebyscore" "zscore" "zcard" "lrange" "llen")) @kv.op
+; Redis as a datastore: r = redis.Redis(...)   self.cache = Redis.from_url(...)   (KV_CTORS)
+; r.get("k")   self.cache.hset(...)   (KV_METHODS; the receiver must be a Redis client; key ops
+; only, list push/pop are queues): both matched by shapes.scm

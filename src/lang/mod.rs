@@ -9,6 +9,7 @@
 
 pub mod arch;
 pub mod py_arch;
+pub mod py_shapes;
 pub mod python;
 pub mod query;
 pub mod rs_arch;

@@ -26,11 +26,11 @@ const CLIENT_MODULES: &[&str] = &["httpx", "requests"];
 /// given data; MCP's Streamable HTTP transport sends every JSON-RPC message as a
 /// POST to the endpoint (modelcontextprotocol.io, specification 2025-03-26,
 /// "Transports"; its optional GET stream and closing DELETE go to the same URL).
-const METHODLESS_CLIENTS: &[(&str, &str)] =
+pub(super) const METHODLESS_CLIENTS: &[(&str, &str)] =
     &[("streamable_http_client", "POST"), ("streamablehttp_client", "POST"), ("urlopen", "GET")];
 
 /// The method a function of [`METHODLESS_CLIENTS`] sends, by its dotted name's last part.
-fn methodless(client: &str) -> Option<&'static str> {
+pub(super) fn methodless(client: &str) -> Option<&'static str> {
     let last = client.rsplit('.').next().unwrap_or(client);
     METHODLESS_CLIENTS.binary_search_by_key(&last, |(n, _)| n).ok().map(|i| METHODLESS_CLIENTS[i].1)
 }
@@ -134,27 +134,52 @@ const CONSTANT_PATTERNS: &str = r#"
 /// names the first child with it, a wildcard value is any named node but an
 /// `ERROR`, and the key may be any of the subscript's indexes.
 fn constant<'t>(stmt: Node<'t>, caps: &mut Captures<'t>) -> bool {
-    let mut walk = stmt.walk();
-    let found = stmt.named_children(&mut walk).filter(|c| c.kind() == "assignment").find_map(|a| {
-        let (left, right) = (a.child_by_field_name("left")?, a.child_by_field_name("right")?);
-        let ok = match left.kind() {
-            "identifier" => right.is_named() && !right.is_error(),
-            "subscript" => {
-                let value = left.child_by_field_name("value");
-                let mut walk = left.walk();
-                let mut keys = left.children_by_field_name("subscript", &mut walk);
-                value.is_some_and(|v| matches!(v.kind(), "identifier" | "attribute"))
-                    && keys.any(|k| k.kind() == "string")
-                    && LOCAL_CONST_VALUES.contains(&right.kind())
-            }
-            _ => false,
-        };
-        ok.then_some((left, right))
-    });
+    let f = &*FIELDS;
+    // Field ids looked up once, and no tree cursor: this runs at every
+    // statement, and `child_by_field_name` searches the field names by string.
+    let found = (0..u32::try_from(stmt.named_child_count()).unwrap_or(0))
+        .filter_map(|i| stmt.named_child(i))
+        .filter(|c| c.kind() == "assignment")
+        .find_map(|a| {
+            let (left, right) = (a.child_by_field_id(f.left)?, a.child_by_field_id(f.right)?);
+            let ok = match left.kind() {
+                "identifier" => right.is_named() && !right.is_error(),
+                "subscript" => {
+                    let value = left.child_by_field_id(f.value);
+                    let mut walk = left.walk();
+                    value.is_some_and(|v| matches!(v.kind(), "identifier" | "attribute"))
+                        && f.subscript
+                            .is_some_and(|id| left.children_by_field_id(id, &mut walk).any(|k| k.kind() == "string"))
+                        && LOCAL_CONST_VALUES.contains(&right.kind())
+                }
+                _ => false,
+            };
+            ok.then_some((left, right))
+        });
     let Some((name, value)) = found else { return false };
     caps.extend([("const.def", stmt), ("name", name), ("value", value)]);
     true
 }
+
+/// The ids of the grammar fields [`constant`] reads.
+struct Fields {
+    left: u16,
+    right: u16,
+    value: u16,
+    subscript: Option<std::num::NonZeroU16>,
+}
+
+static FIELDS: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
+    let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+    // 0 is no field: `child_by_field_id(0)` finds nothing, as a missing name would.
+    let id = |name: &str| language.field_id_for_name(name).map_or(0, std::num::NonZeroU16::get);
+    Fields {
+        left: id("left"),
+        right: id("right"),
+        value: id("value"),
+        subscript: language.field_id_for_name("subscript"),
+    }
+});
 
 /// A call seen before the file's client variables are all known.
 struct Candidate {
@@ -203,6 +228,9 @@ impl Collector {
 
     /// Handle one match; `kind` is its outer capture.
     pub fn on_match(&mut self, caps: &[(&str, Node)], src: &[u8]) {
+        if super::py_shapes::expand(caps, src, &mut |c| self.on_match(c, src)) {
+            return;
+        }
         let Some(kind) = caps.iter().map(|(n, _)| *n).find(|n| n.contains('.')) else {
             return;
         };

@@ -33,8 +33,9 @@ static FULL: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
         include_str!("../../queries/python/calls.scm"),
         include_str!("../../queries/python/tables.scm"),
         include_str!("../../queries/python/queues.scm"),
+        include_str!("../../queries/python/shapes.scm"),
     ];
-    let captures = [CAPTURES, super::py_arch::CAPTURES].concat();
+    let captures = [CAPTURES, super::py_arch::CAPTURES, super::py_shapes::CAPTURES].concat();
     LangQuery::with_natives(&tree_sitter_python::LANGUAGE.into(), &sources, &captures, super::py_arch::NATIVES)
 });
 
