@@ -258,6 +258,30 @@ pub struct RawCall {
     pub line: u32,
 }
 
+/// A function of the project that hands one of its parameters, as the URL, to
+/// an HTTP client (`const getName = (url) => fetch(url)`, `def get(url): return
+/// requests.get(url)`). Its call sites make the request (`RawArgCall`); the call
+/// inside it, whose URL is unknown there, is not a call of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawWrapper {
+    /// As defined: `getName`, `helpers.simpleHttpRequest`, `Client.get`.
+    pub name: String,
+    /// Index of the parameter that is the URL.
+    pub param: usize,
+    /// The client call; its URL is `Ref(parameter)` followed by literal parts only.
+    pub call: RawCall,
+}
+
+/// A call of a function with arguments that may be URLs (each argument's
+/// template, empty when it is not read): `getName(nameUrl)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawArgCall {
+    /// The callee as written: `getName`, `helpers.simpleHttpRequest`.
+    pub callee: String,
+    pub args: Vec<Template>,
+    pub line: u32,
+}
+
 /// A string literal that reads as SQL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawSql {
@@ -346,6 +370,12 @@ pub struct ArchFacts {
     pub mounts: Vec<RawMount>,
     pub consts: Vec<RawConst>,
     pub calls: Vec<RawCall>,
+    /// Project functions that make a request to the URL they are given.
+    #[serde(default)]
+    pub wrappers: Vec<RawWrapper>,
+    /// Calls whose arguments may be URLs handed to such a function.
+    #[serde(default)]
+    pub arg_calls: Vec<RawArgCall>,
     pub sql: Vec<RawSql>,
     pub tables: Vec<RawTable>,
     pub table_uses: Vec<RawTableUse>,

@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{self, access_of, http_method, lit, push_parts};
+use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallShape};
 use super::query::{self, cap, Captures, Native};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable,
-    RawTableUse, Template,
+    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
+    RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Modules whose functions send HTTP requests themselves (sorted).
@@ -187,6 +187,8 @@ struct Candidate {
     method: String,
     url: Template,
     line: u32,
+    /// The URL is a parameter of the enclosing function: (function name, parameter index).
+    wrapper: Option<(String, usize)>,
 }
 
 #[derive(Default)]
@@ -507,8 +509,15 @@ impl Collector {
         };
         let Some(url) = url else { return };
         let method = methodless(client).map_or(method, str::to_string);
-        let url = local_value(url, src).unwrap_or_else(|| shadow_params(template(url, src), url, src));
-        self.candidates.push(Candidate { client: client.to_string(), method, url, line });
+        let local = local_value(url, src);
+        let wrapper = if local.is_none() { wrapper_param(url, src) } else { None };
+        // A wrapper's URL stays the parameter's name (its call sites substitute it).
+        let url = match (local, &wrapper) {
+            (Some(t), _) => t,
+            (None, Some(_)) => template(url, src),
+            (None, None) => shadow_params(template(url, src), url, src),
+        };
+        self.candidates.push(Candidate { client: client.to_string(), method, url, line, wrapper });
     }
 
     /// `details = {"name": "http://…", "endpoint": "details"}` at module level: each
@@ -847,7 +856,14 @@ impl Collector {
             } else {
                 continue;
             };
-            self.facts.calls.push(RawCall { client: c.client, method: c.method, url, line: c.line });
+            let call = RawCall { client: c.client, method: c.method, url, line: c.line };
+            match c.wrapper {
+                // The URL must be the parameter, then literal text only (`requests.get(url + "/x")`).
+                Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
+                    self.facts.wrappers.push(RawWrapper { name, param, call });
+                }
+                _ => self.facts.calls.push(call),
+            }
         }
         self.facts
     }
@@ -1149,6 +1165,77 @@ fn local_value(url: Node, src: &[u8]) -> Option<Template> {
         [one] if one.start_byte() < url.start_byte() => Some(template(*one, src)),
         _ => Some(vec![Part::Param(name.to_string())]),
     }
+}
+
+/// Calls that may hand a URL to a request wrapper (`RawArgCall`): calls of the
+/// file's own wrappers and of the functions it imports (`imported`: the
+/// names of its from-imports; aliases are bindings) with positional
+/// arguments that may be URLs. Names with a capital first (classes) or of
+/// one letter (`_` for gettext) are not looked for. A call with `*args` is
+/// left out (positions unknown). Found by name ([`arch::calls_of`]), not by a
+/// query pattern: see there.
+pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut ArchFacts) {
+    const SHAPE: CallShape = CallShape { call: "call", member: "attribute", object: "object", property: "attribute" };
+    let function = |n: &&str| n.len() > 1 && n.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
+    let locals = facts.bindings.iter().map(|b| b.local.as_str());
+    let mut names: Vec<&str> = imported.iter().copied().chain(locals).filter(function).collect();
+    names.extend(facts.wrappers.iter().map(|w| w.name.as_str()));
+    names.sort_unstable();
+    names.dedup();
+    let src = text.as_bytes();
+    let consts = facts.consts.iter().map(|c| c.name.as_str());
+    let mut known: Vec<&str> =
+        consts.chain(imported.iter().copied()).chain(facts.bindings.iter().map(|b| b.local.as_str())).collect();
+    known.sort_unstable();
+    known.dedup();
+    let is_known = |n: &str| known.binary_search(&n).is_ok();
+    let mut found = Vec::new();
+    for (callee, args) in arch::calls_of(root, text, &names, &known, &SHAPE) {
+        if named(args).iter().any(|a| a.kind() == "list_splat") {
+            continue;
+        }
+        let templates: Vec<Template> =
+            split_args(args).0.iter().map(|a| url_like(template(*a, src), &is_known)).collect();
+        if templates.iter().any(|a| !a.is_empty()) {
+            let line = args.parent().map_or(1, query::line);
+            found.push(RawArgCall { callee, args: templates, line });
+        }
+    }
+    facts.arg_calls = found;
+}
+
+/// When an identifier handed to a client is a parameter of the module-level
+/// function around it (which does not assign it: see `local_value`), that
+/// function's name and the parameter's index: `def get(url): return requests.get(url)`.
+/// A method (its first parameter is the instance) is not one.
+fn wrapper_param(url: Node, src: &[u8]) -> Option<(String, usize)> {
+    if url.kind() != "identifier" {
+        return None;
+    }
+    let name = query::text(url, src);
+    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+    let top = func.parent().filter(|p| p.kind() == "decorated_definition").and_then(|p| p.parent()).or(func.parent());
+    if top.is_none_or(|t| t.kind() != "module") {
+        return None;
+    }
+    let params = named(func.child_by_field_name("parameters")?);
+    let index = params.iter().position(|p| {
+        let id = match p.kind() {
+            "identifier" => Some(*p),
+            "typed_parameter" => p.named_child(0),
+            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            _ => None,
+        };
+        id.is_some_and(|i| i.kind() == "identifier" && query::text(i, src) == name)
+    })?;
+    // A splat before the URL makes positions unknown.
+    if params[..index].iter().any(|p| {
+        !matches!(p.kind(), "identifier" | "typed_parameter" | "default_parameter" | "typed_default_parameter")
+    }) {
+        return None;
+    }
+    let fname = query::text(func.child_by_field_name("name")?, src).to_string();
+    Some((fname, index))
 }
 
 /// `A if os.environ.get("X") is None else B`, `A if "X" in os.environ else B`,

@@ -84,6 +84,10 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         }
     });
     facts.arch = arch.finish();
+    if with_arch {
+        let imported: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();
+        super::py_arch::wrapper_calls(tree.root_node(), text, &imported, &mut facts.arch);
+    }
     if text.contains("environ") || text.contains("getenv") {
         facts.arch.env_getters = super::py_arch::env_getters(tree.root_node(), src);
     }

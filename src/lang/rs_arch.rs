@@ -36,6 +36,17 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         locals: Vec::new(),
     };
     v.visit_file(file);
+    let functions: Vec<String> =
+        v.facts.consts.iter().filter(|c| c.name.ends_with("()")).map(|c| c.name.clone()).collect();
+    for c in &mut v.facts.calls {
+        forget_calls(&mut c.url, &functions);
+    }
+    for c in &mut v.facts.consts {
+        forget_calls(&mut c.value, &functions);
+    }
+    for q in &mut v.facts.queues {
+        forget_calls(&mut q.name, &functions);
+    }
     *facts = v.facts;
 }
 
@@ -129,8 +140,14 @@ fn template(e: &Expr) -> Template {
                     None => vec![Part::Param("env".into())],
                 }
             }
+            // `service_ip()`: a function of no arguments, which may read the
+            // environment (`collect` keeps the name only for such functions of the file).
+            Expr::Path(p) if c.args.is_empty() && p.path.segments.len() == 1 => {
+                vec![Part::Ref(format!("{}()", last_seg(&p.path)))]
+            }
             _ => vec![Part::Param("call".into())],
         },
+        Expr::Match(m) => env_match(m).unwrap_or_else(|| vec![Part::Param("expr".into())]),
         Expr::MethodCall(m) => {
             let method = m.method.to_string();
             let inner = template(&m.receiver);
@@ -152,6 +169,80 @@ fn template(e: &Expr) -> Template {
             }
         }
         _ => vec![Part::Param("expr".into())],
+    }
+}
+
+/// `match env::var("X") { Ok(v) => v, Err(_) => "default".to_string() }`:
+/// the variable, with the default when it is unset.
+fn env_match(m: &syn::ExprMatch) -> Option<Template> {
+    let scrutinee = template(&m.expr);
+    let [Part::Env(var, None)] = scrutinee.as_slice() else { return None };
+    let (mut ok, mut default) = (false, None);
+    for arm in &m.arms {
+        let syn::Pat::TupleStruct(t) = &arm.pat else { return None };
+        match (last_seg(&t.path).as_str(), t.elems.first()) {
+            ("Ok", Some(syn::Pat::Ident(v))) => ok = tail_path(&arm.body).is_some_and(|b| v.ident == b),
+            ("Err", _) => default = default_str(tail(&arm.body)?),
+            _ => return None,
+        }
+    }
+    let default = default?;
+    ok.then(|| vec![Part::Env(var.clone(), Some(default))])
+}
+
+/// The value of a block (its last expression), or the expression itself.
+fn tail(e: &Expr) -> Option<&Expr> {
+    match e {
+        Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => tail(e),
+            _ => None,
+        },
+        other => Some(other),
+    }
+}
+
+fn tail_path(e: &Expr) -> Option<String> {
+    match tail(e)? {
+        Expr::Path(p) if p.path.segments.len() == 1 => Some(last_seg(&p.path)),
+        _ => None,
+    }
+}
+
+/// What a function of no parameters returns, when that reads the
+/// environment: `fn service_ip() -> String { let v = match env::var("IP") {…};
+/// println!(…); v }` is `Env("IP", default)`.
+fn env_function(f: &syn::ItemFn) -> Option<Template> {
+    if !f.sig.inputs.is_empty() {
+        return None;
+    }
+    let stmts = &f.block.stmts;
+    let value = match stmts.last()? {
+        syn::Stmt::Expr(Expr::Path(p), None) if p.path.segments.len() == 1 => {
+            let name = last_seg(&p.path);
+            let init = stmts.iter().rev().find_map(|s| match s {
+                syn::Stmt::Local(l) => match &l.pat {
+                    syn::Pat::Ident(i) if i.ident == name => Some(l.init.as_ref()?.expr.as_ref()),
+                    _ => None,
+                },
+                _ => None,
+            })?;
+            template(init)
+        }
+        syn::Stmt::Expr(e, None) => template(e),
+        _ => return None,
+    };
+    let reads_env = value.iter().any(|p| matches!(p, Part::Env(..)));
+    let known = value.iter().all(|p| matches!(p, Part::Env(..) | Part::Lit(_)));
+    (reads_env && known).then_some(value)
+}
+
+/// A `name()` reference that is not one of the file's environment functions
+/// is a call whose value is not known: `{call}`, as before.
+fn forget_calls(t: &mut Template, functions: &[String]) {
+    for p in t.iter_mut() {
+        if matches!(p, Part::Ref(r) if r.ends_with("()") && !functions.contains(r)) {
+            *p = Part::Param("call".into());
+        }
     }
 }
 
@@ -522,6 +613,9 @@ fn quote_short(e: &Expr) -> String {
 impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let name = f.sig.ident.to_string();
+        if let Some(value) = env_function(f) {
+            self.facts.consts.push(RawConst { name: format!("{name}()"), value, line: line(f.sig.ident.span()) });
+        }
         self.route_attrs(&f.attrs, &name);
         let saved = std::mem::replace(&mut self.fn_name, name);
         let locals = std::mem::take(&mut self.locals);

@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{self, access_of, http_method, lit, push_parts};
+use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallShape};
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawCall, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable, RawTableUse,
-    Template,
+    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable,
+    RawTableUse, RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -111,6 +111,8 @@ struct Candidate {
     method: String,
     url: Template,
     line: u32,
+    /// The URL is a parameter of the enclosing function: (function name, parameter index).
+    wrapper: Option<(String, usize)>,
 }
 
 #[derive(Default)]
@@ -129,6 +131,8 @@ pub struct Collector {
     /// Redis client variables and the key-value operations called on any receiver.
     kv_clients: Vec<String>,
     kv_ops: Vec<(String, String, u32)>,
+    /// Local names bound by imports of the project's own modules (`./x`, `../x`, `@/x`, `~/x`).
+    relative: Vec<String>,
 }
 
 impl Collector {
@@ -582,6 +586,10 @@ impl Collector {
                     .flatten()
             });
         if let Some(spec) = spec {
+            let path = string_value(spec, src).unwrap_or_default();
+            if path.starts_with('.') || path.starts_with("@/") || path.starts_with("~/") {
+                self.relative.push(local.clone());
+            }
             self.facts.bindings.push(Binding { local, remote, line: query::line(spec) });
         }
     }
@@ -593,6 +601,7 @@ impl Collector {
         if local.is_some_and(|v| v.is_none()) {
             return;
         }
+        let wrapper = if local.is_none() { wrapper_param(first, src) } else { None };
         let first = &local.flatten().unwrap_or(first);
         let options = if first.kind() == "object" { Some(first) } else { args.iter().find(|a| a.kind() == "object") };
         let opt_method = options.and_then(|o| prop(*o, "method", src)).and_then(|m| string_value(m, src));
@@ -622,6 +631,7 @@ impl Collector {
             method: method.to_ascii_uppercase(),
             url,
             line,
+            wrapper,
         });
     }
 
@@ -650,6 +660,7 @@ impl Collector {
             method: method.to_ascii_uppercase(),
             url,
             line,
+            wrapper: None,
         });
     }
 
@@ -695,6 +706,11 @@ impl Collector {
         }
     }
 
+    /// The local names bound by imports of the project's own modules.
+    pub fn relative_imports(&self) -> Vec<String> {
+        self.relative.clone()
+    }
+
     pub fn finish(mut self) -> ArchFacts {
         let kv_ops = std::mem::take(&mut self.kv_ops);
         self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
@@ -728,7 +744,14 @@ impl Collector {
             } else {
                 continue;
             };
-            self.facts.calls.push(RawCall { client: c.client, method: c.method, url, line: c.line });
+            let call = RawCall { client: c.client, method: c.method, url, line: c.line };
+            match c.wrapper {
+                // The URL must be the parameter, then literal text only (`fetch(url + "/x")`).
+                Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
+                    self.facts.wrappers.push(RawWrapper { name, param, call });
+                }
+                _ => self.facts.calls.push(call),
+            }
         }
         self.facts
     }
@@ -943,6 +966,72 @@ fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
         [one] if one.start_byte() < arg.start_byte() => Some(Some(*one)),
         _ => Some(None),
     }
+}
+
+/// Calls that may hand a URL to a request wrapper (`RawArgCall`): calls of the
+/// file's own wrappers and of names it imports from its own project
+/// (`relative`) whose arguments may be URLs. Found by name
+/// ([`arch::calls_of`]), not by a query pattern: see there.
+pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) {
+    const SHAPE: CallShape =
+        CallShape { call: "call_expression", member: "member_expression", object: "object", property: "property" };
+    let heads = facts.wrappers.iter().map(|w| w.name.split('.').next().unwrap_or(&w.name));
+    let mut names: Vec<&str> = heads.chain(relative.iter().map(String::as_str)).collect();
+    names.sort_unstable();
+    names.dedup();
+    let src = text.as_bytes();
+    let consts = facts.consts.iter().map(|c| c.name.as_str());
+    let mut known: Vec<&str> = consts.chain(facts.bindings.iter().map(|b| b.local.as_str())).collect();
+    known.sort_unstable();
+    known.dedup();
+    let is_known = |n: &str| known.binary_search(&n).is_ok();
+    let mut found = Vec::new();
+    for (callee, args) in arch::calls_of(root, text, &names, &known, &SHAPE) {
+        let templates: Vec<Template> = named(args).iter().map(|a| url_like(template(*a, src), &is_known)).collect();
+        if templates.iter().any(|a| !a.is_empty()) {
+            let line = args.parent().map_or(1, query::line);
+            found.push(RawArgCall { callee, args: templates, line });
+        }
+    }
+    facts.arg_calls = found;
+}
+
+/// When an identifier handed to a client is a parameter of the function around
+/// it (which does not assign it: see `local_value`), that function's name and
+/// the parameter's index: `const getName = (url) => fetch(url)`,
+/// `function get(url) {…}`, `helpers.simpleHttpRequest = function (url, res) {…}`.
+/// A method, or a function with no name to call it by, is not one.
+fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
+    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
+    if arg.kind() != "identifier" {
+        return None;
+    }
+    let name = query::text(arg, src);
+    let func = query::ancestors(arg, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let index = match func.child_by_field_name("parameter") {
+        Some(p) => (query::text(p, src) == name).then_some(0)?,
+        None => {
+            let params = named(func.child_by_field_name("parameters")?);
+            params.iter().position(|p| p.kind() == "identifier" && query::text(*p, src) == name)?
+        }
+    };
+    let fname = match func.kind() {
+        "function_declaration" => func.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
+        "arrow_function" | "function_expression" => {
+            let parent = func.parent()?;
+            let target = match parent.kind() {
+                "variable_declarator" => parent.child_by_field_name("name"),
+                "assignment_expression" => parent.child_by_field_name("left"),
+                "pair" => parent.child_by_field_name("key"),
+                _ => None,
+            };
+            target
+                .filter(|t| matches!(t.kind(), "identifier" | "member_expression" | "property_identifier"))
+                .map(|t| query::text(t, src).to_string())
+        }
+        _ => None,
+    }?;
+    Some((fname, index))
 }
 
 /// `util.format("http://carts%s/carts", domain)`: each `%s`/`%d`/`%i`/`%j` takes the

@@ -111,7 +111,11 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
             }
         }
     });
+    let relative = arch.relative_imports();
     facts.arch = arch.finish();
+    if with_arch {
+        super::ts_arch::wrapper_calls(tree.root_node(), text, &relative, &mut facts.arch);
+    }
     let mut file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
     if is_declaration_file(rel) {
         // A declaration file has no run time: everything it imports is for types.

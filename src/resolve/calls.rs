@@ -15,7 +15,7 @@ use super::routes::{path_distance, path_matches, Endpoints, Ep};
 use super::services::{redact_url, Pick};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
-use crate::model::{Access, Flags, Part};
+use crate::model::{Access, Flags, Part, RawCall, RawWrapper, Template};
 
 /// Host names that mean "this machine" (sorted). From a container, Docker
 /// Desktop's names reach the host, where compose publishes ports:
@@ -50,7 +50,16 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
         // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
         let mut channels: Vec<String> = Vec::new();
-        for c in &f.facts.arch.calls {
+        let wrapped = f.facts.arch.arg_calls.iter().filter_map(|a| through_wrapper(ctx, i, &a.callee, &a.args, a.line));
+        let calls: Vec<std::borrow::Cow<RawCall>> = f
+            .facts
+            .arch
+            .calls
+            .iter()
+            .map(std::borrow::Cow::Borrowed)
+            .chain(wrapped.map(std::borrow::Cow::Owned))
+            .collect();
+        for c in &calls {
             let url = match ctx.resolve_template(i, &c.url) {
                 Ok(t) => render(&t),
                 Err(var) => {
@@ -116,6 +125,39 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         }
     }
     declared_env_links(ctx, out);
+}
+
+/// A call of a project function that requests the URL it is given, as the
+/// request it makes at this site: the argument's template takes the parameter's
+/// place. Nothing when the callee is not exactly one such function (same file
+/// first, else through the import of the callee's first name) or the argument
+/// is not read.
+fn through_wrapper(ctx: &Ctx, file: usize, callee: &str, args: &[Template], line: u32) -> Option<RawCall> {
+    let w = wrapper_of(ctx, file, callee)?;
+    let arg = args.get(w.param).filter(|a| !a.is_empty())?;
+    let mut url = arg.clone();
+    crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(1).cloned().collect());
+    Some(RawCall { client: w.call.client.clone(), method: w.call.method.clone(), url, line })
+}
+
+fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<&'a RawWrapper> {
+    let files = &ctx.project.files;
+    let last_of = |n: &'a str| n.rsplit('.').next().unwrap_or(n);
+    let mut found: Vec<&'a RawWrapper> = files[file].facts.arch.wrappers.iter().filter(|w| w.name == callee).collect();
+    if found.is_empty() {
+        let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
+        if member.is_some_and(|m| m.contains('.')) {
+            return None;
+        }
+        for (m, remote) in ctx.imported(file, head) {
+            let want = member.unwrap_or(&remote).to_string();
+            found.extend(files[m].facts.arch.wrappers.iter().filter(|w| last_of(&w.name) == want));
+        }
+    }
+    match found.as_slice() {
+        [one] if matches!(one.call.url.first(), Some(Part::Ref(_))) => Some(*one),
+        _ => None,
+    }
 }
 
 fn link_call(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags, callee: Callee) {
