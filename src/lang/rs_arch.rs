@@ -1,9 +1,10 @@
 //! Rust architecture facts with a `syn` visitor over the file `rust.rs` parsed:
 //! axum routers (`route` with `get(h).post(h2)`, `nest`, `merge`), actix-web
-//! and Rocket (`#[get("/p")]` handlers, `web::scope`, `.service`, `.route`,
-//! `.mount("/p", routes![…])`), reqwest/ureq/awc calls, SQL string literals (sqlx),
-//! Diesel `table!` and SeaORM/Diesel table attributes, tonic servers and
-//! clients, lapin and rdkafka queues.
+//! and Rocket (`#[get("/p")]` handlers, `web::scope`, `web::resource(p).route(…)`,
+//! `.service`, `.route`, `.mount("/p", routes![…])`), reqwest/ureq/awc calls,
+//! SQL string literals (sqlx), Diesel `table!` and SeaORM/Diesel table
+//! attributes, MongoDB `collection("x")`, `envconfig` struct fields (environment
+//! variables), tonic servers and clients, lapin and rdkafka queues.
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
@@ -34,6 +35,9 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         let_name: None,
         diesel_write: false,
         locals: Vec::new(),
+        mongo: text.contains("mongodb"),
+        mongo_locals: Vec::new(),
+        mongo_consumed: Vec::new(),
     };
     v.visit_file(file);
     let functions: Vec<String> =
@@ -66,6 +70,13 @@ struct Collector<'b> {
     tonic: bool,
     /// Inside `insert_into(…)`/`update(…)`/`delete(…)`: Diesel table paths are written.
     diesel_write: bool,
+    /// The file mentions the `mongodb` crate: `x.collection("name")` is a collection.
+    mongo: bool,
+    /// `let c = db.collection("name")` of the current function: (local, collection,
+    /// line, whether an operation on it was seen).
+    mongo_locals: Vec<(String, String, u32, bool)>,
+    /// `collection(…)` calls (by address) an operation was called on.
+    mongo_consumed: Vec<usize>,
     /// The file mentions a web framework's router: `.nest`/`.merge`/`.service`
     /// calls mount routers (elsewhere `attrs.merge(other)` is just a method).
     web: bool,
@@ -117,6 +128,10 @@ fn last_seg(p: &syn::Path) -> String {
     p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
 }
 
+/// How a struct field's name is written in a [`Part::Ref`] (`field:orders_url`), apart
+/// from constants: only an `envconfig` field of that name gives it a value.
+pub(crate) const FIELD: &str = "field:";
+
 /// A Rust expression as a URL template: literals, `format!`, `env::var`, consts.
 fn template(e: &Expr) -> Template {
     match e {
@@ -124,6 +139,18 @@ fn template(e: &Expr) -> Template {
         Expr::Reference(r) => template(&r.expr),
         Expr::Paren(p) => template(&p.expr),
         Expr::Path(p) => vec![Part::Ref(last_seg(&p.path))],
+        // `Config::get_config().orders_url`: a struct field, which resolution reads as
+        // the environment variable an `envconfig` field of that name names (else a parameter).
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(i) => vec![Part::Ref(format!("{FIELD}{i}"))],
+            syn::Member::Unnamed(_) => vec![Part::Param("expr".into())],
+        },
+        // `base + "/orders"` on `String`s.
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
+            let mut t = template(&b.left);
+            push_parts(&mut t, template(&b.right));
+            t
+        }
         Expr::Macro(m) if m.mac.path.is_ident("format") => {
             let Ok(args) = m.mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated) else {
                 return vec![Part::Param("format".into())];
@@ -266,6 +293,9 @@ impl Collector<'_> {
                         if path_text(&p.path).ends_with("scope") {
                             return format!("scope@{}:{}", line(c.span()), c.span().start().column);
                         }
+                        if last_seg(&p.path) == "resource" {
+                            return resource_name(c);
+                        }
                     }
                     break;
                 }
@@ -323,6 +353,9 @@ impl Collector<'_> {
     fn method_call(&mut self, m: &ExprMethodCall) {
         let name = m.method.to_string();
         let l = line(m.method.span());
+        if self.mongo {
+            self.mongo_op(m, &name, l);
+        }
         let args: Vec<&Expr> = m.args.iter().collect();
         match (name.as_str(), args.as_slice()) {
             ("route", [path, handlers]) => {
@@ -349,6 +382,17 @@ impl Collector<'_> {
                         line: l,
                     });
                 }
+            }
+            // actix `web::resource(p).route(web::post().to(h))`: a resource's routes have
+            // one argument (a scope's and an app's have two).
+            ("route", [handlers]) if self.web => {
+                let mut methods = Vec::new();
+                Self::methods_of(handlers, &mut methods);
+                self.resource_routes(&m.receiver, methods);
+            }
+            // `web::resource(p).to(h)`: a route with no method guard answers every method.
+            ("to", [handler]) if self.web => {
+                self.resource_routes(&m.receiver, vec![("ANY".into(), Some(quote_short(handler)))]);
             }
             ("nest" | "nest_service", [path, child]) if self.web => {
                 let Some(p) = lit_str(path) else { return };
@@ -402,6 +446,13 @@ impl Collector<'_> {
                     line: l,
                 });
             }
+            // A collection used with no operation seen here (returned, passed on): read.
+            ("collection", [name]) if self.mongo => {
+                let addr = std::ptr::from_ref(m) as usize;
+                if let Some(coll) = lit_str(name).filter(|_| !self.mongo_consumed.contains(&addr)) {
+                    arch::push_mongo_use(&mut self.facts, coll, "find", l);
+                }
+            }
             ("basic_publish", [exchange, key, ..]) => {
                 let ex = template(exchange);
                 let name = if arch::literal_of(&ex).is_some_and(|s| s.is_empty()) { template(key) } else { ex };
@@ -416,6 +467,53 @@ impl Collector<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// MongoDB: `db.collection("x").insert_one(…)`, or `c.find(…)` after
+    /// `let c = db.collection("x")`: the operation says read or written.
+    fn mongo_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) {
+        let coll = match &*m.receiver {
+            Expr::MethodCall(c) if c.method == "collection" && c.args.len() == 1 => {
+                self.mongo_consumed.push(std::ptr::from_ref(c) as usize);
+                c.args.first().and_then(lit_str)
+            }
+            Expr::Path(p) if p.path.segments.len() == 1 && !self.mongo_locals.is_empty() => {
+                let local = last_seg(&p.path);
+                self.mongo_locals.iter_mut().rev().find(|(n, ..)| *n == local).map(|entry| {
+                    entry.3 = true;
+                    entry.1.clone()
+                })
+            }
+            _ => None,
+        };
+        if let Some(coll) = coll {
+            arch::push_mongo_use(&mut self.facts, coll, op, l);
+        }
+    }
+
+    /// The routes of a `web::resource(p)` chain (`.route(…)`, `.to(h)`), declared at
+    /// the resource, whose path is the resource's router prefix.
+    fn resource_routes(&mut self, receiver: &Expr, methods: Vec<(String, Option<String>)>) {
+        let Some(c) = resource_call(receiver) else { return };
+        if methods.is_empty() {
+            return;
+        }
+        let name = resource_name(c);
+        let l = line(c.func.span());
+        if !self.facts.routers.iter().any(|r| r.name == name) {
+            let prefix = c.args.first().map(template).unwrap_or_default();
+            self.facts.routers.push(RawRouter { name: name.clone(), framework: "actix".into(), prefix, line: l });
+        }
+        for (method, handler) in methods {
+            self.facts.routes.push(RawRoute {
+                framework: "actix".into(),
+                router: name.clone(),
+                methods: vec![method],
+                path: Template::new(),
+                handler,
+                line: l,
+            });
         }
     }
 
@@ -541,6 +639,38 @@ impl Collector<'_> {
         }
     }
 
+    /// The end of a function: its MongoDB collection locals with no operation seen
+    /// (returned, passed on) are read; the enclosing function's come back.
+    fn end_fn(&mut self, outer: Vec<(String, String, u32, bool)>) {
+        for (_, coll, l, used) in std::mem::replace(&mut self.mongo_locals, outer) {
+            if !used {
+                arch::push_mongo_use(&mut self.facts, coll, "find", l);
+            }
+        }
+    }
+
+    /// `#[envconfig(from = "ORDERS_URL", default = "…")] orders_url: String`: the
+    /// field reads that environment variable (a [`FIELD`] constant resolution finds).
+    fn envconfig_fields(&mut self, s: &syn::ItemStruct) {
+        for f in &s.fields {
+            let Some(ident) = &f.ident else { continue };
+            for a in f.attrs.iter().filter(|a| a.path().is_ident("envconfig")) {
+                let Ok(metas) = a.parse_args_with(Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated)
+                else {
+                    continue;
+                };
+                let get = |key: &str| metas.iter().find(|m| m.path.is_ident(key)).and_then(|m| lit_str(&m.value));
+                if let Some(var) = get("from") {
+                    self.facts.consts.push(RawConst {
+                        name: format!("{FIELD}{ident}"),
+                        value: vec![Part::Env(var, get("default"))],
+                        line: line(ident.span()),
+                    });
+                }
+            }
+        }
+    }
+
     fn table_attrs(&mut self, attrs: &[syn::Attribute], ident: &syn::Ident) {
         for a in attrs {
             let orm = last_seg(a.path());
@@ -572,6 +702,23 @@ impl Collector<'_> {
             }
         }
     }
+}
+
+/// The `web::resource(p)` call at the root of a method chain.
+fn resource_call(mut e: &Expr) -> Option<&ExprCall> {
+    while let Expr::MethodCall(m) = e {
+        e = &m.receiver;
+    }
+    match e {
+        Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if last_seg(&p.path) == "resource") => Some(c),
+        _ => None,
+    }
+}
+
+/// A resource's router name: where its `web::resource(…)` call is.
+fn resource_name(c: &ExprCall) -> String {
+    let span = c.func.span();
+    format!("resource@{}:{}", line(span), span.start().column)
 }
 
 fn is_client(e: &Expr) -> bool {
@@ -610,6 +757,22 @@ fn quote_short(e: &Expr) -> String {
     }
 }
 
+/// A part that makes a local worth keeping as a URL: an environment variable, a
+/// literal with a scheme, a constant (`SCREAMING_CASE`, maybe from another module:
+/// `format!("{}{}", &constants::USER_MS, "/x")`) or a struct field (`envconfig`).
+fn url_part(p: &Part) -> bool {
+    match p {
+        Part::Env(..) => true,
+        Part::Lit(s) => s.contains("://"),
+        Part::Ref(n) => {
+            n.starts_with(FIELD)
+                || (n.chars().any(|c| c.is_ascii_uppercase())
+                    && n.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+        }
+        _ => false,
+    }
+}
+
 impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let name = f.sig.ident.to_string();
@@ -619,7 +782,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.route_attrs(&f.attrs, &name);
         let saved = std::mem::replace(&mut self.fn_name, name);
         let locals = std::mem::take(&mut self.locals);
+        let mongo = std::mem::take(&mut self.mongo_locals);
         visit::visit_item_fn(self, f);
+        self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;
     }
@@ -629,13 +794,16 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.route_attrs(&f.attrs, &name);
         let saved = std::mem::replace(&mut self.fn_name, name);
         let locals = std::mem::take(&mut self.locals);
+        let mongo = std::mem::take(&mut self.mongo_locals);
         visit::visit_impl_item_fn(self, f);
+        self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;
     }
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         self.table_attrs(&s.attrs, &s.ident);
+        self.envconfig_fields(s);
         visit::visit_item_struct(self, s);
     }
 
@@ -670,10 +838,16 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             // A local holding a URL or an environment variable is a constant to later
             // calls of the same function.
             let value = l.init.as_ref().map(|init| self.local(template(&init.expr)));
-            let value = value.filter(|v| {
-                v.iter().any(|p| matches!(p, Part::Env(..)) || matches!(p, Part::Lit(s) if s.contains("://")))
-            });
+            let value = value.filter(|v| v.iter().any(url_part));
             self.locals.push((n.clone(), value));
+            if let Some(Expr::MethodCall(c)) = l.init.as_ref().map(|i| &*i.expr) {
+                if self.mongo && c.method == "collection" {
+                    if let Some(coll) = c.args.first().and_then(lit_str).filter(|_| c.args.len() == 1) {
+                        self.mongo_consumed.push(std::ptr::from_ref(c) as usize);
+                        self.mongo_locals.push((n.clone(), coll, line(c.method.span()), false));
+                    }
+                }
+            }
         }
         let saved = std::mem::replace(&mut self.let_name, name);
         visit::visit_local(self, l);

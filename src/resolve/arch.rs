@@ -257,6 +257,7 @@ impl Ctx<'_> {
 /// The parameter an unresolved reference stands for: `cfg.BASE` → `BASE`,
 /// `app.config[ORDERS_URI]` → `ORDERS_URI`.
 fn param_of_ref(name: &str) -> &str {
+    let name = name.strip_prefix(crate::lang::rs_arch::FIELD).unwrap_or(name);
     match name.strip_suffix(']').and_then(|n| n.rsplit_once('[')) {
         Some((_, key)) => key,
         None => name.rsplit('.').next().unwrap_or(name),

@@ -72,6 +72,17 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     continue;
                 }
             };
+            // Rust: `client.post(url)` whose `url` is a parameter or a value tapestry cannot
+            // read is a client call all the same; say so rather than drop it.
+            if f.file.lang == crate::model::Lang::Rust && !url.contains("://") && !url.starts_with('/') {
+                out.diagnostics.push(Diagnostic::new(
+                    rel,
+                    Some(c.line),
+                    Severity::Info,
+                    format!("URL `{}` is known only at run time: call not linked", redact_url(&url)),
+                ));
+                continue;
+            }
             let Some(callee) = callee(ctx, eps, i, &c.method, &url, out, c.line) else { continue };
             match &callee {
                 Callee::Service(s) if c.client == "grpc" => channels.push(s.clone()),

@@ -85,6 +85,9 @@ struct Routers<'c, 'a> {
     ctx: &'c Ctx<'a>,
     list: Vec<Router>,
     by_key: HashMap<(usize, String), usize>,
+    /// Directories holding a `Cargo.toml` (`""` for the root): a Rust file's crate
+    /// is the innermost one above it.
+    crate_dirs: Vec<&'a str>,
 }
 
 impl Routers<'_, '_> {
@@ -154,32 +157,95 @@ impl Routers<'_, '_> {
     /// `routes::health::router`: the function `router` of the file named by the
     /// path's last module (`…/health.rs` or `…/health/mod.rs`) when several share the name.
     fn rust_path(&self, file: usize, path: &str) -> Option<usize> {
-        let segs: Vec<&str> = path.split("::").collect();
-        let name = *segs.last()?;
-        if let Some(r) = self.rust_fn(file, name) {
-            return Some(r);
+        match self.rust_path_candidates(file, path).as_slice() {
+            [one] => Some(*one),
+            _ => None,
         }
-        let module = segs.get(segs.len().wrapping_sub(2)).copied().unwrap_or("");
-        let mut found = self.by_key.iter().filter(|((f, n), _)| {
-            let rel = self.ctx.project.rel(*f);
-            n == name && (rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs")))
-        });
-        let (_, &first) = found.next()?;
-        found.next().is_none().then_some(first)
     }
 
     /// A Rust function that builds a router: in this file, else the only one of that name.
     fn rust_fn(&self, file: usize, name: &str) -> Option<usize> {
-        if let Some(r) = self.in_file(file, name) {
-            return Some(r);
+        match self.rust_fn_candidates(file, name).as_slice() {
+            [one] => Some(*one),
+            _ => None,
         }
-        let mut found = self
+    }
+
+    /// The routers a Rust path may name: of the path's last module when several share
+    /// the name, narrowed to the mounting file's crate (then service); one unless ambiguous.
+    fn rust_path_candidates(&self, file: usize, path: &str) -> Vec<usize> {
+        let segs: Vec<&str> = path.split("::").collect();
+        let Some(&name) = segs.last() else { return Vec::new() };
+        if let Some(r) = self.in_file(file, name) {
+            return vec![r];
+        }
+        let mut found = self.rust_named(name);
+        if found.len() > 1 {
+            let module = segs.get(segs.len().wrapping_sub(2)).copied().unwrap_or("");
+            let in_module: Vec<usize> = found
+                .iter()
+                .copied()
+                .filter(|&r| {
+                    let rel = self.ctx.project.rel(self.list[r].file);
+                    rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs"))
+                })
+                .collect();
+            if !in_module.is_empty() {
+                found = in_module;
+            }
+        }
+        self.narrow(file, found)
+    }
+
+    /// Every Rust router of that name: this file's, else the project's narrowed to the
+    /// mounting file's crate, then its service; one unless ambiguous.
+    fn rust_fn_candidates(&self, file: usize, name: &str) -> Vec<usize> {
+        if let Some(r) = self.in_file(file, name) {
+            return vec![r];
+        }
+        self.narrow(file, self.rust_named(name))
+    }
+
+    fn rust_named(&self, name: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = self
             .by_key
             .iter()
             .filter(|((f, n), _)| n == name && self.ctx.project.files[*f].file.lang == crate::model::Lang::Rust)
-            .map(|(_, r)| *r);
-        let first = found.next()?;
-        found.next().is_none().then_some(first)
+            .map(|(_, r)| *r)
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// Of several routers, the only one in the crate of `file`, else the only one in
+    /// its service; else all of them.
+    fn narrow(&self, file: usize, found: Vec<usize>) -> Vec<usize> {
+        if found.len() <= 1 {
+            return found;
+        }
+        let krate = self.crate_dir(file);
+        let same_crate: Vec<usize> =
+            found.iter().copied().filter(|&r| self.crate_dir(self.list[r].file) == krate).collect();
+        if same_crate.len() == 1 {
+            return same_crate;
+        }
+        let owner = self.ctx.owner(file);
+        let same_service: Vec<usize> =
+            found.iter().copied().filter(|&r| self.ctx.owner(self.list[r].file) == owner).collect();
+        if same_service.len() == 1 {
+            return same_service;
+        }
+        found
+    }
+
+    /// The innermost `Cargo.toml` directory above a file.
+    fn crate_dir(&self, file: usize) -> Option<&str> {
+        let rel = self.ctx.project.rel(file);
+        self.crate_dirs
+            .iter()
+            .copied()
+            .filter(|d| d.is_empty() || rel.starts_with(&format!("{d}/")))
+            .max_by_key(|d| d.len())
     }
 
     /// Django `include("shop.urls")`: the `urlpatterns` of `shop/urls.py`.
@@ -240,6 +306,20 @@ impl Routers<'_, '_> {
     }
 }
 
+/// The routers an unresolved optional mount in a Rust file may name (several when
+/// it is ambiguous; none for middleware and other files' languages).
+fn rust_mount_candidates(rs: &Routers, file: usize, child: &str) -> Vec<usize> {
+    if rs.ctx.project.files[file].file.lang != crate::model::Lang::Rust {
+        return Vec::new();
+    }
+    let name = child.trim_end_matches("()").trim();
+    if name.contains("::") {
+        rs.rust_path_candidates(file, name)
+    } else {
+        rs.rust_fn_candidates(file, name)
+    }
+}
+
 /// Most full prefixes one router is reported under.
 const MAX_PREFIXES: usize = 32;
 
@@ -250,7 +330,16 @@ struct Memo {
 }
 
 pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
-    let mut rs = Routers { ctx, list: Vec::new(), by_key: HashMap::new() };
+    let crate_dirs = ctx
+        .project
+        .manifests
+        .iter()
+        .filter_map(|m| if m == "Cargo.toml" { Some("") } else { m.strip_suffix("/Cargo.toml") })
+        .collect();
+    let mut rs = Routers { ctx, list: Vec::new(), by_key: HashMap::new(), crate_dirs };
+    // Routers a Rust mount may name but that several functions could be: unless
+    // another mount reaches them, their routes' prefixes are unknown.
+    let mut unsure: Vec<usize> = Vec::new();
     let files = ctx.project.files;
     let mut global: HashMap<Option<usize>, Template> = HashMap::new();
     for (i, f) in files.iter().enumerate() {
@@ -276,7 +365,23 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                     rs.list[child].parents.push((parent, prefix));
                 }
                 Some(_) => {}
-                None if optional => {}
+                None if optional => {
+                    let candidates = rust_mount_candidates(&rs, i, child);
+                    if candidates.len() > 1 {
+                        let files: Vec<&str> = candidates.iter().map(|&r| ctx.project.rel(rs.list[r].file)).collect();
+                        out.diagnostics.push(Diagnostic::new(
+                            ctx.project.rel(i),
+                            Some(m.line),
+                            crate::diagnostic::Severity::Info,
+                            format!(
+                                "mounted handler `{child}` may be any of {} functions ({}): the routes under it are not reported",
+                                candidates.len(),
+                                files.join(", ")
+                            ),
+                        ));
+                        unsure.extend(candidates);
+                    }
+                }
                 None => out.diagnostics.push(Diagnostic::new(
                     ctx.project.rel(i),
                     Some(m.line),
@@ -290,6 +395,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         r.parents.sort();
         r.parents.dedup();
     }
+    unsure.retain(|&r| rs.list[r].parents.is_empty());
     let mut memo = Memo::default();
     let mut eps = Endpoints::default();
     let root_name = || {
@@ -311,6 +417,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                     None if route.framework == "?" || route.framework == "drf-viewset" => continue,
                     None => rs.add(i, &route.router, &route.framework, Template::new()),
                 };
+                if unsure.contains(&r) {
+                    continue;
+                }
                 // `?` (JS: a route-shaped call on a known router) takes its router's framework too.
                 let fw = match route.framework.as_str() {
                     "" => rs.list[r].framework.clone(),
