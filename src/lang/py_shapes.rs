@@ -193,12 +193,15 @@ fn grpc_stub(name: &str) -> bool {
     name.len() > "Stub".len() && name.ends_with("Stub") && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
+/// Receives each expanded match (captures by name, in pattern order).
+pub type Emit<'e, 't> = dyn FnMut(&[(&str, Node<'t>)]) + 'e;
+
 /// If `caps` is a match of a shape pattern, call `emit` with each match of
 /// the per-framework patterns it stands for, and return true. In the order
 /// tree-sitter gave them: a match is reported when its last node is, so
 /// patterns that end at the callee (no `arguments:` step) come first, then
 /// the others, each group in pattern order.
-pub fn expand<'t>(caps: &[(&str, Node<'t>)], src: &[u8], emit: &mut dyn FnMut(&[(&str, Node<'t>)])) -> bool {
+pub fn expand<'t>(caps: &[(&str, Node<'t>)], src: &[u8], emit: &mut Emit<'_, 't>) -> bool {
     let Some(&(kind, outer)) = caps.iter().find(|(n, _)| n.contains('.')) else {
         return false;
     };
@@ -226,7 +229,7 @@ pub fn expand<'t>(caps: &[(&str, Node<'t>)], src: &[u8], emit: &mut dyn FnMut(&[
 }
 
 /// `obj.method(…)`.
-fn method_call<'t>(call: Node<'t>, obj: Node<'t>, m: Node<'t>, src: &[u8], emit: &mut dyn FnMut(&[(&str, Node<'t>)])) {
+fn method_call<'t>(call: Node<'t>, obj: Node<'t>, m: Node<'t>, src: &[u8], emit: &mut Emit<'_, 't>) {
     let method = query::text(m, src);
     let args = arg_list(call);
     if has(MONGO_METHODS, method) {
@@ -273,7 +276,7 @@ fn method_call<'t>(call: Node<'t>, obj: Node<'t>, m: Node<'t>, src: &[u8], emit:
 }
 
 /// `name(…)` or `a.b.name(…)`.
-fn function_call<'t>(call: Node<'t>, f: Node<'t>, src: &[u8], emit: &mut dyn FnMut(&[(&str, Node<'t>)])) {
+fn function_call<'t>(call: Node<'t>, f: Node<'t>, src: &[u8], emit: &mut Emit<'_, 't>) {
     let text = query::text(f, src);
     let plain = f.kind() == "identifier";
     let args = arg_list(call);
@@ -307,7 +310,7 @@ fn assigned_call<'t>(
     ctor: Node<'t>,
     value: Node<'t>,
     src: &[u8],
-    emit: &mut dyn FnMut(&[(&str, Node<'t>)]),
+    emit: &mut Emit<'_, 't>,
 ) {
     let last = last(query::text(ctor, src));
     let args = arg_list(value);
