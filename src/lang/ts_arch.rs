@@ -1159,7 +1159,15 @@ fn chain_access(call: Node, src: &[u8]) -> Access {
 
 /// Mongoose's default collection name for a model (the common English rules).
 fn pluralize(s: &str) -> String {
-    if s.ends_with('s') {
+    // Mongoose's rules in its order: `(alias|status)`, `(x|ch|ss|sh)` take `es` before
+    // a final `s` stays as it is.
+    if s.ends_with("alias")
+        || s.ends_with("status")
+        || s.ends_with(['x'])
+        || ["ch", "ss", "sh"].iter().any(|e| s.ends_with(e))
+    {
+        format!("{s}es")
+    } else if s.ends_with('s') {
         s.to_string()
     } else if let Some(stem) = s.strip_suffix('y').filter(|st| !st.ends_with(['a', 'e', 'i', 'o', 'u'])) {
         format!("{stem}ies")
@@ -1181,5 +1189,8 @@ mod tests {
         }
         assert_eq!(pluralize("category"), "categories");
         assert_eq!(pluralize("user"), "users");
+        assert_eq!(pluralize("fileschemaclass"), "fileschemaclasses");
+        assert_eq!(pluralize("box"), "boxes");
+        assert_eq!(pluralize("news"), "news");
     }
 }

@@ -358,7 +358,7 @@ fn from_manifests(project: &Project, s: &mut Services) {
         };
         let found = match name {
             "Cargo.toml" => cargo_service(project, dir, &text),
-            "package.json" => npm_service(&text),
+            "package.json" => npm_service(dir, &text),
             _ => python_service(project, dir, name, &text),
         };
         if let Some(svc_name) = found {
@@ -435,11 +435,16 @@ fn cargo_service(project: &Project, dir: &str, text: &str) -> Option<String> {
     has_bin.then_some(name)
 }
 
-fn npm_service(text: &str) -> Option<String> {
+fn npm_service(dir: &str, text: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
     let scripts = v.get("scripts").and_then(|s| s.as_object());
-    let start =
-        scripts.is_some_and(|s| s.contains_key("start") || s.values().filter_map(|c| c.as_str()).any(dev_server));
+    // Test apps of a framework's own repository (`packages/kit/test/apps/basics`) run dev
+    // servers too, for its tests: only outside test directories does one make a service.
+    let test_dir = dir.split('/').any(|d| matches!(d, "test" | "tests" | "__tests__" | "e2e" | "fixtures"));
+    let dev = |s: &serde_json::Map<String, serde_json::Value>| {
+        !test_dir && s.values().filter_map(|c| c.as_str()).any(dev_server)
+    };
+    let start = scripts.is_some_and(|s| s.contains_key("start") || dev(s));
     let server = ["dependencies", "devDependencies"].iter().any(|k| {
         v.get(k)
             .and_then(|d| d.as_object())
