@@ -307,7 +307,7 @@ pub struct CallShape {
 /// Calls with arguments of `name(…)` and `name.member(…)` for each of
 /// `names` (simple identifiers, sorted), as (callee text, arguments node), in
 /// source order, when the text of the arguments may hold a URL (see
-/// [`may_hold_url`]; `known`: the sorted names that may be URL constants). A
+/// `may_hold_url`; `known`: the sorted names that may be URL constants). A
 /// member whose name starts with a capital (a class: `models.CharField(…)`)
 /// is left out: wrappers are functions.
 ///
