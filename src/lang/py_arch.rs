@@ -21,6 +21,10 @@ use crate::model::{
 /// Modules whose functions send HTTP requests themselves (sorted).
 const CLIENT_MODULES: &[&str] = &["httpx", "requests"];
 
+/// Modules whose `Client`/`Session`/`ClientSession` constructors make HTTP clients (sorted).
+/// SQLAlchemy's and SQLModel's `Session(engine)` has a `get` too: `session.get(User, id)`.
+const CLIENT_CTOR_MODULES: &[&str] = &["aiohttp", "httpx", "niquests", "requests"];
+
 /// Functions that send a request to their one URL argument without a method
 /// argument, and the method they send (sorted by name). `urlopen` GETs unless
 /// given data; MCP's Streamable HTTP transport sends every JSON-RPC message as a
@@ -196,6 +200,8 @@ pub struct Collector {
     pub facts: ArchFacts,
     /// Client variables (`client = httpx.Client(base_url=…)`) and their base URL.
     clients: BTreeMap<String, Template>,
+    /// The constructor each client variable was made with, as written (`Session`, `httpx.Client`).
+    client_ctors: BTreeMap<String, String>,
     candidates: Vec<Candidate>,
     /// `app.post("/p")(handler)`: routes kept when `app` is a router this file builds.
     called_routes: Vec<RawRoute>,
@@ -261,6 +267,7 @@ impl Collector {
             "client.def" => {
                 let base = cap(caps, "args").and_then(|a| kwarg(a, "base_url", src)).map(|v| template(v, src));
                 self.clients.insert(text("name"), base.unwrap_or_default());
+                self.client_ctors.insert(text("name"), text("ctor"));
             }
             "const.def" => {
                 // A statement at column 0 is at module level; `Node::parent` walks down
@@ -518,6 +525,19 @@ impl Collector {
             (None, None) => shadow_params(template(url, src), url, src),
         };
         self.candidates.push(Candidate { client: client.to_string(), method, url, line, wrapper });
+    }
+
+    /// Whether client variable `name` was made by an HTTP library's constructor: the
+    /// constructor's first segment is imported from (or is) one of [`CLIENT_CTOR_MODULES`].
+    fn http_ctor(&self, name: &str, imported_from: &dyn Fn(&str) -> Option<String>) -> bool {
+        let Some(ctor) = self.client_ctors.get(name) else { return false };
+        let (head, dotted) = match ctor.split_once('.') {
+            Some((h, _)) => (h, true),
+            None => (ctor.as_str(), false),
+        };
+        let remote = self.facts.bindings.iter().find(|b| b.local == head).map(|b| b.remote.as_str());
+        let module = imported_from(remote.unwrap_or(head)).or_else(|| dotted.then(|| head.to_string()));
+        module.is_some_and(|m| CLIENT_CTOR_MODULES.binary_search(&m.split('.').next().unwrap_or("")).is_ok())
     }
 
     /// `details = {"name": "http://…", "endpoint": "details"}` at module level: each
@@ -815,7 +835,9 @@ impl Collector {
     }
 
     /// Keep the calls whose receiver is an HTTP client; return the facts.
-    pub fn finish(mut self) -> ArchFacts {
+    /// The facts of the file; `imported_from` names the module a local name was imported
+    /// from (`Session` → `sqlmodel` for `from sqlmodel import Session`, `requests` → `requests`).
+    pub fn finish(mut self, imported_from: &dyn Fn(&str) -> Option<String>) -> ArchFacts {
         if self.mentions_peewee {
             self.peewee();
         }
@@ -849,7 +871,8 @@ impl Collector {
                 || CLIENT_MODULES.binary_search(&module).is_ok() && !c.client.contains('.')
             {
                 c.url
-            } else if let Some(base) = self.clients.get(&c.client) {
+            } else if let Some(base) = self.clients.get(&c.client).filter(|_| self.http_ctor(&c.client, imported_from))
+            {
                 let mut u = base.clone();
                 push_parts(&mut u, c.url);
                 u

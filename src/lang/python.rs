@@ -83,7 +83,11 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
             import_capture(&mut stmts, name, node, src);
         }
     });
-    facts.arch = arch.finish();
+    let imported_from = |name: &str| {
+        let stmt = stmts.values().find(|s| s.level == 0 && (s.spec == name || s.names.iter().any(|n| n == name)));
+        stmt.map(|s| s.spec.clone())
+    };
+    facts.arch = arch.finish(&imported_from);
     if with_arch {
         let imported: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();
         super::py_arch::wrapper_calls(tree.root_node(), text, &imported, &mut facts.arch);

@@ -72,9 +72,14 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     continue;
                 }
             };
-            // Rust: `client.post(url)` whose `url` is a parameter or a value tapestry cannot
-            // read is a client call all the same; say so rather than drop it.
-            if f.file.lang == crate::model::Lang::Rust && !url.contains("://") && !url.starts_with('/') {
+            // `client.post(url)`, `fetch(req)`, `requests.get(self.url)` whose URL is a parameter
+            // or a value tapestry cannot read is a client call all the same: say so rather than
+            // drop it silently.
+            // Test code (supertest's `request(app)`, a test client's `get(url)`) is left quiet.
+            if !url.contains("://") && !url.starts_with('/') {
+                if flags.contains(Flags::TEST) {
+                    continue;
+                }
                 out.diagnostics.push(Diagnostic::new(
                     rel,
                     Some(c.line),
