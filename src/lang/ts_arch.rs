@@ -133,6 +133,8 @@ pub struct Collector {
     kv_ops: Vec<(String, String, u32)>,
     /// Local names bound by imports of the project's own modules (`./x`, `../x`, `@/x`, `~/x`).
     relative: Vec<String>,
+    /// `const A = b` at module level: (A, b, line).
+    aliases: Vec<(String, String, u32)>,
 }
 
 impl Collector {
@@ -219,6 +221,7 @@ impl Collector {
             }
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
+                    self.router_alias(&text("name"), v, src, line);
                     arch::push_const(&mut self.facts, text("name"), template(v, src), line);
                 }
             }
@@ -498,6 +501,25 @@ impl Collector {
         self.route("?", router, methods, path, None, line);
     }
 
+    /// `export const FeedRouter: Router = router`: a module-level name bound to another
+    /// name, kept until [`Collector::finish`] knows the file's routers (module-level
+    /// matches come before the declarations inside them).
+    fn router_alias(&mut self, name: &str, value: Node, src: &[u8], line: u32) {
+        let mut v = value;
+        while matches!(
+            v.kind(),
+            "as_expression" | "satisfies_expression" | "parenthesized_expression" | "non_null_expression"
+        ) {
+            match v.named_child(0) {
+                Some(inner) => v = inner,
+                None => return,
+            }
+        }
+        if v.kind() == "identifier" {
+            self.aliases.push((name.to_string(), query::text(v, src).to_string(), line));
+        }
+    }
+
     fn mount(&mut self, parent: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
         if method == "register" {
             let Some(child) = args.first().filter(|c| matches!(c.kind(), "identifier" | "member_expression")) else {
@@ -712,6 +734,14 @@ impl Collector {
     }
 
     pub fn finish(mut self) -> ArchFacts {
+        // An alias of a router is that router: a router of the new name mounting the
+        // original with no prefix, so mounts through either name reach its routes.
+        for (name, target, line) in std::mem::take(&mut self.aliases) {
+            let Some(r) = self.facts.routers.iter().find(|r| r.name == target) else { continue };
+            let router = RawRouter { name: name.clone(), framework: r.framework.clone(), prefix: Vec::new(), line };
+            self.facts.routers.push(router);
+            self.facts.mounts.push(RawMount { parent: name, child: target, prefix: Vec::new(), line });
+        }
         let kv_ops = std::mem::take(&mut self.kv_ops);
         self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
