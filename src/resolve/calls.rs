@@ -266,6 +266,16 @@ fn callee<'e>(
             return None;
         }
     };
+    // A host a Kubernetes Ingress routes: the backend Service of the rule the path takes.
+    if svc.is_none() {
+        let path = if path.is_empty() { "/" } else { path };
+        if let Some(r) = ctx.services.ingress.iter().find(|r| r.host == host && r.takes(path)) {
+            if r.backend != host {
+                let scheme = &url[..scheme_end];
+                return callee(ctx, eps, file, method, &format!("{scheme}://{}{path}", r.backend), out, line);
+            }
+        }
+    }
     let Some(svc) = svc else {
         return Some(Callee::External(match port {
             Some(p) if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() => format!("{host}:{p}"),

@@ -104,6 +104,36 @@ pub struct Services {
     k8s_services: Vec<(String, Vec<(String, String)>)>,
     /// Directories of the compose projects (sorted).
     compose_dirs: Vec<String>,
+    /// Skaffold build artifacts: (image without tag, context directory).
+    skaffold: Vec<(String, String)>,
+    /// Kubernetes Ingress rules, longest path first, as ingress-nginx tries them (rules
+    /// of one length in manifest order).
+    pub ingress: Vec<IngressRule>,
+}
+
+/// One `host` + `path` → backend Service rule of a Kubernetes Ingress.
+#[derive(Debug)]
+pub struct IngressRule {
+    pub host: String,
+    /// The path as written; with `nginx.ingress.kubernetes.io/use-regex` a regular
+    /// expression matched at the path's start, else a prefix.
+    pub path: String,
+    pub regex: Option<regex::Regex>,
+    /// The backend Kubernetes Service's name.
+    pub backend: String,
+}
+
+impl IngressRule {
+    /// Whether a request path goes to this rule's backend.
+    pub fn takes(&self, path: &str) -> bool {
+        match &self.regex {
+            Some(r) => r.is_match(path),
+            None => {
+                let p = self.path.trim_end_matches('/');
+                path == p || path.starts_with(p) && path[p.len()..].starts_with(['/', '?'])
+            }
+        }
+    }
 }
 
 /// Which of several services a host name, port or dependency means.
@@ -242,10 +272,14 @@ pub fn detect(project: &Project) -> Services {
     for (m, key) in order {
         from_compose(project, m, key, &mut s);
     }
-    for m in project.manifests.iter().filter(|m| {
+    let yamls = project.manifests.iter().filter(|m| {
         let n = file_name(m);
         (n.ends_with(".yml") || n.ends_with(".yaml")) && !is_compose(n)
-    }) {
+    });
+    for m in yamls.clone().filter(|m| file_name(m).starts_with("skaffold")) {
+        from_skaffold(project, m, &mut s);
+    }
+    for m in yamls {
         from_kubernetes(project, m, &mut s);
     }
     apply_configmaps(&mut s);
@@ -842,19 +876,30 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
         let ours = key.is_none_or(|k| x.projects.is_empty() || in_project(x, k));
         ours && !x.infra && !x.dirs.is_empty() && (x.name == base || x.name == name || in_path(base) || in_path(name))
     });
-    if let Some(i) = source {
-        let svc = &mut s.list[i];
+    // A compose name is the host the other services use, so it names the service; a
+    // Kubernetes workload's name (`pong-dep`, `details-v1`) is only another name of it.
+    let rename = |svc: &mut Service| {
+        if key.is_none() {
+            if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
+                svc.aliases.push(name.to_string());
+            }
+            return;
+        }
         let old = std::mem::replace(&mut svc.name, name.to_string());
         if old != name {
             svc.aliases.push(old);
         }
+    };
+    if let Some(i) = source {
+        rename(&mut s.list[i]);
         return i;
     }
     if let Some(i) = image.and_then(|im| tagged_source(&s.list, im, key)) {
         let svc = &mut s.list[i];
-        let old = std::mem::replace(&mut svc.name, name.to_string());
-        svc.aliases.push(old);
-        (svc.file, svc.line) = (file.to_string(), line);
+        rename(svc);
+        if key.is_some() {
+            (svc.file, svc.line) = (file.to_string(), line);
+        }
         return i;
     }
     s.list.push(Service {
@@ -900,6 +945,55 @@ fn tagged_source(list: &[Service], image: &str, key: Option<&str>) -> Option<usi
     }
 }
 
+/// `skaffold.yaml`: `build.artifacts[]` name the directory (`context`, default the
+/// file's own) each image is built from.
+fn from_skaffold(project: &Project, rel: &str, s: &mut Services) {
+    let base = dir_of(rel);
+    for doc in read_yaml(project, rel, s) {
+        let artifacts = doc.get("build").and_then(|b| b.get("artifacts")).map(Yaml::items).unwrap_or(&[]);
+        for (a, _) in artifacts {
+            let Some(image) = a.get("image").and_then(Yaml::str) else { continue };
+            let ctx = a.get("context").and_then(Yaml::str).unwrap_or(".");
+            if let Some(dir) = join(base, ctx) {
+                s.skaffold.push((image.to_string(), dir));
+            }
+        }
+    }
+}
+
+/// The source service a Kubernetes workload runs: the directory Skaffold builds its
+/// image from, else the one source service whose name or directory is the container's
+/// name or the pod's `app` label (`event-bus-depl` runs container `event-bus`).
+fn k8s_source<const N: usize>(s: &Services, image: Option<&str>, names: [Option<&str>; N]) -> Option<usize> {
+    let source = |x: &Service| !x.infra && !x.dirs.is_empty();
+    if let Some(image) = image {
+        let untagged = image.split('@').next().unwrap_or(image);
+        let untagged = match untagged.rsplit_once(':') {
+            Some((repo, tag)) if !tag.contains('/') => repo,
+            _ => untagged,
+        };
+        let dirs: Vec<&str> = s.skaffold.iter().filter(|(i, _)| i == untagged).map(|(_, d)| d.as_str()).collect();
+        if let [dir] = dirs.as_slice() {
+            let dir = if dir.is_empty() { "." } else { dir };
+            if let Some(i) = s.list.iter().position(|x| source(x) && x.dirs.iter().any(|d| d == dir)) {
+                return Some(i);
+            }
+        }
+    }
+    for name in names.into_iter().flatten().filter(|n| !n.is_empty()) {
+        let hits: Vec<usize> = (0..s.list.len())
+            .filter(|&i| {
+                let x = &s.list[i];
+                source(x) && (x.name == name || x.dirs.iter().any(|d| file_name(d) == name))
+            })
+            .collect();
+        if let [one] = hits.as_slice() {
+            return Some(*one);
+        }
+    }
+    None
+}
+
 fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
     // Most YAML files are not Kubernetes manifests: look before parsing.
     match project.read(rel) {
@@ -919,8 +1013,22 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let containers = spec.and_then(|x| x.get("containers")).map(Yaml::items).unwrap_or(&[]);
         let Some((c, _)) = containers.first() else { continue };
         let image = c.get("image").and_then(Yaml::str);
-        let i = claim_image(s, name, image, rel, line, None);
         let labels = doc.get("spec").and_then(|x| x.get("template")).and_then(|x| x.get("metadata"));
+        let app = labels.and_then(|m| m.get("labels")).and_then(|l| l.get("app")).and_then(Yaml::str);
+        let container = c.get("name").and_then(Yaml::str);
+        // The workload's name is another name of the source service (whose own name, from
+        // its directory or package, stays: two versions `details-v1`, `details-v2` of one
+        // code are one service).
+        let i = match k8s_source(s, image, [container, app]) {
+            Some(i) => {
+                let svc = &mut s.list[i];
+                if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
+                    svc.aliases.push(name.to_string());
+                }
+                i
+            }
+            None => claim_image(s, name, image, rel, line, None),
+        };
         s.pod_labels.push((i, string_map(labels.and_then(|m| m.get("labels")))));
         for (e, _) in c.get("env").map(Yaml::items).unwrap_or(&[]) {
             let Some(k) = e.get("name").and_then(Yaml::str) else { continue };
@@ -952,6 +1060,9 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let values = data.iter().filter_map(|(k, v, _)| Some((k.clone(), v.str()?.to_string()))).collect();
         s.configmaps.entry(name.to_string()).or_default().push((dir.clone(), values));
     }
+    for doc in docs.iter().filter(|d| kind_of(d) == "Ingress") {
+        from_ingress(doc, s);
+    }
     for doc in docs.iter().filter(|d| kind_of(d) == "Service") {
         let Some(name) = doc.get("metadata").and_then(|m| m.get("name")).and_then(Yaml::str) else { continue };
         let selector = string_map(doc.get("spec").and_then(|x| x.get("selector")));
@@ -960,6 +1071,37 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
 }
 
 /// The string entries of a YAML map (labels, selectors).
+/// An Ingress's `rules[].http.paths[]` with a `host` (`networking.k8s.io/v1`
+/// `backend.service.name`, or `v1beta1` `backend.serviceName`).
+fn from_ingress(doc: &Yaml, s: &mut Services) {
+    let annotations = doc.get("metadata").and_then(|m| m.get("annotations"));
+    let use_regex =
+        annotations.and_then(|a| a.get("nginx.ingress.kubernetes.io/use-regex")).and_then(Yaml::str) == Some("true");
+    for (rule, _) in doc.get("spec").and_then(|x| x.get("rules")).map(Yaml::items).unwrap_or(&[]) {
+        let Some(host) = rule.get("host").and_then(Yaml::str).filter(|h| !h.contains('*')) else { continue };
+        for (p, _) in rule.get("http").and_then(|h| h.get("paths")).map(Yaml::items).unwrap_or(&[]) {
+            let path = p.get("path").and_then(Yaml::str).unwrap_or("/").to_string();
+            let backend = p.get("backend");
+            let service = backend.and_then(|b| b.get("service")).and_then(|x| x.get("name"));
+            let Some(name) = service.or_else(|| backend.and_then(|b| b.get("serviceName"))).and_then(Yaml::str) else {
+                continue;
+            };
+            // A path that is no valid expression (or too large a one) is no rule.
+            let regex = match use_regex {
+                true => match regex::RegexBuilder::new(&format!("^(?:{path})")).size_limit(1 << 16).build() {
+                    Ok(r) => Some(r),
+                    Err(_) => continue,
+                },
+                false => None,
+            };
+            let rule = IngressRule { host: host.to_ascii_lowercase(), path, regex, backend: name.to_string() };
+            s.ingress.push(rule);
+        }
+    }
+    // Stable: rules of one length keep their manifest order, as ingress-nginx tries them.
+    s.ingress.sort_by(|a, b| b.path.len().cmp(&a.path.len()));
+}
+
 fn string_map(m: Option<&Yaml>) -> Vec<(String, String)> {
     m.map(Yaml::entries).unwrap_or(&[]).iter().filter_map(|(k, v, _)| Some((k.clone(), v.str()?.to_string()))).collect()
 }
