@@ -1099,7 +1099,7 @@ fn from_ingress(doc: &Yaml, s: &mut Services) {
         }
     }
     // Stable: rules of one length keep their manifest order, as ingress-nginx tries them.
-    s.ingress.sort_by(|a, b| b.path.len().cmp(&a.path.len()));
+    s.ingress.sort_by_key(|r| std::cmp::Reverse(r.path.len()));
 }
 
 fn string_map(m: Option<&Yaml>) -> Vec<(String, String)> {
