@@ -90,7 +90,7 @@ fn is_ident(name: &str) -> bool {
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Whether a Python file is a settings module ([`CONFIG_MODULES`]).
+/// Whether a Python file is a settings module (`CONFIG_MODULES`).
 pub fn config_module(rel: &str) -> bool {
     let stem = rel.rsplit('/').next().unwrap_or(rel).strip_suffix(".py").unwrap_or("");
     CONFIG_MODULES.binary_search(&stem).is_ok()
