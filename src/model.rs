@@ -389,4 +389,8 @@ pub struct ArchFacts {
     /// os.environ.get(key)`): a call of one is an environment read.
     #[serde(default)]
     pub env_getters: Vec<String>,
+    /// Routers that serve only once an app mounts them (FastAPI `APIRouter`, Flask
+    /// `Blueprint`): one no mount reaches may be dropped in resolution.
+    #[serde(default)]
+    pub sub_routers: Vec<String>,
 }

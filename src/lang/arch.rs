@@ -29,6 +29,10 @@ pub fn push_const(facts: &mut ArchFacts, name: String, value: Template, line: u3
 }
 
 /// A string literal's text, kept when it reads as SQL.
+/// Around a name interpolated into SQL text (`\u{1}TABLE_NAME\u{1}`): resolution puts
+/// the constant's value there when it is one, else `?` (`resolve/tables.rs`).
+pub const SQL_NAME: char = '\u{1}';
+
 pub fn push_sql(facts: &mut ArchFacts, text: String, line: u32) {
     if looks_like_sql(&text) {
         facts.sql.push(RawSql { text, line });
@@ -75,6 +79,7 @@ pub fn redis_uses(clients: &[String], ops: Vec<(String, String, u32)>) -> Vec<Ra
 pub const TRIGGERS: &[&str] = &[
     "ALTER",
     "APIRouter",
+    "BaseSettings",
     "Blueprint",
     "Client",
     "Controller",
@@ -100,6 +105,7 @@ pub const TRIGGERS: &[&str] = &[
     "amqp",
     "axios",
     "basic_",
+    "beanie",
     "collection",
     "django",
     "express",

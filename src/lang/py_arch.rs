@@ -57,6 +57,49 @@ const PEEWEE_BASES: &[&str] = &["FTS5Model", "FTSModel", "Model", "VirtualModel"
 const PEEWEE_WRITES: &[&str] =
     &["bulk_create", "create", "delete", "delete_by_id", "get_or_create", "insert", "insert_many", "replace", "update"];
 
+/// Stems of the modules that hold a project's settings (`settings.py`,
+/// `core/config.py`): read for their constants although they name no framework,
+/// since route prefixes, table names and URLs are imported from them (sorted).
+const CONFIG_MODULES: &[&str] = &["conf", "config", "constants", "settings"];
+
+/// A pydantic `BaseSettings` field with a literal default (`API_V1_STR: str =
+/// "/api/v1"` in `class Settings(BaseSettings)`): pydantic reads the environment
+/// variable of that name first (upper-cased, after the class's `env_prefix`), so
+/// it is the same as `os.environ.get("API_V1_STR", "/api/v1")`.
+fn settings_field(stmt: Node, name: &str, value: Node, src: &[u8]) -> Option<Template> {
+    if value.kind() != "string" || stmt.start_position().column == 0 || !is_ident(name) {
+        return None;
+    }
+    let class = stmt.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
+    let bases = class.child_by_field_name("superclasses")?;
+    if !query::text(bases, src).contains("BaseSettings") {
+        return None;
+    }
+    let default = string_value(value, src)?;
+    let body = class.child_by_field_name("body").map_or("", |b| query::text(b, src));
+    let prefix = env_prefix(body).unwrap_or_default();
+    Some(vec![Part::Env(format!("{prefix}{name}").to_ascii_uppercase(), Some(default))])
+}
+
+/// `env_prefix = "APP_"` (`class Config`) or `env_prefix="APP_"` (`SettingsConfigDict`).
+fn env_prefix(body: &str) -> Option<String> {
+    let at = body.find("env_prefix")?;
+    let after = body[at + "env_prefix".len()..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let end = after[1..].find(quote)?;
+    Some(after[1..=end].to_string())
+}
+
+fn is_ident(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether a Python file is a settings module (`CONFIG_MODULES`).
+pub fn config_module(rel: &str) -> bool {
+    let stem = rel.rsplit('/').next().unwrap_or(rel).strip_suffix(".py").unwrap_or("");
+    CONFIG_MODULES.binary_search(&stem).is_ok()
+}
+
 /// Captures of the architecture queries.
 /// Kinds of value a constant below module level may have (in a class body,
 /// a function, an `if` block), and a keyed one (`app.config["KEY"] = value`)
@@ -209,6 +252,11 @@ pub struct Collector {
     mentions_kafka: bool,
     mentions_redis: bool,
     mentions_peewee: bool,
+    mentions_beanie: bool,
+    /// aio_pika queues bound to a name (`queue = await ch.declare_queue("q")`): (name, queue, line),
+    /// and the `name.consume(…)` calls that read them.
+    aio_queues: Vec<(String, Template, u32)>,
+    aio_consumes: Vec<(String, u32)>,
     mentions_django: bool,
     is_urls: bool,
     /// Classes with bases (for Peewee's model chains): name → (bases, body, line).
@@ -228,6 +276,7 @@ impl Collector {
             mentions_kafka: text.contains("afka"),
             mentions_redis: text.contains("redis"),
             mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
+            mentions_beanie: text.contains("beanie"),
             mentions_django: text.contains("from django") || text.contains("import django"),
             is_urls: rel == "urls.py" || rel.ends_with("/urls.py") || text.contains("urlpatterns"),
             ..Collector::default()
@@ -279,7 +328,8 @@ impl Collector {
                     if v.kind() == "dictionary" {
                         self.dict_consts(&name, v, src);
                     } else {
-                        arch::push_const(&mut self.facts, name, template(v, src), line);
+                        let value = settings_field(outer, &name, v, src).unwrap_or_else(|| template(v, src));
+                        arch::push_const(&mut self.facts, name, value, line);
                     }
                 }
             }
@@ -395,6 +445,9 @@ impl Collector {
         let prefix =
             key.and_then(|k| args.and_then(|a| kwarg(a, k, src))).map(|v| template(v, src)).unwrap_or_default();
         self.facts.routers.push(RawRouter { name: name.to_string(), framework: framework.into(), prefix, line });
+        if matches!(ctor, "APIRouter" | "Blueprint") && !name.contains('.') {
+            self.facts.sub_routers.push(name.to_string());
+        }
         // Starlette(routes=ROUTES), FastAPI(routes=…): a route list named elsewhere.
         // (Not for a router held in a field: `self.router = APIRouter(routes=routes)` is a framework's own code.)
         if let Some(r) =
@@ -652,6 +705,14 @@ impl Collector {
                 let access = if last == "send_message" { Access::Write } else { Access::Read };
                 push(&mut self.facts, "sqs", q, access);
             }
+            // aio_pika: `queue = await channel.declare_queue("q")` … `await queue.consume(cb)`.
+            "declare_queue" => {
+                let q = first().or_else(|| kwarg(args, "name", src).map(|n| template(n, src)));
+                if let (Some(var), Some(q)) = (assigned_to(args, src), q) {
+                    self.aio_queues.push((var, q, line));
+                }
+            }
+            "consume" if !obj.is_empty() => self.aio_consumes.push((obj.to_string(), line)),
             _ => {}
         }
     }
@@ -796,6 +857,26 @@ impl Collector {
         }
     }
 
+    /// Beanie documents (`class TodoList(Document)`): a MongoDB collection named by
+    /// the class's `class Settings: name = "…"` (`class Collection` before Beanie 1.0),
+    /// else the class name, as Beanie does. Their `TodoList.find(…)` uses are the
+    /// Peewee-shaped class calls, counted only for mapped classes (resolve/tables.rs).
+    fn beanie(&mut self) {
+        for (class, (bases, body, line)) in &self.classes {
+            if !bases.iter().any(|b| b == "Document" || b == "beanie.Document") {
+                continue;
+            }
+            let name = nested_string(body, "class Settings", "name")
+                .or_else(|| nested_string(body, "class Collection", "name"));
+            self.facts.tables.push(RawTable {
+                orm: "beanie".into(),
+                name: Some(name.unwrap_or_else(|| class.clone())),
+                class_name: Some(class.clone()),
+                line: *line,
+            });
+        }
+    }
+
     /// Classes of a Django file that do not extend `models.Model` directly: models
     /// when a base of theirs is one (`class Article(TimestampedModel)`), which only the
     /// whole project can tell (`resolve/tables.rs`).
@@ -841,6 +922,9 @@ impl Collector {
         if self.mentions_peewee {
             self.peewee();
         }
+        if self.mentions_beanie {
+            self.beanie();
+        }
         if self.mentions_django && !self.mentions_peewee {
             self.django_subclasses();
         }
@@ -854,6 +938,18 @@ impl Collector {
                     via_class: true,
                     access,
                     store: "peewee".into(),
+                    line,
+                });
+            }
+        }
+        for (obj, line) in std::mem::take(&mut self.aio_consumes) {
+            // The queue the name was last bound to above the call.
+            let bound = self.aio_queues.iter().filter(|(v, _, l)| *v == obj && *l <= line).max_by_key(|(_, _, l)| *l);
+            if let Some((_, q, _)) = bound {
+                self.facts.queues.push(RawQueue {
+                    broker: "rabbitmq".into(),
+                    name: q.clone(),
+                    access: Access::Read,
                     line,
                 });
             }
@@ -1093,7 +1189,18 @@ fn sql_text(n: Node, src: &[u8]) -> String {
     for c in named(n) {
         match c.kind() {
             "string_content" | "escape_sequence" => out.push_str(query::text(c, src)),
-            "interpolation" => out.push('?'),
+            // `f"SELECT * FROM {TABLE_NAME}"`: a name resolution may read as a constant.
+            "interpolation" => match c
+                .child_by_field_name("expression")
+                .filter(|e| e.kind() == "identifier" || e.kind() == "attribute")
+            {
+                Some(e) => {
+                    out.push(arch::SQL_NAME);
+                    out.push_str(query::text(e, src));
+                    out.push(arch::SQL_NAME);
+                }
+                None => out.push('?'),
+            },
             _ => {}
         }
     }
@@ -1492,6 +1599,41 @@ fn meta_string(body: &str, key: &str) -> Option<String> {
     let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let end = after[1..].find(quote)?;
     Some(after[1..=end].to_string())
+}
+
+/// The plain name a call's value is assigned to (`queue = await ch.declare_queue(…)`).
+fn assigned_to(args: Node, src: &[u8]) -> Option<String> {
+    let call = args.parent()?;
+    let mut up = call.parent()?;
+    if up.kind() == "await" {
+        up = up.parent()?;
+    }
+    let left = up.child_by_field_name("left").filter(|l| up.kind() == "assignment" && l.kind() == "identifier")?;
+    Some(text_of(left, src))
+}
+
+/// `key = "value"` directly in the nested class `header` (`class Settings:`) of a body,
+/// read line by line until the nested class ends.
+fn nested_string(body: &str, header: &str, key: &str) -> Option<String> {
+    let at = body.find(header)?;
+    let indent = body[..at].rsplit('\n').next().map_or(0, str::len);
+    for line in body[at..].lines().skip(1) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if line.len() - trimmed.len() <= indent {
+            return None;
+        }
+        let Some(after) = trimmed.strip_prefix(key).map(str::trim_start).and_then(|r| r.strip_prefix('=')) else {
+            continue;
+        };
+        let after = after.trim_start();
+        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let end = after[1..].find(quote)?;
+        return Some(after[1..=end].to_string());
+    }
+    None
 }
 
 /// Whether the model's `class Meta` sets `key = True`.

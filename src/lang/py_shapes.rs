@@ -55,12 +55,16 @@ pub const MONGO_METHODS: &[&str] = &[
     "update_many",
     "update_one",
 ];
-/// Peewee class methods, on a plain name: `User.select()` (sorted).
+/// Peewee and Beanie class methods, on a plain name: `User.select()`, `TodoList.find(…)` (sorted).
 pub const PEEWEE_METHODS: &[&str] = &[
+    "all",
     "bulk_create",
     "create",
     "delete",
     "delete_by_id",
+    "find",
+    "find_all",
+    "find_one",
     "get",
     "get_by_id",
     "get_or_create",
@@ -121,6 +125,8 @@ pub const QUEUE_METHODS: &[&str] = &[
     "basic_publish",
     "blpop",
     "brpop",
+    "consume",
+    "declare_queue",
     "lpush",
     "produce",
     "publish",

@@ -116,6 +116,22 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// Whether another project module imports `file`: an import resolved to it, or
+    /// one whose text names its module (`from .routes import verify`), in case the
+    /// import was not resolved.
+    pub fn imported_anywhere(&self, file: usize) -> bool {
+        if self.import_targets.iter().any(|((from, _), to)| *from != file && to.contains(&file)) {
+            return true;
+        }
+        let name = module_name(self.project.rel(file));
+        self.project.files.iter().enumerate().filter(|(i, _)| *i != file).any(|(_, f)| {
+            f.facts
+                .imports
+                .iter()
+                .any(|imp| imp.spec.rsplit(['.', '/']).next() == Some(name) || imp.names.iter().any(|n| n == name))
+        })
+    }
+
     /// The value of a constant named `name` as seen from `file`: this file's,
     /// an imported one, else the only one of that name in the project.
     fn constant(&self, file: usize, name: &str) -> Option<(usize, &'a Template)> {

@@ -320,6 +320,34 @@ fn rust_mount_candidates(rs: &Routers, file: usize, child: &str) -> Vec<usize> {
     }
 }
 
+/// FastAPI `APIRouter`s and Flask `Blueprint`s that no mount reaches, in a service
+/// whose app mounts its other routers, defined in a module no other module imports:
+/// the app never serves them (a warning each). The caller asks only when every
+/// Python mount of the project names a known router; a router module imported
+/// anywhere (it may be mounted in a way tapestry does not read) keeps its routes.
+fn never_mounted(rs: &Routers, mounting: &[Option<usize>], out: &mut ArchOut) -> Vec<usize> {
+    let ctx = rs.ctx;
+    let mut dropped = Vec::new();
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        for name in &f.facts.arch.sub_routers {
+            let Some(r) = rs.in_file(i, name) else { continue };
+            if !rs.list[r].parents.is_empty() || !mounting.contains(&ctx.owner(i)) || ctx.imported_anywhere(i) {
+                continue;
+            }
+            let line = f.facts.arch.routers.iter().find(|d| &d.name == name).map(|d| d.line);
+            out.diagnostics.push(Diagnostic::warning(
+                ctx.project.rel(i),
+                line,
+                format!(
+                    "router `{name}` is never included or registered, and no module imports this one: its routes are not reported"
+                ),
+            ));
+            dropped.push(r);
+        }
+    }
+    dropped
+}
+
 /// Most full prefixes one router is reported under.
 const MAX_PREFIXES: usize = 32;
 
@@ -351,7 +379,13 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             }
         }
     }
+    // Whether a Python mount names something that is not a known router (`for r in
+    // routers: app.include_router(r)`): then any router may be mounted.
+    let mut py_unresolved = false;
+    // Services with a Python mount that links two known routers.
+    let mut py_mounting: Vec<Option<usize>> = Vec::new();
     for (i, f) in files.iter().enumerate() {
+        let python = f.file.lang == crate::model::Lang::Python;
         for m in &f.facts.arch.mounts {
             let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
             // `?child`: a name that may be middleware rather than a router (Express `use`).
@@ -359,7 +393,13 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 Some(c) => (true, c),
                 None => (false, m.child.as_str()),
             };
-            match rs.find(i, child) {
+            let found = rs.find(i, child);
+            if python && found.is_none() {
+                py_unresolved = true;
+            } else if python && !py_mounting.contains(&ctx.owner(i)) {
+                py_mounting.push(ctx.owner(i));
+            }
+            match found {
                 Some(child) if child != parent => {
                     let prefix = rs.in_context(i, m.prefix.clone());
                     rs.list[child].parents.push((parent, prefix));
@@ -396,6 +436,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         r.parents.dedup();
     }
     unsure.retain(|&r| rs.list[r].parents.is_empty());
+    if !py_unresolved {
+        unsure.extend(never_mounted(&rs, &py_mounting, out));
+    }
     let mut memo = Memo::default();
     let mut eps = Endpoints::default();
     let root_name = || {

@@ -30,7 +30,7 @@ struct Mapping {
     file: String,
     line: u32,
     owner: Option<String>,
-    /// Mapped by Peewee: `Model.select()`-shaped calls count only for these.
+    /// Mapped by Peewee or Beanie: `Model.select()`/`Model.find()`-shaped calls count only for these.
     peewee: bool,
 }
 
@@ -54,7 +54,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 (None, Some(c)) => c.clone(),
                 (None, None) => continue,
             };
-            let store = if t.orm == "mongoose" { "mongodb" } else { "sql" };
+            let store = if t.orm == "mongoose" || t.orm == "beanie" { "mongodb" } else { "sql" };
             let owner = out.module_service[i].clone();
             maps.push(Mapping {
                 class: t.class_name.clone(),
@@ -63,7 +63,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 file: rel.into(),
                 line: t.line,
                 owner,
-                peewee: t.orm == "peewee",
+                peewee: t.orm == "peewee" || t.orm == "beanie",
             });
         }
     }
@@ -83,7 +83,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         let rel = ctx.project.rel(i);
         let test = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
         for s in &f.facts.arch.sql {
-            let (uses, parsed) = analyze(&s.text);
+            let (uses, parsed) = analyze(&sql_names(ctx, i, &s.text));
             if !parsed {
                 out.diagnostics.push(Diagnostic::new(
                     rel,
@@ -119,6 +119,29 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             link(out, i, rel, u.line, test, u.access, &table, store);
         }
     }
+}
+
+/// SQL text with each interpolated name ([`crate::lang::arch::SQL_NAME`]) replaced by
+/// the constant it names when that is a plain table name, else by `?`.
+fn sql_names(ctx: &Ctx, file: usize, text: &str) -> String {
+    use crate::lang::arch::SQL_NAME;
+    if !text.contains(SQL_NAME) {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for (n, piece) in text.split(SQL_NAME).enumerate() {
+        if n % 2 == 0 {
+            out.push_str(piece);
+            continue;
+        }
+        let value = ctx.resolve_template(file, &vec![crate::model::Part::Ref(piece.to_string())]).ok().and_then(|t| {
+            let lits: Option<String> =
+                t.iter().map(|p| if let crate::model::Part::Lit(s) = p { Some(s.as_str()) } else { None }).collect();
+            lits.filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        });
+        out.push_str(value.as_deref().unwrap_or("?"));
+    }
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
