@@ -354,7 +354,9 @@ impl Starts {
         for i in 0..count {
             let text = source.get(bounds[i]..bounds[i + 1].max(bounds[i]))?;
             kinds.push(root_kind(text)?);
-            needs.push(pattern_words(text).map(|(ws, whole)| {
+            // Without a text predicate, the keyword of a node kind every match contains.
+            let keyword = || required_kinds(text).into_iter().find_map(keyword).map(|k| (vec![k.to_string()], true));
+            needs.push(pattern_words(text).or_else(keyword).map(|(ws, whole)| {
                 ws.into_iter()
                     .map(|w| (index_of(&mut texts, w), whole))
                     .map(|word| index_of(&mut words, word))
@@ -368,6 +370,32 @@ impl Starts {
                 slot.extend((0..count).filter(|&p| kinds[p] == kind));
             }
         }
+        // Native patterns have no words: the walk must reach every node of their kinds.
+        let unconditional: Vec<&str> = (0..count)
+            .filter(|&p| needs[p].is_none())
+            .map(|p| kinds[p])
+            .chain(natives.iter().map(|n| n.kind))
+            .collect();
+        let holders = node_types(language).and_then(|json| holders(json, &unconditional));
+        // The walk enters a node with a keyword kind that holds such a root
+        // because of its kind, and the node's ancestors because its keyword
+        // is in their text: looked for with the patterns' words, needed by none.
+        for k in holders.iter().flat_map(|(_, stops)| stops).filter_map(|k| keyword(k)) {
+            let word = (index_of(&mut texts, k.to_string()), true);
+            index_of(&mut words, word);
+        }
+        let holds_unconditional = (0..by_kind.len())
+            .map(|id| {
+                let id = u16::try_from(id).unwrap_or(u16::MAX);
+                match (&holders, language.node_kind_for_id(id)) {
+                    (Some((h, _)), Some(kind)) if language.node_kind_is_named(id) => {
+                        h.get(kind).copied().unwrap_or(true)
+                    }
+                    (Some(_), _) => false,
+                    (None, _) => true,
+                }
+            })
+            .collect();
         let mut by_text = vec![Vec::new(); texts.len()];
         for (id, &(t, _)) in words.iter().enumerate() {
             by_text[t].push(id);
@@ -379,23 +407,6 @@ impl Starts {
                 AhoCorasick::builder().ascii_case_insensitive(true).kind(kind).build(&texts).ok()
             })
             .flatten();
-        // Native patterns have no words: the walk must reach every node of their kinds.
-        let unconditional: Vec<&str> = (0..count)
-            .filter(|&p| needs[p].is_none())
-            .map(|p| kinds[p])
-            .chain(natives.iter().map(|n| n.kind))
-            .collect();
-        let holders = node_types(language).and_then(|json| holders(json, &unconditional));
-        let holds_unconditional = (0..by_kind.len())
-            .map(|id| {
-                let id = u16::try_from(id).unwrap_or(u16::MAX);
-                match (&holders, language.node_kind_for_id(id)) {
-                    (Some(h), Some(kind)) if language.node_kind_is_named(id) => h.get(kind).copied().unwrap_or(true),
-                    (Some(_), _) => false,
-                    (None, _) => true,
-                }
-            })
-            .collect();
         let mut native_by_kind = vec![Vec::new(); by_kind.len()];
         for (i, native) in natives.iter().enumerate() {
             let id = usize::from(language.id_for_node_kind(native.kind, true));
@@ -488,8 +499,11 @@ struct TypeRef {
 }
 
 /// Named kind → whether a node of it can have a descendant of one of
-/// `targets` (supertypes stand for their subtypes), from `node-types.json`.
-fn holders(json: &str, targets: &[&str]) -> Option<std::collections::HashMap<String, bool>> {
+/// `targets` (supertypes stand for their subtypes), from `node-types.json`;
+/// and the kinds with a [`keyword`] where that search stopped: a kind with a
+/// keyword holds what is below it, but its ancestors are not marked for it
+/// (their text contains its keyword, which the walk looks for instead).
+fn holders(json: &str, targets: &[&str]) -> Option<(std::collections::HashMap<String, bool>, Vec<String>)> {
     let types: Vec<NodeType> = serde_json::from_str(json).ok()?;
     let mut parents: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
     for t in types.iter().filter(|t| t.named) {
@@ -500,15 +514,114 @@ fn holders(json: &str, targets: &[&str]) -> Option<std::collections::HashMap<Str
     }
     let mut holds: std::collections::HashMap<String, bool> =
         types.iter().filter(|t| t.named).map(|t| (t.kind.clone(), false)).collect();
+    let mut stops: Vec<String> = Vec::new();
     let mut todo: Vec<&str> = targets.to_vec();
+    let mut seen: std::collections::HashSet<&str> = todo.iter().copied().collect();
     while let Some(kind) = todo.pop() {
+        if keyword(kind).is_some() {
+            index_of(&mut stops, kind.to_string());
+            continue;
+        }
         for &p in parents.get(kind).into_iter().flatten() {
-            if !holds.insert(p.to_string(), true).unwrap_or(false) {
+            holds.insert(p.to_string(), true);
+            if seen.insert(p) {
                 todo.push(p);
             }
         }
     }
-    Some(holds)
+    stops.sort();
+    Some((holds, stops))
+}
+
+/// Node kinds whose text always contains a keyword, as a whole word (the
+/// grammar's token for them), sorted: a pattern that needs such a node
+/// needs its keyword, which [`Starts`] looks for like a predicate's word.
+/// The test `keyword_kinds_contain_their_keyword` checks every node of
+/// these kinds in the fixtures and benches.
+const KEYWORDS: &[(&str, &str)] = &[
+    ("export_statement", "export"),
+    ("import", "import"),
+    ("import_require_clause", "require"),
+    ("import_statement", "import"),
+    ("new_expression", "new"),
+];
+
+/// The keyword every node of `kind` contains, if it is in [`KEYWORDS`].
+fn keyword(kind: &str) -> Option<&'static str> {
+    KEYWORDS.binary_search_by_key(&kind, |&(k, _)| k).ok().map(|i| KEYWORDS[i].1)
+}
+
+/// The node kinds every match of `pattern` contains: its `(kind …)` steps
+/// outside alternations (`[…]`) and outside steps quantified with `?` or `*`
+/// (at any depth), in order. Strings, comments and predicates are skipped.
+fn required_kinds(pattern: &str) -> Vec<&str> {
+    // Per group: its parent, and whether a match may lack it.
+    let mut groups: Vec<(Option<usize>, bool)> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut found: Vec<(&str, usize)> = Vec::new();
+    let bytes = pattern.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b';' => i += pattern[i..].find('\n').unwrap_or(pattern.len() - i),
+            b'"' => i += skip_string(&pattern[i..]),
+            b'(' if pattern[i + 1..].trim_start().starts_with('#') => {
+                // A predicate: to its closing parenthesis, over its strings.
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != b')' {
+                    j += if bytes[j] == b'"' { skip_string(&pattern[j..]) + 1 } else { 1 };
+                }
+                i = j;
+            }
+            c @ (b'(' | b'[') => {
+                groups.push((open.last().copied(), c == b'['));
+                open.push(groups.len() - 1);
+                let name = &pattern[i + 1..];
+                let name = &name[..name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len())];
+                if c == b'(' && !name.is_empty() {
+                    found.push((name, groups.len() - 1));
+                }
+            }
+            b')' | b']' => {
+                let Some(g) = open.pop() else { return Vec::new() };
+                // After the group: captures, then perhaps a quantifier.
+                let mut rest = pattern[i + 1..].trim_start();
+                while let Some(r) = rest.strip_prefix('@') {
+                    let end = r.find(|c: char| c.is_whitespace() || "()[]?*+".contains(c)).unwrap_or(r.len());
+                    rest = r[end..].trim_start();
+                }
+                if rest.starts_with(['?', '*']) {
+                    groups[g].1 = true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let optional = |mut g: Option<usize>| {
+        while let Some(i) = g {
+            if groups[i].1 {
+                return true;
+            }
+            g = groups[i].0;
+        }
+        false
+    };
+    found.into_iter().filter(|&(_, g)| !optional(Some(g))).map(|(k, _)| k).collect()
+}
+
+/// The length of the string literal at the start of `s` minus one (so that
+/// the caller's step lands after its closing quote).
+fn skip_string(s: &str) -> usize {
+    let mut escaped = false;
+    for (i, c) in s.char_indices().skip(1) {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => return i,
+            _ => escaped = false,
+        }
+    }
+    s.len().saturating_sub(1)
 }
 
 /// The kind of a pattern's outermost node: the first name after its opening
@@ -1075,8 +1188,58 @@ mod tests {
     }
 
     #[test]
+    fn required_kinds_leave_out_optional_steps() {
+        let p = "(call_expression\n  function: (import) ; a (comment)\n  arguments: (arguments . [(string) (template_string)] @m))";
+        assert_eq!(required_kinds(p), vec!["call_expression", "import", "arguments"]);
+        let p = "(import_specifier name: (identifier) @name alias: (identifier)? @alias)";
+        assert_eq!(required_kinds(p), vec!["import_specifier", "identifier"]);
+        let p = "(a (b (c) @x (d))* (e) @y ? (#eq? @y \"(f)\") \"(g)\")";
+        assert_eq!(required_kinds(p), vec!["a"]);
+        assert_eq!(keyword("new_expression"), Some("new"));
+        assert_eq!(keyword("call_expression"), None);
+        let mut sorted = KEYWORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, KEYWORDS);
+    }
+
+    /// Every node of a [`KEYWORDS`] kind contains its keyword as a whole word,
+    /// in every JavaScript, TypeScript and Python file of the fixtures and benches.
+    #[test]
+    fn keyword_kinds_contain_their_keyword() {
+        let mut checked = 0;
+        for (name, src) in sample_sources(&[".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".py"]) {
+            let language: Language = match name.rsplit('.').next() {
+                Some("py") => tree_sitter_python::LANGUAGE.into(),
+                Some("tsx") => tree_sitter_typescript::LANGUAGE_TSX.into(),
+                Some("ts") => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+                _ => tree_sitter_javascript::LANGUAGE.into(),
+            };
+            let tree = parse(&language, &src).unwrap();
+            let mut walk = tree.walk();
+            loop {
+                let node = walk.node();
+                if let Some(k) = keyword(node.kind()) {
+                    let t = text(node, src.as_bytes());
+                    let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+                    let whole = t.match_indices(k).any(|(i, _)| {
+                        let before = i.checked_sub(1).and_then(|j| t.as_bytes().get(j));
+                        !word(before) && !word(t.as_bytes().get(i + k.len()))
+                    });
+                    assert!(whole, "{name}: {} without {k}: {t}", node.kind());
+                    checked += 1;
+                }
+                if !walk.goto_first_child() && !next_in_preorder(&mut walk) {
+                    break;
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+    }
+
+    #[test]
     fn kinds_that_can_hold_a_block_are_known_from_the_grammar() {
-        let h = holders(tree_sitter_python::NODE_TYPES, &["block"]).unwrap();
+        let (h, stops) = holders(tree_sitter_python::NODE_TYPES, &["block"]).unwrap();
+        assert!(stops.is_empty());
         assert_eq!(h.get("function_definition"), Some(&true));
         assert_eq!(h.get("module"), Some(&true));
         assert_eq!(h.get("call"), Some(&false));
