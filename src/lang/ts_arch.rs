@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable,
-    RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClient, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
+    RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -32,6 +32,7 @@ pub const CAPTURES: &[&str] = &[
     "class",
     "client",
     "client.def",
+    "client.default",
     "const.def",
     "const.exports",
     "ctor",
@@ -214,8 +215,16 @@ impl Collector {
             "bind.default" | "bind.named" | "bind.namespace" | "bind.require" => self.binding(kind, caps, outer, src),
             "http.call" => self.http_call(&text("client"), &text("method"), &args, src, line),
             "client.def" => {
-                let base = args.first().and_then(|o| prop(*o, "baseURL", src).or_else(|| prop(*o, "prefixUrl", src)));
-                self.clients.insert(text("name"), base.map(|b| template(b, src)).unwrap_or_default());
+                let base = client_base(&args, src);
+                // Made at the module's top level: other modules may import it.
+                if top_level(outer) {
+                    self.facts.clients.push(RawClient { name: text("name"), base: base.clone(), line });
+                }
+                self.clients.insert(text("name"), base);
+            }
+            "client.default" => {
+                let base = client_base(&args, src);
+                self.facts.clients.push(RawClient { name: "default".into(), base, line });
             }
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
@@ -755,6 +764,22 @@ impl Collector {
         }
         self.facts
     }
+}
+
+/// A declarator of a module's top level, exported or not.
+fn top_level(declarator: Node) -> bool {
+    let mut up = query::ancestors(declarator, 3).skip(1);
+    match up.next() {
+        Some(p) if p.kind() == "program" => true,
+        Some(e) if e.kind() == "export_statement" => up.next().is_some_and(|p| p.kind() == "program"),
+        _ => false,
+    }
+}
+
+/// The base URL of `axios.create({ baseURL })` / `got.extend({ prefixUrl })`; empty without one.
+fn client_base(args: &[Node], src: &[u8]) -> Template {
+    let base = args.first().and_then(|o| prop(*o, "baseURL", src).or_else(|| prop(*o, "prefixUrl", src)));
+    base.map(|b| template(b, src)).unwrap_or_default()
 }
 
 fn file_stem(rel: &str) -> &str {
