@@ -1021,6 +1021,58 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     facts.arg_calls = found;
 }
 
+/// A file no trigger word sends through the full pass can still call a client
+/// another module makes (`import { api } from "../lib/api"` then
+/// `api.get("/users/me")`: nothing in its text says HTTP). When a name imported
+/// from one of the project's modules is called as `name.get(`/`.post(`/`.put(`/
+/// `.patch(`/`.delete(`, the file's import bindings are recorded and its calls
+/// collected as for wrappers; resolution keeps those whose name is a client of
+/// the module it comes from (`RawClient`). A text check first, so other files
+/// cost a few substring searches.
+pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &mut ArchFacts) {
+    const METHODS: &[&str] = &[".delete(", ".get(", ".patch(", ".post(", ".put("];
+    let src = text.as_bytes();
+    let mut bindings = Vec::new();
+    for source in sources {
+        let Some(stmt) = source.parent().filter(|p| p.kind() == "import_statement") else { continue };
+        let spec = string_value(*source, src).unwrap_or_default();
+        if !(spec.starts_with('.') || spec.starts_with("@/") || spec.starts_with("~/")) {
+            continue;
+        }
+        let line = query::line(*source);
+        for clause in named(stmt).into_iter().filter(|c| c.kind() == "import_clause") {
+            for b in named(clause) {
+                match b.kind() {
+                    "identifier" => {
+                        bindings.push(Binding { local: query::text(b, src).into(), remote: "default".into(), line })
+                    }
+                    "named_imports" => {
+                        for s in named(b).into_iter().filter(|s| s.kind() == "import_specifier") {
+                            let Some(name) = s.child_by_field_name("name") else { continue };
+                            let remote = query::text(name, src).to_string();
+                            let local = s
+                                .child_by_field_name("alias")
+                                .map_or_else(|| remote.clone(), |a| query::text(a, src).to_string());
+                            bindings.push(Binding { local, remote, line });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let called = |b: &Binding| {
+        text.match_indices(b.local.as_str())
+            .any(|(i, _)| METHODS.iter().any(|m| text[i + b.local.len()..].starts_with(m)))
+    };
+    if !bindings.iter().any(called) {
+        return;
+    }
+    let relative: Vec<String> = bindings.iter().map(|b| b.local.clone()).collect();
+    facts.bindings = bindings;
+    wrapper_calls(root, text, &relative, facts);
+}
+
 /// When an identifier handed to a client is a parameter of the function around
 /// it (which does not assign it: see `local_value`), that function's name and
 /// the parameter's index: `const getName = (url) => fetch(url)`,
