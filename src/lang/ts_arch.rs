@@ -633,6 +633,7 @@ impl Collector {
         } else {
             (template(*first, src), method.to_string())
         };
+        let url = env_overrides(*first, url, src);
         let url_in_object = in_object && !method.is_empty();
         self.candidates.push(Candidate {
             url_in_object,
@@ -991,6 +992,108 @@ fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
         [one] if one.start_byte() < arg.start_byte() => Some(Some(*one)),
         _ => Some(None),
     }
+}
+
+/// A URL's local variables that hold a default unless an environment variable
+/// is set, as that choice (`Part::IfEnv`), the way `process.env.X ? process.env.X
+/// : 'd'` reads: `let host = "server:4000"; if (process.env.HOST) { host =
+/// process.env.HOST }`, or `let base; if (process.env.B) base = process.env.B;
+/// else base = "/api"`. Any other shape of assignments leaves the name as it was
+/// (an unknown value, never one of the candidates picked).
+fn env_overrides(arg: Node, url: Template, src: &[u8]) -> Template {
+    if !url.iter().any(|p| matches!(p, Part::Ref(r) if !r.contains('.'))) {
+        return url;
+    }
+    url.into_iter()
+        .map(|p| match p {
+            Part::Ref(name) if !name.contains('.') => env_override(arg, &name, src).unwrap_or(Part::Ref(name)),
+            other => other,
+        })
+        .collect()
+}
+
+fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
+    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
+    // The function declaring the name (the call may sit in a callback inside it); a
+    // function between them taking a parameter of that name hides it.
+    let mut func = None;
+    for f in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
+        let params = f.child_by_field_name("parameters").or_else(|| f.child_by_field_name("parameter"));
+        if params.is_some_and(|ps| mentions_name(ps, name, src)) {
+            return None;
+        }
+        if declares(f.child_by_field_name("body")?, name, src) {
+            func = Some(f);
+            break;
+        }
+    }
+    let func = func?;
+    let (mut declared, mut set, mut unset) = (None, Vec::new(), Vec::new());
+    // Every assignment in it counts, closures' too.
+    let mut stack = vec![func.child_by_field_name("body")?];
+    while let Some(n) = stack.pop() {
+        stack.extend(named(n));
+        let (target, value) = match n.kind() {
+            "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
+            "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
+            _ => continue,
+        };
+        if target.is_none_or(|t| t.kind() != "identifier" || query::text(t, src) != name) {
+            continue;
+        }
+        if n.start_byte() > arg.start_byte() {
+            return None;
+        }
+        let ifs: Vec<Node> = query::ancestors(n, 64)
+            .take_while(|a| a.id() != func.id())
+            .filter(|a| matches!(a.kind(), "if_statement" | "else_clause"))
+            .collect();
+        match (n.kind(), ifs.as_slice()) {
+            ("variable_declarator", []) if declared.is_none() => declared = Some(value.map(|v| template(v, src))),
+            ("assignment_expression", [branch, ..])
+                if ifs.iter().filter(|a| a.kind() == "if_statement").count() == 1 =>
+            {
+                let stmt = if branch.kind() == "else_clause" { branch.parent()? } else { *branch };
+                let var = match stmt.child_by_field_name("condition").map(|c| template(c, src)).as_deref() {
+                    Some([Part::Env(var, None)]) => var.clone(),
+                    _ => return None,
+                };
+                let v = template(value?, src);
+                if branch.kind() == "else_clause" {
+                    unset.push((var, v))
+                } else {
+                    set.push((var, v))
+                }
+            }
+            _ => return None,
+        }
+    }
+    let readable = |t: &Template| t.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..)));
+    match (declared?, set.as_slice(), unset.as_slice()) {
+        (Some(default), [(var, v)], []) if readable(&default) && readable(v) => {
+            Some(Part::IfEnv(var.clone(), v.clone(), default))
+        }
+        (None, [(var, v)], [(var2, d)]) if var == var2 && readable(v) && readable(d) => {
+            Some(Part::IfEnv(var.clone(), v.clone(), d.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// A function body declares `name` itself (not in a nested function).
+fn declares(body: Node, name: &str, src: &[u8]) -> bool {
+    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "variable_declarator" {
+            if n.child_by_field_name("name").is_some_and(|t| query::text(t, src) == name) {
+                return true;
+            }
+        } else if !FUNCTIONS.contains(&n.kind()) {
+            stack.extend(named(n));
+        }
+    }
+    false
 }
 
 /// Calls that may hand a URL to a request wrapper (`RawArgCall`): calls of the
