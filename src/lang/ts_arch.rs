@@ -129,6 +129,8 @@ pub struct Collector {
     kafka: bool,
     redis: bool,
     grpc: bool,
+    /// The file reads environment variables (`process.env.X`, `import.meta.env.X`).
+    env: bool,
     /// Redis client variables and the key-value operations called on any receiver.
     kv_clients: Vec<String>,
     kv_ops: Vec<(String, String, u32)>,
@@ -144,6 +146,7 @@ impl Collector {
             kafka: text.contains("afka"),
             redis: text.contains("redis") || text.contains("Redis"),
             grpc: text.contains("grpc"),
+            env: text.contains(".env."),
             ..Collector::default()
         }
     }
@@ -633,7 +636,9 @@ impl Collector {
         } else {
             (template(*first, src), method.to_string())
         };
-        let url = env_overrides(*first, url, src);
+        // Only a file that reads the environment can override a local from it: the
+        // scope walk is skipped elsewhere (effect calls `.get(x)` on thousands of maps).
+        let url = if self.env { env_overrides(*first, url, src) } else { url };
         let url_in_object = in_object && !method.is_empty();
         self.candidates.push(Candidate {
             url_in_object,
