@@ -272,6 +272,16 @@ pub struct RawWrapper {
     pub call: RawCall,
 }
 
+/// An HTTP client instance made at a module's top level, by the name it is
+/// exported as (`default` for `export default axios.create(…)`), with its base
+/// URL (empty when it has none: its calls' paths are relative).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawClient {
+    pub name: String,
+    pub base: Template,
+    pub line: u32,
+}
+
 /// A call of a function with arguments that may be URLs (each argument's
 /// template, empty when it is not read): `getName(nameUrl)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -376,6 +386,10 @@ pub struct ArchFacts {
     /// Calls whose arguments may be URLs handed to such a function.
     #[serde(default)]
     pub arg_calls: Vec<RawArgCall>,
+    /// HTTP client instances a module makes at its top level, which other
+    /// modules may import and call (`export const api = axios.create({ baseURL })`).
+    #[serde(default)]
+    pub clients: Vec<RawClient>,
     pub sql: Vec<RawSql>,
     pub tables: Vec<RawTable>,
     pub table_uses: Vec<RawTableUse>,

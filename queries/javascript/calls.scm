@@ -1,6 +1,7 @@
 ; JavaScript/TypeScript outgoing HTTP calls. src/lang/ts_arch.rs keeps a call
 ; only when its receiver is an HTTP client (fetch, axios, got, ky, node:http)
-; or a client made in the same file (axios.create({ baseURL })).
+; or a client made in the same file (axios.create({ baseURL })) or imported from
+; the module that makes it at its top level (linked in src/resolve/calls.rs).
 
 ; fetch(url, { method: 'POST' })   axios(url)   axios({ url, method })   got(url)
 (call_expression
@@ -22,6 +23,13 @@
     arguments: (arguments) @args)
   (#any-of? @_o "axios" "got" "ky")
   (#any-of? @_p "create" "extend")) @client.def
+; export default axios.create({ baseURL: … })   (imported elsewhere as the module's default)
+(export_statement
+  value: (call_expression
+    function: (member_expression object: (identifier) @_o property: (property_identifier) @_p)
+    arguments: (arguments) @args)
+  (#any-of? @_o "axios" "got" "ky")
+  (#any-of? @_p "create" "extend")) @client.default
 
 ; const API_URL = process.env.API_URL ?? 'http://…'   (top level, exported or not)
 (program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def

@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawTable,
-    RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClient, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
+    RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -32,6 +32,7 @@ pub const CAPTURES: &[&str] = &[
     "class",
     "client",
     "client.def",
+    "client.default",
     "const.def",
     "const.exports",
     "ctor",
@@ -128,6 +129,8 @@ pub struct Collector {
     kafka: bool,
     redis: bool,
     grpc: bool,
+    /// The file reads environment variables (`process.env.X`, `import.meta.env.X`).
+    env: bool,
     /// Redis client variables and the key-value operations called on any receiver.
     kv_clients: Vec<String>,
     kv_ops: Vec<(String, String, u32)>,
@@ -145,6 +148,7 @@ impl Collector {
             kafka: text.contains("afka"),
             redis: text.contains("redis") || text.contains("Redis"),
             grpc: text.contains("grpc"),
+            env: text.contains(".env."),
             ..Collector::default()
         }
     }
@@ -216,8 +220,16 @@ impl Collector {
             "bind.default" | "bind.named" | "bind.namespace" | "bind.require" => self.binding(kind, caps, outer, src),
             "http.call" => self.http_call(&text("client"), &text("method"), &args, src, line),
             "client.def" => {
-                let base = args.first().and_then(|o| prop(*o, "baseURL", src).or_else(|| prop(*o, "prefixUrl", src)));
-                self.clients.insert(text("name"), base.map(|b| template(b, src)).unwrap_or_default());
+                let base = client_base(&args, src);
+                // Made at the module's top level: other modules may import it.
+                if top_level(outer) {
+                    self.facts.clients.push(RawClient { name: text("name"), base: base.clone(), line });
+                }
+                self.clients.insert(text("name"), base);
+            }
+            "client.default" => {
+                let base = client_base(&args, src);
+                self.facts.clients.push(RawClient { name: "default".into(), base, line });
             }
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
@@ -646,6 +658,9 @@ impl Collector {
         } else {
             (template(*first, src), method.to_string())
         };
+        // Only a file that reads the environment can override a local from it: the
+        // scope walk is skipped elsewhere (effect calls `.get(x)` on thousands of maps).
+        let url = if self.env { env_overrides(*first, url, src) } else { url };
         let url_in_object = in_object && !method.is_empty();
         self.candidates.push(Candidate {
             url_in_object,
@@ -785,6 +800,22 @@ impl Collector {
         }
         self.facts
     }
+}
+
+/// A declarator of a module's top level, exported or not.
+fn top_level(declarator: Node) -> bool {
+    let mut up = query::ancestors(declarator, 3).skip(1);
+    match up.next() {
+        Some(p) if p.kind() == "program" => true,
+        Some(e) if e.kind() == "export_statement" => up.next().is_some_and(|p| p.kind() == "program"),
+        _ => false,
+    }
+}
+
+/// The base URL of `axios.create({ baseURL })` / `got.extend({ prefixUrl })`; empty without one.
+fn client_base(args: &[Node], src: &[u8]) -> Template {
+    let base = args.first().and_then(|o| prop(*o, "baseURL", src).or_else(|| prop(*o, "prefixUrl", src)));
+    base.map(|b| template(b, src)).unwrap_or_default()
 }
 
 fn file_stem(rel: &str) -> &str {
@@ -998,6 +1029,108 @@ fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
     }
 }
 
+/// A URL's local variables that hold a default unless an environment variable
+/// is set, as that choice (`Part::IfEnv`), the way `process.env.X ? process.env.X
+/// : 'd'` reads: `let host = "server:4000"; if (process.env.HOST) { host =
+/// process.env.HOST }`, or `let base; if (process.env.B) base = process.env.B;
+/// else base = "/api"`. Any other shape of assignments leaves the name as it was
+/// (an unknown value, never one of the candidates picked).
+fn env_overrides(arg: Node, url: Template, src: &[u8]) -> Template {
+    if !url.iter().any(|p| matches!(p, Part::Ref(r) if !r.contains('.'))) {
+        return url;
+    }
+    url.into_iter()
+        .map(|p| match p {
+            Part::Ref(name) if !name.contains('.') => env_override(arg, &name, src).unwrap_or(Part::Ref(name)),
+            other => other,
+        })
+        .collect()
+}
+
+fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
+    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
+    // The function declaring the name (the call may sit in a callback inside it); a
+    // function between them taking a parameter of that name hides it.
+    let mut func = None;
+    for f in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
+        let params = f.child_by_field_name("parameters").or_else(|| f.child_by_field_name("parameter"));
+        if params.is_some_and(|ps| mentions_name(ps, name, src)) {
+            return None;
+        }
+        if declares(f.child_by_field_name("body")?, name, src) {
+            func = Some(f);
+            break;
+        }
+    }
+    let func = func?;
+    let (mut declared, mut set, mut unset) = (None, Vec::new(), Vec::new());
+    // Every assignment in it counts, closures' too.
+    let mut stack = vec![func.child_by_field_name("body")?];
+    while let Some(n) = stack.pop() {
+        stack.extend(named(n));
+        let (target, value) = match n.kind() {
+            "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
+            "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
+            _ => continue,
+        };
+        if target.is_none_or(|t| t.kind() != "identifier" || query::text(t, src) != name) {
+            continue;
+        }
+        if n.start_byte() > arg.start_byte() {
+            return None;
+        }
+        let ifs: Vec<Node> = query::ancestors(n, 64)
+            .take_while(|a| a.id() != func.id())
+            .filter(|a| matches!(a.kind(), "if_statement" | "else_clause"))
+            .collect();
+        match (n.kind(), ifs.as_slice()) {
+            ("variable_declarator", []) if declared.is_none() => declared = Some(value.map(|v| template(v, src))),
+            ("assignment_expression", [branch, ..])
+                if ifs.iter().filter(|a| a.kind() == "if_statement").count() == 1 =>
+            {
+                let stmt = if branch.kind() == "else_clause" { branch.parent()? } else { *branch };
+                let var = match stmt.child_by_field_name("condition").map(|c| template(c, src)).as_deref() {
+                    Some([Part::Env(var, None)]) => var.clone(),
+                    _ => return None,
+                };
+                let v = template(value?, src);
+                if branch.kind() == "else_clause" {
+                    unset.push((var, v))
+                } else {
+                    set.push((var, v))
+                }
+            }
+            _ => return None,
+        }
+    }
+    let readable = |t: &Template| t.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..)));
+    match (declared?, set.as_slice(), unset.as_slice()) {
+        (Some(default), [(var, v)], []) if readable(&default) && readable(v) => {
+            Some(Part::IfEnv(var.clone(), v.clone(), default))
+        }
+        (None, [(var, v)], [(var2, d)]) if var == var2 && readable(v) && readable(d) => {
+            Some(Part::IfEnv(var.clone(), v.clone(), d.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// A function body declares `name` itself (not in a nested function).
+fn declares(body: Node, name: &str, src: &[u8]) -> bool {
+    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "variable_declarator" {
+            if n.child_by_field_name("name").is_some_and(|t| query::text(t, src) == name) {
+                return true;
+            }
+        } else if !FUNCTIONS.contains(&n.kind()) {
+            stack.extend(named(n));
+        }
+    }
+    false
+}
+
 /// Calls that may hand a URL to a request wrapper (`RawArgCall`): calls of the
 /// file's own wrappers and of names it imports from its own project
 /// (`relative`) whose arguments may be URLs. Found by name
@@ -1024,6 +1157,58 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
         }
     }
     facts.arg_calls = found;
+}
+
+/// A file no trigger word sends through the full pass can still call a client
+/// another module makes (`import { api } from "../lib/api"` then
+/// `api.get("/users/me")`: nothing in its text says HTTP). When a name imported
+/// from one of the project's modules is called as `name.get(`/`.post(`/`.put(`/
+/// `.patch(`/`.delete(`, the file's import bindings are recorded and its calls
+/// collected as for wrappers; resolution keeps those whose name is a client of
+/// the module it comes from (`RawClient`). A text check first, so other files
+/// cost a few substring searches.
+pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &mut ArchFacts) {
+    const METHODS: &[&str] = &[".delete(", ".get(", ".patch(", ".post(", ".put("];
+    let src = text.as_bytes();
+    let mut bindings = Vec::new();
+    for source in sources {
+        let Some(stmt) = source.parent().filter(|p| p.kind() == "import_statement") else { continue };
+        let spec = string_value(*source, src).unwrap_or_default();
+        if !(spec.starts_with('.') || spec.starts_with("@/") || spec.starts_with("~/")) {
+            continue;
+        }
+        let line = query::line(*source);
+        for clause in named(stmt).into_iter().filter(|c| c.kind() == "import_clause") {
+            for b in named(clause) {
+                match b.kind() {
+                    "identifier" => {
+                        bindings.push(Binding { local: query::text(b, src).into(), remote: "default".into(), line })
+                    }
+                    "named_imports" => {
+                        for s in named(b).into_iter().filter(|s| s.kind() == "import_specifier") {
+                            let Some(name) = s.child_by_field_name("name") else { continue };
+                            let remote = query::text(name, src).to_string();
+                            let local = s
+                                .child_by_field_name("alias")
+                                .map_or_else(|| remote.clone(), |a| query::text(a, src).to_string());
+                            bindings.push(Binding { local, remote, line });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let called = |b: &Binding| {
+        text.match_indices(b.local.as_str())
+            .any(|(i, _)| METHODS.iter().any(|m| text[i + b.local.len()..].starts_with(m)))
+    };
+    if !bindings.iter().any(called) {
+        return;
+    }
+    let relative: Vec<String> = bindings.iter().map(|b| b.local.clone()).collect();
+    facts.bindings = bindings;
+    wrapper_calls(root, text, &relative, facts);
 }
 
 /// When an identifier handed to a client is a parameter of the function around

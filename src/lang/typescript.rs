@@ -115,6 +115,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     facts.arch = arch.finish();
     if with_arch {
         super::ts_arch::wrapper_calls(tree.root_node(), text, &relative, &mut facts.arch);
+    } else if !is_declaration_file(rel) {
+        let sources: Vec<Node> = found.values().map(|(n, _)| *n).collect();
+        super::ts_arch::imported_client_calls(tree.root_node(), text, &sources, &mut facts.arch);
     }
     let mut file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
     if is_declaration_file(rel) {

@@ -50,14 +50,26 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
         // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
         let mut channels: Vec<String> = Vec::new();
-        let wrapped = f.facts.arch.arg_calls.iter().filter_map(|a| through_wrapper(ctx, i, &a.callee, &a.args, a.line));
+        let mut wrapped = Vec::new();
+        for a in &f.facts.arch.arg_calls {
+            match through_wrapper(ctx, i, &a.callee, &a.args, a.line) {
+                Some(c) => wrapped.push(c),
+                None => match through_client(ctx, i, &a.callee, &a.args, a.line) {
+                    Some(Ok(c)) => wrapped.push(c),
+                    Some(Err(message)) => {
+                        out.diagnostics.push(Diagnostic::new(rel, Some(a.line), Severity::Info, message));
+                    }
+                    None => {}
+                },
+            }
+        }
         let calls: Vec<std::borrow::Cow<RawCall>> = f
             .facts
             .arch
             .calls
             .iter()
             .map(std::borrow::Cow::Borrowed)
-            .chain(wrapped.map(std::borrow::Cow::Owned))
+            .chain(wrapped.into_iter().map(std::borrow::Cow::Owned))
             .collect();
         for c in &calls {
             let url = match ctx.resolve_template(i, &c.url) {
@@ -154,6 +166,49 @@ fn through_wrapper(ctx: &Ctx, file: usize, callee: &str, args: &[Template], line
     let mut url = arg.clone();
     crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(1).cloned().collect());
     Some(RawCall { client: w.call.client.clone(), method: w.call.method.clone(), url, line })
+}
+
+/// `api.get("/users/")` where `api` is imported from the module that makes it
+/// (`export const api = axios.create({ baseURL })`): a request to the base URL,
+/// read in that module, followed by the path. Nothing when the callee is not an
+/// HTTP method of an imported name that is a client; an error message when the
+/// base URL is unknown or the name is more than one client (no guess).
+fn through_client(
+    ctx: &Ctx,
+    file: usize,
+    callee: &str,
+    args: &[Template],
+    line: u32,
+) -> Option<Result<RawCall, String>> {
+    let (head, member) = callee.split_once('.')?;
+    // `api.get(…)`, `api.post(…)`: the lower-case method names of axios, got and ky.
+    let method = crate::lang::arch::http_method(member).filter(|m| m != "ANY" && m.to_ascii_lowercase() == member)?;
+    let path = args.first().filter(|a| !a.is_empty())?;
+    let files = &ctx.project.files;
+    let mut found = Vec::new();
+    for (m, remote) in ctx.imported(file, head) {
+        found.extend(files[m].facts.arch.clients.iter().filter(|c| c.name == remote).map(|c| (m, c)));
+    }
+    let (m, client) = match found.as_slice() {
+        [] => return None,
+        [one] => *one,
+        many => {
+            return Some(Err(format!(
+                "`{head}` is one of {} HTTP clients of the modules it is imported from: call not linked",
+                many.len()
+            )))
+        }
+    };
+    let mut url = match ctx.resolve_template(m, &client.base) {
+        Ok(t) => t,
+        Err(var) => {
+            return Some(Err(format!(
+                "base URL of client `{head}` from environment variable `{var}`, which no compose, Kubernetes or .env file sets: call not linked"
+            )))
+        }
+    };
+    crate::lang::arch::push_parts(&mut url, path.clone());
+    Some(Ok(RawCall { client: head.to_string(), method, url, line }))
 }
 
 fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<&'a RawWrapper> {
