@@ -108,9 +108,14 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             }
             link_call(out, i, rel, c.line, flags, callee);
         }
+        let own = ctx.owner(i).map(|o| ctx.services.list[o].name.as_str());
         for g in f.facts.arch.grpc.iter().filter(|g| !g.server) {
-            for svc in eps.grpc_impl.get(&g.service).map(Vec::as_slice).unwrap_or(&[]) {
-                if channels.contains(svc) {
+            let impls = eps.grpc_impl.get(&g.service).map(Vec::as_slice).unwrap_or(&[]);
+            // A gateway that serves a proto and forwards it calls the other implementer,
+            // not itself.
+            let elsewhere = impls.iter().any(|s| Some(s.as_str()) != own);
+            for svc in impls {
+                if channels.contains(svc) || elsewhere && Some(svc.as_str()) == own {
                     continue;
                 }
                 link_call(out, i, rel, g.line, flags, Callee::Service(svc.clone()));
