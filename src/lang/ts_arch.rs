@@ -233,8 +233,16 @@ impl Collector {
             }
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
-                    self.router_alias(&text("name"), v, src, line);
-                    arch::push_const(&mut self.facts, text("name"), template(v, src), line);
+                    let value = template(v, src);
+                    // `export const FeedRouter: Router = router`: a name bound to another name,
+                    // kept until `finish` knows the file's routers (module-level matches come
+                    // before the declarations inside them).
+                    if let [Part::Ref(target)] = value.as_slice() {
+                        if !target.contains('.') {
+                            self.aliases.push((text("name"), target.clone(), line));
+                        }
+                    }
+                    arch::push_const(&mut self.facts, text("name"), value, line);
                 }
             }
             "const.exports" => {
@@ -511,25 +519,6 @@ impl Collector {
             cur = next;
         }
         self.route("?", router, methods, path, None, line);
-    }
-
-    /// `export const FeedRouter: Router = router`: a module-level name bound to another
-    /// name, kept until [`Collector::finish`] knows the file's routers (module-level
-    /// matches come before the declarations inside them).
-    fn router_alias(&mut self, name: &str, value: Node, src: &[u8], line: u32) {
-        let mut v = value;
-        while matches!(
-            v.kind(),
-            "as_expression" | "satisfies_expression" | "parenthesized_expression" | "non_null_expression"
-        ) {
-            match v.named_child(0) {
-                Some(inner) => v = inner,
-                None => return,
-            }
-        }
-        if v.kind() == "identifier" {
-            self.aliases.push((name.to_string(), query::text(v, src).to_string(), line));
-        }
     }
 
     fn mount(&mut self, parent: &str, method: &str, args: &[Node], src: &[u8], line: u32) {

@@ -793,6 +793,13 @@ fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, var
 }
 
 /// The service is declared in compose project `key` (or another file of its directory).
+/// `name` as another name of `svc`, unless it already is one.
+fn add_alias(svc: &mut Service, name: &str) {
+    if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
+        svc.aliases.push(name.to_string());
+    }
+}
+
 fn in_project(x: &Service, key: &str) -> bool {
     x.projects.iter().any(|p| dir_of(p) == dir_of(key))
 }
@@ -880,9 +887,7 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
     // Kubernetes workload's name (`pong-dep`, `details-v1`) is only another name of it.
     let rename = |svc: &mut Service| {
         if key.is_none() {
-            if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
-                svc.aliases.push(name.to_string());
-            }
+            add_alias(svc, name);
             return;
         }
         let old = std::mem::replace(&mut svc.name, name.to_string());
@@ -1022,9 +1027,7 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let i = match k8s_source(s, image, [container, app]) {
             Some(i) => {
                 let svc = &mut s.list[i];
-                if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
-                    svc.aliases.push(name.to_string());
-                }
+                add_alias(svc, name);
                 i
             }
             None => claim_image(s, name, image, rel, line, None),
@@ -1131,9 +1134,7 @@ fn apply_k8s_services(s: &mut Services) {
             _ => None,
         };
         let Some(svc) = i.map(|i| &mut s.list[i]) else { continue };
-        if svc.name != name && !svc.aliases.contains(&name) {
-            svc.aliases.push(name);
-        }
+        add_alias(svc, &name);
     }
 }
 
