@@ -144,6 +144,13 @@ impl<'a> Ctx<'a> {
             None => (name, name),
         };
         for (m, remote) in self.imported(file, head) {
+            // `import { ENV } from './config'` then `ENV.ORDER_URL`: the member constant.
+            if head != name {
+                let qualified = format!("{remote}{}", &name[head.len()..]);
+                if let Some(d) = self.consts.get(qualified.as_str()).and_then(|d| d.iter().find(|(f, _)| *f == m)) {
+                    return Some(*d);
+                }
+            }
             let want = if head == name { remote.as_str() } else { last };
             if let Some(d) = self.consts.get(want).and_then(|d| d.iter().find(|(f, _)| *f == m)) {
                 return Some(*d);
@@ -174,9 +181,27 @@ impl<'a> Ctx<'a> {
                 return Some(v.clone());
             }
             if dir.is_empty() {
-                return None;
+                break;
             }
             dir = super::dir_of(dir);
+        }
+        self.k8s_injected(var)
+    }
+
+    /// The variables Kubernetes sets in every pod for each Service of its
+    /// namespace: `AUTH_API_SERVICE_HOST` (the Service's cluster address, reached
+    /// here by its name `auth-api`) and `AUTH_API_SERVICE_PORT` (its first port).
+    fn k8s_injected(&self, var: &str) -> Option<String> {
+        let (name, what) = var
+            .strip_suffix("_SERVICE_HOST")
+            .map(|n| (n, true))
+            .or_else(|| var.strip_suffix("_SERVICE_PORT").map(|n| (n, false)))?;
+        let name = name.to_ascii_lowercase().replace('_', "-");
+        let port = self.services.k8s_service_ports.get(&name)?;
+        if what {
+            Some(name)
+        } else {
+            port.clone()
         }
     }
 

@@ -18,7 +18,7 @@
 //!
 //! Every module then belongs to the innermost service whose directory holds it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::yaml::{self, Yaml};
 use super::{devproxy, dir_of, join, Project};
@@ -102,6 +102,12 @@ pub struct Services {
     /// Service and its Deployment may sit in different files.
     pod_labels: Vec<(usize, Vec<(String, String)>)>,
     k8s_services: Vec<(String, Vec<(String, String)>)>,
+    /// Kubernetes Services by name with their first port, for the
+    /// `<NAME>_SERVICE_HOST`/`_PORT` variables Kubernetes injects into every pod.
+    pub k8s_service_ports: BTreeMap<String, Option<String>>,
+    /// Namespaces of the Kubernetes manifests (`default` when one names none): a
+    /// host `svc.<ns>`, `svc.<ns>.svc` or `svc.<ns>.svc.cluster.local` is the Service `svc`.
+    k8s_namespaces: BTreeSet<String>,
     /// Directories of the compose projects (sorted).
     compose_dirs: Vec<String>,
     /// Skaffold build artifacts: (image without tag, context directory).
@@ -192,14 +198,27 @@ impl Services {
         }
     }
 
-    /// Services a host name names (compose name, alias, container name, k8s Service).
+    /// Services a host name names (compose name, alias, container name, k8s Service,
+    /// also with a namespace's cluster DNS suffix: `auth.default.svc.cluster.local`).
     pub fn named(&self, host: &str) -> Vec<usize> {
-        (0..self.list.len())
-            .filter(|&i| {
-                let s = &self.list[i];
-                s.name == host || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(host))
-            })
-            .collect()
+        let exact = |host: &str| -> Vec<usize> {
+            (0..self.list.len())
+                .filter(|&i| {
+                    let s = &self.list[i];
+                    s.name == host || s.aliases.iter().any(|a| a.eq_ignore_ascii_case(host))
+                })
+                .collect()
+        };
+        let found = exact(host);
+        if !found.is_empty() {
+            return found;
+        }
+        let Some((first, rest)) = host.split_once('.') else { return found };
+        let ns = rest.strip_suffix(".svc.cluster.local").or_else(|| rest.strip_suffix(".svc")).unwrap_or(rest);
+        if self.k8s_namespaces.contains(ns) && self.k8s_service_ports.contains_key(first) {
+            return exact(first);
+        }
+        found
     }
 
     /// A variable of the `.env` file beside a compose file (compose's own
@@ -1068,6 +1087,11 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
     }
     for doc in docs.iter().filter(|d| kind_of(d) == "Service") {
         let Some(name) = doc.get("metadata").and_then(|m| m.get("name")).and_then(Yaml::str) else { continue };
+        let ns = doc.get("metadata").and_then(|m| m.get("namespace")).and_then(Yaml::str).unwrap_or("default");
+        s.k8s_namespaces.insert(ns.to_string());
+        let port = doc.get("spec").and_then(|x| x.get("ports")).map(Yaml::items).and_then(|p| p.first());
+        let port = port.and_then(|(p, _)| p.get("port")).and_then(Yaml::str).map(str::to_string);
+        s.k8s_service_ports.entry(name.to_string()).or_insert(port);
         let selector = string_map(doc.get("spec").and_then(|x| x.get("selector")));
         s.k8s_services.push((name.to_string(), selector));
     }
