@@ -525,7 +525,16 @@ const PROSE_WORDS: &[&str] = &[
     "their", "them", "these", "this", "those", "which", "your",
 ];
 
+/// SQL keywords that can follow FROM/JOIN/INTO/UPDATE/TABLE where no name is
+/// (`FROM (SELECT …)`, `UPDATE SET` of a broken statement), sorted.
+const SQL_KEYWORDS: &[&str] = &[
+    "as", "by", "default", "distinct", "do", "from", "into", "join", "lateral", "limit", "not", "on", "only", "order",
+    "select", "set", "table", "unnest", "using", "values", "where", "with",
+];
+
 /// Tolerant scan: the word after FROM/JOIN is read, after INTO/UPDATE/TABLE written.
+/// The `UPDATE` of an upsert (`ON CONFLICT … DO UPDATE SET`, MySQL's `ON DUPLICATE
+/// KEY UPDATE col = …`) names no table.
 fn scan(sql: &str) -> Vec<(Access, String)> {
     let words: Vec<String> = sql
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')' || c == ';')
@@ -537,6 +546,7 @@ fn scan(sql: &str) -> Vec<(Access, String)> {
         let access = match w.to_ascii_lowercase().as_str() {
             "from" if i > 0 && words[i - 1].eq_ignore_ascii_case("delete") => Access::Write,
             "from" | "join" => Access::Read,
+            "update" if i > 0 && ["do", "key"].iter().any(|p| words[i - 1].eq_ignore_ascii_case(p)) => continue,
             "into" | "update" | "table" => Access::Write,
             _ => continue,
         };
@@ -551,6 +561,7 @@ fn scan(sql: &str) -> Vec<(Access, String)> {
         if !name.is_empty()
             && !system
             && PROSE_WORDS.binary_search(&name.as_str()).is_err()
+            && SQL_KEYWORDS.binary_search(&name.as_str()).is_err()
             && name.chars().all(|c| c.is_alphanumeric() || c == '_')
             && !name.starts_with(|c: char| c.is_ascii_digit())
         {
@@ -599,7 +610,7 @@ mod tests {
     #[test]
     fn django_tables_are_sorted() {
         let names: Vec<&str> = DJANGO_BASE_M2M.iter().map(|b| b.0).collect();
-        for t in [DJANGO_MODEL_BASES, names.as_slice(), SYSTEM_SCHEMAS, SYSTEM_TABLES, PROSE_WORDS] {
+        for t in [DJANGO_MODEL_BASES, names.as_slice(), SYSTEM_SCHEMAS, SYSTEM_TABLES, PROSE_WORDS, SQL_KEYWORDS] {
             let mut s = t.to_vec();
             s.sort_unstable();
             assert_eq!(t, s.as_slice());
@@ -624,6 +635,21 @@ mod tests {
         let (u, ok) = analyze(&chain);
         assert!(!ok);
         assert_eq!(u, vec![(Access::Write, "stock".into())]);
+    }
+
+    #[test]
+    fn upserts_update_no_second_table() {
+        // asyncpg-style `$1` placeholders and an upsert; whichever reader takes it, the
+        // `DO UPDATE SET` and `ON DUPLICATE KEY UPDATE` name no table.
+        for sql in [
+            "INSERT INTO places (name, score) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET score = EXCLUDED.score",
+            "INSERT INTO places (name) VALUES (%s) ON DUPLICATE KEY UPDATE score = score + 1",
+            "INSERT INTO places (name) VALUES ($1) ON CONFLICT ON CONSTRAINT c DO UPDATE SET ((( broken",
+        ] {
+            let (u, _) = analyze(sql);
+            assert_eq!(u, vec![(Access::Write, "places".into())], "{sql}");
+        }
+        assert_eq!(scan("SELECT x FROM (SELECT y FROM t) s"), vec![(Access::Read, "t".into())]);
     }
 
     #[test]
