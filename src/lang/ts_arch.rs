@@ -243,6 +243,10 @@ impl Collector {
                         }
                     }
                     arch::push_const(&mut self.facts, text("name"), value, line);
+                    // `export const ENV = { ORDER_URL: process.env.ORDER_URL }`: each member is a
+                    // constant too, read as `ENV.ORDER_URL` (by its qualified name, so that a
+                    // common key such as `url` does not become a project-wide constant).
+                    self.object_members(&text("name"), v, src, 0);
                 }
             }
             "const.exports" => {
@@ -810,6 +814,35 @@ fn client_base(args: &[Node], src: &[u8]) -> Template {
 fn file_stem(rel: &str) -> &str {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     name.split('.').next().unwrap_or(name)
+}
+
+impl Collector {
+    /// The members of an object literal bound to `prefix` (`as const` and
+    /// `satisfies` looked through), as constants `prefix.key`, nested objects a few
+    /// levels deep.
+    fn object_members(&mut self, prefix: &str, value: Node, src: &[u8], depth: usize) {
+        let mut v = value;
+        while matches!(v.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+            match v.named_child(0) {
+                Some(inner) => v = inner,
+                None => return,
+            }
+        }
+        if v.kind() != "object" || depth > 3 {
+            return;
+        }
+        for pair in named(v).into_iter().filter(|p| p.kind() == "pair") {
+            let Some(k) = pair.child_by_field_name("key") else { continue };
+            let key = match k.kind() {
+                "property_identifier" => Some(query::text(k, src).to_string()),
+                _ => string_value(k, src),
+            };
+            let (Some(key), Some(val)) = (key, pair.child_by_field_name("value")) else { continue };
+            let name = format!("{prefix}.{key}");
+            arch::push_const(&mut self.facts, name.clone(), template(val, src), query::line(pair));
+            self.object_members(&name, val, src, depth + 1);
+        }
+    }
 }
 
 fn named(n: Node) -> Vec<Node> {
