@@ -35,7 +35,7 @@ fn per_file(c: &mut Criterion) {
                     if extract {
                         black_box(tapestry::lang::extract("src/sample", text.as_bytes(), *lang).imports.len());
                     } else {
-                        black_box(tapestry::lang::parse_only(text.as_bytes(), *lang));
+                        black_box(tapestry::lang::parse_only("src/sample", text.as_bytes(), *lang));
                     }
                 });
             });

@@ -66,7 +66,7 @@ pub fn run(path: &Path, stage: Stage, discover_opts: &DiscoverOptions, threads: 
                 };
                 let ok = match stage {
                     Stage::Read => true,
-                    Stage::Parse => lang::parse_only(&bytes, f.lang),
+                    Stage::Parse => lang::parse_only(&f.rel, &bytes, f.lang),
                     Stage::Extract => !lang::extract(&f.rel, &bytes, f.lang).parse_error,
                 };
                 (bytes.len() as u64, ok)

@@ -33,8 +33,11 @@ pub const EXTENSIONS: &[(&str, Lang)] = &[
     ("mts", Lang::TypeScript),
     ("py", Lang::Python),
     ("rs", Lang::Rust),
+    // Single-file components: their `<script>` blocks, read as TypeScript (see [`script_blocks`]).
+    ("svelte", Lang::TypeScript),
     ("ts", Lang::TypeScript),
     ("tsx", Lang::Tsx),
+    ("vue", Lang::TypeScript),
 ];
 
 /// The language of a file name, from its extension.
@@ -92,7 +95,8 @@ pub fn extract(rel: &str, bytes: &[u8], lang: Lang) -> FileFacts {
     };
     facts.generated = is_generated(text);
     facts.lines = count_lines(text);
-    extract_text(rel, text, lang, &mut facts);
+    let scripts = is_component(rel).then(|| script_blocks(text));
+    extract_text(rel, scripts.as_deref().unwrap_or(text), lang, &mut facts);
     read_suppressions(text, &mut facts);
     facts
 }
@@ -128,17 +132,53 @@ fn read_suppressions(text: &str, facts: &mut FileFacts) {
 /// Only parse a file with its language's parser (the same one [`extract`]
 /// uses, on the same decoded text) and drop the tree: the floor that
 /// `tapestry scan --stage parse` measures. True when the parse succeeded.
-pub fn parse_only(bytes: &[u8], lang: Lang) -> bool {
+pub fn parse_only(rel: &str, bytes: &[u8], lang: Lang) -> bool {
     if looks_binary(bytes) {
         return false;
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = String::from_utf8_lossy(bytes);
+    let mut text = String::from_utf8_lossy(bytes);
+    if is_component(rel) {
+        text = script_blocks(&text).into();
+    }
     match lang {
         Lang::Rust => rust::parse_only(&text),
         Lang::Python => query::parse(&tree_sitter_python::LANGUAGE.into(), &text).is_ok(),
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => query::parse(&typescript::language(lang), &text).is_ok(),
     }
+}
+
+/// A Vue or Svelte single-file component.
+fn is_component(rel: &str) -> bool {
+    rel.ends_with(".vue") || rel.ends_with(".svelte")
+}
+
+/// The text of a single-file component with everything outside its `<script>`
+/// blocks blanked: every byte but newlines becomes a space, so lines and
+/// columns of the script stay where they are in the file. The markup and styles
+/// say nothing tapestry reads; `<script>` and `<script setup lang="ts">` both
+/// parse as TypeScript, which takes plain JavaScript too.
+pub fn script_blocks(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let lower = text.to_ascii_lowercase();
+    let mut keep = vec![false; bytes.len()];
+    let mut at = 0;
+    while let Some(open) = lower[at..].find("<script").map(|i| at + i) {
+        // `<script` then whitespace or `>`: not `<scripts>` or a `<script-x>` element.
+        let after = lower.as_bytes().get(open + 7).copied();
+        if !matches!(after, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')) {
+            at = open + 7;
+            continue;
+        }
+        let Some(body) = lower[open..].find('>').map(|i| open + i + 1) else { break };
+        let end = lower[body..].find("</script").map_or(bytes.len(), |i| body + i);
+        keep[body..end].iter_mut().for_each(|k| *k = true);
+        at = end;
+    }
+    let out: Vec<u8> =
+        bytes.iter().zip(&keep).map(|(&b, &k)| if k || b == b'\n' || b == b'\r' { b } else { b' ' }).collect();
+    // Only whole characters were blanked (the tags are ASCII), so this is UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -197,6 +237,22 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn component_scripts_keep_their_place() {
+        let vue = "<template>\n  <p @click=\"fetch('/no')\">é</p>\n</template>\n<script setup lang=\"ts\">\nfetch('/yes')\n</script>\n<scripts>x</scripts>\n<SCRIPT>\nlet ü = 1\n</SCRIPT>\n<style>a{}</style>\n";
+        let s = script_blocks(vue);
+        assert_eq!(s.len(), vue.len());
+        assert_eq!(s.lines().count(), vue.lines().count());
+        let kept: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(kept, ["fetch('/yes')", "let ü = 1"]);
+        assert_eq!(s.lines().position(|l| l.contains("/yes")), Some(4));
+        // An unclosed block runs to the end; no block at all leaves nothing.
+        assert_eq!(script_blocks("<script>\nf()").trim(), "f()");
+        assert_eq!(script_blocks("<div>fetch('/x')</div>").trim(), "");
+        assert_eq!(lang_of("App.vue"), Some(Lang::TypeScript));
+        assert_eq!(lang_of("Page.svelte"), Some(Lang::TypeScript));
     }
 
     #[test]

@@ -37,6 +37,7 @@ const JS_TO_TS: &[(&str, &[&str])] =
     &[(".cjs", &[".cts", ".ts"]), (".js", &[".ts", ".tsx", ".d.ts"]), (".jsx", &[".tsx"]), (".mjs", &[".mts", ".ts"])];
 
 /// Extensions of imported files that are not source modules (sorted; checked by a test).
+/// Vue and Svelte components are source: their `<script>` blocks are read.
 const NON_SOURCE_EXTS: &[&str] = &[
     "astro",
     "avif",
@@ -77,14 +78,12 @@ const NON_SOURCE_EXTS: &[&str] = &[
     "scss",
     "sql",
     "styl",
-    "svelte",
     "svg",
     "toml",
     "tsv",
     "ttf",
     "txt",
     "vert",
-    "vue",
     "wasm",
     "wav",
     "webm",
