@@ -97,6 +97,11 @@ pub fn extract(rel: &str, bytes: &[u8], lang: Lang) -> FileFacts {
     facts.lines = count_lines(text);
     let scripts = is_component(rel).then(|| script_blocks(text));
     extract_text(rel, scripts.as_deref().unwrap_or(text), lang, &mut facts);
+    // Generated gRPC code (tonic's `XServer::new`, a stub's own constructor) registers
+    // or builds what the project's own code does: its servers and stubs are not facts.
+    if facts.generated {
+        facts.arch.grpc.clear();
+    }
     read_suppressions(text, &mut facts);
     facts
 }
