@@ -17,7 +17,7 @@ use crate::model::{
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
-const CLIENTS: &[&str] = &["axios", "got", "http", "httpClient", "https", "ky", "request", "superagent"];
+const CLIENTS: &[&str] = &["$http", "axios", "got", "http", "httpClient", "https", "ky", "request", "superagent"];
 
 /// Prisma client operations that write (the others read; sorted).
 const PRISMA_WRITES: &[&str] = &["create", "createMany", "delete", "deleteMany", "update", "updateMany", "upsert"];

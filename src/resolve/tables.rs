@@ -536,11 +536,11 @@ const SQL_KEYWORDS: &[&str] = &[
 /// The `UPDATE` of an upsert (`ON CONFLICT … DO UPDATE SET`, MySQL's `ON DUPLICATE
 /// KEY UPDATE col = …`) names no table.
 fn scan(sql: &str) -> Vec<(Access, String)> {
-    let words: Vec<String> = sql
+    let raw: Vec<&str> = sql
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')' || c == ';')
         .filter(|w| !w.is_empty())
-        .map(|w| w.trim_matches(|c| c == '`' || c == '"').to_string())
         .collect();
+    let words: Vec<String> = raw.iter().map(|w| w.trim_matches(|c| c == '`' || c == '"').to_string()).collect();
     let mut out = BTreeMap::new();
     for (i, w) in words.iter().enumerate() {
         let access = match w.to_ascii_lowercase().as_str() {
@@ -550,9 +550,11 @@ fn scan(sql: &str) -> Vec<(Access, String)> {
             "into" | "update" | "table" => Access::Write,
             _ => continue,
         };
-        let Some(mut next) = words.get(i + 1).map(String::as_str) else { continue };
+        let mut at = i + 1;
+        let Some(mut next) = words.get(at).map(String::as_str) else { continue };
         if next.eq_ignore_ascii_case("if") {
-            next = words.get(i + 4).map_or("", String::as_str); // IF NOT EXISTS name
+            at = i + 4; // IF NOT EXISTS name
+            next = words.get(at).map_or("", String::as_str);
         }
         let name = next.rsplit('.').next().unwrap_or(next).to_lowercase();
         let schema = next.rsplit_once('.').map(|(s, _)| s.rsplit('.').next().unwrap_or(s).to_lowercase());
@@ -561,7 +563,8 @@ fn scan(sql: &str) -> Vec<(Access, String)> {
         if !name.is_empty()
             && !system
             && PROSE_WORDS.binary_search(&name.as_str()).is_err()
-            && SQL_KEYWORDS.binary_search(&name.as_str()).is_err()
+            // A keyword quoted is a name (`FROM "order"`).
+            && (SQL_KEYWORDS.binary_search(&name.as_str()).is_err() || raw.get(at).is_some_and(|w| w.ends_with(['"', '`'])))
             && name.chars().all(|c| c.is_alphanumeric() || c == '_')
             && !name.starts_with(|c: char| c.is_ascii_digit())
         {
@@ -650,6 +653,7 @@ mod tests {
             assert_eq!(u, vec![(Access::Write, "places".into())], "{sql}");
         }
         assert_eq!(scan("SELECT x FROM (SELECT y FROM t) s"), vec![(Access::Read, "t".into())]);
+        assert_eq!(scan("SELECT x FROM \"order\" WHERE ((("), vec![(Access::Read, "order".into())]);
     }
 
     #[test]

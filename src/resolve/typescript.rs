@@ -30,7 +30,7 @@ static NODE_BUILTINS: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| super::data_lines(include_str!("../../data/node-builtins.txt")));
 
 /// Extensions probed after a specifier, in the order TypeScript's bundler resolution tries them.
-const PROBE_EXTS: &[&str] = &[".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"];
+const PROBE_EXTS: &[&str] = &[".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".vue", ".svelte"];
 
 /// A JavaScript extension in a specifier and the TypeScript sources it may name.
 const JS_TO_TS: &[(&str, &[&str])] =
