@@ -156,8 +156,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             let kind = if q.access == Access::Write { EdgeKind::Publishes } else { EdgeKind::Consumes };
             // A publish to a RabbitMQ exchange lands in the queues bound to it; with no
             // binding found it stays named by the exchange.
-            let key =
-                q.key.as_ref().map(|k| ctx.resolve_template(i, k).ok().filter(|t| literal(t)).map(|t| render(&t)));
+            let key = q.key.as_ref().map(|k| ctx.resolve_template(i, k).ok().filter(literal).map(|t| render(&t)));
             let queues = key.map(|k| amqp.route(&name, k.as_deref())).unwrap_or_default();
             for name in if queues.is_empty() { vec![name] } else { queues } {
                 let id = out.node(Node::Queue { broker: q.broker.clone(), name });
