@@ -311,9 +311,7 @@ pub struct Collector {
     mentions_redis: bool,
     mentions_peewee: bool,
     mentions_beanie: bool,
-    /// The file names pydantic's `BaseSettings`.
-    mentions_settings: bool,
-    /// Fields of its settings classes read from the environment: (name, value, line).
+    /// Fields of the file's `BaseSettings` classes, read from the environment: (name, value, line).
     settings: Vec<(String, Template, u32)>,
     /// aio_pika queues bound to a name (`queue = await ch.declare_queue("q")`): (name, queue, line),
     /// and the `name.consume(…)` calls that read them.
@@ -339,7 +337,6 @@ impl Collector {
             mentions_redis: text.contains("redis"),
             mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
             mentions_beanie: text.contains("beanie"),
-            mentions_settings: text.contains("BaseSettings"),
             mentions_django: text.contains("from django") || text.contains("import django"),
             is_urls: rel == "urls.py" || rel.ends_with("/urls.py") || text.contains("urlpatterns"),
             ..Collector::default()
@@ -481,7 +478,7 @@ impl Collector {
                     (Vec::new(), cap(caps, "body").map(|b| text_of(b, src)).unwrap_or_default(), line)
                 });
                 entry.0.push(text("base"));
-                if self.mentions_settings && text("base").rsplit('.').next() == Some("BaseSettings") {
+                if text("base").rsplit('.').next() == Some("BaseSettings") {
                     self.settings.extend(settings_fields(outer, src));
                 }
             }
