@@ -337,6 +337,24 @@ pub struct RawQueue {
     /// `Write` publishes, `Read` consumes.
     pub access: Access,
     pub line: u32,
+    /// RabbitMQ: the routing key of a publish to the named exchange `name`, which
+    /// resolution follows to the queues bound to that exchange ([`RawAmqp`]).
+    #[serde(default)]
+    pub key: Option<Template>,
+}
+
+/// RabbitMQ routing declared in code: a queue bound to an exchange
+/// (`queue_bind(queue=, exchange=, routing_key=)`: `queue` set), or an exchange
+/// declared with its type (`exchange_declare(exchange=, exchange_type=)`: `kind` set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawAmqp {
+    pub exchange: Template,
+    pub queue: Option<Template>,
+    /// The binding key; `None` when not given or not read.
+    pub key: Option<Template>,
+    /// `direct`, `fanout`, `topic`, `headers`.
+    pub kind: Option<String>,
+    pub line: u32,
 }
 
 /// gRPC: a servicer registered on a server, or a client stub, by proto service name.
@@ -394,6 +412,9 @@ pub struct ArchFacts {
     pub tables: Vec<RawTable>,
     pub table_uses: Vec<RawTableUse>,
     pub queues: Vec<RawQueue>,
+    /// RabbitMQ bindings and exchange declarations.
+    #[serde(default)]
+    pub amqp: Vec<RawAmqp>,
     pub grpc: Vec<RawGrpc>,
     pub classes: Vec<RawClass>,
     /// Routes built at run time and other things seen but not readable statically.

@@ -14,8 +14,8 @@ use tree_sitter::Node;
 use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallShape};
 use super::query::{self, cap, Captures, Native};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
-    RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute,
+    RawRouter, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Modules whose functions send HTTP requests themselves (sorted).
@@ -62,23 +62,81 @@ const PEEWEE_WRITES: &[&str] =
 /// since route prefixes, table names and URLs are imported from them (sorted).
 const CONFIG_MODULES: &[&str] = &["conf", "config", "constants", "settings"];
 
-/// A pydantic `BaseSettings` field with a literal default (`API_V1_STR: str =
-/// "/api/v1"` in `class Settings(BaseSettings)`): pydantic reads the environment
-/// variable of that name first (upper-cased, after the class's `env_prefix`), so
-/// it is the same as `os.environ.get("API_V1_STR", "/api/v1")`.
-fn settings_field(stmt: Node, name: &str, value: Node, src: &[u8]) -> Option<Template> {
-    if value.kind() != "string" || stmt.start_position().column == 0 || !is_ident(name) {
+/// The fields of a pydantic `BaseSettings` class (`class Settings(BaseSettings)`)
+/// that are environment variables, in the class's order: pydantic reads the
+/// variable of each field's name (after the class's `env_prefix`, upper-cased
+/// unless `case_sensitive`) before its default, so `API_V1_STR: str = "/api/v1"`
+/// is `os.environ.get("API_V1_STR", "/api/v1")` and `USER_URL: AnyHttpUrl` or
+/// `= None` is `os.environ.get("USER_URL")`. `Field(default, env="X")` (pydantic 1)
+/// and `Field(validation_alias="X")` (pydantic-settings 2) name the variable
+/// themselves, without the prefix. A default that is not a literal (a call, a list,
+/// `default_factory=`) leaves the field alone. (name, value, line).
+fn settings_fields(class: Node, src: &[u8]) -> Vec<(String, Template, u32)> {
+    let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
+    let body_text = query::text(body, src);
+    let prefix = env_prefix(body_text).unwrap_or_default();
+    let upper = !case_sensitive(body_text);
+    let mut out = Vec::new();
+    for stmt in named(body).into_iter().filter(|s| s.kind() == "expression_statement") {
+        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
+        let Some(left) = a.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { continue };
+        let name = query::text(left, src);
+        if name.starts_with('_') || name == "model_config" || !is_ident(name) {
+            continue;
+        }
+        let var = if upper { format!("{prefix}{name}").to_ascii_uppercase() } else { format!("{prefix}{name}") };
+        let value = match a.child_by_field_name("right") {
+            None if a.child_by_field_name("type").is_some() => Some((var, None)),
+            None => None,
+            Some(r) if r.kind() == "call" => field_env(r, var, src),
+            Some(r) => literal_default(r, src).map(|d| (var, d)),
+        };
+        if let Some((var, default)) = value {
+            out.push((name.to_string(), vec![Part::Env(var, default)], query::line(stmt)));
+        }
+    }
+    out
+}
+
+/// A settings field's literal default: `Some(None)` for `None` or `...` (required).
+fn literal_default(n: Node, src: &[u8]) -> Option<Option<String>> {
+    match n.kind() {
+        "none" | "ellipsis" => Some(None),
+        "string" | "concatenated_string" => string_value(n, src).map(Some),
+        "integer" => Some(Some(query::text(n, src).to_string())),
+        _ => None,
+    }
+}
+
+/// `Field("http://a", env="A_URL")`, `Field(default=None, validation_alias="A_URL")`,
+/// `Field(...)`: the variable and the default of a settings field declared by `Field`.
+fn field_env(call: Node, var: String, src: &[u8]) -> Option<(String, Option<String>)> {
+    let f = call.child_by_field_name("function")?;
+    if query::text(f, src).rsplit('.').next() != Some("Field") {
         return None;
     }
-    let class = stmt.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
-    let bases = class.child_by_field_name("superclasses")?;
-    if !query::text(bases, src).contains("BaseSettings") {
+    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+    if kwarg(args, "default_factory", src).is_some() {
         return None;
     }
-    let default = string_value(value, src)?;
-    let body = class.child_by_field_name("body").map_or("", |b| query::text(b, src));
-    let prefix = env_prefix(body).unwrap_or_default();
-    Some(vec![Part::Env(format!("{prefix}{name}").to_ascii_uppercase(), Some(default))])
+    let default = match split_args(args).0.first().copied().or_else(|| kwarg(args, "default", src)) {
+        Some(d) => literal_default(d, src)?,
+        None => None,
+    };
+    let named_var = ["env", "validation_alias"].iter().find_map(|k| kwarg(args, k, src));
+    let var = match named_var {
+        Some(v) => string_value(v, src).filter(|v| is_env_name(v))?,
+        None => var,
+    };
+    Some((var, default))
+}
+
+/// `case_sensitive = True` (`class Config`) or `case_sensitive=True` (`SettingsConfigDict`).
+fn case_sensitive(body: &str) -> bool {
+    body.find("case_sensitive").is_some_and(|at| {
+        let after = body[at + "case_sensitive".len()..].trim_start();
+        after.strip_prefix('=').is_some_and(|v| v.trim_start().starts_with("True"))
+    })
 }
 
 /// `env_prefix = "APP_"` (`class Config`) or `env_prefix="APP_"` (`SettingsConfigDict`).
@@ -253,6 +311,8 @@ pub struct Collector {
     mentions_redis: bool,
     mentions_peewee: bool,
     mentions_beanie: bool,
+    /// Fields of the file's `BaseSettings` classes, read from the environment: (name, value, line).
+    settings: Vec<(String, Template, u32)>,
     /// aio_pika queues bound to a name (`queue = await ch.declare_queue("q")`): (name, queue, line),
     /// and the `name.consume(…)` calls that read them.
     aio_queues: Vec<(String, Template, u32)>,
@@ -314,7 +374,9 @@ impl Collector {
             }
             "http.call" => self.http_call(&text("client"), &text("method"), cap(caps, "args"), src, line),
             "client.def" => {
-                let base = cap(caps, "args").and_then(|a| kwarg(a, "base_url", src)).map(|v| template(v, src));
+                let base = cap(caps, "args")
+                    .and_then(|a| kwarg(a, "base_url", src))
+                    .map(|v| follow_self(template(v, src), v, src));
                 self.clients.insert(text("name"), base.unwrap_or_default());
                 self.client_ctors.insert(text("name"), text("ctor"));
             }
@@ -328,8 +390,7 @@ impl Collector {
                     if v.kind() == "dictionary" {
                         self.dict_consts(&name, v, src);
                     } else {
-                        let value = settings_field(outer, &name, v, src).unwrap_or_else(|| template(v, src));
-                        arch::push_const(&mut self.facts, name, value, line);
+                        arch::push_const(&mut self.facts, name, template(v, src), line);
                     }
                 }
             }
@@ -417,6 +478,9 @@ impl Collector {
                     (Vec::new(), cap(caps, "body").map(|b| text_of(b, src)).unwrap_or_default(), line)
                 });
                 entry.0.push(text("base"));
+                if text("base").rsplit('.').next() == Some("BaseSettings") {
+                    self.settings.extend(settings_fields(outer, src));
+                }
             }
             "db.peewee_use" => self.peewee_uses.push((text("class"), text("op"), line)),
             "kv.client" if self.mentions_redis => {
@@ -573,9 +637,9 @@ impl Collector {
         let wrapper = if local.is_none() { wrapper_param(url, src) } else { None };
         // A wrapper's URL stays the parameter's name (its call sites substitute it).
         let url = match (local, &wrapper) {
-            (Some(t), _) => t,
+            (Some(t), _) => follow_self(t, url, src),
             (None, Some(_)) => template(url, src),
-            (None, None) => shadow_params(template(url, src), url, src),
+            (None, None) => follow_self(shadow_params(template(url, src), url, src), url, src),
         };
         self.candidates.push(Candidate { client: client.to_string(), method, url, line, wrapper });
     }
@@ -649,25 +713,64 @@ impl Collector {
     fn queue(&mut self, obj: &str, method: &str, args: Option<Node>, src: &[u8], line: u32) {
         let Some(args) = args else { return };
         let (pos, _) = split_args(args);
-        let first = || pos.first().map(|n| template(*n, src));
+        // A name read as written, through `self.x` set in the class and pika's declare-ok frame.
+        let tpl = |n: Node| follow_self(value_template(n, src), n, src);
+        let first = || pos.first().map(|n| tpl(*n));
+        // The argument at a position or by keyword.
+        let arg = |i: usize, key: &str| pos.get(i).copied().or_else(|| kwarg(args, key, src)).map(tpl);
         let push = |facts: &mut ArchFacts, broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty()) {
-                facts.queues.push(RawQueue { broker: broker.into(), name, access, line });
+                facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
             }
         };
         let last = method.rsplit('.').next().unwrap_or(method);
         match last {
+            // pika: `basic_publish(exchange, routing_key, body)`; the default exchange `""`
+            // delivers to the queue the routing key names, a named one to the queues bound
+            // to it (resolution reads the bindings).
             "basic_publish" => {
-                let exchange = kwarg(args, "exchange", src).map(|n| template(n, src));
-                let key = kwarg(args, "routing_key", src).map(|n| template(n, src));
-                let name = match exchange {
-                    Some(e) if arch::literal_of(&e).is_none_or(|s| !s.is_empty()) => Some(e),
-                    _ => key,
-                };
-                push(&mut self.facts, "rabbitmq", name, Access::Write);
+                let exchange = arg(0, "exchange");
+                let key = arg(1, "routing_key");
+                match exchange {
+                    Some(e) if arch::literal_of(&e).is_none_or(|s| !s.is_empty()) && !e.is_empty() => {
+                        self.facts.queues.push(RawQueue {
+                            broker: "rabbitmq".into(),
+                            name: e,
+                            access: Access::Write,
+                            line,
+                            // An empty key (a fanout exchange's `""`) is a key all the same.
+                            key: Some(key.unwrap_or_default()),
+                        });
+                    }
+                    _ => push(&mut self.facts, "rabbitmq", key, Access::Write),
+                }
+            }
+            // pika: `queue_bind(queue, exchange, routing_key=None)`.
+            "queue_bind" => {
+                if let (Some(queue), Some(exchange)) = (arg(0, "queue"), arg(1, "exchange")) {
+                    // pika binds with the queue's name when no routing key is given.
+                    let key = Some(arg(2, "routing_key").unwrap_or_else(|| queue.clone()));
+                    self.facts.amqp.push(RawAmqp { exchange, queue: Some(queue), key, kind: None, line });
+                }
+            }
+            // pika: `exchange_declare(exchange, exchange_type="direct")` (`ExchangeType.fanout`).
+            "exchange_declare" => {
+                if let Some(exchange) = arg(0, "exchange") {
+                    let given = pos.get(1).copied().or_else(|| kwarg(args, "exchange_type", src));
+                    let kind = match given.or_else(|| kwarg(args, "type", src)) {
+                        None => Some("direct".to_string()),
+                        Some(k) => string_value(k, src)
+                            .or_else(|| (k.kind() == "attribute").then(|| text_of(k, src)))
+                            .map(|k| {
+                                let k = k.strip_suffix(".value").unwrap_or(&k);
+                                k.rsplit('.').next().unwrap_or(k).to_ascii_lowercase()
+                            }),
+                    };
+                    self.facts.amqp.push(RawAmqp { exchange, queue: None, key: None, kind, line });
+                }
             }
             "basic_consume" => {
-                let q = kwarg(args, "queue", src).map(|n| template(n, src)).or_else(first);
+                let q = kwarg(args, "queue", src).map(tpl).or_else(first);
                 push(&mut self.facts, "rabbitmq", q, Access::Read);
             }
             "send" | "produce" if self.mentions_kafka => {
@@ -951,7 +1054,16 @@ impl Collector {
                     name: q.clone(),
                     access: Access::Read,
                     line,
+                    key: None,
                 });
+            }
+        }
+        // A settings field is the environment read it stands for, in place of the
+        // literal `const.def` saw at its line.
+        for (name, value, line) in std::mem::take(&mut self.settings) {
+            match self.facts.consts.iter_mut().find(|c| c.name == name && c.line == line) {
+                Some(c) => c.value = value,
+                None => arch::push_const(&mut self.facts, name, value, line),
             }
         }
         let kv_ops = std::mem::take(&mut self.kv_ops);
@@ -1449,6 +1561,16 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     if func == "str" && pos.len() == 1 {
         return template(pos[0], src);
     }
+    // `base_url.rstrip("/")`: the URL itself (the slash it drops is not part of a route).
+    if func.ends_with(".rstrip") || func.ends_with(".strip") {
+        if let Some(recv) = n.child_by_field_name("function").and_then(|f| f.child_by_field_name("object")) {
+            let mut t = template(recv, src);
+            if let (Some(Part::Lit(l)), true) = (t.last_mut(), arg_str(0).is_some_and(|c| c.contains('/'))) {
+                l.truncate(l.trim_end_matches('/').len());
+            }
+            return t;
+        }
+    }
     // `must_map_env("PRODUCT_CATALOG_ADDR")`: an environment read if resolution finds
     // `must_map_env` among the project's env getters.
     let plain = args.is_some_and(|a| named(a).len() == 1) && pos.len() == 1;
@@ -1482,6 +1604,122 @@ fn shadow_params(t: Template, at: Node, src: &[u8]) -> Template {
             p => p,
         })
         .collect()
+}
+
+/// `self.base_url` in a method, read where the class sets it: the value of every
+/// `self.base_url = …` in the class's methods and of a class attribute `base_url = …`,
+/// when there is at least one and all give the same template (as the URL of a call
+/// is read: a local of the assigning method, its parameters as parameters). An
+/// attribute set in another way (`+=`, unpacking), set to different values, or not
+/// set in the class becomes a parameter, never a same-named constant elsewhere.
+fn follow_self(t: Template, at: Node, src: &[u8]) -> Template {
+    follow_self_depth(t, at, src, 0)
+}
+
+fn follow_self_depth(t: Template, at: Node, src: &[u8], depth: u32) -> Template {
+    if !t.iter().any(|p| matches!(p, Part::Ref(r) if self_attr(r).is_some())) {
+        return t;
+    }
+    let class = query::ancestors(at, 64).find(|a| a.kind() == "class_definition");
+    let mut out = Template::new();
+    for p in t {
+        match p {
+            Part::Ref(r) if self_attr(&r).is_some() => {
+                let attr = self_attr(&r).unwrap_or_default();
+                let value = class.filter(|_| depth < 4).and_then(|c| self_value(c, attr, src, depth));
+                push_parts(&mut out, value.unwrap_or_else(|| vec![Part::Param(attr.to_string())]));
+            }
+            p => push_parts(&mut out, vec![p]),
+        }
+    }
+    out
+}
+
+/// A value as a call's URL or queue name is read where it is written: a local of
+/// the enclosing function is its one value there, a parameter stays a parameter,
+/// and `result.method.queue` of `result = ch.queue_declare(queue="q")` is `q` (pika's
+/// declare-ok frame names the queue declared; a server-named queue, `queue=""`, stays unknown).
+fn value_template(v: Node, src: &[u8]) -> Template {
+    if let Some(q) = declared_queue(v, src) {
+        return lit(&q);
+    }
+    local_value(v, src).unwrap_or_else(|| shadow_params(template(v, src), v, src))
+}
+
+/// `result.method.queue` where the enclosing function assigns `result` once, from
+/// `….queue_declare(queue="q")` or `….queue_declare("q")`: `q`.
+fn declared_queue(v: Node, src: &[u8]) -> Option<String> {
+    let text = query::text(v, src);
+    let var = text.strip_suffix(".method.queue").filter(|r| is_ident(r) && v.kind() == "attribute")?;
+    let func = query::ancestors(v, 64).find(|a| a.kind() == "function_definition")?;
+    let mut found = Vec::new();
+    let mut stack = vec![func.child_by_field_name("body")?];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "function_definition" || n.kind() == "class_definition" {
+            continue;
+        }
+        if n.kind() == "assignment"
+            && n.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == var)
+        {
+            found.extend(n.child_by_field_name("right"));
+        }
+        stack.extend(named(n));
+    }
+    let [call] = found.as_slice() else { return None };
+    let call = if call.kind() == "await" { named(*call).first().copied()? } else { *call };
+    let f = call.child_by_field_name("function").filter(|_| call.kind() == "call")?;
+    if !query::text(f, src).ends_with(".queue_declare") {
+        return None;
+    }
+    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+    let q = split_args(args).0.first().copied().or_else(|| kwarg(args, "queue", src))?;
+    string_value(q, src).filter(|q| !q.is_empty())
+}
+
+/// `self.attr` → `attr` (one attribute, no deeper chain).
+fn self_attr(r: &str) -> Option<&str> {
+    r.strip_prefix("self.").filter(|a| is_ident(a))
+}
+
+/// The one value a class gives `self.attr` (see [`follow_self`]).
+fn self_value(class: Node, attr: &str, src: &[u8], depth: u32) -> Option<Template> {
+    let body = class.child_by_field_name("body")?;
+    let mut values: Vec<Template> = Vec::new();
+    // Class attributes: `base_url = "http://a"` or `base_url: str = …` in the body itself.
+    for stmt in named(body).into_iter().filter(|s| s.kind() == "expression_statement") {
+        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
+        let left = a.child_by_field_name("left");
+        if left.is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == attr) {
+            values.extend(a.child_by_field_name("right").map(|v| template(v, src)));
+        }
+    }
+    let target = |n: Node| {
+        n.kind() == "attribute"
+            && n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
+            && n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == attr)
+    };
+    let mut stack = named(body);
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "class_definition" => continue,
+            "assignment" => {
+                let left = n.child_by_field_name("left")?;
+                if target(left) {
+                    // `self.base_url: str` alone declares, it does not set.
+                    if let Some(v) = n.child_by_field_name("right") {
+                        values.push(follow_self_depth(value_template(v, src), v, src, depth + 1));
+                    }
+                } else if left.kind() != "identifier" && named(left).into_iter().any(target) {
+                    return None;
+                }
+            }
+            "augmented_assignment" if n.child_by_field_name("left").is_some_and(target) => return None,
+            _ => {}
+        }
+        stack.extend(named(n));
+    }
+    let first = values.first()?;
+    values.iter().all(|v| v == first).then(|| first.clone())
 }
 
 /// A name an environment variable can have: `[A-Za-z_][A-Za-z0-9_]*`.

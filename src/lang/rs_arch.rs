@@ -593,7 +593,7 @@ impl Collector<'_> {
     fn queue(&mut self, broker: &str, name: Template, access: Access, line: u32) {
         let name = self.local(name);
         if !name.is_empty() {
-            self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line });
+            self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
         }
     }
 

@@ -698,7 +698,7 @@ impl Collector {
         let arg = |i: usize| args.get(i).map(|a| local_const(*a, src).map_or_else(|| template(*a, src), |v| lit(&v)));
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty() && arch::literal_of(n).is_none_or(|s| !s.is_empty())) {
-                self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line });
+                self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
             }
         };
         let object = args.first().filter(|a| a.kind() == "object").copied();

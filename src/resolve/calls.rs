@@ -45,6 +45,7 @@ enum Callee<'e> {
 }
 
 pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
+    let amqp = Amqp::read(ctx);
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
@@ -152,12 +153,94 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 "sns" => name.rsplit(':').next().unwrap_or(&name).to_string(),
                 _ => name,
             };
-            let id = out.node(Node::Queue { broker: q.broker.clone(), name });
             let kind = if q.access == Access::Write { EdgeKind::Publishes } else { EdgeKind::Consumes };
-            out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);
+            // A publish to a RabbitMQ exchange lands in the queues bound to it; with no
+            // binding found it stays named by the exchange.
+            let key = q.key.as_ref().map(|k| ctx.resolve_template(i, k).ok().filter(literal).map(|t| render(&t)));
+            let queues = key.map(|k| amqp.route(&name, k.as_deref())).unwrap_or_default();
+            for name in if queues.is_empty() { vec![name] } else { queues } {
+                let id = out.node(Node::Queue { broker: q.broker.clone(), name });
+                out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);
+            }
         }
     }
     declared_env_links(ctx, out);
+}
+
+/// Whether a resolved template is literal text only.
+fn literal(t: &Template) -> bool {
+    t.iter().all(|p| matches!(p, Part::Lit(_)))
+}
+
+/// RabbitMQ routing read project-wide: the queues bound to each exchange (with
+/// their binding keys) and the types exchanges are declared with.
+struct Amqp {
+    /// (exchange, queue, binding key; `None`: not read).
+    binds: Vec<(String, String, Option<String>)>,
+    /// Exchange → the types it is declared with.
+    kinds: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+}
+
+impl Amqp {
+    fn read(ctx: &Ctx) -> Self {
+        let mut binds = Vec::new();
+        let mut kinds: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+        for (i, f) in ctx.project.files.iter().enumerate() {
+            let text = |t: &Template| ctx.resolve_template(i, t).ok().filter(literal).map(|t| render(&t));
+            for a in &f.facts.arch.amqp {
+                let Some(exchange) = text(&a.exchange).filter(|e| !e.is_empty()) else { continue };
+                if let Some(queue) = a.queue.as_ref().and_then(text).filter(|q| !q.is_empty()) {
+                    binds.push((exchange.clone(), queue, a.key.as_ref().and_then(text)));
+                }
+                if let Some(kind) = &a.kind {
+                    kinds.entry(exchange).or_default().insert(kind.clone());
+                }
+            }
+        }
+        binds.sort();
+        binds.dedup();
+        Amqp { binds, kinds }
+    }
+
+    /// The queues a message published to `exchange` with routing key `key` lands in
+    /// (sorted): by the exchange's type, a direct exchange the bindings with that key,
+    /// a topic exchange those whose pattern matches it, a fanout exchange (or one of
+    /// unknown or several types) every binding. A key not read leaves a direct or topic
+    /// exchange's queues unknown: none.
+    fn route(&self, exchange: &str, key: Option<&str>) -> Vec<String> {
+        let kinds = self.kinds.get(exchange);
+        let kind = kinds.filter(|k| k.len() == 1).and_then(|k| k.iter().next()).map_or("", String::as_str);
+        let mut out: Vec<String> = self
+            .binds
+            .iter()
+            .filter(|(e, _, _)| e == exchange)
+            .filter(|(_, _, bound)| match (kind, key, bound) {
+                ("direct", Some(k), Some(b)) => k == b,
+                ("topic", Some(k), Some(b)) => topic_matches(b, k),
+                ("direct" | "topic", _, _) => false,
+                _ => true,
+            })
+            .map(|(_, q, _)| q.clone())
+            .collect();
+        out.dedup();
+        out
+    }
+}
+
+/// AMQP topic matching: the binding pattern's words (`.`-separated) match the
+/// routing key's, `*` exactly one word and `#` zero or more.
+fn topic_matches(pattern: &str, key: &str) -> bool {
+    fn go(p: &[&str], k: &[&str]) -> bool {
+        match p.split_first() {
+            None => k.is_empty(),
+            Some((&"#", rest)) => (0..=k.len()).any(|n| go(rest, &k[n..])),
+            Some((w, rest)) => k.split_first().is_some_and(|(kw, krest)| (*w == "*" || w == kw) && go(rest, krest)),
+        }
+    }
+    let p: Vec<&str> = pattern.split('.').collect();
+    let k: Vec<&str> = key.split('.').collect();
+    // Patterns of many `#` are exponential in the worst case: real keys are a few words.
+    p.len() <= 16 && k.len() <= 16 && go(&p, &k)
 }
 
 /// A call of a project function that requests the URL it is given, as the
