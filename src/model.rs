@@ -282,8 +282,8 @@ pub struct RawClient {
     pub line: u32,
 }
 
-/// A call of a function with arguments that may be URLs (each argument's
-/// template, empty when it is not read): `getName(nameUrl)`.
+/// A call of a function with arguments that may be URLs or queue names (each
+/// argument's template, empty when it is not read): `getName(nameUrl)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawArgCall {
     /// The callee as written: `getName`, `helpers.simpleHttpRequest`.
@@ -337,6 +337,18 @@ pub struct RawQueue {
     /// `Write` publishes, `Read` consumes.
     pub access: Access,
     pub line: u32,
+}
+
+/// A queue whose name is a parameter of the function using it (`fn consume(topic:
+/// &str) { consumer.subscribe(&[topic]) }`): the function's callers name it, through
+/// the argument at `param` of their [`RawArgCall`]s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawQueueParam {
+    /// Index of the queue in its file's `queues`.
+    pub queue: usize,
+    /// The function as its callers write it: `consume`, `Consumer::new`.
+    pub function: String,
+    pub param: usize,
 }
 
 /// gRPC: a servicer registered on a server, or a client stub, by proto service name.
@@ -394,6 +406,9 @@ pub struct ArchFacts {
     pub tables: Vec<RawTable>,
     pub table_uses: Vec<RawTableUse>,
     pub queues: Vec<RawQueue>,
+    /// Queues named by a parameter of the function using them (Rust).
+    #[serde(default)]
+    pub queue_params: Vec<RawQueueParam>,
     pub grpc: Vec<RawGrpc>,
     pub classes: Vec<RawClass>,
     /// Routes built at run time and other things seen but not readable statically.
