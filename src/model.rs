@@ -282,8 +282,8 @@ pub struct RawClient {
     pub line: u32,
 }
 
-/// A call of a function with arguments that may be URLs (each argument's
-/// template, empty when it is not read): `getName(nameUrl)`.
+/// A call of a function with arguments that may be URLs or queue names (each
+/// argument's template, empty when it is not read): `getName(nameUrl)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawArgCall {
     /// The callee as written: `getName`, `helpers.simpleHttpRequest`.
@@ -357,6 +357,18 @@ pub struct RawAmqp {
     pub line: u32,
 }
 
+/// A queue whose name is a parameter of the function using it (`fn consume(topic:
+/// &str) { consumer.subscribe(&[topic]) }`): the function's callers name it, through
+/// the argument at `param` of their [`RawArgCall`]s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawQueueParam {
+    /// Index of the queue in its file's `queues`.
+    pub queue: usize,
+    /// The function as its callers write it: `consume`, `Consumer::new`.
+    pub function: String,
+    pub param: usize,
+}
+
 /// gRPC: a servicer registered on a server, or a client stub, by proto service name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawGrpc {
@@ -415,6 +427,9 @@ pub struct ArchFacts {
     /// RabbitMQ bindings and exchange declarations.
     #[serde(default)]
     pub amqp: Vec<RawAmqp>,
+    /// Queues named by a parameter of the function using them (Rust).
+    #[serde(default)]
+    pub queue_params: Vec<RawQueueParam>,
     pub grpc: Vec<RawGrpc>,
     pub classes: Vec<RawClass>,
     /// Routes built at run time and other things seen but not readable statically.

@@ -15,8 +15,8 @@ use syn::{Expr, ExprCall, ExprMethodCall, Lit};
 use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
 use crate::model::{
-    Access, ArchFacts, Part, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter, RawSql, RawTable,
-    RawTableUse, Template,
+    Access, ArchFacts, Part, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam, RawRoute,
+    RawRouter, RawSql, RawTable, RawTableUse, Template,
 };
 
 /// Attribute macros that declare a route on a handler (sorted).
@@ -27,6 +27,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         bodies,
         rocket: text.contains("rocket"),
         kafka: text.contains("kafka"),
+        broker: text.contains("kafka") || text.contains("lapin"),
         client_file: CLIENT_CRATES.iter().any(|c| text.contains(c)),
         tonic: text.contains("tonic"),
         web: WEB_WORDS.iter().any(|w| text.contains(w)),
@@ -38,6 +39,11 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         mongo: text.contains("mongodb"),
         mongo_locals: Vec::new(),
         mongo_consumed: Vec::new(),
+        cfg_params: Vec::new(),
+        func: Func::default(),
+        impl_ty: None,
+        paths_set: Vec::new(),
+        requests: Vec::new(),
     };
     v.visit_file(file);
     let functions: Vec<String> =
@@ -80,6 +86,34 @@ struct Collector<'b> {
     /// The file mentions a web framework's router: `.nest`/`.merge`/`.service`
     /// calls mount routers (elsewhere `attrs.merge(other)` is just a method).
     web: bool,
+    /// actix `ServiceConfig`s in scope: (parameter or closure argument, the router
+    /// it builds). `fn routes(cfg: &mut web::ServiceConfig)` builds the router
+    /// `routes`; `.configure(|cfg| …)` builds the router it is called on.
+    cfg_params: Vec<(String, String)>,
+    /// The file mentions a broker crate (rdkafka, lapin): calls with a literal
+    /// argument may name the queue of a function that takes it as a parameter.
+    broker: bool,
+    /// The function being visited.
+    func: Func,
+    /// The type of the `impl` block being visited (`Consumer` in `impl Consumer`).
+    impl_ty: Option<String>,
+    /// URL locals of the current function whose path `set_path` already replaced
+    /// (a second `set_path` makes the local unknown).
+    paths_set: Vec<String>,
+    /// hyper `let req = Request::builder().method(…).uri(…)…` of the current
+    /// function: (local, method, URL).
+    requests: Vec<(String, String, Template)>,
+}
+
+/// What calls inside a function may need to know about it.
+#[derive(Default)]
+struct Func {
+    /// Parameter names in order (`self` left out: callers write `Type::f(a, b)`).
+    params: Vec<String>,
+    /// Parameters typed `Method` (an actix extractor: the request's own method).
+    method_params: Vec<String>,
+    /// Methods of the function's route attributes (`#[get("/p")]`).
+    route_methods: Vec<String>,
 }
 
 /// HTTP client crates a file must mention for `client.get(url)` to be a call (sorted).
@@ -128,6 +162,10 @@ fn last_seg(p: &syn::Path) -> String {
     p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
 }
 
+/// How a local bound to lapin's `queue_declare(name, …)` is kept among the locals
+/// (`queue:q` for `let q = channel.queue_declare(…)`), apart from the local itself.
+const QUEUE: &str = "queue:";
+
 /// How a struct field's name is written in a [`Part::Ref`] (`field:orders_url`), apart
 /// from constants: only an `envconfig` field of that name gives it a value.
 pub(crate) const FIELD: &str = "field:";
@@ -161,6 +199,10 @@ fn template(e: &Expr) -> Template {
             braces_to_parts(&fmt, &mut rest)
         }
         Expr::Call(c) => match &*c.func {
+            // `Url::parse(&base)`: the URL it parses.
+            Expr::Path(p) if path_text(&p.path).ends_with("Url::parse") && c.args.len() == 1 => {
+                c.args.first().map_or_else(Template::new, template)
+            }
             Expr::Path(p) if last_seg(&p.path) == "var" && path_text(&p.path).contains("env") => {
                 match c.args.first().and_then(lit_str) {
                     Some(k) => vec![Part::Env(k, None)],
@@ -287,7 +329,13 @@ impl Collector<'_> {
         loop {
             match e {
                 Expr::MethodCall(m) => e = &m.receiver,
-                Expr::Path(p) if p.path.segments.len() == 1 => return last_seg(&p.path),
+                Expr::Path(p) if p.path.segments.len() == 1 => {
+                    let name = last_seg(&p.path);
+                    return match self.cfg_params.iter().rev().find(|(n, _)| *n == name) {
+                        Some((_, router)) => router.clone(),
+                        None => name,
+                    };
+                }
                 Expr::Call(c) => {
                     if let Expr::Path(p) = &*c.func {
                         if path_text(&p.path).ends_with("scope") {
@@ -419,6 +467,20 @@ impl Collector<'_> {
                     line: l,
                 });
             }
+            // actix `App::new().configure(routes)`, `web::scope("/p").configure(routes::init)`:
+            // the function's `ServiceConfig` router is mounted here (a closure is read
+            // in place, see `visit_expr_method_call`).
+            ("configure", [Expr::Path(f)]) if self.web => {
+                self.ensure_scope(&m.receiver);
+                let parent = self.chain_router(&m.receiver);
+                self.declare_router(&parent, "actix", l);
+                self.facts.mounts.push(RawMount {
+                    parent,
+                    child: format!("?{}", path_text(&f.path)),
+                    prefix: Template::new(),
+                    line: l,
+                });
+            }
             ("mount", [path, Expr::Macro(mac)]) if mac.mac.path.is_ident("routes") => {
                 let Some(p) = lit_str(path) else { return };
                 let parent = self.chain_router(&m.receiver);
@@ -446,6 +508,27 @@ impl Collector<'_> {
                     line: l,
                 });
             }
+            // reqwest `client.request(Method::GET, url)`.
+            ("request", [method, url]) if self.client_file && is_client(&m.receiver) => {
+                let url = self.local(template(url));
+                let method = self.request_method(method);
+                self.facts.calls.push(RawCall { client: "reqwest".into(), method, url, line: l });
+            }
+            // hyper `client.request(req)` with `let req = Request::builder().uri(…)…`.
+            ("request", [Expr::Path(req)]) if self.client_file && is_client(&m.receiver) => {
+                let name = last_seg(&req.path);
+                if let Some((_, method, url)) = self.requests.iter().rev().find(|(n, ..)| *n == name) {
+                    let (method, url) = (method.clone(), url.clone());
+                    self.facts.calls.push(RawCall { client: "hyper".into(), method, url, line: l });
+                }
+            }
+            ("request", [built @ Expr::MethodCall(_)]) if self.client_file && is_client(&m.receiver) => {
+                if let Some((method, url)) = self.request_builder(built) {
+                    self.facts.calls.push(RawCall { client: "hyper".into(), method, url, line: l });
+                }
+            }
+            // `url.set_path("/api/v1/users")` on a URL local: its path is replaced.
+            ("set_path", [path]) => self.set_path(&m.receiver, path),
             // A collection used with no operation seen here (returned, passed on): read.
             ("collection", [name]) if self.mongo => {
                 let addr = std::ptr::from_ref(m) as usize;
@@ -458,7 +541,10 @@ impl Collector<'_> {
                 let name = if arch::literal_of(&ex).is_some_and(|s| s.is_empty()) { template(key) } else { ex };
                 self.queue("rabbitmq", name, Access::Write, l);
             }
-            ("basic_consume", [queue, ..]) => self.queue("rabbitmq", template(queue), Access::Read, l),
+            ("basic_consume", [queue, ..]) => {
+                let name = self.declared_queue(queue).unwrap_or_else(|| template(queue));
+                self.queue("rabbitmq", name, Access::Read, l);
+            }
             ("subscribe", [Expr::Reference(r)]) if self.kafka => {
                 if let Expr::Array(a) = &*r.expr {
                     for t in &a.elems {
@@ -542,6 +628,12 @@ impl Collector<'_> {
 
     fn call(&mut self, c: &ExprCall) {
         let Expr::Path(p) = &*c.func else { return };
+        if !self.cfg_params.is_empty() {
+            self.configure_call(&p.path, c);
+        }
+        if self.broker {
+            self.arg_call(&p.path, c);
+        }
         let last = last_seg(&p.path);
         if !matches!(last.as_str(), "new" | "connect" | "with_interceptor" | "get" | "post" | "to") {
             return;
@@ -552,7 +644,9 @@ impl Collector<'_> {
         let segs = &p.path.segments;
         if self.tonic && segs.len() >= 2 && matches!(last.as_str(), "new" | "connect" | "with_interceptor") {
             let ty = segs[segs.len() - 2].ident.to_string();
-            if let Some(svc) = ty.strip_suffix("Server").filter(|s| !s.is_empty() && last != "connect") {
+            // actix's `HttpServer::new` is no gRPC server.
+            if let Some(svc) = ty.strip_suffix("Server").filter(|s| !s.is_empty() && *s != "Http" && last != "connect")
+            {
                 self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l() });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
                 self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l() });
@@ -572,14 +666,186 @@ impl Collector<'_> {
         }
     }
 
+    /// `consume(brokers, "orders")`: a call with a literal argument (or a local holding
+    /// one), which may name the queue of a function that takes it as a parameter.
+    fn arg_call(&mut self, f: &syn::Path, c: &ExprCall) {
+        let args: Vec<Template> = c.args.iter().map(|a| self.local_lit(template(a))).collect();
+        if args.iter().any(|a| !a.is_empty() && a.iter().all(|p| matches!(p, Part::Lit(_)))) {
+            let args =
+                args.into_iter().map(|a| if a.iter().all(|p| matches!(p, Part::Lit(_))) { a } else { Template::new() });
+            self.facts.arg_calls.push(RawArgCall { callee: path_text(f), args: args.collect(), line: line(f.span()) });
+        }
+    }
+
+    /// The method of `client.request(method, url)`: `Method::GET`, or a handler's
+    /// `method: Method` parameter, which is the request's own method, so the method
+    /// of the handler's only route attribute; else `ANY` (unknown).
+    fn request_method(&self, e: &Expr) -> String {
+        let e = match e {
+            Expr::Reference(r) => &*r.expr,
+            other => other,
+        };
+        let Expr::Path(p) = e else { return "ANY".into() };
+        let name = last_seg(&p.path);
+        if p.path.segments.len() > 1 {
+            return http_method(&name).filter(|m| name == *m).unwrap_or_else(|| "ANY".into());
+        }
+        match self.func.route_methods.as_slice() {
+            [one] if self.func.method_params.contains(&name) => one.clone(),
+            _ => "ANY".into(),
+        }
+    }
+
+    /// hyper `Request::builder().method("POST").uri("http://…")…` (or `Request::post(uri)`):
+    /// the method (`GET` unless set) and the URL.
+    fn request_builder(&self, mut e: &Expr) -> Option<(String, Template)> {
+        let (mut method, mut url) = (None, None);
+        loop {
+            match e {
+                Expr::MethodCall(m) => {
+                    match (m.method.to_string().as_str(), m.args.first()) {
+                        ("uri", Some(u)) if url.is_none() => url = Some(self.local(template(u))),
+                        ("method", Some(x)) if method.is_none() => {
+                            method = Some(match lit_str(x) {
+                                Some(s) => s.to_ascii_uppercase(),
+                                None => self.request_method(x),
+                            });
+                        }
+                        _ => {}
+                    }
+                    e = &m.receiver;
+                }
+                Expr::Try(t) => e = &t.expr,
+                Expr::Call(c) => {
+                    let Expr::Path(p) = &*c.func else { return None };
+                    let segs = &p.path.segments;
+                    let last = last_seg(&p.path);
+                    if segs.len() < 2 || segs[segs.len() - 2].ident != "Request" {
+                        return None;
+                    }
+                    if last != "builder" {
+                        method = Some(http_method(&last)?);
+                        url = Some(self.local(template(c.args.first()?)));
+                    }
+                    return Some((method.unwrap_or_else(|| "GET".into()), url?));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `url.set_path(p)` on a local holding a URL: the local's path becomes `p` (a second
+    /// `set_path` leaves it unknown).
+    fn set_path(&mut self, receiver: &Expr, path: &Expr) {
+        let Expr::Path(r) = receiver else { return };
+        if r.path.segments.len() != 1 {
+            return;
+        }
+        let name = last_seg(&r.path);
+        let path = self.local_lit(template(path));
+        let twice = self.paths_set.contains(&name);
+        let Some((_, value)) = self.locals.iter_mut().rev().find(|(n, _)| *n == name) else { return };
+        let Some(base) = value.as_ref() else { return };
+        *value = if twice { None } else { with_path(base, path) };
+        self.paths_set.push(name);
+    }
+
+    /// lapin `basic_consume(queue.name().as_str(), …)` after `let queue =
+    /// channel.queue_declare(QUEUE_NAME, …)`: the declared name.
+    fn declared_queue(&self, e: &Expr) -> Option<Template> {
+        let mut e = e;
+        loop {
+            match e {
+                Expr::Reference(r) => e = &r.expr,
+                Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "as_str" | "to_string" | "clone") => {
+                    e = &m.receiver;
+                }
+                Expr::MethodCall(m) if m.method == "name" && m.args.is_empty() => {
+                    let Expr::Path(p) = &*m.receiver else { return None };
+                    let name = last_seg(&p.path);
+                    let (_, value) = self.locals.iter().rev().find(|(n, _)| *n == format!("{QUEUE}{name}"))?;
+                    return value.clone();
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `users::config(cfg)` with a `ServiceConfig` in scope: that function's router
+    /// is mounted on the one `cfg` builds.
+    fn configure_call(&mut self, f: &syn::Path, c: &ExprCall) {
+        let router = c.args.iter().find_map(|a| {
+            let a = match a {
+                Expr::Reference(r) => &*r.expr,
+                other => other,
+            };
+            let Expr::Path(p) = a else { return None };
+            let name = last_seg(&p.path);
+            (p.path.segments.len() == 1).then_some(())?;
+            self.cfg_params.iter().rev().find(|(n, _)| *n == name).map(|(_, r)| r.clone())
+        });
+        if let Some(parent) = router {
+            self.facts.mounts.push(RawMount {
+                parent,
+                child: format!("?{}", path_text(f)),
+                prefix: Template::new(),
+                line: line(f.span()),
+            });
+        }
+    }
+
+    /// The `ServiceConfig` parameters of a function (`cfg: &mut web::ServiceConfig`):
+    /// the function builds a router of its name, which serves only where something
+    /// configures it (resolution drops it otherwise).
+    fn config_fn(&mut self, sig: &syn::Signature) -> Vec<(String, String)> {
+        let name = sig.ident.to_string();
+        let params: Vec<(String, String)> = sig
+            .inputs
+            .iter()
+            .filter_map(|a| match a {
+                syn::FnArg::Typed(t) => match (&*t.pat, &*t.ty) {
+                    (syn::Pat::Ident(i), syn::Type::Reference(r)) => match &*r.elem {
+                        syn::Type::Path(tp) if last_seg(&tp.path) == "ServiceConfig" => {
+                            Some((i.ident.to_string(), name.clone()))
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        if !params.is_empty() {
+            self.declare_router(&name, "actix", line(sig.ident.span()));
+            self.facts.sub_routers.push(name);
+        }
+        params
+    }
+
     /// A template naming a local of the current function (`client.post(url)` after
     /// `let url = format!(…)`) is that local's value; locals of other functions
     /// never are (each `fn mul`, `fn div` has its own `url`).
     fn local(&self, t: Template) -> Template {
+        self.local_of(t, false)
+    }
+
+    /// [`Self::local`], also taking locals that hold plain text (`let topic = "orders"`):
+    /// for queue names and paths, not URLs.
+    fn local_lit(&self, t: Template) -> Template {
+        self.local_of(t, true)
+    }
+
+    fn local_of(&self, t: Template, text: bool) -> Template {
         let mut out = Template::new();
         for p in t {
             let value = match &p {
-                Part::Ref(n) => self.locals.iter().rev().find(|(name, _)| name == n).and_then(|(_, v)| v.clone()),
+                Part::Ref(n) => self
+                    .locals
+                    .iter()
+                    .rev()
+                    .find(|(name, _)| name == n)
+                    .and_then(|(_, v)| v.clone())
+                    .filter(|v| text || v.iter().any(url_part)),
                 _ => None,
             };
             match value {
@@ -591,10 +857,21 @@ impl Collector<'_> {
     }
 
     fn queue(&mut self, broker: &str, name: Template, access: Access, line: u32) {
-        let name = self.local(name);
-        if !name.is_empty() {
-            self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
+        let name = self.local_lit(name);
+        if name.is_empty() {
+            return;
         }
+        // `fn consume(topic: &str) { … subscribe(&[topic]) }`: the callers name the queue.
+        if let [Part::Ref(p)] = name.as_slice() {
+            if let Some(param) = self.func.params.iter().position(|x| x == p) {
+                let function = match &self.impl_ty {
+                    Some(t) => format!("{t}::{}", self.fn_name),
+                    None => self.fn_name.clone(),
+                };
+                self.facts.queue_params.push(RawQueueParam { queue: self.facts.queues.len(), function, param });
+            }
+        }
+        self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
     }
 
     fn route_attrs(&mut self, attrs: &[syn::Attribute], fn_name: &str) {
@@ -616,6 +893,7 @@ impl Collector<'_> {
             } else {
                 vec![name.to_ascii_uppercase()]
             };
+            self.func.route_methods.extend(methods.iter().cloned());
             let framework = if self.rocket { "rocket" } else { "actix" };
             let l = line(a.span());
             if !self.facts.routers.iter().any(|r| r.name == fn_name) {
@@ -704,6 +982,75 @@ impl Collector<'_> {
     }
 }
 
+/// The parameters of a function, as calls inside it need them.
+fn func_of(sig: &syn::Signature) -> Func {
+    let mut f = Func::default();
+    for a in &sig.inputs {
+        let syn::FnArg::Typed(t) = a else { continue };
+        let name = match &*t.pat {
+            syn::Pat::Ident(i) => i.ident.to_string(),
+            _ => String::new(),
+        };
+        if matches!(&*t.ty, syn::Type::Path(p) if last_seg(&p.path) == "Method") {
+            f.method_params.push(name.clone());
+        }
+        f.params.push(name);
+    }
+    f
+}
+
+/// The name argument of lapin's `channel.queue_declare(name, …)` (through `.await`,
+/// `?`, `.unwrap()`/`.expect(…)`).
+fn queue_declared(mut e: &Expr) -> Option<&Expr> {
+    loop {
+        match e {
+            Expr::Await(a) => e = &a.base,
+            Expr::Try(t) => e = &t.expr,
+            Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => e = &m.receiver,
+            Expr::MethodCall(m) if m.method == "queue_declare" => return m.args.first(),
+            _ => return None,
+        }
+    }
+}
+
+/// A URL template with its path replaced (`Url::set_path`): what follows the
+/// authority is dropped. Nothing when the authority's end is not written literally.
+fn with_path(base: &Template, path: Template) -> Option<Template> {
+    let mut out = Template::new();
+    let mut after_scheme = false;
+    for p in base {
+        match p {
+            Part::Lit(s) if after_scheme => {
+                if let Some(at) = s.find(['/', '?', '#']) {
+                    out.push(Part::Lit(s[..at].to_string()));
+                    break;
+                }
+                out.push(p.clone());
+            }
+            Part::Lit(s) => {
+                if let Some(at) = s.find("://") {
+                    after_scheme = true;
+                    let rest = &s[at + 3..];
+                    if let Some(cut) = rest.find(['/', '?', '#']) {
+                        out.push(Part::Lit(s[..at + 3 + cut].to_string()));
+                        break;
+                    }
+                }
+                out.push(p.clone());
+            }
+            _ => out.push(p.clone()),
+        }
+    }
+    if !after_scheme {
+        return None;
+    }
+    if !matches!(path.first(), Some(Part::Lit(s)) if s.starts_with('/')) {
+        push_parts(&mut out, lit("/"));
+    }
+    push_parts(&mut out, path);
+    Some(out)
+}
+
 /// The `web::resource(p)` call at the root of a method chain.
 fn resource_call(mut e: &Expr) -> Option<&ExprCall> {
     while let Expr::MethodCall(m) = e {
@@ -779,26 +1126,54 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if let Some(value) = env_function(f) {
             self.facts.consts.push(RawConst { name: format!("{name}()"), value, line: line(f.sig.ident.span()) });
         }
+        let func = std::mem::replace(&mut self.func, func_of(&f.sig));
         self.route_attrs(&f.attrs, &name);
+        let cfg = self.config_fn(&f.sig);
+        let cfg = std::mem::replace(&mut self.cfg_params, cfg);
         let saved = std::mem::replace(&mut self.fn_name, name);
         let locals = std::mem::take(&mut self.locals);
+        let paths_set = std::mem::take(&mut self.paths_set);
+        let requests = std::mem::take(&mut self.requests);
         let mongo = std::mem::take(&mut self.mongo_locals);
         visit::visit_item_fn(self, f);
         self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;
+        self.paths_set = paths_set;
+        self.requests = requests;
+        self.cfg_params = cfg;
+        self.func = func;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let name = f.sig.ident.to_string();
+        let func = std::mem::replace(&mut self.func, func_of(&f.sig));
         self.route_attrs(&f.attrs, &name);
+        let cfg = self.config_fn(&f.sig);
+        let cfg = std::mem::replace(&mut self.cfg_params, cfg);
         let saved = std::mem::replace(&mut self.fn_name, name);
         let locals = std::mem::take(&mut self.locals);
+        let paths_set = std::mem::take(&mut self.paths_set);
+        let requests = std::mem::take(&mut self.requests);
         let mongo = std::mem::take(&mut self.mongo_locals);
         visit::visit_impl_item_fn(self, f);
         self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;
+        self.paths_set = paths_set;
+        self.requests = requests;
+        self.cfg_params = cfg;
+        self.func = func;
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let ty = match &*i.self_ty {
+            syn::Type::Path(p) => Some(last_seg(&p.path)),
+            _ => None,
+        };
+        let saved = std::mem::replace(&mut self.impl_ty, ty);
+        visit::visit_item_impl(self, i);
+        self.impl_ty = saved;
     }
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
@@ -837,9 +1212,22 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if let Some(n) = &name {
             // A local holding a URL or an environment variable is a constant to later
             // calls of the same function.
-            let value = l.init.as_ref().map(|init| self.local(template(&init.expr)));
-            let value = value.filter(|v| v.iter().any(url_part));
+            // So is one holding plain text (`let topic = "orders"`), for queue names and paths only.
+            let value = l.init.as_ref().map(|init| self.local_lit(template(&init.expr)));
+            let text = |v: &Template| !v.is_empty() && v.iter().all(|p| matches!(p, Part::Lit(_)));
+            let value = value.filter(|v| v.iter().any(url_part) || text(v));
             self.locals.push((n.clone(), value));
+            if let Some(init) = &l.init {
+                if let Some(q) = queue_declared(&init.expr) {
+                    let q = self.local_lit(template(q));
+                    self.locals.push((format!("{QUEUE}{n}"), Some(q)));
+                }
+                if self.client_file {
+                    if let Some((method, url)) = self.request_builder(&init.expr) {
+                        self.requests.push((n.clone(), method, url));
+                    }
+                }
+            }
             if let Some(Expr::MethodCall(c)) = l.init.as_ref().map(|i| &*i.expr) {
                 if self.mongo && c.method == "collection" {
                     if let Some(coll) = c.args.first().and_then(lit_str).filter(|_| c.args.len() == 1) {
@@ -856,6 +1244,25 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
         self.method_call(m);
+        // `.configure(|cfg| { cfg.service(…) })`: `cfg` builds the router `configure` is called on.
+        if let (true, "configure", Some(Expr::Closure(c))) = (self.web, m.method.to_string().as_str(), m.args.first()) {
+            let param = match c.inputs.first() {
+                Some(syn::Pat::Ident(p)) => Some(&p.ident),
+                Some(syn::Pat::Type(t)) => match &*t.pat {
+                    syn::Pat::Ident(p) => Some(&p.ident),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(param) = param {
+                self.ensure_scope(&m.receiver);
+                let router = self.chain_router(&m.receiver);
+                self.cfg_params.push((param.to_string(), router));
+                visit::visit_expr_method_call(self, m);
+                self.cfg_params.pop();
+                return;
+            }
+        }
         visit::visit_expr_method_call(self, m);
     }
 

@@ -15,7 +15,7 @@ use super::routes::{path_distance, path_matches, Endpoints, Ep};
 use super::services::{redact_url, Pick};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
-use crate::model::{Access, Flags, Part, RawCall, RawWrapper, Template};
+use crate::model::{Access, Flags, Part, RawCall, RawQueue, RawWrapper, Template};
 
 /// Host names that mean "this machine" (sorted). From a container, Docker
 /// Desktop's names reach the host, where compose publishes ports:
@@ -122,45 +122,14 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 link_call(out, i, rel, g.line, flags, Callee::Service(svc.clone()));
             }
         }
-        for q in &f.facts.arch.queues {
-            let name = match ctx.resolve_template(i, &q.name) {
-                // `publish(this._logChannel, …)` with a field set from a constructor argument,
-                // `{queueName}`: a name with nothing readable is no queue (such a node would be
-                // a guess); `chat:{room_id}` names a family of channels both sides agree on.
-                Ok(t) if !t.iter().any(|p| matches!(p, Part::Lit(l) if l.chars().any(char::is_alphanumeric))) => {
-                    out.diagnostics.push(Diagnostic::new(
-                        rel,
-                        Some(q.line),
-                        Severity::Info,
-                        format!("queue name `{}` is known only at run time: not linked", render(&t)),
-                    ));
-                    continue;
-                }
-                Ok(t) => render(&t),
-                Err(var) => {
-                    out.diagnostics.push(Diagnostic::new(
-                        rel,
-                        Some(q.line),
-                        Severity::Info,
-                        format!("queue name from environment variable `{var}`, which nothing sets: not linked"),
-                    ));
-                    continue;
-                }
-            };
-            // An SQS queue URL ends with the queue's name, an SNS topic ARN with the topic's.
-            let name = match q.broker.as_str() {
-                "sqs" => name.rsplit('/').next().unwrap_or(&name).to_string(),
-                "sns" => name.rsplit(':').next().unwrap_or(&name).to_string(),
-                _ => name,
-            };
-            let kind = if q.access == Access::Write { EdgeKind::Publishes } else { EdgeKind::Consumes };
-            // A publish to a RabbitMQ exchange lands in the queues bound to it; with no
-            // binding found it stays named by the exchange.
-            let key = q.key.as_ref().map(|k| ctx.resolve_template(i, k).ok().filter(literal).map(|t| render(&t)));
-            let queues = key.map(|k| amqp.route(&name, k.as_deref())).unwrap_or_default();
-            for name in if queues.is_empty() { vec![name] } else { queues } {
-                let id = out.node(Node::Queue { broker: q.broker.clone(), name });
-                out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);
+        for (k, q) in f.facts.arch.queues.iter().enumerate() {
+            // A queue named by a parameter: one edge per name its callers give, if any does.
+            let named = named_by_callers(ctx, i, k);
+            if named.is_empty() {
+                queue_edge(ctx, &amqp, out, i, q, &q.name, flags);
+            }
+            for name in &named {
+                queue_edge(ctx, &amqp, out, i, q, name, flags);
             }
         }
     }
@@ -241,6 +210,71 @@ fn topic_matches(pattern: &str, key: &str) -> bool {
     let k: Vec<&str> = key.split('.').collect();
     // Patterns of many `#` are exponential in the worst case: real keys are a few words.
     p.len() <= 16 && k.len() <= 16 && go(&p, &k)
+}
+
+/// The queue names the callers of a function give it, when the queue `k` of `file`
+/// is a parameter of that function (`fn consume(topic: &str)`, called as
+/// `consume(brokers, "orders")` by a file of the same language and service): each
+/// literal argument. Empty when no caller passes a literal (the queue stays unknown).
+fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
+    let files = ctx.project.files;
+    let Some(qp) = files[file].facts.arch.queue_params.iter().find(|p| p.queue == k) else { return Vec::new() };
+    let (owner, lang) = (ctx.owner(file), files[file].file.lang);
+    let wanted: Vec<&str> = qp.function.split("::").collect();
+    let mut names: Vec<Template> = Vec::new();
+    for (_, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang == lang && ctx.owner(*j) == owner) {
+        for a in g.facts.arch.arg_calls.iter().filter(|a| a.callee.split("::").collect::<Vec<_>>().ends_with(&wanted)) {
+            if let Some(t) = a.args.get(qp.param).filter(|t| !t.is_empty() && !names.contains(t)) {
+                names.push(t.clone());
+            }
+        }
+    }
+    names
+}
+
+/// A publish or consume edge of queue `q`, named `name`, from file `i`; a diagnostic
+/// when the name cannot be read.
+fn queue_edge(ctx: &Ctx, amqp: &Amqp, out: &mut ArchOut, i: usize, q: &RawQueue, name: &Template, flags: Flags) {
+    let rel = ctx.project.rel(i);
+    let name = match ctx.resolve_template(i, name) {
+        // `publish(this._logChannel, …)` with a field set from a constructor argument,
+        // `{queueName}`: a name with nothing readable is no queue (such a node would be
+        // a guess); `chat:{room_id}` names a family of channels both sides agree on.
+        Ok(t) if !t.iter().any(|p| matches!(p, Part::Lit(l) if l.chars().any(char::is_alphanumeric))) => {
+            out.diagnostics.push(Diagnostic::new(
+                rel,
+                Some(q.line),
+                Severity::Info,
+                format!("queue name `{}` is known only at run time: not linked", render(&t)),
+            ));
+            return;
+        }
+        Ok(t) => render(&t),
+        Err(var) => {
+            out.diagnostics.push(Diagnostic::new(
+                rel,
+                Some(q.line),
+                Severity::Info,
+                format!("queue name from environment variable `{var}`, which nothing sets: not linked"),
+            ));
+            return;
+        }
+    };
+    // An SQS queue URL ends with the queue's name, an SNS topic ARN with the topic's.
+    let name = match q.broker.as_str() {
+        "sqs" => name.rsplit('/').next().unwrap_or(&name).to_string(),
+        "sns" => name.rsplit(':').next().unwrap_or(&name).to_string(),
+        _ => name,
+    };
+    let kind = if q.access == Access::Write { EdgeKind::Publishes } else { EdgeKind::Consumes };
+    // A publish to a RabbitMQ exchange lands in the queues bound to it; with no
+    // binding found it stays named by the exchange.
+    let key = q.key.as_ref().map(|k| ctx.resolve_template(i, k).ok().filter(literal).map(|t| render(&t)));
+    let queues = key.map(|k| amqp.route(&name, k.as_deref())).unwrap_or_default();
+    for name in if queues.is_empty() { vec![name] } else { queues } {
+        let id = out.node(Node::Queue { broker: q.broker.clone(), name });
+        out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);
+    }
 }
 
 /// A call of a project function that requests the URL it is given, as the

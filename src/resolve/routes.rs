@@ -329,6 +329,9 @@ fn never_mounted(rs: &Routers, mounting: &[Option<usize>], out: &mut ArchOut) ->
     let ctx = rs.ctx;
     let mut dropped = Vec::new();
     for (i, f) in ctx.project.files.iter().enumerate() {
+        if f.file.lang == crate::model::Lang::Rust {
+            continue;
+        }
         for name in &f.facts.arch.sub_routers {
             let Some(r) = rs.in_file(i, name) else { continue };
             if !rs.list[r].parents.is_empty() || !mounting.contains(&ctx.owner(i)) || ctx.imported_anywhere(i) {
@@ -346,6 +349,62 @@ fn never_mounted(rs: &Routers, mounting: &[Option<usize>], out: &mut ArchOut) ->
         }
     }
     dropped
+}
+
+/// actix functions taking a `ServiceConfig` (`fn routes(cfg: &mut web::ServiceConfig)`)
+/// that no `configure(…)` (nor a call handing them a `ServiceConfig`) mounts, and that
+/// no path of their crate names (`use …::routes`, `x::routes`: a reference tapestry does
+/// not follow): actix never calls them, so their routes are not served.
+fn never_configured(rs: &Routers, unsure: &[usize]) -> Vec<usize> {
+    let ctx = rs.ctx;
+    let files = ctx.project.files;
+    let mut found = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.file.lang != crate::model::Lang::Rust {
+            continue;
+        }
+        for name in &f.facts.arch.sub_routers {
+            let Some(r) = rs.in_file(i, name) else { continue };
+            if !rs.list[r].parents.is_empty() || unsure.contains(&r) {
+                continue;
+            }
+            let krate = rs.crate_dir(i);
+            let last = |p: &str| p.trim_start_matches('?').rsplit("::").next().unwrap_or("").to_string();
+            let named = files.iter().enumerate().any(|(j, g)| {
+                g.file.lang == crate::model::Lang::Rust
+                    && rs.crate_dir(j) == krate
+                    && (g.facts.arch.mounts.iter().any(|m| last(&m.child) == *name)
+                        || g.facts.imports.iter().any(|imp| imp.spec.contains("::") && last(&imp.spec) == *name))
+            });
+            if !named {
+                found.push(r);
+            }
+        }
+    }
+    found
+}
+
+/// For each root, the routers every chain of mounts above which ends at that root
+/// (the root included): what is not served when the root is not.
+fn below(rs: &Routers, roots: &[usize]) -> Vec<Vec<usize>> {
+    roots
+        .iter()
+        .map(|&root| {
+            let mut dead = vec![false; rs.list.len()];
+            dead[root] = true;
+            let mut changed = true;
+            while changed {
+                changed = false;
+                for (r, router) in rs.list.iter().enumerate() {
+                    if !dead[r] && !router.parents.is_empty() && router.parents.iter().all(|(p, _)| dead[*p]) {
+                        dead[r] = true;
+                        changed = true;
+                    }
+                }
+            }
+            (0..rs.list.len()).filter(|&r| dead[r]).collect()
+        })
+        .collect()
 }
 
 /// Most full prefixes one router is reported under.
@@ -439,6 +498,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     if !py_unresolved {
         unsure.extend(never_mounted(&rs, &py_mounting, out));
     }
+    let unconfigured = never_configured(&rs, &unsure);
+    let dead = below(&rs, &unconfigured);
+    unsure.extend(dead.iter().flatten().copied());
+    // Routes skipped because their router is under an unconfigured function, per router.
+    let mut dropped_routes: HashMap<usize, usize> = HashMap::new();
     let mut memo = Memo::default();
     let mut eps = Endpoints::default();
     let root_name = || {
@@ -461,6 +525,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                     None => rs.add(i, &route.router, &route.framework, Template::new()),
                 };
                 if unsure.contains(&r) {
+                    *dropped_routes.entry(r).or_default() += 1;
                     continue;
                 }
                 // `?` (JS: a route-shaped call on a known router) takes its router's framework too.
@@ -531,45 +596,60 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             }
         }
     }
+    for (&root, under) in unconfigured.iter().zip(&dead) {
+        if under.iter().any(|r| dropped_routes.contains_key(r)) {
+            let router = &rs.list[root];
+            let name = rs.by_key.iter().find(|(_, &r)| r == root).map_or("", |((_, n), _)| n.as_str());
+            let line =
+                ctx.project.files[router.file].facts.arch.routers.iter().find(|d| d.name == name).map(|d| d.line);
+            out.diagnostics.push(Diagnostic::warning(
+                ctx.project.rel(router.file),
+                line,
+                format!("`{name}` configures actix routes but nothing passes it to `configure(…)`: its routes are not reported"),
+            ));
+        }
+    }
     grpc(ctx, &mut eps, out);
     eps.list.sort();
     eps.list.dedup_by(|b, a| a.id() == b.id());
     eps
 }
 
+/// One `.proto` file's rpcs of a service: (file, [(`/pkg.Service/Method`, line)]).
+type ProtoCopy = (String, Vec<(String, u32)>);
+
 /// `.proto` services → `RPC /pkg.Service/Method` endpoints of their implementers.
+/// A service name several `.proto` copies define (a gateway's copy, a shared root
+/// copy, the server's own) takes its rpcs from one copy per implementer: the
+/// nearest to the registering file (see [`nearest_proto`]), since copies drift apart.
 fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
-    let mut protos: BTreeMap<String, Vec<(String, String, u32)>> = BTreeMap::new();
+    // Service name → (proto file, its rpcs of that service).
+    let mut protos: BTreeMap<String, Vec<ProtoCopy>> = BTreeMap::new();
     for m in ctx.project.manifests.iter().filter(|m| m.ends_with(".proto")) {
         let Ok(text) = ctx.project.read(m) else { continue };
         if let Some((line, problem)) = proto_problem(&text) {
             out.diagnostics.push(Diagnostic::warning(m, Some(line), format!("malformed .proto: {problem}")));
         }
         for (svc, full, line) in parse_proto(&text) {
-            protos.entry(svc).or_default().push((full, m.clone(), line));
+            let copies = protos.entry(svc).or_default();
+            match copies.iter_mut().find(|(f, _)| f == m) {
+                Some((_, rpcs)) => rpcs.push((full, line)),
+                None => copies.push((m.clone(), vec![(full, line)])),
+            }
         }
     }
     for (i, f) in ctx.project.files.iter().enumerate() {
         for g in f.facts.arch.grpc.iter().filter(|g| g.server) {
-            let Some(service) = ctx.owner(i).map(|s| ctx.services.list[s].name.clone()) else { continue };
+            let Some(owner) = ctx.owner(i) else { continue };
+            let service = ctx.services.list[owner].name.clone();
             let implementers = eps.grpc_impl.entry(g.service.clone()).or_default();
             if !implementers.contains(&service) {
                 implementers.push(service.clone());
             }
-            for (full, file, line) in protos.get(&g.service).map(Vec::as_slice).unwrap_or(&[]) {
-                eps.list.push(Ep {
-                    service: service.clone(),
-                    method: "RPC".into(),
-                    path: full.clone(),
-                    framework: "grpc".into(),
-                    handler: None,
-                    def: (file.clone(), *line),
-                    site: (ctx.project.rel(i).to_string(), g.line),
-                });
-            }
-            if !protos.contains_key(&g.service) {
+            let rel = ctx.project.rel(i);
+            let Some(copies) = protos.get(&g.service) else {
                 out.diagnostics.push(Diagnostic::new(
-                    ctx.project.rel(i),
+                    rel,
                     Some(g.line),
                     crate::diagnostic::Severity::Info,
                     format!(
@@ -577,9 +657,44 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
                         g.service
                     ),
                 ));
+                continue;
+            };
+            let dirs = &ctx.services.list[owner].dirs;
+            let Some((file, rpcs)) = nearest_proto(copies, rel, dirs) else { continue };
+            for (full, line) in rpcs {
+                eps.list.push(Ep {
+                    service: service.clone(),
+                    method: "RPC".into(),
+                    path: full.clone(),
+                    framework: "grpc".into(),
+                    handler: None,
+                    def: (file.clone(), *line),
+                    site: (rel.to_string(), g.line),
+                });
             }
         }
     }
+}
+
+/// Of several `.proto` copies of one service, the one the registering file `rel`
+/// compiles most likely: a copy inside the implementer's service directories first,
+/// then the fewest directory steps from the registering file to the copy, then the
+/// first by path. (A `build.rs` may name its protos through a directory listing, so
+/// it is not read.)
+fn nearest_proto<'p>(copies: &'p [ProtoCopy], rel: &str, dirs: &[String]) -> Option<&'p ProtoCopy> {
+    let dir_parts = |p: &str| -> Vec<String> {
+        let mut v: Vec<String> = p.split('/').map(String::from).collect();
+        v.pop();
+        v
+    };
+    let from = dir_parts(rel);
+    let inside = |p: &str| dirs.iter().any(|d| d.is_empty() || d == "." || p.starts_with(&format!("{d}/")));
+    let steps = |p: &str| {
+        let to = dir_parts(p);
+        let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+        from.len() + to.len() - 2 * common
+    };
+    copies.iter().min_by(|a, b| (!inside(&a.0), steps(&a.0), &a.0).cmp(&(!inside(&b.0), steps(&b.0), &b.0)))
 }
 
 /// (service, `/pkg.Service/Method`, line) of every rpc in a `.proto` file.
