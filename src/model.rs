@@ -443,4 +443,13 @@ pub struct ArchFacts {
     /// `Blueprint`): one no mount reaches may be dropped in resolution.
     #[serde(default)]
     pub sub_routers: Vec<String>,
+    /// Ports a server of this file listens on (`app.listen(3000)`,
+    /// `TcpListener::bind("0.0.0.0:10003")`), as written: a `localhost:PORT` call that
+    /// no deployment file publishes reaches the one service binding the port.
+    #[serde(default)]
+    pub listens: Vec<(Template, u32)>,
+    /// NestJS microservice transports the file configures (`Transport.KAFKA` → `KAFKA`):
+    /// the broker of the service's `@EventPattern`s and client `emit`/`send`s.
+    #[serde(default)]
+    pub transports: Vec<String>,
 }

@@ -81,3 +81,10 @@
   name: (identifier) @name
   value: (call_expression function: (identifier) @_q arguments: (arguments . (string)))
   (#eq? @_q "require")) @bind.require
+
+; The port a server listens on: app.listen(3000)   app.listen(PORT, cb)   fastify.listen({ port: 4000 })
+; (a `localhost:PORT` call no deployment file publishes reaches the one service binding it)
+(call_expression
+  function: (member_expression property: (property_identifier) @_l)
+  arguments: (arguments . (_) @value)
+  (#eq? @_l "listen")) @server.listen

@@ -12,3 +12,14 @@
   constructor: (identifier) @method
   arguments: (arguments) @args
   (#match? @method "^(SendMessage|SendMessageBatch|ReceiveMessage|Publish|PublishBatch)Command$")) @queue.op
+
+; NestJS microservices (Kafka, NATS, Redis, RabbitMQ transports): a client's
+; `this.client.emit('topic', data)` publishes (`send` is matched above), a controller's
+; `@EventPattern('topic')` / `@MessagePattern('pattern')` handler consumes.
+(call_expression
+  function: (member_expression object: (_) @obj property: (property_identifier) @method)
+  arguments: (arguments . (_)) @args
+  (#eq? @method "emit")) @queue.op
+(decorator
+  (call_expression function: (identifier) @method arguments: (arguments . (_)) @args)
+  (#any-of? @method "EventPattern" "MessagePattern")) @queue.op

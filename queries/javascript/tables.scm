@@ -94,3 +94,16 @@
 (call_expression
   function: (member_expression object: (_) @obj property: (property_identifier) @op)
   (#match? @op "^(?i:get|set|setex|setnx|mget|mset|getset|getdel|incr|incrby|decr|decrby|del|exists|expire|hget|hset|hsetnx|hmget|hmset|hgetall|hdel|hincrby|hkeys|hvals|hexists|sadd|srem|smembers|sismember|scard|zadd|zrem|zincrby|zrange|zrevrange|zrangebyscore|zscore|zcard|lrange|llen)$")) @kv.op
+
+; sequelize-typescript: @Table({ tableName: 'feed_items' }) class FeedItem extends Model {}
+; (a bare `@Table` takes Sequelize's pluralised default, which is not guessed)
+(decorator
+  (call_expression function: (identifier) @_t arguments: (arguments . (object)) @args)
+  (#eq? @_t "Table")) @db.sequelize
+
+; Migrations name their tables: queryInterface.createTable('FeedItem', {…}) (Sequelize),
+; knex.schema.createTable('users', (t) => …)
+(call_expression
+  function: (member_expression property: (property_identifier) @_c)
+  arguments: (arguments . (string) @name)
+  (#eq? @_c "createTable")) @db.create_table

@@ -138,6 +138,31 @@ fn cached_or<'a, T>(
     }
 }
 
+/// The port of a literal listening address: `"0.0.0.0:8080"` or `("127.0.0.1", 8080)`,
+/// on a local or any-address host only (sqlx's `.bind("12:30")` is no address).
+fn bound_port(addr: &Expr) -> Option<u16> {
+    const HOSTS: &[&str] = &["0.0.0.0", "127.0.0.1", "::", "::1", "[::]", "[::1]", "localhost"];
+    let (host, port) = match addr {
+        Expr::Tuple(t) if t.elems.len() == 2 => {
+            let port = match &t.elems[1] {
+                Expr::Lit(l) => match &l.lit {
+                    Lit::Int(i) => i.base10_parse::<u16>().ok()?,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            (lit_str(&t.elems[0])?, port)
+        }
+        Expr::Paren(p) => return bound_port(&p.expr),
+        _ => {
+            let s = lit_str(addr)?;
+            let (h, p) = s.rsplit_once(':')?;
+            (h.to_string(), p.parse::<u16>().ok()?)
+        }
+    };
+    (HOSTS.contains(&host.as_str()) && port != 0).then_some(port)
+}
+
 fn line(span: Span) -> u32 {
     u32::try_from(span.start().line).unwrap_or(u32::MAX).max(1)
 }
@@ -545,6 +570,12 @@ impl Collector<'_> {
                 let name = self.declared_queue(queue).unwrap_or_else(|| template(queue));
                 self.queue("rabbitmq", name, Access::Read, l);
             }
+            // actix `HttpServer::new(…).bind("0.0.0.0:8080")` / `.bind(("0.0.0.0", 8080))`.
+            ("bind", [addr]) if self.web => {
+                if let Some(port) = bound_port(addr) {
+                    self.facts.listens.push((lit(&port.to_string()), l));
+                }
+            }
             ("subscribe", [Expr::Reference(r)]) if self.kafka => {
                 if let Expr::Array(a) = &*r.expr {
                     for t in &a.elems {
@@ -635,7 +666,14 @@ impl Collector<'_> {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
-        if !matches!(last.as_str(), "new" | "connect" | "with_interceptor" | "get" | "post" | "to") {
+        if !matches!(last.as_str(), "new" | "connect" | "with_interceptor" | "get" | "post" | "to" | "bind") {
+            return;
+        }
+        // `TcpListener::bind("0.0.0.0:10003")` (tokio, std): the port a server listens on.
+        if last == "bind" {
+            if let Some(port) = c.args.first().filter(|_| c.args.len() == 1).and_then(bound_port) {
+                self.facts.listens.push((lit(&port.to_string()), line(c.span())));
+            }
             return;
         }
         // The span of a whole call is its tokens joined (costly): only for a fact.

@@ -38,6 +38,7 @@ pub const CAPTURES: &[&str] = &[
     "ctor",
     "db.collection_op",
     "db.collection_var",
+    "db.create_table",
     "db.entity",
     "db.knex",
     "db.mongo",
@@ -71,6 +72,7 @@ pub const CAPTURES: &[&str] = &[
     "router.def",
     "router.global",
     "router.mount",
+    "server.listen",
     "sql",
     "value",
 ];
@@ -131,6 +133,9 @@ pub struct Collector {
     grpc: bool,
     /// The file reads environment variables (`process.env.X`, `import.meta.env.X`).
     env: bool,
+    /// The file imports `@nestjs/microservices`: `emit`/`send` of a client and
+    /// `@EventPattern`/`@MessagePattern` handlers are broker messages.
+    nest_ms: bool,
     /// Redis client variables and the key-value operations called on any receiver.
     kv_clients: Vec<String>,
     kv_ops: Vec<(String, String, u32)>,
@@ -149,6 +154,8 @@ impl Collector {
             redis: text.contains("redis") || text.contains("Redis"),
             grpc: text.contains("grpc"),
             env: text.contains(".env."),
+            nest_ms: text.contains("@nestjs/microservices"),
+            facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
         }
     }
@@ -233,7 +240,8 @@ impl Collector {
             }
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
-                    let value = template(v, src);
+                    // `const PORT = 5050`: a port a URL or a server's `listen` names.
+                    let value = if v.kind() == "number" { lit(query::text(v, src)) } else { template(v, src) };
                     // `export const FeedRouter: Router = router`: a name bound to another name,
                     // kept until `finish` knows the file's routers (module-level matches come
                     // before the declarations inside them).
@@ -315,7 +323,9 @@ impl Collector {
                 let options = args.iter().rev().find(|a| a.kind() == "object");
                 let table = options.and_then(|o| prop(*o, "tableName", src)).and_then(|t| string_value(t, src));
                 if let Some(table) = table {
-                    let class = if text("op") == "define" {
+                    let class = if outer.kind() == "decorator" {
+                        decorated_class(outer, src)
+                    } else if text("op") == "define" {
                         args.first().and_then(|a| string_value(*a, src))
                     } else {
                         receiver_of(outer, src)
@@ -382,7 +392,25 @@ impl Collector {
                     });
                 }
             }
+            "queue.op" if self.nest_ms && self.nest_message(&text("method"), outer, &args, src, line) => {}
             "queue.op" => self.queue(&text("method"), &args, src, line),
+            "db.create_table" => {
+                let name = cap(caps, "name").and_then(|n| string_value(n, src)).filter(|n| !n.is_empty());
+                if let Some(name) = name {
+                    let table = RawTable { orm: "migration".into(), name: Some(name), class_name: None, line };
+                    self.facts.tables.push(table);
+                }
+            }
+            "server.listen" => {
+                if let Some(v) = cap(caps, "value") {
+                    let port = if v.kind() == "object" { prop(v, "port", src) } else { Some(v) };
+                    if let Some(port) = port {
+                        let port =
+                            if port.kind() == "number" { lit(query::text(port, src)) } else { template(port, src) };
+                        self.facts.listens.push((port, line));
+                    }
+                }
+            }
             "db.collection_var" => {
                 if let Some(v) = cap(caps, "value").and_then(|v| string_value(v, src)) {
                     self.collections.insert(text("name"), v);
@@ -736,6 +764,25 @@ impl Collector {
         }
     }
 
+    /// NestJS microservices: `this.client.emit('topic', data)` / `.send('pattern', data)` on
+    /// a field typed as a NestJS client (`ClientKafka`, `ClientProxy`…) publishes, an
+    /// `@EventPattern('topic')` / `@MessagePattern('pattern')` handler consumes. The broker
+    /// is `nestjs` until resolution reads the service's transport. An object pattern
+    /// (`{ cmd: 'sum' }`, the TCP transport's habit) names no queue. Whether the match
+    /// was one of these (else it is another library's `send`).
+    fn nest_message(&mut self, method: &str, call: Node, args: &[Node], src: &[u8], line: u32) -> bool {
+        let access = match method {
+            "EventPattern" | "MessagePattern" => Access::Read,
+            "emit" | "send" if nest_client(call, src) => Access::Write,
+            _ => return false,
+        };
+        let name = args.first().and_then(|a| string_value(*a, src)).filter(|n| !n.is_empty());
+        if let Some(name) = name {
+            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name: lit(&name), access, line });
+        }
+        true
+    }
+
     /// The local names bound by imports of the project's own modules.
     pub fn relative_imports(&self) -> Vec<String> {
         self.relative.clone()
@@ -794,6 +841,49 @@ impl Collector {
         self.facts
     }
 }
+
+/// NestJS transports a file names (`Transport.KAFKA`, `Transport.NATS`…), sorted, once each.
+fn nest_transports(text: &str) -> Vec<String> {
+    if !text.contains("Transport.") || !text.contains("@nestjs/microservices") {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = text
+        .match_indices("Transport.")
+        .map(|(i, w)| text[i + w.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect())
+        .filter(|t: &String| !t.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The receiver of `this.client.emit(…)` is a field the class declares with a NestJS
+/// client type (`private readonly client: ClientKafka`, `@Client(…) client: ClientProxy`),
+/// not an event emitter.
+fn nest_client(call: Node, src: &[u8]) -> bool {
+    let Some(recv) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("object")) else {
+        return false;
+    };
+    let field = query::text(recv, src).trim_start_matches("this.");
+    if field.is_empty() || !field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return false;
+    }
+    let Some(class) = query::ancestors(call, 64).find(|a| matches!(a.kind(), "class_body")) else { return false };
+    let body = query::text(class, src);
+    body.match_indices(field).any(|(i, _)| {
+        let before = body[..i].chars().next_back();
+        let after = body[i + field.len()..].trim_start_matches('?');
+        let Some(ty) = after.trim_start().strip_prefix(':') else { return false };
+        let ty = ty.trim_start();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            && NEST_CLIENTS
+                .iter()
+                .any(|c| ty.starts_with(c) && !ty[c.len()..].starts_with(|x: char| x.is_ascii_alphanumeric()))
+    })
+}
+
+/// NestJS microservice client classes (`@nestjs/microservices`; sorted).
+const NEST_CLIENTS: &[&str] = &["ClientKafka", "ClientMqtt", "ClientNats", "ClientProxy", "ClientRMQ", "ClientRedis"];
 
 /// A declarator of a module's top level, exported or not.
 fn top_level(declarator: Node) -> bool {
@@ -979,13 +1069,17 @@ pub fn template(n: Node, src: &[u8]) -> Template {
             let op = n.child_by_field_name("operator").map(|o| query::text(o, src)).unwrap_or("");
             let left = n.child_by_field_name("left").map(|c| template(c, src)).unwrap_or_default();
             let right = n.child_by_field_name("right");
+            // `process.env.PORT || 3000`: a number is a default too.
+            let default = |r: Node| {
+                string_value(r, src).or_else(|| (r.kind() == "number").then(|| query::text(r, src).to_string()))
+            };
             match op {
                 "+" => {
                     let mut out = left;
                     push_parts(&mut out, right.map(|c| template(c, src)).unwrap_or_default());
                     out
                 }
-                "||" | "??" => match (left.as_slice(), right.and_then(|r| string_value(r, src))) {
+                "||" | "??" => match (left.as_slice(), right.and_then(default)) {
                     ([Part::Env(k, None)], Some(d)) => vec![Part::Env(k.clone(), Some(d))],
                     _ => left,
                 },

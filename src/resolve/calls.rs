@@ -46,6 +46,7 @@ enum Callee<'e> {
 
 pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     let amqp = Amqp::read(ctx);
+    let transports = Transports::new(ctx);
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
@@ -126,10 +127,10 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             // A queue named by a parameter: one edge per name its callers give, if any does.
             let named = named_by_callers(ctx, i, k);
             if named.is_empty() {
-                queue_edge(ctx, &amqp, out, i, q, &q.name, flags);
+                queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags);
             }
             for name in &named {
-                queue_edge(ctx, &amqp, out, i, q, name, flags);
+                queue_edge(ctx, &amqp, &transports, out, i, q, name, flags);
             }
         }
     }
@@ -234,7 +235,17 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
 
 /// A publish or consume edge of queue `q`, named `name`, from file `i`; a diagnostic
 /// when the name cannot be read.
-fn queue_edge(ctx: &Ctx, amqp: &Amqp, out: &mut ArchOut, i: usize, q: &RawQueue, name: &Template, flags: Flags) {
+#[allow(clippy::too_many_arguments)]
+fn queue_edge(
+    ctx: &Ctx,
+    amqp: &Amqp,
+    transports: &Transports,
+    out: &mut ArchOut,
+    i: usize,
+    q: &RawQueue,
+    name: &Template,
+    flags: Flags,
+) {
     let rel = ctx.project.rel(i);
     let name = match ctx.resolve_template(i, name) {
         // `publish(this._logChannel, …)` with a field set from a constructor argument,
@@ -260,6 +271,17 @@ fn queue_edge(ctx: &Ctx, amqp: &Amqp, out: &mut ArchOut, i: usize, q: &RawQueue,
             return;
         }
     };
+    let broker = match q.broker.as_str() {
+        "nestjs" => match transports.broker(ctx.owner(i)) {
+            Ok(b) => b.to_string(),
+            Err(why) => {
+                let msg = format!("NestJS message `{name}`: {why}: not linked");
+                out.diagnostics.push(Diagnostic::new(rel, Some(q.line), Severity::Info, msg));
+                return;
+            }
+        },
+        b => b.to_string(),
+    };
     // An SQS queue URL ends with the queue's name, an SNS topic ARN with the topic's.
     let name = match q.broker.as_str() {
         "sqs" => name.rsplit('/').next().unwrap_or(&name).to_string(),
@@ -272,8 +294,61 @@ fn queue_edge(ctx: &Ctx, amqp: &Amqp, out: &mut ArchOut, i: usize, q: &RawQueue,
     let key = q.key.as_ref().map(|k| ctx.resolve_template(i, k).ok().filter(literal).map(|t| render(&t)));
     let queues = key.map(|k| amqp.route(&name, k.as_deref())).unwrap_or_default();
     for name in if queues.is_empty() { vec![name] } else { queues } {
-        let id = out.node(Node::Queue { broker: q.broker.clone(), name });
+        let id = out.node(Node::Queue { broker: broker.clone(), name });
         out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);
+    }
+}
+
+/// NestJS transports (`Transport.KAFKA`…) named in each service's files and in the
+/// whole project: a service's `@EventPattern('t')` and client `emit('t')` travel over
+/// its one broker transport.
+struct Transports {
+    by_service: std::collections::BTreeMap<Option<usize>, Vec<String>>,
+    all: Vec<String>,
+}
+
+/// NestJS `Transport` members that are brokers, with tapestry's broker names (sorted).
+const NEST_BROKERS: &[(&str, &str)] =
+    &[("KAFKA", "kafka"), ("MQTT", "mqtt"), ("NATS", "nats"), ("REDIS", "redis"), ("RMQ", "rabbitmq")];
+
+impl Transports {
+    fn new(ctx: &Ctx) -> Self {
+        let mut by_service: std::collections::BTreeMap<Option<usize>, Vec<String>> = Default::default();
+        let mut all = Vec::new();
+        for (i, f) in ctx.project.files.iter().enumerate() {
+            for t in &f.facts.arch.transports {
+                let list = by_service.entry(ctx.owner(i)).or_default();
+                if !list.contains(t) {
+                    list.push(t.clone());
+                }
+                if !all.contains(t) {
+                    all.push(t.clone());
+                }
+            }
+        }
+        Transports { by_service, all }
+    }
+
+    /// The broker of the service's messages: its one broker transport; for a service
+    /// naming no transport at all, the project's one. Else why there is none.
+    fn broker(&self, service: Option<usize>) -> Result<&'static str, &'static str> {
+        let brokers = |list: &[String]| -> Vec<&'static str> {
+            let mut b: Vec<&'static str> = list
+                .iter()
+                .filter_map(|t| NEST_BROKERS.binary_search_by_key(&t.as_str(), |&(k, _)| k).ok())
+                .map(|i| NEST_BROKERS[i].1)
+                .collect();
+            b.dedup();
+            b
+        };
+        let own = self.by_service.get(&service).map(Vec::as_slice).unwrap_or(&[]);
+        let list = if own.is_empty() { &self.all[..] } else { own };
+        match brokers(list).as_slice() {
+            [one] => Ok(one),
+            [] if list.is_empty() => Err("no NestJS transport is configured in the code"),
+            [] => Err("the service's NestJS transport is not a broker"),
+            _ => Err("the service configures several NestJS broker transports"),
+        }
     }
 }
 
@@ -486,6 +561,31 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
         return Pick::One(o);
     }
     match (0..services.list.len()).filter(listens).collect::<Vec<_>>().as_slice() {
+        [one] => Pick::One(*one),
+        [] => bound_in_code(ctx, p),
+        _ => Pick::None,
+    }
+}
+
+/// The one service whose code listens on port `p` (`app.listen(4000)`,
+/// `TcpListener::bind("0.0.0.0:10003")`, a port constant), test code left out; none
+/// when no service or several do.
+fn bound_in_code(ctx: &Ctx, p: u16) -> Pick {
+    let mut found: Vec<usize> = Vec::new();
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        if f.facts.arch.listens.is_empty() || crate::lang::is_test_path(ctx.project.rel(i), f.file.lang) {
+            continue;
+        }
+        let binds =
+            f.facts.arch.listens.iter().any(|(port, _)| {
+                ctx.resolve_template(i, port).is_ok_and(|t| render(&t).parse::<u16>().ok() == Some(p))
+            });
+        match ctx.owner(i) {
+            Some(o) if binds && !found.contains(&o) => found.push(o),
+            _ => {}
+        }
+    }
+    match found.as_slice() {
         [one] => Pick::One(*one),
         _ => Pick::None,
     }

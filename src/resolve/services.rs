@@ -110,6 +110,9 @@ pub struct Services {
     k8s_namespaces: BTreeSet<String>,
     /// Directories of the compose projects (sorted).
     compose_dirs: Vec<String>,
+    /// Root Dockerfiles (`Dockerfile.backend`) that compose builds for one of the
+    /// context's service directories: not a service of the root on their own.
+    built_elsewhere: Vec<String>,
     /// Skaffold build artifacts: (image without tag, context directory).
     skaffold: Vec<(String, String)>,
     /// Kubernetes Ingress rules, longest path first, as ingress-nginx tries them (rules
@@ -291,6 +294,8 @@ pub fn detect(project: &Project) -> Services {
     for (m, key) in order {
         from_compose(project, m, key, &mut s);
     }
+    let elsewhere = std::mem::take(&mut s.built_elsewhere);
+    s.list.retain(|x| x.projects.len() + x.aliases.len() > 0 || !elsewhere.contains(&x.file));
     let yamls = project.manifests.iter().filter(|m| {
         let n = file_name(m);
         (n.ends_with(".yml") || n.ends_with(".yaml")) && !is_compose(n)
@@ -656,7 +661,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     for doc in read_yaml(project, rel, s) {
         for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
             let mut variant = false;
-            let build_dir = match entry.get("build") {
+            let mut build_dir = match entry.get("build") {
                 Some(Yaml::Scalar(ctx)) => join(base, ctx),
                 // With `dockerfile: backend/Dockerfile`, the code is where the Dockerfile is.
                 Some(b @ Yaml::Map(_)) => {
@@ -675,6 +680,25 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 }
                 _ => None,
             };
+            // A root Dockerfile of a workspace repository (`dockerfile: ./Dockerfile.backend`
+            // at `context: .`) builds one of the context's service directories.
+            let root_df = match entry.get("build") {
+                Some(Yaml::Scalar(_)) => build_dir.as_deref().and_then(|d| join(d, "Dockerfile")),
+                Some(b) => b.get("dockerfile").and_then(Yaml::str).and_then(|df| {
+                    let ctx = b.get("context").and_then(Yaml::str).unwrap_or(".");
+                    join(&join(base, &s.interpolate(base, ctx))?, &s.interpolate(base, df))
+                }),
+                None => None,
+            };
+            let picked = match (&build_dir, &root_df) {
+                (Some(dir), Some(df)) if dir_of(df) == dir => workspace_dir(project, s, dir, df, entry, base),
+                _ => None,
+            };
+            if let (Some(dir), Some(df)) = (picked.as_ref(), root_df) {
+                s.built_elsewhere.push(df);
+                variant = false;
+                build_dir = Some(dir.clone());
+            }
             let image = entry.get("image").and_then(Yaml::str).map(String::from);
             let i = match &build_dir {
                 Some(dir) => claim_dir(s, name, dir, rel, *line, variant, key),
@@ -761,6 +785,83 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             }
         }
     }
+}
+
+/// The service directory inside `ctx` that a Dockerfile at the context's root
+/// builds, when the context is a workspace of several (`Dockerfile.backend` beside
+/// `backend/` and `frontend/`). Candidates: the directory the Dockerfile's suffix
+/// names (`Dockerfile.backend`, `backend.Dockerfile`), the package a `yarn workspace
+/// backend` / `--workspace=backend` / `--filter backend` command runs, the first
+/// directory of a `COPY backend/ …` source, and a bind-mounted host directory of the
+/// compose service (`./backend:/usr/backend`). Each must be the directory of a
+/// service found from its own manifest; one distinct candidate is the answer, none or
+/// several leave the build at the root. A context whose root is itself a code
+/// package (a `package.json` server, a Cargo binary) keeps its build.
+fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Yaml, base: &str) -> Option<String> {
+    let manifest_at_root = s.list.iter().any(|x| {
+        let n = file_name(&x.file);
+        x.dirs.iter().any(|d| d == ctx)
+            && !(n == "Dockerfile" || n.starts_with("Dockerfile.") || n.ends_with(".Dockerfile"))
+    });
+    if manifest_at_root {
+        return None;
+    }
+    // A service directory strictly inside the context, found from its own files.
+    let service_dir = |d: Option<String>| {
+        d.filter(|d| *d != ctx && (ctx.is_empty() || d.starts_with(&format!("{ctx}/"))))
+            .filter(|d| s.list.iter().any(|x| x.dirs.len() == 1 && x.dirs[0] == *d))
+    };
+    let mut found: Vec<String> = Vec::new();
+    let name = file_name(df);
+    let suffix = name.strip_prefix("Dockerfile.").or_else(|| name.strip_suffix(".Dockerfile"));
+    found.extend(service_dir(suffix.and_then(|x| join(ctx, x))));
+    if let Ok(text) = project.read(df) {
+        for src in copy_sources(&text) {
+            let first = src.trim_start_matches("./").split('/').next().unwrap_or("");
+            if !first.is_empty() && !first.contains(['*', '$', '.']) {
+                found.extend(service_dir(join(ctx, first)));
+            }
+        }
+        for pkg in workspace_packages(&text) {
+            let dirs = s.list.iter().filter(|x| x.name == pkg && x.dirs.len() == 1).map(|x| Some(x.dirs[0].clone()));
+            found.extend(dirs.filter_map(service_dir));
+        }
+    }
+    for (v, _) in entry.get("volumes").map(Yaml::items).unwrap_or(&[]) {
+        let host = match v {
+            Yaml::Scalar(x) => x.split(':').next(),
+            m => m.get("source").and_then(Yaml::str),
+        };
+        let bind = host.filter(|h| h.starts_with("./") || h.starts_with("../"));
+        found.extend(service_dir(bind.and_then(|h| join(base, h))));
+    }
+    found.sort();
+    found.dedup();
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+/// Packages a Dockerfile runs by workspace: `yarn workspace X`, `npm … --workspace=X`
+/// (`-w X`), `pnpm --filter X`, in shell or exec (`["yarn", "workspace", "X"]`) form.
+fn workspace_packages(dockerfile: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in dockerfile.lines() {
+        let words: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            let next = words.get(i + 1).copied();
+            let pkg = match *w {
+                "workspace" if i > 0 && words[i - 1] == "yarn" => next,
+                "--workspace" | "-w" | "--filter" => next,
+                _ => w.strip_prefix("--workspace=").or_else(|| w.strip_prefix("--filter=")),
+            };
+            if let Some(p) = pkg.filter(|p| !p.starts_with('-')) {
+                out.push(p.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// The service built from `dir`, renamed to the compose/k8s `name`. A `variant`
