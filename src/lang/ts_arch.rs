@@ -778,7 +778,7 @@ impl Collector {
         };
         let name = args.first().and_then(|a| string_value(*a, src)).filter(|n| !n.is_empty());
         if let Some(name) = name {
-            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name: lit(&name), access, line });
+            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name: lit(&name), access, line, key: None });
         }
         true
     }
