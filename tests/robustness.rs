@@ -121,7 +121,7 @@ fn empty_directory_is_a_friendly_summary_and_exit_0() {
     let t = tmp();
     let s = summary(t.path());
     assert!(s.contains("files        0 (none)"), "{s}");
-    assert!(s.contains("no source files found: tapestry reads") && s.contains(".py .rs .ts .tsx"), "{s}");
+    assert!(s.contains("no source files found: tapestry reads") && s.contains(".py .rs .svelte .ts .tsx .vue"), "{s}");
     assert!(s.contains("diagnostics  0"), "{s}");
     let v = scan(t.path(), &[]);
     assert_eq!(v["nodes"].as_array().unwrap().len(), 0);

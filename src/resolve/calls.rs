@@ -529,6 +529,21 @@ fn callee<'e>(
         }
     }
     let Some(svc) = svc else {
+        // Dapr's sidecar (HTTP 3500, gRPC 50001 by default) forwards to the app its
+        // `dapr-app-id` header or `/v1.0/invoke/<app>/…` path names: not an external host.
+        let local = LOCAL_HOSTS.binary_search(&host.as_str()).is_ok();
+        if local && matches!(port, Some(3500 | 50001)) {
+            out.diagnostics.push(Diagnostic::new(
+                ctx.project.rel(file),
+                Some(line),
+                Severity::Info,
+                format!(
+                    "`{host}:{}` is a Dapr sidecar: the app it invokes is not read, call not linked",
+                    port.unwrap_or(0)
+                ),
+            ));
+            return None;
+        }
         return Some(Callee::External(match port {
             Some(p) if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() => format!("{host}:{p}"),
             _ => host,
