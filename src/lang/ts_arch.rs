@@ -815,10 +815,9 @@ impl Collector {
             let last = c.client.rsplit('.').next().unwrap_or(&c.client);
             // A generated API client (`client.post({ url: '/api/v1/items' })`) names its URL
             // in an options object whatever its receiver is called.
-            let url = if matches!(
-                c.client.as_str(),
-                "fetch" | "$fetch" | "ofetch" | "axios" | "got" | "ky" | "request" | "$http"
-            ) || CLIENTS.binary_search(&last).is_ok()
+            // (`axios`, `got`, `$http`… as a whole name are in CLIENTS too.)
+            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch")
+                || CLIENTS.binary_search(&last).is_ok()
                 || c.url_in_object
             {
                 c.url
