@@ -2,10 +2,8 @@
 ; kafkajs (producer.send({ topic }), consumer.subscribe({ topic })), Redis pub/sub,
 ; SQS/SNS through the AWS SDK (v2 methods, v3 command objects).
 
-(call_expression
-  function: (member_expression object: (_) @obj property: (property_identifier) @method)
-  arguments: (arguments) @args
-  (#any-of? @method "sendToQueue" "publish" "consume" "send" "subscribe" "sendMessage" "sendMessageBatch" "receiveMessage")) @queue.op
+; channel.sendToQueue(q, msg)   producer.send({ topic })   sqs.sendMessage({ QueueUrl })
+; (QUEUE_METHODS, matched by shapes.scm)
 
 ; AWS SDK v3: new SendMessageCommand({ QueueUrl })   new ReceiveMessageCommand({ QueueUrl })   new PublishCommand({ TopicArn })
 (new_expression
