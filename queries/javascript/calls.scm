@@ -9,11 +9,7 @@
   arguments: (arguments) @args
   (#any-of? @client "fetch" "axios" "got" "ky" "$fetch" "ofetch" "request" "$http")) @http.call
 
-; axios.get(url)   got.post(url)   http.request(url)   api.get(url)
-(call_expression
-  function: (member_expression object: (_) @client property: (property_identifier) @method)
-  arguments: (arguments) @args
-  (#any-of? @method "get" "post" "put" "patch" "delete" "head" "request")) @http.call
+; axios.get(url)   got.post(url)   http.request(url)   api.get(url)   (HTTP_METHODS, matched by shapes.scm)
 
 ; const api = axios.create({ baseURL: … })
 (variable_declarator
@@ -42,11 +38,8 @@
   value: (member_expression) @_env
   (#match? @_env "^(process|import\\.meta)\\.env$")))) @env.destructure
 
-; gRPC: server.addService(proto.shop.Cart.service, impl)   new proto.shop.Cart(addr, creds)
-(call_expression
-  function: (member_expression property: (property_identifier) @_m)
-  arguments: (arguments . (_) @name)
-  (#eq? @_m "addService")) @grpc.server
+; gRPC: server.addService(proto.shop.Cart.service, impl)   (@grpc.server, matched by shapes.scm)
+; new proto.shop.Cart(addr, creds)
 (new_expression constructor: (member_expression) @name arguments: (arguments) @args) @grpc.client
 ; new CartServiceClient(CART_ADDR, ChannelCredentials.createInsecure())   (ts-proto, grpc-tools stubs):
 ; a generated client class is only told apart by the channel credentials it is given.

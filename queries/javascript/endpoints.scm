@@ -32,35 +32,13 @@
   (#any-of? @_mod "express")
   (#any-of? @ctor "express" "fastify" "Router")) @router.def
 
-; app.get('/p', handler)   router.post('/p', mw, handler)   app.all('/p', h)
-(call_expression
-  function: (member_expression object: (_) @router property: (property_identifier) @method)
-  arguments: (arguments . (_) @path) @args
-  (#any-of? @method "get" "post" "put" "patch" "delete" "head" "options" "all")) @endpoint.route
-
-; router.route('/p').get(h).post(h)  (Express)   app.route('/p', sub)  (Hono mount)
-(call_expression
-  function: (member_expression object: (_) @router property: (property_identifier) @_r)
-  arguments: (arguments . (_) @path) @args
-  (#eq? @_r "route")) @endpoint.chain
-
-; fastify.route({ method: 'GET', url: '/p', handler })
-(call_expression
-  function: (member_expression object: (_) @router property: (property_identifier) @_r)
-  arguments: (arguments . (object) @args)
-  (#eq? @_r "route")) @endpoint.object
-
-; app.use('/api', router)   app.use(router)   fastify.register(plugin, { prefix: '/v1' })
-(call_expression
-  function: (member_expression object: (_) @parent property: (property_identifier) @method)
-  arguments: (arguments) @args
-  (#any-of? @method "use" "register")) @router.mount
-
-; NestJS: app.setGlobalPrefix('api')
-(call_expression
-  function: (member_expression property: (property_identifier) @_g)
-  arguments: (arguments . (_) @path)
-  (#eq? @_g "setGlobalPrefix")) @router.global
+; Calls on a receiver, `obj.method(…)`, are one pattern in shapes.scm, with the
+; method names in sorted tables of src/lang/ts_shapes.rs:
+; app.get('/p', handler)   router.post('/p', mw, handler)   app.all('/p', h)   (ROUTE_METHODS: @endpoint.route)
+; router.route('/p').get(h).post(h)  (Express)   app.route('/p', sub)  (Hono mount)   (@endpoint.chain)
+; fastify.route({ method: 'GET', url: '/p', handler })   (@endpoint.object)
+; app.use('/api', router)   app.use(router)   fastify.register(plugin, { prefix: '/v1' })   (MOUNT_METHODS: @router.mount)
+; NestJS: app.setGlobalPrefix('api')   (@router.global)
 
 ; NestJS: @Controller('users') class UsersController { @Get(':id') find() {} }
 (decorator
@@ -84,7 +62,4 @@
 
 ; The port a server listens on: app.listen(3000)   app.listen(PORT, cb)   fastify.listen({ port: 4000 })
 ; (a `localhost:PORT` call no deployment file publishes reaches the one service binding it)
-(call_expression
-  function: (member_expression property: (property_identifier) @_l)
-  arguments: (arguments . (_) @value)
-  (#eq? @_l "listen")) @server.listen
+; (SINGLE_METHODS `listen`, matched by shapes.scm)

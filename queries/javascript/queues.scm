@@ -2,10 +2,8 @@
 ; kafkajs (producer.send({ topic }), consumer.subscribe({ topic })), Redis pub/sub,
 ; SQS/SNS through the AWS SDK (v2 methods, v3 command objects).
 
-(call_expression
-  function: (member_expression object: (_) @obj property: (property_identifier) @method)
-  arguments: (arguments) @args
-  (#any-of? @method "sendToQueue" "publish" "consume" "send" "subscribe" "sendMessage" "sendMessageBatch" "receiveMessage")) @queue.op
+; channel.sendToQueue(q, msg)   producer.send({ topic })   sqs.sendMessage({ QueueUrl })
+; (QUEUE_METHODS, matched by shapes.scm)
 
 ; AWS SDK v3: new SendMessageCommand({ QueueUrl })   new ReceiveMessageCommand({ QueueUrl })   new PublishCommand({ TopicArn })
 (new_expression
@@ -15,11 +13,8 @@
 
 ; NestJS microservices (Kafka, NATS, Redis, RabbitMQ transports): a client's
 ; `this.client.emit('topic', data)` publishes (`send` is matched above), a controller's
-; `@EventPattern('topic')` / `@MessagePattern('pattern')` handler consumes.
-(call_expression
-  function: (member_expression object: (_) @obj property: (property_identifier) @method)
-  arguments: (arguments . (_)) @args
-  (#eq? @method "emit")) @queue.op
+; `@EventPattern('topic')` / `@MessagePattern('pattern')` handler consumes. (`emit` is in
+; SINGLE_METHODS, matched by shapes.scm)
 (decorator
   (call_expression function: (identifier) @method arguments: (arguments . (_)) @args)
   (#any-of? @method "EventPattern" "MessagePattern")) @queue.op

@@ -23,26 +23,12 @@
   arguments: (arguments . (string) @name)
   (#any-of? @_f "knex" "db" "trx")) @db.knex
 
-; sequelize.define('user', attrs, { tableName: 'users' })   Model.init(attrs, { tableName: 'x' })
-(call_expression
-  function: (member_expression property: (property_identifier) @op)
-  arguments: (arguments) @args
-  (#any-of? @op "define" "init")) @db.sequelize
-
-; mongoose.model('User', schema, 'users')
-(call_expression
-  function: (member_expression object: (identifier) @_m property: (property_identifier) @_d)
-  arguments: (arguments . (string) @name) @args
-  (#eq? @_m "mongoose")
-  (#eq? @_d "model")) @db.mongoose
-
+; Calls on a receiver that differ only in the method's name are matched by shapes.scm,
+; with the names in sorted tables of src/lang/ts_shapes.rs:
+; sequelize.define('user', attrs, { tableName: 'users' })   Model.init(attrs, { tableName: 'x' })   (SEQUELIZE_METHODS)
+; mongoose.model('User', schema, 'users')   (@db.mongoose)
 ; MongooseModule.forFeature([{ name: 'User', schema: UserSchema, collection: 'users' }])  (@nestjs/mongoose;
-; without `collection`, Mongoose pluralizes the model name: `name: Cat.name` is `cats`)
-(call_expression
-  function: (member_expression object: (identifier) @_m property: (property_identifier) @_f)
-  arguments: (arguments . (array) @args)
-  (#eq? @_m "MongooseModule")
-  (#any-of? @_f "forFeature" "forFeatureAsync")) @db.nest_mongoose
+; without `collection`, Mongoose pluralizes the model name: `name: Cat.name` is `cats`)   (NEST_MONGOOSE_METHODS)
 
 ; db.collection('orders').find(…)
 (call_expression
@@ -73,9 +59,7 @@
     function: (member_expression property: (property_identifier) @_c)
     arguments: (arguments . (string) @value))
   (#eq? @_c "collection")) @db.collection_var
-(call_expression
-  function: (member_expression object: (identifier) @obj property: (property_identifier) @op)
-  (#any-of? @op "find" "findOne" "insertOne" "insertMany" "updateOne" "updateMany" "deleteOne" "deleteMany" "replaceOne" "aggregate" "countDocuments" "findOneAndUpdate" "bulkWrite")) @db.collection_op
+; users.insertOne(…)   (COLLECTION_METHODS, matched by shapes.scm)
 
 ; Redis as a datastore: const redis = new Redis(…)   const client = createClient(…)   this.cache = new IORedis()
 (variable_declarator
@@ -90,10 +74,7 @@
   (#match? @ctor "(^|\\.)(Redis|IORedis|createClient|createCluster|Cluster)$")) @kv.client
 
 ; redis.get(k)   client.hSet(…)   this.cache.del(k)   (the receiver must be a Redis client; list
-; pushes and pops are queues)
-(call_expression
-  function: (member_expression object: (_) @obj property: (property_identifier) @op)
-  (#match? @op "^(?i:get|set|setex|setnx|mget|mset|getset|getdel|incr|incrby|decr|decrby|del|exists|expire|hget|hset|hsetnx|hmget|hmset|hgetall|hdel|hincrby|hkeys|hvals|hexists|sadd|srem|smembers|sismember|scard|zadd|zrem|zincrby|zrange|zrevrange|zrangebyscore|zscore|zcard|lrange|llen)$")) @kv.op
+; pushes and pops are queues)   (KV_METHODS, any case, matched by shapes.scm)
 
 ; sequelize-typescript: @Table({ tableName: 'feed_items' }) class FeedItem extends Model {}
 ; (a bare `@Table` takes Sequelize's pluralised default, which is not guessed)
@@ -102,8 +83,4 @@
   (#eq? @_t "Table")) @db.sequelize
 
 ; Migrations name their tables: queryInterface.createTable('FeedItem', {…}) (Sequelize),
-; knex.schema.createTable('users', (t) => …)
-(call_expression
-  function: (member_expression property: (property_identifier) @_c)
-  arguments: (arguments . (string) @name)
-  (#eq? @_c "createTable")) @db.create_table
+; knex.schema.createTable('users', (t) => …)   (SINGLE_METHODS `createTable`, matched by shapes.scm)

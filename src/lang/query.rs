@@ -318,8 +318,8 @@ struct Starts {
     by_kind: Vec<Vec<usize>>,
     /// Pattern → ids (into `words`) of which one must occur; `None`: no condition.
     needs: Vec<Option<Vec<usize>>>,
-    /// Word id → (index of its text in `texts`, whether it must be a whole identifier).
-    words: Vec<(usize, bool)>,
+    /// Word id → (index of its text in `texts`, the word boundaries around it).
+    words: Vec<(usize, Edges)>,
     /// The distinct texts of the words, searched for in one pass.
     texts: Option<AhoCorasick>,
     /// Text index → the words with that text.
@@ -349,16 +349,17 @@ impl Starts {
         let count = query.pattern_count();
         let bounds: Vec<usize> = (0..count).map(|i| query.start_byte_for_pattern(i)).chain([source.len()]).collect();
         let mut kinds: Vec<&str> = Vec::with_capacity(count);
-        let (mut texts, mut words): (Vec<String>, Vec<(usize, bool)>) = (Vec::new(), Vec::new());
+        let (mut texts, mut words): (Vec<String>, Vec<(usize, Edges)>) = (Vec::new(), Vec::new());
         let mut needs = Vec::with_capacity(count);
         for i in 0..count {
             let text = source.get(bounds[i]..bounds[i + 1].max(bounds[i]))?;
             kinds.push(root_kind(text)?);
             // Without a text predicate, the keyword of a node kind every match contains.
-            let keyword = || required_kinds(text).into_iter().find_map(keyword).map(|k| (vec![k.to_string()], true));
-            needs.push(pattern_words(text).or_else(keyword).map(|(ws, whole)| {
+            let keyword =
+                || required_kinds(text).into_iter().find_map(keyword).map(|k| (vec![k.to_string()], Edges::WHOLE));
+            needs.push(pattern_words(text).or_else(keyword).map(|(ws, edges)| {
                 ws.into_iter()
-                    .map(|w| (index_of(&mut texts, w), whole))
+                    .map(|w| (index_of(&mut texts, w), edges))
                     .map(|word| index_of(&mut words, word))
                     .collect()
             }));
@@ -381,7 +382,7 @@ impl Starts {
         // because of its kind, and the node's ancestors because its keyword
         // is in their text: looked for with the patterns' words, needed by none.
         for k in holders.iter().flat_map(|(_, stops)| stops).filter_map(|k| keyword(k)) {
-            let word = (index_of(&mut texts, k.to_string()), true);
+            let word = (index_of(&mut texts, k.to_string()), Edges::WHOLE);
             index_of(&mut words, word);
         }
         let holds_unconditional = (0..by_kind.len())
@@ -425,12 +426,11 @@ impl Starts {
     fn hits(&self, text: &[u8]) -> Hits {
         let mut by_word: Vec<Vec<usize>> = vec![Vec::new(); self.words.len()];
         if let Some(ac) = &self.texts {
-            let is_word =
-                |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+            let is_word = |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(|b| is_word_byte(*b));
             for m in ac.find_overlapping_iter(text) {
-                let whole = !is_word(m.start().checked_sub(1)) && !is_word(Some(m.end()));
+                let found = Edges { start: !is_word(m.start().checked_sub(1)), end: !is_word(Some(m.end())) };
                 for &id in &self.by_text[m.pattern().as_usize()] {
-                    if whole || !self.words[id].1 {
+                    if found.satisfies(self.words[id].1) {
                         by_word[id].push(m.start());
                     }
                 }
@@ -632,23 +632,47 @@ fn root_kind(pattern: &str) -> Option<&str> {
     Some(&rest[..end]).filter(|name| !name.is_empty() && *name != "_")
 }
 
+/// Which ends of a word occurrence must be word boundaries: the text
+/// before (after) it is not an ASCII letter, digit or `_` (or is the text's
+/// start or end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Edges {
+    start: bool,
+    end: bool,
+}
+
+impl Edges {
+    const WHOLE: Edges = Edges { start: true, end: true };
+
+    /// Whether an occurrence with boundaries `self` meets the requirement `need`.
+    fn satisfies(self, need: Edges) -> bool {
+        (self.start || !need.start) && (self.end || !need.end)
+    }
+}
+
 /// The words (lower case) of which one must occur in every match of the
-/// pattern whose source is `pattern`, and whether each occurs as a whole
-/// identifier: those of its most selective positive text predicate (the
-/// longest shortest word), or `None`. A word a capture `#eq?`s is a whole
-/// identifier when the capture is an `(identifier)`-like node: the lexer
-/// never puts an identifier next to another identifier character.
-fn pattern_words(pattern: &str) -> Option<(Vec<String>, bool)> {
-    let mut best: Option<(Vec<String>, bool)> = None;
+/// pattern whose source is `pattern`, and which of their ends are word
+/// boundaries in every match: those of its most selective positive text
+/// predicate (the longest shortest word), or `None`. A word a capture
+/// `#eq?`s is a whole identifier when the capture is an `(identifier)`-like
+/// node: the lexer never puts an identifier next to another identifier
+/// character. A regex says where its words end (see [`regex_words`]).
+fn pattern_words(pattern: &str) -> Option<(Vec<String>, Edges)> {
+    let mut best: Option<(Vec<String>, Edges)> = None;
     for (op, args) in predicates(pattern) {
-        let (words, whole) = match op.as_str() {
+        let identifier = args.first().is_some_and(|a| a.starts_with('@') && captures_identifier(pattern, a));
+        let (words, edges) = match op.as_str() {
             "#eq?" | "#any-of?" if args.first().is_some_and(|a| a.starts_with('@')) => {
                 let strings: Vec<String> =
                     args[1..].iter().filter_map(|a| a.strip_prefix('"')).map(str::to_string).collect();
-                ((strings.len() + 1 == args.len()).then_some(strings), captures_identifier(pattern, &args[0]))
+                let edges = if identifier { Edges::WHOLE } else { Edges::default() };
+                ((strings.len() + 1 == args.len()).then_some(strings), edges)
             }
-            "#match?" if args.len() == 2 => (args[1].strip_prefix('"').and_then(regex_words), false),
-            _ => (None, false),
+            "#match?" if args.len() == 2 => match args[1].strip_prefix('"').and_then(|r| regex_words(r, identifier)) {
+                Some((words, edges)) => (Some(words), edges),
+                None => (None, Edges::default()),
+            },
+            _ => (None, Edges::default()),
         };
         let Some(mut words) = words.filter(|w| !w.is_empty() && w.iter().all(|w| !w.is_empty())) else {
             continue;
@@ -656,7 +680,7 @@ fn pattern_words(pattern: &str) -> Option<(Vec<String>, bool)> {
         words.iter_mut().for_each(|w| w.make_ascii_lowercase());
         best = Some(match best {
             Some(b) if !better_than(&words, &b.0) => b,
-            _ => (words, whole),
+            _ => (words, edges),
         });
     }
     best
@@ -687,38 +711,119 @@ fn captures_identifier(pattern: &str, capture: &str) -> bool {
 }
 
 /// Literals of which every match of `regex` contains one, when the regex
-/// requires finitely many (`None` otherwise). Case-insensitive groups are
-/// read as case-sensitive: words are looked for ignoring ASCII case anyway.
-fn regex_words(regex: &str) -> Option<Vec<String>> {
+/// requires finitely many (`None` otherwise), and which of their ends are
+/// word boundaries in every match: a word the regex follows with `\s` (or
+/// another class without letters, digits and `_`) ends at a boundary, so the
+/// SQL keyword `with` of `^.\s*(?i:select|with)\s` is not looked for in
+/// `withSpan`. Where the capture is an `identifier`-like node (`identifier`),
+/// `^` and `$` are boundaries too. Case-insensitive groups are read as
+/// case-sensitive: words are looked for ignoring ASCII case anyway.
+fn regex_words(regex: &str, identifier: bool) -> Option<(Vec<String>, Edges)> {
     let plain = regex.replace("(?i:", "(?:").replace("(?i)", "");
-    required(&regex_syntax::Parser::new().parse(&plain).ok()?)
+    let found = required(&regex_syntax::Parser::new().parse(&plain).ok()?, identifier)?;
+    Some((found.words, found.edges))
+}
+
+/// Literals of which any text an expression matches contains one.
+struct Required {
+    words: Vec<String>,
+    /// Boundaries around the occurrence every match contains.
+    edges: Edges,
+    /// Whether that occurrence starts (ends) the text the expression matches.
+    at_start: bool,
+    at_end: bool,
 }
 
 /// The literals of which any text `hir` matches contains one: a literal
 /// itself, the best set among a concatenation's parts, the union over an
-/// alternation's branches when each has one.
-fn required(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+/// alternation's branches when each has one; with the boundaries the parts
+/// next to them make (`identifier`: see [`regex_words`]).
+fn required(hir: &regex_syntax::hir::Hir, identifier: bool) -> Option<Required> {
     use regex_syntax::hir::HirKind;
     match hir.kind() {
-        HirKind::Literal(lit) => Some(vec![String::from_utf8(lit.0.to_vec()).ok()?]),
-        HirKind::Capture(c) => required(&c.sub),
-        HirKind::Repetition(r) if r.min > 0 => required(&r.sub),
-        HirKind::Concat(parts) => parts.iter().filter_map(required).reduce(better),
+        HirKind::Literal(lit) => Some(Required {
+            words: vec![String::from_utf8(lit.0.to_vec()).ok()?],
+            edges: Edges::default(),
+            at_start: true,
+            at_end: true,
+        }),
+        HirKind::Capture(c) => required(&c.sub, identifier),
+        // The occurrence of one repetition is not at both ends of them all.
+        HirKind::Repetition(r) if r.min > 0 => {
+            required(&r.sub, identifier).map(|found| Required { at_start: false, at_end: false, ..found })
+        }
+        HirKind::Concat(parts) => parts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut found = required(part, identifier)?;
+                let before = i.checked_sub(1).and_then(|j| parts.get(j));
+                found.edges.start |= found.at_start && before.is_some_and(|b| ends_apart(b, identifier));
+                found.edges.end |= found.at_end && parts.get(i + 1).is_some_and(|a| starts_apart(a, identifier));
+                found.at_start &= i == 0;
+                found.at_end &= i + 1 == parts.len();
+                Some(found)
+            })
+            .reduce(|a, b| if better_than(&b.words, &a.words) { b } else { a }),
         HirKind::Alternation(branches) => {
-            let sets: Option<Vec<Vec<String>>> = branches.iter().map(required).collect();
-            Some(sets?.concat())
+            let all: Option<Vec<Required>> = branches.iter().map(|b| required(b, identifier)).collect();
+            let all = all?;
+            Some(Required {
+                edges: Edges { start: all.iter().all(|r| r.edges.start), end: all.iter().all(|r| r.edges.end) },
+                at_start: all.iter().all(|r| r.at_start),
+                at_end: all.iter().all(|r| r.at_end),
+                words: all.into_iter().flat_map(|r| r.words).collect(),
+            })
         }
         _ => None,
     }
 }
 
-/// Of two sets of words, the more selective: the one whose shortest word is longer.
-fn better(a: Vec<String>, b: Vec<String>) -> Vec<String> {
-    if better_than(&b, &a) {
-        b
-    } else {
-        a
+/// Whether every text `hir` matches ends with a character that is not an
+/// ASCII letter, digit or `_`, or (`^` of an identifier capture) is preceded by one.
+fn ends_apart(hir: &regex_syntax::hir::Hir, identifier: bool) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    match hir.kind() {
+        HirKind::Literal(lit) => lit.0.last().is_some_and(|b| !is_word_byte(*b)),
+        HirKind::Class(class) => class_apart(class),
+        HirKind::Look(Look::Start) => identifier,
+        HirKind::Capture(c) => ends_apart(&c.sub, identifier),
+        HirKind::Repetition(r) if r.min > 0 => ends_apart(&r.sub, identifier),
+        HirKind::Concat(parts) => parts.last().is_some_and(|p| ends_apart(p, identifier)),
+        HirKind::Alternation(branches) => branches.iter().all(|b| ends_apart(b, identifier)),
+        _ => false,
     }
+}
+
+/// Whether every text `hir` matches starts with a character that is not an
+/// ASCII letter, digit or `_`, or (`$` of an identifier capture) is followed by one.
+fn starts_apart(hir: &regex_syntax::hir::Hir, identifier: bool) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    match hir.kind() {
+        HirKind::Literal(lit) => lit.0.first().is_some_and(|b| !is_word_byte(*b)),
+        HirKind::Class(class) => class_apart(class),
+        HirKind::Look(Look::End) => identifier,
+        HirKind::Capture(c) => starts_apart(&c.sub, identifier),
+        HirKind::Repetition(r) if r.min > 0 => starts_apart(&r.sub, identifier),
+        HirKind::Concat(parts) => parts.first().is_some_and(|p| starts_apart(p, identifier)),
+        HirKind::Alternation(branches) => branches.iter().all(|b| starts_apart(b, identifier)),
+        _ => false,
+    }
+}
+
+/// Whether a class holds no ASCII letter, digit or `_` (`\s`, `[.,;]`).
+fn class_apart(class: &regex_syntax::hir::Class) -> bool {
+    use regex_syntax::hir::Class;
+    let word = |lo: u32, hi: u32| (lo..=hi.min(0x7f)).any(|c| u8::try_from(c).is_ok_and(is_word_byte));
+    match class {
+        Class::Unicode(c) => !c.ranges().iter().any(|r| word(u32::from(r.start()), u32::from(r.end()))),
+        Class::Bytes(c) => !c.ranges().iter().any(|r| word(u32::from(r.start()), u32::from(r.end()))),
+    }
+}
+
+/// An ASCII letter, digit or `_`: what [`Edges`] calls a word character.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Whether `a`'s shortest word is longer than `b`'s.
@@ -875,11 +980,17 @@ fn line_at(tree: &Tree, byte: usize) -> u32 {
 }
 
 /// The byte range from the first to the last run of more than
-/// [`MAX_ANONYMOUS_RUN`] consecutive anonymous children of one node, if any.
+/// [`MAX_ANONYMOUS_RUN`] consecutive anonymous children of one node with a
+/// syntax error below it, if any.
 ///
-/// One iterative pass over the tree (a cursor and a stack of run counters, no
-/// recursion). Only trees with errors can have such runs, so valid files
-/// skip the walk.
+/// One iterative pass (a cursor and a stack of run counters, no recursion)
+/// over the children of the nodes that hold an error: the runs this guards
+/// against are what error recovery makes of junk, and the tokens it could not
+/// fit anywhere become children of an `ERROR` node, so subtrees without an
+/// error are not entered (valid code can have long runs, such as an array of
+/// holes `[,,,…]`; a file without errors was never searched for them). On
+/// effect's sources, whose trees often hold an error, walking every node cost
+/// 4 % of a cold scan (BENCHMARKS.md, session 7).
 pub fn unreadable_span(tree: &Tree) -> Option<Range<usize>> {
     if !tree.root_node().has_error() {
         return None;
@@ -905,7 +1016,7 @@ pub fn unreadable_span(tree: &Tree) -> Option<Range<usize>> {
                 }
             }
         }
-        if cursor.goto_first_child() {
+        if node.has_error() && cursor.goto_first_child() {
             runs.push((0, 0));
             continue;
         }
@@ -1172,17 +1283,36 @@ mod tests {
         assert_eq!(root_kind("(call function: (identifier))"), Some("call"));
         assert_eq!(root_kind("[(a) (b)] @x"), None);
         assert_eq!(root_kind("(_) @x"), None);
-        let words = |p: &str| pattern_words(p).map(|(w, whole)| (w.join(","), whole));
+        let words = |p: &str| pattern_words(p).map(|(w, edges)| (w.join(","), edges.start, edges.end));
         let p = "(call function: (attribute attribute: (identifier) @m) (#any-of? @m \"get\" \"post\")) @c";
-        assert_eq!(words(p), Some(("get,post".into(), true)));
+        assert_eq!(words(p), Some(("get,post".into(), true, true)));
         // A capture that is not an identifier may be matched inside a longer word.
         let p = "(call function: [(identifier) (attribute)] @f (#eq? @f \"Table\")) @c";
-        assert_eq!(words(p), Some(("table".into(), false)));
+        assert_eq!(words(p), Some(("table".into(), false, false)));
         // Regexes: the literals every match contains; case folded; the most selective predicate.
         let p = "(call function: (_) @f (#match? @f \"(^|\\\\.)(Flask|APIRouter)$\") (#eq? @f \"x\")) @c";
-        assert_eq!(words(p), Some(("flask,apirouter".into(), false)));
-        assert_eq!(regex_words("^.\\s*(?i:select|with)\\s"), Some(vec!["select".into(), "with".into()]));
-        assert_eq!(regex_words("[A-Za-z]+"), None);
+        assert_eq!(words(p), Some(("flask,apirouter".into(), false, false)));
+        // `^` and `$` bound a word only in an identifier.
+        let p = "(call function: (identifier) @f (#match? @f \"^(?i:get|set)$\")) @c";
+        assert_eq!(words(p), Some(("get,set".into(), true, true)));
+        let p = "(new_expression constructor: (identifier) @n (#match? @n \"[a-z]Client$\")) @c";
+        assert_eq!(words(p), Some(("client".into(), false, true)));
+        let edges = |start, end| Edges { start, end };
+        let sql = Some((vec!["select".into(), "with".into()], edges(false, true)));
+        assert_eq!(regex_words("^.\\s*(?i:select|with)\\s", false), sql);
+        assert_eq!(regex_words("[A-Za-z]+", false), None);
+        assert_eq!(
+            regex_words("^(Redis|IORedis)$", false),
+            Some((vec!["Redis".into(), "IORedis".into()], edges(false, false)))
+        );
+        assert_eq!(regex_words("^(a|b)\\.env$", false), Some((vec![".env".into()], edges(false, false))));
+        assert_eq!(
+            regex_words("^(process|meta)\\.env$", false),
+            Some((vec!["process".into(), "meta".into()], edges(false, true)))
+        );
+        assert_eq!(regex_words("[,;](with)[ x]", false), Some((vec!["with".into()], edges(true, false))));
+        assert_eq!(regex_words("(x|\\s)with\\s+", false), Some((vec!["with".into()], edges(false, true))));
+        assert_eq!(regex_words("(\\swith)+\\s", false), Some((vec!["with".into()], edges(true, false))));
         assert_eq!(words("(call) @c ; (#eq? @c \"commented out\")"), None);
         assert_eq!(words("(call (identifier) @a (identifier) @b (#eq? @a @b)) @c"), None);
     }
@@ -1234,6 +1364,22 @@ mod tests {
             }
         }
         assert!(checked > 500, "{checked}");
+    }
+
+    /// Runs of anonymous nodes are junk where error recovery left them, under
+    /// an error; the same run in code without an error is not looked for.
+    #[test]
+    fn unreadable_runs_are_looked_for_under_errors() {
+        let ts: Language = tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into();
+        let junk = format!("import a from 'left';\nlet ok = [1, 2];\n{}\n", "(".repeat(1000));
+        let tree = parse(&ts, &junk).unwrap();
+        let span = unreadable_span(&tree).expect("a run of junk");
+        assert!(junk[span].bytes().all(|b| b == b'('));
+        let holes = format!("let a = [{}];\nlet b = ;\n", ",".repeat(1000));
+        let tree = parse(&ts, &holes).unwrap();
+        assert!(tree.root_node().has_error());
+        assert_eq!(unreadable_span(&tree), None);
+        assert_eq!(unreadable_span(&parse(&ts, "let a = [1];").unwrap()), None);
     }
 
     #[test]

@@ -40,19 +40,31 @@ const ARCH_QUERIES: &[&str] = &[
     include_str!("../../queries/javascript/calls.scm"),
     include_str!("../../queries/javascript/tables.scm"),
     include_str!("../../queries/javascript/queues.scm"),
+    // Last: `ts_shapes` reproduces the order of the patterns it replaced, which came after the others.
+    include_str!("../../queries/javascript/shapes.scm"),
 ];
 
 type Compiled = LazyLock<Result<LangQuery, String>>;
 static JS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::JavaScript), JS_QUERIES, CAPTURES));
 static TS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::TypeScript), TS_QUERIES, CAPTURES));
 static TSX: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::Tsx), TS_QUERIES, CAPTURES));
-static JS_FULL: Compiled = LazyLock::new(|| full(Lang::JavaScript, JS_QUERIES));
-static TS_FULL: Compiled = LazyLock::new(|| full(Lang::TypeScript, TS_QUERIES));
-static TSX_FULL: Compiled = LazyLock::new(|| full(Lang::Tsx, TS_QUERIES));
+static JS_FULL: Compiled = LazyLock::new(|| full(Lang::JavaScript));
+static TS_FULL: Compiled = LazyLock::new(|| full(Lang::TypeScript));
+static TSX_FULL: Compiled = LazyLock::new(|| full(Lang::Tsx));
 
-fn full(lang: Lang, imports: &[&str]) -> Result<LangQuery, String> {
-    let sources: Vec<&str> = imports.iter().chain(ARCH_QUERIES).copied().collect();
-    LangQuery::new(&language(lang), &sources, &[CAPTURES, super::ts_arch::CAPTURES].concat())
+fn full(lang: Lang) -> Result<LangQuery, String> {
+    LangQuery::new(&language(lang), &full_sources(lang), &full_captures())
+}
+
+/// The sources of `lang`'s full query: its imports, then the architecture queries.
+pub(crate) fn full_sources(lang: Lang) -> Vec<&'static str> {
+    let imports = if lang == Lang::JavaScript { JS_QUERIES } else { TS_QUERIES };
+    imports.iter().chain(ARCH_QUERIES).copied().collect()
+}
+
+/// The capture names the full query may use.
+pub(crate) fn full_captures() -> Vec<&'static str> {
+    [CAPTURES, super::ts_arch::CAPTURES, super::ts_shapes::CAPTURES].concat()
 }
 
 fn compiled(lang: Lang) -> &'static Result<LangQuery, String> {
@@ -99,7 +111,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let needles = (!with_arch).then_some(NEEDLES);
     query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), |caps| {
         if !caps.first().is_some_and(|(n, _)| n.starts_with("import.")) {
-            return arch.on_match(caps, src);
+            if !super::ts_shapes::expand(caps, src, &mut |c| arch.on_match(c, src)) {
+                arch.on_match(caps, src);
+            }
+            return;
         }
         for &(name, node) in caps {
             let entry = found.entry(node.start_byte()).or_insert((node, Flags::default()));
