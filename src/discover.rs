@@ -31,6 +31,10 @@ const PROJECT_MARKERS: &[&str] =
 /// `.gitignore` happens to match (zod ignores `**/package.json`) is still read.
 pub const MANIFESTS: &[&str] = &[
     ".env",
+    ".env.dist",
+    ".env.example",
+    ".env.sample",
+    ".env.template",
     "Cargo.toml",
     "jsconfig.json",
     "package.json",

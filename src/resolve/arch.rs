@@ -170,22 +170,17 @@ impl<'a> Ctx<'a> {
     }
 
     /// An environment variable's value for code in `file`: the service's
-    /// compose/Kubernetes environment, then the nearest `.env`.
+    /// compose/Kubernetes environment, then the nearest `.env`, the variables
+    /// Kubernetes injects, and last the nearest `.env.example` (or `.sample`,
+    /// `.template`, `.dist`) that gives it a value that is not a placeholder.
     pub fn env(&self, file: usize, var: &str) -> Option<String> {
         if let Some(v) = self.owner(file).and_then(|s| self.services.list[s].env.get(var)) {
             return Some(self.substitute(v));
         }
-        let mut dir = super::dir_of(self.project.rel(file));
-        loop {
-            if let Some(v) = self.services.dotenv.get(dir).and_then(|e| e.get(var)) {
-                return Some(v.clone());
-            }
-            if dir.is_empty() {
-                break;
-            }
-            dir = super::dir_of(dir);
-        }
-        self.k8s_injected(var)
+        let rel = self.project.rel(file);
+        nearest(&self.services.dotenv, rel, var)
+            .or_else(|| self.k8s_injected(var))
+            .or_else(|| nearest(&self.services.dotenv_example, rel, var))
     }
 
     /// The variables Kubernetes sets in every pod for each Service of its
@@ -409,5 +404,19 @@ fn service_nodes(ctx: &Ctx, fallback: Option<&str>, out: &mut ArchOut) {
                 );
             }
         }
+    }
+}
+
+/// `var` in the nearest of `files` (by directory) from `rel` up to the root.
+fn nearest(files: &BTreeMap<String, BTreeMap<String, String>>, rel: &str, var: &str) -> Option<String> {
+    let mut dir = super::dir_of(rel);
+    loop {
+        if let Some(v) = files.get(dir).and_then(|e| e.get(var)) {
+            return Some(v.clone());
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = super::dir_of(dir);
     }
 }

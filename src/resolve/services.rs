@@ -90,6 +90,10 @@ pub struct Services {
     pub owner: Vec<Option<usize>>,
     /// `.env` files by directory.
     pub dotenv: BTreeMap<String, BTreeMap<String, String>>,
+    /// The committed templates of `.env` files (`.env.example`, `.env.sample`,
+    /// `.env.template`, `.env.dist`) by directory, placeholders left out: the
+    /// only values many repositories commit, read after every real source.
+    pub dotenv_example: BTreeMap<String, BTreeMap<String, String>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Kubernetes ConfigMaps by name: (directory of the manifest, `data`) for each
     /// definition, and the environment entries that take values from them:
@@ -281,6 +285,16 @@ pub fn detect(project: &Project) -> Services {
     for m in project.manifests.iter().filter(|m| file_name(m) == ".env") {
         if let Ok(text) = project.read(m) {
             s.dotenv.insert(dir_of(m).to_string(), parse_dotenv(&text));
+        }
+    }
+    for m in project.manifests.iter().filter(|m| DOTENV_TEMPLATES.contains(&file_name(m))) {
+        if let Ok(text) = project.read(m) {
+            let known = s.dotenv_example.entry(dir_of(m).to_string()).or_default();
+            for (k, v) in parse_dotenv(&text) {
+                if !is_placeholder(&v) {
+                    known.entry(k).or_insert(v);
+                }
+            }
         }
     }
     from_manifests(project, &mut s);
@@ -998,10 +1012,14 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
     }
     let base = image.map(image_base).unwrap_or("");
     // Source code another compose project deploys is not this project's.
-    let source = s.list.iter().position(|x| {
-        let in_path = |want: &str| x.dirs.iter().any(|d| d.split('/').any(|seg| seg == want));
-        let ours = key.is_none_or(|k| x.projects.is_empty() || in_project(x, k));
-        ours && !x.infra && !x.dirs.is_empty() && (x.name == base || x.name == name || in_path(base) || in_path(name))
+    // Exactly, else with case and `-`/`_` folded (compose `service-1`, folder `service_1`).
+    let source = [str::eq as fn(&str, &str) -> bool, folded_eq].into_iter().find_map(|same| {
+        s.list.iter().position(|x| {
+            let in_path = |want: &str| x.dirs.iter().any(|d| d.split('/').any(|seg| same(seg, want)));
+            let ours = key.is_none_or(|k| x.projects.is_empty() || in_project(x, k));
+            let named = same(&x.name, base) || same(&x.name, name);
+            ours && !x.infra && !x.dirs.is_empty() && (named || in_path(base) || in_path(name))
+        })
     });
     // A compose name is the host the other services use, so it names the service; a
     // Kubernetes workload's name (`pong-dep`, `details-v1`) is only another name of it.
@@ -1045,6 +1063,12 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
 /// The longest such name wins; two services matching as long, or a match another
 /// service of the compose project already deploys, is no match: the image stays
 /// infrastructure. (A Kubernetes Deployment may take the service compose deploys.)
+/// Names equal but for case and `-`/`_` (`service-1`, `Service_1`); empty names never are.
+fn folded_eq(a: &str, b: &str) -> bool {
+    let fold = |c: u8| if c == b'-' { b'_' } else { c.to_ascii_lowercase() };
+    !a.is_empty() && a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| fold(x) == fold(y))
+}
+
 fn tagged_source(list: &[Service], image: &str, key: Option<&str>) -> Option<usize> {
     let last = image.rsplit('/').next().unwrap_or(image);
     let tag = last.split('@').next().unwrap_or(last).split_once(':')?.1;
@@ -1354,6 +1378,26 @@ fn from_config(project: &Project, s: &mut Services) {
 }
 
 /// `KEY=value` lines of a `.env` file (`export` and quotes allowed).
+/// Templates of `.env` files, in the order their values are taken (sorted by
+/// that order's name, `.env.dist` … `.env.template`, as discovery lists them).
+const DOTENV_TEMPLATES: &[&str] = &[".env.dist", ".env.example", ".env.sample", ".env.template"];
+
+/// A template value that stands for one the user fills in: empty, `<your-key>`,
+/// `changeme`, `xxx`, `https://your-api.example.com`, `...`.
+fn is_placeholder(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    l.is_empty()
+        || l.contains('<')
+        || l.contains("...")
+        || l.contains("xxx")
+        || l.contains("your")
+        || l.contains("changeme")
+        || l.contains("change_me")
+        || l.contains("replace")
+        || l.contains("example.com")
+        || l.contains("example.org")
+}
+
 pub fn parse_dotenv(text: &str) -> BTreeMap<String, String> {
     text.lines()
         .filter_map(|l| {
