@@ -16,7 +16,7 @@ use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
 use crate::model::{
     Access, ArchFacts, Part, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam, RawRoute,
-    RawRouter, RawSql, RawTable, RawTableUse, Template,
+    RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Attribute macros that declare a route on a handler (sorted).
@@ -31,6 +31,8 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         client_file: CLIENT_CRATES.iter().any(|c| text.contains(c)),
         tonic: text.contains("tonic"),
         web: WEB_WORDS.iter().any(|w| text.contains(w)),
+        warp: text.contains("warp"),
+        gloo: text.contains("gloo_net") || text.contains("reqwasm"),
         facts: ArchFacts::default(),
         fn_name: String::new(),
         let_name: None,
@@ -86,6 +88,10 @@ struct Collector<'b> {
     /// The file mentions a web framework's router: `.nest`/`.merge`/`.service`
     /// calls mount routers (elsewhere `attrs.merge(other)` is just a method).
     web: bool,
+    /// The file mentions warp, whose `serve(routes).run(addr)` binds a port.
+    warp: bool,
+    /// The file mentions gloo-net or reqwasm, whose `Request::get(url)` is a request.
+    gloo: bool,
     /// actix `ServiceConfig`s in scope: (parameter or closure argument, the router
     /// it builds). `fn routes(cfg: &mut web::ServiceConfig)` builds the router
     /// `routes`; `.configure(|cfg| …)` builds the router it is called on.
@@ -108,6 +114,8 @@ struct Collector<'b> {
 /// What calls inside a function may need to know about it.
 #[derive(Default)]
 struct Func {
+    /// A free function (not a method): a caller names it by its name alone.
+    free: bool,
     /// Parameter names in order (`self` left out: callers write `Type::f(a, b)`).
     params: Vec<String>,
     /// Parameters typed `Method` (an actix extractor: the request's own method).
@@ -118,7 +126,7 @@ struct Func {
 
 /// HTTP client crates a file must mention for `client.get(url)` to be a call (sorted).
 /// awc is actix-web's own client (`awc::Client::new().post(url)`).
-const CLIENT_CRATES: &[&str] = &["awc", "hyper", "reqwest", "ureq"];
+const CLIENT_CRATES: &[&str] = &["awc", "gloo_net", "hyper", "reqwasm", "reqwest", "ureq"];
 
 /// Words one of which a file that builds axum or actix routers contains (sorted).
 const WEB_WORDS: &[&str] = &["App", "Router", "Scope", "actix", "axum", "scope"];
@@ -140,27 +148,77 @@ fn cached_or<'a, T>(
 
 /// The port of a literal listening address: `"0.0.0.0:8080"` or `("127.0.0.1", 8080)`,
 /// on a local or any-address host only (sqlx's `.bind("12:30")` is no address).
-fn bound_port(addr: &Expr) -> Option<u16> {
+/// The port of a listening address: `"0.0.0.0:8080"`, `("0.0.0.0", 8080)`,
+/// `([0, 0, 0, 0], 4000)`, `SocketAddr::from(([127, 0, 0, 1], 3000))`,
+/// `SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 3000)`, `"0.0.0.0:80".parse()?`,
+/// `&addr`, or a local `local` knows to hold one of those.
+fn bound_port_in(addr: &Expr, local: &dyn Fn(&str) -> Option<u16>) -> Option<u16> {
     const HOSTS: &[&str] = &["0.0.0.0", "127.0.0.1", "::", "::1", "[::]", "[::1]", "localhost"];
-    let (host, port) = match addr {
-        Expr::Tuple(t) if t.elems.len() == 2 => {
-            let port = match &t.elems[1] {
-                Expr::Lit(l) => match &l.lit {
-                    Lit::Int(i) => i.base10_parse::<u16>().ok()?,
-                    _ => return None,
-                },
-                _ => return None,
-            };
-            (lit_str(&t.elems[0])?, port)
+    let int = |e: &Expr| match e {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Int(i) => i.base10_parse::<u16>().ok().filter(|p| *p != 0),
+            _ => None,
+        },
+        _ => None,
+    };
+    // `[0, 0, 0, 0]`, `Ipv4Addr::UNSPECIFIED`, `IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1))`: an address
+    // of this host, any of them (a server binds one of its own).
+    let own_ip = |e: &Expr| match e {
+        Expr::Array(a) => a.elems.len() == 4 && a.elems.iter().all(|x| matches!(x, Expr::Lit(_))),
+        Expr::Path(_) | Expr::Call(_) => ip_path(e),
+        _ => lit_str(e).is_some_and(|h| HOSTS.contains(&h.as_str())),
+    };
+    match addr {
+        Expr::Tuple(t) if t.elems.len() == 2 => own_ip(&t.elems[0]).then(|| int(&t.elems[1])).flatten(),
+        Expr::Paren(p) => bound_port_in(&p.expr, local),
+        Expr::Reference(r) => bound_port_in(&r.expr, local),
+        Expr::Try(t) => bound_port_in(&t.expr, local),
+        Expr::Await(a) => bound_port_in(&a.base, local),
+        // `"0.0.0.0:80".parse().unwrap()`, `([0, 0, 0, 0], 80).into()`
+        Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "parse" | "unwrap" | "expect" | "into") => {
+            bound_port_in(&m.receiver, local)
         }
-        Expr::Paren(p) => return bound_port(&p.expr),
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            match (segs.iter().rev().nth(1).map(String::as_str), segs.last().map(String::as_str), c.args.len()) {
+                (Some("SocketAddr" | "SocketAddrV4" | "SocketAddrV6"), Some("from"), 1) => {
+                    bound_port_in(&c.args[0], local)
+                }
+                (Some("SocketAddr" | "SocketAddrV4"), Some("new"), 2) => {
+                    own_ip(&c.args[0]).then(|| int(&c.args[1])).flatten()
+                }
+                (Some("SocketAddrV6"), Some("new"), 4) => own_ip(&c.args[0]).then(|| int(&c.args[1])).flatten(),
+                _ => None,
+            }
+        }
+        Expr::Path(p) if p.path.segments.len() == 1 => local(&p.path.segments[0].ident.to_string()),
         _ => {
             let s = lit_str(addr)?;
             let (h, p) = s.rsplit_once(':')?;
-            (h.to_string(), p.parse::<u16>().ok()?)
+            let port = p.parse::<u16>().ok()?;
+            (HOSTS.contains(&h) && port != 0).then_some(port)
         }
+    }
+}
+
+/// `Ipv4Addr::UNSPECIFIED`, `IpAddr::V4(Ipv4Addr::LOCALHOST)`, `Ipv4Addr::new(0, 0, 0, 0)`:
+/// an IP address of the std types, written out.
+fn ip_path(e: &Expr) -> bool {
+    let path = match e {
+        Expr::Path(p) => &p.path,
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p)
+                if c.args.len() == 1 && p.path.segments.last().is_some_and(|s| s.ident == "V4" || s.ident == "V6") =>
+            {
+                return ip_path(&c.args[0]);
+            }
+            Expr::Path(p) => &p.path,
+            _ => return false,
+        },
+        _ => return false,
     };
-    (HOSTS.contains(&host.as_str()) && port != 0).then_some(port)
+    path.segments.iter().any(|s| s.ident == "Ipv4Addr" || s.ident == "Ipv6Addr")
 }
 
 fn line(span: Span) -> u32 {
@@ -190,6 +248,10 @@ fn last_seg(p: &syn::Path) -> String {
 /// How a local bound to lapin's `queue_declare(name, …)` is kept among the locals
 /// (`queue:q` for `let q = channel.queue_declare(…)`), apart from the local itself.
 const QUEUE: &str = "queue:";
+
+/// How a local holding a listening address is kept among the locals
+/// (`port:addr` for `let addr = SocketAddr::from(([0, 0, 0, 0], 4000))`), with its port.
+const PORT: &str = "port:";
 
 /// How a struct field's name is written in a [`Part::Ref`] (`field:orders_url`), apart
 /// from constants: only an `envconfig` field of that name gives it a value.
@@ -526,30 +588,25 @@ impl Collector<'_> {
                 if self.client_file && is_client(&m.receiver) =>
             {
                 let url = self.local(template(url));
-                self.facts.calls.push(RawCall {
-                    client: "reqwest".into(),
-                    method: name.to_ascii_uppercase(),
-                    url,
-                    line: l,
-                });
+                self.push_call(RawCall { client: "reqwest".into(), method: name.to_ascii_uppercase(), url, line: l });
             }
             // reqwest `client.request(Method::GET, url)`.
             ("request", [method, url]) if self.client_file && is_client(&m.receiver) => {
                 let url = self.local(template(url));
                 let method = self.request_method(method);
-                self.facts.calls.push(RawCall { client: "reqwest".into(), method, url, line: l });
+                self.push_call(RawCall { client: "reqwest".into(), method, url, line: l });
             }
             // hyper `client.request(req)` with `let req = Request::builder().uri(…)…`.
             ("request", [Expr::Path(req)]) if self.client_file && is_client(&m.receiver) => {
                 let name = last_seg(&req.path);
                 if let Some((_, method, url)) = self.requests.iter().rev().find(|(n, ..)| *n == name) {
                     let (method, url) = (method.clone(), url.clone());
-                    self.facts.calls.push(RawCall { client: "hyper".into(), method, url, line: l });
+                    self.push_call(RawCall { client: "hyper".into(), method, url, line: l });
                 }
             }
             ("request", [built @ Expr::MethodCall(_)]) if self.client_file && is_client(&m.receiver) => {
                 if let Some((method, url)) = self.request_builder(built) {
-                    self.facts.calls.push(RawCall { client: "hyper".into(), method, url, line: l });
+                    self.push_call(RawCall { client: "hyper".into(), method, url, line: l });
                 }
             }
             // `url.set_path("/api/v1/users")` on a URL local: its path is replaced.
@@ -571,8 +628,9 @@ impl Collector<'_> {
                 self.queue("rabbitmq", name, Access::Read, l);
             }
             // actix `HttpServer::new(…).bind("0.0.0.0:8080")` / `.bind(("0.0.0.0", 8080))`.
-            ("bind", [addr]) if self.web => {
-                if let Some(port) = bound_port(addr) {
+            // warp `warp::serve(routes).run(([127, 0, 0, 1], 3030))`, hyper/axum `Server::bind(&addr)`.
+            ("bind", [addr]) | ("run", [addr]) if self.web || name == "run" && self.warp => {
+                if let Some(port) = bound_port_in(addr, &|n| self.local_port(n)) {
                     self.facts.listens.push((lit(&port.to_string()), l));
                 }
             }
@@ -662,16 +720,20 @@ impl Collector<'_> {
         if !self.cfg_params.is_empty() {
             self.configure_call(&p.path, c);
         }
-        if self.broker {
+        if self.broker || c.args.iter().any(url_literal) {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
-        if !matches!(last.as_str(), "new" | "connect" | "with_interceptor" | "get" | "post" | "to" | "bind") {
+        if !matches!(
+            last.as_str(),
+            "new" | "connect" | "with_interceptor" | "get" | "post" | "put" | "patch" | "delete" | "to" | "bind"
+        ) {
             return;
         }
         // `TcpListener::bind("0.0.0.0:10003")` (tokio, std): the port a server listens on.
         if last == "bind" {
-            if let Some(port) = c.args.first().filter(|_| c.args.len() == 1).and_then(bound_port) {
+            let local = |n: &str| self.local_port(n);
+            if let Some(port) = c.args.first().filter(|_| c.args.len() == 1).and_then(|a| bound_port_in(a, &local)) {
                 self.facts.listens.push((lit(&port.to_string()), line(c.span())));
             }
             return;
@@ -690,11 +752,19 @@ impl Collector<'_> {
                 self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l() });
             }
         }
+        // gloo-net / reqwasm (WebAssembly front ends): `Request::get(url).send().await`.
+        if self.gloo && segs.len() >= 2 && segs[segs.len() - 2].ident == "Request" && last != "new" {
+            if let Some(url) = c.args.first().filter(|_| c.args.len() == 1) {
+                let url = self.local(template(url));
+                let method = last.to_ascii_uppercase();
+                self.push_call(RawCall { client: "gloo-net".into(), method, url, line: l() });
+            }
+        }
         if full == "reqwest::get" || full == "ureq::get" || full == "ureq::post" {
             if let Some(url) = c.args.first() {
                 let method = if last == "post" { "POST" } else { "GET" };
                 let url = self.local(template(url));
-                self.facts.calls.push(RawCall { client: "reqwest".into(), method: method.into(), url, line: l() });
+                self.push_call(RawCall { client: "reqwest".into(), method: method.into(), url, line: l() });
             }
         }
         if last == "to" && full.ends_with("FutureRecord::to") || full.ends_with("BaseRecord::to") {
@@ -704,14 +774,36 @@ impl Collector<'_> {
         }
     }
 
+    /// A request this function makes: a wrapper's when its URL is one of the
+    /// function's parameters followed by literal text only (`fetch_json(url)`,
+    /// `Request::get(&format!("{base}/x"))` is not), so each caller's argument is
+    /// the URL; else a call of its own.
+    fn push_call(&mut self, call: RawCall) {
+        let param = match call.url.first() {
+            Some(Part::Ref(p)) if self.func.free && call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
+                self.func.params.iter().position(|x| x == p)
+            }
+            _ => None,
+        };
+        match param {
+            Some(param) => {
+                let name = self.fn_name.clone();
+                self.facts.wrappers.push(RawWrapper { name, param, call });
+            }
+            None => self.facts.calls.push(call),
+        }
+    }
+
     /// `consume(brokers, "orders")`: a call with a literal argument (or a local holding
     /// one), which may name the queue of a function that takes it as a parameter.
     fn arg_call(&mut self, f: &syn::Path, c: &ExprCall) {
         let args: Vec<Template> = c.args.iter().map(|a| self.local_lit(template(a))).collect();
-        if args.iter().any(|a| !a.is_empty() && a.iter().all(|p| matches!(p, Part::Lit(_)))) {
-            let args =
-                args.into_iter().map(|a| if a.iter().all(|p| matches!(p, Part::Lit(_))) { a } else { Template::new() });
-            self.facts.arg_calls.push(RawArgCall { callee: path_text(f), args: args.collect(), line: line(f.span()) });
+        let text = |a: &Template| !a.is_empty() && a.iter().all(|p| matches!(p, Part::Lit(_)));
+        // A URL built with `format!`, for a function that requests the URL it is given.
+        let url = |a: &Template| a.iter().any(url_part);
+        if args.iter().any(|a| text(a) || url(a)) {
+            let args = args.into_iter().map(|a| if text(&a) || url(&a) { a } else { Template::new() }).collect();
+            self.facts.arg_calls.push(RawArgCall { callee: path_text(f), args, line: line(f.span()) });
         }
     }
 
@@ -858,6 +950,13 @@ impl Collector<'_> {
             self.facts.sub_routers.push(name);
         }
         params
+    }
+
+    /// The port of a listening address the local `name` of this function holds.
+    fn local_port(&self, name: &str) -> Option<u16> {
+        let key = format!("{PORT}{name}");
+        let (_, value) = self.locals.iter().rev().find(|(n, _)| *n == key)?;
+        arch::literal_of(value.as_ref()?)?.parse().ok()
     }
 
     /// A template naming a local of the current function (`client.post(url)` after
@@ -1145,6 +1244,20 @@ fn quote_short(e: &Expr) -> String {
 /// A part that makes a local worth keeping as a URL: an environment variable, a
 /// literal with a scheme, a constant (`SCREAMING_CASE`, maybe from another module:
 /// `format!("{}{}", &constants::USER_MS, "/x")`) or a struct field (`envconfig`).
+/// An argument that is a URL written out: `"http://h/x"`, `&format!("http://h/{}", id)`
+/// (a cheap look at the expression before its template is made).
+fn url_literal(e: &Expr) -> bool {
+    match e {
+        Expr::Reference(r) => url_literal(&r.expr),
+        Expr::Lit(_) => lit_str(e).is_some_and(|t| t.contains("://")),
+        Expr::Macro(m) => {
+            m.mac.path.is_ident("format")
+                && m.mac.tokens.clone().into_iter().next().is_some_and(|t| t.to_string().contains("://"))
+        }
+        _ => false,
+    }
+}
+
 fn url_part(p: &Part) -> bool {
     match p {
         Part::Env(..) => true,
@@ -1164,7 +1277,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         if let Some(value) = env_function(f) {
             self.facts.consts.push(RawConst { name: format!("{name}()"), value, line: line(f.sig.ident.span()) });
         }
-        let func = std::mem::replace(&mut self.func, func_of(&f.sig));
+        let func = std::mem::replace(&mut self.func, Func { free: true, ..func_of(&f.sig) });
         self.route_attrs(&f.attrs, &name);
         let cfg = self.config_fn(&f.sig);
         let cfg = std::mem::replace(&mut self.cfg_params, cfg);
@@ -1256,6 +1369,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             let value = value.filter(|v| v.iter().any(url_part) || text(v));
             self.locals.push((n.clone(), value));
             if let Some(init) = &l.init {
+                // `let addr = SocketAddr::from(([0, 0, 0, 0], 4000));` for a later `bind(&addr)`.
+                if let Some(port) = bound_port_in(&init.expr, &|n| self.local_port(n)) {
+                    self.locals.push((format!("{PORT}{n}"), Some(lit(&port.to_string()))));
+                }
                 if let Some(q) = queue_declared(&init.expr) {
                     let q = self.local_lit(template(q));
                     self.locals.push((format!("{QUEUE}{n}"), Some(q)));

@@ -15,7 +15,7 @@ use super::routes::{path_distance, path_matches, Endpoints, Ep};
 use super::services::{redact_url, Pick};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
-use crate::model::{Access, Flags, Part, RawCall, RawQueue, RawWrapper, Template};
+use crate::model::{Access, Flags, Lang, Part, RawCall, RawQueue, RawWrapper, Template};
 
 /// Host names that mean "this machine" (sorted). From a container, Docker
 /// Desktop's names reach the host, where compose publishes ports:
@@ -73,6 +73,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             .map(std::borrow::Cow::Borrowed)
             .chain(wrapped.into_iter().map(std::borrow::Cow::Owned))
             .collect();
+        if f.file.lang == Lang::Rust && !flags.contains(Flags::TEST) {
+            uncalled_rust_wrappers(ctx, i, out);
+        }
         for c in &calls {
             let url = match ctx.resolve_template(i, &c.url) {
                 Ok(t) => render(&t),
@@ -408,11 +411,41 @@ fn through_client(
     Some(Ok(RawCall { client: head.to_string(), method, url, line }))
 }
 
+/// A Rust function that requests the URL it is given, which no function of its
+/// service calls with a URL: its request is known only at run time (said, not dropped).
+fn uncalled_rust_wrappers(ctx: &Ctx, file: usize, out: &mut ArchOut) {
+    let files = &ctx.project.files;
+    let own = ctx.owner(file);
+    for w in &files[file].facts.arch.wrappers {
+        let called =
+            files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own).any(
+                |(_, f)| f.facts.arch.arg_calls.iter().any(|a| a.callee.rsplit("::").next() == Some(w.name.as_str())),
+            );
+        if !called {
+            out.diagnostics.push(Diagnostic::new(
+                ctx.project.rel(file),
+                Some(w.call.line),
+                Severity::Info,
+                format!("URL `{}` is known only at run time: call not linked", render(&w.call.url)),
+            ));
+        }
+    }
+}
+
 fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<&'a RawWrapper> {
     let files = &ctx.project.files;
     let last_of = |n: &'a str| n.rsplit('.').next().unwrap_or(n);
     let mut found: Vec<&'a RawWrapper> = files[file].facts.arch.wrappers.iter().filter(|w| w.name == callee).collect();
-    if found.is_empty() {
+    if found.is_empty() && files[file].file.lang == Lang::Rust {
+        // `fetch_json(…)`, `utils::fetch_json(…)`: Rust paths are not followed through
+        // `use`, so the only free function of that name among the crate's (the
+        // service's) Rust files.
+        let name = callee.rsplit("::").next().unwrap_or(callee);
+        let own = ctx.owner(file);
+        for (i, f) in files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own) {
+            found.extend(f.facts.arch.wrappers.iter().filter(|w| w.name == name && (i == file || own.is_some())));
+        }
+    } else if found.is_empty() {
         let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
         if member.is_some_and(|m| m.contains('.')) {
             return None;
@@ -544,10 +577,37 @@ fn callee<'e>(
             ));
             return None;
         }
-        return Some(Callee::External(match port {
-            Some(p) if LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() => format!("{host}:{p}"),
-            _ => host,
-        }));
+        if let Some(p) = port.filter(|_| local) {
+            let bound = bound_in_code(ctx, p);
+            if bound.len() > 1 {
+                let mut names: Vec<&str> = bound.iter().map(|&i| ctx.services.list[i].name.as_str()).collect();
+                names.sort_unstable();
+                out.diagnostics.push(Diagnostic::new(
+                    rel,
+                    Some(line),
+                    Severity::Info,
+                    format!("`{host}:{p}` is bound by several services ({}): call not linked", names.join(", ")),
+                ));
+                return None;
+            }
+            // A port nothing here publishes or binds, while a server of this repository
+            // listens on a port not read (a config file, a computed address): likely that
+            // server, so not a fact about an outside service.
+            if let Some(server) = server_port_unread(ctx, eps) {
+                out.diagnostics.push(Diagnostic::new(
+                    rel,
+                    Some(line),
+                    Severity::Info,
+                    format!(
+                        "`{host}:{p}` is served by no service whose port is known, and the port of service \
+                         `{server}` is not read: call not linked"
+                    ),
+                ));
+                return None;
+            }
+            return Some(Callee::External(format!("{host}:{p}")));
+        }
+        return Some(Callee::External(host));
     };
     let path = if path.is_empty() { "/" } else { path };
     Some(match matching(eps, Some(&svc.name), method, path).first() {
@@ -577,15 +637,18 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
     }
     match (0..services.list.len()).filter(listens).collect::<Vec<_>>().as_slice() {
         [one] => Pick::One(*one),
-        [] => bound_in_code(ctx, p),
+        [] => match bound_in_code(ctx, p).as_slice() {
+            [one] => Pick::One(*one),
+            // Several services bind it (examples of one framework): the caller's own, else none.
+            many => own.filter(|o| many.contains(o)).map_or(Pick::None, Pick::One),
+        },
         _ => Pick::None,
     }
 }
 
-/// The one service whose code listens on port `p` (`app.listen(4000)`,
-/// `TcpListener::bind("0.0.0.0:10003")`, a port constant), test code left out; none
-/// when no service or several do.
-fn bound_in_code(ctx: &Ctx, p: u16) -> Pick {
+/// The services whose code listens on port `p` (`app.listen(4000)`,
+/// `TcpListener::bind("0.0.0.0:10003")`, a port constant), test code left out.
+fn bound_in_code(ctx: &Ctx, p: u16) -> Vec<usize> {
     let mut found: Vec<usize> = Vec::new();
     for (i, f) in ctx.project.files.iter().enumerate() {
         if f.facts.arch.listens.is_empty() || crate::lang::is_test_path(ctx.project.rel(i), f.file.lang) {
@@ -600,10 +663,29 @@ fn bound_in_code(ctx: &Ctx, p: u16) -> Pick {
             _ => {}
         }
     }
-    match found.as_slice() {
-        [one] => Pick::One(*one),
-        _ => Pick::None,
+    found
+}
+
+/// A service that serves endpoints but whose listening port is nowhere to be
+/// read: no compose/Kubernetes port, no `listen`/`bind` in its code (the first by name).
+fn server_port_unread(ctx: &Ctx, eps: &Endpoints) -> Option<String> {
+    let mut listening = vec![false; ctx.services.list.len()];
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        if let Some(o) = ctx.owner(i).filter(|_| !f.facts.arch.listens.is_empty()) {
+            listening[o] = true;
+        }
     }
+    let mut unread: Vec<&str> = ctx
+        .services
+        .list
+        .iter()
+        .zip(listening)
+        .filter(|(s, listens)| !s.infra && !listens && s.ports.is_empty() && s.host_ports.is_empty())
+        .filter(|(s, _)| eps.list.iter().any(|e| e.service == s.name && !e.method.starts_with("RPC")))
+        .map(|(s, _)| s.name.as_str())
+        .collect();
+    unread.sort_unstable();
+    unread.first().map(|s| s.to_string())
 }
 
 /// The URL a reverse proxy of `service` sends a path to (longest matching location).
