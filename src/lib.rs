@@ -83,12 +83,17 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         return Ok(0);
     }
     let Scanned { report, files, cache } = scan_detailed(&args.path, &opts)?;
-    let rendered: Vec<(&Path, String)> =
-        outputs.iter().map(|(p, f)| (p.as_path(), f.render_with(&report, &render))).collect();
-    output::write_all_atomic(&rendered.iter().map(|(p, s)| (*p, s.as_bytes())).collect::<Vec<_>>())?;
+    let writers: Vec<(&Path, Box<output::Render>)> = outputs
+        .iter()
+        .map(|(p, f)| {
+            let write = |w: &mut dyn Write| f.write_with(&report, &render, w);
+            (p.as_path(), Box::new(write) as Box<output::Render>)
+        })
+        .collect();
+    output::write_all_atomic_with(&writers)?;
     if !args.quiet {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(args.format.render_with(&report, &render).as_bytes())?;
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        args.format.write_with(&report, &render, &mut stdout)?;
         stdout.flush()?;
         let secs = started.elapsed().as_secs_f64();
         let cache = cache.map(|c| format!("; cache: {} reused, {} parsed", c.stat_hits + c.hash_hits, c.misses));

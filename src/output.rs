@@ -30,9 +30,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// that (a read-only directory, a full disk) leaves every old file as it
 /// was; the temporary files are removed when dropped.
 pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
+    let writers: Vec<(&Path, Box<Render>)> = files
+        .iter()
+        .map(|&(path, bytes)| (path, Box::new(move |w: &mut dyn Write| w.write_all(bytes)) as Box<Render>))
+        .collect();
+    write_all_atomic_with(&writers)
+}
+
+/// Writes one report's bytes (streamed: a large JSON report is never one string).
+pub type Render<'a> = dyn Fn(&mut dyn Write) -> std::io::Result<()> + 'a;
+
+/// [`write_all_atomic`], each file's contents written by its function.
+pub fn write_all_atomic_with(files: &[(&Path, Box<Render>)]) -> Result<()> {
     let staged = files
         .iter()
-        .map(|(path, bytes)| stage(path, bytes).with_context(|| format!("cannot write {}", path.display())))
+        .map(|(path, render)| stage(path, render).with_context(|| format!("cannot write {}", path.display())))
         .collect::<Result<Vec<_>>>()?;
     for (tmp, (path, _)) in staged.into_iter().zip(files) {
         tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -43,7 +55,7 @@ pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
 /// The temporary file gets the permissions of the report it replaces, or
 /// `rw-r--r--` for a new one (a temporary file is private, `rw-------`, and
 /// the rename would otherwise make every report unreadable to other users).
-fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+fn stage(path: &Path, render: &Render) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".tapestry-").suffix(".tmp");
     #[cfg(unix)]
@@ -52,7 +64,11 @@ fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> 
             .map_or_else(|_| std::os::unix::fs::PermissionsExt::from_mode(0o644), |m| m.permissions()),
     );
     let mut tmp = builder.tempfile_in(parent_dir(path))?;
-    tmp.write_all(bytes)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        render(&mut w)?;
+        w.flush()?;
+    }
     tmp.as_file().sync_all()?;
     Ok(tmp)
 }

@@ -557,6 +557,14 @@ impl Format {
         self.render_with(report, &RenderOptions::default())
     }
 
+    /// [`Self::render_with`] into `w`; JSON is streamed, not first made a string.
+    pub fn write_with(self, report: &Report, opts: &RenderOptions, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self {
+            Format::Json => json::write(report, w),
+            other => w.write_all(other.render_with(report, opts).as_bytes()),
+        }
+    }
+
     pub fn render_with(self, report: &Report, opts: &RenderOptions) -> String {
         match self {
             Format::Summary => summary::render(report),
