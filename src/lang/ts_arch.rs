@@ -659,8 +659,12 @@ impl Collector {
         let wrapper = if local.is_none() { wrapper_param(first, src) } else { None };
         let first = &local.flatten().unwrap_or(first);
         let options = if first.kind() == "object" { Some(first) } else { args.iter().find(|a| a.kind() == "object") };
-        let opt_method = options.and_then(|o| prop(*o, "method", src)).and_then(|m| string_value(m, src));
+        // `method: request.method`: a method known only at run time is any method (the call
+        // links to the service, never to a guessed GET endpoint).
+        let opt_method =
+            options.and_then(|o| prop(*o, "method", src)).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
         let in_object = first.kind() == "object";
+        let mut wrapper = wrapper;
         let (url, method) = if in_object {
             // axios({ url, method })   client.post({ url })
             // npm `request` names it `uri`.
@@ -673,6 +677,12 @@ impl Collector {
             } else {
                 method.to_string()
             };
+            // `axios({ method, url: url + queryParams })` inside `forward(req, res, url)`: a
+            // wrapper of its `url` parameter (the query string it appends is no part of the route).
+            let u = without_query(u, src);
+            if wrapper.is_none() && local_value(u, src).is_none() {
+                wrapper = wrapper_param(u, src);
+            }
             (template(u, src), m)
         } else if method.is_empty() || method == "request" {
             (template(*first, src), opt_method.unwrap_or_else(|| "GET".into()))
@@ -1324,6 +1334,48 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
     let relative: Vec<String> = bindings.iter().map(|b| b.local.clone()).collect();
     facts.bindings = bindings;
     wrapper_calls(root, text, &relative, facts);
+}
+
+/// `url + queryParams`, `` `${url}${query}` ``: the URL without a trailing query
+/// string, when the added part is one (a local whose value starts with `?`, or is
+/// `''` when there is no query).
+fn without_query<'t>(u: Node<'t>, src: &[u8]) -> Node<'t> {
+    match u.kind() {
+        "binary_expression"
+            if u.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "+")
+                && u.child_by_field_name("right").is_some_and(|r| query_string(r, src, 0)) =>
+        {
+            u.child_by_field_name("left").unwrap_or(u)
+        }
+        _ => u,
+    }
+}
+
+/// An expression that is a URL's query string: `` `?${qs}` ``, `'?' + qs`, `qs ? `?${qs}` : ''`,
+/// or a local of the enclosing function holding one.
+fn query_string(n: Node, src: &[u8], depth: usize) -> bool {
+    let starts_q = |n: Node| match n.kind() {
+        "string" | "template_string" => query::text(n, src).get(1..).is_some_and(|t| t.starts_with('?')),
+        _ => false,
+    };
+    let empty = |n: Node| string_value(n, src).is_some_and(|s| s.is_empty());
+    match n.kind() {
+        "string" | "template_string" => starts_q(n),
+        "binary_expression" => n.child_by_field_name("left").is_some_and(starts_q),
+        "parenthesized_expression" => n.named_child(0).is_some_and(|c| query_string(c, src, depth)),
+        "ternary_expression" => {
+            let (Some(a), Some(b)) = (n.child_by_field_name("consequence"), n.child_by_field_name("alternative"))
+            else {
+                return false;
+            };
+            let q = |x: Node| query_string(x, src, depth);
+            (q(a) || empty(a)) && (q(b) || empty(b)) && (q(a) || q(b))
+        }
+        "identifier" if depth == 0 => {
+            matches!(local_value(n, src), Some(Some(v)) if query_string(v, src, depth + 1))
+        }
+        _ => false,
+    }
 }
 
 /// When an identifier handed to a client is a parameter of the function around
