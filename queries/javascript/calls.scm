@@ -27,6 +27,17 @@
   (#any-of? @_o "axios" "got" "ky")
   (#any-of? @_p "create" "extend")) @client.default
 
+; const api = axios.create(…); export default api   export { api as default }   module.exports = api:
+; the module's default client, when `api` is a client the module makes at its top level
+(program (export_statement value: (identifier) @name) @client.export)
+(program (export_statement (export_clause (export_specifier name: (identifier) @name alias: (identifier) @_d))
+  (#eq? @_d "default")) @client.export)
+(program (expression_statement (assignment_expression
+  left: (member_expression object: (identifier) @_mod property: (property_identifier) @_exp)
+  right: (identifier) @name
+  (#eq? @_mod "module")
+  (#eq? @_exp "exports")) @client.export))
+
 ; const API_URL = process.env.API_URL ?? 'http://…'   (top level, exported or not)
 (program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def
 (program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value)))) @const.def

@@ -33,6 +33,7 @@ pub const CAPTURES: &[&str] = &[
     "client",
     "client.def",
     "client.default",
+    "client.export",
     "const.def",
     "const.exports",
     "ctor",
@@ -141,6 +142,8 @@ pub struct Collector {
     kv_ops: Vec<(String, String, u32)>,
     /// Local names bound by imports of the project's own modules (`./x`, `../x`, `@/x`, `~/x`).
     relative: Vec<String>,
+    /// Names the module exports as its default (`export default api`, `module.exports = api`).
+    default_exports: Vec<String>,
     /// `const A = b` at module level: (A, b, line).
     aliases: Vec<(String, String, u32)>,
 }
@@ -234,6 +237,7 @@ impl Collector {
                 }
                 self.clients.insert(text("name"), base);
             }
+            "client.export" => self.default_exports.push(text("name")),
             "client.default" => {
                 let base = client_base(&args, src);
                 self.facts.clients.push(RawClient { name: "default".into(), base, line });
@@ -807,6 +811,12 @@ impl Collector {
             self.facts.routers.push(router);
             self.facts.mounts.push(RawMount { parent: name, child: target, prefix: Vec::new(), line });
         }
+        // `export default api` of a client made at the top level: imported elsewhere as the default.
+        for name in std::mem::take(&mut self.default_exports) {
+            let Some(c) = self.facts.clients.iter().find(|c| c.name == name) else { continue };
+            let client = RawClient { name: "default".into(), base: c.base.clone(), line: c.line };
+            self.facts.clients.push(client);
+        }
         let kv_ops = std::mem::take(&mut self.kv_ops);
         self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
@@ -1297,12 +1307,17 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
     let src = text.as_bytes();
     let mut bindings = Vec::new();
     for source in sources {
-        let Some(stmt) = source.parent().filter(|p| p.kind() == "import_statement") else { continue };
         let spec = string_value(*source, src).unwrap_or_default();
         if !(spec.starts_with('.') || spec.starts_with("@/") || spec.starts_with("~/")) {
             continue;
         }
         let line = query::line(*source);
+        // `const api = require("./api")`: the module's default.
+        if let Some(local) = required_as(*source, src) {
+            bindings.push(Binding { local, remote: "default".into(), line });
+            continue;
+        }
+        let Some(stmt) = source.parent().filter(|p| p.kind() == "import_statement") else { continue };
         for clause in named(stmt).into_iter().filter(|c| c.kind() == "import_clause") {
             for b in named(clause) {
                 match b.kind() {
@@ -1376,6 +1391,15 @@ fn query_string(n: Node, src: &[u8], depth: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// The name `const name = require("./m")` binds the module's string to.
+fn required_as(source: Node, src: &[u8]) -> Option<String> {
+    let call = source.parent().filter(|a| a.kind() == "arguments")?.parent()?;
+    call.child_by_field_name("function").filter(|f| query::text(*f, src) == "require")?;
+    let decl = call.parent().filter(|d| d.kind() == "variable_declarator")?;
+    let name = decl.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
+    Some(query::text(name, src).to_string())
 }
 
 /// When an identifier handed to a client is a parameter of the function around
