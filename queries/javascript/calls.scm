@@ -11,6 +11,12 @@
 
 ; axios.get(url)   got.post(url)   http.request(url)   api.get(url)   (HTTP_METHODS, matched by shapes.scm)
 
+; new WebSocket(`${WS_URL}/jobs/ws/${id}`)   (browsers, the `ws` package): a WebSocket call
+(new_expression
+  constructor: (identifier) @client
+  arguments: (arguments) @args
+  (#eq? @client "WebSocket")) @ws.call
+
 ; const api = axios.create({ baseURL: … })
 (variable_declarator
   name: (identifier) @name

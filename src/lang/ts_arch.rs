@@ -76,6 +76,7 @@ pub const CAPTURES: &[&str] = &[
     "server.listen",
     "sql",
     "value",
+    "ws.call",
 ];
 
 /// `const { CART_ADDR = '', API: api } = process.env`: each bound name is a
@@ -228,6 +229,21 @@ impl Collector {
                 self.route("nextjs", "", vec!["ANY".into()], Template::new(), None, line);
             }
             "bind.default" | "bind.named" | "bind.namespace" | "bind.require" => self.binding(kind, caps, outer, src),
+            // A WebSocket handshake to the URL: a call of the server's `WS` route.
+            "ws.call" => {
+                if let Some(&url) = args.first() {
+                    let url = template(url, src);
+                    let ws = Candidate {
+                        url_in_object: false,
+                        client: text("client"),
+                        method: "WS".into(),
+                        url,
+                        line,
+                        wrapper: None,
+                    };
+                    self.candidates.push(ws);
+                }
+            }
             "http.call" => self.http_call(&text("client"), &text("method"), &args, src, line),
             "client.def" => {
                 let base = client_base(&args, src);
@@ -836,7 +852,7 @@ impl Collector {
             // A generated API client (`client.post({ url: '/api/v1/items' })`) names its URL
             // in an options object whatever its receiver is called.
             // (`axios`, `got`, `$http`… as a whole name are in CLIENTS too.)
-            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch")
+            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "WebSocket")
                 || CLIENTS.binary_search(&last).is_ok()
                 || c.url_in_object
             {
