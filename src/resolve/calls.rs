@@ -577,15 +577,16 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
     }
     match (0..services.list.len()).filter(listens).collect::<Vec<_>>().as_slice() {
         [one] => Pick::One(*one),
-        [] => bound_in_code(ctx, p),
+        [] => bound_in_code(ctx, p, own),
         _ => Pick::None,
     }
 }
 
 /// The one service whose code listens on port `p` (`app.listen(4000)`,
-/// `TcpListener::bind("0.0.0.0:10003")`, a port constant), test code left out; none
-/// when no service or several do.
-fn bound_in_code(ctx: &Ctx, p: u16) -> Pick {
+/// `TcpListener::bind("0.0.0.0:10003")`, a port constant), test code left out; the
+/// caller's own service when it is one of several, and when several others are, which
+/// of them is not known (a diagnostic, never an external host); none when no service does.
+fn bound_in_code(ctx: &Ctx, p: u16, own: Option<usize>) -> Pick {
     let mut found: Vec<usize> = Vec::new();
     for (i, f) in ctx.project.files.iter().enumerate() {
         if f.facts.arch.listens.is_empty() || crate::lang::is_test_path(ctx.project.rel(i), f.file.lang) {
@@ -601,8 +602,14 @@ fn bound_in_code(ctx: &Ctx, p: u16) -> Pick {
         }
     }
     match found.as_slice() {
+        [] => Pick::None,
         [one] => Pick::One(*one),
-        _ => Pick::None,
+        _ if own.is_some_and(|o| found.contains(&o)) => Pick::One(own.expect("checked")),
+        many => {
+            let mut names: Vec<String> = many.iter().map(|&i| ctx.services.list[i].name.clone()).collect();
+            names.sort();
+            Pick::Ambiguous(names)
+        }
     }
 }
 
