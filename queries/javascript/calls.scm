@@ -11,6 +11,12 @@
 
 ; axios.get(url)   got.post(url)   http.request(url)   api.get(url)   (HTTP_METHODS, matched by shapes.scm)
 
+; new WebSocket(`${WS_URL}/jobs/ws/${id}`)   (browsers, the `ws` package): a WebSocket call
+(new_expression
+  constructor: (identifier) @client
+  arguments: (arguments) @args
+  (#eq? @client "WebSocket")) @ws.call
+
 ; const api = axios.create({ baseURL: … })
 (variable_declarator
   name: (identifier) @name
@@ -26,6 +32,17 @@
     arguments: (arguments) @args)
   (#any-of? @_o "axios" "got" "ky")
   (#any-of? @_p "create" "extend")) @client.default
+
+; const api = axios.create(…); export default api   export { api as default }   module.exports = api:
+; the module's default client, when `api` is a client the module makes at its top level
+(program (export_statement value: (identifier) @name) @client.export)
+(program (export_statement (export_clause (export_specifier name: (identifier) @name alias: (identifier) @_d))
+  (#eq? @_d "default")) @client.export)
+(program (expression_statement (assignment_expression
+  left: (member_expression object: (identifier) @_mod property: (property_identifier) @_exp)
+  right: (identifier) @name
+  (#eq? @_mod "module")
+  (#eq? @_exp "exports")) @client.export))
 
 ; const API_URL = process.env.API_URL ?? 'http://…'   (top level, exported or not)
 (program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def

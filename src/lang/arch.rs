@@ -122,6 +122,7 @@ pub const TRIGGERS: &[&str] = &[
     "koa",
     "model",
     "mongo",
+    "new WebSocket",
     "peewee",
     "pgTable",
     "pika",

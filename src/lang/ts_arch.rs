@@ -33,6 +33,7 @@ pub const CAPTURES: &[&str] = &[
     "client",
     "client.def",
     "client.default",
+    "client.export",
     "const.def",
     "const.exports",
     "ctor",
@@ -75,6 +76,7 @@ pub const CAPTURES: &[&str] = &[
     "server.listen",
     "sql",
     "value",
+    "ws.call",
 ];
 
 /// `const { CART_ADDR = '', API: api } = process.env`: each bound name is a
@@ -141,6 +143,8 @@ pub struct Collector {
     kv_ops: Vec<(String, String, u32)>,
     /// Local names bound by imports of the project's own modules (`./x`, `../x`, `@/x`, `~/x`).
     relative: Vec<String>,
+    /// Names the module exports as its default (`export default api`, `module.exports = api`).
+    default_exports: Vec<String>,
     /// `const A = b` at module level: (A, b, line).
     aliases: Vec<(String, String, u32)>,
 }
@@ -225,6 +229,21 @@ impl Collector {
                 self.route("nextjs", "", vec!["ANY".into()], Template::new(), None, line);
             }
             "bind.default" | "bind.named" | "bind.namespace" | "bind.require" => self.binding(kind, caps, outer, src),
+            // A WebSocket handshake to the URL: a call of the server's `WS` route.
+            "ws.call" => {
+                if let Some(&url) = args.first() {
+                    let url = template(url, src);
+                    let ws = Candidate {
+                        url_in_object: false,
+                        client: text("client"),
+                        method: "WS".into(),
+                        url,
+                        line,
+                        wrapper: None,
+                    };
+                    self.candidates.push(ws);
+                }
+            }
             "http.call" => self.http_call(&text("client"), &text("method"), &args, src, line),
             "client.def" => {
                 let base = client_base(&args, src);
@@ -234,6 +253,7 @@ impl Collector {
                 }
                 self.clients.insert(text("name"), base);
             }
+            "client.export" => self.default_exports.push(text("name")),
             "client.default" => {
                 let base = client_base(&args, src);
                 self.facts.clients.push(RawClient { name: "default".into(), base, line });
@@ -659,8 +679,12 @@ impl Collector {
         let wrapper = if local.is_none() { wrapper_param(first, src) } else { None };
         let first = &local.flatten().unwrap_or(first);
         let options = if first.kind() == "object" { Some(first) } else { args.iter().find(|a| a.kind() == "object") };
-        let opt_method = options.and_then(|o| prop(*o, "method", src)).and_then(|m| string_value(m, src));
+        // `method: request.method`: a method known only at run time is any method (the call
+        // links to the service, never to a guessed GET endpoint).
+        let opt_method =
+            options.and_then(|o| prop(*o, "method", src)).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
         let in_object = first.kind() == "object";
+        let mut wrapper = wrapper;
         let (url, method) = if in_object {
             // axios({ url, method })   client.post({ url })
             // npm `request` names it `uri`.
@@ -673,6 +697,12 @@ impl Collector {
             } else {
                 method.to_string()
             };
+            // `axios({ method, url: url + queryParams })` inside `forward(req, res, url)`: a
+            // wrapper of its `url` parameter (the query string it appends is no part of the route).
+            let u = without_query(u, src);
+            if wrapper.is_none() && local_value(u, src).is_none() {
+                wrapper = wrapper_param(u, src);
+            }
             (template(u, src), m)
         } else if method.is_empty() || method == "request" {
             (template(*first, src), opt_method.unwrap_or_else(|| "GET".into()))
@@ -797,6 +827,12 @@ impl Collector {
             self.facts.routers.push(router);
             self.facts.mounts.push(RawMount { parent: name, child: target, prefix: Vec::new(), line });
         }
+        // `export default api` of a client made at the top level: imported elsewhere as the default.
+        for name in std::mem::take(&mut self.default_exports) {
+            let Some(c) = self.facts.clients.iter().find(|c| c.name == name) else { continue };
+            let client = RawClient { name: "default".into(), base: c.base.clone(), line: c.line };
+            self.facts.clients.push(client);
+        }
         let kv_ops = std::mem::take(&mut self.kv_ops);
         self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
@@ -816,7 +852,7 @@ impl Collector {
             // A generated API client (`client.post({ url: '/api/v1/items' })`) names its URL
             // in an options object whatever its receiver is called.
             // (`axios`, `got`, `$http`… as a whole name are in CLIENTS too.)
-            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch")
+            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "WebSocket")
                 || CLIENTS.binary_search(&last).is_ok()
                 || c.url_in_object
             {
@@ -1287,12 +1323,17 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
     let src = text.as_bytes();
     let mut bindings = Vec::new();
     for source in sources {
-        let Some(stmt) = source.parent().filter(|p| p.kind() == "import_statement") else { continue };
         let spec = string_value(*source, src).unwrap_or_default();
         if !(spec.starts_with('.') || spec.starts_with("@/") || spec.starts_with("~/")) {
             continue;
         }
         let line = query::line(*source);
+        // `const api = require("./api")`: the module's default.
+        if let Some(local) = required_as(*source, src) {
+            bindings.push(Binding { local, remote: "default".into(), line });
+            continue;
+        }
+        let Some(stmt) = source.parent().filter(|p| p.kind() == "import_statement") else { continue };
         for clause in named(stmt).into_iter().filter(|c| c.kind() == "import_clause") {
             for b in named(clause) {
                 match b.kind() {
@@ -1324,6 +1365,57 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
     let relative: Vec<String> = bindings.iter().map(|b| b.local.clone()).collect();
     facts.bindings = bindings;
     wrapper_calls(root, text, &relative, facts);
+}
+
+/// `url + queryParams`, `` `${url}${query}` ``: the URL without a trailing query
+/// string, when the added part is one (a local whose value starts with `?`, or is
+/// `''` when there is no query).
+fn without_query<'t>(u: Node<'t>, src: &[u8]) -> Node<'t> {
+    match u.kind() {
+        "binary_expression"
+            if u.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "+")
+                && u.child_by_field_name("right").is_some_and(|r| query_string(r, src, 0)) =>
+        {
+            u.child_by_field_name("left").unwrap_or(u)
+        }
+        _ => u,
+    }
+}
+
+/// An expression that is a URL's query string: `` `?${qs}` ``, `'?' + qs`, `qs ? `?${qs}` : ''`,
+/// or a local of the enclosing function holding one.
+fn query_string(n: Node, src: &[u8], depth: usize) -> bool {
+    let starts_q = |n: Node| match n.kind() {
+        "string" | "template_string" => query::text(n, src).get(1..).is_some_and(|t| t.starts_with('?')),
+        _ => false,
+    };
+    let empty = |n: Node| string_value(n, src).is_some_and(|s| s.is_empty());
+    match n.kind() {
+        "string" | "template_string" => starts_q(n),
+        "binary_expression" => n.child_by_field_name("left").is_some_and(starts_q),
+        "parenthesized_expression" => n.named_child(0).is_some_and(|c| query_string(c, src, depth)),
+        "ternary_expression" => {
+            let (Some(a), Some(b)) = (n.child_by_field_name("consequence"), n.child_by_field_name("alternative"))
+            else {
+                return false;
+            };
+            let q = |x: Node| query_string(x, src, depth);
+            (q(a) || empty(a)) && (q(b) || empty(b)) && (q(a) || q(b))
+        }
+        "identifier" if depth == 0 => {
+            matches!(local_value(n, src), Some(Some(v)) if query_string(v, src, depth + 1))
+        }
+        _ => false,
+    }
+}
+
+/// The name `const name = require("./m")` binds the module's string to.
+fn required_as(source: Node, src: &[u8]) -> Option<String> {
+    let call = source.parent().filter(|a| a.kind() == "arguments")?.parent()?;
+    call.child_by_field_name("function").filter(|f| query::text(*f, src) == "require")?;
+    let decl = call.parent().filter(|d| d.kind() == "variable_declarator")?;
+    let name = decl.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
+    Some(query::text(name, src).to_string())
 }
 
 /// When an identifier handed to a client is a parameter of the function around
