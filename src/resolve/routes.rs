@@ -641,13 +641,8 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
     for (i, f) in ctx.project.files.iter().enumerate() {
         for g in f.facts.arch.grpc.iter().filter(|g| g.server) {
             let Some(owner) = ctx.owner(i) else { continue };
-            let service = ctx.services.list[owner].name.clone();
-            let implementers = eps.grpc_impl.entry(g.service.clone()).or_default();
-            if !implementers.contains(&service) {
-                implementers.push(service.clone());
-            }
             let rel = ctx.project.rel(i);
-            let Some(copies) = protos.get(&g.service) else {
+            if !protos.contains_key(&g.service) {
                 out.diagnostics.push(Diagnostic::new(
                     rel,
                     Some(g.line),
@@ -657,22 +652,52 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
                         g.service
                     ),
                 ));
-                continue;
-            };
-            let dirs = &ctx.services.list[owner].dirs;
-            let Some((file, rpcs)) = nearest_proto(copies, rel, dirs) else { continue };
-            for (full, line) in rpcs {
-                eps.list.push(Ep {
-                    service: service.clone(),
-                    method: "RPC".into(),
-                    path: full.clone(),
-                    framework: "grpc".into(),
-                    handler: None,
-                    def: (file.clone(), *line),
-                    site: (rel.to_string(), g.line),
-                });
+            }
+            implement(ctx, eps, &protos, owner, &g.service, (rel, g.line));
+        }
+    }
+    // Servers in Go, Java, Kotlin and C#, which discovery handed on as manifests when
+    // their text names a registration. Only a service a scanned `.proto` defines
+    // counts: the line is read by pattern, not parsed, so the proto vouches for it.
+    for m in ctx.project.manifests.iter().filter(|m| crate::lang::foreign::is_candidate(m)) {
+        let Some(owner) = super::services::owner_of(&ctx.services.list, m) else { continue };
+        let Ok(text) = ctx.project.read(m) else { continue };
+        for (service, line) in crate::lang::foreign::servers(m, &text) {
+            if protos.contains_key(&service) {
+                implement(ctx, eps, &protos, owner, &service, (m, line));
             }
         }
+    }
+}
+
+/// Service `owner` implements the proto service `proto_service`, registered at
+/// `site`: it becomes an implementer (what stubs call) and serves the rpcs of the
+/// nearest `.proto` copy.
+fn implement(
+    ctx: &Ctx,
+    eps: &mut Endpoints,
+    protos: &BTreeMap<String, Vec<ProtoCopy>>,
+    owner: usize,
+    proto_service: &str,
+    site: (&str, u32),
+) {
+    let service = &ctx.services.list[owner].name;
+    let implementers = eps.grpc_impl.entry(proto_service.to_string()).or_default();
+    if !implementers.contains(service) {
+        implementers.push(service.clone());
+    }
+    let Some(copies) = protos.get(proto_service) else { return };
+    let Some((file, rpcs)) = nearest_proto(copies, site.0, &ctx.services.list[owner].dirs) else { return };
+    for (full, line) in rpcs {
+        eps.list.push(Ep {
+            service: service.clone(),
+            method: "RPC".into(),
+            path: full.clone(),
+            framework: "grpc".into(),
+            handler: None,
+            def: (file.clone(), *line),
+            site: (site.0.to_string(), site.1),
+        });
     }
 }
 
