@@ -30,6 +30,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         broker: text.contains("kafka") || text.contains("lapin"),
         client_file: CLIENT_CRATES.iter().any(|c| text.contains(c)),
         tonic: text.contains("tonic"),
+        tonic_http: text.contains("http_server::"),
         grpcio: text.contains("grpcio"),
         grpcio_server: text.contains("grpcio") && text.contains("register_service"),
         grpcio_create: if text.contains("grpcio") && text.contains("register_service") {
@@ -81,6 +82,9 @@ struct Collector<'b> {
     client_file: bool,
     /// The file mentions tonic: `XServer::new`/`XClient::connect` are gRPC.
     tonic: bool,
+    /// The file names tonic's generated `http_server` module (the server of a proto
+    /// `service HTTP`, which actix's `HttpServer` reads like).
+    tonic_http: bool,
     /// The file mentions grpcio: `XClient::new(channel)` is a gRPC client and
     /// `ChannelBuilder::new(env).connect(addr)` its channel.
     grpcio: bool,
@@ -768,9 +772,13 @@ impl Collector<'_> {
             && matches!(last.as_str(), "new" | "connect" | "with_interceptor")
         {
             let ty = segs[segs.len() - 2].ident.to_string();
-            // actix's `HttpServer::new` is no gRPC server.
-            if let Some(svc) =
-                ty.strip_suffix("Server").filter(|s| self.tonic && !s.is_empty() && *s != "Http" && last != "connect")
+            // actix's `HttpServer::new` reads the same: tonic's `HttpServer` comes from a
+            // generated `http_server` module, and resolution keeps `Http` only when a
+            // `.proto` defines the service.
+            if let Some(svc) = ty
+                .strip_suffix("Server")
+                .filter(|s| self.tonic && !s.is_empty() && last != "connect")
+                .filter(|s| *s != "Http" || self.tonic_http)
             {
                 self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l() });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {

@@ -47,9 +47,18 @@ pub struct Endpoints {
     pub fallback_service: Option<String>,
     /// Proto service name → services that implement it.
     pub grpc_impl: BTreeMap<String, Vec<String>>,
+    /// Proto service names as generated Rust code spells them, when they differ:
+    /// tonic names the server and client of `service HTTP` `HttpServer`/`HttpClient`.
+    pub grpc_names: BTreeMap<String, String>,
 }
 
 impl Endpoints {
+    /// The proto service a gRPC fact names: itself, or the one `.proto` service whose
+    /// UpperCamelCase form it is.
+    pub fn proto_service<'n>(&'n self, name: &'n str) -> &'n str {
+        self.grpc_names.get(name).map_or(name, String::as_str)
+    }
+
     pub fn emit(&self, out: &mut ArchOut) {
         for e in &self.list {
             let id = out.node(Node::Endpoint(Box::new(EndpointNode {
@@ -638,11 +647,34 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
             }
         }
     }
+    // tonic and prost name a service by heck's UpperCamelCase of its proto name
+    // (prost-build's `ident::to_upper_camel`): `HTTP` → `Http`, `CANRPCService` →
+    // `CanrpcService`. A spelling two proto services share names neither.
+    let mut camel: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    for name in protos.keys() {
+        let c = heck::ToUpperCamelCase::to_upper_camel_case(name.as_str());
+        if c != *name && !protos.contains_key(&c) {
+            camel.entry(c).or_default().push(name);
+        }
+    }
+    eps.grpc_names = camel
+        .into_iter()
+        .filter_map(|(c, names)| match names.as_slice() {
+            [one] => Some((c, (*one).clone())),
+            _ => None,
+        })
+        .collect();
     for (i, f) in ctx.project.files.iter().enumerate() {
         for g in f.facts.arch.grpc.iter().filter(|g| g.server) {
             let Some(owner) = ctx.owner(i) else { continue };
             let rel = ctx.project.rel(i);
-            if !protos.contains_key(&g.service) {
+            let service = eps.proto_service(&g.service).to_string();
+            // actix-web's `HttpServer::new` reads like a tonic server of `Http`: it is one
+            // only when a `.proto` defines that service.
+            if service == "Http" && !protos.contains_key(&service) {
+                continue;
+            }
+            if !protos.contains_key(&service) {
                 out.diagnostics.push(Diagnostic::new(
                     rel,
                     Some(g.line),
@@ -653,7 +685,7 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
                     ),
                 ));
             }
-            implement(ctx, eps, &protos, owner, &g.service, (rel, g.line));
+            implement(ctx, eps, &protos, owner, &service, (rel, g.line));
         }
     }
     // Servers in Go, Java, Kotlin and C#, which discovery handed on as manifests when
