@@ -144,6 +144,9 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
         manifest(rel.clone(), size, opts, d);
     }
     let Some(lang) = lang::lang_of(&name) else {
+        if lang::foreign::is_candidate(&rel) && size <= opts.max_file_size.min(lang::foreign::MAX_BYTES) {
+            foreign(entry.path(), rel, d);
+        }
         return;
     };
     if size > opts.max_file_size {
@@ -153,6 +156,16 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     }
     let mtime_ns = meta.as_ref().and_then(mtime_ns);
     d.sources.push(SourceFile { abs: entry.into_path(), rel, lang, size, mtime_ns });
+}
+
+/// A Go, Java, Kotlin or C# file is handed to the resolvers, as a manifest, only
+/// when its text holds the words of a gRPC server registration
+/// ([`lang::foreign`]); the rest, and files that are not UTF-8, are skipped silently.
+fn foreign(path: &Path, rel: String, d: &mut Discovered) {
+    let Ok(bytes) = std::fs::read(path) else { return };
+    if std::str::from_utf8(&bytes).is_ok_and(|text| lang::foreign::mentions(&rel, text)) {
+        d.manifests.push(rel);
+    }
 }
 
 /// A manifest or config is read whole by the resolvers, so it is bounded like

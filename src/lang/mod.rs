@@ -8,6 +8,7 @@
 //! linking an import to a file happens later, project-wide, in `crate::resolve`.
 
 pub mod arch;
+pub mod foreign;
 pub mod py_arch;
 pub mod py_shapes;
 pub mod python;

@@ -4,7 +4,7 @@
 //! `.service`, `.route`, `.mount("/p", routes![…])`), reqwest/ureq/awc calls,
 //! SQL string literals (sqlx), Diesel `table!` and SeaORM/Diesel table
 //! attributes, MongoDB `collection("x")`, `envconfig` struct fields (environment
-//! variables), tonic servers and clients, lapin and rdkafka queues.
+//! variables), tonic and grpcio servers and clients, lapin and rdkafka queues.
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
@@ -30,6 +30,14 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         broker: text.contains("kafka") || text.contains("lapin"),
         client_file: CLIENT_CRATES.iter().any(|c| text.contains(c)),
         tonic: text.contains("tonic"),
+        tonic_http: text.contains("http_server::"),
+        grpcio: text.contains("grpcio"),
+        grpcio_server: text.contains("grpcio") && text.contains("register_service"),
+        grpcio_create: if text.contains("grpcio") && text.contains("register_service") {
+            grpcio_creates(file)
+        } else {
+            Vec::new()
+        },
         web: WEB_WORDS.iter().any(|w| text.contains(w)),
         warp: text.contains("warp"),
         gloo: text.contains("gloo_net") || text.contains("reqwasm"),
@@ -76,6 +84,17 @@ struct Collector<'b> {
     client_file: bool,
     /// The file mentions tonic: `XServer::new`/`XClient::connect` are gRPC.
     tonic: bool,
+    /// The file names tonic's generated `http_server` module (the server of a proto
+    /// `service HTTP`, which actix's `HttpServer` reads like).
+    tonic_http: bool,
+    /// The file mentions grpcio: `XClient::new(channel)` is a gRPC client and
+    /// `ChannelBuilder::new(env).connect(addr)` its channel.
+    grpcio: bool,
+    /// The file mentions grpcio and calls `register_service`: it may build a server.
+    grpcio_server: bool,
+    /// `create_<service>` functions the file imports from a grpcio-generated
+    /// `<proto>_grpc` module (when it also calls `register_service`).
+    grpcio_create: Vec<String>,
     /// Inside `insert_into(…)`/`update(…)`/`delete(…)`: Diesel table paths are written.
     diesel_write: bool,
     /// The file mentions the `mongodb` crate: `x.collection("name")` is a collection.
@@ -243,6 +262,49 @@ fn path_text(p: &syn::Path) -> String {
 
 fn last_seg(p: &syn::Path) -> String {
     p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+}
+
+/// Whether a builder chain starts at grpcio's `ChannelBuilder::new(env)`.
+fn channel_builder(e: &Expr) -> bool {
+    match e {
+        Expr::MethodCall(m) => channel_builder(&m.receiver),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if path_text(&p.path).ends_with("ChannelBuilder::new")),
+        _ => false,
+    }
+}
+
+/// `create_<service>` names a file imports from a grpcio-generated `<proto>_grpc`
+/// module (`use books_grpc::{create_books, Books};`).
+fn grpcio_creates(file: &syn::File) -> Vec<String> {
+    fn walk(t: &syn::UseTree, generated: bool, out: &mut Vec<String>) {
+        match t {
+            syn::UseTree::Path(p) => walk(&p.tree, generated || p.ident.to_string().ends_with("_grpc"), out),
+            syn::UseTree::Name(n) if generated && n.ident.to_string().starts_with("create_") => {
+                out.push(n.ident.to_string());
+            }
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| walk(t, generated, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for item in &file.items {
+        if let syn::Item::Use(u) = item {
+            walk(&u.tree, false, &mut out);
+        }
+    }
+    out
+}
+
+/// `books` → `Books`, `route_guide` → `RouteGuide`: the service a grpcio
+/// `create_<snake>` function registers, in the proto's usual spelling.
+fn upper_camel(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
 }
 
 /// How a local bound to lapin's `queue_declare(name, …)` is kept among the locals
@@ -609,6 +671,12 @@ impl Collector<'_> {
                     self.push_call(RawCall { client: "hyper".into(), method, url, line: l });
                 }
             }
+            // grpcio `ChannelBuilder::new(env).connect("server:50051")`: the channel a
+            // generated `XClient::new(ch)` calls through.
+            ("connect", [addr]) | ("secure_connect", [addr, _]) if self.grpcio && channel_builder(&m.receiver) => {
+                let addr = self.local(template(addr));
+                arch::push_grpc_call(&mut self.facts, addr, l);
+            }
             // `url.set_path("/api/v1/users")` on a URL local: its path is replaced.
             ("set_path", [path]) => self.set_path(&m.receiver, path),
             // A collection used with no operation seen here (returned, passed on): read.
@@ -715,6 +783,22 @@ impl Collector<'_> {
         }
     }
 
+    /// grpcio: `create_books(service)` (imported from `books_grpc`, or called as
+    /// `books_grpc::create_books`) builds the `Books` service a `ServerBuilder`
+    /// registers: this file serves it.
+    fn grpcio_server(&mut self, path: &syn::Path, last: &str, c: &ExprCall) {
+        let segs = &path.segments;
+        let generated = match segs.len() {
+            1 => self.grpcio_create.iter().any(|n| n == last),
+            n => self.grpcio_server && segs[n - 2].ident.to_string().ends_with("_grpc"),
+        };
+        let Some(snake) = last.strip_prefix("create_").filter(|s| generated && !s.is_empty() && c.args.len() == 1)
+        else {
+            return;
+        };
+        self.facts.grpc.push(RawGrpc { service: upper_camel(snake), server: true, line: line(c.span()) });
+    }
+
     fn call(&mut self, c: &ExprCall) {
         let Expr::Path(p) = &*c.func else { return };
         if !self.cfg_params.is_empty() {
@@ -724,6 +808,9 @@ impl Collector<'_> {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
+        if self.grpcio_server && last.starts_with("create_") {
+            return self.grpcio_server(&p.path, &last, c);
+        }
         if !matches!(
             last.as_str(),
             "new" | "connect" | "with_interceptor" | "get" | "post" | "put" | "patch" | "delete" | "to" | "bind"
@@ -742,10 +829,18 @@ impl Collector<'_> {
         let l = || line(c.span());
         let full = path_text(&p.path);
         let segs = &p.path.segments;
-        if self.tonic && segs.len() >= 2 && matches!(last.as_str(), "new" | "connect" | "with_interceptor") {
+        if (self.tonic || self.grpcio)
+            && segs.len() >= 2
+            && matches!(last.as_str(), "new" | "connect" | "with_interceptor")
+        {
             let ty = segs[segs.len() - 2].ident.to_string();
-            // actix's `HttpServer::new` is no gRPC server.
-            if let Some(svc) = ty.strip_suffix("Server").filter(|s| !s.is_empty() && *s != "Http" && last != "connect")
+            // actix's `HttpServer::new` reads the same: tonic's `HttpServer` comes from a
+            // generated `http_server` module, and resolution keeps `Http` only when a
+            // `.proto` defines the service.
+            if let Some(svc) = ty
+                .strip_suffix("Server")
+                .filter(|s| self.tonic && !s.is_empty() && last != "connect")
+                .filter(|s| *s != "Http" || self.tonic_http)
             {
                 self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l() });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {

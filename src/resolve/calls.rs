@@ -115,7 +115,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         }
         let own = ctx.owner(i).map(|o| ctx.services.list[o].name.as_str());
         for g in f.facts.arch.grpc.iter().filter(|g| !g.server) {
-            let impls = eps.grpc_impl.get(&g.service).map(Vec::as_slice).unwrap_or(&[]);
+            let impls = eps.grpc_impl.get(eps.proto_service(&g.service)).map(Vec::as_slice).unwrap_or(&[]);
             // A gateway that serves a proto and forwards it calls the other implementer,
             // not itself.
             let elsewhere = impls.iter().any(|s| Some(s.as_str()) != own);

@@ -47,9 +47,18 @@ pub struct Endpoints {
     pub fallback_service: Option<String>,
     /// Proto service name → services that implement it.
     pub grpc_impl: BTreeMap<String, Vec<String>>,
+    /// Proto service names as generated Rust code spells them, when they differ:
+    /// tonic names the server and client of `service HTTP` `HttpServer`/`HttpClient`.
+    pub grpc_names: BTreeMap<String, String>,
 }
 
 impl Endpoints {
+    /// The proto service a gRPC fact names: itself, or the one `.proto` service whose
+    /// UpperCamelCase form it is.
+    pub fn proto_service<'n>(&'n self, name: &'n str) -> &'n str {
+        self.grpc_names.get(name).map_or(name, String::as_str)
+    }
+
     pub fn emit(&self, out: &mut ArchOut) {
         for e in &self.list {
             let id = out.node(Node::Endpoint(Box::new(EndpointNode {
@@ -638,16 +647,34 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
             }
         }
     }
+    // tonic and prost name a service by heck's UpperCamelCase of its proto name
+    // (prost-build's `ident::to_upper_camel`): `HTTP` → `Http`, `CANRPCService` →
+    // `CanrpcService`. A spelling two proto services share names neither.
+    let mut camel: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    for name in protos.keys() {
+        let c = heck::ToUpperCamelCase::to_upper_camel_case(name.as_str());
+        if c != *name && !protos.contains_key(&c) {
+            camel.entry(c).or_default().push(name);
+        }
+    }
+    eps.grpc_names = camel
+        .into_iter()
+        .filter_map(|(c, names)| match names.as_slice() {
+            [one] => Some((c, (*one).clone())),
+            _ => None,
+        })
+        .collect();
     for (i, f) in ctx.project.files.iter().enumerate() {
         for g in f.facts.arch.grpc.iter().filter(|g| g.server) {
             let Some(owner) = ctx.owner(i) else { continue };
-            let service = ctx.services.list[owner].name.clone();
-            let implementers = eps.grpc_impl.entry(g.service.clone()).or_default();
-            if !implementers.contains(&service) {
-                implementers.push(service.clone());
-            }
             let rel = ctx.project.rel(i);
-            let Some(copies) = protos.get(&g.service) else {
+            let service = eps.proto_service(&g.service).to_string();
+            // actix-web's `HttpServer::new` reads like a tonic server of `Http`: it is one
+            // only when a `.proto` defines that service.
+            if service == "Http" && !protos.contains_key(&service) {
+                continue;
+            }
+            if !protos.contains_key(&service) {
                 out.diagnostics.push(Diagnostic::new(
                     rel,
                     Some(g.line),
@@ -657,22 +684,52 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
                         g.service
                     ),
                 ));
-                continue;
-            };
-            let dirs = &ctx.services.list[owner].dirs;
-            let Some((file, rpcs)) = nearest_proto(copies, rel, dirs) else { continue };
-            for (full, line) in rpcs {
-                eps.list.push(Ep {
-                    service: service.clone(),
-                    method: "RPC".into(),
-                    path: full.clone(),
-                    framework: "grpc".into(),
-                    handler: None,
-                    def: (file.clone(), *line),
-                    site: (rel.to_string(), g.line),
-                });
+            }
+            implement(ctx, eps, &protos, owner, &service, (rel, g.line));
+        }
+    }
+    // Servers in Go, Java, Kotlin and C#, which discovery handed on as manifests when
+    // their text names a registration. Only a service a scanned `.proto` defines
+    // counts: the line is read by pattern, not parsed, so the proto vouches for it.
+    for m in ctx.project.manifests.iter().filter(|m| crate::lang::foreign::is_candidate(m)) {
+        let Some(owner) = super::services::owner_of(&ctx.services.list, m) else { continue };
+        let Ok(text) = ctx.project.read(m) else { continue };
+        for (service, line) in crate::lang::foreign::servers(m, &text) {
+            if protos.contains_key(&service) {
+                implement(ctx, eps, &protos, owner, &service, (m, line));
             }
         }
+    }
+}
+
+/// Service `owner` implements the proto service `proto_service`, registered at
+/// `site`: it becomes an implementer (what stubs call) and serves the rpcs of the
+/// nearest `.proto` copy.
+fn implement(
+    ctx: &Ctx,
+    eps: &mut Endpoints,
+    protos: &BTreeMap<String, Vec<ProtoCopy>>,
+    owner: usize,
+    proto_service: &str,
+    site: (&str, u32),
+) {
+    let service = &ctx.services.list[owner].name;
+    let implementers = eps.grpc_impl.entry(proto_service.to_string()).or_default();
+    if !implementers.contains(service) {
+        implementers.push(service.clone());
+    }
+    let Some(copies) = protos.get(proto_service) else { return };
+    let Some((file, rpcs)) = nearest_proto(copies, site.0, &ctx.services.list[owner].dirs) else { return };
+    for (full, line) in rpcs {
+        eps.list.push(Ep {
+            service: service.clone(),
+            method: "RPC".into(),
+            path: full.clone(),
+            framework: "grpc".into(),
+            handler: None,
+            def: (file.clone(), *line),
+            site: (site.0.to_string(), site.1),
+        });
     }
 }
 

@@ -101,11 +101,12 @@ pub struct Services {
     /// key, directory of the manifest). Applied once every manifest is read.
     configmaps: BTreeMap<String, Vec<ConfigMapDef>>,
     configmap_refs: Vec<(usize, Option<String>, String, String, String)>,
-    /// Kubernetes pod template labels of each Deployment (service index, labels), and
-    /// each Service (name, selector): matched once every manifest is read, since a
-    /// Service and its Deployment may sit in different files.
-    pod_labels: Vec<(usize, Vec<(String, String)>)>,
-    k8s_services: Vec<(String, Vec<(String, String)>)>,
+    /// Kubernetes pod template labels of each Deployment's containers (service index,
+    /// labels, the container's ports, the workload as `file:line`), and each Service (name, selector, target
+    /// ports): matched once every manifest is read, since a Service and its Deployment
+    /// may sit in different files.
+    pod_labels: Vec<PodContainer>,
+    k8s_services: Vec<K8sService>,
     /// Kubernetes Services by name with their first port, for the
     /// `<NAME>_SERVICE_HOST`/`_PORT` variables Kubernetes injects into every pod.
     pub k8s_service_ports: BTreeMap<String, Option<String>>,
@@ -123,6 +124,13 @@ pub struct Services {
     /// of one length in manifest order).
     pub ingress: Vec<IngressRule>,
 }
+
+/// A Kubernetes workload's container: (service index, pod labels, container
+/// ports, the workload as `file:line`).
+type PodContainer = (usize, Vec<(String, String)>, Vec<String>, String);
+
+/// A Kubernetes Service: (name, selector, target ports).
+type K8sService = (String, Vec<(String, String)>, Vec<String>);
 
 /// One `host` + `path` → backend Service rule of a Kubernetes Ingress.
 #[derive(Debug)]
@@ -1160,45 +1168,36 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         };
         let spec = doc.get("spec").and_then(|x| x.get("template")).and_then(|x| x.get("spec"));
         let containers = spec.and_then(|x| x.get("containers")).map(Yaml::items).unwrap_or(&[]);
-        let Some((c, _)) = containers.first() else { continue };
-        let image = c.get("image").and_then(Yaml::str);
         let labels = doc.get("spec").and_then(|x| x.get("template")).and_then(|x| x.get("metadata"));
-        let app = labels.and_then(|m| m.get("labels")).and_then(|l| l.get("app")).and_then(Yaml::str);
-        let container = c.get("name").and_then(Yaml::str);
-        // The workload's name is another name of the source service (whose own name, from
-        // its directory or package, stays: two versions `details-v1`, `details-v2` of one
-        // code are one service).
-        let i = match k8s_source(s, image, [container, app]) {
-            Some(i) => {
-                let svc = &mut s.list[i];
-                add_alias(svc, name);
-                i
-            }
-            None => claim_image(s, name, image, rel, line, None),
-        };
-        s.pod_labels.push((i, string_map(labels.and_then(|m| m.get("labels")))));
-        for (e, _) in c.get("env").map(Yaml::items).unwrap_or(&[]) {
-            let Some(k) = e.get("name").and_then(Yaml::str) else { continue };
-            if let Some(v) = e.get("value").and_then(Yaml::str) {
-                s.list[i].env.insert(k.to_string(), v.to_string());
-            }
-            // valueFrom: configMapKeyRef: { name, key }
-            let r = e.get("valueFrom").and_then(|v| v.get("configMapKeyRef"));
-            if let Some((cm, key)) = r.and_then(|r| Some((r.get("name")?.str()?, r.get("key")?.str()?))) {
-                s.configmap_refs.push((i, Some(k.to_string()), cm.to_string(), key.to_string(), dir.clone()));
-            }
-        }
-        // envFrom: - configMapRef: { name }: every key of the ConfigMap.
-        for (e, _) in c.get("envFrom").map(Yaml::items).unwrap_or(&[]) {
-            if let Some(cm) = e.get("configMapRef").and_then(|r| r.get("name")).and_then(Yaml::str) {
-                s.configmap_refs.push((i, None, cm.to_string(), String::new(), dir.clone()));
-            }
-        }
-        let svc = &mut s.list[i];
-        for (p, _) in c.get("ports").map(Yaml::items).unwrap_or(&[]) {
-            if let Some(port) = p.get("containerPort").and_then(Yaml::str) {
-                svc.ports.push(port.to_string());
-            }
+        let labels = labels.and_then(|m| m.get("labels"));
+        let app = labels.and_then(|l| l.get("app")).and_then(Yaml::str);
+        let single = containers.len() == 1;
+        for (c, _) in containers {
+            let image = c.get("image").and_then(Yaml::str);
+            let container = c.get("name").and_then(Yaml::str);
+            let i = if single {
+                // The workload's name is another name of the source service (whose own name,
+                // from its directory or package, stays: two versions `details-v1`,
+                // `details-v2` of one code are one service).
+                match k8s_source(s, image, [container, app]) {
+                    Some(i) => {
+                        add_alias(&mut s.list[i], name);
+                        i
+                    }
+                    None => claim_image(s, name, image, rel, line, None),
+                }
+            } else {
+                // A pod of several containers (a database, a server and a CLI side by
+                // side) is one workload per container, each found by the container's own
+                // name or image; the pod's name and `app` label name none of them.
+                let Some(container) = container else { continue };
+                match k8s_source(s, image, [Some(container)]) {
+                    Some(i) => i,
+                    None => claim_image(s, container, image, rel, line, None),
+                }
+            };
+            let ports = k8s_container(s, c, i, &dir);
+            s.pod_labels.push((i, string_map(labels), ports, format!("{rel}:{line}")));
         }
     }
     for doc in docs.iter().filter(|d| kind_of(d) == "ConfigMap") {
@@ -1218,11 +1217,46 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let port = port.and_then(|(p, _)| p.get("port")).and_then(Yaml::str).map(str::to_string);
         s.k8s_service_ports.entry(name.to_string()).or_insert(port);
         let selector = string_map(doc.get("spec").and_then(|x| x.get("selector")));
-        s.k8s_services.push((name.to_string(), selector));
+        // The container ports the Service sends to: `targetPort`, else `port`.
+        let ports = doc.get("spec").and_then(|x| x.get("ports")).map(Yaml::items).unwrap_or(&[]);
+        let targets = ports
+            .iter()
+            .filter_map(|(p, _)| p.get("targetPort").or_else(|| p.get("port"))?.str().map(str::to_string))
+            .collect();
+        s.k8s_services.push((name.to_string(), selector, targets));
     }
 }
 
-/// The string entries of a YAML map (labels, selectors).
+/// A container's `env`, `envFrom` and ports, given to service `i`; its ports.
+fn k8s_container(s: &mut Services, c: &Yaml, i: usize, dir: &str) -> Vec<String> {
+    for (e, _) in c.get("env").map(Yaml::items).unwrap_or(&[]) {
+        let Some(k) = e.get("name").and_then(Yaml::str) else { continue };
+        if let Some(v) = e.get("value").and_then(Yaml::str) {
+            s.list[i].env.insert(k.to_string(), v.to_string());
+        }
+        // valueFrom: configMapKeyRef: { name, key }
+        let r = e.get("valueFrom").and_then(|v| v.get("configMapKeyRef"));
+        if let Some((cm, key)) = r.and_then(|r| Some((r.get("name")?.str()?, r.get("key")?.str()?))) {
+            s.configmap_refs.push((i, Some(k.to_string()), cm.to_string(), key.to_string(), dir.to_string()));
+        }
+    }
+    // envFrom: - configMapRef: { name }: every key of the ConfigMap.
+    for (e, _) in c.get("envFrom").map(Yaml::items).unwrap_or(&[]) {
+        if let Some(cm) = e.get("configMapRef").and_then(|r| r.get("name")).and_then(Yaml::str) {
+            s.configmap_refs.push((i, None, cm.to_string(), String::new(), dir.to_string()));
+        }
+    }
+    let ports: Vec<String> = c
+        .get("ports")
+        .map(Yaml::items)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|(p, _)| Some(p.get("containerPort")?.str()?.to_string()))
+        .collect();
+    s.list[i].ports.extend(ports.iter().cloned());
+    ports
+}
+
 /// An Ingress's `rules[].http.paths[]` with a `host` (`networking.k8s.io/v1`
 /// `backend.service.name`, or `v1beta1` `backend.serviceName`).
 fn from_ingress(doc: &Yaml, s: &mut Services) {
@@ -1254,6 +1288,7 @@ fn from_ingress(doc: &Yaml, s: &mut Services) {
     s.ingress.sort_by_key(|r| std::cmp::Reverse(r.path.len()));
 }
 
+/// The string entries of a YAML map (labels, selectors).
 fn string_map(m: Option<&Yaml>) -> Vec<(String, String)> {
     m.map(Yaml::entries).unwrap_or(&[]).iter().filter_map(|(k, v, _)| Some((k.clone(), v.str()?.to_string()))).collect()
 }
@@ -1264,15 +1299,30 @@ fn string_map(m: Option<&Yaml>) -> Vec<(String, String)> {
 /// `app.kubernetes.io/name`) label, else by the Service's own name. Several
 /// Deployments matching is no host name at all.
 fn apply_k8s_services(s: &mut Services) {
-    for (name, selector) in std::mem::take(&mut s.k8s_services) {
-        let mut picked: Vec<usize> = s
+    for (name, selector, targets) in std::mem::take(&mut s.k8s_services) {
+        let selected: Vec<&PodContainer> = s
             .pod_labels
             .iter()
-            .filter(|(_, labels)| !selector.is_empty() && selector.iter().all(|l| labels.contains(l)))
-            .map(|(i, _)| *i)
+            .filter(|(_, labels, _, _)| !selector.is_empty() && selector.iter().all(|l| labels.contains(l)))
             .collect();
+        let mut picked: Vec<usize> = selected.iter().map(|(i, _, _, _)| *i).collect();
         picked.sort_unstable();
         picked.dedup();
+        let one_pod = selected.windows(2).all(|w| w[0].3 == w[1].3);
+        if picked.len() > 1 && one_pod {
+            // The containers of one pod: the Service reaches the one listening on its
+            // target port.
+            picked = selected
+                .iter()
+                .filter(|(_, _, ports, _)| ports.iter().any(|p| targets.contains(p)))
+                .map(|(i, _, _, _)| *i)
+                .collect();
+            picked.sort_unstable();
+            picked.dedup();
+            if picked.len() != 1 {
+                continue;
+            }
+        }
         let i = match picked.as_slice() {
             [i] => Some(*i),
             [] => {
