@@ -345,6 +345,9 @@ impl Collector {
 
     /// Handle one match; `kind` is its outer capture.
     pub fn on_match(&mut self, caps: &[(&str, Node)], src: &[u8]) {
+        if self.mentions_mongo {
+            self.mongo_variable(caps, src);
+        }
         if super::py_shapes::expand(caps, src, &mut |c| self.on_match(c, src)) {
             return;
         }
@@ -442,7 +445,11 @@ impl Collector {
                 }
             }
             "db.mongo" if self.mentions_mongo => {
-                let name = cap(caps, "name").and_then(|n| string_value(n, src).or(Some(query::text(n, src).into())));
+                // `self.col.insert_one(…)` with `self.col = db["x"]` in the class: `x`.
+                let held = cap(caps, "name").and_then(|n| n.parent()).and_then(|o| held_collection(o, src));
+                let name = held.or_else(|| {
+                    cap(caps, "name").and_then(|n| string_value(n, src).or(Some(query::text(n, src).into())))
+                });
                 if let Some(name) = name {
                     arch::push_mongo_use(&mut self.facts, name, &text("op"), line);
                 }
@@ -666,6 +673,21 @@ impl Collector {
                 let line = query::line(pair);
                 arch::push_const(&mut self.facts, format!("{name}[{key}]"), template(value, src), line);
             }
+        }
+    }
+
+    /// `col.insert_one(…)` where `col = db["x"]`, `col = db.x` or `col = db.get_collection("x")`
+    /// is the one assignment of `col` in its function (or at module level): collection `x`.
+    fn mongo_variable(&mut self, caps: &[(&str, Node)], src: &[u8]) {
+        let (Some(call), Some(obj), Some(m)) = (cap(caps, "call.method"), cap(caps, "obj"), cap(caps, "method")) else {
+            return;
+        };
+        let op = query::text(m, src);
+        if obj.kind() != "identifier" || super::py_shapes::MONGO_METHODS.binary_search(&op).is_err() {
+            return;
+        }
+        if let Some(name) = held_collection(obj, src) {
+            arch::push_mongo_use(&mut self.facts, name, op, query::line(call));
         }
     }
 
@@ -1097,6 +1119,66 @@ impl Collector {
             }
         }
         self.facts
+    }
+}
+
+/// The MongoDB collection a name or a `self` field holds: its one assignment in the
+/// function (or module level, or the class for `self.col`) is `db["x"]`, `db.x` (a
+/// receiver naming a database: `db`, `self.db`, `database`) or `….get_collection("x")`.
+fn held_collection(var: Node, src: &[u8]) -> Option<String> {
+    let target = query::text(var, src);
+    // The scopes to look in, innermost first: a name not assigned in its function is the module's.
+    let scopes: Vec<Node> = match var.kind() {
+        "identifier" => query::ancestors(var, 64)
+            .filter(|a| matches!(a.kind(), "function_definition" | "module"))
+            .filter_map(|f| if f.kind() == "module" { Some(f) } else { f.child_by_field_name("body") })
+            .take(2)
+            .collect(),
+        "attribute" if var.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self") => {
+            vec![query::ancestors(var, 64).find(|a| a.kind() == "class_definition")?.child_by_field_name("body")?]
+        }
+        _ => return None,
+    };
+    let nested = var.kind() == "attribute";
+    let mut values = Vec::new();
+    for scope in scopes {
+        let mut stack = named(scope);
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                "class_definition" => continue,
+                "function_definition" if !nested => continue,
+                "assignment" if n.child_by_field_name("left").is_some_and(|l| query::text(l, src) == target) => {
+                    values.extend(n.child_by_field_name("right"));
+                }
+                _ => {}
+            }
+            stack.extend(named(n));
+        }
+        if !values.is_empty() {
+            break;
+        }
+    }
+    let [v] = values.as_slice() else { return None };
+    let database = |n: Node| {
+        let t = query::text(n, src).to_ascii_lowercase();
+        t.rsplit('.').next().is_some_and(|l| l.contains("db") || l.contains("database"))
+    };
+    match v.kind() {
+        "subscript" if v.child_by_field_name("value").is_some_and(database) => {
+            v.child_by_field_name("subscript").and_then(|k| string_value(k, src))
+        }
+        "attribute" if v.child_by_field_name("object").is_some_and(database) => {
+            v.child_by_field_name("attribute").map(|a| text_of(a, src))
+        }
+        "call" => {
+            let f = v.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
+            if f.child_by_field_name("attribute").is_none_or(|a| query::text(a, src) != "get_collection") {
+                return None;
+            }
+            let args = v.child_by_field_name("arguments")?;
+            split_args(args).0.first().and_then(|a| string_value(*a, src))
+        }
+        _ => None,
     }
 }
 
