@@ -813,6 +813,32 @@ impl Collector {
                 for n in names {
                     push(&mut self.facts, broker, Some(template(n, src)), Access::Read);
                 }
+                // redis-py: `subscribe(**{CHANNEL: handler})` and `subscribe(channel=handler)` name
+                // channels by their keys (kafka-python's keywords, `topics=`/`pattern=`, do not).
+                if broker == "redis" {
+                    for a in named(args) {
+                        let keys: Vec<Template> = match a.kind() {
+                            "dictionary_splat" => a
+                                .named_child(0)
+                                .filter(|d| d.kind() == "dictionary")
+                                .map(|d| {
+                                    let pairs = named(d).into_iter().filter(|p| p.kind() == "pair");
+                                    pairs
+                                        .filter_map(|p| p.child_by_field_name("key"))
+                                        .map(|k| template(k, src))
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                            "keyword_argument" => {
+                                a.child_by_field_name("name").map(|k| lit(query::text(k, src))).into_iter().collect()
+                            }
+                            _ => Vec::new(),
+                        };
+                        for k in keys {
+                            push(&mut self.facts, broker, Some(k), Access::Read);
+                        }
+                    }
+                }
             }
             "publish" => {
                 if let Some(t) = kwarg(args, "TopicArn", src) {
