@@ -289,6 +289,9 @@ pub struct RawArgCall {
     /// The callee as written: `getName`, `helpers.simpleHttpRequest`.
     pub callee: String,
     pub args: Vec<Template>,
+    /// Python keyword arguments (`fetch(url=BASE + "/x")`), by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kwargs: Vec<(String, Template)>,
     pub line: u32,
 }
 

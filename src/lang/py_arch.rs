@@ -1544,11 +1544,20 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
         if named(args).iter().any(|a| a.kind() == "list_splat") {
             continue;
         }
-        let templates: Vec<Template> =
-            split_args(args).0.iter().map(|a| url_like(template(*a, src), &is_known)).collect();
-        if templates.iter().any(|a| !a.is_empty()) {
+        let (pos, kw) = split_args(args);
+        let templates: Vec<Template> = pos.iter().map(|a| url_like(template(*a, src), &is_known)).collect();
+        // `send(url=BASE + "/x")`: a keyword argument stands for the parameter of its name.
+        let kwargs: Vec<(String, Template)> = kw
+            .iter()
+            .filter_map(|k| {
+                let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
+                Some((query::text(name, src).to_string(), url_like(template(value, src), &is_known)))
+            })
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        if templates.iter().any(|a| !a.is_empty()) || !kwargs.is_empty() {
             let line = args.parent().map_or(1, query::line);
-            found.push(RawArgCall { callee, args: templates, line });
+            found.push(RawArgCall { callee, args: templates, kwargs, line });
         }
     }
     facts.arg_calls = found;

@@ -898,7 +898,12 @@ impl Collector<'_> {
         let url = |a: &Template| a.iter().any(url_part);
         if args.iter().any(|a| text(a) || url(a)) {
             let args = args.into_iter().map(|a| if text(&a) || url(&a) { a } else { Template::new() }).collect();
-            self.facts.arg_calls.push(RawArgCall { callee: path_text(f), args, line: line(f.span()) });
+            self.facts.arg_calls.push(RawArgCall {
+                callee: path_text(f),
+                args,
+                kwargs: Vec::new(),
+                line: line(f.span()),
+            });
         }
     }
 

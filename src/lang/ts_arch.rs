@@ -1304,7 +1304,7 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
         let templates: Vec<Template> = named(args).iter().map(|a| url_like(template(*a, src), &is_known)).collect();
         if templates.iter().any(|a| !a.is_empty()) {
             let line = args.parent().map_or(1, query::line);
-            found.push(RawArgCall { callee, args: templates, line });
+            found.push(RawArgCall { callee, args: templates, kwargs: Vec::new(), line });
         }
     }
     facts.arg_calls = found;

@@ -15,7 +15,7 @@ use super::routes::{path_distance, path_matches, Endpoints, Ep};
 use super::services::{redact_url, Pick};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
-use crate::model::{Access, Flags, Lang, Part, RawCall, RawQueue, RawWrapper, Template};
+use crate::model::{Access, Flags, Lang, Part, RawArgCall, RawCall, RawQueue, RawWrapper, Template};
 
 /// Host names that mean "this machine" (sorted). From a container, Docker
 /// Desktop's names reach the host, where compose publishes ports:
@@ -54,7 +54,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let mut channels: Vec<String> = Vec::new();
         let mut wrapped = Vec::new();
         for a in &f.facts.arch.arg_calls {
-            match through_wrapper(ctx, i, &a.callee, &a.args, a.line) {
+            match through_wrapper(ctx, i, a) {
                 Some(c) => wrapped.push(c),
                 None => match through_client(ctx, i, &a.callee, &a.args, a.line) {
                     Some(Ok(c)) => wrapped.push(c),
@@ -360,9 +360,15 @@ impl Transports {
 /// place. Nothing when the callee is not exactly one such function (same file
 /// first, else through the import of the callee's first name) or the argument
 /// is not read.
-fn through_wrapper(ctx: &Ctx, file: usize, callee: &str, args: &[Template], line: u32) -> Option<RawCall> {
+fn through_wrapper(ctx: &Ctx, file: usize, a: &RawArgCall) -> Option<RawCall> {
+    let (callee, line) = (a.callee.as_str(), a.line);
     let w = wrapper_of(ctx, file, callee)?;
-    let arg = args.get(w.param).filter(|a| !a.is_empty())?;
+    // Positional, else the keyword argument named as the parameter (`fetch(url=…)`).
+    let by_name = || match w.call.url.first() {
+        Some(Part::Ref(p)) => a.kwargs.iter().find(|(k, _)| k == p).map(|(_, t)| t),
+        _ => None,
+    };
+    let arg = a.args.get(w.param).filter(|a| !a.is_empty()).or_else(by_name).filter(|a| !a.is_empty())?;
     let mut url = arg.clone();
     crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(1).cloned().collect());
     Some(RawCall { client: w.call.client.clone(), method: w.call.method.clone(), url, line })
