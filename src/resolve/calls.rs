@@ -593,18 +593,6 @@ fn callee<'e>(
             return None;
         }
         if let Some(p) = port.filter(|_| local) {
-            let bound = bound_in_code(ctx, p);
-            if bound.len() > 1 {
-                let mut names: Vec<&str> = bound.iter().map(|&i| ctx.services.list[i].name.as_str()).collect();
-                names.sort_unstable();
-                out.diagnostics.push(Diagnostic::new(
-                    rel,
-                    Some(line),
-                    Severity::Info,
-                    format!("`{host}:{p}` is bound by several services ({}): call not linked", names.join(", ")),
-                ));
-                return None;
-            }
             // A port nothing here publishes or binds, while a server of this repository
             // listens on a port not read (a config file, a computed address): likely that
             // server, so not a fact about an outside service.
@@ -654,8 +642,16 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
         [one] => Pick::One(*one),
         [] => match bound_in_code(ctx, p).as_slice() {
             [one] => Pick::One(*one),
-            // Several services bind it (examples of one framework): the caller's own, else none.
-            many => own.filter(|o| many.contains(o)).map_or(Pick::None, Pick::One),
+            [] => Pick::None,
+            // Several services bind it (examples of one framework): the caller's own, else unknown.
+            many => own.filter(|o| many.contains(o)).map_or_else(
+                || {
+                    let mut names: Vec<String> = many.iter().map(|&i| services.list[i].name.clone()).collect();
+                    names.sort();
+                    Pick::Ambiguous(names)
+                },
+                Pick::One,
+            ),
         },
         _ => Pick::None,
     }
