@@ -804,7 +804,7 @@ impl Collector<'_> {
         if !self.cfg_params.is_empty() {
             self.configure_call(&p.path, c);
         }
-        if self.broker || c.args.iter().any(url_literal) {
+        if self.broker || c.args.iter().any(|a| url_literal(a) || self.url_local(a)) {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
@@ -886,6 +886,19 @@ impl Collector<'_> {
                 self.facts.wrappers.push(RawWrapper { name, param, call });
             }
             None => self.facts.calls.push(call),
+        }
+    }
+
+    /// An argument naming a local that holds a URL (`let url = format!("http://h/{}", id);`
+    /// then `fetch_json(&url)`).
+    fn url_local(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Reference(r) => self.url_local(&r.expr),
+            Expr::Path(p) if p.path.segments.len() == 1 => {
+                let n = last_seg(&p.path);
+                self.locals.iter().rev().find(|(name, _)| *name == n).and_then(|(_, v)| v.as_ref()).is_some_and(|v| v.iter().any(url_part))
+            }
+            _ => false,
         }
     }
 
