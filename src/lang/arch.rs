@@ -348,6 +348,8 @@ pub fn calls_of<'t>(
     let tops: Vec<Node<'t>> = root.children(&mut walk).collect();
     for (paren, _) in text.match_indices('(') {
         let end = paren - bytes[..paren].iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+        // TypeScript type arguments: `apiRequest<Todo[]>(url)`.
+        let end = type_args_start(bytes, end).unwrap_or(end);
         let start = ident_start(bytes, end);
         if start == end {
             continue;
@@ -374,12 +376,38 @@ pub fn calls_of<'t>(
     out
 }
 
+/// When the text before `end` closes a type-argument list (`f<T, U[]>`), where the
+/// callee's name ends: before the matching `<` (at most 120 bytes back, `=>` skipped).
+pub fn type_args_start(bytes: &[u8], end: usize) -> Option<usize> {
+    if end == 0 || bytes[end - 1] != b'>' {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut i = end;
+    while i > 0 && end - i < 120 {
+        i -= 1;
+        match bytes[i] {
+            b'>' if i > 0 && bytes[i - 1] == b'=' => i -= 1,
+            b'>' => depth += 1,
+            b'<' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i - bytes[..i].iter().rev().take_while(|b| b.is_ascii_whitespace()).count());
+                }
+            }
+            b';' | b'(' | b')' | b'\n' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 
 /// Start of the identifier ending at `end`.
-fn ident_start(bytes: &[u8], end: usize) -> usize {
+pub fn ident_start(bytes: &[u8], end: usize) -> usize {
     end - bytes[..end].iter().rev().take_while(|&&b| is_ident(b)).count()
 }
 
@@ -448,10 +476,18 @@ fn call_at<'t>(
 ) -> Option<(String, Node<'t>)> {
     // The smallest node spanning the callee and the `(` is the call itself.
     let call = root.descendant_for_byte_range(head_start, paren + 1)?;
-    if call.kind() != shape.call || call.start_byte() != head_start {
+    if call.kind() != shape.call {
         return None;
     }
     let callee = call.child_by_field_name("function")?;
+    // tree-sitter-typescript reads `await f<T>(x)` as a call of `await f` with type arguments.
+    let callee = match callee.kind() {
+        "await_expression" if call.child_by_field_name("type_arguments").is_some() => callee.named_child(0)?,
+        _ => callee,
+    };
+    if callee.start_byte() != head_start {
+        return None;
+    }
     let head = match callee.kind() {
         k if k == shape.member => {
             let prop = callee.child_by_field_name(shape.property)?;

@@ -1139,7 +1139,7 @@ impl Collector {
             match c.wrapper {
                 // The URL must be the parameter, then literal text only (`requests.get(url + "/x")`).
                 Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
-                    self.facts.wrappers.push(RawWrapper { name, param, call });
+                    self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None });
                 }
                 _ => self.facts.calls.push(call),
             }
@@ -1557,7 +1557,7 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
             .collect();
         if templates.iter().any(|a| !a.is_empty()) || !kwargs.is_empty() {
             let line = args.parent().map_or(1, query::line);
-            found.push(RawArgCall { callee, args: templates, kwargs, line });
+            found.push(RawArgCall { callee, args: templates, kwargs, methods: Vec::new(), line });
         }
     }
     facts.arg_calls = found;

@@ -883,7 +883,7 @@ impl Collector<'_> {
         match param {
             Some(param) => {
                 let name = self.fn_name.clone();
-                self.facts.wrappers.push(RawWrapper { name, param, call });
+                self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None });
             }
             None => self.facts.calls.push(call),
         }
@@ -896,7 +896,12 @@ impl Collector<'_> {
             Expr::Reference(r) => self.url_local(&r.expr),
             Expr::Path(p) if p.path.segments.len() == 1 => {
                 let n = last_seg(&p.path);
-                self.locals.iter().rev().find(|(name, _)| *name == n).and_then(|(_, v)| v.as_ref()).is_some_and(|v| v.iter().any(url_part))
+                self.locals
+                    .iter()
+                    .rev()
+                    .find(|(name, _)| *name == n)
+                    .and_then(|(_, v)| v.as_ref())
+                    .is_some_and(|v| v.iter().any(url_part))
             }
             _ => false,
         }
@@ -915,6 +920,7 @@ impl Collector<'_> {
                 callee: path_text(f),
                 args,
                 kwargs: Vec::new(),
+                methods: Vec::new(),
                 line: line(f.span()),
             });
         }

@@ -118,6 +118,8 @@ struct Candidate {
     line: u32,
     /// The URL is a parameter of the enclosing function: (function name, parameter index).
     wrapper: Option<(String, usize)>,
+    /// The options passed on (`fetch(url, options)`) are a parameter of that function: its index.
+    method_param: Option<usize>,
 }
 
 #[derive(Default)]
@@ -240,6 +242,7 @@ impl Collector {
                         url,
                         line,
                         wrapper: None,
+                        method_param: None,
                     };
                     self.candidates.push(ws);
                 }
@@ -684,6 +687,11 @@ impl Collector {
         let opt_method =
             options.and_then(|o| prop(*o, "method", src)).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
         let in_object = first.kind() == "object";
+        // `fetch(url, options)` inside `function apiRequest(url, options)`: the method is
+        // the caller's `options.method`, so the options parameter is recorded.
+        let passed_options = (opt_method.is_none() && !in_object && (method.is_empty() || method == "request"))
+            .then(|| args.get(1).filter(|o| o.kind() == "identifier").and_then(|o| wrapper_param(*o, src)))
+            .flatten();
         let mut wrapper = wrapper;
         let (url, method) = if in_object {
             // axios({ url, method })   client.post({ url })
@@ -705,7 +713,9 @@ impl Collector {
             }
             (template(u, src), m)
         } else if method.is_empty() || method == "request" {
-            (template(*first, src), opt_method.unwrap_or_else(|| "GET".into()))
+            // Options from a parameter of a function that is no wrapper: a run-time method.
+            let default = if passed_options.is_some() && wrapper.is_none() { "ANY" } else { "GET" };
+            (template(*first, src), opt_method.unwrap_or_else(|| default.into()))
         } else {
             (template(*first, src), method.to_string())
         };
@@ -719,6 +729,7 @@ impl Collector {
             method: method.to_ascii_uppercase(),
             url,
             line,
+            method_param: passed_options.filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f)).map(|(_, i)| i),
             wrapper,
         });
     }
@@ -749,6 +760,7 @@ impl Collector {
             url,
             line,
             wrapper: None,
+            method_param: None,
         });
     }
 
@@ -868,7 +880,8 @@ impl Collector {
             match c.wrapper {
                 // The URL must be the parameter, then literal text only (`fetch(url + "/x")`).
                 Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
-                    self.facts.wrappers.push(RawWrapper { name, param, call });
+                    let method_param = c.method_param;
+                    self.facts.wrappers.push(RawWrapper { name, param, call, method_param });
                 }
                 _ => self.facts.calls.push(call),
             }
@@ -1301,10 +1314,20 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     let is_known = |n: &str| known.binary_search(&n).is_ok();
     let mut found = Vec::new();
     for (callee, args) in arch::calls_of(root, text, &names, &known, &SHAPE) {
-        let templates: Vec<Template> = named(args).iter().map(|a| url_like(template(*a, src), &is_known)).collect();
+        let args_list = named(args);
+        let templates: Vec<Template> = args_list.iter().map(|a| url_like(template(*a, src), &is_known)).collect();
         if templates.iter().any(|a| !a.is_empty()) {
             let line = args.parent().map_or(1, query::line);
-            found.push(RawArgCall { callee, args: templates, kwargs: Vec::new(), line });
+            let methods = args_list
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.kind() == "object")
+                .map(|(i, o)| {
+                    let m = prop(*o, "method", src).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
+                    (i, m.unwrap_or_default().to_ascii_uppercase())
+                })
+                .collect();
+            found.push(RawArgCall { callee, args: templates, kwargs: Vec::new(), methods, line });
         }
     }
     facts.arg_calls = found;
@@ -1434,7 +1457,7 @@ fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
         Some(p) => (query::text(p, src) == name).then_some(0)?,
         None => {
             let params = named(func.child_by_field_name("parameters")?);
-            params.iter().position(|p| p.kind() == "identifier" && query::text(*p, src) == name)?
+            params.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == name))?
         }
     };
     let fname = match func.kind() {
@@ -1454,6 +1477,19 @@ fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
         _ => None,
     }?;
     Some((fname, index))
+}
+
+/// The identifier a parameter binds: `url`, TypeScript's `url: string` / `url?: string`
+/// (`required_parameter` / `optional_parameter`, typed or not), `url = "/"`.
+fn param_ident(p: Node) -> Option<Node> {
+    match p.kind() {
+        "identifier" => Some(p),
+        "required_parameter" | "optional_parameter" => {
+            p.child_by_field_name("pattern").filter(|i| i.kind() == "identifier")
+        }
+        "assignment_pattern" => p.child_by_field_name("left").filter(|i| i.kind() == "identifier"),
+        _ => None,
+    }
 }
 
 /// `util.format("http://carts%s/carts", domain)`: each `%s`/`%d`/`%i`/`%j` takes the

@@ -130,6 +130,42 @@ pub fn method_regex() -> String {
 static KV: LazyLock<Option<regex::Regex>> =
     LazyLock::new(|| regex::Regex::new(&format!("^(?i:{})$", KV_METHODS.join("|"))).ok());
 
+/// A call's callee; tree-sitter-typescript reads `await api.get<T>(u)` as a call of
+/// `await api.get` with type arguments, whose callee is the awaited member.
+fn callee(call: Node) -> Option<Node> {
+    let f = call.child_by_field_name("function")?;
+    match f.kind() {
+        "await_expression" if call.child_by_field_name("type_arguments").is_some() => f.named_child(0),
+        _ => Some(f),
+    }
+}
+
+/// The shape's pattern misses `await api.get<User[]>("/api/users")` (see [`callee`]):
+/// found by text (`>(` closing type arguments after `await obj.method`), each is given
+/// to [`expand`] as the pattern's match would have been. A few substring searches for
+/// files without one.
+pub fn awaited_generic_calls<'t>(root: Node<'t>, text: &str, emit: &mut Emit<'_, 't>) {
+    static SHAPE: LazyLock<Option<regex::Regex>> = LazyLock::new(|| regex::Regex::new(&method_regex()).ok());
+    let (Some(shape), true) = (SHAPE.as_ref(), text.contains("await")) else { return };
+    let src = text.as_bytes();
+    for (i, _) in text.match_indices(">(") {
+        let Some(lt) = super::arch::type_args_start(src, i + 1) else { continue };
+        let start = super::arch::ident_start(src, lt);
+        if start == lt || start == 0 || src[start - 1] != b'.' || !shape.is_match(&text[start..lt]) {
+            continue;
+        }
+        let Some(call) = root.descendant_for_byte_range(start, i + 2) else { continue };
+        let member = callee(call).filter(|m| m.kind() == "member_expression");
+        let awaited = call.child_by_field_name("function").is_some_and(|f| f.kind() == "await_expression");
+        let prop = member.and_then(|m| m.child_by_field_name("property"));
+        if let (true, "call_expression", Some(prop)) = (awaited, call.kind(), prop) {
+            if prop.byte_range() == (start..lt) {
+                expand(&[("call.method", call), ("method", prop)], src, emit);
+            }
+        }
+    }
+}
+
 fn has(table: &[&str], name: &str) -> bool {
     table.binary_search(&name).is_ok()
 }
@@ -151,7 +187,7 @@ pub fn expand<'t>(caps: &[(&str, Node<'t>)], src: &[u8], emit: &mut Emit<'_, 't>
         return false;
     };
     let name = query::text(m, src);
-    let obj = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("object"));
+    let obj = callee(call).and_then(|f| f.child_by_field_name("object"));
     let any_obj = obj.filter(|o| o.is_named() && !o.is_error());
     let plain_obj = obj.filter(|o| o.kind() == "identifier");
     if let Some(o) = plain_obj.filter(|_| has(COLLECTION_METHODS, name)) {

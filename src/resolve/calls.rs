@@ -47,6 +47,8 @@ enum Callee<'e> {
 pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     let amqp = Amqp::read(ctx);
     let transports = Transports::new(ctx);
+    // Request wrappers some caller hands a URL to (by address): the others are said below.
+    let mut reached: std::collections::HashSet<usize> = std::collections::HashSet::new();
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
@@ -55,7 +57,10 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let mut wrapped = Vec::new();
         for a in &f.facts.arch.arg_calls {
             match through_wrapper(ctx, i, a) {
-                Some(c) => wrapped.push(c),
+                Some((c, w)) => {
+                    reached.insert(std::ptr::from_ref(w) as usize);
+                    wrapped.push(c);
+                }
                 None => match through_client(ctx, i, &a.callee, &a.args, a.line) {
                     Some(Ok(c)) => wrapped.push(c),
                     Some(Err(message)) => {
@@ -146,7 +151,29 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             }
         }
     }
+    unreached_wrappers(ctx, &reached, out);
     declared_env_links(ctx, out);
+}
+
+/// A JS/TS or Python function that requests the URL it is given, which no caller
+/// hands a URL tapestry can read (`async function getImage(req: Request) { fetch(req) }`):
+/// its request is known only at run time (said, as for a call of its own, not dropped).
+/// Rust's are said per service by [`uncalled_rust_wrappers`]; test code is left quiet.
+fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out: &mut ArchOut) {
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        let rel = ctx.project.rel(i);
+        if f.file.lang == Lang::Rust || crate::lang::is_test_path(rel, f.file.lang) {
+            continue;
+        }
+        for w in f.facts.arch.wrappers.iter().filter(|w| !reached.contains(&(std::ptr::from_ref(*w) as usize))) {
+            out.diagnostics.push(Diagnostic::new(
+                rel,
+                Some(w.call.line),
+                Severity::Info,
+                format!("URL `{}` is known only at run time: call not linked", redact_url(&render(&w.call.url))),
+            ));
+        }
+    }
 }
 
 /// Whether a resolved template is literal text only.
@@ -369,7 +396,7 @@ impl Transports {
 /// place. Nothing when the callee is not exactly one such function (same file
 /// first, else through the import of the callee's first name) or the argument
 /// is not read.
-fn through_wrapper(ctx: &Ctx, file: usize, a: &RawArgCall) -> Option<RawCall> {
+fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Option<(RawCall, &'a RawWrapper)> {
     let (callee, line) = (a.callee.as_str(), a.line);
     let w = wrapper_of(ctx, file, callee)?;
     // Positional, else the keyword argument named as the parameter (`fetch(url=…)`).
@@ -380,7 +407,18 @@ fn through_wrapper(ctx: &Ctx, file: usize, a: &RawArgCall) -> Option<RawCall> {
     let arg = a.args.get(w.param).filter(|a| !a.is_empty()).or_else(by_name).filter(|a| !a.is_empty())?;
     let mut url = arg.clone();
     crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(1).cloned().collect());
-    Some(RawCall { client: w.call.client.clone(), method: w.call.method.clone(), url, line })
+    // The caller's `{ method: 'DELETE' }` when the wrapper passes its options on; none
+    // passed is the client's default; options that are not an object literal, any method.
+    let method = match w.method_param {
+        None => w.call.method.clone(),
+        Some(i) => match a.methods.iter().find(|(j, _)| *j == i) {
+            Some((_, m)) if !m.is_empty() => m.clone(),
+            Some(_) => w.call.method.clone(),
+            None if a.args.len() > i => "ANY".into(),
+            None => w.call.method.clone(),
+        },
+    };
+    Some((RawCall { client: w.call.client.clone(), method, url, line }, w))
 }
 
 /// `api.get("/users/")` where `api` is imported from the module that makes it
@@ -511,6 +549,8 @@ fn callee<'e>(
     line: u32,
 ) -> Option<Callee<'e>> {
     let rel = ctx.project.rel(file);
+    // `" https://api.example.org/"`: a stray space around a literal is no part of the URL.
+    let url = url.trim();
     let lower = url.to_ascii_lowercase();
     let Some(scheme_end) =
         lower.find("://").filter(|_| lower.starts_with("http") || lower.starts_with("ws") || lower.starts_with("grpc"))
