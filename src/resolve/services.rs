@@ -1045,7 +1045,9 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
         rename(&mut s.list[i]);
         return i;
     }
-    if let Some(i) = image.and_then(|im| tagged_source(&s.list, im, key)) {
+    if let Some(i) =
+        image.and_then(|im| tagged_source(&s.list, im, key).or_else(|| image_named_source(&s.list, im, key)))
+    {
         let svc = &mut s.list[i];
         rename(svc);
         if key.is_some() {
@@ -1080,6 +1082,20 @@ fn folded_eq(a: &str, b: &str) -> bool {
 fn tagged_source(list: &[Service], image: &str, key: Option<&str>) -> Option<usize> {
     let last = image.rsplit('/').next().unwrap_or(image);
     let tag = last.split('@').next().unwrap_or(last).split_once(':')?.1;
+    source_named_by(list, tag, key)
+}
+
+/// The source service an image's own name starts with, followed by `-`, `_` or `.`:
+/// `image: backend-express` (built by a script from `backend/`), as for a tag.
+fn image_named_source(list: &[Service], image: &str, key: Option<&str>) -> Option<usize> {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let repo = last.split('@').next().unwrap_or(last).split(':').next().unwrap_or(last);
+    source_named_by(list, repo, key)
+}
+
+/// See [`tagged_source`]: the service whose name or directory `tag` is, or starts with
+/// followed by `-`, `_` or `.`; the longest, and only when no other matches as long.
+fn source_named_by(list: &[Service], tag: &str, key: Option<&str>) -> Option<usize> {
     let matched = |n: &str| {
         let named = n.len() >= 3 && n.bytes().any(|b| b.is_ascii_alphabetic()) && !GENERIC_DIRS.contains(&n);
         let rest = tag.strip_prefix(n)?;
