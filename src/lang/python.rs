@@ -92,6 +92,12 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         let imported: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();
         super::py_arch::wrapper_calls(tree.root_node(), text, &imported, &mut facts.arch);
     }
+    // HTTP clients written as classes: read in every file, since a subclass, a caller
+    // or a construction names no client (`py_classes`).
+    if text.contains("class ") {
+        facts.arch.py_classes = super::py_classes::classes(tree.root_node(), src);
+    }
+    super::py_classes::uses(tree.root_node(), text, &mut facts.arch);
     if text.contains("environ") || text.contains("getenv") {
         facts.arch.env_getters = super::py_arch::env_getters(tree.root_node(), src);
     }

@@ -1,0 +1,496 @@
+//! Python HTTP clients written as classes (issue #3, cause J of the fourth blind sample).
+//!
+//! ```python
+//! class BaseSvc:
+//!     def __init__(self, svc_url): self._svc_url = svc_url
+//!     def endpoint_url(self, endpoint): return f"{self._svc_url}{endpoint}"
+//!     async def post(self, endpoint, data): … await client.post(self.endpoint_url(endpoint), json=data)
+//! class LLMSvc(BaseSvc):
+//!     async def classify(self, m): return await self.post(self.CLASSIFY_ENDPOINT, m)
+//! llm = LLMSvc(LLM_URL)
+//! ```
+//!
+//! The request's URL is a constructor argument followed by a method's parameter: no
+//! file says it whole. Extraction records what each file says: its classes (bases,
+//! `__init__` parameters, [`classes`]); for a request made in a method, the URL as
+//! the `__init__` parameter it starts with, the method parameter that follows and
+//! the rest ([`method_request`], asked by `py_arch` at each client call; a `self.x`
+//! property or a one-line `self.url_for(p)` method is read through); the methods
+//! called on `self` or on an object made in the same function, and the constructions
+//! of classes with URL-like arguments ([`uses`]). Which constructions give the base
+//! and which callers the path is decided in `resolve/classes.rs`.
+//!
+//! [`uses`] finds calls by a scan of the text for `(` (as `arch::calls_of` does), and
+//! asks the tree only about calls whose arguments may hold a URL or a path: a query
+//! pattern matching every call would cost more than the rest of the Python pass.
+
+use tree_sitter::Node;
+
+use super::py_arch::{follow_self, kwarg, named, split_args, text_of, value_template};
+use super::query;
+use crate::model::{ArchFacts, Part, RawArgCall, RawMethodUse, RawPyClass, Template};
+
+/// How deep method bodies and properties are read through.
+const DEPTH: u32 = 4;
+
+/// A piece of a request's URL read in a method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Atom {
+    Part(Part),
+    /// The `__init__` parameter (index with `self` left out, name) a field holds.
+    Base(usize, String),
+    /// A parameter of the method (index with `self` left out).
+    Arg(usize),
+}
+
+/// A request in a method of a class: the class, the method, the URL's atoms.
+pub struct MethodRequest {
+    pub class: String,
+    pub method: String,
+    /// The method's parameters (`self` left out).
+    pub params: Vec<String>,
+    pub atoms: Vec<Atom>,
+}
+
+/// The method around `at` and its class: `def m(self, …)` directly in a class body.
+fn method_of(at: Node) -> Option<(Node, Node)> {
+    let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
+    let mut up = func.parent()?;
+    if up.kind() == "decorated_definition" {
+        up = up.parent()?;
+    }
+    let class = up.parent().filter(|c| up.kind() == "block" && c.kind() == "class_definition")?;
+    Some((func, class))
+}
+
+/// A function's parameter names; a splat is written with its stars (`*args`), and
+/// `self`/`cls` first is left out of a method's.
+pub fn params(func: Node, src: &[u8]) -> Vec<String> {
+    let Some(ps) = func.child_by_field_name("parameters") else { return Vec::new() };
+    let names: Vec<String> = named(ps)
+        .into_iter()
+        .map(|p| match p.kind() {
+            "identifier" => text_of(p, src),
+            "typed_parameter" => p.named_child(0).map(|n| text_of(n, src)).unwrap_or_default(),
+            "default_parameter" | "typed_default_parameter" => {
+                p.child_by_field_name("name").map(|n| text_of(n, src)).unwrap_or_default()
+            }
+            _ => format!("*{}", text_of(p, src)),
+        })
+        .collect();
+    match names.first().map(String::as_str) {
+        Some("self" | "cls") => names[1..].to_vec(),
+        _ => names,
+    }
+}
+
+fn name_of(n: Node, src: &[u8]) -> String {
+    n.child_by_field_name("name").map(|n| text_of(n, src)).unwrap_or_default()
+}
+
+/// The methods of a class body, with their nodes (decorators looked through).
+fn methods<'t>(class: Node<'t>) -> Vec<(Node<'t>, Option<Node<'t>>)> {
+    let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
+    named(body)
+        .into_iter()
+        .filter_map(|s| match s.kind() {
+            "function_definition" => Some((s, None)),
+            "decorated_definition" => s.child_by_field_name("definition").map(|d| (d, Some(s))),
+            _ => None,
+        })
+        .filter(|(d, _)| d.kind() == "function_definition")
+        .collect()
+}
+
+/// The expression a function returns when its body is that one `return` (after a docstring).
+fn one_return(func: Node) -> Option<Node> {
+    let body = func.child_by_field_name("body")?;
+    let stmts: Vec<Node> = named(body)
+        .into_iter()
+        .filter(|s| !(s.kind() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind() == "string")))
+        .collect();
+    match stmts.as_slice() {
+        [r] if r.kind() == "return_statement" => r.named_child(0),
+        _ => None,
+    }
+}
+
+/// The classes defined at a module's top level.
+pub fn classes(root: Node, src: &[u8]) -> Vec<RawPyClass> {
+    let mut out = Vec::new();
+    for s in named(root) {
+        let class = match s.kind() {
+            "class_definition" => s,
+            "decorated_definition" => match s.child_by_field_name("definition") {
+                Some(d) if d.kind() == "class_definition" => d,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let bases = class
+            .child_by_field_name("superclasses")
+            .map(|b| {
+                named(b)
+                    .into_iter()
+                    .filter(|n| matches!(n.kind(), "identifier" | "attribute"))
+                    .map(|n| text_of(n, src))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let defs = methods(class);
+        let init = defs.iter().find(|(m, _)| name_of(*m, src) == "__init__").map(|(m, _)| params(*m, src));
+        let methods = defs.iter().map(|(m, _)| name_of(*m, src)).collect();
+        out.push(RawPyClass { name: name_of(class, src), bases, init, methods, line: query::line(class) });
+    }
+    out
+}
+
+/// The request URL `url`, handed to a client in a method, as atoms; `None` outside a
+/// method of a class.
+pub fn method_request(url: Node, src: &[u8]) -> Option<MethodRequest> {
+    let (func, class) = method_of(url)?;
+    let atoms = expand(url, func, class, src, 0)?;
+    Some(MethodRequest { class: name_of(class, src), method: name_of(func, src), params: params(func, src), atoms })
+}
+
+/// `self.attr` set once in the class, in `__init__`, from one of its parameters: that
+/// parameter. Any other setting (a class attribute, another method, `+=`) is none.
+pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)> {
+    let body = class.child_by_field_name("body")?;
+    let target = |n: Node| {
+        n.kind() == "attribute"
+            && n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
+            && n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == attr)
+    };
+    let mut found: Option<Node> = None;
+    let mut stack = named(body);
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "class_definition" => continue,
+            "assignment" => {
+                let left = n.child_by_field_name("left")?;
+                if target(left)
+                    || (left.kind() == "identifier" && n.parent() == Some(body) && query::text(left, src) == attr)
+                {
+                    if found.replace(n).is_some() {
+                        return None;
+                    }
+                } else if left.kind() != "identifier" && named(left).into_iter().any(target) {
+                    return None;
+                }
+            }
+            "augmented_assignment" if n.child_by_field_name("left").is_some_and(target) => return None,
+            _ => {}
+        }
+        stack.extend(named(n));
+    }
+    let assign = found?;
+    let (func, _) = method_of(assign)?;
+    if name_of(func, src) != "__init__" || !target(assign.child_by_field_name("left")?) {
+        return None;
+    }
+    let value = assign.child_by_field_name("right").filter(|v| v.kind() == "identifier")?;
+    let name = query::text(value, src);
+    let ps = params(func, src);
+    let index = ps.iter().position(|p| p == name)?;
+    // A splat before the parameter makes its position unknown.
+    (!ps[..index].iter().any(|p| p.starts_with('*'))).then(|| (index, name.to_string()))
+}
+
+/// The one assignment of a local name in `func` before `at` (a name assigned more than
+/// once, or not at all, has none).
+fn local_node<'t>(at: Node<'t>, func: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
+    let name = query::text(at, src);
+    let mut values = Vec::new();
+    let mut stack = vec![func.child_by_field_name("body")?];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "function_definition" || n.kind() == "class_definition" {
+            continue;
+        }
+        if n.kind() == "assignment"
+            && n.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == name)
+        {
+            values.extend(n.child_by_field_name("right"));
+        }
+        stack.extend(named(n));
+    }
+    match values.as_slice() {
+        [one] if one.end_byte() <= at.start_byte() => Some(*one),
+        _ => None,
+    }
+}
+
+/// A URL expression read in method `func` of `class`: fields set from `__init__`'s
+/// parameters, the method's parameters, properties and one-line URL methods read through.
+fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Vec<Atom>> {
+    if depth > DEPTH {
+        return None;
+    }
+    let ps = params(func, src);
+    let parts = |t: Template| t.into_iter().map(Atom::Part).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    match n.kind() {
+        "string" => {
+            for c in named(n) {
+                match c.kind() {
+                    "string_content" | "escape_sequence" => out.push(Atom::Part(Part::Lit(text_of(c, src)))),
+                    "interpolation" => {
+                        let e = c.child_by_field_name("expression").unwrap_or(c);
+                        out.extend(expand(e, func, class, src, depth + 1)?);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "concatenated_string" => {
+            for c in named(n) {
+                out.extend(expand(c, func, class, src, depth + 1)?);
+            }
+        }
+        "binary_operator" if n.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "+") => {
+            for f in ["left", "right"] {
+                out.extend(expand(n.child_by_field_name(f)?, func, class, src, depth + 1)?);
+            }
+        }
+        "parenthesized_expression" => out.extend(expand(*named(n).first()?, func, class, src, depth + 1)?),
+        "identifier" => {
+            let name = query::text(n, src);
+            if let Some(i) = ps.iter().position(|p| p == name) {
+                out.push(Atom::Arg(i));
+            } else if let Some(v) = local_node(n, func, src) {
+                out.extend(expand(v, func, class, src, depth + 1)?);
+            } else {
+                out.extend(parts(value_template(n, src)));
+            }
+        }
+        "attribute" if n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self") => {
+            let attr = n.child_by_field_name("attribute").map(|a| text_of(a, src)).unwrap_or_default();
+            let property = methods(class).into_iter().find(|(m, d)| {
+                name_of(*m, src) == attr && d.is_some_and(|d| query::text(d, src).trim_start().starts_with("@property"))
+            });
+            if let Some((m, _)) = property {
+                out.extend(expand(one_return(m)?, m, class, src, depth + 1)?);
+            } else if let Some((i, p)) = init_field(class, &attr, src) {
+                out.push(Atom::Base(i, p));
+            } else {
+                out.extend(parts(follow_self(vec![Part::Ref(format!("self.{attr}"))], n, src)));
+            }
+        }
+        "call" => {
+            // `self.endpoint_url(endpoint)`: a method of the class returning one URL expression.
+            let f = n.child_by_field_name("function")?;
+            let inline = (f.kind() == "attribute"
+                && f.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self"))
+            .then(|| f.child_by_field_name("attribute").map(|a| text_of(a, src)))
+            .flatten()
+            .and_then(|name| methods(class).into_iter().find(|(m, _)| name_of(*m, src) == name));
+            let Some((m, _)) = inline else {
+                out.extend(parts(follow_self(value_template(n, src), n, src)));
+                return Some(out);
+            };
+            let args = n.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+            let (pos, kw) = split_args(args);
+            if !kw.is_empty() || named(args).len() != pos.len() {
+                return None;
+            }
+            for a in expand(one_return(m)?, m, class, src, depth + 1)? {
+                match a {
+                    Atom::Arg(i) => out.extend(expand(*pos.get(i)?, func, class, src, depth + 1)?),
+                    a => out.push(a),
+                }
+            }
+        }
+        _ => out.extend(parts(follow_self(value_template(n, src), n, src))),
+    }
+    Some(out)
+}
+
+/// Whether a call's argument text may hold a URL or a path: `://`, a string starting
+/// with `/`, an environment read, a word in capitals (also `self.X_ENDPOINT`,
+/// `settings.USERS_URL`) or a name saying `url`.
+fn pathish(args: &str) -> bool {
+    if ["://", "\"/", "'/", "environ", "getenv"].iter().any(|p| args.contains(p)) {
+        return true;
+    }
+    let words = args.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| w.len() > 1);
+    words.clone().any(|w| {
+        !w.bytes().any(|b| b.is_ascii_lowercase())
+            && !w.as_bytes()[0].is_ascii_digit()
+            && w.bytes().any(|b| b.is_ascii_uppercase())
+    }) || words.clone().any(|w| w.to_ascii_lowercase().contains("url"))
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn ident_start(bytes: &[u8], end: usize) -> usize {
+    end - bytes[..end].iter().rev().take_while(|&&b| is_ident(b)).count()
+}
+
+/// The text of the arguments opening at `paren` (brackets counted; at most 400 bytes).
+fn args_text(text: &str, paren: usize) -> &str {
+    let rest = &text.as_bytes()[paren + 1..];
+    let mut depth = 0usize;
+    let mut end = rest.len().min(400);
+    for (i, &b) in rest.iter().take(400).enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => {
+                end = i;
+                break;
+            }
+            b')' | b']' | b'}' => depth -= 1,
+            _ => {}
+        }
+    }
+    text.get(paren + 1..paren + 1 + end).unwrap_or("")
+}
+
+/// The call whose callee starts at `start` and whose arguments open at `paren`.
+fn call_at<'t>(tops: &[Node<'t>], root: Node<'t>, start: usize, paren: usize) -> Option<Node<'t>> {
+    let top = tops.partition_point(|t| t.end_byte() <= start);
+    let within = tops.get(top).filter(|t| t.start_byte() <= start && paren < t.end_byte()).copied().unwrap_or(root);
+    let call = within.descendant_for_byte_range(start, paren + 1)?;
+    (call.kind() == "call" && call.start_byte() == start).then_some(call)
+}
+
+/// Arguments as templates (`self.x` read in the class), keyword ones by name.
+fn arg_templates(args: Node, src: &[u8]) -> (Vec<Template>, Vec<(String, Template)>) {
+    let tpl = |a: Node| follow_self(value_template(a, src), a, src);
+    let (pos, kw) = split_args(args);
+    let kwargs = kw
+        .into_iter()
+        .filter_map(|k| Some((text_of(k.child_by_field_name("name")?, src), tpl(k.child_by_field_name("value")?))))
+        .collect();
+    (pos.into_iter().map(tpl).collect(), kwargs)
+}
+
+/// The methods called on `self` with path-like arguments, the constructions of classes
+/// (a capitalised name) with URL-like arguments, and the methods called on an object a
+/// construction made in the same function (or at module level, the name assigned once).
+pub fn uses(root: Node, text: &str, facts: &mut ArchFacts) {
+    let bytes = text.as_bytes();
+    let src = bytes;
+    let tops = named(root);
+    // Constructions assigned to a name: (name, construction, its function or none).
+    let mut assigned: Vec<(String, RawArgCall, Option<Node>)> = Vec::new();
+    for (paren, _) in text.match_indices('(') {
+        let end = paren - bytes[..paren].iter().rev().take_while(|b| **b == b' ').count();
+        let start = ident_start(bytes, end);
+        if start == end || bytes[start].is_ascii_digit() {
+            continue;
+        }
+        let (head, dotted) = match start.checked_sub(1).map(|i| bytes[i]) {
+            Some(b'.') => (ident_start(bytes, start - 1), true),
+            _ => (start, false),
+        };
+        if head.checked_sub(1).is_some_and(|i| is_ident(bytes[i]) || bytes[i] == b'.') {
+            continue;
+        }
+        let receiver = if dotted { &text[head..start - 1] } else { "" };
+        let capital = bytes[start].is_ascii_uppercase();
+        let on_self = dotted && receiver == "self";
+        if !(on_self || capital) || !pathish(args_text(text, paren)) {
+            continue;
+        }
+        let Some(call) = call_at(&tops, root, head, paren) else { continue };
+        let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
+            continue;
+        };
+        if named(args).iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+            continue;
+        }
+        let line = query::line(call);
+        let (pos, kwargs) = arg_templates(args, src);
+        if on_self {
+            let Some((func, class)) = method_of(call) else { continue };
+            let within = Some((name_of(func, src), params(func, src)));
+            let (class, method) = (name_of(class, src), text[start..end].to_string());
+            facts.method_uses.push(RawMethodUse { class, ctor: None, method, args: pos, within, line });
+            continue;
+        }
+        let ctor = RawArgCall { callee: text[head..end].to_string(), args: pos, line, kwargs };
+        if let Some(a) = call.parent().filter(|p| p.kind() == "assignment") {
+            if let Some(l) = a.child_by_field_name("left").filter(|l| l.kind() == "identifier") {
+                let func = query::ancestors(a, 64).find(|f| f.kind() == "function_definition");
+                assigned.push((text_of(l, src), ctor.clone(), func));
+            }
+        }
+        facts.constructions.push(ctor);
+    }
+    for (var, ctor, func) in assigned {
+        let scope = func.map_or(0..text.len(), |f| f.byte_range());
+        // The name assigned once in its scope (the construction), else which object it holds is not known.
+        let assign = format!("{var} =");
+        let assigns = text[scope.clone()].match_indices(&assign).filter(|(i, _)| {
+            let at = scope.start + i;
+            at == 0 || !is_ident(bytes[at - 1]) && bytes[at - 1] != b'.'
+        });
+        if assigns.count() != 1 {
+            continue;
+        }
+        let needle = format!("{var}.");
+        for (i, _) in text[scope.clone()].match_indices(&needle) {
+            let head = scope.start + i;
+            if head > 0 && (is_ident(bytes[head - 1]) || bytes[head - 1] == b'.') {
+                continue;
+            }
+            let start = head + needle.len();
+            let name_end = start + bytes[start..].iter().take_while(|&&b| is_ident(b)).count();
+            if bytes.get(name_end) != Some(&b'(') || name_end == start {
+                continue;
+            }
+            let Some(call) = call_at(&tops, root, head, name_end) else { continue };
+            // A module-level object is read in any function that does not assign the name.
+            let inner = query::ancestors(call, 64).find(|f| f.kind() == "function_definition");
+            if func.is_none() && inner.is_some_and(|f| text[f.byte_range()].contains(&format!("{var} ="))) {
+                continue;
+            }
+            let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
+                continue;
+            };
+            let (pos, _) = arg_templates(args, src);
+            facts.method_uses.push(RawMethodUse {
+                class: ctor.callee.clone(),
+                ctor: Some(ctor.clone()),
+                method: text[start..name_end].to_string(),
+                args: pos,
+                within: None,
+                line: query::line(call),
+            });
+        }
+    }
+}
+
+/// A client made in `__init__` with `base_url=` one of its parameters (or a field set
+/// from one): `self.client = httpx.AsyncClient(base_url=base_url)`; the class and the parameter.
+pub fn client_base(args: Node, src: &[u8]) -> Option<(String, (usize, String))> {
+    let v = kwarg(args, "base_url", src)?;
+    let (func, class) = method_of(v)?;
+    if name_of(func, src) != "__init__" {
+        return None;
+    }
+    let ps = params(func, src);
+    let base = match expand(v, func, class, src, 0)?.as_slice() {
+        [Atom::Arg(i)] if !ps[..*i].iter().any(|p| p.starts_with('*')) => (*i, ps[*i].clone()),
+        [Atom::Base(i, p)] => (*i, p.clone()),
+        _ => return None,
+    };
+    Some((name_of(class, src), base))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pathish_arguments() {
+        assert!(pathish("self.CLASSIFY_ENDPOINT, request"));
+        assert!(pathish("\"/ping\""));
+        assert!(pathish("base_url=settings.USERS"));
+        assert!(pathish("llm_url"));
+        assert!(!pathish("request, data"));
+        assert!(!pathish("_(\"Enter a value\"), code=2"));
+    }
+}
