@@ -26,7 +26,7 @@
 
 use tree_sitter::Node;
 
-use super::py_arch::{follow_self, kwarg, named, split_args, text_of, value_template};
+use super::py_arch::{follow_self, kwarg, named, split_args, template, text_of, value_template};
 use super::query;
 use crate::model::{ArchFacts, Part, RawArgCall, RawMethodUse, RawPyClass, Template};
 
@@ -305,6 +305,25 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
     Some(out)
 }
 
+/// A name in capitals: `LLM_URL`, `X_ENDPOINT`.
+fn capitals(w: &str) -> bool {
+    w.len() > 1
+        && !w.as_bytes()[0].is_ascii_digit()
+        && w.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// `X = "literal"` at the top of a class body: the literal.
+fn class_constant(class: Node, attr: &str, src: &[u8]) -> Option<Part> {
+    let body = class.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let found = body.named_children(&mut c).filter(|s| s.kind() == "expression_statement").find_map(|s| {
+        let a = s.named_child(0).filter(|a| a.kind() == "assignment")?;
+        a.child_by_field_name("left").filter(|l| query::text(*l, src) == attr)?;
+        a.child_by_field_name("right").and_then(|v| super::py_arch::string_value(v, src))
+    });
+    found.map(Part::Lit)
+}
+
 /// Whether a call's argument text may hold a URL or a path: `://`, a string starting
 /// with `/`, an environment read, a word in capitals (also `self.X_ENDPOINT`,
 /// `settings.USERS_URL`) or a name saying `url`.
@@ -312,12 +331,11 @@ fn pathish(args: &str) -> bool {
     if ["://", "\"/", "'/", "environ", "getenv"].iter().any(|p| args.contains(p)) {
         return true;
     }
-    let words = args.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| w.len() > 1);
-    words.clone().any(|w| {
-        !w.bytes().any(|b| b.is_ascii_lowercase())
-            && !w.as_bytes()[0].is_ascii_digit()
-            && w.bytes().any(|b| b.is_ascii_uppercase())
-    }) || words.clone().any(|w| w.to_ascii_lowercase().contains("url"))
+    if args.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"url")) {
+        return true;
+    }
+    args.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| capitals(w) && w.bytes().any(|b| b.is_ascii_uppercase()))
 }
 
 fn is_ident(b: u8) -> bool {
@@ -355,9 +373,28 @@ fn call_at<'t>(tops: &[Node<'t>], root: Node<'t>, start: usize, paren: usize) ->
     (call.kind() == "call" && call.start_byte() == start).then_some(call)
 }
 
-/// Arguments as templates (`self.x` read in the class), keyword ones by name.
+/// Arguments as templates, keyword ones by name. Read cheaply, as written: a name in
+/// capitals is a constant (`LLM_URL`), `self.X` a class attribute of the enclosing class
+/// body, any other name a parameter (never a same-named constant elsewhere). Walking
+/// the function and class for every argument (as `py_arch` does for a client's URL)
+/// costs too much on every `self.m(…)` of a file.
 fn arg_templates(args: Node, src: &[u8]) -> (Vec<Template>, Vec<(String, Template)>) {
-    let tpl = |a: Node| follow_self(value_template(a, src), a, src);
+    let class = method_of(args).map(|(_, c)| c);
+    let tpl = |a: Node| {
+        template(a, src)
+            .into_iter()
+            .map(|p| match p {
+                Part::Ref(r) => match r.strip_prefix("self.") {
+                    Some(attr) => {
+                        class.and_then(|c| class_constant(c, attr, src)).unwrap_or(Part::Param(attr.to_string()))
+                    }
+                    None if r.split('.').next_back().is_some_and(capitals) => Part::Ref(r),
+                    None => Part::Param(r.rsplit('.').next().unwrap_or(&r).to_string()),
+                },
+                p => p,
+            })
+            .collect::<Template>()
+    };
     let (pos, kw) = split_args(args);
     let kwargs = kw
         .into_iter()
