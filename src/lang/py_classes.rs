@@ -324,6 +324,14 @@ fn class_constant(class: Node, attr: &str, src: &[u8]) -> Option<Part> {
     found.map(Part::Lit)
 }
 
+/// Whether a construction's argument text may hold a URL: `://`, `"/`, an environment
+/// read, or a word saying `url`, `host`, `addr` or `endpoint`.
+fn urlish(args: &str) -> bool {
+    const WORDS: &[&[u8]] = &[b"addr", b"endpoint", b"host", b"url"];
+    ["://", "\"/", "'/", "environ", "getenv"].iter().any(|p| args.contains(p))
+        || WORDS.iter().any(|w| args.as_bytes().windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
+}
+
 /// Whether a call's argument text may hold a URL or a path: `://`, a string starting
 /// with `/`, an environment read, a word in capitals (also `self.X_ENDPOINT`,
 /// `settings.USERS_URL`) or a name saying `url`.
@@ -378,8 +386,7 @@ fn call_at<'t>(tops: &[Node<'t>], root: Node<'t>, start: usize, paren: usize) ->
 /// body, any other name a parameter (never a same-named constant elsewhere). Walking
 /// the function and class for every argument (as `py_arch` does for a client's URL)
 /// costs too much on every `self.m(…)` of a file.
-fn arg_templates(args: Node, src: &[u8]) -> (Vec<Template>, Vec<(String, Template)>) {
-    let class = method_of(args).map(|(_, c)| c);
+fn arg_templates(args: Node, class: Option<Node>, src: &[u8]) -> (Vec<Template>, Vec<(String, Template)>) {
     let tpl = |a: Node| {
         template(a, src)
             .into_iter()
@@ -428,7 +435,10 @@ pub fn uses(root: Node, text: &str, facts: &mut ArchFacts) {
         let receiver = if dotted { &text[head..start - 1] } else { "" };
         let capital = bytes[start].is_ascii_uppercase();
         let on_self = dotted && receiver == "self";
-        if !(on_self || capital) || !pathish(args_text(text, paren)) {
+        // A construction's base is a URL: its arguments say so (`LLM_URL`, `base_url=`,
+        // `os.environ[…]`, `"http://…"`); a capitalised argument alone (`on_delete=CASCADE`) does not.
+        let args_text = args_text(text, paren);
+        if !(on_self && pathish(args_text) || capital && urlish(args_text)) {
             continue;
         }
         let Some(call) = call_at(&tops, root, head, paren) else { continue };
@@ -439,14 +449,15 @@ pub fn uses(root: Node, text: &str, facts: &mut ArchFacts) {
             continue;
         }
         let line = query::line(call);
-        let (pos, kwargs) = arg_templates(args, src);
         if on_self {
             let Some((func, class)) = method_of(call) else { continue };
+            let (pos, _) = arg_templates(args, Some(class), src);
             let within = Some((name_of(func, src), params(func, src)));
             let (class, method) = (name_of(class, src), text[start..end].to_string());
             facts.method_uses.push(RawMethodUse { class, ctor: None, method, args: pos, within, line });
             continue;
         }
+        let (pos, kwargs) = arg_templates(args, None, src);
         let ctor = RawArgCall { callee: text[head..end].to_string(), args: pos, line, kwargs };
         if let Some(a) = call.parent().filter(|p| p.kind() == "assignment") {
             if let Some(l) = a.child_by_field_name("left").filter(|l| l.kind() == "identifier") {
@@ -487,7 +498,7 @@ pub fn uses(root: Node, text: &str, facts: &mut ArchFacts) {
             let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
                 continue;
             };
-            let (pos, _) = arg_templates(args, src);
+            let (pos, _) = arg_templates(args, None, src);
             facts.method_uses.push(RawMethodUse {
                 class: ctor.callee.clone(),
                 ctor: Some(ctor.clone()),
@@ -529,5 +540,9 @@ mod tests {
         assert!(pathish("llm_url"));
         assert!(!pathish("request, data"));
         assert!(!pathish("_(\"Enter a value\"), code=2"));
+        assert!(urlish("LLM_URL"));
+        assert!(urlish("base_url=settings.USERS"));
+        assert!(urlish("os.environ[\"X\"]"));
+        assert!(!urlish("to=User, on_delete=models.CASCADE"));
     }
 }
