@@ -296,13 +296,12 @@ pub struct RawArgCall {
 }
 
 /// A Python class of the scanned code, for HTTP clients written as classes: its bases
-/// as written and, when it defines `__init__`, that method's parameters (`self` left out).
+/// as written and the names of its methods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawPyClass {
     pub name: String,
     pub bases: Vec<String>,
-    pub init: Option<Vec<String>>,
-    /// The methods it defines.
+    /// The methods it defines (`__init__` among them when it has one).
     pub methods: Vec<String>,
     pub line: u32,
 }
