@@ -304,6 +304,52 @@ pub struct RawArgCall {
     pub line: u32,
 }
 
+/// A Python class of the scanned code, for HTTP clients written as classes: its bases
+/// as written and the names of its methods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawPyClass {
+    pub name: String,
+    pub bases: Vec<String>,
+    /// The methods it defines (`__init__` among them when it has one).
+    pub methods: Vec<String>,
+    pub line: u32,
+}
+
+/// A request made in a method whose URL starts with a field the class's own `__init__`
+/// sets from one of its parameters (`self.base_url = base_url`; also a client made there
+/// with `base_url=base_url`): the base URL is what the constructions of the class (or of
+/// a subclass) pass for that parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawMethodCall {
+    pub class: String,
+    pub method: String,
+    /// The `__init__` parameter that is the base: index (`self` left out) and name.
+    pub base: (usize, String),
+    /// The method's parameter (`self` left out) that follows the base, when the method
+    /// is a wrapper (`def post(self, endpoint, data)`): each caller's argument is the path.
+    pub param: Option<usize>,
+    /// The request; its URL is what follows the base (and the parameter): literal text
+    /// only after a parameter.
+    pub call: RawCall,
+}
+
+/// A method of a project class called with arguments that may be paths, or on an object
+/// made in the same function: `self.post(self.X_ENDPOINT, body)` in a method (the receiver
+/// is the enclosing class or a subclass), `svc.check_alive()` after `svc = LLMSvc(URL)`
+/// (exactly that class, made with those arguments).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawMethodUse {
+    /// The receiver's class as written.
+    pub class: String,
+    /// The construction of the receiver, for `x.m()` with `x = Class(…)`; `None` for `self`.
+    pub ctor: Option<RawArgCall>,
+    pub method: String,
+    pub args: Vec<Template>,
+    /// For `self.m(…)`: the enclosing method and its parameters (`self` left out).
+    pub within: Option<(String, Vec<String>)>,
+    pub line: u32,
+}
+
 /// A string literal that reads as SQL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawSql {
@@ -428,6 +474,16 @@ pub struct ArchFacts {
     /// Calls whose arguments may be URLs handed to such a function.
     #[serde(default)]
     pub arg_calls: Vec<RawArgCall>,
+    /// Python classes, requests whose base URL a constructor argument gives, the
+    /// methods called on project objects, and class constructions with URL-like arguments.
+    #[serde(default)]
+    pub py_classes: Vec<RawPyClass>,
+    #[serde(default)]
+    pub method_calls: Vec<RawMethodCall>,
+    #[serde(default)]
+    pub method_uses: Vec<RawMethodUse>,
+    #[serde(default)]
+    pub constructions: Vec<RawArgCall>,
     /// HTTP client instances a module makes at its top level, which other
     /// modules may import and call (`export const api = axios.create({ baseURL })`).
     #[serde(default)]

@@ -14,8 +14,8 @@ use tree_sitter::Node;
 use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallShape};
 use super::query::{self, cap, Captures, Native};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClass, RawGrpc, RawMount, RawQueue, RawRoute,
-    RawRouter, RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClass, RawGrpc, RawMethodCall, RawMount,
+    RawQueue, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Modules whose functions send HTTP requests themselves (sorted).
@@ -294,6 +294,8 @@ struct Candidate {
     line: u32,
     /// The URL is a parameter of the enclosing function: (function name, parameter index).
     wrapper: Option<(String, usize)>,
+    /// The request is made in a method of a class: its URL as read there (`py_classes`).
+    request: Option<super::py_classes::MethodRequest>,
 }
 
 #[derive(Default)]
@@ -303,6 +305,8 @@ pub struct Collector {
     clients: BTreeMap<String, Template>,
     /// The constructor each client variable was made with, as written (`Session`, `httpx.Client`).
     client_ctors: BTreeMap<String, String>,
+    /// Clients made in `__init__` with a `base_url=` parameter: name → (class, `__init__` parameter).
+    client_bases: BTreeMap<String, (String, (usize, String))>,
     candidates: Vec<Candidate>,
     /// `app.post("/p")(handler)`: routes kept when `app` is a router this file builds.
     called_routes: Vec<RawRoute>,
@@ -382,6 +386,9 @@ impl Collector {
                     .map(|v| follow_self(template(v, src), v, src));
                 self.clients.insert(text("name"), base.unwrap_or_default());
                 self.client_ctors.insert(text("name"), text("ctor"));
+                if let Some(b) = cap(caps, "args").and_then(|a| super::py_classes::client_base(a, src)) {
+                    self.client_bases.insert(text("name"), b);
+                }
             }
             "const.def" => {
                 // A statement at column 0 is at module level; `Node::parent` walks down
@@ -642,13 +649,21 @@ impl Collector {
         let method = methodless(client).map_or(method, str::to_string);
         let local = local_value(url, src);
         let wrapper = if local.is_none() { wrapper_param(url, src) } else { None };
+        // A client this file made above (or a module's own functions): the URL may be a
+        // field a constructor argument gives, read in the class (`py_classes`).
+        let module = client.rsplit('.').next().unwrap_or(client);
+        let known = self.clients.contains_key(client)
+            || CLIENT_MODULES.binary_search(&module).is_ok() && !client.contains('.')
+            || methodless(client).is_some();
+        let in_method = known && (client.starts_with("self.") || query::text(url, src).contains("self"));
+        let mreq = if in_method { super::py_classes::method_request(url, src) } else { None };
         // A wrapper's URL stays the parameter's name (its call sites substitute it).
         let url = match (local, &wrapper) {
             (Some(t), _) => follow_self(t, url, src),
             (None, Some(_)) => template(url, src),
             (None, None) => follow_self(shadow_params(template(url, src), url, src), url, src),
         };
-        self.candidates.push(Candidate { client: client.to_string(), method, url, line, wrapper });
+        self.candidates.push(Candidate { client: client.to_string(), method, url, line, wrapper, request: mreq });
     }
 
     /// Whether client variable `name` was made by an HTTP library's constructor: the
@@ -1136,6 +1151,10 @@ impl Collector {
                 continue;
             };
             let call = RawCall { client: c.client, method: c.method, url, line: c.line };
+            if let Some(m) = c.request.as_ref().and_then(|m| self.method_call(m, &call)) {
+                self.facts.method_calls.push(m);
+                continue;
+            }
             match c.wrapper {
                 // The URL must be the parameter, then literal text only (`requests.get(url + "/x")`).
                 Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
@@ -1205,6 +1224,38 @@ fn held_collection(var: Node, src: &[u8]) -> Option<String> {
             split_args(args).0.first().and_then(|a| string_value(*a, src))
         }
         _ => None,
+    }
+}
+
+impl Collector {
+    /// A request in a method whose URL starts with a field `__init__` sets from a
+    /// parameter (or on a client made there with that `base_url`): the base is the
+    /// constructions', then a parameter of the method followed by literal text (a
+    /// wrapper), or any other text (a request of its own).
+    fn method_call(&self, m: &super::py_classes::MethodRequest, call: &RawCall) -> Option<RawMethodCall> {
+        use super::py_classes::Atom;
+        let mut atoms = m.atoms.clone();
+        if let Some((_, base)) = self.client_bases.get(&call.client).filter(|(c, _)| *c == m.class) {
+            atoms.insert(0, Atom::Base(base.0, base.1.clone()));
+        }
+        let Some(Atom::Base(i, p)) = atoms.first() else { return None };
+        let base = (*i, p.clone());
+        let (param, rest) = match &atoms[1..] {
+            [Atom::Arg(j), rest @ ..] if rest.iter().all(|a| matches!(a, Atom::Part(Part::Lit(_)))) => (Some(*j), rest),
+            rest => (None, rest),
+        };
+        let mut url = Template::new();
+        for a in rest {
+            match a {
+                Atom::Part(p) => push_parts(&mut url, vec![p.clone()]),
+                Atom::Arg(j) => {
+                    push_parts(&mut url, vec![Part::Param(m.params.get(*j)?.trim_start_matches('*').to_string())])
+                }
+                Atom::Base(..) => return None,
+            }
+        }
+        let call = RawCall { url, ..call.clone() };
+        Some(RawMethodCall { class: m.class.clone(), method: m.method.clone(), base, param, call })
     }
 }
 
@@ -1336,7 +1387,7 @@ fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8], line: u32)
 }
 
 /// Positional and keyword arguments of an `argument_list`.
-fn split_args(args: Node) -> (Vec<Node>, Vec<Node>) {
+pub(super) fn split_args(args: Node) -> (Vec<Node>, Vec<Node>) {
     let (mut pos, mut kw) = (Vec::new(), Vec::new());
     for n in named(args) {
         match n.kind() {
@@ -1348,13 +1399,13 @@ fn split_args(args: Node) -> (Vec<Node>, Vec<Node>) {
     (pos, kw)
 }
 
-fn named(n: Node) -> Vec<Node> {
+pub(super) fn named(n: Node) -> Vec<Node> {
     let mut c = n.walk();
     n.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
 }
 
 /// The value of keyword argument `key`.
-fn kwarg<'t>(args: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
+pub(super) fn kwarg<'t>(args: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
     split_args(args).1.into_iter().find_map(|k| {
         let name = k.child_by_field_name("name")?;
         (query::text(name, src) == key).then(|| k.child_by_field_name("value")).flatten()
@@ -1380,7 +1431,7 @@ fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
     Some(format!("{}[{key}]", query::text(value, src)))
 }
 
-fn text_of(n: Node, src: &[u8]) -> String {
+pub(super) fn text_of(n: Node, src: &[u8]) -> String {
     query::text(n, src).to_string()
 }
 
@@ -1700,7 +1751,7 @@ fn call_template(n: Node, src: &[u8]) -> Template {
 
 /// A reference to a parameter of the enclosing function (`def connect(self, url):
 /// client(url=url)`) is that parameter, never a same-named constant elsewhere.
-fn shadow_params(t: Template, at: Node, src: &[u8]) -> Template {
+pub(super) fn shadow_params(t: Template, at: Node, src: &[u8]) -> Template {
     let Some(func) = query::ancestors(at, 64).find(|a| a.kind() == "function_definition") else { return t };
     let Some(params) = func.child_by_field_name("parameters") else { return t };
     let names: Vec<&str> = named(params)
@@ -1729,7 +1780,7 @@ fn shadow_params(t: Template, at: Node, src: &[u8]) -> Template {
 /// is read: a local of the assigning method, its parameters as parameters). An
 /// attribute set in another way (`+=`, unpacking), set to different values, or not
 /// set in the class becomes a parameter, never a same-named constant elsewhere.
-fn follow_self(t: Template, at: Node, src: &[u8]) -> Template {
+pub(super) fn follow_self(t: Template, at: Node, src: &[u8]) -> Template {
     follow_self_depth(t, at, src, 0)
 }
 
@@ -1756,7 +1807,7 @@ fn follow_self_depth(t: Template, at: Node, src: &[u8], depth: u32) -> Template 
 /// the enclosing function is its one value there, a parameter stays a parameter,
 /// and `result.method.queue` of `result = ch.queue_declare(queue="q")` is `q` (pika's
 /// declare-ok frame names the queue declared; a server-named queue, `queue=""`, stays unknown).
-fn value_template(v: Node, src: &[u8]) -> Template {
+pub(super) fn value_template(v: Node, src: &[u8]) -> Template {
     if let Some(q) = declared_queue(v, src) {
         return lit(&q);
     }
@@ -1794,7 +1845,7 @@ fn declared_queue(v: Node, src: &[u8]) -> Option<String> {
 }
 
 /// `self.attr` → `attr` (one attribute, no deeper chain).
-fn self_attr(r: &str) -> Option<&str> {
+pub(super) fn self_attr(r: &str) -> Option<&str> {
     r.strip_prefix("self.").filter(|a| is_ident(a))
 }
 

@@ -92,6 +92,17 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         let imported: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();
         super::py_arch::wrapper_calls(tree.root_node(), text, &imported, &mut facts.arch);
     }
+    // HTTP clients written as classes (`py_classes`): constructions are read in every
+    // file, since a caller names no client; classes and `self` calls in files that name
+    // an HTTP client or import from their own package (`from .base import BaseSvc`), where
+    // a client class and its subclasses live.
+    let tops = super::py_classes::Tops::new(tree.root_node());
+    let classes = super::py_classes::may_hold_client_classes(text);
+    // A top-level class starts its line.
+    if classes && (text.starts_with("class ") || text.contains("\nclass ")) {
+        facts.arch.py_classes = super::py_classes::classes(&tops, src);
+    }
+    super::py_classes::uses(&tops, text, classes, &mut facts.arch);
     if text.contains("environ") || text.contains("getenv") {
         facts.arch.env_getters = super::py_arch::env_getters(tree.root_node(), src);
     }

@@ -49,12 +49,15 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     let transports = Transports::new(ctx);
     // Request wrappers some caller hands a URL to (by address): the others are said below.
     let mut reached: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    // Requests of HTTP clients written as Python classes, at the sites their base is known.
+    let (mut class_sites, class_diagnostics) = super::classes::resolve(ctx);
+    out.diagnostics.extend(class_diagnostics);
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
         // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
         let mut channels: Vec<String> = Vec::new();
-        let mut wrapped = Vec::new();
+        let mut wrapped = class_sites.remove(&i).unwrap_or_default();
         for a in &f.facts.arch.arg_calls {
             match through_wrapper(ctx, i, a) {
                 Some((c, w)) => {

@@ -8,6 +8,7 @@
 
 pub mod arch;
 pub mod calls;
+pub mod classes;
 pub mod devproxy;
 pub mod drf;
 pub mod python;

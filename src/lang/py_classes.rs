@@ -1,0 +1,686 @@
+//! Python HTTP clients written as classes (issue #3, cause J of the fourth blind sample).
+//!
+//! ```python
+//! class BaseSvc:
+//!     def __init__(self, svc_url): self._svc_url = svc_url
+//!     def endpoint_url(self, endpoint): return f"{self._svc_url}{endpoint}"
+//!     async def post(self, endpoint, data): … await client.post(self.endpoint_url(endpoint), json=data)
+//! class LLMSvc(BaseSvc):
+//!     async def classify(self, m): return await self.post(self.CLASSIFY_ENDPOINT, m)
+//! llm = LLMSvc(LLM_URL)
+//! ```
+//!
+//! The request's URL is a constructor argument followed by a method's parameter: no
+//! file says it whole. Extraction records what each file says: its classes (bases,
+//! `__init__` parameters, [`classes`]); for a request made in a method, the URL as
+//! the `__init__` parameter it starts with, the method parameter that follows and
+//! the rest ([`method_request`], asked by `py_arch` at each client call; a `self.x`
+//! property or a one-line `self.url_for(p)` method is read through); the methods
+//! called on `self` or on an object made in the same function, and the constructions
+//! of classes with URL-like arguments ([`uses`]). Which constructions give the base
+//! and which callers the path is decided in `resolve/classes.rs`.
+//!
+//! [`uses`] finds calls by a scan of the text for `(` (as `arch::calls_of` does), and
+//! asks the tree only about calls whose arguments may hold a URL or a path: a query
+//! pattern matching every call would cost more than the rest of the Python pass.
+
+use tree_sitter::Node;
+
+use super::py_arch::{follow_self, kwarg, named, split_args, template, text_of, value_template};
+use super::query;
+use crate::model::{ArchFacts, Part, RawArgCall, RawMethodUse, RawPyClass, Template};
+
+/// How deep method bodies and properties are read through.
+const DEPTH: u32 = 4;
+
+/// A piece of a request's URL read in a method.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Atom {
+    Part(Part),
+    /// The `__init__` parameter (index with `self` left out, name) a field holds.
+    Base(usize, String),
+    /// A parameter of the method (index with `self` left out).
+    Arg(usize),
+}
+
+/// A request in a method of a class: the class, the method, the URL's atoms.
+pub struct MethodRequest {
+    pub class: String,
+    pub method: String,
+    /// The method's parameters (`self` left out).
+    pub params: Vec<String>,
+    pub atoms: Vec<Atom>,
+}
+
+/// The method around `at` and its class: `def m(self, …)` directly in a class body.
+fn method_of(at: Node) -> Option<(Node, Node)> {
+    let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
+    let mut up = func.parent()?;
+    if up.kind() == "decorated_definition" {
+        up = up.parent()?;
+    }
+    let class = up.parent().filter(|c| up.kind() == "block" && c.kind() == "class_definition")?;
+    Some((func, class))
+}
+
+/// A function's parameter names; a splat is written with its stars (`*args`), and
+/// `self`/`cls` first is left out of a method's.
+pub fn params(func: Node, src: &[u8]) -> Vec<String> {
+    let Some(ps) = func.child_by_field_name("parameters") else { return Vec::new() };
+    let names: Vec<String> = named(ps)
+        .into_iter()
+        .map(|p| match p.kind() {
+            "identifier" => text_of(p, src),
+            "typed_parameter" => p.named_child(0).map(|n| text_of(n, src)).unwrap_or_default(),
+            "default_parameter" | "typed_default_parameter" => {
+                p.child_by_field_name("name").map(|n| text_of(n, src)).unwrap_or_default()
+            }
+            _ => format!("*{}", text_of(p, src)),
+        })
+        .collect();
+    match names.first().map(String::as_str) {
+        Some("self" | "cls") => names[1..].to_vec(),
+        _ => names,
+    }
+}
+
+fn name_of(n: Node, src: &[u8]) -> String {
+    n.child_by_field_name("name").map(|n| text_of(n, src)).unwrap_or_default()
+}
+
+/// The methods of a class body, with their nodes (decorators looked through).
+fn methods<'t>(class: Node<'t>) -> Vec<(Node<'t>, Option<Node<'t>>)> {
+    let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
+    named(body)
+        .into_iter()
+        .filter_map(|s| match s.kind() {
+            "function_definition" => Some((s, None)),
+            "decorated_definition" => s.child_by_field_name("definition").map(|d| (d, Some(s))),
+            _ => None,
+        })
+        .filter(|(d, _)| d.kind() == "function_definition")
+        .collect()
+}
+
+/// The expression a function returns when its body is that one `return` (after a docstring).
+fn one_return(func: Node) -> Option<Node> {
+    let body = func.child_by_field_name("body")?;
+    let stmts: Vec<Node> = named(body)
+        .into_iter()
+        .filter(|s| !(s.kind() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind() == "string")))
+        .collect();
+    match stmts.as_slice() {
+        [r] if r.kind() == "return_statement" => r.named_child(0),
+        _ => None,
+    }
+}
+
+/// A module's top-level statements, collected once when first asked for (by [`classes`]
+/// or by [`uses`] at its first candidate call; most files need them for neither).
+pub struct Tops<'t> {
+    root: Node<'t>,
+    tops: std::cell::OnceCell<Vec<Node<'t>>>,
+}
+
+impl<'t> Tops<'t> {
+    pub fn new(root: Node<'t>) -> Self {
+        Tops { root, tops: std::cell::OnceCell::new() }
+    }
+
+    fn get(&self) -> &[Node<'t>] {
+        self.tops.get_or_init(|| named(self.root))
+    }
+}
+
+/// The ids of the grammar fields [`classes`] reads: it runs in every file defining a
+/// class, and `child_by_field_name` searches the field names by string.
+struct Fields {
+    name: u16,
+    body: u16,
+    superclasses: u16,
+    definition: u16,
+}
+
+static FIELDS: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
+    let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
+    // 0 is no field: `child_by_field_id(0)` finds nothing, as a missing name would.
+    let id = |name: &str| language.field_id_for_name(name).map_or(0, std::num::NonZeroU16::get);
+    Fields { name: id("name"), body: id("body"), superclasses: id("superclasses"), definition: id("definition") }
+});
+
+/// The classes defined at a module's top level: names, bases and the names of their
+/// methods (read from the text, [`method_names`]).
+pub fn classes(tops: &Tops, src: &[u8]) -> Vec<RawPyClass> {
+    fn def<'t>(s: Node<'t>, kind: &str) -> Option<Node<'t>> {
+        match s.kind() {
+            k if k == kind => Some(s),
+            "decorated_definition" => s.child_by_field_id(FIELDS.definition).filter(|d| d.kind() == kind),
+            _ => None,
+        }
+    }
+    let f = &*FIELDS;
+    let name = |n: Node| n.child_by_field_id(f.name).map(|n| text_of(n, src)).unwrap_or_default();
+    let mut out = Vec::new();
+    for class in tops.get().iter().filter_map(|s| def(*s, "class_definition")) {
+        let mut c = class.walk();
+        let bases = class
+            .child_by_field_id(f.superclasses)
+            .map(|b| {
+                b.named_children(&mut c)
+                    .filter(|n| matches!(n.kind(), "identifier" | "attribute"))
+                    .map(|n| text_of(n, src))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let methods = class.child_by_field_id(f.body).map(|body| method_names(body, src)).unwrap_or_default();
+        out.push(RawPyClass { name: name(class), bases, methods, line: query::line(class) });
+    }
+    out
+}
+
+/// The names of the methods a class body defines: the `def name` (or `async def name`)
+/// lines indented as the body's first statement. Read from the text, since walking the
+/// children of every class body of every file costs as much as the rest of this module;
+/// a line of a multi-line string indented so would add a name the class does not define,
+/// which only makes resolution less sure (an override it takes for real), never surer.
+fn method_names(body: Node, src: &[u8]) -> Vec<String> {
+    let indent = body.start_position().column;
+    let line_start = body.start_byte() - indent;
+    if indent == 0 || !src[line_start..body.start_byte()].iter().all(|b| *b == b' ' || *b == b'\t') {
+        return Vec::new();
+    }
+    let prefix = &src[line_start..body.start_byte()];
+    let text = &src[line_start..body.end_byte().min(src.len())];
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(text, b"def ") {
+        // `def` opens its line after the body's indentation (and `async `, if any).
+        let before = &text[..at];
+        let before = before.strip_suffix(b"async ").unwrap_or(before);
+        let Some(indented) = before.strip_suffix(prefix) else { continue };
+        if !(indented.is_empty() || indented.ends_with(b"\n")) {
+            continue;
+        }
+        let rest = &text[at + 4..];
+        let rest = &rest[rest.iter().take_while(|b| **b == b' ').count()..];
+        let n = rest.iter().take_while(|b| is_ident(**b)).count();
+        if n > 0 {
+            out.push(String::from_utf8_lossy(&rest[..n]).into_owned());
+        }
+    }
+    out
+}
+
+/// The request URL `url`, handed to a client in a method, as atoms; `None` outside a
+/// method of a class.
+pub fn method_request(url: Node, src: &[u8]) -> Option<MethodRequest> {
+    let (func, class) = method_of(url)?;
+    let atoms = expand(url, func, class, src, 0)?;
+    Some(MethodRequest { class: name_of(class, src), method: name_of(func, src), params: params(func, src), atoms })
+}
+
+/// `self.attr` set once in the class, in `__init__`, from one of its parameters: that
+/// parameter. Any other setting (a class attribute, another method, `+=`) is none.
+pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)> {
+    let body = class.child_by_field_name("body")?;
+    let target = |n: Node| {
+        n.kind() == "attribute"
+            && n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
+            && n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == attr)
+    };
+    let mut found: Option<Node> = None;
+    let mut stack = named(body);
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "class_definition" => continue,
+            "assignment" => {
+                let left = n.child_by_field_name("left")?;
+                if target(left)
+                    || (left.kind() == "identifier" && n.parent() == Some(body) && query::text(left, src) == attr)
+                {
+                    if found.replace(n).is_some() {
+                        return None;
+                    }
+                } else if left.kind() != "identifier" && named(left).into_iter().any(target) {
+                    return None;
+                }
+            }
+            "augmented_assignment" if n.child_by_field_name("left").is_some_and(target) => return None,
+            _ => {}
+        }
+        stack.extend(named(n));
+    }
+    let assign = found?;
+    let (func, _) = method_of(assign)?;
+    if name_of(func, src) != "__init__" || !target(assign.child_by_field_name("left")?) {
+        return None;
+    }
+    let value = assign.child_by_field_name("right").filter(|v| v.kind() == "identifier")?;
+    let name = query::text(value, src);
+    let ps = params(func, src);
+    let index = ps.iter().position(|p| p == name)?;
+    // A splat before the parameter makes its position unknown.
+    (!ps[..index].iter().any(|p| p.starts_with('*'))).then(|| (index, name.to_string()))
+}
+
+/// The one assignment of a local name in `func` before `at` (a name assigned more than
+/// once, or not at all, has none).
+fn local_node<'t>(at: Node<'t>, func: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
+    let name = query::text(at, src);
+    let mut values = Vec::new();
+    let mut stack = vec![func.child_by_field_name("body")?];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "function_definition" || n.kind() == "class_definition" {
+            continue;
+        }
+        if n.kind() == "assignment"
+            && n.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == name)
+        {
+            values.extend(n.child_by_field_name("right"));
+        }
+        stack.extend(named(n));
+    }
+    match values.as_slice() {
+        [one] if one.end_byte() <= at.start_byte() => Some(*one),
+        _ => None,
+    }
+}
+
+/// A URL expression read in method `func` of `class`: fields set from `__init__`'s
+/// parameters, the method's parameters, properties and one-line URL methods read through.
+fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Vec<Atom>> {
+    if depth > DEPTH {
+        return None;
+    }
+    let ps = params(func, src);
+    let parts = |t: Template| t.into_iter().map(Atom::Part).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    match n.kind() {
+        "string" => {
+            for c in named(n) {
+                match c.kind() {
+                    "string_content" | "escape_sequence" => out.push(Atom::Part(Part::Lit(text_of(c, src)))),
+                    "interpolation" => {
+                        let e = c.child_by_field_name("expression").unwrap_or(c);
+                        out.extend(expand(e, func, class, src, depth + 1)?);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "concatenated_string" => {
+            for c in named(n) {
+                out.extend(expand(c, func, class, src, depth + 1)?);
+            }
+        }
+        "binary_operator" if n.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "+") => {
+            for f in ["left", "right"] {
+                out.extend(expand(n.child_by_field_name(f)?, func, class, src, depth + 1)?);
+            }
+        }
+        "parenthesized_expression" => out.extend(expand(*named(n).first()?, func, class, src, depth + 1)?),
+        "identifier" => {
+            let name = query::text(n, src);
+            if let Some(i) = ps.iter().position(|p| p == name) {
+                out.push(Atom::Arg(i));
+            } else if let Some(v) = local_node(n, func, src) {
+                out.extend(expand(v, func, class, src, depth + 1)?);
+            } else {
+                out.extend(parts(value_template(n, src)));
+            }
+        }
+        "attribute" if n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self") => {
+            let attr = n.child_by_field_name("attribute").map(|a| text_of(a, src)).unwrap_or_default();
+            let property = methods(class).into_iter().find(|(m, d)| {
+                name_of(*m, src) == attr && d.is_some_and(|d| query::text(d, src).trim_start().starts_with("@property"))
+            });
+            if let Some((m, _)) = property {
+                out.extend(expand(one_return(m)?, m, class, src, depth + 1)?);
+            } else if let Some((i, p)) = init_field(class, &attr, src) {
+                out.push(Atom::Base(i, p));
+            } else {
+                out.extend(parts(follow_self(vec![Part::Ref(format!("self.{attr}"))], n, src)));
+            }
+        }
+        "call" => {
+            // `self.endpoint_url(endpoint)`: a method of the class returning one URL expression.
+            let f = n.child_by_field_name("function")?;
+            let inline = (f.kind() == "attribute"
+                && f.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self"))
+            .then(|| f.child_by_field_name("attribute").map(|a| text_of(a, src)))
+            .flatten()
+            .and_then(|name| methods(class).into_iter().find(|(m, _)| name_of(*m, src) == name));
+            let Some((m, _)) = inline else {
+                out.extend(parts(follow_self(value_template(n, src), n, src)));
+                return Some(out);
+            };
+            let args = n.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+            let (pos, kw) = split_args(args);
+            if !kw.is_empty() || named(args).len() != pos.len() {
+                return None;
+            }
+            for a in expand(one_return(m)?, m, class, src, depth + 1)? {
+                match a {
+                    Atom::Arg(i) => out.extend(expand(*pos.get(i)?, func, class, src, depth + 1)?),
+                    a => out.push(a),
+                }
+            }
+        }
+        _ => out.extend(parts(follow_self(value_template(n, src), n, src))),
+    }
+    Some(out)
+}
+
+/// A name in capitals: `LLM_URL`, `X_ENDPOINT`.
+fn capitals(w: &str) -> bool {
+    w.len() > 1
+        && !w.as_bytes()[0].is_ascii_digit()
+        && w.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// `X = "literal"` at the top of a class body: the literal.
+fn class_constant(class: Node, attr: &str, src: &[u8]) -> Option<Part> {
+    let body = class.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let found = body.named_children(&mut c).filter(|s| s.kind() == "expression_statement").find_map(|s| {
+        let a = s.named_child(0).filter(|a| a.kind() == "assignment")?;
+        a.child_by_field_name("left").filter(|l| query::text(*l, src) == attr)?;
+        a.child_by_field_name("right").and_then(|v| super::py_arch::string_value(v, src))
+    });
+    found.map(Part::Lit)
+}
+
+/// The words [`urlish`] and [`pathish`] look for, in any case: `://`, a string starting
+/// with `/`, an environment read, and names saying URL. One automaton pass per call: this
+/// runs at every `self.m(` and capitalised call of every file.
+static URL_WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> = std::sync::LazyLock::new(|| {
+    const WORDS: [&str; 9] = ["\"/", "'/", "://", "addr", "endpoint", "environ", "getenv", "host", "url"];
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(WORDS)
+        .ok()
+});
+
+/// Pattern indexes in [`URL_WORDS`] that [`pathish`] takes (`addr`, `endpoint`, `host` are
+/// for constructions only: a path argument is named `…url…` or written in capitals).
+fn says_url(args: &str, paths_only: bool) -> bool {
+    let Some(words) = URL_WORDS.as_ref() else { return false };
+    words.find_iter(args).any(|m| !paths_only || !matches!(m.pattern().as_usize(), 3 | 4 | 7))
+}
+
+/// Whether a construction's argument text may hold a URL: `://`, `"/`, an environment
+/// read, or a word saying `url`, `host`, `addr` or `endpoint`.
+fn urlish(args: &str) -> bool {
+    says_url(args, false)
+}
+
+/// Whether a call's argument text may hold a URL or a path: `://`, a string starting
+/// with `/`, an environment read, a word in capitals (also `self.X_ENDPOINT`,
+/// `settings.USERS_URL`) or a name saying `url`.
+fn pathish(args: &str) -> bool {
+    says_url(args, true)
+        || args
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|w| capitals(w) && w.bytes().any(|b| b.is_ascii_uppercase()))
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn ident_start(bytes: &[u8], end: usize) -> usize {
+    end - bytes[..end].iter().rev().take_while(|&&b| is_ident(b)).count()
+}
+
+/// The text of the arguments opening at `paren` (brackets counted; at most 400 bytes).
+fn args_text(text: &str, paren: usize) -> &str {
+    let rest = &text.as_bytes()[paren + 1..];
+    let mut depth = 0usize;
+    let mut end = rest.len().min(400);
+    for (i, &b) in rest.iter().take(400).enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => {
+                end = i;
+                break;
+            }
+            b')' | b']' | b'}' => depth -= 1,
+            _ => {}
+        }
+    }
+    text.get(paren + 1..paren + 1 + end).unwrap_or("")
+}
+
+/// Whether the name at `head` follows `raise`, `class` or `except`.
+fn after_keyword(bytes: &[u8], head: usize) -> bool {
+    let before = &bytes[..head];
+    let before = &before[..before.len() - before.iter().rev().take_while(|b| **b == b' ').count()];
+    ["raise", "class", "except"].iter().any(|k| {
+        before.ends_with(k.as_bytes()) && (before.len() == k.len() || !is_ident(before[before.len() - k.len() - 1]))
+    })
+}
+
+/// The method (and its top-level class) holding byte `at`: found from the top statement
+/// down (`Node::parent` walks from the root each time).
+fn method_at<'t>(tops: &[Node<'t>], at: usize) -> Option<(Node<'t>, Node<'t>)> {
+    let top = *tops.get(tops.partition_point(|t| t.end_byte() <= at))?;
+    let class = match top.kind() {
+        "class_definition" => top,
+        "decorated_definition" => top.child_by_field_name("definition").filter(|d| d.kind() == "class_definition")?,
+        _ => return None,
+    };
+    let body = class.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let stmt = body.named_children(&mut c).find(|s| s.start_byte() <= at && at < s.end_byte())?;
+    let func = match stmt.kind() {
+        "function_definition" => stmt,
+        "decorated_definition" => stmt.child_by_field_name("definition")?,
+        _ => return None,
+    };
+    (func.kind() == "function_definition" && func.start_byte() <= at).then_some((func, class))
+}
+
+/// The call whose callee starts at `start` and whose arguments open at `paren`.
+fn call_at<'t>(tops: &[Node<'t>], root: Node<'t>, start: usize, paren: usize) -> Option<Node<'t>> {
+    let top = tops.partition_point(|t| t.end_byte() <= start);
+    let within = match tops.get(top) {
+        _ if root.kind() != "module" => root,
+        Some(t) if t.start_byte() <= start && paren < t.end_byte() => *t,
+        _ => root,
+    };
+    let call = within.descendant_for_byte_range(start, paren + 1)?;
+    (call.kind() == "call" && call.start_byte() == start).then_some(call)
+}
+
+/// Arguments as templates, keyword ones by name. Read cheaply, as written: a name in
+/// capitals is a constant (`LLM_URL`), `self.X` a class attribute of the enclosing class
+/// body, any other name a parameter (never a same-named constant elsewhere). Walking
+/// the function and class for every argument (as `py_arch` does for a client's URL)
+/// costs too much on every `self.m(…)` of a file.
+fn arg_templates(args: Node, class: Option<Node>, src: &[u8]) -> (Vec<Template>, Vec<(String, Template)>) {
+    let tpl = |a: Node| {
+        template(a, src)
+            .into_iter()
+            .map(|p| match p {
+                Part::Ref(r) => match r.strip_prefix("self.") {
+                    Some(attr) => {
+                        class.and_then(|c| class_constant(c, attr, src)).unwrap_or(Part::Param(attr.to_string()))
+                    }
+                    None if r.split('.').next_back().is_some_and(capitals) => Part::Ref(r),
+                    None => Part::Param(r.rsplit('.').next().unwrap_or(&r).to_string()),
+                },
+                p => p,
+            })
+            .collect::<Template>()
+    };
+    let (pos, kw) = split_args(args);
+    let kwargs = kw
+        .into_iter()
+        .filter_map(|k| Some((text_of(k.child_by_field_name("name")?, src), tpl(k.child_by_field_name("value")?))))
+        .collect();
+    (pos.into_iter().map(tpl).collect(), kwargs)
+}
+
+/// Whether a file may define an HTTP client class or a subclass of one: it names an
+/// HTTP client module (the class makes requests) or imports from its own package (a
+/// subclass imports its base: `from .base import BaseSvc`). Other files are read only
+/// for constructions: recording every class and `self` call of every file cost 2.9 %
+/// of a Django scan, and subclasses are rare next to them. A subclass importing its base
+/// by an absolute path from a file that names no client is missed.
+pub fn may_hold_client_classes(text: &str) -> bool {
+    const WORDS: [&str; 5] = ["aiohttp", "http.client", "httpx", "requests", "urllib"];
+    WORDS.iter().any(|w| text.contains(w)) || text.starts_with("from .") || text.contains("\nfrom .")
+}
+
+/// The methods called on `self` with path-like arguments, the constructions of classes
+/// (a capitalised name) with URL-like arguments, and the methods called on an object a
+/// construction made in the same function (or at module level, the name assigned once);
+/// `self` calls only when `self_calls` ([`may_hold_client_classes`]).
+pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
+    let bytes = text.as_bytes();
+    let src = bytes;
+    let root = top.root;
+    let tops = || top.get();
+    // Constructions assigned to a name: (name, construction, its function or none).
+    let mut assigned: Vec<(String, RawArgCall, Option<Node>)> = Vec::new();
+    for paren in memchr::memchr_iter(b'(', bytes) {
+        let end = paren - bytes[..paren].iter().rev().take_while(|b| **b == b' ').count();
+        let start = ident_start(bytes, end);
+        if start == end || bytes[start].is_ascii_digit() {
+            continue;
+        }
+        let (head, dotted) = match start.checked_sub(1).map(|i| bytes[i]) {
+            Some(b'.') => (ident_start(bytes, start - 1), true),
+            _ => (start, false),
+        };
+        if head.checked_sub(1).is_some_and(|i| is_ident(bytes[i]) || bytes[i] == b'.') {
+            continue;
+        }
+        let receiver = if dotted { &text[head..start - 1] } else { "" };
+        let on_self = self_calls && dotted && receiver == "self";
+        // `raise NotFound(…)`, `class Api(Base):`, `ValidationError(…)` construct no client.
+        let exception = ["Error", "Exception", "Warning"].iter().any(|w| text[start..end].ends_with(w));
+        let capital = bytes[start].is_ascii_uppercase() && !exception && !after_keyword(bytes, head);
+        // A construction's base is a URL: its arguments say so (`LLM_URL`, `base_url=`,
+        // `os.environ[…]`, `"http://…"`); a capitalised argument alone (`on_delete=CASCADE`) does not.
+        if !(on_self || capital) {
+            continue;
+        }
+        let args_text = args_text(text, paren);
+        if !(on_self && pathish(args_text) || capital && urlish(args_text)) {
+            continue;
+        }
+        // A `self` call is read in a method of a top-level class, looked up from the top.
+        let method = if on_self {
+            match method_at(tops(), head) {
+                Some(m) => Some(m),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        let within = method.map_or(root, |(func, _)| func);
+        let Some(call) = call_at(tops(), within, head, paren) else { continue };
+        let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
+            continue;
+        };
+        if named(args).iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+            continue;
+        }
+        let line = query::line(call);
+        if let Some((func, class)) = method {
+            let (pos, _) = arg_templates(args, Some(class), src);
+            let within = Some((name_of(func, src), params(func, src)));
+            let (class, method) = (name_of(class, src), text[start..end].to_string());
+            facts.method_uses.push(RawMethodUse { class, ctor: None, method, args: pos, within, line });
+            continue;
+        }
+        let (pos, kwargs) = arg_templates(args, None, src);
+        let ctor = RawArgCall { callee: text[head..end].to_string(), args: pos, line, kwargs, methods: Vec::new() };
+        if let Some(a) = call.parent().filter(|p| p.kind() == "assignment") {
+            if let Some(l) = a.child_by_field_name("left").filter(|l| l.kind() == "identifier") {
+                let func = query::ancestors(a, 64).find(|f| f.kind() == "function_definition");
+                assigned.push((text_of(l, src), ctor.clone(), func));
+            }
+        }
+        facts.constructions.push(ctor);
+    }
+    for (var, ctor, func) in assigned {
+        let scope = func.map_or(0..text.len(), |f| f.byte_range());
+        // The name assigned once in its scope (the construction), else which object it holds is not known.
+        let assign = format!("{var} =");
+        let assigns = text[scope.clone()].match_indices(&assign).filter(|(i, _)| {
+            let at = scope.start + i;
+            at == 0 || !is_ident(bytes[at - 1]) && bytes[at - 1] != b'.'
+        });
+        if assigns.count() != 1 {
+            continue;
+        }
+        let needle = format!("{var}.");
+        for (i, _) in text[scope.clone()].match_indices(&needle) {
+            let head = scope.start + i;
+            if head > 0 && (is_ident(bytes[head - 1]) || bytes[head - 1] == b'.') {
+                continue;
+            }
+            let start = head + needle.len();
+            let name_end = start + bytes[start..].iter().take_while(|&&b| is_ident(b)).count();
+            if bytes.get(name_end) != Some(&b'(') || name_end == start {
+                continue;
+            }
+            let Some(call) = call_at(tops(), root, head, name_end) else { continue };
+            // A module-level object is read in any function that does not assign the name.
+            let inner = query::ancestors(call, 64).find(|f| f.kind() == "function_definition");
+            if func.is_none() && inner.is_some_and(|f| text[f.byte_range()].contains(&format!("{var} ="))) {
+                continue;
+            }
+            let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
+                continue;
+            };
+            let (pos, _) = arg_templates(args, None, src);
+            facts.method_uses.push(RawMethodUse {
+                class: ctor.callee.clone(),
+                ctor: Some(ctor.clone()),
+                method: text[start..name_end].to_string(),
+                args: pos,
+                within: None,
+                line: query::line(call),
+            });
+        }
+    }
+}
+
+/// A client made in `__init__` with `base_url=` one of its parameters (or a field set
+/// from one): `self.client = httpx.AsyncClient(base_url=base_url)`; the class and the parameter.
+pub fn client_base(args: Node, src: &[u8]) -> Option<(String, (usize, String))> {
+    let v = kwarg(args, "base_url", src)?;
+    let (func, class) = method_of(v)?;
+    if name_of(func, src) != "__init__" {
+        return None;
+    }
+    let ps = params(func, src);
+    let base = match expand(v, func, class, src, 0)?.as_slice() {
+        [Atom::Arg(i)] if !ps[..*i].iter().any(|p| p.starts_with('*')) => (*i, ps[*i].clone()),
+        [Atom::Base(i, p)] => (*i, p.clone()),
+        _ => return None,
+    };
+    Some((name_of(class, src), base))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pathish_arguments() {
+        assert!(pathish("self.CLASSIFY_ENDPOINT, request"));
+        assert!(pathish("\"/ping\""));
+        assert!(pathish("base_url=settings.USERS"));
+        assert!(pathish("llm_url"));
+        assert!(!pathish("request, data"));
+        assert!(!pathish("_(\"Enter a value\"), code=2"));
+        assert!(urlish("LLM_URL"));
+        assert!(urlish("base_url=settings.USERS"));
+        assert!(urlish("os.environ[\"X\"]"));
+        assert!(!urlish("to=User, on_delete=models.CASCADE"));
+    }
+}
