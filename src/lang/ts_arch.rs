@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClient, RawConst, RawGrpc, RawMount, RawQueue, RawRoute,
-    RawRouter, RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClient, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
+    RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -838,25 +838,6 @@ impl Collector {
             let router = RawRouter { name: name.clone(), framework: r.framework.clone(), prefix: Vec::new(), line };
             self.facts.routers.push(router);
             self.facts.mounts.push(RawMount { parent: name, child: target, prefix: Vec::new(), line });
-        }
-        // `const config = { apiBaseUrl: … }; module.exports = config`: each member is a constant
-        // of the module, as for `module.exports = { … }` written out (`import { apiBaseUrl }`).
-        for name in &self.default_exports {
-            let prefix = format!("{name}.");
-            let members: Vec<RawConst> = self
-                .facts
-                .consts
-                .iter()
-                .filter_map(|c| {
-                    let key = c.name.strip_prefix(&prefix).filter(|k| !k.contains('.'))?;
-                    Some(RawConst { name: key.to_string(), value: c.value.clone(), line: c.line })
-                })
-                .collect();
-            for m in members {
-                if !self.facts.consts.iter().any(|c| c.name == m.name) {
-                    self.facts.consts.push(m);
-                }
-            }
         }
         // `export default api` of a client made at the top level: imported elsewhere as the default.
         for name in std::mem::take(&mut self.default_exports) {
