@@ -413,7 +413,7 @@ pub fn ident_start(bytes: &[u8], end: usize) -> usize {
 
 /// The text between the `(` at `paren` and its `)` (brackets counted,
 /// strings not; at most 400 bytes).
-fn args_text(text: &str, paren: usize) -> &str {
+pub fn args_text(text: &str, paren: usize) -> &str {
     let mut depth = 0usize;
     let rest = &text.as_bytes()[paren + 1..];
     let mut end = rest.len().min(400);

@@ -1548,6 +1548,17 @@ fn local_value(url: Node, src: &[u8]) -> Option<Template> {
     }
     let name = query::text(url, src);
     let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+    let values = assignments(name, func, src)?;
+    match values.as_slice() {
+        [] => None,
+        [one] if one.start_byte() < url.start_byte() => Some(template(*one, src)),
+        _ => Some(vec![Part::Param(name.to_string())]),
+    }
+}
+
+/// The values assigned to the local `name` in `func`'s body (not in nested functions
+/// or classes), in the order of a depth-first walk.
+pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Node<'t>>> {
     let mut values = Vec::new();
     let mut stack = vec![func.child_by_field_name("body")?];
     while let Some(n) = stack.pop() {
@@ -1561,11 +1572,7 @@ fn local_value(url: Node, src: &[u8]) -> Option<Template> {
         }
         stack.extend(named(n));
     }
-    match values.as_slice() {
-        [] => None,
-        [one] if one.start_byte() < url.start_byte() => Some(template(*one, src)),
-        _ => Some(vec![Part::Param(name.to_string())]),
-    }
+    Some(values)
 }
 
 /// Calls that may hand a URL to a request wrapper (`RawArgCall`): calls of the

@@ -149,7 +149,7 @@ static FIELDS: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
 });
 
 /// The classes defined at a module's top level: names, bases and the names of their
-/// methods (read from the text, [`method_names`]).
+/// methods (read from the text, `method_names`).
 pub fn classes(tops: &Tops, src: &[u8]) -> Vec<RawPyClass> {
     fn def<'t>(s: Node<'t>, kind: &str) -> Option<Node<'t>> {
         match s.kind() {
@@ -265,20 +265,7 @@ pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)
 /// The one assignment of a local name in `func` before `at` (a name assigned more than
 /// once, or not at all, has none).
 fn local_node<'t>(at: Node<'t>, func: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
-    let name = query::text(at, src);
-    let mut values = Vec::new();
-    let mut stack = vec![func.child_by_field_name("body")?];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "function_definition" || n.kind() == "class_definition" {
-            continue;
-        }
-        if n.kind() == "assignment"
-            && n.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == name)
-        {
-            values.extend(n.child_by_field_name("right"));
-        }
-        stack.extend(named(n));
-    }
+    let values = super::py_arch::assignments(query::text(at, src), func, src)?;
     match values.as_slice() {
         [one] if one.end_byte() <= at.start_byte() => Some(*one),
         _ => None,
@@ -432,25 +419,6 @@ fn ident_start(bytes: &[u8], end: usize) -> usize {
     end - bytes[..end].iter().rev().take_while(|&&b| is_ident(b)).count()
 }
 
-/// The text of the arguments opening at `paren` (brackets counted; at most 400 bytes).
-fn args_text(text: &str, paren: usize) -> &str {
-    let rest = &text.as_bytes()[paren + 1..];
-    let mut depth = 0usize;
-    let mut end = rest.len().min(400);
-    for (i, &b) in rest.iter().take(400).enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' if depth == 0 => {
-                end = i;
-                break;
-            }
-            b')' | b']' | b'}' => depth -= 1,
-            _ => {}
-        }
-    }
-    text.get(paren + 1..paren + 1 + end).unwrap_or("")
-}
-
 /// Whether the name at `head` follows `raise`, `class` or `except`.
 fn after_keyword(bytes: &[u8], head: usize) -> bool {
     let before = &bytes[..head];
@@ -566,7 +534,7 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
         if !(on_self || capital) {
             continue;
         }
-        let args_text = args_text(text, paren);
+        let args_text = super::arch::args_text(text, paren);
         if !(on_self && pathish(args_text) || capital && urlish(args_text)) {
             continue;
         }

@@ -140,7 +140,7 @@ fn callee(call: Node) -> Option<Node> {
     }
 }
 
-/// The shape's pattern misses `await api.get<User[]>("/api/users")` (see [`callee`]):
+/// The shape's pattern misses `await api.get<User[]>("/api/users")` (see `callee`):
 /// found by text (`>(` closing type arguments after `await obj.method`), each is given
 /// to [`expand`] as the pattern's match would have been. A few substring searches for
 /// files without one.
