@@ -1868,11 +1868,7 @@ fn self_value(class: Node, attr: &str, src: &[u8], depth: u32) -> Option<Templat
             values.extend(a.child_by_field_name("right").map(|v| template(v, src)));
         }
     }
-    let target = |n: Node| {
-        n.kind() == "attribute"
-            && n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
-            && n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == attr)
-    };
+    let target = |n: Node| is_self_attr(n, attr, src);
     let mut stack = named(body);
     while let Some(n) = stack.pop() {
         match n.kind() {
@@ -2125,6 +2121,13 @@ fn regex_route(re: &str) -> String {
     out.push_str(rest);
     // An optional trailing slash (`/?`) is the same route.
     out.replace("/?", "/").replace('\\', "")
+}
+
+/// `self.<attr>`.
+pub fn is_self_attr(n: Node, attr: &str, src: &[u8]) -> bool {
+    n.kind() == "attribute"
+        && n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
+        && n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == attr)
 }
 
 #[cfg(test)]

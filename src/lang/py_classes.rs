@@ -222,11 +222,7 @@ pub fn method_request(url: Node, src: &[u8]) -> Option<MethodRequest> {
 /// parameter. Any other setting (a class attribute, another method, `+=`) is none.
 pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)> {
     let body = class.child_by_field_name("body")?;
-    let target = |n: Node| {
-        n.kind() == "attribute"
-            && n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
-            && n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == attr)
-    };
+    let target = |n: Node| super::py_arch::is_self_attr(n, attr, src);
     let mut found: Option<Node> = None;
     let mut stack = named(body);
     while let Some(n) = stack.pop() {
