@@ -72,12 +72,16 @@ impl Flags {
     pub const CONDITIONAL: Flags = Flags(16);
     /// Said by a deployment file (compose `depends_on`, an environment URL), not by code.
     pub const DECLARED: Flags = Flags(32);
+    /// A call whose host is not known, linked by its method and path alone to the
+    /// one service serving them (`{API_URL}/orders/{id}` with `API_URL` set nowhere).
+    pub const INFERRED: Flags = Flags(64);
 
     /// Flag names in the order they are reported.
-    pub const NAMES: [(Flags, &'static str); 6] = [
+    pub const NAMES: [(Flags, &'static str); 7] = [
         (Flags::CONDITIONAL, "conditional"),
         (Flags::DECLARED, "declared"),
         (Flags::DYNAMIC, "dynamic"),
+        (Flags::INFERRED, "inferred"),
         (Flags::REEXPORT, "reexport"),
         (Flags::TEST, "test"),
         (Flags::TYPE_ONLY, "type_only"),
@@ -100,7 +104,7 @@ impl Flags {
     }
     /// Flags that describe *every* site of an edge (the edge has them only if
     /// each site does) versus those where one site is enough.
-    pub const ALL_SITES: Flags = Flags(1 | 2 | 8 | 16 | 32);
+    pub const ALL_SITES: Flags = Flags(1 | 2 | 8 | 16 | 32 | 64);
     pub const ANY_SITE: Flags = Flags(4);
 }
 

@@ -534,6 +534,31 @@ impl Collector<'_> {
         }
     }
 
+    /// `fn auth_routes() -> Router { let public = Router::new().route(…); public.merge(private) }`:
+    /// the function's router is the local router its tail expression builds on,
+    /// so mounting `auth_routes()` elsewhere mounts that local's routes.
+    fn tail_router(&mut self, body: &syn::Block) {
+        let Some(syn::Stmt::Expr(e, None)) = body.stmts.last() else { return };
+        let mut e = e;
+        while let Expr::MethodCall(m) = e {
+            e = &m.receiver;
+        }
+        let Expr::Path(p) = e else { return };
+        if p.path.segments.len() != 1 || !self.web {
+            return;
+        }
+        let local = last_seg(&p.path);
+        let Some(framework) = self.facts.routers.iter().find(|r| r.name == local).map(|r| r.framework.clone()) else {
+            return;
+        };
+        if local == self.fn_name {
+            return;
+        }
+        let (parent, l) = (self.fn_name.clone(), line(p.span()));
+        self.declare_router(&parent, &framework, l);
+        self.facts.mounts.push(RawMount { parent, child: local, prefix: Template::new(), line: l });
+    }
+
     /// Routers are named after the `let` or `fn` that builds them; declare each
     /// one so mounts in other files can find it whatever the order files are read.
     fn declare_router(&mut self, name: &str, framework: &str, line: u32) {
@@ -1406,6 +1431,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let requests = std::mem::take(&mut self.requests);
         let mongo = std::mem::take(&mut self.mongo_locals);
         visit::visit_item_fn(self, f);
+        self.tail_router(&f.block);
         self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;
@@ -1427,6 +1453,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let requests = std::mem::take(&mut self.requests);
         let mongo = std::mem::take(&mut self.mongo_locals);
         visit::visit_impl_item_fn(self, f);
+        self.tail_router(&f.block);
         self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;

@@ -114,6 +114,10 @@ fn services(o: &mut String, r: &Report) {
             "consumes" => queues.entry(owner).or_default().push(format!("← {}", strip_kind(&target))),
             "calls" if e.from.starts_with("service:") => {
                 let what = match &e.endpoints {
+                    // `inferred`: every call behind it was linked by its path alone (host unknown).
+                    Some(eps) if !eps.is_empty() && e.flags.contains(&"inferred") => {
+                        format!("{target} ({} endpoints, inferred)", eps.len())
+                    }
                     Some(eps) if !eps.is_empty() => format!("{target} ({} endpoints)", eps.len()),
                     _ if e.flags.contains(&"declared") => format!("{target} (declared)"),
                     _ => target,

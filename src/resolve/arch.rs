@@ -239,31 +239,38 @@ impl<'a> Ctx<'a> {
     /// Resolve constants and environment variables in a template. Unknown
     /// references become parameters; an unknown environment variable is `Err(name)`.
     pub fn resolve_template(&self, file: usize, t: &Template) -> Result<Template, String> {
-        self.resolve_depth(file, t, 0)
+        self.resolve_depth(file, t, 0, false)
     }
 
-    fn resolve_depth(&self, file: usize, t: &Template, depth: u32) -> Result<Template, String> {
+    /// As [`Ctx::resolve_template`], but an environment variable nothing sets
+    /// stays a parameter named after it (`{API_URL}/users`) instead of an error.
+    pub fn resolve_template_lenient(&self, file: usize, t: &Template) -> Template {
+        self.resolve_depth(file, t, 0, true).unwrap_or_default()
+    }
+
+    fn resolve_depth(&self, file: usize, t: &Template, depth: u32, lenient: bool) -> Result<Template, String> {
+        let unset = |var: &String| if lenient { Ok(Part::Param(var.clone())) } else { Err(var.clone()) };
         let mut out = Template::new();
         for p in t {
             match p {
                 // A constant holding a call that is not an env getter is no constant.
                 Part::Ref(name) if depth < 8 => match self.constant(file, name).filter(|(f, v)| self.readable(*f, v)) {
-                    Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1)?),
+                    Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1, lenient)?),
                     None => out.push(Part::Param(param_of_ref(name).to_string())),
                 },
                 Part::EnvCall(func, var) if self.env_getter(file, func) => match self.env(file, var) {
                     Some(v) => push_parts(&mut out, vec![Part::Lit(v)]),
-                    None => return Err(var.clone()),
+                    None => out.push(unset(var)?),
                 },
                 Part::EnvCall(_, var) => out.push(Part::Param(var.clone())),
                 Part::Ref(name) => out.push(Part::Param(name.clone())),
                 Part::Env(var, default) => match self.env(file, var).or_else(|| default.clone()) {
                     Some(v) => push_parts(&mut out, vec![Part::Lit(v)]),
-                    None => return Err(var.clone()),
+                    None => out.push(unset(var)?),
                 },
                 Part::IfEnv(var, set, unset) => {
                     let chosen = if self.env(file, var).is_some() { set } else { unset };
-                    push_parts(&mut out, self.resolve_depth(file, chosen, depth + 1)?);
+                    push_parts(&mut out, self.resolve_depth(file, chosen, depth + 1, lenient)?);
                 }
                 other => push_parts(&mut out, vec![other.clone()]),
             }

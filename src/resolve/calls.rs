@@ -40,6 +40,8 @@ const LOCAL_HOSTS: &[&str] = &[
 /// What a call reaches.
 enum Callee<'e> {
     Endpoint(&'e Ep),
+    /// Linked by method and path alone: the host is not known (see [`inferred`]).
+    Inferred(&'e Ep),
     Service(String),
     External(String),
 }
@@ -54,7 +56,11 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     out.diagnostics.extend(class_diagnostics);
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
+        let flags = if crate::lang::is_test_path(rel, f.file.lang) || load_test(&f.facts) {
+            Flags::TEST
+        } else {
+            Flags::default()
+        };
         // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
         let mut channels: Vec<String> = Vec::new();
         let mut wrapped = class_sites.remove(&i).unwrap_or_default();
@@ -97,6 +103,11 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 Ok(t) => render(&t),
                 Err(_) if c.client == "grpc" && stubs_linked => continue,
                 Err(var) => {
+                    let lenient = render(&ctx.resolve_template_lenient(i, &c.url));
+                    if let Some(e) = inferred(ctx, eps, i, &c.method, &lenient) {
+                        link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
+                        continue;
+                    }
                     out.diagnostics.push(Diagnostic::new(
                         rel,
                         Some(c.line),
@@ -112,6 +123,10 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             // Test code (supertest's `request(app)`, a test client's `get(url)`) is left quiet.
             if !url.contains("://") && !url.starts_with('/') {
                 if flags.contains(Flags::TEST) || c.client == "grpc" && stubs_linked {
+                    continue;
+                }
+                if let Some(e) = inferred(ctx, eps, i, &c.method, &url) {
+                    link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
                     continue;
                 }
                 out.diagnostics.push(Diagnostic::new(
@@ -156,6 +171,12 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     }
     unreached_wrappers(ctx, &reached, out);
     declared_env_links(ctx, out);
+}
+
+/// A load-test script (k6's `import http from 'k6/http'`): its requests are
+/// test traffic, flagged `test` like a test file's.
+fn load_test(facts: &crate::model::FileFacts) -> bool {
+    facts.imports.iter().any(|i| i.spec == "k6" || i.spec.starts_with("k6/"))
 }
 
 /// A JS/TS or Python function that requests the URL it is given, which no caller
@@ -518,8 +539,12 @@ fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<&'a RawWra
 }
 
 fn link_call(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags, callee: Callee) {
+    let mut flags = flags;
+    if matches!(callee, Callee::Inferred(_)) {
+        flags.insert(Flags::INFERRED);
+    }
     let (to, service, endpoint) = match callee {
-        Callee::Endpoint(e) => (e.id(), format!("service:{}", e.service), Some(e.id())),
+        Callee::Endpoint(e) | Callee::Inferred(e) => (e.id(), format!("service:{}", e.service), Some(e.id())),
         Callee::Service(s) => (format!("service:{s}"), format!("service:{s}"), None),
         Callee::External(h) => {
             let id = out.node(Node::External { host: h });
@@ -574,6 +599,9 @@ fn callee<'e>(
     let authority = rest[..authority_end].rsplit('@').next().unwrap_or("");
     let path = &rest[authority_end..];
     if authority.contains('{') || authority.is_empty() {
+        if let Some(e) = inferred(ctx, eps, file, method, url) {
+            return Some(Callee::Inferred(e));
+        }
         out.diagnostics.push(Diagnostic::new(
             rel,
             Some(line),
@@ -639,15 +667,24 @@ fn callee<'e>(
             // A port nothing here publishes or binds, while a server of this repository
             // listens on a port not read (a config file, a computed address): likely that
             // server, so not a fact about an outside service.
-            if let Some(server) = server_port_unread(ctx, eps) {
+            let unread = server_port_unread(ctx, eps);
+            if !unread.is_empty() {
+                // The path alone may say which of them.
+                let path = if path.is_empty() { "/" } else { path };
+                let path = path.split(['?', '#']).next().unwrap_or(path);
+                if let Some(e) = inferred_path(ctx, eps, file, method, path, &|s| unread.iter().any(|u| u == s)) {
+                    return Some(Callee::Inferred(e));
+                }
+                let names: Vec<String> = unread.iter().map(|u| format!("`{u}`")).collect();
+                let which = match names.as_slice() {
+                    [one] => format!("the port of service {one} is"),
+                    _ => format!("the ports of services {} are", names.join(", ")),
+                };
                 out.diagnostics.push(Diagnostic::new(
                     rel,
                     Some(line),
                     Severity::Info,
-                    format!(
-                        "`{host}:{p}` is served by no service whose port is known, and the port of service \
-                         `{server}` is not read: call not linked"
-                    ),
+                    format!("`{host}:{p}` is served by no service whose port is known, and {which} not read: call not linked"),
                 ));
                 return None;
             }
@@ -720,9 +757,9 @@ fn bound_in_code(ctx: &Ctx, p: u16) -> Vec<usize> {
     found
 }
 
-/// A service that serves endpoints but whose listening port is nowhere to be
-/// read: no compose/Kubernetes port, no `listen`/`bind` in its code (the first by name).
-fn server_port_unread(ctx: &Ctx, eps: &Endpoints) -> Option<String> {
+/// The services that serve endpoints but whose listening port is nowhere to be
+/// read: no compose/Kubernetes port, no `listen`/`bind` in their code (by name).
+fn server_port_unread(ctx: &Ctx, eps: &Endpoints) -> Vec<String> {
     let mut listening = vec![false; ctx.services.list.len()];
     for (i, f) in ctx.project.files.iter().enumerate() {
         if let Some(o) = ctx.owner(i).filter(|_| !f.facts.arch.listens.is_empty()) {
@@ -739,7 +776,7 @@ fn server_port_unread(ctx: &Ctx, eps: &Endpoints) -> Option<String> {
         .map(|(s, _)| s.name.as_str())
         .collect();
     unread.sort_unstable();
-    unread.first().map(|s| s.to_string())
+    unread.into_iter().map(str::to_string).collect()
 }
 
 /// The URL a reverse proxy of `service` sends a path to (longest matching location).
@@ -776,15 +813,8 @@ fn matching<'e>(eps: &'e Endpoints, service: Option<&str>, method: &str, path: &
 /// compose project is served by a service of that project (or one no compose
 /// file declares), never by another project's.
 fn relative<'e>(ctx: &Ctx, file: usize, eps: &'e Endpoints, method: &str, path: &str) -> Option<Callee<'e>> {
-    let services = &ctx.services;
-    let dirs = services.caller_dirs(ctx.owner(file), ctx.project.rel(file));
-    let eligible = |name: &str| {
-        dirs.is_empty()
-            || services.list.binary_search_by(|s| s.name.as_str().cmp(name)).map_or(true, |i| {
-                let p = &services.list[i].projects;
-                p.is_empty() || p.iter().any(|p| dirs.contains(&super::dir_of(p)))
-            })
-    };
+    let dirs = ctx.services.caller_dirs(ctx.owner(file), ctx.project.rel(file));
+    let eligible = |name: &str| serves_project(ctx, &dirs, name);
     let found: Vec<&Ep> = matching(eps, None, method, path).into_iter().filter(|e| eligible(&e.service)).collect();
     if let Some(first) = found.first() {
         let one_service = found.iter().all(|e| e.service == first.service);
@@ -803,6 +833,103 @@ fn relative<'e>(ctx: &Ctx, file: usize, eps: &'e Endpoints, method: &str, path: 
         [one] => Some(Callee::Service((*one).to_string())),
         _ => None,
     }
+}
+
+/// Whether service `name` may serve a caller of the compose projects in `dirs`:
+/// one of them declares it, or no compose file does (or the caller has none).
+fn serves_project(ctx: &Ctx, dirs: &[&str], name: &str) -> bool {
+    let services = &ctx.services;
+    dirs.is_empty()
+        || services.list.binary_search_by(|s| s.name.as_str().cmp(name)).map_or(true, |i| {
+            let p = &services.list[i].projects;
+            p.is_empty() || p.iter().any(|p| dirs.contains(&super::dir_of(p)))
+        })
+}
+
+/// Path segments too common to tell services apart when a path has no other.
+const COMMON_SEGMENTS: &[&str] = &[
+    "api", "health", "healthz", "index", "livez", "login", "metrics", "ping", "readyz", "status", "v1", "v2", "version",
+];
+
+/// A request whose host is not known — an environment variable nothing sets, a
+/// value read at run time (`{API_URL}/orders/{id}`, `http://{host}:8080/orders`) —
+/// but whose path is: the endpoint of the one service, among those the caller's
+/// compose project may reach, with exactly that method and path shape (every
+/// literal segment equal, parameters where the endpoint has them). Nothing when
+/// several services serve it, when the caller's own service does, or when the
+/// path is no more than one common word (`/health`). The link is flagged `inferred`.
+fn inferred<'e>(ctx: &Ctx, eps: &'e Endpoints, file: usize, method: &str, url: &str) -> Option<&'e Ep> {
+    inferred_path(ctx, eps, file, method, unknown_host_path(url)?, &|_| true)
+}
+
+/// As [`inferred`], for a path, among the services `allowed` accepts.
+fn inferred_path<'e>(
+    ctx: &Ctx,
+    eps: &'e Endpoints,
+    file: usize,
+    method: &str,
+    path: &str,
+    allowed: &dyn Fn(&str) -> bool,
+) -> Option<&'e Ep> {
+    let literals: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.contains('{')).collect();
+    match literals.as_slice() {
+        [] => return None,
+        [one] if one.len() < 3 || COMMON_SEGMENTS.contains(&one.to_ascii_lowercase().as_str()) => return None,
+        _ => {}
+    }
+    let dirs = ctx.services.caller_dirs(ctx.owner(file), ctx.project.rel(file));
+    let found: Vec<&Ep> = matching(eps, None, method, path)
+        .into_iter()
+        .filter(|e| path_distance(&e.path, path) == 0 && serves_project(ctx, &dirs, &e.service) && allowed(&e.service))
+        .collect();
+    let first = *found.first()?;
+    let own = ctx.owner(file).map(|o| ctx.services.list[o].name.as_str());
+    let one = found.iter().all(|e| e.service == first.service) && own != Some(first.service.as_str());
+    (one && !unread_twin(ctx, eps, &dirs, &first.service)).then_some(first)
+}
+
+/// Whether `name` (`frontend-node`) has a sibling of the same stem (`frontend-go`,
+/// `frontend-java`) that the caller may reach and whose code tapestry does not
+/// read (no module, no endpoint): interchangeable services in several languages,
+/// any of which may answer, so a path served by one of them tells nothing.
+fn unread_twin(ctx: &Ctx, eps: &Endpoints, dirs: &[&str], name: &str) -> bool {
+    let Some((stem, _)) = name.rsplit_once(['-', '_']) else { return false };
+    ctx.services.list.iter().enumerate().any(|(k, s)| {
+        s.name != name
+            && !s.infra
+            && s.name.rsplit_once(['-', '_']).is_some_and(|(t, _)| t == stem)
+            && serves_project(ctx, dirs, &s.name)
+            && !eps.list.iter().any(|e| e.service == s.name)
+            && !(0..ctx.project.files.len()).any(|i| ctx.owner(i) == Some(k))
+    })
+}
+
+/// The path of a URL whose host part is nothing but run-time values and a port
+/// (`{API}/users`, `${HOST}:${PORT}/api/cart`, `http://{host}:8080/x`), query left out.
+fn unknown_host_path(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let mut depth = 0u32;
+    let mut cut = None;
+    let mut outside_ok = true;
+    for (k, b) in rest.bytes().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b'/' if depth == 0 => {
+                cut = Some(k);
+                break;
+            }
+            b'$' | b':' | b'0'..=b'9' => {}
+            _ if depth == 0 => outside_ok = false,
+            _ => {}
+        }
+    }
+    let cut = cut?;
+    if !outside_ok || !rest[..cut].contains('{') {
+        return None;
+    }
+    let path = &rest[cut..];
+    Some(path.split(['?', '#']).next().unwrap_or(path))
 }
 
 /// A deployment environment value that is a URL naming an infrastructure
