@@ -103,6 +103,13 @@ pub const TRIGGERS: &[&str] = &[
     "View",
     "__tablename__",
     "amqp",
+    // Express routes on an app passed in (`module.exports = (app) => { app.post('/x', h) }`)
+    // in a file that names no framework.
+    "app.delete(",
+    "app.get(",
+    "app.patch(",
+    "app.post(",
+    "app.put(",
     "axios",
     "basic_",
     "beanie",

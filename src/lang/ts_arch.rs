@@ -491,9 +491,15 @@ impl Collector {
         })?;
         let params = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))?;
         let list = if params.kind() == "identifier" { vec![params] } else { named(params) };
+        // Plain, typed or destructured (`({ app, worker }) => …`; a destructured one only
+        // by an app's usual names: `({ request }) => request.get(url)` is a client).
         let param = list.into_iter().find(|p| {
             let name = if p.kind() == "identifier" { Some(*p) } else { p.child_by_field_name("pattern") };
+            let pattern = name.unwrap_or(*p);
             name.is_some_and(|n| query::text(n, src) == recv)
+                || pattern.kind() == "object_pattern"
+                    && matches!(recv, "app" | "router" | "server" | "fastify")
+                    && mentions_name(pattern, recv, src)
         })?;
         let name = match func.child_by_field_name("name") {
             Some(n) => query::text(n, src).to_string(),
