@@ -358,6 +358,7 @@ pub fn detect(project: &Project) -> Services {
             svc.proxies.extend(nginx_proxies(&text));
         }
     }
+    proxies_in_front(&mut s);
     s
 }
 
@@ -383,11 +384,29 @@ fn dockerfile_env(text: &str) -> Vec<(String, String)> {
 }
 
 /// nginx `location /prefix/ { proxy_pass http://host:port/; }` rules (prefix locations only).
+/// An `upstream name { server host:port; }` block stands for its first server, and a
+/// `rewrite ^/prefix/(.*) /$1 break;` before a `proxy_pass` with no path strips the
+/// location prefix as a `proxy_pass http://host/;` would.
 pub fn nginx_proxies(text: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = text.lines().map(|raw| raw.split('#').next().unwrap_or("").trim()).collect();
+    let mut upstreams: Vec<(&str, &str)> = Vec::new();
+    let mut upstream: Option<&str> = None;
+    for l in &lines {
+        if let Some(rest) = l.strip_prefix("upstream ") {
+            upstream = rest.split_whitespace().next().filter(|n| *n != "{");
+        } else if let (Some(rest), Some(name)) = (l.strip_prefix("server "), upstream) {
+            let server = rest.trim_end_matches(';').split_whitespace().next().unwrap_or("");
+            if !upstreams.iter().any(|(n, _)| *n == name) && !server.is_empty() {
+                upstreams.push((name, server));
+            }
+        } else if *l == "}" {
+            upstream = None;
+        }
+    }
     let mut out = Vec::new();
     let mut location: Option<String> = None;
-    for raw in text.lines() {
-        let l = raw.split('#').next().unwrap_or("").trim();
+    let mut strips = false;
+    for l in &lines {
         if let Some(rest) = l.strip_prefix("location ") {
             let mut words = rest.split_whitespace();
             location = match words.next() {
@@ -395,13 +414,51 @@ pub fn nginx_proxies(text: &str) -> Vec<(String, String)> {
                 Some(p) if p.starts_with('/') => Some(p.to_string()),
                 _ => None,
             };
+            strips = false;
+        } else if let (Some(rule), Some(loc)) = (l.strip_prefix("rewrite "), &location) {
+            let mut words = rule.split_whitespace();
+            let (pattern, to) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+            let prefix = loc.trim_end_matches('/');
+            strips = pattern.trim_start_matches('^') == format!("{prefix}/(.*)") && to == "/$1";
         } else if let (Some(target), Some(loc)) = (l.strip_prefix("proxy_pass "), &location) {
-            out.push((loc.clone(), target.trim_end_matches(';').trim().to_string()));
-        } else if l == "}" {
+            let written = target.trim_end_matches(';').trim();
+            let mut target = written.to_string();
+            if let Some((scheme, rest)) = written.split_once("://") {
+                let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                if let Some((_, server)) = upstreams.iter().find(|(n, _)| *n == host) {
+                    target = format!("{scheme}://{server}{path}");
+                }
+                if strips && path.is_empty() {
+                    target.push('/');
+                }
+            }
+            out.push((loc.clone(), target));
+        } else if *l == "}" {
             location = None;
         }
     }
     out
+}
+
+/// An nginx service whose `location /` proxies to another service (the front end it
+/// serves) is that service's reverse proxy: its other locations are the front end's
+/// proxies too, unless the front end has its own.
+fn proxies_in_front(s: &mut Services) {
+    let mut given: Vec<(usize, Vec<(String, String)>)> = Vec::new();
+    for (i, svc) in s.list.iter().enumerate() {
+        let Some((_, root)) = svc.proxies.iter().find(|(loc, _)| loc == "/") else { continue };
+        let Some(rest) = root.split_once("://").map(|x| x.1) else { continue };
+        let host = rest.split(['/', ':']).next().unwrap_or("");
+        if let [front] = s.named(host).as_slice() {
+            if *front != i && s.list[*front].proxies.is_empty() && !s.list[*front].infra {
+                let rules = svc.proxies.iter().filter(|(loc, _)| loc != "/").cloned().collect();
+                given.push((*front, rules));
+            }
+        }
+    }
+    for (front, rules) in given {
+        s.list[front].proxies.extend(rules);
+    }
 }
 
 /// The innermost service whose directory holds `rel`.
