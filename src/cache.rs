@@ -400,6 +400,35 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// Facts come back from the cache as they went in. postcard is not
+    /// self-describing: a field skipped when empty (`skip_serializing_if`) would
+    /// shift every later field, so a warm scan would read other facts.
+    #[test]
+    fn facts_survive_a_round_trip_with_empty_optional_fields() {
+        use crate::model::{FileFacts, Part, RawArgCall, RawCall, RawWrapper};
+        let mut facts = FileFacts::default();
+        let url = vec![Part::Ref("u".into())];
+        facts.arch.arg_calls.push(RawArgCall {
+            callee: "getName".into(),
+            args: vec![url.clone()],
+            kwargs: Vec::new(),
+            methods: Vec::new(),
+            line: 7,
+        });
+        facts.arch.arg_calls.push(RawArgCall {
+            callee: "post".into(),
+            args: vec![],
+            kwargs: vec![("url".into(), url.clone())],
+            methods: vec![(1, "DELETE".into())],
+            line: 9,
+        });
+        let call = RawCall { client: "fetch".into(), method: "GET".into(), url, line: 3 };
+        facts.arch.wrappers.push(RawWrapper { name: "getName".into(), param: 0, call, method_param: None });
+        let bytes = postcard::to_stdvec(&facts).unwrap();
+        let back: FileFacts = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back.arch, facts.arch);
+    }
+
     /// Every extractor source and query is in the cache key: a build whose
     /// extraction changed never reads facts of the old one (the version stays
     /// 0.1.0 between commits).

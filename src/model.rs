@@ -277,7 +277,6 @@ pub struct RawWrapper {
     /// Index of the parameter that is the request's options (`fetch(url, options)`), whose
     /// `method` each caller says (`apiRequest(u, { method: 'DELETE' })`); the call's
     /// method is the default when a caller passes none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method_param: Option<usize>,
 }
 
@@ -299,11 +298,9 @@ pub struct RawArgCall {
     pub callee: String,
     pub args: Vec<Template>,
     /// Python keyword arguments (`fetch(url=BASE + "/x")`), by name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kwargs: Vec<(String, Template)>,
     /// The `method` of each object-literal argument, by index (`{ method: 'DELETE' }`):
     /// upper case, `ANY` when not a literal, empty when the object has none.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub methods: Vec<(usize, String)>,
     pub line: u32,
 }

@@ -710,7 +710,12 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
     // A published host port, else the caller itself, else the only service on that container port.
     let Some(p) = port else { return Pick::None };
     let listens = |i: &usize| services.list[*i].ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()));
-    let publish: Vec<usize> = (0..services.list.len()).filter(|&i| services.list[i].host_ports.contains(&p)).collect();
+    // Ports of the default compose files first, then those only a variant file publishes.
+    let mut publish: Vec<usize> =
+        (0..services.list.len()).filter(|&i| services.list[i].host_ports.contains(&p)).collect();
+    if publish.is_empty() {
+        publish = (0..services.list.len()).filter(|&i| services.list[i].variant_ports.contains(&p)).collect();
+    }
     match services.pick(publish, own, rel) {
         Pick::None => {}
         picked => return picked,
@@ -771,7 +776,9 @@ fn server_port_unread(ctx: &Ctx, eps: &Endpoints) -> Vec<String> {
         .list
         .iter()
         .zip(listening)
-        .filter(|(s, listens)| !s.infra && !listens && s.ports.is_empty() && s.host_ports.is_empty())
+        .filter(|(s, listens)| {
+            !s.infra && !listens && s.ports.is_empty() && s.host_ports.is_empty() && s.variant_ports.is_empty()
+        })
         .filter(|(s, _)| eps.list.iter().any(|e| e.service == s.name && !e.method.starts_with("RPC")))
         .map(|(s, _)| s.name.as_str())
         .collect();

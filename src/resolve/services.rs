@@ -65,6 +65,9 @@ pub struct Service {
     pub ports: Vec<String>,
     /// Ports published on the host (`localhost:PORT` reaches this service).
     pub host_ports: Vec<u16>,
+    /// Host ports published only by a variant compose file (`docker-compose.debug.yml`:
+    /// not merged by a plain `docker compose up`, unlike `docker-compose.override.yml`).
+    pub variant_ports: Vec<u16>,
     /// Environment from compose/Kubernetes, values as written.
     pub env: BTreeMap<String, String>,
     /// Services this one depends on, with the site that says so.
@@ -381,6 +384,14 @@ fn dockerfile_env(text: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// `docker-compose.debug.yml`, `compose.prod.yaml`: a file `docker compose up` does
+/// not read unless named (`docker-compose.override.yml` it merges by itself).
+fn variant_compose_file(name: &str) -> bool {
+    let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml")).unwrap_or(name);
+    let variant = stem.strip_prefix("docker-compose.").or_else(|| stem.strip_prefix("compose."));
+    variant.is_some_and(|v| !v.is_empty() && v != "override")
 }
 
 /// nginx `location /prefix/ { proxy_pass http://host:port/; }` rules (prefix locations only).
@@ -737,6 +748,7 @@ fn main_compose(rel: &str) -> String {
 
 fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     let base = dir_of(rel);
+    let variant_file = variant_compose_file(file_name(rel));
     for doc in read_yaml(project, rel, s) {
         for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
             let mut variant = false;
@@ -815,7 +827,11 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 let parts: Vec<&str> = written.split('/').next().unwrap_or("").split(':').collect();
                 if parts.len() >= 2 {
                     if let Ok(port) = parts[parts.len() - 2].parse::<u16>() {
-                        svc.host_ports.push(port);
+                        if variant_file {
+                            svc.variant_ports.push(port)
+                        } else {
+                            svc.host_ports.push(port)
+                        }
                     }
                 }
                 svc.ports.push(written);
