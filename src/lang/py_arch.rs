@@ -15,7 +15,7 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::query::{self, cap, Captures, Native};
 use crate::model::{
     Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClass, RawGrpc, RawMethodCall, RawMount,
-    RawQueue, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
+    RawQueue, RawQueueParam, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Modules whose functions send HTTP requests themselves (sorted).
@@ -749,6 +749,25 @@ impl Collector {
 
     fn queue(&mut self, obj: &str, method: &str, args: Option<Node>, src: &[u8], line: u32) {
         let Some(args) = args else { return };
+        let before = self.facts.queues.len();
+        self.queue_op(obj, method, args, src, line);
+        // `def publish(topic, msg): producer.send(topic, msg)`: the callers of the
+        // module-level function name the queue (resolution reads their arguments).
+        for k in before..self.facts.queues.len() {
+            if let [Part::Param(p)] = self.facts.queues[k].name.as_slice() {
+                // A parameter the function assigns is a local: which value reaches the call is not known.
+                let func = query::ancestors(args, 64).find(|a| a.kind() == "function_definition");
+                if func.and_then(|f| assignments(p, f, src)).is_none_or(|v| !v.is_empty()) {
+                    continue;
+                }
+                if let Some((function, param)) = module_fn_param(args, p, src) {
+                    self.facts.queue_params.push(RawQueueParam { queue: k, function, param });
+                }
+            }
+        }
+    }
+
+    fn queue_op(&mut self, obj: &str, method: &str, args: Node, src: &[u8], line: u32) {
         let (pos, _) = split_args(args);
         // A name read as written, through `self.x` set in the class and pika's declare-ok frame.
         let tpl = |n: Node| follow_self(value_template(n, src), n, src);
@@ -811,7 +830,7 @@ impl Collector {
                 push(&mut self.facts, "rabbitmq", q, Access::Read);
             }
             "send" | "produce" if self.mentions_kafka => {
-                let t = first().or_else(|| kwarg(args, "topic", src).map(|n| template(n, src)));
+                let t = first().or_else(|| kwarg(args, "topic", src).map(tpl));
                 push(&mut self.facts, "kafka", t, Access::Write);
             }
             "KafkaConsumer" => {
@@ -1551,7 +1570,8 @@ fn local_value(url: Node, src: &[u8]) -> Option<Template> {
     let values = assignments(name, func, src)?;
     match values.as_slice() {
         [] => None,
-        [one] if one.start_byte() < url.start_byte() => Some(template(*one, src)),
+        // `topic = "prefix." + topic`: a parameter in the value is that parameter.
+        [one] if one.start_byte() < url.start_byte() => Some(shadow_params(template(*one, src), *one, src)),
         _ => Some(vec![Part::Param(name.to_string())]),
     }
 }
@@ -1583,11 +1603,13 @@ pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Nod
 /// left out (positions unknown). Found by name ([`arch::calls_of`]), not by a
 /// query pattern: see there.
 pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut ArchFacts) {
-    const SHAPE: CallShape = CallShape { call: "call", member: "attribute", object: "object", property: "attribute" };
+    const SHAPE: CallShape =
+        CallShape { call: "call", member: "attribute", object: "object", property: "attribute", quoted_names: true };
     let function = |n: &&str| n.len() > 1 && n.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
     let locals = facts.bindings.iter().map(|b| b.local.as_str());
     let mut names: Vec<&str> = imported.iter().copied().chain(locals).filter(function).collect();
     names.extend(facts.wrappers.iter().map(|w| w.name.as_str()));
+    names.extend(facts.queue_params.iter().map(|q| q.function.as_str()));
     names.sort_unstable();
     names.dedup();
     let src = text.as_bytes();
@@ -1603,13 +1625,15 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
             continue;
         }
         let (pos, kw) = split_args(args);
-        let templates: Vec<Template> = pos.iter().map(|a| url_like(template(*a, src), &is_known)).collect();
+        // A URL, or a queue's name for a function publishing to its parameter (`publish('user.created', m)`).
+        let kept = |t: Template| if arch::name_like(&t) { t } else { url_like(t, &is_known) };
+        let templates: Vec<Template> = pos.iter().map(|a| kept(template(*a, src))).collect();
         // `send(url=BASE + "/x")`: a keyword argument stands for the parameter of its name.
         let kwargs: Vec<(String, Template)> = kw
             .iter()
             .filter_map(|k| {
                 let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
-                Some((query::text(name, src).to_string(), url_like(template(value, src), &is_known)))
+                Some((query::text(name, src).to_string(), kept(template(value, src))))
             })
             .filter(|(_, t)| !t.is_empty())
             .collect();
@@ -1629,8 +1653,13 @@ fn wrapper_param(url: Node, src: &[u8]) -> Option<(String, usize)> {
     if url.kind() != "identifier" {
         return None;
     }
-    let name = query::text(url, src);
-    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+    module_fn_param(url, query::text(url, src), src)
+}
+
+/// The module-level function around `at` and the index of its parameter `name`
+/// (positions before it all plain parameters, no splat), as its callers write it.
+fn module_fn_param(at: Node, name: &str, src: &[u8]) -> Option<(String, usize)> {
+    let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
     let top = func.parent().filter(|p| p.kind() == "decorated_definition").and_then(|p| p.parent()).or(func.parent());
     if top.is_none_or(|t| t.kind() != "module") {
         return None;
