@@ -1762,6 +1762,14 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         push_parts(&mut out, template(pos[1], src));
         return out;
     }
+    // `CONFIG.get("users_url")` (with or without a default): the dict's entry, as
+    // `CONFIG["users_url"]` reads it (a module-level dict's string-keyed entries are constants).
+    if let (Some(recv), Some(key)) = (func.strip_suffix(".get"), arg_str(0).filter(|_| pos.len() <= 2)) {
+        let object = n.child_by_field_name("function").and_then(|f| f.child_by_field_name("object"));
+        if object.is_some_and(|o| matches!(o.kind(), "identifier" | "attribute")) && !recv.ends_with("environ") {
+            return vec![Part::Ref(format!("{recv}[{key}]"))];
+        }
+    }
     if func == "str" && pos.len() == 1 {
         return template(pos[0], src);
     }
