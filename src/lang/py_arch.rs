@@ -158,6 +158,70 @@ pub fn config_module(rel: &str) -> bool {
     CONFIG_MODULES.binary_search(&stem).is_ok()
 }
 
+/// Whether a Python file may hold Django settings: a settings module
+/// ([`config_module`]) or any module of a `settings/` package (`settings/base.py`).
+pub fn settings_module(rel: &str) -> bool {
+    config_module(rel) || rel.starts_with("settings/") || rel.contains("/settings/")
+}
+
+/// The apps a Django settings module installs: the string entries of
+/// `INSTALLED_APPS` and of the `*_APPS` lists it is built from (`DJANGO_APPS +
+/// LOCAL_APPS`), assigned, added (`+=`, `+`) or appended (`.append("x")`,
+/// `.extend([…])`, `.insert(0, "x")`) at module level or in its `if`/`try` blocks.
+/// A value of another shape (a call, a comprehension, a name not ending in `APPS`)
+/// is `*`: any app may be installed.
+pub fn installed_apps(root: Node, src: &[u8]) -> Vec<String> {
+    let is_apps = |n: Node| n.kind() == "identifier" && query::text(n, src).ends_with("APPS");
+    let mut out = Vec::new();
+    let mut stack = named(root);
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "if_statement" | "try_statement" | "else_clause" | "elif_clause" | "except_clause" | "finally_clause"
+            | "block" => stack.extend(named(n)),
+            "expression_statement" => {
+                let Some(e) = n.named_child(0) else { continue };
+                match e.kind() {
+                    "assignment" | "augmented_assignment" if e.child_by_field_name("left").is_some_and(is_apps) => {
+                        if let Some(v) = e.child_by_field_name("right") {
+                            apps_value(v, src, &mut out);
+                        }
+                    }
+                    "call" => {
+                        let f = e.child_by_field_name("function").filter(|f| f.kind() == "attribute");
+                        let on_apps = f.and_then(|f| f.child_by_field_name("object")).is_some_and(is_apps);
+                        let m = f.and_then(|f| f.child_by_field_name("attribute")).map(|a| query::text(a, src));
+                        if let (true, Some("append" | "extend" | "insert")) = (on_apps, m) {
+                            let args = e.child_by_field_name("arguments").map(|a| split_args(a).0).unwrap_or_default();
+                            match args.last() {
+                                Some(v) => apps_value(*v, src, &mut out),
+                                None => out.push("*".into()),
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The app names of one `INSTALLED_APPS` value ([`installed_apps`]).
+fn apps_value(v: Node, src: &[u8], out: &mut Vec<String>) {
+    match v.kind() {
+        "list" | "tuple" | "parenthesized_expression" => named(v).into_iter().for_each(|c| apps_value(c, src, out)),
+        "binary_operator" => ["left", "right"].iter().filter_map(|f| v.child_by_field_name(f)).for_each(|c| {
+            apps_value(c, src, out);
+        }),
+        // Another list of apps, read where it is assigned.
+        "identifier" if query::text(v, src).ends_with("APPS") => {}
+        _ => out.push(string_value(v, src).unwrap_or_else(|| "*".into())),
+    }
+}
+
 /// Captures of the architecture queries.
 /// Kinds of value a constant below module level may have (in a class body,
 /// a function, an `if` block), and a keyed one (`app.config["KEY"] = value`)
