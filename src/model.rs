@@ -523,6 +523,6 @@ pub struct ArchFacts {
     /// A Django settings module's `INSTALLED_APPS` entries (and those of the `*_APPS`
     /// lists it is built from), as written: `shop`, `shop.apps.ShopConfig`. `*` stands
     /// for a part that is not a literal (`INSTALLED_APPS += get_apps()`): any app.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub installed_apps: Vec<String>,
 }

@@ -533,6 +533,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn quoted_names() {
+        assert!(has_quoted_name("'user.created', msg"));
+        assert!(has_quoted_name("topic=\"orders\""));
+        assert!(!has_quoted_name("'a b', msg"));
+        assert!(!has_quoted_name("msg"));
+        assert!(name_like(&lit("user.created")) && name_like(&lit("chat:rooms")));
+        assert!(!name_like(&lit("/users")) && !name_like(&lit("a b")) && !name_like(&lit(".x")));
+    }
+
+    #[test]
     fn tables_are_sorted() {
         for t in [HTTP_METHODS, TRIGGERS, SQL_STARTS, WRITE_OPS, REDIS_WRITES] {
             let mut s = t.to_vec();

@@ -1300,8 +1300,7 @@ fn declares(body: Node, name: &str, src: &[u8]) -> bool {
 /// (`relative`) whose arguments may be URLs. Found by name
 /// ([`arch::calls_of`]), not by a query pattern: see there.
 pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) {
-    const SHAPE: CallShape =
-        CallShape {
+    const SHAPE: CallShape = CallShape {
         call: "call_expression",
         member: "member_expression",
         object: "object",

@@ -426,7 +426,7 @@ impl Transports {
 /// Whether a call's argument may be a URL: read, and not a bare word (`'orders'`,
 /// `'user.created'`), which Python calls keep as a possible queue name.
 fn url_arg(t: &Template) -> bool {
-    !t.is_empty() && !(crate::lang::arch::name_like(t) && !render(t).contains(':'))
+    !t.is_empty() && (!crate::lang::arch::name_like(t) || render(t).contains(':'))
 }
 
 /// A call of a project function that requests the URL it is given, as the

@@ -250,9 +250,11 @@ impl Installed {
             return Installed(None);
         }
         let labels: std::collections::BTreeSet<String> = entries.into_iter().map(|e| app_label(e)).collect();
-        let mut model_apps = files.iter().enumerate().filter_map(|(i, f)| {
-            f.facts.arch.tables.iter().any(|t| t.orm.starts_with("django")).then(|| django_app(ctx.project.rel(i)))
-        });
+        let mut model_apps = files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.facts.arch.tables.iter().any(|t| t.orm.starts_with("django")))
+            .map(|(i, _)| django_app(ctx.project.rel(i)));
         Installed(model_apps.any(|a| labels.contains(&a)).then_some(labels))
     }
 
@@ -736,5 +738,13 @@ mod tests {
         assert_eq!(ddl_table("-- x\ncreate table if not exists public.\"user\" (id int)"), Some("user".into()));
         assert_eq!(ddl_table("create or replace function f() returns trigger as $$ create table x $$"), None);
         assert_eq!(django_app("shop/models/item.py"), "shop");
+    }
+
+    #[test]
+    fn installed_app_labels() {
+        assert_eq!(app_label("shop"), "shop");
+        assert_eq!(app_label("mysite.shop"), "shop");
+        assert_eq!(app_label("shop.apps.ShopConfig"), "shop");
+        assert_eq!(app_label("django.contrib.auth"), "auth");
     }
 }
