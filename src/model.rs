@@ -521,4 +521,9 @@ pub struct ArchFacts {
     /// the broker of the service's `@EventPattern`s and client `emit`/`send`s.
     #[serde(default)]
     pub transports: Vec<String>,
+    /// A Django settings module's `INSTALLED_APPS` entries (and those of the `*_APPS`
+    /// lists it is built from), as written: `shop`, `shop.apps.ShopConfig`. `*` stands
+    /// for a part that is not a literal (`INSTALLED_APPS += get_apps()`): any app.
+    #[serde(default)]
+    pub installed_apps: Vec<String>,
 }

@@ -318,6 +318,9 @@ pub struct CallShape {
     /// The member's field holding the object and the one holding the name.
     pub object: &'static str,
     pub property: &'static str,
+    /// Whether a quoted name (`'user.created'`) may be what a call hands on: a
+    /// queue's name for a function publishing to its parameter (Python).
+    pub quoted_names: bool,
 }
 
 /// Calls with arguments of `name(…)` and `name.member(…)` for each of
@@ -370,7 +373,8 @@ pub fn calls_of<'t>(
             || !firsts[usize::from(bytes[head_start])]
             || head_start.checked_sub(1).is_some_and(|i| is_ident(bytes[i]) || bytes[i] == b'.')
             || names.binary_search(&&text[head_start..head_end]).is_err()
-            || !may_hold_url(args_text(text, paren), known)
+            || !(may_hold_url(args_text(text, paren), known)
+                || shape.quoted_names && has_quoted_name(args_text(text, paren)))
         {
             continue;
         }
@@ -441,6 +445,25 @@ pub fn args_text(text: &str, paren: usize) -> &str {
 /// Whether arguments written as `args` may hold a URL: `://`, a string that
 /// starts with `/`, an environment read, or a name (not after a `.`) that is `known` (sorted)
 /// or in capitals. `force_str(value)` does not.
+/// Whether the text of a call's arguments holds a quoted name ([`name_like`]): `'orders'`,
+/// `"user.created"`.
+fn has_quoted_name(args: &str) -> bool {
+    let b = args.as_bytes();
+    b.iter().enumerate().filter(|(_, c)| matches!(c, b'"' | b'\'')).any(|(i, &q)| {
+        let rest = &b[i + 1..];
+        let n = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')).count();
+        n > 0 && rest.get(n) == Some(&q)
+    })
+}
+
+/// A literal that may name a queue or a topic: one word of letters, digits, `_`,
+/// `.`, `-` and `:` (`orders`, `user.created`, `chat:rooms`), starting with a letter
+/// or a digit. Not a URL (no `/`), so only a queue's name.
+pub fn name_like(t: &Template) -> bool {
+    matches!(t.as_slice(), [Part::Lit(s)] if s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | ':')))
+}
+
 fn may_hold_url(args: &str, known: &[&str]) -> bool {
     if args.trim().is_empty() {
         return false;
@@ -515,6 +538,16 @@ fn call_at<'t>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_names() {
+        assert!(has_quoted_name("'user.created', msg"));
+        assert!(has_quoted_name("topic=\"orders\""));
+        assert!(!has_quoted_name("'a b', msg"));
+        assert!(!has_quoted_name("msg"));
+        assert!(name_like(&lit("user.created")) && name_like(&lit("chat:rooms")));
+        assert!(!name_like(&lit("/users")) && !name_like(&lit("a b")) && !name_like(&lit(".x")));
+    }
 
     #[test]
     fn tables_are_sorted() {

@@ -15,7 +15,7 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::query::{self, cap, Captures, Native};
 use crate::model::{
     Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClass, RawGrpc, RawMethodCall, RawMount,
-    RawQueue, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
+    RawQueue, RawQueueParam, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Modules whose functions send HTTP requests themselves (sorted).
@@ -156,6 +156,70 @@ fn is_ident(name: &str) -> bool {
 pub fn config_module(rel: &str) -> bool {
     let stem = rel.rsplit('/').next().unwrap_or(rel).strip_suffix(".py").unwrap_or("");
     CONFIG_MODULES.binary_search(&stem).is_ok()
+}
+
+/// Whether a Python file may hold Django settings: a settings module
+/// ([`config_module`]) or any module of a `settings/` package (`settings/base.py`).
+pub fn settings_module(rel: &str) -> bool {
+    config_module(rel) || rel.starts_with("settings/") || rel.contains("/settings/")
+}
+
+/// The apps a Django settings module installs: the string entries of
+/// `INSTALLED_APPS` and of the `*_APPS` lists it is built from (`DJANGO_APPS +
+/// LOCAL_APPS`), assigned, added (`+=`, `+`) or appended (`.append("x")`,
+/// `.extend([…])`, `.insert(0, "x")`) at module level or in its `if`/`try` blocks.
+/// A value of another shape (a call, a comprehension, a name not ending in `APPS`)
+/// is `*`: any app may be installed.
+pub fn installed_apps(root: Node, src: &[u8]) -> Vec<String> {
+    let is_apps = |n: Node| n.kind() == "identifier" && query::text(n, src).ends_with("APPS");
+    let mut out = Vec::new();
+    let mut stack = named(root);
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "if_statement" | "try_statement" | "else_clause" | "elif_clause" | "except_clause" | "finally_clause"
+            | "block" => stack.extend(named(n)),
+            "expression_statement" => {
+                let Some(e) = n.named_child(0) else { continue };
+                match e.kind() {
+                    "assignment" | "augmented_assignment" if e.child_by_field_name("left").is_some_and(is_apps) => {
+                        if let Some(v) = e.child_by_field_name("right") {
+                            apps_value(v, src, &mut out);
+                        }
+                    }
+                    "call" => {
+                        let f = e.child_by_field_name("function").filter(|f| f.kind() == "attribute");
+                        let on_apps = f.and_then(|f| f.child_by_field_name("object")).is_some_and(is_apps);
+                        let m = f.and_then(|f| f.child_by_field_name("attribute")).map(|a| query::text(a, src));
+                        if let (true, Some("append" | "extend" | "insert")) = (on_apps, m) {
+                            let args = e.child_by_field_name("arguments").map(|a| split_args(a).0).unwrap_or_default();
+                            match args.last() {
+                                Some(v) => apps_value(*v, src, &mut out),
+                                None => out.push("*".into()),
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The app names of one `INSTALLED_APPS` value ([`installed_apps`]).
+fn apps_value(v: Node, src: &[u8], out: &mut Vec<String>) {
+    match v.kind() {
+        "list" | "tuple" | "parenthesized_expression" => named(v).into_iter().for_each(|c| apps_value(c, src, out)),
+        "binary_operator" => ["left", "right"].iter().filter_map(|f| v.child_by_field_name(f)).for_each(|c| {
+            apps_value(c, src, out);
+        }),
+        // Another list of apps, read where it is assigned.
+        "identifier" if query::text(v, src).ends_with("APPS") => {}
+        _ => out.push(string_value(v, src).unwrap_or_else(|| "*".into())),
+    }
 }
 
 /// Captures of the architecture queries.
@@ -749,6 +813,25 @@ impl Collector {
 
     fn queue(&mut self, obj: &str, method: &str, args: Option<Node>, src: &[u8], line: u32) {
         let Some(args) = args else { return };
+        let before = self.facts.queues.len();
+        self.queue_op(obj, method, args, src, line);
+        // `def publish(topic, msg): producer.send(topic, msg)`: the callers of the
+        // module-level function name the queue (resolution reads their arguments).
+        for k in before..self.facts.queues.len() {
+            if let [Part::Param(p)] = self.facts.queues[k].name.as_slice() {
+                // A parameter the function assigns is a local: which value reaches the call is not known.
+                let func = query::ancestors(args, 64).find(|a| a.kind() == "function_definition");
+                if func.and_then(|f| assignments(p, f, src)).is_none_or(|v| !v.is_empty()) {
+                    continue;
+                }
+                if let Some((function, param)) = module_fn_param(args, p, src) {
+                    self.facts.queue_params.push(RawQueueParam { queue: k, function, param });
+                }
+            }
+        }
+    }
+
+    fn queue_op(&mut self, obj: &str, method: &str, args: Node, src: &[u8], line: u32) {
         let (pos, _) = split_args(args);
         // A name read as written, through `self.x` set in the class and pika's declare-ok frame.
         let tpl = |n: Node| follow_self(value_template(n, src), n, src);
@@ -811,7 +894,7 @@ impl Collector {
                 push(&mut self.facts, "rabbitmq", q, Access::Read);
             }
             "send" | "produce" if self.mentions_kafka => {
-                let t = first().or_else(|| kwarg(args, "topic", src).map(|n| template(n, src)));
+                let t = first().or_else(|| kwarg(args, "topic", src).map(tpl));
                 push(&mut self.facts, "kafka", t, Access::Write);
             }
             "KafkaConsumer" => {
@@ -1551,7 +1634,8 @@ fn local_value(url: Node, src: &[u8]) -> Option<Template> {
     let values = assignments(name, func, src)?;
     match values.as_slice() {
         [] => None,
-        [one] if one.start_byte() < url.start_byte() => Some(template(*one, src)),
+        // `topic = "prefix." + topic`: a parameter in the value is that parameter.
+        [one] if one.start_byte() < url.start_byte() => Some(shadow_params(template(*one, src), *one, src)),
         _ => Some(vec![Part::Param(name.to_string())]),
     }
 }
@@ -1583,11 +1667,13 @@ pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Nod
 /// left out (positions unknown). Found by name ([`arch::calls_of`]), not by a
 /// query pattern: see there.
 pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut ArchFacts) {
-    const SHAPE: CallShape = CallShape { call: "call", member: "attribute", object: "object", property: "attribute" };
+    const SHAPE: CallShape =
+        CallShape { call: "call", member: "attribute", object: "object", property: "attribute", quoted_names: true };
     let function = |n: &&str| n.len() > 1 && n.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
     let locals = facts.bindings.iter().map(|b| b.local.as_str());
     let mut names: Vec<&str> = imported.iter().copied().chain(locals).filter(function).collect();
     names.extend(facts.wrappers.iter().map(|w| w.name.as_str()));
+    names.extend(facts.queue_params.iter().map(|q| q.function.as_str()));
     names.sort_unstable();
     names.dedup();
     let src = text.as_bytes();
@@ -1603,13 +1689,15 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
             continue;
         }
         let (pos, kw) = split_args(args);
-        let templates: Vec<Template> = pos.iter().map(|a| url_like(template(*a, src), &is_known)).collect();
+        // A URL, or a queue's name for a function publishing to its parameter (`publish('user.created', m)`).
+        let kept = |t: Template| if arch::name_like(&t) { t } else { url_like(t, &is_known) };
+        let templates: Vec<Template> = pos.iter().map(|a| kept(template(*a, src))).collect();
         // `send(url=BASE + "/x")`: a keyword argument stands for the parameter of its name.
         let kwargs: Vec<(String, Template)> = kw
             .iter()
             .filter_map(|k| {
                 let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
-                Some((query::text(name, src).to_string(), url_like(template(value, src), &is_known)))
+                Some((query::text(name, src).to_string(), kept(template(value, src))))
             })
             .filter(|(_, t)| !t.is_empty())
             .collect();
@@ -1629,8 +1717,13 @@ fn wrapper_param(url: Node, src: &[u8]) -> Option<(String, usize)> {
     if url.kind() != "identifier" {
         return None;
     }
-    let name = query::text(url, src);
-    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+    module_fn_param(url, query::text(url, src), src)
+}
+
+/// The module-level function around `at` and the index of its parameter `name`
+/// (positions before it all plain parameters, no splat), as its callers write it.
+fn module_fn_param(at: Node, name: &str, src: &[u8]) -> Option<(String, usize)> {
+    let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
     let top = func.parent().filter(|p| p.kind() == "decorated_definition").and_then(|p| p.parent()).or(func.parent());
     if top.is_none_or(|t| t.kind() != "module") {
         return None;
@@ -1732,6 +1825,14 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         let mut out = template(pos[0], src);
         push_parts(&mut out, template(pos[1], src));
         return out;
+    }
+    // `CONFIG.get("users_url")` (with or without a default): the dict's entry, as
+    // `CONFIG["users_url"]` reads it (a module-level dict's string-keyed entries are constants).
+    if let (Some(recv), Some(key)) = (func.strip_suffix(".get"), arg_str(0).filter(|_| pos.len() <= 2)) {
+        let object = n.child_by_field_name("function").and_then(|f| f.child_by_field_name("object"));
+        if object.is_some_and(|o| matches!(o.kind(), "identifier" | "attribute")) && !recv.ends_with("environ") {
+            return vec![Part::Ref(format!("{recv}[{key}]"))];
+        }
     }
     if func == "str" && pos.len() == 1 {
         return template(pos[0], src);

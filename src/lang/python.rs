@@ -103,6 +103,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         facts.arch.py_classes = super::py_classes::classes(&tops, src);
     }
     super::py_classes::uses(&tops, text, classes, &mut facts.arch);
+    if text.contains("INSTALLED_APPS") && super::py_arch::settings_module(rel) {
+        facts.arch.installed_apps = super::py_arch::installed_apps(tree.root_node(), src);
+    }
     if text.contains("environ") || text.contains("getenv") {
         facts.arch.env_getters = super::py_arch::env_getters(tree.root_node(), src);
     }

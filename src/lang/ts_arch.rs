@@ -1306,8 +1306,13 @@ fn declares(body: Node, name: &str, src: &[u8]) -> bool {
 /// (`relative`) whose arguments may be URLs. Found by name
 /// ([`arch::calls_of`]), not by a query pattern: see there.
 pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) {
-    const SHAPE: CallShape =
-        CallShape { call: "call_expression", member: "member_expression", object: "object", property: "property" };
+    const SHAPE: CallShape = CallShape {
+        call: "call_expression",
+        member: "member_expression",
+        object: "object",
+        property: "property",
+        quoted_names: false,
+    };
     let heads = facts.wrappers.iter().map(|w| w.name.split('.').next().unwrap_or(&w.name));
     let mut names: Vec<&str> = heads.chain(relative.iter().map(String::as_str)).collect();
     names.sort_unstable();

@@ -286,14 +286,43 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
     let (owner, lang) = (ctx.owner(file), files[file].file.lang);
     let wanted: Vec<&str> = qp.function.split("::").collect();
     let mut names: Vec<Template> = Vec::new();
-    for (_, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang == lang && ctx.owner(*j) == owner) {
-        for a in g.facts.arch.arg_calls.iter().filter(|a| a.callee.split("::").collect::<Vec<_>>().ends_with(&wanted)) {
-            if let Some(t) = a.args.get(qp.param).filter(|t| !t.is_empty() && !names.contains(t)) {
-                names.push(t.clone());
+    for (j, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang == lang && ctx.owner(*j) == owner) {
+        for a in &g.facts.arch.arg_calls {
+            let name = if lang == Lang::Python {
+                // Python: the function itself, in its file or through an import of it, and the
+                // argument as the caller's file reads it (a constant of the caller's module).
+                if !calls_python_function(ctx, j, &a.callee, file, &qp.function) {
+                    continue;
+                }
+                // Positional, else the keyword argument named as the parameter (`topic="t"`).
+                let by_name = || match files[file].facts.arch.queues[k].name.as_slice() {
+                    [Part::Param(p)] => a.kwargs.iter().find(|(n, _)| n == p).map(|(_, t)| t),
+                    _ => None,
+                };
+                let arg = a.args.get(qp.param).filter(|t| !t.is_empty()).or_else(by_name);
+                arg.and_then(|t| ctx.resolve_template(j, t).ok()).filter(literal)
+            } else if a.callee.split("::").collect::<Vec<_>>().ends_with(&wanted) {
+                a.args.get(qp.param).filter(|t| !t.is_empty()).cloned()
+            } else {
+                continue;
+            };
+            if let Some(t) = name.filter(|t| !names.contains(t)) {
+                names.push(t);
             }
         }
     }
     names
+}
+
+/// Whether a Python call's callee, as written in file `caller`, is the module-level
+/// function `function` of file `file`: the name itself in that file, or a name
+/// (`publish`) or a module's member (`events.publish`) imported from it.
+fn calls_python_function(ctx: &Ctx, caller: usize, callee: &str, file: usize, function: &str) -> bool {
+    let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
+    if member.is_none() && caller == file {
+        return callee == function;
+    }
+    ctx.imported(caller, head).into_iter().any(|(m, remote)| m == file && member.unwrap_or(&remote) == function)
 }
 
 /// A publish or consume edge of queue `q`, named `name`, from file `i`; a diagnostic
@@ -415,6 +444,12 @@ impl Transports {
     }
 }
 
+/// Whether a call's argument may be a URL: read, and not a bare word (`'orders'`,
+/// `'user.created'`), which Python calls keep as a possible queue name.
+fn url_arg(t: &Template) -> bool {
+    !t.is_empty() && (!crate::lang::arch::name_like(t) || render(t).contains(':'))
+}
+
 /// A call of a project function that requests the URL it is given, as the
 /// request it makes at this site: the argument's template takes the parameter's
 /// place. Nothing when the callee is not exactly one such function (same file
@@ -428,7 +463,7 @@ fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Option<(Ra
         Some(Part::Ref(p)) => a.kwargs.iter().find(|(k, _)| k == p).map(|(_, t)| t),
         _ => None,
     };
-    let arg = a.args.get(w.param).filter(|a| !a.is_empty()).or_else(by_name).filter(|a| !a.is_empty())?;
+    let arg = a.args.get(w.param).filter(|a| url_arg(a)).or_else(by_name).filter(|a| url_arg(a))?;
     let mut url = arg.clone();
     crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(1).cloned().collect());
     // The caller's `{ method: 'DELETE' }` when the wrapper passes its options on; none
@@ -460,7 +495,7 @@ fn through_client(
     let (head, member) = callee.split_once('.')?;
     // `api.get(…)`, `api.post(…)`: the lower-case method names of axios, got and ky.
     let method = crate::lang::arch::http_method(member).filter(|m| m != "ANY" && m.to_ascii_lowercase() == member)?;
-    let path = args.first().filter(|a| !a.is_empty())?;
+    let path = args.first().filter(|a| url_arg(a))?;
     let files = &ctx.project.files;
     let mut found = Vec::new();
     for (m, remote) in ctx.imported(file, head) {

@@ -43,9 +43,15 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             prisma_file(ctx, m, &mut maps);
         }
     }
+    let installed = Installed::read(ctx);
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         for t in f.facts.arch.tables.iter().filter(|t| t.orm != "django-abstract") {
+            // A join table goes with its model, which says so.
+            let class = t.class_name.as_deref().filter(|_| t.orm == "django");
+            if t.orm.starts_with("django") && !installed.has(rel, class, t.line, out) {
+                continue;
+            }
             let table = match (&t.name, &t.class_name) {
                 (Some(n), _) => n.clone(),
                 (None, Some(c)) if t.orm == "django" || t.orm == "django-m2m" => {
@@ -67,7 +73,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             });
         }
     }
-    django_subclasses(ctx, out, &mut maps);
+    django_subclasses(ctx, &installed, out, &mut maps);
     for m in &maps {
         let id = out.node(Node::Table {
             name: m.table.clone(),
@@ -162,7 +168,7 @@ const DJANGO_BASE_M2M: &[(&str, &[&str])] =
 /// Django models that extend a model of the project rather than `models.Model`
 /// (`class Article(TimestampedModel)`, across files): each non-abstract class whose
 /// bases reach a Django model is one, named by its `Meta.db_table` or `<app>_<model>`.
-fn django_subclasses(ctx: &Ctx, out: &ArchOut, maps: &mut Vec<Mapping>) {
+fn django_subclasses(ctx: &Ctx, installed: &Installed, out: &mut ArchOut, maps: &mut Vec<Mapping>) {
     let mut models: std::collections::BTreeSet<&str> = DJANGO_MODEL_BASES.iter().copied().collect();
     models.extend(
         ctx.project
@@ -192,10 +198,10 @@ fn django_subclasses(ctx: &Ctx, out: &ArchOut, maps: &mut Vec<Mapping>) {
             done[k] = true;
             changed = true;
             models.insert(&c.class);
-            if c.abstract_model {
+            let rel = ctx.project.rel(*i);
+            if c.abstract_model || !installed.has(rel, Some(&c.class), c.line, out) {
                 continue;
             }
-            let rel = ctx.project.rel(*i);
             let app = django_app(rel);
             let inherited = c.bases.iter().filter_map(|b| {
                 let last = b.rsplit('.').next().unwrap_or(b);
@@ -228,6 +234,60 @@ fn django_subclasses(ctx: &Ctx, out: &ArchOut, maps: &mut Vec<Mapping>) {
             });
         }
     }
+}
+
+/// The labels of the Django apps the project's settings install, when they can be
+/// read: every `INSTALLED_APPS` entry of its settings modules, literal, and at least
+/// one naming an app of the project's models (settings that name none of them are
+/// not the settings of these models: everything is kept, as when none are found).
+struct Installed(Option<std::collections::BTreeSet<String>>);
+
+impl Installed {
+    fn read(ctx: &Ctx) -> Self {
+        let files = &ctx.project.files;
+        let entries: Vec<&String> = files.iter().flat_map(|f| f.facts.arch.installed_apps.iter()).collect();
+        if entries.is_empty() || entries.iter().any(|e| *e == "*") {
+            return Installed(None);
+        }
+        let labels: std::collections::BTreeSet<String> = entries.into_iter().map(|e| app_label(e)).collect();
+        let mut model_apps = files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.facts.arch.tables.iter().any(|t| t.orm.starts_with("django")))
+            .map(|(i, _)| django_app(ctx.project.rel(i)));
+        Installed(model_apps.any(|a| labels.contains(&a)).then_some(labels))
+    }
+
+    /// Whether the app of the model in `rel` is installed; a model of an app no
+    /// `INSTALLED_APPS` lists is no table (Django creates none): said, not dropped silently.
+    fn has(&self, rel: &str, class: Option<&str>, line: u32, out: &mut ArchOut) -> bool {
+        let Some(labels) = &self.0 else { return true };
+        let app = django_app(rel);
+        if labels.contains(&app) {
+            return true;
+        }
+        let Some(class) = class else { return false };
+        out.diagnostics.push(Diagnostic::new(
+            rel,
+            Some(line),
+            Severity::Info,
+            format!("Django model `{class}` of app `{app}`, which no INSTALLED_APPS lists: not a table"),
+        ));
+        false
+    }
+}
+
+/// The label of an `INSTALLED_APPS` entry: its module's last name (`shop`,
+/// `myproj.shop` and `shop.apps.ShopConfig` are all `shop`).
+fn app_label(entry: &str) -> String {
+    let mut parts: Vec<&str> = entry.split('.').collect();
+    if parts.len() > 1 && parts.last().is_some_and(|l| l.starts_with(|c: char| c.is_ascii_uppercase())) {
+        parts.pop();
+        if parts.len() > 1 && parts.last() == Some(&"apps") {
+            parts.pop();
+        }
+    }
+    parts.last().copied().unwrap_or(entry).to_string()
 }
 
 /// Django's default table name uses the app label: the directory of `models.py`
@@ -678,5 +738,13 @@ mod tests {
         assert_eq!(ddl_table("-- x\ncreate table if not exists public.\"user\" (id int)"), Some("user".into()));
         assert_eq!(ddl_table("create or replace function f() returns trigger as $$ create table x $$"), None);
         assert_eq!(django_app("shop/models/item.py"), "shop");
+    }
+
+    #[test]
+    fn installed_app_labels() {
+        assert_eq!(app_label("shop"), "shop");
+        assert_eq!(app_label("mysite.shop"), "shop");
+        assert_eq!(app_label("shop.apps.ShopConfig"), "shop");
+        assert_eq!(app_label("django.contrib.auth"), "auth");
     }
 }
