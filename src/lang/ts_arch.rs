@@ -1433,21 +1433,31 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
     wrapper_calls(root, text, &relative, facts);
 }
 
-/// `enum API_METHODS { GET = 'GET', … }` at a module's top level (exported or not): each
-/// member with a string value is a constant `API_METHODS.GET`, as a `const` object's
-/// members are. Only asked for files whose text has `enum `.
-pub fn enum_members(root: Node, text: &str, facts: &mut ArchFacts) {
+/// Members of a module's top-level declarations (exported or not) that are constants,
+/// as a `const` object's members are: `enum API_METHODS { GET = 'GET', … }` gives
+/// `API_METHODS.GET`, `class Config { static readonly BASE = 'http://…' }` gives
+/// `Config.BASE` (string values only). Only asked for files whose text has `enum ` or `static `.
+pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
         let decl = match top.kind() {
             "export_statement" => top.child_by_field_name("declaration"),
             _ => Some(top),
         };
-        let Some(decl) = decl.filter(|d| d.kind() == "enum_declaration") else { continue };
+        let Some(decl) = decl else { continue };
+        let members = match decl.kind() {
+            "enum_declaration" => "enum_assignment",
+            "class_declaration" | "abstract_class_declaration" => "public_field_definition",
+            _ => continue,
+        };
         let (Some(name), Some(body)) = (decl.child_by_field_name("name"), decl.child_by_field_name("body")) else {
             continue;
         };
-        for m in named(body).into_iter().filter(|m| m.kind() == "enum_assignment") {
+        for m in named(body).into_iter().filter(|m| m.kind() == members) {
+            let mut c = m.walk();
+            if members == "public_field_definition" && !m.children(&mut c).any(|k| k.kind() == "static") {
+                continue;
+            }
             let (Some(key), Some(value)) = (m.child_by_field_name("name"), m.child_by_field_name("value")) else {
                 continue;
             };
