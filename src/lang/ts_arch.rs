@@ -1588,10 +1588,11 @@ fn inner_param(url: Node, src: &[u8]) -> Option<(String, usize, String)> {
     for p in pieces {
         match p.kind() {
             "identifier" if local_value(p, src).is_some() => return None,
-            "identifier" => match wrapper_param(p, src) {
-                Some((f, i)) => return Some((f, i, query::text(p, src).to_string())),
-                None => {}
-            },
+            "identifier" => {
+                if let Some((f, i)) = wrapper_param(p, src) {
+                    return Some((f, i, query::text(p, src).to_string()));
+                }
+            }
             "member_expression" if !query::text(p, src).starts_with("this.") => {}
             _ => return None,
         }

@@ -52,16 +52,16 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     // Requests of HTTP clients written as Python classes, at the sites their base is known.
     let (mut class_sites, class_diagnostics) = super::classes::resolve(ctx);
     out.diagnostics.extend(class_diagnostics);
+    // The requests made through wrappers, clients and classes, by file: all are known
+    // before any file's calls are linked, so that a wrapper no caller reaches is known too.
+    let mut through: Vec<Vec<RawCall>> = Vec::with_capacity(ctx.project.files.len());
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
-        // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
-        let mut channels: Vec<String> = Vec::new();
         let mut wrapped = class_sites.remove(&i).unwrap_or_default();
         for a in &f.facts.arch.arg_calls {
             match through_wrapper(ctx, i, a) {
                 Some((c, w)) => {
-                    reached.insert(std::ptr::from_ref(w) as usize);
+                    reached.insert(address(w));
                     wrapped.push(c);
                 }
                 None => match through_client(ctx, i, &a.callee, &a.args, a.line) {
@@ -73,13 +73,24 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 },
             }
         }
+        through.push(wrapped);
+    }
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        let rel = ctx.project.rel(i);
+        let flags = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
+        // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
+        let mut channels: Vec<String> = Vec::new();
+        // A wrapper whose parameter follows a host (`${BACKEND}${id}`) that no caller reaches
+        // is a request of its own, as it was before its callers were looked for.
+        let unreached = f.facts.arch.wrappers.iter().filter(|w| w.at > 0 && !reached.contains(&address(w)));
         let calls: Vec<std::borrow::Cow<RawCall>> = f
             .facts
             .arch
             .calls
             .iter()
+            .chain(unreached.map(|w| &w.call))
             .map(std::borrow::Cow::Borrowed)
-            .chain(wrapped.into_iter().map(std::borrow::Cow::Owned))
+            .chain(std::mem::take(&mut through[i]).into_iter().map(std::borrow::Cow::Owned))
             .collect();
         if f.file.lang == Lang::Rust && !flags.contains(Flags::TEST) {
             uncalled_rust_wrappers(ctx, i, out);
@@ -168,7 +179,7 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
         if f.file.lang == Lang::Rust || crate::lang::is_test_path(rel, f.file.lang) {
             continue;
         }
-        for w in f.facts.arch.wrappers.iter().filter(|w| !reached.contains(&(std::ptr::from_ref(*w) as usize))) {
+        for w in f.facts.arch.wrappers.iter().filter(|w| w.at == 0 && !reached.contains(&address(w))) {
             out.diagnostics.push(Diagnostic::new(
                 rel,
                 Some(w.call.line),
@@ -177,6 +188,11 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
             ));
         }
     }
+}
+
+/// A wrapper's identity in the set of those some caller reaches.
+fn address(w: &RawWrapper) -> usize {
+    std::ptr::from_ref(w) as usize
 }
 
 /// Whether a resolved template is literal text only.
