@@ -278,6 +278,14 @@ pub struct RawWrapper {
     /// `method` each caller says (`apiRequest(u, { method: 'DELETE' })`); the call's
     /// method is the default when a caller passes none.
     pub method_param: Option<usize>,
+    /// Index of the parameter that is the method itself (`static fetch(path, method)`
+    /// passing `{ method }` on): each caller's argument there is the method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method_arg: Option<usize>,
+    /// Index of the part of `call.url` that is the parameter: 0 when the URL starts with
+    /// it; after a constant host (`` `${HOST}${path}` ``) the parts before it are kept.
+    #[serde(default)]
+    pub at: usize,
 }
 
 /// An HTTP client instance made at a module's top level, by the name it is

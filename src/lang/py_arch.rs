@@ -1241,7 +1241,14 @@ impl Collector {
             match c.wrapper {
                 // The URL must be the parameter, then literal text only (`requests.get(url + "/x")`).
                 Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
-                    self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None });
+                    self.facts.wrappers.push(RawWrapper {
+                        name,
+                        param,
+                        call,
+                        method_param: None,
+                        method_arg: None,
+                        at: 0,
+                    });
                 }
                 _ => self.facts.calls.push(call),
             }

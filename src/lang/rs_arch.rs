@@ -908,7 +908,7 @@ impl Collector<'_> {
         match param {
             Some(param) => {
                 let name = self.fn_name.clone();
-                self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None });
+                self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None, method_arg: None, at: 0 });
             }
             None => self.facts.calls.push(call),
         }

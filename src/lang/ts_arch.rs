@@ -120,6 +120,10 @@ struct Candidate {
     wrapper: Option<(String, usize)>,
     /// The options passed on (`fetch(url, options)`) are a parameter of that function: its index.
     method_param: Option<usize>,
+    /// The options' `method` is a parameter of that function (`{ method }`): its index.
+    method_arg: Option<usize>,
+    /// The parameter's name, when the URL has text or constants before it (`` `${HOST}${path}` ``).
+    inner: Option<String>,
 }
 
 #[derive(Default)]
@@ -243,6 +247,8 @@ impl Collector {
                         line,
                         wrapper: None,
                         method_param: None,
+                        method_arg: None,
+                        inner: None,
                     };
                     self.candidates.push(ws);
                 }
@@ -264,7 +270,11 @@ impl Collector {
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
                     // `const PORT = 5050`: a port a URL or a server's `listen` names.
-                    let value = if v.kind() == "number" { lit(query::text(v, src)) } else { template(v, src) };
+                    let value = match v.kind() {
+                        "number" => lit(query::text(v, src)),
+                        "arrow_function" => path_function(v, src),
+                        _ => template(v, src),
+                    };
                     // `export const FeedRouter: Router = router`: a name bound to another name,
                     // kept until `finish` knows the file's routers (module-level matches come
                     // before the declarations inside them).
@@ -685,8 +695,19 @@ impl Collector {
         if local.is_some_and(|v| v.is_none()) {
             return;
         }
-        let wrapper = if local.is_none() { wrapper_param(first, src) } else { None };
+        let mut wrapper = if local.is_none() { wrapper_param(first, src) } else { None };
         let first = &local.flatten().unwrap_or(first);
+        // `` fetch(`${HOST}${path}${urlQuery}`) `` in `static fetch(path, …)`: the parameter
+        // after a constant host, and a query string the function appends, which is no part
+        // of the route.
+        let query_tail = wrapper.is_none() && ends_with_query(*first, src);
+        let mut inner = None;
+        if wrapper.is_none() {
+            if let Some((f, i, name)) = inner_param(*first, src) {
+                wrapper = Some((f, i));
+                inner = Some(name);
+            }
+        }
         let options = if first.kind() == "object" { Some(first) } else { args.iter().find(|a| a.kind() == "object") };
         // `method: request.method`: a method known only at run time is any method (the call
         // links to the service, never to a guessed GET endpoint).
@@ -698,7 +719,13 @@ impl Collector {
         let passed_options = (opt_method.is_none() && !in_object && (method.is_empty() || method == "request"))
             .then(|| args.get(1).filter(|o| o.kind() == "identifier").and_then(|o| wrapper_param(*o, src)))
             .flatten();
-        let mut wrapper = wrapper;
+        // `{ method }` / `{ method: method }`: a parameter of the wrapper, each caller's argument.
+        let method_arg = options
+            .and_then(|o| prop(*o, "method", src))
+            .and_then(|m| wrapper_param(m, src))
+            .filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f))
+            .map(|(_, i)| i);
+        let opt_method = if method_arg.is_some() { Some("GET".to_string()) } else { opt_method };
         let (url, method) = if in_object {
             // axios({ url, method })   client.post({ url })
             // npm `request` names it `uri`.
@@ -727,7 +754,10 @@ impl Collector {
         };
         // Only a file that reads the environment can override a local from it: the
         // scope walk is skipped elsewhere (effect calls `.get(x)` on thousands of maps).
-        let url = if self.env { env_overrides(*first, url, src) } else { url };
+        let mut url = if self.env { env_overrides(*first, url, src) } else { url };
+        if query_tail && inner.is_some() {
+            url.pop();
+        }
         let url_in_object = in_object && !method.is_empty();
         self.candidates.push(Candidate {
             url_in_object,
@@ -737,6 +767,8 @@ impl Collector {
             line,
             method_param: passed_options.filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f)).map(|(_, i)| i),
             wrapper,
+            method_arg,
+            inner,
         });
     }
 
@@ -767,6 +799,8 @@ impl Collector {
             line,
             wrapper: None,
             method_param: None,
+            method_arg: None,
+            inner: None,
         });
     }
 
@@ -883,11 +917,16 @@ impl Collector {
                 continue;
             };
             let call = RawCall { client: c.client, method: c.method, url, line: c.line };
-            match c.wrapper {
+            // Where the parameter sits: first, or after a constant host (`inner`).
+            let at = match &c.inner {
+                Some(p) => call.url.iter().position(|x| matches!(x, Part::Ref(r) if r == p)),
+                None => Some(0),
+            };
+            match (c.wrapper, at) {
                 // The URL must be the parameter, then literal text only (`fetch(url + "/x")`).
-                Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
-                    let method_param = c.method_param;
-                    self.facts.wrappers.push(RawWrapper { name, param, call, method_param });
+                (Some((name, param)), Some(at)) if call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
+                    let (method_param, method_arg) = (c.method_param, c.method_arg);
+                    self.facts.wrappers.push(RawWrapper { name, param, call, method_param, method_arg, at });
                 }
                 _ => self.facts.calls.push(call),
             }
@@ -1337,6 +1376,10 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
                     let m = prop(*o, "method", src).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
                     (i, m.unwrap_or_default().to_ascii_uppercase())
                 })
+                // `Api.fetch('/users', 'POST')`: a method written out, for a wrapper taking one.
+                .chain(args_list.iter().enumerate().filter_map(|(i, a)| {
+                    string_value(*a, src).and_then(|m| http_method(&m)).filter(|m| m != "ANY").map(|m| (i, m))
+                }))
                 .collect();
             found.push(RawArgCall { callee, args: templates, kwargs: Vec::new(), methods, line });
         }
@@ -1401,6 +1444,41 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
     wrapper_calls(root, text, &relative, facts);
 }
 
+/// Members of a module's top-level declarations (exported or not) that are constants,
+/// as a `const` object's members are: `enum API_METHODS { GET = 'GET', … }` gives
+/// `API_METHODS.GET`, `class Config { static readonly BASE = 'http://…' }` gives
+/// `Config.BASE` (string values only). Only asked for files whose text has `enum ` or `static `.
+pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    for top in named(root) {
+        let decl = match top.kind() {
+            "export_statement" => top.child_by_field_name("declaration"),
+            _ => Some(top),
+        };
+        let Some(decl) = decl else { continue };
+        let members = match decl.kind() {
+            "enum_declaration" => "enum_assignment",
+            "class_declaration" | "abstract_class_declaration" => "public_field_definition",
+            _ => continue,
+        };
+        let (Some(name), Some(body)) = (decl.child_by_field_name("name"), decl.child_by_field_name("body")) else {
+            continue;
+        };
+        for m in named(body).into_iter().filter(|m| m.kind() == members) {
+            let mut c = m.walk();
+            if members == "public_field_definition" && !m.children(&mut c).any(|k| k.kind() == "static") {
+                continue;
+            }
+            let (Some(key), Some(value)) = (m.child_by_field_name("name"), m.child_by_field_name("value")) else {
+                continue;
+            };
+            let Some(value) = string_value(value, src) else { continue };
+            let member = format!("{}.{}", query::text(name, src), query::text(key, src));
+            arch::push_const(facts, member, lit(&value), query::line(m));
+        }
+    }
+}
+
 /// `url + queryParams`, `` `${url}${query}` ``: the URL without a trailing query
 /// string, when the added part is one (a local whose value starts with `?`, or is
 /// `''` when there is no query).
@@ -1455,11 +1533,13 @@ fn required_as(source: Node, src: &[u8]) -> Option<String> {
 /// When an identifier handed to a client is a parameter of the function around
 /// it (which does not assign it: see `local_value`), that function's name and
 /// the parameter's index: `const getName = (url) => fetch(url)`,
-/// `function get(url) {…}`, `helpers.simpleHttpRequest = function (url, res) {…}`.
-/// A method, or a function with no name to call it by, is not one.
+/// `function get(url) {…}`, `helpers.simpleHttpRequest = function (url, res) {…}`,
+/// a class's static method `static fetch(path) {…}` (called as `Api.fetch`; the
+/// shorthand `{ method }` of an options object names a parameter too). Any other method,
+/// or a function with no name to call it by, is not one.
 fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
     const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
-    if arg.kind() != "identifier" {
+    if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
     let name = query::text(arg, src);
@@ -1485,9 +1565,85 @@ fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
                 .filter(|t| matches!(t.kind(), "identifier" | "member_expression" | "property_identifier"))
                 .map(|t| query::text(t, src).to_string())
         }
+        "method_definition" => static_method(func, src),
         _ => None,
     }?;
     Some((fname, index))
+}
+
+/// `Api.fetch` for `static fetch(…)` in `class Api { … }` (exported or not).
+fn static_method(method: Node, src: &[u8]) -> Option<String> {
+    let mut c = method.walk();
+    if !method.children(&mut c).any(|k| k.kind() == "static") {
+        return None;
+    }
+    let class = method.parent().filter(|b| b.kind() == "class_body")?.parent()?;
+    if !matches!(class.kind(), "class_declaration" | "abstract_class_declaration" | "class") {
+        return None;
+    }
+    let class = query::text(class.child_by_field_name("name")?, src);
+    Some(format!("{class}.{}", query::text(method.child_by_field_name("name")?, src)))
+}
+
+/// A URL that is one parameter of the function it is requested in after module-level
+/// names only (`` `${HOST}${path}` ``, `BASE + path`): the function's name, the
+/// parameter's index and its name. Text before it (`` `${BASE}/orders/${id}` ``) makes
+/// the parameter a part of a path the function requests, not the path its callers
+/// give; a local or a field before it (`this.base`) is not followed.
+fn inner_param(url: Node, src: &[u8]) -> Option<(String, usize, String)> {
+    if !matches!(url.kind(), "template_string" | "binary_expression") {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    url_pieces(url, src, &mut pieces);
+    for p in pieces {
+        match p.kind() {
+            "identifier" if local_value(p, src).is_some() => return None,
+            "identifier" => {
+                if let Some((f, i)) = wrapper_param(p, src) {
+                    return Some((f, i, query::text(p, src).to_string()));
+                }
+            }
+            "member_expression" if !query::text(p, src).starts_with("this.") => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The pieces a URL is joined from, in order: a template string's text and
+/// substitutions, the operands of `+`.
+fn url_pieces<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<Node<'t>>) {
+    match n.kind() {
+        "template_string" => {
+            for c in named(n) {
+                match c.kind() {
+                    "template_substitution" => out.extend(c.named_child(0)),
+                    _ => out.push(c),
+                }
+            }
+        }
+        "binary_expression" if n.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "+") => {
+            for f in ["left", "right"] {
+                if let Some(c) = n.child_by_field_name(f) {
+                    url_pieces(c, src, out);
+                }
+            }
+        }
+        _ => out.push(n),
+    }
+}
+
+/// A template string ending with a query string the function appends (`` `${HOST}${path}${urlQuery}` ``):
+/// a local or a parameter named for one (`query`, `qs`, `search`), or a local holding one.
+fn ends_with_query(url: Node, src: &[u8]) -> bool {
+    if url.kind() != "template_string" {
+        return false;
+    }
+    let Some(last) = named(url).pop().filter(|c| c.kind() == "template_substitution") else { return false };
+    let Some(id) = last.named_child(0).filter(|i| i.kind() == "identifier") else { return false };
+    let name = query::text(id, src).to_ascii_lowercase();
+    name.contains("query") || name == "qs" || name.contains("search") || query_string(id, src, 0)
 }
 
 /// The identifier a parameter binds: `url`, TypeScript's `url: string` / `url?: string`
@@ -1508,6 +1664,13 @@ fn param_ident(p: Node) -> Option<Node> {
 /// arguments that does not match the placeholders, is a parameter.
 fn call_template(n: Node, src: &[u8]) -> Template {
     let func = n.child_by_field_name("function").map(|f| query::text(f, src)).unwrap_or("");
+    // `UPDATE_LINK(linkId)`: a path function a module declares (see `path_function`).
+    if func.len() > 1
+        && func.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && func.as_bytes()[0].is_ascii_uppercase()
+    {
+        return vec![Part::Ref(func.to_string())];
+    }
     let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
     let fmt = args.first().and_then(|a| string_value(*a, src));
     let (true, Some(fmt)) = (func == "util.format", fmt) else {
@@ -1539,6 +1702,36 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         return vec![Part::Param(param_name(n, src))];
     }
     out
+}
+
+/// `export const UPDATE_LINK = (id: number) => `link/${id}``: a module-level function
+/// returning a path built from its parameters, as the path with those parameters
+/// (`link/{id}`), read where it is called by its name in capitals (`call_template`).
+/// Any other function is no constant (a parameter: `push_const` keeps nothing).
+fn path_function(f: Node, src: &[u8]) -> Template {
+    let none = || vec![Part::Param("param".into())];
+    let Some(body) = f.child_by_field_name("body").filter(|b| matches!(b.kind(), "string" | "template_string")) else {
+        return none();
+    };
+    let params: Vec<&str> = match f.child_by_field_name("parameter") {
+        Some(p) => vec![query::text(p, src)],
+        None => f
+            .child_by_field_name("parameters")
+            .map(named)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|p| param_ident(p).map(|i| query::text(i, src)))
+            .collect(),
+    };
+    template(body, src)
+        .into_iter()
+        .map(|p| match p {
+            Part::Ref(r) if params.contains(&r.as_str()) => Part::Param(r),
+            Part::Ref(r) if !r.contains('.') && !r.bytes().any(|b| b.is_ascii_lowercase()) => Part::Ref(r),
+            Part::Ref(r) => Part::Param(r.rsplit('.').next().unwrap_or(&r).to_string()),
+            p => p,
+        })
+        .collect()
 }
 
 /// `process.env.X ? process.env.X : 'http://d'`, `!process.env.X ? 'd' : …`: the

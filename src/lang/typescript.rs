@@ -131,6 +131,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     let relative = arch.relative_imports();
     facts.arch = arch.finish();
+    if with_arch && (memchr::memmem::find(src, b"enum ").is_some() || memchr::memmem::find(src, b"static ").is_some()) {
+        super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
+    }
     if with_arch {
         super::ts_arch::wrapper_calls(tree.root_node(), text, &relative, &mut facts.arch);
     } else if !is_declaration_file(rel) {

@@ -54,20 +54,16 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     // Requests of HTTP clients written as Python classes, at the sites their base is known.
     let (mut class_sites, class_diagnostics) = super::classes::resolve(ctx);
     out.diagnostics.extend(class_diagnostics);
+    // The requests made through wrappers, clients and classes, by file: all are known
+    // before any file's calls are linked, so that a wrapper no caller reaches is known too.
+    let mut through: Vec<Vec<RawCall>> = Vec::with_capacity(ctx.project.files.len());
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        let flags = if crate::lang::is_test_path(rel, f.file.lang) || load_test(&f.facts) {
-            Flags::TEST
-        } else {
-            Flags::default()
-        };
-        // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
-        let mut channels: Vec<String> = Vec::new();
         let mut wrapped = class_sites.remove(&i).unwrap_or_default();
         for a in &f.facts.arch.arg_calls {
             match through_wrapper(ctx, i, a) {
                 Some((c, w)) => {
-                    reached.insert(std::ptr::from_ref(w) as usize);
+                    reached.insert(address(w));
                     wrapped.push(c);
                 }
                 None => match through_client(ctx, i, &a.callee, &a.args, a.line) {
@@ -79,13 +75,28 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 },
             }
         }
+        through.push(wrapped);
+    }
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        let rel = ctx.project.rel(i);
+        let flags = if crate::lang::is_test_path(rel, f.file.lang) || load_test(&f.facts) {
+            Flags::TEST
+        } else {
+            Flags::default()
+        };
+        // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
+        let mut channels: Vec<String> = Vec::new();
+        // A wrapper whose parameter follows a host (`${BACKEND}${id}`) that no caller reaches
+        // is a request of its own, as it was before its callers were looked for.
+        let unreached = f.facts.arch.wrappers.iter().filter(|w| w.at > 0 && !reached.contains(&address(w)));
         let calls: Vec<std::borrow::Cow<RawCall>> = f
             .facts
             .arch
             .calls
             .iter()
+            .chain(unreached.map(|w| &w.call))
             .map(std::borrow::Cow::Borrowed)
-            .chain(wrapped.into_iter().map(std::borrow::Cow::Owned))
+            .chain(std::mem::take(&mut through[i]).into_iter().map(std::borrow::Cow::Owned))
             .collect();
         if f.file.lang == Lang::Rust && !flags.contains(Flags::TEST) {
             uncalled_rust_wrappers(ctx, i, out);
@@ -189,7 +200,7 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
         if f.file.lang == Lang::Rust || crate::lang::is_test_path(rel, f.file.lang) {
             continue;
         }
-        for w in f.facts.arch.wrappers.iter().filter(|w| !reached.contains(&(std::ptr::from_ref(*w) as usize))) {
+        for w in f.facts.arch.wrappers.iter().filter(|w| w.at == 0 && !reached.contains(&address(w))) {
             out.diagnostics.push(Diagnostic::new(
                 rel,
                 Some(w.call.line),
@@ -198,6 +209,11 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
             ));
         }
     }
+}
+
+/// A wrapper's identity in the set of those some caller reaches.
+fn address(w: &RawWrapper) -> usize {
+    std::ptr::from_ref(w) as usize
 }
 
 /// Whether a resolved template is literal text only.
@@ -457,20 +473,39 @@ fn url_arg(t: &Template) -> bool {
 /// is not read.
 fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Option<(RawCall, &'a RawWrapper)> {
     let (callee, line) = (a.callee.as_str(), a.line);
-    let w = wrapper_of(ctx, file, callee)?;
+    let (wfile, w) = wrapper_of(ctx, file, callee)?;
     // Positional, else the keyword argument named as the parameter (`fetch(url=…)`).
-    let by_name = || match w.call.url.first() {
+    let by_name = || match w.call.url.get(w.at) {
         Some(Part::Ref(p)) => a.kwargs.iter().find(|(k, _)| k == p).map(|(_, t)| t),
         _ => None,
     };
     let arg = a.args.get(w.param).filter(|a| url_arg(a)).or_else(by_name).filter(|a| url_arg(a))?;
-    let mut url = arg.clone();
-    crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(1).cloned().collect());
+    // What the wrapper puts before the parameter (`${HOST}${path}`) is read in its own file.
+    let mut url = match w.at {
+        0 => Template::new(),
+        at => ctx.resolve_template(wfile, &w.call.url[..at].to_vec()).ok()?,
+    };
+    crate::lang::arch::push_parts(&mut url, arg.clone());
+    crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(w.at + 1).cloned().collect());
     // The caller's `{ method: 'DELETE' }` when the wrapper passes its options on; none
     // passed is the client's default; options that are not an object literal, any method.
-    let method = match w.method_param {
-        None => w.call.method.clone(),
-        Some(i) => match a.methods.iter().find(|(j, _)| *j == i) {
+    let method = match (w.method_param, w.method_arg) {
+        // `Api.fetch('/users/me', API_METHODS.GET)`: the argument, resolved, when it is a method.
+        (_, Some(i)) => match a.methods.iter().find(|(j, _)| *j == i) {
+            Some((_, m)) => m.clone(),
+            None => match a.args.get(i) {
+                Some(t) if !t.is_empty() => ctx
+                    .resolve_template(file, t)
+                    .ok()
+                    .and_then(|t| crate::lang::arch::literal_of(&t))
+                    .and_then(|m| crate::lang::arch::http_method(&m))
+                    .unwrap_or_else(|| "ANY".into()),
+                Some(_) => "ANY".into(),
+                None => w.call.method.clone(),
+            },
+        },
+        (None, None) => w.call.method.clone(),
+        (Some(i), None) => match a.methods.iter().find(|(j, _)| *j == i) {
             Some((_, m)) if !m.is_empty() => m.clone(),
             Some(_) => w.call.method.clone(),
             None if a.args.len() > i => "ANY".into(),
@@ -544,10 +579,12 @@ fn uncalled_rust_wrappers(ctx: &Ctx, file: usize, out: &mut ArchOut) {
     }
 }
 
-fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<&'a RawWrapper> {
+/// The one wrapper a callee names, and the file defining it.
+fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<(usize, &'a RawWrapper)> {
     let files = &ctx.project.files;
     let last_of = |n: &'a str| n.rsplit('.').next().unwrap_or(n);
-    let mut found: Vec<&'a RawWrapper> = files[file].facts.arch.wrappers.iter().filter(|w| w.name == callee).collect();
+    let mut found: Vec<(usize, &'a RawWrapper)> =
+        files[file].facts.arch.wrappers.iter().filter(|w| w.name == callee).map(|w| (file, w)).collect();
     if found.is_empty() && files[file].file.lang == Lang::Rust {
         // `fetch_json(…)`, `utils::fetch_json(…)`: Rust paths are not followed through
         // `use`, so the only free function of that name among the crate's (the
@@ -555,7 +592,9 @@ fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<&'a RawWra
         let name = callee.rsplit("::").next().unwrap_or(callee);
         let own = ctx.owner(file);
         for (i, f) in files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own) {
-            found.extend(f.facts.arch.wrappers.iter().filter(|w| w.name == name && (i == file || own.is_some())));
+            found.extend(
+                f.facts.arch.wrappers.iter().filter(|w| w.name == name && (i == file || own.is_some())).map(|w| (i, w)),
+            );
         }
     } else if found.is_empty() {
         let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
@@ -564,11 +603,11 @@ fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<&'a RawWra
         }
         for (m, remote) in ctx.imported(file, head) {
             let want = member.unwrap_or(&remote).to_string();
-            found.extend(files[m].facts.arch.wrappers.iter().filter(|w| last_of(&w.name) == want));
+            found.extend(files[m].facts.arch.wrappers.iter().filter(|w| last_of(&w.name) == want).map(|w| (m, w)));
         }
     }
     match found.as_slice() {
-        [one] if matches!(one.call.url.first(), Some(Part::Ref(_))) => Some(*one),
+        [(m, one)] if matches!(one.call.url.get(one.at), Some(Part::Ref(_))) => Some((*m, *one)),
         _ => None,
     }
 }
