@@ -520,4 +520,9 @@ pub struct ArchFacts {
     /// the broker of the service's `@EventPattern`s and client `emit`/`send`s.
     #[serde(default)]
     pub transports: Vec<String>,
+    /// Fields of the file's `#[derive(Deserialize)]` structs (Rust), by the key they
+    /// read: a field access may name a key of the service's own config file only
+    /// when its last field is one of these.
+    #[serde(default)]
+    pub config_fields: Vec<String>,
 }

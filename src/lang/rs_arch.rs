@@ -47,6 +47,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         diesel_write: false,
         locals: Vec::new(),
         mongo: text.contains("mongodb"),
+        serde: text.contains("Deserialize"),
         mongo_locals: Vec::new(),
         mongo_consumed: Vec::new(),
         cfg_params: Vec::new(),
@@ -54,6 +55,12 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         impl_ty: None,
         paths_set: Vec::new(),
         requests: Vec::new(),
+        callbacks: if CLIENT_CRATES.iter().any(|c| text.contains(c)) && text.contains("Fn") {
+            callbacks(file)
+        } else {
+            Vec::new()
+        },
+        closure_binds: Vec::new(),
     };
     v.visit_file(file);
     let functions: Vec<String> =
@@ -99,6 +106,8 @@ struct Collector<'b> {
     diesel_write: bool,
     /// The file mentions the `mongodb` crate: `x.collection("name")` is a collection.
     mongo: bool,
+    /// The file mentions `Deserialize`: its structs may read a config file.
+    serde: bool,
     /// `let c = db.collection("name")` of the current function: (local, collection,
     /// line, whether an operation on it was seen).
     mongo_locals: Vec<(String, String, u32, bool)>,
@@ -128,7 +137,19 @@ struct Collector<'b> {
     /// hyper `let req = Request::builder().method(…).uri(…)…` of the current
     /// function: (local, method, URL).
     requests: Vec<(String, String, Template)>,
+    /// Free functions of the file that call a parameter with their own parameters
+    /// ([`callbacks`]).
+    callbacks: Vec<Callback>,
+    /// Closures handed to such a function (by address), with the values their
+    /// parameters take: bound as locals while the closure is visited.
+    closure_binds: Vec<(usize, Vec<(String, Option<Template>)>)>,
 }
+
+/// `fn probe(host: &str, path: &str, f: &dyn Fn(&str, &str) -> R) { … f(host, path) }`:
+/// (function, index of the parameter called, for each argument of that call the
+/// index of the function's parameter passed). A closure given as that argument
+/// takes the caller's arguments at those indices.
+type Callback = (String, usize, Vec<usize>);
 
 /// What calls inside a function may need to know about it.
 #[derive(Default)]
@@ -295,6 +316,40 @@ fn grpcio_creates(file: &syn::File) -> Vec<String> {
     out
 }
 
+/// The file's free functions that call one of their parameters with others of
+/// their parameters, in order (see [`Callback`]).
+fn callbacks(file: &syn::File) -> Vec<Callback> {
+    struct Calls<'p> {
+        params: &'p [String],
+        found: Vec<(usize, Vec<usize>)>,
+    }
+    impl<'ast> Visit<'ast> for Calls<'_> {
+        fn visit_expr_call(&mut self, c: &'ast ExprCall) {
+            let single = |e: &Expr| match e {
+                Expr::Path(p) if p.path.segments.len() == 1 => Some(last_seg(&p.path)),
+                _ => None,
+            };
+            let index = |e: &Expr| single(e).and_then(|n| self.params.iter().position(|p| *p == n));
+            if let Some(f) = index(&c.func) {
+                let args: Option<Vec<usize>> = c.args.iter().map(index).collect();
+                if let Some(args) = args.filter(|a| !a.is_empty()) {
+                    self.found.push((f, args));
+                }
+            }
+            visit::visit_expr_call(self, c);
+        }
+    }
+    let mut out = Vec::new();
+    for item in &file.items {
+        let syn::Item::Fn(f) = item else { continue };
+        let params = func_of(&f.sig).params;
+        let mut v = Calls { params: &params, found: Vec::new() };
+        v.visit_block(&f.block);
+        out.extend(v.found.into_iter().map(|(p, args)| (f.sig.ident.to_string(), p, args)));
+    }
+    out
+}
+
 /// `books` → `Books`, `route_guide` → `RouteGuide`: the service a grpcio
 /// `create_<snake>` function registers, in the proto's usual spelling.
 fn upper_camel(snake: &str) -> String {
@@ -328,10 +383,9 @@ fn template(e: &Expr) -> Template {
         Expr::Path(p) => vec![Part::Ref(last_seg(&p.path))],
         // `Config::get_config().orders_url`: a struct field, which resolution reads as
         // the environment variable an `envconfig` field of that name names (else a parameter).
-        Expr::Field(f) => match &f.member {
-            syn::Member::Named(i) => vec![Part::Ref(format!("{FIELD}{i}"))],
-            syn::Member::Unnamed(_) => vec![Part::Param("expr".into())],
-        },
+        // `config.services.users_url` keeps the fields it goes through (`services.users_url`),
+        // which may name a key of the service's own config file.
+        Expr::Field(_) => field_chain(e).map_or_else(|| vec![Part::Param("expr".into())], |c| vec![Part::Ref(c)]),
         // `base + "/orders"` on `String`s.
         Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
             let mut t = template(&b.left);
@@ -388,6 +442,22 @@ fn template(e: &Expr) -> Template {
         }
         _ => vec![Part::Param("expr".into())],
     }
+}
+
+/// A field access as a [`FIELD`] reference naming the fields it goes through, the
+/// variable (or call) it starts from left out: `config.services.users_url` and
+/// `self.config.services.users_url` → `field:services.users_url`,
+/// `field:config.services.users_url`. Nothing for a tuple field (`params.0`).
+fn field_chain(e: &Expr) -> Option<String> {
+    let mut names = Vec::new();
+    let mut e = e;
+    while let Expr::Field(f) = e {
+        let syn::Member::Named(i) = &f.member else { return None };
+        names.push(i.to_string());
+        e = &f.base;
+    }
+    names.reverse();
+    Some(format!("{FIELD}{}", names.join(".")))
 }
 
 /// `match env::var("X") { Ok(v) => v, Err(_) => "default".to_string() }`:
@@ -804,7 +874,9 @@ impl Collector<'_> {
         if !self.cfg_params.is_empty() {
             self.configure_call(&p.path, c);
         }
-        if self.broker || c.args.iter().any(|a| url_literal(a) || self.url_local(a)) {
+        // A struct field may hold a host from a config file (`probe(&cfg.services.orders, …)`).
+        let field = |a: &Expr| self.client_file && matches!(a, Expr::Reference(r) if matches!(*r.expr, Expr::Field(_)));
+        if self.broker || c.args.iter().any(|a| url_literal(a) || self.url_local(a) || field(a)) {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
@@ -874,8 +946,10 @@ impl Collector<'_> {
     /// `Request::get(&format!("{base}/x"))` is not), so each caller's argument is
     /// the URL; else a call of its own.
     fn push_call(&mut self, call: RawCall) {
-        let param = match call.url.first() {
-            Some(Part::Ref(p)) if self.func.free && call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
+        // The URL, or its host after a scheme (`format!("http://{}/probe", host)`).
+        let at = usize::from(matches!(call.url.first(), Some(Part::Lit(s)) if s == "http://" || s == "https://"));
+        let param = match call.url.get(at) {
+            Some(Part::Ref(p)) if self.func.free && call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
                 self.func.params.iter().position(|x| x == p)
             }
             _ => None,
@@ -1101,7 +1175,8 @@ impl Collector<'_> {
                     .rev()
                     .find(|(name, _)| name == n)
                     .and_then(|(_, v)| v.clone())
-                    .filter(|v| text || v.iter().any(url_part)),
+                    // A closure parameter whose value is unknown is that: a parameter.
+                    .filter(|v| text || v.iter().any(url_part) || v.iter().all(|p| matches!(p, Part::Param(_)))),
                 _ => None,
             };
             match value {
@@ -1128,6 +1203,38 @@ impl Collector<'_> {
             }
         }
         self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
+    }
+
+    /// `probe(&cfg.orders_addr, &req.path(), &|host, path| reqwest::get(…))` where
+    /// `probe` calls `f(host, path)` on its own first two parameters: inside the
+    /// closure, `host` is `cfg.orders_addr` and `path` the value of `req.path()`
+    /// (unknown: a parameter of the URL, never a constant of that name).
+    fn bind_closures(&mut self, c: &ExprCall) {
+        let Expr::Path(p) = &*c.func else { return };
+        if p.path.segments.len() != 1 {
+            return;
+        }
+        let name = last_seg(&p.path);
+        for (_, at, args) in self.callbacks.iter().filter(|(f, ..)| *f == name) {
+            let mut closure = c.args.iter().nth(*at);
+            while let Some(Expr::Reference(r)) = closure {
+                closure = Some(&r.expr);
+            }
+            let Some(Expr::Closure(cl)) = closure else { continue };
+            let mut binds = Vec::new();
+            for (input, arg) in cl.inputs.iter().zip(args) {
+                let (syn::Pat::Ident(i), Some(value)) = (input, c.args.iter().nth(*arg)) else { continue };
+                let v = self.local_lit(template(value));
+                let n = i.ident.to_string();
+                let v = if v.iter().any(url_part) || !v.is_empty() && v.iter().all(|p| matches!(p, Part::Lit(_))) {
+                    v
+                } else {
+                    vec![Part::Param(n.clone())]
+                };
+                binds.push((n, Some(v)));
+            }
+            self.closure_binds.push((std::ptr::from_ref(cl) as usize, binds));
+        }
     }
 
     fn route_attrs(&mut self, attrs: &[syn::Attribute], fn_name: &str) {
@@ -1202,6 +1309,31 @@ impl Collector<'_> {
                     });
                 }
             }
+        }
+    }
+
+    /// The fields of a `#[derive(Deserialize)]` struct, by the key each reads
+    /// (`#[serde(rename = "usersUrl")]` when given).
+    fn config_fields(&mut self, s: &syn::ItemStruct) {
+        let derives = |a: &syn::Attribute| {
+            a.path().is_ident("derive")
+                && a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                    .is_ok_and(|p| p.iter().any(|p| last_seg(p) == "Deserialize"))
+        };
+        if !s.attrs.iter().any(derives) {
+            return;
+        }
+        for f in &s.fields {
+            let Some(ident) = &f.ident else { continue };
+            let renamed = f.attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+                let metas = a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated).ok()?;
+                metas.iter().find_map(|m| match m {
+                    syn::Meta::NameValue(nv) if nv.path.is_ident("rename") => lit_str(&nv.value),
+                    _ => None,
+                })
+            });
+            let name = renamed.unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+            self.facts.config_fields.push(name);
         }
     }
 
@@ -1449,6 +1581,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         self.table_attrs(&s.attrs, &s.ident);
         self.envconfig_fields(s);
+        if self.serde {
+            self.config_fields(s);
+        }
         visit::visit_item_struct(self, s);
     }
 
@@ -1542,11 +1677,24 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_call(&mut self, c: &'ast ExprCall) {
         self.call(c);
+        if !self.callbacks.is_empty() {
+            self.bind_closures(c);
+        }
         let write = matches!(&*c.func, Expr::Path(p) if matches!(last_seg(&p.path).as_str(), "insert_into" | "update" | "delete"));
         let saved = self.diesel_write;
         self.diesel_write |= write;
         visit::visit_expr_call(self, c);
         self.diesel_write = saved;
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        let at = self.closure_binds.iter().position(|(ptr, _)| *ptr == std::ptr::from_ref(c) as usize);
+        let Some(at) = at else { return visit::visit_expr_closure(self, c) };
+        let (_, binds) = self.closure_binds.swap_remove(at);
+        let before = self.locals.len();
+        self.locals.extend(binds);
+        visit::visit_expr_closure(self, c);
+        self.locals.truncate(before);
     }
 
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {

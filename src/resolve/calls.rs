@@ -402,14 +402,17 @@ impl Transports {
 fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Option<(RawCall, &'a RawWrapper)> {
     let (callee, line) = (a.callee.as_str(), a.line);
     let w = wrapper_of(ctx, file, callee)?;
+    // The parameter's place in the URL: first, or after a scheme (`http://{host}/x`, Rust).
+    let at = w.call.url.iter().position(|p| matches!(p, Part::Ref(_)))?;
     // Positional, else the keyword argument named as the parameter (`fetch(url=…)`).
-    let by_name = || match w.call.url.first() {
-        Some(Part::Ref(p)) => a.kwargs.iter().find(|(k, _)| k == p).map(|(_, t)| t),
+    let by_name = || match &w.call.url[at] {
+        Part::Ref(p) => a.kwargs.iter().find(|(k, _)| k == p).map(|(_, t)| t),
         _ => None,
     };
     let arg = a.args.get(w.param).filter(|a| !a.is_empty()).or_else(by_name).filter(|a| !a.is_empty())?;
-    let mut url = arg.clone();
-    crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(1).cloned().collect());
+    let mut url = w.call.url[..at].to_vec();
+    crate::lang::arch::push_parts(&mut url, arg.clone());
+    crate::lang::arch::push_parts(&mut url, w.call.url[at + 1..].to_vec());
     // The caller's `{ method: 'DELETE' }` when the wrapper passes its options on; none
     // passed is the client's default; options that are not an object literal, any method.
     let method = match w.method_param {
@@ -512,7 +515,7 @@ fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<&'a RawWra
         }
     }
     match found.as_slice() {
-        [one] if matches!(one.call.url.first(), Some(Part::Ref(_))) => Some(*one),
+        [one] if one.call.url.iter().any(|p| matches!(p, Part::Ref(_))) => Some(*one),
         _ => None,
     }
 }
@@ -570,7 +573,14 @@ fn callee<'e>(
         return relative(ctx, file, eps, method, url);
     };
     let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let mut authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    // `http://orders:8081{path}`: after a port, a parameter is the path (unknown).
+    if let Some((brace, colon)) = rest[..authority_end].find('{').zip(rest.find(':')) {
+        let port = &rest[colon + 1..brace];
+        if colon < brace && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+            authority_end = brace;
+        }
+    }
     let authority = rest[..authority_end].rsplit('@').next().unwrap_or("");
     let path = &rest[authority_end..];
     if authority.contains('{') || authority.is_empty() {
@@ -656,6 +666,9 @@ fn callee<'e>(
         return Some(Callee::External(host));
     };
     let path = if path.is_empty() { "/" } else { path };
+    if path.starts_with('{') {
+        return Some(Callee::Service(svc.name.clone()));
+    }
     Some(match matching(eps, Some(&svc.name), method, path).first() {
         Some(e) => Callee::Endpoint(e),
         None => Callee::Service(svc.name.clone()),
