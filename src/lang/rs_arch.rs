@@ -14,6 +14,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Lit};
 
 use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
+use super::ts_shapes::KV_METHODS;
 use crate::model::{
     Access, ArchFacts, Part, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam, RawRoute,
     RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
@@ -48,6 +49,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         locals: Vec::new(),
         mongo: text.contains("mongodb"),
         serde: text.contains("Deserialize"),
+        redis: text.contains("redis"),
         mongo_locals: Vec::new(),
         mongo_consumed: Vec::new(),
         cfg_params: Vec::new(),
@@ -108,6 +110,8 @@ struct Collector<'b> {
     mongo: bool,
     /// The file mentions `Deserialize`: its structs may read a config file.
     serde: bool,
+    /// The file mentions redis: `redis::cmd("GET")`, `con.set(k, v)` use the datastore.
+    redis: bool,
     /// `let c = db.collection("name")` of the current function: (local, collection,
     /// line, whether an operation on it was seen).
     mongo_locals: Vec<(String, String, u32, bool)>,
@@ -366,6 +370,20 @@ fn upper_camel(snake: &str) -> String {
 /// (`queue:q` for `let q = channel.queue_declare(…)`), apart from the local itself.
 const QUEUE: &str = "queue:";
 
+/// How a local bound to a Redis connection is kept among the locals (`redis:con` for
+/// `let mut con = client.get_multiplexed_async_connection().await?`).
+const REDIS: &str = "redis:";
+
+/// Methods of a Redis client that give a connection (or pipeline) to run commands
+/// on (sorted).
+const REDIS_CONNECTIONS: &[&str] = &[
+    "get_async_connection",
+    "get_connection",
+    "get_connection_manager",
+    "get_multiplexed_async_connection",
+    "get_multiplexed_tokio_connection",
+];
+
 /// How a local holding a listening address is kept among the locals
 /// (`port:addr` for `let addr = SocketAddr::from(([0, 0, 0, 0], 4000))`), with its port.
 const PORT: &str = "port:";
@@ -623,6 +641,9 @@ impl Collector<'_> {
         if self.mongo {
             self.mongo_op(m, &name, l);
         }
+        if self.redis {
+            self.redis_op(m, &name, l);
+        }
         let args: Vec<&Expr> = m.args.iter().collect();
         match (name.as_str(), args.as_slice()) {
             ("route", [path, handlers]) => {
@@ -785,6 +806,28 @@ impl Collector<'_> {
 
     /// MongoDB: `db.collection("x").insert_one(…)`, or `c.find(…)` after
     /// `let c = db.collection("x")`: the operation says read or written.
+    /// Redis as a key-value store: `pipe.cmd("HSET")`, and `con.set(k, v)` /
+    /// `self.redis.get(k)` on a connection the function got from a client
+    /// (`client.get_multiplexed_async_connection()`…) or a receiver named `…redis…`
+    /// (`redis_pool.get()`, with no key, is a pool's, not a command).
+    fn redis_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) {
+        let command = match (op, m.args.first()) {
+            ("cmd", Some(a)) if m.args.len() == 1 => lit_str(a).map(|c| c.to_ascii_lowercase()),
+            (_, Some(_)) if KV_METHODS.binary_search(&op).is_ok() => {
+                let receiver = quote_short(&m.receiver);
+                let conn = format!("{REDIS}{receiver}");
+                let known = self.locals.iter().any(|(n, _)| *n == conn)
+                    || receiver.rsplit('.').next().is_some_and(|r| r.to_ascii_lowercase().contains("redis"));
+                known.then(|| op.to_string())
+            }
+            _ => None,
+        };
+        if let Some(c) = command.filter(|c| KV_METHODS.binary_search(&c.as_str()).is_ok()) {
+            let uses = arch::redis_uses(&[], vec![("redis".into(), c, l)]);
+            self.facts.table_uses.extend(uses);
+        }
+    }
+
     fn mongo_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) {
         let coll = match &*m.receiver {
             Expr::MethodCall(c) if c.method == "collection" && c.args.len() == 1 => {
@@ -882,6 +925,15 @@ impl Collector<'_> {
         let last = last_seg(&p.path);
         if self.grpcio_server && last.starts_with("create_") {
             return self.grpcio_server(&p.path, &last, c);
+        }
+        if self.redis && last == "cmd" && path_text(&p.path) == "redis::cmd" {
+            if let Some(cmd) = c.args.first().and_then(lit_str).map(|c| c.to_ascii_lowercase()) {
+                if KV_METHODS.binary_search(&cmd.as_str()).is_ok() {
+                    let uses = arch::redis_uses(&[], vec![("redis".into(), cmd, line(c.span()))]);
+                    self.facts.table_uses.extend(uses);
+                }
+            }
+            return;
         }
         if !matches!(
             last.as_str(),
@@ -1387,6 +1439,24 @@ fn func_of(sig: &syn::Signature) -> Func {
     f
 }
 
+/// `client.get_connection()`, `redis::pipe()`, `redis_pool.get().await?`: a Redis
+/// connection or pipeline (through `.await`, `?`, `.unwrap()`/`.expect(…)`).
+fn redis_connection(mut e: &Expr) -> bool {
+    loop {
+        match e {
+            Expr::Await(a) => e = &a.base,
+            Expr::Try(t) => e = &t.expr,
+            Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => e = &m.receiver,
+            Expr::MethodCall(m) if m.method == "get" && m.args.is_empty() => {
+                return quote_short(&m.receiver).to_ascii_lowercase().contains("redis");
+            }
+            Expr::MethodCall(m) => return REDIS_CONNECTIONS.binary_search(&m.method.to_string().as_str()).is_ok(),
+            Expr::Call(c) => return matches!(&*c.func, Expr::Path(p) if path_text(&p.path) == "redis::pipe"),
+            _ => return false,
+        }
+    }
+}
+
 /// The name argument of lapin's `channel.queue_declare(name, …)` (through `.await`,
 /// `?`, `.unwrap()`/`.expect(…)`).
 fn queue_declared(mut e: &Expr) -> Option<&Expr> {
@@ -1626,6 +1696,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 // `let addr = SocketAddr::from(([0, 0, 0, 0], 4000));` for a later `bind(&addr)`.
                 if let Some(port) = bound_port_in(&init.expr, &|n| self.local_port(n)) {
                     self.locals.push((format!("{PORT}{n}"), Some(lit(&port.to_string()))));
+                }
+                if self.redis && redis_connection(&init.expr) {
+                    self.locals.push((format!("{REDIS}{n}"), None));
                 }
                 if let Some(q) = queue_declared(&init.expr) {
                     let q = self.local_lit(template(q));
