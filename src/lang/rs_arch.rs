@@ -3,8 +3,9 @@
 //! and Rocket (`#[get("/p")]` handlers, `web::scope`, `web::resource(p).route(…)`,
 //! `.service`, `.route`, `.mount("/p", routes![…])`), reqwest/ureq/awc calls,
 //! SQL string literals (sqlx), Diesel `table!` and SeaORM/Diesel table
-//! attributes, MongoDB `collection("x")`, `envconfig` struct fields (environment
-//! variables), tonic and grpcio servers and clients, lapin and rdkafka queues.
+//! attributes, MongoDB `collection("x")`, Redis commands, `envconfig` struct fields
+//! (environment variables), the fields of `Deserialize` structs (config file keys),
+//! tonic and grpcio servers and clients, lapin and rdkafka queues.
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
@@ -50,6 +51,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         mongo: text.contains("mongodb"),
         serde: text.contains("Deserialize"),
         redis: text.contains("redis"),
+        redis_commands: text.contains("redis::AsyncCommands") || text.contains("redis::Commands"),
         mongo_locals: Vec::new(),
         mongo_consumed: Vec::new(),
         cfg_params: Vec::new(),
@@ -112,6 +114,8 @@ struct Collector<'b> {
     serde: bool,
     /// The file mentions redis: `redis::cmd("GET")`, `con.set(k, v)` use the datastore.
     redis: bool,
+    /// The file imports redis' command traits (`use redis::AsyncCommands;`).
+    redis_commands: bool,
     /// `let c = db.collection("name")` of the current function: (local, collection,
     /// line, whether an operation on it was seen).
     mongo_locals: Vec<(String, String, u32, bool)>,
@@ -1441,14 +1445,18 @@ fn func_of(sig: &syn::Signature) -> Func {
 
 /// `client.get_connection()`, `redis::pipe()`, `redis_pool.get().await?`: a Redis
 /// connection or pipeline (through `.await`, `?`, `.unwrap()`/`.expect(…)`).
-fn redis_connection(mut e: &Expr) -> bool {
+/// `pool.get().await` is one too in a file that imports redis' command traits
+/// (`use redis::AsyncCommands;`: bb8 and deadpool pools of Redis clients).
+fn redis_connection(mut e: &Expr, commands: bool) -> bool {
     loop {
         match e {
             Expr::Await(a) => e = &a.base,
             Expr::Try(t) => e = &t.expr,
-            Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => e = &m.receiver,
+            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect" | "map_err") => {
+                e = &m.receiver;
+            }
             Expr::MethodCall(m) if m.method == "get" && m.args.is_empty() => {
-                return quote_short(&m.receiver).to_ascii_lowercase().contains("redis");
+                return commands || quote_short(&m.receiver).to_ascii_lowercase().contains("redis");
             }
             Expr::MethodCall(m) => return REDIS_CONNECTIONS.binary_search(&m.method.to_string().as_str()).is_ok(),
             Expr::Call(c) => return matches!(&*c.func, Expr::Path(p) if path_text(&p.path) == "redis::pipe"),
@@ -1697,7 +1705,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 if let Some(port) = bound_port_in(&init.expr, &|n| self.local_port(n)) {
                     self.locals.push((format!("{PORT}{n}"), Some(lit(&port.to_string()))));
                 }
-                if self.redis && redis_connection(&init.expr) {
+                if self.redis && redis_connection(&init.expr, self.redis_commands) {
                     self.locals.push((format!("{REDIS}{n}"), None));
                 }
                 if let Some(q) = queue_declared(&init.expr) {
