@@ -150,8 +150,11 @@ struct Collector<'b> {
     callbacks: Vec<Callback>,
     /// Closures handed to such a function (by address), with the values their
     /// parameters take: bound as locals while the closure is visited.
-    closure_binds: Vec<(usize, Vec<(String, Option<Template>)>)>,
+    closure_binds: Vec<(usize, Locals)>,
 }
+
+/// `let` bindings as the collector keeps them: (name, value when known).
+type Locals = Vec<(String, Option<Template>)>;
 
 /// `fn probe(host: &str, path: &str, f: &dyn Fn(&str, &str) -> R) { … f(host, path) }`:
 /// (function, index of the parameter called, for each argument of that call the

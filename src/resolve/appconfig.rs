@@ -55,12 +55,12 @@ impl Config {
     /// variable it starts from) names: the chain and the key path agree on their
     /// common last segments, the shorter being all of one of them
     /// (`config.services.users_url` and `users_url` both name `services.users_url`).
-    /// `Err(())` when no key, several keys or a disputed key match.
-    pub fn value(&self, chain: &str) -> Result<&str, ()> {
+    /// Nothing when no key, several keys or a disputed key match.
+    pub fn value(&self, chain: &str) -> Option<&str> {
         let mut found = self.keys.iter().filter(|(k, _)| suffix_match(k, chain));
         match (found.next(), found.next()) {
-            (Some((_, Some(v))), None) => Ok(v),
-            _ => Err(()),
+            (Some((_, Some(v))), None) => Some(v),
+            _ => None,
         }
     }
 
@@ -209,12 +209,12 @@ mod tests {
         c.add("admin.port".into(), "9090".into());
         c.add("kafka.topic".into(), "a".into());
         c.add("kafka.topic".into(), "b".into());
-        assert_eq!(c.value("services.users_url"), Ok("http://users:8000"));
-        assert_eq!(c.value("config.services.users_url"), Ok("http://users:8000"));
-        assert_eq!(c.value("users_url"), Ok("http://users:8000"));
-        assert_eq!(c.value("port"), Err(()), "two keys");
-        assert_eq!(c.value("x.users_url"), Err(()));
-        assert_eq!(c.value("kafka.topic"), Err(()), "files disagree");
+        assert_eq!(c.value("services.users_url"), Some("http://users:8000"));
+        assert_eq!(c.value("config.services.users_url"), Some("http://users:8000"));
+        assert_eq!(c.value("users_url"), Some("http://users:8000"));
+        assert_eq!(c.value("port"), None, "two keys");
+        assert_eq!(c.value("x.users_url"), None);
+        assert_eq!(c.value("kafka.topic"), None, "files disagree");
         assert!(overrides("APP_SERVICES__USERS_URL", "services.users_url"));
         assert!(overrides("SERVICES__USERS_URL", "services.users_url"));
         assert!(!overrides("APPSERVICES__USERS_URL", "services.users_url"));

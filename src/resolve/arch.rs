@@ -95,7 +95,9 @@ impl<'a> Ctx<'a> {
             for (i, f) in project.files.iter().enumerate().filter(|(_, f)| !f.facts.arch.config_fields.is_empty()) {
                 if let Some(dir) = config_dir(&configs, project.rel(i)) {
                     let fields = f.facts.arch.config_fields.iter().map(String::as_str);
-                    configs.get_mut(&dir).map(|(_, set)| set.extend(fields));
+                    if let Some((_, set)) = configs.get_mut(&dir) {
+                        set.extend(fields);
+                    }
                 }
             }
         }
@@ -122,7 +124,7 @@ impl<'a> Ctx<'a> {
         if let Some((_, v)) = env.into_iter().flatten().find(|(var, _)| appconfig::overrides(var, key)) {
             return Some((file, vec![Part::Lit(self.substitute(v))]));
         }
-        config.value(chain).ok().map(|v| (file, vec![Part::Lit(v.to_string())]))
+        config.value(chain).map(|v| (file, vec![Part::Lit(v.to_string())]))
     }
 
     /// The service index owning a file.
