@@ -455,28 +455,20 @@ fn service_nodes(ctx: &Ctx, fallback: Option<&str>, out: &mut ArchOut) {
 /// The directory of the crate whose config files a file reads: the nearest one
 /// above it that has any.
 fn config_dir<T>(configs: &BTreeMap<String, T>, rel: &str) -> Option<String> {
-    let mut dir = super::dir_of(rel);
-    loop {
-        if configs.contains_key(dir) {
-            return Some(dir.to_string());
-        }
-        if dir.is_empty() {
-            return None;
-        }
-        dir = super::dir_of(dir);
-    }
+    dirs_up(rel).find(|d| configs.contains_key(*d)).map(str::to_string)
+}
+
+/// The directories holding `rel`, innermost first, the root (`""`) last.
+fn dirs_up(rel: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(super::dir_of(rel));
+    std::iter::from_fn(move || {
+        let dir = next?;
+        next = (!dir.is_empty()).then(|| super::dir_of(dir));
+        Some(dir)
+    })
 }
 
 /// `var` in the nearest of `files` (by directory) from `rel` up to the root.
 fn nearest(files: &BTreeMap<String, BTreeMap<String, String>>, rel: &str, var: &str) -> Option<String> {
-    let mut dir = super::dir_of(rel);
-    loop {
-        if let Some(v) = files.get(dir).and_then(|e| e.get(var)) {
-            return Some(v.clone());
-        }
-        if dir.is_empty() {
-            return None;
-        }
-        dir = super::dir_of(dir);
-    }
+    dirs_up(rel).find_map(|d| files.get(d).and_then(|e| e.get(var))).cloned()
 }
