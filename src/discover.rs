@@ -140,7 +140,10 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     let rel = rel_path(root, entry.path());
     let meta = entry.metadata().ok();
     let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
-    if is_tsconfig(&name) && name != "tsconfig.json" || crate::resolve::services::is_deploy_file(&name) {
+    if is_tsconfig(&name) && name != "tsconfig.json"
+        || crate::resolve::services::is_deploy_file(&name)
+        || crate::resolve::appconfig::is_config_file(&rel)
+    {
         manifest(rel.clone(), size, opts, d);
     }
     let Some(lang) = lang::lang_of(&name) else {

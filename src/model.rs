@@ -534,4 +534,9 @@ pub struct ArchFacts {
     /// for a part that is not a literal (`INSTALLED_APPS += get_apps()`): any app.
     #[serde(default)]
     pub installed_apps: Vec<String>,
+    /// Fields of the file's `#[derive(Deserialize)]` structs (Rust), by the key they
+    /// read: a field access may name a key of the service's own config file only
+    /// when its last field is one of these.
+    #[serde(default)]
+    pub config_fields: Vec<String>,
 }

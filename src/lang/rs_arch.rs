@@ -3,8 +3,9 @@
 //! and Rocket (`#[get("/p")]` handlers, `web::scope`, `web::resource(p).route(…)`,
 //! `.service`, `.route`, `.mount("/p", routes![…])`), reqwest/ureq/awc calls,
 //! SQL string literals (sqlx), Diesel `table!` and SeaORM/Diesel table
-//! attributes, MongoDB `collection("x")`, `envconfig` struct fields (environment
-//! variables), tonic and grpcio servers and clients, lapin and rdkafka queues.
+//! attributes, MongoDB `collection("x")`, Redis commands, `envconfig` struct fields
+//! (environment variables), the fields of `Deserialize` structs (config file keys),
+//! tonic and grpcio servers and clients, lapin and rdkafka queues.
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
@@ -14,6 +15,7 @@ use syn::{Expr, ExprCall, ExprMethodCall, Lit};
 
 use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
+use super::ts_shapes::KV_METHODS;
 use crate::model::{
     Access, ArchFacts, Part, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam, RawRoute,
     RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
@@ -47,6 +49,9 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         diesel_write: false,
         locals: Vec::new(),
         mongo: text.contains("mongodb"),
+        serde: text.contains("Deserialize"),
+        redis: text.contains("redis"),
+        redis_commands: text.contains("redis::AsyncCommands") || text.contains("redis::Commands"),
         mongo_locals: Vec::new(),
         mongo_consumed: Vec::new(),
         cfg_params: Vec::new(),
@@ -54,6 +59,12 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         impl_ty: None,
         paths_set: Vec::new(),
         requests: Vec::new(),
+        callbacks: if CLIENT_CRATES.iter().any(|c| text.contains(c)) && text.contains("Fn") {
+            callbacks(file)
+        } else {
+            Vec::new()
+        },
+        closure_binds: Vec::new(),
     };
     v.visit_file(file);
     let functions: Vec<String> =
@@ -99,6 +110,12 @@ struct Collector<'b> {
     diesel_write: bool,
     /// The file mentions the `mongodb` crate: `x.collection("name")` is a collection.
     mongo: bool,
+    /// The file mentions `Deserialize`: its structs may read a config file.
+    serde: bool,
+    /// The file mentions redis: `redis::cmd("GET")`, `con.set(k, v)` use the datastore.
+    redis: bool,
+    /// The file imports redis' command traits (`use redis::AsyncCommands;`).
+    redis_commands: bool,
     /// `let c = db.collection("name")` of the current function: (local, collection,
     /// line, whether an operation on it was seen).
     mongo_locals: Vec<(String, String, u32, bool)>,
@@ -128,7 +145,22 @@ struct Collector<'b> {
     /// hyper `let req = Request::builder().method(…).uri(…)…` of the current
     /// function: (local, method, URL).
     requests: Vec<(String, String, Template)>,
+    /// Free functions of the file that call a parameter with their own parameters
+    /// ([`callbacks`]).
+    callbacks: Vec<Callback>,
+    /// Closures handed to such a function (by address), with the values their
+    /// parameters take: bound as locals while the closure is visited.
+    closure_binds: Vec<(usize, Locals)>,
 }
+
+/// `let` bindings as the collector keeps them: (name, value when known).
+type Locals = Vec<(String, Option<Template>)>;
+
+/// `fn probe(host: &str, path: &str, f: &dyn Fn(&str, &str) -> R) { … f(host, path) }`:
+/// (function, index of the parameter called, for each argument of that call the
+/// index of the function's parameter passed). A closure given as that argument
+/// takes the caller's arguments at those indices.
+type Callback = (String, usize, Vec<usize>);
 
 /// What calls inside a function may need to know about it.
 #[derive(Default)]
@@ -295,6 +327,40 @@ fn grpcio_creates(file: &syn::File) -> Vec<String> {
     out
 }
 
+/// The file's free functions that call one of their parameters with others of
+/// their parameters, in order (see [`Callback`]).
+fn callbacks(file: &syn::File) -> Vec<Callback> {
+    struct Calls<'p> {
+        params: &'p [String],
+        found: Vec<(usize, Vec<usize>)>,
+    }
+    impl<'ast> Visit<'ast> for Calls<'_> {
+        fn visit_expr_call(&mut self, c: &'ast ExprCall) {
+            let single = |e: &Expr| match e {
+                Expr::Path(p) if p.path.segments.len() == 1 => Some(last_seg(&p.path)),
+                _ => None,
+            };
+            let index = |e: &Expr| single(e).and_then(|n| self.params.iter().position(|p| *p == n));
+            if let Some(f) = index(&c.func) {
+                let args: Option<Vec<usize>> = c.args.iter().map(index).collect();
+                if let Some(args) = args.filter(|a| !a.is_empty()) {
+                    self.found.push((f, args));
+                }
+            }
+            visit::visit_expr_call(self, c);
+        }
+    }
+    let mut out = Vec::new();
+    for item in &file.items {
+        let syn::Item::Fn(f) = item else { continue };
+        let params = func_of(&f.sig).params;
+        let mut v = Calls { params: &params, found: Vec::new() };
+        v.visit_block(&f.block);
+        out.extend(v.found.into_iter().map(|(p, args)| (f.sig.ident.to_string(), p, args)));
+    }
+    out
+}
+
 /// `books` → `Books`, `route_guide` → `RouteGuide`: the service a grpcio
 /// `create_<snake>` function registers, in the proto's usual spelling.
 fn upper_camel(snake: &str) -> String {
@@ -310,6 +376,20 @@ fn upper_camel(snake: &str) -> String {
 /// How a local bound to lapin's `queue_declare(name, …)` is kept among the locals
 /// (`queue:q` for `let q = channel.queue_declare(…)`), apart from the local itself.
 const QUEUE: &str = "queue:";
+
+/// How a local bound to a Redis connection is kept among the locals (`redis:con` for
+/// `let mut con = client.get_multiplexed_async_connection().await?`).
+const REDIS: &str = "redis:";
+
+/// Methods of a Redis client that give a connection (or pipeline) to run commands
+/// on (sorted).
+const REDIS_CONNECTIONS: &[&str] = &[
+    "get_async_connection",
+    "get_connection",
+    "get_connection_manager",
+    "get_multiplexed_async_connection",
+    "get_multiplexed_tokio_connection",
+];
 
 /// How a local holding a listening address is kept among the locals
 /// (`port:addr` for `let addr = SocketAddr::from(([0, 0, 0, 0], 4000))`), with its port.
@@ -328,10 +408,9 @@ fn template(e: &Expr) -> Template {
         Expr::Path(p) => vec![Part::Ref(last_seg(&p.path))],
         // `Config::get_config().orders_url`: a struct field, which resolution reads as
         // the environment variable an `envconfig` field of that name names (else a parameter).
-        Expr::Field(f) => match &f.member {
-            syn::Member::Named(i) => vec![Part::Ref(format!("{FIELD}{i}"))],
-            syn::Member::Unnamed(_) => vec![Part::Param("expr".into())],
-        },
+        // `config.services.users_url` keeps the fields it goes through (`services.users_url`),
+        // which may name a key of the service's own config file.
+        Expr::Field(_) => field_chain(e).map_or_else(|| vec![Part::Param("expr".into())], |c| vec![Part::Ref(c)]),
         // `base + "/orders"` on `String`s.
         Expr::Binary(b) if matches!(b.op, syn::BinOp::Add(_)) => {
             let mut t = template(&b.left);
@@ -388,6 +467,22 @@ fn template(e: &Expr) -> Template {
         }
         _ => vec![Part::Param("expr".into())],
     }
+}
+
+/// A field access as a [`FIELD`] reference naming the fields it goes through, the
+/// variable (or call) it starts from left out: `config.services.users_url` and
+/// `self.config.services.users_url` → `field:services.users_url`,
+/// `field:config.services.users_url`. Nothing for a tuple field (`params.0`).
+fn field_chain(e: &Expr) -> Option<String> {
+    let mut names = Vec::new();
+    let mut e = e;
+    while let Expr::Field(f) = e {
+        let syn::Member::Named(i) = &f.member else { return None };
+        names.push(i.to_string());
+        e = &f.base;
+    }
+    names.reverse();
+    Some(format!("{FIELD}{}", names.join(".")))
 }
 
 /// `match env::var("X") { Ok(v) => v, Err(_) => "default".to_string() }`:
@@ -578,6 +673,9 @@ impl Collector<'_> {
         if self.mongo {
             self.mongo_op(m, &name, l);
         }
+        if self.redis {
+            self.redis_op(m, &name, l);
+        }
         let args: Vec<&Expr> = m.args.iter().collect();
         match (name.as_str(), args.as_slice()) {
             ("route", [path, handlers]) => {
@@ -740,6 +838,28 @@ impl Collector<'_> {
 
     /// MongoDB: `db.collection("x").insert_one(…)`, or `c.find(…)` after
     /// `let c = db.collection("x")`: the operation says read or written.
+    /// Redis as a key-value store: `pipe.cmd("HSET")`, and `con.set(k, v)` /
+    /// `self.redis.get(k)` on a connection the function got from a client
+    /// (`client.get_multiplexed_async_connection()`…) or a receiver named `…redis…`
+    /// (`redis_pool.get()`, with no key, is a pool's, not a command).
+    fn redis_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) {
+        let command = match (op, m.args.first()) {
+            ("cmd", Some(a)) if m.args.len() == 1 => lit_str(a).map(|c| c.to_ascii_lowercase()),
+            (_, Some(_)) if KV_METHODS.binary_search(&op).is_ok() => {
+                let receiver = quote_short(&m.receiver);
+                let conn = format!("{REDIS}{receiver}");
+                let known = self.locals.iter().any(|(n, _)| *n == conn)
+                    || receiver.rsplit('.').next().is_some_and(|r| r.to_ascii_lowercase().contains("redis"));
+                known.then(|| op.to_string())
+            }
+            _ => None,
+        };
+        if let Some(c) = command.filter(|c| KV_METHODS.binary_search(&c.as_str()).is_ok()) {
+            let uses = arch::redis_uses(&[], vec![("redis".into(), c, l)]);
+            self.facts.table_uses.extend(uses);
+        }
+    }
+
     fn mongo_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) {
         let coll = match &*m.receiver {
             Expr::MethodCall(c) if c.method == "collection" && c.args.len() == 1 => {
@@ -829,12 +949,23 @@ impl Collector<'_> {
         if !self.cfg_params.is_empty() {
             self.configure_call(&p.path, c);
         }
-        if self.broker || c.args.iter().any(|a| url_literal(a) || self.url_local(a)) {
+        // A struct field may hold a host from a config file (`probe(&cfg.services.orders, …)`).
+        let field = |a: &Expr| self.client_file && matches!(a, Expr::Reference(r) if matches!(*r.expr, Expr::Field(_)));
+        if self.broker || c.args.iter().any(|a| url_literal(a) || self.url_local(a) || field(a)) {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
         if self.grpcio_server && last.starts_with("create_") {
             return self.grpcio_server(&p.path, &last, c);
+        }
+        if self.redis && last == "cmd" && path_text(&p.path) == "redis::cmd" {
+            if let Some(cmd) = c.args.first().and_then(lit_str).map(|c| c.to_ascii_lowercase()) {
+                if KV_METHODS.binary_search(&cmd.as_str()).is_ok() {
+                    let uses = arch::redis_uses(&[], vec![("redis".into(), cmd, line(c.span()))]);
+                    self.facts.table_uses.extend(uses);
+                }
+            }
+            return;
         }
         if !matches!(
             last.as_str(),
@@ -899,8 +1030,10 @@ impl Collector<'_> {
     /// `Request::get(&format!("{base}/x"))` is not), so each caller's argument is
     /// the URL; else a call of its own.
     fn push_call(&mut self, call: RawCall) {
-        let param = match call.url.first() {
-            Some(Part::Ref(p)) if self.func.free && call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
+        // The URL, or its host after a scheme (`format!("http://{}/probe", host)`).
+        let at = usize::from(matches!(call.url.first(), Some(Part::Lit(s)) if s == "http://" || s == "https://"));
+        let param = match call.url.get(at) {
+            Some(Part::Ref(p)) if self.func.free && call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
                 self.func.params.iter().position(|x| x == p)
             }
             _ => None,
@@ -908,7 +1041,7 @@ impl Collector<'_> {
         match param {
             Some(param) => {
                 let name = self.fn_name.clone();
-                self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None, method_arg: None, at: 0 });
+                self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None, method_arg: None, at });
             }
             None => self.facts.calls.push(call),
         }
@@ -1126,7 +1259,8 @@ impl Collector<'_> {
                     .rev()
                     .find(|(name, _)| name == n)
                     .and_then(|(_, v)| v.clone())
-                    .filter(|v| text || v.iter().any(url_part)),
+                    // A closure parameter whose value is unknown is that: a parameter.
+                    .filter(|v| text || v.iter().any(url_part) || v.iter().all(|p| matches!(p, Part::Param(_)))),
                 _ => None,
             };
             match value {
@@ -1153,6 +1287,38 @@ impl Collector<'_> {
             }
         }
         self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
+    }
+
+    /// `probe(&cfg.orders_addr, &req.path(), &|host, path| reqwest::get(…))` where
+    /// `probe` calls `f(host, path)` on its own first two parameters: inside the
+    /// closure, `host` is `cfg.orders_addr` and `path` the value of `req.path()`
+    /// (unknown: a parameter of the URL, never a constant of that name).
+    fn bind_closures(&mut self, c: &ExprCall) {
+        let Expr::Path(p) = &*c.func else { return };
+        if p.path.segments.len() != 1 {
+            return;
+        }
+        let name = last_seg(&p.path);
+        for (_, at, args) in self.callbacks.iter().filter(|(f, ..)| *f == name) {
+            let mut closure = c.args.iter().nth(*at);
+            while let Some(Expr::Reference(r)) = closure {
+                closure = Some(&r.expr);
+            }
+            let Some(Expr::Closure(cl)) = closure else { continue };
+            let mut binds = Vec::new();
+            for (input, arg) in cl.inputs.iter().zip(args) {
+                let (syn::Pat::Ident(i), Some(value)) = (input, c.args.iter().nth(*arg)) else { continue };
+                let v = self.local_lit(template(value));
+                let n = i.ident.to_string();
+                let v = if v.iter().any(url_part) || !v.is_empty() && v.iter().all(|p| matches!(p, Part::Lit(_))) {
+                    v
+                } else {
+                    vec![Part::Param(n.clone())]
+                };
+                binds.push((n, Some(v)));
+            }
+            self.closure_binds.push((std::ptr::from_ref(cl) as usize, binds));
+        }
     }
 
     fn route_attrs(&mut self, attrs: &[syn::Attribute], fn_name: &str) {
@@ -1230,6 +1396,31 @@ impl Collector<'_> {
         }
     }
 
+    /// The fields of a `#[derive(Deserialize)]` struct, by the key each reads
+    /// (`#[serde(rename = "usersUrl")]` when given).
+    fn config_fields(&mut self, s: &syn::ItemStruct) {
+        let derives = |a: &syn::Attribute| {
+            a.path().is_ident("derive")
+                && a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                    .is_ok_and(|p| p.iter().any(|p| last_seg(p) == "Deserialize"))
+        };
+        if !s.attrs.iter().any(derives) {
+            return;
+        }
+        for f in &s.fields {
+            let Some(ident) = &f.ident else { continue };
+            let renamed = f.attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+                let metas = a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated).ok()?;
+                metas.iter().find_map(|m| match m {
+                    syn::Meta::NameValue(nv) if nv.path.is_ident("rename") => lit_str(&nv.value),
+                    _ => None,
+                })
+            });
+            let name = renamed.unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+            self.facts.config_fields.push(name);
+        }
+    }
+
     fn table_attrs(&mut self, attrs: &[syn::Attribute], ident: &syn::Ident) {
         for a in attrs {
             let orm = last_seg(a.path());
@@ -1278,6 +1469,28 @@ fn func_of(sig: &syn::Signature) -> Func {
         f.params.push(name);
     }
     f
+}
+
+/// `client.get_connection()`, `redis::pipe()`, `redis_pool.get().await?`: a Redis
+/// connection or pipeline (through `.await`, `?`, `.unwrap()`/`.expect(…)`).
+/// `pool.get().await` is one too in a file that imports redis' command traits
+/// (`use redis::AsyncCommands;`: bb8 and deadpool pools of Redis clients).
+fn redis_connection(mut e: &Expr, commands: bool) -> bool {
+    loop {
+        match e {
+            Expr::Await(a) => e = &a.base,
+            Expr::Try(t) => e = &t.expr,
+            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect" | "map_err") => {
+                e = &m.receiver;
+            }
+            Expr::MethodCall(m) if m.method == "get" && m.args.is_empty() => {
+                return commands || quote_short(&m.receiver).to_ascii_lowercase().contains("redis");
+            }
+            Expr::MethodCall(m) => return REDIS_CONNECTIONS.binary_search(&m.method.to_string().as_str()).is_ok(),
+            Expr::Call(c) => return matches!(&*c.func, Expr::Path(p) if path_text(&p.path) == "redis::pipe"),
+            _ => return false,
+        }
+    }
 }
 
 /// The name argument of lapin's `channel.queue_declare(name, …)` (through `.await`,
@@ -1476,6 +1689,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         self.table_attrs(&s.attrs, &s.ident);
         self.envconfig_fields(s);
+        if self.serde {
+            self.config_fields(s);
+        }
         visit::visit_item_struct(self, s);
     }
 
@@ -1518,6 +1734,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 // `let addr = SocketAddr::from(([0, 0, 0, 0], 4000));` for a later `bind(&addr)`.
                 if let Some(port) = bound_port_in(&init.expr, &|n| self.local_port(n)) {
                     self.locals.push((format!("{PORT}{n}"), Some(lit(&port.to_string()))));
+                }
+                if self.redis && redis_connection(&init.expr, self.redis_commands) {
+                    self.locals.push((format!("{REDIS}{n}"), None));
                 }
                 if let Some(q) = queue_declared(&init.expr) {
                     let q = self.local_lit(template(q));
@@ -1569,11 +1788,24 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_call(&mut self, c: &'ast ExprCall) {
         self.call(c);
+        if !self.callbacks.is_empty() {
+            self.bind_closures(c);
+        }
         let write = matches!(&*c.func, Expr::Path(p) if matches!(last_seg(&p.path).as_str(), "insert_into" | "update" | "delete"));
         let saved = self.diesel_write;
         self.diesel_write |= write;
         visit::visit_expr_call(self, c);
         self.diesel_write = saved;
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        let at = self.closure_binds.iter().position(|(ptr, _)| *ptr == std::ptr::from_ref(c) as usize);
+        let Some(at) = at else { return visit::visit_expr_closure(self, c) };
+        let (_, binds) = self.closure_binds.swap_remove(at);
+        let before = self.locals.len();
+        self.locals.extend(binds);
+        visit::visit_expr_closure(self, c);
+        self.locals.truncate(before);
     }
 
     fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {

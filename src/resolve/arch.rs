@@ -7,13 +7,15 @@
 //! queues (`calls.rs`). The result is plain nodes and edges for the graph
 //! builder; nothing here depends on hash order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::appconfig;
 use super::services::{self, Services};
 use super::{calls, routes, tables, Project, Resolution, Target};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{EdgeKind, Node, ServiceNode};
 use crate::lang::arch::push_parts;
+use crate::lang::rs_arch::FIELD;
 use crate::model::{Flags, Lang, Part, Template};
 
 /// One end of an architecture edge: a project file (module) or a node id.
@@ -64,6 +66,9 @@ pub struct Ctx<'a> {
     import_targets: HashMap<(usize, u32), Vec<usize>>,
     /// Module-level constants by name: (file, value).
     consts: HashMap<&'a str, Vec<(usize, &'a Template)>>,
+    /// Config files of Rust crates, by the crate's directory, with the fields the
+    /// `Deserialize` structs of the crate's files declare.
+    configs: BTreeMap<String, (appconfig::Config, HashSet<&'a str>)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -84,7 +89,42 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        Ctx { project, services: services::detect(project), import_targets, consts }
+        let mut configs: BTreeMap<String, (appconfig::Config, HashSet<&str>)> =
+            appconfig::read(project).into_iter().map(|(d, c)| (d, (c, HashSet::new()))).collect();
+        if !configs.is_empty() {
+            for (i, f) in project.files.iter().enumerate().filter(|(_, f)| !f.facts.arch.config_fields.is_empty()) {
+                if let Some(dir) = config_dir(&configs, project.rel(i)) {
+                    let fields = f.facts.arch.config_fields.iter().map(String::as_str);
+                    if let Some((_, set)) = configs.get_mut(&dir) {
+                        set.extend(fields);
+                    }
+                }
+            }
+        }
+        Ctx { project, services: services::detect(project), import_targets, consts, configs }
+    }
+
+    /// A struct field a file reads (`config.services.users_url`, without the variable):
+    /// an `envconfig` field of its last name, else the one key of the crate's config
+    /// files it names, when a `Deserialize` struct of the crate declares that field
+    /// (the service's environment may override the key: `APP_SERVICES__USERS_URL`).
+    fn field(&self, file: usize, chain: &str) -> Option<(usize, Template)> {
+        let last = chain.rsplit('.').next().unwrap_or(chain);
+        let envconfig = format!("{FIELD}{last}");
+        if let Some((f, v)) = self.constant(file, &envconfig).filter(|(f, v)| self.readable(*f, v)) {
+            return Some((f, v.clone()));
+        }
+        let dir = config_dir(&self.configs, self.project.rel(file))?;
+        let (config, fields) = &self.configs[&dir];
+        if !fields.contains(last) {
+            return None;
+        }
+        let key = config.key(chain)?;
+        let env = self.owner(file).map(|s| &self.services.list[s].env);
+        if let Some((_, v)) = env.into_iter().flatten().find(|(var, _)| appconfig::overrides(var, key)) {
+            return Some((file, vec![Part::Lit(self.substitute(v))]));
+        }
+        config.value(chain).map(|v| (file, vec![Part::Lit(v.to_string())]))
     }
 
     /// The service index owning a file.
@@ -253,6 +293,11 @@ impl<'a> Ctx<'a> {
         let mut out = Template::new();
         for p in t {
             match p {
+                Part::Ref(name) if name.starts_with(FIELD) && depth < 8 => match self.field(file, &name[FIELD.len()..])
+                {
+                    Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, &v, depth + 1, lenient)?),
+                    None => out.push(Part::Param(param_of_ref(name).to_string())),
+                },
                 // A constant holding a call that is not an env getter is no constant.
                 Part::Ref(name) if depth < 8 => match self.constant(file, name).filter(|(f, v)| self.readable(*f, v)) {
                     Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1, lenient)?),
@@ -414,16 +459,23 @@ fn service_nodes(ctx: &Ctx, fallback: Option<&str>, out: &mut ArchOut) {
     }
 }
 
+/// The directory of the crate whose config files a file reads: the nearest one
+/// above it that has any.
+fn config_dir<T>(configs: &BTreeMap<String, T>, rel: &str) -> Option<String> {
+    dirs_up(rel).find(|d| configs.contains_key(*d)).map(str::to_string)
+}
+
+/// The directories holding `rel`, innermost first, the root (`""`) last.
+fn dirs_up(rel: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(super::dir_of(rel));
+    std::iter::from_fn(move || {
+        let dir = next?;
+        next = (!dir.is_empty()).then(|| super::dir_of(dir));
+        Some(dir)
+    })
+}
+
 /// `var` in the nearest of `files` (by directory) from `rel` up to the root.
 fn nearest(files: &BTreeMap<String, BTreeMap<String, String>>, rel: &str, var: &str) -> Option<String> {
-    let mut dir = super::dir_of(rel);
-    loop {
-        if let Some(v) = files.get(dir).and_then(|e| e.get(var)) {
-            return Some(v.clone());
-        }
-        if dir.is_empty() {
-            return None;
-        }
-        dir = super::dir_of(dir);
-    }
+    dirs_up(rel).find_map(|d| files.get(d).and_then(|e| e.get(var))).cloned()
 }

@@ -669,7 +669,7 @@ fn callee<'e>(
         return relative(ctx, file, eps, method, url);
     };
     let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority_end = authority_end(rest);
     let authority = rest[..authority_end].rsplit('@').next().unwrap_or("");
     let path = &rest[authority_end..];
     if authority.contains('{') || authority.is_empty() {
@@ -767,10 +767,31 @@ fn callee<'e>(
         return Some(Callee::External(host));
     };
     let path = if path.is_empty() { "/" } else { path };
+    if path.starts_with('{') {
+        return Some(Callee::Service(svc.name.clone()));
+    }
     Some(match matching(eps, Some(&svc.name), method, path).first() {
         Some(e) => Callee::Endpoint(e),
         None => Callee::Service(svc.name.clone()),
     })
+}
+
+/// Where the authority of a URL (after its `scheme://`) ends: at the path, query or
+/// fragment, or at a parameter written right after a literal port
+/// (`orders:8081{path}`: the parameter is the path, known only at run time).
+fn authority_end(rest: &str) -> usize {
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].find('{') {
+        Some(brace) => {
+            let port = rest[..brace].rsplit_once(':').map_or("", |(_, p)| p);
+            if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) {
+                brace
+            } else {
+                end
+            }
+        }
+        None => end,
+    }
 }
 
 /// The service a host (and port, for a local host) names, preferring the
@@ -1041,6 +1062,15 @@ fn declared_env_links(ctx: &Ctx, out: &mut ArchOut) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authority_ends_at_a_path_parameter_after_a_port() {
+        assert_eq!(authority_end("orders:8081{path}"), 11);
+        assert_eq!(authority_end("orders:8081/x"), 11);
+        assert_eq!(authority_end("{host}/x"), 6);
+        assert_eq!(authority_end("${FRONTEND_HOST}:${FRONTEND_PORT}/api/data?{q}"), 33);
+        assert_eq!(authority_end("localhost:{port}/admin"), 16);
+    }
 
     #[test]
     fn local_hosts_are_sorted() {

@@ -6,6 +6,7 @@
 //! they need once (hash maps keyed by path or name) and then look up each
 //! import, so resolution is linear in the number of imports.
 
+pub mod appconfig;
 pub mod arch;
 pub mod calls;
 pub mod classes;
