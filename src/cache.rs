@@ -423,7 +423,14 @@ mod tests {
             line: 9,
         });
         let call = RawCall { client: "fetch".into(), method: "GET".into(), url, line: 3 };
-        facts.arch.wrappers.push(RawWrapper { name: "getName".into(), param: 0, call, method_param: None });
+        facts.arch.wrappers.push(RawWrapper {
+            name: "getName".into(),
+            param: 0,
+            call,
+            method_param: None,
+            method_arg: None,
+            at: 0,
+        });
         let bytes = postcard::to_stdvec(&facts).unwrap();
         let back: FileFacts = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(back.arch, facts.arch);

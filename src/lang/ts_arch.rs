@@ -1096,8 +1096,12 @@ fn local_const(n: Node, src: &[u8]) -> Option<String> {
                 }
             }
             "statement_block" => {
-                for d in named(p).into_iter().filter(|d| d.kind() == "lexical_declaration") {
-                    if d.child(0).is_none_or(|k| query::text(k, src) != "const") {
+                let decls =
+                    named(p).into_iter().filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"));
+                for d in decls {
+                    // `let`/`var` too (`var queue = "orders"`), when nothing in the block assigns it again.
+                    let constant = d.child(0).is_some_and(|k| query::text(k, src) == "const");
+                    if !constant && reassigned(p, name, src) {
                         continue;
                     }
                     for v in named(d).into_iter().filter(|v| v.kind() == "variable_declarator") {
@@ -1113,6 +1117,23 @@ fn local_const(n: Node, src: &[u8]) -> Option<String> {
         cur = p.parent();
     }
     None
+}
+
+/// Whether anything inside `block` assigns `name` (`name = …`, `name += …`, `name++`).
+fn reassigned(block: Node, name: &str, src: &[u8]) -> bool {
+    let mut stack = vec![block];
+    while let Some(n) = stack.pop() {
+        let target = match n.kind() {
+            "assignment_expression" | "augmented_assignment_expression" => n.child_by_field_name("left"),
+            "update_expression" => n.child_by_field_name("argument"),
+            _ => None,
+        };
+        if target.is_some_and(|t| t.kind() == "identifier" && query::text(t, src) == name) {
+            return true;
+        }
+        stack.extend(named(n));
+    }
+    false
 }
 
 /// A parameter list binds `name` (plain, defaulted or destructured).
