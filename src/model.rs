@@ -280,7 +280,6 @@ pub struct RawWrapper {
     pub method_param: Option<usize>,
     /// Index of the parameter that is the method itself (`static fetch(path, method)`
     /// passing `{ method }` on): each caller's argument there is the method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method_arg: Option<usize>,
     /// Index of the part of `call.url` that is the parameter: 0 when the URL starts with
     /// it; after a constant host (`` `${HOST}${path}` ``) the parts before it are kept.
