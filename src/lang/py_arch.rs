@@ -945,6 +945,22 @@ impl Collector {
                     push(&mut self.facts, "redis", first(), Access::Write);
                 }
             }
+            // Redis Streams: `xadd("orders", fields)` appends; `xread({"orders": "$"})` and
+            // `xreadgroup(group, consumer, {"orders": ">"})` read the streams their dict names.
+            "xadd" if self.mentions_redis => {
+                let s = first().or_else(|| kwarg(args, "name", src).map(tpl));
+                push(&mut self.facts, "redis", s, Access::Write);
+            }
+            "xread" | "xreadgroup" if self.mentions_redis => {
+                let at = usize::from(last == "xreadgroup") * 2;
+                let streams = kwarg(args, "streams", src).or_else(|| pos.get(at).copied());
+                if let Some(d) = streams.filter(|d| d.kind() == "dictionary") {
+                    let keys = named(d).into_iter().filter(|p| p.kind() == "pair");
+                    for k in keys.filter_map(|p| p.child_by_field_name("key")) {
+                        push(&mut self.facts, "redis", Some(tpl(k)), Access::Read);
+                    }
+                }
+            }
             "rpush" | "lpush" | "blpop" | "brpop" if self.mentions_redis => {
                 let access = if last.ends_with("push") { Access::Write } else { Access::Read };
                 push(&mut self.facts, "redis", first(), access);

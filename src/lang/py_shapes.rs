@@ -137,6 +137,9 @@ pub const QUEUE_METHODS: &[&str] = &[
     "send",
     "send_message",
     "subscribe",
+    "xadd",
+    "xread",
+    "xreadgroup",
 ];
 
 /// Django `path(…)`, `re_path(…)`, `url(…)`: plain names only (sorted).
