@@ -1099,15 +1099,14 @@ fn local_const(n: Node, src: &[u8]) -> Option<String> {
                 let decls =
                     named(p).into_iter().filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"));
                 for d in decls {
-                    // `let`/`var` too (`var queue = "orders"`), when nothing in the block assigns it again.
                     let constant = d.child(0).is_some_and(|k| query::text(k, src) == "const");
-                    if !constant && reassigned(p, name, src) {
-                        continue;
-                    }
                     for v in named(d).into_iter().filter(|v| v.kind() == "variable_declarator") {
                         let named_so = v.child_by_field_name("name").is_some_and(|x| query::text(x, src) == name);
+                        // `let`/`var` too (`var queue = "orders"`), when nothing in the block assigns it again.
                         if let (true, Some(value)) = (named_so, v.child_by_field_name("value")) {
-                            return string_value(value, src);
+                            if constant || !reassigned(p, name, src) {
+                                return string_value(value, src);
+                            }
                         }
                     }
                 }
