@@ -1002,7 +1002,7 @@ fn unread_twin(ctx: &Ctx, eps: &Endpoints, dirs: &[&str], name: &str) -> bool {
             && s.name.rsplit_once(['-', '_']).is_some_and(|(t, _)| t == stem)
             && serves_project(ctx, dirs, &s.name)
             && !eps.list.iter().any(|e| e.service == s.name)
-            && !(0..ctx.project.files.len()).any(|i| ctx.owner(i) == Some(k))
+            && !ctx.services.owner.contains(&Some(k))
     })
 }
 
