@@ -556,10 +556,10 @@
       return g;
     });
     svc.edgeEls = S.edges.map((e) => {
-      const cls = 'edge' + (e.st ? ' ' + ST[e.st] : '') + (e.k === 'calls' ? '' : ' weak') +
+      const cls = 'edge' + (e.st ? ' ' + ST[e.st] : '') + (e.k === 'calls' ? '' : ' weak') + (e.inf ? ' inferred' : '') +
         (svcCycle.has(S.nodes[e.from].id + ' ' + S.nodes[e.to].id) ? ' cyc' : '');
       const p = sv('path', { d: routePath(S.nodes[e.from], S.nodes[e.to], e.route), class: cls, 'stroke-width': 1.5 + Math.min(3, Math.log2(e.sites || 1)), 'marker-end': markerOf(cls) });
-      p.appendChild(sv('title', {}, S.nodes[e.from].n + ' ' + e.k + ' ' + S.nodes[e.to].n + (e.endpoints.length ? ': ' + e.endpoints.join(', ') : '')));
+      p.appendChild(sv('title', {}, S.nodes[e.from].n + ' ' + e.k + ' ' + S.nodes[e.to].n + (e.endpoints.length ? ': ' + e.endpoints.join(', ') : '') + (e.inf ? ' (inferred: host unknown, linked by method and path)' : '')));
       edges.appendChild(p);
       const t = e.label ? sv('text', { x: e.label[1], y: e.label[2] - 4, 'text-anchor': 'middle', class: 'elabel' }, e.label[0]) : null;
       if (t) labels.appendChild(t);
@@ -1309,6 +1309,7 @@
   const key = (cls, text) => { const s = h('span'); s.append(h('i', cls), document.createTextNode(text)); legend.appendChild(s); };
   key('l-mod', 'module'); key('l-dir', 'directory (closed)'); key('l-pkg', 'package'); key('l-svc', 'service'); key('l-store', 'datastore / table'); key('l-queue', 'queue');
   key('l-cyc', 'edge in a cycle');
+  if (S.edges.some((e) => e.inf)) key('l-inf', 'call inferred by method and path');
   if (D.meta.review) { key('l-add', 'added'); key('l-rem', 'removed'); }
   legend.appendChild(h('span', null, 'keys: / search · Enter select · X open/close · Esc clear · arrows pan · +/− zoom · 0 fit'));
 

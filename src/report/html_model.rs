@@ -112,6 +112,8 @@ pub(super) struct ServiceEdge {
     pub sites: u32,
     pub file: Option<String>,
     pub line: Option<u32>,
+    /// Every call behind the edge was linked by method and path alone (host unknown).
+    pub inferred: bool,
 }
 
 /// Images of infrastructure services that are datastores and brokers (by name prefix).
@@ -247,11 +249,13 @@ pub(super) fn service_graph(report: &Value) -> ServiceGraph {
                 sites: 0,
                 file: opt_s(e, "file"),
                 line: num(e, "line"),
+                inferred: true,
             };
             (edge, !lifted)
         });
         if !lifted || !*direct {
             edge.sites += num(e, "sites").unwrap_or(1);
+            edge.inferred &= arr(e, "flags").iter().any(|f| f.as_str() == Some("inferred"));
         }
         if edge.file.is_none() {
             edge.file = opt_s(e, "file");
@@ -441,6 +445,9 @@ struct ServiceMapEdge {
     line: Option<u32>,
     #[serde(skip_serializing_if = "is_same")]
     st: u8,
+    /// Linked by method and path alone (`inferred` on every call behind it).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    inf: bool,
     /// The columns the edge crosses, each `[left, right, y]`, from `from` to `to`.
     route: Vec<[i64; 3]>,
     /// Text and bottom centre of the label's slot.
@@ -1005,6 +1012,7 @@ fn service_map(report: &Value, base: Option<&Value>) -> ServiceMap {
             file: e.file.clone(),
             line: e.line,
             st: *st,
+            inf: e.inferred,
             route: route.iter().map(|p| p.map(round)).collect(),
             label: at.map(|(x, y)| (label, round(x), round(y))),
         })
@@ -1223,6 +1231,22 @@ mod tests {
         assert_eq!(call.endpoints.iter().collect::<Vec<_>>(), ["GET /users/{id}"]);
         assert!(g.edges.iter().any(|e| e.from == "service:api" && e.to == "table:orders" && e.kind == "writes"));
         assert!(g.edges.iter().any(|e| e.to == "external:api.stripe.com"));
+    }
+
+    #[test]
+    fn a_service_edge_is_inferred_only_when_every_call_behind_it_is() {
+        let mut r = report();
+        let edges = r["edges"].as_array_mut().unwrap();
+        edges.push(json!({"from": "module:src/api/b.ts", "to": "service:pg", "kind": "calls", "line": 7, "sites": 1,
+                          "flags": ["inferred"]}));
+        edges.push(json!({"from": "module:src/api/b.ts", "to": "endpoint:users:GET /users/{id}", "kind": "calls",
+                          "line": 8, "sites": 1, "flags": ["inferred"]}));
+        let g = service_graph(&r);
+        let inferred = |to: &str| g.edges.iter().find(|e| e.to == to && e.kind == "calls").map(|e| e.inferred);
+        assert_eq!(inferred("service:pg"), Some(true));
+        // a.ts's call to users was linked by its host: the edge is not inferred.
+        assert_eq!(inferred("service:users"), Some(false));
+        assert_eq!(inferred("external:api.stripe.com"), Some(false));
     }
 
     #[test]
