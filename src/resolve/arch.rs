@@ -8,6 +8,7 @@
 //! builder; nothing here depends on hash order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::appconfig;
 use super::services::{self, Services};
@@ -69,6 +70,9 @@ pub struct Ctx<'a> {
     /// Config files of Rust crates, by the crate's directory, with the fields the
     /// `Deserialize` structs of the crate's files declare.
     configs: BTreeMap<String, (appconfig::Config, HashSet<&'a str>)>,
+    /// Services serving endpoints whose listening port is read nowhere: computed once,
+    /// at the first call that needs it (the endpoints exist by then).
+    pub(crate) unread_ports: OnceLock<Vec<String>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -101,7 +105,14 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        Ctx { project, services: services::detect(project), import_targets, consts, configs }
+        Ctx {
+            project,
+            services: services::detect(project),
+            import_targets,
+            consts,
+            configs,
+            unread_ports: OnceLock::new(),
+        }
     }
 
     /// A struct field a file reads (`config.services.users_url`, without the variable):

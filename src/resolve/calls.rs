@@ -741,7 +741,7 @@ fn callee<'e>(
             // A port nothing here publishes or binds, while a server of this repository
             // listens on a port not read (a config file, a computed address): likely that
             // server, so not a fact about an outside service.
-            let unread = server_port_unread(ctx, eps);
+            let unread = ctx.unread_ports.get_or_init(|| server_port_unread(ctx, eps));
             if !unread.is_empty() {
                 // The path alone may say which of them.
                 let path = if path.is_empty() { "/" } else { path };
@@ -764,6 +764,9 @@ fn callee<'e>(
             }
             return Some(Callee::External(format!("{host}:{p}")));
         }
+        if let Some(e) = ip_literal_host(ctx, eps, file, method, &host, port, path) {
+            return Some(Callee::Inferred(e));
+        }
         return Some(Callee::External(host));
     };
     let path = if path.is_empty() { "/" } else { path };
@@ -774,6 +777,26 @@ fn callee<'e>(
         Some(e) => Callee::Endpoint(e),
         None => Callee::Service(svc.name.clone()),
     })
+}
+
+/// `http://192.168.1.20:8000/api/items`: an address literal (the developer's Docker
+/// host) on a port that, on `localhost`, one service of the repository publishes or
+/// binds, and a path one of its endpoints serves. Inferred, since the address itself
+/// says nothing; any other address stays an external host.
+fn ip_literal_host<'e>(
+    ctx: &Ctx,
+    eps: &'e Endpoints,
+    file: usize,
+    method: &str,
+    host: &str,
+    port: Option<u16>,
+    path: &str,
+) -> Option<&'e Ep> {
+    let p = port.filter(|_| host.parse::<std::net::Ipv4Addr>().is_ok())?;
+    let Pick::One(i) = host_service(ctx, file, "localhost", Some(p)) else { return None };
+    let path = if path.is_empty() { "/" } else { path };
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    matching(eps, Some(&ctx.services.list[i].name), method, path).first().copied()
 }
 
 /// Where the authority of a URL (after its `scheme://`) ends: at the path, query or

@@ -123,6 +123,8 @@ pub struct Services {
     built_elsewhere: Vec<String>,
     /// Skaffold build artifacts: (image without tag, context directory).
     skaffold: Vec<(String, String)>,
+    /// The scan root's directory name: the project name of a compose file at the root.
+    root_name: String,
     /// Kubernetes Ingress rules, longest path first, as ingress-nginx tries them (rules
     /// of one length in manifest order).
     pub ingress: Vec<IngressRule>,
@@ -231,12 +233,44 @@ impl Services {
         if !found.is_empty() {
             return found;
         }
+        if let Some(i) = self.generated_container(host) {
+            return vec![i];
+        }
         let Some((first, rest)) = host.split_once('.') else { return found };
         let ns = rest.strip_suffix(".svc.cluster.local").or_else(|| rest.strip_suffix(".svc")).unwrap_or(rest);
         if self.k8s_namespaces.contains(ns) && self.k8s_service_ports.contains_key(first) {
             return exact(first);
         }
         found
+    }
+
+    /// The service compose names a container after by default: `<project>-<service>-1`
+    /// (`_` before Compose v2), the project being the compose file's directory.
+    fn generated_container(&self, host: &str) -> Option<usize> {
+        let host = host.to_ascii_lowercase();
+        let (stem, n) = host.rsplit_once(['-', '_'])?;
+        let sep = &host[stem.len()..=stem.len()];
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let project_name = |p: &str| {
+            let dir = dir_of(p);
+            let name = if dir.is_empty() { self.root_name.as_str() } else { file_name(dir) };
+            name.to_ascii_lowercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                .collect::<String>()
+        };
+        let mut found = self.list.iter().enumerate().filter(|(_, x)| {
+            x.projects.iter().any(|p| {
+                let Some(svc) = stem.strip_prefix(&project_name(p)).and_then(|r| r.strip_prefix(sep)) else {
+                    return false;
+                };
+                x.name.eq_ignore_ascii_case(svc) || x.aliases.iter().any(|a| a.eq_ignore_ascii_case(svc))
+            })
+        });
+        let (i, _) = found.next()?;
+        found.next().is_none().then_some(i)
     }
 
     /// A variable of the `.env` file beside a compose file (compose's own
@@ -313,6 +347,9 @@ pub fn detect(project: &Project) -> Services {
     s.compose_dirs = keys.values().map(|k| dir_of(k).to_string()).collect();
     s.compose_dirs.sort();
     s.compose_dirs.dedup();
+    if s.compose_dirs.first().is_some_and(String::is_empty) {
+        s.root_name = base_name(project, "");
+    }
     // Main files before the override files compose merges into them.
     let mut order: Vec<(&String, &String)> = keys.iter().collect();
     order.sort_by_key(|(m, _)| (file_name(m).contains(".override."), m.as_str()));
@@ -791,8 +828,23 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 build_dir = Some(dir.clone());
             }
             let image = entry.get("image").and_then(Yaml::str).map(String::from);
+            // A worker built from the web service's directory (`command: python consumer.py`,
+            // no ports) is another name of that service, not the name of its code.
+            let secondary = |s: &Services, dir: &str| {
+                entry.get("ports").is_none()
+                    && entry.get("expose").is_none()
+                    && s.list.iter().any(|x| {
+                        x.dirs.len() == 1
+                            && x.dirs[0] == dir
+                            && in_project(x, key)
+                            && (!x.ports.is_empty() || worker_command(entry))
+                    })
+            };
             let i = match &build_dir {
-                Some(dir) => claim_dir(s, name, dir, rel, *line, variant, key),
+                Some(dir) => {
+                    let variant = variant || secondary(s, dir);
+                    claim_dir(s, name, dir, rel, *line, variant, key)
+                }
                 None => claim_image(s, name, image.as_deref(), rel, *line, Some(key)),
             };
             let svc = &mut s.list[i];
@@ -1007,7 +1059,22 @@ fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, var
     s.list.len() - 1
 }
 
-/// The service is declared in compose project `key` (or another file of its directory).
+/// Words of a compose `command` that runs a background worker rather than a server.
+const WORKER_WORDS: &[&str] =
+    &["beat", "celery", "consumer", "cron", "dramatiq", "huey", "listener", "rq", "scheduler", "subscriber", "worker"];
+
+/// The compose entry's `command` runs a worker (`celery -A app worker`, `python consumer.py`).
+fn worker_command(entry: &Yaml) -> bool {
+    let words = match entry.get("command") {
+        Some(Yaml::Seq(items)) => items.iter().filter_map(|(x, _)| x.str()).collect::<Vec<_>>().join(" "),
+        Some(c) => c.str().unwrap_or("").to_string(),
+        None => return false,
+    };
+    words
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| WORKER_WORDS.binary_search(&w.to_ascii_lowercase().as_str()).is_ok())
+}
+
 /// `name` as another name of `svc`, unless it already is one.
 fn add_alias(svc: &mut Service, name: &str) {
     if svc.name != name && !svc.aliases.iter().any(|a| a == name) {
@@ -1015,6 +1082,7 @@ fn add_alias(svc: &mut Service, name: &str) {
     }
 }
 
+/// The service is declared in compose project `key` (or another file of its directory).
 fn in_project(x: &Service, key: &str) -> bool {
     x.projects.iter().any(|p| dir_of(p) == dir_of(key))
 }
