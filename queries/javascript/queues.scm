@@ -1,4 +1,5 @@
-; JavaScript/TypeScript brokers: amqplib (sendToQueue, publish, consume),
+; JavaScript/TypeScript brokers: amqplib (sendToQueue, publish, consume, and the exchanges
+; and bindings of assertExchange, bindQueue),
 ; kafkajs (producer.send({ topic }), consumer.subscribe({ topic })), Redis pub/sub,
 ; SQS/SNS through the AWS SDK (v2 methods, v3 command objects).
 

@@ -17,8 +17,8 @@ use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
 use super::ts_shapes::KV_METHODS;
 use crate::model::{
-    Access, ArchFacts, Part, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam, RawRoute,
-    RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Part, RawAmqp, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam,
+    RawRoute, RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Attribute macros that declare a route on a handler (sorted).
@@ -809,10 +809,40 @@ impl Collector<'_> {
                     arch::push_mongo_use(&mut self.facts, coll, "find", l);
                 }
             }
+            // lapin: the default exchange `""` delivers to the queue the key names; a named
+            // exchange to the queues `queue_bind` binds to it (resolution reads the bindings).
             ("basic_publish", [exchange, key, ..]) => {
                 let ex = template(exchange);
-                let name = if arch::literal_of(&ex).is_some_and(|s| s.is_empty()) { template(key) } else { ex };
-                self.queue("rabbitmq", name, Access::Write, l);
+                if arch::literal_of(&ex).is_some_and(|s| s.is_empty()) {
+                    self.queue("rabbitmq", template(key), Access::Write, l);
+                } else {
+                    let n = self.facts.queues.len();
+                    self.queue("rabbitmq", ex, Access::Write, l);
+                    let key = self.local_lit(template(key));
+                    if let Some(q) = self.facts.queues.get_mut(n) {
+                        q.key = Some(key);
+                    }
+                }
+            }
+            // lapin: `queue_bind(queue, exchange, routing_key, options, arguments)`.
+            ("queue_bind", [queue, exchange, key, ..]) => {
+                let queue = self.declared_queue(queue).unwrap_or_else(|| template(queue));
+                let (queue, exchange) = (self.local_lit(queue), self.local_lit(template(exchange)));
+                if !queue.is_empty() && !exchange.is_empty() {
+                    let key = Some(self.local_lit(template(key)));
+                    self.facts.amqp.push(RawAmqp { exchange, queue: Some(queue), key, kind: None, line: l });
+                }
+            }
+            // lapin: `exchange_declare(name, ExchangeKind::Fanout, options, arguments)`.
+            ("exchange_declare", [exchange, kind, ..]) => {
+                let exchange = self.local_lit(template(exchange));
+                if !exchange.is_empty() {
+                    let kind = match kind {
+                        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string().to_ascii_lowercase()),
+                        _ => None,
+                    };
+                    self.facts.amqp.push(RawAmqp { exchange, queue: None, key: None, kind, line: l });
+                }
             }
             ("basic_consume", [queue, ..]) => {
                 let name = self.declared_queue(queue).unwrap_or_else(|| template(queue));

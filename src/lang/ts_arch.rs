@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClient, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
-    RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClient, RawGrpc, RawMount, RawQueue, RawRoute,
+    RawRouter, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -806,6 +806,41 @@ impl Collector {
 
     fn queue(&mut self, method: &str, args: &[Node], src: &[u8], line: u32) {
         let arg = |i: usize| args.get(i).map(|a| local_const(*a, src).map_or_else(|| template(*a, src), |v| lit(&v)));
+        let given = |t: &Template| !t.is_empty() && arch::literal_of(t).is_none_or(|s| !s.is_empty());
+        if self.amqp {
+            // amqplib routes as pika does: `publish(exchange, key, msg)` lands in the queues
+            // `bindQueue(queue, exchange, pattern)` binds, by `assertExchange(name, type)`.
+            match method {
+                "publish" => {
+                    if let Some(exchange) = arg(0).filter(given) {
+                        let key = Some(arg(1).unwrap_or_default());
+                        self.facts.queues.push(RawQueue {
+                            broker: "rabbitmq".into(),
+                            name: exchange,
+                            access: Access::Write,
+                            line,
+                            key,
+                        });
+                        return;
+                    }
+                }
+                "bindQueue" => {
+                    if let (Some(queue), Some(exchange)) = (arg(0).filter(given), arg(1).filter(given)) {
+                        let key = arg(2);
+                        self.facts.amqp.push(RawAmqp { exchange, queue: Some(queue), key, kind: None, line });
+                    }
+                    return;
+                }
+                "assertExchange" => {
+                    if let Some(exchange) = arg(0).filter(given) {
+                        let kind = args.get(1).and_then(|k| string_value(*k, src)).map(|k| k.to_ascii_lowercase());
+                        self.facts.amqp.push(RawAmqp { exchange, queue: None, key: None, kind, line });
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty() && arch::literal_of(n).is_none_or(|s| !s.is_empty())) {
                 self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
@@ -822,10 +857,8 @@ impl Collector {
             "publish" if key("TopicArn").is_some() => push("sns", key("TopicArn"), Access::Write),
             "sendToQueue" => push("rabbitmq", arg(0), Access::Write),
             "consume" if self.amqp => push("rabbitmq", arg(0), Access::Read),
-            "publish" if self.amqp => {
-                let ex = arg(0).filter(|e| arch::literal_of(e).is_none_or(|s| !s.is_empty()));
-                push("rabbitmq", ex.or_else(|| arg(1)), Access::Write);
-            }
+            // The default exchange `''` delivers to the queue the key names.
+            "publish" if self.amqp => push("rabbitmq", arg(1), Access::Write),
             "publish" if self.redis && object.is_none() => push("redis", arg(0), Access::Write),
             "send" if self.kafka => {
                 if let Some(o) = object {

@@ -87,9 +87,19 @@ pub const MOUNT_METHODS: &[&str] = &["register", "use"];
 pub const HTTP_METHODS: &[&str] = &["delete", "get", "head", "patch", "post", "put", "request"];
 /// `sequelize.define('user', …)`, `Model.init(attrs, …)`, on any receiver (sorted).
 pub const SEQUELIZE_METHODS: &[&str] = &["define", "init"];
-/// amqplib, kafkajs, Redis pub/sub, SQS (sorted).
-pub const QUEUE_METHODS: &[&str] =
-    &["consume", "publish", "receiveMessage", "send", "sendMessage", "sendMessageBatch", "sendToQueue", "subscribe"];
+/// amqplib (with its exchanges and bindings), kafkajs, Redis pub/sub, SQS (sorted).
+pub const QUEUE_METHODS: &[&str] = &[
+    "assertExchange",
+    "bindQueue",
+    "consume",
+    "publish",
+    "receiveMessage",
+    "send",
+    "sendMessage",
+    "sendMessageBatch",
+    "sendToQueue",
+    "subscribe",
+];
 /// `app.get('/p', h)`: routes by HTTP method (sorted).
 pub const ROUTE_METHODS: &[&str] = &["all", "delete", "get", "head", "options", "patch", "post", "put"];
 /// `MongooseModule.forFeature([…])` (sorted).
