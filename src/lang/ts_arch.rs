@@ -153,6 +153,8 @@ pub struct Collector {
     default_exports: Vec<String>,
     /// `const A = b` at module level: (A, b, line).
     aliases: Vec<(String, String, u32)>,
+    /// Local names of a client package's default or namespace import (`import Axios from "axios"`).
+    client_imports: Vec<String>,
 }
 
 impl Collector {
@@ -684,6 +686,9 @@ impl Collector {
             if path.starts_with('.') || path.starts_with("@/") || path.starts_with("~/") {
                 self.relative.push(local.clone());
             }
+            if matches!(remote.as_str(), "default" | "*") && CLIENTS.binary_search(&path.as_str()).is_ok() {
+                self.client_imports.push(local.clone());
+            }
             self.facts.bindings.push(Binding { local, remote, line: query::line(spec) });
         }
     }
@@ -939,6 +944,7 @@ impl Collector {
             // (`axios`, `got`, `$http`… as a whole name are in CLIENTS too.)
             let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "WebSocket")
                 || CLIENTS.binary_search(&last).is_ok()
+                || self.client_imports.contains(&c.client)
                 || c.url_in_object
             {
                 c.url

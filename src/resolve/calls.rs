@@ -690,7 +690,12 @@ fn callee<'e>(
     };
     let host = host.to_ascii_lowercase();
     let list = &ctx.services.list;
-    let svc = match host_service(ctx, file, &host, port) {
+    let mut pick = host_service(ctx, file, &host, port);
+    // `orders.shop.local` (a Cloud Map or mDNS name): the service its first label names.
+    if matches!(pick, Pick::None) && private_name(&host) {
+        pick = host_service(ctx, file, host.split('.').next().unwrap_or(""), port);
+    }
+    let svc = match pick {
         Pick::One(i) => Some(&list[i]),
         Pick::None => None,
         Pick::Ambiguous(names) => {
@@ -767,6 +772,21 @@ fn callee<'e>(
         if let Some(e) = ip_literal_host(ctx, eps, file, method, &host, port, path) {
             return Some(Callee::Inferred(e));
         }
+        // A private name is no third party: a service of the deployment, named elsewhere.
+        if private_name(&host) {
+            let path = path.split(['?', '#']).next().unwrap_or(path);
+            let path = if path.is_empty() { "/" } else { path };
+            if let Some(e) = inferred_path(ctx, eps, file, method, path, &|_| true) {
+                return Some(Callee::Inferred(e));
+            }
+            out.diagnostics.push(Diagnostic::new(
+                rel,
+                Some(line),
+                Severity::Info,
+                format!("`{host}` is a private host name no service here declares: call not linked"),
+            ));
+            return None;
+        }
         return Some(Callee::External(host));
     };
     let path = if path.is_empty() { "/" } else { path };
@@ -777,6 +797,17 @@ fn callee<'e>(
         Some(e) => Callee::Endpoint(e),
         None => Callee::Service(svc.name.clone()),
     })
+}
+
+/// Top-level names that only resolve inside a private network (sorted): mDNS and
+/// service-discovery `.local`, `.internal` (cloud VPCs, `host.docker.internal`),
+/// `.lan`, `.localdomain`, `.home.arpa`; `.svc.cluster.local` ends in `.local` too.
+const PRIVATE_TLDS: &[&str] = &["arpa", "internal", "lan", "local", "localdomain"];
+
+/// `be-api.example.local`: a host name of a private network, never a third party.
+fn private_name(host: &str) -> bool {
+    let Some((rest, tld)) = host.rsplit_once('.') else { return false };
+    PRIVATE_TLDS.binary_search(&tld).is_ok() && (tld != "arpa" || rest.ends_with(".home") || rest == "home")
 }
 
 /// `http://192.168.1.20:8000/api/items`: an address literal (the developer's Docker

@@ -786,6 +786,7 @@ fn main_compose(rel: &str) -> String {
 fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     let base = dir_of(rel);
     let variant_file = variant_compose_file(file_name(rel));
+    let mut claimed: BTreeMap<String, (bool, bool)> = BTreeMap::new();
     for doc in read_yaml(project, rel, s) {
         for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
             let mut variant = false;
@@ -828,22 +829,18 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 build_dir = Some(dir.clone());
             }
             let image = entry.get("image").and_then(Yaml::str).map(String::from);
-            // A worker built from the web service's directory (`command: python consumer.py`,
-            // no ports) is another name of that service, not the name of its code.
-            let secondary = |s: &Services, dir: &str| {
-                entry.get("ports").is_none()
-                    && entry.get("expose").is_none()
-                    && s.list.iter().any(|x| {
-                        x.dirs.len() == 1
-                            && x.dirs[0] == dir
-                            && in_project(x, key)
-                            && (!x.ports.is_empty() || worker_command(entry))
-                    })
-            };
+            // Two entries building one directory (a web service and its worker, two replicas):
+            // the first names the code, unless a later one publishes ports the first does not
+            // or the first runs a worker (`command: python consumer.py`) and the later not;
+            // the others are its other names.
+            let rank = (entry.get("ports").is_some() || entry.get("expose").is_some(), !worker_command(entry));
             let i = match &build_dir {
                 Some(dir) => {
-                    let variant = variant || secondary(s, dir);
-                    claim_dir(s, name, dir, rel, *line, variant, key)
+                    let secondary = variant || claimed.get(dir).is_some_and(|first| rank <= *first);
+                    if !secondary {
+                        claimed.insert(dir.clone(), rank);
+                    }
+                    claim_dir(s, name, dir, rel, *line, secondary, key)
                 }
                 None => claim_image(s, name, image.as_deref(), rel, *line, Some(key)),
             };
@@ -1162,13 +1159,21 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
     let base = image.map(image_base).unwrap_or("");
     // Source code another compose project deploys is not this project's.
     // Exactly, else with case and `-`/`_` folded (compose `service-1`, folder `service_1`).
+    // Of several (a package `comments` in `comments-nodejs/` and a crate in `comments/`),
+    // the one whose directory is named so.
     let source = [str::eq as fn(&str, &str) -> bool, folded_eq].into_iter().find_map(|same| {
-        s.list.iter().position(|x| {
-            let in_path = |want: &str| x.dirs.iter().any(|d| d.split('/').any(|seg| same(seg, want)));
-            let ours = key.is_none_or(|k| x.projects.is_empty() || in_project(x, k));
-            let named = same(&x.name, base) || same(&x.name, name);
-            ours && !x.infra && !x.dirs.is_empty() && (named || in_path(base) || in_path(name))
-        })
+        let found: Vec<usize> = (0..s.list.len())
+            .filter(|&i| {
+                let x = &s.list[i];
+                let in_path = |want: &str| x.dirs.iter().any(|d| d.split('/').any(|seg| same(seg, want)));
+                let ours = key.is_none_or(|k| x.projects.is_empty() || in_project(x, k));
+                let named = same(&x.name, base) || same(&x.name, name);
+                ours && !x.infra && !x.dirs.is_empty() && (named || in_path(base) || in_path(name))
+            })
+            .collect();
+        let dir_named =
+            |&&i: &&usize| s.list[i].dirs.iter().any(|d| same(file_name(d), base) || same(file_name(d), name));
+        found.iter().find(dir_named).or(found.first()).copied()
     });
     // A compose name is the host the other services use, so it names the service; a
     // Kubernetes workload's name (`pong-dep`, `details-v1`) is only another name of it.
