@@ -1,5 +1,6 @@
 //! Discovery: walk the scan root with the `ignore` crate (ripgrep's walker:
-//! `.gitignore`/`.ignore` honoured, hidden entries skipped, parallel) and
+//! `.gitignore`/`.ignore` honoured, hidden entries skipped but for the directories
+//! deployment manifests hide in, parallel) and
 //! return the source files and manifests to read, sorted by path so every
 //! later stage sees the same order whatever the thread count.
 
@@ -47,6 +48,10 @@ pub const MANIFESTS: &[&str] = &[
     "tsconfig.json",
 ];
 
+/// Hidden directories that hold Kubernetes manifests (`account/.k8s/deployment.yaml`),
+/// walked although hidden (sorted).
+const HIDDEN_DEPLOY_DIRS: &[&str] = &[".deploy", ".k8s", ".kube", ".kubernetes"];
+
 #[derive(Debug, Clone)]
 pub struct DiscoverOptions {
     pub include_ignored: bool,
@@ -80,15 +85,22 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovered, ignor
         overrides.add(&format!("!{glob}"))?;
     }
     let mut builder = WalkBuilder::new(root);
-    builder.overrides(overrides.build()?).require_git(false).follow_links(false);
+    builder.overrides(overrides.build()?).require_git(false).follow_links(false).hidden(false);
     if opts.include_ignored {
         builder.git_ignore(false).git_global(false).git_exclude(false).ignore(false).parents(false);
-    } else {
-        builder.filter_entry(|e| {
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && e.depth() > 0 && is_skipped_dir(e.path(), e.depth()))
-        });
     }
+    let include_ignored = opts.include_ignored;
+    builder.filter_entry(move |e| {
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        if e.depth() == 0 {
+            return true;
+        }
+        // Hidden entries are skipped, but for the directories deployment manifests hide in.
+        if e.file_name().as_encoded_bytes().starts_with(b".") {
+            return is_dir && HIDDEN_DEPLOY_DIRS.contains(&e.file_name().to_string_lossy().as_ref());
+        }
+        include_ignored || !(is_dir && is_skipped_dir(e.path(), e.depth()))
+    });
     let found = Mutex::new(Discovered::default());
     builder.build_parallel().run(|| {
         Box::new(|entry| {
