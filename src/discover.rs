@@ -38,6 +38,7 @@ pub const MANIFESTS: &[&str] = &[
     ".env.template",
     "Cargo.toml",
     "jsconfig.json",
+    "nest-cli.json",
     "package.json",
     "pnpm-workspace.yaml",
     "pyproject.toml",

@@ -551,6 +551,24 @@ fn from_manifests(project: &Project, s: &mut Services) {
             add_dir_service(s, svc_name, dir, m);
         }
     }
+    // A Nest CLI monorepo (`nest-cli.json` with `projects`): each application is a service
+    // of its own, in its `root` (`apps/worker`), named by its project key.
+    for m in project.manifests.iter().filter(|m| file_name(m) == "nest-cli.json") {
+        let Ok(v) = project.read(m).map(|t| serde_json::from_str::<serde_json::Value>(&t)) else { continue };
+        let Some(projects) = v.ok().and_then(|v| v.get("projects").and_then(|p| p.as_object()).cloned()) else {
+            continue;
+        };
+        for (name, p) in &projects {
+            let root = p.get("root").and_then(|r| r.as_str()).unwrap_or("");
+            let root = join(dir_of(m), root.trim_start_matches("./").trim_end_matches('/'));
+            match (p.get("type").and_then(|t| t.as_str()), root) {
+                (Some("application"), Some(root)) if !root.is_empty() && project.is_dir(&root) => {
+                    add_dir_service(s, name.clone(), &root, m);
+                }
+                _ => {}
+            }
+        }
+    }
     for m in project.manifests.iter().filter(|m| {
         let n = file_name(m);
         n == "Dockerfile" || n.starts_with("Dockerfile.") || n.ends_with(".Dockerfile")
