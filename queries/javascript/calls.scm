@@ -11,11 +11,12 @@
 
 ; axios.get(url)   got.post(url)   http.request(url)   api.get(url)   (HTTP_METHODS, matched by shapes.scm)
 
-; new WebSocket(`${WS_URL}/jobs/ws/${id}`)   (browsers, the `ws` package): a WebSocket call
+; new WebSocket(`${WS_URL}/jobs/ws/${id}`)   (browsers, the `ws` package): a WebSocket call;
+; new EventSource(`${API_URL}/stream`)   (server-sent events): a GET of the URL
 (new_expression
   constructor: (identifier) @client
   arguments: (arguments) @args
-  (#eq? @client "WebSocket")) @ws.call
+  (#any-of? @client "EventSource" "WebSocket")) @ws.call
 
 ; const api = axios.create({ baseURL: … })
 (variable_declarator

@@ -235,14 +235,17 @@ impl Collector {
                 self.route("nextjs", "", vec!["ANY".into()], Template::new(), None, line);
             }
             "bind.default" | "bind.named" | "bind.namespace" | "bind.require" => self.binding(kind, caps, outer, src),
-            // A WebSocket handshake to the URL: a call of the server's `WS` route.
+            // A WebSocket handshake to the URL: a call of the server's `WS` route; an
+            // `EventSource` (server-sent events) is a plain GET of its URL.
             "ws.call" => {
                 if let Some(&url) = args.first() {
                     let url = template(url, src);
+                    let client = text("client");
+                    let method = if client == "EventSource" { "GET" } else { "WS" };
                     let ws = Candidate {
                         url_in_object: false,
-                        client: text("client"),
-                        method: "WS".into(),
+                        client,
+                        method: method.into(),
                         url,
                         line,
                         wrapper: None,
@@ -904,7 +907,7 @@ impl Collector {
             // A generated API client (`client.post({ url: '/api/v1/items' })`) names its URL
             // in an options object whatever its receiver is called.
             // (`axios`, `got`, `$http`… as a whole name are in CLIENTS too.)
-            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "WebSocket")
+            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "WebSocket" | "EventSource")
                 || CLIENTS.binary_search(&last).is_ok()
                 || c.url_in_object
             {
