@@ -137,6 +137,8 @@ pub struct Collector {
     collection_ops: Vec<(String, String, u32)>,
     amqp: bool,
     kafka: bool,
+    /// The file names `kafka-node`: its `new Consumer(client, [{ topic }])` consumes.
+    kafka_node: bool,
     redis: bool,
     grpc: bool,
     /// The file reads environment variables (`process.env.X`, `import.meta.env.X`).
@@ -161,6 +163,7 @@ impl Collector {
             rel: rel.to_string(),
             amqp: text.contains("amqp"),
             kafka: text.contains("afka"),
+            kafka_node: text.contains("kafka-node"),
             redis: text.contains("redis") || text.contains("Redis"),
             grpc: text.contains("grpc"),
             env: text.contains(".env."),
@@ -834,6 +837,19 @@ impl Collector {
                 if let Some(o) = object {
                     push("kafka", prop(o, "topic", src).map(|t| template(t, src)), Access::Write);
                 }
+                // kafka-node: `producer.send([{ topic, messages }], cb)`, the array inline or a
+                // local variable holding it.
+                for t in args.first().map(|a| kafka_topics(*a, false, src)).unwrap_or_default() {
+                    push("kafka", Some(t), Access::Write);
+                }
+            }
+            // kafka-node: `new Consumer(client, [{ topic }])`, `new ConsumerGroup(options, ['t'])`.
+            "Consumer" | "ConsumerGroup" | "ConsumerGroupStream" | "ConsumerStream" | "HighLevelConsumer"
+                if self.kafka_node =>
+            {
+                for t in args.get(1).map(|a| kafka_topics(*a, true, src)).unwrap_or_default() {
+                    push("kafka", Some(t), Access::Read);
+                }
             }
             "subscribe" if self.kafka && object.is_some() => {
                 let o = object.expect("checked");
@@ -1069,6 +1085,27 @@ fn prop<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
         "shorthand_property_identifier" if query::text(p, src) == key => Some(p),
         _ => None,
     })
+}
+
+/// The topics of a kafka-node payload or topic list: an array (inline or a local
+/// variable's) of `{ topic }` objects, or (`bare`: a consumer's list) of topic names,
+/// or one topic name.
+fn kafka_topics(n: Node, bare: bool, src: &[u8]) -> Vec<Template> {
+    let n = match local_value(n, src) {
+        Some(Some(v)) => v,
+        Some(None) => return Vec::new(),
+        None => n,
+    };
+    let one = |x: Node| match x.kind() {
+        "object" => prop(x, "topic", src).map(|t| template(t, src)),
+        "string" | "template_string" if bare => Some(template(x, src)),
+        _ => None,
+    };
+    match n.kind() {
+        "array" => named(n).into_iter().filter_map(one).collect(),
+        _ if bare => one(n).into_iter().collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Strings of a string or an array of strings.
