@@ -18,6 +18,19 @@
   arguments: (arguments) @args
   (#any-of? @client "EventSource" "WebSocket")) @ws.call
 
+; API gateways (a file naming a proxy package; src/lang/ts_arch.rs reads the target):
+; app.use('/auth', createProxyMiddleware({ target: AUTH_URL }))   (http-proxy-middleware)
+; app.use('/users', proxy(USERS_URL))   (express-http-proxy)
+(call_expression
+  function: (identifier) @client
+  arguments: (arguments) @args
+  (#any-of? @client "createProxyMiddleware" "legacyCreateProxyMiddleware" "proxy")) @proxy.call
+; app.register(require('@fastify/http-proxy'), { upstream: USERS_URL, prefix: '/users' })
+(call_expression
+  function: (member_expression property: (property_identifier) @client)
+  arguments: (arguments . (_) . (object)) @args
+  (#eq? @client "register")) @proxy.call
+
 ; const api = axios.create({ baseURL: … })
 (variable_declarator
   name: (identifier) @name

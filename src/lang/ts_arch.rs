@@ -68,6 +68,7 @@ pub const CAPTURES: &[&str] = &[
     "parent",
     "path",
     "pattern",
+    "proxy.call",
     "queue.op",
     "router",
     "router.def",
@@ -139,6 +140,9 @@ pub struct Collector {
     kafka: bool,
     /// The file names `kafka-node`: its `new Consumer(client, [{ topic }])` consumes.
     kafka_node: bool,
+    /// The file names a proxy package (`http-proxy-middleware`, `express-http-proxy`,
+    /// `@fastify/http-proxy`): its proxies forward requests to their targets.
+    proxy: bool,
     redis: bool,
     grpc: bool,
     /// The file reads environment variables (`process.env.X`, `import.meta.env.X`).
@@ -164,6 +168,7 @@ impl Collector {
             amqp: text.contains("amqp"),
             kafka: text.contains("afka"),
             kafka_node: text.contains("kafka-node"),
+            proxy: text.contains("http-proxy"),
             redis: text.contains("redis") || text.contains("Redis"),
             grpc: text.contains("grpc"),
             env: text.contains(".env."),
@@ -260,6 +265,7 @@ impl Collector {
                 }
             }
             "http.call" => self.http_call(&text("client"), &text("method"), &args, src, line),
+            "proxy.call" if self.proxy => self.proxy_call(&text("client"), &args, src, line),
             "client.def" => {
                 let base = client_base(&args, src);
                 // Made at the module's top level: other modules may import it.
@@ -776,6 +782,24 @@ impl Collector {
             method_arg,
             inner,
         });
+    }
+
+    /// An API gateway's proxy forwards requests of any method and path to its target:
+    /// `createProxyMiddleware({ target })` (http-proxy-middleware, also its older
+    /// `proxy('/api', { target })`), `proxy(host)` (express-http-proxy), `register(plugin,
+    /// { upstream })` (@fastify/http-proxy). A call of client `proxy`, method `ANY`, which
+    /// resolution links to the target's service (`crate::resolve::calls`).
+    fn proxy_call(&mut self, client: &str, args: &[Node], src: &[u8], line: u32) {
+        let option = |key: &str| args.iter().filter(|a| a.kind() == "object").find_map(|o| prop(*o, key, src));
+        let target = match client {
+            "register" => option("upstream"),
+            "proxy" => option("target").or_else(|| args.first().copied().filter(|a| a.kind() != "object")),
+            _ => option("target"),
+        };
+        if let Some(target) = target.filter(|t| t.kind() != "object") {
+            let url = template(target, src);
+            self.facts.calls.push(RawCall { client: "proxy".into(), method: "ANY".into(), url, line });
+        }
     }
 
     /// Node's `http.request({ hostname, port, path, method })` and `https.get(options)`:

@@ -273,7 +273,7 @@ fn is_compose(name: &str) -> bool {
         && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
-fn file_name(rel: &str) -> &str {
+pub(super) fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
