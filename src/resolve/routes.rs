@@ -396,10 +396,11 @@ fn django_unserved(rs: &mut Routers, out: &mut ArchOut) -> Vec<usize> {
 /// files, a Python manifest of its directories naming Django, or no such manifest.
 fn runs_django(ctx: &Ctx, s: usize) -> bool {
     use super::services::{file_name, mentions_dist};
-    let own = (0..ctx.project.files.len()).filter(|&j| ctx.owner(j) == Some(s)).map(|j| ctx.project.rel(j));
-    if own.into_iter().any(|rel| {
-        matches!(file_name(rel), "manage.py" | "settings.py") || super::dir_of(rel).rsplit('/').next() == Some("settings")
-    }) {
+    let settings = |rel: &str| {
+        matches!(file_name(rel), "manage.py" | "settings.py")
+            || super::dir_of(rel).rsplit('/').next() == Some("settings")
+    };
+    if (0..ctx.project.files.len()).any(|j| ctx.owner(j) == Some(s) && settings(ctx.project.rel(j))) {
         return true;
     }
     let dirs = &ctx.services.list[s].dirs;
