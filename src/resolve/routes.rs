@@ -393,7 +393,8 @@ fn django_unserved(rs: &mut Routers, out: &mut ArchOut) -> Vec<usize> {
 }
 
 /// Whether service `s` may run Django: a `manage.py` or a settings module among its
-/// files, a Python manifest of its directories naming Django, or no such manifest.
+/// files, a Python manifest of its directories naming Django (or including another
+/// requirements file), or no such manifest.
 fn runs_django(ctx: &Ctx, s: usize) -> bool {
     use super::services::{file_name, mentions_dist};
     let settings = |rel: &str| {
@@ -411,8 +412,12 @@ fn runs_django(ctx: &Ctx, s: usize) -> bool {
         .filter(|m| matches!(file_name(m), "pyproject.toml" | "requirements.txt" | "setup.cfg" | "setup.py"))
         .filter(|m| dirs.iter().any(|d| d == super::dir_of(m)))
         .collect();
-    manifests.is_empty()
-        || manifests.iter().any(|m| ctx.project.read(m).is_ok_and(|t| mentions_dist(&t.to_ascii_lowercase(), "django")))
+    // `-r base.txt` / `-c constraints.txt`: the list goes on in a file not read here.
+    let may_name = |t: &str| {
+        mentions_dist(&t.to_ascii_lowercase(), "django")
+            || t.lines().any(|l| l.trim_start().starts_with("-r") || l.trim_start().starts_with("-c"))
+    };
+    manifests.is_empty() || manifests.iter().any(|m| ctx.project.read(m).is_ok_and(|t| may_name(&t)))
 }
 
 /// actix functions taking a `ServiceConfig` (`fn routes(cfg: &mut web::ServiceConfig)`)
