@@ -11,11 +11,25 @@
 
 ; axios.get(url)   got.post(url)   http.request(url)   api.get(url)   (HTTP_METHODS, matched by shapes.scm)
 
-; new WebSocket(`${WS_URL}/jobs/ws/${id}`)   (browsers, the `ws` package): a WebSocket call
+; new WebSocket(`${WS_URL}/jobs/ws/${id}`)   (browsers, the `ws` package): a WebSocket call;
+; new EventSource(`${API_URL}/stream`)   (server-sent events): a GET of the URL
 (new_expression
   constructor: (identifier) @client
   arguments: (arguments) @args
-  (#eq? @client "WebSocket")) @ws.call
+  (#any-of? @client "EventSource" "WebSocket")) @ws.call
+
+; API gateways (a file naming a proxy package; src/lang/ts_arch.rs reads the target):
+; app.use('/auth', createProxyMiddleware({ target: AUTH_URL }))   (http-proxy-middleware)
+; app.use('/users', proxy(USERS_URL))   (express-http-proxy)
+(call_expression
+  function: (identifier) @client
+  arguments: (arguments) @args
+  (#any-of? @client "createProxyMiddleware" "legacyCreateProxyMiddleware" "proxy")) @proxy.call
+; app.register(require('@fastify/http-proxy'), { upstream: USERS_URL, prefix: '/users' })
+(call_expression
+  function: (member_expression property: (property_identifier) @client)
+  arguments: (arguments . (_) . (object)) @args
+  (#eq? @client "register")) @proxy.call
 
 ; const api = axios.create({ baseURL: … })
 (variable_declarator

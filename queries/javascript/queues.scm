@@ -1,6 +1,7 @@
 ; JavaScript/TypeScript brokers: amqplib (sendToQueue, publish, consume, and the exchanges
-; and bindings of assertExchange, bindQueue),
-; kafkajs (producer.send({ topic }), consumer.subscribe({ topic })), Redis pub/sub,
+; and bindings of assertExchange, bindQueue), kafkajs (producer.send({ topic }),
+; consumer.subscribe({ topic })), kafka-node (producer.send([{ topic }]),
+; new Consumer(client, [{ topic }])), Redis pub/sub,
 ; SQS/SNS through the AWS SDK (v2 methods, v3 command objects).
 
 ; channel.sendToQueue(q, msg)   producer.send({ topic })   sqs.sendMessage({ QueueUrl })
@@ -11,6 +12,12 @@
   constructor: (identifier) @method
   arguments: (arguments) @args
   (#match? @method "^(SendMessage|SendMessageBatch|ReceiveMessage|Publish|PublishBatch)Command$")) @queue.op
+
+; kafka-node: new Consumer(client, [{ topic: 'orders' }])   new kafka.ConsumerGroup(options, ['orders'])
+(new_expression
+  constructor: [(identifier) @method (member_expression property: (property_identifier) @method)]
+  arguments: (arguments) @args
+  (#any-of? @method "Consumer" "ConsumerGroup" "ConsumerGroupStream" "ConsumerStream" "HighLevelConsumer")) @queue.op
 
 ; NestJS microservices (Kafka, NATS, Redis, RabbitMQ transports): a client's
 ; `this.client.emit('topic', data)` publishes (`send` is matched above), a controller's

@@ -129,6 +129,7 @@ pub const TRIGGERS: &[&str] = &[
     "koa",
     "model",
     "mongo",
+    "new EventSource",
     "new WebSocket",
     "peewee",
     "pgTable",

@@ -694,7 +694,7 @@ impl Collector {
             router: "urlpatterns".into(),
             methods: vec!["ANY".into()],
             path: lit(&path),
-            handler: Some(text_of(*view, src)),
+            handler: Some(text_of(class_view(*view, src), src)),
             line,
         });
     }
@@ -1490,6 +1490,26 @@ fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8], line: u32)
         }
     }
     v
+}
+
+/// The `X.as_view(…)` a Django route's view wraps, or the view itself: a decorator
+/// called on it (`login_required(X.as_view())`, `cache_page(60)(X.as_view())`) leaves
+/// the class's methods as they are.
+fn class_view<'t>(view: Node<'t>, src: &[u8]) -> Node<'t> {
+    let mut inner = view;
+    while inner.kind() == "call" {
+        let func = inner.child_by_field_name("function");
+        let attr = func.filter(|f| f.kind() == "attribute").and_then(|f| f.child_by_field_name("attribute"));
+        if attr.is_some_and(|a| query::text(a, src) == "as_view") {
+            return inner;
+        }
+        let Some(args) = inner.child_by_field_name("arguments") else { break };
+        match split_args(args) {
+            (pos, kw) if pos.len() == 1 && kw.is_empty() => inner = pos[0],
+            _ => break,
+        }
+    }
+    view
 }
 
 /// Positional and keyword arguments of an `argument_list`.

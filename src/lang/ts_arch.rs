@@ -68,6 +68,7 @@ pub const CAPTURES: &[&str] = &[
     "parent",
     "path",
     "pattern",
+    "proxy.call",
     "queue.op",
     "router",
     "router.def",
@@ -137,6 +138,11 @@ pub struct Collector {
     collection_ops: Vec<(String, String, u32)>,
     amqp: bool,
     kafka: bool,
+    /// The file names `kafka-node`: its `new Consumer(client, [{ topic }])` consumes.
+    kafka_node: bool,
+    /// The file names a proxy package (`http-proxy-middleware`, `express-http-proxy`,
+    /// `@fastify/http-proxy`): its proxies forward requests to their targets.
+    proxy: bool,
     redis: bool,
     grpc: bool,
     /// The file reads environment variables (`process.env.X`, `import.meta.env.X`).
@@ -163,6 +169,8 @@ impl Collector {
             rel: rel.to_string(),
             amqp: text.contains("amqp"),
             kafka: text.contains("afka"),
+            kafka_node: text.contains("kafka-node"),
+            proxy: text.contains("http-proxy"),
             redis: text.contains("redis") || text.contains("Redis"),
             grpc: text.contains("grpc"),
             env: text.contains(".env."),
@@ -237,14 +245,17 @@ impl Collector {
                 self.route("nextjs", "", vec!["ANY".into()], Template::new(), None, line);
             }
             "bind.default" | "bind.named" | "bind.namespace" | "bind.require" => self.binding(kind, caps, outer, src),
-            // A WebSocket handshake to the URL: a call of the server's `WS` route.
+            // A WebSocket handshake to the URL: a call of the server's `WS` route; an
+            // `EventSource` (server-sent events) is a plain GET of its URL.
             "ws.call" => {
                 if let Some(&url) = args.first() {
                     let url = template(url, src);
+                    let client = text("client");
+                    let method = if client == "EventSource" { "GET" } else { "WS" };
                     let ws = Candidate {
                         url_in_object: false,
-                        client: text("client"),
-                        method: "WS".into(),
+                        client,
+                        method: method.into(),
                         url,
                         line,
                         wrapper: None,
@@ -256,6 +267,7 @@ impl Collector {
                 }
             }
             "http.call" => self.http_call(&text("client"), &text("method"), &args, src, line),
+            "proxy.call" if self.proxy => self.proxy_call(&text("client"), &args, src, line),
             "client.def" => {
                 let base = client_base(&args, src);
                 // Made at the module's top level: other modules may import it.
@@ -777,6 +789,24 @@ impl Collector {
         });
     }
 
+    /// An API gateway's proxy forwards requests of any method and path to its target:
+    /// `createProxyMiddleware({ target })` (http-proxy-middleware, also its older
+    /// `proxy('/api', { target })`), `proxy(host)` (express-http-proxy), `register(plugin,
+    /// { upstream })` (@fastify/http-proxy). A call of client `proxy`, method `ANY`, which
+    /// resolution links to the target's service (`crate::resolve::calls`).
+    fn proxy_call(&mut self, client: &str, args: &[Node], src: &[u8], line: u32) {
+        let option = |key: &str| args.iter().filter(|a| a.kind() == "object").find_map(|o| prop(*o, key, src));
+        let target = match client {
+            "register" => option("upstream"),
+            "proxy" => option("target").or_else(|| args.first().copied().filter(|a| a.kind() != "object")),
+            _ => option("target"),
+        };
+        if let Some(target) = target.filter(|t| t.kind() != "object") {
+            let url = template(target, src);
+            self.facts.calls.push(RawCall { client: "proxy".into(), method: "ANY".into(), url, line });
+        }
+    }
+
     /// Node's `http.request({ hostname, port, path, method })` and `https.get(options)`:
     /// the URL is put together from the options object.
     fn node_options(&mut self, client: &str, method: &str, options: Node, m: Option<String>, src: &[u8], line: u32) {
@@ -869,6 +899,19 @@ impl Collector {
                 if let Some(o) = object {
                     push("kafka", prop(o, "topic", src).map(|t| template(t, src)), Access::Write);
                 }
+                // kafka-node: `producer.send([{ topic, messages }], cb)`, the array inline or a
+                // local variable holding it.
+                for t in args.first().map(|a| kafka_topics(*a, false, src)).unwrap_or_default() {
+                    push("kafka", Some(t), Access::Write);
+                }
+            }
+            // kafka-node: `new Consumer(client, [{ topic }])`, `new ConsumerGroup(options, ['t'])`.
+            "Consumer" | "ConsumerGroup" | "ConsumerGroupStream" | "ConsumerStream" | "HighLevelConsumer"
+                if self.kafka_node =>
+            {
+                for t in args.get(1).map(|a| kafka_topics(*a, true, src)).unwrap_or_default() {
+                    push("kafka", Some(t), Access::Read);
+                }
             }
             "subscribe" if self.kafka && object.is_some() => {
                 let o = object.expect("checked");
@@ -942,7 +985,7 @@ impl Collector {
             // A generated API client (`client.post({ url: '/api/v1/items' })`) names its URL
             // in an options object whatever its receiver is called.
             // (`axios`, `got`, `$http`… as a whole name are in CLIENTS too.)
-            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "WebSocket")
+            let url = if matches!(c.client.as_str(), "fetch" | "$fetch" | "ofetch" | "WebSocket" | "EventSource")
                 || CLIENTS.binary_search(&last).is_ok()
                 || self.client_imports.contains(&c.client)
                 || c.url_in_object
@@ -1105,6 +1148,27 @@ fn prop<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
         "shorthand_property_identifier" if query::text(p, src) == key => Some(p),
         _ => None,
     })
+}
+
+/// The topics of a kafka-node payload or topic list: an array (inline or a local
+/// variable's) of `{ topic }` objects, or (`bare`: a consumer's list) of topic names,
+/// or one topic name.
+fn kafka_topics(n: Node, bare: bool, src: &[u8]) -> Vec<Template> {
+    let n = match local_value(n, src) {
+        Some(Some(v)) => v,
+        Some(None) => return Vec::new(),
+        None => n,
+    };
+    let one = |x: Node| match x.kind() {
+        "object" => prop(x, "topic", src).map(|t| template(t, src)),
+        "string" | "template_string" if bare => Some(template(x, src)),
+        _ => None,
+    };
+    match n.kind() {
+        "array" => named(n).into_iter().filter_map(one).collect(),
+        _ if bare => one(n).into_iter().collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Strings of a string or an array of strings.

@@ -109,7 +109,13 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             .grpc
             .iter()
             .any(|g| !g.server && eps.grpc_impl.get(eps.proto_service(&g.service)).is_some_and(|v| !v.is_empty()));
+        let dev_proxy = super::devproxy::is_proxy_config(super::services::file_name(rel));
         for c in &calls {
+            // A dev server's proxy (`src/setupProxy.js`) says where the front end's relative
+            // URLs go (`Service::proxies`), not that the front end calls the target.
+            if c.client == PROXY && dev_proxy {
+                continue;
+            }
             let url = match ctx.resolve_template(i, &c.url) {
                 Ok(t) => render(&t),
                 Err(_) if c.client == "grpc" && stubs_linked => continue,
@@ -128,6 +134,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     continue;
                 }
             };
+            let url = if c.client == PROXY { proxy_url(url) } else { url };
             // `client.post(url)`, `fetch(req)`, `requests.get(self.url)` whose URL is a parameter
             // or a value tapestry cannot read is a client call all the same: say so rather than
             // drop it silently.
@@ -149,6 +156,11 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 continue;
             }
             let Some(callee) = callee(ctx, eps, i, &c.method, &url, out, c.line) else { continue };
+            // A gateway's proxy forwards every path: a call of the service, not of one endpoint.
+            let callee = match callee {
+                Callee::Endpoint(e) if c.client == PROXY => Callee::Service(e.service.clone()),
+                other => other,
+            };
             match &callee {
                 Callee::Service(s) if c.client == "grpc" => channels.push(s.clone()),
                 Callee::Endpoint(e) if c.client == "grpc" => channels.push(e.service.clone()),
@@ -182,6 +194,19 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     }
     unreached_wrappers(ctx, &reached, out);
     declared_env_links(ctx, out);
+}
+
+/// The client of an API gateway's proxy (`createProxyMiddleware({ target })`…, read by
+/// `crate::lang::ts_arch`): a request of any method and path to the target.
+const PROXY: &str = "proxy";
+
+/// A proxy's target as a URL: express-http-proxy takes a bare `host:port` as `http://`.
+fn proxy_url(target: String) -> String {
+    if target.contains("://") || target.starts_with('/') {
+        target
+    } else {
+        format!("http://{target}")
+    }
 }
 
 /// A load-test script (k6's `import http from 'k6/http'`): its requests are

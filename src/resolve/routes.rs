@@ -360,6 +360,66 @@ fn never_mounted(rs: &Routers, mounting: &[Option<usize>], out: &mut ArchOut) ->
     dropped
 }
 
+/// Django urls modules that no `include()` reaches, in a service that cannot run
+/// Django: its Python manifests name no Django and it has no `manage.py` nor settings
+/// module (a leftover copy of a Django app inside a Flask service). Nothing serves
+/// their routes (a warning each, at the module's first route). A service naming
+/// Django, or with no Python manifest, keeps them: a lone app's urls module is
+/// served at the root (`py-django-urls`).
+fn django_unserved(rs: &mut Routers, out: &mut ArchOut) -> Vec<usize> {
+    let ctx = rs.ctx;
+    let mut runs: HashMap<usize, bool> = HashMap::new();
+    let mut found = Vec::new();
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        let arch = &f.facts.arch;
+        let lines = arch.routes.iter().filter(|r| r.framework == "django").map(|r| r.line);
+        let lines = lines.chain(arch.mounts.iter().filter(|m| m.parent == "urlpatterns").map(|m| m.line));
+        let (Some(line), Some(s)) = (lines.min(), ctx.owner(i)) else { continue };
+        let r = rs.in_file(i, "urlpatterns");
+        if r.is_some_and(|r| !rs.list[r].parents.is_empty()) || *runs.entry(s).or_insert_with(|| runs_django(ctx, s)) {
+            continue;
+        }
+        out.diagnostics.push(Diagnostic::warning(
+            ctx.project.rel(i),
+            Some(line),
+            format!(
+                "Django urls module included by no other, in service `{}` whose manifests name no Django and which has no settings module or manage.py: its routes are not reported",
+                ctx.services.list[s].name
+            ),
+        ));
+        found.push(r.unwrap_or_else(|| rs.add(i, "urlpatterns", "django", Template::new())));
+    }
+    found
+}
+
+/// Whether service `s` may run Django: a `manage.py` or a settings module among its
+/// files, a Python manifest of its directories naming Django (or including another
+/// requirements file), or no such manifest.
+fn runs_django(ctx: &Ctx, s: usize) -> bool {
+    use super::services::{file_name, mentions_dist};
+    let settings = |rel: &str| {
+        matches!(file_name(rel), "manage.py" | "settings.py")
+            || super::dir_of(rel).rsplit('/').next() == Some("settings")
+    };
+    if (0..ctx.project.files.len()).any(|j| ctx.owner(j) == Some(s) && settings(ctx.project.rel(j))) {
+        return true;
+    }
+    let dirs = &ctx.services.list[s].dirs;
+    let manifests: Vec<&String> = ctx
+        .project
+        .manifests
+        .iter()
+        .filter(|m| matches!(file_name(m), "pyproject.toml" | "requirements.txt" | "setup.cfg" | "setup.py"))
+        .filter(|m| dirs.iter().any(|d| d == super::dir_of(m)))
+        .collect();
+    // `-r base.txt` / `-c constraints.txt`: the list goes on in a file not read here.
+    let may_name = |t: &str| {
+        mentions_dist(&t.to_ascii_lowercase(), "django")
+            || t.lines().any(|l| l.trim_start().starts_with("-r") || l.trim_start().starts_with("-c"))
+    };
+    manifests.is_empty() || manifests.iter().any(|m| ctx.project.read(m).is_ok_and(|t| may_name(&t)))
+}
+
 /// actix functions taking a `ServiceConfig` (`fn routes(cfg: &mut web::ServiceConfig)`)
 /// that no `configure(…)` (nor a call handing them a `ServiceConfig`) mounts, and that
 /// no path of their crate names (`use …::routes`, `x::routes`: a reference tapestry does
@@ -510,6 +570,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     let unconfigured = never_configured(&rs, &unsure);
     let dead = below(&rs, &unconfigured);
     unsure.extend(dead.iter().flatten().copied());
+    let unserved = django_unserved(&mut rs, out);
+    unsure.extend(below(&rs, &unserved).into_iter().flatten());
     // Routes skipped because their router is under an unconfigured function, per router.
     let mut dropped_routes: HashMap<usize, usize> = HashMap::new();
     let mut memo = Memo::default();

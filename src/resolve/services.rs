@@ -307,7 +307,7 @@ fn is_compose(name: &str) -> bool {
         && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
-fn file_name(rel: &str) -> &str {
+pub(super) fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
@@ -692,7 +692,7 @@ fn python_service(project: &Project, dir: &str, name: &str, text: &str) -> Optio
 }
 
 /// A requirement list mentions distribution `dist` as a whole word.
-fn mentions_dist(text: &str, dist: &str) -> bool {
+pub(super) fn mentions_dist(text: &str, dist: &str) -> bool {
     text.match_indices(dist).any(|(i, _)| {
         let before = text[..i].chars().next_back();
         let after = text[i + dist.len()..].chars().next();
