@@ -831,6 +831,10 @@ const PRIVATE_TLDS: &[&str] = &["arpa", "internal", "lan", "local", "localdomain
 
 /// `be-api.example.local`: a host name of a private network, never a third party.
 fn private_name(host: &str) -> bool {
+    // The cloud's own services (`metadata.google.internal`) are platform, not deployment.
+    if host.ends_with(".google.internal") {
+        return false;
+    }
     let Some((rest, tld)) = host.rsplit_once('.') else { return false };
     PRIVATE_TLDS.binary_search(&tld).is_ok() && (tld != "arpa" || rest.ends_with(".home") || rest == "home")
 }

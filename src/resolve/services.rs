@@ -433,10 +433,15 @@ fn variant_compose_file(name: &str) -> bool {
 
 /// nginx `location /prefix/ { proxy_pass http://host:port/; }` rules (prefix locations only).
 /// An `upstream name { server host:port; }` block stands for its first server, and a
-/// `rewrite ^/prefix/(.*) /$1 break;` before a `proxy_pass` with no path strips the
+/// `rewrite ^/prefix/(.*) /$1 break;` (or `^/prefix/?(.*)`) before a `proxy_pass` with no path strips the
 /// location prefix as a `proxy_pass http://host/;` would.
 pub fn nginx_proxies(text: &str) -> Vec<(String, String)> {
-    let lines: Vec<&str> = text.lines().map(|raw| raw.split('#').next().unwrap_or("").trim()).collect();
+    // Words separated by single spaces (`server\t172.17.0.1:8080;` is a `server` line).
+    let lines: Vec<String> = text
+        .lines()
+        .map(|raw| raw.split('#').next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let mut upstreams: Vec<(&str, &str)> = Vec::new();
     let mut upstream: Option<&str> = None;
     for l in &lines {
@@ -467,7 +472,8 @@ pub fn nginx_proxies(text: &str) -> Vec<(String, String)> {
             let mut words = rule.split_whitespace();
             let (pattern, to) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
             let prefix = loc.trim_end_matches('/');
-            strips = pattern.trim_start_matches('^') == format!("{prefix}/(.*)") && to == "/$1";
+            let pattern = pattern.trim_start_matches('^');
+            strips = (pattern == format!("{prefix}/(.*)") || pattern == format!("{prefix}/?(.*)")) && to == "/$1";
         } else if let (Some(target), Some(loc)) = (l.strip_prefix("proxy_pass "), &location) {
             let written = target.trim_end_matches(';').trim();
             let mut target = written.to_string();
@@ -1699,6 +1705,9 @@ mod tests {
         assert!(!mentions_dist("flask-cors\n", "flask"));
         let p = nginx_proxies("server {\n  location /api/user/ {\n    proxy_pass http://${USER_HOST}:8080/;\n  }\n  location / { root x; }\n}\n");
         assert_eq!(p, vec![("/api/user/".to_string(), "http://${USER_HOST}:8080/".to_string())]);
+        // Tabs between words; an upstream's first server; `/?` in the stripping rewrite.
+        let conf = "upstream api {\n\tserver\t172.17.0.1:8080;\n}\nserver {\n location /api {\n\trewrite ^/api/?(.*) /$1 break;\n\tproxy_pass\thttp://api;\n }\n}\n";
+        assert_eq!(nginx_proxies(conf), vec![("/api".to_string(), "http://172.17.0.1:8080/".to_string())]);
         assert_eq!(dockerfile_env("ENV A=1 B=\"2\"\nENV C 3\nENV D=4 \\\n    E=5\n").len(), 5);
         assert!(copies_from_build_arg("FROM x\nCOPY --chown=1 ${SERVICE}/*.js ./\n"));
         assert!(!copies_from_build_arg("FROM x\nCOPY src /app\nCOPY --from=build ${DEPENDENCY}/app.jar /app.jar\n"));
