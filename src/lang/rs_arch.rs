@@ -51,7 +51,8 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         mongo: text.contains("mongodb"),
         serde: text.contains("Deserialize"),
         redis: text.contains("redis"),
-        redis_commands: text.contains("redis::AsyncCommands") || text.contains("redis::Commands"),
+        redis_commands: text.contains("redis") && text.contains("Commands") && imports_redis_commands(&file.items, 0),
+        redis_fields: Vec::new(),
         mongo_locals: Vec::new(),
         mongo_consumed: Vec::new(),
         cfg_params: Vec::new(),
@@ -66,6 +67,9 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         },
         closure_binds: Vec::new(),
     };
+    if v.redis {
+        v.redis_fields = redis_fields(file, v.redis_commands);
+    }
     v.visit_file(file);
     let functions: Vec<String> =
         v.facts.consts.iter().filter(|c| c.name.ends_with("()")).map(|c| c.name.clone()).collect();
@@ -116,6 +120,9 @@ struct Collector<'b> {
     redis: bool,
     /// The file imports redis' command traits (`use redis::AsyncCommands;`).
     redis_commands: bool,
+    /// Fields of the file's structs that hold a Redis connection
+    /// (`conn: ConnectionManager`): `self.conn.clone()` is one.
+    redis_fields: Vec<String>,
     /// `let c = db.collection("name")` of the current function: (local, collection,
     /// line, whether an operation on it was seen).
     mongo_locals: Vec<(String, String, u32, bool)>,
@@ -390,6 +397,15 @@ const REDIS_CONNECTIONS: &[&str] = &[
     "get_multiplexed_async_connection",
     "get_multiplexed_tokio_connection",
 ];
+
+/// redis' command traits: a file importing one runs commands (sorted).
+const REDIS_TRAITS: &[&str] = &["AsyncCommands", "AsyncTypedCommands", "Commands", "TypedCommands"];
+
+/// redis' connection types, the type of a struct field or a parameter that holds one
+/// (sorted): written `redis::aio::ConnectionManager`, or bare in a file importing
+/// redis' command traits (and with no generic arguments: r2d2's and bb8's
+/// `ConnectionManager<PgConnection>` are pools of other databases).
+const REDIS_TYPES: &[&str] = &["Connection", "ConnectionManager", "MultiplexedConnection"];
 
 /// How a local holding a listening address is kept among the locals
 /// (`port:addr` for `let addr = SocketAddr::from(([0, 0, 0, 0], 4000))`), with its port.
@@ -842,21 +858,62 @@ impl Collector<'_> {
     /// `self.redis.get(k)` on a connection the function got from a client
     /// (`client.get_multiplexed_async_connection()`…) or a receiver named `…redis…`
     /// (`redis_pool.get()`, with no key, is a pool's, not a command).
+    /// redis-rs names a command's method by the command with underscores
+    /// (`set_ex` is SETEX); a field of the file's structs typed as a connection
+    /// (`self.conn`) is one too.
     fn redis_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) {
         let command = match (op, m.args.first()) {
             ("cmd", Some(a)) if m.args.len() == 1 => lit_str(a).map(|c| c.to_ascii_lowercase()),
-            (_, Some(_)) if KV_METHODS.binary_search(&op).is_ok() => {
-                let receiver = quote_short(&m.receiver);
-                let conn = format!("{REDIS}{receiver}");
-                let known = self.locals.iter().any(|(n, _)| *n == conn)
-                    || receiver.rsplit('.').next().is_some_and(|r| r.to_ascii_lowercase().contains("redis"));
-                known.then(|| op.to_string())
+            (_, Some(_)) => {
+                Some(op.replace('_', "")).filter(|c| KV_METHODS.binary_search(&c.as_str()).is_ok()).filter(|_| {
+                    let receiver = quote_short(&m.receiver);
+                    let conn = format!("{REDIS}{receiver}");
+                    let last = receiver.rsplit('.').next().unwrap_or(&receiver);
+                    self.locals.iter().any(|(n, _)| *n == conn)
+                        || last.to_ascii_lowercase().contains("redis")
+                        || (receiver.contains('.') && self.redis_fields.iter().any(|f| f == last))
+                })
             }
             _ => None,
         };
         if let Some(c) = command.filter(|c| KV_METHODS.binary_search(&c.as_str()).is_ok()) {
             let uses = arch::redis_uses(&[], vec![("redis".into(), c, l)]);
             self.facts.table_uses.extend(uses);
+        }
+    }
+
+    /// A Redis connection a `let` takes ([`redis_connection`]), or a copy of one a
+    /// struct holds: `self.conn.clone()` of a field typed as a connection, or
+    /// `state.redis.clone()` / `.lock().await` of a field named `…redis…` (an app state).
+    fn redis_handle(&self, e: &Expr) -> bool {
+        if redis_connection(e, self.redis_commands) {
+            return true;
+        }
+        let mut e = e;
+        loop {
+            match e {
+                Expr::Await(a) => e = &a.base,
+                Expr::Try(t) => e = &t.expr,
+                Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => e = &m.receiver,
+                Expr::MethodCall(m) if m.args.is_empty() && (m.method == "clone" || m.method == "lock") => {
+                    let Expr::Field(f) = &*m.receiver else { return false };
+                    let syn::Member::Named(field) = &f.member else { return false };
+                    let field = field.to_string();
+                    return field.to_ascii_lowercase().contains("redis") || self.redis_fields.contains(&field);
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    /// A function's parameters typed as a Redis connection (`con: &mut
+    /// redis::aio::MultiplexedConnection`) are connections among its locals.
+    fn redis_params(&mut self, sig: &syn::Signature) {
+        for a in &sig.inputs {
+            let syn::FnArg::Typed(t) = a else { continue };
+            if let (syn::Pat::Ident(i), true) = (&*t.pat, redis_type(&t.ty, self.redis_commands)) {
+                self.locals.push((format!("{REDIS}{}", i.ident), None));
+            }
         }
     }
 
@@ -1493,6 +1550,63 @@ fn redis_connection(mut e: &Expr, commands: bool) -> bool {
     }
 }
 
+/// Whether `use` items (top-level or in inline modules) import one of redis' command
+/// traits: `use redis::AsyncCommands;`, `use redis::{aio::ConnectionManager, AsyncCommands};`.
+fn imports_redis_commands(items: &[syn::Item], depth: u32) -> bool {
+    fn walk(t: &syn::UseTree, redis: bool) -> bool {
+        match t {
+            syn::UseTree::Path(p) => walk(&p.tree, redis),
+            syn::UseTree::Group(g) => g.items.iter().any(|i| walk(i, redis)),
+            syn::UseTree::Name(n) => redis && REDIS_TRAITS.binary_search(&n.ident.to_string().as_str()).is_ok(),
+            syn::UseTree::Rename(r) => redis && REDIS_TRAITS.binary_search(&r.ident.to_string().as_str()).is_ok(),
+            syn::UseTree::Glob(_) => redis,
+        }
+    }
+    items.iter().any(|i| match i {
+        syn::Item::Use(u) => match &u.tree {
+            syn::UseTree::Path(p) => walk(&p.tree, p.ident == "redis"),
+            syn::UseTree::Group(g) => {
+                g.items.iter().any(|t| matches!(t, syn::UseTree::Path(p) if p.ident == "redis" && walk(&p.tree, true)))
+            }
+            _ => false,
+        },
+        syn::Item::Mod(m) if depth < 4 => {
+            m.content.as_ref().is_some_and(|(_, items)| imports_redis_commands(items, depth + 1))
+        }
+        _ => false,
+    })
+}
+
+/// Whether a type is a Redis connection ([`REDIS_TYPES`]): `redis::Connection`,
+/// `&mut redis::aio::MultiplexedConnection`, or `ConnectionManager` in a file that
+/// imports redis' command traits (`commands`).
+fn redis_type(ty: &syn::Type, commands: bool) -> bool {
+    match ty {
+        syn::Type::Reference(r) => redis_type(&r.elem, commands),
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|last| {
+            let known = REDIS_TYPES.binary_search(&last.ident.to_string().as_str()).is_ok();
+            let qualified = p.path.segments.first().is_some_and(|s| s.ident == "redis");
+            known && last.arguments.is_none() && (qualified || (commands && last.ident != "Connection"))
+        }),
+        _ => false,
+    }
+}
+
+/// The named fields of the file's top-level structs that hold a Redis connection.
+fn redis_fields(file: &syn::File, commands: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in &file.items {
+        if let syn::Item::Struct(s) = i {
+            for f in &s.fields {
+                if let (Some(name), true) = (&f.ident, redis_type(&f.ty, commands)) {
+                    out.push(name.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The name argument of lapin's `channel.queue_declare(name, …)` (through `.await`,
 /// `?`, `.unwrap()`/`.expect(…)`).
 fn queue_declared(mut e: &Expr) -> Option<&Expr> {
@@ -1643,6 +1757,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let paths_set = std::mem::take(&mut self.paths_set);
         let requests = std::mem::take(&mut self.requests);
         let mongo = std::mem::take(&mut self.mongo_locals);
+        if self.redis {
+            self.redis_params(&f.sig);
+        }
         visit::visit_item_fn(self, f);
         self.tail_router(&f.block);
         self.end_fn(mongo);
@@ -1665,6 +1782,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let paths_set = std::mem::take(&mut self.paths_set);
         let requests = std::mem::take(&mut self.requests);
         let mongo = std::mem::take(&mut self.mongo_locals);
+        if self.redis {
+            self.redis_params(&f.sig);
+        }
         visit::visit_impl_item_fn(self, f);
         self.tail_router(&f.block);
         self.end_fn(mongo);
@@ -1735,7 +1855,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 if let Some(port) = bound_port_in(&init.expr, &|n| self.local_port(n)) {
                     self.locals.push((format!("{PORT}{n}"), Some(lit(&port.to_string()))));
                 }
-                if self.redis && redis_connection(&init.expr, self.redis_commands) {
+                if self.redis && self.redis_handle(&init.expr) {
                     self.locals.push((format!("{REDIS}{n}"), None));
                 }
                 if let Some(q) = queue_declared(&init.expr) {
