@@ -58,6 +58,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         cfg_params: Vec::new(),
         func: Func::default(),
         impl_ty: None,
+        field_types: Vec::new(),
         paths_set: Vec::new(),
         requests: Vec::new(),
         callbacks: if CLIENT_CRATES.iter().any(|c| text.contains(c)) && text.contains("Fn") {
@@ -146,6 +147,9 @@ struct Collector<'b> {
     func: Func,
     /// The type of the `impl` block being visited (`Consumer` in `impl Consumer`).
     impl_ty: Option<String>,
+    /// The named fields of the file's structs seen so far, by the type they hold
+    /// ([`named_type`]): `producer: Arc<KafkaProducer>`.
+    field_types: Vec<(String, String)>,
     /// URL locals of the current function whose path `set_path` already replaced
     /// (a second `set_path` makes the local unknown).
     paths_set: Vec<String>,
@@ -178,6 +182,8 @@ struct Func {
     params: Vec<String>,
     /// Parameters typed `Method` (an actix extractor: the request's own method).
     method_params: Vec<String>,
+    /// Parameters by the type they hold ([`named_type`]): `producer: &KafkaProducer`.
+    types: Vec<(String, String)>,
     /// Methods of the function's route attributes (`#[get("/p")]`).
     route_methods: Vec<String>,
 }
@@ -686,6 +692,7 @@ impl Collector<'_> {
     fn method_call(&mut self, m: &ExprMethodCall) {
         let name = m.method.to_string();
         let l = line(m.method.span());
+        self.method_arg_call(m);
         if self.mongo {
             self.mongo_op(m, &name, l);
         }
@@ -1125,19 +1132,47 @@ impl Collector<'_> {
     /// `consume(brokers, "orders")`: a call with a literal argument (or a local holding
     /// one), which may name the queue of a function that takes it as a parameter.
     fn arg_call(&mut self, f: &syn::Path, c: &ExprCall) {
-        let args: Vec<Template> = c.args.iter().map(|a| self.local_lit(template(a))).collect();
-        let text = |a: &Template| !a.is_empty() && a.iter().all(|p| matches!(p, Part::Lit(_)));
+        self.push_arg_call(path_text(f), &c.args, line(f.span()));
+    }
+
+    /// A call of `callee` ([`Self::arg_call`]): kept when an argument is text, a
+    /// constant (`topics::USER_CREATED`, which resolution reads) or a URL.
+    fn push_arg_call(&mut self, callee: String, args: &Punctuated<Expr, syn::Token![,]>, line: u32) {
+        let args: Vec<Template> = args.iter().map(|a| self.local_lit(template(a))).collect();
+        let text = |a: &Template| match a.as_slice() {
+            [Part::Ref(n)] => screaming(n),
+            _ => !a.is_empty() && a.iter().all(|p| matches!(p, Part::Lit(_))),
+        };
         // A URL built with `format!`, for a function that requests the URL it is given.
         let url = |a: &Template| a.iter().any(url_part);
         if args.iter().any(|a| text(a) || url(a)) {
             let args = args.into_iter().map(|a| if text(&a) || url(&a) { a } else { Template::new() }).collect();
-            self.facts.arg_calls.push(RawArgCall {
-                callee: path_text(f),
-                args,
-                kwargs: Vec::new(),
-                methods: Vec::new(),
-                line: line(f.span()),
-            });
+            self.facts.arg_calls.push(RawArgCall { callee, args, kwargs: Vec::new(), methods: Vec::new(), line });
+        }
+    }
+
+    /// `self.send(topics::USER_CREATED, …)` in `impl KafkaProducer`, `producer.publish("t")`
+    /// on a parameter typed `&KafkaProducer` (or `Arc<…>`), `self.producer.publish("t")` on a
+    /// field of the file's struct typed so: a call of `KafkaProducer::publish`, whose
+    /// arguments may name the queue it takes as a parameter. A receiver of no known
+    /// type says nothing (`tx.send("x")` may be a channel's).
+    fn method_arg_call(&mut self, m: &ExprMethodCall) {
+        if !m.args.iter().any(text_or_const) {
+            return;
+        }
+        let ty = match &*m.receiver {
+            Expr::Path(p) if p.path.is_ident("self") => self.impl_ty.clone(),
+            Expr::Path(p) => {
+                p.path.get_ident().and_then(|n| self.func.types.iter().find(|(p, _)| n == p)).map(|(_, t)| t.clone())
+            }
+            Expr::Field(f) if matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self")) => match &f.member {
+                syn::Member::Named(n) => self.field_types.iter().find(|(f, _)| n == f).map(|(_, t)| t.clone()),
+                syn::Member::Unnamed(_) => None,
+            },
+            _ => None,
+        };
+        if let Some(ty) = ty {
+            self.push_arg_call(format!("{ty}::{}", m.method), &m.args, line(m.method.span()));
         }
     }
 
@@ -1511,6 +1546,47 @@ impl Collector<'_> {
     }
 }
 
+/// The type a parameter or field holds, by its last name, through references and
+/// smart pointers: `&KafkaProducer`, `Arc<KafkaProducer>` → `KafkaProducer`.
+fn named_type(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => named_type(&r.elem),
+        syn::Type::Path(p) => {
+            let last = p.path.segments.last()?;
+            match &last.arguments {
+                syn::PathArguments::None => Some(last.ident.to_string()),
+                syn::PathArguments::AngleBracketed(a)
+                    if matches!(last.ident.to_string().as_str(), "Arc" | "Box" | "Rc") =>
+                {
+                    match a.args.first() {
+                        Some(syn::GenericArgument::Type(t)) if a.args.len() == 1 => named_type(t),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A constant's name: `SCREAMING_CASE` (with a letter).
+fn screaming(name: &str) -> bool {
+    name.bytes().any(|b| b.is_ascii_uppercase())
+        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// An argument written as text or a constant: `"user.created"`, `&topics::USER_CREATED`
+/// (a cheap look before templates are made).
+fn text_or_const(e: &Expr) -> bool {
+    match e {
+        Expr::Reference(r) => text_or_const(&r.expr),
+        Expr::Lit(l) => matches!(l.lit, Lit::Str(_)),
+        Expr::Path(p) => p.path.segments.last().is_some_and(|s| screaming(&s.ident.to_string())),
+        _ => false,
+    }
+}
+
 /// The parameters of a function, as calls inside it need them.
 fn func_of(sig: &syn::Signature) -> Func {
     let mut f = Func::default();
@@ -1522,6 +1598,9 @@ fn func_of(sig: &syn::Signature) -> Func {
         };
         if matches!(&*t.ty, syn::Type::Path(p) if last_seg(&p.path) == "Method") {
             f.method_params.push(name.clone());
+        }
+        if let Some(ty) = named_type(&t.ty) {
+            f.types.push((name.clone(), ty));
         }
         f.params.push(name);
     }
@@ -1808,6 +1887,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         self.table_attrs(&s.attrs, &s.ident);
+        for f in &s.fields {
+            if let (Some(name), Some(ty)) = (&f.ident, named_type(&f.ty)) {
+                self.field_types.push((name.to_string(), ty));
+            }
+        }
         self.envconfig_fields(s);
         if self.serde {
             self.config_fields(s);
