@@ -55,6 +55,8 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         redis_fields: Vec::new(),
         mongo_locals: Vec::new(),
         mongo_consumed: Vec::new(),
+        mongo_consts: Vec::new(),
+        mongo_helpers: Vec::new(),
         cfg_params: Vec::new(),
         func: Func::default(),
         impl_ty: None,
@@ -70,6 +72,10 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
     };
     if v.redis {
         v.redis_fields = redis_fields(file, v.redis_commands);
+    }
+    if v.mongo {
+        v.mongo_consts = text_consts(file);
+        v.mongo_helpers = collection_helpers(file, &v.mongo_consts);
     }
     v.visit_file(file);
     let functions: Vec<String> =
@@ -129,6 +135,13 @@ struct Collector<'b> {
     mongo_locals: Vec<(String, String, u32, bool)>,
     /// `collection(…)` calls (by address) an operation was called on.
     mongo_consumed: Vec<usize>,
+    /// The file's text constants (`const USERS: &str = "users"`), which may name a
+    /// collection: kept only in a file mentioning mongodb.
+    mongo_consts: Vec<(String, String)>,
+    /// The file's functions that hand back a collection (`fn users(&self) ->
+    /// Collection<User> { self.db.collection("users") }`), by name: `self.users().find(…)`
+    /// uses it.
+    mongo_helpers: Vec<(String, String)>,
     /// The file mentions a web framework's router: `.nest`/`.merge`/`.service`
     /// calls mount routers (elsewhere `attrs.merge(other)` is just a method).
     web: bool,
@@ -828,7 +841,9 @@ impl Collector<'_> {
             // A collection used with no operation seen here (returned, passed on): read.
             ("collection", [name]) if self.mongo => {
                 let addr = std::ptr::from_ref(m) as usize;
-                if let Some(coll) = lit_str(name).filter(|_| !self.mongo_consumed.contains(&addr)) {
+                if let Some(coll) =
+                    collection_name(name, &self.mongo_consts).filter(|_| !self.mongo_consumed.contains(&addr))
+                {
                     arch::push_mongo_use(&mut self.facts, coll, "find", l);
                 }
             }
@@ -924,12 +939,31 @@ impl Collector<'_> {
         }
     }
 
+    /// The collection a call of a helper of the file hands back (`self.users()`,
+    /// `invoices(db)`), and the call's line.
+    fn helper_call(&self, e: &Expr) -> Option<(String, u32)> {
+        if self.mongo_helpers.is_empty() {
+            return None;
+        }
+        let f = match e {
+            Expr::MethodCall(c) => &c.method,
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) => p.path.get_ident()?,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        self.mongo_helpers.iter().find(|(h, _)| f == h).map(|(_, c)| (c.clone(), line(f.span())))
+    }
+
     fn mongo_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) {
         let coll = match &*m.receiver {
             Expr::MethodCall(c) if c.method == "collection" && c.args.len() == 1 => {
                 self.mongo_consumed.push(std::ptr::from_ref(c) as usize);
-                c.args.first().and_then(lit_str)
+                c.args.first().and_then(|a| collection_name(a, &self.mongo_consts))
             }
+            // `self.users().insert_one(…)`, `invoices(db).find(…)`: a helper of the file.
+            e @ (Expr::MethodCall(_) | Expr::Call(_)) => self.helper_call(e).map(|(c, _)| c),
             Expr::Path(p) if p.path.segments.len() == 1 && !self.mongo_locals.is_empty() => {
                 let local = last_seg(&p.path);
                 self.mongo_locals.iter_mut().rev().find(|(n, ..)| *n == local).map(|entry| {
@@ -1686,6 +1720,71 @@ fn redis_fields(file: &syn::File, commands: bool) -> Vec<String> {
     out
 }
 
+/// A collection's name: `"users"`, or a text constant of the file (`USERS`, `&Self::USERS`).
+fn collection_name(e: &Expr, consts: &[(String, String)]) -> Option<String> {
+    match e {
+        Expr::Reference(r) => collection_name(&r.expr, consts),
+        Expr::Path(p) => {
+            let name = last_seg(&p.path);
+            consts.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+        }
+        _ => lit_str(e),
+    }
+}
+
+/// The text constants of the file, top-level and associated (`const USERS: &str = "users";`);
+/// a name declared twice with different text is dropped.
+fn text_consts(file: &syn::File) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut add = |name: &syn::Ident, e: &Expr| {
+        if let Some(v) = lit_str(e) {
+            out.push((name.to_string(), v));
+        }
+    };
+    for i in &file.items {
+        match i {
+            syn::Item::Const(c) => add(&c.ident, &c.expr),
+            syn::Item::Static(s) => add(&s.ident, &s.expr),
+            syn::Item::Impl(im) => im.items.iter().for_each(|ii| {
+                if let syn::ImplItem::Const(c) = ii {
+                    add(&c.ident, &c.expr);
+                }
+            }),
+            _ => {}
+        }
+    }
+    let twice: Vec<String> =
+        out.iter().filter(|(n, v)| out.iter().any(|(m, w)| m == n && w != v)).map(|(n, _)| n.clone()).collect();
+    out.retain(|(n, _)| !twice.contains(n));
+    out
+}
+
+/// The file's functions and methods whose value is a collection
+/// (`self.db.collection("users")` as the body's last expression), by name.
+fn collection_helpers(file: &syn::File, consts: &[(String, String)]) -> Vec<(String, String)> {
+    let tail = |b: &syn::Block| match b.stmts.last() {
+        Some(syn::Stmt::Expr(Expr::MethodCall(c), None)) if c.method == "collection" && c.args.len() == 1 => {
+            c.args.first().and_then(|a| collection_name(a, consts))
+        }
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for i in &file.items {
+        match i {
+            syn::Item::Fn(f) => out.extend(tail(&f.block).map(|c| (f.sig.ident.to_string(), c))),
+            syn::Item::Impl(im) => {
+                for ii in &im.items {
+                    if let syn::ImplItem::Fn(f) = ii {
+                        out.extend(tail(&f.block).map(|c| (f.sig.ident.to_string(), c)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The name argument of lapin's `channel.queue_declare(name, …)` (through `.await`,
 /// `?`, `.unwrap()`/`.expect(…)`).
 fn queue_declared(mut e: &Expr) -> Option<&Expr> {
@@ -1952,9 +2051,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     }
                 }
             }
+            // `let users = self.users();`, `let all = invoices(db);`: a helper's collection.
+            if let Some((coll, l)) = l.init.as_ref().and_then(|i| self.helper_call(&i.expr)) {
+                self.mongo_locals.push((n.clone(), coll, l, false));
+            }
             if let Some(Expr::MethodCall(c)) = l.init.as_ref().map(|i| &*i.expr) {
                 if self.mongo && c.method == "collection" {
-                    if let Some(coll) = c.args.first().and_then(lit_str).filter(|_| c.args.len() == 1) {
+                    let name = c.args.first().filter(|_| c.args.len() == 1);
+                    if let Some(coll) = name.and_then(|a| collection_name(a, &self.mongo_consts)) {
                         self.mongo_consumed.push(std::ptr::from_ref(c) as usize);
                         self.mongo_locals.push((n.clone(), coll, line(c.method.span()), false));
                     }
