@@ -51,12 +51,16 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         mongo: text.contains("mongodb"),
         serde: text.contains("Deserialize"),
         redis: text.contains("redis"),
-        redis_commands: text.contains("redis::AsyncCommands") || text.contains("redis::Commands"),
+        redis_commands: text.contains("redis") && text.contains("Commands") && imports_redis_commands(&file.items, 0),
+        redis_fields: Vec::new(),
         mongo_locals: Vec::new(),
         mongo_consumed: Vec::new(),
+        mongo_consts: Vec::new(),
+        mongo_helpers: Vec::new(),
         cfg_params: Vec::new(),
         func: Func::default(),
         impl_ty: None,
+        field_types: Vec::new(),
         paths_set: Vec::new(),
         requests: Vec::new(),
         callbacks: if CLIENT_CRATES.iter().any(|c| text.contains(c)) && text.contains("Fn") {
@@ -66,6 +70,13 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         },
         closure_binds: Vec::new(),
     };
+    if v.redis {
+        v.redis_fields = redis_fields(file, v.redis_commands);
+    }
+    if v.mongo {
+        v.mongo_consts = text_consts(file);
+        v.mongo_helpers = collection_helpers(file, &v.mongo_consts);
+    }
     v.visit_file(file);
     let functions: Vec<String> =
         v.facts.consts.iter().filter(|c| c.name.ends_with("()")).map(|c| c.name.clone()).collect();
@@ -116,11 +127,21 @@ struct Collector<'b> {
     redis: bool,
     /// The file imports redis' command traits (`use redis::AsyncCommands;`).
     redis_commands: bool,
+    /// Fields of the file's structs that hold a Redis connection
+    /// (`conn: ConnectionManager`): `self.conn.clone()` is one.
+    redis_fields: Vec<String>,
     /// `let c = db.collection("name")` of the current function: (local, collection,
     /// line, whether an operation on it was seen).
     mongo_locals: Vec<(String, String, u32, bool)>,
     /// `collection(…)` calls (by address) an operation was called on.
     mongo_consumed: Vec<usize>,
+    /// The file's text constants (`const USERS: &str = "users"`), which may name a
+    /// collection: kept only in a file mentioning mongodb.
+    mongo_consts: Vec<(String, String)>,
+    /// The file's functions that hand back a collection (`fn users(&self) ->
+    /// Collection<User> { self.db.collection("users") }`), by name: `self.users().find(…)`
+    /// uses it.
+    mongo_helpers: Vec<(String, String)>,
     /// The file mentions a web framework's router: `.nest`/`.merge`/`.service`
     /// calls mount routers (elsewhere `attrs.merge(other)` is just a method).
     web: bool,
@@ -139,6 +160,9 @@ struct Collector<'b> {
     func: Func,
     /// The type of the `impl` block being visited (`Consumer` in `impl Consumer`).
     impl_ty: Option<String>,
+    /// The named fields of the file's structs seen so far, by the type they hold
+    /// ([`named_type`]): `producer: Arc<KafkaProducer>`.
+    field_types: Vec<(String, String)>,
     /// URL locals of the current function whose path `set_path` already replaced
     /// (a second `set_path` makes the local unknown).
     paths_set: Vec<String>,
@@ -171,6 +195,8 @@ struct Func {
     params: Vec<String>,
     /// Parameters typed `Method` (an actix extractor: the request's own method).
     method_params: Vec<String>,
+    /// Parameters by the type they hold ([`named_type`]): `producer: &KafkaProducer`.
+    types: Vec<(String, String)>,
     /// Methods of the function's route attributes (`#[get("/p")]`).
     route_methods: Vec<String>,
 }
@@ -390,6 +416,15 @@ const REDIS_CONNECTIONS: &[&str] = &[
     "get_multiplexed_async_connection",
     "get_multiplexed_tokio_connection",
 ];
+
+/// redis' command traits: a file importing one runs commands (sorted).
+const REDIS_TRAITS: &[&str] = &["AsyncCommands", "AsyncTypedCommands", "Commands", "TypedCommands"];
+
+/// redis' connection types, the type of a struct field or a parameter that holds one
+/// (sorted): written `redis::aio::ConnectionManager`, or bare in a file importing
+/// redis' command traits (and with no generic arguments: r2d2's and bb8's
+/// `ConnectionManager<PgConnection>` are pools of other databases).
+const REDIS_TYPES: &[&str] = &["Connection", "ConnectionManager", "MultiplexedConnection"];
 
 /// How a local holding a listening address is kept among the locals
 /// (`port:addr` for `let addr = SocketAddr::from(([0, 0, 0, 0], 4000))`), with its port.
@@ -670,6 +705,7 @@ impl Collector<'_> {
     fn method_call(&mut self, m: &ExprMethodCall) {
         let name = m.method.to_string();
         let l = line(m.method.span());
+        self.method_arg_call(m);
         if self.mongo {
             self.mongo_op(m, &name, l);
         }
@@ -805,7 +841,9 @@ impl Collector<'_> {
             // A collection used with no operation seen here (returned, passed on): read.
             ("collection", [name]) if self.mongo => {
                 let addr = std::ptr::from_ref(m) as usize;
-                if let Some(coll) = lit_str(name).filter(|_| !self.mongo_consumed.contains(&addr)) {
+                if let Some(coll) =
+                    collection_name(name, &self.mongo_consts).filter(|_| !self.mongo_consumed.contains(&addr))
+                {
                     arch::push_mongo_use(&mut self.facts, coll, "find", l);
                 }
             }
@@ -872,15 +910,21 @@ impl Collector<'_> {
     /// `self.redis.get(k)` on a connection the function got from a client
     /// (`client.get_multiplexed_async_connection()`…) or a receiver named `…redis…`
     /// (`redis_pool.get()`, with no key, is a pool's, not a command).
+    /// redis-rs names a command's method by the command with underscores
+    /// (`set_ex` is SETEX); a field of the file's structs typed as a connection
+    /// (`self.conn`) is one too.
     fn redis_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) {
         let command = match (op, m.args.first()) {
             ("cmd", Some(a)) if m.args.len() == 1 => lit_str(a).map(|c| c.to_ascii_lowercase()),
-            (_, Some(_)) if KV_METHODS.binary_search(&op).is_ok() => {
-                let receiver = quote_short(&m.receiver);
-                let conn = format!("{REDIS}{receiver}");
-                let known = self.locals.iter().any(|(n, _)| *n == conn)
-                    || receiver.rsplit('.').next().is_some_and(|r| r.to_ascii_lowercase().contains("redis"));
-                known.then(|| op.to_string())
+            (_, Some(_)) => {
+                Some(op.replace('_', "")).filter(|c| KV_METHODS.binary_search(&c.as_str()).is_ok()).filter(|_| {
+                    let receiver = quote_short(&m.receiver);
+                    let conn = format!("{REDIS}{receiver}");
+                    let last = receiver.rsplit('.').next().unwrap_or(&receiver);
+                    self.locals.iter().any(|(n, _)| *n == conn)
+                        || last.to_ascii_lowercase().contains("redis")
+                        || (receiver.contains('.') && self.redis_fields.iter().any(|f| f == last))
+                })
             }
             _ => None,
         };
@@ -890,12 +934,66 @@ impl Collector<'_> {
         }
     }
 
+    /// A Redis connection a `let` takes ([`redis_connection`]), or a copy of one a
+    /// struct holds: `self.conn.clone()` of a field typed as a connection, or
+    /// `state.redis.clone()` / `.lock().await` of a field named `…redis…` (an app state).
+    fn redis_handle(&self, e: &Expr) -> bool {
+        if redis_connection(e, self.redis_commands) {
+            return true;
+        }
+        let mut e = e;
+        loop {
+            match e {
+                Expr::Await(a) => e = &a.base,
+                Expr::Try(t) => e = &t.expr,
+                Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => e = &m.receiver,
+                Expr::MethodCall(m) if m.args.is_empty() && (m.method == "clone" || m.method == "lock") => {
+                    let Expr::Field(f) = &*m.receiver else { return false };
+                    let syn::Member::Named(field) = &f.member else { return false };
+                    let field = field.to_string();
+                    return field.to_ascii_lowercase().contains("redis") || self.redis_fields.contains(&field);
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    /// A function's parameters typed as a Redis connection (`con: &mut
+    /// redis::aio::MultiplexedConnection`) are connections among its locals.
+    fn redis_params(&mut self, sig: &syn::Signature) {
+        for a in &sig.inputs {
+            let syn::FnArg::Typed(t) = a else { continue };
+            if let (syn::Pat::Ident(i), true) = (&*t.pat, redis_type(&t.ty, self.redis_commands)) {
+                self.locals.push((format!("{REDIS}{}", i.ident), None));
+            }
+        }
+    }
+
+    /// The collection a call of a helper of the file hands back (`self.users()`,
+    /// `invoices(db)`), and the call's line.
+    fn helper_call(&self, e: &Expr) -> Option<(String, u32)> {
+        if self.mongo_helpers.is_empty() {
+            return None;
+        }
+        let f = match e {
+            Expr::MethodCall(c) => &c.method,
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) => p.path.get_ident()?,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        self.mongo_helpers.iter().find(|(h, _)| f == h).map(|(_, c)| (c.clone(), line(f.span())))
+    }
+
     fn mongo_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) {
         let coll = match &*m.receiver {
             Expr::MethodCall(c) if c.method == "collection" && c.args.len() == 1 => {
                 self.mongo_consumed.push(std::ptr::from_ref(c) as usize);
-                c.args.first().and_then(lit_str)
+                c.args.first().and_then(|a| collection_name(a, &self.mongo_consts))
             }
+            // `self.users().insert_one(…)`, `invoices(db).find(…)`: a helper of the file.
+            e @ (Expr::MethodCall(_) | Expr::Call(_)) => self.helper_call(e).map(|(c, _)| c),
             Expr::Path(p) if p.path.segments.len() == 1 && !self.mongo_locals.is_empty() => {
                 let local = last_seg(&p.path);
                 self.mongo_locals.iter_mut().rev().find(|(n, ..)| *n == local).map(|entry| {
@@ -1098,19 +1196,47 @@ impl Collector<'_> {
     /// `consume(brokers, "orders")`: a call with a literal argument (or a local holding
     /// one), which may name the queue of a function that takes it as a parameter.
     fn arg_call(&mut self, f: &syn::Path, c: &ExprCall) {
-        let args: Vec<Template> = c.args.iter().map(|a| self.local_lit(template(a))).collect();
-        let text = |a: &Template| !a.is_empty() && a.iter().all(|p| matches!(p, Part::Lit(_)));
+        self.push_arg_call(path_text(f), &c.args, line(f.span()));
+    }
+
+    /// A call of `callee` ([`Self::arg_call`]): kept when an argument is text, a
+    /// constant (`topics::USER_CREATED`, which resolution reads) or a URL.
+    fn push_arg_call(&mut self, callee: String, args: &Punctuated<Expr, syn::Token![,]>, line: u32) {
+        let args: Vec<Template> = args.iter().map(|a| self.local_lit(template(a))).collect();
+        let text = |a: &Template| match a.as_slice() {
+            [Part::Ref(n)] => screaming(n),
+            _ => !a.is_empty() && a.iter().all(|p| matches!(p, Part::Lit(_))),
+        };
         // A URL built with `format!`, for a function that requests the URL it is given.
         let url = |a: &Template| a.iter().any(url_part);
         if args.iter().any(|a| text(a) || url(a)) {
             let args = args.into_iter().map(|a| if text(&a) || url(&a) { a } else { Template::new() }).collect();
-            self.facts.arg_calls.push(RawArgCall {
-                callee: path_text(f),
-                args,
-                kwargs: Vec::new(),
-                methods: Vec::new(),
-                line: line(f.span()),
-            });
+            self.facts.arg_calls.push(RawArgCall { callee, args, kwargs: Vec::new(), methods: Vec::new(), line });
+        }
+    }
+
+    /// `self.send(topics::USER_CREATED, …)` in `impl KafkaProducer`, `producer.publish("t")`
+    /// on a parameter typed `&KafkaProducer` (or `Arc<…>`), `self.producer.publish("t")` on a
+    /// field of the file's struct typed so: a call of `KafkaProducer::publish`, whose
+    /// arguments may name the queue it takes as a parameter. A receiver of no known
+    /// type says nothing (`tx.send("x")` may be a channel's).
+    fn method_arg_call(&mut self, m: &ExprMethodCall) {
+        if !m.args.iter().any(text_or_const) {
+            return;
+        }
+        let ty = match &*m.receiver {
+            Expr::Path(p) if p.path.is_ident("self") => self.impl_ty.clone(),
+            Expr::Path(p) => {
+                p.path.get_ident().and_then(|n| self.func.types.iter().find(|(p, _)| n == p)).map(|(_, t)| t.clone())
+            }
+            Expr::Field(f) if matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self")) => match &f.member {
+                syn::Member::Named(n) => self.field_types.iter().find(|(f, _)| n == f).map(|(_, t)| t.clone()),
+                syn::Member::Unnamed(_) => None,
+            },
+            _ => None,
+        };
+        if let Some(ty) = ty {
+            self.push_arg_call(format!("{ty}::{}", m.method), &m.args, line(m.method.span()));
         }
     }
 
@@ -1484,6 +1610,47 @@ impl Collector<'_> {
     }
 }
 
+/// The type a parameter or field holds, by its last name, through references and
+/// smart pointers: `&KafkaProducer`, `Arc<KafkaProducer>` → `KafkaProducer`.
+fn named_type(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Reference(r) => named_type(&r.elem),
+        syn::Type::Path(p) => {
+            let last = p.path.segments.last()?;
+            match &last.arguments {
+                syn::PathArguments::None => Some(last.ident.to_string()),
+                syn::PathArguments::AngleBracketed(a)
+                    if matches!(last.ident.to_string().as_str(), "Arc" | "Box" | "Rc") =>
+                {
+                    match a.args.first() {
+                        Some(syn::GenericArgument::Type(t)) if a.args.len() == 1 => named_type(t),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A constant's name: `SCREAMING_CASE` (with a letter).
+fn screaming(name: &str) -> bool {
+    name.bytes().any(|b| b.is_ascii_uppercase())
+        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// An argument written as text or a constant: `"user.created"`, `&topics::USER_CREATED`
+/// (a cheap look before templates are made).
+fn text_or_const(e: &Expr) -> bool {
+    match e {
+        Expr::Reference(r) => text_or_const(&r.expr),
+        Expr::Lit(l) => matches!(l.lit, Lit::Str(_)),
+        Expr::Path(p) => p.path.segments.last().is_some_and(|s| screaming(&s.ident.to_string())),
+        _ => false,
+    }
+}
+
 /// The parameters of a function, as calls inside it need them.
 fn func_of(sig: &syn::Signature) -> Func {
     let mut f = Func::default();
@@ -1495,6 +1662,9 @@ fn func_of(sig: &syn::Signature) -> Func {
         };
         if matches!(&*t.ty, syn::Type::Path(p) if last_seg(&p.path) == "Method") {
             f.method_params.push(name.clone());
+        }
+        if let Some(ty) = named_type(&t.ty) {
+            f.types.push((name.clone(), ty));
         }
         f.params.push(name);
     }
@@ -1521,6 +1691,128 @@ fn redis_connection(mut e: &Expr, commands: bool) -> bool {
             _ => return false,
         }
     }
+}
+
+/// Whether `use` items (top-level or in inline modules) import one of redis' command
+/// traits: `use redis::AsyncCommands;`, `use redis::{aio::ConnectionManager, AsyncCommands};`.
+fn imports_redis_commands(items: &[syn::Item], depth: u32) -> bool {
+    fn walk(t: &syn::UseTree, redis: bool) -> bool {
+        match t {
+            syn::UseTree::Path(p) => walk(&p.tree, redis),
+            syn::UseTree::Group(g) => g.items.iter().any(|i| walk(i, redis)),
+            syn::UseTree::Name(n) => redis && REDIS_TRAITS.binary_search(&n.ident.to_string().as_str()).is_ok(),
+            syn::UseTree::Rename(r) => redis && REDIS_TRAITS.binary_search(&r.ident.to_string().as_str()).is_ok(),
+            syn::UseTree::Glob(_) => redis,
+        }
+    }
+    items.iter().any(|i| match i {
+        syn::Item::Use(u) => match &u.tree {
+            syn::UseTree::Path(p) => walk(&p.tree, p.ident == "redis"),
+            syn::UseTree::Group(g) => {
+                g.items.iter().any(|t| matches!(t, syn::UseTree::Path(p) if p.ident == "redis" && walk(&p.tree, true)))
+            }
+            _ => false,
+        },
+        syn::Item::Mod(m) if depth < 4 => {
+            m.content.as_ref().is_some_and(|(_, items)| imports_redis_commands(items, depth + 1))
+        }
+        _ => false,
+    })
+}
+
+/// Whether a type is a Redis connection ([`REDIS_TYPES`]): `redis::Connection`,
+/// `&mut redis::aio::MultiplexedConnection`, or `ConnectionManager` in a file that
+/// imports redis' command traits (`commands`).
+fn redis_type(ty: &syn::Type, commands: bool) -> bool {
+    match ty {
+        syn::Type::Reference(r) => redis_type(&r.elem, commands),
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|last| {
+            let known = REDIS_TYPES.binary_search(&last.ident.to_string().as_str()).is_ok();
+            let qualified = p.path.segments.first().is_some_and(|s| s.ident == "redis");
+            known && last.arguments.is_none() && (qualified || (commands && last.ident != "Connection"))
+        }),
+        _ => false,
+    }
+}
+
+/// The named fields of the file's top-level structs that hold a Redis connection.
+fn redis_fields(file: &syn::File, commands: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in &file.items {
+        if let syn::Item::Struct(s) = i {
+            for f in &s.fields {
+                if let (Some(name), true) = (&f.ident, redis_type(&f.ty, commands)) {
+                    out.push(name.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A collection's name: `"users"`, or a text constant of the file (`USERS`, `&Self::USERS`).
+fn collection_name(e: &Expr, consts: &[(String, String)]) -> Option<String> {
+    match e {
+        Expr::Reference(r) => collection_name(&r.expr, consts),
+        Expr::Path(p) => {
+            let name = last_seg(&p.path);
+            consts.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+        }
+        _ => lit_str(e),
+    }
+}
+
+/// The text constants of the file, top-level and associated (`const USERS: &str = "users";`);
+/// a name declared twice with different text is dropped.
+fn text_consts(file: &syn::File) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut add = |name: &syn::Ident, e: &Expr| {
+        if let Some(v) = lit_str(e) {
+            out.push((name.to_string(), v));
+        }
+    };
+    for i in &file.items {
+        match i {
+            syn::Item::Const(c) => add(&c.ident, &c.expr),
+            syn::Item::Static(s) => add(&s.ident, &s.expr),
+            syn::Item::Impl(im) => im.items.iter().for_each(|ii| {
+                if let syn::ImplItem::Const(c) = ii {
+                    add(&c.ident, &c.expr);
+                }
+            }),
+            _ => {}
+        }
+    }
+    let twice: Vec<String> =
+        out.iter().filter(|(n, v)| out.iter().any(|(m, w)| m == n && w != v)).map(|(n, _)| n.clone()).collect();
+    out.retain(|(n, _)| !twice.contains(n));
+    out
+}
+
+/// The file's functions and methods whose value is a collection
+/// (`self.db.collection("users")` as the body's last expression), by name.
+fn collection_helpers(file: &syn::File, consts: &[(String, String)]) -> Vec<(String, String)> {
+    let tail = |b: &syn::Block| match b.stmts.last() {
+        Some(syn::Stmt::Expr(Expr::MethodCall(c), None)) if c.method == "collection" && c.args.len() == 1 => {
+            c.args.first().and_then(|a| collection_name(a, consts))
+        }
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for i in &file.items {
+        match i {
+            syn::Item::Fn(f) => out.extend(tail(&f.block).map(|c| (f.sig.ident.to_string(), c))),
+            syn::Item::Impl(im) => {
+                for ii in &im.items {
+                    if let syn::ImplItem::Fn(f) = ii {
+                        out.extend(tail(&f.block).map(|c| (f.sig.ident.to_string(), c)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The name argument of lapin's `channel.queue_declare(name, …)` (through `.await`,
@@ -1673,6 +1965,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let paths_set = std::mem::take(&mut self.paths_set);
         let requests = std::mem::take(&mut self.requests);
         let mongo = std::mem::take(&mut self.mongo_locals);
+        if self.redis {
+            self.redis_params(&f.sig);
+        }
         visit::visit_item_fn(self, f);
         self.tail_router(&f.block);
         self.end_fn(mongo);
@@ -1695,6 +1990,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let paths_set = std::mem::take(&mut self.paths_set);
         let requests = std::mem::take(&mut self.requests);
         let mongo = std::mem::take(&mut self.mongo_locals);
+        if self.redis {
+            self.redis_params(&f.sig);
+        }
         visit::visit_impl_item_fn(self, f);
         self.tail_router(&f.block);
         self.end_fn(mongo);
@@ -1718,6 +2016,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         self.table_attrs(&s.attrs, &s.ident);
+        for f in &s.fields {
+            if let (Some(name), Some(ty)) = (&f.ident, named_type(&f.ty)) {
+                self.field_types.push((name.to_string(), ty));
+            }
+        }
         self.envconfig_fields(s);
         if self.serde {
             self.config_fields(s);
@@ -1765,7 +2068,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 if let Some(port) = bound_port_in(&init.expr, &|n| self.local_port(n)) {
                     self.locals.push((format!("{PORT}{n}"), Some(lit(&port.to_string()))));
                 }
-                if self.redis && redis_connection(&init.expr, self.redis_commands) {
+                if self.redis && self.redis_handle(&init.expr) {
                     self.locals.push((format!("{REDIS}{n}"), None));
                 }
                 if let Some(q) = queue_declared(&init.expr) {
@@ -1778,9 +2081,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     }
                 }
             }
+            // `let users = self.users();`, `let all = invoices(db);`: a helper's collection.
+            if let Some((coll, l)) = l.init.as_ref().and_then(|i| self.helper_call(&i.expr)) {
+                self.mongo_locals.push((n.clone(), coll, l, false));
+            }
             if let Some(Expr::MethodCall(c)) = l.init.as_ref().map(|i| &*i.expr) {
                 if self.mongo && c.method == "collection" {
-                    if let Some(coll) = c.args.first().and_then(lit_str).filter(|_| c.args.len() == 1) {
+                    let name = c.args.first().filter(|_| c.args.len() == 1);
+                    if let Some(coll) = name.and_then(|a| collection_name(a, &self.mongo_consts)) {
                         self.mongo_consumed.push(std::ptr::from_ref(c) as usize);
                         self.mongo_locals.push((n.clone(), coll, line(c.method.span()), false));
                     }

@@ -343,7 +343,12 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
                 let arg = a.args.get(qp.param).filter(|t| !t.is_empty()).or_else(by_name);
                 arg.and_then(|t| ctx.resolve_template(j, t).ok()).filter(literal)
             } else if a.callee.split("::").collect::<Vec<_>>().ends_with(&wanted) {
-                a.args.get(qp.param).filter(|t| !t.is_empty()).cloned()
+                // A constant as the caller's file reads it (`topics::USER_CREATED`).
+                a.args
+                    .get(qp.param)
+                    .filter(|t| !t.is_empty())
+                    .and_then(|t| ctx.resolve_template(j, t).ok())
+                    .filter(literal)
             } else {
                 continue;
             };
@@ -589,10 +594,15 @@ fn uncalled_rust_wrappers(ctx: &Ctx, file: usize, out: &mut ArchOut) {
     let files = &ctx.project.files;
     let own = ctx.owner(file);
     for w in &files[file].facts.arch.wrappers {
-        let called =
-            files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own).any(
-                |(_, f)| f.facts.arch.arg_calls.iter().any(|a| a.callee.rsplit("::").next() == Some(w.name.as_str())),
-            );
+        let called = files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own).any(
+            |(_, f)| {
+                f.facts
+                    .arch
+                    .arg_calls
+                    .iter()
+                    .any(|a| !of_type(&a.callee) && a.callee.rsplit("::").next() == Some(w.name.as_str()))
+            },
+        );
         if !called {
             out.diagnostics.push(Diagnostic::new(
                 ctx.project.rel(file),
@@ -604,6 +614,13 @@ fn uncalled_rust_wrappers(ctx: &Ctx, file: usize, out: &mut ArchOut) {
     }
 }
 
+/// A Rust callee a type qualifies (`KafkaProducer::send`, `Api::fetch`): an associated
+/// function or a method, never the free function of that name (Rust wrappers are free
+/// functions).
+fn of_type(callee: &str) -> bool {
+    callee.rsplit("::").nth(1).is_some_and(|t| t.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
 /// The one wrapper a callee names, and the file defining it.
 fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<(usize, &'a RawWrapper)> {
     let files = &ctx.project.files;
@@ -611,6 +628,9 @@ fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<(usize, &'
     let mut found: Vec<(usize, &'a RawWrapper)> =
         files[file].facts.arch.wrappers.iter().filter(|w| w.name == callee).map(|w| (file, w)).collect();
     if found.is_empty() && files[file].file.lang == Lang::Rust {
+        if of_type(callee) {
+            return None;
+        }
         // `fetch_json(…)`, `utils::fetch_json(…)`: Rust paths are not followed through
         // `use`, so the only free function of that name among the crate's (the
         // service's) Rust files.
