@@ -162,7 +162,8 @@ impl Collector {
             amqp: text.contains("amqp"),
             kafka: text.contains("afka"),
             redis: text.contains("redis") || text.contains("Redis"),
-            grpc: text.contains("grpc"),
+            // `ClientGrpc`, `@GrpcMethod` (NestJS) name no `grpc` module.
+            grpc: text.contains("grpc") || text.contains("Grpc"),
             env: text.contains(".env."),
             nest_ms: text.contains("@nestjs/microservices"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
@@ -222,6 +223,7 @@ impl Collector {
                     line,
                 });
             }
+            "endpoint.decorator" if text("name").contains("Grpc") => self.nest_grpc(&text("name"), &args, src, line),
             "endpoint.decorator" => self.nest(&text("name"), outer, &args, src, line),
             "endpoint.export" => {
                 let name = text("name");
@@ -304,7 +306,7 @@ impl Collector {
                 let name = text("name");
                 let name = name.trim_end_matches(".service");
                 let service = name.rsplit('.').next().unwrap_or(name).to_string();
-                self.facts.grpc.push(RawGrpc { service, server: true, line });
+                self.grpc_fact(service, true, line);
             }
             "env.destructure" => {
                 if let Some(p) = cap(caps, "pattern") {
@@ -312,7 +314,8 @@ impl Collector {
                 }
             }
             "grpc.client" if self.grpc => {
-                let name = text("name");
+                // `getService('UserService')` names the service in a string.
+                let name = cap(caps, "name").and_then(|n| string_value(n, src)).unwrap_or_else(|| text("name"));
                 let last = name.rsplit('.').next().unwrap_or(&name);
                 // A generated `CartServiceClient` is the client of proto service `CartService`.
                 let generated = cap(caps, "name").is_some_and(|n| n.kind() == "identifier");
@@ -655,6 +658,25 @@ impl Collector {
             handler,
             line,
         });
+    }
+
+    /// NestJS gRPC: `@GrpcMethod('UserService', 'Login')` (also `@GrpcStreamMethod`) on a
+    /// controller's method serves the proto service it names; nestjs-grpc-client's
+    /// `@InjectGrpcClientService('user_module', 'UserService')` injects a stub of it.
+    /// A decorator naming no service (`@GrpcMethod()`: the class's name) is left out.
+    fn nest_grpc(&mut self, name: &str, args: &[Node], src: &[u8], line: u32) {
+        let (server, at) = if name == "InjectGrpcClientService" { (false, 1) } else { (true, 0) };
+        if let Some(service) = args.get(at).and_then(|a| string_value(*a, src)) {
+            self.grpc_fact(service, server, line);
+        }
+    }
+
+    /// A proto service served or called here, once per file and side (a controller has one
+    /// `@GrpcMethod` per RPC).
+    fn grpc_fact(&mut self, service: String, server: bool, line: u32) {
+        if !self.facts.grpc.iter().any(|g| g.server == server && g.service == service) {
+            self.facts.grpc.push(RawGrpc { service, server, line });
+        }
     }
 
     fn binding(&mut self, kind: &str, caps: &[(&str, Node)], outer: Node, src: &[u8]) {
