@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClient, RawGrpc, RawMount, RawQueue, RawRoute, RawRouter,
-    RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawArgCall, RawCall, RawClient, RawConst, RawGrpc, RawMount, RawQueue, RawRoute,
+    RawRouter, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -284,6 +284,10 @@ impl Collector {
                         if !target.contains('.') {
                             self.aliases.push((text("name"), target.clone(), line));
                         }
+                        // `export const API_URL = BASE_URL`, `= environment.apiUrl`: a constant
+                        // naming another is that one's value, whatever module defines it
+                        // (resolution follows the name; one it does not know stays a parameter).
+                        self.facts.consts.push(RawConst { name: text("name"), value: value.clone(), line });
                     }
                     arch::push_const(&mut self.facts, text("name"), value, line);
                     // `export const ENV = { ORDER_URL: process.env.ORDER_URL }`: each member is a
