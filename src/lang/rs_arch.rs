@@ -1041,7 +1041,15 @@ impl Collector<'_> {
         match param {
             Some(param) => {
                 let name = self.fn_name.clone();
-                self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None, method_arg: None, at });
+                self.facts.wrappers.push(RawWrapper {
+                    name,
+                    param,
+                    call,
+                    method_param: None,
+                    method_arg: None,
+                    at,
+                    key: None,
+                });
             }
             None => self.facts.calls.push(call),
         }
@@ -1079,6 +1087,7 @@ impl Collector<'_> {
                 args,
                 kwargs: Vec::new(),
                 methods: Vec::new(),
+                props: Vec::new(),
                 line: line(f.span()),
             });
         }
