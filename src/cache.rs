@@ -413,6 +413,7 @@ mod tests {
             args: vec![url.clone()],
             kwargs: Vec::new(),
             methods: Vec::new(),
+            props: Vec::new(),
             line: 7,
         });
         facts.arch.arg_calls.push(RawArgCall {
@@ -420,6 +421,7 @@ mod tests {
             args: vec![],
             kwargs: vec![("url".into(), url.clone())],
             methods: vec![(1, "DELETE".into())],
+            props: vec![(0, "url".into(), vec![Part::Lit("/x".into())])],
             line: 9,
         });
         let call = RawCall { client: "fetch".into(), method: "GET".into(), url, line: 3 };
@@ -430,6 +432,7 @@ mod tests {
             method_param: None,
             method_arg: None,
             at: 0,
+            key: None,
         });
         let bytes = postcard::to_stdvec(&facts).unwrap();
         let back: FileFacts = postcard::from_bytes(&bytes).unwrap();

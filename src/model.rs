@@ -285,6 +285,10 @@ pub struct RawWrapper {
     /// it; after a constant host (`` `${HOST}${path}` ``) the parts before it are kept.
     #[serde(default)]
     pub at: usize,
+    /// The parameter is an object whose property of this name is the URL (a request hook
+    /// `useRequest({ url, method })`): each caller's object literal says it.
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 /// An HTTP client instance made at a module's top level, by the name it is
@@ -309,6 +313,10 @@ pub struct RawArgCall {
     /// The `method` of each object-literal argument, by index (`{ method: 'DELETE' }`):
     /// upper case, `ANY` when not a literal, empty when the object has none.
     pub methods: Vec<(usize, String)>,
+    /// The URL-like properties of each object-literal argument, by index and key
+    /// (`useRequest({ url: '/api/users' })`).
+    #[serde(default)]
+    pub props: Vec<(usize, String, Template)>,
     pub line: u32,
 }
 

@@ -1264,6 +1264,7 @@ impl Collector {
                         method_param: None,
                         method_arg: None,
                         at: 0,
+                        key: None,
                     });
                 }
                 _ => self.facts.calls.push(call),
@@ -1746,7 +1747,7 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
             .collect();
         if templates.iter().any(|a| !a.is_empty()) || !kwargs.is_empty() {
             let line = args.parent().map_or(1, query::line);
-            found.push(RawArgCall { callee, args: templates, kwargs, methods: Vec::new(), line });
+            found.push(RawArgCall { callee, args: templates, kwargs, methods: Vec::new(), props: Vec::new(), line });
         }
     }
     facts.arg_calls = found;

@@ -560,7 +560,14 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
             continue;
         }
         let (pos, kwargs) = arg_templates(args, None, src);
-        let ctor = RawArgCall { callee: text[head..end].to_string(), args: pos, line, kwargs, methods: Vec::new() };
+        let ctor = RawArgCall {
+            callee: text[head..end].to_string(),
+            args: pos,
+            line,
+            kwargs,
+            methods: Vec::new(),
+            props: Vec::new(),
+        };
         if let Some(a) = call.parent().filter(|p| p.kind() == "assignment") {
             if let Some(l) = a.child_by_field_name("left").filter(|l| l.kind() == "identifier") {
                 let func = query::ancestors(a, 64).find(|f| f.kind() == "function_definition");

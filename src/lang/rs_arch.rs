@@ -1169,7 +1169,15 @@ impl Collector<'_> {
         match param {
             Some(param) => {
                 let name = self.fn_name.clone();
-                self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None, method_arg: None, at });
+                self.facts.wrappers.push(RawWrapper {
+                    name,
+                    param,
+                    call,
+                    method_param: None,
+                    method_arg: None,
+                    at,
+                    key: None,
+                });
             }
             None => self.facts.calls.push(call),
         }
@@ -1211,7 +1219,14 @@ impl Collector<'_> {
         let url = |a: &Template| a.iter().any(url_part);
         if args.iter().any(|a| text(a) || url(a)) {
             let args = args.into_iter().map(|a| if text(&a) || url(&a) { a } else { Template::new() }).collect();
-            self.facts.arg_calls.push(RawArgCall { callee, args, kwargs: Vec::new(), methods: Vec::new(), line });
+            self.facts.arg_calls.push(RawArgCall {
+                callee,
+                args,
+                kwargs: Vec::new(),
+                methods: Vec::new(),
+                props: Vec::new(),
+                line,
+            });
         }
     }
 

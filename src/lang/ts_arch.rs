@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClient, RawGrpc, RawMount, RawQueue, RawRoute,
-    RawRouter, RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClient, RawConst, RawGrpc, RawMount, RawQueue,
+    RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -125,6 +125,8 @@ struct Candidate {
     method_arg: Option<usize>,
     /// The parameter's name, when the URL has text or constants before it (`` `${HOST}${path}` ``).
     inner: Option<String>,
+    /// The URL is this property of the wrapper's object parameter (`({ url, method }) => …`).
+    key: Option<String>,
 }
 
 #[derive(Default)]
@@ -172,7 +174,8 @@ impl Collector {
             kafka_node: text.contains("kafka-node"),
             proxy: text.contains("http-proxy"),
             redis: text.contains("redis") || text.contains("Redis"),
-            grpc: text.contains("grpc"),
+            // `ClientGrpc`, `@GrpcMethod` (NestJS) name no `grpc` module.
+            grpc: text.contains("grpc") || text.contains("Grpc"),
             env: text.contains(".env."),
             nest_ms: text.contains("@nestjs/microservices"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
@@ -232,6 +235,7 @@ impl Collector {
                     line,
                 });
             }
+            "endpoint.decorator" if text("name").contains("Grpc") => self.nest_grpc(&text("name"), &args, src, line),
             "endpoint.decorator" => self.nest(&text("name"), outer, &args, src, line),
             "endpoint.export" => {
                 let name = text("name");
@@ -262,6 +266,7 @@ impl Collector {
                         method_param: None,
                         method_arg: None,
                         inner: None,
+                        key: None,
                     };
                     self.candidates.push(ws);
                 }
@@ -296,6 +301,10 @@ impl Collector {
                         if !target.contains('.') {
                             self.aliases.push((text("name"), target.clone(), line));
                         }
+                        // `export const API_URL = BASE_URL`, `= environment.apiUrl`: a constant
+                        // naming another is that one's value, whatever module defines it
+                        // (resolution follows the name; one it does not know stays a parameter).
+                        self.facts.consts.push(RawConst { name: text("name"), value: value.clone(), line });
                     }
                     arch::push_const(&mut self.facts, text("name"), value, line);
                     // `export const ENV = { ORDER_URL: process.env.ORDER_URL }`: each member is a
@@ -318,7 +327,7 @@ impl Collector {
                 let name = text("name");
                 let name = name.trim_end_matches(".service");
                 let service = name.rsplit('.').next().unwrap_or(name).to_string();
-                self.facts.grpc.push(RawGrpc { service, server: true, line });
+                self.grpc_fact(service, true, line);
             }
             "env.destructure" => {
                 if let Some(p) = cap(caps, "pattern") {
@@ -326,7 +335,8 @@ impl Collector {
                 }
             }
             "grpc.client" if self.grpc => {
-                let name = text("name");
+                // `getService('UserService')` names the service in a string.
+                let name = cap(caps, "name").and_then(|n| string_value(n, src)).unwrap_or_else(|| text("name"));
                 let last = name.rsplit('.').next().unwrap_or(&name);
                 // A generated `CartServiceClient` is the client of proto service `CartService`.
                 let generated = cap(caps, "name").is_some_and(|n| n.kind() == "identifier");
@@ -671,6 +681,25 @@ impl Collector {
         });
     }
 
+    /// NestJS gRPC: `@GrpcMethod('UserService', 'Login')` (also `@GrpcStreamMethod`) on a
+    /// controller's method serves the proto service it names; nestjs-grpc-client's
+    /// `@InjectGrpcClientService('user_module', 'UserService')` injects a stub of it.
+    /// A decorator naming no service (`@GrpcMethod()`: the class's name) is left out.
+    fn nest_grpc(&mut self, name: &str, args: &[Node], src: &[u8], line: u32) {
+        let (server, at) = if name == "InjectGrpcClientService" { (false, 1) } else { (true, 0) };
+        if let Some(service) = args.get(at).and_then(|a| string_value(*a, src)) {
+            self.grpc_fact(service, server, line);
+        }
+    }
+
+    /// A proto service served or called here, once per file and side (a controller has one
+    /// `@GrpcMethod` per RPC).
+    fn grpc_fact(&mut self, service: String, server: bool, line: u32) {
+        if !self.facts.grpc.iter().any(|g| g.server == server && g.service == service) {
+            self.facts.grpc.push(RawGrpc { service, server, line });
+        }
+    }
+
     fn binding(&mut self, kind: &str, caps: &[(&str, Node)], outer: Node, src: &[u8]) {
         let name = cap(caps, "name").map(|n| query::text(n, src).to_string()).unwrap_or_default();
         let alias = cap(caps, "alias").map(|n| query::text(n, src).to_string());
@@ -723,6 +752,21 @@ impl Collector {
             if let Some((f, i, name)) = inner_param(*first, src) {
                 wrapper = Some((f, i));
                 inner = Some(name);
+            }
+        }
+        // `({ url, method }) => { const run = () => axios[method](url) }`: a property of the
+        // object a request hook is given.
+        // Only for a receiver `finish` keeps (effect calls `.get(x)` on thousands of maps:
+        // the walk up the enclosing functions cost 0.5 % of its scan).
+        let last = client.rsplit('.').next().unwrap_or(client);
+        let known = matches!(client, "fetch" | "$fetch" | "ofetch")
+            || CLIENTS.binary_search(&last).is_ok()
+            || self.clients.contains_key(client);
+        let mut key = None;
+        if wrapper.is_none() && local.is_none() && known {
+            if let Some((f, i, k)) = object_param(*first, src) {
+                wrapper = Some((f, i));
+                key = Some(k);
             }
         }
         let options = if first.kind() == "object" { Some(first) } else { args.iter().find(|a| a.kind() == "object") };
@@ -786,6 +830,7 @@ impl Collector {
             wrapper,
             method_arg,
             inner,
+            key,
         });
     }
 
@@ -836,6 +881,7 @@ impl Collector {
             method_param: None,
             method_arg: None,
             inner: None,
+            key: None,
         });
     }
 
@@ -946,6 +992,41 @@ impl Collector {
         true
     }
 
+    /// `axios[method](url, body)`, found by text (no query pattern: see `ts_shapes`): the
+    /// method a string names, each caller's `method` when it is a request hook's object
+    /// property (`useRequest({ url, method })`), else any method.
+    pub fn computed_method_calls(&mut self, root: Node, text: &str) {
+        let src = text.as_bytes();
+        for (i, w) in text.match_indices("axios[") {
+            let Some(sub) = root.descendant_for_byte_range(i, i + w.len()) else { continue };
+            let call = sub.parent().filter(|c| c.kind() == "call_expression");
+            let (Some(call), Some(index)) = (call, sub.child_by_field_name("index")) else { continue };
+            if sub.kind() != "subscript_expression" || call.child_by_field_name("function") != Some(sub) {
+                continue;
+            }
+            let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+            let named_method = string_value(index, src).and_then(|m| http_method(&m)).filter(|m| m != "ANY");
+            let before = self.candidates.len();
+            self.http_call(
+                "axios",
+                &named_method.clone().unwrap_or_else(|| "get".into()),
+                &args,
+                src,
+                query::line(call),
+            );
+            let Some(c) = self.candidates.get_mut(before) else { continue };
+            if named_method.is_none() {
+                c.method = "ANY".into();
+                let hook = object_param(index, src).filter(|(_, _, k)| k == "method");
+                if let (Some((f, i, _)), Some((w, j))) = (hook, &c.wrapper) {
+                    if f == *w && i == *j && c.key.is_some() {
+                        c.method_param = Some(i);
+                    }
+                }
+            }
+        }
+    }
+
     /// The local names bound by imports of the project's own modules.
     pub fn relative_imports(&self) -> Vec<String> {
         self.relative.clone()
@@ -1007,8 +1088,8 @@ impl Collector {
             match (c.wrapper, at) {
                 // The URL must be the parameter, then literal text only (`fetch(url + "/x")`).
                 (Some((name, param)), Some(at)) if call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
-                    let (method_param, method_arg) = (c.method_param, c.method_arg);
-                    self.facts.wrappers.push(RawWrapper { name, param, call, method_param, method_arg, at });
+                    let (method_param, method_arg, key) = (c.method_param, c.method_arg, c.key);
+                    self.facts.wrappers.push(RawWrapper { name, param, call, method_param, method_arg, at, key });
                 }
                 _ => self.facts.calls.push(call),
             }
@@ -1489,7 +1570,19 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     for (callee, args) in arch::calls_of(root, text, &names, &known, &SHAPE) {
         let args_list = named(args);
         let templates: Vec<Template> = args_list.iter().map(|a| url_like(template(*a, src), &is_known)).collect();
-        if templates.iter().any(|a| !a.is_empty()) {
+        // `useRequest({ url: '/api/users', method: 'post' })`: URL-like properties.
+        let props: Vec<(usize, String, Template)> = args_list
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind() == "object")
+            .flat_map(|(i, o)| named(*o).into_iter().map(move |p| (i, p)))
+            .filter_map(|(i, p)| {
+                let key = p.child_by_field_name("key").filter(|k| k.kind() == "property_identifier")?;
+                let value = url_like(template(p.child_by_field_name("value")?, src), &is_known);
+                (!value.is_empty()).then(|| (i, query::text(key, src).to_string(), value))
+            })
+            .collect();
+        if templates.iter().any(|a| !a.is_empty()) || !props.is_empty() {
             let line = args.parent().map_or(1, query::line);
             let methods = args_list
                 .iter()
@@ -1504,7 +1597,7 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
                     string_value(*a, src).and_then(|m| http_method(&m)).filter(|m| m != "ANY").map(|m| (i, m))
                 }))
                 .collect();
-            found.push(RawArgCall { callee, args: templates, kwargs: Vec::new(), methods, line });
+            found.push(RawArgCall { callee, args: templates, kwargs: Vec::new(), methods, props, line });
         }
     }
     facts.arg_calls = found;
@@ -1514,10 +1607,11 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
 /// another module makes (`import { api } from "../lib/api"` then
 /// `api.get("/users/me")`: nothing in its text says HTTP). When a name imported
 /// from one of the project's modules is called as `name.get(`/`.post(`/`.put(`/
-/// `.patch(`/`.delete(`, the file's import bindings are recorded and its calls
-/// collected as for wrappers; resolution keeps those whose name is a client of
-/// the module it comes from (`RawClient`). A text check first, so other files
-/// cost a few substring searches.
+/// `.patch(`/`.delete(`, or given an object literal as a request hook is
+/// (`useRequest({ url: '/api/users', method: 'post' })`), the file's import bindings
+/// are recorded and its calls collected as for wrappers; resolution keeps those
+/// whose name is a client or a wrapper of the module it comes from (`RawClient`,
+/// `RawWrapper`). A text check first, so other files cost a few substring searches.
 pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &mut ArchFacts) {
     const METHODS: &[&str] = &[".delete(", ".get(", ".patch(", ".post(", ".put("];
     let src = text.as_bytes();
@@ -1557,7 +1651,7 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
     }
     let called = |b: &Binding| {
         text.match_indices(b.local.as_str())
-            .any(|(i, _)| METHODS.iter().any(|m| text[i + b.local.len()..].starts_with(m)))
+            .any(|(i, _)| METHODS.iter().chain(&["({"]).any(|m| text[i + b.local.len()..].starts_with(m)))
     };
     if !bindings.iter().any(called) {
         return;
@@ -1674,7 +1768,13 @@ fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
             params.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == name))?
         }
     };
-    let fname = match func.kind() {
+    Some((function_name(func, src)?, index))
+}
+
+/// The name a function is called by: its own, the variable, member or key it is assigned
+/// to, `Class.method` for a static method, `default` for `export default (…) => …`.
+fn function_name(func: Node, src: &[u8]) -> Option<String> {
+    match func.kind() {
         "function_declaration" => func.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
         "arrow_function" | "function_expression" => {
             let parent = func.parent()?;
@@ -1682,6 +1782,7 @@ fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
                 "variable_declarator" => parent.child_by_field_name("name"),
                 "assignment_expression" => parent.child_by_field_name("left"),
                 "pair" => parent.child_by_field_name("key"),
+                "export_statement" => return Some("default".into()),
                 _ => None,
             };
             target
@@ -1690,8 +1791,63 @@ fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
         }
         "method_definition" => static_method(func, src),
         _ => None,
-    }?;
-    Some((fname, index))
+    }
+}
+
+/// When an identifier is a property of an object parameter of a function around it
+/// (`export default ({ url, method }) => { … axios[method](url) … }`, also from a
+/// closure inside, which takes the name from there): that function's name, the
+/// parameter's index and the property's key. A function in between that has the name as
+/// a parameter or declares it takes it instead: none.
+fn object_param(arg: Node, src: &[u8]) -> Option<(String, usize, String)> {
+    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
+    if arg.kind() != "identifier" {
+        return None;
+    }
+    let name = query::text(arg, src);
+    for func in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
+        if func.child_by_field_name("parameter").is_some_and(|p| query::text(p, src) == name) {
+            return None;
+        }
+        let params = func.child_by_field_name("parameters").map(named).unwrap_or_default();
+        if params.iter().any(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == name)) {
+            return None;
+        }
+        if let Some((index, key)) =
+            params.iter().enumerate().find_map(|(i, p)| pattern_key(*p, name, src).map(|k| (i, k)))
+        {
+            return Some((function_name(func, src)?, index, key));
+        }
+        if func.child_by_field_name("body").is_some_and(|b| declares(b, name, src)) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The key under which an object pattern parameter (`{ url, method = 'get', path: p }`)
+/// binds `name`, at its top level.
+fn pattern_key(param: Node, name: &str, src: &[u8]) -> Option<String> {
+    let pattern = match param.kind() {
+        "object_pattern" => Some(param),
+        "required_parameter" | "optional_parameter" => param.child_by_field_name("pattern"),
+        "assignment_pattern" => param.child_by_field_name("left"),
+        _ => None,
+    }
+    .filter(|p| p.kind() == "object_pattern")?;
+    named(pattern).into_iter().find_map(|p| match p.kind() {
+        "shorthand_property_identifier_pattern" => (query::text(p, src) == name).then(|| name.to_string()),
+        "object_assignment_pattern" => {
+            let left = p.child_by_field_name("left")?;
+            (query::text(left, src) == name).then(|| name.to_string())
+        }
+        "pair_pattern" => {
+            let value = p.child_by_field_name("value").filter(|v| v.kind() == "identifier")?;
+            let key = p.child_by_field_name("key").filter(|k| k.kind() == "property_identifier")?;
+            (query::text(value, src) == name).then(|| query::text(key, src).to_string())
+        }
+        _ => None,
+    })
 }
 
 /// `Api.fetch` for `static fetch(…)` in `class Api { … }` (exported or not).

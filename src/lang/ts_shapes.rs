@@ -108,9 +108,10 @@ pub const NEST_MONGOOSE_METHODS: &[&str] = &["forFeature", "forFeatureAsync"];
 /// route object), `app.setGlobalPrefix('api')` (NestJS), `server.addService(…)`
 /// (gRPC), `mongoose.model('User', …)`, `app.listen(3000)` (the port a server binds),
 /// `this.client.emit('topic', d)` (NestJS microservices), `queryInterface.createTable('t', …)`
-/// (Sequelize and knex migrations) (sorted).
+/// (Sequelize and knex migrations), `this.client.getService<UserService>('UserService')` (a
+/// NestJS `ClientGrpc`'s stub of a proto service) (sorted).
 pub const SINGLE_METHODS: &[&str] =
-    &["addService", "createTable", "emit", "listen", "model", "route", "setGlobalPrefix"];
+    &["addService", "createTable", "emit", "getService", "listen", "model", "route", "setGlobalPrefix"];
 
 /// The capture names the shape pattern adds to `ts_arch::CAPTURES`.
 pub const CAPTURES: &[&str] = &["call.method", "method"];
@@ -282,6 +283,9 @@ fn ends_at_first_argument<'t>(
     if first.kind() == "string" && name == "createTable" {
         emit(&[("db.create_table", call), ("name", first)]);
     }
+    if first.kind() == "string" && name == "getService" {
+        emit(&[("grpc.client", call), ("name", first)]);
+    }
 }
 
 #[cfg(test)]
@@ -329,6 +333,7 @@ mod tests {
                     ch.sendToQueue(q, m); p.send({ topic }); db.collection('o').find(q); this.prisma.user.create(d);\n\
                     app.listen(3000); app.listen(); s.listen({ port: 4 }, cb); this.client.emit('t', d); e.emit();\n\
                     qi.createTable('t', {}); k.schema.createTable(name); createTable('x');\n\
+                    this.client.getService<UserService>('UserService'); c.getService(name); getService('X');\n\
                     app.get(@@, h); app.use(, r); app.post('/p' h); foo.get\n";
         samples.extend(["ts", "tsx", "js"].map(|ext| (format!("edge.{ext}"), edge.to_string())));
         let mut total = 0;

@@ -99,3 +99,9 @@
   function: (member_expression property: (property_identifier) @_c)
   arguments: (arguments . (string) @name)
   (#eq? @_c "createTable")) @db.create_table
+
+; NestJS: this.client.getService<UserService>('UserService') on a ClientGrpc
+(call_expression
+  function: (member_expression property: (property_identifier) @_m)
+  arguments: (arguments . (string) @name)
+  (#eq? @_m "getService")) @grpc.client

@@ -128,6 +128,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     });
     if with_arch {
         super::ts_shapes::awaited_generic_calls(tree.root_node(), text, &mut |c| arch.on_match(c, src));
+        if memchr::memmem::find(src, b"axios[").is_some() {
+            arch.computed_method_calls(tree.root_node(), text);
+        }
     }
     let relative = arch.relative_imports();
     facts.arch = arch.finish();

@@ -509,7 +509,12 @@ fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Option<(Ra
         Some(Part::Ref(p)) => a.kwargs.iter().find(|(k, _)| k == p).map(|(_, t)| t),
         _ => None,
     };
-    let arg = a.args.get(w.param).filter(|a| url_arg(a)).or_else(by_name).filter(|a| url_arg(a))?;
+    let arg = match &w.key {
+        // `useRequest({ url: '/api/users' })`: the property of the caller's object.
+        Some(k) => a.props.iter().find(|(i, key, _)| *i == w.param && key == k).map(|(_, _, t)| t),
+        None => a.args.get(w.param).filter(|a| url_arg(a)).or_else(by_name),
+    }
+    .filter(|a| url_arg(a))?;
     // What the wrapper puts before the parameter (`${HOST}${path}`) is read in its own file.
     let mut url = match w.at {
         0 => Template::new(),
