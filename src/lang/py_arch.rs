@@ -53,6 +53,9 @@ pub const DRF_ACTIONS: &[(&str, &str, bool)] = &[
 /// Peewee's model classes (last segment of a base; sorted).
 const PEEWEE_BASES: &[&str] = &["FTS5Model", "FTSModel", "Model", "VirtualModel"];
 
+/// redis-om's stored model bases (sorted).
+const REDIS_OM_BASES: &[&str] = &["HashModel", "JsonModel"];
+
 /// Peewee class methods that write (the others `db.peewee_use` matches read; sorted).
 const PEEWEE_WRITES: &[&str] =
     &["bulk_create", "create", "delete", "delete_by_id", "get_or_create", "insert", "insert_many", "replace", "update"];
@@ -1142,6 +1145,37 @@ impl Collector {
         }
     }
 
+    /// redis-om models (`class Product(HashModel)`, `JsonModel`, and classes of the file
+    /// extending one): stored in Redis, whichever connection `class Meta: database` names,
+    /// so their class calls (`Product.get(pk)`, `Product.all_pks()`) are uses of the one
+    /// `redis` datastore (resolve/tables.rs). An `EmbeddedJsonModel` is stored inside its
+    /// parent, not on its own.
+    fn redis_om(&mut self) {
+        let base_of = |b: &String| REDIS_OM_BASES.binary_search(&b.rsplit('.').next().unwrap_or(b)).is_ok();
+        let mut models: Vec<&String> = Vec::new();
+        for (class, (bases, _, _)) in &self.classes {
+            let mut cur = (class, bases);
+            for _ in 0..8 {
+                if cur.1.iter().any(base_of) {
+                    models.push(class);
+                    break;
+                }
+                match cur.1.first().and_then(|b| self.classes.get_key_value(b)) {
+                    Some((c, (b, _, _))) => cur = (c, b),
+                    None => break,
+                }
+            }
+        }
+        for class in models {
+            self.facts.tables.push(RawTable {
+                orm: "redis-om".into(),
+                name: Some("redis".into()),
+                class_name: Some(class.clone()),
+                line: self.classes[class].2,
+            });
+        }
+    }
+
     /// Classes of a Django file that do not extend `models.Model` directly: models
     /// when a base of theirs is one (`class Article(TimestampedModel)`), which only the
     /// whole project can tell (`resolve/tables.rs`).
@@ -1189,6 +1223,9 @@ impl Collector {
         }
         if self.mentions_beanie {
             self.beanie();
+        }
+        if self.mentions_redis {
+            self.redis_om();
         }
         if self.mentions_django && !self.mentions_peewee {
             self.django_subclasses();
@@ -2335,6 +2372,7 @@ mod tests {
             methodless.as_slice(),
             PEEWEE_BASES,
             PEEWEE_WRITES,
+            REDIS_OM_BASES,
             actions.as_slice(),
         ];
         for t in tables {
