@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::appconfig;
 use super::services::{self, Services};
-use super::{calls, routes, tables, Project, Resolution, Target};
+use super::{calls, celery, routes, tables, Project, Resolution, Target};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{EdgeKind, Node, ServiceNode};
 use crate::lang::arch::push_parts;
@@ -393,6 +393,7 @@ pub fn resolve(project: &Project, resolution: &Resolution) -> ArchOut {
     eps.emit(&mut out);
     tables::resolve(&ctx, &mut out);
     calls::resolve(&ctx, &eps, &mut out);
+    celery::resolve(&ctx, &mut out);
     out.diagnostics.sort();
     out.diagnostics.dedup();
     out

@@ -333,7 +333,7 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
 /// Whether a Python call's callee, as written in file `caller`, is the module-level
 /// function `function` of file `file`: the name itself in that file, or a name
 /// (`publish`) or a module's member (`events.publish`) imported from it.
-fn calls_python_function(ctx: &Ctx, caller: usize, callee: &str, file: usize, function: &str) -> bool {
+pub(super) fn calls_python_function(ctx: &Ctx, caller: usize, callee: &str, file: usize, function: &str) -> bool {
     let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
     if member.is_none() && caller == file {
         return callee == function;
