@@ -430,6 +430,7 @@ mod tests {
             method_param: None,
             method_arg: None,
             at: 0,
+            params: vec![("url".into(), Vec::new())],
         });
         let bytes = postcard::to_stdvec(&facts).unwrap();
         let back: FileFacts = postcard::from_bytes(&bytes).unwrap();

@@ -285,6 +285,12 @@ pub struct RawWrapper {
     /// it; after a constant host (`` `${HOST}${path}` ``) the parts before it are kept.
     #[serde(default)]
     pub at: usize,
+    /// Python: the function's parameters with their default values (empty when none), up
+    /// to the first splat: a parameter in the URL before `at` (`base + path` with
+    /// `base=USERS_URL`) or the method parameter is the caller's argument, by position or
+    /// by keyword, else its default, read in the wrapper's module.
+    #[serde(default)]
+    pub params: Vec<(String, Template)>,
 }
 
 /// An HTTP client instance made at a module's top level, by the name it is

@@ -1041,7 +1041,15 @@ impl Collector<'_> {
         match param {
             Some(param) => {
                 let name = self.fn_name.clone();
-                self.facts.wrappers.push(RawWrapper { name, param, call, method_param: None, method_arg: None, at });
+                self.facts.wrappers.push(RawWrapper {
+                    name,
+                    param,
+                    call,
+                    method_param: None,
+                    method_arg: None,
+                    at,
+                    params: Vec::new(),
+                });
             }
             None => self.facts.calls.push(call),
         }

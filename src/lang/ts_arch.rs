@@ -926,7 +926,15 @@ impl Collector {
                 // The URL must be the parameter, then literal text only (`fetch(url + "/x")`).
                 (Some((name, param)), Some(at)) if call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
                     let (method_param, method_arg) = (c.method_param, c.method_arg);
-                    self.facts.wrappers.push(RawWrapper { name, param, call, method_param, method_arg, at });
+                    self.facts.wrappers.push(RawWrapper {
+                        name,
+                        param,
+                        call,
+                        method_param,
+                        method_arg,
+                        at,
+                        params: Vec::new(),
+                    });
                 }
                 _ => self.facts.calls.push(call),
             }
