@@ -722,11 +722,19 @@ impl Collector {
         };
         let Some(url) = url else { return };
         let mut method = methodless(client).map_or(method, str::to_string);
+        // A client this file made above (or a module's own functions): the URL may be a
+        // field a constructor argument gives, read in the class (`py_classes`).
+        let module = client.rsplit('.').next().unwrap_or(client);
+        let known = self.clients.contains_key(client)
+            || CLIENT_MODULES.binary_search(&module).is_ok() && !client.contains('.')
+            || methodless(client).is_some();
         let local = local_value(url, src);
         let (wrapper, at) = match (&local, wrapper_param(url, src)) {
             (Some(_), _) => (None, 0),
             (None, Some(w)) => (Some(w), 0),
-            (None, None) => compound_wrapper(url, src).map_or((None, 0), |(w, at)| (Some(w), at)),
+            // Only for a client known here (the parts are checked against the function's body).
+            (None, None) if known => compound_wrapper(url, src).map_or((None, 0), |(w, at)| (Some(w), at)),
+            (None, None) => (None, 0),
         };
         // A wrapper's own parameters: the method one (`def call(path, method="GET")` passing
         // `method` on) is each caller's argument, its default when a caller passes none.
@@ -737,12 +745,6 @@ impl Collector {
             method = default.unwrap_or_else(|| "ANY".into());
             Some(i)
         });
-        // A client this file made above (or a module's own functions): the URL may be a
-        // field a constructor argument gives, read in the class (`py_classes`).
-        let module = client.rsplit('.').next().unwrap_or(client);
-        let known = self.clients.contains_key(client)
-            || CLIENT_MODULES.binary_search(&module).is_ok() && !client.contains('.')
-            || methodless(client).is_some();
         let in_method = known && (client.starts_with("self.") || query::text(url, src).contains("self"));
         let mreq = if in_method { super::py_classes::method_request(url, src) } else { None };
         // A wrapper's URL stays the parameter's name (its call sites substitute it).
@@ -1823,14 +1825,18 @@ fn compound_wrapper(url: Node, src: &[u8]) -> Option<((String, usize), usize)> {
     if url.kind() == "identifier" {
         return None;
     }
-    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
-    let unassigned = |name: &str| assignments(name, func, src).is_some_and(|v| v.is_empty());
     let t = template(url, src);
     let param = |p: &Part| match p {
-        Part::Ref(r) if unassigned(r) => module_fn_param(url, r, src),
+        Part::Ref(r) => module_fn_param(url, r, src),
         _ => None,
     };
     let at = t.iter().rposition(|p| param(p).is_some())?;
+    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+    let unassigned = |name: &str| assignments(name, func, src).is_some_and(|v| v.is_empty());
+    let Part::Ref(name) = &t[at] else { return None };
+    if !unassigned(name) {
+        return None;
+    }
     let before_ok = t[..at].iter().all(|p| match p {
         Part::Lit(_) => true,
         Part::Ref(r) => unassigned(r),

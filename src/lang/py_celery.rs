@@ -120,8 +120,8 @@ fn dotted(n: Node) -> bool {
 }
 
 /// A routing setting: `task_routes = {"proj.tasks.send": {"queue": "emails"}, "x.*": "q"}`
-/// (a dict of task names or globs to a queue or to options naming one; any other value
-/// is not read), or `task_default_queue = "q"`.
+/// (a dict of task names or globs to a queue or to options naming one, `{…}` or
+/// `dict(queue=…)`; any other value is not read), or `task_default_queue = "q"`.
 fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
     let line = query::line(value);
     if DEFAULT_QUEUE_SETTINGS.binary_search(&name).is_ok() {
@@ -139,6 +139,10 @@ fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
         let (Some(k), Some(v)) = (pair.child_by_field_name("key"), pair.child_by_field_name("value")) else { continue };
         let queue = match v.kind() {
             "dictionary" => route_queue(v, src),
+            // `dict(queue="q")`.
+            "call" if v.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "dict") => {
+                v.child_by_field_name("arguments").and_then(|a| kwarg(a, "queue", src)).map(|q| template(q, src))
+            }
             _ => Some(template(v, src)),
         };
         match (string_value(k, src), queue) {
