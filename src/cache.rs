@@ -84,6 +84,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/foreign.rs"),
     include_str!("lang/mod.rs"),
     include_str!("lang/py_arch.rs"),
+    include_str!("lang/py_celery.rs"),
     include_str!("lang/py_classes.rs"),
     include_str!("lang/py_shapes.rs"),
     include_str!("lang/python.rs"),
