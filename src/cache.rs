@@ -84,6 +84,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/foreign.rs"),
     include_str!("lang/mod.rs"),
     include_str!("lang/py_arch.rs"),
+    include_str!("lang/py_celery.rs"),
     include_str!("lang/py_classes.rs"),
     include_str!("lang/py_shapes.rs"),
     include_str!("lang/python.rs"),
@@ -433,6 +434,7 @@ mod tests {
             method_arg: None,
             at: 0,
             key: None,
+            params: vec![("url".into(), Vec::new())],
         });
         let bytes = postcard::to_stdvec(&facts).unwrap();
         let back: FileFacts = postcard::from_bytes(&bytes).unwrap();

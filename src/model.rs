@@ -289,6 +289,12 @@ pub struct RawWrapper {
     /// `useRequest({ url, method })`): each caller's object literal says it.
     #[serde(default)]
     pub key: Option<String>,
+    /// Python: the function's parameters with their default values (empty when none), up
+    /// to the first splat: a parameter in the URL before `at` (`base + path` with
+    /// `base=USERS_URL`) or the method parameter is the caller's argument, by position or
+    /// by keyword, else its default, read in the wrapper's module.
+    #[serde(default)]
+    pub params: Vec<(String, Template)>,
 }
 
 /// An HTTP client instance made at a module's top level, by the name it is
@@ -546,4 +552,44 @@ pub struct ArchFacts {
     /// when its last field is one of these.
     #[serde(default)]
     pub config_fields: Vec<String>,
+    /// Celery tasks, the calls that send them and the routing settings of the file.
+    #[serde(default)]
+    pub celery: CeleryFacts,
+}
+
+/// What a Python file says about Celery (`src/lang/py_celery.rs`); which queue each
+/// task and send lands in is decided project-wide (`src/resolve/celery.rs`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CeleryFacts {
+    pub tasks: Vec<CeleryTask>,
+    pub sends: Vec<CelerySend>,
+    /// `task_routes` entries: (task name or glob pattern, queue, line).
+    pub routes: Vec<(String, Template, u32)>,
+    /// `task_default_queue` settings: (queue, line).
+    pub default_queues: Vec<(Template, u32)>,
+    /// Lines of routing settings that are not read (a router function, a name): the
+    /// queue of a task they may route is not known.
+    pub unread: Vec<u32>,
+}
+
+/// A function decorated as a Celery task (`@app.task`, `@shared_task(queue="q")`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CeleryTask {
+    pub function: String,
+    /// `name=` of the decorator; the default is `<module>.<function>`.
+    pub name: Option<Template>,
+    /// `queue=` of the decorator.
+    pub queue: Option<Template>,
+    pub line: u32,
+}
+
+/// A task sent: `send.delay(…)`/`send.apply_async(…)` (`callee` as written, `send` or
+/// `tasks.send`), or `app.send_task("proj.tasks.send", …)` (`name`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CelerySend {
+    pub callee: String,
+    pub name: Option<Template>,
+    /// `queue=` of `apply_async`/`send_task`.
+    pub queue: Option<Template>,
+    pub line: u32,
 }

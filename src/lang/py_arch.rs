@@ -53,6 +53,9 @@ pub const DRF_ACTIONS: &[(&str, &str, bool)] = &[
 /// Peewee's model classes (last segment of a base; sorted).
 const PEEWEE_BASES: &[&str] = &["FTS5Model", "FTSModel", "Model", "VirtualModel"];
 
+/// redis-om's stored model bases (sorted).
+const REDIS_OM_BASES: &[&str] = &["HashModel", "JsonModel"];
+
 /// Peewee class methods that write (the others `db.peewee_use` matches read; sorted).
 const PEEWEE_WRITES: &[&str] =
     &["bulk_create", "create", "delete", "delete_by_id", "get_or_create", "insert", "insert_many", "replace", "update"];
@@ -358,6 +361,12 @@ struct Candidate {
     line: u32,
     /// The URL is a parameter of the enclosing function: (function name, parameter index).
     wrapper: Option<(String, usize)>,
+    /// For a wrapper: the URL part that is that parameter (`base + path`: 1), the parameter
+    /// that is the method (`requests.request(method, url)`), and the function's parameters
+    /// with their defaults.
+    at: usize,
+    method_arg: Option<usize>,
+    params: Vec<(String, Template)>,
     /// The request is made in a method of a class: its URL as read there (`py_classes`).
     request: Option<super::py_classes::MethodRequest>,
 }
@@ -702,23 +711,40 @@ impl Collector {
     fn http_call(&mut self, client: &str, method: &str, args: Option<Node>, src: &[u8], line: u32) {
         let Some(args) = args else { return };
         let (pos, _) = split_args(args);
+        let mut method_node = None;
         let (method, url) = match method {
             "request" | "stream" => {
-                let m = pos.first().and_then(|n| string_value(*n, src)).unwrap_or_else(|| "GET".into());
+                method_node = pos.first().copied().or_else(|| kwarg(args, "method", src));
+                let m = method_node.and_then(|n| string_value(n, src)).unwrap_or_else(|| "GET".into());
                 (m.to_ascii_uppercase(), pos.get(1).copied().or_else(|| kwarg(args, "url", src)))
             }
             m => (m.to_ascii_uppercase(), pos.first().copied().or_else(|| kwarg(args, "url", src))),
         };
         let Some(url) = url else { return };
-        let method = methodless(client).map_or(method, str::to_string);
-        let local = local_value(url, src);
-        let wrapper = if local.is_none() { wrapper_param(url, src) } else { None };
+        let mut method = methodless(client).map_or(method, str::to_string);
         // A client this file made above (or a module's own functions): the URL may be a
         // field a constructor argument gives, read in the class (`py_classes`).
         let module = client.rsplit('.').next().unwrap_or(client);
         let known = self.clients.contains_key(client)
             || CLIENT_MODULES.binary_search(&module).is_ok() && !client.contains('.')
             || methodless(client).is_some();
+        let local = local_value(url, src);
+        let (wrapper, at) = match (&local, wrapper_param(url, src)) {
+            (Some(_), _) => (None, 0),
+            (None, Some(w)) => (Some(w), 0),
+            // Only for a client known here (the parts are checked against the function's body).
+            (None, None) if known => compound_wrapper(url, src).map_or((None, 0), |(w, at)| (Some(w), at)),
+            (None, None) => (None, 0),
+        };
+        // A wrapper's own parameters: the method one (`def call(path, method="GET")` passing
+        // `method` on) is each caller's argument, its default when a caller passes none.
+        let params = if wrapper.is_some() { fn_params(url, src) } else { Vec::new() };
+        let method_arg = method_node.filter(|n| n.kind() == "identifier" && wrapper.is_some()).and_then(|n| {
+            let (_, i) = module_fn_param(n, query::text(n, src), src)?;
+            let default = params.get(i).and_then(|(_, d)| arch::literal_of(d)).and_then(|m| http_method(&m));
+            method = default.unwrap_or_else(|| "ANY".into());
+            Some(i)
+        });
         let in_method = known && (client.starts_with("self.") || query::text(url, src).contains("self"));
         let mreq = if in_method { super::py_classes::method_request(url, src) } else { None };
         // A wrapper's URL stays the parameter's name (its call sites substitute it).
@@ -727,7 +753,17 @@ impl Collector {
             (None, Some(_)) => template(url, src),
             (None, None) => follow_self(shadow_params(template(url, src), url, src), url, src),
         };
-        self.candidates.push(Candidate { client: client.to_string(), method, url, line, wrapper, request: mreq });
+        self.candidates.push(Candidate {
+            client: client.to_string(),
+            method,
+            url,
+            line,
+            wrapper,
+            at,
+            method_arg,
+            params,
+            request: mreq,
+        });
     }
 
     /// Whether client variable `name` was made by an HTTP library's constructor: the
@@ -1142,6 +1178,37 @@ impl Collector {
         }
     }
 
+    /// redis-om models (`class Product(HashModel)`, `JsonModel`, and classes of the file
+    /// extending one): stored in Redis, whichever connection `class Meta: database` names,
+    /// so their class calls (`Product.get(pk)`, `Product.all_pks()`) are uses of the one
+    /// `redis` datastore (resolve/tables.rs). An `EmbeddedJsonModel` is stored inside its
+    /// parent, not on its own.
+    fn redis_om(&mut self) {
+        let base_of = |b: &String| REDIS_OM_BASES.binary_search(&b.rsplit('.').next().unwrap_or(b)).is_ok();
+        let mut models: Vec<&String> = Vec::new();
+        for (class, (bases, _, _)) in &self.classes {
+            let mut cur = (class, bases);
+            for _ in 0..8 {
+                if cur.1.iter().any(base_of) {
+                    models.push(class);
+                    break;
+                }
+                match cur.1.first().and_then(|b| self.classes.get_key_value(b)) {
+                    Some((c, (b, _, _))) => cur = (c, b),
+                    None => break,
+                }
+            }
+        }
+        for class in models {
+            self.facts.tables.push(RawTable {
+                orm: "redis-om".into(),
+                name: Some("redis".into()),
+                class_name: Some(class.clone()),
+                line: self.classes[class].2,
+            });
+        }
+    }
+
     /// Classes of a Django file that do not extend `models.Model` directly: models
     /// when a base of theirs is one (`class Article(TimestampedModel)`), which only the
     /// whole project can tell (`resolve/tables.rs`).
@@ -1189,6 +1256,9 @@ impl Collector {
         }
         if self.mentions_beanie {
             self.beanie();
+        }
+        if self.mentions_redis {
+            self.redis_om();
         }
         if self.mentions_django && !self.mentions_peewee {
             self.django_subclasses();
@@ -1256,14 +1326,15 @@ impl Collector {
             }
             match c.wrapper {
                 // The URL must be the parameter, then literal text only (`requests.get(url + "/x")`).
-                Some((name, param)) if call.url.iter().skip(1).all(|p| matches!(p, Part::Lit(_))) => {
+                Some((name, param)) if call.url.iter().skip(c.at + 1).all(|p| matches!(p, Part::Lit(_))) => {
                     self.facts.wrappers.push(RawWrapper {
                         name,
                         param,
                         call,
                         method_param: None,
-                        method_arg: None,
-                        at: 0,
+                        method_arg: c.method_arg,
+                        at: c.at,
+                        params: c.params,
                         key: None,
                     });
                 }
@@ -1743,9 +1814,10 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
                 let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
                 Some((query::text(name, src).to_string(), kept(template(value, src))))
             })
-            .filter(|(_, t)| !t.is_empty())
             .collect();
-        if templates.iter().any(|a| !a.is_empty()) || !kwargs.is_empty() {
+        // A keyword passed but not read stays (empty): a wrapper's `method=request.method`
+        // is some method, not its default.
+        if templates.iter().chain(kwargs.iter().map(|(_, t)| t)).any(|a| !a.is_empty()) {
             let line = args.parent().map_or(1, query::line);
             found.push(RawArgCall { callee, args: templates, kwargs, methods: Vec::new(), props: Vec::new(), line });
         }
@@ -1762,6 +1834,58 @@ fn wrapper_param(url: Node, src: &[u8]) -> Option<(String, usize)> {
         return None;
     }
     module_fn_param(url, query::text(url, src), src)
+}
+
+/// A URL built from a parameter of the module-level function around it after other
+/// parts (`base + path`, `f"{base}{path}"` in `def call(path, base=USERS_URL)`): that
+/// function and parameter, and the index of its part. Each part before it is literal text,
+/// another parameter or a name the function does not assign (a module's); only literal
+/// text follows it. No parameter may be assigned in the function (which value reaches the
+/// call is then not known).
+fn compound_wrapper(url: Node, src: &[u8]) -> Option<((String, usize), usize)> {
+    if url.kind() == "identifier" {
+        return None;
+    }
+    let t = template(url, src);
+    let param = |p: &Part| match p {
+        Part::Ref(r) => module_fn_param(url, r, src),
+        _ => None,
+    };
+    let at = t.iter().rposition(|p| param(p).is_some())?;
+    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+    let unassigned = |name: &str| assignments(name, func, src).is_some_and(|v| v.is_empty());
+    let Part::Ref(name) = &t[at] else { return None };
+    if !unassigned(name) {
+        return None;
+    }
+    let before_ok = t[..at].iter().all(|p| match p {
+        Part::Lit(_) => true,
+        Part::Ref(r) => unassigned(r),
+        _ => false,
+    });
+    let after_ok = t[at + 1..].iter().all(|p| matches!(p, Part::Lit(_)));
+    (before_ok && after_ok).then(|| param(&t[at]).map(|w| (w, at))).flatten()
+}
+
+/// The parameters of the module-level function around `at`, with their defaults
+/// (empty when none), up to the first that is not a plain one (`*args`, `**kw`, `*`).
+fn fn_params(at: Node, src: &[u8]) -> Vec<(String, Template)> {
+    let Some(func) = query::ancestors(at, 64).find(|a| a.kind() == "function_definition") else {
+        return Vec::new();
+    };
+    let params = func.child_by_field_name("parameters").map(named).unwrap_or_default();
+    params
+        .into_iter()
+        .map_while(|p| match p.kind() {
+            "identifier" => Some((query::text(p, src).to_string(), Template::new())),
+            "typed_parameter" => p.named_child(0).map(|i| (query::text(i, src).to_string(), Template::new())),
+            "default_parameter" | "typed_default_parameter" => {
+                let name = query::text(p.child_by_field_name("name")?, src).to_string();
+                Some((name, p.child_by_field_name("value").map(|v| template(v, src)).unwrap_or_default()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The module-level function around `at` and the index of its parameter `name`
@@ -2356,6 +2480,7 @@ mod tests {
             methodless.as_slice(),
             PEEWEE_BASES,
             PEEWEE_WRITES,
+            REDIS_OM_BASES,
             actions.as_slice(),
         ];
         for t in tables {

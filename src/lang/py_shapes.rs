@@ -55,9 +55,11 @@ pub const MONGO_METHODS: &[&str] = &[
     "update_many",
     "update_one",
 ];
-/// Peewee and Beanie class methods, on a plain name: `User.select()`, `TodoList.find(…)` (sorted).
+/// Peewee, Beanie and redis-om class methods, on a plain name: `User.select()`, `TodoList.find(…)`,
+/// `Product.all_pks()` (sorted).
 pub const PEEWEE_METHODS: &[&str] = &[
     "all",
+    "all_pks",
     "bulk_create",
     "create",
     "delete",

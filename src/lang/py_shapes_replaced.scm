@@ -67,7 +67,7 @@
   (#any-of? @op "find" "find_one" "insert_one" "insert_many" "update_one" "update_many" "delete_one" "delete_many" "replace_one" "aggregate" "count_documents" "find_one_and_update" "bulk_write")) @db.mongo
 (call
   function: (attribute object: (identifier) @class attribute: (identifier) @op)
-  (#any-of? @op "select" "create" "get" "get_or_none" "get_by_id" "get_or_create" "insert" "insert_many" "update" "delete" "delete_by_id" "bulk_create" "replace" "all" "find" "find_all" "find_one")) @db.peewee_use
+  (#any-of? @op "select" "create" "get" "get_or_none" "get_by_id" "get_or_create" "insert" "insert_many" "update" "delete" "delete_by_id" "bulk_create" "replace" "all" "all_pks" "find" "find_all" "find_one")) @db.peewee_use
 (assignment
   left: [(identifier) (attribute)] @name
   right: (call function: [(identifier) (attribute)] @ctor)

@@ -88,6 +88,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         stmt.map(|s| s.spec.clone())
     };
     facts.arch = arch.finish(&imported_from);
+    if super::py_celery::mentions(text) {
+        facts.arch.celery = super::py_celery::extract(tree.root_node(), text);
+    }
     if with_arch {
         let imported: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();
         super::py_arch::wrapper_calls(tree.root_node(), text, &imported, &mut facts.arch);

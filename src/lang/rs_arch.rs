@@ -1177,6 +1177,7 @@ impl Collector<'_> {
                     method_arg: None,
                     at,
                     key: None,
+                    params: Vec::new(),
                 });
             }
             None => self.facts.calls.push(call),

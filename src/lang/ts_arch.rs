@@ -1089,7 +1089,16 @@ impl Collector {
                 // The URL must be the parameter, then literal text only (`fetch(url + "/x")`).
                 (Some((name, param)), Some(at)) if call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
                     let (method_param, method_arg, key) = (c.method_param, c.method_arg, c.key);
-                    self.facts.wrappers.push(RawWrapper { name, param, call, method_param, method_arg, at, key });
+                    self.facts.wrappers.push(RawWrapper {
+                        name,
+                        param,
+                        call,
+                        method_param,
+                        method_arg,
+                        at,
+                        key,
+                        params: Vec::new(),
+                    });
                 }
                 _ => self.facts.calls.push(call),
             }

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use super::appconfig;
 use super::services::{self, Services};
-use super::{calls, routes, tables, Project, Resolution, Target};
+use super::{calls, celery, routes, tables, Project, Resolution, Target};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{EdgeKind, Node, ServiceNode};
 use crate::lang::arch::push_parts;
@@ -404,6 +404,7 @@ pub fn resolve(project: &Project, resolution: &Resolution) -> ArchOut {
     eps.emit(&mut out);
     tables::resolve(&ctx, &mut out);
     calls::resolve(&ctx, &eps, &mut out);
+    celery::resolve(&ctx, &mut out);
     out.diagnostics.sort();
     out.diagnostics.dedup();
     out

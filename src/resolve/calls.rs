@@ -337,7 +337,7 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
                 }
                 // Positional, else the keyword argument named as the parameter (`topic="t"`).
                 let by_name = || match files[file].facts.arch.queues[k].name.as_slice() {
-                    [Part::Param(p)] => a.kwargs.iter().find(|(n, _)| n == p).map(|(_, t)| t),
+                    [Part::Param(p)] => a.kwargs.iter().find(|(n, _)| n == p).map(|(_, t)| t).filter(|t| !t.is_empty()),
                     _ => None,
                 };
                 let arg = a.args.get(qp.param).filter(|t| !t.is_empty()).or_else(by_name);
@@ -363,7 +363,7 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
 /// Whether a Python call's callee, as written in file `caller`, is the module-level
 /// function `function` of file `file`: the name itself in that file, or a name
 /// (`publish`) or a module's member (`events.publish`) imported from it.
-fn calls_python_function(ctx: &Ctx, caller: usize, callee: &str, file: usize, function: &str) -> bool {
+pub(super) fn calls_python_function(ctx: &Ctx, caller: usize, callee: &str, file: usize, function: &str) -> bool {
     let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
     if member.is_none() && caller == file {
         return callee == function;
@@ -515,11 +515,24 @@ fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Option<(Ra
         None => a.args.get(w.param).filter(|a| url_arg(a)).or_else(by_name),
     }
     .filter(|a| url_arg(a))?;
-    // What the wrapper puts before the parameter (`${HOST}${path}`) is read in its own file.
-    let mut url = match w.at {
-        0 => Template::new(),
-        at => ctx.resolve_template(wfile, &w.call.url[..at].to_vec()).ok()?,
-    };
+    // What the wrapper puts before the parameter (`${HOST}${path}`) is read in its own file;
+    // a parameter there (Python's `base + path`) is the caller's argument, else its default.
+    let mut url = Template::new();
+    for part in &w.call.url[..w.at] {
+        let t = match part {
+            Part::Ref(p) if w.params.iter().any(|(n, _)| n == p) => {
+                let (j, (_, default)) = w.params.iter().enumerate().find(|(_, (n, _))| n == p)?;
+                match python_arg(a, j, p) {
+                    Some(given) if given.is_empty() => return None,
+                    Some(given) => ctx.resolve_template(file, given).ok()?,
+                    None if !default.is_empty() => ctx.resolve_template(wfile, default).ok()?,
+                    None => return None,
+                }
+            }
+            _ => ctx.resolve_template(wfile, &vec![part.clone()]).ok()?,
+        };
+        crate::lang::arch::push_parts(&mut url, t);
+    }
     crate::lang::arch::push_parts(&mut url, arg.clone());
     crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(w.at + 1).cloned().collect());
     // The caller's `{ method: 'DELETE' }` when the wrapper passes its options on; none
@@ -528,7 +541,7 @@ fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Option<(Ra
         // `Api.fetch('/users/me', API_METHODS.GET)`: the argument, resolved, when it is a method.
         (_, Some(i)) => match a.methods.iter().find(|(j, _)| *j == i) {
             Some((_, m)) => m.clone(),
-            None => match a.args.get(i) {
+            None => match w.params.get(i).map_or(a.args.get(i), |(p, _)| python_arg(a, i, p)) {
                 Some(t) if !t.is_empty() => ctx
                     .resolve_template(file, t)
                     .ok()
@@ -548,6 +561,12 @@ fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Option<(Ra
         },
     };
     Some((RawCall { client: w.call.client.clone(), method, url, line }, w))
+}
+
+/// A Python caller's argument for parameter `i`, named `name`: positional, else by
+/// keyword; empty when passed but not read, `None` when not passed.
+fn python_arg<'a>(a: &'a RawArgCall, i: usize, name: &str) -> Option<&'a Template> {
+    a.args.get(i).or_else(|| a.kwargs.iter().find(|(k, _)| k == name).map(|(_, t)| t))
 }
 
 /// `api.get("/users/")` where `api` is imported from the module that makes it

@@ -9,6 +9,7 @@
 pub mod appconfig;
 pub mod arch;
 pub mod calls;
+pub mod celery;
 pub mod classes;
 pub mod devproxy;
 pub mod drf;

@@ -60,7 +60,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 (None, Some(c)) => c.clone(),
                 (None, None) => continue,
             };
-            let store = if t.orm == "mongoose" || t.orm == "beanie" { "mongodb" } else { "sql" };
+            let store = match t.orm.as_str() {
+                "mongoose" | "beanie" => "mongodb",
+                "redis-om" => "redis",
+                _ => "sql",
+            };
             let owner = out.module_service[i].clone();
             maps.push(Mapping {
                 class: t.class_name.clone(),
@@ -69,12 +73,14 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 file: rel.into(),
                 line: t.line,
                 owner,
-                peewee: t.orm == "peewee" || t.orm == "beanie",
+                peewee: matches!(t.orm.as_str(), "beanie" | "peewee" | "redis-om"),
             });
         }
     }
     django_subclasses(ctx, &installed, out, &mut maps);
-    for m in &maps {
+    // A redis-om model is a use of the one `redis` datastore, made where its class is
+    // used, not a table its service defines.
+    for m in maps.iter().filter(|m| m.store != "redis") {
         let id = out.node(Node::Table {
             name: m.table.clone(),
             store: m.store.clone(),
@@ -109,19 +115,22 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                     .iter()
                     .filter(|m| m.class.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&u.name)))
                     .filter(|m| m.peewee || u.store != "peewee")
+                    // A redis-om model has only its class calls (`Product.get(pk)`).
+                    .filter(|m| m.store != "redis" || u.store == "peewee")
                     .collect();
                 let pick = match found.as_slice() {
                     [one] => Some(*one),
                     many => many.iter().find(|m| &m.owner == owner).copied(),
                 };
                 match pick {
-                    Some(m) => m.table.clone(),
+                    Some(m) if m.store == "redis" => (m.table.clone(), "redis"),
+                    Some(m) => (m.table.clone(), "sql"),
                     None => continue,
                 }
             } else {
-                u.name.clone()
+                (u.name.clone(), u.store.as_str())
             };
-            let store = if u.via_class { "sql" } else { u.store.as_str() };
+            let (table, store) = table;
             link(out, i, rel, u.line, test, u.access, &table, store);
         }
     }

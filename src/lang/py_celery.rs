@@ -1,0 +1,177 @@
+//! Celery in a Python file: tasks (`@app.task`, `@shared_task`, `@celery.task(queue="q")`),
+//! the calls that send them (`send.delay(…)`, `send.apply_async(…, queue="q")`,
+//! `app.send_task("proj.tasks.send")`) and the routing settings (`task_routes`,
+//! `task_default_queue`, and their Django `CELERY_*` names).
+//!
+//! Only what the file says is recorded ([`CeleryFacts`]); which task a send names and
+//! which queue each lands in is decided project-wide (`crate::resolve::celery`). Found
+//! by one walk of the tree, and only in files whose text mentions Celery or a send
+//! ([`mentions`]): most files never pay for it.
+
+use tree_sitter::Node;
+
+use super::py_arch::{kwarg, named, split_args, string_value, template};
+use super::query;
+use crate::model::{CeleryFacts, CelerySend, CeleryTask, Template};
+
+/// Settings naming the routes of tasks (the new lower-case names, Django's `CELERY_`
+/// names and Celery 3's; sorted).
+const ROUTE_SETTINGS: &[&str] = &["CELERY_ROUTES", "CELERY_TASK_ROUTES", "task_routes"];
+
+/// Settings naming the queue of tasks no route names (sorted).
+const DEFAULT_QUEUE_SETTINGS: &[&str] = &["CELERY_DEFAULT_QUEUE", "CELERY_TASK_DEFAULT_QUEUE", "task_default_queue"];
+
+/// Whether a file may hold Celery facts: it names Celery (tasks, `send_task`, settings)
+/// or sends a task by a method only Celery tasks have.
+pub fn mentions(text: &str) -> bool {
+    celery_file(text) || text.contains(".delay(") || text.contains(".apply_async(")
+}
+
+/// Whether a file names Celery itself: decorators (`@app.task`) and `send_task` count
+/// only there, since other libraries have a `task` decorator too (Rocketry, Huey).
+fn celery_file(text: &str) -> bool {
+    text.contains("celery") || text.contains("Celery") || text.contains("shared_task")
+}
+
+/// The Celery facts of a file ([`mentions`] is asked first).
+pub fn extract(root: Node, text: &str) -> CeleryFacts {
+    let src = text.as_bytes();
+    let celery = celery_file(text);
+    let mut facts = CeleryFacts::default();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "decorated_definition" if celery => task(n, src, &mut facts),
+            "call" => send(n, src, celery, &mut facts),
+            "assignment" if celery => {
+                if let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
+                    let name = query::text(l, src);
+                    setting(name.rsplit('.').next().unwrap_or(name), r, src, &mut facts);
+                }
+            }
+            // `app.conf.update(task_routes={…})`, `Celery("proj", task_default_queue="q")`.
+            "keyword_argument" if celery => {
+                if let (Some(k), Some(v)) = (n.child_by_field_name("name"), n.child_by_field_name("value")) {
+                    setting(query::text(k, src), v, src, &mut facts);
+                }
+            }
+            _ => {}
+        }
+        stack.extend(named(n).into_iter().rev());
+    }
+    facts
+}
+
+/// `@app.task`, `@celery.task(queue="q", name="n")`, `@shared_task` on a function.
+fn task(n: Node, src: &[u8], facts: &mut CeleryFacts) {
+    let Some(def) = n.child_by_field_name("definition").filter(|d| d.kind() == "function_definition") else {
+        return;
+    };
+    let Some(function) = def.child_by_field_name("name").map(|f| query::text(f, src).to_string()) else { return };
+    for d in named(n).into_iter().filter(|d| d.kind() == "decorator") {
+        let Some(expr) = d.named_child(0) else { continue };
+        let (callee, args) = match expr.kind() {
+            "call" => (expr.child_by_field_name("function"), expr.child_by_field_name("arguments")),
+            _ => (Some(expr), None),
+        };
+        let Some(callee) = callee.map(|c| query::text(c, src)) else { continue };
+        if callee != "shared_task" && !callee.ends_with(".task") && !callee.ends_with(".shared_task") {
+            continue;
+        }
+        let kw = |key: &str| args.and_then(|a| kwarg(a, key, src)).map(|v| template(v, src));
+        facts.tasks.push(CeleryTask { function, name: kw("name"), queue: kw("queue"), line: query::line(d) });
+        return;
+    }
+}
+
+/// `send.delay(…)`, `tasks.send.apply_async(args, queue="q")`, `app.send_task("n", queue="q")`.
+fn send(n: Node, src: &[u8], celery: bool, facts: &mut CeleryFacts) {
+    let Some(f) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
+    let (Some(obj), Some(method)) = (f.child_by_field_name("object"), f.child_by_field_name("attribute")) else {
+        return;
+    };
+    let Some(args) = n.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
+    let queue = kwarg(args, "queue", src).map(|v| template(v, src));
+    let line = query::line(n);
+    match query::text(method, src) {
+        // The task as a name or a module's member: `send.s(…).delay()` and the like are not read.
+        "delay" | "apply_async" if dotted(obj) => {
+            let queue = queue.filter(|_| query::text(method, src) == "apply_async");
+            facts.sends.push(CelerySend { callee: query::text(obj, src).to_string(), name: None, queue, line });
+        }
+        "send_task" if celery => {
+            let (pos, _) = split_args(args);
+            let name = pos.first().copied().or_else(|| kwarg(args, "name", src)).map(|v| template(v, src));
+            if let Some(name) = name.filter(|t| !t.is_empty()) {
+                facts.sends.push(CelerySend { callee: String::new(), name: Some(name), queue, line });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A name or a chain of names (`send`, `tasks.send`).
+fn dotted(n: Node) -> bool {
+    match n.kind() {
+        "identifier" => true,
+        "attribute" => n.child_by_field_name("object").is_some_and(dotted),
+        _ => false,
+    }
+}
+
+/// A routing setting: `task_routes = {"proj.tasks.send": {"queue": "emails"}, "x.*": "q"}`
+/// (a dict of task names or globs to a queue or to options naming one, `{…}` or
+/// `dict(queue=…)`; any other value is not read), or `task_default_queue = "q"`.
+fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
+    let line = query::line(value);
+    if DEFAULT_QUEUE_SETTINGS.binary_search(&name).is_ok() {
+        facts.default_queues.push((template(value, src), line));
+        return;
+    }
+    if ROUTE_SETTINGS.binary_search(&name).is_err() {
+        return;
+    }
+    if value.kind() != "dictionary" {
+        facts.unread.push(line);
+        return;
+    }
+    for pair in named(value).into_iter().filter(|p| p.kind() == "pair") {
+        let (Some(k), Some(v)) = (pair.child_by_field_name("key"), pair.child_by_field_name("value")) else { continue };
+        let queue = match v.kind() {
+            "dictionary" => route_queue(v, src),
+            // `dict(queue="q")`.
+            "call" if v.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "dict") => {
+                v.child_by_field_name("arguments").and_then(|a| kwarg(a, "queue", src)).map(|q| template(q, src))
+            }
+            _ => Some(template(v, src)),
+        };
+        match (string_value(k, src), queue) {
+            (Some(task), Some(q)) => facts.routes.push((task, q, query::line(pair))),
+            // A route naming no queue (`{"exchange": "x"}`) or a key not read.
+            _ => facts.unread.push(query::line(pair)),
+        }
+    }
+}
+
+/// The `"queue"` of a route's options dict.
+fn route_queue(d: Node, src: &[u8]) -> Option<Template> {
+    let pairs = named(d).into_iter().filter(|p| p.kind() == "pair");
+    let queue = pairs
+        .filter(|p| p.child_by_field_name("key").and_then(|k| string_value(k, src)).as_deref() == Some("queue"))
+        .find_map(|p| p.child_by_field_name("value"));
+    queue.map(|q| template(q, src))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_sorted() {
+        for t in [ROUTE_SETTINGS, DEFAULT_QUEUE_SETTINGS] {
+            let mut s = t.to_vec();
+            s.sort_unstable();
+            assert_eq!(s, t);
+        }
+    }
+}
