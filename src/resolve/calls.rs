@@ -445,9 +445,11 @@ struct Transports {
     all: Vec<String>,
 }
 
-/// NestJS `Transport` members that are brokers, with tapestry's broker names (sorted).
+/// NestJS `Transport` members that carry message patterns, with tapestry's broker names
+/// (sorted). TCP, Nest's default, has no broker: the pattern is the channel between the
+/// client and the handler all the same (`queue:tcp:<pattern>`).
 const NEST_BROKERS: &[(&str, &str)] =
-    &[("KAFKA", "kafka"), ("MQTT", "mqtt"), ("NATS", "nats"), ("REDIS", "redis"), ("RMQ", "rabbitmq")];
+    &[("KAFKA", "kafka"), ("MQTT", "mqtt"), ("NATS", "nats"), ("REDIS", "redis"), ("RMQ", "rabbitmq"), ("TCP", "tcp")];
 
 impl Transports {
     fn new(ctx: &Ctx) -> Self {
