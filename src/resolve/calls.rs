@@ -447,7 +447,7 @@ struct Transports {
 
 /// NestJS `Transport` members that carry message patterns, with tapestry's broker names
 /// (sorted). TCP, Nest's default, has no broker: the pattern is the channel between the
-/// client and the handler all the same (`queue:tcp:<pattern>`).
+/// client and the handler all the same (`queue:tcp:<pattern>`), when no broker is named too.
 const NEST_BROKERS: &[(&str, &str)] =
     &[("KAFKA", "kafka"), ("MQTT", "mqtt"), ("NATS", "nats"), ("REDIS", "redis"), ("RMQ", "rabbitmq"), ("TCP", "tcp")];
 
@@ -479,6 +479,10 @@ impl Transports {
                 .map(|i| NEST_BROKERS[i].1)
                 .collect();
             b.dedup();
+            // A hybrid app listening on TCP beside a broker sends its patterns over the broker.
+            if b.len() > 1 {
+                b.retain(|x| *x != "tcp");
+            }
             b
         };
         let own = self.by_service.get(&service).map(Vec::as_slice).unwrap_or(&[]);
