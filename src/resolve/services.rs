@@ -877,7 +877,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             }
             for key in ["container_name", "hostname"] {
                 if let Some(a) = entry.get(key).and_then(Yaml::str) {
-                    svc.aliases.push(a.to_string());
+                    add_alias(svc, a);
                 }
             }
             for (_, net, _) in entry.get("networks").map(Yaml::entries).unwrap_or(&[]) {
@@ -1060,7 +1060,7 @@ fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, var
     if let Some(i) = s.list.iter().position(|x| x.dirs.len() == 1 && x.dirs[0] == dir) {
         let svc = &mut s.list[i];
         if variant {
-            svc.aliases.push(name.to_string());
+            add_alias(svc, name);
             return i;
         }
         let old = std::mem::replace(&mut svc.name, name.to_string());
