@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::arch::{render, ArchOut, Ctx, End};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{endpoint_id, EdgeKind, EndpointNode, Node};
 use crate::lang::arch::{lit, push_parts};
 use crate::model::{Flags, Part, Template};
@@ -608,6 +608,20 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 };
                 (rs.prefixes(r, &global, &mut memo), fw)
             };
+            // `app.all('*', notFound)`, a single-page app's `app.get('/*', index)`: what answers
+            // every path no other route takes is no endpoint of the service's API.
+            if matches!(framework.as_str(), "express" | "koa" | "fastify" | "hono")
+                && crate::lang::arch::literal_of(&route.path)
+                    .is_some_and(|p| matches!(p.as_str(), "*" | "/*" | "(.*)" | "/(.*)" | "/*splat" | "*splat"))
+            {
+                out.diagnostics.push(Diagnostic::new(
+                    rel,
+                    Some(route.line),
+                    Severity::Info,
+                    "catch-all route (a fallback for every other path): not reported as an endpoint".to_string(),
+                ));
+                continue;
+            }
             // A DRF viewset registration stands for several routes; any other route is one.
             let expanded = if route.framework == "drf-viewset" {
                 super::drf::routes(ctx, i, route.handler.as_deref().unwrap_or(""))
