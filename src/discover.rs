@@ -289,7 +289,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for table in [SKIPPED_DIRS, OUTPUT_DIRS, PROJECT_MARKERS, MANIFESTS] {
+        for table in [SKIPPED_DIRS, OUTPUT_DIRS, PROJECT_MARKERS, MANIFESTS, HIDDEN_DEPLOY_DIRS] {
             let mut sorted = table.to_vec();
             sorted.sort_unstable();
             assert_eq!(table, sorted.as_slice());

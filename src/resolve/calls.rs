@@ -1207,8 +1207,20 @@ mod tests {
 
     #[test]
     fn local_hosts_are_sorted() {
-        let mut s = LOCAL_HOSTS.to_vec();
-        s.sort_unstable();
-        assert_eq!(LOCAL_HOSTS, s.as_slice());
+        for t in [LOCAL_HOSTS, PRIVATE_TLDS] {
+            let mut s = t.to_vec();
+            s.sort_unstable();
+            assert_eq!(t, s.as_slice());
+        }
+        let brokers: Vec<&str> = NEST_BROKERS.iter().map(|(k, _)| *k).collect();
+        assert!(brokers.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn private_names_are_names_of_a_private_network() {
+        assert!(private_name("be-api.example.local") && private_name("user.users.svc.cluster.local"));
+        assert!(private_name("billing.corp.internal") && private_name("nas.home.arpa"));
+        assert!(!private_name("metadata.google.internal") && !private_name("api.stripe.com"));
+        assert!(!private_name("in-addr.arpa") && !private_name("local"));
     }
 }

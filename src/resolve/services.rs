@@ -1703,6 +1703,9 @@ mod tests {
         assert_eq!(image_base("gcr.io/x/cartservice:v1"), "cartservice");
         assert!(mentions_dist("flask==2.0\nrequests\n", "flask"));
         assert!(!mentions_dist("flask-cors\n", "flask"));
+        let mut w = WORKER_WORDS.to_vec();
+        w.sort_unstable();
+        assert_eq!(WORKER_WORDS, w.as_slice());
         let p = nginx_proxies("server {\n  location /api/user/ {\n    proxy_pass http://${USER_HOST}:8080/;\n  }\n  location / { root x; }\n}\n");
         assert_eq!(p, vec![("/api/user/".to_string(), "http://${USER_HOST}:8080/".to_string())]);
         // Tabs between words; an upstream's first server; `/?` in the stripping rewrite.
