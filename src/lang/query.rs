@@ -290,7 +290,7 @@ impl LangQuery {
 }
 
 /// Move `walk` to the next node in pre-order that is not below it; false at the end.
-fn next_in_preorder(walk: &mut tree_sitter::TreeCursor) -> bool {
+pub fn next_in_preorder(walk: &mut tree_sitter::TreeCursor) -> bool {
     while !walk.goto_next_sibling() {
         if !walk.goto_parent() {
             return false;
