@@ -486,9 +486,11 @@ impl Collector {
             "db.sql" => {
                 // A string standing alone as a statement is a docstring (or dead text), never run:
                 // "Delete a setting and clear it from cache" is prose, not SQL.
-                if let Some(n) =
-                    cap(caps, "sql").filter(|n| n.parent().is_none_or(|p| p.kind() != "expression_statement"))
-                {
+                // `Node::parent` descends from the root: looked at only when the text does
+                // not already show an argument or a value (`execute("…")`, `q = "…"`).
+                let statement = |n: &Node| !after_operator(src, n.start_byte())
+                    && n.parent().is_some_and(|p| p.kind() == "expression_statement");
+                if let Some(n) = cap(caps, "sql").filter(|n| !statement(n)) {
                     arch::push_sql(&mut self.facts, sql_text(n, src), line);
                 }
             }
@@ -1627,6 +1629,14 @@ fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
     let value = n.child_by_field_name("value").filter(|v| matches!(v.kind(), "identifier" | "attribute"))?;
     let key = n.child_by_field_name("subscript").and_then(|k| string_value(k, src))?;
     Some(format!("{}[{key}]", query::text(value, src)))
+}
+
+/// Whether the last character before `at` other than whitespace opens an argument
+/// list or follows an operator: what starts there is part of an expression, not a
+/// statement of its own.
+fn after_operator(src: &[u8], at: usize) -> bool {
+    let before = src.get(..at).unwrap_or_default();
+    before.iter().rev().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| b"(,=[{+%".contains(b))
 }
 
 pub(super) fn text_of(n: Node, src: &[u8]) -> String {

@@ -80,7 +80,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
             return arch.on_match(caps, src);
         }
         for &(name, node) in caps {
-            import_capture(&mut stmts, name, node, src);
+            import_capture(&mut stmts, name, (tree.root_node(), node), src);
         }
     });
     let imported_from = |name: &str| {
@@ -126,13 +126,13 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
 }
 
 /// One capture of an import pattern, merged into its statement.
-fn import_capture(stmts: &mut BTreeMap<(usize, usize), Stmt>, name: &str, node: Node, src: &[u8]) {
+fn import_capture(stmts: &mut BTreeMap<(usize, usize), Stmt>, name: &str, (root, node): (Node, Node), src: &[u8]) {
     match name {
         "import.module" | "import.dynamic" => {
             let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
             stmt.spec = query::text(node, src).to_string();
             stmt.line = query::line(node);
-            stmt.flags = context_flags(node, src);
+            stmt.flags = context_flags(root, node, src);
             if name == "import.dynamic" {
                 stmt.flags.insert(Flags::DYNAMIC);
             }
@@ -144,7 +144,7 @@ fn import_capture(stmts: &mut BTreeMap<(usize, usize), Stmt>, name: &str, node: 
             stmt.level = u32::try_from(dots).unwrap_or(u32::MAX);
             stmt.spec = written[dots..].trim().to_string();
             stmt.line = query::line(node);
-            stmt.flags = context_flags(node, src);
+            stmt.flags = context_flags(root, node, src);
         }
         "import.name" => {
             let name = query::text(node, src).to_string();
@@ -178,10 +178,10 @@ fn file_flags(rel: &str) -> Flags {
 }
 
 /// Flags from where an import sits: function body, `try`, `if TYPE_CHECKING:`.
-fn context_flags(node: Node, src: &[u8]) -> Flags {
+fn context_flags(root: Node, node: Node, src: &[u8]) -> Flags {
     let mut flags = Flags::default();
     let mut child = node;
-    for anc in query::ancestors(node, CONTEXT_DEPTH) {
+    for anc in query::ancestors_below(root, node, CONTEXT_DEPTH) {
         match anc.kind() {
             "function_definition" | "lambda" => flags.insert(Flags::DYNAMIC),
             "try_statement" => flags.insert(Flags::CONDITIONAL),

@@ -1195,6 +1195,29 @@ pub fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
     node.utf8_text(src).unwrap_or("")
 }
 
+/// [`ancestors`] of a `node` below `root`, innermost first, found in one descent
+/// from `root`. `Node::parent` descends from the tree's root at each call, so
+/// walking up with it scans children depth² times; this scans them once.
+/// A node not below `root` falls back to [`ancestors`].
+pub fn ancestors_below<'t>(root: Node<'t>, node: Node<'t>, limit: usize) -> Vec<Node<'t>> {
+    let mut path = vec![root];
+    let mut cur = root;
+    while cur.id() != node.id() {
+        match cur.child_with_descendant(node) {
+            Some(next) if next.id() == node.id() => break,
+            Some(next) => {
+                path.push(next);
+                cur = next;
+            }
+            None => return ancestors(node, limit).collect(),
+        }
+    }
+    if root.id() == node.id() {
+        path.clear();
+    }
+    path.into_iter().rev().take(limit).collect()
+}
+
 /// Ancestors of a node, nearest first, at most `limit` of them. `Node::parent`
 /// costs O(depth), so the walk is bounded to keep nesting bombs linear.
 pub fn ancestors(node: Node, limit: usize) -> impl Iterator<Item = Node> {
