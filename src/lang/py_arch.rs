@@ -672,16 +672,20 @@ impl Collector {
         }
     }
 
-    /// `router.prefix = "/orders"` on a FastAPI router of this file that has no prefix
-    /// of its own, before any route of it (FastAPI joins the prefix to a path when the
-    /// route is declared): the router's prefix. Two such assignments leave it as it is.
+    /// `router.prefix = "/orders"` on a FastAPI router of this file: FastAPI joins a
+    /// router's prefix to a path when the route is declared, so each route of the
+    /// router declared below the assignment (the nearest one above it) takes that
+    /// prefix, and a route above every assignment keeps its own path. (fastapi_restful's
+    /// `@cbv(router) class X: router.prefix = "/orders"` sets it in the class body.)
     fn apply_prefix_sets(&mut self) {
-        for (name, prefix, line) in &self.prefix_sets {
-            let once = self.prefix_sets.iter().filter(|(n, _, _)| n == name).count() == 1;
-            let after = self.facts.routes.iter().all(|r| r.router != *name || r.line > *line);
-            let router = self.facts.routers.iter_mut().find(|r| r.name == *name && r.framework == "fastapi");
-            if let Some(r) = router.filter(|r| once && after && r.prefix.is_empty() && r.line < *line) {
-                r.prefix.clone_from(prefix);
+        let sets = std::mem::take(&mut self.prefix_sets);
+        let fastapi = |name: &str, routers: &[RawRouter]| routers.iter().any(|r| r.name == name && r.framework == "fastapi");
+        for route in self.facts.routes.iter_mut().filter(|r| fastapi(&r.router, &self.facts.routers)) {
+            let set = sets.iter().filter(|(n, _, l)| *n == route.router && *l < route.line).max_by_key(|(_, _, l)| *l);
+            if let Some((_, prefix, _)) = set {
+                let mut path = prefix.clone();
+                path.extend(std::mem::take(&mut route.path));
+                route.path = path;
             }
         }
     }
