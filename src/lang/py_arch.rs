@@ -679,7 +679,8 @@ impl Collector {
     /// `@cbv(router) class X: router.prefix = "/orders"` sets it in the class body.)
     fn apply_prefix_sets(&mut self) {
         let sets = std::mem::take(&mut self.prefix_sets);
-        let fastapi = |name: &str, routers: &[RawRouter]| routers.iter().any(|r| r.name == name && r.framework == "fastapi");
+        let fastapi =
+            |name: &str, routers: &[RawRouter]| routers.iter().any(|r| r.name == name && r.framework == "fastapi");
         for route in self.facts.routes.iter_mut().filter(|r| fastapi(&r.router, &self.facts.routers)) {
             let set = sets.iter().filter(|(n, _, l)| *n == route.router && *l < route.line).max_by_key(|(_, _, l)| *l);
             if let Some((_, prefix, _)) = set {

@@ -7,7 +7,9 @@
 //!    (`vue-cli-service serve`, `vite`, `ng serve`, …) or a server framework
 //!    dependency, a Python project
 //!    (`pyproject.toml`, `setup.py`, `requirements.txt`) with a web framework
-//!    or a `__main__.py`, a directory with a `Dockerfile`;
+//!    or a `__main__.py`, a directory with a `Dockerfile`; Python apps (a module
+//!    building a server at its top level, `manage.py`) in sibling directories of
+//!    one project, or beside a requirements file of their own;
 //! 2. compose files (`docker-compose*.yml`, `compose*.yaml`): a `build`
 //!    context names the directory of a service (the compose name wins, since
 //!    it is the host name other services call); image-only services are
@@ -621,9 +623,8 @@ const EXAMPLE_DIRS: &[&str] = &[
 /// project stays the project's service, and the outermost app directory wins
 /// (an app nested in another app's directory is part of it).
 fn app_services(project: &Project, s: &mut Services) {
-    let within = |d: &str, outer: &str| {
-        outer.is_empty() || d.starts_with(outer) && d.as_bytes().get(outer.len()) == Some(&b'/')
-    };
+    let within =
+        |d: &str, outer: &str| outer.is_empty() || d.starts_with(outer) && d.as_bytes().get(outer.len()) == Some(&b'/');
     let mut apps: BTreeMap<String, (String, u32)> = BTreeMap::new();
     for (i, f) in project.files.iter().enumerate() {
         let (rel, a) = (project.rel(i), &f.facts.arch);
@@ -644,12 +645,21 @@ fn app_services(project: &Project, s: &mut Services) {
         }
     }
     let own_requirements = |d: &str| {
-        project.manifests.iter().any(|m| is_requirements(m) && (dir_of(m) == d || dir_of(m) == format!("{d}/requirements")))
+        project
+            .manifests
+            .iter()
+            .any(|m| is_requirements(m) && (dir_of(m) == d || dir_of(m) == format!("{d}/requirements")))
     };
     for group in groups.values() {
         for d in group.iter().filter(|d| group.len() > 1 || own_requirements(d)) {
             let (file, line) = apps[*d].clone();
-            s.list.push(Service { name: base_name(project, d), dirs: vec![(*d).clone()], file, line, ..Service::default() });
+            s.list.push(Service {
+                name: base_name(project, d),
+                dirs: vec![(*d).clone()],
+                file,
+                line,
+                ..Service::default()
+            });
         }
     }
 }
