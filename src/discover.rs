@@ -155,6 +155,7 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
     if is_tsconfig(&name) && name != "tsconfig.json"
         || crate::resolve::services::is_deploy_file(&name)
+        || crate::resolve::services::is_requirements(&rel) && !MANIFESTS.contains(&&*name)
         || crate::resolve::appconfig::is_config_file(&rel)
     {
         manifest(rel.clone(), size, opts, d);

@@ -538,6 +538,11 @@ pub struct ArchFacts {
     /// no deployment file publishes reaches the one service binding the port.
     #[serde(default)]
     pub listens: Vec<(Template, u32)>,
+    /// Lines where the module builds a whole server at its top level (`app = FastAPI()`,
+    /// `app = Flask(__name__)`, `web.Application()`): the module is an entry point,
+    /// and its directory may be a service of its own (`resolve/services.rs`).
+    #[serde(default)]
+    pub servers: Vec<u32>,
     /// NestJS microservice transports the file configures (`Transport.KAFKA` → `KAFKA`):
     /// the broker of the service's `@EventPattern`s and client `emit`/`send`s.
     #[serde(default)]

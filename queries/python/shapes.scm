@@ -18,4 +18,4 @@
 (assignment
   left: [(identifier) (attribute)] @name
   right: (call function: [(identifier) (attribute)] @ctor) @value
-  (#match? @ctor "(^|\\.)(APIRouter|Application|AsyncClient|Blueprint|Client|ClientSession|DefaultRouter|FastAPI|Flask|Quart|Redis|RedisCluster|RouteTableDef|Sanic|Session|SimpleRouter|Starlette|StrictRedis|from_url)$")) @assign.call
+  (#match? @ctor "(^|\\.)(APIRouter|Application|AsyncClient|Blueprint|Client|ClientSession|DefaultRouter|FastAPI|Flask|InferringRouter|Quart|Redis|RedisCluster|RouteTableDef|Sanic|Session|SimpleRouter|Starlette|StrictRedis|from_url)$")) @assign.call

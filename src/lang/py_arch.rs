@@ -294,11 +294,15 @@ const CONSTANT_PATTERNS: &str = r#"
   (assignment
     left: (subscript value: [(identifier) (attribute)] subscript: (string)) @name
     right: [(call) (subscript) (string) (binary_operator) (boolean_operator)] @value)) @const.def
+(expression_statement
+  (assignment left: (attribute object: (identifier)) @name right: (string) @value
+    (#match? @name "^[^.]+[.][^.]{6}$"))) @const.def
 "#;
 
-/// `NAME = value` or `app.config["KEY"] = value` as a statement, anywhere
-/// (`CONSTANT_PATTERNS`): `@const.def` on the statement, `@name` on the
-/// target, `@value` on the value. Matched in Rust because nearly every
+/// `NAME = value`, `app.config["KEY"] = value` or `router.prefix = "/p"` as a
+/// statement, anywhere (`CONSTANT_PATTERNS`): `@const.def` on the statement,
+/// `@name` on the target, `@value` on the value. (An attribute is taken by the
+/// length of its name, six letters, as `prefix` has: the collector reads the text.) Matched in Rust because nearly every
 /// statement is an assignment: on Django, running the query at each of them
 /// cost more than all the other patterns together (BENCHMARKS.md).
 ///
@@ -324,6 +328,12 @@ fn constant<'t>(stmt: Node<'t>, caps: &mut Captures<'t>) -> bool {
                             .is_some_and(|id| left.children_by_field_id(id, &mut walk).any(|k| k.kind() == "string"))
                         && LOCAL_CONST_VALUES.contains(&right.kind())
                 }
+                "attribute" => {
+                    let attr = left.child_by_field_id(f.attribute);
+                    left.child_by_field_id(f.object).is_some_and(|o| o.kind() == "identifier")
+                        && attr.is_some_and(|a| a.end_byte() - a.start_byte() == "prefix".len())
+                        && right.kind() == "string"
+                }
                 _ => false,
             };
             ok.then_some((left, right))
@@ -333,11 +343,45 @@ fn constant<'t>(stmt: Node<'t>, caps: &mut Captures<'t>) -> bool {
     true
 }
 
+/// What an `Enum` class's members are as values.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EnumKind {
+    /// `class K(str, Enum)`, `StrEnum`: each member is its string.
+    Str,
+    /// `class K(Enum)`: a member's `.value` is its string.
+    Plain,
+}
+
+/// The kind of `Enum` a class with base `base` is (each base is its own match: only
+/// the `Enum` one answers, reading the others from the class).
+fn enum_kind(class: Node, base: &str, src: &[u8]) -> Option<EnumKind> {
+    match base.rsplit('.').next()? {
+        "StrEnum" => Some(EnumKind::Str),
+        "Enum" => {
+            let bases = class.child_by_field_name("superclasses")?;
+            let mut walk = bases.walk();
+            let str_mixin = bases.named_children(&mut walk).any(|b| query::text(b, src) == "str");
+            Some(if str_mixin { EnumKind::Str } else { EnumKind::Plain })
+        }
+        _ => None,
+    }
+}
+
+/// A constructor of a whole web application, not of a router mounted in one:
+/// `FastAPI()`, `Flask(__name__)`, `Quart`, `Sanic`, `Starlette`, aiohttp's and
+/// tornado's `web.Application()`.
+fn is_app_ctor(ctor: &str) -> bool {
+    let last = ctor.rsplit('.').next().unwrap_or(ctor);
+    matches!(last, "FastAPI" | "Flask" | "Quart" | "Sanic" | "Starlette") || ctor.ends_with("web.Application")
+}
+
 /// The ids of the grammar fields [`constant`] reads.
 struct Fields {
     left: u16,
     right: u16,
     value: u16,
+    object: u16,
+    attribute: u16,
     subscript: Option<std::num::NonZeroU16>,
 }
 
@@ -349,6 +393,8 @@ static FIELDS: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
         left: id("left"),
         right: id("right"),
         value: id("value"),
+        object: id("object"),
+        attribute: id("attribute"),
         subscript: language.field_id_for_name("subscript"),
     }
 });
@@ -404,6 +450,10 @@ pub struct Collector {
     /// Peewee-shaped class calls (`User.select()`), kept when the file is a Peewee file
     /// or the class is a model of the scanned code (decided in resolution).
     peewee_uses: Vec<(String, String, u32)>,
+    /// Members of the file's `Enum` classes: (name, line), no constants by their bare names.
+    enum_member_lines: Vec<(String, u32)>,
+    /// `router.prefix = "/p"` assignments: (router, prefix, line).
+    prefix_sets: Vec<(String, Template, u32)>,
 }
 
 impl Collector {
@@ -440,7 +490,14 @@ impl Collector {
         });
         let text = |name: &str| cap(caps, name).map(|n| query::text(n, src).to_string()).unwrap_or_default();
         match kind {
-            "router.def" => self.router_def(&text("name"), &text("ctor"), cap(caps, "args"), src, line),
+            "router.def" => {
+                let ctor = text("ctor");
+                // `app = FastAPI()` at module level (column 0): the module is a server's entry point.
+                if outer.start_position().column == 0 && is_app_ctor(&ctor) {
+                    self.facts.servers.push(line);
+                }
+                self.router_def(&text("name"), &ctor, cap(caps, "args"), src, line);
+            }
             "endpoint.route" => self.route(&text("router"), &text("method"), cap(caps, "args"), caps, src, line),
             "endpoint.called" => {
                 let before = self.facts.routes.len();
@@ -461,6 +518,13 @@ impl Collector {
                 self.client_ctors.insert(text("name"), text("ctor"));
                 if let Some(b) = cap(caps, "args").and_then(|a| super::py_classes::client_base(a, src)) {
                     self.client_bases.insert(text("name"), b);
+                }
+            }
+            "const.def" if cap(caps, "name").is_some_and(|n| n.kind() == "attribute") => {
+                // `router.prefix = "/orders"` (fastapi_restful's `@cbv(router)` class bodies set it).
+                if let Some(router) = text("name").strip_suffix(".prefix") {
+                    let value = cap(caps, "value").map(|v| template(v, src)).unwrap_or_default();
+                    self.prefix_sets.push((router.to_string(), value, line));
                 }
             }
             "const.def" => {
@@ -567,6 +631,9 @@ impl Collector {
                     (Vec::new(), cap(caps, "body").map(|b| text_of(b, src)).unwrap_or_default(), line)
                 });
                 entry.0.push(text("base"));
+                if let (Some(body), Some(kind)) = (cap(caps, "body"), enum_kind(outer, &text("base"), src)) {
+                    self.enum_members(&text("class"), kind, body, src);
+                }
                 if text("base").rsplit('.').next() == Some("BaseSettings") {
                     self.settings.extend(settings_fields(outer, src));
                 }
@@ -583,13 +650,56 @@ impl Collector {
         }
     }
 
+    /// The string members of an `Enum` class, as the constants `Class.NAME.value` (and
+    /// `Class.NAME` when the members are strings themselves: `class K(str, Enum)`,
+    /// `StrEnum`); the member's bare name is no constant of the module (`K.X` of a
+    /// plain `Enum` is no string, and `X` alone names nothing).
+    fn enum_members(&mut self, class: &str, kind: EnumKind, body: Node, src: &[u8]) {
+        let mut walk = body.walk();
+        for stmt in body.named_children(&mut walk).filter(|n| n.kind() == "expression_statement") {
+            let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
+            let (Some(name), Some(value)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else {
+                continue;
+            };
+            if name.kind() != "identifier" || value.kind() != "string" {
+                continue;
+            }
+            let (member, line) = (text_of(name, src), query::line(stmt));
+            self.enum_member_lines.push((member.clone(), line));
+            let value = template(value, src);
+            if kind == EnumKind::Str {
+                arch::push_const(&mut self.facts, format!("{class}.{member}"), value.clone(), line);
+            }
+            arch::push_const(&mut self.facts, format!("{class}.{member}.value"), value, line);
+        }
+    }
+
+    /// `router.prefix = "/orders"` on a FastAPI router of this file: FastAPI joins a
+    /// router's prefix to a path when the route is declared, so each route of the
+    /// router declared below the assignment (the nearest one above it) takes that
+    /// prefix, and a route above every assignment keeps its own path. (fastapi_restful's
+    /// `@cbv(router) class X: router.prefix = "/orders"` sets it in the class body.)
+    fn apply_prefix_sets(&mut self) {
+        let sets = std::mem::take(&mut self.prefix_sets);
+        let fastapi =
+            |name: &str, routers: &[RawRouter]| routers.iter().any(|r| r.name == name && r.framework == "fastapi");
+        for route in self.facts.routes.iter_mut().filter(|r| fastapi(&r.router, &self.facts.routers)) {
+            let set = sets.iter().filter(|(n, _, l)| *n == route.router && *l < route.line).max_by_key(|(_, _, l)| *l);
+            if let Some((_, prefix, _)) = set {
+                let mut path = prefix.clone();
+                path.extend(std::mem::take(&mut route.path));
+                route.path = path;
+            }
+        }
+    }
+
     fn router_def(&mut self, name: &str, ctor: &str, args: Option<Node>, src: &[u8], line: u32) {
         let ctor = ctor.rsplit('.').next().unwrap_or(ctor);
         let (framework, key) = match ctor {
             "Flask" | "Quart" => ("flask", None),
             "Blueprint" => ("flask", Some("url_prefix")),
             "FastAPI" => ("fastapi", None),
-            "APIRouter" => ("fastapi", Some("prefix")),
+            "APIRouter" | "InferringRouter" => ("fastapi", Some("prefix")),
             "Starlette" => ("starlette", None),
             "DefaultRouter" | "SimpleRouter" => ("drf", None),
             "Application" | "RouteTableDef" => ("aiohttp", None),
@@ -598,7 +708,7 @@ impl Collector {
         let prefix =
             key.and_then(|k| args.and_then(|a| kwarg(a, k, src))).map(|v| template(v, src)).unwrap_or_default();
         self.facts.routers.push(RawRouter { name: name.to_string(), framework: framework.into(), prefix, line });
-        if matches!(ctor, "APIRouter" | "Blueprint") && !name.contains('.') {
+        if matches!(ctor, "APIRouter" | "Blueprint" | "InferringRouter") && !name.contains('.') {
             self.facts.sub_routers.push(name.to_string());
         }
         // Starlette(routes=ROUTES), FastAPI(routes=…): a route list named elsewhere.
@@ -1279,6 +1389,9 @@ impl Collector {
                 });
             }
         }
+        self.apply_prefix_sets();
+        let members = std::mem::take(&mut self.enum_member_lines);
+        self.facts.consts.retain(|c| !members.iter().any(|(n, l)| *n == c.name && *l == c.line));
         for (obj, line) in std::mem::take(&mut self.aio_consumes) {
             // The queue the name was last bound to above the call.
             let bound = self.aio_queues.iter().filter(|(v, _, l)| *v == obj && *l <= line).max_by_key(|(_, _, l)| *l);

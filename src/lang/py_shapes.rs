@@ -161,6 +161,7 @@ pub const ROUTER_CTORS: &[&str] = &[
     "DefaultRouter",
     "FastAPI",
     "Flask",
+    "InferringRouter",
     "Quart",
     "RouteTableDef",
     "Sanic",

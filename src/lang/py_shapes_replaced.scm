@@ -3,7 +3,7 @@
 (assignment
   left: (identifier) @name
   right: (call function: [(identifier) (attribute)] @ctor arguments: (argument_list) @args)
-  (#match? @ctor "(^|\\.)(Flask|Blueprint|FastAPI|APIRouter|Quart|Starlette|Sanic|DefaultRouter|SimpleRouter|Application|RouteTableDef)$")) @router.def
+  (#match? @ctor "(^|\\.)(Flask|Blueprint|FastAPI|APIRouter|InferringRouter|Quart|Starlette|Sanic|DefaultRouter|SimpleRouter|Application|RouteTableDef)$")) @router.def
 (assignment
   left: (attribute) @name
   right: (call function: [(identifier) (attribute)] @ctor arguments: (argument_list) @args)

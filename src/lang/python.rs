@@ -58,7 +58,9 @@ pub fn prepare() {
 }
 
 pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
-    let with_arch = super::arch::triggered(text) || super::py_arch::config_module(rel);
+    // A module defining an `Enum` (`class RedisKeys(str, Enum)`) is read for its members:
+    // queue names and paths are imported from one.
+    let with_arch = super::arch::triggered(text) || super::py_arch::config_module(rel) || text.contains("Enum)");
     // Parsed before the query is asked for: another thread may still be compiling it.
     let tree = match query::parse(&tree_sitter_python::LANGUAGE.into(), text) {
         Ok(tree) => tree,

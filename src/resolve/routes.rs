@@ -622,6 +622,16 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 ));
                 continue;
             }
+            // `path("admin/", admin.site.urls)`: Django's built-in admin site, not the project's API.
+            if framework == "django" && route.handler.as_deref() == Some("admin.site.urls") {
+                out.diagnostics.push(Diagnostic::new(
+                    rel,
+                    Some(route.line),
+                    Severity::Info,
+                    "Django's built-in admin site (admin.site.urls): not reported as an endpoint".to_string(),
+                ));
+                continue;
+            }
             // A DRF viewset registration stands for several routes; any other route is one.
             let expanded = if route.framework == "drf-viewset" {
                 super::drf::routes(ctx, i, route.handler.as_deref().unwrap_or(""))

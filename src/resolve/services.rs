@@ -7,7 +7,9 @@
 //!    (`vue-cli-service serve`, `vite`, `ng serve`, …) or a server framework
 //!    dependency, a Python project
 //!    (`pyproject.toml`, `setup.py`, `requirements.txt`) with a web framework
-//!    or a `__main__.py`, a directory with a `Dockerfile`;
+//!    or a `__main__.py`, a directory with a `Dockerfile`; Python apps (a module
+//!    building a server at its top level, `manage.py`) in sibling directories of
+//!    one project, or beside a requirements file of their own;
 //! 2. compose files (`docker-compose*.yml`, `compose*.yaml`): a `build`
 //!    context names the directory of a service (the compose name wins, since
 //!    it is the host name other services call); image-only services are
@@ -591,6 +593,90 @@ fn from_manifests(project: &Project, s: &mut Services) {
         }
         add_dir_service(s, base_name(project, dir), dir, m);
     }
+    app_services(project, s);
+}
+
+/// Directories whose apps are examples, tests or documentation, never a deployed
+/// service however many of them there are (sorted).
+const EXAMPLE_DIRS: &[&str] = &[
+    "benchmarks",
+    "doc",
+    "docs",
+    "docs_src",
+    "example",
+    "examples",
+    "fixtures",
+    "sample",
+    "samples",
+    "test",
+    "tests",
+    "tutorial",
+    "tutorials",
+];
+
+/// Apps as services: a directory holding a module that builds a server at its
+/// top level (`app = FastAPI()`, `Flask(__name__)`, `web.Application()`,
+/// a gRPC servicer registration) or Django's `manage.py` is a service of its own
+/// when the service around it (or the scan root, when none) holds several such
+/// directories, or when it has a requirements file of its own
+/// (`requirements-prod.txt`, `requirements/base.txt`). A single app inside a
+/// project stays the project's service, and the outermost app directory wins
+/// (an app nested in another app's directory is part of it).
+fn app_services(project: &Project, s: &mut Services) {
+    let within =
+        |d: &str, outer: &str| outer.is_empty() || d.starts_with(outer) && d.as_bytes().get(outer.len()) == Some(&b'/');
+    let mut apps: BTreeMap<String, (String, u32)> = BTreeMap::new();
+    for (i, f) in project.files.iter().enumerate() {
+        let (rel, a) = (project.rel(i), &f.facts.arch);
+        let line = a.servers.first().copied().or_else(|| a.grpc.iter().find(|g| g.server).map(|g| g.line));
+        let line = line.or_else(|| (file_name(rel) == "manage.py").then_some(1));
+        let example = rel.split('/').any(|d| super::in_sorted(EXAMPLE_DIRS, d));
+        if let (Some(line), false) = (line, example) {
+            apps.entry(app_dir(dir_of(rel)).to_string()).or_insert_with(|| (rel.to_string(), line));
+        }
+    }
+    let dirs: Vec<&String> = apps.keys().filter(|d| !apps.keys().any(|o| o != *d && within(d, o))).collect();
+    let mut groups: BTreeMap<Option<usize>, Vec<&String>> = BTreeMap::new();
+    for d in dirs {
+        // Already a service's, at the directory or inside it (`django/app/Dockerfile`).
+        let served = s.list.iter().any(|x| x.dirs.iter().any(|sd| sd == d || within(sd, d) && within(&apps[d].0, sd)));
+        if !d.is_empty() && !served {
+            groups.entry(owner_of(&s.list, &format!("{d}/"))).or_default().push(d);
+        }
+    }
+    let own_requirements = |d: &str| {
+        project
+            .manifests
+            .iter()
+            .any(|m| is_requirements(m) && (dir_of(m) == d || dir_of(m) == format!("{d}/requirements")))
+    };
+    for group in groups.values() {
+        for d in group.iter().filter(|d| group.len() > 1 || own_requirements(d)) {
+            let (file, line) = apps[*d].clone();
+            s.list.push(Service {
+                name: base_name(project, d),
+                dirs: vec![(*d).clone()],
+                file,
+                line,
+                ..Service::default()
+            });
+        }
+    }
+}
+
+/// `orders/app/main.py`'s app is the `orders` directory's (as [`base_name`] names it).
+fn app_dir(dir: &str) -> &str {
+    match dir.rsplit_once('/') {
+        Some((parent, last)) if GENERIC_DIRS.contains(&last) => app_dir(parent),
+        _ => dir,
+    }
+}
+
+/// A pip requirements file: `requirements.txt`, `grpc_requirements.txt`,
+/// `requirements-prod.txt`, or any `.txt` in a `requirements/` directory.
+pub fn is_requirements(rel: &str) -> bool {
+    let name = file_name(rel);
+    name.ends_with(".txt") && (name.contains("requirements") || file_name(dir_of(rel)) == "requirements")
 }
 
 /// A `COPY`/`ADD` whose source starts with a variable (`COPY ${SERVICE}/*.js ./`).
