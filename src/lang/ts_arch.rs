@@ -1043,6 +1043,18 @@ impl Collector {
         }
         // `export default api` of a client made at the top level: imported elsewhere as the default.
         for name in std::mem::take(&mut self.default_exports) {
+            // `const config = { url: "http://…" }; export default config`: its members are
+            // the default export's too, read elsewhere as `config.url` of `import config`.
+            let members: Vec<RawConst> = self
+                .facts
+                .consts
+                .iter()
+                .filter_map(|c| {
+                    let rest = c.name.strip_prefix(name.as_str()).filter(|r| r.starts_with('.'))?;
+                    Some(RawConst { name: format!("default{rest}"), value: c.value.clone(), line: c.line })
+                })
+                .collect();
+            self.facts.consts.extend(members);
             let Some(c) = self.facts.clients.iter().find(|c| c.name == name) else { continue };
             let client = RawClient { name: "default".into(), base: c.base.clone(), line: c.line };
             self.facts.clients.push(client);
