@@ -769,11 +769,29 @@ impl Collector {
                 key = Some(k);
             }
         }
-        let options = if first.kind() == "object" { Some(first) } else { args.iter().find(|a| a.kind() == "object") };
+        // `const metaData = { method: "POST", … }; fetch(url, metaData)`: the options a local
+        // of the calling function holds (assigned more than once: any method).
+        let local_options = match args.get(1) {
+            Some(o) if known && first.kind() != "object" && o.kind() == "identifier" => local_value(*o, src),
+            _ => None,
+        };
+        let options = if first.kind() == "object" {
+            Some(*first)
+        } else {
+            args.iter()
+                .find(|a| a.kind() == "object")
+                .copied()
+                .or(local_options.flatten().filter(|o| o.kind() == "object"))
+        };
         // `method: request.method`: a method known only at run time is any method (the call
         // links to the service, never to a guessed GET endpoint).
         let opt_method =
-            options.and_then(|o| prop(*o, "method", src)).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
+            options.and_then(|o| prop(o, "method", src)).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
+        let opt_method = match local_options {
+            Some(Some(o)) if o.kind() != "object" => Some("ANY".to_string()),
+            Some(None) => Some("ANY".to_string()),
+            _ => opt_method,
+        };
         let in_object = first.kind() == "object";
         // `fetch(url, options)` inside `function apiRequest(url, options)`: the method is
         // the caller's `options.method`, so the options parameter is recorded.
@@ -782,7 +800,7 @@ impl Collector {
             .flatten();
         // `{ method }` / `{ method: method }`: a parameter of the wrapper, each caller's argument.
         let method_arg = options
-            .and_then(|o| prop(*o, "method", src))
+            .and_then(|o| prop(o, "method", src))
             .and_then(|m| wrapper_param(m, src))
             .filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f))
             .map(|(_, i)| i);
@@ -1046,9 +1064,11 @@ impl Collector {
                 _ => (top, false),
             };
             let functions: Vec<(String, Node)> = match decl.kind() {
-                "function_declaration" => {
-                    decl.child_by_field_name("name").map(|n| (query::text(n, src).to_string(), decl)).into_iter().collect()
-                }
+                "function_declaration" => decl
+                    .child_by_field_name("name")
+                    .map(|n| (query::text(n, src).to_string(), decl))
+                    .into_iter()
+                    .collect(),
                 "lexical_declaration" | "variable_declaration" => named(decl)
                     .into_iter()
                     .filter_map(|d| {
@@ -1062,7 +1082,10 @@ impl Collector {
                 _ => Vec::new(),
             };
             for (name, func) in functions {
-                if !matches!(func.kind(), "arrow_function" | "function_expression" | "function" | "function_declaration") {
+                if !matches!(
+                    func.kind(),
+                    "arrow_function" | "function_expression" | "function" | "function_declaration"
+                ) {
                     continue;
                 }
                 let Some(body) = func.child_by_field_name("body") else { continue };
@@ -1320,8 +1343,13 @@ fn returns(body: Node) -> Vec<Node> {
     let mut out = Vec::new();
     for c in named(body) {
         match c.kind() {
-            "function_declaration" | "function_expression" | "function" | "arrow_function" | "class_declaration"
-            | "class" | "method_definition" => {}
+            "function_declaration"
+            | "function_expression"
+            | "function"
+            | "arrow_function"
+            | "class_declaration"
+            | "class"
+            | "method_definition" => {}
             "return_statement" => out.push(c.named_child(0).unwrap_or(c)),
             _ => out.extend(returns(c)),
         }
@@ -1777,7 +1805,11 @@ pub fn bind_factory_results(text: &str, bindings: &mut Vec<Binding>, relative: &
             continue;
         }
         for b in bindings.iter().filter(|b| b.local == function && !b.remote.ends_with("()")) {
-            found.push(Binding { local: text[start..end].to_string(), remote: format!("{}()", b.remote), line: b.line });
+            found.push(Binding {
+                local: text[start..end].to_string(),
+                remote: format!("{}()", b.remote),
+                line: b.line,
+            });
         }
     }
     for b in found {

@@ -90,7 +90,8 @@ fn collect(n: Node, src: &[u8], found: &mut Found, depth: usize) {
         "new_expression" => made(n, src, found),
         "call_expression" => {
             let f = n.child_by_field_name("function").filter(|f| f.kind() == "member_expression");
-            if let Some((o, p)) = f.and_then(|f| Some((f.child_by_field_name("object")?, f.child_by_field_name("property")?)))
+            if let Some((o, p)) =
+                f.and_then(|f| Some((f.child_by_field_name("object")?, f.child_by_field_name("property")?)))
             {
                 let method = query::text(p, src);
                 if matches!(method, "add" | "addBulk" | "process") {
