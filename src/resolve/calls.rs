@@ -597,7 +597,7 @@ fn through_client(
     let path = args.first().filter(|a| url_arg(a))?;
     let files = &ctx.project.files;
     let mut found = Vec::new();
-    for (m, remote) in ctx.imported(file, head) {
+    for (m, remote) in ctx.imported(file, head).into_iter().chain(ctx.returned_by(file, head)) {
         found.extend(files[m].facts.arch.clients.iter().filter(|c| c.name == remote).map(|c| (m, c)));
     }
     // A factory's clients (`buildClient()`): one per base it may return, all of one module.
