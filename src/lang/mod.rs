@@ -19,6 +19,7 @@ pub mod rs_arch;
 pub mod rust;
 pub mod rust_depth;
 pub mod ts_arch;
+pub mod ts_bull;
 pub mod ts_shapes;
 pub mod ts_variance;
 pub mod typescript;

@@ -769,11 +769,29 @@ impl Collector {
                 key = Some(k);
             }
         }
-        let options = if first.kind() == "object" { Some(first) } else { args.iter().find(|a| a.kind() == "object") };
+        // `const metaData = { method: "POST", … }; fetch(url, metaData)`: the options a local
+        // of the calling function holds (assigned more than once: any method).
+        let local_options = match args.get(1) {
+            Some(o) if known && first.kind() != "object" && o.kind() == "identifier" => local_value(*o, src),
+            _ => None,
+        };
+        let options = if first.kind() == "object" {
+            Some(*first)
+        } else {
+            args.iter()
+                .find(|a| a.kind() == "object")
+                .copied()
+                .or(local_options.flatten().filter(|o| o.kind() == "object"))
+        };
         // `method: request.method`: a method known only at run time is any method (the call
         // links to the service, never to a guessed GET endpoint).
         let opt_method =
-            options.and_then(|o| prop(*o, "method", src)).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
+            options.and_then(|o| prop(o, "method", src)).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
+        let opt_method = match local_options {
+            Some(Some(o)) if o.kind() != "object" => Some("ANY".to_string()),
+            Some(None) => Some("ANY".to_string()),
+            _ => opt_method,
+        };
         let in_object = first.kind() == "object";
         // `fetch(url, options)` inside `function apiRequest(url, options)`: the method is
         // the caller's `options.method`, so the options parameter is recorded.
@@ -782,7 +800,7 @@ impl Collector {
             .flatten();
         // `{ method }` / `{ method: method }`: a parameter of the wrapper, each caller's argument.
         let method_arg = options
-            .and_then(|o| prop(*o, "method", src))
+            .and_then(|o| prop(o, "method", src))
             .and_then(|m| wrapper_param(m, src))
             .filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f))
             .map(|(_, i)| i);
@@ -1027,6 +1045,103 @@ impl Collector {
         }
     }
 
+    /// Module-level functions that return an HTTP client (`const buildClient = ({ req }) =>
+    /// cond ? axios.create({ baseURL: A }) : axios.create({ baseURL: B })`, `function api() {
+    /// return axios.create(…) }`, `export default () => axios.create(…)`): a client named
+    /// `buildClient()` for each base they may return (`default()` for the module's default),
+    /// which a caller's `const client = buildClient(ctx)` then holds. A function with any
+    /// other return is no factory. Only asked for files whose text has `.create(` or `.extend(`.
+    pub fn client_factories(&mut self, root: Node, src: &[u8]) {
+        for top in named(root) {
+            let (decl, exported_default) = match top.kind() {
+                "export_statement" => match top.child_by_field_name("declaration") {
+                    Some(d) => (d, false),
+                    None => match top.child_by_field_name("value") {
+                        Some(v) => (v, true),
+                        None => continue,
+                    },
+                },
+                _ => (top, false),
+            };
+            let functions: Vec<(String, Node)> = match decl.kind() {
+                "function_declaration" => decl
+                    .child_by_field_name("name")
+                    .map(|n| (query::text(n, src).to_string(), decl))
+                    .into_iter()
+                    .collect(),
+                "lexical_declaration" | "variable_declaration" => named(decl)
+                    .into_iter()
+                    .filter_map(|d| {
+                        let name = d.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
+                        Some((query::text(name, src).to_string(), d.child_by_field_name("value")?))
+                    })
+                    .collect(),
+                "arrow_function" | "function_expression" | "function" if exported_default => {
+                    vec![("default".to_string(), decl)]
+                }
+                _ => Vec::new(),
+            };
+            for (name, func) in functions {
+                if !matches!(
+                    func.kind(),
+                    "arrow_function" | "function_expression" | "function" | "function_declaration"
+                ) {
+                    continue;
+                }
+                let Some(body) = func.child_by_field_name("body") else { continue };
+                let returned = if body.kind() == "statement_block" { returns(body) } else { vec![body] };
+                let mut bases = Vec::new();
+                if returned.is_empty() || !returned.into_iter().all(|r| self.created_bases(r, src, &mut bases)) {
+                    continue;
+                }
+                for (base, line) in bases {
+                    self.facts.clients.push(RawClient { name: format!("{name}()"), base, line });
+                }
+            }
+        }
+    }
+
+    /// The bases of the clients an expression gives (`axios.create(…)`, a ternary of two,
+    /// a client variable of the file); false when it may give anything else.
+    fn created_bases(&self, e: Node, src: &[u8], out: &mut Vec<(Template, u32)>) -> bool {
+        match e.kind() {
+            "parenthesized_expression" | "await_expression" => {
+                e.named_child(0).is_some_and(|inner| self.created_bases(inner, src, out))
+            }
+            "ternary_expression" => {
+                let (Some(a), Some(b)) = (e.child_by_field_name("consequence"), e.child_by_field_name("alternative"))
+                else {
+                    return false;
+                };
+                self.created_bases(a, src, out) && self.created_bases(b, src, out)
+            }
+            "identifier" => match self.clients.get(query::text(e, src)) {
+                Some(base) => {
+                    out.push((base.clone(), query::line(e)));
+                    true
+                }
+                None => false,
+            },
+            "call_expression" => {
+                let Some(f) = e.child_by_field_name("function").filter(|f| f.kind() == "member_expression") else {
+                    return false;
+                };
+                let (Some(o), Some(p)) = (f.child_by_field_name("object"), f.child_by_field_name("property")) else {
+                    return false;
+                };
+                let o = query::text(o, src);
+                let client = matches!(o, "axios" | "got" | "ky") || self.client_imports.iter().any(|c| c == o);
+                if !client || !matches!(query::text(p, src), "create" | "extend") {
+                    return false;
+                }
+                let args = e.child_by_field_name("arguments").map(named).unwrap_or_default();
+                out.push((client_base(&args, src), query::line(e)));
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The local names bound by imports of the project's own modules.
     pub fn relative_imports(&self) -> Vec<String> {
         self.relative.clone()
@@ -1043,6 +1158,28 @@ impl Collector {
         }
         // `export default api` of a client made at the top level: imported elsewhere as the default.
         for name in std::mem::take(&mut self.default_exports) {
+            // `const config = { url: "http://…" }; export default config`: its members are
+            // the default export's too, read elsewhere as `config.url` of `import config`.
+            let members: Vec<RawConst> = self
+                .facts
+                .consts
+                .iter()
+                .filter_map(|c| {
+                    let rest = c.name.strip_prefix(name.as_str()).filter(|r| r.starts_with('.'))?;
+                    Some(RawConst { name: format!("default{rest}"), value: c.value.clone(), line: c.line })
+                })
+                .collect();
+            self.facts.consts.extend(members);
+            // A factory (`export default buildClient`) gives the default's clients too.
+            let call = format!("{name}()");
+            let made: Vec<RawClient> = self
+                .facts
+                .clients
+                .iter()
+                .filter(|c| c.name == call)
+                .map(|c| RawClient { name: "default()".into(), base: c.base.clone(), line: c.line })
+                .collect();
+            self.facts.clients.extend(made);
             let Some(c) = self.facts.clients.iter().find(|c| c.name == name) else { continue };
             let client = RawClient { name: "default".into(), base: c.base.clone(), line: c.line };
             self.facts.clients.push(client);
@@ -1200,6 +1337,26 @@ impl Collector {
     }
 }
 
+/// What the `return` statements of a function body give, not those of nested functions
+/// (a bare `return;` is itself, which gives no client).
+fn returns(body: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    for c in named(body) {
+        match c.kind() {
+            "function_declaration"
+            | "function_expression"
+            | "function"
+            | "arrow_function"
+            | "class_declaration"
+            | "class"
+            | "method_definition" => {}
+            "return_statement" => out.push(c.named_child(0).unwrap_or(c)),
+            _ => out.extend(returns(c)),
+        }
+    }
+    out
+}
+
 fn named(n: Node) -> Vec<Node> {
     let mut c = n.walk();
     n.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
@@ -1225,7 +1382,7 @@ fn short(t: &str) -> String {
 }
 
 /// The value node of property `key` in an object literal.
-fn prop<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
+pub(super) fn prop<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
     if obj.kind() != "object" {
         return None;
     }
@@ -1612,6 +1769,57 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     facts.arg_calls = found;
 }
 
+/// `const client = buildClient(ctx)`, `let api = await makeApi()`: a local holding what a
+/// function imported from the project returns is bound to that function's result
+/// (`buildClient()` of its module; `default()` for a default import), and named among the
+/// file's relative names, so that `client.get("/p")` is a request of the client the
+/// function makes when it is a factory (`client_factories`; resolution keeps nothing
+/// else). Found by text, one pass over the file's `=`: no query pattern.
+pub fn bind_factory_results(text: &str, bindings: &mut Vec<Binding>, relative: &mut Vec<String>) {
+    if bindings.is_empty() {
+        return;
+    }
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    for p in memchr::memchr_iter(b'=', bytes) {
+        let (Some(&before), Some(&after)) = (p.checked_sub(1).and_then(|i| bytes.get(i)), bytes.get(p + 1)) else {
+            continue;
+        };
+        if b"=!<>+-*/%&|^?:".contains(&before) || after == b'=' || after == b'>' {
+            continue;
+        }
+        let rest = text[p + 1..].trim_start();
+        let rest = rest.strip_prefix("await ").map_or(rest, str::trim_start);
+        let f_len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$').count();
+        let (function, after_f) = rest.split_at(f_len);
+        if function.is_empty() || !after_f.trim_start().starts_with('(') {
+            continue;
+        }
+        let end = p - bytes[..p].iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+        let start = arch::ident_start(bytes, end);
+        let head = text[..start].trim_end();
+        let declared = ["const", "let", "var"]
+            .iter()
+            .any(|k| head.ends_with(k) && !head[..head.len() - k.len()].ends_with(|c: char| c.is_ascii_alphanumeric()));
+        if start == end || !declared {
+            continue;
+        }
+        for b in bindings.iter().filter(|b| b.local == function && !b.remote.ends_with("()")) {
+            found.push(Binding {
+                local: text[start..end].to_string(),
+                remote: format!("{}()", b.remote),
+                line: b.line,
+            });
+        }
+    }
+    for b in found {
+        if !bindings.contains(&b) {
+            relative.push(b.local.clone());
+            bindings.push(b);
+        }
+    }
+}
+
 /// A file no trigger word sends through the full pass can still call a client
 /// another module makes (`import { api } from "../lib/api"` then
 /// `api.get("/users/me")`: nothing in its text says HTTP). When a name imported
@@ -1658,14 +1866,20 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
             }
         }
     }
+    let mut relative: Vec<String> = bindings.iter().map(|b| b.local.clone()).collect();
+    bind_factory_results(text, &mut bindings, &mut relative);
+    // `expirationQueue.add(…)` of a Bull queue the imported module makes: its binding is kept.
+    let bull = super::ts_bull::imported_uses(text, &relative, facts);
     let called = |b: &Binding| {
         text.match_indices(b.local.as_str())
             .any(|(i, _)| METHODS.iter().chain(&["({"]).any(|m| text[i + b.local.len()..].starts_with(m)))
     };
     if !bindings.iter().any(called) {
+        if bull {
+            facts.bindings = bindings;
+        }
         return;
     }
-    let relative: Vec<String> = bindings.iter().map(|b| b.local.clone()).collect();
     facts.bindings = bindings;
     wrapper_calls(root, text, &relative, facts);
 }

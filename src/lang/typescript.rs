@@ -131,13 +131,21 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         if memchr::memmem::find(src, b"axios[").is_some() {
             arch.computed_method_calls(tree.root_node(), text);
         }
+        if memchr::memmem::find(src, b".create(").is_some() || memchr::memmem::find(src, b".extend(").is_some() {
+            arch.client_factories(tree.root_node(), src);
+        }
     }
-    let relative = arch.relative_imports();
+    let mut relative = arch.relative_imports();
     facts.arch = arch.finish();
     if with_arch && (memchr::memmem::find(src, b"enum ").is_some() || memchr::memmem::find(src, b"static ").is_some()) {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
     }
+    if !is_declaration_file(rel) && memchr::memmem::find(src, b"bull").is_some() {
+        super::ts_bull::queues(tree.root_node(), text, &mut facts.arch);
+    }
     if with_arch {
+        super::ts_bull::imported_uses(text, &relative, &mut facts.arch);
+        super::ts_arch::bind_factory_results(text, &mut facts.arch.bindings, &mut relative);
         super::ts_arch::wrapper_calls(tree.root_node(), text, &relative, &mut facts.arch);
     } else if !is_declaration_file(rel) {
         let sources: Vec<Node> = found.values().map(|(n, _)| *n).collect();

@@ -145,14 +145,25 @@ impl<'a> Ctx<'a> {
 
     /// Modules a local name of `file` is imported from, with the name it has there.
     pub fn imported(&self, file: usize, local: &str) -> Vec<(usize, String)> {
+        self.bound(file, local, false)
+    }
+
+    /// Modules whose function's result a local of `file` holds (`const client =
+    /// buildClient(ctx)`, `crate::lang::ts_arch::bind_factory_results`), with the
+    /// function's name there and `()` (`default()` for a default import).
+    pub fn returned_by(&self, file: usize, local: &str) -> Vec<(usize, String)> {
+        self.bound(file, local, true)
+    }
+
+    fn bound(&self, file: usize, local: &str, results: bool) -> Vec<(usize, String)> {
         let f = &self.project.files[file];
         let mut out = Vec::new();
-        for b in f.facts.arch.bindings.iter().filter(|b| b.local == local) {
+        for b in f.facts.arch.bindings.iter().filter(|b| b.local == local && b.remote.ends_with("()") == results) {
             for &m in self.import_targets.get(&(file, b.line)).map(Vec::as_slice).unwrap_or(&[]) {
                 out.push((m, b.remote.clone()));
             }
         }
-        if f.file.lang == Lang::Python {
+        if f.file.lang == Lang::Python && !results {
             for imp in f.facts.imports.iter().filter(|i| i.names.iter().any(|n| n == local)) {
                 let targets = self.import_targets.get(&(file, imp.line)).map(Vec::as_slice).unwrap_or(&[]);
                 // `from pkg import a, b`: each name is its own submodule when one is named so.

@@ -66,7 +66,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     reached.insert(address(w));
                     wrapped.push(c);
                 }
-                None => match through_client(ctx, i, &a.callee, &a.args, a.line) {
+                None => match through_client(ctx, i, &a.callee, &a.args, a.line)
+                    .map(|r| r.and_then(|calls| agreed_call(ctx, eps, i, calls)))
+                {
                     Some(Ok(c)) => wrapped.push(c),
                     Some(Err(message)) => {
                         out.diagnostics.push(Diagnostic::new(rel, Some(a.line), Severity::Info, message));
@@ -386,6 +388,8 @@ fn queue_edge(
 ) {
     let rel = ctx.project.rel(i);
     let name = match ctx.resolve_template(i, name) {
+        // `cart.add(item)` of an imported name that is no Bull queue (`crate::lang::ts_bull`).
+        Ok(t) if q.broker == "bull" && t.iter().any(|p| matches!(p, Part::Param(_))) => return,
         // `publish(this._logChannel, …)` with a field set from a constructor argument,
         // `{queueName}`: a name with nothing readable is no queue (such a node would be
         // a guess); `chat:{room_id}` names a family of channels both sides agree on.
@@ -586,36 +590,84 @@ fn through_client(
     callee: &str,
     args: &[Template],
     line: u32,
-) -> Option<Result<RawCall, String>> {
+) -> Option<Result<Vec<RawCall>, String>> {
     let (head, member) = callee.split_once('.')?;
     // `api.get(…)`, `api.post(…)`: the lower-case method names of axios, got and ky.
     let method = crate::lang::arch::http_method(member).filter(|m| m != "ANY" && m.to_ascii_lowercase() == member)?;
     let path = args.first().filter(|a| url_arg(a))?;
     let files = &ctx.project.files;
     let mut found = Vec::new();
-    for (m, remote) in ctx.imported(file, head) {
+    for (m, remote) in ctx.imported(file, head).into_iter().chain(ctx.returned_by(file, head)) {
         found.extend(files[m].facts.arch.clients.iter().filter(|c| c.name == remote).map(|c| (m, c)));
     }
-    let (m, client) = match found.as_slice() {
-        [] => return None,
-        [one] => *one,
-        many => {
-            return Some(Err(format!(
+    // A factory's clients (`buildClient()`): one per base it may return, all of one module.
+    let factory = found.first().is_some_and(|(m, c)| c.name.ends_with("()") && found.iter().all(|(n, _)| n == m));
+    if found.is_empty() || found.len() > 1 && !factory {
+        return (!found.is_empty()).then(|| {
+            Err(format!(
                 "`{head}` is one of {} HTTP clients of the modules it is imported from: call not linked",
-                many.len()
-            )))
+                found.len()
+            ))
+        });
+    }
+    let mut calls: Vec<RawCall> = Vec::new();
+    for (m, client) in found {
+        let mut url = match ctx.resolve_template(m, &client.base) {
+            Ok(t) => t,
+            Err(var) => {
+                return Some(Err(format!(
+                    "base URL of client `{head}` from environment variable `{var}`, which no compose, Kubernetes or .env file sets: call not linked"
+                )))
+            }
+        };
+        // axios joins `baseURL: '/'` and `/api/x` with one slash.
+        let mut path = path.clone();
+        if let (Some(Part::Lit(b)), Some(Part::Lit(p))) = (url.last(), path.first_mut()) {
+            if b.ends_with('/') && p.starts_with('/') {
+                p.remove(0);
+            }
         }
-    };
-    let mut url = match ctx.resolve_template(m, &client.base) {
-        Ok(t) => t,
-        Err(var) => {
-            return Some(Err(format!(
-                "base URL of client `{head}` from environment variable `{var}`, which no compose, Kubernetes or .env file sets: call not linked"
-            )))
+        crate::lang::arch::push_parts(&mut url, path);
+        let call = RawCall { client: head.to_string(), method: method.clone(), url, line };
+        if !calls.contains(&call) {
+            calls.push(call);
         }
-    };
-    crate::lang::arch::push_parts(&mut url, path.clone());
-    Some(Ok(RawCall { client: head.to_string(), method, url, line }))
+    }
+    Some(Ok(calls))
+}
+
+/// The one request a factory's client makes at a call site, when every base the factory
+/// may return takes the path to the same endpoint (a server-side base naming the ingress
+/// controller and a browser's same-origin `/` reach the same routes): the request whose
+/// link is a fact rather than an inference, the relative one as the relative-URL rule
+/// reads it. When they reach different places: a message, no call.
+fn agreed_call(ctx: &Ctx, eps: &Endpoints, file: usize, calls: Vec<RawCall>) -> Result<RawCall, String> {
+    if calls.len() == 1 {
+        return Ok(calls.into_iter().next().expect("one"));
+    }
+    let mut scratch = ArchOut::default();
+    let mut reached: Vec<(String, bool)> = Vec::new();
+    for c in &calls {
+        let url = render(&ctx.resolve_template_lenient(file, &c.url));
+        let id = match callee(ctx, eps, file, &c.method, &url, &mut scratch, c.line) {
+            Some(Callee::Endpoint(e)) => (e.id(), true),
+            Some(Callee::Inferred(e)) => (e.id(), false),
+            _ => (String::new(), false),
+        };
+        reached.push(id);
+    }
+    let first = &reached[0].0;
+    if first.is_empty() || reached.iter().any(|(id, _)| id != first) {
+        let urls: Vec<String> = calls.iter().map(|c| format!("`{}`", redact_url(&render(&c.url)))).collect();
+        return Err(format!(
+            "client `{}` may have any of {} base URLs, which do not reach one endpoint ({}): call not linked",
+            calls[0].client,
+            calls.len(),
+            urls.join(", ")
+        ));
+    }
+    let pick = reached.iter().position(|(_, fact)| *fact).unwrap_or(0);
+    Ok(calls.into_iter().nth(pick).expect("in range"))
 }
 
 /// A Rust function that requests the URL it is given, which no function of its
