@@ -17,7 +17,7 @@ use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
 use super::ts_shapes::KV_METHODS;
 use crate::model::{
-    Access, ArchFacts, Part, RawAmqp, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam,
+    Access, ArchFacts, CfgPred, Part, RawAmqp, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam,
     RawRoute, RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
 };
 
@@ -1966,7 +1966,91 @@ fn url_part(p: &Part) -> bool {
     }
 }
 
+/// The feature condition of an item's or statement's `#[cfg(…)]` attributes, when
+/// one names a cargo feature (`#[cfg(feature = "metrics")]`, `#[cfg(all(unix,
+/// feature = "x"))]`); several attributes must all hold.
+fn feature_cfg(attrs: &[syn::Attribute]) -> Option<CfgPred> {
+    let mut preds: Vec<CfgPred> =
+        attrs.iter().filter(|a| a.path().is_ident("cfg")).filter_map(|a| a.parse_args::<syn::Meta>().ok()).map(|m| cfg_pred(&m)).collect();
+    preds.retain(|p| !p.features().is_empty());
+    match preds.len() {
+        0 => None,
+        1 => preds.pop(),
+        _ => Some(CfgPred::All(preds)),
+    }
+}
+
+/// One `cfg` predicate: `feature = "x"`, `all(…)`, `any(…)`, `not(…)`; anything else
+/// (`unix`, `target_os = "linux"`, `test`) is [`CfgPred::Other`].
+fn cfg_pred(m: &syn::Meta) -> CfgPred {
+    match m {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
+            Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => CfgPred::Feature(s.value()),
+            _ => CfgPred::Other,
+        },
+        syn::Meta::List(l) => {
+            let Ok(args) = l.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) else {
+                return CfgPred::Other;
+            };
+            let mut args: Vec<CfgPred> = args.iter().map(cfg_pred).collect();
+            match l.path.get_ident().map(ToString::to_string).as_deref() {
+                Some("all") => CfgPred::All(args),
+                Some("any") => CfgPred::Any(args),
+                Some("not") if args.len() == 1 => CfgPred::Not(Box::new(args.remove(0))),
+                _ => CfgPred::Other,
+            }
+        }
+        _ => CfgPred::Other,
+    }
+}
+
+impl Collector<'_> {
+    /// Walks an item or statement, marking the routes it declares with its
+    /// `#[cfg(feature = …)]` condition (resolution checks it against the crate's
+    /// default features).
+    fn gated(&mut self, attrs: &[syn::Attribute], walk: impl FnOnce(&mut Self)) {
+        let pred = if attrs.is_empty() { None } else { feature_cfg(attrs) };
+        let start = self.facts.routes.len();
+        walk(self);
+        if let Some(pred) = pred {
+            let end = self.facts.routes.len();
+            self.facts.feature_gates.extend((start..end).map(|i| (i, pred.clone())));
+        }
+    }
+}
+
 impl<'ast> Visit<'ast> for Collector<'_> {
+    fn visit_item(&mut self, i: &'ast syn::Item) {
+        let attrs: &[syn::Attribute] = match i {
+            syn::Item::Fn(f) => &f.attrs,
+            syn::Item::Mod(m) => &m.attrs,
+            syn::Item::Impl(m) => &m.attrs,
+            syn::Item::Macro(m) => &m.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, |v| visit::visit_item(v, i));
+    }
+
+    fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
+        let attrs: &[syn::Attribute] = match i {
+            syn::ImplItem::Fn(f) => &f.attrs,
+            syn::ImplItem::Macro(m) => &m.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, |v| visit::visit_impl_item(v, i));
+    }
+
+    fn visit_stmt(&mut self, st: &'ast syn::Stmt) {
+        let attrs: &[syn::Attribute] = match st {
+            syn::Stmt::Local(l) => &l.attrs,
+            syn::Stmt::Macro(m) => &m.attrs,
+            syn::Stmt::Expr(Expr::MethodCall(m), _) => &m.attrs,
+            syn::Stmt::Expr(Expr::Call(c), _) => &c.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, |v| visit::visit_stmt(v, st));
+    }
+
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let name = f.sig.ident.to_string();
         if let Some(value) = env_function(f) {
