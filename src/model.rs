@@ -580,14 +580,20 @@ impl CfgPred {
         match self {
             CfgPred::Feature(f) => Some(enabled(f)),
             CfgPred::Not(p) => p.eval(enabled).map(|b| !b),
-            CfgPred::All(ps) => ps.iter().try_fold(Some(true), |acc, p| match p.eval(enabled) {
-                Some(false) => Err(()),
-                v => Ok(acc.and(v)),
-            }).unwrap_or(Some(false)),
-            CfgPred::Any(ps) => ps.iter().try_fold(Some(false), |acc, p| match p.eval(enabled) {
-                Some(true) => Err(()),
-                v => Ok(acc.and(v)),
-            }).unwrap_or(Some(true)),
+            CfgPred::All(ps) => ps
+                .iter()
+                .try_fold(Some(true), |acc, p| match p.eval(enabled) {
+                    Some(false) => Err(()),
+                    v => Ok(acc.and(v)),
+                })
+                .unwrap_or(Some(false)),
+            CfgPred::Any(ps) => ps
+                .iter()
+                .try_fold(Some(false), |acc, p| match p.eval(enabled) {
+                    Some(true) => Err(()),
+                    v => Ok(acc.and(v)),
+                })
+                .unwrap_or(Some(true)),
             CfgPred::Other => None,
         }
     }

@@ -17,8 +17,8 @@ use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
 use super::ts_shapes::KV_METHODS;
 use crate::model::{
-    Access, ArchFacts, CfgPred, Part, RawAmqp, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam,
-    RawRoute, RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, CfgPred, Part, RawAmqp, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue,
+    RawQueueParam, RawRoute, RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Attribute macros that declare a route on a handler (sorted).
@@ -2067,8 +2067,12 @@ fn url_part(p: &Part) -> bool {
 /// one names a cargo feature (`#[cfg(feature = "metrics")]`, `#[cfg(all(unix,
 /// feature = "x"))]`); several attributes must all hold.
 fn feature_cfg(attrs: &[syn::Attribute]) -> Option<CfgPred> {
-    let mut preds: Vec<CfgPred> =
-        attrs.iter().filter(|a| a.path().is_ident("cfg")).filter_map(|a| a.parse_args::<syn::Meta>().ok()).map(|m| cfg_pred(&m)).collect();
+    let mut preds: Vec<CfgPred> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| a.parse_args::<syn::Meta>().ok())
+        .map(|m| cfg_pred(&m))
+        .collect();
     preds.retain(|p| !p.features().is_empty());
     match preds.len() {
         0 => None,

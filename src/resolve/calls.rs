@@ -637,15 +637,11 @@ fn uncalled_rust_wrappers(ctx: &Ctx, file: usize, out: &mut ArchOut) {
     let files = &ctx.project.files;
     let own = ctx.owner(file);
     for w in &files[file].facts.arch.wrappers {
-        let called = files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own).any(
-            |(_, f)| {
-                f.facts
-                    .arch
-                    .arg_calls
-                    .iter()
-                    .any(|a| names_wrapper(&a.callee, &w.name))
-            },
-        );
+        let called = files
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own)
+            .any(|(_, f)| f.facts.arch.arg_calls.iter().any(|a| names_wrapper(&a.callee, &w.name)));
         if !called {
             out.diagnostics.push(Diagnostic::new(
                 ctx.project.rel(file),

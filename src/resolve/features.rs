@@ -59,7 +59,12 @@ impl Features {
             // `dep:x` and `x/feat` name dependencies, not features of this crate.
             let implied = features.and_then(|t| t.get(&f)).and_then(toml::Value::as_array);
             wanted.extend(
-                implied.into_iter().flatten().filter_map(toml::Value::as_str).filter(|s| !s.contains([':', '/'])).map(String::from),
+                implied
+                    .into_iter()
+                    .flatten()
+                    .filter_map(toml::Value::as_str)
+                    .filter(|s| !s.contains([':', '/']))
+                    .map(String::from),
             );
         }
         Some(on)

@@ -481,10 +481,17 @@ const MAX_PREFIXES: usize = 32;
 
 /// The features (`` `metrics` ``, comma-separated) of a route's `#[cfg(feature = …)]`
 /// when its crate's default features leave the condition false.
-fn feature_off(ctx: &Ctx, rs: &Routers, features: &mut super::features::Features, file: usize, route: usize) -> Option<String> {
+fn feature_off(
+    ctx: &Ctx,
+    rs: &Routers,
+    features: &mut super::features::Features,
+    file: usize,
+    route: usize,
+) -> Option<String> {
     let gates = &ctx.project.files[file].facts.arch.feature_gates;
     let dir = rs.crate_dir(file)?;
-    let (_, pred) = gates.iter().filter(|(r, _)| *r == route).find(|(_, p)| features.holds(&ctx.project, dir, p) == Some(false))?;
+    let (_, pred) =
+        gates.iter().filter(|(r, _)| *r == route).find(|(_, p)| features.holds(ctx.project, dir, p) == Some(false))?;
     let names: Vec<String> = pred.features().iter().map(|f| format!("`{f}`")).collect();
     Some(names.join(", "))
 }
