@@ -560,6 +560,58 @@ pub struct ArchFacts {
     /// Celery tasks, the calls that send them and the routing settings of the file.
     #[serde(default)]
     pub celery: CeleryFacts,
+    /// Routes declared under a Rust `#[cfg(…)]` that names a cargo feature, by index
+    /// into [`ArchFacts::routes`]: served only when the crate is built with it.
+    #[serde(default)]
+    pub feature_gates: Vec<(usize, CfgPred)>,
+}
+
+/// The feature part of a Rust `#[cfg(…)]` predicate (`feature = "metrics"`,
+/// `all(…)`, `any(…)`, `not(…)`); any other option (`unix`, `target_os = …`) is
+/// [`CfgPred::Other`], whose value is not known statically.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CfgPred {
+    Feature(String),
+    Not(Box<CfgPred>),
+    All(Vec<CfgPred>),
+    Any(Vec<CfgPred>),
+    Other,
+}
+
+impl CfgPred {
+    /// Whether the predicate holds when exactly the features `enabled` says are
+    /// on; `None` when it depends on something else (the target, a `--cfg` flag).
+    pub fn eval(&self, enabled: &dyn Fn(&str) -> bool) -> Option<bool> {
+        match self {
+            CfgPred::Feature(f) => Some(enabled(f)),
+            CfgPred::Not(p) => p.eval(enabled).map(|b| !b),
+            CfgPred::All(ps) => ps
+                .iter()
+                .try_fold(Some(true), |acc, p| match p.eval(enabled) {
+                    Some(false) => Err(()),
+                    v => Ok(acc.and(v)),
+                })
+                .unwrap_or(Some(false)),
+            CfgPred::Any(ps) => ps
+                .iter()
+                .try_fold(Some(false), |acc, p| match p.eval(enabled) {
+                    Some(true) => Err(()),
+                    v => Ok(acc.and(v)),
+                })
+                .unwrap_or(Some(true)),
+            CfgPred::Other => None,
+        }
+    }
+
+    /// The features the predicate names, in order of appearance.
+    pub fn features(&self) -> Vec<&str> {
+        match self {
+            CfgPred::Feature(f) => vec![f.as_str()],
+            CfgPred::Not(p) => p.features(),
+            CfgPred::All(ps) | CfgPred::Any(ps) => ps.iter().flat_map(|p| p.features()).collect(),
+            CfgPred::Other => Vec::new(),
+        }
+    }
 }
 
 /// What a Python file says about Celery (`src/lang/py_celery.rs`); which queue each

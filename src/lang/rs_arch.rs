@@ -17,8 +17,8 @@ use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
 use super::ts_shapes::KV_METHODS;
 use crate::model::{
-    Access, ArchFacts, Part, RawAmqp, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue, RawQueueParam,
-    RawRoute, RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, CfgPred, Part, RawAmqp, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue,
+    RawQueueParam, RawRoute, RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Attribute macros that declare a route on a handler (sorted).
@@ -69,6 +69,9 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
             Vec::new()
         },
         closure_binds: Vec::new(),
+        ctor: false,
+        ctor_fields: Vec::new(),
+        field_calls: Vec::new(),
     };
     if v.redis {
         v.redis_fields = redis_fields(file, v.redis_commands);
@@ -78,6 +81,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         v.mongo_helpers = collection_helpers(file, &v.mongo_consts);
     }
     v.visit_file(file);
+    v.field_wrappers();
     let functions: Vec<String> =
         v.facts.consts.iter().filter(|c| c.name.ends_with("()")).map(|c| c.name.clone()).collect();
     for c in &mut v.facts.calls {
@@ -175,6 +179,26 @@ struct Collector<'b> {
     /// Closures handed to such a function (by address), with the values their
     /// parameters take: bound as locals while the closure is visited.
     closure_binds: Vec<(usize, Locals)>,
+    /// Whether the function being visited is an associated function without `self`
+    /// (a constructor, `fn new(base_url: String) -> Self`).
+    ctor: bool,
+    /// Fields a constructor sets from one of its parameters, `Self { url:
+    /// format!("{}/v1/user", base_url) }`: (type, field, `Type::fn`, parameter index,
+    /// the field's template starting with the parameter).
+    ctor_fields: Vec<CtorField>,
+    /// Requests of a type's methods whose URL starts with one of its fields
+    /// (`self.http.get(format!("{}/{}", self.url, id))`): (type, field, request).
+    field_calls: Vec<(String, String, RawCall)>,
+}
+
+/// A field a constructor sets from a parameter ([`Collector::ctor_fields`]).
+struct CtorField {
+    ty: String,
+    field: String,
+    ctor: String,
+    /// `None`: the value is a URL of its own (`env::var("AUDIT_URL")`).
+    param: Option<usize>,
+    value: Template,
 }
 
 /// `let` bindings as the collector keeps them: (name, value when known).
@@ -1158,6 +1182,13 @@ impl Collector<'_> {
     /// `Request::get(&format!("{base}/x"))` is not), so each caller's argument is
     /// the URL; else a call of its own.
     fn push_call(&mut self, call: RawCall) {
+        // `self.url` first in a method of `impl T`: a constructor may say it (`field_wrappers`).
+        if let (Some(ty), Some(Part::Ref(r))) = (&self.impl_ty, call.url.first()) {
+            if let Some(field) = r.strip_prefix(FIELD).filter(|f| !self.func.free && !f.contains('.')) {
+                self.field_calls.push((ty.clone(), field.to_string(), call));
+                return;
+            }
+        }
         // The URL, or its host after a scheme (`format!("http://{}/probe", host)`).
         let at = usize::from(matches!(call.url.first(), Some(Part::Lit(s)) if s == "http://" || s == "https://"));
         let param = match call.url.get(at) {
@@ -1181,6 +1212,72 @@ impl Collector<'_> {
                 });
             }
             None => self.facts.calls.push(call),
+        }
+    }
+
+    /// Requests on a field a constructor of the type sets from its parameter become
+    /// wrappers of the constructor (`Client::new`): each caller's argument is the
+    /// base URL, `Client::new(api_base_url)` then `client.get(id)` requesting
+    /// `{API_BASE_URL}/v1/user/{id}`. The rest of the URL is the method's: names
+    /// there are its parameters, never the caller's constants. Other requests on a
+    /// field are calls as before.
+    fn field_wrappers(&mut self) {
+        for (ty, field, call) in std::mem::take(&mut self.field_calls) {
+            let found: Vec<&CtorField> = self.ctor_fields.iter().filter(|c| c.ty == ty && c.field == field).collect();
+            let [c] = found.as_slice() else {
+                self.facts.calls.push(call);
+                continue;
+            };
+            let at = usize::from(matches!(c.value.first(), Some(Part::Lit(s)) if s == "http://" || s == "https://"));
+            let mut url = c.value.clone();
+            let rest = call.url.into_iter().skip(1).map(|p| match p {
+                Part::Ref(n) => Part::Param(n.strip_prefix(FIELD).unwrap_or(&n).to_string()),
+                p => p,
+            });
+            push_parts(&mut url, rest.collect());
+            // `Self { url: env::var("AUDIT_URL")… }`: the field holds that URL.
+            let Some(param) = c.param else {
+                self.facts.calls.push(RawCall { url, ..call });
+                continue;
+            };
+            self.facts.wrappers.push(RawWrapper {
+                name: c.ctor.clone(),
+                param,
+                call: RawCall { url, ..call },
+                method_param: None,
+                method_arg: None,
+                at,
+                key: None,
+                params: Vec::new(),
+            });
+        }
+    }
+
+    /// `Self { url: format!("{}/v1/user", base_url), … }` (or `T { … }`) in a
+    /// constructor of `impl T`: each field whose value is one of the constructor's
+    /// parameters, after a scheme at most, followed by literal text.
+    fn ctor_struct(&mut self, e: &syn::ExprStruct) {
+        let Some(ty) = self.impl_ty.clone() else { return };
+        let name = last_seg(&e.path);
+        if !self.ctor || (name != "Self" && name != ty) {
+            return;
+        }
+        for f in &e.fields {
+            let syn::Member::Named(field) = &f.member else { continue };
+            let value = self.local(template(&f.expr));
+            let at = usize::from(matches!(value.first(), Some(Part::Lit(s)) if s == "http://" || s == "https://"));
+            let param = match value.get(at) {
+                Some(Part::Ref(p)) if value.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
+                    self.func.params.iter().position(|x| x == p)
+                }
+                _ => None,
+            };
+            // Or a URL of its own (an environment variable, a literal with a scheme).
+            let own = param.is_none() && value.iter().any(|p| url_part(p) && !matches!(p, Part::Ref(_)));
+            if param.is_some() || own {
+                let ctor = format!("{ty}::{}", self.fn_name);
+                self.ctor_fields.push(CtorField { ty: ty.clone(), field: field.to_string(), ctor, param, value });
+            }
         }
     }
 
@@ -1966,7 +2063,95 @@ fn url_part(p: &Part) -> bool {
     }
 }
 
+/// The feature condition of an item's or statement's `#[cfg(…)]` attributes, when
+/// one names a cargo feature (`#[cfg(feature = "metrics")]`, `#[cfg(all(unix,
+/// feature = "x"))]`); several attributes must all hold.
+fn feature_cfg(attrs: &[syn::Attribute]) -> Option<CfgPred> {
+    let mut preds: Vec<CfgPred> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .filter_map(|a| a.parse_args::<syn::Meta>().ok())
+        .map(|m| cfg_pred(&m))
+        .collect();
+    preds.retain(|p| !p.features().is_empty());
+    match preds.len() {
+        0 => None,
+        1 => preds.pop(),
+        _ => Some(CfgPred::All(preds)),
+    }
+}
+
+/// One `cfg` predicate: `feature = "x"`, `all(…)`, `any(…)`, `not(…)`; anything else
+/// (`unix`, `target_os = "linux"`, `test`) is [`CfgPred::Other`].
+fn cfg_pred(m: &syn::Meta) -> CfgPred {
+    match m {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
+            Expr::Lit(syn::ExprLit { lit: Lit::Str(s), .. }) => CfgPred::Feature(s.value()),
+            _ => CfgPred::Other,
+        },
+        syn::Meta::List(l) => {
+            let Ok(args) = l.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated) else {
+                return CfgPred::Other;
+            };
+            let mut args: Vec<CfgPred> = args.iter().map(cfg_pred).collect();
+            match l.path.get_ident().map(ToString::to_string).as_deref() {
+                Some("all") => CfgPred::All(args),
+                Some("any") => CfgPred::Any(args),
+                Some("not") if args.len() == 1 => CfgPred::Not(Box::new(args.remove(0))),
+                _ => CfgPred::Other,
+            }
+        }
+        _ => CfgPred::Other,
+    }
+}
+
+impl Collector<'_> {
+    /// Walks an item or statement, marking the routes it declares with its
+    /// `#[cfg(feature = …)]` condition (resolution checks it against the crate's
+    /// default features).
+    fn gated(&mut self, attrs: &[syn::Attribute], walk: impl FnOnce(&mut Self)) {
+        let pred = if attrs.is_empty() { None } else { feature_cfg(attrs) };
+        let start = self.facts.routes.len();
+        walk(self);
+        if let Some(pred) = pred {
+            let end = self.facts.routes.len();
+            self.facts.feature_gates.extend((start..end).map(|i| (i, pred.clone())));
+        }
+    }
+}
+
 impl<'ast> Visit<'ast> for Collector<'_> {
+    fn visit_item(&mut self, i: &'ast syn::Item) {
+        let attrs: &[syn::Attribute] = match i {
+            syn::Item::Fn(f) => &f.attrs,
+            syn::Item::Mod(m) => &m.attrs,
+            syn::Item::Impl(m) => &m.attrs,
+            syn::Item::Macro(m) => &m.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, |v| visit::visit_item(v, i));
+    }
+
+    fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
+        let attrs: &[syn::Attribute] = match i {
+            syn::ImplItem::Fn(f) => &f.attrs,
+            syn::ImplItem::Macro(m) => &m.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, |v| visit::visit_impl_item(v, i));
+    }
+
+    fn visit_stmt(&mut self, st: &'ast syn::Stmt) {
+        let attrs: &[syn::Attribute] = match st {
+            syn::Stmt::Local(l) => &l.attrs,
+            syn::Stmt::Macro(m) => &m.attrs,
+            syn::Stmt::Expr(Expr::MethodCall(m), _) => &m.attrs,
+            syn::Stmt::Expr(Expr::Call(c), _) => &c.attrs,
+            _ => &[],
+        };
+        self.gated(attrs, |v| visit::visit_stmt(v, st));
+    }
+
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let name = f.sig.ident.to_string();
         if let Some(value) = env_function(f) {
@@ -1998,6 +2183,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let name = f.sig.ident.to_string();
         let func = std::mem::replace(&mut self.func, func_of(&f.sig));
+        let ctor = std::mem::replace(&mut self.ctor, f.sig.receiver().is_none());
         self.route_attrs(&f.attrs, &name);
         let cfg = self.config_fn(&f.sig);
         let cfg = std::mem::replace(&mut self.cfg_params, cfg);
@@ -2018,6 +2204,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.requests = requests;
         self.cfg_params = cfg;
         self.func = func;
+        self.ctor = ctor;
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
@@ -2114,6 +2301,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         let saved = std::mem::replace(&mut self.let_name, name);
         visit::visit_local(self, l);
         self.let_name = saved;
+    }
+
+    fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
+        if self.ctor && self.client_file {
+            self.ctor_struct(e);
+        }
+        visit::visit_expr_struct(self, e);
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {

@@ -61,12 +61,15 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let rel = ctx.project.rel(i);
         let mut wrapped = class_sites.remove(&i).unwrap_or_default();
         for a in &f.facts.arch.arg_calls {
-            match through_wrapper(ctx, i, a) {
-                Some((c, w)) => {
-                    reached.insert(address(w));
-                    wrapped.push(c);
+            let calls = through_wrapper(ctx, i, a);
+            match calls.is_empty() {
+                false => {
+                    for (c, w) in calls {
+                        reached.insert(address(w));
+                        wrapped.push(c);
+                    }
                 }
-                None => match through_client(ctx, i, &a.callee, &a.args, a.line)
+                true => match through_client(ctx, i, &a.callee, &a.args, a.line)
                     .map(|r| r.and_then(|calls| agreed_call(ctx, eps, i, calls)))
                 {
                     Some(Ok(c)) => wrapped.push(c),
@@ -511,9 +514,19 @@ fn url_arg(t: &Template) -> bool {
 /// place. Nothing when the callee is not exactly one such function (same file
 /// first, else through the import of the callee's first name) or the argument
 /// is not read.
-fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Option<(RawCall, &'a RawWrapper)> {
-    let (callee, line) = (a.callee.as_str(), a.line);
-    let (wfile, w) = wrapper_of(ctx, file, callee)?;
+fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Vec<(RawCall, &'a RawWrapper)> {
+    wrapper_of(ctx, file, &a.callee).into_iter().filter_map(|(wfile, w)| wrapped_call(ctx, file, a, wfile, w)).collect()
+}
+
+/// The request `w` (defined in `wfile`) makes for the call `a`.
+fn wrapped_call<'a>(
+    ctx: &Ctx<'a>,
+    file: usize,
+    a: &RawArgCall,
+    wfile: usize,
+    w: &'a RawWrapper,
+) -> Option<(RawCall, &'a RawWrapper)> {
+    let line = a.line;
     // Positional, else the keyword argument named as the parameter (`fetch(url=…)`).
     let by_name = || match w.call.url.get(w.at) {
         Some(Part::Ref(p)) => a.kwargs.iter().find(|(k, _)| k == p).map(|(_, t)| t),
@@ -676,15 +689,11 @@ fn uncalled_rust_wrappers(ctx: &Ctx, file: usize, out: &mut ArchOut) {
     let files = &ctx.project.files;
     let own = ctx.owner(file);
     for w in &files[file].facts.arch.wrappers {
-        let called = files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own).any(
-            |(_, f)| {
-                f.facts
-                    .arch
-                    .arg_calls
-                    .iter()
-                    .any(|a| !of_type(&a.callee) && a.callee.rsplit("::").next() == Some(w.name.as_str()))
-            },
-        );
+        let called = files
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own)
+            .any(|(_, f)| f.facts.arch.arg_calls.iter().any(|a| names_wrapper(&a.callee, &w.name)));
         if !called {
             out.diagnostics.push(Diagnostic::new(
                 ctx.project.rel(file),
@@ -696,6 +705,16 @@ fn uncalled_rust_wrappers(ctx: &Ctx, file: usize, out: &mut ArchOut) {
     }
 }
 
+/// Whether a Rust callee names a wrapper: a free function by its last name
+/// (`utils::fetch_json` → `fetch_json`), a constructor by its type and name
+/// (`user::Client::new` → `Client::new`).
+fn names_wrapper(callee: &str, wrapper: &str) -> bool {
+    if wrapper.contains("::") {
+        return callee == wrapper || callee.strip_suffix(wrapper).is_some_and(|h| h.ends_with("::"));
+    }
+    !of_type(callee) && callee.rsplit("::").next() == Some(wrapper)
+}
+
 /// A Rust callee a type qualifies (`KafkaProducer::send`, `Api::fetch`): an associated
 /// function or a method, never the free function of that name (Rust wrappers are free
 /// functions).
@@ -703,39 +722,48 @@ fn of_type(callee: &str) -> bool {
     callee.rsplit("::").nth(1).is_some_and(|t| t.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
-/// The one wrapper a callee names, and the file defining it.
-fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Option<(usize, &'a RawWrapper)> {
+/// The one wrapper a callee names, and the file defining it; for a constructor
+/// (`Client::new`), the requests of each method on the field it sets, when one
+/// file defines them all.
+fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Vec<(usize, &'a RawWrapper)> {
     let files = &ctx.project.files;
     let last_of = |n: &'a str| n.rsplit('.').next().unwrap_or(n);
     let mut found: Vec<(usize, &'a RawWrapper)> =
         files[file].facts.arch.wrappers.iter().filter(|w| w.name == callee).map(|w| (file, w)).collect();
     if found.is_empty() && files[file].file.lang == Lang::Rust {
-        if of_type(callee) {
-            return None;
-        }
         // `fetch_json(…)`, `utils::fetch_json(…)`: Rust paths are not followed through
         // `use`, so the only free function of that name among the crate's (the
-        // service's) Rust files.
-        let name = callee.rsplit("::").next().unwrap_or(callee);
+        // service's) Rust files; `user::Client::new(…)`, the only constructor
+        // `Client::new` there that stores a base URL.
         let own = ctx.owner(file);
         for (i, f) in files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own) {
             found.extend(
-                f.facts.arch.wrappers.iter().filter(|w| w.name == name && (i == file || own.is_some())).map(|w| (i, w)),
+                f.facts
+                    .arch
+                    .wrappers
+                    .iter()
+                    .filter(|w| names_wrapper(callee, &w.name) && (i == file || own.is_some()))
+                    .map(|w| (i, w)),
             );
         }
     } else if found.is_empty() {
         let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
         if member.is_some_and(|m| m.contains('.')) {
-            return None;
+            return Vec::new();
         }
         for (m, remote) in ctx.imported(file, head) {
             let want = member.unwrap_or(&remote).to_string();
             found.extend(files[m].facts.arch.wrappers.iter().filter(|w| last_of(&w.name) == want).map(|w| (m, w)));
         }
     }
-    match found.as_slice() {
-        [(m, one)] if matches!(one.call.url.get(one.at), Some(Part::Ref(_))) => Some((*m, *one)),
-        _ => None,
+    if !found.iter().all(|(_, w)| matches!(w.call.url.get(w.at), Some(Part::Ref(_)))) {
+        return Vec::new();
+    }
+    let ctor = found.first().is_some_and(|(m, w)| w.name.contains("::") && found.iter().all(|(n, _)| n == m));
+    if found.len() == 1 || ctor {
+        found
+    } else {
+        Vec::new()
     }
 }
 

@@ -13,6 +13,7 @@ pub mod celery;
 pub mod classes;
 pub mod devproxy;
 pub mod drf;
+pub mod features;
 pub mod python;
 pub mod routes;
 pub mod rust;

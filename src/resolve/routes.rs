@@ -479,6 +479,23 @@ fn below(rs: &Routers, roots: &[usize]) -> Vec<Vec<usize>> {
 /// Most full prefixes one router is reported under.
 const MAX_PREFIXES: usize = 32;
 
+/// The features (`` `metrics` ``, comma-separated) of a route's `#[cfg(feature = …)]`
+/// when its crate's default features leave the condition false.
+fn feature_off(
+    ctx: &Ctx,
+    rs: &Routers,
+    features: &mut super::features::Features,
+    file: usize,
+    route: usize,
+) -> Option<String> {
+    let gates = &ctx.project.files[file].facts.arch.feature_gates;
+    let dir = rs.crate_dir(file)?;
+    let (_, pred) =
+        gates.iter().filter(|(r, _)| *r == route).find(|(_, p)| features.holds(ctx.project, dir, p) == Some(false))?;
+    let names: Vec<String> = pred.features().iter().map(|f| format!("`{f}`")).collect();
+    Some(names.join(", "))
+}
+
 #[derive(Default)]
 struct Memo {
     done: HashMap<usize, Vec<Template>>,
@@ -580,9 +597,18 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         let abs = std::fs::canonicalize(ctx.project.root).unwrap_or_else(|_| ctx.project.root.to_path_buf());
         abs.file_name().map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned())
     };
+    let mut features = super::features::Features::default();
     for (i, f) in files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        for route in &f.facts.arch.routes {
+        for (n, route) in f.facts.arch.routes.iter().enumerate() {
+            if let Some(off) = feature_off(ctx, &rs, &mut features, i, n) {
+                out.diagnostics.push(Diagnostic::new(rel, Some(route.line), Severity::Info, format!(
+                    "route `{}` sits under a `#[cfg]` on the cargo feature{} {off} that the crate's default features leave false: not reported as an endpoint",
+                    render(&route.path),
+                    if off.contains(',') { "s" } else { "" },
+                )));
+                continue;
+            }
             let (prefixes, framework) = if route.framework == "nextjs" {
                 match nextjs_path(rel) {
                     Some(p) => (vec![lit(&p)], "nextjs".to_string()),
