@@ -933,9 +933,12 @@ impl Collector {
                 let t = first().or_else(|| kwarg(args, "topic", src).map(tpl));
                 push(&mut self.facts, "kafka", t, Access::Write);
             }
+            // kafka-python: `KafkaConsumer(*topics, **configs)`: every positional argument is a
+            // topic, a literal or a name read where it is set (`settings.KAFKA_TOPIC` of a
+            // settings class: its `os.getenv("KAFKA_TOPIC", "events")`, the service's environment first).
             "KafkaConsumer" => {
-                for n in pos.iter().filter(|n| n.kind() == "string") {
-                    push(&mut self.facts, "kafka", Some(template(*n, src)), Access::Read);
+                for n in &pos {
+                    push(&mut self.facts, "kafka", Some(tpl(*n)), Access::Read);
                 }
             }
             "subscribe" if self.mentions_kafka || self.mentions_redis => {
