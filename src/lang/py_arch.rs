@@ -534,6 +534,17 @@ impl Collector {
                     arch::push_mongo_use(&mut self.facts, name, &text("op"), line);
                 }
             }
+            // `db.users.find_one(…)` in a file that does not mention MongoDB: a collection
+            // when `db` holds what a database getter returns (`db = get_database()`);
+            // resolution checks that the getter is one (`py_mongo`).
+            "db.mongo" => {
+                let Some(n) = cap(caps, "name") else { return };
+                if let (Some(getter), Some(name)) = (super::py_mongo::getter_use(n, src), super::py_mongo::collection_name(n, src)) {
+                    let access = access_of(&text("op"));
+                    let u = RawTableUse { name, via_class: false, access, store: "mongodb".into(), line };
+                    self.facts.getter_table_uses.push((getter, u));
+                }
+            }
             "queue.op" => self.queue(&text("obj"), &text("method"), cap(caps, "args"), src, line),
             "endpoint.viewset" => {
                 let Some(path) = cap(caps, "path") else { return };
