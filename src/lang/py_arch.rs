@@ -539,7 +539,9 @@ impl Collector {
             // resolution checks that the getter is one (`py_mongo`).
             "db.mongo" => {
                 let Some(n) = cap(caps, "name") else { return };
-                if let (Some(getter), Some(name)) = (super::py_mongo::getter_use(n, src), super::py_mongo::collection_name(n, src)) {
+                if let (Some(getter), Some(name)) =
+                    (super::py_mongo::getter_use(n, src), super::py_mongo::collection_name(n, src))
+                {
                     let access = access_of(&text("op"));
                     let u = RawTableUse { name, via_class: false, access, store: "mongodb".into(), line };
                     self.facts.getter_table_uses.push((getter, u));

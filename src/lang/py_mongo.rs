@@ -156,7 +156,9 @@ fn getter_of(v: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<Str
                 "attribute" => {
                     let method = self_member(f, src)?;
                     let def = method_of(class?, method, src)?;
-                    one(returned(def.child_by_field_name("body")?).into_iter().map(|r| getter_of(r, class, src, depth + 1)))
+                    one(returned(def.child_by_field_name("body")?)
+                        .into_iter()
+                        .map(|r| getter_of(r, class, src, depth + 1)))
                 }
                 _ => None,
             }
@@ -193,8 +195,9 @@ fn self_member<'s>(n: Node, src: &'s [u8]) -> Option<&'s str> {
 fn method_of<'t>(class: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
     named(class.child_by_field_name("body")?).into_iter().find_map(|d| {
         let d = if d.kind() == "decorated_definition" { d.child_by_field_name("definition")? } else { d };
-        (d.kind() == "function_definition" && d.child_by_field_name("name").is_some_and(|n| query::text(n, src) == name))
-            .then_some(d)
+        (d.kind() == "function_definition"
+            && d.child_by_field_name("name").is_some_and(|n| query::text(n, src) == name))
+        .then_some(d)
     })
 }
 
