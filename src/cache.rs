@@ -86,6 +86,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/py_arch.rs"),
     include_str!("lang/py_celery.rs"),
     include_str!("lang/py_classes.rs"),
+    include_str!("lang/py_mongo.rs"),
     include_str!("lang/py_shapes.rs"),
     include_str!("lang/python.rs"),
     include_str!("lang/query.rs"),

@@ -529,6 +529,15 @@ pub struct ArchFacts {
     /// os.environ.get(key)`): a call of one is an environment read.
     #[serde(default)]
     pub env_getters: Vec<String>,
+    /// Module-level functions whose every `return` gives a MongoDB database of a client
+    /// the file builds (`def get_database(): return _client[NAME]`).
+    #[serde(default)]
+    pub mongo_getters: Vec<String>,
+    /// Collection uses on what a function returns (`db = get_database()`,
+    /// `db.users.find_one(…)`) in a file that does not mention MongoDB: the function's
+    /// name as written and the use, linked when the function is one of `mongo_getters`.
+    #[serde(default)]
+    pub getter_table_uses: Vec<(String, RawTableUse)>,
     /// Routers that serve only once an app mounts them (FastAPI `APIRouter`, Flask
     /// `Blueprint`): one no mount reaches may be dropped in resolution.
     #[serde(default)]

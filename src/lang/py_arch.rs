@@ -600,6 +600,19 @@ impl Collector {
                     arch::push_mongo_use(&mut self.facts, name, &text("op"), line);
                 }
             }
+            // `db.users.find_one(…)` in a file that does not mention MongoDB: a collection
+            // when `db` holds what a database getter returns (`db = get_database()`);
+            // resolution checks that the getter is one (`py_mongo`).
+            "db.mongo" => {
+                let Some(n) = cap(caps, "name") else { return };
+                if let (Some(getter), Some(name)) =
+                    (super::py_mongo::getter_use(n, src), super::py_mongo::collection_name(n, src))
+                {
+                    let access = access_of(&text("op"));
+                    let u = RawTableUse { name, via_class: false, access, store: "mongodb".into(), line };
+                    self.facts.getter_table_uses.push((getter, u));
+                }
+            }
             "queue.op" => self.queue(&text("obj"), &text("method"), cap(caps, "args"), src, line),
             "endpoint.viewset" => {
                 let Some(path) = cap(caps, "path") else { return };
@@ -1045,9 +1058,12 @@ impl Collector {
                 let t = first().or_else(|| kwarg(args, "topic", src).map(tpl));
                 push(&mut self.facts, "kafka", t, Access::Write);
             }
+            // kafka-python: `KafkaConsumer(*topics, **configs)`: every positional argument is a
+            // topic, a literal or a name read where it is set (`settings.KAFKA_TOPIC` of a
+            // settings class: its `os.getenv("KAFKA_TOPIC", "events")`, the service's environment first).
             "KafkaConsumer" => {
-                for n in pos.iter().filter(|n| n.kind() == "string") {
-                    push(&mut self.facts, "kafka", Some(template(*n, src)), Access::Read);
+                for n in &pos {
+                    push(&mut self.facts, "kafka", Some(tpl(*n)), Access::Read);
                 }
             }
             "subscribe" if self.mentions_kafka || self.mentions_redis => {

@@ -111,6 +111,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     if text.contains("INSTALLED_APPS") && super::py_arch::settings_module(rel) {
         facts.arch.installed_apps = super::py_arch::installed_apps(tree.root_node(), src);
     }
+    if super::py_mongo::mentions_client(text) {
+        facts.arch.mongo_getters = super::py_mongo::getters(tree.root_node(), src);
+    }
     if text.contains("environ") || text.contains("getenv") {
         facts.arch.env_getters = super::py_arch::env_getters(tree.root_node(), src);
     }

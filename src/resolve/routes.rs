@@ -151,7 +151,7 @@ impl Routers<'_, '_> {
                 "default" | "*" => {
                     self.in_file(m, "default").or_else(|| self.only_router(m)).or_else(|| self.in_file(m, "router"))
                 }
-                remote => self.in_file(m, remote),
+                remote => self.in_file(m, remote).or_else(|| self.reexported(m, remote, 0)),
             };
             if r.is_some() {
                 return r;
@@ -161,6 +161,19 @@ impl Routers<'_, '_> {
             return self.rust_fn(file, name);
         }
         None
+    }
+
+    /// A router a module only re-exports (a package's `__init__.py` with
+    /// `from .users import router as users_router`): followed through chains of
+    /// imports, a few modules deep, to the module that defines it.
+    fn reexported(&self, module: usize, name: &str, depth: u32) -> Option<usize> {
+        if depth >= 4 {
+            return None;
+        }
+        self.ctx
+            .imported(module, name)
+            .into_iter()
+            .find_map(|(m, remote)| self.in_file(m, &remote).or_else(|| self.reexported(m, &remote, depth + 1)))
     }
 
     /// `routes::health::router`: the function `router` of the file named by the

@@ -133,7 +133,20 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             let (table, store) = table;
             link(out, i, rel, u.line, test, u.access, &table, store);
         }
+        for (getter, u) in &f.facts.arch.getter_table_uses {
+            if mongo_getter(ctx, i, getter) {
+                link(out, i, rel, u.line, test, u.access, &u.name, &u.store);
+            }
+        }
     }
+}
+
+/// Whether `name`, as written in `file`, is a function returning a MongoDB database
+/// (`crate::lang::py_mongo`): defined in the file or imported by name from the module
+/// defining it (`from app.database import get_database`).
+fn mongo_getter(ctx: &Ctx, file: usize, name: &str) -> bool {
+    let defines = |m: usize, g: &str| ctx.project.files[m].facts.arch.mongo_getters.iter().any(|x| x == g);
+    defines(file, name) || ctx.imported(file, name).iter().any(|(m, remote)| defines(*m, remote))
 }
 
 /// SQL text with each interpolated name ([`crate::lang::arch::SQL_NAME`]) replaced by

@@ -1,0 +1,254 @@
+//! MongoDB databases handed out by a function, and the collections used on what it
+//! returns in other modules. A Motor or PyMongo project often keeps its client in one
+//! module (`_client = AsyncIOMotorClient(URL)`, `def get_database(): return
+//! _client[NAME]`) and reaches the database through that getter everywhere else
+//! (`db = get_database()`, `await db.user_metrics.find_one(…)`), in files that never
+//! mention MongoDB.
+//!
+//! Precision first: a getter counts only when every value it returns is proven, in its
+//! own file, to be a database of a client built there ([`getters`]); a collection use
+//! is recorded with the getter's name ([`getter_use`]) and linked in resolution only
+//! when that name is imported from a module that defines such a getter
+//! (`crate::resolve::tables`). A `db` of any other origin is no database.
+
+use tree_sitter::Node;
+
+use super::py_arch::{named, split_args, string_value, text_of};
+use super::query;
+
+/// How many assignments deep a value is followed (`db = self._get_db()` → `return
+/// self._db` → `self._db = get_database()`).
+const DEPTH: u32 = 4;
+
+/// Whether a file may build a MongoDB client (`MongoClient`, `AsyncMongoClient`,
+/// Motor's `AsyncIOMotorClient`): only such a file can define a getter.
+pub fn mentions_client(text: &str) -> bool {
+    text.contains("MongoClient") || text.contains("MotorClient")
+}
+
+/// Module-level functions whose every `return` gives a database of a client the file
+/// builds: `client[NAME]`, `client.get_database(…)`, `client.get_default_database()`, or
+/// a name every (non-`None`) assignment in the file sets to one of those
+/// (`mongodb.database = mongodb.client[NAME]`, `def get_database(): return mongodb.database`).
+pub fn getters(root: Node, src: &[u8]) -> Vec<String> {
+    let mut assigns = Vec::new();
+    all_assignments(root, src, &mut assigns);
+    let mut out = Vec::new();
+    for def in named(root) {
+        let def = if def.kind() == "decorated_definition" { def.child_by_field_name("definition") } else { Some(def) };
+        let Some(def) = def.filter(|d| d.kind() == "function_definition") else { continue };
+        let (Some(name), Some(body)) = (def.child_by_field_name("name"), def.child_by_field_name("body")) else {
+            continue;
+        };
+        let returns = returned(body);
+        if !returns.is_empty() && returns.iter().all(|r| database(*r, &assigns, src, 0)) {
+            out.push(query::text(name, src).to_string());
+        }
+    }
+    out
+}
+
+/// Whether a value is a database of a client built in the file.
+fn database(v: Node, assigns: &[(String, Node)], src: &[u8], depth: u32) -> bool {
+    match v.kind() {
+        "subscript" => v.child_by_field_name("value").is_some_and(|c| client(c, assigns, src)),
+        "call" => {
+            let Some(f) = v.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return false };
+            let method = f.child_by_field_name("attribute").map_or("", |a| query::text(a, src));
+            matches!(method, "get_database" | "get_default_database")
+                && f.child_by_field_name("object").is_some_and(|c| client(c, assigns, src))
+        }
+        "identifier" | "attribute" if depth < DEPTH => {
+            let values = values_of(query::text(v, src), assigns, src);
+            !values.is_empty() && values.iter().all(|x| database(*x, assigns, src, depth + 1))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a name is a MongoDB client: every (non-`None`) assignment of it in the file
+/// is a call of a client class (`AsyncIOMotorClient(URL)`, `pymongo.MongoClient(…)`).
+fn client(c: Node, assigns: &[(String, Node)], src: &[u8]) -> bool {
+    if !matches!(c.kind(), "identifier" | "attribute") {
+        return false;
+    }
+    let values = values_of(query::text(c, src), assigns, src);
+    let ctor = |v: &Node| {
+        v.kind() == "call"
+            && v.child_by_field_name("function").is_some_and(|f| {
+                let name = query::text(f, src).rsplit('.').next().unwrap_or("");
+                name.ends_with("MongoClient") || name.ends_with("MotorClient")
+            })
+    };
+    !values.is_empty() && values.iter().all(ctor)
+}
+
+/// The values the file assigns to a name written `target`, `None` left out (a client
+/// or database set to `None` until a start-up function connects).
+fn values_of<'t>(target: &str, assigns: &[(String, Node<'t>)], src: &[u8]) -> Vec<Node<'t>> {
+    assigns
+        .iter()
+        .filter(|(l, v)| l == target && v.kind() != "none" && query::text(*v, src) != "None")
+        .map(|(_, v)| *v)
+        .collect()
+}
+
+/// Every `left = right` of a subtree, with the left side's text.
+fn all_assignments<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<(String, Node<'t>)>) {
+    for c in named(n) {
+        if c.kind() == "assignment" {
+            if let (Some(l), Some(r)) = (c.child_by_field_name("left"), c.child_by_field_name("right")) {
+                out.push((query::text(l, src).to_string(), r));
+            }
+        }
+        all_assignments(c, src, out);
+    }
+}
+
+/// The values of a body's `return` statements (not of nested functions or classes).
+fn returned(body: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut stack = named(body);
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            "function_definition" | "class_definition" | "decorated_definition" | "lambda" => {}
+            "return_statement" => match named(n).first() {
+                Some(v) => out.push(*v),
+                // A bare `return` gives `None`: no database.
+                None => out.push(n),
+            },
+            _ => stack.extend(named(n)),
+        }
+    }
+    out
+}
+
+/// For a collection named on a receiver (`db.users`, `self.db["users"]`): the
+/// function whose returned database the receiver holds, when every value that reaches
+/// it is a call of that one function with no arguments: `db = get_database()` in the
+/// enclosing function, `self.db = get_database()` in the class, or through a method of
+/// the class that returns such a field (`db = self._get_db()`).
+pub fn getter_use(collection: Node, src: &[u8]) -> Option<String> {
+    let obj = collection.parent()?;
+    let recv = match obj.kind() {
+        "attribute" => obj.child_by_field_name("object")?,
+        "subscript" => obj.child_by_field_name("value")?,
+        _ => return None,
+    };
+    let class = query::ancestors(recv, 64).find(|a| a.kind() == "class_definition");
+    getter_of(recv, class, src, 0)
+}
+
+/// The one getter every value of `v` comes from.
+fn getter_of(v: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<String> {
+    if depth > DEPTH {
+        return None;
+    }
+    match v.kind() {
+        "call" => {
+            let args = v.child_by_field_name("arguments")?;
+            if !named(args).is_empty() || !split_args(args).1.is_empty() {
+                return None;
+            }
+            let f = v.child_by_field_name("function")?;
+            match f.kind() {
+                "identifier" => Some(query::text(f, src).to_string()),
+                "attribute" => {
+                    let method = self_member(f, src)?;
+                    let def = method_of(class?, method, src)?;
+                    one(returned(def.child_by_field_name("body")?)
+                        .into_iter()
+                        .map(|r| getter_of(r, class, src, depth + 1)))
+                }
+                _ => None,
+            }
+        }
+        "identifier" => {
+            let func = query::ancestors(v, 64).find(|a| a.kind() == "function_definition")?;
+            let values = super::py_arch::assignments(query::text(v, src), func, src)?;
+            one(values.into_iter().filter(|x| x.kind() != "none").map(|x| getter_of(x, class, src, depth + 1)))
+        }
+        "attribute" => {
+            let attr = self_member(v, src)?;
+            let body = class?.child_by_field_name("body")?;
+            let mut values = Vec::new();
+            self_assignments(body, attr, src, &mut values);
+            one(values.into_iter().filter(|x| x.kind() != "none").map(|x| getter_of(x, class, src, depth + 1)))
+        }
+        _ => None,
+    }
+}
+
+/// The single value of a non-empty sequence whose items are all the same `Some`.
+fn one(mut items: impl Iterator<Item = Option<String>>) -> Option<String> {
+    let first = items.next()??;
+    items.all(|x| x.as_deref() == Some(first.as_str())).then_some(first)
+}
+
+/// `self.name` → `name`.
+fn self_member<'s>(n: Node, src: &'s [u8]) -> Option<&'s str> {
+    n.child_by_field_name("object").filter(|o| query::text(*o, src) == "self")?;
+    n.child_by_field_name("attribute").map(|a| query::text(a, src))
+}
+
+/// The method `name` defined in a class body.
+fn method_of<'t>(class: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
+    named(class.child_by_field_name("body")?).into_iter().find_map(|d| {
+        let d = if d.kind() == "decorated_definition" { d.child_by_field_name("definition")? } else { d };
+        (d.kind() == "function_definition"
+            && d.child_by_field_name("name").is_some_and(|n| query::text(n, src) == name))
+        .then_some(d)
+    })
+}
+
+/// The values of every `self.attr = …` in a class's methods (not nested classes).
+fn self_assignments<'t>(n: Node<'t>, attr: &str, src: &[u8], out: &mut Vec<Node<'t>>) {
+    for c in named(n) {
+        match c.kind() {
+            "class_definition" => continue,
+            "assignment" => {
+                let left = c.child_by_field_name("left");
+                if left.is_some_and(|l| l.kind() == "attribute" && self_member(l, src) == Some(attr)) {
+                    out.extend(c.child_by_field_name("right"));
+                }
+            }
+            _ => {}
+        }
+        self_assignments(c, attr, src, out);
+    }
+}
+
+/// A collection's name as written: `users` of `db.users`, `"users"` of `db["users"]`.
+pub fn collection_name(n: Node, src: &[u8]) -> Option<String> {
+    match n.kind() {
+        "identifier" => Some(text_of(n, src)),
+        _ => string_value(n, src),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(code: &str) -> tree_sitter::Tree {
+        let mut p = tree_sitter::Parser::new();
+        p.set_language(&tree_sitter_python::LANGUAGE.into()).unwrap();
+        p.parse(code, None).unwrap()
+    }
+
+    #[test]
+    fn getters_return_a_database_of_a_client_built_in_the_file() {
+        let code = "from motor.motor_asyncio import AsyncIOMotorClient\n\
+            _client = None\n\
+            class Mongo:\n    client = None\n    database = None\n\
+            mongo = Mongo()\n\
+            def connect():\n    global _client\n    _client = AsyncIOMotorClient(URL)\n\
+            \x20   mongo.client = AsyncIOMotorClient(URL)\n    mongo.database = mongo.client[NAME]\n\
+            def get_database():\n    return _client[NAME]\n\
+            def get_db():\n    return mongo.database\n\
+            def get_other():\n    return other[NAME]\n\
+            def get_maybe():\n    if x:\n        return\n    return _client[NAME]\n";
+        let tree = parse(code);
+        assert_eq!(getters(tree.root_node(), code.as_bytes()), ["get_database", "get_db"]);
+    }
+}
