@@ -131,6 +131,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         if memchr::memmem::find(src, b"axios[").is_some() {
             arch.computed_method_calls(tree.root_node(), text);
         }
+        if memchr::memmem::find(src, b"this.fetch(").is_some() {
+            arch.injected_fetch_calls(tree.root_node(), text);
+        }
     }
     let relative = arch.relative_imports();
     facts.arch = arch.finish();
