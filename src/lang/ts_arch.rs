@@ -147,7 +147,8 @@ pub struct Collector {
     proxy: bool,
     redis: bool,
     grpc: bool,
-    /// The file reads environment variables (`process.env.X`, `import.meta.env.X`).
+    /// The file reads environment variables (`process.env.X`, `import.meta.env.X`,
+    /// `(import.meta as any).env?.X`).
     env: bool,
     /// The file imports `@nestjs/microservices`: `emit`/`send` of a client and
     /// `@EventPattern`/`@MessagePattern` handlers are broker messages.
@@ -176,7 +177,7 @@ impl Collector {
             redis: text.contains("redis") || text.contains("Redis"),
             // `ClientGrpc`, `@GrpcMethod` (NestJS) name no `grpc` module.
             grpc: text.contains("grpc") || text.contains("Grpc"),
-            env: text.contains(".env."),
+            env: text.contains(".env.") || text.contains(".env?."),
             nest_ms: text.contains("@nestjs/microservices"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
@@ -730,6 +731,16 @@ impl Collector {
             if matches!(remote.as_str(), "default" | "*") && CLIENTS.binary_search(&path.as_str()).is_ok() {
                 self.client_imports.push(local.clone());
             }
+            // SvelteKit's `import { PUBLIC_API_URL } from '$env/static/public'` (or `/private`):
+            // the environment variable of that name, as `process.env.PUBLIC_API_URL` reads.
+            if kind == "bind.named" && path.starts_with("$env/static/") {
+                arch::push_const(
+                    &mut self.facts,
+                    local.clone(),
+                    vec![Part::Env(remote.clone(), None)],
+                    query::line(spec),
+                );
+            }
             self.facts.bindings.push(Binding { local, remote, line: query::line(spec) });
         }
     }
@@ -1010,6 +1021,22 @@ impl Collector {
         true
     }
 
+    /// `this.fetch(url, init)` in a class whose constructor takes a parameter named
+    /// `fetch` (SvelteKit hands its `fetch` to load functions, and services keep it:
+    /// `constructor(fetch: typeof fetch) { super(fetch) }`): a `fetch` call.
+    pub fn injected_fetch_calls(&mut self, root: Node, text: &str) {
+        let src = text.as_bytes();
+        for (i, w) in text.match_indices("this.fetch(") {
+            let Some(member) = root.descendant_for_byte_range(i, i + w.len() - 1) else { continue };
+            let Some(call) = member.parent().filter(|c| c.kind() == "call_expression") else { continue };
+            if member.kind() != "member_expression" || !takes_fetch(call, src) {
+                continue;
+            }
+            let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+            self.http_call("fetch", "", &args, src, query::line(call));
+        }
+    }
+
     /// `axios[method](url, body)`, found by text (no query pattern: see `ts_shapes`): the
     /// method a string names, each caller's `method` when it is a request hook's object
     /// property (`useRequest({ url, method })`), else any method.
@@ -1052,6 +1079,11 @@ impl Collector {
     /// which a caller's `const client = buildClient(ctx)` then holds. A function with any
     /// other return is no factory. Only asked for files whose text has `.create(` or `.extend(`.
     pub fn client_factories(&mut self, root: Node, src: &[u8]) {
+        // Only a module that imports a client package can create one: most files
+        // with `.create(` (effect's `Schema.create`) are not looked at.
+        if self.client_imports.is_empty() {
+            return;
+        }
         for top in named(root) {
             let (decl, exported_default) = match top.kind() {
                 "export_statement" => match top.child_by_field_name("declaration") {
@@ -1542,7 +1574,7 @@ pub fn template(n: Node, src: &[u8]) -> Template {
                     push_parts(&mut out, right.map(|c| template(c, src)).unwrap_or_default());
                     out
                 }
-                "||" | "??" => match (left.as_slice(), right.and_then(default)) {
+                "||" | "??" => match (left.as_slice(), right.and_then(|r| default(r).or_else(|| deployed(r, src)))) {
                     ([Part::Env(k, None)], Some(d)) => vec![Part::Env(k.clone(), Some(d))],
                     _ => left,
                 },
@@ -1555,13 +1587,10 @@ pub fn template(n: Node, src: &[u8]) -> Template {
         "identifier" => vec![Part::Ref(query::text(n, src).to_string())],
         "call_expression" => call_template(n, src),
         "ternary_expression" => ternary(n, src),
-        "member_expression" => {
-            let t = query::text(n, src);
-            match t.strip_prefix("process.env.").or_else(|| t.strip_prefix("import.meta.env.")) {
-                Some(var) => vec![Part::Env(var.to_string(), None)],
-                None => vec![Part::Ref(t.to_string())],
-            }
-        }
+        "member_expression" => match env_member(n, src) {
+            Some(var) => vec![Part::Env(var, None)],
+            None => vec![Part::Ref(query::text(n, src).to_string())],
+        },
         "subscript_expression" => {
             let obj = n.child_by_field_name("object").map(|o| query::text(o, src)).unwrap_or("");
             match n.child_by_field_name("index").and_then(|i| string_value(i, src)) {
@@ -1570,6 +1599,75 @@ pub fn template(n: Node, src: &[u8]) -> Template {
             }
         }
         _ => vec![Part::Param(param_name(n, src))],
+    }
+}
+
+/// Whether the class around `n` has a constructor with a parameter named `fetch`.
+fn takes_fetch(n: Node, src: &[u8]) -> bool {
+    let Some(class) = query::ancestors(n, 64).find(|a| matches!(a.kind(), "class_declaration" | "class")) else {
+        return false;
+    };
+    let Some(body) = class.child_by_field_name("body") else { return false };
+    named(body).into_iter().any(|m| {
+        m.kind() == "method_definition"
+            && m.child_by_field_name("name").is_some_and(|x| query::text(x, src) == "constructor")
+            && m.child_by_field_name("parameters").is_some_and(|ps| {
+                named(ps)
+                    .into_iter()
+                    .any(|p| query::text(p.child_by_field_name("pattern").unwrap_or(p), src) == "fetch")
+            })
+    })
+}
+
+/// `process.env.X`, `import.meta.env.X`, also written through a cast or an
+/// optional chain (`(import.meta as any).env?.X`): the variable `X`.
+fn env_member(n: Node, src: &[u8]) -> Option<String> {
+    fn unwrap(mut e: Node) -> Option<Node> {
+        while matches!(e.kind(), "parenthesized_expression" | "as_expression" | "non_null_expression") {
+            e = e.named_child(0)?;
+        }
+        Some(e)
+    }
+    let var = n.child_by_field_name("property").filter(|p| p.kind() == "property_identifier")?;
+    let env = unwrap(n.child_by_field_name("object")?)?;
+    if env.kind() != "member_expression"
+        || env.child_by_field_name("property").map(|p| query::text(p, src)) != Some("env")
+    {
+        return None;
+    }
+    let root = unwrap(env.child_by_field_name("object")?)?;
+    matches!(query::text(root, src), "process" | "import.meta").then(|| query::text(var, src).to_string())
+}
+
+/// `cond ? devUrl : 'http://backend:8000'` after an environment variable's `||`,
+/// where `devUrl` is a `localhost` URL (written there or the enclosing function's
+/// one value of that name): the other branch, a literal URL, is the value a
+/// deployment gets when the variable is unset; the condition (`!inDocker &&
+/// NODE_ENV === 'development'`) only picks the developer's machine. Two URLs of
+/// other hosts, or anything not literal, are no default.
+fn deployed(n: Node, src: &[u8]) -> Option<String> {
+    let mut n = n;
+    while n.kind() == "parenthesized_expression" {
+        n = n.named_child(0)?;
+    }
+    if n.kind() != "ternary_expression" {
+        return None;
+    }
+    let local = |b: Node| {
+        let value = match local_value(b, src) {
+            Some(Some(v)) => v,
+            _ => b,
+        };
+        let text = query::text(value, src);
+        matches!(value.kind(), "string" | "template_string")
+            && ["://localhost", "://127.0.0.1"].iter().any(|h| text.contains(h))
+    };
+    let remote = |b: Node| string_value(b, src).filter(|u| u.contains("://") && !local(b));
+    let (yes, no) = (n.child_by_field_name("consequence")?, n.child_by_field_name("alternative")?);
+    match (remote(yes), remote(no)) {
+        (Some(u), None) if local(no) => Some(u),
+        (None, Some(u)) if local(yes) => Some(u),
+        _ => None,
     }
 }
 
@@ -1612,8 +1710,10 @@ fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
 /// is set, as that choice (`Part::IfEnv`), the way `process.env.X ? process.env.X
 /// : 'd'` reads: `let host = "server:4000"; if (process.env.HOST) { host =
 /// process.env.HOST }`, or `let base; if (process.env.B) base = process.env.B;
-/// else base = "/api"`. Any other shape of assignments leaves the name as it was
-/// (an unknown value, never one of the candidates picked).
+/// else base = "/api"`; one declared once from the environment alone (`const base =
+/// process.env.B || 'http://d'`, never assigned again) is that variable. Any other
+/// shape of assignments leaves the name as it was (an unknown value, never one of
+/// the candidates picked).
 fn env_overrides(arg: Node, url: Template, src: &[u8]) -> Template {
     if !url.iter().any(|p| matches!(p, Part::Ref(r) if !r.contains('.'))) {
         return url;
@@ -1684,6 +1784,8 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
     }
     let readable = |t: &Template| t.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..)));
     match (declared?, set.as_slice(), unset.as_slice()) {
+        // `const backendUrl = process.env.BACKEND_URL || …`, assigned nowhere else: that variable.
+        (Some(mut value), [], []) if matches!(value.as_slice(), [Part::Env(..)]) => value.pop(),
         (Some(default), [(var, v)], []) if readable(&default) && readable(v) => {
             Some(Part::IfEnv(var.clone(), v.clone(), default))
         }

@@ -134,6 +134,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         if memchr::memmem::find(src, b".create(").is_some() || memchr::memmem::find(src, b".extend(").is_some() {
             arch.client_factories(tree.root_node(), src);
         }
+        if memchr::memmem::find(src, b"this.fetch(").is_some() {
+            arch.injected_fetch_calls(tree.root_node(), text);
+        }
     }
     let mut relative = arch.relative_imports();
     facts.arch = arch.finish();

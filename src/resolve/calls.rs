@@ -418,6 +418,13 @@ fn queue_edge(
     };
     let broker = match q.broker.as_str() {
         "nestjs" => match transports.broker(ctx.owner(i)) {
+            // TCP is a request to a host, not a broker: a pattern no handler of the
+            // scanned code receives is no channel between two of its services.
+            Ok("tcp") if q.access == Access::Write && !transports.handled.contains(&name) => {
+                let msg = format!("NestJS TCP message `{name}` is received by no `@MessagePattern`/`@EventPattern` in the scanned code: not linked");
+                out.diagnostics.push(Diagnostic::new(rel, Some(q.line), Severity::Info, msg));
+                return;
+            }
             Ok(b) => b.to_string(),
             Err(why) => {
                 let msg = format!("NestJS message `{name}`: {why}: not linked");
@@ -450,6 +457,8 @@ fn queue_edge(
 struct Transports {
     by_service: std::collections::BTreeMap<Option<usize>, Vec<String>>,
     all: Vec<String>,
+    /// The patterns some NestJS handler (`@MessagePattern`, `@EventPattern`) receives.
+    handled: std::collections::BTreeSet<String>,
 }
 
 /// NestJS `Transport` members that carry message patterns, with tapestry's broker names
@@ -462,7 +471,10 @@ impl Transports {
     fn new(ctx: &Ctx) -> Self {
         let mut by_service: std::collections::BTreeMap<Option<usize>, Vec<String>> = Default::default();
         let mut all = Vec::new();
+        let mut handled = std::collections::BTreeSet::new();
         for (i, f) in ctx.project.files.iter().enumerate() {
+            let handlers = f.facts.arch.queues.iter().filter(|q| q.broker == "nestjs" && q.access == Access::Read);
+            handled.extend(handlers.filter_map(|q| ctx.resolve_template(i, &q.name).ok()).map(|t| render(&t)));
             for t in &f.facts.arch.transports {
                 let list = by_service.entry(ctx.owner(i)).or_default();
                 if !list.contains(t) {
@@ -473,7 +485,7 @@ impl Transports {
                 }
             }
         }
-        Transports { by_service, all }
+        Transports { by_service, all, handled }
     }
 
     /// The broker of the service's messages: its one broker transport; for a service
@@ -851,6 +863,21 @@ fn callee<'e>(
         pick = host_service(ctx, file, host.split('.').next().unwrap_or(""), port);
     }
     let svc = match pick {
+        Pick::One(i) if Some(i) == ctx.owner(file) && LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() => {
+            match own_port_shared(ctx, eps, i, port, method, path) {
+                Ok(k) => Some(&list[k]),
+                Err(names) => {
+                    let p = port.unwrap_or(0);
+                    out.diagnostics.push(Diagnostic::new(
+                        rel,
+                        Some(line),
+                        Severity::Info,
+                        format!("port {p} of `{host}` is published by the caller's own service and by {}, and the path does not say which: call not linked", names.join(", ")),
+                    ));
+                    return None;
+                }
+            }
+        }
         Pick::One(i) => Some(&list[i]),
         Pick::None => None,
         Pick::Ambiguous(names) => {
@@ -952,6 +979,36 @@ fn callee<'e>(
         Some(e) => Callee::Endpoint(e),
         None => Callee::Service(svc.name.clone()),
     })
+}
+
+/// A `localhost` port the caller's own service `own` publishes, which services of
+/// other compose projects publish too (a frontend and the gateway it calls, each
+/// `3000:3000` in its own project): the caller itself when it serves the path or no
+/// other does, else the one other service serving it (method and path); several,
+/// or none of them while the caller does not either, is unknown (their names).
+fn own_port_shared(
+    ctx: &Ctx,
+    eps: &Endpoints,
+    own: usize,
+    port: Option<u16>,
+    method: &str,
+    path: &str,
+) -> Result<usize, Vec<String>> {
+    let list = &ctx.services.list;
+    let Some(p) = port else { return Ok(own) };
+    let others: Vec<usize> = (0..list.len())
+        .filter(|&k| k != own && (list[k].host_ports.contains(&p) || list[k].variant_ports.contains(&p)))
+        .collect();
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let path = if path.is_empty() { "/" } else { path };
+    let serves = |k: usize| !matching(eps, Some(&list[k].name), method, path).is_empty();
+    if others.is_empty() || serves(own) {
+        return Ok(own);
+    }
+    match others.iter().copied().filter(|&k| serves(k)).collect::<Vec<_>>().as_slice() {
+        [one] => Ok(*one),
+        _ => Err(others.iter().map(|&k| format!("`{}`", list[k].name)).collect()),
+    }
 }
 
 /// Top-level names that only resolve inside a private network (sorted): mDNS and
@@ -1173,8 +1230,32 @@ const COMMON_SEGMENTS: &[&str] = &[
 /// literal segment equal, parameters where the endpoint has them). Nothing when
 /// several services serve it, when the caller's own service does, or when the
 /// path is no more than one common word (`/health`). The link is flagged `inferred`.
+///
+/// When that fails (the caller's own service serves the path too: a gateway
+/// re-exposing it), a host that is one variable naming a service
+/// (`{HOTEL_SERVICE_URL}/api/hotels/{id}` from `customer-service`: `hotel-service`)
+/// keeps that service's endpoints only.
 fn inferred<'e>(ctx: &Ctx, eps: &'e Endpoints, file: usize, method: &str, url: &str) -> Option<&'e Ep> {
-    inferred_path(ctx, eps, file, method, unknown_host_path(url)?, &|_| true)
+    let path = unknown_host_path(url)?;
+    inferred_path(ctx, eps, file, method, path, &|_| true).or_else(|| {
+        let named = host_variable_service(ctx, url)?;
+        inferred_path(ctx, eps, file, method, path, &|s| s == named)
+    })
+}
+
+/// Endings of a variable holding a service's address (sorted).
+const ADDRESS_SUFFIXES: &[&str] = &["_addr", "_address", "_base", "_base_url", "_endpoint", "_host", "_uri", "_url"];
+
+/// The one service a URL's host variable names: `{HOTEL_SERVICE_URL}` (also after a
+/// scheme) is `hotel-service` or `hotel_service`, case and `-`/`_` aside.
+fn host_variable_service<'c>(ctx: &'c Ctx, url: &str) -> Option<&'c str> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let var = rest.strip_prefix('{')?.split_once('}')?.0.to_ascii_lowercase();
+    let stems: Vec<&str> = ADDRESS_SUFFIXES.iter().filter_map(|s| var.strip_suffix(s)).collect();
+    let names = |s: &&super::services::Service| stems.iter().any(|t| super::services::folded_eq(&s.name, t));
+    let mut found = ctx.services.list.iter().filter(|s| !s.infra).filter(names);
+    let one = found.next()?;
+    found.next().is_none().then_some(one.name.as_str())
 }
 
 /// As [`inferred`], for a path, among the services `allowed` accepts.
@@ -1287,7 +1368,7 @@ mod tests {
 
     #[test]
     fn local_hosts_are_sorted() {
-        for t in [LOCAL_HOSTS, PRIVATE_TLDS] {
+        for t in [LOCAL_HOSTS, PRIVATE_TLDS, ADDRESS_SUFFIXES] {
             let mut s = t.to_vec();
             s.sort_unstable();
             assert_eq!(t, s.as_slice());

@@ -1330,7 +1330,7 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
 /// service of the compose project already deploys, is no match: the image stays
 /// infrastructure. (A Kubernetes Deployment may take the service compose deploys.)
 /// Names equal but for case and `-`/`_` (`service-1`, `Service_1`); empty names never are.
-fn folded_eq(a: &str, b: &str) -> bool {
+pub(super) fn folded_eq(a: &str, b: &str) -> bool {
     let fold = |c: u8| if c == b'-' { b'_' } else { c.to_ascii_lowercase() };
     !a.is_empty() && a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| fold(x) == fold(y))
 }
