@@ -80,11 +80,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     }
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        let flags = if crate::lang::is_test_path(rel, f.file.lang) || load_test(&f.facts) {
-            Flags::TEST
-        } else {
-            Flags::default()
-        };
+        let test = crate::lang::is_test_path(rel, f.file.lang) || ctx.rust_tests.contains(&i);
+        let flags = if test || load_test(&f.facts) { Flags::TEST } else { Flags::default() };
         // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
         let mut channels: Vec<String> = Vec::new();
         // A wrapper whose parameter follows a host (`${BACKEND}${id}`) that no caller reaches
