@@ -923,10 +923,8 @@ fn callee<'e>(
     if path.starts_with('{') {
         return Some(Callee::Service(svc.name.clone()));
     }
-    if method == "RPC" {
-        return Some(
-            rpc_endpoint(eps, &svc.name, path).map_or_else(|| Callee::Service(svc.name.clone()), Callee::Endpoint),
-        );
+    if let Some(e) = rpc_endpoint(eps, &svc.name, path).filter(|_| method == "RPC") {
+        return Some(Callee::Endpoint(e));
     }
     Some(match matching(eps, Some(&svc.name), method, path).first() {
         Some(e) => Callee::Endpoint(e),
