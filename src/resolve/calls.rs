@@ -923,7 +923,7 @@ fn callee<'e>(
     if path.starts_with('{') {
         return Some(Callee::Service(svc.name.clone()));
     }
-    if let Some(e) = rpc_endpoint(eps, &svc.name, path).filter(|_| method == "RPC") {
+    if let Some(e) = (method == "RPC").then(|| rpc_endpoint(eps, &svc.name, path)).flatten() {
         return Some(Callee::Endpoint(e));
     }
     Some(match matching(eps, Some(&svc.name), method, path).first() {
