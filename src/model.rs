@@ -455,6 +455,11 @@ pub struct RawGrpc {
     pub service: String,
     pub server: bool,
     pub line: u32,
+    /// Rust: the type whose `impl` block builds this client (`AuthClient` for
+    /// `impl AuthClient { fn new() { AuthServiceClient::new(ch) } }`), a constructor
+    /// other crates may call; `None` elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
 }
 
 /// A Python class whose bases matter across files: a Django class-based view or

@@ -42,6 +42,8 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         },
         web: WEB_WORDS.iter().any(|w| text.contains(w)),
         warp: text.contains("warp"),
+        salvo: text.contains("salvo"),
+        salvo_seen: Vec::new(),
         gloo: text.contains("gloo_net") || text.contains("reqwasm"),
         facts: ArchFacts::default(),
         fn_name: String::new(),
@@ -108,6 +110,10 @@ struct Collector<'b> {
     rocket: bool,
     kafka: bool,
     client_file: bool,
+    /// The file mentions salvo: `Router::new().get(h).push(Router::with_path("p")…)` are routes.
+    salvo: bool,
+    /// salvo builder calls already read as part of an enclosing chain (by address).
+    salvo_seen: Vec<usize>,
     /// The file mentions tonic: `XServer::new`/`XClient::connect` are gRPC.
     tonic: bool,
     /// The file names tonic's generated `http_server` module (the server of a proto
@@ -450,6 +456,54 @@ const REDIS_TRAITS: &[&str] = &["AsyncCommands", "AsyncTypedCommands", "Commands
 /// `ConnectionManager<PgConnection>` are pools of other databases).
 const REDIS_TYPES: &[&str] = &["Connection", "ConnectionManager", "MultiplexedConnection"];
 
+/// salvo `Router` builder methods that declare a route, a path or a child router (sorted).
+const SALVO_METHODS: &[&str] = &["delete", "get", "goal", "head", "options", "patch", "path", "post", "push", "put"];
+
+/// A salvo path under its parent's: `a/<id>` with salvo's parameters (`<id>`, `<id:num>`,
+/// `<**rest>`, `<*+rest>`) written `{id}`, `{rest}`.
+fn salvo_join(prefix: &str, path: &str) -> String {
+    let segs = path.split('/').filter(|s| !s.is_empty()).map(|seg| {
+        match seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
+            Some(inner) => {
+                let name = inner.trim_start_matches(['*', '+', '?']);
+                format!("{{{}}}", name.split(':').next().unwrap_or(name))
+            }
+            None => seg.to_string(),
+        }
+    });
+    let mut out = prefix.trim_end_matches('/').to_string();
+    for seg in segs {
+        out.push('/');
+        out.push_str(&seg);
+    }
+    out
+}
+
+/// tonic-build's output committed to a crate (`pub mod echo_service_client { pub struct
+/// EchoServiceClient<T> … }`, the same with `_server`/`Server`): the generated client's own
+/// `connect`/`new` and the server's plumbing are the library's code, not requests or
+/// servers of the crate that holds them (the code calling them is).
+fn generated_tonic_mod(m: &syn::ItemMod) -> bool {
+    let name = m.ident.to_string();
+    let Some((stem, kind)) = name
+        .strip_suffix("_client")
+        .map(|s| (s, "Client"))
+        .or_else(|| name.strip_suffix("_server").map(|s| (s, "Server")))
+    else {
+        return false;
+    };
+    let want = format!("{}{kind}", upper_camel(stem));
+    m.content.iter().flat_map(|(_, items)| items).any(|i| matches!(i, syn::Item::Struct(s) if s.ident == want))
+}
+
+/// How a local bound to a tonic client's `connect(addr)` is kept among the locals
+/// (`grpc:client`), with the index of its request, the service and the first rpc called.
+const GRPC: &str = "grpc:";
+
+/// Methods of a tonic generated client that configure it rather than call an rpc (sorted).
+const TONIC_CLIENT_METHODS: &[&str] =
+    &["accept_compressed", "clone", "max_decoding_message_size", "max_encoding_message_size", "send_compressed"];
+
 /// How a local holding a listening address is kept among the locals
 /// (`port:addr` for `let addr = SocketAddr::from(([0, 0, 0, 0], 4000))`), with its port.
 const PORT: &str = "port:";
@@ -713,6 +767,92 @@ impl Collector<'_> {
         self.facts.mounts.push(RawMount { parent, child: local, prefix: Template::new(), line: l });
     }
 
+    /// salvo: the outermost builder chain on a `Router` (`Router::new().hoop(h).get(hello)
+    /// .push(Router::with_path("echo").post(echo))`): each router's path is its own segments
+    /// (`with_path`, `path`) under those of the routers it is pushed into, `get(h)`… are
+    /// routes at that path (`goal(h)` takes every method), and a pushed router built
+    /// elsewhere (`push(api())`, `push(admin)`) is mounted there.
+    fn salvo_router(&mut self, m: &ExprMethodCall) {
+        let at = std::ptr::from_ref(m) as usize;
+        if self.salvo_seen.contains(&at) {
+            return;
+        }
+        let router = self.chain_router(&m.receiver);
+        let before = self.facts.routes.len();
+        let mounts = self.facts.mounts.len();
+        if self.salvo_method(m, "", &router).is_none() {
+            // Not a salvo `Router` chain (a client's `get(url)`, a map's `push(x)`): nothing read.
+            self.facts.routes.truncate(before);
+            self.facts.mounts.truncate(mounts);
+            return;
+        }
+        if self.facts.routes.len() > before || self.facts.mounts.len() > mounts {
+            self.declare_router(&router, "salvo", line(m.method.span()));
+        }
+    }
+
+    /// The routes of one salvo router chain under `prefix`; the chain's own path, or
+    /// `None` when the chain does not start at `Router::new()`/`Router::with_path(p)` or
+    /// a local (a router built earlier).
+    fn salvo_chain(&mut self, e: &Expr, prefix: &str, router: &str) -> Option<String> {
+        match e {
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return None };
+                let segs = &p.path.segments;
+                if segs.len() < 2 || segs[segs.len() - 2].ident != "Router" {
+                    return None;
+                }
+                match (last_seg(&p.path).as_str(), c.args.first()) {
+                    ("with_path", Some(path)) => Some(salvo_join(prefix, &lit_str(path)?)),
+                    ("new" | "with_hoop", _) => Some(prefix.to_string()),
+                    _ => None,
+                }
+            }
+            // A router built earlier in a `let` (`router.push(…)`).
+            Expr::Path(p) if p.path.segments.len() == 1 => {
+                let name = last_seg(&p.path);
+                self.facts.routers.iter().any(|r| r.name == name && r.framework == "salvo").then(|| prefix.to_string())
+            }
+            Expr::MethodCall(m) => self.salvo_method(m, prefix, router),
+            _ => None,
+        }
+    }
+
+    /// One builder call of a salvo chain ([`Self::salvo_chain`]).
+    fn salvo_method(&mut self, m: &ExprMethodCall, prefix: &str, router: &str) -> Option<String> {
+        let path = self.salvo_chain(&m.receiver, prefix, router)?;
+        self.salvo_seen.push(std::ptr::from_ref(m) as usize);
+        let name = m.method.to_string();
+        let l = line(m.method.span());
+        match (name.as_str(), m.args.first()) {
+            ("path", Some(p)) => return Some(salvo_join(&path, &lit_str(p)?)),
+            ("push", Some(child)) if self.salvo_chain(child, &path, router).is_none() => {
+                self.facts.mounts.push(RawMount {
+                    parent: router.to_string(),
+                    child: child_name(child),
+                    prefix: lit(&path),
+                    line: l,
+                });
+            }
+            ("push", _) => {}
+            (method, Some(handler)) => {
+                let method = if method == "goal" { Some("ANY".to_string()) } else { http_method(method) };
+                if let Some(method) = method {
+                    self.facts.routes.push(RawRoute {
+                        framework: "salvo".into(),
+                        router: router.to_string(),
+                        methods: vec![method],
+                        path: lit(&path),
+                        handler: Some(quote_short(handler)),
+                        line: l,
+                    });
+                }
+            }
+            _ => {}
+        }
+        Some(path)
+    }
+
     /// Routers are named after the `let` or `fn` that builds them; declare each
     /// one so mounts in other files can find it whatever the order files are read.
     fn declare_router(&mut self, name: &str, framework: &str, line: u32) {
@@ -729,12 +869,20 @@ impl Collector<'_> {
     fn method_call(&mut self, m: &ExprMethodCall) {
         let name = m.method.to_string();
         let l = line(m.method.span());
+        if let Expr::Path(p) = &*m.receiver {
+            if let Some(local) = p.path.get_ident().filter(|_| !self.locals.is_empty()) {
+                self.rpc_call(local, &name);
+            }
+        }
         self.method_arg_call(m);
         if self.mongo {
             self.mongo_op(m, &name, l);
         }
         if self.redis {
             self.redis_op(m, &name, l);
+        }
+        if self.salvo && SALVO_METHODS.binary_search(&name.as_str()).is_ok() {
+            self.salvo_router(m);
         }
         let args: Vec<&Expr> = m.args.iter().collect();
         match (name.as_str(), args.as_slice()) {
@@ -1093,7 +1241,7 @@ impl Collector<'_> {
         else {
             return;
         };
-        self.facts.grpc.push(RawGrpc { service: upper_camel(snake), server: true, line: line(c.span()) });
+        self.facts.grpc.push(RawGrpc { service: upper_camel(snake), server: true, line: line(c.span()), within: None });
     }
 
     fn call(&mut self, c: &ExprCall) {
@@ -1137,10 +1285,7 @@ impl Collector<'_> {
         let l = || line(c.span());
         let full = path_text(&p.path);
         let segs = &p.path.segments;
-        if (self.tonic || self.grpcio)
-            && segs.len() >= 2
-            && matches!(last.as_str(), "new" | "connect" | "with_interceptor")
-        {
+        if segs.len() >= 2 && matches!(last.as_str(), "new" | "connect" | "with_interceptor") {
             let ty = segs[segs.len() - 2].ident.to_string();
             // actix's `HttpServer::new` reads the same: tonic's `HttpServer` comes from a
             // generated `http_server` module, and resolution keeps `Http` only when a
@@ -1150,9 +1295,16 @@ impl Collector<'_> {
                 .filter(|s| self.tonic && !s.is_empty() && last != "connect")
                 .filter(|s| *s != "Http" || self.tonic_http)
             {
-                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l() });
+                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l(), within: None });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
-                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l() });
+                // In any file: a client generated in another crate (`use api::echo_client::EchoClient`)
+                // or a constructor of another crate (`AuthClient::new()`) need not name tonic.
+                // Resolution links only a proto's service or a constructor that builds one.
+                let within = self.impl_ty.clone().filter(|t| *t != ty);
+                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l(), within });
+                if last == "connect" {
+                    self.tonic_connect(svc, c);
+                }
             }
         }
         // gloo-net / reqwasm (WebAssembly front ends): `Request::get(url).send().await`.
@@ -1173,6 +1325,53 @@ impl Collector<'_> {
         if last == "to" && full.ends_with("FutureRecord::to") || full.ends_with("BaseRecord::to") {
             if let Some(t) = c.args.first() {
                 self.queue("kafka", template(t), Access::Write, l());
+            }
+        }
+    }
+
+    /// tonic's generated `XClient::connect(addr)` with an address read here
+    /// (`"http://orders:50051"`, a local or constant holding a URL): a gRPC request to
+    /// that address, which names its callee better than the proto's implementers do.
+    /// A `let` binding the client is kept among the locals, so the rpcs later called
+    /// on it name the request's endpoints ([`Self::rpc_call`]).
+    fn tonic_connect(&mut self, service: &str, c: &ExprCall) {
+        let Some(addr) = c.args.first().filter(|_| c.args.len() == 1) else { return };
+        let url = self.local(template(addr));
+        if !url.iter().any(url_part) {
+            return;
+        }
+        let at = self.facts.calls.len();
+        self.facts.calls.push(RawCall { client: "grpc".into(), method: "RPC".into(), url, line: line(c.span()) });
+        if let Some(n) = &self.let_name {
+            let value = vec![Part::Lit(at.to_string()), Part::Lit(service.to_string()), Part::Lit(String::new())];
+            self.locals.push((format!("{GRPC}{n}"), Some(value)));
+        }
+    }
+
+    /// `client.echo_from_service1(req)` on a local bound to `EchoServiceClient::connect(addr)`:
+    /// the request at the connect line goes to that rpc, written `/EchoService/echo_from_service1`
+    /// (the Rust names; resolution finds the proto's `/pkg.EchoService/EchoFromService1`).
+    /// Each further rpc is a request of its own at the same line.
+    fn rpc_call(&mut self, local: &syn::Ident, method: &str) {
+        let bound = |n: &String| n.strip_prefix(GRPC).is_some_and(|n| local == n);
+        let Some(Some(v)) = self.locals.iter_mut().rev().find(|(n, _)| bound(n)).map(|(_, v)| v.as_mut()) else {
+            return;
+        };
+        if TONIC_CLIENT_METHODS.binary_search(&method).is_ok() {
+            return;
+        }
+        let [Part::Lit(at), Part::Lit(service), Part::Lit(rpc)] = v.as_mut_slice() else { return };
+        let Some(call) = at.parse::<usize>().ok().and_then(|at| self.facts.calls.get_mut(at)) else { return };
+        let path = format!("/{service}/{method}");
+        if rpc.is_empty() {
+            call.url.push(Part::Lit(path.clone()));
+            *rpc = path;
+        } else if *rpc != path {
+            let mut other = call.clone();
+            other.url.pop();
+            other.url.push(Part::Lit(path));
+            if !self.facts.calls.contains(&other) {
+                self.facts.calls.push(other);
             }
         }
     }
@@ -2207,6 +2406,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.ctor = ctor;
     }
 
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        if !generated_tonic_mod(m) {
+            visit::visit_item_mod(self, m);
+        }
+    }
+
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let ty = match &*i.self_ty {
             syn::Type::Path(p) => Some(last_seg(&p.path)),
@@ -2440,6 +2645,20 @@ mod tests {
         let mut s = ROUTE_ATTRS.to_vec();
         s.sort_unstable();
         assert_eq!(ROUTE_ATTRS, s.as_slice());
+    }
+
+    #[test]
+    fn salvo_methods_are_sorted() {
+        let mut s = SALVO_METHODS.to_vec();
+        s.sort_unstable();
+        assert_eq!(SALVO_METHODS, s.as_slice());
+    }
+
+    #[test]
+    fn tonic_client_methods_are_sorted() {
+        let mut s = TONIC_CLIENT_METHODS.to_vec();
+        s.sort_unstable();
+        assert_eq!(TONIC_CLIENT_METHODS, s.as_slice());
     }
 
     #[test]

@@ -342,7 +342,7 @@ impl Collector {
                 // A generated `CartServiceClient` is the client of proto service `CartService`.
                 let generated = cap(caps, "name").is_some_and(|n| n.kind() == "identifier");
                 let service = if generated { last.strip_suffix("Client").unwrap_or(last) } else { last }.to_string();
-                self.facts.grpc.push(RawGrpc { service, server: false, line });
+                self.facts.grpc.push(RawGrpc { service, server: false, line, within: None });
                 // new proto.Cart("cart:7070", creds): the address the client sends to.
                 if let Some(addr) = args.first().filter(|_| args.len() >= 2) {
                     arch::push_grpc_call(&mut self.facts, template(*addr, src), line);
@@ -697,7 +697,7 @@ impl Collector {
     /// `@GrpcMethod` per RPC).
     fn grpc_fact(&mut self, service: String, server: bool, line: u32) {
         if !self.facts.grpc.iter().any(|g| g.server == server && g.service == service) {
-            self.facts.grpc.push(RawGrpc { service, server, line });
+            self.facts.grpc.push(RawGrpc { service, server, line, within: None });
         }
     }
 

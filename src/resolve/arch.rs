@@ -65,6 +65,8 @@ pub struct Ctx<'a> {
     pub services: Services,
     /// Modules each import line of each file resolved to.
     import_targets: HashMap<(usize, u32), Vec<usize>>,
+    /// Rust files of test targets (see [`Resolution::test_files`]).
+    pub rust_tests: &'a std::collections::BTreeSet<usize>,
     /// Module-level constants by name: (file, value).
     consts: HashMap<&'a str, Vec<(usize, &'a Template)>>,
     /// Config files of Rust crates, by the crate's directory, with the fields the
@@ -76,7 +78,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(project: &'a Project<'a>, resolution: &Resolution) -> Self {
+    pub fn new(project: &'a Project<'a>, resolution: &'a Resolution) -> Self {
         let mut import_targets: HashMap<(usize, u32), Vec<usize>> = HashMap::new();
         for l in &resolution.links {
             if let Target::Module(m) = l.to {
@@ -109,6 +111,7 @@ impl<'a> Ctx<'a> {
             project,
             services: services::detect(project),
             import_targets,
+            rust_tests: &resolution.test_files,
             consts,
             configs,
             unread_ports: OnceLock::new(),

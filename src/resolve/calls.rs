@@ -48,6 +48,7 @@ enum Callee<'e> {
 
 pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     let amqp = Amqp::read(ctx);
+    let ctors = Constructors::read(ctx, eps);
     let transports = Transports::new(ctx);
     // Request wrappers some caller hands a URL to (by address): the others are said below.
     let mut reached: std::collections::HashSet<usize> = std::collections::HashSet::new();
@@ -84,11 +85,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     }
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        let flags = if crate::lang::is_test_path(rel, f.file.lang) || load_test(&f.facts) {
-            Flags::TEST
-        } else {
-            Flags::default()
-        };
+        let test = crate::lang::is_test_path(rel, f.file.lang) || ctx.rust_tests.contains(&i);
+        let flags = if test || load_test(&f.facts) { Flags::TEST } else { Flags::default() };
         // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
         let mut channels: Vec<String> = Vec::new();
         // A wrapper whose parameter follows a host (`${BACKEND}${id}`) that no caller reaches
@@ -115,6 +113,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             .iter()
             .any(|g| !g.server && eps.grpc_impl.get(eps.proto_service(&g.service)).is_some_and(|v| !v.is_empty()));
         let dev_proxy = super::devproxy::is_proxy_config(super::services::file_name(rel));
+        // Lines of gRPC clients built on an address read here (tonic's `XClient::connect(url)`):
+        // the address names the callee, not the proto's implementers.
+        let mut addressed: Vec<u32> = Vec::new();
         for c in &calls {
             // A dev server's proxy (`src/setupProxy.js`) says where the front end's relative
             // URLs go (`Service::proxies`), not that the front end calls the target.
@@ -140,6 +141,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 }
             };
             let url = if c.client == PROXY { proxy_url(url) } else { url };
+            if c.client == "grpc" {
+                addressed.push(c.line);
+            }
             // `client.post(url)`, `fetch(req)`, `requests.get(self.url)` whose URL is a parameter
             // or a value tapestry cannot read is a client call all the same: say so rather than
             // drop it silently.
@@ -174,13 +178,20 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             link_call(out, i, rel, c.line, flags, callee);
         }
         let own = ctx.owner(i).map(|o| ctx.services.list[o].name.as_str());
-        for g in f.facts.arch.grpc.iter().filter(|g| !g.server) {
-            let impls = eps.grpc_impl.get(eps.proto_service(&g.service)).map(Vec::as_slice).unwrap_or(&[]);
-            // A gateway that serves a proto and forwards it calls the other implementer,
-            // not itself.
-            let elsewhere = impls.iter().any(|s| Some(s.as_str()) != own);
+        for g in f.facts.arch.grpc.iter().filter(|g| !g.server && !addressed.contains(&g.line)) {
+            // A constructor other code calls (`impl AuthClient { fn new() … }`): its callers are the sites.
+            if g.within.as_ref().is_some_and(|t| ctors.called.contains(t)) {
+                continue;
+            }
+            let impls = match eps.grpc_impl.get(eps.proto_service(&g.service)) {
+                Some(impls) => impls.as_slice(),
+                None => ctors.implementers(eps, &g.service),
+            };
+            // A service does not call itself: a gateway that serves a proto and forwards
+            // it calls the other implementer, and a client a service's crate builds for
+            // others is not a call of that service.
             for svc in impls {
-                if channels.contains(svc) || elsewhere && Some(svc.as_str()) == own {
+                if channels.contains(svc) || Some(svc.as_str()) == own {
                     continue;
                 }
                 link_call(out, i, rel, g.line, flags, Callee::Service(svc.clone()));
@@ -199,6 +210,50 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     }
     unreached_wrappers(ctx, &reached, out);
     declared_env_links(ctx, out);
+}
+
+/// Rust types whose `impl` builds a gRPC client of a proto some service implements
+/// (`impl AuthClient { pub async fn new() { … AuthServiceClient::new(channel) } }`, in
+/// the callee's crate), and those some code constructs (`AuthClient::new()`, in the
+/// gateway): a constructor is followed like a wrapper, each caller being a site.
+struct Constructors {
+    /// Type → the proto services its constructors build clients of.
+    builds: std::collections::BTreeMap<String, Vec<String>>,
+    /// Types some client fact constructs (`AuthClient` for `AuthClient::new()`).
+    called: std::collections::BTreeSet<String>,
+}
+
+impl Constructors {
+    fn read(ctx: &Ctx, eps: &Endpoints) -> Self {
+        let mut builds: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+        let mut wanted = std::collections::BTreeSet::new();
+        for g in ctx.project.files.iter().flat_map(|f| &f.facts.arch.grpc).filter(|g| !g.server) {
+            let proto = eps.proto_service(&g.service);
+            match &g.within {
+                Some(t) if eps.grpc_impl.contains_key(proto) => {
+                    let protos = builds.entry(t.clone()).or_default();
+                    if !protos.iter().any(|p| p == proto) {
+                        protos.push(proto.to_string());
+                    }
+                }
+                _ if !eps.grpc_impl.contains_key(proto) => {
+                    wanted.insert(format!("{}Client", g.service));
+                }
+                _ => {}
+            }
+        }
+        let called = wanted.into_iter().filter(|t| builds.contains_key(t)).collect();
+        Constructors { builds, called }
+    }
+
+    /// The implementers a call of `<service>Client::new()` reaches: those of the one
+    /// proto service that type's constructors build (none when several: no guess).
+    fn implementers<'e>(&self, eps: &'e Endpoints, service: &str) -> &'e [String] {
+        match self.builds.get(&format!("{service}Client")).map(Vec::as_slice) {
+            Some([proto]) => eps.grpc_impl.get(proto).map_or(&[], Vec::as_slice),
+            _ => &[],
+        }
+    }
 }
 
 /// The client of an API gateway's proxy (`createProxyMiddleware({ target })`…, read by
@@ -975,6 +1030,9 @@ fn callee<'e>(
     if path.starts_with('{') {
         return Some(Callee::Service(svc.name.clone()));
     }
+    if let Some(e) = (method == "RPC").then(|| rpc_endpoint(eps, &svc.name, path)).flatten() {
+        return Some(Callee::Endpoint(e));
+    }
     Some(match matching(eps, Some(&svc.name), method, path).first() {
         Some(e) => Callee::Endpoint(e),
         None => Callee::Service(svc.name.clone()),
@@ -1164,6 +1222,21 @@ fn proxied(ctx: &Ctx, service: usize, path: &str) -> Option<String> {
     Some(match after_scheme.find('/') {
         Some(_) => format!("{}{}", target.trim_end_matches('/'), &path[prefix.trim_end_matches('/').len()..]),
         None => format!("{target}{path}"),
+    })
+}
+
+/// The rpc of `service` a Rust client calls: `/EchoService/echo_from_service1` (the
+/// generated client's type and method names) is the proto's
+/// `/echo.EchoService/EchoFromService1` (tonic names a method by heck's snake_case).
+fn rpc_endpoint<'e>(eps: &'e Endpoints, service: &str, path: &str) -> Option<&'e Ep> {
+    let (ty, method) = path.strip_prefix('/')?.split_once('/')?;
+    let proto = eps.proto_service(ty);
+    eps.list.iter().find(|e| {
+        e.service == service
+            && e.method == "RPC"
+            && e.path.strip_prefix('/').and_then(|p| p.split_once('/')).is_some_and(|(s, m)| {
+                s.rsplit('.').next() == Some(proto) && heck::ToSnakeCase::to_snake_case(m) == method
+            })
     })
 }
 

@@ -67,6 +67,8 @@ pub struct Resolution {
     pub virtual_imports: u64,
     /// Import sites that resolved to nothing (each also a diagnostic).
     pub unresolved_imports: u64,
+    /// Rust files of test targets (`tests/`, `benches/`, `[[test]]`): their requests are test traffic.
+    pub test_files: std::collections::BTreeSet<usize>,
 }
 
 impl Resolution {

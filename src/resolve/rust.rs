@@ -74,6 +74,7 @@ pub fn resolve(project: &Project, out: &mut Resolution) {
     for &i in &files {
         r.resolve_file(i, out);
     }
+    out.test_files.extend(r.test_files);
 }
 
 impl Resolver<'_> {
