@@ -54,12 +54,9 @@
 (export_statement "default") @endpoint.default
 
 ; import users from './users'   import { router as users } from './r'   import * as r from './r'
-; Rooted at the statement, whose text holds the keyword `import`: a pattern whose
-; outermost node holds no word must be looked for under every node that can hold it
-; (`src/lang/query.rs`, `Starts`), and a function body can hold an import statement.
-(import_statement (import_clause (identifier) @name) @bind.default)
-(import_statement (import_clause (named_imports (import_specifier name: (identifier) @name alias: (identifier)? @alias) @bind.named)))
-(import_statement (import_clause (namespace_import (identifier) @name) @bind.namespace))
+(import_clause (identifier) @name) @bind.default
+(import_specifier name: (identifier) @name alias: (identifier)? @alias) @bind.named
+(namespace_import (identifier) @name) @bind.namespace
 ; const users = require('./users')
 (variable_declarator
   name: (identifier) @name

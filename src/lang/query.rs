@@ -1415,17 +1415,3 @@ mod tests {
         assert_eq!(h.get("string"), Some(&false));
     }
 }
-#[cfg(test)]
-impl LangQuery {
-    pub fn debug_starts(&self, language: &Language) {
-        let s = self.starts.as_ref().unwrap();
-        for (p, need) in s.needs.iter().enumerate() {
-            if need.is_none() {
-                let st = self.query.start_byte_for_pattern(p);
-                eprintln!("pattern {p} NONE at byte {st}");
-            }
-        }
-        let enter: Vec<&str> = s.holds_unconditional.iter().enumerate().filter(|(_, b)| **b).filter_map(|(i, _)| language.node_kind_for_id(i as u16)).filter(|k| !k.is_empty()).collect();
-        eprintln!("holds_unconditional ({}): {enter:?}", enter.len());
-    }
-}
