@@ -552,8 +552,10 @@ impl Collector {
                 // "Delete a setting and clear it from cache" is prose, not SQL.
                 // `Node::parent` descends from the root: looked at only when the text does
                 // not already show an argument or a value (`execute("…")`, `q = "…"`).
-                let statement = |n: &Node| !after_operator(src, n.start_byte())
-                    && n.parent().is_some_and(|p| p.kind() == "expression_statement");
+                let statement = |n: &Node| {
+                    !after_operator(src, n.start_byte())
+                        && n.parent().is_some_and(|p| p.kind() == "expression_statement")
+                };
                 if let Some(n) = cap(caps, "sql").filter(|n| !statement(n)) {
                     arch::push_sql(&mut self.facts, sql_text(n, src), line);
                 }
@@ -1913,7 +1915,8 @@ pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Nod
     let mut walk = body.walk();
     loop {
         let n = walk.node();
-        let enter = n.is_named() && !matches!(n.kind(), "function_definition" | "class_definition") && holds(n.byte_range());
+        let enter =
+            n.is_named() && !matches!(n.kind(), "function_definition" | "class_definition") && holds(n.byte_range());
         if enter
             && n.kind() == "assignment"
             && n.child_by_field_id(f.left).is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == name)
