@@ -1923,7 +1923,10 @@ pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Nod
         {
             values.extend(n.child_by_field_id(f.right));
         }
-        if !(enter && walk.goto_first_child()) && !query::next_in_preorder(&mut walk) {
+        if enter && walk.goto_first_child() {
+            continue;
+        }
+        if !query::next_in_preorder(&mut walk) {
             return Some(values);
         }
     }
