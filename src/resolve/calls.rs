@@ -736,12 +736,12 @@ fn agreed_call(ctx: &Ctx, eps: &Endpoints, file: usize, calls: Vec<RawCall>) -> 
         };
         reached.push(id);
     }
-    let first = &reached[0].0;
+    let first = reached.first().map_or("", |(id, _)| id.as_str());
     if first.is_empty() || reached.iter().any(|(id, _)| id != first) {
         let urls: Vec<String> = calls.iter().map(|c| format!("`{}`", redact_url(&render(&c.url)))).collect();
         return Err(format!(
             "client `{}` may have any of {} base URLs, which do not reach one endpoint ({}): call not linked",
-            calls[0].client,
+            calls.first().map_or("", |c| c.client.as_str()),
             calls.len(),
             urls.join(", ")
         ));

@@ -613,6 +613,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     let mut features = super::features::Features::default();
     for (i, f) in files.iter().enumerate() {
         let rel = ctx.project.rel(i);
+        // A route a test declares (`tests/`, `test_*.py`, `*.spec.ts`) serves the test's
+        // own app: it is no endpoint of the service (a test's calls stay, flagged `test`).
+        if crate::lang::is_test_path(rel, f.file.lang) {
+            continue;
+        }
         for (n, route) in f.facts.arch.routes.iter().enumerate() {
             if let Some(off) = feature_off(ctx, &rs, &mut features, i, n) {
                 out.diagnostics.push(Diagnostic::new(rel, Some(route.line), Severity::Info, format!(
