@@ -143,7 +143,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if with_arch && (memchr::memmem::find(src, b"enum ").is_some() || memchr::memmem::find(src, b"static ").is_some()) {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && memchr::memmem::find(src, b"bull").is_some() {
+    if !is_declaration_file(rel) && super::ts_bull::imports_bull(src) {
         super::ts_bull::queues(tree.root_node(), text, &mut facts.arch);
     }
     if with_arch {
