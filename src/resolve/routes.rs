@@ -653,27 +653,20 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 (rs.prefixes(r, &global, &mut memo), fw)
             };
             // `app.all('*', notFound)`, a single-page app's `app.get('/*', index)`: what answers
-            // every path no other route takes is no endpoint of the service's API.
-            if matches!(framework.as_str(), "express" | "koa" | "fastify" | "hono")
+            // every path no other route takes is no endpoint of the service's API; nor is
+            // `path("admin/", admin.site.urls)`, Django's built-in admin site.
+            let catch_all = matches!(framework.as_str(), "express" | "koa" | "fastify" | "hono")
                 && crate::lang::arch::literal_of(&route.path)
-                    .is_some_and(|p| matches!(p.as_str(), "*" | "/*" | "(.*)" | "/(.*)" | "/*splat" | "*splat"))
-            {
-                out.diagnostics.push(Diagnostic::new(
-                    rel,
-                    Some(route.line),
-                    Severity::Info,
-                    "catch-all route (a fallback for every other path): not reported as an endpoint".to_string(),
-                ));
-                continue;
-            }
-            // `path("admin/", admin.site.urls)`: Django's built-in admin site, not the project's API.
-            if framework == "django" && route.handler.as_deref() == Some("admin.site.urls") {
-                out.diagnostics.push(Diagnostic::new(
-                    rel,
-                    Some(route.line),
-                    Severity::Info,
-                    "Django's built-in admin site (admin.site.urls): not reported as an endpoint".to_string(),
-                ));
+                    .is_some_and(|p| matches!(p.as_str(), "*" | "/*" | "(.*)" | "/(.*)" | "/*splat" | "*splat"));
+            let not_api = if catch_all {
+                Some("catch-all route (a fallback for every other path): not reported as an endpoint")
+            } else if framework == "django" && route.handler.as_deref() == Some("admin.site.urls") {
+                Some("Django's built-in admin site (admin.site.urls): not reported as an endpoint")
+            } else {
+                None
+            };
+            if let Some(why) = not_api {
+                out.diagnostics.push(Diagnostic::new(rel, Some(route.line), Severity::Info, why.to_string()));
                 continue;
             }
             // A DRF viewset registration stands for several routes; any other route is one.
