@@ -33,9 +33,14 @@ const PUBLISH: &[&str] = &["add", "addBulk"];
 /// word alone is not enough (effect's Swagger bundle holds `hljs-bullet`, and walking its
 /// tree cost 1.4 % of the whole scan).
 pub fn imports_bull(src: &[u8]) -> bool {
-    const NAMES: &[&[u8]] =
-        &[b"'bull'", b"\"bull\"", b"'bullmq'", b"\"bullmq\"", b"/bull'", b"/bull\"", b"/bullmq'", b"/bullmq\""];
-    NAMES.iter().any(|n| memchr::memmem::find(src, n).is_some())
+    // One pass over the word's occurrences, not one scan per spelling of the module name.
+    let quote = |b: Option<&u8>| b.is_some_and(|b| matches!(b, b'\'' | b'"'));
+    memchr::memmem::find_iter(src, b"bull").any(|at| {
+        let rest = &src[at + 4..];
+        let end = if rest.starts_with(b"mq") { 2 } else { 0 };
+        let before = at.checked_sub(1).and_then(|i| src.get(i));
+        (quote(before) || before == Some(&b'/')) && quote(rest.get(end))
+    })
 }
 
 /// Bull queues made and used in a file that imports a Bull package ([`imports_bull`]).
