@@ -290,10 +290,6 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for table in [SKIPPED_DIRS, OUTPUT_DIRS, PROJECT_MARKERS, MANIFESTS, HIDDEN_DEPLOY_DIRS] {
-            let mut sorted = table.to_vec();
-            sorted.sort_unstable();
-            assert_eq!(table, sorted.as_slice());
-        }
+        crate::resolve::assert_sorted(&[SKIPPED_DIRS, OUTPUT_DIRS, PROJECT_MARKERS, MANIFESTS, HIDDEN_DEPLOY_DIRS]);
     }
 }

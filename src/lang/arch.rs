@@ -552,12 +552,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for t in [HTTP_METHODS, TRIGGERS, SQL_STARTS, WRITE_OPS, REDIS_WRITES] {
-            let mut s = t.to_vec();
-            s.sort_unstable();
-            s.dedup();
-            assert_eq!(t, s.as_slice());
-        }
+        crate::resolve::assert_sorted(&[HTTP_METHODS, TRIGGERS, SQL_STARTS, WRITE_OPS, REDIS_WRITES]);
     }
 
     #[test]

@@ -105,11 +105,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for table in [EXTENSIONS, SKIPPED_ENDINGS, TEST_DIRS, GENERATED] {
-            let mut s = table.to_vec();
-            s.sort_unstable();
-            assert_eq!(s, table);
-        }
+        crate::resolve::assert_sorted(&[EXTENSIONS, SKIPPED_ENDINGS, TEST_DIRS, GENERATED]);
     }
 
     #[test]

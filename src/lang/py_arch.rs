@@ -2254,19 +2254,7 @@ fn declared_queue(v: Node, src: &[u8]) -> Option<String> {
     let text = query::text(v, src);
     let var = text.strip_suffix(".method.queue").filter(|r| is_ident(r) && v.kind() == "attribute")?;
     let func = query::ancestors(v, 64).find(|a| a.kind() == "function_definition")?;
-    let mut found = Vec::new();
-    let mut stack = vec![func.child_by_field_name("body")?];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "function_definition" || n.kind() == "class_definition" {
-            continue;
-        }
-        if n.kind() == "assignment"
-            && n.child_by_field_name("left").is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == var)
-        {
-            found.extend(n.child_by_field_name("right"));
-        }
-        stack.extend(named(n));
-    }
+    let found = assignments(var, func, src)?;
     let [call] = found.as_slice() else { return None };
     let call = if call.kind() == "await" { named(*call).first().copied()? } else { *call };
     let f = call.child_by_field_name("function").filter(|_| call.kind() == "call")?;
@@ -2641,11 +2629,7 @@ mod tests {
             REDIS_OM_BASES,
             actions.as_slice(),
         ];
-        for t in tables {
-            let mut s = t.to_vec();
-            s.sort_unstable();
-            assert_eq!(t, s.as_slice());
-        }
+        crate::resolve::assert_sorted(&tables);
     }
 
     #[test]

@@ -168,10 +168,6 @@ mod tests {
 
     #[test]
     fn settings_are_sorted() {
-        for t in [ROUTE_SETTINGS, DEFAULT_QUEUE_SETTINGS] {
-            let mut s = t.to_vec();
-            s.sort_unstable();
-            assert_eq!(s, t);
-        }
+        crate::resolve::assert_sorted(&[ROUTE_SETTINGS, DEFAULT_QUEUE_SETTINGS]);
     }
 }

@@ -2641,38 +2641,8 @@ mod tests {
     }
 
     #[test]
-    fn route_attrs_are_sorted() {
-        let mut s = ROUTE_ATTRS.to_vec();
-        s.sort_unstable();
-        assert_eq!(ROUTE_ATTRS, s.as_slice());
-    }
-
-    #[test]
-    fn salvo_methods_are_sorted() {
-        let mut s = SALVO_METHODS.to_vec();
-        s.sort_unstable();
-        assert_eq!(SALVO_METHODS, s.as_slice());
-    }
-
-    #[test]
-    fn tonic_client_methods_are_sorted() {
-        let mut s = TONIC_CLIENT_METHODS.to_vec();
-        s.sort_unstable();
-        assert_eq!(TONIC_CLIENT_METHODS, s.as_slice());
-    }
-
-    #[test]
-    fn client_crates_are_sorted() {
-        let mut s = CLIENT_CRATES.to_vec();
-        s.sort_unstable();
-        assert_eq!(CLIENT_CRATES, s.as_slice());
-    }
-
-    #[test]
-    fn web_words_are_sorted() {
-        let mut s = WEB_WORDS.to_vec();
-        s.sort_unstable();
-        assert_eq!(WEB_WORDS, s.as_slice());
+    fn tables_are_sorted() {
+        crate::resolve::assert_sorted(&[ROUTE_ATTRS, SALVO_METHODS, TONIC_CLIENT_METHODS, CLIENT_CRATES, WEB_WORDS]);
     }
 
     #[test]

@@ -452,11 +452,7 @@ mod tests {
 
     #[test]
     fn name_tables_are_sorted() {
-        for t in [TOOL_ATTRIBUTES, TOKEN_MACROS] {
-            let mut s = t.to_vec();
-            s.sort_unstable();
-            assert_eq!(t, s.as_slice());
-        }
+        crate::resolve::assert_sorted(&[TOOL_ATTRIBUTES, TOKEN_MACROS]);
     }
 
     #[test]

@@ -2448,11 +2448,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for t in [CLIENTS, PRISMA_WRITES, CAPTURES] {
-            let mut s = t.to_vec();
-            s.sort_unstable();
-            assert_eq!(t, s.as_slice());
-        }
+        crate::resolve::assert_sorted(&[CLIENTS, PRISMA_WRITES, CAPTURES]);
         assert_eq!(pluralize("category"), "categories");
         assert_eq!(pluralize("user"), "users");
         assert_eq!(pluralize("fileschemaclass"), "fileschemaclasses");

@@ -210,6 +210,8 @@ pub fn imported_uses(text: &str, relative: &[String], facts: &mut ArchFacts) -> 
     let bytes = text.as_bytes();
     let mut any = false;
     for (method, access) in [(".add(", Access::Write), (".addBulk(", Access::Write), (".process(", Access::Read)] {
+        // Hits come in byte order: count the lines from the previous hit, not from the start.
+        let (mut from, mut line) = (0, 1u32);
         for at in memchr::memmem::find_iter(bytes, method.as_bytes()) {
             let start = arch::ident_start(bytes, at);
             if start == at || start.checked_sub(1).is_some_and(|i| bytes[i] == b'.') {
@@ -219,7 +221,8 @@ pub fn imported_uses(text: &str, relative: &[String], facts: &mut ArchFacts) -> 
             if !relative.iter().any(|r| r == recv) {
                 continue;
             }
-            let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u32;
+            line += memchr::memchr_iter(b'\n', &bytes[from..at]).count() as u32;
+            from = at;
             let name = vec![Part::Ref(format!("{recv}{QUEUE_MEMBER}"))];
             facts.queues.push(RawQueue { broker: BULL.into(), name, access, line, key: None });
             any = true;

@@ -298,12 +298,8 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for t in EXACT_TABLES.iter().chain([&KV_METHODS, &CAPTURES]) {
-            let mut s = t.to_vec();
-            s.sort_unstable();
-            s.dedup();
-            assert_eq!(*t, s.as_slice());
-        }
+        let tables: Vec<&[&str]> = EXACT_TABLES.iter().copied().chain([KV_METHODS, CAPTURES]).collect();
+        crate::resolve::assert_sorted(&tables);
         assert!(KV_METHODS.iter().all(|m| m.bytes().all(|b| b.is_ascii_lowercase())));
     }
 

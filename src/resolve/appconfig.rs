@@ -197,8 +197,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        assert!(CONFIG_STEMS.windows(2).all(|w| w[0] < w[1]));
-        assert!(CONFIG_DIRS.windows(2).all(|w| w[0] < w[1]));
+        crate::resolve::assert_sorted(&[CONFIG_STEMS, CONFIG_DIRS]);
     }
 
     #[test]

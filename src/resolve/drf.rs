@@ -199,9 +199,7 @@ mod tests {
     fn bases_are_sorted() {
         for table in [DRF_BASES, GENERIC_VIEWS] {
             let names: Vec<&str> = table.iter().map(|b| b.0).collect();
-            let mut sorted = names.clone();
-            sorted.sort_unstable();
-            assert_eq!(names, sorted);
+            crate::resolve::assert_sorted(&[&names]);
         }
         for (_, actions) in DRF_BASES {
             assert!(actions.iter().all(|a| DRF_ACTIONS.iter().any(|(x, _, _)| x == a)));

@@ -191,6 +191,17 @@ pub fn in_sorted(table: &[&str], name: &str) -> bool {
     table.binary_search(&name).is_ok()
 }
 
+/// Test helper: each table is strictly ascending (sorted, no duplicates), as
+/// [`in_sorted`]'s binary search needs. Panics naming the table and the pair.
+#[cfg(test)]
+pub fn assert_sorted(tables: &[&[&str]]) {
+    for (i, t) in tables.iter().enumerate() {
+        if let Some(w) = t.windows(2).find(|w| w[0] >= w[1]) {
+            panic!("table {i}: {:?} is not before {:?}", w[0], w[1]);
+        }
+    }
+}
+
 /// Lines of an embedded data file, for sorted name tables.
 pub fn data_lines(text: &'static str) -> Vec<&'static str> {
     let mut v: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
@@ -201,6 +212,12 @@ pub fn data_lines(text: &'static str) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[should_panic(expected = "table 1: \"b\" is not before \"b\"")]
+    fn assert_sorted_names_a_duplicate() {
+        assert_sorted(&[&["a", "b"], &["a", "b", "b"]]);
+    }
 
     #[test]
     fn join_normalises() {

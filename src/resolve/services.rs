@@ -1761,11 +1761,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        for t in [PY_WEB, NPM_SERVERS, SECRET_WORDS, GENERIC_DIRS, DEV_SERVERS, EXAMPLE_DIRS] {
-            let mut s = t.to_vec();
-            s.sort_unstable();
-            assert_eq!(t, s.as_slice());
-        }
+        crate::resolve::assert_sorted(&[PY_WEB, NPM_SERVERS, SECRET_WORDS, GENERIC_DIRS, DEV_SERVERS, EXAMPLE_DIRS]);
     }
 
     #[test]

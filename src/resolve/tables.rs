@@ -695,11 +695,14 @@ mod tests {
     #[test]
     fn django_tables_are_sorted() {
         let names: Vec<&str> = DJANGO_BASE_M2M.iter().map(|b| b.0).collect();
-        for t in [DJANGO_MODEL_BASES, names.as_slice(), SYSTEM_SCHEMAS, SYSTEM_TABLES, PROSE_WORDS, SQL_KEYWORDS] {
-            let mut s = t.to_vec();
-            s.sort_unstable();
-            assert_eq!(t, s.as_slice());
-        }
+        crate::resolve::assert_sorted(&[
+            DJANGO_MODEL_BASES,
+            &names,
+            SYSTEM_SCHEMAS,
+            SYSTEM_TABLES,
+            PROSE_WORDS,
+            SQL_KEYWORDS,
+        ]);
     }
 
     #[test]

@@ -784,9 +784,7 @@ mod tests {
 
     #[test]
     fn non_source_table_sorted() {
-        let mut s = NON_SOURCE_EXTS.to_vec();
-        s.sort_unstable();
-        assert_eq!(s, NON_SOURCE_EXTS);
+        crate::resolve::assert_sorted(&[NON_SOURCE_EXTS]);
     }
 
     #[test]
