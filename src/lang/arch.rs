@@ -151,9 +151,18 @@ pub const TRIGGERS: &[&str] = &[
     "urlopen",
 ];
 
+/// [`TRIGGERS`] as one automaton: a file that mentions none of them was searched ~80 times
+/// (1 % of a TypeScript scan's instructions); now once, stopping at the first word found.
+static TRIGGER_WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> = std::sync::LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(TRIGGERS).ok()
+});
+
 /// Whether a file's text mentions any trigger word.
 pub fn triggered(text: &str) -> bool {
-    TRIGGERS.iter().any(|t| text.contains(t))
+    match TRIGGER_WORDS.as_ref() {
+        Some(words) => words.is_match(text),
+        None => TRIGGERS.iter().any(|t| text.contains(t)),
+    }
 }
 
 /// The upper-case method of a method name (`get` → `GET`, `all` → `ANY`), if it is one.

@@ -24,7 +24,9 @@ pub fn mask(text: &str) -> Cow<'_, str> {
     }
     let b = text.as_bytes();
     let mut blanks: Vec<(usize, usize)> = Vec::new();
-    for p in 0..b.len() {
+    // Only a `<` or a `,` can start a list position: jump between them (0.7 % of effect's
+    // instructions went to testing every byte).
+    for p in memchr::memchr2_iter(b'<', b',', b) {
         let opens_list = b[p] == b'<' && p > 0 && is_ident(b[p - 1]);
         if opens_list || b[p] == b',' {
             modifiers_after(b, p + 1, &mut blanks);
