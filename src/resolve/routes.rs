@@ -285,13 +285,15 @@ impl Routers<'_, '_> {
     /// at most [`MAX_PREFIXES`] of them. A name reused for many routers in one file
     /// (test suites) would otherwise multiply chains exponentially; a chain that
     /// comes back to a router already on it stops there.
-    fn prefixes(&self, r: usize, global: &HashMap<Option<usize>, Template>, memo: &mut Memo) -> Vec<Template> {
+    /// Each prefix comes with the service owning the router at the top of its chain:
+    /// the service that serves the route when a library crate declares it.
+    fn prefixes(&self, r: usize, global: &HashMap<Option<usize>, Template>, memo: &mut Memo) -> Vec<Prefix> {
         if let Some(done) = memo.done.get(&r) {
             return done.clone();
         }
         let router = &self.list[r];
         let on_chain = memo.chain.contains(&r);
-        let mut out: Vec<Template> = Vec::new();
+        let mut out: Vec<Prefix> = Vec::new();
         if router.parents.is_empty() || on_chain {
             let mut p = if router.framework == "nestjs" {
                 global.get(&self.ctx.owner(router.file)).cloned().unwrap_or_default()
@@ -300,11 +302,11 @@ impl Routers<'_, '_> {
             };
             push_parts(&mut p, vec![Part::Lit("/".into())]);
             push_parts(&mut p, router.prefix.clone());
-            out.push(p);
+            out.push((p, self.ctx.owner(router.file)));
         } else {
             memo.chain.push(r);
             for (parent, mount) in &router.parents {
-                for mut p in self.prefixes(*parent, global, memo) {
+                for (mut p, top) in self.prefixes(*parent, global, memo) {
                     push_parts(&mut p, lit("/"));
                     push_parts(&mut p, mount.clone());
                     // Flask: `register_blueprint(url_prefix=)` replaces the blueprint's own prefix.
@@ -314,6 +316,7 @@ impl Routers<'_, '_> {
                         push_parts(&mut p, lit("/"));
                         push_parts(&mut p, router.prefix.clone());
                     }
+                    let p = (p, top);
                     if !out.contains(&p) && out.len() < MAX_PREFIXES {
                         out.push(p);
                     }
@@ -509,9 +512,12 @@ fn feature_off(
     Some(names.join(", "))
 }
 
+/// A router's full prefix and the service owning the router at the top of its chain.
+type Prefix = (Template, Option<usize>);
+
 #[derive(Default)]
 struct Memo {
-    done: HashMap<usize, Vec<Template>>,
+    done: HashMap<usize, Vec<Prefix>>,
     chain: Vec<usize>,
 }
 
@@ -611,6 +617,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         abs.file_name().map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned())
     };
     let mut features = super::features::Features::default();
+    // Whether any service has code: then a Rust route outside every service is a library's.
+    let has_code_service = ctx.services.list.iter().any(|s| !s.infra);
     for (i, f) in files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         // A route a test declares (`tests/`, `test_*.py`, `*.spec.ts`) serves the test's
@@ -629,7 +637,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             }
             let (prefixes, framework) = if route.framework == "nextjs" {
                 match nextjs_path(rel) {
-                    Some(p) => (vec![lit(&p)], "nextjs".to_string()),
+                    Some(p) => (vec![(lit(&p), ctx.owner(i))], "nextjs".to_string()),
                     None => continue,
                 }
             } else {
@@ -687,8 +695,18 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             if names_python {
                 continue;
             }
-            for (prefix, (methods, suffix)) in
-                prefixes.iter().flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
+            // A route of a library crate (no service's directory holds it) is served by each
+            // service whose router mounts it; chains reaching no service then serve nothing.
+            let mounted = ctx.owner(i).is_none() && prefixes.iter().any(|(_, top)| top.is_some());
+            if ctx.owner(i).is_none() && !mounted && f.file.lang == crate::model::Lang::Rust && has_code_service {
+                out.diagnostics.push(Diagnostic::new(rel, Some(route.line), Severity::Info, format!(
+                    "route `{}` of a library crate that no service of the project mounts: not reported as an endpoint",
+                    render(&route.path),
+                )));
+                continue;
+            }
+            let prefixes = prefixes.iter().filter(|(_, top)| !mounted || top.is_some());
+            for ((prefix, top), (methods, suffix)) in prefixes.flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
             {
                 let mut full = prefix;
                 push_parts(&mut full, lit("/"));
@@ -710,7 +728,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                         continue;
                     }
                 };
-                let service = match ctx.owner(i) {
+                let service = match ctx.owner(i).or(top) {
                     Some(s) => ctx.services.list[s].name.clone(),
                     None => eps.fallback_service.get_or_insert_with(root_name).clone(),
                 };
