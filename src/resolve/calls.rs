@@ -848,6 +848,12 @@ fn link_call(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags,
         }
     };
     out.edge(End::Module(file), End::Id(to), EdgeKind::Calls, rel, line, flags);
+    // The service map shows what the deployed services call: a test's request (a test
+    // client, a load-test script) stays on its module's edge, flagged `test`, and makes
+    // no service → service edge, nor counts among one's sites (`arch-test-calls-no-service-edge`).
+    if flags.contains(Flags::TEST) {
+        return;
+    }
     if let Some(from) = out.module_service[file].clone() {
         if from != service {
             out.edges.push(ArchEdge {
