@@ -195,26 +195,33 @@ impl Routers<'_, '_> {
 
     /// The routers a Rust path may name: of the path's last module when several share
     /// the name, narrowed to the mounting file's crate (then service); one unless ambiguous.
+    /// The mounting file's own router of that name wins unless the path names another
+    /// module: `common_metrics::api::init_routing()` mounted in a `fn init_routing` of
+    /// `main.rs` is the library's `api` function, not the caller itself.
     fn rust_path_candidates(&self, file: usize, path: &str) -> Vec<usize> {
         let segs: Vec<&str> = path.split("::").collect();
         let Some(&name) = segs.last() else { return Vec::new() };
-        if let Some(r) = self.in_file(file, name) {
+        let module = segs.get(segs.len().wrapping_sub(2)).copied().filter(|m| !matches!(*m, "self" | "crate" | "super"));
+        let in_module = |r: usize, module: &str| {
+            let rel = self.ctx.project.rel(self.list[r].file);
+            rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs"))
+        };
+        let own = self.in_file(file, name);
+        if let Some(r) = own.filter(|&r| module.is_none_or(|m| in_module(r, m))) {
             return vec![r];
         }
         let mut found = self.rust_named(name);
-        if found.len() > 1 {
-            let module = segs.get(segs.len().wrapping_sub(2)).copied().unwrap_or("");
-            let in_module: Vec<usize> = found
-                .iter()
-                .copied()
-                .filter(|&r| {
-                    let rel = self.ctx.project.rel(self.list[r].file);
-                    rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs"))
-                })
-                .collect();
-            if !in_module.is_empty() {
-                found = in_module;
+        if let Some(m) = module.filter(|_| found.len() > 1) {
+            let named: Vec<usize> = found.iter().copied().filter(|&r| in_module(r, m)).collect();
+            if !named.is_empty() {
+                return self.narrow(file, named);
             }
+            if let Some(r) = own {
+                return vec![r];
+            }
+        }
+        if let Some(r) = own {
+            found = vec![r];
         }
         self.narrow(file, found)
     }
