@@ -1710,7 +1710,8 @@ impl Collector<'_> {
     fn mounted_child(&self, child: &Expr) -> String {
         let name = child_name(child);
         let key = format!("{ROUTER}{name}");
-        let aliased = self.locals.iter().rev().find(|(n, _)| *n == key).and_then(|(_, v)| arch::literal_of(v.as_ref()?));
+        let aliased =
+            self.locals.iter().rev().find(|(n, _)| *n == key).and_then(|(_, v)| arch::literal_of(v.as_ref()?));
         match aliased {
             Some(f) if !self.facts.routers.iter().any(|r| r.name == name) => f,
             _ => name,

@@ -201,7 +201,8 @@ impl Routers<'_, '_> {
     fn rust_path_candidates(&self, file: usize, path: &str) -> Vec<usize> {
         let segs: Vec<&str> = path.split("::").collect();
         let Some(&name) = segs.last() else { return Vec::new() };
-        let module = segs.get(segs.len().wrapping_sub(2)).copied().filter(|m| !matches!(*m, "self" | "crate" | "super"));
+        let module =
+            segs.get(segs.len().wrapping_sub(2)).copied().filter(|m| !matches!(*m, "self" | "crate" | "super"));
         let in_module = |r: usize, module: &str| {
             let rel = self.ctx.project.rel(self.list[r].file);
             rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs"))
@@ -706,14 +707,20 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             // service whose router mounts it; chains reaching no service then serve nothing.
             let mounted = ctx.owner(i).is_none() && prefixes.iter().any(|(_, top)| top.is_some());
             if ctx.owner(i).is_none() && !mounted && f.file.lang == crate::model::Lang::Rust && has_code_service {
-                out.diagnostics.push(Diagnostic::new(rel, Some(route.line), Severity::Info, format!(
+                out.diagnostics.push(Diagnostic::new(
+                    rel,
+                    Some(route.line),
+                    Severity::Info,
+                    format!(
                     "route `{}` of a library crate that no service of the project mounts: not reported as an endpoint",
                     render(&route.path),
-                )));
+                ),
+                ));
                 continue;
             }
             let prefixes = prefixes.iter().filter(|(_, top)| !mounted || top.is_some());
-            for ((prefix, top), (methods, suffix)) in prefixes.flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
+            for ((prefix, top), (methods, suffix)) in
+                prefixes.flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
             {
                 let mut full = prefix;
                 push_parts(&mut full, lit("/"));

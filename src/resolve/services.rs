@@ -444,7 +444,11 @@ fn env_pairs(rest: &str) -> Vec<(String, String)> {
 
 /// `ENV KEY=value OTHER=x` and `ENV KEY value` lines of a Dockerfile.
 fn dockerfile_env(text: &str) -> Vec<(String, String)> {
-    dockerfile_instructions(text).into_iter().filter(|(w, _)| w == "ENV").flat_map(|(_, rest)| env_pairs(&rest)).collect()
+    dockerfile_instructions(text)
+        .into_iter()
+        .filter(|(w, _)| w == "ENV")
+        .flat_map(|(_, rest)| env_pairs(&rest))
+        .collect()
 }
 
 /// The TCP ports the final stage of a Dockerfile `EXPOSE`s: `EXPOSE 8080`, `EXPOSE 80/tcp
