@@ -48,6 +48,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         facts: ArchFacts::default(),
         fn_name: String::new(),
         let_name: None,
+        nested_inline: Vec::new(),
         diesel_write: false,
         locals: Vec::new(),
         mongo: text.contains("mongodb"),
@@ -104,6 +105,10 @@ struct Collector<'b> {
     facts: ArchFacts,
     fn_name: String,
     let_name: Option<String>,
+    /// Where a router built in place as `nest`'s child starts (`Router::new()` of
+    /// `.nest("/api/v1", Router::new().merge(a))`, line and column): the routes and
+    /// mounts on that chain belong to it, under the nest's prefix.
+    nested_inline: Vec<(u32, usize)>,
     /// `let` bindings of the current function so far, latest last: the value when
     /// it holds a URL or an environment variable, `None` when it hides an earlier one.
     locals: Vec<(String, Option<Template>)>,
@@ -706,6 +711,10 @@ impl Collector<'_> {
                         if last_seg(&p.path) == "resource" {
                             return resource_name(c);
                         }
+                        let at = (line(c.span()), c.span().start().column);
+                        if self.nested_inline.contains(&at) {
+                            return format!("nest@{}:{}", at.0, at.1);
+                        }
                     }
                     break;
                 }
@@ -931,7 +940,15 @@ impl Collector<'_> {
                 let Some(p) = lit_str(path) else { return };
                 let parent = self.chain_router(&m.receiver);
                 self.declare_router(&parent, "axum", l);
-                let child = self.mounted_child(child);
+                let child = match inline_router(child) {
+                    Some(at) => {
+                        let name = format!("nest@{}:{}", at.0, at.1);
+                        self.nested_inline.push(at);
+                        self.declare_router(&name, "axum", l);
+                        name
+                    }
+                    None => self.mounted_child(child),
+                };
                 self.facts.mounts.push(RawMount { parent, child, prefix: lit(&p), line: l });
             }
             ("merge", [child]) if self.web => {
@@ -2234,6 +2251,20 @@ fn router_fn_call(mut e: &Expr) -> Option<String> {
     let lower = |s: &String| s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
     let builder = matches!(segs.last().map(String::as_str), Some("scope" | "resource" | "new" | "default"));
     (segs.iter().all(lower) && !builder).then(|| segs.join("::"))
+}
+
+/// `Router::new().merge(a).route(…)` written in place: where its constructor call starts
+/// (line, column), when the chain has methods on a call of a type's constructor.
+fn inline_router(e: &Expr) -> Option<(u32, usize)> {
+    let Expr::MethodCall(_) = e else { return None };
+    let mut e = e;
+    while let Expr::MethodCall(m) = e {
+        e = &m.receiver;
+    }
+    let Expr::Call(c) = e else { return None };
+    let Expr::Path(p) = &*c.func else { return None };
+    let ctor = p.path.segments.len() >= 2 && last_seg(&p.path) == "new";
+    ctor.then(|| (line(c.span()), c.span().start().column))
 }
 
 fn child_name(e: &Expr) -> String {

@@ -207,13 +207,21 @@ impl Routers<'_, '_> {
             let rel = self.ctx.project.rel(self.list[r].file);
             rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs"))
         };
+        // `course::routes` re-exported by `course/mod.rs` (`pub use routes::routes`) from a
+        // file of the module's directory, `course/routes.rs`.
+        let in_module_dir = |r: usize, module: &str| {
+            super::dir_of(self.ctx.project.rel(self.list[r].file)).rsplit('/').next() == Some(module)
+        };
         let own = self.in_file(file, name);
         if let Some(r) = own.filter(|&r| module.is_none_or(|m| in_module(r, m))) {
             return vec![r];
         }
         let mut found = self.rust_named(name);
         if let Some(m) = module.filter(|_| found.len() > 1) {
-            let named: Vec<usize> = found.iter().copied().filter(|&r| in_module(r, m)).collect();
+            let mut named: Vec<usize> = found.iter().copied().filter(|&r| in_module(r, m)).collect();
+            if named.is_empty() {
+                named = found.iter().copied().filter(|&r| in_module_dir(r, m)).collect();
+            }
             if !named.is_empty() {
                 return self.narrow(file, named);
             }
