@@ -48,6 +48,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         facts: ArchFacts::default(),
         fn_name: String::new(),
         let_name: None,
+        nested_inline: Vec::new(),
         diesel_write: false,
         locals: Vec::new(),
         mongo: text.contains("mongodb"),
@@ -104,6 +105,10 @@ struct Collector<'b> {
     facts: ArchFacts,
     fn_name: String,
     let_name: Option<String>,
+    /// Where a router built in place as `nest`'s child starts (`Router::new()` of
+    /// `.nest("/api/v1", Router::new().merge(a))`, line and column): the routes and
+    /// mounts on that chain belong to it, under the nest's prefix.
+    nested_inline: Vec<(u32, usize)>,
     /// `let` bindings of the current function so far, latest last: the value when
     /// it holds a URL or an environment variable, `None` when it hides an earlier one.
     locals: Vec<(String, Option<Template>)>,
@@ -437,6 +442,11 @@ const QUEUE: &str = "queue:";
 /// `let mut con = client.get_multiplexed_async_connection().await?`).
 const REDIS: &str = "redis:";
 
+/// How a local bound to the router another function builds is kept among the locals
+/// (`router:metrics` for `let metrics = common_metrics::api::init_routing();`): merging
+/// or nesting `metrics` mounts that function's router.
+const ROUTER: &str = "router:";
+
 /// Methods of a Redis client that give a connection (or pipeline) to run commands
 /// on (sorted).
 const REDIS_CONNECTIONS: &[&str] = &[
@@ -701,6 +711,10 @@ impl Collector<'_> {
                         if last_seg(&p.path) == "resource" {
                             return resource_name(c);
                         }
+                        let at = (line(c.span()), c.span().start().column);
+                        if self.nested_inline.contains(&at) {
+                            return format!("nest@{}:{}", at.0, at.1);
+                        }
                     }
                     break;
                 }
@@ -926,12 +940,22 @@ impl Collector<'_> {
                 let Some(p) = lit_str(path) else { return };
                 let parent = self.chain_router(&m.receiver);
                 self.declare_router(&parent, "axum", l);
-                self.facts.mounts.push(RawMount { parent, child: child_name(child), prefix: lit(&p), line: l });
+                let child = match inline_router(child) {
+                    Some(at) => {
+                        let name = format!("nest@{}:{}", at.0, at.1);
+                        self.nested_inline.push(at);
+                        self.declare_router(&name, "axum", l);
+                        name
+                    }
+                    None => self.mounted_child(child),
+                };
+                self.facts.mounts.push(RawMount { parent, child, prefix: lit(&p), line: l });
             }
             ("merge", [child]) if self.web => {
                 let parent = self.chain_router(&m.receiver);
                 self.declare_router(&parent, "axum", l);
-                self.facts.mounts.push(RawMount { parent, child: child_name(child), prefix: Template::new(), line: l });
+                let child = self.mounted_child(child);
+                self.facts.mounts.push(RawMount { parent, child, prefix: Template::new(), line: l });
             }
             ("service", [child]) if self.web => {
                 self.ensure_scope(&m.receiver);
@@ -1698,6 +1722,19 @@ impl Collector<'_> {
     }
 
     /// The port of a listening address the local `name` of this function holds.
+    /// The router an axum `merge`/`nest` mounts: a local bound to another function's
+    /// router (see [`ROUTER`]) is that function, unless the local builds a router itself.
+    fn mounted_child(&self, child: &Expr) -> String {
+        let name = child_name(child);
+        let key = format!("{ROUTER}{name}");
+        let aliased =
+            self.locals.iter().rev().find(|(n, _)| *n == key).and_then(|(_, v)| arch::literal_of(v.as_ref()?));
+        match aliased {
+            Some(f) if !self.facts.routers.iter().any(|r| r.name == name) => f,
+            _ => name,
+        }
+    }
+
     fn local_port(&self, name: &str) -> Option<u16> {
         let key = format!("{PORT}{name}");
         let (_, value) = self.locals.iter().rev().find(|(n, _)| *n == key)?;
@@ -2201,6 +2238,35 @@ fn is_client(e: &Expr) -> bool {
     t.contains("client") || t.contains("reqwest") || t.contains("http")
 }
 
+/// `common_metrics::api::init_routing()`, `graphql::routing(ctx).layer(l)`: a call of a
+/// function (not of a type's constructor, `Router::new()`, nor a builder, `web::scope(…)`)
+/// at the root of a chain, by its path.
+fn router_fn_call(mut e: &Expr) -> Option<String> {
+    while let Expr::MethodCall(m) = e {
+        e = &m.receiver;
+    }
+    let Expr::Call(c) = e else { return None };
+    let Expr::Path(p) = &*c.func else { return None };
+    let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let lower = |s: &String| s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+    let builder = matches!(segs.last().map(String::as_str), Some("scope" | "resource" | "new" | "default"));
+    (segs.iter().all(lower) && !builder).then(|| segs.join("::"))
+}
+
+/// `Router::new().merge(a).route(…)` written in place: where its constructor call starts
+/// (line, column), when the chain has methods on a call of a type's constructor.
+fn inline_router(e: &Expr) -> Option<(u32, usize)> {
+    let Expr::MethodCall(_) = e else { return None };
+    let mut e = e;
+    while let Expr::MethodCall(m) = e {
+        e = &m.receiver;
+    }
+    let Expr::Call(c) = e else { return None };
+    let Expr::Path(p) = &*c.func else { return None };
+    let ctor = p.path.segments.len() >= 2 && last_seg(&p.path) == "new";
+    ctor.then(|| (line(c.span()), c.span().start().column))
+}
+
 fn child_name(e: &Expr) -> String {
     match e {
         Expr::Call(c) => match &*c.func {
@@ -2478,6 +2544,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 }
                 if self.redis && self.redis_handle(&init.expr) {
                     self.locals.push((format!("{REDIS}{n}"), None));
+                }
+                if let Some(f) = self.web.then(|| router_fn_call(&init.expr)).flatten() {
+                    self.locals.push((format!("{ROUTER}{n}"), Some(lit(&f))));
                 }
                 if let Some(q) = queue_declared(&init.expr) {
                     let q = self.local_lit(template(q));

@@ -848,6 +848,12 @@ fn link_call(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags,
         }
     };
     out.edge(End::Module(file), End::Id(to), EdgeKind::Calls, rel, line, flags);
+    // The service map shows what the deployed services call: a test's request (a test
+    // client, a load-test script) stays on its module's edge, flagged `test`, and makes
+    // no service → service edge, nor counts among one's sites (`arch-test-calls-no-service-edge`).
+    if flags.contains(Flags::TEST) {
+        return;
+    }
     if let Some(from) = out.module_service[file].clone() {
         if from != service {
             out.edges.push(ArchEdge {
@@ -1150,7 +1156,7 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
         [one] => Pick::One(*one),
         [] => match bound_in_code(ctx, p).as_slice() {
             [one] => Pick::One(*one),
-            [] => Pick::None,
+            [] => exposed_on(ctx, own, rel, p),
             // Several services bind it (examples of one framework): the caller's own, else unknown.
             many => own.filter(|o| many.contains(o)).map_or_else(
                 || {
@@ -1162,6 +1168,19 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
             ),
         },
         _ => Pick::None,
+    }
+}
+
+/// The service whose Dockerfile `EXPOSE`s port `p`, among those no deployment file
+/// gives ports: the caller's own, else the only one (of the caller's compose file or
+/// project, when several do; more is unknown: their names).
+fn exposed_on(ctx: &Ctx, own: Option<usize>, rel: &str, p: u16) -> Pick {
+    let list = &ctx.services.list;
+    let exposing: Vec<usize> =
+        (0..list.len()).filter(|&i| list[i].ports.is_empty() && list[i].exposed.contains(&p)).collect();
+    match own.filter(|o| exposing.contains(o)) {
+        Some(o) => Pick::One(o),
+        None => ctx.services.pick(exposing, own, rel),
     }
 }
 

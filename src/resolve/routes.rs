@@ -195,26 +195,42 @@ impl Routers<'_, '_> {
 
     /// The routers a Rust path may name: of the path's last module when several share
     /// the name, narrowed to the mounting file's crate (then service); one unless ambiguous.
+    /// The mounting file's own router of that name wins unless the path names another
+    /// module: `common_metrics::api::init_routing()` mounted in a `fn init_routing` of
+    /// `main.rs` is the library's `api` function, not the caller itself.
     fn rust_path_candidates(&self, file: usize, path: &str) -> Vec<usize> {
         let segs: Vec<&str> = path.split("::").collect();
         let Some(&name) = segs.last() else { return Vec::new() };
-        if let Some(r) = self.in_file(file, name) {
+        let module =
+            segs.get(segs.len().wrapping_sub(2)).copied().filter(|m| !matches!(*m, "self" | "crate" | "super"));
+        let in_module = |r: usize, module: &str| {
+            let rel = self.ctx.project.rel(self.list[r].file);
+            rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs"))
+        };
+        // `course::routes` re-exported by `course/mod.rs` (`pub use routes::routes`) from a
+        // file of the module's directory, `course/routes.rs`.
+        let in_module_dir = |r: usize, module: &str| {
+            super::dir_of(self.ctx.project.rel(self.list[r].file)).rsplit('/').next() == Some(module)
+        };
+        let own = self.in_file(file, name);
+        if let Some(r) = own.filter(|&r| module.is_none_or(|m| in_module(r, m))) {
             return vec![r];
         }
         let mut found = self.rust_named(name);
-        if found.len() > 1 {
-            let module = segs.get(segs.len().wrapping_sub(2)).copied().unwrap_or("");
-            let in_module: Vec<usize> = found
-                .iter()
-                .copied()
-                .filter(|&r| {
-                    let rel = self.ctx.project.rel(self.list[r].file);
-                    rel.ends_with(&format!("/{module}.rs")) || rel.ends_with(&format!("/{module}/mod.rs"))
-                })
-                .collect();
-            if !in_module.is_empty() {
-                found = in_module;
+        if let Some(m) = module.filter(|_| found.len() > 1) {
+            let mut named: Vec<usize> = found.iter().copied().filter(|&r| in_module(r, m)).collect();
+            if named.is_empty() {
+                named = found.iter().copied().filter(|&r| in_module_dir(r, m)).collect();
             }
+            if !named.is_empty() {
+                return self.narrow(file, named);
+            }
+            if let Some(r) = own {
+                return vec![r];
+            }
+        }
+        if let Some(r) = own {
+            found = vec![r];
         }
         self.narrow(file, found)
     }
@@ -285,13 +301,15 @@ impl Routers<'_, '_> {
     /// at most [`MAX_PREFIXES`] of them. A name reused for many routers in one file
     /// (test suites) would otherwise multiply chains exponentially; a chain that
     /// comes back to a router already on it stops there.
-    fn prefixes(&self, r: usize, global: &HashMap<Option<usize>, Template>, memo: &mut Memo) -> Vec<Template> {
+    /// Each prefix comes with the service owning the router at the top of its chain:
+    /// the service that serves the route when a library crate declares it.
+    fn prefixes(&self, r: usize, global: &HashMap<Option<usize>, Template>, memo: &mut Memo) -> Vec<Prefix> {
         if let Some(done) = memo.done.get(&r) {
             return done.clone();
         }
         let router = &self.list[r];
         let on_chain = memo.chain.contains(&r);
-        let mut out: Vec<Template> = Vec::new();
+        let mut out: Vec<Prefix> = Vec::new();
         if router.parents.is_empty() || on_chain {
             let mut p = if router.framework == "nestjs" {
                 global.get(&self.ctx.owner(router.file)).cloned().unwrap_or_default()
@@ -300,11 +318,11 @@ impl Routers<'_, '_> {
             };
             push_parts(&mut p, vec![Part::Lit("/".into())]);
             push_parts(&mut p, router.prefix.clone());
-            out.push(p);
+            out.push((p, self.ctx.owner(router.file)));
         } else {
             memo.chain.push(r);
             for (parent, mount) in &router.parents {
-                for mut p in self.prefixes(*parent, global, memo) {
+                for (mut p, top) in self.prefixes(*parent, global, memo) {
                     push_parts(&mut p, lit("/"));
                     push_parts(&mut p, mount.clone());
                     // Flask: `register_blueprint(url_prefix=)` replaces the blueprint's own prefix.
@@ -314,6 +332,7 @@ impl Routers<'_, '_> {
                         push_parts(&mut p, lit("/"));
                         push_parts(&mut p, router.prefix.clone());
                     }
+                    let p = (p, top);
                     if !out.contains(&p) && out.len() < MAX_PREFIXES {
                         out.push(p);
                     }
@@ -509,9 +528,12 @@ fn feature_off(
     Some(names.join(", "))
 }
 
+/// A router's full prefix and the service owning the router at the top of its chain.
+type Prefix = (Template, Option<usize>);
+
 #[derive(Default)]
 struct Memo {
-    done: HashMap<usize, Vec<Template>>,
+    done: HashMap<usize, Vec<Prefix>>,
     chain: Vec<usize>,
 }
 
@@ -611,6 +633,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         abs.file_name().map_or_else(|| "root".to_string(), |n| n.to_string_lossy().into_owned())
     };
     let mut features = super::features::Features::default();
+    // Whether any service has code: then a Rust route outside every service is a library's.
+    let has_code_service = ctx.services.list.iter().any(|s| !s.infra);
     for (i, f) in files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         // A route a test declares (`tests/`, `test_*.py`, `*.spec.ts`) serves the test's
@@ -629,7 +653,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             }
             let (prefixes, framework) = if route.framework == "nextjs" {
                 match nextjs_path(rel) {
-                    Some(p) => (vec![lit(&p)], "nextjs".to_string()),
+                    Some(p) => (vec![(lit(&p), ctx.owner(i))], "nextjs".to_string()),
                     None => continue,
                 }
             } else {
@@ -687,8 +711,24 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             if names_python {
                 continue;
             }
-            for (prefix, (methods, suffix)) in
-                prefixes.iter().flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
+            // A route of a library crate (no service's directory holds it) is served by each
+            // service whose router mounts it; chains reaching no service then serve nothing.
+            let mounted = ctx.owner(i).is_none() && prefixes.iter().any(|(_, top)| top.is_some());
+            if ctx.owner(i).is_none() && !mounted && f.file.lang == crate::model::Lang::Rust && has_code_service {
+                out.diagnostics.push(Diagnostic::new(
+                    rel,
+                    Some(route.line),
+                    Severity::Info,
+                    format!(
+                    "route `{}` of a library crate that no service of the project mounts: not reported as an endpoint",
+                    render(&route.path),
+                ),
+                ));
+                continue;
+            }
+            let prefixes = prefixes.iter().filter(|(_, top)| !mounted || top.is_some());
+            for ((prefix, top), (methods, suffix)) in
+                prefixes.flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
             {
                 let mut full = prefix;
                 push_parts(&mut full, lit("/"));
@@ -710,7 +750,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                         continue;
                     }
                 };
-                let service = match ctx.owner(i) {
+                let service = match ctx.owner(i).or(top) {
                     Some(s) => ctx.services.list[s].name.clone(),
                     None => eps.fallback_service.get_or_insert_with(root_name).clone(),
                 };

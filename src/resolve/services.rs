@@ -70,6 +70,10 @@ pub struct Service {
     /// Host ports published only by a variant compose file (`docker-compose.debug.yml`:
     /// not merged by a plain `docker compose up`, unlike `docker-compose.override.yml`).
     pub variant_ports: Vec<u16>,
+    /// Ports a Dockerfile of the service `EXPOSE`s (its final stage): the container's
+    /// own word for where it listens, used for `localhost:PORT` when no deployment
+    /// file gives the service ports.
+    pub exposed: Vec<u16>,
     /// Environment from compose/Kubernetes, values as written.
     pub env: BTreeMap<String, String>,
     /// Services this one depends on, with the site that says so.
@@ -396,6 +400,11 @@ pub fn detect(project: &Project) -> Services {
             for (k, v) in dockerfile_env(&text) {
                 svc.env.entry(k).or_insert(v);
             }
+            for p in dockerfile_exposed(&text) {
+                if !svc.exposed.contains(&p) {
+                    svc.exposed.push(p);
+                }
+            }
         } else {
             svc.proxies.extend(nginx_proxies(&text));
         }
@@ -404,25 +413,87 @@ pub fn detect(project: &Project) -> Services {
     s
 }
 
+/// A Dockerfile's instructions, `\`-continued lines joined: (instruction in capitals,
+/// its arguments). Comments and blank lines are none.
+fn dockerfile_instructions(text: &str) -> Vec<(String, String)> {
+    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
+    joined
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (word, rest) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
+            (word.to_ascii_uppercase(), rest.trim().to_string())
+        })
+        .collect()
+}
+
+/// The pairs of one `ENV KEY=value OTHER=x` or `ENV KEY value` instruction.
+fn env_pairs(rest: &str) -> Vec<(String, String)> {
+    if rest.contains('=') {
+        rest.split_whitespace()
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.trim_matches('"').to_string()))
+            .collect()
+    } else {
+        rest.split_once(char::is_whitespace)
+            .map(|(k, v)| vec![(k.to_string(), v.trim().trim_matches('"').to_string())])
+            .unwrap_or_default()
+    }
+}
+
 /// `ENV KEY=value OTHER=x` and `ENV KEY value` lines of a Dockerfile.
 fn dockerfile_env(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    // Join `\`-continued lines into one instruction each.
-    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
-    for line in joined.lines() {
-        let Some(rest) = line.trim().strip_prefix("ENV ") else { continue };
-        let rest = rest.trim();
-        if rest.contains('=') {
-            for pair in rest.split_whitespace() {
-                if let Some((k, v)) = pair.split_once('=') {
-                    out.push((k.to_string(), v.trim_matches('"').to_string()));
+    dockerfile_instructions(text)
+        .into_iter()
+        .filter(|(w, _)| w == "ENV")
+        .flat_map(|(_, rest)| env_pairs(&rest))
+        .collect()
+}
+
+/// The TCP ports the final stage of a Dockerfile `EXPOSE`s: `EXPOSE 8080`, `EXPOSE 80/tcp
+/// 443`, `EXPOSE $PORT` or `${PORT}` after `ENV PORT=8080` or `ARG PORT=8080` of that stage
+/// (an `ARG` before the first `FROM` only when the stage declares it again, as Docker scopes
+/// it). A `FROM` starts a stage afresh: an earlier stage's ports are not the image's. A
+/// range (`8000-8010`), a UDP port or a variable with no value is no port.
+fn dockerfile_exposed(text: &str) -> Vec<u16> {
+    let mut global: BTreeMap<String, String> = BTreeMap::new();
+    let mut vars: BTreeMap<String, String> = BTreeMap::new();
+    let mut ports: Vec<u16> = Vec::new();
+    let mut staged = false;
+    for (word, rest) in dockerfile_instructions(text) {
+        match word.as_str() {
+            "FROM" => {
+                staged = true;
+                vars.clear();
+                ports.clear();
+            }
+            "ARG" => {
+                let (name, value) = rest.split_once('=').map_or((rest.as_str(), None), |(n, v)| (n, Some(v)));
+                let value = value.map(|v| v.trim_matches('"').to_string());
+                let value = if staged { value.or_else(|| global.get(name).cloned()) } else { value };
+                let scope = if staged { &mut vars } else { &mut global };
+                if let Some(v) = value {
+                    scope.insert(name.to_string(), v);
                 }
             }
-        } else if let Some((k, v)) = rest.split_once(char::is_whitespace) {
-            out.push((k.to_string(), v.trim().trim_matches('"').to_string()));
+            "ENV" if staged => vars.extend(env_pairs(&rest)),
+            "EXPOSE" if staged => {
+                for token in rest.split_whitespace() {
+                    let token = token.strip_suffix("/tcp").unwrap_or(token);
+                    let token = match token.strip_prefix('$') {
+                        Some(name) if !name.starts_with('{') => vars.get(name).cloned().unwrap_or_default(),
+                        _ => interpolate(token, |n| vars.get(n).cloned()),
+                    };
+                    if let Ok(p) = token.parse::<u16>() {
+                        ports.push(p);
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    out
+    ports
 }
 
 /// `docker-compose.debug.yml`, `compose.prod.yaml`: a file `docker compose up` does
