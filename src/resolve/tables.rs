@@ -335,10 +335,15 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
     let owner =
         super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
     let mut unparsed = 0;
-    let root = migrations_root(rel);
+    let mut root = migrations_root(rel);
     for (stmt, line) in statements(&text) {
         let (_, parsed) = analyze(stmt);
         unparsed += u32::from(!parsed);
+        // Goose's `-- +goose Down`, sql-migrate's `-- +migrate Down`, dbmate's `-- migrate:down`:
+        // what follows undoes the file's migration.
+        if root.is_some() && stmt.lines().any(down_marker) {
+            root = None;
+        }
         // A migration that drops or renames a table an earlier migration (by path
         // order, the order they run in) of the same directory created: the final
         // schema has no such table (or has it under its new name).
@@ -388,13 +393,19 @@ fn migrations_root(rel: &str) -> Option<&str> {
     (!["down", "rollback", "undo", "revert"].iter().any(|w| tail.contains(w))).then_some(root)
 }
 
+/// A comment that opens the part of a migration file that undoes it.
+fn down_marker(line: &str) -> bool {
+    let Some(comment) = line.trim_start().strip_prefix("--") else { return false };
+    let l = comment.to_ascii_lowercase();
+    l.contains("down") && (l.contains("goose") || l.contains("migrate"))
+}
+
 /// `DROP TABLE a, b` (the tables it removes) and `ALTER TABLE a RENAME TO b`,
 /// `RENAME TABLE a TO b` (the table removed and its new name), read with sqlparser.
 /// Only statements that start with `DROP`, or `ALTER`/`RENAME` and say `rename`, are parsed.
 fn schema_change(stmt: &str) -> Option<(Vec<String>, Option<String>)> {
     use sqlparser::ast::{AlterTableOperation as Op, ObjectType, RenameTableNameKind as To};
-    let code = stmt.lines().map(str::trim_start).find(|l| !l.is_empty() && !l.starts_with("--"))?;
-    let word = code.split_whitespace().next()?.to_ascii_lowercase();
+    let word = first_word(stmt)?.to_ascii_lowercase();
     let rename = matches!(word.as_str(), "alter" | "rename") && stmt.to_ascii_lowercase().contains("rename");
     if word != "drop" && !rename {
         return None;
@@ -414,6 +425,21 @@ fn schema_change(stmt: &str) -> Option<(Vec<String>, Option<String>)> {
             Some((vec![relation_name(&r.old_name)?], Some(relation_name(&r.new_name)?)))
         }
         _ => None,
+    }
+}
+
+/// The first word of a statement, after `--` and `/* … */` comments (Prisma opens a
+/// migration that drops a table with a `/* Warnings: … */` block).
+fn first_word(stmt: &str) -> Option<&str> {
+    let mut rest = stmt.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n')?.1.trim_start();
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/")?.1.trim_start();
+        } else {
+            return rest.split_whitespace().next();
+        }
     }
 }
 
