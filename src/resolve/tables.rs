@@ -384,11 +384,11 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
 /// (`…/down.sql`, `0002_x.rollback.sql`), which runs only to go back.
 fn migrations_root(rel: &str) -> Option<&str> {
     let dir = dir_of(rel);
-    let at = dir.match_indices('/').map(|(i, _)| i).chain([dir.len()]).filter(|&end| {
+    let mut at = dir.match_indices('/').map(|(i, _)| i).chain([dir.len()]).filter(|&end| {
         let start = dir[..end].rfind('/').map_or(0, |i| i + 1);
         dir[start..end].to_ascii_lowercase().contains("migration")
     });
-    let root = &rel[..at.last()? + 1];
+    let root = &rel[..at.next_back()? + 1];
     let tail = rel[root.len()..].to_ascii_lowercase();
     (!["down", "rollback", "undo", "revert"].iter().any(|w| tail.contains(w))).then_some(root)
 }
