@@ -957,10 +957,15 @@ impl Collector {
             let name = meta_string(body_text, "db_table");
             let abstract_model = is_abstract(body_text);
             let orm = if abstract_model { "django-abstract" } else { "django" };
-            self.facts.tables.push(RawTable { orm: orm.into(), name, class_name: Some(class.into()), line });
+            self.facts.tables.push(RawTable {
+                orm: orm.into(),
+                name: name.clone(),
+                class_name: Some(class.into()),
+                line,
+            });
             // An abstract model's many-to-many fields make join tables only for its subclasses.
             if !abstract_model {
-                self.m2m_tables(class, body_text, line);
+                self.m2m_tables(class, name.as_deref(), body_text, line);
             }
         } else if base == "db.Model" && !body_text.contains("__tablename__") && !self.mentions_peewee {
             // Flask-SQLAlchemy names a table after its class, in snake case.
@@ -1365,12 +1370,13 @@ impl Collector {
     }
 
     /// The join tables Django creates for `ManyToManyField`s without `through=`:
-    /// `<app>_<model>_<field>` (the app is known in resolution).
-    fn m2m_tables(&mut self, class: &str, body: &str, line: u32) {
+    /// `<app>_<model>_<field>` (the app is known in resolution), or
+    /// `<db_table>_<field>` when `Meta.db_table` names the model's table.
+    fn m2m_tables(&mut self, class: &str, db_table: Option<&str>, body: &str, line: u32) {
         for field in m2m_fields(body) {
             self.facts.tables.push(RawTable {
                 orm: "django-m2m".into(),
-                name: None,
+                name: db_table.map(|t| format!("{t}_{field}")),
                 class_name: Some(format!("{}_{field}", class.to_lowercase())),
                 line,
             });
@@ -2135,7 +2141,11 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     let arg_str = |i: usize| pos.get(i).and_then(|a| string_value(*a, src));
     if func.ends_with("getenv") || func.ends_with("environ.get") {
         return match arg_str(0) {
-            Some(k) => vec![Part::Env(k, arg_str(1))],
+            // `os.environ.get("X", default="svc:8080")`: the keyword default as the positional one.
+            Some(k) => {
+                let default = args.and_then(|a| kwarg(a, "default", src)).and_then(|v| string_value(v, src));
+                vec![Part::Env(k, arg_str(1).or(default))]
+            }
             None => vec![Part::Param("env".into())],
         };
     }

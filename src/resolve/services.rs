@@ -297,9 +297,7 @@ type ConfigMapDef = (String, BTreeMap<String, String>);
 /// Deployment and schema files discovery hands to the resolvers (by file name).
 pub fn is_deploy_file(name: &str) -> bool {
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
-    name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || name.ends_with(".Dockerfile")
+    is_dockerfile(name)
         || yaml
         || name.ends_with(".sql")
         || name.ends_with(".proto")
@@ -308,8 +306,17 @@ pub fn is_deploy_file(name: &str) -> bool {
         || name.ends_with(".conf.template")
 }
 
+/// A Dockerfile by name: `Dockerfile`, `Dockerfile.dev`, `api.Dockerfile`, or
+/// Podman's `Containerfile` (same forms).
+pub(crate) fn is_dockerfile(name: &str) -> bool {
+    ["Dockerfile", "Containerfile"].iter().any(|d| {
+        name == *d || name.strip_prefix(d).is_some_and(|r| r.starts_with('.')) || name.ends_with(&format!(".{d}"))
+    })
+}
+
+/// A compose file by name, Podman's `podman-compose.yml` included.
 fn is_compose(name: &str) -> bool {
-    (name.starts_with("docker-compose") || name.starts_with("compose"))
+    (name.starts_with("docker-compose") || name.starts_with("compose") || name.starts_with("podman-compose"))
         && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
@@ -364,6 +371,7 @@ pub fn detect(project: &Project) -> Services {
     }
     let elsewhere = std::mem::take(&mut s.built_elsewhere);
     s.list.retain(|x| x.projects.len() + x.aliases.len() > 0 || !elsewhere.contains(&x.file));
+    nested_packages(project, &mut s);
     let yamls = project.manifests.iter().filter(|m| {
         let n = file_name(m);
         (n.ends_with(".yml") || n.ends_with(".yaml")) && !is_compose(n)
@@ -389,7 +397,7 @@ pub fn detect(project: &Project) -> Services {
     }
     for m in project.manifests {
         let name = file_name(m);
-        let dockerfile = name == "Dockerfile" || name.starts_with("Dockerfile.") || name.ends_with(".Dockerfile");
+        let dockerfile = is_dockerfile(name);
         if !dockerfile && !name.ends_with(".conf") && !name.ends_with(".conf.template") {
             continue;
         }
@@ -439,6 +447,49 @@ fn env_pairs(rest: &str) -> Vec<(String, String)> {
         rest.split_once(char::is_whitespace)
             .map(|(k, v)| vec![(k.to_string(), v.trim().trim_matches('"').to_string())])
             .unwrap_or_default()
+    }
+}
+
+/// A compose service that builds directory D holding no code of its own, with one
+/// code package under it (`frontend/` and `frontend/next-app/web/package.json`): the
+/// package is the service's code, named by compose (the package's name becomes an
+/// alias, as when compose claims a package at D itself). Two or more packages
+/// under D, or code directly in D, leave the services as they are.
+fn nested_packages(project: &Project, s: &mut Services) {
+    let within = |d: &str, outer: &str| d.starts_with(outer) && d.as_bytes().get(outer.len()) == Some(&b'/');
+    let mut k = 0;
+    while k < s.list.len() {
+        let c = &s.list[k];
+        k += 1;
+        let [dir] = c.dirs.as_slice() else { continue };
+        if c.infra || c.projects.is_empty() || dir.is_empty() {
+            continue;
+        }
+        let mut inner = s.list.iter().enumerate().filter(|(_, x)| x.dirs.iter().any(|d| within(d, dir)));
+        let (Some((i, x)), None) = (inner.next(), inner.next()) else { continue };
+        let package = x.projects.is_empty()
+            && !x.infra
+            && x.dirs.iter().all(|d| within(d, dir))
+            && !is_deploy_file(file_name(&x.file));
+        // Code in D itself (a manifest or a source file beside the Dockerfile) is the service's own.
+        let own_code = |f: &str| dir_of(f) == dir && !is_deploy_file(file_name(f)) && !file_name(f).starts_with(".env");
+        if !package
+            || project.manifests.iter().any(|m| own_code(m))
+            || (0..project.files.len()).any(|f| own_code(project.rel(f)))
+        {
+            continue;
+        }
+        let x = s.list.remove(i);
+        let c = &mut s.list[if i < k - 1 { k - 2 } else { k - 1 }];
+        c.dirs.extend(x.dirs);
+        add_alias(c, &x.name);
+        for (key, v) in x.env {
+            c.env.entry(key).or_insert(v);
+        }
+        c.proxies.extend(x.proxies);
+        if i < k - 1 {
+            k -= 1;
+        }
     }
 }
 
@@ -500,7 +551,7 @@ fn dockerfile_exposed(text: &str) -> Vec<u16> {
 /// not read unless named (`docker-compose.override.yml` it merges by itself).
 fn variant_compose_file(name: &str) -> bool {
     let stem = name.strip_suffix(".yml").or_else(|| name.strip_suffix(".yaml")).unwrap_or(name);
-    let variant = stem.strip_prefix("docker-compose.").or_else(|| stem.strip_prefix("compose."));
+    let variant = ["docker-compose.", "compose.", "podman-compose."].iter().find_map(|p| stem.strip_prefix(p));
     variant.is_some_and(|v| !v.is_empty() && v != "override")
 }
 
@@ -648,10 +699,7 @@ fn from_manifests(project: &Project, s: &mut Services) {
             }
         }
     }
-    for m in project.manifests.iter().filter(|m| {
-        let n = file_name(m);
-        n == "Dockerfile" || n.starts_with("Dockerfile.") || n.ends_with(".Dockerfile")
-    }) {
+    for m in project.manifests.iter().filter(|m| is_dockerfile(file_name(m))) {
         let dir = dir_of(m);
         // A Dockerfile that copies `${SERVICE}/…` into the image, in a directory
         // with no code of its own beside two or more service directories, is a
@@ -721,18 +769,25 @@ fn app_services(project: &Project, s: &mut Services) {
             .iter()
             .any(|m| is_requirements(m) && (dir_of(m) == d || dir_of(m) == format!("{d}/requirements")))
     };
-    for group in groups.values() {
-        for d in group.iter().filter(|d| group.len() > 1 || own_requirements(d)) {
-            let (file, line) = apps[*d].clone();
-            s.list.push(Service {
-                name: base_name(project, d),
-                dirs: vec![(*d).clone()],
-                file,
-                line,
-                ..Service::default()
-            });
-        }
+    let found: Vec<&String> = groups
+        .values()
+        .flat_map(|g| {
+            g.iter().filter(|d| g.len() > 1 || own_requirements(d) || django_beside_service(s, d, &apps[**d].0))
+        })
+        .copied()
+        .collect();
+    for d in found {
+        let (file, line) = apps[d].clone();
+        s.list.push(Service { name: base_name(project, d), dirs: vec![d.clone()], file, line, ..Service::default() });
     }
+}
+
+/// A Django project directory (`post_service/manage.py`) beside a directory that is
+/// already a service (`user_service/`, built by its Dockerfile): the two are sibling
+/// services, though only one says so in a deployment file.
+fn django_beside_service(s: &Services, dir: &str, app_file: &str) -> bool {
+    file_name(app_file) == "manage.py"
+        && s.list.iter().any(|x| x.dirs.iter().any(|d| !d.is_empty() && d != dir && dir_of(d) == dir_of(dir)))
 }
 
 /// `orders/app/main.py`'s app is the `orders` directory's (as [`base_name`] names it).
@@ -980,7 +1035,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                     let df = var("dockerfile");
                     // `Dockerfile.cypress` beside another service's `Dockerfile` is a variant
                     // (tests, dev): it does not take over the service that owns the directory.
-                    variant = df.as_deref().is_some_and(|d| file_name(d) != "Dockerfile");
+                    variant = df.as_deref().is_some_and(|d| !matches!(file_name(d), "Dockerfile" | "Containerfile"));
                     let from_arg = ctx.as_deref().and_then(|c| arg_source_dir(project, c, df.as_deref(), b));
                     match (ctx, df) {
                         _ if from_arg.is_some() => from_arg,
@@ -1125,8 +1180,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
 fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Yaml, base: &str) -> Option<String> {
     let manifest_at_root = s.list.iter().any(|x| {
         let n = file_name(&x.file);
-        x.dirs.iter().any(|d| d == ctx)
-            && !(n == "Dockerfile" || n.starts_with("Dockerfile.") || n.ends_with(".Dockerfile"))
+        x.dirs.iter().any(|d| d == ctx) && !is_dockerfile(n)
     });
     if manifest_at_root {
         return None;

@@ -233,10 +233,12 @@ fn django_subclasses(ctx: &Ctx, installed: &Installed, out: &mut ArchOut, maps: 
             m2m.extend(c.m2m.iter().map(String::as_str));
             m2m.sort_unstable();
             m2m.dedup();
+            // Django names a join table `<model's table>_<field>`.
+            let table = c.table.clone().unwrap_or_else(|| format!("{app}_{}", c.class.to_lowercase()));
             for field in m2m {
                 maps.push(Mapping {
                     class: None,
-                    table: format!("{app}_{}_{field}", c.class.to_lowercase()),
+                    table: format!("{table}_{field}"),
                     store: "sql".into(),
                     file: rel.into(),
                     line: c.line,
@@ -244,7 +246,6 @@ fn django_subclasses(ctx: &Ctx, installed: &Installed, out: &mut ArchOut, maps: 
                     peewee: false,
                 });
             }
-            let table = c.table.clone().unwrap_or_else(|| format!("{app}_{}", c.class.to_lowercase()));
             maps.push(Mapping {
                 class: Some(c.class.clone()),
                 table,
@@ -334,9 +335,26 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
     let owner =
         super::services::owner_of(&ctx.services.list, rel).map(|s| format!("service:{}", ctx.services.list[s].name));
     let mut unparsed = 0;
+    let mut root = migrations_root(rel);
     for (stmt, line) in statements(&text) {
         let (_, parsed) = analyze(stmt);
         unparsed += u32::from(!parsed);
+        // Goose's `-- +goose Down`, sql-migrate's `-- +migrate Down`, dbmate's `-- migrate:down`:
+        // what follows undoes the file's migration.
+        if root.is_some() && stmt.lines().any(down_marker) {
+            root = None;
+        }
+        // A migration that drops or renames a table an earlier migration (by path
+        // order, the order they run in) of the same directory created: the final
+        // schema has no such table (or has it under its new name).
+        if let Some((root, (gone, renamed))) = root.zip(root.and_then(|_| schema_change(stmt))) {
+            maps.retain(|m| !(m.file.starts_with(root) && m.file.ends_with(".sql") && gone.contains(&m.table)));
+            if let Some(table) = renamed {
+                let (file, owner) = (rel.into(), owner.clone());
+                maps.push(Mapping { class: None, table, store: "sql".into(), file, line, owner, peewee: false });
+            }
+            continue;
+        }
         if let Some(table) = ddl_table(stmt) {
             if !maps.iter().any(|m| m.table == table && m.file == rel) {
                 maps.push(Mapping {
@@ -359,6 +377,76 @@ fn sql_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>, out: &mut ArchOut) {
             format!("{unparsed} SQL statement(s) sqlparser cannot parse: tables read by a keyword scan"),
         ));
     }
+}
+
+/// The migrations directory a SQL file runs from (`auth/prisma/migrations/`: the last
+/// directory of its path whose name says `migration`), unless the file undoes one
+/// (`…/down.sql`, `0002_x.rollback.sql`), which runs only to go back.
+fn migrations_root(rel: &str) -> Option<&str> {
+    let dir = dir_of(rel);
+    let mut at = dir.match_indices('/').map(|(i, _)| i).chain([dir.len()]).filter(|&end| {
+        let start = dir[..end].rfind('/').map_or(0, |i| i + 1);
+        dir[start..end].to_ascii_lowercase().contains("migration")
+    });
+    let root = &rel[..at.next_back()? + 1];
+    let tail = rel[root.len()..].to_ascii_lowercase();
+    (!["down", "rollback", "undo", "revert"].iter().any(|w| tail.contains(w))).then_some(root)
+}
+
+/// A comment that opens the part of a migration file that undoes it.
+fn down_marker(line: &str) -> bool {
+    let Some(comment) = line.trim_start().strip_prefix("--") else { return false };
+    let l = comment.to_ascii_lowercase();
+    l.contains("down") && (l.contains("goose") || l.contains("migrate"))
+}
+
+/// `DROP TABLE a, b` (the tables it removes) and `ALTER TABLE a RENAME TO b`,
+/// `RENAME TABLE a TO b` (the table removed and its new name), read with sqlparser.
+/// Only statements that start with `DROP`, or `ALTER`/`RENAME` and say `rename`, are parsed.
+fn schema_change(stmt: &str) -> Option<(Vec<String>, Option<String>)> {
+    use sqlparser::ast::{AlterTableOperation as Op, ObjectType, RenameTableNameKind as To};
+    let word = first_word(stmt)?.to_ascii_lowercase();
+    let rename = matches!(word.as_str(), "alter" | "rename") && stmt.to_ascii_lowercase().contains("rename");
+    if word != "drop" && !rename {
+        return None;
+    }
+    match parse_bounded(stmt)?.first()? {
+        Statement::Drop { object_type: ObjectType::Table, names, .. } => {
+            Some((names.iter().filter_map(relation_name).collect(), None))
+        }
+        Statement::AlterTable(a) => a.operations.iter().find_map(|op| match op {
+            Op::RenameTable { table_name: To::To(to) | To::As(to) } => {
+                Some((vec![relation_name(&a.name)?], Some(relation_name(to)?)))
+            }
+            _ => None,
+        }),
+        Statement::RenameTable(r) => {
+            let r = r.first()?;
+            Some((vec![relation_name(&r.old_name)?], Some(relation_name(&r.new_name)?)))
+        }
+        _ => None,
+    }
+}
+
+/// The first word of a statement, after `--` and `/* … */` comments (Prisma opens a
+/// migration that drops a table with a `/* Warnings: … */` block).
+fn first_word(stmt: &str) -> Option<&str> {
+    let mut rest = stmt.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n')?.1.trim_start();
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/")?.1.trim_start();
+        } else {
+            return rest.split_whitespace().next();
+        }
+    }
+}
+
+/// A table's name as written: its last part, a quoted one in its case, others in lower case.
+fn relation_name(relation: &ObjectName) -> Option<String> {
+    let part = relation.0.last()?.as_ident()?;
+    Some(if part.quote_style.is_some() { part.value.clone() } else { part.value.to_lowercase() })
 }
 
 /// The table a `CREATE TABLE`/`ALTER TABLE` statement defines (comments skipped;
@@ -434,8 +522,7 @@ impl Visitor for Relations {
         if schema.is_some_and(|s| SYSTEM_SCHEMAS.binary_search(&s.as_str()).is_ok()) {
             return ControlFlow::Continue(());
         }
-        if let Some(part) = relation.0.last().and_then(|p| p.as_ident()).filter(|p| !is_system_table(&p.value)) {
-            let name = if part.quote_style.is_some() { part.value.clone() } else { part.value.to_lowercase() };
+        if let Some(name) = relation_name(relation).filter(|n| !is_system_table(n)) {
             self.names.push(name);
         }
         ControlFlow::Continue(())
