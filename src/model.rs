@@ -449,6 +449,18 @@ pub struct RawQueueParam {
     pub param: usize,
 }
 
+/// NestJS `@Module({ controllers: [A], imports: [B, C.forRoot()] })` on class `name`:
+/// the controllers it mounts and the modules it imports, by class name. `None` when
+/// the list is not a plain array of names (`[...list]`, a variable, an object a
+/// dynamic module returns elsewhere in the file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawNestModule {
+    pub name: String,
+    pub controllers: Option<Vec<String>>,
+    pub imports: Option<Vec<String>>,
+    pub line: u32,
+}
+
 /// gRPC: a servicer registered on a server, or a client stub, by proto service name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawGrpc {
@@ -526,6 +538,9 @@ pub struct ArchFacts {
     #[serde(default)]
     pub queue_params: Vec<RawQueueParam>,
     pub grpc: Vec<RawGrpc>,
+    /// NestJS modules (`@Module({ controllers, imports })`).
+    #[serde(default)]
+    pub nest_modules: Vec<RawNestModule>,
     pub classes: Vec<RawClass>,
     /// Routes built at run time and other things seen but not readable statically.
     pub notes: Vec<(u32, String)>,

@@ -41,11 +41,12 @@
 ; NestJS: app.setGlobalPrefix('api')   (@router.global)
 
 ; NestJS: @Controller('users') class UsersController { @Get(':id') find() {} }
+; and @Module({ controllers: [UsersController], imports: [OrdersModule] }) class AppModule {}
 ; and its gRPC decorators (one pattern, told apart in ts_arch): @GrpcMethod('UserService', 'Login')
 ; serves a proto service, @InjectGrpcClientService('user_module', 'UserService') calls it
 (decorator
   (call_expression function: (identifier) @name arguments: (arguments) @args)
-  (#any-of? @name "Controller" "Get" "Post" "Put" "Patch" "Delete" "Head" "Options" "All"
+  (#any-of? @name "Controller" "Get" "Post" "Put" "Patch" "Delete" "Head" "Options" "All" "Module"
     "GrpcMethod" "GrpcStreamMethod" "InjectGrpcClientService")) @endpoint.decorator
 
 ; Next.js route handlers: export async function GET() {}   export const POST = …   export default handler

@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClient, RawConst, RawGrpc, RawMount, RawQueue,
-    RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClient, RawConst, RawGrpc, RawMount,
+    RawNestModule, RawQueue, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -164,6 +164,11 @@ pub struct Collector {
     aliases: Vec<(String, String, u32)>,
     /// Local names of a client package's default or namespace import (`import Axios from "axios"`).
     client_imports: Vec<String>,
+    /// How often the file says `controllers:`, counted at its first `@Module`: more than
+    /// its `@Module`s' own `controllers:` keys (a dynamic module's `{ module, controllers }`)
+    /// makes its module graph unreadable.
+    controllers_said: Option<usize>,
+    controllers_keys: usize,
 }
 
 impl Collector {
@@ -225,7 +230,7 @@ impl Collector {
                     },
                     _ => text("parent"),
                 };
-                self.mount(&parent, &text("method"), &args, src, line);
+                self.mount(&parent, &text("method"), outer, &args, src, line);
             }
             "router.global" => {
                 let prefix = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
@@ -236,6 +241,7 @@ impl Collector {
                     line,
                 });
             }
+            "endpoint.decorator" if text("name") == "Module" => self.nest_module(outer, &args, src, line),
             "endpoint.decorator" if text("name").contains("Grpc") => self.nest_grpc(&text("name"), &args, src, line),
             "endpoint.decorator" => self.nest(&text("name"), outer, &args, src, line),
             "endpoint.export" => {
@@ -617,8 +623,10 @@ impl Collector {
         self.route("?", router, methods, path, None, line);
     }
 
-    fn mount(&mut self, parent: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
+    fn mount(&mut self, parent: &str, method: &str, call: Node, args: &[Node], src: &[u8], line: u32) {
         if method == "register" {
+            let Some(parent) = self.fastify_receiver(call, parent, src, line) else { return };
+            let parent = parent.as_str();
             let Some(child) = args.first().filter(|c| matches!(c.kind(), "identifier" | "member_expression")) else {
                 return;
             };
@@ -658,6 +666,23 @@ impl Collector {
         }
     }
 
+    /// The Fastify instance a `register(plugin, opts)` is called on: a router this file
+    /// defines (`const app = Fastify()`), an app's usual name (the enclosing plugin's
+    /// parameter stands for that plugin's router, so a nested `register` keeps the
+    /// plugin's own mount prefix). Another object's `register` (`service.register(email,
+    /// name)` in an auth plugin) mounts nothing; it used to add a router that hid the
+    /// plugin from its `register(plugin, { prefix })`.
+    fn fastify_receiver(&mut self, call: Node, recv: &str, src: &[u8], line: u32) -> Option<String> {
+        if self.facts.routers.iter().any(|r| r.name == recv) {
+            return Some(recv.to_string());
+        }
+        let last = recv.rsplit('.').next().unwrap_or(recv);
+        if !matches!(last, "app" | "fastify" | "instance" | "server") {
+            return None;
+        }
+        Some(self.param_router(call, recv, src, line).unwrap_or_else(|| recv.to_string()))
+    }
+
     /// NestJS `@Controller('p')` on a class and `@Get(':id')` on its methods.
     fn nest(&mut self, name: &str, decorator: Node, args: &[Node], src: &[u8], line: u32) {
         let Some(class) = decorated_class(decorator, src) else { return };
@@ -680,6 +705,33 @@ impl Collector {
             handler,
             line,
         });
+    }
+
+    /// NestJS `@Module({ controllers: [A], imports: [B, C.forRoot(…), forwardRef(() => D)] })`:
+    /// the class names it lists (a dynamic module's `C.forRoot(…)` imports `C` too).
+    fn nest_module(&mut self, decorator: Node, args: &[Node], src: &[u8], line: u32) {
+        let Some(name) = decorated_class(decorator, src) else { return };
+        if self.controllers_said.is_none() {
+            let said = memchr::memmem::find_iter(src, b"controllers")
+                .filter(|&at| src[at + 11..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':'))
+                .count();
+            self.controllers_said = Some(said);
+        }
+        if args.first().and_then(|o| prop(*o, "controllers", src)).is_some() {
+            self.controllers_keys += 1;
+        }
+        let list = |key: &str, of: fn(Node, &[u8]) -> Option<String>| match args.first() {
+            None => Some(Vec::new()),
+            Some(o) if o.kind() == "object" => match prop(*o, key, src) {
+                None => Some(Vec::new()),
+                Some(a) if a.kind() == "array" => named(a).into_iter().map(|e| of(e, src)).collect(),
+                Some(_) => None,
+            },
+            Some(_) => None,
+        };
+        let controllers = list("controllers", |e, src| (e.kind() == "identifier").then(|| query::text(e, src).into()));
+        let imports = list("imports", nest_module_ref);
+        self.facts.nest_modules.push(RawNestModule { name, controllers, imports, line });
     }
 
     /// NestJS gRPC: `@GrpcMethod('UserService', 'Login')` (also `@GrpcStreamMethod`) on a
@@ -1180,6 +1232,11 @@ impl Collector {
     }
 
     pub fn finish(mut self) -> ArchFacts {
+        if self.controllers_said.is_some_and(|n| n > self.controllers_keys) {
+            for m in &mut self.facts.nest_modules {
+                m.controllers = None;
+            }
+        }
         // An alias of a router is that router: a router of the new name mounting the
         // original with no prefix, so mounts through either name reach its routes.
         for (name, target, line) in std::mem::take(&mut self.aliases) {
@@ -2366,6 +2423,26 @@ fn param_name(n: Node, src: &[u8]) -> String {
         .find(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()))
         .unwrap_or("param")
         .to_string()
+}
+
+/// The module class an entry of `@Module({ imports })` names: `B`, `C.forRoot(…)`,
+/// `forwardRef(() => D)`; `None` for anything else (a spread, a computed module).
+fn nest_module_ref(e: Node, src: &[u8]) -> Option<String> {
+    match e.kind() {
+        "identifier" => Some(query::text(e, src).to_string()),
+        "call_expression" => {
+            let f = e.child_by_field_name("function")?;
+            match f.kind() {
+                "member_expression" => f.child_by_field_name("object").and_then(|o| nest_module_ref(o, src)),
+                "identifier" if query::text(f, src) == "forwardRef" => {
+                    let arrow = e.child_by_field_name("arguments").and_then(|a| named(a).into_iter().next())?;
+                    arrow.child_by_field_name("body").and_then(|b| nest_module_ref(b, src))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// The class a decorator sits on (directly, or through its method).

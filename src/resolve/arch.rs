@@ -181,11 +181,19 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// The other project modules whose imports resolve to `file` (once per import).
+    pub fn importers(&self, file: usize) -> impl Iterator<Item = usize> + '_ {
+        self.import_targets
+            .iter()
+            .filter(move |((from, _), to)| *from != file && to.contains(&file))
+            .map(|((from, _), _)| *from)
+    }
+
     /// Whether another project module imports `file`: an import resolved to it, or
     /// one whose text names its module (`from .routes import verify`), in case the
     /// import was not resolved.
     pub fn imported_anywhere(&self, file: usize) -> bool {
-        if self.import_targets.iter().any(|((from, _), to)| *from != file && to.contains(&file)) {
+        if self.importers(file).next().is_some() {
             return true;
         }
         let name = module_name(self.project.rel(file));

@@ -1275,14 +1275,17 @@ fn matching<'e>(eps: &'e Endpoints, service: Option<&str>, method: &str, path: &
 
 /// A path without a host: the service whose endpoints serve it. A caller in a
 /// compose project is served by a service of that project (or one no compose
-/// file declares), never by another project's.
+/// file declares), never by another project's. A path the caller's own service
+/// serves is no call (a service does not call itself: a browser script in a Flask
+/// app's `static/` requesting `/api/x` of the same origin), as for gRPC below.
 fn relative<'e>(ctx: &Ctx, file: usize, eps: &'e Endpoints, method: &str, path: &str) -> Option<Callee<'e>> {
     let dirs = ctx.services.caller_dirs(ctx.owner(file), ctx.project.rel(file));
+    let own = ctx.owner(file).map(|o| ctx.services.list[o].name.as_str());
     let eligible = |name: &str| serves_project(ctx, &dirs, name);
     let found: Vec<&Ep> = matching(eps, None, method, path).into_iter().filter(|e| eligible(&e.service)).collect();
     if let Some(first) = found.first() {
         let one_service = found.iter().all(|e| e.service == first.service);
-        return one_service.then_some(Callee::Endpoint(first));
+        return (one_service && Some(first.service.as_str()) != own).then_some(Callee::Endpoint(first));
     }
     // No exact endpoint: the only service serving that first path segment.
     let head = path.split('/').find(|s| !s.is_empty())?;
@@ -1294,7 +1297,7 @@ fn relative<'e>(ctx: &Ctx, file: usize, eps: &'e Endpoints, method: &str, path: 
         .collect();
     services.dedup();
     match services.as_slice() {
-        [one] => Some(Callee::Service((*one).to_string())),
+        [one] if Some(*one) != own => Some(Callee::Service((*one).to_string())),
         _ => None,
     }
 }

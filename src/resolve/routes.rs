@@ -392,6 +392,72 @@ fn never_mounted(rs: &Routers, mounting: &[Option<usize>], out: &mut ArchOut) ->
     dropped
 }
 
+/// NestJS controllers that no `@Module` reachable from a root module of their service
+/// lists: Nest never mounts them (a CLI scaffold's `AppController` left behind when
+/// `AppModule` lists only the feature controllers), an info diagnostic each. Roots are
+/// the modules no other module of the service imports (the one `NestFactory.create`
+/// takes, and any orphan, kept to be safe); module and controller names are matched by
+/// name within the service. A service with a module list that is not plain names (a
+/// spread, a variable, a dynamic module's `{ controllers }`), or whose modules all
+/// import one another, keeps every controller; so does a controller whose file a
+/// non-test module without `@Module` imports (it may be mounted some other way).
+fn nest_unmounted(rs: &Routers, out: &mut ArchOut) -> Vec<usize> {
+    let ctx = rs.ctx;
+    let files = ctx.project.files;
+    let test = |i: usize| crate::lang::is_test_path(ctx.project.rel(i), files[i].file.lang);
+    let mut graphs: BTreeMap<Option<usize>, Option<Vec<&crate::model::RawNestModule>>> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate().filter(|(i, f)| !f.facts.arch.nest_modules.is_empty() && !test(*i)) {
+        let graph = graphs.entry(ctx.owner(i)).or_insert_with(|| Some(Vec::new()));
+        for m in &f.facts.arch.nest_modules {
+            match graph {
+                Some(list) if m.controllers.is_some() && m.imports.is_some() => list.push(m),
+                _ => *graph = None,
+            }
+        }
+    }
+    let mut dropped = Vec::new();
+    for (owner, modules) in graphs.into_iter().filter_map(|(o, g)| Some((o, g?))) {
+        let imported: Vec<&str> = modules.iter().flat_map(|m| m.imports.iter().flatten()).map(String::as_str).collect();
+        let mut stack: Vec<&str> = modules.iter().map(|m| m.name.as_str()).filter(|n| !imported.contains(n)).collect();
+        if stack.is_empty() {
+            continue;
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        let mut mounted: Vec<&str> = Vec::new();
+        while let Some(name) = stack.pop() {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            for m in modules.iter().filter(|m| m.name == name) {
+                mounted.extend(m.controllers.iter().flatten().map(String::as_str));
+                stack.extend(m.imports.iter().flatten().map(String::as_str));
+            }
+        }
+        for (i, f) in files.iter().enumerate().filter(|(i, _)| ctx.owner(*i) == owner && !test(*i)) {
+            let other_importer =
+                || ctx.importers(i).any(|from| !test(from) && files[from].facts.arch.nest_modules.is_empty());
+            for c in f.facts.arch.routers.iter().filter(|r| r.framework == "nestjs") {
+                if mounted.contains(&c.name.as_str()) || other_importer() {
+                    continue;
+                }
+                let Some(r) = rs.in_file(i, &c.name) else { continue };
+                out.diagnostics.push(Diagnostic::new(
+                    ctx.project.rel(i),
+                    Some(c.line),
+                    Severity::Info,
+                    format!(
+                        "NestJS controller `{}` is listed in no `@Module({{ controllers }})` that the app's root module reaches: Nest does not mount it, its routes are not reported",
+                        c.name
+                    ),
+                ));
+                dropped.push(r);
+            }
+        }
+    }
+    dropped
+}
+
 /// Django urls modules that no `include()` reaches, in a service that cannot run
 /// Django: its Python manifests name no Django and it has no `manage.py` nor settings
 /// module (a leftover copy of a Django app inside a Flask service). Nothing serves
@@ -623,6 +689,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     let dead = below(&rs, &unconfigured);
     unsure.extend(dead.iter().flatten().copied());
     let unserved = django_unserved(&mut rs, out);
+    let unmounted = nest_unmounted(&rs, out);
     unsure.extend(below(&rs, &unserved).into_iter().flatten());
     // Routes skipped because their router is under an unconfigured function, per router.
     let mut dropped_routes: HashMap<usize, usize> = HashMap::new();
@@ -665,6 +732,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 };
                 if unsure.contains(&r) {
                     *dropped_routes.entry(r).or_default() += 1;
+                    continue;
+                }
+                if unmounted.contains(&r) {
                     continue;
                 }
                 // `?` (JS: a route-shaped call on a known router) takes its router's framework too.
