@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::{lit, push_parts};
+use super::arch::push_parts;
 use super::query;
 use super::ts_arch::{local_value, named, param_ident, prop, string_value, template, url_pieces};
 use crate::model::{ArchFacts, Part, RawCall, RawWrapper, Template};
@@ -414,7 +414,8 @@ impl<'t> Class<'t> {
     }
 
     /// A URL that is a known prefix followed by parameter `i` of `m`: the parameter, a
-    /// local holding one, `` `${this.baseUrl}${endpoint}` ``, a method of the class
+    /// local holding one, `` `${this.baseUrl}${endpoint}` `` (fields and module names
+    /// before it, no text), a method of the class
     /// returning one (`this.buildUrl(endpoint, query)`), and the path branch of
     /// `endpoint.startsWith('http') ? endpoint : …` (an absolute URL passed through).
     fn url(&self, m: Node<'t>, n: Node<'t>, depth: usize) -> Option<(Template, usize)> {
@@ -470,11 +471,11 @@ impl<'t> Class<'t> {
                 let i = (last.kind() == "identifier")
                     .then(|| param_index(m, query::text(*last, self.src), self.src))
                     .flatten()?;
+                // Text of the method's own before the parameter (`/hotels/${id}`) makes it a
+                // part of a path the method requests, not the path its callers give.
                 let mut prefix = Template::new();
                 for p in before {
                     let t = match p.kind() {
-                        "string_fragment" | "escape_sequence" => lit(query::text(*p, self.src)),
-                        "string" => lit(&string_value(*p, self.src)?),
                         "member_expression" if this_field(*p, self.src).is_some() => self.value(*p, 0)?,
                         // A module-level name (a local or another parameter is not followed).
                         "identifier"
