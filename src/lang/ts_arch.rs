@@ -2328,7 +2328,7 @@ fn trimmed_slash(call: Node, args: &[Node], src: &[u8]) -> Option<Template> {
     func.child_by_field_name("property").filter(|p| query::text(*p, src) == "replace")?;
     let [regex, empty] = args else { return None };
     let pattern = regex.child_by_field_name("pattern").filter(|_| regex.kind() == "regex")?;
-    if !matches!(query::text(pattern, src), "\\/$" | "\\/+$" | "/$" | "/+$") || string_value(*empty, src)? != "" {
+    if !matches!(query::text(pattern, src), "\\/$" | "\\/+$" | "/$" | "/+$") || !string_value(*empty, src)?.is_empty() {
         return None;
     }
     let mut base = template(func.child_by_field_name("object")?, src);

@@ -143,9 +143,12 @@ impl Wrap {
     }
 }
 
+/// A class's name with its body, or with a construction's arguments.
+type Named<T> = Vec<(String, T)>;
+
 /// The module's top-level classes (name, body) and constructions (class name, arguments):
 /// `export const api = new ApiClient()`, `export default new X(…)`, `module.exports = new X()`.
-fn top_level<'t>(root: Node<'t>, src: &[u8]) -> (Vec<(String, Node<'t>)>, Vec<(String, Vec<Node<'t>>)>) {
+fn top_level<'t>(root: Node<'t>, src: &[u8]) -> (Named<Node<'t>>, Named<Vec<Node<'t>>>) {
     let mut classes = Vec::new();
     let mut made = Vec::new();
     for top in named(root) {
