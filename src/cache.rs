@@ -95,6 +95,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/rust_depth.rs"),
     include_str!("lang/ts_arch.rs"),
     include_str!("lang/ts_bull.rs"),
+    include_str!("lang/ts_classes.rs"),
     include_str!("lang/ts_shapes.rs"),
     include_str!("lang/ts_variance.rs"),
     include_str!("lang/typescript.rs"),

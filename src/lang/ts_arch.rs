@@ -777,7 +777,7 @@ impl Collector {
             });
         if let Some(spec) = spec {
             let path = string_value(spec, src).unwrap_or_default();
-            if path.starts_with('.') || path.starts_with("@/") || path.starts_with("~/") {
+            if project_module(&path) {
                 self.relative.push(local.clone());
             }
             if matches!(remote.as_str(), "default" | "*") && CLIENTS.binary_search(&path.as_str()).is_ok() {
@@ -1446,7 +1446,7 @@ fn returns(body: Node) -> Vec<Node> {
     out
 }
 
-fn named(n: Node) -> Vec<Node> {
+pub(super) fn named(n: Node) -> Vec<Node> {
     let mut c = n.walk();
     n.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
 }
@@ -1733,7 +1733,7 @@ fn deployed(n: Node, src: &[u8]) -> Option<String> {
 /// there (before the call), `Some(None)` when it has several (which one reaches
 /// the call is not known: no call is recorded), `None` when the function does
 /// not assign it (a parameter, a module constant: left to resolution).
-fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
+pub(super) fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
     const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
     if arg.kind() != "identifier" {
         return None;
@@ -1989,12 +1989,12 @@ pub fn bind_factory_results(text: &str, bindings: &mut Vec<Binding>, relative: &
 /// whose name is a client or a wrapper of the module it comes from (`RawClient`,
 /// `RawWrapper`). A text check first, so other files cost a few substring searches.
 pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &mut ArchFacts) {
-    const METHODS: &[&str] = &[".delete(", ".get(", ".patch(", ".post(", ".put("];
+    const METHODS: &[&str] = &[".delete", ".get", ".patch", ".post", ".put"];
     let src = text.as_bytes();
     let mut bindings = Vec::new();
     for source in sources {
         let spec = string_value(*source, src).unwrap_or_default();
-        if !(spec.starts_with('.') || spec.starts_with("@/") || spec.starts_with("~/")) {
+        if !project_module(&spec) {
             continue;
         }
         let line = query::line(*source);
@@ -2029,9 +2029,13 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
     bind_factory_results(text, &mut bindings, &mut relative);
     // `expirationQueue.add(…)` of a Bull queue the imported module makes: its binding is kept.
     let bull = super::ts_bull::imported_uses(text, &relative, facts);
+    // `api.get("/p")`, also with type arguments: `api.get<User[]>("/p")`.
     let called = |b: &Binding| {
-        text.match_indices(b.local.as_str())
-            .any(|(i, _)| METHODS.iter().chain(&["({"]).any(|m| text[i + b.local.len()..].starts_with(m)))
+        text.match_indices(b.local.as_str()).any(|(i, _)| {
+            let after = &text[i + b.local.len()..];
+            after.starts_with("({")
+                || METHODS.iter().any(|m| after.strip_prefix(m).is_some_and(|r| r.starts_with(['(', '<'])))
+        })
     };
     if !bindings.iter().any(called) {
         if bull {
@@ -2118,6 +2122,12 @@ fn query_string(n: Node, src: &[u8], depth: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// A specifier naming one of the project's modules: relative, or through the aliases
+/// front ends conventionally give their source root (`@/`, `~/`, SvelteKit's `$lib/`).
+fn project_module(spec: &str) -> bool {
+    spec.starts_with('.') || ["@/", "~/", "$lib/"].iter().any(|a| spec.starts_with(a))
 }
 
 /// The name `const name = require("./m")` binds the module's string to.
@@ -2274,7 +2284,7 @@ fn inner_param(url: Node, src: &[u8]) -> Option<(String, usize, String)> {
 
 /// The pieces a URL is joined from, in order: a template string's text and
 /// substitutions, the operands of `+`.
-fn url_pieces<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<Node<'t>>) {
+pub(super) fn url_pieces<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<Node<'t>>) {
     match n.kind() {
         "template_string" => {
             for c in named(n) {
@@ -2309,7 +2319,7 @@ fn ends_with_query(url: Node, src: &[u8]) -> bool {
 
 /// The identifier a parameter binds: `url`, TypeScript's `url: string` / `url?: string`
 /// (`required_parameter` / `optional_parameter`, typed or not), `url = "/"`.
-fn param_ident(p: Node) -> Option<Node> {
+pub(super) fn param_ident(p: Node) -> Option<Node> {
     match p.kind() {
         "identifier" => Some(p),
         "required_parameter" | "optional_parameter" => {
@@ -2333,6 +2343,9 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         return vec![Part::Ref(func.to_string())];
     }
     let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
+    if let Some(base) = trimmed_slash(n, &args, src) {
+        return base;
+    }
     let fmt = args.first().and_then(|a| string_value(*a, src));
     let (true, Some(fmt)) = (func == "util.format", fmt) else {
         return vec![Part::Param(param_name(n, src))];
@@ -2363,6 +2376,24 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         return vec![Part::Param(param_name(n, src))];
     }
     out
+}
+
+/// `rawBase.replace(/\/$/, "")`: a base URL with its trailing slash cut off, the base's
+/// template without one.
+fn trimmed_slash(call: Node, args: &[Node], src: &[u8]) -> Option<Template> {
+    let func = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
+    func.child_by_field_name("property").filter(|p| query::text(*p, src) == "replace")?;
+    let [regex, empty] = args else { return None };
+    let pattern = regex.child_by_field_name("pattern").filter(|_| regex.kind() == "regex")?;
+    if !matches!(query::text(pattern, src), "\\/$" | "\\/+$" | "/$" | "/+$") || !string_value(*empty, src)?.is_empty() {
+        return None;
+    }
+    let mut base = template(func.child_by_field_name("object")?, src);
+    if let Some(Part::Lit(last)) = base.last_mut() {
+        let kept = last.trim_end_matches('/').len();
+        last.truncate(kept);
+    }
+    Some(base)
 }
 
 /// `export const UPDATE_LINK = (id: number) => `link/${id}``: a module-level function

@@ -140,6 +140,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     let mut relative = arch.relative_imports();
     facts.arch = arch.finish();
+    if with_arch && memchr::memmem::find(src, b"class ").is_some() {
+        super::ts_classes::class_clients(tree.root_node(), text, &mut facts.arch);
+    }
     if with_arch && (memchr::memmem::find(src, b"enum ").is_some() || memchr::memmem::find(src, b"static ").is_some()) {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
     }

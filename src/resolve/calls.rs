@@ -91,7 +91,14 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let mut channels: Vec<String> = Vec::new();
         // A wrapper whose parameter follows a host (`${BACKEND}${id}`) that no caller reaches
         // is a request of its own, as it was before its callers were looked for.
-        let unreached = f.facts.arch.wrappers.iter().filter(|w| w.at > 0 && !reached.contains(&address(w)));
+        // An instance method's (`ApiClient.prototype.get`) is made at its callers only: the
+        // request inside stands for all of them (`lang/ts_classes.rs`).
+        let unreached = f
+            .facts
+            .arch
+            .wrappers
+            .iter()
+            .filter(|w| w.at > 0 && !reached.contains(&address(w)) && !w.name.contains(".prototype."));
         let calls: Vec<std::borrow::Cow<RawCall>> = f
             .facts
             .arch

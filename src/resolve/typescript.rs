@@ -343,6 +343,9 @@ impl<'p> Resolver<'p> {
         if let Alias::Found(f) = alias {
             return Outcome::File(f);
         }
+        if let Some(f) = self.sveltekit_lib(rel, spec) {
+            return Outcome::File(f);
+        }
         if spec.starts_with('#') {
             return self.package_imports(dir, spec);
         }
@@ -365,6 +368,21 @@ impl<'p> Resolver<'p> {
             };
         }
         Outcome::Package(Target::Package { ecosystem: "npm", name: name.to_string() })
+    }
+
+    /// SvelteKit's `$lib/api` is `src/lib/api` of the app the importing file is in: the
+    /// alias is declared in the generated `.svelte-kit/tsconfig.json`, which repositories
+    /// do not commit (a `paths` entry of the project's own tsconfig is read first).
+    fn sveltekit_lib(&self, rel: &str, spec: &str) -> Option<usize> {
+        let rest = spec.strip_prefix("$lib")?;
+        if !(rest.is_empty() || rest.starts_with('/')) {
+            return None;
+        }
+        let app = match rel.rfind("/src/") {
+            Some(i) => &rel[..=i],
+            None => rel.starts_with("src/").then_some("")?,
+        };
+        self.probe(&format!("{app}src/lib{rest}"))
     }
 
     /// A path without extension or with one: the file, its TS source, `+ext`, `/index+ext`.

@@ -1,0 +1,640 @@
+//! JS/TS HTTP clients written as classes (issue #3; causes 4 and 7 of the eleventh
+//! blind sample).
+//!
+//! ```ts
+//! class ApiClient {
+//!   constructor(public baseUrl = BASE) {}
+//!   private buildUrl(endpoint) { return `${this.baseUrl}${endpoint}` }
+//!   private async request(endpoint, options = {}) {
+//!     const { method = 'GET' } = options;
+//!     return fetch(this.buildUrl(endpoint), { method });
+//!   }
+//!   get(endpoint) { return this.request(endpoint, { method: 'GET' }) }
+//! }
+//! export const apiClient = new ApiClient();
+//! ```
+//!
+//! No line says the request whole: the base is a field of the instance, the path a
+//! parameter handed on through other methods. For a class the module constructs at its
+//! top level (every construction with the same arguments, so the instance's fields are
+//! known), a method whose request is a field followed by one of its parameters, directly
+//! or through other methods of the class (three levels), is a request wrapper named
+//! `ApiClient.prototype.get`, JavaScript's own name for an instance method. Its callers
+//! are the call sites: `apiClient.get('/projects')` in a module importing the instance,
+//! found as other wrappers' callers are (`resolve/calls.rs`). The method is the one the
+//! forwarding method writes (`{ ...options, method: 'GET' }`), else the caller's
+//! `{ method }` when the options are handed on, else the request's default.
+//!
+//! A field holding an axios instance, `this.client = axios.create({ baseURL:
+//! this.baseURL })` (with `this.baseURL = HOTEL_SERVICE_URL` in the constructor), makes
+//! `this.client.get('/api/hotels')` in the class's methods a request at its own line,
+//! whether or not the module constructs the class, when the base needs no constructor
+//! argument. A field the class sets more than once, or from an argument the
+//! constructions do not agree on, is unknown: nothing is made of it (the request keeps
+//! its diagnostic).
+
+use std::collections::BTreeMap;
+
+use tree_sitter::Node;
+
+use super::arch::push_parts;
+use super::query;
+use super::ts_arch::{local_value, named, param_ident, prop, string_value, template, url_pieces};
+use crate::model::{ArchFacts, Part, RawCall, RawWrapper, Template};
+
+/// How many methods deep a request is followed (`get` → `request` → `buildUrl`).
+const LEVELS: usize = 3;
+
+/// Where a forwarding method's request takes its HTTP method from.
+#[derive(Debug, Clone, PartialEq)]
+enum Method {
+    Fixed(String),
+    /// The `method` of the options parameter at this index, else the default.
+    Options(usize, String),
+}
+
+/// A method requesting a field's URL followed by one of its parameters.
+#[derive(Debug, Clone, PartialEq)]
+struct Wrap {
+    param: usize,
+    prefix: Template,
+    method: Method,
+    client: String,
+    /// The line of the request itself (`fetch(…)`, `this.client.get(…)`).
+    line: u32,
+}
+
+/// A class of the module: its body and the arguments of its one construction (none
+/// when the module does not construct it, or constructs it with different arguments).
+struct Class<'t> {
+    name: String,
+    body: Node<'t>,
+    args: Option<Vec<Node<'t>>>,
+    src: &'t [u8],
+}
+
+/// Requests of the module's classes: wrappers of constructed classes and the literal
+/// requests of axios instances kept in fields (see the module's documentation).
+pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    // Only a module that makes a client can have a field holding one, and only one that
+    // fetches or makes one can have a wrapper: the walks of the methods are skipped elsewhere
+    // (effect's classes cost 1.5 % of its scan without these checks).
+    let field_clients = ["axios.create(", "got.extend(", "ky.create("].iter().any(|c| text.contains(c));
+    if !field_clients && !text.contains("fetch(") {
+        return;
+    }
+    let (classes, constructions) = top_level(root, src);
+    let mut used: Vec<u32> = Vec::new();
+    for (name, body) in classes {
+        let made: Vec<&Vec<Node>> = constructions.iter().filter(|(c, _)| *c == name).map(|(_, a)| a).collect();
+        let same = made.windows(2).all(|w| {
+            w[0].len() == w[1].len() && w[0].iter().zip(w[1]).all(|(a, b)| query::text(*a, src) == query::text(*b, src))
+        });
+        let args = (!made.is_empty() && same).then(|| made[0].clone());
+        let class = Class { name, body, args, src };
+        if class.args.is_some() {
+            for (method, w) in class.wrappers() {
+                let call = RawCall {
+                    client: w.client.clone(),
+                    method: w.method.default(),
+                    url: w.url(&class, method),
+                    line: w.line,
+                };
+                used.push(w.line);
+                facts.wrappers.push(RawWrapper {
+                    name: format!(
+                        "{}.prototype.{}",
+                        class.name,
+                        query::text(method.child_by_field_name("name").unwrap_or(method), src)
+                    ),
+                    param: w.param,
+                    call,
+                    method_param: match w.method {
+                        Method::Options(i, _) => Some(i),
+                        Method::Fixed(_) => None,
+                    },
+                    method_arg: None,
+                    at: w.prefix.len(),
+                    key: None,
+                    params: Vec::new(),
+                });
+            }
+        }
+        let field_calls = if field_clients { class.field_client_calls() } else { Vec::new() };
+        for call in field_calls {
+            used.push(call.line);
+            facts.calls.push(call);
+        }
+    }
+    // The request inside the wrapper is made at its callers' lines; a field client's
+    // request replaces what was read of it without the field's base.
+    facts.calls.retain(|c| !(used.contains(&c.line) && (c.client == "fetch" || c.client.starts_with("this."))));
+}
+
+impl Method {
+    fn default(&self) -> String {
+        match self {
+            Method::Fixed(m) | Method::Options(_, m) => m.clone(),
+        }
+    }
+}
+
+impl Wrap {
+    /// The wrapper's URL: the prefix, then the parameter.
+    fn url(&self, class: &Class, method: Node) -> Template {
+        let mut url = self.prefix.clone();
+        let params = params(method);
+        let name = params.get(self.param).and_then(|p| param_ident(*p)).map_or("path", |i| query::text(i, class.src));
+        push_parts(&mut url, vec![Part::Ref(name.to_string())]);
+        url
+    }
+}
+
+/// A class's name with its body, or with a construction's arguments.
+type Named<T> = Vec<(String, T)>;
+
+/// The module's top-level classes (name, body) and constructions (class name, arguments):
+/// `export const api = new ApiClient()`, `export default new X(…)`, `module.exports = new X()`.
+fn top_level<'t>(root: Node<'t>, src: &[u8]) -> (Named<Node<'t>>, Named<Vec<Node<'t>>>) {
+    let mut classes = Vec::new();
+    let mut made = Vec::new();
+    for top in named(root) {
+        let inner = match top.kind() {
+            "export_statement" => top.child_by_field_name("declaration").or_else(|| top.child_by_field_name("value")),
+            "expression_statement" => top.named_child(0).and_then(|a| a.child_by_field_name("right")),
+            _ => Some(top),
+        };
+        let Some(inner) = inner else { continue };
+        match inner.kind() {
+            "class_declaration" | "abstract_class_declaration" | "class" => {
+                if let (Some(n), Some(b)) = (inner.child_by_field_name("name"), inner.child_by_field_name("body")) {
+                    classes.push((query::text(n, src).to_string(), b));
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                made.extend(
+                    named(inner)
+                        .into_iter()
+                        .filter_map(|d| d.child_by_field_name("value"))
+                        .filter_map(|v| construction(v, src)),
+                );
+            }
+            _ => made.extend(construction(inner, src)),
+        }
+    }
+    (classes, made)
+}
+
+/// `new ApiClient(args)`: the class's name and the arguments.
+fn construction<'t>(n: Node<'t>, src: &[u8]) -> Option<(String, Vec<Node<'t>>)> {
+    let n = if n.kind() == "await_expression" { n.named_child(0)? } else { n };
+    let class =
+        n.child_by_field_name("constructor").filter(|c| n.kind() == "new_expression" && c.kind() == "identifier")?;
+    let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
+    Some((query::text(class, src).to_string(), args))
+}
+
+/// A function's parameters, in order.
+fn params(func: Node) -> Vec<Node> {
+    func.child_by_field_name("parameters").map(named).unwrap_or_default()
+}
+
+/// The index of the parameter `name` of `func`.
+fn param_index(func: Node, name: &str, src: &[u8]) -> Option<usize> {
+    params(func).iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == name))
+}
+
+/// Whether `n` is `this.<field>`, and the field's name.
+fn this_field<'s>(n: Node, src: &'s [u8]) -> Option<&'s str> {
+    if n.kind() != "member_expression" || n.child_by_field_name("object")?.kind() != "this" {
+        return None;
+    }
+    Some(query::text(n.child_by_field_name("property")?, src))
+}
+
+/// Every descendant of `n` of kind `kind`, not inside a nested class.
+fn descendants<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = vec![n];
+    while let Some(c) = stack.pop() {
+        if c.kind() == kind {
+            out.push(c);
+        }
+        if !matches!(c.kind(), "class" | "class_declaration") || c == n {
+            stack.extend(named(c));
+        }
+    }
+    out.sort_by_key(Node::start_byte);
+    out
+}
+
+impl<'t> Class<'t> {
+    /// The class's instance methods by name (no constructor, static method or accessor).
+    fn methods(&self) -> Vec<(String, Node<'t>)> {
+        named(self.body)
+            .into_iter()
+            .filter(|m| m.kind() == "method_definition")
+            .filter(|m| {
+                let mut c = m.walk();
+                let plain = !m.children(&mut c).any(|k| matches!(k.kind(), "static" | "get" | "set"));
+                plain
+            })
+            .filter_map(|m| Some((query::text(m.child_by_field_name("name")?, self.src).to_string(), m)))
+            .filter(|(n, _)| n != "constructor")
+            .collect()
+    }
+
+    fn constructor(&self) -> Option<Node<'t>> {
+        named(self.body).into_iter().find(|m| {
+            m.kind() == "method_definition"
+                && m.child_by_field_name("name").is_some_and(|n| query::text(n, self.src) == "constructor")
+        })
+    }
+
+    /// The expression a field holds: a constructor parameter property's argument (or
+    /// default), a class field's initialiser, or the one `this.f = …` of the class, in
+    /// the constructor. A constructor parameter it names is resolved by [`Self::value`].
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        let ctor = self.constructor();
+        // `constructor(public baseUrl = BASE)`: a TypeScript parameter property.
+        if let Some(ctor) = ctor {
+            for (i, p) in params(ctor).into_iter().enumerate() {
+                let mut c = p.walk();
+                let property = p.children(&mut c).any(|k| matches!(k.kind(), "accessibility_modifier" | "readonly"));
+                if property && param_ident(p).is_some_and(|id| query::text(id, self.src) == name) {
+                    return self.argument(i, p);
+                }
+            }
+        }
+        let assigned: Vec<Node> = descendants(self.body, "assignment_expression")
+            .into_iter()
+            .filter(|a| a.child_by_field_name("left").and_then(|l| this_field(l, self.src)) == Some(name))
+            .collect();
+        let declared = named(self.body).into_iter().find(|f| {
+            matches!(f.kind(), "public_field_definition" | "field_definition")
+                && f.child_by_field_name("property")
+                    .or_else(|| f.child_by_field_name("name"))
+                    .is_some_and(|p| query::text(p, self.src) == name)
+        });
+        match (assigned.as_slice(), declared) {
+            ([], Some(f)) => f.child_by_field_name("value"),
+            ([one], None)
+                if ctor.is_some_and(|c| one.start_byte() > c.start_byte() && one.end_byte() < c.end_byte()) =>
+            {
+                one.child_by_field_name("right")
+            }
+            _ => None,
+        }
+    }
+
+    /// The construction's argument for constructor parameter `i`, else its default.
+    fn argument(&self, i: usize, param: Node<'t>) -> Option<Node<'t>> {
+        let given = self.args.as_ref().and_then(|a| a.get(i).copied());
+        given.or_else(|| param.child_by_field_name("value")).or_else(|| param.child_by_field_name("right"))
+    }
+
+    /// The URL an expression of the constructor or a field gives: its template, with the
+    /// constructor's parameters and the fields it reads (`this.baseURL`) resolved; none
+    /// when one of them is not known.
+    fn value(&self, n: Node<'t>, depth: usize) -> Option<Template> {
+        if depth > LEVELS {
+            return None;
+        }
+        if let Some(f) = this_field(n, self.src) {
+            return self.value(self.field(f)?, depth + 1);
+        }
+        let mut pieces = Vec::new();
+        url_pieces(n, self.src, &mut pieces);
+        let mut out = Template::new();
+        for p in pieces {
+            let ctor_param = (p.kind() == "identifier")
+                .then(|| {
+                    self.constructor().and_then(|c| param_index(c, query::text(p, self.src), self.src).map(|i| (c, i)))
+                })
+                .flatten();
+            let t = match ctor_param {
+                Some((c, i)) => self.value(self.argument(i, params(c)[i])?, depth + 1)?,
+                None if this_field(p, self.src).is_some() => self.value(p, depth + 1)?,
+                None => template(p, self.src),
+            };
+            if t.iter().any(|x| matches!(x, Part::Param(_))) {
+                return None;
+            }
+            push_parts(&mut out, t);
+        }
+        Some(out)
+    }
+
+    /// The base URL of a field holding an axios (got, ky) instance: `axios.create({ baseURL })`.
+    fn client_base(&self, field: &str) -> Option<Template> {
+        let made = self.field(field).filter(|v| v.kind() == "call_expression")?;
+        let f = query::text(made.child_by_field_name("function")?, self.src);
+        if !matches!(f, "axios.create" | "got.extend" | "ky.create") {
+            return None;
+        }
+        let options = made.child_by_field_name("arguments").map(named).unwrap_or_default();
+        match options.first().and_then(|o| prop(*o, "baseURL", self.src).or_else(|| prop(*o, "prefixUrl", self.src))) {
+            Some(b) => self.value(b, 0),
+            None => Some(Template::new()),
+        }
+    }
+
+    /// The wrappers among the class's public methods.
+    fn wrappers(&self) -> Vec<(Node<'t>, Wrap)> {
+        let methods = self.methods();
+        let mut known: BTreeMap<String, Wrap> = BTreeMap::new();
+        for _ in 0..LEVELS {
+            for (name, m) in &methods {
+                if !known.contains_key(name) {
+                    if let Some(w) = self.wrap_of(*m, &known) {
+                        known.insert(name.clone(), w);
+                    }
+                }
+            }
+        }
+        methods
+            .into_iter()
+            .filter(|(n, m)| {
+                let mut c = m.walk();
+                let hidden = m
+                    .children(&mut c)
+                    .any(|k| k.kind() == "accessibility_modifier" && query::text(k, self.src) != "public");
+                !n.starts_with('#') && !hidden
+            })
+            .filter_map(|(n, m)| known.remove(&n).filter(|w| !w.prefix.is_empty()).map(|w| (m, w)))
+            .collect()
+    }
+
+    /// The request a method makes of a field's URL followed by one of its parameters:
+    /// every such request in it must agree on the URL (else none); on the method too,
+    /// else any method.
+    fn wrap_of(&self, m: Node<'t>, known: &BTreeMap<String, Wrap>) -> Option<Wrap> {
+        let mut found: Vec<Wrap> = Vec::new();
+        for call in descendants(m.child_by_field_name("body")?, "call_expression") {
+            if let Some(w) = self.request(m, call, known) {
+                found.push(w);
+            }
+        }
+        let first = found.first()?.clone();
+        if found.iter().any(|w| w.param != first.param || w.prefix != first.prefix) {
+            return None;
+        }
+        let method = match found.iter().all(|w| w.method == first.method) {
+            true => first.method.clone(),
+            false => Method::Fixed("ANY".into()),
+        };
+        Some(Wrap { method, ..first })
+    }
+
+    /// One call of method `m`, when it requests a URL ending with one of `m`'s parameters:
+    /// `fetch(url, init)`, `this.client.get(path)` on a field client, `this.request(path,
+    /// { method })` of a wrapper of the class.
+    fn request(&self, m: Node<'t>, call: Node<'t>, known: &BTreeMap<String, Wrap>) -> Option<Wrap> {
+        let f = call.child_by_field_name("function")?;
+        let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+        let line = query::line(call);
+        if f.kind() == "identifier" && query::text(f, self.src) == "fetch" {
+            let (prefix, param) = self.url(m, *args.first()?, 0)?;
+            let method = self.fetch_method(m, args.get(1).copied());
+            return Some(Wrap { param, prefix, method, client: "fetch".into(), line });
+        }
+        if f.kind() != "member_expression" {
+            return None;
+        }
+        let verb = query::text(f.child_by_field_name("property")?, self.src);
+        let object = f.child_by_field_name("object")?;
+        if let Some(field) = this_field(object, self.src) {
+            // `this.client.get(path)` on `this.client = axios.create({ baseURL })`.
+            let method = http_verb(verb)?;
+            let mut base = self.client_base(field)?;
+            let (prefix, param) = self.url(m, *args.first()?, 0)?;
+            push_parts(&mut base, prefix);
+            return Some(Wrap { param, prefix: base, method: Method::Fixed(method), client: "axios".into(), line });
+        }
+        // `this.request(endpoint, { ...options, method: 'GET' })`.
+        let w = known.get(verb).filter(|_| object.kind() == "this")?;
+        let (prefix, param) = self.url(m, *args.get(w.param)?, 0)?;
+        let mut base = w.prefix.clone();
+        push_parts(&mut base, prefix);
+        let method = match &w.method {
+            Method::Fixed(x) => Method::Fixed(x.clone()),
+            Method::Options(i, default) => self.options_method(m, args.get(*i).copied(), default),
+        };
+        Some(Wrap { param, prefix: base, method, client: w.client.clone(), line: w.line })
+    }
+
+    /// A URL that is a known prefix followed by parameter `i` of `m`: the parameter, a
+    /// local holding one, `` `${this.baseUrl}${endpoint}` `` (fields and module names
+    /// before it, no text), a method of the class
+    /// returning one (`this.buildUrl(endpoint, query)`), and the path branch of
+    /// `endpoint.startsWith('http') ? endpoint : …` (an absolute URL passed through).
+    fn url(&self, m: Node<'t>, n: Node<'t>, depth: usize) -> Option<(Template, usize)> {
+        if depth > 4 * LEVELS {
+            return None;
+        }
+        match n.kind() {
+            "identifier" => {
+                if let Some(i) = param_index(m, query::text(n, self.src), self.src) {
+                    return Some((Template::new(), i));
+                }
+                let v = local_value(n, self.src)??;
+                self.url(m, v, depth + 1).filter(|_| only_query_appended(m, n, self.src))
+            }
+            "parenthesized_expression" | "as_expression" | "non_null_expression" => {
+                self.url(m, n.named_child(0)?, depth + 1)
+            }
+            "ternary_expression" => {
+                let cond = query::text(n.child_by_field_name("condition")?, self.src);
+                let (yes, no) = (n.child_by_field_name("consequence")?, n.child_by_field_name("alternative")?);
+                let passed =
+                    |b: Node| b.kind() == "identifier" && param_index(m, query::text(b, self.src), self.src).is_some();
+                match (passed(yes), passed(no)) {
+                    (true, false) if cond.contains("http") => self.url(m, no, depth + 1),
+                    (false, true) if cond.contains("http") => self.url(m, yes, depth + 1),
+                    _ => None,
+                }
+            }
+            "call_expression" => {
+                let f = n.child_by_field_name("function")?;
+                let helper = this_field(f, self.src)?;
+                let (_, h) = self.methods().into_iter().find(|(name, _)| name == helper)?;
+                let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
+                let returned = descendants(h.child_by_field_name("body")?, "return_statement");
+                let mut got: Option<(Template, usize)> = None;
+                for r in returned {
+                    let (prefix, j) = self.url(h, r.named_child(0)?, depth + 1)?;
+                    if got.as_ref().is_some_and(|g| *g != (prefix.clone(), j)) {
+                        return None;
+                    }
+                    got = Some((prefix, j));
+                }
+                let (prefix, j) = got?;
+                let (inner, i) = self.url(m, *args.get(j)?, depth + 1)?;
+                let mut out = prefix;
+                push_parts(&mut out, inner);
+                Some((out, i))
+            }
+            "template_string" | "binary_expression" => {
+                let mut pieces = Vec::new();
+                url_pieces(n, self.src, &mut pieces);
+                let (last, before) = pieces.split_last()?;
+                let i = (last.kind() == "identifier")
+                    .then(|| param_index(m, query::text(*last, self.src), self.src))
+                    .flatten()?;
+                // Text of the method's own before the parameter (`/hotels/${id}`) makes it a
+                // part of a path the method requests, not the path its callers give.
+                let mut prefix = Template::new();
+                for p in before {
+                    let t = match p.kind() {
+                        "member_expression" if this_field(*p, self.src).is_some() => self.value(*p, 0)?,
+                        // A module-level name (a local or another parameter is not followed).
+                        "identifier"
+                            if local_value(*p, self.src).is_none()
+                                && param_index(m, query::text(*p, self.src), self.src).is_none() =>
+                        {
+                            template(*p, self.src)
+                        }
+                        _ => return None,
+                    };
+                    push_parts(&mut prefix, t);
+                }
+                Some((prefix, i))
+            }
+            _ => None,
+        }
+    }
+
+    /// The method of `fetch(url, init)` in `m`: `init`'s `method`, a string, or read from
+    /// the options parameter (`const { method = 'GET' } = options`); no `init` is a GET.
+    fn fetch_method(&self, m: Node<'t>, init: Option<Node<'t>>) -> Method {
+        let Some(init) = init else { return Method::Fixed("GET".into()) };
+        let init = match init.kind() {
+            "identifier" => match param_index(m, query::text(init, self.src), self.src) {
+                Some(i) => return Method::Options(i, "GET".into()),
+                None => match local_value(init, self.src) {
+                    Some(Some(v)) => v,
+                    _ => return Method::Fixed("ANY".into()),
+                },
+            },
+            _ => init,
+        };
+        let Some(method) = prop(init, "method", self.src) else { return Method::Fixed("GET".into()) };
+        if let Some(s) = string_value(method, self.src) {
+            return Method::Fixed(s.to_ascii_uppercase());
+        }
+        // `const { method = 'GET', body } = options` with `options` a parameter.
+        let name = query::text(method, self.src);
+        let destructured =
+            descendants(m.child_by_field_name("body").unwrap_or(m), "variable_declarator").into_iter().find_map(|d| {
+                let pattern = d.child_by_field_name("name").filter(|p| p.kind() == "object_pattern")?;
+                let from = d.child_by_field_name("value").filter(|v| v.kind() == "identifier")?;
+                let i = param_index(m, query::text(from, self.src), self.src)?;
+                named(pattern).into_iter().find_map(|p| match p.kind() {
+                    "shorthand_property_identifier_pattern" if query::text(p, self.src) == name => {
+                        Some((i, "GET".to_string()))
+                    }
+                    "object_assignment_pattern"
+                        if p.child_by_field_name("left").is_some_and(|l| query::text(l, self.src) == name) =>
+                    {
+                        let d = p.child_by_field_name("right").and_then(|r| string_value(r, self.src))?;
+                        Some((i, d.to_ascii_uppercase()))
+                    }
+                    _ => None,
+                })
+            });
+        match destructured {
+            Some((i, d)) => Method::Options(i, d),
+            None => Method::Fixed("ANY".into()),
+        }
+    }
+
+    /// The method `m` passes in the options argument of a wrapper taking its method from
+    /// there: `{ ...options, method: 'GET' }` says it; `options` or `{ ...options }` of
+    /// `m`'s own parameter hands the caller's on; no options, the default.
+    fn options_method(&self, m: Node<'t>, arg: Option<Node<'t>>, default: &str) -> Method {
+        let Some(arg) = arg else { return Method::Fixed(default.into()) };
+        let param =
+            |n: Node| (n.kind() == "identifier").then(|| param_index(m, query::text(n, self.src), self.src)).flatten();
+        if let Some(i) = param(arg) {
+            return Method::Options(i, default.into());
+        }
+        if arg.kind() != "object" {
+            return Method::Fixed("ANY".into());
+        }
+        if let Some(method) = prop(arg, "method", self.src) {
+            return Method::Fixed(
+                string_value(method, self.src).map_or_else(|| "ANY".into(), |s| s.to_ascii_uppercase()),
+            );
+        }
+        let spread = named(arg)
+            .into_iter()
+            .filter(|c| c.kind() == "spread_element")
+            .find_map(|s| s.named_child(0).and_then(param));
+        match spread {
+            Some(i) => Method::Options(i, default.into()),
+            None => Method::Fixed(default.into()),
+        }
+    }
+
+    /// `this.client.get('/api/hotels')` in the class's methods, on a field client with a
+    /// known base: a request at its own line (a path ending with a parameter of a
+    /// constructed class's method is a wrapper instead).
+    fn field_client_calls(&self) -> Vec<RawCall> {
+        let mut out = Vec::new();
+        for (_, m) in self.methods() {
+            let Some(body) = m.child_by_field_name("body") else { continue };
+            for call in descendants(body, "call_expression") {
+                let Some(f) = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression") else {
+                    continue;
+                };
+                let Some(field) = f.child_by_field_name("object").and_then(|o| this_field(o, self.src)) else {
+                    continue;
+                };
+                let verb = f.child_by_field_name("property").map_or("", |p| query::text(p, self.src));
+                let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+                let Some(first) = args.first() else { continue };
+                let (method, path) = match (http_verb(verb), first.kind()) {
+                    (Some(v), _) if first.kind() != "object" => (v, *first),
+                    (_, "object") if verb == "request" => {
+                        let Some(u) = prop(*first, "url", self.src) else { continue };
+                        let v = prop(*first, "method", self.src).map(|x| {
+                            string_value(x, self.src).map_or_else(|| "ANY".into(), |s| s.to_ascii_uppercase())
+                        });
+                        (v.unwrap_or_else(|| "GET".into()), u)
+                    }
+                    _ => continue,
+                };
+                if self.args.is_some() && self.url(m, path, 0).is_some() {
+                    continue;
+                }
+                let Some(mut url) = self.client_base(field) else { continue };
+                push_parts(&mut url, template(path, self.src));
+                out.push(RawCall { client: "axios".into(), method, url, line: query::line(call) });
+            }
+        }
+        out
+    }
+}
+
+/// `get` → `GET`: the request methods of an axios-like instance.
+fn http_verb(name: &str) -> Option<String> {
+    matches!(name, "delete" | "get" | "head" | "options" | "patch" | "post" | "put").then(|| name.to_ascii_uppercase())
+}
+
+/// Whether every `url += …` of local `n` in `m` appends a query string (`'?' + params`):
+/// the path stays the one the local was declared with.
+fn only_query_appended(m: Node, n: Node, src: &[u8]) -> bool {
+    let name = query::text(n, src);
+    let Some(body) = m.child_by_field_name("body") else { return true };
+    descendants(body, "augmented_assignment_expression")
+        .into_iter()
+        .filter(|a| a.child_by_field_name("left").is_some_and(|l| query::text(l, src) == name))
+        .all(|a| {
+            a.child_by_field_name("right").is_some_and(|r| {
+                descendants(r, "string")
+                    .into_iter()
+                    .any(|s| string_value(s, src).is_some_and(|v| v.starts_with('?') || v.starts_with('&')))
+            })
+        })
+}
