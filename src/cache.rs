@@ -437,6 +437,7 @@ mod tests {
             at: 0,
             key: None,
             params: vec![("url".into(), Vec::new())],
+            choice: None,
         });
         let bytes = postcard::to_stdvec(&facts).unwrap();
         let back: FileFacts = postcard::from_bytes(&bytes).unwrap();

@@ -1468,6 +1468,7 @@ impl Collector {
                         method_arg: c.method_arg,
                         at: c.at,
                         params: c.params,
+                        choice: None,
                         key: None,
                     });
                 }

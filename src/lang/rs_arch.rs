@@ -1408,6 +1408,7 @@ impl Collector<'_> {
                     at,
                     key: None,
                     params: Vec::new(),
+                    choice: None,
                 });
             }
             None => self.facts.calls.push(call),
@@ -1448,6 +1449,7 @@ impl Collector<'_> {
                 at,
                 key: None,
                 params: Vec::new(),
+                choice: None,
             });
         }
     }

@@ -62,7 +62,14 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let rel = ctx.project.rel(i);
         let mut wrapped = class_sites.remove(&i).unwrap_or_default();
         for a in &f.facts.arch.arg_calls {
-            let calls = through_wrapper(ctx, i, a);
+            let calls = match through_wrapper(ctx, i, a) {
+                Ok(calls) => calls,
+                Err((message, cases)) => {
+                    reached.extend(cases.into_iter().map(address));
+                    out.diagnostics.push(Diagnostic::new(rel, Some(a.line), Severity::Info, message));
+                    continue;
+                }
+            };
             match calls.is_empty() {
                 false => {
                     for (c, w) in calls {
@@ -581,8 +588,47 @@ fn url_arg(t: &Template) -> bool {
 /// place. Nothing when the callee is not exactly one such function (same file
 /// first, else through the import of the callee's first name) or the argument
 /// is not read.
-fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Vec<(RawCall, &'a RawWrapper)> {
-    wrapper_of(ctx, file, &a.callee).into_iter().filter_map(|(wfile, w)| wrapped_call(ctx, file, a, wfile, w)).collect()
+fn through_wrapper<'a>(
+    ctx: &Ctx<'a>,
+    file: usize,
+    a: &RawArgCall,
+) -> Result<Vec<(RawCall, &'a RawWrapper)>, (String, Vec<&'a RawWrapper>)> {
+    let found = chosen_case(ctx, file, a, wrapper_of(ctx, file, &a.callee))?;
+    Ok(found.into_iter().filter_map(|(wfile, w)| wrapped_call(ctx, file, a, wfile, w)).collect())
+}
+
+/// Of a wrapper's requests, one per case of a `switch` on a parameter (`case 'users': url =
+/// …`), the one whose case is the caller's string there (resolved: a constant naming it
+/// too). An argument that names no case: a message, no request, the cases all reached.
+#[allow(clippy::type_complexity)]
+fn chosen_case<'a>(
+    ctx: &Ctx<'a>,
+    file: usize,
+    a: &RawArgCall,
+    found: Vec<(usize, &'a RawWrapper)>,
+) -> Result<Vec<(usize, &'a RawWrapper)>, (String, Vec<&'a RawWrapper>)> {
+    let Some((at, _)) = found.first().and_then(|(_, w)| w.choice.clone()) else { return Ok(found) };
+    let given =
+        a.args.get(at).and_then(|t| ctx.resolve_template(file, t).ok()).and_then(|t| crate::lang::arch::literal_of(&t));
+    let chosen: Vec<(usize, &RawWrapper)> = found
+        .iter()
+        .filter(|(_, w)| w.choice.as_ref().is_some_and(|(_, c)| Some(c) == given.as_ref()))
+        .copied()
+        .collect();
+    if !chosen.is_empty() {
+        return Ok(chosen);
+    }
+    let cases: Vec<String> =
+        found.iter().filter_map(|(_, w)| w.choice.as_ref().map(|(_, c)| format!("`{c}`"))).collect();
+    Err((
+        format!(
+            "`{}` picks its URL by argument {} among the cases {}, and this call passes none of them: call not linked",
+            a.callee,
+            at + 1,
+            cases.join(", ")
+        ),
+        found.into_iter().map(|(_, w)| w).collect(),
+    ))
 }
 
 /// The request `w` (defined in `wfile`) makes for the call `a`.
@@ -827,7 +873,13 @@ fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Vec<(usize, &'a R
         return Vec::new();
     }
     let ctor = found.first().is_some_and(|(m, w)| w.name.contains("::") && found.iter().all(|(n, _)| n == m));
-    if found.len() == 1 || ctor {
+    // The requests of a `switch`'s cases: one wrapper (`chosen_case`).
+    let cases = found.first().is_some_and(|(m, w)| {
+        let at = w.choice.as_ref().map(|(i, _)| *i);
+        at.is_some()
+            && found.iter().all(|(n, v)| n == m && v.name == w.name && v.choice.as_ref().map(|(i, _)| *i) == at)
+    });
+    if found.len() == 1 || ctor || cases {
         found
     } else {
         Vec::new()
