@@ -752,7 +752,13 @@ impl Collector {
         let Some(&first) = args.first() else { return };
         // `var options = { uri, method }; request(options, cb)`: the variable's one value.
         let local = local_value(first, src);
-        if local.is_some_and(|v| v.is_none()) {
+        // `let url; switch (target) { case 'users': url = …; }` then `axios.get(url)`: a
+        // request per case (`ts_nest`).
+        let direct_cases = match local {
+            Some(None) => super::ts_nest::switch_cases(first, src),
+            _ => None,
+        };
+        if local.is_some_and(|v| v.is_none()) && direct_cases.is_none() {
             return;
         }
         let mut wrapper = if local.is_none() { wrapper_param(first, src) } else { None };
@@ -811,7 +817,16 @@ impl Collector {
         // direct form `const url = …; axios.get(url)` reads it; one set in each case of a
         // `switch` on a parameter is a request per case (`ts_nest`).
         let mut urls: Vec<(Node, Option<(usize, String)>)> = Vec::new();
-        if let Some(u) = prop(*first, "url", src).or_else(|| prop(*first, "uri", src)) {
+        let direct = direct_cases.is_some();
+        if let Some((at, cases)) = direct_cases {
+            urls.extend(cases.into_iter().map(|(c, v)| (v, Some((at, c)))));
+            if let Some((f, i, name)) = same_inner(&urls, src) {
+                wrapper = Some((f, i));
+                inner = Some(name);
+            } else {
+                return;
+            }
+        } else if let Some(u) = prop(*first, "url", src).or_else(|| prop(*first, "uri", src)) {
             // `axios({ method, url: url + queryParams })` inside `forward(req, res, url)`: a
             // wrapper of its `url` parameter (the query string it appends is no part of the route).
             let u = without_query(u, src);
@@ -827,10 +842,9 @@ impl Collector {
                 }
             }
             if wrapper.is_none() {
-                let inners: Vec<_> = urls.iter().map(|(v, _)| inner_param(*v, src)).collect();
-                if let Some(Some((f, i, name))) = inners.first().filter(|f| inners.iter().all(|g| g == *f)) {
-                    wrapper = Some((f.clone(), *i));
-                    inner = Some(name.clone());
+                if let Some((f, i, name)) = same_inner(&urls, src) {
+                    wrapper = Some((f, i));
+                    inner = Some(name);
                 }
             }
             // Cases that are no wrapper's: which one is taken is not known.
@@ -866,9 +880,10 @@ impl Collector {
         } else if method.is_empty() || method == "request" {
             // Options from a parameter of a function that is no wrapper: a run-time method.
             let default = if passed_options.is_some() && wrapper.is_none() { "ANY" } else { "GET" };
-            (vec![(*first, None)], opt_method.unwrap_or_else(|| default.into()))
+            let urls = if direct { urls } else { vec![(*first, None)] };
+            (urls, opt_method.unwrap_or_else(|| default.into()))
         } else {
-            (vec![(*first, None)], method.to_string())
+            (if direct { urls } else { vec![(*first, None)] }, method.to_string())
         };
         let url_in_object = in_object && !method.is_empty();
         for (node, choice) in url_nodes {
@@ -2256,6 +2271,12 @@ fn inner_param(url: Node, src: &[u8]) -> Option<(String, usize, String)> {
         }
     }
     None
+}
+
+/// The one parameter every URL is of, after module-level names only (`inner_param`).
+fn same_inner(urls: &[(Node, Option<(usize, String)>)], src: &[u8]) -> Option<(String, usize, String)> {
+    let inners: Vec<_> = urls.iter().map(|(v, _)| inner_param(*v, src)).collect();
+    inners.first().cloned().flatten().filter(|f| inners.iter().all(|g| g.as_ref() == Some(f)))
 }
 
 /// The pieces a URL is joined from, in order: a template string's text and

@@ -64,9 +64,15 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         for a in &f.facts.arch.arg_calls {
             let calls = match through_wrapper(ctx, i, a) {
                 Ok(calls) => calls,
+                // A case known only at run time: linked when every case reaches one endpoint.
                 Err((message, cases)) => {
-                    reached.extend(cases.into_iter().map(address));
-                    out.diagnostics.push(Diagnostic::new(rel, Some(a.line), Severity::Info, message));
+                    reached.extend(cases.iter().map(|(_, w)| address(w)));
+                    let calls: Vec<RawCall> =
+                        cases.iter().filter_map(|(wf, w)| wrapped_call(ctx, i, a, *wf, w).map(|(c, _)| c)).collect();
+                    match (calls.len() == cases.len()).then(|| agreed_call(ctx, eps, i, calls)) {
+                        Some(Ok(c)) => wrapped.push(c),
+                        _ => out.diagnostics.push(Diagnostic::new(rel, Some(a.line), Severity::Info, message)),
+                    }
                     continue;
                 }
             };
@@ -588,25 +594,27 @@ fn url_arg(t: &Template) -> bool {
 /// place. Nothing when the callee is not exactly one such function (same file
 /// first, else through the import of the callee's first name) or the argument
 /// is not read.
+/// Wrappers a callee names, each with the file defining it.
+type Found<'a> = Vec<(usize, &'a RawWrapper)>;
+
 fn through_wrapper<'a>(
     ctx: &Ctx<'a>,
     file: usize,
     a: &RawArgCall,
-) -> Result<Vec<(RawCall, &'a RawWrapper)>, (String, Vec<&'a RawWrapper>)> {
+) -> Result<Vec<(RawCall, &'a RawWrapper)>, (String, Found<'a>)> {
     let found = chosen_case(ctx, file, a, wrapper_of(ctx, file, &a.callee))?;
     Ok(found.into_iter().filter_map(|(wfile, w)| wrapped_call(ctx, file, a, wfile, w)).collect())
 }
 
 /// Of a wrapper's requests, one per case of a `switch` on a parameter (`case 'users': url =
 /// …`), the one whose case is the caller's string there (resolved: a constant naming it
-/// too). An argument that names no case: a message, no request, the cases all reached.
-#[allow(clippy::type_complexity)]
+/// too). An argument that names no case: a message and all the cases.
 fn chosen_case<'a>(
     ctx: &Ctx<'a>,
     file: usize,
     a: &RawArgCall,
-    found: Vec<(usize, &'a RawWrapper)>,
-) -> Result<Vec<(usize, &'a RawWrapper)>, (String, Vec<&'a RawWrapper>)> {
+    found: Found<'a>,
+) -> Result<Found<'a>, (String, Found<'a>)> {
     let Some((at, _)) = found.first().and_then(|(_, w)| w.choice.clone()) else { return Ok(found) };
     let given =
         a.args.get(at).and_then(|t| ctx.resolve_template(file, t).ok()).and_then(|t| crate::lang::arch::literal_of(&t));
@@ -622,12 +630,12 @@ fn chosen_case<'a>(
         found.iter().filter_map(|(_, w)| w.choice.as_ref().map(|(_, c)| format!("`{c}`"))).collect();
     Err((
         format!(
-            "`{}` picks its URL by argument {} among the cases {}, and this call passes none of them: call not linked",
+            "`{}` picks its URL by argument {} among the cases {}, and this call passes none of them (known only at run time); the cases do not reach one endpoint: call not linked",
             a.callee,
             at + 1,
             cases.join(", ")
         ),
-        found.into_iter().map(|(_, w)| w).collect(),
+        found,
     ))
 }
 
