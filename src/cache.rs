@@ -96,6 +96,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/ts_arch.rs"),
     include_str!("lang/ts_bull.rs"),
     include_str!("lang/ts_classes.rs"),
+    include_str!("lang/ts_nest.rs"),
     include_str!("lang/ts_shapes.rs"),
     include_str!("lang/ts_variance.rs"),
     include_str!("lang/typescript.rs"),
@@ -438,6 +439,7 @@ mod tests {
             at: 0,
             key: None,
             params: vec![("url".into(), Vec::new())],
+            choice: None,
         });
         let bytes = postcard::to_stdvec(&facts).unwrap();
         let back: FileFacts = postcard::from_bytes(&bytes).unwrap();

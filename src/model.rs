@@ -295,6 +295,11 @@ pub struct RawWrapper {
     /// by keyword, else its default, read in the wrapper's module.
     #[serde(default)]
     pub params: Vec<(String, Template)>,
+    /// JS/TS: the request of one case of a `switch` on a parameter (`case 'users': url =
+    /// …`): that parameter's index and the case's string; only the callers passing that
+    /// string make this request.
+    #[serde(default)]
+    pub choice: Option<(usize, String)>,
 }
 
 /// An HTTP client instance made at a module's top level, by the name it is

@@ -1474,6 +1474,7 @@ impl Collector {
                         method_arg: c.method_arg,
                         at: c.at,
                         params: c.params,
+                        choice: None,
                         key: None,
                     });
                 }

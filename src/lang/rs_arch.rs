@@ -1432,6 +1432,7 @@ impl Collector<'_> {
                     at,
                     key: None,
                     params: Vec::new(),
+                    choice: None,
                 });
             }
             None => self.facts.calls.push(call),
@@ -1472,6 +1473,7 @@ impl Collector<'_> {
                 at,
                 key: None,
                 params: Vec::new(),
+                choice: None,
             });
         }
     }

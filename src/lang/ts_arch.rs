@@ -127,6 +127,8 @@ struct Candidate {
     inner: Option<String>,
     /// The URL is this property of the wrapper's object parameter (`({ url, method }) => …`).
     key: Option<String>,
+    /// The request of one case of a `switch` on a parameter: its index and the case's string.
+    choice: Option<(usize, String)>,
 }
 
 #[derive(Default)]
@@ -274,6 +276,7 @@ impl Collector {
                         method_arg: None,
                         inner: None,
                         key: None,
+                        choice: None,
                     };
                     self.candidates.push(ws);
                 }
@@ -801,7 +804,13 @@ impl Collector {
         let Some(&first) = args.first() else { return };
         // `var options = { uri, method }; request(options, cb)`: the variable's one value.
         let local = local_value(first, src);
-        if local.is_some_and(|v| v.is_none()) {
+        // `let url; switch (target) { case 'users': url = …; }` then `axios.get(url)`: a
+        // request per case (`ts_nest`).
+        let direct_cases = match local {
+            Some(None) => super::ts_nest::switch_cases(first, src),
+            _ => None,
+        };
+        if local.is_some_and(|v| v.is_none()) && direct_cases.is_none() {
             return;
         }
         let mut wrapper = if local.is_none() { wrapper_param(first, src) } else { None };
@@ -856,6 +865,45 @@ impl Collector {
             _ => opt_method,
         };
         let in_object = first.kind() == "object";
+        // `axios.request({ method, url, data })`: a `url` the function sets is read as the
+        // direct form `const url = …; axios.get(url)` reads it; one set in each case of a
+        // `switch` on a parameter is a request per case (`ts_nest`).
+        let mut urls: Vec<(Node, Option<(usize, String)>)> = Vec::new();
+        let direct = direct_cases.is_some();
+        if let Some((at, cases)) = direct_cases {
+            urls.extend(cases.into_iter().map(|(c, v)| (v, Some((at, c)))));
+            if let Some((f, i, name)) = same_inner(&urls, src) {
+                wrapper = Some((f, i));
+                inner = Some(name);
+            } else {
+                return;
+            }
+        } else if let Some(u) = prop(*first, "url", src).or_else(|| prop(*first, "uri", src)) {
+            // `axios({ method, url: url + queryParams })` inside `forward(req, res, url)`: a
+            // wrapper of its `url` parameter (the query string it appends is no part of the route).
+            let u = without_query(u, src);
+            match local_value(u, src) {
+                Some(Some(v)) => urls.push((v, None)),
+                Some(None) => match super::ts_nest::switch_cases(u, src) {
+                    Some((at, cases)) => urls.extend(cases.into_iter().map(|(c, v)| (v, Some((at, c))))),
+                    None => urls.push((u, None)),
+                },
+                None => {
+                    wrapper = wrapper.or_else(|| wrapper_param(u, src));
+                    urls.push((u, None));
+                }
+            }
+            if wrapper.is_none() {
+                if let Some((f, i, name)) = same_inner(&urls, src) {
+                    wrapper = Some((f, i));
+                    inner = Some(name);
+                }
+            }
+            // Cases that are no wrapper's: which one is taken is not known.
+            if urls.iter().any(|(_, c)| c.is_some()) && wrapper.is_none() {
+                urls = vec![(u, None)];
+            }
+        }
         // `fetch(url, options)` inside `function apiRequest(url, options)`: the method is
         // the caller's `options.method`, so the options parameter is recorded.
         let passed_options = (opt_method.is_none() && !in_object && (method.is_empty() || method == "request"))
@@ -868,51 +916,53 @@ impl Collector {
             .filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f))
             .map(|(_, i)| i);
         let opt_method = if method_arg.is_some() { Some("GET".to_string()) } else { opt_method };
-        let (url, method) = if in_object {
+        let (url_nodes, method) = if in_object {
             // axios({ url, method })   client.post({ url })
             // npm `request` names it `uri`.
-            let Some(u) = prop(*first, "url", src).or_else(|| prop(*first, "uri", src)) else {
+            if urls.is_empty() {
                 self.node_options(client, method, *first, opt_method, src, line);
                 return;
-            };
+            }
             let m = if method.is_empty() || method == "request" {
                 opt_method.unwrap_or_else(|| "GET".into())
             } else {
                 method.to_string()
             };
-            // `axios({ method, url: url + queryParams })` inside `forward(req, res, url)`: a
-            // wrapper of its `url` parameter (the query string it appends is no part of the route).
-            let u = without_query(u, src);
-            if wrapper.is_none() && local_value(u, src).is_none() {
-                wrapper = wrapper_param(u, src);
-            }
-            (template(u, src), m)
+            (urls, m)
         } else if method.is_empty() || method == "request" {
             // Options from a parameter of a function that is no wrapper: a run-time method.
             let default = if passed_options.is_some() && wrapper.is_none() { "ANY" } else { "GET" };
-            (template(*first, src), opt_method.unwrap_or_else(|| default.into()))
+            let urls = if direct { urls } else { vec![(*first, None)] };
+            (urls, opt_method.unwrap_or_else(|| default.into()))
         } else {
-            (template(*first, src), method.to_string())
+            (if direct { urls } else { vec![(*first, None)] }, method.to_string())
         };
-        // Only a file that reads the environment can override a local from it: the
-        // scope walk is skipped elsewhere (effect calls `.get(x)` on thousands of maps).
-        let mut url = if self.env { env_overrides(*first, url, src) } else { url };
-        if query_tail && inner.is_some() {
-            url.pop();
-        }
         let url_in_object = in_object && !method.is_empty();
-        self.candidates.push(Candidate {
-            url_in_object,
-            client: client.to_string(),
-            method: method.to_ascii_uppercase(),
-            url,
-            line,
-            method_param: passed_options.filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f)).map(|(_, i)| i),
-            wrapper,
-            method_arg,
-            inner,
-            key,
-        });
+        for (node, choice) in url_nodes {
+            // Only a file that reads the environment can override a local from it: the
+            // scope walk is skipped elsewhere (effect calls `.get(x)` on thousands of maps).
+            let url = super::ts_nest::this_fields(node, template(node, src), src);
+            let mut url = if self.env { env_overrides(*first, url, src) } else { url };
+            if query_tail && inner.is_some() {
+                url.pop();
+            }
+            self.candidates.push(Candidate {
+                url_in_object,
+                client: client.to_string(),
+                method: method.to_ascii_uppercase(),
+                url,
+                line,
+                method_param: passed_options
+                    .clone()
+                    .filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f))
+                    .map(|(_, i)| i),
+                wrapper: wrapper.clone(),
+                method_arg,
+                inner: inner.clone(),
+                key: key.clone(),
+                choice,
+            });
+        }
     }
 
     /// An API gateway's proxy forwards requests of any method and path to its target:
@@ -963,6 +1013,7 @@ impl Collector {
             method_arg: None,
             inner: None,
             key: None,
+            choice: None,
         });
     }
 
@@ -1314,7 +1365,7 @@ impl Collector {
             match (c.wrapper, at) {
                 // The URL must be the parameter, then literal text only (`fetch(url + "/x")`).
                 (Some((name, param)), Some(at)) if call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
-                    let (method_param, method_arg, key) = (c.method_param, c.method_arg, c.key);
+                    let (method_param, method_arg, key, choice) = (c.method_param, c.method_arg, c.key, c.choice);
                     self.facts.wrappers.push(RawWrapper {
                         name,
                         param,
@@ -1324,6 +1375,7 @@ impl Collector {
                         at,
                         key,
                         params: Vec::new(),
+                        choice,
                     });
                 }
                 _ => self.facts.calls.push(call),
@@ -1735,7 +1787,7 @@ fn deployed(n: Node, src: &[u8]) -> Option<String> {
 /// not assign it (a parameter, a module constant: left to resolution).
 pub(super) fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
     const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
-    if arg.kind() != "identifier" {
+    if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
     let name = query::text(arg, src);
@@ -2146,7 +2198,7 @@ fn required_as(source: Node, src: &[u8]) -> Option<String> {
 /// a class's static method `static fetch(path) {…}` (called as `Api.fetch`; the
 /// shorthand `{ method }` of an options object names a parameter too). Any other method,
 /// or a function with no name to call it by, is not one.
-fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
+pub(super) fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
     const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
     if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
@@ -2181,7 +2233,7 @@ fn function_name(func: Node, src: &[u8]) -> Option<String> {
                 .filter(|t| matches!(t.kind(), "identifier" | "member_expression" | "property_identifier"))
                 .map(|t| query::text(t, src).to_string())
         }
-        "method_definition" => static_method(func, src),
+        "method_definition" => static_method(func, src).or_else(|| super::ts_nest::injectable_method(func, src)),
         _ => None,
     }
 }
@@ -2276,10 +2328,22 @@ fn inner_param(url: Node, src: &[u8]) -> Option<(String, usize, String)> {
                 }
             }
             "member_expression" if !query::text(p, src).starts_with("this.") => {}
+            // A field its class gives one value (`ts_nest`).
+            "member_expression"
+                if p.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
+                    && p.child_by_field_name("property")
+                        .and_then(|f| super::ts_nest::field_value(p, query::text(f, src), src))
+                        .is_some() => {}
             _ => return None,
         }
     }
     None
+}
+
+/// The one parameter every URL is of, after module-level names only (`inner_param`).
+fn same_inner(urls: &[(Node, Option<(usize, String)>)], src: &[u8]) -> Option<(String, usize, String)> {
+    let inners: Vec<_> = urls.iter().map(|(v, _)| inner_param(*v, src)).collect();
+    inners.first().cloned().flatten().filter(|f| inners.iter().all(|g| g.as_ref() == Some(f)))
 }
 
 /// The pieces a URL is joined from, in order: a template string's text and

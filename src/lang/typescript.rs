@@ -153,6 +153,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         super::ts_bull::imported_uses(text, &relative, &mut facts.arch);
         super::ts_arch::bind_factory_results(text, &mut facts.arch.bindings, &mut relative);
         super::ts_arch::wrapper_calls(tree.root_node(), text, &relative, &mut facts.arch);
+        // NestJS: `this.proxy.forward(…)` through a constructor-injected provider.
+        if memchr::memmem::find(src, b"constructor(").is_some() {
+            super::ts_nest::injected_calls(tree.root_node(), text, &mut facts.arch);
+        }
     } else if !is_declaration_file(rel) {
         let sources: Vec<Node> = found.values().map(|(n, _)| *n).collect();
         super::ts_arch::imported_client_calls(tree.root_node(), text, &sources, &mut facts.arch);

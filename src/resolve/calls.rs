@@ -62,7 +62,20 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let rel = ctx.project.rel(i);
         let mut wrapped = class_sites.remove(&i).unwrap_or_default();
         for a in &f.facts.arch.arg_calls {
-            let calls = through_wrapper(ctx, i, a);
+            let calls = match through_wrapper(ctx, i, a) {
+                Ok(calls) => calls,
+                // A case known only at run time: linked when every case reaches one endpoint.
+                Err((message, cases)) => {
+                    reached.extend(cases.iter().map(|(_, w)| address(w)));
+                    let calls: Vec<RawCall> =
+                        cases.iter().filter_map(|(wf, w)| wrapped_call(ctx, i, a, *wf, w).map(|(c, _)| c)).collect();
+                    match (calls.len() == cases.len()).then(|| agreed_call(ctx, eps, i, calls)) {
+                        Some(Ok(c)) => wrapped.push(c),
+                        _ => out.diagnostics.push(Diagnostic::new(rel, Some(a.line), Severity::Info, message)),
+                    }
+                    continue;
+                }
+            };
             match calls.is_empty() {
                 false => {
                     for (c, w) in calls {
@@ -588,8 +601,49 @@ fn url_arg(t: &Template) -> bool {
 /// place. Nothing when the callee is not exactly one such function (same file
 /// first, else through the import of the callee's first name) or the argument
 /// is not read.
-fn through_wrapper<'a>(ctx: &Ctx<'a>, file: usize, a: &RawArgCall) -> Vec<(RawCall, &'a RawWrapper)> {
-    wrapper_of(ctx, file, &a.callee).into_iter().filter_map(|(wfile, w)| wrapped_call(ctx, file, a, wfile, w)).collect()
+/// Wrappers a callee names, each with the file defining it.
+type Found<'a> = Vec<(usize, &'a RawWrapper)>;
+
+fn through_wrapper<'a>(
+    ctx: &Ctx<'a>,
+    file: usize,
+    a: &RawArgCall,
+) -> Result<Vec<(RawCall, &'a RawWrapper)>, (String, Found<'a>)> {
+    let found = chosen_case(ctx, file, a, wrapper_of(ctx, file, &a.callee))?;
+    Ok(found.into_iter().filter_map(|(wfile, w)| wrapped_call(ctx, file, a, wfile, w)).collect())
+}
+
+/// Of a wrapper's requests, one per case of a `switch` on a parameter (`case 'users': url =
+/// …`), the one whose case is the caller's string there (resolved: a constant naming it
+/// too). An argument that names no case: a message and all the cases.
+fn chosen_case<'a>(
+    ctx: &Ctx<'a>,
+    file: usize,
+    a: &RawArgCall,
+    found: Found<'a>,
+) -> Result<Found<'a>, (String, Found<'a>)> {
+    let Some((at, _)) = found.first().and_then(|(_, w)| w.choice.clone()) else { return Ok(found) };
+    let given =
+        a.args.get(at).and_then(|t| ctx.resolve_template(file, t).ok()).and_then(|t| crate::lang::arch::literal_of(&t));
+    let chosen: Vec<(usize, &RawWrapper)> = found
+        .iter()
+        .filter(|(_, w)| w.choice.as_ref().is_some_and(|(_, c)| Some(c) == given.as_ref()))
+        .copied()
+        .collect();
+    if !chosen.is_empty() {
+        return Ok(chosen);
+    }
+    let cases: Vec<String> =
+        found.iter().filter_map(|(_, w)| w.choice.as_ref().map(|(_, c)| format!("`{c}`"))).collect();
+    Err((
+        format!(
+            "`{}` picks its URL by argument {} among the cases {}, and this call passes none of them (known only at run time); the cases do not reach one endpoint: call not linked",
+            a.callee,
+            at + 1,
+            cases.join(", ")
+        ),
+        found,
+    ))
 }
 
 /// The request `w` (defined in `wfile`) makes for the call `a`.
@@ -834,7 +888,13 @@ fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Vec<(usize, &'a R
         return Vec::new();
     }
     let ctor = found.first().is_some_and(|(m, w)| w.name.contains("::") && found.iter().all(|(n, _)| n == m));
-    if found.len() == 1 || ctor {
+    // The requests of a `switch`'s cases: one wrapper (`chosen_case`).
+    let cases = found.first().is_some_and(|(m, w)| {
+        let at = w.choice.as_ref().map(|(i, _)| *i);
+        at.is_some()
+            && found.iter().all(|(n, v)| n == m && v.name == w.name && v.choice.as_ref().map(|(i, _)| *i) == at)
+    });
+    if found.len() == 1 || ctor || cases {
         found
     } else {
         Vec::new()
