@@ -118,6 +118,7 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
                     at: w.prefix.len(),
                     key: None,
                     params: Vec::new(),
+                    choice: None,
                 });
             }
         }
