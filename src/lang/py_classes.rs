@@ -709,6 +709,14 @@ pub fn class_of_constant(stmt: Node, name: &str, src: &[u8]) -> Option<String> {
 /// a construction of a capitalised name (`base = Requests()` in the body, `self.base =
 /// Requests()` in a method), as written.
 fn held_class(class: Node, attr: &str, src: &[u8]) -> Option<String> {
+    // Walking the class costs: first a look at its text for `attr = Capitalised`.
+    let text = src.get(class.byte_range())?;
+    let needle = format!("{attr} = ");
+    let constructed = memchr::memmem::find_iter(text, needle.as_bytes())
+        .any(|i| (i == 0 || !is_ident(text[i - 1])) && text.get(i + needle.len()).is_some_and(u8::is_ascii_uppercase));
+    if !constructed {
+        return None;
+    }
     let value = one_assignment(class, attr, true, src)?.child_by_field_name("right").filter(|v| v.kind() == "call")?;
     let f = value.child_by_field_name("function").filter(|f| matches!(f.kind(), "identifier" | "attribute"))?;
     let name = text_of(f, src);
