@@ -36,6 +36,7 @@ pub const MANIFESTS: &[&str] = &[
     ".env.example",
     ".env.sample",
     ".env.template",
+    ".vscode/launch.json",
     "Cargo.toml",
     "jsconfig.json",
     "nest-cli.json",

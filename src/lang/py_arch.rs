@@ -539,6 +539,12 @@ impl Collector {
                     } else {
                         arch::push_const(&mut self.facts, name, template(v, src), line);
                     }
+                } else if let Some(class) = cap(caps, "value")
+                    .filter(|v| v.kind() == "dictionary")
+                    .and_then(|_| super::py_classes::class_of_constant(outer, &text("name"), src))
+                {
+                    // `class Requests: URLS = {'user': 'http://…'}`, read as `Requests.URLS[user]`.
+                    self.dict_consts(&format!("{class}.{}", text("name")), cap(caps, "value").unwrap_or(outer), src);
                 }
             }
             "grpc.server" | "grpc.client" => self.grpc(kind == "grpc.server", &text("name"), line),
@@ -863,9 +869,14 @@ impl Collector {
             (None, None) if known => compound_wrapper(url, src).map_or((None, 0), |(w, at)| (Some(w), at)),
             (None, None) => (None, 0),
         };
+        // `def get(self, url): return requests.get(url)` in `class Requests`: the wrapper
+        // `Requests.get`, whose callers are read where their receiver's class is known.
+        let method_wrapper =
+            if local.is_none() && wrapper.is_none() { super::py_classes::method_wrapper(url, src) } else { None };
         // A wrapper's own parameters: the method one (`def call(path, method="GET")` passing
         // `method` on) is each caller's argument, its default when a caller passes none.
         let params = if wrapper.is_some() { fn_params(url, src) } else { Vec::new() };
+        let wrapper = wrapper.or(method_wrapper);
         let method_arg = method_node.filter(|n| n.kind() == "identifier" && wrapper.is_some()).and_then(|n| {
             let (_, i) = module_fn_param(n, query::text(n, src), src)?;
             let default = params.get(i).and_then(|(_, d)| arch::literal_of(d)).and_then(|m| http_method(&m));

@@ -221,10 +221,36 @@ pub fn method_request(url: Node, src: &[u8]) -> Option<MethodRequest> {
 /// `self.attr` set once in the class, in `__init__`, from one of its parameters: that
 /// parameter. Any other setting (a class attribute, another method, `+=`) is none.
 pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)> {
+    let assign = one_assignment(class, attr, false, src)?;
+    let (func, _) = method_of(assign)?;
+    let target = |n: Node| super::py_arch::is_self_attr(n, attr, src);
+    if name_of(func, src) != "__init__" || !target(assign.child_by_field_name("left")?) {
+        return None;
+    }
+    let value = assign.child_by_field_name("right").filter(|v| v.kind() == "identifier")?;
+    let name = query::text(value, src);
+    let ps = params(func, src);
+    let index = ps.iter().position(|p| p == name)?;
+    // A splat before the parameter makes its position unknown.
+    (!ps[..index].iter().any(|p| p.starts_with('*'))).then(|| (index, name.to_string()))
+}
+
+/// The one assignment of `self.attr` in the methods of a class (and of `attr` in its body
+/// when `class_level`); none when it is set more than once (also by `+=` or unpacking).
+fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]) -> Option<Node<'t>> {
     let body = class.child_by_field_name("body")?;
     let target = |n: Node| super::py_arch::is_self_attr(n, attr, src);
     let mut found: Option<Node> = None;
     let mut stack = named(body);
+    // `base = Requests()` in the class body, when asked for (`held_class`).
+    for s in stack.iter().filter(|s| class_level && s.kind() == "expression_statement") {
+        let a = s.named_child(0).filter(|a| a.kind() == "assignment");
+        if a.and_then(|a| a.child_by_field_name("left")).is_some_and(|l| query::text(l, src) == attr)
+            && found.replace(a?).is_some()
+        {
+            return None;
+        }
+    }
     while let Some(n) = stack.pop() {
         match n.kind() {
             "class_definition" => continue,
@@ -245,17 +271,7 @@ pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)
         }
         stack.extend(named(n));
     }
-    let assign = found?;
-    let (func, _) = method_of(assign)?;
-    if name_of(func, src) != "__init__" || !target(assign.child_by_field_name("left")?) {
-        return None;
-    }
-    let value = assign.child_by_field_name("right").filter(|v| v.kind() == "identifier")?;
-    let name = query::text(value, src);
-    let ps = params(func, src);
-    let index = ps.iter().position(|p| p == name)?;
-    // A splat before the parameter makes its position unknown.
-    (!ps[..index].iter().any(|p| p.starts_with('*'))).then(|| (index, name.to_string()))
+    found
 }
 
 /// The one assignment of a local name in `func` before `at` (a name assigned more than
@@ -507,6 +523,10 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
     let tops = || top.get();
     // Constructions assigned to a name: (name, construction, its function or none).
     let mut assigned: Vec<(String, RawArgCall, Option<Node>)> = Vec::new();
+    // Calls on a `self` attribute, and pybreaker's `.call(fn, *args)`: (callee start,
+    // method name start and end, paren, forwarding).
+    let mut wrapped: Vec<(usize, usize, usize, usize, bool)> = Vec::new();
+    let breakers = memchr::memmem::find(bytes, b"pybreaker").is_some();
     for paren in memchr::memchr_iter(b'(', bytes) {
         let end = paren - bytes[..paren].iter().rev().take_while(|b| **b == b' ').count();
         let start = ident_start(bytes, end);
@@ -517,7 +537,20 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
             Some(b'.') => (ident_start(bytes, start - 1), true),
             _ => (start, false),
         };
-        if head.checked_sub(1).is_some_and(|i| is_ident(bytes[i]) || bytes[i] == b'.') {
+        // `self.base.post(url, …)` and `breaker.call(self.base.get, url)`: read below.
+        let on_held = dotted && head >= 5 && &bytes[head - 5..head] == b"self.";
+        let callee_start = if on_held { head - 5 } else { head };
+        let forwarding = dotted
+            && matches!(&text[start..end], "call" | "call_async")
+            && (breakers || text[head..start].to_ascii_lowercase().contains("breaker"));
+        let free = |at: usize| at.checked_sub(1).is_none_or(|i| !is_ident(bytes[i]) && bytes[i] != b'.');
+        if (on_held || forwarding) && free(callee_start) {
+            if forwarding || pathish(super::arch::args_text(text, paren)) {
+                wrapped.push((callee_start, start, end, paren, forwarding));
+            }
+            continue;
+        }
+        if !free(head) {
             continue;
         }
         let receiver = if dotted { &text[head..start - 1] } else { "" };
@@ -555,8 +588,9 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
         if let Some((func, class)) = method {
             let (pos, _) = arg_templates(args, Some(class), src);
             let within = Some((name_of(func, src), params(func, src)));
-            let (class, method) = (name_of(class, src), text[start..end].to_string());
-            facts.method_uses.push(RawMethodUse { class, ctor: None, method, args: pos, within, line });
+            let (name, method) = (name_of(class, src), text[start..end].to_string());
+            facts.arg_calls.extend(wrapper_use(format!("{name}.{method}"), call, func, Some(class), 0, src));
+            facts.method_uses.push(RawMethodUse { class: name, ctor: None, method, args: pos, within, line });
             continue;
         }
         let (pos, kwargs) = arg_templates(args, None, src);
@@ -575,6 +609,31 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
             }
         }
         facts.constructions.push(ctor);
+    }
+    for (callee_start, start, end, paren, forwarding) in wrapped {
+        let method = method_at(tops(), callee_start);
+        let func = match method {
+            Some((func, _)) => func,
+            None => match query::ancestors(root.descendant_for_byte_range(callee_start, paren).unwrap_or(root), 64)
+                .find(|f| f.kind() == "function_definition")
+            {
+                Some(f) => f,
+                None => continue,
+            },
+        };
+        let class = method.map(|(_, c)| c);
+        let Some(call) = call_at(tops(), func, callee_start, paren) else { continue };
+        let found = if forwarding {
+            let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list");
+            let first = args.and_then(|a| split_args(a).0.first().copied());
+            first.and_then(|f| function_value(f, func, class, src, 0)).map(|callee| (callee, 1))
+        } else {
+            let attr = &text[callee_start + 5..start - 1];
+            class.and_then(|c| held_class(c, attr, src)).map(|k| (format!("{k}.{}", &text[start..end]), 0))
+        };
+        if let Some((callee, skip)) = found {
+            facts.arg_calls.extend(wrapper_use(callee, call, func, class, skip, src));
+        }
     }
     for (var, ctor, func) in assigned {
         let scope = func.map_or(0..text.len(), |f| f.byte_range());
@@ -618,6 +677,237 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
             });
         }
     }
+}
+
+/// `def get(self, url, header=None): return requests.get(url, headers=header)` in a
+/// top-level `class Requests`: the wrapper `Requests.get` and the URL parameter's index
+/// (`self` left out). Its callers are read where the receiver's class is known
+/// ([`uses`]: `self.base.get(…)` on `base = Requests()`, `breaker.call(self.base.get, …)`).
+pub fn method_wrapper(url: Node, src: &[u8]) -> Option<(String, usize)> {
+    if url.kind() != "identifier" {
+        return None;
+    }
+    let (func, class) = method_of(url)?;
+    let top = class.parent().is_some_and(|p| matches!(p.kind(), "module" | "decorated_definition"));
+    let ps = params(func, src);
+    let index = ps.iter().position(|p| p == query::text(url, src)).filter(|_| top)?;
+    // A splat before the parameter makes its position unknown.
+    (!ps[..index].iter().any(|p| p.starts_with('*')))
+        .then(|| (format!("{}.{}", name_of(class, src), name_of(func, src)), index))
+}
+
+/// The top-level class whose body states `stmt` (`URLS = {…}`), when `name` is in capitals.
+pub fn class_of_constant(stmt: Node, name: &str, src: &[u8]) -> Option<String> {
+    if !capitals(name) {
+        return None;
+    }
+    let class = stmt.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
+    class.parent().filter(|p| matches!(p.kind(), "module" | "decorated_definition")).map(|_| name_of(class, src))
+}
+
+/// The class of the object a `self` attribute holds: its one assignment in the class is
+/// a construction of a capitalised name (`base = Requests()` in the body, `self.base =
+/// Requests()` in a method), as written.
+fn held_class(class: Node, attr: &str, src: &[u8]) -> Option<String> {
+    // Walking the class costs: first a look at its text for `attr = Capitalised`.
+    let text = src.get(class.byte_range())?;
+    let needle = format!("{attr} = ");
+    let constructed = memchr::memmem::find_iter(text, needle.as_bytes())
+        .any(|i| (i == 0 || !is_ident(text[i - 1])) && text.get(i + needle.len()).is_some_and(u8::is_ascii_uppercase));
+    if !constructed {
+        return None;
+    }
+    let value = one_assignment(class, attr, true, src)?.child_by_field_name("right").filter(|v| v.kind() == "call")?;
+    let f = value.child_by_field_name("function").filter(|f| matches!(f.kind(), "identifier" | "attribute"))?;
+    let name = text_of(f, src);
+    let last = name.rsplit('.').next().unwrap_or(&name);
+    last.starts_with(|c: char| c.is_ascii_uppercase()).then_some(name)
+}
+
+/// The class a `self.NAME` constant read in `class` is stated in: the class when its body
+/// assigns `NAME`, else its one base (`class UserExist(Requests)`), as written.
+fn constant_owner(class: Node, name: &str, src: &[u8]) -> Option<String> {
+    let body = class.child_by_field_name("body")?;
+    let states = named(body).into_iter().any(|s| {
+        s.kind() == "expression_statement"
+            && s.named_child(0)
+                .filter(|a| a.kind() == "assignment")
+                .and_then(|a| a.child_by_field_name("left"))
+                .is_some_and(|l| query::text(l, src) == name)
+    });
+    if states {
+        return Some(name_of(class, src));
+    }
+    let bases = class.child_by_field_name("superclasses").map(named).unwrap_or_default();
+    match bases.as_slice() {
+        [b] if matches!(b.kind(), "identifier" | "attribute") => Some(text_of(*b, src)),
+        _ => None,
+    }
+}
+
+/// An argument a caller hands a project wrapper method, as a template: `self.base.URLS['order']`
+/// is the class constant `Requests.URLS[order]` (the class `base` holds), `self.URLS['x']`
+/// the enclosing class's (or its base's); a local assigned once before is its value (a later
+/// `url += '?…'` adds a query only); the function's parameters and other locals are
+/// parameters, never a same-named constant elsewhere.
+fn caller_template(a: Node, func: Node, class: Option<Node>, src: &[u8], depth: u32) -> Template {
+    if a.kind() == "identifier" && depth == 0 {
+        let name = query::text(a, src);
+        if let Some(values) = super::py_arch::assignments(name, func, src).filter(|v| !v.is_empty()) {
+            return match values.as_slice() {
+                [one] if one.end_byte() <= a.start_byte() && only_queries_added(name, func, src) => {
+                    caller_template(*one, func, class, src, 1)
+                }
+                _ => vec![Part::Param(name.to_string())],
+            };
+        }
+    }
+    let ps = params(func, src);
+    let local = |head: &str| {
+        ps.iter().any(|p| p.trim_start_matches('*') == head)
+            || super::py_arch::assignments(head, func, src).is_some_and(|v| !v.is_empty())
+    };
+    template(a, src)
+        .into_iter()
+        .map(|p| match p {
+            Part::Ref(r) => match r.strip_prefix("self.") {
+                Some(rest) => self_ref(rest, class, src).map_or_else(|| Part::Param(rest.to_string()), Part::Ref),
+                None if local(r.split(['.', '[']).next().unwrap_or(&r)) => {
+                    Part::Param(r.rsplit('.').next().unwrap_or(&r).to_string())
+                }
+                None => Part::Ref(r),
+            },
+            p => p,
+        })
+        .collect()
+}
+
+/// `base.URLS[order]` (read on `self`) as the class constant it names: `Requests.URLS[order]`.
+fn self_ref(rest: &str, class: Option<Node>, src: &[u8]) -> Option<String> {
+    let class = class?;
+    let end = rest.find(['.', '[']).unwrap_or(rest.len());
+    let (head, tail) = rest.split_at(end);
+    match tail.strip_prefix('.') {
+        Some(member) if member.starts_with(|c: char| c.is_ascii_uppercase()) => {
+            Some(format!("{}.{member}", held_class(class, head, src)?))
+        }
+        Some(_) => None,
+        None if capitals(head) => Some(format!("{}.{rest}", constant_owner(class, head, src)?)),
+        None => None,
+    }
+}
+
+/// Whether every `name += …` in `func` adds a query string (`url += f'?limit={n}'`): the
+/// path stays the assigned one.
+fn only_queries_added(name: &str, func: Node, src: &[u8]) -> bool {
+    let Some(body) = func.child_by_field_name("body") else { return false };
+    let text = query::text(body, src);
+    let needle = format!("{name} +=");
+    text.match_indices(&needle).all(|(i, _)| {
+        let rest = text[i + needle.len()..].trim_start();
+        let rest = rest.trim_start_matches(['f', 'r', 'b']);
+        rest.starts_with("'?") || rest.starts_with("\"?")
+    })
+}
+
+/// The wrapper a function value names, as callers of it write it: `self.base.get`
+/// (`Requests.get`), `self.get` (`Class.get`), `get_json` (a function), or a local
+/// function forwarding its `*args, **kwargs` to one of those (`def func(*args, **kwargs):
+/// return self.base.post(*args, **kwargs)`, decorated or not).
+fn function_value(f: Node, func: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<String> {
+    match f.kind() {
+        "attribute" => {
+            let object = f.child_by_field_name("object")?;
+            let member = text_of(f.child_by_field_name("attribute")?, src);
+            let class = class?;
+            if query::text(object, src) == "self" {
+                return Some(format!("{}.{member}", name_of(class, src)));
+            }
+            let attr = object.child_by_field_name("attribute").filter(|_| {
+                object.kind() == "attribute"
+                    && object.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
+            })?;
+            Some(format!("{}.{member}", held_class(class, query::text(attr, src), src)?))
+        }
+        "identifier" if depth == 0 => {
+            let name = query::text(f, src);
+            match local_def(func, name, src) {
+                Some(def) => forwarded(def, func, class, src),
+                None if super::py_arch::assignments(name, func, src).is_some_and(|v| v.is_empty())
+                    && !params(func, src).iter().any(|p| p.trim_start_matches('*') == name) =>
+                {
+                    Some(name.to_string())
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The one `def name` among the statements of `func`'s body (in blocks, not in nested functions).
+fn local_def<'t>(func: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
+    let mut found = None;
+    let mut stack = named(func.child_by_field_name("body")?);
+    while let Some(n) = stack.pop() {
+        let def = match n.kind() {
+            "decorated_definition" => n.child_by_field_name("definition"),
+            "function_definition" => Some(n),
+            "class_definition" => continue,
+            _ => {
+                stack.extend(named(n));
+                continue;
+            }
+        };
+        if def.is_some_and(|d| d.kind() == "function_definition" && name_of(d, src) == name)
+            && found.replace(def?).is_some()
+        {
+            return None;
+        }
+    }
+    found
+}
+
+/// `def func(*args, **kwargs): return self.base.post(*args, **kwargs)`: the wrapper it
+/// hands every argument to.
+fn forwarded(def: Node, func: Node, class: Option<Node>, src: &[u8]) -> Option<String> {
+    let bare = |t: &str| t.trim_start_matches('*').to_string();
+    let ps: Vec<String> = params(def, src).iter().map(|p| bare(p)).collect();
+    let call = one_return(def).filter(|c| c.kind() == "call")?;
+    let passed = named(call.child_by_field_name("arguments")?);
+    let splat = |a: &Node| matches!(a.kind(), "list_splat" | "dictionary_splat");
+    let same = passed.iter().map(|a| bare(query::text(*a, src))).eq(ps.iter().cloned());
+    if !same || passed.first().is_none_or(|a| a.kind() != "list_splat") || !passed.iter().all(splat) {
+        return None;
+    }
+    function_value(call.child_by_field_name("function")?, func, class, src, 1)
+}
+
+/// The call of a project wrapper at `call`: the callee as resolution looks it up (`Requests.get`),
+/// its arguments as [`caller_template`] reads them; `skip` leading arguments are the function
+/// value of a forwarding call (`breaker.call(fn, *args)`).
+fn wrapper_use(
+    callee: String,
+    call: Node,
+    func: Node,
+    class: Option<Node>,
+    skip: usize,
+    src: &[u8],
+) -> Option<RawArgCall> {
+    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+    if named(args).iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+        return None;
+    }
+    let (pos, kw) = split_args(args);
+    let args = pos.iter().skip(skip).map(|a| caller_template(*a, func, class, src, 0)).collect();
+    let kwargs = kw
+        .into_iter()
+        .filter_map(|k| {
+            let value = caller_template(k.child_by_field_name("value")?, func, class, src, 0);
+            Some((text_of(k.child_by_field_name("name")?, src), value))
+        })
+        .collect();
+    Some(RawArgCall { callee, args, kwargs, methods: Vec::new(), props: Vec::new(), line: query::line(call) })
 }
 
 /// A client made in `__init__` with `base_url=` one of its parameters (or a field set

@@ -854,6 +854,29 @@ fn of_type(callee: &str) -> bool {
 /// (`Client::new`), the requests of each method on the field it sets, when one
 /// file defines them all.
 fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Vec<(usize, &'a RawWrapper)> {
+    wrapper_of_depth(ctx, file, callee, 0)
+}
+
+/// The Python class a name of `file` is (defined there, else imported), and its file.
+fn python_class<'a>(ctx: &Ctx<'a>, file: usize, name: &str) -> Vec<(usize, &'a crate::model::RawPyClass)> {
+    let files = &ctx.project.files;
+    let own = |m: usize, n: &str| -> Vec<(usize, &'a crate::model::RawPyClass)> {
+        files[m].facts.arch.py_classes.iter().filter(|c| c.name == n).map(|c| (m, c)).collect()
+    };
+    let mut found = own(file, name);
+    if found.is_empty() {
+        for (m, remote) in ctx.imported(file, name) {
+            found.extend(own(m, &remote));
+        }
+    }
+    if found.len() == 1 {
+        found
+    } else {
+        Vec::new()
+    }
+}
+
+fn wrapper_of_depth<'a>(ctx: &Ctx<'a>, file: usize, callee: &str, depth: u32) -> Vec<(usize, &'a RawWrapper)> {
     let files = &ctx.project.files;
     let last_of = |n: &'a str| n.rsplit('.').next().unwrap_or(n);
     let mut found: Vec<(usize, &'a RawWrapper)> =
@@ -879,9 +902,33 @@ fn wrapper_of<'a>(ctx: &Ctx<'a>, file: usize, callee: &str) -> Vec<(usize, &'a R
         if member.is_some_and(|m| m.contains('.')) {
             return Vec::new();
         }
+        let python = files[file].file.lang == Lang::Python;
         for (m, remote) in ctx.imported(file, head) {
             let want = member.unwrap_or(&remote).to_string();
-            found.extend(files[m].facts.arch.wrappers.iter().filter(|w| last_of(&w.name) == want).map(|w| (m, w)));
+            // Python: `Requests.get` on an imported class is that class's method wrapper;
+            // `api.get` on an imported module is its function `get`, never a method.
+            let names = |w: &'a RawWrapper| match (python, w.name.split_once('.')) {
+                (false, _) => last_of(&w.name) == want,
+                (true, Some(_)) => member.is_some() && w.name == format!("{remote}.{want}"),
+                (true, None) => w.name == want,
+            };
+            found.extend(files[m].facts.arch.wrappers.iter().filter(|w| names(w)).map(|w| (m, w)));
+        }
+        if found.is_empty() && python && depth < 4 {
+            // `UserExist.get`: a method wrapper `UserExist` inherits (`class UserExist(Requests)`).
+            for (m, class) in python_class(ctx, file, head) {
+                if member.is_none_or(|w| class.methods.iter().any(|x| x == w)) {
+                    continue;
+                }
+                for base in &class.bases {
+                    found.extend(wrapper_of_depth(
+                        ctx,
+                        m,
+                        &format!("{base}.{}", member.unwrap_or_default()),
+                        depth + 1,
+                    ));
+                }
+            }
         }
     }
     if !found.iter().all(|(_, w)| matches!(w.call.url.get(w.at), Some(Part::Ref(_)))) {

@@ -133,7 +133,7 @@ impl Routers<'_, '_> {
             return Some(r);
         }
         if let Some(dotted) = name.strip_prefix("include:") {
-            return self.django_include(dotted);
+            return self.django_include(file, dotted);
         }
         let ctx = self.ctx;
         if let Some((head, rest)) = name.split_once('.') {
@@ -287,13 +287,25 @@ impl Routers<'_, '_> {
     }
 
     /// Django `include("shop.urls")`: the `urlpatterns` of `shop/urls.py`.
-    fn django_include(&mut self, dotted: &str) -> Option<usize> {
+    /// `include("users.urls")` written in `file`: the module `users/urls.py` of the includer's
+    /// own service, nearest to it by directory (two Django projects of a monorepo each have
+    /// `users/urls.py`), else the first in the project.
+    fn django_include(&mut self, file: usize, dotted: &str) -> Option<usize> {
         let path = format!("{}.py", dotted.replace('.', "/"));
-        let files = self.ctx.project.files;
-        let f = (0..files.len()).find(|&i| {
-            let rel = self.ctx.project.rel(i);
-            rel == path || rel.ends_with(&format!("/{path}"))
-        })?;
+        let project = &self.ctx.project;
+        let matches: Vec<usize> = (0..project.files.len())
+            .filter(|&i| {
+                let rel = project.rel(i);
+                rel == path || rel.ends_with(&format!("/{path}"))
+            })
+            .collect();
+        let own = self.ctx.owner(file);
+        let shared = |i: usize| {
+            let (a, b) = (project.rel(i).as_bytes(), project.rel(file).as_bytes());
+            a.iter().zip(b).take_while(|(x, y)| x == y).count()
+        };
+        let nearest = matches.iter().copied().filter(|&i| self.ctx.owner(i) == own).rev().max_by_key(|&i| shared(i));
+        let f = nearest.or_else(|| matches.first().copied())?;
         Some(self.add(f, "urlpatterns", "django", Template::new()))
     }
 

@@ -324,6 +324,13 @@ pub(super) fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
+/// Directory names saying a service's role, not which service it is (sorted): `gateway/back`
+/// is the gateway's ([`role_names`]).
+const ROLE_DIRS: &[&str] = &["back", "backend"];
+
+/// Directories that group services rather than name one (sorted).
+const GROUP_DIRS: &[&str] = &["apps", "microservices", "packages", "projects", "services"];
+
 /// `service-a/src` → `service-a`; the root → the scan root's own name.
 fn base_name(project: &Project, dir: &str) -> String {
     let last = file_name(dir);
@@ -384,11 +391,15 @@ pub fn detect(project: &Project) -> Services {
     }
     apply_configmaps(&mut s);
     apply_k8s_services(&mut s);
+    role_names(project, &mut s.list);
     if project.manifests.iter().any(|m| m == "tapestry.toml") {
         from_config(project, &mut s);
     }
     disambiguate(project, &mut s.list);
     s.owner = (0..project.files.len()).map(|i| owner_of(&s.list, project.rel(i))).collect();
+    for m in project.manifests.iter().filter(|m| m.ends_with(".vscode/launch.json")) {
+        runserver_ports(project, m, &mut s);
+    }
     // Dev-server proxies of frontends (CRA `proxy`, `setupProxy.js`, Vite `server.proxy`).
     let configs = (0..project.files.len()).map(|i| project.rel(i)).filter(|r| devproxy::is_proxy_config(file_name(r)));
     for m in project.manifests.iter().map(String::as_str).filter(|m| file_name(m) == "package.json").chain(configs) {
@@ -419,6 +430,62 @@ pub fn detect(project: &Project) -> Services {
     }
     proxies_in_front(&mut s);
     s
+}
+
+/// A VS Code launch configuration running Django's dev server (`"program":
+/// "${workspaceFolder}/manage.py", "args": ["runserver", "8001"]`): the port (8000 when
+/// none is given, as Django's default) of the service whose `manage.py` it runs, when
+/// that file is in the scan. `${workspaceFolder}` is the directory holding `.vscode`. The
+/// same command in a shell script, Procfile or Makefile is not read: which `manage.py`
+/// it runs depends on the directory it is run from (`cd user && …`).
+fn runserver_ports(project: &Project, rel: &str, s: &mut Services) {
+    let Ok(text) = project.read(rel) else { return };
+    let Ok(Some(json)) = jsonc_parser::parse_to_serde_value(&text, &super::typescript::jsonc_options()) else {
+        return;
+    };
+    let folder = dir_of(dir_of(rel));
+    let configs = json.get("configurations").and_then(|c| c.as_array()).map(Vec::as_slice).unwrap_or_default();
+    for c in configs {
+        let Some(program) = c.get("program").and_then(|p| p.as_str()) else { continue };
+        let Some(rest) = program.replace('\\', "/").strip_prefix("${workspaceFolder}").map(str::to_string) else {
+            continue;
+        };
+        let manage = format!("{folder}/{}", rest.trim_start_matches('/'));
+        let manage = manage.trim_start_matches('/');
+        if file_name(manage) != "manage.py" || !(0..project.files.len()).any(|i| project.rel(i) == manage) {
+            continue;
+        }
+        let args: Vec<&str> =
+            c.get("args").and_then(|a| a.as_array()).into_iter().flatten().filter_map(|a| a.as_str()).collect();
+        let Some(at) = args.iter().position(|a| *a == "runserver") else { continue };
+        let port = match args[at + 1..].iter().find(|a| !a.starts_with('-')) {
+            Some(addr) => addr.rsplit(':').next().unwrap_or(addr),
+            None => "8000",
+        };
+        let (Ok(_), Some(i)) = (port.parse::<u16>(), owner_of(&s.list, manage)) else { continue };
+        if !s.list[i].ports.iter().any(|p| p == port) {
+            s.list[i].ports.push(port.to_string());
+        }
+    }
+}
+
+/// A service named after its one directory when that name says a role (`gateway/back`,
+/// `user/backend`) is named after the directory above: `gateway`, `user`. Not when a
+/// deployment names it (compose, Kubernetes: that name is the host others call), when the
+/// directory above only groups services (`services/backend`) or is the scan root (a root
+/// `backend/` stays `backend`).
+fn role_names(project: &Project, list: &mut [Service]) {
+    for svc in list.iter_mut().filter(|x| x.projects.is_empty() && x.aliases.is_empty() && !x.infra) {
+        let [dir] = svc.dirs.as_slice() else { continue };
+        let (parent, last) = (dir_of(dir), file_name(dir));
+        if svc.name == last
+            && ROLE_DIRS.contains(&last)
+            && !parent.is_empty()
+            && !GROUP_DIRS.contains(&file_name(parent))
+        {
+            svc.name = base_name(project, parent);
+        }
+    }
 }
 
 /// A Dockerfile's instructions, `\`-continued lines joined: (instruction in capitals,
@@ -1886,7 +1953,16 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        crate::resolve::assert_sorted(&[PY_WEB, NPM_SERVERS, SECRET_WORDS, GENERIC_DIRS, DEV_SERVERS, EXAMPLE_DIRS]);
+        crate::resolve::assert_sorted(&[
+            PY_WEB,
+            NPM_SERVERS,
+            SECRET_WORDS,
+            GENERIC_DIRS,
+            GROUP_DIRS,
+            ROLE_DIRS,
+            DEV_SERVERS,
+            EXAMPLE_DIRS,
+        ]);
     }
 
     #[test]

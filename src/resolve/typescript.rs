@@ -706,7 +706,7 @@ impl<'p> Resolver<'p> {
     }
 }
 
-fn jsonc_options() -> jsonc_parser::ParseOptions {
+pub(super) fn jsonc_options() -> jsonc_parser::ParseOptions {
     jsonc_parser::ParseOptions {
         allow_comments: true,
         allow_loose_object_property_names: false,
