@@ -1815,6 +1815,17 @@ pub(super) fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'
     }
 }
 
+/// The value `n` gives the local `name`, when `n` is its declaration (`let name = v`,
+/// `const name;` → `Some(None)`) or an assignment (`name = v`); none for anything else.
+pub(super) fn assigns<'t>(n: Node<'t>, name: &str, src: &[u8]) -> Option<Option<Node<'t>>> {
+    let (target, value) = match n.kind() {
+        "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
+        "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
+        _ => return None,
+    };
+    target.filter(|t| t.kind() == "identifier" && query::text(*t, src) == name).map(|_| value)
+}
+
 /// A URL's local variables that hold a default unless an environment variable
 /// is set, as that choice (`Part::IfEnv`), the way `process.env.X ? process.env.X
 /// : 'd'` reads: `let host = "server:4000"; if (process.env.HOST) { host =
@@ -1856,14 +1867,7 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
     let mut stack = vec![func.child_by_field_name("body")?];
     while let Some(n) = stack.pop() {
         stack.extend(named(n));
-        let (target, value) = match n.kind() {
-            "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
-            "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
-            _ => continue,
-        };
-        if target.is_none_or(|t| t.kind() != "identifier" || query::text(t, src) != name) {
-            continue;
-        }
+        let Some(value) = assigns(n, name, src) else { continue };
         if n.start_byte() > arg.start_byte() {
             return None;
         }

@@ -162,14 +162,7 @@ pub fn switch_cases<'t>(u: Node<'t>, src: &[u8]) -> Option<(usize, Vec<(String, 
             continue;
         }
         stack.extend(named(n));
-        let (target, value) = match n.kind() {
-            "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
-            "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
-            _ => continue,
-        };
-        if target.is_none_or(|t| t.kind() != "identifier" || query::text(t, src) != name) {
-            continue;
-        }
+        let Some(value) = super::ts_arch::assigns(n, name, src) else { continue };
         if n.kind() == "variable_declarator" {
             if value.is_some() {
                 return None;
