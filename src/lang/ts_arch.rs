@@ -2411,6 +2411,14 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         return vec![Part::Ref(func.to_string())];
     }
     let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
+    // `Deno.env.get("X")`: Deno's environment read, as `process.env.X` is Node's.
+    if func == "Deno.env.get" {
+        if let [one] = args.as_slice() {
+            if let Some(var) = string_value(*one, src) {
+                return vec![Part::Env(var, None)];
+            }
+        }
+    }
     if let Some(base) = trimmed_slash(n, &args, src) {
         return base;
     }
