@@ -619,22 +619,21 @@ impl CfgPred {
         match self {
             CfgPred::Feature(f) => Some(enabled(f)),
             CfgPred::Not(p) => p.eval(enabled).map(|b| !b),
-            CfgPred::All(ps) => ps
-                .iter()
-                .try_fold(Some(true), |acc, p| match p.eval(enabled) {
-                    Some(false) => Err(()),
-                    v => Ok(acc.and(v)),
-                })
-                .unwrap_or(Some(false)),
-            CfgPred::Any(ps) => ps
-                .iter()
-                .try_fold(Some(false), |acc, p| match p.eval(enabled) {
-                    Some(true) => Err(()),
-                    v => Ok(acc.and(v)),
-                })
-                .unwrap_or(Some(true)),
+            CfgPred::All(ps) => Self::fold(ps, true, enabled),
+            CfgPred::Any(ps) => Self::fold(ps, false, enabled),
             CfgPred::Other => None,
         }
+    }
+
+    /// `all(…)` (`unit` true) or `any(…)` (`unit` false): one member evaluating to
+    /// `!unit` decides; otherwise unknown if any member is, else `unit`.
+    fn fold(ps: &[CfgPred], unit: bool, enabled: &dyn Fn(&str) -> bool) -> Option<bool> {
+        ps.iter()
+            .try_fold(Some(unit), |acc, p| match p.eval(enabled) {
+                Some(b) if b != unit => Err(()),
+                v => Ok(acc.and(v)),
+            })
+            .unwrap_or(Some(!unit))
     }
 
     /// The features the predicate names, in order of appearance.

@@ -1924,17 +1924,16 @@ pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Nod
     let body = func.child_by_field_name("body")?;
     let f = &*FIELDS;
     let mut values = Vec::new();
-    let text = src.get(body.byte_range()).unwrap_or_default();
-    let at: Vec<usize> = memchr::memmem::find_iter(text, name.as_bytes()).map(|i| i + body.start_byte()).collect();
-    if at.is_empty() || name.is_empty() {
+    let at = query::Occurrences::of(body, name, src);
+    if at.is_empty() {
         return Some(values);
     }
-    let holds = |r: std::ops::Range<usize>| at.get(at.partition_point(|&i| i < r.start)).is_some_and(|&i| i < r.end);
     let mut walk = body.walk();
     loop {
         let n = walk.node();
-        let enter =
-            n.is_named() && !matches!(n.kind(), "function_definition" | "class_definition") && holds(n.byte_range());
+        let enter = n.is_named()
+            && !matches!(n.kind(), "function_definition" | "class_definition")
+            && at.within(n.byte_range());
         if enter
             && n.kind() == "assignment"
             && n.child_by_field_id(f.left).is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == name)

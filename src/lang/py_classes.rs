@@ -242,12 +242,10 @@ fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]
     let target = |n: Node| super::py_arch::is_self_attr(n, attr, src);
     // Every assignment this looks for spells `attr`: only subtrees holding the word are
     // entered (a class body walked whole at each `self.x.m(…)` was 2 % of Django's scan).
-    let text = src.get(body.byte_range()).unwrap_or_default();
-    let at: Vec<usize> = memchr::memmem::find_iter(text, attr.as_bytes()).map(|i| i + body.start_byte()).collect();
-    if at.is_empty() || attr.is_empty() {
+    let at = query::Occurrences::of(body, attr, src);
+    if at.is_empty() {
         return None;
     }
-    let holds = |r: std::ops::Range<usize>| at.get(at.partition_point(|&i| i < r.start)).is_some_and(|&i| i < r.end);
     let mut found: Option<Node> = None;
     let mut stack = named(body);
     // `base = Requests()` in the class body, when asked for (`held_class`).
@@ -260,7 +258,7 @@ fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]
         }
     }
     while let Some(n) = stack.pop() {
-        if !holds(n.byte_range()) {
+        if !at.within(n.byte_range()) {
             continue;
         }
         match n.kind() {

@@ -289,6 +289,28 @@ impl LangQuery {
     }
 }
 
+/// Where a word occurs in a node's text, for walks that enter only the subtrees
+/// spelling it (a name's assignments all contain the name).
+pub struct Occurrences(Vec<usize>);
+
+impl Occurrences {
+    /// The byte offsets of `word` in `node`'s text (none for an empty word).
+    pub fn of(node: Node, word: &str, src: &[u8]) -> Self {
+        let text = src.get(node.byte_range()).unwrap_or_default();
+        let at = if word.is_empty() { Vec::new() } else { memchr::memmem::find_iter(text, word.as_bytes()).collect() };
+        Occurrences(at.into_iter().map(|i| i + node.start_byte()).collect())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether the byte range holds an occurrence.
+    pub fn within(&self, r: std::ops::Range<usize>) -> bool {
+        self.0.get(self.0.partition_point(|&i| i < r.start)).is_some_and(|&i| i < r.end)
+    }
+}
+
 /// Move `walk` to the next node in pre-order that is not below it; false at the end.
 pub fn next_in_preorder(walk: &mut tree_sitter::TreeCursor) -> bool {
     while !walk.goto_next_sibling() {
