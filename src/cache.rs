@@ -98,7 +98,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/ts_classes.rs"),
     include_str!("lang/ts_nest.rs"),
     include_str!("lang/ts_shapes.rs"),
-    include_str!("lang/ts_variance.rs"),
+    include_str!("lang/ts_gaps.rs"),
     include_str!("lang/typescript.rs"),
 ];
 

@@ -24,7 +24,7 @@ pub mod ts_bull;
 pub mod ts_classes;
 pub mod ts_nest;
 pub mod ts_shapes;
-pub mod ts_variance;
+pub mod ts_gaps;
 pub mod typescript;
 
 use crate::diagnostic::Diagnostic;
@@ -143,8 +143,10 @@ fn read_suppressions(text: &str, facts: &mut FileFacts) {
 }
 
 /// Only parse a file with its language's parser (the same one [`extract`]
-/// uses, on the same decoded text) and drop the tree: the floor that
-/// `tapestry scan --stage parse` measures. True when the parse succeeded.
+/// uses, on the same decoded text, with TypeScript's grammar gaps rewritten
+/// as [`ts_gaps`] does for extraction, since that spares the parser's error
+/// recovery) and drop the tree: the floor that `tapestry scan --stage parse`
+/// measures. True when the parse succeeded.
 pub fn parse_only(rel: &str, bytes: &[u8], lang: Lang) -> bool {
     if looks_binary(bytes) {
         return false;
@@ -157,7 +159,10 @@ pub fn parse_only(rel: &str, bytes: &[u8], lang: Lang) -> bool {
     match lang {
         Lang::Rust => rust::parse_only(&text),
         Lang::Python => query::parse(&tree_sitter_python::LANGUAGE.into(), &text).is_ok(),
-        Lang::TypeScript | Lang::Tsx | Lang::JavaScript => query::parse(&typescript::language(lang), &text).is_ok(),
+        Lang::JavaScript => query::parse(&typescript::language(lang), &text).is_ok(),
+        Lang::TypeScript | Lang::Tsx => {
+            query::parse(&typescript::language(lang), &ts_gaps::mask(&text, lang == Lang::TypeScript)).is_ok()
+        }
     }
 }
 

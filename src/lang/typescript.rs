@@ -89,7 +89,7 @@ pub fn prepare(lang: Lang) {
 }
 
 pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
-    let masked = if lang == Lang::JavaScript { text.into() } else { super::ts_variance::mask(text) };
+    let masked = if lang == Lang::JavaScript { text.into() } else { super::ts_gaps::mask(text, lang == Lang::TypeScript) };
     let text: &str = &masked;
     // Next.js file routes say nothing in their text: their place says they are routes.
     let file_route = rel.contains("pages/api/") || rel.rsplit('/').next().is_some_and(|n| n.starts_with("route."));
@@ -341,8 +341,11 @@ mod tests {
             } else {
                 Lang::JavaScript
             };
-            let src =
-                if lang == Lang::JavaScript { src.clone() } else { super::super::ts_variance::mask(src).into_owned() };
+            let src = if lang == Lang::JavaScript {
+                src.clone()
+            } else {
+                super::super::ts_gaps::mask(src, lang == Lang::TypeScript).into_owned()
+            };
             eprintln!("{name}");
             query::assert_same_as_full_pass(compiled_full(lang).as_ref().unwrap(), &language(lang), &src, None);
             query::assert_same_as_full_pass(compiled(lang).as_ref().unwrap(), &language(lang), &src, None);
