@@ -24,6 +24,7 @@ pub mod ts_arch;
 pub mod ts_bull;
 pub mod ts_classes;
 pub mod ts_nest;
+pub mod ts_raw;
 pub mod ts_shapes;
 pub mod ts_variance;
 pub mod typescript;
