@@ -18,6 +18,7 @@ pub mod py_shapes;
 pub mod python;
 pub mod query;
 pub mod rs_arch;
+pub mod rs_raw;
 pub mod rust;
 pub mod rust_depth;
 pub mod ts_arch;
