@@ -204,7 +204,8 @@ impl<'s> Request<'s> {
             "subscript" if n.child_by_field_name("subscript").is_some_and(|s| self.text(s) == "0") => {
                 let value = n.child_by_field_name("value").filter(|v| v.kind() == "call");
                 let split = value.and_then(|v| v.child_by_field_name("function")).filter(|f| {
-                    f.kind() == "attribute" && f.child_by_field_name("attribute").is_some_and(|a| self.text(a) == "split")
+                    f.kind() == "attribute"
+                        && f.child_by_field_name("attribute").is_some_and(|a| self.text(a) == "split")
                 });
                 split.and_then(|f| f.child_by_field_name("object")).is_some_and(|o| self.is_path(o))
             }
@@ -219,7 +220,9 @@ impl<'s> Request<'s> {
                 let t = self.text(f);
                 matches!(t.rsplit('.').next(), Some("urlparse" | "urlsplit"))
             })
-            && n.child_by_field_name("arguments").and_then(|a| named(a).first().copied()).is_some_and(|a| self.is_path(a))
+            && n.child_by_field_name("arguments")
+                .and_then(|a| named(a).first().copied())
+                .is_some_and(|a| self.is_path(a))
     }
 
     /// An expression giving the request's method.

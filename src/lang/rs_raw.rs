@@ -192,7 +192,8 @@ impl<'ast> Visit<'ast> for Handlers<'_> {
     /// `service_fn(|req| async move { match req.uri().path() { … } })`: the closure's
     /// parameter is the request.
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-        let service_fn = matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "service_fn"));
+        let service_fn =
+            matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "service_fn"));
         match c.args.first() {
             Some(Expr::Closure(cl)) if service_fn => {
                 let req = cl.inputs.first().and_then(|p| match p {

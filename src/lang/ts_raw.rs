@@ -35,11 +35,13 @@ pub const SERVE: &str = "raw-serve";
 const SERVED: &str = "raw-http";
 
 /// Callees that run a server with a request handler (sorted).
-const SERVERS: &[&str] = &["Bun.serve", "Deno.serve", "createServer", "http.createServer", "https.createServer", "serve"];
+const SERVERS: &[&str] =
+    &["Bun.serve", "Deno.serve", "createServer", "http.createServer", "https.createServer", "serve"];
 
 /// Whether a file may hold such a handler or serve one: cheap words looked for first.
 pub fn mentions(src: &[u8]) -> bool {
-    (memmem::find(src, b".url").is_some() && (memmem::find(src, b"\"/").is_some() || memmem::find(src, b"'/").is_some()))
+    (memmem::find(src, b".url").is_some()
+        && (memmem::find(src, b"\"/").is_some() || memmem::find(src, b"'/").is_some()))
         || memmem::find(src, b"serve(").is_some()
         || memmem::find(src, b"createServer(").is_some()
 }
@@ -198,7 +200,8 @@ fn read(f: Node, src: &[u8], emit: &mut dyn FnMut(String, u32, Vec<String>)) {
     let (Some(param), Some(body)) = (first.and_then(param_ident), f.child_by_field_name("body")) else {
         return;
     };
-    let mut req = Request { src, param: query::text(param, src), paths: Vec::new(), urls: Vec::new(), methods: Vec::new() };
+    let mut req =
+        Request { src, param: query::text(param, src), paths: Vec::new(), urls: Vec::new(), methods: Vec::new() };
     walk(body, &mut |n| req.local(n));
     walk(body, &mut |n| req.branch(n, emit));
 }
@@ -307,8 +310,7 @@ impl<'s> Request<'s> {
                             pending.push(v);
                         }
                     }
-                    let statements: Vec<Node> =
-                        named(case).into_iter().filter(|s| Some(*s) != value).collect();
+                    let statements: Vec<Node> = named(case).into_iter().filter(|s| Some(*s) != value).collect();
                     if statements.is_empty() {
                         continue;
                     }
