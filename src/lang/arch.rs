@@ -81,9 +81,12 @@ pub const TRIGGERS: &[&str] = &[
     "APIRouter",
     "BaseSettings",
     "Blueprint",
+    // A server given a handler another module defines (`ts_raw`): the import is followed.
+    "Bun.serve",
     "Client",
     "Controller",
     "DELETE",
+    "Deno.serve",
     "Entity",
     "FastAPI",
     "Flask",

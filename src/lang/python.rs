@@ -108,6 +108,10 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         facts.arch.py_classes = super::py_classes::classes(&tops, src);
     }
     super::py_classes::uses(&tops, text, classes, &mut facts.arch);
+    // Servers that route by hand (`async def app(scope, receive, send)`), read in any file.
+    if super::py_raw::mentions(text) {
+        super::py_raw::routes(tree.root_node(), src, &mut facts.arch);
+    }
     if text.contains("INSTALLED_APPS") && super::py_arch::settings_module(rel) {
         facts.arch.installed_apps = super::py_arch::installed_apps(tree.root_node(), src);
     }

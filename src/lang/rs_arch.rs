@@ -333,7 +333,7 @@ fn ip_path(e: &Expr) -> bool {
     path.segments.iter().any(|s| s.ident == "Ipv4Addr" || s.ident == "Ipv6Addr")
 }
 
-fn line(span: Span) -> u32 {
+pub(super) fn line(span: Span) -> u32 {
     u32::try_from(span.start().line).unwrap_or(u32::MAX).max(1)
 }
 

@@ -45,6 +45,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
             facts.imports = std::mem::take(&mut v.imports);
             facts.mods = std::mem::take(&mut v.mods);
             super::rs_arch::collect(&file, text, &v.bodies, &mut facts.arch);
+            if super::rs_raw::mentions(text) {
+                super::rs_raw::routes(&file, &mut facts.arch);
+            }
         }
         Err(e) => {
             facts.parse_error = true;

@@ -140,6 +140,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     let mut relative = arch.relative_imports();
     facts.arch = arch.finish();
+    // Servers that route by hand (`switch (new URL(req.url).pathname)`), read in any file.
+    if !is_declaration_file(rel) && super::ts_raw::mentions(src) {
+        super::ts_raw::routes(tree.root_node(), src, &mut facts.arch);
+    }
     if with_arch && memchr::memmem::find(src, b"class ").is_some() {
         super::ts_classes::class_clients(tree.root_node(), text, &mut facts.arch);
     }

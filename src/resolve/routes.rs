@@ -642,9 +642,15 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     let mut py_unresolved = false;
     // Services with a Python mount that links two known routers.
     let mut py_mounting: Vec<Option<usize>> = Vec::new();
+    // Hand-routed handlers (`ts_raw`) that a serve call of another module is given.
+    let mut served: Vec<usize> = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let python = f.file.lang == crate::model::Lang::Python;
         for m in &f.facts.arch.mounts {
+            if m.parent == crate::lang::ts_raw::SERVE {
+                served.extend(rs.find(i, &m.child).filter(|&r| rs.list[r].framework == crate::lang::ts_raw::CANDIDATE));
+                continue;
+            }
             let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
             // `?child`: a name that may be middleware rather than a router (Express `use`).
             let (optional, child) = match m.child.strip_prefix('?') {
@@ -742,6 +748,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                     None if route.framework == "?" || route.framework == "drf-viewset" => continue,
                     None => rs.add(i, &route.router, &route.framework, Template::new()),
                 };
+                // A function that routes by hand serves only when a serve call is given it.
+                if rs.list[r].framework == crate::lang::ts_raw::CANDIDATE && !served.contains(&r) {
+                    continue;
+                }
                 if unsure.contains(&r) {
                     *dropped_routes.entry(r).or_default() += 1;
                     continue;
