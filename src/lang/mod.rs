@@ -24,10 +24,10 @@ pub mod rust_depth;
 pub mod ts_arch;
 pub mod ts_bull;
 pub mod ts_classes;
+pub mod ts_gaps;
 pub mod ts_nest;
 pub mod ts_raw;
 pub mod ts_shapes;
-pub mod ts_gaps;
 pub mod typescript;
 
 use crate::diagnostic::Diagnostic;

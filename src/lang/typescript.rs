@@ -89,7 +89,8 @@ pub fn prepare(lang: Lang) {
 }
 
 pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
-    let masked = if lang == Lang::JavaScript { text.into() } else { super::ts_gaps::mask(text, lang == Lang::TypeScript) };
+    let masked =
+        if lang == Lang::JavaScript { text.into() } else { super::ts_gaps::mask(text, lang == Lang::TypeScript) };
     let text: &str = &masked;
     // Next.js file routes say nothing in their text: their place says they are routes.
     let file_route = rel.contains("pages/api/") || rel.rsplit('/').next().is_some_and(|n| n.starts_with("route."));
