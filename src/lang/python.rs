@@ -60,7 +60,11 @@ pub fn prepare() {
 pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     // A module defining an `Enum` (`class RedisKeys(str, Enum)`) is read for its members:
     // queue names and paths are imported from one.
-    let with_arch = super::arch::triggered(text) || super::py_arch::config_module(rel) || text.contains("Enum)");
+    // So is a module naming Celery, for its queue and task names.
+    let with_arch = super::arch::triggered(text)
+        || super::py_arch::config_module(rel)
+        || text.contains("Enum)")
+        || super::py_celery::celery_file(text);
     // Parsed before the query is asked for: another thread may still be compiling it.
     let tree = match query::parse(&tree_sitter_python::LANGUAGE.into(), text) {
         Ok(tree) => tree,
