@@ -88,6 +88,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/py_classes.rs"),
     include_str!("lang/py_mongo.rs"),
     include_str!("lang/py_raw.rs"),
+    include_str!("lang/py_restx.rs"),
     include_str!("lang/py_shapes.rs"),
     include_str!("lang/python.rs"),
     include_str!("lang/query.rs"),

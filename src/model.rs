@@ -653,8 +653,8 @@ impl CfgPred {
 pub struct CeleryFacts {
     pub tasks: Vec<CeleryTask>,
     pub sends: Vec<CelerySend>,
-    /// `task_routes` entries: (task name or glob pattern, queue, line).
-    pub routes: Vec<(String, Template, u32)>,
+    /// `task_routes` entries: (task name or glob pattern, as written or a constant, queue, line).
+    pub routes: Vec<(Template, Template, u32)>,
     /// `task_default_queue` settings: (queue, line).
     pub default_queues: Vec<(Template, u32)>,
     /// Lines of routing settings that are not read (a router function, a name): the

@@ -14,6 +14,7 @@ pub mod py_celery;
 pub mod py_classes;
 pub mod py_mongo;
 pub mod py_raw;
+pub mod py_restx;
 pub mod py_shapes;
 pub mod python;
 pub mod query;

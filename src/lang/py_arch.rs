@@ -1654,7 +1654,7 @@ fn synthetic(n: Node) -> String {
 
 /// A Django REST framework viewset: the standard actions it defines, its `@action`
 /// routes and its lookup field.
-fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8], line: u32) -> RawClass {
+pub(super) fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8], line: u32) -> RawClass {
     let mut v = RawClass {
         class,
         bases,
@@ -2044,7 +2044,7 @@ fn compound_wrapper(url: Node, src: &[u8]) -> Option<((String, usize), usize)> {
 
 /// The parameters of the module-level function around `at`, with their defaults
 /// (empty when none), up to the first that is not a plain one (`*args`, `**kw`, `*`).
-fn fn_params(at: Node, src: &[u8]) -> Vec<(String, Template)> {
+pub(super) fn fn_params(at: Node, src: &[u8]) -> Vec<(String, Template)> {
     let Some(func) = query::ancestors(at, 64).find(|a| a.kind() == "function_definition") else {
         return Vec::new();
     };

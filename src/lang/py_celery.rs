@@ -28,8 +28,10 @@ pub fn mentions(text: &str) -> bool {
 }
 
 /// Whether a file names Celery itself: decorators (`@app.task`) and `send_task` count
-/// only there, since other libraries have a `task` decorator too (Rocketry, Huey).
-fn celery_file(text: &str) -> bool {
+/// only there, since other libraries have a `task` decorator too (Rocketry, Huey). Such a
+/// file is read for its constants too (`MAIN_QUEUE = os.environ.get("CELERY_MAIN_QUEUE")`
+/// in a `celery_config.py` naming no web framework).
+pub fn celery_file(text: &str) -> bool {
     text.contains("celery") || text.contains("Celery") || text.contains("shared_task")
 }
 
@@ -120,8 +122,9 @@ fn dotted(n: Node) -> bool {
 }
 
 /// A routing setting: `task_routes = {"proj.tasks.send": {"queue": "emails"}, "x.*": "q"}`
-/// (a dict of task names or globs to a queue or to options naming one, `{…}` or
-/// `dict(queue=…)`; any other value is not read), or `task_default_queue = "q"`.
+/// (a dict of task names or globs, or constants naming one, to a queue or to options
+/// naming one, `{…}` or `dict(queue=…)`; any other value is not read), or
+/// `task_default_queue = "q"`.
 fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
     let line = query::line(value);
     if DEFAULT_QUEUE_SETTINGS.binary_search(&name).is_ok() {
@@ -145,7 +148,9 @@ fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
             }
             _ => Some(template(v, src)),
         };
-        match (string_value(k, src), queue) {
+        // A task's name, or a constant holding one (`MAIN_TASK = os.environ.get("X")`).
+        let task = matches!(k.kind(), "string" | "identifier" | "attribute").then(|| template(k, src));
+        match (task.filter(|t| !t.is_empty()), queue) {
             (Some(task), Some(q)) => facts.routes.push((task, q, query::line(pair))),
             // A route naming no queue (`{"exchange": "x"}`) or a key not read.
             _ => facts.unread.push(query::line(pair)),

@@ -60,7 +60,11 @@ pub fn prepare() {
 pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     // A module defining an `Enum` (`class RedisKeys(str, Enum)`) is read for its members:
     // queue names and paths are imported from one.
-    let with_arch = super::arch::triggered(text) || super::py_arch::config_module(rel) || text.contains("Enum)");
+    // So is a module naming Celery, for its queue and task names.
+    let with_arch = super::arch::triggered(text)
+        || super::py_arch::config_module(rel)
+        || text.contains("Enum)")
+        || super::py_celery::celery_file(text);
     // Parsed before the query is asked for: another thread may still be compiling it.
     let tree = match query::parse(&tree_sitter_python::LANGUAGE.into(), text) {
         Ok(tree) => tree,
@@ -92,6 +96,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     facts.arch = arch.finish(&imported_from);
     if super::py_celery::mentions(text) {
         facts.arch.celery = super::py_celery::extract(tree.root_node(), text);
+    }
+    if super::py_restx::mentions(text) {
+        super::py_restx::extract(tree.root_node(), text, &mut facts.arch);
     }
     if with_arch {
         let imported: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();

@@ -9,7 +9,11 @@
 //! `<module>.<function>`; a module's dotted name is known up to where Python's path
 //! starts, so a sent name matches a task whose dotted path ends with it. A `.delay` on
 //! a name that is no task of the scanned code is no send; a queue that cannot be read
-//! (routes set by a function, a name from the environment) is a diagnostic.
+//! (routes set by a function, a name from an environment nothing sets) is a diagnostic.
+//! Names and queues read from the environment (`MAIN_QUEUE = os.environ.get("X")`) are
+//! the service's values (compose `environment:` and `env_file:`, `.env`…); a route whose
+//! key is a variable the service's deployment leaves unset is `None` in Celery's dict and
+//! routes nothing.
 
 use std::collections::BTreeMap;
 
@@ -57,6 +61,9 @@ impl Routing {
         let mut unknown = None;
         let mut defaults: Vec<String> = Vec::new();
         let mut default_unread = None;
+        // Whether a deployment file gives the service its environment, so that a variable it
+        // does not set is unset rather than set somewhere tapestry does not read.
+        let deployed = owner.is_some_and(|s| !ctx.services.list[s].env.is_empty());
         for (i, f) in ctx.project.files.iter().enumerate().filter(|(i, _)| ctx.owner(*i) == owner) {
             let c = &f.facts.arch.celery;
             let rel = ctx.project.rel(i);
@@ -64,9 +71,16 @@ impl Routing {
                 unknown.get_or_insert_with(|| format!("the task routes at {rel}:{line} are not read"));
             }
             for (task, queue, line) in &c.routes {
-                match literal(ctx, i, queue) {
-                    Some(q) => routes.push((task.clone(), q)),
-                    None => {
+                let task = match ctx.resolve_template(i, task) {
+                    // `os.environ.get("X")` that the service's deployment does not set is `None`:
+                    // a key no task's name matches.
+                    Err(_) if deployed => continue,
+                    Err(_) => None,
+                    Ok(t) => literal_of(&t).filter(|s| !s.is_empty()),
+                };
+                match (task, literal(ctx, i, queue)) {
+                    (Some(task), Some(q)) => routes.push((task, q)),
+                    _ => {
                         unknown.get_or_insert_with(|| format!("the task route at {rel}:{line} is not read"));
                     }
                 }

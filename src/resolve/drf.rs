@@ -60,6 +60,14 @@ pub fn view_methods(ctx: &Ctx, file: usize, view: &str) -> Vec<String> {
     let Some(class) = view.strip_suffix(".as_view()").or_else(|| view.split_once(".as_view(").map(|(c, _)| c)) else {
         return any();
     };
+    class_methods(ctx, file, class)
+}
+
+/// The methods a class-based view named `class` in `file` answers (its handlers and its
+/// bases'), `ANY` when the class is not in the scanned code or handles none: Django's
+/// `View.as_view()`, a Flask-RESTX/RESTful `Resource`.
+pub fn class_methods(ctx: &Ctx, file: usize, class: &str) -> Vec<String> {
+    let any = || vec!["ANY".to_string()];
     let Some(v) = find(ctx, file, class) else { return any() };
     let mut methods = Vec::new();
     handlers(ctx, v, &mut methods, 0);

@@ -18,6 +18,7 @@ use super::arch::{render, ArchOut, Ctx, End};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{endpoint_id, EdgeKind, EndpointNode, Node};
 use crate::lang::arch::{lit, push_parts};
+use crate::lang::py_restx::{API_FRAMEWORK, API_PARAM};
 use crate::model::{Flags, Part, Template};
 
 /// A resolved endpoint.
@@ -128,6 +129,9 @@ impl Routers<'_, '_> {
 
     /// The router a name written in `file` refers to.
     fn find(&mut self, file: usize, name: &str) -> Option<usize> {
+        if name == API_PARAM {
+            return self.service_api(file);
+        }
         let name = name.trim_end_matches("()").trim();
         if let Some(r) = self.in_file(file, name) {
             return Some(r);
@@ -161,6 +165,16 @@ impl Routers<'_, '_> {
             return self.rust_fn(file, name);
         }
         None
+    }
+
+    /// The Flask-RESTX/RESTful `Api` an `Api` handed to a function in `file` is: the one
+    /// `Api` its service makes (`crate::lang::py_restx`), none when it makes several or none.
+    fn service_api(&self, file: usize) -> Option<usize> {
+        let owner = self.ctx.owner(file);
+        let mut apis = (0..self.list.len())
+            .filter(|&r| self.list[r].framework == API_FRAMEWORK && self.ctx.owner(self.list[r].file) == owner);
+        let first = apis.next()?;
+        apis.next().is_none().then_some(first)
     }
 
     /// A router a module only re-exports (a package's `__init__.py` with
@@ -357,6 +371,13 @@ impl Routers<'_, '_> {
         }
         out
     }
+}
+
+/// An `Api` handed to a function in a service that makes several `Api`s, or none: which
+/// one it is (and so the prefix of what is mounted on it) is not known.
+fn api_unknown(rel: &str, line: u32) -> Diagnostic {
+    let why = "the Flask-RESTX/RESTful `Api` this function is handed is not known (its service makes several `Api`s, or none): the routes mounted on it are not reported";
+    Diagnostic::new(rel, Some(line), Severity::Info, why.to_string())
 }
 
 /// The routers an unresolved optional mount in a Rust file may name (several when
@@ -651,6 +672,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 served.extend(rs.find(i, &m.child).filter(|&r| rs.list[r].framework == crate::lang::ts_raw::CANDIDATE));
                 continue;
             }
+            if m.parent == API_PARAM && rs.find(i, API_PARAM).is_none() {
+                unsure.extend(rs.find(i, &m.child));
+                out.diagnostics.push(api_unknown(ctx.project.rel(i), m.line));
+                continue;
+            }
             let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
             // `?child`: a name that may be middleware rather than a router (Express `use`).
             let (optional, child) = match m.child.strip_prefix('?') {
@@ -658,7 +684,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 None => (false, m.child.as_str()),
             };
             let found = rs.find(i, child);
-            if python && found.is_none() {
+            // An optional Python mount (`api.init_app(app)`) naming no router is no unknown mount.
+            if python && found.is_none() && !optional {
                 py_unresolved = true;
             } else if python && !py_mounting.contains(&ctx.owner(i)) {
                 py_mounting.push(ctx.owner(i));
@@ -746,6 +773,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 let r = match rs.find(i, &route.router) {
                     Some(r) => r,
                     None if route.framework == "?" || route.framework == "drf-viewset" => continue,
+                    None if route.router == API_PARAM => {
+                        out.diagnostics.push(api_unknown(rel, route.line));
+                        continue;
+                    }
                     None => rs.add(i, &route.router, &route.framework, Template::new()),
                 };
                 // A function that routes by hand serves only when a serve call is given it.
@@ -788,6 +819,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             // A DRF viewset registration stands for several routes; any other route is one.
             let expanded = if route.framework == "drf-viewset" {
                 super::drf::routes(ctx, i, route.handler.as_deref().unwrap_or(""))
+            } else if crate::lang::py_restx::is_resource_framework(&route.framework) {
+                vec![(super::drf::class_methods(ctx, i, route.handler.as_deref().unwrap_or("")), String::new())]
             } else if route.framework == "django" && route.methods == ["ANY"] {
                 let methods = super::drf::view_methods(ctx, i, route.handler.as_deref().unwrap_or(""));
                 vec![(methods, String::new())]

@@ -1209,11 +1209,15 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 }
                 _ => {}
             }
+            let from_files = env_files(project, base, entry);
             let svc = &mut s.list[i];
             for (k, v) in env {
                 if let Some(v) = v {
                     svc.env.insert(k, v);
                 }
+            }
+            for (k, v) in from_files {
+                svc.env.entry(k).or_insert(v);
             }
             match entry.entry("depends_on") {
                 Some((Yaml::Seq(items), _)) => {
@@ -1232,6 +1236,25 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             }
         }
     }
+}
+
+/// The variables of a compose service's `env_file:` files (`.env.local`, `[../common.env,
+/// ./.env.local]`, `[{path: x.env, required: false}]`), relative to the compose file: later
+/// files win, and `environment:` wins over them all (the caller's `or_insert`), as compose
+/// merges them. A file that is missing or outside the scan root gives nothing.
+fn env_files(project: &Project, base: &str, entry: &Yaml) -> BTreeMap<String, String> {
+    let paths: Vec<&str> = match entry.get("env_file") {
+        Some(Yaml::Scalar(p)) => vec![p.as_str()],
+        Some(Yaml::Seq(items)) => {
+            items.iter().filter_map(|(item, _)| item.str().or_else(|| item.get("path").and_then(Yaml::str))).collect()
+        }
+        _ => Vec::new(),
+    };
+    let mut env = BTreeMap::new();
+    for text in paths.into_iter().filter_map(|p| join(base, p)).filter_map(|p| project.read(&p).ok()) {
+        env.extend(parse_dotenv(&text));
+    }
+    env
 }
 
 /// The service directory inside `ctx` that a Dockerfile at the context's root
