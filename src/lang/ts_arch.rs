@@ -19,6 +19,9 @@ use crate::model::{
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
 const CLIENTS: &[&str] = &["$http", "axios", "got", "http", "httpClient", "https", "ky", "request", "superagent"];
 
+/// The kinds of node that are a function with parameters of its own.
+const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
+
 /// Prisma client operations that write (the others read; sorted).
 const PRISMA_WRITES: &[&str] = &["create", "createMany", "delete", "deleteMany", "update", "updateMany", "upsert"];
 
@@ -942,7 +945,9 @@ impl Collector {
             // Only a file that reads the environment can override a local from it: the
             // scope walk is skipped elsewhere (effect calls `.get(x)` on thousands of maps).
             let url = super::ts_nest::this_fields(node, template(node, src), src);
-            let mut url = if self.env { env_overrides(*first, url, src) } else { url };
+            let url = if self.env { env_overrides(*first, url, src) } else { url };
+            // `cfg.catalogUrl` of a parameter `cfg`: what the function's callers pass.
+            let mut url = if known { param_members(node, url, wrapper.is_none(), src) } else { url };
             if query_tail && inner.is_some() {
                 url.pop();
             }
@@ -1786,7 +1791,6 @@ fn deployed(n: Node, src: &[u8]) -> Option<String> {
 /// the call is not known: no call is recorded), `None` when the function does
 /// not assign it (a parameter, a module constant: left to resolution).
 pub(super) fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
-    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
     if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
@@ -1847,7 +1851,6 @@ fn env_overrides(arg: Node, url: Template, src: &[u8]) -> Template {
 }
 
 fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
-    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
     // The function declaring the name (the call may sit in a callback inside it); a
     // function between them taking a parameter of that name hides it.
     let mut func = None;
@@ -1911,7 +1914,6 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
 
 /// A function body declares `name` itself (not in a nested function).
 fn declares(body: Node, name: &str, src: &[u8]) -> bool {
-    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if n.kind() == "variable_declarator" {
@@ -1938,11 +1940,19 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
         quoted_names: false,
     };
     let heads = facts.wrappers.iter().map(|w| w.name.split('.').next().unwrap_or(&w.name));
-    let mut names: Vec<&str> = heads.chain(relative.iter().map(String::as_str)).collect();
+    // `createApp(cfg)` of the file's own `function createApp(cfg)` whose parameter gives a URL.
+    let parts = facts.calls.iter().chain(facts.wrappers.iter().map(|w| &w.call)).flat_map(|c| &c.url);
+    let factories = parts.filter_map(|p| match p {
+        Part::Ref(r) => arg_ref(r).map(|(f, _, _)| f.split('.').next().unwrap_or(f)),
+        _ => None,
+    });
+    let mut names: Vec<&str> = heads.chain(factories).chain(relative.iter().map(String::as_str)).collect();
     names.sort_unstable();
     names.dedup();
     let src = text.as_bytes();
-    let consts = facts.consts.iter().map(|c| c.name.as_str());
+    // `cfg` of `const cfg = { catalogUrl: … }`, whose members are constants, may be a config
+    // object handed to such a function.
+    let consts = facts.consts.iter().map(|c| c.name.split('.').next().unwrap_or(&c.name));
     let mut known: Vec<&str> = consts.chain(facts.bindings.iter().map(|b| b.local.as_str())).collect();
     known.sort_unstable();
     known.dedup();
@@ -2203,7 +2213,6 @@ fn required_as(source: Node, src: &[u8]) -> Option<String> {
 /// shorthand `{ method }` of an options object names a parameter too). Any other method,
 /// or a function with no name to call it by, is not one.
 pub(super) fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
-    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
     if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
@@ -2248,7 +2257,6 @@ fn function_name(func: Node, src: &[u8]) -> Option<String> {
 /// parameter's index and the property's key. A function in between that has the name as
 /// a parameter or declares it takes it instead: none.
 fn object_param(arg: Node, src: &[u8]) -> Option<(String, usize, String)> {
-    const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
     if arg.kind() != "identifier" {
         return None;
     }
@@ -2296,6 +2304,67 @@ fn pattern_key(param: Node, name: &str, src: &[u8]) -> Option<String> {
         }
         _ => None,
     })
+}
+
+/// The marker of a URL part that an argument of a function gives (`Part::Ref`):
+/// `arg:createApp:0:catalogUrl` is the member `catalogUrl` of the first argument of
+/// `createApp`, which resolution reads at the function's callers (`resolve/calls.rs`).
+pub(crate) const ARG: &str = "arg:";
+
+/// A marked part's function, parameter index and member chain ([`ARG`]).
+pub(crate) fn arg_ref(name: &str) -> Option<(&str, usize, &str)> {
+    let mut parts = name.strip_prefix(ARG)?.splitn(3, ':');
+    let (function, index, chain) = (parts.next()?, parts.next()?, parts.next()?);
+    Some((function, index.parse().ok()?, chain))
+}
+
+/// A URL's references to a parameter of a named function around `at`, marked as the
+/// argument its callers give ([`ARG`]) instead of read as constants of the same name:
+/// `cfg.catalogUrl` in `export function createApp(cfg: Config) { … fetch(`${cfg.catalogUrl}/items`) }`
+/// (a config object handed to an app factory), and, when `bare`, a name the parameter's
+/// object pattern binds (`function createApp({ catalogUrl })`). A plain parameter is left
+/// to the wrappers (its callers make the request); so is everything when `bare` is false.
+fn param_members(at: Node, url: Template, bare: bool, src: &[u8]) -> Template {
+    url.into_iter()
+        .map(|p| match p {
+            Part::Ref(r) => Part::Ref(member_of_param(at, &r, bare, src).unwrap_or(r)),
+            other => other,
+        })
+        .collect()
+}
+
+/// The [`ARG`] marker of the reference `r` (`cfg.catalogUrl`, or a bare `catalogUrl`) when
+/// its first name is a parameter of a named function around `at`, the nearest function
+/// that binds it (a function in between declaring it makes it a local: none).
+fn member_of_param(at: Node, r: &str, bare: bool, src: &[u8]) -> Option<String> {
+    let ident = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$');
+    let (head, chain) = match r.split_once('.') {
+        Some((h, c)) => (h, Some(c)),
+        None if bare => (r, None),
+        None => return None,
+    };
+    if !ident(head) || chain.is_some_and(|c| !c.split('.').all(ident)) {
+        return None;
+    }
+    let marker =
+        |func: Node, index: usize, chain: String| function_name(func, src).map(|f| format!("{ARG}{f}:{index}:{chain}"));
+    for func in query::ancestors(at, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
+        if func.child_by_field_name("parameter").is_some_and(|p| query::text(p, src) == head) {
+            return marker(func, 0, chain?.to_string());
+        }
+        let params = func.child_by_field_name("parameters").map(named).unwrap_or_default();
+        if let Some(i) = params.iter().position(|p| param_ident(*p).is_some_and(|id| query::text(id, src) == head)) {
+            return marker(func, i, chain?.to_string());
+        }
+        if let Some((i, key)) = params.iter().enumerate().find_map(|(i, p)| pattern_key(*p, head, src).map(|k| (i, k)))
+        {
+            return marker(func, i, chain.map_or_else(|| key.clone(), |c| format!("{key}.{c}")));
+        }
+        if func.child_by_field_name("body").is_some_and(|b| declares(b, head, src)) {
+            return None;
+        }
+    }
+    None
 }
 
 /// `Api.fetch` for `static fetch(…)` in `class Api { … }` (exported or not).

@@ -142,11 +142,19 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             if c.client == PROXY && dev_proxy {
                 continue;
             }
-            let url = match ctx.resolve_template(i, &c.url) {
+            // `cfg.catalogUrl` of a factory's parameter: what its callers pass.
+            let given = match through_params(ctx, i, &c.url, flags.contains(Flags::TEST)) {
+                Ok(t) => t,
+                Err(message) => {
+                    out.diagnostics.push(Diagnostic::new(rel, Some(c.line), Severity::Info, message));
+                    continue;
+                }
+            };
+            let url = match ctx.resolve_template(i, &given) {
                 Ok(t) => render(&t),
                 Err(_) if c.client == "grpc" && stubs_linked => continue,
                 Err(var) => {
-                    let lenient = render(&ctx.resolve_template_lenient(i, &c.url));
+                    let lenient = render(&ctx.resolve_template_lenient(i, &given));
                     if let Some(e) = inferred(ctx, eps, i, &c.method, &lenient) {
                         link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
                         continue;
@@ -440,9 +448,75 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
     names
 }
 
+/// A URL whose parts a parameter of the function around the request gives (marked by
+/// `lang::ts_arch`: `cfg.catalogUrl` in `export function createApp(cfg) { … }`), with each
+/// such part replaced by what the function's callers pass there, read in the caller's file:
+/// the member of the object it hands over (`createApp(cfg)` with `const cfg = { catalogUrl:
+/// process.env.CATALOG_URL ?? "http://catalog:8080" }`) or the property of an object literal
+/// (`createApp({ catalogUrl: … })`). Callers in test code count only for a request in test
+/// code (a test builds the app with its own values). One value, or several callers giving
+/// the same, is the part; no caller, or one whose value is not read, leaves a parameter (the
+/// URL is known only at run time); callers giving different values: a message, no call.
+fn through_params<'t>(
+    ctx: &Ctx,
+    file: usize,
+    url: &'t Template,
+    test: bool,
+) -> Result<std::borrow::Cow<'t, Template>, String> {
+    use crate::lang::ts_arch::arg_ref;
+    if !url.iter().any(|p| matches!(p, Part::Ref(r) if arg_ref(r).is_some())) {
+        return Ok(std::borrow::Cow::Borrowed(url));
+    }
+    let mut out = Template::new();
+    for part in url {
+        let Some((function, index, chain)) = (match part {
+            Part::Ref(r) => arg_ref(r),
+            _ => None,
+        }) else {
+            out.push(part.clone());
+            continue;
+        };
+        let mut values: Vec<Option<Template>> = Vec::new();
+        for (j, g) in ctx.project.files.iter().enumerate() {
+            if !test && crate::lang::is_test_path(ctx.project.rel(j), g.file.lang) {
+                continue;
+            }
+            for a in g.facts.arch.arg_calls.iter().filter(|a| calls_python_function(ctx, j, &a.callee, file, function))
+            {
+                let given = match (chain.contains('.'), a.args.get(index).map(Vec::as_slice)) {
+                    (_, Some([Part::Ref(object)])) => Some(vec![Part::Ref(format!("{object}.{chain}"))]),
+                    (false, _) => a.props.iter().find(|(i, k, _)| *i == index && k == chain).map(|(_, _, t)| t.clone()),
+                    _ => None,
+                };
+                let value = given.map(|t| ctx.resolve_template(j, &t).unwrap_or_else(|var| vec![Part::Env(var, None)]));
+                let value = value.filter(|t| !t.iter().any(|p| matches!(p, Part::Param(_))));
+                if !values.contains(&value) {
+                    values.push(value);
+                }
+            }
+        }
+        match values.as_slice() {
+            [Some(v)] => crate::lang::arch::push_parts(&mut out, v.clone()),
+            [_, _, ..] if values.iter().all(Option::is_some) => {
+                let shown: Vec<String> =
+                    values.iter().flatten().map(|v| format!("`{}`", redact_url(&render(v)))).collect();
+                return Err(format!(
+                    "the callers of `{function}` pass different values for `{chain}` of argument {} ({}): call not linked",
+                    index + 1,
+                    shown.join(", ")
+                ));
+            }
+            _ => out.push(Part::Param(chain.rsplit('.').next().unwrap_or(chain).to_string())),
+        }
+    }
+    Ok(std::borrow::Cow::Owned(out))
+}
+
 /// Whether a Python call's callee, as written in file `caller`, is the module-level
 /// function `function` of file `file`: the name itself in that file, or a name
-/// (`publish`) or a module's member (`events.publish`) imported from it.
+/// (`publish`) or a module's member (`events.publish`) imported from it. A JS/TS
+/// callee reads the same through the file's import bindings (`import { createApp }`,
+/// `import * as app` then `app.createApp`).
 pub(super) fn calls_python_function(ctx: &Ctx, caller: usize, callee: &str, file: usize, function: &str) -> bool {
     let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
     if member.is_none() && caller == file {
