@@ -1308,7 +1308,7 @@ fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Y
 /// `app/` rule names a service after it, when that directory is in the context `ctx` and
 /// the Dockerfile copies scanned code from it, outside the packaging directory (`COPY
 /// orders/app .`), and from no other service's directory below it (a root `docker/Dockerfile`
-/// copying `api/` builds `api`, not the root). A Dockerfile copying only its own directory's
+/// copying `api/`, or `.` holding `api/`, does not build the root). A Dockerfile copying only its own directory's
 /// files (a database image's `COPY .docker/init.sql …`) keeps its directory.
 fn packaged_code_dir(project: &Project, s: &Services, ctx: &str, df: &str) -> Option<String> {
     let pack = dir_of(df);
@@ -1323,7 +1323,9 @@ fn packaged_code_dir(project: &Project, s: &Services, ctx: &str, df: &str) -> Op
         if !inside(&path, code) || inside(&path, pack) || !(project.is_dir(&path) || project.file(&path).is_some()) {
             continue;
         }
-        if s.list.iter().flat_map(|x| &x.dirs).any(|d| is_under(d, code) && *d != code && inside(&path, d)) {
+        // Another service's directory copied, or holding what is copied: not this build's code.
+        let other = |d: &String| is_under(d, code) && *d != code && !inside(d, pack);
+        if s.list.iter().flat_map(|x| &x.dirs).filter(|d| other(d)).any(|d| inside(&path, d) || is_under(d, &path)) {
             return None;
         }
         copies_code = true;
