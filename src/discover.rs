@@ -1,6 +1,6 @@
 //! Discovery: walk the scan root with the `ignore` crate (ripgrep's walker:
 //! `.gitignore`/`.ignore` honoured, hidden entries skipped but for the directories
-//! deployment manifests hide in, parallel) and
+//! deployment manifests hide in and the image build files of `.docker/`, parallel) and
 //! return the source files and manifests to read, sorted by path so every
 //! later stage sees the same order whatever the thread count.
 
@@ -54,6 +54,11 @@ pub const MANIFESTS: &[&str] = &[
 /// walked although hidden (sorted).
 const HIDDEN_DEPLOY_DIRS: &[&str] = &[".deploy", ".k8s", ".kube", ".kubernetes"];
 
+/// The hidden directory a service's image build files sit in (`orders/.docker/Dockerfile`,
+/// `database/.docker/init-tables.sql`). Walked too, but only its Dockerfiles, compose
+/// files and SQL scripts are handed on ([`in_docker_dir`]).
+const DOCKER_DIR: &str = ".docker";
+
 #[derive(Debug, Clone)]
 pub struct DiscoverOptions {
     pub include_ignored: bool,
@@ -99,7 +104,8 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovered, ignor
         }
         // Hidden entries are skipped, but for the directories deployment manifests hide in.
         if e.file_name().as_encoded_bytes().starts_with(b".") {
-            return is_dir && HIDDEN_DEPLOY_DIRS.contains(&e.file_name().to_string_lossy().as_ref());
+            let name = e.file_name().to_string_lossy();
+            return is_dir && (HIDDEN_DEPLOY_DIRS.contains(&name.as_ref()) || name == DOCKER_DIR);
         }
         include_ignored || !(is_dir && is_skipped_dir(e.path(), e.depth()))
     });
@@ -138,8 +144,11 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     if entry.path_is_symlink() && entry.depth() > 0 {
         return symlink(root, &entry, d);
     }
+    let docker_dir = in_docker_dir(root, entry.path());
     if entry.file_type().is_some_and(|t| t.is_dir()) {
-        for name in MANIFESTS {
+        // In a `.docker/` directory only the `.env` its compose files read: a `package.json` or
+        // `requirements.txt` there is the image's, not a project's.
+        for name in MANIFESTS.iter().filter(|n| !docker_dir || **n == ".env") {
             let path = entry.path().join(name);
             if let Some(meta) = std::fs::metadata(&path).ok().filter(std::fs::Metadata::is_file) {
                 manifest(rel_path(root, &path), meta.len(), opts, d);
@@ -154,6 +163,12 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     let rel = rel_path(root, entry.path());
     let meta = entry.metadata().ok();
     let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
+    if docker_dir {
+        if docker_dir_file(&name) {
+            manifest(rel, size, opts, d);
+        }
+        return;
+    }
     if is_tsconfig(&name) && name != "tsconfig.json"
         || crate::resolve::services::is_deploy_file(&name)
         || crate::resolve::services::is_requirements(&rel) && !MANIFESTS.contains(&&*name)
@@ -174,6 +189,21 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     }
     let mtime_ns = meta.as_ref().and_then(mtime_ns);
     d.sources.push(SourceFile { abs: entry.into_path(), rel, lang, size, mtime_ns });
+}
+
+/// `path` lies in a `.docker/` directory below `root` (or is one).
+fn in_docker_dir(root: &Path, path: &Path) -> bool {
+    path.strip_prefix(root).unwrap_or(path).components().any(|c| c.as_os_str() == DOCKER_DIR)
+}
+
+/// The files of a `.docker/` directory handed on: the image's Dockerfiles, the compose
+/// files that build it and the SQL a database image runs at start
+/// (`docker-entrypoint-initdb.d`). Its scripts, configs (an nginx `.conf` there is another
+/// container's, not the code's service's), requirements and sources (`celeryconfig.py`
+/// copied into a monitoring image) are the image's, not the project's code.
+fn docker_dir_file(name: &str) -> bool {
+    use crate::resolve::services::{is_compose, is_dockerfile};
+    is_dockerfile(name) || is_compose(name) || name.ends_with(".sql")
 }
 
 /// A Go, Java, Kotlin or C# file is handed to the resolvers, as a manifest, only

@@ -170,6 +170,11 @@ pub fn dir_of(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
+/// `rel` lies inside directory `dir`, below it (the root, `""`, holds every path).
+pub fn is_under(rel: &str, dir: &str) -> bool {
+    dir.is_empty() || rel.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
 /// Join a relative directory and a relative path, normalising `.` and `..`.
 /// `None` when `..` climbs above the root.
 pub fn join(dir: &str, path: &str) -> Option<String> {

@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{dir_of, join, Project, Resolution, Target};
+use super::{dir_of, is_under, join, Project, Resolution, Target};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Flags, Lang, RawImport};
 
@@ -444,8 +444,4 @@ fn file_name(rel: &str) -> &str {
 fn stem(rel: &str) -> &str {
     let name = file_name(rel);
     name.strip_suffix(".rs").unwrap_or(name)
-}
-
-fn is_under(rel: &str, dir: &str) -> bool {
-    dir.is_empty() || rel.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
 }

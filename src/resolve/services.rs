@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::yaml::{self, Yaml};
-use super::{devproxy, dir_of, join, Project};
+use super::{devproxy, dir_of, in_sorted, is_under, join, Project};
 use crate::diagnostic::Diagnostic;
 
 /// Python distributions that make a project a web service (sorted).
@@ -51,7 +51,11 @@ const DEV_SERVERS: &[&str] =
     &["astro dev", "ng serve", "nuxi dev", "nuxt dev", "vite", "vite dev", "vue-cli-service serve", "webpack serve"];
 
 /// Directory names that say nothing about a service (`cart/src/Dockerfile` is `cart`; sorted).
-const GENERIC_DIRS: &[&str] = &["app", "docker", "server", "src"];
+const GENERIC_DIRS: &[&str] = &[".docker", "app", "docker", "server", "src"];
+
+/// Subdirectories a service keeps its image build files in (sorted): a compose build of a
+/// Dockerfile there that copies the code above it builds that code ([`packaged_code_dir`]).
+const PACKAGING_DIRS: &[&str] = &[".docker", "build", "deploy", "docker"];
 
 /// Keys of environment entries whose values are secrets, redacted in reports.
 const SECRET_WORDS: &[&str] = &["KEY", "PASS", "SECRET", "TOKEN"];
@@ -315,7 +319,7 @@ pub(crate) fn is_dockerfile(name: &str) -> bool {
 }
 
 /// A compose file by name, Podman's `podman-compose.yml` included.
-fn is_compose(name: &str) -> bool {
+pub(crate) fn is_compose(name: &str) -> bool {
     (name.starts_with("docker-compose") || name.starts_with("compose") || name.starts_with("podman-compose"))
         && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
@@ -1093,6 +1097,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     for doc in read_yaml(project, rel, s) {
         for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
             let mut variant = false;
+            let mut packaged = None;
             let mut build_dir = match entry.get("build") {
                 Some(Yaml::Scalar(ctx)) => join(base, ctx),
                 // With `dockerfile: backend/Dockerfile`, the code is where the Dockerfile is.
@@ -1103,10 +1108,19 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                     // `Dockerfile.cypress` beside another service's `Dockerfile` is a variant
                     // (tests, dev): it does not take over the service that owns the directory.
                     variant = df.as_deref().is_some_and(|d| !matches!(file_name(d), "Dockerfile" | "Containerfile"));
+                    let root_df = ctx.as_deref().zip(df.as_deref()).and_then(|(c, d)| Some((c, join(c, d)?)));
+                    variant =
+                        variant && !root_df.is_some_and(|(c, d)| dir_of(&d) == c && builds_own_code(project, c, &d));
                     let from_arg = ctx.as_deref().and_then(|c| arg_source_dir(project, c, df.as_deref(), b));
                     match (ctx, df) {
                         _ if from_arg.is_some() => from_arg,
-                        (Some(c), Some(df)) => join(&c, &df).map(|p| dir_of(&p).to_string()),
+                        (Some(c), Some(df)) => join(&c, &df).map(|p| match packaged_code_dir(project, s, &c, &p) {
+                            Some(code) => {
+                                packaged = Some(p);
+                                code
+                            }
+                            None => dir_of(&p).to_string(),
+                        }),
                         (c, _) => c,
                     }
                 }
@@ -1126,11 +1140,13 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 (Some(dir), Some(df)) if dir_of(df) == dir => workspace_dir(project, s, dir, df, entry, base),
                 _ => None,
             };
-            if let (Some(dir), Some(df)) = (picked.as_ref(), root_df) {
-                s.built_elsewhere.push(df);
+            if let (Some(dir), Some(df)) = (picked.as_ref(), root_df.as_ref()) {
+                s.built_elsewhere.push(df.clone());
                 variant = false;
                 build_dir = Some(dir.clone());
             }
+            // The packaging directory's Dockerfile is the code directory's build, no service of its own.
+            s.built_elsewhere.extend(packaged);
             let image = entry.get("image").and_then(Yaml::str).map(String::from);
             // Two entries building one directory (a web service and its worker, two replicas):
             // the first names the code, unless a later one publishes ports the first does not
@@ -1307,6 +1323,55 @@ fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Y
     found.sort();
     found.dedup();
     (found.len() == 1).then(|| found.remove(0))
+}
+
+/// The code directory a compose build makes when its Dockerfile `df` sits in a packaging
+/// subdirectory of the code ([`PACKAGING_DIRS`]: `context: ..`, `dockerfile:
+/// orders/.docker/Dockerfile`): the directory above, `orders`, as the README's `src/` and
+/// `app/` rule names a service after it, when that directory is in the context `ctx` and
+/// the Dockerfile copies scanned code from it, outside the packaging directory (`COPY
+/// orders/app .`), and from no other service's directory below it (a root `docker/Dockerfile`
+/// copying `api/`, or `.` holding `api/`, does not build the root). A Dockerfile copying only its own directory's
+/// files (a database image's `COPY .docker/init.sql …`) keeps its directory.
+fn packaged_code_dir(project: &Project, s: &Services, ctx: &str, df: &str) -> Option<String> {
+    let pack = dir_of(df);
+    let code = dir_of(pack);
+    let inside = |p: &str, d: &str| p == d || is_under(p, d);
+    if !in_sorted(PACKAGING_DIRS, file_name(pack)) || pack == ctx || !inside(code, ctx) {
+        return None;
+    }
+    let text = project.read(df).ok()?;
+    let mut copies_code = false;
+    for path in copy_sources(&text).filter(|src| !src.starts_with('$')).filter_map(|src| join(ctx, src)) {
+        if !inside(&path, code) || inside(&path, pack) || !(project.is_dir(&path) || project.file(&path).is_some()) {
+            continue;
+        }
+        // Another service's directory copied, or holding what is copied: not this build's code.
+        let other = |d: &String| is_under(d, code) && *d != code && !inside(d, pack);
+        if s.list.iter().flat_map(|x| &x.dirs).filter(|d| other(d)).any(|d| inside(&path, d) || is_under(d, &path)) {
+            return None;
+        }
+        copies_code = true;
+    }
+    copies_code.then(|| code.to_string())
+}
+
+/// A Dockerfile `df` of another name than `Dockerfile` (`Dockerfile.gateway`) at the root
+/// of its build context `dir`, beside no `Dockerfile` of that directory, that copies a
+/// scanned source file of the directory itself (`COPY gateway.py .`): the directory is that
+/// image's code, so the compose service names it, not a variant of another build. (A
+/// workspace root whose suffix names no service directory would otherwise keep the scan
+/// root's name.)
+fn builds_own_code(project: &Project, dir: &str, df: &str) -> bool {
+    let beside_dockerfile = ["Dockerfile", "Containerfile"]
+        .iter()
+        .any(|n| join(dir, n).is_some_and(|p| project.manifests.binary_search(&p).is_ok()));
+    !beside_dockerfile
+        && project.read(df).is_ok_and(|text| {
+            copy_sources(&text)
+                .filter_map(|src| join(dir, src))
+                .any(|p| dir_of(&p) == dir && project.file(&p).is_some())
+        })
 }
 
 /// Packages a Dockerfile runs by workspace: `yarn workspace X`, `npm … --workspace=X`
