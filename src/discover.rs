@@ -139,6 +139,9 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
         return symlink(root, &entry, d);
     }
     if entry.file_type().is_some_and(|t| t.is_dir()) {
+        if entry.depth() == 0 {
+            build_configs(root, opts, d);
+        }
         for name in MANIFESTS {
             let path = entry.path().join(name);
             if let Some(meta) = std::fs::metadata(&path).ok().filter(std::fs::Metadata::is_file) {
@@ -158,6 +161,7 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
         || crate::resolve::services::is_deploy_file(&name)
         || crate::resolve::services::is_requirements(&rel) && !MANIFESTS.contains(&&*name)
         || crate::resolve::appconfig::is_config_file(&rel)
+        || entry.depth() == 1 && (name.ends_with(".sh") || name == "Makefile")
     {
         manifest(rel.clone(), size, opts, d);
     }
@@ -174,6 +178,20 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     }
     let mtime_ns = meta.as_ref().and_then(mtime_ns);
     d.sources.push(SourceFile { abs: entry.into_path(), rel, lang, size, mtime_ns });
+}
+
+/// GitHub Actions workflows (`.github/workflows/*.yml`), read for the images they
+/// build (`resolve::builds`) although `.github` is hidden: only these files of it,
+/// so an action's own scripts never become modules of the project.
+fn build_configs(root: &Path, opts: &DiscoverOptions, d: &mut Discovered) {
+    let Ok(entries) = std::fs::read_dir(root.join(".github/workflows")) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let meta = e.metadata().ok().filter(std::fs::Metadata::is_file);
+        if let Some(meta) = meta.filter(|_| name.ends_with(".yml") || name.ends_with(".yaml")) {
+            manifest(format!(".github/workflows/{name}"), meta.len(), opts, d);
+        }
+    }
 }
 
 /// A Go, Java, Kotlin or C# file is handed to the resolvers, as a manifest, only

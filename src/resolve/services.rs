@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::yaml::{self, Yaml};
-use super::{devproxy, dir_of, join, Project};
+use super::{builds, devproxy, dir_of, join, Project};
 use crate::diagnostic::Diagnostic;
 
 /// Python distributions that make a project a web service (sorted).
@@ -127,8 +127,9 @@ pub struct Services {
     /// Root Dockerfiles (`Dockerfile.backend`) that compose builds for one of the
     /// context's service directories: not a service of the root on their own.
     built_elsewhere: Vec<String>,
-    /// Skaffold build artifacts: (image without tag, context directory).
-    skaffold: Vec<(String, String)>,
+    /// Images the build configurations build (Skaffold, Cloud Build, GitHub Actions,
+    /// `docker build` in root scripts), with the directories they are built from.
+    built: Vec<builds::Built>,
     /// The scan root's directory name: the project name of a compose file at the root.
     root_name: String,
     /// Kubernetes Ingress rules, longest path first, as ingress-nginx tries them (rules
@@ -363,6 +364,7 @@ pub fn detect(project: &Project) -> Services {
         }
     }
     from_manifests(project, &mut s);
+    s.built = builds::built_images(project);
     let keys = compose_projects(project, &mut s);
     s.compose_dirs = keys.values().map(|k| dir_of(k).to_string()).collect();
     s.compose_dirs.sort();
@@ -383,9 +385,6 @@ pub fn detect(project: &Project) -> Services {
         let n = file_name(m);
         (n.ends_with(".yml") || n.ends_with(".yaml")) && !is_compose(n)
     });
-    for m in yamls.clone().filter(|m| file_name(m).starts_with("skaffold")) {
-        from_skaffold(project, m, &mut s);
-    }
     for m in yamls {
         from_kubernetes(project, m, &mut s);
     }
@@ -1005,7 +1004,7 @@ pub(crate) fn interpolate(v: &str, lookup: impl Fn(&str) -> Option<String>) -> S
 
 /// The largest compose or Kubernetes file read, below `--max-file-size`:
 /// a YAML tree costs many times the memory of its text.
-const MAX_YAML: usize = 2 * 1024 * 1024;
+pub(super) const MAX_YAML: usize = 2 * 1024 * 1024;
 
 fn read_yaml(project: &Project, rel: &str, s: &mut Services) -> Vec<Yaml> {
     let Ok(text) = project.read(rel) else { return Vec::new() };
@@ -1493,9 +1492,12 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
         rename(&mut s.list[i]);
         return i;
     }
-    if let Some(i) =
+    // The directory a build configuration builds the image from, else the image's tag or name.
+    let ours = |i: &usize| key.is_none_or(|k| s.list[*i].projects.is_empty() || in_project(&s.list[*i], k));
+    let built = image.and_then(|im| built_source(s, im)).filter(ours);
+    if let Some(i) = built.or_else(|| {
         image.and_then(|im| tagged_source(&s.list, im, key).or_else(|| image_named_source(&s.list, im, key)))
-    {
+    }) {
         let svc = &mut s.list[i];
         rename(svc);
         if key.is_some() {
@@ -1566,40 +1568,32 @@ fn source_named_by(list: &[Service], tag: &str, key: Option<&str>) -> Option<usi
     }
 }
 
-/// `skaffold.yaml`: `build.artifacts[]` name the directory (`context`, default the
-/// file's own) each image is built from.
-fn from_skaffold(project: &Project, rel: &str, s: &mut Services) {
-    let base = dir_of(rel);
-    for doc in read_yaml(project, rel, s) {
-        let artifacts = doc.get("build").and_then(|b| b.get("artifacts")).map(Yaml::items).unwrap_or(&[]);
-        for (a, _) in artifacts {
-            let Some(image) = a.get("image").and_then(Yaml::str) else { continue };
-            let ctx = a.get("context").and_then(Yaml::str).unwrap_or(".");
-            if let Some(dir) = join(base, ctx) {
-                s.skaffold.push((image.to_string(), dir));
-            }
-        }
+/// The source service whose directory a build configuration builds `image` from
+/// ([`builds`]): the context's, else the Dockerfile's, when every build of the image
+/// names the same one.
+fn built_source(s: &Services, image: &str) -> Option<usize> {
+    let source = |x: &Service| !x.infra && !x.dirs.is_empty();
+    let mut found: Vec<usize> = s
+        .built
+        .iter()
+        .filter(|b| b.builds(image))
+        .filter_map(|b| b.dirs.iter().find_map(|d| s.list.iter().position(|x| source(x) && x.dirs.contains(d))))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
     }
 }
 
-/// The source service a Kubernetes workload runs: the directory Skaffold builds its
-/// image from, else the one source service whose name or directory is the container's
+/// The source service a Kubernetes workload runs: the directory a build configuration
+/// builds its image from, else the one source service whose name or directory is the container's
 /// name or the pod's `app` label (`event-bus-depl` runs container `event-bus`).
 fn k8s_source<const N: usize>(s: &Services, image: Option<&str>, names: [Option<&str>; N]) -> Option<usize> {
     let source = |x: &Service| !x.infra && !x.dirs.is_empty();
-    if let Some(image) = image {
-        let untagged = image.split('@').next().unwrap_or(image);
-        let untagged = match untagged.rsplit_once(':') {
-            Some((repo, tag)) if !tag.contains('/') => repo,
-            _ => untagged,
-        };
-        let dirs: Vec<&str> = s.skaffold.iter().filter(|(i, _)| i == untagged).map(|(_, d)| d.as_str()).collect();
-        if let [dir] = dirs.as_slice() {
-            let dir = if dir.is_empty() { "." } else { dir };
-            if let Some(i) = s.list.iter().position(|x| source(x) && x.dirs.iter().any(|d| d == dir)) {
-                return Some(i);
-            }
-        }
+    if let Some(i) = image.and_then(|im| built_source(s, im)) {
+        return Some(i);
     }
     for name in names.into_iter().flatten().filter(|n| !n.is_empty()) {
         let hits: Vec<usize> = (0..s.list.len())
