@@ -48,7 +48,8 @@ const VALUE_FLAGS: &[&str] = &[
 ];
 
 /// `docker build` flags that take none (sorted).
-const SWITCHES: &[&str] = &["--compress", "--force-rm", "--load", "--no-cache", "--pull", "--push", "--quiet", "--rm", "-q"];
+const SWITCHES: &[&str] =
+    &["--compress", "--force-rm", "--load", "--no-cache", "--pull", "--push", "--quiet", "--rm", "-q"];
 
 /// A variable or template in an image or directory: not a literal.
 fn templated(s: &str) -> bool {
@@ -136,7 +137,8 @@ fn cloudbuild(project: &Project, rel: &str, out: &mut Vec<Built>) {
                 continue;
             }
             let Some(cwd) = join(dir_of(rel), step.get("dir").and_then(Yaml::str).unwrap_or("")) else { continue };
-            let args: Vec<&str> = step.get("args").map(Yaml::items).unwrap_or(&[]).iter().filter_map(|(a, _)| a.str()).collect();
+            let args: Vec<&str> =
+                step.get("args").map(Yaml::items).unwrap_or(&[]).iter().filter_map(|(a, _)| a.str()).collect();
             match args.as_slice() {
                 ["build", rest @ ..] => out.extend(docker_build(rest, &cwd)),
                 ["-c", script_text] => script(script_text, &cwd, out),
@@ -262,7 +264,10 @@ mod tests {
     fn plain_docker_build_lines() {
         let one = |img: &str, dir: &str| vec![(img.to_string(), vec![dir.to_string()])];
         assert_eq!(built("docker build -t acme/api:1 ./api"), one("acme/api:1", "api"));
-        assert_eq!(built("cd x && docker build --tag=acme/api --no-cache api/. && docker push acme/api"), one("acme/api", "api"));
+        assert_eq!(
+            built("cd x && docker build --tag=acme/api --no-cache api/. && docker push acme/api"),
+            one("acme/api", "api")
+        );
         assert_eq!(built("docker build \\\n  -t \"$REG/web:$V\" \\\n  web"), one("$REG/web:$V", "web"));
         let with_file = built("docker build -f svc/Dockerfile -t a/svc .");
         assert_eq!(with_file, vec![("a/svc".to_string(), vec![String::new(), "svc".to_string()])]);

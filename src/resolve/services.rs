@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::yaml::{self, Yaml};
 use super::{builds, devproxy, dir_of, join, Project};
 use crate::diagnostic::Diagnostic;
+use crate::graph::PortSite;
 
 /// Python distributions that make a project a web service (sorted).
 const PY_WEB: &[&str] = &[
@@ -65,7 +66,10 @@ pub struct Service {
     pub image: Option<String>,
     /// Ports as written in the deployment file (`8080:80`).
     pub ports: Vec<String>,
-    /// Ports published on the host (`localhost:PORT` reaches this service).
+    /// Where each port of `ports` (and each `exposed` one) is written.
+    pub port_sites: Vec<PortSite>,
+    /// Ports published on the host (`localhost:PORT` reaches this service): compose
+    /// `ports`, a Kubernetes container's `hostPort` or a Service's `nodePort`.
     pub host_ports: Vec<u16>,
     /// Host ports published only by a variant compose file (`docker-compose.debug.yml`:
     /// not merged by a plain `docker compose up`, unlike `docker-compose.override.yml`).
@@ -141,8 +145,12 @@ pub struct Services {
 /// ports, the workload as `file:line`).
 type PodContainer = (usize, Vec<(String, String)>, Vec<String>, String);
 
-/// A Kubernetes Service: (name, selector, target ports).
-type K8sService = (String, Vec<(String, String)>, Vec<String>);
+/// A Kubernetes Service: (name, selector, target ports, node ports).
+type K8sService = (String, Vec<(String, String)>, Vec<String>, Vec<NodePort>);
+
+/// A Kubernetes Service's `nodePort` (published on every node: `localhost:PORT` on a
+/// local cluster) and where it is written (as `nodePort:targetPort`).
+type NodePort = (u16, PortSite);
 
 /// One `host` + `path` → backend Service rule of a Kubernetes Ingress.
 #[derive(Debug)]
@@ -421,6 +429,12 @@ pub fn detect(project: &Project) -> Services {
             for p in dockerfile_exposed(&text) {
                 if !svc.exposed.contains(&p) {
                     svc.exposed.push(p);
+                    svc.port_sites.push(PortSite {
+                        port: p.to_string(),
+                        from: "dockerfile",
+                        file: m.clone(),
+                        line: None,
+                    });
                 }
             }
         } else {
@@ -464,6 +478,8 @@ fn runserver_ports(project: &Project, rel: &str, s: &mut Services) {
         let (Ok(_), Some(i)) = (port.parse::<u16>(), owner_of(&s.list, manage)) else { continue };
         if !s.list[i].ports.iter().any(|p| p == port) {
             s.list[i].ports.push(port.to_string());
+            let site = PortSite { port: port.to_string(), from: "vscode", file: rel.to_string(), line: None };
+            s.list[i].port_sites.push(site);
         }
     }
 }
@@ -1167,7 +1183,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                         .filter_map(|(a, _)| a.str().map(String::from)),
                 );
             }
-            for (p, _) in entry.get("ports").map(Yaml::items).unwrap_or(&[]) {
+            for (p, line) in entry.get("ports").map(Yaml::items).unwrap_or(&[]) {
                 let written = match p {
                     Yaml::Scalar(x) => x.clone(),
                     m => {
@@ -1185,6 +1201,10 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                         }
                     }
                 }
+                // A mapping's own line is where it ends: the long syntax's first key is where it starts.
+                let line = p.entries().first().map_or(*line, |(_, _, l)| *l);
+                let site = PortSite { port: written.clone(), from: "compose", file: rel.to_string(), line: Some(line) };
+                svc.port_sites.push(site);
                 svc.ports.push(written);
             }
             // `- CART_ADDR` or `CART_ADDR:` with no value passes the variable through
@@ -1654,7 +1674,7 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
                     None => claim_image(s, container, image, rel, line, None),
                 }
             };
-            let ports = k8s_container(s, c, i, &dir);
+            let ports = k8s_container(s, c, i, &dir, rel);
             s.pod_labels.push((i, string_map(labels), ports, format!("{rel}:{line}")));
         }
     }
@@ -1677,16 +1697,24 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let selector = string_map(doc.get("spec").and_then(|x| x.get("selector")));
         // The container ports the Service sends to: `targetPort`, else `port`.
         let ports = doc.get("spec").and_then(|x| x.get("ports")).map(Yaml::items).unwrap_or(&[]);
-        let targets = ports
+        let target = |p: &Yaml| p.get("targetPort").or_else(|| p.get("port"))?.str().map(str::to_string);
+        let targets = ports.iter().filter_map(|(p, _)| target(p)).collect();
+        let node_ports = ports
             .iter()
-            .filter_map(|(p, _)| p.get("targetPort").or_else(|| p.get("port"))?.str().map(str::to_string))
+            .filter_map(|(p, _)| {
+                let (node, line) = p.entry("nodePort")?;
+                let (node, target) = (node.str()?.parse::<u16>().ok()?, target(p)?);
+                let port = format!("{node}:{target}");
+                Some((node, PortSite { port, from: "kubernetes", file: rel.to_string(), line: Some(line) }))
+            })
             .collect();
-        s.k8s_services.push((name.to_string(), selector, targets));
+        s.k8s_services.push((name.to_string(), selector, targets, node_ports));
     }
 }
 
-/// A container's `env`, `envFrom` and ports, given to service `i`; its ports.
-fn k8s_container(s: &mut Services, c: &Yaml, i: usize, dir: &str) -> Vec<String> {
+/// A container's `env`, `envFrom` and ports, given to service `i`; its container ports.
+/// A `hostPort` publishes the container port on the node, as compose `ports` do.
+fn k8s_container(s: &mut Services, c: &Yaml, i: usize, dir: &str, rel: &str) -> Vec<String> {
     for (e, _) in c.get("env").map(Yaml::items).unwrap_or(&[]) {
         let Some(k) = e.get("name").and_then(Yaml::str) else { continue };
         if let Some(v) = e.get("value").and_then(Yaml::str) {
@@ -1704,14 +1732,24 @@ fn k8s_container(s: &mut Services, c: &Yaml, i: usize, dir: &str) -> Vec<String>
             s.configmap_refs.push((i, None, cm.to_string(), String::new(), dir.to_string()));
         }
     }
-    let ports: Vec<String> = c
-        .get("ports")
-        .map(Yaml::items)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|(p, _)| Some(p.get("containerPort")?.str()?.to_string()))
-        .collect();
-    s.list[i].ports.extend(ports.iter().cloned());
+    let mut ports = Vec::new();
+    let svc = &mut s.list[i];
+    for (p, _) in c.get("ports").map(Yaml::items).unwrap_or(&[]) {
+        let Some((container, line)) = p.entry("containerPort").and_then(|(v, l)| Some((v.str()?, l))) else { continue };
+        let host = p.get("hostPort").and_then(Yaml::str).and_then(|h| h.parse::<u16>().ok());
+        let written = host.map_or_else(|| container.to_string(), |h| format!("{h}:{container}"));
+        if let Some(h) = host.filter(|h| !svc.host_ports.contains(h)) {
+            svc.host_ports.push(h);
+        }
+        svc.port_sites.push(PortSite {
+            port: written.clone(),
+            from: "kubernetes",
+            file: rel.to_string(),
+            line: Some(line),
+        });
+        svc.ports.push(written);
+        ports.push(container.to_string());
+    }
     ports
 }
 
@@ -1757,7 +1795,7 @@ fn string_map(m: Option<&Yaml>) -> Vec<(String, String)> {
 /// `app.kubernetes.io/name`) label, else by the Service's own name. Several
 /// Deployments matching is no host name at all.
 fn apply_k8s_services(s: &mut Services) {
-    for (name, selector, targets) in std::mem::take(&mut s.k8s_services) {
+    for (name, selector, targets, node_ports) in std::mem::take(&mut s.k8s_services) {
         let selected: Vec<&PodContainer> = s
             .pod_labels
             .iter()
@@ -1792,6 +1830,13 @@ fn apply_k8s_services(s: &mut Services) {
         };
         let Some(svc) = i.map(|i| &mut s.list[i]) else { continue };
         add_alias(svc, &name);
+        for (node, site) in node_ports {
+            if !svc.host_ports.contains(&node) {
+                svc.host_ports.push(node);
+                svc.ports.push(site.port.clone());
+                svc.port_sites.push(site);
+            }
+        }
     }
 }
 
