@@ -19,7 +19,7 @@
 
 use super::yaml::{self, Yaml};
 use super::{dir_of, join, Project};
-use crate::resolve::services::file_name;
+use crate::resolve::services::{file_name, image_base};
 
 /// One image a build configuration builds: the image as written and the
 /// directories that may hold its code, best first (the build context, then the
@@ -65,12 +65,6 @@ fn untagged(image: &str) -> &str {
     }
 }
 
-/// The last path segment of an untagged image (`gcr.io/p/conv:1.0` → `conv`).
-fn last_segment(image: &str) -> &str {
-    let repo = untagged(image);
-    repo.rsplit('/').next().unwrap_or(repo)
-}
-
 impl Built {
     /// Whether this build makes `image`: the same repository (tags aside), or, when
     /// either is written with variables, the same last path segment, itself literal.
@@ -78,8 +72,8 @@ impl Built {
         if untagged(&self.image) == untagged(image) {
             return true;
         }
-        let last = last_segment(image);
-        (templated(&self.image) || templated(image)) && !templated(last) && last == last_segment(&self.image)
+        let last = image_base(image);
+        (templated(&self.image) || templated(image)) && !templated(last) && last == image_base(&self.image)
     }
 }
 

@@ -1456,7 +1456,7 @@ fn disambiguate(project: &Project, list: &mut [Service]) {
 }
 
 /// `registry/org/cart:1.2` → `cart`.
-fn image_base(image: &str) -> &str {
+pub(super) fn image_base(image: &str) -> &str {
     let last = image.rsplit('/').next().unwrap_or(image);
     last.split([':', '@']).next().unwrap_or(last)
 }
