@@ -146,6 +146,9 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
     }
     let docker_dir = in_docker_dir(root, entry.path());
     if entry.file_type().is_some_and(|t| t.is_dir()) {
+        if entry.depth() == 0 {
+            build_configs(root, opts, d);
+        }
         // In a `.docker/` directory only the `.env` its compose files read: a `package.json` or
         // `requirements.txt` there is the image's, not a project's.
         for name in MANIFESTS.iter().filter(|n| !docker_dir || **n == ".env") {
@@ -173,6 +176,7 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
         || crate::resolve::services::is_deploy_file(&name)
         || crate::resolve::services::is_requirements(&rel) && !MANIFESTS.contains(&&*name)
         || crate::resolve::appconfig::is_config_file(&rel)
+        || entry.depth() == 1 && (name.ends_with(".sh") || name == "Makefile")
     {
         manifest(rel.clone(), size, opts, d);
     }
@@ -204,6 +208,20 @@ fn in_docker_dir(root: &Path, path: &Path) -> bool {
 fn docker_dir_file(name: &str) -> bool {
     use crate::resolve::services::{is_compose, is_dockerfile};
     is_dockerfile(name) || is_compose(name) || name.ends_with(".sql")
+}
+
+/// GitHub Actions workflows (`.github/workflows/*.yml`), read for the images they
+/// build (`resolve::builds`) although `.github` is hidden: only these files of it,
+/// so an action's own scripts never become modules of the project.
+fn build_configs(root: &Path, opts: &DiscoverOptions, d: &mut Discovered) {
+    let Ok(entries) = std::fs::read_dir(root.join(".github/workflows")) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let meta = e.metadata().ok().filter(std::fs::Metadata::is_file);
+        if let Some(meta) = meta.filter(|_| name.ends_with(".yml") || name.ends_with(".yaml")) {
+            manifest(format!(".github/workflows/{name}"), meta.len(), opts, d);
+        }
+    }
 }
 
 /// A Go, Java, Kotlin or C# file is handed to the resolvers, as a manifest, only

@@ -30,8 +30,18 @@ fn bare(id: &str) -> &str {
 
 /// Analysis lines, compared only for the (kind, level) pairs the expected file has lines of
 /// (see [`optional_key`]): a fixture about services need not list its module coupling.
-const OPTIONAL: &[&str] =
-    &["breaker", "coupling", "critical", "elementary", "evidence", "latency", "pair", "propagation_cost", "smell"];
+const OPTIONAL: &[&str] = &[
+    "breaker",
+    "coupling",
+    "critical",
+    "elementary",
+    "evidence",
+    "latency",
+    "pair",
+    "port",
+    "propagation_cost",
+    "smell",
+];
 
 /// The (kind, level) an analysis line belongs to: `coupling service …` → `coupling service`,
 /// `smell cyclic_dependency module …` → `smell module`; `latency` and `pair` (service only) → the kind.
@@ -41,7 +51,7 @@ fn optional_key(line: &str) -> Option<String> {
         return None;
     }
     Some(match t[0] {
-        "latency" | "pair" => t[0].to_string(),
+        "latency" | "pair" | "port" => t[0].to_string(),
         "smell" | "evidence" => format!("{} {}", t[0], t.get(2)?),
         _ => format!("{} {}", t[0], t.get(1)?),
     })
@@ -169,6 +179,21 @@ fn actual_lines(report: &Value, stats_wanted: &BTreeSet<String>) -> BTreeSet<Str
     lines
 }
 
+/// `port <service> <port> <from> <file>[:<line>]` for each port source of each service
+/// (compared only in fixtures that write `port` lines).
+fn port_lines(report: &Value, lines: &mut BTreeSet<String>) {
+    for n in report["nodes"].as_array().unwrap().iter().filter(|n| n["kind"] == "service") {
+        for p in n["port_sources"].as_array().into_iter().flatten() {
+            let at = match p["line"].as_u64() {
+                Some(l) => format!("{}:{l}", p["file"].as_str().unwrap()),
+                None => p["file"].as_str().unwrap().to_string(),
+            };
+            let (port, from) = (p["port"].as_str().unwrap(), p["from"].as_str().unwrap());
+            lines.insert(format!("port {} {port} {from} {at}", n["name"].as_str().unwrap()));
+        }
+    }
+}
+
 /// Lines for the architecture nodes (modules and packages are shown by their edges).
 fn node_line(n: &Value) -> Option<String> {
     let s = |k: &str| n[k].as_str().unwrap_or("").to_string();
@@ -227,6 +252,7 @@ fn every_fixture_matches_its_hand_written_expectation() {
         let mut actual = actual_lines(&report, &stats);
         let mut extra_lines = BTreeSet::new();
         analysis_lines(&report, &mut extra_lines);
+        port_lines(&report, &mut extra_lines);
         let keys: BTreeSet<String> = expected.iter().filter_map(|l| optional_key(l)).collect();
         let wanted = |l: &String| optional_key(l).is_some_and(|k| keys.contains(&k));
         actual.extend(extra_lines.into_iter().filter(|l| wanted(l)));

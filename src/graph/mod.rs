@@ -49,6 +49,16 @@ pub enum Node {
     },
 }
 
+/// Where a service's port is written: the port as written (`8080:80`, `30080:8080`,
+/// `8000`), the kind of file (`compose`, `kubernetes`, `dockerfile`), the file, the line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PortSite {
+    pub port: String,
+    pub from: &'static str,
+    pub file: String,
+    pub line: Option<u32>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServiceNode {
     pub name: String,
@@ -56,6 +66,8 @@ pub struct ServiceNode {
     pub infra: bool,
     pub image: Option<String>,
     pub ports: Vec<String>,
+    /// Where each port is written, in the order of `ports`.
+    pub port_sources: Vec<PortSite>,
     /// Environment with secrets and URL credentials redacted.
     pub environment: Vec<(String, String)>,
     pub depends_on: Vec<String>,

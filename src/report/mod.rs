@@ -98,11 +98,25 @@ pub struct ServiceOut {
     pub infra: bool,
     pub image: Option<String>,
     pub ports: Vec<String>,
+    /// Where each port is written; absent when the service has none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub port_sources: Vec<PortSourceOut>,
     /// Deployment environment, secrets and URL credentials redacted.
     pub environment: BTreeMap<String, String>,
     pub depends_on: Vec<String>,
     pub aliases: Vec<String>,
     pub file: Option<String>,
+    pub line: Option<u32>,
+}
+
+/// Where one of a service's ports is written.
+#[derive(Debug, Serialize)]
+pub struct PortSourceOut {
+    /// The port as in the service's `ports`.
+    pub port: String,
+    /// `compose`, `kubernetes`, `dockerfile` (`EXPOSE`) or `vscode` (a launch configuration).
+    pub from: &'static str,
+    pub file: String,
     pub line: Option<u32>,
 }
 
@@ -403,6 +417,11 @@ fn node_out(n: &Node) -> NodeOut {
             infra: s.infra,
             image: s.image.clone(),
             ports: s.ports.clone(),
+            port_sources: s
+                .port_sources
+                .iter()
+                .map(|x| PortSourceOut { port: x.port.clone(), from: x.from, file: x.file.clone(), line: x.line })
+                .collect(),
             environment: s.environment.iter().cloned().collect(),
             depends_on: s.depends_on.clone(),
             aliases: s.aliases.clone(),

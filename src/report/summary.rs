@@ -138,13 +138,16 @@ fn services(o: &mut String, r: &Report) {
         }
     };
     for s in list {
+        // Ports, when the deployment files or the Dockerfile give any.
+        let ports = if s.ports.is_empty() { String::new() } else { format!("; ports: {}", s.ports.join(", ")) };
         if s.infra {
-            let _ = writeln!(o, "  {:<20} infrastructure ({})", s.name, s.image.as_deref().unwrap_or("no image"));
+            let image = s.image.as_deref().unwrap_or("no image");
+            let _ = writeln!(o, "  {:<20} infrastructure ({image}){ports}", s.name);
             continue;
         }
         let _ = writeln!(
             o,
-            "  {:<20} {} — {} endpoints; tables: {}; queues: {}; calls: {}",
+            "  {:<20} {} — {} endpoints; tables: {}; queues: {}; calls: {}{ports}",
             s.name,
             s.dirs.join(", "),
             endpoints.get(s.id.as_str()).copied().unwrap_or(0),

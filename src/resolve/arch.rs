@@ -14,7 +14,7 @@ use super::appconfig;
 use super::services::{self, Services};
 use super::{calls, celery, routes, tables, Project, Resolution, Target};
 use crate::diagnostic::Diagnostic;
-use crate::graph::{EdgeKind, Node, ServiceNode};
+use crate::graph::{EdgeKind, Node, PortSite, ServiceNode};
 use crate::lang::arch::push_parts;
 use crate::lang::rs_arch::FIELD;
 use crate::model::{Flags, Lang, Part, Template};
@@ -432,17 +432,35 @@ pub fn resolve(project: &Project, resolution: &Resolution) -> ArchOut {
     out
 }
 
+/// A service's ports as the report shows them: those its deployment files write, then
+/// each its Dockerfile `EXPOSE`s that none of them already publishes or names as the
+/// container's; with where each is written.
+fn shown_ports(s: &services::Service) -> (Vec<String>, Vec<PortSite>) {
+    let container = |x: &str| x.split('/').next().unwrap_or(x).rsplit(':').next().map(str::to_string);
+    let mut ports = s.ports.clone();
+    let mut sources: Vec<PortSite> = s.port_sites.iter().filter(|x| x.from != "dockerfile").cloned().collect();
+    for site in s.port_sites.iter().filter(|x| x.from == "dockerfile") {
+        if !ports.iter().any(|p| container(p).as_deref() == Some(site.port.as_str())) {
+            ports.push(site.port.clone());
+            sources.push(site.clone());
+        }
+    }
+    (ports, sources)
+}
+
 /// Service nodes, module ownership (`contains`) and declared links to infrastructure.
 fn service_nodes(ctx: &Ctx, fallback: Option<&str>, out: &mut ArchOut) {
     for s in &ctx.services.list {
         let mut env: Vec<(String, String)> = s.env.iter().map(|(k, v)| (k.clone(), services::redact(k, v))).collect();
         env.sort();
+        let (ports, port_sources) = shown_ports(s);
         let node = ServiceNode {
             name: s.name.clone(),
             dirs: s.dirs.clone(),
             infra: s.infra,
             image: s.image.clone(),
-            ports: s.ports.clone(),
+            ports,
+            port_sources,
             environment: env,
             depends_on: s.depends_on.iter().map(|d| d.0.clone()).collect(),
             aliases: s.aliases.clone(),

@@ -8,6 +8,7 @@
 
 pub mod appconfig;
 pub mod arch;
+pub mod builds;
 pub mod calls;
 pub mod celery;
 pub mod classes;

@@ -23,8 +23,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::yaml::{self, Yaml};
-use super::{devproxy, dir_of, in_sorted, is_under, join, Project};
+use super::{builds, devproxy, dir_of, in_sorted, is_under, join, Project};
 use crate::diagnostic::Diagnostic;
+use crate::graph::PortSite;
 
 /// Python distributions that make a project a web service (sorted).
 const PY_WEB: &[&str] = &[
@@ -69,7 +70,10 @@ pub struct Service {
     pub image: Option<String>,
     /// Ports as written in the deployment file (`8080:80`).
     pub ports: Vec<String>,
-    /// Ports published on the host (`localhost:PORT` reaches this service).
+    /// Where each port of `ports` (and each `exposed` one) is written.
+    pub port_sites: Vec<PortSite>,
+    /// Ports published on the host (`localhost:PORT` reaches this service): compose
+    /// `ports`, a Kubernetes container's `hostPort` or a Service's `nodePort`.
     pub host_ports: Vec<u16>,
     /// Host ports published only by a variant compose file (`docker-compose.debug.yml`:
     /// not merged by a plain `docker compose up`, unlike `docker-compose.override.yml`).
@@ -131,8 +135,9 @@ pub struct Services {
     /// Root Dockerfiles (`Dockerfile.backend`) that compose builds for one of the
     /// context's service directories: not a service of the root on their own.
     built_elsewhere: Vec<String>,
-    /// Skaffold build artifacts: (image without tag, context directory).
-    skaffold: Vec<(String, String)>,
+    /// Images the build configurations build (Skaffold, Cloud Build, GitHub Actions,
+    /// `docker build` in root scripts), with the directories they are built from.
+    built: Vec<builds::Built>,
     /// The scan root's directory name: the project name of a compose file at the root.
     root_name: String,
     /// Kubernetes Ingress rules, longest path first, as ingress-nginx tries them (rules
@@ -144,8 +149,12 @@ pub struct Services {
 /// ports, the workload as `file:line`).
 type PodContainer = (usize, Vec<(String, String)>, Vec<String>, String);
 
-/// A Kubernetes Service: (name, selector, target ports).
-type K8sService = (String, Vec<(String, String)>, Vec<String>);
+/// A Kubernetes Service: (name, selector, target ports, node ports).
+type K8sService = (String, Vec<(String, String)>, Vec<String>, Vec<NodePort>);
+
+/// A Kubernetes Service's `nodePort` (published on every node: `localhost:PORT` on a
+/// local cluster) and where it is written (as `nodePort:targetPort`).
+type NodePort = (u16, PortSite);
 
 /// One `host` + `path` → backend Service rule of a Kubernetes Ingress.
 #[derive(Debug)]
@@ -367,6 +376,7 @@ pub fn detect(project: &Project) -> Services {
         }
     }
     from_manifests(project, &mut s);
+    s.built = builds::built_images(project);
     let keys = compose_projects(project, &mut s);
     s.compose_dirs = keys.values().map(|k| dir_of(k).to_string()).collect();
     s.compose_dirs.sort();
@@ -387,9 +397,6 @@ pub fn detect(project: &Project) -> Services {
         let n = file_name(m);
         (n.ends_with(".yml") || n.ends_with(".yaml")) && !is_compose(n)
     });
-    for m in yamls.clone().filter(|m| file_name(m).starts_with("skaffold")) {
-        from_skaffold(project, m, &mut s);
-    }
     for m in yamls {
         from_kubernetes(project, m, &mut s);
     }
@@ -426,6 +433,12 @@ pub fn detect(project: &Project) -> Services {
             for p in dockerfile_exposed(&text) {
                 if !svc.exposed.contains(&p) {
                     svc.exposed.push(p);
+                    svc.port_sites.push(PortSite {
+                        port: p.to_string(),
+                        from: "dockerfile",
+                        file: m.clone(),
+                        line: None,
+                    });
                 }
             }
         } else {
@@ -469,6 +482,8 @@ fn runserver_ports(project: &Project, rel: &str, s: &mut Services) {
         let (Ok(_), Some(i)) = (port.parse::<u16>(), owner_of(&s.list, manage)) else { continue };
         if !s.list[i].ports.iter().any(|p| p == port) {
             s.list[i].ports.push(port.to_string());
+            let site = PortSite { port: port.to_string(), from: "vscode", file: rel.to_string(), line: None };
+            s.list[i].port_sites.push(site);
         }
     }
 }
@@ -1009,7 +1024,7 @@ pub(crate) fn interpolate(v: &str, lookup: impl Fn(&str) -> Option<String>) -> S
 
 /// The largest compose or Kubernetes file read, below `--max-file-size`:
 /// a YAML tree costs many times the memory of its text.
-const MAX_YAML: usize = 2 * 1024 * 1024;
+pub(super) const MAX_YAML: usize = 2 * 1024 * 1024;
 
 fn read_yaml(project: &Project, rel: &str, s: &mut Services) -> Vec<Yaml> {
     let Ok(text) = project.read(rel) else { return Vec::new() };
@@ -1184,7 +1199,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                         .filter_map(|(a, _)| a.str().map(String::from)),
                 );
             }
-            for (p, _) in entry.get("ports").map(Yaml::items).unwrap_or(&[]) {
+            for (p, line) in entry.get("ports").map(Yaml::items).unwrap_or(&[]) {
                 let written = match p {
                     Yaml::Scalar(x) => x.clone(),
                     m => {
@@ -1202,6 +1217,10 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                         }
                     }
                 }
+                // A mapping's own line is where it ends: the long syntax's first key is where it starts.
+                let line = p.entries().first().map_or(*line, |(_, _, l)| *l);
+                let site = PortSite { port: written.clone(), from: "compose", file: rel.to_string(), line: Some(line) };
+                svc.port_sites.push(site);
                 svc.ports.push(written);
             }
             // `- CART_ADDR` or `CART_ADDR:` with no value passes the variable through
@@ -1525,7 +1544,7 @@ fn disambiguate(project: &Project, list: &mut [Service]) {
 }
 
 /// `registry/org/cart:1.2` → `cart`.
-fn image_base(image: &str) -> &str {
+pub(super) fn image_base(image: &str) -> &str {
     let last = image.rsplit('/').next().unwrap_or(image);
     last.split([':', '@']).next().unwrap_or(last)
 }
@@ -1581,9 +1600,12 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
         rename(&mut s.list[i]);
         return i;
     }
-    if let Some(i) =
+    // The directory a build configuration builds the image from, else the image's tag or name.
+    let ours = |i: &usize| key.is_none_or(|k| s.list[*i].projects.is_empty() || in_project(&s.list[*i], k));
+    let built = image.and_then(|im| built_source(s, im)).filter(ours);
+    if let Some(i) = built.or_else(|| {
         image.and_then(|im| tagged_source(&s.list, im, key).or_else(|| image_named_source(&s.list, im, key)))
-    {
+    }) {
         let svc = &mut s.list[i];
         rename(svc);
         if key.is_some() {
@@ -1654,40 +1676,32 @@ fn source_named_by(list: &[Service], tag: &str, key: Option<&str>) -> Option<usi
     }
 }
 
-/// `skaffold.yaml`: `build.artifacts[]` name the directory (`context`, default the
-/// file's own) each image is built from.
-fn from_skaffold(project: &Project, rel: &str, s: &mut Services) {
-    let base = dir_of(rel);
-    for doc in read_yaml(project, rel, s) {
-        let artifacts = doc.get("build").and_then(|b| b.get("artifacts")).map(Yaml::items).unwrap_or(&[]);
-        for (a, _) in artifacts {
-            let Some(image) = a.get("image").and_then(Yaml::str) else { continue };
-            let ctx = a.get("context").and_then(Yaml::str).unwrap_or(".");
-            if let Some(dir) = join(base, ctx) {
-                s.skaffold.push((image.to_string(), dir));
-            }
-        }
+/// The source service whose directory a build configuration builds `image` from
+/// ([`builds`]): the context's, else the Dockerfile's, when every build of the image
+/// names the same one.
+fn built_source(s: &Services, image: &str) -> Option<usize> {
+    let source = |x: &Service| !x.infra && !x.dirs.is_empty();
+    let mut found: Vec<usize> = s
+        .built
+        .iter()
+        .filter(|b| b.builds(image))
+        .filter_map(|b| b.dirs.iter().find_map(|d| s.list.iter().position(|x| source(x) && x.dirs.contains(d))))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    match found.as_slice() {
+        [one] => Some(*one),
+        _ => None,
     }
 }
 
-/// The source service a Kubernetes workload runs: the directory Skaffold builds its
-/// image from, else the one source service whose name or directory is the container's
+/// The source service a Kubernetes workload runs: the directory a build configuration
+/// builds its image from, else the one source service whose name or directory is the container's
 /// name or the pod's `app` label (`event-bus-depl` runs container `event-bus`).
 fn k8s_source<const N: usize>(s: &Services, image: Option<&str>, names: [Option<&str>; N]) -> Option<usize> {
     let source = |x: &Service| !x.infra && !x.dirs.is_empty();
-    if let Some(image) = image {
-        let untagged = image.split('@').next().unwrap_or(image);
-        let untagged = match untagged.rsplit_once(':') {
-            Some((repo, tag)) if !tag.contains('/') => repo,
-            _ => untagged,
-        };
-        let dirs: Vec<&str> = s.skaffold.iter().filter(|(i, _)| i == untagged).map(|(_, d)| d.as_str()).collect();
-        if let [dir] = dirs.as_slice() {
-            let dir = if dir.is_empty() { "." } else { dir };
-            if let Some(i) = s.list.iter().position(|x| source(x) && x.dirs.iter().any(|d| d == dir)) {
-                return Some(i);
-            }
-        }
+    if let Some(i) = image.and_then(|im| built_source(s, im)) {
+        return Some(i);
     }
     for name in names.into_iter().flatten().filter(|n| !n.is_empty()) {
         let hits: Vec<usize> = (0..s.list.len())
@@ -1748,7 +1762,7 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
                     None => claim_image(s, container, image, rel, line, None),
                 }
             };
-            let ports = k8s_container(s, c, i, &dir);
+            let ports = k8s_container(s, c, i, &dir, rel);
             s.pod_labels.push((i, string_map(labels), ports, format!("{rel}:{line}")));
         }
     }
@@ -1771,16 +1785,24 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
         let selector = string_map(doc.get("spec").and_then(|x| x.get("selector")));
         // The container ports the Service sends to: `targetPort`, else `port`.
         let ports = doc.get("spec").and_then(|x| x.get("ports")).map(Yaml::items).unwrap_or(&[]);
-        let targets = ports
+        let target = |p: &Yaml| p.get("targetPort").or_else(|| p.get("port"))?.str().map(str::to_string);
+        let targets = ports.iter().filter_map(|(p, _)| target(p)).collect();
+        let node_ports = ports
             .iter()
-            .filter_map(|(p, _)| p.get("targetPort").or_else(|| p.get("port"))?.str().map(str::to_string))
+            .filter_map(|(p, _)| {
+                let (node, line) = p.entry("nodePort")?;
+                let (node, target) = (node.str()?.parse::<u16>().ok()?, target(p)?);
+                let port = format!("{node}:{target}");
+                Some((node, PortSite { port, from: "kubernetes", file: rel.to_string(), line: Some(line) }))
+            })
             .collect();
-        s.k8s_services.push((name.to_string(), selector, targets));
+        s.k8s_services.push((name.to_string(), selector, targets, node_ports));
     }
 }
 
-/// A container's `env`, `envFrom` and ports, given to service `i`; its ports.
-fn k8s_container(s: &mut Services, c: &Yaml, i: usize, dir: &str) -> Vec<String> {
+/// A container's `env`, `envFrom` and ports, given to service `i`; its container ports.
+/// A `hostPort` publishes the container port on the node, as compose `ports` do.
+fn k8s_container(s: &mut Services, c: &Yaml, i: usize, dir: &str, rel: &str) -> Vec<String> {
     for (e, _) in c.get("env").map(Yaml::items).unwrap_or(&[]) {
         let Some(k) = e.get("name").and_then(Yaml::str) else { continue };
         if let Some(v) = e.get("value").and_then(Yaml::str) {
@@ -1798,14 +1820,24 @@ fn k8s_container(s: &mut Services, c: &Yaml, i: usize, dir: &str) -> Vec<String>
             s.configmap_refs.push((i, None, cm.to_string(), String::new(), dir.to_string()));
         }
     }
-    let ports: Vec<String> = c
-        .get("ports")
-        .map(Yaml::items)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|(p, _)| Some(p.get("containerPort")?.str()?.to_string()))
-        .collect();
-    s.list[i].ports.extend(ports.iter().cloned());
+    let mut ports = Vec::new();
+    let svc = &mut s.list[i];
+    for (p, _) in c.get("ports").map(Yaml::items).unwrap_or(&[]) {
+        let Some((container, line)) = p.entry("containerPort").and_then(|(v, l)| Some((v.str()?, l))) else { continue };
+        let host = p.get("hostPort").and_then(Yaml::str).and_then(|h| h.parse::<u16>().ok());
+        let written = host.map_or_else(|| container.to_string(), |h| format!("{h}:{container}"));
+        if let Some(h) = host.filter(|h| !svc.host_ports.contains(h)) {
+            svc.host_ports.push(h);
+        }
+        svc.port_sites.push(PortSite {
+            port: written.clone(),
+            from: "kubernetes",
+            file: rel.to_string(),
+            line: Some(line),
+        });
+        svc.ports.push(written);
+        ports.push(container.to_string());
+    }
     ports
 }
 
@@ -1851,7 +1883,7 @@ fn string_map(m: Option<&Yaml>) -> Vec<(String, String)> {
 /// `app.kubernetes.io/name`) label, else by the Service's own name. Several
 /// Deployments matching is no host name at all.
 fn apply_k8s_services(s: &mut Services) {
-    for (name, selector, targets) in std::mem::take(&mut s.k8s_services) {
+    for (name, selector, targets, node_ports) in std::mem::take(&mut s.k8s_services) {
         let selected: Vec<&PodContainer> = s
             .pod_labels
             .iter()
@@ -1886,6 +1918,13 @@ fn apply_k8s_services(s: &mut Services) {
         };
         let Some(svc) = i.map(|i| &mut s.list[i]) else { continue };
         add_alias(svc, &name);
+        for (node, site) in node_ports {
+            if !svc.host_ports.contains(&node) {
+                svc.host_ports.push(node);
+                svc.ports.push(site.port.clone());
+                svc.port_sites.push(site);
+            }
+        }
     }
 }
 
