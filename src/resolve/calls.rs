@@ -219,20 +219,6 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 Some(impls) => impls.as_slice(),
                 None => ctors.implementers(eps, &g.service),
             };
-            // A tonic client whose address is not read and whose proto service no scanned
-            // service implements: said, not dropped (unless its address already was).
-            let said = |d: &Diagnostic| d.file == rel && d.line == Some(g.line);
-            if impls.is_empty() && f.file.lang == Lang::Rust && !out.diagnostics.iter().any(said) {
-                out.diagnostics.push(Diagnostic::new(
-                    rel,
-                    Some(g.line),
-                    Severity::Info,
-                    format!(
-                        "gRPC client of `{}`: its address is known only at run time and no scanned service implements it: call not linked",
-                        g.service
-                    ),
-                ));
-            }
             // A service does not call itself: a gateway that serves a proto and forwards
             // it calls the other implementer, and a client a service's crate builds for
             // others is not a call of that service.
