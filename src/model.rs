@@ -477,6 +477,11 @@ pub struct RawGrpc {
     /// other crates may call; `None` elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within: Option<String>,
+    /// NestJS: the one rpc a handler decorator serves (`@GrpcMethod('S', 'CreateProduct')`),
+    /// the handler of a server some other line registers; `None`: a registration of the
+    /// whole service (`add_XServicer_to_server`, `XServer::new`), or a client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpc: Option<String>,
 }
 
 /// A Python class whose bases matter across files: a Django class-based view or

@@ -10,6 +10,13 @@ use tree_sitter::Node;
 
 use crate::model::{Access, ArchFacts, Part, RawCall, RawConst, RawSql, RawTableUse, Template};
 
+/// `login` → `Login`: the first letter upper-cased, the rest kept (NestJS's
+/// `capitalizeFirstLetter` of an rpc handler's name; a word of a snake-case name).
+pub fn upper_first(word: &str) -> String {
+    let mut c = word.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 /// HTTP methods a route or a client call can name (lower case, sorted).
 pub const HTTP_METHODS: &[&str] = &["all", "delete", "get", "head", "options", "patch", "post", "put"];
 

@@ -952,7 +952,7 @@ impl Collector {
             last.strip_suffix("Stub")
         };
         if let Some(s) = service.filter(|s| !s.is_empty()) {
-            self.facts.grpc.push(RawGrpc { service: s.to_string(), server, line, within: None });
+            self.facts.grpc.push(RawGrpc { service: s.to_string(), server, line, within: None, rpc: None });
         }
     }
 

@@ -425,13 +425,7 @@ fn callbacks(file: &syn::File) -> Vec<Callback> {
 /// `books` → `Books`, `route_guide` → `RouteGuide`: the service a grpcio
 /// `create_<snake>` function registers, in the proto's usual spelling.
 fn upper_camel(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
-        })
-        .collect()
+    snake.split('_').map(arch::upper_first).collect()
 }
 
 /// How a local bound to lapin's `queue_declare(name, …)` is kept among the locals
@@ -1265,7 +1259,13 @@ impl Collector<'_> {
         else {
             return;
         };
-        self.facts.grpc.push(RawGrpc { service: upper_camel(snake), server: true, line: line(c.span()), within: None });
+        self.facts.grpc.push(RawGrpc {
+            service: upper_camel(snake),
+            server: true,
+            line: line(c.span()),
+            within: None,
+            rpc: None,
+        });
     }
 
     fn call(&mut self, c: &ExprCall) {
@@ -1319,13 +1319,19 @@ impl Collector<'_> {
                 .filter(|s| self.tonic && !s.is_empty() && last != "connect")
                 .filter(|s| *s != "Http" || self.tonic_http)
             {
-                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: true, line: l(), within: None });
+                self.facts.grpc.push(RawGrpc {
+                    service: svc.to_string(),
+                    server: true,
+                    line: l(),
+                    within: None,
+                    rpc: None,
+                });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
                 // In any file: a client generated in another crate (`use api::echo_client::EchoClient`)
                 // or a constructor of another crate (`AuthClient::new()`) need not name tonic.
                 // Resolution links only a proto's service or a constructor that builds one.
                 let within = self.impl_ty.clone().filter(|t| *t != ty);
-                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l(), within });
+                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l(), within, rpc: None });
                 if last == "connect" {
                     self.tonic_connect(svc, c);
                 }

@@ -17,7 +17,8 @@ use crate::model::{
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
-const CLIENTS: &[&str] = &["$http", "axios", "got", "http", "httpClient", "https", "ky", "request", "superagent"];
+const CLIENTS: &[&str] =
+    &["$http", "axios", "got", "http", "httpClient", "httpService", "https", "ky", "request", "superagent"];
 
 /// The kinds of node that are a function with parameters of its own.
 const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
@@ -247,7 +248,9 @@ impl Collector {
                 });
             }
             "endpoint.decorator" if text("name") == "Module" => self.nest_module(outer, &args, src, line),
-            "endpoint.decorator" if text("name").contains("Grpc") => self.nest_grpc(&text("name"), &args, src, line),
+            "endpoint.decorator" if text("name").contains("Grpc") => {
+                self.nest_grpc(&text("name"), outer, &args, src, line);
+            }
             "endpoint.decorator" => self.nest(&text("name"), outer, &args, src, line),
             "endpoint.export" => {
                 let name = text("name");
@@ -340,7 +343,7 @@ impl Collector {
                 let name = text("name");
                 let name = name.trim_end_matches(".service");
                 let service = name.rsplit('.').next().unwrap_or(name).to_string();
-                self.grpc_fact(service, true, line);
+                self.grpc_fact(service, true, None, line);
             }
             "env.destructure" => {
                 if let Some(p) = cap(caps, "pattern") {
@@ -354,7 +357,7 @@ impl Collector {
                 // A generated `CartServiceClient` is the client of proto service `CartService`.
                 let generated = cap(caps, "name").is_some_and(|n| n.kind() == "identifier");
                 let service = if generated { last.strip_suffix("Client").unwrap_or(last) } else { last }.to_string();
-                self.facts.grpc.push(RawGrpc { service, server: false, line, within: None });
+                self.facts.grpc.push(RawGrpc { service, server: false, line, within: None, rpc: None });
                 // new proto.Cart("cart:7070", creds): the address the client sends to.
                 if let Some(addr) = args.first().filter(|_| args.len() >= 2) {
                     arch::push_grpc_call(&mut self.facts, template(*addr, src), line);
@@ -740,22 +743,42 @@ impl Collector {
         self.facts.nest_modules.push(RawNestModule { name, controllers, imports, line });
     }
 
-    /// NestJS gRPC: `@GrpcMethod('UserService', 'Login')` (also `@GrpcStreamMethod`) on a
-    /// controller's method serves the proto service it names; nestjs-grpc-client's
-    /// `@InjectGrpcClientService('user_module', 'UserService')` injects a stub of it.
-    /// A decorator naming no service (`@GrpcMethod()`: the class's name) is left out.
-    fn nest_grpc(&mut self, name: &str, args: &[Node], src: &[u8], line: u32) {
-        let (server, at) = if name == "InjectGrpcClientService" { (false, 1) } else { (true, 0) };
-        if let Some(service) = args.get(at).and_then(|a| string_value(*a, src)) {
-            self.grpc_fact(service, server, line);
+    /// NestJS gRPC: `@GrpcMethod('UserService', 'Login')` (also `@GrpcStreamMethod`,
+    /// `@GrpcStreamCall`) on a controller's method serves that one rpc of the proto service;
+    /// nestjs-grpc-client's `@InjectGrpcClientService('user_module', 'UserService')` injects
+    /// a stub of it. Nest's `createGrpcMethodMetadata` fills what is left out: the rpc is the
+    /// method's name with its first letter capitalized (`@GrpcMethod('UserService')` on
+    /// `login`), the service the class's name (`@GrpcMethod()`).
+    fn nest_grpc(&mut self, name: &str, decorator: Node, args: &[Node], src: &[u8], line: u32) {
+        if name == "InjectGrpcClientService" {
+            if let Some(service) = args.get(1).and_then(|a| string_value(*a, src)) {
+                self.grpc_fact(service, false, None, line);
+            }
+            return;
+        }
+        let service = match args.first() {
+            Some(a) => string_value(*a, src),
+            None => decorated_class(decorator, src),
+        };
+        let Some(service) = service else { return };
+        if !matches!(name, "GrpcMethod" | "GrpcStreamCall" | "GrpcStreamMethod") {
+            return self.grpc_fact(service, true, None, line);
+        }
+        let rpc = match args.get(1) {
+            Some(a) => string_value(*a, src),
+            None => method_of(decorator, src).map(|m| arch::upper_first(&m)),
+        };
+        // An rpc named by an expression is not guessed: no endpoint, no implementer.
+        if let Some(rpc) = rpc {
+            self.grpc_fact(service, true, Some(rpc), line);
         }
     }
 
-    /// A proto service served or called here, once per file and side (a controller has one
-    /// `@GrpcMethod` per RPC).
-    fn grpc_fact(&mut self, service: String, server: bool, line: u32) {
-        if !self.facts.grpc.iter().any(|g| g.server == server && g.service == service) {
-            self.facts.grpc.push(RawGrpc { service, server, line, within: None });
+    /// A proto service served or called here, once per file, side and rpc (a controller has
+    /// one `@GrpcMethod` per rpc).
+    fn grpc_fact(&mut self, service: String, server: bool, rpc: Option<String>, line: u32) {
+        if !self.facts.grpc.iter().any(|g| g.server == server && g.service == service && g.rpc == rpc) {
+            self.facts.grpc.push(RawGrpc { service, server, line, within: None, rpc });
         }
     }
 

@@ -133,6 +133,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             .iter()
             .any(|g| !g.server && eps.grpc_impl.get(eps.proto_service(&g.service)).is_some_and(|v| !v.is_empty()));
         let dev_proxy = super::devproxy::is_proxy_config(super::services::file_name(rel));
+        let own = ctx.owner(i).map(|o| ctx.services.list[o].name.as_str());
         // Lines of gRPC clients built on an address read here (tonic's `XClient::connect(url)`):
         // the address names the callee, not the proto's implementers.
         let mut addressed: Vec<u32> = Vec::new();
@@ -169,9 +170,6 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 }
             };
             let url = if c.client == PROXY { proxy_url(url) } else { url };
-            if c.client == "grpc" {
-                addressed.push(c.line);
-            }
             // `client.post(url)`, `fetch(req)`, `requests.get(self.url)` whose URL is a parameter
             // or a value tapestry cannot read is a client call all the same: say so rather than
             // drop it silently.
@@ -193,19 +191,33 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 continue;
             }
             let Some(callee) = callee(ctx, eps, i, &c.method, &url, out, c.line) else { continue };
+            // Only an address that names the callee stands for the stubs built at its line;
+            // one read as a parameter or field (`XClient::connect(cfg.url)`) leaves them to
+            // the proto's implementers, as a Python stub on such a channel is.
+            if c.client == "grpc" {
+                addressed.push(c.line);
+            }
             // A gateway's proxy forwards every path: a call of the service, not of one endpoint.
             let callee = match callee {
                 Callee::Endpoint(e) if c.client == PROXY => Callee::Service(e.service.clone()),
                 other => other,
             };
-            match &callee {
-                Callee::Service(s) if c.client == "grpc" => channels.push(s.clone()),
-                Callee::Endpoint(e) if c.client == "grpc" => channels.push(e.service.clone()),
-                _ => {}
+            let reached = match &callee {
+                Callee::Service(s) => Some(s),
+                Callee::Endpoint(e) => Some(&e.service),
+                _ => None,
+            };
+            if let Some(s) = reached.filter(|_| c.client == "grpc") {
+                // A client the service's own crate builds of its own server (tonic's tutorial
+                // `src/client.rs`, a second `[[bin]]`) is no call between services, as a
+                // stub of a proto only the caller serves is not (below).
+                if Some(s.as_str()) == own {
+                    continue;
+                }
+                channels.push(s.clone());
             }
             link_call(out, i, rel, c.line, flags, callee);
         }
-        let own = ctx.owner(i).map(|o| ctx.services.list[o].name.as_str());
         for g in f.facts.arch.grpc.iter().filter(|g| !g.server && !addressed.contains(&g.line)) {
             // A constructor other code calls (`impl AuthClient { fn new() … }`): its callers are the sites.
             if g.within.as_ref().is_some_and(|t| ctors.called.contains(t)) {

@@ -973,7 +973,7 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
                     ),
                 ));
             }
-            implement(ctx, eps, &protos, owner, &service, (rel, g.line));
+            implement(ctx, eps, &protos, owner, &service, g.rpc.as_deref(), (rel, g.line), out);
         }
     }
     // Servers in Go, Java, Kotlin and C#, which discovery handed on as manifests when
@@ -984,7 +984,7 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
         let Ok(text) = ctx.project.read(m) else { continue };
         for (service, line) in crate::lang::foreign::servers(m, &text) {
             if protos.contains_key(&service) {
-                implement(ctx, eps, &protos, owner, &service, (m, line));
+                implement(ctx, eps, &protos, owner, &service, None, (m, line), out);
             }
         }
     }
@@ -992,14 +992,19 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
 
 /// Service `owner` implements the proto service `proto_service`, registered at
 /// `site`: it becomes an implementer (what stubs call) and serves the rpcs of the
-/// nearest `.proto` copy.
+/// nearest `.proto` copy — all of them, or the one `rpc` a NestJS handler names (as
+/// Nest's server finds a handler: the rpc's name, or its lower-camel alias that
+/// `@grpc/proto-loader` adds, `createProduct` for `CreateProduct`).
+#[allow(clippy::too_many_arguments)]
 fn implement(
     ctx: &Ctx,
     eps: &mut Endpoints,
     protos: &BTreeMap<String, Vec<ProtoCopy>>,
     owner: usize,
     proto_service: &str,
+    rpc: Option<&str>,
     site: (&str, u32),
+    out: &mut ArchOut,
 ) {
     let service = &ctx.services.list[owner].name;
     let implementers = eps.grpc_impl.entry(proto_service.to_string()).or_default();
@@ -1008,7 +1013,22 @@ fn implement(
     }
     let Some(copies) = protos.get(proto_service) else { return };
     let Some((file, rpcs)) = nearest_proto(copies, site.0, &ctx.services.list[owner].dirs) else { return };
-    for (full, line) in rpcs {
+    let named = |full: &str| {
+        let method = full.rsplit('/').next().unwrap_or(full);
+        rpc.is_none_or(|r| r == method || crate::lang::arch::upper_first(r) == method)
+    };
+    if rpc.is_some() && !rpcs.iter().any(|(full, _)| named(full)) {
+        out.diagnostics.push(Diagnostic::new(
+            site.0,
+            Some(site.1),
+            crate::diagnostic::Severity::Info,
+            format!(
+                "gRPC handler of `{proto_service}` names rpc `{}`, which {file} does not define",
+                rpc.unwrap_or("")
+            ),
+        ));
+    }
+    for (full, line) in rpcs.iter().filter(|(full, _)| named(full)) {
         eps.list.push(Ep {
             service: service.clone(),
             method: "RPC".into(),

@@ -831,9 +831,22 @@ fn app_services(project: &Project, s: &mut Services) {
     let within =
         |d: &str, outer: &str| outer.is_empty() || d.starts_with(outer) && d.as_bytes().get(outer.len()) == Some(&b'/');
     let mut apps: BTreeMap<String, (String, u32)> = BTreeMap::new();
+    // A NestJS handler (`@GrpcMethod('S', 'M')`) is no server registration: inside a Nest
+    // package (a `package.json` naming `@nestjs/…`) it is that app's, whatever feature
+    // directory holds it (`grpc/implementations/createProduct/`).
+    let mut nest_dirs: Option<Vec<&str>> = None;
+    let mut in_nest = |rel: &str| {
+        let dirs = nest_dirs.get_or_insert_with(|| {
+            let nest =
+                |m: &String| file_name(m) == "package.json" && project.read(m).is_ok_and(|t| t.contains("\"@nestjs/"));
+            project.manifests.iter().filter(|m| nest(m)).map(|m| dir_of(m)).collect()
+        });
+        dirs.iter().any(|d| within(rel, d))
+    };
     for (i, f) in project.files.iter().enumerate() {
         let (rel, a) = (project.rel(i), &f.facts.arch);
-        let line = a.servers.first().copied().or_else(|| a.grpc.iter().find(|g| g.server).map(|g| g.line));
+        let registers = |g: &&crate::model::RawGrpc| g.server && (g.rpc.is_none() || !in_nest(rel));
+        let line = a.servers.first().copied().or_else(|| a.grpc.iter().find(registers).map(|g| g.line));
         let line = line.or_else(|| (file_name(rel) == "manage.py").then_some(1));
         let example = rel.split('/').any(|d| super::in_sorted(EXAMPLE_DIRS, d));
         if let (Some(line), false) = (line, example) {
