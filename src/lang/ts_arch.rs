@@ -1059,8 +1059,11 @@ impl Collector {
             }
         }
         // NATS: `nc.publish('orders', data)`, `stan.subscribe(this.subject, group, opts)`
-        // (a callback or an options object first is another library's).
-        if let Some(&first) = args.first().filter(|a| self.nats && subject_like(**a)) {
+        // (a callback or an options object first is another library's, and so is a lone
+        // name: `publisher.publish(data)` of a wrapper class, `obs.subscribe(observer)`).
+        let subject =
+            |a: &Node| subject_like(*a) && (args.len() > 1 || matches!(a.kind(), "string" | "template_string"));
+        if let Some(&first) = args.first().filter(|a| self.nats && subject(a)) {
             if matches!(method, "publish" | "subscribe") {
                 let access = if method == "publish" { Access::Write } else { Access::Read };
                 let name = arg(0).unwrap_or_default();
@@ -2189,7 +2192,7 @@ fn subject_like(n: Node) -> bool {
 /// Fields that top-level subclasses set to text or a constant (`class TicketCreatedPublisher
 /// extends Publisher<TicketCreatedEvent> { subject: Subjects.TicketCreated =
 /// Subjects.TicketCreated }`): a base class's queue named by `this.subject` is theirs
-/// ([`Collector::queue_field`]). Only asked for files whose text has `extends`; the walk
+/// (`Collector::queue_field`). Only asked for files whose text has `extends`; the walk
 /// is of the module's top level and class bodies only.
 pub fn class_fields(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
