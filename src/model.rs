@@ -454,6 +454,42 @@ pub struct RawQueueParam {
     pub param: usize,
 }
 
+/// A function handing one of its own parameters on to another function (`fn
+/// handle(topic: &str) { send(&producer, topic) }`): a queue named by `callee`'s
+/// parameter `arg` is named by what `function`'s callers give its parameter `param`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawParamPass {
+    /// The function called, as written (`send`, `KafkaProducer::publish`).
+    pub callee: String,
+    pub arg: usize,
+    /// The function making the call, as its callers write it ([`RawQueueParam::function`]).
+    pub function: String,
+    pub param: usize,
+}
+
+/// A queue named by a field of the class using it (`this.client.publish(this.subject,
+/// …)` in `abstract class Publisher`): each subclass setting the field names one
+/// ([`RawClassField`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawQueueField {
+    /// Index of the queue in its file's `queues`.
+    pub queue: usize,
+    pub class: String,
+    pub field: String,
+}
+
+/// A field a top-level subclass sets to text or a constant (`class TicketCreatedPublisher
+/// extends Publisher<E> { subject = Subjects.TicketCreated }`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawClassField {
+    pub class: String,
+    /// The base class as written, without type arguments (`Publisher`).
+    pub base: String,
+    pub field: String,
+    pub value: Template,
+    pub line: u32,
+}
+
 /// NestJS `@Module({ controllers: [A], imports: [B, C.forRoot()] })` on class `name`:
 /// the controllers it mounts and the modules it imports, by class name. `None` when
 /// the list is not a plain array of names (`[...list]`, a variable, an object a
@@ -547,6 +583,14 @@ pub struct ArchFacts {
     /// Queues named by a parameter of the function using them (Rust).
     #[serde(default)]
     pub queue_params: Vec<RawQueueParam>,
+    /// Parameters handed on to another function (Rust), which may name its queue.
+    #[serde(default)]
+    pub param_passes: Vec<RawParamPass>,
+    /// Queues named by a field of their class (TypeScript), and the fields subclasses set.
+    #[serde(default)]
+    pub queue_fields: Vec<RawQueueField>,
+    #[serde(default)]
+    pub class_fields: Vec<RawClassField>,
     pub grpc: Vec<RawGrpc>,
     /// NestJS modules (`@Module({ controllers, imports })`).
     #[serde(default)]

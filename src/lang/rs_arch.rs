@@ -17,8 +17,8 @@ use super::arch::{self, braces_to_parts, http_method, lit, push_parts};
 use super::rust::{parse_items, Args, MacroBodies};
 use super::ts_shapes::KV_METHODS;
 use crate::model::{
-    Access, ArchFacts, CfgPred, Part, RawAmqp, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawQueue,
-    RawQueueParam, RawRoute, RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, CfgPred, Part, RawAmqp, RawArgCall, RawCall, RawConst, RawGrpc, RawMount, RawParamPass,
+    RawQueue, RawQueueParam, RawRoute, RawRouter, RawSql, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Attribute macros that declare a route on a handler (sorted).
@@ -1540,6 +1540,9 @@ impl Collector<'_> {
     /// constant (`topics::USER_CREATED`, which resolution reads) or a URL.
     fn push_arg_call(&mut self, callee: String, args: &Punctuated<Expr, syn::Token![,]>, line: u32) {
         let args: Vec<Template> = args.iter().map(|a| self.local_lit(template(a))).collect();
+        if self.broker {
+            self.param_passes(&callee, &args);
+        }
         let text = |a: &Template| match a.as_slice() {
             [Part::Ref(n)] => screaming(n),
             _ => !a.is_empty() && a.iter().all(|p| matches!(p, Part::Lit(_))),
@@ -1559,13 +1562,41 @@ impl Collector<'_> {
         }
     }
 
+    /// `send(&producer, topic.clone(), …)` inside `fn handle(topic: &str)`: the callee's
+    /// argument is the function's own parameter, so `handle`'s callers name whatever
+    /// queue `send` uses it for (a local of that name hides the parameter).
+    fn param_passes(&mut self, callee: &str, args: &[Template]) {
+        for (arg, a) in args.iter().enumerate() {
+            let [Part::Ref(n)] = a.as_slice() else { continue };
+            let Some(param) = self.func.params.iter().position(|p| p == n) else { continue };
+            if self.locals.iter().any(|(l, _)| l == n) {
+                continue;
+            }
+            let function = self.current_fn();
+            self.facts.param_passes.push(RawParamPass { callee: callee.to_string(), arg, function, param });
+        }
+    }
+
+    /// The function being visited as its callers write it: `consume`, `Consumer::new`.
+    fn current_fn(&self) -> String {
+        match &self.impl_ty {
+            Some(t) => format!("{t}::{}", self.fn_name),
+            None => self.fn_name.clone(),
+        }
+    }
+
     /// `self.send(topics::USER_CREATED, …)` in `impl KafkaProducer`, `producer.publish("t")`
     /// on a parameter typed `&KafkaProducer` (or `Arc<…>`), `self.producer.publish("t")` on a
     /// field of the file's struct typed so: a call of `KafkaProducer::publish`, whose
     /// arguments may name the queue it takes as a parameter. A receiver of no known
     /// type says nothing (`tx.send("x")` may be a channel's).
     fn method_arg_call(&mut self, m: &ExprMethodCall) {
-        if !m.args.iter().any(text_or_const) {
+        // An argument that is the function's own parameter may be handed on ([`Self::param_passes`]).
+        let param = |a: &Expr| {
+            let a = if let Expr::Reference(r) = a { &*r.expr } else { a };
+            matches!(a, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.func.params.iter().any(|x| i == x)))
+        };
+        if !m.args.iter().any(|a| text_or_const(a) || self.broker && param(a)) {
             return;
         }
         let ty = match &*m.receiver {
@@ -1792,10 +1823,7 @@ impl Collector<'_> {
         // `fn consume(topic: &str) { … subscribe(&[topic]) }`: the callers name the queue.
         if let [Part::Ref(p)] = name.as_slice() {
             if let Some(param) = self.func.params.iter().position(|x| x == p) {
-                let function = match &self.impl_ty {
-                    Some(t) => format!("{t}::{}", self.fn_name),
-                    None => self.fn_name.clone(),
-                };
+                let function = self.current_fn();
                 self.facts.queue_params.push(RawQueueParam { queue: self.facts.queues.len(), function, param });
             }
         }
@@ -1889,19 +1917,33 @@ impl Collector<'_> {
 
     /// `#[envconfig(from = "ORDERS_URL", default = "…")] orders_url: String`: the
     /// field reads that environment variable (a [`FIELD`] constant resolution finds).
+    /// So does a command-line option of clap or structopt, `#[arg(long, env =
+    /// "KAFKA_TOPIC", default_value = "orders")]` (`#[clap(…)]`, `#[structopt(…)]`; a bare
+    /// `env` is the field's name in upper case, as clap reads it), and one with only a
+    /// `default_value` is that text: the value the program runs with when no flag is given.
     fn envconfig_fields(&mut self, s: &syn::ItemStruct) {
+        const CLI: &[&str] = &["arg", "clap", "structopt"];
         for f in &s.fields {
             let Some(ident) = &f.ident else { continue };
-            for a in f.attrs.iter().filter(|a| a.path().is_ident("envconfig")) {
-                let Ok(metas) = a.parse_args_with(Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated)
-                else {
+            for a in &f.attrs {
+                let Some(kind) = a.path().get_ident().map(ToString::to_string) else { continue };
+                let value = if kind == "envconfig" {
+                    let Ok(metas) =
+                        a.parse_args_with(Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated)
+                    else {
+                        continue;
+                    };
+                    let get = |key: &str| metas.iter().find(|m| m.path.is_ident(key)).and_then(|m| lit_str(&m.value));
+                    get("from").map(|var| vec![Part::Env(var, get("default"))])
+                } else if CLI.contains(&kind.as_str()) {
+                    cli_value(a, &ident.to_string())
+                } else {
                     continue;
                 };
-                let get = |key: &str| metas.iter().find(|m| m.path.is_ident(key)).and_then(|m| lit_str(&m.value));
-                if let Some(var) = get("from") {
+                if let Some(value) = value {
                     self.facts.consts.push(RawConst {
                         name: format!("{FIELD}{ident}"),
-                        value: vec![Part::Env(var, get("default"))],
+                        value,
                         line: line(ident.span()),
                     });
                 }
@@ -1995,6 +2037,29 @@ fn named_type(ty: &syn::Type) -> Option<String> {
 fn screaming(name: &str) -> bool {
     name.bytes().any(|b| b.is_ascii_uppercase())
         && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The value of a clap/structopt option attribute ([`Collector::envconfig_fields`]):
+/// its environment variable with the default, or the default alone.
+fn cli_value(a: &syn::Attribute, field: &str) -> Option<Template> {
+    let metas = a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated).ok()?;
+    let (mut env, mut default) = (None, None);
+    for m in &metas {
+        match m {
+            syn::Meta::Path(p) if p.is_ident("env") => env = Some(field.trim_start_matches("r#").to_ascii_uppercase()),
+            syn::Meta::NameValue(nv) if nv.path.is_ident("env") => env = lit_str(&nv.value),
+            // `default_value_t = "x".to_string()` too, when it is text.
+            syn::Meta::NameValue(nv) if nv.path.is_ident("default_value") || nv.path.is_ident("default_value_t") => {
+                default = arch::literal_of(&template(&nv.value));
+            }
+            _ => {}
+        }
+    }
+    match (env, default) {
+        (Some(var), default) => Some(vec![Part::Env(var, default)]),
+        (None, Some(d)) => Some(lit(&d)),
+        (None, None) => None,
+    }
 }
 
 /// An argument written as text or a constant: `"user.created"`, `&topics::USER_CREATED`

@@ -12,8 +12,8 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
-    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClient, RawConst, RawGrpc, RawMount,
-    RawNestModule, RawQueue, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
+    Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClassField, RawClient, RawConst, RawGrpc,
+    RawMount, RawNestModule, RawQueue, RawQueueField, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -152,6 +152,9 @@ pub struct Collector {
     /// `@fastify/http-proxy`): its proxies forward requests to their targets.
     proxy: bool,
     redis: bool,
+    /// The file names NATS (`node-nats-streaming`, `nats`): `publish(subject, …)` and
+    /// `subscribe(subject, …)` on any receiver are its.
+    nats: bool,
     grpc: bool,
     /// The file reads environment variables (`process.env.X`, `import.meta.env.X`,
     /// `(import.meta as any).env?.X`).
@@ -186,6 +189,7 @@ impl Collector {
             kafka_node: text.contains("kafka-node"),
             proxy: text.contains("http-proxy"),
             redis: text.contains("redis") || text.contains("Redis"),
+            nats: text.contains("nats"),
             // `ClientGrpc`, `@GrpcMethod` (NestJS) name no `grpc` module.
             grpc: text.contains("grpc") || text.contains("Grpc"),
             env: text.contains(".env.") || text.contains(".env?."),
@@ -1082,6 +1086,19 @@ impl Collector {
                 _ => {}
             }
         }
+        // NATS: `nc.publish('orders', data)`, `stan.subscribe(this.subject, group, opts)`
+        // (a callback or an options object first is another library's, and so is a lone
+        // name: `publisher.publish(data)` of a wrapper class, `obs.subscribe(observer)`).
+        let subject =
+            |a: &Node| subject_like(*a) && (args.len() > 1 || matches!(a.kind(), "string" | "template_string"));
+        if let Some(&first) = args.first().filter(|a| self.nats && subject(a)) {
+            if matches!(method, "publish" | "subscribe") {
+                let access = if method == "publish" { Access::Write } else { Access::Read };
+                let name = arg(0).unwrap_or_default();
+                self.facts.queues.push(RawQueue { broker: "nats".into(), name, access, line, key: None });
+                return self.queue_field(self.facts.queues.len() - 1, first, src);
+            }
+        }
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty() && arch::literal_of(n).is_none_or(|s| !s.is_empty())) {
                 self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
@@ -1130,6 +1147,26 @@ impl Collector {
             }
             "subscribe" if self.redis && object.is_none() => push("redis", arg(0), Access::Read),
             _ => {}
+        }
+    }
+
+    /// A queue named by a field of the class around it (`this.subject`, in `abstract class
+    /// Publisher { abstract subject: …; publish() { this.client.publish(this.subject, …) } }`):
+    /// the subclasses that set the field name it ([`class_fields`]).
+    fn queue_field(&mut self, queue: usize, name: Node, src: &[u8]) {
+        if name.kind() != "member_expression" || name.child_by_field_name("object").is_none_or(|o| o.kind() != "this") {
+            return;
+        }
+        let Some(field) = name.child_by_field_name("property").map(|p| query::text(p, src).to_string()) else {
+            return;
+        };
+        let class = query::ancestors(name, 64)
+            .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class"))
+            .and_then(|c| c.child_by_field_name("name"));
+        if let Some(class) = class {
+            let class = query::text(class, src).to_string();
+            self.facts.queues[queue].name = vec![Part::Param(field.clone())];
+            self.facts.queue_fields.push(RawQueueField { queue, class, field });
         }
     }
 
@@ -2080,6 +2117,33 @@ pub fn bind_factory_results(text: &str, bindings: &mut Vec<Binding>, relative: &
 pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &mut ArchFacts) {
     const METHODS: &[&str] = &[".delete", ".get", ".patch", ".post", ".put"];
     let src = text.as_bytes();
+    let mut bindings = import_bindings(sources, src);
+    let mut relative: Vec<String> = bindings.iter().map(|b| b.local.clone()).collect();
+    bind_factory_results(text, &mut bindings, &mut relative);
+    // `expirationQueue.add(…)` of a Bull queue the imported module makes: its binding is kept.
+    let bull = super::ts_bull::imported_uses(text, &relative, facts);
+    // `api.get("/p")`, also with type arguments: `api.get<User[]>("/p")`.
+    let called = |b: &Binding| {
+        text.match_indices(b.local.as_str()).any(|(i, _)| {
+            let after = &text[i + b.local.len()..];
+            after.starts_with("({")
+                || METHODS.iter().any(|m| after.strip_prefix(m).is_some_and(|r| r.starts_with(['(', '<'])))
+        })
+    };
+    if !bindings.iter().any(called) {
+        if bull {
+            facts.bindings = bindings;
+        }
+        return;
+    }
+    facts.bindings = bindings;
+    wrapper_calls(root, text, &relative, facts);
+}
+
+/// The names a module's imports of the project's own modules bind (`import api from
+/// "./api"`, `import { a as b } from "../x"`, `const api = require("./api")`), for a file
+/// no trigger word sent through the full pass.
+pub fn import_bindings(sources: &[Node], src: &[u8]) -> Vec<Binding> {
     let mut bindings = Vec::new();
     for source in sources {
         let spec = string_value(*source, src).unwrap_or_default();
@@ -2114,26 +2178,7 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
             }
         }
     }
-    let mut relative: Vec<String> = bindings.iter().map(|b| b.local.clone()).collect();
-    bind_factory_results(text, &mut bindings, &mut relative);
-    // `expirationQueue.add(…)` of a Bull queue the imported module makes: its binding is kept.
-    let bull = super::ts_bull::imported_uses(text, &relative, facts);
-    // `api.get("/p")`, also with type arguments: `api.get<User[]>("/p")`.
-    let called = |b: &Binding| {
-        text.match_indices(b.local.as_str()).any(|(i, _)| {
-            let after = &text[i + b.local.len()..];
-            after.starts_with("({")
-                || METHODS.iter().any(|m| after.strip_prefix(m).is_some_and(|r| r.starts_with(['(', '<'])))
-        })
-    };
-    if !bindings.iter().any(called) {
-        if bull {
-            facts.bindings = bindings;
-        }
-        return;
-    }
-    facts.bindings = bindings;
-    wrapper_calls(root, text, &relative, facts);
+    bindings
 }
 
 /// Members of a module's top-level declarations (exported or not) that are constants,
@@ -2169,6 +2214,61 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
             arch::push_const(facts, member, lit(&value), query::line(m));
         }
     }
+}
+
+/// An argument that may name a NATS subject: text, a name, a member (`this.subject`,
+/// `Subjects.OrderCreated`), not a callback or an options object.
+fn subject_like(n: Node) -> bool {
+    matches!(n.kind(), "string" | "template_string" | "identifier" | "member_expression")
+}
+
+/// Fields that top-level subclasses set to text or a constant (`class TicketCreatedPublisher
+/// extends Publisher<TicketCreatedEvent> { subject: Subjects.TicketCreated =
+/// Subjects.TicketCreated }`): a base class's queue named by `this.subject` is theirs
+/// (`Collector::queue_field`). Only asked for files whose text has `extends`; the walk
+/// is of the module's top level and class bodies only.
+pub fn class_fields(root: Node, text: &str, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    for top in named(root) {
+        let decl = match top.kind() {
+            "export_statement" => top.child_by_field_name("declaration"),
+            _ => Some(top),
+        };
+        let Some(decl) = decl.filter(|d| d.kind() == "class_declaration") else { continue };
+        let (Some(name), Some(body)) = (decl.child_by_field_name("name"), decl.child_by_field_name("body")) else {
+            continue;
+        };
+        let Some(base) = named(decl).into_iter().find(|c| c.kind() == "class_heritage").and_then(base_class) else {
+            continue;
+        };
+        for m in named(body).into_iter().filter(|m| matches!(m.kind(), "public_field_definition" | "field_definition"))
+        {
+            let mut c = m.walk();
+            if m.children(&mut c).any(|k| k.kind() == "static") {
+                continue;
+            }
+            let key = m.child_by_field_name("name").or_else(|| m.child_by_field_name("property"));
+            let (Some(key), Some(value)) = (key, m.child_by_field_name("value")) else { continue };
+            if !matches!(value.kind(), "string" | "identifier" | "member_expression") {
+                continue;
+            }
+            facts.class_fields.push(RawClassField {
+                class: query::text(name, src).to_string(),
+                base: query::text(base, src).to_string(),
+                field: query::text(key, src).to_string(),
+                value: template(value, src),
+                line: query::line(m),
+            });
+        }
+    }
+}
+
+/// The class an `extends` clause names, without type arguments: `Publisher` of
+/// `extends Publisher<E>` (TypeScript's `extends_clause`, JavaScript's bare expression).
+fn base_class(heritage: Node) -> Option<Node> {
+    let first = heritage.named_child(0)?;
+    let value = if first.kind() == "extends_clause" { first.child_by_field_name("value")? } else { first };
+    matches!(value.kind(), "identifier" | "member_expression").then_some(value)
 }
 
 /// `url + queryParams`, `` `${url}${query}` ``: the URL without a trailing query

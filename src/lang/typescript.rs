@@ -148,8 +148,15 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if with_arch && memchr::memmem::find(src, b"class ").is_some() {
         super::ts_classes::class_clients(tree.root_node(), text, &mut facts.arch);
     }
-    if with_arch && (memchr::memmem::find(src, b"enum ").is_some() || memchr::memmem::find(src, b"static ").is_some()) {
+    // An enum of NATS subjects (`enum Subjects { OrderCreated = 'order:created' }`) names
+    // no framework: its members are read in every file (a walk of the top level only).
+    let enums = memchr::memmem::find(src, b"enum ").is_some();
+    if enums || with_arch && memchr::memmem::find(src, b"static ").is_some() {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
+    }
+    // A subclass setting the field its base class's queue is named by need not name a broker.
+    if !is_declaration_file(rel) && memchr::memmem::find(src, b"extends ").is_some() {
+        super::ts_arch::class_fields(tree.root_node(), text, &mut facts.arch);
     }
     if !is_declaration_file(rel) && super::ts_bull::imports_bull(src) {
         super::ts_bull::queues(tree.root_node(), text, &mut facts.arch);
@@ -165,6 +172,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     } else if !is_declaration_file(rel) {
         let sources: Vec<Node> = found.values().map(|(n, _)| *n).collect();
         super::ts_arch::imported_client_calls(tree.root_node(), text, &sources, &mut facts.arch);
+        // A subclass's base and the constants of its fields come through its imports.
+        if !facts.arch.class_fields.is_empty() && facts.arch.bindings.is_empty() {
+            facts.arch.bindings = super::ts_arch::import_bindings(&sources, src);
+        }
     }
     let mut file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
     if is_declaration_file(rel) {

@@ -98,8 +98,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     }
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        let test = crate::lang::is_test_path(rel, f.file.lang) || ctx.rust_tests.contains(&i);
-        let flags = if test || load_test(&f.facts) { Flags::TEST } else { Flags::default() };
+        let flags = site_flags(ctx, i);
         // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
         let mut channels: Vec<String> = Vec::new();
         // A wrapper whose parameter follows a host (`${BACKEND}${id}`) that no caller reaches
@@ -238,6 +237,10 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             }
         }
         for (k, q) in f.facts.arch.queues.iter().enumerate() {
+            // A queue named by a field of its class: an edge from each subclass setting it.
+            if field_queues(ctx, (&amqp, &transports), out, i, k) {
+                continue;
+            }
             // A queue named by a parameter: one edge per name its callers give, if any does.
             let named = named_by_callers(ctx, i, k);
             if named.is_empty() {
@@ -425,11 +428,15 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
     let files = ctx.project.files;
     let Some(qp) = files[file].facts.arch.queue_params.iter().find(|p| p.queue == k) else { return Vec::new() };
     let (owner, lang) = (ctx.owner(file), files[file].file.lang);
-    let wanted: Vec<&str> = qp.function.split("::").collect();
     let mut names: Vec<Template> = Vec::new();
+    if lang != Lang::Python {
+        let mut seen = Vec::new();
+        passed_names(ctx, (owner, lang), (&qp.function, qp.param), &mut seen, &mut names);
+        return names;
+    }
     for (j, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang == lang && ctx.owner(*j) == owner) {
         for a in &g.facts.arch.arg_calls {
-            let name = if lang == Lang::Python {
+            let name = {
                 // Python: the function itself, in its file or through an import of it, and the
                 // argument as the caller's file reads it (a constant of the caller's module).
                 if !calls_python_function(ctx, j, &a.callee, file, &qp.function) {
@@ -442,15 +449,6 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
                 };
                 let arg = a.args.get(qp.param).filter(|t| !t.is_empty()).or_else(by_name);
                 arg.and_then(|t| ctx.resolve_template(j, t).ok()).filter(literal)
-            } else if a.callee.split("::").collect::<Vec<_>>().ends_with(&wanted) {
-                // A constant as the caller's file reads it (`topics::USER_CREATED`).
-                a.args
-                    .get(qp.param)
-                    .filter(|t| !t.is_empty())
-                    .and_then(|t| ctx.resolve_template(j, t).ok())
-                    .filter(literal)
-            } else {
-                continue;
             };
             if let Some(t) = name.filter(|t| !names.contains(t)) {
                 names.push(t);
@@ -522,6 +520,82 @@ fn through_params<'t>(
         }
     }
     Ok(std::borrow::Cow::Owned(out))
+}
+
+/// The flags of a file's call sites: `test` in test code (and load-test scripts).
+fn site_flags(ctx: &Ctx, i: usize) -> Flags {
+    let f = &ctx.project.files[i];
+    let test = crate::lang::is_test_path(ctx.project.rel(i), f.file.lang) || ctx.rust_tests.contains(&i);
+    if test || load_test(&f.facts) {
+        Flags::TEST
+    } else {
+        Flags::default()
+    }
+}
+
+/// A queue named by a field of the class using it (`this.client.publish(this.subject, …)`
+/// in `abstract class Publisher`): one edge per subclass setting the field (`subject =
+/// Subjects.TicketCreated` in `class TicketCreatedPublisher extends Publisher<E>`, in the
+/// base's file or one importing the base from it), from the subclass's module at the
+/// field's line, the name read there. Whether the queue is such a one and some subclass
+/// names it (else it keeps its diagnostic).
+fn field_queues(ctx: &Ctx, brokers: (&Amqp, &Transports), out: &mut ArchOut, i: usize, k: usize) -> bool {
+    let files = ctx.project.files;
+    let Some(qf) = files[i].facts.arch.queue_fields.iter().find(|q| q.queue == k) else { return false };
+    let q = &files[i].facts.arch.queues[k];
+    let mut found = false;
+    for (j, g) in files.iter().enumerate().filter(|(_, g)| g.file.lang.is_ecmascript()) {
+        for cf in g.facts.arch.class_fields.iter().filter(|c| c.field == qf.field) {
+            let extends = if j == i {
+                cf.base == qf.class
+            } else {
+                ctx.imported(j, &cf.base).iter().any(|(m, remote)| *m == i && *remote == qf.class)
+            };
+            if extends {
+                let sub = RawQueue { line: cf.line, ..q.clone() };
+                queue_edge(ctx, brokers.0, brokers.1, out, j, &sub, &cf.value, site_flags(ctx, j));
+                found = true;
+            }
+        }
+    }
+    found
+}
+
+/// How many functions deep a parameter handed on is followed ([`passed_names`]).
+const PASS_DEPTH: usize = 4;
+
+/// The names the callers of `function` (Rust, same service) give its parameter `param`:
+/// each argument that is text or a constant as the caller's file reads it
+/// (`topics::USER_CREATED`, a CLI option's default `cfg.kafka_topic`), and through a
+/// caller that hands on a parameter of its own (`fn handle(topic: &str) { send(topic) }`),
+/// the names `handle`'s callers give, a few functions deep.
+fn passed_names(
+    ctx: &Ctx,
+    (owner, lang): (Option<usize>, Lang),
+    (function, param): (&str, usize),
+    seen: &mut Vec<(String, usize)>,
+    names: &mut Vec<Template>,
+) {
+    if seen.len() > PASS_DEPTH || seen.iter().any(|(f, p)| f == function && *p == param) {
+        return;
+    }
+    seen.push((function.to_string(), param));
+    let wanted: Vec<&str> = function.split("::").collect();
+    let calls = |callee: &str| callee.split("::").collect::<Vec<_>>().ends_with(&wanted);
+    let files = ctx.project.files;
+    for (j, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang == lang && ctx.owner(*j) == owner) {
+        for a in g.facts.arch.arg_calls.iter().filter(|a| calls(&a.callee)) {
+            let arg = a.args.get(param).filter(|t| !t.is_empty());
+            if let Some(t) = arg.and_then(|t| ctx.resolve_template(j, t).ok()).filter(literal) {
+                if !names.contains(&t) {
+                    names.push(t);
+                }
+            }
+        }
+        for p in g.facts.arch.param_passes.iter().filter(|p| p.arg == param && calls(&p.callee)) {
+            passed_names(ctx, (owner, lang), (&p.function, p.param), seen, names);
+        }
+    }
 }
 
 /// Whether a Python call's callee, as written in file `caller`, is the module-level
