@@ -13,9 +13,12 @@ use super::arch::{http_method, lit};
 use super::rs_arch::line;
 use crate::model::{ArchFacts, RawRoute};
 
-/// Whether a file may hold such a handler: a cheap word looked for first.
+/// Whether a file may hold such a handler: a cheap word looked for first. tonic's generated
+/// server (`tonic::codegen`, committed as `pb/echo.rs` or built into `OUT_DIR`) routes by
+/// hand too, `match req.uri().path() { "/echo.Echo/Say" => … }`: those are the proto's rpcs,
+/// endpoints already (`RPC /echo.Echo/Say`), not `ANY` routes of their own.
 pub fn mentions(text: &str) -> bool {
-    text.contains(".uri().path()")
+    text.contains(".uri().path()") && !text.contains("tonic::codegen")
 }
 
 /// Routes of the file's hand-routed handlers.
