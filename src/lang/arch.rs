@@ -8,7 +8,7 @@
 
 use tree_sitter::Node;
 
-use crate::model::{Access, ArchFacts, Part, RawCall, RawConst, RawSql, RawTableUse, Template};
+use crate::model::{Access, ArchFacts, Part, RawCall, RawConst, RawRoute, RawSql, RawTableUse, Template};
 
 /// `login` → `Login`: the first letter upper-cased, the rest kept (NestJS's
 /// `capitalizeFirstLetter` of an rpc handler's name; a word of a snake-case name).
@@ -553,6 +553,35 @@ fn call_at<'t>(
     }
     let args = call.child_by_field_name("arguments")?;
     Some((super::query::text(callee, src).to_string(), args))
+}
+
+/// A route of a server that routes by hand (`py_raw`, `ts_raw`): `ANY` when the branch
+/// tests no method.
+pub fn raw_route(facts: &mut ArchFacts, framework: &str, router: &str, methods: Vec<String>, path: String, line: u32) {
+    let methods = if methods.is_empty() { vec!["ANY".to_string()] } else { methods };
+    facts.routes.push(RawRoute {
+        framework: framework.into(),
+        router: router.into(),
+        methods,
+        path: lit(&path),
+        handler: None,
+        line,
+    });
+}
+
+/// Hand `emit` a literal path a hand-routed handler compares the request's with (one
+/// starting with `/`), with the methods its branch tests, sorted and once each.
+pub fn raw_path(
+    path: Option<String>,
+    line: u32,
+    mut methods: Vec<String>,
+    emit: &mut dyn FnMut(String, u32, Vec<String>),
+) {
+    if let Some(path) = path.filter(|p| p.starts_with('/')) {
+        methods.sort();
+        methods.dedup();
+        emit(path, line, methods);
+    }
 }
 
 #[cfg(test)]

@@ -13,10 +13,10 @@
 
 use tree_sitter::Node;
 
-use super::arch::{http_method, lit};
+use super::arch::http_method;
 use super::py_arch::{named, string_value};
 use super::query;
-use crate::model::{ArchFacts, RawRoute};
+use crate::model::ArchFacts;
 
 /// Whether a file may hold such a server: cheap words looked for before any walk.
 pub fn mentions(text: &str) -> bool {
@@ -64,7 +64,7 @@ pub fn routes(root: Node, src: &[u8], facts: &mut ArchFacts) {
                         let req = Request::new(src, "self".into(), None, body);
                         let router = format!("http.server:{class}");
                         req.branches(body, &mut |path, line, _| {
-                            push(facts, "http.server", &router, vec![method.clone()], path, line);
+                            super::arch::raw_route(facts, "http.server", &router, vec![method.clone()], path, line);
                         });
                     }
                 }
@@ -88,18 +88,8 @@ fn function(f: Node, src: &[u8], facts: &mut ArchFacts) {
     let name = query::text(f.child_by_field_name("name").unwrap_or(f), src);
     let router = format!("{framework}:{name}");
     let req = Request::new(src, names[0].to_string(), Some(keys), body);
-    req.branches(body, &mut |path, line, methods| push(facts, framework, &router, methods, path, line));
-}
-
-fn push(facts: &mut ArchFacts, framework: &str, router: &str, methods: Vec<String>, path: String, line: u32) {
-    let methods = if methods.is_empty() { vec!["ANY".to_string()] } else { methods };
-    facts.routes.push(RawRoute {
-        framework: framework.into(),
-        router: router.into(),
-        methods,
-        path: lit(&path),
-        handler: None,
-        line,
+    req.branches(body, &mut |path, line, methods| {
+        super::arch::raw_route(facts, framework, &router, methods, path, line)
     });
 }
 
@@ -275,12 +265,8 @@ impl<'s> Request<'s> {
         });
     }
 
-    fn emit_path(&self, s: Node, mut methods: Vec<String>, emit: &mut dyn FnMut(String, u32, Vec<String>)) {
-        if let Some(path) = string_value(s, self.src).filter(|p| p.starts_with('/')) {
-            methods.sort();
-            methods.dedup();
-            emit(path, query::line(s), methods);
-        }
+    fn emit_path(&self, s: Node, methods: Vec<String>, emit: &mut dyn FnMut(String, u32, Vec<String>)) {
+        super::arch::raw_path(string_value(s, self.src), query::line(s), methods, emit);
     }
 
     /// The literal paths and methods an `and`/`or` condition compares the request's with.

@@ -19,10 +19,10 @@
 use memchr::memmem;
 use tree_sitter::Node;
 
-use super::arch::{http_method, lit};
+use super::arch::http_method;
 use super::query;
 use super::ts_arch::{named, param_ident, prop, string_value};
-use crate::model::{ArchFacts, RawMount, RawRoute, RawRouter, Template};
+use crate::model::{ArchFacts, RawMount, RawRouter, Template};
 
 /// The framework of a top-level function that routes by hand but that this file does
 /// not serve: its routes count only when a [`SERVE`] mount elsewhere names it.
@@ -55,14 +55,16 @@ pub fn routes(root: Node, src: &[u8], facts: &mut ArchFacts) {
         for h in handlers(call, src) {
             if matches!(h.kind(), "arrow_function" | "function_expression" | "function" | "method_definition") {
                 let router = format!("{SERVED}@{line}");
-                read(h, src, &mut |path, l, methods| push(facts, SERVED, &router, methods, path, l));
+                read(h, src, &mut |path, l, methods| super::arch::raw_route(facts, SERVED, &router, methods, path, l));
             } else if h.kind() == "identifier" {
                 let name = query::text(h, src);
                 match tops.iter().find(|(n, _)| *n == name) {
                     Some((_, f)) => {
                         served.push(name);
                         let router = format!("{SERVED}:{name}");
-                        read(*f, src, &mut |path, l, methods| push(facts, SERVED, &router, methods, path, l));
+                        read(*f, src, &mut |path, l, methods| {
+                            super::arch::raw_route(facts, SERVED, &router, methods, path, l)
+                        });
                     }
                     None => facts.mounts.push(RawMount {
                         parent: SERVE.into(),
@@ -76,7 +78,7 @@ pub fn routes(root: Node, src: &[u8], facts: &mut ArchFacts) {
     }
     for (name, f) in tops.iter().filter(|(n, _)| !served.contains(n)) {
         let before = facts.routes.len();
-        read(*f, src, &mut |path, l, methods| push(facts, "", name, methods, path, l));
+        read(*f, src, &mut |path, l, methods| super::arch::raw_route(facts, "", name, methods, path, l));
         if facts.routes.len() > before {
             facts.routers.push(RawRouter {
                 name: (*name).into(),
@@ -86,18 +88,6 @@ pub fn routes(root: Node, src: &[u8], facts: &mut ArchFacts) {
             });
         }
     }
-}
-
-fn push(facts: &mut ArchFacts, framework: &str, router: &str, methods: Vec<String>, path: String, line: u32) {
-    let methods = if methods.is_empty() { vec!["ANY".to_string()] } else { methods };
-    facts.routes.push(RawRoute {
-        framework: framework.into(),
-        router: router.into(),
-        methods,
-        path: lit(&path),
-        handler: None,
-        line,
-    });
 }
 
 /// Top-level functions (also exported ones): `function h(req)`, `const h = (req) => …`.
@@ -343,12 +333,8 @@ impl<'s> Request<'s> {
         }
     }
 
-    fn emit_path(&self, s: Node, mut methods: Vec<String>, emit: &mut dyn FnMut(String, u32, Vec<String>)) {
-        if let Some(path) = string_value(s, self.src).filter(|p| p.starts_with('/')) {
-            methods.sort();
-            methods.dedup();
-            emit(path, query::line(s), methods);
-        }
+    fn emit_path(&self, s: Node, methods: Vec<String>, emit: &mut dyn FnMut(String, u32, Vec<String>)) {
+        super::arch::raw_path(string_value(s, self.src), query::line(s), methods, emit);
     }
 
     /// The literal paths and methods an `&&`/`||` condition compares the request's with.
