@@ -592,11 +592,14 @@ fn dockerfile_env(text: &str) -> Vec<(String, String)> {
 /// 443`, `EXPOSE $PORT` or `${PORT}` after `ENV PORT=8080` or `ARG PORT=8080` of that stage
 /// (an `ARG` before the first `FROM` only when the stage declares it again, as Docker scopes
 /// it). A `FROM` starts a stage afresh: an earlier stage's ports are not the image's. A
-/// range (`8000-8010`), a UDP port or a variable with no value is no port.
+/// range (`8000-8010`), a UDP port or a variable with no value is no port. The port the
+/// stage's last `CMD`/`ENTRYPOINT` starts a server on counts too, as the container listens
+/// there whether or not it is exposed ([`command_port`]).
 fn dockerfile_exposed(text: &str) -> Vec<u16> {
     let mut global: BTreeMap<String, String> = BTreeMap::new();
     let mut vars: BTreeMap<String, String> = BTreeMap::new();
     let mut ports: Vec<u16> = Vec::new();
+    let mut command: Option<u16> = None;
     let mut staged = false;
     for (word, rest) in dockerfile_instructions(text) {
         match word.as_str() {
@@ -604,6 +607,12 @@ fn dockerfile_exposed(text: &str) -> Vec<u16> {
                 staged = true;
                 vars.clear();
                 ports.clear();
+                command = None;
+            }
+            "CMD" | "ENTRYPOINT" if staged => {
+                if let Some(p) = command_port(&rest) {
+                    command = Some(p);
+                }
             }
             "ARG" => {
                 let (name, value) = rest.split_once('=').map_or((rest.as_str(), None), |(n, v)| (n, Some(v)));
@@ -630,7 +639,35 @@ fn dockerfile_exposed(text: &str) -> Vec<u16> {
             _ => {}
         }
     }
+    ports.extend(command.filter(|p| !ports.contains(p)));
     ports
+}
+
+/// The port a Python server command listens on, in a Dockerfile's `CMD`/`ENTRYPOINT`
+/// (exec or shell form): Django's `runserver 0.0.0.0:8001` (or `runserver 8001`),
+/// `--port 8000`/`--port=8000` (uvicorn, flask, hypercorn, daphne), gunicorn's or
+/// hypercorn's `--bind`/`-b 0.0.0.0:8000`, daphne's and flask's `-p 8000`. Literal numbers
+/// only: a variable (`--port $PORT`) says nothing.
+fn command_port(command: &str) -> Option<u16> {
+    let words: Vec<&str> = command
+        .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let port_of = |w: &str| w.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+    let short_p = words.iter().any(|w| matches!(w.rsplit('/').next(), Some("daphne" | "flask")));
+    words.iter().enumerate().find_map(|(i, w)| {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        match *w {
+            "runserver" => port_of(next),
+            "--port" => next.parse().ok(),
+            "-p" if short_p => next.parse().ok(),
+            "--bind" | "-b" if next.contains(':') => port_of(next),
+            _ => w
+                .strip_prefix("--port=")
+                .and_then(|p| p.parse().ok())
+                .or_else(|| w.strip_prefix("--bind=").filter(|b| b.contains(':')).and_then(port_of)),
+        }
+    })
 }
 
 /// `docker-compose.debug.yml`, `compose.prod.yaml`: a file `docker compose up` does
@@ -2090,6 +2127,27 @@ pub fn redact_url(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn server_commands_give_the_port_they_listen_on() {
+        for (cmd, want) in [
+            (r#"["python", "manage.py", "runserver", "0.0.0.0:8001"]"#, Some(8001)),
+            ("python manage.py runserver 8002", Some(8002)),
+            (r#"["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8003"]"#, Some(8003)),
+            ("uvicorn main:app --port=8004", Some(8004)),
+            ("gunicorn -b 0.0.0.0:8005 app:app", Some(8005)),
+            ("gunicorn --bind=:8006 app:app", Some(8006)),
+            ("daphne -b 0.0.0.0 -p 8007 proj.asgi:application", Some(8007)),
+            ("uvicorn main:app --port $PORT", None),
+            ("daphne -b 0.0.0.0 proj.asgi:application", None),
+            ("some-tool -p 9000", None),
+            (r#"["python", "/app/main.py"]"#, None),
+        ] {
+            assert_eq!(command_port(cmd), want, "{cmd}");
+        }
+        let staged = "FROM python AS build\nCMD uvicorn a:b --port 7000\nFROM python:3.12\nEXPOSE 80\nCMD [\"uvicorn\", \"a:b\", \"--port\", \"8000\"]\n";
+        assert_eq!(dockerfile_exposed(staged), vec![80, 8000]);
+    }
 
     #[test]
     fn tables_are_sorted() {
