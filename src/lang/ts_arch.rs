@@ -2181,6 +2181,15 @@ pub fn import_bindings(sources: &[Node], src: &[u8]) -> Vec<Binding> {
     bindings
 }
 
+/// The declaration a module-level statement makes: the statement itself, or what an
+/// `export` statement declares (`export class X {}` → the class).
+pub fn declared(top: Node) -> Option<Node> {
+    match top.kind() {
+        "export_statement" => top.child_by_field_name("declaration"),
+        _ => Some(top),
+    }
+}
+
 /// Members of a module's top-level declarations (exported or not) that are constants,
 /// as a `const` object's members are: `enum API_METHODS { GET = 'GET', … }` gives
 /// `API_METHODS.GET`, `class Config { static readonly BASE = 'http://…' }` gives
@@ -2188,11 +2197,7 @@ pub fn import_bindings(sources: &[Node], src: &[u8]) -> Vec<Binding> {
 pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
-        let decl = match top.kind() {
-            "export_statement" => top.child_by_field_name("declaration"),
-            _ => Some(top),
-        };
-        let Some(decl) = decl else { continue };
+        let Some(decl) = declared(top) else { continue };
         let members = match decl.kind() {
             "enum_declaration" => "enum_assignment",
             "class_declaration" | "abstract_class_declaration" => "public_field_definition",
@@ -2230,11 +2235,7 @@ fn subject_like(n: Node) -> bool {
 pub fn class_fields(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
-        let decl = match top.kind() {
-            "export_statement" => top.child_by_field_name("declaration"),
-            _ => Some(top),
-        };
-        let Some(decl) = decl.filter(|d| d.kind() == "class_declaration") else { continue };
+        let Some(decl) = declared(top).filter(|d| d.kind() == "class_declaration") else { continue };
         let (Some(name), Some(body)) = (decl.child_by_field_name("name"), decl.child_by_field_name("body")) else {
             continue;
         };

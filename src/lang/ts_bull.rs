@@ -163,10 +163,7 @@ fn decorator(d: Node, src: &[u8], found: &mut Found) {
         }
         "Processor" => {
             // `@Processor('q') export class P {}`: the decorator belongs to the export statement.
-            let class = d.parent().and_then(|p| match p.kind() {
-                "export_statement" => p.child_by_field_name("declaration"),
-                _ => Some(p),
-            });
+            let class = d.parent().and_then(super::ts_arch::declared);
             let class = class.filter(|c| matches!(c.kind(), "class_declaration" | "class"));
             let body = class.and_then(|c| c.child_by_field_name("body"));
             let handlers = body.map(|b| process_handlers(b, src)).unwrap_or_default();
