@@ -1717,9 +1717,17 @@ fn sql_text(n: Node, src: &[u8]) -> String {
     named(n).into_iter().map(|c| if c.kind() == "template_substitution" { "?" } else { query::text(c, src) }).collect()
 }
 
+/// Longer string literals are not read as templates (see [`template`]).
+const LONGEST_LITERAL: usize = 16 * 1024;
+
 /// A JS/TS expression as a URL or route template.
 pub fn template(n: Node, src: &[u8]) -> Template {
     match n.kind() {
+        // A string of many kilobytes (a bundled script kept in a constant) is no URL,
+        // route or name, and reading it cost more than the rest of its file.
+        "string" | "template_string" if n.byte_range().len() > LONGEST_LITERAL => {
+            vec![Part::Param("value".to_string())]
+        }
         "string" => lit(&string_value(n, src).unwrap_or_default()),
         "template_string" => {
             let mut out = Template::new();
@@ -1857,9 +1865,14 @@ pub(super) fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'
     let name = query::text(arg, src);
     let func = query::ancestors(arg, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
     let mut values = Vec::new();
-    let mut stack = vec![func.child_by_field_name("body")?];
+    let body = func.child_by_field_name("body")?;
+    // Only subtrees spelling the name can assign it: this runs for every call with a
+    // name for its first argument (effect's `.get(key)` on maps, inside functions of
+    // thousands of lines), and walking whole bodies was 1.8 % of effect's scan.
+    let at = query::Occurrences::of(body, name, src);
+    let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        if FUNCTIONS.contains(&n.kind()) {
+        if FUNCTIONS.contains(&n.kind()) || !at.within(n.byte_range()) {
             continue;
         }
         let target = match n.kind() {
