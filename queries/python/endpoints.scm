@@ -45,7 +45,7 @@
   name: (identifier) @class
   superclasses: (argument_list) @base
   body: (block) @body
-  (#match? @base "View|ModelMixin")) @drf.viewset
+  (#match? @base "View|ModelMixin|ObtainAuthToken")) @drf.viewset
 
 ; urlpatterns += router.urls   urlpatterns = [...] + router.urls   urlpatterns = router.urls
 (augmented_assignment

@@ -10,6 +10,7 @@
 pub mod arch;
 pub mod foreign;
 pub mod py_arch;
+pub mod py_argparse;
 pub mod py_celery;
 pub mod py_classes;
 pub mod py_mongo;

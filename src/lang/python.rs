@@ -97,6 +97,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     if super::py_celery::mentions(text) {
         facts.arch.celery = super::py_celery::extract(tree.root_node(), text);
     }
+    if super::py_argparse::mentions(text) {
+        super::py_argparse::consts(tree.root_node(), text, &mut facts.arch);
+    }
     if super::py_restx::mentions(text) {
         super::py_restx::extract(tree.root_node(), text, &mut facts.arch);
     }

@@ -12,7 +12,8 @@
 //!   `run:` scripts (a step's `working-directory:` below the checkout);
 //! - `docker build -t IMG DIR` lines of the scan root's shell scripts and `Makefile`.
 //!
-//! Only the plain `docker build` form is read: a flag this reader does not know may
+//! `docker buildx build` is read as `docker build` wherever that is (`docker buildx bake`,
+//! whose targets are in an HCL or compose file, is not). Only the plain form is read: a flag this reader does not know may
 //! take a value, so a line with one is no fact (precision first). An image written
 //! with variables (`gcr.io/$PROJECT_ID/conv:1.0.0`) is matched by its last path
 //! segment without the tag (`conv`), see [`Built::builds`].
@@ -30,21 +31,32 @@ pub struct Built {
     pub dirs: Vec<String>,
 }
 
-/// `docker build` flags that take a value (sorted): skipped with their value.
+/// `docker build` and `docker buildx build` flags that take a value (sorted): skipped
+/// with their value.
 const VALUE_FLAGS: &[&str] = &[
     "--add-host",
+    "--annotation",
+    "--attest",
     "--build-arg",
+    "--build-context",
+    "--builder",
     "--cache-from",
     "--cache-to",
     "--cpu-shares",
+    "--iidfile",
     "--label",
     "--memory",
+    "--metadata-file",
     "--network",
+    "--output",
     "--platform",
     "--progress",
+    "--provenance",
+    "--sbom",
     "--secret",
     "--ssh",
     "--target",
+    "-o",
 ];
 
 /// `docker build` flags that take none (sorted).
@@ -134,7 +146,7 @@ fn cloudbuild(project: &Project, rel: &str, out: &mut Vec<Built>) {
             let args: Vec<&str> =
                 step.get("args").map(Yaml::items).unwrap_or(&[]).iter().filter_map(|(a, _)| a.str()).collect();
             match args.as_slice() {
-                ["build", rest @ ..] => out.extend(docker_build(rest, &cwd)),
+                ["build", rest @ ..] | ["buildx", "build", rest @ ..] => out.extend(docker_build(rest, &cwd)),
                 ["-c", script_text] => script(script_text, &cwd, out),
                 _ => {}
             }
@@ -200,8 +212,13 @@ fn script(text: &str, cwd: &str, out: &mut Vec<Built>) {
     for line in joined.lines() {
         let line = line.split('#').next().unwrap_or("");
         let mut rest = line;
-        while let Some(at) = rest.find("docker build ") {
-            let after = &rest[at + "docker build ".len()..];
+        while let Some(at) = rest.find("docker ") {
+            let after = &rest[at + "docker ".len()..];
+            // `docker buildx build` takes the same arguments (and a few flags of its own).
+            let Some(after) = after.strip_prefix("build ").or_else(|| after.strip_prefix("buildx build ")) else {
+                rest = after;
+                continue;
+            };
             let end = after.find(['&', ';', '|', ')']).unwrap_or(after.len());
             let words: Vec<&str> = after[..end].split_whitespace().collect();
             out.extend(docker_build(&words, cwd));
@@ -271,6 +288,11 @@ mod tests {
         assert!(built("docker build web").is_empty());
         assert!(built("docker build -t a/b $DIR").is_empty());
         assert!(built("# docker build -t a/b c").is_empty());
+        let buildx = "docker buildx build --platform linux/amd64,linux/arm64 --push -t acme/api:1 ./api";
+        assert_eq!(built(buildx), one("acme/api:1", "api"));
+        assert_eq!(built("docker buildx build -o type=docker --tag acme/web web"), one("acme/web", "web"));
+        assert!(built("docker buildx bake -f docker-bake.hcl api").is_empty());
+        assert!(built("docker buildx build --mystery x -t a/b c").is_empty());
     }
 
     #[test]

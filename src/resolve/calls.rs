@@ -136,6 +136,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         // Lines of gRPC clients built on an address read here (tonic's `XClient::connect(url)`):
         // the address names the callee, not the proto's implementers.
         let mut addressed: Vec<u32> = Vec::new();
+        let grpc_addressed = calls.iter().any(|c| c.client == "grpc");
         for c in &calls {
             // A dev server's proxy (`src/setupProxy.js`) says where the front end's relative
             // URLs go (`Service::proxies`), not that the front end calls the target.
@@ -222,10 +223,21 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             if g.within.as_ref().is_some_and(|t| ctors.called.contains(t)) {
                 continue;
             }
-            let impls = match eps.grpc_impl.get(eps.proto_service(&g.service)) {
+            let proto = eps.proto_service(&g.service);
+            let impls = match eps.grpc_impl.get(proto) {
                 Some(impls) => impls.as_slice(),
                 None => ctors.implementers(eps, &g.service),
             };
+            // A stub of a service a scanned `.proto` defines and no scanned service
+            // implements, in a file that reads no address for it (NestJS's
+            // `getService('X')`: the address is in the module's `ClientsModule` options):
+            // where it goes is unknown, and said. A name no `.proto` defines may be no gRPC
+            // client at all (a Rust `UsersClient` struct of an HTTP API): nothing is said.
+            let defined = eps.grpc_defined.binary_search_by(|d| d.as_str().cmp(proto)).is_ok();
+            if impls.is_empty() && defined && g.within.is_none() && !grpc_addressed && !flags.contains(Flags::TEST) {
+                let message = format!("gRPC client of `{proto}`, which no scanned service implements: call not linked");
+                out.diagnostics.push(Diagnostic::new(rel, Some(g.line), Severity::Info, message));
+            }
             // A service does not call itself: a gateway that serves a proto and forwards
             // it calls the other implementer, and a client a service's crate builds for
             // others is not a call of that service.

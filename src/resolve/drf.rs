@@ -41,6 +41,8 @@ const GENERIC_VIEWS: &[(&str, &[&str])] = &[
     ("ListAPIView", &["GET"]),
     ("ListCreateAPIView", &["GET", "POST"]),
     ("ListView", &["GET"]),
+    // rest_framework.authtoken.views: an APIView whose own handler is `post`.
+    ("ObtainAuthToken", &["POST"]),
     ("RetrieveAPIView", &["GET"]),
     ("RetrieveDestroyAPIView", &["DELETE", "GET"]),
     ("RetrieveUpdateAPIView", &["GET", "PATCH", "PUT"]),

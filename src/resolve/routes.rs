@@ -51,6 +51,8 @@ pub struct Endpoints {
     /// Proto service names as generated Rust code spells them, when they differ:
     /// tonic names the server and client of `service HTTP` `HttpServer`/`HttpClient`.
     pub grpc_names: BTreeMap<String, String>,
+    /// Proto service names the scanned `.proto` files define (sorted).
+    pub grpc_defined: Vec<String>,
 }
 
 impl Endpoints {
@@ -945,6 +947,7 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
             camel.entry(c).or_default().push(name);
         }
     }
+    eps.grpc_defined = protos.keys().cloned().collect();
     eps.grpc_names = camel
         .into_iter()
         .filter_map(|(c, names)| match names.as_slice() {

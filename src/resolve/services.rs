@@ -430,14 +430,14 @@ pub fn detect(project: &Project) -> Services {
             for (k, v) in dockerfile_env(&text) {
                 svc.env.entry(k).or_insert(v);
             }
-            for p in dockerfile_exposed(&text) {
+            for (p, line) in dockerfile_exposed(&text) {
                 if !svc.exposed.contains(&p) {
                     svc.exposed.push(p);
                     svc.port_sites.push(PortSite {
                         port: p.to_string(),
                         from: "dockerfile",
                         file: m.clone(),
-                        line: None,
+                        line: Some(line),
                     });
                 }
             }
@@ -508,18 +508,41 @@ fn role_names(project: &Project, list: &mut [Service]) {
 }
 
 /// A Dockerfile's instructions, `\`-continued lines joined: (instruction in capitals,
-/// its arguments). Comments and blank lines are none.
-fn dockerfile_instructions(text: &str) -> Vec<(String, String)> {
-    let joined = text.replace("\\\r\n", " ").replace("\\\n", " ");
-    joined
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let (word, rest) = l.split_once(char::is_whitespace).unwrap_or((l, ""));
-            (word.to_ascii_uppercase(), rest.trim().to_string())
-        })
-        .collect()
+/// its arguments, the line it starts on). Comments and blank lines are none.
+fn dockerfile_instructions(text: &str) -> Vec<(String, String, u32)> {
+    let mut out = Vec::new();
+    let mut joined = String::new();
+    let mut start = 0;
+    for (n, raw) in text.lines().enumerate() {
+        // Blank and comment lines end nothing: Docker skips them inside a continuation too.
+        let l = raw.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        if joined.is_empty() {
+            start = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        }
+        match l.strip_suffix('\\') {
+            Some(head) => {
+                joined.push_str(head);
+                joined.push(' ');
+            }
+            None => {
+                joined.push_str(l);
+                out.push(instruction(&std::mem::take(&mut joined), start));
+            }
+        }
+    }
+    if !joined.is_empty() {
+        out.push(instruction(&joined, start));
+    }
+    out
+}
+
+fn instruction(line: &str, start: u32) -> (String, String, u32) {
+    let line = line.trim();
+    let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    (word.to_ascii_uppercase(), rest.trim().to_string(), start)
 }
 
 /// The pairs of one `ENV KEY=value OTHER=x` or `ENV KEY value` instruction.
@@ -583,8 +606,8 @@ fn nested_packages(project: &Project, s: &mut Services) {
 fn dockerfile_env(text: &str) -> Vec<(String, String)> {
     dockerfile_instructions(text)
         .into_iter()
-        .filter(|(w, _)| w == "ENV")
-        .flat_map(|(_, rest)| env_pairs(&rest))
+        .filter(|(w, _, _)| w == "ENV")
+        .flat_map(|(_, rest, _)| env_pairs(&rest))
         .collect()
 }
 
@@ -594,14 +617,15 @@ fn dockerfile_env(text: &str) -> Vec<(String, String)> {
 /// it). A `FROM` starts a stage afresh: an earlier stage's ports are not the image's. A
 /// range (`8000-8010`), a UDP port or a variable with no value is no port. The port the
 /// stage's last `CMD`/`ENTRYPOINT` starts a server on counts too, as the container listens
-/// there whether or not it is exposed ([`command_port`]).
-fn dockerfile_exposed(text: &str) -> Vec<u16> {
+/// there whether or not it is exposed ([`command_port`]). Each port comes with the line of
+/// the instruction naming it.
+fn dockerfile_exposed(text: &str) -> Vec<(u16, u32)> {
     let mut global: BTreeMap<String, String> = BTreeMap::new();
     let mut vars: BTreeMap<String, String> = BTreeMap::new();
-    let mut ports: Vec<u16> = Vec::new();
-    let mut command: Option<u16> = None;
+    let mut ports: Vec<(u16, u32)> = Vec::new();
+    let mut command: Option<(u16, u32)> = None;
     let mut staged = false;
-    for (word, rest) in dockerfile_instructions(text) {
+    for (word, rest, line) in dockerfile_instructions(text) {
         match word.as_str() {
             "FROM" => {
                 staged = true;
@@ -611,7 +635,7 @@ fn dockerfile_exposed(text: &str) -> Vec<u16> {
             }
             "CMD" | "ENTRYPOINT" if staged => {
                 if let Some(p) = command_port(&rest) {
-                    command = Some(p);
+                    command = Some((p, line));
                 }
             }
             "ARG" => {
@@ -632,14 +656,14 @@ fn dockerfile_exposed(text: &str) -> Vec<u16> {
                         _ => interpolate(token, |n| vars.get(n).cloned()),
                     };
                     if let Ok(p) = token.parse::<u16>() {
-                        ports.push(p);
+                        ports.push((p, line));
                     }
                 }
             }
             _ => {}
         }
     }
-    ports.extend(command.filter(|p| !ports.contains(p)));
+    ports.extend(command.filter(|(p, _)| !ports.iter().any(|(q, _)| q == p)));
     ports
 }
 
@@ -2146,7 +2170,10 @@ mod tests {
             assert_eq!(command_port(cmd), want, "{cmd}");
         }
         let staged = "FROM python AS build\nCMD uvicorn a:b --port 7000\nFROM python:3.12\nEXPOSE 80\nCMD [\"uvicorn\", \"a:b\", \"--port\", \"8000\"]\n";
-        assert_eq!(dockerfile_exposed(staged), vec![80, 8000]);
+        assert_eq!(dockerfile_exposed(staged), vec![(80, 4), (8000, 5)]);
+        // A continued instruction is at the line it starts on; comments and blank lines count.
+        let continued = "FROM node\n\n# ports\nEXPOSE 80 \\\n  443\nEXPOSE 9000\n";
+        assert_eq!(dockerfile_exposed(continued), vec![(80, 4), (443, 4), (9000, 6)]);
     }
 
     #[test]
