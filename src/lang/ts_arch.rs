@@ -2264,6 +2264,60 @@ pub fn class_fields(root: Node, text: &str, facts: &mut ArchFacts) {
     }
 }
 
+/// Whether the text declares a class extending a plain name (`class TicketCreatedPublisher
+/// extends Publisher<E> {`, also across lines), the only subclasses [`class_fields`] records
+/// a base for that resolution can follow: `extends Data.TaggedError(…)` and a generic's
+/// `T extends string` are not (a comment reading `class X extends Y` is, harmlessly: the
+/// walk then finds nothing). A text check, so that the files of a project with no such
+/// class are not walked.
+pub fn extends_a_name(src: &[u8]) -> bool {
+    memchr::memmem::find_iter(src, b"extends").any(|at| {
+        let head = src[..at].trim_ascii_end();
+        let tail = src[at + 7..].trim_ascii_start();
+        let base = tail.iter().take_while(|b| arch::is_ident(**b)).count();
+        let after = tail[base..].trim_ascii_start().first();
+        let word = head.len() < at && at + 7 < src.len() - tail.len();
+        if !word || base == 0 || matches!(after, Some(b'.' | b'(')) {
+            return false;
+        }
+        // The class's name, before its type parameters (`class Box<T extends A<B>> extends Base`).
+        let head = &head[..without_type_parameters(head)];
+        let name = arch::ident_start(head, head.len());
+        name < head.len() && head[..name].trim_ascii_end().ends_with(b"class")
+    })
+}
+
+/// Where text ending in a declaration's type parameters (`Box<T extends A<B>>`) ends
+/// without them, trailing spaces left out; its length when it ends otherwise.
+fn without_type_parameters(head: &[u8]) -> usize {
+    if head.last() != Some(&b'>') {
+        return head.len();
+    }
+    let mut depth = 0usize;
+    for (i, b) in head.iter().enumerate().rev() {
+        match b {
+            b'>' => depth += 1,
+            b'<' if depth == 1 => return head[..i].trim_ascii_end().len(),
+            b'<' => depth -= 1,
+            _ => {}
+        }
+    }
+    head.len()
+}
+
+/// Whether the text declares an enum at the start of a line (`enum Subjects {`, `export
+/// const enum E {`): the only members [`member_constants`] reads of a file naming no
+/// framework. `enum ` in prose or a comment is no declaration.
+pub fn declares_enum(src: &[u8]) -> bool {
+    memchr::memmem::find_iter(src, b"enum ").any(|at| {
+        let line = src[..at].iter().rposition(|b| *b == b'\n').map_or(0, |n| n + 1);
+        src[line..at]
+            .split(u8::is_ascii_whitespace)
+            .filter(|w| !w.is_empty())
+            .all(|w| matches!(w, b"export" | b"declare" | b"const"))
+    })
+}
+
 /// The class an `extends` clause names, without type arguments: `Publisher` of
 /// `extends Publisher<E>` (TypeScript's `extends_clause`, JavaScript's bare expression).
 fn base_class(heritage: Node) -> Option<Node> {
@@ -2831,5 +2885,25 @@ mod tests {
         assert_eq!(pluralize("fileschemaclass"), "fileschemaclasses");
         assert_eq!(pluralize("box"), "boxes");
         assert_eq!(pluralize("news"), "news");
+    }
+
+    #[test]
+    fn text_gates_of_class_fields_and_member_constants() {
+        let yes = |t: &str| extends_a_name(t.as_bytes());
+        assert!(yes("export class TicketCreatedPublisher extends Publisher<TicketCreatedEvent> {"));
+        assert!(yes("class Reminder extends Letter {"));
+        assert!(yes("export class LongName\n  extends Base {"));
+        assert!(yes("class Box<T extends A<B>> extends Base<T> {"));
+        assert!(!yes("class E extends Data.TaggedError(\"E\")<{}> {}"));
+        assert!(!yes("class S extends Schema.Class<S>(\"S\")({}) {}"));
+        assert!(!yes("type F<A extends string> = A;"));
+        assert!(!yes("function f<A extends B>(a: A) {}"));
+        assert!(!yes("// it extends the base"));
+        assert!(!yes("class A extends"));
+        let enum_ = |t: &str| declares_enum(t.as_bytes());
+        assert!(enum_("export enum Subjects {\n  A = 'a',\n}"));
+        assert!(enum_("const x = 1;\n  export declare const enum E { A }"));
+        assert!(!enum_("// an enum of subjects"));
+        assert!(!enum_("const s = 'enum values';"));
     }
 }

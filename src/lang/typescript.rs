@@ -149,13 +149,13 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         super::ts_classes::class_clients(tree.root_node(), text, &mut facts.arch);
     }
     // An enum of NATS subjects (`enum Subjects { OrderCreated = 'order:created' }`) names
-    // no framework: its members are read in every file (a walk of the top level only).
-    let enums = memchr::memmem::find(src, b"enum ").is_some();
-    if enums || with_arch && memchr::memmem::find(src, b"static ").is_some() {
+    // no framework: its members are read in every file declaring an enum (a walk of the
+    // top level only).
+    if super::ts_arch::declares_enum(src) || with_arch && memchr::memmem::find(src, b"static ").is_some() {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
     }
     // A subclass setting the field its base class's queue is named by need not name a broker.
-    if !is_declaration_file(rel) && memchr::memmem::find(src, b"extends ").is_some() {
+    if !is_declaration_file(rel) && super::ts_arch::extends_a_name(src) {
         super::ts_arch::class_fields(tree.root_node(), text, &mut facts.arch);
     }
     if !is_declaration_file(rel) && super::ts_bull::imports_bull(src) {
