@@ -476,6 +476,31 @@ pub struct RawQueueField {
     pub queue: usize,
     pub class: String,
     pub field: String,
+    /// The method of the class making the call (`publish`), which callers of a subclass's
+    /// instance call ([`RawInstanceCall`]); empty outside a method.
+    #[serde(default)]
+    pub method: String,
+}
+
+/// A method called on an instance of a class the module imports from the project, made
+/// right there: `new TicketCreatedPublisher(client).publish(data)`, or `p.publish(data)`
+/// after `const p = new TicketCreatedPublisher(client)` in the same block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawInstanceCall {
+    /// The class as the module names it (an import binding's local name).
+    pub class: String,
+    pub method: String,
+    pub line: u32,
+}
+
+/// Next.js pages router: a page's `getInitialProps` parameters by position (`(context,
+/// client, currentUser)`), with the lines of the function; in `pages/_app`, the names its
+/// `Component.getInitialProps(ctx, client, user)` call hands the page, with the call's
+/// lines. A name is empty where the parameter or argument is not a plain name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawInitialProps {
+    pub names: Vec<String>,
+    pub lines: (u32, u32),
 }
 
 /// A field a top-level subclass sets to text or a constant (`class TicketCreatedPublisher
@@ -591,6 +616,13 @@ pub struct ArchFacts {
     pub queue_fields: Vec<RawQueueField>,
     #[serde(default)]
     pub class_fields: Vec<RawClassField>,
+    /// Methods called on instances of imported project classes (TypeScript), which may
+    /// be where a base class publishes.
+    #[serde(default)]
+    pub instance_calls: Vec<RawInstanceCall>,
+    /// Next.js pages router: what `_app` hands a page's `getInitialProps` (`lang/ts_next.rs`).
+    #[serde(default)]
+    pub initial_props: Vec<RawInitialProps>,
     pub grpc: Vec<RawGrpc>,
     /// NestJS modules (`@Module({ controllers, imports })`).
     #[serde(default)]

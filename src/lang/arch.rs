@@ -433,7 +433,7 @@ pub fn type_args_start(bytes: &[u8], end: usize) -> Option<usize> {
     None
 }
 
-fn is_ident(b: u8) -> bool {
+pub fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
 }
 

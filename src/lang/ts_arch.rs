@@ -1165,8 +1165,13 @@ impl Collector {
             .and_then(|c| c.child_by_field_name("name"));
         if let Some(class) = class {
             let class = query::text(class, src).to_string();
+            // A method, or a field holding a function (`publish = async (data) => …`).
+            let method = query::ancestors(name, 64)
+                .find(|a| matches!(a.kind(), "method_definition" | "public_field_definition" | "field_definition"))
+                .and_then(|m| m.child_by_field_name("name").or_else(|| m.child_by_field_name("property")))
+                .map_or_else(String::new, |m| query::text(m, src).to_string());
             self.facts.queues[queue].name = vec![Part::Param(field.clone())];
-            self.facts.queue_fields.push(RawQueueField { queue, class, field });
+            self.facts.queue_fields.push(RawQueueField { queue, class, field, method });
         }
     }
 
@@ -2127,7 +2132,7 @@ pub fn bind_factory_results(text: &str, bindings: &mut Vec<Binding>, relative: &
 /// are recorded and its calls collected as for wrappers; resolution keeps those
 /// whose name is a client or a wrapper of the module it comes from (`RawClient`,
 /// `RawWrapper`). A text check first, so other files cost a few substring searches.
-pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &mut ArchFacts) {
+pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], handed: &[String], facts: &mut ArchFacts) {
     const METHODS: &[&str] = &[".delete", ".get", ".patch", ".post", ".put"];
     let src = text.as_bytes();
     let mut bindings = import_bindings(sources, src);
@@ -2136,15 +2141,18 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], facts: &m
     // `expirationQueue.add(…)` of a Bull queue the imported module makes: its binding is kept.
     let bull = super::ts_bull::imported_uses(text, &relative, facts);
     // `api.get("/p")`, also with type arguments: `api.get<User[]>("/p")`.
-    let called = |b: &Binding| {
-        text.match_indices(b.local.as_str()).any(|(i, _)| {
-            let after = &text[i + b.local.len()..];
+    let called = |local: &str| {
+        text.match_indices(local).any(|(i, _)| {
+            let after = &text[i + local.len()..];
             after.starts_with("({")
                 || METHODS.iter().any(|m| after.strip_prefix(m).is_some_and(|r| r.starts_with(['(', '<'])))
         })
     };
-    if !bindings.iter().any(called) {
-        if bull {
+    // A Next.js page's `getInitialProps` parameter `_app` hands a client (`ts_next`).
+    relative.extend(handed.iter().cloned());
+    if !bindings.iter().any(|b| called(&b.local)) && !handed.iter().any(|h| called(h)) {
+        // `_app` handing a page what an imported function made keeps its bindings too.
+        if bull || !facts.initial_props.is_empty() {
             facts.bindings = bindings;
         }
         return;
@@ -2275,6 +2283,152 @@ pub fn class_fields(root: Node, text: &str, facts: &mut ArchFacts) {
             });
         }
     }
+}
+
+/// Whether the text declares a class extending a plain name (`class TicketCreatedPublisher
+/// extends Publisher<E> {`, also across lines), the only subclasses [`class_fields`] records
+/// a base for that resolution can follow: `extends Data.TaggedError(…)` and a generic's
+/// `T extends string` are not (a comment reading `class X extends Y` is, harmlessly: the
+/// walk then finds nothing). A text check, so that the files of a project with no such
+/// class are not walked.
+pub fn extends_a_name(src: &[u8]) -> bool {
+    memchr::memmem::find_iter(src, b"extends").any(|at| {
+        let head = src[..at].trim_ascii_end();
+        let tail = src[at + 7..].trim_ascii_start();
+        let base = tail.iter().take_while(|b| arch::is_ident(**b)).count();
+        let after = tail[base..].trim_ascii_start().first();
+        let word = head.len() < at && at + 7 < src.len() - tail.len();
+        if !word || base == 0 || matches!(after, Some(b'.' | b'(')) {
+            return false;
+        }
+        // The class's name, before its type parameters (`class Box<T extends A<B>> extends Base`).
+        let head = &head[..without_type_parameters(head)];
+        let name = arch::ident_start(head, head.len());
+        name < head.len() && head[..name].trim_ascii_end().ends_with(b"class")
+    })
+}
+
+/// Where text ending in a declaration's type parameters (`Box<T extends A<B>>`) ends
+/// without them, trailing spaces left out; its length when it ends otherwise.
+fn without_type_parameters(head: &[u8]) -> usize {
+    if head.last() != Some(&b'>') {
+        return head.len();
+    }
+    let mut depth = 0usize;
+    for (i, b) in head.iter().enumerate().rev() {
+        match b {
+            b'>' => depth += 1,
+            b'<' if depth == 1 => return head[..i].trim_ascii_end().len(),
+            b'<' => depth -= 1,
+            _ => {}
+        }
+    }
+    head.len()
+}
+
+/// Whether the text declares an enum at the start of a line (`enum Subjects {`, `export
+/// const enum E {`): the only members [`member_constants`] reads of a file naming no
+/// framework. `enum ` in prose or a comment is no declaration.
+pub fn declares_enum(src: &[u8]) -> bool {
+    memchr::memmem::find_iter(src, b"enum ").any(|at| {
+        let line = src[..at].iter().rposition(|b| *b == b'\n').map_or(0, |n| n + 1);
+        src[line..at]
+            .split(u8::is_ascii_whitespace)
+            .filter(|w| !w.is_empty())
+            .all(|w| matches!(w, b"export" | b"declare" | b"const"))
+    })
+}
+
+/// Methods called on instances of classes the module imports from the project, made
+/// where they are used ([`crate::model::RawInstanceCall`]): `new TicketCreatedPublisher(client).publish(data)`
+/// (also parenthesized), or `p.publish(data)` after `const p = new X(client)`, in the
+/// block declaring `p`. Found from the text's `new <Name>` for a name the imports bind
+/// (`sources` are the file's import specifiers, asked for only when some `new` names a
+/// capitalised name); the bindings are kept when a call is found, for resolution to
+/// follow the class to its module.
+pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<Node<'t>>, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    let constructed = |at: usize| {
+        let name = &src[at + 4..];
+        let len = name.iter().take_while(|b| arch::is_ident(**b)).count();
+        let boundary = at == 0 || !arch::is_ident(src[at - 1]) && src[at - 1] != b'.';
+        (boundary && name.first().is_some_and(u8::is_ascii_uppercase)).then(|| &text[at + 4..at + 4 + len])
+    };
+    let mut news: Vec<(usize, &str)> =
+        memchr::memmem::find_iter(src, b"new ").filter_map(|at| constructed(at).map(|c| (at, c))).collect();
+    if news.is_empty() {
+        return;
+    }
+    let own = facts.bindings.is_empty().then(|| import_bindings(&sources(), src));
+    let bindings = own.as_deref().unwrap_or(&facts.bindings);
+    news.retain(|(_, c)| bindings.iter().any(|b| b.local == *c));
+    let mut found = Vec::new();
+    for (at, class) in news {
+        let Some(new) = root.descendant_for_byte_range(at, at + 3).and_then(|n| n.parent()) else { continue };
+        if new.kind() != "new_expression" {
+            continue;
+        }
+        let mut outer = new;
+        while let Some(p) = outer.parent().filter(|p| p.kind() == "parenthesized_expression") {
+            outer = p;
+        }
+        let Some(parent) = outer.parent() else { continue };
+        let mut push = |(method, line): (String, u32)| {
+            let call = crate::model::RawInstanceCall { class: class.to_string(), method, line };
+            if !found.contains(&call) {
+                found.push(call);
+            }
+        };
+        match parent.kind() {
+            "member_expression" => called_member(parent, outer, src).into_iter().for_each(&mut push),
+            "variable_declarator" => instance_uses(parent, outer, src).into_iter().for_each(&mut push),
+            _ => {}
+        }
+    }
+    if let Some(own) = own.filter(|_| !found.is_empty()) {
+        facts.bindings = own;
+    }
+    facts.instance_calls = found;
+}
+
+/// `object.m(…)` where `member` is `object.m`: the method and the line it is called at.
+fn called_member(member: Node, object: Node, src: &[u8]) -> Option<(String, u32)> {
+    let call = member.parent().filter(|c| c.kind() == "call_expression")?;
+    if member.child_by_field_name("object") != Some(object) || call.child_by_field_name("function") != Some(member) {
+        return None;
+    }
+    let property = member.child_by_field_name("property")?;
+    Some((query::text(property, src).to_string(), query::line(property)))
+}
+
+/// The methods called on the `const` a declarator gives `value` (`const p = new X(c)`),
+/// in the block declaring it.
+fn instance_uses(declarator: Node, value: Node, src: &[u8]) -> Vec<(String, u32)> {
+    let declaration = declarator.parent().filter(|d| d.kind() == "lexical_declaration");
+    let is_const = declaration.and_then(|d| d.child(0)).is_some_and(|k| k.kind() == "const");
+    let name = declarator.child_by_field_name("name").filter(|n| n.kind() == "identifier");
+    let (Some(scope), Some(name), true) = (declaration.and_then(|d| d.parent()), name, is_const) else {
+        return Vec::new();
+    };
+    if declarator.child_by_field_name("value") != Some(value) {
+        return Vec::new();
+    }
+    let word = query::text(name, src).as_bytes();
+    let range = scope.start_byte()..scope.end_byte();
+    let mut uses = Vec::new();
+    for at in memchr::memmem::find_iter(&src[range.clone()], word).map(|i| i + range.start) {
+        let before = at.checked_sub(1).map(|i| src[i]);
+        if before.is_some_and(|b| arch::is_ident(b) || b == b'.') || src.get(at + word.len()) != Some(&b'.') {
+            continue;
+        }
+        let Some(object) = scope.descendant_for_byte_range(at, at + word.len()) else { continue };
+        let member = object.parent().filter(|m| m.kind() == "member_expression");
+        if let Some(used) = member.filter(|_| object.kind() == "identifier").and_then(|m| called_member(m, object, src))
+        {
+            uses.push(used);
+        }
+    }
+    uses
 }
 
 /// The class an `extends` clause names, without type arguments: `Publisher` of
@@ -2844,5 +2998,25 @@ mod tests {
         assert_eq!(pluralize("fileschemaclass"), "fileschemaclasses");
         assert_eq!(pluralize("box"), "boxes");
         assert_eq!(pluralize("news"), "news");
+    }
+
+    #[test]
+    fn text_gates_of_class_fields_and_member_constants() {
+        let yes = |t: &str| extends_a_name(t.as_bytes());
+        assert!(yes("export class TicketCreatedPublisher extends Publisher<TicketCreatedEvent> {"));
+        assert!(yes("class Reminder extends Letter {"));
+        assert!(yes("export class LongName\n  extends Base {"));
+        assert!(yes("class Box<T extends A<B>> extends Base<T> {"));
+        assert!(!yes("class E extends Data.TaggedError(\"E\")<{}> {}"));
+        assert!(!yes("class S extends Schema.Class<S>(\"S\")({}) {}"));
+        assert!(!yes("type F<A extends string> = A;"));
+        assert!(!yes("function f<A extends B>(a: A) {}"));
+        assert!(!yes("// it extends the base"));
+        assert!(!yes("class A extends"));
+        let enum_ = |t: &str| declares_enum(t.as_bytes());
+        assert!(enum_("export enum Subjects {\n  A = 'a',\n}"));
+        assert!(enum_("const x = 1;\n  export declare const enum E { A }"));
+        assert!(!enum_("// an enum of subjects"));
+        assert!(!enum_("const s = 'enum values';"));
     }
 }

@@ -141,6 +141,13 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     let mut relative = arch.relative_imports();
     facts.arch = arch.finish();
+    // Next.js pages router: a page's `getInitialProps` parameters are what `pages/_app`
+    // hands it (`client`), whose requests are collected as those of an imported name.
+    let handed = match super::ts_next::pages_file(rel) && memchr::memmem::find(src, b"getInitialProps").is_some() {
+        true => super::ts_next::initial_props(tree.root_node(), rel, text, &mut facts.arch),
+        false => Vec::new(),
+    };
+    relative.extend(handed.iter().cloned());
     // Servers that route by hand (`switch (new URL(req.url).pathname)`), read in any file.
     if !is_declaration_file(rel) && super::ts_raw::mentions(src) {
         super::ts_raw::routes(tree.root_node(), src, &mut facts.arch);
@@ -149,13 +156,13 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         super::ts_classes::class_clients(tree.root_node(), text, &mut facts.arch);
     }
     // An enum of NATS subjects (`enum Subjects { OrderCreated = 'order:created' }`) names
-    // no framework: its members are read in every file (a walk of the top level only).
-    let enums = memchr::memmem::find(src, b"enum ").is_some();
-    if enums || with_arch && memchr::memmem::find(src, b"static ").is_some() {
+    // no framework: its members are read in every file declaring an enum (a walk of the
+    // top level only).
+    if super::ts_arch::declares_enum(src) || with_arch && memchr::memmem::find(src, b"static ").is_some() {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
     }
     // A subclass setting the field its base class's queue is named by need not name a broker.
-    if !is_declaration_file(rel) && memchr::memmem::find(src, b"extends ").is_some() {
+    if !is_declaration_file(rel) && super::ts_arch::extends_a_name(src) {
         super::ts_arch::class_fields(tree.root_node(), text, &mut facts.arch);
     }
     if !is_declaration_file(rel) && super::ts_bull::imports_bull(src) {
@@ -171,11 +178,17 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         }
     } else if !is_declaration_file(rel) {
         let sources: Vec<Node> = found.values().map(|(n, _)| *n).collect();
-        super::ts_arch::imported_client_calls(tree.root_node(), text, &sources, &mut facts.arch);
+        super::ts_arch::imported_client_calls(tree.root_node(), text, &sources, &handed, &mut facts.arch);
         // A subclass's base and the constants of its fields come through its imports.
         if !facts.arch.class_fields.is_empty() && facts.arch.bindings.is_empty() {
             facts.arch.bindings = super::ts_arch::import_bindings(&sources, src);
         }
+    }
+    // `new TicketCreatedPublisher(client).publish(data)`: the method of an imported class
+    // may be where its base class publishes (`ts-nats-publisher-caller`).
+    if !is_declaration_file(rel) && memchr::memmem::find(src, b"new ").is_some() {
+        let sources = || found.values().map(|(n, _)| *n).collect();
+        super::ts_arch::instance_calls(tree.root_node(), text, &sources, &mut facts.arch);
     }
     let mut file_flags = if super::is_test_path(rel, lang) { Flags::TEST } else { Flags::default() };
     if is_declaration_file(rel) {

@@ -549,8 +549,9 @@ fn site_flags(ctx: &Ctx, i: usize) -> Flags {
 /// in `abstract class Publisher`): one edge per subclass setting the field (`subject =
 /// Subjects.TicketCreated` in `class TicketCreatedPublisher extends Publisher<E>`, in the
 /// base's file or one importing the base from it), from the subclass's module at the
-/// field's line, the name read there. Whether the queue is such a one and some subclass
-/// names it (else it keeps its diagnostic).
+/// field's line, the name read there. A publish is also the code's that calls the method
+/// making it on an instance of the subclass ([`publishing_callers`]). Whether the queue is
+/// such a one and some subclass names it (else it keeps its diagnostic).
 fn field_queues(ctx: &Ctx, brokers: (&Amqp, &Transports), out: &mut ArchOut, i: usize, k: usize) -> bool {
     let files = ctx.project.files;
     let Some(qf) = files[i].facts.arch.queue_fields.iter().find(|q| q.queue == k) else { return false };
@@ -566,11 +567,38 @@ fn field_queues(ctx: &Ctx, brokers: (&Amqp, &Transports), out: &mut ArchOut, i: 
             if extends {
                 let sub = RawQueue { line: cf.line, ..q.clone() };
                 queue_edge(ctx, brokers.0, brokers.1, out, j, &sub, &cf.value, site_flags(ctx, j));
+                if q.access == Access::Write {
+                    publishing_callers(ctx, brokers, out, (q, &qf.method), (j, cf));
+                }
                 found = true;
             }
         }
     }
     found
+}
+
+/// The modules calling a base class's publishing method on an instance of subclass `cf`
+/// of file `j` that they import (`new TicketCreatedPublisher(client).publish(data)` in a
+/// route handler, [`crate::model::RawInstanceCall`]): each publishes too, at its call, the
+/// name the subclass's field gives. The queue edge belongs to the code that publishes; a
+/// consumer's is the subclass's, whose `onMessage` handles the messages.
+fn publishing_callers(
+    ctx: &Ctx,
+    brokers: (&Amqp, &Transports),
+    out: &mut ArchOut,
+    (q, method): (&RawQueue, &str),
+    (j, cf): (usize, &crate::model::RawClassField),
+) {
+    let Ok(name) = ctx.resolve_template(j, &cf.value) else { return };
+    let files = ctx.project.files;
+    for (c, g) in files.iter().enumerate().filter(|(c, g)| *c != j && g.file.lang.is_ecmascript()) {
+        for call in g.facts.arch.instance_calls.iter().filter(|a| !method.is_empty() && a.method == method) {
+            if ctx.imported(c, &call.class).iter().any(|(m, remote)| *m == j && *remote == cf.class) {
+                let at = RawQueue { line: call.line, ..q.clone() };
+                queue_edge(ctx, brokers.0, brokers.1, out, c, &at, &name, site_flags(ctx, c));
+            }
+        }
+    }
 }
 
 /// How many functions deep a parameter handed on is followed ([`passed_names`]).
@@ -910,7 +938,8 @@ fn through_client(
     let path = args.first().filter(|a| url_arg(a))?;
     let files = &ctx.project.files;
     let mut found = Vec::new();
-    for (m, remote) in ctx.imported(file, head).into_iter().chain(ctx.returned_by(file, head)) {
+    let bound = ctx.imported(file, head).into_iter().chain(ctx.returned_by(file, head));
+    for (m, remote) in bound.chain(handed_by_app(ctx, file, head, line)) {
         found.extend(files[m].facts.arch.clients.iter().filter(|c| c.name == remote).map(|c| (m, c)));
     }
     // A factory's clients (`buildClient()`): one per base it may return, all of one module.
@@ -947,6 +976,34 @@ fn through_client(
         }
     }
     Some(Ok(calls))
+}
+
+/// A Next.js page's `getInitialProps` parameter `local`, used at `line` inside that
+/// function: what the `_app` of the nearest `pages` directory holding the page hands it
+/// at that position, as `_app` binds that name (`const client = buildClient(ctx)`:
+/// `buildClient()` of its module), `crate::lang::ts_next`.
+fn handed_by_app(ctx: &Ctx, file: usize, local: &str, line: u32) -> Vec<(usize, String)> {
+    use crate::lang::ts_next::app_dir;
+    let files = ctx.project.files;
+    let rel = ctx.project.rel(file);
+    let mut around = files[file].facts.arch.initial_props.iter().filter(|p| p.lines.0 <= line && line <= p.lines.1);
+    let Some(position) = around.find_map(|p| p.names.iter().position(|n| n == local)) else { return Vec::new() };
+    if app_dir(rel).is_some() {
+        return Vec::new();
+    }
+    let holds = |d: &str| rel.strip_prefix(d).is_some_and(|r| r.starts_with('/'));
+    let app = (0..files.len()).filter_map(|j| app_dir(ctx.project.rel(j)).filter(|d| holds(d)).map(|d| (d.len(), j)));
+    let Some((_, app)) = app.max() else { return Vec::new() };
+    let mut out = Vec::new();
+    for call in &files[app].facts.arch.initial_props {
+        if let Some(name) = call.names.get(position).filter(|n| !n.is_empty()) {
+            out.extend(ctx.imported(app, name));
+            out.extend(ctx.returned_by(app, name));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The one request a factory's client makes at a call site, when every base the factory
