@@ -402,7 +402,12 @@ fn rust_mount_candidates(rs: &Routers, file: usize, child: &str) -> Vec<usize> {
 /// no file loading modules by a name computed at run time (`require("./routes/" + f)`
 /// may load any of them). A router module imported anywhere (it may be mounted in a
 /// way tapestry does not read) keeps its routes.
-fn never_mounted(rs: &Routers, python: Option<&[Option<usize>]>, js: &[Option<usize>], out: &mut ArchOut) -> Vec<usize> {
+fn never_mounted(
+    rs: &Routers,
+    python: Option<&[Option<usize>]>,
+    js: &[Option<usize>],
+    out: &mut ArchOut,
+) -> Vec<usize> {
     let ctx = rs.ctx;
     let mut dropped = Vec::new();
     for (i, f) in ctx.project.files.iter().enumerate() {
@@ -553,7 +558,10 @@ fn django_roots(rs: &mut Routers) -> HashMap<usize, (String, Vec<usize>)> {
     };
     for (i, f) in files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        if f.file.lang != Lang::Python || !crate::lang::py_arch::settings_module(rel) || crate::lang::is_test_path(rel, f.file.lang) {
+        if f.file.lang != Lang::Python
+            || !crate::lang::py_arch::settings_module(rel)
+            || crate::lang::is_test_path(rel, f.file.lang)
+        {
             continue;
         }
         let Some(s) = ctx.owner(i) else { continue };
