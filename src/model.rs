@@ -648,6 +648,10 @@ pub struct ArchFacts {
     /// `Blueprint`): one no mount reaches may be dropped in resolution.
     #[serde(default)]
     pub sub_routers: Vec<String>,
+    /// The file loads a module whose name is computed at run time (JS
+    /// `require("./routes/" + file)`): any module may be loaded without an import.
+    #[serde(default)]
+    pub loads_by_name: bool,
     /// Ports a server of this file listens on (`app.listen(3000)`,
     /// `TcpListener::bind("0.0.0.0:10003")`), as written: a `localhost:PORT` call that
     /// no deployment file publishes reaches the one service binding the port.

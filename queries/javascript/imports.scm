@@ -8,10 +8,11 @@
 ; export {a} from "m"   export * from "m"   export * as n from "m"
 (export_statement source: (string) @import.module @import.reexport)
 
-; require("m")  (CommonJS)
+; require("m")  (CommonJS); require("./routes/" + name) loads a module chosen at run time:
+; src/lang/typescript.rs records that the file does (no import)
 (call_expression
   function: (identifier) @_f
-  arguments: (arguments . (string) @import.module)
+  arguments: (arguments . [(string) (template_string) (binary_expression) (identifier) (call_expression)] @import.module)
   (#eq? @_f "require"))
 
 ; import("m")   import(`m`)

@@ -817,7 +817,15 @@ impl Collector {
             self.facts.notes.push((line, "Django route built at run time: not an endpoint".into()));
             return;
         };
-        let path = if func == "path" { raw } else { regex_route(&raw) };
+        let path = if func == "path" {
+            raw
+        } else if let Some(p) = regex_route(&raw) {
+            p
+        } else {
+            let why = format!("Django regex route `{raw}` matches more than one path outside its groups (a class, `.`, `|`), or is no regex tapestry reads: not an endpoint");
+            self.facts.notes.push((line, why));
+            return;
+        };
         let path = if path.is_empty() { String::new() } else { format!("/{}", path.trim_start_matches('/')) };
         if view.kind() == "call"
             && view.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "include")
@@ -2537,26 +2545,76 @@ pub fn snake_case(s: &str) -> String {
     out
 }
 
-/// A Django `re_path` regex as a route template: anchors dropped, named
-/// groups `(?P<pk>…)` become `<pk>`.
-fn regex_route(re: &str) -> String {
-    let re = re.trim_start_matches('^').trim_end_matches('$');
+/// A Django `re_path`/`url` regex as a route template, read from regex-syntax's
+/// syntax tree (not by scanning for parentheses, which cut `(?P<version>(v1|v2))`
+/// at the inner group's `)`): literals are kept (escaped ones too, `\.`), a named
+/// group `(?P<pk>…)` is the parameter `<pk>` whatever it holds, an unnamed group
+/// holding only literals and named groups is read in place and any other is a
+/// positional parameter `<_0>`, `<_1>`… (the names Django's own
+/// `django.utils.regex_helper.normalize` gives them), a non-capturing group is read
+/// in place, anchors and flags are dropped. A part that may occur zero times is left
+/// out, as `normalize` keeps the fewest occurrences, except an optional `/` (the same
+/// route). `None` when a part outside every group matches more than one text (a
+/// class, `.`, `|`, `\d+`), which `normalize` cannot reverse either, or when the
+/// pattern is not one regex-syntax reads (a look-around, a back-reference).
+fn regex_route(re: &str) -> Option<String> {
+    // Python's end of text `\Z` is regex-syntax's `\z`.
+    let re = re.strip_suffix(r"\Z").unwrap_or(re);
+    let ast = regex_syntax::ast::parse::Parser::new().parse(re).ok()?;
     let mut out = String::new();
-    let mut rest = re;
-    while let Some(i) = rest.find("(?P<") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 4..];
-        let Some(gt) = after.find('>') else { break };
-        out.push('<');
-        out.push_str(&after[..gt]);
-        out.push('>');
-        // Skip to the group's closing parenthesis (groups do not nest in practice).
-        let close = after.find(')').map_or(after.len(), |c| c + 1);
-        rest = &after[close..];
+    regex_template(&ast, &mut out, &mut 0).then_some(out)
+}
+
+/// Appends the template of one regex node ([`regex_route`]); false when it is not
+/// one literal path. `unnamed` counts the positional parameters written so far.
+fn regex_template(ast: &regex_syntax::ast::Ast, out: &mut String, unnamed: &mut u32) -> bool {
+    use regex_syntax::ast::{Ast, GroupKind, RepetitionKind, RepetitionRange};
+    match ast {
+        Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => true,
+        Ast::Literal(l) => {
+            out.push(l.c);
+            true
+        }
+        Ast::Concat(c) => c.asts.iter().all(|a| regex_template(a, out, unnamed)),
+        Ast::Group(g) => match &g.kind {
+            GroupKind::CaptureName { name, .. } => {
+                out.push_str(&format!("<{}>", name.name));
+                true
+            }
+            GroupKind::NonCapturing(_) => regex_template(&g.ast, out, unnamed),
+            GroupKind::CaptureIndex(_) => {
+                let (mut inner, mut n) = (String::new(), *unnamed);
+                if regex_template(&g.ast, &mut inner, &mut n) {
+                    out.push_str(&inner);
+                    *unnamed = n;
+                } else {
+                    out.push_str(&format!("<_{unnamed}>"));
+                    *unnamed += 1;
+                }
+                true
+            }
+        },
+        Ast::Repetition(r) => {
+            let min = match r.op.kind {
+                RepetitionKind::ZeroOrOne | RepetitionKind::ZeroOrMore => 0,
+                RepetitionKind::OneOrMore => 1,
+                RepetitionKind::Range(
+                    RepetitionRange::Exactly(m) | RepetitionRange::AtLeast(m) | RepetitionRange::Bounded(m, _),
+                ) => m,
+            };
+            match min {
+                0 if matches!(&*r.ast, Ast::Literal(l) if l.c == '/') => {
+                    out.push('/');
+                    true
+                }
+                // Left out, but only when it would read (`.*` alone is no path).
+                0 => regex_template(&r.ast, &mut String::new(), &mut unnamed.clone()),
+                1..=8 => (0..min).all(|_| regex_template(&r.ast, out, unnamed)),
+                _ => false,
+            }
+        }
+        Ast::Dot(_) | Ast::ClassUnicode(_) | Ast::ClassPerl(_) | Ast::ClassBracketed(_) | Ast::Alternation(_) => false,
     }
-    out.push_str(rest);
-    // An optional trailing slash (`/?`) is the same route.
-    out.replace("/?", "/").replace('\\', "")
 }
 
 /// `self.<attr>`.
@@ -2655,8 +2713,18 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(regex_route(r"^items/(?P<pk>\d+)/$"), "items/<pk>/");
-        assert_eq!(regex_route(r"^profiles/(?P<username>\w+)/follow/?$"), "profiles/<username>/follow/");
+        let route = |re: &str| regex_route(re).unwrap_or_else(|| "-".into());
+        assert_eq!(route(r"^items/(?P<pk>\d+)/$"), "items/<pk>/");
+        assert_eq!(route(r"^profiles/(?P<username>\w+)/follow/?$"), "profiles/<username>/follow/");
+        assert_eq!(route(r"api/(?P<version>(v1|v2))/"), "api/<version>/");
+        assert_eq!(route(r"^f/(?P<name>[^)/]+)\.json\Z"), "f/<name>.json");
+        assert_eq!(route(r"^(?:api/)?shortcut/(\d+)/(.*)/$"), "shortcut/<_0>/<_1>/");
+        assert_eq!(route(r"^p/((?P<state>\w\w)/t)/(?:(?P<x>\w+)/)?$"), "p/<state>/t/");
+        assert_eq!(route(r"^(?:places/)+$"), "places/");
+        assert_eq!(route(r"^.*$"), "-");
+        assert_eq!(route(r"^other[246]/$"), "-");
+        assert_eq!(route(r"^(?:foo|bar)/$"), "-");
+        assert_eq!(route(r"^(?=x)y$"), "-");
         assert_eq!(snake_case("OrderItem"), "order_item");
         assert_eq!(
             meta_string("x\n    class Meta:\n        db_table = 'shop_items'\n", "db_table"),

@@ -534,6 +534,10 @@ impl Collector {
         };
         let prefix = args.first().and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
         self.facts.routers.push(RawRouter { name: name.into(), framework: framework.into(), prefix, line });
+        // An Express `Router()` serves only once an app mounts it (an `express()` app serves itself).
+        if framework == "express" && matches!(ctor, "Router" | "express.Router") {
+            self.facts.sub_routers.push(name.into());
+        }
     }
 
     /// Routes declared on a function's parameter (a Fastify plugin

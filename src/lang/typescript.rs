@@ -196,7 +196,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         file_flags.insert(Flags::TYPE_ONLY);
     }
     for (node, mut flags) in found.into_values() {
-        let Some(spec) = literal(node, src) else {
+        let named = matches!(node.kind(), "string" | "template_string");
+        let Some(spec) = literal(node, src).filter(|_| named) else {
+            // `require("./routes/" + name)`, ``import(`./${name}`)``: a module chosen at run time.
+            facts.arch.loads_by_name |= node.kind() != "string";
             continue;
         };
         if all_specifiers_are_types(node) || statement_says_type(node, src) {

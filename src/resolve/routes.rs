@@ -19,7 +19,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{endpoint_id, EdgeKind, EndpointNode, Node};
 use crate::lang::arch::{lit, push_parts};
 use crate::lang::py_restx::{API_FRAMEWORK, API_PARAM};
-use crate::model::{Flags, Part, Template};
+use crate::model::{Flags, Lang, Part, Template};
 
 /// A resolved endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -396,18 +396,28 @@ fn rust_mount_candidates(rs: &Routers, file: usize, child: &str) -> Vec<usize> {
     }
 }
 
-/// FastAPI `APIRouter`s and Flask `Blueprint`s that no mount reaches, in a service
-/// whose app mounts its other routers, defined in a module no other module imports:
-/// the app never serves them (a warning each). The caller asks only when every
-/// Python mount of the project names a known router; a router module imported
-/// anywhere (it may be mounted in a way tapestry does not read) keeps its routes.
-fn never_mounted(rs: &Routers, mounting: &[Option<usize>], out: &mut ArchOut) -> Vec<usize> {
+/// FastAPI `APIRouter`s, Flask `Blueprint`s and Express `Router()`s that no mount
+/// reaches, in a service whose app mounts its other routers, defined in a module no
+/// other module imports: the app never serves them (a warning each). `python` lists the
+/// services with a Python mount linking two known routers, `None` unless every Python
+/// mount of the project names a known router; `js` those with such a JS/TS mount and
+/// no file loading modules by a name computed at run time (`require("./routes/" + f)`
+/// may load any of them). A router module imported anywhere (it may be mounted in a
+/// way tapestry does not read) keeps its routes.
+fn never_mounted(
+    rs: &Routers,
+    python: Option<&[Option<usize>]>,
+    js: &[Option<usize>],
+    out: &mut ArchOut,
+) -> Vec<usize> {
     let ctx = rs.ctx;
     let mut dropped = Vec::new();
     for (i, f) in ctx.project.files.iter().enumerate() {
-        if f.file.lang == crate::model::Lang::Rust {
-            continue;
-        }
+        let mounting = match f.file.lang {
+            crate::model::Lang::Rust => continue,
+            crate::model::Lang::Python => python.unwrap_or_default(),
+            _ => js,
+        };
         for name in &f.facts.arch.sub_routers {
             let Some(r) = rs.in_file(i, name) else { continue };
             if !rs.list[r].parents.is_empty() || !mounting.contains(&ctx.owner(i)) || ctx.imported_anywhere(i) {
@@ -493,14 +503,18 @@ fn nest_unmounted(rs: &Routers, out: &mut ArchOut) -> Vec<usize> {
     dropped
 }
 
-/// Django urls modules that no `include()` reaches, in a service that cannot run
-/// Django: its Python manifests name no Django and it has no `manage.py` nor settings
-/// module (a leftover copy of a Django app inside a Flask service). Nothing serves
-/// their routes (a warning each, at the module's first route). A service naming
-/// Django, or with no Python manifest, keeps them: a lone app's urls module is
-/// served at the root (`py-django-urls`).
+/// Django urls modules that Django never loads, a warning each at the module's first
+/// route. In a service whose settings name its root URLconf (`ROOT_URLCONF`,
+/// [`django_roots`]): a urls module no chain of `include()`s from it reaches (an app's
+/// `urls.py` left unwired). In a service whose root is not known: a urls module no
+/// `include` reaches when the service cannot run Django (its Python manifests name no
+/// Django and it has no `manage.py` nor settings module: a leftover copy of a Django
+/// app inside a Flask service). A service naming Django, or with no Python manifest,
+/// keeps them there: a lone app's urls module is served at the root (`py-django-urls`).
 fn django_unserved(rs: &mut Routers, out: &mut ArchOut) -> Vec<usize> {
     let ctx = rs.ctx;
+    let roots = django_roots(rs);
+    let reached = reached_from(rs, roots.values().flat_map(|(_, r)| r.iter().copied()));
     let mut runs: HashMap<usize, bool> = HashMap::new();
     let mut found = Vec::new();
     for (i, f) in ctx.project.files.iter().enumerate() {
@@ -508,21 +522,99 @@ fn django_unserved(rs: &mut Routers, out: &mut ArchOut) -> Vec<usize> {
         let lines = arch.routes.iter().filter(|r| r.framework == "django").map(|r| r.line);
         let lines = lines.chain(arch.mounts.iter().filter(|m| m.parent == "urlpatterns").map(|m| m.line));
         let (Some(line), Some(s)) = (lines.min(), ctx.owner(i)) else { continue };
+        let rel = ctx.project.rel(i);
         let r = rs.in_file(i, "urlpatterns");
-        if r.is_some_and(|r| !rs.list[r].parents.is_empty()) || *runs.entry(s).or_insert_with(|| runs_django(ctx, s)) {
-            continue;
-        }
-        out.diagnostics.push(Diagnostic::warning(
-            ctx.project.rel(i),
-            Some(line),
-            format!(
+        let why = match roots.get(&s) {
+            Some(_) if crate::lang::is_test_path(rel, f.file.lang) => continue,
+            Some(_) if r.is_some_and(|r| reached.get(r) == Some(&true)) => continue,
+            Some((root, _)) => format!(
+                "Django urls module that no chain of include() from the root URLconf (ROOT_URLCONF `{root}`) reaches: Django does not load it, its routes are not reported"
+            ),
+            None if r.is_some_and(|r| !rs.list[r].parents.is_empty()) => continue,
+            None if *runs.entry(s).or_insert_with(|| runs_django(ctx, s)) => continue,
+            None => format!(
                 "Django urls module included by no other, in service `{}` whose manifests name no Django and which has no settings module or manage.py: its routes are not reported",
                 ctx.services.list[s].name
             ),
-        ));
+        };
+        out.diagnostics.push(Diagnostic::warning(rel, Some(line), why));
         found.push(r.unwrap_or_else(|| rs.add(i, "urlpatterns", "django", Template::new())));
     }
     found
+}
+
+/// Per service, the root URLconf its settings modules name (`ROOT_URLCONF = "api.urls"`,
+/// a module of the scanned code declaring routes or includes) and its router, for the
+/// services where it is known: every `ROOT_URLCONF` of the service's (non-test) settings
+/// modules is such a literal, no other `…URLCONF`/`…HOSTCONF` setting routes by host or
+/// tenant (django-hosts, django-tenants), and every `include()` of its urls modules names
+/// a module (`include("blog.urls")`, found or an installed package's) or a router tapestry
+/// finds; an include of another value (`include(blog_urls)`) may reach any module.
+fn django_roots(rs: &mut Routers) -> HashMap<usize, (String, Vec<usize>)> {
+    let ctx = rs.ctx;
+    let files = ctx.project.files;
+    let mut roots: HashMap<usize, Option<(String, Vec<usize>)>> = HashMap::new();
+    let declares = |f: usize| {
+        let arch = &files[f].facts.arch;
+        arch.routes.iter().any(|r| r.framework == "django") || arch.mounts.iter().any(|m| m.parent == "urlpatterns")
+    };
+    for (i, f) in files.iter().enumerate() {
+        let rel = ctx.project.rel(i);
+        if f.file.lang != Lang::Python
+            || !crate::lang::py_arch::settings_module(rel)
+            || crate::lang::is_test_path(rel, f.file.lang)
+        {
+            continue;
+        }
+        let Some(s) = ctx.owner(i) else { continue };
+        for c in &f.facts.arch.consts {
+            let root = match c.name.as_str() {
+                "ROOT_URLCONF" => crate::lang::arch::literal_of(&c.value)
+                    .and_then(|d| Some((rs.django_include(i, &d)?, d)))
+                    .filter(|(r, _)| declares(rs.list[*r].file)),
+                n if n.ends_with("URLCONF") || n.ends_with("HOSTCONF") => None,
+                _ => continue,
+            };
+            let entry = roots.entry(s).or_insert_with(|| Some((String::new(), Vec::new())));
+            match (entry.as_mut(), root) {
+                (Some((name, list)), Some((r, d))) => {
+                    if name.is_empty() {
+                        *name = d;
+                    }
+                    list.push(r);
+                }
+                _ => *entry = None,
+            }
+        }
+    }
+    for (i, f) in files.iter().enumerate() {
+        let Some(s) = ctx.owner(i).filter(|s| roots.get(s).is_some_and(Option::is_some)) else { continue };
+        for m in f.facts.arch.mounts.iter().filter(|m| m.parent == "urlpatterns") {
+            let child = m.child.trim_start_matches('?');
+            // `include(admin.site.urls)`: Django's admin site.
+            if !child.starts_with("include:") && child != "admin.site" && rs.find(i, child).is_none() {
+                roots.insert(s, None);
+            }
+        }
+    }
+    roots.into_iter().filter_map(|(s, r)| Some((s, r?))).collect()
+}
+
+/// Which routers a chain of mounts from one of `roots` reaches (the roots included).
+fn reached_from(rs: &Routers, roots: impl Iterator<Item = usize>) -> Vec<bool> {
+    let mut reached = vec![false; rs.list.len()];
+    roots.for_each(|r| reached[r] = true);
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (r, router) in rs.list.iter().enumerate() {
+            if !reached[r] && router.parents.iter().any(|(p, _)| reached[*p]) {
+                reached[r] = true;
+                changed = true;
+            }
+        }
+    }
+    reached
 }
 
 /// Whether service `s` may run Django: a `manage.py` or a settings module among its
@@ -663,8 +755,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     // Whether a Python mount names something that is not a known router (`for r in
     // routers: app.include_router(r)`): then any router may be mounted.
     let mut py_unresolved = false;
-    // Services with a Python mount that links two known routers.
+    // Services with a Python (JS/TS) mount that links two known routers.
     let mut py_mounting: Vec<Option<usize>> = Vec::new();
+    let mut js_mounting: Vec<Option<usize>> = Vec::new();
     // Hand-routed handlers (`ts_raw`) that a serve call of another module is given.
     let mut served: Vec<usize> = Vec::new();
     for (i, f) in files.iter().enumerate() {
@@ -692,8 +785,12 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             } else if python && !py_mounting.contains(&ctx.owner(i)) {
                 py_mounting.push(ctx.owner(i));
             }
+            let js = matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
             match found {
                 Some(child) if child != parent => {
+                    if js && !js_mounting.contains(&ctx.owner(i)) {
+                        js_mounting.push(ctx.owner(i));
+                    }
                     let prefix = rs.in_context(i, m.prefix.clone());
                     rs.list[child].parents.push((parent, prefix));
                 }
@@ -729,9 +826,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         r.parents.dedup();
     }
     unsure.retain(|&r| rs.list[r].parents.is_empty());
-    if !py_unresolved {
-        unsure.extend(never_mounted(&rs, &py_mounting, out));
-    }
+    let loads_by_name: Vec<Option<usize>> =
+        files.iter().enumerate().filter(|(_, f)| f.facts.arch.loads_by_name).map(|(i, _)| ctx.owner(i)).collect();
+    js_mounting.retain(|s| !loads_by_name.contains(s));
+    unsure.extend(never_mounted(&rs, (!py_unresolved).then_some(py_mounting.as_slice()), &js_mounting, out));
     let unconfigured = never_configured(&rs, &unsure);
     let dead = below(&rs, &unconfigured);
     unsure.extend(dead.iter().flatten().copied());
@@ -877,7 +975,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                         continue;
                     }
                 };
-                let service = match ctx.owner(i).or(top) {
+                // A JS/TS router another service's app mounts through a relative import
+                // (`require("../../cart/src/routes/cart")`) is served by that app too.
+                let by_top = matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
+                let service = match if by_top { top.or(ctx.owner(i)) } else { ctx.owner(i).or(top) } {
                     Some(s) => ctx.services.list[s].name.clone(),
                     None => eps.fallback_service.get_or_insert_with(root_name).clone(),
                 };
