@@ -1173,18 +1173,18 @@ impl Collector {
     /// NestJS microservices: `this.client.emit('topic', data)` / `.send('pattern', data)` on
     /// a field typed as a NestJS client (`ClientKafka`, `ClientProxy`…) publishes, an
     /// `@EventPattern('topic')` / `@MessagePattern('pattern')` handler consumes. The broker
-    /// is `nestjs` until resolution reads the service's transport. An object pattern
-    /// (`{ cmd: 'sum' }`, the TCP transport's habit) names no queue. Whether the match
-    /// was one of these (else it is another library's `send`).
+    /// is `nestjs` until resolution reads the service's transport. The pattern is text, a
+    /// constant or a string `enum` member (`Events.USER_CREATED`, read in resolution), or
+    /// Nest's `{ cmd: X }` object ([`nest_pattern`]). Whether the match was one of these
+    /// (else it is another library's `send`).
     fn nest_message(&mut self, method: &str, call: Node, args: &[Node], src: &[u8], line: u32) -> bool {
         let access = match method {
             "EventPattern" | "MessagePattern" => Access::Read,
             "emit" | "send" if nest_client(call, src) => Access::Write,
             _ => return false,
         };
-        let name = args.first().and_then(|a| string_value(*a, src)).filter(|n| !n.is_empty());
-        if let Some(name) = name {
-            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name: lit(&name), access, line, key: None });
+        if let Some(name) = args.first().and_then(|a| nest_pattern(*a, src)) {
+            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name, access, line, key: None });
         }
         true
     }
@@ -2218,6 +2218,29 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
             let member = format!("{}.{}", query::text(name, src), query::text(key, src));
             arch::push_const(facts, member, lit(&value), query::line(m));
         }
+    }
+}
+
+/// A NestJS message pattern: text, or a name that may be a constant or a string `enum`
+/// member (`Events.USER_CREATED`), as written; Nest's request-response object `{ cmd: X }`
+/// is its command `X`, the name Nest's documentation and its users give the message. (Nest's
+/// channel is the object's JSON, `{"cmd":"X"}`: a plain pattern `'X'` of the same project would
+/// be another channel joined to it here, a mix not seen in practice.) Any other object (several
+/// keys, `{ role, cmd }`) names no queue.
+fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
+    let n = match n.kind() {
+        "object" => match named(n).as_slice() {
+            [pair] if pair.kind() == "pair" => {
+                let key = pair.child_by_field_name("key").map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).to_string()));
+                pair.child_by_field_name("value").filter(|_| key.as_deref() == Some("cmd"))?
+            }
+            _ => return None,
+        },
+        _ => n,
+    };
+    match n.kind() {
+        "identifier" | "member_expression" => Some(template(n, src)),
+        _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
     }
 }
 
