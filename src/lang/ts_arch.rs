@@ -396,6 +396,15 @@ impl Collector {
                     });
                 }
             }
+            // @nestjs/mongoose `@Schema({ collection: 'ads' }) export class VehicleAd`: the
+            // collection of the models registered with the class's schema (`resolve::tables`).
+            "db.sequelize" if outer.kind() == "decorator" && query::text(outer, src).starts_with("@Schema") => {
+                let coll = args.first().and_then(|o| prop(*o, "collection", src)).and_then(|c| string_value(c, src));
+                if let (Some(coll), Some(class)) = (coll, decorated_class(outer, src)) {
+                    let table = RawTable { orm: "nest-schema".into(), name: Some(coll), class_name: Some(class), line };
+                    self.facts.tables.push(table);
+                }
+            }
             "db.sequelize" => {
                 let options = args.iter().rev().find(|a| a.kind() == "object");
                 let table = options.and_then(|o| prop(*o, "tableName", src)).and_then(|t| string_value(t, src));
@@ -440,10 +449,12 @@ impl Collector {
                         _ => string_value(n, src),
                     });
                     let Some(name) = name.filter(|n| !n.is_empty()) else { continue };
+                    // Without `collection`, the schema's `@Schema({ collection })` or Mongoose's
+                    // plural of the model name, decided in resolution.
                     let coll = prop(*model, "collection", src).and_then(|c| string_value(c, src));
                     self.facts.tables.push(RawTable {
                         orm: "mongoose".into(),
-                        name: Some(coll.unwrap_or_else(|| pluralize(&name.to_lowercase()))),
+                        name: coll,
                         class_name: Some(name),
                         line: model.start_position().row as u32 + 1,
                     });
@@ -2824,7 +2835,7 @@ fn chain_access(call: Node, src: &[u8]) -> Access {
 }
 
 /// Mongoose's default collection name for a model (the common English rules).
-fn pluralize(s: &str) -> String {
+pub(crate) fn pluralize(s: &str) -> String {
     // Mongoose's rules in its order: `(alias|status)`, `(x|ch|ss|sh)` take `es` before
     // a final `s` stays as it is.
     if s.ends_with("alias")
