@@ -2242,7 +2242,9 @@ fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
     let n = match n.kind() {
         "object" => match named(n).as_slice() {
             [pair] if pair.kind() == "pair" => {
-                let key = pair.child_by_field_name("key").map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).to_string()));
+                let key = pair
+                    .child_by_field_name("key")
+                    .map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).to_string()));
                 pair.child_by_field_name("value").filter(|_| key.as_deref() == Some("cmd"))?
             }
             _ => return None,

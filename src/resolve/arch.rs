@@ -233,7 +233,11 @@ impl<'a> Ctx<'a> {
                 return Some(*d);
             }
             // A barrel (`export * from './events.enum'`) re-exporting the module defining it.
-            let exported = if head == name || remote == "*" { want.to_string() } else { format!("{remote}{}", &name[head.len()..]) };
+            let exported = if head == name || remote == "*" {
+                want.to_string()
+            } else {
+                format!("{remote}{}", &name[head.len()..])
+            };
             if let Some(d) = self.reexported_const(m, &exported, 0) {
                 return Some(d);
             }

@@ -57,8 +57,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 (None, Some(c)) if t.orm == "django" || t.orm == "django-m2m" => {
                     format!("{}_{}", django_app(rel), c.to_lowercase())
                 }
-                (None, Some(c)) if t.orm == "mongoose" => schema_collection(ctx, i, c)
-                    .unwrap_or_else(|| crate::lang::ts_arch::pluralize(&c.to_lowercase())),
+                (None, Some(c)) if t.orm == "mongoose" => {
+                    schema_collection(ctx, i, c).unwrap_or_else(|| crate::lang::ts_arch::pluralize(&c.to_lowercase()))
+                }
                 (None, Some(c)) => c.clone(),
                 (None, None) => continue,
             };
@@ -150,7 +151,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
 fn schema_collection(ctx: &Ctx, file: usize, class: &str) -> Option<String> {
     let files = ctx.project.files;
     let named = |m: usize, c: &str| {
-        let t = files[m].facts.arch.tables.iter().find(|t| t.orm == "nest-schema" && t.class_name.as_deref() == Some(c));
+        let t =
+            files[m].facts.arch.tables.iter().find(|t| t.orm == "nest-schema" && t.class_name.as_deref() == Some(c));
         t.and_then(|t| t.name.clone())
     };
     if let Some(n) = named(file, class) {
