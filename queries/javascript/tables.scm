@@ -77,10 +77,11 @@
 ; pushes and pops are queues)   (KV_METHODS, any case, matched by shapes.scm)
 
 ; sequelize-typescript: @Table({ tableName: 'feed_items' }) class FeedItem extends Model {}
-; (a bare `@Table` takes Sequelize's pluralised default, which is not guessed)
+; (a bare `@Table` takes Sequelize's pluralised default, which is not guessed);
+; @nestjs/mongoose: @Schema({ collection: 'ads' }) class VehicleAd {}
 (decorator
   (call_expression function: (identifier) @_t arguments: (arguments . (object)) @args)
-  (#eq? @_t "Table")) @db.sequelize
+  (#any-of? @_t "Schema" "Table")) @db.sequelize
 
 ; Migrations name their tables: queryInterface.createTable('FeedItem', {…}) (Sequelize),
 ; knex.schema.createTable('users', (t) => …)   (SINGLE_METHODS `createTable`, matched by shapes.scm)

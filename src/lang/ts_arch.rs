@@ -396,6 +396,15 @@ impl Collector {
                     });
                 }
             }
+            // @nestjs/mongoose `@Schema({ collection: 'ads' }) export class VehicleAd`: the
+            // collection of the models registered with the class's schema (`resolve::tables`).
+            "db.sequelize" if outer.kind() == "decorator" && query::text(outer, src).starts_with("@Schema") => {
+                let coll = args.first().and_then(|o| prop(*o, "collection", src)).and_then(|c| string_value(c, src));
+                if let (Some(coll), Some(class)) = (coll, decorated_class(outer, src)) {
+                    let table = RawTable { orm: "nest-schema".into(), name: Some(coll), class_name: Some(class), line };
+                    self.facts.tables.push(table);
+                }
+            }
             "db.sequelize" => {
                 let options = args.iter().rev().find(|a| a.kind() == "object");
                 let table = options.and_then(|o| prop(*o, "tableName", src)).and_then(|t| string_value(t, src));
@@ -440,10 +449,12 @@ impl Collector {
                         _ => string_value(n, src),
                     });
                     let Some(name) = name.filter(|n| !n.is_empty()) else { continue };
+                    // Without `collection`, the schema's `@Schema({ collection })` or Mongoose's
+                    // plural of the model name, decided in resolution.
                     let coll = prop(*model, "collection", src).and_then(|c| string_value(c, src));
                     self.facts.tables.push(RawTable {
                         orm: "mongoose".into(),
-                        name: Some(coll.unwrap_or_else(|| pluralize(&name.to_lowercase()))),
+                        name: coll,
                         class_name: Some(name),
                         line: model.start_position().row as u32 + 1,
                     });
@@ -1182,18 +1193,18 @@ impl Collector {
     /// NestJS microservices: `this.client.emit('topic', data)` / `.send('pattern', data)` on
     /// a field typed as a NestJS client (`ClientKafka`, `ClientProxy`…) publishes, an
     /// `@EventPattern('topic')` / `@MessagePattern('pattern')` handler consumes. The broker
-    /// is `nestjs` until resolution reads the service's transport. An object pattern
-    /// (`{ cmd: 'sum' }`, the TCP transport's habit) names no queue. Whether the match
-    /// was one of these (else it is another library's `send`).
+    /// is `nestjs` until resolution reads the service's transport. The pattern is text, a
+    /// constant or a string `enum` member (`Events.USER_CREATED`, read in resolution), or
+    /// Nest's `{ cmd: X }` object ([`nest_pattern`]). Whether the match was one of these
+    /// (else it is another library's `send`).
     fn nest_message(&mut self, method: &str, call: Node, args: &[Node], src: &[u8], line: u32) -> bool {
         let access = match method {
             "EventPattern" | "MessagePattern" => Access::Read,
             "emit" | "send" if nest_client(call, src) => Access::Write,
             _ => return false,
         };
-        let name = args.first().and_then(|a| string_value(*a, src)).filter(|n| !n.is_empty());
-        if let Some(name) = name {
-            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name: lit(&name), access, line, key: None });
+        if let Some(name) = args.first().and_then(|a| nest_pattern(*a, src)) {
+            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name, access, line, key: None });
         }
         true
     }
@@ -2246,6 +2257,31 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
     }
 }
 
+/// A NestJS message pattern: text, or a name that may be a constant or a string `enum`
+/// member (`Events.USER_CREATED`), as written; Nest's request-response object `{ cmd: X }`
+/// is its command `X`, the name Nest's documentation and its users give the message. (Nest's
+/// channel is the object's JSON, `{"cmd":"X"}`: a plain pattern `'X'` of the same project would
+/// be another channel joined to it here, a mix not seen in practice.) Any other object (several
+/// keys, `{ role, cmd }`) names no queue.
+fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
+    let n = match n.kind() {
+        "object" => match named(n).as_slice() {
+            [pair] if pair.kind() == "pair" => {
+                let key = pair
+                    .child_by_field_name("key")
+                    .map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).to_string()));
+                pair.child_by_field_name("value").filter(|_| key.as_deref() == Some("cmd"))?
+            }
+            _ => return None,
+        },
+        _ => n,
+    };
+    match n.kind() {
+        "identifier" | "member_expression" => Some(template(n, src)),
+        _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
+    }
+}
+
 /// An argument that may name a NATS subject: text, a name, a member (`this.subject`,
 /// `Subjects.OrderCreated`), not a callback or an options object.
 fn subject_like(n: Node) -> bool {
@@ -2972,7 +3008,7 @@ fn chain_access(call: Node, src: &[u8]) -> Access {
 }
 
 /// Mongoose's default collection name for a model (the common English rules).
-fn pluralize(s: &str) -> String {
+pub(crate) fn pluralize(s: &str) -> String {
     // Mongoose's rules in its order: `(alias|status)`, `(x|ch|ss|sh)` take `es` before
     // a final `s` stays as it is.
     if s.ends_with("alias")

@@ -232,6 +232,15 @@ impl<'a> Ctx<'a> {
             if let Some(d) = self.consts.get(last).and_then(|d| d.iter().find(|(f, _)| *f == m)) {
                 return Some(*d);
             }
+            // A barrel (`export * from './events.enum'`) re-exporting the module defining it.
+            let exported = if head == name || remote == "*" {
+                want.to_string()
+            } else {
+                format!("{remote}{}", &name[head.len()..])
+            };
+            if let Some(d) = self.reexported_const(m, &exported, 0) {
+                return Some(d);
+            }
         }
         let defs = self.consts.get(last)?;
         let same_service: Vec<_> = defs.iter().filter(|(f, _)| self.owner(*f) == self.owner(file)).collect();
@@ -240,6 +249,27 @@ impl<'a> Ctx<'a> {
             (_, 1) => Some(*same_service[0]),
             _ => None,
         }
+    }
+
+    /// The constant `name` of a module that `module` re-exports (`export * from './x'`,
+    /// `export { X } from './x'`), a few barrels deep (`index.ts` → `enums/index.ts` →
+    /// `enums/events.enum.ts`).
+    fn reexported_const(&self, module: usize, name: &str, depth: u32) -> Option<(usize, &'a Template)> {
+        if depth > 2 {
+            return None;
+        }
+        let imports = self.project.files[module].facts.imports.iter().filter(|i| i.flags.contains(Flags::REEXPORT));
+        for imp in imports {
+            for &m in self.import_targets.get(&(module, imp.line)).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(d) = self.consts.get(name).and_then(|d| d.iter().find(|(f, _)| *f == m)) {
+                    return Some(*d);
+                }
+                if let Some(d) = self.reexported_const(m, name, depth + 1) {
+                    return Some(d);
+                }
+            }
+        }
+        None
     }
 
     /// An environment variable's value for code in `file`: the service's

@@ -302,6 +302,17 @@ impl Services {
     fn interpolate(&self, dir: &str, v: &str) -> String {
         interpolate(v, |name| self.dotenv_value(dir, name))
     }
+
+    /// A compose value with its variables (`$VAR`, `${VAR}`, `${VAR:-default}`) read as
+    /// `docker compose` reads them for the compose file in `dir`: from the `.env` beside it
+    /// (else the scan root's), else from the committed template of that `.env`
+    /// (`.env.example`…), the values a checkout is run with once copied. A service's
+    /// `env_file:`/`environment:` are the container's, not the compose file's: not read.
+    /// `None` when a variable has no value and no default.
+    fn compose_value(&self, dir: &str, v: &str) -> Option<String> {
+        let template = |var: &str| [dir, ""].iter().find_map(|d| self.dotenv_example.get(*d)?.get(var).cloned());
+        expand_compose(v, &|var| self.dotenv_value(dir, var).or_else(|| template(var)))
+    }
 }
 
 /// One definition of a ConfigMap: the directory of its manifest and its `data`.
@@ -1096,6 +1107,44 @@ pub(crate) fn interpolate(v: &str, lookup: impl Fn(&str) -> Option<String>) -> S
     out
 }
 
+/// Compose's variable syntax in `v`: `$VAR`, `${VAR}`, `${VAR:-default}` (the default also
+/// for an empty value), `${VAR-default}`, and `$$` for a `$`. `None` when a variable has no
+/// value and no default (`${VAR:?error}` included).
+fn expand_compose(v: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = v;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix('$') {
+            out.push('$');
+            rest = r;
+        } else if let Some(braced) = after.strip_prefix('{') {
+            let end = braced.find('}')?;
+            let inner = &braced[..end];
+            let value = match inner.split_once(":-") {
+                Some((name, d)) => lookup(name).filter(|x| !x.is_empty()).unwrap_or_else(|| d.to_string()),
+                None => match inner.split_once('-') {
+                    Some((name, d)) => lookup(name).unwrap_or_else(|| d.to_string()),
+                    None => lookup(inner)?,
+                },
+            };
+            out.push_str(&value);
+            rest = &braced[end + 1..];
+        } else {
+            let len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+            if len == 0 {
+                out.push('$');
+            } else {
+                out.push_str(&lookup(&after[..len])?);
+            }
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// The largest compose or Kubernetes file read, below `--max-file-size`:
 /// a YAML tree costs many times the memory of its text.
 pub(super) const MAX_YAML: usize = 2 * 1024 * 1024;
@@ -1203,12 +1252,14 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                     let from_arg = ctx.as_deref().and_then(|c| arg_source_dir(project, c, df.as_deref(), b));
                     match (ctx, df) {
                         _ if from_arg.is_some() => from_arg,
-                        (Some(c), Some(df)) => join(&c, &df).map(|p| match packaged_code_dir(project, s, &c, &p) {
-                            Some(code) => {
-                                packaged = Some(p);
-                                code
+                        (Some(c), Some(df)) => join(&c, &df).map(|p| {
+                            match nest_app(s, &c, &p, name).or_else(|| packaged_code_dir(project, s, &c, &p)) {
+                                Some(code) => {
+                                    packaged = Some(p);
+                                    code
+                                }
+                                None => dir_of(&p).to_string(),
                             }
-                            None => dir_of(&p).to_string(),
                         }),
                         (c, _) => c,
                     }
@@ -1252,6 +1303,23 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 }
                 None => claim_image(s, name, image.as_deref(), rel, *line, Some(key)),
             };
+            // `$API_PORT:$API_PORT`: the value compose publishes, when every variable has one.
+            let ports: Vec<(&Yaml, u32, String)> = entry
+                .get("ports")
+                .map(Yaml::items)
+                .unwrap_or(&[])
+                .iter()
+                .map(|(p, line)| {
+                    let written = match p {
+                        Yaml::Scalar(x) => x.clone(),
+                        m => {
+                            let f = |k| m.get(k).and_then(Yaml::str).unwrap_or("").to_string();
+                            format!("{}:{}", f("published"), f("target"))
+                        }
+                    };
+                    (p, *line, s.compose_value(base, &written).unwrap_or(written))
+                })
+                .collect();
             let svc = &mut s.list[i];
             if !svc.projects.iter().any(|p| p == key) {
                 svc.projects.push(key.to_string());
@@ -1273,14 +1341,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                         .filter_map(|(a, _)| a.str().map(String::from)),
                 );
             }
-            for (p, line) in entry.get("ports").map(Yaml::items).unwrap_or(&[]) {
-                let written = match p {
-                    Yaml::Scalar(x) => x.clone(),
-                    m => {
-                        let f = |k| m.get(k).and_then(Yaml::str).unwrap_or("").to_string();
-                        format!("{}:{}", f("published"), f("target"))
-                    }
-                };
+            for (p, line, written) in ports {
                 let parts: Vec<&str> = written.split('/').next().unwrap_or("").split(':').collect();
                 if parts.len() >= 2 {
                     if let Ok(port) = parts[parts.len() - 2].parse::<u16>() {
@@ -1292,7 +1353,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                     }
                 }
                 // A mapping's own line is where it ends: the long syntax's first key is where it starts.
-                let line = p.entries().first().map_or(*line, |(_, _, l)| *l);
+                let line = p.entries().first().map_or(line, |(_, _, l)| *l);
                 let site = PortSite { port: written.clone(), from: "compose", file: rel.to_string(), line: Some(line) };
                 svc.port_sites.push(site);
                 svc.ports.push(written);
@@ -1427,7 +1488,11 @@ fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Y
 /// copying `api/`, or `.` holding `api/`, does not build the root). A Dockerfile copying only its own directory's
 /// files (a database image's `COPY .docker/init.sql …`) keeps its directory.
 fn packaged_code_dir(project: &Project, s: &Services, ctx: &str, df: &str) -> Option<String> {
-    let pack = dir_of(df);
+    let mut pack = dir_of(df);
+    // One image of several, each in a directory of its own: `.docker/ci/Dockerfile`.
+    if !in_sorted(PACKAGING_DIRS, file_name(pack)) && in_sorted(PACKAGING_DIRS, file_name(dir_of(pack))) {
+        pack = dir_of(pack);
+    }
     let code = dir_of(pack);
     let inside = |p: &str, d: &str| p == d || is_under(p, d);
     if !in_sorted(PACKAGING_DIRS, file_name(pack)) || pack == ctx || !inside(code, ctx) {
@@ -1447,6 +1512,30 @@ fn packaged_code_dir(project: &Project, s: &Services, ctx: &str, df: &str) -> Op
         copies_code = true;
     }
     copies_code.then(|| code.to_string())
+}
+
+/// The Nest CLI application a compose build makes when its context `ctx` holds a Nest CLI
+/// monorepo (`nest-cli.json` listing applications, each a service of its own) and its
+/// Dockerfile `df` is no application's own (`context: .`, `dockerfile: .docker/api/Dockerfile`,
+/// copying the whole tree): the application named like the compose service `name`, or like
+/// the Dockerfile's own directory in a packaging directory (`.docker/api`), when those name
+/// exactly one. Which application the image runs is its command's choice (`npm run
+/// start:prod`), read here by those names only.
+fn nest_app(s: &Services, ctx: &str, df: &str, name: &str) -> Option<String> {
+    let cli = join(ctx, "nest-cli.json")?;
+    let apps: Vec<&Service> = s.list.iter().filter(|x| x.file == cli && x.dirs.len() == 1).collect();
+    if apps.is_empty() || apps.iter().any(|x| is_under(df, &x.dirs[0])) {
+        return None;
+    }
+    let pack = dir_of(df);
+    let by_dir = in_sorted(PACKAGING_DIRS, file_name(dir_of(pack))).then(|| file_name(pack));
+    let mut found: Vec<&str> =
+        apps.iter().filter(|x| x.name == name || Some(x.name.as_str()) == by_dir).map(|x| x.dirs[0].as_str()).collect();
+    found.dedup();
+    match found.as_slice() {
+        [one] => Some(one.to_string()),
+        _ => None,
+    }
 }
 
 /// A Dockerfile `df` of another name than `Dockerfile` (`Dockerfile.gateway`) at the root

@@ -46,7 +46,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
     let installed = Installed::read(ctx);
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        for t in f.facts.arch.tables.iter().filter(|t| t.orm != "django-abstract") {
+        for t in f.facts.arch.tables.iter().filter(|t| t.orm != "django-abstract" && t.orm != "nest-schema") {
             // A join table goes with its model, which says so.
             let class = t.class_name.as_deref().filter(|_| t.orm == "django");
             if t.orm.starts_with("django") && !installed.has(rel, class, t.line, out) {
@@ -56,6 +56,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 (Some(n), _) => n.clone(),
                 (None, Some(c)) if t.orm == "django" || t.orm == "django-m2m" => {
                     format!("{}_{}", django_app(rel), c.to_lowercase())
+                }
+                (None, Some(c)) if t.orm == "mongoose" => {
+                    schema_collection(ctx, i, c).unwrap_or_else(|| crate::lang::ts_arch::pluralize(&c.to_lowercase()))
                 }
                 (None, Some(c)) => c.clone(),
                 (None, None) => continue,
@@ -139,6 +142,28 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             }
         }
     }
+}
+
+/// The collection a NestJS schema class names (`@Schema({ collection: 'ads' }) class
+/// VehicleAd`) for a model `MongooseModule.forFeature([{ name: VehicleAd.name, … }])`
+/// registers in `file` without a `collection` of its own: the class of the file, or the one
+/// it imports, else the project's only schema class of that name.
+fn schema_collection(ctx: &Ctx, file: usize, class: &str) -> Option<String> {
+    let files = ctx.project.files;
+    let named = |m: usize, c: &str| {
+        let t =
+            files[m].facts.arch.tables.iter().find(|t| t.orm == "nest-schema" && t.class_name.as_deref() == Some(c));
+        t.and_then(|t| t.name.clone())
+    };
+    if let Some(n) = named(file, class) {
+        return Some(n);
+    }
+    if let Some(n) = ctx.imported(file, class).into_iter().find_map(|(m, remote)| named(m, &remote)) {
+        return Some(n);
+    }
+    let mut all = (0..files.len()).filter_map(|m| named(m, class));
+    let first = all.next()?;
+    all.next().is_none().then_some(first)
 }
 
 /// Whether `name`, as written in `file`, is a function returning a MongoDB database
