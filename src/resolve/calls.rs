@@ -175,9 +175,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     let lenient = render(&ctx.resolve_template_lenient(i, &given));
                     if let Some(e) = inferred(ctx, eps, i, &c.method, &lenient) {
                         if once(c.line, &Callee::Inferred(e)) {
-                            if once(c.line, &Callee::Inferred(e)) {
-                                link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
-                            }
+                            link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
                         }
                         continue;
                     }
@@ -200,7 +198,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     continue;
                 }
                 if let Some(e) = inferred(ctx, eps, i, &c.method, &url) {
-                    link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
+                    if once(c.line, &Callee::Inferred(e)) {
+                        link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
+                    }
                     continue;
                 }
                 out.diagnostics.push(Diagnostic::new(
