@@ -712,7 +712,7 @@ fn only_query_appended(m: Node, n: Node, src: &[u8]) -> bool {
 
 /// The module's top-level classes extending another ([`RawSubclass`]): the base as written
 /// and, when the class has a constructor, the arguments it hands to `super(…)`, its own
-/// parameters marked ([`ctor_param`]) so that each construction's arguments can take
+/// parameters marked (`ctor_param`) so that each construction's arguments can take
 /// their places. Asked for files whose text has `extends `.
 pub fn subclasses(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
