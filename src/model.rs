@@ -377,6 +377,22 @@ pub struct RawMethodUse {
     pub line: u32,
 }
 
+/// A JS/TS class extending another (`class ItemService extends RestService<TodoItem>`):
+/// a construction of it builds its base with the arguments its constructor passes to
+/// `super(…)`, or with its own when it has no constructor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawSubclass {
+    pub class: String,
+    /// The base class as written, without type arguments (`RestService`).
+    pub base: String,
+    /// The arguments of the constructor's `super(…)`, each a template in which the
+    /// constructor's own parameters are markers (`crate::lang::ts_classes::ctor_param`);
+    /// `None` when the class has no constructor (the construction's arguments go to the
+    /// base's), empty when its `super(…)` is not read.
+    pub super_args: Option<Vec<Template>>,
+    pub line: u32,
+}
+
 /// A string literal that reads as SQL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawSql {
@@ -594,6 +610,10 @@ pub struct ArchFacts {
     pub method_uses: Vec<RawMethodUse>,
     #[serde(default)]
     pub constructions: Vec<RawArgCall>,
+    /// JS/TS classes extending another, with what their constructor hands to `super(…)`
+    /// (`resolve/classes.rs` follows a construction of a subclass to its base's fields).
+    #[serde(default)]
+    pub subclasses: Vec<RawSubclass>,
     /// HTTP client instances a module makes at its top level, which other
     /// modules may import and call (`export const api = axios.create({ baseURL })`).
     #[serde(default)]

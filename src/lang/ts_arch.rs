@@ -21,7 +21,8 @@ const CLIENTS: &[&str] =
     &["$http", "axios", "got", "http", "httpClient", "httpService", "https", "ky", "request", "superagent"];
 
 /// The kinds of node that are a function with parameters of its own.
-const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
+pub(super) const FUNCTIONS: &[&str] =
+    &["arrow_function", "function_declaration", "function_expression", "method_definition"];
 
 /// Prisma client operations that write (the others read; sorted).
 const PRISMA_WRITES: &[&str] = &["create", "createMany", "delete", "deleteMany", "update", "updateMany", "upsert"];
@@ -2006,7 +2007,7 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
 }
 
 /// A function body declares `name` itself (not in a nested function).
-fn declares(body: Node, name: &str, src: &[u8]) -> bool {
+pub(super) fn declares(body: Node, name: &str, src: &[u8]) -> bool {
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
         if n.kind() == "variable_declarator" {
@@ -2473,7 +2474,7 @@ fn instance_uses(declarator: Node, value: Node, src: &[u8]) -> Vec<(String, u32)
 
 /// The class an `extends` clause names, without type arguments: `Publisher` of
 /// `extends Publisher<E>` (TypeScript's `extends_clause`, JavaScript's bare expression).
-fn base_class(heritage: Node) -> Option<Node> {
+pub(super) fn base_class(heritage: Node) -> Option<Node> {
     let first = heritage.named_child(0)?;
     let value = if first.kind() == "extends_clause" { first.child_by_field_name("value")? } else { first };
     matches!(value.kind(), "identifier" | "member_expression").then_some(value)
@@ -2924,7 +2925,7 @@ fn ternary(n: Node, src: &[u8]) -> Template {
     }
 }
 
-fn param_name(n: Node, src: &[u8]) -> String {
+pub(super) fn param_name(n: Node, src: &[u8]) -> String {
     query::text(n, src)
         .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
         .find(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()))

@@ -39,8 +39,11 @@ use tree_sitter::Node;
 
 use super::arch::push_parts;
 use super::query;
-use super::ts_arch::{local_value, named, param_ident, prop, string_value, template, url_pieces};
-use crate::model::{ArchFacts, Part, RawCall, RawWrapper, Template};
+use super::ts_arch::{
+    base_class, declared, declares, local_value, named, param_ident, param_name, prop, string_value, template,
+    url_pieces, FUNCTIONS,
+};
+use crate::model::{ArchFacts, Part, RawArgCall, RawCall, RawSubclass, RawWrapper, Template};
 
 /// How many methods deep a request is followed (`get` → `request` → `buildUrl`).
 const LEVELS: usize = 3;
@@ -124,7 +127,11 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
         }
         let field_calls = if field_clients { class.field_client_calls() } else { Vec::new() };
         for call in field_calls {
-            used.push(call.line);
+            // A base from constructions elsewhere replaces the call read without it only
+            // when resolution finds them (`resolve/classes.rs`).
+            if !call.url.iter().any(|p| matches!(p, Part::Ref(r) if ctor_ref(r).is_some())) {
+                used.push(call.line);
+            }
             facts.calls.push(call);
         }
     }
@@ -150,6 +157,22 @@ impl Wrap {
         push_parts(&mut url, vec![Part::Ref(name.to_string())]);
         url
     }
+}
+
+/// Marks a URL part as a constructor parameter of a class: `new:RestService:0` is what
+/// the constructions of `RestService` (or of a subclass, through its `super(…)`) pass as
+/// the first argument, which resolution reads at each construction (`resolve/classes.rs`).
+pub(crate) const CTOR: &str = "new:";
+
+/// The marker of parameter `index` of `class`'s constructor ([`CTOR`]).
+pub(crate) fn ctor_param(class: &str, index: usize) -> String {
+    format!("{CTOR}{class}:{index}")
+}
+
+/// A marker's class and parameter index ([`CTOR`]).
+pub(crate) fn ctor_ref(name: &str) -> Option<(&str, usize)> {
+    let (class, index) = name.strip_prefix(CTOR)?.rsplit_once(':')?;
+    Some((class, index.parse().ok()?))
 }
 
 /// A class's name with its body, or with a construction's arguments.
@@ -258,22 +281,17 @@ impl<'t> Class<'t> {
     /// the constructor. A constructor parameter it names is resolved by [`Self::value`].
     fn field(&self, name: &str) -> Option<Node<'t>> {
         let ctor = self.constructor();
-        // `constructor(public baseUrl = BASE)`: a TypeScript parameter property.
-        if let Some(ctor) = ctor {
-            for (i, p) in params(ctor).into_iter().enumerate() {
-                let mut c = p.walk();
-                let property = p.children(&mut c).any(|k| matches!(k.kind(), "accessibility_modifier" | "readonly"));
-                if property && param_ident(p).is_some_and(|id| query::text(id, self.src) == name) {
-                    return self.argument(i, p);
-                }
-            }
+        if let (Some(ctor), Some(i)) = (ctor, self.param_property(name)) {
+            return self.argument(i, params(ctor)[i]);
         }
         let assigned: Vec<Node> = descendants(self.body, "assignment_expression")
             .into_iter()
             .filter(|a| a.child_by_field_name("left").and_then(|l| this_field(l, self.src)) == Some(name))
             .collect();
+        // `protected client: AxiosInstance;`, a declaration with no value, sets nothing.
         let declared = named(self.body).into_iter().find(|f| {
             matches!(f.kind(), "public_field_definition" | "field_definition")
+                && f.child_by_field_name("value").is_some()
                 && f.child_by_field_name("property")
                     .or_else(|| f.child_by_field_name("name"))
                     .is_some_and(|p| query::text(p, self.src) == name)
@@ -287,6 +305,23 @@ impl<'t> Class<'t> {
             }
             _ => None,
         }
+    }
+
+    /// The index of the constructor's parameter property `name`: `constructor(public
+    /// baseUrl = BASE)`, TypeScript's shorthand for a field set from a parameter.
+    fn param_property(&self, name: &str) -> Option<usize> {
+        params(self.constructor()?).into_iter().position(|p| {
+            let mut c = p.walk();
+            let property = p.children(&mut c).any(|k| matches!(k.kind(), "accessibility_modifier" | "readonly"));
+            property && param_ident(p).is_some_and(|id| query::text(id, self.src) == name)
+        })
+    }
+
+    /// Constructor parameter `i` of a class the module does not construct (and that has no
+    /// default): what the constructions of the project pass there, a marker
+    /// ([`ctor_param`]) resolution replaces (`resolve/classes.rs`).
+    fn unconstructed(&self, i: usize) -> Option<Template> {
+        self.args.is_none().then(|| vec![Part::Ref(ctor_param(&self.name, i))])
     }
 
     /// The construction's argument for constructor parameter `i`, else its default.
@@ -303,7 +338,10 @@ impl<'t> Class<'t> {
             return None;
         }
         if let Some(f) = this_field(n, self.src) {
-            return self.value(self.field(f)?, depth + 1);
+            return match self.field(f) {
+                Some(v) => self.value(v, depth + 1),
+                None => self.unconstructed(self.param_property(f)?),
+            };
         }
         let mut pieces = Vec::new();
         url_pieces(n, self.src, &mut pieces);
@@ -315,7 +353,10 @@ impl<'t> Class<'t> {
                 })
                 .flatten();
             let t = match ctor_param {
-                Some((c, i)) => self.value(self.argument(i, params(c)[i])?, depth + 1)?,
+                Some((c, i)) => match self.argument(i, params(c)[i]) {
+                    Some(a) => self.value(a, depth + 1)?,
+                    None => self.unconstructed(i)?,
+                },
                 None if this_field(p, self.src).is_some() => self.value(p, depth + 1)?,
                 None => template(p, self.src),
             };
@@ -392,7 +433,7 @@ impl<'t> Class<'t> {
     /// `fetch(url, init)`, `this.client.get(path)` on a field client, `this.request(path,
     /// { method })` of a wrapper of the class.
     fn request(&self, m: Node<'t>, call: Node<'t>, known: &BTreeMap<String, Wrap>) -> Option<Wrap> {
-        let f = call.child_by_field_name("function")?;
+        let f = callee(call)?;
         let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
         let line = query::line(call);
         if f.kind() == "identifier" && query::text(f, self.src) == "fetch" {
@@ -586,7 +627,7 @@ impl<'t> Class<'t> {
         for (_, m) in self.methods() {
             let Some(body) = m.child_by_field_name("body") else { continue };
             for call in descendants(body, "call_expression") {
-                let Some(f) = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression") else {
+                let Some(f) = callee(call).filter(|f| f.kind() == "member_expression") else {
                     continue;
                 };
                 let Some(field) = f.child_by_field_name("object").and_then(|o| this_field(o, self.src)) else {
@@ -596,25 +637,54 @@ impl<'t> Class<'t> {
                 let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
                 let Some(first) = args.first() else { continue };
                 let (method, path) = match (http_verb(verb), first.kind()) {
-                    (Some(v), _) if first.kind() != "object" => (v, *first),
+                    (Some(v), _) if first.kind() != "object" => (v, Some(*first)),
+                    // `request({ method: 'GET' })` with no `url` requests the base itself.
                     (_, "object") if verb == "request" => {
-                        let Some(u) = prop(*first, "url", self.src) else { continue };
                         let v = prop(*first, "method", self.src).map(|x| {
                             string_value(x, self.src).map_or_else(|| "ANY".into(), |s| s.to_ascii_uppercase())
                         });
-                        (v.unwrap_or_else(|| "GET".into()), u)
+                        (v.unwrap_or_else(|| "GET".into()), prop(*first, "url", self.src))
                     }
                     _ => continue,
                 };
-                if self.args.is_some() && self.url(m, path, 0).is_some() {
+                if self.args.is_some() && path.is_some_and(|p| self.url(m, p, 0).is_some()) {
                     continue;
                 }
                 let Some(mut url) = self.client_base(field) else { continue };
-                push_parts(&mut url, template(path, self.src));
+                if let Some(path) = path {
+                    push_parts(&mut url, self.relative_path(m, path));
+                }
                 out.push(RawCall { client: "axios".into(), method, url, line: query::line(call) });
             }
         }
         out
+    }
+}
+
+impl<'t> Class<'t> {
+    /// The path of a field client's request as it joins the base: a parameter of `m` (or
+    /// a member of one, `entity.id`), a relative URL, follows the base after one `/`, as
+    /// axios' `combineURLs` joins them; anything else as written.
+    fn relative_path(&self, m: Node<'t>, path: Node<'t>) -> Template {
+        let head = match path.kind() {
+            "identifier" => Some(path),
+            "member_expression" => path.child_by_field_name("object").filter(|o| o.kind() == "identifier"),
+            _ => None,
+        };
+        match head.filter(|h| param_index(m, query::text(*h, self.src), self.src).is_some()) {
+            Some(_) => vec![Part::Lit("/".into()), Part::Param(param_name(path, self.src))],
+            None => template(path, self.src),
+        }
+    }
+}
+
+/// The function a call calls: tree-sitter-typescript reads `await this.client.get<T>(id)`
+/// as a call of `await this.client.get` with type arguments, whose function is the member.
+fn callee(call: Node) -> Option<Node> {
+    let f = call.child_by_field_name("function")?;
+    match f.kind() {
+        "await_expression" if call.child_by_field_name("type_arguments").is_some() => f.named_child(0),
+        _ => Some(f),
     }
 }
 
@@ -638,4 +708,129 @@ fn only_query_appended(m: Node, n: Node, src: &[u8]) -> bool {
                     .any(|s| string_value(s, src).is_some_and(|v| v.starts_with('?') || v.starts_with('&')))
             })
         })
+}
+
+/// The module's top-level classes extending another ([`RawSubclass`]): the base as written
+/// and, when the class has a constructor, the arguments it hands to `super(…)`, its own
+/// parameters marked (`ctor_param`) so that each construction's arguments can take
+/// their places. Asked for files whose text has `extends `.
+pub fn subclasses(root: Node, text: &str, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    for top in named(root) {
+        let Some(decl) =
+            declared(top).filter(|d| matches!(d.kind(), "class_declaration" | "abstract_class_declaration"))
+        else {
+            continue;
+        };
+        let (Some(name), Some(body)) = (decl.child_by_field_name("name"), decl.child_by_field_name("body")) else {
+            continue;
+        };
+        let Some(base) = named(decl).into_iter().find(|c| c.kind() == "class_heritage").and_then(base_class) else {
+            continue;
+        };
+        let class = query::text(name, src).to_string();
+        let ctor = named(body).into_iter().find(|m| {
+            m.kind() == "method_definition"
+                && m.child_by_field_name("name").is_some_and(|n| query::text(n, src) == "constructor")
+        });
+        let super_args = ctor.map(|c| super_args(c, &class, src));
+        let base = query::text(base, src).to_string();
+        facts.subclasses.push(RawSubclass { class, base, super_args, line: query::line(decl) });
+    }
+}
+
+/// The arguments of the first `super(…)` in constructor `ctor` of `class`: a parameter
+/// of the constructor is its marker, a member of one (`opts.url`) is not read.
+fn super_args(ctor: Node, class: &str, src: &[u8]) -> Vec<Template> {
+    let body = ctor.child_by_field_name("body").unwrap_or(ctor);
+    let call = descendants(body, "call_expression")
+        .into_iter()
+        .find(|c| c.child_by_field_name("function").is_some_and(|f| f.kind() == "super"));
+    let args = call.and_then(|c| c.child_by_field_name("arguments")).map(named).unwrap_or_default();
+    let marked = |p: Part| match p {
+        Part::Ref(r) => match (param_index(ctor, &r, src), r.split_once('.')) {
+            (Some(i), _) => Part::Ref(ctor_param(class, i)),
+            (None, Some((head, _))) if param_index(ctor, head, src).is_some() => Part::Param(r),
+            _ => Part::Ref(r),
+        },
+        other => other,
+    };
+    args.into_iter().map(|a| template(a, src).into_iter().map(marked).collect()).collect()
+}
+
+/// `new ItemService(config.api.baseUrl, '/lists')` of a class the module declares or
+/// imports from one of the project's modules (`relative`: the names those imports bind):
+/// a construction, recorded whatever its arguments, since one left out would make the
+/// others seem to agree. A name the function around it binds (a parameter, a local) is
+/// not read: `{name}`. Whether any was found.
+pub fn constructions(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) -> bool {
+    let src = text.as_bytes();
+    let before = facts.constructions.len();
+    for (start, end) in constructed(src) {
+        let name = &text[start..end];
+        if !relative.iter().any(|r| r == name) && !declares_class(text, name) {
+            continue;
+        }
+        let Some(n) = root.descendant_for_byte_range(start, end) else { continue };
+        let Some(new) = n.parent().filter(|p| p.kind() == "new_expression") else { continue };
+        if new.child_by_field_name("constructor") != Some(n) {
+            continue;
+        }
+        let args = new.child_by_field_name("arguments").map(named).unwrap_or_default();
+        let bound = |r: &str| bound_locally(new, r.split('.').next().unwrap_or(r), src);
+        let arg = |a: Node| -> Template {
+            template(a, src)
+                .into_iter()
+                .map(|p| match p {
+                    Part::Ref(r) if bound(&r) => Part::Param(r),
+                    other => other,
+                })
+                .collect()
+        };
+        facts.constructions.push(RawArgCall {
+            callee: name.to_string(),
+            args: args.into_iter().map(arg).collect(),
+            kwargs: Vec::new(),
+            methods: Vec::new(),
+            props: Vec::new(),
+            line: query::line(new),
+        });
+    }
+    facts.constructions.len() > before
+}
+
+/// Whether the text constructs a capitalised name (`new Foo(`, `new Foo<T>(`): a cheap
+/// check before the module's imports are read.
+pub fn may_construct(src: &[u8]) -> bool {
+    constructed(src).next().is_some()
+}
+
+/// The spans of the capitalised names after `new ` (a whole word) in `src`.
+fn constructed(src: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    memchr::memmem::find_iter(src, b"new ").filter_map(move |at| {
+        if at > 0 && (ident(src[at - 1]) || src[at - 1] == b'.') {
+            return None;
+        }
+        let start = at + 4 + src[at + 4..].iter().take_while(|b| **b == b' ').count();
+        let end = start + src[start..].iter().take_while(|b| ident(**b)).count();
+        (end > start && src[start].is_ascii_uppercase()).then_some((start, end))
+    })
+}
+
+/// Whether the text declares class `name` (`class Name ` / `class Name<`/`{`).
+fn declares_class(text: &str, name: &str) -> bool {
+    text.match_indices("class ").any(|(i, _)| {
+        let rest = text[i + 6..].trim_start();
+        rest.strip_prefix(name).is_some_and(|r| r.starts_with([' ', '<', '{', '\n']))
+    })
+}
+
+/// Whether a function around `at` binds `name`: a parameter, or a declaration in its body.
+fn bound_locally(at: Node, name: &str, src: &[u8]) -> bool {
+    query::ancestors(at, 64).filter(|a| FUNCTIONS.contains(&a.kind())).any(|f| {
+        f.child_by_field_name("parameter").is_some_and(|p| query::text(p, src) == name)
+            || param_index(f, name, src).is_some()
+            || f.child_by_field_name("body").is_some_and(|b| declares(b, name, src))
+    })
 }

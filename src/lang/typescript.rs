@@ -165,6 +165,11 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if !is_declaration_file(rel) && super::ts_arch::extends_a_name(src) {
         super::ts_arch::class_fields(tree.root_node(), text, &mut facts.arch);
     }
+    // A class's base and what its constructor hands to `super(…)`, for constructions of
+    // subclasses of a client class (`lang/ts_classes.rs`).
+    if !is_declaration_file(rel) && memchr::memmem::find(src, b"extends ").is_some() {
+        super::ts_classes::subclasses(tree.root_node(), text, &mut facts.arch);
+    }
     if !is_declaration_file(rel) && super::ts_bull::imports_bull(src) {
         super::ts_bull::queues(tree.root_node(), text, &mut facts.arch);
     }
@@ -172,6 +177,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         super::ts_bull::imported_uses(text, &relative, &mut facts.arch);
         super::ts_arch::bind_factory_results(text, &mut facts.arch.bindings, &mut relative);
         super::ts_arch::wrapper_calls(tree.root_node(), text, &relative, &mut facts.arch);
+        if super::ts_classes::may_construct(src) {
+            super::ts_classes::constructions(tree.root_node(), text, &relative, &mut facts.arch);
+        }
         // NestJS: `this.proxy.forward(…)` through a constructor-injected provider.
         if memchr::memmem::find(src, b"constructor(").is_some() {
             super::ts_nest::injected_calls(tree.root_node(), text, &mut facts.arch);
@@ -180,8 +188,22 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         let sources: Vec<Node> = found.values().map(|(n, _)| *n).collect();
         super::ts_arch::imported_client_calls(tree.root_node(), text, &sources, &handed, &mut facts.arch);
         // A subclass's base and the constants of its fields come through its imports.
-        if !facts.arch.class_fields.is_empty() && facts.arch.bindings.is_empty() {
+        let subclass = !facts.arch.class_fields.is_empty() || !facts.arch.subclasses.is_empty();
+        if subclass && facts.arch.bindings.is_empty() {
             facts.arch.bindings = super::ts_arch::import_bindings(&sources, src);
+        }
+        // `new ItemService(config.api.baseUrl, …)` of a class imported from the project:
+        // its arguments are read through the module's imports.
+        if super::ts_classes::may_construct(src) {
+            let read = facts.arch.bindings.is_empty();
+            let bindings = match read {
+                true => super::ts_arch::import_bindings(&sources, src),
+                false => std::mem::take(&mut facts.arch.bindings),
+            };
+            let relative: Vec<String> = bindings.iter().map(|b| b.local.clone()).collect();
+            if super::ts_classes::constructions(tree.root_node(), text, &relative, &mut facts.arch) || !read {
+                facts.arch.bindings = bindings;
+            }
         }
     }
     // `new TicketCreatedPublisher(client).publish(data)`: the method of an imported class

@@ -120,6 +120,24 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             .map(std::borrow::Cow::Borrowed)
             .chain(std::mem::take(&mut through[i]).into_iter().map(std::borrow::Cow::Owned))
             .collect();
+        // A JS/TS class's request whose base its constructions give (`lang/ts_classes.rs`).
+        // Its bases may reach one target twice (`PATCH /lists/{id}` and `PATCH
+        // /lists/{id}/items/{id}`, both the service): one site at its line.
+        let (calls, expanded) =
+            super::classes::constructed_calls(ctx, i, calls, flags.contains(Flags::TEST), &mut out.diagnostics);
+        let mut seen: Vec<(u32, String)> = Vec::new();
+        let mut once = |line: u32, callee: &Callee| {
+            if !expanded.contains(&line) {
+                return true;
+            }
+            let key = match callee {
+                Callee::Endpoint(e) | Callee::Inferred(e) => e.id(),
+                Callee::Service(s) | Callee::External(s) => s.clone(),
+            };
+            let new = !seen.contains(&(line, key.clone()));
+            seen.push((line, key));
+            new
+        };
         if f.file.lang == Lang::Rust && !flags.contains(Flags::TEST) {
             uncalled_rust_wrappers(ctx, i, out);
         }
@@ -157,7 +175,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 Err(var) => {
                     let lenient = render(&ctx.resolve_template_lenient(i, &given));
                     if let Some(e) = inferred(ctx, eps, i, &c.method, &lenient) {
-                        link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
+                        if once(c.line, &Callee::Inferred(e)) {
+                            link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
+                        }
                         continue;
                     }
                     out.diagnostics.push(Diagnostic::new(
@@ -179,7 +199,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     continue;
                 }
                 if let Some(e) = inferred(ctx, eps, i, &c.method, &url) {
-                    link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
+                    if once(c.line, &Callee::Inferred(e)) {
+                        link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
+                    }
                     continue;
                 }
                 out.diagnostics.push(Diagnostic::new(
@@ -216,7 +238,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 }
                 channels.push(s.clone());
             }
-            link_call(out, i, rel, c.line, flags, callee);
+            if once(c.line, &callee) {
+                link_call(out, i, rel, c.line, flags, callee);
+            }
         }
         for g in f.facts.arch.grpc.iter().filter(|g| !g.server && !addressed.contains(&g.line)) {
             // A constructor other code calls (`impl AuthClient { fn new() … }`): its callers are the sites.

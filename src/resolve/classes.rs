@@ -19,12 +19,15 @@
 //! where a class name must be unique. Nothing is guessed: a base the constructions do
 //! not agree on is a diagnostic at the site.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::arch::{render, Ctx};
+use super::services::redact_url;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lang::arch::push_parts;
-use crate::model::{Lang, Part, RawArgCall, RawCall, RawPyClass, Template};
+use crate::lang::ts_classes::ctor_ref;
+use crate::model::{Lang, Part, RawArgCall, RawCall, RawPyClass, RawSubclass, Template};
 
 /// How many times a request is handed on to the callers of the method around a `self` call.
 const LEVELS: u32 = 3;
@@ -296,4 +299,168 @@ pub fn resolve(ctx: &Ctx) -> (BTreeMap<usize, Vec<RawCall>>, Vec<Diagnostic>) {
 fn joined(mut a: Template, b: Template) -> Template {
     push_parts(&mut a, b);
     a
+}
+
+/// Whether a URL holds a JS/TS constructor parameter's marker (`lang/ts_classes.rs`).
+fn constructed(url: &Template) -> Option<(&str, usize)> {
+    url.iter().find_map(|p| match p {
+        Part::Ref(r) => ctor_ref(r),
+        _ => None,
+    })
+}
+
+/// A file's requests with the bases the constructions of their JS/TS class give
+/// (`this.client = axios.create({ baseURL: `${baseUrl}${baseRoute}` })` in `class
+/// RestService`, its subclass `ItemService` handing its own arguments to `super(…)`, and
+/// `new ItemService(config.api.baseUrl, '/lists')` in a third module): the request stays
+/// at its line, once for each distinct base. Constructions that disagree give one request
+/// each when every one is read (each instance makes its own); when one is not, the request
+/// is a diagnostic, not linked. With no construction found, the call read without the
+/// base stands, as before. With the lines of the requests given several bases.
+pub fn constructed_calls<'c>(
+    ctx: &Ctx,
+    file: usize,
+    calls: Vec<Cow<'c, RawCall>>,
+    test: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Cow<'c, RawCall>>, Vec<u32>) {
+    if !calls.iter().any(|c| constructed(&c.url).is_some()) {
+        return (calls, Vec::new());
+    }
+    let mut expanded = Vec::new();
+    let mut replaced: Vec<u32> = Vec::new();
+    let mut out = Vec::with_capacity(calls.len());
+    for c in calls {
+        let Some((class, _)) = constructed(&c.url) else {
+            out.push(c);
+            continue;
+        };
+        match class_urls(ctx, file, class, &c.url, test) {
+            None => {}
+            Some(Ok(urls)) => {
+                replaced.push(c.line);
+                if urls.len() > 1 {
+                    expanded.push(c.line);
+                }
+                out.extend(urls.into_iter().map(|url| Cow::Owned(RawCall { url, ..c.as_ref().clone() })));
+            }
+            Some(Err(msg)) => {
+                replaced.push(c.line);
+                diagnostics.push(Diagnostic::new(ctx.project.rel(file), Some(c.line), Severity::Info, msg));
+            }
+        }
+    }
+    // The same request read without its base (`this.client.get(id)` → `{id}`).
+    out.retain(|c| !(replaced.contains(&c.line) && c.client.starts_with("this.")));
+    (out, expanded)
+}
+
+/// The URLs request `url` of class `class` (in `file`) makes: one per distinct value its
+/// constructions (and those of its subclasses) give the markers; `None` when none is found.
+fn class_urls(
+    ctx: &Ctx,
+    file: usize,
+    class: &str,
+    url: &Template,
+    test: bool,
+) -> Option<Result<Vec<Template>, String>> {
+    let files = ctx.project.files;
+    let mut values: Vec<Template> = Vec::new();
+    let mut unread: Vec<String> = Vec::new();
+    for (j, g) in files.iter().enumerate().filter(|(_, g)| g.file.lang.is_ecmascript()) {
+        if !test && crate::lang::is_test_path(ctx.project.rel(j), g.file.lang) {
+            continue;
+        }
+        for c in &g.facts.arch.constructions {
+            let Some(start) = class_named(ctx, j, &c.callee) else { continue };
+            let Some(chain) = lineage(ctx, start, (file, class)) else { continue };
+            let value = base_args(ctx, j, &c.args, &chain).and_then(|args| substituted(url, class, &args));
+            match value {
+                Some(v) if !values.contains(&v) => values.push(v),
+                Some(_) => {}
+                None => unread.push(format!("`new {}` at {}:{}", c.callee, ctx.project.rel(j), c.line)),
+            }
+        }
+    }
+    let readable = |v: &Template| {
+        ctx.resolve_template(file, v).is_ok_and(|t| {
+            let s = render(&t);
+            s.contains("://") || s.starts_with('/')
+        })
+    };
+    Some(match (values.len(), unread.as_slice()) {
+        (0, []) => return None,
+        (1, []) => Ok(values),
+        (_, []) if values.iter().all(readable) => Ok(values),
+        (_, []) => {
+            let shown: Vec<String> = values
+                .iter()
+                .map(|v| format!("`{}`", redact_url(&render(&ctx.resolve_template_lenient(file, v)))))
+                .collect();
+            Err(format!(
+                "the constructions of `{class}` give different URLs ({}), not all read: call not linked",
+                shown.join(", ")
+            ))
+        }
+        (_, [first, ..]) => Err(format!("{first} passes an argument of `{class}` that is not read: call not linked")),
+    })
+}
+
+/// The class a construction in `file` names (`ItemService`, `services.ItemService`): the
+/// one imported under that name, else the file's own (file, class name).
+fn class_named<'a>(ctx: &Ctx<'a>, file: usize, callee: &'a str) -> Option<(usize, String)> {
+    let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
+    match ctx.imported(file, head).as_slice() {
+        [] if member.is_none() => Some((file, callee.to_string())),
+        [(m, remote)] => Some((*m, member.unwrap_or(remote).to_string())).filter(|(_, n)| n != "default"),
+        _ => None,
+    }
+}
+
+/// The subclasses from class `start` up to `target` (left out), each with its file: `None`
+/// when `start` does not descend from `target` (eight steps at most).
+fn lineage<'a>(ctx: &Ctx<'a>, start: (usize, String), target: (usize, &str)) -> Option<Vec<(usize, &'a RawSubclass)>> {
+    let mut at = start;
+    let mut chain = Vec::new();
+    for _ in 0..8 {
+        if at.0 == target.0 && at.1 == target.1 {
+            return Some(chain);
+        }
+        let sub = ctx.project.files[at.0].facts.arch.subclasses.iter().find(|s| s.class == at.1)?;
+        chain.push((at.0, sub));
+        at = class_named(ctx, at.0, &sub.base)?;
+    }
+    None
+}
+
+/// The arguments the base class's constructor gets from a construction's `args` (read in
+/// `file`), handed up through each subclass's `super(…)`; `None` when one is not passed.
+fn base_args(ctx: &Ctx, file: usize, args: &[Template], chain: &[(usize, &RawSubclass)]) -> Option<Vec<Template>> {
+    let read = |f: usize, t: &Template| ctx.resolve_template(f, t).unwrap_or_else(|var| vec![Part::Env(var, None)]);
+    let mut args: Vec<Template> = args.iter().map(|a| read(file, a)).collect();
+    for (f, sub) in chain {
+        if let Some(passed) = &sub.super_args {
+            args = passed
+                .iter()
+                .map(|p| substituted(p, &sub.class, &args).map(|t| read(*f, &t)))
+                .collect::<Option<_>>()?;
+        }
+    }
+    Some(args)
+}
+
+/// `t` with the markers of `class`'s constructor parameters replaced by `args`; `None`
+/// when one is not given.
+fn substituted(t: &Template, class: &str, args: &[Template]) -> Option<Template> {
+    let mut out = Template::new();
+    for p in t {
+        match p {
+            Part::Ref(r) if ctor_ref(r).is_some_and(|(c, _)| c == class) => {
+                let (_, i) = ctor_ref(r)?;
+                push_parts(&mut out, args.get(i).filter(|a| !a.is_empty())?.clone());
+            }
+            other => push_parts(&mut out, vec![other.clone()]),
+        }
+    }
+    Some(out)
 }
