@@ -2051,41 +2051,65 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     known.sort_unstable();
     known.dedup();
     let is_known = |n: &str| known.binary_search(&n).is_ok();
-    let mut found = Vec::new();
-    for (callee, args) in arch::calls_of(root, text, &names, &known, &SHAPE) {
-        let args_list = named(args);
-        let templates: Vec<Template> = args_list.iter().map(|a| url_like(template(*a, src), &is_known)).collect();
-        // `useRequest({ url: '/api/users', method: 'post' })`: URL-like properties.
-        let props: Vec<(usize, String, Template)> = args_list
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.kind() == "object")
-            .flat_map(|(i, o)| named(*o).into_iter().map(move |p| (i, p)))
-            .filter_map(|(i, p)| {
-                let key = p.child_by_field_name("key").filter(|k| k.kind() == "property_identifier")?;
-                let value = url_like(template(p.child_by_field_name("value")?, src), &is_known);
-                (!value.is_empty()).then(|| (i, query::text(key, src).to_string(), value))
-            })
-            .collect();
-        if templates.iter().any(|a| !a.is_empty()) || !props.is_empty() {
-            let line = args.parent().map_or(1, query::line);
-            let methods = args_list
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.kind() == "object")
-                .map(|(i, o)| {
-                    let m = prop(*o, "method", src).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
-                    (i, m.unwrap_or_default().to_ascii_uppercase())
-                })
-                // `Api.fetch('/users', 'POST')`: a method written out, for a wrapper taking one.
-                .chain(args_list.iter().enumerate().filter_map(|(i, a)| {
-                    string_value(*a, src).and_then(|m| http_method(&m)).filter(|m| m != "ANY").map(|m| (i, m))
-                }))
-                .collect();
-            found.push(RawArgCall { callee, args: templates, kwargs: Vec::new(), methods, props, line });
+    let mut found: Vec<RawArgCall> = arch::calls_of(root, text, &names, &known, &SHAPE)
+        .into_iter()
+        .filter_map(|(callee, args)| arg_call(callee, args, false, src, &is_known))
+        .collect();
+    // `requests.get('school')`: a bare path for an object-member wrapper (`ts_requests`).
+    let members = facts.wrappers.iter().filter(|w| w.at > 0).filter_map(|w| w.name.split_once('.').map(|(h, _)| h));
+    let mut heads: Vec<&str> = members.chain(relative.iter().map(String::as_str)).collect();
+    heads.sort_unstable();
+    heads.dedup();
+    for (callee, args) in super::ts_requests::bare_path_calls(root, text, &heads) {
+        let line = args.parent().map_or(1, query::line);
+        if !found.iter().any(|a| a.line == line && a.callee == callee) {
+            found.extend(arg_call(callee, args, true, src, &is_known));
         }
     }
     facts.arg_calls = found;
+}
+
+/// The `RawArgCall` of one call found by [`wrapper_calls`]: its URL-like arguments and
+/// properties, the methods its object literals or strings say. `bare` keeps a first
+/// argument that is a literal whatever it says (`requests.get('school')`: a path a
+/// wrapper puts after its base). None when no argument may be a URL.
+fn arg_call(callee: String, args: Node, bare: bool, src: &[u8], is_known: &dyn Fn(&str) -> bool) -> Option<RawArgCall> {
+    let args_list = named(args);
+    let mut templates: Vec<Template> = args_list.iter().map(|a| url_like(template(*a, src), is_known)).collect();
+    if let (true, Some(first), Some(t)) = (bare, args_list.first(), templates.first_mut()) {
+        *t = template(*first, src);
+    }
+    // `useRequest({ url: '/api/users', method: 'post' })`: URL-like properties.
+    let props: Vec<(usize, String, Template)> = args_list
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind() == "object")
+        .flat_map(|(i, o)| named(*o).into_iter().map(move |p| (i, p)))
+        .filter_map(|(i, p)| {
+            let key = p.child_by_field_name("key").filter(|k| k.kind() == "property_identifier")?;
+            let value = url_like(template(p.child_by_field_name("value")?, src), is_known);
+            (!value.is_empty()).then(|| (i, query::text(key, src).to_string(), value))
+        })
+        .collect();
+    if templates.iter().any(|a| !a.is_empty()) || !props.is_empty() {
+        let line = args.parent().map_or(1, query::line);
+        let methods = args_list
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind() == "object")
+            .map(|(i, o)| {
+                let m = prop(*o, "method", src).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
+                (i, m.unwrap_or_default().to_ascii_uppercase())
+            })
+            // `Api.fetch('/users', 'POST')`: a method written out, for a wrapper taking one.
+            .chain(args_list.iter().enumerate().filter_map(|(i, a)| {
+                string_value(*a, src).and_then(|m| http_method(&m)).filter(|m| m != "ANY").map(|m| (i, m))
+            }))
+            .collect();
+        Some(RawArgCall { callee, args: templates, kwargs: Vec::new(), methods, props, line })
+    } else {
+        None
+    }
 }
 
 /// `const client = buildClient(ctx)`, `let api = await makeApi()`: a local holding what a
@@ -2525,7 +2549,11 @@ fn query_string(n: Node, src: &[u8], depth: usize) -> bool {
 /// A specifier naming one of the project's modules: relative, or through the aliases
 /// front ends conventionally give their source root (`@/`, `~/`, SvelteKit's `$lib/`).
 fn project_module(spec: &str) -> bool {
-    spec.starts_with('.') || ["@/", "~/", "$lib/"].iter().any(|a| spec.starts_with(a))
+    spec.starts_with('.')
+        || ["@/", "~/", "$lib/"].iter().any(|a| spec.starts_with(a))
+        // `utils/agent` under jsconfig's `baseUrl: src`: a path no scope begins may be one
+        // of the project's modules (a package's, `lodash/get`, resolves to no file).
+        || !spec.starts_with('@') && spec.contains('/') && !spec.contains(':')
 }
 
 /// The name `const name = require("./m")` binds the module's string to.
@@ -2570,7 +2598,7 @@ fn function_name(func: Node, src: &[u8]) -> Option<String> {
             let target = match parent.kind() {
                 "variable_declarator" => parent.child_by_field_name("name"),
                 "assignment_expression" => parent.child_by_field_name("left"),
-                "pair" => parent.child_by_field_name("key"),
+                "pair" => return member_name(parent, parent.child_by_field_name("key")?, src),
                 "export_statement" => return Some("default".into()),
                 _ => None,
             };
@@ -2578,9 +2606,30 @@ fn function_name(func: Node, src: &[u8]) -> Option<String> {
                 .filter(|t| matches!(t.kind(), "identifier" | "member_expression" | "property_identifier"))
                 .map(|t| query::text(t, src).to_string())
         }
-        "method_definition" => static_method(func, src).or_else(|| super::ts_nest::injectable_method(func, src)),
+        "method_definition" => static_method(func, src)
+            .or_else(|| super::ts_nest::injectable_method(func, src))
+            .or_else(|| member_name(func, func.child_by_field_name("name")?, src).filter(|n| n.contains('.'))),
         _ => None,
     }
+}
+
+/// The name a member of an object literal is called by (`get: (url) => …` or the
+/// shorthand `post(url, body) { … }`): `requests.get` when the object is a variable's
+/// value (`const requests = { … }`, RealWorld's `agent.js`), so that `requests.get('/x')`
+/// names it in its own module and through an import; the key alone elsewhere
+/// (`module.exports = { get: … }`, called by the name it is imported as).
+fn member_name(member: Node, key: Node, src: &[u8]) -> Option<String> {
+    if key.kind() != "property_identifier" {
+        return None;
+    }
+    let key = query::text(key, src);
+    let object = member.parent().filter(|o| o.kind() == "object")?;
+    let holder =
+        object.parent().filter(|d| d.kind() == "variable_declarator").and_then(|d| d.child_by_field_name("name"));
+    Some(match holder.filter(|n| n.kind() == "identifier") {
+        Some(n) => format!("{}.{key}", query::text(n, src)),
+        None => key.to_string(),
+    })
 }
 
 /// When an identifier is a property of an object parameter of a function around it

@@ -111,12 +111,22 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             .wrappers
             .iter()
             .filter(|w| w.at > 0 && !reached.contains(&address(w)) && !w.name.contains(".prototype."));
+        // Such a request's path ends in the parameter no caller gives: it names its service at
+        // most, never an endpoint, not even by inference (`requests.put: (url, body) =>
+        // superagent.put(`${API_ROOT}${url}`)` matches every path under API_ROOT).
+        // Only one whose text before the parameter is names only (`${API_ROOT}${url}`): after
+        // literal text (Python's `f"{ORDERS}/orders/{order_id}"`) the parameter is an id in
+        // a path the function names, a request of its own as before.
+        let (open, named): (Vec<&RawWrapper>, Vec<&RawWrapper>) =
+            unreached.partition(|w| !w.call.url[..w.at].iter().any(|p| matches!(p, Part::Lit(_))));
+        let open: Vec<&RawCall> = open.into_iter().map(|w| &w.call).collect();
         let calls: Vec<std::borrow::Cow<RawCall>> = f
             .facts
             .arch
             .calls
             .iter()
-            .chain(unreached.map(|w| &w.call))
+            .chain(open.iter().copied())
+            .chain(named.into_iter().map(|w| &w.call))
             .map(std::borrow::Cow::Borrowed)
             .chain(std::mem::take(&mut through[i]).into_iter().map(std::borrow::Cow::Owned))
             .collect();
@@ -156,6 +166,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let mut addressed: Vec<u32> = Vec::new();
         let grpc_addressed = calls.iter().any(|c| c.client == "grpc");
         for c in &calls {
+            let open = matches!(c, std::borrow::Cow::Borrowed(b) if open.iter().any(|o| std::ptr::eq(*o, *b)));
             // A dev server's proxy (`src/setupProxy.js`) says where the front end's relative
             // URLs go (`Service::proxies`), not that the front end calls the target.
             if c.client == PROXY && dev_proxy {
@@ -174,7 +185,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 Err(_) if c.client == "grpc" && stubs_linked => continue,
                 Err(var) => {
                     let lenient = render(&ctx.resolve_template_lenient(i, &given));
-                    if let Some(e) = inferred(ctx, eps, i, &c.method, &lenient) {
+                    if let Some(e) = inferred(ctx, eps, i, &c.method, &lenient).filter(|_| !open) {
                         if once(c.line, &Callee::Inferred(e)) {
                             link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
                         }
@@ -198,7 +209,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 if flags.contains(Flags::TEST) || c.client == "grpc" && stubs_linked {
                     continue;
                 }
-                if let Some(e) = inferred(ctx, eps, i, &c.method, &url) {
+                if let Some(e) = inferred(ctx, eps, i, &c.method, &url).filter(|_| !open) {
                     if once(c.line, &Callee::Inferred(e)) {
                         link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
                     }
@@ -213,6 +224,15 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 continue;
             }
             let Some(callee) = callee(ctx, eps, i, &c.method, &url, out, c.line) else { continue };
+            let callee = match callee {
+                Callee::Inferred(_) if open => {
+                    let message = format!("URL `{}` is known only at run time: call not linked", redact_url(&url));
+                    out.diagnostics.push(Diagnostic::new(rel, Some(c.line), Severity::Info, message));
+                    continue;
+                }
+                Callee::Endpoint(e) if open => Callee::Service(e.service.clone()),
+                other => other,
+            };
             // Only an address that names the callee stands for the stubs built at its line;
             // one read as a parameter or field (`XClient::connect(cfg.url)`) leaves them to
             // the proto's implementers, as a Python stub on such a channel is.
@@ -884,12 +904,16 @@ fn wrapped_call<'a>(
         Some(Part::Ref(p)) => a.kwargs.iter().find(|(k, _)| k == p).map(|(_, t)| t),
         _ => None,
     };
+    // After a base (`${API_ROOT}${url}`), a bare word is a path too (`requests.get('school')`).
+    // Not after literal text (Python's `f"{INVENTORY}/stock/{sku}"`: there it is an id).
+    let base_only = w.at > 0 && !w.call.url[..w.at].iter().any(|p| matches!(p, Part::Lit(_)));
+    let fits = |t: &&Template| url_arg(t) || base_only && !t.is_empty();
     let arg = match &w.key {
         // `useRequest({ url: '/api/users' })`: the property of the caller's object.
         Some(k) => a.props.iter().find(|(i, key, _)| *i == w.param && key == k).map(|(_, _, t)| t),
-        None => a.args.get(w.param).filter(|a| url_arg(a)).or_else(by_name),
+        None => a.args.get(w.param).filter(fits).or_else(by_name),
     }
-    .filter(|a| url_arg(a))?;
+    .filter(fits)?;
     // What the wrapper puts before the parameter (`${HOST}${path}`) is read in its own file;
     // a parameter there (Python's `base + path`) is the caller's argument, else its default.
     let mut url = Template::new();
@@ -991,6 +1015,10 @@ fn through_client(
         if let (Some(Part::Lit(b)), Some(Part::Lit(p))) = (url.last(), path.first_mut()) {
             if b.ends_with('/') && p.starts_with('/') {
                 p.remove(0);
+            }
+            // … and `baseURL: '/api'` and `users/` with one too (axios's `combineURLs`).
+            if !b.ends_with('/') && !p.starts_with('/') && !p.contains("://") {
+                p.insert(0, '/');
             }
         }
         crate::lang::arch::push_parts(&mut url, path);
@@ -1166,6 +1194,11 @@ fn wrapper_of_depth<'a>(ctx: &Ctx<'a>, file: usize, callee: &str, depth: u32) ->
                 (true, None) => w.name == want,
             };
             found.extend(files[m].facts.arch.wrappers.iter().filter(|w| names(w)).map(|w| (m, w)));
+            // `requests.get` of `import { requests }`, where `schools.get` is a wrapper too.
+            let exact = format!("{remote}.{want}");
+            if found.len() > 1 && member.is_some() && found.iter().any(|(_, w)| w.name == exact) {
+                found.retain(|(_, w)| w.name == exact);
+            }
         }
         if found.is_empty() && python && depth < 4 {
             // `UserExist.get`: a method wrapper `UserExist` inherits (`class UserExist(Requests)`).
