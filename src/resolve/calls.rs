@@ -114,11 +114,13 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         // Such a request's path ends in the parameter no caller gives: it names its service at
         // most, never an endpoint, not even by inference (`requests.put: (url, body) =>
         // superagent.put(`${API_ROOT}${url}`)` matches every path under API_ROOT).
-        // Only one whose text before the parameter is names only (`${API_ROOT}${url}`): after
-        // literal text (Python's `f"{ORDERS}/orders/{order_id}"`) the parameter is an id in
-        // a path the function names, a request of its own as before.
-        let (open, named): (Vec<&RawWrapper>, Vec<&RawWrapper>) =
-            unreached.partition(|w| !w.call.url[..w.at].iter().any(|p| matches!(p, Part::Lit(_))));
+        // Only one whose text before the parameter is names only and which ends with it
+        // (`${API_ROOT}${url}`): after literal text (Python's `f"{ORDERS}/orders/{order_id}"`),
+        // or before some (`f"{CATALOG_URL}{item_id}/"`), the parameter is an id in a path the
+        // function names, a request of its own as before.
+        let (open, named): (Vec<&RawWrapper>, Vec<&RawWrapper>) = unreached.partition(|w| {
+            w.call.url.len() == w.at + 1 && !w.call.url[..w.at].iter().any(|p| matches!(p, Part::Lit(_)))
+        });
         let open: Vec<&RawCall> = open.into_iter().map(|w| &w.call).collect();
         let calls: Vec<std::borrow::Cow<RawCall>> = f
             .facts
