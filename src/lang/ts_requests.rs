@@ -15,37 +15,42 @@ use crate::lang::query;
 /// The HTTP method names a wrapper object's members are called by (sorted).
 const METHODS: &[&str] = &["del", "delete", "get", "patch", "post", "put"];
 
-/// Calls `head.method('…')` of one of `heads` whose first argument is a string or
-/// template literal: the callee as written and the argument list, in text order.
+/// Calls `head.method('…')` of one of `heads` (sorted) whose first argument is a string
+/// or template literal: the callee as written and the argument list, by head, then in
+/// text order.
+///
+/// Found from the text's `.method(` spellings, one search per method: searching the text
+/// for each head instead (every name a module imports from its own modules) was 5 % of
+/// effect's scan.
 pub fn bare_path_calls<'t>(root: Node<'t>, text: &str, heads: &[&str]) -> Vec<(String, Node<'t>)> {
+    if heads.is_empty() {
+        return Vec::new();
+    }
     let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    for method in METHODS {
+        let spelled = format!(".{method}(");
+        for dot in memchr::memmem::find_iter(bytes, spelled.as_bytes()) {
+            let at = dot - bytes[..dot].iter().rev().take_while(|b| ident(**b)).count();
+            if at == dot || at.checked_sub(1).is_some_and(|i| bytes[i] == b'.') {
+                continue;
+            }
+            let Ok(h) = heads.binary_search(&&text[at..dot]) else { continue };
+            let paren = dot + spelled.len() - 1;
+            if text[paren + 1..].trim_start().starts_with(['\'', '"', '`']) {
+                found.push((h, at, paren));
+            }
+        }
+    }
+    found.sort_unstable();
     let mut out = Vec::new();
-    for head in heads {
-        for (at, _) in text.match_indices(head) {
-            if at
-                .checked_sub(1)
-                .is_some_and(|i| bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'$' | b'.'))
-            {
-                continue;
-            }
-            let Some(rest) = text[at + head.len()..].strip_prefix('.') else { continue };
-            let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
-            let (method, after) = rest.split_at(name_len);
-            if METHODS.binary_search(&method).is_err() {
-                continue;
-            }
-            let Some(args) = after.strip_prefix('(') else { continue };
-            if !args.trim_start().starts_with(['\'', '"', '`']) {
-                continue;
-            }
-            let paren = at + head.len() + 1 + name_len;
-            let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind() == "call_expression")
-            else {
-                continue;
-            };
-            if let Some(list) = call.child_by_field_name("arguments") {
-                out.push((query::text(call.child_by_field_name("function").unwrap_or(call), bytes).to_string(), list));
-            }
+    for (_, at, paren) in found {
+        let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind() == "call_expression") else {
+            continue;
+        };
+        if let Some(list) = call.child_by_field_name("arguments") {
+            out.push((query::text(call.child_by_field_name("function").unwrap_or(call), bytes).to_string(), list));
         }
     }
     out
