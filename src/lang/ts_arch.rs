@@ -3109,4 +3109,28 @@ mod tests {
         assert!(!enum_("// an enum of subjects"));
         assert!(!enum_("const s = 'enum values';"));
     }
+
+    #[test]
+    fn long_string_literals_are_no_template() {
+        let first_string = |code: &str| {
+            let tree = query::parse(&crate::lang::typescript::language(crate::model::Lang::TypeScript), code).unwrap();
+            let root = tree.root_node();
+            let mut walk = root.walk();
+            let mut found = None;
+            loop {
+                let n = walk.node();
+                if n.kind() == "string" && found.is_none() {
+                    found = Some(template(n, code.as_bytes()));
+                }
+                if !walk.goto_first_child() && !query::next_in_preorder(&mut walk) {
+                    break;
+                }
+            }
+            found.unwrap()
+        };
+        let short = format!("const u = \"http://api:8080/{}\";", "a".repeat(100));
+        assert!(matches!(first_string(&short).as_slice(), [Part::Lit(l)] if l.starts_with("http://api:8080/")));
+        let long = format!("const u = \"http://api:8080/{}\";", "a".repeat(LONGEST_LITERAL));
+        assert_eq!(first_string(&long), vec![Part::Param("value".to_string())]);
+    }
 }
