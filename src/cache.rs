@@ -100,6 +100,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/ts_arch.rs"),
     include_str!("lang/ts_bull.rs"),
     include_str!("lang/ts_classes.rs"),
+    include_str!("lang/ts_natives.rs"),
     include_str!("lang/ts_nest.rs"),
     include_str!("lang/ts_next.rs"),
     include_str!("lang/ts_raw.rs"),

@@ -4,10 +4,7 @@
 ; the module that makes it at its top level (linked in src/resolve/calls.rs).
 
 ; fetch(url, { method: 'POST' })   axios(url)   axios({ url, method })   got(url)
-(call_expression
-  function: (identifier) @client
-  arguments: (arguments) @args
-  (#any-of? @client "fetch" "axios" "got" "ky" "$fetch" "ofetch" "request" "$http")) @http.call
+; matched in Rust: src/lang/ts_natives.rs, HTTP_CALL
 
 ; axios.get(url)   got.post(url)   http.request(url)   api.get(url)   (HTTP_METHODS, matched by shapes.scm)
 
@@ -21,42 +18,21 @@
 ; API gateways (a file naming a proxy package; src/lang/ts_arch.rs reads the target):
 ; app.use('/auth', createProxyMiddleware({ target: AUTH_URL }))   (http-proxy-middleware)
 ; app.use('/users', proxy(USERS_URL))   (express-http-proxy)
-(call_expression
-  function: (identifier) @client
-  arguments: (arguments) @args
-  (#any-of? @client "createProxyMiddleware" "legacyCreateProxyMiddleware" "proxy")) @proxy.call
+; matched in Rust: src/lang/ts_natives.rs, PROXY_CALL
 ; app.register(require('@fastify/http-proxy'), { upstream: USERS_URL, prefix: '/users' })
-(call_expression
-  function: (member_expression property: (property_identifier) @client)
-  arguments: (arguments . (_) . (object)) @args
-  (#eq? @client "register")) @proxy.call
+; matched in Rust: src/lang/ts_natives.rs, PROXY_REGISTER
 
 ; const api = axios.create({ baseURL: … })
-(variable_declarator
-  name: (identifier) @name
-  value: (call_expression
-    function: (member_expression object: (identifier) @_o property: (property_identifier) @_p)
-    arguments: (arguments) @args)
-  (#any-of? @_o "axios" "got" "ky")
-  (#any-of? @_p "create" "extend")) @client.def
+; matched in Rust: src/lang/ts_natives.rs, CLIENT_DEF
 ; export default axios.create({ baseURL: … })   (imported elsewhere as the module's default)
-(export_statement
-  value: (call_expression
-    function: (member_expression object: (identifier) @_o property: (property_identifier) @_p)
-    arguments: (arguments) @args)
-  (#any-of? @_o "axios" "got" "ky")
-  (#any-of? @_p "create" "extend")) @client.default
+; matched in Rust: src/lang/ts_natives.rs, CLIENT_DEFAULT
 
 ; const api = axios.create(…); export default api   export { api as default }   module.exports = api:
 ; the module's default client, when `api` is a client the module makes at its top level
 (program (export_statement value: (identifier) @name) @client.export)
 (program (export_statement (export_clause (export_specifier name: (identifier) @name alias: (identifier) @_d))
   (#eq? @_d "default")) @client.export)
-(program (expression_statement (assignment_expression
-  left: (member_expression object: (identifier) @_mod property: (property_identifier) @_exp)
-  right: (identifier) @name
-  (#eq? @_mod "module")
-  (#eq? @_exp "exports")) @client.export))
+; matched in Rust: src/lang/ts_natives.rs, CLIENT_EXPORT
 
 ; const API_URL = process.env.API_URL ?? 'http://…'   (top level, exported or not)
 (program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def
@@ -82,24 +58,11 @@
 
 ; module.exports = { cartsUrl: util.format("http://carts%s", domain) }   anywhere (a module-pattern
 ; function may wrap it): each property is a constant of the module, read elsewhere as `endpoints.cartsUrl`
-(assignment_expression
-  left: (member_expression object: (identifier) @_mod property: (property_identifier) @_exp)
-  right: (object) @obj
-  (#eq? @_mod "module")
-  (#eq? @_exp "exports")) @const.exports
+; matched in Rust: src/lang/ts_natives.rs, CONST_EXPORTS
 ; exports.API_URL = "http://…"   module.exports.API_URL = …
-(assignment_expression
-  left: (member_expression object: [(identifier) (member_expression)] @_exp property: (property_identifier) @name)
-  right: (_) @value
-  (#match? @_exp "^(module\\.)?exports$")) @const.def
+; matched in Rust: src/lang/ts_natives.rs, EXPORTS_MEMBER
 
 ; (function () { var domain = ""; … }());   (function () { … })();   the declarations at the top of a
 ; module-pattern function are the module's own
-(program (expression_statement (parenthesized_expression (call_expression
-  function: (function_expression body: (statement_block
-    [(variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))
-     (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))])))))) @const.def
-(program (expression_statement (call_expression
-  function: (parenthesized_expression (function_expression body: (statement_block
-    [(variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))
-     (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))])))))) @const.def
+; matched in Rust: src/lang/ts_natives.rs, IIFE_CONSTS
+; matched in Rust: src/lang/ts_natives.rs, IIFE_CONSTS_OUTER

@@ -4,13 +4,7 @@
 
 ; const app = express()   const r = express.Router()   const r = Router()   const app = fastify()
 ; const app = new Hono()   const router = new Router({ prefix: '/api' })  (koa-router)
-(variable_declarator
-  name: (identifier) @name
-  value: [
-    (call_expression function: (_) @ctor arguments: (arguments) @args)
-    (new_expression constructor: (_) @ctor arguments: (arguments) @args)
-  ]
-  (#match? @ctor "^(express|express\\.Router|Router|fastify|Fastify|Hono|OpenAPIHono|KoaRouter|Koa)$")) @router.def
+; matched in Rust: src/lang/ts_natives.rs, ROUTER_DEF
 
 ; const app = require('express')()   const app = require('fastify')({ logger: true })
 ; const router = require('express').Router()
@@ -44,10 +38,7 @@
 ; and @Module({ controllers: [UsersController], imports: [OrdersModule] }) class AppModule {}
 ; and its gRPC decorators (one pattern, told apart in ts_arch): @GrpcMethod('UserService', 'Login')
 ; serves a proto service, @InjectGrpcClientService('user_module', 'UserService') calls it
-(decorator
-  (call_expression function: (identifier) @name arguments: (arguments) @args)
-  (#any-of? @name "Controller" "Get" "Post" "Put" "Patch" "Delete" "Head" "Options" "All" "Module"
-    "GrpcMethod" "GrpcStreamMethod" "InjectGrpcClientService")) @endpoint.decorator
+; matched in Rust: src/lang/ts_natives.rs, NEST_DECORATOR
 
 ; Next.js route handlers: export async function GET() {}   export const POST = …   export default handler
 (export_statement declaration: (function_declaration name: (identifier) @name)) @endpoint.export

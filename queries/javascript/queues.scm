@@ -23,6 +23,4 @@
 ; `this.client.emit('topic', data)` publishes (`send` is matched above), a controller's
 ; `@EventPattern('topic')` / `@MessagePattern('pattern')` handler consumes. (`emit` is in
 ; SINGLE_METHODS, matched by shapes.scm)
-(decorator
-  (call_expression function: (identifier) @method arguments: (arguments . (_)) @args)
-  (#any-of? @method "EventPattern" "MessagePattern")) @queue.op
+; matched in Rust: src/lang/ts_natives.rs, PATTERN_DECORATOR

@@ -283,7 +283,7 @@ pub const CAPTURES: &[&str] = &[
 ];
 
 /// Patterns matched in Rust rather than by the query (see [`Native`]).
-pub static NATIVES: &[Native] = &[Native { kind: "expression_statement", matches: constant }];
+pub static NATIVES: &[Native] = &[Native { kind: "expression_statement", pattern: None, matches: constant }];
 
 /// The pattern [`constant`] stands for; a test checks they give the same matches.
 #[cfg(test)]
@@ -309,7 +309,7 @@ const CONSTANT_PATTERNS: &str = r#"
 /// As in the query: the assignment is any child of the statement, a field
 /// names the first child with it, a wildcard value is any named node but an
 /// `ERROR`, and the key may be any of the subscript's indexes.
-fn constant<'t>(stmt: Node<'t>, caps: &mut Captures<'t>) -> bool {
+fn constant<'t>(stmt: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
     let f = &*FIELDS;
     // Field ids looked up once, and no tree cursor: this runs at every
     // statement, and `child_by_field_name` searches the field names by string.
@@ -2684,7 +2684,7 @@ mod tests {
             let mut stack = vec![tree.root_node()];
             while let Some(node) = stack.pop() {
                 let mut caps = Vec::new();
-                if node.kind() == "expression_statement" && constant(node, &mut caps) {
+                if node.kind() == "expression_statement" && constant(node, src.as_bytes(), &mut caps) {
                     got.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
                 }
                 stack.extend((0..node.child_count()).filter_map(|i| node.child(i)));

@@ -35,8 +35,10 @@ pub const MAX_ANONYMOUS_RUN: usize = 256;
 pub type Captures<'t> = Vec<(&'static str, Node<'t>)>;
 
 /// A pattern matched by Rust code instead of by the query: the kind of its
-/// outermost node, and a function that, given a node of that kind, pushes the
-/// captures of its match (outer capture first) and returns whether it matches.
+/// outermost node, and a function that, given a node of that kind and the
+/// source, pushes the captures of its matches (each match's outer capture, the
+/// one whose name has a `.`, first; matches one after another) and returns
+/// whether it matches.
 ///
 /// For shapes so common that running the query at each of them costs more
 /// than the rest of the pass (Python's `NAME = value` statements: most of
@@ -45,7 +47,11 @@ pub type Captures<'t> = Vec<(&'static str, Node<'t>)>;
 /// walk of [`LangQuery::for_each_match`] visits every node of its kind.
 pub struct Native {
     pub kind: &'static str,
-    pub matches: for<'t> fn(Node<'t>, &mut Captures<'t>) -> bool,
+    /// The one query pattern this stands for, if it is one: the walk runs the
+    /// native only where that pattern's words occur, as it would run the
+    /// pattern (see [`Starts`]). `None`: at every node of its kind.
+    pub pattern: Option<&'static str>,
+    pub matches: for<'t> fn(Node<'t>, &[u8], &mut Captures<'t>) -> bool,
 }
 
 /// A compiled query plus its capture names, checked against the extractor's vocabulary.
@@ -126,7 +132,7 @@ impl LangQuery {
         match &self.starts {
             None => {
                 self.run(&mut cursor, root, text, skip, &budget, &mut f);
-                self.natives_everywhere(root, skip, &mut caps, &mut f);
+                self.natives_everywhere(root, text, skip, &mut caps, &mut f);
             }
             Some(starts) => {
                 cursor.set_max_start_depth(Some(0));
@@ -141,7 +147,9 @@ impl LangQuery {
                     }
                     if !self.natives.is_empty() {
                         for &i in starts.natives.get(kind).into_iter().flatten() {
-                            self.native(i, node, skip, &mut caps, &mut f);
+                            if starts.native_may_match(i, &hits, node.byte_range()) {
+                                self.native(i, node, text, skip, &mut caps, &mut f);
+                            }
                         }
                     }
                     if budget.stopped.get().is_some() {
@@ -205,6 +213,7 @@ impl LangQuery {
         &self,
         i: usize,
         node: Node<'t>,
+        text: &[u8],
         skip: Option<&Range<usize>>,
         caps: &mut Captures<'t>,
         f: &mut impl FnMut(&[(&str, Node<'t>)]),
@@ -213,8 +222,14 @@ impl LangQuery {
             return;
         }
         caps.clear();
-        if (self.natives[i].matches)(node, caps) {
-            f(caps);
+        if (self.natives[i].matches)(node, text, caps) {
+            // One native may give several matches, each led by its outer capture.
+            let mut rest = &caps[..];
+            while let Some((_, tail)) = rest.split_first() {
+                let len = 1 + tail.iter().position(|(n, _)| n.contains('.')).unwrap_or(tail.len());
+                f(&rest[..len]);
+                rest = &rest[len..];
+            }
         }
     }
 
@@ -223,6 +238,7 @@ impl LangQuery {
     fn natives_everywhere<'t>(
         &self,
         root: Node<'t>,
+        text: &[u8],
         skip: Option<&Range<usize>>,
         caps: &mut Captures<'t>,
         f: &mut impl FnMut(&[(&str, Node<'t>)]),
@@ -235,7 +251,7 @@ impl LangQuery {
             let node = walk.node();
             for (i, native) in self.natives.iter().enumerate() {
                 if native.kind == node.kind() {
-                    self.native(i, node, skip, caps, f);
+                    self.native(i, node, text, skip, caps, f);
                 }
             }
             if !walk.goto_first_child() && !next_in_preorder(&mut walk) {
@@ -338,8 +354,11 @@ pub fn next_in_preorder(walk: &mut tree_sitter::TreeCursor) -> bool {
 struct Starts {
     /// Kind id → the patterns whose outermost node has that kind.
     by_kind: Vec<Vec<usize>>,
-    /// Pattern → ids (into `words`) of which one must occur; `None`: no condition.
+    /// Pattern → ids (into `words`) of which one must occur; `None`: no
+    /// condition. The query's patterns, then the natives'.
     needs: Vec<Option<Vec<usize>>>,
+    /// How many of `needs` are the query's patterns.
+    patterns: usize,
     /// Word id → (index of its text in `texts`, the word boundaries around it).
     words: Vec<(usize, Edges)>,
     /// The distinct texts of the words, searched for in one pass.
@@ -372,19 +391,29 @@ impl Starts {
         let bounds: Vec<usize> = (0..count).map(|i| query.start_byte_for_pattern(i)).chain([source.len()]).collect();
         let mut kinds: Vec<&str> = Vec::with_capacity(count);
         let (mut texts, mut words): (Vec<String>, Vec<(usize, Edges)>) = (Vec::new(), Vec::new());
-        let mut needs = Vec::with_capacity(count);
-        for i in 0..count {
-            let text = source.get(bounds[i]..bounds[i + 1].max(bounds[i]))?;
-            kinds.push(root_kind(text)?);
+        let mut needs = Vec::with_capacity(count + natives.len());
+        let mut need = |text: &str| {
             // Without a text predicate, the keyword of a node kind every match contains.
             let keyword =
                 || required_kinds(text).into_iter().find_map(keyword).map(|k| (vec![k.to_string()], Edges::WHOLE));
-            needs.push(pattern_words(text).or_else(keyword).map(|(ws, edges)| {
+            pattern_words(text).or_else(keyword).map(|(ws, edges)| {
                 ws.into_iter()
                     .map(|w| (index_of(&mut texts, w), edges))
                     .map(|word| index_of(&mut words, word))
-                    .collect()
-            }));
+                    .collect::<Vec<usize>>()
+            })
+        };
+        for i in 0..count {
+            let text = source.get(bounds[i]..bounds[i + 1].max(bounds[i]))?;
+            kinds.push(root_kind(text)?);
+            needs.push(need(text));
+        }
+        // A native standing for one pattern needs that pattern's words.
+        for native in natives {
+            if native.pattern.is_some_and(|p| root_kind(p) != Some(native.kind)) {
+                return None;
+            }
+            needs.push(native.pattern.and_then(&mut need));
         }
         let mut by_kind = vec![Vec::new(); language.node_kind_count()];
         for (id, slot) in by_kind.iter_mut().enumerate() {
@@ -393,11 +422,11 @@ impl Starts {
                 slot.extend((0..count).filter(|&p| kinds[p] == kind));
             }
         }
-        // Native patterns have no words: the walk must reach every node of their kinds.
+        // Native patterns without words: the walk must reach every node of their kinds.
         let unconditional: Vec<&str> = (0..count)
             .filter(|&p| needs[p].is_none())
             .map(|p| kinds[p])
-            .chain(natives.iter().map(|n| n.kind))
+            .chain(natives.iter().enumerate().filter(|(i, _)| needs[count + i].is_none()).map(|(_, n)| n.kind))
             .collect();
         let holders = node_types(language).and_then(|json| holders(json, &unconditional));
         // The walk enters a node with a keyword kind that holds such a root
@@ -435,7 +464,16 @@ impl Starts {
             let id = usize::from(language.id_for_node_kind(native.kind, true));
             native_by_kind.get_mut(id).filter(|_| id != 0)?.push(i);
         }
-        Some(Starts { by_kind, needs, words, texts, by_text, holds_unconditional, natives: native_by_kind })
+        Some(Starts {
+            by_kind,
+            needs,
+            patterns: count,
+            words,
+            texts,
+            by_text,
+            holds_unconditional,
+            natives: native_by_kind,
+        })
     }
 
     /// Whether the walk must enter a node of `kind` spanning `range`: it can
@@ -471,6 +509,14 @@ impl Starts {
             })
             .collect();
         Hits(per_pattern, all)
+    }
+
+    /// Can native `i` match at a node spanning `range` (its pattern's words occur there)?
+    fn native_may_match(&self, i: usize, hits: &Hits, range: Range<usize>) -> bool {
+        match self.needs.get(self.patterns + i) {
+            Some(Some(_)) => hits.any_in(&hits.0[self.patterns + i], range),
+            _ => true,
+        }
     }
 
     /// Can a match of some pattern start at a node of `kind` spanning `range`?
@@ -1268,7 +1314,7 @@ pub(crate) fn full_pass(q: &LangQuery, tree: &Tree, src: &str) -> Vec<(String, u
     let budget = Budget::new(src.len());
     let mut collect = |caps: &[(&str, Node)]| all.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
     q.run(&mut QueryCursor::new(), tree.root_node(), src.as_bytes(), None, &budget, &mut collect);
-    q.natives_everywhere(tree.root_node(), None, &mut Vec::new(), &mut collect);
+    q.natives_everywhere(tree.root_node(), src.as_bytes(), None, &mut Vec::new(), &mut collect);
     all.sort();
     all
 }

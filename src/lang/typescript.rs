@@ -53,7 +53,7 @@ static TS_FULL: Compiled = LazyLock::new(|| full(Lang::TypeScript));
 static TSX_FULL: Compiled = LazyLock::new(|| full(Lang::Tsx));
 
 fn full(lang: Lang) -> Result<LangQuery, String> {
-    LangQuery::new(&language(lang), &full_sources(lang), &full_captures())
+    LangQuery::with_natives(&language(lang), &full_sources(lang), &full_captures(), super::ts_natives::NATIVES)
 }
 
 /// The sources of `lang`'s full query: its imports, then the architecture queries.
