@@ -2429,15 +2429,16 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
     news.retain(|(_, c)| bindings.iter().any(|b| b.local == *c));
     let mut found = Vec::new();
     for (at, class) in news {
-        let Some(new) = root.descendant_for_byte_range(at, at + 3).and_then(|n| n.parent()) else { continue };
-        if new.kind() != "new_expression" {
+        let Some(n) = root.descendant_for_byte_range(at, at + 3) else { continue };
+        // The `new` and its ancestors in one descent from the root (`Node::parent` descends
+        // from the root at each call).
+        let up = query::ancestors_below(root, n, usize::MAX);
+        if up.first().is_none_or(|new| new.kind() != "new_expression") {
             continue;
         }
-        let mut outer = new;
-        while let Some(p) = outer.parent().filter(|p| p.kind() == "parenthesized_expression") {
-            outer = p;
-        }
-        let Some(parent) = outer.parent() else { continue };
+        let i = up.iter().skip(1).take_while(|p| p.kind() == "parenthesized_expression").count();
+        let (outer, above) = (up[i], &up[i + 1..]);
+        let Some(&parent) = above.first() else { continue };
         let mut push = |(method, line): (String, u32)| {
             let call = crate::model::RawInstanceCall { class: class.to_string(), method, line };
             if !found.contains(&call) {
@@ -2445,8 +2446,12 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
             }
         };
         match parent.kind() {
-            "member_expression" => called_member(parent, outer, src).into_iter().for_each(&mut push),
-            "variable_declarator" => instance_uses(parent, outer, src).into_iter().for_each(&mut push),
+            "member_expression" => {
+                called_member(parent, above.get(1).copied(), outer, src).into_iter().for_each(&mut push)
+            }
+            "variable_declarator" => {
+                instance_uses(&above[..above.len().min(3)], outer, src).into_iter().for_each(&mut push)
+            }
             _ => {}
         }
     }
@@ -2457,8 +2462,8 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
 }
 
 /// `object.m(…)` where `member` is `object.m`: the method and the line it is called at.
-fn called_member(member: Node, object: Node, src: &[u8]) -> Option<(String, u32)> {
-    let call = member.parent().filter(|c| c.kind() == "call_expression")?;
+fn called_member(member: Node, parent: Option<Node>, object: Node, src: &[u8]) -> Option<(String, u32)> {
+    let call = parent.filter(|c| c.kind() == "call_expression")?;
     if member.child_by_field_name("object") != Some(object) || call.child_by_field_name("function") != Some(member) {
         return None;
     }
@@ -2467,12 +2472,13 @@ fn called_member(member: Node, object: Node, src: &[u8]) -> Option<(String, u32)
 }
 
 /// The methods called on the `const` a declarator gives `value` (`const p = new X(c)`),
-/// in the block declaring it.
-fn instance_uses(declarator: Node, value: Node, src: &[u8]) -> Vec<(String, u32)> {
-    let declaration = declarator.parent().filter(|d| d.kind() == "lexical_declaration");
+/// in the block declaring it; `up` is the declarator and its nearest ancestors.
+fn instance_uses(up: &[Node], value: Node, src: &[u8]) -> Vec<(String, u32)> {
+    let Some(&declarator) = up.first() else { return Vec::new() };
+    let declaration = up.get(1).copied().filter(|d| d.kind() == "lexical_declaration");
     let is_const = declaration.and_then(|d| d.child(0)).is_some_and(|k| k.kind() == "const");
     let name = declarator.child_by_field_name("name").filter(|n| n.kind() == "identifier");
-    let (Some(scope), Some(name), true) = (declaration.and_then(|d| d.parent()), name, is_const) else {
+    let (Some(scope), Some(name), true) = (declaration.and(up.get(2).copied()), name, is_const) else {
         return Vec::new();
     };
     if declarator.child_by_field_name("value") != Some(value) {
@@ -2488,7 +2494,8 @@ fn instance_uses(declarator: Node, value: Node, src: &[u8]) -> Vec<(String, u32)
         }
         let Some(object) = scope.descendant_for_byte_range(at, at + word.len()) else { continue };
         let member = object.parent().filter(|m| m.kind() == "member_expression");
-        if let Some(used) = member.filter(|_| object.kind() == "identifier").and_then(|m| called_member(m, object, src))
+        if let Some(used) =
+            member.filter(|_| object.kind() == "identifier").and_then(|m| called_member(m, m.parent(), object, src))
         {
             uses.push(used);
         }
