@@ -203,6 +203,9 @@ impl<'t> Reader<'t, '_> {
             let Some(f) = c.child_by_field_name("function").filter(|f| f.kind() == "identifier") else { continue };
             let args = c.child_by_field_name("arguments").map(named).unwrap_or_default();
             let base = match self.text(f) {
+                // `fetchBaseQuery({ baseUrl })({ url: '/token/refresh' }, api, extraOptions)`:
+                // a request of its own (`literal_requests`), not the base the function hands on.
+                "fetchBaseQuery" if literal_call(c).is_some() => None,
                 "fetchBaseQuery" => Some(RtkBase::Url(self.base_url(args.first().copied(), &params))),
                 name if self.forwards(c, &args) => self.named_base(name, None, depth + 1),
                 _ => None,
@@ -240,7 +243,17 @@ impl<'t> Reader<'t, '_> {
             .filter_map(|c| callee(c))
             .map(|f| self.text(f))
             .collect();
+        let params = params_of(func, self.src);
         for c in &calls {
+            if let Some((outer, first)) =
+                callee(c).filter(|f| self.text(*f) == "fetchBaseQuery").and_then(|_| literal_call(*c))
+            {
+                let base = RtkBase::Url(self.base_url(args(c).first().copied(), &params));
+                for (method, path) in self.requests(first, &[]) {
+                    out.push(RawRtkQuery { base: base.clone(), method, path, line: query::line(outer) });
+                }
+                continue;
+            }
             let Some(name) = callee(c).map(|f| self.text(f)).filter(|n| forwarded.contains(n)) else { continue };
             let a = args(c);
             let Some(first) = a.first().filter(|f| matches!(f.kind(), "string" | "template_string" | "object")) else {
@@ -367,6 +380,14 @@ impl<'t> Reader<'t, '_> {
             _ => vec![("GET".into(), path(e))],
         }
     }
+}
+
+/// The call invoking `f`'s result at once with a path or `{ url, method }` first
+/// (`fetchBaseQuery({ … })({ url: '/token/refresh' }, api, extraOptions)`), and that argument.
+fn literal_call(f: Node) -> Option<(Node, Node)> {
+    let outer = f.parent().filter(|p| p.kind() == "call_expression" && p.child_by_field_name("function") == Some(f))?;
+    let first = outer.child_by_field_name("arguments").and_then(|a| named(a).into_iter().next())?;
+    matches!(first.kind(), "string" | "template_string" | "object").then_some((outer, first))
 }
 
 /// `{ … }` of an object property or method named `key` (`endpoints: (b) => …`, `endpoints(b) { … }`).
