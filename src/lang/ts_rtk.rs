@@ -237,12 +237,8 @@ impl<'t> Reader<'t, '_> {
         let calls = super::ts_classes::descendants(body, "call_expression");
         let callee = |c: &Node<'t>| c.child_by_field_name("function").filter(|f| f.kind() == "identifier");
         let args = |c: &Node<'t>| c.child_by_field_name("arguments").map(named).unwrap_or_default();
-        let forwarded: Vec<&str> = calls
-            .iter()
-            .filter(|c| self.forwards(**c, &args(c)))
-            .filter_map(|c| callee(c))
-            .map(|f| self.text(f))
-            .collect();
+        let forwarded: Vec<&str> =
+            calls.iter().filter(|c| self.forwards(**c, &args(c))).filter_map(&callee).map(|f| self.text(f)).collect();
         let params = params_of(func, self.src);
         for c in &calls {
             if let Some((outer, first)) =
