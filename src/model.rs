@@ -302,6 +302,41 @@ pub struct RawWrapper {
     pub choice: Option<(usize, String)>,
 }
 
+/// Where a Redux Toolkit Query api sends its requests (`lang/ts_rtk.rs`): the base URL of
+/// its `baseQuery`, read as far as its file allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RtkBase {
+    /// `fetchBaseQuery({ baseUrl })`'s base as written (empty when it has none); a
+    /// parameter of the factory making it is `Param` (`(baseUrl) => fetchBaseQuery({ baseUrl })`).
+    Url(Template),
+    /// A name the file imports: an api slice (`apiSlice.injectEndpoints`), a base query, or
+    /// a factory called with these arguments (`createBaseQueryWithAuth("http://…")`).
+    Imported { name: String, args: Option<Vec<Template>> },
+    /// A base query whose URL is not read (several bases chosen at run time): why.
+    Unknown(String),
+}
+
+/// A top-level name of a module that is an RTK Query api or base query, or a factory of
+/// one (`params`: its parameters, by position), which other modules may import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawRtkBase {
+    pub name: String,
+    pub params: Vec<String>,
+    pub base: RtkBase,
+    pub line: u32,
+}
+
+/// The request of one RTK Query endpoint (`builder.query({ query: (id) => `/todo/${id}` })`),
+/// at its `query` line: the path is joined to the api's base URL as `fetchBaseQuery` joins
+/// it; `None` when the path is not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawRtkQuery {
+    pub base: RtkBase,
+    pub method: String,
+    pub path: Option<Template>,
+    pub line: u32,
+}
+
 /// An HTTP client instance made at a module's top level, by the name it is
 /// exported as (`default` for `export default axios.create(…)`), with its base
 /// URL (empty when it has none: its calls' paths are relative).
@@ -618,6 +653,12 @@ pub struct ArchFacts {
     /// modules may import and call (`export const api = axios.create({ baseURL })`).
     #[serde(default)]
     pub clients: Vec<RawClient>,
+    /// Redux Toolkit Query apis and base queries a module defines, and its endpoints'
+    /// requests (`lang/ts_rtk.rs`, resolved in `resolve/rtk.rs`).
+    #[serde(default)]
+    pub rtk_bases: Vec<RawRtkBase>,
+    #[serde(default)]
+    pub rtk_queries: Vec<RawRtkQuery>,
     pub sql: Vec<RawSql>,
     pub tables: Vec<RawTable>,
     pub table_uses: Vec<RawTableUse>,

@@ -32,6 +32,7 @@ pub mod ts_nest;
 pub mod ts_next;
 pub mod ts_raw;
 pub mod ts_requests;
+pub mod ts_rtk;
 pub mod ts_shapes;
 pub mod typescript;
 

@@ -1566,7 +1566,7 @@ impl Collector {
 
 /// What the `return` statements of a function body give, not those of nested functions
 /// (a bare `return;` is itself, which gives no client).
-fn returns(body: Node) -> Vec<Node> {
+pub(super) fn returns(body: Node) -> Vec<Node> {
     let mut out = Vec::new();
     for c in named(body) {
         match c.kind() {

@@ -238,7 +238,7 @@ fn this_field<'s>(n: Node, src: &'s [u8]) -> Option<&'s str> {
 }
 
 /// Every descendant of `n` of kind `kind`, not inside a nested class.
-fn descendants<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+pub(super) fn descendants<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut stack = vec![n];
     while let Some(c) = stack.pop() {

@@ -175,6 +175,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     if with_arch {
         super::ts_bull::imported_uses(text, &relative, &mut facts.arch);
+        // Redux Toolkit Query apis and their endpoints (`lang/ts_rtk.rs`).
+        if super::ts_rtk::mentions(src) {
+            super::ts_rtk::apis(tree.root_node(), text, &relative, &mut facts.arch);
+        }
         super::ts_arch::bind_factory_results(text, &mut facts.arch.bindings, &mut relative);
         super::ts_arch::wrapper_calls(tree.root_node(), text, &relative, &mut facts.arch);
         if super::ts_classes::may_construct(src) {

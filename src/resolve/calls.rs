@@ -61,6 +61,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let mut wrapped = class_sites.remove(&i).unwrap_or_default();
+        // Redux Toolkit Query endpoints, joined to their api's base (`resolve/rtk.rs`).
+        wrapped.extend(super::rtk::requests(ctx, i, &mut out.diagnostics));
         for a in &f.facts.arch.arg_calls {
             let calls = match through_wrapper(ctx, i, a) {
                 Ok(calls) => calls,

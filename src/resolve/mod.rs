@@ -17,6 +17,7 @@ pub mod drf;
 pub mod features;
 pub mod python;
 pub mod routes;
+pub mod rtk;
 pub mod rust;
 pub mod services;
 pub mod tables;
