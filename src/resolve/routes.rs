@@ -97,6 +97,9 @@ struct Routers<'c, 'a> {
     ctx: &'c Ctx<'a>,
     list: Vec<Router>,
     by_key: HashMap<(usize, String), usize>,
+    /// Routers a function builds and returns (`ArchFacts::made_routers`): what a call of
+    /// the function gives.
+    made: Vec<usize>,
     /// Directories holding a `Cargo.toml` (`""` for the root): a Rust file's crate
     /// is the innermost one above it.
     crate_dirs: Vec<&'a str>,
@@ -737,7 +740,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         .iter()
         .filter_map(|m| if m == "Cargo.toml" { Some("") } else { m.strip_suffix("/Cargo.toml") })
         .collect();
-    let mut rs = Routers { ctx, list: Vec::new(), by_key: HashMap::new(), crate_dirs };
+    let mut rs = Routers { ctx, list: Vec::new(), by_key: HashMap::new(), made: Vec::new(), crate_dirs };
     // Routers a Rust mount may name but that several functions could be: unless
     // another mount reaches them, their routes' prefixes are unknown.
     let mut unsure: Vec<usize> = Vec::new();
@@ -749,6 +752,19 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 global.insert(ctx.owner(i), r.prefix.clone());
             } else {
                 rs.add(i, &r.name, &r.framework, r.prefix.clone());
+            }
+        }
+        let made = f.facts.arch.made_routers.iter().filter_map(|name| rs.in_file(i, name));
+        rs.made.extend(made.collect::<Vec<_>>());
+    }
+    // `const app = makeApp()`: the name is the router the function builds and returns.
+    for (i, f) in files.iter().enumerate() {
+        for (name, callee) in &f.facts.arch.router_results {
+            if rs.in_file(i, name).is_some() {
+                continue;
+            }
+            if let Some(r) = rs.find(i, callee).filter(|r| rs.made.contains(r)) {
+                rs.by_key.insert((i, name.clone()), r);
             }
         }
     }
@@ -772,12 +788,18 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 out.diagnostics.push(api_unknown(ctx.project.rel(i), m.line));
                 continue;
             }
-            let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
             // `?child`: a name that may be middleware rather than a router (Express `use`).
             let (optional, child) = match m.child.strip_prefix('?') {
                 Some(c) => (true, c),
                 None => (false, m.child.as_str()),
             };
+            // `app.use('/v1', setup(db))` (JS/TS): a router only when the function builds
+            // and returns one; any other call is middleware, which mounts nothing.
+            let js = matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
+            if js && child.ends_with("()") && !rs.find(i, child).is_some_and(|r| rs.made.contains(&r)) {
+                continue;
+            }
+            let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
             let found = rs.find(i, child);
             // An optional Python mount (`api.init_app(app)`) naming no router is no unknown mount.
             if python && found.is_none() && !optional {
@@ -785,7 +807,6 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             } else if python && !py_mounting.contains(&ctx.owner(i)) {
                 py_mounting.push(ctx.owner(i));
             }
-            let js = matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
             match found {
                 Some(child) if child != parent => {
                     if js && !js_mounting.contains(&ctx.owner(i)) {
