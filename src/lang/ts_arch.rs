@@ -20,6 +20,12 @@ use crate::model::{
 const CLIENTS: &[&str] =
     &["$http", "axios", "got", "http", "httpClient", "httpService", "https", "ky", "request", "superagent"];
 
+/// A mount child standing for every plugin file of a directory that `@fastify/autoload`
+/// loads: `autoload:<mode>:<dir>`, `<dir>` relative to the mounting module's directory,
+/// `<mode>` one of `dirs` (each file under its directories' names), `flat`
+/// (`dirNameRoutePrefix: false`) and `params` (`routeParams: true`: `_id` is `:id`).
+pub const AUTOLOAD: &str = "autoload:";
+
 /// The kinds of node that are a function with parameters of its own.
 pub(super) const FUNCTIONS: &[&str] =
     &["arrow_function", "function_declaration", "function_expression", "method_definition"];
@@ -737,6 +743,9 @@ impl Collector {
             let Some(child) = args.first().filter(|c| matches!(c.kind(), "identifier" | "member_expression")) else {
                 return;
             };
+            if self.autoload.iter().any(|a| a == query::text(*child, src)) {
+                return self.autoload_mount(parent, args.get(1).copied(), src, line);
+            }
             let prefix =
                 args.get(1).and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
             let child = format!("?{}", query::text(*child, src));
@@ -783,6 +792,37 @@ impl Collector {
                 line,
             });
         }
+    }
+
+    /// `fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes'), options: { prefix } })`:
+    /// a mount of every plugin file under `dir`, whose prefixes resolution works out from
+    /// the files' places (`AUTOLOAD`). `dirNameRoutePrefix: false` turns the directory
+    /// prefixes off, `routeParams: true` reads `_id` directories as parameters; a `dir` or
+    /// a `dirNameRoutePrefix` that is not a literal is a warning, and nothing is mounted.
+    fn autoload_mount(&mut self, parent: &str, options: Option<Node>, src: &[u8], line: u32) {
+        let options = options.filter(|o| o.kind() == "object");
+        let dir = options.and_then(|o| prop(o, "dir", src)).and_then(|d| dirname_path(d, src));
+        let names = options.and_then(|o| prop(o, "dirNameRoutePrefix", src)).map(|n| n.kind());
+        let (Some(dir), None | Some("true" | "false")) = (dir, names) else {
+            let why = "fastify-autoload directory (or its dirNameRoutePrefix) not readable statically: the prefixes of the routes it loads are unknown";
+            self.facts.notes.push((line, why.into()));
+            return;
+        };
+        let mode = if names == Some("false") {
+            "flat"
+        } else if options.and_then(|o| prop(o, "routeParams", src)).is_some_and(|p| p.kind() == "true") {
+            "params"
+        } else {
+            "dirs"
+        };
+        let prefix = options
+            .and_then(|o| prop(o, "options", src))
+            .filter(|o| o.kind() == "object")
+            .and_then(|o| prop(o, "prefix", src))
+            .map(|p| template(p, src))
+            .unwrap_or_default();
+        let child = format!("{AUTOLOAD}{mode}:{dir}");
+        self.facts.mounts.push(RawMount { parent: parent.into(), child, prefix, line });
     }
 
     /// The Fastify instance a `register(plugin, opts)` is called on: a router this file
@@ -918,6 +958,9 @@ impl Collector {
             let path = string_value(spec, src).unwrap_or_default();
             if project_module(&path) {
                 self.relative.push(local.clone());
+            }
+            if matches!(path.as_str(), "@fastify/autoload" | "fastify-autoload") {
+                self.autoload.push(local.clone());
             }
             if matches!(remote.as_str(), "default" | "*") && CLIENTS.binary_search(&path.as_str()).is_ok() {
                 self.client_imports.push(local.clone());
@@ -1677,6 +1720,38 @@ fn returns(body: Node) -> Vec<Node> {
 pub(super) fn named(n: Node) -> Vec<Node> {
     let mut c = n.walk();
     n.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+}
+
+/// A path below the module's own directory: `path.join(__dirname, 'routes', 'v1')`
+/// (`join`, `path.resolve`, `import.meta.dirname`), `` `${__dirname}/routes` ``,
+/// `__dirname + '/routes'`, as written (`routes/v1`, `./routes`).
+fn dirname_path(n: Node, src: &[u8]) -> Option<String> {
+    let here = |n: Node| matches!(query::text(n, src), "__dirname" | "import.meta.dirname");
+    let parts: Vec<String> = match n.kind() {
+        "call_expression" => {
+            let f = query::text(n.child_by_field_name("function")?, src);
+            if !matches!(f, "path.join" | "join" | "path.resolve" | "resolve") {
+                return None;
+            }
+            let args = named(n.child_by_field_name("arguments")?);
+            let (first, rest) = args.split_first()?;
+            if !here(*first) {
+                return None;
+            }
+            rest.iter().map(|a| string_value(*a, src)).collect::<Option<_>>()?
+        }
+        "template_string" | "binary_expression" => {
+            let t = template(n, src);
+            match t.as_slice() {
+                [Part::Ref(d), Part::Lit(rest)] if matches!(d.as_str(), "__dirname" | "import.meta.dirname") => {
+                    vec![rest.clone()]
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some(parts.join("/"))
 }
 
 /// The name a function that routes is known by to its mounts: its own, the variable it

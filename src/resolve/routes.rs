@@ -704,6 +704,76 @@ fn below(rs: &Routers, roots: &[usize]) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// `@fastify/autoload` registered on `parent` by module `file` (`AUTOLOAD`): each plugin
+/// file under the directory serves under `options.prefix` followed by its directories
+/// below `dir` (`routes/auth/index.js` → `/auth`, `routes/root.js` none), or by its own
+/// `autoPrefix` export instead of them; a `prefixOverride` export replaces both. As
+/// autoload walks a directory (`lib/find-plugins.js`): one holding an `index` script
+/// loads that file alone (and its subdirectories), `autohooks` files are hooks, `.d.ts`
+/// files no scripts. A file's plugin is its default export's router (or its only one).
+fn autoloaded(rs: &mut Routers, file: usize, parent: usize, spec: &str, prefix: &Template) {
+    let Some((mode, dir)) = spec.split_once(':') else { return };
+    let project = rs.ctx.project;
+    let Some(dir) = super::join(super::dir_of(project.rel(file)), dir) else { return };
+    let script = |name: &str| {
+        let stem = name
+            .rsplit_once('.')
+            .map_or("", |(s, ext)| if matches!(ext, "js" | "ts" | "cjs" | "mjs") { s } else { "" });
+        !stem.is_empty() && !stem.ends_with(".d")
+    };
+    let index = |name: &str| script(name) && name.split('.').next() == Some("index");
+    let hooks = |name: &str| {
+        let stem = name.split('.').next().unwrap_or("").trim_start_matches(['_', '.']);
+        matches!(stem, "autohooks" | "auto_hooks")
+    };
+    let below: Vec<(usize, &str)> = (0..project.files.len())
+        .filter(|&j| j != file && !crate::lang::is_test_path(project.rel(j), project.files[j].file.lang))
+        .filter_map(|j| {
+            Some((
+                j,
+                project
+                    .rel(j)
+                    .strip_prefix(dir.as_str())?
+                    .strip_prefix('/')
+                    .or(dir.is_empty().then(|| project.rel(j)))?,
+            ))
+        })
+        .filter(|(_, sub)| script(sub.rsplit('/').next().unwrap_or(sub)))
+        .collect();
+    let with_index: Vec<&str> = below
+        .iter()
+        .filter(|(_, sub)| index(sub.rsplit('/').next().unwrap_or(sub)))
+        .map(|(_, sub)| super::dir_of(sub))
+        .collect();
+    for (j, sub) in below {
+        let (subdir, name) = sub.rsplit_once('/').unwrap_or(("", sub));
+        if hooks(name) || (with_index.contains(&subdir) && !index(name)) {
+            continue;
+        }
+        let Some(r) = rs.in_file(j, "default").or_else(|| rs.only_router(j)) else { continue };
+        let consts = &project.files[j].facts.arch.consts;
+        let own =
+            |key: &str| consts.iter().find(|c| c.name == key).and_then(|c| crate::lang::arch::literal_of(&c.value));
+        let mount = match own("prefixOverride") {
+            Some(p) => lit(&p),
+            None => {
+                let dirs = match mode {
+                    "flat" => String::new(),
+                    _ if subdir.is_empty() => String::new(),
+                    "params" => format!("/{subdir}").replace("/_", "/:").replace("__", ":"),
+                    _ => format!("/{subdir}"),
+                };
+                let mut p = prefix.clone();
+                push_parts(&mut p, lit(&own("autoPrefix").filter(|p| !p.is_empty()).unwrap_or(dirs)));
+                p
+            }
+        };
+        if r != parent {
+            rs.list[r].parents.push((parent, mount));
+        }
+    }
+}
+
 /// Most full prefixes one router is reported under.
 const MAX_PREFIXES: usize = 32;
 
@@ -781,6 +851,12 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         for m in &f.facts.arch.mounts {
             if m.parent == crate::lang::ts_raw::SERVE {
                 served.extend(rs.find(i, &m.child).filter(|&r| rs.list[r].framework == crate::lang::ts_raw::CANDIDATE));
+                continue;
+            }
+            if let Some(spec) = m.child.strip_prefix(crate::lang::ts_arch::AUTOLOAD) {
+                let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
+                let prefix = rs.in_context(i, m.prefix.clone());
+                autoloaded(&mut rs, i, parent, spec, &prefix);
                 continue;
             }
             if m.parent == API_PARAM && rs.find(i, API_PARAM).is_none() {
