@@ -709,6 +709,16 @@ pub struct ArchFacts {
     /// `Blueprint`): one no mount reaches may be dropped in resolution.
     #[serde(default)]
     pub sub_routers: Vec<String>,
+    /// Routers a function builds and returns (`const setup = (db) => { const router =
+    /// Router(); …; return router }`, JS/TS), named after the function: what a call of
+    /// the function gives (`app.use('/v1', setup(db))`, `const app = makeApp()`).
+    #[serde(default)]
+    pub made_routers: Vec<String>,
+    /// Names bound to a call's result that are used as a router (`const app =
+    /// makeApp()` then `app.get('/', h)`): (name, the function as written). The name is
+    /// that router when the function is one of some module's `made_routers`.
+    #[serde(default)]
+    pub router_results: Vec<(String, String)>,
     /// The file loads a module whose name is computed at run time (JS
     /// `require("./routes/" + file)`): any module may be loaded without an import.
     #[serde(default)]

@@ -20,6 +20,12 @@ use crate::model::{
 const CLIENTS: &[&str] =
     &["$http", "axios", "got", "http", "httpClient", "httpService", "https", "ky", "request", "superagent"];
 
+/// A mount child standing for every plugin file of a directory that `@fastify/autoload`
+/// loads: `autoload:<mode>:<dir>`, `<dir>` relative to the mounting module's directory,
+/// `<mode>` one of `dirs` (each file under its directories' names), `flat`
+/// (`dirNameRoutePrefix: false`) and `params` (`routeParams: true`: `_id` is `:id`).
+pub const AUTOLOAD: &str = "autoload:";
+
 /// The kinds of node that are a function with parameters of its own.
 pub(super) const FUNCTIONS: &[&str] =
     &["arrow_function", "function_declaration", "function_expression", "method_definition"];
@@ -179,6 +185,14 @@ pub struct Collector {
     /// makes its module graph unreadable.
     controllers_said: Option<usize>,
     controllers_keys: usize,
+    /// Routers a function builds and returns: (the local name, the function's byte range,
+    /// the function's name, which names the router). A route inside the range on the
+    /// local name is the function's router's.
+    made: Vec<(String, std::ops::Range<usize>, String)>,
+    /// Names already looked up as a call's result ([`Collector::call_result`]).
+    results_seen: Vec<String>,
+    /// Local names of `@fastify/autoload` (`fastify-autoload`) imports.
+    autoload: Vec<String>,
 }
 
 impl Collector {
@@ -213,15 +227,21 @@ impl Collector {
                 let method = http_method(&text("method")).unwrap_or_default();
                 let path = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
                 let handler = args.last().map(|h| short(query::text(*h, src)));
-                let router = text("router");
-                let router = self.param_router(outer, &router, src, line).unwrap_or(router);
+                let router = self.receiver(outer, &text("router"), src, line);
+                if cap(caps, "path").and_then(|p| string_value(p, src)).is_some_and(|p| p.starts_with('/')) {
+                    self.call_result(outer, &router, src);
+                }
                 self.route("?", &router, vec![method], path, handler, line);
             }
             "endpoint.chain" => {
                 // `app.route('/p').get(h)` on a function's parameter; a two-argument `route` is a Hono mount.
-                let router = text("router");
-                let router =
-                    if args.len() == 1 { self.param_router(outer, &router, src, line) } else { None }.unwrap_or(router);
+                let recv = text("router");
+                let router = self.scoped(outer, &recv);
+                let router = if args.len() == 1 && router == recv {
+                    self.param_router(outer, &recv, src, line).unwrap_or(recv)
+                } else {
+                    router
+                };
                 self.chain(&router, outer, &args, src, line)
             }
             "endpoint.object" => {
@@ -230,7 +250,8 @@ impl Collector {
                 let methods = prop(obj, "method", src).map(|m| strings(m, src)).unwrap_or_default();
                 if let Some(url) = url {
                     let methods = methods.into_iter().map(|m| m.to_ascii_uppercase()).collect();
-                    self.route("?", &text("router"), methods, url, None, line);
+                    let router = self.scoped(outer, &text("router"));
+                    self.route("?", &router, methods, url, None, line);
                 }
             }
             "router.mount" => {
@@ -239,7 +260,7 @@ impl Collector {
                         Some(name) => name,
                         None => return,
                     },
-                    _ => text("parent"),
+                    _ => self.scoped(outer, &text("parent")),
                 };
                 self.mount(&parent, &text("method"), outer, &args, src, line);
             }
@@ -545,10 +566,81 @@ impl Collector {
             _ => "express",
         };
         let prefix = args.first().and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
-        self.facts.routers.push(RawRouter { name: name.into(), framework: framework.into(), prefix, line });
+        let name = match self.made_router(name, outer, src) {
+            Some(made) => {
+                self.facts.made_routers.push(made.clone());
+                made
+            }
+            None => name.to_string(),
+        };
+        self.facts.routers.push(RawRouter { name: name.clone(), framework: framework.into(), prefix, line });
         // An Express `Router()` serves only once an app mounts it (an `express()` app serves itself).
         if framework == "express" && matches!(ctor, "Router" | "express.Router") {
-            self.facts.sub_routers.push(name.into());
+            self.facts.sub_routers.push(name);
+        }
+    }
+
+    /// A router declared in a function that returns it (`const setup = (db) => { const
+    /// router = Router(); …; return router }`): named after the function, since a call of
+    /// the function is what mounts it (`app.use('/v1', setup(db))`); the function's byte
+    /// range is kept so that the routes on its local name inside are that router's.
+    fn made_router(&mut self, name: &str, declarator: Node, src: &[u8]) -> Option<String> {
+        if top_level(declarator) {
+            return None;
+        }
+        let func =
+            query::ancestors(declarator, 48).find(|a| FUNCTIONS.contains(&a.kind()) || a.kind() == "function")?;
+        let body = func.child_by_field_name("body")?;
+        if !returns(body).iter().any(|r| r.kind() == "identifier" && query::text(*r, src) == name) {
+            return None;
+        }
+        let made = router_function_name(func, src)?;
+        self.made.push((name.to_string(), func.byte_range(), made.clone()));
+        Some(made)
+    }
+
+    /// The router a receiver written at `at` names: the router of the innermost function
+    /// around `at` that builds and returns one under that local name, else the name itself.
+    fn scoped(&self, at: Node, name: &str) -> String {
+        let pos = at.start_byte();
+        let inner = self.made.iter().filter(|(n, r, _)| n == name && r.contains(&pos)).min_by_key(|(_, r, _)| r.len());
+        inner.map_or_else(|| name.to_string(), |(_, _, made)| made.clone())
+    }
+
+    /// The router a route's receiver names: a router its function builds and returns,
+    /// else the function's parameter (`param_router`), else the name as written.
+    fn receiver(&mut self, call: Node, recv: &str, src: &[u8], line: u32) -> String {
+        let router = self.scoped(call, recv);
+        if router != recv {
+            return router;
+        }
+        self.param_router(call, recv, src, line).unwrap_or(router)
+    }
+
+    /// `const app = makeApp()` (also `await makeApp()`) in a scope around `at`, for a name
+    /// used as a router that the file does not declare as one: the name and the function
+    /// are kept (once per name) for resolution, which makes the name that router when the
+    /// function builds and returns one (`made_routers`).
+    fn call_result(&mut self, at: Node, name: &str, src: &[u8]) {
+        if self.results_seen.iter().any(|n| n == name) || self.facts.routers.iter().any(|r| r.name == name) {
+            return;
+        }
+        self.results_seen.push(name.to_string());
+        for scope in query::ancestors(at, 48).filter(|a| matches!(a.kind(), "statement_block" | "program")) {
+            for decl in
+                named(scope).into_iter().filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+            {
+                for d in named(decl) {
+                    let Some(value) = assigns(d, name, src).flatten() else { continue };
+                    let value =
+                        if value.kind() == "await_expression" { value.named_child(0).unwrap_or(value) } else { value };
+                    let callee = value.child_by_field_name("function").filter(|_| value.kind() == "call_expression");
+                    if let Some(f) = callee.filter(|f| matches!(f.kind(), "identifier" | "member_expression")) {
+                        self.facts.router_results.push((name.to_string(), query::text(f, src).to_string()));
+                    }
+                    return;
+                }
+            }
         }
     }
 
@@ -571,15 +663,7 @@ impl Collector {
                     && matches!(recv, "app" | "router" | "server" | "fastify")
                     && mentions_name(pattern, recv, src)
         })?;
-        let name = match func.child_by_field_name("name") {
-            Some(n) => query::text(n, src).to_string(),
-            None => query::ancestors(func, 4).find_map(|a| match a.kind() {
-                "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
-                "export_statement" => Some("default".to_string()),
-                "assignment_expression" => commonjs_export(a, src),
-                _ => None,
-            })?,
-        };
+        let name = router_function_name(func, src)?;
         let ty = param.child_by_field_name("type").map(|t| query::text(t, src)).unwrap_or("");
         let framework = if ty.contains("Fastify") || recv == "fastify" {
             "fastify"
@@ -659,6 +743,9 @@ impl Collector {
             let Some(child) = args.first().filter(|c| matches!(c.kind(), "identifier" | "member_expression")) else {
                 return;
             };
+            if self.autoload.iter().any(|a| a == query::text(*child, src)) {
+                return self.autoload_mount(parent, args.get(1).copied(), src, line);
+            }
             let prefix =
                 args.get(1).and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
             let child = format!("?{}", query::text(*child, src));
@@ -669,19 +756,31 @@ impl Collector {
             Some(a) if matches!(a.kind(), "string" | "template_string") => (template(*a, src), &args[1..]),
             _ => (Template::new(), args),
         };
+        let prefixed = rest.len() < args.len();
+        if prefixed {
+            self.call_result(call, parent, src);
+        }
         for c in rest {
-            // `router.routes()` (koa-router) names the router; other calls are middleware.
+            // `router.routes()` (koa-router) names the router; `setup(db)` the router the
+            // function builds and returns, if it does (`name()`); other calls are middleware.
             let child = match c.kind() {
-                "identifier" | "member_expression" => query::text(*c, src).to_string(),
+                "identifier" if prefixed => {
+                    let name = self.scoped(call, query::text(*c, src));
+                    self.call_result(call, &name, src);
+                    name
+                }
+                "identifier" => self.scoped(call, query::text(*c, src)),
+                "member_expression" => query::text(*c, src).to_string(),
                 "call_expression" => {
                     let f = c.child_by_field_name("function");
-                    match f.filter(|f| f.kind() == "member_expression") {
+                    match f.filter(|f| matches!(f.kind(), "member_expression" | "identifier")) {
                         Some(f)
                             if f.child_by_field_name("property").is_some_and(|p| query::text(p, src) == "routes") =>
                         {
                             f.child_by_field_name("object").map(|o| query::text(o, src).to_string()).unwrap_or_default()
                         }
-                        _ => continue,
+                        Some(f) => format!("{}()", query::text(f, src)),
+                        None => continue,
                     }
                 }
                 _ => continue,
@@ -693,6 +792,37 @@ impl Collector {
                 line,
             });
         }
+    }
+
+    /// `fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes'), options: { prefix } })`:
+    /// a mount of every plugin file under `dir`, whose prefixes resolution works out from
+    /// the files' places (`AUTOLOAD`). `dirNameRoutePrefix: false` turns the directory
+    /// prefixes off, `routeParams: true` reads `_id` directories as parameters; a `dir` or
+    /// a `dirNameRoutePrefix` that is not a literal is a warning, and nothing is mounted.
+    fn autoload_mount(&mut self, parent: &str, options: Option<Node>, src: &[u8], line: u32) {
+        let options = options.filter(|o| o.kind() == "object");
+        let dir = options.and_then(|o| prop(o, "dir", src)).and_then(|d| dirname_path(d, src));
+        let names = options.and_then(|o| prop(o, "dirNameRoutePrefix", src)).map(|n| n.kind());
+        let (Some(dir), None | Some("true" | "false")) = (dir, names) else {
+            let why = "fastify-autoload directory (or its dirNameRoutePrefix) not readable statically: the prefixes of the routes it loads are unknown";
+            self.facts.notes.push((line, why.into()));
+            return;
+        };
+        let mode = if names == Some("false") {
+            "flat"
+        } else if options.and_then(|o| prop(o, "routeParams", src)).is_some_and(|p| p.kind() == "true") {
+            "params"
+        } else {
+            "dirs"
+        };
+        let prefix = options
+            .and_then(|o| prop(o, "options", src))
+            .filter(|o| o.kind() == "object")
+            .and_then(|o| prop(o, "prefix", src))
+            .map(|p| template(p, src))
+            .unwrap_or_default();
+        let child = format!("{AUTOLOAD}{mode}:{dir}");
+        self.facts.mounts.push(RawMount { parent: parent.into(), child, prefix, line });
     }
 
     /// The Fastify instance a `register(plugin, opts)` is called on: a router this file
@@ -828,6 +958,9 @@ impl Collector {
             let path = string_value(spec, src).unwrap_or_default();
             if project_module(&path) {
                 self.relative.push(local.clone());
+            }
+            if matches!(path.as_str(), "@fastify/autoload" | "fastify-autoload") {
+                self.autoload.push(local.clone());
             }
             if matches!(remote.as_str(), "default" | "*") && CLIENTS.binary_search(&path.as_str()).is_ok() {
                 self.client_imports.push(local.clone());
@@ -1587,6 +1720,53 @@ pub(super) fn returns(body: Node) -> Vec<Node> {
 pub(super) fn named(n: Node) -> Vec<Node> {
     let mut c = n.walk();
     n.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+}
+
+/// A path below the module's own directory: `path.join(__dirname, 'routes', 'v1')`
+/// (`join`, `path.resolve`, `import.meta.dirname`), `` `${__dirname}/routes` ``,
+/// `__dirname + '/routes'`, as written (`routes/v1`, `./routes`).
+fn dirname_path(n: Node, src: &[u8]) -> Option<String> {
+    let here = |n: Node| matches!(query::text(n, src), "__dirname" | "import.meta.dirname");
+    let parts: Vec<String> = match n.kind() {
+        "call_expression" => {
+            let f = query::text(n.child_by_field_name("function")?, src);
+            if !matches!(f, "path.join" | "join" | "path.resolve" | "resolve") {
+                return None;
+            }
+            let args = named(n.child_by_field_name("arguments")?);
+            let (first, rest) = args.split_first()?;
+            if !here(*first) {
+                return None;
+            }
+            rest.iter().map(|a| string_value(*a, src)).collect::<Option<_>>()?
+        }
+        "template_string" | "binary_expression" => {
+            let t = template(n, src);
+            match t.as_slice() {
+                [Part::Ref(d), Part::Lit(rest)] if matches!(d.as_str(), "__dirname" | "import.meta.dirname") => {
+                    vec![rest.clone()]
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some(parts.join("/"))
+}
+
+/// The name a function that routes is known by to its mounts: its own, the variable it
+/// is assigned to, `default` for `export default`/`module.exports =`, the key of
+/// `exports.routes =`.
+fn router_function_name(func: Node, src: &[u8]) -> Option<String> {
+    match func.child_by_field_name("name") {
+        Some(n) => Some(query::text(n, src).to_string()),
+        None => query::ancestors(func, 4).find_map(|a| match a.kind() {
+            "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
+            "export_statement" => Some("default".to_string()),
+            "assignment_expression" => commonjs_export(a, src),
+            _ => None,
+        }),
+    }
 }
 
 /// A short form of a handler or child expression: `users.router`, `getItems`.

@@ -97,6 +97,9 @@ struct Routers<'c, 'a> {
     ctx: &'c Ctx<'a>,
     list: Vec<Router>,
     by_key: HashMap<(usize, String), usize>,
+    /// Routers a function builds and returns (`ArchFacts::made_routers`): what a call of
+    /// the function gives.
+    made: Vec<usize>,
     /// Directories holding a `Cargo.toml` (`""` for the root): a Rust file's crate
     /// is the innermost one above it.
     crate_dirs: Vec<&'a str>,
@@ -701,6 +704,76 @@ fn below(rs: &Routers, roots: &[usize]) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// `@fastify/autoload` registered on `parent` by module `file` (`AUTOLOAD`): each plugin
+/// file under the directory serves under `options.prefix` followed by its directories
+/// below `dir` (`routes/auth/index.js` → `/auth`, `routes/root.js` none), or by its own
+/// `autoPrefix` export instead of them; a `prefixOverride` export replaces both. As
+/// autoload walks a directory (`lib/find-plugins.js`): one holding an `index` script
+/// loads that file alone (and its subdirectories), `autohooks` files are hooks, `.d.ts`
+/// files no scripts. A file's plugin is its default export's router (or its only one).
+fn autoloaded(rs: &mut Routers, file: usize, parent: usize, spec: &str, prefix: &Template) {
+    let Some((mode, dir)) = spec.split_once(':') else { return };
+    let project = rs.ctx.project;
+    let Some(dir) = super::join(super::dir_of(project.rel(file)), dir) else { return };
+    let script = |name: &str| {
+        let stem = name
+            .rsplit_once('.')
+            .map_or("", |(s, ext)| if matches!(ext, "js" | "ts" | "cjs" | "mjs") { s } else { "" });
+        !stem.is_empty() && !stem.ends_with(".d")
+    };
+    let index = |name: &str| script(name) && name.split('.').next() == Some("index");
+    let hooks = |name: &str| {
+        let stem = name.split('.').next().unwrap_or("").trim_start_matches(['_', '.']);
+        matches!(stem, "autohooks" | "auto_hooks")
+    };
+    let below: Vec<(usize, &str)> = (0..project.files.len())
+        .filter(|&j| j != file && !crate::lang::is_test_path(project.rel(j), project.files[j].file.lang))
+        .filter_map(|j| {
+            Some((
+                j,
+                project
+                    .rel(j)
+                    .strip_prefix(dir.as_str())?
+                    .strip_prefix('/')
+                    .or(dir.is_empty().then(|| project.rel(j)))?,
+            ))
+        })
+        .filter(|(_, sub)| script(sub.rsplit('/').next().unwrap_or(sub)))
+        .collect();
+    let with_index: Vec<&str> = below
+        .iter()
+        .filter(|(_, sub)| index(sub.rsplit('/').next().unwrap_or(sub)))
+        .map(|(_, sub)| super::dir_of(sub))
+        .collect();
+    for (j, sub) in below {
+        let (subdir, name) = sub.rsplit_once('/').unwrap_or(("", sub));
+        if hooks(name) || (with_index.contains(&subdir) && !index(name)) {
+            continue;
+        }
+        let Some(r) = rs.in_file(j, "default").or_else(|| rs.only_router(j)) else { continue };
+        let consts = &project.files[j].facts.arch.consts;
+        let own =
+            |key: &str| consts.iter().find(|c| c.name == key).and_then(|c| crate::lang::arch::literal_of(&c.value));
+        let mount = match own("prefixOverride") {
+            Some(p) => lit(&p),
+            None => {
+                let dirs = match mode {
+                    "flat" => String::new(),
+                    _ if subdir.is_empty() => String::new(),
+                    "params" => format!("/{subdir}").replace("/_", "/:").replace("__", ":"),
+                    _ => format!("/{subdir}"),
+                };
+                let mut p = prefix.clone();
+                push_parts(&mut p, lit(&own("autoPrefix").filter(|p| !p.is_empty()).unwrap_or(dirs)));
+                p
+            }
+        };
+        if r != parent {
+            rs.list[r].parents.push((parent, mount));
+        }
+    }
+}
+
 /// Most full prefixes one router is reported under.
 const MAX_PREFIXES: usize = 32;
 
@@ -737,7 +810,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         .iter()
         .filter_map(|m| if m == "Cargo.toml" { Some("") } else { m.strip_suffix("/Cargo.toml") })
         .collect();
-    let mut rs = Routers { ctx, list: Vec::new(), by_key: HashMap::new(), crate_dirs };
+    let mut rs = Routers { ctx, list: Vec::new(), by_key: HashMap::new(), made: Vec::new(), crate_dirs };
     // Routers a Rust mount may name but that several functions could be: unless
     // another mount reaches them, their routes' prefixes are unknown.
     let mut unsure: Vec<usize> = Vec::new();
@@ -749,6 +822,19 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 global.insert(ctx.owner(i), r.prefix.clone());
             } else {
                 rs.add(i, &r.name, &r.framework, r.prefix.clone());
+            }
+        }
+        let made = f.facts.arch.made_routers.iter().filter_map(|name| rs.in_file(i, name));
+        rs.made.extend(made.collect::<Vec<_>>());
+    }
+    // `const app = makeApp()`: the name is the router the function builds and returns.
+    for (i, f) in files.iter().enumerate() {
+        for (name, callee) in &f.facts.arch.router_results {
+            if rs.in_file(i, name).is_some() {
+                continue;
+            }
+            if let Some(r) = rs.find(i, callee).filter(|r| rs.made.contains(r)) {
+                rs.by_key.insert((i, name.clone()), r);
             }
         }
     }
@@ -767,17 +853,29 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 served.extend(rs.find(i, &m.child).filter(|&r| rs.list[r].framework == crate::lang::ts_raw::CANDIDATE));
                 continue;
             }
+            if let Some(spec) = m.child.strip_prefix(crate::lang::ts_arch::AUTOLOAD) {
+                let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
+                let prefix = rs.in_context(i, m.prefix.clone());
+                autoloaded(&mut rs, i, parent, spec, &prefix);
+                continue;
+            }
             if m.parent == API_PARAM && rs.find(i, API_PARAM).is_none() {
                 unsure.extend(rs.find(i, &m.child));
                 out.diagnostics.push(api_unknown(ctx.project.rel(i), m.line));
                 continue;
             }
-            let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
             // `?child`: a name that may be middleware rather than a router (Express `use`).
             let (optional, child) = match m.child.strip_prefix('?') {
                 Some(c) => (true, c),
                 None => (false, m.child.as_str()),
             };
+            // `app.use('/v1', setup(db))` (JS/TS): a router only when the function builds
+            // and returns one; any other call is middleware, which mounts nothing.
+            let js = matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
+            if js && child.ends_with("()") && !rs.find(i, child).is_some_and(|r| rs.made.contains(&r)) {
+                continue;
+            }
+            let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
             let found = rs.find(i, child);
             // An optional Python mount (`api.init_app(app)`) naming no router is no unknown mount.
             if python && found.is_none() && !optional {
@@ -785,7 +883,6 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             } else if python && !py_mounting.contains(&ctx.owner(i)) {
                 py_mounting.push(ctx.owner(i));
             }
-            let js = matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
             match found {
                 Some(child) if child != parent => {
                     if js && !js_mounting.contains(&ctx.owner(i)) {
