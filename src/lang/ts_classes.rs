@@ -67,13 +67,74 @@ struct Wrap {
     line: u32,
 }
 
-/// A class of the module: its body and the arguments of its one construction (none
-/// when the module does not construct it, or constructs it with different arguments).
+/// A class of the module: its body, its members and the arguments of its one
+/// construction (none when the module does not construct it, or constructs it with
+/// different arguments).
 struct Class<'t> {
     name: String,
     body: Node<'t>,
+    members: Members<'t>,
     args: Option<Vec<Node<'t>>>,
     src: &'t [u8],
+}
+
+/// The kinds of node that are a class: a declaration, an expression, an abstract one.
+pub(super) const CLASSES: &[&str] = &["class_declaration", "class", "abstract_class_declaration"];
+
+/// A class body's members, read in one pass over it: the constructor, the instance
+/// methods (no constructor, static method or accessor) and the field declarations
+/// (`private readonly usersUrl = '…'`, `protected client: AxiosInstance;`). The model
+/// the class readers share: this module's clients, `ts_nest`'s NestJS providers.
+pub(super) struct Members<'t> {
+    pub constructor: Option<Node<'t>>,
+    pub methods: Vec<Node<'t>>,
+    pub fields: Vec<Node<'t>>,
+}
+
+impl<'t> Members<'t> {
+    pub fn of(body: Node<'t>, src: &[u8]) -> Self {
+        let mut members = Members { constructor: None, methods: Vec::new(), fields: Vec::new() };
+        for m in named(body) {
+            match m.kind() {
+                "public_field_definition" | "field_definition" => members.fields.push(m),
+                "method_definition" if is_constructor(m, src) => {
+                    members.constructor = members.constructor.or(Some(m));
+                }
+                "method_definition" if !has_child(m, &["static", "get", "set"]) => members.methods.push(m),
+                _ => {}
+            }
+        }
+        members
+    }
+
+    /// The field declarations of `name`, in order.
+    pub fn fields_named<'a>(&'a self, name: &'a str, src: &'a [u8]) -> impl Iterator<Item = Node<'t>> + 'a {
+        self.fields.iter().copied().filter(move |f| {
+            f.child_by_field_name("property")
+                .or_else(|| f.child_by_field_name("name"))
+                .is_some_and(|k| query::text(k, src) == name)
+        })
+    }
+}
+
+/// Whether a method is a class's constructor.
+pub(super) fn is_constructor(m: Node, src: &[u8]) -> bool {
+    m.kind() == "method_definition"
+        && m.child_by_field_name("name").is_some_and(|n| query::text(n, src) == "constructor")
+}
+
+/// The constructor's parameter properties, TypeScript's shorthand for a field set from
+/// a parameter (`constructor(private readonly proxy: ProxyService, public base = BASE)`),
+/// with their indices.
+pub(super) fn parameter_properties(ctor: Node) -> impl Iterator<Item = (usize, Node)> {
+    params(ctor).into_iter().enumerate().filter(|(_, p)| has_child(*p, &["accessibility_modifier", "readonly"]))
+}
+
+/// Whether `n` has a child of one of `kinds` (a modifier, a keyword, a decorator).
+pub(super) fn has_child(n: Node, kinds: &[&str]) -> bool {
+    let mut c = n.walk();
+    let found = n.children(&mut c).any(|k| kinds.contains(&k.kind()));
+    found
 }
 
 /// Requests of the module's classes: wrappers of constructed classes and the literal
@@ -95,7 +156,11 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
             w[0].len() == w[1].len() && w[0].iter().zip(w[1]).all(|(a, b)| query::text(*a, src) == query::text(*b, src))
         });
         let args = (!made.is_empty() && same).then(|| made[0].clone());
-        let class = Class { name, body, args, src };
+        // Neither wrappers (a construction) nor field clients: nothing to read.
+        if args.is_none() && !field_clients {
+            continue;
+        }
+        let class = Class { name, body, members: Members::of(body, src), args, src };
         if class.args.is_some() {
             for (method, w) in class.wrappers() {
                 let call = RawCall {
@@ -191,7 +256,7 @@ fn top_level<'t>(root: Node<'t>, src: &[u8]) -> (Named<Node<'t>>, Named<Vec<Node
         };
         let Some(inner) = inner else { continue };
         match inner.kind() {
-            "class_declaration" | "abstract_class_declaration" | "class" => {
+            kind if CLASSES.contains(&kind) => {
                 if let (Some(n), Some(b)) = (inner.child_by_field_name("name"), inner.child_by_field_name("body")) {
                     classes.push((query::text(n, src).to_string(), b));
                 }
@@ -254,26 +319,14 @@ pub(super) fn descendants<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
 }
 
 impl<'t> Class<'t> {
-    /// The class's instance methods by name (no constructor, static method or accessor).
-    fn methods(&self) -> Vec<(String, Node<'t>)> {
-        named(self.body)
-            .into_iter()
-            .filter(|m| m.kind() == "method_definition")
-            .filter(|m| {
-                let mut c = m.walk();
-                let plain = !m.children(&mut c).any(|k| matches!(k.kind(), "static" | "get" | "set"));
-                plain
-            })
-            .filter_map(|m| Some((query::text(m.child_by_field_name("name")?, self.src).to_string(), m)))
-            .filter(|(n, _)| n != "constructor")
-            .collect()
+    /// The class's instance methods by name ([`Members::methods`]).
+    fn methods(&self) -> impl Iterator<Item = (&'t str, Node<'t>)> + '_ {
+        let src = self.src;
+        self.members.methods.iter().filter_map(move |m| Some((query::text(m.child_by_field_name("name")?, src), *m)))
     }
 
     fn constructor(&self) -> Option<Node<'t>> {
-        named(self.body).into_iter().find(|m| {
-            m.kind() == "method_definition"
-                && m.child_by_field_name("name").is_some_and(|n| query::text(n, self.src) == "constructor")
-        })
+        self.members.constructor
     }
 
     /// The expression a field holds: a constructor parameter property's argument (or
@@ -289,13 +342,7 @@ impl<'t> Class<'t> {
             .filter(|a| a.child_by_field_name("left").and_then(|l| this_field(l, self.src)) == Some(name))
             .collect();
         // `protected client: AxiosInstance;`, a declaration with no value, sets nothing.
-        let declared = named(self.body).into_iter().find(|f| {
-            matches!(f.kind(), "public_field_definition" | "field_definition")
-                && f.child_by_field_name("value").is_some()
-                && f.child_by_field_name("property")
-                    .or_else(|| f.child_by_field_name("name"))
-                    .is_some_and(|p| query::text(p, self.src) == name)
-        });
+        let declared = self.members.fields_named(name, self.src).find(|f| f.child_by_field_name("value").is_some());
         match (assigned.as_slice(), declared) {
             ([], Some(f)) => f.child_by_field_name("value"),
             ([one], None)
@@ -310,11 +357,9 @@ impl<'t> Class<'t> {
     /// The index of the constructor's parameter property `name`: `constructor(public
     /// baseUrl = BASE)`, TypeScript's shorthand for a field set from a parameter.
     fn param_property(&self, name: &str) -> Option<usize> {
-        params(self.constructor()?).into_iter().position(|p| {
-            let mut c = p.walk();
-            let property = p.children(&mut c).any(|k| matches!(k.kind(), "accessibility_modifier" | "readonly"));
-            property && param_ident(p).is_some_and(|id| query::text(id, self.src) == name)
-        })
+        parameter_properties(self.constructor()?)
+            .find(|(_, p)| param_ident(*p).is_some_and(|id| query::text(id, self.src) == name))
+            .map(|(i, _)| i)
     }
 
     /// Constructor parameter `i` of a class the module does not construct (and that has no
@@ -384,19 +429,17 @@ impl<'t> Class<'t> {
 
     /// The wrappers among the class's public methods.
     fn wrappers(&self) -> Vec<(Node<'t>, Wrap)> {
-        let methods = self.methods();
-        let mut known: BTreeMap<String, Wrap> = BTreeMap::new();
+        let mut known: BTreeMap<&str, Wrap> = BTreeMap::new();
         for _ in 0..LEVELS {
-            for (name, m) in &methods {
+            for (name, m) in self.methods() {
                 if !known.contains_key(name) {
-                    if let Some(w) = self.wrap_of(*m, &known) {
-                        known.insert(name.clone(), w);
+                    if let Some(w) = self.wrap_of(m, &known) {
+                        known.insert(name, w);
                     }
                 }
             }
         }
-        methods
-            .into_iter()
+        self.methods()
             .filter(|(n, m)| {
                 let mut c = m.walk();
                 let hidden = m
@@ -404,14 +447,14 @@ impl<'t> Class<'t> {
                     .any(|k| k.kind() == "accessibility_modifier" && query::text(k, self.src) != "public");
                 !n.starts_with('#') && !hidden
             })
-            .filter_map(|(n, m)| known.remove(&n).filter(|w| !w.prefix.is_empty()).map(|w| (m, w)))
+            .filter_map(|(n, m)| known.remove(n).filter(|w| !w.prefix.is_empty()).map(|w| (m, w)))
             .collect()
     }
 
     /// The request a method makes of a field's URL followed by one of its parameters:
     /// every such request in it must agree on the URL (else none); on the method too,
     /// else any method.
-    fn wrap_of(&self, m: Node<'t>, known: &BTreeMap<String, Wrap>) -> Option<Wrap> {
+    fn wrap_of(&self, m: Node<'t>, known: &BTreeMap<&str, Wrap>) -> Option<Wrap> {
         let mut found: Vec<Wrap> = Vec::new();
         for call in descendants(m.child_by_field_name("body")?, "call_expression") {
             if let Some(w) = self.request(m, call, known) {
@@ -432,7 +475,7 @@ impl<'t> Class<'t> {
     /// One call of method `m`, when it requests a URL ending with one of `m`'s parameters:
     /// `fetch(url, init)`, `this.client.get(path)` on a field client, `this.request(path,
     /// { method })` of a wrapper of the class.
-    fn request(&self, m: Node<'t>, call: Node<'t>, known: &BTreeMap<String, Wrap>) -> Option<Wrap> {
+    fn request(&self, m: Node<'t>, call: Node<'t>, known: &BTreeMap<&str, Wrap>) -> Option<Wrap> {
         let f = callee(call)?;
         let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
         let line = query::line(call);
@@ -500,7 +543,7 @@ impl<'t> Class<'t> {
             "call_expression" => {
                 let f = n.child_by_field_name("function")?;
                 let helper = this_field(f, self.src)?;
-                let (_, h) = self.methods().into_iter().find(|(name, _)| name == helper)?;
+                let (_, h) = self.methods().find(|(name, _)| *name == helper)?;
                 let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
                 let returned = descendants(h.child_by_field_name("body")?, "return_statement");
                 let mut got: Option<(Template, usize)> = None;
@@ -729,10 +772,7 @@ pub fn subclasses(root: Node, text: &str, facts: &mut ArchFacts) {
             continue;
         };
         let class = query::text(name, src).to_string();
-        let ctor = named(body).into_iter().find(|m| {
-            m.kind() == "method_definition"
-                && m.child_by_field_name("name").is_some_and(|n| query::text(n, src) == "constructor")
-        });
+        let ctor = named(body).into_iter().find(|m| is_constructor(*m, src));
         let super_args = ctor.map(|c| super_args(c, &class, src));
         let base = query::text(base, src).to_string();
         facts.subclasses.push(RawSubclass { class, base, super_args, line: query::line(decl) });

@@ -31,11 +31,9 @@
 use tree_sitter::Node;
 
 use super::query;
-use super::ts_arch::{named, string_value, template, wrapper_param};
+use super::ts_arch::{named, string_value, template, wrapper_param, FUNCTIONS};
+use super::ts_classes::{has_child, is_constructor, parameter_properties, Members, CLASSES};
 use crate::model::{ArchFacts, Part, RawArgCall, Template};
-
-const FUNCTIONS: &[&str] = &["arrow_function", "function_declaration", "function_expression", "method_definition"];
-const CLASSES: &[&str] = &["class_declaration", "class", "abstract_class_declaration"];
 
 /// The class declaration around `n`.
 fn class_of(n: Node) -> Option<Node> {
@@ -75,28 +73,18 @@ pub fn injectable_method(method: Node, src: &[u8]) -> Option<String> {
 pub fn field_value<'t>(n: Node<'t>, field: &str, src: &[u8]) -> Option<Node<'t>> {
     let class = class_of(n)?;
     let body = class.child_by_field_name("body")?;
-    let mut value = None;
-    for member in named(body) {
-        match member.kind() {
-            "public_field_definition" | "field_definition" => {
-                let name = member.child_by_field_name("name").or_else(|| member.child_by_field_name("property"));
-                if name.is_some_and(|k| query::text(k, src) == field) {
-                    value = Some(member.child_by_field_name("value")?);
-                }
-            }
-            "method_definition"
-                if member.child_by_field_name("name").is_some_and(|k| query::text(k, src) == "constructor") =>
-            {
-                if let Some(v) = parameter_property(member, field, src) {
-                    if !injectable(class, src) {
-                        return None;
-                    }
-                    value = Some(v);
-                }
-            }
-            _ => {}
-        }
+    let members = Members::of(body, src);
+    // A declaration with no value (`private usersUrl: string;`) is set elsewhere: none.
+    let mut declared = None;
+    for f in members.fields_named(field, src) {
+        declared = Some(f.child_by_field_name("value")?);
     }
+    let param = members.constructor.and_then(|c| parameter_property(c, field, src));
+    if param.is_some() && !injectable(class, src) {
+        return None;
+    }
+    // Both (not valid TypeScript): the later, as a walk of the members would leave it.
+    let value = declared.into_iter().chain(param).max_by_key(Node::start_byte);
     let text = query::text(body, src);
     let assigned = format!("this.{field}");
     let reassigned = text.match_indices(&assigned).any(|(i, _)| {
@@ -111,12 +99,8 @@ pub fn field_value<'t>(n: Node<'t>, field: &str, src: &[u8]) -> Option<Node<'t>>
 /// The default of the constructor parameter property `field`: `private readonly base = '…'`.
 /// A parameter with a decorator (`@Inject('BASE')`) is given by Nest: none.
 fn parameter_property<'t>(ctor: Node<'t>, field: &str, src: &[u8]) -> Option<Node<'t>> {
-    let params = ctor.child_by_field_name("parameters")?;
-    named(params).into_iter().find_map(|p| {
-        let mut c = p.walk();
-        let kids: Vec<Node> = p.children(&mut c).collect();
-        let property = kids.iter().any(|k| matches!(k.kind(), "accessibility_modifier" | "readonly"));
-        if !property || kids.iter().any(|k| k.kind() == "decorator") {
+    parameter_properties(ctor).find_map(|(_, p)| {
+        if has_child(p, &["decorator"]) {
             return None;
         }
         let name = p.child_by_field_name("pattern").filter(|i| query::text(*i, src) == field)?;
@@ -250,21 +234,14 @@ fn injected_properties(root: Node, src: &[u8], facts: &ArchFacts) -> Vec<(String
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         match n.kind() {
-            "method_definition" => {
-                if n.child_by_field_name("name").is_none_or(|k| query::text(k, src) != "constructor") {
-                    continue;
-                }
-                let params = n.child_by_field_name("parameters").map(named).unwrap_or_default();
-                for p in params {
-                    let mut c = p.walk();
-                    let property =
-                        p.children(&mut c).any(|k| matches!(k.kind(), "accessibility_modifier" | "readonly"));
+            "method_definition" if is_constructor(n, src) => {
+                for (_, p) in parameter_properties(n) {
                     let name = p.child_by_field_name("pattern").filter(|i| i.kind() == "identifier");
                     let ty = p
                         .child_by_field_name("type")
                         .and_then(|t| t.named_child(0))
                         .filter(|t| t.kind() == "type_identifier");
-                    if let (true, Some(name), Some(ty)) = (property, name, ty) {
+                    if let (Some(name), Some(ty)) = (name, ty) {
                         let ty = query::text(ty, src);
                         if facts.bindings.iter().any(|b| b.local == ty) {
                             out.push((query::text(name, src).to_string(), ty.to_string()));

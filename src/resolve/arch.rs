@@ -321,22 +321,21 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// Compose-style `${VAR:-default}` in a value, from the root `.env` or the
-    /// default; a `.env` value may itself name variables (`CART_ADDR=cart:${CART_PORT}`),
-    /// so substitute again, a few levels deep.
+    /// A service's environment value with compose's variables (`${VAR:-default}`, `$VAR`,
+    /// [`services::interpolate`]) from the root `.env`, else their defaults; a `.env` value
+    /// may itself name variables (`CART_ADDR=cart:${CART_PORT}`), read in turn, a few levels
+    /// deep.
     fn substitute(&self, v: &str) -> String {
-        let mut out = v.to_string();
-        for _ in 0..4 {
-            if !out.contains("${") {
-                break;
-            }
-            out = self.substitute_once(&out);
-        }
-        out
+        self.substitute_depth(v, 3)
     }
 
-    fn substitute_once(&self, v: &str) -> String {
-        services::interpolate(v, |name| self.services.dotenv.get("").and_then(|e| e.get(name)).cloned())
+    fn substitute_depth(&self, v: &str, depth: usize) -> String {
+        let root = self.services.dotenv.get("");
+        let lookup = |name: &str| {
+            let raw = root?.get(name)?;
+            Some(if depth > 0 { self.substitute_depth(raw, depth - 1) } else { raw.clone() })
+        };
+        services::interpolate(v, &lookup).text
     }
 
     /// Resolve constants and environment variables in a template. Unknown

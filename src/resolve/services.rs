@@ -298,20 +298,19 @@ impl Services {
         [dir, ""].iter().find_map(|d| self.dotenv.get(*d).and_then(|e| e.get(var)).cloned())
     }
 
-    /// `${VAR}`, `${VAR:-default}` in a compose value, from that `.env`.
-    fn interpolate(&self, dir: &str, v: &str) -> String {
-        interpolate(v, |name| self.dotenv_value(dir, name))
+    /// A variable of compose's own environment for the compose file in `dir`: its `.env`
+    /// ([`Self::dotenv_value`]), else the committed template of that `.env` (`.env.example`…),
+    /// the values a checkout is run with once copied.
+    fn compose_env(&self, dir: &str, var: &str) -> Option<String> {
+        let template = || [dir, ""].iter().find_map(|d| self.dotenv_example.get(*d)?.get(var).cloned());
+        self.dotenv_value(dir, var).or_else(template)
     }
 
-    /// A compose value with its variables (`$VAR`, `${VAR}`, `${VAR:-default}`) read as
-    /// `docker compose` reads them for the compose file in `dir`: from the `.env` beside it
-    /// (else the scan root's), else from the committed template of that `.env`
-    /// (`.env.example`…), the values a checkout is run with once copied. A service's
+    /// A value of the compose file in `dir` with its variables read as `docker compose`
+    /// reads them ([`interpolate`], from [`Self::compose_env`]). A service's
     /// `env_file:`/`environment:` are the container's, not the compose file's: not read.
-    /// `None` when a variable has no value and no default.
-    fn compose_value(&self, dir: &str, v: &str) -> Option<String> {
-        let template = |var: &str| [dir, ""].iter().find_map(|d| self.dotenv_example.get(*d)?.get(var).cloned());
-        expand_compose(v, &|var| self.dotenv_value(dir, var).or_else(|| template(var)))
+    fn compose_value(&self, dir: &str, v: &str) -> Interpolated {
+        interpolate(v, &|var| self.compose_env(dir, var))
     }
 }
 
@@ -662,10 +661,7 @@ fn dockerfile_exposed(text: &str) -> Vec<(u16, u32)> {
             "EXPOSE" if staged => {
                 for token in rest.split_whitespace() {
                     let token = token.strip_suffix("/tcp").unwrap_or(token);
-                    let token = match token.strip_prefix('$') {
-                        Some(name) if !name.starts_with('{') => vars.get(name).cloned().unwrap_or_default(),
-                        _ => interpolate(token, |n| vars.get(n).cloned()),
-                    };
+                    let token = interpolate(token, &|n| vars.get(n).cloned()).text;
                     if let Ok(p) = token.parse::<u16>() {
                         ports.push((p, line));
                     }
@@ -1090,59 +1086,133 @@ pub(super) fn mentions_dist(text: &str, dist: &str) -> bool {
     })
 }
 
-/// Compose-style `${VAR}`, `${VAR:-default}` (and `${VAR-default}`) in `v`,
-/// each variable's value from `lookup`, else its default, else empty.
-pub(crate) fn interpolate(v: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::new();
-    let mut rest = v;
-    while let Some(i) = rest.find("${") {
-        out.push_str(&rest[..i]);
-        let Some(end) = rest[i..].find('}') else { break };
-        let inner = &rest[i + 2..i + end];
-        let (name, default) = inner.split_once(":-").or_else(|| inner.split_once('-')).unwrap_or((inner, ""));
-        out.push_str(&lookup(name).unwrap_or_else(|| default.to_string()));
-        rest = &rest[i + end + 1..];
-    }
-    out.push_str(rest);
-    out
+/// A value after Compose's variable interpolation ([`interpolate`]): the text Compose
+/// would use, and whether a variable in it had no value and no default.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Interpolated {
+    pub text: String,
+    /// A variable had no value and no default (Compose warns and reads it as empty), a
+    /// `${VAR:?error}` had none (Compose stops), or a `${…}` was malformed (its error too;
+    /// the text keeps it as written).
+    pub unset: bool,
 }
 
-/// Compose's variable syntax in `v`: `$VAR`, `${VAR}`, `${VAR:-default}` (the default also
-/// for an empty value), `${VAR-default}`, and `$$` for a `$`. `None` when a variable has no
-/// value and no default (`${VAR:?error}` included).
-fn expand_compose(v: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = v;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        if let Some(r) = after.strip_prefix('$') {
-            out.push('$');
-            rest = r;
-        } else if let Some(braced) = after.strip_prefix('{') {
-            let end = braced.find('}')?;
-            let inner = &braced[..end];
-            let value = match inner.split_once(":-") {
-                Some((name, d)) => lookup(name).filter(|x| !x.is_empty()).unwrap_or_else(|| d.to_string()),
-                None => match inner.split_once('-') {
-                    Some((name, d)) => lookup(name).unwrap_or_else(|| d.to_string()),
-                    None => lookup(inner)?,
-                },
-            };
-            out.push_str(&value);
-            rest = &braced[end + 1..];
-        } else {
-            let len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
-            if len == 0 {
-                out.push('$');
-            } else {
-                out.push_str(&lookup(&after[..len])?);
-            }
-            rest = &after[len..];
+impl Interpolated {
+    /// The text, when every variable in it had a value or a default: what can be stated.
+    pub fn known(self) -> Option<String> {
+        (!self.unset).then_some(self.text)
+    }
+
+    /// A variable's value, or empty and [`Self::unset`] when it has none.
+    fn push_value(&mut self, value: Option<String>) {
+        match value {
+            Some(v) => self.text.push_str(&v),
+            None => self.unset = true,
         }
     }
-    out.push_str(rest);
-    Some(out)
+
+    /// A default or an alternative, itself interpolated (`${A:-${B:-x}}`).
+    fn push_nested(&mut self, word: &str, lookup: &dyn Fn(&str) -> Option<String>) {
+        let inner = interpolate(word, lookup);
+        self.text.push_str(&inner.text);
+        self.unset |= inner.unset;
+    }
+
+    /// The inside of `${…}`: a name, then nothing or one of `:-` `-` `:?` `?` `:+` `+`
+    /// and its word.
+    fn push_braced(&mut self, inner: &str, lookup: &dyn Fn(&str) -> Option<String>) {
+        let n = var_name_len(inner);
+        let (name, op) = inner.split_at(n);
+        let value = if n > 0 { lookup(name) } else { None };
+        let (colon, op) = op.strip_prefix(':').map_or((false, op), |o| (true, o));
+        let chosen = if colon { value.as_deref().is_some_and(|v| !v.is_empty()) } else { value.is_some() };
+        let word = op.get(1..).unwrap_or("");
+        match op.as_bytes().first() {
+            None if n > 0 && !colon => self.push_value(value),
+            Some(b'-') if n > 0 && chosen => self.push_value(value),
+            Some(b'-') if n > 0 => self.push_nested(word, lookup),
+            Some(b'?') if n > 0 && chosen => self.push_value(value),
+            Some(b'+') if n > 0 && chosen => self.push_nested(word, lookup),
+            Some(b'?' | b'+') if n > 0 => self.unset |= op.starts_with('?'),
+            _ => {
+                self.unset = true;
+                self.text.push_str("${");
+                self.text.push_str(inner);
+                self.text.push('}');
+            }
+        }
+    }
+}
+
+/// The length of the variable name `s` starts with: `[_a-zA-Z][_a-zA-Z0-9]*`, else 0.
+fn var_name_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    if !b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+        return 0;
+    }
+    b.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count()
+}
+
+/// The index of the `}` closing a `${` whose inside `s` is, nested braces counted.
+fn closing_brace(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    s.bytes().position(|c| match c {
+        b'{' => {
+            depth += 1;
+            false
+        }
+        b'}' if depth == 0 => true,
+        b'}' => {
+            depth -= 1;
+            false
+        }
+        _ => false,
+    })
+}
+
+/// Compose's variable interpolation in `v`, each variable's value from `lookup`, as the
+/// Compose file reference's "Interpolation" defines it
+/// (<https://docs.docker.com/reference/compose-file/interpolation/>):
+/// `$VAR` and `${VAR}` with a name `[_a-zA-Z][_a-zA-Z0-9]*` (a `$` before anything else
+/// stays as written); `${VAR:-default}` (unset or empty) and `${VAR-default}` (unset);
+/// `${VAR:?error}` and `${VAR?error}` (the value, else Compose stops); `${VAR:+alt}` and
+/// `${VAR+alt}` (`alt` when set, and not empty, else nothing); a default or an alternative
+/// is itself interpolated; `$$` is a literal `$`. A variable with no value and no default
+/// reads as empty and marks the result [`Interpolated::unset`] (Compose warns). The
+/// Dockerfile's substitutions (`$VAR`, `${VAR:-word}`, `${VAR:+word}`) are the same forms.
+pub(crate) fn interpolate(v: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Interpolated {
+    let mut out = Interpolated { text: String::with_capacity(v.len()), unset: false };
+    let mut rest = v;
+    while let Some(i) = rest.find('$') {
+        out.text.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        rest = if let Some(r) = after.strip_prefix('$') {
+            out.text.push('$');
+            r
+        } else if let Some(braced) = after.strip_prefix('{') {
+            match closing_brace(braced) {
+                Some(end) => {
+                    out.push_braced(&braced[..end], lookup);
+                    &braced[end + 1..]
+                }
+                // An unclosed `${`: Compose's "invalid interpolation format", kept as written.
+                None => {
+                    out.unset = true;
+                    out.text.push('$');
+                    after
+                }
+            }
+        } else {
+            let len = var_name_len(after);
+            match len {
+                0 => out.text.push('$'),
+                _ => out.push_value(lookup(&after[..len])),
+            }
+            &after[len..]
+        };
+    }
+    out.text.push_str(rest);
+    out
 }
 
 /// The largest compose or Kubernetes file read, below `--max-file-size`:
@@ -1240,7 +1310,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 Some(Yaml::Scalar(ctx)) => join(base, ctx),
                 // With `dockerfile: backend/Dockerfile`, the code is where the Dockerfile is.
                 Some(b @ Yaml::Map(_)) => {
-                    let var = |k| b.get(k).and_then(Yaml::str).map(|v| s.interpolate(base, v));
+                    let var = |k| b.get(k).and_then(Yaml::str).map(|v| s.compose_value(base, v).text);
                     let ctx = join(base, &var("context").unwrap_or_else(|| ".".into()));
                     let df = var("dockerfile");
                     // `Dockerfile.cypress` beside another service's `Dockerfile` is a variant
@@ -1272,7 +1342,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 Some(Yaml::Scalar(_)) => build_dir.as_deref().and_then(|d| join(d, "Dockerfile")),
                 Some(b) => b.get("dockerfile").and_then(Yaml::str).and_then(|df| {
                     let ctx = b.get("context").and_then(Yaml::str).unwrap_or(".");
-                    join(&join(base, &s.interpolate(base, ctx))?, &s.interpolate(base, df))
+                    join(&join(base, &s.compose_value(base, ctx).text)?, &s.compose_value(base, df).text)
                 }),
                 None => None,
             };
@@ -1317,7 +1387,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                             format!("{}:{}", f("published"), f("target"))
                         }
                     };
-                    (p, *line, s.compose_value(base, &written).unwrap_or(written))
+                    (p, *line, s.compose_value(base, &written).known().unwrap_or(written))
                 })
                 .collect();
             let svc = &mut s.list[i];
@@ -2277,6 +2347,50 @@ mod tests {
             DEV_SERVERS,
             EXAMPLE_DIRS,
         ]);
+    }
+
+    /// Every form of Compose's interpolation, from a `.env` with `A=1`, `E=` (set, empty)
+    /// and `N=${A}2` (a value naming another, read as written: a lookup's business).
+    #[test]
+    fn compose_interpolation() {
+        let env = |name: &str| match name {
+            "A" => Some("1".to_string()),
+            "E" => Some(String::new()),
+            "N" => Some("${A}2".to_string()),
+            _ => None,
+        };
+        let read = |v: &str| {
+            let i = interpolate(v, &env);
+            (i.text, i.unset)
+        };
+        let known = |v: &str, text: &str| assert_eq!(read(v), (text.to_string(), false), "{v}");
+        let unset = |v: &str, text: &str| assert_eq!(read(v), (text.to_string(), true), "{v}");
+        // Both forms of a name; a `$` before no name stays; `$$` is a `$`.
+        known("${A}:$A/x", "1:1/x");
+        // A bare name is as long as it can be: `$A_B` is `A_B` (unset), not `A` and `_B`.
+        unset("$A_B-$A", "-1");
+        known("a$ b$1 c$-", "a$ b$1 c$-");
+        known("$$A $${A}", "$A ${A}");
+        known("${N}", "${A}2");
+        // `:-` also for an empty value, `-` only for an unset one.
+        known("${E:-d} ${E-d} ${U:-d} ${U-d} ${A:-d}", "d  d d 1");
+        known("${U:-}", "");
+        // Defaults and alternatives are interpolated themselves, nested braces counted.
+        known("${U:-${A}0} ${U:-${V:-x}} ${U-$A}", "10 x 1");
+        known("${A:+on} ${E:+on} ${E+on} ${U+on} ${A+${A}}", "on  on  1");
+        // Required: the value, else Compose stops.
+        known("${A:?needed}", "1");
+        known("${E?needed}", "");
+        unset("${E:?not-set}", "");
+        unset("${U?needed}", "");
+        // A variable with no value and no default reads as empty, with Compose's warning.
+        unset("${U}:8000", ":8000");
+        unset("$U/x", "/x");
+        unset("${U:-${V}}", "");
+        // Malformed: kept as written.
+        unset("${A x}", "${A x}");
+        unset("${}", "${}");
+        unset("a${A", "a${A");
     }
 
     #[test]
