@@ -71,14 +71,16 @@ const CONFIG_MODULES: &[&str] = &["conf", "config", "constants", "settings"];
 /// unless `case_sensitive`) before its default, so `API_V1_STR: str = "/api/v1"`
 /// is `os.environ.get("API_V1_STR", "/api/v1")` and `USER_URL: AnyHttpUrl` or
 /// `= None` is `os.environ.get("USER_URL")`. `Field(default, env="X")` (pydantic 1)
-/// and `Field(validation_alias="X")` (pydantic-settings 2) name the variable
-/// themselves, without the prefix. A default that is not a literal (a call, a list,
+/// and `Field(validation_alias="X")` or `Field(alias="X")` (pydantic-settings 2) name
+/// the variable themselves, without the prefix. A default that is not a literal (a call, a list,
 /// `default_factory=`) leaves the field alone. (name, value, line).
 fn settings_fields(class: Node, src: &[u8]) -> Vec<(String, Template, u32)> {
     let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
     let body_text = query::text(body, src);
     let prefix = env_prefix(body_text).unwrap_or_default();
     let upper = !case_sensitive(body_text);
+    // A module importing `pydantic_settings` is pydantic-settings 2's.
+    let v2 = memchr::memmem::find(src, b"pydantic_settings").is_some();
     let mut out = Vec::new();
     for stmt in named(body).into_iter().filter(|s| s.kind() == "expression_statement") {
         let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
@@ -91,7 +93,7 @@ fn settings_fields(class: Node, src: &[u8]) -> Vec<(String, Template, u32)> {
         let value = match a.child_by_field_name("right") {
             None if a.child_by_field_name("type").is_some() => Some((var, None)),
             None => None,
-            Some(r) if r.kind() == "call" => field_env(r, var, src),
+            Some(r) if r.kind() == "call" => field_env(r, var, v2, src),
             Some(r) => literal_default(r, src).map(|d| (var, d)),
         };
         if let Some((var, default)) = value {
@@ -113,7 +115,7 @@ fn literal_default(n: Node, src: &[u8]) -> Option<Option<String>> {
 
 /// `Field("http://a", env="A_URL")`, `Field(default=None, validation_alias="A_URL")`,
 /// `Field(...)`: the variable and the default of a settings field declared by `Field`.
-fn field_env(call: Node, var: String, src: &[u8]) -> Option<(String, Option<String>)> {
+fn field_env(call: Node, var: String, v2: bool, src: &[u8]) -> Option<(String, Option<String>)> {
     let f = call.child_by_field_name("function")?;
     if query::text(f, src).rsplit('.').next() != Some("Field") {
         return None;
@@ -126,7 +128,10 @@ fn field_env(call: Node, var: String, src: &[u8]) -> Option<(String, Option<Stri
         Some(d) => literal_default(d, src)?,
         None => None,
     };
-    let named_var = ["env", "validation_alias"].iter().find_map(|k| kwarg(args, k, src));
+    // pydantic-settings 2 reads a field's `alias` as its variable too (pydantic 1's
+    // `BaseSettings` ignores it, with a warning).
+    let keys: &[&str] = if v2 { &["env", "validation_alias", "alias"] } else { &["env", "validation_alias"] };
+    let named_var = keys.iter().find_map(|k| kwarg(args, k, src));
     let var = match named_var {
         Some(v) => string_value(v, src).filter(|v| is_env_name(v))?,
         None => var,

@@ -227,12 +227,41 @@ pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)
     if name_of(func, src) != "__init__" || !target(assign.child_by_field_name("left")?) {
         return None;
     }
-    let value = assign.child_by_field_name("right").filter(|v| v.kind() == "identifier")?;
+    let value = assign.child_by_field_name("right").map(|v| unwrapped(v, src)).filter(|v| v.kind() == "identifier")?;
     let name = query::text(value, src);
     let ps = params(func, src);
     let index = ps.iter().position(|p| p == name)?;
     // A splat before the parameter makes its position unknown.
     (!ps[..index].iter().any(|p| p.starts_with('*'))).then(|| (index, name.to_string()))
+}
+
+/// The value a URL expression keeps: `base_url.rstrip("/")` (or `.rstrip()`), `.strip("/")`,
+/// `.removesuffix("/")` and `str(base_url)` are `base_url` (the slash dropped is no part
+/// of a route: `py_arch::template` reads them so), a few calls deep.
+fn unwrapped<'t>(mut v: Node<'t>, src: &[u8]) -> Node<'t> {
+    for _ in 0..4 {
+        let Some(args) = v.child_by_field_name("arguments").filter(|_| v.kind() == "call") else { break };
+        let Some(f) = v.child_by_field_name("function") else { break };
+        let pos = split_args(args).0;
+        let inner = match f.kind() {
+            "identifier" if query::text(f, src) == "str" && pos.len() == 1 && named(args).len() == 1 => pos[0],
+            "attribute" => {
+                let method = f.child_by_field_name("attribute").map_or("", |a| query::text(a, src));
+                let slash = match pos.as_slice() {
+                    [] => method != "removesuffix" && named(args).is_empty(),
+                    [a] => super::py_arch::string_value(*a, src).is_some_and(|c| c == "/"),
+                    _ => false,
+                };
+                match f.child_by_field_name("object") {
+                    Some(o) if matches!(method, "rstrip" | "strip" | "removesuffix") && slash => o,
+                    _ => break,
+                }
+            }
+            _ => break,
+        };
+        v = inner;
+    }
+    v
 }
 
 /// The one assignment of `self.attr` in the methods of a class (and of `attr` in its body
@@ -482,10 +511,16 @@ fn call_at<'t>(tops: &[Node<'t>], root: Node<'t>, start: usize, paren: usize) ->
 
 /// Arguments as templates, keyword ones by name. Read cheaply, as written: a name in
 /// capitals is a constant (`LLM_URL`), `self.X` a class attribute of the enclosing class
-/// body, any other name a parameter (never a same-named constant elsewhere). Walking
-/// the function and class for every argument (as `py_arch` does for a client's URL)
-/// costs too much on every `self.m(…)` of a file.
-fn arg_templates(args: Node, class: Option<Node>, src: &[u8]) -> (Vec<Template>, Vec<(String, Template)>) {
+/// body, a member of a name `module_ref` accepts (`settings.product_service_url` of an
+/// imported `settings`) a reference, any other name a parameter (never a same-named
+/// constant elsewhere). Walking the function and class for every argument (as `py_arch`
+/// does for a client's URL) costs too much on every `self.m(…)` of a file.
+fn arg_templates(
+    args: Node,
+    class: Option<Node>,
+    module_ref: &dyn Fn(&str) -> bool,
+    src: &[u8],
+) -> (Vec<Template>, Vec<(String, Template)>) {
     let tpl = |a: Node| {
         template(a, src)
             .into_iter()
@@ -495,6 +530,9 @@ fn arg_templates(args: Node, class: Option<Node>, src: &[u8]) -> (Vec<Template>,
                         class.and_then(|c| class_constant(c, attr, src)).unwrap_or(Part::Param(attr.to_string()))
                     }
                     None if r.split('.').next_back().is_some_and(capitals) => Part::Ref(r),
+                    None if r.split_once('.').is_some_and(|(head, _)| !r.contains('[') && module_ref(head)) => {
+                        Part::Ref(r)
+                    }
                     None => Part::Param(r.rsplit('.').next().unwrap_or(&r).to_string()),
                 },
                 p => p,
@@ -507,6 +545,27 @@ fn arg_templates(args: Node, class: Option<Node>, src: &[u8]) -> (Vec<Template>,
         .filter_map(|k| Some((text_of(k.child_by_field_name("name")?, src), tpl(k.child_by_field_name("value")?))))
         .collect();
     (pos.into_iter().map(tpl).collect(), kwargs)
+}
+
+/// Whether `head` is a name a module binds at its top level: imported (`from
+/// app.core.config import settings`, `import config`) or assigned (`settings = Settings()`).
+fn module_level_name(tops: &[Node], head: &str, src: &[u8]) -> bool {
+    tops.iter().any(|s| match s.kind() {
+        "import_from_statement" | "import_statement" => {
+            let mut c = s.walk();
+            let names: Vec<Node> = s.children_by_field_name("name", &mut c).collect();
+            names.into_iter().any(|n| {
+                let bound = if n.kind() == "aliased_import" { n.child_by_field_name("alias") } else { Some(n) };
+                bound.is_some_and(|b| query::text(b, src).split('.').next() == Some(head))
+            })
+        }
+        "expression_statement" => s
+            .named_child(0)
+            .filter(|a| a.kind() == "assignment")
+            .and_then(|a| a.child_by_field_name("left"))
+            .is_some_and(|l| query::text(l, src) == head),
+        _ => false,
+    })
 }
 
 /// Whether a file may define an HTTP client class or a subclass of one: it names an
@@ -594,14 +653,23 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
         }
         let line = query::line(call);
         if let Some((func, class)) = method {
-            let (pos, _) = arg_templates(args, Some(class), src);
+            let (pos, _) = arg_templates(args, Some(class), &|_| false, src);
             let within = Some((name_of(func, src), params(func, src)));
             let (name, method) = (name_of(class, src), text[start..end].to_string());
             facts.arg_calls.extend(wrapper_use(format!("{name}.{method}"), call, func, Some(class), 0, src));
             facts.method_uses.push(RawMethodUse { class: name, ctor: None, method, args: pos, within, line });
             continue;
         }
-        let (pos, kwargs) = arg_templates(args, None, src);
+        // `settings.product_service_url` of a module-level `settings` (imported or assigned
+        // at the top, and neither a parameter nor a local of the function around the call).
+        let module_ref = |head: &str| {
+            module_level_name(tops(), head, src)
+                && query::ancestors(call, 64).find(|f| f.kind() == "function_definition").is_none_or(|f| {
+                    !params(f, src).iter().any(|p| p.trim_start_matches('*') == head)
+                        && super::py_arch::assignments(head, f, src).is_some_and(|v| v.is_empty())
+                })
+        };
+        let (pos, kwargs) = arg_templates(args, None, &module_ref, src);
         let ctor = RawArgCall {
             callee: text[head..end].to_string(),
             args: pos,
@@ -674,7 +742,7 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
             let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
                 continue;
             };
-            let (pos, _) = arg_templates(args, None, src);
+            let (pos, _) = arg_templates(args, None, &|_| false, src);
             facts.method_uses.push(RawMethodUse {
                 class: ctor.callee.clone(),
                 ctor: Some(ctor.clone()),

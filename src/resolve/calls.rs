@@ -1777,10 +1777,35 @@ fn inferred_path<'e>(
         .into_iter()
         .filter(|e| path_distance(&e.path, path) == 0 && serves_project(ctx, &dirs, &e.service) && allowed(&e.service))
         .collect();
-    let first = *found.first()?;
     let own = ctx.owner(file).map(|o| ctx.services.list[o].name.as_str());
+    let found = behind_gateway(eps, own, found);
+    let first = *found.first()?;
     let one = found.iter().all(|e| e.service == first.service) && own != Some(first.service.as_str());
     (one && !unread_twin(ctx, eps, &dirs, &first.service)).then_some(first)
+}
+
+/// The matches of an inferred request from a service an API gateway fronts: when the
+/// others are catch-alls (`@app.api_route("/products/{full_path:path}")`) of gateways
+/// forwarding a path the caller itself serves (`/cart/{full_path:path}` in front of
+/// `cart`), the caller sits behind them and calls the one service with a concrete match
+/// directly. A caller no gateway fronts (a frontend) may be calling the gateway: the
+/// matches stay as they are, ambiguous.
+fn behind_gateway<'e>(eps: &'e Endpoints, own: Option<&str>, found: Vec<&'e Ep>) -> Vec<&'e Ep> {
+    let (concrete, catch_alls): (Vec<&Ep>, Vec<&Ep>) = found.iter().partition(|e| !e.catch_all);
+    let Some((first, own)) = concrete.first().zip(own) else { return found };
+    let fronts = |gateway: &str| {
+        eps.list.iter().filter(|g| g.service == gateway && g.catch_all).any(|g| {
+            let prefix = g.path.rsplit_once('/').map_or("", |(p, _)| p);
+            eps.list.iter().any(|e| {
+                e.service == own && e.path.strip_prefix(prefix).is_some_and(|r| r.is_empty() || r.starts_with('/'))
+            })
+        })
+    };
+    let one = concrete.iter().all(|e| e.service == first.service);
+    if catch_alls.is_empty() || !one || !catch_alls.iter().all(|g| g.service != first.service && fronts(&g.service)) {
+        return found;
+    }
+    concrete
 }
 
 /// Whether `name` (`frontend-node`) has a sibling of the same stem (`frontend-go`,

@@ -33,6 +33,9 @@ pub struct Ep {
     pub def: (String, u32),
     /// Where the service says it serves it (the route, or the servicer registration).
     pub site: (String, u32),
+    /// Its last parameter takes the rest of the path, slashes included (`{rest:path}`,
+    /// `<path:rest>`, `{*rest}`): a gateway's or proxy's catch-all ([`catch_all_path`]).
+    pub catch_all: bool,
 }
 
 impl Ep {
@@ -1057,8 +1060,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 push_parts(&mut full, route.path.clone());
                 push_parts(&mut full, lit(suffix));
                 let resolved = ctx.resolve_template(i, &full);
-                let path = match resolved {
-                    Ok(t) if !t.iter().any(|p| matches!(p, Part::Param(_))) => normalise(&render(&t)),
+                let (path, catch_all) = match resolved {
+                    Ok(t) if !t.iter().any(|p| matches!(p, Part::Param(_))) => {
+                        let raw = render(&t);
+                        (normalise(&raw), catch_all_path(&raw))
+                    }
                     other => {
                         let mut shown = other.map(|t| render(&t)).unwrap_or_else(|v| format!("${{{v}}}"));
                         while shown.contains("//") {
@@ -1088,6 +1094,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                         handler: route.handler.clone(),
                         def: (rel.to_string(), route.line),
                         site: (rel.to_string(), route.line),
+                        catch_all,
                     });
                 }
             }
@@ -1238,6 +1245,7 @@ fn implement(
             handler: None,
             def: (file.clone(), *line),
             site: (site.0.to_string(), site.1),
+            catch_all: false,
         });
     }
 }
@@ -1378,6 +1386,19 @@ fn param(seg: &str) -> String {
     seg.to_string()
 }
 
+/// Whether a route's last segment takes the rest of the path, slashes included:
+/// Starlette/FastAPI `{rest:path}`, werkzeug `<path:rest>`, axum `{*rest}` and `*rest`,
+/// path-to-regexp `:rest*`/`:rest+`/`*`, aiohttp `{rest:.*}`, `(.*)`.
+pub fn catch_all_path(path: &str) -> bool {
+    let last = path.split('/').rfind(|s| !s.is_empty()).unwrap_or("");
+    let braced = last.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+    braced.is_some_and(|b| b.starts_with('*') || b.ends_with(":path") || b.ends_with(":.*") || b.ends_with(":.+"))
+        || last.strip_prefix("<path:").is_some_and(|s| s.ends_with('>'))
+        || last.starts_with('*')
+        || (last.starts_with(':') && (last.ends_with('*') || last.ends_with('+')))
+        || last == "(.*)"
+}
+
 /// How loosely a call's path matches an endpoint's (lower is closer): a parameter in
 /// the endpoint taking a literal costs 1, a parameter in the call taking one of the
 /// endpoint's literals costs 2 (`/users/{id}` is not `/users/me`, though it could be).
@@ -1415,6 +1436,19 @@ mod tests {
         assert_eq!(normalise("//api/items/<int:item_id>/"), "/api/items/{item_id}");
         assert_eq!(normalise("/users/:id?/posts/{post_id:int}"), "/users/{id}/posts/{post_id}");
         assert_eq!(normalise("/files/{*rest}"), "/files/{rest}");
+        for p in [
+            "/products/{full_path:path}",
+            "/files/<path:rest>",
+            "/files/{*rest}",
+            "/files/*",
+            "/f/:rest*",
+            "/f/{tail:.*}",
+        ] {
+            assert!(catch_all_path(p), "{p}");
+        }
+        for p in ["/products/{product_id}", "/files/<int:id>", "/f/:id", "/f/:id?", "/"] {
+            assert!(!catch_all_path(p), "{p}");
+        }
         assert_eq!(normalise(""), "/");
         assert!(path_matches("/api/items/{id}", "/api/items/42/"));
         assert!(path_matches("/api/items/{id}", "/api/items/{item_id}?x=1"));
