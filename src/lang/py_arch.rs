@@ -2168,6 +2168,10 @@ fn call_template(n: Node, src: &[u8]) -> Template {
             None => vec![Part::Param("env".into())],
         };
     }
+    // python-decouple's `config("X", default=…)`, django-environ's `env("X")`.
+    if let Some(t) = super::py_envlib::read(n, &func, src) {
+        return t;
+    }
     if func.ends_with(".format") {
         let recv = n.child_by_field_name("function").and_then(|f| f.child_by_field_name("object"));
         if let Some(s) = recv.and_then(|r| string_value(r, src)) {
@@ -2338,7 +2342,7 @@ fn self_value(class: Node, attr: &str, src: &[u8], depth: u32) -> Option<Templat
 }
 
 /// A name an environment variable can have: `[A-Za-z_][A-Za-z0-9_]*`.
-fn is_env_name(v: &str) -> bool {
+pub(super) fn is_env_name(v: &str) -> bool {
     v.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
