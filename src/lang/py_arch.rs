@@ -1080,16 +1080,25 @@ impl Collector {
                 let q = kwarg(args, "queue", src).map(tpl).or_else(first);
                 push(&mut self.facts, "rabbitmq", q, Access::Read);
             }
-            "send" | "produce" if self.mentions_kafka => {
+            // aiokafka's `await producer.send_and_wait(topic, value)` as kafka-python's `send`.
+            "send" | "produce" | "send_and_wait" if self.mentions_kafka => {
                 let t = first().or_else(|| kwarg(args, "topic", src).map(tpl));
                 push(&mut self.facts, "kafka", t, Access::Write);
             }
             // kafka-python: `KafkaConsumer(*topics, **configs)`: every positional argument is a
             // topic, a literal or a name read where it is set (`settings.KAFKA_TOPIC` of a
             // settings class: its `os.getenv("KAFKA_TOPIC", "events")`, the service's environment first).
-            "KafkaConsumer" => {
-                for n in &pos {
-                    push(&mut self.facts, "kafka", Some(tpl(*n)), Access::Read);
+            // aiokafka's `AIOKafkaConsumer(*topics, …)` alike; `*TOPICS` is the module's list of that name.
+            "KafkaConsumer" | "AIOKafkaConsumer" => {
+                let root = query::ancestors(args, 256).last().unwrap_or(args);
+                let splats = named(args).into_iter().filter(|a| a.kind() == "list_splat");
+                // Any other splatted value is one name known only at run time (a diagnostic).
+                let listed = splats.filter_map(|a| a.named_child(0)).flat_map(|l| match module_list(root, l, src) {
+                    elements if elements.is_empty() => vec![l],
+                    elements => elements,
+                });
+                for n in pos.iter().copied().chain(listed) {
+                    push(&mut self.facts, "kafka", Some(tpl(n)), Access::Read);
                 }
             }
             "subscribe" if self.mentions_kafka || self.mentions_redis => {
@@ -1741,6 +1750,26 @@ fn class_view<'t>(view: Node<'t>, src: &[u8]) -> Node<'t> {
         }
     }
     view
+}
+
+/// The elements of the list or tuple the module assigns once, at its top level, to the
+/// identifier `name` (`TOPICS = ["user.delete"]`); nothing for any other name.
+fn module_list<'t>(root: Node<'t>, name: Node, src: &[u8]) -> Vec<Node<'t>> {
+    if name.kind() != "identifier" {
+        return Vec::new();
+    }
+    let name = query::text(name, src);
+    let assigned: Vec<Node> = named(root)
+        .into_iter()
+        .filter(|s| s.kind() == "expression_statement")
+        .filter_map(|s| s.named_child(0).filter(|a| a.kind() == "assignment"))
+        .filter(|a| a.child_by_field_name("left").is_some_and(|l| query::text(l, src) == name))
+        .filter_map(|a| a.child_by_field_name("right"))
+        .collect();
+    match assigned.as_slice() {
+        [one] if matches!(one.kind(), "list" | "tuple") => named(*one),
+        _ => Vec::new(),
+    }
 }
 
 /// Positional and keyword arguments of an `argument_list`.
