@@ -728,6 +728,9 @@ impl Collector {
         };
         let prefix =
             key.and_then(|k| args.and_then(|a| kwarg(a, k, src))).map(|v| template(v, src)).unwrap_or_default();
+        if let Some(root) = args.filter(|_| ctor == "FastAPI").and_then(|a| kwarg(a, "root_path", src)) {
+            self.facts.root_paths.push(template(root, src));
+        }
         self.facts.routers.push(RawRouter { name: name.to_string(), framework: framework.into(), prefix, line });
         if matches!(ctor, "APIRouter" | "Blueprint" | "InferringRouter") && !name.contains('.') {
             self.facts.sub_routers.push(name.to_string());

@@ -1663,6 +1663,22 @@ fn rpc_endpoint<'e>(eps: &'e Endpoints, service: &str, path: &str) -> Option<&'e
 
 /// Endpoints of `service` (or of any service) matching a method and a path.
 fn matching<'e>(eps: &'e Endpoints, service: Option<&str>, method: &str, path: &str) -> Vec<&'e Ep> {
+    let found = matching_path(eps, service, method, path);
+    if !found.is_empty() {
+        return found;
+    }
+    // `/user-api/users/7` to an app with `root_path="/user-api"`: Starlette routes `/users/7`.
+    let roots = service.and_then(|s| eps.root_paths.get(s)).map(Vec::as_slice).unwrap_or_default();
+    roots
+        .iter()
+        .filter_map(|r| path.strip_prefix(r.as_str()).filter(|rest| rest.starts_with('/')))
+        .map(|rest| matching_path(eps, service, method, rest))
+        .find(|f| !f.is_empty())
+        .unwrap_or_default()
+}
+
+/// The endpoints (of `service`, or any) serving `method` and `path`, closest template first.
+fn matching_path<'e>(eps: &'e Endpoints, service: Option<&str>, method: &str, path: &str) -> Vec<&'e Ep> {
     let mut found: Vec<&Ep> = eps
         .list
         .iter()
