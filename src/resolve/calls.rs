@@ -1320,13 +1320,21 @@ fn callee<'e>(
     };
     let host = host.to_ascii_lowercase();
     let list = &ctx.services.list;
-    let mut pick = host_service(ctx, file, &host, port);
+    let own_container = in_own_container(ctx, file, &host, port);
+    let mut pick = match own_container {
+        Some(o) => Pick::One(o),
+        None => host_service(ctx, file, &host, port),
+    };
     // `orders.shop.local` (a Cloud Map or mDNS name): the service its first label names.
     if matches!(pick, Pick::None) && private_name(&host) {
         pick = host_service(ctx, file, host.split('.').next().unwrap_or(""), port);
     }
     let svc = match pick {
-        Pick::One(i) if Some(i) == ctx.owner(file) && LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() => {
+        Pick::One(i)
+            if own_container.is_none()
+                && Some(i) == ctx.owner(file)
+                && LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() =>
+        {
             match own_port_shared(ctx, eps, i, port, method, path) {
                 Ok(k) => Some(&list[k]),
                 Err(names) => {
@@ -1447,6 +1455,35 @@ fn callee<'e>(
     })
 }
 
+/// Names of the loopback interface (sorted): inside a container, the container itself
+/// (unlike Docker Desktop's names for the host, [`LOCAL_HOSTS`]).
+const LOOPBACK: &[&str] = &["0.0.0.0", "127.0.0.1", "::1", "[::1]", "[::]", "localhost"];
+
+/// The caller's own service, for `localhost:PORT` requested by Python code of a compose
+/// service whose own container listens on PORT (the container side of its compose
+/// `ports`, its Dockerfile's `EXPOSE` or server command, or a listen in its code):
+/// compose runs that code in the container, where `localhost` is the container itself
+/// (a worker the entrypoint starts beside the server, `runserver 0.0.0.0:8000 & python
+/// worker.py`), whatever another service publishes on the host. Browser code reaches
+/// the host's published ports, and JS/TS is not told apart from it; a caller compose
+/// does not run, and test code (often run from the host), keep the published-port rule.
+fn in_own_container(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Option<usize> {
+    let p = port.filter(|_| LOOPBACK.binary_search(&host).is_ok())?;
+    let f = &ctx.project.files[file];
+    if f.file.lang != Lang::Python || crate::lang::is_test_path(ctx.project.rel(file), f.file.lang) {
+        return None;
+    }
+    let o = ctx.owner(file)?;
+    let svc = &ctx.services.list[o];
+    let listens = container_port(svc, p) || svc.exposed.contains(&p) || bound_in_code(ctx, p).contains(&o);
+    (!svc.projects.is_empty() && !svc.infra && listens).then_some(o)
+}
+
+/// Whether a service's deployment gives it container port `p` (`8001:8000` → 8000).
+fn container_port(svc: &super::services::Service, p: u16) -> bool {
+    svc.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()))
+}
+
 /// A `localhost` port the caller's own service `own` publishes, which services of
 /// other compose projects publish too (a frontend and the gateway it calls, each
 /// `3000:3000` in its own project): the caller itself when it serves the path or no
@@ -1540,7 +1577,7 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
     }
     // A published host port, else the caller itself, else the only service on that container port.
     let Some(p) = port else { return Pick::None };
-    let listens = |i: &usize| services.list[*i].ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()));
+    let listens = |i: &usize| container_port(&services.list[*i], p);
     // Ports of the default compose files first, then those only a variant file publishes.
     let mut publish: Vec<usize> =
         (0..services.list.len()).filter(|&i| services.list[i].host_ports.contains(&p)).collect();
@@ -1882,7 +1919,7 @@ mod tests {
     #[test]
     fn local_hosts_are_sorted() {
         let brokers: Vec<&str> = NEST_BROKERS.iter().map(|(k, _)| *k).collect();
-        crate::resolve::assert_sorted(&[LOCAL_HOSTS, PRIVATE_TLDS, ADDRESS_SUFFIXES, &brokers]);
+        crate::resolve::assert_sorted(&[LOCAL_HOSTS, LOOPBACK, PRIVATE_TLDS, ADDRESS_SUFFIXES, &brokers]);
     }
 
     #[test]
