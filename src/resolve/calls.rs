@@ -414,17 +414,24 @@ struct Amqp {
     binds: Vec<(String, String, Option<String>)>,
     /// Exchange → the types it is declared with.
     kinds: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Whether some binding's exchange or queue is known only at run time: then a
+    /// publish no read binding routes may land in its queue.
+    unread_binds: bool,
 }
 
 impl Amqp {
     fn read(ctx: &Ctx) -> Self {
         let mut binds = Vec::new();
         let mut kinds: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+        let mut unread_binds = false;
         for (i, f) in ctx.project.files.iter().enumerate() {
             let text = |t: &Template| ctx.resolve_template(i, t).ok().filter(literal).map(|t| render(&t));
             for a in &f.facts.arch.amqp {
-                let Some(exchange) = text(&a.exchange).filter(|e| !e.is_empty()) else { continue };
-                if let Some(queue) = a.queue.as_ref().and_then(text).filter(|q| !q.is_empty()) {
+                let exchange = text(&a.exchange).filter(|e| !e.is_empty());
+                let queue = a.queue.as_ref().map(|q| text(q).filter(|q| !q.is_empty()));
+                unread_binds |= matches!(queue, Some(None)) || queue.is_some() && exchange.is_none();
+                let Some(exchange) = exchange else { continue };
+                if let Some(Some(queue)) = queue {
                     binds.push((exchange.clone(), queue, a.key.as_ref().and_then(text)));
                 }
                 if let Some(kind) = &a.kind {
@@ -434,7 +441,7 @@ impl Amqp {
         }
         binds.sort();
         binds.dedup();
-        Amqp { binds, kinds }
+        Amqp { binds, kinds, unread_binds }
     }
 
     /// The queues a message published to `exchange` with routing key `key` lands in
@@ -763,9 +770,14 @@ fn queue_edge(
     };
     let kind = if q.access == Access::Write { EdgeKind::Publishes } else { EdgeKind::Consumes };
     // A publish to a RabbitMQ exchange lands in the queues bound to it; with no
-    // binding found it stays named by the exchange.
+    // binding found it stays named by the exchange, unless a binding not read may be it.
     let key = q.key.as_ref().map(|k| ctx.resolve_template(i, k).ok().filter(literal).map(|t| render(&t)));
-    let queues = key.map(|k| amqp.route(&name, k.as_deref())).unwrap_or_default();
+    let queues = key.as_ref().map(|k| amqp.route(&name, k.as_deref())).unwrap_or_default();
+    if key.is_some() && queues.is_empty() && amqp.unread_binds {
+        let msg = format!("RabbitMQ exchange `{name}` is bound to no queue tapestry reads, and some bindings are known only at run time: not linked");
+        out.diagnostics.push(Diagnostic::new(rel, Some(q.line), Severity::Info, msg));
+        return;
+    }
     for name in if queues.is_empty() { vec![name] } else { queues } {
         let id = out.node(Node::Queue { broker: broker.clone(), name });
         out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);
