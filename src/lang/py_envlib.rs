@@ -99,9 +99,7 @@ fn binding<'s>(stmt: Node, root: Node, src: &'s [u8]) -> Option<(&'s str, Lib)> 
             }
             named(stmt).into_iter().skip(1).find_map(|n| match n.kind() {
                 "dotted_name" if query::text(n, src) == "config" => Some(("config", Lib::Decouple)),
-                "aliased_import"
-                    if n.child_by_field_name("name").is_some_and(|m| query::text(m, src) == "config") =>
-                {
+                "aliased_import" if n.child_by_field_name("name").is_some_and(|m| query::text(m, src) == "config") => {
                     Some((query::text(n.child_by_field_name("alias")?, src), Lib::Decouple))
                 }
                 _ => None,
