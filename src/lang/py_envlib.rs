@@ -36,14 +36,19 @@ const ENVIRON_CLASSES: &[&str] = &["Env", "environ.Env"];
 /// The environment read `call` (`function` written `func`) makes through a name the
 /// module binds to python-decouple or django-environ, with its literal default.
 pub(super) fn read(call: Node, func: &str, src: &[u8]) -> Option<Template> {
-    let args = call.child_by_field_name("arguments")?;
-    let pos = split_args(args).0;
-    let var = pos.first().and_then(|a| string_value(*a, src)).filter(|v| super::py_arch::is_env_name(v))?;
+    // Cheap tests first: this runs for every call read as a value (a Django scan has thousands).
     let (name, method) = match func.split_once('.') {
-        Some((name, method)) if !method.contains('.') => (name, Some(method)),
+        Some((name, method)) if matches!(method, "config" | "get" | "str") => (name, Some(method)),
         Some(_) => return None,
         None => (func, None),
     };
+    let args = call.child_by_field_name("arguments")?;
+    let first = args.named_child(0).filter(|a| a.kind() == "string")?;
+    let var = string_value(first, src).filter(|v| super::py_arch::is_env_name(v))?;
+    // A module naming neither library binds no name to one (a text search, not its statements).
+    if !names_a_library(src) {
+        return None;
+    }
     let root = query::ancestors(call, 256).last()?;
     let lib = match (method, bound(root, name, src)) {
         (Some("config"), None) if name == "decouple" && imports_module(root, "decouple", src) => Lib::Decouple,
@@ -51,6 +56,7 @@ pub(super) fn read(call: Node, func: &str, src: &[u8]) -> Option<Template> {
         (None | Some("str"), Some(Lib::Environ)) => Lib::Environ,
         _ => return None,
     };
+    let pos = split_args(args).0;
     // decouple: `config(option, default, cast)`; django-environ: `env(var, cast, default)`,
     // `env.str(var, default, multiline)`.
     let positional_default = lib == Lib::Decouple || method == Some("str");
@@ -58,6 +64,13 @@ pub(super) fn read(call: Node, func: &str, src: &[u8]) -> Option<Template> {
         .or_else(|| pos.get(1).copied().filter(|_| positional_default))
         .and_then(|d| string_value(d, src));
     Some(vec![Part::Env(var, default)])
+}
+
+/// Whether the module's text may import python-decouple or django-environ at all
+/// (`os.environ` alone is neither).
+pub(super) fn names_a_library(src: &[u8]) -> bool {
+    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
+    has(b"decouple") || has(b"environ") && (has(b"import environ") || has(b"environ import"))
 }
 
 /// The names the module binds to either library at its top level (for

@@ -132,7 +132,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         facts.arch.env_getters = super::py_arch::env_getters(tree.root_node(), src);
     }
     // `config`/`env` bound to python-decouple or django-environ, read by modules importing it.
-    if text.contains("decouple") || text.contains("environ") {
+    if super::py_envlib::names_a_library(src) {
         facts.arch.env_getters.extend(super::py_envlib::bound_names(tree.root_node(), src));
     }
     let file_flags = file_flags(rel);
