@@ -87,6 +87,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/py_argparse.rs"),
     include_str!("lang/py_celery.rs"),
     include_str!("lang/py_classes.rs"),
+    include_str!("lang/py_envlib.rs"),
     include_str!("lang/py_mongo.rs"),
     include_str!("lang/py_raw.rs"),
     include_str!("lang/py_restx.rs"),

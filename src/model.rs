@@ -728,6 +728,11 @@ pub struct ArchFacts {
     /// no deployment file publishes reaches the one service binding the port.
     #[serde(default)]
     pub listens: Vec<(Template, u32)>,
+    /// Paths a Python ASGI app of this file serves its routes under as well as at
+    /// their own, as written: `FastAPI(root_path="/user-api")` (Starlette strips a
+    /// request path's leading root path before routing).
+    #[serde(default)]
+    pub root_paths: Vec<Template>,
     /// Lines where the module builds a whole server at its top level (`app = FastAPI()`,
     /// `app = Flask(__name__)`, `web.Application()`): the module is an entry point,
     /// and its directory may be a service of its own (`resolve/services.rs`).

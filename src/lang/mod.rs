@@ -13,6 +13,7 @@ pub mod py_arch;
 pub mod py_argparse;
 pub mod py_celery;
 pub mod py_classes;
+pub mod py_envlib;
 pub mod py_mongo;
 pub mod py_raw;
 pub mod py_restx;

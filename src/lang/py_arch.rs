@@ -733,6 +733,9 @@ impl Collector {
         };
         let prefix =
             key.and_then(|k| args.and_then(|a| kwarg(a, k, src))).map(|v| template(v, src)).unwrap_or_default();
+        if let Some(root) = args.filter(|_| ctor == "FastAPI").and_then(|a| kwarg(a, "root_path", src)) {
+            self.facts.root_paths.push(template(root, src));
+        }
         self.facts.routers.push(RawRouter { name: name.to_string(), framework: framework.into(), prefix, line });
         if matches!(ctor, "APIRouter" | "Blueprint" | "InferringRouter") && !name.contains('.') {
             self.facts.sub_routers.push(name.to_string());
@@ -1085,16 +1088,25 @@ impl Collector {
                 let q = kwarg(args, "queue", src).map(tpl).or_else(first);
                 push(&mut self.facts, "rabbitmq", q, Access::Read);
             }
-            "send" | "produce" if self.mentions_kafka => {
+            // aiokafka's `await producer.send_and_wait(topic, value)` as kafka-python's `send`.
+            "send" | "produce" | "send_and_wait" if self.mentions_kafka => {
                 let t = first().or_else(|| kwarg(args, "topic", src).map(tpl));
                 push(&mut self.facts, "kafka", t, Access::Write);
             }
             // kafka-python: `KafkaConsumer(*topics, **configs)`: every positional argument is a
             // topic, a literal or a name read where it is set (`settings.KAFKA_TOPIC` of a
             // settings class: its `os.getenv("KAFKA_TOPIC", "events")`, the service's environment first).
-            "KafkaConsumer" => {
-                for n in &pos {
-                    push(&mut self.facts, "kafka", Some(tpl(*n)), Access::Read);
+            // aiokafka's `AIOKafkaConsumer(*topics, …)` alike; `*TOPICS` is the module's list of that name.
+            "KafkaConsumer" | "AIOKafkaConsumer" => {
+                let root = query::ancestors(args, 256).last().unwrap_or(args);
+                let splats = named(args).into_iter().filter(|a| a.kind() == "list_splat");
+                // Any other splatted value is one name known only at run time (a diagnostic).
+                let listed = splats.filter_map(|a| a.named_child(0)).flat_map(|l| match module_list(root, l, src) {
+                    elements if elements.is_empty() => vec![l],
+                    elements => elements,
+                });
+                for n in pos.iter().copied().chain(listed) {
+                    push(&mut self.facts, "kafka", Some(tpl(n)), Access::Read);
                 }
             }
             "subscribe" if self.mentions_kafka || self.mentions_redis => {
@@ -1748,6 +1760,26 @@ fn class_view<'t>(view: Node<'t>, src: &[u8]) -> Node<'t> {
     view
 }
 
+/// The elements of the list or tuple the module assigns once, at its top level, to the
+/// identifier `name` (`TOPICS = ["user.delete"]`); nothing for any other name.
+fn module_list<'t>(root: Node<'t>, name: Node, src: &[u8]) -> Vec<Node<'t>> {
+    if name.kind() != "identifier" {
+        return Vec::new();
+    }
+    let name = query::text(name, src);
+    let assigned: Vec<Node> = named(root)
+        .into_iter()
+        .filter(|s| s.kind() == "expression_statement")
+        .filter_map(|s| s.named_child(0).filter(|a| a.kind() == "assignment"))
+        .filter(|a| a.child_by_field_name("left").is_some_and(|l| query::text(l, src) == name))
+        .filter_map(|a| a.child_by_field_name("right"))
+        .collect();
+    match assigned.as_slice() {
+        [one] if matches!(one.kind(), "list" | "tuple") => named(*one),
+        _ => Vec::new(),
+    }
+}
+
 /// Positional and keyword arguments of an `argument_list`.
 pub(super) fn split_args(args: Node) -> (Vec<Node>, Vec<Node>) {
     let (mut pos, mut kw) = (Vec::new(), Vec::new());
@@ -2173,6 +2205,10 @@ fn call_template(n: Node, src: &[u8]) -> Template {
             None => vec![Part::Param("env".into())],
         };
     }
+    // python-decouple's `config("X", default=…)`, django-environ's `env("X")`.
+    if let Some(t) = super::py_envlib::read(n, &func, src) {
+        return t;
+    }
     if func.ends_with(".format") {
         let recv = n.child_by_field_name("function").and_then(|f| f.child_by_field_name("object"));
         if let Some(s) = recv.and_then(|r| string_value(r, src)) {
@@ -2343,7 +2379,7 @@ fn self_value(class: Node, attr: &str, src: &[u8], depth: u32) -> Option<Templat
 }
 
 /// A name an environment variable can have: `[A-Za-z_][A-Za-z0-9_]*`.
-fn is_env_name(v: &str) -> bool {
+pub(super) fn is_env_name(v: &str) -> bool {
     v.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

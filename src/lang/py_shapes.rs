@@ -137,6 +137,7 @@ pub const QUEUE_METHODS: &[&str] = &[
     "receive_message",
     "rpush",
     "send",
+    "send_and_wait",
     "send_message",
     "subscribe",
     "xadd",
@@ -150,8 +151,8 @@ pub const DJANGO_ROUTES: &[&str] = &["path", "re_path", "url"];
 pub const LISTED_CTORS: &[&str] = &["Mount", "Route", "WebSocketRoute"];
 /// aiohttp's router methods bound to a plain name: `add_route = app.router.add_route` (sorted).
 pub const AIOHTTP_FUNCTIONS: &[&str] = &["add_delete", "add_get", "add_patch", "add_post", "add_put", "add_route"];
-/// kafka-python's clients, by the last part of a dotted name (sorted).
-pub const QUEUE_FUNCTIONS: &[&str] = &["KafkaConsumer", "KafkaProducer"];
+/// kafka-python's and aiokafka's clients, by the last part of a dotted name (sorted).
+pub const QUEUE_FUNCTIONS: &[&str] = &["AIOKafkaConsumer", "AIOKafkaProducer", "KafkaConsumer", "KafkaProducer"];
 
 /// Routers assigned to a plain name: `app = Flask(__name__)` (sorted).
 pub const ROUTER_CTORS: &[&str] = &[

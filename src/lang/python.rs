@@ -131,6 +131,10 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     if text.contains("environ") || text.contains("getenv") {
         facts.arch.env_getters = super::py_arch::env_getters(tree.root_node(), src);
     }
+    // `config`/`env` bound to python-decouple or django-environ, read by modules importing it.
+    if super::py_envlib::names_a_library(src) {
+        facts.arch.env_getters.extend(super::py_envlib::bound_names(tree.root_node(), src));
+    }
     let file_flags = file_flags(rel);
     facts.imports.extend(stmts.into_values().filter(|s| !s.spec.is_empty() || s.level > 0).map(|s| RawImport {
         spec: s.spec,

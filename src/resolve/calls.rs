@@ -416,17 +416,24 @@ struct Amqp {
     binds: Vec<(String, String, Option<String>)>,
     /// Exchange → the types it is declared with.
     kinds: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Whether some binding's exchange or queue is known only at run time: then a
+    /// publish no read binding routes may land in its queue.
+    unread_binds: bool,
 }
 
 impl Amqp {
     fn read(ctx: &Ctx) -> Self {
         let mut binds = Vec::new();
         let mut kinds: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+        let mut unread_binds = false;
         for (i, f) in ctx.project.files.iter().enumerate() {
             let text = |t: &Template| ctx.resolve_template(i, t).ok().filter(literal).map(|t| render(&t));
             for a in &f.facts.arch.amqp {
-                let Some(exchange) = text(&a.exchange).filter(|e| !e.is_empty()) else { continue };
-                if let Some(queue) = a.queue.as_ref().and_then(text).filter(|q| !q.is_empty()) {
+                let exchange = text(&a.exchange).filter(|e| !e.is_empty());
+                let queue = a.queue.as_ref().map(|q| text(q).filter(|q| !q.is_empty()));
+                unread_binds |= matches!(queue, Some(None)) || queue.is_some() && exchange.is_none();
+                let Some(exchange) = exchange else { continue };
+                if let Some(Some(queue)) = queue {
                     binds.push((exchange.clone(), queue, a.key.as_ref().and_then(text)));
                 }
                 if let Some(kind) = &a.kind {
@@ -436,7 +443,7 @@ impl Amqp {
         }
         binds.sort();
         binds.dedup();
-        Amqp { binds, kinds }
+        Amqp { binds, kinds, unread_binds }
     }
 
     /// The queues a message published to `exchange` with routing key `key` lands in
@@ -765,9 +772,14 @@ fn queue_edge(
     };
     let kind = if q.access == Access::Write { EdgeKind::Publishes } else { EdgeKind::Consumes };
     // A publish to a RabbitMQ exchange lands in the queues bound to it; with no
-    // binding found it stays named by the exchange.
+    // binding found it stays named by the exchange, unless a binding not read may be it.
     let key = q.key.as_ref().map(|k| ctx.resolve_template(i, k).ok().filter(literal).map(|t| render(&t)));
-    let queues = key.map(|k| amqp.route(&name, k.as_deref())).unwrap_or_default();
+    let queues = key.as_ref().map(|k| amqp.route(&name, k.as_deref())).unwrap_or_default();
+    if key.is_some() && queues.is_empty() && amqp.unread_binds {
+        let msg = format!("RabbitMQ exchange `{name}` is bound to no queue tapestry reads, and some bindings are known only at run time: not linked");
+        out.diagnostics.push(Diagnostic::new(rel, Some(q.line), Severity::Info, msg));
+        return;
+    }
     for name in if queues.is_empty() { vec![name] } else { queues } {
         let id = out.node(Node::Queue { broker: broker.clone(), name });
         out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);
@@ -1322,13 +1334,21 @@ fn callee<'e>(
     };
     let host = host.to_ascii_lowercase();
     let list = &ctx.services.list;
-    let mut pick = host_service(ctx, file, &host, port);
+    let own_container = in_own_container(ctx, file, &host, port);
+    let mut pick = match own_container {
+        Some(o) => Pick::One(o),
+        None => host_service(ctx, file, &host, port),
+    };
     // `orders.shop.local` (a Cloud Map or mDNS name): the service its first label names.
     if matches!(pick, Pick::None) && private_name(&host) {
         pick = host_service(ctx, file, host.split('.').next().unwrap_or(""), port);
     }
     let svc = match pick {
-        Pick::One(i) if Some(i) == ctx.owner(file) && LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() => {
+        Pick::One(i)
+            if own_container.is_none()
+                && Some(i) == ctx.owner(file)
+                && LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() =>
+        {
             match own_port_shared(ctx, eps, i, port, method, path) {
                 Ok(k) => Some(&list[k]),
                 Err(names) => {
@@ -1449,6 +1469,35 @@ fn callee<'e>(
     })
 }
 
+/// Names of the loopback interface (sorted): inside a container, the container itself
+/// (unlike Docker Desktop's names for the host, [`LOCAL_HOSTS`]).
+const LOOPBACK: &[&str] = &["0.0.0.0", "127.0.0.1", "::1", "[::1]", "[::]", "localhost"];
+
+/// The caller's own service, for `localhost:PORT` requested by Python code of a compose
+/// service whose own container listens on PORT (the container side of its compose
+/// `ports`, its Dockerfile's `EXPOSE` or server command, or a listen in its code):
+/// compose runs that code in the container, where `localhost` is the container itself
+/// (a worker the entrypoint starts beside the server, `runserver 0.0.0.0:8000 & python
+/// worker.py`), whatever another service publishes on the host. Browser code reaches
+/// the host's published ports, and JS/TS is not told apart from it; a caller compose
+/// does not run, and test code (often run from the host), keep the published-port rule.
+fn in_own_container(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Option<usize> {
+    let p = port.filter(|_| LOOPBACK.binary_search(&host).is_ok())?;
+    let f = &ctx.project.files[file];
+    if f.file.lang != Lang::Python || crate::lang::is_test_path(ctx.project.rel(file), f.file.lang) {
+        return None;
+    }
+    let o = ctx.owner(file)?;
+    let svc = &ctx.services.list[o];
+    let listens = container_port(svc, p) || svc.exposed.contains(&p) || bound_in_code(ctx, p).contains(&o);
+    (!svc.projects.is_empty() && !svc.infra && listens).then_some(o)
+}
+
+/// Whether a service's deployment gives it container port `p` (`8001:8000` → 8000).
+fn container_port(svc: &super::services::Service, p: u16) -> bool {
+    svc.ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()))
+}
+
 /// A `localhost` port the caller's own service `own` publishes, which services of
 /// other compose projects publish too (a frontend and the gateway it calls, each
 /// `3000:3000` in its own project): the caller itself when it serves the path or no
@@ -1542,7 +1591,7 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
     }
     // A published host port, else the caller itself, else the only service on that container port.
     let Some(p) = port else { return Pick::None };
-    let listens = |i: &usize| services.list[*i].ports.iter().any(|x| x.rsplit(':').next() == Some(&p.to_string()));
+    let listens = |i: &usize| container_port(&services.list[*i], p);
     // Ports of the default compose files first, then those only a variant file publishes.
     let mut publish: Vec<usize> =
         (0..services.list.len()).filter(|&i| services.list[i].host_ports.contains(&p)).collect();
@@ -1665,6 +1714,22 @@ fn rpc_endpoint<'e>(eps: &'e Endpoints, service: &str, path: &str) -> Option<&'e
 
 /// Endpoints of `service` (or of any service) matching a method and a path.
 fn matching<'e>(eps: &'e Endpoints, service: Option<&str>, method: &str, path: &str) -> Vec<&'e Ep> {
+    let found = matching_path(eps, service, method, path);
+    if !found.is_empty() {
+        return found;
+    }
+    // `/user-api/users/7` to an app with `root_path="/user-api"`: Starlette routes `/users/7`.
+    let roots = service.and_then(|s| eps.root_paths.get(s)).map(Vec::as_slice).unwrap_or_default();
+    roots
+        .iter()
+        .filter_map(|r| path.strip_prefix(r.as_str()).filter(|rest| rest.starts_with('/')))
+        .map(|rest| matching_path(eps, service, method, rest))
+        .find(|f| !f.is_empty())
+        .unwrap_or_default()
+}
+
+/// The endpoints (of `service`, or any) serving `method` and `path`, closest template first.
+fn matching_path<'e>(eps: &'e Endpoints, service: Option<&str>, method: &str, path: &str) -> Vec<&'e Ep> {
     let mut found: Vec<&Ep> = eps
         .list
         .iter()
@@ -1893,7 +1958,7 @@ mod tests {
     #[test]
     fn local_hosts_are_sorted() {
         let brokers: Vec<&str> = NEST_BROKERS.iter().map(|(k, _)| *k).collect();
-        crate::resolve::assert_sorted(&[LOCAL_HOSTS, PRIVATE_TLDS, ADDRESS_SUFFIXES, &brokers]);
+        crate::resolve::assert_sorted(&[LOCAL_HOSTS, LOOPBACK, PRIVATE_TLDS, ADDRESS_SUFFIXES, &brokers]);
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct Endpoints {
     pub grpc_names: BTreeMap<String, String>,
     /// Proto service names the scanned `.proto` files define (sorted).
     pub grpc_defined: Vec<String>,
+    /// Paths a service serves its routes under as well as at their own
+    /// (`FastAPI(root_path="/user-api")`), by service name.
+    pub root_paths: BTreeMap<String, Vec<String>>,
 }
 
 impl Endpoints {
@@ -1114,9 +1117,28 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         }
     }
     grpc(ctx, &mut eps, out);
+    eps.root_paths = root_paths(ctx);
     eps.list.sort();
     eps.list.dedup_by(|b, a| a.id() == b.id());
     eps
+}
+
+/// The root paths of each service's apps (`FastAPI(root_path="/user-api")`), read as
+/// literal paths (`/user-api`, no trailing slash); a value known only at run time is none.
+fn root_paths(ctx: &Ctx) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, f) in ctx.project.files.iter().enumerate() {
+        let Some(owner) = ctx.owner(i).filter(|_| !f.facts.arch.root_paths.is_empty()) else { continue };
+        for t in &f.facts.arch.root_paths {
+            let Ok(t) = ctx.resolve_template(i, t) else { continue };
+            let path = render(&t);
+            let path = path.trim_end_matches('/');
+            if path.starts_with('/') && !path.contains('{') {
+                out.entry(ctx.services.list[owner].name.clone()).or_default().push(path.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// One `.proto` file's rpcs of a service: (file, [(`/pkg.Service/Method`, line)]).
