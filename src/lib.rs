@@ -469,6 +469,9 @@ fn extract_all(
     (extracted, Some(cache::stats(&metas)))
 }
 
+/// Results with the index of their item.
+type Indexed<R> = Vec<(usize, R)>;
+
 /// A file is never large under this size, however low `--max-file-size` is
 /// set: 256 KiB is about 25 MB of syntax tree, per thread.
 const MIN_LARGE_FILE: u64 = 256 * 1024;
@@ -504,7 +507,7 @@ impl Lanes<'_> {
         // The large lane runs on the worker calling `join` while the others take the
         // small files: serialised before them, it left all but one core idle (effect's
         // two 2-3 MB bundled scripts: a third of a second of wall time on two cores).
-        let (mut out, rest): (Vec<(usize, R)>, Vec<(usize, R)>) = self.pool.install(|| {
+        let (mut out, rest): (Indexed<R>, Indexed<R>) = self.pool.install(|| {
             rayon::join(
                 || large.into_iter().map(|(i, t)| (i, f(t))).collect(),
                 || small.into_par_iter().map(|(i, t)| (i, f(t))).collect(),

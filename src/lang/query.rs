@@ -49,7 +49,7 @@ pub struct Native {
     pub kind: &'static str,
     /// The one query pattern this stands for, if it is one: the walk runs the
     /// native only where that pattern's words occur, as it would run the
-    /// pattern (see [`Starts`]). `None`: at every node of its kind.
+    /// pattern (see `Starts`). `None`: at every node of its kind.
     pub pattern: Option<&'static str>,
     pub matches: for<'t> fn(Node<'t>, &[u8], &mut Captures<'t>) -> bool,
 }

@@ -233,7 +233,7 @@ fn field<'t>(n: Node<'t>, name: &str, kind: &str) -> Option<Node<'t>> {
 
 /// Every child of `n` of `kind` (a child step without a field: one match each).
 fn children_of<'t>(n: Node<'t>, kind: &'static str) -> impl Iterator<Item = Node<'t>> {
-    (0..u32::try_from(n.child_count()).unwrap_or(0)).filter_map(move |i| n.child(i)).filter(move |c| c.kind() == kind)
+    (0..n.child_count()).filter_map(move |i| n.child(i)).filter(move |c| c.kind() == kind)
 }
 
 /// The ctor of `ROUTER_DEF`/`KV_CLIENT_*`'s value: `(call_expression function: (_))` or
@@ -338,7 +338,7 @@ fn exports_member<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> 
 fn body_consts<'t>(function: Node<'t>) -> Vec<(Node<'t>, Node<'t>)> {
     let Some(body) = field(function, "body", "statement_block") else { return Vec::new() };
     let mut out = Vec::new();
-    for i in 0..u32::try_from(body.child_count()).unwrap_or(0) {
+    for i in 0..body.child_count() {
         let Some(decl) = body.child(i).filter(|d| matches!(d.kind(), "variable_declaration" | "lexical_declaration"))
         else {
             continue;
