@@ -201,14 +201,29 @@ impl Browser {
         Ok(())
     }
 
-    /// Clicks the centre of the first element matching a CSS selector.
+    /// Clicks the centre of the first element matching a CSS selector, once it
+    /// stands still: a map that pans or zooms to what an earlier click lit moves
+    /// its boxes in a later frame, and a click measured before lands beside its
+    /// target (`service_level_analyses_…` failed so once in a clean-clone run).
     pub fn click_on(&mut self, selector: &str) -> Result<()> {
         let sel = serde_json::to_string(selector).expect("string");
-        let r = self.eval(&format!(
-            "(() => {{ const e = document.querySelector({sel}); if (!e) return null; \
-             const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
-        ))?;
-        let (x, y) = (r[0].as_f64().ok_or(format!("no element {selector}"))?, r[1].as_f64().unwrap_or(0.0));
+        // Measured after two animation frames: the map applies a pan or zoom in the next one.
+        let centre = format!(
+            "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => {{ \
+             const e = document.querySelector({sel}); if (!e) return done(null); \
+             const r = e.getBoundingClientRect(); done([r.x + r.width / 2, r.y + r.height / 2]); }})))"
+        );
+        let mut at = self.eval(&centre)?;
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            std::thread::sleep(Duration::from_millis(60));
+            let now = self.eval(&centre)?;
+            if now == at || Instant::now() > deadline {
+                break;
+            }
+            at = now;
+        }
+        let (x, y) = (at[0].as_f64().ok_or(format!("no element {selector}"))?, at[1].as_f64().unwrap_or(0.0));
         self.click(x, y)
     }
 
