@@ -445,11 +445,11 @@ mod tests {
             let mut facts = crate::model::FileFacts::default();
             let mut want = Vec::new();
             old.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                want.push(named(caps));
+                want.push(query::named_match(caps));
             });
             let mut got = Vec::new();
             new.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                assert!(expand(caps, src.as_bytes(), &mut |c| got.push(named(c))), "{caps:?}");
+                assert!(expand(caps, src.as_bytes(), &mut |c| got.push(query::named_match(c))), "{caps:?}");
             });
             // Matches at different nodes come in document order; at one node, in pattern order.
             let key = |m: &Vec<(String, usize)>| m.first().map(|c| c.1);
@@ -459,14 +459,5 @@ mod tests {
             total += want.len();
         }
         assert!(total > 100, "{total}");
-    }
-
-    /// A match's captures by name, sorted, with the outer one first.
-    fn named(caps: &[(&str, Node)]) -> Vec<(String, usize)> {
-        let outer = caps.iter().find(|(n, _)| n.contains('.')).map(|&(n, node)| (n.to_string(), node.id()));
-        let mut rest: Vec<(String, usize)> =
-            caps.iter().filter(|(n, _)| !n.contains('.')).map(|&(n, node)| (n.to_string(), node.id())).collect();
-        rest.sort();
-        outer.into_iter().chain(rest).collect()
     }
 }

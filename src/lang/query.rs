@@ -1346,6 +1346,17 @@ pub fn assert_same_as_full_pass(q: &LangQuery, language: &tree_sitter::Language,
     }
 }
 
+/// Test helper: a match's captures as (name, node id), the outer one (the
+/// name with a `.`) first and the others sorted, to compare two passes.
+#[cfg(test)]
+pub(crate) fn named_match(caps: &[(&str, Node)]) -> Vec<(String, usize)> {
+    let outer = caps.iter().find(|(n, _)| n.contains('.')).map(|&(n, node)| (n.to_string(), node.id()));
+    let mut rest: Vec<(String, usize)> =
+        caps.iter().filter(|(n, _)| !n.contains('.')).map(|&(n, node)| (n.to_string(), node.id())).collect();
+    rest.sort();
+    outer.into_iter().chain(rest).collect()
+}
+
 /// Test helper: the source files under `fixtures/` and `benches/data/` whose
 /// names end with one of `extensions`.
 #[cfg(test)]

@@ -216,11 +216,6 @@ static KV_CTOR: LazyLock<Option<regex::Regex>> =
 
 // ---- the natives ----
 
-/// The text of a node (the source is not at hand: natives get only the node).
-fn text<'t>(n: Node<'t>, src: &'t [u8]) -> &'t str {
-    query::text(n, src)
-}
-
 /// A node `(_)` matches: named, not an `ERROR`.
 fn any(n: Node) -> Option<Node> {
     (n.is_named() && !n.is_error()).then_some(n)
@@ -256,7 +251,7 @@ fn router_def<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
         return false;
     };
     let Some((ctor, Some(args))) = made_by(value, true) else { return false };
-    if !ROUTER_CTORS.contains(&text(ctor, src)) {
+    if !ROUTER_CTORS.contains(&query::text(ctor, src)) {
         return false;
     }
     caps.extend([("router.def", decl), ("name", name), ("ctor", ctor), ("args", args)]);
@@ -267,7 +262,8 @@ fn router_def<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
 fn client_factory<'t>(call: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
     let f = field(call, "function", "member_expression")?;
     let (o, p) = (field(f, "object", "identifier")?, field(f, "property", "property_identifier")?);
-    let made = ["axios", "got", "ky"].contains(&text(o, src)) && ["create", "extend"].contains(&text(p, src));
+    let made =
+        ["axios", "got", "ky"].contains(&query::text(o, src)) && ["create", "extend"].contains(&query::text(p, src));
     made.then(|| field(call, "arguments", "arguments")).flatten()
 }
 
@@ -292,7 +288,7 @@ fn client_default<'t>(export: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> 
 fn assigns_module_exports(assign: Node, src: &[u8]) -> bool {
     let Some(left) = field(assign, "left", "member_expression") else { return false };
     let (o, p) = (field(left, "object", "identifier"), field(left, "property", "property_identifier"));
-    o.zip(p).is_some_and(|(o, p)| text(o, src) == "module" && text(p, src) == "exports")
+    o.zip(p).is_some_and(|(o, p)| query::text(o, src) == "module" && query::text(p, src) == "exports")
 }
 
 /// Matches of `program (expression_statement …)`: each top-level statement's
@@ -302,8 +298,7 @@ fn top_expressions<'t>(program: Node<'t>, kind: &'static str) -> impl Iterator<I
 }
 
 fn client_export<'t>(program: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    // One native call gives one match: a file has at most a few such statements,
-    // so the matches after the first are found by `iife`-style collection below.
+    // Every top-level `module.exports = name`: one match each.
     let found: Vec<(Node<'t>, Node<'t>)> = top_expressions(program, "assignment_expression")
         .filter(|a| assigns_module_exports(*a, src))
         .filter_map(|a| Some((a, field(a, "right", "identifier")?)))
@@ -326,7 +321,7 @@ fn exports_member<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> 
         return false;
     };
     let Some(value) = assign.child_by_field_name("right").and_then(any) else { return false };
-    if !matches!(text(object, src), "exports" | "module.exports") {
+    if !matches!(query::text(object, src), "exports" | "module.exports") {
         return false;
     }
     caps.extend([("const.def", assign), ("name", name), ("value", value)]);
@@ -380,7 +375,7 @@ fn iife_consts_outer<'t>(program: Node<'t>, _src: &[u8], caps: &mut Captures<'t>
 fn decorator_call<'t>(dec: Node<'t>, src: &[u8], names: &[&str]) -> Vec<(Node<'t>, Node<'t>)> {
     children_of(dec, "call_expression")
         .filter_map(|c| Some((field(c, "function", "identifier")?, field(c, "arguments", "arguments")?)))
-        .filter(|(n, _)| names.contains(&text(*n, src)))
+        .filter(|(n, _)| names.contains(&query::text(*n, src)))
         .collect()
 }
 
@@ -408,7 +403,7 @@ fn pattern_decorator<'t>(dec: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> 
 
 /// `f(args)` with `f` an identifier in `names`: (f, arguments).
 fn named_call<'t>(call: Node<'t>, src: &[u8], names: &[&str]) -> Option<(Node<'t>, Node<'t>)> {
-    let f = field(call, "function", "identifier").filter(|f| names.contains(&text(*f, src)))?;
+    let f = field(call, "function", "identifier").filter(|f| names.contains(&query::text(*f, src)))?;
     Some((f, field(call, "arguments", "arguments")?))
 }
 
@@ -427,7 +422,7 @@ fn proxy_call<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
 fn proxy_register<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
     let Some(client) = field(call, "function", "member_expression")
         .and_then(|m| field(m, "property", "property_identifier"))
-        .filter(|p| text(*p, src) == "register")
+        .filter(|p| query::text(*p, src) == "register")
     else {
         return false;
     };
@@ -461,7 +456,7 @@ fn knex_table<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
 /// `x.collection('name')`: the string (`COLLECTION_VAR_*`, `MONGO_COLLECTION`).
 fn collection_call<'t>(call: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
     let f = field(call, "function", "member_expression")?;
-    field(f, "property", "property_identifier").filter(|p| text(*p, src) == "collection")?;
+    field(f, "property", "property_identifier").filter(|p| query::text(*p, src) == "collection")?;
     field(call, "arguments", "arguments")?.named_child(0).filter(|s| s.kind() == "string")
 }
 
@@ -484,7 +479,8 @@ fn prisma_model<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool
     else {
         return false;
     };
-    let prisma = object.child_by_field_name("object").and_then(any).filter(|p| text(*p, src).ends_with("prisma"));
+    let prisma =
+        object.child_by_field_name("object").and_then(any).filter(|p| query::text(*p, src).ends_with("prisma"));
     let (Some(_), Some(class)) = (prisma, field(object, "property", "property_identifier")) else { return false };
     caps.extend([("db.prisma", call), ("class", class), ("op", op)]);
     true
@@ -507,7 +503,7 @@ fn collection_var_decl<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) 
 }
 
 fn kv_ctor(ctor: Node, src: &[u8]) -> bool {
-    KV_CTOR.as_ref().is_some_and(|r| r.is_match(text(ctor, src)))
+    KV_CTOR.as_ref().is_some_and(|r| r.is_match(query::text(ctor, src)))
 }
 
 fn kv_client_decl<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
@@ -533,7 +529,7 @@ fn kv_client_assign<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -
 }
 
 /// Several matches from one native: `caps` holds them one after another, each
-/// starting with its outer capture (the only one with a `.`); see [`split`].
+/// starting with its outer capture (the only one with a `.`), as `LangQuery` splits them.
 fn push_all<'t>(caps: &mut Captures<'t>, matches: impl Iterator<Item = Vec<(&'static str, Node<'t>)>>) -> bool {
     let before = caps.len();
     matches.for_each(|m| caps.extend(m));
@@ -547,10 +543,14 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        let tables = [ROUTER_CTORS, HTTP_CLIENTS, PROXIES, NEST_DECORATORS, DRIZZLE_FUNCTIONS, KNEX_FUNCTIONS];
-        for t in tables {
-            assert!(t.windows(2).all(|w| w[0] < w[1]), "{t:?}");
-        }
+        crate::resolve::assert_sorted(&[
+            ROUTER_CTORS,
+            HTTP_CLIENTS,
+            PROXIES,
+            NEST_DECORATORS,
+            DRIZZLE_FUNCTIONS,
+            KNEX_FUNCTIONS,
+        ]);
     }
 
     /// Each native gives, match for match, what its pattern gives compiled as a
@@ -603,11 +603,11 @@ mod tests {
                 let mut facts = crate::model::FileFacts::default();
                 let mut want = Vec::new();
                 old.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                    want.push(named(caps));
+                    want.push(query::named_match(caps));
                 });
                 let mut got = Vec::new();
                 new.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                    got.push(named(caps));
+                    got.push(query::named_match(caps));
                 });
                 want.sort();
                 got.sort();
@@ -616,14 +616,5 @@ mod tests {
             }
         }
         assert!(total > 100, "{total}");
-    }
-
-    /// A match's captures by name, sorted, with the outer one first.
-    fn named(caps: &[(&str, Node)]) -> Vec<(String, usize)> {
-        let outer = caps.iter().find(|(n, _)| n.contains('.')).map(|&(n, node)| (n.to_string(), node.id()));
-        let mut rest: Vec<(String, usize)> =
-            caps.iter().filter(|(n, _)| !n.contains('.')).map(|&(n, node)| (n.to_string(), node.id())).collect();
-        rest.sort();
-        outer.into_iter().chain(rest).collect()
     }
 }

@@ -345,12 +345,12 @@ mod tests {
             let mut facts = crate::model::FileFacts::default();
             let mut want = Vec::new();
             old.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                want.push(named(caps));
+                want.push(query::named_match(caps));
             });
             let mut got = Vec::new();
             new.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                if !expand(caps, src.as_bytes(), &mut |c| got.push(named(c))) {
-                    got.push(named(caps));
+                if !expand(caps, src.as_bytes(), &mut |c| got.push(query::named_match(c))) {
+                    got.push(query::named_match(caps));
                 }
             });
             assert_eq!(want, got, "{name}");
@@ -369,14 +369,5 @@ mod tests {
         let old: Vec<&str> = sources.iter().map(|s| if *s == shape { REPLACED } else { s }).collect();
         let compile = |s: &[&str]| query::LangQuery::new(&language, s, &captures).unwrap();
         (compile(&old), compile(&sources))
-    }
-
-    /// A match's captures by name, sorted, with the outer one first.
-    fn named(caps: &[(&str, Node)]) -> Vec<(String, usize)> {
-        let outer = caps.iter().find(|(n, _)| n.contains('.')).map(|&(n, node)| (n.to_string(), node.id()));
-        let mut rest: Vec<(String, usize)> =
-            caps.iter().filter(|(n, _)| !n.contains('.')).map(|&(n, node)| (n.to_string(), node.id())).collect();
-        rest.sort();
-        outer.into_iter().chain(rest).collect()
     }
 }
