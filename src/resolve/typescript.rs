@@ -133,6 +133,10 @@ struct Resolver<'p> {
     by_dir: HashMap<String, Rc<Package>>,
     /// Workspace declarations (package.json `workspaces`, pnpm-workspace.yaml).
     workspaces: Vec<Workspace>,
+    /// (package directory, path in it) → the file it names: a monorepo's files
+    /// import the same few entry points thousands of times, and each probe tries
+    /// a dozen spellings.
+    in_package: RefCell<HashMap<(String, String), Option<usize>>>,
 }
 
 /// One workspace declaration: its directory and member globs.
@@ -191,6 +195,7 @@ impl<'p> Resolver<'p> {
             by_name: HashMap::new(),
             by_dir: HashMap::new(),
             workspaces: Vec::new(),
+            in_package: RefCell::new(HashMap::new()),
         };
         for m in project.manifests.iter().filter(|m| file_name(m) == "package.json") {
             let Some(json) = r.read_json(m) else { continue };
@@ -535,6 +540,16 @@ impl<'p> Resolver<'p> {
     /// A path inside a package: the file itself or, when it is build output,
     /// its source through the package's tsconfig `outDir` → `rootDir`.
     fn file_in_package(&self, pkg: &Package, path: &str) -> Option<usize> {
+        let key = (pkg.dir.clone(), path.to_string());
+        if let Some(found) = self.in_package.borrow().get(&key) {
+            return *found;
+        }
+        let found = self.probe_in_package(pkg, path);
+        self.in_package.borrow_mut().insert(key, found);
+        found
+    }
+
+    fn probe_in_package(&self, pkg: &Package, path: &str) -> Option<usize> {
         let full = join(&pkg.dir, path)?;
         if let Some(f) = self.probe(&full) {
             return Some(f);
