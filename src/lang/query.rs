@@ -1290,6 +1290,15 @@ pub fn ancestors_below<'t>(root: Node<'t>, node: Node<'t>, limit: usize) -> Vec<
     path.into_iter().rev().take(limit).collect()
 }
 
+/// [`ancestors`] of `node`, through one descent from `root` when the caller
+/// has the root at hand (see [`ancestors_below`]).
+pub fn ancestors_from<'t>(root: Option<Node<'t>>, node: Node<'t>, limit: usize) -> Vec<Node<'t>> {
+    match root {
+        Some(root) => ancestors_below(root, node, limit),
+        None => ancestors(node, limit).collect(),
+    }
+}
+
 /// Ancestors of a node, nearest first, at most `limit` of them. `Node::parent`
 /// costs O(depth), so the walk is bounded to keep nesting bombs linear.
 pub fn ancestors(node: Node, limit: usize) -> impl Iterator<Item = Node> {

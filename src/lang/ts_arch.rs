@@ -143,8 +143,11 @@ struct Candidate {
 }
 
 #[derive(Default)]
-pub struct Collector {
+pub struct Collector<'t> {
     pub facts: ArchFacts,
+    /// The file's root: ancestors are found in one descent from it (`Node::parent`
+    /// descends from the root at every step).
+    root: Option<Node<'t>>,
     rel: String,
     clients: BTreeMap<String, Template>,
     candidates: Vec<Candidate>,
@@ -195,20 +198,24 @@ pub struct Collector {
     autoload: Vec<String>,
 }
 
-impl Collector {
-    pub fn new(rel: &str, text: &str) -> Self {
+impl<'t> Collector<'t> {
+    pub fn new(rel: &str, text: &str, root: Node<'t>) -> Self {
+        // memchr's SIMD search: `str::contains` costs a byte's worth of instructions per
+        // byte, eleven times over each file.
+        let has = |word: &[u8]| memchr::memmem::find(text.as_bytes(), word).is_some();
         Collector {
+            root: Some(root),
             rel: rel.to_string(),
-            amqp: text.contains("amqp"),
-            kafka: text.contains("afka"),
-            kafka_node: text.contains("kafka-node"),
-            proxy: text.contains("http-proxy"),
-            redis: text.contains("redis") || text.contains("Redis"),
-            nats: text.contains("nats"),
+            amqp: has(b"amqp"),
+            kafka: has(b"afka"),
+            kafka_node: has(b"kafka-node"),
+            proxy: has(b"http-proxy"),
+            redis: has(b"redis") || has(b"Redis"),
+            nats: has(b"nats"),
             // `ClientGrpc`, `@GrpcMethod` (NestJS) name no `grpc` module.
-            grpc: text.contains("grpc") || text.contains("Grpc"),
-            env: text.contains(".env.") || text.contains(".env?."),
-            nest_ms: text.contains("@nestjs/microservices"),
+            grpc: has(b"grpc") || has(b"Grpc"),
+            env: has(b".env.") || has(b".env?."),
+            nest_ms: has(b"@nestjs/microservices"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
         }
@@ -588,8 +595,9 @@ impl Collector {
         if top_level(declarator) {
             return None;
         }
-        let func =
-            query::ancestors(declarator, 48).find(|a| FUNCTIONS.contains(&a.kind()) || a.kind() == "function")?;
+        let func = query::ancestors_from(self.root, declarator, 48)
+            .into_iter()
+            .find(|a| FUNCTIONS.contains(&a.kind()) || a.kind() == "function")?;
         let body = func.child_by_field_name("body")?;
         if !returns(body).iter().any(|r| r.kind() == "identifier" && query::text(*r, src) == name) {
             return None;
@@ -626,7 +634,10 @@ impl Collector {
             return;
         }
         self.results_seen.push(name.to_string());
-        for scope in query::ancestors(at, 48).filter(|a| matches!(a.kind(), "statement_block" | "program")) {
+        for scope in query::ancestors_from(self.root, at, 48)
+            .into_iter()
+            .filter(|a| matches!(a.kind(), "statement_block" | "program"))
+        {
             for decl in
                 named(scope).into_iter().filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
             {
@@ -648,7 +659,7 @@ impl Collector {
     /// `async function items(fastify: FastifyInstance)`, an Express
     /// `export function routes(app) {…}`) belong to a router named after the function.
     fn param_router(&mut self, call: Node, recv: &str, src: &[u8], line: u32) -> Option<String> {
-        let func = query::ancestors(call, 48).find(|a| {
+        let func = query::ancestors_from(self.root, call, 48).into_iter().find(|a| {
             matches!(a.kind(), "function_declaration" | "function_expression" | "arrow_function" | "function")
         })?;
         let params = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))?;
@@ -698,7 +709,7 @@ impl Collector {
         if !matches!(ctor, "Router" | "express.Router" | "express") {
             return None;
         }
-        let owner = query::ancestors(call, 24).find_map(|a| match a.kind() {
+        let owner = query::ancestors_from(self.root, call, 24).into_iter().find_map(|a| match a.kind() {
             "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
             "export_statement" => Some("default".to_string()),
             _ => None,
@@ -941,7 +952,8 @@ impl Collector {
             _ => (alias.unwrap_or_else(|| name.clone()), name),
         };
         // The line of the import's specifier, which is what resolved links carry.
-        let spec = query::ancestors(outer, 6)
+        let spec = query::ancestors_from(self.root, outer, 6)
+            .into_iter()
             .find(|a| a.kind() == "import_statement")
             .and_then(|s| s.child_by_field_name("source"))
             .or_else(|| {
@@ -982,7 +994,7 @@ impl Collector {
     fn http_call(&mut self, client: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
         let Some(&first) = args.first() else { return };
         // `var options = { uri, method }; request(options, cb)`: the variable's one value.
-        let local = local_value(first, src);
+        let local = local_value(self.root, first, src);
         // `let url; switch (target) { case 'users': url = …; }` then `axios.get(url)`: a
         // request per case (`ts_nest`).
         let direct_cases = match local {
@@ -992,7 +1004,7 @@ impl Collector {
         if local.is_some_and(|v| v.is_none()) && direct_cases.is_none() {
             return;
         }
-        let mut wrapper = if local.is_none() { wrapper_param(first, src) } else { None };
+        let mut wrapper = if local.is_none() { wrapper_param(self.root, first, src) } else { None };
         let first = &local.flatten().unwrap_or(first);
         // `` fetch(`${HOST}${path}${urlQuery}`) `` in `static fetch(path, …)`: the parameter
         // after a constant host, and a query string the function appends, which is no part
@@ -1023,7 +1035,7 @@ impl Collector {
         // `const metaData = { method: "POST", … }; fetch(url, metaData)`: the options a local
         // of the calling function holds (assigned more than once: any method).
         let local_options = match args.get(1) {
-            Some(o) if known && first.kind() != "object" && o.kind() == "identifier" => local_value(*o, src),
+            Some(o) if known && first.kind() != "object" && o.kind() == "identifier" => local_value(self.root, *o, src),
             _ => None,
         };
         let options = if first.kind() == "object" {
@@ -1061,14 +1073,14 @@ impl Collector {
             // `axios({ method, url: url + queryParams })` inside `forward(req, res, url)`: a
             // wrapper of its `url` parameter (the query string it appends is no part of the route).
             let u = without_query(u, src);
-            match local_value(u, src) {
+            match local_value(self.root, u, src) {
                 Some(Some(v)) => urls.push((v, None)),
                 Some(None) => match super::ts_nest::switch_cases(u, src) {
                     Some((at, cases)) => urls.extend(cases.into_iter().map(|(c, v)| (v, Some((at, c))))),
                     None => urls.push((u, None)),
                 },
                 None => {
-                    wrapper = wrapper.or_else(|| wrapper_param(u, src));
+                    wrapper = wrapper.or_else(|| wrapper_param(self.root, u, src));
                     urls.push((u, None));
                 }
             }
@@ -1086,12 +1098,12 @@ impl Collector {
         // `fetch(url, options)` inside `function apiRequest(url, options)`: the method is
         // the caller's `options.method`, so the options parameter is recorded.
         let passed_options = (opt_method.is_none() && !in_object && (method.is_empty() || method == "request"))
-            .then(|| args.get(1).filter(|o| o.kind() == "identifier").and_then(|o| wrapper_param(*o, src)))
+            .then(|| args.get(1).filter(|o| o.kind() == "identifier").and_then(|o| wrapper_param(self.root, *o, src)))
             .flatten();
         // `{ method }` / `{ method: method }`: a parameter of the wrapper, each caller's argument.
         let method_arg = options
             .and_then(|o| prop(o, "method", src))
-            .and_then(|m| wrapper_param(m, src))
+            .and_then(|m| wrapper_param(self.root, m, src))
             .filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f))
             .map(|(_, i)| i);
         let opt_method = if method_arg.is_some() { Some("GET".to_string()) } else { opt_method };
@@ -1309,13 +1321,15 @@ impl Collector {
         let Some(field) = name.child_by_field_name("property").map(|p| query::text(p, src).to_string()) else {
             return;
         };
-        let class = query::ancestors(name, 64)
+        let class = query::ancestors_from(self.root, name, 64)
+            .into_iter()
             .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class"))
             .and_then(|c| c.child_by_field_name("name"));
         if let Some(class) = class {
             let class = query::text(class, src).to_string();
             // A method, or a field holding a function (`publish = async (data) => …`).
-            let method = query::ancestors(name, 64)
+            let method = query::ancestors_from(self.root, name, 64)
+                .into_iter()
                 .find(|a| matches!(a.kind(), "method_definition" | "public_field_definition" | "field_definition"))
                 .and_then(|m| m.child_by_field_name("name").or_else(|| m.child_by_field_name("property")))
                 .map_or_else(String::new, |m| query::text(m, src).to_string());
@@ -1606,7 +1620,8 @@ impl Collector {
 
 /// NestJS transports a file names (`Transport.KAFKA`, `Transport.NATS`…), sorted, once each.
 fn nest_transports(text: &str) -> Vec<String> {
-    if !text.contains("Transport.") || !text.contains("@nestjs/microservices") {
+    let has = |word: &[u8]| memchr::memmem::find(text.as_bytes(), word).is_some();
+    if !has(b"Transport.") || !has(b"@nestjs/microservices") {
         return Vec::new();
     }
     let mut out: Vec<String> = text
@@ -1668,7 +1683,7 @@ fn file_stem(rel: &str) -> &str {
     name.split('.').next().unwrap_or(name)
 }
 
-impl Collector {
+impl Collector<'_> {
     /// The members of an object literal bound to `prefix` (`as const` and
     /// `satisfies` looked through), as constants `prefix.key`, nested objects a few
     /// levels deep.
@@ -1808,7 +1823,7 @@ pub(super) fn prop<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>>
 /// variable's) of `{ topic }` objects, or (`bare`: a consumer's list) of topic names,
 /// or one topic name.
 fn kafka_topics(n: Node, bare: bool, src: &[u8]) -> Vec<Template> {
-    let n = match local_value(n, src) {
+    let n = match local_value(None, n, src) {
         Some(Some(v)) => v,
         Some(None) => return Vec::new(),
         None => n,
@@ -2037,7 +2052,7 @@ fn deployed(n: Node, src: &[u8]) -> Option<String> {
         return None;
     }
     let local = |b: Node| {
-        let value = match local_value(b, src) {
+        let value = match local_value(None, b, src) {
             Some(Some(v)) => v,
             _ => b,
         };
@@ -2059,12 +2074,12 @@ fn deployed(n: Node, src: &[u8]) -> Option<String> {
 /// there (before the call), `Some(None)` when it has several (which one reaches
 /// the call is not known: no call is recorded), `None` when the function does
 /// not assign it (a parameter, a module constant: left to resolution).
-pub(super) fn local_value<'t>(arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
+pub(super) fn local_value<'t>(root: Option<Node<'t>>, arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
     if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
     let name = query::text(arg, src);
-    let func = query::ancestors(arg, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let func = query::ancestors_from(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
     let mut values = Vec::new();
     let body = func.child_by_field_name("body")?;
     // Only subtrees spelling the name can assign it: this runs for every call with a
@@ -2188,8 +2203,14 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
 
 /// A function body declares `name` itself (not in a nested function).
 pub(super) fn declares(body: Node, name: &str, src: &[u8]) -> bool {
+    // Only subtrees spelling the name can declare it (this runs for every `new X` in
+    // every function around it: eclipse-theia spent 0.3 G instructions walking bodies).
+    let at = query::Occurrences::of(body, name, src);
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
+        if !at.within(n.byte_range()) {
+            continue;
+        }
         if n.kind() == "variable_declarator" {
             if n.child_by_field_name("name").is_some_and(|t| query::text(t, src) == name) {
                 return true;
@@ -2727,7 +2748,7 @@ fn query_string(n: Node, src: &[u8], depth: usize) -> bool {
             (q(a) || empty(a)) && (q(b) || empty(b)) && (q(a) || q(b))
         }
         "identifier" if depth == 0 => {
-            matches!(local_value(n, src), Some(Some(v)) if query_string(v, src, depth + 1))
+            matches!(local_value(None, n, src), Some(Some(v)) if query_string(v, src, depth + 1))
         }
         _ => false,
     }
@@ -2759,12 +2780,12 @@ fn required_as(source: Node, src: &[u8]) -> Option<String> {
 /// a class's static method `static fetch(path) {…}` (called as `Api.fetch`; the
 /// shorthand `{ method }` of an options object names a parameter too). Any other method,
 /// or a function with no name to call it by, is not one.
-pub(super) fn wrapper_param(arg: Node, src: &[u8]) -> Option<(String, usize)> {
+pub(super) fn wrapper_param<'t>(root: Option<Node<'t>>, arg: Node<'t>, src: &[u8]) -> Option<(String, usize)> {
     if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
     let name = query::text(arg, src);
-    let func = query::ancestors(arg, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let func = query::ancestors_from(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
     let index = match func.child_by_field_name("parameter") {
         Some(p) => (query::text(p, src) == name).then_some(0)?,
         None => {
@@ -2962,9 +2983,9 @@ fn inner_param(url: Node, src: &[u8]) -> Option<(String, usize, String)> {
     url_pieces(url, src, &mut pieces);
     for p in pieces {
         match p.kind() {
-            "identifier" if local_value(p, src).is_some() => return None,
+            "identifier" if local_value(None, p, src).is_some() => return None,
             "identifier" => {
-                if let Some((f, i)) = wrapper_param(p, src) {
+                if let Some((f, i)) = wrapper_param(None, p, src) {
                     return Some((f, i, query::text(p, src).to_string()));
                 }
             }

@@ -523,7 +523,7 @@ impl<'t> Class<'t> {
                 if let Some(i) = param_index(m, query::text(n, self.src), self.src) {
                     return Some((Template::new(), i));
                 }
-                let v = local_value(n, self.src)??;
+                let v = local_value(None, n, self.src)??;
                 self.url(m, v, depth + 1).filter(|_| only_query_appended(m, n, self.src))
             }
             "parenthesized_expression" | "as_expression" | "non_null_expression" => {
@@ -575,7 +575,7 @@ impl<'t> Class<'t> {
                         "member_expression" if this_field(*p, self.src).is_some() => self.value(*p, 0)?,
                         // A module-level name (a local or another parameter is not followed).
                         "identifier"
-                            if local_value(*p, self.src).is_none()
+                            if local_value(None, *p, self.src).is_none()
                                 && param_index(m, query::text(*p, self.src), self.src).is_none() =>
                         {
                             template(*p, self.src)
@@ -597,7 +597,7 @@ impl<'t> Class<'t> {
         let init = match init.kind() {
             "identifier" => match param_index(m, query::text(init, self.src), self.src) {
                 Some(i) => return Method::Options(i, "GET".into()),
-                None => match local_value(init, self.src) {
+                None => match local_value(None, init, self.src) {
                     Some(Some(v)) => v,
                     _ => return Method::Fixed("ANY".into()),
                 },

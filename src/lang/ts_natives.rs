@@ -227,8 +227,12 @@ fn field<'t>(n: Node<'t>, name: &str, kind: &str) -> Option<Node<'t>> {
 }
 
 /// Every child of `n` of `kind` (a child step without a field: one match each).
+/// (With a cursor: `Node::child(i)` counts from the first child, so a loop of
+/// them is quadratic in a program's top-level statements.)
 fn children_of<'t>(n: Node<'t>, kind: &'static str) -> impl Iterator<Item = Node<'t>> {
-    (0..n.child_count()).filter_map(move |i| n.child(i)).filter(move |c| c.kind() == kind)
+    let mut cursor = n.walk();
+    let kids: Vec<Node<'t>> = n.children(&mut cursor).filter(|c| c.kind() == kind).collect();
+    kids.into_iter()
 }
 
 /// The ctor of `ROUTER_DEF`/`KV_CLIENT_*`'s value: `(call_expression function: (_))` or
@@ -333,11 +337,11 @@ fn exports_member<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> 
 fn body_consts<'t>(function: Node<'t>) -> Vec<(Node<'t>, Node<'t>)> {
     let Some(body) = field(function, "body", "statement_block") else { return Vec::new() };
     let mut out = Vec::new();
-    for i in 0..body.child_count() {
-        let Some(decl) = body.child(i).filter(|d| matches!(d.kind(), "variable_declaration" | "lexical_declaration"))
-        else {
+    let mut cursor = body.walk();
+    for decl in body.children(&mut cursor) {
+        if !matches!(decl.kind(), "variable_declaration" | "lexical_declaration") {
             continue;
-        };
+        }
         for d in children_of(decl, "variable_declarator") {
             let name = field(d, "name", "identifier");
             if let (Some(name), Some(value)) = (name, d.child_by_field_name("value").and_then(any)) {

@@ -170,7 +170,7 @@ pub fn switch_cases<'t>(u: Node<'t>, src: &[u8]) -> Option<(usize, Vec<(String, 
     }
     let on = switch?.child_by_field_name("value")?;
     let on = if on.kind() == "parenthesized_expression" { on.named_child(0)? } else { on };
-    let (_, index) = wrapper_param(on, src)?;
+    let (_, index) = wrapper_param(None, on, src)?;
     let around = query::ancestors(on, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
     (around.id() == func.id() && !cases.is_empty()).then(|| {
         cases.sort_by_key(|(_, v)| v.start_byte());

@@ -107,7 +107,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
     let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
-    let mut arch = super::ts_arch::Collector::new(rel, text);
+    let mut arch = super::ts_arch::Collector::new(rel, text, tree.root_node());
     // Framework patterns can sit anywhere: files that mention a framework take the full pass.
     let needles = (!with_arch).then_some(NEEDLES);
     query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), |caps| {
