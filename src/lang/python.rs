@@ -161,7 +161,7 @@ fn import_capture(stmts: &mut BTreeMap<(usize, usize), Stmt>, name: &str, (root,
             }
         }
         "import.from" => {
-            let stmt = from_stmt(stmts, node);
+            let stmt = from_stmt(stmts, root, node);
             let written = query::text(node, src);
             let dots = written.bytes().take_while(|b| *b == b'.').count();
             stmt.level = u32::try_from(dots).unwrap_or(u32::MAX);
@@ -171,7 +171,7 @@ fn import_capture(stmts: &mut BTreeMap<(usize, usize), Stmt>, name: &str, (root,
         }
         "import.name" => {
             let name = query::text(node, src).to_string();
-            from_stmt(stmts, node).names.push(name);
+            from_stmt(stmts, root, node).names.push(name);
         }
         "import.future" => {
             let stmt = stmts.entry((node.start_byte(), node.start_byte())).or_default();
@@ -183,8 +183,9 @@ fn import_capture(stmts: &mut BTreeMap<(usize, usize), Stmt>, name: &str, (root,
 }
 
 /// The statement entry a part of a `from … import …` belongs to.
-fn from_stmt<'m>(stmts: &'m mut BTreeMap<(usize, usize), Stmt>, part: Node) -> &'m mut Stmt {
-    let stmt = query::ancestors(part, 3).find(|n| n.kind() == "import_from_statement").unwrap_or(part);
+fn from_stmt<'m>(stmts: &'m mut BTreeMap<(usize, usize), Stmt>, root: Node, part: Node) -> &'m mut Stmt {
+    let stmt =
+        query::ancestors_below(root, part, 3).into_iter().find(|n| n.kind() == "import_from_statement").unwrap_or(part);
     stmts.entry((stmt.start_byte(), 0)).or_default()
 }
 

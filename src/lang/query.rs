@@ -1272,29 +1272,68 @@ pub fn text<'a>(node: Node, src: &'a [u8]) -> &'a str {
 /// walking up with it scans children depth² times; this scans them once.
 /// A node not below `root` falls back to [`ancestors`].
 pub fn ancestors_below<'t>(root: Node<'t>, node: Node<'t>, limit: usize) -> Vec<Node<'t>> {
+    match path_below(root, node) {
+        Some(path) => path.into_iter().rev().take(limit).collect(),
+        None => ancestors(node, limit).collect(),
+    }
+}
+
+/// The nodes from `root` down to `node`'s parent, outermost first (empty when
+/// `node` is `root`); none when `node` is not below `root`.
+fn path_below<'t>(root: Node<'t>, node: Node<'t>) -> Option<Vec<Node<'t>>> {
+    if root.id() == node.id() {
+        return Some(Vec::new());
+    }
     let mut path = vec![root];
     let mut cur = root;
-    while cur.id() != node.id() {
-        match cur.child_with_descendant(node) {
-            Some(next) if next.id() == node.id() => break,
-            Some(next) => {
+    loop {
+        match cur.child_with_descendant(node)? {
+            next if next.id() == node.id() => return Some(path),
+            next => {
                 path.push(next);
                 cur = next;
             }
-            None => return ancestors(node, limit).collect(),
         }
     }
-    if root.id() == node.id() {
-        path.clear();
-    }
-    path.into_iter().rev().take(limit).collect()
 }
 
-/// [`ancestors`] of `node`, through one descent from `root` when the caller
-/// has the root at hand (see [`ancestors_below`]).
-pub fn ancestors_from<'t>(root: Option<Node<'t>>, node: Node<'t>, limit: usize) -> Vec<Node<'t>> {
+/// A file's root and its top-level statements, for finding a node's ancestors
+/// without `Node::parent` (which descends from the root at every call): the
+/// statement holding the node by binary search, then one descent from it.
+pub struct Root<'t> {
+    node: Node<'t>,
+    tops: Vec<Node<'t>>,
+}
+
+impl<'t> Root<'t> {
+    pub fn new(node: Node<'t>) -> Self {
+        let mut cursor = node.walk();
+        let tops = node.children(&mut cursor).collect();
+        Root { node, tops }
+    }
+
+    /// [`ancestors`] of `node`, nearest first, at most `limit` of them.
+    pub fn ancestors<'n>(&self, node: Node<'n>, limit: usize) -> Vec<Node<'n>>
+    where
+        't: 'n,
+    {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let at = self.tops.partition_point(|t| t.end_byte() <= start);
+        let top = self.tops.get(at).filter(|t| t.start_byte() <= start && end <= t.end_byte());
+        match top.and_then(|&top| path_below(top, node)) {
+            Some(mut path) => {
+                path.insert(0, self.node);
+                path.into_iter().rev().take(limit).collect()
+            }
+            None => ancestors_below(self.node, node, limit),
+        }
+    }
+}
+
+/// [`Root::ancestors`] when there is a root at hand, else [`ancestors`].
+pub fn ancestors_in<'n>(root: Option<&Root<'n>>, node: Node<'n>, limit: usize) -> Vec<Node<'n>> {
     match root {
-        Some(root) => ancestors_below(root, node, limit),
+        Some(r) => r.ancestors(node, limit),
         None => ancestors(node, limit).collect(),
     }
 }

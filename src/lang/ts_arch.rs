@@ -147,7 +147,7 @@ pub struct Collector<'t> {
     pub facts: ArchFacts,
     /// The file's root: ancestors are found in one descent from it (`Node::parent`
     /// descends from the root at every step).
-    root: Option<Node<'t>>,
+    root: Option<query::Root<'t>>,
     rel: String,
     clients: BTreeMap<String, Template>,
     candidates: Vec<Candidate>,
@@ -204,7 +204,7 @@ impl<'t> Collector<'t> {
         // byte, eleven times over each file.
         let has = |word: &[u8]| memchr::memmem::find(text.as_bytes(), word).is_some();
         Collector {
-            root: Some(root),
+            root: Some(query::Root::new(root)),
             rel: rel.to_string(),
             amqp: has(b"amqp"),
             kafka: has(b"afka"),
@@ -595,7 +595,7 @@ impl<'t> Collector<'t> {
         if top_level(declarator) {
             return None;
         }
-        let func = query::ancestors_from(self.root, declarator, 48)
+        let func = query::ancestors_in(self.root.as_ref(), declarator, 48)
             .into_iter()
             .find(|a| FUNCTIONS.contains(&a.kind()) || a.kind() == "function")?;
         let body = func.child_by_field_name("body")?;
@@ -634,7 +634,7 @@ impl<'t> Collector<'t> {
             return;
         }
         self.results_seen.push(name.to_string());
-        for scope in query::ancestors_from(self.root, at, 48)
+        for scope in query::ancestors_in(self.root.as_ref(), at, 48)
             .into_iter()
             .filter(|a| matches!(a.kind(), "statement_block" | "program"))
         {
@@ -659,7 +659,7 @@ impl<'t> Collector<'t> {
     /// `async function items(fastify: FastifyInstance)`, an Express
     /// `export function routes(app) {…}`) belong to a router named after the function.
     fn param_router(&mut self, call: Node, recv: &str, src: &[u8], line: u32) -> Option<String> {
-        let func = query::ancestors_from(self.root, call, 48).into_iter().find(|a| {
+        let func = query::ancestors_in(self.root.as_ref(), call, 48).into_iter().find(|a| {
             matches!(a.kind(), "function_declaration" | "function_expression" | "arrow_function" | "function")
         })?;
         let params = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))?;
@@ -709,7 +709,7 @@ impl<'t> Collector<'t> {
         if !matches!(ctor, "Router" | "express.Router" | "express") {
             return None;
         }
-        let owner = query::ancestors_from(self.root, call, 24).into_iter().find_map(|a| match a.kind() {
+        let owner = query::ancestors_in(self.root.as_ref(), call, 24).into_iter().find_map(|a| match a.kind() {
             "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
             "export_statement" => Some("default".to_string()),
             _ => None,
@@ -952,7 +952,7 @@ impl<'t> Collector<'t> {
             _ => (alias.unwrap_or_else(|| name.clone()), name),
         };
         // The line of the import's specifier, which is what resolved links carry.
-        let spec = query::ancestors_from(self.root, outer, 6)
+        let spec = query::ancestors_in(self.root.as_ref(), outer, 6)
             .into_iter()
             .find(|a| a.kind() == "import_statement")
             .and_then(|s| s.child_by_field_name("source"))
@@ -994,7 +994,7 @@ impl<'t> Collector<'t> {
     fn http_call(&mut self, client: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
         let Some(&first) = args.first() else { return };
         // `var options = { uri, method }; request(options, cb)`: the variable's one value.
-        let local = local_value(self.root, first, src);
+        let local = local_value(self.root.as_ref(), first, src);
         // `let url; switch (target) { case 'users': url = …; }` then `axios.get(url)`: a
         // request per case (`ts_nest`).
         let direct_cases = match local {
@@ -1004,7 +1004,7 @@ impl<'t> Collector<'t> {
         if local.is_some_and(|v| v.is_none()) && direct_cases.is_none() {
             return;
         }
-        let mut wrapper = if local.is_none() { wrapper_param(self.root, first, src) } else { None };
+        let mut wrapper = if local.is_none() { wrapper_param(self.root.as_ref(), first, src) } else { None };
         let first = &local.flatten().unwrap_or(first);
         // `` fetch(`${HOST}${path}${urlQuery}`) `` in `static fetch(path, …)`: the parameter
         // after a constant host, and a query string the function appends, which is no part
@@ -1035,7 +1035,9 @@ impl<'t> Collector<'t> {
         // `const metaData = { method: "POST", … }; fetch(url, metaData)`: the options a local
         // of the calling function holds (assigned more than once: any method).
         let local_options = match args.get(1) {
-            Some(o) if known && first.kind() != "object" && o.kind() == "identifier" => local_value(self.root, *o, src),
+            Some(o) if known && first.kind() != "object" && o.kind() == "identifier" => {
+                local_value(self.root.as_ref(), *o, src)
+            }
             _ => None,
         };
         let options = if first.kind() == "object" {
@@ -1073,14 +1075,14 @@ impl<'t> Collector<'t> {
             // `axios({ method, url: url + queryParams })` inside `forward(req, res, url)`: a
             // wrapper of its `url` parameter (the query string it appends is no part of the route).
             let u = without_query(u, src);
-            match local_value(self.root, u, src) {
+            match local_value(self.root.as_ref(), u, src) {
                 Some(Some(v)) => urls.push((v, None)),
                 Some(None) => match super::ts_nest::switch_cases(u, src) {
                     Some((at, cases)) => urls.extend(cases.into_iter().map(|(c, v)| (v, Some((at, c))))),
                     None => urls.push((u, None)),
                 },
                 None => {
-                    wrapper = wrapper.or_else(|| wrapper_param(self.root, u, src));
+                    wrapper = wrapper.or_else(|| wrapper_param(self.root.as_ref(), u, src));
                     urls.push((u, None));
                 }
             }
@@ -1098,12 +1100,16 @@ impl<'t> Collector<'t> {
         // `fetch(url, options)` inside `function apiRequest(url, options)`: the method is
         // the caller's `options.method`, so the options parameter is recorded.
         let passed_options = (opt_method.is_none() && !in_object && (method.is_empty() || method == "request"))
-            .then(|| args.get(1).filter(|o| o.kind() == "identifier").and_then(|o| wrapper_param(self.root, *o, src)))
+            .then(|| {
+                args.get(1)
+                    .filter(|o| o.kind() == "identifier")
+                    .and_then(|o| wrapper_param(self.root.as_ref(), *o, src))
+            })
             .flatten();
         // `{ method }` / `{ method: method }`: a parameter of the wrapper, each caller's argument.
         let method_arg = options
             .and_then(|o| prop(o, "method", src))
-            .and_then(|m| wrapper_param(self.root, m, src))
+            .and_then(|m| wrapper_param(self.root.as_ref(), m, src))
             .filter(|(f, _)| wrapper.as_ref().is_some_and(|(w, _)| w == f))
             .map(|(_, i)| i);
         let opt_method = if method_arg.is_some() { Some("GET".to_string()) } else { opt_method };
@@ -1321,14 +1327,14 @@ impl<'t> Collector<'t> {
         let Some(field) = name.child_by_field_name("property").map(|p| query::text(p, src).to_string()) else {
             return;
         };
-        let class = query::ancestors_from(self.root, name, 64)
+        let class = query::ancestors_in(self.root.as_ref(), name, 64)
             .into_iter()
             .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class"))
             .and_then(|c| c.child_by_field_name("name"));
         if let Some(class) = class {
             let class = query::text(class, src).to_string();
             // A method, or a field holding a function (`publish = async (data) => …`).
-            let method = query::ancestors_from(self.root, name, 64)
+            let method = query::ancestors_in(self.root.as_ref(), name, 64)
                 .into_iter()
                 .find(|a| matches!(a.kind(), "method_definition" | "public_field_definition" | "field_definition"))
                 .and_then(|m| m.child_by_field_name("name").or_else(|| m.child_by_field_name("property")))
@@ -2074,12 +2080,12 @@ fn deployed(n: Node, src: &[u8]) -> Option<String> {
 /// there (before the call), `Some(None)` when it has several (which one reaches
 /// the call is not known: no call is recorded), `None` when the function does
 /// not assign it (a parameter, a module constant: left to resolution).
-pub(super) fn local_value<'t>(root: Option<Node<'t>>, arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
+pub(super) fn local_value<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
     if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
     let name = query::text(arg, src);
-    let func = query::ancestors_from(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let func = query::ancestors_in(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
     let mut values = Vec::new();
     let body = func.child_by_field_name("body")?;
     // Only subtrees spelling the name can assign it: this runs for every call with a
@@ -2694,9 +2700,13 @@ fn instance_uses(up: &[Node], value: Node, src: &[u8]) -> Vec<(String, u32)> {
             continue;
         }
         let Some(object) = scope.descendant_for_byte_range(at, at + word.len()) else { continue };
-        let member = object.parent().filter(|m| m.kind() == "member_expression");
-        if let Some(used) =
-            member.filter(|_| object.kind() == "identifier").and_then(|m| called_member(m, m.parent(), object, src))
+        // The member and what holds it, in one descent from the scope (`Node::parent`
+        // descends from the file's root).
+        let up = query::ancestors_below(scope, object, 2);
+        let member = up.first().copied().filter(|m| m.kind() == "member_expression");
+        if let Some(used) = member
+            .filter(|_| object.kind() == "identifier")
+            .and_then(|m| called_member(m, up.get(1).copied(), object, src))
         {
             uses.push(used);
         }
@@ -2780,12 +2790,12 @@ fn required_as(source: Node, src: &[u8]) -> Option<String> {
 /// a class's static method `static fetch(path) {…}` (called as `Api.fetch`; the
 /// shorthand `{ method }` of an options object names a parameter too). Any other method,
 /// or a function with no name to call it by, is not one.
-pub(super) fn wrapper_param<'t>(root: Option<Node<'t>>, arg: Node<'t>, src: &[u8]) -> Option<(String, usize)> {
+pub(super) fn wrapper_param<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, src: &[u8]) -> Option<(String, usize)> {
     if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
     let name = query::text(arg, src);
-    let func = query::ancestors_from(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let func = query::ancestors_in(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
     let index = match func.child_by_field_name("parameter") {
         Some(p) => (query::text(p, src) == name).then_some(0)?,
         None => {

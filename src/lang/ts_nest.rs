@@ -192,7 +192,8 @@ pub fn injected_calls(root: Node, text: &str, facts: &mut ArchFacts) {
         let needle = format!("this.{field}.");
         for (i, _) in text.match_indices(&needle) {
             let Some(member) = root.descendant_for_byte_range(i, i + needle.len() - 1) else { continue };
-            let Some(call) = query::ancestors(member, 4).find(|a| a.kind() == "call_expression") else { continue };
+            let up = query::ancestors_below(root, member, 4);
+            let Some(&call) = up.iter().find(|a| a.kind() == "call_expression") else { continue };
             let Some(func) = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression") else {
                 continue;
             };

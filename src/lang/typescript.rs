@@ -221,6 +221,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         // A declaration file has no run time: everything it imports is for types.
         file_flags.insert(Flags::TYPE_ONLY);
     }
+    let root = query::Root::new(tree.root_node());
     for (node, mut flags) in found.into_values() {
         let named = matches!(node.kind(), "string" | "template_string");
         let Some(spec) = literal(node, src).filter(|_| named) else {
@@ -228,10 +229,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
             facts.arch.loads_by_name |= node.kind() != "string";
             continue;
         };
-        if all_specifiers_are_types(node) || statement_says_type(node, src) {
+        if all_specifiers_are_types(&root, node) || statement_says_type(&root, node, src) {
             flags.insert(Flags::TYPE_ONLY);
         }
-        if flags.contains(Flags::DYNAMIC) && in_type_position(node) {
+        if flags.contains(Flags::DYNAMIC) && in_type_position(&root, node) {
             // `typeof import("x")`, `import("x").T`: a type query, not a lazy load.
             flags = Flags(flags.0 & !Flags::DYNAMIC.0);
             flags.insert(Flags::TYPE_ONLY);
@@ -279,14 +280,15 @@ const TYPE_CONTEXTS: &[&str] = &[
     "type_query",
 ];
 
-fn in_type_position(source: Node) -> bool {
-    query::ancestors(source, 8).any(|a| TYPE_CONTEXTS.contains(&a.kind()))
+fn in_type_position(root: &query::Root, source: Node) -> bool {
+    root.ancestors(source, 8).into_iter().any(|a| TYPE_CONTEXTS.contains(&a.kind()))
 }
 
 /// `export type * from "m"` and `import type X = require("m")`: forms the
 /// grammar does not mark with a `type` token, recognised from the statement text.
-fn statement_says_type(source: Node, src: &[u8]) -> bool {
-    let Some(stmt) = query::ancestors(source, 3).find(|a| matches!(a.kind(), "import_statement" | "export_statement"))
+fn statement_says_type(root: &query::Root, source: Node, src: &[u8]) -> bool {
+    let Some(stmt) =
+        root.ancestors(source, 3).into_iter().find(|a| matches!(a.kind(), "import_statement" | "export_statement"))
     else {
         return false;
     };
@@ -297,8 +299,8 @@ fn statement_says_type(source: Node, src: &[u8]) -> bool {
 
 /// `import {type A, type B} from "m"` / `export {type A} from "m"`: every
 /// named specifier is a type, so the whole import is erased at run time.
-fn all_specifiers_are_types(source: Node) -> bool {
-    let Some(stmt) = source.parent() else {
+fn all_specifiers_are_types(root: &query::Root, source: Node) -> bool {
+    let Some(&stmt) = root.ancestors(source, 1).first() else {
         return false;
     };
     let mut cursor = stmt.walk();
