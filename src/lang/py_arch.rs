@@ -541,6 +541,8 @@ impl Collector {
                     let name = cap(caps, "name").and_then(|n| keyed_name(n, src)).unwrap_or_else(|| text("name"));
                     if v.kind() == "dictionary" {
                         self.dict_consts(&name, v, src);
+                    } else if v.kind() == "call" && text_of(v, src).contains("SimpleNamespace(") {
+                        self.namespace(&name, v, outer, src);
                     } else {
                         arch::push_const(&mut self.facts, name, template(v, src), line);
                     }
@@ -942,6 +944,55 @@ impl Collector {
                 let line = query::line(pair);
                 arch::push_const(&mut self.facts, format!("{name}[{key}]"), template(value, src), line);
             }
+        }
+    }
+
+    /// An attribute bag at module level, `consts = types.SimpleNamespace(QUEUE="q")`, and
+    /// the `consts.X = value` statements below it at module level: each member is the
+    /// constant `consts.X` (`routing_key=consts.X` reads it). A member the file sets more
+    /// than once (again in a function, say) is left out: which value a use sees is not known.
+    fn namespace(&mut self, name: &str, call: Node, stmt: Node, src: &[u8]) {
+        let f = call.child_by_field_name("function").map(|f| text_of(f, src)).unwrap_or_default();
+        if f != "SimpleNamespace" && f != "types.SimpleNamespace" {
+            return;
+        }
+        let mut members: Vec<(String, Node)> = call
+            .child_by_field_name("arguments")
+            .map(|a| split_args(a).1)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|k| Some((text_of(k.child_by_field_name("name")?, src), k.child_by_field_name("value")?)))
+            .collect();
+        let given = members.len();
+        let mut next = stmt.next_named_sibling();
+        while let Some(s) = next {
+            next = s.next_named_sibling();
+            let Some(a) = s.named_child(0).filter(|a| s.kind() == "expression_statement" && a.kind() == "assignment")
+            else {
+                continue;
+            };
+            let (Some(left), Some(value)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else {
+                continue;
+            };
+            let object = left.child_by_field_name("object").filter(|_| left.kind() == "attribute");
+            if object.is_some_and(|o| query::text(o, src) == name) {
+                members.extend(left.child_by_field_name("attribute").map(|m| (text_of(m, src), value)));
+            }
+        }
+        let text = std::str::from_utf8(src).unwrap_or("");
+        for (member, value) in &members {
+            // `consts.X = …`, `consts.X += …` (not `consts.X == y`).
+            let target = format!("{name}.{member}");
+            let sets = text.match_indices(&target).filter(|(at, _)| {
+                let rest = text[at + target.len()..].trim_start_matches(' ');
+                let op = rest.find('=').filter(|i| *i <= 2 && rest[..*i].bytes().all(|b| b"+-*/|&".contains(&b)));
+                op.is_some_and(|i| !rest[i + 1..].starts_with('='))
+            });
+            let by_kwarg = members[..given].iter().filter(|(m, _)| m == member).count();
+            if sets.count() + by_kwarg > 1 {
+                continue;
+            }
+            arch::push_const(&mut self.facts, format!("{name}.{member}"), template(*value, src), query::line(*value));
         }
     }
 
