@@ -1079,8 +1079,12 @@ impl Collector {
 
     fn queue_op(&mut self, obj: &str, method: &str, args: Node, src: &[u8], line: u32) {
         let (pos, _) = split_args(args);
-        // A name read as written, through `self.x` set in the class and pika's declare-ok frame.
-        let tpl = |n: Node| follow_self(value_template(n, src), n, src);
+        // A name read as written, through `self.x` set in the class and pika's declare-ok
+        // frame; a field the constructor's parameter sets is that parameter (`py_ctor`).
+        let tpl = |n: Node| match super::py_ctor::marker(n, src) {
+            Some(m) => vec![Part::Ref(m)],
+            None => follow_self(value_template(n, src), n, src),
+        };
         let first = || pos.first().map(|n| tpl(*n));
         // The argument at a position or by keyword.
         let arg = |i: usize, key: &str| pos.get(i).copied().or_else(|| kwarg(args, key, src)).map(tpl);
@@ -1576,6 +1580,33 @@ impl Collector {
 /// function (or module level, or the class for `self.col`) is `db["x"]`, `db.x` (a
 /// receiver naming a database: `db`, `self.db`, `database`) or `….get_collection("x")`.
 fn held_collection(var: Node, src: &[u8]) -> Option<String> {
+    let v = held_value(var, src)?;
+    let database = |n: Node| {
+        let t = query::text(n, src).to_ascii_lowercase();
+        t.rsplit('.').next().is_some_and(|l| l.contains("db") || l.contains("database"))
+    };
+    match v.kind() {
+        "subscript" if v.child_by_field_name("value").is_some_and(database) => {
+            v.child_by_field_name("subscript").and_then(|k| string_value(k, src))
+        }
+        "attribute" if v.child_by_field_name("object").is_some_and(database) => {
+            v.child_by_field_name("attribute").map(|a| text_of(a, src))
+        }
+        "call" => {
+            let f = v.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
+            if f.child_by_field_name("attribute").is_none_or(|a| query::text(a, src) != "get_collection") {
+                return None;
+            }
+            let args = v.child_by_field_name("arguments")?;
+            split_args(args).0.first().and_then(|a| string_value(*a, src))
+        }
+        _ => None,
+    }
+}
+
+/// The one value a name or a `self` field holds: its one assignment in the function
+/// around it (else at module level), or for `self.x` in its class's methods.
+pub(super) fn held_value<'t>(var: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
     let target = query::text(var, src);
     // The scopes to look in, innermost first: a name not assigned in its function is the module's.
     let scopes: Vec<Node> = match var.kind() {
@@ -1608,26 +1639,8 @@ fn held_collection(var: Node, src: &[u8]) -> Option<String> {
             break;
         }
     }
-    let [v] = values.as_slice() else { return None };
-    let database = |n: Node| {
-        let t = query::text(n, src).to_ascii_lowercase();
-        t.rsplit('.').next().is_some_and(|l| l.contains("db") || l.contains("database"))
-    };
-    match v.kind() {
-        "subscript" if v.child_by_field_name("value").is_some_and(database) => {
-            v.child_by_field_name("subscript").and_then(|k| string_value(k, src))
-        }
-        "attribute" if v.child_by_field_name("object").is_some_and(database) => {
-            v.child_by_field_name("attribute").map(|a| text_of(a, src))
-        }
-        "call" => {
-            let f = v.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
-            if f.child_by_field_name("attribute").is_none_or(|a| query::text(a, src) != "get_collection") {
-                return None;
-            }
-            let args = v.child_by_field_name("arguments")?;
-            split_args(args).0.first().and_then(|a| string_value(*a, src))
-        }
+    match values.as_slice() {
+        [v] => Some(*v),
         _ => None,
     }
 }
