@@ -12,8 +12,8 @@
 //! A collection counts when the receiver of `.collection("x")` is a Firestore client: the
 //! client's construction itself, or a name (`db`, `self.db`) whose one assignment in its
 //! scope is one. Each use is the operation ending the chain that starts there
-//! (`.document(i).get()`, `.where(…).stream()`, `.add(d)`), read or write by
-//! [`READS`]/[`WRITES`]; a chain handed to a variable is followed where that variable is
+//! (`.document(i).get()`, `.where(…).stream()`, `.add(d)`), read or write by the tables
+//! `READS`/`WRITES`; a chain handed to a variable is followed where that variable is
 //! used. A subcollection (`….document(i).collection("b")`) sits under a document, not a
 //! client: it is not read, nor is a name that is not a literal. Only files naming
 //! Firestore are read ([`mentions`]).
