@@ -635,6 +635,11 @@ pub struct ArchFacts {
     /// Calls whose arguments may be URLs handed to such a function.
     #[serde(default)]
     pub arg_calls: Vec<RawArgCall>,
+    /// Python constructions of classes the file imports by name or whose
+    /// constructor parameters name queues (`Publisher("orders")`): what each passes
+    /// (`crate::lang::py_ctor`). A construction with `*args`/`**kw` has the keyword `*`.
+    #[serde(default)]
+    pub queue_ctors: Vec<RawArgCall>,
     /// Python classes, requests whose base URL a constructor argument gives, the
     /// methods called on project objects, and class constructions with URL-like arguments.
     #[serde(default)]
@@ -821,6 +826,17 @@ pub struct CeleryFacts {
     /// Lines of routing settings that are not read (a router function, a name): the
     /// queue of a task they may route is not known.
     pub unread: Vec<u32>,
+    /// Settings (of the three lists above, by line) written in a class body, and the class:
+    /// Celery reads them only when the class is given to it.
+    #[serde(default)]
+    pub class_settings: Vec<(u32, String)>,
+    /// The classes of a Celery file with their bases' last names.
+    #[serde(default)]
+    pub classes: Vec<(String, Vec<String>)>,
+    /// What the app's settings are read from, as written: `config_from_object(x)` and
+    /// `conf.update(x)` arguments (a string's text, else the expression's).
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 /// A function decorated as a Celery task (`@app.task`, `@shared_task(queue="q")`).

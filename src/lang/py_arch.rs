@@ -541,6 +541,8 @@ impl Collector {
                     let name = cap(caps, "name").and_then(|n| keyed_name(n, src)).unwrap_or_else(|| text("name"));
                     if v.kind() == "dictionary" {
                         self.dict_consts(&name, v, src);
+                    } else if v.kind() == "call" && text_of(v, src).contains("SimpleNamespace(") {
+                        self.namespace(&name, v, outer, src);
                     } else {
                         arch::push_const(&mut self.facts, name, template(v, src), line);
                     }
@@ -945,6 +947,55 @@ impl Collector {
         }
     }
 
+    /// An attribute bag at module level, `consts = types.SimpleNamespace(QUEUE="q")`, and
+    /// the `consts.X = value` statements below it at module level: each member is the
+    /// constant `consts.X` (`routing_key=consts.X` reads it). A member the file sets more
+    /// than once (again in a function, say) is left out: which value a use sees is not known.
+    fn namespace(&mut self, name: &str, call: Node, stmt: Node, src: &[u8]) {
+        let f = call.child_by_field_name("function").map(|f| text_of(f, src)).unwrap_or_default();
+        if f != "SimpleNamespace" && f != "types.SimpleNamespace" {
+            return;
+        }
+        let mut members: Vec<(String, Node)> = call
+            .child_by_field_name("arguments")
+            .map(|a| split_args(a).1)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|k| Some((text_of(k.child_by_field_name("name")?, src), k.child_by_field_name("value")?)))
+            .collect();
+        let given = members.len();
+        let mut next = stmt.next_named_sibling();
+        while let Some(s) = next {
+            next = s.next_named_sibling();
+            let Some(a) = s.named_child(0).filter(|a| s.kind() == "expression_statement" && a.kind() == "assignment")
+            else {
+                continue;
+            };
+            let (Some(left), Some(value)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else {
+                continue;
+            };
+            let object = left.child_by_field_name("object").filter(|_| left.kind() == "attribute");
+            if object.is_some_and(|o| query::text(o, src) == name) {
+                members.extend(left.child_by_field_name("attribute").map(|m| (text_of(m, src), value)));
+            }
+        }
+        let text = std::str::from_utf8(src).unwrap_or("");
+        for (member, value) in &members {
+            // `consts.X = …`, `consts.X += …` (not `consts.X == y`).
+            let target = format!("{name}.{member}");
+            let sets = text.match_indices(&target).filter(|(at, _)| {
+                let rest = text[at + target.len()..].trim_start_matches(' ');
+                let op = rest.find('=').filter(|i| *i <= 2 && rest[..*i].bytes().all(|b| b"+-*/|&".contains(&b)));
+                op.is_some_and(|i| !rest[i + 1..].starts_with('='))
+            });
+            let by_kwarg = members[..given].iter().filter(|(m, _)| m == member).count();
+            if sets.count() + by_kwarg > 1 {
+                continue;
+            }
+            arch::push_const(&mut self.facts, format!("{name}.{member}"), template(*value, src), query::line(*value));
+        }
+    }
+
     /// `col.insert_one(…)` where `col = db["x"]`, `col = db.x` or `col = db.get_collection("x")`
     /// is the one assignment of `col` in its function (or at module level): collection `x`.
     fn mongo_variable(&mut self, caps: &[(&str, Node)], src: &[u8]) {
@@ -1028,8 +1079,12 @@ impl Collector {
 
     fn queue_op(&mut self, obj: &str, method: &str, args: Node, src: &[u8], line: u32) {
         let (pos, _) = split_args(args);
-        // A name read as written, through `self.x` set in the class and pika's declare-ok frame.
-        let tpl = |n: Node| follow_self(value_template(n, src), n, src);
+        // A name read as written, through `self.x` set in the class and pika's declare-ok
+        // frame; a field the constructor's parameter sets is that parameter (`py_ctor`).
+        let tpl = |n: Node| match super::py_ctor::marker(n, src) {
+            Some(m) => vec![Part::Ref(m)],
+            None => follow_self(value_template(n, src), n, src),
+        };
         let first = || pos.first().map(|n| tpl(*n));
         // The argument at a position or by keyword.
         let arg = |i: usize, key: &str| pos.get(i).copied().or_else(|| kwarg(args, key, src)).map(tpl);
@@ -1525,6 +1580,33 @@ impl Collector {
 /// function (or module level, or the class for `self.col`) is `db["x"]`, `db.x` (a
 /// receiver naming a database: `db`, `self.db`, `database`) or `….get_collection("x")`.
 fn held_collection(var: Node, src: &[u8]) -> Option<String> {
+    let v = held_value(var, src)?;
+    let database = |n: Node| {
+        let t = query::text(n, src).to_ascii_lowercase();
+        t.rsplit('.').next().is_some_and(|l| l.contains("db") || l.contains("database"))
+    };
+    match v.kind() {
+        "subscript" if v.child_by_field_name("value").is_some_and(database) => {
+            v.child_by_field_name("subscript").and_then(|k| string_value(k, src))
+        }
+        "attribute" if v.child_by_field_name("object").is_some_and(database) => {
+            v.child_by_field_name("attribute").map(|a| text_of(a, src))
+        }
+        "call" => {
+            let f = v.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
+            if f.child_by_field_name("attribute").is_none_or(|a| query::text(a, src) != "get_collection") {
+                return None;
+            }
+            let args = v.child_by_field_name("arguments")?;
+            split_args(args).0.first().and_then(|a| string_value(*a, src))
+        }
+        _ => None,
+    }
+}
+
+/// The one value a name or a `self` field holds: its one assignment in the function
+/// around it (else at module level), or for `self.x` in its class's methods.
+pub(super) fn held_value<'t>(var: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
     let target = query::text(var, src);
     // The scopes to look in, innermost first: a name not assigned in its function is the module's.
     let scopes: Vec<Node> = match var.kind() {
@@ -1557,26 +1639,8 @@ fn held_collection(var: Node, src: &[u8]) -> Option<String> {
             break;
         }
     }
-    let [v] = values.as_slice() else { return None };
-    let database = |n: Node| {
-        let t = query::text(n, src).to_ascii_lowercase();
-        t.rsplit('.').next().is_some_and(|l| l.contains("db") || l.contains("database"))
-    };
-    match v.kind() {
-        "subscript" if v.child_by_field_name("value").is_some_and(database) => {
-            v.child_by_field_name("subscript").and_then(|k| string_value(k, src))
-        }
-        "attribute" if v.child_by_field_name("object").is_some_and(database) => {
-            v.child_by_field_name("attribute").map(|a| text_of(a, src))
-        }
-        "call" => {
-            let f = v.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
-            if f.child_by_field_name("attribute").is_none_or(|a| query::text(a, src) != "get_collection") {
-                return None;
-            }
-            let args = v.child_by_field_name("arguments")?;
-            split_args(args).0.first().and_then(|a| string_value(*a, src))
-        }
+    match values.as_slice() {
+        [v] => Some(*v),
         _ => None,
     }
 }

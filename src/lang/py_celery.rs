@@ -48,8 +48,22 @@ pub fn extract(root: Node, text: &str) -> CeleryFacts {
             "assignment" if celery => {
                 if let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
                     let name = query::text(l, src);
+                    let at = (facts.default_queues.len(), facts.routes.len(), facts.unread.len());
                     setting(name.rsplit('.').next().unwrap_or(name), r, src, &mut facts);
+                    // A setting in a class body is Celery's only when the class is given to it.
+                    let lines = facts.default_queues[at.0..].iter().map(|q| q.1);
+                    let lines = lines.chain(facts.routes[at.1..].iter().map(|r| r.2));
+                    let lines: Vec<u32> = lines.chain(facts.unread[at.2..].iter().copied()).collect();
+                    if let (false, Some(class)) = (lines.is_empty(), class_of(n, src)) {
+                        facts.class_settings.extend(lines.into_iter().map(|l| (l, class.clone())));
+                    }
                 }
+            }
+            "class_definition" if celery => {
+                let name = n.child_by_field_name("name").map(|c| query::text(c, src).to_string());
+                let bases = n.child_by_field_name("superclasses").map(named).unwrap_or_default();
+                let bases = bases.into_iter().map(|b| last_name(query::text(b, src)).to_string()).collect();
+                facts.classes.extend(name.map(|c| (c, bases)));
             }
             // `app.conf.update(task_routes={…})`, `Celery("proj", task_default_queue="q")`.
             "keyword_argument" if celery => {
@@ -64,7 +78,20 @@ pub fn extract(root: Node, text: &str) -> CeleryFacts {
     facts
 }
 
-/// `@app.task`, `@celery.task(queue="q", name="n")`, `@shared_task` on a function.
+/// The class whose body an assignment `n` stands in (directly, not in a method).
+fn class_of(n: Node, src: &[u8]) -> Option<String> {
+    let stmt = n.parent().filter(|p| p.kind() == "expression_statement")?;
+    let class = stmt.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
+    class.child_by_field_name("name").map(|c| query::text(c, src).to_string())
+}
+
+/// The last name of a dotted or `module:object` reference (`setting.config:Config` → `Config`).
+pub fn last_name(r: &str) -> &str {
+    r.rsplit(['.', ':']).next().unwrap_or(r)
+}
+
+/// `@app.task`, `@celery.task(queue="q", name="n")`, `@shared_task` on a function
+/// (a method of a class too, `@staticmethod @app.task(name="n")`, recorded as `Class.method`).
 fn task(n: Node, src: &[u8], facts: &mut CeleryFacts) {
     let Some(def) = n.child_by_field_name("definition").filter(|d| d.kind() == "function_definition") else {
         return;
@@ -81,12 +108,25 @@ fn task(n: Node, src: &[u8], facts: &mut CeleryFacts) {
             continue;
         }
         let kw = |key: &str| args.and_then(|a| kwarg(a, key, src)).map(|v| template(v, src));
+        let function = match class_of_def(n, src) {
+            Some(class) => format!("{class}.{function}"),
+            None => function,
+        };
         facts.tasks.push(CeleryTask { function, name: kw("name"), queue: kw("queue"), line: query::line(d) });
         return;
     }
 }
 
-/// `send.delay(…)`, `tasks.send.apply_async(args, queue="q")`, `app.send_task("n", queue="q")`.
+/// The class whose body a decorated definition stands in.
+fn class_of_def(n: Node, src: &[u8]) -> Option<String> {
+    let class = n.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
+    class.child_by_field_name("name").map(|c| query::text(c, src).to_string())
+}
+
+/// `send.delay(…)`, `tasks.send.apply_async(args, queue="q")`, `app.send_task("n", queue="q")`;
+/// a task that is a method, `tasks.Jobs().send.delay(…)` or `Jobs.send.delay(…)` (callee
+/// `tasks.Jobs.send`); `app.config_from_object(src)` and `app.conf.update(src)` (the sources
+/// of the app's settings, as written).
 fn send(n: Node, src: &[u8], celery: bool, facts: &mut CeleryFacts) {
     let Some(f) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
     let (Some(obj), Some(method)) = (f.child_by_field_name("object"), f.child_by_field_name("attribute")) else {
@@ -100,6 +140,27 @@ fn send(n: Node, src: &[u8], celery: bool, facts: &mut CeleryFacts) {
         "delay" | "apply_async" if dotted(obj) => {
             let queue = queue.filter(|_| query::text(method, src) == "apply_async");
             facts.sends.push(CelerySend { callee: query::text(obj, src).to_string(), name: None, queue, line });
+        }
+        "delay" | "apply_async" => {
+            // `Jobs().send`: an instance made with no argument, the task reached through it.
+            let made = obj.child_by_field_name("object").filter(|c| obj.kind() == "attribute" && c.kind() == "call");
+            let class = made.filter(|c| c.child_by_field_name("arguments").is_some_and(|a| named(a).is_empty()));
+            let class = class.and_then(|c| c.child_by_field_name("function")).filter(|f| dotted(*f));
+            if let (Some(class), Some(m)) = (class, obj.child_by_field_name("attribute")) {
+                let queue = queue.filter(|_| query::text(method, src) == "apply_async");
+                let callee = format!("{}.{}", query::text(class, src), query::text(m, src));
+                facts.sends.push(CelerySend { callee, name: None, queue, line });
+            }
+        }
+        "config_from_object" if celery => {
+            if let Some(a) = split_args(args).0.first() {
+                facts.sources.push(string_value(*a, src).unwrap_or_else(|| query::text(*a, src).to_string()));
+            }
+        }
+        "update" if celery && query::text(obj, src).ends_with(".conf") => {
+            if let Some(a) = split_args(args).0.first() {
+                facts.sources.push(query::text(*a, src).to_string());
+            }
         }
         "send_task" if celery => {
             let (pos, _) = split_args(args);

@@ -13,7 +13,7 @@ use tree_sitter::Node;
 
 use super::query::{self, LangQuery};
 use crate::diagnostic::Diagnostic;
-use crate::model::{FileFacts, Flags, Lang, RawImport};
+use crate::model::{FileFacts, Flags, Lang, Part, RawImport};
 
 const CAPTURES: &[&str] = &["import.module", "import.from", "import.name", "import.future", "import.dynamic"];
 
@@ -107,6 +107,21 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         let imported: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();
         super::py_arch::wrapper_calls(tree.root_node(), text, &imported, &mut facts.arch);
     }
+    // Constructions of imported classes and of the file's own classes whose constructor
+    // parameters name queues: what they pass is a queue's name (`py_ctor`).
+    let mut classes: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();
+    let a = &facts.arch;
+    let queues = a.queues.iter().flat_map(|q| std::iter::once(&q.name).chain(q.key.as_ref()));
+    let bound = a.amqp.iter().flat_map(|b| std::iter::once(&b.exchange).chain(b.queue.as_ref()).chain(b.key.as_ref()));
+    classes.extend(queues.chain(bound).flatten().filter_map(|p| match p {
+        Part::Ref(r) => super::py_ctor::parse(r).map(|m| m.0),
+        _ => None,
+    }));
+    classes.retain(|c| c.starts_with(|b: char| b.is_ascii_uppercase()));
+    classes.sort_unstable();
+    classes.dedup();
+    let made = super::py_ctor::constructions(tree.root_node(), text, &classes);
+    facts.arch.queue_ctors = made;
     // HTTP clients written as classes (`py_classes`): constructions are read in every
     // file, since a caller names no client; classes and `self` calls in files that name
     // an HTTP client or import from their own package (`from .base import BaseSvc`), where
@@ -124,6 +139,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     }
     if text.contains("INSTALLED_APPS") && super::py_arch::settings_module(rel) {
         facts.arch.installed_apps = super::py_arch::installed_apps(tree.root_node(), src);
+    }
+    if super::py_firestore::mentions(text) {
+        super::py_firestore::uses(tree.root_node(), text, &mut facts.arch);
     }
     if super::py_mongo::mentions_client(text) {
         facts.arch.mongo_getters = super::py_mongo::getters(tree.root_node(), src);

@@ -303,8 +303,24 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             }
             // A queue named by a parameter: one edge per name its callers give, if any does.
             let named = named_by_callers(ctx, i, k);
-            if named.is_empty() {
-                queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags);
+            // A name a constructor parameter gives: one edge per name the constructions give.
+            let ctor = named
+                .is_empty()
+                .then(|| super::pyctor::instances(ctx, i, &[&q.name, &q.key.clone().unwrap_or_default()]))
+                .flatten();
+            match ctor {
+                Some(Ok(names)) => {
+                    for n in names {
+                        let key = q.key.as_ref().map(|_| n[1].clone());
+                        queue_edge(ctx, &amqp, &transports, out, i, &RawQueue { key, ..q.clone() }, &n[0], flags);
+                    }
+                }
+                Some(Err(why)) => {
+                    let msg = format!("queue name known only at run time: {why}: not linked");
+                    out.diagnostics.push(Diagnostic::new(rel, Some(q.line), Severity::Info, msg));
+                }
+                None if named.is_empty() => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
+                None => {}
             }
             for name in &named {
                 queue_edge(ctx, &amqp, &transports, out, i, q, name, flags);
@@ -428,7 +444,22 @@ impl Amqp {
         let mut unread_binds = false;
         for (i, f) in ctx.project.files.iter().enumerate() {
             let text = |t: &Template| ctx.resolve_template(i, t).ok().filter(literal).map(|t| render(&t));
+            // Bindings named by constructor parameters: one per construction (`pyctor`).
+            let mut expanded = Vec::new();
             for a in &f.facts.arch.amqp {
+                let none = Template::new();
+                let parts = [&a.exchange, a.queue.as_ref().unwrap_or(&none), a.key.as_ref().unwrap_or(&none)];
+                match super::pyctor::instances(ctx, i, &parts) {
+                    Some(Ok(list)) => expanded.extend(list.into_iter().map(|n| crate::model::RawAmqp {
+                        exchange: n[0].clone(),
+                        queue: a.queue.as_ref().map(|_| n[1].clone()),
+                        key: a.key.as_ref().map(|_| n[2].clone()),
+                        ..a.clone()
+                    })),
+                    _ => expanded.push(a.clone()),
+                }
+            }
+            for a in &expanded {
                 let exchange = text(&a.exchange).filter(|e| !e.is_empty());
                 let queue = a.queue.as_ref().map(|q| text(q).filter(|q| !q.is_empty()));
                 unread_binds |= matches!(queue, Some(None)) || queue.is_some() && exchange.is_none();

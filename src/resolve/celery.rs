@@ -64,13 +64,30 @@ impl Routing {
         // Whether a deployment file gives the service its environment, so that a variable it
         // does not set is unset rather than set somewhere tapestry does not read.
         let deployed = owner.is_some_and(|s| !ctx.services.list[s].env.is_empty());
+        let given = Given::read(ctx, owner);
         for (i, f) in ctx.project.files.iter().enumerate().filter(|(i, _)| ctx.owner(*i) == owner) {
             let c = &f.facts.arch.celery;
             let rel = ctx.project.rel(i);
-            if let Some(line) = c.unread.first() {
+            // A setting in a class body that Celery is not given is no setting of Celery's; one
+            // in a class it may be given (`config_from_object(load())`) leaves routing unknown.
+            let mut skip = Vec::new();
+            for (line, class) in &c.class_settings {
+                match given.class(class) {
+                    Some(true) => {}
+                    Some(false) => skip.push(*line),
+                    None => {
+                        unknown.get_or_insert_with(|| {
+                            format!("the setting at {rel}:{line} is in class `{class}`, which Celery may be configured from")
+                        });
+                        skip.push(*line);
+                    }
+                }
+            }
+            let skipped = |line: &u32| skip.contains(line);
+            if let Some(line) = c.unread.iter().find(|l| !skipped(l)) {
                 unknown.get_or_insert_with(|| format!("the task routes at {rel}:{line} are not read"));
             }
-            for (task, queue, line) in &c.routes {
+            for (task, queue, line) in c.routes.iter().filter(|r| !skipped(&r.2)) {
                 let task = match ctx.resolve_template(i, task) {
                     // `os.environ.get("X")` that the service's deployment does not set is `None`:
                     // a key no task's name matches.
@@ -85,7 +102,7 @@ impl Routing {
                     }
                 }
             }
-            for (queue, line) in &c.default_queues {
+            for (queue, line) in c.default_queues.iter().filter(|q| !skipped(&q.1)) {
                 match literal(ctx, i, queue) {
                     Some(q) if !defaults.contains(&q) => defaults.push(q),
                     Some(_) => {}
@@ -123,6 +140,57 @@ impl Routing {
             }
         }
         call.or(task).unwrap_or_else(|| self.default.clone())
+    }
+}
+
+/// What one service's Celery app reads its settings from (`config_from_object(x)`,
+/// `conf.update(x)`), as far as classes go: a class given by name (`Config`,
+/// `"proj.settings:Config"`, and its bases), a whole Flask config (`app.config`, filled by
+/// `from_object` with any class), or something tapestry does not read (a call).
+struct Given {
+    named: Vec<String>,
+    flask: bool,
+    unread: bool,
+    /// Every Celery file's classes and their bases, project-wide.
+    bases: Vec<(String, Vec<String>)>,
+}
+
+impl Given {
+    fn read(ctx: &Ctx, owner: Option<usize>) -> Self {
+        let mut given = Given { named: Vec::new(), flask: false, unread: false, bases: Vec::new() };
+        for (i, f) in ctx.project.files.iter().enumerate() {
+            let c = &f.facts.arch.celery;
+            given.bases.extend(c.classes.iter().cloned());
+            for s in c.sources.iter().filter(|_| ctx.owner(i) == owner) {
+                if s.contains('(') {
+                    given.unread = true;
+                } else if s.ends_with(".config") {
+                    given.flask = true;
+                } else {
+                    given.named.push(crate::lang::py_celery::last_name(s).to_string());
+                }
+            }
+        }
+        given
+    }
+
+    /// Whether Celery reads the settings of a class body: yes, no, or not known (`None`).
+    fn class(&self, class: &str) -> Option<bool> {
+        if self.flask || self.named.iter().any(|n| self.extends(n, class, 0)) {
+            return Some(true);
+        }
+        (!self.unread).then_some(false)
+    }
+
+    /// Whether class `c` is `base` or extends it (by last names, a few levels up).
+    fn extends(&self, c: &str, base: &str, depth: u32) -> bool {
+        c == base
+            || depth < 8
+                && self
+                    .bases
+                    .iter()
+                    .filter(|(n, _)| n == c)
+                    .any(|(_, bs)| bs.iter().any(|b| self.extends(b, base, depth + 1)))
     }
 }
 
@@ -185,7 +253,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         for t in &f.facts.arch.celery.tasks {
             let (name, explicit) = match &t.name {
                 Some(n) => (literal(ctx, i, n), true),
-                None => (Some(format!("{}.{}", module_path(ctx, i), t.function)), false),
+                // Celery names a task by its function's `__name__`: a method's is its own.
+                None => {
+                    let function = t.function.rsplit('.').next().unwrap_or(&t.function);
+                    (Some(format!("{}.{}", module_path(ctx, i), function)), false)
+                }
             };
             tasks.push(Task { file: i, raw: t, name, explicit });
         }
@@ -210,10 +282,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 // `send.delay()`: the task function itself, whose own `queue=` it carries; on
                 // anything that is no task of the scanned code, no send.
                 None => {
-                    let found: Vec<&Task> = tasks
-                        .iter()
-                        .filter(|t| calls_python_function(ctx, i, &s.callee, t.file, &t.raw.function))
-                        .collect();
+                    let found: Vec<&Task> = tasks.iter().filter(|t| sends_task(ctx, i, &s.callee, t)).collect();
                     let queues: Vec<Result<String, String>> =
                         found.iter().map(|t| routing.queue(t.name.as_deref(), call.clone(), own(t))).collect();
                     let Some(q) = queues.first().cloned() else { continue };
@@ -243,6 +312,19 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             consumed_there(ctx, out, &found, call.is_some(), &q, flags);
             edge(ctx, out, i, s.line, flags(i), EdgeKind::Publishes, &queue, q);
         }
+    }
+}
+
+/// Whether `callee.delay()` in file `i` sends task `t`: the task function itself, or for a
+/// task that is a method (`Class.method`), the method reached through its class
+/// (`tasks.Jobs.send` for `tasks.Jobs().send.delay()`).
+fn sends_task(ctx: &Ctx, i: usize, callee: &str, t: &Task) -> bool {
+    match t.raw.function.split_once('.') {
+        Some((class, method)) => callee
+            .strip_suffix(method)
+            .and_then(|c| c.strip_suffix('.'))
+            .is_some_and(|c| calls_python_function(ctx, i, c, t.file, class)),
+        None => calls_python_function(ctx, i, callee, t.file, &t.raw.function),
     }
 }
 
