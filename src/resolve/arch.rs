@@ -151,6 +151,15 @@ impl<'a> Ctx<'a> {
         self.bound(file, local, false)
     }
 
+    /// Whether a file is test code: by its path (`tests/`, `test_*.py`, `*.spec.ts`…), a
+    /// Rust test target's, or a file importing a test tool (behave, k6, locust).
+    pub fn is_test(&self, i: usize) -> bool {
+        let f = &self.project.files[i];
+        crate::lang::is_test_path(self.project.rel(i), f.file.lang)
+            || self.rust_tests.contains(&i)
+            || crate::lang::imports_test_tool(&f.facts)
+    }
+
     /// The project modules a name of `file` holds as a module object (Python): `urls`
     /// after `from account import urls`, `u` after `from . import views, urls as u`
     /// (the submodule named so, not the package), `app.urls` after `import app.urls`.

@@ -874,7 +874,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     let mut served: Vec<usize> = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let python = f.file.lang == crate::model::Lang::Python;
-        for m in &f.facts.arch.mounts {
+        for (k, m) in f.facts.arch.mounts.iter().enumerate() {
+            // A Rust test's `App::new().service(web::scope("/x").configure(f))` builds its own app.
+            if f.facts.arch.test_mounts.contains(&k) {
+                continue;
+            }
             if m.parent == crate::lang::ts_raw::SERVE {
                 served.extend(rs.find(i, &m.child).filter(|&r| rs.list[r].framework == crate::lang::ts_raw::CANDIDATE));
                 continue;
@@ -974,10 +978,14 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         let rel = ctx.project.rel(i);
         // A route a test declares (`tests/`, `test_*.py`, `*.spec.ts`) serves the test's
         // own app: it is no endpoint of the service (a test's calls stay, flagged `test`).
-        if crate::lang::is_test_path(rel, f.file.lang) {
+        if ctx.is_test(i) {
             continue;
         }
         for (n, route) in f.facts.arch.routes.iter().enumerate() {
+            // Likewise a route of a Rust test inside a source file (`#[cfg(test)] mod tests`).
+            if f.facts.arch.test_routes.contains(&n) {
+                continue;
+            }
             if let Some(off) = feature_off(ctx, &rs, &mut features, i, n) {
                 out.diagnostics.push(Diagnostic::new(rel, Some(route.line), Severity::Info, format!(
                     "route `{}` sits under a `#[cfg]` on the cargo feature{} {off} that the crate's default features leave false: not reported as an endpoint",

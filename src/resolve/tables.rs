@@ -96,7 +96,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
     }
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        let test = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
+        let test = if ctx.is_test(i) { Flags::TEST } else { Flags::default() };
         for s in &f.facts.arch.sql {
             let (uses, parsed) = analyze(&sql_names(ctx, i, &s.text));
             if !parsed {
