@@ -266,10 +266,13 @@ pub fn is_test_path(rel: &str, lang: Lang) -> bool {
 /// (step files), k6 (`import http from 'k6/http'`) and locust (load tests).
 const TEST_TOOLS: &[&str] = &["behave", "k6", "locust"];
 
-/// Whether a file imports a test tool ([`TEST_TOOLS`]): its requests are test traffic,
+/// Whether a file imports a test tool (`TEST_TOOLS`): its requests are test traffic,
 /// and the routes it declares (a locust `web_ui.app.route`) extend the tool, not a service.
 pub fn imports_test_tool(facts: &FileFacts) -> bool {
-    facts.imports.iter().any(|i| i.level == 0 && i.spec.split(['.', '/']).next().is_some_and(|t| TEST_TOOLS.contains(&t)))
+    facts
+        .imports
+        .iter()
+        .any(|i| i.level == 0 && i.spec.split(['.', '/']).next().is_some_and(|t| TEST_TOOLS.contains(&t)))
 }
 
 #[cfg(test)]
