@@ -886,7 +886,7 @@ mod tests {
         }
         // The keyword scan: the same after FROM/JOIN, but INTO's `(` opens a column list.
         assert_eq!(
-            scan("INSERT INTO deliveries (id) SELECT s FROM generate_series (1, :n) s JOIN endpoints ((("),
+            scan("INSERT INTO deliveries (id) SELECT s FROM generate_series (1, :n) s JOIN endpoints WHERE ((("),
             vec![(Access::Write, "deliveries".into()), (Access::Read, "endpoints".into())]
         );
     }
