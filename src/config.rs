@@ -223,7 +223,7 @@ impl Config {
             }
         };
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-        Config::parse(&text)
+        Config::parse(text.strip_prefix('\u{feff}').unwrap_or(&text))
             .map(|mut c| {
                 c.file = Some(path.clone());
                 c

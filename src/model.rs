@@ -764,6 +764,13 @@ pub struct ArchFacts {
     /// into [`ArchFacts::routes`]: served only when the crate is built with it.
     #[serde(default)]
     pub feature_gates: Vec<(usize, CfgPred)>,
+    /// Routes and mounts declared in Rust test code inside a source file (an item under
+    /// `#[cfg(test)]`, a `#[test]` function), by index into [`ArchFacts::routes`] and
+    /// [`ArchFacts::mounts`]: they build the test's own app, not the service's.
+    #[serde(default)]
+    pub test_routes: Vec<usize>,
+    #[serde(default)]
+    pub test_mounts: Vec<usize>,
 }
 
 /// The feature part of a Rust `#[cfg(…)]` predicate (`feature = "metrics"`,

@@ -236,7 +236,10 @@ pub fn line_of_offset(bytes: &[u8], offset: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX).saturating_add(1)
 }
 
-/// Whether a path (relative, `/`-separated) is test code by naming convention.
+/// Whether a path (relative, `/`-separated) is test code by naming convention: test
+/// directories and files, pytest's `conftest.py`, behave's step files
+/// (`features/steps/*.py`; `features/` alone is no test directory), a `locustfile.py`,
+/// Cypress (`cypress/`, `*.cy.ts`) and Playwright/Protractor end-to-end suites (`e2e/`).
 pub fn is_test_path(rel: &str, lang: Lang) -> bool {
     let mut parts = rel.split('/').collect::<Vec<_>>();
     let file = parts.pop().unwrap_or("");
@@ -245,15 +248,33 @@ pub fn is_test_path(rel: &str, lang: Lang) -> bool {
         Lang::Python => {
             in_dir(&["test", "tests"])
                 || file == "conftest.py"
+                || file == "locustfile.py"
                 || file.starts_with("test_")
                 || file.ends_with("_test.py")
+                || parts.windows(2).any(|w| w == ["features", "steps"])
         }
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
-            in_dir(&["__tests__", "test", "tests"]) || file.contains(".test.") || file.contains(".spec.")
+            in_dir(&["__tests__", "cypress", "e2e", "test", "tests"])
+                || file.contains(".test.")
+                || file.contains(".spec.")
+                || file.contains(".cy.")
         }
         // Rust test files are decided by the crate layout in the resolver.
         Lang::Rust => false,
     }
+}
+
+/// Test tools whose import makes a file test code wherever it lies (sorted): behave
+/// (step files), k6 (`import http from 'k6/http'`) and locust (load tests).
+const TEST_TOOLS: &[&str] = &["behave", "k6", "locust"];
+
+/// Whether a file imports a test tool (`TEST_TOOLS`): its requests are test traffic,
+/// and the routes it declares (a locust `web_ui.app.route`) extend the tool, not a service.
+pub fn imports_test_tool(facts: &FileFacts) -> bool {
+    facts
+        .imports
+        .iter()
+        .any(|i| i.level == 0 && i.spec.split(['.', '/']).next().is_some_and(|t| TEST_TOOLS.contains(&t)))
 }
 
 #[cfg(test)]
@@ -329,5 +350,13 @@ mod tests {
         assert!(is_test_path("src/a.spec.ts", Lang::TypeScript));
         assert!(!is_test_path("src/latest.ts", Lang::TypeScript));
         assert!(!is_test_path("src/contest.py", Lang::Python));
+        assert!(is_test_path("testing/features/steps/smoke.py", Lang::Python));
+        assert!(!is_test_path("app/features/steps.py", Lang::Python));
+        assert!(!is_test_path("app/features/billing/views.py", Lang::Python));
+        assert!(is_test_path("perf/locustfile.py", Lang::Python));
+        assert!(is_test_path("web/cypress/support/commands.js", Lang::JavaScript));
+        assert!(is_test_path("web/src/login.cy.ts", Lang::TypeScript));
+        assert!(is_test_path("web/e2e/app.po.ts", Lang::TypeScript));
+        crate::resolve::assert_sorted(&[TEST_TOOLS]);
     }
 }

@@ -2446,14 +2446,20 @@ fn cfg_pred(m: &syn::Meta) -> CfgPred {
 impl Collector<'_> {
     /// Walks an item or statement, marking the routes it declares with its
     /// `#[cfg(feature = …)]` condition (resolution checks it against the crate's
-    /// default features).
+    /// default features), and the routes and mounts of test code (`#[cfg(test)] mod
+    /// tests`, `#[test]`, `#[actix_web::test]`) as the test's.
     fn gated(&mut self, attrs: &[syn::Attribute], walk: impl FnOnce(&mut Self)) {
         let pred = if attrs.is_empty() { None } else { feature_cfg(attrs) };
-        let start = self.facts.routes.len();
+        let test = attrs.iter().any(super::rust::is_test_attr);
+        let (start, mounts) = (self.facts.routes.len(), self.facts.mounts.len());
         walk(self);
+        let end = self.facts.routes.len();
         if let Some(pred) = pred {
-            let end = self.facts.routes.len();
             self.facts.feature_gates.extend((start..end).map(|i| (i, pred.clone())));
+        }
+        if test {
+            self.facts.test_routes.extend(start..end);
+            self.facts.test_mounts.extend(mounts..self.facts.mounts.len());
         }
     }
 }

@@ -158,7 +158,7 @@ impl Collector {
 }
 
 /// `#[cfg(test)]`, `#[cfg(all(test, …))]`, `#[test]`, `#[tokio::test]`…
-fn is_test_attr(attr: &Attribute) -> bool {
+pub(crate) fn is_test_attr(attr: &Attribute) -> bool {
     let path = attr.path();
     if path.segments.last().is_some_and(|s| s.ident == "test") {
         return true;

@@ -151,6 +151,37 @@ impl<'a> Ctx<'a> {
         self.bound(file, local, false)
     }
 
+    /// Whether a file is test code: by its path (`tests/`, `test_*.py`, `*.spec.ts`…), a
+    /// Rust test target's, or a file importing a test tool (behave, k6, locust).
+    pub fn is_test(&self, i: usize) -> bool {
+        let f = &self.project.files[i];
+        crate::lang::is_test_path(self.project.rel(i), f.file.lang)
+            || self.rust_tests.contains(&i)
+            || crate::lang::imports_test_tool(&f.facts)
+    }
+
+    /// The project modules a name of `file` holds as a module object (Python): `urls`
+    /// after `from account import urls`, `u` after `from . import views, urls as u`
+    /// (the submodule named so, not the package), `app.urls` after `import app.urls`.
+    pub fn module_object(&self, file: usize, name: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .imported(file, name)
+            .into_iter()
+            .filter(|(m, remote)| module_name(self.project.rel(*m)) == remote)
+            .map(|(m, _)| m)
+            .collect();
+        if let Some((_, last)) = name.rsplit_once('.') {
+            let f = &self.project.files[file];
+            for imp in f.facts.imports.iter().filter(|i| i.level == 0 && i.names.is_empty() && i.spec == name) {
+                let targets = self.import_targets.get(&(file, imp.line)).map(Vec::as_slice).unwrap_or(&[]);
+                out.extend(targets.iter().copied().filter(|&m| module_name(self.project.rel(m)) == last));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Modules whose function's result a local of `file` holds (`const client =
     /// buildClient(ctx)`, `crate::lang::ts_arch::bind_factory_results`), with the
     /// function's name there and `()` (`default()` for a default import).

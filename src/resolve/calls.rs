@@ -388,12 +388,6 @@ fn proxy_url(target: String) -> String {
     }
 }
 
-/// A load-test script (k6's `import http from 'k6/http'`): its requests are
-/// test traffic, flagged `test` like a test file's.
-fn load_test(facts: &crate::model::FileFacts) -> bool {
-    facts.imports.iter().any(|i| i.spec == "k6" || i.spec.starts_with("k6/"))
-}
-
 /// A JS/TS or Python function that requests the URL it is given, which no caller
 /// hands a URL tapestry can read (`async function getImage(req: Request) { fetch(req) }`):
 /// its request is known only at run time (said, as for a call of its own, not dropped).
@@ -622,9 +616,7 @@ fn through_params<'t>(
 
 /// The flags of a file's call sites: `test` in test code (and load-test scripts).
 fn site_flags(ctx: &Ctx, i: usize) -> Flags {
-    let f = &ctx.project.files[i];
-    let test = crate::lang::is_test_path(ctx.project.rel(i), f.file.lang) || ctx.rust_tests.contains(&i);
-    if test || load_test(&f.facts) {
+    if ctx.is_test(i) {
         Flags::TEST
     } else {
         Flags::default()

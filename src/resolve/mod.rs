@@ -141,6 +141,9 @@ impl<'a> Project<'a> {
     /// more than `--max-file-size` bytes of it. Discovery already left out the
     /// manifests over the limit (with a diagnostic); this also bounds a file
     /// named by another (a tsconfig's `extends`) and one that grew since.
+    /// A leading UTF-8 byte-order mark (editors on Windows write one) is dropped, as
+    /// for source files: YAML, JSON and TOML parsers would otherwise read it as part of
+    /// the first key (`\u{feff}services:`) or reject the file.
     pub fn read(&self, rel: &str) -> std::io::Result<String> {
         use std::io::Read;
         let file = std::fs::File::open(self.root.join(rel))?;
@@ -149,6 +152,9 @@ impl<'a> Project<'a> {
         if text.len() as u64 > self.max_file_size {
             let limit = self.max_file_size;
             return Err(std::io::Error::other(format!("over the size limit of {limit} bytes (--max-file-size)")));
+        }
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
         }
         Ok(text)
     }

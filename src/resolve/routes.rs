@@ -19,7 +19,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{endpoint_id, EdgeKind, EndpointNode, Node};
 use crate::lang::arch::{lit, push_parts};
 use crate::lang::py_restx::{API_FRAMEWORK, API_PARAM};
-use crate::model::{Flags, Lang, Part, Template};
+use crate::model::{Extracted, Flags, Lang, Part, Template};
 
 /// A resolved endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -172,10 +172,27 @@ impl Routers<'_, '_> {
                 return r;
             }
         }
-        if ctx.project.files[file].file.lang == crate::model::Lang::Rust {
-            return self.rust_fn(file, name);
+        match ctx.project.files[file].file.lang {
+            Lang::Rust => self.rust_fn(file, name),
+            Lang::Python => self.django_module(file, name),
+            _ => None,
         }
-        None
+    }
+
+    /// Django `include(urls)` of an imported urls module object (`from account import
+    /// urls`, `include((u, "app"))` after `from . import urls as u`, `include(app.urls)` after
+    /// `import app.urls`, which the extractor hands on as `app`, the way it names a DRF
+    /// router by `router.urls`): that module's `urlpatterns`, as `include("account.urls")`
+    /// names it. Only a module declaring Django routes or includes counts.
+    fn django_module(&mut self, file: usize, name: &str) -> Option<usize> {
+        let ctx = self.ctx;
+        let mut found = ctx.module_object(file, name);
+        found.extend(ctx.module_object(file, &format!("{name}.urls")));
+        found.retain(|&m| declares_django_urls(&ctx.project.files[m]));
+        match found.as_slice() {
+            [m] => Some(self.add(*m, "urlpatterns", "django", Template::new())),
+            _ => None,
+        }
     }
 
     /// The Flask-RESTX/RESTful `Api` an `Api` handed to a function in `file` is: the one
@@ -563,10 +580,7 @@ fn django_roots(rs: &mut Routers) -> HashMap<usize, (String, Vec<usize>)> {
     let ctx = rs.ctx;
     let files = ctx.project.files;
     let mut roots: HashMap<usize, Option<(String, Vec<usize>)>> = HashMap::new();
-    let declares = |f: usize| {
-        let arch = &files[f].facts.arch;
-        arch.routes.iter().any(|r| r.framework == "django") || arch.mounts.iter().any(|m| m.parent == "urlpatterns")
-    };
+    let declares = |f: usize| declares_django_urls(&files[f]);
     for (i, f) in files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         if f.file.lang != Lang::Python
@@ -607,6 +621,12 @@ fn django_roots(rs: &mut Routers) -> HashMap<usize, (String, Vec<usize>)> {
         }
     }
     roots.into_iter().filter_map(|(s, r)| Some((s, r?))).collect()
+}
+
+/// A Django urls module: one declaring a route or an `include()` on its `urlpatterns`.
+fn declares_django_urls(f: &Extracted) -> bool {
+    let arch = &f.facts.arch;
+    arch.routes.iter().any(|r| r.framework == "django") || arch.mounts.iter().any(|m| m.parent == "urlpatterns")
 }
 
 /// Which routers a chain of mounts from one of `roots` reaches (the roots included).
@@ -854,7 +874,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     let mut served: Vec<usize> = Vec::new();
     for (i, f) in files.iter().enumerate() {
         let python = f.file.lang == crate::model::Lang::Python;
-        for m in &f.facts.arch.mounts {
+        for (k, m) in f.facts.arch.mounts.iter().enumerate() {
+            // A Rust test's `App::new().service(web::scope("/x").configure(f))` builds its own app.
+            if f.facts.arch.test_mounts.contains(&k) {
+                continue;
+            }
             if m.parent == crate::lang::ts_raw::SERVE {
                 served.extend(rs.find(i, &m.child).filter(|&r| rs.list[r].framework == crate::lang::ts_raw::CANDIDATE));
                 continue;
@@ -954,10 +978,14 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         let rel = ctx.project.rel(i);
         // A route a test declares (`tests/`, `test_*.py`, `*.spec.ts`) serves the test's
         // own app: it is no endpoint of the service (a test's calls stay, flagged `test`).
-        if crate::lang::is_test_path(rel, f.file.lang) {
+        if ctx.is_test(i) {
             continue;
         }
         for (n, route) in f.facts.arch.routes.iter().enumerate() {
+            // Likewise a route of a Rust test inside a source file (`#[cfg(test)] mod tests`).
+            if f.facts.arch.test_routes.contains(&n) {
+                continue;
+            }
             if let Some(off) = feature_off(ctx, &rs, &mut features, i, n) {
                 out.diagnostics.push(Diagnostic::new(rel, Some(route.line), Severity::Info, format!(
                     "route `{}` sits under a `#[cfg]` on the cargo feature{} {off} that the crate's default features leave false: not reported as an endpoint",

@@ -825,6 +825,13 @@ fn from_manifests(project: &Project, s: &mut Services) {
         }) else {
             continue;
         };
+        // Cargo.toml and package.json are parsed, and said invalid, by the import resolvers.
+        if name == "pyproject.toml" {
+            if let Err(e) = text.parse::<toml::Table>() {
+                let line = e.span().map(|sp| crate::lang::line_of_offset(text.as_bytes(), sp.start));
+                s.diagnostics.push(Diagnostic::warning(m, line, format!("invalid pyproject.toml: {}", e.message())));
+            }
+        }
         let found = match name {
             "Cargo.toml" => cargo_service(project, dir, &text),
             "package.json" => npm_service(dir, &text),

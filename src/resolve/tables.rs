@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{ObjectName, Query, Statement, Visit, Visitor};
+use sqlparser::ast::{ObjectName, Query, Statement, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
@@ -96,7 +96,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
     }
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        let test = if crate::lang::is_test_path(rel, f.file.lang) { Flags::TEST } else { Flags::default() };
+        let test = if ctx.is_test(i) { Flags::TEST } else { Flags::default() };
         for s in &f.facts.arch.sql {
             let (uses, parsed) = analyze(&sql_names(ctx, i, &s.text));
             if !parsed {
@@ -538,11 +538,23 @@ fn statements(text: &str) -> Vec<(&str, u32)> {
 struct Relations {
     names: Vec<String>,
     ctes: Vec<String>,
+    /// The relation visited next is a table function's name (`FROM generate_series(1, 10)`).
+    function: bool,
 }
 
 impl Visitor for Relations {
     type Break = ();
+    /// A table-valued function in a FROM (`generate_series(…)`, `json_each(…)`: a name
+    /// with arguments; `UNNEST(…)` and `LATERAL f(…)` are factors of their own) yields
+    /// rows but is no table. sqlparser visits its name as a relation right after this.
+    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
+        self.function = matches!(factor, TableFactor::Table { args: Some(_), .. });
+        ControlFlow::Continue(())
+    }
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
+        if std::mem::take(&mut self.function) {
+            return ControlFlow::Continue(());
+        }
         let schema = relation.0.iter().rev().nth(1).and_then(|p| p.as_ident()).map(|p| p.value.to_lowercase());
         if schema.is_some_and(|s| SYSTEM_SCHEMAS.binary_search(&s.as_str()).is_ok()) {
             return ControlFlow::Continue(());
@@ -728,17 +740,24 @@ const SQL_KEYWORDS: &[&str] = &[
 
 /// Tolerant scan: the word after FROM/JOIN is read, after INTO/UPDATE/TABLE written.
 /// The `UPDATE` of an upsert (`ON CONFLICT … DO UPDATE SET`, MySQL's `ON DUPLICATE
-/// KEY UPDATE col = …`) names no table.
+/// KEY UPDATE col = …`) names no table, nor does a table function read in a FROM or
+/// JOIN (`FROM generate_series(1, :n)`: a name and `(`; after INTO it is a column list).
 fn scan(sql: &str) -> Vec<(Access, String)> {
     let raw: Vec<&str> = sql
         .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')' || c == ';')
         .filter(|w| !w.is_empty())
         .collect();
+    // Each word is a slice of `sql`: what follows it there.
+    let called = |w: &str| {
+        let end = (w.as_ptr() as usize - sql.as_ptr() as usize) + w.len();
+        sql[end..].trim_start().starts_with('(')
+    };
     let words: Vec<String> = raw.iter().map(|w| w.trim_matches(|c| c == '`' || c == '"').to_string()).collect();
     let mut out = BTreeMap::new();
     for (i, w) in words.iter().enumerate() {
         let access = match w.to_ascii_lowercase().as_str() {
             "from" if i > 0 && words[i - 1].eq_ignore_ascii_case("delete") => Access::Write,
+            "from" | "join" if words.get(i + 1).is_some() && called(raw[i + 1]) => continue,
             "from" | "join" => Access::Read,
             "update" if i > 0 && ["do", "key"].iter().any(|p| words[i - 1].eq_ignore_ascii_case(p)) => continue,
             "into" | "update" | "table" => Access::Write,
@@ -851,6 +870,25 @@ mod tests {
         }
         assert_eq!(scan("SELECT x FROM (SELECT y FROM t) s"), vec![(Access::Read, "t".into())]);
         assert_eq!(scan("SELECT x FROM \"order\" WHERE ((("), vec![(Access::Read, "order".into())]);
+    }
+
+    #[test]
+    fn table_functions_are_no_tables() {
+        // Parsed: a name with arguments in a FROM yields rows, it is no table.
+        for sql in [
+            "INSERT INTO deliveries (id) SELECT md5($1 || s::text) FROM generate_series($2::integer, $3::integer) AS s CROSS JOIN endpoints AS e",
+            "INSERT INTO deliveries (id) SELECT t.v FROM json_each($1) AS t JOIN endpoints e ON e.id = t.v",
+            "INSERT INTO deliveries (id) SELECT u FROM unnest($1::int[]) AS u, endpoints",
+        ] {
+            let (u, ok) = analyze(sql);
+            assert!(ok, "{sql}");
+            assert_eq!(u, vec![(Access::Read, "endpoints".into()), (Access::Write, "deliveries".into())], "{sql}");
+        }
+        // The keyword scan: the same after FROM/JOIN, but INTO's `(` opens a column list.
+        assert_eq!(
+            scan("INSERT INTO deliveries (id) SELECT s FROM generate_series (1, :n) s JOIN endpoints WHERE ((("),
+            vec![(Access::Write, "deliveries".into()), (Access::Read, "endpoints".into())]
+        );
     }
 
     #[test]
