@@ -195,6 +195,8 @@ pub struct Collector {
     autoload: Vec<String>,
     /// Other local names of http-proxy-middleware's `createProxyMiddleware`.
     proxy_aliases: Vec<String>,
+    /// The file names Sequelize: its `define('Name', attributes)` calls are models.
+    sequelize: bool,
 }
 
 impl Collector {
@@ -211,6 +213,7 @@ impl Collector {
             grpc: text.contains("grpc") || text.contains("Grpc"),
             env: text.contains(".env.") || text.contains(".env?."),
             nest_ms: text.contains("@nestjs/microservices"),
+            sequelize: text.contains("equelize"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
         }
@@ -447,7 +450,7 @@ impl Collector {
                         line,
                     });
                 } else if outer.kind() != "decorator" {
-                    self.sequelize_default(class, options.copied(), src, line);
+                    self.sequelize_default(text("op") == "define", class, &args, src, line);
                 }
             }
             "db.mongoose" => {
@@ -1201,7 +1204,22 @@ impl Collector {
     /// ([`sequelize_plural`]), snake-cased under `underscored: true`. A model that says
     /// neither option is named so unless its service's `new Sequelize(…, { define })` sets
     /// them for every model (`resolve::tables`), so its default is recorded for resolution.
-    fn sequelize_default(&mut self, class: Option<String>, options: Option<Node>, src: &[u8], line: u32) {
+    fn sequelize_default(&mut self, define: bool, class: Option<String>, args: &[Node], src: &[u8], line: u32) {
+        // Only Sequelize's shapes: `Model.init(attributes, { sequelize, … })`, whose options
+        // must name the instance, and `define('Name', attributes, …)` in a file naming
+        // Sequelize (`app.init()`, jQuery's `this.define(…)`, `Sentry.init({…})` are not).
+        let options = args.get(if define { 2 } else { 1 }).copied().filter(|o| o.kind() == "object");
+        let shaped = if define {
+            self.sequelize
+                && args.first().is_some_and(|a| string_value(*a, src).is_some())
+                && args.get(1).is_some_and(|a| a.kind() == "object")
+        } else {
+            args.first().is_some_and(|a| a.kind() == "object")
+                && options.and_then(|o| prop(o, "sequelize", src)).is_some()
+        };
+        if !shaped {
+            return;
+        }
         let flag = |key: &str| options.and_then(|o| prop(o, key, src)).map(|v| v.kind() == "true");
         let model = options.and_then(|o| prop(o, "modelName", src)).and_then(|m| string_value(m, src));
         let Some(model) = model
