@@ -757,6 +757,20 @@ pub struct ArchFacts {
     /// when its last field is one of these.
     #[serde(default)]
     pub config_fields: Vec<String>,
+    /// The name the module exports as its default (`export default setupProxies`), when
+    /// it is a plain name.
+    #[serde(default)]
+    pub default_export: Option<String>,
+    /// Sequelize models named by Sequelize's default (no `tableName`, and neither
+    /// `freezeTableName` nor `underscored` in their own options): the index of the table in
+    /// [`ArchFacts::tables`] and the model's name. Their service's `new Sequelize(…, { define
+    /// })` options may name them otherwise ([`ArchFacts::sequelize_define`]).
+    #[serde(default)]
+    pub sequelize_models: Vec<(usize, String)>,
+    /// The options a Sequelize constructor's `define` sets to `true` for every model,
+    /// among `freezeTableName` and `underscored` (sorted).
+    #[serde(default)]
+    pub sequelize_define: Vec<String>,
     /// Celery tasks, the calls that send them and the routing settings of the file.
     #[serde(default)]
     pub celery: CeleryFacts,

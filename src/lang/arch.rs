@@ -123,6 +123,8 @@ pub const TRIGGERS: &[&str] = &[
     "axios",
     "basic_",
     "beanie",
+    // http-proxy-middleware's option, in a gateway's route table (`lang::ts_arch`, `row_target`).
+    "changeOrigin",
     "collection",
     "django",
     "express",

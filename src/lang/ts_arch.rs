@@ -196,6 +196,10 @@ pub struct Collector<'t> {
     results_seen: Vec<String>,
     /// Local names of `@fastify/autoload` (`fastify-autoload`) imports.
     autoload: Vec<String>,
+    /// Other local names of http-proxy-middleware's `createProxyMiddleware`.
+    proxy_aliases: Vec<String>,
+    /// The file names Sequelize: its `define('Name', attributes)` calls are models.
+    sequelize: bool,
 }
 
 impl<'t> Collector<'t> {
@@ -216,6 +220,7 @@ impl<'t> Collector<'t> {
             grpc: has(b"grpc") || has(b"Grpc"),
             env: has(b".env.") || has(b".env?."),
             nest_ms: has(b"@nestjs/microservices"),
+            sequelize: has(b"equelize"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
         }
@@ -437,20 +442,22 @@ impl<'t> Collector<'t> {
             "db.sequelize" => {
                 let options = args.iter().rev().find(|a| a.kind() == "object");
                 let table = options.and_then(|o| prop(*o, "tableName", src)).and_then(|t| string_value(t, src));
+                let class = if outer.kind() == "decorator" {
+                    decorated_class(outer, src)
+                } else if text("op") == "define" {
+                    args.first().and_then(|a| string_value(*a, src))
+                } else {
+                    receiver_of(outer, src)
+                };
                 if let Some(table) = table {
-                    let class = if outer.kind() == "decorator" {
-                        decorated_class(outer, src)
-                    } else if text("op") == "define" {
-                        args.first().and_then(|a| string_value(*a, src))
-                    } else {
-                        receiver_of(outer, src)
-                    };
                     self.facts.tables.push(RawTable {
                         orm: "sequelize".into(),
                         name: Some(table),
                         class_name: class,
                         line,
                     });
+                } else if outer.kind() != "decorator" {
+                    self.sequelize_default(text("op") == "define", class, &args, src, line);
                 }
             }
             "db.mongoose" => {
@@ -974,6 +981,9 @@ impl<'t> Collector<'t> {
             if matches!(path.as_str(), "@fastify/autoload" | "fastify-autoload") {
                 self.autoload.push(local.clone());
             }
+            if path == "http-proxy-middleware" && local != remote && remote.ends_with("reateProxyMiddleware") {
+                self.proxy_aliases.push(local.clone());
+            }
             if matches!(remote.as_str(), "default" | "*") && CLIENTS.binary_search(&path.as_str()).is_ok() {
                 self.client_imports.push(local.clone());
             }
@@ -1179,7 +1189,73 @@ impl<'t> Collector<'t> {
         if let Some(target) = target.filter(|t| t.kind() != "object") {
             let url = template(target, src);
             self.facts.calls.push(RawCall { client: "proxy".into(), method: "ANY".into(), url, line });
+        } else if let Some(row) = args.first().filter(|_| client != "register").and_then(|a| row_target(*a, src)) {
+            let url = param_members(args[0], vec![Part::Ref(row)], false, src);
+            self.facts.calls.push(RawCall { client: "proxy".into(), method: "ANY".into(), url, line });
         }
+    }
+
+    /// The proxies of a file importing http-proxy-middleware's function under another name
+    /// (`import { createProxyMiddleware as cpm }`): each call of that name, read as one of
+    /// the function's (the query matches the package's own names only).
+    pub fn aliased_proxy_calls(&mut self, root: Node, text: &str) {
+        let src = text.as_bytes();
+        for local in std::mem::take(&mut self.proxy_aliases) {
+            for (i, _) in text.match_indices(local.as_str()) {
+                let Some(f) = root.descendant_for_byte_range(i, i + local.len()).filter(|f| f.kind() == "identifier")
+                else {
+                    continue;
+                };
+                let call = f
+                    .parent()
+                    .filter(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(f));
+                let Some(args) = call.and_then(|c| c.child_by_field_name("arguments")) else { continue };
+                self.proxy_call("createProxyMiddleware", &named(args), src, query::line(f));
+            }
+        }
+    }
+
+    /// A Sequelize model with no `tableName` (`sequelize.define('User', …)`, `Product.init(…,
+    /// { sequelize, modelName: 'products' })`): Sequelize names its table after the model
+    /// (`modelName`, else the class or `define`'s first argument), as `Model.init` does in
+    /// Sequelize 6: the name as is under `freezeTableName: true`, else its plural
+    /// ([`sequelize_plural`]), snake-cased under `underscored: true`. A model that says
+    /// neither option is named so unless its service's `new Sequelize(…, { define })` sets
+    /// them for every model (`resolve::tables`), so its default is recorded for resolution.
+    fn sequelize_default(&mut self, define: bool, class: Option<String>, args: &[Node], src: &[u8], line: u32) {
+        // Only Sequelize's shapes: `Model.init(attributes, { sequelize, … })`, whose options
+        // must name the instance, and `define('Name', attributes, …)` in a file naming
+        // Sequelize (`app.init()`, jQuery's `this.define(…)`, `Sentry.init({…})` are not).
+        let options = args.get(if define { 2 } else { 1 }).copied().filter(|o| o.kind() == "object");
+        let shaped = if define {
+            self.sequelize
+                && args.first().is_some_and(|a| string_value(*a, src).is_some())
+                && args.get(1).is_some_and(|a| a.kind() == "object")
+        } else {
+            args.first().is_some_and(|a| a.kind() == "object")
+                && options.and_then(|o| prop(o, "sequelize", src)).is_some()
+        };
+        if !shaped {
+            return;
+        }
+        let flag = |key: &str| options.and_then(|o| prop(o, key, src)).map(|v| v.kind() == "true");
+        let model = options.and_then(|o| prop(o, "modelName", src)).and_then(|m| string_value(m, src));
+        let Some(model) = model
+            .or_else(|| class.clone())
+            .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        else {
+            return;
+        };
+        let (freeze, underscored) = (flag("freezeTableName"), flag("underscored"));
+        let name = match (freeze, underscored) {
+            (Some(true), _) => model.clone(),
+            (_, Some(true)) => snake_case(&sequelize_plural(&model)),
+            _ => sequelize_plural(&model),
+        };
+        if freeze.is_none() && underscored.is_none() {
+            self.facts.sequelize_models.push((self.facts.tables.len(), model));
+        }
+        self.facts.tables.push(RawTable { orm: "sequelize".into(), name: Some(name), class_name: class, line });
     }
 
     /// Node's `http.request({ hostname, port, path, method })` and `https.get(options)`:
@@ -1535,6 +1611,7 @@ impl<'t> Collector<'t> {
             self.facts.routers.push(router);
             self.facts.mounts.push(RawMount { parent: name, child: target, prefix: Vec::new(), line });
         }
+        self.facts.default_export = self.default_exports.first().cloned();
         // `export default api` of a client made at the top level: imported elsewhere as the default.
         for name in std::mem::take(&mut self.default_exports) {
             // `const config = { url: "http://…" }; export default config`: its members are
@@ -1700,6 +1777,15 @@ impl Collector<'_> {
                 Some(inner) => v = inner,
                 None => return,
             }
+        }
+        if v.kind() == "array" && depth == 0 {
+            // `const ROUTES = [{ url, proxy: { target } }]`: each row's members, by index
+            // (`ROUTES.0.proxy.target`), for a proxy made per row ([`row_target`]).
+            let rows = named(v).into_iter().enumerate().filter(|(_, r)| r.kind() == "object");
+            for (k, row) in rows {
+                self.object_members(&format!("{prefix}.{k}"), row, src, depth + 1);
+            }
+            return;
         }
         if v.kind() != "object" || depth > 3 {
             return;
@@ -2923,6 +3009,57 @@ pub(crate) fn arg_ref(name: &str) -> Option<(&str, usize, &str)> {
 /// (a config object handed to an app factory), and, when `bare`, a name the parameter's
 /// object pattern binds (`function createApp({ catalogUrl })`). A plain parameter is left
 /// to the wrappers (its callers make the request); so is everything when `bare` is false.
+/// The target of a proxy made for each row of a table: `createProxyMiddleware(r.proxy)` in
+/// `routes.forEach(r => …)`, `routes.map(…)` or `for (const r of routes)`, the widely copied
+/// API-gateway shape (`const ROUTES = [{ url: '/users', proxy: { target, changeOrigin } }]`):
+/// `routes.*.proxy.target`, `*` standing for every row, which resolution reads in the table
+/// (this module's, an imported one, or what the callers of the function around pass for
+/// its parameter, [`param_members`]).
+fn row_target(arg: Node, src: &[u8]) -> Option<String> {
+    if !matches!(arg.kind(), "member_expression" | "identifier") {
+        return None;
+    }
+    let text = query::text(arg, src);
+    let (var, rest) = text.split_once('.').unwrap_or((text, ""));
+    let table = row_source(arg, var, src)?;
+    let ident = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$');
+    if !table.split('.').all(ident) || !rest.split('.').all(|s| rest.is_empty() || ident(s)) {
+        return None;
+    }
+    Some(if rest.is_empty() { format!("{table}.*.target") } else { format!("{table}.*.{rest}.target") })
+}
+
+/// The table whose rows the variable `var` around `at` runs over: the callee's receiver of
+/// a `forEach`/`map` callback whose first parameter is `var`, or the right side of a
+/// `for (const var of table)`. None when a nearer function binds `var` otherwise.
+fn row_source(at: Node, var: &str, src: &[u8]) -> Option<String> {
+    for a in query::ancestors(at, 32) {
+        match a.kind() {
+            "arrow_function" | "function_expression" | "function" => {
+                let first = a.child_by_field_name("parameter").or_else(|| {
+                    a.child_by_field_name("parameters").and_then(|p| p.named_child(0)).and_then(param_ident)
+                });
+                if first.is_none_or(|p| query::text(p, src) != var) {
+                    continue;
+                }
+                let call = a.parent().filter(|p| p.kind() == "arguments")?.parent()?;
+                let f = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
+                let method = f.child_by_field_name("property").map(|p| query::text(p, src));
+                let table = f.child_by_field_name("object")?;
+                return matches!(method, Some("forEach" | "map")).then(|| query::text(table, src).to_string());
+            }
+            "for_in_statement" => {
+                let left = a.child_by_field_name("left").map(|l| query::text(l, src));
+                if left == Some(var) && a.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "of") {
+                    return a.child_by_field_name("right").map(|r| query::text(r, src).to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn param_members(at: Node, url: Template, bare: bool, src: &[u8]) -> Template {
     url.into_iter()
         .map(|p| match p {
@@ -2942,7 +3079,8 @@ fn member_of_param(at: Node, r: &str, bare: bool, src: &[u8]) -> Option<String> 
         None if bare => (r, None),
         None => return None,
     };
-    if !ident(head) || chain.is_some_and(|c| !c.split('.').all(ident)) {
+    // `*` stands for every row of a table ([`row_target`]).
+    if !ident(head) || chain.is_some_and(|c| !c.split('.').all(|s| s == "*" || ident(s))) {
         return None;
     }
     let marker =
@@ -3294,6 +3432,78 @@ pub(crate) fn pluralize(s: &str) -> String {
     }
 }
 
+/// The options a Sequelize constructor's `define` object sets to `true` for every model
+/// (`new Sequelize(url, { define: { freezeTableName: true } })`, also in a config object
+/// handed to it): each `freezeTableName: true`/`underscored: true` whose object is a
+/// `define:` key's value, read in the text (the object may sit in any module of the service).
+pub fn sequelize_define(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["freezeTableName", "underscored"] {
+        let set = text.match_indices(key).any(|(i, _)| {
+            let after = text[i + key.len()..].trim_start_matches(['"', '\'']).trim_start();
+            let is_true = after.strip_prefix(':').is_some_and(|a| a.trim_start().starts_with("true"));
+            let before = &text[..i];
+            let in_define = before.rfind('{').is_some_and(|o| {
+                let key = before[..o].trim_end().strip_suffix(':').unwrap_or("").trim_end();
+                !before[o..].contains('}') && key.trim_end_matches(['"', '\'']).ends_with("define")
+            });
+            is_true && in_define
+        });
+        if set {
+            out.push(key.to_string());
+        }
+    }
+    out
+}
+
+/// Sequelize's default plural of a model name: the `inflection` package's `pluralize`,
+/// which Sequelize 6 calls (`Utils.pluralize`), reduced to its common English rules, first
+/// match wins, the word's own case kept: uncountable words and words already ending in `s`
+/// stay as they are (`news`, `products`), `man`/`person`/`child` take their irregular
+/// plurals, `(alias|status)`, `x`/`ch`/`ss`/`sh` and `(buffal|tomat|potat)o` take `es`, `bus`
+/// `buses`, `quiz` `quizzes`, `-sis` `-ses`, `-fe`/`-lf`/`-rf` `-ves`, a consonant's or
+/// `qu`'s `y` `-ies`, anything else `s`. (Its rarer rules, Latin `-um`→`-a` and
+/// `octopus`→`octopi` among them, are left out: such a model's table gets an `s` here.)
+pub(crate) fn sequelize_plural(word: &str) -> String {
+    const UNCOUNTABLE: &[&str] =
+        &["deer", "equipment", "fish", "information", "money", "moose", "news", "rice", "series", "sheep", "species"];
+    const IRREGULAR: &[(&str, &str)] = &[("child", "children"), ("man", "men"), ("person", "people")];
+    let lower = word.to_ascii_lowercase();
+    let keep = |n: usize| &word[..word.len() - n];
+    if UNCOUNTABLE.contains(&lower.as_str()) || ["people", "men", "children"].iter().any(|p| lower.ends_with(p)) {
+        return word.to_string();
+    }
+    if let Some((s, p)) = IRREGULAR.iter().find(|(s, _)| lower.ends_with(s)) {
+        // `Person` → `People`: the word up to its first changed letter as written.
+        return format!("{}{}", &word[..word.len() - s.len() + 1], &p[1..]);
+    }
+    let vowel = |c: char| "aeiouy".contains(c);
+    let before = |n: usize| lower[..lower.len() - n].chars().last();
+    let es = ["alias", "status", "bus", "x", "ch", "ss", "sh", "buffalo", "tomato", "potato"];
+    if es.iter().any(|e| lower.ends_with(e)) {
+        return format!("{word}es");
+    }
+    if lower.ends_with("quiz") {
+        return format!("{word}zes");
+    }
+    if lower.ends_with("sis") {
+        return format!("{}es", keep(2));
+    }
+    if lower.ends_with("fe") && before(2).is_some_and(|c| c != 'f') {
+        return format!("{}ves", keep(2));
+    }
+    if (lower.ends_with("lf") || lower.ends_with("rf")) && lower.len() > 2 {
+        return format!("{}ves", keep(1));
+    }
+    if lower.ends_with('y') && (before(1).is_some_and(|c| !vowel(c)) || lower.ends_with("quy")) {
+        return format!("{}ies", keep(1));
+    }
+    if lower.ends_with('s') {
+        return word.to_string();
+    }
+    format!("{word}s")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3306,6 +3516,28 @@ mod tests {
         assert_eq!(pluralize("fileschemaclass"), "fileschemaclasses");
         assert_eq!(pluralize("box"), "boxes");
         assert_eq!(pluralize("news"), "news");
+        let plural = |w: &str| sequelize_plural(w);
+        let cases = [
+            ("User", "Users"),
+            ("products", "products"),
+            ("Category", "Categories"),
+            ("Day", "Days"),
+            ("Box", "Boxes"),
+            ("Address", "Addresses"),
+            ("Status", "Statuses"),
+            ("Person", "People"),
+            ("Woman", "Women"),
+            ("Child", "Children"),
+            ("Knife", "Knives"),
+            ("Wolf", "Wolves"),
+            ("Analysis", "Analyses"),
+            ("Quiz", "Quizzes"),
+            ("Information", "Information"),
+            ("OrderItem", "OrderItems"),
+        ];
+        for (w, p) in cases {
+            assert_eq!(plural(w), p, "{w}");
+        }
     }
 
     #[test]

@@ -138,9 +138,14 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         if memchr::memmem::find(src, b"this.fetch(").is_some() {
             arch.injected_fetch_calls(tree.root_node(), text);
         }
+        arch.aliased_proxy_calls(tree.root_node(), text);
     }
     let mut relative = arch.relative_imports();
     facts.arch = arch.finish();
+    // Sequelize's options for every model, wherever the service writes them.
+    if memchr::memmem::find(src, b"freezeTableName").is_some() || memchr::memmem::find(src, b"underscored").is_some() {
+        facts.arch.sequelize_define = super::ts_arch::sequelize_define(text);
+    }
     // Next.js pages router: a page's `getInitialProps` parameters are what `pages/_app`
     // hands it (`client`), whose requests are collected as those of an imported name.
     let handed = match super::ts_next::pages_file(rel) && memchr::memmem::find(src, b"getInitialProps").is_some() {

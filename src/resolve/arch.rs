@@ -282,6 +282,32 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The rows of a table `name` (`ROUTES.*.proxy.target`: `*` for the row) as `file`
+    /// reads it, a module-level array of objects of the file or one it imports
+    /// (`crate::lang::ts_arch`, `object_members`): each row's member that has a value, in
+    /// order, read in the module defining it (an environment variable that module's
+    /// deployment does not set stays one). Exact names only: a row is no guess.
+    pub fn table_rows(&self, file: usize, name: &str) -> Vec<Template> {
+        /// Rows looked for; a route table is a few lines.
+        const MAX_ROWS: usize = 64;
+        let Some((head, rest)) = name.split_once(".*.") else { return Vec::new() };
+        let mut places = vec![(file, head.to_string())];
+        places.extend(self.imported(file, head));
+        for (m, table) in places {
+            let rows: Vec<Template> = (0..MAX_ROWS)
+                .filter_map(|k| {
+                    let defs = self.consts.get(format!("{table}.{k}.{rest}").as_str())?;
+                    defs.iter().find(|(f, _)| *f == m).map(|(_, t)| *t)
+                })
+                .map(|t| self.resolve_template(m, t).unwrap_or_else(|var| vec![Part::Env(var, None)]))
+                .collect();
+            if !rows.is_empty() {
+                return rows;
+            }
+        }
+        Vec::new()
+    }
+
     /// The constant `name` of a module that `module` re-exports (`export * from './x'`,
     /// `export { X } from './x'`), a few barrels deep (`index.ts` → `enums/index.ts` →
     /// `enums/events.enum.ts`).

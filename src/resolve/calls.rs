@@ -134,6 +134,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             .map(std::borrow::Cow::Borrowed)
             .chain(std::mem::take(&mut through[i]).into_iter().map(std::borrow::Cow::Owned))
             .collect();
+        // A gateway's proxy made for each row of a route table: one call per row.
+        let calls = proxy_rows(ctx, i, calls, flags.contains(Flags::TEST));
         // A JS/TS class's request whose base its constructions give (`lang/ts_classes.rs`).
         // Its bases may reach one target twice (`PATCH /lists/{id}` and `PATCH
         // /lists/{id}/items/{id}`, both the service): one site at its line.
@@ -378,6 +380,78 @@ impl Constructors {
 /// The client of an API gateway's proxy (`createProxyMiddleware({ target })`…, read by
 /// `crate::lang::ts_arch`): a request of any method and path to the target.
 const PROXY: &str = "proxy";
+
+/// The proxies of file `i` made for each row of a route table (`routes.forEach(r =>
+/// app.use(r.url, createProxyMiddleware(r.proxy)))`, read by `lang::ts_arch` as the URL
+/// `routes.*.proxy.target`): one call per row at the proxy's line, its target the row's.
+/// The table is the file's or an imported one, or, for a parameter of the function around
+/// (`const setupProxies = (app, routes) => …`), what its callers pass there
+/// (`setupProxies(app, ROUTES)`), read in each caller's file; callers in test code count
+/// only for test code. A table not read leaves the call as it was: a diagnostic.
+fn proxy_rows<'c>(
+    ctx: &Ctx,
+    i: usize,
+    calls: Vec<std::borrow::Cow<'c, RawCall>>,
+    test: bool,
+) -> Vec<std::borrow::Cow<'c, RawCall>> {
+    let row_call = |c: &RawCall| match c.url.as_slice() {
+        [Part::Ref(r)] if c.client == PROXY && r.contains("*.") => Some(r.clone()),
+        _ => None,
+    };
+    if !calls.iter().any(|c| row_call(c).is_some()) {
+        return calls;
+    }
+    let mut out = Vec::new();
+    for c in calls {
+        let Some(r) = row_call(&c) else {
+            out.push(c);
+            continue;
+        };
+        let rows = match crate::lang::ts_arch::arg_ref(&r) {
+            Some((function, index, chain)) => passed_rows(ctx, i, (function, index, chain), test),
+            None => ctx.table_rows(i, &r),
+        };
+        if rows.is_empty() {
+            out.push(c);
+            continue;
+        }
+        for url in rows {
+            out.push(std::borrow::Cow::Owned(RawCall { url, ..c.as_ref().clone() }));
+        }
+    }
+    out
+}
+
+/// The rows of the tables the callers of `function` (of file `file`) pass as its
+/// parameter `index` (`setupProxies(app, ROUTES)`), each row's `chain` (`*.proxy.target`):
+/// a name the caller's file defines or imports, also when the function is its module's
+/// default export (`import setupProxies from './proxy'`).
+fn passed_rows(ctx: &Ctx, file: usize, (function, index, chain): (&str, usize, &str), test: bool) -> Vec<Template> {
+    let files = ctx.project.files;
+    let default = files[file].facts.arch.default_export.as_deref() == Some(function);
+    let mut tables: Vec<Vec<Template>> = Vec::new();
+    for (j, g) in files.iter().enumerate() {
+        if !test && crate::lang::is_test_path(ctx.project.rel(j), g.file.lang) {
+            continue;
+        }
+        for a in &g.facts.arch.arg_calls {
+            let by_default = default
+                && !a.callee.contains('.')
+                && ctx.imported(j, &a.callee).iter().any(|(m, remote)| *m == file && remote == "default");
+            if !(by_default || calls_python_function(ctx, j, &a.callee, file, function)) {
+                continue;
+            }
+            // Each row is a proxy of its own; callers passing the same table pass it once.
+            if let Some([Part::Ref(table)]) = a.args.get(index).map(Vec::as_slice) {
+                let passed = ctx.table_rows(j, &format!("{table}.{chain}"));
+                if !tables.contains(&passed) {
+                    tables.push(passed);
+                }
+            }
+        }
+    }
+    tables.concat()
+}
 
 /// A proxy's target as a URL: express-http-proxy takes a bare `host:port` as `http://`.
 fn proxy_url(target: String) -> String {
@@ -1502,18 +1576,27 @@ const LOOPBACK: &[&str] = &["0.0.0.0", "127.0.0.1", "::1", "[::1]", "[::]", "loc
 /// compose runs that code in the container, where `localhost` is the container itself
 /// (a worker the entrypoint starts beside the server, `runserver 0.0.0.0:8000 & python
 /// worker.py`), whatever another service publishes on the host. Browser code reaches
-/// the host's published ports, and JS/TS is not told apart from it; a caller compose
-/// does not run, and test code (often run from the host), keep the published-port rule.
+/// the host's published ports, and a JS/TS file may be browser code, which a container
+/// only serves: for JS/TS the service's own code must listen on PORT (`app.listen(3000)`,
+/// `listen(process.env.PORT)` with compose's value), a Node server whose container is that
+/// process's, not a port compose or a Dockerfile gives it (an nginx or a dev server serving
+/// a bundle). A caller compose does not run, and test code (often run from the host), keep
+/// the published-port rule.
 fn in_own_container(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Option<usize> {
     let p = port.filter(|_| LOOPBACK.binary_search(&host).is_ok())?;
     let f = &ctx.project.files[file];
-    if f.file.lang != Lang::Python || crate::lang::is_test_path(ctx.project.rel(file), f.file.lang) {
+    let node = f.file.lang.is_ecmascript();
+    if !(f.file.lang == Lang::Python || node) || crate::lang::is_test_path(ctx.project.rel(file), f.file.lang) {
         return None;
     }
     let o = ctx.owner(file)?;
     let svc = &ctx.services.list[o];
-    let listens = container_port(svc, p) || svc.exposed.contains(&p) || bound_in_code(ctx, p).contains(&o);
-    (!svc.projects.is_empty() && !svc.infra && listens).then_some(o)
+    let deployed = !svc.projects.is_empty() && !svc.infra;
+    if !deployed {
+        return None;
+    }
+    let listens = !node && (container_port(svc, p) || svc.exposed.contains(&p)) || bound_in_code(ctx, p).contains(&o);
+    listens.then_some(o)
 }
 
 /// Whether a service's deployment gives it container port `p` (`8001:8000` → 8000).

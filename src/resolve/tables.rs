@@ -46,13 +46,19 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
     let installed = Installed::read(ctx);
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
-        for t in f.facts.arch.tables.iter().filter(|t| t.orm != "django-abstract" && t.orm != "nest-schema") {
+        for (k, t) in f.facts.arch.tables.iter().enumerate() {
+            if t.orm == "django-abstract" || t.orm == "nest-schema" {
+                continue;
+            }
             // A join table goes with its model, which says so.
             let class = t.class_name.as_deref().filter(|_| t.orm == "django");
             if t.orm.starts_with("django") && !installed.has(rel, class, t.line, out) {
                 continue;
             }
             let table = match (&t.name, &t.class_name) {
+                (Some(n), _) if t.orm == "sequelize" => {
+                    sequelize_name(ctx, &out.module_service, i, k).unwrap_or(n.clone())
+                }
                 (Some(n), _) => n.clone(),
                 (None, Some(c)) if t.orm == "django" || t.orm == "django-m2m" => {
                     format!("{}_{}", django_app(rel), c.to_lowercase())
@@ -94,9 +100,13 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             out.edge(End::Id(s.clone()), End::Id(id), EdgeKind::Contains, &m.file, m.line, Flags::default());
         }
     }
+    let mut uses: Vec<Use> = Vec::new();
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let test = if ctx.is_test(i) { Flags::TEST } else { Flags::default() };
+        let mut link = |line: u32, access: Access, table: &str, store: &str| {
+            uses.push(Use { file: i, line, flags: test, access, table: table.to_string(), store: store.to_string() });
+        };
         for s in &f.facts.arch.sql {
             let (uses, parsed) = analyze(&sql_names(ctx, i, &s.text));
             if !parsed {
@@ -108,7 +118,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 ));
             }
             for (access, table) in uses {
-                link(out, i, rel, s.line, test, access, &table, "sql");
+                link(s.line, access, &table, "sql");
             }
         }
         for u in &f.facts.arch.table_uses {
@@ -134,13 +144,39 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 (u.name.clone(), u.store.as_str())
             };
             let (table, store) = table;
-            link(out, i, rel, u.line, test, u.access, &table, store);
+            link(u.line, u.access, &table, store);
         }
         for (getter, u) in &f.facts.arch.getter_table_uses {
             if mongo_getter(ctx, i, getter) {
-                link(out, i, rel, u.line, test, u.access, &u.name, &u.store);
+                link(u.line, u.access, &u.name, &u.store);
             }
         }
+    }
+    link_uses(ctx, out, &maps, &uses);
+}
+
+/// A read or write of a table, a collection or a datastore, before it is linked.
+struct Use {
+    file: usize,
+    line: u32,
+    flags: Flags,
+    access: Access,
+    table: String,
+    store: String,
+}
+
+/// Links each use, except those of a store that only test code touches and no model,
+/// schema or migration defines (a scratch table a test creates, a Redis the tests talk to
+/// while the code only builds clients): such a node would be the tests' scaffolding shown
+/// as the service's datastore. A test's request keeps its edge because its target, an
+/// endpoint or a service, is there for its own sake; this one would exist for the test
+/// alone. A defined table keeps its test edges, flagged `test`.
+fn link_uses(ctx: &Ctx, out: &mut ArchOut, maps: &[Mapping], uses: &[Use]) {
+    let mut live: std::collections::HashSet<(&str, &str)> =
+        maps.iter().map(|m| (m.table.as_str(), m.store.as_str())).collect();
+    live.extend(uses.iter().filter(|u| !u.flags.contains(Flags::TEST)).map(|u| (u.table.as_str(), u.store.as_str())));
+    for u in uses.iter().filter(|u| live.contains(&(u.table.as_str(), u.store.as_str()))) {
+        link(out, u.file, ctx.project.rel(u.file), u.line, u.flags, u.access, &u.table, &u.store);
     }
 }
 
@@ -164,6 +200,30 @@ fn schema_collection(ctx: &Ctx, file: usize, class: &str) -> Option<String> {
     let mut all = (0..files.len()).filter_map(|m| named(m, class));
     let first = all.next()?;
     all.next().is_none().then_some(first)
+}
+
+/// The table of Sequelize model `k` of `file` when it takes Sequelize's default name
+/// (`lang::ts_arch`, `sequelize_default`) and its service's `new Sequelize(…, { define })`
+/// options change that default for every model (Sequelize merges them into each model's):
+/// `freezeTableName` keeps the model's name, `underscored` snake-cases the plural. None:
+/// the name the model's file gave.
+fn sequelize_name(ctx: &Ctx, owners: &[Option<String>], file: usize, k: usize) -> Option<String> {
+    let facts = &ctx.project.files[file].facts.arch;
+    let (_, model) = facts.sequelize_models.iter().find(|(t, _)| *t == k)?;
+    let set = |option: &str| {
+        ctx.project.files.iter().enumerate().any(|(j, g)| {
+            owners[j] == owners[file]
+                && g.file.lang.is_ecmascript()
+                && g.facts.arch.sequelize_define.iter().any(|o| o == option)
+        })
+    };
+    if set("freezeTableName") {
+        Some(model.clone())
+    } else if set("underscored") {
+        Some(crate::lang::py_arch::snake_case(&crate::lang::ts_arch::sequelize_plural(model)))
+    } else {
+        None
+    }
 }
 
 /// Whether `name`, as written in `file`, is a function returning a MongoDB database
