@@ -107,9 +107,12 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let mut services = services::detect(project);
+        services::nest_libraries(project, &mut services, &resolution.links);
+        services.owner = (0..project.files.len()).map(|i| services::owner_of(&services.list, project.rel(i))).collect();
         Ctx {
             project,
-            services: services::detect(project),
+            services,
             import_targets,
             rust_tests: &resolution.test_files,
             consts,
