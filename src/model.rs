@@ -596,6 +596,20 @@ pub struct RawGrpc {
     pub rpc: Option<String>,
 }
 
+impl RawGrpc {
+    /// The `service` of a stub whose service name a constant holds (NestJS
+    /// `getService(IDENTITY_SERVICE_NAME)`): the constant's name in braces, as a template
+    /// renders a reference, read project-wide by [`RawGrpc::constant`].
+    pub fn by_constant(name: &str) -> String {
+        format!("{{{name}}}")
+    }
+
+    /// The constant naming the service, for a stub made by [`RawGrpc::by_constant`].
+    pub fn constant(&self) -> Option<&str> {
+        self.service.strip_prefix('{')?.strip_suffix('}')
+    }
+}
+
 /// A Python class whose bases matter across files: a Django class-based view or
 /// Django REST framework viewset (which methods it answers, which routes a router
 /// gives it), or a class that may be a Django model through a project base class.

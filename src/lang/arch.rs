@@ -111,6 +111,9 @@ pub const TRIGGERS: &[&str] = &[
     "Table",
     "UPDATE",
     "View",
+    // ts-proto's `export const USER_SERVICE_NAME = 'UserService'`, which a NestJS
+    // `getService(USER_SERVICE_NAME)` of another file reads (a file naming no framework).
+    "_SERVICE_NAME",
     "__tablename__",
     "amqp",
     // Express routes on an app passed in (`module.exports = (app) => { app.post('/x', h) }`)

@@ -388,6 +388,12 @@ impl<'t> Collector<'t> {
                     env_destructure(&mut self.facts, p, src, line);
                 }
             }
+            // `getService(IDENTITY_SERVICE_NAME)`: the constant ts-proto generates, read where
+            // the calls are resolved (imported, through barrels).
+            "grpc.client" if self.grpc && cap(caps, "value").is_some() => {
+                let service = RawGrpc::by_constant(&text("value"));
+                self.facts.grpc.push(RawGrpc { service, server: false, line, within: None, rpc: None });
+            }
             "grpc.client" if self.grpc => {
                 // `getService('UserService')` names the service in a string.
                 let name = cap(caps, "name").and_then(|n| string_value(n, src)).unwrap_or_else(|| text("name"));
@@ -873,7 +879,12 @@ impl<'t> Collector<'t> {
             return;
         }
         let handler = method_of(decorator, src);
-        let method = if name == "All" { "ANY".to_string() } else { name.to_ascii_uppercase() };
+        // `@Sse('events')` streams server-sent events: a GET route (Nest's `RequestMethod.GET`).
+        let method = match name {
+            "All" => "ANY".to_string(),
+            "Sse" => "GET".to_string(),
+            _ => name.to_ascii_uppercase(),
+        };
         self.facts.routes.push(RawRoute {
             framework: "nestjs".into(),
             router: class,

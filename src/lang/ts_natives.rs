@@ -129,7 +129,7 @@ const PROXY_REGISTER: &str = r#"(call_expression
 /// `@Get(':id')`, `@Controller('users')`, `@Module({…})` (endpoints.scm).
 const NEST_DECORATOR: &str = r#"(decorator
   (call_expression function: (identifier) @name arguments: (arguments) @args)
-  (#any-of? @name "Controller" "Get" "Post" "Put" "Patch" "Delete" "Head" "Options" "All" "Module"
+  (#any-of? @name "Controller" "Get" "Post" "Put" "Patch" "Delete" "Head" "Options" "All" "Sse" "Module"
     "GrpcMethod" "GrpcStreamMethod" "InjectGrpcClientService")) @endpoint.decorator"#;
 const NEST_DECORATORS: &[&str] = &[
     "All",
@@ -145,6 +145,7 @@ const NEST_DECORATORS: &[&str] = &[
     "Patch",
     "Post",
     "Put",
+    "Sse",
 ];
 /// `@Entity('users')` (tables.scm).
 const ENTITY_DECORATOR: &str = r#"(decorator

@@ -53,13 +53,24 @@ pub fn apis(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) 
             }
         }
     }
-    for (word, inject) in [("createApi(", false), (".injectEndpoints(", true)] {
+    // `createApi(…)`, also with type arguments (`createApi<Schema>(…)`), and `api.injectEndpoints(…)`:
+    // the callee's name, found by text, whose parent (or member's parent) is the call.
+    for (word, inject) in [("createApi", false), ("injectEndpoints", true)] {
         for at in memchr::memmem::find_iter(src, word.as_bytes()) {
-            if !inject && at > 0 && (src[at - 1].is_ascii_alphanumeric() || matches!(src[at - 1], b'_' | b'$' | b'.')) {
+            let before = at.checked_sub(1).map(|i| src[i]);
+            let ident = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$');
+            if src.get(at + word.len()).is_some_and(|b| ident(*b))
+                || inject != (before == Some(b'.'))
+                || before.is_some_and(ident)
+            {
                 continue;
             }
-            let call = root.descendant_for_byte_range(at + usize::from(inject), at + word.len());
-            if let Some(call) = call.filter(|c| c.kind() == "call_expression") {
+            let Some(name) = root.descendant_for_byte_range(at, at + word.len()) else { continue };
+            let callee = if inject { name.parent() } else { Some(name) };
+            let call = callee.and_then(|f| Some((f, f.parent()?)));
+            if let Some((_, call)) = call.filter(|(f, c)| {
+                c.kind() == "call_expression" && c.child_by_field_name("function").is_some_and(|g| g.id() == f.id())
+            }) {
                 reader.api(call, inject, &mut facts.rtk_queries);
             }
         }

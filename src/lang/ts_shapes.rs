@@ -286,6 +286,9 @@ fn ends_at_first_argument<'t>(
     if first.kind() == "string" && name == "getService" {
         emit(&[("grpc.client", call), ("name", first)]);
     }
+    if matches!(first.kind(), "identifier" | "member_expression") && name == "getService" {
+        emit(&[("grpc.client", call), ("value", first)]);
+    }
 }
 
 #[cfg(test)]

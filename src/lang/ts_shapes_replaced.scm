@@ -105,3 +105,9 @@
   function: (member_expression property: (property_identifier) @_m)
   arguments: (arguments . (string) @name)
   (#eq? @_m "getService")) @grpc.client
+
+; NestJS: this.client.getService<UserService>(USER_SERVICE_NAME), a constant (ts-proto's)
+(call_expression
+  function: (member_expression property: (property_identifier) @_m)
+  arguments: (arguments . [(identifier) (member_expression)] @value)
+  (#eq? @_m "getService")) @grpc.client

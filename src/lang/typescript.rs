@@ -162,8 +162,11 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     // An enum of NATS subjects (`enum Subjects { OrderCreated = 'order:created' }`) names
     // no framework: its members are read in every file declaring an enum (a walk of the
-    // top level only).
-    if super::ts_arch::declares_enum(src) || with_arch && memchr::memmem::find(src, b"static ").is_some() {
+    // top level only); so are an event class's `static readonly TOPIC = 'users.created'`,
+    // which the files emitting and handling it import.
+    let statics = memchr::memmem::find(src, b"static ").is_some()
+        && (with_arch || memchr::memmem::find(src, b"static readonly ").is_some());
+    if super::ts_arch::declares_enum(src) || statics {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
     }
     // A subclass setting the field its base class's queue is named by need not name a broker.

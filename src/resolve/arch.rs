@@ -107,9 +107,12 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let mut services = services::detect(project);
+        services::nest_libraries(project, &mut services, &resolution.links);
+        services.owner = (0..project.files.len()).map(|i| services::owner_of(&services.list, project.rel(i))).collect();
         Ctx {
             project,
-            services: services::detect(project),
+            services,
             import_targets,
             rust_tests: &resolution.test_files,
             consts,
@@ -269,7 +272,7 @@ impl<'a> Ctx<'a> {
             } else {
                 format!("{remote}{}", &name[head.len()..])
             };
-            if let Some(d) = self.reexported_const(m, &exported, 0) {
+            if let Some(d) = self.reexported_const(m, &exported) {
                 return Some(d);
             }
         }
@@ -311,18 +314,28 @@ impl<'a> Ctx<'a> {
     /// The constant `name` of a module that `module` re-exports (`export * from './x'`,
     /// `export { X } from './x'`), a few barrels deep (`index.ts` → `enums/index.ts` →
     /// `enums/events.enum.ts`).
-    fn reexported_const(&self, module: usize, name: &str, depth: u32) -> Option<(usize, &'a Template)> {
+    fn reexported_const(&self, module: usize, name: &str) -> Option<(usize, &'a Template)> {
+        let defs = self.consts.get(name)?;
+        self.find_reexported(module, 0, &mut |m| defs.iter().find(|(f, _)| *f == m).copied())
+    }
+
+    /// The first `found` gives for a module `module` re-exports (`export * from './x'`,
+    /// `export { X } from './x'`), a few barrels deep, each module asked before those it
+    /// re-exports in turn.
+    pub fn find_reexported<T>(
+        &self,
+        module: usize,
+        depth: u32,
+        found: &mut impl FnMut(usize) -> Option<T>,
+    ) -> Option<T> {
         if depth > 2 {
             return None;
         }
         let imports = self.project.files[module].facts.imports.iter().filter(|i| i.flags.contains(Flags::REEXPORT));
         for imp in imports {
             for &m in self.import_targets.get(&(module, imp.line)).map(Vec::as_slice).unwrap_or(&[]) {
-                if let Some(d) = self.consts.get(name).and_then(|d| d.iter().find(|(f, _)| *f == m)) {
-                    return Some(*d);
-                }
-                if let Some(d) = self.reexported_const(m, name, depth + 1) {
-                    return Some(d);
+                if let Some(x) = found(m).or_else(|| self.find_reexported(m, depth + 1, found)) {
+                    return Some(x);
                 }
             }
         }

@@ -273,7 +273,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             if g.within.as_ref().is_some_and(|t| ctors.called.contains(t)) {
                 continue;
             }
-            let proto = eps.proto_service(&g.service);
+            let Some(service) = stub_service(ctx, i, g, out) else { continue };
+            let proto = eps.proto_service(&service);
             let impls = match eps.grpc_impl.get(proto) {
                 Some(impls) => impls.as_slice(),
                 None => ctors.implementers(eps, &g.service),
@@ -331,6 +332,22 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     }
     unreached_wrappers(ctx, &reached, out);
     declared_env_links(ctx, out);
+}
+
+/// The proto service a stub names: as written, or the value of the constant it names
+/// (`getService(IDENTITY_SERVICE_NAME)`, the constant in the file, imported or re-exported
+/// through a barrel); a constant with no readable text value is an info diagnostic.
+fn stub_service(ctx: &Ctx, file: usize, g: &crate::model::RawGrpc, out: &mut ArchOut) -> Option<String> {
+    let Some(name) = g.constant() else { return Some(g.service.clone()) };
+    let value = ctx.resolve_template(file, &vec![Part::Ref(name.to_string())]).ok();
+    match value.as_deref() {
+        Some([Part::Lit(v)]) if !v.is_empty() => Some(v.clone()),
+        _ => {
+            let message = format!("gRPC service name `{name}` is known only at run time: call not linked");
+            out.diagnostics.push(Diagnostic::new(ctx.project.rel(file), Some(g.line), Severity::Info, message));
+            None
+        }
+    }
 }
 
 /// Rust types whose `impl` builds a gRPC client of a proto some service implements

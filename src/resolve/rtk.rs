@@ -43,12 +43,21 @@ fn base(ctx: &Ctx, file: usize, b: &RtkBase, depth: u32) -> Result<Template, Str
         }
         RtkBase::Imported { name, args } => (name, args),
     };
+    // Defined in the module imported, else in one a barrel there re-exports (`export * from './api'`).
+    let defined = |m: usize, remote: &str| -> Vec<(usize, &RawRtkBase)> {
+        let defs = &ctx.project.files[m].facts.arch.rtk_bases;
+        defs.iter().filter(|d| d.name == remote).map(|d| (m, d)).collect()
+    };
     let found: Vec<(usize, &RawRtkBase)> = ctx
         .imported(file, name)
         .into_iter()
         .flat_map(|(m, remote)| {
-            let defs = &ctx.project.files[m].facts.arch.rtk_bases;
-            defs.iter().filter(move |d| d.name == remote).map(move |d| (m, d))
+            let here = defined(m, &remote);
+            if !here.is_empty() {
+                return here;
+            }
+            let there = ctx.find_reexported(m, 0, &mut |r| Some(defined(r, &remote)).filter(|d| !d.is_empty()));
+            there.unwrap_or_default()
         })
         .collect();
     let [(m, def)] = found.as_slice() else {

@@ -394,9 +394,10 @@ pub fn detect(project: &Project) -> Services {
     if s.compose_dirs.first().is_some_and(String::is_empty) {
         s.root_name = base_name(project, "");
     }
-    // Main files before the override files compose merges into them.
+    // Main files before the override files compose merges into them, and before the
+    // fragments given after them with `-f` (`docker-compose.local.yml`).
     let mut order: Vec<(&String, &String)> = keys.iter().collect();
-    order.sort_by_key(|(m, _)| (file_name(m).contains(".override."), m.as_str()));
+    order.sort_by_cached_key(|(m, _)| (file_name(m).contains(".override.") || is_fragment(project, m), m.as_str()));
     for (m, key) in order {
         from_compose(project, m, key, &mut s);
     }
@@ -876,6 +877,102 @@ fn from_manifests(project: &Project, s: &mut Services) {
     app_services(project, s);
 }
 
+/// Nest CLI libraries (`nest-cli.json` projects of `"type": "library"`, `libs/identity`)
+/// inside the root package's service: a library whose code only one application imports
+/// (its non-test files, imports that are not type-only, counted once every library imported
+/// by another library has found its application) is compiled into that application alone,
+/// so its directory is that application's, and with it the controllers its modules
+/// register, its entities and its publishers. A library several applications import stays
+/// where it is, the monorepo's shared code; when its files declare Nest controllers, each
+/// application importing its module serves their routes, which one service directory cannot
+/// say: an info diagnostic at the first.
+pub(super) fn nest_libraries(project: &Project, s: &mut Services, links: &[super::Link]) {
+    for m in project.manifests.iter().filter(|m| file_name(m) == "nest-cli.json") {
+        let Ok(Ok(v)) = project.read(m).map(|t| serde_json::from_str::<serde_json::Value>(&t)) else { continue };
+        let Some(projects) = v.get("projects").and_then(|p| p.as_object()) else { continue };
+        let root_of = |p: &serde_json::Value| {
+            let root = p.get("root").and_then(|r| r.as_str()).unwrap_or("");
+            join(dir_of(m), root.trim_start_matches("./").trim_end_matches('/')).filter(|r| !r.is_empty())
+        };
+        let of_type = |t: &str| -> Vec<(String, String)> {
+            projects
+                .iter()
+                .filter(|(_, p)| p.get("type").and_then(|x| x.as_str()) == Some(t))
+                .filter_map(|(n, p)| Some((n.clone(), root_of(p)?)))
+                .collect()
+        };
+        let apps: Vec<usize> = of_type("application")
+            .iter()
+            .filter_map(|(_, root)| s.list.iter().position(|x| x.dirs.iter().any(|d| d == root)))
+            .collect();
+        let mut libs = of_type("library");
+        libs.retain(|(_, root)| {
+            project.is_dir(root) && !apps.iter().any(|&a| s.list[a].dirs.iter().any(|d| is_under(root, d) || d == root))
+        });
+        // A library importing another is counted first: a few rounds, one library each at least.
+        for _ in 0..=libs.len() {
+            let mut changed = false;
+            libs.retain(|(name, root)| {
+                let Some(users) = library_users(project, s, links, root, &apps) else { return true };
+                match users.as_slice() {
+                    [app] => s.list[*app].dirs.push(root.clone()),
+                    [] => {}
+                    _ => nest_shared_controllers(project, s, name, root, &users),
+                }
+                changed = true;
+                false
+            });
+            if !changed {
+                break;
+            }
+        }
+    }
+}
+
+/// The applications (of `apps`) whose code imports the library at `root`, sorted; `None`
+/// while an importer's service is not known yet (a library not placed) or is no
+/// application (the root package's own code).
+fn library_users(
+    project: &Project,
+    s: &Services,
+    links: &[super::Link],
+    root: &str,
+    apps: &[usize],
+) -> Option<Vec<usize>> {
+    let mut users = BTreeSet::new();
+    for l in links.iter().filter(|l| !l.flags.contains(crate::model::Flags::TYPE_ONLY)) {
+        let super::Target::Module(to) = l.to else { continue };
+        let from = project.rel(l.from);
+        if !is_under(project.rel(to), root) || is_under(from, root) {
+            continue;
+        }
+        if crate::lang::is_test_path(from, project.files[l.from].file.lang) {
+            continue;
+        }
+        match owner_of(&s.list, from) {
+            Some(o) if apps.contains(&o) => users.insert(o),
+            _ => return None,
+        };
+    }
+    Some(users.into_iter().collect())
+}
+
+/// The info diagnostic of a library with Nest controllers that several applications import.
+fn nest_shared_controllers(project: &Project, s: &mut Services, name: &str, root: &str, users: &[usize]) {
+    let controller = (0..project.files.len()).filter(|&i| is_under(project.rel(i), root)).find_map(|i| {
+        let r = project.files[i].facts.arch.routers.iter().find(|r| r.framework == "nestjs")?;
+        Some((project.rel(i), r.line))
+    });
+    let Some((rel, line)) = controller else { return };
+    let names: Vec<String> = users.iter().map(|&u| format!("`{}`", s.list[u].name)).collect();
+    let holder = owner_of(&s.list, rel).map_or("no service", |o| s.list[o].name.as_str());
+    let msg = format!(
+        "NestJS library `{name}` ({root}) is imported by the applications {}: each serves the controllers of the modules it imports, but its routes are reported under `{holder}`, the service holding the library",
+        names.join(", ")
+    );
+    s.diagnostics.push(Diagnostic::new(rel, Some(line), crate::diagnostic::Severity::Info, msg));
+}
+
 /// Directories whose apps are examples, tests or documentation, never a deployed
 /// service however many of them there are (sorted).
 const EXAMPLE_DIRS: &[&str] = &[
@@ -1247,6 +1344,22 @@ fn read_yaml(project: &Project, rel: &str, s: &mut Services) -> Vec<Yaml> {
             Vec::new()
         }
     }
+}
+
+/// A compose file none of whose services says what it runs (no `image`, `build` or
+/// `extends`: only `ports`, `env_file`, `volumes`…): a fragment given with `-f` after the
+/// file defining its services (`-f docker-compose.yml -f docker-compose.local.yml`), whose
+/// entries add to those services. Read after every other file, each entry is the service
+/// of its name (`claim_image`), never a build of the fragment's directory.
+fn is_fragment(project: &Project, rel: &str) -> bool {
+    let Ok(text) = project.read(rel) else { return false };
+    if text.len() > MAX_YAML || text.contains("{{") {
+        return false;
+    }
+    let docs = yaml::parse(&text).unwrap_or_default();
+    let entries: Vec<&Yaml> =
+        docs.iter().flat_map(|d| d.get("services").map(Yaml::entries).unwrap_or(&[])).map(|(_, e, _)| e).collect();
+    !entries.is_empty() && entries.iter().all(|e| ["image", "build", "extends"].iter().all(|k| e.get(k).is_none()))
 }
 
 /// Each compose file with the project it belongs to, named by its main file:
@@ -1814,7 +1927,9 @@ fn claim_image(s: &mut Services, name: &str, image: Option<&str>, file: &str, li
         let found: Vec<usize> = (0..s.list.len())
             .filter(|&i| {
                 let x = &s.list[i];
-                let in_path = |want: &str| x.dirs.iter().any(|d| d.split('/').any(|seg| same(seg, want)));
+                // No image (an entry of a compose fragment): no path segment is its name, the root's "" neither.
+                let in_path =
+                    |want: &str| !want.is_empty() && x.dirs.iter().any(|d| d.split('/').any(|seg| same(seg, want)));
                 let ours = key.is_none_or(|k| x.projects.is_empty() || in_project(x, k));
                 let named = same(&x.name, base) || same(&x.name, name);
                 ours && !x.infra && !x.dirs.is_empty() && (named || in_path(base) || in_path(name))
