@@ -770,7 +770,18 @@ impl Collector {
                     name
                 }
                 "identifier" => self.scoped(call, query::text(*c, src)),
-                "member_expression" => query::text(*c, src).to_string(),
+                // `require("./routes").router`: the module's `router`.
+                "member_expression" => match c.child_by_field_name("object").and_then(|o| self.inline_require(o, src)) {
+                    Some(local) => {
+                        let member = c.child_by_field_name("property").map_or("", |p| query::text(p, src));
+                        format!("{local}.{member}")
+                    }
+                    None => query::text(*c, src).to_string(),
+                },
+                // `require("./routes")`: the module's default export, as `const r = require(…)` binds it.
+                "call_expression" if self.inline_require(*c, src).is_some() => {
+                    self.inline_require(*c, src).unwrap_or_default()
+                }
                 "call_expression" => {
                     let f = c.child_by_field_name("function");
                     match f.filter(|f| matches!(f.kind(), "member_expression" | "identifier")) {
@@ -792,6 +803,26 @@ impl Collector {
                 line,
             });
         }
+    }
+
+    /// `require("./routes")` written in place of a router (`app.use("/v1", require("./routes"))`):
+    /// a name binding the module's default export, as `const r = require("./routes")` would,
+    /// at the line of the specifier (the import link resolution reads it through); `None`
+    /// for anything else. The name, `require:<line>:<column>`, cannot clash with a
+    /// JavaScript identifier.
+    fn inline_require(&mut self, call: Node, src: &[u8]) -> Option<String> {
+        let f = call.child_by_field_name("function").filter(|_| call.kind() == "call_expression")?;
+        if f.kind() != "identifier" || query::text(f, src) != "require" {
+            return None;
+        }
+        let spec = call.child_by_field_name("arguments")?.named_child(0).filter(|s| s.kind() == "string")?;
+        let at = spec.start_position();
+        let local = format!("require:{}:{}", at.row + 1, at.column);
+        if !self.facts.bindings.iter().any(|b| b.local == local) {
+            let line = query::line(spec);
+            self.facts.bindings.push(Binding { local: local.clone(), remote: "default".into(), line });
+        }
+        Some(local)
     }
 
     /// `fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes'), options: { prefix } })`:
