@@ -244,13 +244,13 @@ impl Collector {
                 };
                 self.chain(&router, outer, &args, src, line)
             }
+            // fastify's `route({ method, url, handler })`, hapi's `route({ method, path, handler })`.
             "endpoint.object" => {
                 let Some(obj) = cap(caps, "args") else { return };
-                let url = prop(obj, "url", src).or_else(|| prop(obj, "path", src)).map(|u| template(u, src));
-                let methods = prop(obj, "method", src).map(|m| strings(m, src)).unwrap_or_default();
-                if let Some(url) = url {
-                    let methods = methods.into_iter().map(|m| m.to_ascii_uppercase()).collect();
-                    let router = self.scoped(outer, &text("router"));
+                if let Some((methods, url, _)) = super::ts_hapi::route_object(obj, src) {
+                    // On a function's parameter (`function setupRoutes(server) { server.route({…}) }`):
+                    // that function's router, as for `app.get(…)`.
+                    let router = self.receiver(outer, &text("router"), src, line);
                     self.route("?", &router, methods, url, None, line);
                 }
             }
@@ -560,6 +560,7 @@ impl Collector {
         let is_new = outer.child_by_field_name("value").is_some_and(|v| v.kind() == "new_expression");
         let framework = match ctor {
             "fastify" | "Fastify" => "fastify",
+            "Hapi.server" | "Hapi.Server" | "hapi.server" | "hapi.Server" => "hapi",
             "Hono" | "OpenAPIHono" => "hono",
             "KoaRouter" | "Koa" => "koa",
             "Router" if is_new => "koa",
@@ -714,9 +715,26 @@ impl Collector {
         Some(owner)
     }
 
-    /// `router.route('/p').get(h).post(h)`, or Hono's `app.route('/p', sub)` mount.
+    /// `router.route('/p').get(h).post(h)`, or Hono's `app.route('/p', sub)` mount, or
+    /// hapi's `server.route([...routes, { method, path, handler }])` (`ts_hapi`).
     fn chain(&mut self, router: &str, call: Node, args: &[Node], src: &[u8], line: u32) {
         let Some(path) = args.first().map(|p| template(*p, src)) else { return };
+        let chained = call.parent().is_some_and(|p| p.kind() == "member_expression");
+        if let [arg] = args {
+            if !chained && matches!(arg.kind(), "array" | "identifier") {
+                let (objects, mounted) = super::ts_hapi::route_call(*arg, src);
+                for o in objects {
+                    if let Some((methods, url, at)) = super::ts_hapi::route_object(o, src) {
+                        self.route("?", router, methods, url, None, at);
+                    }
+                }
+                for child in mounted {
+                    let child = format!("?{child}");
+                    self.facts.mounts.push(RawMount { parent: router.into(), child, prefix: Template::new(), line });
+                }
+                return;
+            }
+        }
         if args.len() >= 2 {
             let child = short(query::text(args[1], src));
             self.facts.mounts.push(RawMount { parent: router.into(), child, prefix: path, line });
@@ -1853,14 +1871,6 @@ fn kafka_topics(n: Node, bare: bool, src: &[u8]) -> Vec<Template> {
         "array" => named(n).into_iter().filter_map(one).collect(),
         _ if bare => one(n).into_iter().collect(),
         _ => Vec::new(),
-    }
-}
-
-/// Strings of a string or an array of strings.
-fn strings(n: Node, src: &[u8]) -> Vec<String> {
-    match n.kind() {
-        "array" => named(n).into_iter().filter_map(|x| string_value(x, src)).collect(),
-        _ => string_value(n, src).into_iter().collect(),
     }
 }
 

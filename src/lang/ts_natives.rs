@@ -55,16 +55,29 @@ pub static NATIVES: &[Native] = &[
 
 // ---- the patterns, as they were in queries/javascript/*.scm ----
 
-/// `const app = express()`, `const r = express.Router()`, `new Hono()` (endpoints.scm).
+/// `const app = express()`, `const r = express.Router()`, `new Hono()`, `Hapi.server({ port })` (endpoints.scm).
 const ROUTER_DEF: &str = r#"(variable_declarator
   name: (identifier) @name
   value: [
     (call_expression function: (_) @ctor arguments: (arguments) @args)
     (new_expression constructor: (_) @ctor arguments: (arguments) @args)
   ]
-  (#match? @ctor "^(express|express\\.Router|Router|fastify|Fastify|Hono|OpenAPIHono|KoaRouter|Koa)$")) @router.def"#;
-const ROUTER_CTORS: &[&str] =
-    &["Fastify", "Hono", "Koa", "KoaRouter", "OpenAPIHono", "Router", "express", "express.Router", "fastify"];
+  (#match? @ctor "^(express|express\\.Router|Router|fastify|Fastify|Hono|OpenAPIHono|KoaRouter|Koa|[Hh]api\\.[Ss]erver)$")) @router.def"#;
+const ROUTER_CTORS: &[&str] = &[
+    "Fastify",
+    "Hapi.Server",
+    "Hapi.server",
+    "Hono",
+    "Koa",
+    "KoaRouter",
+    "OpenAPIHono",
+    "Router",
+    "express",
+    "express.Router",
+    "fastify",
+    "hapi.Server",
+    "hapi.server",
+];
 
 /// `const api = axios.create({ baseURL })` (calls.scm).
 const CLIENT_DEF: &str = r#"(variable_declarator

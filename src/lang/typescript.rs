@@ -148,6 +148,11 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         false => Vec::new(),
     };
     relative.extend(handed.iter().cloned());
+    // hapi route arrays a module declares (`module.exports = [{ method, path, handler }]`),
+    // which need name no framework (`lang/ts_hapi.rs`).
+    if !is_declaration_file(rel) && super::ts_hapi::mentions(src) {
+        super::ts_hapi::route_arrays(tree.root_node(), src, &mut facts.arch);
+    }
     // Servers that route by hand (`switch (new URL(req.url).pathname)`), read in any file.
     if !is_declaration_file(rel) && super::ts_raw::mentions(src) {
         super::ts_raw::routes(tree.root_node(), src, &mut facts.arch);
