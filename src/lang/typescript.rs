@@ -153,6 +153,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if !is_declaration_file(rel) && super::ts_hapi::mentions(src) {
         super::ts_hapi::route_arrays(tree.root_node(), src, &mut facts.arch);
     }
+    // Mongoose models on a connection (`conn.model('User', userSchema)`, `lang/ts_mongoose.rs`).
+    if with_arch && super::ts_mongoose::mentions(src) {
+        super::ts_mongoose::connection_models(tree.root_node(), src, &mut facts.arch);
+    }
     // Servers that route by hand (`switch (new URL(req.url).pathname)`), read in any file.
     if !is_declaration_file(rel) && super::ts_raw::mentions(src) {
         super::ts_raw::routes(tree.root_node(), src, &mut facts.arch);
