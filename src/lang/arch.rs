@@ -149,6 +149,7 @@ pub const TRIGGERS: &[&str] = &[
     "publish",
     "query",
     "redis",
+    "request-promise",
     "requests",
     "route",
     "select",

@@ -20,6 +20,10 @@ use crate::model::{
 const CLIENTS: &[&str] =
     &["$http", "axios", "got", "http", "httpClient", "httpService", "https", "ky", "request", "superagent"];
 
+/// The promise wrappers of the npm `request` client (`request` itself is in [`CLIENTS`]):
+/// `rp(url, { method })`, `rp({ uri, method })`, `rp.post(url)` under any local name.
+const REQUEST_PACKAGES: &[&str] = &["request-promise", "request-promise-native"];
+
 /// A mount child standing for every plugin file of a directory that `@fastify/autoload`
 /// loads: `autoload:<mode>:<dir>`, `<dir>` relative to the mounting module's directory,
 /// `<mode>` one of `dirs` (each file under its directories' names), `flat`
@@ -1011,7 +1015,9 @@ impl Collector {
             if matches!(path.as_str(), "@fastify/autoload" | "fastify-autoload") {
                 self.autoload.push(local.clone());
             }
-            if matches!(remote.as_str(), "default" | "*") && CLIENTS.binary_search(&path.as_str()).is_ok() {
+            let client_package =
+                CLIENTS.binary_search(&path.as_str()).is_ok() || REQUEST_PACKAGES.contains(&path.as_str());
+            if matches!(remote.as_str(), "default" | "*") && client_package {
                 self.client_imports.push(local.clone());
             }
             // SvelteKit's `import { PUBLIC_API_URL } from '$env/static/public'` (or `/private`):
@@ -1542,6 +1548,34 @@ impl Collector {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// `const rp = require("request-promise"); rp(url, { method: "POST" })`: a call of a
+    /// client package's default import under a name the query does not know
+    /// (`ts_natives::HTTP_CLIENTS`) is a call of that client, read as `request(…)` is.
+    pub fn aliased_client_calls(&mut self, root: Node, src: &[u8]) {
+        let aliases: Vec<String> = self
+            .client_imports
+            .iter()
+            .filter(|c| !super::ts_natives::HTTP_CLIENTS.contains(&c.as_str()))
+            .cloned()
+            .collect();
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.';
+        for name in aliases {
+            let called = format!("{name}(");
+            for at in memchr::memmem::find_iter(src, called.as_bytes()) {
+                if at > 0 && ident(src[at - 1]) {
+                    continue;
+                }
+                let Some(n) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
+                let Some(call) = n.parent().filter(|c| c.kind() == "call_expression") else { continue };
+                if n.kind() != "identifier" || call.child_by_field_name("function") != Some(n) {
+                    continue;
+                }
+                let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+                self.http_call(&name, "", &args, src, query::line(call));
+            }
         }
     }
 

@@ -126,7 +126,7 @@ const HTTP_CALL: &str = r#"(call_expression
   function: (identifier) @client
   arguments: (arguments) @args
   (#any-of? @client "fetch" "axios" "got" "ky" "$fetch" "ofetch" "request" "$http")) @http.call"#;
-const HTTP_CLIENTS: &[&str] = &["$fetch", "$http", "axios", "fetch", "got", "ky", "ofetch", "request"];
+pub(super) const HTTP_CLIENTS: &[&str] = &["$fetch", "$http", "axios", "fetch", "got", "ky", "ofetch", "request"];
 /// `createProxyMiddleware({ target })`, `proxy(USERS_URL)` (calls.scm).
 const PROXY_CALL: &str = r#"(call_expression
   function: (identifier) @client

@@ -135,6 +135,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         if memchr::memmem::find(src, b".create(").is_some() || memchr::memmem::find(src, b".extend(").is_some() {
             arch.client_factories(tree.root_node(), src);
         }
+        arch.aliased_client_calls(tree.root_node(), src);
         if memchr::memmem::find(src, b"this.fetch(").is_some() {
             arch.injected_fetch_calls(tree.root_node(), text);
         }
