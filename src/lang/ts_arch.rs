@@ -793,13 +793,15 @@ impl Collector {
                 }
                 "identifier" => self.scoped(call, query::text(*c, src)),
                 // `require("./routes").router`: the module's `router`.
-                "member_expression" => match c.child_by_field_name("object").and_then(|o| self.inline_require(o, src)) {
-                    Some(local) => {
-                        let member = c.child_by_field_name("property").map_or("", |p| query::text(p, src));
-                        format!("{local}.{member}")
+                "member_expression" => {
+                    match c.child_by_field_name("object").and_then(|o| self.inline_require(o, src)) {
+                        Some(local) => {
+                            let member = c.child_by_field_name("property").map_or("", |p| query::text(p, src));
+                            format!("{local}.{member}")
+                        }
+                        None => query::text(*c, src).to_string(),
                     }
-                    None => query::text(*c, src).to_string(),
-                },
+                }
                 // `require("./routes")`: the module's default export, as `const r = require(…)` binds it.
                 "call_expression" if self.inline_require(*c, src).is_some() => {
                     self.inline_require(*c, src).unwrap_or_default()

@@ -42,7 +42,8 @@ pub fn connection_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
         let connection = object.kind() == "identifier"
             && value_of(&tops, query::text(object, src)).is_some_and(|v| connects(v, src));
         let schema = makes_schema(*schema, src)
-            || schema.kind() == "identifier" && value_of(&tops, query::text(*schema, src)).is_some_and(|v| makes_schema(v, src));
+            || schema.kind() == "identifier"
+                && value_of(&tops, query::text(*schema, src)).is_some_and(|v| makes_schema(v, src));
         if !connection && !schema {
             continue;
         }
@@ -89,5 +90,6 @@ fn connects(v: Node, src: &[u8]) -> bool {
 /// `new Schema(…)`, `new mongoose.Schema(…)`.
 fn makes_schema(v: Node, src: &[u8]) -> bool {
     v.kind() == "new_expression"
-        && v.child_by_field_name("constructor").is_some_and(|c| matches!(query::text(c, src), "Schema" | "mongoose.Schema"))
+        && v.child_by_field_name("constructor")
+            .is_some_and(|c| matches!(query::text(c, src), "Schema" | "mongoose.Schema"))
 }

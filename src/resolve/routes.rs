@@ -1012,7 +1012,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                     .as_deref()
                     .is_some_and(|p| matches!(p, "*" | "/*" | "(.*)" | "/(.*)" | "/*splat" | "*splat"))
                 || framework == "hapi"
-                    && literal.as_deref().is_some_and(|p| p.starts_with("/{") && p.ends_with("*}") && !p[1..].contains('/'));
+                    && literal
+                        .as_deref()
+                        .is_some_and(|p| p.starts_with("/{") && p.ends_with("*}") && !p[1..].contains('/'));
             let not_api = if catch_all {
                 Some("catch-all route (a fallback for every other path): not reported as an endpoint")
             } else if framework == "django" && route.handler.as_deref() == Some("admin.site.urls") {
