@@ -111,6 +111,8 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/ts_rtk.rs"),
     include_str!("lang/ts_shapes.rs"),
     include_str!("lang/ts_gaps.rs"),
+    include_str!("lang/ts_hapi.rs"),
+    include_str!("lang/ts_mongoose.rs"),
     include_str!("lang/typescript.rs"),
 ];
 

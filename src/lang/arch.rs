@@ -154,6 +154,7 @@ pub const TRIGGERS: &[&str] = &[
     "publish",
     "query",
     "redis",
+    "request-promise",
     "requests",
     "route",
     "select",

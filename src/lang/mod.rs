@@ -30,6 +30,8 @@ pub mod ts_arch;
 pub mod ts_bull;
 pub mod ts_classes;
 pub mod ts_gaps;
+pub mod ts_hapi;
+pub mod ts_mongoose;
 pub mod ts_natives;
 pub mod ts_nest;
 pub mod ts_next;

@@ -20,6 +20,10 @@ use crate::model::{
 const CLIENTS: &[&str] =
     &["$http", "axios", "got", "http", "httpClient", "httpService", "https", "ky", "request", "superagent"];
 
+/// The promise wrappers of the npm `request` client (`request` itself is in [`CLIENTS`]):
+/// `rp(url, { method })`, `rp({ uri, method })`, `rp.post(url)` under any local name.
+const REQUEST_PACKAGES: &[&str] = &["request-promise", "request-promise-native"];
+
 /// A mount child standing for every plugin file of a directory that `@fastify/autoload`
 /// loads: `autoload:<mode>:<dir>`, `<dir>` relative to the mounting module's directory,
 /// `<mode>` one of `dirs` (each file under its directories' names), `flat`
@@ -256,13 +260,13 @@ impl<'t> Collector<'t> {
                 };
                 self.chain(&router, outer, &args, src, line)
             }
+            // fastify's `route({ method, url, handler })`, hapi's `route({ method, path, handler })`.
             "endpoint.object" => {
                 let Some(obj) = cap(caps, "args") else { return };
-                let url = prop(obj, "url", src).or_else(|| prop(obj, "path", src)).map(|u| template(u, src));
-                let methods = prop(obj, "method", src).map(|m| strings(m, src)).unwrap_or_default();
-                if let Some(url) = url {
-                    let methods = methods.into_iter().map(|m| m.to_ascii_uppercase()).collect();
-                    let router = self.scoped(outer, &text("router"));
+                if let Some((methods, url, _)) = super::ts_hapi::route_object(obj, src) {
+                    // On a function's parameter (`function setupRoutes(server) { server.route({…}) }`):
+                    // that function's router, as for `app.get(…)`.
+                    let router = self.receiver(outer, &text("router"), src, line);
                     self.route("?", &router, methods, url, None, line);
                 }
             }
@@ -580,6 +584,7 @@ impl<'t> Collector<'t> {
         let is_new = outer.child_by_field_name("value").is_some_and(|v| v.kind() == "new_expression");
         let framework = match ctor {
             "fastify" | "Fastify" => "fastify",
+            "Hapi.server" | "Hapi.Server" | "hapi.server" | "hapi.Server" => "hapi",
             "Hono" | "OpenAPIHono" => "hono",
             "KoaRouter" | "Koa" => "koa",
             "Router" if is_new => "koa",
@@ -738,9 +743,26 @@ impl<'t> Collector<'t> {
         Some(owner)
     }
 
-    /// `router.route('/p').get(h).post(h)`, or Hono's `app.route('/p', sub)` mount.
+    /// `router.route('/p').get(h).post(h)`, or Hono's `app.route('/p', sub)` mount, or
+    /// hapi's `server.route([...routes, { method, path, handler }])` (`ts_hapi`).
     fn chain(&mut self, router: &str, call: Node, args: &[Node], src: &[u8], line: u32) {
         let Some(path) = args.first().map(|p| template(*p, src)) else { return };
+        let chained = call.parent().is_some_and(|p| p.kind() == "member_expression");
+        if let [arg] = args {
+            if !chained && matches!(arg.kind(), "array" | "identifier") {
+                let (objects, mounted) = super::ts_hapi::route_call(*arg, src);
+                for o in objects {
+                    if let Some((methods, url, at)) = super::ts_hapi::route_object(o, src) {
+                        self.route("?", router, methods, url, None, at);
+                    }
+                }
+                for child in mounted {
+                    let child = format!("?{child}");
+                    self.facts.mounts.push(RawMount { parent: router.into(), child, prefix: Template::new(), line });
+                }
+                return;
+            }
+        }
         if args.len() >= 2 {
             let child = short(query::text(args[1], src));
             self.facts.mounts.push(RawMount { parent: router.into(), child, prefix: path, line });
@@ -794,7 +816,20 @@ impl<'t> Collector<'t> {
                     name
                 }
                 "identifier" => self.scoped(call, query::text(*c, src)),
-                "member_expression" => query::text(*c, src).to_string(),
+                // `require("./routes").router`: the module's `router`.
+                "member_expression" => {
+                    match c.child_by_field_name("object").and_then(|o| self.inline_require(o, src)) {
+                        Some(local) => {
+                            let member = c.child_by_field_name("property").map_or("", |p| query::text(p, src));
+                            format!("{local}.{member}")
+                        }
+                        None => query::text(*c, src).to_string(),
+                    }
+                }
+                // `require("./routes")`: the module's default export, as `const r = require(…)` binds it.
+                "call_expression" if self.inline_require(*c, src).is_some() => {
+                    self.inline_require(*c, src).unwrap_or_default()
+                }
                 "call_expression" => {
                     let f = c.child_by_field_name("function");
                     match f.filter(|f| matches!(f.kind(), "member_expression" | "identifier")) {
@@ -816,6 +851,26 @@ impl<'t> Collector<'t> {
                 line,
             });
         }
+    }
+
+    /// `require("./routes")` written in place of a router (`app.use("/v1", require("./routes"))`):
+    /// a name binding the module's default export, as `const r = require("./routes")` would,
+    /// at the line of the specifier (the import link resolution reads it through); `None`
+    /// for anything else. The name, `require:<line>:<column>`, cannot clash with a
+    /// JavaScript identifier.
+    fn inline_require(&mut self, call: Node, src: &[u8]) -> Option<String> {
+        let f = call.child_by_field_name("function").filter(|_| call.kind() == "call_expression")?;
+        if f.kind() != "identifier" || query::text(f, src) != "require" {
+            return None;
+        }
+        let spec = call.child_by_field_name("arguments")?.named_child(0).filter(|s| s.kind() == "string")?;
+        let at = spec.start_position();
+        let local = format!("require:{}:{}", at.row + 1, at.column);
+        if !self.facts.bindings.iter().any(|b| b.local == local) {
+            let line = query::line(spec);
+            self.facts.bindings.push(Binding { local: local.clone(), remote: "default".into(), line });
+        }
+        Some(local)
     }
 
     /// `fastify.register(AutoLoad, { dir: path.join(__dirname, 'routes'), options: { prefix } })`:
@@ -995,7 +1050,9 @@ impl<'t> Collector<'t> {
             if path == "http-proxy-middleware" && local != remote && remote.ends_with("reateProxyMiddleware") {
                 self.proxy_aliases.push(local.clone());
             }
-            if matches!(remote.as_str(), "default" | "*") && CLIENTS.binary_search(&path.as_str()).is_ok() {
+            let client_package =
+                CLIENTS.binary_search(&path.as_str()).is_ok() || REQUEST_PACKAGES.contains(&path.as_str());
+            if matches!(remote.as_str(), "default" | "*") && client_package {
                 self.client_imports.push(local.clone());
             }
             // SvelteKit's `import { PUBLIC_API_URL } from '$env/static/public'` (or `/private`):
@@ -1603,6 +1660,34 @@ impl<'t> Collector<'t> {
         }
     }
 
+    /// `const rp = require("request-promise"); rp(url, { method: "POST" })`: a call of a
+    /// client package's default import under a name the query does not know
+    /// (`ts_natives::HTTP_CLIENTS`) is a call of that client, read as `request(…)` is.
+    pub fn aliased_client_calls(&mut self, root: Node, src: &[u8]) {
+        let aliases: Vec<String> = self
+            .client_imports
+            .iter()
+            .filter(|c| !super::ts_natives::HTTP_CLIENTS.contains(&c.as_str()))
+            .cloned()
+            .collect();
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.';
+        for name in aliases {
+            let called = format!("{name}(");
+            for at in memchr::memmem::find_iter(src, called.as_bytes()) {
+                if at > 0 && ident(src[at - 1]) {
+                    continue;
+                }
+                let Some(n) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
+                let Some(call) = n.parent().filter(|c| c.kind() == "call_expression") else { continue };
+                if n.kind() != "identifier" || call.child_by_field_name("function") != Some(n) {
+                    continue;
+                }
+                let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+                self.http_call(&name, "", &args, src, query::line(call));
+            }
+        }
+    }
+
     /// The local names bound by imports of the project's own modules.
     pub fn relative_imports(&self) -> Vec<String> {
         self.relative.clone()
@@ -1940,14 +2025,6 @@ fn kafka_topics(n: Node, bare: bool, src: &[u8]) -> Vec<Template> {
         "array" => named(n).into_iter().filter_map(one).collect(),
         _ if bare => one(n).into_iter().collect(),
         _ => Vec::new(),
-    }
-}
-
-/// Strings of a string or an array of strings.
-fn strings(n: Node, src: &[u8]) -> Vec<String> {
-    match n.kind() {
-        "array" => named(n).into_iter().filter_map(|x| string_value(x, src)).collect(),
-        _ => string_value(n, src).into_iter().collect(),
     }
 }
 

@@ -55,16 +55,29 @@ pub static NATIVES: &[Native] = &[
 
 // ---- the patterns, as they were in queries/javascript/*.scm ----
 
-/// `const app = express()`, `const r = express.Router()`, `new Hono()` (endpoints.scm).
+/// `const app = express()`, `const r = express.Router()`, `new Hono()`, `Hapi.server({ port })` (endpoints.scm).
 const ROUTER_DEF: &str = r#"(variable_declarator
   name: (identifier) @name
   value: [
     (call_expression function: (_) @ctor arguments: (arguments) @args)
     (new_expression constructor: (_) @ctor arguments: (arguments) @args)
   ]
-  (#match? @ctor "^(express|express\\.Router|Router|fastify|Fastify|Hono|OpenAPIHono|KoaRouter|Koa)$")) @router.def"#;
-const ROUTER_CTORS: &[&str] =
-    &["Fastify", "Hono", "Koa", "KoaRouter", "OpenAPIHono", "Router", "express", "express.Router", "fastify"];
+  (#match? @ctor "^(express|express\\.Router|Router|fastify|Fastify|Hono|OpenAPIHono|KoaRouter|Koa|[Hh]api\\.[Ss]erver)$")) @router.def"#;
+const ROUTER_CTORS: &[&str] = &[
+    "Fastify",
+    "Hapi.Server",
+    "Hapi.server",
+    "Hono",
+    "Koa",
+    "KoaRouter",
+    "OpenAPIHono",
+    "Router",
+    "express",
+    "express.Router",
+    "fastify",
+    "hapi.Server",
+    "hapi.server",
+];
 
 /// `const api = axios.create({ baseURL })` (calls.scm).
 const CLIENT_DEF: &str = r#"(variable_declarator
@@ -113,7 +126,7 @@ const HTTP_CALL: &str = r#"(call_expression
   function: (identifier) @client
   arguments: (arguments) @args
   (#any-of? @client "fetch" "axios" "got" "ky" "$fetch" "ofetch" "request" "$http")) @http.call"#;
-const HTTP_CLIENTS: &[&str] = &["$fetch", "$http", "axios", "fetch", "got", "ky", "ofetch", "request"];
+pub(super) const HTTP_CLIENTS: &[&str] = &["$fetch", "$http", "axios", "fetch", "got", "ky", "ofetch", "request"];
 /// `createProxyMiddleware({ target })`, `proxy(USERS_URL)` (calls.scm).
 const PROXY_CALL: &str = r#"(call_expression
   function: (identifier) @client

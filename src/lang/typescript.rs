@@ -135,6 +135,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         if memchr::memmem::find(src, b".create(").is_some() || memchr::memmem::find(src, b".extend(").is_some() {
             arch.client_factories(tree.root_node(), src);
         }
+        arch.aliased_client_calls(tree.root_node(), src);
         if memchr::memmem::find(src, b"this.fetch(").is_some() {
             arch.injected_fetch_calls(tree.root_node(), text);
         }
@@ -153,6 +154,15 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         false => Vec::new(),
     };
     relative.extend(handed.iter().cloned());
+    // hapi route arrays a module declares (`module.exports = [{ method, path, handler }]`),
+    // which need name no framework (`lang/ts_hapi.rs`).
+    if !is_declaration_file(rel) && super::ts_hapi::mentions(src) {
+        super::ts_hapi::route_arrays(tree.root_node(), src, &mut facts.arch);
+    }
+    // Mongoose models on a connection (`conn.model('User', userSchema)`, `lang/ts_mongoose.rs`).
+    if with_arch && super::ts_mongoose::mentions(src) {
+        super::ts_mongoose::connection_models(tree.root_node(), src, &mut facts.arch);
+    }
     // Servers that route by hand (`switch (new URL(req.url).pathname)`), read in any file.
     if !is_declaration_file(rel) && super::ts_raw::mentions(src) {
         super::ts_raw::routes(tree.root_node(), src, &mut facts.arch);

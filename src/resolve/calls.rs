@@ -1457,6 +1457,16 @@ fn callee<'e>(
     if matches!(pick, Pick::None) && private_name(&host) {
         pick = host_service(ctx, file, host.split('.').next().unwrap_or(""), port);
     }
+    // `http://localhost/api/add` names no port: the scheme's, 80 (`https`, `wss`: 443), when
+    // a service owns it; else the host stays as written.
+    let mut port = port;
+    if matches!(pick, Pick::None) && port.is_none() && LOCAL_HOSTS.binary_search(&host.as_str()).is_ok() {
+        let default = if lower.starts_with("https") || lower.starts_with("wss") { 443 } else { 80 };
+        pick = host_service(ctx, file, &host, Some(default));
+        if !matches!(pick, Pick::None) {
+            port = Some(default);
+        }
+    }
     let svc = match pick {
         Pick::One(i)
             if own_container.is_none()

@@ -1033,9 +1033,16 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             // `app.all('*', notFound)`, a single-page app's `app.get('/*', index)`: what answers
             // every path no other route takes is no endpoint of the service's API; nor is
             // `path("admin/", admin.site.urls)`, Django's built-in admin site.
+            // hapi's `{ method: '*', path: '/{any*}' }` likewise.
+            let literal = crate::lang::arch::literal_of(&route.path);
             let catch_all = matches!(framework.as_str(), "express" | "koa" | "fastify" | "hono")
-                && crate::lang::arch::literal_of(&route.path)
-                    .is_some_and(|p| matches!(p.as_str(), "*" | "/*" | "(.*)" | "/(.*)" | "/*splat" | "*splat"));
+                && literal
+                    .as_deref()
+                    .is_some_and(|p| matches!(p, "*" | "/*" | "(.*)" | "/(.*)" | "/*splat" | "*splat"))
+                || framework == "hapi"
+                    && literal
+                        .as_deref()
+                        .is_some_and(|p| p.starts_with("/{") && p.ends_with("*}") && !p[1..].contains('/'));
             let not_api = if catch_all {
                 Some("catch-all route (a fallback for every other path): not reported as an endpoint")
             } else if framework == "django" && route.handler.as_deref() == Some("admin.site.urls") {

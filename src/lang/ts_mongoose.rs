@@ -1,0 +1,95 @@
+//! Mongoose models registered on a connection rather than on the default one
+//! (issue #3, cause 10 of the sixteenth blind sample): `conn.model('User', userSchema)`
+//! with `const conn = mongoose.createConnection(uri)`, and a connection another module
+//! exports (`require('./db').model('Book', bookSchema)`, `dbConnection.model(…)` of a
+//! destructured import). `mongoose.model(…)` itself is read by the query
+//! (`ts_shapes`, `db.mongoose`).
+//!
+//! `x.model('Name', s)` is a model when the file names mongoose and either `x` is a
+//! top-level name the file binds to a `createConnection(…)` result, or `s` is a
+//! Mongoose schema the file makes (`new Schema({…})`, `new mongoose.Schema(…)`, in place
+//! or a top-level name bound to one). A connection imported with a schema also imported
+//! is not read: no other `model(name, x)` call (a Backbone or ORM model registry) is
+//! taken for a collection. The collection is the third argument, else Mongoose's
+//! lower-cased plural of the model's name, as `db.mongoose` decides it.
+
+use tree_sitter::Node;
+
+use super::query;
+use super::ts_arch::{named, pluralize, string_value};
+use crate::model::{ArchFacts, RawTable};
+
+/// Whether a file may register a model on a connection (`mongoose` and `.model(`).
+pub fn mentions(src: &[u8]) -> bool {
+    memchr::memmem::find(src, b".model(").is_some() && memchr::memmem::find(src, b"mongoose").is_some()
+}
+
+/// The models the file registers on connections (see the module's documentation).
+pub fn connection_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
+    let tops = top_values(root, src);
+    for at in memchr::memmem::find_iter(src, b".model(") {
+        let Some(prop) = root.descendant_for_byte_range(at + 1, at + 6) else { continue };
+        let Some(member) = prop.parent().filter(|m| m.kind() == "member_expression") else { continue };
+        let Some(call) = member.parent().filter(|c| c.kind() == "call_expression") else { continue };
+        let Some(object) = member.child_by_field_name("object") else { continue };
+        if query::text(object, src) == "mongoose" {
+            continue;
+        }
+        let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+        let (Some(name), Some(schema)) = (args.first().and_then(|a| string_value(*a, src)), args.get(1)) else {
+            continue;
+        };
+        let connection = object.kind() == "identifier"
+            && value_of(&tops, query::text(object, src)).is_some_and(|v| connects(v, src));
+        let schema = makes_schema(*schema, src)
+            || schema.kind() == "identifier"
+                && value_of(&tops, query::text(*schema, src)).is_some_and(|v| makes_schema(v, src));
+        if !connection && !schema {
+            continue;
+        }
+        let coll = args.get(2).and_then(|a| string_value(*a, src)).unwrap_or_else(|| pluralize(&name.to_lowercase()));
+        facts.tables.push(RawTable {
+            orm: "mongoose".into(),
+            name: Some(coll),
+            class_name: Some(name),
+            line: query::line(call),
+        });
+    }
+}
+
+/// The names the module's top level binds, with their values (`const s = new Schema(…)`).
+fn top_values<'t>(root: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
+    let mut out = Vec::new();
+    for top in named(root) {
+        let decl = if top.kind() == "export_statement" { top.child_by_field_name("declaration") } else { Some(top) };
+        let Some(decl) = decl.filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration")) else {
+            continue;
+        };
+        for d in named(decl) {
+            let (Some(n), Some(v)) = (d.child_by_field_name("name"), d.child_by_field_name("value")) else { continue };
+            if n.kind() == "identifier" {
+                out.push((query::text(n, src).to_string(), v));
+            }
+        }
+    }
+    out
+}
+
+fn value_of<'t>(tops: &[(String, Node<'t>)], name: &str) -> Option<Node<'t>> {
+    tops.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
+}
+
+/// `mongoose.createConnection(…)`, `createConnection(…)` (also awaited, `.asPromise()`d).
+fn connects(v: Node, src: &[u8]) -> bool {
+    let v = if v.kind() == "await_expression" { v.named_child(0).unwrap_or(v) } else { v };
+    let Some(f) = v.child_by_field_name("function").filter(|_| v.kind() == "call_expression") else { return false };
+    let f = query::text(f, src);
+    f == "createConnection" || f.ends_with(".createConnection") || f.contains(".createConnection(")
+}
+
+/// `new Schema(…)`, `new mongoose.Schema(…)`.
+fn makes_schema(v: Node, src: &[u8]) -> bool {
+    v.kind() == "new_expression"
+        && v.child_by_field_name("constructor")
+            .is_some_and(|c| matches!(query::text(c, src), "Schema" | "mongoose.Schema"))
+}
