@@ -30,7 +30,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         rocket: text.contains("rocket"),
         kafka: text.contains("kafka"),
         broker: text.contains("kafka") || text.contains("lapin"),
-        client_file: CLIENT_CRATES.iter().any(|c| text.contains(c)),
+        client_file: client_file(text),
         tonic: text.contains("tonic"),
         tonic_http: text.contains("http_server::"),
         grpcio: text.contains("grpcio"),
@@ -66,7 +66,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         field_types: Vec::new(),
         paths_set: Vec::new(),
         requests: Vec::new(),
-        callbacks: if CLIENT_CRATES.iter().any(|c| text.contains(c)) && text.contains("Fn") {
+        callbacks: if client_file(text) && text.contains("Fn") {
             callbacks(file)
         } else {
             Vec::new()
@@ -239,6 +239,13 @@ struct Func {
 /// HTTP client crates a file must mention for `client.get(url)` to be a call (sorted).
 /// awc is actix-web's own client (`awc::Client::new().post(url)`).
 const CLIENT_CRATES: &[&str] = &["awc", "gloo_net", "hyper", "reqwasm", "reqwest", "ureq"];
+
+/// Whether a file may make HTTP requests: it names a client crate, or actix-web ≤ 3's
+/// re-export of awc, `actix_web::client` (`use actix_web::client::{Client, …}`,
+/// `use actix_web::{client, web}` then `client::Client::new()`).
+fn client_file(text: &str) -> bool {
+    CLIENT_CRATES.iter().any(|c| text.contains(c)) || text.contains("actix_web") && text.contains("client::")
+}
 
 /// Words one of which a file that builds axum or actix routers contains (sorted).
 const WEB_WORDS: &[&str] = &["App", "Router", "Scope", "actix", "axum", "scope"];
