@@ -53,11 +53,6 @@ pub fn chart_dirs(project: &Project) -> Vec<String> {
     dirs
 }
 
-/// A file of a chart's `templates/` directory (read here, not as a plain manifest).
-pub fn is_template(rel: &str, charts: &[String]) -> bool {
-    charts.iter().any(|d| join(d, "templates").is_some_and(|t| is_under(rel, &t)))
-}
-
 /// Every chart of the project, read.
 pub fn charts(project: &Project, dirs: &[String]) -> Vec<Chart> {
     dirs.iter().filter_map(|d| chart(project, d)).collect()
@@ -98,11 +93,20 @@ fn chart(project: &Project, dir: &str) -> Option<Chart> {
         if text.len() > super::services::MAX_YAML {
             continue;
         }
+        // A template with no action is a plain manifest: read as one, with the others.
+        if !text.contains("{{") {
+            continue;
+        }
         let (rendered, uses) = render(&ctx, &text);
         let Ok(docs) = yaml::parse(&rendered) else { continue };
         for doc in &docs {
             c.read_doc(project, &ctx, rel, doc, &uses);
         }
+    }
+    // A chart of several workloads (one chart for a whole application) speaks for its
+    // service only through the container named like the chart.
+    if c.containers.len() > 1 {
+        c.containers.retain(|(_, x)| x.get("name").and_then(Yaml::str) == Some(name.as_str()));
     }
     Some(c)
 }

@@ -406,7 +406,7 @@ pub fn detect(project: &Project) -> Services {
     let charts = helm::chart_dirs(project);
     let yamls = project.manifests.iter().filter(|m| {
         let n = file_name(m);
-        (n.ends_with(".yml") || n.ends_with(".yaml")) && !is_compose(n) && !helm::is_template(m, &charts)
+        (n.ends_with(".yml") || n.ends_with(".yaml")) && !is_compose(n)
     });
     for m in yamls {
         from_kubernetes(project, m, &mut s);
