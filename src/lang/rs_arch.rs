@@ -30,7 +30,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         rocket: text.contains("rocket"),
         kafka: text.contains("kafka"),
         broker: text.contains("kafka") || text.contains("lapin"),
-        client_file: CLIENT_CRATES.iter().any(|c| text.contains(c)),
+        client_file: client_file(text),
         tonic: text.contains("tonic"),
         tonic_http: text.contains("http_server::"),
         grpcio: text.contains("grpcio"),
@@ -66,11 +66,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         field_types: Vec::new(),
         paths_set: Vec::new(),
         requests: Vec::new(),
-        callbacks: if CLIENT_CRATES.iter().any(|c| text.contains(c)) && text.contains("Fn") {
-            callbacks(file)
-        } else {
-            Vec::new()
-        },
+        callbacks: if client_file(text) && text.contains("Fn") { callbacks(file) } else { Vec::new() },
         closure_binds: Vec::new(),
         ctor: false,
         ctor_fields: Vec::new(),
@@ -239,6 +235,13 @@ struct Func {
 /// HTTP client crates a file must mention for `client.get(url)` to be a call (sorted).
 /// awc is actix-web's own client (`awc::Client::new().post(url)`).
 const CLIENT_CRATES: &[&str] = &["awc", "gloo_net", "hyper", "reqwasm", "reqwest", "ureq"];
+
+/// Whether a file may make HTTP requests: it names a client crate, or actix-web ≤ 3's
+/// re-export of awc, `actix_web::client` (`use actix_web::client::{Client, …}`,
+/// `use actix_web::{client, web}` then `client::Client::new()`).
+fn client_file(text: &str) -> bool {
+    CLIENT_CRATES.iter().any(|c| text.contains(c)) || text.contains("actix_web") && text.contains("client::")
+}
 
 /// Words one of which a file that builds axum or actix routers contains (sorted).
 const WEB_WORDS: &[&str] = &["App", "Router", "Scope", "actix", "axum", "scope"];
@@ -1124,6 +1127,18 @@ impl Collector<'_> {
         }
     }
 
+    /// redis-async's `resp_array!["GET", key]`, the command actix-redis sends
+    /// (`redis.send(Command(resp_array!["SET", k, v]))`): its first element names it.
+    fn resp_array(&mut self, mac: &syn::Macro) {
+        let Some(first) = mac.tokens.clone().into_iter().next() else { return };
+        let Ok(command) = syn::parse2::<syn::LitStr>(first.into()) else { return };
+        let c = command.value().to_ascii_lowercase();
+        if KV_METHODS.binary_search(&c.as_str()).is_ok() {
+            let uses = arch::redis_uses(&[], vec![("redis".into(), c, line(command.span()))]);
+            self.facts.table_uses.extend(uses);
+        }
+    }
+
     /// A Redis connection a `let` takes ([`redis_connection`]), or a copy of one a
     /// struct holds: `self.conn.clone()` of a field typed as a connection, or
     /// `state.redis.clone()` / `.lock().await` of a field named `…redis…` (an app state).
@@ -1275,7 +1290,7 @@ impl Collector<'_> {
         }
         // A struct field may hold a host from a config file (`probe(&cfg.services.orders, …)`).
         let field = |a: &Expr| self.client_file && matches!(a, Expr::Reference(r) if matches!(*r.expr, Expr::Field(_)));
-        if self.broker || c.args.iter().any(|a| url_literal(a) || self.url_local(a) || field(a)) {
+        if self.broker || c.args.iter().any(|a| url_literal(a) || env_var(a) || self.url_local(a) || field(a)) {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
@@ -2388,6 +2403,20 @@ fn url_literal(e: &Expr) -> bool {
     }
 }
 
+/// An environment variable read in place, `&env::var("IDENTITY_ENDPOINT").unwrap()`.
+fn env_var(mut e: &Expr) -> bool {
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::MethodCall(m) => e = &m.receiver,
+            Expr::Call(c) => {
+                return matches!(&*c.func, Expr::Path(p) if last_seg(&p.path) == "var" && path_text(&p.path).contains("env"))
+            }
+            _ => return false,
+        }
+    }
+}
+
 fn url_part(p: &Part) -> bool {
     match p {
         Part::Env(..) => true,
@@ -2742,6 +2771,10 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         visit::visit_macro(self, mac);
+        if self.redis && last_seg(&mac.path) == "resp_array" {
+            self.resp_array(mac);
+            return;
+        }
         if last_seg(&mac.path) == "table" {
             // Diesel `table! { users (id) { … } }`: the first identifier is the table.
             if let Some(proc_macro2::TokenTree::Ident(name)) =

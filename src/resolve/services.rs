@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::yaml::{self, Yaml};
-use super::{builds, devproxy, dir_of, in_sorted, is_under, join, Project};
+use super::{builds, devproxy, dir_of, helm, in_sorted, is_under, join, Project};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PortSite;
 
@@ -404,12 +404,16 @@ pub fn detect(project: &Project) -> Services {
     let elsewhere = std::mem::take(&mut s.built_elsewhere);
     s.list.retain(|x| x.projects.len() + x.aliases.len() > 0 || !elsewhere.contains(&x.file));
     nested_packages(project, &mut s);
+    let charts = helm::chart_dirs(project);
     let yamls = project.manifests.iter().filter(|m| {
         let n = file_name(m);
         (n.ends_with(".yml") || n.ends_with(".yaml")) && !is_compose(n)
     });
     for m in yamls {
         from_kubernetes(project, m, &mut s);
+    }
+    if !charts.is_empty() {
+        from_helm(project, &charts, &mut s);
     }
     apply_configmaps(&mut s);
     apply_k8s_services(&mut s);
@@ -2152,6 +2156,40 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
             })
             .collect();
         s.k8s_services.push((name.to_string(), selector, targets, node_ports));
+    }
+}
+
+/// Helm charts ([`helm`]): each chart deploys the source service named like it (case
+/// and `-`/`_` aside: chart `rs-auth-service`, directory `rs_auth_service`), else the
+/// service whose directory holds it; its Service's host names are that service's, and
+/// its container's environment (with its ConfigMaps) is the service's. A chart tied
+/// to no service is not read.
+fn from_helm(project: &Project, dirs: &[String], s: &mut Services) {
+    for chart in helm::charts(project, dirs) {
+        let source = |x: &Service| !x.infra && !x.dirs.is_empty();
+        let named: Vec<usize> = (0..s.list.len())
+            .filter(|&i| {
+                let x = &s.list[i];
+                source(x)
+                    && (folded_eq(&x.name, &chart.name) || x.dirs.iter().any(|d| folded_eq(file_name(d), &chart.name)))
+            })
+            .collect();
+        let i = match named.as_slice() {
+            [i] => Some(*i),
+            [] => owner_of(&s.list, &format!("{}/Chart.yaml", chart.dir)).filter(|&i| source(&s.list[i])),
+            _ => None,
+        };
+        let Some(i) = i else { continue };
+        for h in &chart.hosts {
+            add_alias(&mut s.list[i], h);
+        }
+        for (rel, c) in &chart.containers {
+            k8s_container(s, c, i, dir_of(rel), rel);
+        }
+        for (rel, name, data) in chart.configmaps {
+            s.configmaps.entry(name).or_default().push((dir_of(&rel).to_string(), data));
+        }
+        s.diagnostics.extend(chart.diagnostics);
     }
 }
 
