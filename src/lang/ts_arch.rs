@@ -1693,6 +1693,11 @@ impl<'t> Collector<'t> {
         self.relative.clone()
     }
 
+    /// The file's [`query::Root`], for the extraction's later passes (before [`Self::finish`]).
+    pub fn take_root(&mut self) -> Option<query::Root<'t>> {
+        self.root.take()
+    }
+
     pub fn finish(mut self) -> ArchFacts {
         if self.controllers_said.is_some_and(|n| n > self.controllers_keys) {
             for m in &mut self.facts.nest_modules {

@@ -142,6 +142,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         arch.aliased_proxy_calls(tree.root_node(), text);
     }
     let mut relative = arch.relative_imports();
+    let root = arch.take_root();
     facts.arch = arch.finish();
     // Sequelize's options for every model, wherever the service writes them.
     if memchr::memmem::find(src, b"freezeTableName").is_some() || memchr::memmem::find(src, b"underscored").is_some() {
@@ -239,7 +240,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         // A declaration file has no run time: everything it imports is for types.
         file_flags.insert(Flags::TYPE_ONLY);
     }
-    let root = query::Root::new(tree.root_node());
+    let root = root.unwrap_or_else(|| query::Root::new(tree.root_node()));
     for (node, mut flags) in found.into_values() {
         let named = matches!(node.kind(), "string" | "template_string");
         let Some(spec) = literal(node, src).filter(|_| named) else {
