@@ -10,10 +10,7 @@
 
 ; new WebSocket(`${WS_URL}/jobs/ws/${id}`)   (browsers, the `ws` package): a WebSocket call;
 ; new EventSource(`${API_URL}/stream`)   (server-sent events): a GET of the URL
-(new_expression
-  constructor: (identifier) @client
-  arguments: (arguments) @args
-  (#any-of? @client "EventSource" "WebSocket")) @ws.call
+; matched in Rust: src/lang/ts_natives.rs, WS_CALL
 
 ; API gateways (a file naming a proxy package; src/lang/ts_arch.rs reads the target):
 ; app.use('/auth', createProxyMiddleware({ target: AUTH_URL }))   (http-proxy-middleware)
@@ -29,32 +26,24 @@
 
 ; const api = axios.create(…); export default api   export { api as default }   module.exports = api:
 ; the module's default client, when `api` is a client the module makes at its top level
-(program (export_statement value: (identifier) @name) @client.export)
-(program (export_statement (export_clause (export_specifier name: (identifier) @name alias: (identifier) @_d))
-  (#eq? @_d "default")) @client.export)
+; matched in Rust: src/lang/ts_natives.rs, CLIENT_EXPORT_VALUE
+; matched in Rust: src/lang/ts_natives.rs, CLIENT_EXPORT_CLAUSE
 ; matched in Rust: src/lang/ts_natives.rs, CLIENT_EXPORT
 
 ; const API_URL = process.env.API_URL ?? 'http://…'   (top level, exported or not)
-(program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def
-(program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value)))) @const.def
-(program (variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def
+; matched in Rust: src/lang/ts_natives.rs, CONST_DEF_LEXICAL
+; matched in Rust: src/lang/ts_natives.rs, CONST_DEF_EXPORTED
+; matched in Rust: src/lang/ts_natives.rs, CONST_DEF_VAR
 
 ; const { CART_ADDR = '', API_URL } = process.env   (top level): each name is that variable
-(program (lexical_declaration (variable_declarator
-  name: (object_pattern) @pattern
-  value: (member_expression) @_env
-  (#match? @_env "^(process|import\\.meta)\\.env$")))) @env.destructure
+; matched in Rust: src/lang/ts_natives.rs, ENV_DESTRUCTURE
 
 ; gRPC: server.addService(proto.shop.Cart.service, impl)   (@grpc.server, matched by shapes.scm)
 ; new proto.shop.Cart(addr, creds)
-(new_expression constructor: (member_expression) @name arguments: (arguments) @args) @grpc.client
+; matched in Rust: src/lang/ts_natives.rs, GRPC_CLIENT_MEMBER
 ; new CartServiceClient(CART_ADDR, ChannelCredentials.createInsecure())   (ts-proto, grpc-tools stubs):
 ; a generated client class is only told apart by the channel credentials it is given.
-(new_expression
-  constructor: (identifier) @name
-  arguments: (arguments . (_) . (_) @_creds) @args
-  (#match? @name "[a-z]Client$")
-  (#match? @_creds "[Cc]redentials")) @grpc.client
+; matched in Rust: src/lang/ts_natives.rs, GRPC_CLIENT_GENERATED
 
 ; module.exports = { cartsUrl: util.format("http://carts%s", domain) }   anywhere (a module-pattern
 ; function may wrap it): each property is a constant of the module, read elsewhere as `endpoints.cartsUrl`

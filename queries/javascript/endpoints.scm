@@ -8,23 +8,7 @@
 
 ; const app = require('express')()   const app = require('fastify')({ logger: true })
 ; const router = require('express').Router()
-(variable_declarator
-  name: (identifier) @name
-  value: (call_expression
-    function: [
-      (call_expression
-        function: (identifier) @_req
-        arguments: (arguments . (string (string_fragment) @ctor) .))
-      (member_expression
-        object: (call_expression
-          function: (identifier) @_req
-          arguments: (arguments . (string (string_fragment) @_mod) .))
-        property: (property_identifier) @ctor)
-    ]
-    arguments: (arguments) @args)
-  (#eq? @_req "require")
-  (#any-of? @_mod "express")
-  (#any-of? @ctor "express" "fastify" "Router")) @router.def
+; matched in Rust: src/lang/ts_natives.rs, ROUTER_DEF_REQUIRE
 
 ; Calls on a receiver, `obj.method(…)`, are one pattern in shapes.scm, with the
 ; method names in sorted tables of src/lang/ts_shapes.rs:
@@ -41,19 +25,16 @@
 ; matched in Rust: src/lang/ts_natives.rs, NEST_DECORATOR
 
 ; Next.js route handlers: export async function GET() {}   export const POST = …   export default handler
-(export_statement declaration: (function_declaration name: (identifier) @name)) @endpoint.export
-(export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name))) @endpoint.export
-(export_statement "default") @endpoint.default
+; matched in Rust: src/lang/ts_natives.rs, ENDPOINT_EXPORT_FUNCTION
+; matched in Rust: src/lang/ts_natives.rs, ENDPOINT_EXPORT_CONST
+; matched in Rust: src/lang/ts_natives.rs, ENDPOINT_DEFAULT
 
 ; import users from './users'   import { router as users } from './r'   import * as r from './r'
-(import_clause (identifier) @name) @bind.default
-(import_specifier name: (identifier) @name alias: (identifier)? @alias) @bind.named
-(namespace_import (identifier) @name) @bind.namespace
+; matched in Rust: src/lang/ts_natives.rs, BIND_DEFAULT
+; matched in Rust: src/lang/ts_natives.rs, BIND_NAMED
+; matched in Rust: src/lang/ts_natives.rs, BIND_NAMESPACE
 ; const users = require('./users')
-(variable_declarator
-  name: (identifier) @name
-  value: (call_expression function: (identifier) @_q arguments: (arguments . (string)))
-  (#eq? @_q "require")) @bind.require
+; matched in Rust: src/lang/ts_natives.rs, BIND_REQUIRE
 
 ; The port a server listens on: app.listen(3000)   app.listen(PORT, cb)   fastify.listen({ port: 4000 })
 ; (a `localhost:PORT` call no deployment file publishes reaches the one service binding it)

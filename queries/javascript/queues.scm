@@ -8,16 +8,10 @@
 ; (QUEUE_METHODS, matched by shapes.scm)
 
 ; AWS SDK v3: new SendMessageCommand({ QueueUrl })   new ReceiveMessageCommand({ QueueUrl })   new PublishCommand({ TopicArn })
-(new_expression
-  constructor: (identifier) @method
-  arguments: (arguments) @args
-  (#match? @method "^(SendMessage|SendMessageBatch|ReceiveMessage|Publish|PublishBatch)Command$")) @queue.op
+; matched in Rust: src/lang/ts_natives.rs, QUEUE_COMMAND
 
 ; kafka-node: new Consumer(client, [{ topic: 'orders' }])   new kafka.ConsumerGroup(options, ['orders'])
-(new_expression
-  constructor: [(identifier) @method (member_expression property: (property_identifier) @method)]
-  arguments: (arguments) @args
-  (#any-of? @method "Consumer" "ConsumerGroup" "ConsumerGroupStream" "ConsumerStream" "HighLevelConsumer")) @queue.op
+; matched in Rust: src/lang/ts_natives.rs, QUEUE_CONSUMER
 
 ; NestJS microservices (Kafka, NATS, Redis, RabbitMQ transports): a client's
 ; `this.client.emit('topic', data)` publishes (`send` is matched above), a controller's

@@ -1,10 +1,8 @@
 ; JavaScript/TypeScript tables: SQL strings, TypeORM, Drizzle, knex, Sequelize,
 ; Mongoose, MongoDB collections, Prisma client calls.
 
-((string) @sql
-  (#match? @sql "^.\\s*(?i:select|insert|update|delete|with|create|alter|replace)\\s")) @db.sql
-((template_string) @sql
-  (#match? @sql "^`\\s*(?i:select|insert|update|delete|with|create|alter|replace)\\s")) @db.sql
+; matched in Rust: src/lang/ts_natives.rs, SQL_STRING
+; matched in Rust: src/lang/ts_natives.rs, SQL_TEMPLATE
 
 ; @Entity('orders') export class Order {}   @Entity() class Order {}
 ; matched in Rust: src/lang/ts_natives.rs, ENTITY_DECORATOR

@@ -1,5 +1,6 @@
-//! JavaScript/TypeScript architecture facts from the matches of
-//! `queries/javascript/{endpoints,calls,tables,queues}.scm`: Express, Fastify,
+//! JavaScript/TypeScript architecture facts from the matches of the patterns
+//! of `queries/javascript/{endpoints,calls,tables,queues}.scm` (matched in
+//! Rust by `ts_natives`, which quotes each): Express, Fastify,
 //! Koa, Hono and NestJS routes, Next.js route files, fetch/axios/got calls,
 //! SQL strings, TypeORM/Drizzle/knex/Sequelize/Mongoose/Prisma tables,
 //! MongoDB collections, amqplib/kafkajs/Redis queues and gRPC services.
@@ -1025,9 +1026,15 @@ impl<'t> Collector<'t> {
             _ => (alias.unwrap_or_else(|| name.clone()), name),
         };
         // The line of the import's specifier, which is what resolved links carry.
-        let spec = query::ancestors_in(self.root.as_ref(), outer, 6)
-            .into_iter()
-            .find(|a| a.kind() == "import_statement")
+        // A top-level import is the statement holding its specifiers: no descent to find it.
+        // (No import statement holds a `require` declarator.)
+        let top_import = self.root.as_ref().and_then(|r| r.top(outer)).filter(|t| t.kind() == "import_statement");
+        let spec = top_import
+            .or_else(|| {
+                (kind != "bind.require")
+                    .then(|| query::ancestors_in(self.root.as_ref(), outer, 6))
+                    .and_then(|a| a.into_iter().find(|a| a.kind() == "import_statement"))
+            })
             .and_then(|s| s.child_by_field_name("source"))
             .or_else(|| {
                 (kind == "bind.require")

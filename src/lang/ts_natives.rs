@@ -27,7 +27,33 @@ use tree_sitter::Node;
 use super::query::{self, Captures, Native};
 
 /// The natives of the architecture query, each with the pattern it stands for.
+///
+/// The natives of one kind run in this order at a node; those that were the
+/// query's patterns come first, in the order of their `.scm` files, as the
+/// query reported its matches at a node before the natives'.
 pub static NATIVES: &[Native] = &[
+    Native { kind: "variable_declarator", pattern: Some(ROUTER_DEF_REQUIRE), matches: router_def_require },
+    Native { kind: "variable_declarator", pattern: Some(BIND_REQUIRE), matches: bind_require },
+    Native { kind: "export_statement", pattern: Some(ENDPOINT_EXPORT_FUNCTION), matches: endpoint_export_function },
+    Native { kind: "export_statement", pattern: Some(ENDPOINT_EXPORT_CONST), matches: endpoint_export_const },
+    Native { kind: "export_statement", pattern: Some(ENDPOINT_DEFAULT), matches: endpoint_default },
+    Native { kind: "import_clause", pattern: Some(BIND_DEFAULT), matches: bind_default },
+    Native { kind: "import_specifier", pattern: Some(BIND_NAMED), matches: bind_named },
+    Native { kind: "namespace_import", pattern: Some(BIND_NAMESPACE), matches: bind_namespace },
+    Native { kind: "new_expression", pattern: Some(WS_CALL), matches: ws_call },
+    Native { kind: "program", pattern: Some(CLIENT_EXPORT_VALUE), matches: client_export_value },
+    Native { kind: "program", pattern: Some(CLIENT_EXPORT_CLAUSE), matches: client_export_clause },
+    Native { kind: "program", pattern: Some(CONST_DEF_LEXICAL), matches: const_def_lexical },
+    Native { kind: "program", pattern: Some(CONST_DEF_EXPORTED), matches: const_def_exported },
+    Native { kind: "program", pattern: Some(CONST_DEF_VAR), matches: const_def_var },
+    Native { kind: "program", pattern: Some(ENV_DESTRUCTURE), matches: env_destructure },
+    Native { kind: "new_expression", pattern: Some(GRPC_CLIENT_MEMBER), matches: grpc_client_member },
+    Native { kind: "new_expression", pattern: Some(GRPC_CLIENT_GENERATED), matches: grpc_client_generated },
+    Native { kind: "string", pattern: Some(SQL_STRING), matches: sql_string },
+    Native { kind: "template_string", pattern: Some(SQL_TEMPLATE), matches: sql_template },
+    Native { kind: "new_expression", pattern: Some(QUEUE_COMMAND), matches: queue_command },
+    Native { kind: "new_expression", pattern: Some(QUEUE_CONSUMER), matches: queue_consumer },
+    Native { kind: "call_expression", pattern: Some(CALL_METHOD), matches: call_method },
     Native { kind: "variable_declarator", pattern: Some(ROUTER_DEF), matches: router_def },
     Native { kind: "variable_declarator", pattern: Some(CLIENT_DEF), matches: client_def },
     Native { kind: "variable_declarator", pattern: Some(KV_CLIENT_DECL), matches: kv_client_decl },
@@ -54,6 +80,114 @@ pub static NATIVES: &[Native] = &[
 ];
 
 // ---- the patterns, as they were in queries/javascript/*.scm ----
+
+/// `const app = require('express')()`, `const r = require('express').Router()` (endpoints.scm).
+const ROUTER_DEF_REQUIRE: &str = r#"(variable_declarator
+  name: (identifier) @name
+  value: (call_expression
+    function: [
+      (call_expression
+        function: (identifier) @_req
+        arguments: (arguments . (string (string_fragment) @ctor) .))
+      (member_expression
+        object: (call_expression
+          function: (identifier) @_req
+          arguments: (arguments . (string (string_fragment) @_mod) .))
+        property: (property_identifier) @ctor)
+    ]
+    arguments: (arguments) @args)
+  (#eq? @_req "require")
+  (#any-of? @_mod "express")
+  (#any-of? @ctor "express" "fastify" "Router")) @router.def"#;
+/// `export function GET() {}` (Next.js route handlers, endpoints.scm).
+const ENDPOINT_EXPORT_FUNCTION: &str =
+    r#"(export_statement declaration: (function_declaration name: (identifier) @name)) @endpoint.export"#;
+/// `export const POST = …` (endpoints.scm).
+const ENDPOINT_EXPORT_CONST: &str = r#"(export_statement declaration: (lexical_declaration (variable_declarator name: (identifier) @name))) @endpoint.export"#;
+/// `export default …` (endpoints.scm).
+const ENDPOINT_DEFAULT: &str = r#"(export_statement "default") @endpoint.default"#;
+/// `import express from 'express'` (endpoints.scm: a module's bindings).
+const BIND_DEFAULT: &str = r#"(import_clause (identifier) @name) @bind.default"#;
+/// `import { Router as R } from 'express'` (endpoints.scm).
+const BIND_NAMED: &str = r#"(import_specifier name: (identifier) @name alias: (identifier)? @alias) @bind.named"#;
+/// `import * as api from './api'` (endpoints.scm).
+const BIND_NAMESPACE: &str = r#"(namespace_import (identifier) @name) @bind.namespace"#;
+/// `const users = require('./users')` (endpoints.scm).
+const BIND_REQUIRE: &str = r#"(variable_declarator
+  name: (identifier) @name
+  value: (call_expression function: (identifier) @_q arguments: (arguments . (string)))
+  (#eq? @_q "require")) @bind.require"#;
+/// `new WebSocket(url)`, `new EventSource(url)` (calls.scm).
+const WS_CALL: &str = r#"(new_expression
+  constructor: (identifier) @client
+  arguments: (arguments) @args
+  (#any-of? @client "EventSource" "WebSocket")) @ws.call"#;
+const WS_CLIENTS: &[&str] = &["EventSource", "WebSocket"];
+/// `export default api` at the top level (calls.scm).
+const CLIENT_EXPORT_VALUE: &str = r#"(program (export_statement value: (identifier) @name) @client.export)"#;
+/// `export { api as default }` at the top level (calls.scm).
+const CLIENT_EXPORT_CLAUSE: &str = r#"(program (export_statement (export_clause (export_specifier name: (identifier) @name alias: (identifier) @_d))
+  (#eq? @_d "default")) @client.export)"#;
+/// `const API_URL = …` at the top level (calls.scm).
+const CONST_DEF_LEXICAL: &str =
+    r#"(program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def"#;
+/// `export const API_URL = …` (calls.scm).
+const CONST_DEF_EXPORTED: &str = r#"(program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value)))) @const.def"#;
+/// `var API_URL = …` at the top level (calls.scm).
+const CONST_DEF_VAR: &str =
+    r#"(program (variable_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def"#;
+/// `const { CART_ADDR = '', API_URL } = process.env` at the top level (calls.scm).
+const ENV_DESTRUCTURE: &str = r#"(program (lexical_declaration (variable_declarator
+  name: (object_pattern) @pattern
+  value: (member_expression) @_env
+  (#match? @_env "^(process|import\\.meta)\\.env$")))) @env.destructure"#;
+/// `new proto.shop.Cart(addr, creds)` (calls.scm).
+const GRPC_CLIENT_MEMBER: &str =
+    r#"(new_expression constructor: (member_expression) @name arguments: (arguments) @args) @grpc.client"#;
+/// `new CartServiceClient(addr, ChannelCredentials.createInsecure())` (calls.scm).
+const GRPC_CLIENT_GENERATED: &str = r#"(new_expression
+  constructor: (identifier) @name
+  arguments: (arguments . (_) . (_) @_creds) @args
+  (#match? @name "[a-z]Client$")
+  (#match? @_creds "[Cc]redentials")) @grpc.client"#;
+/// `"SELECT … FROM users"` (tables.scm).
+const SQL_STRING: &str = r#"((string) @sql
+  (#match? @sql "^.\\s*(?i:select|insert|update|delete|with|create|alter|replace)\\s")) @db.sql"#;
+/// `` `SELECT … ${id}` `` (tables.scm).
+const SQL_TEMPLATE: &str = r#"((template_string) @sql
+  (#match? @sql "^`\\s*(?i:select|insert|update|delete|with|create|alter|replace)\\s")) @db.sql"#;
+static SQL_START: LazyLock<Option<regex::bytes::Regex>> = LazyLock::new(|| {
+    regex::bytes::Regex::new(r"^.\s*(?i:select|insert|update|delete|with|create|alter|replace)\s").ok()
+});
+static SQL_TEMPLATE_START: LazyLock<Option<regex::bytes::Regex>> = LazyLock::new(|| {
+    regex::bytes::Regex::new(r"^`\s*(?i:select|insert|update|delete|with|create|alter|replace)\s").ok()
+});
+/// `new SendMessageCommand({ QueueUrl })` (AWS SDK v3, queues.scm).
+const QUEUE_COMMAND: &str = r#"(new_expression
+  constructor: (identifier) @method
+  arguments: (arguments) @args
+  (#match? @method "^(SendMessage|SendMessageBatch|ReceiveMessage|Publish|PublishBatch)Command$")) @queue.op"#;
+const QUEUE_COMMANDS: &[&str] = &[
+    "PublishBatchCommand",
+    "PublishCommand",
+    "ReceiveMessageCommand",
+    "SendMessageBatchCommand",
+    "SendMessageCommand",
+];
+/// `new kafka.Consumer(client, topics)` (kafka-node, queues.scm).
+const QUEUE_CONSUMER: &str = r#"(new_expression
+  constructor: [(identifier) @method (member_expression property: (property_identifier) @method)]
+  arguments: (arguments) @args
+  (#any-of? @method "Consumer" "ConsumerGroup" "ConsumerGroupStream" "ConsumerStream" "HighLevelConsumer")) @queue.op"#;
+const QUEUE_CONSUMERS: &[&str] =
+    &["Consumer", "ConsumerGroup", "ConsumerGroupStream", "ConsumerStream", "HighLevelConsumer"];
+/// `x.m(…)` with `m` one of the methods of `ts_shapes` (shapes.scm): one
+/// pattern for the many shapes `ts_shapes::expand` tells apart.
+pub(super) const CALL_METHOD: &str = r#"(call_expression
+  function: (member_expression property: (property_identifier) @method)
+  (#match? @method "^(addService|aggregate|all|assertExchange|bindQueue|bulkWrite|consume|countDocuments|createTable|define|delete|deleteMany|deleteOne|emit|find|findOne|findOneAndUpdate|forFeature|forFeatureAsync|get|getService|head|init|insertMany|insertOne|listen|model|options|patch|post|publish|put|receiveMessage|register|replaceOne|request|route|send|sendMessage|sendMessageBatch|sendToQueue|setGlobalPrefix|subscribe|updateMany|updateOne|use|(?i:decr|decrby|del|exists|expire|get|getdel|getset|hdel|hexists|hget|hgetall|hincrby|hkeys|hmget|hmset|hset|hsetnx|hvals|incr|incrby|llen|lrange|mget|mset|sadd|scard|set|setex|setnx|sismember|smembers|srem|zadd|zcard|zincrby|zrange|zrangebyscore|zrem|zrevrange|zscore))$")) @call.method"#;
+static CALL_METHOD_NAME: LazyLock<Option<regex::bytes::Regex>> =
+    LazyLock::new(|| regex::bytes::Regex::new(&super::ts_shapes::method_regex()).ok());
 
 /// `const app = express()`, `const r = express.Router()`, `new Hono()`, `Hapi.server({ port })` (endpoints.scm).
 const ROUTER_DEF: &str = r#"(variable_declarator
@@ -543,6 +677,238 @@ fn kv_client_assign<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -
     let ctor = assign.child_by_field_name("right").and_then(|v| made_by(v, false)).map(|m| m.0);
     let (Some(name), Some(ctor)) = (name, ctor.filter(|c| kv_ctor(*c, src))) else { return false };
     caps.extend([("kv.client", assign), ("name", name), ("ctor", ctor)]);
+    true
+}
+
+/// The fragments of `call`'s one argument when the call is `require('…')` (`ROUTER_DEF_REQUIRE`).
+fn required_fragments<'t>(call: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
+    let required = field(call, "function", "identifier").is_some_and(|f| query::text(f, src) == "require");
+    let args = field(call, "arguments", "arguments").filter(|a| required && a.named_child_count() == 1);
+    match args.and_then(|a| a.named_child(0)).filter(|s| s.kind() == "string") {
+        Some(string) => children_of(string, "string_fragment").collect(),
+        None => Vec::new(),
+    }
+}
+
+fn router_def_require<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let (Some(name), Some(call)) = (field(decl, "name", "identifier"), field(decl, "value", "call_expression")) else {
+        return false;
+    };
+    let (Some(function), Some(args)) = (call.child_by_field_name("function"), field(call, "arguments", "arguments"))
+    else {
+        return false;
+    };
+    let ctors: Vec<Node<'t>> = match function.kind() {
+        // `require('express')()`
+        "call_expression" => required_fragments(function, src),
+        // `require('express').Router()`: one match per fragment spelling the module.
+        "member_expression" => {
+            let object = field(function, "object", "call_expression");
+            let modules = object.map(|o| required_fragments(o, src)).unwrap_or_default();
+            let express = modules.iter().filter(|m| query::text(**m, src) == "express").count();
+            let property = field(function, "property", "property_identifier");
+            property.into_iter().flat_map(|p| std::iter::repeat_n(p, express)).collect()
+        }
+        _ => Vec::new(),
+    };
+    let found = ctors.into_iter().filter(|c| ["express", "fastify", "Router"].contains(&query::text(*c, src)));
+    push_all(caps, found.map(|ctor| vec![("router.def", decl), ("name", name), ("ctor", ctor), ("args", args)]))
+}
+
+fn endpoint_export_function<'t>(export: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some(name) = field(export, "declaration", "function_declaration").and_then(|f| field(f, "name", "identifier"))
+    else {
+        return false;
+    };
+    caps.extend([("endpoint.export", export), ("name", name)]);
+    true
+}
+
+fn endpoint_export_const<'t>(export: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some(decl) = field(export, "declaration", "lexical_declaration") else { return false };
+    let names = children_of(decl, "variable_declarator").filter_map(|d| field(d, "name", "identifier"));
+    push_all(caps, names.map(|name| vec![("endpoint.export", export), ("name", name)]))
+}
+
+fn endpoint_default<'t>(export: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let mut cursor = export.walk();
+    let defaults = export.children(&mut cursor).filter(|c| !c.is_named() && c.kind() == "default").count();
+    push_all(caps, (0..defaults).map(|_| vec![("endpoint.default", export)]))
+}
+
+fn bind_default<'t>(clause: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    push_all(caps, children_of(clause, "identifier").map(|name| vec![("bind.default", clause), ("name", name)]))
+}
+
+fn bind_named<'t>(spec: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some(name) = field(spec, "name", "identifier") else { return false };
+    caps.extend([("bind.named", spec), ("name", name)]);
+    caps.extend(field(spec, "alias", "identifier").map(|a| ("alias", a)));
+    true
+}
+
+fn bind_namespace<'t>(ns: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    push_all(caps, children_of(ns, "identifier").map(|name| vec![("bind.namespace", ns), ("name", name)]))
+}
+
+fn bind_require<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let (Some(name), Some(call)) = (field(decl, "name", "identifier"), field(decl, "value", "call_expression")) else {
+        return false;
+    };
+    let required = field(call, "function", "identifier").is_some_and(|f| query::text(f, src) == "require");
+    let first = field(call, "arguments", "arguments").and_then(|a| a.named_child(0));
+    if !required || first.is_none_or(|f| f.kind() != "string") {
+        return false;
+    }
+    caps.extend([("bind.require", decl), ("name", name)]);
+    true
+}
+
+/// `new C(args)` with `C` an identifier: (C, arguments).
+fn constructed<'t>(new: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+    Some((field(new, "constructor", "identifier")?, field(new, "arguments", "arguments")?))
+}
+
+fn ws_call<'t>(new: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some((client, args)) = constructed(new).filter(|(c, _)| WS_CLIENTS.contains(&query::text(*c, src))) else {
+        return false;
+    };
+    caps.extend([("ws.call", new), ("client", client), ("args", args)]);
+    true
+}
+
+fn client_export_value<'t>(program: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let found: Vec<_> =
+        children_of(program, "export_statement").filter_map(|e| Some((e, field(e, "value", "identifier")?))).collect();
+    push_all(caps, found.into_iter().map(|(e, name)| vec![("client.export", e), ("name", name)]))
+}
+
+fn client_export_clause<'t>(program: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let mut found = Vec::new();
+    for export in children_of(program, "export_statement") {
+        for spec in children_of(export, "export_clause").flat_map(|c| children_of(c, "export_specifier")) {
+            let alias = field(spec, "alias", "identifier").filter(|a| query::text(*a, src) == "default");
+            if let (Some(name), Some(_)) = (field(spec, "name", "identifier"), alias) {
+                found.push((export, name));
+            }
+        }
+    }
+    push_all(caps, found.into_iter().map(|(e, name)| vec![("client.export", e), ("name", name)]))
+}
+
+/// `(variable_declarator name: (identifier) value: (_))` children of each declaration: (name, value).
+fn declared<'t>(declarations: impl Iterator<Item = Node<'t>>) -> Vec<(Node<'t>, Node<'t>)> {
+    declarations
+        .flat_map(|d| children_of(d, "variable_declarator"))
+        .filter_map(|d| Some((field(d, "name", "identifier")?, d.child_by_field_name("value").and_then(any)?)))
+        .collect()
+}
+
+fn push_consts<'t>(program: Node<'t>, found: Vec<(Node<'t>, Node<'t>)>, caps: &mut Captures<'t>) -> bool {
+    push_all(
+        caps,
+        found.into_iter().map(|(name, value)| vec![("const.def", program), ("name", name), ("value", value)]),
+    )
+}
+
+fn const_def_lexical<'t>(program: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    push_consts(program, declared(children_of(program, "lexical_declaration")), caps)
+}
+
+fn const_def_exported<'t>(program: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let declarations = children_of(program, "export_statement").flat_map(|e| children_of(e, "lexical_declaration"));
+    push_consts(program, declared(declarations), caps)
+}
+
+fn const_def_var<'t>(program: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    push_consts(program, declared(children_of(program, "variable_declaration")), caps)
+}
+
+fn env_destructure<'t>(program: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let found: Vec<Node<'t>> = children_of(program, "lexical_declaration")
+        .flat_map(|d| children_of(d, "variable_declarator"))
+        .filter(|d| {
+            field(*d, "value", "member_expression")
+                .is_some_and(|v| matches!(query::text(v, src), "process.env" | "import.meta.env"))
+        })
+        .filter_map(|d| field(d, "name", "object_pattern"))
+        .collect();
+    push_all(caps, found.into_iter().map(|p| vec![("env.destructure", program), ("pattern", p)]))
+}
+
+fn grpc_client_member<'t>(new: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let (Some(name), Some(args)) =
+        (field(new, "constructor", "member_expression"), field(new, "arguments", "arguments"))
+    else {
+        return false;
+    };
+    caps.extend([("grpc.client", new), ("name", name), ("args", args)]);
+    true
+}
+
+fn grpc_client_generated<'t>(new: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some((name, args)) = constructed(new) else { return false };
+    let generated = query::text(name, src)
+        .strip_suffix("Client")
+        .and_then(|s| s.bytes().last())
+        .is_some_and(|b| b.is_ascii_lowercase());
+    let creds = args.named_child(0).and_then(any).and(args.named_child(1)).and_then(any);
+    let creds =
+        creds.map(|c| query::text(c, src)).is_some_and(|t| t.contains("Credentials") || t.contains("credentials"));
+    if !generated || !creds {
+        return false;
+    }
+    caps.extend([("grpc.client", new), ("name", name), ("args", args)]);
+    true
+}
+
+fn sql_at<'t>(node: Node<'t>, src: &[u8], start: &Option<regex::bytes::Regex>, caps: &mut Captures<'t>) -> bool {
+    let text = src.get(node.byte_range()).unwrap_or_default();
+    if !start.as_ref().is_some_and(|r| r.is_match(text)) {
+        return false;
+    }
+    caps.extend([("db.sql", node), ("sql", node)]);
+    true
+}
+
+fn sql_string<'t>(string: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    sql_at(string, src, &SQL_START, caps)
+}
+
+fn sql_template<'t>(template: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    sql_at(template, src, &SQL_TEMPLATE_START, caps)
+}
+
+fn queue_command<'t>(new: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some((method, args)) = constructed(new).filter(|(c, _)| QUEUE_COMMANDS.contains(&query::text(*c, src))) else {
+        return false;
+    };
+    caps.extend([("queue.op", new), ("method", method), ("args", args)]);
+    true
+}
+
+fn queue_consumer<'t>(new: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let method = new.child_by_field_name("constructor").and_then(|c| match c.kind() {
+        "identifier" => Some(c),
+        "member_expression" => field(c, "property", "property_identifier"),
+        _ => None,
+    });
+    let (Some(method), Some(args)) = (method, field(new, "arguments", "arguments")) else { return false };
+    if !QUEUE_CONSUMERS.contains(&query::text(method, src)) {
+        return false;
+    }
+    caps.extend([("queue.op", new), ("method", method), ("args", args)]);
+    true
+}
+
+fn call_method<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let method = field(call, "function", "member_expression").and_then(|f| field(f, "property", "property_identifier"));
+    let known = |m: &Node| {
+        let text = src.get(m.byte_range()).unwrap_or_default();
+        CALL_METHOD_NAME.as_ref().is_some_and(|r| r.is_match(text))
+    };
+    let Some(method) = method.filter(known) else { return false };
+    caps.extend([("call.method", call), ("method", method)]);
     true
 }
 

@@ -1,5 +1,5 @@
 //! JavaScript/TypeScript calls on a receiver that differ only in the
-//! method's name, matched by one query pattern (`queries/javascript/shapes.scm`)
+//! method's name, matched by one pattern (`ts_natives::CALL_METHOD`, matched in Rust)
 //! and told apart here by sorted tables.
 //!
 //! `app.get('/p', h)`, `app.use(r)`, `axios.post(url)`, `users.insertOne(d)`,
@@ -309,14 +309,14 @@ mod tests {
     /// The shape's predicate lets through exactly the names of the tables.
     #[test]
     fn the_shape_predicate_lists_the_tables() {
-        let scm = include_str!("../../queries/javascript/shapes.scm");
+        let scm = super::super::ts_natives::CALL_METHOD;
         let regex = method_regex().replace('\\', "\\\\");
         assert!(scm.contains(&format!("(#match? @method \"{regex}\")")), "{regex}");
     }
 
     /// [`expand`] over the shape gives, match for match and in the same
-    /// order, what the patterns it replaced gave, with every other pattern of
-    /// the architecture query around it, on every JavaScript and TypeScript
+    /// order, what the patterns it replaced gave, with the import patterns
+    /// around it, on every JavaScript and TypeScript
     /// file of the fixtures and benches and on edge cases.
     #[test]
     fn the_shape_matches_what_the_replaced_patterns_matched() {
@@ -362,15 +362,14 @@ mod tests {
         assert!(total > 100, "{total}");
     }
 
-    /// The architecture query of `lang` with the replaced patterns where the
-    /// shape is (last), and as it is.
+    /// `lang`'s import patterns with the replaced patterns after them, and
+    /// with the shape's pattern after them.
     fn queries(lang: Lang) -> (query::LangQuery, query::LangQuery) {
         let language = super::super::typescript::language(lang);
         let captures = super::super::typescript::full_captures();
         let sources = super::super::typescript::full_sources(lang);
-        let shape = include_str!("../../queries/javascript/shapes.scm");
-        let old: Vec<&str> = sources.iter().map(|s| if *s == shape { REPLACED } else { s }).collect();
+        let with = |last: &'static str| sources.iter().copied().chain([last]).collect::<Vec<&str>>();
         let compile = |s: &[&str]| query::LangQuery::new(&language, s, &captures).unwrap();
-        (compile(&old), compile(&sources))
+        (compile(&with(REPLACED)), compile(&with(super::super::ts_natives::CALL_METHOD)))
     }
 }

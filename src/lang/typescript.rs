@@ -33,36 +33,28 @@ pub fn language(lang: Lang) -> Language {
 /// Every pattern matches text containing one of these: `import` statements
 /// and `import()`, `export … from`, `require()`.
 const NEEDLES: &[&str] = &["import", "from", "require"];
-/// Architecture queries (routes, calls, tables, queues), joined after the import
-/// queries for files that pass [`super::arch::triggered`]: still one pass per file.
-const ARCH_QUERIES: &[&str] = &[
-    include_str!("../../queries/javascript/endpoints.scm"),
-    include_str!("../../queries/javascript/calls.scm"),
-    include_str!("../../queries/javascript/tables.scm"),
-    include_str!("../../queries/javascript/queues.scm"),
-    // Last: `ts_shapes` reproduces the order of the patterns it replaced, which came after the others.
-    include_str!("../../queries/javascript/shapes.scm"),
-];
-
 type Compiled = LazyLock<Result<LangQuery, String>>;
-static JS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::JavaScript), JS_QUERIES, CAPTURES));
-static TS: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::TypeScript), TS_QUERIES, CAPTURES));
-static TSX: Compiled = LazyLock::new(|| LangQuery::new(&language(Lang::Tsx), TS_QUERIES, CAPTURES));
-static JS_FULL: Compiled = LazyLock::new(|| full(Lang::JavaScript));
-static TS_FULL: Compiled = LazyLock::new(|| full(Lang::TypeScript));
-static TSX_FULL: Compiled = LazyLock::new(|| full(Lang::Tsx));
+// One query per grammar: the import patterns, plus the architecture patterns
+// matched in Rust (`ts_natives`), which run only for files that pass
+// [`super::arch::triggered`] (the others take the import patterns near their
+// import statements). The architecture patterns were compiled into a second
+// query per grammar, and tree-sitter's analysis of them at compile time was
+// 4.5 % of a cold scan of eclipse-theia (BENCHMARKS.md, session 18).
+static JS: Compiled = LazyLock::new(|| full(Lang::JavaScript));
+static TS: Compiled = LazyLock::new(|| full(Lang::TypeScript));
+static TSX: Compiled = LazyLock::new(|| full(Lang::Tsx));
 
 fn full(lang: Lang) -> Result<LangQuery, String> {
     LangQuery::with_natives(&language(lang), &full_sources(lang), &full_captures(), super::ts_natives::NATIVES)
 }
 
-/// The sources of `lang`'s full query: its imports, then the architecture queries.
+/// The sources of `lang`'s query: its import patterns (the `.scm` files of
+/// the architecture patterns say where in Rust each is matched).
 pub(crate) fn full_sources(lang: Lang) -> Vec<&'static str> {
-    let imports = if lang == Lang::JavaScript { JS_QUERIES } else { TS_QUERIES };
-    imports.iter().chain(ARCH_QUERIES).copied().collect()
+    if lang == Lang::JavaScript { JS_QUERIES } else { TS_QUERIES }.to_vec()
 }
 
-/// The capture names the full query may use.
+/// The capture names the query and its natives may use.
 pub(crate) fn full_captures() -> Vec<&'static str> {
     [CAPTURES, super::ts_arch::CAPTURES, super::ts_shapes::CAPTURES].concat()
 }
@@ -75,17 +67,9 @@ fn compiled(lang: Lang) -> &'static Result<LangQuery, String> {
     }
 }
 
-fn compiled_full(lang: Lang) -> &'static Result<LangQuery, String> {
-    match lang {
-        Lang::Tsx => &TSX_FULL,
-        Lang::TypeScript => &TS_FULL,
-        _ => &JS_FULL,
-    }
-}
-
-/// Compile `lang`'s queries now (see [`super::prepare_queries`]).
+/// Compile `lang`'s query now (see [`super::prepare_queries`]).
 pub fn prepare(lang: Lang) {
-    let _ = (compiled(lang), compiled_full(lang));
+    let _ = compiled(lang);
 }
 
 pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
@@ -100,7 +84,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         Ok(tree) => tree,
         Err(failure) => return query::parse_failure(rel, failure, facts),
     };
-    let query = match if with_arch { compiled_full(lang) } else { compiled(lang) } {
+    let query = match compiled(lang) {
         Ok(q) => q,
         Err(e) => return facts.diagnostics.push(Diagnostic::error(rel, None, e.clone())),
     };
@@ -361,7 +345,6 @@ mod tests {
     fn queries_compile() {
         for lang in [Lang::JavaScript, Lang::TypeScript, Lang::Tsx] {
             assert!(compiled(lang).is_ok(), "{lang:?}: {:?}", compiled(lang).as_ref().err());
-            assert!(compiled_full(lang).is_ok(), "{lang:?}: {:?}", compiled_full(lang).as_ref().err());
         }
     }
 
@@ -426,7 +409,6 @@ mod tests {
                 super::super::ts_gaps::mask(src, lang == Lang::TypeScript).into_owned()
             };
             eprintln!("{name}");
-            query::assert_same_as_full_pass(compiled_full(lang).as_ref().unwrap(), &language(lang), &src, None);
             query::assert_same_as_full_pass(compiled(lang).as_ref().unwrap(), &language(lang), &src, None);
         }
     }
