@@ -173,6 +173,27 @@ static TRIGGER_WORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> = s
     aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(TRIGGERS).ok()
 });
 
+/// The text after a file's leading comments and shebang: no pattern matches
+/// inside a comment, and a licence header names URLs (`http`) and words such as
+/// `Model` (eclipse-theia: 2,975 of 3,104 files triggered through theirs, 1,753
+/// through their code). `line` starts a line comment; `block` opens and closes one.
+pub fn after_leading_comments<'a>(text: &'a str, line: &str, block: Option<(&str, &str)>) -> &'a str {
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if rest.starts_with("#!") {
+        rest = rest.find('\n').map_or("", |i| &rest[i + 1..]);
+    }
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with(line) {
+            rest = rest.find('\n').map_or("", |i| &rest[i + 1..]);
+        } else if let Some((open, close)) = block.filter(|(open, _)| rest.starts_with(open)) {
+            rest = rest[open.len()..].find(close).map_or("", |i| &rest[open.len() + i + close.len()..]);
+        } else {
+            return rest;
+        }
+    }
+}
+
 /// Whether a file's text mentions any trigger word.
 pub fn triggered(text: &str) -> bool {
     match TRIGGER_WORDS.as_ref() {
@@ -602,6 +623,19 @@ mod tests {
         assert!(!has_quoted_name("msg"));
         assert!(name_like(&lit("user.created")) && name_like(&lit("chat:rooms")));
         assert!(!name_like(&lit("/users")) && !name_like(&lit("a b")) && !name_like(&lit(".x")));
+    }
+
+    #[test]
+    fn leading_comments() {
+        let js = Some(("/*", "*/"));
+        let header = "\u{feff}#!/usr/bin/env node\n/* Licence: http://x */\n// see http://y\n\n  /** a */ const a = 1; // http\n";
+        assert_eq!(after_leading_comments(header, "//", js), "const a = 1; // http\n");
+        assert!(!triggered(after_leading_comments(header, "//", js)));
+        assert_eq!(after_leading_comments("/* open", "//", js), "");
+        assert_eq!(after_leading_comments("// only", "//", js), "");
+        assert_eq!(after_leading_comments("const u = '/*'", "//", js), "const u = '/*'");
+        assert_eq!(after_leading_comments("# http://x\n\nimport flask\n", "#", None), "import flask\n");
+        assert_eq!(after_leading_comments("/* x */ y", "#", None), "/* x */ y");
     }
 
     #[test]

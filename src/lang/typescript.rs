@@ -78,7 +78,8 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let text: &str = &masked;
     // Next.js file routes say nothing in their text: their place says they are routes.
     let file_route = rel.contains("pages/api/") || rel.rsplit('/').next().is_some_and(|n| n.starts_with("route."));
-    let with_arch = !is_declaration_file(rel) && (file_route || super::arch::triggered(text));
+    let code = super::arch::after_leading_comments(text, "//", Some(("/*", "*/")));
+    let with_arch = !is_declaration_file(rel) && (file_route || super::arch::triggered(code));
     // Parsed before the query is asked for: another thread may still be compiling it.
     let tree = match query::parse(&language(lang), text) {
         Ok(tree) => tree,
