@@ -78,7 +78,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     let src = text.as_bytes();
     // Keyed by (statement start byte, capture start byte) so output follows the source.
     let mut stmts: BTreeMap<(usize, usize), Stmt> = BTreeMap::new();
-    let mut arch = super::py_arch::Collector::new(rel, text);
+    let mut arch = super::py_arch::Collector::new(rel, text, tree.root_node());
     // Framework patterns can sit anywhere: files that mention a framework take the full pass.
     let needles = (!with_arch).then_some(NEEDLES);
     query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), |caps| {
