@@ -134,6 +134,15 @@ impl<'t> Tops<'t> {
     fn get(&self) -> &[Node<'t>] {
         self.tops.get_or_init(|| named(self.root))
     }
+
+    /// The smallest node spanning `start..end`, looked for from the top-level statement
+    /// holding the range (from the root when none does): the same node, fewer levels.
+    pub fn spanning(&self, start: usize, end: usize) -> Option<Node<'t>> {
+        let tops = self.get();
+        let at = tops.partition_point(|t| t.end_byte() <= start);
+        let within = tops.get(at).filter(|t| t.start_byte() <= start && end <= t.end_byte());
+        within.copied().unwrap_or(self.root).descendant_for_byte_range(start, end)
+    }
 }
 
 /// The ids of the grammar fields [`classes`] reads: it runs in every file defining a

@@ -120,13 +120,13 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     classes.retain(|c| c.starts_with(|b: char| b.is_ascii_uppercase()));
     classes.sort_unstable();
     classes.dedup();
-    let made = super::py_ctor::constructions(tree.root_node(), text, &classes);
+    let tops = super::py_classes::Tops::new(tree.root_node());
+    let made = super::py_ctor::constructions(&tops, text, &classes);
     facts.arch.queue_ctors = made;
     // HTTP clients written as classes (`py_classes`): constructions are read in every
     // file, since a caller names no client; classes and `self` calls in files that name
     // an HTTP client or import from their own package (`from .base import BaseSvc`), where
     // a client class and its subclasses live.
-    let tops = super::py_classes::Tops::new(tree.root_node());
     let classes = super::py_classes::may_hold_client_classes(text);
     // A top-level class starts its line.
     if classes && (text.starts_with("class ") || text.contains("\nclass ")) {
