@@ -101,7 +101,7 @@ pub fn view_methods(ctx: &Ctx, file: usize, view: &str) -> Vec<String> {
 }
 
 /// The methods a class-based view named `class` in `file` answers (its handlers and its
-/// bases'), a library view's ([`LIBRARY_VIEWS`]), `ANY` when the class is neither in the
+/// bases'), a library view's (`LIBRARY_VIEWS`), `ANY` when the class is neither in the
 /// scanned code nor a known library view, or handles none: Django's `View.as_view()`, a
 /// Flask-RESTX/RESTful `Resource`.
 pub fn class_methods(ctx: &Ctx, file: usize, class: &str) -> Vec<String> {
