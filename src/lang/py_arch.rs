@@ -423,8 +423,11 @@ struct Candidate {
 }
 
 #[derive(Default)]
-pub struct Collector {
+pub struct Collector<'t> {
     pub facts: ArchFacts,
+    /// The file's root and top-level statements, for ancestors without `Node::parent`
+    /// (which descends from the tree's root at every call).
+    root: Option<query::Root<'t>>,
     /// Client variables (`client = httpx.Client(base_url=…)`) and their base URL.
     clients: BTreeMap<String, Template>,
     /// The constructor each client variable was made with, as written (`Session`, `httpx.Client`).
@@ -461,9 +464,10 @@ pub struct Collector {
     prefix_sets: Vec<(String, Template, u32)>,
 }
 
-impl Collector {
-    pub fn new(rel: &str, text: &str) -> Self {
+impl<'t> Collector<'t> {
+    pub fn new(rel: &str, text: &str, root: Node<'t>) -> Self {
         Collector {
+            root: Some(query::Root::new(root)),
             mentions_mongo: text.contains("mongo"),
             mentions_kafka: text.contains("afka"),
             mentions_redis: text.contains("redis"),
@@ -476,7 +480,7 @@ impl Collector {
     }
 
     /// Handle one match; `kind` is its outer capture.
-    pub fn on_match(&mut self, caps: &[(&str, Node)], src: &[u8]) {
+    pub fn on_match(&mut self, caps: &[(&str, Node<'t>)], src: &[u8]) {
         if self.mentions_mongo {
             self.mongo_variable(caps, src);
         }
@@ -533,9 +537,10 @@ impl Collector {
                 }
             }
             "const.def" => {
-                // A statement at column 0 is at module level; `Node::parent` walks down
-                // from the root, so it is asked only when the column cannot tell.
-                let top = || outer.start_position().column == 0 || outer.parent().is_some_and(|p| p.kind() == "module");
+                // A statement at column 0 is at module level; else it is one when it is
+                // among the root's own children (a binary search, not `Node::parent`).
+                let root = self.root.as_ref();
+                let top = || outer.start_position().column == 0 || is_top(root, outer);
                 if let Some(v) = cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind()) || top()) {
                     // `app.config["ORDERS_URI"] = …` is named as the subscript `template` reads it.
                     let name = cap(caps, "name").and_then(|n| keyed_name(n, src)).unwrap_or_else(|| text("name"));
@@ -565,9 +570,10 @@ impl Collector {
                 // "Delete a setting and clear it from cache" is prose, not SQL.
                 // `Node::parent` descends from the root: looked at only when the text does
                 // not already show an argument or a value (`execute("…")`, `q = "…"`).
+                let root = self.root.as_ref();
                 let statement = |n: &Node| {
                     !after_operator(src, n.start_byte())
-                        && n.parent().is_some_and(|p| p.kind() == "expression_statement")
+                        && query::ancestors_in(root, *n, 1).first().is_some_and(|p| p.kind() == "expression_statement")
                 };
                 if let Some(n) = cap(caps, "sql").filter(|n| !statement(n)) {
                     arch::push_sql(&mut self.facts, sql_text(n, src), line);
@@ -879,35 +885,36 @@ impl Collector {
         let known = self.clients.contains_key(client)
             || CLIENT_MODULES.binary_search(&module).is_ok() && !client.contains('.')
             || methodless(client).is_some();
-        let local = local_value(url, src);
-        let (wrapper, at) = match (&local, wrapper_param(url, src)) {
+        let root = self.root.as_ref();
+        let local = local_value(root, url, src);
+        let (wrapper, at) = match (&local, wrapper_param(root, url, src)) {
             (Some(_), _) => (None, 0),
             (None, Some(w)) => (Some(w), 0),
             // Only for a client known here (the parts are checked against the function's body).
-            (None, None) if known => compound_wrapper(url, src).map_or((None, 0), |(w, at)| (Some(w), at)),
+            (None, None) if known => compound_wrapper(root, url, src).map_or((None, 0), |(w, at)| (Some(w), at)),
             (None, None) => (None, 0),
         };
         // `def get(self, url): return requests.get(url)` in `class Requests`: the wrapper
         // `Requests.get`, whose callers are read where their receiver's class is known.
         let method_wrapper =
-            if local.is_none() && wrapper.is_none() { super::py_classes::method_wrapper(url, src) } else { None };
+            if local.is_none() && wrapper.is_none() { super::py_classes::method_wrapper(root, url, src) } else { None };
         // A wrapper's own parameters: the method one (`def call(path, method="GET")` passing
         // `method` on) is each caller's argument, its default when a caller passes none.
-        let params = if wrapper.is_some() { fn_params(url, src) } else { Vec::new() };
+        let params = if wrapper.is_some() { fn_params(root, url, src) } else { Vec::new() };
         let wrapper = wrapper.or(method_wrapper);
         let method_arg = method_node.filter(|n| n.kind() == "identifier" && wrapper.is_some()).and_then(|n| {
-            let (_, i) = module_fn_param(n, query::text(n, src), src)?;
+            let (_, i) = module_fn_param(root, n, query::text(n, src), src)?;
             let default = params.get(i).and_then(|(_, d)| arch::literal_of(d)).and_then(|m| http_method(&m));
             method = default.unwrap_or_else(|| "ANY".into());
             Some(i)
         });
         let in_method = known && (client.starts_with("self.") || query::text(url, src).contains("self"));
-        let mreq = if in_method { super::py_classes::method_request(url, src) } else { None };
+        let mreq = if in_method { super::py_classes::method_request(root, url, src) } else { None };
         // A wrapper's URL stays the parameter's name (its call sites substitute it).
         let url = match (local, &wrapper) {
             (Some(t), _) => follow_self(t, url, src),
             (None, Some(_)) => template(url, src),
-            (None, None) => follow_self(shadow_params(template(url, src), url, src), url, src),
+            (None, None) => follow_self(shadow_params(root, template(url, src), url, src), url, src),
         };
         self.candidates.push(Candidate {
             client: client.to_string(),
@@ -1066,11 +1073,12 @@ impl Collector {
         for k in before..self.facts.queues.len() {
             if let [Part::Param(p)] = self.facts.queues[k].name.as_slice() {
                 // A parameter the function assigns is a local: which value reaches the call is not known.
-                let func = query::ancestors(args, 64).find(|a| a.kind() == "function_definition");
+                let root = self.root.as_ref();
+                let func = enclosing(root, args, "function_definition");
                 if func.and_then(|f| assignments(p, f, src)).is_none_or(|v| !v.is_empty()) {
                     continue;
                 }
-                if let Some((function, param)) = module_fn_param(args, p, src) {
+                if let Some((function, param)) = module_fn_param(root, args, p, src) {
                     self.facts.queue_params.push(RawQueueParam { queue: k, function, param });
                 }
             }
@@ -1083,7 +1091,7 @@ impl Collector {
         // frame; a field the constructor's parameter sets is that parameter (`py_ctor`).
         let tpl = |n: Node| match super::py_ctor::marker(n, src) {
             Some(m) => vec![Part::Ref(m)],
-            None => follow_self(value_template(n, src), n, src),
+            None => follow_self(value_template(self.root.as_ref(), n, src), n, src),
         };
         let first = || pos.first().map(|n| tpl(*n));
         // The argument at a position or by keyword.
@@ -1645,7 +1653,7 @@ pub(super) fn held_value<'t>(var: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
     }
 }
 
-impl Collector {
+impl Collector<'_> {
     /// A request in a method whose URL starts with a field `__init__` sets from a
     /// parameter (or on a client made there with that `base_url`): the base is the
     /// constructions', then a parameter of the method followed by literal text (a
@@ -2008,17 +2016,17 @@ pub fn template(n: Node, src: &[u8]) -> Template {
 /// variable assigned several times there is a parameter (which value reaches
 /// the call is not known); a name the function never assigns is left to
 /// resolution (a module constant, an import).
-fn local_value(url: Node, src: &[u8]) -> Option<Template> {
+fn local_value<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) -> Option<Template> {
     if url.kind() != "identifier" {
         return None;
     }
     let name = query::text(url, src);
-    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+    let func = enclosing(root, url, "function_definition")?;
     let values = assignments(name, func, src)?;
     match values.as_slice() {
         [] => None,
         // `topic = "prefix." + topic`: a parameter in the value is that parameter.
-        [one] if one.start_byte() < url.start_byte() => Some(shadow_params(template(*one, src), *one, src)),
+        [one] if one.start_byte() < url.start_byte() => Some(shadow_params(root, template(*one, src), *one, src)),
         _ => Some(vec![Part::Param(name.to_string())]),
     }
 }
@@ -2113,11 +2121,11 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
 /// function around it (which does not assign it: see `local_value`), that
 /// function's name and the parameter's index: `def get(url): return requests.get(url)`.
 /// A method (its first parameter is the instance) is not one.
-fn wrapper_param(url: Node, src: &[u8]) -> Option<(String, usize)> {
+fn wrapper_param<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) -> Option<(String, usize)> {
     if url.kind() != "identifier" {
         return None;
     }
-    module_fn_param(url, query::text(url, src), src)
+    module_fn_param(root, url, query::text(url, src), src)
 }
 
 /// A URL built from a parameter of the module-level function around it after other
@@ -2126,17 +2134,17 @@ fn wrapper_param(url: Node, src: &[u8]) -> Option<(String, usize)> {
 /// another parameter or a name the function does not assign (a module's); only literal
 /// text follows it. No parameter may be assigned in the function (which value reaches the
 /// call is then not known).
-fn compound_wrapper(url: Node, src: &[u8]) -> Option<((String, usize), usize)> {
+fn compound_wrapper<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) -> Option<((String, usize), usize)> {
     if url.kind() == "identifier" {
         return None;
     }
     let t = template(url, src);
     let param = |p: &Part| match p {
-        Part::Ref(r) => module_fn_param(url, r, src),
+        Part::Ref(r) => module_fn_param(root, url, r, src),
         _ => None,
     };
     let at = t.iter().rposition(|p| param(p).is_some())?;
-    let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+    let func = enclosing(root, url, "function_definition")?;
     let unassigned = |name: &str| assignments(name, func, src).is_some_and(|v| v.is_empty());
     let Part::Ref(name) = &t[at] else { return None };
     if !unassigned(name) {
@@ -2153,8 +2161,8 @@ fn compound_wrapper(url: Node, src: &[u8]) -> Option<((String, usize), usize)> {
 
 /// The parameters of the module-level function around `at`, with their defaults
 /// (empty when none), up to the first that is not a plain one (`*args`, `**kw`, `*`).
-pub(super) fn fn_params(at: Node, src: &[u8]) -> Vec<(String, Template)> {
-    let Some(func) = query::ancestors(at, 64).find(|a| a.kind() == "function_definition") else {
+pub(super) fn fn_params<'t>(root: Option<&query::Root<'t>>, at: Node<'t>, src: &[u8]) -> Vec<(String, Template)> {
+    let Some(func) = enclosing(root, at, "function_definition") else {
         return Vec::new();
     };
     let params = func.child_by_field_name("parameters").map(named).unwrap_or_default();
@@ -2174,9 +2182,17 @@ pub(super) fn fn_params(at: Node, src: &[u8]) -> Vec<(String, Template)> {
 
 /// The module-level function around `at` and the index of its parameter `name`
 /// (positions before it all plain parameters, no splat), as its callers write it.
-fn module_fn_param(at: Node, name: &str, src: &[u8]) -> Option<(String, usize)> {
-    let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
-    let top = func.parent().filter(|p| p.kind() == "decorated_definition").and_then(|p| p.parent()).or(func.parent());
+fn module_fn_param<'t>(
+    root: Option<&query::Root<'t>>,
+    at: Node<'t>,
+    name: &str,
+    src: &[u8],
+) -> Option<(String, usize)> {
+    // The function within 64 levels, and the two levels above it.
+    let up = query::ancestors_in(root, at, 66);
+    let i = up.iter().take(64).position(|a| a.kind() == "function_definition")?;
+    let (func, parent) = (up[i], up.get(i + 1).copied());
+    let top = parent.filter(|p| p.kind() == "decorated_definition").and_then(|_| up.get(i + 2).copied()).or(parent);
     if top.is_none_or(|t| t.kind() != "module") {
         return None;
     }
@@ -2317,10 +2333,25 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     vec![Part::Param(param_name(n, src))]
 }
 
+/// The nearest ancestor of `at` of `kind`, within 64 levels: one descent from the file's
+/// top-level statement holding `at` when its [`query::Root`] is at hand (`Node::parent`
+/// descends from the tree's root at every call).
+pub(super) fn enclosing<'t>(root: Option<&query::Root<'t>>, at: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    query::ancestors_in(root, at, 64).into_iter().find(|a| a.kind() == kind)
+}
+
+/// Whether `stmt` is a module-level statement (a child of the file's root).
+fn is_top<'t>(root: Option<&query::Root<'t>>, stmt: Node<'t>) -> bool {
+    match root {
+        Some(r) => r.holds_at_top(stmt),
+        None => stmt.parent().is_some_and(|p| p.kind() == "module"),
+    }
+}
+
 /// A reference to a parameter of the enclosing function (`def connect(self, url):
 /// client(url=url)`) is that parameter, never a same-named constant elsewhere.
-pub(super) fn shadow_params(t: Template, at: Node, src: &[u8]) -> Template {
-    let Some(func) = query::ancestors(at, 64).find(|a| a.kind() == "function_definition") else { return t };
+pub(super) fn shadow_params<'t>(root: Option<&query::Root<'t>>, t: Template, at: Node<'t>, src: &[u8]) -> Template {
+    let Some(func) = enclosing(root, at, "function_definition") else { return t };
     let Some(params) = func.child_by_field_name("parameters") else { return t };
     let names: Vec<&str> = named(params)
         .into_iter()
@@ -2375,11 +2406,11 @@ fn follow_self_depth(t: Template, at: Node, src: &[u8], depth: u32) -> Template 
 /// the enclosing function is its one value there, a parameter stays a parameter,
 /// and `result.method.queue` of `result = ch.queue_declare(queue="q")` is `q` (pika's
 /// declare-ok frame names the queue declared; a server-named queue, `queue=""`, stays unknown).
-pub(super) fn value_template(v: Node, src: &[u8]) -> Template {
+pub(super) fn value_template<'t>(root: Option<&query::Root<'t>>, v: Node<'t>, src: &[u8]) -> Template {
     if let Some(q) = declared_queue(v, src) {
         return lit(&q);
     }
-    local_value(v, src).unwrap_or_else(|| shadow_params(template(v, src), v, src))
+    local_value(root, v, src).unwrap_or_else(|| shadow_params(root, template(v, src), v, src))
 }
 
 /// `result.method.queue` where the enclosing function assigns `result` once, from
@@ -2427,7 +2458,7 @@ fn self_value(class: Node, attr: &str, src: &[u8], depth: u32) -> Option<Templat
                 if target(left) {
                     // `self.base_url: str` alone declares, it does not set.
                     if let Some(v) = n.child_by_field_name("right") {
-                        values.push(follow_self_depth(value_template(v, src), v, src, depth + 1));
+                        values.push(follow_self_depth(value_template(None, v, src), v, src, depth + 1));
                     }
                 } else if left.kind() != "identifier" && named(left).into_iter().any(target) {
                     return None;

@@ -53,14 +53,18 @@ pub struct MethodRequest {
 }
 
 /// The method around `at` and its class: `def m(self, …)` directly in a class body.
-fn method_of(at: Node) -> Option<(Node, Node)> {
-    let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
-    let mut up = func.parent()?;
-    if up.kind() == "decorated_definition" {
-        up = up.parent()?;
+/// With the file's root at hand, its ancestors are found in one descent (`query::Root`).
+fn method_of<'t>(root: Option<&query::Root<'t>>, at: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+    // The function within 64 levels, and the three levels above it.
+    let anc = query::ancestors_in(root, at, 67);
+    let i = anc.iter().take(64).position(|a| a.kind() == "function_definition")?;
+    let mut j = i + 1;
+    if anc.get(j)?.kind() == "decorated_definition" {
+        j += 1;
     }
-    let class = up.parent().filter(|c| up.kind() == "block" && c.kind() == "class_definition")?;
-    Some((func, class))
+    let up = *anc.get(j)?;
+    let class = anc.get(j + 1).copied().filter(|c| up.kind() == "block" && c.kind() == "class_definition")?;
+    Some((anc[i], class))
 }
 
 /// A function's parameter names; a splat is written with its stars (`*args`), and
@@ -129,6 +133,15 @@ impl<'t> Tops<'t> {
 
     fn get(&self) -> &[Node<'t>] {
         self.tops.get_or_init(|| named(self.root))
+    }
+
+    /// The smallest node spanning `start..end`, looked for from the top-level statement
+    /// holding the range (from the root when none does): the same node, fewer levels.
+    pub fn spanning(&self, start: usize, end: usize) -> Option<Node<'t>> {
+        let tops = self.get();
+        let at = tops.partition_point(|t| t.end_byte() <= start);
+        let within = tops.get(at).filter(|t| t.start_byte() <= start && end <= t.end_byte());
+        within.copied().unwrap_or(self.root).descendant_for_byte_range(start, end)
     }
 }
 
@@ -212,8 +225,8 @@ fn method_names(body: Node, src: &[u8]) -> Vec<String> {
 
 /// The request URL `url`, handed to a client in a method, as atoms; `None` outside a
 /// method of a class.
-pub fn method_request(url: Node, src: &[u8]) -> Option<MethodRequest> {
-    let (func, class) = method_of(url)?;
+pub fn method_request<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) -> Option<MethodRequest> {
+    let (func, class) = method_of(root, url)?;
     let atoms = expand(url, func, class, src, 0)?;
     Some(MethodRequest { class: name_of(class, src), method: name_of(func, src), params: params(func, src), atoms })
 }
@@ -222,7 +235,7 @@ pub fn method_request(url: Node, src: &[u8]) -> Option<MethodRequest> {
 /// parameter. Any other setting (a class attribute, another method, `+=`) is none.
 pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)> {
     let assign = one_assignment(class, attr, false, src)?;
-    let (func, _) = method_of(assign)?;
+    let (func, _) = method_of(None, assign)?;
     let target = |n: Node| super::py_arch::is_self_attr(n, attr, src);
     if name_of(func, src) != "__init__" || !target(assign.child_by_field_name("left")?) {
         return None;
@@ -361,7 +374,7 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
             } else if let Some(v) = local_node(n, func, src) {
                 out.extend(expand(v, func, class, src, depth + 1)?);
             } else {
-                out.extend(parts(value_template(n, src)));
+                out.extend(parts(value_template(None, n, src)));
             }
         }
         "attribute" if n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self") => {
@@ -386,7 +399,7 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
             .flatten()
             .and_then(|name| methods(class).into_iter().find(|(m, _)| name_of(*m, src) == name));
             let Some((m, _)) = inline else {
-                out.extend(parts(follow_self(value_template(n, src), n, src)));
+                out.extend(parts(follow_self(value_template(None, n, src), n, src)));
                 return Some(out);
             };
             let args = n.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
@@ -401,7 +414,7 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
                 }
             }
         }
-        _ => out.extend(parts(follow_self(value_template(n, src), n, src))),
+        _ => out.extend(parts(follow_self(value_template(None, n, src), n, src))),
     }
     Some(out)
 }
@@ -759,12 +772,14 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
 /// top-level `class Requests`: the wrapper `Requests.get` and the URL parameter's index
 /// (`self` left out). Its callers are read where the receiver's class is known
 /// ([`uses`]: `self.base.get(…)` on `base = Requests()`, `breaker.call(self.base.get, …)`).
-pub fn method_wrapper(url: Node, src: &[u8]) -> Option<(String, usize)> {
+pub fn method_wrapper<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) -> Option<(String, usize)> {
     if url.kind() != "identifier" {
         return None;
     }
-    let (func, class) = method_of(url)?;
-    let top = class.parent().is_some_and(|p| matches!(p.kind(), "module" | "decorated_definition"));
+    let (func, class) = method_of(root, url)?;
+    let top = query::ancestors_in(root, class, 1)
+        .first()
+        .is_some_and(|p| matches!(p.kind(), "module" | "decorated_definition"));
     let ps = params(func, src);
     let index = ps.iter().position(|p| p == query::text(url, src)).filter(|_| top)?;
     // A splat before the parameter makes its position unknown.
@@ -990,7 +1005,7 @@ fn wrapper_use(
 /// from one): `self.client = httpx.AsyncClient(base_url=base_url)`; the class and the parameter.
 pub fn client_base(args: Node, src: &[u8]) -> Option<(String, (usize, String))> {
     let v = kwarg(args, "base_url", src)?;
-    let (func, class) = method_of(v)?;
+    let (func, class) = method_of(None, v)?;
     if name_of(func, src) != "__init__" {
         return None;
     }

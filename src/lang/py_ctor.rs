@@ -19,7 +19,8 @@
 
 use tree_sitter::Node;
 
-use super::py_arch::{assignments, held_value, named, split_args, string_value, template};
+use super::py_arch::{assignments, held_value, named, string_value, template};
+use super::py_classes::Tops;
 use super::query;
 use crate::model::{Part, RawArgCall};
 
@@ -89,8 +90,8 @@ pub fn marker(n: Node, src: &[u8]) -> Option<String> {
 /// The constructions of `names` (the classes the file imports by name and
 /// those its markers name, sorted), called by their bare name: `Publisher("orders")`.
 /// Found by a scan of the text for `(` as `arch::calls_of` does; the tree is asked only
-/// at a construction of one of `names`.
-pub fn constructions(root: Node, text: &str, names: &[&str]) -> Vec<RawArgCall> {
+/// at a construction of one of `names`, from the top-level statement holding it.
+pub fn constructions(tops: &Tops, text: &str, names: &[&str]) -> Vec<RawArgCall> {
     let mut out = Vec::new();
     if names.is_empty() {
         return out;
@@ -106,13 +107,19 @@ pub fn constructions(root: Node, text: &str, names: &[&str]) -> Vec<RawArgCall> 
         {
             continue;
         }
-        let Some(call) = root.descendant_for_byte_range(start, paren + 1).filter(|c| c.kind() == "call") else {
+        let Some(call) = tops.spanning(start, paren + 1).filter(|c| c.kind() == "call") else {
             continue;
         };
         let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
             continue;
         };
-        let (pos, kw) = split_args(args);
+        // `split_args` of the children listed once.
+        let all = named(args);
+        let splat = all.iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"));
+        let (kw, pos): (Vec<Node>, Vec<Node>) = all
+            .into_iter()
+            .filter(|a| !matches!(a.kind(), "list_splat" | "dictionary_splat"))
+            .partition(|a| a.kind() == "keyword_argument");
         let mut kwargs: Vec<(String, Vec<Part>)> = kw
             .iter()
             .filter_map(|k| {
@@ -120,7 +127,7 @@ pub fn constructions(root: Node, text: &str, names: &[&str]) -> Vec<RawArgCall> 
                 Some((query::text(n, bytes).to_string(), template(v, bytes)))
             })
             .collect();
-        if named(args).iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+        if splat {
             kwargs.push(("*".into(), vec![Part::Param("*".into())]));
         }
         out.push(RawArgCall {

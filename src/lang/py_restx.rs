@@ -201,7 +201,7 @@ fn resource_class(class: Node, src: &[u8], framework: &str, facts: &mut ArchFact
 /// function around it (`def register_routes(api, app): api.add_namespace(…)`).
 fn receiver(obj: Node, src: &[u8]) -> String {
     let name = query::text(obj, src);
-    if obj.kind() == "identifier" && fn_params(obj, src).iter().any(|(p, _)| p == name) {
+    if obj.kind() == "identifier" && fn_params(None, obj, src).iter().any(|(p, _)| p == name) {
         API_PARAM.to_string()
     } else {
         name.to_string()
@@ -223,7 +223,7 @@ fn resource_route(framework: &str, router: &str, path: Template, class: &str, li
 /// A path naming parameters of the function around it: each is its default when that
 /// is a literal, else a parameter (known only at run time).
 fn with_defaults(t: Template, at: Node, src: &[u8]) -> Template {
-    let params = fn_params(at, src);
+    let params = fn_params(None, at, src);
     let mut out = Template::new();
     for p in t {
         let part = match &p {

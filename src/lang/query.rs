@@ -1312,6 +1312,13 @@ impl<'t> Root<'t> {
         Root { node, tops }
     }
 
+    /// Whether `node` is one of the root's own children (a module-level statement),
+    /// found by binary search instead of `Node::parent`.
+    pub fn holds_at_top(&self, node: Node) -> bool {
+        let at = self.tops.partition_point(|t| t.start_byte() < node.start_byte());
+        self.tops[at..].iter().take_while(|t| t.start_byte() == node.start_byte()).any(|t| t.id() == node.id())
+    }
+
     /// The top-level statement holding `node` (or being it), by binary search.
     pub fn top<'n>(&self, node: Node<'n>) -> Option<Node<'n>>
     where

@@ -52,6 +52,41 @@ const GENERIC_VIEWS: &[(&str, &[&str])] = &[
     ("UpdateView", &["GET", "POST"]),
 ];
 
+/// Library class-based views whose handlers are fixed, by the module they are imported
+/// from (sorted by module, then class): what their own source defines.
+/// - djangorestframework-simplejwt `rest_framework_simplejwt/views.py`: every token view
+///   is a `TokenViewBase`, whose one handler is `post`.
+/// - dj-rest-auth `dj_rest_auth/views.py` and `registration/views.py`: `post` handlers, or
+///   DRF generic bases (`UserDetailsView` a `RetrieveUpdateAPIView`, `RegisterView` a
+///   `CreateAPIView`, `SocialAccountListView` a `ListAPIView`). `LogoutView`'s `get` answers
+///   405 unless the project sets `ACCOUNT_LOGOUT_ON_GET`, and `VerifyEmailView`'s always
+///   does: both POST.
+/// - djoser `djoser/views.py`: `TokenCreateView` (its `ActionViewMixin` handles `post`) and
+///   `TokenDestroyView` (`post`); its other endpoints are actions of its `UserViewSet`.
+const LIBRARY_VIEWS: &[(&str, &str, &[&str])] = &[
+    ("dj_rest_auth.registration.views", "RegisterView", &["POST"]),
+    ("dj_rest_auth.registration.views", "ResendEmailVerificationView", &["POST"]),
+    ("dj_rest_auth.registration.views", "SocialAccountDisconnectView", &["POST"]),
+    ("dj_rest_auth.registration.views", "SocialAccountListView", &["GET"]),
+    ("dj_rest_auth.registration.views", "SocialConnectView", &["POST"]),
+    ("dj_rest_auth.registration.views", "SocialLoginView", &["POST"]),
+    ("dj_rest_auth.registration.views", "VerifyEmailView", &["POST"]),
+    ("dj_rest_auth.views", "LoginView", &["POST"]),
+    ("dj_rest_auth.views", "LogoutView", &["POST"]),
+    ("dj_rest_auth.views", "PasswordChangeView", &["POST"]),
+    ("dj_rest_auth.views", "PasswordResetConfirmView", &["POST"]),
+    ("dj_rest_auth.views", "PasswordResetView", &["POST"]),
+    ("dj_rest_auth.views", "UserDetailsView", &["GET", "PATCH", "PUT"]),
+    ("djoser.views", "TokenCreateView", &["POST"]),
+    ("djoser.views", "TokenDestroyView", &["POST"]),
+    ("rest_framework_simplejwt.views", "TokenBlacklistView", &["POST"]),
+    ("rest_framework_simplejwt.views", "TokenObtainPairView", &["POST"]),
+    ("rest_framework_simplejwt.views", "TokenObtainSlidingView", &["POST"]),
+    ("rest_framework_simplejwt.views", "TokenRefreshSlidingView", &["POST"]),
+    ("rest_framework_simplejwt.views", "TokenRefreshView", &["POST"]),
+    ("rest_framework_simplejwt.views", "TokenVerifyView", &["POST"]),
+];
+
 /// The methods a Django route's view answers: for `SomeView.as_view()`, what the
 /// class handles; `ANY` for a function view or a class that is not in the scanned code.
 pub fn view_methods(ctx: &Ctx, file: usize, view: &str) -> Vec<String> {
@@ -66,11 +101,14 @@ pub fn view_methods(ctx: &Ctx, file: usize, view: &str) -> Vec<String> {
 }
 
 /// The methods a class-based view named `class` in `file` answers (its handlers and its
-/// bases'), `ANY` when the class is not in the scanned code or handles none: Django's
-/// `View.as_view()`, a Flask-RESTX/RESTful `Resource`.
+/// bases'), a library view's (`LIBRARY_VIEWS`), `ANY` when the class is neither in the
+/// scanned code nor a known library view, or handles none: Django's `View.as_view()`, a
+/// Flask-RESTX/RESTful `Resource`.
 pub fn class_methods(ctx: &Ctx, file: usize, class: &str) -> Vec<String> {
     let any = || vec!["ANY".to_string()];
-    let Some(v) = find(ctx, file, class) else { return any() };
+    let Some(v) = find(ctx, file, class) else {
+        return library_view(ctx, file, class).map_or_else(any, |m| m.iter().map(|m| (*m).to_string()).collect());
+    };
     let mut methods = Vec::new();
     handlers(ctx, v, &mut methods, 0);
     methods.sort();
@@ -114,10 +152,57 @@ fn handlers(ctx: &Ctx, v: &RawClass, out: &mut Vec<String>, depth: usize) {
             out.extend(GENERIC_VIEWS[i].1.iter().map(|m| (*m).to_string()));
             continue;
         }
+        // A library view's subclass (`class Login(TokenObtainPairView)`), read where it is written.
+        let library = LIBRARY_VIEWS.iter().any(|(_, c, _)| *c == last);
+        if let Some(methods) = file_of(ctx, v).filter(|_| library).and_then(|f| library_view(ctx, f, base)) {
+            out.extend(methods.iter().map(|m| (*m).to_string()));
+            continue;
+        }
         if let Some(b) = project_base(ctx, v, last) {
             handlers(ctx, b, out, depth + 1);
         }
     }
+}
+
+/// The methods of a library view ([`LIBRARY_VIEWS`]) that `name`, as written in `file`,
+/// names: `TokenVerifyView` after `from rest_framework_simplejwt.views import
+/// TokenVerifyView` (or `… import TokenVerifyView as Verify`, then `Verify`),
+/// `views.TokenVerifyView` after `from rest_framework_simplejwt import views`,
+/// `rest_framework_simplejwt.views.TokenVerifyView` after `import rest_framework_simplejwt.views`.
+/// None when the name comes from the scanned code.
+fn library_view(ctx: &Ctx, file: usize, name: &str) -> Option<&'static [&'static str]> {
+    let facts = &ctx.project.files[file].facts;
+    let last = name.rsplit('.').next().unwrap_or(name);
+    // Cheap first: a library view's name, or an alias (`… import TokenVerifyView as Verify`).
+    if !LIBRARY_VIEWS.iter().any(|(_, c, _)| *c == last) && !facts.arch.bindings.iter().any(|b| b.local == name) {
+        return None;
+    }
+    let head = name.split('.').next().unwrap_or(name);
+    if !ctx.imported(file, head).is_empty() {
+        return None;
+    }
+    // The import binding `head`: through an alias (`as`), by its name, or `import a.b`.
+    let alias = facts.arch.bindings.iter().find(|b| b.local == head);
+    let remote = alias.map_or(head, |b| b.remote.as_str());
+    let imp = facts.imports.iter().filter(|i| i.level == 0).find(|i| match alias {
+        Some(b) => i.line == b.line && i.names.iter().any(|n| n == remote),
+        None => i.names.iter().any(|n| n == head),
+    });
+    let (module, class) = match (imp, name.rsplit_once('.')) {
+        (Some(i), None) => (i.spec.clone(), remote),
+        (Some(i), Some((h, c))) if h == head => (format!("{}.{remote}", i.spec), c),
+        (None, Some((h, c))) if facts.imports.iter().any(|i| i.level == 0 && i.names.is_empty() && i.spec == h) => {
+            (h.to_string(), c)
+        }
+        _ => return None,
+    };
+    let found = LIBRARY_VIEWS.binary_search_by(|(m, c, _)| (*m, *c).cmp(&(module.as_str(), class)));
+    found.ok().map(|i| LIBRARY_VIEWS[i].2)
+}
+
+/// The file whose classes hold `v`.
+fn file_of(ctx: &Ctx, v: &RawClass) -> Option<usize> {
+    ctx.project.files.iter().position(|f| f.facts.arch.classes.iter().any(|c| std::ptr::eq(c, v)))
 }
 
 /// A base class of `v` defined in the scanned code (not `v` itself).
@@ -210,6 +295,10 @@ mod tests {
         for table in [DRF_BASES, GENERIC_VIEWS] {
             let names: Vec<&str> = table.iter().map(|b| b.0).collect();
             crate::resolve::assert_sorted(&[&names]);
+        }
+        assert!(LIBRARY_VIEWS.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
+        for (_, _, methods) in LIBRARY_VIEWS {
+            assert!(methods.windows(2).all(|w| w[0] < w[1]));
         }
         for (_, actions) in DRF_BASES {
             assert!(actions.iter().all(|a| DRF_ACTIONS.iter().any(|(x, _, _)| x == a)));
