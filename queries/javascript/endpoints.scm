@@ -49,9 +49,9 @@
 (import_clause (identifier) @name) @bind.default
 (import_specifier name: (identifier) @name alias: (identifier)? @alias) @bind.named
 (namespace_import (identifier) @name) @bind.namespace
-; const users = require('./users')
+; const users = require('./users')   const { Auth, Users: U } = require('./common')
 (variable_declarator
-  name: (identifier) @name
+  name: [(identifier) (object_pattern)] @name
   value: (call_expression function: (identifier) @_q arguments: (arguments . (string)))
   (#eq? @_q "require")) @bind.require
 

@@ -1019,11 +1019,32 @@ impl<'t> Collector<'t> {
     fn binding(&mut self, kind: &str, caps: &[(&str, Node)], outer: Node, src: &[u8]) {
         let name = cap(caps, "name").map(|n| query::text(n, src).to_string()).unwrap_or_default();
         let alias = cap(caps, "alias").map(|n| query::text(n, src).to_string());
+        // `const { Auth, Users: U } = require("./common")`: each name the module's export of its key.
+        if let Some(pattern) = cap(caps, "name").filter(|n| n.kind() == "object_pattern") {
+            for p in named(pattern) {
+                let (local, remote) = match p.kind() {
+                    "shorthand_property_identifier_pattern" => (p, p),
+                    "pair_pattern" => match (p.child_by_field_name("value"), p.child_by_field_name("key")) {
+                        (Some(v), Some(k)) if v.kind() == "identifier" && k.kind() == "property_identifier" => (v, k),
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                let (local, remote) = (query::text(local, src).to_string(), query::text(remote, src).to_string());
+                self.bind(kind, local, remote, outer, src);
+            }
+            return;
+        }
         let (local, remote) = match kind {
             "bind.default" | "bind.require" => (name, "default".to_string()),
             "bind.namespace" => (name, "*".to_string()),
             _ => (alias.unwrap_or_else(|| name.clone()), name),
         };
+        self.bind(kind, local, remote, outer, src);
+    }
+
+    /// A name `local` an import (`outer`, of capture `kind`) binds to `remote` of its module.
+    fn bind(&mut self, kind: &str, local: String, remote: String, outer: Node, src: &[u8]) {
         // The line of the import's specifier, which is what resolved links carry.
         let spec = query::ancestors_in(self.root.as_ref(), outer, 6)
             .into_iter()
@@ -3061,7 +3082,7 @@ fn object_param(arg: Node, src: &[u8]) -> Option<(String, usize, String)> {
 
 /// The key under which an object pattern parameter (`{ url, method = 'get', path: p }`)
 /// binds `name`, at its top level.
-fn pattern_key(param: Node, name: &str, src: &[u8]) -> Option<String> {
+pub(super) fn pattern_key(param: Node, name: &str, src: &[u8]) -> Option<String> {
     let pattern = match param.kind() {
         "object_pattern" => Some(param),
         "required_parameter" | "optional_parameter" => param.child_by_field_name("pattern"),
