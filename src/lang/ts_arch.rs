@@ -667,6 +667,10 @@ impl<'t> Collector<'t> {
                     if let Some(f) = callee.filter(|f| matches!(f.kind(), "identifier" | "member_expression")) {
                         self.facts.router_results.push((name.to_string(), query::text(f, src).to_string()));
                     }
+                    // `const r = require("./routes")(db)`: what the module's default export returns.
+                    if let Some(local) = callee.and_then(|f| self.inline_require(f, src)) {
+                        self.facts.router_results.push((name.to_string(), local));
+                    }
                     return;
                 }
             }
@@ -829,6 +833,14 @@ impl<'t> Collector<'t> {
                 // `require("./routes")`: the module's default export, as `const r = require(…)` binds it.
                 "call_expression" if self.inline_require(*c, src).is_some() => {
                     self.inline_require(*c, src).unwrap_or_default()
+                }
+                // `require("./routes")(db)`: the router the module's default export builds
+                // and returns, as `setup(db)` names the one `setup` returns.
+                "call_expression"
+                    if c.child_by_field_name("function").is_some_and(|f| self.inline_require(f, src).is_some()) =>
+                {
+                    let f = c.child_by_field_name("function").and_then(|f| self.inline_require(f, src));
+                    format!("{}()", f.unwrap_or_default())
                 }
                 "call_expression" => {
                     let f = c.child_by_field_name("function");
