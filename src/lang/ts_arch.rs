@@ -204,6 +204,9 @@ pub struct Collector<'t> {
     proxy_aliases: Vec<String>,
     /// The file names Sequelize: its `define('Name', attributes)` calls are models.
     sequelize: bool,
+    /// The file names Firestore: its `db.collection('x')` are Firestore's
+    /// (`lang/ts_firestore.rs`), not MongoDB collections.
+    firestore: bool,
 }
 
 impl<'t> Collector<'t> {
@@ -225,6 +228,7 @@ impl<'t> Collector<'t> {
             env: has(b".env.") || has(b".env?."),
             nest_ms: has(b"@nestjs/microservices"),
             sequelize: has(b"equelize"),
+            firestore: has(b"firestore"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
         }
@@ -506,6 +510,7 @@ impl<'t> Collector<'t> {
                     });
                 }
             }
+            "db.mongo" if self.firestore => {}
             "db.mongo" => {
                 if let Some(name) = cap(caps, "name").and_then(|n| string_value(n, src)) {
                     arch::push_mongo_use(&mut self.facts, name, &text("op"), line);
@@ -1777,7 +1782,7 @@ impl<'t> Collector<'t> {
         let kv_ops = std::mem::take(&mut self.kv_ops);
         self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
-            if let Some(name) = self.collections.get(&obj) {
+            if let Some(name) = self.collections.get(&obj).filter(|_| !self.firestore) {
                 let access = access_of(&op);
                 self.facts.table_uses.push(RawTableUse {
                     name: name.clone(),
