@@ -49,6 +49,12 @@ const READS: &[&str] = &["count", "get", "getAll", "listDocuments", "onSnapshot"
 /// Methods that write (sorted).
 const WRITES: &[&str] = &["add", "create", "delete", "set", "update"];
 
+/// Methods of a batch or a transaction given a reference that read it (sorted).
+const GIVEN_READS: &[&str] = &["get", "getAll"];
+
+/// Methods of a batch or a transaction given a reference that write it (sorted).
+const GIVEN_WRITES: &[&str] = &["create", "delete", "set", "update"];
+
 /// How many names a reference is followed through (`const ref = …; const q = query(ref)`).
 const HOPS: u32 = 2;
 
@@ -159,7 +165,7 @@ fn operations(r: Node, src: &[u8], hops: u32, out: &mut Vec<(Access, u32)>) {
                 // `batch.set(ref, data)`, `transaction.get(ref)`.
                 "member_expression" if first => {
                     let method = called_method(call, src).unwrap_or("");
-                    out.extend(access(&["get", "getAll"], &["create", "delete", "set", "update"], method).map(|a| (a, query::line(call))));
+                    out.extend(access(GIVEN_READS, GIVEN_WRITES, method).map(|a| (a, query::line(call))));
                 }
                 _ => {}
             }
@@ -175,7 +181,9 @@ fn operations(r: Node, src: &[u8], hops: u32, out: &mut Vec<(Access, u32)>) {
             for (at, _) in query::text(scope, src).match_indices(word) {
                 let start = scope.start_byte() + at;
                 let used = scope.descendant_for_byte_range(start, start + word.len());
-                if let Some(used) = used.filter(|u| u.kind() == "identifier" && *u != name && query::text(*u, src) == word) {
+                if let Some(used) =
+                    used.filter(|u| u.kind() == "identifier" && *u != name && query::text(*u, src) == word)
+                {
                     operations(used, src, hops - 1, out);
                 }
             }
@@ -201,6 +209,6 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        crate::resolve::assert_sorted(&[READ_FNS, WRITE_FNS, READS, WRITES]);
+        crate::resolve::assert_sorted(&[READ_FNS, WRITE_FNS, READS, WRITES, GIVEN_READS, GIVEN_WRITES]);
     }
 }
