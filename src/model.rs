@@ -757,6 +757,12 @@ pub struct ArchFacts {
     /// and its directory may be a service of its own (`resolve/services.rs`).
     #[serde(default)]
     pub servers: Vec<u32>,
+    /// The class a JS/TS module exports as its default (`module.exports = Auth`, `export
+    /// default class Auth`), read in a module whose class requests a field of the instance:
+    /// a construction of the module's default import (`const Auth = require("./auth-api")`)
+    /// makes that class (`resolve/classes.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_class: Option<String>,
     /// NestJS microservice transports the file configures (`Transport.KAFKA` → `KAFKA`):
     /// the broker of the service's `@EventPattern`s and client `emit`/`send`s.
     #[serde(default)]

@@ -33,7 +33,7 @@
 ; matched in Rust: src/lang/ts_natives.rs, BIND_DEFAULT
 ; matched in Rust: src/lang/ts_natives.rs, BIND_NAMED
 ; matched in Rust: src/lang/ts_natives.rs, BIND_NAMESPACE
-; const users = require('./users')
+; const users = require('./users')   const { Auth, Users: U } = require('./common')
 ; matched in Rust: src/lang/ts_natives.rs, BIND_REQUIRE
 
 ; The port a server listens on: app.listen(3000)   app.listen(PORT, cb)   fastify.listen({ port: 4000 })

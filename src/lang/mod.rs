@@ -29,6 +29,7 @@ pub mod rust_depth;
 pub mod ts_arch;
 pub mod ts_bull;
 pub mod ts_classes;
+pub mod ts_firestore;
 pub mod ts_gaps;
 pub mod ts_hapi;
 pub mod ts_mongoose;

@@ -205,6 +205,9 @@ pub struct Collector<'t> {
     proxy_aliases: Vec<String>,
     /// The file names Sequelize: its `define('Name', attributes)` calls are models.
     sequelize: bool,
+    /// The file names Firestore: its `db.collection('x')` are Firestore's
+    /// (`lang/ts_firestore.rs`), not MongoDB collections.
+    firestore: bool,
 }
 
 impl<'t> Collector<'t> {
@@ -226,6 +229,7 @@ impl<'t> Collector<'t> {
             env: has(b".env.") || has(b".env?."),
             nest_ms: has(b"@nestjs/microservices"),
             sequelize: has(b"equelize"),
+            firestore: has(b"firestore"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
         }
@@ -507,6 +511,7 @@ impl<'t> Collector<'t> {
                     });
                 }
             }
+            "db.mongo" if self.firestore => {}
             "db.mongo" => {
                 if let Some(name) = cap(caps, "name").and_then(|n| string_value(n, src)) {
                     arch::push_mongo_use(&mut self.facts, name, &text("op"), line);
@@ -667,6 +672,10 @@ impl<'t> Collector<'t> {
                     let callee = value.child_by_field_name("function").filter(|_| value.kind() == "call_expression");
                     if let Some(f) = callee.filter(|f| matches!(f.kind(), "identifier" | "member_expression")) {
                         self.facts.router_results.push((name.to_string(), query::text(f, src).to_string()));
+                    }
+                    // `const r = require("./routes")(db)`: what the module's default export returns.
+                    if let Some(local) = callee.and_then(|f| self.inline_require(f, src)) {
+                        self.facts.router_results.push((name.to_string(), local));
                     }
                     return;
                 }
@@ -830,6 +839,14 @@ impl<'t> Collector<'t> {
                 // `require("./routes")`: the module's default export, as `const r = require(…)` binds it.
                 "call_expression" if self.inline_require(*c, src).is_some() => {
                     self.inline_require(*c, src).unwrap_or_default()
+                }
+                // `require("./routes")(db)`: the router the module's default export builds
+                // and returns, as `setup(db)` names the one `setup` returns.
+                "call_expression"
+                    if c.child_by_field_name("function").is_some_and(|f| self.inline_require(f, src).is_some()) =>
+                {
+                    let f = c.child_by_field_name("function").and_then(|f| self.inline_require(f, src));
+                    format!("{}()", f.unwrap_or_default())
                 }
                 "call_expression" => {
                     let f = c.child_by_field_name("function");
@@ -1020,11 +1037,32 @@ impl<'t> Collector<'t> {
     fn binding(&mut self, kind: &str, caps: &[(&str, Node)], outer: Node, src: &[u8]) {
         let name = cap(caps, "name").map(|n| query::text(n, src).to_string()).unwrap_or_default();
         let alias = cap(caps, "alias").map(|n| query::text(n, src).to_string());
+        // `const { Auth, Users: U } = require("./common")`: each name the module's export of its key.
+        if let Some(pattern) = cap(caps, "name").filter(|n| n.kind() == "object_pattern") {
+            for p in named(pattern) {
+                let (local, remote) = match p.kind() {
+                    "shorthand_property_identifier_pattern" => (p, p),
+                    "pair_pattern" => match (p.child_by_field_name("value"), p.child_by_field_name("key")) {
+                        (Some(v), Some(k)) if v.kind() == "identifier" && k.kind() == "property_identifier" => (v, k),
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                let (local, remote) = (query::text(local, src).to_string(), query::text(remote, src).to_string());
+                self.bind(kind, local, remote, outer, src);
+            }
+            return;
+        }
         let (local, remote) = match kind {
             "bind.default" | "bind.require" => (name, "default".to_string()),
             "bind.namespace" => (name, "*".to_string()),
             _ => (alias.unwrap_or_else(|| name.clone()), name),
         };
+        self.bind(kind, local, remote, outer, src);
+    }
+
+    /// A name `local` an import (`outer`, of capture `kind`) binds to `remote` of its module.
+    fn bind(&mut self, kind: &str, local: String, remote: String, outer: Node, src: &[u8]) {
         // The line of the import's specifier, which is what resolved links carry.
         // A top-level import is the statement holding its specifiers: no descent to find it.
         // (No import statement holds a `require` declarator.)
@@ -1751,7 +1789,7 @@ impl<'t> Collector<'t> {
         let kv_ops = std::mem::take(&mut self.kv_ops);
         self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for (obj, op, line) in std::mem::take(&mut self.collection_ops) {
-            if let Some(name) = self.collections.get(&obj) {
+            if let Some(name) = self.collections.get(&obj).filter(|_| !self.firestore) {
                 let access = access_of(&op);
                 self.facts.table_uses.push(RawTableUse {
                     name: name.clone(),
@@ -3068,7 +3106,7 @@ fn object_param(arg: Node, src: &[u8]) -> Option<(String, usize, String)> {
 
 /// The key under which an object pattern parameter (`{ url, method = 'get', path: p }`)
 /// binds `name`, at its top level.
-fn pattern_key(param: Node, name: &str, src: &[u8]) -> Option<String> {
+pub(super) fn pattern_key(param: Node, name: &str, src: &[u8]) -> Option<String> {
     let pattern = match param.kind() {
         "object_pattern" => Some(param),
         "required_parameter" | "optional_parameter" => param.child_by_field_name("pattern"),

@@ -37,11 +37,11 @@ use std::collections::BTreeMap;
 
 use tree_sitter::Node;
 
-use super::arch::push_parts;
+use super::arch::{lit, push_parts};
 use super::query;
 use super::ts_arch::{
-    base_class, declared, declares, local_value, named, param_ident, param_name, prop, string_value, template,
-    url_pieces, FUNCTIONS,
+    base_class, declared, declares, local_value, named, param_ident, param_name, pattern_key, prop, string_value,
+    template, url_pieces, FUNCTIONS,
 };
 use crate::model::{ArchFacts, Part, RawArgCall, RawCall, RawSubclass, RawWrapper, Template};
 
@@ -145,10 +145,15 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
     // fetches or makes one can have a wrapper: the walks of the methods are skipped elsewhere
     // (effect's classes cost 1.5 % of its scan without these checks).
     let field_clients = ["axios.create(", "got.extend(", "ky.create("].iter().any(|c| text.contains(c));
-    if !field_clients && !text.contains("fetch(") {
+    // A request read with a field of the instance in its URL (`` rp(`${this.baseUrl}/x`) ``).
+    let this_calls = facts.calls.iter().any(|c| c.url.iter().any(|p| this_ref(p).is_some()));
+    if !field_clients && !this_calls && !text.contains("fetch(") {
         return;
     }
     let (classes, constructions) = top_level(root, src);
+    if this_calls {
+        facts.default_class = default_class(root, src).filter(|d| classes.iter().any(|(c, _)| c == d));
+    }
     let mut used: Vec<u32> = Vec::new();
     for (name, body) in classes {
         let made: Vec<&Vec<Node>> = constructions.iter().filter(|(c, _)| *c == name).map(|(_, a)| a).collect();
@@ -156,8 +161,8 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
             w[0].len() == w[1].len() && w[0].iter().zip(w[1]).all(|(a, b)| query::text(*a, src) == query::text(*b, src))
         });
         let args = (!made.is_empty() && same).then(|| made[0].clone());
-        // Neither wrappers (a construction) nor field clients: nothing to read.
-        if args.is_none() && !field_clients {
+        // Neither wrappers (a construction), field clients nor fields in URLs: nothing to read.
+        if args.is_none() && !field_clients && !this_calls {
             continue;
         }
         let class = Class { name, body, members: Members::of(body, src), args, src };
@@ -189,6 +194,9 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
                     choice: None,
                 });
             }
+        }
+        if this_calls {
+            class.field_requests(&mut facts.calls, &used);
         }
         let field_calls = if field_clients { class.field_client_calls() } else { Vec::new() };
         for call in field_calls {
@@ -229,15 +237,30 @@ impl Wrap {
 /// the first argument, which resolution reads at each construction (`resolve/classes.rs`).
 pub(crate) const CTOR: &str = "new:";
 
-/// The marker of parameter `index` of `class`'s constructor ([`CTOR`]).
-pub(crate) fn ctor_param(class: &str, index: usize) -> String {
-    format!("{CTOR}{class}:{index}")
+/// The marker of parameter `index` of `class`'s constructor ([`CTOR`]); with a key, the
+/// member of that parameter's object the constructor reads (`new:Auth:0.baseUrl` for
+/// `constructor({ baseUrl })` or `opts.baseUrl` of `constructor(opts)`), which each
+/// construction's object literal gives (`new Auth({ baseUrl: … })`).
+pub(crate) fn ctor_param(class: &str, index: usize, key: Option<&str>) -> String {
+    match key {
+        Some(k) => format!("{CTOR}{class}:{index}.{k}"),
+        None => format!("{CTOR}{class}:{index}"),
+    }
 }
 
-/// A marker's class and parameter index ([`CTOR`]).
-pub(crate) fn ctor_ref(name: &str) -> Option<(&str, usize)> {
-    let (class, index) = name.strip_prefix(CTOR)?.rsplit_once(':')?;
-    Some((class, index.parse().ok()?))
+/// A marker's class, parameter index and key ([`CTOR`], [`ctor_param`]).
+pub(crate) fn ctor_ref(name: &str) -> Option<(&str, usize, Option<&str>)> {
+    let (class, rest) = name.strip_prefix(CTOR)?.rsplit_once(':')?;
+    let (index, key) = rest.split_once('.').map_or((rest, None), |(i, k)| (i, Some(k)));
+    Some((class, index.parse().ok()?, key))
+}
+
+/// The field a URL part reads, `this.baseUrl` (a field of a field, `this.cfg.url`, is not one).
+fn this_ref(p: &Part) -> Option<&str> {
+    match p {
+        Part::Ref(r) => r.strip_prefix("this.").filter(|f| !f.contains('.')),
+        _ => None,
+    }
 }
 
 /// A class's name with its body, or with a construction's arguments.
@@ -273,6 +296,27 @@ fn top_level<'t>(root: Node<'t>, src: &[u8]) -> (Named<Node<'t>>, Named<Vec<Node
         }
     }
     (classes, made)
+}
+
+/// The name the module exports as its default: `module.exports = Auth`, `export default
+/// Auth`, `export default class Auth {…}`.
+fn default_class(root: Node, src: &[u8]) -> Option<String> {
+    named(root).into_iter().find_map(|top| {
+        let value = match top.kind() {
+            "export_statement" if has_child(top, &["default"]) => {
+                top.child_by_field_name("declaration").map_or(top.child_by_field_name("value"), |d| {
+                    d.child_by_field_name("name").filter(|_| CLASSES.contains(&d.kind()))
+                })
+            }
+            "expression_statement" => top
+                .named_child(0)
+                .filter(|a| a.kind() == "assignment_expression")
+                .filter(|a| a.child_by_field_name("left").is_some_and(|l| query::text(l, src) == "module.exports"))
+                .and_then(|a| a.child_by_field_name("right")),
+            _ => None,
+        }?;
+        (value.kind() == "identifier" || value.kind() == "type_identifier").then(|| query::text(value, src).to_string())
+    })
 }
 
 /// `new ApiClient(args)`: the class's name and the arguments.
@@ -365,8 +409,37 @@ impl<'t> Class<'t> {
     /// Constructor parameter `i` of a class the module does not construct (and that has no
     /// default): what the constructions of the project pass there, a marker
     /// ([`ctor_param`]) resolution replaces (`resolve/classes.rs`).
-    fn unconstructed(&self, i: usize) -> Option<Template> {
-        self.args.is_none().then(|| vec![Part::Ref(ctor_param(&self.name, i))])
+    fn unconstructed(&self, i: usize, key: Option<&str>) -> Option<Template> {
+        self.args.is_none().then(|| vec![Part::Ref(ctor_param(&self.name, i, key))])
+    }
+
+    /// The member `key` of constructor parameter `i` (`constructor({ baseUrl })`,
+    /// `opts.baseUrl` of `constructor(opts)`): the module's construction's object literal
+    /// gives it, else the constructions of the project do ([`Self::unconstructed`]).
+    fn member_argument(&self, i: usize, key: &str, depth: usize) -> Option<Template> {
+        let Some(args) = &self.args else { return self.unconstructed(i, Some(key)) };
+        let given = args.get(i).filter(|a| a.kind() == "object").and_then(|o| prop(*o, key, self.src))?;
+        self.value(given, depth + 1)
+    }
+
+    /// The constructor parameter (index, key) a piece of a field's value names: a name
+    /// the parameter's object pattern binds (`constructor({ baseUrl })`), or a member of a
+    /// parameter (`opts.baseUrl`, `config.baseURL`).
+    fn ctor_member(&self, p: Node<'t>) -> Option<(usize, String)> {
+        let ctor = self.constructor()?;
+        match p.kind() {
+            "identifier" => {
+                let name = query::text(p, self.src);
+                params(ctor).into_iter().enumerate().find_map(|(i, q)| pattern_key(q, name, self.src).map(|k| (i, k)))
+            }
+            "member_expression" => {
+                let object = p.child_by_field_name("object").filter(|o| o.kind() == "identifier")?;
+                let key = p.child_by_field_name("property").filter(|k| k.kind() == "property_identifier")?;
+                let i = param_index(ctor, query::text(object, self.src), self.src)?;
+                Some((i, query::text(key, self.src).to_string()))
+            }
+            _ => None,
+        }
     }
 
     /// The construction's argument for constructor parameter `i`, else its default.
@@ -385,7 +458,7 @@ impl<'t> Class<'t> {
         if let Some(f) = this_field(n, self.src) {
             return match self.field(f) {
                 Some(v) => self.value(v, depth + 1),
-                None => self.unconstructed(self.param_property(f)?),
+                None => self.unconstructed(self.param_property(f)?, None),
             };
         }
         let mut pieces = Vec::new();
@@ -400,10 +473,15 @@ impl<'t> Class<'t> {
             let t = match ctor_param {
                 Some((c, i)) => match self.argument(i, params(c)[i]) {
                     Some(a) => self.value(a, depth + 1)?,
-                    None => self.unconstructed(i)?,
+                    None => self.unconstructed(i, None)?,
                 },
                 None if this_field(p, self.src).is_some() => self.value(p, depth + 1)?,
-                None => template(p, self.src),
+                // The text of a template string around its substitutions.
+                None if matches!(p.kind(), "string_fragment" | "escape_sequence") => lit(query::text(p, self.src)),
+                None => match self.ctor_member(p) {
+                    Some((i, key)) => self.member_argument(i, &key, depth)?,
+                    None => template(p, self.src),
+                },
             };
             if t.iter().any(|x| matches!(x, Part::Param(_))) {
                 return None;
@@ -411,6 +489,32 @@ impl<'t> Class<'t> {
             push_parts(&mut out, t);
         }
         Some(out)
+    }
+
+    /// Requests made in the class's methods (lines of its body, but those in `skip`) whose
+    /// URL reads a field of the instance, `` rp(`${this.baseUrl}/generate`, …) ``: the
+    /// field's value ([`Self::field`], [`Self::value`]) takes its place, a constructor
+    /// parameter it comes from marked for resolution to read at each construction
+    /// (`constructor({ baseUrl }) { this.baseUrl = `${baseUrl}/internal` }` and
+    /// `new Auth({ baseUrl: AUTH_URL })` in another module). A field not known (set twice,
+    /// from a parameter's member the constructor reads otherwise) leaves the URL as read.
+    fn field_requests(&self, calls: &mut [RawCall], skip: &[u32]) {
+        let lines = self.body.start_position().row as u32 + 1..=self.body.end_position().row as u32 + 1;
+        for c in calls.iter_mut().filter(|c| lines.contains(&c.line) && !skip.contains(&c.line)) {
+            if !c.url.iter().any(|p| this_ref(p).is_some()) {
+                continue;
+            }
+            let url = c.url.iter().try_fold(Template::new(), |mut url, p| {
+                match this_ref(p) {
+                    Some(f) => push_parts(&mut url, self.field(f).and_then(|v| self.value(v, 0))?),
+                    None => push_parts(&mut url, vec![p.clone()]),
+                }
+                Some(url)
+            });
+            if let Some(url) = url {
+                c.url = url;
+            }
+        }
     }
 
     /// The base URL of a field holding an axios (got, ky) instance: `axios.create({ baseURL })`.
@@ -789,7 +893,7 @@ fn super_args(ctor: Node, class: &str, src: &[u8]) -> Vec<Template> {
     let args = call.and_then(|c| c.child_by_field_name("arguments")).map(named).unwrap_or_default();
     let marked = |p: Part| match p {
         Part::Ref(r) => match (param_index(ctor, &r, src), r.split_once('.')) {
-            (Some(i), _) => Part::Ref(ctor_param(class, i)),
+            (Some(i), _) => Part::Ref(ctor_param(class, i, None)),
             (None, Some((head, _))) if param_index(ctor, head, src).is_some() => Part::Param(r),
             _ => Part::Ref(r),
         },
@@ -835,12 +939,36 @@ pub fn constructions(root: Node, text: &str, relative: &[String], facts: &mut Ar
                 })
                 .collect()
         };
+        // `new Auth({ baseUrl: … })`: the members of an object literal, for a constructor
+        // reading them (`constructor({ baseUrl })`).
+        let props = args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.kind() == "object")
+            .flat_map(|(i, o)| named(*o).into_iter().map(move |m| (i, m)))
+            .filter_map(|(i, m)| match m.kind() {
+                "pair" => {
+                    let key = m.child_by_field_name("key")?;
+                    let key = match key.kind() {
+                        "property_identifier" => query::text(key, src).to_string(),
+                        _ => string_value(key, src)?,
+                    };
+                    Some((i, key, arg(m.child_by_field_name("value")?)))
+                }
+                "shorthand_property_identifier" => {
+                    let name = query::text(m, src).to_string();
+                    let part = if bound(&name) { Part::Param(name.clone()) } else { Part::Ref(name.clone()) };
+                    Some((i, name, vec![part]))
+                }
+                _ => None,
+            })
+            .collect();
         facts.constructions.push(RawArgCall {
             callee: name.to_string(),
             args: args.into_iter().map(arg).collect(),
             kwargs: Vec::new(),
             methods: Vec::new(),
-            props: Vec::new(),
+            props,
             line: query::line(new),
         });
     }

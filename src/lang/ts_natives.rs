@@ -112,9 +112,9 @@ const BIND_DEFAULT: &str = r#"(import_clause (identifier) @name) @bind.default"#
 const BIND_NAMED: &str = r#"(import_specifier name: (identifier) @name alias: (identifier)? @alias) @bind.named"#;
 /// `import * as api from './api'` (endpoints.scm).
 const BIND_NAMESPACE: &str = r#"(namespace_import (identifier) @name) @bind.namespace"#;
-/// `const users = require('./users')` (endpoints.scm).
+/// `const users = require('./users')`, `const { Auth, Users: U } = require('./common')` (endpoints.scm).
 const BIND_REQUIRE: &str = r#"(variable_declarator
-  name: (identifier) @name
+  name: [(identifier) (object_pattern)] @name
   value: (call_expression function: (identifier) @_q arguments: (arguments . (string)))
   (#eq? @_q "require")) @bind.require"#;
 /// `new WebSocket(url)`, `new EventSource(url)` (calls.scm).
@@ -752,7 +752,8 @@ fn bind_namespace<'t>(ns: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> boo
 }
 
 fn bind_require<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let (Some(name), Some(call)) = (field(decl, "name", "identifier"), field(decl, "value", "call_expression")) else {
+    let name = decl.child_by_field_name("name").filter(|n| matches!(n.kind(), "identifier" | "object_pattern"));
+    let (Some(name), Some(call)) = (name, field(decl, "value", "call_expression")) else {
         return false;
     };
     let required = field(call, "function", "identifier").is_some_and(|f| query::text(f, src) == "require");

@@ -149,6 +149,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if with_arch && super::ts_mongoose::mentions(src) {
         super::ts_mongoose::connection_models(tree.root_node(), src, &mut facts.arch);
     }
+    // Firestore collections (`lang/ts_firestore.rs`).
+    if with_arch && super::ts_firestore::mentions(src) {
+        super::ts_firestore::uses(tree.root_node(), text, &mut facts.arch);
+    }
     // Servers that route by hand (`switch (new URL(req.url).pathname)`), read in any file.
     if !is_declaration_file(rel) && super::ts_raw::mentions(src) {
         super::ts_raw::routes(tree.root_node(), src, &mut facts.arch);

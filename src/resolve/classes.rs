@@ -302,9 +302,9 @@ fn joined(mut a: Template, b: Template) -> Template {
 }
 
 /// Whether a URL holds a JS/TS constructor parameter's marker (`lang/ts_classes.rs`).
-fn constructed(url: &Template) -> Option<(&str, usize)> {
+fn constructed(url: &Template) -> Option<&str> {
     url.iter().find_map(|p| match p {
-        Part::Ref(r) => ctor_ref(r),
+        Part::Ref(r) => ctor_ref(r).map(|(class, _, _)| class),
         _ => None,
     })
 }
@@ -331,7 +331,7 @@ pub fn constructed_calls<'c>(
     let mut replaced: Vec<u32> = Vec::new();
     let mut out = Vec::with_capacity(calls.len());
     for c in calls {
-        let Some((class, _)) = constructed(&c.url) else {
+        let Some(class) = constructed(&c.url) else {
             out.push(c);
             continue;
         };
@@ -374,7 +374,7 @@ fn class_urls(
         for c in &g.facts.arch.constructions {
             let Some(start) = class_named(ctx, j, &c.callee) else { continue };
             let Some(chain) = lineage(ctx, start, (file, class)) else { continue };
-            let value = base_args(ctx, j, &c.args, &chain).and_then(|args| substituted(url, class, &args));
+            let value = base_args(ctx, j, c, &chain).and_then(|(args, props)| substituted(url, class, &args, &props));
             match value {
                 Some(v) if !values.contains(&v) => values.push(v),
                 Some(_) => {}
@@ -407,23 +407,30 @@ fn class_urls(
 }
 
 /// The class a construction in `file` names (`ItemService`, `services.ItemService`): the
-/// one imported under that name, else the file's own (file, class name).
+/// one imported under that name (the module's default export when it says which class
+/// that is, `module.exports = Auth`), else the file's own (file, class name).
 fn class_named<'a>(ctx: &Ctx<'a>, file: usize, callee: &'a str) -> Option<(usize, String)> {
     let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
     match ctx.imported(file, head).as_slice() {
         [] if member.is_none() => Some((file, callee.to_string())),
-        [(m, remote)] => Some((*m, member.unwrap_or(remote).to_string())).filter(|(_, n)| n != "default"),
+        [(m, remote)] => match member.unwrap_or(remote) {
+            "default" => ctx.project.files[*m].facts.arch.default_class.clone().map(|c| (*m, c)),
+            name => Some((*m, name.to_string())),
+        },
         _ => None,
     }
 }
 
 /// The subclasses from class `start` up to `target` (left out), each with its file: `None`
-/// when `start` does not descend from `target` (eight steps at most).
+/// when `start` does not descend from `target` (eight steps at most). A module importing
+/// the target's module that names the class as the target does is a barrel handing it on
+/// (`module.exports = { Auth: require("./auth-api") }`).
 fn lineage<'a>(ctx: &Ctx<'a>, start: (usize, String), target: (usize, &str)) -> Option<Vec<(usize, &'a RawSubclass)>> {
     let mut at = start;
     let mut chain = Vec::new();
     for _ in 0..8 {
-        if at.0 == target.0 && at.1 == target.1 {
+        let barrel = || at.0 != target.0 && ctx.importers(target.0).any(|m| m == at.0);
+        if at.1 == target.1 && (at.0 == target.0 || barrel()) {
             return Some(chain);
         }
         let sub = ctx.project.files[at.0].facts.arch.subclasses.iter().find(|s| s.class == at.1)?;
@@ -433,31 +440,48 @@ fn lineage<'a>(ctx: &Ctx<'a>, start: (usize, String), target: (usize, &str)) -> 
     None
 }
 
-/// The arguments the base class's constructor gets from a construction's `args` (read in
-/// `file`), handed up through each subclass's `super(…)`; `None` when one is not passed.
-fn base_args(ctx: &Ctx, file: usize, args: &[Template], chain: &[(usize, &RawSubclass)]) -> Option<Vec<Template>> {
+/// The members of a construction's object-literal arguments, by index and key
+/// (`new Auth({ baseUrl: … })`, [`RawArgCall::props`]).
+type Props = Vec<(usize, String, Template)>;
+
+/// The arguments the base class's constructor gets from construction `c` (read in
+/// `file`), handed up through each subclass's `super(…)`, with the members of its
+/// object-literal arguments (none once a subclass hands them on: what it passes is not
+/// read that far); `None` when one is not passed.
+fn base_args(
+    ctx: &Ctx,
+    file: usize,
+    c: &RawArgCall,
+    chain: &[(usize, &RawSubclass)],
+) -> Option<(Vec<Template>, Props)> {
     let read = |f: usize, t: &Template| ctx.resolve_template(f, t).unwrap_or_else(|var| vec![Part::Env(var, None)]);
-    let mut args: Vec<Template> = args.iter().map(|a| read(file, a)).collect();
+    let mut args: Vec<Template> = c.args.iter().map(|a| read(file, a)).collect();
+    let mut props: Props = c.props.iter().map(|(i, k, t)| (*i, k.clone(), read(file, t))).collect();
     for (f, sub) in chain {
         if let Some(passed) = &sub.super_args {
             args = passed
                 .iter()
-                .map(|p| substituted(p, &sub.class, &args).map(|t| read(*f, &t)))
+                .map(|p| substituted(p, &sub.class, &args, &props).map(|t| read(*f, &t)))
                 .collect::<Option<_>>()?;
+            props.clear();
         }
     }
-    Some(args)
+    Some((args, props))
 }
 
-/// `t` with the markers of `class`'s constructor parameters replaced by `args`; `None`
+/// `t` with the markers of `class`'s constructor parameters replaced by `args` (a
+/// marker with a key by that member of the argument's object literal, `props`); `None`
 /// when one is not given.
-fn substituted(t: &Template, class: &str, args: &[Template]) -> Option<Template> {
+fn substituted(t: &Template, class: &str, args: &[Template], props: &Props) -> Option<Template> {
     let mut out = Template::new();
     for p in t {
         match p {
-            Part::Ref(r) if ctor_ref(r).is_some_and(|(c, _)| c == class) => {
-                let (_, i) = ctor_ref(r)?;
-                push_parts(&mut out, args.get(i).filter(|a| !a.is_empty())?.clone());
+            Part::Ref(r) if ctor_ref(r).is_some_and(|(c, _, _)| c == class) => {
+                let given = match ctor_ref(r)? {
+                    (_, i, None) => args.get(i),
+                    (_, i, Some(key)) => props.iter().find(|(j, k, _)| *j == i && k == key).map(|(_, _, t)| t),
+                };
+                push_parts(&mut out, given.filter(|a| !a.is_empty())?.clone());
             }
             other => push_parts(&mut out, vec![other.clone()]),
         }
