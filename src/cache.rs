@@ -113,6 +113,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/ts_gaps.rs"),
     include_str!("lang/ts_hapi.rs"),
     include_str!("lang/ts_mongoose.rs"),
+    include_str!("lang/ts_firestore.rs"),
     include_str!("lang/typescript.rs"),
 ];
 
