@@ -1280,6 +1280,7 @@ impl Collector<'_> {
             line: line(c.span()),
             within: None,
             rpc: None,
+            constant: None,
         });
     }
 
@@ -1340,13 +1341,21 @@ impl Collector<'_> {
                     line: l(),
                     within: None,
                     rpc: None,
+                    constant: None,
                 });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
                 // In any file: a client generated in another crate (`use api::echo_client::EchoClient`)
                 // or a constructor of another crate (`AuthClient::new()`) need not name tonic.
                 // Resolution links only a proto's service or a constructor that builds one.
                 let within = self.impl_ty.clone().filter(|t| *t != ty);
-                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l(), within, rpc: None });
+                self.facts.grpc.push(RawGrpc {
+                    service: svc.to_string(),
+                    server: false,
+                    line: l(),
+                    within,
+                    rpc: None,
+                    constant: None,
+                });
                 if last == "connect" {
                     self.tonic_connect(svc, c);
                 }
