@@ -456,6 +456,16 @@ mod tests {
             params: vec![("url".into(), Vec::new())],
             choice: None,
         });
+        // A stub with no optional field, then one named by a constant: nothing shifts.
+        facts.arch.grpc.push(crate::model::RawGrpc {
+            service: "Users".into(),
+            server: false,
+            line: 4,
+            within: None,
+            rpc: None,
+            constant: None,
+        });
+        facts.arch.grpc.push(crate::model::RawGrpc::by_constant("USERS_SERVICE_NAME".into(), 5));
         let bytes = postcard::to_stdvec(&facts).unwrap();
         let back: FileFacts = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(back.arch, facts.arch);

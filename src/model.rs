@@ -579,34 +579,36 @@ pub struct RawNestModule {
 }
 
 /// gRPC: a servicer registered on a server, or a client stub, by proto service name.
+///
+/// Optional fields are always written: the facts cache is postcard, which is not
+/// self-describing, so a skipped field would shift every field after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawGrpc {
+    /// The proto service as written; empty for a stub whose name a [`RawGrpc::constant`] holds.
     pub service: String,
     pub server: bool,
     pub line: u32,
     /// Rust: the type whose `impl` block builds this client (`AuthClient` for
     /// `impl AuthClient { fn new() { AuthServiceClient::new(ch) } }`), a constructor
     /// other crates may call; `None` elsewhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub within: Option<String>,
     /// NestJS: the one rpc a handler decorator serves (`@GrpcMethod('S', 'CreateProduct')`),
     /// the handler of a server some other line registers; `None`: a registration of the
     /// whole service (`add_XServicer_to_server`, `XServer::new`), or a client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub rpc: Option<String>,
+    /// NestJS: the constant whose value names the service of a stub
+    /// (`getService(IDENTITY_SERVICE_NAME)`, as ts-proto generates it), read project-wide
+    /// where calls are resolved (in the file, imported, through barrels); `None` elsewhere.
+    #[serde(default)]
+    pub constant: Option<String>,
 }
 
 impl RawGrpc {
-    /// The `service` of a stub whose service name a constant holds (NestJS
-    /// `getService(IDENTITY_SERVICE_NAME)`): the constant's name in braces, as a template
-    /// renders a reference, read project-wide by [`RawGrpc::constant`].
-    pub fn by_constant(name: &str) -> String {
-        format!("{{{name}}}")
-    }
-
-    /// The constant naming the service, for a stub made by [`RawGrpc::by_constant`].
-    pub fn constant(&self) -> Option<&str> {
-        self.service.strip_prefix('{')?.strip_suffix('}')
+    /// A client stub of the service constant `name` holds, at `line`.
+    pub fn by_constant(name: String, line: u32) -> Self {
+        RawGrpc { service: String::new(), server: false, line, within: None, rpc: None, constant: Some(name) }
     }
 }
 

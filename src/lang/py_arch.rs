@@ -1026,7 +1026,14 @@ impl<'t> Collector<'t> {
             last.strip_suffix("Stub")
         };
         if let Some(s) = service.filter(|s| !s.is_empty()) {
-            self.facts.grpc.push(RawGrpc { service: s.to_string(), server, line, within: None, rpc: None });
+            self.facts.grpc.push(RawGrpc {
+                service: s.to_string(),
+                server,
+                line,
+                within: None,
+                rpc: None,
+                constant: None,
+            });
         }
     }
 

@@ -68,6 +68,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         requests: Vec::new(),
         callbacks: if client_file(text) && text.contains("Fn") { callbacks(file) } else { Vec::new() },
         closure_binds: Vec::new(),
+        fn_routers: Vec::new(),
         ctor: false,
         ctor_fields: Vec::new(),
         field_calls: Vec::new(),
@@ -81,6 +82,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
     }
     v.visit_file(file);
     v.field_wrappers();
+    v.impl_router_aliases();
     let functions: Vec<String> =
         v.facts.consts.iter().filter(|c| c.name.ends_with("()")).map(|c| c.name.clone()).collect();
     for c in &mut v.facts.calls {
@@ -196,6 +198,9 @@ struct Collector<'b> {
     /// Requests of a type's methods whose URL starts with one of its fields
     /// (`self.http.get(format!("{}/{}", self.url, id))`): (type, field, request).
     field_calls: Vec<(String, String, RawCall)>,
+    /// Functions of the file that build a router of their name: (the type of the `impl`
+    /// they are in, the name, line), read by [`Collector::impl_router_aliases`].
+    fn_routers: Vec<(Option<String>, String, u32)>,
 }
 
 /// A field a constructor sets from a parameter ([`Collector::ctor_fields`]).
@@ -778,6 +783,37 @@ impl Collector<'_> {
         self.facts.mounts.push(RawMount { parent, child: local, prefix: Template::new(), line: l });
     }
 
+    /// Notes the function just visited when it builds a router of its name (an axum
+    /// `fn routes() -> Router { Router::new().route(…) }`), with the `impl` it is in.
+    fn fn_router(&mut self, sig: &syn::Signature) {
+        if self.web && self.facts.routers.iter().any(|r| r.name == self.fn_name) {
+            self.fn_routers.push((self.impl_ty.clone(), self.fn_name.clone(), line(sig.ident.span())));
+        }
+    }
+
+    /// `impl Routes for Health { fn router() -> Router { … } }` mounted as
+    /// `.nest("/ops", Health::router())`: the file's router `router` is also named
+    /// `Health::router`, an empty router resolution follows to the function's own
+    /// (`resolve::routes`), so a path naming the type picks it among the project's other
+    /// `router` functions. Only when no other function of the file builds a router of
+    /// that name: two `impl`s' `fn router` share one router here, and neither is named.
+    fn impl_router_aliases(&mut self) {
+        let once = |n: &String| self.fn_routers.iter().filter(|(_, f, _)| f == n).count() == 1;
+        let aliases: Vec<(String, String, u32)> = self
+            .fn_routers
+            .iter()
+            .filter(|(_, n, _)| once(n))
+            .filter_map(|(ty, n, l)| Some((format!("{}::{n}", ty.as_ref()?), n.clone(), *l)))
+            .collect();
+        for (alias, name, l) in aliases {
+            let Some(framework) = self.facts.routers.iter().find(|r| r.name == name).map(|r| r.framework.clone())
+            else {
+                continue;
+            };
+            self.declare_router(&alias, &framework, l);
+        }
+    }
+
     /// salvo: the outermost builder chain on a `Router` (`Router::new().hoop(h).get(hello)
     /// .push(Router::with_path("echo").post(echo))`): each router's path is its own segments
     /// (`with_path`, `path`) under those of the routers it is pushed into, `get(h)`… are
@@ -1280,6 +1316,7 @@ impl Collector<'_> {
             line: line(c.span()),
             within: None,
             rpc: None,
+            constant: None,
         });
     }
 
@@ -1340,13 +1377,21 @@ impl Collector<'_> {
                     line: l(),
                     within: None,
                     rpc: None,
+                    constant: None,
                 });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
                 // In any file: a client generated in another crate (`use api::echo_client::EchoClient`)
                 // or a constructor of another crate (`AuthClient::new()`) need not name tonic.
                 // Resolution links only a proto's service or a constructor that builds one.
                 let within = self.impl_ty.clone().filter(|t| *t != ty);
-                self.facts.grpc.push(RawGrpc { service: svc.to_string(), server: false, line: l(), within, rpc: None });
+                self.facts.grpc.push(RawGrpc {
+                    service: svc.to_string(),
+                    server: false,
+                    line: l(),
+                    within,
+                    rpc: None,
+                    constant: None,
+                });
                 if last == "connect" {
                     self.tonic_connect(svc, c);
                 }
@@ -2544,6 +2589,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
         visit::visit_item_fn(self, f);
         self.tail_router(&f.block);
+        self.fn_router(&f.sig);
         self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;
@@ -2570,6 +2616,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
         visit::visit_impl_item_fn(self, f);
         self.tail_router(&f.block);
+        self.fn_router(&f.sig);
         self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;

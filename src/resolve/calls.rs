@@ -277,7 +277,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             let proto = eps.proto_service(&service);
             let impls = match eps.grpc_impl.get(proto) {
                 Some(impls) => impls.as_slice(),
-                None => ctors.implementers(eps, &g.service),
+                None => ctors.implementers(eps, &service),
             };
             // A stub of a service a scanned `.proto` defines and no scanned service
             // implements, in a file that reads no address for it (NestJS's
@@ -338,7 +338,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
 /// (`getService(IDENTITY_SERVICE_NAME)`, the constant in the file, imported or re-exported
 /// through a barrel); a constant with no readable text value is an info diagnostic.
 fn stub_service(ctx: &Ctx, file: usize, g: &crate::model::RawGrpc, out: &mut ArchOut) -> Option<String> {
-    let Some(name) = g.constant() else { return Some(g.service.clone()) };
+    let Some(name) = &g.constant else { return Some(g.service.clone()) };
     let value = ctx.resolve_template(file, &vec![Part::Ref(name.to_string())]).ok();
     match value.as_deref() {
         Some([Part::Lit(v)]) if !v.is_empty() => Some(v.clone()),
@@ -365,7 +365,9 @@ impl Constructors {
     fn read(ctx: &Ctx, eps: &Endpoints) -> Self {
         let mut builds: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
         let mut wanted = std::collections::BTreeSet::new();
-        for g in ctx.project.files.iter().flat_map(|f| &f.facts.arch.grpc).filter(|g| !g.server) {
+        // A stub named by a constant is a NestJS client, never a Rust constructor's.
+        let stubs = ctx.project.files.iter().flat_map(|f| &f.facts.arch.grpc);
+        for g in stubs.filter(|g| !g.server && g.constant.is_none()) {
             let proto = eps.proto_service(&g.service);
             match &g.within {
                 Some(t) if eps.grpc_impl.contains_key(proto) => {

@@ -3,7 +3,9 @@
 //! A chart is a directory holding `Chart.yaml`; its `templates/` are Go templates,
 //! not YAML until Helm renders them with a release name and the user's values.
 //! Tapestry renders only what needs neither: `{{ .Values.a.b }}` (with `default`,
-//! `quote`) from the chart's `values.yaml`, `{{ .Chart.Name }}`, the branches of
+//! `quote`, `trunc`, `trimSuffix`, `printf "%s"`) from the chart's `values.yaml`,
+//! `{{ .Chart.Name }}`, the named templates of `templates/_helpers.tpl` (`{{ include
+//! "x.name" . }}`, `{{ template "x.name" . }}`) whose every part is known, the branches of
 //! `{{ if .Values.x }}` whose value `values.yaml` gives, `{{ .Files.Get "f" }}` under a
 //! ConfigMap's `data:` (the file's keys) and `{{ toYaml .Values.env }}` /
 //! `{{ range $k, $v := .Values.env }}` under a container's `env:` (the values' list
@@ -73,7 +75,10 @@ fn chart(project: &Project, dir: &str) -> Option<Chart> {
         .and_then(Yaml::str)
         .map_or_else(|| super::services::file_name(dir).to_string(), str::to_string);
     let values = join(dir, "values.yaml").and_then(|v| read_one(project, &v)).unwrap_or(Yaml::Null);
-    let ctx = Ctx { name: &name, meta: &meta, values: &values };
+    let templates = join(dir, "templates")?;
+    let helpers = join(&templates, "_helpers.tpl").and_then(|h| project.read(&h).ok()).unwrap_or_default();
+    let defines = defines(&helpers);
+    let ctx = Ctx { name: &name, meta: &meta, values: &values, defines: &defines, depth: std::cell::Cell::new(0) };
     let mut c = Chart {
         dir: dir.to_string(),
         name: name.clone(),
@@ -87,7 +92,6 @@ fn chart(project: &Project, dir: &str) -> Option<Chart> {
             c.hosts.push(f);
         }
     }
-    let templates = join(dir, "templates")?;
     for rel in project.manifests.iter().filter(|m| is_under(m, &templates) && !m.contains("/tests/")) {
         let Ok(text) = project.read(rel) else { continue };
         if text.len() > super::services::MAX_YAML {
@@ -134,6 +138,54 @@ struct Ctx<'a> {
     name: &'a str,
     meta: &'a Yaml,
     values: &'a Yaml,
+    /// The chart's named templates (`{{ define "x.fullname" }}…{{ end }}`): name → body.
+    defines: &'a BTreeMap<String, String>,
+    /// How many `include`s deep the evaluation is (a template including itself stops).
+    depth: std::cell::Cell<u8>,
+}
+
+/// The named templates of a helpers file: `{{- define "x.name" -}}` up to its `{{- end }}`,
+/// the blocks opened inside counted.
+fn defines(text: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut s = text;
+    while let Some(open) = s.find("{{") {
+        let Some(close) = s[open..].find("}}").map(|c| open + c) else { break };
+        let action = trim_action(&s[open + 2..close]);
+        s = &s[close + 2..];
+        let Some(name) = action.strip_prefix("define").map(str::trim).and_then(unquote) else { continue };
+        let (mut depth, mut at) = (1, 0);
+        let mut rest = s;
+        while let Some(o) = rest.find("{{") {
+            let Some(c) = rest[o..].find("}}").map(|c| o + c) else { break };
+            match trim_action(&rest[o + 2..c]).split_whitespace().next() {
+                Some("if" | "with" | "range" | "define" | "block") => depth += 1,
+                Some("end") => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                at += o;
+                break;
+            }
+            at += c + 2;
+            rest = &rest[c + 2..];
+        }
+        if depth == 0 {
+            out.insert(name.to_string(), s[..at].to_string());
+            s = &s[at..];
+        }
+    }
+    out
+}
+
+/// An action's inner text, trim markers and spaces removed.
+fn trim_action(inner: &str) -> &str {
+    inner.trim_start_matches('-').trim_end_matches('-').trim()
+}
+
+/// `"text"` without its quotes.
+fn unquote(w: &str) -> Option<&str> {
+    w.strip_prefix('"').and_then(|s| s.strip_suffix('"')).filter(|s| !s.contains('"'))
 }
 
 impl<'a> Ctx<'a> {
@@ -168,6 +220,16 @@ impl<'a> Ctx<'a> {
             }
             (["toString"] | ["toYaml"] | ["nindent" | "indent", _], Some(v)) => v,
             (["toYaml", x], None) => self.operand(x),
+            (["include" | "template", n, "." | "$"], None) => unquote(n).map_or(Value::Unknown, |n| self.include(n)),
+            (["trunc", n], Some(Value::Known(s))) => match n.parse::<usize>() {
+                Ok(n) => Value::Known(s.chars().take(n).collect()),
+                Err(_) => Value::Unknown,
+            },
+            (["trimSuffix", x], Some(Value::Known(s))) => match unquote(x) {
+                Some(x) => Value::Known(s.strip_suffix(x).unwrap_or(&s).to_string()),
+                None => Value::Unknown,
+            },
+            (["printf", f, args @ ..], None) => self.printf(f, args),
             _ => Value::Unknown,
         }
     }
@@ -176,7 +238,7 @@ impl<'a> Ctx<'a> {
         if let Some(path) = w.strip_prefix(".Values.").or_else(|| w.strip_prefix("$.Values.")) {
             return self.lookup(path);
         }
-        if let Some(s) = w.strip_prefix('"').and_then(|s| s.strip_suffix('"')).filter(|s| !s.contains('"')) {
+        if let Some(s) = unquote(w) {
             return Value::Known(s.to_string());
         }
         let meta =
@@ -186,6 +248,71 @@ impl<'a> Ctx<'a> {
             ".Chart.Version" | "$.Chart.Version" => meta("version"),
             ".Chart.AppVersion" | "$.Chart.AppVersion" => meta("appVersion"),
             _ => Value::Unknown,
+        }
+    }
+
+    /// `printf "%s-%s" .Chart.Name "api"`: each `%s` the next argument, all known.
+    fn printf(&self, format: &str, args: &[&str]) -> Value<'a> {
+        let Some(format) = unquote(format) else { return Value::Unknown };
+        let pieces: Vec<&str> = format.split("%s").collect();
+        if pieces.len() != args.len() + 1 || pieces.iter().any(|p| p.contains('%')) {
+            return Value::Unknown;
+        }
+        let mut out = pieces[0].to_string();
+        for (a, p) in args.iter().zip(&pieces[1..]) {
+            let Value::Known(v) = self.operand(a) else { return Value::Unknown };
+            out.push_str(&v);
+            out.push_str(p);
+        }
+        Value::Known(out)
+    }
+
+    /// A named template's text (`include "x.fullname" .`), when each of its parts is
+    /// known: its text and actions of the branches taken, joined with the text's
+    /// spaces left out (a name has none). An action not known, or text under a branch
+    /// not known (`{{ if contains $name .Release.Name }}`), leaves it unknown.
+    fn include(&self, name: &str) -> Value<'a> {
+        let Some(body) = self.defines.get(name).filter(|_| self.depth.get() < 4) else { return Value::Unknown };
+        self.depth.set(self.depth.get() + 1);
+        let v = self.named(body);
+        self.depth.set(self.depth.get() - 1);
+        v
+    }
+
+    fn named(&self, body: &str) -> Value<'a> {
+        let mut out = String::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        let state = |stack: &[Frame]| stack.iter().map(|f| f.branch).find(|b| *b != Branch::Yes);
+        let mut s = body;
+        loop {
+            let (text, rest) = s.find("{{").map_or((s, None), |o| (&s[..o], Some(&s[o + 2..])));
+            match (text.trim(), state(&stack)) {
+                ("", _) | (_, Some(Branch::No)) => {}
+                // Text of a name: one word (several lines, `app: x` labels, are no name).
+                (t, None) if !t.contains(|c: char| c.is_whitespace() || c == ':') => out.push_str(t),
+                _ => return Value::Unknown,
+            }
+            let Some(rest) = rest else { break };
+            let Some(close) = rest.find("}}") else { return Value::Unknown };
+            let action = trim_action(&rest[..close]);
+            s = &rest[close + 2..];
+            if action.starts_with("/*") {
+                continue;
+            }
+            if is_control(action) {
+                control(self, action, &mut stack, |st| state(st).is_none(), 0, &mut Vec::new());
+                continue;
+            }
+            match (state(&stack), self.eval(action)) {
+                (Some(Branch::No), _) => {}
+                (None, Value::Known(v)) => out.push_str(&v),
+                _ => return Value::Unknown,
+            }
+        }
+        if out.is_empty() {
+            Value::Unknown
+        } else {
+            Value::Known(out)
         }
     }
 
@@ -530,7 +657,8 @@ mod tests {
                 .unwrap()
                 .remove(0);
         let meta = Yaml::Null;
-        let ctx = Ctx { name: "api", meta: &meta, values: &values };
+        let defines = BTreeMap::new();
+        let ctx = Ctx { name: "api", meta: &meta, values: &values, defines: &defines, depth: std::cell::Cell::new(0) };
         let text = "a: {{ .Values.port }}\nb: {{ .Chart.Name }}-x\n{{- if .Values.off }}\nc: 1\n{{- else }}\nd: 2\n{{- end }}\n\
                     e: {{ .Values.nope | default \"z\" | quote }}\nenv:\n  {{- toYaml .Values.env | nindent 2 }}\n\
                     f: {{ .Release.Name }}-cm\n{{- if .Values.on }}\ng: 3\n{{- end }}\n";

@@ -243,6 +243,17 @@ impl Routers<'_, '_> {
     fn rust_path_candidates(&self, file: usize, path: &str) -> Vec<usize> {
         let segs: Vec<&str> = path.split("::").collect();
         let Some(&name) = segs.last() else { return Vec::new() };
+        // `Health::router()`: the router `fn router` builds in an `impl … for Health`, which
+        // `lang::rs_arch` also names `Health::router` (an empty router standing for it).
+        if let [.., ty, _] = segs.as_slice() {
+            if ty.starts_with(|c: char| c.is_ascii_uppercase()) {
+                let typed = self.rust_named(&format!("{ty}::{name}"));
+                let own: Vec<usize> = typed.iter().filter_map(|&r| self.in_file(self.list[r].file, name)).collect();
+                if !own.is_empty() {
+                    return self.narrow(file, own);
+                }
+            }
+        }
         let module =
             segs.get(segs.len().wrapping_sub(2)).copied().filter(|m| !matches!(*m, "self" | "crate" | "super"));
         let in_module = |r: usize, module: &str| {
