@@ -444,6 +444,10 @@ const REDIS: &str = "redis:";
 /// or nesting `metrics` mounts that function's router.
 const ROUTER: &str = "router:";
 
+/// The name of the router a serve call stands for (`serve@main` for `axum::serve(listener, app)`
+/// in `fn main`): the top of the chain of mounts of what it serves.
+pub(crate) const SERVED: &str = "serve@";
+
 /// Methods of a Redis client that give a connection (or pipeline) to run commands
 /// on (sorted).
 const REDIS_CONNECTIONS: &[&str] = &[
@@ -1789,6 +1793,33 @@ impl Collector<'_> {
         }
     }
 
+    /// axum 0.7+ `axum::serve(listener, app)` (`app` bound to `create_router(state)`, or
+    /// the call itself, `create_router(s).into_make_service()`), axum ≤ 0.6 and axum-server
+    /// `Server::bind(&addr).serve(app.into_make_service())`: the serving function mounts the
+    /// router another function builds, maybe in a library crate, whose routes it then serves.
+    /// A router built in this file is served already; a parameter or any other value names
+    /// no function, so nothing is mounted.
+    fn serve_mount(&mut self, router: &Expr, l: u32) {
+        let child = match router_fn_call(router) {
+            Some(f) => f,
+            None => {
+                let mut root = router;
+                while let Expr::MethodCall(m) = root {
+                    root = &m.receiver;
+                }
+                let Expr::Path(p) = root else { return };
+                let Some(name) = p.path.get_ident().map(ToString::to_string) else { return };
+                match self.mounted_child(root) {
+                    f if f != name => f,
+                    _ => return,
+                }
+            }
+        };
+        let parent = format!("{SERVED}{}", self.fn_name);
+        self.declare_router(&parent, "axum", l);
+        self.facts.mounts.push(RawMount { parent, child: format!("?{child}"), prefix: Template::new(), line: l });
+    }
+
     fn local_port(&self, name: &str) -> Option<u16> {
         let key = format!("{PORT}{name}");
         let (_, value) = self.locals.iter().rev().find(|(n, _)| *n == key)?;
@@ -2330,8 +2361,14 @@ fn is_client(e: &Expr) -> bool {
 /// function (not of a type's constructor, `Router::new()`, nor a builder, `web::scope(…)`)
 /// at the root of a chain, by its path.
 fn router_fn_call(mut e: &Expr) -> Option<String> {
-    while let Expr::MethodCall(m) = e {
-        e = &m.receiver;
+    // `build_app(cfg).await?` too.
+    loop {
+        e = match e {
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Await(a) => &a.base,
+            Expr::Try(t) => &t.expr,
+            _ => break,
+        };
     }
     let Expr::Call(c) = e else { return None };
     let Expr::Path(p) = &*c.func else { return None };
@@ -2694,6 +2731,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
         self.method_call(m);
+        if self.web && m.method == "serve" && m.args.len() == 1 {
+            self.serve_mount(&m.args[0], line(m.method.span()));
+        }
         // `.configure(|cfg| { cfg.service(…) })`: `cfg` builds the router `configure` is called on.
         if let (true, "configure", Some(Expr::Closure(c))) = (self.web, m.method.to_string().as_str(), m.args.first()) {
             let param = match c.inputs.first() {
@@ -2718,6 +2758,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_call(&mut self, c: &'ast ExprCall) {
         self.call(c);
+        if let (true, Expr::Path(p), 2) = (self.web, &*c.func, c.args.len()) {
+            if matches!(path_text(&p.path).as_str(), "serve" | "axum::serve") {
+                self.serve_mount(&c.args[1], line(p.span()));
+            }
+        }
         if !self.callbacks.is_empty() {
             self.bind_closures(c);
         }

@@ -879,6 +879,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             if f.facts.arch.test_mounts.contains(&k) {
                 continue;
             }
+            // A test serving a router (`axum::serve(listener, web::app())` in `tests/`) runs its own app.
+            if m.parent.starts_with(crate::lang::rs_arch::SERVED) && ctx.is_test(i) {
+                continue;
+            }
             if m.parent == crate::lang::ts_raw::SERVE {
                 served.extend(rs.find(i, &m.child).filter(|&r| rs.list[r].framework == crate::lang::ts_raw::CANDIDATE));
                 continue;
