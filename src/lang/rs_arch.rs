@@ -1002,6 +1002,12 @@ impl Collector<'_> {
                     });
                 }
             }
+            // Rocket `mount("/blog", blogweb::routes())`: the route list a function builds.
+            ("mount", [path, child]) if self.rocket => {
+                let (Some(p), Some(child)) = (lit_str(path), self.built_elsewhere(child)) else { return };
+                let parent = self.chain_router(&m.receiver);
+                self.facts.mounts.push(RawMount { parent, child: format!("?{child}"), prefix: lit(&p), line: l });
+            }
             ("get" | "post" | "put" | "patch" | "delete" | "head", [url])
                 if self.client_file && is_client(&m.receiver) =>
             {
@@ -1800,24 +1806,60 @@ impl Collector<'_> {
     /// A router built in this file is served already; a parameter or any other value names
     /// no function, so nothing is mounted.
     fn serve_mount(&mut self, router: &Expr, l: u32) {
-        let child = match router_fn_call(router) {
-            Some(f) => f,
-            None => {
-                let mut root = router;
-                while let Expr::MethodCall(m) = root {
-                    root = &m.receiver;
-                }
-                let Expr::Path(p) = root else { return };
-                let Some(name) = p.path.get_ident().map(ToString::to_string) else { return };
-                match self.mounted_child(root) {
-                    f if f != name => f,
-                    _ => return,
-                }
-            }
-        };
+        let Some(child) = self.built_elsewhere(router) else { return };
         let parent = format!("{SERVED}{}", self.fn_name);
         self.declare_router(&parent, "axum", l);
         self.facts.mounts.push(RawMount { parent, child: format!("?{child}"), prefix: Template::new(), line: l });
+    }
+
+    /// The function that builds the router (or Rocket route list) `e` stands for: a call
+    /// (`create_router(state).into_make_service()`) or a local bound to one
+    /// (`let app = create_router(state)`); `None` for a router built here or any other value.
+    fn built_elsewhere(&self, e: &Expr) -> Option<String> {
+        if let Some(f) = router_fn_call(e) {
+            return Some(f);
+        }
+        let mut root = e;
+        while let Expr::MethodCall(m) = root {
+            root = &m.receiver;
+        }
+        let name = match root {
+            Expr::Path(p) => p.path.get_ident()?.to_string(),
+            _ => return None,
+        };
+        Some(self.mounted_child(root)).filter(|f| *f != name)
+    }
+
+    /// Rocket `pub fn routes() -> Vec<Route> { routes![index, create] }`: the function is a
+    /// router mounting those handlers, so `mount("/blog", blogweb::routes())` in another
+    /// crate serves them under `/blog`.
+    fn rocket_routes_fn(&mut self, body: &syn::Block) {
+        let mac = match body.stmts.last() {
+            Some(syn::Stmt::Macro(m)) => &m.mac,
+            Some(syn::Stmt::Expr(e, None)) => {
+                let mut e = e;
+                while let Expr::MethodCall(m) = e {
+                    e = &m.receiver;
+                }
+                let Expr::Macro(m) = e else { return };
+                &m.mac
+            }
+            _ => return,
+        };
+        if !mac.path.is_ident("routes") {
+            return;
+        }
+        let Ok(names) = mac.parse_body_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else { return };
+        let (parent, l) = (self.fn_name.clone(), line(mac.path.span()));
+        self.declare_router(&parent, "rocket", l);
+        for n in names {
+            self.facts.mounts.push(RawMount {
+                parent: parent.clone(),
+                child: last_seg(&n),
+                prefix: Template::new(),
+                line: l,
+            });
+        }
     }
 
     fn local_port(&self, name: &str) -> Option<u16> {
@@ -2581,6 +2623,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
         visit::visit_item_fn(self, f);
         self.tail_router(&f.block);
+        if self.rocket {
+            self.rocket_routes_fn(&f.block);
+        }
         self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;

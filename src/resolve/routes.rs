@@ -241,6 +241,29 @@ impl Routers<'_, '_> {
     /// module: `common_metrics::api::init_routing()` mounted in a `fn init_routing` of
     /// `main.rs` is the library's `api` function, not the caller itself.
     fn rust_path_candidates(&self, file: usize, path: &str) -> Vec<usize> {
+        let found = self.rust_path_named(file, path);
+        if found.len() > 1 {
+            let imported = self.in_imported_crate(file, path, &found);
+            if !imported.is_empty() {
+                return imported;
+            }
+        }
+        found
+    }
+
+    /// Of several routers a path may name, those in the crate the mounting file's own
+    /// import of that path reaches: `shopweb::routes` resolves to `shopweb/src/lib.rs`,
+    /// so of two library crates' `fn routes` it is shopweb's (a crate's name, unlike a
+    /// module's, is no file name).
+    fn in_imported_crate(&self, file: usize, path: &str, found: &[usize]) -> Vec<usize> {
+        let imports = self.ctx.project.files[file].facts.imports.iter().filter(|i| i.spec == path);
+        let crates: Vec<Option<&str>> =
+            imports.flat_map(|i| self.ctx.import_targets(file, i.line)).map(|&m| self.crate_dir(m)).collect();
+        found.iter().copied().filter(|&r| crates.contains(&self.crate_dir(self.list[r].file))).collect()
+    }
+
+    /// [`Self::rust_path_candidates`] by the path's last module.
+    fn rust_path_named(&self, file: usize, path: &str) -> Vec<usize> {
         let segs: Vec<&str> = path.split("::").collect();
         let Some(&name) = segs.last() else { return Vec::new() };
         let module =
