@@ -449,6 +449,10 @@ const REDIS: &str = "redis:";
 /// or nesting `metrics` mounts that function's router.
 const ROUTER: &str = "router:";
 
+/// The name of the router a serve call stands for (`serve@main` for `axum::serve(listener, app)`
+/// in `fn main`): the top of the chain of mounts of what it serves.
+pub(crate) const SERVED: &str = "serve@";
+
 /// Methods of a Redis client that give a connection (or pipeline) to run commands
 /// on (sorted).
 const REDIS_CONNECTIONS: &[&str] = &[
@@ -1033,6 +1037,12 @@ impl Collector<'_> {
                         line: l,
                     });
                 }
+            }
+            // Rocket `mount("/blog", blogweb::routes())`: the route list a function builds.
+            ("mount", [path, child]) if self.rocket => {
+                let (Some(p), Some(child)) = (lit_str(path), self.built_elsewhere(child)) else { return };
+                let parent = self.chain_router(&m.receiver);
+                self.facts.mounts.push(RawMount { parent, child: format!("?{child}"), prefix: lit(&p), line: l });
             }
             ("get" | "post" | "put" | "patch" | "delete" | "head", [url])
                 if self.client_file && is_client(&m.receiver) =>
@@ -1834,6 +1844,69 @@ impl Collector<'_> {
         }
     }
 
+    /// axum 0.7+ `axum::serve(listener, app)` (`app` bound to `create_router(state)`, or
+    /// the call itself, `create_router(s).into_make_service()`), axum ≤ 0.6 and axum-server
+    /// `Server::bind(&addr).serve(app.into_make_service())`: the serving function mounts the
+    /// router another function builds, maybe in a library crate, whose routes it then serves.
+    /// A router built in this file is served already; a parameter or any other value names
+    /// no function, so nothing is mounted.
+    fn serve_mount(&mut self, router: &Expr, l: u32) {
+        let Some(child) = self.built_elsewhere(router) else { return };
+        let parent = format!("{SERVED}{}", self.fn_name);
+        self.declare_router(&parent, "axum", l);
+        self.facts.mounts.push(RawMount { parent, child: format!("?{child}"), prefix: Template::new(), line: l });
+    }
+
+    /// The function that builds the router (or Rocket route list) `e` stands for: a call
+    /// (`create_router(state).into_make_service()`) or a local bound to one
+    /// (`let app = create_router(state)`); `None` for a router built here or any other value.
+    fn built_elsewhere(&self, e: &Expr) -> Option<String> {
+        if let Some(f) = router_fn_call(e) {
+            return Some(f);
+        }
+        let mut root = e;
+        while let Expr::MethodCall(m) = root {
+            root = &m.receiver;
+        }
+        let name = match root {
+            Expr::Path(p) => p.path.get_ident()?.to_string(),
+            _ => return None,
+        };
+        Some(self.mounted_child(root)).filter(|f| *f != name)
+    }
+
+    /// Rocket `pub fn routes() -> Vec<Route> { routes![index, create] }`: the function is a
+    /// router mounting those handlers, so `mount("/blog", blogweb::routes())` in another
+    /// crate serves them under `/blog`.
+    fn rocket_routes_fn(&mut self, body: &syn::Block) {
+        let mac = match body.stmts.last() {
+            Some(syn::Stmt::Macro(m)) => &m.mac,
+            Some(syn::Stmt::Expr(e, None)) => {
+                let mut e = e;
+                while let Expr::MethodCall(m) = e {
+                    e = &m.receiver;
+                }
+                let Expr::Macro(m) = e else { return };
+                &m.mac
+            }
+            _ => return,
+        };
+        if !mac.path.is_ident("routes") {
+            return;
+        }
+        let Ok(names) = mac.parse_body_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else { return };
+        let (parent, l) = (self.fn_name.clone(), line(mac.path.span()));
+        self.declare_router(&parent, "rocket", l);
+        for n in names {
+            self.facts.mounts.push(RawMount {
+                parent: parent.clone(),
+                child: last_seg(&n),
+                prefix: Template::new(),
+                line: l,
+            });
+        }
+    }
+
     fn local_port(&self, name: &str) -> Option<u16> {
         let key = format!("{PORT}{name}");
         let (_, value) = self.locals.iter().rev().find(|(n, _)| *n == key)?;
@@ -2375,8 +2448,14 @@ fn is_client(e: &Expr) -> bool {
 /// function (not of a type's constructor, `Router::new()`, nor a builder, `web::scope(…)`)
 /// at the root of a chain, by its path.
 fn router_fn_call(mut e: &Expr) -> Option<String> {
-    while let Expr::MethodCall(m) = e {
-        e = &m.receiver;
+    // `build_app(cfg).await?` too.
+    loop {
+        e = match e {
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Await(a) => &a.base,
+            Expr::Try(t) => &t.expr,
+            _ => break,
+        };
     }
     let Expr::Call(c) = e else { return None };
     let Expr::Path(p) = &*c.func else { return None };
@@ -2590,6 +2669,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         visit::visit_item_fn(self, f);
         self.tail_router(&f.block);
         self.fn_router(&f.sig);
+        if self.rocket {
+            self.rocket_routes_fn(&f.block);
+        }
         self.end_fn(mongo);
         self.fn_name = saved;
         self.locals = locals;
@@ -2741,6 +2823,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
         self.method_call(m);
+        if self.web && m.method == "serve" && m.args.len() == 1 {
+            self.serve_mount(&m.args[0], line(m.method.span()));
+        }
         // `.configure(|cfg| { cfg.service(…) })`: `cfg` builds the router `configure` is called on.
         if let (true, "configure", Some(Expr::Closure(c))) = (self.web, m.method.to_string().as_str(), m.args.first()) {
             let param = match c.inputs.first() {
@@ -2765,6 +2850,11 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_call(&mut self, c: &'ast ExprCall) {
         self.call(c);
+        if let (true, Expr::Path(p), 2) = (self.web, &*c.func, c.args.len()) {
+            if matches!(path_text(&p.path).as_str(), "serve" | "axum::serve") {
+                self.serve_mount(&c.args[1], line(p.span()));
+            }
+        }
         if !self.callbacks.is_empty() {
             self.bind_closures(c);
         }

@@ -149,6 +149,11 @@ impl<'a> Ctx<'a> {
         self.services.owner.get(file).copied().flatten()
     }
 
+    /// The project modules the imports `file` writes at `line` resolve to.
+    pub fn import_targets(&self, file: usize, line: u32) -> &[usize] {
+        self.import_targets.get(&(file, line)).map_or(&[], Vec::as_slice)
+    }
+
     /// Modules a local name of `file` is imported from, with the name it has there.
     pub fn imported(&self, file: usize, local: &str) -> Vec<(usize, String)> {
         self.bound(file, local, false)

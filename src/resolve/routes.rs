@@ -241,6 +241,29 @@ impl Routers<'_, '_> {
     /// module: `common_metrics::api::init_routing()` mounted in a `fn init_routing` of
     /// `main.rs` is the library's `api` function, not the caller itself.
     fn rust_path_candidates(&self, file: usize, path: &str) -> Vec<usize> {
+        let found = self.rust_path_named(file, path);
+        if found.len() > 1 {
+            let imported = self.in_imported_crate(file, path, &found);
+            if !imported.is_empty() {
+                return imported;
+            }
+        }
+        found
+    }
+
+    /// Of several routers a path may name, those in the crate the mounting file's own
+    /// import of that path reaches: `shopweb::routes` resolves to `shopweb/src/lib.rs`,
+    /// so of two library crates' `fn routes` it is shopweb's (a crate's name, unlike a
+    /// module's, is no file name).
+    fn in_imported_crate(&self, file: usize, path: &str, found: &[usize]) -> Vec<usize> {
+        let imports = self.ctx.project.files[file].facts.imports.iter().filter(|i| i.spec == path);
+        let crates: Vec<Option<&str>> =
+            imports.flat_map(|i| self.ctx.import_targets(file, i.line)).map(|&m| self.crate_dir(m)).collect();
+        found.iter().copied().filter(|&r| crates.contains(&self.crate_dir(self.list[r].file))).collect()
+    }
+
+    /// [`Self::rust_path_candidates`] by the path's last module.
+    fn rust_path_named(&self, file: usize, path: &str) -> Vec<usize> {
         let segs: Vec<&str> = path.split("::").collect();
         let Some(&name) = segs.last() else { return Vec::new() };
         // `Health::router()`: the router `fn router` builds in an `impl … for Health`, which
@@ -888,6 +911,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         for (k, m) in f.facts.arch.mounts.iter().enumerate() {
             // A Rust test's `App::new().service(web::scope("/x").configure(f))` builds its own app.
             if f.facts.arch.test_mounts.contains(&k) {
+                continue;
+            }
+            // A test serving a router (`axum::serve(listener, web::app())` in `tests/`) runs its own app.
+            if m.parent.starts_with(crate::lang::rs_arch::SERVED) && ctx.is_test(i) {
                 continue;
             }
             if m.parent == crate::lang::ts_raw::SERVE {
