@@ -29,8 +29,10 @@ pub mod rust_depth;
 pub mod ts_arch;
 pub mod ts_bull;
 pub mod ts_classes;
+pub mod ts_dynamo;
 pub mod ts_gaps;
 pub mod ts_hapi;
+pub mod ts_moleculer;
 pub mod ts_mongoose;
 pub mod ts_natives;
 pub mod ts_nest;
@@ -39,6 +41,7 @@ pub mod ts_raw;
 pub mod ts_requests;
 pub mod ts_rtk;
 pub mod ts_shapes;
+pub mod ts_typeorm;
 pub mod typescript;
 
 use crate::diagnostic::Diagnostic;
