@@ -21,7 +21,7 @@
 use tree_sitter::Node;
 
 use super::query;
-use super::ts_arch::{local_value, named, param_ident, template, FUNCTIONS};
+use super::ts_arch::{local_value, named, param_ident, param_name, template, FUNCTIONS};
 use crate::model::{Access, ArchFacts, Part, RawDynamo, Template};
 
 /// DynamoDB operations, as command names without `Command` and as client methods
@@ -155,7 +155,7 @@ fn access_of(op: &str) -> Option<Access> {
 /// A table name as written: what a local or a field of the class holds, else the
 /// expression's template; a parameter of the function around it is not known.
 fn name_of(n: Node, src: &[u8], depth: u32) -> Template {
-    let unknown = || vec![Part::Param(query::text(n, src).chars().take(40).collect())];
+    let unknown = || vec![Part::Param(param_name(n, src))];
     if depth > 4 {
         return unknown();
     }
@@ -178,8 +178,8 @@ fn name_of(n: Node, src: &[u8], depth: u32) -> Template {
         | "binary_expression"
         | "parenthesized_expression"
         | "as_expression"
-        | "non_null_expression" => template(n, src),
-        "member_expression" => template(n, src),
+        | "non_null_expression"
+        | "member_expression" => template(n, src),
         _ => unknown(),
     }
 }
