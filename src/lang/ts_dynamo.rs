@@ -105,7 +105,7 @@ fn operation<'t>(obj: Node<'t>, src: &[u8]) -> Option<(Access, bool, Node<'t>)> 
         // `const params = { TableName }`, then `new PutCommand(params)` in the same function.
         "variable_declarator" => {
             let name = parent.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
-            let scope = query::ancestors(parent, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
+            let scope = query::ancestors(parent, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
             let body = scope.child_by_field_name("body")?;
             let mut found = None;
             let mut stack = vec![body];
@@ -187,7 +187,7 @@ fn name_of(n: Node, src: &[u8], depth: u32) -> Template {
 /// Whether `id` is a parameter of a function around it.
 fn is_parameter(id: Node, src: &[u8]) -> bool {
     let name = query::text(id, src);
-    query::ancestors(id, 64).into_iter().filter(|a| FUNCTIONS.contains(&a.kind())).any(|f| {
+    query::ancestors(id, 64).filter(|a| FUNCTIONS.contains(&a.kind())).any(|f| {
         let params = f.child_by_field_name("parameters").map(named).unwrap_or_default();
         let single = f.child_by_field_name("parameter").into_iter();
         params.into_iter().chain(single).filter_map(param_ident).any(|p| query::text(p, src) == name)
@@ -197,7 +197,7 @@ fn is_parameter(id: Node, src: &[u8]) -> bool {
 /// The one value the class around `at` gives its field `field`: a class field's
 /// initializer or the constructor's `this.field = …` (several: none).
 fn field_value<'t>(at: Node<'t>, field: &str, src: &[u8]) -> Option<Node<'t>> {
-    let class = query::ancestors(at, 64).into_iter().find(|a| matches!(a.kind(), "class_declaration" | "class"))?;
+    let class = query::ancestors(at, 64).find(|a| matches!(a.kind(), "class_declaration" | "class"))?;
     let mut values = Vec::new();
     for member in named(class.child_by_field_name("body")?) {
         match member.kind() {
