@@ -465,6 +465,36 @@ pub struct RawTableUse {
     pub line: u32,
 }
 
+/// A DynamoDB table an AWS SDK call names (`new PutCommand({ TableName })`,
+/// `docClient.query({ TableName })`): its name as written (a literal, a constant, an
+/// environment variable), read or written by the operation, or created (`CreateTable`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawDynamo {
+    pub table: Template,
+    pub access: Access,
+    /// `CreateTableCommand`/`createTable`: the table is defined here.
+    pub defines: bool,
+    pub line: u32,
+}
+
+/// A Moleculer service schema (`{ name: 'auth', actions: { login() {…} } }`, a
+/// moleculer-decorators `@Service` class): its full name, version prefix included
+/// (`v2.posts`), and its actions with their lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawMoleculerService {
+    pub name: String,
+    pub line: u32,
+    pub actions: Vec<(String, u32)>,
+}
+
+/// `ctx.call('auth.login', params)`, `broker.call(…)`: the action's full name, `None`
+/// when it is not a literal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawMoleculerCall {
+    pub action: Option<String>,
+    pub line: u32,
+}
+
 /// A message published to or consumed from a broker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawQueue {
@@ -726,6 +756,15 @@ pub struct ArchFacts {
     /// name as written and the use, linked when the function is one of `mongo_getters`.
     #[serde(default)]
     pub getter_table_uses: Vec<(String, RawTableUse)>,
+    /// DynamoDB tables named by AWS SDK calls (`lang/ts_dynamo.rs`), resolved in `resolve/tables.rs`.
+    #[serde(default)]
+    pub dynamo: Vec<RawDynamo>,
+    /// Moleculer services the file declares and the actions it calls (`lang/ts_moleculer.rs`,
+    /// resolved in `resolve/moleculer.rs`).
+    #[serde(default)]
+    pub moleculer_services: Vec<RawMoleculerService>,
+    #[serde(default)]
+    pub moleculer_calls: Vec<RawMoleculerCall>,
     /// Routers that serve only once an app mounts them (FastAPI `APIRouter`, Flask
     /// `Blueprint`): one no mount reaches may be dropped in resolution.
     #[serde(default)]

@@ -12,6 +12,13 @@
 //! is not read: no other `model(name, x)` call (a Backbone or ORM model registry) is
 //! taken for a collection. The collection is the third argument, else Mongoose's
 //! lower-cased plural of the model's name, as `db.mongoose` decides it.
+//!
+//! Mongoose's `model` bound by name (issue #3, cause 5 of the seventeenth blind sample):
+//! `import { model, Schema } from 'mongoose'` (also `model as m`), `const { model } =
+//! require('mongoose')` or `= mongoose`, then `model('User', schema)` anywhere in the
+//! file (`export const User = model(…)`, `this.model = model('Users', this.entitie)` in a
+//! constructor). The name is bound to Mongoose's own function, so the call is a model
+//! whatever its schema is; the collection is named as above.
 
 use tree_sitter::Node;
 
@@ -19,9 +26,111 @@ use super::query;
 use super::ts_arch::{named, pluralize, string_value};
 use crate::model::{ArchFacts, RawTable};
 
-/// Whether a file may register a model on a connection (`mongoose` and `.model(`).
+/// Whether a file may register a model on a connection or through Mongoose's `model`
+/// bound by name (`mongoose` and `model`).
 pub fn mentions(src: &[u8]) -> bool {
-    memchr::memmem::find(src, b".model(").is_some() && memchr::memmem::find(src, b"mongoose").is_some()
+    memchr::memmem::find(src, b"model").is_some() && memchr::memmem::find(src, b"mongoose").is_some()
+}
+
+/// The models registered through Mongoose's `model` function bound to a local name
+/// (see the module's documentation).
+pub fn imported_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
+    for local in model_names(root, src) {
+        for at in memchr::memmem::find_iter(src, local.as_bytes()) {
+            // `model(…)` or `model<IUser>(…)`, not `models` nor `x.model`.
+            let before = at.checked_sub(1).map(|b| src[b]);
+            let after = src.get(at + local.len()).copied();
+            if before.is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
+                || !matches!(after, Some(b'(' | b'<'))
+            {
+                continue;
+            }
+            let Some(f) = root.descendant_for_byte_range(at, at + local.len()) else { continue };
+            let Some(call) = f.parent().filter(|c| c.kind() == "call_expression") else { continue };
+            if f.kind() != "identifier" || call.child_by_field_name("function") != Some(f) {
+                continue;
+            }
+            let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+            push_model(&args, call, src, facts);
+        }
+    }
+}
+
+/// `model(name, schema[, collection])`: the model, when its name is a string.
+fn push_model(args: &[Node], call: Node, src: &[u8], facts: &mut ArchFacts) {
+    let (Some(name), Some(_)) = (args.first().and_then(|a| string_value(*a, src)), args.get(1)) else {
+        return;
+    };
+    let coll = args.get(2).and_then(|a| string_value(*a, src)).unwrap_or_else(|| pluralize(&name.to_lowercase()));
+    facts.tables.push(RawTable {
+        orm: "mongoose".into(),
+        name: Some(coll),
+        class_name: Some(name),
+        line: query::line(call),
+    });
+}
+
+/// The local names the module's top level binds to Mongoose's `model`: `import { model
+/// as m } from 'mongoose'`, `const { model } = require('mongoose')`, `const { model } = mongoose`.
+fn model_names(root: Node, src: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    for top in named(root) {
+        match top.kind() {
+            "import_statement" => {
+                let from = top.child_by_field_name("source").and_then(|s| string_value(s, src));
+                if from.as_deref() != Some("mongoose") {
+                    continue;
+                }
+                let specs = named(top).into_iter().filter(|c| c.kind() == "import_clause").flat_map(named);
+                for spec in specs.filter(|n| n.kind() == "named_imports").flat_map(named) {
+                    let name = spec.child_by_field_name("name").map(|n| query::text(n, src));
+                    let local = spec.child_by_field_name("alias").or(spec.child_by_field_name("name"));
+                    if let (Some("model"), Some(local)) = (name, local) {
+                        out.push(query::text(local, src).to_string());
+                    }
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for d in named(top) {
+                    let (Some(p), Some(v)) = (d.child_by_field_name("name"), d.child_by_field_name("value")) else {
+                        continue;
+                    };
+                    if p.kind() == "object_pattern" && is_mongoose(v, src) {
+                        out.extend(pattern_local(p, "model", src));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `require('mongoose')` or the name `mongoose`.
+fn is_mongoose(v: Node, src: &[u8]) -> bool {
+    match v.kind() {
+        "identifier" => query::text(v, src) == "mongoose",
+        "call_expression" => {
+            v.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "require")
+                && v.child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .and_then(|a| string_value(a, src))
+                    .as_deref()
+                    == Some("mongoose")
+        }
+        _ => false,
+    }
+}
+
+/// The local name an object pattern binds to property `key` (`{ key }`, `{ key: local }`).
+fn pattern_local(p: Node, key: &str, src: &[u8]) -> Option<String> {
+    named(p).into_iter().find_map(|c| match c.kind() {
+        "shorthand_property_identifier_pattern" if query::text(c, src) == key => Some(key.to_string()),
+        "pair_pattern" if c.child_by_field_name("key").is_some_and(|k| query::text(k, src) == key) => {
+            c.child_by_field_name("value").filter(|v| v.kind() == "identifier").map(|v| query::text(v, src).to_string())
+        }
+        _ => None,
+    })
 }
 
 /// The models the file registers on connections (see the module's documentation).
@@ -36,7 +145,7 @@ pub fn connection_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
             continue;
         }
         let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
-        let (Some(name), Some(schema)) = (args.first().and_then(|a| string_value(*a, src)), args.get(1)) else {
+        let (Some(_), Some(schema)) = (args.first().and_then(|a| string_value(*a, src)), args.get(1)) else {
             continue;
         };
         let connection = object.kind() == "identifier"
@@ -44,16 +153,9 @@ pub fn connection_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
         let schema = makes_schema(*schema, src)
             || schema.kind() == "identifier"
                 && value_of(&tops, query::text(*schema, src)).is_some_and(|v| makes_schema(v, src));
-        if !connection && !schema {
-            continue;
+        if connection || schema {
+            push_model(&args, call, src, facts);
         }
-        let coll = args.get(2).and_then(|a| string_value(*a, src)).unwrap_or_else(|| pluralize(&name.to_lowercase()));
-        facts.tables.push(RawTable {
-            orm: "mongoose".into(),
-            name: Some(coll),
-            class_name: Some(name),
-            line: query::line(call),
-        });
     }
 }
 

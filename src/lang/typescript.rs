@@ -148,6 +148,23 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     // Mongoose models on a connection (`conn.model('User', userSchema)`, `lang/ts_mongoose.rs`).
     if with_arch && super::ts_mongoose::mentions(src) {
         super::ts_mongoose::connection_models(tree.root_node(), src, &mut facts.arch);
+        super::ts_mongoose::imported_models(tree.root_node(), src, &mut facts.arch);
+    }
+    // TypeORM entities without decorators (`new EntitySchema({ tableName })`, `lang/ts_typeorm.rs`).
+    if with_arch && super::ts_typeorm::mentions(src) {
+        super::ts_typeorm::entity_schemas(tree.root_node(), src, &mut facts.arch);
+    }
+    // DynamoDB tables of AWS SDK calls (`new PutCommand({ TableName })`, `lang/ts_dynamo.rs`).
+    if with_arch && super::ts_dynamo::mentions(src) {
+        super::ts_dynamo::tables(tree.root_node(), src, &mut facts.arch);
+    }
+    // Moleculer services and action calls (`lang/ts_moleculer.rs`): a schema file need
+    // name no framework.
+    if !is_declaration_file(rel) && super::ts_moleculer::declares(src, rel) {
+        super::ts_moleculer::services(tree.root_node(), src, &mut facts.arch);
+    }
+    if !is_declaration_file(rel) && super::ts_moleculer::calls_actions(src) {
+        super::ts_moleculer::calls(tree.root_node(), src, &mut facts.arch);
     }
     // Firestore collections (`lang/ts_firestore.rs`).
     if with_arch && super::ts_firestore::mentions(src) {

@@ -161,7 +161,15 @@ fn relationships(o: &mut String, g: &ServiceGraph, ids: &BTreeMap<&str, String>,
                 r.calls.extend(e.endpoints.iter().cloned());
                 let proto = e.protocol.clone().unwrap_or_else(|| {
                     let grpc = e.endpoints.iter().any(|x| x.starts_with("RPC "));
-                    if grpc { "gRPC" } else { "HTTP" }.to_string()
+                    let moleculer = e.endpoints.iter().any(|x| x.starts_with("ACTION "));
+                    if grpc {
+                        "gRPC"
+                    } else if moleculer {
+                        "Moleculer"
+                    } else {
+                        "HTTP"
+                    }
+                    .to_string()
                 });
                 r.protocols.insert(proto);
             }

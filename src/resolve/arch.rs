@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use super::appconfig;
 use super::services::{self, Services};
-use super::{calls, celery, routes, tables, Project, Resolution, Target};
+use super::{calls, celery, moleculer, routes, tables, Project, Resolution, Target};
 use crate::diagnostic::Diagnostic;
 use crate::graph::{EdgeKind, Node, PortSite, ServiceNode};
 use crate::lang::arch::push_parts;
@@ -524,12 +524,14 @@ pub fn render(t: &Template) -> String {
 pub fn resolve(project: &Project, resolution: &Resolution) -> ArchOut {
     let ctx = Ctx::new(project, resolution);
     let mut out = ArchOut { diagnostics: ctx.services.diagnostics.clone(), ..ArchOut::default() };
-    let eps = routes::resolve(&ctx, &mut out);
+    let mut eps = routes::resolve(&ctx, &mut out);
+    moleculer::endpoints(&ctx, &mut eps);
     let fallback = eps.fallback_service.clone();
     service_nodes(&ctx, fallback.as_deref(), &mut out);
     eps.emit(&mut out);
     tables::resolve(&ctx, &mut out);
     calls::resolve(&ctx, &eps, &mut out);
+    moleculer::calls(&ctx, &eps, &mut out);
     celery::resolve(&ctx, &mut out);
     out.diagnostics.sort();
     out.diagnostics.dedup();

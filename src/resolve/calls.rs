@@ -1366,6 +1366,22 @@ fn wrapper_of_depth<'a>(ctx: &Ctx<'a>, file: usize, callee: &str, depth: u32) ->
     }
 }
 
+/// A call another stage resolved (`resolve/moleculer.rs`): to an endpoint, else to a service.
+pub(super) fn link_resolved(
+    out: &mut ArchOut,
+    file: usize,
+    rel: &str,
+    line: u32,
+    flags: Flags,
+    to: Result<&Ep, String>,
+) {
+    let callee = match to {
+        Ok(e) => Callee::Endpoint(e),
+        Err(s) => Callee::Service(s),
+    };
+    link_call(out, file, rel, line, flags, callee);
+}
+
 fn link_call(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags, callee: Callee) {
     let mut flags = flags;
     if matches!(callee, Callee::Inferred(_)) {
@@ -1809,7 +1825,9 @@ fn server_port_unread(ctx: &Ctx, eps: &Endpoints) -> Vec<String> {
         .filter(|(s, listens)| {
             !s.infra && !listens && s.ports.is_empty() && s.host_ports.is_empty() && s.variant_ports.is_empty()
         })
-        .filter(|(s, _)| eps.list.iter().any(|e| e.service == s.name && !e.method.starts_with("RPC")))
+        .filter(|(s, _)| {
+            eps.list.iter().any(|e| e.service == s.name && e.method != "RPC" && e.method != super::moleculer::ACTION)
+        })
         .map(|(s, _)| s.name.as_str())
         .collect();
     unread.sort_unstable();

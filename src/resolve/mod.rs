@@ -16,6 +16,7 @@ pub mod devproxy;
 pub mod drf;
 pub mod features;
 pub mod helm;
+pub mod moleculer;
 pub mod pyctor;
 pub mod python;
 pub mod routes;

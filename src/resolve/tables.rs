@@ -20,7 +20,7 @@ use super::arch::{ArchOut, Ctx, End};
 use super::dir_of;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
-use crate::model::{Access, Flags};
+use crate::model::{Access, Flags, Part};
 
 /// A table mapping: class (model) name → table, where it is defined.
 struct Mapping {
@@ -87,6 +87,12 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         }
     }
     django_subclasses(ctx, &installed, out, &mut maps);
+    let dynamo = dynamo_tables(ctx, out);
+    for (i, d, table) in dynamo.iter().filter(|(_, d, _)| d.defines) {
+        let (file, owner) = (ctx.project.rel(*i).to_string(), out.module_service[*i].clone());
+        let (table, store, line) = (table.clone(), "dynamodb".to_string(), d.line);
+        maps.push(Mapping { class: None, table, store, file, line, owner, peewee: false });
+    }
     // A redis-om model is a use of the one `redis` datastore, made where its class is
     // used, not a table its service defines.
     for m in maps.iter().filter(|m| m.store != "redis") {
@@ -146,6 +152,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             let (table, store) = table;
             link(u.line, u.access, &table, store);
         }
+        for (_, d, table) in dynamo.iter().filter(|(file, d, _)| *file == i && !d.defines) {
+            link(d.line, d.access, table, "dynamodb");
+        }
         for (getter, u) in &f.facts.arch.getter_table_uses {
             if mongo_getter(ctx, i, getter) {
                 link(u.line, u.access, &u.name, &u.store);
@@ -153,6 +162,31 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         }
     }
     link_uses(ctx, out, &maps, &uses);
+}
+
+/// The DynamoDB tables the project's AWS SDK calls name (`lang/ts_dynamo.rs`), by file:
+/// a name resolved to text (constants, environment variables and their defaults); one
+/// known only at run time is an info diagnostic, outside test code.
+fn dynamo_tables<'c>(ctx: &Ctx<'c>, out: &mut ArchOut) -> Vec<(usize, &'c crate::model::RawDynamo, String)> {
+    let (mut found, project) = (Vec::new(), ctx.project);
+    for (i, f) in project.files.iter().enumerate() {
+        for d in &f.facts.arch.dynamo {
+            let message = match ctx.resolve_template(i, &d.table) {
+                Ok(t) if !t.is_empty() && t.iter().all(|p| matches!(p, Part::Lit(_))) => {
+                    found.push((i, d, super::arch::render(&t)));
+                    continue;
+                }
+                Ok(t) => format!("DynamoDB table name `{}` is known only at run time: not linked", super::arch::render(&t)),
+                Err(var) => format!(
+                    "DynamoDB table name from environment variable `{var}`, which no compose, Kubernetes or .env file sets: not linked"
+                ),
+            };
+            if !ctx.is_test(i) {
+                out.diagnostics.push(Diagnostic::new(ctx.project.rel(i), Some(d.line), Severity::Info, message));
+            }
+        }
+    }
+    found
 }
 
 /// A read or write of a table, a collection or a datastore, before it is linked.
