@@ -30,6 +30,25 @@ const REQUEST_PACKAGES: &[&str] = &["request-promise", "request-promise-native"]
 /// (`dirNameRoutePrefix: false`) and `params` (`routeParams: true`: `_id` is `:id`).
 pub const AUTOLOAD: &str = "autoload:";
 
+/// Words of a parameter's type annotation that make it an app or a router (lower case,
+/// sorted): `app: Express`, `router: express.Router`, `server: FastifyInstance`, `app: any`.
+const ROUTER_TYPE_WORDS: &[&str] =
+    &["any", "app", "express", "fastify", "hapi", "hono", "instance", "koa", "router", "server"];
+
+/// Whether a parameter's type annotation (`: Express`, with its colon) may be an app or a router.
+fn router_type(ty: &str) -> bool {
+    let ty = ty.to_ascii_lowercase();
+    ROUTER_TYPE_WORDS.iter().any(|w| ty.contains(w))
+}
+
+/// Whether the last argument of a route-shaped call is a literal (`get('KEY', 'default')`):
+/// a handler is a function or a name, never a string, number or boolean.
+fn literal_handler(args: &[Node]) -> bool {
+    args.last().is_some_and(|h| {
+        matches!(h.kind(), "string" | "template_string" | "number" | "true" | "false" | "null" | "undefined")
+    })
+}
+
 /// The kinds of node that are a function with parameters of its own.
 pub(super) const FUNCTIONS: &[&str] =
     &["arrow_function", "function_declaration", "function_expression", "method_definition"];
@@ -239,7 +258,9 @@ impl<'t> Collector<'t> {
         let args = cap(caps, "args").map(named).unwrap_or_default();
         match kind {
             "router.def" => self.router_def(&text("name"), &text("ctor"), outer, &args, src, line),
-            "endpoint.route" if args.len() >= 2 => {
+            // `configService.get('KEY', 'default')`, `cache.get('k', 0)`: a literal in the
+            // handler's place is a default value, never a route's handler.
+            "endpoint.route" if args.len() >= 2 && !literal_handler(&args) => {
                 let method = http_method(&text("method")).unwrap_or_default();
                 let path = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
                 let handler = args.last().map(|h| short(query::text(*h, src)));
@@ -692,8 +713,13 @@ impl<'t> Collector<'t> {
                     && matches!(recv, "app" | "router" | "server" | "fastify")
                     && mentions_name(pattern, recv, src)
         })?;
-        let name = router_function_name(func, src)?;
         let ty = param.child_by_field_name("type").map(|t| query::text(t, src)).unwrap_or("");
+        // `(configService: ConfigService) => configService.get('KEY', 'x')`: a parameter
+        // typed as something other than an app or a router is no router.
+        if !ty.is_empty() && !router_type(ty) {
+            return None;
+        }
+        let name = router_function_name(func, src)?;
         let framework = if ty.contains("Fastify") || recv == "fastify" {
             "fastify"
         } else if ty.contains("Hono") {
@@ -3603,7 +3629,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        crate::resolve::assert_sorted(&[CLIENTS, PRISMA_WRITES, CAPTURES]);
+        crate::resolve::assert_sorted(&[CLIENTS, PRISMA_WRITES, CAPTURES, ROUTER_TYPE_WORDS]);
         assert_eq!(pluralize("category"), "categories");
         assert_eq!(pluralize("user"), "users");
         assert_eq!(pluralize("fileschemaclass"), "fileschemaclasses");
