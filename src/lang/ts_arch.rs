@@ -223,6 +223,8 @@ pub struct Collector<'t> {
     proxy_aliases: Vec<String>,
     /// The file names Sequelize: its `define('Name', attributes)` calls are models.
     sequelize: bool,
+    /// Classes holding an Express app or router in a field (`lang/ts_class_routers.rs`).
+    class_scopes: Vec<super::ts_class_routers::ClassScope>,
 }
 
 impl<'t> Collector<'t> {
@@ -230,7 +232,7 @@ impl<'t> Collector<'t> {
         // memchr's SIMD search: `str::contains` costs a byte's worth of instructions per
         // byte, eleven times over each file.
         let has = |word: &[u8]| memchr::memmem::find(text.as_bytes(), word).is_some();
-        Collector {
+        let mut collector = Collector {
             root: Some(query::Root::new(root)),
             rel: rel.to_string(),
             amqp: has(b"amqp"),
@@ -246,6 +248,27 @@ impl<'t> Collector<'t> {
             sequelize: has(b"equelize"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
+        };
+        collector.class_routers(root, text.as_bytes());
+        collector
+    }
+
+    /// The Express apps and routers the file's classes hold in fields, declared before any
+    /// route on `this.router` is read (a method may come before the constructor).
+    fn class_routers(&mut self, root: Node, src: &[u8]) {
+        if !super::ts_class_routers::mentions(src) {
+            return;
+        }
+        self.class_scopes = super::ts_class_routers::scopes(root, src);
+        for r in self.class_scopes.iter().flat_map(|s| &s.routers) {
+            let (name, line) = (r.name.clone(), r.line);
+            self.facts.routers.push(RawRouter { name: name.clone(), framework: "express".into(), prefix: vec![], line });
+            if r.made {
+                self.facts.made_routers.push(name.clone());
+            }
+            if r.sub {
+                self.facts.class_routers.push(name);
+            }
         }
     }
 
@@ -650,6 +673,11 @@ impl<'t> Collector<'t> {
     /// around `at` that builds and returns one under that local name, else the name itself.
     fn scoped(&self, at: Node, name: &str) -> String {
         let pos = at.start_byte();
+        if let Some(field) = name.strip_prefix("this.").filter(|_| !self.class_scopes.is_empty()) {
+            if let Some(r) = super::ts_class_routers::router_at(&self.class_scopes, pos, field) {
+                return r.to_string();
+            }
+        }
         let inner = self.made.iter().filter(|(n, r, _)| n == name && r.contains(&pos)).min_by_key(|(_, r, _)| r.len());
         inner.map_or_else(|| name.to_string(), |(_, _, made)| made.clone())
     }
@@ -828,6 +856,7 @@ impl<'t> Collector<'t> {
             Some(a) if matches!(a.kind(), "string" | "template_string") => (template(*a, src), &args[1..]),
             _ => (Template::new(), args),
         };
+        let prefix = super::ts_class_routers::with_strings(&self.class_scopes, call.start_byte(), prefix);
         let prefixed = rest.len() < args.len();
         if prefixed {
             self.call_result(call, parent, src);
@@ -849,8 +878,13 @@ impl<'t> Collector<'t> {
                             let member = c.child_by_field_name("property").map_or("", |p| query::text(p, src));
                             format!("{local}.{member}")
                         }
-                        None => query::text(*c, src).to_string(),
+                        // `this.router` of a class holding it in a field.
+                        None => self.scoped(call, query::text(*c, src)),
                     }
+                }
+                // `new UsersRoute(…).main()`: the router the class's method returns.
+                "call_expression" if super::ts_class_routers::constructed_method(*c, src).is_some() => {
+                    super::ts_class_routers::constructed_method(*c, src).unwrap_or_default()
                 }
                 // `require("./routes")`: the module's default export, as `const r = require(…)` binds it.
                 "call_expression" if self.inline_require(*c, src).is_some() => {
@@ -1281,6 +1315,24 @@ impl<'t> Collector<'t> {
             _ => option("target"),
         };
         if let Some(target) = target.filter(|t| t.kind() != "object") {
+            // `const createProxy = (target, rewrite) => createProxyMiddleware({ target, … })`:
+            // a wrapper of its parameter, one proxy per call (`createProxy(TODO_URL, {…})`).
+            if let Some(wrapper) = wrapper_param(self.root.as_ref(), target, src) {
+                let url = vec![Part::Ref(query::text(target, src).to_string())];
+                return self.candidates.push(Candidate {
+                    url_in_object: true,
+                    client: "proxy".into(),
+                    method: "ANY".into(),
+                    url,
+                    line,
+                    wrapper: Some(wrapper),
+                    method_param: None,
+                    method_arg: None,
+                    inner: None,
+                    key: None,
+                    choice: None,
+                });
+            }
             let url = template(target, src);
             self.facts.calls.push(RawCall { client: "proxy".into(), method: "ANY".into(), url, line });
         } else if let Some(row) = args.first().filter(|_| client != "register").and_then(|a| row_target(*a, src)) {
