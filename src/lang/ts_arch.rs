@@ -262,7 +262,12 @@ impl<'t> Collector<'t> {
         self.class_scopes = super::ts_class_routers::scopes(root, src);
         for r in self.class_scopes.iter().flat_map(|s| &s.routers) {
             let (name, line) = (r.name.clone(), r.line);
-            self.facts.routers.push(RawRouter { name: name.clone(), framework: "express".into(), prefix: vec![], line });
+            self.facts.routers.push(RawRouter {
+                name: name.clone(),
+                framework: "express".into(),
+                prefix: vec![],
+                line,
+            });
             if r.made {
                 self.facts.made_routers.push(name.clone());
             }
@@ -285,13 +290,22 @@ impl<'t> Collector<'t> {
             // handler's place is a default value, never a route's handler.
             "endpoint.route" if args.len() >= 2 && !literal_handler(&args) => {
                 let method = http_method(&text("method")).unwrap_or_default();
-                let path = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
                 let handler = args.last().map(|h| short(query::text(*h, src)));
                 let router = self.receiver(outer, &text("router"), src, line);
                 if cap(caps, "path").and_then(|p| string_value(p, src)).is_some_and(|p| p.starts_with('/')) {
                     self.call_result(outer, &router, src);
                 }
-                self.route("?", &router, vec![method], path, handler, line);
+                // `app.all(['/', '/api/v1'], h)`: Express takes an array of paths, a route each.
+                let path = cap(caps, "path");
+                let items = path.filter(|p| p.kind() == "array").map(named).unwrap_or_default();
+                let paths: Vec<Template> = if !items.is_empty() && items.iter().all(|i| i.kind() == "string") {
+                    items.into_iter().map(|i| template(i, src)).collect()
+                } else {
+                    vec![path.map(|p| template(p, src)).unwrap_or_default()]
+                };
+                for path in paths {
+                    self.route("?", &router, vec![method.clone()], path, handler.clone(), line);
+                }
             }
             "endpoint.chain" => {
                 // `app.route('/p').get(h)` on a function's parameter; a two-argument `route` is a Hono mount.

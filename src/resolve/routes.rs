@@ -1072,7 +1072,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             let catch_all = matches!(framework.as_str(), "express" | "koa" | "fastify" | "hono")
                 && literal
                     .as_deref()
-                    .is_some_and(|p| matches!(p, "*" | "/*" | "(.*)" | "/(.*)" | "/*splat" | "*splat"))
+                    .is_some_and(|p| matches!(p, "*" | "/*" | "**" | "/**" | "(.*)" | "/(.*)" | "/*splat" | "*splat"))
                 || framework == "hapi"
                     && literal
                         .as_deref()
