@@ -102,6 +102,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/rust_depth.rs"),
     include_str!("lang/ts_arch.rs"),
     include_str!("lang/ts_bull.rs"),
+    include_str!("lang/ts_class_routers.rs"),
     include_str!("lang/ts_classes.rs"),
     include_str!("lang/ts_natives.rs"),
     include_str!("lang/ts_nest.rs"),

@@ -774,6 +774,11 @@ pub struct ArchFacts {
     /// the function gives (`app.use('/v1', setup(db))`, `const app = makeApp()`).
     #[serde(default)]
     pub made_routers: Vec<String>,
+    /// Express routers held in class fields (`this.router = Router()`,
+    /// `lang/ts_class_routers.rs`): one that no mount reaches has routes whose prefix is
+    /// not known, which resolution says in a diagnostic rather than serving them at `/`.
+    #[serde(default)]
+    pub class_routers: Vec<String>,
     /// Names bound to a call's result that are used as a router (`const app =
     /// makeApp()` then `app.get('/', h)`): (name, the function as written). The name is
     /// that router when the function is one of some module's `made_routers`.

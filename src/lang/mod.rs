@@ -28,6 +28,7 @@ pub mod rust;
 pub mod rust_depth;
 pub mod ts_arch;
 pub mod ts_bull;
+pub mod ts_class_routers;
 pub mod ts_classes;
 pub mod ts_dynamo;
 pub mod ts_firestore;

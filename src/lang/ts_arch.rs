@@ -31,6 +31,25 @@ const REQUEST_PACKAGES: &[&str] = &["request-promise", "request-promise-native"]
 /// (`dirNameRoutePrefix: false`) and `params` (`routeParams: true`: `_id` is `:id`).
 pub const AUTOLOAD: &str = "autoload:";
 
+/// Words of a parameter's type annotation that make it an app or a router (lower case,
+/// sorted): `app: Express`, `router: express.Router`, `server: FastifyInstance`, `app: any`.
+const ROUTER_TYPE_WORDS: &[&str] =
+    &["any", "app", "express", "fastify", "hapi", "hono", "instance", "koa", "router", "server"];
+
+/// Whether a parameter's type annotation (`: Express`, with its colon) may be an app or a router.
+fn router_type(ty: &str) -> bool {
+    let ty = ty.to_ascii_lowercase();
+    ROUTER_TYPE_WORDS.iter().any(|w| ty.contains(w))
+}
+
+/// Whether the last argument of a route-shaped call is a literal (`get('KEY', 'default')`):
+/// a handler is a function or a name, never a string, number or boolean.
+fn literal_handler(args: &[Node]) -> bool {
+    args.last().is_some_and(|h| {
+        matches!(h.kind(), "string" | "template_string" | "number" | "true" | "false" | "null" | "undefined")
+    })
+}
+
 /// The kinds of node that are a function with parameters of its own.
 pub(super) const FUNCTIONS: &[&str] =
     &["arrow_function", "function_declaration", "function_expression", "method_definition"];
@@ -208,6 +227,8 @@ pub struct Collector<'t> {
     /// The file names Firestore: its `db.collection('x')` are Firestore's
     /// (`lang/ts_firestore.rs`), not MongoDB collections.
     firestore: bool,
+    /// Classes holding an Express app or router in a field (`lang/ts_class_routers.rs`).
+    class_scopes: Vec<super::ts_class_routers::ClassScope>,
 }
 
 impl<'t> Collector<'t> {
@@ -215,7 +236,7 @@ impl<'t> Collector<'t> {
         // memchr's SIMD search: `str::contains` costs a byte's worth of instructions per
         // byte, eleven times over each file.
         let has = |word: &[u8]| memchr::memmem::find(text.as_bytes(), word).is_some();
-        Collector {
+        let mut collector = Collector {
             root: Some(query::Root::new(root)),
             rel: rel.to_string(),
             amqp: has(b"amqp"),
@@ -232,6 +253,32 @@ impl<'t> Collector<'t> {
             firestore: has(b"firestore"),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
+        };
+        collector.class_routers(root, text.as_bytes());
+        collector
+    }
+
+    /// The Express apps and routers the file's classes hold in fields, declared before any
+    /// route on `this.router` is read (a method may come before the constructor).
+    fn class_routers(&mut self, root: Node, src: &[u8]) {
+        if !super::ts_class_routers::mentions(src) {
+            return;
+        }
+        self.class_scopes = super::ts_class_routers::scopes(root, src);
+        for r in self.class_scopes.iter().flat_map(|s| &s.routers) {
+            let (name, line) = (r.name.clone(), r.line);
+            self.facts.routers.push(RawRouter {
+                name: name.clone(),
+                framework: "express".into(),
+                prefix: vec![],
+                line,
+            });
+            if r.made {
+                self.facts.made_routers.push(name.clone());
+            }
+            if r.sub {
+                self.facts.class_routers.push(name);
+            }
         }
     }
 
@@ -244,15 +291,26 @@ impl<'t> Collector<'t> {
         let args = cap(caps, "args").map(named).unwrap_or_default();
         match kind {
             "router.def" => self.router_def(&text("name"), &text("ctor"), outer, &args, src, line),
-            "endpoint.route" if args.len() >= 2 => {
+            // `configService.get('KEY', 'default')`, `cache.get('k', 0)`: a literal in the
+            // handler's place is a default value, never a route's handler.
+            "endpoint.route" if args.len() >= 2 && !literal_handler(&args) => {
                 let method = http_method(&text("method")).unwrap_or_default();
-                let path = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
                 let handler = args.last().map(|h| short(query::text(*h, src)));
                 let router = self.receiver(outer, &text("router"), src, line);
                 if cap(caps, "path").and_then(|p| string_value(p, src)).is_some_and(|p| p.starts_with('/')) {
                     self.call_result(outer, &router, src);
                 }
-                self.route("?", &router, vec![method], path, handler, line);
+                // `app.all(['/', '/api/v1'], h)`: Express takes an array of paths, a route each.
+                let path = cap(caps, "path");
+                let items = path.filter(|p| p.kind() == "array").map(named).unwrap_or_default();
+                let paths: Vec<Template> = if !items.is_empty() && items.iter().all(|i| i.kind() == "string") {
+                    items.into_iter().map(|i| template(i, src)).collect()
+                } else {
+                    vec![path.map(|p| template(p, src)).unwrap_or_default()]
+                };
+                for path in paths {
+                    self.route("?", &router, vec![method.clone()], path, handler.clone(), line);
+                }
             }
             "endpoint.chain" => {
                 // `app.route('/p').get(h)` on a function's parameter; a two-argument `route` is a Hono mount.
@@ -634,6 +692,11 @@ impl<'t> Collector<'t> {
     /// around `at` that builds and returns one under that local name, else the name itself.
     fn scoped(&self, at: Node, name: &str) -> String {
         let pos = at.start_byte();
+        if let Some(field) = name.strip_prefix("this.").filter(|_| !self.class_scopes.is_empty()) {
+            if let Some(r) = super::ts_class_routers::router_at(&self.class_scopes, pos, field) {
+                return r.to_string();
+            }
+        }
         let inner = self.made.iter().filter(|(n, r, _)| n == name && r.contains(&pos)).min_by_key(|(_, r, _)| r.len());
         inner.map_or_else(|| name.to_string(), |(_, _, made)| made.clone())
     }
@@ -701,8 +764,13 @@ impl<'t> Collector<'t> {
                     && matches!(recv, "app" | "router" | "server" | "fastify")
                     && mentions_name(pattern, recv, src)
         })?;
-        let name = router_function_name(func, src)?;
         let ty = param.child_by_field_name("type").map(|t| query::text(t, src)).unwrap_or("");
+        // `(configService: ConfigService) => configService.get('KEY', 'x')`: a parameter
+        // typed as something other than an app or a router is no router.
+        if !ty.is_empty() && !router_type(ty) {
+            return None;
+        }
+        let name = router_function_name(func, src)?;
         let framework = if ty.contains("Fastify") || recv == "fastify" {
             "fastify"
         } else if ty.contains("Hono") {
@@ -811,6 +879,7 @@ impl<'t> Collector<'t> {
             Some(a) if matches!(a.kind(), "string" | "template_string") => (template(*a, src), &args[1..]),
             _ => (Template::new(), args),
         };
+        let prefix = super::ts_class_routers::with_strings(&self.class_scopes, call.start_byte(), prefix);
         let prefixed = rest.len() < args.len();
         if prefixed {
             self.call_result(call, parent, src);
@@ -832,8 +901,13 @@ impl<'t> Collector<'t> {
                             let member = c.child_by_field_name("property").map_or("", |p| query::text(p, src));
                             format!("{local}.{member}")
                         }
-                        None => query::text(*c, src).to_string(),
+                        // `this.router` of a class holding it in a field.
+                        None => self.scoped(call, query::text(*c, src)),
                     }
+                }
+                // `new UsersRoute(…).main()`: the router the class's method returns.
+                "call_expression" if super::ts_class_routers::constructed_method(*c, src).is_some() => {
+                    super::ts_class_routers::constructed_method(*c, src).unwrap_or_default()
                 }
                 // `require("./routes")`: the module's default export, as `const r = require(…)` binds it.
                 "call_expression" if self.inline_require(*c, src).is_some() => {
@@ -1299,6 +1373,24 @@ impl<'t> Collector<'t> {
             _ => option("target"),
         };
         if let Some(target) = target.filter(|t| t.kind() != "object") {
+            // `const createProxy = (target, rewrite) => createProxyMiddleware({ target, … })`:
+            // a wrapper of its parameter, one proxy per call (`createProxy(TODO_URL, {…})`).
+            if let Some(wrapper) = wrapper_param(self.root.as_ref(), target, src) {
+                let url = vec![Part::Ref(query::text(target, src).to_string())];
+                return self.candidates.push(Candidate {
+                    url_in_object: true,
+                    client: "proxy".into(),
+                    method: "ANY".into(),
+                    url,
+                    line,
+                    wrapper: Some(wrapper),
+                    method_param: None,
+                    method_arg: None,
+                    inner: None,
+                    key: None,
+                    choice: None,
+                });
+            }
             let url = template(target, src);
             self.facts.calls.push(RawCall { client: "proxy".into(), method: "ANY".into(), url, line });
         } else if let Some(row) = args.first().filter(|_| client != "register").and_then(|a| row_target(*a, src)) {
@@ -3647,7 +3739,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        crate::resolve::assert_sorted(&[CLIENTS, PRISMA_WRITES, CAPTURES]);
+        crate::resolve::assert_sorted(&[CLIENTS, PRISMA_WRITES, CAPTURES, ROUTER_TYPE_WORDS]);
         assert_eq!(pluralize("category"), "categories");
         assert_eq!(pluralize("user"), "users");
         assert_eq!(pluralize("fileschemaclass"), "fileschemaclasses");

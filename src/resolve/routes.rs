@@ -152,8 +152,13 @@ impl Routers<'_, '_> {
         }
         let ctx = self.ctx;
         if let Some((head, rest)) = name.split_once('.') {
-            for (m, _) in ctx.imported(file, head) {
+            for (m, remote) in ctx.imported(file, head) {
                 if let Some(r) = self.in_file(m, rest) {
+                    return Some(r);
+                }
+                // `UsersRoute.main` of an imported class: the router its method makes
+                // (`lang/ts_class_routers.rs`).
+                if let Some(r) = self.in_file(m, &format!("{remote}.{rest}")) {
                     return Some(r);
                 }
             }
@@ -495,6 +500,30 @@ fn never_mounted(
         }
     }
     dropped
+}
+
+/// Express routers held in class fields (`ArchFacts::class_routers`) that no mount reaches:
+/// the class is mounted some way tapestry does not follow (a DI container's
+/// `Container.resolve('UsersModule')`), so the prefix of their routes is not known and
+/// they are not served at `/` ([`unplaced_diagnostic`] says so).
+fn unplaced_class_routers<'a>(rs: &Routers<'_, 'a>) -> Vec<(usize, &'a str)> {
+    let files = rs.ctx.project.files.iter().enumerate();
+    let named = files.flat_map(|(i, f)| f.facts.arch.class_routers.iter().map(move |n| (i, n.as_str())));
+    named.filter_map(|(i, n)| Some((rs.in_file(i, n)?, n))).filter(|&(r, _)| rs.list[r].parents.is_empty()).collect()
+}
+
+/// The warning for the `n` routes of a class's router `name` that no mount reaches, at its line.
+fn unplaced_diagnostic(rs: &Routers, (r, name): (usize, &str), n: usize) -> Diagnostic {
+    let file = rs.list[r].file;
+    let line = rs.ctx.project.files[file].facts.arch.routers.iter().find(|d| d.name == name).map(|d| d.line);
+    Diagnostic::warning(
+        rs.ctx.project.rel(file),
+        line,
+        format!(
+            "router `{name}` of a class is mounted in a way that cannot be followed (no `app.use(prefix, new Class().method())`): the prefix of its {n} route{} is unknown, not reported",
+            if n == 1 { "" } else { "s" }
+        ),
+    )
 }
 
 /// NestJS controllers that no `@Module` reachable from a root module of their service
@@ -991,6 +1020,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         r.parents.dedup();
     }
     unsure.retain(|&r| rs.list[r].parents.is_empty());
+    let unplaced = unplaced_class_routers(&rs);
     let loads_by_name: Vec<Option<usize>> =
         files.iter().enumerate().filter(|(_, f)| f.facts.arch.loads_by_name).map(|(i, _)| ctx.owner(i)).collect();
     js_mounting.retain(|s| !loads_by_name.contains(s));
@@ -1059,6 +1089,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 if unmounted.contains(&r) {
                     continue;
                 }
+                if unplaced.iter().any(|&(u, _)| u == r) {
+                    *dropped_routes.entry(r).or_default() += 1;
+                    continue;
+                }
                 // `?` (JS: a route-shaped call on a known router) takes its router's framework too.
                 let fw = match route.framework.as_str() {
                     "" => rs.list[r].framework.clone(),
@@ -1076,7 +1110,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             let catch_all = matches!(framework.as_str(), "express" | "koa" | "fastify" | "hono")
                 && literal
                     .as_deref()
-                    .is_some_and(|p| matches!(p, "*" | "/*" | "(.*)" | "/(.*)" | "/*splat" | "*splat"))
+                    .is_some_and(|p| matches!(p, "*" | "/*" | "**" | "/**" | "(.*)" | "/(.*)" | "/*splat" | "*splat"))
                 || framework == "hapi"
                     && literal
                         .as_deref()
@@ -1187,6 +1221,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 line,
                 format!("`{name}` configures actix routes but nothing passes it to `configure(…)`: its routes are not reported"),
             ));
+        }
+    }
+    for &(r, name) in &unplaced {
+        if let Some(&n) = dropped_routes.get(&r) {
+            out.diagnostics.push(unplaced_diagnostic(&rs, (r, name), n));
         }
     }
     grpc(ctx, &mut eps, out);

@@ -1,0 +1,186 @@
+//! Express apps and routers held in class fields (heldout17 cause 2): `this.app =
+//! express()` or `this.router = Router()` set in a method (usually the constructor), or a
+//! field initializer `private router = Router()`, with routes registered on it in methods
+//! (`this.router.post('/register', h)`). A router is named after the one method that
+//! returns it (`main(): Router { …; return this.router }` gives `UsersRoute.main`, made by
+//! that method, which `app.use('/users', new UsersRoute().main())` mounts), else after
+//! its class and field (`App.app`). Fields set once in the class to a string
+//! (`this.version = '/api/v1'`) are read in the class's mount prefixes
+//! (`` this.app.use(`${this.version}/users`, …) ``).
+//!
+//! Only Express's constructors are read (`express()`, `Router()`, `express.Router()`), and
+//! only a field assigned once: a field set twice holds what the last run set.
+
+use std::ops::Range;
+
+use tree_sitter::Node;
+
+use super::query;
+use super::ts_arch::{declared, named, returns, string_value};
+use crate::model::{Part, Template};
+
+/// One class: its body's bytes, its router fields and its string fields.
+#[derive(Debug)]
+pub struct ClassScope {
+    /// A receiver `this.x` written inside these bytes is this class's field.
+    body: Range<usize>,
+    pub routers: Vec<ClassRouter>,
+    /// Fields set once in the class, to a string literal: (field, value).
+    strings: Vec<(String, String)>,
+}
+
+/// A router held in a class field.
+#[derive(Debug)]
+pub struct ClassRouter {
+    field: String,
+    /// `Class.method` when one method returns it, else `Class.field`.
+    pub name: String,
+    /// Made by `Router()` / `express.Router()`: it serves only once mounted.
+    pub sub: bool,
+    /// One method returns it: a call of that method is the router.
+    pub made: bool,
+    pub line: u32,
+}
+
+/// Whether the text may hold a class with an Express router field (a text check, so that
+/// other files are not walked).
+pub fn mentions(src: &[u8]) -> bool {
+    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
+    has(b"this.") && has(b"class ") && (has(b"Router(") || has(b"express("))
+}
+
+/// The module's top-level classes holding an Express app or router in a field.
+pub fn scopes(root: Node, src: &[u8]) -> Vec<ClassScope> {
+    let mut out = Vec::new();
+    for top in named(root) {
+        let Some(class) = declared(top).filter(|d| matches!(d.kind(), "class_declaration" | "class")) else {
+            continue;
+        };
+        let (Some(name), Some(body)) = (class.child_by_field_name("name"), class.child_by_field_name("body")) else {
+            continue;
+        };
+        let scope = class_scope(query::text(name, src), body, src);
+        if !scope.routers.is_empty() {
+            out.push(scope);
+        }
+    }
+    out
+}
+
+fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
+    // Every value each field is given: its initializer and each `this.f = v` in a method.
+    let mut values: Vec<(String, Node)> = Vec::new();
+    let members = named(body);
+    for m in &members {
+        match m.kind() {
+            "public_field_definition" | "field_definition" => {
+                let key = m.child_by_field_name("name").or_else(|| m.child_by_field_name("property"));
+                if let (Some(k), Some(v)) = (key, m.child_by_field_name("value")) {
+                    values.push((query::text(k, src).to_string(), v));
+                }
+            }
+            "method_definition" => {
+                if let Some(b) = m.child_by_field_name("body") {
+                    this_assignments(b, src, &mut values);
+                }
+            }
+            _ => {}
+        }
+    }
+    let once = |field: &str| values.iter().filter(|(f, _)| f == field).count() == 1;
+    let mut routers = Vec::new();
+    let mut strings = Vec::new();
+    for (field, v) in values.iter().filter(|(f, _)| once(f)) {
+        if let Some(value) = string_value(*v, src).filter(|_| v.kind() == "string") {
+            strings.push((field.clone(), value));
+            continue;
+        }
+        let Some(sub) = express_ctor(*v, src) else { continue };
+        // The methods returning `this.field`.
+        let this_field = format!("this.{field}");
+        let returning: Vec<&str> = members
+            .iter()
+            .filter(|m| m.kind() == "method_definition")
+            .filter(|m| {
+                m.child_by_field_name("body").is_some_and(|b| {
+                    returns(b).iter().any(|r| r.kind() == "member_expression" && query::text(*r, src) == this_field)
+                })
+            })
+            .filter_map(|m| m.child_by_field_name("name").map(|n| query::text(n, src)))
+            .collect();
+        let made = returning.len() == 1;
+        let member = if made { returning[0] } else { field.as_str() };
+        let name = format!("{class}.{member}");
+        routers.push(ClassRouter { field: field.clone(), name, sub, made, line: query::line(*v) });
+    }
+    ClassScope { body: body.byte_range(), routers, strings }
+}
+
+/// `this.f = v` anywhere in a method's body (nested functions included: an arrow set up in
+/// the constructor writes the same field).
+fn this_assignments<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<(String, Node<'t>)>) {
+    for c in named(n) {
+        if c.kind() == "assignment_expression" {
+            let left = c.child_by_field_name("left").filter(|l| l.kind() == "member_expression");
+            let field = left
+                .filter(|l| l.child_by_field_name("object").is_some_and(|o| o.kind() == "this"))
+                .and_then(|l| l.child_by_field_name("property"))
+                .map(|p| query::text(p, src).to_string());
+            if let (Some(field), Some(v)) = (field, c.child_by_field_name("right")) {
+                out.push((field, v));
+            }
+        }
+        this_assignments(c, src, out);
+    }
+}
+
+/// `express()` (an app, `Some(false)`), `Router(…)` or `express.Router(…)` (a router that
+/// serves once mounted, `Some(true)`); `None` for any other value.
+fn express_ctor(v: Node, src: &[u8]) -> Option<bool> {
+    let f = v.child_by_field_name("function").filter(|_| v.kind() == "call_expression")?;
+    match query::text(f, src) {
+        "express" => Some(false),
+        "Router" | "express.Router" => Some(true),
+        _ => None,
+    }
+}
+
+/// The class around byte `at` (innermost).
+fn scope_at(scopes: &[ClassScope], at: usize) -> Option<&ClassScope> {
+    scopes.iter().filter(|s| s.body.contains(&at)).min_by_key(|s| s.body.len())
+}
+
+/// The router a receiver `this.field` written at byte `at` names, if the class holds one there.
+pub fn router_at<'s>(scopes: &'s [ClassScope], at: usize, field: &str) -> Option<&'s str> {
+    let scope = scope_at(scopes, at)?;
+    scope.routers.iter().find(|r| r.field == field).map(|r| r.name.as_str())
+}
+
+/// A mount prefix written at byte `at` with each `this.field` the class sets once to a
+/// string read as that string (`` `${this.version}/users` `` is `/api/v1/users`).
+pub fn with_strings(scopes: &[ClassScope], at: usize, prefix: Template) -> Template {
+    let Some(scope) = scope_at(scopes, at).filter(|s| !s.strings.is_empty()) else { return prefix };
+    prefix
+        .into_iter()
+        .map(|p| {
+            let value = match &p {
+                Part::Ref(r) => r.strip_prefix("this.").and_then(|f| scope.strings.iter().find(|(k, _)| k == f)),
+                _ => None,
+            };
+            value.map_or(p, |(_, v)| Part::Lit(v.clone()))
+        })
+        .collect()
+}
+
+/// `new UsersRoute(…).main()`: the router a method of a class makes, named as
+/// [`ClassRouter::name`] (`UsersRoute.main()`); `None` for any other call.
+pub fn constructed_method(call: Node, src: &[u8]) -> Option<String> {
+    let f = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
+    let mut object = f.child_by_field_name("object")?;
+    while object.kind() == "parenthesized_expression" {
+        object = object.named_child(0)?;
+    }
+    let class = object.child_by_field_name("constructor").filter(|_| object.kind() == "new_expression")?;
+    let method = f.child_by_field_name("property")?;
+    (class.kind() == "identifier").then(|| format!("{}.{}()", query::text(class, src), query::text(method, src)))
+}
