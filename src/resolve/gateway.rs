@@ -2,7 +2,8 @@
 //!
 //! A compose service running Kong in DB-less mode (image `kong`, `kong/kong-gateway`, or
 //! any image given `KONG_DECLARATIVE_CONFIG`) loads the file its `KONG_DECLARATIVE_CONFIG`
-//! names, mounted from the project by a bind volume (`./kong/kong.yml:/kong/declarative/kong.yml`).
+//! names, mounted from the project by a bind volume (`./kong/kong.yml:/kong/declarative/kong.yml`)
+//! or copied into an image the project builds (`COPY kong.yml /kong/declarative/kong.yml`).
 //! Its `services: - url` and `routes: - paths` say where the gateway sends each path, the
 //! same fact as an nginx `location` + `proxy_pass`: each route path becomes a
 //! `(prefix, target)` rule of the Kong service (`Service::proxies`), which `resolve::calls`
@@ -30,7 +31,12 @@ const KONG_CONFIG: &str = "KONG_DECLARATIVE_CONFIG";
 /// the bind volume (relative to the compose file's directory `base`) that mounts the file,
 /// or a directory holding it, at the path `KONG_DECLARATIVE_CONFIG` names; with a Kong image
 /// and no such variable, the one mounted `kong.yml`/`kong.yaml`.
-pub fn kong_config(base: &str, image: Option<&str>, env: &BTreeMap<String, String>, volumes: &[(Yaml, u32)]) -> Option<String> {
+pub fn kong_config(
+    base: &str,
+    image: Option<&str>,
+    env: &BTreeMap<String, String>,
+    volumes: &[(Yaml, u32)],
+) -> Option<String> {
     let wanted = env.get(KONG_CONFIG).map(String::as_str);
     if wanted.is_none() && !image.is_some_and(kong_image) {
         return None;
@@ -60,6 +66,26 @@ pub fn kong_config(base: &str, image: Option<&str>, env: &BTreeMap<String, Strin
     }
     found.dedup();
     (found.len() == 1).then(|| found.remove(0))
+}
+
+/// The project file a Kong image built from the Dockerfile in `dir` (its `text`) loads: the
+/// one `COPY`/`ADD` source placed at the path `KONG_DECLARATIVE_CONFIG` names (`COPY kong.yml
+/// /kong/declarative/kong.yml`, or into that directory), relative to the Dockerfile's
+/// directory, the usual build context.
+pub fn kong_copied(dir: &str, text: &str, env: &BTreeMap<String, String>) -> Option<String> {
+    let wanted = env.get(KONG_CONFIG)?;
+    text.lines().find_map(|l| {
+        let mut words = l.split_whitespace();
+        let instr = words.next()?;
+        if !instr.eq_ignore_ascii_case("COPY") && !instr.eq_ignore_ascii_case("ADD") {
+            return None;
+        }
+        let args: Vec<&str> = words.filter(|w| !w.starts_with("--")).collect();
+        let [src, dest] = args.as_slice() else { return None };
+        let name = src.rsplit('/').next().unwrap_or(src);
+        let placed = *dest == wanted || dest.ends_with('/') && format!("{dest}{name}") == *wanted;
+        placed.then(|| join(dir, src)).flatten()
+    })
 }
 
 /// `kong`, `kong:3.7`, `kong/kong-gateway:3.4`, `docker.io/library/kong`.
@@ -119,6 +145,11 @@ fn regex_path(path: &str, format: &str) -> bool {
 /// One route path read, before conflicts are looked for: (prefix, target, line).
 type Rule = (String, String, u32);
 
+/// [`kong_routes`] of the project file `rel` (none when it cannot be read).
+pub fn kong_file(project: &super::Project, rel: &str) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+    project.read(rel).map(|t| kong_routes(rel, &t)).unwrap_or_default()
+}
+
 /// The `(prefix, target)` rules of a Kong declarative configuration (`rel`, its text), and
 /// the diagnostics of what it cannot say statically.
 pub fn kong_routes(rel: &str, text: &str) -> (Vec<(String, String)>, Vec<Diagnostic>) {
@@ -167,7 +198,9 @@ pub fn kong_routes(rel: &str, text: &str) -> (Vec<(String, String)>, Vec<Diagnos
             let Some(path) = p.str() else { continue };
             if regex_path(path, format) {
                 regex = true;
-                let msg = format!("Kong route path `{path}` is a regular expression: the configuration's routes are not followed");
+                let msg = format!(
+                    "Kong route path `{path}` is a regular expression: the configuration's routes are not followed"
+                );
                 diagnostics.push(Diagnostic::new(rel, Some(*pline), Severity::Info, msg));
                 continue;
             }

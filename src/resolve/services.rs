@@ -474,6 +474,12 @@ pub fn detect(project: &Project) -> Services {
             for (k, v) in dockerfile_env(&text) {
                 svc.env.entry(k).or_insert(v);
             }
+            // A Kong image built here: the declarative file it copies in (`resolve::gateway`).
+            if let Some(config) = gateway::kong_copied(dir_of(m), &text, &svc.env).filter(|_| svc.proxies.is_empty()) {
+                let (rules, diagnostics) = gateway::kong_file(project, &config);
+                svc.proxies.extend(rules);
+                s.diagnostics.extend(diagnostics);
+            }
             for (p, line) in dockerfile_exposed(&text) {
                 if !svc.exposed.contains(&p) {
                     svc.exposed.push(p);
@@ -1615,7 +1621,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             // Kong in DB-less mode: the routes of the declarative file it mounts (`resolve::gateway`).
             let volumes = entry.get("volumes").map(Yaml::items).unwrap_or(&[]);
             if let Some(config) = gateway::kong_config(base, svc.image.as_deref(), &svc.env, volumes) {
-                let (rules, diagnostics) = project.read(&config).map(|t| gateway::kong_routes(&config, &t)).unwrap_or_default();
+                let (rules, diagnostics) = gateway::kong_file(project, &config);
                 svc.proxies.extend(rules);
                 s.diagnostics.extend(diagnostics);
             }
