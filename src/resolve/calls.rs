@@ -1426,7 +1426,25 @@ fn callee<'e>(
     out: &mut ArchOut,
     line: u32,
 ) -> Option<Callee<'e>> {
+    forwarded(ctx, eps, (file, line), method, url, out, 0)
+}
+
+/// How many proxies, gateways and Ingresses one request is followed through: a
+/// configuration sending a path back to itself (or two gateways to each other) ends here.
+const MAX_HOPS: u8 = 4;
+
+/// [`callee`] of a request that has already passed `hops` proxies or gateways.
+fn forwarded<'e>(
+    ctx: &Ctx,
+    eps: &'e Endpoints,
+    (file, line): (usize, u32),
+    method: &str,
+    url: &str,
+    out: &mut ArchOut,
+    hops: u8,
+) -> Option<Callee<'e>> {
     let rel = ctx.project.rel(file);
+    let next = |out: &mut ArchOut, to: &str| forwarded(ctx, eps, (file, line), method, to, out, hops + 1);
     // `" https://api.example.org/"`: a stray space around a literal is no part of the URL.
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
@@ -1438,9 +1456,13 @@ fn callee<'e>(
         }
         // Served through the caller's own reverse proxy (nginx `location` + `proxy_pass`)?
         if let Some(target) = ctx.owner(file).and_then(|s| proxied(ctx, s, url)) {
-            if target.contains("://") && !target.contains("${") {
-                return callee(ctx, eps, file, method, &target, out, line);
+            if target.contains("://") && !target.contains("${") && hops < MAX_HOPS {
+                return next(out, &target);
             }
+        }
+        // Served by the Kubernetes Ingress that serves the caller (a browser app behind it)?
+        if let Some(target) = ctx.owner(file).and_then(|s| ingress_front(ctx, s, url)).filter(|_| hops < MAX_HOPS) {
+            return next(out, &target);
         }
         return relative(ctx, file, eps, method, url);
     };
@@ -1529,9 +1551,9 @@ fn callee<'e>(
     if svc.is_none() {
         let path = if path.is_empty() { "/" } else { path };
         if let Some(r) = ctx.services.ingress.iter().find(|r| r.host == host && r.takes(path)) {
-            if r.backend != host {
+            if r.backend != host && hops < MAX_HOPS {
                 let scheme = &url[..scheme_end];
-                return callee(ctx, eps, file, method, &format!("{scheme}://{}{path}", r.backend), out, line);
+                return next(out, &format!("{scheme}://{}{}", r.backend, r.rewritten(path)));
             }
         }
     }
@@ -1601,6 +1623,14 @@ fn callee<'e>(
     let path = if path.is_empty() { "/" } else { path };
     if path.starts_with('{') {
         return Some(Callee::Service(svc.name.clone()));
+    }
+    // A gateway (Kong's declarative routes, an nginx `proxy_pass`) serving no endpoint of
+    // the path itself sends the request on by its path prefix.
+    if !svc.proxies.is_empty() && hops < MAX_HOPS && matching(eps, Some(&svc.name), method, path).is_empty() {
+        let index = list.iter().position(|s| std::ptr::eq(s, svc)).unwrap_or(0);
+        if let Some(target) = proxied(ctx, index, path).filter(|t| t.contains("://") && !t.contains("${")) {
+            return next(out, &target);
+        }
     }
     if let Some(e) = (method == "RPC").then(|| rpc_endpoint(eps, &svc.name, path)).flatten() {
         return Some(Callee::Endpoint(e));
@@ -1832,6 +1862,26 @@ fn server_port_unread(ctx: &Ctx, eps: &Endpoints) -> Vec<String> {
         .collect();
     unread.sort_unstable();
     unread.into_iter().map(str::to_string).collect()
+}
+
+/// The URL a relative request of `service` goes to when a Kubernetes Ingress serves that
+/// service (a browser app): the page's origin is the Ingress, whose rules of that host send
+/// the path on (longest first, `rewrite-target` applied). Every host serving the service
+/// must send it to one place, not back to the service itself.
+fn ingress_front(ctx: &Ctx, service: usize, path: &str) -> Option<String> {
+    let rules = &ctx.services.ingress;
+    if rules.is_empty() {
+        return None;
+    }
+    let serves = |r: &&super::services::IngressRule| ctx.services.named(&r.backend).contains(&service);
+    let mut hosts: Vec<&str> = rules.iter().filter(serves).map(|r| r.host.as_str()).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let mut sent = hosts.iter().map(|h| rules.iter().find(|r| r.host == *h && r.takes(path)));
+    let first = sent.next()??;
+    let to = (first.backend.as_str(), first.rewritten(path));
+    let agree = sent.all(|r| r.is_some_and(|r| (r.backend.as_str(), r.rewritten(path)) == to));
+    (agree && !serves(&first)).then(|| format!("http://{}{}", to.0, to.1))
 }
 
 /// The URL a reverse proxy of `service` sends a path to (longest matching location).

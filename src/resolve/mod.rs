@@ -15,6 +15,7 @@ pub mod classes;
 pub mod devproxy;
 pub mod drf;
 pub mod features;
+pub mod gateway;
 pub mod helm;
 pub mod moleculer;
 pub mod pyctor;

@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::yaml::{self, Yaml};
-use super::{builds, devproxy, dir_of, helm, in_sorted, is_under, join, Project};
+use super::{builds, devproxy, dir_of, gateway, helm, in_sorted, is_under, join, Project};
 use crate::diagnostic::Diagnostic;
 use crate::graph::PortSite;
 
@@ -166,6 +166,9 @@ pub struct IngressRule {
     pub regex: Option<regex::Regex>,
     /// The backend Kubernetes Service's name.
     pub backend: String,
+    /// ingress-nginx's `rewrite-target` (`/$2`): the path the backend is sent, the
+    /// expression's groups substituted.
+    pub rewrite: Option<String>,
 }
 
 impl IngressRule {
@@ -177,6 +180,32 @@ impl IngressRule {
                 let p = self.path.trim_end_matches('/');
                 path == p || path.starts_with(p) && path[p.len()..].starts_with(['/', '?'])
             }
+        }
+    }
+
+    /// The path the backend receives for a request path this rule takes: the path itself,
+    /// or the `rewrite-target` with the expression's groups put in (`/api(/|$)(.*)` and
+    /// `/$2` send `/api/todos` on as `/todos`), as ingress-nginx's `rewrite` does.
+    pub fn rewritten(&self, path: &str) -> String {
+        let (Some(to), Some(r)) = (&self.rewrite, &self.regex) else { return path.to_string() };
+        let Some(caps) = r.captures(path) else { return path.to_string() };
+        // `$2` followed by a letter would name group `2abc` for `expand`: `${2}` keeps the number alone.
+        let mut parts = to.split('$');
+        let mut template = parts.next().unwrap_or("").to_string();
+        for p in parts {
+            let digits = p.bytes().take_while(u8::is_ascii_digit).count();
+            match digits {
+                0 => template.push('$'),
+                _ => template.push_str(&format!("${{{}}}", &p[..digits])),
+            }
+            template.push_str(&p[digits..]);
+        }
+        let mut out = String::new();
+        caps.expand(&template, &mut out);
+        if out.starts_with('/') {
+            out
+        } else {
+            format!("/{out}")
         }
     }
 }
@@ -444,6 +473,12 @@ pub fn detect(project: &Project) -> Services {
             // Image defaults: the deployment's environment wins over them.
             for (k, v) in dockerfile_env(&text) {
                 svc.env.entry(k).or_insert(v);
+            }
+            // A Kong image built here: the declarative file it copies in (`resolve::gateway`).
+            if let Some(config) = gateway::kong_copied(dir_of(m), &text, &svc.env).filter(|_| svc.proxies.is_empty()) {
+                let (rules, diagnostics) = gateway::kong_file(project, &config);
+                svc.proxies.extend(rules);
+                s.diagnostics.extend(diagnostics);
             }
             for (p, line) in dockerfile_exposed(&text) {
                 if !svc.exposed.contains(&p) {
@@ -1583,6 +1618,13 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             for (k, v) in from_files {
                 svc.env.entry(k).or_insert(v);
             }
+            // Kong in DB-less mode: the routes of the declarative file it mounts (`resolve::gateway`).
+            let volumes = entry.get("volumes").map(Yaml::items).unwrap_or(&[]);
+            if let Some(config) = gateway::kong_config(base, svc.image.as_deref(), &svc.env, volumes) {
+                let (rules, diagnostics) = gateway::kong_file(project, &config);
+                svc.proxies.extend(rules);
+                s.diagnostics.extend(diagnostics);
+            }
             match entry.entry("depends_on") {
                 Some((Yaml::Seq(items), _)) => {
                     for (d, l) in items {
@@ -2238,10 +2280,17 @@ fn k8s_container(s: &mut Services, c: &Yaml, i: usize, dir: &str, rel: &str) -> 
 /// `backend.service.name`, or `v1beta1` `backend.serviceName`).
 fn from_ingress(doc: &Yaml, s: &mut Services) {
     let annotations = doc.get("metadata").and_then(|m| m.get("annotations"));
-    let use_regex =
-        annotations.and_then(|a| a.get("nginx.ingress.kubernetes.io/use-regex")).and_then(Yaml::str) == Some("true");
+    let annotation = |k: &str| annotations.and_then(|a| a.get(k)).and_then(Yaml::str);
+    // ingress-nginx reads every path as a (case-insensitive) expression when `use-regex`
+    // or `rewrite-target` is set.
+    let rewrite = annotation("nginx.ingress.kubernetes.io/rewrite-target").map(String::from);
+    let use_regex = annotation("nginx.ingress.kubernetes.io/use-regex") == Some("true") || rewrite.is_some();
     for (rule, _) in doc.get("spec").and_then(|x| x.get("rules")).map(Yaml::items).unwrap_or(&[]) {
-        let Some(host) = rule.get("host").and_then(Yaml::str).filter(|h| !h.contains('*')) else { continue };
+        // A rule with no `host` takes every host: `""` here, which no URL's host is, for the
+        // relative requests of the browser code the Ingress serves (`resolve::calls`).
+        let Some(host) = rule.get("host").and_then(Yaml::str).or(Some("")).filter(|h| !h.contains('*')) else {
+            continue;
+        };
         for (p, _) in rule.get("http").and_then(|h| h.get("paths")).map(Yaml::items).unwrap_or(&[]) {
             let path = p.get("path").and_then(Yaml::str).unwrap_or("/").to_string();
             let backend = p.get("backend");
@@ -2251,13 +2300,23 @@ fn from_ingress(doc: &Yaml, s: &mut Services) {
             };
             // A path that is no valid expression (or too large a one) is no rule.
             let regex = match use_regex {
-                true => match regex::RegexBuilder::new(&format!("^(?:{path})")).size_limit(1 << 16).build() {
+                true => match regex::RegexBuilder::new(&format!("^(?:{path})"))
+                    .case_insensitive(true)
+                    .size_limit(1 << 16)
+                    .build()
+                {
                     Ok(r) => Some(r),
                     Err(_) => continue,
                 },
                 false => None,
             };
-            let rule = IngressRule { host: host.to_ascii_lowercase(), path, regex, backend: name.to_string() };
+            let rule = IngressRule {
+                host: host.to_ascii_lowercase(),
+                path,
+                regex,
+                backend: name.to_string(),
+                rewrite: rewrite.clone(),
+            };
             s.ingress.push(rule);
         }
     }
