@@ -2653,9 +2653,11 @@ pub fn snake_case(s: &str) -> String {
 /// A Django `re_path`/`url` regex as a route template, read from regex-syntax's
 /// syntax tree (not by scanning for parentheses, which cut `(?P<version>(v1|v2))`
 /// at the inner group's `)`): literals are kept (escaped ones too, `\.`), a named
-/// group `(?P<pk>…)` is the parameter `<pk>` whatever it holds, an unnamed group
-/// holding only literals and named groups is read in place and any other is a
-/// positional parameter `<_0>`, `<_1>`… (the names Django's own
+/// group `(?P<pk>…)` is the parameter `{pk}` whatever it holds, also inside a segment
+/// (`^swagger(?P<format>\.json|\.yaml)$`, drf_yasg's boilerplate, is `swagger{format}`:
+/// a `<…>` there would be read as text, as converters are read by whole segment), an
+/// unnamed group holding only literals and named groups is read in place and any other is a
+/// positional parameter `{_0}`, `{_1}`… (the names Django's own
 /// `django.utils.regex_helper.normalize` gives them), a non-capturing group is read
 /// in place, anchors and flags are dropped. A part that may occur zero times is left
 /// out, as `normalize` keeps the fewest occurrences, except an optional `/` (the same
@@ -2683,7 +2685,7 @@ fn regex_template(ast: &regex_syntax::ast::Ast, out: &mut String, unnamed: &mut 
         Ast::Concat(c) => c.asts.iter().all(|a| regex_template(a, out, unnamed)),
         Ast::Group(g) => match &g.kind {
             GroupKind::CaptureName { name, .. } => {
-                out.push_str(&format!("<{}>", name.name));
+                out.push_str(&format!("{{{}}}", name.name));
                 true
             }
             GroupKind::NonCapturing(_) => regex_template(&g.ast, out, unnamed),
@@ -2693,7 +2695,7 @@ fn regex_template(ast: &regex_syntax::ast::Ast, out: &mut String, unnamed: &mut 
                     out.push_str(&inner);
                     *unnamed = n;
                 } else {
-                    out.push_str(&format!("<_{unnamed}>"));
+                    out.push_str(&format!("{{_{unnamed}}}"));
                     *unnamed += 1;
                 }
                 true
@@ -2819,12 +2821,13 @@ mod tests {
     #[test]
     fn helpers() {
         let route = |re: &str| regex_route(re).unwrap_or_else(|| "-".into());
-        assert_eq!(route(r"^items/(?P<pk>\d+)/$"), "items/<pk>/");
-        assert_eq!(route(r"^profiles/(?P<username>\w+)/follow/?$"), "profiles/<username>/follow/");
-        assert_eq!(route(r"api/(?P<version>(v1|v2))/"), "api/<version>/");
-        assert_eq!(route(r"^f/(?P<name>[^)/]+)\.json\Z"), "f/<name>.json");
-        assert_eq!(route(r"^(?:api/)?shortcut/(\d+)/(.*)/$"), "shortcut/<_0>/<_1>/");
-        assert_eq!(route(r"^p/((?P<state>\w\w)/t)/(?:(?P<x>\w+)/)?$"), "p/<state>/t/");
+        assert_eq!(route(r"^items/(?P<pk>\d+)/$"), "items/{pk}/");
+        assert_eq!(route(r"^profiles/(?P<username>\w+)/follow/?$"), "profiles/{username}/follow/");
+        assert_eq!(route(r"api/(?P<version>(v1|v2))/"), "api/{version}/");
+        assert_eq!(route(r"^f/(?P<name>[^)/]+)\.json\Z"), "f/{name}.json");
+        assert_eq!(route(r"^(?:api/)?shortcut/(\d+)/(.*)/$"), "shortcut/{_0}/{_1}/");
+        assert_eq!(route(r"^p/((?P<state>\w\w)/t)/(?:(?P<x>\w+)/)?$"), "p/{state}/t/");
+        assert_eq!(route(r"^swagger(?P<format>\.json|\.yaml)$"), "swagger{format}");
         assert_eq!(route(r"^(?:places/)+$"), "places/");
         assert_eq!(route(r"^.*$"), "-");
         assert_eq!(route(r"^other[246]/$"), "-");
