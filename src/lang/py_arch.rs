@@ -53,6 +53,9 @@ pub const DRF_ACTIONS: &[(&str, &str, bool)] = &[
 /// Peewee's model classes (last segment of a base; sorted).
 const PEEWEE_BASES: &[&str] = &["FTS5Model", "FTSModel", "Model", "VirtualModel"];
 
+/// Tortoise ORM's model base as a model class writes it (sorted).
+const TORTOISE_BASES: &[&str] = &["Model", "models.Model", "tortoise.Model", "tortoise.models.Model"];
+
 /// redis-om's stored model bases (sorted).
 const REDIS_OM_BASES: &[&str] = &["HashModel", "JsonModel"];
 
@@ -439,6 +442,8 @@ pub struct Collector {
     mentions_redis: bool,
     mentions_peewee: bool,
     mentions_beanie: bool,
+    /// The file names Tortoise ORM, whose `models.Model` is not Django's.
+    mentions_tortoise: bool,
     /// Fields of the file's `BaseSettings` classes, read from the environment: (name, value, line).
     settings: Vec<(String, Template, u32)>,
     /// aio_pika queues bound to a name (`queue = await ch.declare_queue("q")`): (name, queue, line),
@@ -469,6 +474,7 @@ impl Collector {
             mentions_redis: text.contains("redis"),
             mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
             mentions_beanie: text.contains("beanie"),
+            mentions_tortoise: text.contains("tortoise"),
             mentions_django: text.contains("from django") || text.contains("import django"),
             is_urls: rel == "urls.py" || rel.ends_with("/urls.py") || text.contains("urlpatterns"),
             ..Collector::default()
@@ -1025,7 +1031,9 @@ impl Collector {
 
     fn model(&mut self, class: &str, base: &str, body: Option<Node>, src: &[u8], line: u32) {
         let body_text = body.map(|b| query::text(b, src)).unwrap_or("");
-        if base.ends_with("models.Model") {
+        if self.mentions_tortoise && TORTOISE_BASES.contains(&base) {
+            self.tortoise(class, body_text, line);
+        } else if base.ends_with("models.Model") {
             // A proxy model (`class Meta: proxy = True`) uses its parent's table.
             if meta_true(body_text, "proxy") {
                 return;
@@ -1055,6 +1063,24 @@ impl Collector {
                 line,
             });
         }
+    }
+
+    /// A Tortoise ORM model (`from tortoise import models` + `class Cart(models.Model)`,
+    /// or `from tortoise.models import Model`): its table is `class Meta: table = "x"`,
+    /// else the class name lower-cased, as Tortoise's `_init_apps` names it
+    /// (tortoise.github.io/models.html); an abstract model has none. Its class calls
+    /// (`await Cart.filter(…)`) are the Peewee-shaped uses (resolve/tables.rs).
+    fn tortoise(&mut self, class: &str, body: &str, line: u32) {
+        if meta_true(body, "abstract") {
+            return;
+        }
+        let name = nested_string(body, "class Meta", "table").unwrap_or_else(|| class.to_lowercase());
+        self.facts.tables.push(RawTable {
+            orm: "tortoise".into(),
+            name: Some(name),
+            class_name: Some(class.into()),
+            line,
+        });
     }
 
     fn queue(&mut self, obj: &str, method: &str, args: Option<Node>, src: &[u8], line: u32) {
@@ -2813,6 +2839,7 @@ mod tests {
             PEEWEE_BASES,
             PEEWEE_WRITES,
             REDIS_OM_BASES,
+            TORTOISE_BASES,
             actions.as_slice(),
         ];
         crate::resolve::assert_sorted(&tables);
