@@ -1326,6 +1326,9 @@ impl Collector {
         let (pos, _) = split_args(args);
         let router = router.strip_suffix(".router").unwrap_or(router);
         let arg = |i: usize| pos.get(i).copied();
+        if method == "add_route" && self.route_table(router, args, src, line) {
+            return;
+        }
         let (path, methods, handler) = match method {
             "add_routes" => {
                 if let Some(c) = arg(0).filter(|c| matches!(c.kind(), "identifier" | "attribute")) {
@@ -1356,6 +1359,66 @@ impl Collector {
             handler: handler.map(|h| text_of(h, src)),
             line,
         });
+    }
+
+    /// aiohttp's route table of tuples added in a loop (the aiohttp tutorial's layout):
+    /// `routes = [("GET", "/login", login), …]` at module level (or the list written in
+    /// the `for`), then `for r in routes: app.router.add_route(*r)` or `for method, path,
+    /// handler in routes: app.router.add_route(method, path, handler)`: a route per tuple,
+    /// at its line; a tuple whose method or path is no literal is a note, and so is a table
+    /// the module does not assign (imported). False when the call is no such loop's.
+    fn route_table(&mut self, router: &str, args: Node, src: &[u8], line: u32) -> bool {
+        let pos: Vec<Node> = named(args).into_iter().filter(|a| a.kind() != "comment").collect();
+        let Some(&first) = pos.first() else { return false };
+        let Some(lp) = query::ancestors(first, 8).find(|a| a.kind() == "for_statement") else { return false };
+        let (Some(left), Some(right)) = (lp.child_by_field_name("left"), lp.child_by_field_name("right")) else {
+            return false;
+        };
+        // The tuple index each of `add_route`'s method, path and handler takes.
+        let index: Vec<Option<usize>> = match (first.kind(), left.kind()) {
+            ("list_splat", "identifier")
+                if first.named_child(0).is_some_and(|n| query::text(n, src) == query::text(left, src)) =>
+            {
+                vec![Some(0), Some(1), Some(2)]
+            }
+            ("identifier", "pattern_list" | "tuple_pattern") => {
+                let names: Vec<&str> = named(left).into_iter().map(|n| query::text(n, src)).collect();
+                pos.iter().take(3).map(|a| names.iter().position(|n| *n == query::text(*a, src))).collect()
+            }
+            _ => return false,
+        };
+        let (Some(&Some(m)), Some(&Some(p))) = (index.first(), index.get(1)) else { return false };
+        let rows = if matches!(right.kind(), "list" | "tuple") {
+            named(right)
+        } else {
+            module_list(query::ancestors(lp, 256).last().unwrap_or(lp), right, src)
+        };
+        if rows.is_empty() {
+            let why = format!(
+                "aiohttp route table `{}` is not a list this module assigns: its routes are not read",
+                query::text(right, src)
+            );
+            self.facts.notes.push((line, why));
+        }
+        for row in rows.into_iter().filter(|r| matches!(r.kind(), "tuple" | "list")) {
+            let items = named(row);
+            let (Some(&mn), Some(&pn)) = (items.get(m), items.get(p)) else { continue };
+            let line = query::line(row);
+            if string_value(mn, src).is_none() || string_value(pn, src).is_none() {
+                self.facts.notes.push((line, "aiohttp route table entry built at run time: not an endpoint".into()));
+                continue;
+            }
+            let handler = index.get(2).copied().flatten().and_then(|h| items.get(h)).map(|h| text_of(*h, src));
+            self.facts.routes.push(RawRoute {
+                framework: "aiohttp".into(),
+                router: router.to_string(),
+                methods: vec![aiohttp_method(Some(mn), src)],
+                path: template(pn, src),
+                handler,
+                line,
+            });
+        }
+        true
     }
 
     fn router_here(&mut self, name: &str, framework: &str, line: u32) {
