@@ -454,6 +454,7 @@ mod tests {
             key: None,
             params: vec![("url".into(), Vec::new())],
             choice: None,
+            forwards: None,
         });
         let bytes = postcard::to_stdvec(&facts).unwrap();
         let back: FileFacts = postcard::from_bytes(&bytes).unwrap();

@@ -1655,6 +1655,7 @@ impl Collector {
                         at: c.at,
                         params: c.params,
                         choice: None,
+                        forwards: None,
                         key: None,
                     });
                 }
@@ -2153,15 +2154,18 @@ pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Nod
 /// arguments that may be URLs. Names with a capital first (classes) or of
 /// one letter (`_` for gettext) are not looked for. A call with `*args` is
 /// left out (positions unknown). Found by name ([`arch::calls_of`]), not by a
-/// query pattern: see there.
+/// query pattern: see there. A call of one of the file's wrappers that hands it
+/// a URL built from the parameters of the module-level function around it makes
+/// that function a wrapper too ([`forwarding_wrapper`]), whose callers are then
+/// looked for, at most [`WRAPPER_LEVELS`] levels up.
 pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut ArchFacts) {
     const SHAPE: CallShape =
         CallShape { call: "call", member: "attribute", object: "object", property: "attribute", quoted_names: true };
     let function = |n: &&str| n.len() > 1 && n.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
     let locals = facts.bindings.iter().map(|b| b.local.as_str());
-    let mut names: Vec<&str> = imported.iter().copied().chain(locals).filter(function).collect();
-    names.extend(facts.wrappers.iter().map(|w| w.name.as_str()));
-    names.extend(facts.queue_params.iter().map(|q| q.function.as_str()));
+    let mut names: Vec<String> = imported.iter().copied().chain(locals).filter(function).map(String::from).collect();
+    names.extend(facts.wrappers.iter().map(|w| w.name.clone()));
+    names.extend(facts.queue_params.iter().map(|q| q.function.clone()));
     names.sort_unstable();
     names.dedup();
     let src = text.as_bytes();
@@ -2171,31 +2175,115 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
     known.sort_unstable();
     known.dedup();
     let is_known = |n: &str| known.binary_search(&n).is_ok();
-    let mut found = Vec::new();
-    for (callee, args) in arch::calls_of(root, text, &names, &known, &SHAPE) {
-        if named(args).iter().any(|a| a.kind() == "list_splat") {
-            continue;
+    let (mut found, mut extra) = (Vec::new(), Vec::new());
+    for _ in 0..WRAPPER_LEVELS {
+        let looked: Vec<&str> = names.iter().map(String::as_str).collect();
+        let before = extra.len();
+        for (callee, args) in arch::calls_of(root, text, &looked, &known, &SHAPE) {
+            if named(args).iter().any(|a| a.kind() == "list_splat") {
+                continue;
+            }
+            let wrapped = facts.wrappers.iter().chain(&extra).find(|w| w.name == callee);
+            if let Some(w) = wrapped.and_then(|w| forwarding_wrapper(w, args, src)) {
+                if !facts.wrappers.iter().chain(&extra).any(|o| o.name == w.name) {
+                    extra.push(w);
+                }
+                continue;
+            }
+            let (pos, kw) = split_args(args);
+            // A URL, or a queue's name for a function publishing to its parameter (`publish('user.created', m)`).
+            let kept = |t: Template| if arch::name_like(&t) { t } else { url_like(t, &is_known) };
+            let templates: Vec<Template> = pos.iter().map(|a| kept(template(*a, src))).collect();
+            // `send(url=BASE + "/x")`: a keyword argument stands for the parameter of its name.
+            let kwargs: Vec<(String, Template)> = kw
+                .iter()
+                .filter_map(|k| {
+                    let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
+                    Some((query::text(name, src).to_string(), kept(template(value, src))))
+                })
+                .collect();
+            // A keyword passed but not read stays (empty): a wrapper's `method=request.method`
+            // is some method, not its default.
+            if templates.iter().chain(kwargs.iter().map(|(_, t)| t)).any(|a| !a.is_empty()) {
+                let line = args.parent().map_or(1, query::line);
+                found.push(RawArgCall {
+                    callee,
+                    args: templates,
+                    kwargs,
+                    methods: Vec::new(),
+                    props: Vec::new(),
+                    line,
+                });
+            }
         }
-        let (pos, kw) = split_args(args);
-        // A URL, or a queue's name for a function publishing to its parameter (`publish('user.created', m)`).
-        let kept = |t: Template| if arch::name_like(&t) { t } else { url_like(t, &is_known) };
-        let templates: Vec<Template> = pos.iter().map(|a| kept(template(*a, src))).collect();
-        // `send(url=BASE + "/x")`: a keyword argument stands for the parameter of its name.
-        let kwargs: Vec<(String, Template)> = kw
-            .iter()
-            .filter_map(|k| {
-                let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
-                Some((query::text(name, src).to_string(), kept(template(value, src))))
-            })
-            .collect();
-        // A keyword passed but not read stays (empty): a wrapper's `method=request.method`
-        // is some method, not its default.
-        if templates.iter().chain(kwargs.iter().map(|(_, t)| t)).any(|a| !a.is_empty()) {
-            let line = args.parent().map_or(1, query::line);
-            found.push(RawArgCall { callee, args: templates, kwargs, methods: Vec::new(), props: Vec::new(), line });
+        if extra.len() == before {
+            break;
+        }
+        // The next level: the callers of the functions just found to forward a URL.
+        names = extra[before..].iter().map(|w| w.name.clone()).collect();
+        names.sort_unstable();
+    }
+    facts.wrappers.extend(extra);
+    facts.arg_calls = found;
+}
+
+/// How many levels of module-level wrappers [`wrapper_calls`] follows: a wrapper, a
+/// function forwarding its URL to it, and two more above.
+const WRAPPER_LEVELS: usize = 3;
+
+/// `async def _ai_get(path): return await _http("GET", f"{AI_URL}{path}")` calling the
+/// file's wrapper `w` (`_http(method, url)`): `_ai_get` is a wrapper too, its parameter
+/// taking the place of `w`'s in `w`'s request, with the method the call passes (a literal,
+/// else its own parameter's argument at each caller). The call itself is then no site.
+/// Nothing when the URL is not the function's parameter after literal text and names
+/// (as [`compound_wrapper`] reads it), or `w`'s URL has a parameter of its own before its
+/// URL parameter (`base + path`), which this call would have to fill.
+fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapper> {
+    let (pos, _) = split_args(args);
+    let given = |i: usize| pos.get(i).copied().or_else(|| kwarg(args, &w.params.get(i)?.0, src));
+    let url = given(w.param)?;
+    let ((name, param), at) = wrapper_param(url, src).map(|w| (w, 0)).or_else(|| compound_wrapper(url, src))?;
+    if name == w.name
+        || w.call.url[..w.at].iter().any(|p| matches!(p, Part::Ref(r) if w.params.iter().any(|(n, _)| n == r)))
+    {
+        return None;
+    }
+    let params = fn_params(url, src);
+    let (mut method, mut method_arg) = (w.call.method.clone(), None);
+    if let Some(m) = w.method_arg.and_then(given) {
+        match (string_value(m, src), m.kind()) {
+            (Some(lit), _) => method = http_method(&lit).unwrap_or_else(|| "ANY".into()),
+            (None, "identifier") => {
+                method_arg = module_fn_param(m, query::text(m, src), src).map(|(_, i)| i);
+                let default =
+                    method_arg.and_then(|i| arch::literal_of(&params.get(i)?.1)).and_then(|m| http_method(&m));
+                method = default.unwrap_or_else(|| "ANY".into());
+            }
+            _ => method = "ANY".into(),
         }
     }
-    facts.arg_calls = found;
+    // `w`'s request with the call's URL in place of its parameter.
+    let (mut full, given_url) = (w.call.url[..w.at].to_vec(), template(url, src));
+    let tail = given_url.len() - at;
+    push_parts(&mut full, given_url);
+    // Literal text before the parameter may have joined `w`'s own text before it.
+    let at = full.len() - tail;
+    push_parts(&mut full, w.call.url[w.at + 1..].to_vec());
+    let line = args.parent().map_or(w.call.line, query::line);
+    let call = RawCall { client: w.call.client.clone(), method, url: full, line };
+    let forwards = Some(w.name.clone());
+    Some(RawWrapper {
+        name,
+        param,
+        call,
+        method_param: None,
+        method_arg,
+        at,
+        params,
+        choice: None,
+        key: None,
+        forwards,
+    })
 }
 
 /// When an identifier handed to a client is a parameter of the module-level

@@ -1454,6 +1454,7 @@ impl Collector<'_> {
                     key: None,
                     params: Vec::new(),
                     choice: None,
+                    forwards: None,
                 });
             }
             None => self.facts.calls.push(call),
@@ -1495,6 +1496,7 @@ impl Collector<'_> {
                 key: None,
                 params: Vec::new(),
                 choice: None,
+                forwards: None,
             });
         }
     }
