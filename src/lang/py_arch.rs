@@ -2156,8 +2156,8 @@ pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Nod
 /// left out (positions unknown). Found by name ([`arch::calls_of`]), not by a
 /// query pattern: see there. A call of one of the file's wrappers that hands it
 /// a URL built from the parameters of the module-level function around it makes
-/// that function a wrapper too ([`forwarding_wrapper`]), whose callers are then
-/// looked for, at most [`WRAPPER_LEVELS`] levels up.
+/// that function a wrapper too (`forwarding_wrapper`), whose callers are then
+/// looked for, at most `WRAPPER_LEVELS` levels up.
 pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut ArchFacts) {
     const SHAPE: CallShape =
         CallShape { call: "call", member: "attribute", object: "object", property: "attribute", quoted_names: true };
