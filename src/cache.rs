@@ -459,6 +459,7 @@ mod tests {
             key: None,
             params: vec![("url".into(), Vec::new())],
             choice: None,
+            forwards: None,
         });
         // A stub with no optional field, then one named by a constant: nothing shifts.
         facts.arch.grpc.push(crate::model::RawGrpc {

@@ -300,6 +300,11 @@ pub struct RawWrapper {
     /// string make this request.
     #[serde(default)]
     pub choice: Option<(usize, String)>,
+    /// Python: the wrapper of the same module this one hands its URL to (`_ai_get(path)`
+    /// calling `_http("GET", f"{AI_URL}{path}")`): a caller reaching this one reaches that
+    /// one too.
+    #[serde(default)]
+    pub forwards: Option<String>,
 }
 
 /// Where a Redux Toolkit Query api sends its requests (`lang/ts_rtk.rs`): the base URL of

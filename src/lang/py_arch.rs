@@ -53,6 +53,9 @@ pub const DRF_ACTIONS: &[(&str, &str, bool)] = &[
 /// Peewee's model classes (last segment of a base; sorted).
 const PEEWEE_BASES: &[&str] = &["FTS5Model", "FTSModel", "Model", "VirtualModel"];
 
+/// Tortoise ORM's model base as a model class writes it (sorted).
+const TORTOISE_BASES: &[&str] = &["Model", "models.Model", "tortoise.Model", "tortoise.models.Model"];
+
 /// redis-om's stored model bases (sorted).
 const REDIS_OM_BASES: &[&str] = &["HashModel", "JsonModel"];
 
@@ -442,6 +445,8 @@ pub struct Collector<'t> {
     mentions_redis: bool,
     mentions_peewee: bool,
     mentions_beanie: bool,
+    /// The file names Tortoise ORM, whose `models.Model` is not Django's.
+    mentions_tortoise: bool,
     /// Fields of the file's `BaseSettings` classes, read from the environment: (name, value, line).
     settings: Vec<(String, Template, u32)>,
     /// aio_pika queues bound to a name (`queue = await ch.declare_queue("q")`): (name, queue, line),
@@ -473,6 +478,7 @@ impl<'t> Collector<'t> {
             mentions_redis: text.contains("redis"),
             mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
             mentions_beanie: text.contains("beanie"),
+            mentions_tortoise: text.contains("tortoise"),
             mentions_django: text.contains("from django") || text.contains("import django"),
             is_urls: rel == "urls.py" || rel.ends_with("/urls.py") || text.contains("urlpatterns"),
             ..Collector::default()
@@ -1039,7 +1045,9 @@ impl<'t> Collector<'t> {
 
     fn model(&mut self, class: &str, base: &str, body: Option<Node>, src: &[u8], line: u32) {
         let body_text = body.map(|b| query::text(b, src)).unwrap_or("");
-        if base.ends_with("models.Model") {
+        if self.mentions_tortoise && TORTOISE_BASES.contains(&base) {
+            self.tortoise(class, body_text, line);
+        } else if base.ends_with("models.Model") {
             // A proxy model (`class Meta: proxy = True`) uses its parent's table.
             if meta_true(body_text, "proxy") {
                 return;
@@ -1069,6 +1077,24 @@ impl<'t> Collector<'t> {
                 line,
             });
         }
+    }
+
+    /// A Tortoise ORM model (`from tortoise import models` + `class Cart(models.Model)`,
+    /// or `from tortoise.models import Model`): its table is `class Meta: table = "x"`,
+    /// else the class name lower-cased, as Tortoise's `_init_apps` names it
+    /// (tortoise.github.io/models.html); an abstract model has none. Its class calls
+    /// (`await Cart.filter(…)`) are the Peewee-shaped uses (resolve/tables.rs).
+    fn tortoise(&mut self, class: &str, body: &str, line: u32) {
+        if meta_true(body, "abstract") {
+            return;
+        }
+        let name = nested_string(body, "class Meta", "table").unwrap_or_else(|| class.to_lowercase());
+        self.facts.tables.push(RawTable {
+            orm: "tortoise".into(),
+            name: Some(name),
+            class_name: Some(class.into()),
+            line,
+        });
     }
 
     fn queue(&mut self, obj: &str, method: &str, args: Option<Node>, src: &[u8], line: u32) {
@@ -1315,6 +1341,9 @@ impl<'t> Collector<'t> {
         let (pos, _) = split_args(args);
         let router = router.strip_suffix(".router").unwrap_or(router);
         let arg = |i: usize| pos.get(i).copied();
+        if method == "add_route" && self.route_table(router, args, src, line) {
+            return;
+        }
         let (path, methods, handler) = match method {
             "add_routes" => {
                 if let Some(c) = arg(0).filter(|c| matches!(c.kind(), "identifier" | "attribute")) {
@@ -1345,6 +1374,66 @@ impl<'t> Collector<'t> {
             handler: handler.map(|h| text_of(h, src)),
             line,
         });
+    }
+
+    /// aiohttp's route table of tuples added in a loop (the aiohttp tutorial's layout):
+    /// `routes = [("GET", "/login", login), …]` at module level (or the list written in
+    /// the `for`), then `for r in routes: app.router.add_route(*r)` or `for method, path,
+    /// handler in routes: app.router.add_route(method, path, handler)`: a route per tuple,
+    /// at its line; a tuple whose method or path is no literal is a note, and so is a table
+    /// the module does not assign (imported). False when the call is no such loop's.
+    fn route_table(&mut self, router: &str, args: Node, src: &[u8], line: u32) -> bool {
+        let pos: Vec<Node> = named(args).into_iter().filter(|a| a.kind() != "comment").collect();
+        let Some(&first) = pos.first() else { return false };
+        let Some(lp) = query::ancestors(first, 8).find(|a| a.kind() == "for_statement") else { return false };
+        let (Some(left), Some(right)) = (lp.child_by_field_name("left"), lp.child_by_field_name("right")) else {
+            return false;
+        };
+        // The tuple index each of `add_route`'s method, path and handler takes.
+        let index: Vec<Option<usize>> = match (first.kind(), left.kind()) {
+            ("list_splat", "identifier")
+                if first.named_child(0).is_some_and(|n| query::text(n, src) == query::text(left, src)) =>
+            {
+                vec![Some(0), Some(1), Some(2)]
+            }
+            ("identifier", "pattern_list" | "tuple_pattern") => {
+                let names: Vec<&str> = named(left).into_iter().map(|n| query::text(n, src)).collect();
+                pos.iter().take(3).map(|a| names.iter().position(|n| *n == query::text(*a, src))).collect()
+            }
+            _ => return false,
+        };
+        let (Some(&Some(m)), Some(&Some(p))) = (index.first(), index.get(1)) else { return false };
+        let rows = if matches!(right.kind(), "list" | "tuple") {
+            named(right)
+        } else {
+            module_list(query::ancestors(lp, 256).last().unwrap_or(lp), right, src)
+        };
+        if rows.is_empty() {
+            let why = format!(
+                "aiohttp route table `{}` is not a list this module assigns: its routes are not read",
+                query::text(right, src)
+            );
+            self.facts.notes.push((line, why));
+        }
+        for row in rows.into_iter().filter(|r| matches!(r.kind(), "tuple" | "list")) {
+            let items = named(row);
+            let (Some(&mn), Some(&pn)) = (items.get(m), items.get(p)) else { continue };
+            let line = query::line(row);
+            if string_value(mn, src).is_none() || string_value(pn, src).is_none() {
+                self.facts.notes.push((line, "aiohttp route table entry built at run time: not an endpoint".into()));
+                continue;
+            }
+            let handler = index.get(2).copied().flatten().and_then(|h| items.get(h)).map(|h| text_of(*h, src));
+            self.facts.routes.push(RawRoute {
+                framework: "aiohttp".into(),
+                router: router.to_string(),
+                methods: vec![aiohttp_method(Some(mn), src)],
+                path: template(pn, src),
+                handler,
+                line,
+            });
+        }
+        true
     }
 
     fn router_here(&mut self, name: &str, framework: &str, line: u32) {
@@ -1581,6 +1670,7 @@ impl<'t> Collector<'t> {
                         at: c.at,
                         params: c.params,
                         choice: None,
+                        forwards: None,
                         key: None,
                     });
                 }
@@ -2079,15 +2169,18 @@ pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Nod
 /// arguments that may be URLs. Names with a capital first (classes) or of
 /// one letter (`_` for gettext) are not looked for. A call with `*args` is
 /// left out (positions unknown). Found by name ([`arch::calls_of`]), not by a
-/// query pattern: see there.
+/// query pattern: see there. A call of one of the file's wrappers that hands it
+/// a URL built from the parameters of the module-level function around it makes
+/// that function a wrapper too (`forwarding_wrapper`), whose callers are then
+/// looked for, at most `WRAPPER_LEVELS` levels up.
 pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut ArchFacts) {
     const SHAPE: CallShape =
         CallShape { call: "call", member: "attribute", object: "object", property: "attribute", quoted_names: true };
     let function = |n: &&str| n.len() > 1 && n.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
     let locals = facts.bindings.iter().map(|b| b.local.as_str());
-    let mut names: Vec<&str> = imported.iter().copied().chain(locals).filter(function).collect();
-    names.extend(facts.wrappers.iter().map(|w| w.name.as_str()));
-    names.extend(facts.queue_params.iter().map(|q| q.function.as_str()));
+    let mut names: Vec<String> = imported.iter().copied().chain(locals).filter(function).map(String::from).collect();
+    names.extend(facts.wrappers.iter().map(|w| w.name.clone()));
+    names.extend(facts.queue_params.iter().map(|q| q.function.clone()));
     names.sort_unstable();
     names.dedup();
     let src = text.as_bytes();
@@ -2097,31 +2190,115 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
     known.sort_unstable();
     known.dedup();
     let is_known = |n: &str| known.binary_search(&n).is_ok();
-    let mut found = Vec::new();
-    for (callee, args) in arch::calls_of(root, text, &names, &known, &SHAPE) {
-        if named(args).iter().any(|a| a.kind() == "list_splat") {
-            continue;
+    let (mut found, mut extra) = (Vec::new(), Vec::new());
+    for _ in 0..WRAPPER_LEVELS {
+        let looked: Vec<&str> = names.iter().map(String::as_str).collect();
+        let before = extra.len();
+        for (callee, args) in arch::calls_of(root, text, &looked, &known, &SHAPE) {
+            if named(args).iter().any(|a| a.kind() == "list_splat") {
+                continue;
+            }
+            let wrapped = facts.wrappers.iter().chain(&extra).find(|w| w.name == callee);
+            if let Some(w) = wrapped.and_then(|w| forwarding_wrapper(w, args, src)) {
+                if !facts.wrappers.iter().chain(&extra).any(|o| o.name == w.name) {
+                    extra.push(w);
+                }
+                continue;
+            }
+            let (pos, kw) = split_args(args);
+            // A URL, or a queue's name for a function publishing to its parameter (`publish('user.created', m)`).
+            let kept = |t: Template| if arch::name_like(&t) { t } else { url_like(t, &is_known) };
+            let templates: Vec<Template> = pos.iter().map(|a| kept(template(*a, src))).collect();
+            // `send(url=BASE + "/x")`: a keyword argument stands for the parameter of its name.
+            let kwargs: Vec<(String, Template)> = kw
+                .iter()
+                .filter_map(|k| {
+                    let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
+                    Some((query::text(name, src).to_string(), kept(template(value, src))))
+                })
+                .collect();
+            // A keyword passed but not read stays (empty): a wrapper's `method=request.method`
+            // is some method, not its default.
+            if templates.iter().chain(kwargs.iter().map(|(_, t)| t)).any(|a| !a.is_empty()) {
+                let line = args.parent().map_or(1, query::line);
+                found.push(RawArgCall {
+                    callee,
+                    args: templates,
+                    kwargs,
+                    methods: Vec::new(),
+                    props: Vec::new(),
+                    line,
+                });
+            }
         }
-        let (pos, kw) = split_args(args);
-        // A URL, or a queue's name for a function publishing to its parameter (`publish('user.created', m)`).
-        let kept = |t: Template| if arch::name_like(&t) { t } else { url_like(t, &is_known) };
-        let templates: Vec<Template> = pos.iter().map(|a| kept(template(*a, src))).collect();
-        // `send(url=BASE + "/x")`: a keyword argument stands for the parameter of its name.
-        let kwargs: Vec<(String, Template)> = kw
-            .iter()
-            .filter_map(|k| {
-                let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
-                Some((query::text(name, src).to_string(), kept(template(value, src))))
-            })
-            .collect();
-        // A keyword passed but not read stays (empty): a wrapper's `method=request.method`
-        // is some method, not its default.
-        if templates.iter().chain(kwargs.iter().map(|(_, t)| t)).any(|a| !a.is_empty()) {
-            let line = args.parent().map_or(1, query::line);
-            found.push(RawArgCall { callee, args: templates, kwargs, methods: Vec::new(), props: Vec::new(), line });
+        if extra.len() == before {
+            break;
+        }
+        // The next level: the callers of the functions just found to forward a URL.
+        names = extra[before..].iter().map(|w| w.name.clone()).collect();
+        names.sort_unstable();
+    }
+    facts.wrappers.extend(extra);
+    facts.arg_calls = found;
+}
+
+/// How many levels of module-level wrappers [`wrapper_calls`] follows: a wrapper, a
+/// function forwarding its URL to it, and two more above.
+const WRAPPER_LEVELS: usize = 3;
+
+/// `async def _ai_get(path): return await _http("GET", f"{AI_URL}{path}")` calling the
+/// file's wrapper `w` (`_http(method, url)`): `_ai_get` is a wrapper too, its parameter
+/// taking the place of `w`'s in `w`'s request, with the method the call passes (a literal,
+/// else its own parameter's argument at each caller). The call itself is then no site.
+/// Nothing when the URL is not the function's parameter after literal text and names
+/// (as [`compound_wrapper`] reads it), or `w`'s URL has a parameter of its own before its
+/// URL parameter (`base + path`), which this call would have to fill.
+fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapper> {
+    let (pos, _) = split_args(args);
+    let given = |i: usize| pos.get(i).copied().or_else(|| kwarg(args, &w.params.get(i)?.0, src));
+    let url = given(w.param)?;
+    let ((name, param), at) = wrapper_param(url, src).map(|w| (w, 0)).or_else(|| compound_wrapper(url, src))?;
+    if name == w.name
+        || w.call.url[..w.at].iter().any(|p| matches!(p, Part::Ref(r) if w.params.iter().any(|(n, _)| n == r)))
+    {
+        return None;
+    }
+    let params = fn_params(url, src);
+    let (mut method, mut method_arg) = (w.call.method.clone(), None);
+    if let Some(m) = w.method_arg.and_then(given) {
+        match (string_value(m, src), m.kind()) {
+            (Some(lit), _) => method = http_method(&lit).unwrap_or_else(|| "ANY".into()),
+            (None, "identifier") => {
+                method_arg = module_fn_param(m, query::text(m, src), src).map(|(_, i)| i);
+                let default =
+                    method_arg.and_then(|i| arch::literal_of(&params.get(i)?.1)).and_then(|m| http_method(&m));
+                method = default.unwrap_or_else(|| "ANY".into());
+            }
+            _ => method = "ANY".into(),
         }
     }
-    facts.arg_calls = found;
+    // `w`'s request with the call's URL in place of its parameter.
+    let (mut full, given_url) = (w.call.url[..w.at].to_vec(), template(url, src));
+    let tail = given_url.len() - at;
+    push_parts(&mut full, given_url);
+    // Literal text before the parameter may have joined `w`'s own text before it.
+    let at = full.len() - tail;
+    push_parts(&mut full, w.call.url[w.at + 1..].to_vec());
+    let line = args.parent().map_or(w.call.line, query::line);
+    let call = RawCall { client: w.call.client.clone(), method, url: full, line };
+    let forwards = Some(w.name.clone());
+    Some(RawWrapper {
+        name,
+        param,
+        call,
+        method_param: None,
+        method_arg,
+        at,
+        params,
+        choice: None,
+        key: None,
+        forwards,
+    })
 }
 
 /// When an identifier handed to a client is a parameter of the module-level
@@ -2691,9 +2868,11 @@ pub fn snake_case(s: &str) -> String {
 /// A Django `re_path`/`url` regex as a route template, read from regex-syntax's
 /// syntax tree (not by scanning for parentheses, which cut `(?P<version>(v1|v2))`
 /// at the inner group's `)`): literals are kept (escaped ones too, `\.`), a named
-/// group `(?P<pk>…)` is the parameter `<pk>` whatever it holds, an unnamed group
-/// holding only literals and named groups is read in place and any other is a
-/// positional parameter `<_0>`, `<_1>`… (the names Django's own
+/// group `(?P<pk>…)` is the parameter `{pk}` whatever it holds, also inside a segment
+/// (`^swagger(?P<format>\.json|\.yaml)$`, drf_yasg's boilerplate, is `swagger{format}`:
+/// a `<…>` there would be read as text, as converters are read by whole segment), an
+/// unnamed group holding only literals and named groups is read in place and any other is a
+/// positional parameter `{_0}`, `{_1}`… (the names Django's own
 /// `django.utils.regex_helper.normalize` gives them), a non-capturing group is read
 /// in place, anchors and flags are dropped. A part that may occur zero times is left
 /// out, as `normalize` keeps the fewest occurrences, except an optional `/` (the same
@@ -2721,7 +2900,7 @@ fn regex_template(ast: &regex_syntax::ast::Ast, out: &mut String, unnamed: &mut 
         Ast::Concat(c) => c.asts.iter().all(|a| regex_template(a, out, unnamed)),
         Ast::Group(g) => match &g.kind {
             GroupKind::CaptureName { name, .. } => {
-                out.push_str(&format!("<{}>", name.name));
+                out.push_str(&format!("{{{}}}", name.name));
                 true
             }
             GroupKind::NonCapturing(_) => regex_template(&g.ast, out, unnamed),
@@ -2731,7 +2910,7 @@ fn regex_template(ast: &regex_syntax::ast::Ast, out: &mut String, unnamed: &mut 
                     out.push_str(&inner);
                     *unnamed = n;
                 } else {
-                    out.push_str(&format!("<_{unnamed}>"));
+                    out.push_str(&format!("{{_{unnamed}}}"));
                     *unnamed += 1;
                 }
                 true
@@ -2849,6 +3028,7 @@ mod tests {
             PEEWEE_BASES,
             PEEWEE_WRITES,
             REDIS_OM_BASES,
+            TORTOISE_BASES,
             actions.as_slice(),
         ];
         crate::resolve::assert_sorted(&tables);
@@ -2857,12 +3037,13 @@ mod tests {
     #[test]
     fn helpers() {
         let route = |re: &str| regex_route(re).unwrap_or_else(|| "-".into());
-        assert_eq!(route(r"^items/(?P<pk>\d+)/$"), "items/<pk>/");
-        assert_eq!(route(r"^profiles/(?P<username>\w+)/follow/?$"), "profiles/<username>/follow/");
-        assert_eq!(route(r"api/(?P<version>(v1|v2))/"), "api/<version>/");
-        assert_eq!(route(r"^f/(?P<name>[^)/]+)\.json\Z"), "f/<name>.json");
-        assert_eq!(route(r"^(?:api/)?shortcut/(\d+)/(.*)/$"), "shortcut/<_0>/<_1>/");
-        assert_eq!(route(r"^p/((?P<state>\w\w)/t)/(?:(?P<x>\w+)/)?$"), "p/<state>/t/");
+        assert_eq!(route(r"^items/(?P<pk>\d+)/$"), "items/{pk}/");
+        assert_eq!(route(r"^profiles/(?P<username>\w+)/follow/?$"), "profiles/{username}/follow/");
+        assert_eq!(route(r"api/(?P<version>(v1|v2))/"), "api/{version}/");
+        assert_eq!(route(r"^f/(?P<name>[^)/]+)\.json\Z"), "f/{name}.json");
+        assert_eq!(route(r"^(?:api/)?shortcut/(\d+)/(.*)/$"), "shortcut/{_0}/{_1}/");
+        assert_eq!(route(r"^p/((?P<state>\w\w)/t)/(?:(?P<x>\w+)/)?$"), "p/{state}/t/");
+        assert_eq!(route(r"^swagger(?P<format>\.json|\.yaml)$"), "swagger{format}");
         assert_eq!(route(r"^(?:places/)+$"), "places/");
         assert_eq!(route(r"^.*$"), "-");
         assert_eq!(route(r"^other[246]/$"), "-");

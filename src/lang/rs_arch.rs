@@ -1509,6 +1509,7 @@ impl Collector<'_> {
                     key: None,
                     params: Vec::new(),
                     choice: None,
+                    forwards: None,
                 });
             }
             None => self.facts.calls.push(call),
@@ -1550,6 +1551,7 @@ impl Collector<'_> {
                 key: None,
                 params: Vec::new(),
                 choice: None,
+                forwards: None,
             });
         }
     }

@@ -1929,6 +1929,7 @@ impl<'t> Collector<'t> {
                         key,
                         params: Vec::new(),
                         choice,
+                        forwards: None,
                     });
                 }
                 _ => self.facts.calls.push(call),

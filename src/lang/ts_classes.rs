@@ -192,6 +192,7 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
                     key: None,
                     params: Vec::new(),
                     choice: None,
+                    forwards: None,
                 });
             }
         }

@@ -230,18 +230,26 @@ impl<'a> Ctx<'a> {
 
     /// Whether another project module imports `file`: an import resolved to it, or
     /// one whose text names its module (`from .routes import verify`), in case the
-    /// import was not resolved.
+    /// import was not resolved. An import resolved to another module of that name
+    /// (`from app.db import messages` seen from `app/api/messages.py`) is that
+    /// module's, not this one's.
     pub fn imported_anywhere(&self, file: usize) -> bool {
         if self.importers(file).next().is_some() {
             return true;
         }
         let name = module_name(self.project.rel(file));
-        self.project.files.iter().enumerate().filter(|(i, _)| *i != file).any(|(_, f)| {
-            f.facts
-                .imports
-                .iter()
-                .any(|imp| imp.spec.rsplit(['.', '/']).next() == Some(name) || imp.names.iter().any(|n| n == name))
+        self.project.files.iter().enumerate().filter(|(i, _)| *i != file).any(|(i, f)| {
+            f.facts.imports.iter().any(|imp| {
+                let names_it = imp.spec.rsplit(['.', '/']).next() == Some(name) || imp.names.iter().any(|n| n == name);
+                names_it && !self.resolved_to_namesake(i, imp.line, name)
+            })
         })
+    }
+
+    /// Whether the import on `line` of `file` resolved to a project module named `name`.
+    fn resolved_to_namesake(&self, file: usize, line: u32, name: &str) -> bool {
+        let targets = self.import_targets.get(&(file, line)).map(Vec::as_slice).unwrap_or(&[]);
+        targets.iter().any(|&m| module_name(self.project.rel(m)) == name)
     }
 
     /// The value of a constant named `name` as seen from `file`: this file's,

@@ -1037,7 +1037,9 @@ const EXAMPLE_DIRS: &[&str] = &[
 /// directories, or when it has a requirements file of its own
 /// (`requirements-prod.txt`, `requirements/base.txt`). A single app inside a
 /// project stays the project's service, and the outermost app directory wins
-/// (an app nested in another app's directory is part of it).
+/// (an app nested in another app's directory is part of it). A top-level `app/`
+/// is the root's app: it makes a sibling `analytics/app/main.py` one of several,
+/// but is no service named `app` (`py-root-app-sibling-service`).
 fn app_services(project: &Project, s: &mut Services) {
     let within =
         |d: &str, outer: &str| outer.is_empty() || d.starts_with(outer) && d.as_bytes().get(outer.len()) == Some(&b'/');
@@ -1079,10 +1081,15 @@ fn app_services(project: &Project, s: &mut Services) {
             .iter()
             .any(|m| is_requirements(m) && (dir_of(m) == d || dir_of(m) == format!("{d}/requirements")))
     };
+    // A top-level `app/` (`src/`, `server/`) counts for the directory above, the root:
+    // one of several apps there, but the root's, not a service named `app`.
+    let root_generic = |d: &str| GENERIC_DIRS.contains(&d);
     let found: Vec<&String> = groups
         .values()
         .flat_map(|g| {
-            g.iter().filter(|d| g.len() > 1 || own_requirements(d) || django_beside_service(s, d, &apps[**d].0))
+            g.iter().filter(|d| {
+                g.len() > 1 && !root_generic(d) || own_requirements(d) || django_beside_service(s, d, &apps[**d].0)
+            })
         })
         .copied()
         .collect();

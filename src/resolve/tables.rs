@@ -82,7 +82,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 file: rel.into(),
                 line: t.line,
                 owner,
-                peewee: matches!(t.orm.as_str(), "beanie" | "peewee" | "redis-om"),
+                peewee: matches!(t.orm.as_str(), "beanie" | "peewee" | "redis-om" | "tortoise"),
             });
         }
     }
