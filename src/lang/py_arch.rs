@@ -2257,19 +2257,19 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
     let (pos, _) = split_args(args);
     let given = |i: usize| pos.get(i).copied().or_else(|| kwarg(args, &w.params.get(i)?.0, src));
     let url = given(w.param)?;
-    let ((name, param), at) = wrapper_param(url, src).map(|w| (w, 0)).or_else(|| compound_wrapper(url, src))?;
+    let ((name, param), at) = wrapper_param(None, url, src).map(|w| (w, 0)).or_else(|| compound_wrapper(None, url, src))?;
     if name == w.name
         || w.call.url[..w.at].iter().any(|p| matches!(p, Part::Ref(r) if w.params.iter().any(|(n, _)| n == r)))
     {
         return None;
     }
-    let params = fn_params(url, src);
+    let params = fn_params(None, url, src);
     let (mut method, mut method_arg) = (w.call.method.clone(), None);
     if let Some(m) = w.method_arg.and_then(given) {
         match (string_value(m, src), m.kind()) {
             (Some(lit), _) => method = http_method(&lit).unwrap_or_else(|| "ANY".into()),
             (None, "identifier") => {
-                method_arg = module_fn_param(m, query::text(m, src), src).map(|(_, i)| i);
+                method_arg = module_fn_param(None, m, query::text(m, src), src).map(|(_, i)| i);
                 let default =
                     method_arg.and_then(|i| arch::literal_of(&params.get(i)?.1)).and_then(|m| http_method(&m));
                 method = default.unwrap_or_else(|| "ANY".into());

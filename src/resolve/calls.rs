@@ -107,7 +107,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         // is a request of its own, as it was before its callers were looked for.
         // An instance method's (`ApiClient.prototype.get`) is made at its callers only: the
         // request inside stands for all of them (`lang/ts_classes.rs`).
-        let forwarded = forwarded(&f.facts.arch.wrappers);
+        let forwarded = forwarding_wrappers(&f.facts.arch.wrappers);
         let unreached = f.facts.arch.wrappers.iter().filter(|w| {
             w.at > 0
                 && !reached.contains(&address(w))
@@ -492,7 +492,7 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
         if f.file.lang == Lang::Rust || crate::lang::is_test_path(rel, f.file.lang) {
             continue;
         }
-        let forwarded = forwarded(&f.facts.arch.wrappers);
+        let forwarded = forwarding_wrappers(&f.facts.arch.wrappers);
         let unreached = |w: &&RawWrapper| !reached.contains(&address(w)) && !forwarded.contains(&w.name.as_str());
         for w in f.facts.arch.wrappers.iter().filter(|w| w.at == 0).filter(unreached) {
             out.diagnostics.push(Diagnostic::new(
@@ -508,7 +508,7 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
 /// The names of a file's wrappers that another wrapper of it hands its URL to (`_ai_get` →
 /// `_http`, [`RawWrapper::forwards`]): their request is that wrapper's, made at its
 /// callers, or said where it forwards when none reaches it.
-fn forwarded(wrappers: &[RawWrapper]) -> Vec<&str> {
+fn forwarding_wrappers(wrappers: &[RawWrapper]) -> Vec<&str> {
     wrappers.iter().filter_map(|w| w.forwards.as_deref()).collect()
 }
 
