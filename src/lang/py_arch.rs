@@ -2257,7 +2257,8 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
     let (pos, _) = split_args(args);
     let given = |i: usize| pos.get(i).copied().or_else(|| kwarg(args, &w.params.get(i)?.0, src));
     let url = given(w.param)?;
-    let ((name, param), at) = wrapper_param(None, url, src).map(|w| (w, 0)).or_else(|| compound_wrapper(None, url, src))?;
+    let ((name, param), at) =
+        wrapper_param(None, url, src).map(|w| (w, 0)).or_else(|| compound_wrapper(None, url, src))?;
     if name == w.name
         || w.call.url[..w.at].iter().any(|p| matches!(p, Part::Ref(r) if w.params.iter().any(|(n, _)| n == r)))
     {
