@@ -5,7 +5,7 @@
 //! `BatchWrite`, `BatchGet`, `TransactWrite`, `TransactGet`; `@aws-sdk/client-dynamodb`:
 //! `PutItem`, `GetItem`…, `CreateTable`), and v2's `DocumentClient` (and v3's
 //! `DynamoDBDocument`) in a method's parameters, `docClient.put({ TableName, Item })`. The
-//! operation decides read or write ([`OPERATIONS`]); a batch names its tables as the keys
+//! operation decides read or write (`OPERATIONS`); a batch names its tables as the keys
 //! of `RequestItems`, a transaction each item's under `Put`/`Update`/`Delete`/`Get`/
 //! `ConditionCheck`; `CreateTable` defines the table.
 //!
