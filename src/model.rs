@@ -812,7 +812,7 @@ pub struct ArchFacts {
     /// default class Auth`), read in a module whose class requests a field of the instance:
     /// a construction of the module's default import (`const Auth = require("./auth-api")`)
     /// makes that class (`resolve/classes.rs`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub default_class: Option<String>,
     /// NestJS microservice transports the file configures (`Transport.KAFKA` → `KAFKA`):
     /// the broker of the service's `@EventPattern`s and client `emit`/`send`s.

@@ -630,7 +630,7 @@ mod tests {
         let js = Some(("/*", "*/"));
         let header = "\u{feff}#!/usr/bin/env node\n/* Licence: http://x */\n// see http://y\n\n  /** a */ const a = 1; // http\n";
         assert_eq!(after_leading_comments(header, "//", js), "const a = 1; // http\n");
-        assert!(!triggered(after_leading_comments(header, "//", js)));
+        assert!(!triggered(after_leading_comments("/* see http://x */\nconst a = 1;\n", "//", js)));
         assert_eq!(after_leading_comments("/* open", "//", js), "");
         assert_eq!(after_leading_comments("// only", "//", js), "");
         assert_eq!(after_leading_comments("const u = '/*'", "//", js), "const u = '/*'");
