@@ -91,6 +91,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/py_envlib.rs"),
     include_str!("lang/py_firestore.rs"),
     include_str!("lang/py_mongo.rs"),
+    include_str!("lang/py_natives.rs"),
     include_str!("lang/py_raw.rs"),
     include_str!("lang/py_restx.rs"),
     include_str!("lang/py_shapes.rs"),

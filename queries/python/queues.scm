@@ -7,4 +7,4 @@
 ; r.publish("channel", m)   pubsub.subscribe("channel")   sqs.send_message(QueueUrl=...)
 ; redis.rpush("votes", v) / blpop("votes"): a Redis list used as a work queue
 ; (QUEUE_METHODS)   KafkaConsumer("topic", ...)   KafkaProducer(...)   (QUEUE_FUNCTIONS):
-; matched by shapes.scm, the names in src/lang/py_arch.rs.
+; matched as shapes (py_natives, py_shapes), the names in src/lang/py_arch.rs.

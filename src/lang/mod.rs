@@ -17,6 +17,7 @@ pub mod py_ctor;
 pub mod py_envlib;
 pub mod py_firestore;
 pub mod py_mongo;
+pub mod py_natives;
 pub mod py_raw;
 pub mod py_restx;
 pub mod py_shapes;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use tree_sitter::Node;
 
 use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallShape};
-use super::query::{self, cap, Captures, Native};
+use super::query::{self, cap, Captures};
 use crate::model::{
     Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClass, RawGrpc, RawMethodCall, RawMount,
     RawQueue, RawQueueParam, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
@@ -290,9 +290,6 @@ pub const CAPTURES: &[&str] = &[
     "value",
 ];
 
-/// Patterns matched in Rust rather than by the query (see [`Native`]).
-pub static NATIVES: &[Native] = &[Native { kind: "expression_statement", pattern: None, matches: constant }];
-
 /// The pattern [`constant`] stands for; a test checks they give the same matches.
 #[cfg(test)]
 const CONSTANT_PATTERNS: &str = r#"
@@ -317,7 +314,7 @@ const CONSTANT_PATTERNS: &str = r#"
 /// As in the query: the assignment is any child of the statement, a field
 /// names the first child with it, a wildcard value is any named node but an
 /// `ERROR`, and the key may be any of the subscript's indexes.
-fn constant<'t>(stmt: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+pub(super) fn constant<'t>(stmt: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
     let f = &*FIELDS;
     // Field ids looked up once, and no tree cursor: this runs at every
     // statement, and `child_by_field_name` searches the field names by string.

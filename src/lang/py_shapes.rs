@@ -193,6 +193,37 @@ fn arg_list(call: Node) -> Option<Node> {
     call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")
 }
 
+/// The tables of methods the `obj.method(…)` shape lets through.
+const METHOD_TABLES: &[&[&str]] = &[
+    ROUTE_METHODS,
+    MOUNT_METHODS,
+    WEB_METHODS,
+    AIOHTTP_METHODS,
+    HTTP_METHODS,
+    MONGO_METHODS,
+    PEEWEE_METHODS,
+    KV_METHODS,
+    QUEUE_METHODS,
+];
+
+/// The `obj.method(…)` shape (`py_natives::CALL_METHOD`): a method of one of the tables.
+pub(super) fn is_call_method(method: &str) -> bool {
+    METHOD_TABLES.iter().any(|t| has(t, method))
+}
+
+/// The `f(…)` shape (`py_natives::CALL_FUNCTION`), by the last part of the callee's dotted name.
+pub(super) fn is_call_function(last: &str) -> bool {
+    [DJANGO_ROUTES, LISTED_CTORS, AIOHTTP_FUNCTIONS, QUEUE_FUNCTIONS].iter().any(|t| has(t, last))
+        || super::py_arch::METHODLESS_CLIENTS.binary_search_by_key(&last, |(n, _)| n).is_ok()
+        || grpc_server(last)
+        || grpc_stub(last)
+}
+
+/// The `x = C(…)` shape (`py_natives::ASSIGN_CALL`), by the last part of the constructor's dotted name.
+pub(super) fn is_assigned_ctor(last: &str) -> bool {
+    [ROUTER_CTORS, FIELD_ROUTER_CTORS, CLIENT_CTORS, KV_CTORS].iter().any(|t| has(t, last))
+}
+
 /// `(^|\.)add_[A-Za-z0-9_]+Servicer_to_server$`: a gRPC servicer registration.
 fn grpc_server(name: &str) -> bool {
     let name = last(name);
@@ -351,19 +382,6 @@ mod tests {
     /// The per-framework patterns the shapes stand for, as they were.
     const REPLACED: &str = include_str!("py_shapes_replaced.scm");
 
-    /// The tables of methods the `obj.method(…)` shape lets through.
-    const METHOD_TABLES: &[&[&str]] = &[
-        ROUTE_METHODS,
-        MOUNT_METHODS,
-        WEB_METHODS,
-        AIOHTTP_METHODS,
-        HTTP_METHODS,
-        MONGO_METHODS,
-        PEEWEE_METHODS,
-        KV_METHODS,
-        QUEUE_METHODS,
-    ];
-
     fn all_tables() -> Vec<&'static [&'static str]> {
         let mut all = METHOD_TABLES.to_vec();
         all.extend([
@@ -388,7 +406,7 @@ mod tests {
     /// The names each shape pattern's predicate lets through are the union of its tables.
     #[test]
     fn shape_predicates_list_the_tables() {
-        let scm = include_str!("../../queries/python/shapes.scm");
+        let scm = super::super::py_natives::SHAPE_PATTERNS.join("\n");
         fn union<'a>(tables: &[&[&'a str]]) -> Vec<&'a str> {
             let mut all: Vec<&str> = tables.concat();
             all.sort_unstable();
@@ -427,8 +445,7 @@ mod tests {
         let language: tree_sitter::Language = tree_sitter_python::LANGUAGE.into();
         let captures = [super::super::py_arch::CAPTURES, CAPTURES].concat();
         let old = query::LangQuery::new(&language, &[REPLACED], &captures).unwrap();
-        let new =
-            query::LangQuery::new(&language, &[include_str!("../../queries/python/shapes.scm")], &captures).unwrap();
+        let new = query::LangQuery::new(&language, super::super::py_natives::SHAPE_PATTERNS, &captures).unwrap();
         let mut samples = query::sample_sources(&[".py"]);
         assert!(samples.len() > 50, "{}", samples.len());
         let edge = "db['a', 'b'].find_one(x)\ndb.users.find(x for x in y)\nUser.select(x for x in y)\n\

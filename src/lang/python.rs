@@ -26,7 +26,7 @@ static QUERY: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
 /// Every pattern of `imports.scm` matches text containing this: the keyword
 /// of the three import statements, and part of `__import__`/`import_module`.
 const NEEDLES: &[&str] = &["import"];
-/// Imports plus the architecture queries, for files that mention a framework,
+/// Imports plus the architecture patterns (matched in Rust: `py_natives`), for files that mention a framework,
 /// a client, a broker or SQL ([`super::arch::triggered`]): still one pass.
 /// Other files run it only on the statements that spell [`NEEDLES`], keeping its
 /// import matches: one compiled query, where an imports-only one cost another
@@ -41,7 +41,7 @@ static FULL: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
         include_str!("../../queries/python/shapes.scm"),
     ];
     let captures = [CAPTURES, super::py_arch::CAPTURES, super::py_shapes::CAPTURES].concat();
-    LangQuery::with_natives(&tree_sitter_python::LANGUAGE.into(), &sources, &captures, super::py_arch::NATIVES)
+    LangQuery::with_natives(&tree_sitter_python::LANGUAGE.into(), &sources, &captures, super::py_natives::NATIVES)
 });
 
 /// How far up the tree the context of an import is looked for.
