@@ -136,44 +136,61 @@ impl LangQuery {
             }
             Some(starts) => {
                 cursor.set_max_start_depth(Some(0));
-                let hits = starts.hits(text);
-                let mut walk = root.walk();
-                loop {
-                    let node = walk.node();
-                    let inside_skip = skip.is_some_and(|s| s.start <= node.start_byte() && node.end_byte() <= s.end);
-                    let kind = usize::from(node.kind_id());
-                    if !inside_skip && starts.may_match(kind, &hits, node.byte_range()) {
-                        self.run(&mut cursor, node, text, skip, &budget, &mut f);
-                    }
-                    if !self.natives.is_empty() {
-                        for &i in starts.natives.get(kind).into_iter().flatten() {
-                            if starts.native_may_match(i, &hits, node.byte_range()) {
-                                self.native(i, node, text, skip, &mut caps, &mut f);
-                            }
-                        }
-                    }
-                    if budget.stopped.get().is_some() {
-                        break;
-                    }
-                    let enter = node.has_error() || starts.must_enter(kind, &hits, node.byte_range());
-                    if !inside_skip && enter && walk.goto_first_child() {
-                        continue;
-                    }
-                    if !next_in_preorder(&mut walk) {
-                        break;
-                    }
-                }
+                let hits = starts.hits(text, 0..text.len());
+                let walk = Walk { starts, hits: &hits, natives: true };
+                self.walk(root, &walk, text, skip, (&budget, &mut cursor, &mut caps), &mut f);
             }
         }
         budget.report(rel, facts);
     }
 
+    /// The walk of [`Self::for_each_match`] over `top` and the nodes below it.
+    fn walk<'t>(
+        &self,
+        top: Node<'t>,
+        w: &Walk,
+        text: &'t [u8],
+        skip: Option<&Range<usize>>,
+        (budget, cursor, caps): (&Budget, &mut QueryCursor, &mut Captures<'t>),
+        f: &mut impl FnMut(&[(&str, Node<'t>)]),
+    ) {
+        let (starts, hits) = (w.starts, w.hits);
+        let mut walk = top.walk();
+        loop {
+            let node = walk.node();
+            let inside_skip = skip.is_some_and(|s| s.start <= node.start_byte() && node.end_byte() <= s.end);
+            let kind = usize::from(node.kind_id());
+            if !inside_skip && starts.may_match(kind, hits, node.byte_range()) {
+                self.run(cursor, node, text, skip, budget, f);
+            }
+            if w.natives && !self.natives.is_empty() {
+                for &i in starts.natives.get(kind).into_iter().flatten() {
+                    if starts.native_may_match(i, hits, node.byte_range()) {
+                        self.native(i, node, text, skip, caps, f);
+                    }
+                }
+            }
+            if budget.stopped.get().is_some() {
+                break;
+            }
+            let enter = node.has_error() || starts.must_enter(kind, hits, node.byte_range());
+            if !inside_skip && enter && walk.goto_first_child() {
+                continue;
+            }
+            if !next_in_preorder(&mut walk) {
+                break;
+            }
+        }
+    }
+
     /// [`Self::for_each_match`] over only those top-level children of `root`
-    /// whose text contains one of `needles` (all of them when `None`): the others are not walked at all.
+    /// whose text contains one of `needles` (all of them when `None`): the others are not walked at all,
+    /// and each of those is walked as a whole tree is, entering only where a pattern's words occur.
     ///
     /// A query cursor visits every node of the tree, and on ordinary code
     /// that walk cost half as much as parsing (callgrind, BENCHMARKS.md),
-    /// while imports sit in a few statements. This gives the same captures as
+    /// while imports sit in a few statements (and an `export class` of a
+    /// thousand lines holds no `require(`). This gives the same captures as
     /// a full pass provided that (1) no pattern matches `root` itself, and (2)
     /// the text of every match contains one of `needles` (a keyword of the
     /// statement, or the identifier an `#eq?` predicate requires). Each
@@ -196,12 +213,26 @@ impl LangQuery {
         let budget = Budget::new(text.len());
         let mut cursor = QueryCursor::new();
         let mut walk = root.walk();
-        for child in root.children(&mut walk) {
-            let Some(part) = text.get(child.byte_range()) else {
-                continue;
-            };
-            if needles.iter().any(|n| part.contains(n)) {
-                self.run(&mut cursor, child, text.as_bytes(), skip, &budget, &mut f);
+        let near = |c: &Node| text.get(c.byte_range()).is_some_and(|part| needles.iter().any(|n| part.contains(n)));
+        let tops: Vec<Node<'t>> = root.children(&mut walk).filter(near).collect();
+        let src = text.as_bytes();
+        match &self.starts {
+            None => {
+                for child in tops {
+                    self.run(&mut cursor, child, src, skip, &budget, &mut f);
+                }
+            }
+            // Each statement as the whole tree is walked: the query runs only where a
+            // pattern can start and its words occur (an `export class` of 2,000 lines
+            // holding no `require(` is not searched node by node).
+            Some(starts) => {
+                cursor.set_max_start_depth(Some(0));
+                let mut caps = Vec::new();
+                for child in tops {
+                    let hits = starts.hits(src, child.byte_range());
+                    let w = Walk { starts, hits: &hits, natives: false };
+                    self.walk(child, &w, src, skip, (&budget, &mut cursor, &mut caps), &mut f);
+                }
             }
         }
         budget.report(rel, facts);
@@ -374,6 +405,14 @@ struct Starts {
     natives: Vec<Vec<usize>>,
 }
 
+/// What one walk of [`LangQuery::walk`] looks with: where matches can start, the
+/// words found, and whether the native patterns run too.
+struct Walk<'a> {
+    starts: &'a Starts,
+    hits: &'a Hits,
+    natives: bool,
+}
+
 /// Pattern → sorted start offsets of its words in one text (empty for
 /// patterns without words), and all of them together.
 struct Hits(Vec<Vec<usize>>, Vec<usize>);
@@ -482,12 +521,13 @@ impl Starts {
         self.holds_unconditional.get(kind).copied().unwrap_or(true) || hits.any_in(&hits.1, range)
     }
 
-    /// Where each pattern's words occur in `text`.
-    fn hits(&self, text: &[u8]) -> Hits {
+    /// Where each pattern's words occur in `range` of `text` (a word at the range's
+    /// edge is told from a longer word by the bytes of `text` around it).
+    fn hits(&self, text: &[u8], range: Range<usize>) -> Hits {
         let mut by_word: Vec<Vec<usize>> = vec![Vec::new(); self.words.len()];
         if let Some(ac) = &self.texts {
             let is_word = |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(|b| is_word_byte(*b));
-            for m in ac.find_overlapping_iter(text) {
+            for m in ac.find_overlapping_iter(aho_corasick::Input::new(text).range(range)) {
                 let found = Edges { start: !is_word(m.start().checked_sub(1)), end: !is_word(Some(m.end())) };
                 for &id in &self.by_text[m.pattern().as_usize()] {
                     if found.satisfies(self.words[id].1) {
