@@ -446,6 +446,9 @@ pub struct Collector<'t> {
     /// The file names MQTT (paho-mqtt, aiomqtt, gmqtt): `publish(topic, …)` and
     /// `subscribe(topic)` of its clients are MQTT's.
     mentions_mqtt: bool,
+    /// The file names another publish/subscribe library (Google Pub/Sub, NATS, pika),
+    /// whose `publish`/`subscribe` an MQTT file's may be.
+    mentions_other_pubsub: bool,
     mentions_peewee: bool,
     mentions_beanie: bool,
     /// The file names Tortoise ORM, whose `models.Model` is not Django's.
@@ -480,6 +483,7 @@ impl<'t> Collector<'t> {
             mentions_kafka: text.contains("afka"),
             mentions_redis: text.contains("redis"),
             mentions_mqtt: text.contains("mqtt"),
+            mentions_other_pubsub: text.contains("pubsub") || text.contains("nats") || text.contains("pika"),
             mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
             mentions_beanie: text.contains("beanie"),
             mentions_tortoise: text.contains("tortoise"),
@@ -1308,7 +1312,8 @@ impl<'t> Collector<'t> {
         if kwarg(args, "TopicArn", src).is_some() || pos.is_empty() && kwarg(args, "topic", src).is_none() {
             return false;
         }
-        !(self.mentions_redis || self.mentions_kafka) || obj.to_ascii_lowercase().contains("mqtt")
+        !(self.mentions_redis || self.mentions_kafka || self.mentions_other_pubsub)
+            || obj.to_ascii_lowercase().contains("mqtt")
     }
 
     /// A Starlette `Route`/`WebSocketRoute`/`Mount` or an aiohttp `web.get(…)` in a

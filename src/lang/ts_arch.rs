@@ -192,6 +192,8 @@ pub struct Collector<'t> {
     /// The file names MQTT (`mqtt`, `async-mqtt`): `publish(topic, …)`/`subscribe(topic)` of
     /// its clients are MQTT's.
     mqtt: bool,
+    /// The file names Google Pub/Sub (`@google-cloud/pubsub`), whose `publish` is not MQTT's.
+    pubsub: bool,
     grpc: bool,
     /// The file reads environment variables (`process.env.X`, `import.meta.env.X`,
     /// `(import.meta as any).env?.X`).
@@ -249,6 +251,7 @@ impl<'t> Collector<'t> {
             redis: has(b"redis") || has(b"Redis"),
             nats: has(b"nats"),
             mqtt: has(b"mqtt"),
+            pubsub: has(b"pubsub"),
             // `ClientGrpc`, `@GrpcMethod` (NestJS) name no `grpc` module.
             grpc: has(b"grpc") || has(b"Grpc"),
             env: has(b".env.") || has(b".env?."),
@@ -1620,7 +1623,8 @@ impl<'t> Collector<'t> {
         if first.kind() == "object" && (method == "publish" || prop(*first, "TopicArn", src).is_some()) {
             return false;
         }
-        !(self.redis || self.kafka || self.nats || self.amqp) || obj.to_ascii_lowercase().contains("mqtt")
+        !(self.redis || self.kafka || self.nats || self.amqp || self.pubsub)
+            || obj.to_ascii_lowercase().contains("mqtt")
     }
 
     /// A queue named by a field of the class around it (`this.subject`, in `abstract class

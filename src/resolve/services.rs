@@ -1671,10 +1671,19 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                     add_alias(svc, a);
                 }
             }
-            if let Some((command, line)) = entry.entry("command") {
-                let words = command_words(command);
+            // The container runs its `entrypoint:` with its `command:` as arguments.
+            let (entrypoint, command) = (entry.entry("entrypoint"), entry.entry("command"));
+            if let Some((_, line)) = command.or(entrypoint) {
+                let mut words = entrypoint.map(|(e, _)| command_words(e)).unwrap_or_default();
+                words.extend(command.map(|(c, _)| command_words(c)).unwrap_or_default());
                 let words: Vec<&str> = words.iter().map(String::as_str).collect();
                 if let Some((app, queues)) = celery_worker(&words) {
+                    // The line of the part naming celery.
+                    let celery = |y: &Yaml| command_words(y).iter().any(|w| w == "celery" || w.ends_with("/celery"));
+                    let line = match entrypoint {
+                        Some((e, l)) if celery(e) => l,
+                        _ => line,
+                    };
                     let worker = CeleryWorker { app, queues, file: rel.to_string(), line };
                     if !svc.celery_workers.contains(&worker) {
                         svc.celery_workers.push(worker);
