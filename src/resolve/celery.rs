@@ -317,14 +317,19 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
 }
 
 /// Celery workers a deployment starts with `-Q` (`command: celery -A app.worker worker -Q
-/// emails,reports`): the worker's app module (`-A`, found in the service's directories as
+/// emails,reports`): the worker's app module (`-A`, found in the service's directories, else
+/// the deployment file's, as
 /// Celery imports it: `app/worker.py`, `app/worker/__init__.py`, its `celery` submodule, or
 /// the module of an attribute, `proj.celery:app`/`proj.celery.app`) consumes each queue
 /// listed. An app tapestry does not find, or a queue name from a variable, is a diagnostic.
 fn workers(ctx: &Ctx, out: &mut ArchOut) {
     for svc in &ctx.services.list {
         for w in &svc.celery_workers {
-            let module = w.app.as_deref().and_then(|a| app_module(ctx, &svc.dirs, a));
+            // The service's directories, else the deployment file's (a compose `context: .`
+            // with `dockerfile: docker/Worker` runs the code of the compose directory).
+            let at_file = [super::dir_of(&w.file).to_string()];
+            let module =
+                w.app.as_deref().and_then(|a| app_module(ctx, &svc.dirs, a).or_else(|| app_module(ctx, &at_file, a)));
             let Some(i) = module else {
                 let app = w.app.as_deref().unwrap_or("(none)");
                 let msg = format!(
