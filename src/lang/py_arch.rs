@@ -440,6 +440,12 @@ pub struct Collector<'t> {
     mentions_mongo: bool,
     mentions_kafka: bool,
     mentions_redis: bool,
+    /// The file names MQTT (paho-mqtt, aiomqtt, gmqtt): `publish(topic, …)` and
+    /// `subscribe(topic)` of its clients are MQTT's.
+    mentions_mqtt: bool,
+    /// The file names another publish/subscribe library (Google Pub/Sub, NATS, pika),
+    /// whose `publish`/`subscribe` an MQTT file's may be.
+    mentions_other_pubsub: bool,
     mentions_peewee: bool,
     mentions_beanie: bool,
     /// The file names Tortoise ORM, whose `models.Model` is not Django's.
@@ -473,6 +479,8 @@ impl<'t> Collector<'t> {
             mentions_mongo: text.contains("mongo"),
             mentions_kafka: text.contains("afka"),
             mentions_redis: text.contains("redis"),
+            mentions_mqtt: text.contains("mqtt"),
+            mentions_other_pubsub: text.contains("pubsub") || text.contains("nats") || text.contains("pika"),
             mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
             mentions_beanie: text.contains("beanie"),
             mentions_tortoise: text.contains("tortoise"),
@@ -1132,6 +1140,15 @@ impl<'t> Collector<'t> {
             }
         };
         let last = method.rsplit('.').next().unwrap_or(method);
+        if self.mqtt_op(obj, last, args, &pos, src) {
+            for (n, access) in mqtt_topics(last, args, &pos, src) {
+                let name = tpl(n);
+                if !name.is_empty() {
+                    self.facts.queues.push(RawQueue { broker: "mqtt".into(), name, access, line, key: None });
+                }
+            }
+            return;
+        }
         match last {
             // pika: `basic_publish(exchange, routing_key, body)`; the default exchange `""`
             // delivers to the queue the routing key names, a named one to the queues bound
@@ -1280,6 +1297,20 @@ impl<'t> Collector<'t> {
             "consume" if !obj.is_empty() => self.aio_consumes.push((obj.to_string(), line)),
             _ => {}
         }
+    }
+
+    /// An MQTT client's `publish`/`subscribe` (paho-mqtt, aiomqtt, gmqtt): in a file naming
+    /// MQTT, on a receiver; a file naming Redis or Kafka too only on a receiver named for
+    /// MQTT (`mqtt_client.publish`), and never an SNS `publish(TopicArn=…)`.
+    fn mqtt_op(&self, obj: &str, last: &str, args: Node, pos: &[Node], src: &[u8]) -> bool {
+        if !self.mentions_mqtt || obj.is_empty() || !matches!(last, "publish" | "subscribe") {
+            return false;
+        }
+        if kwarg(args, "TopicArn", src).is_some() || pos.is_empty() && kwarg(args, "topic", src).is_none() {
+            return false;
+        }
+        !(self.mentions_redis || self.mentions_kafka || self.mentions_other_pubsub)
+            || obj.to_ascii_lowercase().contains("mqtt")
     }
 
     /// A Starlette `Route`/`WebSocketRoute`/`Mount` or an aiohttp `web.get(…)` in a
@@ -1947,6 +1978,24 @@ fn module_list<'t>(root: Node<'t>, name: Node, src: &[u8]) -> Vec<Node<'t>> {
 }
 
 /// Positional and keyword arguments of an `argument_list`.
+/// The topics of an MQTT `publish`/`subscribe`: `client.publish("sensors/temp", payload)`
+/// publishes; `client.subscribe("a/+/b")`, `subscribe(("a", 0))` and
+/// `subscribe([("a", 0), ("b", 1)])` consume each topic, as written (MQTT's wildcards
+/// `+` and `#` included).
+fn mqtt_topics<'t>(last: &str, args: Node<'t>, pos: &[Node<'t>], src: &[u8]) -> Vec<(Node<'t>, Access)> {
+    let Some(first) = pos.first().copied().or_else(|| kwarg(args, "topic", src)) else { return Vec::new() };
+    if last == "publish" {
+        return vec![(first, Access::Write)];
+    }
+    // A tuple is one `(topic, qos)`; a list holds topics or such tuples.
+    let topic = |n: Node<'t>| if n.kind() == "tuple" { n.named_child(0) } else { Some(n) };
+    let topics: Vec<Node> = match first.kind() {
+        "list" => named(first).into_iter().filter_map(topic).collect(),
+        _ => topic(first).into_iter().collect(),
+    };
+    topics.into_iter().map(|t| (t, Access::Read)).collect()
+}
+
 pub(super) fn split_args(args: Node) -> (Vec<Node>, Vec<Node>) {
     let (mut pos, mut kw) = (Vec::new(), Vec::new());
     for n in named(args) {

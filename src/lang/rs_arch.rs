@@ -29,7 +29,11 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         bodies,
         rocket: text.contains("rocket"),
         kafka: text.contains("kafka"),
-        broker: text.contains("kafka") || text.contains("lapin"),
+        mqtt: text.contains("rumqttc") || text.contains("paho_mqtt"),
+        broker: text.contains("kafka")
+            || text.contains("lapin")
+            || text.contains("rumqttc")
+            || text.contains("paho_mqtt"),
         client_file: client_file(text),
         tonic: text.contains("tonic"),
         tonic_http: text.contains("http_server::"),
@@ -112,6 +116,9 @@ struct Collector<'b> {
     locals: Vec<(String, Option<Template>)>,
     rocket: bool,
     kafka: bool,
+    /// The file names an MQTT crate (rumqttc, paho-mqtt): `publish`/`subscribe` with a
+    /// topic and a QoS are MQTT's.
+    mqtt: bool,
     client_file: bool,
     /// The file mentions salvo: `Router::new().get(h).push(Router::with_path("p")…)` are routes.
     salvo: bool,
@@ -239,7 +246,7 @@ struct Func {
 
 /// HTTP client crates a file must mention for `client.get(url)` to be a call (sorted).
 /// awc is actix-web's own client (`awc::Client::new().post(url)`).
-const CLIENT_CRATES: &[&str] = &["awc", "gloo_net", "hyper", "reqwasm", "reqwest", "ureq"];
+const CLIENT_CRATES: &[&str] = &["awc", "gloo_net", "hyper", "reqwasm", "reqwest", "spin_sdk", "ureq"];
 
 /// Whether a file may make HTTP requests: it names a client crate, or actix-web ≤ 3's
 /// re-export of awc, `actix_web::client` (`use actix_web::client::{Client, …}`,
@@ -1132,6 +1139,15 @@ impl Collector<'_> {
                     self.facts.listens.push((lit(&port.to_string()), l));
                 }
             }
+            // rumqttc: `client.publish("t", QoS::AtLeastOnce, false, payload)` and
+            // `client.subscribe("t", QoS::AtMostOnce)` (their `try_` forms alike); paho-mqtt:
+            // `cli.subscribe("t", 1)`. The topic as written, wildcards and all.
+            ("publish" | "try_publish" | "publish_bytes" | "try_publish_bytes", [topic, _, _, _]) if self.mqtt => {
+                self.queue("mqtt", template(topic), Access::Write, l);
+            }
+            ("subscribe" | "try_subscribe", [topic, _]) if self.mqtt => {
+                self.queue("mqtt", template(topic), Access::Read, l);
+            }
             ("subscribe", [Expr::Reference(r)]) if self.kafka => {
                 if let Expr::Array(a) = &*r.expr {
                     for t in &a.elems {
@@ -1341,6 +1357,23 @@ impl Collector<'_> {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
+        // Spin (Fermyon): `spin_sdk::http::send(req)` (`http::send::<_, Response>(req)`) sends a
+        // request built as hyper's are, `let req = Request::builder().method(Method::Get).uri(&url)`.
+        if self.client_file && last == "send" && c.args.len() == 1 && path_text(&p.path).contains("http::send") {
+            let request = match c.args.first() {
+                Some(Expr::Path(req)) => {
+                    let name = last_seg(&req.path);
+                    self.requests.iter().rev().find(|(n, ..)| *n == name).map(|(_, m, u)| (m.clone(), u.clone()))
+                }
+                Some(built) => self.request_builder(built),
+                None => None,
+            };
+            if let Some((method, url)) = request {
+                let l = line(p.path.segments.last().map_or_else(Span::call_site, |s| s.ident.span()));
+                self.push_call(RawCall { client: "spin".into(), method, url, line: l });
+            }
+            return;
+        }
         if self.grpcio_server && last.starts_with("create_") {
             return self.grpcio_server(&p.path, &last, c);
         }
@@ -1698,7 +1731,14 @@ impl Collector<'_> {
         let Expr::Path(p) = e else { return "ANY".into() };
         let name = last_seg(&p.path);
         if p.path.segments.len() > 1 {
-            return http_method(&name).filter(|m| name == *m).unwrap_or_else(|| "ANY".into());
+            // `Method::GET` (http), `Method::Get` (spin_sdk's enum).
+            let same = |m: &String| {
+                name == *m
+                    || name.len() > 1
+                        && name[1..].chars().all(|c| c.is_ascii_lowercase())
+                        && name.eq_ignore_ascii_case(m)
+            };
+            return http_method(&name).filter(same).unwrap_or_else(|| "ANY".into());
         }
         match self.func.route_methods.as_slice() {
             [one] if self.func.method_params.contains(&name) => one.clone(),

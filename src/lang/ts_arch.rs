@@ -189,6 +189,11 @@ pub struct Collector<'t> {
     /// The file names NATS (`node-nats-streaming`, `nats`): `publish(subject, …)` and
     /// `subscribe(subject, …)` on any receiver are its.
     nats: bool,
+    /// The file names MQTT (`mqtt`, `async-mqtt`): `publish(topic, …)`/`subscribe(topic)` of
+    /// its clients are MQTT's.
+    mqtt: bool,
+    /// The file names Google Pub/Sub (`@google-cloud/pubsub`), whose `publish` is not MQTT's.
+    pubsub: bool,
     grpc: bool,
     /// The file reads environment variables (`process.env.X`, `import.meta.env.X`,
     /// `(import.meta as any).env?.X`).
@@ -245,6 +250,8 @@ impl<'t> Collector<'t> {
             proxy: has(b"http-proxy"),
             redis: has(b"redis") || has(b"Redis"),
             nats: has(b"nats"),
+            mqtt: has(b"mqtt"),
+            pubsub: has(b"pubsub"),
             // `ClientGrpc`, `@GrpcMethod` (NestJS) name no `grpc` module.
             grpc: has(b"grpc") || has(b"Grpc"),
             env: has(b".env.") || has(b".env?."),
@@ -590,7 +597,7 @@ impl<'t> Collector<'t> {
                 }
             }
             "queue.op" if self.nest_ms && self.nest_message(&text("method"), outer, &args, src, line) => {}
-            "queue.op" => self.queue(&text("method"), &args, src, line),
+            "queue.op" => self.queue(&text("obj"), &text("method"), &args, src, line),
             "db.create_table" => {
                 let name = cap(caps, "name").and_then(|n| string_value(n, src)).filter(|n| !n.is_empty());
                 if let Some(name) = name {
@@ -1496,8 +1503,16 @@ impl<'t> Collector<'t> {
         });
     }
 
-    fn queue(&mut self, method: &str, args: &[Node], src: &[u8], line: u32) {
+    fn queue(&mut self, obj: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
         let arg = |i: usize| args.get(i).map(|a| local_const(*a, src).map_or_else(|| template(*a, src), |v| lit(&v)));
+        if self.mqtt_op(obj, method, args, src) {
+            for (name, access) in mqtt_topics(method, args, src) {
+                if !name.is_empty() && arch::literal_of(&name).is_none_or(|s| !s.is_empty()) {
+                    self.facts.queues.push(RawQueue { broker: "mqtt".into(), name, access, line, key: None });
+                }
+            }
+            return;
+        }
         let given = |t: &Template| !t.is_empty() && arch::literal_of(t).is_none_or(|s| !s.is_empty());
         if self.amqp {
             // amqplib routes as pika does: `publish(exchange, key, msg)` lands in the queues
@@ -1595,6 +1610,21 @@ impl<'t> Collector<'t> {
             "subscribe" if self.redis && object.is_none() => push("redis", arg(0), Access::Read),
             _ => {}
         }
+    }
+
+    /// An MQTT client's `publish`/`subscribe` (mqtt.js, async-mqtt): in a file naming MQTT,
+    /// on a receiver; in a file naming another broker too, only on a receiver named for MQTT
+    /// (`mqttClient.publish`); never an SNS `publish({ TopicArn })`.
+    fn mqtt_op(&self, obj: &str, method: &str, args: &[Node], src: &[u8]) -> bool {
+        if !self.mqtt || obj.is_empty() || !matches!(method, "publish" | "subscribe") {
+            return false;
+        }
+        let Some(first) = args.first() else { return false };
+        if first.kind() == "object" && (method == "publish" || prop(*first, "TopicArn", src).is_some()) {
+            return false;
+        }
+        !(self.redis || self.kafka || self.nats || self.amqp || self.pubsub)
+            || obj.to_ascii_lowercase().contains("mqtt")
     }
 
     /// A queue named by a field of the class around it (`this.subject`, in `abstract class
@@ -2828,6 +2858,36 @@ fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
         "identifier" | "member_expression" => Some(template(n, src)),
         _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
     }
+}
+
+/// The topics of an mqtt.js `publish`/`subscribe`, as written (MQTT's wildcards `+` and `#`
+/// included): `client.publish('sensors/temp', msg)` publishes; `client.subscribe('a/+/b')`,
+/// `subscribe(['a', 'b'])` and `subscribe({ 'a': { qos: 0 } })` consume each topic.
+fn mqtt_topics(method: &str, args: &[Node], src: &[u8]) -> Vec<(Template, Access)> {
+    let name = |a: Node| local_const(a, src).map_or_else(|| template(a, src), |v| lit(&v));
+    // A topic may be built by concatenation too (`"settings/" + id`).
+    let subject_like = |a: Node| subject_like(a) || a.kind() == "binary_expression";
+    let Some(&first) = args.first() else { return Vec::new() };
+    let (topics, access) = match (method, first.kind()) {
+        ("publish", _) if subject_like(first) => (vec![name(first)], Access::Write),
+        ("subscribe", "array") => {
+            (named(first).into_iter().filter(|e| subject_like(*e)).map(name).collect(), Access::Read)
+        }
+        ("subscribe", "object") => {
+            let keys =
+                named(first).into_iter().filter(|p| p.kind() == "pair").filter_map(|p| p.child_by_field_name("key"));
+            let topics = keys.filter_map(|k| match k.kind() {
+                "property_identifier" => Some(lit(query::text(k, src))),
+                "string" => string_value(k, src).map(|s| lit(&s)),
+                "computed_property_name" => k.named_child(0).filter(|e| subject_like(*e)).map(name),
+                _ => None,
+            });
+            (topics.collect(), Access::Read)
+        }
+        ("subscribe", _) if subject_like(first) => (vec![name(first)], Access::Read),
+        _ => (Vec::new(), Access::Read),
+    };
+    topics.into_iter().map(|t| (t, access)).collect()
 }
 
 /// An argument that may name a NATS subject: text, a name, a member (`this.subject`,

@@ -240,6 +240,7 @@ fn dotted_module(rel: &str) -> String {
 
 pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
     let files = ctx.project.files;
+    workers(ctx, out);
     if files.iter().all(|f| f.facts.arch.celery == crate::model::CeleryFacts::default()) {
         return;
     }
@@ -313,6 +314,69 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             edge(ctx, out, i, s.line, flags(i), EdgeKind::Publishes, &queue, q);
         }
     }
+}
+
+/// Celery workers a deployment starts with `-Q` (`command: celery -A app.worker worker -Q
+/// emails,reports`): the worker's app module (`-A`, found in the service's directories, else
+/// the deployment file's, as
+/// Celery imports it: `app/worker.py`, `app/worker/__init__.py`, its `celery` submodule, or
+/// the module of an attribute, `proj.celery:app`/`proj.celery.app`) consumes each queue
+/// listed. An app tapestry does not find, or a queue name from a variable, is a diagnostic.
+fn workers(ctx: &Ctx, out: &mut ArchOut) {
+    for svc in &ctx.services.list {
+        for w in &svc.celery_workers {
+            // The service's directories, else the deployment file's (a compose `context: .`
+            // with `dockerfile: docker/Worker` runs the code of the compose directory).
+            let at_file = [super::dir_of(&w.file).to_string()];
+            let module =
+                w.app.as_deref().and_then(|a| app_module(ctx, &svc.dirs, a).or_else(|| app_module(ctx, &at_file, a)));
+            let Some(i) = module else {
+                let app = w.app.as_deref().unwrap_or("(none)");
+                let msg = format!(
+                    "Celery worker app `{app}` of service `{}` is not a module of its code: queues {} not linked",
+                    svc.name,
+                    w.queues.join(", ")
+                );
+                out.diagnostics.push(Diagnostic::new(&w.file, Some(w.line), Severity::Info, msg));
+                continue;
+            };
+            for q in &w.queues {
+                if q.contains('$') {
+                    let msg = format!("Celery worker queue `{q}` is known only at run time: not linked");
+                    out.diagnostics.push(Diagnostic::new(&w.file, Some(w.line), Severity::Info, msg));
+                    continue;
+                }
+                let id = out.node(Node::Queue { broker: "celery".into(), name: q.clone() });
+                out.edge(End::Module(i), End::Id(id), EdgeKind::Consumes, &w.file, w.line, Flags::default());
+            }
+        }
+    }
+}
+
+/// The file of a Celery app given as `-A`: a module path, a package, or a module's
+/// attribute, under one of the service's directories (the root when it has none).
+fn app_module(ctx: &Ctx, dirs: &[String], app: &str) -> Option<usize> {
+    let module = app.split(':').next().unwrap_or(app);
+    if module.is_empty()
+        || !module.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    {
+        return None;
+    }
+    let path = module.replace('.', "/");
+    let parent = path.rsplit_once('/').map(|(p, _)| p.to_string());
+    let mut candidates = vec![format!("{path}.py"), format!("{path}/__init__.py"), format!("{path}/celery.py")];
+    // `-A proj.celery.app` names the attribute `app` of module `proj.celery`.
+    if let Some(p) = &parent {
+        candidates.extend([format!("{p}.py"), format!("{p}/__init__.py")]);
+    }
+    let root = [String::new()];
+    let dirs = if dirs.is_empty() { &root[..] } else { dirs };
+    candidates.iter().find_map(|c| {
+        dirs.iter().find_map(|d| {
+            let rel = if d.is_empty() { c.clone() } else { format!("{d}/{c}") };
+            ctx.project.file(&rel)
+        })
+    })
 }
 
 /// Whether `callee.delay()` in file `i` sends task `t`: the task function itself, or for a

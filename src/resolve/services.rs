@@ -98,6 +98,70 @@ pub struct Service {
     /// that uses them). Services of one directory's compose files are one
     /// project, as compose names a project after its directory.
     pub projects: Vec<String>,
+    /// Celery workers the service's deployment starts with a queue list
+    /// (`celery -A app worker -Q emails,reports` as a compose `command`).
+    pub celery_workers: Vec<CeleryWorker>,
+}
+
+/// A Celery worker a command line starts: `celery -A proj.worker worker -Q a,b` (also
+/// `--app=`, `--queues=`): its app (`-A`) and the queues it consumes, as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CeleryWorker {
+    pub app: Option<String>,
+    pub queues: Vec<String>,
+    /// Where the command is written.
+    pub file: String,
+    pub line: u32,
+}
+
+/// The Celery worker a command runs, when it names its queues: the words after `celery`,
+/// with the `worker` subcommand, `-Q a,b`/`--queues a,b`/`-Qa`/`--queues=a,b` and the app
+/// `-A x`/`--app x`/`--app=x` (before or after the subcommand). A command of several
+/// workers (`sh -c "celery … & celery …"`) is read for its first.
+pub fn celery_worker(words: &[&str]) -> Option<(Option<String>, Vec<String>)> {
+    let start = words.iter().position(|w| *w == "celery" || w.ends_with("/celery"))?;
+    let mut app = None;
+    let mut queues: Vec<String> = Vec::new();
+    let mut worker = false;
+    let mut it = words[start + 1..].iter();
+    while let Some(&w) = it.next() {
+        // Another command of a shell line ends this one.
+        if matches!(w, "&&" | "&" | ";" | "||" | "|") || w.ends_with(';') {
+            break;
+        }
+        let (flag, inline) = match w.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ if w.starts_with("-Q") && w.len() > 2 => ("-Q", Some(w[2..].to_string())),
+            _ if w.starts_with("-A") && w.len() > 2 => ("-A", Some(w[2..].to_string())),
+            _ => (w, None),
+        };
+        match flag {
+            "worker" if !worker => worker = true,
+            "-A" | "--app" => app = inline.or_else(|| it.next().map(|v| v.to_string())),
+            "-Q" | "--queues" => {
+                let v = inline.or_else(|| it.next().map(|v| v.to_string())).unwrap_or_default();
+                queues.extend(v.split(',').map(|q| q.trim().to_string()).filter(|q| !q.is_empty()));
+            }
+            _ => {}
+        }
+    }
+    let app = app.map(|a| a.trim_matches(|c| c == '"' || c == '\'').to_string());
+    (worker && !queues.is_empty()).then_some((app, queues))
+}
+
+/// The words of a compose `command` (a string, split as a shell would on spaces, or a
+/// list); a `sh -c "…"` list's script is split too.
+fn command_words(command: &Yaml) -> Vec<String> {
+    let parts: Vec<String> = match command {
+        Yaml::Seq(items) => items.iter().filter_map(|(x, _)| x.str()).map(String::from).collect(),
+        c => c.str().map(|s| vec![s.to_string()]).unwrap_or_default(),
+    };
+    parts
+        .iter()
+        .flat_map(|p| p.split_whitespace())
+        .map(|w| w.trim_matches(|c| c == '"' || c == '\'').to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 #[derive(Debug, Default)]
@@ -480,6 +544,15 @@ pub fn detect(project: &Project) -> Services {
                 svc.proxies.extend(rules);
                 s.diagnostics.extend(diagnostics);
             }
+            // The image's default command (a compose `command:` of the service replaces it).
+            if svc.celery_workers.iter().all(|w| w.file == *m) {
+                if let Some((app, queues, line)) = dockerfile_celery_worker(&text) {
+                    let worker = CeleryWorker { app, queues, file: m.clone(), line };
+                    if !svc.celery_workers.contains(&worker) {
+                        svc.celery_workers.push(worker);
+                    }
+                }
+            }
             for (p, line) in dockerfile_exposed(&text) {
                 if !svc.exposed.contains(&p) {
                     svc.exposed.push(p);
@@ -587,6 +660,36 @@ fn dockerfile_instructions(text: &str) -> Vec<(String, String, u32)> {
         out.push(instruction(&joined, start));
     }
     out
+}
+
+/// The Celery worker (with `-Q`) the last `CMD`/`ENTRYPOINT` of a Dockerfile's final stage
+/// starts, in exec form (`["celery", "-A", "app", "worker", "-Q", "q"]`) or shell form.
+fn dockerfile_celery_worker(text: &str) -> Option<(Option<String>, Vec<String>, u32)> {
+    let mut found = None;
+    for (word, rest, line) in dockerfile_instructions(text) {
+        match word.as_str() {
+            "FROM" => found = None,
+            "CMD" | "ENTRYPOINT" => {
+                let words: Vec<String> = match rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                    Some(list) => list
+                        .split(',')
+                        .flat_map(|w| {
+                            w.trim().trim_matches('"').split_whitespace().map(String::from).collect::<Vec<_>>()
+                        })
+                        .collect(),
+                    None => {
+                        rest.split_whitespace().map(|w| w.trim_matches(|c| c == '"' || c == '\'').to_string()).collect()
+                    }
+                };
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                // The last `CMD` is the command; an `ENTRYPOINT` script after it usually runs it.
+                let worker = celery_worker(&words).map(|(app, queues)| (app, queues, line));
+                found = if word == "CMD" { worker } else { worker.or(found) };
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 fn instruction(line: &str, start: u32) -> (String, String, u32) {
@@ -1568,6 +1671,25 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                     add_alias(svc, a);
                 }
             }
+            // The container runs its `entrypoint:` with its `command:` as arguments.
+            let (entrypoint, command) = (entry.entry("entrypoint"), entry.entry("command"));
+            if let Some((_, line)) = command.or(entrypoint) {
+                let mut words = entrypoint.map(|(e, _)| command_words(e)).unwrap_or_default();
+                words.extend(command.map(|(c, _)| command_words(c)).unwrap_or_default());
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                if let Some((app, queues)) = celery_worker(&words) {
+                    // The line of the part naming celery.
+                    let celery = |y: &Yaml| command_words(y).iter().any(|w| w == "celery" || w.ends_with("/celery"));
+                    let line = match entrypoint {
+                        Some((e, l)) if celery(e) => l,
+                        _ => line,
+                    };
+                    let worker = CeleryWorker { app, queues, file: rel.to_string(), line };
+                    if !svc.celery_workers.contains(&worker) {
+                        svc.celery_workers.push(worker);
+                    }
+                }
+            }
             for (_, net, _) in entry.get("networks").map(Yaml::entries).unwrap_or(&[]) {
                 svc.aliases.extend(
                     net.get("aliases")
@@ -2536,6 +2658,28 @@ pub fn redact_url(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn celery_worker_command_lines() {
+        let w = |c: &str| celery_worker(&c.split_whitespace().collect::<Vec<_>>());
+        let q = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            w("celery -A app worker -Q emails,reports -l info"),
+            Some((Some("app".into()), q(&["emails", "reports"])))
+        );
+        assert_eq!(
+            w("celery --app=proj.celery:app worker --queues=a"),
+            Some((Some("proj.celery:app".into()), q(&["a"])))
+        );
+        assert_eq!(w("/venv/bin/celery worker -Aapp -Qx"), Some((Some("app".into()), q(&["x"]))));
+        assert_eq!(w("celery -A app beat -Q x"), None);
+        assert_eq!(w("celery -A app worker"), None);
+        assert_eq!(w("celery -A app worker && celery -A app beat -Q x"), None);
+        assert_eq!(w("python manage.py runserver -Q x"), None);
+        let df = "FROM python\nCMD [\"celery\", \"-A\", \"m\", \"worker\", \"-Q\", \"q\"]\n";
+        assert_eq!(dockerfile_celery_worker(df), Some((Some("m".into()), q(&["q"]), 2)));
+        assert_eq!(dockerfile_celery_worker("FROM a\nCMD celery -A m worker -Q q\nCMD python x.py\n"), None);
+    }
 
     #[test]
     fn server_commands_give_the_port_they_listen_on() {
