@@ -83,6 +83,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/arch.rs"),
     include_str!("lang/foreign.rs"),
     include_str!("lang/mod.rs"),
+    include_str!("lang/py_alembic.rs"),
     include_str!("lang/py_arch.rs"),
     include_str!("lang/py_argparse.rs"),
     include_str!("lang/py_celery.rs"),

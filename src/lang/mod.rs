@@ -9,6 +9,7 @@
 
 pub mod arch;
 pub mod foreign;
+pub mod py_alembic;
 pub mod py_arch;
 pub mod py_argparse;
 pub mod py_celery;
