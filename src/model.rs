@@ -856,6 +856,23 @@ pub struct ArchFacts {
     pub test_routes: Vec<usize>,
     #[serde(default)]
     pub test_mounts: Vec<usize>,
+    /// OpenAPI/Swagger files a spec-first app registers (connexion `app.add_api("x.yaml")`,
+    /// `lang/py_connexion.rs`): their `paths` are the app's endpoints (`resolve/openapi.rs`).
+    #[serde(default)]
+    pub spec_apis: Vec<RawSpecApi>,
+}
+
+/// A spec-first API registration: `app.add_api("openapi.yaml", base_path="/v1")` on
+/// `app = connexion.App(__name__, specification_dir="openapi/")`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawSpecApi {
+    /// The spec file as written (a constant stays a reference).
+    pub spec: Template,
+    /// The app's `specification_dir`, relative to the module's directory (empty: the module's).
+    pub dir: Template,
+    /// The `base_path=` given, which replaces the spec's own base path.
+    pub base_path: Option<Template>,
+    pub line: u32,
 }
 
 /// The feature part of a Rust `#[cfg(…)]` predicate (`feature = "metrics"`,

@@ -129,6 +129,8 @@ pub const TRIGGERS: &[&str] = &[
     // http-proxy-middleware's option, in a gateway's route table (`lang::ts_arch`, `row_target`).
     "changeOrigin",
     "collection",
+    // A spec-first app (`lang::py_connexion`): the spec's name may be a module constant.
+    "connexion",
     "django",
     "express",
     "fastify",

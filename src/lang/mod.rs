@@ -9,10 +9,12 @@
 
 pub mod arch;
 pub mod foreign;
+pub mod py_alembic;
 pub mod py_arch;
 pub mod py_argparse;
 pub mod py_celery;
 pub mod py_classes;
+pub mod py_connexion;
 pub mod py_ctor;
 pub mod py_envlib;
 pub mod py_firestore;

@@ -439,6 +439,8 @@ pub struct Collector<'t> {
     called_routes: Vec<RawRoute>,
     mentions_mongo: bool,
     mentions_kafka: bool,
+    /// The file names amqpstorm, whose channel has `basic`, `queue` and `exchange` parts.
+    mentions_amqpstorm: bool,
     mentions_redis: bool,
     /// The file names MQTT (paho-mqtt, aiomqtt, gmqtt): `publish(topic, …)` and
     /// `subscribe(topic)` of its clients are MQTT's.
@@ -478,6 +480,7 @@ impl<'t> Collector<'t> {
             root: Some(query::Root::new(root)),
             mentions_mongo: text.contains("mongo"),
             mentions_kafka: text.contains("afka"),
+            mentions_amqpstorm: text.contains("amqpstorm"),
             mentions_redis: text.contains("redis"),
             mentions_mqtt: text.contains("mqtt"),
             mentions_other_pubsub: text.contains("pubsub") || text.contains("nats") || text.contains("pika"),
@@ -1123,6 +1126,12 @@ impl<'t> Collector<'t> {
         }
     }
 
+    /// `obj` is the `part` (`basic`, `queue`, `exchange`) of an amqpstorm channel:
+    /// `channel.basic`, `self._ch.queue`, in a file naming amqpstorm.
+    fn amqpstorm(&self, obj: &str, part: &str) -> bool {
+        self.mentions_amqpstorm && obj.strip_suffix(part).is_some_and(|o| o.ends_with('.'))
+    }
+
     fn queue_op(&mut self, obj: &str, method: &str, args: Node, src: &[u8], line: u32) {
         let (pos, _) = split_args(args);
         // A name read as written, through `self.x` set in the class and pika's declare-ok
@@ -1153,9 +1162,15 @@ impl<'t> Collector<'t> {
             // pika: `basic_publish(exchange, routing_key, body)`; the default exchange `""`
             // delivers to the queue the routing key names, a named one to the queues bound
             // to it (resolution reads the bindings).
-            "basic_publish" => {
-                let exchange = arg(0, "exchange");
-                let key = arg(1, "routing_key");
+            // amqpstorm: `channel.basic.publish(body, routing_key, exchange="")`, pika's
+            // `basic_publish` with the arguments in another order.
+            "basic_publish" | "publish" if last == "basic_publish" || self.amqpstorm(obj, "basic") => {
+                let (exchange, key) = if last == "basic_publish" {
+                    (arg(0, "exchange"), arg(1, "routing_key"))
+                } else {
+                    // Left out, amqpstorm's exchange is the default one, `""`.
+                    (arg(2, "exchange").or_else(|| Some(lit(""))), arg(1, "routing_key"))
+                };
                 match exchange {
                     Some(e) if arch::literal_of(&e).is_none_or(|s| !s.is_empty()) && !e.is_empty() => {
                         self.facts.queues.push(RawQueue {
@@ -1170,6 +1185,13 @@ impl<'t> Collector<'t> {
                     _ => push(&mut self.facts, "rabbitmq", key, Access::Write),
                 }
             }
+            // amqpstorm: `channel.queue.bind(queue, exchange, routing_key="")`.
+            "bind" if self.amqpstorm(obj, "queue") => {
+                if let (Some(queue), Some(exchange)) = (arg(0, "queue"), arg(1, "exchange")) {
+                    let key = Some(arg(2, "routing_key").unwrap_or_default());
+                    self.facts.amqp.push(RawAmqp { exchange, queue: Some(queue), key, kind: None, line });
+                }
+            }
             // pika: `queue_bind(queue, exchange, routing_key=None)`.
             "queue_bind" => {
                 if let (Some(queue), Some(exchange)) = (arg(0, "queue"), arg(1, "exchange")) {
@@ -1178,8 +1200,9 @@ impl<'t> Collector<'t> {
                     self.facts.amqp.push(RawAmqp { exchange, queue: Some(queue), key, kind: None, line });
                 }
             }
-            // pika: `exchange_declare(exchange, exchange_type="direct")` (`ExchangeType.fanout`).
-            "exchange_declare" => {
+            // pika: `exchange_declare(exchange, exchange_type="direct")` (`ExchangeType.fanout`);
+            // amqpstorm's `channel.exchange.declare(exchange, exchange_type="direct")` alike.
+            "exchange_declare" | "declare" if last == "exchange_declare" || self.amqpstorm(obj, "exchange") => {
                 if let Some(exchange) = arg(0, "exchange") {
                     let given = pos.get(1).copied().or_else(|| kwarg(args, "exchange_type", src));
                     let kind = match given.or_else(|| kwarg(args, "type", src)) {
@@ -1197,6 +1220,10 @@ impl<'t> Collector<'t> {
             "basic_consume" => {
                 let q = kwarg(args, "queue", src).map(tpl).or_else(first);
                 push(&mut self.facts, "rabbitmq", q, Access::Read);
+            }
+            // amqpstorm: `channel.basic.consume(callback, queue="")`.
+            "consume" if self.amqpstorm(obj, "basic") => {
+                push(&mut self.facts, "rabbitmq", arg(1, "queue"), Access::Read);
             }
             // aiokafka's `await producer.send_and_wait(topic, value)` as kafka-python's `send`.
             "send" | "produce" | "send_and_wait" if self.mentions_kafka => {
@@ -1291,10 +1318,10 @@ impl<'t> Collector<'t> {
             "declare_queue" => {
                 let q = first().or_else(|| kwarg(args, "name", src).map(|n| template(n, src)));
                 if let (Some(var), Some(q)) = (assigned_to(args, src), q) {
-                    self.aio_queues.push((var, q, line));
+                    self.aio_queues.push((field_key(args, var), q, line));
                 }
             }
-            "consume" if !obj.is_empty() => self.aio_consumes.push((obj.to_string(), line)),
+            "consume" if !obj.is_empty() => self.aio_consumes.push((field_key(args, obj.to_string()), line)),
             _ => {}
         }
     }
@@ -1640,8 +1667,15 @@ impl<'t> Collector<'t> {
         let members = std::mem::take(&mut self.enum_member_lines);
         self.facts.consts.retain(|c| !members.iter().any(|(n, l)| *n == c.name && *l == c.line));
         for (obj, line) in std::mem::take(&mut self.aio_consumes) {
-            // The queue the name was last bound to above the call.
-            let bound = self.aio_queues.iter().filter(|(v, _, l)| *v == obj && *l <= line).max_by_key(|(_, _, l)| *l);
+            // The queue the name was last bound to above the call; a `self` field, the one
+            // queue its class binds it to anywhere (two different ones: not known).
+            let bound = if obj.contains('@') {
+                let mut names = self.aio_queues.iter().filter(|(v, _, _)| *v == obj);
+                let one = names.next();
+                one.filter(|(_, q, _)| names.all(|(_, other, _)| other == q))
+            } else {
+                self.aio_queues.iter().filter(|(v, _, l)| *v == obj && *l <= line).max_by_key(|(_, _, l)| *l)
+            };
             if let Some((_, q, _)) = bound {
                 self.facts.queues.push(RawQueue {
                     broker: "rabbitmq".into(),
@@ -2821,15 +2855,31 @@ fn meta_string(body: &str, key: &str) -> Option<String> {
     Some(after[1..=end].to_string())
 }
 
-/// The plain name a call's value is assigned to (`queue = await ch.declare_queue(…)`).
+/// The plain name a call's value is assigned to (`queue = await ch.declare_queue(…)`),
+/// or the `self` field (`self.queue = await self.channel.declare_queue(…)`).
 fn assigned_to(args: Node, src: &[u8]) -> Option<String> {
     let call = args.parent()?;
     let mut up = call.parent()?;
     if up.kind() == "await" {
         up = up.parent()?;
     }
-    let left = up.child_by_field_name("left").filter(|l| up.kind() == "assignment" && l.kind() == "identifier")?;
-    Some(text_of(left, src))
+    let left = up.child_by_field_name("left").filter(|_| up.kind() == "assignment")?;
+    let field = left.kind() == "attribute"
+        && left.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
+        && left.child_by_field_name("attribute").is_some();
+    (left.kind() == "identifier" || field).then(|| text_of(left, src))
+}
+
+/// A `self.x` field is keyed by its class (`self.queue@<class start>`): any method of the
+/// class may bind it and another use it; a plain name stays as it is.
+fn field_key(at: Node, var: String) -> String {
+    if !var.starts_with("self.") {
+        return var;
+    }
+    match query::ancestors(at, 256).find(|a| a.kind() == "class_definition") {
+        Some(class) => format!("{var}@{}", class.start_byte()),
+        None => var,
+    }
 }
 
 /// `key = "value"` directly in the nested class `header` (`class Settings:`) of a body,

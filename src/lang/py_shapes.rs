@@ -125,9 +125,11 @@ pub const KV_METHODS: &[&str] = &[
 pub const QUEUE_METHODS: &[&str] = &[
     "basic_consume",
     "basic_publish",
+    "bind",
     "blpop",
     "brpop",
     "consume",
+    "declare",
     "declare_queue",
     "exchange_declare",
     "lpush",

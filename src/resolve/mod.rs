@@ -18,6 +18,7 @@ pub mod features;
 pub mod gateway;
 pub mod helm;
 pub mod moleculer;
+pub mod openapi;
 pub mod pyctor;
 pub mod python;
 pub mod routes;

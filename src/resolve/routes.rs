@@ -1228,6 +1228,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             out.diagnostics.push(unplaced_diagnostic(&rs, (r, name), n));
         }
     }
+    super::openapi::endpoints(ctx, &mut eps, out, &root_name);
     grpc(ctx, &mut eps, out);
     eps.root_paths = root_paths(ctx);
     eps.list.sort();

@@ -30,6 +30,7 @@ use crate::graph::PortSite;
 /// Python distributions that make a project a web service (sorted).
 const PY_WEB: &[&str] = &[
     "aiohttp",
+    "connexion",
     "django",
     "falcon",
     "fastapi",

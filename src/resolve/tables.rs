@@ -8,7 +8,7 @@
 //! rejects is read by a tolerant keyword scan, with a diagnostic.
 //! A table defined inside a service's directory is owned by it (`contains`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{ObjectName, Query, Statement, TableFactor, Visit, Visitor};
@@ -44,10 +44,22 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         }
     }
     let installed = Installed::read(ctx);
+    // Tables some Alembic migration's `upgrade()` drops: no migration reports them.
+    let dropped: HashSet<&str> = ctx
+        .project
+        .files
+        .iter()
+        .flat_map(|f| f.facts.arch.tables.iter())
+        .filter(|t| t.orm == crate::lang::py_alembic::DROPPED)
+        .filter_map(|t| t.name.as_deref())
+        .collect();
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         for (k, t) in f.facts.arch.tables.iter().enumerate() {
-            if t.orm == "django-abstract" || t.orm == "nest-schema" {
+            if t.orm == "django-abstract" || t.orm == "nest-schema" || t.orm == crate::lang::py_alembic::DROPPED {
+                continue;
+            }
+            if t.orm == "alembic" && t.name.as_deref().is_some_and(|n| dropped.contains(n)) {
                 continue;
             }
             // A join table goes with its model, which says so.
