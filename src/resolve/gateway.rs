@@ -338,7 +338,9 @@ fn rule_prefixes(rule: &str) -> Vec<(Option<String>, String)> {
             }
         }
         if readable {
-            out.extend(prefixes.into_iter().filter(|p| p.starts_with('/')).map(|p| (host.clone(), p)));
+            // A path-template parameter (`/app{regex:…}`) is no plain prefix.
+            let plain = prefixes.into_iter().filter(|p| p.starts_with('/') && !p.contains(['{', '$']));
+            out.extend(plain.map(|p| (host.clone(), p)));
         }
     }
     out
@@ -363,36 +365,56 @@ fn v1_rule(rule: &str) -> Vec<TraefikRule> {
     out
 }
 
-/// The reverse-proxy rules Traefik gives the services of one compose project that it
-/// routes (a front end whose relative URLs reach Traefik first): every other service's
-/// prefix other than `/`, `(prefix, target)` as nginx's are (a stripped prefix is replaced,
-/// else kept). A rule needing a `Host` is followed only from a front end whose every rule
-/// names that host; a prefix two services claim is followed from none.
-pub fn traefik_proxies(routed: &[(usize, Traefik)]) -> Vec<(usize, (String, String))> {
+/// The reverse-proxy rules Traefik gives the services of one compose project: to each
+/// service it routes (a front end whose relative URLs reach Traefik first), every other
+/// service's prefix other than `/`; to each Traefik service itself (`gateways`, reached by
+/// the port it publishes), every prefix. Rules are `(prefix, target)` as nginx's are (a
+/// stripped prefix is replaced, else kept). A rule needing a `Host` is followed only from a
+/// front end whose every rule names that host (never from the gateway, which any host
+/// reaches); a prefix two services claim is followed from none.
+pub fn traefik_proxies(routed: &[(usize, Traefik)], gateways: &[usize]) -> Vec<(usize, (String, String))> {
     let mut out = Vec::new();
     for (front, t) in routed {
         let hosts: Option<Vec<&str>> = t.rules.iter().map(|r| r.host.as_deref()).collect();
-        let mut rules: Vec<(String, String)> = Vec::new();
-        for (_, b) in routed.iter().filter(|(b, _)| b != front) {
-            for r in b.rules.iter().filter(|r| r.prefix != "/") {
-                let reached = match (&r.host, &hosts) {
-                    (None, _) => true,
-                    (Some(h), Some(hs)) => hs.contains(&h.as_str()),
-                    (Some(_), None) => false,
-                };
-                if reached {
-                    let target = if r.strip { format!("{}/", b.target) } else { b.target.clone() };
-                    rules.push((r.prefix.trim_end_matches('/').to_string(), target));
-                }
-            }
-        }
-        rules.sort();
-        rules.dedup();
-        let claimed_twice = |p: &str| rules.iter().filter(|(q, _)| q == p).count() > 1;
-        let once: Vec<(String, String)> = rules.iter().filter(|(p, _)| !claimed_twice(p)).cloned().collect();
-        out.extend(once.into_iter().map(|r| (*front, r)));
+        let rules = traefik_rules(routed.iter().filter(|(b, _)| b != front), hosts.as_deref());
+        out.extend(rules.into_iter().map(|r| (*front, r)));
+    }
+    for g in gateways {
+        out.extend(traefik_rules(routed.iter(), None).into_iter().map(|r| (*g, r)));
     }
     out
+}
+
+/// The `(prefix, target)` rules of `backs` that a request from a page on `hosts` (`None`:
+/// any host) reaches, each prefix claimed by one service only.
+fn traefik_rules<'a>(
+    backs: impl Iterator<Item = &'a (usize, Traefik)>,
+    hosts: Option<&[&str]>,
+) -> Vec<(String, String)> {
+    let mut rules: Vec<(String, String)> = Vec::new();
+    for (_, b) in backs {
+        for r in b.rules.iter().filter(|r| r.prefix != "/") {
+            let reached = match (&r.host, hosts) {
+                (None, _) => true,
+                (Some(h), Some(hs)) => hs.contains(&h.as_str()),
+                (Some(_), None) => false,
+            };
+            if reached {
+                let target = if r.strip { format!("{}/", b.target) } else { b.target.clone() };
+                rules.push((r.prefix.trim_end_matches('/').to_string(), target));
+            }
+        }
+    }
+    rules.sort();
+    rules.dedup();
+    let claimed_twice = |p: &str| rules.iter().filter(|(q, _)| q == p).count() > 1;
+    rules.iter().filter(|(p, _)| !claimed_twice(p)).cloned().collect()
+}
+
+/// `traefik`, `traefik:v2.11`, `docker.io/library/traefik:latest`.
+pub fn traefik_image(image: &str) -> bool {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    last.split([':', '@']).next() == Some("traefik")
 }
 
 #[cfg(test)]
@@ -408,6 +430,13 @@ mod tests {
         );
         assert!(rule_prefixes("PathPrefix(`/api`) && Headers(`X`, `y`)").is_empty());
         assert!(rule_prefixes("Path(`/health`)").is_empty());
+        assert!(rule_prefixes("Host(`localhost`) && !PathPrefix(`/api`)").is_empty());
+        assert!(rule_prefixes("PathPrefix(`/app1{regex:$$|/.*}`)").is_empty());
+        assert!(
+            traefik_image("traefik:v2.11")
+                && traefik_image("docker.io/library/traefik")
+                && !traefik_image("traefik-forward-auth")
+        );
         assert_eq!(v1_rule("PathPrefixStrip:/api")[0].strip, true);
         assert!(v1_rule("PathPrefix:/").iter().all(|r| r.prefix == "/"));
     }

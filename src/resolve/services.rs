@@ -1470,6 +1470,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     let mut claimed: BTreeMap<String, (bool, bool)> = BTreeMap::new();
     // Services Traefik routes by their labels (`resolve::gateway`).
     let mut routed: Vec<(usize, gateway::Traefik)> = Vec::new();
+    let mut traefiks: Vec<usize> = Vec::new();
     for doc in read_yaml(project, rel, s) {
         for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
             let mut variant = false;
@@ -1635,6 +1636,9 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 s.diagnostics.extend(diagnostics);
             }
             routed.extend(gateway::traefik(name, entry, container_port(entry).as_deref()).map(|t| (i, t)));
+            if image.as_deref().is_some_and(gateway::traefik_image) {
+                traefiks.push(i);
+            }
             match entry.entry("depends_on") {
                 Some((Yaml::Seq(items), _)) => {
                     for (d, l) in items {
@@ -1652,7 +1656,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             }
         }
     }
-    for (front, rule) in gateway::traefik_proxies(&routed) {
+    for (front, rule) in gateway::traefik_proxies(&routed, &traefiks) {
         if !s.list[front].proxies.contains(&rule) {
             s.list[front].proxies.push(rule);
         }
