@@ -437,7 +437,7 @@ mod tests {
                 && traefik_image("docker.io/library/traefik")
                 && !traefik_image("traefik-forward-auth")
         );
-        assert_eq!(v1_rule("PathPrefixStrip:/api")[0].strip, true);
+        assert!(v1_rule("PathPrefixStrip:/api")[0].strip);
         assert!(v1_rule("PathPrefix:/").iter().all(|r| r.prefix == "/"));
     }
 
