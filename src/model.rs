@@ -490,6 +490,75 @@ pub struct RawMoleculerService {
     pub name: String,
     pub line: u32,
     pub actions: Vec<(String, u32)>,
+    /// Its actions' moleculer-web `rest` declarations, published by a gateway route with
+    /// `autoAliases` (`resolve/moleculer.rs`).
+    pub rest: Vec<RawActionRest>,
+    /// `settings.rest`: the base paths of those declarations; `None` when not set (the
+    /// service's full name, dots as slashes).
+    pub rest_base: Option<Vec<String>>,
+}
+
+/// An action's `rest: 'GET /users'` (or `{ method, path, basePath }`): method `*` when
+/// none is written, the action's name as its path when the object gives none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawActionRest {
+    pub action: String,
+    pub method: String,
+    pub path: String,
+    /// `basePath` of the object form, replacing the service's.
+    pub base: Option<String>,
+    pub line: u32,
+}
+
+/// A value registered in a dependency-injection container under a token
+/// (`container.register('UsersRouter', { useClass: UsersRouter })`, `lang/ts_di.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawDiProvider {
+    pub token: String,
+    pub value: DiValue,
+    pub line: u32,
+}
+
+/// What a DI registration gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiValue {
+    /// An instance of the class: only a member of it can be a router.
+    Class(String),
+    /// An expression, named as a mount child is (`UsersModule.route.main()`, `router`,
+    /// `makeRouter()`), in the registering file.
+    Expr(String),
+}
+
+/// A moleculer-web API gateway: a service schema mixing in `moleculer-web`, whose
+/// `settings.routes` publish actions over HTTP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawMoleculerGateway {
+    /// `settings.path`, the prefix of every route (empty when not set).
+    pub path: String,
+    pub routes: Vec<RawGatewayRoute>,
+    pub line: u32,
+}
+
+/// One entry of a gateway's `settings.routes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawGatewayRoute {
+    pub path: String,
+    /// `autoAliases: true`: every action's `rest` declaration is published under `path`.
+    pub auto: bool,
+    /// `whitelist` masks (`users.*`, `**`); `None` when there is none.
+    pub whitelist: Option<Vec<String>>,
+    pub aliases: Vec<RawAlias>,
+    pub line: u32,
+}
+
+/// `aliases: { 'GET /users': 'users.list' }`: method (`*` when none, `REST` for the six
+/// REST aliases), path, and the action called; `None` for a handler function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawAlias {
+    pub method: String,
+    pub path: String,
+    pub action: Option<Template>,
+    pub line: u32,
 }
 
 /// `ctx.call('auth.login', params)`, `broker.call(…)`: the action's full name, `None`
@@ -770,6 +839,16 @@ pub struct ArchFacts {
     pub moleculer_services: Vec<RawMoleculerService>,
     #[serde(default)]
     pub moleculer_calls: Vec<RawMoleculerCall>,
+    /// moleculer-web gateways the file declares (`lang/ts_moleculer.rs`).
+    #[serde(default)]
+    pub moleculer_gateways: Vec<RawMoleculerGateway>,
+    /// Values registered in a dependency-injection container (`lang/ts_di.rs`).
+    #[serde(default)]
+    pub di_providers: Vec<RawDiProvider>,
+    /// Typed fields of the module's classes, `(class, field, type name)`, read in files
+    /// that use a DI container (`lang/ts_di.rs`): what `container.resolve(X).field` holds.
+    #[serde(default)]
+    pub field_types: Vec<(String, String, String)>,
     /// Routers that serve only once an app mounts them (FastAPI `APIRouter`, Flask
     /// `Blueprint`): one no mount reaches may be dropped in resolution.
     #[serde(default)]

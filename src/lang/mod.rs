@@ -33,6 +33,7 @@ pub mod ts_arch;
 pub mod ts_bull;
 pub mod ts_class_routers;
 pub mod ts_classes;
+pub mod ts_di;
 pub mod ts_dynamo;
 pub mod ts_firestore;
 pub mod ts_gaps;

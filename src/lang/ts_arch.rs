@@ -892,6 +892,13 @@ impl<'t> Collector<'t> {
             self.call_result(call, parent, src);
         }
         for c in rest {
+            // `container.resolve(UsersRouter).router`, `Container.resolve('UsersModule')`:
+            // what a DI container gives (`lang/ts_di.rs`).
+            if let Some(child) = super::ts_di::mount_child(*c, src) {
+                let child = format!("?{child}");
+                self.facts.mounts.push(RawMount { parent: parent.into(), child, prefix: prefix.clone(), line });
+                continue;
+            }
             // `router.routes()` (koa-router) names the router; `setup(db)` the router the
             // function builds and returns, if it does (`name()`); other calls are middleware.
             let child = match c.kind() {

@@ -20,8 +20,11 @@
 use tree_sitter::Node;
 
 use super::query;
-use super::ts_arch::{named, prop, string_value};
-use crate::model::{ArchFacts, RawMoleculerCall, RawMoleculerService};
+use super::ts_arch::{named, prop, string_value, template};
+use crate::model::{
+    ArchFacts, Part, RawActionRest, RawAlias, RawGatewayRoute, RawMoleculerCall, RawMoleculerGateway,
+    RawMoleculerService, Template,
+};
 
 /// Receivers of `call(action, params)` (sorted).
 const CALLERS: &[&str] = &["broker", "context", "ctx"];
@@ -52,8 +55,17 @@ pub fn services(root: Node, src: &[u8], facts: &mut ArchFacts) {
             continue;
         }
         let Some(name) = service_name(schema, src, None) else { continue };
-        let actions = named(actions).into_iter().filter_map(|a| action(a, src)).collect();
-        facts.moleculer_services.push(RawMoleculerService { name, line: query::line(schema), actions });
+        let entries = named(actions);
+        let rest = entries.iter().flat_map(|a| action_rest(*a, src)).collect();
+        let actions = entries.into_iter().filter_map(|a| action(a, src)).collect();
+        let rest_base = rest_base(schema, src);
+        facts.moleculer_services.push(RawMoleculerService {
+            name,
+            line: query::line(schema),
+            actions,
+            rest,
+            rest_base,
+        });
     }
     for at in memchr::memmem::find_iter(src, b"@Service(") {
         let Some(dec) = root.descendant_for_byte_range(at, at + 1).and_then(|n| n.parent()) else { continue };
@@ -70,8 +82,9 @@ pub fn services(root: Node, src: &[u8], facts: &mut ArchFacts) {
             Some(_) => None,
         };
         let Some(name) = name else { continue };
-        let actions = class.child_by_field_name("body").map(|b| decorated_actions(b, src)).unwrap_or_default();
-        facts.moleculer_services.push(RawMoleculerService { name, line: query::line(dec), actions });
+        let (actions, rest) = class.child_by_field_name("body").map(|b| decorated_actions(b, src)).unwrap_or_default();
+        let rest_base = options.and_then(|o| rest_base(o, src));
+        facts.moleculer_services.push(RawMoleculerService { name, line: query::line(dec), actions, rest, rest_base });
     }
 }
 
@@ -132,9 +145,10 @@ fn decorated(dec: Node) -> Option<Node> {
 }
 
 /// The methods of a class body decorated `@Action(…)`/`@Action`: their action names
-/// (`@Action({ name })` renames) and lines.
-fn decorated_actions(body: Node, src: &[u8]) -> Vec<(String, u32)> {
+/// (`@Action({ name })` renames) and lines, and the `rest` declarations of the options.
+fn decorated_actions(body: Node, src: &[u8]) -> (Vec<(String, u32)>, Vec<RawActionRest>) {
     let mut out = Vec::new();
+    let mut rest = Vec::new();
     let mut pending: Vec<Node> = Vec::new();
     for m in named(body) {
         if m.kind() == "decorator" {
@@ -155,10 +169,202 @@ fn decorated_actions(body: Node, src: &[u8]) -> Vec<(String, u32)> {
             let options = call.and_then(|c| c.child_by_field_name("arguments")).and_then(|a| a.named_child(0));
             let renamed = options.and_then(|o| prop(o, "name", src)).and_then(|n| string_value(n, src));
             let Some(key) = m.child_by_field_name("name") else { continue };
-            out.extend(renamed.or_else(|| key_name(key, src)).map(|n| (n, query::line(key))));
+            let Some(name) = renamed.or_else(|| key_name(key, src)) else { continue };
+            rest.extend(options.map(|o| rest_of(o, &name, src)).unwrap_or_default());
+            out.push((name, query::line(key)));
         }
     }
+    (out, rest)
+}
+
+/// `settings.rest` of a schema: one base path or several; `None` when not written as
+/// strings.
+fn rest_base(schema: Node, src: &[u8]) -> Option<Vec<String>> {
+    let rest = prop(schema, "settings", src).and_then(|s| prop(s, "rest", src))?;
+    match rest.kind() {
+        "array" => named(rest).into_iter().map(|b| string_value(b, src)).collect(),
+        _ => string_value(rest, src).map(|b| vec![b]),
+    }
+}
+
+/// The `rest` declarations of one entry of `actions: {…}`.
+fn action_rest(a: Node, src: &[u8]) -> Vec<RawActionRest> {
+    let Some(options) = a.child_by_field_name("value").filter(|v| a.kind() == "pair" && v.kind() == "object") else {
+        return Vec::new();
+    };
+    match action(a, src) {
+        Some((name, _)) => rest_of(options, &name, src),
+        None => Vec::new(),
+    }
+}
+
+/// The `rest` of an action's options (`'GET /users'`, `'/users'`, `{ method, path,
+/// basePath }` or an array of them), as moleculer-web's `autoAliases` reads it; none for
+/// an action whose `visibility` is not `published`.
+fn rest_of(options: Node, action: &str, src: &[u8]) -> Vec<RawActionRest> {
+    let visibility = prop(options, "visibility", src).and_then(|v| string_value(v, src));
+    let Some(rest) = prop(options, "rest", src).filter(|_| visibility.as_deref().is_none_or(|v| v == "published"))
+    else {
+        return Vec::new();
+    };
+    let items = if rest.kind() == "array" { named(rest) } else { vec![rest] };
+    let mut out = Vec::new();
+    for r in items {
+        let line = query::line(r);
+        let (method, path, base) = if r.kind() == "object" {
+            let text = |k: &str| prop(r, k, src).and_then(|v| string_value(v, src));
+            (
+                text("method").unwrap_or_else(|| "*".into()),
+                text("path").unwrap_or_else(|| action.into()),
+                text("basePath"),
+            )
+        } else {
+            let Some(text) = string_value(r, src) else { continue };
+            let (method, path) = method_path(&text);
+            (method, path, None)
+        };
+        out.push(RawActionRest { action: action.to_string(), method, path, base, line });
+    }
     out
+}
+
+/// `'GET /users'` → (`GET`, `/users`); `'/users'` → (`*`, `/users`).
+fn method_path(text: &str) -> (String, String) {
+    let text = text.trim();
+    match text.split_once(char::is_whitespace) {
+        Some((m, p)) => (m.to_ascii_uppercase(), p.trim().to_string()),
+        None => ("*".to_string(), text.to_string()),
+    }
+}
+
+/// Whether the file may declare a moleculer-web gateway.
+pub fn declares_gateway(src: &[u8]) -> bool {
+    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
+    has(b"moleculer-web") && has(b"routes")
+}
+
+/// The gateways the file declares: schemas with `mixins` whose `settings.routes` is an
+/// array (in a file importing moleculer-web).
+pub fn gateways(root: Node, src: &[u8], facts: &mut ArchFacts) {
+    for at in memchr::memmem::find_iter(src, b"routes") {
+        let Some(key) = root.descendant_for_byte_range(at, at + 6) else { continue };
+        let Some(pair) = key.parent().filter(|p| p.kind() == "pair" && p.child_by_field_name("key") == Some(key))
+        else {
+            continue;
+        };
+        let (Some(settings), Some(routes)) = (pair.parent(), pair.child_by_field_name("value")) else { continue };
+        let outer = settings.parent().filter(|p| p.kind() == "pair");
+        let named_settings = outer.and_then(|p| p.child_by_field_name("key")).and_then(|k| key_name(k, src));
+        let Some(schema) = outer.and_then(|p| p.parent()).filter(|_| named_settings.as_deref() == Some("settings"))
+        else {
+            continue;
+        };
+        if routes.kind() != "array" || prop(schema, "mixins", src).is_none() {
+            continue;
+        }
+        let path = prop(settings, "path", src).and_then(|p| string_value(p, src)).unwrap_or_default();
+        let routes = named(routes).into_iter().filter(|r| r.kind() == "object").map(|r| gateway_route(r, src, facts));
+        let routes = routes.collect();
+        facts.moleculer_gateways.push(RawMoleculerGateway { path, routes, line: query::line(schema) });
+    }
+}
+
+/// One route of a gateway: its path, `autoAliases`, `whitelist` and `aliases`. A
+/// whitelist holding a regular expression is not read: the route's auto-aliases are not
+/// followed (a note).
+fn gateway_route(r: Node, src: &[u8], facts: &mut ArchFacts) -> RawGatewayRoute {
+    let line = query::line(r);
+    let path = prop(r, "path", src).and_then(|p| string_value(p, src)).unwrap_or_default();
+    let mut auto = prop(r, "autoAliases", src).is_some_and(|a| a.kind() == "true");
+    let whitelist = prop(r, "whitelist", src).filter(|w| w.kind() == "array").map(|w| {
+        let masks: Option<Vec<String>> = named(w).into_iter().map(|m| string_value(m, src)).collect();
+        masks.unwrap_or_else(|| {
+            if auto {
+                auto = false;
+                let why = "moleculer-web route whitelist holds a regular expression: its auto-aliases are not followed";
+                facts.notes.push((line, why.into()));
+            }
+            Vec::new()
+        })
+    });
+    let mut aliases = Vec::new();
+    for entry in prop(r, "aliases", src).filter(|a| a.kind() == "object").map(named).unwrap_or_default() {
+        let Some(key) = entry.child_by_field_name("key").or_else(|| entry.child_by_field_name("name")) else {
+            continue;
+        };
+        let Some(text) = key_name(key, src) else { continue };
+        let (method, path) = method_path(&text);
+        let value = entry.child_by_field_name("value").filter(|_| entry.kind() == "pair");
+        let line = query::line(key);
+        if method == "REST" {
+            rest_aliases(&path, value, src, line, &mut aliases);
+            continue;
+        }
+        let action = value.and_then(|v| alias_action(v, src));
+        aliases.push(RawAlias { method, path, action, line });
+    }
+    RawGatewayRoute { path, auto, whitelist, aliases, line }
+}
+
+/// The action an alias calls: `'users.list'` (after a `multipart:` type), `{ action }`,
+/// or the name among an array's middlewares; `None` for a handler function.
+fn alias_action(v: Node, src: &[u8]) -> Option<Template> {
+    match v.kind() {
+        "string" | "template_string" => {
+            let mut t = template(v, src);
+            // `multipart:media.save`: the alias type, then the action.
+            if let Some(Part::Lit(first)) = t.first_mut() {
+                let typed = first.find(':').filter(|&i| i > 0 && !first[..i].contains('.'));
+                if let Some(i) = typed {
+                    *first = first[i + 1..].to_string();
+                }
+            }
+            Some(t)
+        }
+        "object" => prop(v, "action", src).and_then(|a| alias_action(a, src)),
+        "array" => named(v)
+            .into_iter()
+            .rev()
+            .find(|m| matches!(m.kind(), "string" | "template_string"))
+            .and_then(|m| alias_action(m, src)),
+        _ => None,
+    }
+}
+
+/// `'REST /posts': 'posts'` (or `{ action, only, except }`): moleculer-web's six aliases
+/// of the service's `list`, `get`, `create`, `update`, `patch` and `remove` actions.
+fn rest_aliases(path: &str, value: Option<Node>, src: &[u8], line: u32, out: &mut Vec<RawAlias>) {
+    let Some(v) = value else { return };
+    let (action, only, except) = match v.kind() {
+        "object" => {
+            let list = |k: &str| -> Option<Vec<String>> {
+                let a = prop(v, k, src)?;
+                named(a).into_iter().map(|n| string_value(n, src)).collect()
+            };
+            let action = prop(v, "action", src).and_then(|a| alias_action(a, src));
+            (action, list("only"), list("except"))
+        }
+        _ => (alias_action(v, src), None, None),
+    };
+    let Some(action) = action else { return };
+    let bare = path.strip_suffix('/').unwrap_or(path);
+    let table = [
+        ("list", "GET", path.to_string()),
+        ("get", "GET", format!("{bare}/:id")),
+        ("create", "POST", path.to_string()),
+        ("update", "PUT", format!("{bare}/:id")),
+        ("patch", "PATCH", format!("{bare}/:id")),
+        ("remove", "DELETE", format!("{bare}/:id")),
+    ];
+    for (name, method, p) in table {
+        let listed = only.as_ref().is_none_or(|o| o.iter().any(|x| x == name));
+        if !listed || except.as_ref().is_some_and(|e| e.iter().any(|x| x == name)) {
+            continue;
+        }
+        let mut a = action.clone();
+        crate::lang::arch::push_parts(&mut a, crate::lang::arch::lit(&format!(".{name}")));
+        out.push(RawAlias { method: method.into(), path: p, action: Some(a), line });
+    }
 }
 
 /// The file's `ctx.call('svc.action', …)` calls; one whose name is not a literal only

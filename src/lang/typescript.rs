@@ -158,10 +158,20 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if with_arch && super::ts_dynamo::mentions(src) {
         super::ts_dynamo::tables(tree.root_node(), src, &mut facts.arch);
     }
+    // Values registered in a DI container, and the typed fields it fills (`lang/ts_di.rs`).
+    if !is_declaration_file(rel) && super::ts_di::registers(src) {
+        super::ts_di::providers(tree.root_node(), src, &mut facts.arch);
+    }
+    if !is_declaration_file(rel) && super::ts_di::injects(src) {
+        super::ts_di::field_types(tree.root_node(), src, &mut facts.arch);
+    }
     // Moleculer services and action calls (`lang/ts_moleculer.rs`): a schema file need
     // name no framework.
     if !is_declaration_file(rel) && super::ts_moleculer::declares(src, rel) {
         super::ts_moleculer::services(tree.root_node(), src, &mut facts.arch);
+    }
+    if !is_declaration_file(rel) && super::ts_moleculer::declares_gateway(src) {
+        super::ts_moleculer::gateways(tree.root_node(), src, &mut facts.arch);
     }
     if !is_declaration_file(rel) && super::ts_moleculer::calls_actions(src) {
         super::ts_moleculer::calls(tree.root_node(), src, &mut facts.arch);

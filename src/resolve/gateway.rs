@@ -1,4 +1,5 @@
-//! API gateways configured by a file: Kong's declarative configuration.
+//! API gateways configured by a file: Kong's declarative configuration, and Traefik's
+//! routers written as compose labels.
 //!
 //! A compose service running Kong in DB-less mode (image `kong`, `kong/kong-gateway`, or
 //! any image given `KONG_DECLARATIVE_CONFIG`) loads the file its `KONG_DECLARATIVE_CONFIG`
@@ -230,9 +231,215 @@ fn distinct(rel: &str, mut rules: Vec<Rule>, diagnostics: &mut Vec<Diagnostic>) 
     out
 }
 
+/// One path a Traefik router sends to a compose service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraefikRule {
+    /// The `Host(…)` the rule also requires, if any.
+    pub host: Option<String>,
+    pub prefix: String,
+    /// A `stripprefix` middleware (or v1 `PathPrefixStrip`) removes the prefix.
+    pub strip: bool,
+}
+
+/// What a compose service's Traefik labels say: where the service listens (`http://name:port`)
+/// and the paths Traefik's routers send to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Traefik {
+    pub target: String,
+    pub rules: Vec<TraefikRule>,
+}
+
+/// A compose service's labels (`labels:` or `deploy.labels:`, a map or `k=v` items).
+fn labels(entry: &Yaml) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for l in [entry.get("labels"), entry.get("deploy").and_then(|d| d.get("labels"))].into_iter().flatten() {
+        for (k, v, _) in l.entries() {
+            out.insert(k.clone(), v.str().unwrap_or("").to_string());
+        }
+        for (item, _) in l.items() {
+            if let Some((k, v)) = item.str().and_then(|x| x.split_once('=')) {
+                out.insert(k.trim().to_string(), v.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The Traefik routing of compose service `name` (its compose `entry`; `port`, the one
+/// container port it has, if known): Traefik v2/v3 `traefik.http.routers.<r>.rule` with its
+/// `service`'s `loadbalancer.server.port` and `stripprefix` middlewares, or v1
+/// `traefik.frontend.rule` with `traefik.port`; `None` without router labels or with
+/// `traefik.enable=false` (<https://doc.traefik.io/traefik/routing/providers/docker/>).
+pub fn traefik(name: &str, entry: &Yaml, port: Option<&str>) -> Option<Traefik> {
+    let l = labels(entry);
+    if l.get("traefik.enable").is_some_and(|v| v == "false") {
+        return None;
+    }
+    let get = |k: String| l.get(&k).map(String::as_str);
+    let mut rules = Vec::new();
+    let mut lb_port = None;
+    let services: Vec<&str> = l
+        .keys()
+        .filter_map(|k| k.strip_prefix("traefik.http.services.")?.strip_suffix(".loadbalancer.server.port"))
+        .collect();
+    for router in l.keys().filter_map(|k| k.strip_prefix("traefik.http.routers.")?.strip_suffix(".rule")) {
+        let Some(rule) = get(format!("traefik.http.routers.{router}.rule")) else { continue };
+        let service = get(format!("traefik.http.routers.{router}.service"))
+            .or_else(|| (services.len() == 1).then(|| services[0]));
+        if let Some(p) = service.and_then(|s| get(format!("traefik.http.services.{s}.loadbalancer.server.port"))) {
+            lb_port = Some(p.to_string());
+        }
+        let strips: Vec<String> = get(format!("traefik.http.routers.{router}.middlewares"))
+            .unwrap_or("")
+            .split(',')
+            .map(|m| m.trim().split('@').next().unwrap_or(""))
+            .filter_map(|m| get(format!("traefik.http.middlewares.{m}.stripprefix.prefixes")))
+            .flat_map(|p| p.split(',').map(|x| x.trim().to_string()))
+            .collect();
+        for (host, prefix) in rule_prefixes(rule) {
+            let strip = strips.iter().any(|s| s.trim_end_matches('/') == prefix.trim_end_matches('/'));
+            rules.push(TraefikRule { host, prefix, strip });
+        }
+    }
+    if let Some(rule) = l.get("traefik.frontend.rule") {
+        rules.extend(v1_rule(rule));
+        lb_port = l.get("traefik.port").cloned().or(lb_port);
+    }
+    if rules.is_empty() {
+        return None;
+    }
+    let target = match lb_port.as_deref().or(port) {
+        Some(p) => format!("http://{name}:{p}"),
+        None => format!("http://{name}"),
+    };
+    Some(Traefik { target, rules })
+}
+
+/// The (host, path prefix) pairs of a v2 rule: each `||` alternative made only of
+/// `PathPrefix(…)` and at most one `Host(…)`; an alternative with any other matcher
+/// (`Path`, `Headers`, `Method`, regular expressions) or grouped in parentheses gives none.
+fn rule_prefixes(rule: &str) -> Vec<(Option<String>, String)> {
+    let mut out = Vec::new();
+    for alt in rule.split("||") {
+        let mut host = None;
+        let mut prefixes = Vec::new();
+        let mut readable = true;
+        for m in alt.split("&&").map(str::trim) {
+            let Some((name, args)) = m.strip_suffix(')').and_then(|x| x.split_once('(')) else {
+                readable = false;
+                break;
+            };
+            let args: Vec<String> =
+                args.split(',').map(|a| a.trim().trim_matches(['`', '"', '\'']).to_string()).collect();
+            match (name.trim(), args.as_slice()) {
+                ("PathPrefix", _) => prefixes.extend(args),
+                ("Host", [h]) if host.is_none() => host = Some(h.clone()),
+                _ => readable = false,
+            }
+        }
+        if readable {
+            // A path-template parameter (`/app{regex:…}`) is no plain prefix.
+            let plain = prefixes.into_iter().filter(|p| p.starts_with('/') && !p.contains(['{', '$']));
+            out.extend(plain.map(|p| (host.clone(), p)));
+        }
+    }
+    out
+}
+
+/// A Traefik v1 `frontend.rule`: `PathPrefix:/api,/v1`, `PathPrefixStrip:/api`, with an
+/// optional `Host:h` (matchers joined by `;`).
+fn v1_rule(rule: &str) -> Vec<TraefikRule> {
+    let mut host = None;
+    let mut out = Vec::new();
+    for m in rule.split(';') {
+        let Some((name, values)) = m.split_once(':') else { return Vec::new() };
+        let values = values.split(',').map(|v| v.trim().to_string());
+        match name.trim() {
+            "Host" => host = values.into_iter().next(),
+            "PathPrefix" => out.extend(values.map(|prefix| TraefikRule { host: None, prefix, strip: false })),
+            "PathPrefixStrip" => out.extend(values.map(|prefix| TraefikRule { host: None, prefix, strip: true })),
+            _ => return Vec::new(),
+        }
+    }
+    out.iter_mut().for_each(|r| r.host.clone_from(&host));
+    out
+}
+
+/// The reverse-proxy rules Traefik gives the services of one compose project: to each
+/// service it routes (a front end whose relative URLs reach Traefik first), every other
+/// service's prefix other than `/`; to each Traefik service itself (`gateways`, reached by
+/// the port it publishes), every prefix. Rules are `(prefix, target)` as nginx's are (a
+/// stripped prefix is replaced, else kept). A rule needing a `Host` is followed only from a
+/// front end whose every rule names that host (never from the gateway, which any host
+/// reaches); a prefix two services claim is followed from none.
+pub fn traefik_proxies(routed: &[(usize, Traefik)], gateways: &[usize]) -> Vec<(usize, (String, String))> {
+    let mut out = Vec::new();
+    for (front, t) in routed {
+        let hosts: Option<Vec<&str>> = t.rules.iter().map(|r| r.host.as_deref()).collect();
+        let rules = traefik_rules(routed.iter().filter(|(b, _)| b != front), hosts.as_deref());
+        out.extend(rules.into_iter().map(|r| (*front, r)));
+    }
+    for g in gateways {
+        out.extend(traefik_rules(routed.iter(), None).into_iter().map(|r| (*g, r)));
+    }
+    out
+}
+
+/// The `(prefix, target)` rules of `backs` that a request from a page on `hosts` (`None`:
+/// any host) reaches, each prefix claimed by one service only.
+fn traefik_rules<'a>(
+    backs: impl Iterator<Item = &'a (usize, Traefik)>,
+    hosts: Option<&[&str]>,
+) -> Vec<(String, String)> {
+    let mut rules: Vec<(String, String)> = Vec::new();
+    for (_, b) in backs {
+        for r in b.rules.iter().filter(|r| r.prefix != "/") {
+            let reached = match (&r.host, hosts) {
+                (None, _) => true,
+                (Some(h), Some(hs)) => hs.contains(&h.as_str()),
+                (Some(_), None) => false,
+            };
+            if reached {
+                let target = if r.strip { format!("{}/", b.target) } else { b.target.clone() };
+                rules.push((r.prefix.trim_end_matches('/').to_string(), target));
+            }
+        }
+    }
+    rules.sort();
+    rules.dedup();
+    let claimed_twice = |p: &str| rules.iter().filter(|(q, _)| q == p).count() > 1;
+    rules.iter().filter(|(p, _)| !claimed_twice(p)).cloned().collect()
+}
+
+/// `traefik`, `traefik:v2.11`, `docker.io/library/traefik:latest`.
+pub fn traefik_image(image: &str) -> bool {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    last.split([':', '@']).next() == Some("traefik")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn traefik_rules() {
+        assert_eq!(rule_prefixes("PathPrefix(`/api`)"), vec![(None, "/api".to_string())]);
+        assert_eq!(
+            rule_prefixes("Host(`localhost`) && PathPrefix(`/api/v1`)"),
+            vec![(Some("localhost".to_string()), "/api/v1".to_string())]
+        );
+        assert!(rule_prefixes("PathPrefix(`/api`) && Headers(`X`, `y`)").is_empty());
+        assert!(rule_prefixes("Path(`/health`)").is_empty());
+        assert!(rule_prefixes("Host(`localhost`) && !PathPrefix(`/api`)").is_empty());
+        assert!(rule_prefixes("PathPrefix(`/app1{regex:$$|/.*}`)").is_empty());
+        assert!(
+            traefik_image("traefik:v2.11")
+                && traefik_image("docker.io/library/traefik")
+                && !traefik_image("traefik-forward-auth")
+        );
+        assert!(v1_rule("PathPrefixStrip:/api")[0].strip);
+        assert!(v1_rule("PathPrefix:/").iter().all(|r| r.prefix == "/"));
+    }
 
     #[test]
     fn strip_path_removes_the_prefix_and_the_service_path_is_prepended() {

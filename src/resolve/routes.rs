@@ -19,7 +19,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{endpoint_id, EdgeKind, EndpointNode, Node};
 use crate::lang::arch::{lit, push_parts};
 use crate::lang::py_restx::{API_FRAMEWORK, API_PARAM};
-use crate::model::{Extracted, Flags, Lang, Part, Template};
+use crate::model::{DiValue, Extracted, Flags, Lang, Part, Template};
 
 /// A resolved endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -109,6 +109,8 @@ struct Routers<'c, 'a> {
     /// Directories holding a `Cargo.toml` (`""` for the root): a Rust file's crate
     /// is the innermost one above it.
     crate_dirs: Vec<&'a str>,
+    /// DI tokens being looked up, one inside another (a factory resolving a token).
+    di_depth: u32,
 }
 
 impl Routers<'_, '_> {
@@ -144,6 +146,9 @@ impl Routers<'_, '_> {
             return self.service_api(file);
         }
         let name = name.trim_end_matches("()").trim();
+        if let Some(spec) = name.strip_prefix(crate::lang::ts_di::DI) {
+            return self.di(file, spec);
+        }
         if let Some(r) = self.in_file(file, name) {
             return Some(r);
         }
@@ -162,6 +167,9 @@ impl Routers<'_, '_> {
                     return Some(r);
                 }
             }
+        }
+        if let Some(r) = self.typed_member(file, name) {
+            return Some(r);
         }
         if name.contains("::") {
             return self.rust_path(file, name);
@@ -182,6 +190,59 @@ impl Routers<'_, '_> {
             Lang::Python => self.django_module(file, name),
             _ => None,
         }
+    }
+
+    /// What a DI container gives for `di:<members>:<token>` mounted in `file`
+    /// (`lang/ts_di.rs`): the token's registration in the file's own service, else its
+    /// only one in the project, followed by the members; none when it is an instance of a
+    /// class without members, or when the token is registered several times.
+    fn di(&mut self, file: usize, spec: &str) -> Option<usize> {
+        let (members, token) = spec.split_once(':')?;
+        let ctx = self.ctx;
+        let all: Vec<(usize, &DiValue)> = ctx
+            .project
+            .files
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| {
+                f.facts.arch.di_providers.iter().filter(|p| p.token == token).map(move |p| (i, &p.value))
+            })
+            .collect();
+        let own: Vec<(usize, &DiValue)> =
+            all.iter().filter(|(i, _)| ctx.owner(*i) == ctx.owner(file)).copied().collect();
+        let (at, value) = match (own.as_slice(), all.as_slice()) {
+            ([one], _) | ([], [one]) => *one,
+            _ => return None,
+        };
+        let name = match value {
+            DiValue::Class(_) if members.is_empty() => return None,
+            DiValue::Class(c) | DiValue::Expr(c) => format!("{c}{members}"),
+        };
+        if self.di_depth > 4 {
+            return None;
+        }
+        self.di_depth += 1;
+        let found = self.find(at, &name);
+        self.di_depth -= 1;
+        found
+    }
+
+    /// `UsersModule.route.main` where the class `UsersModule` (of this file, or imported)
+    /// has a typed field `route: UsersRoute` (`ArchFacts::field_types`): `UsersRoute.main`
+    /// looked up in the class's file.
+    fn typed_member(&mut self, file: usize, name: &str) -> Option<usize> {
+        let (class, rest) = name.split_once('.')?;
+        let (field, tail) = rest.split_once('.')?;
+        let ctx = self.ctx;
+        let mut homes = vec![(file, class.to_string())];
+        homes.extend(ctx.imported(file, class));
+        for (m, cls) in homes {
+            let types = &ctx.project.files[m].facts.arch.field_types;
+            if let Some((_, _, t)) = types.iter().find(|(c, f, _)| *c == cls && f == field) {
+                return self.find(m, &format!("{t}.{tail}"));
+            }
+        }
+        None
     }
 
     /// Django `include(urls)` of an imported urls module object (`from account import
@@ -899,7 +960,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         .iter()
         .filter_map(|m| if m == "Cargo.toml" { Some("") } else { m.strip_suffix("/Cargo.toml") })
         .collect();
-    let mut rs = Routers { ctx, list: Vec::new(), by_key: HashMap::new(), made: Vec::new(), crate_dirs };
+    let mut rs = Routers { ctx, list: Vec::new(), by_key: HashMap::new(), made: Vec::new(), crate_dirs, di_depth: 0 };
     // Routers a Rust mount may name but that several functions could be: unless
     // another mount reaches them, their routes' prefixes are unknown.
     let mut unsure: Vec<usize> = Vec::new();

@@ -1572,6 +1572,9 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     let base = dir_of(rel);
     let variant_file = variant_compose_file(file_name(rel));
     let mut claimed: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    // Services Traefik routes by their labels (`resolve::gateway`).
+    let mut routed: Vec<(usize, gateway::Traefik)> = Vec::new();
+    let mut traefiks: Vec<usize> = Vec::new();
     for doc in read_yaml(project, rel, s) {
         for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
             let mut variant = false;
@@ -1755,6 +1758,10 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 svc.proxies.extend(rules);
                 s.diagnostics.extend(diagnostics);
             }
+            routed.extend(gateway::traefik(name, entry, container_port(entry).as_deref()).map(|t| (i, t)));
+            if image.as_deref().is_some_and(gateway::traefik_image) {
+                traefiks.push(i);
+            }
             match entry.entry("depends_on") {
                 Some((Yaml::Seq(items), _)) => {
                     for (d, l) in items {
@@ -1772,6 +1779,24 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             }
         }
     }
+    for (front, rule) in gateway::traefik_proxies(&routed, &traefiks) {
+        if !s.list[front].proxies.contains(&rule) {
+            s.list[front].proxies.push(rule);
+        }
+    }
+}
+
+/// The one port a compose service's container listens on: the container side of its only
+/// `ports` entry, else its only `expose` entry.
+fn container_port(entry: &Yaml) -> Option<String> {
+    let one = |k: &str| match entry.get(k).map(Yaml::items) {
+        Some([(p, _)]) => p.str().or_else(|| p.get("target").and_then(Yaml::str)).map(String::from),
+        _ => None,
+    };
+    let p = one("ports").or_else(|| one("expose"))?;
+    let p = p.split('/').next().unwrap_or(&p);
+    let p = p.rsplit(':').next().unwrap_or(p);
+    p.chars().all(|c| c.is_ascii_digit()).then(|| p.to_string()).filter(|p| !p.is_empty())
 }
 
 /// The variables of a compose service's `env_file:` files (`.env.local`, `[../common.env,
