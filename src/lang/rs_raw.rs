@@ -19,8 +19,8 @@
 //!   the branch compares (`method == &Method::GET`, `match method`), else the guard arm's;
 //! - a guard arm none of these reads is a path built at run time (a diagnostic when resolved).
 
-use syn::visit::{self, Visit};
 use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
 use syn::{Expr, FnArg, Lit, Pat, Type};
 
 use super::arch::{http_method, lit};
@@ -55,7 +55,12 @@ pub fn routes(file: &syn::File, facts: &mut ArchFacts) {
 }
 
 /// The file's `Regex` statics and string constants, in inline modules too.
-fn file_values(items: &[syn::Item], regexes: &mut Vec<(String, String)>, consts: &mut Vec<(String, String)>, depth: usize) {
+fn file_values(
+    items: &[syn::Item],
+    regexes: &mut Vec<(String, String)>,
+    consts: &mut Vec<(String, String)>,
+    depth: usize,
+) {
     for item in items {
         match item {
             syn::Item::Const(c) => {
@@ -288,7 +293,9 @@ fn regex_seq(chars: &[char], pos: &mut usize, unnamed: &mut usize, depth: usize)
                 let name = if rest.starts_with("?:") {
                     *pos += 2;
                     None
-                } else if rest.starts_with("?P<") || (rest.starts_with("?<") && !rest.starts_with("?<=") && !rest.starts_with("?<!")) {
+                } else if rest.starts_with("?P<")
+                    || (rest.starts_with("?<") && !rest.starts_with("?<=") && !rest.starts_with("?<!"))
+                {
                     *pos += if rest.starts_with("?P<") { 3 } else { 2 };
                     let end = chars[*pos..].iter().position(|&c| c == '>')? + *pos;
                     let n: String = chars[*pos..end].iter().collect();
@@ -316,7 +323,11 @@ fn regex_seq(chars: &[char], pos: &mut usize, unnamed: &mut usize, depth: usize)
                     Some(n) if classy && !nested => {
                         let n = n.unwrap_or_else(|| {
                             *unnamed += 1;
-                            if *unnamed == 1 { "param".to_string() } else { format!("param{unnamed}") }
+                            if *unnamed == 1 {
+                                "param".to_string()
+                            } else {
+                                format!("param{unnamed}")
+                            }
                         });
                         vec![Form { path: format!("{{{n}}}"), caps: vec![n] }]
                     }
@@ -637,7 +648,13 @@ impl Handlers<'_> {
             Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
             _ => None,
         };
-        let (mi, xi) = if self.is_method(&t.elems[0]) { (0, 1) } else if self.is_method(&t.elems[1]) { (1, 0) } else { return false };
+        let (mi, xi) = if self.is_method(&t.elems[0]) {
+            (0, 1)
+        } else if self.is_method(&t.elems[1]) {
+            (1, 0)
+        } else {
+            return false;
+        };
         let Some(x) = local(&t.elems[xi]) else { return false };
         let Some(suffix) = self.suffixes.iter().rev().find(|(n, _)| *n == x).map(|(_, s)| s.clone()) else {
             return false;
@@ -966,14 +983,19 @@ mod tests {
         assert_eq!(paths("^/users/?$"), Some(vec!["/users".into()]));
         assert_eq!(paths("^/(index\\.html?)?$"), Some(vec!["/".into()]));
         assert_eq!(paths("^/user/((?P<user_id>\\d+?)/?)?$"), Some(vec!["/user/".into(), "/user/{user_id}".into()]));
-        assert_eq!(paths("^/download/(?P<filename>\\w{20})?$"), Some(vec!["/download/".into(), "/download/{filename}".into()]));
+        assert_eq!(
+            paths("^/download/(?P<filename>\\w{20})?$"),
+            Some(vec!["/download/".into(), "/download/{filename}".into()])
+        );
         assert_eq!(paths("^/files/([^/]+)/raw$"), Some(vec!["/files/{param}/raw".into()]));
         assert_eq!(paths("^/a/\\d+/b/\\d+$"), Some(vec!["/a/{param}/b/{param2}".into()]));
     }
 
     #[test]
     fn other_regexes_are_not() {
-        for p in ["/users", "^/users", "^/(a|b)$", "^/a(?=b)$", "^users$", "^/a\\bb$", "^/(x)+$", "", "^$", "^/[a$", "^/(a$"] {
+        for p in
+            ["/users", "^/users", "^/(a|b)$", "^/a(?=b)$", "^users$", "^/a\\bb$", "^/(x)+$", "", "^$", "^/[a$", "^/(a$"]
+        {
             assert_eq!(paths(p), None, "{p}");
         }
     }
@@ -1040,7 +1062,8 @@ impl Frameworks {
             let mt: Vec<TokenTree> = m.stream().into_iter().collect();
             let [TokenTree::Ident(method)] = mt.as_slice() else { continue };
             let method = method.to_string();
-            let Some(method) = http_method(&method).filter(|m| *m != "ANY" && method.chars().all(|c| c.is_ascii_uppercase()))
+            let Some(method) =
+                http_method(&method).filter(|m| *m != "ANY" && method.chars().all(|c| c.is_ascii_uppercase()))
             else {
                 continue;
             };

@@ -276,7 +276,8 @@ impl Routers<'_, '_> {
         let files = &self.ctx.project.files;
         let suffix = format!("::{ty}");
         let mut found: Vec<usize> = Vec::new();
-        for imp in files[file].facts.imports.iter().filter(|i| i.is_use && (i.spec.ends_with(&suffix) || i.spec == ty)) {
+        for imp in files[file].facts.imports.iter().filter(|i| i.is_use && (i.spec.ends_with(&suffix) || i.spec == ty))
+        {
             for &m in self.ctx.import_targets(file, imp.line) {
                 let reexports = files[m].facts.imports.iter().filter(|i| {
                     i.flags.contains(crate::model::Flags::REEXPORT)
