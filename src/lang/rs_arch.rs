@@ -204,7 +204,7 @@ struct Collector<'b> {
     field_calls: Vec<(String, String, RawCall)>,
     /// Functions of the file called exactly once, with the literal values each argument
     /// takes there (`None`: not known) ([`literal_args`]).
-    literal_args: Vec<(String, Vec<Option<Vec<String>>>)>,
+    literal_args: Vec<(String, ArgValues)>,
     /// Functions of the file that build a router of their name: (the type of the `impl`
     /// they are in, the name, line), read by [`Collector::impl_router_aliases`].
     fn_routers: Vec<(Option<String>, String, u32)>,
@@ -3051,58 +3051,16 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn facts(src: &str) -> ArchFacts {
-        let file = syn::parse_file(src).unwrap();
-        let mut f = ArchFacts::default();
-        collect(&file, src, &MacroBodies::default(), &mut f);
-        f
-    }
-
-    #[test]
-    fn tables_are_sorted() {
-        crate::resolve::assert_sorted(&[ROUTE_ATTRS, SALVO_METHODS, TONIC_CLIENT_METHODS, CLIENT_CRATES, WEB_WORDS]);
-    }
-
-    #[test]
-    fn doc_comments_and_plain_merges_are_not_architecture() {
-        // From rust-analyzer: prose that starts like SQL, and `merge` on a non-router.
-        let f = facts(
-            "/// Insert the `file_id, path` pair into the set.\nfn insert(&mut self) {}\n\
-             fn lower(attrs: Attrs, ctx: Ctx) -> Attrs { attrs.merge(ctx.lower_attrs()) }\n",
-        );
-        assert!(f.sql.is_empty(), "{:?}", f.sql.len());
-        assert!(f.mounts.is_empty() && f.routes.is_empty());
-        // The same SQL in a string literal is still read.
-        assert_eq!(facts("fn q() -> &'static str { \"INSERT INTO pairs (a) VALUES (1)\" }").sql.len(), 1);
-    }
-
-    #[test]
-    fn axum_routes_and_calls() {
-        let f = facts(
-            "use reqwest::Client;\nfn app() -> Router {\n    Router::new()\n        .route(\"/orders\", get(list).post(create))\n        .nest(\"/admin\", admin::router())\n}\n\
-             async fn c(client: &Client) { client.get(format!(\"{}/items/{}\", std::env::var(\"CAT\").unwrap(), 1)).send().await; }\n",
-        );
-        let r: Vec<_> = f.routes.iter().map(|r| (r.router.as_str(), r.methods[0].as_str(), r.line)).collect();
-        assert_eq!(r, vec![("app", "GET", 4), ("app", "POST", 4)]);
-        assert_eq!(f.mounts[0].child, "admin::router");
-        assert_eq!(
-            f.calls[0].url,
-            vec![Part::Env("CAT".into(), None), Part::Lit("/items/".into()), Part::Param("param".into())]
-        );
-    }
-}
-
 /// The functions of a file called exactly once in it (by a one-segment path), with the
 /// literal values of each argument there: a string literal, or the variable of an
 /// enclosing `for x in ["/a", "/b"]` (`None` for anything else). Sorted by name.
-fn literal_args(file: &syn::File) -> Vec<(String, Vec<Option<Vec<String>>>)> {
+/// The literal values each argument of a call takes (`None`: not known).
+type ArgValues = Vec<Option<Vec<String>>>;
+
+fn literal_args(file: &syn::File) -> Vec<(String, ArgValues)> {
     struct Calls {
         loops: Vec<(String, Vec<String>)>,
-        calls: std::collections::BTreeMap<String, (usize, Vec<Option<Vec<String>>>)>,
+        calls: std::collections::BTreeMap<String, (usize, ArgValues)>,
     }
     impl<'ast> Visit<'ast> for Calls {
         fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
@@ -3158,4 +3116,49 @@ fn literal_args(file: &syn::File) -> Vec<(String, Vec<Option<Vec<String>>>)> {
     let mut v = Calls { loops: Vec::new(), calls: std::collections::BTreeMap::new() };
     v.visit_file(file);
     v.calls.into_iter().filter(|(_, (n, _))| *n == 1).map(|(f, (_, args))| (f, args)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(src: &str) -> ArchFacts {
+        let file = syn::parse_file(src).unwrap();
+        let mut f = ArchFacts::default();
+        collect(&file, src, &MacroBodies::default(), &mut f);
+        f
+    }
+
+    #[test]
+    fn tables_are_sorted() {
+        crate::resolve::assert_sorted(&[ROUTE_ATTRS, SALVO_METHODS, TONIC_CLIENT_METHODS, CLIENT_CRATES, WEB_WORDS]);
+    }
+
+    #[test]
+    fn doc_comments_and_plain_merges_are_not_architecture() {
+        // From rust-analyzer: prose that starts like SQL, and `merge` on a non-router.
+        let f = facts(
+            "/// Insert the `file_id, path` pair into the set.\nfn insert(&mut self) {}\n\
+             fn lower(attrs: Attrs, ctx: Ctx) -> Attrs { attrs.merge(ctx.lower_attrs()) }\n",
+        );
+        assert!(f.sql.is_empty(), "{:?}", f.sql.len());
+        assert!(f.mounts.is_empty() && f.routes.is_empty());
+        // The same SQL in a string literal is still read.
+        assert_eq!(facts("fn q() -> &'static str { \"INSERT INTO pairs (a) VALUES (1)\" }").sql.len(), 1);
+    }
+
+    #[test]
+    fn axum_routes_and_calls() {
+        let f = facts(
+            "use reqwest::Client;\nfn app() -> Router {\n    Router::new()\n        .route(\"/orders\", get(list).post(create))\n        .nest(\"/admin\", admin::router())\n}\n\
+             async fn c(client: &Client) { client.get(format!(\"{}/items/{}\", std::env::var(\"CAT\").unwrap(), 1)).send().await; }\n",
+        );
+        let r: Vec<_> = f.routes.iter().map(|r| (r.router.as_str(), r.methods[0].as_str(), r.line)).collect();
+        assert_eq!(r, vec![("app", "GET", 4), ("app", "POST", 4)]);
+        assert_eq!(f.mounts[0].child, "admin::router");
+        assert_eq!(
+            f.calls[0].url,
+            vec![Part::Env("CAT".into(), None), Part::Lit("/items/".into()), Part::Param("param".into())]
+        );
+    }
 }

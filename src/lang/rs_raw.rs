@@ -970,37 +970,6 @@ impl<'ast> Visit<'ast> for Handlers<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::regex_forms;
-
-    fn paths(p: &str) -> Option<Vec<String>> {
-        regex_forms(p).map(|f| f.into_iter().map(|f| f.path).collect())
-    }
-
-    #[test]
-    fn plain_anchored_regexes_are_paths() {
-        assert_eq!(paths("^/users/?$"), Some(vec!["/users".into()]));
-        assert_eq!(paths("^/(index\\.html?)?$"), Some(vec!["/".into()]));
-        assert_eq!(paths("^/user/((?P<user_id>\\d+?)/?)?$"), Some(vec!["/user/".into(), "/user/{user_id}".into()]));
-        assert_eq!(
-            paths("^/download/(?P<filename>\\w{20})?$"),
-            Some(vec!["/download/".into(), "/download/{filename}".into()])
-        );
-        assert_eq!(paths("^/files/([^/]+)/raw$"), Some(vec!["/files/{param}/raw".into()]));
-        assert_eq!(paths("^/a/\\d+/b/\\d+$"), Some(vec!["/a/{param}/b/{param2}".into()]));
-    }
-
-    #[test]
-    fn other_regexes_are_not() {
-        for p in
-            ["/users", "^/users", "^/(a|b)$", "^/a(?=b)$", "^users$", "^/a\\bb$", "^/(x)+$", "", "^$", "^/[a$", "^/(a$"]
-        {
-            assert_eq!(paths(p), None, "{p}");
-        }
-    }
-}
-
 /// Whether a file may use one of the small routing crates [`frameworks`] reads.
 pub fn mentions_framework(text: &str) -> bool {
     (text.contains("rouille") && text.contains("router!"))
@@ -1175,5 +1144,36 @@ fn builder_root(e: &Expr) -> bool {
             if p.path.segments.len() >= 2 && p.path.segments[p.path.segments.len() - 2].ident == "ServerBuilder"),
         Expr::Paren(p) => builder_root(&p.expr),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regex_forms;
+
+    fn paths(p: &str) -> Option<Vec<String>> {
+        regex_forms(p).map(|f| f.into_iter().map(|f| f.path).collect())
+    }
+
+    #[test]
+    fn plain_anchored_regexes_are_paths() {
+        assert_eq!(paths("^/users/?$"), Some(vec!["/users".into()]));
+        assert_eq!(paths("^/(index\\.html?)?$"), Some(vec!["/".into()]));
+        assert_eq!(paths("^/user/((?P<user_id>\\d+?)/?)?$"), Some(vec!["/user/".into(), "/user/{user_id}".into()]));
+        assert_eq!(
+            paths("^/download/(?P<filename>\\w{20})?$"),
+            Some(vec!["/download/".into(), "/download/{filename}".into()])
+        );
+        assert_eq!(paths("^/files/([^/]+)/raw$"), Some(vec!["/files/{param}/raw".into()]));
+        assert_eq!(paths("^/a/\\d+/b/\\d+$"), Some(vec!["/a/{param}/b/{param2}".into()]));
+    }
+
+    #[test]
+    fn other_regexes_are_not() {
+        for p in
+            ["/users", "^/users", "^/(a|b)$", "^/a(?=b)$", "^users$", "^/a\\bb$", "^/(x)+$", "", "^$", "^/[a$", "^/(a$"]
+        {
+            assert_eq!(paths(p), None, "{p}");
+        }
     }
 }
