@@ -38,6 +38,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         tonic: text.contains("tonic"),
         tonic_http: text.contains("http_server::"),
         grpcio: text.contains("grpcio"),
+        grpc_rust: text.contains("grpc::") && (text.contains("new_service_def") || text.contains("new_plain")),
         grpcio_server: text.contains("grpcio") && text.contains("register_service"),
         grpcio_create: if text.contains("grpcio") && text.contains("register_service") {
             grpcio_creates(file)
@@ -73,6 +74,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         callbacks: if client_file(text) && text.contains("Fn") { callbacks(file) } else { Vec::new() },
         closure_binds: Vec::new(),
         fn_routers: Vec::new(),
+        literal_args: if text.contains("for ") && text.contains("resource(") { literal_args(file) } else { Vec::new() },
         ctor: false,
         ctor_fields: Vec::new(),
         field_calls: Vec::new(),
@@ -134,6 +136,8 @@ struct Collector<'b> {
     grpcio: bool,
     /// The file mentions grpcio and calls `register_service`: it may build a server.
     grpcio_server: bool,
+    /// The file names stepancheg's `grpc` crate and its `new_service_def`/`new_plain`.
+    grpc_rust: bool,
     /// `create_<service>` functions the file imports from a grpcio-generated
     /// `<proto>_grpc` module (when it also calls `register_service`).
     grpcio_create: Vec<String>,
@@ -205,6 +209,9 @@ struct Collector<'b> {
     /// Requests of a type's methods whose URL starts with one of its fields
     /// (`self.http.get(format!("{}/{}", self.url, id))`): (type, field, request).
     field_calls: Vec<(String, String, RawCall)>,
+    /// Functions of the file called exactly once, with the literal values each argument
+    /// takes there (`None`: not known) ([`literal_args`]).
+    literal_args: Vec<(String, ArgValues)>,
     /// Functions of the file that build a router of their name: (the type of the `impl`
     /// they are in, the name, line), read by [`Collector::impl_router_aliases`].
     fn_routers: Vec<(Option<String>, String, u32)>,
@@ -743,6 +750,20 @@ impl Collector<'_> {
             Expr::Call(c) => {
                 if let Expr::Path(p) = &*c.func {
                     let name = last_seg(&p.path);
+                    // actix `web::method(Method::OPTIONS)`: the method named.
+                    if name == "method" {
+                        let named = match c.args.first() {
+                            Some(Expr::Path(a)) if c.args.len() == 1 => {
+                                let m = last_seg(&a.path);
+                                http_method(&m).filter(|x| x != "ANY" && m.chars().all(|c| c.is_ascii_uppercase()))
+                            }
+                            _ => None,
+                        };
+                        if let Some(m) = named {
+                            out.push((m, None));
+                        }
+                        return;
+                    }
                     let m = if name == "any" { Some("ANY".to_string()) } else { http_method(&name) };
                     if let Some(m) = m {
                         let handler = c.args.first().map(quote_short);
@@ -1004,6 +1025,11 @@ impl Collector<'_> {
             ("service", [child]) if self.web => {
                 self.ensure_scope(&m.receiver);
                 let parent = self.chain_router(&m.receiver);
+                if let Some(f) = self.loop_fn_call(child) {
+                    self.declare_router(&parent, "actix", l);
+                    self.facts.mounts.push(RawMount { parent, child: f, prefix: Template::new(), line: l });
+                    return;
+                }
                 let child = match child {
                     Expr::Call(_) | Expr::MethodCall(_) => self.chain_router(child),
                     other => child_name(other),
@@ -1284,6 +1310,41 @@ impl Collector<'_> {
         }
         let name = resource_name(c);
         let l = line(c.func.span());
+        if let Some(values) = self.param_values(c.args.first()) {
+            // `fn proxy_resource(path: &str) -> Resource { web::resource(path)… }` called once, as
+            // `cfg.service(proxy_resource(path))` in `for path in ["/a", "/b"]`: the function is a
+            // router (mounted at that call) holding one resource per value.
+            let parent = self.fn_name.clone();
+            self.declare_router(&parent, "actix", l);
+            for (k, v) in values.iter().enumerate() {
+                let child = format!("{name}#{k}");
+                if !self.facts.routers.iter().any(|r| r.name == child) {
+                    self.facts.routers.push(RawRouter {
+                        name: child.clone(),
+                        framework: "actix".into(),
+                        prefix: lit(v),
+                        line: l,
+                    });
+                    self.facts.mounts.push(RawMount {
+                        parent: parent.clone(),
+                        child: child.clone(),
+                        prefix: Template::new(),
+                        line: l,
+                    });
+                }
+                for (method, handler) in &methods {
+                    self.facts.routes.push(RawRoute {
+                        framework: "actix".into(),
+                        router: child.clone(),
+                        methods: vec![method.clone()],
+                        path: Template::new(),
+                        handler: handler.clone(),
+                        line: l,
+                    });
+                }
+            }
+            return;
+        }
         if !self.facts.routers.iter().any(|r| r.name == name) {
             let prefix = c.args.first().map(template).unwrap_or_default();
             self.facts.routers.push(RawRouter { name: name.clone(), framework: "actix".into(), prefix, line: l });
@@ -1298,6 +1359,25 @@ impl Collector<'_> {
                 line: l,
             });
         }
+    }
+
+    /// The values a parameter of the current free function takes at its only call in
+    /// the file ([`literal_args`]), when `arg` is that parameter.
+    fn param_values(&self, arg: Option<&Expr>) -> Option<Vec<String>> {
+        let Expr::Path(p) = arg? else { return None };
+        let ident = p.path.get_ident()?.to_string();
+        let k = self.func.params.iter().position(|n| *n == ident).filter(|_| self.func.free)?;
+        let (_, args) = self.literal_args.iter().find(|(f, _)| *f == self.fn_name)?;
+        args.get(k)?.clone().filter(|v| !v.is_empty())
+    }
+
+    /// `proxy_resource(path)`: a call of a file function whose parameter takes literal values.
+    fn loop_fn_call(&self, e: &Expr) -> Option<String> {
+        let Expr::Call(c) = e else { return None };
+        let Expr::Path(p) = &*c.func else { return None };
+        let f = p.path.get_ident()?.to_string();
+        let (_, args) = self.literal_args.iter().find(|(n, _)| *n == f)?;
+        args.iter().any(Option::is_some).then_some(f)
     }
 
     /// A `web::scope("/p")` at the root of a chain is a router with that prefix.
@@ -1385,6 +1465,28 @@ impl Collector<'_> {
                 }
             }
             return;
+        }
+        // stepancheg's grpc-rust: `server.add_service(GreeterServer::new_service_def(impl))`
+        // serves the proto service `Greeter`; `GreeterClient::new_plain(host, port, conf)` is its client.
+        if self.grpc_rust && p.path.segments.len() >= 2 {
+            let ty = p.path.segments[p.path.segments.len() - 2].ident.to_string();
+            let (suffix, server) = match last.as_str() {
+                "new_service_def" => ("Server", true),
+                "new_plain" | "new_plain_unix" | "new_tls" => ("Client", false),
+                _ => ("", false),
+            };
+            if let Some(svc) = ty.strip_suffix(suffix).filter(|s| !suffix.is_empty() && !s.is_empty()) {
+                let within = if server { None } else { self.impl_ty.clone().filter(|t| *t != ty) };
+                self.facts.grpc.push(RawGrpc {
+                    service: svc.to_string(),
+                    server,
+                    line: line(c.span()),
+                    within,
+                    rpc: None,
+                    constant: None,
+                });
+                return;
+            }
         }
         if !matches!(
             last.as_str(),
@@ -2987,6 +3089,73 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             args.iter().for_each(|e| self.visit_expr(e));
         }
     }
+}
+
+/// The functions of a file called exactly once in it (by a one-segment path), with the
+/// literal values of each argument there: a string literal, or the variable of an
+/// enclosing `for x in ["/a", "/b"]` (`None` for anything else). Sorted by name.
+/// The literal values each argument of a call takes (`None`: not known).
+type ArgValues = Vec<Option<Vec<String>>>;
+
+fn literal_args(file: &syn::File) -> Vec<(String, ArgValues)> {
+    struct Calls {
+        loops: Vec<(String, Vec<String>)>,
+        calls: std::collections::BTreeMap<String, (usize, ArgValues)>,
+    }
+    impl<'ast> Visit<'ast> for Calls {
+        fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+            let mut e = &*f.expr;
+            loop {
+                match e {
+                    Expr::Reference(r) => e = &r.expr,
+                    Expr::MethodCall(m) if m.args.is_empty() && (m.method == "iter" || m.method == "into_iter") => {
+                        e = &m.receiver;
+                    }
+                    _ => break,
+                }
+            }
+            let values: Option<Vec<String>> = match (e, &*f.pat) {
+                (Expr::Array(a), syn::Pat::Ident(_)) => a.elems.iter().map(lit_str).collect(),
+                _ => None,
+            };
+            self.visit_expr(&f.expr);
+            let pushed = match (values, &*f.pat) {
+                (Some(v), syn::Pat::Ident(i)) if !v.is_empty() => {
+                    self.loops.push((i.ident.to_string(), v));
+                    true
+                }
+                _ => false,
+            };
+            self.visit_block(&f.body);
+            if pushed {
+                self.loops.pop();
+            }
+        }
+
+        fn visit_expr_call(&mut self, c: &'ast ExprCall) {
+            if let Expr::Path(p) = &*c.func {
+                if let Some(f) = p.path.get_ident() {
+                    let args = c
+                        .args
+                        .iter()
+                        .map(|a| match a {
+                            Expr::Path(v) => v.path.get_ident().and_then(|v| {
+                                self.loops.iter().rev().find(|(n, _)| v == n).map(|(_, vals)| vals.clone())
+                            }),
+                            other => lit_str(other).map(|s| vec![s]),
+                        })
+                        .collect();
+                    let entry = self.calls.entry(f.to_string()).or_insert((0, Vec::new()));
+                    entry.0 += 1;
+                    entry.1 = args;
+                }
+            }
+            visit::visit_expr_call(self, c);
+        }
+    }
+    let mut v = Calls { loops: Vec::new(), calls: std::collections::BTreeMap::new() };
+    v.visit_file(file);
+    v.calls.into_iter().filter(|(_, (n, _))| *n == 1).map(|(f, (_, args))| (f, args)).collect()
 }
 
 #[cfg(test)]

@@ -48,6 +48,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
             if super::rs_raw::mentions(text) {
                 super::rs_raw::routes(&file, &mut facts.arch);
             }
+            if super::rs_raw::mentions_framework(text) {
+                super::rs_raw::frameworks(&file, text, &mut facts.arch);
+            }
         }
         Err(e) => {
             facts.parse_error = true;

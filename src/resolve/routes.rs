@@ -328,6 +328,35 @@ impl Routers<'_, '_> {
         found.iter().copied().filter(|&r| crates.contains(&self.crate_dir(self.list[r].file))).collect()
     }
 
+    /// `UserController::setUpService` where the mounting file imports `UserController`
+    /// (`use api::services::users::UserController`) from a module that re-exports a type
+    /// of its own child module (`pub use Controller::Controller as UserController;` in
+    /// users/mod.rs): the routers named `name` in the files those `pub use` items of
+    /// that module reach (users/Controller.rs; six modules may each have a `Controller`).
+    fn reexported_type(&self, file: usize, ty: &str, name: &str) -> Vec<usize> {
+        let files = &self.ctx.project.files;
+        let suffix = format!("::{ty}");
+        let mut found: Vec<usize> = Vec::new();
+        for imp in files[file].facts.imports.iter().filter(|i| i.is_use && (i.spec.ends_with(&suffix) || i.spec == ty))
+        {
+            for &m in self.ctx.import_targets(file, imp.line) {
+                let reexports = files[m].facts.imports.iter().filter(|i| {
+                    i.flags.contains(crate::model::Flags::REEXPORT)
+                        && i.spec.rsplit("::").next().is_some_and(|l| l.starts_with(|c: char| c.is_ascii_uppercase()))
+                });
+                for re in reexports {
+                    for &t in self.ctx.import_targets(m, re.line) {
+                        if let Some(r) = self.in_file(t, name).filter(|r| !found.contains(r)) {
+                            found.push(r);
+                        }
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        found
+    }
+
     /// [`Self::rust_path_candidates`] by the path's last module.
     fn rust_path_named(&self, file: usize, path: &str) -> Vec<usize> {
         let segs: Vec<&str> = path.split("::").collect();
@@ -340,6 +369,10 @@ impl Routers<'_, '_> {
                 let own: Vec<usize> = typed.iter().filter_map(|&r| self.in_file(self.list[r].file, name)).collect();
                 if !own.is_empty() {
                     return self.narrow(file, own);
+                }
+                let aliased = self.reexported_type(file, ty, name);
+                if aliased.len() == 1 {
+                    return aliased;
                 }
             }
         }
@@ -831,6 +864,27 @@ fn never_configured(rs: &Routers, unsure: &[usize]) -> Vec<usize> {
     found
 }
 
+/// The routers every chain of mounts above which ends at one of `roots` (the roots left out).
+fn below_all(rs: &Routers, roots: &[usize]) -> Vec<usize> {
+    let mut dead = vec![false; rs.list.len()];
+    for &r in roots {
+        dead[r] = true;
+    }
+    let mut found = Vec::new();
+    let mut changed = !roots.is_empty();
+    while changed {
+        changed = false;
+        for (r, router) in rs.list.iter().enumerate() {
+            if !dead[r] && !router.parents.is_empty() && router.parents.iter().all(|(p, _)| dead[*p]) {
+                dead[r] = true;
+                found.push(r);
+                changed = true;
+            }
+        }
+    }
+    found
+}
+
 /// For each root, the routers every chain of mounts above which ends at that root
 /// (the root included): what is not served when the root is not.
 fn below(rs: &Routers, roots: &[usize]) -> Vec<Vec<usize>> {
@@ -1086,6 +1140,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         files.iter().enumerate().filter(|(_, f)| f.facts.arch.loads_by_name).map(|(i, _)| ctx.owner(i)).collect();
     js_mounting.retain(|s| !loads_by_name.contains(s));
     unsure.extend(never_mounted(&rs, (!py_unresolved).then_some(py_mounting.as_slice()), &js_mounting, out));
+    // What is mounted only under a router not reported (an ambiguous mount) is not served
+    // at `/` either: its prefix is unknown.
+    unsure.extend(below_all(&rs, &unsure));
     let unconfigured = never_configured(&rs, &unsure);
     let dead = below(&rs, &unconfigured);
     unsure.extend(dead.iter().flatten().copied());
