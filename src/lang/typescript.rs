@@ -252,6 +252,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         let Some(spec) = literal(node, src).filter(|_| named) else {
             // `require("./routes/" + name)`, ``import(`./${name}`)``: a module chosen at run time.
             facts.arch.loads_by_name |= node.kind() != "string";
+            if node.kind() != "string" {
+                super::ts_arch::computed_load_mount(node, src, &mut facts.arch);
+            }
             continue;
         };
         if all_specifiers_are_types(&root, node) || statement_says_type(&root, node, src) {
