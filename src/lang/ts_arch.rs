@@ -1578,6 +1578,24 @@ impl<'t> Collector<'t> {
                 return self.queue_field(self.facts.queues.len() - 1, first, src);
             }
         }
+        // amqplib in an abstract base class: `this.channel.sendToQueue(this.subject, …)`,
+        // `this.channel.consume(this.subject, (msg) => …)`: the queue is the class's field,
+        // which each subclass sets (`queue_field`). A `consume` in a file that does not name
+        // amqp takes a callback second, as amqplib's does.
+        let this_field = args.first().filter(|a| {
+            a.kind() == "member_expression" && a.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
+        });
+        if let (Some(&first), "sendToQueue" | "consume") = (this_field, method) {
+            let callback = args
+                .get(1)
+                .is_some_and(|c| matches!(c.kind(), "arrow_function" | "function_expression" | "function"));
+            if method == "sendToQueue" || self.amqp || callback {
+                let access = if method == "consume" { Access::Read } else { Access::Write };
+                let name = arg(0).unwrap_or_default();
+                self.facts.queues.push(RawQueue { broker: "rabbitmq".into(), name, access, line, key: None });
+                return self.queue_field(self.facts.queues.len() - 1, first, src);
+            }
+        }
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty() && arch::literal_of(n).is_none_or(|s| !s.is_empty())) {
                 self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
@@ -2587,6 +2605,99 @@ pub(super) fn declares(body: Node, name: &str, src: &[u8]) -> bool {
 /// file's own wrappers and of names it imports from its own project
 /// (`relative`) whose arguments may be URLs. Found by name
 /// ([`arch::calls_of`]), not by a query pattern: see there.
+/// Functions and methods handing one of their parameters to `collection(…)` (a MongoDB
+/// collection by a caller's name): `getCollection(name) { return
+/// this.client.db().collection(name) }` in `export const MongoHelper = { … }` is
+/// `MongoHelper.getCollection` (a class's method likewise `Class.method`, a function its
+/// own name), with the parameter's index (`ArchFacts::collection_helpers`).
+pub fn collection_helpers(root: Node, text: &str, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    // `MongoHelper.getCollection("orders")`, `getCollection("orders")`: a call that may be
+    // of a helper (of this module or another), kept with its literal arguments.
+    for (at, _) in text.match_indices("Collection(") {
+        let Some(args) = arguments_at(root, at + "Collection".len()) else { continue };
+        let Some(f) = args.parent().and_then(|c| c.child_by_field_name("function")) else { continue };
+        let plain = match f.kind() {
+            "identifier" => true,
+            "member_expression" => f.child_by_field_name("object").is_some_and(|o| o.kind() == "identifier"),
+            _ => false,
+        };
+        if !plain {
+            continue;
+        }
+        let callee = query::text(f, src).to_string();
+        for (k, a) in named(args).into_iter().enumerate() {
+            if let Some(name) = string_value(a, src).filter(|n| !n.is_empty() && a.kind() == "string") {
+                facts.collection_helper_calls.push((callee.clone(), k, name, query::line(a)));
+            }
+        }
+    }
+    let root_q = query::Root::new(root);
+    for (at, _) in text.match_indices(".collection(") {
+        let Some(args) = arguments_at(root, at + ".collection".len()) else { continue };
+        let Some(arg) = args.named_child(0).filter(|a| a.kind() == "identifier" && args.named_child_count() == 1)
+        else {
+            continue;
+        };
+        let name = query::text(arg, src);
+        let Some(func) = root_q
+            .ancestors(args, 48)
+            .into_iter()
+            .find(|a| matches!(a.kind(), "method_definition" | "function_declaration" | "function_expression" | "arrow_function"))
+        else {
+            continue;
+        };
+        let Some(params) = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))
+        else {
+            continue;
+        };
+        let list = if params.kind() == "identifier" { vec![params] } else { named(params) };
+        let Some(index) = list.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == name)) else {
+            continue;
+        };
+        let Some(helper) = helper_name(&root_q, func, src) else { continue };
+        if !facts.collection_helpers.iter().any(|(h, i)| *h == helper && *i == index) {
+            facts.collection_helpers.push((helper, index));
+        }
+    }
+}
+
+/// The argument list whose `(` is at byte `open`.
+fn arguments_at(root: Node, open: usize) -> Option<Node> {
+    let paren = root.descendant_for_byte_range(open, open + 1)?;
+    let args = if paren.kind() == "(" { paren.parent()? } else { paren };
+    (args.kind() == "arguments").then_some(args)
+}
+
+/// The name callers write for a function or method: `Owner.method` for a method of a
+/// class or of an object literal bound to a name, else the function's own name.
+fn helper_name<'t>(root: &query::Root<'t>, func: Node<'t>, src: &[u8]) -> Option<String> {
+    let own = match func.kind() {
+        "method_definition" | "function_declaration" => func.child_by_field_name("name"),
+        _ => func.parent().and_then(|p| match p.kind() {
+            "pair" => p.child_by_field_name("key"),
+            "variable_declarator" => p.child_by_field_name("name"),
+            "public_field_definition" | "field_definition" => {
+                p.child_by_field_name("name").or_else(|| p.child_by_field_name("property"))
+            }
+            _ => None,
+        }),
+    }?;
+    let own = query::text(own, src).to_string();
+    if func.kind() == "function_declaration" || func.parent().is_some_and(|p| p.kind() == "variable_declarator") {
+        return Some(own);
+    }
+    // The method's owner: a class, or an object literal bound to a name.
+    let holder = root.ancestors(func, 8).into_iter().find(|a| {
+        matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class" | "object")
+    })?;
+    let owner = match holder.kind() {
+        "object" => holder.parent().filter(|p| p.kind() == "variable_declarator")?.child_by_field_name("name")?,
+        _ => holder.child_by_field_name("name")?,
+    };
+    Some(format!("{}.{own}", query::text(owner, src)))
+}
+
 /// A module loaded by a computed name (`spec`, the argument of `require`/`import()`) whose
 /// default export is called on a router (`require(path)(router)`, `(await
 /// import(`../routes/${file}`)).default(router)`, `require(path).default(router)`): a mount

@@ -195,6 +195,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if !is_declaration_file(rel) && memchr::memmem::find(src, b"extends ").is_some() {
         super::ts_classes::subclasses(tree.root_node(), text, &mut facts.arch);
     }
+    if !is_declaration_file(rel) && memchr::memmem::find(src, b"ollection(").is_some() {
+        super::ts_arch::collection_helpers(tree.root_node(), text, &mut facts.arch);
+    }
     if !is_declaration_file(rel) && super::ts_bull::imports_bull(src) {
         super::ts_bull::queues(tree.root_node(), text, &mut facts.arch);
     }
