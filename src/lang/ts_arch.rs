@@ -1183,9 +1183,7 @@ impl<'t> Collector<'t> {
                             Some(v) if v.kind() == "member_expression" => v.child_by_field_name("object"),
                             v => v,
                         };
-                        value
-                            .and_then(|v| v.child_by_field_name("arguments"))
-                            .and_then(|a| a.named_child(0))
+                        value.and_then(|v| v.child_by_field_name("arguments")).and_then(|a| a.named_child(0))
                     })
                     .flatten()
             });
@@ -1586,9 +1584,8 @@ impl<'t> Collector<'t> {
             a.kind() == "member_expression" && a.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
         });
         if let (Some(&first), "sendToQueue" | "consume") = (this_field, method) {
-            let callback = args
-                .get(1)
-                .is_some_and(|c| matches!(c.kind(), "arrow_function" | "function_expression" | "function"));
+            let callback =
+                args.get(1).is_some_and(|c| matches!(c.kind(), "arrow_function" | "function_expression" | "function"));
             if method == "sendToQueue" || self.amqp || callback {
                 let access = if method == "consume" { Access::Read } else { Access::Write };
                 let name = arg(0).unwrap_or_default();
@@ -2640,11 +2637,9 @@ pub fn collection_helpers(root: Node, text: &str, facts: &mut ArchFacts) {
             continue;
         };
         let name = query::text(arg, src);
-        let Some(func) = root_q
-            .ancestors(args, 48)
-            .into_iter()
-            .find(|a| matches!(a.kind(), "method_definition" | "function_declaration" | "function_expression" | "arrow_function"))
-        else {
+        let Some(func) = root_q.ancestors(args, 48).into_iter().find(|a| {
+            matches!(a.kind(), "method_definition" | "function_declaration" | "function_expression" | "arrow_function")
+        }) else {
             continue;
         };
         let Some(params) = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))
@@ -2688,9 +2683,10 @@ fn helper_name<'t>(root: &query::Root<'t>, func: Node<'t>, src: &[u8]) -> Option
         return Some(own);
     }
     // The method's owner: a class, or an object literal bound to a name.
-    let holder = root.ancestors(func, 8).into_iter().find(|a| {
-        matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class" | "object")
-    })?;
+    let holder = root
+        .ancestors(func, 8)
+        .into_iter()
+        .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class" | "object"))?;
     let owner = match holder.kind() {
         "object" => holder.parent().filter(|p| p.kind() == "variable_declarator")?.child_by_field_name("name")?,
         _ => holder.child_by_field_name("name")?,

@@ -221,7 +221,9 @@ impl Routers<'_, '_> {
         // import re-exported by name is the imported module's default router, as a
         // default import of it is (`find`).
         self.ctx.imported(module, name).into_iter().find_map(|(m, remote)| match remote.as_str() {
-            "default" => self.in_file(m, "default").or_else(|| self.only_router(m)).or_else(|| self.in_file(m, "router")),
+            "default" => {
+                self.in_file(m, "default").or_else(|| self.only_router(m)).or_else(|| self.in_file(m, "router"))
+            }
             _ => self.in_file(m, &remote).or_else(|| self.reexported(m, &remote, depth + 1)),
         })
     }
