@@ -90,11 +90,11 @@ pub const TRIGGERS: &[&str] = &[
     "APIRouter",
     "BaseSettings",
     "Blueprint",
-    // A MongoDB collection helper's call, `MongoHelper.getCollection("orders")` (`ts_arch::collection_helpers`).
-    "Collection(",
     // A server given a handler another module defines (`ts_raw`): the import is followed.
     "Bun.serve",
     "Client",
+    // A MongoDB collection helper's call, `MongoHelper.getCollection("orders")` (`ts_arch::collection_helpers`).
+    "Collection(",
     "Controller",
     "DELETE",
     "Deno.serve",
