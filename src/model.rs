@@ -825,6 +825,17 @@ pub struct ArchFacts {
     /// the file builds (`def get_database(): return _client[NAME]`).
     #[serde(default)]
     pub mongo_getters: Vec<String>,
+    /// JS/TS functions and methods handing a parameter to a MongoDB `collection(…)`
+    /// (`getCollection(name) { return this.client.db().collection(name) }` in `const
+    /// MongoHelper = {…}`): the name callers write (`MongoHelper.getCollection`) and the
+    /// parameter's index. A caller's literal there names the collection (`resolve/tables.rs`).
+    #[serde(default)]
+    pub collection_helpers: Vec<(String, usize)>,
+    /// Calls that may be of such a helper (a callee whose name ends in `Collection`,
+    /// `MongoHelper.getCollection("orders")`): the callee as written, the index of a
+    /// literal argument, its text and the line.
+    #[serde(default)]
+    pub collection_helper_calls: Vec<(String, usize, String, u32)>,
     /// Collection uses on what a function returns (`db = get_database()`,
     /// `db.users.find_one(…)`) in a file that does not mention MongoDB: the function's
     /// name as written and the use, linked when the function is one of `mongo_getters`.

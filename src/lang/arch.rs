@@ -84,6 +84,8 @@ pub fn redis_uses(clients: &[String], ops: Vec<(String, String, u32)>) -> Vec<Ra
 /// facts; a file with none of them is walked by the imports-only query
 /// (sorted; matched case-sensitively as substrings).
 pub const TRIGGERS: &[&str] = &[
+    // amqplib's `channel.consume(queue, cb)` in a base class naming no broker (`ts_arch::queue`).
+    ".consume(",
     "ALTER",
     "APIRouter",
     "BaseSettings",
@@ -91,6 +93,8 @@ pub const TRIGGERS: &[&str] = &[
     // A server given a handler another module defines (`ts_raw`): the import is followed.
     "Bun.serve",
     "Client",
+    // A MongoDB collection helper's call, `MongoHelper.getCollection("orders")` (`ts_arch::collection_helpers`).
+    "Collection(",
     "Controller",
     "DELETE",
     "Deno.serve",

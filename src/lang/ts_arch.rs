@@ -31,6 +31,12 @@ const REQUEST_PACKAGES: &[&str] = &["request-promise", "request-promise-native"]
 /// (`dirNameRoutePrefix: false`) and `params` (`routeParams: true`: `_id` is `:id`).
 pub const AUTOLOAD: &str = "autoload:";
 
+/// A mount child standing for the modules a file loads by a computed name and hands a
+/// router to (`(await import(`../routes/${file}`)).default(router)` over a directory's
+/// listing, `require(path)(router)` over a glob): `loaded:<dir>`, `<dir>` relative to the
+/// loading module's directory, or `loaded:?` when the directory is not readable statically.
+pub const LOADED: &str = "loaded:";
+
 /// Words of a parameter's type annotation that make it an app or a router (lower case,
 /// sorted): `app: Express`, `router: express.Router`, `server: FastifyInstance`, `app: any`.
 const ROUTER_TYPE_WORDS: &[&str] =
@@ -346,6 +352,10 @@ impl<'t> Collector<'t> {
                         Some(name) => name,
                         None => return,
                     },
+                    // `module.exports = (app) => { app.use('/signin', router) }`: the function's
+                    // router, as for a route on the parameter, so that whatever mounts the
+                    // function mounts what it mounts.
+                    _ if text("method") == "use" => self.receiver(outer, &text("parent"), src, line),
                     _ => self.scoped(outer, &text("parent")),
                 };
                 self.mount(&parent, &text("method"), outer, &args, src, line);
@@ -800,12 +810,25 @@ impl<'t> Collector<'t> {
     /// a router built by a chain, named after the variable (or `default`).
     fn chain_router(&mut self, receiver: Node, call: Node, src: &[u8], line: u32) -> Option<String> {
         let mut root = receiver;
+        // Whether every call of the chain is a method Express's app and router return
+        // themselves from (`use`, `disable`, `set`, a route method…).
+        let mut returns_self = true;
         while root.kind() == "call_expression" {
             let f = root.child_by_field_name("function")?;
             match f.kind() {
-                "member_expression" => root = f.child_by_field_name("object")?,
+                "member_expression" => {
+                    let method = f.child_by_field_name("property").map_or("", |p| query::text(p, src));
+                    returns_self &= CHAINABLE.contains(&method);
+                    root = f.child_by_field_name("object")?
+                }
                 _ => break,
             }
+        }
+        // `v1Router.use('/users', users).use('/auth', auth)`, `app.disable('x-powered-by')
+        // .use('/api/v1', v1Router)`: each `use` is on the chain's first receiver.
+        if root.kind() == "identifier" && returns_self {
+            let name = query::text(root, src);
+            return Some(self.receiver(call, name, src, line));
         }
         let ctor = root.child_by_field_name("function").map(|f| query::text(f, src)).unwrap_or("");
         if !matches!(ctor, "Router" | "express.Router" | "express") {
@@ -1141,6 +1164,10 @@ impl<'t> Collector<'t> {
             return;
         }
         let (local, remote) = match kind {
+            // `const users = require('./users').router`: the module's export `router`.
+            "bind.require" if cap(caps, "value").is_some() => {
+                (name, cap(caps, "value").map(|v| query::text(v, src).to_string()).unwrap_or_default())
+            }
             "bind.default" | "bind.require" => (name, "default".to_string()),
             "bind.namespace" => (name, "*".to_string()),
             _ => (alias.unwrap_or_else(|| name.clone()), name),
@@ -1164,10 +1191,13 @@ impl<'t> Collector<'t> {
             .or_else(|| {
                 (kind == "bind.require")
                     .then(|| {
-                        outer
-                            .child_by_field_name("value")
-                            .and_then(|v| v.child_by_field_name("arguments"))
-                            .and_then(|a| a.named_child(0))
+                        let value = outer.child_by_field_name("value");
+                        // `require('./users').router`: the call is the member's object.
+                        let value = match value {
+                            Some(v) if v.kind() == "member_expression" => v.child_by_field_name("object"),
+                            v => v,
+                        };
+                        value.and_then(|v| v.child_by_field_name("arguments")).and_then(|a| a.named_child(0))
                     })
                     .flatten()
             });
@@ -1565,6 +1595,23 @@ impl<'t> Collector<'t> {
                 let access = if method == "publish" { Access::Write } else { Access::Read };
                 let name = arg(0).unwrap_or_default();
                 self.facts.queues.push(RawQueue { broker: "nats".into(), name, access, line, key: None });
+                return self.queue_field(self.facts.queues.len() - 1, first, src);
+            }
+        }
+        // amqplib in an abstract base class: `this.channel.sendToQueue(this.subject, …)`,
+        // `this.channel.consume(this.subject, (msg) => …)`: the queue is the class's field,
+        // which each subclass sets (`queue_field`). A `consume` in a file that does not name
+        // amqp takes a callback second, as amqplib's does.
+        let this_field = args.first().filter(|a| {
+            a.kind() == "member_expression" && a.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
+        });
+        if let (Some(&first), "sendToQueue" | "consume") = (this_field, method) {
+            let callback =
+                args.get(1).is_some_and(|c| matches!(c.kind(), "arrow_function" | "function_expression" | "function"));
+            if method == "sendToQueue" || self.amqp || callback {
+                let access = if method == "consume" { Access::Read } else { Access::Write };
+                let name = arg(0).unwrap_or_default();
+                self.facts.queues.push(RawQueue { broker: "rabbitmq".into(), name, access, line, key: None });
                 return self.queue_field(self.facts.queues.len() - 1, first, src);
             }
         }
@@ -2136,6 +2183,13 @@ fn dirname_path(n: Node, src: &[u8]) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Methods of an Express app or router that return it, so that a call chained on one is
+/// the app's or router's own (`app.disable('x-powered-by').use('/api', api)`).
+const CHAINABLE: &[&str] = &[
+    "all", "delete", "disable", "enable", "engine", "get", "head", "options", "param", "patch", "post", "put", "set",
+    "use",
+];
+
 /// The name a function that routes is known by to its mounts: its own, the variable it
 /// is assigned to, `default` for `export default`/`module.exports =`, the key of
 /// `exports.routes =`.
@@ -2585,6 +2639,160 @@ pub(super) fn declares(body: Node, name: &str, src: &[u8]) -> bool {
 /// file's own wrappers and of names it imports from its own project
 /// (`relative`) whose arguments may be URLs. Found by name
 /// ([`arch::calls_of`]), not by a query pattern: see there.
+/// Functions and methods handing one of their parameters to `collection(…)` (a MongoDB
+/// collection by a caller's name): `getCollection(name) { return
+/// this.client.db().collection(name) }` in `export const MongoHelper = { … }` is
+/// `MongoHelper.getCollection` (a class's method likewise `Class.method`, a function its
+/// own name), with the parameter's index (`ArchFacts::collection_helpers`).
+pub fn collection_helpers(root: Node, text: &str, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    // `MongoHelper.getCollection("orders")`, `getCollection("orders")`: a call that may be
+    // of a helper (of this module or another), kept with its literal arguments.
+    for (at, _) in text.match_indices("Collection(") {
+        let Some(args) = arguments_at(root, at + "Collection".len()) else { continue };
+        let Some(f) = args.parent().and_then(|c| c.child_by_field_name("function")) else { continue };
+        let plain = match f.kind() {
+            "identifier" => true,
+            "member_expression" => f.child_by_field_name("object").is_some_and(|o| o.kind() == "identifier"),
+            _ => false,
+        };
+        if !plain {
+            continue;
+        }
+        let callee = query::text(f, src).to_string();
+        for (k, a) in named(args).into_iter().enumerate() {
+            if let Some(name) = string_value(a, src).filter(|n| !n.is_empty() && a.kind() == "string") {
+                facts.collection_helper_calls.push((callee.clone(), k, name, query::line(a)));
+            }
+        }
+    }
+    let root_q = query::Root::new(root);
+    for (at, _) in text.match_indices(".collection(") {
+        let Some(args) = arguments_at(root, at + ".collection".len()) else { continue };
+        let Some(arg) = args.named_child(0).filter(|a| a.kind() == "identifier" && args.named_child_count() == 1)
+        else {
+            continue;
+        };
+        let name = query::text(arg, src);
+        let Some(func) = root_q.ancestors(args, 48).into_iter().find(|a| {
+            matches!(a.kind(), "method_definition" | "function_declaration" | "function_expression" | "arrow_function")
+        }) else {
+            continue;
+        };
+        let Some(params) = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))
+        else {
+            continue;
+        };
+        let list = if params.kind() == "identifier" { vec![params] } else { named(params) };
+        let Some(index) = list.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == name)) else {
+            continue;
+        };
+        let Some(helper) = helper_name(&root_q, func, src) else { continue };
+        if !facts.collection_helpers.iter().any(|(h, i)| *h == helper && *i == index) {
+            facts.collection_helpers.push((helper, index));
+        }
+    }
+}
+
+/// The argument list whose `(` is at byte `open`.
+fn arguments_at(root: Node, open: usize) -> Option<Node> {
+    let paren = root.descendant_for_byte_range(open, open + 1)?;
+    let args = if paren.kind() == "(" { paren.parent()? } else { paren };
+    (args.kind() == "arguments").then_some(args)
+}
+
+/// The name callers write for a function or method: `Owner.method` for a method of a
+/// class or of an object literal bound to a name, else the function's own name.
+fn helper_name<'t>(root: &query::Root<'t>, func: Node<'t>, src: &[u8]) -> Option<String> {
+    let own = match func.kind() {
+        "method_definition" | "function_declaration" => func.child_by_field_name("name"),
+        _ => func.parent().and_then(|p| match p.kind() {
+            "pair" => p.child_by_field_name("key"),
+            "variable_declarator" => p.child_by_field_name("name"),
+            "public_field_definition" | "field_definition" => {
+                p.child_by_field_name("name").or_else(|| p.child_by_field_name("property"))
+            }
+            _ => None,
+        }),
+    }?;
+    let own = query::text(own, src).to_string();
+    if func.kind() == "function_declaration" || func.parent().is_some_and(|p| p.kind() == "variable_declarator") {
+        return Some(own);
+    }
+    // The method's owner: a class, or an object literal bound to a name.
+    let holder = root
+        .ancestors(func, 8)
+        .into_iter()
+        .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class" | "object"))?;
+    let owner = match holder.kind() {
+        "object" => holder.parent().filter(|p| p.kind() == "variable_declarator")?.child_by_field_name("name")?,
+        _ => holder.child_by_field_name("name")?,
+    };
+    Some(format!("{}.{own}", query::text(owner, src)))
+}
+
+/// A module loaded by a computed name (`spec`, the argument of `require`/`import()`) whose
+/// default export is called on a router (`require(path)(router)`, `(await
+/// import(`../routes/${file}`)).default(router)`, `require(path).default(router)`): a mount
+/// of [`LOADED`] modules under that router, with the directory when the name is a literal
+/// directory followed by one value (`` `../routes/${file}` ``, `"./routes/" + file`).
+pub fn computed_load_mount(spec: Node, src: &[u8], facts: &mut ArchFacts) {
+    let Some(load) = spec.parent().filter(|a| a.kind() == "arguments").and_then(|a| a.parent()) else { return };
+    let mut value = load;
+    while let Some(p) = value.parent().filter(|p| matches!(p.kind(), "await_expression" | "parenthesized_expression")) {
+        value = p;
+    }
+    let mut callee = value;
+    if let Some(member) = value.parent().filter(|p| p.kind() == "member_expression") {
+        let property = member.child_by_field_name("property").map_or("", |p| query::text(p, src));
+        if property != "default" {
+            return;
+        }
+        callee = member;
+    }
+    let Some(call) = callee.parent().filter(|c| c.kind() == "call_expression") else { return };
+    if call.child_by_field_name("function").is_none_or(|f| f.id() != callee.id()) {
+        return;
+    }
+    let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+    let [router] = args.as_slice() else { return };
+    if router.kind() != "identifier" {
+        return;
+    }
+    let dir = loaded_dir(spec, src).unwrap_or_else(|| "?".to_string());
+    facts.mounts.push(RawMount {
+        parent: query::text(*router, src).to_string(),
+        child: format!("{LOADED}{dir}"),
+        prefix: Template::new(),
+        line: query::line(call),
+    });
+}
+
+/// The directory of a computed module name that is a literal directory and one value:
+/// `` `../routes/${file}` `` or `"./routes/" + file` (`../routes`).
+fn loaded_dir(spec: Node, src: &[u8]) -> Option<String> {
+    let literal = match spec.kind() {
+        "template_string" => {
+            let parts = named(spec);
+            let [head, sub] = parts.as_slice() else { return None };
+            if head.kind() != "string_fragment" || sub.kind() != "template_substitution" {
+                return None;
+            }
+            query::text(*head, src).to_string()
+        }
+        "binary_expression" => {
+            let (left, right) = (spec.child_by_field_name("left")?, spec.child_by_field_name("right")?);
+            if right.kind() != "identifier" {
+                return None;
+            }
+            string_value(left, src)?
+        }
+        _ => return None,
+    };
+    let dir = literal.strip_suffix('/')?;
+    (!dir.is_empty() && !dir.contains(['$', '*', '\\'])).then(|| dir.to_string())
+}
+
 pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) {
     const SHAPE: CallShape = CallShape {
         call: "call_expression",

@@ -34,6 +34,7 @@ use super::query::{self, Captures, Native};
 pub static NATIVES: &[Native] = &[
     Native { kind: "variable_declarator", pattern: Some(ROUTER_DEF_REQUIRE), matches: router_def_require },
     Native { kind: "variable_declarator", pattern: Some(BIND_REQUIRE), matches: bind_require },
+    Native { kind: "variable_declarator", pattern: Some(BIND_REQUIRE_MEMBER), matches: bind_require_member },
     Native { kind: "export_statement", pattern: Some(ENDPOINT_EXPORT_FUNCTION), matches: endpoint_export_function },
     Native { kind: "export_statement", pattern: Some(ENDPOINT_EXPORT_CONST), matches: endpoint_export_const },
     Native { kind: "export_statement", pattern: Some(ENDPOINT_DEFAULT), matches: endpoint_default },
@@ -116,6 +117,14 @@ const BIND_NAMESPACE: &str = r#"(namespace_import (identifier) @name) @bind.name
 const BIND_REQUIRE: &str = r#"(variable_declarator
   name: [(identifier) (object_pattern)] @name
   value: (call_expression function: (identifier) @_q arguments: (arguments . (string)))
+  (#eq? @_q "require")) @bind.require"#;
+/// `const users = require('./users').router`: the module's export `router`, as
+/// `const { router: users } = require('./users')` binds it.
+const BIND_REQUIRE_MEMBER: &str = r#"(variable_declarator
+  name: (identifier) @name
+  value: (member_expression
+    object: (call_expression function: (identifier) @_q arguments: (arguments . (string)))
+    property: (property_identifier) @value)
   (#eq? @_q "require")) @bind.require"#;
 /// `new WebSocket(url)`, `new EventSource(url)` (calls.scm).
 const WS_CALL: &str = r#"(new_expression
@@ -762,6 +771,25 @@ fn bind_require<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool
         return false;
     }
     caps.extend([("bind.require", decl), ("name", name)]);
+    true
+}
+
+fn bind_require_member<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let (Some(name), Some(member)) = (field(decl, "name", "identifier"), field(decl, "value", "member_expression"))
+    else {
+        return false;
+    };
+    let (Some(call), Some(property)) =
+        (field(member, "object", "call_expression"), field(member, "property", "property_identifier"))
+    else {
+        return false;
+    };
+    let required = field(call, "function", "identifier").is_some_and(|f| query::text(f, src) == "require");
+    let first = field(call, "arguments", "arguments").and_then(|a| a.named_child(0));
+    if !required || first.is_none_or(|f| f.kind() != "string") {
+        return false;
+    }
+    caps.extend([("bind.require", decl), ("name", name), ("value", property)]);
     true
 }
 

@@ -205,6 +205,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if !is_declaration_file(rel) && memchr::memmem::find(src, b"extends ").is_some() {
         super::ts_classes::subclasses(tree.root_node(), text, &mut facts.arch);
     }
+    if !is_declaration_file(rel) && memchr::memmem::find(src, b"ollection(").is_some() {
+        super::ts_arch::collection_helpers(tree.root_node(), text, &mut facts.arch);
+    }
     if !is_declaration_file(rel) && super::ts_bull::imports_bull(src) {
         super::ts_bull::queues(tree.root_node(), text, &mut facts.arch);
     }
@@ -262,6 +265,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         let Some(spec) = literal(node, src).filter(|_| named) else {
             // `require("./routes/" + name)`, ``import(`./${name}`)``: a module chosen at run time.
             facts.arch.loads_by_name |= node.kind() != "string";
+            if node.kind() != "string" {
+                super::ts_arch::computed_load_mount(node, src, &mut facts.arch);
+            }
             continue;
         };
         if all_specifiers_are_types(&root, node) || statement_says_type(&root, node, src) {

@@ -278,10 +278,15 @@ impl Routers<'_, '_> {
         if depth >= 4 {
             return None;
         }
-        self.ctx
-            .imported(module, name)
-            .into_iter()
-            .find_map(|(m, remote)| self.in_file(m, &remote).or_else(|| self.reexported(m, &remote, depth + 1)))
+        // `import contactsRouter from './contacts'; export { contactsRouter }`: a default
+        // import re-exported by name is the imported module's default router, as a
+        // default import of it is (`find`).
+        self.ctx.imported(module, name).into_iter().find_map(|(m, remote)| match remote.as_str() {
+            "default" => {
+                self.in_file(m, "default").or_else(|| self.only_router(m)).or_else(|| self.in_file(m, "router"))
+            }
+            _ => self.in_file(m, &remote).or_else(|| self.reexported(m, &remote, depth + 1)),
+        })
     }
 
     /// `routes::health::router`: the function `router` of the file named by the
@@ -978,6 +983,57 @@ fn autoloaded(rs: &mut Routers, file: usize, parent: usize, spec: &str, prefix: 
     }
 }
 
+/// The modules `file` loads by a computed name and hands the router `parent` to
+/// (`lang::ts_arch::LOADED`): the router of each one's default export (the function
+/// taking the router) is mounted on `parent`. With a directory (`readdirSync(dir)` then
+/// `` import(`${dir}/${file}`) ``), the scripts directly in it; without one (a glob whose
+/// pattern is built at run time), each module of the loader's service that nothing
+/// imports and whose default export routes on a router no mount reaches.
+fn loaded(rs: &mut Routers, file: usize, parent: usize, dir: &str) {
+    let ctx = rs.ctx;
+    let project = ctx.project;
+    let script = |rel: &str| {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let stem = name.rsplit_once('.').map_or("", |(s, ext)| {
+            if matches!(ext, "js" | "ts" | "cjs" | "mjs" | "jsx" | "tsx") {
+                s
+            } else {
+                ""
+            }
+        });
+        !stem.is_empty() && !stem.ends_with(".d")
+    };
+    let known = if dir == "?" { None } else { super::join(super::dir_of(project.rel(file)), dir) };
+    if dir != "?" && known.is_none() {
+        return;
+    }
+    let owner = ctx.owner(file);
+    let within = |j: usize| {
+        ctx.owner(j) == owner
+            || owner.is_some_and(|s| {
+                ctx.services.list[s].dirs.iter().any(|d| d.is_empty() || project.rel(j).starts_with(&format!("{d}/")))
+            })
+    };
+    for j in 0..project.files.len() {
+        let rel = project.rel(j);
+        if j == file || !script(rel) || ctx.is_test(j) {
+            continue;
+        }
+        if known.as_ref().is_some_and(|d| super::dir_of(rel) != d.as_str()) {
+            continue;
+        }
+        let Some(r) = rs.in_file(j, "default") else { continue };
+        if r == parent {
+            continue;
+        }
+        // Cheap tests first: `imported_anywhere` reads every file's imports.
+        if known.is_none() && (!rs.list[r].parents.is_empty() || !within(j) || ctx.imported_anywhere(j)) {
+            continue;
+        }
+        rs.list[r].parents.push((parent, Template::new()));
+    }
+}
+
 /// Most full prefixes one router is reported under.
 const MAX_PREFIXES: usize = 32;
 
@@ -1069,6 +1125,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
                 let prefix = rs.in_context(i, m.prefix.clone());
                 autoloaded(&mut rs, i, parent, spec, &prefix);
+                continue;
+            }
+            if let Some(dir) = m.child.strip_prefix(crate::lang::ts_arch::LOADED) {
+                let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
+                loaded(&mut rs, i, parent, dir);
                 continue;
             }
             if m.parent == API_PARAM && rs.find(i, API_PARAM).is_none() {

@@ -167,6 +167,13 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         for (_, d, table) in dynamo.iter().filter(|(file, d, _)| *file == i && !d.defines) {
             link(d.line, d.access, table, "dynamodb");
         }
+        // `MongoHelper.getCollection("orders")` of an imported helper handing its
+        // parameter to `collection(…)`: the collection `orders`.
+        for (callee, k, name, line) in &f.facts.arch.collection_helper_calls {
+            if helper_param(ctx, i, callee) == Some(*k) {
+                link(*line, Access::Read, name, "mongodb");
+            }
+        }
         for (getter, u) in &f.facts.arch.getter_table_uses {
             if mongo_getter(ctx, i, getter) {
                 link(u.line, u.access, &u.name, &u.store);
@@ -270,6 +277,29 @@ fn sequelize_name(ctx: &Ctx, owners: &[Option<String>], file: usize, k: usize) -
     } else {
         None
     }
+}
+
+/// The parameter of a JS/TS collection helper (`ArchFacts::collection_helpers`) that
+/// names the collection, when `callee` as written in `file` is one: a helper its module
+/// imports by name (`import { MongoHelper } from './mongo-helper'`, then
+/// `MongoHelper.getCollection("orders")`), or one of its own.
+fn helper_param(ctx: &Ctx, file: usize, callee: &str) -> Option<usize> {
+    let index = |m: usize, name: &str| {
+        ctx.project.files[m].facts.arch.collection_helpers.iter().find(|(h, _)| h == name).map(|(_, i)| *i)
+    };
+    let (head, rest) = match callee.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (callee, None),
+    };
+    index(file, callee).or_else(|| {
+        ctx.imported(file, head).into_iter().find_map(|(m, remote)| {
+            let name = match rest {
+                Some(r) => format!("{remote}.{r}"),
+                None => remote,
+            };
+            index(m, &name)
+        })
+    })
 }
 
 /// Whether `name`, as written in `file`, is a function returning a MongoDB database
