@@ -372,16 +372,13 @@ pub fn constructed_calls<'c>(
 /// constructions gives, and the services those constructions are in: (line, URL, services).
 pub type Maker = (u32, Template, Vec<usize>);
 
+/// A URL a class's constructions give, with the services those constructions are in.
+type Based = (Template, Vec<usize>);
+
 /// The URLs request `url` of class `class` (in `file`) makes: one per distinct value its
 /// constructions (and those of its subclasses) give the markers, with the services those
 /// constructions are in; `None` when none is found.
-fn class_urls(
-    ctx: &Ctx,
-    file: usize,
-    class: &str,
-    url: &Template,
-    test: bool,
-) -> Option<Result<Vec<(Template, Vec<usize>)>, String>> {
+fn class_urls(ctx: &Ctx, file: usize, class: &str, url: &Template, test: bool) -> Option<Result<Vec<Based>, String>> {
     let files = ctx.project.files;
     let mut values: Vec<Template> = Vec::new();
     let mut owners: Vec<Vec<usize>> = Vec::new();
