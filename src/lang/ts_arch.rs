@@ -3226,6 +3226,10 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
     let bindings = own.as_deref().unwrap_or(&facts.bindings);
     news.retain(|(_, c)| bindings.iter().any(|b| b.local == *c));
     let mut found = Vec::new();
+    // `client.get('https://…')`: the call with its arguments, for a method of the class
+    // that is a request wrapper (`HTTPClient.prototype.get`, `lang/ts_classes.rs`).
+    let mut arg_calls: Vec<RawArgCall> = Vec::new();
+    let known = |n: &str| bindings.iter().any(|b| b.local == n) || facts.consts.iter().any(|c| c.name == n);
     for (at, class) in news {
         let Some(n) = root.descendant_for_byte_range(at, at + 3) else { continue };
         // The `new` and its ancestors in one descent from the root (`Node::parent` descends
@@ -3237,7 +3241,12 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
         let i = up.iter().skip(1).take_while(|p| p.kind() == "parenthesized_expression").count();
         let (outer, above) = (up[i], &up[i + 1..]);
         let Some(&parent) = above.first() else { continue };
-        let mut push = |(method, line): (String, u32)| {
+        let mut push = |(method, line, call): (String, u32, Node)| {
+            let callee = format!("{class}.prototype.{method}");
+            if let Some(a) = call.child_by_field_name("arguments").and_then(|a| arg_call(callee, a, false, src, &known))
+            {
+                arg_calls.push(a);
+            }
             let call = crate::model::RawInstanceCall { class: class.to_string(), method, line };
             if !found.contains(&call) {
                 found.push(call);
@@ -3257,21 +3266,27 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
         facts.bindings = own;
     }
     facts.instance_calls = found;
+    facts.arg_calls.extend(arg_calls);
 }
 
 /// `object.m(…)` where `member` is `object.m`: the method and the line it is called at.
-fn called_member(member: Node, parent: Option<Node>, object: Node, src: &[u8]) -> Option<(String, u32)> {
+fn called_member<'t>(
+    member: Node<'t>,
+    parent: Option<Node<'t>>,
+    object: Node<'t>,
+    src: &[u8],
+) -> Option<(String, u32, Node<'t>)> {
     let call = parent.filter(|c| c.kind() == "call_expression")?;
     if member.child_by_field_name("object") != Some(object) || call.child_by_field_name("function") != Some(member) {
         return None;
     }
     let property = member.child_by_field_name("property")?;
-    Some((query::text(property, src).to_string(), query::line(property)))
+    Some((query::text(property, src).to_string(), query::line(property), call))
 }
 
 /// The methods called on the `const` a declarator gives `value` (`const p = new X(c)`),
 /// in the block declaring it; `up` is the declarator and its nearest ancestors.
-fn instance_uses(up: &[Node], value: Node, src: &[u8]) -> Vec<(String, u32)> {
+fn instance_uses<'t>(up: &[Node<'t>], value: Node<'t>, src: &[u8]) -> Vec<(String, u32, Node<'t>)> {
     let Some(&declarator) = up.first() else { return Vec::new() };
     let declaration = up.get(1).copied().filter(|d| d.kind() == "lexical_declaration");
     let is_const = declaration.and_then(|d| d.child(0)).is_some_and(|k| k.kind() == "const");

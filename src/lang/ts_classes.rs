@@ -43,7 +43,7 @@ use super::ts_arch::{
     base_class, declared, declares, local_value, named, param_ident, param_name, pattern_key, prop, string_value,
     template, url_pieces, FUNCTIONS,
 };
-use crate::model::{ArchFacts, Part, RawArgCall, RawCall, RawSubclass, RawWrapper, Template};
+use crate::model::{ArchFacts, Part, RawArgCall, RawCall, RawConst, RawSubclass, RawWrapper, Template};
 
 /// How many methods deep a request is followed (`get` → `request` → `buildUrl`).
 const LEVELS: usize = 3;
@@ -65,6 +65,13 @@ struct Wrap {
     client: String,
     /// The line of the request itself (`fetch(…)`, `this.client.get(…)`).
     line: u32,
+    /// The parameter is an axios request config whose member of this name is the URL
+    /// (`request(config) { return this.http.request(config) }`): callers' object literals
+    /// say it ([`RawWrapper::key`]).
+    key: Option<String>,
+    /// Made of an axios instance's `request(config)`: a request no other reading makes,
+    /// so a wrapper even of a class no module constructs at its top level.
+    config: bool,
 }
 
 /// A class of the module: its body, its members and the arguments of its one
@@ -155,6 +162,7 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
         facts.default_class = default_class(root, src).filter(|d| classes.iter().any(|(c, _)| c == d));
     }
     let mut used: Vec<u32> = Vec::new();
+    let mut within: Vec<(u32, u32)> = Vec::new();
     for (name, body) in classes {
         let made: Vec<&Vec<Node>> = constructions.iter().filter(|(c, _)| *c == name).map(|(_, a)| a).collect();
         let same = made.windows(2).all(|w| {
@@ -166,7 +174,10 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
             continue;
         }
         let class = Class { name, body, members: Members::of(body, src), args, src };
-        if class.args.is_some() {
+        if class.args.is_none() {
+            facts.consts.extend(class.pattern_defaults());
+        }
+        if class.args.is_some() || field_clients {
             for (method, w) in class.wrappers() {
                 let call = RawCall {
                     client: w.client.clone(),
@@ -175,6 +186,10 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
                     line: w.line,
                 };
                 used.push(w.line);
+                if w.config {
+                    // `this.request({ url, method: 'GET' })` in it is the same request.
+                    within.push((query::line(method), method.end_position().row as u32 + 1));
+                }
                 facts.wrappers.push(RawWrapper {
                     name: format!(
                         "{}.prototype.{}",
@@ -189,7 +204,7 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
                     },
                     method_arg: None,
                     at: w.prefix.len(),
-                    key: None,
+                    key: w.key.clone(),
                     params: Vec::new(),
                     choice: None,
                     forwards: None,
@@ -211,7 +226,14 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
     }
     // The request inside the wrapper is made at its callers' lines; a field client's
     // request replaces what was read of it without the field's base.
-    facts.calls.retain(|c| !(used.contains(&c.line) && (c.client == "fetch" || c.client.starts_with("this."))));
+    let inside = |line: u32| used.contains(&line) || within.iter().any(|(a, b)| (*a..=*b).contains(&line));
+    let this = |c: &RawCall| c.client == "fetch" || c.client == "this" || c.client.starts_with("this.");
+    facts.calls.retain(|c| !(inside(c.line) && this(c)));
+    // Nor is a method's own reading as a function wrapper (`HTTPClient.get`).
+    let own = |w: &RawWrapper| {
+        w.name.contains(".prototype.") || !within.iter().any(|(a, b)| (*a..=*b).contains(&w.call.line))
+    };
+    facts.wrappers.retain(own);
 }
 
 impl Method {
@@ -414,6 +436,29 @@ impl<'t> Class<'t> {
         self.args.is_none().then(|| vec![Part::Ref(ctor_param(&self.name, i, key))])
     }
 
+    /// The defaults of the constructor's object-pattern parameters (`constructor({ baseUrl
+    /// = process.env.API_URL } = {})`), as constants named by their markers
+    /// ([`ctor_param`]): what a construction passing nothing there gives
+    /// (`resolve/classes.rs`).
+    fn pattern_defaults(&self) -> Vec<RawConst> {
+        let Some(ctor) = self.constructor() else { return Vec::new() };
+        let mut out = Vec::new();
+        for (i, p) in params(ctor).into_iter().enumerate() {
+            let pattern = std::iter::once(p).chain(named(p)).find(|n| n.kind() == "object_pattern");
+            for d in
+                pattern.map(named).unwrap_or_default().into_iter().filter(|d| d.kind() == "object_assignment_pattern")
+            {
+                let (Some(left), Some(right)) = (d.child_by_field_name("left"), d.child_by_field_name("right")) else {
+                    continue;
+                };
+                let Some(value) = self.value(right, 1) else { continue };
+                let name = ctor_param(&self.name, i, Some(query::text(left, self.src)));
+                out.push(RawConst { name, value, line: query::line(d) });
+            }
+        }
+        out
+    }
+
     /// The member `key` of constructor parameter `i` (`constructor({ baseUrl })`,
     /// `opts.baseUrl` of `constructor(opts)`): the module's construction's object literal
     /// gives it, else the constructions of the project do ([`Self::unconstructed`]).
@@ -552,8 +597,20 @@ impl<'t> Class<'t> {
                     .any(|k| k.kind() == "accessibility_modifier" && query::text(k, self.src) != "public");
                 !n.starts_with('#') && !hidden
             })
-            .filter_map(|(n, m)| known.remove(n).filter(|w| !w.prefix.is_empty()).map(|w| (m, w)))
+            .filter_map(|(n, m)| known.remove(n).filter(|w| self.wraps(w)).map(|w| (m, w)))
             .collect()
+    }
+
+    /// Whether a method's request is a wrapper its callers make: one of a class the module
+    /// constructs, after a base; one of an axios instance's `request(config)` (whose
+    /// config no other reading reads) of any class, when its base needs no constructor
+    /// argument, since its callers' instances are then all alike (`new HTTPClient()` in
+    /// a script, `client.get('https://…')`).
+    fn wraps(&self, w: &Wrap) -> bool {
+        match self.args {
+            Some(_) => !w.prefix.is_empty(),
+            None => w.config && !w.prefix.iter().any(|p| matches!(p, Part::Ref(r) if ctor_ref(r).is_some())),
+        }
     }
 
     /// The request a method makes of a field's URL followed by one of its parameters:
@@ -587,7 +644,7 @@ impl<'t> Class<'t> {
         if f.kind() == "identifier" && query::text(f, self.src) == "fetch" {
             let (prefix, param) = self.url(m, *args.first()?, 0)?;
             let method = self.fetch_method(m, args.get(1).copied());
-            return Some(Wrap { param, prefix, method, client: "fetch".into(), line });
+            return Some(Wrap { param, prefix, method, client: "fetch".into(), line, key: None, config: false });
         }
         if f.kind() != "member_expression" {
             return None;
@@ -595,23 +652,49 @@ impl<'t> Class<'t> {
         let verb = query::text(f.child_by_field_name("property")?, self.src);
         let object = f.child_by_field_name("object")?;
         if let Some(field) = this_field(object, self.src) {
+            // `this.http.request(config)`: axios' request config, a parameter of the method,
+            // says the URL (`url`, after the instance's base) and the method (`GET` if none).
+            if verb == "request" {
+                let base = self.client_base(field)?;
+                let i = self.param_of(m, *args.first()?)?;
+                let method = Method::Options(i, "GET".into());
+                let key = Some("url".to_string());
+                return Some(Wrap { param: i, prefix: base, method, client: "axios".into(), line, key, config: true });
+            }
             // `this.client.get(path)` on `this.client = axios.create({ baseURL })`.
             let method = http_verb(verb)?;
             let mut base = self.client_base(field)?;
             let (prefix, param) = self.url(m, *args.first()?, 0)?;
             push_parts(&mut base, prefix);
-            return Some(Wrap { param, prefix: base, method: Method::Fixed(method), client: "axios".into(), line });
+            let method = Method::Fixed(method);
+            return Some(Wrap { param, prefix: base, method, client: "axios".into(), line, key: None, config: false });
         }
         // `this.request(endpoint, { ...options, method: 'GET' })`.
         let w = known.get(verb).filter(|_| object.kind() == "this")?;
-        let (prefix, param) = self.url(m, *args.get(w.param)?, 0)?;
+        let arg = *args.get(w.param)?;
+        let (url, key) = match &w.key {
+            // `this.request({ url, ...config, method: 'GET' })`: the object's `url`; the
+            // method's own config handed on whole (`this.request(config)`) stays one.
+            Some(k) => match self.param_of(m, arg) {
+                Some(i) => ((Template::new(), i), Some(k.clone())),
+                None => (self.url(m, prop(arg, k, self.src)?, 0)?, None),
+            },
+            None => (self.url(m, arg, 0)?, None),
+        };
+        let (prefix, param) = url;
         let mut base = w.prefix.clone();
         push_parts(&mut base, prefix);
         let method = match &w.method {
             Method::Fixed(x) => Method::Fixed(x.clone()),
             Method::Options(i, default) => self.options_method(m, args.get(*i).copied(), default),
         };
-        Some(Wrap { param, prefix: base, method, client: w.client.clone(), line: w.line })
+        let (client, line, config) = (w.client.clone(), w.line, w.config);
+        Some(Wrap { param, prefix: base, method, client, line, key, config })
+    }
+
+    /// The index of `m`'s parameter `n` names, when it is a plain name.
+    fn param_of(&self, m: Node<'t>, n: Node<'t>) -> Option<usize> {
+        (n.kind() == "identifier").then(|| param_index(m, query::text(n, self.src), self.src)).flatten()
     }
 
     /// A URL that is a known prefix followed by parameter `i` of `m`: the parameter, a
@@ -624,6 +707,10 @@ impl<'t> Class<'t> {
             return None;
         }
         match n.kind() {
+            // `{ url }`: the member of an object literal named as a parameter is it.
+            "shorthand_property_identifier" => {
+                Some((Template::new(), param_index(m, query::text(n, self.src), self.src)?))
+            }
             "identifier" => {
                 if let Some(i) = param_index(m, query::text(n, self.src), self.src) {
                     return Some((Template::new(), i));

@@ -254,6 +254,11 @@ impl<'a> Ctx<'a> {
 
     /// The value of a constant named `name` as seen from `file`: this file's,
     /// an imported one, else the only one of that name in the project.
+    /// The constant `name` that `file` itself defines (not one it imports).
+    pub fn own_constant(&self, file: usize, name: &str) -> Option<&'a Template> {
+        self.consts.get(name)?.iter().find(|(f, _)| *f == file).map(|(_, t)| *t)
+    }
+
     fn constant(&self, file: usize, name: &str) -> Option<(usize, &'a Template)> {
         let defs = self.consts.get(name);
         if let Some(d) = defs.and_then(|d| d.iter().find(|(f, _)| *f == file)) {

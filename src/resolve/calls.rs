@@ -140,7 +140,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         // A JS/TS class's request whose base its constructions give (`lang/ts_classes.rs`).
         // Its bases may reach one target twice (`PATCH /lists/{id}` and `PATCH
         // /lists/{id}/items/{id}`, both the service): one site at its line.
-        let (calls, expanded) =
+        let (calls, expanded, makers) =
             super::classes::constructed_calls(ctx, i, calls, flags.contains(Flags::TEST), &mut out.diagnostics);
         let mut seen: Vec<(u32, String)> = Vec::new();
         let mut once = |line: u32, callee: &Callee| {
@@ -266,7 +266,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 channels.push(s.clone());
             }
             if once(c.line, &callee) {
-                link_call(out, i, rel, c.line, flags, callee);
+                let makers = makers.iter().filter(|(l, u, _)| *l == c.line && *u == c.url).flat_map(|(_, _, o)| o);
+                let makers: Vec<String> = makers.map(|o| format!("service:{}", ctx.services.list[*o].name)).collect();
+                link_call_by(out, (i, rel, c.line), flags, callee, &makers);
             }
         }
         for g in f.facts.arch.grpc.iter().filter(|g| !g.server && !addressed.contains(&g.line)) {
@@ -494,7 +496,9 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
         }
         let forwarded = forwarding_wrappers(&f.facts.arch.wrappers);
         let unreached = |w: &&RawWrapper| !reached.contains(&address(w)) && !forwarded.contains(&w.name.as_str());
-        for w in f.facts.arch.wrappers.iter().filter(|w| w.at == 0).filter(unreached) {
+        // An instance method no caller reaches (`HTTPClient.prototype.request`) is no request.
+        let method = |w: &&RawWrapper| !w.name.contains(".prototype.");
+        for w in f.facts.arch.wrappers.iter().filter(|w| w.at == 0).filter(unreached).filter(method) {
             out.diagnostics.push(Diagnostic::new(
                 rel,
                 Some(w.call.line),
@@ -1322,7 +1326,10 @@ fn wrapper_of_depth<'a>(ctx: &Ctx<'a>, file: usize, callee: &str, depth: u32) ->
         }
     } else if found.is_empty() {
         let (head, member) = callee.split_once('.').map_or((callee, None), |(h, m)| (h, Some(m)));
-        if member.is_some_and(|m| m.contains('.')) {
+        // `HTTPClient.prototype.get`: a method called on an instance of an imported class
+        // (`const client = new HTTPClient(); client.get(url)`), that class's wrapper only.
+        let method = member.and_then(|m| m.strip_prefix("prototype.")).filter(|m| !m.contains('.'));
+        if member.is_some_and(|m| m.contains('.')) && method.is_none() {
             return Vec::new();
         }
         let python = files[file].file.lang == Lang::Python;
@@ -1331,11 +1338,22 @@ fn wrapper_of_depth<'a>(ctx: &Ctx<'a>, file: usize, callee: &str, depth: u32) ->
             // Python: `Requests.get` on an imported class is that class's method wrapper;
             // `api.get` on an imported module is its function `get`, never a method.
             let names = |w: &'a RawWrapper| match (python, w.name.split_once('.')) {
+                _ if method.is_some() => w.name == format!("{remote}.{want}"),
                 (false, _) => last_of(&w.name) == want,
                 (true, Some(_)) => member.is_some() && w.name == format!("{remote}.{want}"),
                 (true, None) => w.name == want,
             };
             found.extend(files[m].facts.arch.wrappers.iter().filter(|w| names(w)).map(|w| (m, w)));
+            // The class through a barrel (`import { HTTPClient } from "../utils"`, whose
+            // index has `export * from "./HTTPClient"`).
+            if method.is_some() && !files[m].facts.arch.wrappers.iter().any(names) {
+                let mut of = |k: usize| {
+                    let w: Vec<(usize, &'a RawWrapper)> =
+                        files[k].facts.arch.wrappers.iter().filter(|w| names(w)).map(|w| (k, w)).collect();
+                    (!w.is_empty()).then_some(w)
+                };
+                found.extend(ctx.find_reexported(m, 0, &mut of).unwrap_or_default());
+            }
             // `requests.get` of `import { requests }`, where `schools.get` is a wrapper too.
             let exact = format!("{remote}.{want}");
             if found.len() > 1 && member.is_some() && found.iter().any(|(_, w)| w.name == exact) {
@@ -1393,6 +1411,21 @@ pub(super) fn link_resolved(
 }
 
 fn link_call(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags, callee: Callee) {
+    link_call_by(out, (file, rel, line), flags, callee, &[]);
+}
+
+/// [`link_call`] of a request whose module no service owns, made by `makers` (service
+/// ids): a class of a shared directory (`services/common/auth-api.js`, which several
+/// services' Dockerfiles copy) whose base the constructions of the class give (`new
+/// Auth({ baseUrl })` in `users` and in `books`). Each service making such an instance
+/// makes the request, so each calls the callee; a module a service owns keeps its own.
+fn link_call_by(
+    out: &mut ArchOut,
+    (file, rel, line): (usize, &str, u32),
+    flags: Flags,
+    callee: Callee,
+    makers: &[String],
+) {
     let mut flags = flags;
     if matches!(callee, Callee::Inferred(_)) {
         flags.insert(Flags::INFERRED);
@@ -1412,17 +1445,19 @@ fn link_call(out: &mut ArchOut, file: usize, rel: &str, line: u32, flags: Flags,
     if flags.contains(Flags::TEST) {
         return;
     }
-    if let Some(from) = out.module_service[file].clone() {
-        if from != service {
-            out.edges.push(ArchEdge {
-                from: End::Id(from),
-                to: End::Id(service),
-                kind: EdgeKind::Calls,
-                site: Some((rel.to_string(), line)),
-                flags,
-                endpoint,
-            });
-        }
+    let froms = match out.module_service[file].clone() {
+        Some(from) => vec![from],
+        None => makers.to_vec(),
+    };
+    for from in froms.into_iter().filter(|f| *f != service) {
+        out.edges.push(ArchEdge {
+            from: End::Id(from),
+            to: End::Id(service.clone()),
+            kind: EdgeKind::Calls,
+            site: Some((rel.to_string(), line)),
+            flags,
+            endpoint: endpoint.clone(),
+        });
     }
 }
 

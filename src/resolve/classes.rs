@@ -330,10 +330,11 @@ pub fn constructed_calls<'c>(
     calls: Vec<Cow<'c, RawCall>>,
     test: bool,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<Cow<'c, RawCall>>, Vec<u32>) {
+) -> (Vec<Cow<'c, RawCall>>, Vec<u32>, Vec<Maker>) {
     if !calls.iter().any(|c| constructed(&c.url).is_some()) {
-        return (calls, Vec::new());
+        return (calls, Vec::new(), Vec::new());
     }
+    let mut makers: Vec<Maker> = Vec::new();
     let mut expanded = Vec::new();
     let mut replaced: Vec<u32> = Vec::new();
     let mut out = Vec::with_capacity(calls.len());
@@ -349,7 +350,12 @@ pub fn constructed_calls<'c>(
                 if urls.len() > 1 {
                     expanded.push(c.line);
                 }
-                out.extend(urls.into_iter().map(|url| Cow::Owned(RawCall { url, ..c.as_ref().clone() })));
+                // A module no service owns (`services/common/auth-api.js`): the request is
+                // made by the services whose code makes the instance.
+                if ctx.owner(file).is_none() {
+                    makers.extend(urls.iter().map(|(url, owners)| (c.line, url.clone(), owners.clone())));
+                }
+                out.extend(urls.into_iter().map(|(url, _)| Cow::Owned(RawCall { url, ..c.as_ref().clone() })));
             }
             Some(Err(msg)) => {
                 replaced.push(c.line);
@@ -359,20 +365,23 @@ pub fn constructed_calls<'c>(
     }
     // The same request read without its base (`this.client.get(id)` → `{id}`).
     out.retain(|c| !(replaced.contains(&c.line) && c.client.starts_with("this.")));
-    (out, expanded)
+    (out, expanded, makers)
 }
 
+/// A request of a class in a module no service owns, with the URL one set of its
+/// constructions gives, and the services those constructions are in: (line, URL, services).
+pub type Maker = (u32, Template, Vec<usize>);
+
+/// A URL a class's constructions give, with the services those constructions are in.
+type Based = (Template, Vec<usize>);
+
 /// The URLs request `url` of class `class` (in `file`) makes: one per distinct value its
-/// constructions (and those of its subclasses) give the markers; `None` when none is found.
-fn class_urls(
-    ctx: &Ctx,
-    file: usize,
-    class: &str,
-    url: &Template,
-    test: bool,
-) -> Option<Result<Vec<Template>, String>> {
+/// constructions (and those of its subclasses) give the markers, with the services those
+/// constructions are in; `None` when none is found.
+fn class_urls(ctx: &Ctx, file: usize, class: &str, url: &Template, test: bool) -> Option<Result<Vec<Based>, String>> {
     let files = ctx.project.files;
     let mut values: Vec<Template> = Vec::new();
+    let mut owners: Vec<Vec<usize>> = Vec::new();
     let mut unread: Vec<String> = Vec::new();
     for (j, g) in files.iter().enumerate().filter(|(_, g)| g.file.lang.is_ecmascript()) {
         if !test && crate::lang::is_test_path(ctx.project.rel(j), g.file.lang) {
@@ -381,10 +390,24 @@ fn class_urls(
         for c in &g.facts.arch.constructions {
             let Some(start) = class_named(ctx, j, &c.callee) else { continue };
             let Some(chain) = lineage(ctx, start, (file, class)) else { continue };
-            let value = base_args(ctx, j, c, &chain).and_then(|(args, props)| substituted(url, class, &args, &props));
+            let given = base_args(ctx, j, c, &chain).map(|(args, props)| match chain.is_empty() {
+                true => (args, defaulted(ctx, (file, class), url, c, props)),
+                false => (args, props),
+            });
+            let value = given.and_then(|(args, props)| substituted(url, class, &args, &props));
+            let owner = ctx.owner(j);
             match value {
-                Some(v) if !values.contains(&v) => values.push(v),
-                Some(_) => {}
+                Some(v) if !values.contains(&v) => {
+                    values.push(v);
+                    owners.push(owner.into_iter().collect());
+                }
+                Some(v) => {
+                    let k = values.iter().position(|x| *x == v).unwrap_or_default();
+                    if let Some(o) = owner.filter(|o| !owners[k].contains(o)) {
+                        owners[k].push(o);
+                        owners[k].sort_unstable();
+                    }
+                }
                 None => unread.push(format!("`new {}` at {}:{}", c.callee, ctx.project.rel(j), c.line)),
             }
         }
@@ -395,10 +418,11 @@ fn class_urls(
             s.contains("://") || s.starts_with('/')
         })
     };
+    let found = || values.iter().cloned().zip(owners.iter().cloned()).collect();
     Some(match (values.len(), unread.as_slice()) {
         (0, []) => return None,
-        (1, []) => Ok(values),
-        (_, []) if values.iter().all(readable) => Ok(values),
+        (1, []) => Ok(found()),
+        (_, []) if values.iter().all(readable) => Ok(found()),
         (_, []) => {
             let shown: Vec<String> = values
                 .iter()
@@ -474,6 +498,25 @@ fn base_args(
         }
     }
     Some((args, props))
+}
+
+/// `props` with, for each member marker of `url` (`new:Api:0.baseUrl`) whose parameter
+/// construction `c` passes nothing for, the default the constructor's object pattern
+/// gives it (`constructor({ baseUrl = process.env.API_URL } = {})`), which the class's
+/// module keeps as a constant of the marker's name (`lang/ts_classes.rs`).
+fn defaulted(ctx: &Ctx, (file, class): (usize, &str), url: &Template, c: &RawArgCall, mut props: Props) -> Props {
+    for p in url {
+        let Part::Ref(r) = p else { continue };
+        let Some((_, i, Some(key))) = ctor_ref(r).filter(|(k, _, _)| *k == class) else { continue };
+        if c.args.len() > i || props.iter().any(|(j, k, _)| *j == i && k == key) {
+            continue;
+        }
+        if let Some(d) = ctx.own_constant(file, r) {
+            let d = ctx.resolve_template(file, d).unwrap_or_else(|var| vec![Part::Env(var, None)]);
+            props.push((i, key.to_string(), d));
+        }
+    }
+    props
 }
 
 /// `t` with the markers of `class`'s constructor parameters replaced by `args` (a
