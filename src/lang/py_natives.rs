@@ -480,7 +480,8 @@ fn manager_use<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool 
         return false;
     };
     let class = field(inner, f.object, "identifier");
-    let manager = field(inner, f.attribute, "identifier").filter(|o| matches!(query::text(*o, src), "objects" | "query"));
+    let manager =
+        field(inner, f.attribute, "identifier").filter(|o| matches!(query::text(*o, src), "objects" | "query"));
     let (Some(class), Some(_)) = (class, manager) else { return false };
     caps.extend([("db.model_use", call), ("class", class), ("op", op)]);
     true
@@ -492,7 +493,8 @@ fn session_use<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool 
     if !ends_with_name(query::text(op, src), SESSION_OPS) {
         return false;
     }
-    let Some(class) = field(call, f.arguments, "argument_list").and_then(first_named).filter(|c| c.kind() == "identifier")
+    let Some(class) =
+        field(call, f.arguments, "argument_list").and_then(first_named).filter(|c| c.kind() == "identifier")
     else {
         return false;
     };
@@ -503,7 +505,12 @@ fn session_use<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool 
 fn any_class<'t>(class: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
     let Some((name, bases)) = class_parts(class) else { return false };
     let Some(body) = field(class, FIELDS.body, "block") else { return false };
-    push_all(caps, plain_bases(bases).into_iter().map(|base| [("db.class", class), ("class", name), ("base", base), ("body", body)]))
+    push_all(
+        caps,
+        plain_bases(bases)
+            .into_iter()
+            .map(|base| [("db.class", class), ("class", name), ("base", base), ("body", body)]),
+    )
 }
 
 fn call_method<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
@@ -542,11 +549,7 @@ mod tests {
 
     #[test]
     fn tables_are_sorted() {
-        crate::resolve::assert_sorted(&[
-            DECORATOR_METHODS,
-            CALLED_METHODS,
-            SESSION_OPS,
-        ]);
+        crate::resolve::assert_sorted(&[DECORATOR_METHODS, CALLED_METHODS, SESSION_OPS]);
     }
 
     /// The word lists of the quoted patterns are the tables the natives test.
@@ -572,11 +575,8 @@ mod tests {
         let alternatives = |pattern: &str| -> Vec<String> {
             let at = pattern.find("(^|\\\\.)(").unwrap() + "(^|\\\\.)(".len();
             let end = pattern[at..].find(")$").unwrap();
-            let mut w: Vec<String> = pattern[at..at + end]
-                .split('|')
-                .filter(|s| !s.contains('['))
-                .map(str::to_string)
-                .collect();
+            let mut w: Vec<String> =
+                pattern[at..at + end].split('|').filter(|s| !s.contains('[')).map(str::to_string).collect();
             w.sort();
             w
         };

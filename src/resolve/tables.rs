@@ -923,7 +923,15 @@ fn scan(sql: &str) -> Vec<(Access, String)> {
     out.into_iter().map(|(n, a)| (a, n)).collect()
 }
 
-/// Prisma `model User { … @@map("users") }`.
+/// The table of a Prisma `@@map(…)`'s arguments: `"users")`, `name: "users")`, `( "users" )`.
+fn map_name(args: &str) -> Option<&str> {
+    let args = args.trim_start();
+    let args = args.strip_prefix("name").map_or(args, |r| r.trim_start().strip_prefix(':').unwrap_or(r)).trim_start();
+    let quoted = args.strip_prefix('"')?;
+    quoted.split('"').next().filter(|n| !n.is_empty())
+}
+
+/// Prisma `model User { … @@map("users") }`, `@@map(name: "users")`.
 fn prisma_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>) {
     let Ok(text) = ctx.project.read(rel) else { return };
     let owner =
@@ -936,8 +944,8 @@ fn prisma_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>) {
         if let Some(rest) = l.strip_prefix("model ") {
             let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
             current = Some((name, line, None));
-        } else if let (Some(m), Some(cur)) = (l.strip_prefix("@@map(\""), current.as_mut()) {
-            cur.2 = m.split('"').next().map(String::from);
+        } else if let (Some(m), Some(cur)) = (l.strip_prefix("@@map(").and_then(map_name), current.as_mut()) {
+            cur.2 = Some(m.to_string());
         } else if l.starts_with('}') {
             if let Some((class, line, mapped)) = current.take() {
                 let table = mapped.unwrap_or_else(|| class.clone());
