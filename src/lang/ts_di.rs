@@ -198,15 +198,21 @@ pub fn providers(root: Node, src: &[u8], facts: &mut ArchFacts) {
     // One cursor walk, no list of children per node: eclipse-theia's 306 files naming a
     // container and `.bind(` (inversify's `bind(X).toSelf()` in every module) cost 1.6 G
     // instructions when each node's children were collected and each call's arguments were.
+    // A provider's own text spells one of these (its `token` key or its method), so a
+    // subtree spelling none holds none and is not entered.
+    let mut at: Vec<usize> = PROVIDER_WORDS.iter().flat_map(|w| memchr::memmem::find_iter(src, w)).collect();
+    at.sort_unstable();
+    let spells = |n: Node| at.get(at.partition_point(|&i| i < n.start_byte())).is_some_and(|&i| i < n.end_byte());
     let mut walk = root.walk();
     loop {
         let n = walk.node();
+        let inside = spells(n);
         match n.kind() {
-            "object" => object_provider(n, src, facts),
-            "call_expression" => call_provider(n, src, facts),
+            "object" if inside => object_provider(n, src, facts),
+            "call_expression" if inside => call_provider(n, src, facts),
             _ => {}
         }
-        if walk.goto_first_child() {
+        if inside && walk.goto_first_child() {
             continue;
         }
         if !query::next_in_preorder(&mut walk) {
@@ -215,11 +221,12 @@ pub fn providers(root: Node, src: &[u8], facts: &mut ArchFacts) {
     }
 }
 
+/// Words one of which every provider's text holds: `token:` of an object,
+/// `.register(`/`registerSingleton(`, `.set(`, `.to(`/`toConstantValue(`/`toDynamicValue(`.
+const PROVIDER_WORDS: &[&[u8]] = &[b"token", b"register", b"set(", b"to(", b"toConstantValue(", b"toDynamicValue("];
+
 /// `{ token: 'T', useClass: X }` (tsyringe's `@registry`).
 fn object_provider(o: Node, src: &[u8], facts: &mut ArchFacts) {
-    if memchr::memmem::find(src.get(o.byte_range()).unwrap_or_default(), b"token").is_none() {
-        return;
-    }
     let Some(token) = prop(o, "token", src).and_then(|t| string_value(t, src)) else { return };
     if let Some(value) = provider(o, src) {
         facts.di_providers.push(RawDiProvider { token, value, line: query::line(o) });
