@@ -624,20 +624,7 @@ mod tests {
         let new = query::LangQuery::with_natives(&language, &[], &captures, ONLY_PATTERNS.as_slice()).unwrap();
         let mut total = 0;
         for (name, src) in &samples {
-            let tree = query::parse(&language, src).unwrap();
-            let mut facts = crate::model::FileFacts::default();
-            let mut want = Vec::new();
-            old.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                want.push(query::named_match(caps));
-            });
-            let mut got = Vec::new();
-            new.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                got.push(query::named_match(caps));
-            });
-            want.sort();
-            got.sort();
-            assert_eq!(want, got, "{name}");
-            total += want.len();
+            total += query::assert_same_matches(&old, &new, &language, (name, src));
         }
         assert!(total > 1000, "{total}");
     }

@@ -1466,6 +1466,26 @@ pub(crate) fn named_match(caps: &[(&str, Node)]) -> Vec<(String, usize)> {
     outer.into_iter().chain(rest).collect()
 }
 
+/// Test helper: `old` (query patterns) and `new` (their natives) give the same
+/// matches on `src`, compared as sorted sets of named matches; how many.
+#[cfg(test)]
+pub(crate) fn assert_same_matches(
+    old: &LangQuery,
+    new: &LangQuery,
+    language: &Language,
+    (name, src): (&str, &str),
+) -> usize {
+    let tree = parse(language, src).unwrap();
+    let mut facts = crate::model::FileFacts::default();
+    let mut all = [Vec::new(), Vec::new()];
+    for (q, out) in [old, new].into_iter().zip(all.iter_mut()) {
+        q.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| out.push(named_match(caps)));
+        out.sort();
+    }
+    assert_eq!(all[0], all[1], "{name}");
+    all[0].len()
+}
+
 /// Test helper: the source files under `fixtures/` and `benches/data/` whose
 /// names end with one of `extensions`.
 #[cfg(test)]

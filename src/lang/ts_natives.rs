@@ -1012,20 +1012,7 @@ mod tests {
                 if !of_lang {
                     continue;
                 }
-                let tree = query::parse(&language, src).unwrap();
-                let mut facts = crate::model::FileFacts::default();
-                let mut want = Vec::new();
-                old.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                    want.push(query::named_match(caps));
-                });
-                let mut got = Vec::new();
-                new.for_each_match(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |caps| {
-                    got.push(query::named_match(caps));
-                });
-                want.sort();
-                got.sort();
-                assert_eq!(want, got, "{name}");
-                total += want.len();
+                total += query::assert_same_matches(&old, &new, &language, (name, src));
             }
         }
         assert!(total > 100, "{total}");
