@@ -1,7 +1,8 @@
 //! A Rust service's own config files: `config.toml`, `settings.yaml`,
 //! `config/default.json`… beside a `Cargo.toml` of the service, or in a
-//! `config/` directory there, read into dotted key paths (`services.users_url`)
-//! with their values.
+//! `config/` directory there (or Spring-style `resources/application.yml`,
+//! `resources/application-local.yml`), read into dotted key paths
+//! (`services.users_url`) with their values.
 //!
 //! Such a file is read through serde structs (`toml::from_str`, the `config`
 //! crate's `File::with_name("config")`), and the code reaches a value by a field
@@ -22,6 +23,13 @@ const CONFIG_STEMS: &[&str] = &["app", "application", "config", "configuration",
 
 /// Directories, beside a `Cargo.toml`, whose files are all configs (sorted).
 const CONFIG_DIRS: &[&str] = &["conf", "config", "configuration", "settings"];
+
+/// Whether a file stem in a crate's `resources/` directory names a Spring-style config
+/// (`application`, `application-local`: a profile after a dash); other files there are data.
+fn spring_config(stem: &str) -> bool {
+    let stem = stem.to_ascii_lowercase();
+    stem == "application" || stem.strip_prefix("application-").is_some_and(|p| !p.is_empty())
+}
 
 /// Config files over this size are not read (they are data, not settings).
 const MAX_CONFIG: usize = 256 * 1024;
@@ -125,6 +133,9 @@ pub fn read(project: &Project) -> BTreeMap<String, Config> {
         let crate_dir = if cargo_dirs.contains(&dir) && CONFIG_STEMS.contains(&stem.to_ascii_lowercase().as_str()) {
             dir
         } else if CONFIG_DIRS.contains(&last) && cargo_dirs.contains(&parent) {
+            parent
+        } else if last == "resources" && cargo_dirs.contains(&parent) && spring_config(stem) {
+            // Spring-style `resources/application.yml`, `resources/application-local.yml`.
             parent
         } else {
             continue;
