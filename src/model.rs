@@ -946,10 +946,22 @@ pub struct ArchFacts {
     pub test_routes: Vec<usize>,
     #[serde(default)]
     pub test_mounts: Vec<usize>,
+    /// Line spans (first, last) of Rust test code inside a source file (an item under
+    /// `#[cfg(test)]`, a `#[test]` function): the calls, queues and table uses made
+    /// there are the test's, flagged `test` like those of a test file.
+    #[serde(default)]
+    pub test_lines: Vec<(u32, u32)>,
     /// OpenAPI/Swagger files a spec-first app registers (connexion `app.add_api("x.yaml")`,
     /// `lang/py_connexion.rs`): their `paths` are the app's endpoints (`resolve/openapi.rs`).
     #[serde(default)]
     pub spec_apis: Vec<RawSpecApi>,
+}
+
+impl ArchFacts {
+    /// Whether a line of the file lies in Rust test code ([`ArchFacts::test_lines`]).
+    pub fn test_line(&self, line: u32) -> bool {
+        self.test_lines.iter().any(|(a, b)| *a <= line && line <= *b)
+    }
 }
 
 /// A spec-first API registration: `app.add_api("openapi.yaml", base_path="/v1")` on

@@ -61,6 +61,10 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         redis: text.contains("redis"),
         redis_commands: text.contains("redis") && text.contains("Commands") && imports_redis_commands(&file.items, 0),
         redis_fields: Vec::new(),
+        redis_names: Vec::new(),
+        field_sets: text.contains("env") || text.contains("://"),
+        test_depth: 0,
+        script_consts: if text.contains("redis") && text.contains("Script") { text_consts(file) } else { Vec::new() },
         mongo_locals: Vec::new(),
         mongo_consumed: Vec::new(),
         mongo_consts: Vec::new(),
@@ -80,7 +84,8 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         field_calls: Vec::new(),
     };
     if v.redis {
-        v.redis_fields = redis_fields(file, v.redis_commands);
+        v.redis_names = redis_names(&file.items, v.redis_commands);
+        v.redis_fields = redis_fields(file, v.redis_commands, &v.redis_names);
     }
     if v.mongo {
         v.mongo_consts = text_consts(file);
@@ -154,6 +159,16 @@ struct Collector<'b> {
     /// Fields of the file's structs that hold a Redis connection
     /// (`conn: ConnectionManager`): `self.conn.clone()` is one.
     redis_fields: Vec<String>,
+    /// Bare type names that are Redis connections in this file ([`redis_names`]): those
+    /// imported from redis (`use redis::{Commands, Connection};`) and the file's aliases
+    /// of a connection type (`pub type RedisPool = ConnectionManager;`).
+    redis_names: Vec<String>,
+    /// The file may set a struct field to a URL or an environment variable ([`Collector::field_set`]).
+    field_sets: bool,
+    /// Depth of test code (`#[cfg(test)]` items, `#[test]` functions) being visited.
+    test_depth: u32,
+    /// The file's text constants, in a file naming redis' `Script`: a Lua script's text.
+    script_consts: Vec<(String, String)>,
     /// `let c = db.collection("name")` of the current function: (local, collection,
     /// line, whether an operation on it was seen).
     mongo_locals: Vec<(String, String, u32, bool)>,
@@ -458,6 +473,29 @@ const QUEUE: &str = "queue:";
 /// `let mut con = client.get_multiplexed_async_connection().await?`).
 const REDIS: &str = "redis:";
 
+/// How a local bound to redis-rs' `Script::new(text)` is kept among the locals
+/// (`script:s` for `let s = redis::Script::new(LUA);`), with the script's text when read.
+const SCRIPT: &str = "script:";
+
+/// The command a Lua script stands for: the first writing command it calls
+/// (`redis.call("INCR", KEYS[1])`, `redis.pcall('SET', …)`), else the first it calls,
+/// else `eval`.
+fn script_command(text: &str) -> String {
+    let mut first: Option<String> = None;
+    for (at, _) in text.match_indices("call(") {
+        let rest = text[at + 5..].trim_start();
+        let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+        let body = &rest[1..];
+        let Some(end) = body.find(q) else { continue };
+        let cmd = body[..end].to_ascii_lowercase();
+        if arch::REDIS_WRITES.binary_search(&cmd.as_str()).is_ok() {
+            return cmd;
+        }
+        first.get_or_insert(cmd);
+    }
+    first.unwrap_or_else(|| "eval".to_string())
+}
+
 /// How a local bound to the router another function builds is kept among the locals
 /// (`router:metrics` for `let metrics = common_metrics::api::init_routing();`): merging
 /// or nesting `metrics` mounts that function's router.
@@ -542,6 +580,10 @@ const PORT: &str = "port:";
 /// from constants: only an `envconfig` field of that name gives it a value.
 pub(crate) const FIELD: &str = "field:";
 
+/// The name of the constant a struct literal's field value makes ([`Collector::field_set`]):
+/// `field=user_service_url`.
+pub(crate) const FIELD_SET: &str = "field=";
+
 /// A Rust expression as a URL template: literals, `format!`, `env::var`, consts.
 fn template(e: &Expr) -> Template {
     match e {
@@ -602,7 +644,7 @@ fn template(e: &Expr) -> Template {
                 (
                     // `.parse::<String>()`/`.parse::<Url>()` keeps the text it parses.
                     "unwrap" | "expect" | "to_string" | "to_owned" | "clone" | "as_str" | "into" | "parse"
-                    | "unwrap_or_default",
+                    | "unwrap_or_default" | "trim_end_matches",
                     _,
                 ) => inner,
                 _ => vec![Part::Param(method)],
@@ -959,6 +1001,9 @@ impl Collector<'_> {
         }
         if self.redis {
             self.redis_op(m, &name, l);
+            if name == "invoke_async" || name == "invoke" {
+                self.redis_script(m, l);
+            }
         }
         if self.salvo && SALVO_METHODS.binary_search(&name.as_str()).is_ok() {
             self.salvo_router(m);
@@ -1215,6 +1260,60 @@ impl Collector<'_> {
         }
     }
 
+    /// redis-rs' Lua scripts: `redis::Script::new(SCRIPT).key(k).arg(a).invoke_async(&mut
+    /// con)`, or the same on a local bound to `Script::new(…)`, runs the script on the
+    /// datastore: a write when its text (a literal or a text constant of the file) calls a
+    /// writing command (`redis.call("INCR", …)`), else a read.
+    fn redis_script(&mut self, m: &ExprMethodCall, l: u32) {
+        let mut e = &*m.receiver;
+        let text = loop {
+            match e {
+                Expr::MethodCall(c) => e = &c.receiver,
+                Expr::Paren(p) => e = &p.expr,
+                Expr::Path(p) => {
+                    let Some(n) = p.path.get_ident() else { return };
+                    let local = format!("{SCRIPT}{n}");
+                    let Some((_, v)) = self.locals.iter().rev().find(|(l, _)| *l == local) else { return };
+                    let text: Option<String> = v.as_ref().and_then(|v| match v.as_slice() {
+                        [Part::Lit(t)] => Some(t.clone()),
+                        _ => None,
+                    });
+                    break text;
+                }
+                other => match self.script_new(other) {
+                    Some(text) => break text,
+                    None => return,
+                },
+            }
+        };
+        let op = text.as_deref().map_or_else(|| "eval".to_string(), script_command);
+        let uses = arch::redis_uses(&[], vec![("redis".into(), op, l)]);
+        self.facts.table_uses.extend(uses);
+    }
+
+    /// `redis::Script::new(X)` (or `Script::new(X)` in a file naming redis): `Some` with the
+    /// script's text when `X` is a literal or a text constant of the file, `Some(None)` else.
+    fn script_new(&self, e: &Expr) -> Option<Option<String>> {
+        let Expr::Call(c) = e else { return None };
+        let Expr::Path(p) = &*c.func else { return None };
+        let segs: Vec<String> = p.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let ok = match segs.as_slice() {
+            [.., a, b] if a == "Script" && b == "new" => segs.len() == 2 || segs[0] == "redis",
+            _ => false,
+        };
+        if !ok || c.args.len() != 1 {
+            return None;
+        }
+        let arg = c.args.first()?;
+        let arg = if let Expr::Reference(r) = arg { &*r.expr } else { arg };
+        let text = lit_str(arg).or_else(|| {
+            let Expr::Path(p) = arg else { return None };
+            let n = last_seg(&p.path);
+            self.script_consts.iter().find(|(c, _)| *c == n).map(|(_, v)| v.clone())
+        });
+        Some(text)
+    }
+
     /// redis-async's `resp_array!["GET", key]`, the command actix-redis sends
     /// (`redis.send(Command(resp_array!["SET", k, v]))`): its first element names it.
     fn resp_array(&mut self, mac: &syn::Macro) {
@@ -1241,6 +1340,12 @@ impl Collector<'_> {
                 Expr::Try(t) => e = &t.expr,
                 Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => e = &m.receiver,
                 Expr::MethodCall(m) if m.args.is_empty() && (m.method == "clone" || m.method == "lock") => {
+                    // `let mut conn = redis.clone();` of a parameter typed as a connection.
+                    if let Expr::Path(p) = &*m.receiver {
+                        let Some(n) = p.path.get_ident() else { return false };
+                        let conn = format!("{REDIS}{n}");
+                        return self.locals.iter().any(|(l, _)| *l == conn);
+                    }
                     let Expr::Field(f) = &*m.receiver else { return false };
                     let syn::Member::Named(field) = &f.member else { return false };
                     let field = field.to_string();
@@ -1256,7 +1361,7 @@ impl Collector<'_> {
     fn redis_params(&mut self, sig: &syn::Signature) {
         for a in &sig.inputs {
             let syn::FnArg::Typed(t) = a else { continue };
-            if let (syn::Pat::Ident(i), true) = (&*t.pat, redis_type(&t.ty, self.redis_commands)) {
+            if let (syn::Pat::Ident(i), true) = (&*t.pat, redis_type(&t.ty, self.redis_commands, &self.redis_names)) {
                 self.locals.push((format!("{REDIS}{}", i.ident), None));
             }
         }
@@ -1625,15 +1730,20 @@ impl Collector<'_> {
         }
         // The URL, or its host after a scheme (`format!("http://{}/probe", host)`).
         let at = usize::from(matches!(call.url.first(), Some(Part::Lit(s)) if s == "http://" || s == "https://"));
+        // A method's (`fn check(&self, base_url: &str)`) too: its callers write `Type::check`
+        // (`self.check(…)` in the `impl`, or on a value of a known type).
+        let method = !self.func.free && self.impl_ty.is_some();
         let param = match call.url.get(at) {
-            Some(Part::Ref(p)) if self.func.free && call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
+            Some(Part::Ref(p))
+                if (self.func.free || method) && call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) =>
+            {
                 self.func.params.iter().position(|x| x == p)
             }
             _ => None,
         };
         match param {
             Some(param) => {
-                let name = self.fn_name.clone();
+                let name = if method { self.current_fn() } else { self.fn_name.clone() };
                 self.facts.wrappers.push(RawWrapper {
                     name,
                     param,
@@ -1715,6 +1825,31 @@ impl Collector<'_> {
             if param.is_some() || own {
                 let ctor = format!("{ty}::{}", self.fn_name);
                 self.ctor_fields.push(CtorField { ty: ty.clone(), field: field.to_string(), ctor, param, value });
+            }
+        }
+    }
+
+    /// A struct literal's fields set to a URL or an environment variable, `Settings {
+    /// user_service_url: env::var("USER_SERVICE_URL").unwrap_or_else(|_| "http://localhost:8081".into()), … }`
+    /// outside test code: a [`FIELD_SET`] constant of the field's name, which resolution
+    /// reads for a field access (`self.settings.user_service_url`) when the crate's
+    /// literals all give the field that one value. A second literal of the file giving it
+    /// another value leaves it unknown here already.
+    fn field_set(&mut self, e: &syn::ExprStruct) {
+        for f in &e.fields {
+            let syn::Member::Named(field) = &f.member else { continue };
+            let value = self.local(template(&f.expr));
+            let known = value.iter().all(|p| matches!(p, Part::Lit(_) | Part::Env(..)));
+            let url = value.iter().any(|p| matches!(p, Part::Env(..)) || matches!(p, Part::Lit(s) if s.contains("://")));
+            if !known || !url {
+                continue;
+            }
+            let name = format!("{FIELD_SET}{field}");
+            let l = line(field.span());
+            match self.facts.consts.iter_mut().find(|c| c.name == name) {
+                Some(c) if c.value != value => c.value = vec![Part::Param(field.to_string())],
+                Some(_) => {}
+                None => self.facts.consts.push(RawConst { name, value, line: l }),
             }
         }
     }
@@ -1803,7 +1938,12 @@ impl Collector<'_> {
             let a = if let Expr::Reference(r) = a { &*r.expr } else { a };
             matches!(a, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.func.params.iter().any(|x| i == x)))
         };
-        if !m.args.iter().any(|a| text_or_const(a) || self.broker && param(a)) {
+        // A field (`&self.settings.user_service_url`) may be a URL, in a file making requests.
+        let field = |a: &Expr| {
+            let a = if let Expr::Reference(r) = a { &*r.expr } else { a };
+            self.client_file && matches!(a, Expr::Field(_))
+        };
+        if !m.args.iter().any(|a| text_or_const(a) || field(a) || self.broker && param(a)) {
             return;
         }
         let ty = match &*m.receiver {
@@ -2070,6 +2210,18 @@ impl Collector<'_> {
         self.local_of(t, true)
     }
 
+    /// A value starting with one of the function's parameters followed by text only
+    /// (`format!("{}/health", base_url)` in `fn check(&self, base_url: &str)`): a local holding
+    /// it is the URL the callers' argument makes ([`Self::push_call`]).
+    fn param_led(&self, v: &Template) -> bool {
+        match v.split_first() {
+            Some((Part::Ref(p), rest)) => {
+                self.func.params.iter().any(|x| x == p) && rest.iter().all(|p| matches!(p, Part::Lit(_)))
+            }
+            _ => false,
+        }
+    }
+
     fn local_of(&self, t: Template, text: bool) -> Template {
         let mut out = Template::new();
         for p in t {
@@ -2081,7 +2233,9 @@ impl Collector<'_> {
                     .find(|(name, _)| name == n)
                     .and_then(|(_, v)| v.clone())
                     // A closure parameter whose value is unknown is that: a parameter.
-                    .filter(|v| text || v.iter().any(url_part) || v.iter().all(|p| matches!(p, Part::Param(_)))),
+                    .filter(|v| {
+                        text || v.iter().any(url_part) || v.iter().all(|p| matches!(p, Part::Param(_))) || self.param_led(v)
+                    }),
                 _ => None,
             };
             match value {
@@ -2422,25 +2576,61 @@ fn imports_redis_commands(items: &[syn::Item], depth: u32) -> bool {
 /// Whether a type is a Redis connection ([`REDIS_TYPES`]): `redis::Connection`,
 /// `&mut redis::aio::MultiplexedConnection`, or `ConnectionManager` in a file that
 /// imports redis' command traits (`commands`).
-fn redis_type(ty: &syn::Type, commands: bool) -> bool {
+fn redis_type(ty: &syn::Type, commands: bool, names: &[String]) -> bool {
     match ty {
-        syn::Type::Reference(r) => redis_type(&r.elem, commands),
+        syn::Type::Reference(r) => redis_type(&r.elem, commands, names),
         syn::Type::Path(p) => p.path.segments.last().is_some_and(|last| {
-            let known = REDIS_TYPES.binary_search(&last.ident.to_string().as_str()).is_ok();
+            let ident = last.ident.to_string();
+            let known = REDIS_TYPES.binary_search(&ident.as_str()).is_ok();
             let qualified = p.path.segments.first().is_some_and(|s| s.ident == "redis");
-            known && last.arguments.is_none() && (qualified || (commands && last.ident != "Connection"))
+            let named = p.path.segments.len() == 1 && names.contains(&ident);
+            last.arguments.is_none() && (named || known && (qualified || (commands && ident != "Connection")))
         }),
         _ => false,
     }
 }
 
+/// Bare type names that are Redis connections in a file: a [`REDIS_TYPES`] name it
+/// imports from redis (`use redis::{Commands, Connection};`, `use redis::aio::ConnectionManager;`,
+/// also through a pool crate's re-export `r2d2_redis::redis::Connection`), and the
+/// file's top-level aliases of a connection type (`pub type RedisPool = ConnectionManager;`).
+fn redis_names(items: &[syn::Item], commands: bool) -> Vec<String> {
+    fn walk(t: &syn::UseTree, redis: bool, out: &mut Vec<String>) {
+        match t {
+            syn::UseTree::Path(p) => walk(&p.tree, redis || p.ident == "redis", out),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|i| walk(i, redis, out)),
+            syn::UseTree::Name(n) if redis && REDIS_TYPES.binary_search(&n.ident.to_string().as_str()).is_ok() => {
+                out.push(n.ident.to_string());
+            }
+            syn::UseTree::Rename(r) if redis && REDIS_TYPES.binary_search(&r.ident.to_string().as_str()).is_ok() => {
+                out.push(r.rename.to_string());
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for i in items {
+        if let syn::Item::Use(u) = i {
+            walk(&u.tree, false, &mut out);
+        }
+    }
+    for i in items {
+        if let syn::Item::Type(t) = i {
+            if t.generics.params.is_empty() && redis_type(&t.ty, commands, &out) {
+                out.push(t.ident.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// The named fields of the file's top-level structs that hold a Redis connection.
-fn redis_fields(file: &syn::File, commands: bool) -> Vec<String> {
+fn redis_fields(file: &syn::File, commands: bool, names: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for i in &file.items {
         if let syn::Item::Struct(s) = i {
             for f in &s.fields {
-                if let (Some(name), true) = (&f.ident, redis_type(&f.ty, commands)) {
+                if let (Some(name), true) = (&f.ident, redis_type(&f.ty, commands, names)) {
                     out.push(name.to_string());
                 }
             }
@@ -2745,11 +2935,23 @@ impl Collector<'_> {
     /// `#[cfg(feature = …)]` condition (resolution checks it against the crate's
     /// default features), and the routes and mounts of test code (`#[cfg(test)] mod
     /// tests`, `#[test]`, `#[actix_web::test]`) as the test's.
-    fn gated(&mut self, attrs: &[syn::Attribute], walk: impl FnOnce(&mut Self)) {
+    fn gated(&mut self, attrs: &[syn::Attribute], span: impl FnOnce() -> Span, walk: impl FnOnce(&mut Self)) {
         let pred = if attrs.is_empty() { None } else { feature_cfg(attrs) };
         let test = attrs.iter().any(super::rust::is_test_attr);
+        if test {
+            // Only now: a node's span is read from its tokens.
+            let span = span();
+            let end = u32::try_from(span.end().line).unwrap_or(u32::MAX);
+            let start = line(span).min(end);
+            // An item inside test code already counted adds nothing.
+            if !self.facts.test_lines.iter().any(|(a, b)| *a <= start && end <= *b) {
+                self.facts.test_lines.push((start, end));
+            }
+        }
         let (start, mounts) = (self.facts.routes.len(), self.facts.mounts.len());
+        self.test_depth += u32::from(test);
         walk(self);
+        self.test_depth -= u32::from(test);
         let end = self.facts.routes.len();
         if let Some(pred) = pred {
             self.facts.feature_gates.extend((start..end).map(|i| (i, pred.clone())));
@@ -2770,7 +2972,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             syn::Item::Macro(m) => &m.attrs,
             _ => &[],
         };
-        self.gated(attrs, |v| visit::visit_item(v, i));
+        self.gated(attrs, || i.span(), |v| visit::visit_item(v, i));
     }
 
     fn visit_impl_item(&mut self, i: &'ast syn::ImplItem) {
@@ -2779,7 +2981,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             syn::ImplItem::Macro(m) => &m.attrs,
             _ => &[],
         };
-        self.gated(attrs, |v| visit::visit_impl_item(v, i));
+        self.gated(attrs, || i.span(), |v| visit::visit_impl_item(v, i));
     }
 
     fn visit_stmt(&mut self, st: &'ast syn::Stmt) {
@@ -2790,7 +2992,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             syn::Stmt::Expr(Expr::Call(c), _) => &c.attrs,
             _ => &[],
         };
-        self.gated(attrs, |v| visit::visit_stmt(v, st));
+        self.gated(attrs, || st.span(), |v| visit::visit_stmt(v, st));
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
@@ -2916,7 +3118,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             // So is one holding plain text (`let topic = "orders"`), for queue names and paths only.
             let value = l.init.as_ref().map(|init| self.local_lit(template(&init.expr)));
             let text = |v: &Template| !v.is_empty() && v.iter().all(|p| matches!(p, Part::Lit(_)));
-            let value = value.filter(|v| v.iter().any(url_part) || text(v));
+            let value = value.filter(|v| v.iter().any(url_part) || text(v) || self.param_led(v));
             self.locals.push((n.clone(), value));
             if let Some(init) = &l.init {
                 // `let addr = SocketAddr::from(([0, 0, 0, 0], 4000));` for a later `bind(&addr)`.
@@ -2925,6 +3127,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 }
                 if self.redis && self.redis_handle(&init.expr) {
                     self.locals.push((format!("{REDIS}{n}"), None));
+                }
+                if let Some(text) = self.redis.then(|| self.script_new(&init.expr)).flatten() {
+                    self.locals.push((format!("{SCRIPT}{n}"), Some(text.into_iter().map(Part::Lit).collect())));
                 }
                 if let Some(f) = self.web.then(|| router_fn_call(&init.expr)).flatten() {
                     self.locals.push((format!("{ROUTER}{n}"), Some(lit(&f))));
@@ -2961,6 +3166,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
         if self.ctor && self.client_file {
             self.ctor_struct(e);
+        }
+        if self.field_sets && self.test_depth == 0 {
+            self.field_set(e);
         }
         visit::visit_expr_struct(self, e);
     }

@@ -131,6 +131,27 @@ impl<'a> Ctx<'a> {
         if let Some((f, v)) = self.constant(file, &envconfig).filter(|(f, v)| self.readable(*f, v)) {
             return Some((f, v.clone()));
         }
+        if let Some(found) = self.config_field(file, chain) {
+            return Some(found);
+        }
+        self.field_set(file, last)
+    }
+
+    /// A field some struct literal of the same service's code sets, outside test code
+    /// (`Settings { user_service_url: env::var("USER_SERVICE_URL").unwrap_or_else(…), … }`,
+    /// `lang/rs_arch.rs`): its value when all those literals give the same one; nothing
+    /// when they differ (which one a run sees is decided at run time).
+    fn field_set(&self, file: usize, last: &str) -> Option<(usize, Template)> {
+        let name = format!("{}{last}", crate::lang::rs_arch::FIELD_SET);
+        let own = self.owner(file);
+        let mut defs = self.consts.get(name.as_str())?.iter().filter(|(f, _)| self.owner(*f) == own && !self.is_test(*f));
+        let (f, v) = defs.next()?;
+        defs.all(|(_, w)| w == v).then(|| (*f, (*v).clone()))
+    }
+
+    /// The key of the crate's config files a field chain names ([`Ctx::field`]).
+    fn config_field(&self, file: usize, chain: &str) -> Option<(usize, Template)> {
+        let last = chain.rsplit('.').next().unwrap_or(chain);
         let dir = config_dir(&self.configs, self.project.rel(file))?;
         let (config, fields) = &self.configs[&dir];
         if !fields.contains(last) {

@@ -173,6 +173,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         let mut addressed: Vec<u32> = Vec::new();
         let grpc_addressed = calls.iter().any(|c| c.client == "grpc");
         for c in &calls {
+            // A call in a Rust `#[cfg(test)] mod tests` (or `#[test]` fn) is the test's, as in a test file.
+            let flags = if f.facts.arch.test_line(c.line) { flags.union(Flags::TEST) } else { flags };
             let open = matches!(c, std::borrow::Cow::Borrowed(b) if open.iter().any(|o| std::ptr::eq(*o, *b)));
             // A dev server's proxy (`src/setupProxy.js`) says where the front end's relative
             // URLs go (`Service::proxies`), not that the front end calls the target.
@@ -272,6 +274,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             }
         }
         for g in f.facts.arch.grpc.iter().filter(|g| !g.server && !addressed.contains(&g.line)) {
+            let flags = if f.facts.arch.test_line(g.line) { flags.union(Flags::TEST) } else { flags };
             // A constructor other code calls (`impl AuthClient { fn new() … }`): its callers are the sites.
             if g.within.as_ref().is_some_and(|t| ctors.called.contains(t)) {
                 continue;
@@ -303,6 +306,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             }
         }
         for (k, q) in f.facts.arch.queues.iter().enumerate() {
+            let flags = if f.facts.arch.test_line(q.line) { flags.union(Flags::TEST) } else { flags };
             // A queue named by a field of its class: an edge from each subclass setting it.
             if field_queues(ctx, (&amqp, &transports), out, i, k) {
                 continue;

@@ -122,8 +122,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let test = if ctx.is_test(i) { Flags::TEST } else { Flags::default() };
+        let arch = &f.facts.arch;
         let mut link = |line: u32, access: Access, table: &str, store: &str| {
-            uses.push(Use { file: i, line, flags: test, access, table: table.to_string(), store: store.to_string() });
+            // A use in a Rust `#[cfg(test)] mod tests` is the test's, as in a test file.
+            let flags = if arch.test_line(line) { Flags::TEST } else { test };
+            uses.push(Use { file: i, line, flags, access, table: table.to_string(), store: store.to_string() });
         };
         for s in &f.facts.arch.sql {
             let (uses, parsed) = analyze(&sql_names(ctx, i, &s.text));
