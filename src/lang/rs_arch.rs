@@ -62,7 +62,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         redis_commands: text.contains("redis") && text.contains("Commands") && imports_redis_commands(&file.items, 0),
         redis_fields: Vec::new(),
         redis_names: Vec::new(),
-        field_sets: text.contains("env") || text.contains("://"),
+        field_sets: text.contains("::var(") || text.contains("://"),
         test_depth: 0,
         script_consts: if text.contains("redis") && text.contains("Script") { text_consts(file) } else { Vec::new() },
         mongo_locals: Vec::new(),
@@ -1840,7 +1840,8 @@ impl Collector<'_> {
             let syn::Member::Named(field) = &f.member else { continue };
             let value = self.local(template(&f.expr));
             let known = value.iter().all(|p| matches!(p, Part::Lit(_) | Part::Env(..)));
-            let url = value.iter().any(|p| matches!(p, Part::Env(..)) || matches!(p, Part::Lit(s) if s.contains("://")));
+            let url =
+                value.iter().any(|p| matches!(p, Part::Env(..)) || matches!(p, Part::Lit(s) if s.contains("://")));
             if !known || !url {
                 continue;
             }
@@ -2234,7 +2235,9 @@ impl Collector<'_> {
                     .and_then(|(_, v)| v.clone())
                     // A closure parameter whose value is unknown is that: a parameter.
                     .filter(|v| {
-                        text || v.iter().any(url_part) || v.iter().all(|p| matches!(p, Part::Param(_))) || self.param_led(v)
+                        text || v.iter().any(url_part)
+                            || v.iter().all(|p| matches!(p, Part::Param(_)))
+                            || self.param_led(v)
                     }),
                 _ => None,
             };

@@ -144,7 +144,8 @@ impl<'a> Ctx<'a> {
     fn field_set(&self, file: usize, last: &str) -> Option<(usize, Template)> {
         let name = format!("{}{last}", crate::lang::rs_arch::FIELD_SET);
         let own = self.owner(file);
-        let mut defs = self.consts.get(name.as_str())?.iter().filter(|(f, _)| self.owner(*f) == own && !self.is_test(*f));
+        let mut defs =
+            self.consts.get(name.as_str())?.iter().filter(|(f, _)| self.owner(*f) == own && !self.is_test(*f));
         let (f, v) = defs.next()?;
         defs.all(|(_, w)| w == v).then(|| (*f, (*v).clone()))
     }
