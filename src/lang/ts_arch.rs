@@ -2801,7 +2801,10 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
         property: "property",
         quoted_names: false,
     };
-    let heads = facts.wrappers.iter().map(|w| w.name.split('.').next().unwrap_or(&w.name));
+    // `userApi` of an instance's wrapper (`ApiClient(userApi).prototype.get`, `lang/ts_classes.rs`).
+    let heads = facts.wrappers.iter().map(|w| {
+        super::ts_classes::instance_of(&w.name).unwrap_or_else(|| w.name.split('.').next().unwrap_or(&w.name))
+    });
     // `createApp(cfg)` of the file's own `function createApp(cfg)` whose parameter gives a URL.
     let parts = facts.calls.iter().chain(facts.wrappers.iter().map(|w| &w.call)).flat_map(|c| &c.url);
     let factories = parts.filter_map(|p| match p {
