@@ -180,7 +180,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 continue;
             }
             // `cfg.catalogUrl` of a factory's parameter: what its callers pass.
-            let given = match through_params(ctx, i, &c.url, flags.contains(Flags::TEST)) {
+            let unbuilt = unbuilt(ctx, i, &c.url);
+            let given = match through_params(ctx, i, unbuilt.as_ref().unwrap_or(&c.url), flags.contains(Flags::TEST)) {
                 Ok(t) => t,
                 Err(message) => {
                     out.diagnostics.push(Diagnostic::new(rel, Some(c.line), Severity::Info, message));
@@ -1301,6 +1302,16 @@ fn python_class<'a>(ctx: &Ctx<'a>, file: usize, name: &str) -> Vec<(usize, &'a c
     } else {
         Vec::new()
     }
+}
+
+/// A request made of a call of a URL builder (`buildUrl('users/me')`, `lang/ts_builders.rs`)
+/// whose builder is not found (an imported function that builds no URL): its URL is a
+/// run-time value, as it was read before, not a path after an unknown host.
+fn unbuilt(ctx: &Ctx, file: usize, url: &Template) -> Option<Template> {
+    let Some(Part::Ref(r)) = url.first() else { return None };
+    let name = crate::lang::ts_builders::marker_of(r)?;
+    let read = ctx.resolve_template(file, &vec![Part::Ref(r.clone())]);
+    matches!(read.as_deref(), Ok([Part::Param(p)]) if p.ends_with("()")).then(|| vec![Part::Param(name.to_string())])
 }
 
 /// Whether wrapper `name` is the method `callee` calls on its instance
