@@ -1407,12 +1407,15 @@ impl<'t> Collector<'t> {
     /// An API gateway's proxy forwards requests of any method and path to its target:
     /// `createProxyMiddleware({ target })` (http-proxy-middleware, also its older
     /// `proxy('/api', { target })`), `proxy(host)` (express-http-proxy), `register(plugin,
-    /// { upstream })` (@fastify/http-proxy). A call of client `proxy`, method `ANY`, which
+    /// { upstream })` (@fastify/http-proxy), `proxy.web(req, res, { target })` (http-proxy).
+    /// A call of client `proxy`, method `ANY`, which
     /// resolution links to the target's service (`crate::resolve::calls`).
     fn proxy_call(&mut self, client: &str, args: &[Node], src: &[u8], line: u32) {
         let option = |key: &str| args.iter().filter(|a| a.kind() == "object").find_map(|o| prop(*o, key, src));
         let target = match client {
             "register" => option("upstream"),
+            // http-proxy's `proxy.web(req, res, { target })`.
+            "web" | "ws" => args.get(2).and_then(|o| prop(*o, "target", src)),
             "proxy" => option("target").or_else(|| args.first().copied().filter(|a| a.kind() != "object")),
             _ => option("target"),
         };

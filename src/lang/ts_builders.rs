@@ -83,7 +83,9 @@ pub fn builders(root: Node, text: &str, relative: &[String], facts: &mut ArchFac
     names.extend(relative.iter().cloned());
     names.sort_unstable();
     names.dedup();
-    if names.is_empty() || facts.calls.is_empty() {
+    // A request of a builder's call was read as one run-time value (`{me}`).
+    let single = facts.calls.iter().any(|c| matches!(c.url.as_slice(), [Part::Param(_)]));
+    if names.is_empty() || !single {
         return;
     }
     for name in &names {
