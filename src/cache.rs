@@ -104,6 +104,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/rust.rs"),
     include_str!("lang/rust_depth.rs"),
     include_str!("lang/ts_arch.rs"),
+    include_str!("lang/ts_builders.rs"),
     include_str!("lang/ts_bull.rs"),
     include_str!("lang/ts_class_routers.rs"),
     include_str!("lang/ts_classes.rs"),

@@ -30,6 +30,7 @@ pub mod rs_raw;
 pub mod rust;
 pub mod rust_depth;
 pub mod ts_arch;
+pub mod ts_builders;
 pub mod ts_bull;
 pub mod ts_class_routers;
 pub mod ts_classes;

@@ -1407,12 +1407,15 @@ impl<'t> Collector<'t> {
     /// An API gateway's proxy forwards requests of any method and path to its target:
     /// `createProxyMiddleware({ target })` (http-proxy-middleware, also its older
     /// `proxy('/api', { target })`), `proxy(host)` (express-http-proxy), `register(plugin,
-    /// { upstream })` (@fastify/http-proxy). A call of client `proxy`, method `ANY`, which
+    /// { upstream })` (@fastify/http-proxy), `proxy.web(req, res, { target })` (http-proxy).
+    /// A call of client `proxy`, method `ANY`, which
     /// resolution links to the target's service (`crate::resolve::calls`).
     fn proxy_call(&mut self, client: &str, args: &[Node], src: &[u8], line: u32) {
         let option = |key: &str| args.iter().filter(|a| a.kind() == "object").find_map(|o| prop(*o, key, src));
         let target = match client {
             "register" => option("upstream"),
+            // http-proxy's `proxy.web(req, res, { target })`.
+            "web" | "ws" => args.get(2).and_then(|o| prop(*o, "target", src)),
             "proxy" => option("target").or_else(|| args.first().copied().filter(|a| a.kind() != "object")),
             _ => option("target"),
         };
@@ -2801,7 +2804,10 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
         property: "property",
         quoted_names: false,
     };
-    let heads = facts.wrappers.iter().map(|w| w.name.split('.').next().unwrap_or(&w.name));
+    // `userApi` of an instance's wrapper (`ApiClient(userApi).prototype.get`, `lang/ts_classes.rs`).
+    let heads = facts.wrappers.iter().map(|w| {
+        super::ts_classes::instance_of(&w.name).unwrap_or_else(|| w.name.split('.').next().unwrap_or(&w.name))
+    });
     // `createApp(cfg)` of the file's own `function createApp(cfg)` whose parameter gives a URL.
     let parts = facts.calls.iter().chain(facts.wrappers.iter().map(|w| &w.call)).flat_map(|c| &c.url);
     let factories = parts.filter_map(|p| match p {

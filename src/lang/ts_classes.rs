@@ -164,58 +164,61 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
     let mut used: Vec<u32> = Vec::new();
     let mut within: Vec<(u32, u32)> = Vec::new();
     for (name, body) in classes {
-        let made: Vec<&Vec<Node>> = constructions.iter().filter(|(c, _)| *c == name).map(|(_, a)| a).collect();
+        let made: Vec<&Made> = constructions.iter().filter(|(c, _, _)| *c == name).collect();
         let same = made.windows(2).all(|w| {
-            w[0].len() == w[1].len() && w[0].iter().zip(w[1]).all(|(a, b)| query::text(*a, src) == query::text(*b, src))
+            w[0].1.len() == w[1].1.len()
+                && w[0].1.iter().zip(&w[1].1).all(|(a, b)| query::text(*a, src) == query::text(*b, src))
         });
-        let args = (!made.is_empty() && same).then(|| made[0].clone());
+        let args = (!made.is_empty() && same).then(|| made[0].1.clone());
+        // Several instances made with different arguments, each bound to its own name
+        // (`export const userApi = new ApiClient({ baseURL: … })`, `productApi` alike): a
+        // wrapper per instance, its callers those naming that instance.
+        let mut names: Vec<&str> = made.iter().filter_map(|m| m.2).collect();
+        names.sort_unstable();
+        names.dedup();
+        let instances: Vec<(&str, &Vec<Node>)> = match args.is_none() && names.len() == made.len() && made.len() > 1 {
+            true => made.iter().filter_map(|m| Some((m.2?, &m.1))).collect(),
+            false => Vec::new(),
+        };
         // Neither wrappers (a construction), field clients nor fields in URLs: nothing to read.
-        if args.is_none() && !field_clients && !this_calls {
+        if args.is_none() && instances.is_empty() && !field_clients && !this_calls {
             continue;
         }
+        let mut instance_lines: Vec<u32> = Vec::new();
+        for (instance, given) in &instances {
+            let class =
+                Class { name: name.clone(), body, members: Members::of(body, src), args: Some((*given).clone()), src };
+            for (method, w) in class.wrappers() {
+                instance_lines.push(w.line);
+                if w.config {
+                    within.push((query::line(method), method.end_position().row as u32 + 1));
+                }
+                let method_name = query::text(method.child_by_field_name("name").unwrap_or(method), src);
+                facts.wrappers.push(w.wrapper(&class, method, format!("{name}({instance}).prototype.{method_name}")));
+            }
+        }
+        used.extend(&instance_lines);
         let class = Class { name, body, members: Members::of(body, src), args, src };
         if class.args.is_none() {
             facts.consts.extend(class.pattern_defaults());
         }
         if class.args.is_some() || field_clients {
             for (method, w) in class.wrappers() {
-                let call = RawCall {
-                    client: w.client.clone(),
-                    method: w.method.default(),
-                    url: w.url(&class, method),
-                    line: w.line,
-                };
                 used.push(w.line);
                 if w.config {
                     // `this.request({ url, method: 'GET' })` in it is the same request.
                     within.push((query::line(method), method.end_position().row as u32 + 1));
                 }
-                facts.wrappers.push(RawWrapper {
-                    name: format!(
-                        "{}.prototype.{}",
-                        class.name,
-                        query::text(method.child_by_field_name("name").unwrap_or(method), src)
-                    ),
-                    param: w.param,
-                    call,
-                    method_param: match w.method {
-                        Method::Options(i, _) => Some(i),
-                        Method::Fixed(_) => None,
-                    },
-                    method_arg: None,
-                    at: w.prefix.len(),
-                    key: w.key.clone(),
-                    params: Vec::new(),
-                    choice: None,
-                    forwards: None,
-                });
+                let method_name = query::text(method.child_by_field_name("name").unwrap_or(method), src);
+                facts.wrappers.push(w.wrapper(&class, method, format!("{}.prototype.{method_name}", class.name)));
             }
         }
         if this_calls {
             class.field_requests(&mut facts.calls, &used);
         }
         let field_calls = if field_clients { class.field_client_calls() } else { Vec::new() };
-        for call in field_calls {
+        // The instances' wrappers make those requests at their callers.
+        for call in field_calls.into_iter().filter(|c| !instance_lines.contains(&c.line)) {
             // A base from constructions elsewhere replaces the call read without it only
             // when resolution finds them (`resolve/classes.rs`).
             if !call.url.iter().any(|p| matches!(p, Part::Ref(r) if ctor_ref(r).is_some())) {
@@ -245,6 +248,31 @@ impl Method {
 }
 
 impl Wrap {
+    /// The wrapper of method `method` of `class`, named `name`.
+    fn wrapper(&self, class: &Class, method: Node, name: String) -> RawWrapper {
+        let call = RawCall {
+            client: self.client.clone(),
+            method: self.method.default(),
+            url: self.url(class, method),
+            line: self.line,
+        };
+        RawWrapper {
+            name,
+            param: self.param,
+            call,
+            method_param: match self.method {
+                Method::Options(i, _) => Some(i),
+                Method::Fixed(_) => None,
+            },
+            method_arg: None,
+            at: self.prefix.len(),
+            key: self.key.clone(),
+            params: Vec::new(),
+            choice: None,
+            forwards: None,
+        }
+    }
+
     /// The wrapper's URL: the prefix, then the parameter.
     fn url(&self, class: &Class, method: Node) -> Template {
         let mut url = self.prefix.clone();
@@ -286,12 +314,25 @@ fn this_ref(p: &Part) -> Option<&str> {
     }
 }
 
+/// The instance a wrapper is made for: `userApi` of `ApiClient(userApi).prototype.post`,
+/// a method of one of several instances of a class its module makes with different
+/// arguments, each bound to its own name ([`class_clients`]); its callers call it on that
+/// name (`userApi.post('/login')`, `resolve/calls.rs`).
+pub(crate) fn instance_of(name: &str) -> Option<&str> {
+    let (head, _) = name.split_once(".prototype.")?;
+    head.strip_suffix(')')?.split_once('(').map(|(_, i)| i)
+}
+
 /// A class's name with its body, or with a construction's arguments.
 type Named<T> = Vec<(String, T)>;
 
-/// The module's top-level classes (name, body) and constructions (class name, arguments):
+/// A top-level construction: the class's name, the arguments and the name the module
+/// binds the instance to (`export const userApi = new ApiClient(…)`), if any.
+type Made<'t> = (String, Vec<Node<'t>>, Option<&'t str>);
+
+/// The module's top-level classes (name, body) and constructions ([`Made`]):
 /// `export const api = new ApiClient()`, `export default new X(…)`, `module.exports = new X()`.
-fn top_level<'t>(root: Node<'t>, src: &[u8]) -> (Named<Node<'t>>, Named<Vec<Node<'t>>>) {
+fn top_level<'t>(root: Node<'t>, src: &'t [u8]) -> (Named<Node<'t>>, Vec<Made<'t>>) {
     let mut classes = Vec::new();
     let mut made = Vec::new();
     for top in named(root) {
@@ -308,14 +349,13 @@ fn top_level<'t>(root: Node<'t>, src: &[u8]) -> (Named<Node<'t>>, Named<Vec<Node
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
-                made.extend(
-                    named(inner)
-                        .into_iter()
-                        .filter_map(|d| d.child_by_field_name("value"))
-                        .filter_map(|v| construction(v, src)),
-                );
+                made.extend(named(inner).into_iter().filter_map(|d| {
+                    let (class, args) = construction(d.child_by_field_name("value")?, src)?;
+                    let bound = d.child_by_field_name("name").filter(|n| n.kind() == "identifier");
+                    Some((class, args, bound.map(|n| query::text(n, src))))
+                }));
             }
-            _ => made.extend(construction(inner, src)),
+            _ => made.extend(construction(inner, src).map(|(class, args)| (class, args, None))),
         }
     }
     (classes, made)

@@ -74,6 +74,7 @@ pub static NATIVES: &[Native] = &[
     Native { kind: "call_expression", pattern: Some(HTTP_CALL), matches: http_call },
     Native { kind: "call_expression", pattern: Some(PROXY_CALL), matches: proxy_call },
     Native { kind: "call_expression", pattern: Some(PROXY_REGISTER), matches: proxy_register },
+    Native { kind: "call_expression", pattern: Some(PROXY_WEB), matches: proxy_web },
     Native { kind: "call_expression", pattern: Some(DRIZZLE_TABLE), matches: drizzle_table },
     Native { kind: "call_expression", pattern: Some(KNEX_TABLE), matches: knex_table },
     Native { kind: "call_expression", pattern: Some(MONGO_COLLECTION), matches: mongo_collection },
@@ -281,6 +282,11 @@ const PROXY_REGISTER: &str = r#"(call_expression
   function: (member_expression property: (property_identifier) @client)
   arguments: (arguments . (_) . (object)) @args
   (#eq? @client "register")) @proxy.call"#;
+/// `proxy.web(req, res, { target })` of http-proxy's `createProxyServer()` (also `ws`).
+const PROXY_WEB: &str = r#"(call_expression
+  function: (member_expression property: (property_identifier) @client)
+  arguments: (arguments . (_) . (_) . (object)) @args
+  (#any-of? @client "web" "ws")) @proxy.call"#;
 
 /// `@Get(':id')`, `@Controller('users')`, `@Module({…})` (endpoints.scm).
 const NEST_DECORATOR: &str = r#"(decorator
@@ -590,6 +596,22 @@ fn proxy_register<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bo
     let Some(args) = field(call, "arguments", "arguments") else { return false };
     let first = args.named_child(0).and_then(any);
     if first.is_none() || args.named_child(1).is_none_or(|o| o.kind() != "object") {
+        return false;
+    }
+    caps.extend([("proxy.call", call), ("client", client), ("args", args)]);
+    true
+}
+
+fn proxy_web<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some(client) = field(call, "function", "member_expression")
+        .and_then(|m| field(m, "property", "property_identifier"))
+        .filter(|p| matches!(query::text(*p, src), "web" | "ws"))
+    else {
+        return false;
+    };
+    let Some(args) = field(call, "arguments", "arguments") else { return false };
+    let (first, second) = (args.named_child(0).and_then(any), args.named_child(1).and_then(any));
+    if first.is_none() || second.is_none() || args.named_child(2).is_none_or(|o| o.kind() != "object") {
         return false;
     }
     caps.extend([("proxy.call", call), ("client", client), ("args", args)]);
@@ -985,6 +1007,7 @@ mod tests {
             fetch(u); fetch`x`; axios(u, { method: 'post' }); request(o, cb); $fetch('/a'); a.fetch(u);\n\
             app.use('/u', createProxyMiddleware({ target: T })); proxy(U); app.register(p, { prefix: '/v' });\n\
             app.register(p); app.register(p, o); app.register(/* c */ p, { a }); app.register(p, { a }, x);\n\
+            p.web(req, res, { target: T }); p.ws(a, b, {}); p.web(req, res); p.web(/* c */ a, b, { t }, cb); w.web(a, { x });\n\
             @Controller('users') class C { @Get(':id') g() {} @Post() p() {} @EventPattern('t') e() {} @MessagePattern() m() {} }\n\
             @Entity('users') class E {} @Entity() class F {} @Table({ tableName: 't' }) class T {} @Schema() class S {}\n\
             pgTable('users', {}); mysqlTable(name, {}); knex('users').where(); db('t'); trx(`t`);\n\

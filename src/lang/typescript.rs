@@ -140,6 +140,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         false => Vec::new(),
     };
     relative.extend(handed.iter().cloned());
+    // URL-builder functions and the requests made of their calls (`lang/ts_builders.rs`).
+    if with_arch && super::ts_builders::mentions(src) {
+        super::ts_builders::builders(tree.root_node(), text, &relative, &mut facts.arch);
+    }
     // hapi route arrays a module declares (`module.exports = [{ method, path, handler }]`),
     // which need name no framework (`lang/ts_hapi.rs`).
     if !is_declaration_file(rel) && super::ts_hapi::mentions(src) {

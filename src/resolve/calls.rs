@@ -182,7 +182,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 continue;
             }
             // `cfg.catalogUrl` of a factory's parameter: what its callers pass.
-            let given = match through_params(ctx, i, &c.url, flags.contains(Flags::TEST)) {
+            let unbuilt = unbuilt(ctx, i, &c.url);
+            let given = match through_params(ctx, i, unbuilt.as_ref().unwrap_or(&c.url), flags.contains(Flags::TEST)) {
                 Ok(t) => t,
                 Err(message) => {
                     out.diagnostics.push(Diagnostic::new(rel, Some(c.line), Severity::Info, message));
@@ -1307,11 +1308,35 @@ fn python_class<'a>(ctx: &Ctx<'a>, file: usize, name: &str) -> Vec<(usize, &'a c
     }
 }
 
+/// A request made of a call of a URL builder (`buildUrl('users/me')`, `lang/ts_builders.rs`)
+/// whose builder is not found (an imported function that builds no URL): its URL is a
+/// run-time value, as it was read before, not a path after an unknown host.
+fn unbuilt(ctx: &Ctx, file: usize, url: &Template) -> Option<Template> {
+    let Some(Part::Ref(r)) = url.first() else { return None };
+    let name = crate::lang::ts_builders::marker_of(r)?;
+    let read = ctx.resolve_template(file, &vec![Part::Ref(r.clone())]);
+    matches!(read.as_deref(), Ok([Part::Param(p)]) if p.ends_with("()")).then(|| vec![Part::Param(name.to_string())])
+}
+
+/// Whether wrapper `name` is the method `callee` calls on its instance
+/// (`ApiClient(userApi).prototype.post` for `userApi.post`).
+fn instance_wrapper(name: &str, callee: &str) -> bool {
+    use crate::lang::ts_classes::instance_of;
+    let (Some(instance), Some((head, method))) = (instance_of(name), callee.split_once('.')) else { return false };
+    instance == head && name.rsplit_once(".prototype.").is_some_and(|(_, m)| m == method)
+}
+
 fn wrapper_of_depth<'a>(ctx: &Ctx<'a>, file: usize, callee: &str, depth: u32) -> Vec<(usize, &'a RawWrapper)> {
     let files = &ctx.project.files;
     let last_of = |n: &'a str| n.rsplit('.').next().unwrap_or(n);
-    let mut found: Vec<(usize, &'a RawWrapper)> =
-        files[file].facts.arch.wrappers.iter().filter(|w| w.name == callee).map(|w| (file, w)).collect();
+    let mut found: Vec<(usize, &'a RawWrapper)> = files[file]
+        .facts
+        .arch
+        .wrappers
+        .iter()
+        .filter(|w| w.name == callee || instance_wrapper(&w.name, callee))
+        .map(|w| (file, w))
+        .collect();
     if found.is_empty() && files[file].file.lang == Lang::Rust {
         // `fetch_json(…)`, `utils::fetch_json(…)`: Rust paths are not followed through
         // `use`, so the only free function of that name among the crate's (the
@@ -1342,6 +1367,10 @@ fn wrapper_of_depth<'a>(ctx: &Ctx<'a>, file: usize, callee: &str, depth: u32) ->
             // Python: `Requests.get` on an imported class is that class's method wrapper;
             // `api.get` on an imported module is its function `get`, never a method.
             let names = |w: &'a RawWrapper| match (python, w.name.split_once('.')) {
+                // `userApi.post` of `import { userApi }`: that instance's wrapper only.
+                _ if crate::lang::ts_classes::instance_of(&w.name).is_some() => {
+                    instance_wrapper(&w.name, &format!("{remote}.{want}"))
+                }
                 _ if method.is_some() => w.name == format!("{remote}.{want}"),
                 (false, _) => last_of(&w.name) == want,
                 (true, Some(_)) => member.is_some() && w.name == format!("{remote}.{want}"),
