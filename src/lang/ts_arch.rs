@@ -1545,7 +1545,14 @@ impl<'t> Collector<'t> {
         if self.mqtt_op(obj, method, args, src) {
             for (name, access) in mqtt_topics(method, args, src) {
                 if !name.is_empty() && arch::literal_of(&name).is_none_or(|s| !s.is_empty()) {
-                    self.facts.queues.push(RawQueue { broker: "mqtt".into(), name, access, line, key: None });
+                    self.facts.queues.push(RawQueue {
+                        broker: "mqtt".into(),
+                        name,
+                        access,
+                        line,
+                        key: None,
+                        rpc: false,
+                    });
                 }
             }
             return;
@@ -1564,6 +1571,7 @@ impl<'t> Collector<'t> {
                             access: Access::Write,
                             line,
                             key,
+                            rpc: false,
                         });
                         return;
                     }
@@ -1594,7 +1602,9 @@ impl<'t> Collector<'t> {
             if matches!(method, "publish" | "subscribe") {
                 let access = if method == "publish" { Access::Write } else { Access::Read };
                 let name = arg(0).unwrap_or_default();
-                self.facts.queues.push(RawQueue { broker: "nats".into(), name, access, line, key: None });
+                // A subscription may answer a request (`msg.respond(…)`).
+                let rpc = access == Access::Read;
+                self.facts.queues.push(RawQueue { broker: "nats".into(), name, access, line, key: None, rpc });
                 return self.queue_field(self.facts.queues.len() - 1, first, src);
             }
         }
@@ -1611,13 +1621,20 @@ impl<'t> Collector<'t> {
             if method == "sendToQueue" || self.amqp || callback {
                 let access = if method == "consume" { Access::Read } else { Access::Write };
                 let name = arg(0).unwrap_or_default();
-                self.facts.queues.push(RawQueue { broker: "rabbitmq".into(), name, access, line, key: None });
+                self.facts.queues.push(RawQueue {
+                    broker: "rabbitmq".into(),
+                    name,
+                    access,
+                    line,
+                    key: None,
+                    rpc: false,
+                });
                 return self.queue_field(self.facts.queues.len() - 1, first, src);
             }
         }
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty() && arch::literal_of(n).is_none_or(|s| !s.is_empty())) {
-                self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
+                self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None, rpc: false });
             }
         };
         let object = args.first().filter(|a| a.kind() == "object").copied();
@@ -1722,7 +1739,10 @@ impl<'t> Collector<'t> {
             _ => return false,
         };
         if let Some(name) = args.first().and_then(|a| nest_pattern(*a, src)) {
-            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name, access, line, key: None });
+            // `send` awaits the reply a `@MessagePattern` handler returns; `emit` and
+            // `@EventPattern` are events (no reply).
+            let rpc = matches!(method, "send" | "MessagePattern");
+            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name, access, line, key: None, rpc });
         }
         true
     }
