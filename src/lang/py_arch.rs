@@ -486,7 +486,7 @@ impl<'t> Collector<'t> {
             mentions_amqpstorm: text.contains("amqpstorm"),
             mentions_redis: text.contains("redis"),
             mentions_mqtt: text.contains("mqtt"),
-            mentions_nats: text.contains("import nats") || text.contains("from nats"),
+            mentions_nats: imports_nats(text),
             mentions_other_pubsub: text.contains("pubsub") || text.contains("nats") || text.contains("pika"),
             mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
             mentions_beanie: text.contains("beanie"),
@@ -3202,4 +3202,11 @@ mod tests {
             Some("shop_items".into())
         );
     }
+}
+
+/// Whether a Python file imports nats-py: `import nats`, `from nats.aio.client import …`,
+/// `from nats import …` (not `natsort`).
+fn imports_nats(text: &str) -> bool {
+    let after = |rest: &str| rest.is_empty() || rest.starts_with([' ', '.', ',', '\n', '\r']);
+    ["import nats", "from nats"].iter().any(|w| text.match_indices(w).any(|(i, _)| after(&text[i + w.len()..])))
 }

@@ -1271,7 +1271,8 @@ impl Collector<'_> {
         };
         let receiver = quote_short(&m.receiver).to_ascii_lowercase();
         let other = ["redis", "kafka", "mqtt", "producer", "http", "reqwest"].iter().any(|w| receiver.contains(w));
-        if !(receiver.contains("nats") || self.nats_crate && !self.mqtt && !other) {
+        let client = receiver.contains("nats") || self.nats_crate && !self.mqtt && !other;
+        if !client {
             return false;
         }
         let Some(first) = m.args.first() else { return false };

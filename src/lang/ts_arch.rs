@@ -1593,17 +1593,19 @@ impl<'t> Collector<'t> {
                 _ => {}
             }
         }
-        // NATS: `nc.publish('orders', data)`, `stan.subscribe(this.subject, group, opts)`
+        // NATS: `nc.publish('orders', data)`, `stan.subscribe(this.subject, group, opts)`,
+        // `nc.request('users.get', data)`
         // (a callback or an options object first is another library's, and so is a lone
         // name: `publisher.publish(data)` of a wrapper class, `obs.subscribe(observer)`).
         let subject =
             |a: &Node| subject_like(*a) && (args.len() > 1 || matches!(a.kind(), "string" | "template_string"));
         if let Some(&first) = args.first().filter(|a| self.nats && subject(a)) {
-            if matches!(method, "publish" | "subscribe") {
-                let access = if method == "publish" { Access::Write } else { Access::Read };
+            // `nc.request('users.get', data)` awaits a subscriber's reply (`rpc`).
+            if matches!(method, "publish" | "subscribe" | "request") {
+                let access = if method == "subscribe" { Access::Read } else { Access::Write };
                 let name = arg(0).unwrap_or_default();
                 // A subscription may answer a request (`msg.respond(…)`).
-                let rpc = access == Access::Read;
+                let rpc = method != "publish";
                 self.facts.queues.push(RawQueue { broker: "nats".into(), name, access, line, key: None, rpc });
                 return self.queue_field(self.facts.queues.len() - 1, first, src);
             }
