@@ -3093,6 +3093,13 @@ pub fn is_self_attr(n: Node, attr: &str, src: &[u8]) -> bool {
         && n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == attr)
 }
 
+/// Whether a Python file imports nats-py: `import nats`, `from nats.aio.client import …`,
+/// `from nats import …` (not `natsort`).
+fn imports_nats(text: &str) -> bool {
+    let after = |rest: &str| rest.is_empty() || rest.starts_with([' ', '.', ',', '\n', '\r']);
+    ["import nats", "from nats"].iter().any(|w| text.match_indices(w).any(|(i, _)| after(&text[i + w.len()..])))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3202,11 +3209,4 @@ mod tests {
             Some("shop_items".into())
         );
     }
-}
-
-/// Whether a Python file imports nats-py: `import nats`, `from nats.aio.client import …`,
-/// `from nats import …` (not `natsort`).
-fn imports_nats(text: &str) -> bool {
-    let after = |rest: &str| rest.is_empty() || rest.starts_with([' ', '.', ',', '\n', '\r']);
-    ["import nats", "from nats"].iter().any(|w| text.match_indices(w).any(|(i, _)| after(&text[i + w.len()..])))
 }
