@@ -594,5 +594,8 @@ fn arch_graph(b: &mut GraphBuilder, modules: &[petgraph::graph::NodeIndex], arch
         if let Some(ep) = &e.endpoint {
             b.endpoint(from, to, e.kind, ep);
         }
+        if let Some(q) = &e.via {
+            b.via(from, to, e.kind, q);
+        }
     }
 }

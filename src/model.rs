@@ -581,6 +581,11 @@ pub struct RawQueue {
     /// resolution follows to the queues bound to that exchange ([`RawAmqp`]).
     #[serde(default)]
     pub key: Option<Template>,
+    /// A request awaiting a reply (NestJS `client.send(pattern)`, NATS `request(subject)`),
+    /// or, consumed, a handler that answers one (`@MessagePattern(pattern)`, a NATS
+    /// subscription): resolution links the request to the service answering it as a call.
+    #[serde(default)]
+    pub rpc: bool,
 }
 
 /// RabbitMQ routing declared in code: a queue bound to an exchange

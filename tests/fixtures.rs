@@ -147,13 +147,11 @@ fn actual_lines(report: &Value, stats_wanted: &BTreeSet<String>) -> BTreeSet<Str
         let flags: Vec<&str> = e["flags"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
         let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(",")) };
         let (from, to) = (short(e["from"].as_str().unwrap()), short(e["to"].as_str().unwrap()));
-        let via = match e["endpoints"].as_array() {
-            Some(eps) if !eps.is_empty() => {
-                let eps: Vec<&str> = eps.iter().map(|x| x.as_str().unwrap()).collect();
-                format!(" via {}", eps.join(", "))
-            }
-            _ => String::new(),
-        };
+        // The endpoints behind a service → service call, then the queues a broker
+        // request travels on (`via`, module and service edges alike).
+        let ids = |k: &str| e[k].as_array().map(|a| a.iter().map(|x| x.as_str().unwrap()).collect::<Vec<_>>());
+        let eps: Vec<&str> = ids("endpoints").into_iter().chain(ids("via")).flatten().collect();
+        let via = if eps.is_empty() { String::new() } else { format!(" via {}", eps.join(", ")) };
         lines.insert(format!("{} {from} -> {to}{flags}{via}", e["kind"].as_str().unwrap()));
     }
     for c in report["analysis"]["cycles"].as_array().unwrap() {

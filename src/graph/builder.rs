@@ -69,6 +69,7 @@ impl GraphBuilder {
                     flags,
                     allow_cycle,
                     endpoints: Vec::new(),
+                    via: Vec::new(),
                 };
                 let e = self.g.graph.add_edge(from, to, edge);
                 self.edges.insert((from, to, kind), e);
@@ -87,6 +88,7 @@ impl GraphBuilder {
                 flags: Flags::default(),
                 allow_cycle: None,
                 endpoints: Vec::new(),
+                via: Vec::new(),
             };
             let e = self.g.graph.add_edge(from, to, edge);
             self.edges.insert((from, to, kind), e);
@@ -99,6 +101,16 @@ impl GraphBuilder {
             let list = &mut self.g.graph[e].endpoints;
             if let Err(i) = list.binary_search_by(|x| x.as_str().cmp(endpoint)) {
                 list.insert(i, endpoint.to_string());
+            }
+        }
+    }
+
+    /// Name the queue a broker request behind an existing `calls` edge travels on.
+    pub fn via(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind, queue: &str) {
+        if let Some(&e) = self.edges.get(&(from, to, kind)) {
+            let list = &mut self.g.graph[e].via;
+            if let Err(i) = list.binary_search_by(|x| x.as_str().cmp(queue)) {
+                list.insert(i, queue.to_string());
             }
         }
     }

@@ -181,6 +181,8 @@ pub struct Edge {
     pub allow_cycle: Option<String>,
     /// Service → service `calls`: the endpoint ids behind the edge, sorted.
     pub endpoints: Vec<String>,
+    /// `calls` over a broker's request/reply: the queue ids the requests travel on, sorted.
+    pub via: Vec<String>,
 }
 
 /// The graph plus its key index. Built only through [`GraphBuilder`].

@@ -445,6 +445,9 @@ pub struct Collector<'t> {
     /// The file names MQTT (paho-mqtt, aiomqtt, gmqtt): `publish(topic, …)` and
     /// `subscribe(topic)` of its clients are MQTT's.
     mentions_mqtt: bool,
+    /// The file imports nats-py (`import nats`, `from nats…`): `publish`/`subscribe`/`request`
+    /// of its client are NATS messages.
+    mentions_nats: bool,
     /// The file names another publish/subscribe library (Google Pub/Sub, NATS, pika),
     /// whose `publish`/`subscribe` an MQTT file's may be.
     mentions_other_pubsub: bool,
@@ -483,6 +486,7 @@ impl<'t> Collector<'t> {
             mentions_amqpstorm: text.contains("amqpstorm"),
             mentions_redis: text.contains("redis"),
             mentions_mqtt: text.contains("mqtt"),
+            mentions_nats: imports_nats(text),
             mentions_other_pubsub: text.contains("pubsub") || text.contains("nats") || text.contains("pika"),
             mentions_peewee: text.contains("peewee") || text.contains("playhouse"),
             mentions_beanie: text.contains("beanie"),
@@ -1132,8 +1136,46 @@ impl<'t> Collector<'t> {
         self.mentions_amqpstorm && obj.strip_suffix(part).is_some_and(|o| o.ends_with('.'))
     }
 
+    /// nats-py: `await nc.publish("subject", data)` publishes, `await nc.subscribe("subject",
+    /// cb=handler)` consumes (a subscription may answer requests), `await nc.request("subject",
+    /// data)` awaits a subscriber's reply (`rpc`). The subject is the first argument or
+    /// `subject=`; another broker's or an HTTP client's receiver (`redis`, `kafka`, a method
+    /// word first: `client.request("GET", url)`) is not NATS. Whether the call was one.
+    fn nats_op(&mut self, obj: &str, last: &str, args: Node, pos: &[Node], src: &[u8], line: u32) -> bool {
+        let (access, rpc) = match last {
+            "publish" => (Access::Write, false),
+            "request" => (Access::Write, true),
+            "subscribe" => (Access::Read, true),
+            _ => return false,
+        };
+        let o = obj.to_ascii_lowercase();
+        if ["redis", "kafka", "producer", "pubsub", "mqtt", "http", "session", "requests"].iter().any(|w| o.contains(w))
+        {
+            return false;
+        }
+        let Some(first) = pos.first().copied().or_else(|| kwarg(args, "subject", src)) else { return false };
+        if string_value(first, src)
+            .is_some_and(|m| super::arch::HTTP_METHODS.contains(&m.to_ascii_lowercase().as_str()))
+        {
+            return false;
+        }
+        let name = match super::py_ctor::marker(first, src) {
+            Some(m) => vec![Part::Ref(m)],
+            None => follow_self(value_template(self.root.as_ref(), first, src), first, src),
+        };
+        if name.is_empty() {
+            return false;
+        }
+        self.facts.queues.push(RawQueue { broker: "nats".into(), name, access, line, key: None, rpc });
+        true
+    }
+
     fn queue_op(&mut self, obj: &str, method: &str, args: Node, src: &[u8], line: u32) {
         let (pos, _) = split_args(args);
+        let last = method.rsplit('.').next().unwrap_or(method);
+        if self.mentions_nats && self.nats_op(obj, last, args, &pos, src, line) {
+            return;
+        }
         // A name read as written, through `self.x` set in the class and pika's declare-ok
         // frame; a field the constructor's parameter sets is that parameter (`py_ctor`).
         let tpl = |n: Node| match super::py_ctor::marker(n, src) {
@@ -1145,15 +1187,21 @@ impl<'t> Collector<'t> {
         let arg = |i: usize, key: &str| pos.get(i).copied().or_else(|| kwarg(args, key, src)).map(tpl);
         let push = |facts: &mut ArchFacts, broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty()) {
-                facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
+                facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None, rpc: false });
             }
         };
-        let last = method.rsplit('.').next().unwrap_or(method);
         if self.mqtt_op(obj, last, args, &pos, src) {
             for (n, access) in mqtt_topics(last, args, &pos, src) {
                 let name = tpl(n);
                 if !name.is_empty() {
-                    self.facts.queues.push(RawQueue { broker: "mqtt".into(), name, access, line, key: None });
+                    self.facts.queues.push(RawQueue {
+                        broker: "mqtt".into(),
+                        name,
+                        access,
+                        line,
+                        key: None,
+                        rpc: false,
+                    });
                 }
             }
             return;
@@ -1180,6 +1228,7 @@ impl<'t> Collector<'t> {
                             line,
                             // An empty key (a fanout exchange's `""`) is a key all the same.
                             key: Some(key.unwrap_or_default()),
+                            rpc: false,
                         });
                     }
                     _ => push(&mut self.facts, "rabbitmq", key, Access::Write),
@@ -1683,6 +1732,7 @@ impl<'t> Collector<'t> {
                     access: Access::Read,
                     line,
                     key: None,
+                    rpc: false,
                 });
             }
         }
@@ -3041,6 +3091,13 @@ pub fn is_self_attr(n: Node, attr: &str, src: &[u8]) -> bool {
     n.kind() == "attribute"
         && n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
         && n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == attr)
+}
+
+/// Whether a Python file imports nats-py: `import nats`, `from nats.aio.client import …`,
+/// `from nats import …` (not `natsort`).
+fn imports_nats(text: &str) -> bool {
+    let after = |rest: &str| rest.is_empty() || rest.starts_with([' ', '.', ',', '\n', '\r']);
+    ["import nats", "from nats"].iter().any(|w| text.match_indices(w).any(|(i, _)| after(&text[i + w.len()..])))
 }
 
 #[cfg(test)]

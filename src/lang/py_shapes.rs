@@ -137,6 +137,7 @@ pub const QUEUE_METHODS: &[&str] = &[
     "publish",
     "queue_bind",
     "receive_message",
+    "request",
     "rpush",
     "send",
     "send_and_wait",

@@ -78,7 +78,7 @@
 (call
   function: (attribute object: (_) @obj attribute: (identifier) @method)
   arguments: (argument_list) @args
-  (#any-of? @method "basic_publish" "basic_consume" "send" "send_and_wait" "produce" "subscribe" "publish" "send_message" "receive_message" "rpush" "lpush" "blpop" "brpop" "consume" "declare_queue" "queue_bind" "exchange_declare" "bind" "declare" "xadd" "xread" "xreadgroup")) @queue.op
+  (#any-of? @method "basic_publish" "basic_consume" "send" "send_and_wait" "produce" "subscribe" "publish" "send_message" "receive_message" "request" "rpush" "lpush" "blpop" "brpop" "consume" "declare_queue" "queue_bind" "exchange_declare" "bind" "declare" "xadd" "xread" "xreadgroup")) @queue.op
 (call
   function: [(identifier) (attribute)] @method
   arguments: (argument_list) @args

@@ -30,10 +30,13 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         rocket: text.contains("rocket"),
         kafka: text.contains("kafka"),
         mqtt: text.contains("rumqttc") || text.contains("paho_mqtt"),
+        nats: text.contains("nats"),
+        nats_crate: text.contains("async_nats") || text.contains("nats::"),
         broker: text.contains("kafka")
             || text.contains("lapin")
             || text.contains("rumqttc")
-            || text.contains("paho_mqtt"),
+            || text.contains("paho_mqtt")
+            || text.contains("nats"),
         client_file: client_file(text),
         tonic: text.contains("tonic"),
         tonic_http: text.contains("http_server::"),
@@ -82,6 +85,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         ctor: false,
         ctor_fields: Vec::new(),
         field_calls: Vec::new(),
+        mod_scope: Vec::new(),
     };
     if v.redis {
         v.redis_names = redis_names(&file.items, v.redis_commands);
@@ -105,7 +109,64 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
     for q in &mut v.facts.queues {
         forget_calls(&mut q.name, &functions);
     }
+    // A constant imported from a module (`use contracts::users::get_user::SUBJECT as
+    // GET_USER_SUBJECT`) is named by its module's name (`get_user::SUBJECT`): several
+    // modules may define one of that name. Queue names and call arguments only.
+    let uses = use_consts(&file.items);
+    if !uses.is_empty() {
+        let qualify = |t: &mut Template| {
+            for p in t.iter_mut() {
+                if let Part::Ref(r) = p {
+                    if let Some((_, q)) = uses.iter().find(|(local, _)| local == r) {
+                        *r = q.clone();
+                    }
+                }
+            }
+        };
+        v.facts.queues.iter_mut().for_each(|q| qualify(&mut q.name));
+        for a in &mut v.facts.arg_calls {
+            a.args.iter_mut().filter(|t| matches!(t.as_slice(), [Part::Ref(_)])).for_each(qualify);
+        }
+    }
     *facts = v.facts;
+}
+
+/// The constants a file's top-level `use` items import from a module, by their local
+/// name: `use contracts::users::get_user::SUBJECT as GET_USER_SUBJECT` →
+/// (`GET_USER_SUBJECT`, `get_user::SUBJECT`). Constant-like names only (`SCREAMING_CASE`),
+/// and not from `crate`/`self`/`super` alone.
+fn use_consts(items: &[syn::Item]) -> Vec<(String, String)> {
+    fn walk(tree: &syn::UseTree, path: &mut Vec<String>, out: &mut Vec<(String, String)>) {
+        let mut leaf = |ident: &syn::Ident, local: &syn::Ident, path: &[String]| {
+            let name = ident.to_string();
+            let const_like = name.chars().any(|c| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            match path.last() {
+                Some(parent) if const_like && !matches!(parent.as_str(), "crate" | "self" | "super") => {
+                    out.push((local.to_string(), format!("{parent}::{name}")));
+                }
+                _ => {}
+            }
+        };
+        match tree {
+            syn::UseTree::Path(p) => {
+                path.push(p.ident.to_string());
+                walk(&p.tree, path, out);
+                path.pop();
+            }
+            syn::UseTree::Name(n) => leaf(&n.ident, &n.ident, path),
+            syn::UseTree::Rename(r) => leaf(&r.ident, &r.rename, path),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| walk(t, path, out)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    for item in items {
+        if let syn::Item::Use(u) = item {
+            walk(&u.tree, &mut Vec::new(), &mut out);
+        }
+    }
+    out
 }
 
 struct Collector<'b> {
@@ -126,6 +187,13 @@ struct Collector<'b> {
     /// The file names an MQTT crate (rumqttc, paho-mqtt): `publish`/`subscribe` with a
     /// topic and a QoS are MQTT's.
     mqtt: bool,
+    /// The file mentions NATS (async-nats, nats): `publish`/`subscribe`/`request` with a
+    /// subject on a NATS client are its messages ([`Collector::nats_op`]).
+    nats: bool,
+    /// The file names a NATS crate (`async_nats::`, `nats::`): any client there may be one.
+    nats_crate: bool,
+    /// The inline modules (`mod a { … }`) around the item being visited, outermost first.
+    mod_scope: Vec<String>,
     client_file: bool,
     /// The file mentions salvo: `Router::new().get(h).push(Router::with_path("p")…)` are routes.
     salvo: bool,
@@ -192,7 +260,7 @@ struct Collector<'b> {
     /// it builds). `fn routes(cfg: &mut web::ServiceConfig)` builds the router
     /// `routes`; `.configure(|cfg| …)` builds the router it is called on.
     cfg_params: Vec<(String, String)>,
-    /// The file mentions a broker crate (rdkafka, lapin): calls with a literal
+    /// The file mentions a broker crate (rdkafka, lapin, rumqttc, NATS): calls with a literal
     /// argument may name the queue of a function that takes it as a parameter.
     broker: bool,
     /// The function being visited.
@@ -1008,6 +1076,9 @@ impl Collector<'_> {
         if self.salvo && SALVO_METHODS.binary_search(&name.as_str()).is_ok() {
             self.salvo_router(m);
         }
+        if self.nats && self.nats_op(m, &name, l) {
+            return;
+        }
         let args: Vec<&Expr> = m.args.iter().collect();
         match (name.as_str(), args.as_slice()) {
             ("route", [path, handlers]) => {
@@ -1228,6 +1299,45 @@ impl Collector<'_> {
             }
             _ => {}
         }
+    }
+
+    /// NATS (async-nats, the `nats` crate): `client.publish(subject, payload)` publishes,
+    /// `client.subscribe(subject)` / `queue_subscribe(subject, group)` consume, and
+    /// `client.request(subject, payload)` is a request awaiting the reply of a subscriber
+    /// (`rpc`). The client is a receiver named `…nats…` (`state.nats_client`), or any
+    /// receiver in a file naming a NATS crate but another broker's or an HTTP client's
+    /// (`redis`, `kafka`, `mqtt`, `Method::GET` first). Whether the call was one.
+    fn nats_op(&mut self, m: &ExprMethodCall, op: &str, l: u32) -> bool {
+        let (access, rpc) = match (op, m.args.len()) {
+            ("publish", 2) => (Access::Write, false),
+            ("request", 2) => (Access::Write, true),
+            ("subscribe", 1) | ("queue_subscribe", 2) => (Access::Read, true),
+            _ => return false,
+        };
+        let receiver = quote_short(&m.receiver).to_ascii_lowercase();
+        let other = ["redis", "kafka", "mqtt", "producer", "http", "reqwest"].iter().any(|w| receiver.contains(w));
+        let client = receiver.contains("nats") || self.nats_crate && !self.mqtt && !other;
+        if !client {
+            return false;
+        }
+        let Some(first) = m.args.first() else { return false };
+        let name = template(first);
+        // `client.request(Method::GET, url)` of an HTTP client, a closure, a struct: no subject.
+        let subject = match first {
+            Expr::Path(p) => !path_text(&p.path).contains("Method"),
+            Expr::Lit(_) | Expr::Reference(_) | Expr::MethodCall(_) | Expr::Field(_) | Expr::Macro(_) => true,
+            Expr::Binary(_) | Expr::Paren(_) => true,
+            _ => false,
+        };
+        if !subject || name.is_empty() {
+            return false;
+        }
+        let n = self.facts.queues.len();
+        self.queue("nats", name, access, l);
+        if let Some(q) = self.facts.queues.get_mut(n) {
+            q.rpc = rpc;
+        }
+        true
     }
 
     /// MongoDB: `db.collection("x").insert_one(…)`, or `c.find(…)` after
@@ -2261,7 +2371,7 @@ impl Collector<'_> {
                 self.facts.queue_params.push(RawQueueParam { queue: self.facts.queues.len(), function, param });
             }
         }
-        self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
+        self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None, rpc: false });
     }
 
     /// `probe(&cfg.orders_addr, &req.path(), &|host, path| reqwest::get(…))` where
@@ -3060,7 +3170,14 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         if !generated_tonic_mod(m) {
+            let inline = m.content.is_some();
+            if inline {
+                self.mod_scope.push(m.ident.to_string());
+            }
             visit::visit_item_mod(self, m);
+            if inline {
+                self.mod_scope.pop();
+            }
         }
     }
 
@@ -3094,6 +3211,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             value: template(&c.expr),
             line: line(c.ident.span()),
         });
+        // In an inline module (`pub mod get_user { pub const SUBJECT: &str = "users.get"; }`),
+        // also by that module's name, as a `use` of it names it ([`use_consts`]).
+        if let Some(m) = self.mod_scope.last() {
+            let name = format!("{m}::{}", c.ident);
+            self.facts.consts.push(RawConst { name, value: template(&c.expr), line: line(c.ident.span()) });
+        }
         visit::visit_item_const(self, c);
     }
 

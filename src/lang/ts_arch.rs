@@ -1548,7 +1548,14 @@ impl<'t> Collector<'t> {
         if self.mqtt_op(obj, method, args, src) {
             for (name, access) in mqtt_topics(method, args, src) {
                 if !name.is_empty() && arch::literal_of(&name).is_none_or(|s| !s.is_empty()) {
-                    self.facts.queues.push(RawQueue { broker: "mqtt".into(), name, access, line, key: None });
+                    self.facts.queues.push(RawQueue {
+                        broker: "mqtt".into(),
+                        name,
+                        access,
+                        line,
+                        key: None,
+                        rpc: false,
+                    });
                 }
             }
             return;
@@ -1567,6 +1574,7 @@ impl<'t> Collector<'t> {
                             access: Access::Write,
                             line,
                             key,
+                            rpc: false,
                         });
                         return;
                     }
@@ -1588,16 +1596,20 @@ impl<'t> Collector<'t> {
                 _ => {}
             }
         }
-        // NATS: `nc.publish('orders', data)`, `stan.subscribe(this.subject, group, opts)`
+        // NATS: `nc.publish('orders', data)`, `stan.subscribe(this.subject, group, opts)`,
+        // `nc.request('users.get', data)`
         // (a callback or an options object first is another library's, and so is a lone
         // name: `publisher.publish(data)` of a wrapper class, `obs.subscribe(observer)`).
         let subject =
             |a: &Node| subject_like(*a) && (args.len() > 1 || matches!(a.kind(), "string" | "template_string"));
         if let Some(&first) = args.first().filter(|a| self.nats && subject(a)) {
-            if matches!(method, "publish" | "subscribe") {
-                let access = if method == "publish" { Access::Write } else { Access::Read };
+            // `nc.request('users.get', data)` awaits a subscriber's reply (`rpc`).
+            if matches!(method, "publish" | "subscribe" | "request") {
+                let access = if method == "subscribe" { Access::Read } else { Access::Write };
                 let name = arg(0).unwrap_or_default();
-                self.facts.queues.push(RawQueue { broker: "nats".into(), name, access, line, key: None });
+                // A subscription may answer a request (`msg.respond(…)`).
+                let rpc = method != "publish";
+                self.facts.queues.push(RawQueue { broker: "nats".into(), name, access, line, key: None, rpc });
                 return self.queue_field(self.facts.queues.len() - 1, first, src);
             }
         }
@@ -1614,13 +1626,20 @@ impl<'t> Collector<'t> {
             if method == "sendToQueue" || self.amqp || callback {
                 let access = if method == "consume" { Access::Read } else { Access::Write };
                 let name = arg(0).unwrap_or_default();
-                self.facts.queues.push(RawQueue { broker: "rabbitmq".into(), name, access, line, key: None });
+                self.facts.queues.push(RawQueue {
+                    broker: "rabbitmq".into(),
+                    name,
+                    access,
+                    line,
+                    key: None,
+                    rpc: false,
+                });
                 return self.queue_field(self.facts.queues.len() - 1, first, src);
             }
         }
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty() && arch::literal_of(n).is_none_or(|s| !s.is_empty())) {
-                self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None });
+                self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None, rpc: false });
             }
         };
         let object = args.first().filter(|a| a.kind() == "object").copied();
@@ -1725,7 +1744,10 @@ impl<'t> Collector<'t> {
             _ => return false,
         };
         if let Some(name) = args.first().and_then(|a| nest_pattern(*a, src)) {
-            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name, access, line, key: None });
+            // `send` awaits the reply a `@MessagePattern` handler returns; `emit` and
+            // `@EventPattern` are events (no reply).
+            let rpc = matches!(method, "send" | "MessagePattern");
+            self.facts.queues.push(RawQueue { broker: "nestjs".into(), name, access, line, key: None, rpc });
         }
         true
     }

@@ -79,7 +79,7 @@ pub fn queues(root: Node, text: &str, facts: &mut ArchFacts) {
 }
 
 fn push(facts: &mut ArchFacts, name: &str, access: Access, line: u32) {
-    facts.queues.push(RawQueue { broker: BULL.into(), name: lit(name), access, line, key: None });
+    facts.queues.push(RawQueue { broker: BULL.into(), name: lit(name), access, line, key: None, rpc: false });
 }
 
 #[derive(Default)]
@@ -221,7 +221,7 @@ pub fn imported_uses(text: &str, relative: &[String], facts: &mut ArchFacts) -> 
             line += memchr::memchr_iter(b'\n', &bytes[from..at]).count() as u32;
             from = at;
             let name = vec![Part::Ref(format!("{recv}{QUEUE_MEMBER}"))];
-            facts.queues.push(RawQueue { broker: BULL.into(), name, access, line, key: None });
+            facts.queues.push(RawQueue { broker: BULL.into(), name, access, line, key: None, rpc: false });
             any = true;
         }
     }

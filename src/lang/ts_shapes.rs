@@ -94,6 +94,7 @@ pub const QUEUE_METHODS: &[&str] = &[
     "consume",
     "publish",
     "receiveMessage",
+    "request",
     "send",
     "sendMessage",
     "sendMessageBatch",

@@ -195,6 +195,9 @@ pub struct EdgeOut {
     /// Only on service → service `calls` edges: the endpoint ids behind the edge.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Vec<String>>,
+    /// Only on `calls` edges over a broker's request/reply: the queue ids the requests travel on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<String>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -348,6 +351,7 @@ impl Report {
                         && matches!(g.node(a), Node::Service(_))
                         && matches!(g.node(b), Node::Service(_)))
                     .then(|| w.endpoints.clone()),
+                    via: w.via.clone(),
                 }
             })
             .collect();

@@ -36,6 +36,8 @@ pub struct ArchEdge {
     pub flags: Flags,
     /// Service → service calls: the endpoint behind this site.
     pub endpoint: Option<String>,
+    /// Calls over a broker's request/reply: the queue id the request travels on.
+    pub via: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -50,7 +52,15 @@ pub struct ArchOut {
 
 impl ArchOut {
     pub fn edge(&mut self, from: End, to: End, kind: EdgeKind, file: &str, line: u32, flags: Flags) {
-        self.edges.push(ArchEdge { from, to, kind, site: Some((file.to_string(), line)), flags, endpoint: None });
+        self.edges.push(ArchEdge {
+            from,
+            to,
+            kind,
+            site: Some((file.to_string(), line)),
+            flags,
+            endpoint: None,
+            via: None,
+        });
     }
     pub fn node(&mut self, n: Node) -> String {
         let id = n.id();
@@ -282,6 +292,16 @@ impl<'a> Ctx<'a> {
     }
 
     fn constant(&self, file: usize, name: &str) -> Option<(usize, &'a Template)> {
+        // Rust `use contracts::users::get_user::SUBJECT as GET_USER_SUBJECT` names the
+        // constant by its inline module (`get_user::SUBJECT`, `lang::rs_arch`); a constant
+        // of no inline module is found by its own name, as any other.
+        match name.rsplit_once("::") {
+            Some((_, last)) => self.constant_named(file, name).or_else(|| self.constant_named(file, last)),
+            None => self.constant_named(file, name),
+        }
+    }
+
+    fn constant_named(&self, file: usize, name: &str) -> Option<(usize, &'a Template)> {
         let defs = self.consts.get(name);
         if let Some(d) = defs.and_then(|d| d.iter().find(|(f, _)| *f == file)) {
             return Some(*d);
@@ -632,6 +652,7 @@ fn service_nodes(ctx: &Ctx, fallback: Option<&str>, out: &mut ArchOut) {
                 site: None,
                 flags: Flags::default(),
                 endpoint: None,
+                via: None,
             });
         }
     }

@@ -314,6 +314,16 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             }
             // A queue named by a parameter: one edge per name its callers give, if any does.
             let named = named_by_callers(ctx, i, k);
+            // A request through a wrapper is made at each of the wrapper's callers.
+            if q.rpc && q.access == Access::Write && !named.is_empty() {
+                transports.rpc.borrow_mut().wrapped.insert((i, q.line));
+                for (j, line, name) in named_at_callers(ctx, i, k) {
+                    let id = queue_id(ctx, &transports, j, q, &name);
+                    if let Some(id) = id {
+                        transports.rpc.borrow_mut().requests.push((j, line, site_flags(ctx, j), id));
+                    }
+                }
+            }
             // A name a constructor parameter gives: one edge per name the constructions give.
             let ctor = named
                 .is_empty()
@@ -340,6 +350,74 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     }
     unreached_wrappers(ctx, &reached, out);
     declared_env_links(ctx, out);
+    replies(ctx, &transports, out);
+}
+
+/// Requests awaiting a reply over a broker and the handlers that may answer them,
+/// gathered as the queue edges are made ([`queue_edge`]).
+#[derive(Default)]
+struct Rpc {
+    /// (file, line, flags, queue id) of each request.
+    requests: Vec<(usize, u32, Flags, String)>,
+    /// The services (by index; `None` for code no service owns) answering each queue.
+    answers: std::collections::BTreeMap<String, std::collections::BTreeSet<Option<usize>>>,
+    /// Requests made through a wrapper, linked at its callers instead: (file, line).
+    wrapped: std::collections::BTreeSet<(usize, u32)>,
+}
+
+/// A request over a broker that awaits a reply (NestJS `client.send(pattern)`, NATS
+/// `request(subject)`) is a call of the service answering it: the one other service
+/// whose handler consumes that queue (`@MessagePattern(pattern)`, a NATS subscription).
+/// The call goes from the request's module to that service, with the queue as `via`.
+/// Several services answering: a request gets one reply, from whichever answers first
+/// (or the host the client dials), which is known only at run time: a diagnostic, no
+/// edge. None: no call (the publish edge stays; a TCP pattern no handler receives has
+/// its own diagnostic). The requester's own service answering is no call between services.
+fn replies(ctx: &Ctx, transports: &Transports, out: &mut ArchOut) {
+    let rpc = transports.rpc.borrow();
+    for (file, line, flags, id) in &rpc.requests {
+        if rpc.wrapped.contains(&(*file, *line)) {
+            continue;
+        }
+        let own = ctx.owner(*file);
+        let Some(answers) = rpc.answers.get(id) else { continue };
+        let others: Vec<usize> = answers.iter().flatten().copied().filter(|s| Some(*s) != own).collect();
+        if answers.contains(&own) && own.is_some() {
+            continue;
+        }
+        let rel = ctx.project.rel(*file);
+        match others.as_slice() {
+            [one] => {
+                let service = ctx.services.list[*one].name.clone();
+                link_call_via(out, (*file, rel, *line), *flags, &service, id);
+            }
+            [] => {}
+            many => {
+                if flags.contains(Flags::TEST) {
+                    continue;
+                }
+                let names: Vec<String> = many.iter().map(|s| format!("`{}`", ctx.services.list[*s].name)).collect();
+                let msg = format!(
+                    "request on `{id}` is answered by several services ({}); which one replies is known only at run time: call not linked",
+                    names.join(", ")
+                );
+                out.diagnostics.push(Diagnostic::new(rel, Some(*line), Severity::Info, msg));
+            }
+        }
+    }
+}
+
+/// The queue id a queue edge of `q` named `name` in file `i` goes to, when it has one
+/// (the NestJS transport known, the name read): for a request through a wrapper, named
+/// at the wrapper's caller.
+fn queue_id(ctx: &Ctx, transports: &Transports, i: usize, q: &RawQueue, name: &Template) -> Option<String> {
+    let t = ctx.resolve_template(i, name).ok().filter(literal)?;
+    let name = render(&t);
+    let broker = match q.broker.as_str() {
+        "nestjs" => transports.broker(ctx.owner(i)).ok()?.to_string(),
+        b => b.to_string(),
+    };
+    Some(Node::Queue { broker, name }.id())
 }
 
 /// The proto service a stub names: as written, or the value of the constant it names
@@ -629,10 +707,22 @@ fn topic_matches(pattern: &str, key: &str) -> bool {
 /// `consume(brokers, "orders")` by a file of the same language and service): each
 /// literal argument. Empty when no caller passes a literal (the queue stays unknown).
 fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
+    let mut names: Vec<Template> = Vec::new();
+    for (_, _, t) in named_at_callers(ctx, file, k) {
+        if !names.contains(&t) {
+            names.push(t);
+        }
+    }
+    names
+}
+
+/// [`named_by_callers`] with the site naming each: (caller's file, line, name), one
+/// per call (a request through a wrapper is made where the wrapper is called).
+fn named_at_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<(usize, u32, Template)> {
     let files = ctx.project.files;
     let Some(qp) = files[file].facts.arch.queue_params.iter().find(|p| p.queue == k) else { return Vec::new() };
     let (owner, lang) = (ctx.owner(file), files[file].file.lang);
-    let mut names: Vec<Template> = Vec::new();
+    let mut names: Vec<(usize, u32, Template)> = Vec::new();
     if lang != Lang::Python {
         let mut seen = Vec::new();
         passed_names(ctx, (owner, lang), (&qp.function, qp.param), &mut seen, &mut names);
@@ -654,8 +744,8 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
                 let arg = a.args.get(qp.param).filter(|t| !t.is_empty()).or_else(by_name);
                 arg.and_then(|t| ctx.resolve_template(j, t).ok()).filter(literal)
             };
-            if let Some(t) = name.filter(|t| !names.contains(t)) {
-                names.push(t);
+            if let Some(t) = name {
+                names.push((j, a.line, t));
             }
         }
     }
@@ -804,7 +894,7 @@ fn passed_names(
     (owner, lang): (Option<usize>, Lang),
     (function, param): (&str, usize),
     seen: &mut Vec<(String, usize)>,
-    names: &mut Vec<Template>,
+    names: &mut Vec<(usize, u32, Template)>,
 ) {
     if seen.len() > PASS_DEPTH || seen.iter().any(|(f, p)| f == function && *p == param) {
         return;
@@ -817,9 +907,7 @@ fn passed_names(
         for a in g.facts.arch.arg_calls.iter().filter(|a| calls(&a.callee)) {
             let arg = a.args.get(param).filter(|t| !t.is_empty());
             if let Some(t) = arg.and_then(|t| ctx.resolve_template(j, t).ok()).filter(literal) {
-                if !names.contains(&t) {
-                    names.push(t);
-                }
+                names.push((j, a.line, t));
             }
         }
         for p in g.facts.arch.param_passes.iter().filter(|p| p.arg == param && calls(&p.callee)) {
@@ -917,6 +1005,17 @@ fn queue_edge(
     }
     for name in if queues.is_empty() { vec![name] } else { queues } {
         let id = out.node(Node::Queue { broker: broker.clone(), name });
+        if q.rpc {
+            let mut rpc = transports.rpc.borrow_mut();
+            match q.access {
+                Access::Write => rpc.requests.push((i, q.line, flags, id.clone())),
+                _ => {
+                    if !flags.contains(Flags::TEST) {
+                        rpc.answers.entry(id.clone()).or_default().insert(ctx.owner(i));
+                    }
+                }
+            }
+        }
         out.edge(End::Module(i), End::Id(id), kind, rel, q.line, flags);
     }
 }
@@ -929,6 +1028,8 @@ struct Transports {
     all: Vec<String>,
     /// The patterns some NestJS handler (`@MessagePattern`, `@EventPattern`) receives.
     handled: std::collections::BTreeSet<String>,
+    /// Requests and their answering handlers, gathered by [`queue_edge`] for [`replies`].
+    rpc: std::cell::RefCell<Rpc>,
 }
 
 /// NestJS `Transport` members that carry message patterns, with tapestry's broker names
@@ -955,7 +1056,7 @@ impl Transports {
                 }
             }
         }
-        Transports { by_service, all, handled }
+        Transports { by_service, all, handled, rpc: Default::default() }
     }
 
     /// The broker of the service's messages: its one broker transport; for a service
@@ -1490,6 +1591,38 @@ fn link_call_by(
             site: Some((rel.to_string(), line)),
             flags,
             endpoint: endpoint.clone(),
+            via: None,
+        });
+    }
+}
+
+/// A request over a broker answered by `service` ([`replies`]): a call from the module to
+/// the service, and from the module's service to it, through queue `via`.
+fn link_call_via(out: &mut ArchOut, (file, rel, line): (usize, &str, u32), flags: Flags, service: &str, via: &str) {
+    let to = format!("service:{service}");
+    let site = Some((rel.to_string(), line));
+    let via = Some(via.to_string());
+    out.edges.push(ArchEdge {
+        from: End::Module(file),
+        to: End::Id(to.clone()),
+        kind: EdgeKind::Calls,
+        site: site.clone(),
+        flags,
+        endpoint: None,
+        via: via.clone(),
+    });
+    if flags.contains(Flags::TEST) {
+        return;
+    }
+    if let Some(from) = out.module_service[file].clone().filter(|f| *f != to) {
+        out.edges.push(ArchEdge {
+            from: End::Id(from),
+            to: End::Id(to),
+            kind: EdgeKind::Calls,
+            site,
+            flags,
+            endpoint: None,
+            via,
         });
     }
 }
