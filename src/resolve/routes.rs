@@ -584,7 +584,18 @@ fn never_mounted(
         };
         for name in &f.facts.arch.sub_routers {
             let Some(r) = rs.in_file(i, name) else { continue };
-            if !rs.list[r].parents.is_empty() || !mounting.contains(&ctx.owner(i)) || ctx.imported_anywhere(i) {
+            // A FastAPI `APIRouter` serves nothing until an app includes it: one in a module
+            // that includes nothing and that no module imports is never served, whatever
+            // its service mounts (`notification_router.py` beside a `main.py` of its own
+            // routes, a stray `verify.py` at the root).
+            let fastapi = f.file.lang == crate::model::Lang::Python
+                && rs.list[r].framework == "fastapi"
+                && python.is_some()
+                && f.facts.arch.mounts.is_empty();
+            if !rs.list[r].parents.is_empty()
+                || !(fastapi || mounting.contains(&ctx.owner(i)))
+                || ctx.imported_anywhere(i)
+            {
                 continue;
             }
             let line = f.facts.arch.routers.iter().find(|d| &d.name == name).map(|d| d.line);
@@ -1340,6 +1351,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 ));
                 continue;
             }
+            // A router in shared code (`src/…/routes.py`, the root service's directory) that only
+            // other services' apps mount (`services/user-service/main.py`) is served by those apps.
+            let mounted_elsewhere = !prefixes.is_empty()
+                && prefixes.iter().all(|(_, top)| top.is_some() && *top != ctx.owner(i));
             let prefixes = prefixes.iter().filter(|(_, top)| !mounted || top.is_some());
             for ((prefix, top), (methods, suffix)) in
                 prefixes.flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
@@ -1369,7 +1384,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 };
                 // A JS/TS router another service's app mounts through a relative import
                 // (`require("../../cart/src/routes/cart")`) is served by that app too.
-                let by_top = matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
+                let by_top = mounted_elsewhere || matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
                 let service = match if by_top { top.or(ctx.owner(i)) } else { ctx.owner(i).or(top) } {
                     Some(s) => ctx.services.list[s].name.clone(),
                     None => eps.fallback_service.get_or_insert_with(root_name).clone(),

@@ -1576,7 +1576,9 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     let mut routed: Vec<(usize, gateway::Traefik)> = Vec::new();
     let mut traefiks: Vec<usize> = Vec::new();
     for doc in read_yaml(project, rel, s) {
-        for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
+        let entries = doc.get("services").map(Yaml::entries).unwrap_or(&[]);
+        let builds: Vec<ComposeBuild> = entries.iter().map(|(_, e, _)| compose_build(s, base, e)).collect();
+        for (k, (name, entry, line)) in entries.iter().enumerate() {
             let mut variant = false;
             let mut packaged = None;
             let mut build_dir = match entry.get("build") {
@@ -1595,6 +1597,10 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                     let from_arg = ctx.as_deref().and_then(|c| arg_source_dir(project, c, df.as_deref(), b));
                     match (ctx, df) {
                         _ if from_arg.is_some() => from_arg,
+                        // A Dockerfile outside its context (`context: ./gateway`, `dockerfile:
+                        // ../Dockerfile`, shared by several services) can copy only the
+                        // context: the code is the context.
+                        (Some(c), Some(df)) if join(&c, &df).is_some_and(|p| !is_under(&p, &c)) => Some(c),
                         (Some(c), Some(df)) => join(&c, &df).map(|p| {
                             match nest_app(s, &c, &p, name).or_else(|| packaged_code_dir(project, s, &c, &p)) {
                                 Some(code) => {
@@ -1620,7 +1626,9 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 None => None,
             };
             let picked = match (&build_dir, &root_df) {
-                (Some(dir), Some(df)) if dir_of(df) == dir => workspace_dir(project, s, dir, df, entry, base),
+                (Some(dir), Some(df)) if dir_of(df) == dir => {
+                    workspace_dir(project, s, dir, df, entry, base).or_else(|| shared_context_dir(project, dir, k, &builds))
+                }
                 _ => None,
             };
             if let (Some(dir), Some(df)) = (picked.as_ref(), root_df.as_ref()) {
@@ -1868,6 +1876,129 @@ fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Y
     found.sort();
     found.dedup();
     (found.len() == 1).then(|| found.remove(0))
+}
+
+/// What a compose entry builds: its context and Dockerfile (joined to the compose file's
+/// directory; the default `Dockerfile` when it names none), its command words
+/// (`entrypoint:` then `command:`) and the host directories it bind-mounts (`./gateway:/app/gateway`).
+#[derive(Default)]
+struct ComposeBuild {
+    ctx: Option<String>,
+    dockerfile: Option<String>,
+    command: Vec<String>,
+    binds: Vec<String>,
+}
+
+fn compose_build(s: &Services, base: &str, entry: &Yaml) -> ComposeBuild {
+    let (ctx, df) = match entry.get("build") {
+        Some(Yaml::Scalar(c)) => (join(base, &s.compose_value(base, c).text), None),
+        Some(b @ Yaml::Map(_)) => {
+            let var = |k| b.get(k).and_then(Yaml::str).map(|v| s.compose_value(base, v).text);
+            (join(base, &var("context").unwrap_or_else(|| ".".into())), var("dockerfile"))
+        }
+        _ => return ComposeBuild::default(),
+    };
+    let dockerfile = ctx.as_deref().and_then(|c| join(c, df.as_deref().unwrap_or("Dockerfile")));
+    let mut command = entry.get("entrypoint").map(command_words).unwrap_or_default();
+    command.extend(entry.get("command").map(command_words).unwrap_or_default());
+    let mut binds = Vec::new();
+    for (v, _) in entry.get("volumes").map(Yaml::items).unwrap_or(&[]) {
+        let host = match v {
+            Yaml::Scalar(x) => x.split(':').next(),
+            m => m.get("source").and_then(Yaml::str),
+        };
+        if let Some(dir) = host.filter(|h| h.starts_with("./") || h.starts_with("../")).and_then(|h| join(base, h)) {
+            binds.push(dir);
+        }
+    }
+    ComposeBuild { ctx, dockerfile, command, binds }
+}
+
+/// The code directory of compose entry `k` of `builds` when it shares its build context
+/// `ctx` (a Dockerfile at the context's root) with other entries of the same file that
+/// differ by Dockerfile or command (`api-gateway` from `Dockerfile.gateway`, `user-service`
+/// and `task-service` from one `Dockerfile.service`, each mounting its own code): the
+/// first of these to name one directory, checked in this order:
+/// - the script its compose command runs (`python services/x/main.py`, `uvicorn
+///   gateway.main:app`, `python -m gateway.main`), a scanned file of the context;
+/// - the code directories it alone of those entries bind-mounts (`./services/task-service:/app/…`;
+///   one every sharing entry mounts, `./src`, is their shared code; a generic `src`/`app`
+///   names no service);
+/// - the script its Dockerfile's `CMD`/`ENTRYPOINT` runs, when no other entry builds that
+///   Dockerfile (a shared Dockerfile's default command names one service's script).
+///
+/// A script at the context's root keeps the build there, as do several directories or none.
+fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeBuild]) -> Option<String> {
+    let me = builds.get(k)?;
+    let same_ctx: Vec<&ComposeBuild> =
+        builds.iter().enumerate().filter(|(j, b)| *j != k && b.ctx.as_deref() == Some(ctx)).map(|(_, b)| b).collect();
+    if !same_ctx.iter().any(|b| b.dockerfile != me.dockerfile || b.command != me.command || b.binds != me.binds) {
+        return None;
+    }
+    let inside = |d: &str| d == ctx || is_under(d, ctx);
+    let scripts = |words: &[String]| -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let w = w.trim_start_matches("./");
+            let module = i > 0 && words[i - 1] == "-m";
+            let paths: Vec<String> = if module {
+                let m = w.replace('.', "/");
+                vec![format!("{m}.py"), format!("{m}/__main__.py")]
+            } else if let Some((m, _)) = w.split_once(':').filter(|(m, a)| {
+                !m.is_empty() && !a.is_empty() && !m.contains('/') && a.chars().all(|c| c.is_alphanumeric() || c == '_')
+            }) {
+                vec![format!("{}.py", m.replace('.', "/"))]
+            } else if [".py", ".js", ".mjs", ".cjs", ".ts"].iter().any(|x| w.ends_with(x)) && !w.starts_with('/') {
+                vec![w.to_string()]
+            } else {
+                continue;
+            };
+            for p in paths {
+                if let Some(f) = join(ctx, &p).filter(|f| project.file(f).is_some()) {
+                    out.push(dir_of(&f).to_string());
+                }
+            }
+        }
+        out
+    };
+    let binds: Vec<String> = me
+        .binds
+        .iter()
+        .filter(|d| *d != ctx && inside(d) && project.is_dir(d) && !in_sorted(GENERIC_DIRS, file_name(d)))
+        .filter(|d| !same_ctx.iter().any(|b| b.binds.contains(d)))
+        .cloned()
+        .collect();
+    let cmd = || {
+        let df = me.dockerfile.as_deref()?;
+        if same_ctx.iter().any(|b| b.dockerfile.as_deref() == Some(df)) {
+            return None;
+        }
+        let text = project.read(df).ok()?;
+        let words: Vec<String> = dockerfile_instructions(&text)
+            .into_iter()
+            .filter(|(word, _, _)| word == "CMD" || word == "ENTRYPOINT")
+            .flat_map(|(_, rest, _)| {
+                rest.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
+                    .filter(|w| !w.is_empty())
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        Some(scripts(&words))
+    };
+    let tiers: [&dyn Fn() -> Vec<String>; 3] =
+        [&|| scripts(&me.command), &|| binds.clone(), &|| cmd().unwrap_or_default()];
+    for tier in tiers {
+        let mut found = tier();
+        found.sort();
+        found.dedup();
+        match found.as_slice() {
+            [] => continue,
+            [one] if one != ctx => return Some(one.clone()),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The code directory a compose build makes when its Dockerfile `df` sits in a packaging
