@@ -702,6 +702,68 @@ fn nest_unmounted(rs: &Routers, out: &mut ArchOut) -> Vec<usize> {
     dropped
 }
 
+/// NestJS controllers of a service whose only bootstrap is a microservice: its `main.ts`
+/// (`main.js`, outside tests) calls `NestFactory.createMicroservice` and no `main` file of
+/// the service calls `NestFactory.create`, the HTTP application (`connectMicroservice`
+/// hangs on one). Nothing listens for HTTP, so the controllers' `@Get`/`@Post` routes are
+/// not served: an info diagnostic each. Their `@MessagePattern` and `@GrpcMethod`
+/// handlers are read elsewhere and stay.
+fn nest_without_http(rs: &Routers, out: &mut ArchOut) -> Vec<usize> {
+    let ctx = rs.ctx;
+    let files = ctx.project.files;
+    let nest_files: Vec<usize> =
+        (0..files.len()).filter(|&i| files[i].facts.arch.routers.iter().any(|r| r.framework == "nestjs")).collect();
+    if nest_files.is_empty() {
+        return Vec::new();
+    }
+    // Per service: (a main file builds a microservice, a main file builds an HTTP app).
+    let mut boots: BTreeMap<Option<usize>, (bool, bool)> = BTreeMap::new();
+    for i in 0..files.len() {
+        let rel = ctx.project.rel(i);
+        let name = super::services::file_name(rel);
+        if !matches!(name, "main.ts" | "main.js") || ctx.is_test(i) {
+            continue;
+        }
+        let Ok(text) = ctx.project.read(rel) else { continue };
+        if !text.contains("NestFactory") {
+            continue;
+        }
+        let micro = text.contains("NestFactory.createMicroservice");
+        let http = text.match_indices("NestFactory.create").any(|(k, m)| {
+            let after = &text[k + m.len()..];
+            after.starts_with('(') || after.starts_with('<')
+        });
+        let e = boots.entry(ctx.owner(i)).or_default();
+        e.0 |= micro;
+        e.1 |= http;
+    }
+    let mut dropped = Vec::new();
+    for i in nest_files {
+        if ctx.is_test(i) || boots.get(&ctx.owner(i)) != Some(&(true, false)) {
+            continue;
+        }
+        let f = &files[i];
+        for c in f.facts.arch.routers.iter().filter(|r| r.framework == "nestjs") {
+            let Some(r) = rs.in_file(i, &c.name) else { continue };
+            let has_routes = f.facts.arch.routes.iter().any(|x| x.router == c.name);
+            if !has_routes {
+                continue;
+            }
+            out.diagnostics.push(Diagnostic::new(
+                ctx.project.rel(i),
+                Some(c.line),
+                Severity::Info,
+                format!(
+                    "NestJS controller `{}` is in a service whose `main` only starts a microservice (`NestFactory.createMicroservice`), with no HTTP application: its HTTP routes are not reported",
+                    c.name
+                ),
+            ));
+            dropped.push(r);
+        }
+    }
+    dropped
+}
+
 /// Django urls modules that Django never loads, a warning each at the module's first
 /// route. In a service whose settings name its root URLconf (`ROOT_URLCONF`,
 /// [`django_roots`]): a urls module no chain of `include()`s from it reaches (an app's
@@ -1219,7 +1281,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     let dead = below(&rs, &unconfigured);
     unsure.extend(dead.iter().flatten().copied());
     let unserved = django_unserved(&mut rs, out);
-    let unmounted = nest_unmounted(&rs, out);
+    let mut unmounted = nest_unmounted(&rs, out);
+    unmounted.extend(nest_without_http(&rs, out));
     unsure.extend(below(&rs, &unserved).into_iter().flatten());
     // Routes skipped because their router is under an unconfigured function, per router.
     let mut dropped_routes: HashMap<usize, usize> = HashMap::new();
@@ -1353,7 +1416,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             }
             // A router in shared code (`src/…/routes.py`, the root service's directory) that only
             // other services' apps mount (`services/user-service/main.py`) is served by those apps.
-            let mounted_elsewhere = !prefixes.is_empty()
+            let mounted_elsewhere = f.file.lang == Lang::Python
+                && !prefixes.is_empty()
                 && prefixes.iter().all(|(_, top)| top.is_some() && *top != ctx.owner(i));
             let prefixes = prefixes.iter().filter(|(_, top)| !mounted || top.is_some());
             for ((prefix, top), (methods, suffix)) in

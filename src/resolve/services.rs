@@ -960,6 +960,7 @@ fn add_dir_service(s: &mut Services, name: String, dir: &str, file: &str) {
 }
 
 fn from_manifests(project: &Project, s: &mut Services) {
+    let libraries = npm_libraries(project);
     // Named manifests first, so their names win over a Dockerfile's directory name.
     for m in project.manifests {
         let (dir, name) = (dir_of(m), file_name(m));
@@ -978,7 +979,7 @@ fn from_manifests(project: &Project, s: &mut Services) {
         }
         let found = match name {
             "Cargo.toml" => cargo_service(project, dir, &text),
-            "package.json" => npm_service(dir, &text),
+            "package.json" => npm_service(dir, &text, &libraries),
             _ => python_service(project, dir, name, &text),
         };
         if let Some(svc_name) = found {
@@ -986,22 +987,12 @@ fn from_manifests(project: &Project, s: &mut Services) {
             add_dir_service(s, svc_name, dir, m);
         }
     }
-    // A Nest CLI monorepo (`nest-cli.json` with `projects`): each application is a service
-    // of its own, in its `root` (`apps/worker`), named by its project key.
-    for m in project.manifests.iter().filter(|m| file_name(m) == "nest-cli.json") {
-        let Ok(v) = project.read(m).map(|t| serde_json::from_str::<serde_json::Value>(&t)) else { continue };
-        let Some(projects) = v.ok().and_then(|v| v.get("projects").and_then(|p| p.as_object()).cloned()) else {
-            continue;
-        };
-        for (name, p) in &projects {
-            let root = p.get("root").and_then(|r| r.as_str()).unwrap_or("");
-            let root = join(dir_of(m), root.trim_start_matches("./").trim_end_matches('/'));
-            match (p.get("type").and_then(|t| t.as_str()), root) {
-                (Some("application"), Some(root)) if !root.is_empty() && project.is_dir(&root) => {
-                    add_dir_service(s, name.clone(), &root, m);
-                }
-                _ => {}
-            }
+    // A Nest CLI monorepo (`nest-cli.json` with `projects`), an Nx workspace (`project.json`
+    // files): each application is a service of its own, in its root (`apps/worker`), named
+    // by its project name.
+    for (t, name, root, m) in monorepo_projects(project).into_iter().flatten() {
+        if t == "application" && project.is_dir(&root) {
+            add_dir_service(s, name, &root, &m);
         }
     }
     for m in project.manifests.iter().filter(|m| is_dockerfile(file_name(m))) {
@@ -1020,6 +1011,44 @@ fn from_manifests(project: &Project, s: &mut Services) {
     app_services(project, s);
 }
 
+/// The projects of each monorepo: (type, name, root directory, manifest) of each `nest-cli.json`
+/// `projects` entry (`"type": "application"`/`"library"`, its `root`), and of the Nx
+/// workspace's `project.json` files together (`"projectType"`, `name` or the directory's
+/// name, the file's directory). A root that is the scan root is left out.
+fn monorepo_projects(project: &Project) -> Vec<Vec<(String, String, String, String)>> {
+    let json = |m: &str| project.read(m).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let mut out = Vec::new();
+    for m in project.manifests.iter().filter(|m| file_name(m) == "nest-cli.json") {
+        let Some(v) = json(m) else { continue };
+        let Some(projects) = v.get("projects").and_then(|p| p.as_object()) else { continue };
+        let mut group = Vec::new();
+        for (name, p) in projects {
+            let root = p.get("root").and_then(|r| r.as_str()).unwrap_or("");
+            let Some(root) = join(dir_of(m), root.trim_start_matches("./").trim_end_matches('/')) else { continue };
+            if let (Some(t), false) = (p.get("type").and_then(|t| t.as_str()), root.is_empty()) {
+                group.push((t.to_string(), name.clone(), root, m.clone()));
+            }
+        }
+        out.push(group);
+    }
+    let mut nx = Vec::new();
+    for m in project.manifests.iter().filter(|m| file_name(m) == "project.json" && !dir_of(m).is_empty()) {
+        let Some(v) = json(m) else { continue };
+        let Some(t) = v.get("projectType").and_then(|t| t.as_str()) else { continue };
+        let dir = dir_of(m);
+        let name = v.get("name").and_then(|n| n.as_str()).unwrap_or_else(|| file_name(dir));
+        // An end-to-end test project (`apps/api-e2e`, an `e2e` target) deploys nothing.
+        let e2e = name.ends_with("-e2e") || v.get("targets").and_then(|t| t.get("e2e")).is_some();
+        if t == "library" || t == "application" && !e2e && !dir.split('/').any(|d| in_sorted(EXAMPLE_DIRS, d)) {
+            nx.push((t.to_string(), name.to_string(), dir.to_string(), m.clone()));
+        }
+    }
+    if !nx.is_empty() {
+        out.push(nx);
+    }
+    out
+}
+
 /// Nest CLI libraries (`nest-cli.json` projects of `"type": "library"`, `libs/identity`)
 /// inside the root package's service: a library whose code only one application imports
 /// (its non-test files, imports that are not type-only, counted once every library imported
@@ -1030,19 +1059,9 @@ fn from_manifests(project: &Project, s: &mut Services) {
 /// application importing its module serves their routes, which one service directory cannot
 /// say: an info diagnostic at the first.
 pub(super) fn nest_libraries(project: &Project, s: &mut Services, links: &[super::Link]) {
-    for m in project.manifests.iter().filter(|m| file_name(m) == "nest-cli.json") {
-        let Ok(Ok(v)) = project.read(m).map(|t| serde_json::from_str::<serde_json::Value>(&t)) else { continue };
-        let Some(projects) = v.get("projects").and_then(|p| p.as_object()) else { continue };
-        let root_of = |p: &serde_json::Value| {
-            let root = p.get("root").and_then(|r| r.as_str()).unwrap_or("");
-            join(dir_of(m), root.trim_start_matches("./").trim_end_matches('/')).filter(|r| !r.is_empty())
-        };
+    for projects in monorepo_projects(project) {
         let of_type = |t: &str| -> Vec<(String, String)> {
-            projects
-                .iter()
-                .filter(|(_, p)| p.get("type").and_then(|x| x.as_str()) == Some(t))
-                .filter_map(|(n, p)| Some((n.clone(), root_of(p)?)))
-                .collect()
+            projects.iter().filter(|(k, _, _, _)| k == t).map(|(_, n, r, _)| (n.clone(), r.clone())).collect()
         };
         let apps: Vec<usize> = of_type("application")
             .iter()
@@ -1277,7 +1296,39 @@ fn cargo_service(project: &Project, dir: &str, text: &str) -> Option<String> {
     has_bin.then_some(name)
 }
 
-fn npm_service(dir: &str, text: &str) -> Option<String> {
+/// What says a package is a library rather than a server: the names of the packages
+/// other scanned packages (outside test directories) list in `dependencies` (a
+/// workspace's `@lib/grpc`), and the directories of Nx library projects (`project.json`
+/// of `"projectType": "library"`).
+#[derive(Default)]
+struct NpmLibraries {
+    depended: BTreeSet<String>,
+    nx_dirs: BTreeSet<String>,
+}
+
+fn npm_libraries(project: &Project) -> NpmLibraries {
+    let mut out = NpmLibraries::default();
+    for m in project.manifests.iter().filter(|m| file_name(m) == "package.json") {
+        if dir_of(m).split('/').any(|d| in_sorted(EXAMPLE_DIRS, d)) {
+            continue;
+        }
+        let Some(v) = project.read(m).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()) else {
+            continue;
+        };
+        let own = v.get("name").and_then(|n| n.as_str());
+        if let Some(deps) = v.get("dependencies").and_then(|d| d.as_object()) {
+            out.depended.extend(deps.keys().filter(|k| Some(k.as_str()) != own).cloned());
+        }
+    }
+    for (t, _, root, _) in monorepo_projects(project).into_iter().flatten() {
+        if t == "library" {
+            out.nx_dirs.insert(root);
+        }
+    }
+    out
+}
+
+fn npm_service(dir: &str, text: &str, libraries: &NpmLibraries) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
     let scripts = v.get("scripts").and_then(|s| s.as_object());
     // Test apps of a framework's own repository (`packages/kit/test/apps/basics`) run dev
@@ -1286,13 +1337,28 @@ fn npm_service(dir: &str, text: &str) -> Option<String> {
     let dev = |s: &serde_json::Map<String, serde_json::Value>| {
         !test_dir && s.values().filter_map(|c| c.as_str()).any(dev_server)
     };
-    let start = scripts.is_some_and(|s| s.contains_key("start") || dev(s));
+    // `nest start` (behind `dotenv -e … --` or not): a Nest application whose
+    // `@nestjs/core` a workspace root holds.
+    let nest = |s: &serde_json::Map<String, serde_json::Value>| {
+        s.values().filter_map(|c| c.as_str()).any(|c| {
+            let words: Vec<&str> = c.split_whitespace().collect();
+            words.windows(2).any(|w| w == ["nest", "start"])
+        })
+    };
+    let start = scripts.is_some_and(|s| s.contains_key("start") || dev(s) || !test_dir && nest(s));
     let server = ["dependencies", "devDependencies"].iter().any(|k| {
         v.get(k)
             .and_then(|d| d.as_object())
             .is_some_and(|d| d.keys().any(|n| NPM_SERVERS.binary_search(&n.as_str()).is_ok()))
     });
-    (start || server).then(|| v.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string())
+    let name = v.get("name").and_then(|n| n.as_str()).unwrap_or("");
+    // A library that only depends on a server package (`@grpc/grpc-js` for its clients):
+    // an Nx library project, or an entry point (`main`, `types`, `exports`) another
+    // package depends on, with no start script.
+    let entry = ["main", "module", "types", "typings", "exports"].iter().any(|k| v.get(k).is_some());
+    let library = !start
+        && (libraries.nx_dirs.contains(dir) || entry && !name.is_empty() && libraries.depended.contains(name));
+    ((start || server) && !library).then(|| name.to_string())
 }
 
 /// A script command that starts a dev server: its first command (after
