@@ -576,6 +576,11 @@ fn never_mounted(
 ) -> Vec<usize> {
     let ctx = rs.ctx;
     let mut dropped = Vec::new();
+    // A FastAPI app (`FastAPI()`: a router that is no `APIRouter`) somewhere in the project.
+    let fastapi_app = ctx.project.files.iter().any(|f| {
+        let a = &f.facts.arch;
+        a.routers.iter().any(|r| r.framework == "fastapi" && !a.sub_routers.contains(&r.name))
+    });
     for (i, f) in ctx.project.files.iter().enumerate() {
         let mounting = match f.file.lang {
             crate::model::Lang::Rust => continue,
@@ -584,11 +589,12 @@ fn never_mounted(
         };
         for name in &f.facts.arch.sub_routers {
             let Some(r) = rs.in_file(i, name) else { continue };
-            // A FastAPI `APIRouter` serves nothing until an app includes it: one in a module
-            // that includes nothing and that no module imports is never served, whatever
-            // its service mounts (`notification_router.py` beside a `main.py` of its own
-            // routes, a stray `verify.py` at the root).
-            let fastapi = f.file.lang == crate::model::Lang::Python
+            // A FastAPI `APIRouter` serves nothing until an app includes it: in a project
+            // with an app, one in a module that includes nothing and that no module imports
+            // is never served, whatever its service mounts (`notification_router.py` beside
+            // a `main.py` of its own routes, a stray `verify.py` at the root).
+            let fastapi = fastapi_app
+                && f.file.lang == crate::model::Lang::Python
                 && rs.list[r].framework == "fastapi"
                 && python.is_some()
                 && f.facts.arch.mounts.is_empty();
@@ -1448,7 +1454,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 };
                 // A JS/TS router another service's app mounts through a relative import
                 // (`require("../../cart/src/routes/cart")`) is served by that app too.
-                let by_top = mounted_elsewhere || matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
+                let by_top =
+                    mounted_elsewhere || matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
                 let service = match if by_top { top.or(ctx.owner(i)) } else { ctx.owner(i).or(top) } {
                     Some(s) => ctx.services.list[s].name.clone(),
                     None => eps.fallback_service.get_or_insert_with(root_name).clone(),

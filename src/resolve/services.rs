@@ -1356,8 +1356,8 @@ fn npm_service(dir: &str, text: &str, libraries: &NpmLibraries) -> Option<String
     // an Nx library project, or an entry point (`main`, `types`, `exports`) another
     // package depends on, with no start script.
     let entry = ["main", "module", "types", "typings", "exports"].iter().any(|k| v.get(k).is_some());
-    let library = !start
-        && (libraries.nx_dirs.contains(dir) || entry && !name.is_empty() && libraries.depended.contains(name));
+    let library =
+        !start && (libraries.nx_dirs.contains(dir) || entry && !name.is_empty() && libraries.depended.contains(name));
     ((start || server) && !library).then(|| name.to_string())
 }
 
@@ -1665,8 +1665,11 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                         _ if from_arg.is_some() => from_arg,
                         // A Dockerfile outside its context (`context: ./gateway`, `dockerfile:
                         // ../Dockerfile`, shared by several services) can copy only the
-                        // context: the code is the context.
-                        (Some(c), Some(df)) if join(&c, &df).is_some_and(|p| !is_under(&p, &c)) => Some(c),
+                        // context: the code is the context, and the Dockerfile no service of its own.
+                        (Some(c), Some(df)) if join(&c, &df).is_some_and(|p| !is_under(&p, &c)) => {
+                            packaged = join(&c, &df);
+                            Some(c)
+                        }
                         (Some(c), Some(df)) => join(&c, &df).map(|p| {
                             match nest_app(s, &c, &p, name).or_else(|| packaged_code_dir(project, s, &c, &p)) {
                                 Some(code) => {
@@ -1693,7 +1696,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             };
             let picked = match (&build_dir, &root_df) {
                 (Some(dir), Some(df)) if dir_of(df) == dir => {
-                    workspace_dir(project, s, dir, df, entry, base).or_else(|| shared_context_dir(project, dir, k, &builds))
+                    workspace_dir(project, s, dir, df, entry, base, (k, &builds))
                 }
                 _ => None,
             };
@@ -1902,13 +1905,24 @@ fn env_files(project: &Project, base: &str, entry: &Yaml) -> BTreeMap<String, St
 /// service found from its own manifest; one distinct candidate is the answer, none or
 /// several leave the build at the root. A context whose root is itself a code
 /// package (a `package.json` server, a Cargo binary) keeps its build.
-fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Yaml, base: &str) -> Option<String> {
+///
+/// Failing these, when the root holds a manifest or no candidate is found (not several),
+/// the compose entry's own signs among those sharing its context ([`shared_context_dir`]).
+fn workspace_dir(
+    project: &Project,
+    s: &Services,
+    ctx: &str,
+    df: &str,
+    entry: &Yaml,
+    base: &str,
+    (k, builds): (usize, &[ComposeBuild]),
+) -> Option<String> {
     let manifest_at_root = s.list.iter().any(|x| {
         let n = file_name(&x.file);
         x.dirs.iter().any(|d| d == ctx) && !is_dockerfile(n)
     });
     if manifest_at_root {
-        return None;
+        return shared_context_dir(project, ctx, k, builds);
     }
     // A service directory strictly inside the context, found from its own files.
     let service_dir = |d: Option<String>| {
@@ -1941,7 +1955,11 @@ fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Y
     }
     found.sort();
     found.dedup();
-    (found.len() == 1).then(|| found.remove(0))
+    match found.len() {
+        0 => shared_context_dir(project, ctx, k, builds),
+        1 => Some(found.remove(0)),
+        _ => None,
+    }
 }
 
 /// What a compose entry builds: its context and Dockerfile (joined to the compose file's
@@ -2040,6 +2058,15 @@ fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeB
             return None;
         }
         let text = project.read(df).ok()?;
+        // The code directories it copies (`COPY gateway/ ./gateway/`), but a generic one or
+        // one every sibling mounts (`src/`, shared code), must all hold the script: an
+        // image copying `api/` and `worker/` is not the worker's alone.
+        let copied: Vec<String> = copy_sources(&text)
+            .filter_map(|src| src.trim_start_matches("./").split('/').next().filter(|f| !f.is_empty()))
+            .filter_map(|first| join(ctx, first))
+            .filter(|d| *d != ctx && project.is_dir(d) && !in_sorted(GENERIC_DIRS, file_name(d)))
+            .filter(|d| !same_ctx.iter().any(|b| b.binds.contains(d)))
+            .collect();
         let words: Vec<String> = dockerfile_instructions(&text)
             .into_iter()
             .filter(|(word, _, _)| word == "CMD" || word == "ENTRYPOINT")
@@ -2050,7 +2077,9 @@ fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeB
                     .collect::<Vec<_>>()
             })
             .collect();
-        Some(scripts(&words))
+        let found = scripts(&words);
+        let holds = |d: &String| copied.iter().all(|c| d == c || is_under(d, c));
+        Some(found.into_iter().filter(holds).collect())
     };
     let tiers: [&dyn Fn() -> Vec<String>; 3] =
         [&|| scripts(&me.command), &|| binds.clone(), &|| cmd().unwrap_or_default()];
