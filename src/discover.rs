@@ -42,6 +42,7 @@ pub const MANIFESTS: &[&str] = &[
     "nest-cli.json",
     "package.json",
     "pnpm-workspace.yaml",
+    "project.json",
     "pyproject.toml",
     "requirements.txt",
     "setup.cfg",

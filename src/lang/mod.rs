@@ -263,6 +263,9 @@ pub fn is_test_path(rel: &str, lang: Lang) -> bool {
                 || file == "locustfile.py"
                 || file.starts_with("test_")
                 || file.ends_with("_test.py")
+                // Example scripts (`examples.py`, `example_client.py`) exercise a service from outside.
+                || matches!(file, "example.py" | "examples.py")
+                || file.starts_with("example_")
                 || parts.windows(2).any(|w| w == ["features", "steps"])
         }
         Lang::TypeScript | Lang::Tsx | Lang::JavaScript => {
@@ -362,6 +365,9 @@ mod tests {
         assert!(is_test_path("src/a.spec.ts", Lang::TypeScript));
         assert!(!is_test_path("src/latest.ts", Lang::TypeScript));
         assert!(!is_test_path("src/contest.py", Lang::Python));
+        assert!(is_test_path("svc/examples.py", Lang::Python));
+        assert!(is_test_path("svc/example_client.py", Lang::Python));
+        assert!(!is_test_path("svc/examples_view.py", Lang::Python));
         assert!(is_test_path("testing/features/steps/smoke.py", Lang::Python));
         assert!(!is_test_path("app/features/steps.py", Lang::Python));
         assert!(!is_test_path("app/features/billing/views.py", Lang::Python));

@@ -576,6 +576,11 @@ fn never_mounted(
 ) -> Vec<usize> {
     let ctx = rs.ctx;
     let mut dropped = Vec::new();
+    // A FastAPI app (`FastAPI()`: a router that is no `APIRouter`) somewhere in the project.
+    let fastapi_app = ctx.project.files.iter().any(|f| {
+        let a = &f.facts.arch;
+        a.routers.iter().any(|r| r.framework == "fastapi" && !a.sub_routers.contains(&r.name))
+    });
     for (i, f) in ctx.project.files.iter().enumerate() {
         let mounting = match f.file.lang {
             crate::model::Lang::Rust => continue,
@@ -584,7 +589,19 @@ fn never_mounted(
         };
         for name in &f.facts.arch.sub_routers {
             let Some(r) = rs.in_file(i, name) else { continue };
-            if !rs.list[r].parents.is_empty() || !mounting.contains(&ctx.owner(i)) || ctx.imported_anywhere(i) {
+            // A FastAPI `APIRouter` serves nothing until an app includes it: in a project
+            // with an app, one in a module that includes nothing and that no module imports
+            // is never served, whatever its service mounts (`notification_router.py` beside
+            // a `main.py` of its own routes, a stray `verify.py` at the root).
+            let fastapi = fastapi_app
+                && f.file.lang == crate::model::Lang::Python
+                && rs.list[r].framework == "fastapi"
+                && python.is_some()
+                && f.facts.arch.mounts.is_empty();
+            if !rs.list[r].parents.is_empty()
+                || !(fastapi || mounting.contains(&ctx.owner(i)))
+                || ctx.imported_anywhere(i)
+            {
                 continue;
             }
             let line = f.facts.arch.routers.iter().find(|d| &d.name == name).map(|d| d.line);
@@ -686,6 +703,68 @@ fn nest_unmounted(rs: &Routers, out: &mut ArchOut) -> Vec<usize> {
                 ));
                 dropped.push(r);
             }
+        }
+    }
+    dropped
+}
+
+/// NestJS controllers of a service whose only bootstrap is a microservice: its `main.ts`
+/// (`main.js`, outside tests) calls `NestFactory.createMicroservice` and no `main` file of
+/// the service calls `NestFactory.create`, the HTTP application (`connectMicroservice`
+/// hangs on one). Nothing listens for HTTP, so the controllers' `@Get`/`@Post` routes are
+/// not served: an info diagnostic each. Their `@MessagePattern` and `@GrpcMethod`
+/// handlers are read elsewhere and stay.
+fn nest_without_http(rs: &Routers, out: &mut ArchOut) -> Vec<usize> {
+    let ctx = rs.ctx;
+    let files = ctx.project.files;
+    let nest_files: Vec<usize> =
+        (0..files.len()).filter(|&i| files[i].facts.arch.routers.iter().any(|r| r.framework == "nestjs")).collect();
+    if nest_files.is_empty() {
+        return Vec::new();
+    }
+    // Per service: (a main file builds a microservice, a main file builds an HTTP app).
+    let mut boots: BTreeMap<Option<usize>, (bool, bool)> = BTreeMap::new();
+    for i in 0..files.len() {
+        let rel = ctx.project.rel(i);
+        let name = super::services::file_name(rel);
+        if !matches!(name, "main.ts" | "main.js") || ctx.is_test(i) {
+            continue;
+        }
+        let Ok(text) = ctx.project.read(rel) else { continue };
+        if !text.contains("NestFactory") {
+            continue;
+        }
+        let micro = text.contains("NestFactory.createMicroservice");
+        let http = text.match_indices("NestFactory.create").any(|(k, m)| {
+            let after = &text[k + m.len()..];
+            after.starts_with('(') || after.starts_with('<')
+        });
+        let e = boots.entry(ctx.owner(i)).or_default();
+        e.0 |= micro;
+        e.1 |= http;
+    }
+    let mut dropped = Vec::new();
+    for i in nest_files {
+        if ctx.is_test(i) || boots.get(&ctx.owner(i)) != Some(&(true, false)) {
+            continue;
+        }
+        let f = &files[i];
+        for c in f.facts.arch.routers.iter().filter(|r| r.framework == "nestjs") {
+            let Some(r) = rs.in_file(i, &c.name) else { continue };
+            let has_routes = f.facts.arch.routes.iter().any(|x| x.router == c.name);
+            if !has_routes {
+                continue;
+            }
+            out.diagnostics.push(Diagnostic::new(
+                ctx.project.rel(i),
+                Some(c.line),
+                Severity::Info,
+                format!(
+                    "NestJS controller `{}` is in a service whose `main` only starts a microservice (`NestFactory.createMicroservice`), with no HTTP application: its HTTP routes are not reported",
+                    c.name
+                ),
+            ));
+            dropped.push(r);
         }
     }
     dropped
@@ -1208,7 +1287,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     let dead = below(&rs, &unconfigured);
     unsure.extend(dead.iter().flatten().copied());
     let unserved = django_unserved(&mut rs, out);
-    let unmounted = nest_unmounted(&rs, out);
+    let mut unmounted = nest_unmounted(&rs, out);
+    unmounted.extend(nest_without_http(&rs, out));
     unsure.extend(below(&rs, &unserved).into_iter().flatten());
     // Routes skipped because their router is under an unconfigured function, per router.
     let mut dropped_routes: HashMap<usize, usize> = HashMap::new();
@@ -1340,6 +1420,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 ));
                 continue;
             }
+            // A router in shared code (`src/…/routes.py`, the root service's directory) that only
+            // other services' apps mount (`services/user-service/main.py`) is served by those apps.
+            let mounted_elsewhere = f.file.lang == Lang::Python
+                && !prefixes.is_empty()
+                && prefixes.iter().all(|(_, top)| top.is_some() && *top != ctx.owner(i));
             let prefixes = prefixes.iter().filter(|(_, top)| !mounted || top.is_some());
             for ((prefix, top), (methods, suffix)) in
                 prefixes.flat_map(|p| expanded.iter().map(move |e| (p.clone(), e)))
@@ -1369,7 +1454,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 };
                 // A JS/TS router another service's app mounts through a relative import
                 // (`require("../../cart/src/routes/cart")`) is served by that app too.
-                let by_top = matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
+                let by_top =
+                    mounted_elsewhere || matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
                 let service = match if by_top { top.or(ctx.owner(i)) } else { ctx.owner(i).or(top) } {
                     Some(s) => ctx.services.list[s].name.clone(),
                     None => eps.fallback_service.get_or_insert_with(root_name).clone(),

@@ -960,6 +960,7 @@ fn add_dir_service(s: &mut Services, name: String, dir: &str, file: &str) {
 }
 
 fn from_manifests(project: &Project, s: &mut Services) {
+    let libraries = npm_libraries(project);
     // Named manifests first, so their names win over a Dockerfile's directory name.
     for m in project.manifests {
         let (dir, name) = (dir_of(m), file_name(m));
@@ -978,7 +979,7 @@ fn from_manifests(project: &Project, s: &mut Services) {
         }
         let found = match name {
             "Cargo.toml" => cargo_service(project, dir, &text),
-            "package.json" => npm_service(dir, &text),
+            "package.json" => npm_service(dir, &text, &libraries),
             _ => python_service(project, dir, name, &text),
         };
         if let Some(svc_name) = found {
@@ -986,22 +987,12 @@ fn from_manifests(project: &Project, s: &mut Services) {
             add_dir_service(s, svc_name, dir, m);
         }
     }
-    // A Nest CLI monorepo (`nest-cli.json` with `projects`): each application is a service
-    // of its own, in its `root` (`apps/worker`), named by its project key.
-    for m in project.manifests.iter().filter(|m| file_name(m) == "nest-cli.json") {
-        let Ok(v) = project.read(m).map(|t| serde_json::from_str::<serde_json::Value>(&t)) else { continue };
-        let Some(projects) = v.ok().and_then(|v| v.get("projects").and_then(|p| p.as_object()).cloned()) else {
-            continue;
-        };
-        for (name, p) in &projects {
-            let root = p.get("root").and_then(|r| r.as_str()).unwrap_or("");
-            let root = join(dir_of(m), root.trim_start_matches("./").trim_end_matches('/'));
-            match (p.get("type").and_then(|t| t.as_str()), root) {
-                (Some("application"), Some(root)) if !root.is_empty() && project.is_dir(&root) => {
-                    add_dir_service(s, name.clone(), &root, m);
-                }
-                _ => {}
-            }
+    // A Nest CLI monorepo (`nest-cli.json` with `projects`), an Nx workspace (`project.json`
+    // files): each application is a service of its own, in its root (`apps/worker`), named
+    // by its project name.
+    for (t, name, root, m) in monorepo_projects(project).into_iter().flatten() {
+        if t == "application" && project.is_dir(&root) {
+            add_dir_service(s, name, &root, &m);
         }
     }
     for m in project.manifests.iter().filter(|m| is_dockerfile(file_name(m))) {
@@ -1020,6 +1011,44 @@ fn from_manifests(project: &Project, s: &mut Services) {
     app_services(project, s);
 }
 
+/// The projects of each monorepo: (type, name, root directory, manifest) of each `nest-cli.json`
+/// `projects` entry (`"type": "application"`/`"library"`, its `root`), and of the Nx
+/// workspace's `project.json` files together (`"projectType"`, `name` or the directory's
+/// name, the file's directory). A root that is the scan root is left out.
+fn monorepo_projects(project: &Project) -> Vec<Vec<(String, String, String, String)>> {
+    let json = |m: &str| project.read(m).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let mut out = Vec::new();
+    for m in project.manifests.iter().filter(|m| file_name(m) == "nest-cli.json") {
+        let Some(v) = json(m) else { continue };
+        let Some(projects) = v.get("projects").and_then(|p| p.as_object()) else { continue };
+        let mut group = Vec::new();
+        for (name, p) in projects {
+            let root = p.get("root").and_then(|r| r.as_str()).unwrap_or("");
+            let Some(root) = join(dir_of(m), root.trim_start_matches("./").trim_end_matches('/')) else { continue };
+            if let (Some(t), false) = (p.get("type").and_then(|t| t.as_str()), root.is_empty()) {
+                group.push((t.to_string(), name.clone(), root, m.clone()));
+            }
+        }
+        out.push(group);
+    }
+    let mut nx = Vec::new();
+    for m in project.manifests.iter().filter(|m| file_name(m) == "project.json" && !dir_of(m).is_empty()) {
+        let Some(v) = json(m) else { continue };
+        let Some(t) = v.get("projectType").and_then(|t| t.as_str()) else { continue };
+        let dir = dir_of(m);
+        let name = v.get("name").and_then(|n| n.as_str()).unwrap_or_else(|| file_name(dir));
+        // An end-to-end test project (`apps/api-e2e`, an `e2e` target) deploys nothing.
+        let e2e = name.ends_with("-e2e") || v.get("targets").and_then(|t| t.get("e2e")).is_some();
+        if t == "library" || t == "application" && !e2e && !dir.split('/').any(|d| in_sorted(EXAMPLE_DIRS, d)) {
+            nx.push((t.to_string(), name.to_string(), dir.to_string(), m.clone()));
+        }
+    }
+    if !nx.is_empty() {
+        out.push(nx);
+    }
+    out
+}
+
 /// Nest CLI libraries (`nest-cli.json` projects of `"type": "library"`, `libs/identity`)
 /// inside the root package's service: a library whose code only one application imports
 /// (its non-test files, imports that are not type-only, counted once every library imported
@@ -1030,19 +1059,9 @@ fn from_manifests(project: &Project, s: &mut Services) {
 /// application importing its module serves their routes, which one service directory cannot
 /// say: an info diagnostic at the first.
 pub(super) fn nest_libraries(project: &Project, s: &mut Services, links: &[super::Link]) {
-    for m in project.manifests.iter().filter(|m| file_name(m) == "nest-cli.json") {
-        let Ok(Ok(v)) = project.read(m).map(|t| serde_json::from_str::<serde_json::Value>(&t)) else { continue };
-        let Some(projects) = v.get("projects").and_then(|p| p.as_object()) else { continue };
-        let root_of = |p: &serde_json::Value| {
-            let root = p.get("root").and_then(|r| r.as_str()).unwrap_or("");
-            join(dir_of(m), root.trim_start_matches("./").trim_end_matches('/')).filter(|r| !r.is_empty())
-        };
+    for projects in monorepo_projects(project) {
         let of_type = |t: &str| -> Vec<(String, String)> {
-            projects
-                .iter()
-                .filter(|(_, p)| p.get("type").and_then(|x| x.as_str()) == Some(t))
-                .filter_map(|(n, p)| Some((n.clone(), root_of(p)?)))
-                .collect()
+            projects.iter().filter(|(k, _, _, _)| k == t).map(|(_, n, r, _)| (n.clone(), r.clone())).collect()
         };
         let apps: Vec<usize> = of_type("application")
             .iter()
@@ -1277,7 +1296,39 @@ fn cargo_service(project: &Project, dir: &str, text: &str) -> Option<String> {
     has_bin.then_some(name)
 }
 
-fn npm_service(dir: &str, text: &str) -> Option<String> {
+/// What says a package is a library rather than a server: the names of the packages
+/// other scanned packages (outside test directories) list in `dependencies` (a
+/// workspace's `@lib/grpc`), and the directories of Nx library projects (`project.json`
+/// of `"projectType": "library"`).
+#[derive(Default)]
+struct NpmLibraries {
+    depended: BTreeSet<String>,
+    nx_dirs: BTreeSet<String>,
+}
+
+fn npm_libraries(project: &Project) -> NpmLibraries {
+    let mut out = NpmLibraries::default();
+    for m in project.manifests.iter().filter(|m| file_name(m) == "package.json") {
+        if dir_of(m).split('/').any(|d| in_sorted(EXAMPLE_DIRS, d)) {
+            continue;
+        }
+        let Some(v) = project.read(m).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok()) else {
+            continue;
+        };
+        let own = v.get("name").and_then(|n| n.as_str());
+        if let Some(deps) = v.get("dependencies").and_then(|d| d.as_object()) {
+            out.depended.extend(deps.keys().filter(|k| Some(k.as_str()) != own).cloned());
+        }
+    }
+    for (t, _, root, _) in monorepo_projects(project).into_iter().flatten() {
+        if t == "library" {
+            out.nx_dirs.insert(root);
+        }
+    }
+    out
+}
+
+fn npm_service(dir: &str, text: &str, libraries: &NpmLibraries) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
     let scripts = v.get("scripts").and_then(|s| s.as_object());
     // Test apps of a framework's own repository (`packages/kit/test/apps/basics`) run dev
@@ -1286,13 +1337,28 @@ fn npm_service(dir: &str, text: &str) -> Option<String> {
     let dev = |s: &serde_json::Map<String, serde_json::Value>| {
         !test_dir && s.values().filter_map(|c| c.as_str()).any(dev_server)
     };
-    let start = scripts.is_some_and(|s| s.contains_key("start") || dev(s));
+    // `nest start` (behind `dotenv -e … --` or not): a Nest application whose
+    // `@nestjs/core` a workspace root holds.
+    let nest = |s: &serde_json::Map<String, serde_json::Value>| {
+        s.values().filter_map(|c| c.as_str()).any(|c| {
+            let words: Vec<&str> = c.split_whitespace().collect();
+            words.windows(2).any(|w| w == ["nest", "start"])
+        })
+    };
+    let start = scripts.is_some_and(|s| s.contains_key("start") || dev(s) || !test_dir && nest(s));
     let server = ["dependencies", "devDependencies"].iter().any(|k| {
         v.get(k)
             .and_then(|d| d.as_object())
             .is_some_and(|d| d.keys().any(|n| NPM_SERVERS.binary_search(&n.as_str()).is_ok()))
     });
-    (start || server).then(|| v.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string())
+    let name = v.get("name").and_then(|n| n.as_str()).unwrap_or("");
+    // A library that only depends on a server package (`@grpc/grpc-js` for its clients):
+    // an Nx library project, or an entry point (`main`, `types`, `exports`) another
+    // package depends on, with no start script.
+    let entry = ["main", "module", "types", "typings", "exports"].iter().any(|k| v.get(k).is_some());
+    let library =
+        !start && (libraries.nx_dirs.contains(dir) || entry && !name.is_empty() && libraries.depended.contains(name));
+    ((start || server) && !library).then(|| name.to_string())
 }
 
 /// A script command that starts a dev server: its first command (after
@@ -1576,7 +1642,9 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     let mut routed: Vec<(usize, gateway::Traefik)> = Vec::new();
     let mut traefiks: Vec<usize> = Vec::new();
     for doc in read_yaml(project, rel, s) {
-        for (name, entry, line) in doc.get("services").map(Yaml::entries).unwrap_or(&[]) {
+        let entries = doc.get("services").map(Yaml::entries).unwrap_or(&[]);
+        let builds: Vec<ComposeBuild> = entries.iter().map(|(_, e, _)| compose_build(s, base, e)).collect();
+        for (k, (name, entry, line)) in entries.iter().enumerate() {
             let mut variant = false;
             let mut packaged = None;
             let mut build_dir = match entry.get("build") {
@@ -1595,6 +1663,13 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                     let from_arg = ctx.as_deref().and_then(|c| arg_source_dir(project, c, df.as_deref(), b));
                     match (ctx, df) {
                         _ if from_arg.is_some() => from_arg,
+                        // A Dockerfile outside its context (`context: ./gateway`, `dockerfile:
+                        // ../Dockerfile`, shared by several services) can copy only the
+                        // context: the code is the context, and the Dockerfile no service of its own.
+                        (Some(c), Some(df)) if join(&c, &df).is_some_and(|p| !is_under(&p, &c)) => {
+                            packaged = join(&c, &df);
+                            Some(c)
+                        }
                         (Some(c), Some(df)) => join(&c, &df).map(|p| {
                             match nest_app(s, &c, &p, name).or_else(|| packaged_code_dir(project, s, &c, &p)) {
                                 Some(code) => {
@@ -1620,7 +1695,9 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 None => None,
             };
             let picked = match (&build_dir, &root_df) {
-                (Some(dir), Some(df)) if dir_of(df) == dir => workspace_dir(project, s, dir, df, entry, base),
+                (Some(dir), Some(df)) if dir_of(df) == dir => {
+                    workspace_dir(project, s, dir, df, entry, base, (k, &builds))
+                }
                 _ => None,
             };
             if let (Some(dir), Some(df)) = (picked.as_ref(), root_df.as_ref()) {
@@ -1828,13 +1905,24 @@ fn env_files(project: &Project, base: &str, entry: &Yaml) -> BTreeMap<String, St
 /// service found from its own manifest; one distinct candidate is the answer, none or
 /// several leave the build at the root. A context whose root is itself a code
 /// package (a `package.json` server, a Cargo binary) keeps its build.
-fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Yaml, base: &str) -> Option<String> {
+///
+/// Failing these, when the root holds a manifest or no candidate is found (not several),
+/// the compose entry's own signs among those sharing its context ([`shared_context_dir`]).
+fn workspace_dir(
+    project: &Project,
+    s: &Services,
+    ctx: &str,
+    df: &str,
+    entry: &Yaml,
+    base: &str,
+    (k, builds): (usize, &[ComposeBuild]),
+) -> Option<String> {
     let manifest_at_root = s.list.iter().any(|x| {
         let n = file_name(&x.file);
         x.dirs.iter().any(|d| d == ctx) && !is_dockerfile(n)
     });
     if manifest_at_root {
-        return None;
+        return shared_context_dir(project, ctx, k, builds);
     }
     // A service directory strictly inside the context, found from its own files.
     let service_dir = |d: Option<String>| {
@@ -1867,7 +1955,145 @@ fn workspace_dir(project: &Project, s: &Services, ctx: &str, df: &str, entry: &Y
     }
     found.sort();
     found.dedup();
-    (found.len() == 1).then(|| found.remove(0))
+    match found.len() {
+        0 => shared_context_dir(project, ctx, k, builds),
+        1 => Some(found.remove(0)),
+        _ => None,
+    }
+}
+
+/// What a compose entry builds: its context and Dockerfile (joined to the compose file's
+/// directory; the default `Dockerfile` when it names none), its command words
+/// (`entrypoint:` then `command:`) and the host directories it bind-mounts (`./gateway:/app/gateway`).
+#[derive(Default)]
+struct ComposeBuild {
+    ctx: Option<String>,
+    dockerfile: Option<String>,
+    command: Vec<String>,
+    binds: Vec<String>,
+}
+
+fn compose_build(s: &Services, base: &str, entry: &Yaml) -> ComposeBuild {
+    let (ctx, df) = match entry.get("build") {
+        Some(Yaml::Scalar(c)) => (join(base, &s.compose_value(base, c).text), None),
+        Some(b @ Yaml::Map(_)) => {
+            let var = |k| b.get(k).and_then(Yaml::str).map(|v| s.compose_value(base, v).text);
+            (join(base, &var("context").unwrap_or_else(|| ".".into())), var("dockerfile"))
+        }
+        _ => return ComposeBuild::default(),
+    };
+    let dockerfile = ctx.as_deref().and_then(|c| join(c, df.as_deref().unwrap_or("Dockerfile")));
+    let mut command = entry.get("entrypoint").map(command_words).unwrap_or_default();
+    command.extend(entry.get("command").map(command_words).unwrap_or_default());
+    let mut binds = Vec::new();
+    for (v, _) in entry.get("volumes").map(Yaml::items).unwrap_or(&[]) {
+        let host = match v {
+            Yaml::Scalar(x) => x.split(':').next(),
+            m => m.get("source").and_then(Yaml::str),
+        };
+        if let Some(dir) = host.filter(|h| h.starts_with("./") || h.starts_with("../")).and_then(|h| join(base, h)) {
+            binds.push(dir);
+        }
+    }
+    ComposeBuild { ctx, dockerfile, command, binds }
+}
+
+/// The code directory of compose entry `k` of `builds` when it shares its build context
+/// `ctx` (a Dockerfile at the context's root) with other entries of the same file that
+/// differ by Dockerfile or command (`api-gateway` from `Dockerfile.gateway`, `user-service`
+/// and `task-service` from one `Dockerfile.service`, each mounting its own code): the
+/// first of these to name one directory, checked in this order:
+/// - the script its compose command runs (`python services/x/main.py`, `uvicorn
+///   gateway.main:app`, `python -m gateway.main`), a scanned file of the context;
+/// - the code directories it alone of those entries bind-mounts (`./services/task-service:/app/…`;
+///   one every sharing entry mounts, `./src`, is their shared code; a generic `src`/`app`
+///   names no service);
+/// - the script its Dockerfile's `CMD`/`ENTRYPOINT` runs, when no other entry builds that
+///   Dockerfile (a shared Dockerfile's default command names one service's script).
+///
+/// A script at the context's root keeps the build there, as do several directories or none.
+fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeBuild]) -> Option<String> {
+    let me = builds.get(k)?;
+    let same_ctx: Vec<&ComposeBuild> =
+        builds.iter().enumerate().filter(|(j, b)| *j != k && b.ctx.as_deref() == Some(ctx)).map(|(_, b)| b).collect();
+    if !same_ctx.iter().any(|b| b.dockerfile != me.dockerfile || b.command != me.command || b.binds != me.binds) {
+        return None;
+    }
+    let inside = |d: &str| d == ctx || is_under(d, ctx);
+    let scripts = |words: &[String]| -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let w = w.trim_start_matches("./");
+            let module = i > 0 && words[i - 1] == "-m";
+            let paths: Vec<String> = if module {
+                let m = w.replace('.', "/");
+                vec![format!("{m}.py"), format!("{m}/__main__.py")]
+            } else if let Some((m, _)) = w.split_once(':').filter(|(m, a)| {
+                !m.is_empty() && !a.is_empty() && !m.contains('/') && a.chars().all(|c| c.is_alphanumeric() || c == '_')
+            }) {
+                vec![format!("{}.py", m.replace('.', "/"))]
+            } else if [".py", ".js", ".mjs", ".cjs", ".ts"].iter().any(|x| w.ends_with(x)) && !w.starts_with('/') {
+                vec![w.to_string()]
+            } else {
+                continue;
+            };
+            for p in paths {
+                if let Some(f) = join(ctx, &p).filter(|f| project.file(f).is_some()) {
+                    out.push(dir_of(&f).to_string());
+                }
+            }
+        }
+        out
+    };
+    let binds: Vec<String> = me
+        .binds
+        .iter()
+        .filter(|d| *d != ctx && inside(d) && project.is_dir(d) && !in_sorted(GENERIC_DIRS, file_name(d)))
+        .filter(|d| !same_ctx.iter().any(|b| b.binds.contains(d)))
+        .cloned()
+        .collect();
+    let cmd = || {
+        let df = me.dockerfile.as_deref()?;
+        if same_ctx.iter().any(|b| b.dockerfile.as_deref() == Some(df)) {
+            return None;
+        }
+        let text = project.read(df).ok()?;
+        // The code directories it copies (`COPY gateway/ ./gateway/`), but a generic one or
+        // one every sibling mounts (`src/`, shared code), must all hold the script: an
+        // image copying `api/` and `worker/` is not the worker's alone.
+        let copied: Vec<String> = copy_sources(&text)
+            .filter_map(|src| src.trim_start_matches("./").split('/').next().filter(|f| !f.is_empty()))
+            .filter_map(|first| join(ctx, first))
+            .filter(|d| *d != ctx && project.is_dir(d) && !in_sorted(GENERIC_DIRS, file_name(d)))
+            .filter(|d| !same_ctx.iter().any(|b| b.binds.contains(d)))
+            .collect();
+        let words: Vec<String> = dockerfile_instructions(&text)
+            .into_iter()
+            .filter(|(word, _, _)| word == "CMD" || word == "ENTRYPOINT")
+            .flat_map(|(_, rest, _)| {
+                rest.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
+                    .filter(|w| !w.is_empty())
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let found = scripts(&words);
+        let holds = |d: &String| copied.iter().all(|c| d == c || is_under(d, c));
+        Some(found.into_iter().filter(holds).collect())
+    };
+    let tiers: [&dyn Fn() -> Vec<String>; 3] =
+        [&|| scripts(&me.command), &|| binds.clone(), &|| cmd().unwrap_or_default()];
+    for tier in tiers {
+        let mut found = tier();
+        found.sort();
+        found.dedup();
+        match found.as_slice() {
+            [] => continue,
+            [one] if one != ctx => return Some(one.clone()),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The code directory a compose build makes when its Dockerfile `df` sits in a packaging
