@@ -75,12 +75,16 @@ impl Flags {
     /// A call whose host is not known, linked by its method and path alone to the
     /// one service serving them (`{API_URL}/orders/{id}` with `API_URL` set nowhere).
     pub const INFERRED: Flags = Flags(64);
+    /// A call whose base URL is an environment variable nothing sets, linked to the
+    /// one service the variable's name names (`IDENTITY_SERVICE_URL` → `identity-service`).
+    pub const ENV_NAMED: Flags = Flags(128);
 
     /// Flag names in the order they are reported.
-    pub const NAMES: [(Flags, &'static str); 7] = [
+    pub const NAMES: [(Flags, &'static str); 8] = [
         (Flags::CONDITIONAL, "conditional"),
         (Flags::DECLARED, "declared"),
         (Flags::DYNAMIC, "dynamic"),
+        (Flags::ENV_NAMED, "env_named"),
         (Flags::INFERRED, "inferred"),
         (Flags::REEXPORT, "reexport"),
         (Flags::TEST, "test"),
@@ -104,7 +108,7 @@ impl Flags {
     }
     /// Flags that describe *every* site of an edge (the edge has them only if
     /// each site does) versus those where one site is enough.
-    pub const ALL_SITES: Flags = Flags(1 | 2 | 8 | 16 | 32 | 64);
+    pub const ALL_SITES: Flags = Flags(1 | 2 | 8 | 16 | 32 | 64 | 128);
     pub const ANY_SITE: Flags = Flags(4);
 }
 
