@@ -179,8 +179,10 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             if c.client == PROXY && dev_proxy {
                 continue;
             }
+            // `requests.get(build_url("x"))` of a builder another module defines.
+            let built = imported_built_url(ctx, i, c);
             // `cfg.catalogUrl` of a factory's parameter: what its callers pass.
-            let given = match through_params(ctx, i, &c.url, flags.contains(Flags::TEST)) {
+            let given = match through_params(ctx, i, built.as_ref().unwrap_or(&c.url), flags.contains(Flags::TEST)) {
                 Ok(t) => t,
                 Err(message) => {
                     out.diagnostics.push(Diagnostic::new(rel, Some(c.line), Severity::Info, message));
@@ -2082,6 +2084,36 @@ fn inferred<'e>(ctx: &Ctx, eps: &'e Endpoints, file: usize, method: &str, url: &
     inferred_path(ctx, eps, file, method, path, &|_| true).or_else(|| {
         let named = host_variable_service(ctx, url)?;
         inferred_path(ctx, eps, file, method, path, &|s| s == named)
+    })
+}
+
+/// The URL of a Python request made at `c`'s line whose URL is a call of a function the
+/// file imports (`requests.get(build_url("items"))`, `from .urls import build_url`), when
+/// that module defines it as a URL builder (`lang::py_arch::builder_of`): what it returns,
+/// each parameter the caller's argument (read here) or its default, and every other part
+/// (`BASE + path`'s `BASE`) read in the builder's module (an environment variable nothing
+/// sets there stays one, for this file's deployment to say).
+fn imported_built_url(ctx: &Ctx, i: usize, c: &RawCall) -> Option<crate::model::Template> {
+    let facts = &ctx.project.files[i].facts.arch;
+    // The URL as extraction read the call: a parameter, or `f("x")` as a getter of `x`
+    // (`must_map_env("X")`, for resolution to decide).
+    let read_as_call = |b: &RawArgCall| match c.url.as_slice() {
+        [Part::Param(_)] => true,
+        [Part::EnvCall(f, _)] => *f == b.callee,
+        _ => false,
+    };
+    if facts.built_urls.is_empty() {
+        return None;
+    }
+    let mut at_line = facts.built_urls.iter().filter(|b| b.line == c.line);
+    let call = at_line.next().filter(|b| at_line.next().is_none() && read_as_call(b))?;
+    ctx.imported(i, &call.callee).into_iter().find_map(|(m, remote)| {
+        let b = ctx.project.files[m].facts.arch.url_builders.iter().find(|b| b.name == remote)?;
+        let mut read = |t: &crate::model::Template| match ctx.resolve_template(m, t) {
+            Ok(t) => t,
+            Err(var) => vec![Part::Env(var, None)],
+        };
+        Some(b.apply(&call.args, &call.kwargs, &mut read))
     })
 }
 
