@@ -2565,8 +2565,11 @@ fn builder_of(def: Node, src: &[u8]) -> Option<RawUrlBuilder> {
     (url && ret.iter().any(is_param)).then_some(RawUrlBuilder { name, params, ret })
 }
 
+/// A call's arguments: positional templates, and keyword ones by name.
+type CallArgs = (Vec<Template>, Vec<(String, Template)>);
+
 /// The templates of a call's positional and keyword arguments.
-fn call_args(call: Node, src: &[u8]) -> Option<(Vec<Template>, Vec<(String, Template)>)> {
+fn call_args(call: Node, src: &[u8]) -> Option<CallArgs> {
     let (pos, kw) = split_args(call.child_by_field_name("arguments")?);
     if pos.iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
         return None;
