@@ -75,12 +75,16 @@ impl Flags {
     /// A call whose host is not known, linked by its method and path alone to the
     /// one service serving them (`{API_URL}/orders/{id}` with `API_URL` set nowhere).
     pub const INFERRED: Flags = Flags(64);
+    /// A call whose base URL is an environment variable nothing sets, linked to the
+    /// one service the variable's name names (`IDENTITY_SERVICE_URL` → `identity-service`).
+    pub const ENV_NAMED: Flags = Flags(128);
 
     /// Flag names in the order they are reported.
-    pub const NAMES: [(Flags, &'static str); 7] = [
+    pub const NAMES: [(Flags, &'static str); 8] = [
         (Flags::CONDITIONAL, "conditional"),
         (Flags::DECLARED, "declared"),
         (Flags::DYNAMIC, "dynamic"),
+        (Flags::ENV_NAMED, "env_named"),
         (Flags::INFERRED, "inferred"),
         (Flags::REEXPORT, "reexport"),
         (Flags::TEST, "test"),
@@ -104,7 +108,7 @@ impl Flags {
     }
     /// Flags that describe *every* site of an edge (the edge has them only if
     /// each site does) versus those where one site is enough.
-    pub const ALL_SITES: Flags = Flags(1 | 2 | 8 | 16 | 32 | 64);
+    pub const ALL_SITES: Flags = Flags(1 | 2 | 8 | 16 | 32 | 64 | 128);
     pub const ANY_SITE: Flags = Flags(4);
 }
 
@@ -369,6 +373,57 @@ pub struct RawArgCall {
     #[serde(default)]
     pub props: Vec<(usize, String, Template)>,
     pub line: u32,
+}
+
+/// A Python URL builder: `def build_url(path, base=GATEWAY_URL): return base + path`
+/// (also `f"{BASE}{path}"`, `urljoin(BASE, path)`), the module-level function's last
+/// statement returning a URL built from its parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawUrlBuilder {
+    pub name: String,
+    /// Its parameters, in order, with their defaults (empty when none), up to a splat.
+    pub params: Vec<(String, Template)>,
+    /// What it returns: each parameter a `Param` of its name, the builder's locals
+    /// (assigned once) replaced by their values.
+    pub ret: Template,
+}
+
+impl RawUrlBuilder {
+    /// The URL a call returns: each parameter the caller's argument (by keyword, else
+    /// position), else its default as `default` reads it, else left a parameter; every
+    /// other part as `other` reads it.
+    pub fn apply(
+        &self,
+        args: &[Template],
+        kwargs: &[(String, Template)],
+        default: &mut dyn FnMut(&Template) -> Template,
+    ) -> Template {
+        let mut out = Template::new();
+        for part in &self.ret {
+            let k = match part {
+                Part::Param(p) => self.params.iter().position(|(n, _)| n == p),
+                _ => None,
+            };
+            let value = match (k, part) {
+                (Some(k), Part::Param(p)) => {
+                    let given = kwargs.iter().find(|(n, _)| n == p).map(|(_, t)| t).or_else(|| args.get(k));
+                    match given.filter(|t| !t.is_empty()) {
+                        Some(t) => t.clone(),
+                        None if !self.params[k].1.is_empty() => default(&self.params[k].1),
+                        None => vec![part.clone()],
+                    }
+                }
+                _ => default(&vec![part.clone()]),
+            };
+            for v in value {
+                match (out.last_mut(), v) {
+                    (Some(Part::Lit(a)), Part::Lit(b)) => a.push_str(&b),
+                    (_, v) => out.push(v),
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A Python class of the scanned code, for HTTP clients written as classes: its bases
@@ -760,6 +815,13 @@ pub struct ArchFacts {
     /// Calls whose arguments may be URLs handed to such a function.
     #[serde(default)]
     pub arg_calls: Vec<RawArgCall>,
+    /// Python: module-level functions returning a URL built from their parameters.
+    #[serde(default)]
+    pub url_builders: Vec<RawUrlBuilder>,
+    /// Python: requests whose URL is a call of an imported function (a builder of
+    /// another module, [`RawUrlBuilder`]): the call, at the request's line.
+    #[serde(default)]
+    pub built_urls: Vec<RawArgCall>,
     /// Python constructions of classes the file imports by name or whose
     /// constructor parameters name queues (`Publisher("orders")`): what each passes
     /// (`crate::lang::py_ctor`). A construction with `*args`/`**kw` has the keyword `*`.

@@ -15,7 +15,7 @@ use super::arch::{self, access_of, http_method, lit, push_parts, url_like, CallS
 use super::query::{self, cap, Captures};
 use crate::model::{
     Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClass, RawGrpc, RawMethodCall, RawMount,
-    RawQueue, RawQueueParam, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
+    RawQueue, RawQueueParam, RawRoute, RawRouter, RawTable, RawTableUse, RawUrlBuilder, RawWrapper, Template,
 };
 
 /// Modules whose functions send HTTP requests themselves (sorted).
@@ -475,6 +475,8 @@ pub struct Collector<'t> {
     enum_member_lines: Vec<(String, u32)>,
     /// `router.prefix = "/p"` assignments: (router, prefix, line).
     prefix_sets: Vec<(String, Template, u32)>,
+    /// Requests whose URL is a call of a function the file does not define (`built_urls`).
+    built_calls: Vec<RawArgCall>,
 }
 
 impl<'t> Collector<'t> {
@@ -928,8 +930,28 @@ impl<'t> Collector<'t> {
         });
         let in_method = known && (client.starts_with("self.") || query::text(url, src).contains("self"));
         let mreq = if in_method { super::py_classes::method_request(root, url, src) } else { None };
+        // `session.post(build_url("locations/addresses/"))`: the URL the file's builder
+        // returns; a function of another module is looked for by resolution.
+        let mut built = None;
+        if let Some((call, name)) = builder_call(url, src).filter(|_| wrapper.is_none()) {
+            match (module_def(call, name, src), call_args(call, src)) {
+                (Some(def), Some((args, kwargs))) => {
+                    built = builder_of(def, src).map(|b| b.apply(&args, &kwargs, &mut |t| t.clone()));
+                }
+                (None, Some((args, kwargs))) => self.built_calls.push(RawArgCall {
+                    callee: name.to_string(),
+                    args,
+                    kwargs,
+                    methods: Vec::new(),
+                    props: Vec::new(),
+                    line,
+                }),
+                _ => {}
+            }
+        }
         // A wrapper's URL stays the parameter's name (its call sites substitute it).
         let url = match (local, &wrapper) {
+            _ if built.is_some() => built.unwrap_or_default(),
             (Some(t), _) => follow_self(t, url, src),
             (None, Some(_)) => template(url, src),
             (None, None) => follow_self(shadow_params(root, template(url, src), url, src), url, src),
@@ -1744,6 +1766,7 @@ impl<'t> Collector<'t> {
                 None => arch::push_const(&mut self.facts, name, value, line),
             }
         }
+        self.facts.built_urls = std::mem::take(&mut self.built_calls);
         let kv_ops = std::mem::take(&mut self.kv_ops);
         self.facts.table_uses.extend(arch::redis_uses(&self.kv_clients, kv_ops));
         for r in std::mem::take(&mut self.called_routes) {
@@ -2493,6 +2516,139 @@ pub(super) fn fn_params<'t>(root: Option<&query::Root<'t>>, at: Node<'t>, src: &
             _ => None,
         })
         .collect()
+}
+
+/// The call a request's URL is: `build_url("locations/addresses/")`, or a local assigned
+/// once from such a call before it (`url = build_url(…)`), of a plain function name.
+fn builder_call<'t, 's>(url: Node<'t>, src: &'s [u8]) -> Option<(Node<'t>, &'s str)> {
+    let call = match url.kind() {
+        "call" => url,
+        "identifier" => {
+            let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+            match assignments(query::text(url, src), func, src)?.as_slice() {
+                [one] if one.kind() == "call" && one.start_byte() < url.start_byte() => *one,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let f = call.child_by_field_name("function").filter(|f| f.kind() == "identifier")?;
+    Some((call, query::text(f, src)))
+}
+
+/// The module-level function `name` of the module holding `at`.
+fn module_def<'t>(at: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
+    let module = query::ancestors(at, 256).last().filter(|m| m.kind() == "module")?;
+    top_def(module, name, src)
+}
+
+fn top_def<'t>(module: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
+    named(module).into_iter().find_map(|t| {
+        let d = if t.kind() == "decorated_definition" { t.child_by_field_name("definition")? } else { t };
+        (d.kind() == "function_definition"
+            && d.child_by_field_name("name").is_some_and(|n| query::text(n, src) == name))
+        .then_some(d)
+    })
+}
+
+/// A module-level function as a URL builder: its last statement returns (its others do
+/// not) a template naming at least one of its parameters and something else that reads as
+/// a URL: text with `/` or `:`, or a name (a constant, a setting, an environment variable,
+/// a parameter's default) saying URL, URI, host, base, endpoint, API or address. Its
+/// locals assigned once are their values; a function returning its parameter alone, or
+/// text with no URL in it, is none.
+fn builder_of(def: Node, src: &[u8]) -> Option<RawUrlBuilder> {
+    let name = query::text(def.child_by_field_name("name")?, src).to_string();
+    let body = named(def.child_by_field_name("body")?);
+    let (last, before) = body.split_last()?;
+    if last.kind() != "return_statement" || before.iter().any(|b| b.kind() == "return_statement") {
+        return None;
+    }
+    let params: Vec<(String, Template)> = def
+        .child_by_field_name("parameters")
+        .map(named)
+        .unwrap_or_default()
+        .into_iter()
+        .map_while(|p| match p.kind() {
+            "identifier" => Some((query::text(p, src).to_string(), Template::new())),
+            "typed_parameter" => p.named_child(0).map(|i| (query::text(i, src).to_string(), Template::new())),
+            "default_parameter" | "typed_default_parameter" => {
+                let name = query::text(p.child_by_field_name("name")?, src).to_string();
+                Some((name, p.child_by_field_name("value").map(|v| template(v, src)).unwrap_or_default()))
+            }
+            _ => None,
+        })
+        .collect();
+    let as_param = |t: Template| -> Template {
+        t.into_iter()
+            .map(|p| match p {
+                Part::Ref(r) if params.iter().any(|(n, _)| *n == r) => Part::Param(r),
+                p => p,
+            })
+            .collect()
+    };
+    let mut ret = Template::new();
+    for part in as_param(template(named(*last).first().copied()?, src)) {
+        match &part {
+            Part::Ref(r) => match assignments(r, def, src).unwrap_or_default().as_slice() {
+                [one] => push_parts(&mut ret, as_param(template(*one, src))),
+                _ => ret.push(part),
+            },
+            _ => push_parts(&mut ret, vec![part]),
+        }
+    }
+    let is_param = |p: &Part| matches!(p, Part::Param(n) if params.iter().any(|(x, _)| x == n));
+    let urlish_name = |n: &str| {
+        let n = n.to_ascii_lowercase();
+        ["url", "uri", "host", "base", "endpoint", "api", "addr"].iter().any(|w| n.contains(w))
+    };
+    let urlish = |p: &Part| match p {
+        Part::Lit(l) => l.contains('/') || l.contains(':'),
+        Part::Ref(n) | Part::Env(n, _) | Part::EnvCall(_, n) => urlish_name(n),
+        _ => false,
+    };
+    let used_defaults = ret.iter().filter_map(|p| match p {
+        Part::Param(n) => params.iter().find(|(x, _)| x == n).map(|(_, d)| d),
+        _ => None,
+    });
+    let url = ret.iter().filter(|p| !is_param(p)).any(urlish) || used_defaults.flatten().any(urlish);
+    (url && ret.iter().any(is_param)).then_some(RawUrlBuilder { name, params, ret })
+}
+
+/// A call's arguments: positional templates, and keyword ones by name.
+type CallArgs = (Vec<Template>, Vec<(String, Template)>);
+
+/// The templates of a call's positional and keyword arguments.
+fn call_args(call: Node, src: &[u8]) -> Option<CallArgs> {
+    let (pos, kw) = split_args(call.child_by_field_name("arguments")?);
+    if pos.iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+        return None;
+    }
+    let kwargs = kw
+        .iter()
+        .filter_map(|k| {
+            let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
+            Some((query::text(name, src).to_string(), template(value, src)))
+        })
+        .collect();
+    Some((pos.iter().map(|a| template(*a, src)).collect(), kwargs))
+}
+
+/// The module-level URL builders of a file ([`builder_of`]), and, of the requests whose URL
+/// is a call of a function this file does not define ([`Collector`]'s `built_calls`), those
+/// calling a name the file imports: resolution finds the builder in the imported module.
+pub fn url_builders(root: Node, text: &str, imported: &[&str], facts: &mut ArchFacts) {
+    facts.built_urls.retain(|c| imported.contains(&c.callee.as_str()));
+    if memchr::memmem::find(text.as_bytes(), b"return").is_none() {
+        return;
+    }
+    let src = text.as_bytes();
+    for t in named(root) {
+        let d = if t.kind() == "decorated_definition" { t.child_by_field_name("definition") } else { Some(t) };
+        if let Some(b) = d.filter(|d| d.kind() == "function_definition").and_then(|d| builder_of(d, src)) {
+            facts.url_builders.push(b);
+        }
+    }
 }
 
 /// The module-level function around `at` and the index of its parameter `name`

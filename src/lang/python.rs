@@ -115,6 +115,7 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     if with_arch {
         let imported: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();
         super::py_arch::wrapper_calls(tree.root_node(), text, &imported, &mut facts.arch);
+        super::py_arch::url_builders(tree.root_node(), text, &imported, &mut facts.arch);
     }
     // Constructions of imported classes and of the file's own classes whose constructor
     // parameters name queues: what they pass is a queue's name (`py_ctor`).

@@ -748,8 +748,8 @@ fn count_below(nodes: &mut [TreeNode]) {
 fn edge_flags(e: &Value, classes: &BTreeSet<&str>) -> u32 {
     let mut f = 0;
     let mut edge_classes: Vec<&str> = Vec::new();
-    // `inferred` says how a call was linked, not an edge class: it never hides the edge.
-    for flag in arr(e, "flags").iter().filter_map(Value::as_str).filter(|f| *f != "inferred") {
+    // `inferred` and `env_named` say how a call was linked, not an edge class: they never hide the edge.
+    for flag in arr(e, "flags").iter().filter_map(Value::as_str).filter(|f| !matches!(*f, "inferred" | "env_named")) {
         f |= match flag {
             "type_only" => F_TYPE_ONLY,
             "dynamic" => F_DYNAMIC,

@@ -181,35 +181,54 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             if c.client == PROXY && dev_proxy {
                 continue;
             }
+            // `requests.get(build_url("x"))` of a builder another module defines.
+            let built = imported_built_url(ctx, i, c);
             // `cfg.catalogUrl` of a factory's parameter: what its callers pass.
+            // A TS URL-builder marker whose builder turned out to build no URL: the run-time value.
             let unbuilt = unbuilt(ctx, i, &c.url);
-            let given = match through_params(ctx, i, unbuilt.as_ref().unwrap_or(&c.url), flags.contains(Flags::TEST)) {
+            let url_in = built.as_ref().or(unbuilt.as_ref()).unwrap_or(&c.url);
+            let given = match through_params(ctx, i, url_in, flags.contains(Flags::TEST)) {
                 Ok(t) => t,
                 Err(message) => {
                     out.diagnostics.push(Diagnostic::new(rel, Some(c.line), Severity::Info, message));
                     continue;
                 }
             };
+            let mut site_flags = flags;
             let url = match ctx.resolve_template(i, &given) {
                 Ok(t) => render(&t),
                 Err(_) if c.client == "grpc" && stubs_linked => continue,
                 Err(var) => {
-                    let lenient = render(&ctx.resolve_template_lenient(i, &given));
+                    let lenient_t = ctx.resolve_template_lenient(i, &given);
+                    let lenient = render(&lenient_t);
                     if let Some(e) = inferred(ctx, eps, i, &c.method, &lenient).filter(|_| !open) {
                         if once(c.line, &Callee::Inferred(e)) {
                             link_call(out, i, rel, c.line, flags, Callee::Inferred(e));
                         }
                         continue;
                     }
-                    out.diagnostics.push(Diagnostic::new(
-                        rel,
-                        Some(c.line),
-                        Severity::Info,
-                        format!("URL from environment variable `{var}`, which no compose, Kubernetes or .env file sets: call not linked"),
-                    ));
-                    continue;
+                    // `proxy(process.env.IDENTITY_SERVICE_URL)` beside a service `identity-service`.
+                    if let Some((svc, url)) = env_named_url(ctx, i, &var, &lenient_t) {
+                        out.diagnostics.push(Diagnostic::new(
+                            rel,
+                            Some(c.line),
+                            Severity::Info,
+                            format!("URL from environment variable `{var}`, which no compose, Kubernetes or .env file sets: taken as service `{svc}`, the one service its name names"),
+                        ));
+                        site_flags.insert(Flags::ENV_NAMED);
+                        url
+                    } else {
+                        out.diagnostics.push(Diagnostic::new(
+                            rel,
+                            Some(c.line),
+                            Severity::Info,
+                            format!("URL from environment variable `{var}`, which no compose, Kubernetes or .env file sets: call not linked"),
+                        ));
+                        continue;
+                    }
                 }
             };
+            let flags = site_flags;
             let url = if c.client == PROXY { proxy_url(url) } else { url };
             // `client.post(url)`, `fetch(req)`, `requests.get(self.url)` whose URL is a parameter
             // or a value tapestry cannot read is a client call all the same: say so rather than
@@ -1809,7 +1828,22 @@ fn forwarded<'e>(
                 ));
                 return None;
             }
-            return Some(Callee::External(format!("{host}:{p}")));
+        }
+        // This machine on a port no service of the repository is known to listen on (a
+        // process started by hand, a port read nowhere): no third party either, so no
+        // `external` node, which would say the call leaves the deployment.
+        if local {
+            let at = match port {
+                Some(p) => format!("{host}:{p}"),
+                None => host.clone(),
+            };
+            out.diagnostics.push(Diagnostic::new(
+                rel,
+                Some(line),
+                Severity::Info,
+                format!("`{at}` is this machine, on a port no service here is known to listen on: call not linked"),
+            ));
+            return None;
         }
         if let Some(e) = ip_literal_host(ctx, eps, file, method, &host, port, path) {
             return Some(Callee::Inferred(e));
@@ -2219,6 +2253,95 @@ fn inferred<'e>(ctx: &Ctx, eps: &'e Endpoints, file: usize, method: &str, url: &
         let named = host_variable_service(ctx, url)?;
         inferred_path(ctx, eps, file, method, path, &|s| s == named)
     })
+}
+
+/// The URL of a Python request made at `c`'s line whose URL is a call of a function the
+/// file imports (`requests.get(build_url("items"))`, `from .urls import build_url`), when
+/// that module defines it as a URL builder (`lang::py_arch::builder_of`): what it returns,
+/// each parameter the caller's argument (read here) or its default, and every other part
+/// (`BASE + path`'s `BASE`) read in the builder's module (an environment variable nothing
+/// sets there stays one, for this file's deployment to say).
+fn imported_built_url(ctx: &Ctx, i: usize, c: &RawCall) -> Option<crate::model::Template> {
+    let facts = &ctx.project.files[i].facts.arch;
+    // The URL as extraction read the call: a parameter, or `f("x")` as a getter of `x`
+    // (`must_map_env("X")`, for resolution to decide).
+    let read_as_call = |b: &RawArgCall| match c.url.as_slice() {
+        [Part::Param(_)] => true,
+        [Part::EnvCall(f, _)] => *f == b.callee,
+        _ => false,
+    };
+    if facts.built_urls.is_empty() {
+        return None;
+    }
+    let mut at_line = facts.built_urls.iter().filter(|b| b.line == c.line);
+    let call = at_line.next().filter(|b| at_line.next().is_none() && read_as_call(b))?;
+    ctx.imported(i, &call.callee).into_iter().find_map(|(m, remote)| {
+        let b = ctx.project.files[m].facts.arch.url_builders.iter().find(|b| b.name == remote)?;
+        let mut read = |t: &crate::model::Template| match ctx.resolve_template(m, t) {
+            Ok(t) => t,
+            Err(var) => vec![Part::Env(var, None)],
+        };
+        Some(b.apply(&call.args, &call.kwargs, &mut read))
+    })
+}
+
+/// Endings of an environment variable holding a service's base URL, as [`env_named_service`]
+/// strips them (longest first, so `_BASE_URL` before `_URL`).
+const ENV_URL_SUFFIXES: &[&str] = &["_base_url", "_endpoint", "_addr", "_host", "_uri", "_url", "_api"];
+
+/// The one service an environment variable's name names, when nothing sets the variable:
+/// `IDENTITY_SERVICE_URL` (also `_BASE_URL`, `_HOST`, `_ADDR`, `_ENDPOINT`, `_URI`, `_API`,
+/// and `_API_URL`) is `identity-service`, `identity_service` or `identity`, a service's name
+/// or one of its aliases: case, `-`/`_` and a `-service`/`-svc` ending aside, on both sides.
+/// A name no service or several services answer to, or only the caller's own, names none.
+fn env_named_service(ctx: &Ctx, file: usize, var: &str) -> Option<usize> {
+    let mut stem = var.to_ascii_lowercase().replace('-', "_");
+    let mut stripped = false;
+    while let Some(s) = ENV_URL_SUFFIXES.iter().find_map(|x| stem.strip_suffix(x)).filter(|s| !s.is_empty()) {
+        stem = s.to_string();
+        stripped = true;
+    }
+    let key = |name: &str| -> String {
+        let n = name.to_ascii_lowercase().replace('-', "_");
+        let n = n.strip_suffix("_service").or_else(|| n.strip_suffix("_svc")).filter(|x| !x.is_empty()).unwrap_or(&n);
+        n.to_string()
+    };
+    let want = key(&stem);
+    if !stripped || want.is_empty() {
+        return None;
+    }
+    let list = &ctx.services.list;
+    let found: Vec<usize> = (0..list.len())
+        .filter(|&k| key(&list[k].name) == want || list[k].aliases.iter().any(|a| key(a) == want))
+        .collect();
+    match found.as_slice() {
+        [one] if Some(*one) != ctx.owner(file) => Some(*one),
+        _ => None,
+    }
+}
+
+/// The URL of a request whose base is an environment variable nothing sets
+/// (`{IDENTITY_SERVICE_URL}/api/auth`, `http://{ORDERS_HOST}:8080/orders`) when the
+/// variable's name names one service ([`env_named_service`]): that service's name as
+/// the host, the rest as written (a path not starting with `/` is joined with one).
+/// Only a variable that is the whole base, alone or after a literal scheme.
+fn env_named_url(ctx: &Ctx, file: usize, var: &str, t: &[Part]) -> Option<(String, String)> {
+    let (scheme, rest) = match t {
+        [Part::Param(v), rest @ ..] if v == var => ("http://", rest),
+        [Part::Lit(s), Part::Param(v), rest @ ..]
+            if v == var && (s.eq_ignore_ascii_case("http://") || s.eq_ignore_ascii_case("https://")) =>
+        {
+            (s.as_str(), rest)
+        }
+        _ => return None,
+    };
+    if rest.iter().any(|p| matches!(p, Part::Param(v) if v == var)) {
+        return None;
+    }
+    let svc = &ctx.services.list[env_named_service(ctx, file, var)?].name;
+    let rest = render(&rest.to_vec());
+    let sep = if rest.is_empty() || rest.starts_with(['/', '?', '#', ':']) { "" } else { "/" };
+    Some((svc.clone(), format!("{scheme}{svc}{sep}{rest}")))
 }
 
 /// Endings of a variable holding a service's address (sorted).

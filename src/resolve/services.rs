@@ -520,6 +520,9 @@ pub fn detect(project: &Project) -> Services {
     for m in project.manifests.iter().filter(|m| m.ends_with(".vscode/launch.json")) {
         runserver_ports(project, m, &mut s);
     }
+    for m in project.manifests.iter().filter(|m| file_name(m) == "package.json") {
+        script_ports(project, m, &mut s);
+    }
     // Dev-server proxies of frontends (CRA `proxy`, `setupProxy.js`, Vite `server.proxy`).
     let configs = (0..project.files.len()).map(|i| project.rel(i)).filter(|r| devproxy::is_proxy_config(file_name(r)));
     for m in project.manifests.iter().map(String::as_str).filter(|m| file_name(m) == "package.json").chain(configs) {
@@ -610,6 +613,156 @@ fn runserver_ports(project: &Project, rel: &str, s: &mut Services) {
             s.list[i].port_sites.push(site);
         }
     }
+}
+
+/// npm scripts running a Node server with its port in the environment: `"start":
+/// "concurrently \"PORT=3003 npm run server\" …"` with `"server": "nodemon server.js"`,
+/// `"dev": "cross-env PORT=4000 node src/index.js"`. A command's leading `PORT=N`
+/// assignments (after `cross-env`/`env`) apply to the entry it runs: `node`, `nodemon`,
+/// `ts-node`, `tsx`… with a file (none: the package's `main`), or another script of the
+/// same package (`npm run x`, `npm start`, `yarn x`, `pnpm x`), followed a few levels.
+/// The port is the service's owning that entry when the entry's code listens on a port
+/// it does not write as a number (`app.listen(process.env.PORT || 3001)`): a literal
+/// port in the code is the code's own word, and a file that listens on nothing (a
+/// script spawning a front end's dev server) says nothing of a server.
+fn script_ports(project: &Project, rel: &str, s: &mut Services) {
+    let Ok(text) = project.read(rel) else { return };
+    if !text.contains("PORT=") {
+        return;
+    }
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+    let Some(scripts) = json.get("scripts").and_then(|x| x.as_object()) else { return };
+    let dir = dir_of(rel);
+    let main = json.get("main").and_then(|m| m.as_str());
+    let mut found: Vec<(u16, String)> = Vec::new();
+    for body in scripts.values().filter_map(|b| b.as_str()) {
+        for command in script_commands(body) {
+            let (env, rest) = command_env(&command);
+            let Some(port) = env.iter().find(|(k, _)| *k == "PORT").and_then(|(_, v)| v.parse::<u16>().ok()) else {
+                continue;
+            };
+            for entry in script_entries(scripts, &rest, main, 0) {
+                let Some(file) = entry_file(project, dir, &entry) else { continue };
+                if !found.contains(&(port, file.clone())) {
+                    found.push((port, file));
+                }
+            }
+        }
+    }
+    for (port, file) in found {
+        let Some(i) = project.file(&file) else { continue };
+        let listens = &project.files[i].facts.arch.listens;
+        let literal = listens.iter().any(|(t, _)| t.iter().all(|p| matches!(p, crate::model::Part::Lit(_))));
+        if listens.is_empty() || literal {
+            continue;
+        }
+        let Some(o) = owner_of(&s.list, &file) else { continue };
+        let port = port.to_string();
+        if !s.list[o].ports.contains(&port) {
+            s.list[o].ports.push(port.clone());
+            let site = PortSite { port, from: "npm-script", file: rel.to_string(), line: None };
+            s.list[o].port_sites.push(site);
+        }
+    }
+}
+
+/// The commands of an npm script: split at `&&`, `||`, `;` and `&`, and each quoted
+/// argument (`concurrently "PORT=3003 npm run server" "npm run client"`) a command too.
+fn script_commands(body: &str) -> Vec<String> {
+    let mut pieces: Vec<String> = vec![body.to_string()];
+    for q in ['"', '\''] {
+        let parts: Vec<&str> = body.split(q).collect();
+        if parts.len() >= 3 {
+            pieces.extend(parts.iter().skip(1).step_by(2).map(|x| x.to_string()));
+        }
+    }
+    let mut out = Vec::new();
+    for p in pieces {
+        for c in p.split("&&").flat_map(|x| x.split("||")).flat_map(|x| x.split(';')).flat_map(|x| x.split('&')) {
+            let c = c.trim();
+            if !c.is_empty() && !c.contains(['"', '\'']) {
+                out.push(c.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// A command's leading environment assignments (`PORT=3003`, after `cross-env` or
+/// `env`), and the words after them.
+fn command_env(command: &str) -> (Vec<(&str, &str)>, Vec<&str>) {
+    let mut words = command.split_whitespace().peekable();
+    let mut env = Vec::new();
+    while let Some(w) = words.peek() {
+        if matches!(*w, "cross-env" | "env" | "npx") && env.is_empty() || *w == "--" {
+            words.next();
+            continue;
+        }
+        match w.split_once('=') {
+            Some((k, v)) if !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                env.push((k, v));
+                words.next();
+            }
+            _ => break,
+        }
+    }
+    (env, words.collect())
+}
+
+/// Node programs whose first argument that is no option is the file they run.
+const NODE_RUNNERS: &[&str] = &["babel-node", "node", "node-dev", "nodemon", "ts-node", "ts-node-dev", "tsx"];
+
+/// The entry files a command runs (relative to its package), through other scripts
+/// of the package (`npm run server`), at most a few levels deep.
+fn script_entries(
+    scripts: &serde_json::Map<String, serde_json::Value>,
+    words: &[&str],
+    main: Option<&str>,
+    depth: u8,
+) -> Vec<String> {
+    let Some(&first) = words.first() else { return Vec::new() };
+    let script = match (first, words.get(1).copied()) {
+        ("npm", Some("start")) => Some("start"),
+        ("npm", Some("run" | "run-script")) | ("yarn" | "pnpm", Some("run")) => words.get(2).copied(),
+        ("yarn" | "pnpm", Some(x)) if !x.starts_with('-') => Some(x),
+        _ => None,
+    };
+    if let Some(name) = script {
+        let Some(body) = scripts.get(name).and_then(|b| b.as_str()).filter(|_| depth < 4) else { return Vec::new() };
+        let mut out = Vec::new();
+        for c in script_commands(body) {
+            let (_, rest) = command_env(&c);
+            out.extend(script_entries(scripts, &rest, main, depth + 1));
+        }
+        return out;
+    }
+    let runner = first.rsplit('/').next().unwrap_or(first);
+    if NODE_RUNNERS.binary_search(&runner).is_err() {
+        return Vec::new();
+    }
+    let mut args = words[1..].iter().filter(|w| !w.starts_with('-'));
+    // `tsx watch src/index.ts`
+    let arg = match args.next() {
+        Some(&"watch") if runner == "tsx" => args.next(),
+        other => other,
+    };
+    match arg.copied().or(main) {
+        Some(f) => vec![f.to_string()],
+        None => Vec::new(),
+    }
+}
+
+/// The scanned file an entry names (`server.js`, `./src/index`): as written, with a
+/// JS/TS extension, or `index` of a directory.
+fn entry_file(project: &Project, dir: &str, entry: &str) -> Option<String> {
+    let path = join(dir, entry.trim_start_matches("./"))?;
+    let stem = path.strip_suffix(".js").or_else(|| path.strip_suffix(".ts")).unwrap_or(&path);
+    let mut candidates = vec![path.clone()];
+    for ext in ["js", "ts", "mjs", "cjs"] {
+        candidates.push(format!("{stem}.{ext}"));
+        candidates.push(format!("{path}/index.{ext}"));
+    }
+    candidates.into_iter().find(|c| project.file(c).is_some())
 }
 
 /// A service named after its one directory when that name says a role (`gateway/back`,
