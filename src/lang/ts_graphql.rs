@@ -31,12 +31,8 @@ use crate::model::{ArchFacts, RawCall};
 
 /// Functions whose result, mounted by `app.use(path, …)`, answers GraphQL requests on that
 /// path, with the methods it takes (sorted).
-pub const HANDLERS: &[(&str, &str)] = &[
-    ("createHandler", "ANY"),
-    ("expressMiddleware", "POST"),
-    ("graphqlExpress", "POST"),
-    ("graphqlHTTP", "ANY"),
-];
+pub const HANDLERS: &[(&str, &str)] =
+    &[("createHandler", "ANY"), ("expressMiddleware", "POST"), ("graphqlExpress", "POST"), ("graphqlHTTP", "ANY")];
 
 /// GraphQL clients made with their endpoint's URL: the constructor or function, and
 /// whether the URL is the first argument (else its `uri` property; sorted).
@@ -49,7 +45,10 @@ const FRAMEWORK: &str = "graphql";
 /// Whether a file may start a GraphQL server: cheap words looked for first.
 pub fn mentions(src: &[u8]) -> bool {
     let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
-    has(b"GraphQLModule") || has(b"createYoga") || has(b"ApolloServer") || CLIENTS.iter().any(|(c, _)| has(c.as_bytes()))
+    has(b"GraphQLModule")
+        || has(b"createYoga")
+        || has(b"ApolloServer")
+        || CLIENTS.iter().any(|(c, _)| has(c.as_bytes()))
 }
 
 /// The endpoints of the file's GraphQL servers (see the module's documentation).
@@ -68,7 +67,8 @@ pub fn servers(root: Node, src: &[u8], facts: &mut ArchFacts) {
     }
     for at in memchr::memmem::find_iter(src, b"createYoga") {
         let Some(n) = root.descendant_for_byte_range(at, at + "createYoga".len()) else { continue };
-        let Some(call) = n.parent().filter(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(n))
+        let Some(call) =
+            n.parent().filter(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(n))
         else {
             continue;
         };
@@ -121,7 +121,8 @@ fn apollo_uses(root: Node, name: &str, src: &[u8], facts: &mut ArchFacts) {
                         match (object == Some(name), property) {
                             (true, "applyMiddleware") => {
                                 let app = first.and_then(|o| prop(o, "app", src));
-                                let app = app.filter(|a| matches!(a.kind(), "identifier" | "shorthand_property_identifier"));
+                                let app =
+                                    app.filter(|a| matches!(a.kind(), "identifier" | "shorthand_property_identifier"));
                                 if let (Some(app), Some(path)) = (app, option_path(Some(args), "path", src)) {
                                     route(facts, Some(query::text(app, src)), "POST", path, query::line(n));
                                 }
@@ -147,7 +148,8 @@ fn apollo_uses(root: Node, name: &str, src: &[u8], facts: &mut ArchFacts) {
 /// The call `<word>.<method>(…)` whose receiver's text is at `at` (of `len` bytes).
 fn called_member<'t>(root: Node<'t>, at: usize, len: usize, src: &[u8], methods: &[&str]) -> Option<Node<'t>> {
     let n = root.descendant_for_byte_range(at, at + len)?;
-    let member = n.parent().filter(|m| m.kind() == "member_expression" && m.child_by_field_name("object") == Some(n))?;
+    let member =
+        n.parent().filter(|m| m.kind() == "member_expression" && m.child_by_field_name("object") == Some(n))?;
     let property = member.child_by_field_name("property").map(|p| query::text(p, src))?;
     if !methods.contains(&property) {
         return None;

@@ -604,7 +604,8 @@ pub fn haproxy_routes(rel: &str, text: &str) -> Vec<(crate::resolve::services::G
         let Some(&key) = words.first() else { continue };
         let name = words.get(1).copied().unwrap_or("");
         match key {
-            "global" | "resolvers" | "peers" | "userlist" | "cache" | "program" | "mailers" | "ring" | "http-errors" => {
+            "global" | "resolvers" | "peers" | "userlist" | "cache" | "program" | "mailers" | "ring"
+            | "http-errors" => {
                 section = Section::Other;
                 continue;
             }
@@ -676,7 +677,12 @@ pub fn haproxy_routes(rel: &str, text: &str) -> Vec<(crate::resolve::services::G
                     }
                 }
                 "reqrep" | "reqirep" => b.rewrites = true,
-                "http-request" if matches!(name, "replace-path" | "replace-uri" | "set-path" | "set-uri" | "replace-pathq" | "set-pathq") => {
+                "http-request"
+                    if matches!(
+                        name,
+                        "replace-path" | "replace-uri" | "set-path" | "set-uri" | "replace-pathq" | "set-pathq"
+                    ) =>
+                {
                     b.rewrites = true;
                 }
                 _ => {}

@@ -886,7 +886,9 @@ fn add_gateway(svc: &mut Service, rel: &str, text: &str, haproxy: bool) {
         true => gateway::haproxy_routes(rel, text),
         false => nginx_rules(text)
             .into_iter()
-            .map(|(prefix, target, line)| (GatewayRoute { prefix: Some(prefix), target, file: rel.to_string(), line }, true))
+            .map(|(prefix, target, line)| {
+                (GatewayRoute { prefix: Some(prefix), target, file: rel.to_string(), line }, true)
+            })
             .collect(),
     };
     for (route, kept) in routes {
