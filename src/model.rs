@@ -861,6 +861,10 @@ pub struct ArchFacts {
     /// Queues named by a parameter of the function using them (Rust).
     #[serde(default)]
     pub queue_params: Vec<RawQueueParam>,
+    /// Names of the file's imports from project modules that it calls (`consumeEvent(…)`
+    /// after `import { consumeEvent } from './rabbitmq'`; JS/TS): functions reached from here.
+    #[serde(default)]
+    pub called: Vec<String>,
     /// Parameters handed on to another function (Rust), which may name its queue.
     #[serde(default)]
     pub param_passes: Vec<RawParamPass>,

@@ -150,6 +150,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     if text.contains("INSTALLED_APPS") && super::py_arch::settings_module(rel) {
         facts.arch.installed_apps = super::py_arch::installed_apps(tree.root_node(), src);
     }
+    if super::py_graphql::mentions(text) {
+        super::py_graphql::extract(tree.root_node(), text, &mut facts.arch);
+    }
     if super::py_connexion::mentions(text) {
         super::py_connexion::extract(tree.root_node(), text, &mut facts.arch);
     }

@@ -14,7 +14,8 @@ use super::py_arch::snake_case;
 use super::query::{self, cap};
 use crate::model::{
     Access, ArchFacts, Binding, Part, RawAmqp, RawArgCall, RawCall, RawClassField, RawClient, RawConst, RawGrpc,
-    RawMount, RawNestModule, RawQueue, RawQueueField, RawRoute, RawRouter, RawTable, RawTableUse, RawWrapper, Template,
+    RawMount, RawNestModule, RawQueue, RawQueueField, RawQueueParam, RawRoute, RawRouter, RawTable, RawTableUse,
+    RawWrapper, Template,
 };
 
 /// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
@@ -915,6 +916,15 @@ impl<'t> Collector<'t> {
             self.call_result(call, parent, src);
         }
         for c in rest {
+            // `app.use('/graphql', graphqlHTTP({ schema }))`: a GraphQL handler answering on
+            // the mount's path (`lang/ts_graphql.rs`).
+            if prefixed && c.kind() == "call_expression" {
+                let f = c.child_by_field_name("function").map_or("", |f| query::text(f, src));
+                if let Some((_, m)) = super::ts_graphql::HANDLERS.iter().find(|(h, _)| *h == f) {
+                    self.route("graphql", parent, vec![m.to_string()], prefix.clone(), None, line);
+                    continue;
+                }
+            }
             // `container.resolve(UsersRouter).router`, `Container.resolve('UsersModule')`:
             // what a DI container gives (`lang/ts_di.rs`).
             if let Some(child) = super::ts_di::mount_child(*c, src) {
@@ -1543,6 +1553,95 @@ impl<'t> Collector<'t> {
         });
     }
 
+    /// amqplib's server-named queue (`const q = await ch.assertQueue('', { exclusive: true })`,
+    /// the queue the broker names, private to this consumer) written as `q.queue`, when the
+    /// same function binds it to exchanges (`ch.bindQueue(q.queue, EXCHANGE, key)`): those
+    /// exchanges, whose messages the consumer of the queue takes. Such a consumer consumes
+    /// the exchange (issue #3, cause J of the twentieth blind sample). When the binding's key
+    /// is a parameter of the named function around (`consumeEvent(routingKey, cb)`), the
+    /// queue is bound only where that function is called: also the function and the index
+    /// of that parameter (a `RawQueueParam` of a queue whose name is no parameter, which
+    /// resolution reads as "consumed at the function's calls").
+    #[allow(clippy::type_complexity)]
+    fn server_named(&self, arg: Node, src: &[u8]) -> Option<(Vec<Template>, Option<(String, usize)>)> {
+        let (object, property) = (arg.child_by_field_name("object")?, arg.child_by_field_name("property")?);
+        if arg.kind() != "member_expression" || object.kind() != "identifier" || query::text(property, src) != "queue" {
+            return None;
+        }
+        let local = query::text(object, src);
+        let func =
+            query::ancestors_in(self.root.as_ref(), arg, 48).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
+        let mut declared = false;
+        let mut exchanges = Vec::new();
+        let mut keys: Vec<Node> = Vec::new();
+        let mut stack = vec![func];
+        while let Some(n) = stack.pop() {
+            match n.kind() {
+                "variable_declarator"
+                    if n.child_by_field_name("name").is_some_and(|x| query::text(x, src) == local) =>
+                {
+                    let mut value = n.child_by_field_name("value");
+                    while let Some(v) = value.filter(|v| v.kind() == "await_expression") {
+                        value = v.named_child(0);
+                    }
+                    let call = value.filter(|v| v.kind() == "call_expression");
+                    let method = call
+                        .and_then(|c| c.child_by_field_name("function"))
+                        .and_then(|f| f.child_by_field_name("property"));
+                    let first = call.and_then(|c| c.child_by_field_name("arguments")).and_then(|a| a.named_child(0));
+                    declared = method.is_some_and(|m| query::text(m, src) == "assertQueue")
+                        && first.is_some_and(|a| string_value(a, src).is_some_and(|v| v.is_empty()));
+                }
+                "call_expression" => {
+                    let f = n.child_by_field_name("function");
+                    let method = f.and_then(|f| f.child_by_field_name("property")).map(|p| query::text(p, src));
+                    let args: Vec<Node> = n.child_by_field_name("arguments").map(named).unwrap_or_default();
+                    if method == Some("bindQueue")
+                        && args.first().is_some_and(|a| query::text(*a, src) == query::text(arg, src))
+                    {
+                        if let Some(e) = args.get(1) {
+                            exchanges.push(local_const(*e, src).map_or_else(|| template(*e, src), |v| lit(&v)));
+                        }
+                        keys.extend(args.get(2).copied());
+                    }
+                }
+                _ => {}
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
+        }
+        if !declared || exchanges.is_empty() {
+            return None;
+        }
+        // The key a parameter of the function gives: its index among the parameters.
+        let params: Vec<Node> = func.child_by_field_name("parameters").map(named).unwrap_or_default();
+        let index = |k: &Node| {
+            (k.kind() == "identifier")
+                .then(|| {
+                    params
+                        .iter()
+                        .position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == query::text(*k, src)))
+                })
+                .flatten()
+        };
+        // A function the file calls itself (`consumeEvent('x', cb)` beside it) is reached.
+        let by_key = match keys.first().and_then(index) {
+            Some(i) => {
+                let name = function_name(func, src)?;
+                let text = std::str::from_utf8(src).unwrap_or("");
+                let needle = format!("{name}(");
+                let calls = text.match_indices(&needle).filter(|(at, _)| {
+                    let before = &text[..*at];
+                    !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+                        && !before.trim_end().ends_with("function")
+                });
+                (calls.count() == 0).then_some((name, i))
+            }
+            None => None,
+        };
+        Some((exchanges, by_key))
+    }
+
     fn queue(&mut self, obj: &str, method: &str, args: &[Node], src: &[u8], line: u32) {
         let arg = |i: usize| args.get(i).map(|a| local_const(*a, src).map_or_else(|| template(*a, src), |v| lit(&v)));
         if self.mqtt_op(obj, method, args, src) {
@@ -1576,6 +1675,27 @@ impl<'t> Collector<'t> {
                             key,
                             rpc: false,
                         });
+                        return;
+                    }
+                }
+                // A server-named queue's binding is its consumer's own: the consume says it.
+                "bindQueue" if args.first().is_some_and(|a| self.server_named(*a, src).is_some()) => return,
+                "consume" => {
+                    if let Some((exchanges, by_key)) = args.first().and_then(|a| self.server_named(*a, src)) {
+                        for name in exchanges.into_iter().filter(given) {
+                            if let Some((function, param)) = &by_key {
+                                let (function, param) = (function.clone(), *param);
+                                let queue = self.facts.queues.len();
+                                self.facts.queue_params.push(RawQueueParam { queue, function, param });
+                            }
+                            self.facts.queues.push(RawQueue {
+                                broker: "rabbitmq".into(),
+                                name,
+                                access: Access::Read,
+                                line,
+                                key: None,
+                            });
+                        }
                         return;
                     }
                 }
@@ -3961,23 +4081,9 @@ fn chain_access(call: Node, src: &[u8]) -> Access {
     Access::Read
 }
 
-/// Mongoose's default collection name for a model (the common English rules).
+/// Mongoose's default collection name for a model (`lang/ts_mongoose.rs`).
 pub(crate) fn pluralize(s: &str) -> String {
-    // Mongoose's rules in its order: `(alias|status)`, `(x|ch|ss|sh)` take `es` before
-    // a final `s` stays as it is.
-    if s.ends_with("alias")
-        || s.ends_with("status")
-        || s.ends_with(['x'])
-        || ["ch", "ss", "sh"].iter().any(|e| s.ends_with(e))
-    {
-        format!("{s}es")
-    } else if s.ends_with('s') {
-        s.to_string()
-    } else if let Some(stem) = s.strip_suffix('y').filter(|st| !st.ends_with(['a', 'e', 'i', 'o', 'u'])) {
-        format!("{stem}ies")
-    } else {
-        format!("{s}s")
-    }
+    super::ts_mongoose::pluralize(s)
 }
 
 /// The options a Sequelize constructor's `define` object sets to `true` for every model

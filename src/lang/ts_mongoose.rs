@@ -20,10 +20,12 @@
 //! constructor). The name is bound to Mongoose's own function, so the call is a model
 //! whatever its schema is; the collection is named as above.
 
+use std::sync::LazyLock;
+
 use tree_sitter::Node;
 
 use super::query;
-use super::ts_arch::{named, pluralize, string_value};
+use super::ts_arch::{named, string_value};
 use crate::model::{ArchFacts, RawTable};
 
 /// Whether a file may register a model on a connection or through Mongoose's `model`
@@ -194,4 +196,129 @@ fn makes_schema(v: Node, src: &[u8]) -> bool {
     v.kind() == "new_expression"
         && v.child_by_field_name("constructor")
             .is_some_and(|c| matches!(query::text(c, src), "Schema" | "mongoose.Schema"))
+}
+
+/// Mongoose's uncountable words (`lib/helpers/pluralize.js`): a model so named (the whole
+/// lower-cased name) keeps it as its collection's.
+const UNCOUNTABLES: &[&str] = &[
+    "advice",
+    "cooperation",
+    "deer",
+    "digestion",
+    "energy",
+    "equipment",
+    "excretion",
+    "expertise",
+    "fish",
+    "health",
+    "information",
+    "justice",
+    "labour",
+    "machinery",
+    "media",
+    "money",
+    "moose",
+    "news",
+    "paper",
+    "pollution",
+    "rain",
+    "rice",
+    "series",
+    "sewage",
+    "sheep",
+    "species",
+    "status",
+];
+
+/// Mongoose's pluralization rules in its order (`lib/helpers/pluralize.js`): the first
+/// pattern matching the name replaces every match with its replacement (JavaScript's
+/// `str.replace` of a global pattern; `${n}` is a group, empty when it takes no part).
+static RULES: LazyLock<Vec<(regex::Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        ("(m)an$", "${1}en"),
+        ("(pe)rson$", "${1}ople"),
+        ("(child)$", "${1}ren"),
+        ("^(ox)$", "${1}en"),
+        ("(ax|test)is$", "${1}es"),
+        ("(octop|vir)us$", "${1}i"),
+        ("(alias|status)$", "${1}es"),
+        ("(bu)s$", "${1}ses"),
+        ("(buffal|tomat|potat)o$", "${1}oes"),
+        ("([ti])um$", "${1}a"),
+        ("sis$", "ses"),
+        ("(?:([^f])fe|([lr])f)$", "${1}${2}ves"),
+        ("(hive)$", "${1}s"),
+        ("([^aeiouy]|qu)y$", "${1}ies"),
+        ("(x|ch|ss|sh)$", "${1}es"),
+        ("(matr|vert|ind)ix|ex$", "${1}ices"),
+        ("([m|l])ouse$", "${1}ice"),
+        ("(kn|w|l)ife$", "${1}ives"),
+        ("(quiz)$", "${1}zes"),
+        ("^goose$", "geese"),
+        ("s$", "s"),
+        ("([^a-z])$", "${1}"),
+        ("$", "s"),
+    ]
+    .into_iter()
+    .filter_map(|(p, r)| regex::Regex::new(p).ok().map(|re| (re, r)))
+    .collect()
+});
+
+/// Mongoose's default collection name for a model: its name lower-cased, then, unless it
+/// is one of Mongoose's uncountable words, the first of its pluralization rules that
+/// matches (`lib/helpers/pluralize.js`): `media` stays `media`, `person` is `people`,
+/// `category` `categories`, `box` `boxes`, `news` `news`.
+pub(crate) fn pluralize(name: &str) -> String {
+    let s = name.to_lowercase();
+    if UNCOUNTABLES.contains(&s.as_str()) {
+        return s;
+    }
+    match RULES.iter().find(|(re, _)| re.is_match(&s)) {
+        Some((re, r)) => re.replace_all(&s, *r).into_owned(),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod pluralize_tests {
+    use super::*;
+
+    #[test]
+    fn mongoose_plurals() {
+        let cases = [
+            ("media", "media"),
+            ("news", "news"),
+            ("status", "status"),
+            ("userstatus", "userstatuses"),
+            ("person", "people"),
+            ("woman", "women"),
+            ("category", "categories"),
+            ("day", "days"),
+            ("box", "boxes"),
+            ("user", "users"),
+            ("users", "users"),
+            ("knife", "knives"),
+            ("wolf", "wolves"),
+            // `(x|ch|ss|sh)$` comes before `(matr|vert|ind)ix|ex$` in Mongoose's order.
+            ("index", "indexes"),
+            ("matrix", "matrixes"),
+            ("mouse", "mice"),
+            ("quiz", "quizzes"),
+            ("goose", "geese"),
+            ("stadium", "stadia"),
+            ("analysis", "analyses"),
+            ("bus", "buses"),
+            ("potato", "potatoes"),
+            ("fileschemaclass", "fileschemaclasses"),
+            ("v2", "v2"),
+        ];
+        for (name, plural) in cases {
+            assert_eq!(pluralize(name), plural, "{name}");
+        }
+    }
+
+    #[test]
+    fn uncountables_are_sorted() {
+        crate::resolve::assert_sorted(&[UNCOUNTABLES]);
+    }
 }

@@ -129,6 +129,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let mut relative = arch.relative_imports();
     let root = arch.take_root();
     facts.arch = arch.finish();
+    called_imports(text, &relative, &mut facts.arch);
     // Sequelize's options for every model, wherever the service writes them.
     if memchr::memmem::find(src, b"freezeTableName").is_some() || memchr::memmem::find(src, b"underscored").is_some() {
         facts.arch.sequelize_define = super::ts_arch::sequelize_define(text);
@@ -148,6 +149,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     // which need name no framework (`lang/ts_hapi.rs`).
     if !is_declaration_file(rel) && super::ts_hapi::mentions(src) {
         super::ts_hapi::route_arrays(tree.root_node(), src, &mut facts.arch);
+    }
+    // GraphQL servers (`GraphQLModule.forRoot`, `createYoga`, `new ApolloServer`, `lang/ts_graphql.rs`).
+    if !is_declaration_file(rel) && super::ts_graphql::mentions(src) {
+        super::ts_graphql::servers(tree.root_node(), src, &mut facts.arch);
     }
     // Mongoose models on a connection (`conn.model('User', userSchema)`, `lang/ts_mongoose.rs`).
     if with_arch && super::ts_mongoose::mentions(src) {
@@ -490,5 +495,23 @@ mod tests {
         let mut facts = FileFacts::default();
         extract("m.ts", &src, Lang::TypeScript, &mut facts);
         assert_eq!(facts.imports.len(), 1);
+    }
+}
+
+/// The file's imports from project modules (`relative`) it calls by name (`name(`, not a
+/// member `x.name(`), found in the text: a function of another module reached from here
+/// (`ArchFacts::called`).
+fn called_imports(text: &str, relative: &[String], arch: &mut crate::model::ArchFacts) {
+    let src = text.as_bytes();
+    for name in relative {
+        let needle = format!("{name}(");
+        let called = memchr::memmem::find_iter(src, needle.as_bytes()).any(|at| {
+            let before = src[..at].iter().rev().copied().find(|b| *b != b' ');
+            !src[..at].last().is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
+                && before != Some(b'.')
+        });
+        if called && !arch.called.contains(name) {
+            arch.called.push(name.clone());
+        }
     }
 }

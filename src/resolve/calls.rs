@@ -343,6 +343,29 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     }
                 }
             }
+            // A queue whose name is read, with a parameter recorded all the same: amqplib's
+            // server-named queue bound with the key a parameter of the function around gives
+            // (`lang::ts_arch` `server_named`), which exists only where the function is called:
+            // consumed once if a module of the service calls it, else not at all.
+            // (Rust and Python record only queues named by a parameter.)
+            let js = matches!(f.file.lang, Lang::TypeScript | Lang::Tsx | Lang::JavaScript);
+            let name_param = q.name.iter().any(|p| matches!(p, Part::Param(_)));
+            if js && !name_param && f.facts.arch.queue_params.iter().any(|p| p.queue == k) {
+                match !called_from(
+                    ctx,
+                    i,
+                    f.facts.arch.queue_params.iter().find(|p| p.queue == k).map_or("", |p| &p.function),
+                ) {
+                    true => {
+                        let function =
+                            f.facts.arch.queue_params.iter().find(|p| p.queue == k).map_or("", |p| &p.function);
+                        let msg = format!("RabbitMQ server-named queue bound in `{function}`, which no other module of the service calls: not linked");
+                        out.diagnostics.push(Diagnostic::new(rel, Some(q.line), Severity::Info, msg));
+                    }
+                    false => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
+                }
+                continue;
+            }
             // A name a constructor parameter gives: one edge per name the constructions give.
             let ctor = named
                 .is_empty()
@@ -370,6 +393,8 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     unreached_wrappers(ctx, &reached, out);
     declared_env_links(ctx, out);
     replies(ctx, &transports, out);
+    // Gateways' own calls: the routes of their nginx/HAProxy configuration files.
+    super::gateway::edges(ctx, eps, out);
 }
 
 /// Requests awaiting a reply over a broker and the handlers that may answer them,
@@ -626,6 +651,21 @@ fn address(w: &RawWrapper) -> usize {
 /// Whether a resolved template is literal text only.
 fn literal(t: &Template) -> bool {
     t.iter().all(|p| matches!(p, Part::Lit(_)))
+}
+
+/// Whether a module of the service of `file` other than it calls its function `function`
+/// through an import (`ArchFacts::called`).
+fn called_from(ctx: &Ctx, file: usize, function: &str) -> bool {
+    let owner = ctx.owner(file);
+    ctx.project.files.iter().enumerate().any(|(j, g)| {
+        j != file
+            && ctx.owner(j) == owner
+            && g.facts.arch.called.iter().any(|local| {
+                ctx.imported(j, local)
+                    .iter()
+                    .any(|(m, remote)| *m == file && (remote == function || remote == "default"))
+            })
+    })
 }
 
 /// RabbitMQ routing read project-wide: the queues bound to each exchange (with

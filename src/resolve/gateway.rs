@@ -461,3 +461,314 @@ mod tests {
         assert!(!regex_path("/users", "3.0") && !regex_path("/a+b", "3.0"));
     }
 }
+
+/// The sources of a Dockerfile's `COPY`/`ADD` lines (relative to the Dockerfile's
+/// directory `dir`, the usual build context) with where each is placed; a line copying
+/// from another stage or image (`--from=`) copies nothing of the project.
+fn copied(dir: &str, text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for l in text.lines() {
+        let mut words = l.split_whitespace();
+        let Some(instr) = words.next() else { continue };
+        if !instr.eq_ignore_ascii_case("COPY") && !instr.eq_ignore_ascii_case("ADD") {
+            continue;
+        }
+        let words: Vec<&str> = words.collect();
+        if words.iter().any(|w| w.starts_with("--from")) {
+            continue;
+        }
+        let args: Vec<&str> = words.into_iter().filter(|w| !w.starts_with("--")).collect();
+        let Some((dest, sources)) = args.split_last() else { continue };
+        for src in sources {
+            if let Some(rel) = join(dir, src) {
+                out.push((rel, dest.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a path in a container is where nginx reads its configuration.
+fn nginx_place(path: &str) -> bool {
+    path == "/etc/nginx" || path.starts_with("/etc/nginx/")
+}
+
+/// Whether a path in a container is where HAProxy reads its configuration (the official
+/// image's `/usr/local/etc/haproxy/haproxy.cfg`, a package's `/etc/haproxy/haproxy.cfg`).
+fn haproxy_place(path: &str) -> bool {
+    ["/usr/local/etc/haproxy", "/etc/haproxy"].iter().any(|d| path == *d || path.starts_with(&format!("{d}/")))
+}
+
+/// An nginx configuration file by name.
+fn nginx_file(rel: &str) -> bool {
+    rel.ends_with(".conf") || rel.ends_with(".conf.template")
+}
+
+/// The project files a gateway image built from the Dockerfile in `dir` (its `text`)
+/// loads: nginx configurations (`.conf`, `.conf.template`, or those of a copied
+/// directory, among the project's `files`) placed under `/etc/nginx`, and HAProxy
+/// configurations (`.cfg`) placed in HAProxy's directory. `true` marks HAProxy's.
+pub fn configs_copied(dir: &str, text: &str, files: &[String]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for (src, dest) in copied(dir, text) {
+        let dest = dest.trim_end_matches('/');
+        if nginx_place(dest) {
+            out.extend(nginx_configs(&src, files).into_iter().map(|f| (f, false)));
+        } else if haproxy_place(dest) && src.ends_with(".cfg") {
+            out.push((src, true));
+        }
+    }
+    out
+}
+
+/// The nginx configuration files of a copied or mounted project path: the file itself,
+/// or those under the directory.
+fn nginx_configs(src: &str, files: &[String]) -> Vec<String> {
+    if nginx_file(src) {
+        return vec![src.to_string()];
+    }
+    let dir = format!("{}/", src.trim_end_matches('/'));
+    files.iter().filter(|f| f.starts_with(&dir) && nginx_file(f)).cloned().collect()
+}
+
+/// The project files a compose service loads as its gateway configuration by bind
+/// volumes (relative to the compose file's directory `base`): nginx configurations
+/// mounted under `/etc/nginx` and HAProxy's `.cfg` mounted in its directory (`true`).
+pub fn configs_mounted(base: &str, volumes: &[(Yaml, u32)], files: &[String]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for (v, _) in volumes {
+        let (host, container) = match v {
+            Yaml::Scalar(x) => {
+                let mut parts = x.split(':');
+                (parts.next(), parts.next())
+            }
+            m => (m.get("source").and_then(Yaml::str), m.get("target").and_then(Yaml::str)),
+        };
+        let (Some(host), Some(container)) = (host, container) else { continue };
+        if !(host == "." || host.starts_with("./") || host.starts_with("../")) {
+            continue;
+        }
+        let Some(src) = join(base, host) else { continue };
+        let container = container.trim_end_matches('/');
+        if nginx_place(container) {
+            out.extend(nginx_configs(&src, files).into_iter().map(|f| (f, false)));
+        } else if haproxy_place(container) && src.ends_with(".cfg") {
+            out.push((src, true));
+        }
+    }
+    out
+}
+
+/// One `backend` (or `listen`) section of an HAProxy configuration.
+#[derive(Default)]
+struct Backend<'t> {
+    http: Option<bool>,
+    /// `server name host:port` lines: (host:port, line).
+    servers: Vec<(&'t str, u32)>,
+    /// The path is rewritten before it is sent (`http-request replace-path|replace-uri|set-path`, `reqrep`).
+    rewrites: bool,
+}
+
+/// One `frontend` (or `listen`) section: its mode, path ACLs and backend choices.
+#[derive(Default)]
+struct Frontend<'t> {
+    http: Option<bool>,
+    /// `acl name path_beg [-i] /a /b`.
+    acls: Vec<(&'t str, Vec<&'t str>)>,
+    /// `use_backend b if cond` (the condition's words) and `default_backend b` (none).
+    uses: Vec<(&'t str, Option<Vec<&'t str>>)>,
+}
+
+/// The routes of an HAProxy configuration (`rel`, its `text`) in HTTP mode (HAProxy's
+/// default mode is `tcp`: a TCP proxy, a database's, is no HTTP call): each backend a
+/// frontend uses, to each of its servers, with the path prefix of a `use_backend … if
+/// <acl>` whose ACL is a `path_beg` (a `default_backend`'s is `/`; any other condition's
+/// is unknown), and whether that backend keeps the request path as it is (no rewrite).
+/// A `listen` section is a frontend sending everything to its own servers
+/// (<https://docs.haproxy.org/2.8/configuration.html#4>).
+pub fn haproxy_routes(rel: &str, text: &str) -> Vec<(crate::resolve::services::GatewayRoute, bool)> {
+    let mut default_http = false;
+    let mut frontends: Vec<Frontend> = Vec::new();
+    let mut backends: BTreeMap<&str, Backend> = BTreeMap::new();
+    enum Section<'t> {
+        Other,
+        Defaults,
+        Front(usize),
+        Back(&'t str),
+        Listen(usize, &'t str),
+    }
+    let mut section = Section::Other;
+    for (n, raw) in text.lines().enumerate() {
+        let line = n as u32 + 1;
+        let words: Vec<&str> = raw.split('#').next().unwrap_or("").split_whitespace().collect();
+        let Some(&key) = words.first() else { continue };
+        let name = words.get(1).copied().unwrap_or("");
+        match key {
+            "global" | "resolvers" | "peers" | "userlist" | "cache" | "program" | "mailers" | "ring"
+            | "http-errors" => {
+                section = Section::Other;
+                continue;
+            }
+            "defaults" => {
+                section = Section::Defaults;
+                continue;
+            }
+            "frontend" => {
+                frontends.push(Frontend::default());
+                section = Section::Front(frontends.len() - 1);
+                continue;
+            }
+            "backend" => {
+                backends.entry(name).or_default();
+                section = Section::Back(name);
+                continue;
+            }
+            "listen" => {
+                let mut f = Frontend::default();
+                f.uses.push((name, None));
+                frontends.push(f);
+                backends.entry(name).or_default();
+                section = Section::Listen(frontends.len() - 1, name);
+                continue;
+            }
+            _ => {}
+        }
+        let (front, back) = match section {
+            Section::Other => continue,
+            Section::Defaults => {
+                if key == "mode" {
+                    default_http = name == "http";
+                }
+                continue;
+            }
+            Section::Front(f) => (Some(f), None),
+            Section::Back(b) => (None, Some(b)),
+            Section::Listen(f, b) => (Some(f), Some(b)),
+        };
+        if key == "mode" {
+            if let Some(f) = front {
+                frontends[f].http = Some(name == "http");
+            }
+            if let Some(b) = back.and_then(|b| backends.get_mut(b)) {
+                b.http = Some(name == "http");
+            }
+            continue;
+        }
+        if let Some(f) = front.map(|f| &mut frontends[f]) {
+            match key {
+                "acl" if words.get(2) == Some(&"path_beg") => {
+                    let prefixes = words[3..].iter().copied().filter(|w| w.starts_with('/')).collect();
+                    f.acls.push((name, prefixes));
+                }
+                "use_backend" => {
+                    let cond = words.iter().position(|w| matches!(*w, "if" | "unless"));
+                    let cond = cond.map(|c| words[c..].to_vec()).unwrap_or_default();
+                    f.uses.push((name, Some(cond)));
+                }
+                "default_backend" => f.uses.push((name, None)),
+                _ => {}
+            }
+        }
+        if let Some(b) = back.and_then(|b| backends.get_mut(b)) {
+            match key {
+                "server" => {
+                    if let Some(addr) = words.get(2).filter(|a| !a.starts_with('/') && !a.contains('$')) {
+                        b.servers.push((addr, line));
+                    }
+                }
+                "reqrep" | "reqirep" => b.rewrites = true,
+                "http-request"
+                    if matches!(
+                        name,
+                        "replace-path" | "replace-uri" | "set-path" | "set-uri" | "replace-pathq" | "set-pathq"
+                    ) =>
+                {
+                    b.rewrites = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for f in &frontends {
+        if !f.http.unwrap_or(default_http) {
+            continue;
+        }
+        for (name, cond) in &f.uses {
+            let Some(b) = backends.get(name) else { continue };
+            if !b.http.unwrap_or(default_http) {
+                continue;
+            }
+            // `if <acl>` of one path_beg ACL with one prefix: that prefix; no condition: `/`.
+            let prefix = match cond.as_deref() {
+                None => Some("/".to_string()),
+                Some(["if", acl]) => match f.acls.iter().filter(|(n, _)| n == acl).collect::<Vec<_>>().as_slice() {
+                    [(_, p)] if p.len() == 1 => Some(p[0].to_string()),
+                    _ => None,
+                },
+                Some(_) => None,
+            };
+            for (addr, line) in &b.servers {
+                let route = crate::resolve::services::GatewayRoute {
+                    prefix: prefix.clone(),
+                    target: format!("http://{addr}"),
+                    file: rel.to_string(),
+                    line: *line,
+                };
+                if !out.iter().any(|(r, _)| *r == route) {
+                    out.push((route, !b.rewrites));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The gateways' own calls: each route of a gateway's configuration file
+/// ([`crate::resolve::services::GatewayRoute`]) whose target host names one service makes
+/// a `calls` edge gateway → service at the file's line, linked to the endpoint the
+/// route's prefix reaches when exactly one of the service's endpoints has that path.
+pub fn edges(ctx: &super::arch::Ctx, eps: &super::routes::Endpoints, out: &mut super::arch::ArchOut) {
+    use super::services::Pick;
+    let list = &ctx.services.list;
+    for (i, gw) in list.iter().enumerate() {
+        for r in &gw.gateway_routes {
+            let Some((_, rest)) = r.target.split_once("://") else { continue };
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority.rsplit('@').next().unwrap_or("").split(':').next().unwrap_or("");
+            if host.is_empty() || host.contains('$') {
+                continue;
+            }
+            let Pick::One(t) = ctx.services.pick(ctx.services.named(host), Some(i), &r.file) else { continue };
+            if t == i {
+                continue;
+            }
+            let callee = &list[t];
+            // The path the service receives for the prefix itself: the target's path replaces it.
+            let reached = match (path, r.prefix.as_deref()) {
+                ("", Some(p)) => Some(p.to_string()),
+                ("", None) => None,
+                (p, _) => Some(p.to_string()),
+            };
+            let endpoint = reached.filter(|p| p != "/").and_then(|p| {
+                let p = super::routes::normalise(&p);
+                let mut found: Vec<String> = eps
+                    .list
+                    .iter()
+                    .filter(|e| e.service == callee.name && super::routes::normalise(&e.path) == p)
+                    .map(|e| e.id())
+                    .collect();
+                found.dedup();
+                (found.len() == 1).then(|| found.remove(0))
+            });
+            out.edges.push(super::arch::ArchEdge {
+                from: super::arch::End::Id(format!("service:{}", gw.name)),
+                to: super::arch::End::Id(format!("service:{}", callee.name)),
+                kind: crate::graph::EdgeKind::Calls,
+                site: Some((r.file.clone(), r.line)),
+                flags: crate::model::Flags::default(),
+                endpoint,
+            });
+        }
+    }
+}

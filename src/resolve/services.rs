@@ -94,6 +94,9 @@ pub struct Service {
     pub line: u32,
     /// Reverse-proxy rules of the service's nginx config: (location prefix, proxy_pass target).
     pub proxies: Vec<(String, String)>,
+    /// The routes of the gateway's own configuration file (nginx, HAProxy): the gateway
+    /// calls each target's service ([`GatewayRoute`], `resolve::gateway::edges`).
+    pub gateway_routes: Vec<GatewayRoute>,
     /// Compose projects declaring the service, each named by its main compose
     /// file (`compose.override.yaml` and `include:`d files count as the file
     /// that uses them). Services of one directory's compose files are one
@@ -102,6 +105,17 @@ pub struct Service {
     /// Celery workers the service's deployment starts with a queue list
     /// (`celery -A app worker -Q emails,reports` as a compose `command`).
     pub celery_workers: Vec<CeleryWorker>,
+}
+
+/// One route of a gateway's configuration file: requests under `prefix` (`None`: a rule
+/// tapestry cannot read as a path prefix, an HAProxy `use_backend … if` over another
+/// condition) go to `target` (`http://host:port/path`), written at `file`:`line`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayRoute {
+    pub prefix: Option<String>,
+    pub target: String,
+    pub file: String,
+    pub line: u32,
 }
 
 /// A Celery worker a command line starts: `celery -A proj.worker worker -Q a,b` (also
@@ -568,8 +582,18 @@ pub fn detect(project: &Project) -> Services {
                     });
                 }
             }
+            // A gateway built here: the nginx/HAProxy configurations it copies in (`resolve::gateway`).
+            for (config, haproxy) in gateway::configs_copied(dir_of(m), &text, project.manifests) {
+                if let Ok(conf) = project.read(&config) {
+                    add_gateway(svc, &config, &conf, haproxy);
+                }
+            }
         } else {
-            svc.proxies.extend(nginx_proxies(&text));
+            for rule in nginx_proxies(&text) {
+                if !svc.proxies.contains(&rule) {
+                    svc.proxies.push(rule);
+                }
+            }
         }
     }
     proxies_in_front(&mut s);
@@ -903,6 +927,7 @@ fn nested_packages(project: &Project, s: &mut Services) {
             c.env.entry(key).or_insert(v);
         }
         c.proxies.extend(x.proxies);
+        c.gateway_routes.extend(x.gateway_routes);
         if i < k - 1 {
             k -= 1;
         }
@@ -1006,11 +1031,43 @@ fn variant_compose_file(name: &str) -> bool {
     variant.is_some_and(|v| !v.is_empty() && v != "override")
 }
 
+/// The routes of an nginx (or, `haproxy`, HAProxy) configuration `rel` (its `text`) that a
+/// gateway service loads, copied into its image or mounted: its own calls, and its proxies
+/// (HAProxy's: the prefixes whose backend keeps the path as it is).
+fn add_gateway(svc: &mut Service, rel: &str, text: &str, haproxy: bool) {
+    let routes: Vec<(GatewayRoute, bool)> = match haproxy {
+        true => gateway::haproxy_routes(rel, text),
+        false => nginx_rules(text)
+            .into_iter()
+            .map(|(prefix, target, line)| {
+                (GatewayRoute { prefix: Some(prefix), target, file: rel.to_string(), line }, true)
+            })
+            .collect(),
+    };
+    for (route, kept) in routes {
+        if svc.gateway_routes.contains(&route) {
+            continue;
+        }
+        if let (Some(prefix), true) = (&route.prefix, kept) {
+            let rule = (prefix.clone(), route.target.clone());
+            if !svc.proxies.contains(&rule) {
+                svc.proxies.push(rule);
+            }
+        }
+        svc.gateway_routes.push(route);
+    }
+}
+
 /// nginx `location /prefix/ { proxy_pass http://host:port/; }` rules (prefix locations only).
 /// An `upstream name { server host:port; }` block stands for its first server, and a
 /// `rewrite ^/prefix/(.*) /$1 break;` (or `^/prefix/?(.*)`) before a `proxy_pass` with no path strips the
 /// location prefix as a `proxy_pass http://host/;` would.
 pub fn nginx_proxies(text: &str) -> Vec<(String, String)> {
+    nginx_rules(text).into_iter().map(|(prefix, target, _)| (prefix, target)).collect()
+}
+
+/// [`nginx_proxies`] with the line of each `proxy_pass`.
+fn nginx_rules(text: &str) -> Vec<(String, String, u32)> {
     // Words separated by single spaces (`server\t172.17.0.1:8080;` is a `server` line).
     let lines: Vec<String> = text
         .lines()
@@ -1034,7 +1091,7 @@ pub fn nginx_proxies(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut location: Option<String> = None;
     let mut strips = false;
-    for l in &lines {
+    for (n, l) in lines.iter().enumerate() {
         if let Some(rest) = l.strip_prefix("location ") {
             let mut words = rest.split_whitespace();
             location = match words.next() {
@@ -1061,7 +1118,7 @@ pub fn nginx_proxies(text: &str) -> Vec<(String, String)> {
                     target.push('/');
                 }
             }
-            out.push((loc.clone(), target));
+            out.push((loc.clone(), target, n as u32 + 1));
         } else if *l == "}" {
             location = None;
         }
@@ -1528,6 +1585,12 @@ fn dev_server(cmd: &str) -> bool {
 }
 
 fn python_service(project: &Project, dir: &str, name: &str, text: &str) -> Option<String> {
+    // A `setup.py` is a project's manifest when it is a packaging script (it calls
+    // setuptools' or distutils' `setup`): a module of an app that happens to be named so
+    // (`app/data/setup.py` creating the database, importing FastAPI) is code, not a project.
+    if name == "setup.py" && !["setuptools", "distutils"].iter().any(|w| text.contains(w)) {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
     let web = PY_WEB.iter().any(|f| mentions_dist(&lower, f));
     let has_main = (0..project.files.len()).any(|i| {
@@ -1987,6 +2050,12 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 let (rules, diagnostics) = gateway::kong_file(project, &config);
                 svc.proxies.extend(rules);
                 s.diagnostics.extend(diagnostics);
+            }
+            // nginx/HAProxy configurations it mounts: its own calls and proxies.
+            for (config, haproxy) in gateway::configs_mounted(base, volumes, project.manifests) {
+                if let Ok(conf) = project.read(&config) {
+                    add_gateway(svc, &config, &conf, haproxy);
+                }
             }
             routed.extend(gateway::traefik(name, entry, container_port(entry).as_deref()).map(|t| (i, t)));
             if image.as_deref().is_some_and(gateway::traefik_image) {
