@@ -1694,6 +1694,7 @@ impl<'t> Collector<'t> {
                                 access: Access::Read,
                                 line,
                                 key: None,
+                                rpc: false,
                             });
                         }
                         return;

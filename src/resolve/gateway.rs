@@ -768,6 +768,7 @@ pub fn edges(ctx: &super::arch::Ctx, eps: &super::routes::Endpoints, out: &mut s
                 site: Some((r.file.clone(), r.line)),
                 flags: crate::model::Flags::default(),
                 endpoint,
+                via: None,
             });
         }
     }
