@@ -6,6 +6,7 @@
 //! per-language collectors (`py_arch.rs`, `ts_arch.rs`, `rs_arch.rs`) only
 //! read arguments. Nothing here links across files: that is `crate::resolve`.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use crate::model::{Access, ArchFacts, Part, RawCall, RawConst, RawRoute, RawSql, RawTableUse, Template};
@@ -562,10 +563,10 @@ fn call_at<'t>(
     if call.kind() != shape.call {
         return None;
     }
-    let callee = call.child_by_field_name("function")?;
+    let callee = call.field("function")?;
     // tree-sitter-typescript reads `await f<T>(x)` as a call of `await f` with type arguments.
     let callee = match callee.kind() {
-        "await_expression" if call.child_by_field_name("type_arguments").is_some() => callee.named_child(0)?,
+        "await_expression" if call.field("type_arguments").is_some() => callee.named_child(0)?,
         _ => callee,
     };
     if callee.start_byte() != head_start {
@@ -573,18 +574,18 @@ fn call_at<'t>(
     }
     let head = match callee.kind() {
         k if k == shape.member => {
-            let prop = callee.child_by_field_name(shape.property)?;
+            let prop = callee.field(shape.property)?;
             if !prop.kind().ends_with("identifier") {
                 return None;
             }
-            callee.child_by_field_name(shape.object)?
+            callee.field(shape.object)?
         }
         _ => callee,
     };
     if head.kind() != "identifier" || head.byte_range() != (head_start..head_end) {
         return None;
     }
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     Some((super::query::text(callee, src).to_string(), args))
 }
 

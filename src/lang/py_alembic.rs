@@ -17,6 +17,7 @@
 //! revision chain's business (`resolve/tables.rs`). `downgrade()` is the way back
 //! and says nothing about the schema. A name that is not a literal is skipped.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::{kwarg, named, split_args, string_value};
@@ -35,8 +36,8 @@ pub fn mentions(text: &str) -> bool {
 pub fn tables(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for def in named(root).into_iter().filter_map(function_def) {
-        let is_upgrade = def.child_by_field_name("name").is_some_and(|n| query::text(n, src) == "upgrade");
-        let Some(body) = def.child_by_field_name("body").filter(|_| is_upgrade) else { continue };
+        let is_upgrade = def.field("name").is_some_and(|n| query::text(n, src) == "upgrade");
+        let Some(body) = def.field("body").filter(|_| is_upgrade) else { continue };
         let mut made: Vec<(String, u32)> = Vec::new();
         let mut dropped: Vec<(String, u32)> = Vec::new();
         let mut drop = |name: String, line: u32, made: &mut Vec<(String, u32)>| {
@@ -46,7 +47,7 @@ pub fn tables(root: Node, text: &str, facts: &mut ArchFacts) {
             }
         };
         for call in op_calls(body, src) {
-            let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
+            let Some(args) = call.field("arguments").filter(|a| a.kind() == "argument_list") else {
                 continue;
             };
             let (pos, _) = split_args(args);
@@ -54,7 +55,7 @@ pub fn tables(root: Node, text: &str, facts: &mut ArchFacts) {
                 pos.get(i).copied().or_else(|| kwarg(args, key, src)).and_then(|n| string_value(n, src))
             };
             let line = query::line(call);
-            let f = call.child_by_field_name("function").map_or("", |f| query::text(f, src));
+            let f = call.field("function").map_or("", |f| query::text(f, src));
             match f {
                 "op.create_table" => {
                     if let Some(name) = arg(0, "table_name").filter(|n| !n.is_empty()) {
@@ -90,7 +91,7 @@ pub fn tables(root: Node, text: &str, facts: &mut ArchFacts) {
 fn function_def(n: Node) -> Option<Node> {
     match n.kind() {
         "function_definition" => Some(n),
-        "decorated_definition" => n.child_by_field_name("definition").filter(|d| d.kind() == "function_definition"),
+        "decorated_definition" => n.field("definition").filter(|d| d.kind() == "function_definition"),
         _ => None,
     }
 }
@@ -104,9 +105,7 @@ fn op_calls<'t>(body: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
         if matches!(n.kind(), "function_definition" | "class_definition" | "lambda") {
             continue;
         }
-        if n.kind() == "call"
-            && n.child_by_field_name("function").is_some_and(|f| query::text(f, src).starts_with("op."))
-        {
+        if n.kind() == "call" && n.field("function").is_some_and(|f| query::text(f, src).starts_with("op.")) {
             out.push(n);
         }
         let mut walk = n.walk();

@@ -7,6 +7,7 @@
 //! Only what the source says is recorded: an identifier in a URL or a prefix
 //! stays a reference (`Part::Ref`) for `crate::resolve` to look up.
 
+use super::query::FieldExt;
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
@@ -78,7 +79,7 @@ const CONFIG_MODULES: &[&str] = &["conf", "config", "constants", "settings"];
 /// the variable themselves, without the prefix. A default that is not a literal (a call, a list,
 /// `default_factory=`) leaves the field alone. (name, value, line).
 fn settings_fields(class: Node, src: &[u8]) -> Vec<(String, Template, u32)> {
-    let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
+    let Some(body) = class.field("body") else { return Vec::new() };
     let body_text = query::text(body, src);
     let prefix = env_prefix(body_text).unwrap_or_default();
     let upper = !case_sensitive(body_text);
@@ -87,14 +88,14 @@ fn settings_fields(class: Node, src: &[u8]) -> Vec<(String, Template, u32)> {
     let mut out = Vec::new();
     for stmt in named(body).into_iter().filter(|s| s.kind() == "expression_statement") {
         let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
-        let Some(left) = a.child_by_field_name("left").filter(|l| l.kind() == "identifier") else { continue };
+        let Some(left) = a.field("left").filter(|l| l.kind() == "identifier") else { continue };
         let name = query::text(left, src);
         if name.starts_with('_') || name == "model_config" || !is_ident(name) {
             continue;
         }
         let var = if upper { format!("{prefix}{name}").to_ascii_uppercase() } else { format!("{prefix}{name}") };
-        let value = match a.child_by_field_name("right") {
-            None if a.child_by_field_name("type").is_some() => Some((var, None)),
+        let value = match a.field("right") {
+            None if a.field("type").is_some() => Some((var, None)),
             None => None,
             Some(r) if r.kind() == "call" => field_env(r, var, v2, src),
             Some(r) => literal_default(r, src).map(|d| (var, d)),
@@ -119,11 +120,11 @@ fn literal_default(n: Node, src: &[u8]) -> Option<Option<String>> {
 /// `Field("http://a", env="A_URL")`, `Field(default=None, validation_alias="A_URL")`,
 /// `Field(...)`: the variable and the default of a settings field declared by `Field`.
 fn field_env(call: Node, var: String, v2: bool, src: &[u8]) -> Option<(String, Option<String>)> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.field("function")?;
     if query::text(f, src).rsplit('.').next() != Some("Field") {
         return None;
     }
-    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+    let args = call.field("arguments").filter(|a| a.kind() == "argument_list")?;
     if kwarg(args, "default_factory", src).is_some() {
         return None;
     }
@@ -192,17 +193,17 @@ pub fn installed_apps(root: Node, src: &[u8]) -> Vec<String> {
             "expression_statement" => {
                 let Some(e) = n.named_child(0) else { continue };
                 match e.kind() {
-                    "assignment" | "augmented_assignment" if e.child_by_field_name("left").is_some_and(is_apps) => {
-                        if let Some(v) = e.child_by_field_name("right") {
+                    "assignment" | "augmented_assignment" if e.field("left").is_some_and(is_apps) => {
+                        if let Some(v) = e.field("right") {
                             apps_value(v, src, &mut out);
                         }
                     }
                     "call" => {
-                        let f = e.child_by_field_name("function").filter(|f| f.kind() == "attribute");
-                        let on_apps = f.and_then(|f| f.child_by_field_name("object")).is_some_and(is_apps);
-                        let m = f.and_then(|f| f.child_by_field_name("attribute")).map(|a| query::text(a, src));
+                        let f = e.field("function").filter(|f| f.kind() == "attribute");
+                        let on_apps = f.and_then(|f| f.field("object")).is_some_and(is_apps);
+                        let m = f.and_then(|f| f.field("attribute")).map(|a| query::text(a, src));
                         if let (true, Some("append" | "extend" | "insert")) = (on_apps, m) {
-                            let args = e.child_by_field_name("arguments").map(|a| split_args(a).0).unwrap_or_default();
+                            let args = e.field("arguments").map(|a| split_args(a).0).unwrap_or_default();
                             match args.last() {
                                 Some(v) => apps_value(*v, src, &mut out),
                                 None => out.push("*".into()),
@@ -224,7 +225,7 @@ pub fn installed_apps(root: Node, src: &[u8]) -> Vec<String> {
 fn apps_value(v: Node, src: &[u8], out: &mut Vec<String>) {
     match v.kind() {
         "list" | "tuple" | "parenthesized_expression" => named(v).into_iter().for_each(|c| apps_value(c, src, out)),
-        "binary_operator" => ["left", "right"].iter().filter_map(|f| v.child_by_field_name(f)).for_each(|c| {
+        "binary_operator" => ["left", "right"].into_iter().filter_map(|f| v.field(f)).for_each(|c| {
             apps_value(c, src, out);
         }),
         // Another list of apps, read where it is assigned.
@@ -363,7 +364,7 @@ fn enum_kind(class: Node, base: &str, src: &[u8]) -> Option<EnumKind> {
     match base.rsplit('.').next()? {
         "StrEnum" => Some(EnumKind::Str),
         "Enum" => {
-            let bases = class.child_by_field_name("superclasses")?;
+            let bases = class.field("superclasses")?;
             let mut walk = bases.walk();
             let str_mixin = bases.named_children(&mut walk).any(|b| query::text(b, src) == "str");
             Some(if str_mixin { EnumKind::Str } else { EnumKind::Plain })
@@ -712,7 +713,7 @@ impl<'t> Collector<'t> {
         let mut walk = body.walk();
         for stmt in body.named_children(&mut walk).filter(|n| n.kind() == "expression_statement") {
             let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
-            let (Some(name), Some(value)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else {
+            let (Some(name), Some(value)) = (a.field("left"), a.field("right")) else {
                 continue;
             };
             if name.kind() != "identifier" || value.kind() != "string" {
@@ -863,13 +864,9 @@ impl<'t> Collector<'t> {
             return;
         };
         let path = if path.is_empty() { String::new() } else { format!("/{}", path.trim_start_matches('/')) };
-        if view.kind() == "call"
-            && view.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "include")
-        {
-            let target = view
-                .child_by_field_name("arguments")
-                .and_then(|a| split_args(a).0.first().copied())
-                .map(|n| included(n, src));
+        if view.kind() == "call" && view.field("function").is_some_and(|f| query::text(f, src) == "include") {
+            let target =
+                view.field("arguments").and_then(|a| split_args(a).0.first().copied()).map(|n| included(n, src));
             if let Some(child) = target {
                 self.facts.mounts.push(RawMount { parent: "urlpatterns".into(), child, prefix: lit(&path), line });
             }
@@ -986,8 +983,8 @@ impl<'t> Collector<'t> {
     /// string-keyed entry is a constant named as `template` reads `details["name"]`.
     fn dict_consts(&mut self, name: &str, dict: Node, src: &[u8]) {
         for pair in named(dict).into_iter().filter(|p| p.kind() == "pair") {
-            let key = pair.child_by_field_name("key").and_then(|k| string_value(k, src));
-            if let (Some(key), Some(value)) = (key, pair.child_by_field_name("value")) {
+            let key = pair.field("key").and_then(|k| string_value(k, src));
+            if let (Some(key), Some(value)) = (key, pair.field("value")) {
                 let line = query::line(pair);
                 arch::push_const(&mut self.facts, format!("{name}[{key}]"), template(value, src), line);
             }
@@ -999,16 +996,16 @@ impl<'t> Collector<'t> {
     /// constant `consts.X` (`routing_key=consts.X` reads it). A member the file sets more
     /// than once (again in a function, say) is left out: which value a use sees is not known.
     fn namespace(&mut self, name: &str, call: Node, stmt: Node, src: &[u8]) {
-        let f = call.child_by_field_name("function").map(|f| text_of(f, src)).unwrap_or_default();
+        let f = call.field("function").map(|f| text_of(f, src)).unwrap_or_default();
         if f != "SimpleNamespace" && f != "types.SimpleNamespace" {
             return;
         }
         let mut members: Vec<(String, Node)> = call
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(|a| split_args(a).1)
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|k| Some((text_of(k.child_by_field_name("name")?, src), k.child_by_field_name("value")?)))
+            .filter_map(|k| Some((text_of(k.field("name")?, src), k.field("value")?)))
             .collect();
         let given = members.len();
         let mut next = stmt.next_named_sibling();
@@ -1018,12 +1015,12 @@ impl<'t> Collector<'t> {
             else {
                 continue;
             };
-            let (Some(left), Some(value)) = (a.child_by_field_name("left"), a.child_by_field_name("right")) else {
+            let (Some(left), Some(value)) = (a.field("left"), a.field("right")) else {
                 continue;
             };
-            let object = left.child_by_field_name("object").filter(|_| left.kind() == "attribute");
+            let object = left.field("object").filter(|_| left.kind() == "attribute");
             if object.is_some_and(|o| query::text(o, src) == name) {
-                members.extend(left.child_by_field_name("attribute").map(|m| (text_of(m, src), value)));
+                members.extend(left.field("attribute").map(|m| (text_of(m, src), value)));
             }
         }
         let text = std::str::from_utf8(src).unwrap_or("");
@@ -1336,14 +1333,11 @@ impl<'t> Collector<'t> {
                                 .filter(|d| d.kind() == "dictionary")
                                 .map(|d| {
                                     let pairs = named(d).into_iter().filter(|p| p.kind() == "pair");
-                                    pairs
-                                        .filter_map(|p| p.child_by_field_name("key"))
-                                        .map(|k| template(k, src))
-                                        .collect()
+                                    pairs.filter_map(|p| p.field("key")).map(|k| template(k, src)).collect()
                                 })
                                 .unwrap_or_default(),
                             "keyword_argument" => {
-                                a.child_by_field_name("name").map(|k| lit(query::text(k, src))).into_iter().collect()
+                                a.field("name").map(|k| lit(query::text(k, src))).into_iter().collect()
                             }
                             _ => Vec::new(),
                         };
@@ -1371,7 +1365,7 @@ impl<'t> Collector<'t> {
                 let streams = kwarg(args, "streams", src).or_else(|| pos.get(at).copied());
                 if let Some(d) = streams.filter(|d| d.kind() == "dictionary") {
                     let keys = named(d).into_iter().filter(|p| p.kind() == "pair");
-                    for k in keys.filter_map(|p| p.child_by_field_name("key")) {
+                    for k in keys.filter_map(|p| p.field("key")) {
                         push(&mut self.facts, "redis", Some(tpl(k)), Access::Read);
                     }
                 }
@@ -1512,7 +1506,7 @@ impl<'t> Collector<'t> {
         let pos: Vec<Node> = named(args).into_iter().filter(|a| a.kind() != "comment").collect();
         let Some(&first) = pos.first() else { return false };
         let Some(lp) = query::ancestors(first, 8).find(|a| a.kind() == "for_statement") else { return false };
-        let (Some(left), Some(right)) = (lp.child_by_field_name("left"), lp.child_by_field_name("right")) else {
+        let (Some(left), Some(right)) = (lp.field("left"), lp.field("right")) else {
             return false;
         };
         // The tuple index each of `add_route`'s method, path and handler takes.
@@ -1826,18 +1820,16 @@ fn held_collection(var: Node, src: &[u8]) -> Option<String> {
         t.rsplit('.').next().is_some_and(|l| l.contains("db") || l.contains("database"))
     };
     match v.kind() {
-        "subscript" if v.child_by_field_name("value").is_some_and(database) => {
-            v.child_by_field_name("subscript").and_then(|k| string_value(k, src))
+        "subscript" if v.field("value").is_some_and(database) => {
+            v.field("subscript").and_then(|k| string_value(k, src))
         }
-        "attribute" if v.child_by_field_name("object").is_some_and(database) => {
-            v.child_by_field_name("attribute").map(|a| text_of(a, src))
-        }
+        "attribute" if v.field("object").is_some_and(database) => v.field("attribute").map(|a| text_of(a, src)),
         "call" => {
-            let f = v.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
-            if f.child_by_field_name("attribute").is_none_or(|a| query::text(a, src) != "get_collection") {
+            let f = v.field("function").filter(|f| f.kind() == "attribute")?;
+            if f.field("attribute").is_none_or(|a| query::text(a, src) != "get_collection") {
                 return None;
             }
-            let args = v.child_by_field_name("arguments")?;
+            let args = v.field("arguments")?;
             split_args(args).0.first().and_then(|a| string_value(*a, src))
         }
         _ => None,
@@ -1852,11 +1844,11 @@ pub(super) fn held_value<'t>(var: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
     let scopes: Vec<Node> = match var.kind() {
         "identifier" => query::ancestors(var, 64)
             .filter(|a| matches!(a.kind(), "function_definition" | "module"))
-            .filter_map(|f| if f.kind() == "module" { Some(f) } else { f.child_by_field_name("body") })
+            .filter_map(|f| if f.kind() == "module" { Some(f) } else { f.field("body") })
             .take(2)
             .collect(),
-        "attribute" if var.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self") => {
-            vec![query::ancestors(var, 64).find(|a| a.kind() == "class_definition")?.child_by_field_name("body")?]
+        "attribute" if var.field("object").is_some_and(|o| query::text(o, src) == "self") => {
+            vec![query::ancestors(var, 64).find(|a| a.kind() == "class_definition")?.field("body")?]
         }
         _ => return None,
     };
@@ -1868,8 +1860,8 @@ pub(super) fn held_value<'t>(var: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
             match n.kind() {
                 "class_definition" => continue,
                 "function_definition" if !nested => continue,
-                "assignment" if n.child_by_field_name("left").is_some_and(|l| query::text(l, src) == target) => {
-                    values.extend(n.child_by_field_name("right"));
+                "assignment" if n.field("left").is_some_and(|l| query::text(l, src) == target) => {
+                    values.extend(n.field("right"));
                 }
                 _ => {}
             }
@@ -1925,8 +1917,8 @@ fn included(n: Node, src: &[u8]) -> String {
     }
     match n.kind() {
         "tuple" | "parenthesized_expression" => named(n).first().map_or_else(String::new, |c| included(*c, src)),
-        "attribute" if n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == "urls") => {
-            n.child_by_field_name("object").map(|o| text_of(o, src)).unwrap_or_default()
+        "attribute" if n.field("attribute").is_some_and(|a| query::text(a, src) == "urls") => {
+            n.field("object").map(|o| text_of(o, src)).unwrap_or_default()
         }
         _ => text_of(n, src),
     }
@@ -1942,23 +1934,19 @@ fn list_owner(call: Node, src: &[u8]) -> Option<String> {
         up = up.parent()?;
     }
     match up.kind() {
-        "assignment" | "augmented_assignment" => up.child_by_field_name("left").map(|l| text_of(l, src)),
+        "assignment" | "augmented_assignment" => up.field("left").map(|l| text_of(l, src)),
         "keyword_argument" => {
             let ctor = up.parent()?.parent().filter(|c| c.kind() == "call")?;
-            let func = ctor.child_by_field_name("function").map(|f| text_of(f, src)).unwrap_or_default();
+            let func = ctor.field("function").map(|f| text_of(f, src)).unwrap_or_default();
             if func.rsplit('.').next() == Some("Mount") {
                 return Some(synthetic(ctor));
             }
             let assigned = ctor.parent().filter(|a| a.kind() == "assignment");
-            Some(
-                assigned
-                    .and_then(|a| a.child_by_field_name("left"))
-                    .map_or_else(|| synthetic(ctor), |l| text_of(l, src)),
-            )
+            Some(assigned.and_then(|a| a.field("left")).map_or_else(|| synthetic(ctor), |l| text_of(l, src)))
         }
         "argument_list" => {
-            let f = up.parent()?.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
-            let obj = text_of(f.child_by_field_name("object")?, src);
+            let f = up.parent()?.field("function").filter(|f| f.kind() == "attribute")?;
+            let obj = text_of(f.field("object")?, src);
             Some(obj.strip_suffix(".router").map(String::from).unwrap_or(obj))
         }
         _ => None,
@@ -1998,15 +1986,14 @@ pub(super) fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8],
     };
     for item in named(body) {
         let (def, decorators) = match item.kind() {
-            "decorated_definition" => (
-                item.child_by_field_name("definition"),
-                named(item).into_iter().filter(|d| d.kind() == "decorator").collect(),
-            ),
+            "decorated_definition" => {
+                (item.field("definition"), named(item).into_iter().filter(|d| d.kind() == "decorator").collect())
+            }
             "function_definition" => (Some(item), Vec::new()),
             "expression_statement" => {
                 if let Some(a) = item.named_child(0).filter(|a| a.kind() == "assignment") {
-                    let key = a.child_by_field_name("left").map(|l| text_of(l, src)).unwrap_or_default();
-                    let value = a.child_by_field_name("right").and_then(|r| string_value(r, src));
+                    let key = a.field("left").map(|l| text_of(l, src)).unwrap_or_default();
+                    let value = a.field("right").and_then(|r| string_value(r, src));
                     if key == "lookup_url_kwarg" || key == "lookup_field" && v.lookup.is_none() {
                         v.lookup = value.or(v.lookup);
                     }
@@ -2016,7 +2003,7 @@ pub(super) fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8],
             _ => continue,
         };
         let Some(def) = def.filter(|d| d.kind() == "function_definition") else { continue };
-        let name = def.child_by_field_name("name").map(|n| text_of(n, src)).unwrap_or_default();
+        let name = def.field("name").map(|n| text_of(n, src)).unwrap_or_default();
         if DRF_ACTIONS.binary_search_by(|(a, _, _)| (*a).cmp(name.as_str())).is_ok() {
             v.actions.push(name.clone());
         }
@@ -2025,17 +2012,16 @@ pub(super) fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8],
         }
         for d in decorators {
             let Some(call) = d.named_child(0).filter(|c| c.kind() == "call") else { continue };
-            let func = call.child_by_field_name("function").map(|f| text_of(f, src)).unwrap_or_default();
+            let func = call.field("function").map(|f| text_of(f, src)).unwrap_or_default();
             let detail = match func.rsplit('.').next().unwrap_or("") {
-                "action" => call
-                    .child_by_field_name("arguments")
-                    .and_then(|a| kwarg(a, "detail", src))
-                    .is_some_and(|x| x.kind() == "true"),
+                "action" => {
+                    call.field("arguments").and_then(|a| kwarg(a, "detail", src)).is_some_and(|x| x.kind() == "true")
+                }
                 "detail_route" => true,
                 "list_route" => false,
                 _ => continue,
             };
-            let args = call.child_by_field_name("arguments");
+            let args = call.field("arguments");
             let methods = args.and_then(|a| methods_kw(a, src)).unwrap_or_else(|| vec!["GET".into()]);
             let path = args.and_then(|a| kwarg(a, "url_path", src)).and_then(|p| string_value(p, src));
             v.extra.push((detail, methods, path.unwrap_or_else(|| name.clone()), query::line(d)));
@@ -2050,12 +2036,12 @@ pub(super) fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8],
 fn class_view<'t>(view: Node<'t>, src: &[u8]) -> Node<'t> {
     let mut inner = view;
     while inner.kind() == "call" {
-        let func = inner.child_by_field_name("function");
-        let attr = func.filter(|f| f.kind() == "attribute").and_then(|f| f.child_by_field_name("attribute"));
+        let func = inner.field("function");
+        let attr = func.filter(|f| f.kind() == "attribute").and_then(|f| f.field("attribute"));
         if attr.is_some_and(|a| query::text(a, src) == "as_view") {
             return inner;
         }
-        let Some(args) = inner.child_by_field_name("arguments") else { break };
+        let Some(args) = inner.field("arguments") else { break };
         match split_args(args) {
             (pos, kw) if pos.len() == 1 && kw.is_empty() => inner = pos[0],
             _ => break,
@@ -2075,8 +2061,8 @@ fn module_list<'t>(root: Node<'t>, name: Node, src: &[u8]) -> Vec<Node<'t>> {
         .into_iter()
         .filter(|s| s.kind() == "expression_statement")
         .filter_map(|s| s.named_child(0).filter(|a| a.kind() == "assignment"))
-        .filter(|a| a.child_by_field_name("left").is_some_and(|l| query::text(l, src) == name))
-        .filter_map(|a| a.child_by_field_name("right"))
+        .filter(|a| a.field("left").is_some_and(|l| query::text(l, src) == name))
+        .filter_map(|a| a.field("right"))
         .collect();
     match assigned.as_slice() {
         [one] if matches!(one.kind(), "list" | "tuple") => named(*one),
@@ -2123,8 +2109,8 @@ pub(super) fn named(n: Node) -> Vec<Node> {
 /// The value of keyword argument `key`.
 pub(super) fn kwarg<'t>(args: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
     split_args(args).1.into_iter().find_map(|k| {
-        let name = k.child_by_field_name("name")?;
-        (query::text(name, src) == key).then(|| k.child_by_field_name("value")).flatten()
+        let name = k.field("name")?;
+        (query::text(name, src) == key).then(|| k.field("value")).flatten()
     })
 }
 
@@ -2142,8 +2128,8 @@ fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
     if n.kind() != "subscript" {
         return None;
     }
-    let value = n.child_by_field_name("value").filter(|v| matches!(v.kind(), "identifier" | "attribute"))?;
-    let key = n.child_by_field_name("subscript").and_then(|k| string_value(k, src))?;
+    let value = n.field("value").filter(|v| matches!(v.kind(), "identifier" | "attribute"))?;
+    let key = n.field("subscript").and_then(|k| string_value(k, src))?;
     Some(format!("{}[{key}]", query::text(value, src)))
 }
 
@@ -2185,17 +2171,16 @@ fn sql_text(n: Node, src: &[u8]) -> String {
         match c.kind() {
             "string_content" | "escape_sequence" => out.push_str(query::text(c, src)),
             // `f"SELECT * FROM {TABLE_NAME}"`: a name resolution may read as a constant.
-            "interpolation" => match c
-                .child_by_field_name("expression")
-                .filter(|e| e.kind() == "identifier" || e.kind() == "attribute")
-            {
-                Some(e) => {
-                    out.push(arch::SQL_NAME);
-                    out.push_str(query::text(e, src));
-                    out.push(arch::SQL_NAME);
+            "interpolation" => {
+                match c.field("expression").filter(|e| e.kind() == "identifier" || e.kind() == "attribute") {
+                    Some(e) => {
+                        out.push(arch::SQL_NAME);
+                        out.push_str(query::text(e, src));
+                        out.push(arch::SQL_NAME);
+                    }
+                    None => out.push('?'),
                 }
-                None => out.push('?'),
-            },
+            }
             _ => {}
         }
     }
@@ -2211,7 +2196,7 @@ pub fn template(n: Node, src: &[u8]) -> Template {
                 match c.kind() {
                     "string_content" | "escape_sequence" => push_parts(&mut out, lit(query::text(c, src))),
                     "interpolation" => {
-                        let e = c.child_by_field_name("expression").unwrap_or(c);
+                        let e = c.field("expression").unwrap_or(c);
                         push_parts(&mut out, interpolation(e, src));
                     }
                     _ => {}
@@ -2224,10 +2209,10 @@ pub fn template(n: Node, src: &[u8]) -> Template {
             named(n).into_iter().for_each(|c| push_parts(&mut out, template(c, src)));
             out
         }
-        "binary_operator" if n.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "+") => {
+        "binary_operator" if n.field("operator").is_some_and(|o| query::text(o, src) == "+") => {
             let mut out = Template::new();
             for f in ["left", "right"] {
-                if let Some(c) = n.child_by_field_name(f) {
+                if let Some(c) = n.field(f) {
                     push_parts(&mut out, template(c, src));
                 }
             }
@@ -2236,8 +2221,8 @@ pub fn template(n: Node, src: &[u8]) -> Template {
         "parenthesized_expression" => named(n).first().map(|c| template(*c, src)).unwrap_or_default(),
         "identifier" | "attribute" => vec![Part::Ref(text_of(n, src))],
         "subscript" => {
-            let value = n.child_by_field_name("value").map(|v| query::text(v, src)).unwrap_or("");
-            let key = n.child_by_field_name("subscript").and_then(|k| string_value(k, src));
+            let value = n.field("value").map(|v| query::text(v, src)).unwrap_or("");
+            let key = n.field("subscript").and_then(|k| string_value(k, src));
             match (key, keyed_name(n, src)) {
                 (Some(k), _) if value.ends_with("environ") => vec![Part::Env(k, None)],
                 // Flask's `app.config["ORDERS_URI"]`, a settings dict: a constant set elsewhere.
@@ -2247,8 +2232,8 @@ pub fn template(n: Node, src: &[u8]) -> Template {
         }
         "boolean_operator" => {
             // os.environ.get("X") or "http://default"
-            let left = n.child_by_field_name("left").map(|c| template(c, src)).unwrap_or_default();
-            let right = n.child_by_field_name("right").and_then(|c| string_value(c, src));
+            let left = n.field("left").map(|c| template(c, src)).unwrap_or_default();
+            let right = n.field("right").and_then(|c| string_value(c, src));
             match (left.as_slice(), right) {
                 ([Part::Env(k, None)], Some(d)) => vec![Part::Env(k.clone(), Some(d))],
                 _ => left,
@@ -2288,7 +2273,7 @@ fn local_value<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) ->
 /// read from a variable, and walking whole function bodies was 1.6 % of a
 /// Django scan (BENCHMARKS.md).
 pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Node<'t>>> {
-    let body = func.child_by_field_name("body")?;
+    let body = func.field("body")?;
     let f = &*FIELDS;
     let mut values = Vec::new();
     let at = query::Occurrences::of(body, name, src);
@@ -2366,7 +2351,7 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
             let kwargs: Vec<(String, Template)> = kw
                 .iter()
                 .filter_map(|k| {
-                    let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
+                    let (name, value) = (k.field("name")?, k.field("value")?);
                     Some((query::text(name, src).to_string(), kept(template(value, src))))
                 })
                 .collect();
@@ -2503,15 +2488,15 @@ pub(super) fn fn_params<'t>(root: Option<&query::Root<'t>>, at: Node<'t>, src: &
     let Some(func) = enclosing(root, at, "function_definition") else {
         return Vec::new();
     };
-    let params = func.child_by_field_name("parameters").map(named).unwrap_or_default();
+    let params = func.field("parameters").map(named).unwrap_or_default();
     params
         .into_iter()
         .map_while(|p| match p.kind() {
             "identifier" => Some((query::text(p, src).to_string(), Template::new())),
             "typed_parameter" => p.named_child(0).map(|i| (query::text(i, src).to_string(), Template::new())),
             "default_parameter" | "typed_default_parameter" => {
-                let name = query::text(p.child_by_field_name("name")?, src).to_string();
-                Some((name, p.child_by_field_name("value").map(|v| template(v, src)).unwrap_or_default()))
+                let name = query::text(p.field("name")?, src).to_string();
+                Some((name, p.field("value").map(|v| template(v, src)).unwrap_or_default()))
             }
             _ => None,
         })
@@ -2532,7 +2517,7 @@ fn builder_call<'t, 's>(url: Node<'t>, src: &'s [u8]) -> Option<(Node<'t>, &'s s
         }
         _ => return None,
     };
-    let f = call.child_by_field_name("function").filter(|f| f.kind() == "identifier")?;
+    let f = call.field("function").filter(|f| f.kind() == "identifier")?;
     Some((call, query::text(f, src)))
 }
 
@@ -2544,10 +2529,8 @@ fn module_def<'t>(at: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
 
 fn top_def<'t>(module: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
     named(module).into_iter().find_map(|t| {
-        let d = if t.kind() == "decorated_definition" { t.child_by_field_name("definition")? } else { t };
-        (d.kind() == "function_definition"
-            && d.child_by_field_name("name").is_some_and(|n| query::text(n, src) == name))
-        .then_some(d)
+        let d = if t.kind() == "decorated_definition" { t.field("definition")? } else { t };
+        (d.kind() == "function_definition" && d.field("name").is_some_and(|n| query::text(n, src) == name)).then_some(d)
     })
 }
 
@@ -2558,14 +2541,14 @@ fn top_def<'t>(module: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
 /// locals assigned once are their values; a function returning its parameter alone, or
 /// text with no URL in it, is none.
 fn builder_of(def: Node, src: &[u8]) -> Option<RawUrlBuilder> {
-    let name = query::text(def.child_by_field_name("name")?, src).to_string();
-    let body = named(def.child_by_field_name("body")?);
+    let name = query::text(def.field("name")?, src).to_string();
+    let body = named(def.field("body")?);
     let (last, before) = body.split_last()?;
     if last.kind() != "return_statement" || before.iter().any(|b| b.kind() == "return_statement") {
         return None;
     }
     let params: Vec<(String, Template)> = def
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(named)
         .unwrap_or_default()
         .into_iter()
@@ -2573,8 +2556,8 @@ fn builder_of(def: Node, src: &[u8]) -> Option<RawUrlBuilder> {
             "identifier" => Some((query::text(p, src).to_string(), Template::new())),
             "typed_parameter" => p.named_child(0).map(|i| (query::text(i, src).to_string(), Template::new())),
             "default_parameter" | "typed_default_parameter" => {
-                let name = query::text(p.child_by_field_name("name")?, src).to_string();
-                Some((name, p.child_by_field_name("value").map(|v| template(v, src)).unwrap_or_default()))
+                let name = query::text(p.field("name")?, src).to_string();
+                Some((name, p.field("value").map(|v| template(v, src)).unwrap_or_default()))
             }
             _ => None,
         })
@@ -2620,14 +2603,14 @@ type CallArgs = (Vec<Template>, Vec<(String, Template)>);
 
 /// The templates of a call's positional and keyword arguments.
 fn call_args(call: Node, src: &[u8]) -> Option<CallArgs> {
-    let (pos, kw) = split_args(call.child_by_field_name("arguments")?);
+    let (pos, kw) = split_args(call.field("arguments")?);
     if pos.iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
         return None;
     }
     let kwargs = kw
         .iter()
         .filter_map(|k| {
-            let (name, value) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
+            let (name, value) = (k.field("name")?, k.field("value")?);
             Some((query::text(name, src).to_string(), template(value, src)))
         })
         .collect();
@@ -2644,7 +2627,7 @@ pub fn url_builders(root: Node, text: &str, imported: &[&str], facts: &mut ArchF
     }
     let src = text.as_bytes();
     for t in named(root) {
-        let d = if t.kind() == "decorated_definition" { t.child_by_field_name("definition") } else { Some(t) };
+        let d = if t.kind() == "decorated_definition" { t.field("definition") } else { Some(t) };
         if let Some(b) = d.filter(|d| d.kind() == "function_definition").and_then(|d| builder_of(d, src)) {
             facts.url_builders.push(b);
         }
@@ -2667,12 +2650,12 @@ fn module_fn_param<'t>(
     if top.is_none_or(|t| t.kind() != "module") {
         return None;
     }
-    let params = named(func.child_by_field_name("parameters")?);
+    let params = named(func.field("parameters")?);
     let index = params.iter().position(|p| {
         let id = match p.kind() {
             "identifier" => Some(*p),
             "typed_parameter" => p.named_child(0),
-            "default_parameter" | "typed_default_parameter" => p.child_by_field_name("name"),
+            "default_parameter" | "typed_default_parameter" => p.field("name"),
             _ => None,
         };
         id.is_some_and(|i| i.kind() == "identifier" && query::text(i, src) == name)
@@ -2683,7 +2666,7 @@ fn module_fn_param<'t>(
     }) {
         return None;
     }
-    let fname = query::text(func.child_by_field_name("name")?, src).to_string();
+    let fname = query::text(func.field("name")?, src).to_string();
     Some((fname, index))
 }
 
@@ -2709,7 +2692,7 @@ fn env_condition(cond: Node, src: &[u8]) -> Option<(String, bool)> {
     match cond.kind() {
         "parenthesized_expression" => env_condition(*named(cond).first()?, src),
         "call" | "subscript" => env_read(cond).map(|v| (v, true)),
-        "not_operator" => env_condition(cond.child_by_field_name("argument")?, src).map(|(v, t)| (v, !t)),
+        "not_operator" => env_condition(cond.field("argument")?, src).map(|(v, t)| (v, !t)),
         "comparison_operator" => {
             let ops = named(cond);
             let [left, right] = ops.as_slice() else { return None };
@@ -2742,8 +2725,8 @@ fn interpolation(e: Node, src: &[u8]) -> Template {
 }
 
 fn call_template(n: Node, src: &[u8]) -> Template {
-    let func = n.child_by_field_name("function").map(|f| text_of(f, src)).unwrap_or_default();
-    let args = n.child_by_field_name("arguments");
+    let func = n.field("function").map(|f| text_of(f, src)).unwrap_or_default();
+    let args = n.field("arguments");
     let pos = args.map(|a| split_args(a).0).unwrap_or_default();
     let arg_str = |i: usize| pos.get(i).and_then(|a| string_value(*a, src));
     if func.ends_with("getenv") || func.ends_with("environ.get") {
@@ -2761,7 +2744,7 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         return t;
     }
     if func.ends_with(".format") {
-        let recv = n.child_by_field_name("function").and_then(|f| f.child_by_field_name("object"));
+        let recv = n.field("function").and_then(|f| f.field("object"));
         if let Some(s) = recv.and_then(|r| string_value(r, src)) {
             let mut rest = pos.iter().map(|a| template(*a, src));
             let named = |name: &str| args.and_then(|a| kwarg(a, name, src)).map(|v| template(v, src));
@@ -2776,7 +2759,7 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     // `CONFIG.get("users_url")` (with or without a default): the dict's entry, as
     // `CONFIG["users_url"]` reads it (a module-level dict's string-keyed entries are constants).
     if let (Some(recv), Some(key)) = (func.strip_suffix(".get"), arg_str(0).filter(|_| pos.len() <= 2)) {
-        let object = n.child_by_field_name("function").and_then(|f| f.child_by_field_name("object"));
+        let object = n.field("function").and_then(|f| f.field("object"));
         if object.is_some_and(|o| matches!(o.kind(), "identifier" | "attribute")) && !recv.ends_with("environ") {
             return vec![Part::Ref(format!("{recv}[{key}]"))];
         }
@@ -2786,7 +2769,7 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     }
     // `base_url.rstrip("/")`: the URL itself (the slash it drops is not part of a route).
     if func.ends_with(".rstrip") || func.ends_with(".strip") {
-        if let Some(recv) = n.child_by_field_name("function").and_then(|f| f.child_by_field_name("object")) {
+        if let Some(recv) = n.field("function").and_then(|f| f.field("object")) {
             let mut t = template(recv, src);
             if let (Some(Part::Lit(l)), true) = (t.last_mut(), arg_str(0).is_some_and(|c| c.contains('/'))) {
                 l.truncate(l.trim_end_matches('/').len());
@@ -2797,7 +2780,7 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     // `must_map_env("PRODUCT_CATALOG_ADDR")`: an environment read if resolution finds
     // `must_map_env` among the project's env getters.
     let plain = args.is_some_and(|a| named(a).len() == 1) && pos.len() == 1;
-    let callee = n.child_by_field_name("function").filter(|f| matches!(f.kind(), "identifier" | "attribute"));
+    let callee = n.field("function").filter(|f| matches!(f.kind(), "identifier" | "attribute"));
     if let (true, Some(_), Some(var)) = (plain, callee, arg_str(0).filter(|v| is_env_name(v))) {
         return vec![Part::EnvCall(func, var)];
     }
@@ -2823,12 +2806,12 @@ fn is_top<'t>(root: Option<&query::Root<'t>>, stmt: Node<'t>) -> bool {
 /// client(url=url)`) is that parameter, never a same-named constant elsewhere.
 pub(super) fn shadow_params<'t>(root: Option<&query::Root<'t>>, t: Template, at: Node<'t>, src: &[u8]) -> Template {
     let Some(func) = enclosing(root, at, "function_definition") else { return t };
-    let Some(params) = func.child_by_field_name("parameters") else { return t };
+    let Some(params) = func.field("parameters") else { return t };
     let names: Vec<&str> = named(params)
         .into_iter()
         .filter_map(|p| match p.kind() {
             "identifier" => Some(p),
-            _ => p.child_by_field_name("name").or_else(|| named(p).into_iter().find(|c| c.kind() == "identifier")),
+            _ => p.field("name").or_else(|| named(p).into_iter().find(|c| c.kind() == "identifier")),
         })
         .map(|n| query::text(n, src))
         .collect();
@@ -2893,11 +2876,11 @@ fn declared_queue(v: Node, src: &[u8]) -> Option<String> {
     let found = assignments(var, func, src)?;
     let [call] = found.as_slice() else { return None };
     let call = if call.kind() == "await" { named(*call).first().copied()? } else { *call };
-    let f = call.child_by_field_name("function").filter(|_| call.kind() == "call")?;
+    let f = call.field("function").filter(|_| call.kind() == "call")?;
     if !query::text(f, src).ends_with(".queue_declare") {
         return None;
     }
-    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+    let args = call.field("arguments").filter(|a| a.kind() == "argument_list")?;
     let q = split_args(args).0.first().copied().or_else(|| kwarg(args, "queue", src))?;
     string_value(q, src).filter(|q| !q.is_empty())
 }
@@ -2909,14 +2892,14 @@ pub(super) fn self_attr(r: &str) -> Option<&str> {
 
 /// The one value a class gives `self.attr` (see [`follow_self`]).
 fn self_value(class: Node, attr: &str, src: &[u8], depth: u32) -> Option<Template> {
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     let mut values: Vec<Template> = Vec::new();
     // Class attributes: `base_url = "http://a"` or `base_url: str = …` in the body itself.
     for stmt in named(body).into_iter().filter(|s| s.kind() == "expression_statement") {
         let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
-        let left = a.child_by_field_name("left");
+        let left = a.field("left");
         if left.is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == attr) {
-            values.extend(a.child_by_field_name("right").map(|v| template(v, src)));
+            values.extend(a.field("right").map(|v| template(v, src)));
         }
     }
     let target = |n: Node| is_self_attr(n, attr, src);
@@ -2925,17 +2908,17 @@ fn self_value(class: Node, attr: &str, src: &[u8], depth: u32) -> Option<Templat
         match n.kind() {
             "class_definition" => continue,
             "assignment" => {
-                let left = n.child_by_field_name("left")?;
+                let left = n.field("left")?;
                 if target(left) {
                     // `self.base_url: str` alone declares, it does not set.
-                    if let Some(v) = n.child_by_field_name("right") {
+                    if let Some(v) = n.field("right") {
                         values.push(follow_self_depth(value_template(None, v, src), v, src, depth + 1));
                     }
                 } else if left.kind() != "identifier" && named(left).into_iter().any(target) {
                     return None;
                 }
             }
-            "augmented_assignment" if n.child_by_field_name("left").is_some_and(target) => return None,
+            "augmented_assignment" if n.field("left").is_some_and(target) => return None,
             _ => {}
         }
         stack.extend(named(n));
@@ -2958,7 +2941,7 @@ pub fn env_getters(root: Node, src: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     for def in named(root) {
         let def = match def.kind() {
-            "decorated_definition" => match def.child_by_field_name("definition") {
+            "decorated_definition" => match def.field("definition") {
                 Some(d) => d,
                 None => continue,
             },
@@ -2967,17 +2950,12 @@ pub fn env_getters(root: Node, src: &[u8]) -> Vec<String> {
         if def.kind() != "function_definition" {
             continue;
         }
-        let param =
-            def.child_by_field_name("parameters").and_then(|p| named(p).into_iter().next()).and_then(|p| {
-                match p.kind() {
-                    "identifier" => Some(p),
-                    "typed_parameter" => named(p).into_iter().next().filter(|i| i.kind() == "identifier"),
-                    _ => None,
-                }
-            });
-        let (Some(param), Some(body), Some(name)) =
-            (param, def.child_by_field_name("body"), def.child_by_field_name("name"))
-        else {
+        let param = def.field("parameters").and_then(|p| named(p).into_iter().next()).and_then(|p| match p.kind() {
+            "identifier" => Some(p),
+            "typed_parameter" => named(p).into_iter().next().filter(|i| i.kind() == "identifier"),
+            _ => None,
+        });
+        let (Some(param), Some(body), Some(name)) = (param, def.field("body"), def.field("name")) else {
             continue;
         };
         if returns_env_of(body, query::text(param, src), src) {
@@ -3011,7 +2989,7 @@ fn statements<'t>(n: Node<'t>, returns: &mut Vec<Node<'t>>, assigns: &mut Vec<(N
             "function_definition" | "class_definition" | "decorated_definition" | "lambda" => {}
             "return_statement" => returns.push(c),
             "assignment" => {
-                if let (Some(l), Some(v)) = (c.child_by_field_name("left"), c.child_by_field_name("right")) {
+                if let (Some(l), Some(v)) = (c.field("left"), c.field("right")) {
                     assigns.push((l, v));
                 }
                 statements(c, returns, assigns);
@@ -3025,14 +3003,14 @@ fn statements<'t>(n: Node<'t>, returns: &mut Vec<Node<'t>>, assigns: &mut Vec<(N
 fn env_read_of<'s>(v: Node, src: &'s [u8]) -> Option<&'s str> {
     let key = match v.kind() {
         "call" => {
-            let func = v.child_by_field_name("function").map(|f| query::text(f, src)).unwrap_or("");
+            let func = v.field("function").map(|f| query::text(f, src)).unwrap_or("");
             if !(func.ends_with("getenv") || func.ends_with("environ.get")) {
                 return None;
             }
-            split_args(v.child_by_field_name("arguments")?).0.into_iter().next()?
+            split_args(v.field("arguments")?).0.into_iter().next()?
         }
-        "subscript" if v.child_by_field_name("value").is_some_and(|o| query::text(o, src).ends_with("environ")) => {
-            v.child_by_field_name("subscript")?
+        "subscript" if v.field("value").is_some_and(|o| query::text(o, src).ends_with("environ")) => {
+            v.field("subscript")?
         }
         _ => return None,
     };
@@ -3069,10 +3047,10 @@ fn assigned_to(args: Node, src: &[u8]) -> Option<String> {
     if up.kind() == "await" {
         up = up.parent()?;
     }
-    let left = up.child_by_field_name("left").filter(|_| up.kind() == "assignment")?;
+    let left = up.field("left").filter(|_| up.kind() == "assignment")?;
     let field = left.kind() == "attribute"
-        && left.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
-        && left.child_by_field_name("attribute").is_some();
+        && left.field("object").is_some_and(|o| query::text(o, src) == "self")
+        && left.field("attribute").is_some();
     (left.kind() == "identifier" || field).then(|| text_of(left, src))
 }
 
@@ -3245,8 +3223,8 @@ fn regex_template(ast: &regex_syntax::ast::Ast, out: &mut String, unnamed: &mut 
 /// `self.<attr>`.
 pub fn is_self_attr(n: Node, attr: &str, src: &[u8]) -> bool {
     n.kind() == "attribute"
-        && n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
-        && n.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == attr)
+        && n.field("object").is_some_and(|o| query::text(o, src) == "self")
+        && n.field("attribute").is_some_and(|a| query::text(a, src) == attr)
 }
 
 /// Whether a Python file imports nats-py: `import nats`, `from nats.aio.client import …`,

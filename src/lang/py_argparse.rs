@@ -15,6 +15,7 @@
 //! shows, as for clap. Only files naming both `add_argument` and `parse_` are read
 //! ([`mentions`]), by a text search for the calls rather than a query pattern.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::arch;
@@ -46,7 +47,7 @@ pub fn consts(root: Node, text: &str, facts: &mut ArchFacts) {
     }
     for (at, _) in text.match_indices(".add_argument(") {
         let Some(call) = call_of(root, at + 1, at + ".add_argument".len()) else { continue };
-        let Some(args) = call.child_by_field_name("arguments") else { continue };
+        let Some(args) = call.field("arguments") else { continue };
         let (Some(dest), Some(default)) = (dest(args, src), kwarg(args, "default", src)) else { continue };
         let value = template(default, src);
         for space in &spaces {
@@ -60,7 +61,7 @@ fn call_of(root: Node, start: usize, end: usize) -> Option<Node> {
     let name = root.descendant_for_byte_range(start, end).filter(|n| n.kind() == "identifier")?;
     let callee = name.parent().filter(|p| p.kind() == "attribute").unwrap_or(name);
     let call = callee.parent().filter(|c| c.kind() == "call")?;
-    (call.child_by_field_name("function") == Some(callee)).then_some(call)
+    (call.field("function") == Some(callee)).then_some(call)
 }
 
 /// For each call of `callee` (`callee(…)`, `x.callee(…)`): the name it is assigned to
@@ -75,8 +76,8 @@ fn bound_results(root: Node, text: &str, callee: &str, spaces: &mut Vec<String>,
         let Some(call) = call_of(root, at, at + callee.len()) else { continue };
         let Some(up) = call.parent() else { continue };
         match up.kind() {
-            "assignment" if up.child_by_field_name("right") == Some(call) => {
-                let left = up.child_by_field_name("left");
+            "assignment" if up.field("right") == Some(call) => {
+                let left = up.field("left");
                 let first = left.and_then(|l| match l.kind() {
                     "identifier" => Some(l),
                     "pattern_list" | "tuple_pattern" => l.named_child(0).filter(|f| f.kind() == "identifier"),
@@ -86,7 +87,7 @@ fn bound_results(root: Node, text: &str, callee: &str, spaces: &mut Vec<String>,
             }
             "return_statement" => {
                 let func = query::ancestors(up, 64).find(|a| a.kind() == "function_definition");
-                let name = func.and_then(|f| f.child_by_field_name("name"));
+                let name = func.and_then(|f| f.field("name"));
                 getters.extend(name.map(|n| query::text(n, src).to_string()).filter(|n| n != callee));
             }
             _ => {}

@@ -8,6 +8,7 @@
 //! by one walk of the tree, and only in files whose text mentions Celery or a send
 //! ([`mentions`]): most files never pay for it.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::{kwarg, named, split_args, string_value, template};
@@ -46,7 +47,7 @@ pub fn extract(root: Node, text: &str) -> CeleryFacts {
             "decorated_definition" if celery => task(n, src, &mut facts),
             "call" => send(n, src, celery, &mut facts),
             "assignment" if celery => {
-                if let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
+                if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
                     let name = query::text(l, src);
                     let at = (facts.default_queues.len(), facts.routes.len(), facts.unread.len());
                     setting(name.rsplit('.').next().unwrap_or(name), r, src, &mut facts);
@@ -60,14 +61,14 @@ pub fn extract(root: Node, text: &str) -> CeleryFacts {
                 }
             }
             "class_definition" if celery => {
-                let name = n.child_by_field_name("name").map(|c| query::text(c, src).to_string());
-                let bases = n.child_by_field_name("superclasses").map(named).unwrap_or_default();
+                let name = n.field("name").map(|c| query::text(c, src).to_string());
+                let bases = n.field("superclasses").map(named).unwrap_or_default();
                 let bases = bases.into_iter().map(|b| last_name(query::text(b, src)).to_string()).collect();
                 facts.classes.extend(name.map(|c| (c, bases)));
             }
             // `app.conf.update(task_routes={…})`, `Celery("proj", task_default_queue="q")`.
             "keyword_argument" if celery => {
-                if let (Some(k), Some(v)) = (n.child_by_field_name("name"), n.child_by_field_name("value")) {
+                if let (Some(k), Some(v)) = (n.field("name"), n.field("value")) {
                     setting(query::text(k, src), v, src, &mut facts);
                 }
             }
@@ -82,7 +83,7 @@ pub fn extract(root: Node, text: &str) -> CeleryFacts {
 fn class_of(n: Node, src: &[u8]) -> Option<String> {
     let stmt = n.parent().filter(|p| p.kind() == "expression_statement")?;
     let class = stmt.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
-    class.child_by_field_name("name").map(|c| query::text(c, src).to_string())
+    class.field("name").map(|c| query::text(c, src).to_string())
 }
 
 /// The last name of a dotted or `module:object` reference (`setting.config:Config` → `Config`).
@@ -93,14 +94,14 @@ pub fn last_name(r: &str) -> &str {
 /// `@app.task`, `@celery.task(queue="q", name="n")`, `@shared_task` on a function
 /// (a method of a class too, `@staticmethod @app.task(name="n")`, recorded as `Class.method`).
 fn task(n: Node, src: &[u8], facts: &mut CeleryFacts) {
-    let Some(def) = n.child_by_field_name("definition").filter(|d| d.kind() == "function_definition") else {
+    let Some(def) = n.field("definition").filter(|d| d.kind() == "function_definition") else {
         return;
     };
-    let Some(function) = def.child_by_field_name("name").map(|f| query::text(f, src).to_string()) else { return };
+    let Some(function) = def.field("name").map(|f| query::text(f, src).to_string()) else { return };
     for d in named(n).into_iter().filter(|d| d.kind() == "decorator") {
         let Some(expr) = d.named_child(0) else { continue };
         let (callee, args) = match expr.kind() {
-            "call" => (expr.child_by_field_name("function"), expr.child_by_field_name("arguments")),
+            "call" => (expr.field("function"), expr.field("arguments")),
             _ => (Some(expr), None),
         };
         let Some(callee) = callee.map(|c| query::text(c, src)) else { continue };
@@ -120,7 +121,7 @@ fn task(n: Node, src: &[u8], facts: &mut CeleryFacts) {
 /// The class whose body a decorated definition stands in.
 fn class_of_def(n: Node, src: &[u8]) -> Option<String> {
     let class = n.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
-    class.child_by_field_name("name").map(|c| query::text(c, src).to_string())
+    class.field("name").map(|c| query::text(c, src).to_string())
 }
 
 /// `send.delay(…)`, `tasks.send.apply_async(args, queue="q")`, `app.send_task("n", queue="q")`;
@@ -128,11 +129,11 @@ fn class_of_def(n: Node, src: &[u8]) -> Option<String> {
 /// `tasks.Jobs.send`); `app.config_from_object(src)` and `app.conf.update(src)` (the sources
 /// of the app's settings, as written).
 fn send(n: Node, src: &[u8], celery: bool, facts: &mut CeleryFacts) {
-    let Some(f) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
-    let (Some(obj), Some(method)) = (f.child_by_field_name("object"), f.child_by_field_name("attribute")) else {
+    let Some(f) = n.field("function").filter(|f| f.kind() == "attribute") else { return };
+    let (Some(obj), Some(method)) = (f.field("object"), f.field("attribute")) else {
         return;
     };
-    let Some(args) = n.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
+    let Some(args) = n.field("arguments").filter(|a| a.kind() == "argument_list") else { return };
     let queue = kwarg(args, "queue", src).map(|v| template(v, src));
     let line = query::line(n);
     match query::text(method, src) {
@@ -143,10 +144,10 @@ fn send(n: Node, src: &[u8], celery: bool, facts: &mut CeleryFacts) {
         }
         "delay" | "apply_async" => {
             // `Jobs().send`: an instance made with no argument, the task reached through it.
-            let made = obj.child_by_field_name("object").filter(|c| obj.kind() == "attribute" && c.kind() == "call");
-            let class = made.filter(|c| c.child_by_field_name("arguments").is_some_and(|a| named(a).is_empty()));
-            let class = class.and_then(|c| c.child_by_field_name("function")).filter(|f| dotted(*f));
-            if let (Some(class), Some(m)) = (class, obj.child_by_field_name("attribute")) {
+            let made = obj.field("object").filter(|c| obj.kind() == "attribute" && c.kind() == "call");
+            let class = made.filter(|c| c.field("arguments").is_some_and(|a| named(a).is_empty()));
+            let class = class.and_then(|c| c.field("function")).filter(|f| dotted(*f));
+            if let (Some(class), Some(m)) = (class, obj.field("attribute")) {
                 let queue = queue.filter(|_| query::text(method, src) == "apply_async");
                 let callee = format!("{}.{}", query::text(class, src), query::text(m, src));
                 facts.sends.push(CelerySend { callee, name: None, queue, line });
@@ -177,7 +178,7 @@ fn send(n: Node, src: &[u8], celery: bool, facts: &mut CeleryFacts) {
 fn dotted(n: Node) -> bool {
     match n.kind() {
         "identifier" => true,
-        "attribute" => n.child_by_field_name("object").is_some_and(dotted),
+        "attribute" => n.field("object").is_some_and(dotted),
         _ => false,
     }
 }
@@ -200,12 +201,12 @@ fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
         return;
     }
     for pair in named(value).into_iter().filter(|p| p.kind() == "pair") {
-        let (Some(k), Some(v)) = (pair.child_by_field_name("key"), pair.child_by_field_name("value")) else { continue };
+        let (Some(k), Some(v)) = (pair.field("key"), pair.field("value")) else { continue };
         let queue = match v.kind() {
             "dictionary" => route_queue(v, src),
             // `dict(queue="q")`.
-            "call" if v.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "dict") => {
-                v.child_by_field_name("arguments").and_then(|a| kwarg(a, "queue", src)).map(|q| template(q, src))
+            "call" if v.field("function").is_some_and(|f| query::text(f, src) == "dict") => {
+                v.field("arguments").and_then(|a| kwarg(a, "queue", src)).map(|q| template(q, src))
             }
             _ => Some(template(v, src)),
         };
@@ -223,8 +224,8 @@ fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
 fn route_queue(d: Node, src: &[u8]) -> Option<Template> {
     let pairs = named(d).into_iter().filter(|p| p.kind() == "pair");
     let queue = pairs
-        .filter(|p| p.child_by_field_name("key").and_then(|k| string_value(k, src)).as_deref() == Some("queue"))
-        .find_map(|p| p.child_by_field_name("value"));
+        .filter(|p| p.field("key").and_then(|k| string_value(k, src)).as_deref() == Some("queue"))
+        .find_map(|p| p.field("value"));
     queue.map(|q| template(q, src))
 }
 

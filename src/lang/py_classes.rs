@@ -24,6 +24,7 @@
 //! asks the tree only about calls whose arguments may hold a URL or a path: a query
 //! pattern matching every call would cost more than the rest of the Python pass.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::{follow_self, kwarg, named, split_args, template, text_of, value_template};
@@ -70,14 +71,14 @@ fn method_of<'t>(root: Option<&query::Root<'t>>, at: Node<'t>) -> Option<(Node<'
 /// A function's parameter names; a splat is written with its stars (`*args`), and
 /// `self`/`cls` first is left out of a method's.
 pub fn params(func: Node, src: &[u8]) -> Vec<String> {
-    let Some(ps) = func.child_by_field_name("parameters") else { return Vec::new() };
+    let Some(ps) = func.field("parameters") else { return Vec::new() };
     let names: Vec<String> = named(ps)
         .into_iter()
         .map(|p| match p.kind() {
             "identifier" => text_of(p, src),
             "typed_parameter" => p.named_child(0).map(|n| text_of(n, src)).unwrap_or_default(),
             "default_parameter" | "typed_default_parameter" => {
-                p.child_by_field_name("name").map(|n| text_of(n, src)).unwrap_or_default()
+                p.field("name").map(|n| text_of(n, src)).unwrap_or_default()
             }
             _ => format!("*{}", text_of(p, src)),
         })
@@ -89,17 +90,17 @@ pub fn params(func: Node, src: &[u8]) -> Vec<String> {
 }
 
 fn name_of(n: Node, src: &[u8]) -> String {
-    n.child_by_field_name("name").map(|n| text_of(n, src)).unwrap_or_default()
+    n.field("name").map(|n| text_of(n, src)).unwrap_or_default()
 }
 
 /// The methods of a class body, with their nodes (decorators looked through).
 fn methods<'t>(class: Node<'t>) -> Vec<(Node<'t>, Option<Node<'t>>)> {
-    let Some(body) = class.child_by_field_name("body") else { return Vec::new() };
+    let Some(body) = class.field("body") else { return Vec::new() };
     named(body)
         .into_iter()
         .filter_map(|s| match s.kind() {
             "function_definition" => Some((s, None)),
-            "decorated_definition" => s.child_by_field_name("definition").map(|d| (d, Some(s))),
+            "decorated_definition" => s.field("definition").map(|d| (d, Some(s))),
             _ => None,
         })
         .filter(|(d, _)| d.kind() == "function_definition")
@@ -108,7 +109,7 @@ fn methods<'t>(class: Node<'t>) -> Vec<(Node<'t>, Option<Node<'t>>)> {
 
 /// The expression a function returns when its body is that one `return` (after a docstring).
 fn one_return(func: Node) -> Option<Node> {
-    let body = func.child_by_field_name("body")?;
+    let body = func.field("body")?;
     let stmts: Vec<Node> = named(body)
         .into_iter()
         .filter(|s| !(s.kind() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind() == "string")))
@@ -237,10 +238,10 @@ pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)
     let assign = one_assignment(class, attr, false, src)?;
     let (func, _) = method_of(None, assign)?;
     let target = |n: Node| super::py_arch::is_self_attr(n, attr, src);
-    if name_of(func, src) != "__init__" || !target(assign.child_by_field_name("left")?) {
+    if name_of(func, src) != "__init__" || !target(assign.field("left")?) {
         return None;
     }
-    let value = assign.child_by_field_name("right").map(|v| unwrapped(v, src)).filter(|v| v.kind() == "identifier")?;
+    let value = assign.field("right").map(|v| unwrapped(v, src)).filter(|v| v.kind() == "identifier")?;
     let name = query::text(value, src);
     let ps = params(func, src);
     let index = ps.iter().position(|p| p == name)?;
@@ -253,19 +254,19 @@ pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)
 /// of a route: `py_arch::template` reads them so), a few calls deep.
 fn unwrapped<'t>(mut v: Node<'t>, src: &[u8]) -> Node<'t> {
     for _ in 0..4 {
-        let Some(args) = v.child_by_field_name("arguments").filter(|_| v.kind() == "call") else { break };
-        let Some(f) = v.child_by_field_name("function") else { break };
+        let Some(args) = v.field("arguments").filter(|_| v.kind() == "call") else { break };
+        let Some(f) = v.field("function") else { break };
         let pos = split_args(args).0;
         let inner = match f.kind() {
             "identifier" if query::text(f, src) == "str" && pos.len() == 1 && named(args).len() == 1 => pos[0],
             "attribute" => {
-                let method = f.child_by_field_name("attribute").map_or("", |a| query::text(a, src));
+                let method = f.field("attribute").map_or("", |a| query::text(a, src));
                 let slash = match pos.as_slice() {
                     [] => method != "removesuffix" && named(args).is_empty(),
                     [a] => super::py_arch::string_value(*a, src).is_some_and(|c| c == "/"),
                     _ => false,
                 };
-                match f.child_by_field_name("object") {
+                match f.field("object") {
                     Some(o) if matches!(method, "rstrip" | "strip" | "removesuffix") && slash => o,
                     _ => break,
                 }
@@ -280,7 +281,7 @@ fn unwrapped<'t>(mut v: Node<'t>, src: &[u8]) -> Node<'t> {
 /// The one assignment of `self.attr` in the methods of a class (and of `attr` in its body
 /// when `class_level`); none when it is set more than once (also by `+=` or unpacking).
 fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]) -> Option<Node<'t>> {
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     let target = |n: Node| super::py_arch::is_self_attr(n, attr, src);
     // Every assignment this looks for spells `attr`: only subtrees holding the word are
     // entered (a class body walked whole at each `self.x.m(…)` was 2 % of Django's scan).
@@ -293,9 +294,7 @@ fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]
     // `base = Requests()` in the class body, when asked for (`held_class`).
     for s in stack.iter().filter(|s| class_level && s.kind() == "expression_statement") {
         let a = s.named_child(0).filter(|a| a.kind() == "assignment");
-        if a.and_then(|a| a.child_by_field_name("left")).is_some_and(|l| query::text(l, src) == attr)
-            && found.replace(a?).is_some()
-        {
+        if a.and_then(|a| a.field("left")).is_some_and(|l| query::text(l, src) == attr) && found.replace(a?).is_some() {
             return None;
         }
     }
@@ -306,7 +305,7 @@ fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]
         match n.kind() {
             "class_definition" => continue,
             "assignment" => {
-                let left = n.child_by_field_name("left")?;
+                let left = n.field("left")?;
                 // (Body-level `attr = …` was read above: an assignment's parent is its statement.)
                 if target(left) {
                     if found.replace(n).is_some() {
@@ -316,7 +315,7 @@ fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]
                     return None;
                 }
             }
-            "augmented_assignment" if n.child_by_field_name("left").is_some_and(target) => return None,
+            "augmented_assignment" if n.field("left").is_some_and(target) => return None,
             _ => {}
         }
         stack.extend(named(n));
@@ -349,7 +348,7 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
                 match c.kind() {
                     "string_content" | "escape_sequence" => out.push(Atom::Part(Part::Lit(text_of(c, src)))),
                     "interpolation" => {
-                        let e = c.child_by_field_name("expression").unwrap_or(c);
+                        let e = c.field("expression").unwrap_or(c);
                         out.extend(expand(e, func, class, src, depth + 1)?);
                     }
                     _ => {}
@@ -361,9 +360,9 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
                 out.extend(expand(c, func, class, src, depth + 1)?);
             }
         }
-        "binary_operator" if n.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "+") => {
+        "binary_operator" if n.field("operator").is_some_and(|o| query::text(o, src) == "+") => {
             for f in ["left", "right"] {
-                out.extend(expand(n.child_by_field_name(f)?, func, class, src, depth + 1)?);
+                out.extend(expand(n.field(f)?, func, class, src, depth + 1)?);
             }
         }
         "parenthesized_expression" => out.extend(expand(*named(n).first()?, func, class, src, depth + 1)?),
@@ -377,8 +376,8 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
                 out.extend(parts(value_template(None, n, src)));
             }
         }
-        "attribute" if n.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self") => {
-            let attr = n.child_by_field_name("attribute").map(|a| text_of(a, src)).unwrap_or_default();
+        "attribute" if n.field("object").is_some_and(|o| query::text(o, src) == "self") => {
+            let attr = n.field("attribute").map(|a| text_of(a, src)).unwrap_or_default();
             let property = methods(class).into_iter().find(|(m, d)| {
                 name_of(*m, src) == attr && d.is_some_and(|d| query::text(d, src).trim_start().starts_with("@property"))
             });
@@ -392,17 +391,16 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
         }
         "call" => {
             // `self.endpoint_url(endpoint)`: a method of the class returning one URL expression.
-            let f = n.child_by_field_name("function")?;
-            let inline = (f.kind() == "attribute"
-                && f.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self"))
-            .then(|| f.child_by_field_name("attribute").map(|a| text_of(a, src)))
-            .flatten()
-            .and_then(|name| methods(class).into_iter().find(|(m, _)| name_of(*m, src) == name));
+            let f = n.field("function")?;
+            let inline = (f.kind() == "attribute" && f.field("object").is_some_and(|o| query::text(o, src) == "self"))
+                .then(|| f.field("attribute").map(|a| text_of(a, src)))
+                .flatten()
+                .and_then(|name| methods(class).into_iter().find(|(m, _)| name_of(*m, src) == name));
             let Some((m, _)) = inline else {
                 out.extend(parts(follow_self(value_template(None, n, src), n, src)));
                 return Some(out);
             };
-            let args = n.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+            let args = n.field("arguments").filter(|a| a.kind() == "argument_list")?;
             let (pos, kw) = split_args(args);
             if !kw.is_empty() || named(args).len() != pos.len() {
                 return None;
@@ -428,12 +426,12 @@ fn capitals(w: &str) -> bool {
 
 /// `X = "literal"` at the top of a class body: the literal.
 fn class_constant(class: Node, attr: &str, src: &[u8]) -> Option<Part> {
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     let mut c = body.walk();
     let found = body.named_children(&mut c).filter(|s| s.kind() == "expression_statement").find_map(|s| {
         let a = s.named_child(0).filter(|a| a.kind() == "assignment")?;
-        a.child_by_field_name("left").filter(|l| query::text(*l, src) == attr)?;
-        a.child_by_field_name("right").and_then(|v| super::py_arch::string_value(v, src))
+        a.field("left").filter(|l| query::text(*l, src) == attr)?;
+        a.field("right").and_then(|v| super::py_arch::string_value(v, src))
     });
     found.map(Part::Lit)
 }
@@ -496,15 +494,15 @@ fn method_at<'t>(tops: &[Node<'t>], at: usize) -> Option<(Node<'t>, Node<'t>)> {
     let top = *tops.get(tops.partition_point(|t| t.end_byte() <= at))?;
     let class = match top.kind() {
         "class_definition" => top,
-        "decorated_definition" => top.child_by_field_name("definition").filter(|d| d.kind() == "class_definition")?,
+        "decorated_definition" => top.field("definition").filter(|d| d.kind() == "class_definition")?,
         _ => return None,
     };
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     let mut c = body.walk();
     let stmt = body.named_children(&mut c).find(|s| s.start_byte() <= at && at < s.end_byte())?;
     let func = match stmt.kind() {
         "function_definition" => stmt,
-        "decorated_definition" => stmt.child_by_field_name("definition")?,
+        "decorated_definition" => stmt.field("definition")?,
         _ => return None,
     };
     (func.kind() == "function_definition" && func.start_byte() <= at).then_some((func, class))
@@ -553,10 +551,8 @@ fn arg_templates(
             .collect::<Template>()
     };
     let (pos, kw) = split_args(args);
-    let kwargs = kw
-        .into_iter()
-        .filter_map(|k| Some((text_of(k.child_by_field_name("name")?, src), tpl(k.child_by_field_name("value")?))))
-        .collect();
+    let kwargs =
+        kw.into_iter().filter_map(|k| Some((text_of(k.field("name")?, src), tpl(k.field("value")?)))).collect();
     (pos.into_iter().map(tpl).collect(), kwargs)
 }
 
@@ -568,14 +564,14 @@ fn module_level_name(tops: &[Node], head: &str, src: &[u8]) -> bool {
             let mut c = s.walk();
             let names: Vec<Node> = s.children_by_field_name("name", &mut c).collect();
             names.into_iter().any(|n| {
-                let bound = if n.kind() == "aliased_import" { n.child_by_field_name("alias") } else { Some(n) };
+                let bound = if n.kind() == "aliased_import" { n.field("alias") } else { Some(n) };
                 bound.is_some_and(|b| query::text(b, src).split('.').next() == Some(head))
             })
         }
         "expression_statement" => s
             .named_child(0)
             .filter(|a| a.kind() == "assignment")
-            .and_then(|a| a.child_by_field_name("left"))
+            .and_then(|a| a.field("left"))
             .is_some_and(|l| query::text(l, src) == head),
         _ => false,
     })
@@ -658,7 +654,7 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
         };
         let within = method.map_or(root, |(func, _)| func);
         let Some(call) = call_at(tops(), within, head, paren) else { continue };
-        let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
+        let Some(args) = call.field("arguments").filter(|a| a.kind() == "argument_list") else {
             continue;
         };
         if named(args).iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
@@ -692,7 +688,7 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
             props: Vec::new(),
         };
         if let Some(a) = call.parent().filter(|p| p.kind() == "assignment") {
-            if let Some(l) = a.child_by_field_name("left").filter(|l| l.kind() == "identifier") {
+            if let Some(l) = a.field("left").filter(|l| l.kind() == "identifier") {
                 let func = query::ancestors(a, 64).find(|f| f.kind() == "function_definition");
                 assigned.push((text_of(l, src), ctor.clone(), func));
             }
@@ -713,7 +709,7 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
         let class = method.map(|(_, c)| c);
         let Some(call) = call_at(tops(), func, callee_start, paren) else { continue };
         let found = if forwarding {
-            let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list");
+            let args = call.field("arguments").filter(|a| a.kind() == "argument_list");
             let first = args.and_then(|a| split_args(a).0.first().copied());
             first.and_then(|f| function_value(f, func, class, src, 0)).map(|callee| (callee, 1))
         } else {
@@ -752,7 +748,7 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
             if func.is_none() && inner.is_some_and(|f| text[f.byte_range()].contains(&format!("{var} ="))) {
                 continue;
             }
-            let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
+            let Some(args) = call.field("arguments").filter(|a| a.kind() == "argument_list") else {
                 continue;
             };
             let (pos, _) = arg_templates(args, None, &|_| false, src);
@@ -808,8 +804,8 @@ fn held_class(class: Node, attr: &str, src: &[u8]) -> Option<String> {
     if !constructed {
         return None;
     }
-    let value = one_assignment(class, attr, true, src)?.child_by_field_name("right").filter(|v| v.kind() == "call")?;
-    let f = value.child_by_field_name("function").filter(|f| matches!(f.kind(), "identifier" | "attribute"))?;
+    let value = one_assignment(class, attr, true, src)?.field("right").filter(|v| v.kind() == "call")?;
+    let f = value.field("function").filter(|f| matches!(f.kind(), "identifier" | "attribute"))?;
     let name = text_of(f, src);
     let last = name.rsplit('.').next().unwrap_or(&name);
     last.starts_with(|c: char| c.is_ascii_uppercase()).then_some(name)
@@ -818,18 +814,18 @@ fn held_class(class: Node, attr: &str, src: &[u8]) -> Option<String> {
 /// The class a `self.NAME` constant read in `class` is stated in: the class when its body
 /// assigns `NAME`, else its one base (`class UserExist(Requests)`), as written.
 fn constant_owner(class: Node, name: &str, src: &[u8]) -> Option<String> {
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     let states = named(body).into_iter().any(|s| {
         s.kind() == "expression_statement"
             && s.named_child(0)
                 .filter(|a| a.kind() == "assignment")
-                .and_then(|a| a.child_by_field_name("left"))
+                .and_then(|a| a.field("left"))
                 .is_some_and(|l| query::text(l, src) == name)
     });
     if states {
         return Some(name_of(class, src));
     }
-    let bases = class.child_by_field_name("superclasses").map(named).unwrap_or_default();
+    let bases = class.field("superclasses").map(named).unwrap_or_default();
     match bases.as_slice() {
         [b] if matches!(b.kind(), "identifier" | "attribute") => Some(text_of(*b, src)),
         _ => None,
@@ -891,7 +887,7 @@ fn self_ref(rest: &str, class: Option<Node>, src: &[u8]) -> Option<String> {
 /// Whether every `name += …` in `func` adds a query string (`url += f'?limit={n}'`): the
 /// path stays the assigned one.
 fn only_queries_added(name: &str, func: Node, src: &[u8]) -> bool {
-    let Some(body) = func.child_by_field_name("body") else { return false };
+    let Some(body) = func.field("body") else { return false };
     let text = query::text(body, src);
     let needle = format!("{name} +=");
     text.match_indices(&needle).all(|(i, _)| {
@@ -908,15 +904,14 @@ fn only_queries_added(name: &str, func: Node, src: &[u8]) -> bool {
 fn function_value(f: Node, func: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<String> {
     match f.kind() {
         "attribute" => {
-            let object = f.child_by_field_name("object")?;
-            let member = text_of(f.child_by_field_name("attribute")?, src);
+            let object = f.field("object")?;
+            let member = text_of(f.field("attribute")?, src);
             let class = class?;
             if query::text(object, src) == "self" {
                 return Some(format!("{}.{member}", name_of(class, src)));
             }
-            let attr = object.child_by_field_name("attribute").filter(|_| {
-                object.kind() == "attribute"
-                    && object.child_by_field_name("object").is_some_and(|o| query::text(o, src) == "self")
+            let attr = object.field("attribute").filter(|_| {
+                object.kind() == "attribute" && object.field("object").is_some_and(|o| query::text(o, src) == "self")
             })?;
             Some(format!("{}.{member}", held_class(class, query::text(attr, src), src)?))
         }
@@ -939,10 +934,10 @@ fn function_value(f: Node, func: Node, class: Option<Node>, src: &[u8], depth: u
 /// The one `def name` among the statements of `func`'s body (in blocks, not in nested functions).
 fn local_def<'t>(func: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
     let mut found = None;
-    let mut stack = named(func.child_by_field_name("body")?);
+    let mut stack = named(func.field("body")?);
     while let Some(n) = stack.pop() {
         let def = match n.kind() {
-            "decorated_definition" => n.child_by_field_name("definition"),
+            "decorated_definition" => n.field("definition"),
             "function_definition" => Some(n),
             "class_definition" => continue,
             _ => {
@@ -965,13 +960,13 @@ fn forwarded(def: Node, func: Node, class: Option<Node>, src: &[u8]) -> Option<S
     let bare = |t: &str| t.trim_start_matches('*').to_string();
     let ps: Vec<String> = params(def, src).iter().map(|p| bare(p)).collect();
     let call = one_return(def).filter(|c| c.kind() == "call")?;
-    let passed = named(call.child_by_field_name("arguments")?);
+    let passed = named(call.field("arguments")?);
     let splat = |a: &Node| matches!(a.kind(), "list_splat" | "dictionary_splat");
     let same = passed.iter().map(|a| bare(query::text(*a, src))).eq(ps.iter().cloned());
     if !same || passed.first().is_none_or(|a| a.kind() != "list_splat") || !passed.iter().all(splat) {
         return None;
     }
-    function_value(call.child_by_field_name("function")?, func, class, src, 1)
+    function_value(call.field("function")?, func, class, src, 1)
 }
 
 /// The call of a project wrapper at `call`: the callee as resolution looks it up (`Requests.get`),
@@ -985,7 +980,7 @@ fn wrapper_use(
     skip: usize,
     src: &[u8],
 ) -> Option<RawArgCall> {
-    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")?;
+    let args = call.field("arguments").filter(|a| a.kind() == "argument_list")?;
     if named(args).iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
         return None;
     }
@@ -994,8 +989,8 @@ fn wrapper_use(
     let kwargs = kw
         .into_iter()
         .filter_map(|k| {
-            let value = caller_template(k.child_by_field_name("value")?, func, class, src, 0);
-            Some((text_of(k.child_by_field_name("name")?, src), value))
+            let value = caller_template(k.field("value")?, func, class, src, 0);
+            Some((text_of(k.field("name")?, src), value))
         })
         .collect();
     Some(RawArgCall { callee, args, kwargs, methods: Vec::new(), props: Vec::new(), line: query::line(call) })

@@ -13,6 +13,7 @@
 //! registered on anything else (`api.add_api(x)` where `api` is no connexion app) is not
 //! read: the registration is what says the spec is served.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::{kwarg, split_args, template};
@@ -39,11 +40,10 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
         let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind() == "call") else {
             continue;
         };
-        let f = call.child_by_field_name("function").filter(|f| f.kind() == "attribute");
-        let (Some(recv), Some(args)) = (
-            f.and_then(|f| f.child_by_field_name("object")),
-            call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list"),
-        ) else {
+        let f = call.field("function").filter(|f| f.kind() == "attribute");
+        let (Some(recv), Some(args)) =
+            (f.and_then(|f| f.field("object")), call.field("arguments").filter(|a| a.kind() == "argument_list"))
+        else {
             continue;
         };
         // An app another module builds (`from .settings import app`) in a module that uses
@@ -73,14 +73,14 @@ fn app_names(root: Node, src: &[u8], bare: bool) -> Vec<(String, Template)> {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if n.kind() == "assignment" {
-            let (left, right) = (n.child_by_field_name("left"), n.child_by_field_name("right"));
+            let (left, right) = (n.field("left"), n.field("right"));
             if let (Some(left), Some(call)) = (left, right.filter(|r| r.kind() == "call")) {
-                let f = call.child_by_field_name("function").map_or("", |f| query::text(f, src));
+                let f = call.field("function").map_or("", |f| query::text(f, src));
                 let (module, last) = f.rsplit_once('.').unwrap_or(("", f));
                 let ours =
                     if module.is_empty() { bare } else { module == "connexion" || module.ends_with(".connexion") };
                 if ours && APPS.binary_search(&last).is_ok() {
-                    let args = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list");
+                    let args = call.field("arguments").filter(|a| a.kind() == "argument_list");
                     let dir = args.and_then(|a| kwarg(a, "specification_dir", src)).map(|d| template(d, src));
                     let name = query::text(left, src).to_string();
                     out.retain(|(n, _)| *n != name);

@@ -17,6 +17,7 @@
 //! the classes it imports by name ([`constructions`]). Resolution (`resolve/pyctor.rs`)
 //! gives the name each construction passes, or the default where one passes nothing.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::{assignments, held_value, named, string_value, template};
@@ -48,7 +49,7 @@ pub fn marker(n: Node, src: &[u8]) -> Option<String> {
     }
     let v = held_value(n, src).filter(|v| v.kind() == "identifier")?;
     let init = query::ancestors(v, 64).find(|a| a.kind() == "function_definition")?;
-    if init.child_by_field_name("name").map(|x| query::text(x, src)) != Some("__init__") {
+    if init.field("name").map(|x| query::text(x, src)) != Some("__init__") {
         return None;
     }
     let class = init.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
@@ -60,15 +61,13 @@ pub fn marker(n: Node, src: &[u8]) -> Option<String> {
     if !assignments(name, init, src)?.is_empty() {
         return None;
     }
-    let params = named(init.child_by_field_name("parameters")?);
+    let params = named(init.field("parameters")?);
     let mut index = 0;
     for (i, p) in params.iter().enumerate() {
         let (id, default) = match p.kind() {
             "identifier" => (Some(*p), None),
             "typed_parameter" => (p.named_child(0), None),
-            "default_parameter" | "typed_default_parameter" => {
-                (p.child_by_field_name("name"), p.child_by_field_name("value"))
-            }
+            "default_parameter" | "typed_default_parameter" => (p.field("name"), p.field("value")),
             _ => return None,
         };
         let id = id.filter(|i| i.kind() == "identifier").map(|i| query::text(i, src))?;
@@ -76,7 +75,7 @@ pub fn marker(n: Node, src: &[u8]) -> Option<String> {
             continue;
         }
         if id == name {
-            let class = query::text(class.child_by_field_name("name")?, src);
+            let class = query::text(class.field("name")?, src);
             return Some(match default {
                 None => format!("{CTOR}{class}:{index}:{name}"),
                 Some(d) => format!("{CTOR}{class}:{index}:{name}={}", string_value(d, src)?),
@@ -110,7 +109,7 @@ pub fn constructions(tops: &Tops, text: &str, names: &[&str]) -> Vec<RawArgCall>
         let Some(call) = tops.spanning(start, paren + 1).filter(|c| c.kind() == "call") else {
             continue;
         };
-        let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else {
+        let Some(args) = call.field("arguments").filter(|a| a.kind() == "argument_list") else {
             continue;
         };
         // `split_args` of the children listed once.
@@ -123,7 +122,7 @@ pub fn constructions(tops: &Tops, text: &str, names: &[&str]) -> Vec<RawArgCall>
         let mut kwargs: Vec<(String, Vec<Part>)> = kw
             .iter()
             .filter_map(|k| {
-                let (n, v) = (k.child_by_field_name("name")?, k.child_by_field_name("value")?);
+                let (n, v) = (k.field("name")?, k.field("value")?);
                 Some((query::text(n, bytes).to_string(), template(v, bytes)))
             })
             .collect();

@@ -15,6 +15,7 @@
 //! github.com/HBNetwork/python-decouple `decouple.py` (`Config.get`), and
 //! django-environ.readthedocs.io (`Env.__call__`, `Env.str`).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::{kwarg, named, split_args, string_value};
@@ -42,7 +43,7 @@ pub(super) fn read(call: Node, func: &str, src: &[u8]) -> Option<Template> {
         Some(_) => return None,
         None => (func, None),
     };
-    let args = call.child_by_field_name("arguments")?;
+    let args = call.field("arguments")?;
     let first = args.named_child(0).filter(|a| a.kind() == "string")?;
     let var = string_value(first, src).filter(|v| super::py_arch::is_env_name(v))?;
     // A module naming neither library binds no name to one (a text search, not its statements).
@@ -93,7 +94,7 @@ fn top_statements(root: Node) -> Vec<Node> {
     let mut out = Vec::new();
     for s in named(root) {
         if s.kind() == "try_statement" {
-            out.extend(s.child_by_field_name("body").map(named).unwrap_or_default());
+            out.extend(s.field("body").map(named).unwrap_or_default());
         } else {
             out.push(s);
         }
@@ -106,23 +107,23 @@ fn top_statements(root: Node) -> Vec<Node> {
 fn binding<'s>(stmt: Node, root: Node, src: &'s [u8]) -> Option<(&'s str, Lib)> {
     match stmt.kind() {
         "import_from_statement" => {
-            let module = stmt.child_by_field_name("module_name")?;
+            let module = stmt.field("module_name")?;
             if query::text(module, src) != "decouple" {
                 return None;
             }
             named(stmt).into_iter().skip(1).find_map(|n| match n.kind() {
                 "dotted_name" if query::text(n, src) == "config" => Some(("config", Lib::Decouple)),
-                "aliased_import" if n.child_by_field_name("name").is_some_and(|m| query::text(m, src) == "config") => {
-                    Some((query::text(n.child_by_field_name("alias")?, src), Lib::Decouple))
+                "aliased_import" if n.field("name").is_some_and(|m| query::text(m, src) == "config") => {
+                    Some((query::text(n.field("alias")?, src), Lib::Decouple))
                 }
                 _ => None,
             })
         }
         "expression_statement" => {
             let assign = named(stmt).into_iter().next().filter(|a| a.kind() == "assignment")?;
-            let left = assign.child_by_field_name("left").filter(|l| l.kind() == "identifier")?;
-            let right = assign.child_by_field_name("right").filter(|r| r.kind() == "call")?;
-            let class = query::text(right.child_by_field_name("function")?, src);
+            let left = assign.field("left").filter(|l| l.kind() == "identifier")?;
+            let right = assign.field("right").filter(|r| r.kind() == "call")?;
+            let class = query::text(right.field("function")?, src);
             let lib = if DECOUPLE_CLASSES.contains(&class) && imports_module(root, "decouple", src) {
                 Lib::Decouple
             } else if ENVIRON_CLASSES.contains(&class) && imports_module(root, "environ", src) {
@@ -140,7 +141,7 @@ fn binding<'s>(stmt: Node, root: Node, src: &'s [u8]) -> Option<(&'s str, Lib)> 
 fn imports_module(root: Node, module: &str, src: &[u8]) -> bool {
     top_statements(root).into_iter().any(|s| match s.kind() {
         "import_statement" => named(s).into_iter().any(|n| query::text(n, src) == module),
-        "import_from_statement" => s.child_by_field_name("module_name").is_some_and(|m| query::text(m, src) == module),
+        "import_from_statement" => s.field("module_name").is_some_and(|m| query::text(m, src) == module),
         _ => false,
     })
 }
@@ -158,7 +159,7 @@ mod tests {
         while cur.kind() != "call" {
             cur = named(cur).into_iter().last()?;
         }
-        let func = query::text(cur.child_by_field_name("function")?, code.as_bytes()).to_string();
+        let func = query::text(cur.field("function")?, code.as_bytes()).to_string();
         read(cur, &func, code.as_bytes())
     }
 

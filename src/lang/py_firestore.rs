@@ -18,6 +18,7 @@
 //! client: it is not read, nor is a name that is not a literal. Only files naming
 //! Firestore are read ([`mentions`]).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::{held_value, split_args, string_value};
@@ -48,10 +49,8 @@ pub fn uses(root: Node, text: &str, facts: &mut ArchFacts) {
         let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind() == "call") else {
             continue;
         };
-        let f = call.child_by_field_name("function").filter(|f| f.kind() == "attribute");
-        let (Some(recv), Some(args)) =
-            (f.and_then(|f| f.child_by_field_name("object")), call.child_by_field_name("arguments"))
-        else {
+        let f = call.field("function").filter(|f| f.kind() == "attribute");
+        let (Some(recv), Some(args)) = (f.and_then(|f| f.field("object")), call.field("arguments")) else {
             continue;
         };
         let name = split_args(args).0.first().and_then(|a| string_value(*a, src));
@@ -77,7 +76,7 @@ pub fn uses(root: Node, text: &str, facts: &mut ArchFacts) {
 /// Whether `n` is a Firestore client: its construction, or a name assigned one.
 fn client(n: Node, src: &[u8], bare: bool, depth: u32) -> bool {
     match n.kind() {
-        "call" => n.child_by_field_name("function").is_some_and(|f| {
+        "call" => n.field("function").is_some_and(|f| {
             let t = query::text(f, src);
             let last = t.rsplit('.').next().unwrap_or(t);
             CLIENTS.binary_search(&last).is_ok() && (t.ends_with(&format!("firestore.{last}")) || bare && t == last)
@@ -93,9 +92,9 @@ fn client(n: Node, src: &[u8], bare: bool, depth: u32) -> bool {
 fn chain_end(start: Node, src: &[u8]) -> Option<(Access, u32)> {
     let mut at = start;
     loop {
-        let attr = at.parent().filter(|p| p.kind() == "attribute" && p.child_by_field_name("object") == Some(at))?;
+        let attr = at.parent().filter(|p| p.kind() == "attribute" && p.field("object") == Some(at))?;
         let call = attr.parent().filter(|c| c.kind() == "call")?;
-        let op = query::text(attr.child_by_field_name("attribute")?, src);
+        let op = query::text(attr.field("attribute")?, src);
         if op == "collection" {
             return None;
         }
@@ -114,8 +113,8 @@ fn chain_end(start: Node, src: &[u8]) -> Option<(Access, u32)> {
 fn held_uses(call: Node, src: &[u8]) -> Vec<(Access, u32)> {
     let Some(target) = call
         .parent()
-        .filter(|a| a.kind() == "assignment" && a.child_by_field_name("right") == Some(call))
-        .and_then(|a| a.child_by_field_name("left"))
+        .filter(|a| a.kind() == "assignment" && a.field("right") == Some(call))
+        .and_then(|a| a.field("left"))
         .filter(|l| matches!(l.kind(), "identifier" | "attribute"))
     else {
         return Vec::new();

@@ -12,6 +12,7 @@
 //!
 //! A path that is not a literal gives no endpoint.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::{kwarg, named, split_args};
@@ -55,12 +56,11 @@ fn literal(n: Node, src: &[u8]) -> Option<String> {
 
 /// `graphql_app = GraphQLRouter(schema, path="/x")`.
 fn router_def(n: Node, src: &[u8], facts: &mut ArchFacts) {
-    let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return };
+    let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else { return };
     if left.kind() != "identifier" || right.kind() != "call" {
         return;
     }
-    let (Some(ctor), Some(args)) = (right.child_by_field_name("function"), right.child_by_field_name("arguments"))
-    else {
+    let (Some(ctor), Some(args)) = (right.field("function"), right.field("arguments")) else {
         return;
     };
     if args.kind() != "argument_list" || last(query::text(ctor, src)) != "GraphQLRouter" {
@@ -90,13 +90,13 @@ fn router_def(n: Node, src: &[u8], facts: &mut ArchFacts) {
 /// `Starlette(…)`.
 fn mounted_app(n: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
-    let (Some(f), Some(args)) = (n.child_by_field_name("function"), n.child_by_field_name("arguments")) else {
+    let (Some(f), Some(args)) = (n.field("function"), n.field("arguments")) else {
         return;
     };
     if f.kind() != "attribute" || args.kind() != "argument_list" {
         return;
     }
-    let (Some(object), Some(method)) = (f.child_by_field_name("object"), f.child_by_field_name("attribute")) else {
+    let (Some(object), Some(method)) = (f.field("object"), f.field("attribute")) else {
         return;
     };
     if object.kind() != "identifier" || query::text(method, src) != "mount" {
@@ -104,8 +104,8 @@ fn mounted_app(n: Node, text: &str, facts: &mut ArchFacts) {
     }
     let (pos, _) = split_args(args);
     let (Some(path), Some(app)) = (pos.first().and_then(|p| literal(*p, src)), pos.get(1)) else { return };
-    let made = app.kind() == "call"
-        && app.child_by_field_name("function").is_some_and(|c| ASGI_APPS.contains(&last(query::text(c, src))));
+    let made =
+        app.kind() == "call" && app.field("function").is_some_and(|c| ASGI_APPS.contains(&last(query::text(c, src))));
     let receiver = query::text(object, src);
     let framework = ["FastAPI", "Starlette"].into_iter().find(|ctor| {
         text.contains(&format!("{receiver} = {ctor}(")) || text.contains(&format!("{receiver} = fastapi.{ctor}("))

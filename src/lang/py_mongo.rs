@@ -11,6 +11,7 @@
 //! when that name is imported from a module that defines such a getter
 //! (`crate::resolve::tables`). A `db` of any other origin is no database.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::{named, split_args, string_value, text_of};
@@ -35,9 +36,9 @@ pub fn getters(root: Node, src: &[u8]) -> Vec<String> {
     all_assignments(root, src, &mut assigns);
     let mut out = Vec::new();
     for def in named(root) {
-        let def = if def.kind() == "decorated_definition" { def.child_by_field_name("definition") } else { Some(def) };
+        let def = if def.kind() == "decorated_definition" { def.field("definition") } else { Some(def) };
         let Some(def) = def.filter(|d| d.kind() == "function_definition") else { continue };
-        let (Some(name), Some(body)) = (def.child_by_field_name("name"), def.child_by_field_name("body")) else {
+        let (Some(name), Some(body)) = (def.field("name"), def.field("body")) else {
             continue;
         };
         let returns = returned(body);
@@ -51,12 +52,12 @@ pub fn getters(root: Node, src: &[u8]) -> Vec<String> {
 /// Whether a value is a database of a client built in the file.
 fn database(v: Node, assigns: &[(String, Node)], src: &[u8], depth: u32) -> bool {
     match v.kind() {
-        "subscript" => v.child_by_field_name("value").is_some_and(|c| client(c, assigns, src)),
+        "subscript" => v.field("value").is_some_and(|c| client(c, assigns, src)),
         "call" => {
-            let Some(f) = v.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return false };
-            let method = f.child_by_field_name("attribute").map_or("", |a| query::text(a, src));
+            let Some(f) = v.field("function").filter(|f| f.kind() == "attribute") else { return false };
+            let method = f.field("attribute").map_or("", |a| query::text(a, src));
             matches!(method, "get_database" | "get_default_database")
-                && f.child_by_field_name("object").is_some_and(|c| client(c, assigns, src))
+                && f.field("object").is_some_and(|c| client(c, assigns, src))
         }
         "identifier" | "attribute" if depth < DEPTH => {
             let values = values_of(query::text(v, src), assigns, src);
@@ -75,7 +76,7 @@ fn client(c: Node, assigns: &[(String, Node)], src: &[u8]) -> bool {
     let values = values_of(query::text(c, src), assigns, src);
     let ctor = |v: &Node| {
         v.kind() == "call"
-            && v.child_by_field_name("function").is_some_and(|f| {
+            && v.field("function").is_some_and(|f| {
                 let name = query::text(f, src).rsplit('.').next().unwrap_or("");
                 name.ends_with("MongoClient") || name.ends_with("MotorClient")
             })
@@ -97,7 +98,7 @@ fn values_of<'t>(target: &str, assigns: &[(String, Node<'t>)], src: &[u8]) -> Ve
 fn all_assignments<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<(String, Node<'t>)>) {
     for c in named(n) {
         if c.kind() == "assignment" {
-            if let (Some(l), Some(r)) = (c.child_by_field_name("left"), c.child_by_field_name("right")) {
+            if let (Some(l), Some(r)) = (c.field("left"), c.field("right")) {
                 out.push((query::text(l, src).to_string(), r));
             }
         }
@@ -131,8 +132,8 @@ fn returned(body: Node) -> Vec<Node> {
 pub fn getter_use(collection: Node, src: &[u8]) -> Option<String> {
     let obj = collection.parent()?;
     let recv = match obj.kind() {
-        "attribute" => obj.child_by_field_name("object")?,
-        "subscript" => obj.child_by_field_name("value")?,
+        "attribute" => obj.field("object")?,
+        "subscript" => obj.field("value")?,
         _ => return None,
     };
     let class = query::ancestors(recv, 64).find(|a| a.kind() == "class_definition");
@@ -146,19 +147,17 @@ fn getter_of(v: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<Str
     }
     match v.kind() {
         "call" => {
-            let args = v.child_by_field_name("arguments")?;
+            let args = v.field("arguments")?;
             if !named(args).is_empty() || !split_args(args).1.is_empty() {
                 return None;
             }
-            let f = v.child_by_field_name("function")?;
+            let f = v.field("function")?;
             match f.kind() {
                 "identifier" => Some(query::text(f, src).to_string()),
                 "attribute" => {
                     let method = self_member(f, src)?;
                     let def = method_of(class?, method, src)?;
-                    one(returned(def.child_by_field_name("body")?)
-                        .into_iter()
-                        .map(|r| getter_of(r, class, src, depth + 1)))
+                    one(returned(def.field("body")?).into_iter().map(|r| getter_of(r, class, src, depth + 1)))
                 }
                 _ => None,
             }
@@ -170,7 +169,7 @@ fn getter_of(v: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<Str
         }
         "attribute" => {
             let attr = self_member(v, src)?;
-            let body = class?.child_by_field_name("body")?;
+            let body = class?.field("body")?;
             let mut values = Vec::new();
             self_assignments(body, attr, src, &mut values);
             one(values.into_iter().filter(|x| x.kind() != "none").map(|x| getter_of(x, class, src, depth + 1)))
@@ -187,17 +186,15 @@ fn one(mut items: impl Iterator<Item = Option<String>>) -> Option<String> {
 
 /// `self.name` → `name`.
 fn self_member<'s>(n: Node, src: &'s [u8]) -> Option<&'s str> {
-    n.child_by_field_name("object").filter(|o| query::text(*o, src) == "self")?;
-    n.child_by_field_name("attribute").map(|a| query::text(a, src))
+    n.field("object").filter(|o| query::text(*o, src) == "self")?;
+    n.field("attribute").map(|a| query::text(a, src))
 }
 
 /// The method `name` defined in a class body.
 fn method_of<'t>(class: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
-    named(class.child_by_field_name("body")?).into_iter().find_map(|d| {
-        let d = if d.kind() == "decorated_definition" { d.child_by_field_name("definition")? } else { d };
-        (d.kind() == "function_definition"
-            && d.child_by_field_name("name").is_some_and(|n| query::text(n, src) == name))
-        .then_some(d)
+    named(class.field("body")?).into_iter().find_map(|d| {
+        let d = if d.kind() == "decorated_definition" { d.field("definition")? } else { d };
+        (d.kind() == "function_definition" && d.field("name").is_some_and(|n| query::text(n, src) == name)).then_some(d)
     })
 }
 
@@ -207,9 +204,9 @@ fn self_assignments<'t>(n: Node<'t>, attr: &str, src: &[u8], out: &mut Vec<Node<
         match c.kind() {
             "class_definition" => continue,
             "assignment" => {
-                let left = c.child_by_field_name("left");
+                let left = c.field("left");
                 if left.is_some_and(|l| l.kind() == "attribute" && self_member(l, src) == Some(attr)) {
-                    out.extend(c.child_by_field_name("right"));
+                    out.extend(c.field("right"));
                 }
             }
             _ => {}

@@ -11,6 +11,7 @@
 //! else its body: `if scope["method"] != "POST": return 405`), the handler's own
 //! (`do_POST`), else `ANY`.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::arch::http_method;
@@ -42,25 +43,17 @@ struct Request<'s> {
 /// Routes of the file's hand-routed servers.
 pub fn routes(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for item in named(root) {
-        let item = if item.kind() == "decorated_definition" {
-            item.child_by_field_name("definition").unwrap_or(item)
-        } else {
-            item
-        };
+        let item = if item.kind() == "decorated_definition" { item.field("definition").unwrap_or(item) } else { item };
         match item.kind() {
             "function_definition" => function(item, src, facts),
             "class_definition" if handler_class(item, src) => {
-                let Some(body) = item.child_by_field_name("body") else { continue };
-                let class = query::text(item.child_by_field_name("name").unwrap_or(item), src);
+                let Some(body) = item.field("body") else { continue };
+                let class = query::text(item.field("name").unwrap_or(item), src);
                 for m in named(body) {
-                    let m = if m.kind() == "decorated_definition" {
-                        m.child_by_field_name("definition").unwrap_or(m)
-                    } else {
-                        m
-                    };
-                    let name = m.child_by_field_name("name").map_or("", |n| query::text(n, src));
+                    let m = if m.kind() == "decorated_definition" { m.field("definition").unwrap_or(m) } else { m };
+                    let name = m.field("name").map_or("", |n| query::text(n, src));
                     let method = name.strip_prefix("do_").and_then(http_method).filter(|m| m != "ANY");
-                    if let (Some(method), Some(body)) = (method, m.child_by_field_name("body")) {
+                    if let (Some(method), Some(body)) = (method, m.field("body")) {
                         let req = Request::new(src, "self".into(), None, body);
                         let router = format!("http.server:{class}");
                         req.branches(body, &mut |path, line, _| {
@@ -76,7 +69,7 @@ pub fn routes(root: Node, src: &[u8], facts: &mut ArchFacts) {
 
 /// A module-level ASGI (`scope, receive, send`) or WSGI (`environ, start_response`) app.
 fn function(f: Node, src: &[u8], facts: &mut ArchFacts) {
-    let (Some(params), Some(body)) = (f.child_by_field_name("parameters"), f.child_by_field_name("body")) else {
+    let (Some(params), Some(body)) = (f.field("parameters"), f.field("body")) else {
         return;
     };
     let names: Vec<&str> = named(params).into_iter().map(|p| param_name(p, src)).collect();
@@ -85,7 +78,7 @@ fn function(f: Node, src: &[u8], facts: &mut ArchFacts) {
         [_, "start_response"] => ("wsgi", ("PATH_INFO", "REQUEST_METHOD")),
         _ => return,
     };
-    let name = query::text(f.child_by_field_name("name").unwrap_or(f), src);
+    let name = query::text(f.field("name").unwrap_or(f), src);
     let router = format!("{framework}:{name}");
     let req = Request::new(src, names[0].to_string(), Some(keys), body);
     req.branches(body, &mut |path, line, methods| {
@@ -98,16 +91,14 @@ fn param_name<'s>(p: Node, src: &'s [u8]) -> &'s str {
     match p.kind() {
         "identifier" => query::text(p, src),
         "typed_parameter" => named(p).first().map_or("", |n| query::text(*n, src)),
-        "default_parameter" | "typed_default_parameter" => {
-            p.child_by_field_name("name").map_or("", |n| query::text(n, src))
-        }
+        "default_parameter" | "typed_default_parameter" => p.field("name").map_or("", |n| query::text(n, src)),
         _ => "",
     }
 }
 
 /// A class deriving from `BaseHTTPRequestHandler` (or `http.server.…`, `SimpleHTTPRequestHandler`).
 fn handler_class(class: Node, src: &[u8]) -> bool {
-    class.child_by_field_name("superclasses").is_some_and(|s| {
+    class.field("superclasses").is_some_and(|s| {
         named(s).into_iter().any(|b| {
             let t = query::text(b, src);
             let last = t.rsplit('.').next().unwrap_or(t);
@@ -137,7 +128,7 @@ impl<'s> Request<'s> {
             if n.kind() != "assignment" {
                 return;
             }
-            let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else {
+            let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
                 return;
             };
             if left.kind() != "identifier" {
@@ -158,12 +149,12 @@ impl<'s> Request<'s> {
     /// `scope["path"]`/`scope.get("path")` of the parameter for `key`.
     fn is_key(&self, n: Node, key: &str) -> bool {
         let (obj, arg) = match n.kind() {
-            "subscript" => (n.child_by_field_name("value"), n.child_by_field_name("subscript")),
+            "subscript" => (n.field("value"), n.field("subscript")),
             "call" => {
-                let f = n.child_by_field_name("function").filter(|f| f.kind() == "attribute");
-                let get = f.filter(|f| f.child_by_field_name("attribute").is_some_and(|a| self.text(a) == "get"));
-                let first = n.child_by_field_name("arguments").and_then(|a| named(a).first().copied());
-                (get.and_then(|f| f.child_by_field_name("object")), first)
+                let f = n.field("function").filter(|f| f.kind() == "attribute");
+                let get = f.filter(|f| f.field("attribute").is_some_and(|a| self.text(a) == "get"));
+                let first = n.field("arguments").and_then(|a| named(a).first().copied());
+                (get.and_then(|f| f.field("object")), first)
             }
             _ => return false,
         };
@@ -181,8 +172,7 @@ impl<'s> Request<'s> {
             "parenthesized_expression" => named(n).first().is_some_and(|i| self.is_path(*i)),
             "identifier" => self.paths.iter().any(|p| p == self.text(n)),
             "attribute" => {
-                let (Some(obj), Some(attr)) = (n.child_by_field_name("object"), n.child_by_field_name("attribute"))
-                else {
+                let (Some(obj), Some(attr)) = (n.field("object"), n.field("attribute")) else {
                     return false;
                 };
                 self.text(attr) == "path"
@@ -191,13 +181,12 @@ impl<'s> Request<'s> {
                         || (obj.kind() == "identifier" && self.parsed.iter().any(|p| p == self.text(obj))))
             }
             // `self.path.split("?")[0]`: the path without its query.
-            "subscript" if n.child_by_field_name("subscript").is_some_and(|s| self.text(s) == "0") => {
-                let value = n.child_by_field_name("value").filter(|v| v.kind() == "call");
-                let split = value.and_then(|v| v.child_by_field_name("function")).filter(|f| {
-                    f.kind() == "attribute"
-                        && f.child_by_field_name("attribute").is_some_and(|a| self.text(a) == "split")
+            "subscript" if n.field("subscript").is_some_and(|s| self.text(s) == "0") => {
+                let value = n.field("value").filter(|v| v.kind() == "call");
+                let split = value.and_then(|v| v.field("function")).filter(|f| {
+                    f.kind() == "attribute" && f.field("attribute").is_some_and(|a| self.text(a) == "split")
                 });
-                split.and_then(|f| f.child_by_field_name("object")).is_some_and(|o| self.is_path(o))
+                split.and_then(|f| f.field("object")).is_some_and(|o| self.is_path(o))
             }
             _ => self.keys.is_some_and(|(path, _)| self.is_key(n, path)),
         }
@@ -206,13 +195,11 @@ impl<'s> Request<'s> {
     /// `urlparse(path)` / `urllib.parse.urlsplit(path)`.
     fn parses_path(&self, n: Node) -> bool {
         n.kind() == "call"
-            && n.child_by_field_name("function").is_some_and(|f| {
+            && n.field("function").is_some_and(|f| {
                 let t = self.text(f);
                 matches!(t.rsplit('.').next(), Some("urlparse" | "urlsplit"))
             })
-            && n.child_by_field_name("arguments")
-                .and_then(|a| named(a).first().copied())
-                .is_some_and(|a| self.is_path(a))
+            && n.field("arguments").and_then(|a| named(a).first().copied()).is_some_and(|a| self.is_path(a))
     }
 
     /// An expression giving the request's method.
@@ -228,10 +215,10 @@ impl<'s> Request<'s> {
     fn branches(&self, body: Node, emit: &mut dyn FnMut(String, u32, Vec<String>)) {
         walk(body, &mut |n| match n.kind() {
             "match_statement" => {
-                if !n.child_by_field_name("subject").is_some_and(|s| self.is_path(s)) {
+                if !n.field("subject").is_some_and(|s| self.is_path(s)) {
                     return;
                 }
-                let Some(block) = n.child_by_field_name("body") else { return };
+                let Some(block) = n.field("body") else { return };
                 for clause in named(block).into_iter().filter(|c| c.kind() == "case_clause") {
                     let mut paths = Vec::new();
                     let literal = named(clause)
@@ -241,21 +228,21 @@ impl<'s> Request<'s> {
                     if !literal {
                         continue;
                     }
-                    let methods = clause.child_by_field_name("consequence").map(|c| self.tested_methods(c));
+                    let methods = clause.field("consequence").map(|c| self.tested_methods(c));
                     for p in paths {
                         self.emit_path(p, methods.clone().unwrap_or_default(), emit);
                     }
                 }
             }
             "if_statement" | "elif_clause" => {
-                let Some(cond) = n.child_by_field_name("condition") else { return };
+                let Some(cond) = n.field("condition") else { return };
                 let (mut paths, mut methods) = (Vec::new(), Vec::new());
                 self.condition(cond, &mut paths, &mut methods);
                 if paths.is_empty() {
                     return;
                 }
                 if methods.is_empty() {
-                    methods = n.child_by_field_name("consequence").map(|c| self.tested_methods(c)).unwrap_or_default();
+                    methods = n.field("consequence").map(|c| self.tested_methods(c)).unwrap_or_default();
                 }
                 for p in paths {
                     self.emit_path(p, methods.clone(), emit);

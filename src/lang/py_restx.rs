@@ -27,6 +27,7 @@
 //! ([`mentions`]); nothing here overlaps the Flask patterns of `endpoints.scm`
 //! (`@app.route` there decorates functions, here classes).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::arch::{self, lit, push_parts};
@@ -63,12 +64,11 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
 
 /// `api = Api(app, prefix="/v1")`, `ns = Namespace("x", path="/x")`, `ns = api.namespace("x")`.
 fn router_def(n: Node, src: &[u8], apis: &mut Vec<String>, facts: &mut ArchFacts) {
-    let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else { return };
+    let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else { return };
     if left.kind() != "identifier" || right.kind() != "call" {
         return;
     }
-    let (Some(ctor), Some(args)) = (right.child_by_field_name("function"), right.child_by_field_name("arguments"))
-    else {
+    let (Some(ctor), Some(args)) = (right.field("function"), right.field("arguments")) else {
         return;
     };
     if args.kind() != "argument_list" {
@@ -114,11 +114,11 @@ fn namespace(name: String, pos: &[Node], args: Node, src: &[u8], line: u32, fact
 
 /// `api.add_namespace(ns, path="/api")`, `api.init_app(app)`, `api.add_resource(UserResource, "/users", "/u")`.
 fn mount_or_resource(n: Node, src: &[u8], framework: &str, apis: &[String], facts: &mut ArchFacts) {
-    let Some(f) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") else { return };
-    let (Some(obj), Some(method)) = (f.child_by_field_name("object"), f.child_by_field_name("attribute")) else {
+    let Some(f) = n.field("function").filter(|f| f.kind() == "attribute") else { return };
+    let (Some(obj), Some(method)) = (f.field("object"), f.field("attribute")) else {
         return;
     };
-    let Some(args) = n.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list") else { return };
+    let Some(args) = n.field("arguments").filter(|a| a.kind() == "argument_list") else { return };
     let (pos, _) = split_args(args);
     let line = query::line(n);
     match query::text(method, src) {
@@ -161,23 +161,23 @@ fn mount_or_resource(n: Node, src: &[u8], framework: &str, apis: &[String], fact
 /// A `Resource` class: its handlers (for the methods of its routes), and a route for
 /// each path of each `@x.route(…)` decorating it, at the decorator's line.
 fn resource_class(class: Node, src: &[u8], framework: &str, facts: &mut ArchFacts) {
-    let (Some(name), Some(body)) = (class.child_by_field_name("name"), class.child_by_field_name("body")) else {
+    let (Some(name), Some(body)) = (class.field("name"), class.field("body")) else {
         return;
     };
     let name = query::text(name, src).to_string();
     let bases: Vec<String> = class
-        .child_by_field_name("superclasses")
+        .field("superclasses")
         .map(|b| named(b).into_iter().map(|x| query::text(x, src).to_string()).collect())
         .unwrap_or_default();
     let mut routed = false;
     if let Some(decorated) = class.parent().filter(|p| p.kind() == "decorated_definition") {
         for d in named(decorated).into_iter().filter(|d| d.kind() == "decorator") {
             let Some(call) = d.named_child(0).filter(|c| c.kind() == "call") else { continue };
-            let callee = call.child_by_field_name("function").filter(|f| f.kind() == "attribute");
+            let callee = call.field("function").filter(|f| f.kind() == "attribute");
             let Some((router, args)) = callee
-                .filter(|f| f.child_by_field_name("attribute").is_some_and(|a| query::text(a, src) == "route"))
-                .and_then(|f| f.child_by_field_name("object"))
-                .zip(call.child_by_field_name("arguments"))
+                .filter(|f| f.field("attribute").is_some_and(|a| query::text(a, src) == "route"))
+                .and_then(|f| f.field("object"))
+                .zip(call.field("arguments"))
             else {
                 continue;
             };

@@ -14,6 +14,7 @@
 //! two on every Python file of the fixtures and benches), in their order, so
 //! the collector in `py_arch` is unchanged.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::query;
@@ -193,7 +194,7 @@ fn last(text: &str) -> &str {
 
 /// A call's `arguments`, when they are an argument list (not a generator).
 fn arg_list(call: Node) -> Option<Node> {
-    call.child_by_field_name("arguments").filter(|a| a.kind() == "argument_list")
+    call.field("arguments").filter(|a| a.kind() == "argument_list")
 }
 
 /// The tables of methods the `obj.method(…)` shape lets through.
@@ -284,7 +285,7 @@ fn method_call<'t>(call: Node<'t>, obj: Node<'t>, m: Node<'t>, src: &[u8], emit:
     if has(MONGO_METHODS, method) {
         match obj.kind() {
             "attribute" => {
-                if let Some(name) = obj.child_by_field_name("attribute").filter(|n| n.kind() == "identifier") {
+                if let Some(name) = obj.field("attribute").filter(|n| n.kind() == "identifier") {
                     emit(&[("db.mongo", call), ("name", name), ("op", m)]);
                 }
             }

@@ -6,6 +6,7 @@
 //! (`conditional`: an optional dependency), under `if TYPE_CHECKING:`
 //! (`type_only`: never executed). Resolution to files is `crate::resolve::python`.
 
+use super::query::FieldExt;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -256,8 +257,8 @@ fn context_flags(root: Node, node: Node, src: &[u8]) -> Flags {
 
 /// `child` is the consequence of `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`.
 fn is_type_checking_branch(if_stmt: Node, child: Node, src: &[u8]) -> bool {
-    let is_consequence = if_stmt.child_by_field_name("consequence").is_some_and(|c| c.id() == child.id());
-    let cond = if_stmt.child_by_field_name("condition").map(|c| query::text(c, src)).unwrap_or("");
+    let is_consequence = if_stmt.field("consequence").is_some_and(|c| c.id() == child.id());
+    let cond = if_stmt.field("condition").map(|c| query::text(c, src)).unwrap_or("");
     is_consequence && (cond == "TYPE_CHECKING" || cond.ends_with(".TYPE_CHECKING"))
 }
 

@@ -5,6 +5,7 @@
 //! SQL strings, TypeORM/Drizzle/knex/Sequelize/Mongoose/Prisma tables,
 //! MongoDB collections, amqplib/kafkajs/Redis queues and gRPC services.
 
+use super::query::FieldExt;
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
@@ -132,13 +133,12 @@ fn env_destructure(facts: &mut ArchFacts, pattern: Node, src: &[u8], line: u32) 
         let (name, var, default) = match c.kind() {
             "shorthand_property_identifier_pattern" => (text(c), text(c), None),
             "object_assignment_pattern" => {
-                let Some(left) = c.child_by_field_name("left") else { continue };
-                let default =
-                    c.child_by_field_name("right").and_then(|r| string_value(r, src)).filter(|d| !d.is_empty());
+                let Some(left) = c.field("left") else { continue };
+                let default = c.field("right").and_then(|r| string_value(r, src)).filter(|d| !d.is_empty());
                 (text(left), text(left), default)
             }
             "pair_pattern" => {
-                let (Some(k), Some(v)) = (c.child_by_field_name("key"), c.child_by_field_name("value")) else {
+                let (Some(k), Some(v)) = (c.field("key"), c.field("value")) else {
                     continue;
                 };
                 if v.kind() != "identifier" {
@@ -454,10 +454,10 @@ impl<'t> Collector<'t> {
             }
             "const.exports" => {
                 for pair in cap(caps, "obj").map(named).unwrap_or_default().into_iter().filter(|p| p.kind() == "pair") {
-                    let key = pair.child_by_field_name("key").filter(|k| k.kind() == "property_identifier");
+                    let key = pair.field("key").filter(|k| k.kind() == "property_identifier");
                     let key = key.map(|k| query::text(k, src).to_string());
-                    let key = key.or_else(|| pair.child_by_field_name("key").and_then(|k| string_value(k, src)));
-                    if let (Some(key), Some(v)) = (key, pair.child_by_field_name("value")) {
+                    let key = key.or_else(|| pair.field("key").and_then(|k| string_value(k, src)));
+                    if let (Some(key), Some(v)) = (key, pair.field("value")) {
                         arch::push_const(&mut self.facts, key, template(v, src), query::line(pair));
                     }
                 }
@@ -565,13 +565,10 @@ impl<'t> Collector<'t> {
                 for model in args.iter().filter(|a| a.kind() == "object") {
                     let name = prop(*model, "name", src).and_then(|n| match n.kind() {
                         // `name: Cat.name`: the class's name.
-                        "member_expression"
-                            if n.child_by_field_name("property").is_some_and(|p| query::text(p, src) == "name") =>
-                        {
-                            n.child_by_field_name("object")
-                                .filter(|o| o.kind() == "identifier")
-                                .map(|o| query::text(o, src).to_string())
-                        }
+                        "member_expression" if n.field("property").is_some_and(|p| query::text(p, src) == "name") => n
+                            .field("object")
+                            .filter(|o| o.kind() == "identifier")
+                            .map(|o| query::text(o, src).to_string()),
                         _ => string_value(n, src),
                     });
                     let Some(name) = name.filter(|n| !n.is_empty()) else { continue };
@@ -662,7 +659,7 @@ impl<'t> Collector<'t> {
     }
 
     fn router_def(&mut self, name: &str, ctor: &str, outer: Node, args: &[Node], src: &[u8], line: u32) {
-        let is_new = outer.child_by_field_name("value").is_some_and(|v| v.kind() == "new_expression");
+        let is_new = outer.field("value").is_some_and(|v| v.kind() == "new_expression");
         let framework = match ctor {
             "fastify" | "Fastify" => "fastify",
             "Hapi.server" | "Hapi.Server" | "hapi.server" | "hapi.Server" => "hapi",
@@ -697,7 +694,7 @@ impl<'t> Collector<'t> {
         let func = query::ancestors_in(self.root.as_ref(), declarator, 48)
             .into_iter()
             .find(|a| FUNCTIONS.contains(&a.kind()) || a.kind() == "function")?;
-        let body = func.child_by_field_name("body")?;
+        let body = func.field("body")?;
         if !returns(body).iter().any(|r| r.kind() == "identifier" && query::text(*r, src) == name) {
             return None;
         }
@@ -749,7 +746,7 @@ impl<'t> Collector<'t> {
                     let Some(value) = assigns(d, name, src).flatten() else { continue };
                     let value =
                         if value.kind() == "await_expression" { value.named_child(0).unwrap_or(value) } else { value };
-                    let callee = value.child_by_field_name("function").filter(|_| value.kind() == "call_expression");
+                    let callee = value.field("function").filter(|_| value.kind() == "call_expression");
                     if let Some(f) = callee.filter(|f| matches!(f.kind(), "identifier" | "member_expression")) {
                         self.facts.router_results.push((name.to_string(), query::text(f, src).to_string()));
                     }
@@ -770,19 +767,19 @@ impl<'t> Collector<'t> {
         let func = query::ancestors_in(self.root.as_ref(), call, 48).into_iter().find(|a| {
             matches!(a.kind(), "function_declaration" | "function_expression" | "arrow_function" | "function")
         })?;
-        let params = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))?;
+        let params = func.field("parameters").or_else(|| func.field("parameter"))?;
         let list = if params.kind() == "identifier" { vec![params] } else { named(params) };
         // Plain, typed or destructured (`({ app, worker }) => …`; a destructured one only
         // by an app's usual names: `({ request }) => request.get(url)` is a client).
         let param = list.into_iter().find(|p| {
-            let name = if p.kind() == "identifier" { Some(*p) } else { p.child_by_field_name("pattern") };
+            let name = if p.kind() == "identifier" { Some(*p) } else { p.field("pattern") };
             let pattern = name.unwrap_or(*p);
             name.is_some_and(|n| query::text(n, src) == recv)
                 || pattern.kind() == "object_pattern"
                     && matches!(recv, "app" | "router" | "server" | "fastify")
                     && mentions_name(pattern, recv, src)
         })?;
-        let ty = param.child_by_field_name("type").map(|t| query::text(t, src)).unwrap_or("");
+        let ty = param.field("type").map(|t| query::text(t, src)).unwrap_or("");
         // `(configService: ConfigService) => configService.get('KEY', 'x')`: a parameter
         // typed as something other than an app or a router is no router.
         if !ty.is_empty() && !router_type(ty) {
@@ -815,12 +812,12 @@ impl<'t> Collector<'t> {
         // themselves from (`use`, `disable`, `set`, a route method…).
         let mut returns_self = true;
         while root.kind() == "call_expression" {
-            let f = root.child_by_field_name("function")?;
+            let f = root.field("function")?;
             match f.kind() {
                 "member_expression" => {
-                    let method = f.child_by_field_name("property").map_or("", |p| query::text(p, src));
+                    let method = f.field("property").map_or("", |p| query::text(p, src));
                     returns_self &= CHAINABLE.contains(&method);
-                    root = f.child_by_field_name("object")?
+                    root = f.field("object")?
                 }
                 _ => break,
             }
@@ -831,12 +828,12 @@ impl<'t> Collector<'t> {
             let name = query::text(root, src);
             return Some(self.receiver(call, name, src, line));
         }
-        let ctor = root.child_by_field_name("function").map(|f| query::text(f, src)).unwrap_or("");
+        let ctor = root.field("function").map(|f| query::text(f, src)).unwrap_or("");
         if !matches!(ctor, "Router" | "express.Router" | "express") {
             return None;
         }
         let owner = query::ancestors_in(self.root.as_ref(), call, 24).into_iter().find_map(|a| match a.kind() {
-            "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
+            "variable_declarator" => a.field("name").map(|n| query::text(n, src).to_string()),
             "export_statement" => Some("default".to_string()),
             _ => None,
         })?;
@@ -880,7 +877,7 @@ impl<'t> Collector<'t> {
         let mut cur = call;
         while let Some(member) = cur.parent().filter(|p| p.kind() == "member_expression") {
             let Some(next) = member.parent().filter(|p| p.kind() == "call_expression") else { break };
-            let prop = member.child_by_field_name("property").map(|p| query::text(p, src)).unwrap_or("");
+            let prop = member.field("property").map(|p| query::text(p, src)).unwrap_or("");
             match http_method(prop) {
                 Some(m) => methods.push(m),
                 None => break,
@@ -919,7 +916,7 @@ impl<'t> Collector<'t> {
             // `app.use('/graphql', graphqlHTTP({ schema }))`: a GraphQL handler answering on
             // the mount's path (`lang/ts_graphql.rs`).
             if prefixed && c.kind() == "call_expression" {
-                let f = c.child_by_field_name("function").map_or("", |f| query::text(f, src));
+                let f = c.field("function").map_or("", |f| query::text(f, src));
                 if let Some((_, m)) = super::ts_graphql::HANDLERS.iter().find(|(h, _)| *h == f) {
                     self.route("graphql", parent, vec![m.to_string()], prefix.clone(), None, line);
                     continue;
@@ -943,9 +940,9 @@ impl<'t> Collector<'t> {
                 "identifier" => self.scoped(call, query::text(*c, src)),
                 // `require("./routes").router`: the module's `router`.
                 "member_expression" => {
-                    match c.child_by_field_name("object").and_then(|o| self.inline_require(o, src)) {
+                    match c.field("object").and_then(|o| self.inline_require(o, src)) {
                         Some(local) => {
-                            let member = c.child_by_field_name("property").map_or("", |p| query::text(p, src));
+                            let member = c.field("property").map_or("", |p| query::text(p, src));
                             format!("{local}.{member}")
                         }
                         // `this.router` of a class holding it in a field.
@@ -962,19 +959,15 @@ impl<'t> Collector<'t> {
                 }
                 // `require("./routes")(db)`: the router the module's default export builds
                 // and returns, as `setup(db)` names the one `setup` returns.
-                "call_expression"
-                    if c.child_by_field_name("function").is_some_and(|f| self.inline_require(f, src).is_some()) =>
-                {
-                    let f = c.child_by_field_name("function").and_then(|f| self.inline_require(f, src));
+                "call_expression" if c.field("function").is_some_and(|f| self.inline_require(f, src).is_some()) => {
+                    let f = c.field("function").and_then(|f| self.inline_require(f, src));
                     format!("{}()", f.unwrap_or_default())
                 }
                 "call_expression" => {
-                    let f = c.child_by_field_name("function");
+                    let f = c.field("function");
                     match f.filter(|f| matches!(f.kind(), "member_expression" | "identifier")) {
-                        Some(f)
-                            if f.child_by_field_name("property").is_some_and(|p| query::text(p, src) == "routes") =>
-                        {
-                            f.child_by_field_name("object").map(|o| query::text(o, src).to_string()).unwrap_or_default()
+                        Some(f) if f.field("property").is_some_and(|p| query::text(p, src) == "routes") => {
+                            f.field("object").map(|o| query::text(o, src).to_string()).unwrap_or_default()
                         }
                         Some(f) => format!("{}()", query::text(f, src)),
                         None => continue,
@@ -997,11 +990,11 @@ impl<'t> Collector<'t> {
     /// for anything else. The name, `require:<line>:<column>`, cannot clash with a
     /// JavaScript identifier.
     fn inline_require(&mut self, call: Node, src: &[u8]) -> Option<String> {
-        let f = call.child_by_field_name("function").filter(|_| call.kind() == "call_expression")?;
+        let f = call.field("function").filter(|_| call.kind() == "call_expression")?;
         if f.kind() != "identifier" || query::text(f, src) != "require" {
             return None;
         }
-        let spec = call.child_by_field_name("arguments")?.named_child(0).filter(|s| s.kind() == "string")?;
+        let spec = call.field("arguments")?.named_child(0).filter(|s| s.kind() == "string")?;
         let at = spec.start_position();
         let local = format!("require:{}:{}", at.row + 1, at.column);
         if !self.facts.bindings.iter().any(|b| b.local == local) {
@@ -1162,7 +1155,7 @@ impl<'t> Collector<'t> {
             for p in named(pattern) {
                 let (local, remote) = match p.kind() {
                     "shorthand_property_identifier_pattern" => (p, p),
-                    "pair_pattern" => match (p.child_by_field_name("value"), p.child_by_field_name("key")) {
+                    "pair_pattern" => match (p.field("value"), p.field("key")) {
                         (Some(v), Some(k)) if v.kind() == "identifier" && k.kind() == "property_identifier" => (v, k),
                         _ => continue,
                     },
@@ -1197,17 +1190,17 @@ impl<'t> Collector<'t> {
                     .then(|| query::ancestors_in(self.root.as_ref(), outer, 6))
                     .and_then(|a| a.into_iter().find(|a| a.kind() == "import_statement"))
             })
-            .and_then(|s| s.child_by_field_name("source"))
+            .and_then(|s| s.field("source"))
             .or_else(|| {
                 (kind == "bind.require")
                     .then(|| {
-                        let value = outer.child_by_field_name("value");
+                        let value = outer.field("value");
                         // `require('./users').router`: the call is the member's object.
                         let value = match value {
-                            Some(v) if v.kind() == "member_expression" => v.child_by_field_name("object"),
+                            Some(v) if v.kind() == "member_expression" => v.field("object"),
                             v => v,
                         };
-                        value.and_then(|v| v.child_by_field_name("arguments")).and_then(|a| a.named_child(0))
+                        value.and_then(|v| v.field("arguments")).and_then(|a| a.named_child(0))
                     })
                     .flatten()
             });
@@ -1467,10 +1460,8 @@ impl<'t> Collector<'t> {
                 else {
                     continue;
                 };
-                let call = f
-                    .parent()
-                    .filter(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(f));
-                let Some(args) = call.and_then(|c| c.child_by_field_name("arguments")) else { continue };
+                let call = f.parent().filter(|c| c.kind() == "call_expression" && c.field("function") == Some(f));
+                let Some(args) = call.and_then(|c| c.field("arguments")) else { continue };
                 self.proxy_call("createProxyMiddleware", &named(args), src, query::line(f));
             }
         }
@@ -1564,7 +1555,7 @@ impl<'t> Collector<'t> {
     /// resolution reads as "consumed at the function's calls").
     #[allow(clippy::type_complexity)]
     fn server_named(&self, arg: Node, src: &[u8]) -> Option<(Vec<Template>, Option<(String, usize)>)> {
-        let (object, property) = (arg.child_by_field_name("object")?, arg.child_by_field_name("property")?);
+        let (object, property) = (arg.field("object")?, arg.field("property")?);
         if arg.kind() != "member_expression" || object.kind() != "identifier" || query::text(property, src) != "queue" {
             return None;
         }
@@ -1577,25 +1568,21 @@ impl<'t> Collector<'t> {
         let mut stack = vec![func];
         while let Some(n) = stack.pop() {
             match n.kind() {
-                "variable_declarator"
-                    if n.child_by_field_name("name").is_some_and(|x| query::text(x, src) == local) =>
-                {
-                    let mut value = n.child_by_field_name("value");
+                "variable_declarator" if n.field("name").is_some_and(|x| query::text(x, src) == local) => {
+                    let mut value = n.field("value");
                     while let Some(v) = value.filter(|v| v.kind() == "await_expression") {
                         value = v.named_child(0);
                     }
                     let call = value.filter(|v| v.kind() == "call_expression");
-                    let method = call
-                        .and_then(|c| c.child_by_field_name("function"))
-                        .and_then(|f| f.child_by_field_name("property"));
-                    let first = call.and_then(|c| c.child_by_field_name("arguments")).and_then(|a| a.named_child(0));
+                    let method = call.and_then(|c| c.field("function")).and_then(|f| f.field("property"));
+                    let first = call.and_then(|c| c.field("arguments")).and_then(|a| a.named_child(0));
                     declared = method.is_some_and(|m| query::text(m, src) == "assertQueue")
                         && first.is_some_and(|a| string_value(a, src).is_some_and(|v| v.is_empty()));
                 }
                 "call_expression" => {
-                    let f = n.child_by_field_name("function");
-                    let method = f.and_then(|f| f.child_by_field_name("property")).map(|p| query::text(p, src));
-                    let args: Vec<Node> = n.child_by_field_name("arguments").map(named).unwrap_or_default();
+                    let f = n.field("function");
+                    let method = f.and_then(|f| f.field("property")).map(|p| query::text(p, src));
+                    let args: Vec<Node> = n.field("arguments").map(named).unwrap_or_default();
                     if method == Some("bindQueue")
                         && args.first().is_some_and(|a| query::text(*a, src) == query::text(arg, src))
                     {
@@ -1614,7 +1601,7 @@ impl<'t> Collector<'t> {
             return None;
         }
         // The key a parameter of the function gives: its index among the parameters.
-        let params: Vec<Node> = func.child_by_field_name("parameters").map(named).unwrap_or_default();
+        let params: Vec<Node> = func.field("parameters").map(named).unwrap_or_default();
         let index = |k: &Node| {
             (k.kind() == "identifier")
                 .then(|| {
@@ -1738,9 +1725,9 @@ impl<'t> Collector<'t> {
         // `this.channel.consume(this.subject, (msg) => …)`: the queue is the class's field,
         // which each subclass sets (`queue_field`). A `consume` in a file that does not name
         // amqp takes a callback second, as amqplib's does.
-        let this_field = args.first().filter(|a| {
-            a.kind() == "member_expression" && a.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
-        });
+        let this_field = args
+            .first()
+            .filter(|a| a.kind() == "member_expression" && a.field("object").is_some_and(|o| o.kind() == "this"));
         if let (Some(&first), "sendToQueue" | "consume") = (this_field, method) {
             let callback =
                 args.get(1).is_some_and(|c| matches!(c.kind(), "arrow_function" | "function_expression" | "function"));
@@ -1828,23 +1815,23 @@ impl<'t> Collector<'t> {
     /// Publisher { abstract subject: …; publish() { this.client.publish(this.subject, …) } }`):
     /// the subclasses that set the field name it ([`class_fields`]).
     fn queue_field(&mut self, queue: usize, name: Node, src: &[u8]) {
-        if name.kind() != "member_expression" || name.child_by_field_name("object").is_none_or(|o| o.kind() != "this") {
+        if name.kind() != "member_expression" || name.field("object").is_none_or(|o| o.kind() != "this") {
             return;
         }
-        let Some(field) = name.child_by_field_name("property").map(|p| query::text(p, src).to_string()) else {
+        let Some(field) = name.field("property").map(|p| query::text(p, src).to_string()) else {
             return;
         };
         let class = query::ancestors_in(self.root.as_ref(), name, 64)
             .into_iter()
             .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class"))
-            .and_then(|c| c.child_by_field_name("name"));
+            .and_then(|c| c.field("name"));
         if let Some(class) = class {
             let class = query::text(class, src).to_string();
             // A method, or a field holding a function (`publish = async (data) => …`).
             let method = query::ancestors_in(self.root.as_ref(), name, 64)
                 .into_iter()
                 .find(|a| matches!(a.kind(), "method_definition" | "public_field_definition" | "field_definition"))
-                .and_then(|m| m.child_by_field_name("name").or_else(|| m.child_by_field_name("property")))
+                .and_then(|m| m.field("name").or_else(|| m.field("property")))
                 .map_or_else(String::new, |m| query::text(m, src).to_string());
             self.facts.queues[queue].name = vec![Part::Param(field.clone())];
             self.facts.queue_fields.push(RawQueueField { queue, class, field, method });
@@ -1884,7 +1871,7 @@ impl<'t> Collector<'t> {
             if member.kind() != "member_expression" || !takes_fetch(call, src) {
                 continue;
             }
-            let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+            let args = call.field("arguments").map(named).unwrap_or_default();
             self.http_call("fetch", "", &args, src, query::line(call));
         }
     }
@@ -1897,11 +1884,11 @@ impl<'t> Collector<'t> {
         for (i, w) in text.match_indices("axios[") {
             let Some(sub) = root.descendant_for_byte_range(i, i + w.len()) else { continue };
             let call = sub.parent().filter(|c| c.kind() == "call_expression");
-            let (Some(call), Some(index)) = (call, sub.child_by_field_name("index")) else { continue };
-            if sub.kind() != "subscript_expression" || call.child_by_field_name("function") != Some(sub) {
+            let (Some(call), Some(index)) = (call, sub.field("index")) else { continue };
+            if sub.kind() != "subscript_expression" || call.field("function") != Some(sub) {
                 continue;
             }
-            let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+            let args = call.field("arguments").map(named).unwrap_or_default();
             let named_method = string_value(index, src).and_then(|m| http_method(&m)).filter(|m| m != "ANY");
             let before = self.candidates.len();
             self.http_call(
@@ -1938,9 +1925,9 @@ impl<'t> Collector<'t> {
         }
         for top in named(root) {
             let (decl, exported_default) = match top.kind() {
-                "export_statement" => match top.child_by_field_name("declaration") {
+                "export_statement" => match top.field("declaration") {
                     Some(d) => (d, false),
-                    None => match top.child_by_field_name("value") {
+                    None => match top.field("value") {
                         Some(v) => (v, true),
                         None => continue,
                     },
@@ -1948,16 +1935,14 @@ impl<'t> Collector<'t> {
                 _ => (top, false),
             };
             let functions: Vec<(String, Node)> = match decl.kind() {
-                "function_declaration" => decl
-                    .child_by_field_name("name")
-                    .map(|n| (query::text(n, src).to_string(), decl))
-                    .into_iter()
-                    .collect(),
+                "function_declaration" => {
+                    decl.field("name").map(|n| (query::text(n, src).to_string(), decl)).into_iter().collect()
+                }
                 "lexical_declaration" | "variable_declaration" => named(decl)
                     .into_iter()
                     .filter_map(|d| {
-                        let name = d.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
-                        Some((query::text(name, src).to_string(), d.child_by_field_name("value")?))
+                        let name = d.field("name").filter(|n| n.kind() == "identifier")?;
+                        Some((query::text(name, src).to_string(), d.field("value")?))
                     })
                     .collect(),
                 "arrow_function" | "function_expression" | "function" if exported_default => {
@@ -1972,7 +1957,7 @@ impl<'t> Collector<'t> {
                 ) {
                     continue;
                 }
-                let Some(body) = func.child_by_field_name("body") else { continue };
+                let Some(body) = func.field("body") else { continue };
                 let returned = if body.kind() == "statement_block" { returns(body) } else { vec![body] };
                 let mut bases = Vec::new();
                 if returned.is_empty() || !returned.into_iter().all(|r| self.created_bases(r, src, &mut bases)) {
@@ -1993,8 +1978,7 @@ impl<'t> Collector<'t> {
                 e.named_child(0).is_some_and(|inner| self.created_bases(inner, src, out))
             }
             "ternary_expression" => {
-                let (Some(a), Some(b)) = (e.child_by_field_name("consequence"), e.child_by_field_name("alternative"))
-                else {
+                let (Some(a), Some(b)) = (e.field("consequence"), e.field("alternative")) else {
                     return false;
                 };
                 self.created_bases(a, src, out) && self.created_bases(b, src, out)
@@ -2007,10 +1991,10 @@ impl<'t> Collector<'t> {
                 None => false,
             },
             "call_expression" => {
-                let Some(f) = e.child_by_field_name("function").filter(|f| f.kind() == "member_expression") else {
+                let Some(f) = e.field("function").filter(|f| f.kind() == "member_expression") else {
                     return false;
                 };
-                let (Some(o), Some(p)) = (f.child_by_field_name("object"), f.child_by_field_name("property")) else {
+                let (Some(o), Some(p)) = (f.field("object"), f.field("property")) else {
                     return false;
                 };
                 let o = query::text(o, src);
@@ -2018,7 +2002,7 @@ impl<'t> Collector<'t> {
                 if !client || !matches!(query::text(p, src), "create" | "extend") {
                     return false;
                 }
-                let args = e.child_by_field_name("arguments").map(named).unwrap_or_default();
+                let args = e.field("arguments").map(named).unwrap_or_default();
                 out.push((client_base(&args, src), query::line(e)));
                 true
             }
@@ -2045,10 +2029,10 @@ impl<'t> Collector<'t> {
                 }
                 let Some(n) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
                 let Some(call) = n.parent().filter(|c| c.kind() == "call_expression") else { continue };
-                if n.kind() != "identifier" || call.child_by_field_name("function") != Some(n) {
+                if n.kind() != "identifier" || call.field("function") != Some(n) {
                     continue;
                 }
-                let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+                let args = call.field("arguments").map(named).unwrap_or_default();
                 self.http_call(&name, "", &args, src, query::line(call));
             }
         }
@@ -2189,7 +2173,7 @@ fn nest_transports(text: &str) -> Vec<String> {
 /// client type (`private readonly client: ClientKafka`, `@Client(…) client: ClientProxy`),
 /// not an event emitter.
 fn nest_client(call: Node, src: &[u8]) -> bool {
-    let Some(recv) = call.child_by_field_name("function").and_then(|f| f.child_by_field_name("object")) else {
+    let Some(recv) = call.field("function").and_then(|f| f.field("object")) else {
         return false;
     };
     let field = query::text(recv, src).trim_start_matches("this.");
@@ -2259,12 +2243,12 @@ impl Collector<'_> {
             return;
         }
         for pair in named(v).into_iter().filter(|p| p.kind() == "pair") {
-            let Some(k) = pair.child_by_field_name("key") else { continue };
+            let Some(k) = pair.field("key") else { continue };
             let key = match k.kind() {
                 "property_identifier" => Some(query::text(k, src).to_string()),
                 _ => string_value(k, src),
             };
-            let (Some(key), Some(val)) = (key, pair.child_by_field_name("value")) else { continue };
+            let (Some(key), Some(val)) = (key, pair.field("value")) else { continue };
             let name = format!("{prefix}.{key}");
             arch::push_const(&mut self.facts, name.clone(), template(val, src), query::line(pair));
             self.object_members(&name, val, src, depth + 1);
@@ -2304,11 +2288,11 @@ fn dirname_path(n: Node, src: &[u8]) -> Option<String> {
     let here = |n: Node| matches!(query::text(n, src), "__dirname" | "import.meta.dirname");
     let parts: Vec<String> = match n.kind() {
         "call_expression" => {
-            let f = query::text(n.child_by_field_name("function")?, src);
+            let f = query::text(n.field("function")?, src);
             if !matches!(f, "path.join" | "join" | "path.resolve" | "resolve") {
                 return None;
             }
-            let args = named(n.child_by_field_name("arguments")?);
+            let args = named(n.field("arguments")?);
             let (first, rest) = args.split_first()?;
             if !here(*first) {
                 return None;
@@ -2340,10 +2324,10 @@ const CHAINABLE: &[&str] = &[
 /// is assigned to, `default` for `export default`/`module.exports =`, the key of
 /// `exports.routes =`.
 fn router_function_name(func: Node, src: &[u8]) -> Option<String> {
-    match func.child_by_field_name("name") {
+    match func.field("name") {
         Some(n) => Some(query::text(n, src).to_string()),
         None => query::ancestors(func, 4).find_map(|a| match a.kind() {
-            "variable_declarator" => a.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
+            "variable_declarator" => a.field("name").map(|n| query::text(n, src).to_string()),
             "export_statement" => Some("default".to_string()),
             "assignment_expression" => commonjs_export(a, src),
             _ => None,
@@ -2355,7 +2339,7 @@ fn router_function_name(func: Node, src: &[u8]) -> Option<String> {
 /// The name a CommonJS assignment exports its value as: `module.exports = …`
 /// is the module's default export, `exports.routes = …` / `module.exports.routes = …` is `routes`.
 fn commonjs_export(assign: Node, src: &[u8]) -> Option<String> {
-    let left = query::text(assign.child_by_field_name("left")?, src);
+    let left = query::text(assign.field("left")?, src);
     match left {
         "module.exports" => Some("default".into()),
         _ => left.strip_prefix("module.exports.").or_else(|| left.strip_prefix("exports.")).map(str::to_string),
@@ -2377,9 +2361,9 @@ pub(super) fn prop<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>>
     }
     named(obj).into_iter().find_map(|p| match p.kind() {
         "pair" => {
-            let k = p.child_by_field_name("key")?;
+            let k = p.field("key")?;
             let k = query::text(k, src).trim_matches(|c| c == '"' || c == '\'');
-            (k == key).then(|| p.child_by_field_name("value")).flatten()
+            (k == key).then(|| p.field("value")).flatten()
         }
         "shorthand_property_identifier" if query::text(p, src) == key => Some(p),
         _ => None,
@@ -2421,7 +2405,7 @@ fn local_const(n: Node, src: &[u8]) -> Option<String> {
         match p.kind() {
             "program" => return None,
             "arrow_function" | "function_declaration" | "function_expression" | "function" | "method_definition" => {
-                let params = p.child_by_field_name("parameters").or_else(|| p.child_by_field_name("parameter"));
+                let params = p.field("parameters").or_else(|| p.field("parameter"));
                 if params.is_some_and(|ps| mentions_name(ps, name, src)) {
                     return None;
                 }
@@ -2432,9 +2416,9 @@ fn local_const(n: Node, src: &[u8]) -> Option<String> {
                 for d in decls {
                     let constant = d.child(0).is_some_and(|k| query::text(k, src) == "const");
                     for v in named(d).into_iter().filter(|v| v.kind() == "variable_declarator") {
-                        let named_so = v.child_by_field_name("name").is_some_and(|x| query::text(x, src) == name);
+                        let named_so = v.field("name").is_some_and(|x| query::text(x, src) == name);
                         // `let`/`var` too (`var queue = "orders"`), when nothing in the block assigns it again.
-                        if let (true, Some(value)) = (named_so, v.child_by_field_name("value")) {
+                        if let (true, Some(value)) = (named_so, v.field("value")) {
                             if constant || !reassigned(p, name, src) {
                                 return string_value(value, src);
                             }
@@ -2454,8 +2438,8 @@ fn reassigned(block: Node, name: &str, src: &[u8]) -> bool {
     let mut stack = vec![block];
     while let Some(n) = stack.pop() {
         let target = match n.kind() {
-            "assignment_expression" | "augmented_assignment_expression" => n.child_by_field_name("left"),
-            "update_expression" => n.child_by_field_name("argument"),
+            "assignment_expression" | "augmented_assignment_expression" => n.field("left"),
+            "update_expression" => n.field("argument"),
             _ => None,
         };
         if target.is_some_and(|t| t.kind() == "identifier" && query::text(t, src) == name) {
@@ -2518,9 +2502,9 @@ pub fn template(n: Node, src: &[u8]) -> Template {
             out
         }
         "binary_expression" => {
-            let op = n.child_by_field_name("operator").map(|o| query::text(o, src)).unwrap_or("");
-            let left = n.child_by_field_name("left").map(|c| template(c, src)).unwrap_or_default();
-            let right = n.child_by_field_name("right");
+            let op = n.field("operator").map(|o| query::text(o, src)).unwrap_or("");
+            let left = n.field("left").map(|c| template(c, src)).unwrap_or_default();
+            let right = n.field("right");
             // `process.env.PORT || 3000`: a number is a default too.
             let default = |r: Node| {
                 string_value(r, src).or_else(|| (r.kind() == "number").then(|| query::text(r, src).to_string()))
@@ -2549,8 +2533,8 @@ pub fn template(n: Node, src: &[u8]) -> Template {
             None => vec![Part::Ref(query::text(n, src).to_string())],
         },
         "subscript_expression" => {
-            let obj = n.child_by_field_name("object").map(|o| query::text(o, src)).unwrap_or("");
-            match n.child_by_field_name("index").and_then(|i| string_value(i, src)) {
+            let obj = n.field("object").map(|o| query::text(o, src)).unwrap_or("");
+            match n.field("index").and_then(|i| string_value(i, src)) {
                 Some(k) if obj == "process.env" => vec![Part::Env(k, None)],
                 _ => vec![Part::Param(param_name(n, src))],
             }
@@ -2564,14 +2548,12 @@ fn takes_fetch(n: Node, src: &[u8]) -> bool {
     let Some(class) = query::ancestors(n, 64).find(|a| matches!(a.kind(), "class_declaration" | "class")) else {
         return false;
     };
-    let Some(body) = class.child_by_field_name("body") else { return false };
+    let Some(body) = class.field("body") else { return false };
     named(body).into_iter().any(|m| {
         m.kind() == "method_definition"
-            && m.child_by_field_name("name").is_some_and(|x| query::text(x, src) == "constructor")
-            && m.child_by_field_name("parameters").is_some_and(|ps| {
-                named(ps)
-                    .into_iter()
-                    .any(|p| query::text(p.child_by_field_name("pattern").unwrap_or(p), src) == "fetch")
+            && m.field("name").is_some_and(|x| query::text(x, src) == "constructor")
+            && m.field("parameters").is_some_and(|ps| {
+                named(ps).into_iter().any(|p| query::text(p.field("pattern").unwrap_or(p), src) == "fetch")
             })
     })
 }
@@ -2585,14 +2567,12 @@ fn env_member(n: Node, src: &[u8]) -> Option<String> {
         }
         Some(e)
     }
-    let var = n.child_by_field_name("property").filter(|p| p.kind() == "property_identifier")?;
-    let env = unwrap(n.child_by_field_name("object")?)?;
-    if env.kind() != "member_expression"
-        || env.child_by_field_name("property").map(|p| query::text(p, src)) != Some("env")
-    {
+    let var = n.field("property").filter(|p| p.kind() == "property_identifier")?;
+    let env = unwrap(n.field("object")?)?;
+    if env.kind() != "member_expression" || env.field("property").map(|p| query::text(p, src)) != Some("env") {
         return None;
     }
-    let root = unwrap(env.child_by_field_name("object")?)?;
+    let root = unwrap(env.field("object")?)?;
     matches!(query::text(root, src), "process" | "import.meta").then(|| query::text(var, src).to_string())
 }
 
@@ -2620,7 +2600,7 @@ fn deployed(n: Node, src: &[u8]) -> Option<String> {
             && ["://localhost", "://127.0.0.1"].iter().any(|h| text.contains(h))
     };
     let remote = |b: Node| string_value(b, src).filter(|u| u.contains("://") && !local(b));
-    let (yes, no) = (n.child_by_field_name("consequence")?, n.child_by_field_name("alternative")?);
+    let (yes, no) = (n.field("consequence")?, n.field("alternative")?);
     match (remote(yes), remote(no)) {
         (Some(u), None) if local(no) => Some(u),
         (None, Some(u)) if local(yes) => Some(u),
@@ -2640,7 +2620,7 @@ pub(super) fn local_value<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, src
     let name = query::text(arg, src);
     let func = query::ancestors_in(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
     let mut values = Vec::new();
-    let body = func.child_by_field_name("body")?;
+    let body = func.field("body")?;
     // Only subtrees spelling the name can assign it: this runs for every call with a
     // name for its first argument (effect's `.get(key)` on maps, inside functions of
     // thousands of lines), and walking whole bodies was 1.8 % of effect's scan.
@@ -2651,8 +2631,8 @@ pub(super) fn local_value<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, src
             continue;
         }
         let target = match n.kind() {
-            "variable_declarator" => n.child_by_field_name("name").zip(n.child_by_field_name("value")),
-            "assignment_expression" => n.child_by_field_name("left").zip(n.child_by_field_name("right")),
+            "variable_declarator" => n.field("name").zip(n.field("value")),
+            "assignment_expression" => n.field("left").zip(n.field("right")),
             _ => None,
         };
         if let Some((_, v)) = target.filter(|(l, _)| l.kind() == "identifier" && query::text(*l, src) == name) {
@@ -2671,8 +2651,8 @@ pub(super) fn local_value<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, src
 /// `const name;` → `Some(None)`) or an assignment (`name = v`); none for anything else.
 pub(super) fn assigns<'t>(n: Node<'t>, name: &str, src: &[u8]) -> Option<Option<Node<'t>>> {
     let (target, value) = match n.kind() {
-        "variable_declarator" => (n.child_by_field_name("name"), n.child_by_field_name("value")),
-        "assignment_expression" => (n.child_by_field_name("left"), n.child_by_field_name("right")),
+        "variable_declarator" => (n.field("name"), n.field("value")),
+        "assignment_expression" => (n.field("left"), n.field("right")),
         _ => return None,
     };
     target.filter(|t| t.kind() == "identifier" && query::text(*t, src) == name).map(|_| value)
@@ -2703,11 +2683,11 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
     // function between them taking a parameter of that name hides it.
     let mut func = None;
     for f in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
-        let params = f.child_by_field_name("parameters").or_else(|| f.child_by_field_name("parameter"));
+        let params = f.field("parameters").or_else(|| f.field("parameter"));
         if params.is_some_and(|ps| mentions_name(ps, name, src)) {
             return None;
         }
-        if declares(f.child_by_field_name("body")?, name, src) {
+        if declares(f.field("body")?, name, src) {
             func = Some(f);
             break;
         }
@@ -2715,7 +2695,7 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
     let func = func?;
     let (mut declared, mut set, mut unset) = (None, Vec::new(), Vec::new());
     // Every assignment in it counts, closures' too.
-    let mut stack = vec![func.child_by_field_name("body")?];
+    let mut stack = vec![func.field("body")?];
     while let Some(n) = stack.pop() {
         stack.extend(named(n));
         let Some(value) = assigns(n, name, src) else { continue };
@@ -2732,7 +2712,7 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
                 if ifs.iter().filter(|a| a.kind() == "if_statement").count() == 1 =>
             {
                 let stmt = if branch.kind() == "else_clause" { branch.parent()? } else { *branch };
-                let var = match stmt.child_by_field_name("condition").map(|c| template(c, src)).as_deref() {
+                let var = match stmt.field("condition").map(|c| template(c, src)).as_deref() {
                     Some([Part::Env(var, None)]) => var.clone(),
                     _ => return None,
                 };
@@ -2771,7 +2751,7 @@ pub(super) fn declares(body: Node, name: &str, src: &[u8]) -> bool {
             continue;
         }
         if n.kind() == "variable_declarator" {
-            if n.child_by_field_name("name").is_some_and(|t| query::text(t, src) == name) {
+            if n.field("name").is_some_and(|t| query::text(t, src) == name) {
                 return true;
             }
         } else if !FUNCTIONS.contains(&n.kind()) {
@@ -2796,10 +2776,10 @@ pub fn collection_helpers(root: Node, text: &str, facts: &mut ArchFacts) {
     // of a helper (of this module or another), kept with its literal arguments.
     for (at, _) in text.match_indices("Collection(") {
         let Some(args) = arguments_at(root, at + "Collection".len()) else { continue };
-        let Some(f) = args.parent().and_then(|c| c.child_by_field_name("function")) else { continue };
+        let Some(f) = args.parent().and_then(|c| c.field("function")) else { continue };
         let plain = match f.kind() {
             "identifier" => true,
-            "member_expression" => f.child_by_field_name("object").is_some_and(|o| o.kind() == "identifier"),
+            "member_expression" => f.field("object").is_some_and(|o| o.kind() == "identifier"),
             _ => false,
         };
         if !plain {
@@ -2825,8 +2805,7 @@ pub fn collection_helpers(root: Node, text: &str, facts: &mut ArchFacts) {
         }) else {
             continue;
         };
-        let Some(params) = func.child_by_field_name("parameters").or_else(|| func.child_by_field_name("parameter"))
-        else {
+        let Some(params) = func.field("parameters").or_else(|| func.field("parameter")) else {
             continue;
         };
         let list = if params.kind() == "identifier" { vec![params] } else { named(params) };
@@ -2851,13 +2830,11 @@ fn arguments_at(root: Node, open: usize) -> Option<Node> {
 /// class or of an object literal bound to a name, else the function's own name.
 fn helper_name<'t>(root: &query::Root<'t>, func: Node<'t>, src: &[u8]) -> Option<String> {
     let own = match func.kind() {
-        "method_definition" | "function_declaration" => func.child_by_field_name("name"),
+        "method_definition" | "function_declaration" => func.field("name"),
         _ => func.parent().and_then(|p| match p.kind() {
-            "pair" => p.child_by_field_name("key"),
-            "variable_declarator" => p.child_by_field_name("name"),
-            "public_field_definition" | "field_definition" => {
-                p.child_by_field_name("name").or_else(|| p.child_by_field_name("property"))
-            }
+            "pair" => p.field("key"),
+            "variable_declarator" => p.field("name"),
+            "public_field_definition" | "field_definition" => p.field("name").or_else(|| p.field("property")),
             _ => None,
         }),
     }?;
@@ -2871,8 +2848,8 @@ fn helper_name<'t>(root: &query::Root<'t>, func: Node<'t>, src: &[u8]) -> Option
         .into_iter()
         .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class" | "object"))?;
     let owner = match holder.kind() {
-        "object" => holder.parent().filter(|p| p.kind() == "variable_declarator")?.child_by_field_name("name")?,
-        _ => holder.child_by_field_name("name")?,
+        "object" => holder.parent().filter(|p| p.kind() == "variable_declarator")?.field("name")?,
+        _ => holder.field("name")?,
     };
     Some(format!("{}.{own}", query::text(owner, src)))
 }
@@ -2890,17 +2867,17 @@ pub fn computed_load_mount(spec: Node, src: &[u8], facts: &mut ArchFacts) {
     }
     let mut callee = value;
     if let Some(member) = value.parent().filter(|p| p.kind() == "member_expression") {
-        let property = member.child_by_field_name("property").map_or("", |p| query::text(p, src));
+        let property = member.field("property").map_or("", |p| query::text(p, src));
         if property != "default" {
             return;
         }
         callee = member;
     }
     let Some(call) = callee.parent().filter(|c| c.kind() == "call_expression") else { return };
-    if call.child_by_field_name("function").is_none_or(|f| f.id() != callee.id()) {
+    if call.field("function").is_none_or(|f| f.id() != callee.id()) {
         return;
     }
-    let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+    let args = call.field("arguments").map(named).unwrap_or_default();
     let [router] = args.as_slice() else { return };
     if router.kind() != "identifier" {
         return;
@@ -2927,7 +2904,7 @@ fn loaded_dir(spec: Node, src: &[u8]) -> Option<String> {
             query::text(*head, src).to_string()
         }
         "binary_expression" => {
-            let (left, right) = (spec.child_by_field_name("left")?, spec.child_by_field_name("right")?);
+            let (left, right) = (spec.field("left")?, spec.field("right")?);
             if right.kind() != "identifier" {
                 return None;
             }
@@ -3003,8 +2980,8 @@ fn arg_call(callee: String, args: Node, bare: bool, src: &[u8], is_known: &dyn F
         .filter(|(_, a)| a.kind() == "object")
         .flat_map(|(i, o)| named(*o).into_iter().map(move |p| (i, p)))
         .filter_map(|(i, p)| {
-            let key = p.child_by_field_name("key").filter(|k| k.kind() == "property_identifier")?;
-            let value = url_like(template(p.child_by_field_name("value")?, src), is_known);
+            let key = p.field("key").filter(|k| k.kind() == "property_identifier")?;
+            let value = url_like(template(p.field("value")?, src), is_known);
             (!value.is_empty()).then(|| (i, query::text(key, src).to_string(), value))
         })
         .collect();
@@ -3143,11 +3120,10 @@ pub fn import_bindings(sources: &[Node], src: &[u8]) -> Vec<Binding> {
                     }
                     "named_imports" => {
                         for s in named(b).into_iter().filter(|s| s.kind() == "import_specifier") {
-                            let Some(name) = s.child_by_field_name("name") else { continue };
+                            let Some(name) = s.field("name") else { continue };
                             let remote = query::text(name, src).to_string();
-                            let local = s
-                                .child_by_field_name("alias")
-                                .map_or_else(|| remote.clone(), |a| query::text(a, src).to_string());
+                            let local =
+                                s.field("alias").map_or_else(|| remote.clone(), |a| query::text(a, src).to_string());
                             bindings.push(Binding { local, remote, line });
                         }
                     }
@@ -3163,7 +3139,7 @@ pub fn import_bindings(sources: &[Node], src: &[u8]) -> Vec<Binding> {
 /// `export` statement declares (`export class X {}` → the class).
 pub fn declared(top: Node) -> Option<Node> {
     match top.kind() {
-        "export_statement" => top.child_by_field_name("declaration"),
+        "export_statement" => top.field("declaration"),
         _ => Some(top),
     }
 }
@@ -3181,7 +3157,7 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
             "class_declaration" | "abstract_class_declaration" => "public_field_definition",
             _ => continue,
         };
-        let (Some(name), Some(body)) = (decl.child_by_field_name("name"), decl.child_by_field_name("body")) else {
+        let (Some(name), Some(body)) = (decl.field("name"), decl.field("body")) else {
             continue;
         };
         for m in named(body).into_iter().filter(|m| m.kind() == members) {
@@ -3189,7 +3165,7 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
             if members == "public_field_definition" && !m.children(&mut c).any(|k| k.kind() == "static") {
                 continue;
             }
-            let (Some(key), Some(value)) = (m.child_by_field_name("name"), m.child_by_field_name("value")) else {
+            let (Some(key), Some(value)) = (m.field("name"), m.field("value")) else {
                 continue;
             };
             let Some(value) = string_value(value, src) else { continue };
@@ -3209,10 +3185,9 @@ fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
     let n = match n.kind() {
         "object" => match named(n).as_slice() {
             [pair] if pair.kind() == "pair" => {
-                let key = pair
-                    .child_by_field_name("key")
-                    .map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).to_string()));
-                pair.child_by_field_name("value").filter(|_| key.as_deref() == Some("cmd"))?
+                let key =
+                    pair.field("key").map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).to_string()));
+                pair.field("value").filter(|_| key.as_deref() == Some("cmd"))?
             }
             _ => return None,
         },
@@ -3238,8 +3213,7 @@ fn mqtt_topics(method: &str, args: &[Node], src: &[u8]) -> Vec<(Template, Access
             (named(first).into_iter().filter(|e| subject_like(*e)).map(name).collect(), Access::Read)
         }
         ("subscribe", "object") => {
-            let keys =
-                named(first).into_iter().filter(|p| p.kind() == "pair").filter_map(|p| p.child_by_field_name("key"));
+            let keys = named(first).into_iter().filter(|p| p.kind() == "pair").filter_map(|p| p.field("key"));
             let topics = keys.filter_map(|k| match k.kind() {
                 "property_identifier" => Some(lit(query::text(k, src))),
                 "string" => string_value(k, src).map(|s| lit(&s)),
@@ -3269,7 +3243,7 @@ pub fn class_fields(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
         let Some(decl) = declared(top).filter(|d| d.kind() == "class_declaration") else { continue };
-        let (Some(name), Some(body)) = (decl.child_by_field_name("name"), decl.child_by_field_name("body")) else {
+        let (Some(name), Some(body)) = (decl.field("name"), decl.field("body")) else {
             continue;
         };
         let Some(base) = named(decl).into_iter().find(|c| c.kind() == "class_heritage").and_then(base_class) else {
@@ -3281,8 +3255,8 @@ pub fn class_fields(root: Node, text: &str, facts: &mut ArchFacts) {
             if m.children(&mut c).any(|k| k.kind() == "static") {
                 continue;
             }
-            let key = m.child_by_field_name("name").or_else(|| m.child_by_field_name("property"));
-            let (Some(key), Some(value)) = (key, m.child_by_field_name("value")) else { continue };
+            let key = m.field("name").or_else(|| m.field("property"));
+            let (Some(key), Some(value)) = (key, m.field("value")) else { continue };
             if !matches!(value.kind(), "string" | "identifier" | "member_expression") {
                 continue;
             }
@@ -3392,8 +3366,7 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
         let Some(&parent) = above.first() else { continue };
         let mut push = |(method, line, call): (String, u32, Node)| {
             let callee = format!("{class}.prototype.{method}");
-            if let Some(a) = call.child_by_field_name("arguments").and_then(|a| arg_call(callee, a, false, src, &known))
-            {
+            if let Some(a) = call.field("arguments").and_then(|a| arg_call(callee, a, false, src, &known)) {
                 arg_calls.push(a);
             }
             let call = crate::model::RawInstanceCall { class: class.to_string(), method, line };
@@ -3426,10 +3399,10 @@ fn called_member<'t>(
     src: &[u8],
 ) -> Option<(String, u32, Node<'t>)> {
     let call = parent.filter(|c| c.kind() == "call_expression")?;
-    if member.child_by_field_name("object") != Some(object) || call.child_by_field_name("function") != Some(member) {
+    if member.field("object") != Some(object) || call.field("function") != Some(member) {
         return None;
     }
-    let property = member.child_by_field_name("property")?;
+    let property = member.field("property")?;
     Some((query::text(property, src).to_string(), query::line(property), call))
 }
 
@@ -3439,11 +3412,11 @@ fn instance_uses<'t>(up: &[Node<'t>], value: Node<'t>, src: &[u8]) -> Vec<(Strin
     let Some(&declarator) = up.first() else { return Vec::new() };
     let declaration = up.get(1).copied().filter(|d| d.kind() == "lexical_declaration");
     let is_const = declaration.and_then(|d| d.child(0)).is_some_and(|k| k.kind() == "const");
-    let name = declarator.child_by_field_name("name").filter(|n| n.kind() == "identifier");
+    let name = declarator.field("name").filter(|n| n.kind() == "identifier");
     let (Some(scope), Some(name), true) = (declaration.and(up.get(2).copied()), name, is_const) else {
         return Vec::new();
     };
-    if declarator.child_by_field_name("value") != Some(value) {
+    if declarator.field("value") != Some(value) {
         return Vec::new();
     }
     let word = query::text(name, src).as_bytes();
@@ -3473,7 +3446,7 @@ fn instance_uses<'t>(up: &[Node<'t>], value: Node<'t>, src: &[u8]) -> Vec<(Strin
 /// `extends Publisher<E>` (TypeScript's `extends_clause`, JavaScript's bare expression).
 pub(super) fn base_class(heritage: Node) -> Option<Node> {
     let first = heritage.named_child(0)?;
-    let value = if first.kind() == "extends_clause" { first.child_by_field_name("value")? } else { first };
+    let value = if first.kind() == "extends_clause" { first.field("value")? } else { first };
     matches!(value.kind(), "identifier" | "member_expression").then_some(value)
 }
 
@@ -3483,10 +3456,10 @@ pub(super) fn base_class(heritage: Node) -> Option<Node> {
 fn without_query<'t>(u: Node<'t>, src: &[u8]) -> Node<'t> {
     match u.kind() {
         "binary_expression"
-            if u.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "+")
-                && u.child_by_field_name("right").is_some_and(|r| query_string(r, src, 0)) =>
+            if u.field("operator").is_some_and(|o| query::text(o, src) == "+")
+                && u.field("right").is_some_and(|r| query_string(r, src, 0)) =>
         {
-            u.child_by_field_name("left").unwrap_or(u)
+            u.field("left").unwrap_or(u)
         }
         _ => u,
     }
@@ -3502,11 +3475,10 @@ fn query_string(n: Node, src: &[u8], depth: usize) -> bool {
     let empty = |n: Node| string_value(n, src).is_some_and(|s| s.is_empty());
     match n.kind() {
         "string" | "template_string" => starts_q(n),
-        "binary_expression" => n.child_by_field_name("left").is_some_and(starts_q),
+        "binary_expression" => n.field("left").is_some_and(starts_q),
         "parenthesized_expression" => n.named_child(0).is_some_and(|c| query_string(c, src, depth)),
         "ternary_expression" => {
-            let (Some(a), Some(b)) = (n.child_by_field_name("consequence"), n.child_by_field_name("alternative"))
-            else {
+            let (Some(a), Some(b)) = (n.field("consequence"), n.field("alternative")) else {
                 return false;
             };
             let q = |x: Node| query_string(x, src, depth);
@@ -3532,9 +3504,9 @@ fn project_module(spec: &str) -> bool {
 /// The name `const name = require("./m")` binds the module's string to.
 fn required_as(source: Node, src: &[u8]) -> Option<String> {
     let call = source.parent().filter(|a| a.kind() == "arguments")?.parent()?;
-    call.child_by_field_name("function").filter(|f| query::text(*f, src) == "require")?;
+    call.field("function").filter(|f| query::text(*f, src) == "require")?;
     let decl = call.parent().filter(|d| d.kind() == "variable_declarator")?;
-    let name = decl.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
+    let name = decl.field("name").filter(|n| n.kind() == "identifier")?;
     Some(query::text(name, src).to_string())
 }
 
@@ -3551,10 +3523,10 @@ pub(super) fn wrapper_param<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, s
     }
     let name = query::text(arg, src);
     let func = query::ancestors_in(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
-    let index = match func.child_by_field_name("parameter") {
+    let index = match func.field("parameter") {
         Some(p) => (query::text(p, src) == name).then_some(0)?,
         None => {
-            let params = named(func.child_by_field_name("parameters")?);
+            let params = named(func.field("parameters")?);
             params.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == name))?
         }
     };
@@ -3565,13 +3537,13 @@ pub(super) fn wrapper_param<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, s
 /// to, `Class.method` for a static method, `default` for `export default (…) => …`.
 fn function_name(func: Node, src: &[u8]) -> Option<String> {
     match func.kind() {
-        "function_declaration" => func.child_by_field_name("name").map(|n| query::text(n, src).to_string()),
+        "function_declaration" => func.field("name").map(|n| query::text(n, src).to_string()),
         "arrow_function" | "function_expression" => {
             let parent = func.parent()?;
             let target = match parent.kind() {
-                "variable_declarator" => parent.child_by_field_name("name"),
-                "assignment_expression" => parent.child_by_field_name("left"),
-                "pair" => return member_name(parent, parent.child_by_field_name("key")?, src),
+                "variable_declarator" => parent.field("name"),
+                "assignment_expression" => parent.field("left"),
+                "pair" => return member_name(parent, parent.field("key")?, src),
                 "export_statement" => return Some("default".into()),
                 _ => None,
             };
@@ -3581,7 +3553,7 @@ fn function_name(func: Node, src: &[u8]) -> Option<String> {
         }
         "method_definition" => static_method(func, src)
             .or_else(|| super::ts_nest::injectable_method(func, src))
-            .or_else(|| member_name(func, func.child_by_field_name("name")?, src).filter(|n| n.contains('.'))),
+            .or_else(|| member_name(func, func.field("name")?, src).filter(|n| n.contains('.'))),
         _ => None,
     }
 }
@@ -3597,8 +3569,7 @@ fn member_name(member: Node, key: Node, src: &[u8]) -> Option<String> {
     }
     let key = query::text(key, src);
     let object = member.parent().filter(|o| o.kind() == "object")?;
-    let holder =
-        object.parent().filter(|d| d.kind() == "variable_declarator").and_then(|d| d.child_by_field_name("name"));
+    let holder = object.parent().filter(|d| d.kind() == "variable_declarator").and_then(|d| d.field("name"));
     Some(match holder.filter(|n| n.kind() == "identifier") {
         Some(n) => format!("{}.{key}", query::text(n, src)),
         None => key.to_string(),
@@ -3616,10 +3587,10 @@ fn object_param(arg: Node, src: &[u8]) -> Option<(String, usize, String)> {
     }
     let name = query::text(arg, src);
     for func in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
-        if func.child_by_field_name("parameter").is_some_and(|p| query::text(p, src) == name) {
+        if func.field("parameter").is_some_and(|p| query::text(p, src) == name) {
             return None;
         }
-        let params = func.child_by_field_name("parameters").map(named).unwrap_or_default();
+        let params = func.field("parameters").map(named).unwrap_or_default();
         if params.iter().any(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == name)) {
             return None;
         }
@@ -3628,7 +3599,7 @@ fn object_param(arg: Node, src: &[u8]) -> Option<(String, usize, String)> {
         {
             return Some((function_name(func, src)?, index, key));
         }
-        if func.child_by_field_name("body").is_some_and(|b| declares(b, name, src)) {
+        if func.field("body").is_some_and(|b| declares(b, name, src)) {
             return None;
         }
     }
@@ -3640,20 +3611,20 @@ fn object_param(arg: Node, src: &[u8]) -> Option<(String, usize, String)> {
 pub(super) fn pattern_key(param: Node, name: &str, src: &[u8]) -> Option<String> {
     let pattern = match param.kind() {
         "object_pattern" => Some(param),
-        "required_parameter" | "optional_parameter" => param.child_by_field_name("pattern"),
-        "assignment_pattern" => param.child_by_field_name("left"),
+        "required_parameter" | "optional_parameter" => param.field("pattern"),
+        "assignment_pattern" => param.field("left"),
         _ => None,
     }
     .filter(|p| p.kind() == "object_pattern")?;
     named(pattern).into_iter().find_map(|p| match p.kind() {
         "shorthand_property_identifier_pattern" => (query::text(p, src) == name).then(|| name.to_string()),
         "object_assignment_pattern" => {
-            let left = p.child_by_field_name("left")?;
+            let left = p.field("left")?;
             (query::text(left, src) == name).then(|| name.to_string())
         }
         "pair_pattern" => {
-            let value = p.child_by_field_name("value").filter(|v| v.kind() == "identifier")?;
-            let key = p.child_by_field_name("key").filter(|k| k.kind() == "property_identifier")?;
+            let value = p.field("value").filter(|v| v.kind() == "identifier")?;
+            let key = p.field("key").filter(|k| k.kind() == "property_identifier")?;
             (query::text(value, src) == name).then(|| query::text(key, src).to_string())
         }
         _ => None,
@@ -3705,22 +3676,22 @@ fn row_source(at: Node, var: &str, src: &[u8]) -> Option<String> {
     for a in query::ancestors(at, 32) {
         match a.kind() {
             "arrow_function" | "function_expression" | "function" => {
-                let first = a.child_by_field_name("parameter").or_else(|| {
-                    a.child_by_field_name("parameters").and_then(|p| p.named_child(0)).and_then(param_ident)
-                });
+                let first = a
+                    .field("parameter")
+                    .or_else(|| a.field("parameters").and_then(|p| p.named_child(0)).and_then(param_ident));
                 if first.is_none_or(|p| query::text(p, src) != var) {
                     continue;
                 }
                 let call = a.parent().filter(|p| p.kind() == "arguments")?.parent()?;
-                let f = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
-                let method = f.child_by_field_name("property").map(|p| query::text(p, src));
-                let table = f.child_by_field_name("object")?;
+                let f = call.field("function").filter(|f| f.kind() == "member_expression")?;
+                let method = f.field("property").map(|p| query::text(p, src));
+                let table = f.field("object")?;
                 return matches!(method, Some("forEach" | "map")).then(|| query::text(table, src).to_string());
             }
             "for_in_statement" => {
-                let left = a.child_by_field_name("left").map(|l| query::text(l, src));
-                if left == Some(var) && a.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "of") {
-                    return a.child_by_field_name("right").map(|r| query::text(r, src).to_string());
+                let left = a.field("left").map(|l| query::text(l, src));
+                if left == Some(var) && a.field("operator").is_some_and(|o| query::text(o, src) == "of") {
+                    return a.field("right").map(|r| query::text(r, src).to_string());
                 }
             }
             _ => {}
@@ -3755,10 +3726,10 @@ fn member_of_param(at: Node, r: &str, bare: bool, src: &[u8]) -> Option<String> 
     let marker =
         |func: Node, index: usize, chain: String| function_name(func, src).map(|f| format!("{ARG}{f}:{index}:{chain}"));
     for func in query::ancestors(at, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
-        if func.child_by_field_name("parameter").is_some_and(|p| query::text(p, src) == head) {
+        if func.field("parameter").is_some_and(|p| query::text(p, src) == head) {
             return marker(func, 0, chain?.to_string());
         }
-        let params = func.child_by_field_name("parameters").map(named).unwrap_or_default();
+        let params = func.field("parameters").map(named).unwrap_or_default();
         if let Some(i) = params.iter().position(|p| param_ident(*p).is_some_and(|id| query::text(id, src) == head)) {
             return marker(func, i, chain?.to_string());
         }
@@ -3766,7 +3737,7 @@ fn member_of_param(at: Node, r: &str, bare: bool, src: &[u8]) -> Option<String> 
         {
             return marker(func, i, chain.map_or_else(|| key.clone(), |c| format!("{key}.{c}")));
         }
-        if func.child_by_field_name("body").is_some_and(|b| declares(b, head, src)) {
+        if func.field("body").is_some_and(|b| declares(b, head, src)) {
             return None;
         }
     }
@@ -3783,8 +3754,8 @@ fn static_method(method: Node, src: &[u8]) -> Option<String> {
     if !matches!(class.kind(), "class_declaration" | "abstract_class_declaration" | "class") {
         return None;
     }
-    let class = query::text(class.child_by_field_name("name")?, src);
-    Some(format!("{class}.{}", query::text(method.child_by_field_name("name")?, src)))
+    let class = query::text(class.field("name")?, src);
+    Some(format!("{class}.{}", query::text(method.field("name")?, src)))
 }
 
 /// A URL that is one parameter of the function it is requested in after module-level
@@ -3809,8 +3780,8 @@ fn inner_param(url: Node, src: &[u8]) -> Option<(String, usize, String)> {
             "member_expression" if !query::text(p, src).starts_with("this.") => {}
             // A field its class gives one value (`ts_nest`).
             "member_expression"
-                if p.child_by_field_name("object").is_some_and(|o| o.kind() == "this")
-                    && p.child_by_field_name("property")
+                if p.field("object").is_some_and(|o| o.kind() == "this")
+                    && p.field("property")
                         .and_then(|f| super::ts_nest::field_value(p, query::text(f, src), src))
                         .is_some() => {}
             _ => return None,
@@ -3837,9 +3808,9 @@ pub(super) fn url_pieces<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<Node<'t>>) {
                 }
             }
         }
-        "binary_expression" if n.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "+") => {
+        "binary_expression" if n.field("operator").is_some_and(|o| query::text(o, src) == "+") => {
             for f in ["left", "right"] {
-                if let Some(c) = n.child_by_field_name(f) {
+                if let Some(c) = n.field(f) {
                     url_pieces(c, src, out);
                 }
             }
@@ -3865,10 +3836,8 @@ fn ends_with_query(url: Node, src: &[u8]) -> bool {
 pub(super) fn param_ident(p: Node) -> Option<Node> {
     match p.kind() {
         "identifier" => Some(p),
-        "required_parameter" | "optional_parameter" => {
-            p.child_by_field_name("pattern").filter(|i| i.kind() == "identifier")
-        }
-        "assignment_pattern" => p.child_by_field_name("left").filter(|i| i.kind() == "identifier"),
+        "required_parameter" | "optional_parameter" => p.field("pattern").filter(|i| i.kind() == "identifier"),
+        "assignment_pattern" => p.field("left").filter(|i| i.kind() == "identifier"),
         _ => None,
     }
 }
@@ -3877,7 +3846,7 @@ pub(super) fn param_ident(p: Node) -> Option<Node> {
 /// next argument, `%%` is a percent sign. Anything else, or a count of
 /// arguments that does not match the placeholders, is a parameter.
 fn call_template(n: Node, src: &[u8]) -> Template {
-    let func = n.child_by_field_name("function").map(|f| query::text(f, src)).unwrap_or("");
+    let func = n.field("function").map(|f| query::text(f, src)).unwrap_or("");
     // `UPDATE_LINK(linkId)`: a path function a module declares (see `path_function`).
     if func.len() > 1
         && func.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
@@ -3885,7 +3854,7 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     {
         return vec![Part::Ref(func.to_string())];
     }
-    let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
+    let args = n.field("arguments").map(named).unwrap_or_default();
     // `Deno.env.get("X")`: Deno's environment read, as `process.env.X` is Node's.
     if func == "Deno.env.get" {
         if let [one] = args.as_slice() {
@@ -3932,14 +3901,14 @@ fn call_template(n: Node, src: &[u8]) -> Template {
 /// `rawBase.replace(/\/$/, "")`: a base URL with its trailing slash cut off, the base's
 /// template without one.
 fn trimmed_slash(call: Node, args: &[Node], src: &[u8]) -> Option<Template> {
-    let func = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
-    func.child_by_field_name("property").filter(|p| query::text(*p, src) == "replace")?;
+    let func = call.field("function").filter(|f| f.kind() == "member_expression")?;
+    func.field("property").filter(|p| query::text(*p, src) == "replace")?;
     let [regex, empty] = args else { return None };
-    let pattern = regex.child_by_field_name("pattern").filter(|_| regex.kind() == "regex")?;
+    let pattern = regex.field("pattern").filter(|_| regex.kind() == "regex")?;
     if !matches!(query::text(pattern, src), "\\/$" | "\\/+$" | "/$" | "/+$") || !string_value(*empty, src)?.is_empty() {
         return None;
     }
-    let mut base = template(func.child_by_field_name("object")?, src);
+    let mut base = template(func.field("object")?, src);
     if let Some(Part::Lit(last)) = base.last_mut() {
         let kept = last.trim_end_matches('/').len();
         last.truncate(kept);
@@ -3953,13 +3922,13 @@ fn trimmed_slash(call: Node, args: &[Node], src: &[u8]) -> Option<Template> {
 /// Any other function is no constant (a parameter: `push_const` keeps nothing).
 fn path_function(f: Node, src: &[u8]) -> Template {
     let none = || vec![Part::Param("param".into())];
-    let Some(body) = f.child_by_field_name("body").filter(|b| matches!(b.kind(), "string" | "template_string")) else {
+    let Some(body) = f.field("body").filter(|b| matches!(b.kind(), "string" | "template_string")) else {
         return none();
     };
-    let params: Vec<&str> = match f.child_by_field_name("parameter") {
+    let params: Vec<&str> = match f.field("parameter") {
         Some(p) => vec![query::text(p, src)],
         None => f
-            .child_by_field_name("parameters")
+            .field("parameters")
             .map(named)
             .unwrap_or_default()
             .into_iter()
@@ -3980,13 +3949,13 @@ fn path_function(f: Node, src: &[u8]) -> Template {
 /// `process.env.X ? process.env.X : 'http://d'`, `!process.env.X ? 'd' : …`: the
 /// branch taken when `X` is set and the one taken when it is not.
 fn ternary(n: Node, src: &[u8]) -> Template {
-    let field = |f: &str| n.child_by_field_name(f);
+    let field = |f: &'static str| n.field(f);
     let (Some(cond), Some(yes), Some(no)) = (field("condition"), field("consequence"), field("alternative")) else {
         return vec![Part::Param(param_name(n, src))];
     };
     let (cond, negated) = match cond.kind() {
-        "unary_expression" if cond.child_by_field_name("operator").is_some_and(|o| query::text(o, src) == "!") => {
-            (cond.child_by_field_name("argument").unwrap_or(cond), true)
+        "unary_expression" if cond.field("operator").is_some_and(|o| query::text(o, src) == "!") => {
+            (cond.field("argument").unwrap_or(cond), true)
         }
         _ => (cond, false),
     };
@@ -4013,12 +3982,12 @@ fn nest_module_ref(e: Node, src: &[u8]) -> Option<String> {
     match e.kind() {
         "identifier" => Some(query::text(e, src).to_string()),
         "call_expression" => {
-            let f = e.child_by_field_name("function")?;
+            let f = e.field("function")?;
             match f.kind() {
-                "member_expression" => f.child_by_field_name("object").and_then(|o| nest_module_ref(o, src)),
+                "member_expression" => f.field("object").and_then(|o| nest_module_ref(o, src)),
                 "identifier" if query::text(f, src) == "forwardRef" => {
-                    let arrow = e.child_by_field_name("arguments").and_then(|a| named(a).into_iter().next())?;
-                    arrow.child_by_field_name("body").and_then(|b| nest_module_ref(b, src))
+                    let arrow = e.field("arguments").and_then(|a| named(a).into_iter().next())?;
+                    arrow.field("body").and_then(|b| nest_module_ref(b, src))
                 }
                 _ => None,
             }
@@ -4034,11 +4003,11 @@ fn decorated_class(decorator: Node, src: &[u8]) -> Option<String> {
         let n = cur?;
         match n.kind() {
             "class_declaration" | "class" | "abstract_class_declaration" => {
-                return n.child_by_field_name("name").map(|x| query::text(x, src).to_string());
+                return n.field("name").map(|x| query::text(x, src).to_string());
             }
             "export_statement" => {
-                let decl = n.child_by_field_name("declaration")?;
-                return decl.child_by_field_name("name").map(|x| query::text(x, src).to_string());
+                let decl = n.field("declaration")?;
+                return decl.field("name").map(|x| query::text(x, src).to_string());
             }
             _ => cur = n.parent(),
         }
@@ -4058,13 +4027,13 @@ fn method_of(decorator: Node, src: &[u8]) -> Option<String> {
         }
         s.filter(|x| x.kind() == "method_definition")
     };
-    method?.child_by_field_name("name").map(|n| query::text(n, src).to_string())
+    method?.field("name").map(|n| query::text(n, src).to_string())
 }
 
 /// `Model.init(…)`: the receiver's name.
 fn receiver_of(call: Node, src: &[u8]) -> Option<String> {
-    let f = call.child_by_field_name("function")?;
-    f.child_by_field_name("object").map(|o| query::text(o, src).to_string())
+    let f = call.field("function")?;
+    f.field("object").map(|o| query::text(o, src).to_string())
 }
 
 /// Whether a knex chain started at `call` writes (`insert`, `update`, `del`).
@@ -4072,7 +4041,7 @@ fn chain_access(call: Node, src: &[u8]) -> Access {
     let mut cur = call;
     for _ in 0..12 {
         let Some(member) = cur.parent().filter(|p| p.kind() == "member_expression") else { break };
-        let prop = member.child_by_field_name("property").map(|p| query::text(p, src)).unwrap_or("");
+        let prop = member.field("property").map(|p| query::text(p, src)).unwrap_or("");
         if matches!(prop, "insert" | "update" | "del" | "delete" | "truncate" | "upsert" | "merge") {
             return Access::Write;
         }

@@ -19,6 +19,7 @@
 //! no builder leaves the URL a run-time value, as before. The argument must hold literal
 //! text (`buildUrl(path)` in a wrapper of its own is a path its callers give, not read).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::arch::{lit, push_parts};
@@ -56,17 +57,17 @@ pub fn builders(root: Node, text: &str, relative: &[String], facts: &mut ArchFac
     let mut names: Vec<String> = Vec::new();
     for top in named(root) {
         let inner = match top.kind() {
-            "export_statement" => top.child_by_field_name("declaration"),
+            "export_statement" => top.field("declaration"),
             _ => Some(top),
         };
         let Some(inner) = inner else { continue };
         let found: Vec<(Node, Node)> = match inner.kind() {
-            "function_declaration" => inner.child_by_field_name("name").map(|n| (n, inner)).into_iter().collect(),
+            "function_declaration" => inner.field("name").map(|n| (n, inner)).into_iter().collect(),
             "lexical_declaration" | "variable_declaration" => named(inner)
                 .into_iter()
                 .filter_map(|d| {
-                    let v = d.child_by_field_name("value")?;
-                    let n = d.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
+                    let v = d.field("value")?;
+                    let n = d.field("name").filter(|n| n.kind() == "identifier")?;
                     matches!(v.kind(), "arrow_function" | "function_expression" | "function").then_some((n, v))
                 })
                 .collect(),
@@ -104,10 +105,10 @@ pub fn builders(root: Node, text: &str, relative: &[String], facts: &mut ArchFac
 /// line: that request's URL becomes the marker followed by the argument.
 fn rewrite(id: Node, name: &str, src: &[u8], facts: &mut ArchFacts) -> Option<()> {
     let call = id.parent().filter(|c| c.kind() == "call_expression")?;
-    if id.kind() != "identifier" || call.child_by_field_name("function") != Some(id) {
+    if id.kind() != "identifier" || call.field("function") != Some(id) {
         return None;
     }
-    let [arg] = named(call.child_by_field_name("arguments")?)[..] else { return None };
+    let [arg] = named(call.field("arguments")?)[..] else { return None };
     let mut outer = call;
     while let Some(p) = outer.parent().filter(|p| matches!(p.kind(), "parenthesized_expression" | "await_expression")) {
         outer = p;
@@ -131,14 +132,14 @@ fn rewrite(id: Node, name: &str, src: &[u8], facts: &mut ArchFacts) -> Option<()
 /// The prefix of a builder: the one `return` of function `f` (or its expression body) is
 /// a prefix of module-level names and text followed by one of `f`'s parameters.
 fn builder_prefix(f: Node, src: &[u8]) -> Option<Template> {
-    let params: Vec<&str> = match f.child_by_field_name("parameter") {
+    let params: Vec<&str> = match f.field("parameter") {
         Some(p) => vec![query::text(p, src)],
-        None => named(f.child_by_field_name("parameters")?)
+        None => named(f.field("parameters")?)
             .into_iter()
             .map(|p| param_ident(p).map(|i| query::text(i, src)))
             .collect::<Option<_>>()?,
     };
-    let body = f.child_by_field_name("body")?;
+    let body = f.field("body")?;
     let returned = match body.kind() {
         "statement_block" => {
             let [ret] = named(body).into_iter().filter(|s| s.kind() != "comment").collect::<Vec<_>>()[..] else {
@@ -152,13 +153,13 @@ fn builder_prefix(f: Node, src: &[u8]) -> Option<Template> {
     let (before, last): (Vec<Node>, Node) = match returned.kind() {
         // `baseUrl.concat(path)`
         "call_expression" => {
-            let func = returned.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
-            if func.child_by_field_name("property").map(|p| query::text(p, src)) != Some("concat") {
+            let func = returned.field("function").filter(|f| f.kind() == "member_expression")?;
+            if func.field("property").map(|p| query::text(p, src)) != Some("concat") {
                 return None;
             }
-            let [arg] = named(returned.child_by_field_name("arguments")?)[..] else { return None };
+            let [arg] = named(returned.field("arguments")?)[..] else { return None };
             let mut pieces = Vec::new();
-            url_pieces(func.child_by_field_name("object")?, src, &mut pieces);
+            url_pieces(func.field("object")?, src, &mut pieces);
             (pieces, arg)
         }
         "template_string" | "binary_expression" => {

@@ -13,6 +13,7 @@
 //! use silently when the name is no Bull queue: most `.add(` calls are not).
 //! No query pattern: `add` and `process` are far too common to match everywhere.
 
+use super::query::FieldExt;
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
@@ -103,10 +104,8 @@ fn collect(n: Node, src: &[u8], found: &mut Found, depth: usize) {
     match n.kind() {
         "new_expression" => made(n, src, found),
         "call_expression" => {
-            let f = n.child_by_field_name("function").filter(|f| f.kind() == "member_expression");
-            if let Some((o, p)) =
-                f.and_then(|f| Some((f.child_by_field_name("object")?, f.child_by_field_name("property")?)))
-            {
+            let f = n.field("function").filter(|f| f.kind() == "member_expression");
+            if let Some((o, p)) = f.and_then(|f| Some((f.field("object")?, f.field("property")?))) {
                 let method = query::text(p, src);
                 if matches!(method, "add" | "addBulk" | "process") {
                     found.calls.push((query::text(o, src).to_string(), method.to_string(), query::line(n)));
@@ -124,19 +123,19 @@ fn collect(n: Node, src: &[u8], found: &mut Found, depth: usize) {
 
 /// `new Queue<Payload>('order:expiration', { redis })` bound to a variable, `new Worker('q', fn)`.
 fn made(n: Node, src: &[u8], found: &mut Found) {
-    let Some(ctor) = n.child_by_field_name("constructor").filter(|c| c.kind() == "identifier") else { return };
+    let Some(ctor) = n.field("constructor").filter(|c| c.kind() == "identifier") else { return };
     let ctor = query::text(ctor, src);
     if !matches!(ctor, "Bull" | "Queue" | "Worker") {
         return;
     }
-    let first = n.child_by_field_name("arguments").and_then(|a| a.named_child(0));
+    let first = n.field("arguments").and_then(|a| a.named_child(0));
     let Some(name) = first.and_then(|a| string_value(a, src)).filter(|s| !s.is_empty()) else { return };
     let line = query::line(n);
     if ctor == "Worker" {
         found.workers.push((ctor.to_string(), name, line));
         return;
     }
-    let var = n.parent().filter(|p| p.kind() == "variable_declarator").and_then(|d| d.child_by_field_name("name"));
+    let var = n.parent().filter(|p| p.kind() == "variable_declarator").and_then(|d| d.field("name"));
     if let Some(var) = var.filter(|v| v.kind() == "identifier") {
         found.made.push((query::text(var, src).to_string(), name, line));
     }
@@ -146,8 +145,8 @@ fn made(n: Node, src: &[u8], found: &mut Found) {
 /// `@Processor({ name: 'order' })` on a class.
 fn decorator(d: Node, src: &[u8], found: &mut Found) {
     let Some(call) = d.named_child(0).filter(|c| c.kind() == "call_expression") else { return };
-    let Some(f) = call.child_by_field_name("function").filter(|f| f.kind() == "identifier") else { return };
-    let first = call.child_by_field_name("arguments").and_then(|a| a.named_child(0));
+    let Some(f) = call.field("function").filter(|f| f.kind() == "identifier") else { return };
+    let first = call.field("arguments").and_then(|a| a.named_child(0));
     let name = first.and_then(|a| match a.kind() {
         "object" => super::ts_arch::prop(a, "name", src).and_then(|v| string_value(v, src)),
         _ => string_value(a, src),
@@ -156,7 +155,7 @@ fn decorator(d: Node, src: &[u8], found: &mut Found) {
     match query::text(f, src) {
         "InjectQueue" => {
             let Some(owner) = d.parent() else { return };
-            let field = owner.child_by_field_name("pattern").or_else(|| owner.child_by_field_name("name"));
+            let field = owner.field("pattern").or_else(|| owner.field("name"));
             if let Some(field) = field.filter(|f| matches!(f.kind(), "identifier" | "property_identifier")) {
                 found.injected.insert(query::text(field, src).to_string(), name);
             }
@@ -165,7 +164,7 @@ fn decorator(d: Node, src: &[u8], found: &mut Found) {
             // `@Processor('q') export class P {}`: the decorator belongs to the export statement.
             let class = d.parent().and_then(super::ts_arch::declared);
             let class = class.filter(|c| matches!(c.kind(), "class_declaration" | "class"));
-            let body = class.and_then(|c| c.child_by_field_name("body"));
+            let body = class.and_then(|c| c.field("body"));
             let handlers = body.map(|b| process_handlers(b, src)).unwrap_or_default();
             found.processors.push((name, handlers, query::line(d)));
         }

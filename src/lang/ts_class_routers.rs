@@ -11,6 +11,7 @@
 //! Only Express's constructors are read (`express()`, `Router()`, `express.Router()`), and
 //! only a field assigned once: a field set twice holds what the last run set.
 
+use super::query::FieldExt;
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -56,7 +57,7 @@ pub fn scopes(root: Node, src: &[u8]) -> Vec<ClassScope> {
         let Some(class) = declared(top).filter(|d| matches!(d.kind(), "class_declaration" | "class")) else {
             continue;
         };
-        let (Some(name), Some(body)) = (class.child_by_field_name("name"), class.child_by_field_name("body")) else {
+        let (Some(name), Some(body)) = (class.field("name"), class.field("body")) else {
             continue;
         };
         let scope = class_scope(query::text(name, src), body, src);
@@ -74,13 +75,13 @@ fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
     for m in &members {
         match m.kind() {
             "public_field_definition" | "field_definition" => {
-                let key = m.child_by_field_name("name").or_else(|| m.child_by_field_name("property"));
-                if let (Some(k), Some(v)) = (key, m.child_by_field_name("value")) {
+                let key = m.field("name").or_else(|| m.field("property"));
+                if let (Some(k), Some(v)) = (key, m.field("value")) {
                     values.push((query::text(k, src).to_string(), v));
                 }
             }
             "method_definition" => {
-                if let Some(b) = m.child_by_field_name("body") {
+                if let Some(b) = m.field("body") {
                     this_assignments(b, src, &mut values);
                 }
             }
@@ -102,11 +103,11 @@ fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
             .iter()
             .filter(|m| m.kind() == "method_definition")
             .filter(|m| {
-                m.child_by_field_name("body").is_some_and(|b| {
+                m.field("body").is_some_and(|b| {
                     returns(b).iter().any(|r| r.kind() == "member_expression" && query::text(*r, src) == this_field)
                 })
             })
-            .filter_map(|m| m.child_by_field_name("name").map(|n| query::text(n, src)))
+            .filter_map(|m| m.field("name").map(|n| query::text(n, src)))
             .collect();
         let made = returning.len() == 1;
         let member = if made { returning[0] } else { field.as_str() };
@@ -121,12 +122,12 @@ fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
 fn this_assignments<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<(String, Node<'t>)>) {
     for c in named(n) {
         if c.kind() == "assignment_expression" {
-            let left = c.child_by_field_name("left").filter(|l| l.kind() == "member_expression");
+            let left = c.field("left").filter(|l| l.kind() == "member_expression");
             let field = left
-                .filter(|l| l.child_by_field_name("object").is_some_and(|o| o.kind() == "this"))
-                .and_then(|l| l.child_by_field_name("property"))
+                .filter(|l| l.field("object").is_some_and(|o| o.kind() == "this"))
+                .and_then(|l| l.field("property"))
                 .map(|p| query::text(p, src).to_string());
-            if let (Some(field), Some(v)) = (field, c.child_by_field_name("right")) {
+            if let (Some(field), Some(v)) = (field, c.field("right")) {
                 out.push((field, v));
             }
         }
@@ -137,7 +138,7 @@ fn this_assignments<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<(String, Node<'t>
 /// `express()` (an app, `Some(false)`), `Router(…)` or `express.Router(…)` (a router that
 /// serves once mounted, `Some(true)`); `None` for any other value.
 fn express_ctor(v: Node, src: &[u8]) -> Option<bool> {
-    let f = v.child_by_field_name("function").filter(|_| v.kind() == "call_expression")?;
+    let f = v.field("function").filter(|_| v.kind() == "call_expression")?;
     match query::text(f, src) {
         "express" => Some(false),
         "Router" | "express.Router" => Some(true),
@@ -175,12 +176,12 @@ pub fn with_strings(scopes: &[ClassScope], at: usize, prefix: Template) -> Templ
 /// `new UsersRoute(…).main()`: the router a method of a class makes, named as
 /// [`ClassRouter::name`] (`UsersRoute.main()`); `None` for any other call.
 pub fn constructed_method(call: Node, src: &[u8]) -> Option<String> {
-    let f = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
-    let mut object = f.child_by_field_name("object")?;
+    let f = call.field("function").filter(|f| f.kind() == "member_expression")?;
+    let mut object = f.field("object")?;
     while object.kind() == "parenthesized_expression" {
         object = object.named_child(0)?;
     }
-    let class = object.child_by_field_name("constructor").filter(|_| object.kind() == "new_expression")?;
-    let method = f.child_by_field_name("property")?;
+    let class = object.field("constructor").filter(|_| object.kind() == "new_expression")?;
+    let method = f.field("property")?;
     (class.kind() == "identifier").then(|| format!("{}.{}()", query::text(class, src), query::text(method, src)))
 }

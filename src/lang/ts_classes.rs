@@ -33,6 +33,7 @@
 //! constructions do not agree on, is unknown: nothing is made of it (the request keeps
 //! its diagnostic).
 
+use super::query::FieldExt;
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
@@ -117,17 +118,14 @@ impl<'t> Members<'t> {
     /// The field declarations of `name`, in order.
     pub fn fields_named<'a>(&'a self, name: &'a str, src: &'a [u8]) -> impl Iterator<Item = Node<'t>> + 'a {
         self.fields.iter().copied().filter(move |f| {
-            f.child_by_field_name("property")
-                .or_else(|| f.child_by_field_name("name"))
-                .is_some_and(|k| query::text(k, src) == name)
+            f.field("property").or_else(|| f.field("name")).is_some_and(|k| query::text(k, src) == name)
         })
     }
 }
 
 /// Whether a method is a class's constructor.
 pub(super) fn is_constructor(m: Node, src: &[u8]) -> bool {
-    m.kind() == "method_definition"
-        && m.child_by_field_name("name").is_some_and(|n| query::text(n, src) == "constructor")
+    m.kind() == "method_definition" && m.field("name").is_some_and(|n| query::text(n, src) == "constructor")
 }
 
 /// The constructor's parameter properties, TypeScript's shorthand for a field set from
@@ -193,7 +191,7 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
                 if w.config {
                     within.push((query::line(method), method.end_position().row as u32 + 1));
                 }
-                let method_name = query::text(method.child_by_field_name("name").unwrap_or(method), src);
+                let method_name = query::text(method.field("name").unwrap_or(method), src);
                 facts.wrappers.push(w.wrapper(&class, method, format!("{name}({instance}).prototype.{method_name}")));
             }
         }
@@ -209,7 +207,7 @@ pub fn class_clients(root: Node, text: &str, facts: &mut ArchFacts) {
                     // `this.request({ url, method: 'GET' })` in it is the same request.
                     within.push((query::line(method), method.end_position().row as u32 + 1));
                 }
-                let method_name = query::text(method.child_by_field_name("name").unwrap_or(method), src);
+                let method_name = query::text(method.field("name").unwrap_or(method), src);
                 facts.wrappers.push(w.wrapper(&class, method, format!("{}.prototype.{method_name}", class.name)));
             }
         }
@@ -337,21 +335,21 @@ fn top_level<'t>(root: Node<'t>, src: &'t [u8]) -> (Named<Node<'t>>, Vec<Made<'t
     let mut made = Vec::new();
     for top in named(root) {
         let inner = match top.kind() {
-            "export_statement" => top.child_by_field_name("declaration").or_else(|| top.child_by_field_name("value")),
-            "expression_statement" => top.named_child(0).and_then(|a| a.child_by_field_name("right")),
+            "export_statement" => top.field("declaration").or_else(|| top.field("value")),
+            "expression_statement" => top.named_child(0).and_then(|a| a.field("right")),
             _ => Some(top),
         };
         let Some(inner) = inner else { continue };
         match inner.kind() {
             kind if CLASSES.contains(&kind) => {
-                if let (Some(n), Some(b)) = (inner.child_by_field_name("name"), inner.child_by_field_name("body")) {
+                if let (Some(n), Some(b)) = (inner.field("name"), inner.field("body")) {
                     classes.push((query::text(n, src).to_string(), b));
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
                 made.extend(named(inner).into_iter().filter_map(|d| {
-                    let (class, args) = construction(d.child_by_field_name("value")?, src)?;
-                    let bound = d.child_by_field_name("name").filter(|n| n.kind() == "identifier");
+                    let (class, args) = construction(d.field("value")?, src)?;
+                    let bound = d.field("name").filter(|n| n.kind() == "identifier");
                     Some((class, args, bound.map(|n| query::text(n, src))))
                 }));
             }
@@ -366,16 +364,14 @@ fn top_level<'t>(root: Node<'t>, src: &'t [u8]) -> (Named<Node<'t>>, Vec<Made<'t
 fn default_class(root: Node, src: &[u8]) -> Option<String> {
     named(root).into_iter().find_map(|top| {
         let value = match top.kind() {
-            "export_statement" if has_child(top, &["default"]) => {
-                top.child_by_field_name("declaration").map_or(top.child_by_field_name("value"), |d| {
-                    d.child_by_field_name("name").filter(|_| CLASSES.contains(&d.kind()))
-                })
-            }
+            "export_statement" if has_child(top, &["default"]) => top
+                .field("declaration")
+                .map_or(top.field("value"), |d| d.field("name").filter(|_| CLASSES.contains(&d.kind()))),
             "expression_statement" => top
                 .named_child(0)
                 .filter(|a| a.kind() == "assignment_expression")
-                .filter(|a| a.child_by_field_name("left").is_some_and(|l| query::text(l, src) == "module.exports"))
-                .and_then(|a| a.child_by_field_name("right")),
+                .filter(|a| a.field("left").is_some_and(|l| query::text(l, src) == "module.exports"))
+                .and_then(|a| a.field("right")),
             _ => None,
         }?;
         (value.kind() == "identifier" || value.kind() == "type_identifier").then(|| query::text(value, src).to_string())
@@ -385,15 +381,14 @@ fn default_class(root: Node, src: &[u8]) -> Option<String> {
 /// `new ApiClient(args)`: the class's name and the arguments.
 fn construction<'t>(n: Node<'t>, src: &[u8]) -> Option<(String, Vec<Node<'t>>)> {
     let n = if n.kind() == "await_expression" { n.named_child(0)? } else { n };
-    let class =
-        n.child_by_field_name("constructor").filter(|c| n.kind() == "new_expression" && c.kind() == "identifier")?;
-    let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
+    let class = n.field("constructor").filter(|c| n.kind() == "new_expression" && c.kind() == "identifier")?;
+    let args = n.field("arguments").map(named).unwrap_or_default();
     Some((query::text(class, src).to_string(), args))
 }
 
 /// A function's parameters, in order.
 fn params(func: Node) -> Vec<Node> {
-    func.child_by_field_name("parameters").map(named).unwrap_or_default()
+    func.field("parameters").map(named).unwrap_or_default()
 }
 
 /// The index of the parameter `name` of `func`.
@@ -403,10 +398,10 @@ fn param_index(func: Node, name: &str, src: &[u8]) -> Option<usize> {
 
 /// Whether `n` is `this.<field>`, and the field's name.
 fn this_field<'s>(n: Node, src: &'s [u8]) -> Option<&'s str> {
-    if n.kind() != "member_expression" || n.child_by_field_name("object")?.kind() != "this" {
+    if n.kind() != "member_expression" || n.field("object")?.kind() != "this" {
         return None;
     }
-    Some(query::text(n.child_by_field_name("property")?, src))
+    Some(query::text(n.field("property")?, src))
 }
 
 /// Every descendant of `n` of kind `kind`, not inside a nested class.
@@ -429,7 +424,7 @@ impl<'t> Class<'t> {
     /// The class's instance methods by name ([`Members::methods`]).
     fn methods(&self) -> impl Iterator<Item = (&'t str, Node<'t>)> + '_ {
         let src = self.src;
-        self.members.methods.iter().filter_map(move |m| Some((query::text(m.child_by_field_name("name")?, src), *m)))
+        self.members.methods.iter().filter_map(move |m| Some((query::text(m.field("name")?, src), *m)))
     }
 
     fn constructor(&self) -> Option<Node<'t>> {
@@ -446,16 +441,16 @@ impl<'t> Class<'t> {
         }
         let assigned: Vec<Node> = descendants(self.body, "assignment_expression")
             .into_iter()
-            .filter(|a| a.child_by_field_name("left").and_then(|l| this_field(l, self.src)) == Some(name))
+            .filter(|a| a.field("left").and_then(|l| this_field(l, self.src)) == Some(name))
             .collect();
         // `protected client: AxiosInstance;`, a declaration with no value, sets nothing.
-        let declared = self.members.fields_named(name, self.src).find(|f| f.child_by_field_name("value").is_some());
+        let declared = self.members.fields_named(name, self.src).find(|f| f.field("value").is_some());
         match (assigned.as_slice(), declared) {
-            ([], Some(f)) => f.child_by_field_name("value"),
+            ([], Some(f)) => f.field("value"),
             ([one], None)
                 if ctor.is_some_and(|c| one.start_byte() > c.start_byte() && one.end_byte() < c.end_byte()) =>
             {
-                one.child_by_field_name("right")
+                one.field("right")
             }
             _ => None,
         }
@@ -488,7 +483,7 @@ impl<'t> Class<'t> {
             for d in
                 pattern.map(named).unwrap_or_default().into_iter().filter(|d| d.kind() == "object_assignment_pattern")
             {
-                let (Some(left), Some(right)) = (d.child_by_field_name("left"), d.child_by_field_name("right")) else {
+                let (Some(left), Some(right)) = (d.field("left"), d.field("right")) else {
                     continue;
                 };
                 let Some(value) = self.value(right, 1) else { continue };
@@ -519,8 +514,8 @@ impl<'t> Class<'t> {
                 params(ctor).into_iter().enumerate().find_map(|(i, q)| pattern_key(q, name, self.src).map(|k| (i, k)))
             }
             "member_expression" => {
-                let object = p.child_by_field_name("object").filter(|o| o.kind() == "identifier")?;
-                let key = p.child_by_field_name("property").filter(|k| k.kind() == "property_identifier")?;
+                let object = p.field("object").filter(|o| o.kind() == "identifier")?;
+                let key = p.field("property").filter(|k| k.kind() == "property_identifier")?;
                 let i = param_index(ctor, query::text(object, self.src), self.src)?;
                 Some((i, query::text(key, self.src).to_string()))
             }
@@ -531,7 +526,7 @@ impl<'t> Class<'t> {
     /// The construction's argument for constructor parameter `i`, else its default.
     fn argument(&self, i: usize, param: Node<'t>) -> Option<Node<'t>> {
         let given = self.args.as_ref().and_then(|a| a.get(i).copied());
-        given.or_else(|| param.child_by_field_name("value")).or_else(|| param.child_by_field_name("right"))
+        given.or_else(|| param.field("value")).or_else(|| param.field("right"))
     }
 
     /// The URL an expression of the constructor or a field gives: its template, with the
@@ -606,11 +601,11 @@ impl<'t> Class<'t> {
     /// The base URL of a field holding an axios (got, ky) instance: `axios.create({ baseURL })`.
     fn client_base(&self, field: &str) -> Option<Template> {
         let made = self.field(field).filter(|v| v.kind() == "call_expression")?;
-        let f = query::text(made.child_by_field_name("function")?, self.src);
+        let f = query::text(made.field("function")?, self.src);
         if !matches!(f, "axios.create" | "got.extend" | "ky.create") {
             return None;
         }
-        let options = made.child_by_field_name("arguments").map(named).unwrap_or_default();
+        let options = made.field("arguments").map(named).unwrap_or_default();
         match options.first().and_then(|o| prop(*o, "baseURL", self.src).or_else(|| prop(*o, "prefixUrl", self.src))) {
             Some(b) => self.value(b, 0),
             None => Some(Template::new()),
@@ -658,7 +653,7 @@ impl<'t> Class<'t> {
     /// else any method.
     fn wrap_of(&self, m: Node<'t>, known: &BTreeMap<&str, Wrap>) -> Option<Wrap> {
         let mut found: Vec<Wrap> = Vec::new();
-        for call in descendants(m.child_by_field_name("body")?, "call_expression") {
+        for call in descendants(m.field("body")?, "call_expression") {
             if let Some(w) = self.request(m, call, known) {
                 found.push(w);
             }
@@ -679,7 +674,7 @@ impl<'t> Class<'t> {
     /// { method })` of a wrapper of the class.
     fn request(&self, m: Node<'t>, call: Node<'t>, known: &BTreeMap<&str, Wrap>) -> Option<Wrap> {
         let f = callee(call)?;
-        let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+        let args = call.field("arguments").map(named).unwrap_or_default();
         let line = query::line(call);
         if f.kind() == "identifier" && query::text(f, self.src) == "fetch" {
             let (prefix, param) = self.url(m, *args.first()?, 0)?;
@@ -689,8 +684,8 @@ impl<'t> Class<'t> {
         if f.kind() != "member_expression" {
             return None;
         }
-        let verb = query::text(f.child_by_field_name("property")?, self.src);
-        let object = f.child_by_field_name("object")?;
+        let verb = query::text(f.field("property")?, self.src);
+        let object = f.field("object")?;
         if let Some(field) = this_field(object, self.src) {
             // `this.http.request(config)`: axios' request config, a parameter of the method,
             // says the URL (`url`, after the instance's base) and the method (`GET` if none).
@@ -762,8 +757,8 @@ impl<'t> Class<'t> {
                 self.url(m, n.named_child(0)?, depth + 1)
             }
             "ternary_expression" => {
-                let cond = query::text(n.child_by_field_name("condition")?, self.src);
-                let (yes, no) = (n.child_by_field_name("consequence")?, n.child_by_field_name("alternative")?);
+                let cond = query::text(n.field("condition")?, self.src);
+                let (yes, no) = (n.field("consequence")?, n.field("alternative")?);
                 let passed =
                     |b: Node| b.kind() == "identifier" && param_index(m, query::text(b, self.src), self.src).is_some();
                 match (passed(yes), passed(no)) {
@@ -773,11 +768,11 @@ impl<'t> Class<'t> {
                 }
             }
             "call_expression" => {
-                let f = n.child_by_field_name("function")?;
+                let f = n.field("function")?;
                 let helper = this_field(f, self.src)?;
                 let (_, h) = self.methods().find(|(name, _)| *name == helper)?;
-                let args = n.child_by_field_name("arguments").map(named).unwrap_or_default();
-                let returned = descendants(h.child_by_field_name("body")?, "return_statement");
+                let args = n.field("arguments").map(named).unwrap_or_default();
+                let returned = descendants(h.field("body")?, "return_statement");
                 let mut got: Option<(Template, usize)> = None;
                 for r in returned {
                     let (prefix, j) = self.url(h, r.named_child(0)?, depth + 1)?;
@@ -842,24 +837,21 @@ impl<'t> Class<'t> {
         }
         // `const { method = 'GET', body } = options` with `options` a parameter.
         let name = query::text(method, self.src);
-        let destructured =
-            descendants(m.child_by_field_name("body").unwrap_or(m), "variable_declarator").into_iter().find_map(|d| {
-                let pattern = d.child_by_field_name("name").filter(|p| p.kind() == "object_pattern")?;
-                let from = d.child_by_field_name("value").filter(|v| v.kind() == "identifier")?;
-                let i = param_index(m, query::text(from, self.src), self.src)?;
-                named(pattern).into_iter().find_map(|p| match p.kind() {
-                    "shorthand_property_identifier_pattern" if query::text(p, self.src) == name => {
-                        Some((i, "GET".to_string()))
-                    }
-                    "object_assignment_pattern"
-                        if p.child_by_field_name("left").is_some_and(|l| query::text(l, self.src) == name) =>
-                    {
-                        let d = p.child_by_field_name("right").and_then(|r| string_value(r, self.src))?;
-                        Some((i, d.to_ascii_uppercase()))
-                    }
-                    _ => None,
-                })
-            });
+        let destructured = descendants(m.field("body").unwrap_or(m), "variable_declarator").into_iter().find_map(|d| {
+            let pattern = d.field("name").filter(|p| p.kind() == "object_pattern")?;
+            let from = d.field("value").filter(|v| v.kind() == "identifier")?;
+            let i = param_index(m, query::text(from, self.src), self.src)?;
+            named(pattern).into_iter().find_map(|p| match p.kind() {
+                "shorthand_property_identifier_pattern" if query::text(p, self.src) == name => {
+                    Some((i, "GET".to_string()))
+                }
+                "object_assignment_pattern" if p.field("left").is_some_and(|l| query::text(l, self.src) == name) => {
+                    let d = p.field("right").and_then(|r| string_value(r, self.src))?;
+                    Some((i, d.to_ascii_uppercase()))
+                }
+                _ => None,
+            })
+        });
         match destructured {
             Some((i, d)) => Method::Options(i, d),
             None => Method::Fixed("ANY".into()),
@@ -900,16 +892,16 @@ impl<'t> Class<'t> {
     fn field_client_calls(&self) -> Vec<RawCall> {
         let mut out = Vec::new();
         for (_, m) in self.methods() {
-            let Some(body) = m.child_by_field_name("body") else { continue };
+            let Some(body) = m.field("body") else { continue };
             for call in descendants(body, "call_expression") {
                 let Some(f) = callee(call).filter(|f| f.kind() == "member_expression") else {
                     continue;
                 };
-                let Some(field) = f.child_by_field_name("object").and_then(|o| this_field(o, self.src)) else {
+                let Some(field) = f.field("object").and_then(|o| this_field(o, self.src)) else {
                     continue;
                 };
-                let verb = f.child_by_field_name("property").map_or("", |p| query::text(p, self.src));
-                let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+                let verb = f.field("property").map_or("", |p| query::text(p, self.src));
+                let args = call.field("arguments").map(named).unwrap_or_default();
                 let Some(first) = args.first() else { continue };
                 let (method, path) = match (http_verb(verb), first.kind()) {
                     (Some(v), _) if first.kind() != "object" => (v, Some(*first)),
@@ -943,7 +935,7 @@ impl<'t> Class<'t> {
     fn relative_path(&self, m: Node<'t>, path: Node<'t>) -> Template {
         let head = match path.kind() {
             "identifier" => Some(path),
-            "member_expression" => path.child_by_field_name("object").filter(|o| o.kind() == "identifier"),
+            "member_expression" => path.field("object").filter(|o| o.kind() == "identifier"),
             _ => None,
         };
         match head.filter(|h| param_index(m, query::text(*h, self.src), self.src).is_some()) {
@@ -956,9 +948,9 @@ impl<'t> Class<'t> {
 /// The function a call calls: tree-sitter-typescript reads `await this.client.get<T>(id)`
 /// as a call of `await this.client.get` with type arguments, whose function is the member.
 fn callee(call: Node) -> Option<Node> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.field("function")?;
     match f.kind() {
-        "await_expression" if call.child_by_field_name("type_arguments").is_some() => f.named_child(0),
+        "await_expression" if call.field("type_arguments").is_some() => f.named_child(0),
         _ => Some(f),
     }
 }
@@ -972,12 +964,12 @@ fn http_verb(name: &str) -> Option<String> {
 /// the path stays the one the local was declared with.
 fn only_query_appended(m: Node, n: Node, src: &[u8]) -> bool {
     let name = query::text(n, src);
-    let Some(body) = m.child_by_field_name("body") else { return true };
+    let Some(body) = m.field("body") else { return true };
     descendants(body, "augmented_assignment_expression")
         .into_iter()
-        .filter(|a| a.child_by_field_name("left").is_some_and(|l| query::text(l, src) == name))
+        .filter(|a| a.field("left").is_some_and(|l| query::text(l, src) == name))
         .all(|a| {
-            a.child_by_field_name("right").is_some_and(|r| {
+            a.field("right").is_some_and(|r| {
                 descendants(r, "string")
                     .into_iter()
                     .any(|s| string_value(s, src).is_some_and(|v| v.starts_with('?') || v.starts_with('&')))
@@ -997,7 +989,7 @@ pub fn subclasses(root: Node, text: &str, facts: &mut ArchFacts) {
         else {
             continue;
         };
-        let (Some(name), Some(body)) = (decl.child_by_field_name("name"), decl.child_by_field_name("body")) else {
+        let (Some(name), Some(body)) = (decl.field("name"), decl.field("body")) else {
             continue;
         };
         let Some(base) = named(decl).into_iter().find(|c| c.kind() == "class_heritage").and_then(base_class) else {
@@ -1014,11 +1006,11 @@ pub fn subclasses(root: Node, text: &str, facts: &mut ArchFacts) {
 /// The arguments of the first `super(…)` in constructor `ctor` of `class`: a parameter
 /// of the constructor is its marker, a member of one (`opts.url`) is not read.
 fn super_args(ctor: Node, class: &str, src: &[u8]) -> Vec<Template> {
-    let body = ctor.child_by_field_name("body").unwrap_or(ctor);
+    let body = ctor.field("body").unwrap_or(ctor);
     let call = descendants(body, "call_expression")
         .into_iter()
-        .find(|c| c.child_by_field_name("function").is_some_and(|f| f.kind() == "super"));
-    let args = call.and_then(|c| c.child_by_field_name("arguments")).map(named).unwrap_or_default();
+        .find(|c| c.field("function").is_some_and(|f| f.kind() == "super"));
+    let args = call.and_then(|c| c.field("arguments")).map(named).unwrap_or_default();
     let marked = |p: Part| match p {
         Part::Ref(r) => match (param_index(ctor, &r, src), r.split_once('.')) {
             (Some(i), _) => Part::Ref(ctor_param(class, i, None)),
@@ -1053,10 +1045,10 @@ pub fn constructions(root: Node, text: &str, relative: &[String], facts: &mut Ar
         // instructions walking up this way).
         let up = query::ancestors_below(root, n, 65);
         let Some(&new) = up.first().filter(|p| p.kind() == "new_expression") else { continue };
-        if new.child_by_field_name("constructor") != Some(n) {
+        if new.field("constructor") != Some(n) {
             continue;
         }
-        let args = new.child_by_field_name("arguments").map(named).unwrap_or_default();
+        let args = new.field("arguments").map(named).unwrap_or_default();
         let bound = |r: &str| bound_locally(&up[1..], r.split('.').next().unwrap_or(r), src);
         let arg = |a: Node| -> Template {
             template(a, src)
@@ -1076,12 +1068,12 @@ pub fn constructions(root: Node, text: &str, relative: &[String], facts: &mut Ar
             .flat_map(|(i, o)| named(*o).into_iter().map(move |m| (i, m)))
             .filter_map(|(i, m)| match m.kind() {
                 "pair" => {
-                    let key = m.child_by_field_name("key")?;
+                    let key = m.field("key")?;
                     let key = match key.kind() {
                         "property_identifier" => query::text(key, src).to_string(),
                         _ => string_value(key, src)?,
                     };
-                    Some((i, key, arg(m.child_by_field_name("value")?)))
+                    Some((i, key, arg(m.field("value")?)))
                 }
                 "shorthand_property_identifier" => {
                     let name = query::text(m, src).to_string();
@@ -1135,8 +1127,8 @@ fn declared_classes(text: &str) -> impl Iterator<Item = &str> {
 /// or a declaration in its body.
 fn bound_locally(around: &[Node], name: &str, src: &[u8]) -> bool {
     around.iter().copied().filter(|a| FUNCTIONS.contains(&a.kind())).any(|f| {
-        f.child_by_field_name("parameter").is_some_and(|p| query::text(p, src) == name)
+        f.field("parameter").is_some_and(|p| query::text(p, src) == name)
             || param_index(f, name, src).is_some()
-            || f.child_by_field_name("body").is_some_and(|b| declares(b, name, src))
+            || f.field("body").is_some_and(|b| declares(b, name, src))
     })
 }

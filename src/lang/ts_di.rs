@@ -23,6 +23,7 @@
 //! project-wide in resolution, the mounting service's own first. A token no registration
 //! names, or names twice, keeps the mount unknown (the class router's warning stays).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::query;
@@ -56,15 +57,15 @@ pub fn injects(src: &[u8]) -> bool {
 /// `X.resolve(a)`, `X.get(a)` on a container (a receiver whose last name is, or ends
 /// with, `container`/`Container`): the argument.
 fn container_get<'t>(call: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
-    let f = call.child_by_field_name("function").filter(|_| call.kind() == "call_expression")?;
-    let method = f.child_by_field_name("property").filter(|_| f.kind() == "member_expression")?;
+    let f = call.field("function").filter(|_| call.kind() == "call_expression")?;
+    let method = f.field("property").filter(|_| f.kind() == "member_expression")?;
     GETTERS.binary_search(&query::text(method, src)).ok()?;
-    let receiver = query::text(f.child_by_field_name("object")?, src);
+    let receiver = query::text(f.field("object")?, src);
     let last = receiver.rsplit('.').next().unwrap_or(receiver);
     if !last.to_ascii_lowercase().ends_with("container") {
         return None;
     }
-    call.child_by_field_name("arguments")?.named_child(0)
+    call.field("arguments")?.named_child(0)
 }
 
 /// What an expression's base is, under its members.
@@ -94,11 +95,11 @@ fn chain(mut e: Node, src: &[u8]) -> Option<(Base, String)> {
                     };
                     return Some((base, joined(members)));
                 }
-                let f = e.child_by_field_name("function")?;
+                let f = e.field("function")?;
                 match f.kind() {
                     "member_expression" => {
-                        members.push(format!("{}()", query::text(f.child_by_field_name("property")?, src)));
-                        e = f.child_by_field_name("object")?;
+                        members.push(format!("{}()", query::text(f.field("property")?, src)));
+                        e = f.field("object")?;
                     }
                     "identifier" => {
                         return Some((Base::Expr(format!("{}()", query::text(f, src))), joined(members)));
@@ -107,11 +108,11 @@ fn chain(mut e: Node, src: &[u8]) -> Option<(Base, String)> {
                 }
             }
             "member_expression" => {
-                members.push(query::text(e.child_by_field_name("property")?, src).to_string());
-                e = e.child_by_field_name("object")?;
+                members.push(query::text(e.field("property")?, src).to_string());
+                e = e.field("object")?;
             }
             "new_expression" => {
-                let class = e.child_by_field_name("constructor").filter(|c| c.kind() == "identifier")?;
+                let class = e.field("constructor").filter(|c| c.kind() == "identifier")?;
                 return Some((Base::Class(query::text(class, src).to_string()), joined(members)));
             }
             "identifier" => return Some((Base::Expr(query::text(e, src).to_string()), joined(members))),
@@ -155,7 +156,7 @@ fn factory_result<'t>(f: Node<'t>) -> Option<Node<'t>> {
     if !matches!(f.kind(), "arrow_function" | "function_expression" | "function") {
         return None;
     }
-    let body = f.child_by_field_name("body")?;
+    let body = f.field("body")?;
     if body.kind() != "statement_block" {
         return Some(body);
     }
@@ -178,12 +179,12 @@ fn provider(o: Node, src: &[u8]) -> Option<DiValue> {
 /// after, `asClass(X).singleton()`).
 fn awilix(mut e: Node, src: &[u8]) -> Option<DiValue> {
     loop {
-        let f = e.child_by_field_name("function").filter(|_| e.kind() == "call_expression")?;
+        let f = e.field("function").filter(|_| e.kind() == "call_expression")?;
         if f.kind() == "member_expression" {
-            e = f.child_by_field_name("object")?;
+            e = f.field("object")?;
             continue;
         }
-        let arg = e.child_by_field_name("arguments")?.named_child(0)?;
+        let arg = e.field("arguments")?.named_child(0)?;
         return match query::text(f, src) {
             "asClass" if arg.kind() == "identifier" => Some(DiValue::Class(query::text(arg, src).to_string())),
             "asFunction" if arg.kind() == "identifier" => Some(DiValue::Expr(format!("{}()", query::text(arg, src)))),
@@ -236,12 +237,12 @@ fn object_provider(o: Node, src: &[u8], facts: &mut ArchFacts) {
 /// `register('T', …)`, `registerSingleton('T', X)`, `set('T', v)`, `bind('T').to(X)`,
 /// `register({ t: asClass(X) })` on a container.
 fn call_provider(call: Node, src: &[u8], facts: &mut ArchFacts) {
-    let Some(f) = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression") else { return };
-    let method = f.child_by_field_name("property").map_or("", |p| query::text(p, src));
+    let Some(f) = call.field("function").filter(|f| f.kind() == "member_expression") else { return };
+    let method = f.field("property").map_or("", |p| query::text(p, src));
     if !matches!(method, "register" | "registerSingleton" | "set" | "to" | "toConstantValue" | "toDynamicValue") {
         return;
     }
-    let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+    let args = call.field("arguments").map(named).unwrap_or_default();
     let line = query::line(call);
     let mut push = |token: String, value: Option<DiValue>| {
         if let Some(value) = value {
@@ -251,8 +252,8 @@ fn call_provider(call: Node, src: &[u8], facts: &mut ArchFacts) {
     match (method, args.as_slice()) {
         ("register", [o]) if o.kind() == "object" => {
             for p in named(*o).into_iter().filter(|p| p.kind() == "pair") {
-                let key = p.child_by_field_name("key").map(|k| query::text(k, src).trim_matches(['"', '\'']));
-                if let (Some(k), Some(v)) = (key, p.child_by_field_name("value")) {
+                let key = p.field("key").map(|k| query::text(k, src).trim_matches(['"', '\'']));
+                if let (Some(k), Some(v)) = (key, p.field("value")) {
                     push(k.to_string(), awilix(v, src));
                 }
             }
@@ -276,12 +277,10 @@ fn call_provider(call: Node, src: &[u8], facts: &mut ArchFacts) {
             }
         }
         ("to" | "toConstantValue" | "toDynamicValue", [v]) => {
-            let bind = f.child_by_field_name("object").filter(|b| b.kind() == "call_expression");
-            let bound =
-                bind.and_then(|b| b.child_by_field_name("function")).filter(|b| b.kind() == "member_expression");
-            let is_bind =
-                bound.and_then(|b| b.child_by_field_name("property")).is_some_and(|p| query::text(p, src) == "bind");
-            let token = bind.and_then(|b| b.child_by_field_name("arguments")).and_then(|a| a.named_child(0));
+            let bind = f.field("object").filter(|b| b.kind() == "call_expression");
+            let bound = bind.and_then(|b| b.field("function")).filter(|b| b.kind() == "member_expression");
+            let is_bind = bound.and_then(|b| b.field("property")).is_some_and(|p| query::text(p, src) == "bind");
+            let token = bind.and_then(|b| b.field("arguments")).and_then(|a| a.named_child(0));
             let Some(token) = token.filter(|_| is_bind).and_then(|t| string_value(t, src)) else { return };
             let value = match method {
                 "to" if v.kind() == "identifier" => Some(DiValue::Class(query::text(*v, src).to_string())),
@@ -303,26 +302,22 @@ pub fn field_types(root: Node, src: &[u8], facts: &mut ArchFacts) {
         else {
             continue;
         };
-        let (Some(name), Some(body)) = (class.child_by_field_name("name"), class.child_by_field_name("body")) else {
+        let (Some(name), Some(body)) = (class.field("name"), class.field("body")) else {
             continue;
         };
         let class_name = query::text(name, src);
         for m in named(body) {
             let typed: Vec<(Node, Node)> = match m.kind() {
-                "public_field_definition" => {
-                    m.child_by_field_name("name").zip(m.child_by_field_name("type")).into_iter().collect()
-                }
-                "method_definition"
-                    if m.child_by_field_name("name").is_some_and(|n| query::text(n, src) == "constructor") =>
-                {
-                    let params = m.child_by_field_name("parameters").map(named).unwrap_or_default();
+                "public_field_definition" => m.field("name").zip(m.field("type")).into_iter().collect(),
+                "method_definition" if m.field("name").is_some_and(|n| query::text(n, src) == "constructor") => {
+                    let params = m.field("parameters").map(named).unwrap_or_default();
                     params
                         .into_iter()
                         .filter(|p| {
                             named(*p).iter().any(|c| matches!(c.kind(), "accessibility_modifier" | "override_modifier"))
                                 || has_readonly(*p, src)
                         })
-                        .filter_map(|p| p.child_by_field_name("pattern").zip(p.child_by_field_name("type")))
+                        .filter_map(|p| p.field("pattern").zip(p.field("type")))
                         .collect()
                 }
                 _ => Vec::new(),

@@ -18,6 +18,7 @@
 //! ?? 'orders'` in the constructor); anything else (a parameter, a config service's
 //! `get`) is a parameter, which resolution reports as known only at run time.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::query;
@@ -60,11 +61,10 @@ pub fn tables(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for key in [&b"TableName"[..], &b"RequestItems"[..]] {
         for at in memchr::memmem::find_iter(src, key) {
             let Some(k) = root.descendant_for_byte_range(at, at + key.len()) else { continue };
-            let Some(pair) = k.parent().filter(|p| p.kind() == "pair" && p.child_by_field_name("key") == Some(k))
-            else {
+            let Some(pair) = k.parent().filter(|p| p.kind() == "pair" && p.field("key") == Some(k)) else {
                 continue;
             };
-            let (Some(obj), Some(value)) = (pair.parent(), pair.child_by_field_name("value")) else { continue };
+            let (Some(obj), Some(value)) = (pair.parent(), pair.field("value")) else { continue };
             let Some((access, defines, site)) = operation(obj, src) else { continue };
             let line = query::line(site);
             let names = if key == b"TableName" { vec![value] } else { batch_tables(value) };
@@ -85,7 +85,7 @@ fn batch_tables(items: Node) -> Vec<Node> {
     if items.kind() != "object" {
         return Vec::new();
     }
-    named(items).into_iter().filter(|p| p.kind() == "pair").filter_map(|p| p.child_by_field_name("key")).collect()
+    named(items).into_iter().filter(|p| p.kind() == "pair").filter_map(|p| p.field("key")).collect()
 }
 
 /// The operation an input object is given to: (access, defines, the call's node).
@@ -97,20 +97,20 @@ fn operation<'t>(obj: Node<'t>, src: &[u8]) -> Option<(Access, bool, Node<'t>)> 
     match parent.kind() {
         // `{ Put: { TableName, Item } }` in a transaction's `TransactItems`.
         "pair" => {
-            let key = query::text(parent.child_by_field_name("key")?, src);
+            let key = query::text(parent.field("key")?, src);
             let access = access_of(key)?;
             matches!(key, "Put" | "Update" | "Delete" | "Get" | "ConditionCheck").then_some((access, false, parent))
         }
         "arguments" if parent.named_child(0) == Some(obj) => called_with(parent.parent()?, src),
         // `const params = { TableName }`, then `new PutCommand(params)` in the same function.
         "variable_declarator" => {
-            let name = parent.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
+            let name = parent.field("name").filter(|n| n.kind() == "identifier")?;
             let scope = query::ancestors(parent, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
-            let body = scope.child_by_field_name("body")?;
+            let body = scope.field("body")?;
             let mut found = None;
             let mut stack = vec![body];
             while let Some(n) = stack.pop() {
-                let first = n.child_by_field_name("arguments").and_then(|a| a.named_child(0));
+                let first = n.field("arguments").and_then(|a| a.named_child(0));
                 if first.is_some_and(|f| f.kind() == "identifier" && query::text(f, src) == query::text(name, src)) {
                     if let Some(op) = called_with(n, src) {
                         found = Some(op);
@@ -129,12 +129,12 @@ fn operation<'t>(obj: Node<'t>, src: &[u8]) -> Option<(Access, bool, Node<'t>)> 
 fn called_with<'t>(call: Node<'t>, src: &[u8]) -> Option<(Access, bool, Node<'t>)> {
     let name = match call.kind() {
         "new_expression" => {
-            let ctor = query::text(call.child_by_field_name("constructor")?, src);
+            let ctor = query::text(call.field("constructor")?, src);
             ctor.rsplit('.').next()?.strip_suffix("Command")?.to_string()
         }
         "call_expression" => {
-            let f = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
-            let method = query::text(f.child_by_field_name("property")?, src);
+            let f = call.field("function").filter(|f| f.kind() == "member_expression")?;
+            let method = query::text(f.field("property")?, src);
             // `put` is `Put`: the methods are the operations' names in lower camel case.
             let mut c = method.chars();
             let first = c.next()?;
@@ -167,7 +167,7 @@ fn name_of(n: Node, src: &[u8], depth: u32) -> Template {
             None => template(n, src),
         },
         "member_expression" if query::text(n, src).starts_with("this.") => {
-            let field = n.child_by_field_name("property").map(|p| query::text(p, src)).unwrap_or_default();
+            let field = n.field("property").map(|p| query::text(p, src)).unwrap_or_default();
             match field_value(n, field, src) {
                 Some(v) => name_of(v, src, depth + 1),
                 None => unknown(),
@@ -188,8 +188,8 @@ fn name_of(n: Node, src: &[u8], depth: u32) -> Template {
 fn is_parameter(id: Node, src: &[u8]) -> bool {
     let name = query::text(id, src);
     query::ancestors(id, 64).filter(|a| FUNCTIONS.contains(&a.kind())).any(|f| {
-        let params = f.child_by_field_name("parameters").map(named).unwrap_or_default();
-        let single = f.child_by_field_name("parameter").into_iter();
+        let params = f.field("parameters").map(named).unwrap_or_default();
+        let single = f.field("parameter").into_iter();
         params.into_iter().chain(single).filter_map(param_ident).any(|p| query::text(p, src) == name)
     })
 }
@@ -199,23 +199,21 @@ fn is_parameter(id: Node, src: &[u8]) -> bool {
 fn field_value<'t>(at: Node<'t>, field: &str, src: &[u8]) -> Option<Node<'t>> {
     let class = query::ancestors(at, 64).find(|a| matches!(a.kind(), "class_declaration" | "class"))?;
     let mut values = Vec::new();
-    for member in named(class.child_by_field_name("body")?) {
+    for member in named(class.field("body")?) {
         match member.kind() {
             "public_field_definition" | "field_definition" => {
-                let name = member.child_by_field_name("name").or(member.child_by_field_name("property"));
+                let name = member.field("name").or(member.field("property"));
                 if name.is_some_and(|n| query::text(n, src) == field) {
-                    values.extend(member.child_by_field_name("value"));
+                    values.extend(member.field("value"));
                 }
             }
-            "method_definition"
-                if member.child_by_field_name("name").is_some_and(|n| query::text(n, src) == "constructor") =>
-            {
-                let Some(body) = member.child_by_field_name("body") else { continue };
+            "method_definition" if member.field("name").is_some_and(|n| query::text(n, src) == "constructor") => {
+                let Some(body) = member.field("body") else { continue };
                 for stmt in named(body).into_iter().filter(|s| s.kind() == "expression_statement") {
                     let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment_expression") else { continue };
-                    let left = a.child_by_field_name("left").map(|l| query::text(l, src));
+                    let left = a.field("left").map(|l| query::text(l, src));
                     if left.and_then(|l| l.strip_prefix("this.")) == Some(field) {
-                        values.extend(a.child_by_field_name("right"));
+                        values.extend(a.field("right"));
                     }
                 }
             }

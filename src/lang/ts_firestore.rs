@@ -21,6 +21,7 @@
 //! naming `firestore` are read, and there `db.collection('x')` is Firestore's, not
 //! MongoDB's (`lang/ts_arch.rs` leaves such a file's collections to this module).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::query;
@@ -91,15 +92,15 @@ fn maker<'t>(root: Node<'t>, at: usize, len: usize, src: &[u8]) -> Option<Node<'
         ("property_identifier", "collection" | "collectionGroup") => n.parent()?,
         _ => return None,
     };
-    callee.parent().filter(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(callee))
+    callee.parent().filter(|c| c.kind() == "call_expression" && c.field("function") == Some(callee))
 }
 
 /// The collection a call makes a reference to, and that reference: `collection(db, 'x')`,
 /// `doc(db, 'x', id)`, `collectionGroup(db, 'x')`, `recv.collection('x')` (`recv` no
 /// document).
 fn reference<'t>(call: Node<'t>, src: &[u8]) -> Option<(String, Node<'t>)> {
-    let f = call.child_by_field_name("function")?;
-    let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+    let f = call.field("function")?;
+    let args = call.field("arguments").map(named).unwrap_or_default();
     let name = match f.kind() {
         "identifier" => {
             let (db, name) = (args.first()?, args.get(1)?);
@@ -114,11 +115,11 @@ fn reference<'t>(call: Node<'t>, src: &[u8]) -> Option<(String, Node<'t>)> {
             string_value(*name, src)?
         }
         "member_expression" => {
-            let property = query::text(f.child_by_field_name("property")?, src);
+            let property = query::text(f.field("property")?, src);
             if !matches!(property, "collection" | "collectionGroup") || args.len() != 1 {
                 return None;
             }
-            let receiver = f.child_by_field_name("object")?;
+            let receiver = f.field("object")?;
             if receiver.kind() == "call_expression" && called_method(receiver, src) == Some("doc") {
                 return None;
             }
@@ -131,8 +132,8 @@ fn reference<'t>(call: Node<'t>, src: &[u8]) -> Option<(String, Node<'t>)> {
 
 /// The method a call calls on a receiver (`doc` of `ref.doc(id)`).
 fn called_method<'s>(call: Node, src: &'s [u8]) -> Option<&'s str> {
-    let f = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression")?;
-    Some(query::text(f.child_by_field_name("property")?, src))
+    let f = call.field("function").filter(|f| f.kind() == "member_expression")?;
+    Some(query::text(f.field("property")?, src))
 }
 
 /// The operations a reference (or a query or document made of it) reaches, with their
@@ -144,9 +145,9 @@ fn operations(r: Node, src: &[u8], hops: u32, out: &mut Vec<(Access, u32)>) {
             operations(parent, src, hops, out);
         }
         // `ref.doc(id).get()`, `ref.where(…).orderBy(…).get()`.
-        "member_expression" if parent.child_by_field_name("object") == Some(r) => {
+        "member_expression" if parent.field("object") == Some(r) => {
             let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else { return };
-            let method = parent.child_by_field_name("property").map_or("", |p| query::text(p, src));
+            let method = parent.field("property").map_or("", |p| query::text(p, src));
             match access(READS, WRITES, method) {
                 Some(a) => out.push((a, query::line(call))),
                 None if method != "collection" && method != "collectionGroup" => operations(call, src, hops, out),
@@ -156,7 +157,7 @@ fn operations(r: Node, src: &[u8], hops: u32, out: &mut Vec<(Access, u32)>) {
         "arguments" => {
             let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else { return };
             let first = parent.named_child(0) == Some(r);
-            let Some(f) = call.child_by_field_name("function") else { return };
+            let Some(f) = call.field("function") else { return };
             match f.kind() {
                 "identifier" => match query::text(f, src) {
                     "query" | "doc" if first => operations(call, src, hops, out),
@@ -171,10 +172,10 @@ fn operations(r: Node, src: &[u8], hops: u32, out: &mut Vec<(Access, u32)>) {
             }
         }
         "variable_declarator" if hops > 0 => {
-            let Some(name) = parent.child_by_field_name("name").filter(|n| n.kind() == "identifier") else { return };
+            let Some(name) = parent.field("name").filter(|n| n.kind() == "identifier") else { return };
             let scope = query::ancestors(parent, 64)
                 .find(|a| FUNCTIONS.contains(&a.kind()))
-                .and_then(|f| f.child_by_field_name("body"))
+                .and_then(|f| f.field("body"))
                 .or_else(|| query::ancestors(parent, 256).last());
             let Some(scope) = scope else { return };
             let word = query::text(name, src);

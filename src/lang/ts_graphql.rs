@@ -23,6 +23,7 @@
 //! `createHttpLink({ uri })` and graphql-request's `new GraphQLClient(url)` post their
 //! queries to that URL: a `POST` request each ([`CLIENTS`]).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::query;
@@ -60,19 +61,17 @@ pub fn servers(root: Node, src: &[u8], facts: &mut ArchFacts) {
         let line = query::line(call);
         let yoga = memchr::memmem::find(query::text(call, src).as_bytes(), b"YogaDriver").is_some();
         let method = if yoga { "ANY" } else { "POST" };
-        let args = call.child_by_field_name("arguments");
+        let args = call.field("arguments");
         if let Some(path) = option_path(args, "path", src) {
             route(facts, None, method, path, line);
         }
     }
     for at in memchr::memmem::find_iter(src, b"createYoga") {
         let Some(n) = root.descendant_for_byte_range(at, at + "createYoga".len()) else { continue };
-        let Some(call) =
-            n.parent().filter(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(n))
-        else {
+        let Some(call) = n.parent().filter(|c| c.kind() == "call_expression" && c.field("function") == Some(n)) else {
             continue;
         };
-        if let Some(path) = option_path(call.child_by_field_name("arguments"), "graphqlEndpoint", src) {
+        if let Some(path) = option_path(call.field("arguments"), "graphqlEndpoint", src) {
             route(facts, None, "ANY", path, query::line(call));
         }
     }
@@ -80,7 +79,7 @@ pub fn servers(root: Node, src: &[u8], facts: &mut ArchFacts) {
         let Some(n) = root.descendant_for_byte_range(at, at + "ApolloServer".len()) else { continue };
         let Some(new) = n.parent().filter(|c| c.kind() == "new_expression") else { continue };
         let Some(decl) = new.parent().filter(|d| d.kind() == "variable_declarator") else { continue };
-        let Some(name) = decl.child_by_field_name("name").filter(|n| n.kind() == "identifier") else { continue };
+        let Some(name) = decl.field("name").filter(|n| n.kind() == "identifier") else { continue };
         apollo_uses(root, query::text(name, src), src, facts);
     }
     for (client, positional) in CLIENTS {
@@ -90,12 +89,12 @@ pub fn servers(root: Node, src: &[u8], facts: &mut ArchFacts) {
                 continue;
             }
             let Some(made) = n.parent().filter(|p| {
-                (p.kind() == "new_expression" && p.child_by_field_name("constructor") == Some(n))
-                    || (p.kind() == "call_expression" && p.child_by_field_name("function") == Some(n))
+                (p.kind() == "new_expression" && p.field("constructor") == Some(n))
+                    || (p.kind() == "call_expression" && p.field("function") == Some(n))
             }) else {
                 continue;
             };
-            let first = made.child_by_field_name("arguments").and_then(|a| named(a).into_iter().next());
+            let first = made.field("arguments").and_then(|a| named(a).into_iter().next());
             let url = match positional {
                 true => first,
                 false => first.and_then(|o| prop(o, "uri", src)),
@@ -112,12 +111,12 @@ fn apollo_uses(root: Node, name: &str, src: &[u8], facts: &mut ArchFacts) {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         if n.kind() == "call_expression" {
-            if let Some((f, args)) = n.child_by_field_name("function").zip(n.child_by_field_name("arguments")) {
+            if let Some((f, args)) = n.field("function").zip(n.field("arguments")) {
                 let first = named(args).into_iter().next();
                 match f.kind() {
                     "member_expression" => {
-                        let object = f.child_by_field_name("object").map(|o| query::text(o, src));
-                        let property = f.child_by_field_name("property").map_or("", |p| query::text(p, src));
+                        let object = f.field("object").map(|o| query::text(o, src));
+                        let property = f.field("property").map_or("", |p| query::text(p, src));
                         match (object == Some(name), property) {
                             (true, "applyMiddleware") => {
                                 let app = first.and_then(|o| prop(o, "app", src));
@@ -131,10 +130,11 @@ fn apollo_uses(root: Node, name: &str, src: &[u8], facts: &mut ArchFacts) {
                             _ => {}
                         }
                     }
-                    "identifier" if query::text(f, src) == "startStandaloneServer" => {
-                        if first.is_some_and(|a| a.kind() == "identifier" && query::text(a, src) == name) {
-                            route(facts, None, "POST", "/".into(), query::line(n));
-                        }
+                    "identifier"
+                        if query::text(f, src) == "startStandaloneServer"
+                            && first.is_some_and(|a| a.kind() == "identifier" && query::text(a, src) == name) =>
+                    {
+                        route(facts, None, "POST", "/".into(), query::line(n));
                     }
                     _ => {}
                 }
@@ -148,13 +148,12 @@ fn apollo_uses(root: Node, name: &str, src: &[u8], facts: &mut ArchFacts) {
 /// The call `<word>.<method>(…)` whose receiver's text is at `at` (of `len` bytes).
 fn called_member<'t>(root: Node<'t>, at: usize, len: usize, src: &[u8], methods: &[&str]) -> Option<Node<'t>> {
     let n = root.descendant_for_byte_range(at, at + len)?;
-    let member =
-        n.parent().filter(|m| m.kind() == "member_expression" && m.child_by_field_name("object") == Some(n))?;
-    let property = member.child_by_field_name("property").map(|p| query::text(p, src))?;
+    let member = n.parent().filter(|m| m.kind() == "member_expression" && m.field("object") == Some(n))?;
+    let property = member.field("property").map(|p| query::text(p, src))?;
     if !methods.contains(&property) {
         return None;
     }
-    member.parent().filter(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(member))
+    member.parent().filter(|c| c.kind() == "call_expression" && c.field("function") == Some(member))
 }
 
 /// The path a server's options give (`key: '/x'` in its first argument, an object, or in
@@ -163,7 +162,7 @@ fn called_member<'t>(root: Node<'t>, at: usize, len: usize, src: &[u8], methods:
 fn option_path(args: Option<Node>, key: &str, src: &[u8]) -> Option<String> {
     let Some(obj) = args.and_then(|a| named(a).into_iter().next()) else { return Some("/graphql".into()) };
     let obj = match prop(obj, "useFactory", src) {
-        Some(f) if f.kind() == "arrow_function" => match f.child_by_field_name("body") {
+        Some(f) if f.kind() == "arrow_function" => match f.field("body") {
             Some(b) if b.kind() == "parenthesized_expression" => b.named_child(0).unwrap_or(obj),
             Some(b) if b.kind() == "object" => b,
             // A factory whose options tapestry cannot see.

@@ -19,6 +19,7 @@
 //! (`{id?}`, `{path*}`, `{parts*2}`) are the parameter `{id}`, `{path*}`, `{parts*}`
 //! (a lone `/{any*}` is the server's catch-all, left out in resolution).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::query;
@@ -104,16 +105,16 @@ fn route_array(array: Node, router: &str, src: &[u8], facts: &mut ArchFacts) -> 
 pub fn route_arrays(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for top in named(root) {
         let (inner, exported) = match top.kind() {
-            "export_statement" => match top.child_by_field_name("declaration") {
+            "export_statement" => match top.field("declaration") {
                 Some(d) => (d, false),
-                None => match top.child_by_field_name("value") {
+                None => match top.field("value") {
                     Some(v) => (v, true),
                     None => continue,
                 },
             },
             "expression_statement" => match top.named_child(0).filter(|a| a.kind() == "assignment_expression") {
-                Some(a) if a.child_by_field_name("left").is_some_and(|l| query::text(l, src) == "module.exports") => {
-                    match a.child_by_field_name("right") {
+                Some(a) if a.field("left").is_some_and(|l| query::text(l, src) == "module.exports") => {
+                    match a.field("right") {
                         Some(r) => (r, true),
                         None => continue,
                     }
@@ -127,8 +128,8 @@ pub fn route_arrays(root: Node, src: &[u8], facts: &mut ArchFacts) {
             "lexical_declaration" | "variable_declaration" => named(inner)
                 .into_iter()
                 .filter_map(|d| {
-                    let name = d.child_by_field_name("name").filter(|n| n.kind() == "identifier")?;
-                    let value = d.child_by_field_name("value").filter(|v| v.kind() == "array")?;
+                    let name = d.field("name").filter(|n| n.kind() == "identifier")?;
+                    let value = d.field("value").filter(|v| v.kind() == "array")?;
                     Some((query::text(name, src).to_string(), value))
                 })
                 .collect(),

@@ -17,6 +17,7 @@
 //! `broker.call`, `this.broker.call`): the receiver's last name is `ctx`, `context` or
 //! `broker`. A name that is not a literal is kept as unknown, for a diagnostic.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::query;
@@ -46,11 +47,10 @@ pub fn calls_actions(src: &[u8]) -> bool {
 pub fn services(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for at in memchr::memmem::find_iter(src, b"actions") {
         let Some(key) = root.descendant_for_byte_range(at, at + 7) else { continue };
-        let Some(pair) = key.parent().filter(|p| p.kind() == "pair" && p.child_by_field_name("key") == Some(key))
-        else {
+        let Some(pair) = key.parent().filter(|p| p.kind() == "pair" && p.field("key") == Some(key)) else {
             continue;
         };
-        let (Some(schema), Some(actions)) = (pair.parent(), pair.child_by_field_name("value")) else { continue };
+        let (Some(schema), Some(actions)) = (pair.parent(), pair.field("value")) else { continue };
         if schema.kind() != "object" || actions.kind() != "object" {
             continue;
         }
@@ -73,16 +73,15 @@ pub fn services(root: Node, src: &[u8], facts: &mut ArchFacts) {
             continue;
         }
         let Some(class) = decorated(dec) else { continue };
-        let options =
-            dec.named_child(0).and_then(|c| c.child_by_field_name("arguments")).and_then(|a| a.named_child(0));
-        let class_name = class.child_by_field_name("name").map(|n| query::text(n, src));
+        let options = dec.named_child(0).and_then(|c| c.field("arguments")).and_then(|a| a.named_child(0));
+        let class_name = class.field("name").map(|n| query::text(n, src));
         let name = match options {
             Some(o) if o.kind() == "object" => service_name(o, src, class_name),
             None => class_name.map(str::to_string),
             Some(_) => None,
         };
         let Some(name) = name else { continue };
-        let (actions, rest) = class.child_by_field_name("body").map(|b| decorated_actions(b, src)).unwrap_or_default();
+        let (actions, rest) = class.field("body").map(|b| decorated_actions(b, src)).unwrap_or_default();
         let rest_base = options.and_then(|o| rest_base(o, src));
         facts.moleculer_services.push(RawMoleculerService { name, line: query::line(dec), actions, rest, rest_base });
     }
@@ -111,12 +110,12 @@ fn service_name(schema: Node, src: &[u8], default: Option<&str>) -> Option<Strin
 /// none for `x: false` (an action a mixin gave, disabled).
 fn action(a: Node, src: &[u8]) -> Option<(String, u32)> {
     let key = match a.kind() {
-        "pair" => a.child_by_field_name("key")?,
-        "method_definition" => a.child_by_field_name("name")?,
+        "pair" => a.field("key")?,
+        "method_definition" => a.field("name")?,
         "shorthand_property_identifier" => a,
         _ => return None,
     };
-    let value = a.child_by_field_name("value");
+    let value = a.field("value");
     if value.is_some_and(|v| v.kind() == "false") {
         return None;
     }
@@ -139,7 +138,7 @@ fn decorated(dec: Node) -> Option<Node> {
     let parent = dec.parent()?;
     match parent.kind() {
         "class_declaration" | "class" | "abstract_class_declaration" => Some(parent),
-        "export_statement" => parent.child_by_field_name("declaration"),
+        "export_statement" => parent.field("declaration"),
         _ => None,
     }
 }
@@ -162,13 +161,13 @@ fn decorated_actions(body: Node, src: &[u8]) -> (Vec<(String, u32)>, Vec<RawActi
         }
         for d in decorators {
             let call = d.named_child(0);
-            let f = call.map(|c| c.child_by_field_name("function").unwrap_or(c)).map(|f| query::text(f, src));
+            let f = call.map(|c| c.field("function").unwrap_or(c)).map(|f| query::text(f, src));
             if f != Some("Action") {
                 continue;
             }
-            let options = call.and_then(|c| c.child_by_field_name("arguments")).and_then(|a| a.named_child(0));
+            let options = call.and_then(|c| c.field("arguments")).and_then(|a| a.named_child(0));
             let renamed = options.and_then(|o| prop(o, "name", src)).and_then(|n| string_value(n, src));
-            let Some(key) = m.child_by_field_name("name") else { continue };
+            let Some(key) = m.field("name") else { continue };
             let Some(name) = renamed.or_else(|| key_name(key, src)) else { continue };
             rest.extend(options.map(|o| rest_of(o, &name, src)).unwrap_or_default());
             out.push((name, query::line(key)));
@@ -189,7 +188,7 @@ fn rest_base(schema: Node, src: &[u8]) -> Option<Vec<String>> {
 
 /// The `rest` declarations of one entry of `actions: {…}`.
 fn action_rest(a: Node, src: &[u8]) -> Vec<RawActionRest> {
-    let Some(options) = a.child_by_field_name("value").filter(|v| a.kind() == "pair" && v.kind() == "object") else {
+    let Some(options) = a.field("value").filter(|v| a.kind() == "pair" && v.kind() == "object") else {
         return Vec::new();
     };
     match action(a, src) {
@@ -248,13 +247,12 @@ pub fn declares_gateway(src: &[u8]) -> bool {
 pub fn gateways(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for at in memchr::memmem::find_iter(src, b"routes") {
         let Some(key) = root.descendant_for_byte_range(at, at + 6) else { continue };
-        let Some(pair) = key.parent().filter(|p| p.kind() == "pair" && p.child_by_field_name("key") == Some(key))
-        else {
+        let Some(pair) = key.parent().filter(|p| p.kind() == "pair" && p.field("key") == Some(key)) else {
             continue;
         };
-        let (Some(settings), Some(routes)) = (pair.parent(), pair.child_by_field_name("value")) else { continue };
+        let (Some(settings), Some(routes)) = (pair.parent(), pair.field("value")) else { continue };
         let outer = settings.parent().filter(|p| p.kind() == "pair");
-        let named_settings = outer.and_then(|p| p.child_by_field_name("key")).and_then(|k| key_name(k, src));
+        let named_settings = outer.and_then(|p| p.field("key")).and_then(|k| key_name(k, src));
         let Some(schema) = outer.and_then(|p| p.parent()).filter(|_| named_settings.as_deref() == Some("settings"))
         else {
             continue;
@@ -289,12 +287,12 @@ fn gateway_route(r: Node, src: &[u8], facts: &mut ArchFacts) -> RawGatewayRoute 
     });
     let mut aliases = Vec::new();
     for entry in prop(r, "aliases", src).filter(|a| a.kind() == "object").map(named).unwrap_or_default() {
-        let Some(key) = entry.child_by_field_name("key").or_else(|| entry.child_by_field_name("name")) else {
+        let Some(key) = entry.field("key").or_else(|| entry.field("name")) else {
             continue;
         };
         let Some(text) = key_name(key, src) else { continue };
         let (method, path) = method_path(&text);
-        let value = entry.child_by_field_name("value").filter(|_| entry.kind() == "pair");
+        let value = entry.field("value").filter(|_| entry.kind() == "pair");
         let line = query::line(key);
         if method == "REST" {
             rest_aliases(&path, value, src, line, &mut aliases);
@@ -376,12 +374,12 @@ pub fn calls(root: Node, src: &[u8], facts: &mut ArchFacts) {
         let Some(prop) = root.descendant_for_byte_range(at + 1, at + 5) else { continue };
         let Some(member) = prop.parent().filter(|m| m.kind() == "member_expression") else { continue };
         let Some(call) = member.parent().filter(|c| c.kind() == "call_expression") else { continue };
-        let receiver = member.child_by_field_name("object").map(|o| query::text(o, src)).unwrap_or_default();
+        let receiver = member.field("object").map(|o| query::text(o, src)).unwrap_or_default();
         let last = receiver.rsplit('.').next().unwrap_or(receiver);
         if CALLERS.binary_search(&last).is_err() {
             continue;
         }
-        let Some(first) = call.child_by_field_name("arguments").and_then(|a| a.named_child(0)) else { continue };
+        let Some(first) = call.field("arguments").and_then(|a| a.named_child(0)) else { continue };
         let action = string_value(first, src);
         if action.as_deref().is_some_and(|a| !is_action_name(a)) || action.is_none() && !named_here {
             continue;

@@ -20,6 +20,7 @@
 //! constructor). The name is bound to Mongoose's own function, so the call is a model
 //! whatever its schema is; the collection is named as above.
 
+use super::query::FieldExt;
 use std::sync::LazyLock;
 
 use tree_sitter::Node;
@@ -49,10 +50,10 @@ pub fn imported_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
             }
             let Some(f) = root.descendant_for_byte_range(at, at + local.len()) else { continue };
             let Some(call) = f.parent().filter(|c| c.kind() == "call_expression") else { continue };
-            if f.kind() != "identifier" || call.child_by_field_name("function") != Some(f) {
+            if f.kind() != "identifier" || call.field("function") != Some(f) {
                 continue;
             }
-            let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+            let args = call.field("arguments").map(named).unwrap_or_default();
             push_model(&args, call, src, facts);
         }
     }
@@ -79,14 +80,14 @@ fn model_names(root: Node, src: &[u8]) -> Vec<String> {
     for top in named(root) {
         match top.kind() {
             "import_statement" => {
-                let from = top.child_by_field_name("source").and_then(|s| string_value(s, src));
+                let from = top.field("source").and_then(|s| string_value(s, src));
                 if from.as_deref() != Some("mongoose") {
                     continue;
                 }
                 let specs = named(top).into_iter().filter(|c| c.kind() == "import_clause").flat_map(named);
                 for spec in specs.filter(|n| n.kind() == "named_imports").flat_map(named) {
-                    let name = spec.child_by_field_name("name").map(|n| query::text(n, src));
-                    let local = spec.child_by_field_name("alias").or(spec.child_by_field_name("name"));
+                    let name = spec.field("name").map(|n| query::text(n, src));
+                    let local = spec.field("alias").or(spec.field("name"));
                     if let (Some("model"), Some(local)) = (name, local) {
                         out.push(query::text(local, src).to_string());
                     }
@@ -94,7 +95,7 @@ fn model_names(root: Node, src: &[u8]) -> Vec<String> {
             }
             "lexical_declaration" | "variable_declaration" => {
                 for d in named(top) {
-                    let (Some(p), Some(v)) = (d.child_by_field_name("name"), d.child_by_field_name("value")) else {
+                    let (Some(p), Some(v)) = (d.field("name"), d.field("value")) else {
                         continue;
                     };
                     if p.kind() == "object_pattern" && is_mongoose(v, src) {
@@ -113,11 +114,8 @@ fn is_mongoose(v: Node, src: &[u8]) -> bool {
     match v.kind() {
         "identifier" => query::text(v, src) == "mongoose",
         "call_expression" => {
-            v.child_by_field_name("function").is_some_and(|f| query::text(f, src) == "require")
-                && v.child_by_field_name("arguments")
-                    .and_then(|a| a.named_child(0))
-                    .and_then(|a| string_value(a, src))
-                    .as_deref()
+            v.field("function").is_some_and(|f| query::text(f, src) == "require")
+                && v.field("arguments").and_then(|a| a.named_child(0)).and_then(|a| string_value(a, src)).as_deref()
                     == Some("mongoose")
         }
         _ => false,
@@ -128,8 +126,8 @@ fn is_mongoose(v: Node, src: &[u8]) -> bool {
 fn pattern_local(p: Node, key: &str, src: &[u8]) -> Option<String> {
     named(p).into_iter().find_map(|c| match c.kind() {
         "shorthand_property_identifier_pattern" if query::text(c, src) == key => Some(key.to_string()),
-        "pair_pattern" if c.child_by_field_name("key").is_some_and(|k| query::text(k, src) == key) => {
-            c.child_by_field_name("value").filter(|v| v.kind() == "identifier").map(|v| query::text(v, src).to_string())
+        "pair_pattern" if c.field("key").is_some_and(|k| query::text(k, src) == key) => {
+            c.field("value").filter(|v| v.kind() == "identifier").map(|v| query::text(v, src).to_string())
         }
         _ => None,
     })
@@ -142,11 +140,11 @@ pub fn connection_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
         let Some(prop) = root.descendant_for_byte_range(at + 1, at + 6) else { continue };
         let Some(member) = prop.parent().filter(|m| m.kind() == "member_expression") else { continue };
         let Some(call) = member.parent().filter(|c| c.kind() == "call_expression") else { continue };
-        let Some(object) = member.child_by_field_name("object") else { continue };
+        let Some(object) = member.field("object") else { continue };
         if query::text(object, src) == "mongoose" {
             continue;
         }
-        let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+        let args = call.field("arguments").map(named).unwrap_or_default();
         let (Some(_), Some(schema)) = (args.first().and_then(|a| string_value(*a, src)), args.get(1)) else {
             continue;
         };
@@ -165,12 +163,12 @@ pub fn connection_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
 fn top_values<'t>(root: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
     let mut out = Vec::new();
     for top in named(root) {
-        let decl = if top.kind() == "export_statement" { top.child_by_field_name("declaration") } else { Some(top) };
+        let decl = if top.kind() == "export_statement" { top.field("declaration") } else { Some(top) };
         let Some(decl) = decl.filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration")) else {
             continue;
         };
         for d in named(decl) {
-            let (Some(n), Some(v)) = (d.child_by_field_name("name"), d.child_by_field_name("value")) else { continue };
+            let (Some(n), Some(v)) = (d.field("name"), d.field("value")) else { continue };
             if n.kind() == "identifier" {
                 out.push((query::text(n, src).to_string(), v));
             }
@@ -186,7 +184,7 @@ fn value_of<'t>(tops: &[(String, Node<'t>)], name: &str) -> Option<Node<'t>> {
 /// `mongoose.createConnection(…)`, `createConnection(…)` (also awaited, `.asPromise()`d).
 fn connects(v: Node, src: &[u8]) -> bool {
     let v = if v.kind() == "await_expression" { v.named_child(0).unwrap_or(v) } else { v };
-    let Some(f) = v.child_by_field_name("function").filter(|_| v.kind() == "call_expression") else { return false };
+    let Some(f) = v.field("function").filter(|_| v.kind() == "call_expression") else { return false };
     let f = query::text(f, src);
     f == "createConnection" || f.ends_with(".createConnection") || f.contains(".createConnection(")
 }
@@ -194,8 +192,7 @@ fn connects(v: Node, src: &[u8]) -> bool {
 /// `new Schema(…)`, `new mongoose.Schema(…)`.
 fn makes_schema(v: Node, src: &[u8]) -> bool {
     v.kind() == "new_expression"
-        && v.child_by_field_name("constructor")
-            .is_some_and(|c| matches!(query::text(c, src), "Schema" | "mongoose.Schema"))
+        && v.field("constructor").is_some_and(|c| matches!(query::text(c, src), "Schema" | "mongoose.Schema"))
 }
 
 /// Mongoose's uncountable words (`lib/helpers/pluralize.js`): a model so named (the whole

@@ -20,6 +20,7 @@
 //! node that is not an `ERROR`, `(arguments . (x))` is the first named child,
 //! and a child step without a field may match any child (one match each).
 
+use super::query::FieldExt;
 use std::sync::LazyLock;
 
 use tree_sitter::Node;
@@ -385,8 +386,8 @@ fn any(n: Node) -> Option<Node> {
 }
 
 /// The first child with `field`, when it is of `kind`.
-fn field<'t>(n: Node<'t>, name: &str, kind: &str) -> Option<Node<'t>> {
-    n.child_by_field_name(name).filter(|c| c.kind() == kind)
+fn field<'t>(n: Node<'t>, name: &'static str, kind: &str) -> Option<Node<'t>> {
+    n.field(name).filter(|c| c.kind() == kind)
 }
 
 /// Every child of `n` of `kind` (a child step without a field: one match each).
@@ -406,7 +407,7 @@ fn made_by<'t>(value: Node<'t>, args: bool) -> Option<(Node<'t>, Option<Node<'t>
         "new_expression" => "constructor",
         _ => return None,
     };
-    let ctor = any(value.child_by_field_name(ctor_field)?)?;
+    let ctor = any(value.field(ctor_field)?)?;
     if !args {
         return Some((ctor, None));
     }
@@ -414,7 +415,7 @@ fn made_by<'t>(value: Node<'t>, args: bool) -> Option<(Node<'t>, Option<Node<'t>
 }
 
 fn router_def<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let (Some(name), Some(value)) = (field(decl, "name", "identifier"), decl.child_by_field_name("value")) else {
+    let (Some(name), Some(value)) = (field(decl, "name", "identifier"), decl.field("value")) else {
         return false;
     };
     let Some((ctor, Some(args))) = made_by(value, true) else { return false };
@@ -483,11 +484,11 @@ fn const_exports<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> b
 
 fn exports_member<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
     let Some(left) = field(assign, "left", "member_expression") else { return false };
-    let object = left.child_by_field_name("object").filter(|o| matches!(o.kind(), "identifier" | "member_expression"));
+    let object = left.field("object").filter(|o| matches!(o.kind(), "identifier" | "member_expression"));
     let (Some(object), Some(name)) = (object, field(left, "property", "property_identifier")) else {
         return false;
     };
-    let Some(value) = assign.child_by_field_name("right").and_then(any) else { return false };
+    let Some(value) = assign.field("right").and_then(any) else { return false };
     if !matches!(query::text(object, src), "exports" | "module.exports") {
         return false;
     }
@@ -507,7 +508,7 @@ fn body_consts<'t>(function: Node<'t>) -> Vec<(Node<'t>, Node<'t>)> {
         }
         for d in children_of(decl, "variable_declarator") {
             let name = field(d, "name", "identifier");
-            if let (Some(name), Some(value)) = (name, d.child_by_field_name("value").and_then(any)) {
+            if let (Some(name), Some(value)) = (name, d.field("value").and_then(any)) {
                 out.push((name, value));
             }
         }
@@ -662,8 +663,7 @@ fn prisma_model<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool
     else {
         return false;
     };
-    let prisma =
-        object.child_by_field_name("object").and_then(any).filter(|p| query::text(*p, src).ends_with("prisma"));
+    let prisma = object.field("object").and_then(any).filter(|p| query::text(*p, src).ends_with("prisma"));
     let (Some(_), Some(class)) = (prisma, field(object, "property", "property_identifier")) else { return false };
     caps.extend([("db.prisma", call), ("class", class), ("op", op)]);
     true
@@ -690,7 +690,7 @@ fn kv_ctor(ctor: Node, src: &[u8]) -> bool {
 }
 
 fn kv_client_decl<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let (Some(name), Some(value)) = (field(decl, "name", "identifier"), decl.child_by_field_name("value")) else {
+    let (Some(name), Some(value)) = (field(decl, "name", "identifier"), decl.field("value")) else {
         return false;
     };
     let ctors: Vec<Node<'t>> = match value.kind() {
@@ -705,7 +705,7 @@ fn kv_client_decl<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bo
 
 fn kv_client_assign<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
     let name = field(assign, "left", "member_expression");
-    let ctor = assign.child_by_field_name("right").and_then(|v| made_by(v, false)).map(|m| m.0);
+    let ctor = assign.field("right").and_then(|v| made_by(v, false)).map(|m| m.0);
     let (Some(name), Some(ctor)) = (name, ctor.filter(|c| kv_ctor(*c, src))) else { return false };
     caps.extend([("kv.client", assign), ("name", name), ("ctor", ctor)]);
     true
@@ -725,8 +725,7 @@ fn router_def_require<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -
     let (Some(name), Some(call)) = (field(decl, "name", "identifier"), field(decl, "value", "call_expression")) else {
         return false;
     };
-    let (Some(function), Some(args)) = (call.child_by_field_name("function"), field(call, "arguments", "arguments"))
-    else {
+    let (Some(function), Some(args)) = (call.field("function"), field(call, "arguments", "arguments")) else {
         return false;
     };
     let ctors: Vec<Node<'t>> = match function.kind() {
@@ -783,7 +782,7 @@ fn bind_namespace<'t>(ns: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> boo
 }
 
 fn bind_require<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let name = decl.child_by_field_name("name").filter(|n| matches!(n.kind(), "identifier" | "object_pattern"));
+    let name = decl.field("name").filter(|n| matches!(n.kind(), "identifier" | "object_pattern"));
     let (Some(name), Some(call)) = (name, field(decl, "value", "call_expression")) else {
         return false;
     };
@@ -851,7 +850,7 @@ fn client_export_clause<'t>(program: Node<'t>, src: &[u8], caps: &mut Captures<'
 fn declared<'t>(declarations: impl Iterator<Item = Node<'t>>) -> Vec<(Node<'t>, Node<'t>)> {
     declarations
         .flat_map(|d| children_of(d, "variable_declarator"))
-        .filter_map(|d| Some((field(d, "name", "identifier")?, d.child_by_field_name("value").and_then(any)?)))
+        .filter_map(|d| Some((field(d, "name", "identifier")?, d.field("value").and_then(any)?)))
         .collect()
 }
 
@@ -939,7 +938,7 @@ fn queue_command<'t>(new: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool
 }
 
 fn queue_consumer<'t>(new: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let method = new.child_by_field_name("constructor").and_then(|c| match c.kind() {
+    let method = new.field("constructor").and_then(|c| match c.kind() {
         "identifier" => Some(c),
         "member_expression" => field(c, "property", "property_identifier"),
         _ => None,

@@ -28,6 +28,7 @@
 //! a class holding the service in a constructor parameter property calls it as
 //! `this.proxy.forward(…)`: those calls are its call sites ([`injected_calls`]).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::query;
@@ -61,8 +62,8 @@ pub fn injectable_method(method: Node, src: &[u8]) -> Option<String> {
     if !CLASSES.contains(&class.kind()) || !injectable(class, src) {
         return None;
     }
-    let class = query::text(class.child_by_field_name("name")?, src);
-    Some(format!("{class}.prototype.{}", query::text(method.child_by_field_name("name")?, src)))
+    let class = query::text(class.field("name")?, src);
+    Some(format!("{class}.prototype.{}", query::text(method.field("name")?, src)))
 }
 
 /// The value `this.<field>` has in a method of the class around `n`, when the class gives
@@ -72,12 +73,12 @@ pub fn injectable_method(method: Node, src: &[u8]) -> Option<String> {
 /// passes nothing for it). Assigned anywhere else in the class (`this.usersUrl = …`): none.
 pub fn field_value<'t>(n: Node<'t>, field: &str, src: &[u8]) -> Option<Node<'t>> {
     let class = class_of(n)?;
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     let members = Members::of(body, src);
     // A declaration with no value (`private usersUrl: string;`) is set elsewhere: none.
     let mut declared = None;
     for f in members.fields_named(field, src) {
-        declared = Some(f.child_by_field_name("value")?);
+        declared = Some(f.field("value")?);
     }
     let param = members.constructor.and_then(|c| parameter_property(c, field, src));
     if param.is_some() && !injectable(class, src) {
@@ -103,8 +104,8 @@ fn parameter_property<'t>(ctor: Node<'t>, field: &str, src: &[u8]) -> Option<Nod
         if has_child(p, &["decorator"]) {
             return None;
         }
-        let name = p.child_by_field_name("pattern").filter(|i| query::text(*i, src) == field)?;
-        name.is_named().then(|| p.child_by_field_name("value")).flatten()
+        let name = p.field("pattern").filter(|i| query::text(*i, src) == field)?;
+        name.is_named().then(|| p.field("value")).flatten()
     })
 }
 
@@ -140,7 +141,7 @@ pub fn switch_cases<'t>(u: Node<'t>, src: &[u8]) -> Option<(usize, Vec<(String, 
     let func = query::ancestors(u, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
     let mut switch: Option<Node> = None;
     let mut cases = Vec::new();
-    let mut stack = vec![func.child_by_field_name("body")?];
+    let mut stack = vec![func.field("body")?];
     while let Some(n) = stack.pop() {
         if FUNCTIONS.contains(&n.kind()) {
             continue;
@@ -162,13 +163,13 @@ pub fn switch_cases<'t>(u: Node<'t>, src: &[u8]) -> Option<(usize, Vec<(String, 
             return None;
         }
         switch = Some(stmt);
-        let label = string_value(case.child_by_field_name("value")?, src)?;
+        let label = string_value(case.field("value")?, src)?;
         if cases.iter().any(|(l, _): &(String, Node)| *l == label) {
             return None;
         }
         cases.push((label, value?));
     }
-    let on = switch?.child_by_field_name("value")?;
+    let on = switch?.field("value")?;
     let on = if on.kind() == "parenthesized_expression" { on.named_child(0)? } else { on };
     let (_, index) = wrapper_param(None, on, src)?;
     let around = query::ancestors(on, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
@@ -194,17 +195,14 @@ pub fn injected_calls(root: Node, text: &str, facts: &mut ArchFacts) {
             let Some(member) = root.descendant_for_byte_range(i, i + needle.len() - 1) else { continue };
             let up = query::ancestors_below(root, member, 4);
             let Some(&call) = up.iter().find(|a| a.kind() == "call_expression") else { continue };
-            let Some(func) = call.child_by_field_name("function").filter(|f| f.kind() == "member_expression") else {
+            let Some(func) = call.field("function").filter(|f| f.kind() == "member_expression") else {
                 continue;
             };
-            if func
-                .child_by_field_name("object")
-                .is_none_or(|o| o.start_byte() != i || o.end_byte() != i + needle.len() - 1)
-            {
+            if func.field("object").is_none_or(|o| o.start_byte() != i || o.end_byte() != i + needle.len() - 1) {
                 continue;
             }
-            let Some(method) = func.child_by_field_name("property") else { continue };
-            let args = call.child_by_field_name("arguments").map(named).unwrap_or_default();
+            let Some(method) = func.field("property") else { continue };
+            let args = call.field("arguments").map(named).unwrap_or_default();
             let methods = args
                 .iter()
                 .enumerate()
@@ -237,11 +235,8 @@ fn injected_properties(root: Node, src: &[u8], facts: &ArchFacts) -> Vec<(String
         match n.kind() {
             "method_definition" if is_constructor(n, src) => {
                 for (_, p) in parameter_properties(n) {
-                    let name = p.child_by_field_name("pattern").filter(|i| i.kind() == "identifier");
-                    let ty = p
-                        .child_by_field_name("type")
-                        .and_then(|t| t.named_child(0))
-                        .filter(|t| t.kind() == "type_identifier");
+                    let name = p.field("pattern").filter(|i| i.kind() == "identifier");
+                    let ty = p.field("type").and_then(|t| t.named_child(0)).filter(|t| t.kind() == "type_identifier");
                     if let (Some(name), Some(ty)) = (name, ty) {
                         let ty = query::text(ty, src);
                         if facts.bindings.iter().any(|b| b.local == ty) {

@@ -21,6 +21,7 @@
 //! ([`RawInitialProps`]); resolution joins them for a page under the `pages/` directory
 //! holding that `_app` (`resolve/calls.rs`).
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::query;
@@ -75,17 +76,17 @@ pub fn initial_props(root: Node, rel: &str, text: &str, facts: &mut ArchFacts) -
 /// `_app`'s `appContext.Component.getInitialProps(ctx, client, user)`: the names of the
 /// arguments (empty where one is not a plain name) and the call.
 fn handed<'t>(member: Node<'t>, src: &[u8]) -> Option<(Vec<String>, Node<'t>)> {
-    let object = member.child_by_field_name("object").filter(|_| member.kind() == "member_expression")?;
+    let object = member.field("object").filter(|_| member.kind() == "member_expression")?;
     let component = match object.kind() {
         "identifier" => object,
-        "member_expression" => object.child_by_field_name("property")?,
+        "member_expression" => object.field("property")?,
         _ => return None,
     };
     let call = member.parent().filter(|c| c.kind() == "call_expression")?;
-    if query::text(component, src) != "Component" || call.child_by_field_name("function") != Some(member) {
+    if query::text(component, src) != "Component" || call.field("function") != Some(member) {
         return None;
     }
-    let args = named(call.child_by_field_name("arguments")?);
+    let args = named(call.field("arguments")?);
     let names =
         args.iter().map(|a| if a.kind() == "identifier" { query::text(*a, src).to_string() } else { String::new() });
     Some((names.collect(), call))
@@ -98,9 +99,9 @@ fn page_function(parent: Node) -> Option<Node> {
         "method_definition" => Some(parent),
         "member_expression" => {
             let assignment = parent.parent().filter(|a| a.kind() == "assignment_expression")?;
-            let value = assignment.child_by_field_name("right")?;
+            let value = assignment.field("right")?;
             let function = matches!(value.kind(), "arrow_function" | "function_expression" | "function");
-            (assignment.child_by_field_name("left") == Some(parent) && function).then_some(value)
+            (assignment.field("left") == Some(parent) && function).then_some(value)
         }
         _ => None,
     }
@@ -108,10 +109,10 @@ fn page_function(parent: Node) -> Option<Node> {
 
 /// A function's parameter names by position, empty for a pattern (`{ req }`).
 fn parameters(f: Node, src: &[u8]) -> Vec<String> {
-    let list = match f.child_by_field_name("parameters") {
+    let list = match f.field("parameters") {
         Some(p) => named(p),
         // `async client => …`: one parameter, no parentheses.
-        None => f.child_by_field_name("parameter").into_iter().collect(),
+        None => f.field("parameter").into_iter().collect(),
     };
     list.into_iter().map(|p| param_ident(p).map_or_else(String::new, |i| query::text(i, src).to_string())).collect()
 }

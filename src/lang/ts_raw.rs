@@ -16,6 +16,7 @@
 //! framework [`CANDIDATE`], and the serving file mounts the name under [`SERVE`];
 //! `resolve/routes.rs` keeps a candidate's routes only when a serve call reaches it.
 
+use super::query::FieldExt;
 use memchr::memmem;
 use tree_sitter::Node;
 
@@ -95,7 +96,7 @@ fn top_functions<'t>(root: Node<'t>, src: &'t [u8]) -> Vec<(&'t str, Node<'t>)> 
     let mut out = Vec::new();
     for item in named(root) {
         let item = if item.kind() == "export_statement" {
-            match item.child_by_field_name("declaration") {
+            match item.field("declaration") {
                 Some(d) => d,
                 None => continue,
             }
@@ -104,13 +105,13 @@ fn top_functions<'t>(root: Node<'t>, src: &'t [u8]) -> Vec<(&'t str, Node<'t>)> 
         };
         match item.kind() {
             "function_declaration" => {
-                if let Some(n) = item.child_by_field_name("name") {
+                if let Some(n) = item.field("name") {
                     out.push((query::text(n, src), item));
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
                 for d in named(item).into_iter().filter(|d| d.kind() == "variable_declarator") {
-                    let (Some(n), Some(v)) = (d.child_by_field_name("name"), d.child_by_field_name("value")) else {
+                    let (Some(n), Some(v)) = (d.field("name"), d.field("value")) else {
                         continue;
                     };
                     if n.kind() == "identifier" && matches!(v.kind(), "arrow_function" | "function_expression") {
@@ -134,7 +135,7 @@ fn serve_calls<'t>(root: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
             else {
                 continue;
             };
-            let callee = call.child_by_field_name("function").map_or("", |f| query::text(f, src));
+            let callee = call.field("function").map_or("", |f| query::text(f, src));
             if SERVERS.binary_search(&callee).is_ok() && !out.contains(&call) {
                 out.push(call);
             }
@@ -146,7 +147,7 @@ fn serve_calls<'t>(root: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
 /// The handlers a serve call is given: function or identifier arguments, and an options
 /// object's `fetch` (Bun) or `handler` (Deno).
 fn handlers<'t>(call: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
-    let Some(args) = call.child_by_field_name("arguments") else { return Vec::new() };
+    let Some(args) = call.field("arguments") else { return Vec::new() };
     let mut out = Vec::new();
     for a in named(args) {
         match a.kind() {
@@ -157,7 +158,7 @@ fn handlers<'t>(call: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
                         Some(v) => out.push(v),
                         None => out.extend(named(a).into_iter().filter(|m| {
                             m.kind() == "method_definition"
-                                && m.child_by_field_name("name").is_some_and(|n| query::text(n, src) == key)
+                                && m.field("name").is_some_and(|n| query::text(n, src) == key)
                         })),
                     }
                 }
@@ -185,9 +186,9 @@ fn read(f: Node, src: &[u8], emit: &mut dyn FnMut(String, u32, Vec<String>)) {
     if memmem::find(&src[f.start_byte()..f.end_byte()], b".url").is_none() {
         return;
     }
-    let params = f.child_by_field_name("parameters").or_else(|| f.child_by_field_name("parameter"));
+    let params = f.field("parameters").or_else(|| f.field("parameter"));
     let first = params.and_then(|p| if p.kind() == "identifier" { Some(p) } else { named(p).first().copied() });
-    let (Some(param), Some(body)) = (first.and_then(param_ident), f.child_by_field_name("body")) else {
+    let (Some(param), Some(body)) = (first.and_then(param_ident), f.field("body")) else {
         return;
     };
     let mut req =
@@ -207,7 +208,7 @@ impl<'s> Request<'s> {
             "parenthesized_expression" => named(n).first().is_some_and(|i| self.is_path(*i)),
             "identifier" => self.paths.contains(&self.text(n)),
             "member_expression" => {
-                let (Some(obj), Some(p)) = (n.child_by_field_name("object"), n.child_by_field_name("property")) else {
+                let (Some(obj), Some(p)) = (n.field("object"), n.field("property")) else {
                     return false;
                 };
                 match self.text(p) {
@@ -226,10 +227,8 @@ impl<'s> Request<'s> {
             "parenthesized_expression" => named(n).first().is_some_and(|i| self.is_url(*i)),
             "identifier" => self.urls.contains(&self.text(n)),
             "new_expression" => {
-                n.child_by_field_name("constructor").is_some_and(|c| self.text(c) == "URL")
-                    && n.child_by_field_name("arguments")
-                        .and_then(|a| named(a).first().copied())
-                        .is_some_and(|a| self.is_path(a))
+                n.field("constructor").is_some_and(|c| self.text(c) == "URL")
+                    && n.field("arguments").and_then(|a| named(a).first().copied()).is_some_and(|a| self.is_path(a))
             }
             _ => false,
         }
@@ -240,8 +239,8 @@ impl<'s> Request<'s> {
             "parenthesized_expression" => named(n).first().is_some_and(|i| self.is_method(*i)),
             "identifier" => self.methods.contains(&self.text(n)),
             "member_expression" => {
-                n.child_by_field_name("object").is_some_and(|o| o.kind() == "identifier" && self.text(o) == self.param)
-                    && n.child_by_field_name("property").is_some_and(|p| self.text(p) == "method")
+                n.field("object").is_some_and(|o| o.kind() == "identifier" && self.text(o) == self.param)
+                    && n.field("property").is_some_and(|p| self.text(p) == "method")
             }
             _ => false,
         }
@@ -253,7 +252,7 @@ impl<'s> Request<'s> {
         if n.kind() != "variable_declarator" {
             return;
         }
-        let (Some(name), Some(value)) = (n.child_by_field_name("name"), n.child_by_field_name("value")) else {
+        let (Some(name), Some(value)) = (n.field("name"), n.field("value")) else {
             return;
         };
         match name.kind() {
@@ -287,14 +286,14 @@ impl<'s> Request<'s> {
     fn branch(&self, n: Node, emit: &mut dyn FnMut(String, u32, Vec<String>)) {
         match n.kind() {
             "switch_statement" => {
-                if !n.child_by_field_name("value").is_some_and(|v| self.is_path(v)) {
+                if !n.field("value").is_some_and(|v| self.is_path(v)) {
                     return;
                 }
-                let Some(body) = n.child_by_field_name("body") else { return };
+                let Some(body) = n.field("body") else { return };
                 // `case "/a": case "/b": …`: cases with no statements share the next one's.
                 let mut pending: Vec<Node> = Vec::new();
                 for case in named(body) {
-                    let value = case.child_by_field_name("value");
+                    let value = case.field("value");
                     if case.kind() == "switch_case" {
                         if let Some(v) = value.filter(|v| v.kind() == "string") {
                             pending.push(v);
@@ -314,14 +313,14 @@ impl<'s> Request<'s> {
                 }
             }
             "if_statement" => {
-                let Some(cond) = n.child_by_field_name("condition") else { return };
+                let Some(cond) = n.field("condition") else { return };
                 let (mut paths, mut methods) = (Vec::new(), Vec::new());
                 self.condition(cond, &mut paths, &mut methods);
                 if paths.is_empty() {
                     return;
                 }
                 if methods.is_empty() {
-                    if let Some(c) = n.child_by_field_name("consequence") {
+                    if let Some(c) = n.field("consequence") {
                         self.tested_methods(c, &mut methods);
                     }
                 }
@@ -374,9 +373,9 @@ impl<'s> Request<'s> {
                     out.extend(method_name(value, self.src));
                 }
             }
-            "switch_statement" if n.child_by_field_name("value").is_some_and(|v| self.is_method(v)) => {
-                let cases = n.child_by_field_name("body").map(named).unwrap_or_default();
-                let values = cases.into_iter().filter_map(|c| c.child_by_field_name("value"));
+            "switch_statement" if n.field("value").is_some_and(|v| self.is_method(v)) => {
+                let cases = n.field("body").map(named).unwrap_or_default();
+                let values = cases.into_iter().filter_map(|c| c.field("value"));
                 out.extend(values.filter_map(|v| method_name(v, self.src)));
             }
             _ => {}
@@ -387,12 +386,12 @@ impl<'s> Request<'s> {
 }
 
 fn operator<'s>(n: Node, src: &'s [u8]) -> &'s str {
-    n.child_by_field_name("operator").map_or("", |o| query::text(o, src))
+    n.field("operator").map_or("", |o| query::text(o, src))
 }
 
 /// The two sides of a comparison with a string literal: (the other side, the string).
 fn compared(n: Node) -> Option<(Node, Node)> {
-    let (l, r) = (n.child_by_field_name("left")?, n.child_by_field_name("right")?);
+    let (l, r) = (n.field("left")?, n.field("right")?);
     match (l.kind(), r.kind()) {
         (_, "string") => Some((l, r)),
         ("string", _) => Some((r, l)),

@@ -8,6 +8,7 @@
 //! keeps such an argument only for a wrapper with a base before its parameter
 //! (`resolve/calls.rs`), so a bare word given to anything else stays unread.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use crate::lang::query;
@@ -49,8 +50,8 @@ pub fn bare_path_calls<'t>(root: Node<'t>, text: &str, heads: &[&str]) -> Vec<(S
         let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind() == "call_expression") else {
             continue;
         };
-        if let Some(list) = call.child_by_field_name("arguments") {
-            out.push((query::text(call.child_by_field_name("function").unwrap_or(call), bytes).to_string(), list));
+        if let Some(list) = call.field("arguments") {
+            out.push((query::text(call.field("function").unwrap_or(call), bytes).to_string(), list));
         }
     }
     out

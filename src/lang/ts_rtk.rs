@@ -16,6 +16,7 @@
 //! <https://redux-toolkit.js.org/rtk-query/api/fetchBaseQuery> (`joinUrls`),
 //! <https://redux-toolkit.js.org/rtk-query/usage/customizing-queries> (re-auth base queries).
 
+use super::query::FieldExt;
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
@@ -68,9 +69,9 @@ pub fn apis(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) 
             let Some(name) = root.descendant_for_byte_range(at, at + word.len()) else { continue };
             let callee = if inject { name.parent() } else { Some(name) };
             let call = callee.and_then(|f| Some((f, f.parent()?)));
-            if let Some((_, call)) = call.filter(|(f, c)| {
-                c.kind() == "call_expression" && c.child_by_field_name("function").is_some_and(|g| g.id() == f.id())
-            }) {
+            if let Some((_, call)) = call
+                .filter(|(f, c)| c.kind() == "call_expression" && c.field("function").is_some_and(|g| g.id() == f.id()))
+            {
                 reader.api(call, inject, &mut facts.rtk_queries);
             }
         }
@@ -83,7 +84,7 @@ fn declarations<'t, 's>(root: Node<'t>, src: &'s [u8]) -> BTreeMap<&'s str, Node
     let mut out = BTreeMap::new();
     for top in named(root) {
         let decl = match top.kind() {
-            "export_statement" => match (top.child_by_field_name("declaration"), top.child_by_field_name("value")) {
+            "export_statement" => match (top.field("declaration"), top.field("value")) {
                 (Some(d), _) => d,
                 (None, Some(v)) => {
                     out.insert("default", v);
@@ -95,14 +96,14 @@ fn declarations<'t, 's>(root: Node<'t>, src: &'s [u8]) -> BTreeMap<&'s str, Node
         };
         match decl.kind() {
             "function_declaration" => {
-                if let Some(n) = decl.child_by_field_name("name") {
+                if let Some(n) = decl.field("name") {
                     out.insert(query::text(n, src), decl);
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
                 for d in named(decl) {
-                    let name = d.child_by_field_name("name").filter(|n| n.kind() == "identifier");
-                    if let (Some(n), Some(v)) = (name, d.child_by_field_name("value")) {
+                    let name = d.field("name").filter(|n| n.kind() == "identifier");
+                    if let (Some(n), Some(v)) = (name, d.field("value")) {
                         out.insert(query::text(n, src), v);
                     }
                 }
@@ -147,8 +148,8 @@ impl<'t> Reader<'t, '_> {
             | "await_expression" => self.base_of(e.named_child(0)?, depth),
             "identifier" | "shorthand_property_identifier" => self.named_base(self.text(e), None, depth),
             "call_expression" => {
-                let f = e.child_by_field_name("function")?;
-                let args = named(e.child_by_field_name("arguments")?);
+                let f = e.field("function")?;
+                let args = named(e.field("arguments")?);
                 match f.kind() {
                     "identifier" => match self.text(f) {
                         "fetchBaseQuery" => Some(RtkBase::Url(self.base_url(args.first().copied(), &[]))),
@@ -161,9 +162,9 @@ impl<'t> Reader<'t, '_> {
                     },
                     // `apiSlice.injectEndpoints({ … })`: the api it extends.
                     "member_expression" => {
-                        let p = self.text(f.child_by_field_name("property")?);
+                        let p = self.text(f.field("property")?);
                         matches!(p, "injectEndpoints" | "enhanceEndpoints")
-                            .then(|| self.base_of(f.child_by_field_name("object")?, depth + 1))
+                            .then(|| self.base_of(f.field("object")?, depth + 1))
                             .flatten()
                     }
                     _ => None,
@@ -208,11 +209,11 @@ impl<'t> Reader<'t, '_> {
     /// give; several different ones are a base chosen at run time.
     fn function_base(&self, func: Node<'t>, depth: u32) -> Option<(Vec<String>, RtkBase)> {
         let params = params_of(func, self.src);
-        let body = func.child_by_field_name("body")?;
+        let body = func.field("body")?;
         let mut bases: Vec<RtkBase> = Vec::new();
         for c in super::ts_classes::descendants(body, "call_expression") {
-            let Some(f) = c.child_by_field_name("function").filter(|f| f.kind() == "identifier") else { continue };
-            let args = c.child_by_field_name("arguments").map(named).unwrap_or_default();
+            let Some(f) = c.field("function").filter(|f| f.kind() == "identifier") else { continue };
+            let args = c.field("arguments").map(named).unwrap_or_default();
             let base = match self.text(f) {
                 // `fetchBaseQuery({ baseUrl })({ url: '/token/refresh' }, api, extraOptions)`:
                 // a request of its own (`literal_requests`), not the base the function hands on.
@@ -244,10 +245,10 @@ impl<'t> Reader<'t, '_> {
     /// extraOptions)` in a re-auth wrapper): a call of a base query it forwards to whose first
     /// argument is a path or `{ url, method }`.
     fn literal_requests(&self, func: Node<'t>, out: &mut Vec<RawRtkQuery>) {
-        let Some(body) = func.child_by_field_name("body") else { return };
+        let Some(body) = func.field("body") else { return };
         let calls = super::ts_classes::descendants(body, "call_expression");
-        let callee = |c: &Node<'t>| c.child_by_field_name("function").filter(|f| f.kind() == "identifier");
-        let args = |c: &Node<'t>| c.child_by_field_name("arguments").map(named).unwrap_or_default();
+        let callee = |c: &Node<'t>| c.field("function").filter(|f| f.kind() == "identifier");
+        let args = |c: &Node<'t>| c.field("arguments").map(named).unwrap_or_default();
         let forwarded: Vec<&str> =
             calls.iter().filter(|c| self.forwards(**c, &args(c))).filter_map(&callee).map(|f| self.text(f)).collect();
         let params = params_of(func, self.src);
@@ -279,17 +280,17 @@ impl<'t> Reader<'t, '_> {
     fn inner_base(&self, body: Node<'t>, name: &str) -> Option<RtkBase> {
         let decl = super::ts_classes::descendants(body, "variable_declarator")
             .into_iter()
-            .find(|d| d.child_by_field_name("name").is_some_and(|n| self.text(n) == name))?;
-        self.base_of(decl.child_by_field_name("value")?, 1)
+            .find(|d| d.field("name").is_some_and(|n| self.text(n) == name))?;
+        self.base_of(decl.field("value")?, 1)
     }
 
     /// The endpoints of `createApi({ baseQuery, endpoints })` or `api.injectEndpoints({ endpoints })`.
     fn api(&self, call: Node<'t>, inject: bool, out: &mut Vec<RawRtkQuery>) {
-        let Some(options) = call.child_by_field_name("arguments").and_then(|a| named(a).into_iter().next()) else {
+        let Some(options) = call.field("arguments").and_then(|a| named(a).into_iter().next()) else {
             return;
         };
         let base = match inject {
-            true => call.child_by_field_name("function").and_then(|f| f.child_by_field_name("object")),
+            true => call.field("function").and_then(|f| f.field("object")),
             false => prop(options, "baseQuery", self.src),
         };
         let Some(base_node) = base else { return };
@@ -301,22 +302,22 @@ impl<'t> Reader<'t, '_> {
         let Some(builder) = params_of(endpoints, self.src).into_iter().next().filter(|b| !b.is_empty()) else {
             return;
         };
-        let Some(body) = endpoints.child_by_field_name("body") else { return };
+        let Some(body) = endpoints.field("body") else { return };
         for object in objects(body) {
             for pair in named(object).into_iter().filter(|p| p.kind() == "pair") {
-                let Some(def) = pair.child_by_field_name("value").filter(|v| v.kind() == "call_expression") else {
+                let Some(def) = pair.field("value").filter(|v| v.kind() == "call_expression") else {
                     continue;
                 };
-                let Some(f) = def.child_by_field_name("function").filter(|f| f.kind() == "member_expression") else {
+                let Some(f) = def.field("function").filter(|f| f.kind() == "member_expression") else {
                     continue;
                 };
-                let (Some(o), Some(p)) = (f.child_by_field_name("object"), f.child_by_field_name("property")) else {
+                let (Some(o), Some(p)) = (f.field("object"), f.field("property")) else {
                     continue;
                 };
                 if self.text(o) != builder || BUILDERS.binary_search(&self.text(p)).is_err() {
                     continue;
                 }
-                let Some(opts) = def.child_by_field_name("arguments").and_then(|a| named(a).into_iter().next()) else {
+                let Some(opts) = def.field("arguments").and_then(|a| named(a).into_iter().next()) else {
                     continue;
                 };
                 let Some(q) = member(opts, "query", self.src) else { continue };
@@ -334,7 +335,7 @@ impl<'t> Reader<'t, '_> {
             return vec![("ANY".into(), None)];
         }
         let locals = locals_of(q, self.src);
-        let Some(body) = q.child_by_field_name("body") else { return Vec::new() };
+        let Some(body) = q.field("body") else { return Vec::new() };
         let returned = if body.kind() == "statement_block" { returns(body) } else { vec![body] };
         let mut out: Vec<(String, Option<Template>)> = Vec::new();
         for r in returned.into_iter().filter(|r| r.kind() != "return_statement") {
@@ -369,7 +370,7 @@ impl<'t> Reader<'t, '_> {
             }
             "ternary_expression" => ["consequence", "alternative"]
                 .iter()
-                .filter_map(|f| e.child_by_field_name(f))
+                .filter_map(|f| e.field(f))
                 .flat_map(|b| self.requests(b, locals))
                 .collect(),
             "object" => {
@@ -392,17 +393,17 @@ impl<'t> Reader<'t, '_> {
 /// The call invoking `f`'s result at once with a path or `{ url, method }` first
 /// (`fetchBaseQuery({ … })({ url: '/token/refresh' }, api, extraOptions)`), and that argument.
 fn literal_call(f: Node) -> Option<(Node, Node)> {
-    let outer = f.parent().filter(|p| p.kind() == "call_expression" && p.child_by_field_name("function") == Some(f))?;
-    let first = outer.child_by_field_name("arguments").and_then(|a| named(a).into_iter().next())?;
+    let outer = f.parent().filter(|p| p.kind() == "call_expression" && p.field("function") == Some(f))?;
+    let first = outer.field("arguments").and_then(|a| named(a).into_iter().next())?;
     matches!(first.kind(), "string" | "template_string" | "object").then_some((outer, first))
 }
 
 /// `{ … }` of an object property or method named `key` (`endpoints: (b) => …`, `endpoints(b) { … }`).
 fn member<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
     prop(obj, key, src).or_else(|| {
-        named(obj).into_iter().find(|m| {
-            m.kind() == "method_definition" && m.child_by_field_name("name").is_some_and(|n| query::text(n, src) == key)
-        })
+        named(obj)
+            .into_iter()
+            .find(|m| m.kind() == "method_definition" && m.field("name").is_some_and(|n| query::text(n, src) == key))
     })
 }
 
@@ -424,21 +425,21 @@ fn objects(body: Node) -> Vec<Node> {
 
 /// A function's parameter names by position (`""` for a pattern).
 fn params_of(func: Node, src: &[u8]) -> Vec<String> {
-    if let Some(p) = func.child_by_field_name("parameter") {
+    if let Some(p) = func.field("parameter") {
         return vec![query::text(p, src).to_string()];
     }
-    let Some(list) = func.child_by_field_name("parameters") else { return Vec::new() };
+    let Some(list) = func.field("parameters") else { return Vec::new() };
     named(list).into_iter().map(|p| param_ident(p).map_or(String::new(), |i| query::text(i, src).to_string())).collect()
 }
 
 /// Every name a function binds: its parameters (also those its patterns destructure,
 /// `({ uuid, content })`) and the variables its body declares.
 fn locals_of(func: Node, src: &[u8]) -> Vec<String> {
-    let mut roots: Vec<Node> = func.child_by_field_name("parameter").into_iter().collect();
-    roots.extend(func.child_by_field_name("parameters"));
-    if let Some(body) = func.child_by_field_name("body") {
+    let mut roots: Vec<Node> = func.field("parameter").into_iter().collect();
+    roots.extend(func.field("parameters"));
+    if let Some(body) = func.field("body") {
         let decls = super::ts_classes::descendants(body, "variable_declarator");
-        roots.extend(decls.into_iter().filter_map(|d| d.child_by_field_name("name")));
+        roots.extend(decls.into_iter().filter_map(|d| d.field("name")));
     }
     let mut out = Vec::new();
     for r in roots {

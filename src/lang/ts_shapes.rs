@@ -15,6 +15,7 @@
 //! JavaScript and TypeScript file of the fixtures and benches), in the order
 //! tree-sitter gave them, so the collector in `ts_arch` is unchanged.
 
+use super::query::FieldExt;
 use std::sync::LazyLock;
 
 use tree_sitter::Node;
@@ -145,9 +146,9 @@ static KV: LazyLock<Option<regex::Regex>> =
 /// A call's callee; tree-sitter-typescript reads `await api.get<T>(u)` as a call of
 /// `await api.get` with type arguments, whose callee is the awaited member.
 fn callee(call: Node) -> Option<Node> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.field("function")?;
     match f.kind() {
-        "await_expression" if call.child_by_field_name("type_arguments").is_some() => f.named_child(0),
+        "await_expression" if call.field("type_arguments").is_some() => f.named_child(0),
         _ => Some(f),
     }
 }
@@ -168,8 +169,8 @@ pub fn awaited_generic_calls<'t>(root: Node<'t>, text: &str, emit: &mut Emit<'_,
         }
         let Some(call) = root.descendant_for_byte_range(start, i + 2) else { continue };
         let member = callee(call).filter(|m| m.kind() == "member_expression");
-        let awaited = call.child_by_field_name("function").is_some_and(|f| f.kind() == "await_expression");
-        let prop = member.and_then(|m| m.child_by_field_name("property"));
+        let awaited = call.field("function").is_some_and(|f| f.kind() == "await_expression");
+        let prop = member.and_then(|m| m.field("property"));
         if let (true, "call_expression", Some(prop)) = (awaited, call.kind(), prop) {
             if prop.byte_range() == (start..lt) {
                 expand(&[("call.method", call), ("method", prop)], src, emit);
@@ -199,7 +200,7 @@ pub fn expand<'t>(caps: &[(&str, Node<'t>)], src: &[u8], emit: &mut Emit<'_, 't>
         return false;
     };
     let name = query::text(m, src);
-    let obj = callee(call).and_then(|f| f.child_by_field_name("object"));
+    let obj = callee(call).and_then(|f| f.field("object"));
     let any_obj = obj.filter(|o| o.is_named() && !o.is_error());
     let plain_obj = obj.filter(|o| o.kind() == "identifier");
     if let Some(o) = plain_obj.filter(|_| has(COLLECTION_METHODS, name)) {
@@ -208,7 +209,7 @@ pub fn expand<'t>(caps: &[(&str, Node<'t>)], src: &[u8], emit: &mut Emit<'_, 't>
     if let Some(o) = any_obj.filter(|_| KV.as_ref().is_some_and(|kv| kv.is_match(name))) {
         emit(&[("kv.op", call), ("obj", o), ("op", m)]);
     }
-    let Some(args) = call.child_by_field_name("arguments").filter(|a| a.kind() == "arguments") else {
+    let Some(args) = call.field("arguments").filter(|a| a.kind() == "arguments") else {
         return true;
     };
     ends_at_arguments(call, any_obj, m, name, args, emit);

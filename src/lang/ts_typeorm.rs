@@ -9,6 +9,7 @@
 //! A schema whose names are not literals (`tableName: prefix + 'x'`) is no table:
 //! nothing is guessed.
 
+use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::py_arch::snake_case;
@@ -25,11 +26,11 @@ pub fn mentions(src: &[u8]) -> bool {
 pub fn entity_schemas(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for at in memchr::memmem::find_iter(src, b"new EntitySchema") {
         let Some(new) = root.descendant_for_byte_range(at, at + 3).and_then(|n| n.parent()) else { continue };
-        let ctor = new.child_by_field_name("constructor").map(|c| query::text(c, src));
+        let ctor = new.field("constructor").map(|c| query::text(c, src));
         if new.kind() != "new_expression" || ctor != Some("EntitySchema") {
             continue;
         }
-        let Some(options) = new.child_by_field_name("arguments").and_then(|a| named(a).first().copied()) else {
+        let Some(options) = new.field("arguments").and_then(|a| named(a).first().copied()) else {
             continue;
         };
         let literal = |key: &str| prop(options, key, src).and_then(|v| string_value(v, src));

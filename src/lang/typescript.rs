@@ -377,6 +377,24 @@ fn all_specifiers_are_types(root: &query::Root, source: Node) -> bool {
     !specifiers.is_empty() && specifiers.iter().all(|s| s.child(0).is_some_and(|t| t.kind() == "type"))
 }
 
+/// The file's imports from project modules (`relative`) it calls by name (`name(`, not a
+/// member `x.name(`), found in the text: a function of another module reached from here
+/// (`ArchFacts::called`).
+fn called_imports(text: &str, relative: &[String], arch: &mut crate::model::ArchFacts) {
+    let src = text.as_bytes();
+    for name in relative {
+        let needle = format!("{name}(");
+        let called = memchr::memmem::find_iter(src, needle.as_bytes()).any(|at| {
+            let before = src[..at].iter().rev().copied().find(|b| *b != b' ');
+            !src[..at].last().is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
+                && before != Some(b'.')
+        });
+        if called && !arch.called.contains(name) {
+            arch.called.push(name.clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,23 +513,5 @@ mod tests {
         let mut facts = FileFacts::default();
         extract("m.ts", &src, Lang::TypeScript, &mut facts);
         assert_eq!(facts.imports.len(), 1);
-    }
-}
-
-/// The file's imports from project modules (`relative`) it calls by name (`name(`, not a
-/// member `x.name(`), found in the text: a function of another module reached from here
-/// (`ArchFacts::called`).
-fn called_imports(text: &str, relative: &[String], arch: &mut crate::model::ArchFacts) {
-    let src = text.as_bytes();
-    for name in relative {
-        let needle = format!("{name}(");
-        let called = memchr::memmem::find_iter(src, needle.as_bytes()).any(|at| {
-            let before = src[..at].iter().rev().copied().find(|b| *b != b' ');
-            !src[..at].last().is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.'))
-                && before != Some(b'.')
-        });
-        if called && !arch.called.contains(name) {
-            arch.called.push(name.clone());
-        }
     }
 }
