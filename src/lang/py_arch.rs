@@ -2617,7 +2617,7 @@ fn call_args(call: Node, src: &[u8]) -> Option<CallArgs> {
     Some((pos.iter().map(|a| template(*a, src)).collect(), kwargs))
 }
 
-/// The module-level URL builders of a file ([`builder_of`]), and, of the requests whose URL
+/// The module-level URL builders of a file (`builder_of`), and, of the requests whose URL
 /// is a call of a function this file does not define ([`Collector`]'s `built_calls`), those
 /// calling a name the file imports: resolution finds the builder in the imported module.
 pub fn url_builders(root: Node, text: &str, imported: &[&str], facts: &mut ArchFacts) {

@@ -12,10 +12,10 @@
 //! A module-level function whose one `return` is a prefix followed by one of its
 //! parameters (`PREFIX + p`, `PREFIX.concat(p)`, `` `${PREFIX}${p}` ``, an arrow function
 //! alike) is a URL builder: its prefix is kept as a constant named by the builder's
-//! marker ([`marker`], `buildUrl.buildUrl()`), read in its module. A request whose whole
+//! marker (`marker`, `buildUrl.buildUrl()`), read in its module. A request whose whole
 //! URL is a call of a builder the module declares, or of a name it imports from the
 //! project, is the marker followed by the call's argument: resolution reads the marker
-//! as any constant, through the import (`resolve/calls.rs`, [`marker_of`]); a name that is
+//! as any constant, through the import (`resolve/calls.rs`, `marker_of`); a name that is
 //! no builder leaves the URL a run-time value, as before. The argument must hold literal
 //! text (`buildUrl(path)` in a wrapper of its own is a path its callers give, not read).
 
@@ -49,7 +49,7 @@ pub fn mentions(src: &[u8]) -> bool {
     memchr::memmem::find(src, b"return").is_some() || memchr::memmem::find(src, b"=>").is_some()
 }
 
-/// The module's URL builders as constants ([`marker`]), and its requests made of a call of
+/// The module's URL builders as constants (`marker`), and its requests made of a call of
 /// a builder (its own, or a name imported from the project, `relative`) rewritten to the
 /// marker followed by the argument.
 pub fn builders(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) {

@@ -21,7 +21,7 @@
 //!
 //! Clients: Apollo Client's `new ApolloClient({ uri })`, `new HttpLink({ uri })`,
 //! `createHttpLink({ uri })` and graphql-request's `new GraphQLClient(url)` post their
-//! queries to that URL: a `POST` request each ([`CLIENTS`]).
+//! queries to that URL: a `POST` request each (`CLIENTS`).
 
 use super::query::FieldExt;
 use tree_sitter::Node;

@@ -44,17 +44,7 @@ pub fn kong_config(
     }
     let mut found: Vec<String> = Vec::new();
     for (v, _) in volumes {
-        let (host, container) = match v {
-            Yaml::Scalar(x) => {
-                let mut parts = x.split(':');
-                (parts.next(), parts.next())
-            }
-            m => (m.get("source").and_then(Yaml::str), m.get("target").and_then(Yaml::str)),
-        };
-        let (Some(host), Some(container)) = (host, container) else { continue };
-        if !(host == "." || host.starts_with("./") || host.starts_with("../")) {
-            continue;
-        }
+        let Some((host, container)) = local_bind(v) else { continue };
         let inside = match wanted {
             Some(w) if w == container => Some(String::new()),
             Some(w) => w.strip_prefix(container.trim_end_matches('/')).filter(|r| r.starts_with('/')).map(String::from),
@@ -531,23 +521,27 @@ fn nginx_configs(src: &str, files: &[String]) -> Vec<String> {
     files.iter().filter(|f| f.starts_with(&dir) && nginx_file(f)).cloned().collect()
 }
 
+/// A compose volume binding a path of the project (`./x:/etc/nginx/conf.d`, or the long
+/// form's `source`/`target`): (host path, container path).
+fn local_bind(v: &Yaml) -> Option<(&str, &str)> {
+    let (host, container) = match v {
+        Yaml::Scalar(x) => {
+            let mut parts = x.split(':');
+            (parts.next(), parts.next())
+        }
+        m => (m.get("source").and_then(Yaml::str), m.get("target").and_then(Yaml::str)),
+    };
+    let (host, container) = (host?, container?);
+    (host == "." || host.starts_with("./") || host.starts_with("../")).then_some((host, container))
+}
+
 /// The project files a compose service loads as its gateway configuration by bind
 /// volumes (relative to the compose file's directory `base`): nginx configurations
 /// mounted under `/etc/nginx` and HAProxy's `.cfg` mounted in its directory (`true`).
 pub fn configs_mounted(base: &str, volumes: &[(Yaml, u32)], files: &[String]) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     for (v, _) in volumes {
-        let (host, container) = match v {
-            Yaml::Scalar(x) => {
-                let mut parts = x.split(':');
-                (parts.next(), parts.next())
-            }
-            m => (m.get("source").and_then(Yaml::str), m.get("target").and_then(Yaml::str)),
-        };
-        let (Some(host), Some(container)) = (host, container) else { continue };
-        if !(host == "." || host.starts_with("./") || host.starts_with("../")) {
-            continue;
-        }
+        let Some((host, container)) = local_bind(v) else { continue };
         let Some(src) = join(base, host) else { continue };
         let container = container.trim_end_matches('/');
         if nginx_place(container) {
