@@ -2485,9 +2485,12 @@ fn compound_wrapper<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8
 /// The parameters of the module-level function around `at`, with their defaults
 /// (empty when none), up to the first that is not a plain one (`*args`, `**kw`, `*`).
 pub(super) fn fn_params<'t>(root: Option<&query::Root<'t>>, at: Node<'t>, src: &[u8]) -> Vec<(String, Template)> {
-    let Some(func) = enclosing(root, at, "function_definition") else {
-        return Vec::new();
-    };
+    enclosing(root, at, "function_definition").map_or_else(Vec::new, |func| params_of(func, src))
+}
+
+/// The parameters of function definition `func`, with their defaults (empty when none), up
+/// to the first that is not a plain one (`*args`, `**kw`, `*`).
+fn params_of(func: Node, src: &[u8]) -> Vec<(String, Template)> {
     let params = func.field("parameters").map(named).unwrap_or_default();
     params
         .into_iter()
@@ -2547,21 +2550,7 @@ fn builder_of(def: Node, src: &[u8]) -> Option<RawUrlBuilder> {
     if last.kind() != "return_statement" || before.iter().any(|b| b.kind() == "return_statement") {
         return None;
     }
-    let params: Vec<(String, Template)> = def
-        .field("parameters")
-        .map(named)
-        .unwrap_or_default()
-        .into_iter()
-        .map_while(|p| match p.kind() {
-            "identifier" => Some((query::text(p, src).to_string(), Template::new())),
-            "typed_parameter" => p.named_child(0).map(|i| (query::text(i, src).to_string(), Template::new())),
-            "default_parameter" | "typed_default_parameter" => {
-                let name = query::text(p.field("name")?, src).to_string();
-                Some((name, p.field("value").map(|v| template(v, src)).unwrap_or_default()))
-            }
-            _ => None,
-        })
-        .collect();
+    let params = params_of(def, src);
     let as_param = |t: Template| -> Template {
         t.into_iter()
             .map(|p| match p {
