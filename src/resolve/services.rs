@@ -528,6 +528,8 @@ pub fn detect(project: &Project) -> Services {
     role_names(project, &mut s.list);
     if project.manifests.iter().any(|m| m == "tapestry.toml") {
         from_config(project, &mut s);
+    } else {
+        run_file_services(project, &mut s);
     }
     disambiguate(project, &mut s.list);
     s.owner = (0..project.files.len()).map(|i| owner_of(&s.list, project.rel(i))).collect();
@@ -1152,8 +1154,10 @@ pub fn owner_of(list: &[Service], rel: &str) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for (i, svc) in list.iter().enumerate() {
         for d in &svc.dirs {
-            let inside =
-                d.is_empty() || rel.len() > d.len() && rel.starts_with(d.as_str()) && rel.as_bytes()[d.len()] == b'/';
+            // A file's own service ([`run_file_services`]) holds that file alone.
+            let inside = d.is_empty()
+                || rel.len() > d.len() && rel.starts_with(d.as_str()) && rel.as_bytes()[d.len()] == b'/'
+                || rel == d && d.ends_with(".py");
             if inside && best.is_none_or(|(len, _)| d.len() > len) {
                 best = Some((d.len(), i));
             }
@@ -1429,6 +1433,66 @@ fn app_services(project: &Project, s: &mut Services) {
     for d in found {
         let (file, line) = apps[d].clone();
         s.list.push(Service { name: base_name(project, d), dirs: vec![d.clone()], file, line, ..Service::default() });
+    }
+}
+
+/// Several processes started from one tree that no deployment file describes: two or
+/// more Python files each building a Flask app at the top level and starting it with
+/// `app.run(port=N)` ([`crate::lang::py_run`]), on ports written as numbers and all
+/// different (`GateWay.py` on 9000, `Controllers/BookController.py` on 8000,
+/// `Controllers/EmployeeController.py` on Flask's default 5000). Each is a process of
+/// its own, so each file is a service of its own, named after the file (its directory
+/// names none of them), and a `localhost:8000` call reaches the file that binds 8000.
+/// Only files that no service owns, or whose service is a bare requirements/pyproject
+/// directory (no Dockerfile, compose, Kubernetes or image), are split: a deployment
+/// file says which process runs. Test and example files are left out. The rest of the
+/// tree (shared modules, scripts) stays with the directory's service, if any.
+fn run_file_services(project: &Project, s: &mut Services) {
+    let bare = |o: Option<usize>| {
+        o.is_none_or(|o| {
+            let x = &s.list[o];
+            !x.infra && x.projects.is_empty() && x.aliases.is_empty() && x.image.is_none() && {
+                let f = file_name(&x.file);
+                is_requirements(&x.file) || f == "pyproject.toml" || f == "setup.py"
+            }
+        })
+    };
+    let mut groups: BTreeMap<Option<usize>, Vec<(String, String)>> = BTreeMap::new();
+    for (i, f) in project.files.iter().enumerate() {
+        let (rel, a) = (project.rel(i), &f.facts.arch);
+        if f.file.lang != crate::model::Lang::Python || a.servers.is_empty() || a.listens.is_empty() {
+            continue;
+        }
+        if crate::lang::is_test_path(rel, f.file.lang) || rel.split('/').any(|d| super::in_sorted(EXAMPLE_DIRS, d)) {
+            continue;
+        }
+        let literal = |t: &crate::model::Template| match t.as_slice() {
+            [crate::model::Part::Lit(p)] if p.parse::<u16>().is_ok() => Some(p.clone()),
+            _ => None,
+        };
+        let ports: Vec<Option<String>> = a.listens.iter().map(|(t, _)| literal(t)).collect();
+        // One port, written as a number (several `run` calls must agree).
+        let port = match ports.first() {
+            Some(Some(p)) if ports.iter().all(|q| q.as_ref() == Some(p)) => p.clone(),
+            _ => String::new(),
+        };
+        groups.entry(owner_of(&s.list, rel)).or_default().push((rel.to_string(), port));
+    }
+    let split: Vec<(String, String)> = groups
+        .into_iter()
+        .filter(|(owner, files)| {
+            let mut ports: Vec<&str> = files.iter().map(|(_, p)| p.as_str()).collect();
+            ports.sort_unstable();
+            ports.dedup();
+            files.len() >= 2 && ports.len() == files.len() && !ports.contains(&"") && bare(*owner)
+        })
+        .flat_map(|(_, files)| files)
+        .collect();
+    {
+        for (rel, _) in split {
+            let name = file_name(&rel).trim_end_matches(".py").to_string();
+            s.list.push(Service { name, dirs: vec![rel.clone()], file: rel, line: 1, ..Service::default() });
+        }
     }
 }
 
