@@ -439,6 +439,8 @@ pub struct Collector<'t> {
     /// `app.post("/p")(handler)`: routes kept when `app` is a router this file builds.
     called_routes: Vec<RawRoute>,
     mentions_mongo: bool,
+    /// The file calls `get_collection(…)` (on a database it may import: `py_mongo`).
+    names_collection: bool,
     mentions_kafka: bool,
     /// The file names amqpstorm, whose channel has `basic`, `queue` and `exchange` parts.
     mentions_amqpstorm: bool,
@@ -485,6 +487,7 @@ impl<'t> Collector<'t> {
         Collector {
             root: Some(query::Root::new(root)),
             mentions_mongo: text.contains("mongo"),
+            names_collection: text.contains("get_collection("),
             mentions_kafka: text.contains("afka"),
             mentions_amqpstorm: text.contains("amqpstorm"),
             mentions_redis: text.contains("redis"),
@@ -504,6 +507,8 @@ impl<'t> Collector<'t> {
     pub fn on_match(&mut self, caps: &[(&str, Node<'t>)], src: &[u8]) {
         if self.mentions_mongo {
             self.mongo_variable(caps, src);
+        } else if self.names_collection {
+            self.imported_db_collection(caps, src);
         }
         if super::py_shapes::expand(caps, src, &mut |c| self.on_match(c, src)) {
             return;
@@ -1053,6 +1058,39 @@ impl<'t> Collector<'t> {
         if let Some(name) = held_collection(obj, src) {
             arch::push_mongo_use(&mut self.facts, name, op, query::line(call));
         }
+    }
+
+    /// `col.find_one(…)` in a file that does not mention MongoDB, where `col =
+    /// db.get_collection("x")` is the one assignment of `col` in its function (or at module
+    /// level) and `db` a bare name: collection `x` of what `db` holds, linked in resolution
+    /// when `db` is imported from a module that sets it to a database of a client
+    /// ([`super::py_mongo::getters`]).
+    fn imported_db_collection(&mut self, caps: &[(&str, Node)], src: &[u8]) {
+        let (Some(call), Some(obj), Some(m)) = (cap(caps, "call.method"), cap(caps, "obj"), cap(caps, "method")) else {
+            return;
+        };
+        let op = query::text(m, src);
+        if obj.kind() != "identifier" || super::py_shapes::MONGO_METHODS.binary_search(&op).is_err() {
+            return;
+        }
+        let Some(v) = held_value(obj, src).filter(|v| v.kind() == "call") else { return };
+        let Some(f) = v.field("function").filter(|f| f.kind() == "attribute") else { return };
+        let (Some(db), Some(args)) = (f.field("object").filter(|d| d.kind() == "identifier"), v.field("arguments"))
+        else {
+            return;
+        };
+        if f.field("attribute").is_none_or(|a| query::text(a, src) != "get_collection") {
+            return;
+        }
+        let Some(name) = split_args(args).0.first().and_then(|a| string_value(*a, src)) else { return };
+        let u = RawTableUse {
+            name,
+            via_class: false,
+            access: access_of(op),
+            store: "mongodb".into(),
+            line: query::line(call),
+        };
+        self.facts.getter_table_uses.push((text_of(db, src), u));
     }
 
     fn grpc(&mut self, server: bool, name: &str, line: u32) {

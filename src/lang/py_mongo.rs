@@ -46,6 +46,20 @@ pub fn getters(root: Node, src: &[u8]) -> Vec<String> {
             out.push(query::text(name, src).to_string());
         }
     }
+    // A module-level name every assignment sets to a database (`db = client["library"]`):
+    // imported by other modules as the database itself (`from connection import db`).
+    for stmt in named(root).into_iter().filter(|n| n.kind() == "expression_statement") {
+        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
+        let Some(left) = a.field("left").filter(|l| l.kind() == "identifier") else { continue };
+        let name = query::text(left, src);
+        if out.iter().any(|o| o == name) {
+            continue;
+        }
+        let values = values_of(name, &assigns, src);
+        if !values.is_empty() && values.iter().all(|v| database(*v, &assigns, src, 0)) {
+            out.push(name.to_string());
+        }
+    }
     out
 }
 
@@ -247,5 +261,18 @@ mod tests {
             def get_maybe():\n    if x:\n        return\n    return _client[NAME]\n";
         let tree = parse(code);
         assert_eq!(getters(tree.root_node(), code.as_bytes()), ["get_database", "get_db"]);
+    }
+
+    #[test]
+    fn module_level_database_names() {
+        let code = "from pymongo import MongoClient
+client = MongoClient(URL)
+db = client['library']
+            other = thing['x']
+maybe = client['a']
+maybe = 3
+";
+        let tree = parse(code);
+        assert_eq!(getters(tree.root_node(), code.as_bytes()), ["db"]);
     }
 }
