@@ -31,7 +31,7 @@ use super::query::FieldExt;
 use tree_sitter::Node;
 
 use super::arch::{self, lit, push_parts};
-use super::py_arch::{fn_params, kwarg, named, split_args, template, viewset};
+use super::py_arch::{fn_params, kwarg, named, split_args, string_value, template, viewset};
 use super::query;
 use crate::model::{ArchFacts, Part, RawMount, RawRoute, RawRouter, Template};
 
@@ -144,14 +144,17 @@ fn mount_or_resource(n: Node, src: &[u8], framework: &str, apis: &[String], fact
                 return;
             };
             let parent = receiver(obj, src);
+            // `methods=['POST']` (Flask-RESTful passes it to `add_url_rule`): the rule
+            // answers those methods only, of the ones the class handles.
+            let methods: Vec<String> = kwarg(args, "methods", src)
+                .map(|l| named(l).into_iter().filter_map(|m| string_value(m, src)).map(|m| m.to_ascii_uppercase()))
+                .into_iter()
+                .flatten()
+                .collect();
             for url in urls {
-                facts.routes.push(resource_route(
-                    framework,
-                    &parent,
-                    template(*url, src),
-                    query::text(*class, src),
-                    line,
-                ));
+                let mut route = resource_route(framework, &parent, template(*url, src), query::text(*class, src), line);
+                route.methods.clone_from(&methods);
+                facts.routes.push(route);
             }
         }
         _ => {}

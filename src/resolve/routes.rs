@@ -480,6 +480,17 @@ impl Routers<'_, '_> {
             })
             .collect();
         let own = self.ctx.owner(file);
+        // The module at an import root above the naming file (its directory first, as for
+        // `server/settings.py` naming `ROOT_URLCONF = "urls"`: `server/urls.py`, though
+        // `server/apps/products/urls.py` ends the same).
+        let mut dir = project.rel(file);
+        while let Some((up, _)) = dir.rsplit_once('/') {
+            dir = up;
+            let full = format!("{dir}/{path}");
+            if let Some(&i) = matches.iter().find(|&&i| project.rel(i) == full && self.ctx.owner(i) == own) {
+                return Some(self.add(i, "urlpatterns", "django", Template::new()));
+            }
+        }
         let shared = |i: usize| {
             let (a, b) = (project.rel(i).as_bytes(), project.rel(file).as_bytes());
             a.iter().zip(b).take_while(|(x, y)| x == y).count()
@@ -1192,8 +1203,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             if f.facts.arch.test_mounts.contains(&k) {
                 continue;
             }
-            // A test serving a router (`axum::serve(listener, web::app())` in `tests/`) runs its own app.
-            if m.parent.starts_with(crate::lang::rs_arch::SERVED) && ctx.is_test(i) {
+            // A test serving a router (`axum::serve(listener, web::app())` in `tests/`) runs its own app;
+            // so does a Python test registering a blueprint on its own app (`self.app.register_blueprint(bp)`).
+            if (python || m.parent.starts_with(crate::lang::rs_arch::SERVED)) && ctx.is_test(i) {
                 continue;
             }
             if m.parent == crate::lang::ts_raw::SERVE {
@@ -1389,7 +1401,17 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             let expanded = if route.framework == "drf-viewset" {
                 super::drf::routes(ctx, i, route.handler.as_deref().unwrap_or(""))
             } else if crate::lang::py_restx::is_resource_framework(&route.framework) {
-                vec![(super::drf::class_methods(ctx, i, route.handler.as_deref().unwrap_or("")), String::new())]
+                let mut methods = super::drf::class_methods(ctx, i, route.handler.as_deref().unwrap_or(""));
+                // `add_resource(…, methods=['POST'])`: those of the class's methods (all of them
+                // when the class's are not known).
+                if !route.methods.is_empty() {
+                    methods = if methods == ["ANY"] {
+                        route.methods.clone()
+                    } else {
+                        methods.into_iter().filter(|m| route.methods.contains(m)).collect()
+                    };
+                }
+                vec![(methods, String::new())]
             } else if route.framework == "django" && route.methods == ["ANY"] {
                 let methods = super::drf::view_methods(ctx, i, route.handler.as_deref().unwrap_or(""));
                 vec![(methods, String::new())]
