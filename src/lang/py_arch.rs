@@ -440,6 +440,9 @@ pub struct Collector<'t> {
     called_routes: Vec<RawRoute>,
     mentions_mongo: bool,
     mentions_kafka: bool,
+    /// The file imports a Kafka client (kafka-python, aiokafka, confluent-kafka), not only
+    /// names one (`get_kafka_event_consumer()` of the project).
+    imports_kafka: bool,
     /// The file names amqpstorm, whose channel has `basic`, `queue` and `exchange` parts.
     mentions_amqpstorm: bool,
     mentions_redis: bool,
@@ -486,6 +489,7 @@ impl<'t> Collector<'t> {
             root: Some(query::Root::new(root)),
             mentions_mongo: text.contains("mongo"),
             mentions_kafka: text.contains("afka"),
+            imports_kafka: ["from kafka", "import kafka", "aiokafka", "confluent_kafka"].iter().any(|k| text.contains(k)),
             mentions_amqpstorm: text.contains("amqpstorm"),
             mentions_redis: text.contains("redis"),
             mentions_mqtt: text.contains("mqtt"),
@@ -1314,7 +1318,14 @@ impl<'t> Collector<'t> {
                     push(&mut self.facts, "kafka", Some(tpl(n)), Access::Read);
                 }
             }
-            "subscribe" if self.mentions_kafka || self.mentions_redis => {
+            // In a file that names Kafka without importing a client, only the client's own
+            // shape, a list of topics, is read: `event_bus.subscribe("user.created", handler)`
+            // of a project wrapper names an event type, not a topic.
+            "subscribe"
+                if self.mentions_kafka
+                    && (self.imports_kafka || pos.first().is_some_and(|l| matches!(l.kind(), "list" | "tuple")))
+                    || !self.mentions_kafka && self.mentions_redis =>
+            {
                 let broker = if self.mentions_kafka { "kafka" } else { "redis" };
                 let names: Vec<Node> = match pos.first() {
                     Some(l) if matches!(l.kind(), "list" | "tuple") => named(*l),
