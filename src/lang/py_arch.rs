@@ -489,7 +489,9 @@ impl<'t> Collector<'t> {
             root: Some(query::Root::new(root)),
             mentions_mongo: text.contains("mongo"),
             mentions_kafka: text.contains("afka"),
-            imports_kafka: ["from kafka", "import kafka", "aiokafka", "confluent_kafka"].iter().any(|k| text.contains(k)),
+            imports_kafka: ["from kafka", "import kafka", "aiokafka", "confluent_kafka"]
+                .iter()
+                .any(|k| text.contains(k)),
             mentions_amqpstorm: text.contains("amqpstorm"),
             mentions_redis: text.contains("redis"),
             mentions_mqtt: text.contains("mqtt"),

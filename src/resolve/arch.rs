@@ -250,11 +250,20 @@ impl<'a> Ctx<'a> {
                     .iter()
                     .filter_map(|&m| {
                         let dir = super::dir_of(self.project.rel(m));
-                        self.project.file(&if dir.is_empty() { "__init__.py".into() } else { format!("{dir}/__init__.py") })
+                        self.project.file(&if dir.is_empty() {
+                            "__init__.py".into()
+                        } else {
+                            format!("{dir}/__init__.py")
+                        })
                     })
                     .filter(|&p| {
                         p != file
-                            && self.project.files[p].facts.arch.bindings.iter().any(|b| b.local == local && b.remote != local)
+                            && self.project.files[p]
+                                .facts
+                                .arch
+                                .bindings
+                                .iter()
+                                .any(|b| b.local == local && b.remote != local)
                     })
                     .collect();
                 let chosen = if !rebound.is_empty() {

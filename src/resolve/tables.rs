@@ -366,9 +366,8 @@ const DJANGO_BASE_M2M: &[(&str, &[&str])] =
 /// one way is a diagnostic.
 fn named_by_rule(ctx: &Ctx, out: &mut ArchOut, maps: &mut Vec<Mapping>) {
     use crate::lang::py_tablename::{table_name, ABSTRACT, RULE, SUBCLASS};
-    let all = || {
-        ctx.project.files.iter().enumerate().flat_map(|(i, f)| f.facts.arch.tables.iter().map(move |t| (i, t)))
-    };
+    let all =
+        || ctx.project.files.iter().enumerate().flat_map(|(i, f)| f.facts.arch.tables.iter().map(move |t| (i, t)));
     // (file, class, rule)
     let mut known: Vec<(usize, &str, &str)> = all()
         .filter(|(_, t)| t.orm == RULE)
@@ -390,9 +389,7 @@ fn named_by_rule(ctx: &Ctx, out: &mut ArchOut, maps: &mut Vec<Mapping>) {
             }
             let rules: Vec<&str> = bases
                 .split(',')
-                .filter_map(|b| {
-                    known.iter().find(|(f, c, _)| names_class(ctx, *j, b, *f, c, 0)).map(|(_, _, r)| *r)
-                })
+                .filter_map(|b| known.iter().find(|(f, c, _)| names_class(ctx, *j, b, *f, c, 0)).map(|(_, _, r)| *r))
                 .collect();
             let Some(&rule) = rules.first() else { continue };
             done[k] = true;
