@@ -442,6 +442,9 @@ pub struct Collector<'t> {
     /// The file calls `get_collection(…)` (on a database it may import: `py_mongo`).
     names_collection: bool,
     mentions_kafka: bool,
+    /// The file imports a Kafka client (kafka-python, aiokafka, confluent-kafka), not only
+    /// names one (`get_kafka_event_consumer()` of the project).
+    imports_kafka: bool,
     /// The file names amqpstorm, whose channel has `basic`, `queue` and `exchange` parts.
     mentions_amqpstorm: bool,
     mentions_redis: bool,
@@ -489,6 +492,9 @@ impl<'t> Collector<'t> {
             mentions_mongo: text.contains("mongo"),
             names_collection: text.contains("get_collection("),
             mentions_kafka: text.contains("afka"),
+            imports_kafka: ["from kafka", "import kafka", "aiokafka", "confluent_kafka"]
+                .iter()
+                .any(|k| text.contains(k)),
             mentions_amqpstorm: text.contains("amqpstorm"),
             mentions_redis: text.contains("redis"),
             mentions_mqtt: text.contains("mqtt"),
@@ -1352,7 +1358,14 @@ impl<'t> Collector<'t> {
                     push(&mut self.facts, "kafka", Some(tpl(n)), Access::Read);
                 }
             }
-            "subscribe" if self.mentions_kafka || self.mentions_redis => {
+            // In a file that names Kafka without importing a client, only the client's own
+            // shape, a list of topics, is read: `event_bus.subscribe("user.created", handler)`
+            // of a project wrapper names an event type, not a topic.
+            "subscribe"
+                if self.mentions_kafka
+                    && (self.imports_kafka || pos.first().is_some_and(|l| matches!(l.kind(), "list" | "tuple")))
+                    || !self.mentions_kafka && self.mentions_redis =>
+            {
                 let broker = if self.mentions_kafka { "kafka" } else { "redis" };
                 let names: Vec<Node> = match pos.first() {
                     Some(l) if matches!(l.kind(), "list" | "tuple") => named(*l),

@@ -116,6 +116,12 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     if super::py_run::mentions(text) {
         super::py_run::listens(tree.root_node(), text, &mut facts.arch);
     }
+    if super::py_arq::mentions(text) {
+        super::py_arq::extract(tree.root_node(), text, &mut facts.arch);
+    }
+    if super::py_tablename::mentions(text) {
+        super::py_tablename::extract(tree.root_node(), text, &mut facts.arch);
+    }
     if with_arch {
         let imported: Vec<&str> = stmts.values().flat_map(|s| s.names.iter().map(String::as_str)).collect();
         super::py_arch::wrapper_calls(tree.root_node(), text, &imported, &mut facts.arch);

@@ -243,7 +243,36 @@ impl<'a> Ctx<'a> {
                 // `from pkg import a, b`: each name is its own submodule when one is named so.
                 let named: Vec<usize> =
                     targets.iter().copied().filter(|&m| module_name(self.project.rel(m)) == local).collect();
-                let chosen = if named.is_empty() { targets.to_vec() } else { named };
+                // …unless the package's `__init__.py` rebinds the name to something else
+                // (`from .users_router import router as users_router`): Python reads the
+                // package's attribute first, so that binding wins over the submodule.
+                let rebound: Vec<usize> = named
+                    .iter()
+                    .filter_map(|&m| {
+                        let dir = super::dir_of(self.project.rel(m));
+                        self.project.file(&if dir.is_empty() {
+                            "__init__.py".into()
+                        } else {
+                            format!("{dir}/__init__.py")
+                        })
+                    })
+                    .filter(|&p| {
+                        p != file
+                            && self.project.files[p]
+                                .facts
+                                .arch
+                                .bindings
+                                .iter()
+                                .any(|b| b.local == local && b.remote != local)
+                    })
+                    .collect();
+                let chosen = if !rebound.is_empty() {
+                    rebound
+                } else if named.is_empty() {
+                    targets.to_vec()
+                } else {
+                    named
+                };
                 out.extend(chosen.into_iter().map(|m| (m, local.to_string())));
             }
         }

@@ -56,7 +56,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         for (k, t) in f.facts.arch.tables.iter().enumerate() {
-            if t.orm == "django-abstract" || t.orm == "nest-schema" || t.orm == crate::lang::py_alembic::DROPPED {
+            if t.orm == "django-abstract"
+                || t.orm == "nest-schema"
+                || t.orm == crate::lang::py_alembic::DROPPED
+                || t.orm.starts_with("sa-")
+            {
                 continue;
             }
             if t.orm == "alembic" && t.name.as_deref().is_some_and(|n| dropped.contains(n)) {
@@ -99,6 +103,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         }
     }
     django_subclasses(ctx, &installed, out, &mut maps);
+    named_by_rule(ctx, out, &mut maps);
     let dynamo = dynamo_tables(ctx, out);
     for (i, d, table) in dynamo.iter().filter(|(_, d, _)| d.defines) {
         let (file, owner) = (ctx.project.rel(*i).to_string(), out.module_service[*i].clone());
@@ -354,6 +359,88 @@ const DJANGO_BASE_M2M: &[(&str, &[&str])] =
 /// Django models that extend a model of the project rather than `models.Model`
 /// (`class Article(TimestampedModel)`, across files): each non-abstract class whose
 /// bases reach a Django model is one, named by its `Meta.db_table` or `<app>_<model>`.
+/// SQLAlchemy models whose table a base class's `__tablename__` method derives from the
+/// class name (`crate::lang::py_tablename`): each class extending a rule's class (as its
+/// imports show, through re-exporting packages too), directly or through abstract classes
+/// under it, gets the rule's name; a class name a snake-case helper may split more than
+/// one way is a diagnostic.
+fn named_by_rule(ctx: &Ctx, out: &mut ArchOut, maps: &mut Vec<Mapping>) {
+    use crate::lang::py_tablename::{table_name, ABSTRACT, RULE, SUBCLASS};
+    let all =
+        || ctx.project.files.iter().enumerate().flat_map(|(i, f)| f.facts.arch.tables.iter().map(move |t| (i, t)));
+    // (file, class, rule)
+    let mut known: Vec<(usize, &str, &str)> = all()
+        .filter(|(_, t)| t.orm == RULE)
+        .filter_map(|(i, t)| Some((i, t.class_name.as_deref()?, t.name.as_deref()?)))
+        .collect();
+    if known.is_empty() {
+        return;
+    }
+    let subs: Vec<(usize, &crate::model::RawTable)> =
+        all().filter(|(_, t)| t.orm == SUBCLASS || t.orm == ABSTRACT).collect();
+    let mut done = vec![false; subs.len()];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (k, (j, t)) in subs.iter().enumerate() {
+            let (Some(class), Some(bases)) = (t.class_name.as_deref(), t.name.as_deref()) else { continue };
+            if done[k] {
+                continue;
+            }
+            let rules: Vec<&str> = bases
+                .split(',')
+                .filter_map(|b| known.iter().find(|(f, c, _)| names_class(ctx, *j, b, *f, c, 0)).map(|(_, _, r)| *r))
+                .collect();
+            let Some(&rule) = rules.first() else { continue };
+            done[k] = true;
+            changed = true;
+            if rules.iter().any(|r| *r != rule) {
+                continue;
+            }
+            if t.orm == ABSTRACT {
+                known.push((*j, class, rule));
+                continue;
+            }
+            let rel = ctx.project.rel(*j);
+            let Some(table) = table_name(rule, class) else {
+                out.diagnostics.push(Diagnostic::new(
+                    rel,
+                    Some(t.line),
+                    Severity::Info,
+                    format!("table name of `{class}` depends on how a snake-case helper splits it: not reported"),
+                ));
+                continue;
+            };
+            maps.push(Mapping {
+                class: Some(class.to_string()),
+                table,
+                store: "sql".into(),
+                file: rel.into(),
+                line: t.line,
+                owner: out.module_service[*j].clone(),
+                peewee: false,
+            });
+        }
+    }
+}
+
+/// Whether the base `base` written in `file` is class `class` of module `home`: the file's
+/// own class, or a name it imports from `home`, or from a module re-exporting it.
+fn names_class(ctx: &Ctx, file: usize, base: &str, home: usize, class: &str, depth: u32) -> bool {
+    if depth == 0 && file == home {
+        return base == class;
+    }
+    if depth > 3 {
+        return false;
+    }
+    if let Some((head, rest)) = base.split_once('.') {
+        return rest == class && ctx.module_object(file, head).contains(&home);
+    }
+    ctx.imported(file, base)
+        .into_iter()
+        .any(|(m, remote)| (m == home && remote == class) || names_class(ctx, m, &remote, home, class, depth + 1))
+}
+
 fn django_subclasses(ctx: &Ctx, installed: &Installed, out: &mut ArchOut, maps: &mut Vec<Mapping>) {
     let mut models: std::collections::BTreeSet<&str> = DJANGO_MODEL_BASES.iter().copied().collect();
     models.extend(
