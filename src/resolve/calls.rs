@@ -15,6 +15,7 @@ use super::routes::{path_distance, path_matches, Endpoints, Ep};
 use super::services::{redact_url, Pick};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
+use crate::lang::rs_arch::ROUTE_PATH;
 use crate::model::{Access, Flags, Lang, Part, RawArgCall, RawCall, RawQueue, RawWrapper, Template};
 
 /// Host names that mean "this machine" (sorted). From a container, Docker
@@ -186,7 +187,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             // `cfg.catalogUrl` of a factory's parameter: what its callers pass.
             // A TS URL-builder marker whose builder turned out to build no URL: the run-time value.
             let unbuilt = unbuilt(ctx, i, &c.url);
-            let url_in = built.as_ref().or(unbuilt.as_ref()).unwrap_or(&c.url);
+            // A Rust gateway forwarding the path of the request its handler serves.
+            let routed = route_paths(ctx, eps, i, &c.url);
+            let url_in = built.as_ref().or(unbuilt.as_ref()).or(routed.as_ref()).unwrap_or(&c.url);
             let given = match through_params(ctx, i, url_in, flags.contains(Flags::TEST)) {
                 Ok(t) => t,
                 Err(message) => {
@@ -1423,6 +1426,40 @@ fn uncalled_rust_wrappers(ctx: &Ctx, file: usize, out: &mut ArchOut) {
             ));
         }
     }
+}
+
+/// A URL holding the path of the request an actix handler serves (`req.path()`, a
+/// [`ROUTE_PATH`] reference naming the handler): that path, when the handler serves
+/// one route of the file's service, whatever its methods (`/user/{user_id}/orders`);
+/// else the parameter `{path}`. `None` when the URL has no such reference.
+fn route_paths(ctx: &Ctx, eps: &Endpoints, file: usize, url: &Template) -> Option<Template> {
+    if !url.iter().any(|p| matches!(p, Part::Ref(r) if r.starts_with(ROUTE_PATH))) {
+        return None;
+    }
+    let own = ctx.owner(file).map(|o| ctx.services.list[o].name.as_str());
+    let path_of = |handler: &str| {
+        let mut paths: Vec<&str> = eps
+            .list
+            .iter()
+            .filter(|e| Some(e.service.as_str()) == own && !e.catch_all)
+            .filter(|e| e.handler.as_deref().is_some_and(|h| h.rsplit("::").next() == Some(handler)))
+            .map(|e| e.path.as_str())
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        match paths.as_slice() {
+            [one] => Part::Lit((*one).to_string()),
+            _ => Part::Param("path".into()),
+        }
+    };
+    Some(
+        url.iter()
+            .map(|p| match p {
+                Part::Ref(r) if r.starts_with(ROUTE_PATH) => path_of(&r[ROUTE_PATH.len()..]),
+                other => other.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// Whether a Rust callee names a wrapper: a free function by its last name
