@@ -1655,7 +1655,11 @@ impl Collector<'_> {
         }
         // A struct field may hold a host from a config file (`probe(&cfg.services.orders, …)`).
         let field = |a: &Expr| self.client_file && matches!(a, Expr::Reference(r) if matches!(*r.expr, Expr::Field(_)));
-        if self.broker || c.args.iter().any(|a| url_literal(a) || env_var(a) || self.url_local(a) || field(a)) {
+        // A config field named as a URL may reach a wrapper of another file of the crate
+        // (`JwkLoader::from_url(cfg.jwks.url.clone())`), even where no client crate is named.
+        if self.broker
+            || c.args.iter().any(|a| url_literal(a) || env_var(a) || self.url_local(a) || field(a) || url_field(a))
+        {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
@@ -2854,6 +2858,26 @@ fn collection_helpers(file: &syn::File, consts: &[(String, String)]) -> Vec<(Str
         }
     }
     out
+}
+
+/// A struct field named as a URL (`cfg.jwks.url`, `&self.users_url`, `….clone()`):
+/// its last name is `url` or ends with `_url`.
+fn url_field(mut e: &Expr) -> bool {
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(m.method.to_string().as_str(), "clone" | "as_str" | "to_string" | "to_owned") =>
+            {
+                e = &m.receiver;
+            }
+            Expr::Field(f) => {
+                return matches!(&f.member, syn::Member::Named(i) if i == "url" || i.to_string().ends_with("_url"));
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// The file's free functions handing one of their parameters to `collection(…)` as
