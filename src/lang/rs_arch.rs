@@ -94,6 +94,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
     if v.mongo {
         v.mongo_consts = text_consts(file);
         v.mongo_helpers = collection_helpers(file, &v.mongo_consts);
+        v.facts.collection_helpers = param_collection_helpers(file);
     }
     v.visit_file(file);
     v.field_wrappers();
@@ -652,6 +653,11 @@ pub(crate) const FIELD: &str = "field:";
 /// `field=user_service_url`.
 pub(crate) const FIELD_SET: &str = "field=";
 
+/// How the path of the request an actix handler serves is written in a [`Part::Ref`]
+/// (`route-path:get_orders` for `req.path()` with `req: HttpRequest` in `fn get_orders`):
+/// resolution replaces it with the path of the one route the handler serves, else a parameter.
+pub(crate) const ROUTE_PATH: &str = "route-path:";
+
 /// A Rust expression as a URL template: literals, `format!`, `env::var`, consts.
 fn template(e: &Expr) -> Template {
     match e {
@@ -883,7 +889,8 @@ impl Collector<'_> {
             }
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
-                if name == "to" {
+                // actix ≤ 1's `.to_async(handler)` names the handler as `.to(handler)` does.
+                if name == "to" || name == "to_async" {
                     let mut inner = Vec::new();
                     Self::methods_of(&m.receiver, &mut inner);
                     let handler = m.args.first().map(quote_short);
@@ -1648,10 +1655,24 @@ impl Collector<'_> {
         }
         // A struct field may hold a host from a config file (`probe(&cfg.services.orders, …)`).
         let field = |a: &Expr| self.client_file && matches!(a, Expr::Reference(r) if matches!(*r.expr, Expr::Field(_)));
-        if self.broker || c.args.iter().any(|a| url_literal(a) || env_var(a) || self.url_local(a) || field(a)) {
+        // A config field named as a URL may reach a wrapper of another file of the crate
+        // (`JwkLoader::from_url(cfg.jwks.url.clone())`), even where no client crate is named.
+        if self.broker
+            || c.args.iter().any(|a| url_literal(a) || env_var(a) || self.url_local(a) || field(a) || url_field(a))
+        {
             self.arg_call(&p.path, c);
         }
         let last = last_seg(&p.path);
+        // `get_collection::<User>(session, "user")`: a collection helper of the project
+        // (resolution says whether it is one) may take the collection's name.
+        if self.mongo {
+            for (k, a) in c.args.iter().enumerate() {
+                if let Some(name) = lit_str(a) {
+                    let at = line(p.path.segments.last().map_or_else(Span::call_site, |s| s.ident.span()));
+                    self.facts.collection_helper_calls.push((path_text(&p.path), k, name, at));
+                }
+            }
+        }
         // Spin (Fermyon): `spin_sdk::http::send(req)` (`http::send::<_, Response>(req)`) sends a
         // request built as hyper's are, `let req = Request::builder().method(Method::Get).uri(&url)`.
         if self.client_file && last == "send" && c.args.len() == 1 && path_text(&p.path).contains("http::send") {
@@ -1674,7 +1695,8 @@ impl Collector<'_> {
         }
         if self.redis && last == "cmd" && path_text(&p.path) == "redis::cmd" {
             if let Some(cmd) = c.args.first().and_then(lit_str).map(|c| c.to_ascii_lowercase()) {
-                if KV_METHODS.binary_search(&cmd.as_str()).is_ok() {
+                // `redis::cmd("PING")`, a health check, reaches the datastore too (a read).
+                if KV_METHODS.binary_search(&cmd.as_str()).is_ok() || cmd == "ping" {
                     let uses = arch::redis_uses(&[], vec![("redis".into(), cmd, line(c.span()))]);
                     self.facts.table_uses.extend(uses);
                 }
@@ -2347,6 +2369,7 @@ impl Collector<'_> {
                     .filter(|v| {
                         text || v.iter().any(url_part)
                             || v.iter().all(|p| matches!(p, Part::Param(_)))
+                            || matches!(v.as_slice(), [Part::Ref(r)] if r.starts_with(ROUTE_PATH))
                             || self.param_led(v)
                     }),
                 _ => None,
@@ -2393,8 +2416,12 @@ impl Collector<'_> {
             let mut binds = Vec::new();
             for (input, arg) in cl.inputs.iter().zip(args) {
                 let (syn::Pat::Ident(i), Some(value)) = (input, c.args.iter().nth(*arg)) else { continue };
-                let v = self.local_lit(template(value));
                 let n = i.ident.to_string();
+                if let Some(route) = self.request_path(value) {
+                    binds.push((n, Some(vec![Part::Ref(route)])));
+                    continue;
+                }
+                let v = self.local_lit(template(value));
                 let v = if v.iter().any(url_part) || !v.is_empty() && v.iter().all(|p| matches!(p, Part::Lit(_))) {
                     v
                 } else {
@@ -2404,6 +2431,22 @@ impl Collector<'_> {
             }
             self.closure_binds.push((std::ptr::from_ref(cl) as usize, binds));
         }
+    }
+
+    /// `req.path()` (or `&req.path()`) on a parameter typed actix's `HttpRequest` of a free
+    /// function: the path of the request the function serves, as a [`ROUTE_PATH`] reference.
+    fn request_path(&self, mut e: &Expr) -> Option<String> {
+        while let Expr::Reference(r) = e {
+            e = &r.expr;
+        }
+        let Expr::MethodCall(m) = e else { return None };
+        let Expr::Path(p) = &*m.receiver else { return None };
+        if m.method != "path" || !m.args.is_empty() || p.path.segments.len() != 1 || !self.func.free {
+            return None;
+        }
+        let local = last_seg(&p.path);
+        let typed = self.func.types.iter().any(|(n, t)| *n == local && t == "HttpRequest");
+        typed.then(|| format!("{ROUTE_PATH}{}", self.fn_name))
     }
 
     fn route_attrs(&mut self, attrs: &[syn::Attribute], fn_name: &str) {
@@ -2812,6 +2855,53 @@ fn collection_helpers(file: &syn::File, consts: &[(String, String)]) -> Vec<(Str
                 }
             }
             _ => {}
+        }
+    }
+    out
+}
+
+/// A struct field named as a URL (`cfg.jwks.url`, `&self.users_url`, `….clone()`):
+/// its last name is `url` or ends with `_url`.
+fn url_field(mut e: &Expr) -> bool {
+    loop {
+        match e {
+            Expr::Reference(r) => e = &r.expr,
+            Expr::MethodCall(m)
+                if m.args.is_empty()
+                    && matches!(m.method.to_string().as_str(), "clone" | "as_str" | "to_string" | "to_owned") =>
+            {
+                e = &m.receiver;
+            }
+            Expr::Field(f) => {
+                return matches!(&f.member, syn::Member::Named(i) if i == "url" || i.to_string().ends_with("_url"));
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// The file's free functions handing one of their parameters to `collection(…)` as
+/// the value they give back (`pub fn get_collection<T>(s: &ClientSession, name: &str)
+/// -> Collection<T> { …; database.collection::<T>(name) }`), with the parameter's
+/// index: their callers name the collection (`ArchFacts::collection_helpers`).
+fn param_collection_helpers(file: &syn::File) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for i in &file.items {
+        let syn::Item::Fn(f) = i else { continue };
+        let Some(syn::Stmt::Expr(Expr::MethodCall(c), None)) = f.block.stmts.last() else { continue };
+        let Some(mut arg) = c.args.first().filter(|_| c.method == "collection" && c.args.len() == 1) else {
+            continue;
+        };
+        while let Expr::Reference(r) = arg {
+            arg = &r.expr;
+        }
+        let Expr::Path(p) = arg else { continue };
+        let name = last_seg(&p.path);
+        let param = f.sig.inputs.iter().position(
+            |a| matches!(a, syn::FnArg::Typed(t) if matches!(&*t.pat, syn::Pat::Ident(i) if i.ident == name)),
+        );
+        if let Some(k) = param.filter(|_| p.path.segments.len() == 1) {
+            out.push((f.sig.ident.to_string(), k));
         }
     }
     out

@@ -176,6 +176,20 @@ impl<'a> Ctx<'a> {
         config.value(chain).map(|v| (file, vec![Part::Lit(v.to_string())]))
     }
 
+    /// The value the config files of `file`'s crate give the key a field chain names
+    /// ([`Ctx::config_field`]), whatever structs of that crate declare: a library crate's
+    /// struct (`JwksConfiguration { url }`) read from the config of a crate using it.
+    pub(super) fn config_value(&self, file: usize, chain: &str) -> Option<String> {
+        let dir = config_dir(&self.configs, self.project.rel(file))?;
+        let (config, _) = &self.configs[&dir];
+        let key = config.key(chain)?;
+        let env = self.owner(file).map(|s| &self.services.list[s].env);
+        if let Some((_, v)) = env.into_iter().flatten().find(|(var, _)| appconfig::overrides(var, key)) {
+            return Some(self.substitute(v));
+        }
+        config.value(chain).map(str::to_string)
+    }
+
     /// The service index owning a file.
     pub fn owner(&self, file: usize) -> Option<usize> {
         self.services.owner.get(file).copied().flatten()

@@ -15,6 +15,7 @@ use super::routes::{path_distance, path_matches, Endpoints, Ep};
 use super::services::{redact_url, Pick};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
+use crate::lang::rs_arch::ROUTE_PATH;
 use crate::model::{Access, Flags, Lang, Part, RawArgCall, RawCall, RawQueue, RawWrapper, Template};
 
 /// Host names that mean "this machine" (sorted). From a container, Docker
@@ -186,7 +187,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             // `cfg.catalogUrl` of a factory's parameter: what its callers pass.
             // A TS URL-builder marker whose builder turned out to build no URL: the run-time value.
             let unbuilt = unbuilt(ctx, i, &c.url);
-            let url_in = built.as_ref().or(unbuilt.as_ref()).unwrap_or(&c.url);
+            // A Rust gateway forwarding the path of the request its handler serves.
+            let routed = route_paths(ctx, eps, i, &c.url);
+            let url_in = built.as_ref().or(unbuilt.as_ref()).or(routed.as_ref()).unwrap_or(&c.url);
             let given = match through_params(ctx, i, url_in, flags.contains(Flags::TEST)) {
                 Ok(t) => t,
                 Err(message) => {
@@ -194,6 +197,14 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     continue;
                 }
             };
+            // A library crate's request whose URL is a config field: each service whose code
+            // uses the crate and whose own config sets that key makes it.
+            if own.is_none()
+                && f.file.lang == Lang::Rust
+                && library_config_call(ctx, eps, (i, rel, &**c), &given, flags, out)
+            {
+                continue;
+            }
             let mut site_flags = flags;
             let url = match ctx.resolve_template(i, &given) {
                 Ok(t) => render(&t),
@@ -1425,6 +1436,124 @@ fn uncalled_rust_wrappers(ctx: &Ctx, file: usize, out: &mut ArchOut) {
     }
 }
 
+/// A URL holding the path of the request an actix handler serves (`req.path()`, a
+/// [`ROUTE_PATH`] reference naming the handler): that path, when the handler serves
+/// one route of the file's service, whatever its methods (`/user/{user_id}/orders`);
+/// else the parameter `{path}`. `None` when the URL has no such reference.
+fn route_paths(ctx: &Ctx, eps: &Endpoints, file: usize, url: &Template) -> Option<Template> {
+    if !url.iter().any(|p| matches!(p, Part::Ref(r) if r.starts_with(ROUTE_PATH))) {
+        return None;
+    }
+    let own = ctx.owner(file).map(|o| ctx.services.list[o].name.as_str());
+    let path_of = |handler: &str| {
+        let mut paths: Vec<&str> = eps
+            .list
+            .iter()
+            .filter(|e| Some(e.service.as_str()) == own && !e.catch_all)
+            .filter(|e| e.handler.as_deref().is_some_and(|h| h.rsplit("::").next() == Some(handler)))
+            .map(|e| e.path.as_str())
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        match paths.as_slice() {
+            [one] => Part::Lit((*one).to_string()),
+            _ => Part::Param("path".into()),
+        }
+    };
+    Some(
+        url.iter()
+            .map(|p| match p {
+                Part::Ref(r) if r.starts_with(ROUTE_PATH) => path_of(&r[ROUTE_PATH.len()..]),
+                other => other.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// A request of a Rust file no service owns (a workspace's library crate, `common-security`)
+/// whose URL is only text and config fields (`security_configuration.jwks.url`, handed to a
+/// wrapper of the crate): the field is read in the config of each service whose modules
+/// import the crate (`app-user-service/resources/application-local.yml`), and each that
+/// sets it makes the request there, at this site. Whether any service did.
+fn library_config_call(
+    ctx: &Ctx,
+    eps: &Endpoints,
+    (file, rel, c): (usize, &str, &RawCall),
+    url: &Template,
+    flags: Flags,
+    out: &mut ArchOut,
+) -> bool {
+    use crate::lang::rs_arch::FIELD;
+    let field = |p: &Part| matches!(p, Part::Ref(r) if r.starts_with(FIELD));
+    if !url.iter().any(field) || !url.iter().all(|p| field(p) || matches!(p, Part::Lit(_))) {
+        return false;
+    }
+    let Some(krate) = ctx.project.crate_dir(file) else { return false };
+    // Each field's last name is one a `Deserialize` struct of the crate declares.
+    let crate_files = || (0..ctx.project.files.len()).filter(|&m| ctx.project.crate_dir(m) == Some(krate));
+    let declared = url.iter().all(|p| match p {
+        Part::Ref(r) if r.starts_with(FIELD) => {
+            let last = r.rsplit(['.', ':']).next().unwrap_or(r);
+            crate_files().any(|m| ctx.project.files[m].facts.arch.config_fields.iter().any(|f| f == last))
+        }
+        _ => true,
+    });
+    if !declared {
+        return false;
+    }
+    // One importing module per service, the first.
+    let mut users: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for j in (0..ctx.project.files.len()).filter(|&j| ctx.project.files[j].file.lang == Lang::Rust) {
+        let Some(s) = ctx.owner(j) else { continue };
+        if users.contains_key(&s) {
+            continue;
+        }
+        let uses = ctx.project.files[j]
+            .facts
+            .imports
+            .iter()
+            .any(|imp| ctx.import_targets(j, imp.line).iter().any(|&m| ctx.project.crate_dir(m) == Some(krate)));
+        if uses {
+            users.insert(s, j);
+        }
+    }
+    let mut linked: Vec<(String, Callee, Vec<String>)> = Vec::new();
+    for (s, j) in users {
+        let mut text = String::new();
+        let read = url.iter().all(|p| match p {
+            Part::Lit(l) => {
+                text.push_str(l);
+                true
+            }
+            Part::Ref(r) => ctx.config_value(j, &r[FIELD.len()..]).map(|v| text.push_str(&v)).is_some(),
+            _ => false,
+        });
+        if !read {
+            continue;
+        }
+        let url = text;
+        if !url.contains("://") {
+            continue;
+        }
+        let Some(callee) = callee(ctx, eps, file, &c.method, &url, out, c.line) else { continue };
+        let maker = format!("service:{}", ctx.services.list[s].name);
+        let key = match &callee {
+            Callee::Endpoint(e) | Callee::Inferred(e) => e.id(),
+            Callee::Service(s) | Callee::External(s) => s.clone(),
+        };
+        // One site per target: the services reaching the same one share it.
+        match linked.iter_mut().find(|(k, ..)| *k == key) {
+            Some((_, _, makers)) => makers.push(maker),
+            None => linked.push((key, callee, vec![maker])),
+        }
+    }
+    let any = !linked.is_empty();
+    for (_, callee, makers) in linked {
+        link_call_by(out, (file, rel, c.line), flags, callee, &makers);
+    }
+    any
+}
+
 /// Whether a Rust callee names a wrapper: a free function by its last name
 /// (`utils::fetch_json` → `fetch_json`), a constructor by its type and name
 /// (`user::Client::new` → `Client::new`).
@@ -1503,13 +1632,16 @@ fn wrapper_of_depth<'a>(ctx: &Ctx<'a>, file: usize, callee: &str, depth: u32) ->
         // service's) Rust files; `user::Client::new(…)`, the only constructor
         // `Client::new` there that stores a base URL.
         let own = ctx.owner(file);
+        // Code no service owns (a workspace's library crate): its own crate's files only.
+        let krate = ctx.project.crate_dir(file);
+        let same_crate = |i: usize| krate.is_some() && ctx.project.crate_dir(i) == krate;
         for (i, f) in files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && ctx.owner(*i) == own) {
             found.extend(
                 f.facts
                     .arch
                     .wrappers
                     .iter()
-                    .filter(|w| names_wrapper(callee, &w.name) && (i == file || own.is_some()))
+                    .filter(|w| names_wrapper(callee, &w.name) && (i == file || own.is_some() || same_crate(i)))
                     .map(|w| (i, w)),
             );
         }

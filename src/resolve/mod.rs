@@ -107,6 +107,8 @@ pub struct Project<'a> {
     max_file_size: u64,
     by_path: HashMap<&'a str, usize>,
     dirs: HashSet<&'a str>,
+    /// Directories holding a `Cargo.toml` (the root is `""`).
+    cargo_dirs: HashSet<&'a str>,
 }
 
 impl<'a> Project<'a> {
@@ -122,7 +124,23 @@ impl<'a> Project<'a> {
                 p = parent;
             }
         }
-        Project { root, files, manifests, max_file_size: crate::DEFAULT_MAX_FILE_SIZE, by_path, dirs }
+        let cargo_dirs =
+            manifests.iter().filter(|m| m.rsplit('/').next() == Some("Cargo.toml")).map(|m| dir_of(m)).collect();
+        Project { root, files, manifests, max_file_size: crate::DEFAULT_MAX_FILE_SIZE, by_path, dirs, cargo_dirs }
+    }
+
+    /// The directory of the Cargo package holding file `i`: the nearest one up with a `Cargo.toml`.
+    pub fn crate_dir(&self, i: usize) -> Option<&'a str> {
+        let mut dir = dir_of(self.rel(i));
+        loop {
+            if self.cargo_dirs.contains(dir) {
+                return Some(dir);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = dir_of(dir);
+        }
     }
 
     /// Read no project file larger than `bytes`.

@@ -20,7 +20,7 @@ use super::arch::{ArchOut, Ctx, End};
 use super::dir_of;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{EdgeKind, Node};
-use crate::model::{Access, Flags, Part};
+use crate::model::{Access, Flags, Lang, Part};
 
 /// A table mapping: class (model) name → table, where it is defined.
 struct Mapping {
@@ -124,6 +124,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         }
     }
     let mut uses: Vec<Use> = Vec::new();
+    let rust_helpers = rust_collection_helpers(ctx);
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let test = if ctx.is_test(i) { Flags::TEST } else { Flags::default() };
@@ -178,7 +179,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         // `MongoHelper.getCollection("orders")` of an imported helper handing its
         // parameter to `collection(…)`: the collection `orders`.
         for (callee, k, name, line) in &f.facts.arch.collection_helper_calls {
-            if helper_param(ctx, i, callee) == Some(*k) {
+            let param = match f.file.lang {
+                Lang::Rust => rust_helpers.get(callee.rsplit("::").next().unwrap_or(callee)).copied().flatten(),
+                _ => helper_param(ctx, i, callee),
+            };
+            if param == Some(*k) {
                 link(*line, Access::Read, name, "mongodb");
             }
         }
@@ -308,6 +313,22 @@ fn helper_param(ctx: &Ctx, file: usize, callee: &str) -> Option<usize> {
             index(m, &name)
         })
     })
+}
+
+/// The Rust collection helpers (`lang::rs_arch`, free functions handing a parameter to
+/// `collection(…)`) by name, with that parameter's index: `None` when several files
+/// define one of that name. Rust paths are not followed through `use`, so a call
+/// (`get_collection::<T>(…)`, `util::get_collection(…)`) names the one function of its
+/// last name among the project's Rust files, wherever its crate is (a workspace's
+/// shared library crate).
+fn rust_collection_helpers<'c>(ctx: &Ctx<'c>) -> BTreeMap<&'c str, Option<usize>> {
+    let mut out: BTreeMap<&str, Option<usize>> = BTreeMap::new();
+    for f in ctx.project.files.iter().filter(|f| f.file.lang == Lang::Rust) {
+        for (name, k) in &f.facts.arch.collection_helpers {
+            out.entry(name.as_str()).and_modify(|v| *v = None).or_insert(Some(*k));
+        }
+    }
+    out
 }
 
 /// Whether `name`, as written in `file`, is a function returning a MongoDB database
