@@ -1070,6 +1070,7 @@ impl<'t> Collector<'t> {
                 within: None,
                 rpc: None,
                 constant: None,
+                class: None,
             });
         }
     }

@@ -1638,6 +1638,7 @@ impl Collector<'_> {
             within: None,
             rpc: None,
             constant: None,
+            class: None,
         });
     }
 
@@ -1699,6 +1700,7 @@ impl Collector<'_> {
                     within,
                     rpc: None,
                     constant: None,
+                    class: None,
                 });
                 return;
             }
@@ -1738,6 +1740,7 @@ impl Collector<'_> {
                     within: None,
                     rpc: None,
                     constant: None,
+                    class: None,
                 });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
                 // In any file: a client generated in another crate (`use api::echo_client::EchoClient`)
@@ -1751,6 +1754,7 @@ impl Collector<'_> {
                     within,
                     rpc: None,
                     constant: None,
+                    class: None,
                 });
                 if last == "connect" {
                     self.tonic_connect(svc, c);

@@ -476,7 +476,8 @@ impl<'t> Collector<'t> {
             // `getService(IDENTITY_SERVICE_NAME)`: the constant ts-proto generates, read where
             // the calls are resolved (imported, through barrels).
             "grpc.client" if self.grpc && cap(caps, "value").is_some() => {
-                self.facts.grpc.push(RawGrpc::by_constant(text("value"), line));
+                let class = super::ts_nest::class_name_of(outer, src);
+                self.facts.grpc.push(RawGrpc::by_constant(text("value"), line, class));
             }
             "grpc.client" if self.grpc => {
                 // `getService('UserService')` names the service in a string.
@@ -485,7 +486,16 @@ impl<'t> Collector<'t> {
                 // A generated `CartServiceClient` is the client of proto service `CartService`.
                 let generated = cap(caps, "name").is_some_and(|n| n.kind() == "identifier");
                 let service = if generated { last.strip_suffix("Client").unwrap_or(last) } else { last }.to_string();
-                self.facts.grpc.push(RawGrpc { service, server: false, line, within: None, rpc: None, constant: None });
+                let class = super::ts_nest::class_name_of(outer, src);
+                self.facts.grpc.push(RawGrpc {
+                    service,
+                    server: false,
+                    line,
+                    within: None,
+                    rpc: None,
+                    constant: None,
+                    class,
+                });
                 // new proto.Cart("cart:7070", creds): the address the client sends to.
                 if let Some(addr) = args.first().filter(|_| args.len() >= 2) {
                     arch::push_grpc_call(&mut self.facts, template(*addr, src), line);
@@ -1143,7 +1153,7 @@ impl<'t> Collector<'t> {
     /// one `@GrpcMethod` per rpc).
     fn grpc_fact(&mut self, service: String, server: bool, rpc: Option<String>, line: u32) {
         if !self.facts.grpc.iter().any(|g| g.server == server && g.service == service && g.rpc == rpc) {
-            self.facts.grpc.push(RawGrpc { service, server, line, within: None, rpc, constant: None });
+            self.facts.grpc.push(RawGrpc { service, server, line, within: None, rpc, constant: None, class: None });
         }
     }
 

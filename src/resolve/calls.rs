@@ -315,6 +315,12 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 let message = format!("gRPC client of `{proto}`, which no scanned service implements: call not linked");
                 out.diagnostics.push(Diagnostic::new(rel, Some(g.line), Severity::Info, message));
             }
+            // A stub a class of a shared package builds is called by the services that
+            // import that class (`class_importers`).
+            let makers = match (&g.class, ctx.owner(i)) {
+                (Some(class), None) => class_importers(ctx, i, class),
+                _ => Vec::new(),
+            };
             // A service does not call itself: a gateway that serves a proto and forwards
             // it calls the other implementer, and a client a service's crate builds for
             // others is not a call of that service.
@@ -322,7 +328,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 if channels.contains(svc) || Some(svc.as_str()) == own {
                     continue;
                 }
-                link_call(out, i, rel, g.line, flags, Callee::Service(svc.clone()));
+                link_call_by(out, (i, rel, g.line), flags, Callee::Service(svc.clone()), &makers);
             }
         }
         for (k, q) in f.facts.arch.queues.iter().enumerate() {
@@ -477,6 +483,53 @@ fn stub_service(ctx: &Ctx, file: usize, g: &crate::model::RawGrpc, out: &mut Arc
             out.diagnostics.push(Diagnostic::new(ctx.project.rel(file), Some(g.line), Severity::Info, message));
             None
         }
+    }
+}
+
+/// The services (as node ids) whose code imports class `class` from module `file` (a
+/// module no service owns: a workspace package such as `@lib/grpc`), by name, directly or
+/// through the package's barrels (`export * from './client'`); imports of test code and
+/// type-only imports do not count. Each such service constructs the class (NestJS injects
+/// it as a provider) and so makes the requests its methods make.
+fn class_importers(ctx: &Ctx, file: usize, class: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (j, f) in ctx.project.files.iter().enumerate() {
+        let Some(s) = ctx.owner(j).filter(|_| j != file) else { continue };
+        let id = format!("service:{}", ctx.services.list[s].name);
+        if out.contains(&id) || ctx.is_test(j) {
+            continue;
+        }
+        let bound = f.facts.arch.bindings.iter().filter(|b| b.remote == class).any(|b| {
+            let type_only =
+                f.facts.imports.iter().any(|imp| imp.line == b.line && imp.flags.contains(Flags::TYPE_ONLY));
+            !type_only
+                && ctx
+                    .import_targets(j, b.line)
+                    .iter()
+                    .any(|&t| t == file || ctx.find_reexported(t, 0, &mut |m| (m == file).then_some(())).is_some())
+        });
+        if bound {
+            out.push(id);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The name of queue `q` of file `i`, `name` resolved; a NestJS pattern that is a constant
+/// holding an object (`@MessagePattern(LOGIN)`, `export const LOGIN = { api: 'auth', name:
+/// 'login' }`) is the channel Nest makes of the object (`lang::ts_arch::NEST_ROUTE`).
+fn queue_name(ctx: &Ctx, i: usize, q: &RawQueue, name: &Template) -> Result<Template, String> {
+    let t = ctx.resolve_template(i, name)?;
+    match (q.broker.as_str(), name.as_slice(), t.as_slice()) {
+        ("nestjs", [Part::Ref(r)], [Part::Param(_)]) => {
+            let route = vec![Part::Ref(format!("{r}{}", crate::lang::ts_arch::NEST_ROUTE))];
+            match ctx.resolve_template(i, &route) {
+                Ok(v) if literal(&v) => Ok(v),
+                _ => Ok(t),
+            }
+        }
+        _ => Ok(t),
     }
 }
 
