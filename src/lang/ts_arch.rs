@@ -2955,7 +2955,13 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     known.sort_unstable();
     known.dedup();
     let is_known = |n: &str| known.binary_search(&n).is_ok();
-    let mut found: Vec<RawArgCall> = arch::calls_of(root, text, &names, &known, &SHAPE)
+    // `const url = `${PROM_BASE}/api/v1/query`` then `fetchJson(url)`: a local holding text
+    // may be the URL handed on (its value is read at the call, `arg_call`).
+    let mut text_known = known.clone();
+    text_known.extend(text_locals(text));
+    text_known.sort_unstable();
+    text_known.dedup();
+    let mut found: Vec<RawArgCall> = arch::calls_of(root, text, &names, &text_known, &SHAPE)
         .into_iter()
         .filter_map(|(callee, args)| arg_call(callee, args, false, src, &is_known))
         .collect();
@@ -2973,13 +2979,45 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     facts.arg_calls = found;
 }
 
+/// Names declared with a text value (`const url = `…``, `let path =\n  '/x' + id`), found
+/// by text: locals that may hold a URL a wrapper is given.
+fn text_locals(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for kw in ["const ", "let "] {
+        for at in memchr::memmem::find_iter(bytes, kw.as_bytes()) {
+            if at > 0 && arch::is_ident(bytes[at - 1]) {
+                continue;
+            }
+            let start = at + kw.len();
+            let end = start + bytes[start..].iter().take_while(|b| arch::is_ident(**b)).count();
+            if end == start {
+                continue;
+            }
+            let rest = &bytes[end..];
+            let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let Some(rest) = rest[skip..].strip_prefix(b"=") else { continue };
+            let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            if rest.get(skip).is_some_and(|b| matches!(b, b'`' | b'\'' | b'"')) {
+                out.push(&text[start..end]);
+            }
+        }
+    }
+    out
+}
+
 /// The `RawArgCall` of one call found by [`wrapper_calls`]: its URL-like arguments and
 /// properties, the methods its object literals or strings say. `bare` keeps a first
 /// argument that is a literal whatever it says (`requests.get('school')`: a path a
 /// wrapper puts after its base). None when no argument may be a URL.
 fn arg_call(callee: String, args: Node, bare: bool, src: &[u8], is_known: &dyn Fn(&str) -> bool) -> Option<RawArgCall> {
     let args_list = named(args);
-    let mut templates: Vec<Template> = args_list.iter().map(|a| url_like(template(*a, src), is_known)).collect();
+    // A local the function around gives one text value before the call is that value.
+    let value = |a: Node| match local_value(None, a, src) {
+        Some(Some(v)) if matches!(v.kind(), "string" | "template_string" | "binary_expression") => template(v, src),
+        _ => template(a, src),
+    };
+    let mut templates: Vec<Template> = args_list.iter().map(|a| url_like(value(*a), is_known)).collect();
     if let (true, Some(first), Some(t)) = (bare, args_list.first(), templates.first_mut()) {
         *t = template(*first, src);
     }
@@ -3075,7 +3113,9 @@ pub fn bind_factory_results(text: &str, bindings: &mut Vec<Binding>, relative: &
 /// (`useRequest({ url: '/api/users', method: 'post' })`), the file's import bindings
 /// are recorded and its calls collected as for wrappers; resolution keeps those
 /// whose name is a client or a wrapper of the module it comes from (`RawClient`,
-/// `RawWrapper`). A text check first, so other files cost a few substring searches.
+/// `RawWrapper`). So does a call of an imported name whose first argument starts as a URL
+/// or a path does (`jpost(`${GATEWAY_URL}/notifications`, body)`, `jget('/api/flows')`).
+/// A text check first, so other files cost a few substring searches.
 pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], handed: &[String], facts: &mut ArchFacts) {
     const METHODS: &[&str] = &[".delete", ".get", ".patch", ".post", ".put"];
     let src = text.as_bytes();
@@ -3084,11 +3124,16 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], handed: &
     bind_factory_results(text, &mut bindings, &mut relative);
     // `expirationQueue.add(…)` of a Bull queue the imported module makes: its binding is kept.
     let bull = super::ts_bull::imported_uses(text, &relative, facts);
+    // A URL as the first argument of an imported function (`jpost(`${GATEWAY_URL}/n`, body)`,
+    // `get('/api/users')`): a call of a wrapper the module may define.
+    const URL_FIRST: &[&str] = &["(\"/", "(\"http", "('/", "('http", "(`${", "(`/", "(`http"];
     // `api.get("/p")`, also with type arguments: `api.get<User[]>("/p")`.
     let called = |local: &str| {
         text.match_indices(local).any(|(i, _)| {
             let after = &text[i + local.len()..];
             after.starts_with("({")
+                || (URL_FIRST.iter().any(|u| after.starts_with(u))
+                    && !text[..i].bytes().next_back().is_some_and(|b| arch::is_ident(b) || b == b'.'))
                 || METHODS.iter().any(|m| after.strip_prefix(m).is_some_and(|r| r.starts_with(['(', '<'])))
         })
     };
