@@ -3224,7 +3224,12 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
                 continue;
             };
             let Some(value) = string_value(value, src) else { continue };
-            let member = format!("{}.{}", query::text(name, src), query::text(key, src));
+            // `enum KAFKA_EVENTS { 'user_created' = 'user_created' }`: the member is `user_created`.
+            let key = match key.kind() {
+                "string" => string_value(key, src).unwrap_or_default(),
+                _ => query::text(key, src).to_string(),
+            };
+            let member = format!("{}.{key}", query::text(name, src));
             arch::push_const(facts, member, lit(&value), query::line(m));
         }
     }
@@ -3234,23 +3239,140 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
 /// member (`Events.USER_CREATED`), as written; Nest's request-response object `{ cmd: X }`
 /// is its command `X`, the name Nest's documentation and its users give the message. (Nest's
 /// channel is the object's JSON, `{"cmd":"X"}`: a plain pattern `'X'` of the same project would
-/// be another channel joined to it here, a mix not seen in practice.) Any other object (several
-/// keys, `{ role, cmd }`) names no queue.
+/// be another channel joined to it here, a mix not seen in practice.) An object of several
+/// keys is the channel Nest makes of it, its JSON with the keys sorted ([`nest_route`]):
+/// `{ role: 'user', cmd: 'get' }` and `{ cmd: 'get', role: 'user' }` are one channel. A
+/// name may also be a constant holding such an object (`NEST_ROUTE` member, read in resolution).
 fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
     let n = match n.kind() {
         "object" => match named(n).as_slice() {
-            [pair] if pair.kind() == "pair" => {
-                let key =
-                    pair.field("key").map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).to_string()));
-                pair.field("value").filter(|_| key.as_deref() == Some("cmd"))?
-            }
-            _ => return None,
+            [pair] if pair.kind() == "pair" && pair_key(*pair, src).as_deref() == Some("cmd") => pair.field("value")?,
+            _ => return nest_route(n, src, 0),
         },
         _ => n,
     };
     match n.kind() {
         "identifier" | "member_expression" => Some(template(n, src)),
         _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
+    }
+}
+
+/// The member under which a module-level object constant keeps the NestJS channel its
+/// object makes (`export const LOGIN = { api: 'auth', name: 'login' }` gives
+/// `LOGIN.(route)` = `{"api":"auth","name":"login"}`): no JS member has parentheses.
+pub const NEST_ROUTE: &str = ".(route)";
+
+/// A pair's key: a name or a string.
+fn pair_key(pair: Node, src: &[u8]) -> Option<String> {
+    let k = pair.field("key")?;
+    match k.kind() {
+        "property_identifier" => Some(query::text(k, src).to_string()),
+        _ => string_value(k, src),
+    }
+}
+
+/// The channel NestJS makes of an object pattern (`transformPatternToRoute`): its JSON with
+/// the keys sorted as `localeCompare` sorts them, text values quoted, numbers as written,
+/// nested objects the same way. A value that is a name (a constant, an `enum` member) is
+/// taken for text and read in resolution. None for anything else (a spread, a computed key,
+/// a call), and for an empty object.
+fn nest_route(obj: Node, src: &[u8], depth: usize) -> Option<Template> {
+    if depth > 2 {
+        return None;
+    }
+    let mut pairs: Vec<(String, Template)> = Vec::new();
+    for pair in named(obj) {
+        if pair.kind() != "pair" {
+            return None;
+        }
+        let (key, value) = (pair_key(pair, src)?, pair.field("value")?);
+        let value = match value.kind() {
+            "number" => lit(query::text(value, src)),
+            "object" => nest_route(value, src, depth + 1)?,
+            "identifier" | "member_expression" => {
+                let mut t = lit("\"");
+                t.push(Part::Ref(query::text(value, src).to_string()));
+                t.push(Part::Lit("\"".into()));
+                t
+            }
+            _ => lit(&format!("\"{}\"", string_value(value, src)?)),
+        };
+        pairs.push((key, value));
+    }
+    if pairs.is_empty() {
+        return None;
+    }
+    // `localeCompare`: case-insensitive first, a lower-case letter before its capital.
+    pairs.sort_by(|(a, _), (b, _)| {
+        let fold = |s: &str| s.chars().map(|c| (c.to_ascii_lowercase(), c.is_ascii_uppercase())).collect::<Vec<_>>();
+        fold(a).cmp(&fold(b))
+    });
+    let mut out = lit("{");
+    for (k, (key, value)) in pairs.into_iter().enumerate() {
+        let sep = if k == 0 { "" } else { "," };
+        push_parts(&mut out, lit(&format!("{sep}\"{key}\":")));
+        push_parts(&mut out, value);
+    }
+    push_parts(&mut out, lit("}"));
+    Some(out)
+}
+
+/// Module-level object constants of text values (`export const LOGIN = { api: 'auth',
+/// name: 'login' }`), small enough to be a NestJS message pattern (at most 4 keys, no value
+/// longer than 64 bytes), as the channel Nest makes of each, kept as the constant
+/// `LOGIN.(route)` ([`NEST_ROUTE`]): a `@MessagePattern(LOGIN)` and a `send(LOGIN, …)` of
+/// other modules read it through their imports. A one-key `{ cmd: X }` is `X`, as
+/// [`nest_pattern`] reads it written out. Asked for files whose text has `= {`; with
+/// `texts`, for a file no trigger word sent through the full pass (whose constants nothing
+/// else reads), also the exported text constants named in capitals (`export const
+/// MAIL_QUEUE = 'mail'`), which a queue's or a pattern's name may be.
+pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    for top in named(root) {
+        let exported = top.kind() == "export_statement";
+        let Some(decl) = declared(top).filter(|d| d.kind() == "lexical_declaration") else { continue };
+        for d in named(decl).into_iter().filter(|d| d.kind() == "variable_declarator") {
+            let (Some(name), Some(mut v)) = (d.field("name"), d.field("value")) else { continue };
+            while matches!(v.kind(), "as_expression" | "satisfies_expression") {
+                match v.named_child(0) {
+                    Some(inner) => v = inner,
+                    None => break,
+                }
+            }
+            if name.kind() != "identifier" {
+                continue;
+            }
+            let constant = |n: &str| n.len() > 1 && !n.bytes().any(|b| b.is_ascii_lowercase());
+            if texts && exported && constant(query::text(name, src)) && v.byte_range().len() <= 258 {
+                if let Some(value) = string_value(v, src) {
+                    arch::push_const(facts, query::text(name, src).to_string(), lit(&value), query::line(d));
+                    continue;
+                }
+            }
+            if v.kind() != "object" {
+                continue;
+            }
+            let pairs = named(v);
+            let small = pairs.len() <= 4
+                && pairs.iter().all(|p| {
+                    p.kind() == "pair"
+                        && p.field("value")
+                            .is_some_and(|x| matches!(x.kind(), "string" | "number") && x.byte_range().len() <= 66)
+                });
+            if !small {
+                continue;
+            }
+            let route = match pairs.as_slice() {
+                [pair] if pair_key(*pair, src).as_deref() == Some("cmd") => {
+                    pair.field("value").and_then(|x| string_value(x, src)).map(|s| lit(&s))
+                }
+                _ => nest_route(v, src, 0),
+            };
+            if let Some(route) = route {
+                let member = format!("{}{NEST_ROUTE}", query::text(name, src));
+                arch::push_const(facts, member, route, query::line(d));
+            }
+        }
     }
 }
 

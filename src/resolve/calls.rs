@@ -461,7 +461,7 @@ fn replies(ctx: &Ctx, transports: &Transports, out: &mut ArchOut) {
 /// (the NestJS transport known, the name read): for a request through a wrapper, named
 /// at the wrapper's caller.
 fn queue_id(ctx: &Ctx, transports: &Transports, i: usize, q: &RawQueue, name: &Template) -> Option<String> {
-    let t = ctx.resolve_template(i, name).ok().filter(literal)?;
+    let t = queue_name(ctx, i, q, name).ok().filter(literal)?;
     let name = render(&t);
     let broker = match q.broker.as_str() {
         "nestjs" => transports.broker(ctx.owner(i)).ok()?.to_string(),
@@ -1055,7 +1055,7 @@ fn queue_edge(
     flags: Flags,
 ) {
     let rel = ctx.project.rel(i);
-    let name = match ctx.resolve_template(i, name) {
+    let name = match queue_name(ctx, i, q, name) {
         // `cart.add(item)` of an imported name that is no Bull queue (`crate::lang::ts_bull`).
         Ok(t) if q.broker == "bull" && t.iter().any(|p| matches!(p, Part::Param(_))) => return,
         // `publish(this._logChannel, …)` with a field set from a constructor argument,
@@ -1157,7 +1157,7 @@ impl Transports {
         let mut handled = std::collections::BTreeSet::new();
         for (i, f) in ctx.project.files.iter().enumerate() {
             let handlers = f.facts.arch.queues.iter().filter(|q| q.broker == "nestjs" && q.access == Access::Read);
-            handled.extend(handlers.filter_map(|q| ctx.resolve_template(i, &q.name).ok()).map(|t| render(&t)));
+            handled.extend(handlers.filter_map(|q| queue_name(ctx, i, q, &q.name).ok()).map(|t| render(&t)));
             for t in &f.facts.arch.transports {
                 let list = by_service.entry(ctx.owner(i)).or_default();
                 if !list.contains(t) {
