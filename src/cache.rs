@@ -479,8 +479,9 @@ mod tests {
             within: None,
             rpc: None,
             constant: None,
+            class: None,
         });
-        facts.arch.grpc.push(crate::model::RawGrpc::by_constant("USERS_SERVICE_NAME".into(), 5));
+        facts.arch.grpc.push(crate::model::RawGrpc::by_constant("USERS_SERVICE_NAME".into(), 5, None));
         let bytes = postcard::to_stdvec(&facts).unwrap();
         let back: FileFacts = postcard::from_bytes(&bytes).unwrap();
         assert_eq!(back.arch, facts.arch);

@@ -767,12 +767,18 @@ pub struct RawGrpc {
     /// where calls are resolved (in the file, imported, through barrels); `None` elsewhere.
     #[serde(default)]
     pub constant: Option<String>,
+    /// JS/TS: the class whose method builds this client stub (`class UserServiceClientService
+    /// { onModuleInit() { this.client.getService(USER_SERVICE_NAME) } }`): in a module no
+    /// service owns (a shared workspace package), the services importing that class make
+    /// its calls; `None` elsewhere.
+    #[serde(default)]
+    pub class: Option<String>,
 }
 
 impl RawGrpc {
-    /// A client stub of the service constant `name` holds, at `line`.
-    pub fn by_constant(name: String, line: u32) -> Self {
-        RawGrpc { service: String::new(), server: false, line, within: None, rpc: None, constant: Some(name) }
+    /// A client stub of the service constant `name` holds, at `line`, built in `class`.
+    pub fn by_constant(name: String, line: u32, class: Option<String>) -> Self {
+        RawGrpc { service: String::new(), server: false, line, within: None, rpc: None, constant: Some(name), class }
     }
 }
 

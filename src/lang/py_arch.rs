@@ -1114,6 +1114,7 @@ impl<'t> Collector<'t> {
                 within: None,
                 rpc: None,
                 constant: None,
+                class: None,
             });
         }
     }

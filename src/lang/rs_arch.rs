@@ -1645,6 +1645,7 @@ impl Collector<'_> {
             within: None,
             rpc: None,
             constant: None,
+            class: None,
         });
     }
 
@@ -1721,6 +1722,7 @@ impl Collector<'_> {
                     within,
                     rpc: None,
                     constant: None,
+                    class: None,
                 });
                 return;
             }
@@ -1760,6 +1762,7 @@ impl Collector<'_> {
                     within: None,
                     rpc: None,
                     constant: None,
+                    class: None,
                 });
             } else if let Some(svc) = ty.strip_suffix("Client").filter(|s| !s.is_empty()) {
                 // In any file: a client generated in another crate (`use api::echo_client::EchoClient`)
@@ -1773,6 +1776,7 @@ impl Collector<'_> {
                     within,
                     rpc: None,
                     constant: None,
+                    class: None,
                 });
                 if last == "connect" {
                     self.tonic_connect(svc, c);

@@ -476,7 +476,8 @@ impl<'t> Collector<'t> {
             // `getService(IDENTITY_SERVICE_NAME)`: the constant ts-proto generates, read where
             // the calls are resolved (imported, through barrels).
             "grpc.client" if self.grpc && cap(caps, "value").is_some() => {
-                self.facts.grpc.push(RawGrpc::by_constant(text("value"), line));
+                let class = super::ts_nest::class_name_of(outer, src);
+                self.facts.grpc.push(RawGrpc::by_constant(text("value"), line, class));
             }
             "grpc.client" if self.grpc => {
                 // `getService('UserService')` names the service in a string.
@@ -485,7 +486,16 @@ impl<'t> Collector<'t> {
                 // A generated `CartServiceClient` is the client of proto service `CartService`.
                 let generated = cap(caps, "name").is_some_and(|n| n.kind() == "identifier");
                 let service = if generated { last.strip_suffix("Client").unwrap_or(last) } else { last }.to_string();
-                self.facts.grpc.push(RawGrpc { service, server: false, line, within: None, rpc: None, constant: None });
+                let class = super::ts_nest::class_name_of(outer, src);
+                self.facts.grpc.push(RawGrpc {
+                    service,
+                    server: false,
+                    line,
+                    within: None,
+                    rpc: None,
+                    constant: None,
+                    class,
+                });
                 // new proto.Cart("cart:7070", creds): the address the client sends to.
                 if let Some(addr) = args.first().filter(|_| args.len() >= 2) {
                     arch::push_grpc_call(&mut self.facts, template(*addr, src), line);
@@ -1143,7 +1153,7 @@ impl<'t> Collector<'t> {
     /// one `@GrpcMethod` per rpc).
     fn grpc_fact(&mut self, service: String, server: bool, rpc: Option<String>, line: u32) {
         if !self.facts.grpc.iter().any(|g| g.server == server && g.service == service && g.rpc == rpc) {
-            self.facts.grpc.push(RawGrpc { service, server, line, within: None, rpc, constant: None });
+            self.facts.grpc.push(RawGrpc { service, server, line, within: None, rpc, constant: None, class: None });
         }
     }
 
@@ -2945,7 +2955,13 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     known.sort_unstable();
     known.dedup();
     let is_known = |n: &str| known.binary_search(&n).is_ok();
-    let mut found: Vec<RawArgCall> = arch::calls_of(root, text, &names, &known, &SHAPE)
+    // `const url = `${PROM_BASE}/api/v1/query`` then `fetchJson(url)`: a local holding text
+    // may be the URL handed on (its value is read at the call, `arg_call`).
+    let mut text_known = known.clone();
+    text_known.extend(text_locals(text));
+    text_known.sort_unstable();
+    text_known.dedup();
+    let mut found: Vec<RawArgCall> = arch::calls_of(root, text, &names, &text_known, &SHAPE)
         .into_iter()
         .filter_map(|(callee, args)| arg_call(callee, args, false, src, &is_known))
         .collect();
@@ -2963,13 +2979,45 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     facts.arg_calls = found;
 }
 
+/// Names declared with a text value (`const url = `…``, `let path =\n  '/x' + id`), found
+/// by text: locals that may hold a URL a wrapper is given.
+fn text_locals(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for kw in ["const ", "let "] {
+        for at in memchr::memmem::find_iter(bytes, kw.as_bytes()) {
+            if at > 0 && arch::is_ident(bytes[at - 1]) {
+                continue;
+            }
+            let start = at + kw.len();
+            let end = start + bytes[start..].iter().take_while(|b| arch::is_ident(**b)).count();
+            if end == start {
+                continue;
+            }
+            let rest = &bytes[end..];
+            let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let Some(rest) = rest[skip..].strip_prefix(b"=") else { continue };
+            let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            if rest.get(skip).is_some_and(|b| matches!(b, b'`' | b'\'' | b'"')) {
+                out.push(&text[start..end]);
+            }
+        }
+    }
+    out
+}
+
 /// The `RawArgCall` of one call found by [`wrapper_calls`]: its URL-like arguments and
 /// properties, the methods its object literals or strings say. `bare` keeps a first
 /// argument that is a literal whatever it says (`requests.get('school')`: a path a
 /// wrapper puts after its base). None when no argument may be a URL.
 fn arg_call(callee: String, args: Node, bare: bool, src: &[u8], is_known: &dyn Fn(&str) -> bool) -> Option<RawArgCall> {
     let args_list = named(args);
-    let mut templates: Vec<Template> = args_list.iter().map(|a| url_like(template(*a, src), is_known)).collect();
+    // A local the function around gives one text value before the call is that value.
+    let value = |a: Node| match local_value(None, a, src) {
+        Some(Some(v)) if matches!(v.kind(), "string" | "template_string" | "binary_expression") => template(v, src),
+        _ => template(a, src),
+    };
+    let mut templates: Vec<Template> = args_list.iter().map(|a| url_like(value(*a), is_known)).collect();
     if let (true, Some(first), Some(t)) = (bare, args_list.first(), templates.first_mut()) {
         *t = template(*first, src);
     }
@@ -3065,7 +3113,9 @@ pub fn bind_factory_results(text: &str, bindings: &mut Vec<Binding>, relative: &
 /// (`useRequest({ url: '/api/users', method: 'post' })`), the file's import bindings
 /// are recorded and its calls collected as for wrappers; resolution keeps those
 /// whose name is a client or a wrapper of the module it comes from (`RawClient`,
-/// `RawWrapper`). A text check first, so other files cost a few substring searches.
+/// `RawWrapper`). So does a call of an imported name whose first argument starts as a URL
+/// or a path does (`jpost(`${GATEWAY_URL}/notifications`, body)`, `jget('/api/flows')`).
+/// A text check first, so other files cost a few substring searches.
 pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], handed: &[String], facts: &mut ArchFacts) {
     const METHODS: &[&str] = &[".delete", ".get", ".patch", ".post", ".put"];
     let src = text.as_bytes();
@@ -3074,11 +3124,16 @@ pub fn imported_client_calls(root: Node, text: &str, sources: &[Node], handed: &
     bind_factory_results(text, &mut bindings, &mut relative);
     // `expirationQueue.add(…)` of a Bull queue the imported module makes: its binding is kept.
     let bull = super::ts_bull::imported_uses(text, &relative, facts);
+    // A URL as the first argument of an imported function (`jpost(`${GATEWAY_URL}/n`, body)`,
+    // `get('/api/users')`): a call of a wrapper the module may define.
+    const URL_FIRST: &[&str] = &["(\"/", "(\"http", "('/", "('http", "(`${", "(`/", "(`http"];
     // `api.get("/p")`, also with type arguments: `api.get<User[]>("/p")`.
     let called = |local: &str| {
         text.match_indices(local).any(|(i, _)| {
             let after = &text[i + local.len()..];
             after.starts_with("({")
+                || (URL_FIRST.iter().any(|u| after.starts_with(u))
+                    && !text[..i].bytes().next_back().is_some_and(|b| arch::is_ident(b) || b == b'.'))
                 || METHODS.iter().any(|m| after.strip_prefix(m).is_some_and(|r| r.starts_with(['(', '<'])))
         })
     };
@@ -3169,7 +3224,12 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
                 continue;
             };
             let Some(value) = string_value(value, src) else { continue };
-            let member = format!("{}.{}", query::text(name, src), query::text(key, src));
+            // `enum KAFKA_EVENTS { 'user_created' = 'user_created' }`: the member is `user_created`.
+            let key = match key.kind() {
+                "string" => string_value(key, src).unwrap_or_default(),
+                _ => query::text(key, src).to_string(),
+            };
+            let member = format!("{}.{key}", query::text(name, src));
             arch::push_const(facts, member, lit(&value), query::line(m));
         }
     }
@@ -3179,23 +3239,140 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
 /// member (`Events.USER_CREATED`), as written; Nest's request-response object `{ cmd: X }`
 /// is its command `X`, the name Nest's documentation and its users give the message. (Nest's
 /// channel is the object's JSON, `{"cmd":"X"}`: a plain pattern `'X'` of the same project would
-/// be another channel joined to it here, a mix not seen in practice.) Any other object (several
-/// keys, `{ role, cmd }`) names no queue.
+/// be another channel joined to it here, a mix not seen in practice.) An object of several
+/// keys is the channel Nest makes of it, its JSON with the keys sorted ([`nest_route`]):
+/// `{ role: 'user', cmd: 'get' }` and `{ cmd: 'get', role: 'user' }` are one channel. A
+/// name may also be a constant holding such an object (`NEST_ROUTE` member, read in resolution).
 fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
     let n = match n.kind() {
         "object" => match named(n).as_slice() {
-            [pair] if pair.kind() == "pair" => {
-                let key =
-                    pair.field("key").map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).to_string()));
-                pair.field("value").filter(|_| key.as_deref() == Some("cmd"))?
-            }
-            _ => return None,
+            [pair] if pair.kind() == "pair" && pair_key(*pair, src).as_deref() == Some("cmd") => pair.field("value")?,
+            _ => return nest_route(n, src, 0),
         },
         _ => n,
     };
     match n.kind() {
         "identifier" | "member_expression" => Some(template(n, src)),
         _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
+    }
+}
+
+/// The member under which a module-level object constant keeps the NestJS channel its
+/// object makes (`export const LOGIN = { api: 'auth', name: 'login' }` gives
+/// `LOGIN.(route)` = `{"api":"auth","name":"login"}`): no JS member has parentheses.
+pub const NEST_ROUTE: &str = ".(route)";
+
+/// A pair's key: a name or a string.
+fn pair_key(pair: Node, src: &[u8]) -> Option<String> {
+    let k = pair.field("key")?;
+    match k.kind() {
+        "property_identifier" => Some(query::text(k, src).to_string()),
+        _ => string_value(k, src),
+    }
+}
+
+/// The channel NestJS makes of an object pattern (`transformPatternToRoute`): its JSON with
+/// the keys sorted as `localeCompare` sorts them, text values quoted, numbers as written,
+/// nested objects the same way. A value that is a name (a constant, an `enum` member) is
+/// taken for text and read in resolution. None for anything else (a spread, a computed key,
+/// a call), and for an empty object.
+fn nest_route(obj: Node, src: &[u8], depth: usize) -> Option<Template> {
+    if depth > 2 {
+        return None;
+    }
+    let mut pairs: Vec<(String, Template)> = Vec::new();
+    for pair in named(obj) {
+        if pair.kind() != "pair" {
+            return None;
+        }
+        let (key, value) = (pair_key(pair, src)?, pair.field("value")?);
+        let value = match value.kind() {
+            "number" => lit(query::text(value, src)),
+            "object" => nest_route(value, src, depth + 1)?,
+            "identifier" | "member_expression" => {
+                let mut t = lit("\"");
+                t.push(Part::Ref(query::text(value, src).to_string()));
+                t.push(Part::Lit("\"".into()));
+                t
+            }
+            _ => lit(&format!("\"{}\"", string_value(value, src)?)),
+        };
+        pairs.push((key, value));
+    }
+    if pairs.is_empty() {
+        return None;
+    }
+    // `localeCompare`: case-insensitive first, a lower-case letter before its capital.
+    pairs.sort_by(|(a, _), (b, _)| {
+        let fold = |s: &str| s.chars().map(|c| (c.to_ascii_lowercase(), c.is_ascii_uppercase())).collect::<Vec<_>>();
+        fold(a).cmp(&fold(b))
+    });
+    let mut out = lit("{");
+    for (k, (key, value)) in pairs.into_iter().enumerate() {
+        let sep = if k == 0 { "" } else { "," };
+        push_parts(&mut out, lit(&format!("{sep}\"{key}\":")));
+        push_parts(&mut out, value);
+    }
+    push_parts(&mut out, lit("}"));
+    Some(out)
+}
+
+/// Module-level object constants of text values (`export const LOGIN = { api: 'auth',
+/// name: 'login' }`), small enough to be a NestJS message pattern (at most 4 keys, no value
+/// longer than 64 bytes), as the channel Nest makes of each, kept as the constant
+/// `LOGIN.(route)` ([`NEST_ROUTE`]): a `@MessagePattern(LOGIN)` and a `send(LOGIN, …)` of
+/// other modules read it through their imports. A one-key `{ cmd: X }` is `X`, as
+/// [`nest_pattern`] reads it written out. Asked for files whose text has `= {`; with
+/// `texts`, for a file no trigger word sent through the full pass (whose constants nothing
+/// else reads), also the exported text constants named in capitals (`export const
+/// MAIL_QUEUE = 'mail'`), which a queue's or a pattern's name may be.
+pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    for top in named(root) {
+        let exported = top.kind() == "export_statement";
+        let Some(decl) = declared(top).filter(|d| d.kind() == "lexical_declaration") else { continue };
+        for d in named(decl).into_iter().filter(|d| d.kind() == "variable_declarator") {
+            let (Some(name), Some(mut v)) = (d.field("name"), d.field("value")) else { continue };
+            while matches!(v.kind(), "as_expression" | "satisfies_expression") {
+                match v.named_child(0) {
+                    Some(inner) => v = inner,
+                    None => break,
+                }
+            }
+            if name.kind() != "identifier" {
+                continue;
+            }
+            let constant = |n: &str| n.len() > 1 && !n.bytes().any(|b| b.is_ascii_lowercase());
+            if texts && exported && constant(query::text(name, src)) && v.byte_range().len() <= 258 {
+                if let Some(value) = string_value(v, src) {
+                    arch::push_const(facts, query::text(name, src).to_string(), lit(&value), query::line(d));
+                    continue;
+                }
+            }
+            if v.kind() != "object" {
+                continue;
+            }
+            let pairs = named(v);
+            let small = pairs.len() <= 4
+                && pairs.iter().all(|p| {
+                    p.kind() == "pair"
+                        && p.field("value")
+                            .is_some_and(|x| matches!(x.kind(), "string" | "number") && x.byte_range().len() <= 66)
+                });
+            if !small {
+                continue;
+            }
+            let route = match pairs.as_slice() {
+                [pair] if pair_key(*pair, src).as_deref() == Some("cmd") => {
+                    pair.field("value").and_then(|x| string_value(x, src)).map(|s| lit(&s))
+                }
+                _ => nest_route(v, src, 0),
+            };
+            if let Some(route) = route {
+                let member = format!("{}{NEST_ROUTE}", query::text(name, src));
+                arch::push_const(facts, member, route, query::line(d));
+            }
+        }
     }
 }
 

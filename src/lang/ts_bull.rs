@@ -11,6 +11,8 @@
 //! `X.(bull)` holding the queue's name, so `import { expirationQueue }` then
 //! `expirationQueue.add(…)` reads it through the import (`crate::resolve::calls` drops such a
 //! use silently when the name is no Bull queue: most `.add(` calls are not).
+//! A name may be a constant or a string `enum` member (`@Processor(QueueName.GameBids)`,
+//! `@InjectQueue(MAIL_QUEUE)`), read through the imports where calls are resolved.
 //! No query pattern: `add` and `process` are far too common to match everywhere.
 
 use super::query::FieldExt;
@@ -21,7 +23,7 @@ use tree_sitter::Node;
 use super::arch::{self, lit};
 use super::query;
 use super::ts_arch::string_value;
-use crate::model::{Access, ArchFacts, Part, RawConst, RawQueue};
+use crate::model::{Access, ArchFacts, Part, RawConst, RawQueue, Template};
 
 /// The broker name of Bull queues.
 const BULL: &str = "bull";
@@ -51,17 +53,17 @@ pub fn queues(root: Node, text: &str, facts: &mut ArchFacts) {
     collect(root, src, &mut found, 0);
     let bullmq = text.contains("bullmq");
     for (var, name, _) in &found.made {
-        facts.consts.push(RawConst { name: format!("{var}{QUEUE_MEMBER}"), value: lit(name), line: 0 });
+        facts.consts.push(RawConst { name: format!("{var}{QUEUE_MEMBER}"), value: name.clone(), line: 0 });
     }
     for (ctor, name, line) in &found.workers {
         if bullmq && ctor == "Worker" {
             push(facts, name, Access::Read, *line);
         }
     }
-    let vars: BTreeMap<&str, &str> = found.made.iter().map(|(v, n, _)| (v.as_str(), n.as_str())).collect();
+    let vars: BTreeMap<&str, &Template> = found.made.iter().map(|(v, n, _)| (v.as_str(), n)).collect();
     for (recv, method, line) in &found.calls {
         let name = match recv.strip_prefix("this.") {
-            Some(field) => found.injected.get(field).map(String::as_str),
+            Some(field) => found.injected.get(field),
             None => vars.get(recv.as_str()).copied(),
         };
         if let Some(name) = name {
@@ -79,22 +81,35 @@ pub fn queues(root: Node, text: &str, facts: &mut ArchFacts) {
     }
 }
 
-fn push(facts: &mut ArchFacts, name: &str, access: Access, line: u32) {
-    facts.queues.push(RawQueue { broker: BULL.into(), name: lit(name), access, line, key: None, rpc: false });
+fn push(facts: &mut ArchFacts, name: &Template, access: Access, line: u32) {
+    facts.queues.push(RawQueue { broker: BULL.into(), name: name.clone(), access, line, key: None, rpc: false });
+}
+
+/// A queue's name as written: text, or a constant or a string `enum` member
+/// (`MAIL_QUEUE`, `QueueName.GameBids`), read where calls are resolved (in the file,
+/// imported, through barrels); one not read there names no queue.
+fn queue_name(n: Node, src: &[u8]) -> Option<Template> {
+    match n.kind() {
+        "identifier" => Some(vec![Part::Ref(query::text(n, src).to_string())]),
+        "member_expression" if n.field("object").is_some_and(|o| o.kind() == "identifier") => {
+            Some(vec![Part::Ref(query::text(n, src).to_string())])
+        }
+        _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
+    }
 }
 
 #[derive(Default)]
 struct Found {
     /// `const q = new Queue('name')`: (variable, queue name, line).
-    made: Vec<(String, String, u32)>,
+    made: Vec<(String, Template, u32)>,
     /// `new Worker('name', fn)`: (constructor, queue name, line).
-    workers: Vec<(String, String, u32)>,
+    workers: Vec<(String, Template, u32)>,
     /// `q.add(…)`, `this.queue.process(…)`: (receiver, method, line).
     calls: Vec<(String, String, u32)>,
     /// `@InjectQueue('order') private queue: Queue`: field → queue name.
-    injected: BTreeMap<String, String>,
+    injected: BTreeMap<String, Template>,
     /// `@Processor('order')` classes: (queue name, lines of their `@Process()` handlers, line).
-    processors: Vec<(String, Vec<u32>, u32)>,
+    processors: Vec<(Template, Vec<u32>, u32)>,
 }
 
 fn collect(n: Node, src: &[u8], found: &mut Found, depth: usize) {
@@ -129,7 +144,7 @@ fn made(n: Node, src: &[u8], found: &mut Found) {
         return;
     }
     let first = n.field("arguments").and_then(|a| a.named_child(0));
-    let Some(name) = first.and_then(|a| string_value(a, src)).filter(|s| !s.is_empty()) else { return };
+    let Some(name) = first.and_then(|a| queue_name(a, src)) else { return };
     let line = query::line(n);
     if ctor == "Worker" {
         found.workers.push((ctor.to_string(), name, line));
@@ -148,10 +163,10 @@ fn decorator(d: Node, src: &[u8], found: &mut Found) {
     let Some(f) = call.field("function").filter(|f| f.kind() == "identifier") else { return };
     let first = call.field("arguments").and_then(|a| a.named_child(0));
     let name = first.and_then(|a| match a.kind() {
-        "object" => super::ts_arch::prop(a, "name", src).and_then(|v| string_value(v, src)),
-        _ => string_value(a, src),
+        "object" => super::ts_arch::prop(a, "name", src).and_then(|v| queue_name(v, src)),
+        _ => queue_name(a, src),
     });
-    let Some(name) = name.filter(|n| !n.is_empty()) else { return };
+    let Some(name) = name else { return };
     match query::text(f, src) {
         "InjectQueue" => {
             let Some(owner) = d.parent() else { return };

@@ -41,6 +41,11 @@ fn class_of(n: Node) -> Option<Node> {
     query::ancestors(n, 64).find(|a| CLASSES.contains(&a.kind()))
 }
 
+/// The name of the class declaration around `n`, if it has one.
+pub fn class_name_of(n: Node, src: &[u8]) -> Option<String> {
+    class_of(n).and_then(|c| c.field("name")).map(|name| query::text(name, src).to_string())
+}
+
 /// Whether a class is decorated `@Injectable()` (a NestJS provider, which Nest constructs).
 pub fn injectable(class: Node, src: &[u8]) -> bool {
     let decorated = |n: Node| {

@@ -14,7 +14,7 @@ use tree_sitter::{Language, Node};
 
 use super::query::{self, LangQuery};
 use crate::diagnostic::Diagnostic;
-use crate::model::{FileFacts, Flags, Lang, RawImport};
+use crate::model::{FileFacts, Flags, Lang, Part, RawImport};
 
 const CAPTURES: &[&str] = &["import.module", "import.reexport", "import.dynamic", "import.type_only"];
 const JS_QUERIES: &[&str] = &[include_str!("../../queries/javascript/imports.scm")];
@@ -205,6 +205,12 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if super::ts_arch::declares_enum(src) || statics {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
     }
+    // A NestJS message pattern object held in a constant (`export const LOGIN = { api: 'auth',
+    // name: 'login' }`), in a module that names no framework.
+    let texts = !with_arch && memchr::memmem::find(src, b"export const ").is_some();
+    if !is_declaration_file(rel) && (texts || memchr::memmem::find(src, b"= {").is_some()) {
+        super::ts_arch::route_constants(tree.root_node(), text, texts, &mut facts.arch);
+    }
     // A subclass setting the field its base class's queue is named by need not name a broker.
     if !is_declaration_file(rel) && super::ts_arch::extends_a_name(src) {
         super::ts_arch::class_fields(tree.root_node(), text, &mut facts.arch);
@@ -238,9 +244,11 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     } else if !is_declaration_file(rel) {
         let sources: Vec<Node> = found.values().map(|(n, _)| *n).collect();
         super::ts_arch::imported_client_calls(tree.root_node(), text, &sources, &handed, &mut facts.arch);
-        // A subclass's base and the constants of its fields come through its imports.
+        // A subclass's base and the constants of its fields come through its imports, as do
+        // the constants naming its queues (`@Processor(QueueName.Emails)`, `lang/ts_bull.rs`).
         let subclass = !facts.arch.class_fields.is_empty() || !facts.arch.subclasses.is_empty();
-        if subclass && facts.arch.bindings.is_empty() {
+        let named_queues = facts.arch.queues.iter().any(|q| q.name.iter().any(|p| matches!(p, Part::Ref(_))));
+        if (subclass || named_queues) && facts.arch.bindings.is_empty() {
             facts.arch.bindings = super::ts_arch::import_bindings(&sources, src);
         }
         // `new ItemService(config.api.baseUrl, …)` of a class imported from the project:

@@ -326,6 +326,12 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 let message = format!("gRPC client of `{proto}`, which no scanned service implements: call not linked");
                 out.diagnostics.push(Diagnostic::new(rel, Some(g.line), Severity::Info, message));
             }
+            // A stub a class of a shared package builds is called by the services that
+            // import that class (`class_importers`).
+            let makers = match (&g.class, ctx.owner(i)) {
+                (Some(class), None) => class_importers(ctx, i, class),
+                _ => Vec::new(),
+            };
             // A service does not call itself: a gateway that serves a proto and forwards
             // it calls the other implementer, and a client a service's crate builds for
             // others is not a call of that service.
@@ -333,7 +339,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 if channels.contains(svc) || Some(svc.as_str()) == own {
                     continue;
                 }
-                link_call(out, i, rel, g.line, flags, Callee::Service(svc.clone()));
+                link_call_by(out, (i, rel, g.line), flags, Callee::Service(svc.clone()), &makers);
             }
         }
         for (k, q) in f.facts.arch.queues.iter().enumerate() {
@@ -466,7 +472,7 @@ fn replies(ctx: &Ctx, transports: &Transports, out: &mut ArchOut) {
 /// (the NestJS transport known, the name read): for a request through a wrapper, named
 /// at the wrapper's caller.
 fn queue_id(ctx: &Ctx, transports: &Transports, i: usize, q: &RawQueue, name: &Template) -> Option<String> {
-    let t = ctx.resolve_template(i, name).ok().filter(literal)?;
+    let t = queue_name(ctx, i, q, name).ok().filter(literal)?;
     let name = render(&t);
     let broker = match q.broker.as_str() {
         "nestjs" => transports.broker(ctx.owner(i)).ok()?.to_string(),
@@ -488,6 +494,53 @@ fn stub_service(ctx: &Ctx, file: usize, g: &crate::model::RawGrpc, out: &mut Arc
             out.diagnostics.push(Diagnostic::new(ctx.project.rel(file), Some(g.line), Severity::Info, message));
             None
         }
+    }
+}
+
+/// The services (as node ids) whose code imports class `class` from module `file` (a
+/// module no service owns: a workspace package such as `@lib/grpc`), by name, directly or
+/// through the package's barrels (`export * from './client'`); imports of test code and
+/// type-only imports do not count. Each such service constructs the class (NestJS injects
+/// it as a provider) and so makes the requests its methods make.
+fn class_importers(ctx: &Ctx, file: usize, class: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (j, f) in ctx.project.files.iter().enumerate() {
+        let Some(s) = ctx.owner(j).filter(|_| j != file) else { continue };
+        let id = format!("service:{}", ctx.services.list[s].name);
+        if out.contains(&id) || ctx.is_test(j) {
+            continue;
+        }
+        let bound = f.facts.arch.bindings.iter().filter(|b| b.remote == class).any(|b| {
+            let type_only =
+                f.facts.imports.iter().any(|imp| imp.line == b.line && imp.flags.contains(Flags::TYPE_ONLY));
+            !type_only
+                && ctx
+                    .import_targets(j, b.line)
+                    .iter()
+                    .any(|&t| t == file || ctx.find_reexported(t, 0, &mut |m| (m == file).then_some(())).is_some())
+        });
+        if bound {
+            out.push(id);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The name of queue `q` of file `i`, `name` resolved; a NestJS pattern that is a constant
+/// holding an object (`@MessagePattern(LOGIN)`, `export const LOGIN = { api: 'auth', name:
+/// 'login' }`) is the channel Nest makes of the object (`lang::ts_arch::NEST_ROUTE`).
+fn queue_name(ctx: &Ctx, i: usize, q: &RawQueue, name: &Template) -> Result<Template, String> {
+    let t = ctx.resolve_template(i, name)?;
+    match (q.broker.as_str(), name.as_slice(), t.as_slice()) {
+        ("nestjs", [Part::Ref(r)], [Part::Param(_)]) => {
+            let route = vec![Part::Ref(format!("{r}{}", crate::lang::ts_arch::NEST_ROUTE))];
+            match ctx.resolve_template(i, &route) {
+                Ok(v) if literal(&v) => Ok(v),
+                _ => Ok(t),
+            }
+        }
+        _ => Ok(t),
     }
 }
 
@@ -1013,7 +1066,7 @@ fn queue_edge(
     flags: Flags,
 ) {
     let rel = ctx.project.rel(i);
-    let name = match ctx.resolve_template(i, name) {
+    let name = match queue_name(ctx, i, q, name) {
         // `cart.add(item)` of an imported name that is no Bull queue (`crate::lang::ts_bull`).
         Ok(t) if q.broker == "bull" && t.iter().any(|p| matches!(p, Part::Param(_))) => return,
         // `publish(this._logChannel, …)` with a field set from a constructor argument,
@@ -1115,7 +1168,7 @@ impl Transports {
         let mut handled = std::collections::BTreeSet::new();
         for (i, f) in ctx.project.files.iter().enumerate() {
             let handlers = f.facts.arch.queues.iter().filter(|q| q.broker == "nestjs" && q.access == Access::Read);
-            handled.extend(handlers.filter_map(|q| ctx.resolve_template(i, &q.name).ok()).map(|t| render(&t)));
+            handled.extend(handlers.filter_map(|q| queue_name(ctx, i, q, &q.name).ok()).map(|t| render(&t)));
             for t in &f.facts.arch.transports {
                 let list = by_service.entry(ctx.owner(i)).or_default();
                 if !list.contains(t) {
