@@ -9,8 +9,8 @@
 //! the text of the pattern it stands for: the walk runs it only where that
 //! pattern's words occur, and the test at the end compiles the text and
 //! checks the native gives exactly its matches on every Python file of the
-//! fixtures and benches. Only the import patterns (and the import binding
-//! `bind.alias`, rooted at an import statement) stay in the compiled query.
+//! fixtures and benches. The import patterns are natives too (`lang/py_imports.rs`):
+//! Python compiles no query at all.
 //!
 //! As in a query: a field names the first child that has it, `(_)` is a named
 //! node that is not an `ERROR`, `(argument_list . (x))` is the first named
@@ -19,11 +19,12 @@
 use tree_sitter::Node;
 
 use super::py_shapes;
-use super::query::{self, Captures, Native};
+use super::query::{self, Captures, FieldExt, Native};
 
 /// The natives of the architecture query, each with the pattern it stands for,
 /// in the order of the `.scm` files the patterns were in; `py_arch::constant` last.
 pub static NATIVES: &[Native] = &[
+    Native { kind: "import_from_statement", pattern: Some(BIND_ALIAS), matches: bind_alias },
     Native { kind: "decorated_definition", pattern: Some(ROUTE_DECORATOR), matches: route_decorator },
     Native { kind: "call", pattern: Some(ROUTE_CALLED), matches: route_called },
     Native { kind: "call", pattern: Some(VIEWSET_REGISTER), matches: viewset_register },
@@ -47,6 +48,10 @@ pub static NATIVES: &[Native] = &[
 ];
 
 // ---- the patterns, as they were in queries/python/*.scm ----
+
+/// `from m import a as b`: the name bound for each aliased name (endpoints.scm).
+const BIND_ALIAS: &str = r#"(import_from_statement
+  name: (aliased_import name: (dotted_name) @name alias: (identifier) @alias)) @bind.alias"#;
 
 /// `@app.route("/p", methods=[...])`, `@bp.get("/p")`, `@router.post("/p")` (endpoints.scm).
 const ROUTE_DECORATOR: &str = r#"(decorated_definition
@@ -259,6 +264,24 @@ fn push_all<'t>(caps: &mut Captures<'t>, found: impl IntoIterator<Item = [(&'sta
     let before = caps.len();
     found.into_iter().for_each(|m| caps.extend(m));
     caps.len() > before
+}
+
+/// Each `name as alias` of a `from` import, one match each.
+fn bind_alias<'t>(stmt: Node<'t>, _: &[u8], caps: &mut Captures<'t>) -> bool {
+    let mut walk = stmt.walk();
+    let mut more = walk.goto_first_child();
+    while more {
+        let child = walk.node();
+        if walk.field_name() == Some("name") && child.kind() == "aliased_import" {
+            let name = child.field("name").filter(|n| n.kind() == "dotted_name");
+            let alias = child.field("alias").filter(|a| a.kind() == "identifier");
+            if let (Some(name), Some(alias)) = (name, alias) {
+                caps.extend([("bind.alias", stmt), ("name", name), ("alias", alias)]);
+            }
+        }
+        more = walk.goto_next_sibling();
+    }
+    !caps.is_empty()
 }
 
 fn route_decorator<'t>(def: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {

@@ -27,22 +27,14 @@ static QUERY: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
 /// Every pattern of `imports.scm` matches text containing this: the keyword
 /// of the three import statements, and part of `__import__`/`import_module`.
 const NEEDLES: &[&str] = &["import"];
-/// Imports plus the architecture patterns (matched in Rust: `py_natives`), for files that mention a framework,
-/// a client, a broker or SQL ([`super::arch::triggered`]): still one pass.
-/// Other files run it only on the statements that spell [`NEEDLES`], keeping its
-/// import matches: one compiled query, where an imports-only one cost another
-/// 80 M instructions to compile (1 % of a Django scan) for every Python project.
+/// Imports plus the architecture patterns, all matched in Rust (`py_imports`,
+/// `py_natives`: no query is compiled), for files that mention a framework,
+/// a client, a broker or SQL ([`super::arch::triggered`]): one pass.
+/// Other files run only the import natives, on the statements that spell [`NEEDLES`].
 static FULL: LazyLock<Result<LangQuery, String>> = LazyLock::new(|| {
-    let sources = [
-        include_str!("../../queries/python/imports.scm"),
-        include_str!("../../queries/python/endpoints.scm"),
-        include_str!("../../queries/python/calls.scm"),
-        include_str!("../../queries/python/tables.scm"),
-        include_str!("../../queries/python/queues.scm"),
-        include_str!("../../queries/python/shapes.scm"),
-    ];
     let captures = [CAPTURES, super::py_arch::CAPTURES, super::py_shapes::CAPTURES].concat();
-    LangQuery::with_natives(&tree_sitter_python::LANGUAGE.into(), &sources, &captures, super::py_natives::NATIVES)
+    let (imports, natives) = (super::py_imports::IMPORTS, super::py_natives::NATIVES);
+    LangQuery::with_import_natives(&tree_sitter_python::LANGUAGE.into(), &[], &captures, imports, natives)
 });
 
 /// How far up the tree the context of an import is looked for.

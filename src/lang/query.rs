@@ -56,10 +56,15 @@ pub struct Native {
 
 /// A compiled query plus its capture names, checked against the extractor's vocabulary.
 pub struct LangQuery {
-    pub query: Query,
+    /// `None` when every pattern is native: compiling even the seven import
+    /// patterns cost ~87 M instructions per grammar (BENCHMARKS.md, "Session 21").
+    pub query: Option<Query>,
     names: Vec<String>,
-    /// Patterns matched in Rust, run at the nodes of their kind.
-    natives: &'static [Native],
+    /// Patterns matched in Rust, run at the nodes of their kind: the import
+    /// natives first (they run in [`Self::for_each_match_near`] too), then the others.
+    natives: Vec<&'static Native>,
+    /// How many of `natives` are import natives.
+    near_natives: usize,
     /// Where matches can start (see [`Self::for_each_match`]); `None` when a
     /// pattern's root is a wildcard or an alternation, which only a search
     /// from every node can find.
@@ -82,14 +87,32 @@ impl LangQuery {
         allowed: &[&str],
         natives: &'static [Native],
     ) -> Result<Self, String> {
+        Self::with_import_natives(language, sources, allowed, &[], natives)
+    }
+
+    /// [`Self::with_natives`] plus `imports`: natives that run in the pass over the
+    /// statements of [`Self::for_each_match_near`] as well. Without `sources`, no
+    /// query is compiled at all.
+    pub fn with_import_natives(
+        language: &Language,
+        sources: &[&str],
+        allowed: &[&str],
+        imports: &'static [Native],
+        natives: &'static [Native],
+    ) -> Result<Self, String> {
         let joined = sources.join("\n");
-        let query = Query::new(language, &joined).map_err(|e| format!("query error: {e}"))?;
-        let names: Vec<String> = query.capture_names().iter().map(|s| (*s).to_string()).collect();
+        let query = match sources.is_empty() {
+            true => None,
+            false => Some(Query::new(language, &joined).map_err(|e| format!("query error: {e}"))?),
+        };
+        let names: Vec<String> =
+            query.iter().flat_map(|q| q.capture_names().iter().map(|s| (*s).to_string())).collect();
         if let Some(bad) = names.iter().find(|n| !n.starts_with('_') && !allowed.contains(&n.as_str())) {
             return Err(format!("unknown capture @{bad}; allowed: {allowed:?}"));
         }
-        let starts = Starts::new(language, &query, &joined, natives);
-        Ok(LangQuery { query, names, natives, starts })
+        let all: Vec<&'static Native> = imports.iter().chain(natives).collect();
+        let starts = Starts::new(language, query.as_ref(), &joined, &all);
+        Ok(LangQuery { query, names, natives: all, near_natives: imports.len(), starts })
     }
 
     /// Call `f(capture_name, node)` for every non-helper capture of every match, in document order of matches.
@@ -132,12 +155,12 @@ impl LangQuery {
         match &self.starts {
             None => {
                 self.run(&mut cursor, root, text, skip, &budget, &mut f);
-                self.natives_everywhere(root, text, skip, &mut caps, &mut f);
+                self.natives_everywhere(root, text, skip, self.natives.len(), &mut caps, &mut f);
             }
             Some(starts) => {
                 cursor.set_max_start_depth(Some(0));
                 let hits = starts.hits(text, 0..text.len());
-                let walk = Walk { starts, hits: &hits, natives: true };
+                let walk = Walk { starts, hits: &hits, natives: self.natives.len() };
                 self.walk(root, &walk, text, skip, (&budget, &mut cursor, &mut caps), &mut f);
             }
         }
@@ -163,9 +186,9 @@ impl LangQuery {
             if !inside_skip && starts.may_match(kind, hits, node.byte_range()) {
                 self.run(cursor, node, text, skip, budget, f);
             }
-            if w.natives && !self.natives.is_empty() {
+            if w.natives > 0 {
                 for &i in starts.natives.get(kind).into_iter().flatten() {
-                    if starts.native_may_match(i, hits, node.byte_range()) {
+                    if i < w.natives && starts.native_may_match(i, hits, node.byte_range()) {
                         self.native(i, node, text, skip, caps, f);
                     }
                 }
@@ -196,8 +219,7 @@ impl LangQuery {
     /// statement, or the identifier an `#eq?` predicate requires). Each
     /// language's tests check the two passes agree. Framework patterns
     /// (routes, calls) do not meet (2): files that need them take the full pass.
-    /// With `needles`, [`Native`] patterns are not run (the imports-only
-    /// queries have none).
+    /// With `needles`, only the import natives run of the [`Native`] patterns.
     pub fn for_each_match_near<'t>(
         &self,
         root: Node<'t>,
@@ -218,8 +240,10 @@ impl LangQuery {
         let src = text.as_bytes();
         match &self.starts {
             None => {
+                let mut caps = Vec::new();
                 for child in tops {
                     self.run(&mut cursor, child, src, skip, &budget, &mut f);
+                    self.natives_everywhere(child, src, skip, self.near_natives, &mut caps, &mut f);
                 }
             }
             // Each statement as the whole tree is walked: the query runs only where a
@@ -230,7 +254,7 @@ impl LangQuery {
                 let mut caps = Vec::new();
                 for child in tops {
                     let hits = starts.hits(src, child.byte_range());
-                    let w = Walk { starts, hits: &hits, natives: false };
+                    let w = Walk { starts, hits: &hits, natives: self.near_natives };
                     self.walk(child, &w, src, skip, (&budget, &mut cursor, &mut caps), &mut f);
                 }
             }
@@ -264,23 +288,24 @@ impl LangQuery {
         }
     }
 
-    /// The native patterns at every node below `root`, in pre-order (for a
+    /// The first `count` native patterns at every node below `root`, in pre-order (for a
     /// query without [`Starts`], after its full pass).
     fn natives_everywhere<'t>(
         &self,
         root: Node<'t>,
         text: &[u8],
         skip: Option<&Range<usize>>,
+        count: usize,
         caps: &mut Captures<'t>,
         f: &mut impl FnMut(&[(&str, Node<'t>)]),
     ) {
-        if self.natives.is_empty() {
+        if count == 0 {
             return;
         }
         let mut walk = root.walk();
         loop {
             let node = walk.node();
-            for (i, native) in self.natives.iter().enumerate() {
+            for (i, native) in self.natives.iter().take(count).enumerate() {
                 if native.kind == node.kind() {
                     self.native(i, node, text, skip, caps, f);
                 }
@@ -301,6 +326,7 @@ impl LangQuery {
         budget: &Budget,
         f: &mut impl FnMut(&[(&str, Node<'t>)]),
     ) {
+        let Some(query) = &self.query else { return };
         let whole = node.byte_range();
         let parts: [Range<usize>; 2] = match skip {
             Some(s) if s.start < whole.end && s.end > whole.start => {
@@ -321,7 +347,7 @@ impl LangQuery {
             // altogether: it neither enters nor descends into them.
             cursor.set_containing_byte_range(range);
             let options = QueryCursorOptions::new().progress_callback(&mut check);
-            let mut matches = cursor.matches_with_options(&self.query, node, text, options);
+            let mut matches = cursor.matches_with_options(query, node, text, options);
             while let Some(m) = matches.next() {
                 caps.clear();
                 for c in m.captures() {
@@ -406,11 +432,11 @@ struct Starts {
 }
 
 /// What one walk of [`LangQuery::walk`] looks with: where matches can start, the
-/// words found, and whether the native patterns run too.
+/// words found, and how many of the native patterns run too (the first ones).
 struct Walk<'a> {
     starts: &'a Starts,
     hits: &'a Hits,
-    natives: bool,
+    natives: usize,
 }
 
 /// Pattern → sorted start offsets of its words in one text (empty for
@@ -425,9 +451,10 @@ impl Hits {
 }
 
 impl Starts {
-    fn new(language: &Language, query: &Query, source: &str, natives: &[Native]) -> Option<Self> {
-        let count = query.pattern_count();
-        let bounds: Vec<usize> = (0..count).map(|i| query.start_byte_for_pattern(i)).chain([source.len()]).collect();
+    fn new(language: &Language, query: Option<&Query>, source: &str, natives: &[&Native]) -> Option<Self> {
+        let count = query.map_or(0, Query::pattern_count);
+        let bounds: Vec<usize> =
+            (0..count).filter_map(|i| Some(query?.start_byte_for_pattern(i))).chain([source.len()]).collect();
         let mut kinds: Vec<&str> = Vec::with_capacity(count);
         let (mut texts, mut words): (Vec<String>, Vec<(usize, Edges)>) = (Vec::new(), Vec::new());
         let mut needs = Vec::with_capacity(count + natives.len());
@@ -1476,7 +1503,7 @@ pub(crate) fn full_pass(q: &LangQuery, tree: &Tree, src: &str) -> Vec<(String, u
     let budget = Budget::new(src.len());
     let mut collect = |caps: &[(&str, Node)]| all.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
     q.run(&mut QueryCursor::new(), tree.root_node(), src.as_bytes(), None, &budget, &mut collect);
-    q.natives_everywhere(tree.root_node(), src.as_bytes(), None, &mut Vec::new(), &mut collect);
+    q.natives_everywhere(tree.root_node(), src.as_bytes(), None, q.natives.len(), &mut Vec::new(), &mut collect);
     all.sort();
     all
 }
@@ -1485,7 +1512,8 @@ pub(crate) fn full_pass(q: &LangQuery, tree: &Tree, src: &str) -> Vec<(String, u
 /// that runs the query only where a match can start) captures exactly what a
 /// full pass over the tree does; so does the skipping pass
 /// ([`LangQuery::for_each_match_near`]) with `needles`, when given, against
-/// the query's own patterns (natives do not run there), and then they find something.
+/// the query's own patterns and the import natives (the others do not run
+/// there), and then they find something.
 #[cfg(test)]
 pub fn assert_same_as_full_pass(q: &LangQuery, language: &tree_sitter::Language, src: &str, needles: Option<&[&str]>) {
     let tree = parse(language, src).unwrap();
@@ -1501,9 +1529,10 @@ pub fn assert_same_as_full_pass(q: &LangQuery, language: &tree_sitter::Language,
         // With needles the natives do not run: the query's own matches.
         let mut queried = Vec::new();
         let budget = Budget::new(src.len());
-        q.run(&mut QueryCursor::new(), tree.root_node(), src.as_bytes(), None, &budget, &mut |caps| {
-            queried.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
-        });
+        let mut collect =
+            |caps: &[(&str, Node)]| queried.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
+        q.run(&mut QueryCursor::new(), tree.root_node(), src.as_bytes(), None, &budget, &mut collect);
+        q.natives_everywhere(tree.root_node(), src.as_bytes(), None, q.near_natives, &mut Vec::new(), &mut collect);
         queried.sort();
         let mut near = Vec::new();
         q.for_each_match_near(tree.root_node(), src, Some(needles), None, ("t", &mut scratch), |caps| {

@@ -17,7 +17,9 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{FileFacts, Flags, Lang, Part, RawImport};
 
 const CAPTURES: &[&str] = &["import.module", "import.reexport", "import.dynamic", "import.type_only"];
+#[cfg(test)]
 const JS_QUERIES: &[&str] = &[include_str!("../../queries/javascript/imports.scm")];
+#[cfg(test)]
 const TS_QUERIES: &[&str] =
     &[include_str!("../../queries/javascript/imports.scm"), include_str!("../../queries/typescript/imports.scm")];
 
@@ -45,11 +47,13 @@ static TS: Compiled = LazyLock::new(|| full(Lang::TypeScript));
 static TSX: Compiled = LazyLock::new(|| full(Lang::Tsx));
 
 fn full(lang: Lang) -> Result<LangQuery, String> {
-    LangQuery::with_natives(&language(lang), &full_sources(lang), &full_captures(), super::ts_natives::NATIVES)
+    let imports = if lang == Lang::JavaScript { super::ts_imports::JS_IMPORTS } else { super::ts_imports::TS_IMPORTS };
+    LangQuery::with_import_natives(&language(lang), &[], &full_captures(), imports, super::ts_natives::NATIVES)
 }
 
-/// The sources of `lang`'s query: its import patterns (the `.scm` files of
-/// the architecture patterns say where in Rust each is matched).
+/// The import patterns of `lang`, which `lang/ts_imports.rs` matches in Rust (the
+/// `.scm` files of the architecture patterns say where in Rust each is matched).
+#[cfg(test)]
 pub(crate) fn full_sources(lang: Lang) -> Vec<&'static str> {
     if lang == Lang::JavaScript { JS_QUERIES } else { TS_QUERIES }.to_vec()
 }
