@@ -562,7 +562,11 @@ impl<'t> Collector<'t> {
                 // among the root's own children (a binary search, not `Node::parent`).
                 let root = self.root.as_ref();
                 let top = || outer.start_position().column == 0 || is_top(root, outer);
-                if let Some(v) = cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind()) || top()) {
+                if let Some(copied) = cap(caps, "value").and_then(|v| dict_copy(v, src)) {
+                    // `unique = {k: v for k, v in SERVICE_URLS.items()}`: the same entries.
+                    let value = vec![Part::Ref(copied)];
+                    self.facts.consts.push(crate::model::RawConst { name: text("name"), value, line });
+                } else if let Some(v) = cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind()) || top()) {
                     // `app.config["ORDERS_URI"] = …` is named as the subscript `template` reads it.
                     let name = cap(caps, "name").and_then(|n| keyed_name(n, src)).unwrap_or_else(|| text("name"));
                     if v.kind() == "dictionary" {
@@ -895,6 +899,7 @@ impl<'t> Collector<'t> {
             m => (m.to_ascii_uppercase(), pos.first().copied().or_else(|| kwarg(args, "url", src))),
         };
         let Some(url) = url else { return };
+        let url_node = url;
         let mut method = methodless(client).map_or(method, str::to_string);
         // A client this file made above (or a module's own functions): the URL may be a
         // field a constructor argument gives, read in the class (`py_classes`).
@@ -953,6 +958,7 @@ impl<'t> Collector<'t> {
             (None, Some(_)) => template(url, src),
             (None, None) => follow_self(shadow_params(root, template(url, src), url, src), url, src),
         };
+        let url = loop_entries(url, url_node, src);
         self.candidates.push(Candidate {
             client: client.to_string(),
             method,
@@ -986,7 +992,12 @@ impl<'t> Collector<'t> {
             let key = pair.field("key").and_then(|k| string_value(k, src));
             if let (Some(key), Some(value)) = (key, pair.field("value")) {
                 let line = query::line(pair);
-                arch::push_const(&mut self.facts, format!("{name}[{key}]"), template(value, src), line);
+                // `{"user": {"url": "http://…"}}`: `SERVICES["user"]["url"]`, a level down.
+                if value.kind() == "dictionary" && !name.ends_with(']') {
+                    self.dict_consts(&format!("{name}[{key}]"), value, src);
+                } else {
+                    arch::push_const(&mut self.facts, format!("{name}[{key}]"), template(value, src), line);
+                }
             }
         }
     }
@@ -1314,6 +1325,15 @@ impl<'t> Collector<'t> {
                     push(&mut self.facts, "kafka", Some(tpl(n)), Access::Read);
                 }
             }
+            // A project's event bus, `consumer.subscribe("user.created", handler.on_created)`:
+            // a name and a handler, which no Kafka client takes (kafka-python's and aiokafka's
+            // `subscribe(topics, pattern)` take a list and a regex, confluent-kafka's
+            // `subscribe(["t"], on_assign)` a list): an event type, not a topic.
+            "subscribe"
+                if self.mentions_kafka
+                    && pos.len() >= 2
+                    && !matches!(pos[0].kind(), "list" | "tuple")
+                    && !matches!(pos[1].kind(), "string" | "concatenated_string") => {}
             "subscribe" if self.mentions_kafka || self.mentions_redis => {
                 let broker = if self.mentions_kafka { "kafka" } else { "redis" };
                 let names: Vec<Node> = match pos.first() {
@@ -2133,6 +2153,98 @@ fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
     Some(format!("{}[{key}]", query::text(value, src)))
 }
 
+/// A dict read with a key known only at run time, in a route handler: `SERVICE_URLS[name]`
+/// (or `SERVICE_URLS.get(name)`, see [`call_template`]) in a function a decorator
+/// registers (`@app.api_route("/api/{path:path}")`), where the key comes from the request,
+/// is any of the dict's values: the reference `SERVICE_URLS[*name]`, which resolution
+/// reads as each entry of a dict constant of that name (`resolve/calls.rs`), else as the
+/// parameter `{name}`. An entry of such a read, `SERVICES[name]["url"]`, is
+/// `SERVICES[*name][url]`. In a function no decorator registers, the key may be what its
+/// callers pass (one entry each, not every one): a parameter, as before.
+fn any_entry(n: Node, src: &[u8]) -> Option<String> {
+    let value = n.field("value")?;
+    let key = n.field("subscript")?;
+    if value.kind() == "subscript" {
+        let inner = any_entry(value, src)?;
+        return Some(format!("{inner}[{}]", string_value(key, src)?));
+    }
+    if !matches!(value.kind(), "identifier" | "attribute") || query::text(value, src).ends_with("environ") {
+        return None;
+    }
+    entry_marker(value, key, n, src)
+}
+
+/// A URL's loop variable over a dict's values, `for name, url in SERVICE_URLS.items():`
+/// (or `for url in SERVICE_URLS.values():`) around `at`: the loop reaches every value,
+/// the reference `SERVICE_URLS[*url]` (see [`any_entry`]). Only a plain name the loop
+/// binds; any other part is left as it is.
+fn loop_entries(t: Template, at: Node, src: &[u8]) -> Template {
+    if !t.iter().any(|p| matches!(p, Part::Ref(r) if is_ident(r))) {
+        return t;
+    }
+    let loops: Vec<Node> = query::ancestors(at, 64).filter(|a| a.kind() == "for_statement").collect();
+    if loops.is_empty() {
+        return t;
+    }
+    let bound = |name: &str| {
+        loops.iter().find_map(|l| {
+            let (left, right) = (l.field("left")?, l.field("right")?);
+            let func = right.field("function").filter(|_| right.kind() == "call")?;
+            let dict = func.field("object").filter(|o| matches!(o.kind(), "identifier" | "attribute"))?;
+            let method = query::text(func.field("attribute")?, src);
+            let value = match (method, left.kind()) {
+                ("values", "identifier") => left,
+                ("items", "pattern_list" | "tuple_pattern") => match named(left).as_slice() {
+                    [_, v] if v.kind() == "identifier" => *v,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            (query::text(value, src) == name).then(|| format!("{}[*{name}]", text_of(dict, src)))
+        })
+    };
+    t.into_iter()
+        .map(|p| match p {
+            Part::Ref(r) if is_ident(&r) => Part::Ref(bound(&r).unwrap_or(r)),
+            p => p,
+        })
+        .collect()
+}
+
+/// `{k: v for k, v in SERVICES.items()}`, a dict comprehension copying every entry of
+/// `SERVICES` as it is (no condition, no other clause): `SERVICES`.
+fn dict_copy(v: Node, src: &[u8]) -> Option<String> {
+    if v.kind() != "dictionary_comprehension" {
+        return None;
+    }
+    let [body, clause] = named(v)[..] else { return None };
+    if body.kind() != "pair" || clause.kind() != "for_in_clause" {
+        return None;
+    }
+    let (left, right) = (clause.field("left")?, clause.field("right")?);
+    let func = right.field("function").filter(|_| right.kind() == "call")?;
+    let dict = func.field("object").filter(|o| matches!(o.kind(), "identifier" | "attribute"))?;
+    if query::text(func.field("attribute")?, src) != "items" {
+        return None;
+    }
+    let [k, val] = named(left)[..] else { return None };
+    let same = |a: Option<Node>, b: Node| {
+        a.is_some_and(|a| a.kind() == "identifier" && query::text(a, src) == query::text(b, src))
+    };
+    (same(body.field("key"), k) && same(body.field("value"), val)).then(|| text_of(dict, src))
+}
+
+/// The marker `DICT[*key]` of [`any_entry`] for the dict `dict` read by the variable `key`
+/// at `at`, when the function around `at` is decorated.
+fn entry_marker(dict: Node, key: Node, at: Node, src: &[u8]) -> Option<String> {
+    if key.kind() != "identifier" {
+        return None;
+    }
+    let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
+    func.parent().filter(|p| p.kind() == "decorated_definition")?;
+    Some(format!("{}[*{}]", text_of(dict, src), query::text(key, src)))
+}
+
 /// Whether the last character before `at` other than whitespace opens an argument
 /// list or follows an operator: what starts there is part of an expression, not a
 /// statement of its own.
@@ -2227,7 +2339,10 @@ pub fn template(n: Node, src: &[u8]) -> Template {
                 (Some(k), _) if value.ends_with("environ") => vec![Part::Env(k, None)],
                 // Flask's `app.config["ORDERS_URI"]`, a settings dict: a constant set elsewhere.
                 (_, Some(name)) => vec![Part::Ref(name)],
-                _ => vec![Part::Param(param_name(n, src))],
+                _ => match any_entry(n, src) {
+                    Some(marker) => vec![Part::Ref(marker)],
+                    None => vec![Part::Param(param_name(n, src))],
+                },
             }
         }
         "boolean_operator" => {
@@ -2751,6 +2866,16 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         let object = n.field("function").and_then(|f| f.field("object"));
         if object.is_some_and(|o| matches!(o.kind(), "identifier" | "attribute")) && !recv.ends_with("environ") {
             return vec![Part::Ref(format!("{recv}[{key}]"))];
+        }
+    }
+    // `SERVICES.get(name)` with a run-time key: as `SERVICES[name]` (see [`any_entry`]).
+    if let (Some(recv), Some(key)) = (func.strip_suffix(".get"), pos.first().filter(|_| pos.len() <= 2)) {
+        let object = n.field("function").and_then(|f| f.field("object"));
+        if let Some(o) = object.filter(|o| matches!(o.kind(), "identifier" | "attribute") && !recv.ends_with("environ"))
+        {
+            if let Some(marker) = entry_marker(o, *key, n, src) {
+                return vec![Part::Ref(marker)];
+            }
         }
     }
     if func == "str" && pos.len() == 1 {
