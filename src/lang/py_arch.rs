@@ -985,6 +985,45 @@ impl<'t> Collector<'t> {
         module.is_some_and(|m| CLIENT_CTOR_MODULES.binary_search(&m.split('.').next().unwrap_or("")).is_ok())
     }
 
+    /// The exchanges a pika consumer's server-named queue ([`server_named_queue`]) is bound
+    /// to in the function around: `channel.queue_bind(exchange='events', queue=queue_name,
+    /// routing_key='#')` then `channel.basic_consume(queue=queue_name, …)` consumes
+    /// `events` (as amqplib's `assertQueue('')` in `lang::ts_arch`). None when the queue is
+    /// not server-named, no binding names an exchange, or a binding's key is a parameter
+    /// of the function (the queue then exists only where it is called: left as before).
+    fn pika_server_named(&self, args: Node, pos: &[Node], src: &[u8]) -> Option<Vec<Template>> {
+        let q = kwarg(args, "queue", src).or_else(|| pos.first().copied());
+        if !server_named_queue(q, src) {
+            return None;
+        }
+        let q = q?;
+        let func = query::ancestors(q, 64).find(|a| a.kind() == "function_definition")?;
+        let params = params_of(func, src);
+        let mut exchanges = Vec::new();
+        let mut stack = vec![func.field("body")?];
+        while let Some(n) = stack.pop() {
+            let method = n.field("function").filter(|_| n.kind() == "call").and_then(|f| f.field("attribute"));
+            if method.is_some_and(|m| query::text(m, src) == "queue_bind") {
+                let b = n.field("arguments")?;
+                let (bpos, _) = split_args(b);
+                let arg = |i: usize, key: &str| bpos.get(i).copied().or_else(|| kwarg(b, key, src));
+                if arg(0, "queue").is_some_and(|bq| query::text(bq, src) == query::text(q, src)) {
+                    let key = arg(2, "routing_key").map(|k| query::text(k, src));
+                    if key.is_some_and(|k| params.iter().any(|(p, _)| p == k)) {
+                        return None;
+                    }
+                    exchanges.push(template(arg(1, "exchange")?, src));
+                }
+            }
+            stack.extend(
+                named(n).into_iter().filter(|c| !matches!(c.kind(), "function_definition" | "class_definition")),
+            );
+        }
+        exchanges.sort();
+        exchanges.dedup();
+        (!exchanges.is_empty()).then_some(exchanges)
+    }
+
     /// `details = {"name": "http://…", "endpoint": "details"}` at module level: each
     /// string-keyed entry is a constant named as `template` reads `details["name"]`.
     fn dict_consts(&mut self, name: &str, dict: Node, src: &[u8]) {
@@ -1271,6 +1310,15 @@ impl<'t> Collector<'t> {
                     self.facts.amqp.push(RawAmqp { exchange, queue: Some(queue), key, kind: None, line });
                 }
             }
+            // Its binding to a named exchange is the consume's (below); to an exchange not
+            // read here it stays an unread binding.
+            "queue_bind"
+                if server_named_queue(pos.first().copied().or_else(|| kwarg(args, "queue", src)), src)
+                    && pos
+                        .get(1)
+                        .copied()
+                        .or_else(|| kwarg(args, "exchange", src))
+                        .is_some_and(|e| string_value(e, src).is_some()) => {}
             // pika: `queue_bind(queue, exchange, routing_key=None)`.
             "queue_bind" => {
                 if let (Some(queue), Some(exchange)) = (arg(0, "queue"), arg(1, "exchange")) {
@@ -1294,6 +1342,13 @@ impl<'t> Collector<'t> {
                             }),
                     };
                     self.facts.amqp.push(RawAmqp { exchange, queue: None, key: None, kind, line });
+                }
+            }
+            // pika's server-named queue: its consumer takes the messages of the exchanges
+            // the same function binds it to (`server_named_exchanges`).
+            "basic_consume" if self.pika_server_named(args, &pos, src).is_some() => {
+                for name in self.pika_server_named(args, &pos, src).unwrap_or_default() {
+                    push(&mut self.facts, "rabbitmq", Some(name), Access::Read);
                 }
             }
             "basic_consume" => {
@@ -2232,6 +2287,39 @@ fn dict_copy(v: Node, src: &[u8]) -> Option<String> {
         a.is_some_and(|a| a.kind() == "identifier" && query::text(a, src) == query::text(b, src))
     };
     (same(body.field("key"), k) && same(body.field("value"), val)).then(|| text_of(dict, src))
+}
+
+/// pika's server-named queue, `result = ch.queue_declare('', exclusive=True)` (or
+/// `queue=''`, or no name) read as `result.method.queue`, directly or through a local
+/// assigned it once (`queue_name = result.method.queue`), in the function around `q`.
+fn server_named_queue(q: Option<Node>, src: &[u8]) -> bool {
+    let Some(q) = q else { return false };
+    let Some(func) = query::ancestors(q, 64).find(|a| a.kind() == "function_definition") else { return false };
+    let one = |name: &str| match assignments(name, func, src).as_deref() {
+        Some([v]) => Some(*v),
+        _ => None,
+    };
+    let value = match q.kind() {
+        "identifier" => one(query::text(q, src)),
+        "attribute" => Some(q),
+        _ => None,
+    };
+    let Some(result) = value.and_then(|v| query::text(v, src).strip_suffix(".method.queue").filter(|r| is_ident(r)))
+    else {
+        return false;
+    };
+    let Some(mut call) = one(result) else { return false };
+    if call.kind() == "await" {
+        match named(call).first() {
+            Some(c) => call = *c,
+            None => return false,
+        }
+    }
+    let declares = call.kind() == "call"
+        && call.field("function").is_some_and(|f| query::text(f, src).ends_with(".queue_declare"));
+    let Some(args) = call.field("arguments").filter(|a| declares && a.kind() == "argument_list") else { return false };
+    let name = split_args(args).0.first().copied().or_else(|| kwarg(args, "queue", src));
+    name.is_none_or(|n| string_value(n, src).is_some_and(|v| v.is_empty()))
 }
 
 /// The marker `DICT[*key]` of [`any_entry`] for the dict `dict` read by the variable `key`
