@@ -2211,7 +2211,7 @@ fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
 /// A dict read with a key known only at run time, in a route handler: `SERVICE_URLS[name]`
 /// (or `SERVICE_URLS.get(name)`, see [`call_template`]) in a function a decorator
 /// registers (`@app.api_route("/api/{path:path}")`), where the key comes from the request,
-/// is any of the dict's values: the reference `SERVICE_URLS[*name]`, which resolution
+/// (a route decorator: [`ROUTE_VERBS`]) is any of the dict's values: the reference `SERVICE_URLS[*name]`, which resolution
 /// reads as each entry of a dict constant of that name (`resolve/calls.rs`), else as the
 /// parameter `{name}`. An entry of such a read, `SERVICES[name]["url"]`, is
 /// `SERVICES[*name][url]`. In a function no decorator registers, the key may be what its
@@ -2322,6 +2322,11 @@ fn server_named_queue(q: Option<Node>, src: &[u8]) -> bool {
     name.is_none_or(|n| string_value(n, src).is_some_and(|v| v.is_empty()))
 }
 
+/// The last names of route decorators (`@app.get("/x")`, `@bp.route(…)`) whose function
+/// handles a request: a dict key read there comes from the request ([`entry_marker`]).
+const ROUTE_VERBS: &[&str] =
+    &["api_route", "delete", "get", "head", "options", "patch", "post", "put", "route", "websocket"];
+
 /// The marker `DICT[*key]` of [`any_entry`] for the dict `dict` read by the variable `key`
 /// at `at`, when the function around `at` is decorated.
 fn entry_marker(dict: Node, key: Node, at: Node, src: &[u8]) -> Option<String> {
@@ -2329,8 +2334,14 @@ fn entry_marker(dict: Node, key: Node, at: Node, src: &[u8]) -> Option<String> {
         return None;
     }
     let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
-    func.parent().filter(|p| p.kind() == "decorated_definition")?;
-    Some(format!("{}[*{}]", text_of(dict, src), query::text(key, src)))
+    let decorated = func.parent().filter(|p| p.kind() == "decorated_definition")?;
+    // `@app.get(…)`, `@router.api_route(…)`: a route; not `@staticmethod`, `@lru_cache(…)`.
+    let route = named(decorated).into_iter().filter(|d| d.kind() == "decorator").any(|d| {
+        let call = d.named_child(0).filter(|c| c.kind() == "call");
+        let verb = call.and_then(|c| c.field("function")).filter(|f| f.kind() == "attribute");
+        verb.and_then(|f| f.field("attribute")).is_some_and(|a| ROUTE_VERBS.contains(&query::text(a, src)))
+    });
+    route.then(|| format!("{}[*{}]", text_of(dict, src), query::text(key, src)))
 }
 
 /// Whether the last character before `at` other than whitespace opens an argument
