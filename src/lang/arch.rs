@@ -31,7 +31,10 @@ pub const REDIS_WRITES: &[&str] = &[
 /// A module-level constant, kept when it holds a literal or an environment
 /// variable, or may read one through a helper (what a URL or a prefix can be built from).
 pub fn push_const(facts: &mut ArchFacts, name: String, value: Template, line: u32) {
-    if value.iter().any(|p| matches!(p, Part::Lit(_) | Part::Env(..) | Part::IfEnv(..) | Part::EnvCall(..))) {
+    // A Python dict read by a run-time key (`SERVICE_URLS[*name]`, `py_arch::any_entry`)
+    // stands for the dict's values.
+    let read = |p: &Part| matches!(p, Part::Lit(_) | Part::Env(..) | Part::IfEnv(..) | Part::EnvCall(..));
+    if value.iter().any(|p| read(p) || matches!(p, Part::Ref(r) if r.contains("[*"))) {
         facts.consts.push(RawConst { name, value, line });
     }
 }

@@ -573,7 +573,11 @@ impl<'t> Collector<'t> {
                 // among the root's own children (a binary search, not `Node::parent`).
                 let root = self.root.as_ref();
                 let top = || outer.start_position().column == 0 || is_top(root, outer);
-                if let Some(v) = cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind()) || top()) {
+                if let Some(copied) = cap(caps, "value").and_then(|v| dict_copy(v, src)) {
+                    // `unique = {k: v for k, v in SERVICE_URLS.items()}`: the same entries.
+                    let value = vec![Part::Ref(copied)];
+                    self.facts.consts.push(crate::model::RawConst { name: text("name"), value, line });
+                } else if let Some(v) = cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind()) || top()) {
                     // `app.config["ORDERS_URI"] = …` is named as the subscript `template` reads it.
                     let name = cap(caps, "name").and_then(|n| keyed_name(n, src)).unwrap_or_else(|| text("name"));
                     if v.kind() == "dictionary" {
@@ -906,6 +910,7 @@ impl<'t> Collector<'t> {
             m => (m.to_ascii_uppercase(), pos.first().copied().or_else(|| kwarg(args, "url", src))),
         };
         let Some(url) = url else { return };
+        let url_node = url;
         let mut method = methodless(client).map_or(method, str::to_string);
         // A client this file made above (or a module's own functions): the URL may be a
         // field a constructor argument gives, read in the class (`py_classes`).
@@ -964,6 +969,7 @@ impl<'t> Collector<'t> {
             (None, Some(_)) => template(url, src),
             (None, None) => follow_self(shadow_params(root, template(url, src), url, src), url, src),
         };
+        let url = loop_entries(url, url_node, src);
         self.candidates.push(Candidate {
             client: client.to_string(),
             method,
@@ -990,6 +996,45 @@ impl<'t> Collector<'t> {
         module.is_some_and(|m| CLIENT_CTOR_MODULES.binary_search(&m.split('.').next().unwrap_or("")).is_ok())
     }
 
+    /// The exchanges a pika consumer's server-named queue ([`server_named_queue`]) is bound
+    /// to in the function around: `channel.queue_bind(exchange='events', queue=queue_name,
+    /// routing_key='#')` then `channel.basic_consume(queue=queue_name, …)` consumes
+    /// `events` (as amqplib's `assertQueue('')` in `lang::ts_arch`). None when the queue is
+    /// not server-named, no binding names an exchange, or a binding's key is a parameter
+    /// of the function (the queue then exists only where it is called: left as before).
+    fn pika_server_named(&self, args: Node, pos: &[Node], src: &[u8]) -> Option<Vec<Template>> {
+        let q = kwarg(args, "queue", src).or_else(|| pos.first().copied());
+        if !server_named_queue(q, src) {
+            return None;
+        }
+        let q = q?;
+        let func = query::ancestors(q, 64).find(|a| a.kind() == "function_definition")?;
+        let params = params_of(func, src);
+        let mut exchanges = Vec::new();
+        let mut stack = vec![func.field("body")?];
+        while let Some(n) = stack.pop() {
+            let method = n.field("function").filter(|_| n.kind() == "call").and_then(|f| f.field("attribute"));
+            if method.is_some_and(|m| query::text(m, src) == "queue_bind") {
+                let b = n.field("arguments")?;
+                let (bpos, _) = split_args(b);
+                let arg = |i: usize, key: &str| bpos.get(i).copied().or_else(|| kwarg(b, key, src));
+                if arg(0, "queue").is_some_and(|bq| query::text(bq, src) == query::text(q, src)) {
+                    let key = arg(2, "routing_key").map(|k| query::text(k, src));
+                    if key.is_some_and(|k| params.iter().any(|(p, _)| p == k)) {
+                        return None;
+                    }
+                    exchanges.push(template(arg(1, "exchange")?, src));
+                }
+            }
+            stack.extend(
+                named(n).into_iter().filter(|c| !matches!(c.kind(), "function_definition" | "class_definition")),
+            );
+        }
+        exchanges.sort();
+        exchanges.dedup();
+        (!exchanges.is_empty()).then_some(exchanges)
+    }
+
     /// `details = {"name": "http://…", "endpoint": "details"}` at module level: each
     /// string-keyed entry is a constant named as `template` reads `details["name"]`.
     fn dict_consts(&mut self, name: &str, dict: Node, src: &[u8]) {
@@ -997,7 +1042,12 @@ impl<'t> Collector<'t> {
             let key = pair.field("key").and_then(|k| string_value(k, src));
             if let (Some(key), Some(value)) = (key, pair.field("value")) {
                 let line = query::line(pair);
-                arch::push_const(&mut self.facts, format!("{name}[{key}]"), template(value, src), line);
+                // `{"user": {"url": "http://…"}}`: `SERVICES["user"]["url"]`, a level down.
+                if value.kind() == "dictionary" && !name.ends_with(']') {
+                    self.dict_consts(&format!("{name}[{key}]"), value, src);
+                } else {
+                    arch::push_const(&mut self.facts, format!("{name}[{key}]"), template(value, src), line);
+                }
             }
         }
     }
@@ -1305,6 +1355,15 @@ impl<'t> Collector<'t> {
                     self.facts.amqp.push(RawAmqp { exchange, queue: Some(queue), key, kind: None, line });
                 }
             }
+            // Its binding to a named exchange is the consume's (below); to an exchange not
+            // read here it stays an unread binding.
+            "queue_bind"
+                if server_named_queue(pos.first().copied().or_else(|| kwarg(args, "queue", src)), src)
+                    && pos
+                        .get(1)
+                        .copied()
+                        .or_else(|| kwarg(args, "exchange", src))
+                        .is_some_and(|e| string_value(e, src).is_some()) => {}
             // pika: `queue_bind(queue, exchange, routing_key=None)`.
             "queue_bind" => {
                 if let (Some(queue), Some(exchange)) = (arg(0, "queue"), arg(1, "exchange")) {
@@ -1328,6 +1387,13 @@ impl<'t> Collector<'t> {
                             }),
                     };
                     self.facts.amqp.push(RawAmqp { exchange, queue: None, key: None, kind, line });
+                }
+            }
+            // pika's server-named queue: its consumer takes the messages of the exchanges
+            // the same function binds it to (`server_named_exchanges`).
+            "basic_consume" if self.pika_server_named(args, &pos, src).is_some() => {
+                for name in self.pika_server_named(args, &pos, src).unwrap_or_default() {
+                    push(&mut self.facts, "rabbitmq", Some(name), Access::Read);
                 }
             }
             "basic_consume" => {
@@ -1359,8 +1425,17 @@ impl<'t> Collector<'t> {
                     push(&mut self.facts, "kafka", Some(tpl(n)), Access::Read);
                 }
             }
+            // A project's event bus, `consumer.subscribe("user.created", handler.on_created)`:
+            // a name and a handler, which no Kafka client takes (kafka-python's and aiokafka's
+            // `subscribe(topics, pattern)` take a list and a regex, confluent-kafka's
+            // `subscribe(["t"], on_assign)` a list): an event type, not a topic.
+            "subscribe"
+                if self.mentions_kafka
+                    && pos.len() >= 2
+                    && !matches!(pos[0].kind(), "list" | "tuple")
+                    && !matches!(pos[1].kind(), "string" | "concatenated_string") => {}
             // In a file that names Kafka without importing a client, only the client's own
-            // shape, a list of topics, is read: `event_bus.subscribe("user.created", handler)`
+            // shape, a list of topics, is read: `event_bus.subscribe("user.created")`
             // of a project wrapper names an event type, not a topic.
             "subscribe"
                 if self.mentions_kafka
@@ -2185,6 +2260,142 @@ fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
     Some(format!("{}[{key}]", query::text(value, src)))
 }
 
+/// A dict read with a key known only at run time, in a route handler: `SERVICE_URLS[name]`
+/// (or `SERVICE_URLS.get(name)`, see [`call_template`]) in a function a decorator
+/// registers (`@app.api_route("/api/{path:path}")`), where the key comes from the request,
+/// (a route decorator: [`ROUTE_VERBS`]) is any of the dict's values: the reference `SERVICE_URLS[*name]`, which resolution
+/// reads as each entry of a dict constant of that name (`resolve/calls.rs`), else as the
+/// parameter `{name}`. An entry of such a read, `SERVICES[name]["url"]`, is
+/// `SERVICES[*name][url]`. In a function no decorator registers, the key may be what its
+/// callers pass (one entry each, not every one): a parameter, as before.
+fn any_entry(n: Node, src: &[u8]) -> Option<String> {
+    let value = n.field("value")?;
+    let key = n.field("subscript")?;
+    if value.kind() == "subscript" {
+        let inner = any_entry(value, src)?;
+        return Some(format!("{inner}[{}]", string_value(key, src)?));
+    }
+    if !matches!(value.kind(), "identifier" | "attribute") || query::text(value, src).ends_with("environ") {
+        return None;
+    }
+    entry_marker(value, key, n, src)
+}
+
+/// A URL's loop variable over a dict's values, `for name, url in SERVICE_URLS.items():`
+/// (or `for url in SERVICE_URLS.values():`) around `at`: the loop reaches every value,
+/// the reference `SERVICE_URLS[*url]` (see [`any_entry`]). Only a plain name the loop
+/// binds; any other part is left as it is.
+fn loop_entries(t: Template, at: Node, src: &[u8]) -> Template {
+    if !t.iter().any(|p| matches!(p, Part::Ref(r) if is_ident(r))) {
+        return t;
+    }
+    let loops: Vec<Node> = query::ancestors(at, 64).filter(|a| a.kind() == "for_statement").collect();
+    if loops.is_empty() {
+        return t;
+    }
+    let bound = |name: &str| {
+        loops.iter().find_map(|l| {
+            let (left, right) = (l.field("left")?, l.field("right")?);
+            let func = right.field("function").filter(|_| right.kind() == "call")?;
+            let dict = func.field("object").filter(|o| matches!(o.kind(), "identifier" | "attribute"))?;
+            let method = query::text(func.field("attribute")?, src);
+            let value = match (method, left.kind()) {
+                ("values", "identifier") => left,
+                ("items", "pattern_list" | "tuple_pattern") => match named(left).as_slice() {
+                    [_, v] if v.kind() == "identifier" => *v,
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            (query::text(value, src) == name).then(|| format!("{}[*{name}]", text_of(dict, src)))
+        })
+    };
+    t.into_iter()
+        .map(|p| match p {
+            Part::Ref(r) if is_ident(&r) => Part::Ref(bound(&r).unwrap_or(r)),
+            p => p,
+        })
+        .collect()
+}
+
+/// `{k: v for k, v in SERVICES.items()}`, a dict comprehension copying every entry of
+/// `SERVICES` as it is (no condition, no other clause): `SERVICES`.
+fn dict_copy(v: Node, src: &[u8]) -> Option<String> {
+    if v.kind() != "dictionary_comprehension" {
+        return None;
+    }
+    let [body, clause] = named(v)[..] else { return None };
+    if body.kind() != "pair" || clause.kind() != "for_in_clause" {
+        return None;
+    }
+    let (left, right) = (clause.field("left")?, clause.field("right")?);
+    let func = right.field("function").filter(|_| right.kind() == "call")?;
+    let dict = func.field("object").filter(|o| matches!(o.kind(), "identifier" | "attribute"))?;
+    if query::text(func.field("attribute")?, src) != "items" {
+        return None;
+    }
+    let [k, val] = named(left)[..] else { return None };
+    let same = |a: Option<Node>, b: Node| {
+        a.is_some_and(|a| a.kind() == "identifier" && query::text(a, src) == query::text(b, src))
+    };
+    (same(body.field("key"), k) && same(body.field("value"), val)).then(|| text_of(dict, src))
+}
+
+/// pika's server-named queue, `result = ch.queue_declare('', exclusive=True)` (or
+/// `queue=''`, or no name) read as `result.method.queue`, directly or through a local
+/// assigned it once (`queue_name = result.method.queue`), in the function around `q`.
+fn server_named_queue(q: Option<Node>, src: &[u8]) -> bool {
+    let Some(q) = q else { return false };
+    let Some(func) = query::ancestors(q, 64).find(|a| a.kind() == "function_definition") else { return false };
+    let one = |name: &str| match assignments(name, func, src).as_deref() {
+        Some([v]) => Some(*v),
+        _ => None,
+    };
+    let value = match q.kind() {
+        "identifier" => one(query::text(q, src)),
+        "attribute" => Some(q),
+        _ => None,
+    };
+    let Some(result) = value.and_then(|v| query::text(v, src).strip_suffix(".method.queue").filter(|r| is_ident(r)))
+    else {
+        return false;
+    };
+    let Some(mut call) = one(result) else { return false };
+    if call.kind() == "await" {
+        match named(call).first() {
+            Some(c) => call = *c,
+            None => return false,
+        }
+    }
+    let declares = call.kind() == "call"
+        && call.field("function").is_some_and(|f| query::text(f, src).ends_with(".queue_declare"));
+    let Some(args) = call.field("arguments").filter(|a| declares && a.kind() == "argument_list") else { return false };
+    let name = split_args(args).0.first().copied().or_else(|| kwarg(args, "queue", src));
+    name.is_none_or(|n| string_value(n, src).is_some_and(|v| v.is_empty()))
+}
+
+/// The last names of route decorators (`@app.get("/x")`, `@bp.route(…)`) whose function
+/// handles a request: a dict key read there comes from the request ([`entry_marker`]).
+const ROUTE_VERBS: &[&str] =
+    &["api_route", "delete", "get", "head", "options", "patch", "post", "put", "route", "websocket"];
+
+/// The marker `DICT[*key]` of [`any_entry`] for the dict `dict` read by the variable `key`
+/// at `at`, when the function around `at` is decorated.
+fn entry_marker(dict: Node, key: Node, at: Node, src: &[u8]) -> Option<String> {
+    if key.kind() != "identifier" {
+        return None;
+    }
+    let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
+    let decorated = func.parent().filter(|p| p.kind() == "decorated_definition")?;
+    // `@app.get(…)`, `@router.api_route(…)`: a route; not `@staticmethod`, `@lru_cache(…)`.
+    let route = named(decorated).into_iter().filter(|d| d.kind() == "decorator").any(|d| {
+        let call = d.named_child(0).filter(|c| c.kind() == "call");
+        let verb = call.and_then(|c| c.field("function")).filter(|f| f.kind() == "attribute");
+        verb.and_then(|f| f.field("attribute")).is_some_and(|a| ROUTE_VERBS.contains(&query::text(a, src)))
+    });
+    route.then(|| format!("{}[*{}]", text_of(dict, src), query::text(key, src)))
+}
+
 /// Whether the last character before `at` other than whitespace opens an argument
 /// list or follows an operator: what starts there is part of an expression, not a
 /// statement of its own.
@@ -2279,7 +2490,10 @@ pub fn template(n: Node, src: &[u8]) -> Template {
                 (Some(k), _) if value.ends_with("environ") => vec![Part::Env(k, None)],
                 // Flask's `app.config["ORDERS_URI"]`, a settings dict: a constant set elsewhere.
                 (_, Some(name)) => vec![Part::Ref(name)],
-                _ => vec![Part::Param(param_name(n, src))],
+                _ => match any_entry(n, src) {
+                    Some(marker) => vec![Part::Ref(marker)],
+                    None => vec![Part::Param(param_name(n, src))],
+                },
             }
         }
         "boolean_operator" => {
@@ -2803,6 +3017,16 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         let object = n.field("function").and_then(|f| f.field("object"));
         if object.is_some_and(|o| matches!(o.kind(), "identifier" | "attribute")) && !recv.ends_with("environ") {
             return vec![Part::Ref(format!("{recv}[{key}]"))];
+        }
+    }
+    // `SERVICES.get(name)` with a run-time key: as `SERVICES[name]` (see [`any_entry`]).
+    if let (Some(recv), Some(key)) = (func.strip_suffix(".get"), pos.first().filter(|_| pos.len() <= 2)) {
+        let object = n.field("function").and_then(|f| f.field("object"));
+        if let Some(o) = object.filter(|o| matches!(o.kind(), "identifier" | "attribute") && !recv.ends_with("environ"))
+        {
+            if let Some(marker) = entry_marker(o, *key, n, src) {
+                return vec![Part::Ref(marker)];
+            }
         }
     }
     if func == "str" && pos.len() == 1 {

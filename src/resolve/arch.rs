@@ -388,6 +388,106 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The URLs a template reaching a dict by a run-time key stands for, one per distinct
+    /// value of the dict (`f"{service_url}/api/{path}"` with `service_url =
+    /// SERVICE_URLS[name]` in a route handler, or a loop over `SERVICE_URLS.items()`:
+    /// `lang::py_arch::any_entry`): the reference `SERVICE_URLS[*name]` (directly or
+    /// through the constants the template names) is each string-keyed entry of the dict
+    /// constant `SERVICE_URLS` of the file or one it imports (a local copying it,
+    /// `{k: v for k, v in SERVICE_URLS.items()}`, is it), read in the module defining it.
+    /// None when the template reaches no such reference or its dict has no entry: the
+    /// reference then stays a parameter, as before. At most `MAX_ROWS` URLs.
+    pub fn entry_rows(&self, file: usize, t: &Template) -> Option<Vec<Template>> {
+        self.entry_rows_depth(file, t, 0)
+    }
+
+    fn entry_rows_depth(&self, file: usize, t: &Template, depth: u32) -> Option<Vec<Template>> {
+        const MAX_ROWS: usize = 64;
+        if depth > 4 {
+            return None;
+        }
+        let mut rows: Vec<Template> = vec![Template::new()];
+        let mut found = false;
+        for p in t {
+            let alternatives = match p {
+                Part::Ref(r) if r.contains("[*") => Some(self.dict_entries(file, r, 0)).filter(|v| !v.is_empty()),
+                Part::Ref(r) => self.constant(file, r).filter(|(f, v)| self.readable(*f, v)).and_then(|(f, v)| {
+                    let inner = self.entry_rows_depth(f, v, depth + 1)?;
+                    // Read where the constant is: its other names are its module's.
+                    Some(inner.into_iter().map(|t| self.resolve_template_lenient(f, &t)).collect())
+                }),
+                _ => None,
+            };
+            match alternatives {
+                Some(alts) => {
+                    found = true;
+                    let mut next = Vec::new();
+                    for row in &rows {
+                        for a in &alts {
+                            let mut r = row.clone();
+                            push_parts(&mut r, a.clone());
+                            if !next.contains(&r) {
+                                next.push(r);
+                            }
+                        }
+                    }
+                    if next.len() > MAX_ROWS {
+                        return None;
+                    }
+                    rows = next;
+                }
+                None => rows.iter_mut().for_each(|r| push_parts(r, vec![p.clone()])),
+            }
+        }
+        found.then_some(rows)
+    }
+
+    /// The values of the dict a marker `HEAD[*key]TAIL` reads (see [`Ctx::entry_rows`]):
+    /// each constant `HEAD[k]TAIL` of the module defining `HEAD`, by key, resolved there.
+    fn dict_entries(&self, file: usize, marker: &str, depth: u32) -> Vec<Template> {
+        let Some((head, rest)) = marker.split_once("[*") else { return Vec::new() };
+        let Some((_, tail)) = rest.split_once(']') else { return Vec::new() };
+        let mut places = vec![(file, head.to_string())];
+        places.extend(self.imported(file, head));
+        for (m, dict) in places {
+            let prefix = format!("{dict}[");
+            let mut keyed: Vec<(&str, &Template)> = self
+                .consts
+                .iter()
+                .filter_map(|(name, defs)| {
+                    let key = name.strip_prefix(prefix.as_str())?.strip_suffix(tail)?.strip_suffix(']')?;
+                    if key.contains(['[', ']']) {
+                        return None;
+                    }
+                    defs.iter().find(|(f, _)| *f == m).map(|(_, t)| (key, *t))
+                })
+                .collect();
+            if keyed.is_empty() {
+                // `unique = {k: v for k, v in SERVICE_URLS.items()}`: the dict it copies.
+                let copied = self.consts.get(dict.as_str()).and_then(|d| d.iter().find(|(f, _)| *f == m));
+                if let Some((_, [Part::Ref(other)])) = copied.map(|(f, t)| (f, t.as_slice())) {
+                    if depth < 3 && !other.contains('[') {
+                        let found = self.dict_entries(m, &format!("{other}[*{rest}"), depth + 1);
+                        if !found.is_empty() {
+                            return found;
+                        }
+                    }
+                }
+                continue;
+            }
+            keyed.sort();
+            let mut out: Vec<Template> = Vec::new();
+            for (_, t) in keyed {
+                let v = self.resolve_template(m, t).unwrap_or_else(|var| vec![Part::Env(var, None)]);
+                if !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+            return out;
+        }
+        Vec::new()
+    }
+
     /// The rows of a table `name` (`ROUTES.*.proxy.target`: `*` for the row) as `file`
     /// reads it, a module-level array of objects of the file or one it imports
     /// (`crate::lang::ts_arch`, `object_members`): each row's member that has a value, in
@@ -582,7 +682,8 @@ impl Ctx<'_> {
 fn param_of_ref(name: &str) -> &str {
     let name = name.strip_prefix(crate::lang::rs_arch::FIELD).unwrap_or(name);
     match name.strip_suffix(']').and_then(|n| n.rsplit_once('[')) {
-        Some((_, key)) => key,
+        // `SERVICE_URLS[*name]`, a dict read by a run-time key (`lang::py_arch::any_entry`).
+        Some((_, key)) => key.strip_prefix('*').unwrap_or(key),
         None => name.rsplit('.').next().unwrap_or(name),
     }
 }

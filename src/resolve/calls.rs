@@ -51,6 +51,13 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     let amqp = Amqp::read(ctx);
     let ctors = Constructors::read(ctx, eps);
     let transports = Transports::new(ctx);
+    // Whether some Python value reads a dict by a run-time key (`lang::py_arch::any_entry`).
+    let entries = ctx.project.files.iter().any(|f| {
+        let marked = |t: &Template| t.iter().any(|p| matches!(p, Part::Ref(r) if r.contains("[*")));
+        f.file.lang == Lang::Python
+            && (f.facts.arch.calls.iter().any(|c| marked(&c.url))
+                || f.facts.arch.consts.iter().any(|c| marked(&c.value)))
+    });
     // Request wrappers some caller hands a URL to (by address): the others are said below.
     let mut reached: std::collections::HashSet<usize> = std::collections::HashSet::new();
     // Requests of HTTP clients written as Python classes, at the sites their base is known.
@@ -141,8 +148,11 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         // A JS/TS class's request whose base its constructions give (`lang/ts_classes.rs`).
         // Its bases may reach one target twice (`PATCH /lists/{id}` and `PATCH
         // /lists/{id}/items/{id}`, both the service): one site at its line.
-        let (calls, expanded, makers) =
+        let (calls, mut expanded, makers) =
             super::classes::constructed_calls(ctx, i, calls, flags.contains(Flags::TEST), &mut out.diagnostics);
+        // A request to any value of a dict of URLs: one call per value, one site per callee.
+        let (calls, fanned) = if entries { entry_calls(ctx, i, calls) } else { (calls, Vec::new()) };
+        expanded.extend(fanned.iter().copied());
         let mut seen: Vec<(u32, String)> = Vec::new();
         let mut once = |line: u32, callee: &Callee| {
             if !expanded.contains(&line) {
@@ -239,7 +249,9 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     }
                 }
             };
-            let flags = site_flags;
+            // One of a dict's values, chosen at run time (`entry_calls`).
+            let fan = fanned.contains(&c.line);
+            let flags = if fan { site_flags.union(Flags::DYNAMIC) } else { site_flags };
             let url = if c.client == PROXY { proxy_url(url) } else { url };
             // `client.post(url)`, `fetch(req)`, `requests.get(self.url)` whose URL is a parameter
             // or a value tapestry cannot read is a client call all the same: say so rather than
@@ -280,8 +292,11 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 addressed.push(c.line);
             }
             // A gateway's proxy forwards every path: a call of the service, not of one endpoint.
+            // A forwarded path (`{service_url}/api/v1/{path}`) names no one endpoint.
             let callee = match callee {
-                Callee::Endpoint(e) if c.client == PROXY => Callee::Service(e.service.clone()),
+                Callee::Endpoint(e) if c.client == PROXY || fan && url.contains('{') => {
+                    Callee::Service(e.service.clone())
+                }
                 other => other,
             };
             let reached = match &callee {
@@ -633,6 +648,29 @@ fn proxy_rows<'c>(
         }
     }
     out
+}
+
+/// The calls of file `i` whose URL reaches a dict by a run-time key ([`Ctx::entry_rows`]):
+/// one call per value of the dict, at the call's line, and those lines.
+fn entry_calls<'c>(
+    ctx: &Ctx,
+    i: usize,
+    calls: Vec<std::borrow::Cow<'c, RawCall>>,
+) -> (Vec<std::borrow::Cow<'c, RawCall>>, Vec<u32>) {
+    let mut out = Vec::with_capacity(calls.len());
+    let mut lines = Vec::new();
+    for c in calls {
+        match ctx.entry_rows(i, &c.url) {
+            Some(rows) => {
+                lines.push(c.line);
+                for url in rows {
+                    out.push(std::borrow::Cow::Owned(RawCall { url, ..c.as_ref().clone() }));
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    (out, lines)
 }
 
 /// The rows of the tables the callers of `function` (of file `file`) pass as its
