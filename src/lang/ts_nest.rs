@@ -480,45 +480,52 @@ pub fn mentions_prefix_arg(src: &[u8]) -> bool {
 /// shorthand `{ globalPrefix }` is the value the function's local gives it before.
 /// Resolution uses only those whose callee is a [`GLOBAL_PARAM`] factory.
 pub fn prefix_args(root: Node, src: &[u8], facts: &mut ArchFacts) {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if n.kind() != "call_expression" {
-            stack.extend(named(n));
+    // Only the keys the text spells: each `…refix` occurrence, the key of a member of an
+    // object literal handed to a call.
+    let mut seen = Vec::new();
+    for at in memchr::memmem::find_iter(src, b"refix") {
+        let Some(word) = root.descendant_for_byte_range(at, at + 5) else { continue };
+        let m = match word.kind() {
+            "shorthand_property_identifier" => word,
+            "property_identifier" => match word.parent().filter(|p| p.kind() == "pair") {
+                Some(pair) if pair.field("key").is_some_and(|k| k.id() == word.id()) => pair,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let Some(a) = m.parent().filter(|o| o.kind() == "object") else { continue };
+        let Some(args) = a.parent().filter(|p| p.kind() == "arguments") else { continue };
+        let Some(call) = args.parent().filter(|c| c.kind() == "call_expression") else { continue };
+        let callee = call.field("function").filter(|f| matches!(f.kind(), "identifier" | "member_expression"));
+        let Some(callee) = callee else { continue };
+        let Some(index) = named(args).iter().position(|x| x.id() == a.id()) else { continue };
+        if seen.contains(&m.id()) {
             continue;
         }
-        stack.extend(named(n));
-        let callee = n.field("function").filter(|f| matches!(f.kind(), "identifier" | "member_expression"));
-        let (Some(callee), Some(args)) = (callee, n.field("arguments")) else { continue };
-        for (index, a) in named(args).into_iter().enumerate().filter(|(_, a)| a.kind() == "object") {
-            for m in named(a) {
-                let (key, value) = match m.kind() {
-                    "pair" => match (m.field("key"), m.field("value")) {
-                        (Some(k), Some(v)) if k.kind() == "property_identifier" => (query::text(k, src), v),
-                        _ => continue,
-                    },
-                    "shorthand_property_identifier" => (query::text(m, src), m),
-                    _ => continue,
-                };
-                if !key.to_ascii_lowercase().ends_with("prefix") {
-                    continue;
-                }
-                let value = match value.kind() {
-                    "shorthand_property_identifier" | "identifier" => {
-                        match super::ts_arch::local_value(None, value, src) {
-                            Some(Some(v)) => template(v, src),
-                            Some(None) => continue,
-                            None => vec![Part::Ref(query::text(value, src).to_string())],
-                        }
-                    }
-                    _ => template(value, src),
-                };
-                facts.routers.push(crate::model::RawRouter {
-                    name: factory_key(query::text(callee, src), index, key),
-                    framework: GLOBAL_ARG.into(),
-                    prefix: value,
-                    line: query::line(m),
-                });
-            }
+        seen.push(m.id());
+        let (key, value) = match m.kind() {
+            "pair" => match (m.field("key"), m.field("value")) {
+                (Some(k), Some(v)) => (query::text(k, src), v),
+                _ => continue,
+            },
+            _ => (query::text(m, src), m),
+        };
+        if !key.to_ascii_lowercase().ends_with("prefix") {
+            continue;
         }
+        let value = match value.kind() {
+            "shorthand_property_identifier" | "identifier" => match super::ts_arch::local_value(None, value, src) {
+                Some(Some(v)) => template(v, src),
+                Some(None) => continue,
+                None => vec![Part::Ref(query::text(value, src).to_string())],
+            },
+            _ => template(value, src),
+        };
+        facts.routers.push(crate::model::RawRouter {
+            name: factory_key(query::text(callee, src), index, key),
+            framework: GLOBAL_ARG.into(),
+            prefix: value,
+            line: query::line(m),
+        });
     }
 }
