@@ -121,8 +121,8 @@ pub fn join_tables(entity: Node, owner: &str, src: &[u8], facts: &mut ArchFacts)
         let (Some(join), Some(relation)) = (call("JoinTable"), call("ManyToMany")) else { continue };
         let Some(property) = m.field("name").filter(|n| n.kind() == "property_identifier") else { continue };
         let line = query::line(m);
-        match join.named_child(0) {
-            Some(options) => match prop(options, "name", src) {
+        if let Some(options) = join.named_child(0) {
+            match prop(options, "name", src) {
                 Some(n) => {
                     if let Some(name) = string_value(n, src) {
                         facts.tables.push(RawTable { orm: "typeorm".into(), name: Some(name), class_name: None, line });
@@ -131,8 +131,7 @@ pub fn join_tables(entity: Node, owner: &str, src: &[u8], facts: &mut ArchFacts)
                 }
                 None if options.kind() != "object" => continue,
                 None => {}
-            },
-            None => {}
+            }
         }
         let target = relation.named_child(0).and_then(|t| match t.kind() {
             "arrow_function" => {
@@ -143,5 +142,24 @@ pub fn join_tables(entity: Node, owner: &str, src: &[u8], facts: &mut ArchFacts)
         let Some(target) = target.filter(|t| !t.is_empty()) else { continue };
         let name = format!("{owner}_{}", query::text(property, src));
         facts.tables.push(RawTable { orm: JOIN.into(), name: Some(name), class_name: Some(target), line });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typeorm_snake;
+
+    /// TypeORM's `snakeCase`: its two replacements, then lower case.
+    #[test]
+    fn snake_case_as_typeorm_writes_it() {
+        assert_eq!(typeorm_snake("users_roles_roles"), "users_roles_roles");
+        assert_eq!(
+            typeorm_snake("users_extraPermissions_access_permission"),
+            "users_extra_permissions_access_permission"
+        );
+        assert_eq!(typeorm_snake("HTTPRequest"), "http_request");
+        assert_eq!(typeorm_snake("user2Role"), "user2_role");
+        assert_eq!(typeorm_snake("users_Roles"), "users_roles");
+        assert_eq!(typeorm_snake("ABC"), "abc");
     }
 }
