@@ -361,8 +361,21 @@ impl<'t> Collector<'t> {
                 };
                 self.mount(&parent, &text("method"), outer, &args, src, line);
             }
+            // `app.setGlobalPrefix(options.globalPrefix)` in a factory: its callers say the prefix.
+            "router.global" if cap(caps, "path").and_then(|p| super::ts_nest::prefix_from_caller(p, src)).is_some() => {
+                let (name, prefix) =
+                    cap(caps, "path").and_then(|p| super::ts_nest::prefix_from_caller(p, src)).unwrap_or_default();
+                let framework = super::ts_nest::GLOBAL_PARAM.into();
+                self.facts.routers.push(RawRouter { name, framework, prefix, line });
+            }
             "router.global" => {
-                let prefix = cap(caps, "path").map(|p| template(p, src)).unwrap_or_default();
+                // `const GLOBAL_PREFIX = configService.get('API_GLOBAL_PREFIX'); app.setGlobalPrefix(GLOBAL_PREFIX)`:
+                // a local the function gives one value before is that value.
+                let value = |p: Node<'_>| match local_value(None, p, src) {
+                    Some(Some(v)) => template(v, src),
+                    _ => template(p, src),
+                };
+                let prefix = cap(caps, "path").map(value).unwrap_or_default();
                 self.facts.routers.push(RawRouter {
                     name: String::new(),
                     framework: "nestjs-global".into(),
@@ -512,6 +525,10 @@ impl<'t> Collector<'t> {
                     string_value(*a, src).or_else(|| prop(*a, "name", src).and_then(|n| string_value(n, src)))
                 });
                 let name = name.or_else(|| class.as_deref().map(snake_case));
+                // Its `@ManyToMany` relations' `@JoinTable()` tables.
+                if let Some(owner) = name.as_deref().filter(|_| memchr::memmem::find(src, b"@JoinTable(").is_some()) {
+                    super::ts_typeorm::join_tables(outer, owner, src, &mut self.facts);
+                }
                 self.facts.tables.push(RawTable { orm: "typeorm".into(), name, class_name: class, line });
             }
             "db.table" => {
@@ -1070,25 +1087,49 @@ impl<'t> Collector<'t> {
             _ => template(*a, src),
         });
         if name == "Controller" {
-            let prefix = path.unwrap_or_default();
+            let mut prefix = path.unwrap_or_default();
+            // `@Controller({ version: '1', path: 'auth' })`: the version, for URI versioning.
+            if let Some(v) = args.first().filter(|a| a.kind() == "object").and_then(|a| prop(*a, "version", src)) {
+                let version = super::ts_nest::versions(v, src);
+                prefix.push(Part::Ref(format!("{}{version}", super::ts_nest::CONTROLLER_VERSION)));
+            }
             self.facts.routers.push(RawRouter { name: class, framework: "nestjs".into(), prefix, line });
             return;
         }
         let handler = method_of(decorator, src);
+        // `@All(['', '*'])`: Nest takes an array of paths, a route each.
+        let items = args.first().filter(|a| a.kind() == "array").map(|a| named(*a)).unwrap_or_default();
+        let paths: Vec<Template> = if items.is_empty() {
+            vec![path.unwrap_or_default()]
+        } else {
+            items.into_iter().map(|i| template(i, src)).collect()
+        };
+        // `@Version('2')` on the handler replaces its controller's version.
+        let version = super::ts_nest::route_version(decorator, src);
         // `@Sse('events')` streams server-sent events: a GET route (Nest's `RequestMethod.GET`).
         let method = match name {
             "All" => "ANY".to_string(),
             "Sse" => "GET".to_string(),
             _ => name.to_ascii_uppercase(),
         };
-        self.facts.routes.push(RawRoute {
-            framework: "nestjs".into(),
-            router: class,
-            methods: vec![method],
-            path: path.unwrap_or_default(),
-            handler,
-            line,
-        });
+        for path in paths {
+            let path = match &version {
+                Some(version) => {
+                    let mut p = vec![Part::Ref(format!("{}{version}", super::ts_nest::ROUTE_VERSION))];
+                    push_parts(&mut p, path);
+                    p
+                }
+                None => path,
+            };
+            self.facts.routes.push(RawRoute {
+                framework: "nestjs".into(),
+                router: class.clone(),
+                methods: vec![method.clone()],
+                path,
+                handler: handler.clone(),
+                line,
+            });
+        }
     }
 
     /// NestJS `@Module({ controllers: [A], imports: [B, C.forRoot(…), forwardRef(() => D)] })`:
@@ -2233,6 +2274,14 @@ impl Collector<'_> {
     /// `satisfies` looked through), as constants `prefix.key`, nested objects a few
     /// levels deep.
     fn object_members(&mut self, prefix: &str, value: Node, src: &[u8], depth: usize) {
+        object_members(&mut self.facts, prefix, value, src, depth);
+    }
+}
+
+/// The members of an object (or an array of objects) a constant holds, each a constant
+/// of its own named by its path (`ENV.ORDER_URL`, `ROUTES.0.proxy.target`), a few levels deep.
+fn object_members(facts: &mut ArchFacts, prefix: &str, value: Node, src: &[u8], depth: usize) {
+    {
         let mut v = value;
         while matches!(v.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
             match v.named_child(0) {
@@ -2245,7 +2294,7 @@ impl Collector<'_> {
             // (`ROUTES.0.proxy.target`), for a proxy made per row ([`row_target`]).
             let rows = named(v).into_iter().enumerate().filter(|(_, r)| r.kind() == "object");
             for (k, row) in rows {
-                self.object_members(&format!("{prefix}.{k}"), row, src, depth + 1);
+                object_members(facts, &format!("{prefix}.{k}"), row, src, depth + 1);
             }
             return;
         }
@@ -2260,8 +2309,8 @@ impl Collector<'_> {
             };
             let (Some(key), Some(val)) = (key, pair.field("value")) else { continue };
             let name = format!("{prefix}.{key}");
-            arch::push_const(&mut self.facts, name.clone(), template(val, src), query::line(pair));
-            self.object_members(&name, val, src, depth + 1);
+            arch::push_const(facts, name.clone(), template(val, src), query::line(pair));
+            object_members(facts, &name, val, src, depth + 1);
         }
     }
 }
@@ -3223,13 +3272,18 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
             let (Some(key), Some(value)) = (m.field("name"), m.field("value")) else {
                 continue;
             };
-            let Some(value) = string_value(value, src) else { continue };
             // `enum KAFKA_EVENTS { 'user_created' = 'user_created' }`: the member is `user_created`.
             let key = match key.kind() {
                 "string" => string_value(key, src).unwrap_or_default(),
                 _ => query::text(key, src).to_string(),
             };
             let member = format!("{}.{key}", query::text(name, src));
+            // `static users = { root: 'users', userId: 'userId' }`: `ApiRouter.users.root`.
+            if value.kind() == "object" && members == "public_field_definition" {
+                object_members(facts, &member, value, src, 0);
+                continue;
+            }
+            let Some(value) = string_value(value, src) else { continue };
             arch::push_const(facts, member, lit(&value), query::line(m));
         }
     }
@@ -3499,6 +3553,19 @@ pub fn declares_enum(src: &[u8]) -> bool {
             .split(u8::is_ascii_whitespace)
             .filter(|w| !w.is_empty())
             .all(|w| matches!(w, b"export" | b"declare" | b"const"))
+    })
+}
+
+/// Whether the text gives a static field an object (`static users = { root: 'users' }`,
+/// also `static readonly`), whose members [`member_constants`] reads in a file naming no
+/// framework (a class of route names the controllers import).
+pub fn static_object(src: &[u8]) -> bool {
+    memchr::memmem::find_iter(src, b"static ").any(|at| {
+        let rest = &src[at + 7..];
+        let rest = rest.strip_prefix(b"readonly ".as_slice()).unwrap_or(rest);
+        let name = rest.iter().take_while(|b| arch::is_ident(**b)).count();
+        let after = rest[name..].trim_ascii_start();
+        name > 0 && after.first() == Some(&b'=') && after[1..].trim_ascii_start().first() == Some(&b'{')
     })
 }
 
@@ -4019,6 +4086,28 @@ pub(super) fn param_ident(p: Node) -> Option<Node> {
     }
 }
 
+/// `configService.get('X')`, `this.configService.getOrThrow<string>('X', 'default')`: the
+/// environment variable `X` (with its default), as NestJS's `ConfigService.get` reads the
+/// process environment before its own configuration. Only a receiver named
+/// `…configService` (any case) and a key shaped like a variable's name (`database.host`
+/// is a path into the loaded configuration, not a variable).
+fn config_service_env(func: &str, args: &[Node], src: &[u8]) -> Option<Template> {
+    let (receiver, method) = func.rsplit_once('.')?;
+    let receiver = receiver.rsplit('.').next().unwrap_or(receiver);
+    if !matches!(method, "get" | "getOrThrow") || !receiver.to_ascii_lowercase().ends_with("configservice") {
+        return None;
+    }
+    let var = string_value(*args.first()?, src)?;
+    if var.is_empty() || !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    let default = match args.get(1) {
+        None => None,
+        Some(d) => Some(string_value(*d, src)?),
+    };
+    (args.len() <= 2).then(|| vec![Part::Env(var, default)])
+}
+
 /// `util.format("http://carts%s/carts", domain)`: each `%s`/`%d`/`%i`/`%j` takes the
 /// next argument, `%%` is a percent sign. Anything else, or a count of
 /// arguments that does not match the placeholders, is a parameter.
@@ -4039,6 +4128,11 @@ fn call_template(n: Node, src: &[u8]) -> Template {
                 return vec![Part::Env(var, None)];
             }
         }
+    }
+    // `configService.get('API_PREFIX')` (also `this.configService.get<string>(…, 'api')`,
+    // `getOrThrow`): Nest's `ConfigService` answers from the process environment first.
+    if let Some(env) = config_service_env(func, &args, src) {
+        return env;
     }
     if let Some(base) = trimmed_slash(n, &args, src) {
         return base;

@@ -258,3 +258,279 @@ fn injected_properties(root: Node, src: &[u8], facts: &ArchFacts) -> Vec<(String
     }
     out
 }
+
+/// What ts-proto's NestJS output (`outputServices=grpc-js` off, `nestJs=true`) names the
+/// class decorator of a proto service's controller: `UsersServiceControllerMethods`.
+const CONTROLLER_METHODS: &[u8] = b"ControllerMethods()";
+
+/// Whether a file may decorate a class with a ts-proto controller decorator.
+pub fn mentions_controller_methods(src: &[u8]) -> bool {
+    memchr::memmem::find(src, CONTROLLER_METHODS).is_some()
+}
+
+/// A class decorated `@UsersGrpcServiceControllerMethods()`, the decorator ts-proto
+/// generates for each proto service (`export function UsersGrpcServiceControllerMethods()
+/// { … GrpcMethod('UsersGrpcService', method)(…) … }` over the service's rpcs), serves
+/// the whole proto service `UsersGrpcService`: the decorator applies Nest's `@GrpcMethod`
+/// to each of its methods. The module's top-level classes only (exported or not); the
+/// service is the decorator's name without `ControllerMethods`, with no arguments.
+pub fn proto_controllers(root: Node, src: &[u8], facts: &mut ArchFacts) {
+    let suffix = "ControllerMethods";
+    for top in named(root) {
+        let class = match top.kind() {
+            "export_statement" => top.field("declaration"),
+            _ => Some(top),
+        };
+        let Some(class) = class.filter(|c| CLASSES.contains(&c.kind())) else { continue };
+        let holders = [Some(class), (top.id() != class.id()).then_some(top)];
+        for d in holders.into_iter().flatten().flat_map(named).filter(|d| d.kind() == "decorator") {
+            let Some(call) = d.named_child(0).filter(|c| c.kind() == "call_expression") else { continue };
+            let name = call.field("function").filter(|f| f.kind() == "identifier").map(|f| query::text(f, src));
+            let empty = call.field("arguments").is_some_and(|a| a.kind() == "arguments" && a.named_child_count() == 0);
+            let service = name.and_then(|n| n.strip_suffix(suffix)).filter(|s| !s.is_empty());
+            let Some(service) = service.filter(|s| empty && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+            else {
+                continue;
+            };
+            let line = query::line(d);
+            if !facts.grpc.iter().any(|g| g.server && g.service == service && g.rpc.is_none()) {
+                facts.grpc.push(crate::model::RawGrpc {
+                    service: service.to_string(),
+                    server: true,
+                    line,
+                    within: None,
+                    rpc: None,
+                    constant: None,
+                });
+            }
+        }
+    }
+}
+
+/// A Nest controller's `version` (`@Controller({ version: '1', path })`), kept in the
+/// controller's prefix as a reference with this head and the versions (comma-separated;
+/// empty for `VERSION_NEUTRAL`, `?` when not literal). Resolution takes it out of the path
+/// again and, when the service turns URI versioning on, puts `/v1` after the global prefix
+/// (`resolve::routes`).
+pub const CONTROLLER_VERSION: &str = "\u{1}nest-controller-version:";
+/// A handler's own `@Version('2')`, which replaces its controller's, at the head of the route's path.
+pub const ROUTE_VERSION: &str = "\u{1}nest-route-version:";
+/// `app.enableVersioning({ type: VersioningType.URI, prefix, defaultVersion })` as a router
+/// fact of this framework: `prefix` its path prefix (`v` unless written), `name` its
+/// default version (as [`CONTROLLER_VERSION`] writes versions; empty: none).
+pub const URI_VERSIONING: &str = "nestjs-uri-versioning";
+
+/// The versions a Nest `version` value names: `'1'`, `['1', '2']`, `VERSION_NEUTRAL`
+/// (none: empty), anything else `?`.
+pub fn versions(v: Node, src: &[u8]) -> String {
+    let one = |n: Node| match n.kind() {
+        _ if query::text(n, src).ends_with("VERSION_NEUTRAL") => Some(String::new()),
+        _ => string_value(n, src).filter(|s| !s.is_empty() && !s.contains(',')),
+    };
+    let all = match v.kind() {
+        "array" => named(v).into_iter().map(one).collect::<Option<Vec<_>>>(),
+        _ => one(v).map(|s| vec![s]),
+    };
+    // A dot (`'1.1'`) is kept as `\u{2}`: resolution reads a reference's last dotted segment.
+    match all {
+        Some(list) if !list.is_empty() && list.iter().all(|v| !v.contains(['\u{1}', '\u{2}', ']'])) => {
+            list.join(",").replace('.', "\u{2}")
+        }
+        _ => "?".into(),
+    }
+}
+
+/// The versions of a handler's `@Version(…)` among the decorators of the method a route
+/// decorator decorates (siblings before it in the class body, or the method's own).
+pub fn route_version(decorator: Node, src: &[u8]) -> Option<String> {
+    let mut all = Vec::new();
+    let parent = decorator.parent()?;
+    if parent.kind() == "method_definition" {
+        all.extend(named(parent).into_iter().filter(|d| d.kind() == "decorator"));
+    } else {
+        // Back to the first decorator of this method, then forward to the method.
+        let mut first = decorator;
+        while let Some(p) = first.prev_named_sibling().filter(|p| p.kind() == "decorator") {
+            first = p;
+        }
+        let mut s = Some(first);
+        while let Some(d) = s.filter(|d| d.kind() == "decorator") {
+            all.push(d);
+            s = d.next_named_sibling();
+        }
+    }
+    all.into_iter().find_map(|d| {
+        let call = d.named_child(0).filter(|c| c.kind() == "call_expression")?;
+        let name = call.field("function").map(|f| query::text(f, src));
+        let arg = call.field("arguments").and_then(|a| a.named_child(0));
+        (name == Some("Version")).then(|| arg.map_or_else(|| "?".into(), |a| versions(a, src)))
+    })
+}
+
+/// Whether a file may turn on Nest's versioning.
+pub fn mentions_versioning(src: &[u8]) -> bool {
+    memchr::memmem::find(src, b"enableVersioning(").is_some()
+}
+
+/// `app.enableVersioning({ type: VersioningType.URI })` (also `prefix: 'ver'`, `prefix:
+/// false`, `defaultVersion: '1'`): a router fact of [`URI_VERSIONING`]. Another type
+/// (header, media type, custom) puts no version in the path: nothing.
+pub fn uri_versioning(root: Node, src: &[u8], facts: &mut ArchFacts) {
+    for at in memchr::memmem::find_iter(src, b"enableVersioning(") {
+        let Some(prop) = root.descendant_for_byte_range(at, at + 1) else { continue };
+        let Some(call) = prop.parent().and_then(|m| m.parent()).filter(|c| c.kind() == "call_expression") else {
+            continue;
+        };
+        let Some(options) = call.field("arguments").and_then(|a| a.named_child(0)) else { continue };
+        let get = |key: &str| super::ts_arch::prop(options, key, src);
+        if !get("type").is_some_and(|t| query::text(t, src).ends_with("URI")) {
+            continue;
+        }
+        let prefix = match get("prefix") {
+            None => "v".to_string(),
+            Some(p) if p.kind() == "false" => String::new(),
+            Some(p) => match string_value(p, src) {
+                Some(s) => s,
+                None => continue,
+            },
+        };
+        let default = get("defaultVersion").map(|d| versions(d, src)).unwrap_or_default();
+        facts.routers.push(crate::model::RawRouter {
+            name: default,
+            framework: URI_VERSIONING.into(),
+            prefix: super::arch::lit(&prefix),
+            line: query::line(call),
+        });
+    }
+}
+
+/// A function that builds Nest apps for its callers and sets the global prefix from one of
+/// its parameters: `static create(appModule, appOptions = {}) { const options = {
+/// ...defaultOptions, ...appOptions }; app.setGlobalPrefix(options.globalPrefix); }`, as a
+/// router fact of this framework: `name` is [`factory_key`] (the function, the parameter's
+/// index, the key), `prefix` the value when the caller passes none (`defaultOptions`'s, a
+/// local object literal; empty when there is none).
+pub const GLOBAL_PARAM: &str = "nestjs-global-param";
+/// A call passing an object literal with a prefix-named key (`ApplicationFactory.create(AppModule,
+/// { globalPrefix })`), as a router fact of this framework: `name` is [`factory_key`] of the
+/// callee, the argument's index and the key, `prefix` the value (a shorthand is the local's value).
+pub const GLOBAL_ARG: &str = "nestjs-global-arg";
+
+/// The key of a factory's parameter member: function, parameter index, member.
+pub fn factory_key(func: &str, index: usize, key: &str) -> String {
+    format!("{func}\u{1}{index}\u{1}{key}")
+}
+
+/// `options.globalPrefix` handed to `setGlobalPrefix` where `options` is a parameter of the
+/// function around it, or a local `const options = { ...defaults, ...param }` whose last
+/// word on the key is the parameter's (earlier spreads of local object literals, or pairs,
+/// give the default): [`factory_key`] and the default. Anything else: none.
+pub fn prefix_from_caller(arg: Node, src: &[u8]) -> Option<(String, Template)> {
+    if arg.kind() != "member_expression" {
+        return None;
+    }
+    let obj = arg.field("object").filter(|o| o.kind() == "identifier")?;
+    let key = query::text(arg.field("property")?, src);
+    if let Some((func, index)) = wrapper_param(None, obj, src) {
+        return Some((factory_key(&func, index, key), Template::new()));
+    }
+    let value = super::ts_arch::local_value(None, obj, src)??;
+    if value.kind() != "object" {
+        return None;
+    }
+    let mut default = Template::new();
+    let mut from: Option<(String, usize)> = None;
+    for m in named(value) {
+        match m.kind() {
+            "pair" => {
+                let k = m.field("key").map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).into()));
+                if k.as_deref() == Some(key) {
+                    default = template(m.field("value")?, src);
+                    from = None;
+                }
+            }
+            "shorthand_property_identifier" if query::text(m, src) == key => return None,
+            "spread_element" => {
+                let s = m.named_child(0).filter(|s| s.kind() == "identifier")?;
+                if let Some(p) = wrapper_param(None, s, src) {
+                    from = Some(p);
+                    continue;
+                }
+                let o = super::ts_arch::local_value(None, s, src)??;
+                if o.kind() != "object" {
+                    return None;
+                }
+                if let Some(v) = super::ts_arch::prop(o, key, src) {
+                    if v.kind() == "shorthand_property_identifier" {
+                        return None;
+                    }
+                    default = template(v, src);
+                    from = None;
+                }
+            }
+            _ => {}
+        }
+    }
+    let (func, index) = from?;
+    Some((factory_key(&func, index, key), default))
+}
+
+/// Whether a file may pass a prefix to an app factory.
+pub fn mentions_prefix_arg(src: &[u8]) -> bool {
+    memchr::memmem::find(src, b"refix").is_some()
+}
+
+/// Calls passing an object literal with a key naming a prefix (`globalPrefix`, `prefix`,
+/// `apiPrefix`: it ends in `prefix`, any case), each a [`GLOBAL_ARG`] router fact; a
+/// shorthand `{ globalPrefix }` is the value the function's local gives it before.
+/// Resolution uses only those whose callee is a [`GLOBAL_PARAM`] factory.
+pub fn prefix_args(root: Node, src: &[u8], facts: &mut ArchFacts) {
+    // Only the keys the text spells: each `…refix` occurrence, the key of a member of an
+    // object literal handed to a call.
+    let mut seen = Vec::new();
+    for at in memchr::memmem::find_iter(src, b"refix") {
+        let Some(word) = root.descendant_for_byte_range(at, at + 5) else { continue };
+        let m = match word.kind() {
+            "shorthand_property_identifier" => word,
+            "property_identifier" => match word.parent().filter(|p| p.kind() == "pair") {
+                Some(pair) if pair.field("key").is_some_and(|k| k.id() == word.id()) => pair,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let Some(a) = m.parent().filter(|o| o.kind() == "object") else { continue };
+        let Some(args) = a.parent().filter(|p| p.kind() == "arguments") else { continue };
+        let Some(call) = args.parent().filter(|c| c.kind() == "call_expression") else { continue };
+        let callee = call.field("function").filter(|f| matches!(f.kind(), "identifier" | "member_expression"));
+        let Some(callee) = callee else { continue };
+        let Some(index) = named(args).iter().position(|x| x.id() == a.id()) else { continue };
+        if seen.contains(&m.id()) {
+            continue;
+        }
+        seen.push(m.id());
+        let (key, value) = match m.kind() {
+            "pair" => match (m.field("key"), m.field("value")) {
+                (Some(k), Some(v)) => (query::text(k, src), v),
+                _ => continue,
+            },
+            _ => (query::text(m, src), m),
+        };
+        if !key.to_ascii_lowercase().ends_with("prefix") {
+            continue;
+        }
+        let value = match value.kind() {
+            "shorthand_property_identifier" | "identifier" => match super::ts_arch::local_value(None, value, src) {
+                Some(Some(v)) => template(v, src),
+                Some(None) => continue,
+                None => vec![Part::Ref(query::text(value, src).to_string())],
+            },
+            _ => template(value, src),
+        };
+        facts.routers.push(crate::model::RawRouter {
+            name: factory_key(query::text(callee, src), index, key),
+            framework: GLOBAL_ARG.into(),
+            prefix: value,
+            line: query::line(m),
+        });
+    }
+}

@@ -50,3 +50,116 @@ pub fn entity_schemas(root: Node, src: &[u8], facts: &mut ArchFacts) {
         });
     }
 }
+
+/// The ORM of a TypeORM join table [`join_tables`] records: `name` is the owner's table
+/// and the property, `class_name` the target entity's class, whose table resolution finds.
+pub const JOIN: &str = "typeorm-join";
+
+/// TypeORM's `snakeCase` (`util/StringUtils`): `ABc` → `a_bc`, `aC` → `a_c`, lower case.
+pub fn typeorm_snake(s: &str) -> String {
+    let c: Vec<char> = s.chars().collect();
+    let mut first = String::new();
+    let mut i = 0;
+    while i < c.len() {
+        first.push(c[i]);
+        if i + 2 < c.len()
+            && c[i].is_ascii_uppercase()
+            && c[i + 1].is_ascii_uppercase()
+            && c[i + 2].is_ascii_lowercase()
+        {
+            first.push('_');
+            first.push(c[i + 1]);
+            first.push(c[i + 2]);
+            i += 3;
+            continue;
+        }
+        i += 1;
+    }
+    let c: Vec<char> = first.chars().collect();
+    let mut out = String::new();
+    for (k, &ch) in c.iter().enumerate() {
+        out.push(ch.to_ascii_lowercase());
+        if (ch.is_ascii_lowercase() || ch.is_ascii_digit()) && c.get(k + 1).is_some_and(|n| n.is_ascii_uppercase()) {
+            out.push('_');
+        }
+    }
+    out
+}
+
+/// The join tables of an `@Entity` class's `@ManyToMany` relations that say `@JoinTable()`
+/// (the owning side): `@JoinTable({ name: 'user_roles' })` names it; without a name
+/// TypeORM's `DefaultNamingStrategy.joinTableName` makes it
+/// `snakeCase(<owner table>_<property>_<target table>)`, recorded here with the target's
+/// class (`@ManyToMany(() => Role, …)`, also `'Role'`) for resolution to find its table. A
+/// name or target not written literally is no table.
+pub fn join_tables(entity: Node, owner: &str, src: &[u8], facts: &mut ArchFacts) {
+    let class = query::ancestors(entity, 4)
+        .find(|a| matches!(a.kind(), "class_declaration" | "class" | "abstract_class_declaration"));
+    let class = class.or_else(|| {
+        let export = query::ancestors(entity, 2).find(|a| a.kind() == "export_statement")?;
+        export.field("declaration")
+    });
+    let Some(body) = class.and_then(|c| c.field("body")) else { return };
+    let mut pending: Vec<Node> = Vec::new();
+    for m in named(body) {
+        if m.kind() == "decorator" {
+            pending.push(m);
+            continue;
+        }
+        let mut decorators = std::mem::take(&mut pending);
+        if m.kind() != "public_field_definition" {
+            continue;
+        }
+        decorators.extend(named(m).into_iter().filter(|d| d.kind() == "decorator"));
+        let call = |name: &str| {
+            decorators.iter().find_map(|d| {
+                let c = d.named_child(0).filter(|c| c.kind() == "call_expression")?;
+                c.field("function").filter(|f| query::text(*f, src) == name)?;
+                c.field("arguments")
+            })
+        };
+        let (Some(join), Some(relation)) = (call("JoinTable"), call("ManyToMany")) else { continue };
+        let Some(property) = m.field("name").filter(|n| n.kind() == "property_identifier") else { continue };
+        let line = query::line(m);
+        if let Some(options) = join.named_child(0) {
+            match prop(options, "name", src) {
+                Some(n) => {
+                    if let Some(name) = string_value(n, src) {
+                        facts.tables.push(RawTable { orm: "typeorm".into(), name: Some(name), class_name: None, line });
+                    }
+                    continue;
+                }
+                None if options.kind() != "object" => continue,
+                None => {}
+            }
+        }
+        let target = relation.named_child(0).and_then(|t| match t.kind() {
+            "arrow_function" => {
+                t.field("body").filter(|b| b.kind() == "identifier").map(|b| query::text(b, src).to_string())
+            }
+            _ => string_value(t, src),
+        });
+        let Some(target) = target.filter(|t| !t.is_empty()) else { continue };
+        let name = format!("{owner}_{}", query::text(property, src));
+        facts.tables.push(RawTable { orm: JOIN.into(), name: Some(name), class_name: Some(target), line });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typeorm_snake;
+
+    /// TypeORM's `snakeCase`: its two replacements, then lower case.
+    #[test]
+    fn snake_case_as_typeorm_writes_it() {
+        assert_eq!(typeorm_snake("users_roles_roles"), "users_roles_roles");
+        assert_eq!(
+            typeorm_snake("users_extraPermissions_access_permission"),
+            "users_extra_permissions_access_permission"
+        );
+        assert_eq!(typeorm_snake("HTTPRequest"), "http_request");
+        assert_eq!(typeorm_snake("user2Role"), "user2_role");
+        assert_eq!(typeorm_snake("users_Roles"), "users_roles");
+        assert_eq!(typeorm_snake("ABC"), "abc");
+    }
+}

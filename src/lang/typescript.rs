@@ -158,6 +158,18 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if !is_declaration_file(rel) && super::ts_graphql::mentions(src) {
         super::ts_graphql::servers(tree.root_node(), src, &mut facts.arch);
     }
+    // NestJS controllers of ts-proto's `@UsersServiceControllerMethods()` (`lang/ts_nest.rs`).
+    if !is_declaration_file(rel) && super::ts_nest::mentions_controller_methods(src) {
+        super::ts_nest::proto_controllers(tree.root_node(), src, &mut facts.arch);
+    }
+    // Nest's `app.enableVersioning({ type: VersioningType.URI })` (`lang/ts_nest.rs`).
+    if !is_declaration_file(rel) && super::ts_nest::mentions_versioning(src) {
+        super::ts_nest::uri_versioning(tree.root_node(), src, &mut facts.arch);
+    }
+    // Prefixes handed to a Nest app factory (`create(AppModule, { globalPrefix })`, `lang/ts_nest.rs`).
+    if !is_declaration_file(rel) && super::ts_nest::mentions_prefix_arg(src) {
+        super::ts_nest::prefix_args(tree.root_node(), src, &mut facts.arch);
+    }
     // Mongoose models on a connection (`conn.model('User', userSchema)`, `lang/ts_mongoose.rs`).
     if with_arch && super::ts_mongoose::mentions(src) {
         super::ts_mongoose::connection_models(tree.root_node(), src, &mut facts.arch);
@@ -205,7 +217,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     // top level only); so are an event class's `static readonly TOPIC = 'users.created'`,
     // which the files emitting and handling it import.
     let statics = memchr::memmem::find(src, b"static ").is_some()
-        && (with_arch || memchr::memmem::find(src, b"static readonly ").is_some());
+        && (with_arch
+            || memchr::memmem::find(src, b"static readonly ").is_some()
+            || super::ts_arch::static_object(src));
     if super::ts_arch::declares_enum(src) || statics {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
     }

@@ -19,6 +19,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{endpoint_id, EdgeKind, EndpointNode, Node};
 use crate::lang::arch::{lit, push_parts};
 use crate::lang::py_restx::{API_FRAMEWORK, API_PARAM};
+use crate::lang::ts_nest::{GLOBAL_ARG, GLOBAL_PARAM, URI_VERSIONING};
 use crate::model::{DiValue, Extracted, Flags, Lang, Part, Template};
 
 /// A resolved endpoint.
@@ -515,7 +516,10 @@ impl Routers<'_, '_> {
         let mut out: Vec<Prefix> = Vec::new();
         if router.parents.is_empty() || on_chain {
             let mut p = if router.framework == "nestjs" {
-                global.get(&self.ctx.owner(router.file)).cloned().unwrap_or_default()
+                let mut g = global.get(&self.ctx.owner(router.file)).cloned().unwrap_or_default();
+                // Where URI versioning puts the version (`nest_versioned`).
+                g.push(Part::Ref(VERSION_SLOT.into()));
+                g
             } else {
                 Template::new()
             };
@@ -1166,10 +1170,18 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     let mut unsure: Vec<usize> = Vec::new();
     let files = ctx.project.files;
     let mut global: HashMap<Option<usize>, Template> = HashMap::new();
+    // Nest's URI versioning of each service: (path prefix, default versions).
+    let mut versioning: HashMap<Option<usize>, (String, String)> = HashMap::new();
     for (i, f) in files.iter().enumerate() {
         for r in &f.facts.arch.routers {
             if r.framework == "nestjs-global" {
-                global.insert(ctx.owner(i), r.prefix.clone());
+                // Read where it is set: the controllers need not import what it names.
+                global.insert(ctx.owner(i), ctx.resolve_template(i, &r.prefix).unwrap_or_else(|_| r.prefix.clone()));
+            } else if r.framework == GLOBAL_PARAM || r.framework == GLOBAL_ARG {
+                continue;
+            } else if r.framework == URI_VERSIONING {
+                let prefix = crate::lang::arch::literal_of(&r.prefix).unwrap_or_default();
+                versioning.insert(ctx.owner(i), (prefix, r.name.clone()));
             } else {
                 rs.add(i, &r.name, &r.framework, r.prefix.clone());
             }
@@ -1177,6 +1189,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         let made = f.facts.arch.made_routers.iter().filter_map(|name| rs.in_file(i, name));
         rs.made.extend(made.collect::<Vec<_>>());
     }
+    factory_prefixes(ctx, &mut global);
     // `const app = makeApp()`: the name is the router the function builds and returns.
     for (i, f) in files.iter().enumerate() {
         for (name, callee) in &f.facts.arch.router_results {
@@ -1455,44 +1468,46 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 push_parts(&mut full, lit("/"));
                 push_parts(&mut full, route.path.clone());
                 push_parts(&mut full, lit(suffix));
-                let resolved = ctx.resolve_template(i, &full);
-                let (path, catch_all) = match resolved {
-                    Ok(t) if !t.iter().any(|p| matches!(p, Part::Param(_))) => {
-                        let raw = render(&t);
-                        (normalise(&raw), catch_all_path(&raw))
-                    }
-                    other => {
-                        let mut shown = other.map(|t| render(&t)).unwrap_or_else(|v| format!("${{{v}}}"));
-                        while shown.contains("//") {
-                            shown = shown.replace("//", "/");
+                for full in nest_versioned(full, versioning.get(&ctx.owner(i))) {
+                    let resolved = ctx.resolve_template(i, &full);
+                    let (path, catch_all) = match resolved {
+                        Ok(t) if !t.iter().any(|p| matches!(p, Part::Param(_))) => {
+                            let raw = render(&t);
+                            (normalise(&raw), catch_all_path(&raw))
                         }
-                        out.diagnostics.push(Diagnostic::warning(
-                            rel,
-                            Some(route.line),
-                            format!("route path built at run time (`{shown}`): not reported as an endpoint"),
-                        ));
-                        continue;
+                        other => {
+                            let mut shown = other.map(|t| render(&t)).unwrap_or_else(|v| format!("${{{v}}}"));
+                            while shown.contains("//") {
+                                shown = shown.replace("//", "/");
+                            }
+                            out.diagnostics.push(Diagnostic::warning(
+                                rel,
+                                Some(route.line),
+                                format!("route path built at run time (`{shown}`): not reported as an endpoint"),
+                            ));
+                            continue;
+                        }
+                    };
+                    // A JS/TS router another service's app mounts through a relative import
+                    // (`require("../../cart/src/routes/cart")`) is served by that app too.
+                    let by_top =
+                        mounted_elsewhere || matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
+                    let service = match if by_top { top.or(ctx.owner(i)) } else { ctx.owner(i).or(top) } {
+                        Some(s) => ctx.services.list[s].name.clone(),
+                        None => eps.fallback_service.get_or_insert_with(root_name).clone(),
+                    };
+                    for method in methods {
+                        eps.list.push(Ep {
+                            service: service.clone(),
+                            method: method.clone(),
+                            path: path.clone(),
+                            framework: framework.clone(),
+                            handler: route.handler.clone(),
+                            def: (rel.to_string(), route.line),
+                            site: (rel.to_string(), route.line),
+                            catch_all,
+                        });
                     }
-                };
-                // A JS/TS router another service's app mounts through a relative import
-                // (`require("../../cart/src/routes/cart")`) is served by that app too.
-                let by_top =
-                    mounted_elsewhere || matches!(f.file.lang, Lang::JavaScript | Lang::TypeScript | Lang::Tsx);
-                let service = match if by_top { top.or(ctx.owner(i)) } else { ctx.owner(i).or(top) } {
-                    Some(s) => ctx.services.list[s].name.clone(),
-                    None => eps.fallback_service.get_or_insert_with(root_name).clone(),
-                };
-                for method in methods {
-                    eps.list.push(Ep {
-                        service: service.clone(),
-                        method: method.clone(),
-                        path: path.clone(),
-                        framework: framework.clone(),
-                        handler: route.handler.clone(),
-                        def: (rel.to_string(), route.line),
-                        site: (rel.to_string(), route.line),
-                        catch_all,
-                    });
                 }
             }
         }
@@ -1548,6 +1563,81 @@ type ProtoCopy = (String, Vec<(String, u32)>);
 /// A service name several `.proto` copies define (a gateway's copy, a shared root
 /// copy, the server's own) takes its rpcs from one copy per implementer: the
 /// nearest to the registering file (see [`nearest_proto`]), since copies drift apart.
+/// The global prefix a service's app takes from an app factory it calls
+/// (`ApplicationFactory.create(AppModule, { globalPrefix })`, `ts_nest::GLOBAL_ARG`), when the
+/// callee, defined in the file or imported (through barrels too), sets the prefix from that
+/// argument's key (`ts_nest::GLOBAL_PARAM`): the caller's value, read in the caller's file.
+/// A service that sets its prefix itself keeps its own.
+fn factory_prefixes(ctx: &Ctx, global: &mut HashMap<Option<usize>, Template>) {
+    let files = ctx.project.files;
+    let defines =
+        |m: usize, key: &str| files[m].facts.arch.routers.iter().any(|r| r.framework == GLOBAL_PARAM && r.name == key);
+    for (i, f) in files.iter().enumerate() {
+        for r in f.facts.arch.routers.iter().filter(|r| r.framework == GLOBAL_ARG) {
+            let Some((callee, rest)) = r.name.split_once('\u{1}') else { continue };
+            let (head, member) = match callee.split_once('.') {
+                Some((h, m)) => (h, format!(".{m}")),
+                None => (callee, String::new()),
+            };
+            let found = defines(i, &r.name)
+                || ctx.imported(i, head).into_iter().any(|(m, remote)| {
+                    let key = format!("{remote}{member}\u{1}{rest}");
+                    defines(m, &key) || ctx.find_reexported(m, 0, &mut |x| defines(x, &key).then_some(())).is_some()
+                });
+            if found && !global.contains_key(&ctx.owner(i)) {
+                global.insert(ctx.owner(i), ctx.resolve_template(i, &r.prefix).unwrap_or_else(|_| r.prefix.clone()));
+            }
+        }
+    }
+}
+
+/// Where a Nest controller's routes take their URI version: after the global prefix.
+const VERSION_SLOT: &str = "\u{1}nest-version-slot";
+
+/// A Nest route's full path with its version markers (`ts_nest::CONTROLLER_VERSION`,
+/// `ts_nest::ROUTE_VERSION`) taken out, and, when its service turns URI versioning on, the
+/// version (the handler's, else its controller's, else the default) put at the slot after
+/// the global prefix as `/v1`: one path per version (`['1', '2']`), none for
+/// `VERSION_NEUTRAL`; a version not written literally is a parameter (a path built at run
+/// time). Any other route's path as it is.
+fn nest_versioned(full: Template, uri: Option<&(String, String)>) -> Vec<Template> {
+    use crate::lang::ts_nest::{CONTROLLER_VERSION, ROUTE_VERSION};
+    // A router's prefix may come here resolved, its references parameters.
+    let marker = |p: &Part| {
+        matches!(p, Part::Ref(r) | Part::Param(r)
+            if r == VERSION_SLOT || r.starts_with(CONTROLLER_VERSION) || r.starts_with(ROUTE_VERSION))
+    };
+    if !full.iter().any(marker) {
+        return vec![full];
+    }
+    let of = |head: &str| {
+        full.iter().rev().find_map(|p| match p {
+            Part::Ref(r) | Part::Param(r) => r.strip_prefix(head).map(str::to_string),
+            _ => None,
+        })
+    };
+    let slot = full.iter().position(|p| matches!(p, Part::Ref(r) if r == VERSION_SLOT));
+    let version = of(ROUTE_VERSION).or_else(|| of(CONTROLLER_VERSION));
+    let strip = |t: &Template| -> Template { t.iter().filter(|p| !marker(p)).cloned().collect() };
+    let (Some((prefix, default)), Some(slot)) = (uri, slot) else {
+        return vec![strip(&full)];
+    };
+    let version = version.unwrap_or_else(|| default.clone());
+    version
+        .split(',')
+        .map(|v| {
+            let mut out = strip(&full[..slot].to_vec());
+            match v {
+                "" => {}
+                "?" => out.extend([Part::Lit("/".into()), Part::Param("version".into())]),
+                v => out.push(Part::Lit(format!("/{prefix}{}", v.replace('\u{2}', ".")))),
+            }
+            out.extend(strip(&full[slot..].to_vec()));
+            out
+        })
+        .collect()
+}
+
 fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
     // Service name → (proto file, its rpcs of that service).
     let mut protos: BTreeMap<String, Vec<ProtoCopy>> = BTreeMap::new();

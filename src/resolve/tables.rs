@@ -72,6 +72,12 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 continue;
             }
             let table = match (&t.name, &t.class_name) {
+                // TypeORM's default join table: `<owner table>_<property>_<target table>`.
+                (Some(n), Some(c)) if t.orm == crate::lang::ts_typeorm::JOIN => match class_table(ctx, i, c, "typeorm")
+                {
+                    Some(target) => crate::lang::ts_typeorm::typeorm_snake(&format!("{n}_{target}")),
+                    None => continue,
+                },
                 (Some(n), _) if t.orm == "sequelize" => {
                     sequelize_name(ctx, &out.module_service, i, k).unwrap_or(n.clone())
                 }
@@ -92,7 +98,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
             };
             let owner = out.module_service[i].clone();
             maps.push(Mapping {
-                class: t.class_name.clone(),
+                // A join table's class is its target's, which maps to the target's own table.
+                class: t.class_name.clone().filter(|_| t.orm != crate::lang::ts_typeorm::JOIN),
                 table,
                 store: store.into(),
                 file: rel.into(),
@@ -251,10 +258,15 @@ fn link_uses(ctx: &Ctx, out: &mut ArchOut, maps: &[Mapping], uses: &[Use]) {
 /// registers in `file` without a `collection` of its own: the class of the file, or the one
 /// it imports, else the project's only schema class of that name.
 fn schema_collection(ctx: &Ctx, file: usize, class: &str) -> Option<String> {
+    class_table(ctx, file, class, "nest-schema")
+}
+
+/// The table an `orm` class `class` maps to, seen from `file`: the class of the file, or
+/// the one it imports, else the project's only class of that name.
+fn class_table(ctx: &Ctx, file: usize, class: &str, orm: &str) -> Option<String> {
     let files = ctx.project.files;
     let named = |m: usize, c: &str| {
-        let t =
-            files[m].facts.arch.tables.iter().find(|t| t.orm == "nest-schema" && t.class_name.as_deref() == Some(c));
+        let t = files[m].facts.arch.tables.iter().find(|t| t.orm == orm && t.class_name.as_deref() == Some(c));
         t.and_then(|t| t.name.clone())
     };
     if let Some(n) = named(file, class) {
