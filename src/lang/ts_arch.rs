@@ -439,7 +439,9 @@ impl<'t> Collector<'t> {
             // the exported name is that router, as `export const FeedRouter = router` is.
             "export.alias" if outer.field("source").is_none() => {
                 let (name, alias) = (text("name"), text("alias"));
-                if name != alias {
+                // `as default` stays the default export it was (a router factory's default
+                // import is the factory, `export { makeApp as default }`).
+                if name != alias && alias != "default" {
                     self.aliases.push((alias, name, line));
                 }
             }
@@ -2082,14 +2084,6 @@ impl<'t> Collector<'t> {
         if self.controllers_said.is_some_and(|n| n > self.controllers_keys) {
             for m in &mut self.facts.nest_modules {
                 m.controllers = None;
-            }
-        }
-        // `export default apiRouter` of one of several routers: the default import's router.
-        if let Some(r) = self.default_exports.first().and_then(|n| self.facts.routers.iter().find(|r| &r.name == n)) {
-            if !self.aliases.iter().any(|(a, _, _)| a == "default")
-                && !self.facts.routers.iter().any(|r| r.name == "default")
-            {
-                self.aliases.push(("default".into(), r.name.clone(), r.line));
             }
         }
         // An alias of a router is that router: a router of the new name mounting the
