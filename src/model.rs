@@ -951,6 +951,10 @@ pub struct ArchFacts {
     /// not known, which resolution says in a diagnostic rather than serving them at `/`.
     #[serde(default)]
     pub class_routers: Vec<String>,
+    /// String fields of the classes holding such routers, set once to a literal:
+    /// (class, field, value) (`public path = '/users'` of `UserRoute`).
+    #[serde(default)]
+    pub class_strings: Vec<(String, String, String)>,
     /// Names bound to a call's result that are used as a router (`const app =
     /// makeApp()` then `app.get('/', h)`): (name, the function as written). The name is
     /// that router when the function is one of some module's `made_routers`.

@@ -99,6 +99,7 @@ pub const CAPTURES: &[&str] = &[
     "endpoint.object",
     "endpoint.route",
     "env.destructure",
+    "export.alias",
     "grpc.client",
     "grpc.server",
     "http.call",
@@ -294,6 +295,13 @@ impl<'t> Collector<'t> {
                 self.facts.class_routers.push(name);
             }
         }
+        // A class router's string fields (`public path = '/users'`), which a loop mounting
+        // each element's router under its own path reads (`app.use(r.path, r.router)`).
+        for s in self.class_scopes.iter().filter(|s| s.routers.iter().any(|r| r.sub)) {
+            for (field, value) in &s.strings {
+                self.facts.class_strings.push((s.class.clone(), field.clone(), value.clone()));
+            }
+        }
     }
 
     pub fn on_match(&mut self, caps: &[(&str, Node)], src: &[u8]) {
@@ -303,6 +311,10 @@ impl<'t> Collector<'t> {
         let line = query::line(if kind.starts_with("endpoint.") { cap(caps, "path").unwrap_or(outer) } else { outer });
         let text = |name: &str| cap(caps, name).map(|n| query::text(n, src).to_string()).unwrap_or_default();
         let args = cap(caps, "args").map(named).unwrap_or_default();
+        // A route a class's `private` method registers when nothing calls the method.
+        if kind.starts_with("endpoint.") && super::ts_class_routers::dead_at(&self.class_scopes, outer.start_byte()) {
+            return;
+        }
         match kind {
             "router.def" => self.router_def(&text("name"), &text("ctor"), outer, &args, src, line),
             // `configService.get('KEY', 'default')`, `cache.get('k', 0)`: a literal in the
@@ -323,6 +335,8 @@ impl<'t> Collector<'t> {
                     vec![path.map(|p| template(p, src)).unwrap_or_default()]
                 };
                 for path in paths {
+                    // `` this.router.get(`${this.path}/:id`, h) `` of a class setting `path` once to a string.
+                    let path = super::ts_class_routers::with_strings(&self.class_scopes, outer.start_byte(), path);
                     self.route("?", &router, vec![method.clone()], path, handler.clone(), line);
                 }
             }
@@ -434,6 +448,16 @@ impl<'t> Collector<'t> {
                 self.clients.insert(text("name"), base);
             }
             "client.export" => self.default_exports.push(text("name")),
+            // `export { router as notificationRouter }` (not a re-export `… from './x'`):
+            // the exported name is that router, as `export const FeedRouter = router` is.
+            "export.alias" if outer.field("source").is_none() => {
+                let (name, alias) = (text("name"), text("alias"));
+                // `as default` stays the default export it was (a router factory's default
+                // import is the factory, `export { makeApp as default }`).
+                if name != alias && alias != "default" {
+                    self.aliases.push((alias, name, line));
+                }
+            }
             "client.default" => {
                 let base = client_base(&args, src);
                 self.facts.clients.push(RawClient { name: "default".into(), base, line });
@@ -927,6 +951,14 @@ impl<'t> Collector<'t> {
             let prefix =
                 args.get(1).and_then(|o| prop(*o, "prefix", src)).map(|p| template(p, src)).unwrap_or_default();
             let child = format!("?{}", query::text(*child, src));
+            self.facts.mounts.push(RawMount { parent: parent.into(), child, prefix, line });
+            return;
+        }
+        // `routes.forEach((r) => app.use('/', r.router))`, `for (const r of routes)
+        // app.use(r.path, r.router)`: each element's router, whatever the array holds
+        // (resolution mounts the service's class routers held in a field of that name).
+        if let Some((child, prefix)) = each_mount(args, src) {
+            let prefix = super::ts_class_routers::with_strings(&self.class_scopes, call.start_byte(), prefix);
             self.facts.mounts.push(RawMount { parent: parent.into(), child, prefix, line });
             return;
         }
@@ -3248,6 +3280,119 @@ pub fn declared(top: Node) -> Option<Node> {
     }
 }
 
+/// Whether the text may validate the environment with a zod schema (a text check, so
+/// that other files are not walked).
+pub fn env_schema_text(src: &[u8]) -> bool {
+    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
+    has(b"z.object(") && (has(b"parse(process.env)") || has(b"Parse(process.env)"))
+}
+
+/// A zod schema of the environment read at the module's top level: `const EnvSchema =
+/// z.object({ QUEUE: z.string().default('jobs'), PORT: z.coerce.number().default(3000) })`
+/// then `export const config = EnvSchema.parse(process.env)` (or `const parsed =
+/// EnvSchema.safeParse(process.env)` and `config = parsed.data`): each key is a constant
+/// `config.QUEUE`, the environment variable of that name with the schema's literal
+/// `.default(…)` when it ends with one, as `process.env.QUEUE ?? 'jobs'` reads.
+pub fn env_schemas(root: Node, text: &str, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    let decls: Vec<(String, Node, u32)> = named(root)
+        .into_iter()
+        .filter_map(declared)
+        .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+        .flat_map(named)
+        .filter_map(|d| {
+            let name = d.field("name").filter(|n| n.kind() == "identifier")?;
+            Some((query::text(name, src).to_string(), d.field("value")?, query::line(d)))
+        })
+        .collect();
+    // Schemas: name → [(key, default)].
+    let mut schemas: Vec<(&str, Vec<(String, Option<String>)>)> = Vec::new();
+    for (name, value, _) in &decls {
+        let Some(args) = call_of(*value, "z.object", src) else { continue };
+        let Some(obj) = args.first().filter(|o| o.kind() == "object") else { continue };
+        let keys = named(*obj)
+            .into_iter()
+            .filter(|p| p.kind() == "pair")
+            .filter_map(|p| {
+                let key = p.field("key").filter(|k| k.kind() == "property_identifier")?;
+                Some((query::text(key, src).to_string(), zod_default(p.field("value")?, src)))
+            })
+            .collect();
+        schemas.push((name, keys));
+    }
+    if schemas.is_empty() {
+        return;
+    }
+    // `S.parse(process.env)` / `S.safeParse(process.env)` (`.data` of it, or of a name bound to it).
+    let parsed_by = |v: Node| -> Option<&str> {
+        let f = v.field("function").filter(|f| v.kind() == "call_expression" && f.kind() == "member_expression")?;
+        let method = query::text(f.field("property")?, src);
+        let arg = v.field("arguments").map(named).unwrap_or_default();
+        if !matches!(method, "parse" | "safeParse") || arg.len() != 1 || query::text(arg[0], src) != "process.env" {
+            return None;
+        }
+        let schema = query::text(f.field("object")?, src);
+        schemas.iter().find(|(n, _)| *n == schema).map(|(n, _)| *n)
+    };
+    let mut bound: Vec<(&str, &str, u32)> = Vec::new();
+    let mut results: Vec<(&str, &str)> = Vec::new();
+    for (name, value, line) in &decls {
+        let mut v = *value;
+        while matches!(v.kind(), "as_expression" | "non_null_expression" | "parenthesized_expression") {
+            let Some(inner) = v.named_child(0) else { break };
+            v = inner;
+        }
+        if let Some(schema) = parsed_by(v) {
+            let safe = query::text(v, src).contains(".safeParse(");
+            if safe {
+                results.push((name, schema));
+            } else {
+                bound.push((name, schema, *line));
+            }
+            continue;
+        }
+        // `config = parsed.data`, `config = EnvSchema.safeParse(process.env).data`.
+        if v.kind() == "member_expression" && v.field("property").is_some_and(|p| query::text(p, src) == "data") {
+            let Some(object) = v.field("object") else { continue };
+            let schema = match object.kind() {
+                "identifier" => results.iter().find(|(r, _)| *r == query::text(object, src)).map(|(_, s)| *s),
+                _ => parsed_by(object),
+            };
+            if let Some(schema) = schema {
+                bound.push((name, schema, *line));
+            }
+        }
+    }
+    for (name, schema, line) in bound {
+        let Some((_, keys)) = schemas.iter().find(|(n, _)| *n == schema) else { continue };
+        for (key, default) in keys {
+            let value = vec![Part::Env(key.clone(), default.clone())];
+            facts.consts.push(RawConst { name: format!("{name}.{key}"), value, line });
+        }
+    }
+}
+
+/// The arguments of a call of `callee` (as written), if `v` is one.
+fn call_of<'t>(v: Node<'t>, callee: &str, src: &[u8]) -> Option<Vec<Node<'t>>> {
+    let f = v.field("function").filter(|_| v.kind() == "call_expression")?;
+    (query::text(f, src) == callee).then(|| v.field("arguments").map(named).unwrap_or_default())
+}
+
+/// The literal a zod chain's outermost `.default(…)` gives (`z.string().default('x')`,
+/// `z.coerce.number().int().default(3000)`), if it ends with one.
+fn zod_default(v: Node, src: &[u8]) -> Option<String> {
+    let f = v.field("function").filter(|f| v.kind() == "call_expression" && f.kind() == "member_expression")?;
+    if f.field("property").is_none_or(|p| query::text(p, src) != "default") {
+        return None;
+    }
+    let arg = *v.field("arguments").map(named).unwrap_or_default().first()?;
+    match arg.kind() {
+        "number" => Some(query::text(arg, src).to_string()),
+        "string" => string_value(arg, src),
+        _ => None,
+    }
+}
+
 /// Members of a module's top-level declarations (exported or not) that are constants,
 /// as a `const` object's members are: `enum API_METHODS { GET = 'GET', … }` gives
 /// `API_METHODS.GET`, `class Config { static readonly BASE = 'http://…' }` gives
@@ -3911,6 +4056,41 @@ fn row_target(arg: Node, src: &[u8]) -> Option<String> {
         return None;
     }
     Some(if rest.is_empty() { format!("{table}.*.target") } else { format!("{table}.*.{rest}.target") })
+}
+
+/// Marks a mount's child as every element's router of a loop (`?each:router`, or
+/// `?each:router:path` when the prefix is the element's field `path`).
+pub const EACH: &str = "?each:";
+
+/// `use` arguments mounting a loop element's member: `('/', r.router)` or `(r.path,
+/// r.router)` with `r` the element of a `forEach`/`map` callback or a `for … of`: the
+/// child ([`EACH`]) and the literal prefix; `None` for anything else.
+fn each_mount(args: &[Node], src: &[u8]) -> Option<(String, Template)> {
+    let (last, first) = match args {
+        [last] => (*last, None),
+        [first, last] => (*last, Some(*first)),
+        _ => return None,
+    };
+    let element = |n: Node| -> Option<(String, String)> {
+        let object = n.field("object").filter(|o| o.kind() == "identifier" && n.kind() == "member_expression")?;
+        let member = n.field("property").filter(|p| p.kind() == "property_identifier")?;
+        let var = query::text(object, src);
+        row_source(n, var, src)?;
+        Some((var.to_string(), query::text(member, src).to_string()))
+    };
+    let (var, member) = element(last)?;
+    match first {
+        None => Some((format!("{EACH}{member}"), Template::new())),
+        Some(f) if matches!(f.kind(), "string" | "template_string") => {
+            let prefix = template(f, src);
+            let literal = prefix.iter().all(|p| matches!(p, Part::Lit(_) | Part::Ref(_)));
+            literal.then(|| (format!("{EACH}{member}"), prefix))
+        }
+        Some(f) => {
+            let (v, field) = element(f)?;
+            (v == var).then(|| (format!("{EACH}{member}:{field}"), Template::new()))
+        }
+    }
 }
 
 /// The table whose rows the variable `var` around `at` runs over: the callee's receiver of

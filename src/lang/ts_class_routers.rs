@@ -23,11 +23,16 @@ use crate::model::{Part, Template};
 /// One class: its body's bytes, its router fields and its string fields.
 #[derive(Debug)]
 pub struct ClassScope {
+    pub class: String,
     /// A receiver `this.x` written inside these bytes is this class's field.
     body: Range<usize>,
     pub routers: Vec<ClassRouter>,
     /// Fields set once in the class, to a string literal: (field, value).
-    strings: Vec<(String, String)>,
+    pub strings: Vec<(String, String)>,
+    /// The bytes of `private` methods that no `this.name` of the class names: nothing
+    /// ever runs them, so routes they register are never served (heldout23 cause C's
+    /// `OrderRoute.getAll()`, which `mountRoutes()` does not call).
+    dead: Vec<Range<usize>>,
 }
 
 /// A router held in a class field.
@@ -114,7 +119,35 @@ fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
         let name = format!("{class}.{member}");
         routers.push(ClassRouter { field: field.clone(), name, sub, made, line: query::line(*v) });
     }
-    ClassScope { body: body.byte_range(), routers, strings }
+    let dead = if routers.is_empty() { Vec::new() } else { dead_methods(&members, body, src) };
+    ClassScope { class: class.to_string(), body: body.byte_range(), routers, strings, dead }
+}
+
+/// The `private` methods of a class body that no `this.name` in the body names.
+fn dead_methods(members: &[Node], body: Node, src: &[u8]) -> Vec<Range<usize>> {
+    let text = &src[body.byte_range()];
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let mut dead = Vec::new();
+    for m in members.iter().filter(|m| m.kind() == "method_definition") {
+        let private =
+            named(*m).iter().any(|c| c.kind() == "accessibility_modifier" && query::text(*c, src) == "private");
+        let Some(name) = m.field("name").filter(|n| n.kind() == "property_identifier") else { continue };
+        if !private {
+            continue;
+        }
+        let needle = format!("this.{}", query::text(name, src));
+        let used = memchr::memmem::find_iter(text, needle.as_bytes())
+            .any(|at| text.get(at + needle.len()).is_none_or(|b| !ident(*b)));
+        if !used {
+            dead.push(m.byte_range());
+        }
+    }
+    dead
+}
+
+/// Whether byte `at` is inside a `private` method of a class that nothing calls.
+pub fn dead_at(scopes: &[ClassScope], at: usize) -> bool {
+    scopes.iter().any(|s| s.dead.iter().any(|r| r.contains(&at)))
 }
 
 /// `this.f = v` anywhere in a method's body (nested functions included: an arrow set up in

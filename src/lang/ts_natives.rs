@@ -45,6 +45,7 @@ pub static NATIVES: &[Native] = &[
     Native { kind: "new_expression", pattern: Some(WS_CALL), matches: ws_call },
     Native { kind: "program", pattern: Some(CLIENT_EXPORT_VALUE), matches: client_export_value },
     Native { kind: "program", pattern: Some(CLIENT_EXPORT_CLAUSE), matches: client_export_clause },
+    Native { kind: "program", pattern: Some(EXPORT_ALIAS), matches: export_alias },
     Native { kind: "program", pattern: Some(CONST_DEF_LEXICAL), matches: const_def_lexical },
     Native { kind: "program", pattern: Some(CONST_DEF_EXPORTED), matches: const_def_exported },
     Native { kind: "program", pattern: Some(CONST_DEF_VAR), matches: const_def_var },
@@ -139,6 +140,9 @@ const CLIENT_EXPORT_VALUE: &str = r#"(program (export_statement value: (identifi
 /// `export { api as default }` at the top level (calls.scm).
 const CLIENT_EXPORT_CLAUSE: &str = r#"(program (export_statement (export_clause (export_specifier name: (identifier) @name alias: (identifier) @_d))
   (#eq? @_d "default")) @client.export)"#;
+/// `export { router as notificationRouter }` at the top level: the name a module exports a
+/// local under (`ts_arch` keeps it as an alias of a router of that name).
+const EXPORT_ALIAS: &str = r#"(program (export_statement (export_clause (export_specifier name: (identifier) @name alias: (identifier) @alias))) @export.alias)"#;
 /// `const API_URL = …` at the top level (calls.scm).
 const CONST_DEF_LEXICAL: &str =
     r#"(program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @value))) @const.def"#;
@@ -846,6 +850,18 @@ fn client_export_clause<'t>(program: Node<'t>, src: &[u8], caps: &mut Captures<'
     push_all(caps, found.into_iter().map(|(e, name)| vec![("client.export", e), ("name", name)]))
 }
 
+fn export_alias<'t>(program: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let mut found = Vec::new();
+    for export in children_of(program, "export_statement") {
+        for spec in children_of(export, "export_clause").flat_map(|c| children_of(c, "export_specifier")) {
+            if let (Some(name), Some(alias)) = (field(spec, "name", "identifier"), field(spec, "alias", "identifier")) {
+                found.push(vec![("export.alias", export), ("name", name), ("alias", alias)]);
+            }
+        }
+    }
+    push_all(caps, found.into_iter())
+}
+
 /// `(variable_declarator name: (identifier) value: (_))` children of each declaration: (name, value).
 fn declared<'t>(declarations: impl Iterator<Item = Node<'t>>) -> Vec<(Node<'t>, Node<'t>)> {
     declarations
@@ -1014,7 +1030,8 @@ mod tests {
             users = db.collection('users'); const orders = client.db().collection('orders'); let o2 = db.collection(n);\n\
             const redis = new Redis(url); const c2 = createClient({ url }); const c3 = await createClient(); const c4 = redis.createCluster();\n\
             this.redis = new IORedis(u); this.c = createClient(); this.d = new NotRedis(); const e2 = new MyRedis();\n\
-            const q = await (createClient()); const app2 = express(@@); module.exports = ;\n";
+            const q = await (createClient()); const app2 = express(@@); module.exports = ;\n\
+            export { r as userRouter, s }; export { t as default, u as v } from './w'; export { x as y };\n";
         samples.extend(["ts", "tsx", "js"].map(|ext| (format!("edge.{ext}"), edge.to_string())));
         let mut total = 0;
         for lang in [Lang::TypeScript, Lang::Tsx, Lang::JavaScript] {

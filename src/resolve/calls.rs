@@ -1110,7 +1110,12 @@ fn queue_edge(
         // `publish(this._logChannel, …)` with a field set from a constructor argument,
         // `{queueName}`: a name with nothing readable is no queue (such a node would be
         // a guess); `chat:{room_id}` names a family of channels both sides agree on.
-        Ok(t) if !t.iter().any(|p| matches!(p, Part::Lit(l) if l.chars().any(char::is_alphanumeric))) => {
+        // `{topic}.dlq` (a parameter's topic plus a suffix): which topic is known only at
+        // run time, so the name is no queue either.
+        Ok(t)
+            if !t.iter().any(|p| matches!(p, Part::Lit(l) if l.chars().any(char::is_alphanumeric)))
+                || matches!(t.first(), Some(Part::Param(_))) =>
+        {
             out.diagnostics.push(Diagnostic::new(
                 rel,
                 Some(q.line),

@@ -767,3 +767,106 @@ pub fn edges(ctx: &super::arch::Ctx, eps: &super::routes::Endpoints, out: &mut s
         }
     }
 }
+
+/// The project files a compose service running KrakenD loads (its image `devopsfaith/krakend`,
+/// `krakend`, `krakend/krakend-ee`…, or any image given a file named `krakend.json`/`.yaml`/
+/// `.yml`), mounted by a bind volume (relative to the compose file's directory `base`): the
+/// JSON or YAML file mounted, or the `krakend.*` files of a mounted directory.
+pub fn krakend_configs(base: &str, image: Option<&str>, volumes: &[(Yaml, u32)], files: &[String]) -> Vec<String> {
+    let krakend = image.is_some_and(|i| {
+        let name = i.split('@').next().unwrap_or(i);
+        let last = name.rsplit('/').next().unwrap_or(name);
+        last.split(':').next().unwrap_or(last).starts_with("krakend")
+    });
+    let named = |f: &str| {
+        let name = f.rsplit('/').next().unwrap_or(f);
+        matches!(name, "krakend.json" | "krakend.yaml" | "krakend.yml")
+    };
+    let config = |f: &str| krakend && [".json", ".yaml", ".yml"].iter().any(|e| f.ends_with(e)) || named(f);
+    let mut out: Vec<String> = Vec::new();
+    for (v, _) in volumes {
+        let Some((host, _)) = local_bind(v) else { continue };
+        let Some(src) = join(base, host) else { continue };
+        if config(&src) {
+            out.push(src);
+        } else if krakend {
+            let dir = format!("{}/", src.trim_end_matches('/'));
+            out.extend(files.iter().filter(|f| f.starts_with(&dir) && named(f)).cloned());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The routes of a KrakenD configuration `rel` (its `text`, JSON or YAML): each
+/// `endpoints[].backend[]`'s `host`s (or the file's top-level `host` list) with its
+/// `url_pattern`, one route per host, the `endpoint` its prefix; at the endpoint's line.
+/// A file without `endpoints` is not KrakenD's and gives none.
+pub fn krakend_routes(rel: &str, text: &str) -> Vec<crate::resolve::services::GatewayRoute> {
+    use crate::resolve::services::GatewayRoute;
+    // (endpoint, [(url_pattern, hosts)], line)
+    type Endpoint = (String, Vec<(String, Vec<String>)>, u32);
+    let mut found: Vec<Endpoint> = Vec::new();
+    if rel.ends_with(".json") {
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else { return Vec::new() };
+        let strings = |v: Option<&serde_json::Value>| -> Vec<String> {
+            v.and_then(|h| h.as_array()).into_iter().flatten().filter_map(|h| h.as_str().map(String::from)).collect()
+        };
+        let default_hosts = strings(doc.get("host"));
+        for ep in doc.get("endpoints").and_then(|e| e.as_array()).into_iter().flatten() {
+            let Some(path) = ep.get("endpoint").and_then(|e| e.as_str()) else { continue };
+            let backends = ep.get("backend").and_then(|b| b.as_array()).into_iter().flatten();
+            let backends = backends
+                .filter_map(|b| {
+                    let hosts = strings(b.get("host"));
+                    let hosts = if hosts.is_empty() { default_hosts.clone() } else { hosts };
+                    Some((b.get("url_pattern")?.as_str()?.to_string(), hosts))
+                })
+                .collect();
+            let needle = format!("\"{path}\"");
+            let line = text.find(&needle).map_or(1, |at| text[..at].matches('\n').count() as u32 + 1);
+            found.push((path.to_string(), backends, line));
+        }
+    } else {
+        let Ok(docs) = super::yaml::parse(text) else { return Vec::new() };
+        let Some(doc) = docs.first() else { return Vec::new() };
+        let strings = |v: Option<&Yaml>| -> Vec<String> {
+            match v {
+                Some(Yaml::Scalar(s)) => vec![s.clone()],
+                Some(v) => v.items().iter().filter_map(|(h, _)| h.str().map(String::from)).collect(),
+                None => Vec::new(),
+            }
+        };
+        let default_hosts = strings(doc.get("host"));
+        for (ep, end) in doc.get("endpoints").map(Yaml::items).unwrap_or(&[]) {
+            let Some(path) = ep.get("endpoint").and_then(Yaml::str) else { continue };
+            let line = ep.entries().first().map_or(*end, |(_, _, l)| *l);
+            let backends = ep
+                .get("backend")
+                .map(Yaml::items)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|(b, _)| {
+                    let hosts = strings(b.get("host"));
+                    let hosts = if hosts.is_empty() { default_hosts.clone() } else { hosts };
+                    Some((b.get("url_pattern")?.str()?.to_string(), hosts))
+                })
+                .collect();
+            found.push((path.to_string(), backends, line));
+        }
+    }
+    let mut routes: Vec<GatewayRoute> = Vec::new();
+    for (path, backends, line) in found {
+        for (pattern, hosts) in backends {
+            for host in hosts.iter().filter(|h| h.contains("://")) {
+                let target = format!("{}{}", host.trim_end_matches('/'), pattern);
+                let route = GatewayRoute { prefix: Some(path.clone()), target, file: rel.to_string(), line };
+                if !routes.contains(&route) {
+                    routes.push(route);
+                }
+            }
+        }
+    }
+    routes
+}

@@ -633,6 +633,84 @@ fn never_mounted(
     dropped
 }
 
+/// Loop mounts (`routes.forEach((r) => app.use('/', r.router))`): the array's elements are
+/// not read, so each mounts the class routers held in a field of that name
+/// (`UserRoute.router`, `lang/ts_class_routers.rs`) that no other mount reaches, in a
+/// non-test module of the mounting file's service that some module imports. With the
+/// prefix an element's field (`app.use(r.path, r.router)`), a class mounts only when it
+/// sets that field once to a string.
+fn mount_each(rs: &mut Routers, each: &[(usize, usize, Template, &str)]) {
+    let ctx = rs.ctx;
+    let files = ctx.project.files;
+    let unplaced: Vec<(usize, usize, &str)> = files
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| !ctx.is_test(*j) && ctx.imported_anywhere(*j))
+        .flat_map(|(j, f)| f.facts.arch.class_routers.iter().map(move |n| (j, n.as_str())))
+        .filter_map(|(j, n)| Some((j, rs.in_file(j, n)?, n)))
+        .filter(|&(_, r, _)| rs.list[r].parents.is_empty())
+        .collect();
+    for (i, parent, prefix, spec) in each {
+        let (member, field) = spec.split_once(':').map_or((*spec, None), |(m, f)| (m, Some(f)));
+        for &(j, r, name) in unplaced.iter().filter(|(j, _, _)| ctx.owner(*j) == ctx.owner(*i)) {
+            let Some((class, _)) = name.rsplit_once('.').filter(|(_, m)| *m == member) else { continue };
+            let prefix = match field {
+                None => prefix.clone(),
+                Some(f) => {
+                    let strings = &files[j].facts.arch.class_strings;
+                    match strings.iter().find(|(c, k, _)| c == class && k == f) {
+                        Some((_, _, v)) => lit(v),
+                        None => continue,
+                    }
+                }
+            };
+            if r != *parent {
+                rs.list[r].parents.push((*parent, prefix));
+            }
+        }
+    }
+}
+
+/// A mount prefix that places nothing: none, `""` or `"/"`.
+fn trivial_prefix(prefix: &Template) -> bool {
+    prefix.iter().all(|p| matches!(p, Part::Lit(s) if s.is_empty() || s == "/"))
+}
+
+/// `Router()`s with routes that no mount reaches, in a module whose export a JS/TS mount
+/// under a prefix names in a way that leads to no router (`app.use('/api/x', routers.x)`
+/// of `import { routers } from './routes'`): they are most likely what that mount
+/// serves, so their prefix is unknown and they are not published at `/` (a warning each).
+fn unfollowed_mounts(rs: &Routers, unfollowed: &[(usize, u32, String)], out: &mut ArchOut) -> Vec<usize> {
+    let ctx = rs.ctx;
+    let mut dropped: Vec<usize> = Vec::new();
+    for (file, line, child) in unfollowed {
+        let head = child.split('.').next().unwrap_or(child);
+        for (m, _) in ctx.imported(*file, head) {
+            let arch = &ctx.project.files[m].facts.arch;
+            for name in &arch.sub_routers {
+                let Some(r) = rs.in_file(m, name) else { continue };
+                if !rs.list[r].parents.is_empty()
+                    || dropped.contains(&r)
+                    || !arch.routes.iter().any(|x| &x.router == name)
+                {
+                    continue;
+                }
+                let at = arch.routers.iter().find(|d| &d.name == name).map(|d| d.line);
+                out.diagnostics.push(Diagnostic::warning(
+                    ctx.project.rel(m),
+                    at,
+                    format!(
+                        "router `{name}` is reached by no mount tapestry can follow, and `{child}` mounted under a prefix at {}:{line} names this module: the prefix of its routes is unknown, not reported",
+                        ctx.project.rel(*file)
+                    ),
+                ));
+                dropped.push(r);
+            }
+        }
+    }
+    dropped
+}
+
 /// Express routers held in class fields (`ArchFacts::class_routers`) that no mount reaches:
 /// the class is mounted some way tapestry does not follow (a DI container's
 /// `Container.resolve('UsersModule')`), so the prefix of their routes is not known and
@@ -1207,6 +1285,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     // Services with a Python (JS/TS) mount that links two known routers.
     let mut py_mounting: Vec<Option<usize>> = Vec::new();
     let mut js_mounting: Vec<Option<usize>> = Vec::new();
+    // JS/TS mounts of every element of a loop (`ts_arch::EACH`): (file, parent, prefix, spec).
+    let mut each: Vec<(usize, usize, Template, &str)> = Vec::new();
+    // JS/TS mounts under a prefix of a name no router resolves to: (file, line, name).
+    let mut unfollowed: Vec<(usize, u32, String)> = Vec::new();
     // Hand-routed handlers (`ts_raw`) that a serve call of another module is given.
     let mut served: Vec<usize> = Vec::new();
     for (i, f) in files.iter().enumerate() {
@@ -1241,6 +1323,12 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 out.diagnostics.push(api_unknown(ctx.project.rel(i), m.line));
                 continue;
             }
+            if let Some(spec) = m.child.strip_prefix(crate::lang::ts_arch::EACH) {
+                let parent = rs.find(i, &m.parent).unwrap_or_else(|| rs.add(i, &m.parent, "", Template::new()));
+                let prefix = rs.in_context(i, m.prefix.clone());
+                each.push((i, parent, prefix, spec));
+                continue;
+            }
             // `?child`: a name that may be middleware rather than a router (Express `use`).
             let (optional, child) = match m.child.strip_prefix('?') {
                 Some(c) => (true, c),
@@ -1270,6 +1358,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 }
                 Some(_) => {}
                 None if optional => {
+                    if js && !trivial_prefix(&m.prefix) {
+                        unfollowed.push((i, m.line, child.to_string()));
+                    }
                     let candidates = rust_mount_candidates(&rs, i, child);
                     if candidates.len() > 1 {
                         let files: Vec<&str> = candidates.iter().map(|&r| ctx.project.rel(rs.list[r].file)).collect();
@@ -1295,11 +1386,13 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             }
         }
     }
+    mount_each(&mut rs, &each);
     for r in &mut rs.list {
         r.parents.sort();
         r.parents.dedup();
     }
     unsure.retain(|&r| rs.list[r].parents.is_empty());
+    unsure.extend(unfollowed_mounts(&rs, &unfollowed, out));
     let unplaced = unplaced_class_routers(&rs);
     let loads_by_name: Vec<Option<usize>> =
         files.iter().enumerate().filter(|(_, f)| f.facts.arch.loads_by_name).map(|(i, _)| ctx.owner(i)).collect();
@@ -1884,9 +1977,20 @@ fn param(seg: &str) -> String {
         let name = inner.rsplit(':').next().unwrap_or(inner).trim_end_matches("..");
         return format!("{{{name}}}");
     }
-    if let Some(name) = seg.strip_prefix(':') {
-        let name: String = name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        return format!("{{{name}}}");
+    if let Some(after) = seg.strip_prefix(':') {
+        // What follows the name stays, but for a regex `(\\d+)` and a modifier `?`/`*`/`+`:
+        // `:product Id` is `{product} Id`, `:from-:to` is `{from}-{to}`.
+        let name: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let mut rest = &after[name.len()..];
+        if rest.starts_with('(') {
+            rest = rest.find(')').map_or("", |e| &rest[e + 1..]);
+        }
+        rest = rest.strip_prefix(['?', '*', '+']).unwrap_or(rest);
+        let tail = match rest.find(':') {
+            Some(at) => format!("{}{}", &rest[..at], param(&rest[at..])),
+            None => rest.to_string(),
+        };
+        return format!("{{{name}}}{tail}");
     }
     if let Some(inner) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
         let name = inner.split(':').next().unwrap_or(inner).trim_start_matches('*');
@@ -1948,6 +2052,8 @@ mod tests {
         assert_eq!(normalise("//api/items/<int:item_id>/"), "/api/items/{item_id}");
         assert_eq!(normalise("/users/:id?/posts/{post_id:int}"), "/users/{id}/posts/{post_id}");
         assert_eq!(normalise("/files/{*rest}"), "/files/{rest}");
+        assert_eq!(normalise("/products/:product Id"), "/products/{product} Id");
+        assert_eq!(normalise("/flights/:from-:to/:n(\\d+)"), "/flights/{from}-{to}/{n}");
         for p in [
             "/products/{full_path:path}",
             "/files/<path:rest>",

@@ -2115,6 +2115,16 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
                 svc.proxies.extend(rules);
                 s.diagnostics.extend(diagnostics);
             }
+            // KrakenD: the backends of the configuration it mounts are its own calls.
+            for config in gateway::krakend_configs(base, svc.image.as_deref(), volumes, project.manifests) {
+                if let Ok(conf) = project.read(&config) {
+                    for route in gateway::krakend_routes(&config, &conf) {
+                        if !svc.gateway_routes.contains(&route) {
+                            svc.gateway_routes.push(route);
+                        }
+                    }
+                }
+            }
             // nginx/HAProxy configurations it mounts: its own calls and proxies.
             for (config, haproxy) in gateway::configs_mounted(base, volumes, project.manifests) {
                 if let Ok(conf) = project.read(&config) {
