@@ -301,6 +301,7 @@ pub fn proto_controllers(root: Node, src: &[u8], facts: &mut ArchFacts) {
                     within: None,
                     rpc: None,
                     constant: None,
+                    class: None,
                 });
             }
         }
