@@ -3038,13 +3038,16 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     let is_known = |n: &str| known.binary_search(&n).is_ok();
     // `const url = `${PROM_BASE}/api/v1/query`` then `fetchJson(url)`: a local holding text
     // may be the URL handed on (its value is read at the call, `arg_call`).
+    let mut locals = text_locals(text);
+    locals.sort_unstable();
+    locals.dedup();
     let mut text_known = known.clone();
-    text_known.extend(text_locals(text));
+    text_known.extend(&locals);
     text_known.sort_unstable();
     text_known.dedup();
     let mut found: Vec<RawArgCall> = arch::calls_of(root, text, &names, &text_known, &SHAPE)
         .into_iter()
-        .filter_map(|(callee, args)| arg_call(callee, args, false, src, &is_known))
+        .filter_map(|(callee, args)| arg_call(callee, args, false, src, (&is_known, &locals)))
         .collect();
     // `requests.get('school')`: a bare path for an object-member wrapper (`ts_requests`).
     let members = facts.wrappers.iter().filter(|w| w.at > 0).filter_map(|w| w.name.split_once('.').map(|(h, _)| h));
@@ -3054,7 +3057,7 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     for (callee, args) in super::ts_requests::bare_path_calls(root, text, &heads) {
         let line = args.parent().map_or(1, query::line);
         if !found.iter().any(|a| a.line == line && a.callee == callee) {
-            found.extend(arg_call(callee, args, true, src, &is_known));
+            found.extend(arg_call(callee, args, true, src, (&is_known, &locals)));
         }
     }
     facts.arg_calls = found;
@@ -3091,10 +3094,22 @@ fn text_locals(text: &str) -> Vec<&str> {
 /// properties, the methods its object literals or strings say. `bare` keeps a first
 /// argument that is a literal whatever it says (`requests.get('school')`: a path a
 /// wrapper puts after its base). None when no argument may be a URL.
-fn arg_call(callee: String, args: Node, bare: bool, src: &[u8], is_known: &dyn Fn(&str) -> bool) -> Option<RawArgCall> {
+///
+/// `locals` (sorted) are the names declared somewhere in the file with a text value
+/// ([`text_locals`]): only an argument spelling one of them is looked up as a local, a
+/// search of the enclosing function ([`local_value`]) that cost 0.35 G on eclipse-theia
+/// when every identifier argument of every call took it.
+fn arg_call(
+    callee: String,
+    args: Node,
+    bare: bool,
+    src: &[u8],
+    (is_known, locals): (&dyn Fn(&str) -> bool, &[&str]),
+) -> Option<RawArgCall> {
     let args_list = named(args);
     // A local the function around gives one text value before the call is that value.
-    let value = |a: Node| match local_value(None, a, src) {
+    let local = |a: Node| a.kind() == "identifier" && locals.binary_search(&query::text(a, src)).is_ok();
+    let value = |a: Node| match local(a).then(|| local_value(None, a, src)).flatten() {
         Some(Some(v)) if matches!(v.kind(), "string" | "template_string" | "binary_expression") => template(v, src),
         _ => template(a, src),
     };
@@ -3755,7 +3770,7 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
         let Some(&parent) = above.first() else { continue };
         let mut push = |(method, line, call): (String, u32, Node)| {
             let callee = format!("{class}.prototype.{method}");
-            if let Some(a) = call.field("arguments").and_then(|a| arg_call(callee, a, false, src, &known)) {
+            if let Some(a) = call.field("arguments").and_then(|a| arg_call(callee, a, false, src, (&known, &[]))) {
                 arg_calls.push(a);
             }
             let call = crate::model::RawInstanceCall { class: class.to_string(), method, line };

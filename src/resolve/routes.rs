@@ -640,12 +640,16 @@ fn never_mounted(
 /// prefix an element's field (`app.use(r.path, r.router)`), a class mounts only when it
 /// sets that field once to a string.
 fn mount_each(rs: &mut Routers, each: &[(usize, usize, Template, &str)]) {
+    if each.is_empty() {
+        return;
+    }
     let ctx = rs.ctx;
     let files = ctx.project.files;
+    // `imported_anywhere` reads every file's imports: asked only of files holding class routers.
     let unplaced: Vec<(usize, usize, &str)> = files
         .iter()
         .enumerate()
-        .filter(|(j, _)| !ctx.is_test(*j) && ctx.imported_anywhere(*j))
+        .filter(|(j, f)| !f.facts.arch.class_routers.is_empty() && !ctx.is_test(*j) && ctx.imported_anywhere(*j))
         .flat_map(|(j, f)| f.facts.arch.class_routers.iter().map(move |n| (j, n.as_str())))
         .filter_map(|(j, n)| Some((j, rs.in_file(j, n)?, n)))
         .filter(|&(_, r, _)| rs.list[r].parents.is_empty())
