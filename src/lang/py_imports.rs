@@ -105,17 +105,6 @@ fn dynamic<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
 mod tests {
     use super::*;
 
-    /// Every capture of a pass as (name, node id), in the order given: the
-    /// names of a `from` import are kept in that order.
-    fn captures(q: &query::LangQuery, tree: &tree_sitter::Tree, src: &str) -> Vec<(String, usize)> {
-        let mut facts = crate::model::FileFacts::default();
-        let mut all = Vec::new();
-        q.for_each_capture(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |n, node| {
-            all.push((n.to_string(), node.id()));
-        });
-        all
-    }
-
     /// The natives capture what `imports.scm` captures, in the same order, on every
     /// Python file of the fixtures and benches and on edge cases.
     #[test]
@@ -136,8 +125,8 @@ mod tests {
         let mut total = 0;
         for (name, src) in &samples {
             let Ok(tree) = query::parse(&language, src) else { continue };
-            let want = captures(&old, &tree, src);
-            assert_eq!(want, captures(&new, &tree, src), "{name}");
+            let want = query::captures_in_order(&old, &tree, src);
+            assert_eq!(want, query::captures_in_order(&new, &tree, src), "{name}");
             total += want.len();
         }
         assert!(total > 500, "{total}");

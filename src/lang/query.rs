@@ -1544,6 +1544,18 @@ pub fn assert_same_as_full_pass(q: &LangQuery, language: &tree_sitter::Language,
     }
 }
 
+/// Test helper: every capture of [`LangQuery::for_each_capture`] over `tree`, as
+/// (name, node id), in the order given.
+#[cfg(test)]
+pub(crate) fn captures_in_order(q: &LangQuery, tree: &Tree, src: &str) -> Vec<(String, usize)> {
+    let mut facts = FileFacts::default();
+    let mut all = Vec::new();
+    q.for_each_capture(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |n, node| {
+        all.push((n.to_string(), node.id()));
+    });
+    all
+}
+
 /// Test helper: a match's captures as (name, node id), the outer one (the
 /// name with a `.`) first and the others sorted, to compare two passes.
 #[cfg(test)]

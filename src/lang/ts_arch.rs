@@ -3047,7 +3047,7 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     text_known.dedup();
     let mut found: Vec<RawArgCall> = arch::calls_of(root, text, &names, &text_known, &SHAPE)
         .into_iter()
-        .filter_map(|(callee, args)| arg_call(callee, args, false, src, (&is_known, &locals)))
+        .filter_map(|(callee, args)| arg_call(callee, args, false, src, &is_known, &locals))
         .collect();
     // `requests.get('school')`: a bare path for an object-member wrapper (`ts_requests`).
     let members = facts.wrappers.iter().filter(|w| w.at > 0).filter_map(|w| w.name.split_once('.').map(|(h, _)| h));
@@ -3057,7 +3057,7 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
     for (callee, args) in super::ts_requests::bare_path_calls(root, text, &heads) {
         let line = args.parent().map_or(1, query::line);
         if !found.iter().any(|a| a.line == line && a.callee == callee) {
-            found.extend(arg_call(callee, args, true, src, (&is_known, &locals)));
+            found.extend(arg_call(callee, args, true, src, &is_known, &locals));
         }
     }
     facts.arg_calls = found;
@@ -3104,7 +3104,8 @@ fn arg_call(
     args: Node,
     bare: bool,
     src: &[u8],
-    (is_known, locals): (&dyn Fn(&str) -> bool, &[&str]),
+    is_known: &dyn Fn(&str) -> bool,
+    locals: &[&str],
 ) -> Option<RawArgCall> {
     let args_list = named(args);
     // A local the function around gives one text value before the call is that value.
@@ -3302,6 +3303,9 @@ pub fn env_schema_text(src: &[u8]) -> bool {
     has(b"z.object(") && (has(b"parse(process.env)") || has(b"Parse(process.env)"))
 }
 
+/// A zod schema's keys, each with its `.default(…)` text when it has one.
+type SchemaKeys = Vec<(String, Option<String>)>;
+
 /// A zod schema of the environment read at the module's top level: `const EnvSchema =
 /// z.object({ QUEUE: z.string().default('jobs'), PORT: z.coerce.number().default(3000) })`
 /// then `export const config = EnvSchema.parse(process.env)` (or `const parsed =
@@ -3321,7 +3325,7 @@ pub fn env_schemas(root: Node, text: &str, facts: &mut ArchFacts) {
         })
         .collect();
     // Schemas: name → [(key, default)].
-    let mut schemas: Vec<(&str, Vec<(String, Option<String>)>)> = Vec::new();
+    let mut schemas: Vec<(&str, SchemaKeys)> = Vec::new();
     for (name, value, _) in &decls {
         let Some(args) = call_of(*value, "z.object", src) else { continue };
         let Some(obj) = args.first().filter(|o| o.kind() == "object") else { continue };
@@ -3536,7 +3540,7 @@ fn nest_route(obj: Node, src: &[u8], depth: usize) -> Option<Template> {
 /// longer than 64 bytes), as the channel Nest makes of each, kept as the constant
 /// `LOGIN.(route)` ([`NEST_ROUTE`]): a `@MessagePattern(LOGIN)` and a `send(LOGIN, …)` of
 /// other modules read it through their imports. A one-key `{ cmd: X }` is `X`, as
-/// [`nest_pattern`] reads it written out. Asked for files whose text has `= {`; with
+/// `nest_pattern` reads it written out. Asked for files whose text has `= {`; with
 /// `texts`, for a file no trigger word sent through the full pass (whose constants nothing
 /// else reads), also the exported text constants named in capitals (`export const
 /// MAIL_QUEUE = 'mail'`), which a queue's or a pattern's name may be.
@@ -3770,7 +3774,7 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
         let Some(&parent) = above.first() else { continue };
         let mut push = |(method, line, call): (String, u32, Node)| {
             let callee = format!("{class}.prototype.{method}");
-            if let Some(a) = call.field("arguments").and_then(|a| arg_call(callee, a, false, src, (&known, &[]))) {
+            if let Some(a) = call.field("arguments").and_then(|a| arg_call(callee, a, false, src, &known, &[])) {
                 arg_calls.push(a);
             }
             let call = crate::model::RawInstanceCall { class: class.to_string(), method, line };

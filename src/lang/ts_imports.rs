@@ -109,11 +109,7 @@ mod tests {
     /// Every capture of a pass, as (name, node id), sorted: the import
     /// extractor reads captures one by one, whatever match holds them.
     fn captures(q: &query::LangQuery, tree: &tree_sitter::Tree, src: &str) -> Vec<(String, usize)> {
-        let mut facts = crate::model::FileFacts::default();
-        let mut all = Vec::new();
-        q.for_each_capture(tree.root_node(), src.as_bytes(), None, ("t", &mut facts), |n, node| {
-            all.push((n.to_string(), node.id()));
-        });
+        let mut all = query::captures_in_order(q, tree, src);
         all.sort();
         all
     }
@@ -149,16 +145,7 @@ mod tests {
             };
             let old = query::LangQuery::new(&language, &sources, &captures_of).unwrap();
             let new = query::LangQuery::with_import_natives(&language, &[], &captures_of, natives, &[]).unwrap();
-            for (name, src) in &samples {
-                let ext = name.rsplit('.').next().unwrap_or("");
-                let of_lang = match lang {
-                    Lang::TypeScript => matches!(ext, "ts" | "mts" | "cts"),
-                    Lang::Tsx => ext == "tsx",
-                    _ => !matches!(ext, "ts" | "mts" | "cts" | "tsx"),
-                };
-                if !of_lang {
-                    continue;
-                }
+            for (name, src) in samples.iter().filter(|(name, _)| super::super::typescript::is_sample_of(lang, name)) {
                 let src = match lang {
                     Lang::JavaScript => src.clone(),
                     _ => super::super::ts_gaps::mask(src, lang == Lang::TypeScript).into_owned(),

@@ -1041,16 +1041,7 @@ mod tests {
             assert_eq!(patterns.len(), NATIVES.len());
             let old = query::LangQuery::new(&language, &patterns, &captures).unwrap();
             let new = query::LangQuery::with_natives(&language, &[], &captures, NATIVES).unwrap();
-            for (name, src) in &samples {
-                let ext = name.rsplit('.').next().unwrap_or("");
-                let of_lang = match lang {
-                    Lang::TypeScript => matches!(ext, "ts" | "mts" | "cts"),
-                    Lang::Tsx => ext == "tsx",
-                    _ => !matches!(ext, "ts" | "mts" | "cts" | "tsx"),
-                };
-                if !of_lang {
-                    continue;
-                }
+            for (name, src) in samples.iter().filter(|(name, _)| super::super::typescript::is_sample_of(lang, name)) {
                 total += query::assert_same_matches(&old, &new, &language, (name, src));
             }
         }

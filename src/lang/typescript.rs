@@ -51,6 +51,17 @@ fn full(lang: Lang) -> Result<LangQuery, String> {
     LangQuery::with_import_natives(&language(lang), &[], &full_captures(), imports, super::ts_natives::NATIVES)
 }
 
+/// Test helper: whether a sample file named `name` is parsed with `lang`'s grammar.
+#[cfg(test)]
+pub(crate) fn is_sample_of(lang: Lang, name: &str) -> bool {
+    let ext = name.rsplit('.').next().unwrap_or("");
+    match lang {
+        Lang::TypeScript => matches!(ext, "ts" | "mts" | "cts"),
+        Lang::Tsx => ext == "tsx",
+        _ => !matches!(ext, "ts" | "mts" | "cts" | "tsx"),
+    }
+}
+
 /// The import patterns of `lang`, which `lang/ts_imports.rs` matches in Rust (the
 /// `.scm` files of the architecture patterns say where in Rust each is matched).
 #[cfg(test)]
