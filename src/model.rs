@@ -643,6 +643,13 @@ pub struct RawQueue {
     pub rpc: bool,
 }
 
+impl RawQueue {
+    /// An MQTT topic published or subscribed to at `line` (Python's and JS/TS's clients alike).
+    pub fn mqtt(name: Template, access: Access, line: u32) -> Self {
+        RawQueue { broker: "mqtt".into(), name, access, line, key: None, rpc: false }
+    }
+}
+
 /// RabbitMQ routing declared in code: a queue bound to an exchange
 /// (`queue_bind(queue=, exchange=, routing_key=)`: `queue` set), or an exchange
 /// declared with its type (`exchange_declare(exchange=, exchange_type=)`: `kind` set).

@@ -1308,14 +1308,7 @@ impl<'t> Collector<'t> {
             for (n, access) in mqtt_topics(last, args, &pos, src) {
                 let name = tpl(n);
                 if !name.is_empty() {
-                    self.facts.queues.push(RawQueue {
-                        broker: "mqtt".into(),
-                        name,
-                        access,
-                        line,
-                        key: None,
-                        rpc: false,
-                    });
+                    self.facts.queues.push(RawQueue::mqtt(name, access, line));
                 }
             }
             return;

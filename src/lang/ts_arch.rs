@@ -1717,14 +1717,7 @@ impl<'t> Collector<'t> {
         if self.mqtt_op(obj, method, args, src) {
             for (name, access) in mqtt_topics(method, args, src) {
                 if !name.is_empty() && arch::literal_of(&name).is_none_or(|s| !s.is_empty()) {
-                    self.facts.queues.push(RawQueue {
-                        broker: "mqtt".into(),
-                        name,
-                        access,
-                        line,
-                        key: None,
-                        rpc: false,
-                    });
+                    self.facts.queues.push(RawQueue::mqtt(name, access, line));
                 }
             }
             return;
