@@ -128,6 +128,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/ts_mongoose.rs"),
     include_str!("lang/ts_firestore.rs"),
     include_str!("lang/ts_typeorm.rs"),
+    include_str!("lang/ts_words.rs"),
     include_str!("lang/ts_dynamo.rs"),
     include_str!("lang/ts_moleculer.rs"),
     include_str!("lang/typescript.rs"),

@@ -6,6 +6,7 @@
 //! MongoDB collections, amqplib/kafkajs/Redis queues and gRPC services.
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
@@ -245,38 +246,36 @@ pub struct Collector<'t> {
 }
 
 impl<'t> Collector<'t> {
-    pub fn new(rel: &str, text: &str, root: Node<'t>) -> Self {
-        // memchr's SIMD search: `str::contains` costs a byte's worth of instructions per
-        // byte, eleven times over each file.
-        let has = |word: &[u8]| memchr::memmem::find(text.as_bytes(), word).is_some();
+    pub fn new(rel: &str, text: &str, root: Node<'t>, words: &Words) -> Self {
+        let has = |word: W| words.has(word);
         let mut collector = Collector {
             root: Some(query::Root::new(root)),
             rel: rel.to_string(),
-            amqp: has(b"amqp"),
-            kafka: has(b"afka"),
-            kafka_node: has(b"kafka-node"),
-            proxy: has(b"http-proxy"),
-            redis: has(b"redis") || has(b"Redis"),
-            nats: has(b"nats"),
-            mqtt: has(b"mqtt"),
-            pubsub: has(b"pubsub"),
+            amqp: has(W::amqp),
+            kafka: has(W::afka),
+            kafka_node: has(W::kafka_node),
+            proxy: has(W::http_proxy),
+            redis: has(W::redis) || has(W::Redis),
+            nats: has(W::nats),
+            mqtt: has(W::mqtt),
+            pubsub: has(W::pubsub),
             // `ClientGrpc`, `@GrpcMethod` (NestJS) name no `grpc` module.
-            grpc: has(b"grpc") || has(b"Grpc"),
-            env: has(b".env.") || has(b".env?."),
-            nest_ms: has(b"@nestjs/microservices"),
-            sequelize: has(b"equelize"),
-            firestore: has(b"firestore"),
-            facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
+            grpc: has(W::grpc) || has(W::Grpc),
+            env: has(W::env_dot) || has(W::env_opt),
+            nest_ms: has(W::nestjs_microservices),
+            sequelize: has(W::equelize),
+            firestore: has(W::firestore),
+            facts: ArchFacts { transports: nest_transports(text, words), ..ArchFacts::default() },
             ..Collector::default()
         };
-        collector.class_routers(root, text.as_bytes());
+        collector.class_routers(root, text.as_bytes(), words);
         collector
     }
 
     /// The Express apps and routers the file's classes hold in fields, declared before any
     /// route on `this.router` is read (a method may come before the constructor).
-    fn class_routers(&mut self, root: Node, src: &[u8]) {
-        if !super::ts_class_routers::mentions(src) {
+    fn class_routers(&mut self, root: Node, src: &[u8], words: &Words) {
+        if !super::ts_class_routers::mentions(words) {
             return;
         }
         self.class_scopes = super::ts_class_routers::scopes(root, src);
@@ -2230,9 +2229,8 @@ impl<'t> Collector<'t> {
 }
 
 /// NestJS transports a file names (`Transport.KAFKA`, `Transport.NATS`…), sorted, once each.
-fn nest_transports(text: &str) -> Vec<String> {
-    let has = |word: &[u8]| memchr::memmem::find(text.as_bytes(), word).is_some();
-    if !has(b"Transport.") || !has(b"@nestjs/microservices") {
+fn nest_transports(text: &str, words: &Words) -> Vec<String> {
+    if !words.has(W::Transport_dot) || !words.has(W::nestjs_microservices) {
         return Vec::new();
     }
     let mut out: Vec<String> = text
@@ -2362,7 +2360,7 @@ pub(super) fn returns(body: Node) -> Vec<Node> {
 
 pub(super) fn named(n: Node) -> Vec<Node> {
     let mut c = n.walk();
-    n.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+    n.named_children(&mut c).filter(|n| query::kind(*n) != "comment").collect()
 }
 
 /// A path below the module's own directory: `path.join(__dirname, 'routes', 'v1')`
@@ -3291,9 +3289,8 @@ pub fn declared(top: Node) -> Option<Node> {
 
 /// Whether the text may validate the environment with a zod schema (a text check, so
 /// that other files are not walked).
-pub fn env_schema_text(src: &[u8]) -> bool {
-    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
-    has(b"z.object(") && (has(b"parse(process.env)") || has(b"Parse(process.env)"))
+pub fn env_schema_text(words: &Words) -> bool {
+    words.has(W::z_object) && (words.has(W::parse_env) || words.has(W::Parse_env))
 }
 
 /// A zod schema's keys, each with its `.default(…)` text when it has one.

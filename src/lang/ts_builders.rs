@@ -20,6 +20,7 @@
 //! text (`buildUrl(path)` in a wrapper of its own is a path its callers give, not read).
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::arch::{lit, push_parts};
@@ -45,8 +46,8 @@ pub(crate) fn marker_of(r: &str) -> Option<&str> {
 }
 
 /// Whether the text may declare a builder or call one: a cheap check.
-pub fn mentions(src: &[u8]) -> bool {
-    memchr::memmem::find(src, b"return").is_some() || memchr::memmem::find(src, b"=>").is_some()
+pub fn mentions(words: &Words) -> bool {
+    words.has(W::return_) || words.has(W::arrow)
 }
 
 /// The module's URL builders as constants (`marker`), and its requests made of a call of

@@ -12,6 +12,7 @@
 //! only a field assigned once: a field set twice holds what the last run set.
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use std::ops::Range;
 
 use tree_sitter::Node;
@@ -50,9 +51,8 @@ pub struct ClassRouter {
 
 /// Whether the text may hold a class with an Express router field (a text check, so that
 /// other files are not walked).
-pub fn mentions(src: &[u8]) -> bool {
-    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
-    has(b"this.") && has(b"class ") && (has(b"Router(") || has(b"express("))
+pub fn mentions(words: &Words) -> bool {
+    words.has(W::this_dot) && words.has(W::class_) && (words.has(W::Router_call) || words.has(W::express_call))
 }
 
 /// The module's top-level classes holding an Express app or router in a field.

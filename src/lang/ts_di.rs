@@ -24,6 +24,7 @@
 //! names, or names twice, keeps the mount unknown (the class router's warning stays).
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::query;
@@ -37,21 +38,14 @@ pub const DI: &str = "di:";
 const GETTERS: &[&str] = &["get", "getAsync", "resolve"];
 
 /// Whether the text may register values in a DI container.
-pub fn registers(src: &[u8]) -> bool {
-    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
-    has(b"useClass")
-        || has(b"useFactory")
-        || has(b"useValue")
-        || has(b"asClass(")
-        || has(b"asFunction(")
-        || has(b"asValue(")
-        || (has(b"ontainer") && (has(b".set(") || has(b".bind(") || has(b"registerSingleton(")))
+pub fn registers(words: &Words) -> bool {
+    words.any(&[W::useClass, W::useFactory, W::useValue, W::asClass, W::asFunction, W::asValue])
+        || (words.has(W::ontainer) && words.any(&[W::set_call, W::bind_call, W::registerSingleton]))
 }
 
 /// Whether the text may declare classes whose typed fields a DI container fills.
-pub fn injects(src: &[u8]) -> bool {
-    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
-    has(b"class ") && (has(b"njectable") || has(b"@Inject") || has(b"@inject") || has(b"@Service("))
+pub fn injects(words: &Words) -> bool {
+    words.has(W::class_) && words.any(&[W::njectable, W::at_Inject, W::at_inject, W::at_Service])
 }
 
 /// `X.resolve(a)`, `X.get(a)` on a container (a receiver whose last name is, or ends

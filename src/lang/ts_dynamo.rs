@@ -19,6 +19,7 @@
 //! `get`) is a parameter, which resolution reports as known only at run time.
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::query;
@@ -51,9 +52,8 @@ const OPERATIONS: &[(&str, Access)] = &[
 ];
 
 /// Whether a file may name a DynamoDB table.
-pub fn mentions(src: &[u8]) -> bool {
-    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
-    (has(b"TableName") || has(b"RequestItems")) && (has(b"dynamodb") || has(b"DynamoDB"))
+pub fn mentions(words: &Words) -> bool {
+    words.any(&[W::TableName, W::RequestItems]) && words.any(&[W::dynamodb, W::DynamoDB])
 }
 
 /// The tables the file's DynamoDB operations name (see the module's documentation).

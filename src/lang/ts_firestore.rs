@@ -22,6 +22,7 @@
 //! MongoDB's (`lang/ts_arch.rs` leaves such a file's collections to this module).
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::query;
@@ -60,8 +61,8 @@ const GIVEN_WRITES: &[&str] = &["create", "delete", "set", "update"];
 const HOPS: u32 = 2;
 
 /// Whether a file may use Firestore collections: it names Firestore.
-pub fn mentions(src: &[u8]) -> bool {
-    memchr::memmem::find(src, b"firestore").is_some()
+pub fn mentions(words: &Words) -> bool {
+    words.has(W::firestore)
 }
 
 /// The collection uses of a file ([`mentions`] is asked first).

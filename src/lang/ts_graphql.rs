@@ -24,6 +24,7 @@
 //! queries to that URL: a `POST` request each (`CLIENTS`).
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::query;
@@ -44,12 +45,10 @@ const CLIENTS: &[(&str, bool)] =
 const FRAMEWORK: &str = "graphql";
 
 /// Whether a file may start a GraphQL server: cheap words looked for first.
-pub fn mentions(src: &[u8]) -> bool {
-    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
-    has(b"GraphQLModule")
-        || has(b"createYoga")
-        || has(b"ApolloServer")
-        || CLIENTS.iter().any(|(c, _)| has(c.as_bytes()))
+pub fn mentions(words: &Words) -> bool {
+    // The servers', then [`CLIENTS`]'s.
+    words.any(&[W::GraphQLModule, W::createYoga, W::ApolloServer])
+        || words.any(&[W::ApolloClient, W::GraphQLClient, W::HttpLink, W::createHttpLink])
 }
 
 /// The endpoints of the file's GraphQL servers (see the module's documentation).
@@ -191,4 +190,15 @@ fn route(facts: &mut ArchFacts, app: Option<&str>, method: &str, path: String, l
         None => format!("{FRAMEWORK}@{line}"),
     };
     super::arch::raw_route(facts, FRAMEWORK, &router, vec![method.to_string()], path, line);
+}
+
+#[cfg(test)]
+mod tests {
+    /// The gate knows every client.
+    #[test]
+    fn gate_has_clients() {
+        for (client, _) in super::CLIENTS {
+            assert!(super::mentions(&super::Words::scan(client.as_bytes())), "{client}");
+        }
+    }
 }

@@ -20,6 +20,7 @@
 //! (a lone `/{any*}` is the server's catch-all, left out in resolution).
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::query;
@@ -27,8 +28,8 @@ use super::ts_arch::{named, prop, string_value, template};
 use crate::model::{ArchFacts, Part, RawRoute, RawRouter, Template};
 
 /// Whether a file's text may declare a route array (`handler`, `path` and `method`).
-pub fn mentions(src: &[u8]) -> bool {
-    ["handler", "path", "method"].iter().all(|w| memchr::memmem::find(src, w.as_bytes()).is_some())
+pub fn mentions(words: &Words) -> bool {
+    words.has(W::handler) && words.has(W::path) && words.has(W::method)
 }
 
 /// A route object's methods (upper case; `*` is `ANY`) and path, with the line of its

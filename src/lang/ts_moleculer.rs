@@ -18,6 +18,7 @@
 //! `broker`. A name that is not a literal is kept as unknown, for a diagnostic.
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::query;
@@ -31,16 +32,15 @@ use crate::model::{
 const CALLERS: &[&str] = &["broker", "context", "ctx"];
 
 /// Whether the file may declare Moleculer services.
-pub fn declares(src: &[u8], rel: &str) -> bool {
-    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
+pub fn declares(words: &Words, rel: &str) -> bool {
     let by_name = rel.ends_with(".service.js") || rel.ends_with(".service.ts");
-    (by_name || has(b"moleculer") || has(b"ServiceSchema")) && (has(b"actions") || has(b"@Action"))
+    (by_name || words.any(&[W::moleculer, W::ServiceSchema])) && words.any(&[W::actions, W::at_Action])
 }
 
 /// Whether the file may call Moleculer actions.
-pub fn calls_actions(src: &[u8]) -> bool {
-    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
-    has(b".call(") && (has(b"broker") || has(b"ctx") || has(b"context"))
+pub fn calls_actions(words: &Words) -> bool {
+    // [`CALLERS`]
+    words.has(W::call_call) && words.any(&[W::broker, W::ctx, W::context])
 }
 
 /// The service schemas and decorated classes the file declares.
@@ -237,9 +237,8 @@ fn method_path(text: &str) -> (String, String) {
 }
 
 /// Whether the file may declare a moleculer-web gateway.
-pub fn declares_gateway(src: &[u8]) -> bool {
-    let has = |w: &[u8]| memchr::memmem::find(src, w).is_some();
-    has(b"moleculer-web") && has(b"routes")
+pub fn declares_gateway(words: &Words) -> bool {
+    words.has(W::moleculer_web) && words.has(W::routes)
 }
 
 /// The gateways the file declares: schemas with `mixins` whose `settings.routes` is an
@@ -401,6 +400,15 @@ mod tests {
     #[test]
     fn callers_are_sorted() {
         crate::resolve::assert_sorted(&[super::CALLERS]);
+    }
+
+    /// The gate knows every caller.
+    #[test]
+    fn gate_has_callers() {
+        for caller in super::CALLERS {
+            let text = format!("{caller}.call('a.b')");
+            assert!(super::calls_actions(&super::Words::scan(text.as_bytes())), "{caller}");
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! whatever its schema is; the collection is named as above.
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use std::sync::LazyLock;
 
 use tree_sitter::Node;
@@ -31,8 +32,8 @@ use crate::model::{ArchFacts, RawTable};
 
 /// Whether a file may register a model on a connection or through Mongoose's `model`
 /// bound by name (`mongoose` and `model`).
-pub fn mentions(src: &[u8]) -> bool {
-    memchr::memmem::find(src, b"model").is_some() && memchr::memmem::find(src, b"mongoose").is_some()
+pub fn mentions(words: &Words) -> bool {
+    words.has(W::model) && words.has(W::mongoose)
 }
 
 /// The models registered through Mongoose's `model` function bound to a local name

@@ -399,8 +399,17 @@ fn field<'t>(n: Node<'t>, name: &'static str, kind: &str) -> Option<Node<'t>> {
 /// them is quadratic in a program's top-level statements.)
 fn children_of<'t>(n: Node<'t>, kind: &'static str) -> impl Iterator<Item = Node<'t>> {
     let mut cursor = n.walk();
-    let kids: Vec<Node<'t>> = n.children(&mut cursor).filter(|c| c.kind() == kind).collect();
-    kids.into_iter()
+    let mut more = cursor.goto_first_child();
+    std::iter::from_fn(move || {
+        while more {
+            let child = cursor.node();
+            more = cursor.goto_next_sibling();
+            if query::kind(child) == kind {
+                return Some(child);
+            }
+        }
+        None
+    })
 }
 
 /// The ctor of `ROUTER_DEF`/`KV_CLIENT_*`'s value: `(call_expression function: (_))` or

@@ -29,6 +29,7 @@
 //! `this.proxy.forward(…)`: those calls are its call sites ([`injected_calls`]).
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::query;
@@ -259,13 +260,11 @@ fn injected_properties(root: Node, src: &[u8], facts: &ArchFacts) -> Vec<(String
     out
 }
 
-/// What ts-proto's NestJS output (`outputServices=grpc-js` off, `nestJs=true`) names the
-/// class decorator of a proto service's controller: `UsersServiceControllerMethods`.
-const CONTROLLER_METHODS: &[u8] = b"ControllerMethods()";
-
-/// Whether a file may decorate a class with a ts-proto controller decorator.
-pub fn mentions_controller_methods(src: &[u8]) -> bool {
-    memchr::memmem::find(src, CONTROLLER_METHODS).is_some()
+/// Whether a file may decorate a class with a ts-proto controller decorator: what ts-proto's
+/// NestJS output (`outputServices=grpc-js` off, `nestJs=true`) names the class decorator of
+/// a proto service's controller ends in `ControllerMethods()` (`UsersServiceControllerMethods`).
+pub fn mentions_controller_methods(words: &Words) -> bool {
+    words.has(W::ControllerMethods)
 }
 
 /// A class decorated `@UsersGrpcServiceControllerMethods()`, the decorator ts-proto
@@ -369,8 +368,8 @@ pub fn route_version(decorator: Node, src: &[u8]) -> Option<String> {
 }
 
 /// Whether a file may turn on Nest's versioning.
-pub fn mentions_versioning(src: &[u8]) -> bool {
-    memchr::memmem::find(src, b"enableVersioning(").is_some()
+pub fn mentions_versioning(words: &Words) -> bool {
+    words.has(W::enableVersioning)
 }
 
 /// `app.enableVersioning({ type: VersioningType.URI })` (also `prefix: 'ver'`, `prefix:
@@ -477,8 +476,8 @@ pub fn prefix_from_caller(arg: Node, src: &[u8]) -> Option<(String, Template)> {
 }
 
 /// Whether a file may pass a prefix to an app factory.
-pub fn mentions_prefix_arg(src: &[u8]) -> bool {
-    memchr::memmem::find(src, b"refix").is_some()
+pub fn mentions_prefix_arg(words: &Words) -> bool {
+    words.has(W::refix)
 }
 
 /// Calls passing an object literal with a key naming a prefix (`globalPrefix`, `prefix`,

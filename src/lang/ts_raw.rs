@@ -17,6 +17,7 @@
 //! `resolve/routes.rs` keeps a candidate's routes only when a serve call reaches it.
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use memchr::memmem;
 use tree_sitter::Node;
 
@@ -40,11 +41,10 @@ const SERVERS: &[&str] =
     &["Bun.serve", "Deno.serve", "createServer", "http.createServer", "https.createServer", "serve"];
 
 /// Whether a file may hold such a handler or serve one: cheap words looked for first.
-pub fn mentions(src: &[u8]) -> bool {
-    (memmem::find(src, b".url").is_some()
-        && (memmem::find(src, b"\"/").is_some() || memmem::find(src, b"'/").is_some()))
-        || memmem::find(src, b"serve(").is_some()
-        || memmem::find(src, b"createServer(").is_some()
+pub fn mentions(words: &Words) -> bool {
+    (words.has(W::dot_url) && words.any(&[W::dq_slash, W::sq_slash]))
+        || words.has(W::serve_call)
+        || words.has(W::createServer_call)
 }
 
 /// Routes of the file's hand-routed handlers, and mounts of the imported ones it serves.

@@ -17,6 +17,7 @@
 //! <https://redux-toolkit.js.org/rtk-query/usage/customizing-queries> (re-auth base queries).
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use std::collections::BTreeMap;
 
 use tree_sitter::Node;
@@ -25,19 +26,16 @@ use super::query;
 use super::ts_arch::{named, param_ident, prop, returns, template, FUNCTIONS};
 use crate::model::{ArchFacts, Part, RawRtkBase, RawRtkQuery, RtkBase, Template};
 
-/// Words one of which a file holding RTK Query code mentions (`fetchBaseQuery`, a
-/// `baseQuery`, `BaseQueryFn`; `createApi`; `injectEndpoints`).
-const WORDS: &[&str] = &["aseQuery", "createApi", "injectEndpoints"];
-
 /// The builder's methods that define an endpoint with a `query` (sorted).
 const BUILDERS: &[&str] = &["infiniteQuery", "mutation", "query"];
 
 /// How deep names are followed within a file (a constant naming a function naming a constant…).
 const DEPTH: u32 = 6;
 
-/// Whether the file may hold RTK Query code (a cheap text check).
-pub fn mentions(src: &[u8]) -> bool {
-    WORDS.iter().any(|w| memchr::memmem::find(src, w.as_bytes()).is_some())
+/// Whether the file may hold RTK Query code: it mentions one of `aseQuery` (`fetchBaseQuery`,
+/// a `baseQuery`, `BaseQueryFn`), `createApi` or `injectEndpoints`.
+pub fn mentions(words: &Words) -> bool {
+    words.any(&[W::aseQuery, W::createApi, W::injectEndpoints])
 }
 
 /// The file's RTK Query apis, base queries and endpoint requests. `relative` holds the
@@ -469,11 +467,10 @@ fn given(base: &Template, params: &[String], args: &[Template]) -> Template {
 
 #[cfg(test)]
 mod tests {
-    use super::{BUILDERS, WORDS};
+    use super::BUILDERS;
 
     #[test]
     fn tables_are_sorted() {
-        assert!(WORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(BUILDERS.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -10,6 +10,7 @@
 //! nothing is guessed.
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::py_arch::snake_case;
@@ -18,8 +19,8 @@ use super::ts_arch::{named, prop, string_value};
 use crate::model::{ArchFacts, RawTable};
 
 /// Whether a file may declare an entity schema.
-pub fn mentions(src: &[u8]) -> bool {
-    memchr::memmem::find(src, b"new EntitySchema").is_some()
+pub fn mentions(words: &Words) -> bool {
+    words.has(W::new_EntitySchema)
 }
 
 /// The tables of the file's `new EntitySchema({…})` expressions.

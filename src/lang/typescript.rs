@@ -7,6 +7,7 @@
 //! node are merged, so a flag pattern (`@import.type_only`) only has to match
 //! the form that carries the flag.
 
+use super::ts_words::{Words, W};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -106,8 +107,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     };
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
+    // The words the passes below are gated on, found in one pass (`lang/ts_words.rs`).
+    let words = Words::scan(src);
     let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
-    let mut arch = super::ts_arch::Collector::new(rel, text, tree.root_node());
+    let mut arch = super::ts_arch::Collector::new(rel, text, tree.root_node(), &words);
     // Framework patterns can sit anywhere: files that mention a framework take the full pass.
     let needles = (!with_arch).then_some(NEEDLES);
     query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), |caps| {
@@ -129,14 +132,14 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     });
     if with_arch {
         super::ts_shapes::awaited_generic_calls(tree.root_node(), text, &mut |c| arch.on_match(c, src));
-        if memchr::memmem::find(src, b"axios[").is_some() {
+        if words.has(W::axios_index) {
             arch.computed_method_calls(tree.root_node(), text);
         }
-        if memchr::memmem::find(src, b".create(").is_some() || memchr::memmem::find(src, b".extend(").is_some() {
+        if words.has(W::create_call) || words.has(W::extend_call) {
             arch.client_factories(tree.root_node(), src);
         }
         arch.aliased_client_calls(tree.root_node(), src);
-        if memchr::memmem::find(src, b"this.fetch(").is_some() {
+        if words.has(W::this_fetch) {
             arch.injected_fetch_calls(tree.root_node(), text);
         }
         arch.aliased_proxy_calls(tree.root_node(), text);
@@ -146,132 +149,130 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     facts.arch = arch.finish();
     called_imports(text, &relative, &mut facts.arch);
     // Sequelize's options for every model, wherever the service writes them.
-    if memchr::memmem::find(src, b"freezeTableName").is_some() || memchr::memmem::find(src, b"underscored").is_some() {
+    if words.has(W::freezeTableName) || words.has(W::underscored) {
         facts.arch.sequelize_define = super::ts_arch::sequelize_define(text);
     }
     // Next.js pages router: a page's `getInitialProps` parameters are what `pages/_app`
     // hands it (`client`), whose requests are collected as those of an imported name.
-    let handed = match super::ts_next::pages_file(rel) && memchr::memmem::find(src, b"getInitialProps").is_some() {
+    let handed = match super::ts_next::pages_file(rel) && words.has(W::getInitialProps) {
         true => super::ts_next::initial_props(tree.root_node(), rel, text, &mut facts.arch),
         false => Vec::new(),
     };
     relative.extend(handed.iter().cloned());
     // URL-builder functions and the requests made of their calls (`lang/ts_builders.rs`).
-    if with_arch && super::ts_builders::mentions(src) {
+    if with_arch && super::ts_builders::mentions(&words) {
         super::ts_builders::builders(tree.root_node(), text, &relative, &mut facts.arch);
     }
     // hapi route arrays a module declares (`module.exports = [{ method, path, handler }]`),
     // which need name no framework (`lang/ts_hapi.rs`).
-    if !is_declaration_file(rel) && super::ts_hapi::mentions(src) {
+    if !is_declaration_file(rel) && super::ts_hapi::mentions(&words) {
         super::ts_hapi::route_arrays(tree.root_node(), src, &mut facts.arch);
     }
     // GraphQL servers (`GraphQLModule.forRoot`, `createYoga`, `new ApolloServer`, `lang/ts_graphql.rs`).
-    if !is_declaration_file(rel) && super::ts_graphql::mentions(src) {
+    if !is_declaration_file(rel) && super::ts_graphql::mentions(&words) {
         super::ts_graphql::servers(tree.root_node(), src, &mut facts.arch);
     }
     // NestJS controllers of ts-proto's `@UsersServiceControllerMethods()` (`lang/ts_nest.rs`).
-    if !is_declaration_file(rel) && super::ts_nest::mentions_controller_methods(src) {
+    if !is_declaration_file(rel) && super::ts_nest::mentions_controller_methods(&words) {
         super::ts_nest::proto_controllers(tree.root_node(), src, &mut facts.arch);
     }
     // Nest's `app.enableVersioning({ type: VersioningType.URI })` (`lang/ts_nest.rs`).
-    if !is_declaration_file(rel) && super::ts_nest::mentions_versioning(src) {
+    if !is_declaration_file(rel) && super::ts_nest::mentions_versioning(&words) {
         super::ts_nest::uri_versioning(tree.root_node(), src, &mut facts.arch);
     }
     // Prefixes handed to a Nest app factory (`create(AppModule, { globalPrefix })`, `lang/ts_nest.rs`).
-    if !is_declaration_file(rel) && super::ts_nest::mentions_prefix_arg(src) {
+    if !is_declaration_file(rel) && super::ts_nest::mentions_prefix_arg(&words) {
         super::ts_nest::prefix_args(tree.root_node(), src, &mut facts.arch);
     }
     // Mongoose models on a connection (`conn.model('User', userSchema)`, `lang/ts_mongoose.rs`).
-    if with_arch && super::ts_mongoose::mentions(src) {
+    if with_arch && super::ts_mongoose::mentions(&words) {
         super::ts_mongoose::connection_models(tree.root_node(), src, &mut facts.arch);
         super::ts_mongoose::imported_models(tree.root_node(), src, &mut facts.arch);
     }
     // TypeORM entities without decorators (`new EntitySchema({ tableName })`, `lang/ts_typeorm.rs`).
-    if with_arch && super::ts_typeorm::mentions(src) {
+    if with_arch && super::ts_typeorm::mentions(&words) {
         super::ts_typeorm::entity_schemas(tree.root_node(), src, &mut facts.arch);
     }
     // DynamoDB tables of AWS SDK calls (`new PutCommand({ TableName })`, `lang/ts_dynamo.rs`).
-    if with_arch && super::ts_dynamo::mentions(src) {
+    if with_arch && super::ts_dynamo::mentions(&words) {
         super::ts_dynamo::tables(tree.root_node(), src, &mut facts.arch);
     }
     // Values registered in a DI container, and the typed fields it fills (`lang/ts_di.rs`).
-    if !is_declaration_file(rel) && super::ts_di::registers(src) {
+    if !is_declaration_file(rel) && super::ts_di::registers(&words) {
         super::ts_di::providers(tree.root_node(), src, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && super::ts_di::injects(src) {
+    if !is_declaration_file(rel) && super::ts_di::injects(&words) {
         super::ts_di::field_types(tree.root_node(), src, &mut facts.arch);
     }
     // Moleculer services and action calls (`lang/ts_moleculer.rs`): a schema file need
     // name no framework.
-    if !is_declaration_file(rel) && super::ts_moleculer::declares(src, rel) {
+    if !is_declaration_file(rel) && super::ts_moleculer::declares(&words, rel) {
         super::ts_moleculer::services(tree.root_node(), src, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && super::ts_moleculer::declares_gateway(src) {
+    if !is_declaration_file(rel) && super::ts_moleculer::declares_gateway(&words) {
         super::ts_moleculer::gateways(tree.root_node(), src, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && super::ts_moleculer::calls_actions(src) {
+    if !is_declaration_file(rel) && super::ts_moleculer::calls_actions(&words) {
         super::ts_moleculer::calls(tree.root_node(), src, &mut facts.arch);
     }
     // Firestore collections (`lang/ts_firestore.rs`).
-    if with_arch && super::ts_firestore::mentions(src) {
+    if with_arch && super::ts_firestore::mentions(&words) {
         super::ts_firestore::uses(tree.root_node(), text, &mut facts.arch);
     }
     // Servers that route by hand (`switch (new URL(req.url).pathname)`), read in any file.
-    if !is_declaration_file(rel) && super::ts_raw::mentions(src) {
+    if !is_declaration_file(rel) && super::ts_raw::mentions(&words) {
         super::ts_raw::routes(tree.root_node(), src, &mut facts.arch);
     }
-    if with_arch && memchr::memmem::find(src, b"class ").is_some() {
+    if with_arch && words.has(W::class_) {
         super::ts_classes::class_clients(tree.root_node(), text, &mut facts.arch);
     }
     // An enum of NATS subjects (`enum Subjects { OrderCreated = 'order:created' }`) names
     // no framework: its members are read in every file declaring an enum (a walk of the
     // top level only); so are an event class's `static readonly TOPIC = 'users.created'`,
     // which the files emitting and handling it import.
-    let statics = memchr::memmem::find(src, b"static ").is_some()
-        && (with_arch
-            || memchr::memmem::find(src, b"static readonly ").is_some()
-            || super::ts_arch::static_object(src));
-    if super::ts_arch::declares_enum(src) || statics {
+    let statics =
+        words.has(W::static_) && (with_arch || words.has(W::static_readonly) || super::ts_arch::static_object(src));
+    if (words.has(W::enum_) && super::ts_arch::declares_enum(src)) || statics {
         super::ts_arch::member_constants(tree.root_node(), text, &mut facts.arch);
     }
     // A NestJS message pattern object held in a constant (`export const LOGIN = { api: 'auth',
     // name: 'login' }`), in a module that names no framework.
-    let texts = !with_arch && memchr::memmem::find(src, b"export const ").is_some();
-    if !is_declaration_file(rel) && (texts || memchr::memmem::find(src, b"= {").is_some()) {
+    let texts = !with_arch && words.has(W::export_const);
+    if !is_declaration_file(rel) && (texts || words.has(W::eq_brace)) {
         super::ts_arch::route_constants(tree.root_node(), text, texts, &mut facts.arch);
     }
     // `const config = EnvSchema.parse(process.env)` of a zod `z.object({ KEY: z.string().default('x') })`.
-    if super::ts_arch::env_schema_text(src) {
+    if super::ts_arch::env_schema_text(&words) {
         super::ts_arch::env_schemas(tree.root_node(), text, &mut facts.arch);
     }
     // A subclass setting the field its base class's queue is named by need not name a broker.
-    if !is_declaration_file(rel) && super::ts_arch::extends_a_name(src) {
+    if !is_declaration_file(rel) && words.has(W::extends) && super::ts_arch::extends_a_name(src) {
         super::ts_arch::class_fields(tree.root_node(), text, &mut facts.arch);
     }
     // A class's base and what its constructor hands to `super(…)`, for constructions of
     // subclasses of a client class (`lang/ts_classes.rs`).
-    if !is_declaration_file(rel) && memchr::memmem::find(src, b"extends ").is_some() {
+    if !is_declaration_file(rel) && words.has(W::extends_) {
         super::ts_classes::subclasses(tree.root_node(), text, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && memchr::memmem::find(src, b"ollection(").is_some() {
+    if !is_declaration_file(rel) && words.has(W::ollection_call) {
         super::ts_arch::collection_helpers(tree.root_node(), text, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && super::ts_bull::imports_bull(src) {
+    if !is_declaration_file(rel) && words.has(W::bull) && super::ts_bull::imports_bull(src) {
         super::ts_bull::queues(tree.root_node(), text, &mut facts.arch);
     }
     if with_arch {
         super::ts_bull::imported_uses(text, &relative, &mut facts.arch);
         // Redux Toolkit Query apis and their endpoints (`lang/ts_rtk.rs`).
-        if super::ts_rtk::mentions(src) {
+        if super::ts_rtk::mentions(&words) {
             super::ts_rtk::apis(tree.root_node(), text, &relative, &mut facts.arch);
         }
         super::ts_arch::bind_factory_results(text, &mut facts.arch.bindings, &mut relative);
         super::ts_arch::wrapper_calls(tree.root_node(), text, &relative, &mut facts.arch);
-        if super::ts_classes::may_construct(src) {
+        if words.has(W::new_) && super::ts_classes::may_construct(src) {
             super::ts_classes::constructions(tree.root_node(), text, &relative, &mut facts.arch);
         }
         // NestJS: `this.proxy.forward(…)` through a constructor-injected provider.
-        if memchr::memmem::find(src, b"constructor(").is_some() {
+        if words.has(W::constructor_call) {
             super::ts_nest::injected_calls(tree.root_node(), text, &mut facts.arch);
         }
     } else if !is_declaration_file(rel) {
@@ -286,7 +287,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         }
         // `new ItemService(config.api.baseUrl, …)` of a class imported from the project:
         // its arguments are read through the module's imports.
-        if super::ts_classes::may_construct(src) {
+        if words.has(W::new_) && super::ts_classes::may_construct(src) {
             let read = facts.arch.bindings.is_empty();
             let bindings = match read {
                 true => super::ts_arch::import_bindings(&sources, src),
@@ -300,7 +301,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     // `new TicketCreatedPublisher(client).publish(data)`: the method of an imported class
     // may be where its base class publishes (`ts-nats-publisher-caller`).
-    if !is_declaration_file(rel) && memchr::memmem::find(src, b"new ").is_some() {
+    if !is_declaration_file(rel) && words.has(W::new_) {
         let sources = || found.values().map(|(n, _)| *n).collect();
         super::ts_arch::instance_calls(tree.root_node(), text, &sources, &mut facts.arch);
     }
