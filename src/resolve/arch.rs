@@ -321,6 +321,26 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Whether a project module other than a package's `__init__.py` imports `file`, as
+    /// [`Self::imported_anywhere`] tells (a package re-exporting a module's names makes
+    /// nothing of it used).
+    pub fn imported_outside_packages(&self, file: usize) -> bool {
+        let package = |i: usize| {
+            let rel = self.project.rel(i);
+            rel == "__init__.py" || rel.ends_with("/__init__.py")
+        };
+        if self.importers(file).any(|i| !package(i)) {
+            return true;
+        }
+        let name = module_name(self.project.rel(file));
+        self.project.files.iter().enumerate().filter(|(i, _)| *i != file && !package(*i)).any(|(i, f)| {
+            f.facts.imports.iter().any(|imp| {
+                let names_it = imp.spec.rsplit(['.', '/']).next() == Some(name) || imp.names.iter().any(|n| n == name);
+                names_it && !self.resolved_to_namesake(i, imp.line, name)
+            })
+        })
+    }
+
     /// Whether the import on `line` of `file` resolved to a project module named `name`.
     fn resolved_to_namesake(&self, file: usize, line: u32, name: &str) -> bool {
         let targets = self.import_targets.get(&(file, line)).map(Vec::as_slice).unwrap_or(&[]);
