@@ -641,7 +641,7 @@ fn never_mounted(
                 continue;
             }
             let imported = ctx.imported_anywhere(i);
-            if imported && !(python_fastapi && !ctx.imported_outside_packages(i)) {
+            if imported && (!python_fastapi || ctx.imported_outside_packages(i)) {
                 continue;
             }
             let line = f.facts.arch.routers.iter().find(|d| &d.name == name).map(|d| d.line);
