@@ -99,6 +99,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/py_natives.rs"),
     include_str!("lang/py_raw.rs"),
     include_str!("lang/py_restx.rs"),
+    include_str!("lang/py_routers.rs"),
     include_str!("lang/py_run.rs"),
     include_str!("lang/py_shapes.rs"),
     include_str!("lang/py_tablename.rs"),

@@ -25,6 +25,7 @@ pub mod py_mongo;
 pub mod py_natives;
 pub mod py_raw;
 pub mod py_restx;
+pub mod py_routers;
 pub mod py_run;
 pub mod py_shapes;
 pub mod py_tablename;

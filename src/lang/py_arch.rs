@@ -649,7 +649,19 @@ impl<'t> Collector<'t> {
             }
             "db.mongo" if self.mentions_mongo => {
                 // `self.col.insert_one(…)` with `self.col = db["x"]` in the class: `x`.
-                let held = cap(caps, "name").and_then(|n| n.parent()).and_then(|o| held_collection(o, src));
+                let holder = cap(caps, "name").and_then(|n| n.parent());
+                let held = holder.and_then(|o| held_collection(o, src));
+                // `self.collection = database[collection_name]`: a field the class sets to
+                // something else than a named collection holds none that can be read.
+                let set_otherwise = held.is_none()
+                    && holder.is_some_and(|o| {
+                        o.kind() == "attribute"
+                            && o.field("object").is_some_and(|b| query::text(b, src) == "self")
+                            && held_value(o, src).is_some()
+                    });
+                if set_otherwise {
+                    return;
+                }
                 let name = held.or_else(|| {
                     cap(caps, "name").and_then(|n| string_value(n, src).or(Some(query::text(n, src).into())))
                 });
@@ -3042,7 +3054,9 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     if let (true, Some(_), Some(var)) = (plain, callee, arg_str(0).filter(|v| is_env_name(v))) {
         return vec![Part::EnvCall(func, var)];
     }
-    vec![Part::Param(param_name(n, src))]
+    // What another call returns: `{_get_admin_url()}`, the `()` telling resolution it is a
+    // function's result (a URL that may carry a path of its own), not a variable.
+    vec![Part::Param(format!("{}()", param_name(n, src)))]
 }
 
 /// The nearest ancestor of `at` of `kind`, within 64 levels: one descent from the file's

@@ -96,6 +96,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         stmt.map(|s| s.spec.clone())
     };
     facts.arch = arch.finish(&imported_from);
+    if with_arch {
+        super::py_routers::scope(tree.root_node(), text, &mut facts.arch);
+    }
     if super::py_celery::mentions(text) {
         facts.arch.celery = super::py_celery::extract(tree.root_node(), text);
     }

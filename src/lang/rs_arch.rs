@@ -3486,15 +3486,8 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
         if last_seg(&mac.path) == "table" {
             // Diesel `table! { users (id) { … } }`: the first identifier is the table.
-            if let Some(proc_macro2::TokenTree::Ident(name)) =
-                mac.tokens.clone().into_iter().find(|t| matches!(t, proc_macro2::TokenTree::Ident(_)))
-            {
-                self.facts.tables.push(RawTable {
-                    orm: "diesel".into(),
-                    name: Some(name.to_string()),
-                    class_name: None,
-                    line: line(name.span()),
-                });
+            if let Some((name, at)) = diesel_table(mac.tokens.clone()) {
+                self.facts.tables.push(RawTable { orm: "diesel".into(), name: Some(name), class_name: None, line: at });
             }
             return;
         }
@@ -3584,6 +3577,50 @@ fn literal_args(file: &syn::File) -> Vec<(String, ArgValues)> {
     let mut v = Calls { loops: Vec::new(), calls: std::collections::BTreeMap::new() };
     v.visit_file(file);
     v.calls.into_iter().filter(|(_, (n, _))| *n == 1).map(|(f, (_, args))| (f, args)).collect()
+}
+
+/// The table a Diesel `table! { … }` declares, and its line: the first name after the
+/// macro's `use` lines (`use diesel::sql_types::*;`, which Diesel CLI writes for custom
+/// types) and attributes, the last of a schema path (`public.users (id)`), or the name an
+/// `#[sql_name = "users"]` attribute gives it (at the declared name's line).
+fn diesel_table(tokens: proc_macro2::TokenStream) -> Option<(String, u32)> {
+    use proc_macro2::TokenTree;
+    let mut it = tokens.into_iter().peekable();
+    let mut sql_name: Option<String> = None;
+    while let Some(t) = it.next() {
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                if let Some(TokenTree::Group(g)) = it.next() {
+                    let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                    if let [TokenTree::Ident(k), TokenTree::Punct(eq), TokenTree::Literal(v)] = inner.as_slice() {
+                        if k == "sql_name" && eq.as_char() == '=' {
+                            let v = v.to_string();
+                            sql_name = Some(v.trim_matches('"').to_string());
+                        }
+                    }
+                }
+            }
+            TokenTree::Ident(i) if i == "use" => {
+                for u in it.by_ref() {
+                    if matches!(&u, TokenTree::Punct(p) if p.as_char() == ';') {
+                        break;
+                    }
+                }
+            }
+            TokenTree::Ident(mut name) => {
+                while matches!(it.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '.') {
+                    it.next();
+                    match it.next() {
+                        Some(TokenTree::Ident(next)) => name = next,
+                        _ => return None,
+                    }
+                }
+                return Some((sql_name.unwrap_or_else(|| name.to_string()), line(name.span())));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -321,6 +321,58 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// Whether a project module other than a package's `__init__.py` imports `file`, as
+    /// [`Self::imported_anywhere`] tells (a package re-exporting a module's names makes
+    /// nothing of it used).
+    pub fn imported_outside_packages(&self, file: usize) -> bool {
+        let package = |i: usize| {
+            let rel = self.project.rel(i);
+            rel == "__init__.py" || rel.ends_with("/__init__.py")
+        };
+        let importers: Vec<usize> = self.importers(file).collect();
+        if importers.iter().any(|&i| !package(i)) {
+            return true;
+        }
+        // A package re-exporting the module's names (`from .users import router as
+        // users_router`): a module importing one of them from the package uses it.
+        let files = &self.project.files;
+        for &p in &importers {
+            let pf = &files[p].facts;
+            let lines: Vec<u32> = pf
+                .imports
+                .iter()
+                .filter(|imp| self.import_targets(p, imp.line).contains(&file))
+                .map(|i| i.line)
+                .collect();
+            let mut names: Vec<&str> = pf
+                .imports
+                .iter()
+                .filter(|imp| lines.contains(&imp.line))
+                .flat_map(|imp| imp.names.iter().map(String::as_str))
+                .collect();
+            names.extend(pf.arch.bindings.iter().filter(|b| lines.contains(&b.line)).map(|b| b.local.as_str()));
+            if names.contains(&"*") {
+                return true;
+            }
+            let uses = files.iter().enumerate().filter(|(j, _)| *j != p && *j != file).any(|(j, f)| {
+                f.facts.imports.iter().any(|imp| {
+                    self.import_targets(j, imp.line).contains(&p)
+                        && imp.names.iter().any(|n| n == "*" || names.contains(&n.as_str()))
+                })
+            });
+            if uses {
+                return true;
+            }
+        }
+        let name = module_name(self.project.rel(file));
+        self.project.files.iter().enumerate().filter(|(i, _)| *i != file && !package(*i)).any(|(i, f)| {
+            f.facts.imports.iter().any(|imp| {
+                let names_it = imp.spec.rsplit(['.', '/']).next() == Some(name) || imp.names.iter().any(|n| n == name);
+                names_it && !self.resolved_to_namesake(i, imp.line, name)
+            })
+        })
+    }
+
     /// Whether the import on `line` of `file` resolved to a project module named `name`.
     fn resolved_to_namesake(&self, file: usize, line: u32, name: &str) -> bool {
         let targets = self.import_targets.get(&(file, line)).map(Vec::as_slice).unwrap_or(&[]);

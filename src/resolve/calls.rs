@@ -2515,8 +2515,17 @@ const COMMON_SEGMENTS: &[&str] = &[
 /// re-exposing it), a host that is one variable naming a service
 /// (`{HOTEL_SERVICE_URL}/api/hotels/{id}` from `customer-service`: `hotel-service`)
 /// keeps that service's endpoints only.
+///
+/// Never when the host part is what a function returns (`{_get_admin_url()}/users`, a
+/// Keycloak client's `f"{server}/admin/realms/{realm}"`): such a base may carry a path of
+/// its own, so the request's path is not known to start where the template's does.
 fn inferred<'e>(ctx: &Ctx, eps: &'e Endpoints, file: usize, method: &str, url: &str) -> Option<&'e Ep> {
     let path = unknown_host_path(url)?;
+    // `path` is a slice of `url`: what comes before it is the host part.
+    let host = url.get(..(path.as_ptr() as usize).saturating_sub(url.as_ptr() as usize)).unwrap_or(url);
+    if host.contains("()}") {
+        return None;
+    }
     inferred_path(ctx, eps, file, method, path, &|_| true).or_else(|| {
         let named = host_variable_service(ctx, url)?;
         inferred_path(ctx, eps, file, method, path, &|s| s == named)

@@ -167,6 +167,11 @@ impl Routers<'_, '_> {
                 if let Some(r) = self.in_file(m, &format!("{remote}.{rest}")) {
                     return Some(r);
                 }
+                // A Python class a package's `__init__.py` re-exports (`from .auth_controller
+                // import AuthController`): the member of the class in its own module.
+                if let Some(r) = self.reexported_member(m, &remote, rest, 0) {
+                    return Some(r);
+                }
             }
         }
         if let Some(r) = self.typed_member(file, name) {
@@ -287,6 +292,18 @@ impl Routers<'_, '_> {
                 self.in_file(m, "default").or_else(|| self.only_router(m)).or_else(|| self.in_file(m, "router"))
             }
             _ => self.in_file(m, &remote).or_else(|| self.reexported(m, &remote, depth + 1)),
+        })
+    }
+
+    /// `Class.member` of a class `module` imports under the name `class`, followed
+    /// through re-exports to the module defining it.
+    fn reexported_member(&self, module: usize, class: &str, member: &str, depth: u32) -> Option<usize> {
+        if depth >= 4 {
+            return None;
+        }
+        self.ctx.imported(module, class).into_iter().find_map(|(m, remote)| {
+            self.in_file(m, &format!("{remote}.{member}"))
+                .or_else(|| self.reexported_member(m, &remote, member, depth + 1))
         })
     }
 
@@ -613,24 +630,59 @@ fn never_mounted(
                 && rs.list[r].framework == "fastapi"
                 && python.is_some()
                 && f.facts.arch.mounts.is_empty();
-            if !rs.list[r].parents.is_empty()
-                || !(fastapi || mounting.contains(&ctx.owner(i)))
-                || ctx.imported_anywhere(i)
-            {
+            // Nor is one whose module only packages' `__init__.py` import (re-exports), when
+            // every include of its service that an app serves is followed: it is included
+            // nowhere (a router module left beside a controller-based app).
+            let python_fastapi = fastapi_app
+                && f.file.lang == crate::model::Lang::Python
+                && rs.list[r].framework == "fastapi"
+                && mounting.contains(&ctx.owner(i));
+            if !rs.list[r].parents.is_empty() || !(fastapi || mounting.contains(&ctx.owner(i))) {
+                continue;
+            }
+            let imported = ctx.imported_anywhere(i);
+            if imported && (!python_fastapi || ctx.imported_outside_packages(i)) {
                 continue;
             }
             let line = f.facts.arch.routers.iter().find(|d| &d.name == name).map(|d| d.line);
+            let importers =
+                if imported { "only packages' `__init__.py` import this module" } else { "no module imports this one" };
             out.diagnostics.push(Diagnostic::warning(
                 ctx.project.rel(i),
                 line,
                 format!(
-                    "router `{name}` is never included or registered, and no module imports this one: its routes are not reported"
+                    "router `{name}` is never included or registered, and {importers}: its routes are not reported"
                 ),
             ));
             dropped.push(r);
         }
     }
     dropped
+}
+
+/// Per router, whether it may serve: it is no sub-router (an app, or a router of a kind
+/// that serves by itself), or some router it is mounted under may. A mount tapestry cannot
+/// follow under a router that nothing serves (`auth_router.include_router(x)` where no
+/// app includes `auth_router`) makes nothing served, whatever it names.
+fn served_routers(rs: &Routers) -> Vec<bool> {
+    let files = rs.ctx.project.files;
+    let mut served = vec![true; rs.list.len()];
+    for (&(file, ref name), &r) in &rs.by_key {
+        if rs.list[r].file == file && files[file].facts.arch.sub_routers.contains(name) {
+            served[r] = false;
+        }
+    }
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (r, router) in rs.list.iter().enumerate() {
+            if !served[r] && router.parents.iter().any(|(p, _)| served[*p]) {
+                served[r] = true;
+                changed = true;
+            }
+        }
+    }
+    served
 }
 
 /// Loop mounts (`routes.forEach((r) => app.use('/', r.router))`): the array's elements are
@@ -1285,7 +1337,8 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
     }
     // Whether a Python mount names something that is not a known router (`for r in
     // routers: app.include_router(r)`): then any router may be mounted.
-    let mut py_unresolved = false;
+    // (Decided once every mount is known: only a mount under a router some app serves counts.)
+    let mut py_unresolved_under: Vec<usize> = Vec::new();
     // Services with a Python (JS/TS) mount that links two known routers.
     let mut py_mounting: Vec<Option<usize>> = Vec::new();
     let mut js_mounting: Vec<Option<usize>> = Vec::new();
@@ -1348,7 +1401,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             let found = rs.find(i, child);
             // An optional Python mount (`api.init_app(app)`) naming no router is no unknown mount.
             if python && found.is_none() && !optional {
-                py_unresolved = true;
+                py_unresolved_under.push(parent);
             } else if python && !py_mounting.contains(&ctx.owner(i)) {
                 py_mounting.push(ctx.owner(i));
             }
@@ -1395,6 +1448,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
         r.parents.sort();
         r.parents.dedup();
     }
+    let py_unresolved = {
+        let served = served_routers(&rs);
+        py_unresolved_under.iter().any(|&p| served[p])
+    };
     unsure.retain(|&r| rs.list[r].parents.is_empty());
     unsure.extend(unfollowed_mounts(&rs, &unfollowed, out));
     let unplaced = unplaced_class_routers(&rs);

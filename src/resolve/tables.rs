@@ -55,6 +55,11 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         .collect();
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
+        // A model a test declares (`class TestModel(Base): __tablename__ = "test_models"` in
+        // `tests/`) is the test's own fixture, no table of the service.
+        if ctx.is_test(i) {
+            continue;
+        }
         for (k, t) in f.facts.arch.tables.iter().enumerate() {
             if t.orm == "django-abstract"
                 || t.orm == "nest-schema"
