@@ -1021,7 +1021,7 @@ const CAST_NEEDLES: &[&[u8]] = &[b") as ", b") satisfies ", b")!", b">express", 
 /// call itself (a pattern cannot name TypeScript's node kinds: the JavaScript grammar
 /// compiles the same ones); this pass, run only where the text has a needle, gives the
 /// same captures for the call inside the wrapper.
-pub fn cast_defs<'t>(root: Node<'t>, src: &[u8], emit: &mut dyn FnMut(&[(&str, Node<'t>)])) {
+pub fn cast_defs<'t>(root: Node<'t>, src: &[u8], emit: &mut super::ts_shapes::Emit<'_, 't>) {
     let mut hits: Vec<usize> =
         CAST_NEEDLES.iter().flat_map(|n| memchr::memmem::find_iter(src, n).map(move |at| at + n.len() / 2)).collect();
     if hits.is_empty() {
