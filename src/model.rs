@@ -1043,6 +1043,12 @@ pub struct ArchFacts {
     /// `lang/py_connexion.rs`): their `paths` are the app's endpoints (`resolve/openapi.rs`).
     #[serde(default)]
     pub spec_apis: Vec<RawSpecApi>,
+    /// JS/TS: calls of the module's imported functions with a bare word among their
+    /// arguments (`kafkaProducer('fromProfile:result', data)`; each argument that is such
+    /// a word, the others empty), not in `arg_calls`: read only for a queue named by the
+    /// callee's parameter (`resolve::calls` `passed_names`), never as URLs.
+    #[serde(default)]
+    pub name_calls: Vec<RawArgCall>,
 }
 
 impl ArchFacts {

@@ -56,6 +56,7 @@ pub mod ts_raw;
 pub mod ts_requests;
 pub mod ts_rtk;
 pub mod ts_shapes;
+pub mod ts_temporal;
 pub mod ts_typeorm;
 pub mod ts_words;
 pub mod typescript;

@@ -709,7 +709,7 @@ impl<'t> Collector<'t> {
     }
 
     fn router_def(&mut self, name: &str, ctor: &str, outer: Node, args: &[Node], src: &[u8], line: u32) {
-        let is_new = outer.field("value").is_some_and(|v| v.kind() == "new_expression");
+        let is_new = outer.field("value").is_some_and(|v| super::ts_natives::unwrap_ts(v).kind() == "new_expression");
         let framework = match ctor {
             "fastify" | "Fastify" => "fastify",
             "Hapi.server" | "Hapi.Server" | "hapi.server" | "hapi.Server" => "hapi",
@@ -1820,6 +1820,7 @@ impl<'t> Collector<'t> {
                 return self.queue_field(self.facts.queues.len() - 1, first, src);
             }
         }
+        let before = self.facts.queues.len();
         let mut push = |broker: &str, name: Option<Template>, access: Access| {
             if let Some(name) = name.filter(|n| !n.is_empty() && arch::literal_of(n).is_none_or(|s| !s.is_empty())) {
                 self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None, rpc: false });
@@ -1869,6 +1870,56 @@ impl<'t> Collector<'t> {
             "subscribe" if self.redis && object.is_none() => push("redis", arg(0), Access::Read),
             _ => {}
         }
+        // kafkajs `send({ topic: `kafka-${evetName}` })` in `kafkaProducer(evetName, …)`.
+        let topic = object.and_then(|o| prop(o, "topic", src)).filter(|_| self.kafka);
+        if let (Some(topic), true) = (topic, self.facts.queues.len() == before + 1) {
+            self.template_param(before, topic, src);
+        }
+    }
+
+    /// A queue named by a template with a parameter of the named function around it
+    /// (`` `kafka-${evetName}` `` in `const kafkaProducer = async (evetName, data) => …`): the
+    /// parameter's part becomes a `Param` and the function and the parameter's index are
+    /// recorded (`RawQueueParam`), so that resolution names the queue once per literal its
+    /// callers pass (`kafkaProducer('fromProfile:result', …)`: `kafka-fromProfile:result`),
+    /// and a caller passing none leaves a diagnostic, not a queue named `kafka-{evetName}`
+    /// (issue #3, cause 3 of the twenty-fourth blind sample). Only a template with one
+    /// substitution that is such a parameter, and text before it (a parameter first is
+    /// already no queue: `queue_edge`).
+    fn template_param(&mut self, queue: usize, topic: Node, src: &[u8]) {
+        if topic.kind() != "template_string" {
+            return;
+        }
+        let subs: Vec<Node> = named(topic)
+            .into_iter()
+            .filter(|c| c.kind() == "template_substitution")
+            .filter_map(|c| c.named_child(0))
+            .collect();
+        let [sub] = subs.as_slice() else { return };
+        if sub.kind() != "identifier" {
+            return;
+        }
+        let ident = query::text(*sub, src);
+        // The innermost function around taking the parameter (the send may sit in a
+        // callback of it: `new Promise(async (resolve) => { … })`).
+        let position = |func: &Node| {
+            let params: Vec<Node> = func.field("parameters").map(named).unwrap_or_default();
+            params.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == ident))
+        };
+        let Some((func, param)) = query::ancestors_in(self.root.as_ref(), topic, 48)
+            .into_iter()
+            .filter(|a| FUNCTIONS.contains(&a.kind()))
+            .find_map(|f| position(&f).map(|i| (f, i)))
+        else {
+            return;
+        };
+        let Some(function) = function_name(func, src) else { return };
+        let name = &mut self.facts.queues[queue].name;
+        let at: Vec<usize> =
+            name.iter().enumerate().filter(|(_, p)| matches!(p, Part::Ref(r) if r == ident)).map(|(i, _)| i).collect();
+        let ([at], true) = (at.as_slice(), name.first().is_some_and(|p| matches!(p, Part::Lit(_)))) else { return };
+        name[*at] = Part::Param(ident.to_string());
+        self.facts.queue_params.push(RawQueueParam { queue, function, param });
     }
 
     /// An MQTT client's `publish`/`subscribe` (mqtt.js, async-mqtt): in a file naming MQTT,
@@ -3051,7 +3102,46 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
             found.extend(arg_call(callee, args, true, src, &is_known, &locals));
         }
     }
+    facts.name_calls = name_calls(root, src, relative, &found);
     facts.arg_calls = found;
+}
+
+/// Calls `name('orders.created', …)` of the module's imports (`relative`) with a bare
+/// word among their arguments ([`arch::name_like`]), which `calls_of` leaves out (no
+/// URL in them), and not already among the `arg_calls` (`found`): the names a function
+/// publishing to its parameter is given ([`crate::model::ArchFacts::name_calls`]).
+fn name_calls(root: Node, src: &[u8], relative: &[String], found: &[RawArgCall]) -> Vec<RawArgCall> {
+    let mut out: Vec<RawArgCall> = Vec::new();
+    for name in relative {
+        let needle = format!("{name}(");
+        for at in memchr::memmem::find_iter(src, needle.as_bytes()) {
+            if at > 0 && (arch::is_ident(src[at - 1]) || src[at - 1] == b'.') {
+                continue;
+            }
+            let Some(ident) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
+            let Some(call) = ident.parent().filter(|c| c.kind() == "call_expression") else { continue };
+            if ident.kind() != "identifier" || call.field("function").is_none_or(|f| f.id() != ident.id()) {
+                continue;
+            }
+            let Some(args) = call.field("arguments").filter(|a| a.kind() == "arguments") else { continue };
+            let line = query::line(call);
+            if found.iter().chain(&out).any(|a| a.line == line && &a.callee == name) {
+                continue;
+            }
+            let words: Vec<Template> = named(args)
+                .into_iter()
+                .map(|a| match a.kind() {
+                    "string" => Some(template(a, src)).filter(arch::name_like).unwrap_or_default(),
+                    _ => Template::new(),
+                })
+                .collect();
+            if words.iter().any(|w| !w.is_empty()) {
+                let (kwargs, methods, props) = (Vec::new(), Vec::new(), Vec::new());
+                out.push(RawArgCall { callee: name.clone(), args: words, kwargs, methods, props, line });
+            }
+        }
+    }
+    out
 }
 
 /// Names declared with a text value (`const url = `…``, `let path =\n  '/x' + id`), found

@@ -171,6 +171,8 @@ fn this_assignments<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<(String, Node<'t>
 /// `express()` (an app, `Some(false)`), `Router(…)` or `express.Router(…)` (a router that
 /// serves once mounted, `Some(true)`); `None` for any other value.
 fn express_ctor(v: Node, src: &[u8]) -> Option<bool> {
+    // `this.router = express.Router() as Router`.
+    let v = super::ts_natives::unwrap_ts(v);
     let f = v.field("function").filter(|_| v.kind() == "call_expression")?;
     match query::text(f, src) {
         "express" => Some(false),

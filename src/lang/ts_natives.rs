@@ -428,9 +428,13 @@ fn made_by<'t>(value: Node<'t>, args: bool) -> Option<(Node<'t>, Option<Node<'t>
 }
 
 fn router_def<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let (Some(name), Some(value)) = (field(decl, "name", "identifier"), decl.field("value")) else {
-        return false;
-    };
+    decl.field("value").is_some_and(|value| router_def_of(decl, value, src, caps))
+}
+
+/// [`router_def`] of `decl` with `value` its value, or what a TypeScript wrapper around
+/// its value holds ([`cast_defs`]).
+fn router_def_of<'t>(decl: Node<'t>, value: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some(name) = field(decl, "name", "identifier") else { return false };
     let Some((ctor, Some(args))) = made_by(value, true) else { return false };
     if !ROUTER_CTORS.contains(&query::text(ctor, src)) {
         return false;
@@ -449,7 +453,11 @@ fn client_factory<'t>(call: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
 }
 
 fn client_def<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let (Some(name), Some(call)) = (field(decl, "name", "identifier"), field(decl, "value", "call_expression")) else {
+    field(decl, "value", "call_expression").is_some_and(|call| client_def_of(decl, call, src, caps))
+}
+
+fn client_def_of<'t>(decl: Node<'t>, call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some(name) = field(decl, "name", "identifier").filter(|_| call.kind() == "call_expression") else {
         return false;
     };
     let Some(args) = client_factory(call, src) else { return false };
@@ -703,9 +711,11 @@ fn kv_ctor(ctor: Node, src: &[u8]) -> bool {
 }
 
 fn kv_client_decl<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let (Some(name), Some(value)) = (field(decl, "name", "identifier"), decl.field("value")) else {
-        return false;
-    };
+    decl.field("value").is_some_and(|value| kv_client_decl_of(decl, value, src, caps))
+}
+
+fn kv_client_decl_of<'t>(decl: Node<'t>, value: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
+    let Some(name) = field(decl, "name", "identifier") else { return false };
     let ctors: Vec<Node<'t>> = match value.kind() {
         "await_expression" => {
             children_of(value, "call_expression").filter_map(|c| made_by(c, false)).map(|m| m.0).collect()
@@ -985,6 +995,77 @@ fn call_method<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool 
     let Some(method) = method.filter(known) else { return false };
     caps.extend([("call.method", call), ("method", method)]);
     true
+}
+
+/// What a TypeScript wrapper that leaves a value as it is holds: `x as T`, `x satisfies T`,
+/// `x!`, `<T>x` and `(x)`, any number deep (`(express.Router() as unknown) as Router`);
+/// `v` itself when it is none.
+pub(super) fn unwrap_ts(mut v: Node) -> Node {
+    for _ in 0..16 {
+        let inner = match v.kind() {
+            "as_expression" | "satisfies_expression" | "non_null_expression" | "parenthesized_expression" => {
+                v.named_child(0)
+            }
+            // `<T>x`: the type arguments, then the value.
+            "type_assertion" => v.named_child(v.named_child_count().saturating_sub(1) as _),
+            _ => None,
+        };
+        match inner.filter(|i| !matches!(i.kind(), "comment" | "sequence_expression" | "type_arguments")) {
+            Some(i) => v = i,
+            None => break,
+        }
+    }
+    v
+}
+
+/// Where a wrapper of [`unwrap_ts`] may sit around a router, client or Redis client's
+/// constructor call: right after its closing parenthesis, or `<T>` right before it.
+const CAST_NEEDLES: &[&[u8]] = &[b") as ", b") satisfies ", b")!", b">express", b">Router", b">axios", b">new "];
+
+/// The router, HTTP client and Redis client definitions (`ROUTER_DEF`, `CLIENT_DEF`,
+/// `KV_CLIENT_DECL`) whose value is a TypeScript wrapper around the constructor call:
+/// `const router = express.Router() as Router`, `<Router>express.Router()`,
+/// `axios.create({ baseURL }) satisfies AxiosInstance` (issue #3, cause 4 of the
+/// twenty-fourth blind sample). The natives match the value as their patterns do, a
+/// call itself (a pattern cannot name TypeScript's node kinds: the JavaScript grammar
+/// compiles the same ones); this pass, run only where the text has a needle, gives the
+/// same captures for the call inside the wrapper.
+pub fn cast_defs<'t>(root: Node<'t>, src: &[u8], emit: &mut super::ts_shapes::Emit<'_, 't>) {
+    let mut hits: Vec<usize> =
+        CAST_NEEDLES.iter().flat_map(|n| memchr::memmem::find_iter(src, n).map(move |at| at + n.len() / 2)).collect();
+    if hits.is_empty() {
+        return;
+    }
+    hits.sort_unstable();
+    let mut seen: Vec<usize> = Vec::new();
+    for at in hits {
+        let Some(mut n) = root.descendant_for_byte_range(at, at) else { continue };
+        // Up to the declarator: the token, its wrapper, a few wrappers deep.
+        for _ in 0..8 {
+            if n.kind() == "variable_declarator" {
+                break;
+            }
+            match n.parent() {
+                Some(p) => n = p,
+                None => break,
+            }
+        }
+        let Some(value) = n.field("value").filter(|_| n.kind() == "variable_declarator") else { continue };
+        if value.kind() == unwrap_ts(value).kind() || seen.contains(&n.id()) {
+            continue;
+        }
+        seen.push(n.id());
+        let inner = unwrap_ts(value);
+        let mut caps: Captures<'t> = Vec::new();
+        if router_def_of(n, inner, src, &mut caps) || client_def_of(n, inner, src, &mut caps) {
+            emit(&caps);
+        } else if kv_client_decl_of(n, inner, src, &mut caps) {
+            // One match per constructor, as `push_all` gives them.
+            for m in caps.chunks(3) {
+                emit(m);
+            }
+        }
+    }
 }
 
 /// Several matches from one native: `caps` holds them one after another, each

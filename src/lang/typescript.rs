@@ -113,6 +113,12 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let mut arch = super::ts_arch::Collector::new(rel, text, tree.root_node(), &words);
     // Framework patterns can sit anywhere: files that mention a framework take the full pass.
     let needles = (!with_arch).then_some(NEEDLES);
+    // Routers and clients made inside a TypeScript wrapper (`express.Router() as Router`),
+    // before the walk so that a router a function returns scopes the routes on it.
+    // Gate: a plain `memmem` per needle, inside `cast_defs` (`CAST_NEEDLES`).
+    if with_arch {
+        super::ts_natives::cast_defs(tree.root_node(), src, &mut |c| arch.on_match(c, src));
+    }
     query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), |caps| {
         if !caps.first().is_some_and(|(n, _)| n.starts_with("import.")) {
             if !super::ts_shapes::expand(caps, src, &mut |c| arch.on_match(c, src)) {
@@ -148,6 +154,11 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let root = arch.take_root();
     facts.arch = arch.finish();
     called_imports(text, &relative, &mut facts.arch);
+    // Temporal task queues (`proxyActivities({ taskQueue })`, `lang/ts_temporal.rs`), before
+    // the imports are kept for the queues named by a constant of another module.
+    if !is_declaration_file(rel) && super::ts_temporal::mentions(src) {
+        super::ts_temporal::task_queues(tree.root_node(), src, &mut facts.arch);
+    }
     // Sequelize's options for every model, wherever the service writes them.
     if words.has(W::freezeTableName) || words.has(W::underscored) {
         facts.arch.sequelize_define = super::ts_arch::sequelize_define(text);
@@ -285,6 +296,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         if (subclass || named_queues) && facts.arch.bindings.is_empty() {
             facts.arch.bindings = super::ts_arch::import_bindings(&sources, src);
         }
+        super::ts_temporal::bind_queue_names(&sources, src, &mut facts.arch);
         // `new ItemService(config.api.baseUrl, …)` of a class imported from the project:
         // its arguments are read through the module's imports.
         if words.has(W::new_) && super::ts_classes::may_construct(src) {

@@ -365,6 +365,17 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             }
             // A queue named by a parameter: one edge per name its callers give, if any does.
             let named = named_by_callers(ctx, i, k);
+            // A JS/TS template with a parameter in it (`` `kafka-${evetName}` ``,
+            // `lang::ts_arch` `template_param`) that no caller names: no queue.
+            if named.is_empty() && param_in_template(f, k) {
+                let function = f.facts.arch.queue_params.iter().find(|p| p.queue == k).map_or("", |p| &p.function);
+                let msg = format!(
+                    "queue name `{}` takes a parameter of `{function}`, which no caller gives as text: not linked",
+                    render(&q.name)
+                );
+                out.diagnostics.push(Diagnostic::new(rel, Some(q.line), Severity::Info, msg));
+                continue;
+            }
             // A request through a wrapper is made at each of the wrapper's callers.
             if q.rpc && q.access == Access::Write && !named.is_empty() {
                 transports.rpc.borrow_mut().wrapped.insert((i, q.line));
@@ -877,6 +888,17 @@ fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
     names
 }
 
+/// Whether queue `k` of JS/TS file `f` is named by a template with one parameter of the
+/// function around it among other parts (`` `kafka-${evetName}` ``), which callers name
+/// (`lang::ts_arch` `template_param`).
+fn param_in_template(f: &crate::model::Extracted, k: usize) -> bool {
+    let name = &f.facts.arch.queues[k].name;
+    matches!(f.file.lang, Lang::TypeScript | Lang::Tsx | Lang::JavaScript)
+        && name.len() > 1
+        && name.iter().filter(|p| matches!(p, Part::Param(_))).count() == 1
+        && f.facts.arch.queue_params.iter().any(|p| p.queue == k)
+}
+
 /// [`named_by_callers`] with the site naming each: (caller's file, line, name), one
 /// per call (a request through a wrapper is made where the wrapper is called).
 fn named_at_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<(usize, u32, Template)> {
@@ -887,6 +909,16 @@ fn named_at_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<(usize, u32, Templa
     if lang != Lang::Python {
         let mut seen = Vec::new();
         passed_names(ctx, (owner, lang), (&qp.function, qp.param), &mut seen, &mut names);
+        // `kafka-${evetName}`: each caller's text in the parameter's place.
+        if param_in_template(&files[file], k) {
+            let name = &files[file].facts.arch.queues[k].name;
+            for (_, _, t) in &mut names {
+                *t = name
+                    .iter()
+                    .flat_map(|p| if matches!(p, Part::Param(_)) { t.clone() } else { vec![p.clone()] })
+                    .collect();
+            }
+        }
         return names;
     }
     for (j, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang == lang && ctx.owner(*j) == owner) {
@@ -1065,7 +1097,7 @@ fn passed_names(
     let calls = |callee: &str| callee.split("::").collect::<Vec<_>>().ends_with(&wanted);
     let files = ctx.project.files;
     for (j, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang == lang && ctx.owner(*j) == owner) {
-        for a in g.facts.arch.arg_calls.iter().filter(|a| calls(&a.callee)) {
+        for a in g.facts.arch.arg_calls.iter().chain(&g.facts.arch.name_calls).filter(|a| calls(&a.callee)) {
             let arg = a.args.get(param).filter(|t| !t.is_empty());
             if let Some(t) = arg.and_then(|t| ctx.resolve_template(j, t).ok()).filter(literal) {
                 names.push((j, a.line, t));
