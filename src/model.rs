@@ -306,7 +306,8 @@ pub struct RawWrapper {
     pub choice: Option<(usize, String)>,
     /// Python: the wrapper of the same module this one hands its URL to (`_ai_get(path)`
     /// calling `_http("GET", f"{AI_URL}{path}")`): a caller reaching this one reaches that
-    /// one too.
+    /// one too. Several, comma-separated, when it hands the same URL to several of them
+    /// (`get(new_url)` in one branch, `post(new_url, args)` in another).
     #[serde(default)]
     pub forwards: Option<String>,
 }

@@ -936,7 +936,7 @@ impl<'t> Collector<'t> {
             (Some(_), _) => (None, 0),
             (None, Some(w)) => (Some(w), 0),
             // Only for a client known here (the parts are checked against the function's body).
-            (None, None) if known => compound_wrapper(root, url, src).map_or((None, 0), |(w, at)| (Some(w), at)),
+            (None, None) if known => compound_wrapper(root, url, src, false).map_or((None, 0), |(w, at)| (Some(w), at)),
             (None, None) => (None, 0),
         };
         // `def get(self, url): return requests.get(url)` in `class Requests`: the wrapper
@@ -2599,19 +2599,51 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
     known.sort_unstable();
     known.dedup();
     let is_known = |n: &str| known.binary_search(&n).is_ok();
+    // A local named for a URL (`get(new_url)`) may hand a wrapper a URL built from the
+    // parameters of the function around it (`forwarding_wrapper`): such calls pass the
+    // text check too. Only in a file with wrappers.
+    let mut prefilter = known.clone();
+    if !facts.wrappers.is_empty() {
+        prefilter.extend(url_words(text));
+        prefilter.sort_unstable();
+        prefilter.dedup();
+    }
     let (mut found, mut extra) = (Vec::new(), Vec::new());
     for _ in 0..WRAPPER_LEVELS {
         let looked: Vec<&str> = names.iter().map(String::as_str).collect();
         let before = extra.len();
-        for (callee, args) in arch::calls_of(root, text, &looked, &known, &SHAPE) {
+        let mut calls: Vec<(String, Node, bool)> =
+            arch::calls_of(root, text, &looked, &known, &SHAPE).into_iter().map(|(c, a)| (c, a, false)).collect();
+        if prefilter.len() > known.len() {
+            // Those passing only for a URL-named local are read for forwarding only.
+            let seen: Vec<usize> = calls.iter().map(|(_, a, _)| a.id()).collect();
+            let more = arch::calls_of(root, text, &looked, &prefilter, &SHAPE);
+            calls.extend(more.into_iter().filter(|(_, a)| !seen.contains(&a.id())).map(|(c, a)| (c, a, true)));
+        }
+        for (callee, args, forwarding_only) in calls {
             if named(args).iter().any(|a| a.kind() == "list_splat") {
                 continue;
             }
             let wrapped = facts.wrappers.iter().chain(&extra).find(|w| w.name == callee);
             if let Some(w) = wrapped.and_then(|w| forwarding_wrapper(w, args, src)) {
-                if !facts.wrappers.iter().chain(&extra).any(|o| o.name == w.name) {
+                if let Some(o) = extra[before..].iter_mut().find(|o| o.name == w.name && o.call.url == w.call.url) {
+                    // `get(new_url)` in one branch, `post(new_url, args)` in another (a proxy
+                    // choosing by `request.method`): the same URL with any method.
+                    if o.call.method != w.call.method {
+                        o.call.method = "ANY".into();
+                    }
+                    if let (Some(all), Some(more)) = (o.forwards.as_mut(), w.forwards) {
+                        if !all.split(',').any(|f| f == more) {
+                            all.push(',');
+                            all.push_str(&more);
+                        }
+                    }
+                } else if !facts.wrappers.iter().chain(&extra).any(|o| o.name == w.name) {
                     extra.push(w);
                 }
+                continue;
+            }
+            if forwarding_only {
                 continue;
             }
             let (pos, kw) = split_args(args);
@@ -2651,6 +2683,22 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
     facts.arg_calls = found;
 }
 
+/// The identifiers of `text` ending in `url` (`new_url`, `target_url`), any case.
+fn url_words(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b"_url").chain(memchr::memmem::find_iter(bytes, b"_URL")) {
+        let end = at + 4;
+        if bytes.get(end).is_some_and(|b| ident(*b)) {
+            continue;
+        }
+        let start = at - bytes[..at].iter().rev().take_while(|b| ident(**b)).count();
+        out.push(&text[start..end]);
+    }
+    out
+}
+
 /// How many levels of module-level wrappers [`wrapper_calls`] follows: a wrapper, a
 /// function forwarding its URL to it, and two more above.
 const WRAPPER_LEVELS: usize = 3;
@@ -2666,8 +2714,10 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
     let (pos, _) = split_args(args);
     let given = |i: usize| pos.get(i).copied().or_else(|| kwarg(args, &w.params.get(i)?.0, src));
     let url = given(w.param)?;
+    // `new_url = basic_path + rest` then `get(new_url)`: the local's one value before the call.
+    let url = single_local(url, src).unwrap_or(url);
     let ((name, param), at) =
-        wrapper_param(None, url, src).map(|w| (w, 0)).or_else(|| compound_wrapper(None, url, src))?;
+        wrapper_param(None, url, src).map(|w| (w, 0)).or_else(|| compound_wrapper(None, url, src, true))?;
     if name == w.name
         || w.call.url[..w.at].iter().any(|p| matches!(p, Part::Ref(r) if w.params.iter().any(|(n, _)| n == r)))
     {
@@ -2688,7 +2738,17 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
         }
     }
     // `w`'s request with the call's URL in place of its parameter.
-    let (mut full, given_url) = (w.call.url[..w.at].to_vec(), template(url, src));
+    let mut given_url = template(url, src);
+    // A member of a parameter after the URL parameter (`base + req.full_path`) is a run-time
+    // value, never a constant of the callers' files.
+    for p in given_url.iter_mut().skip(at + 1) {
+        if let Part::Ref(r) = p {
+            if member_of_param(None, url, r, src) {
+                *p = Part::Param(r.clone());
+            }
+        }
+    }
+    let mut full = w.call.url[..w.at].to_vec();
     let tail = given_url.len() - at;
     push_parts(&mut full, given_url);
     // Literal text before the parameter may have joined `w`'s own text before it.
@@ -2711,6 +2771,23 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
     })
 }
 
+/// An identifier that is a local of the function around it, assigned there once, before
+/// `url` and not to a parameter's name: the value assigned (`new_url = base + rest`).
+fn single_local<'t>(url: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
+    if url.kind() != "identifier" {
+        return None;
+    }
+    let name = query::text(url, src);
+    let func = enclosing(None, url, "function_definition")?;
+    if params_of(func, src).iter().any(|(p, _)| p == name) {
+        return None;
+    }
+    match assignments(name, func, src)?.as_slice() {
+        [one] if one.end_byte() < url.start_byte() && one.kind() != "identifier" => Some(*one),
+        _ => None,
+    }
+}
+
 /// When an identifier handed to a client is a parameter of the module-level
 /// function around it (which does not assign it: see `local_value`), that
 /// function's name and the parameter's index: `def get(url): return requests.get(url)`.
@@ -2726,9 +2803,16 @@ fn wrapper_param<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) 
 /// parts (`base + path`, `f"{base}{path}"` in `def call(path, base=USERS_URL)`): that
 /// function and parameter, and the index of its part. Each part before it is literal text,
 /// another parameter or a name the function does not assign (a module's); only literal
-/// text follows it. No parameter may be assigned in the function (which value reaches the
-/// call is then not known).
-fn compound_wrapper<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) -> Option<((String, usize), usize)> {
+/// text follows it, or, with `runtime_tail` (a function forwarding a URL to a wrapper),
+/// run-time values too (a path read from the request: `basic_path + req[n:]`, the request
+/// then linked by its host). No parameter may be assigned in the
+/// function (which value reaches the call is then not known).
+fn compound_wrapper<'t>(
+    root: Option<&query::Root<'t>>,
+    url: Node<'t>,
+    src: &[u8],
+    runtime_tail: bool,
+) -> Option<((String, usize), usize)> {
     if url.kind() == "identifier" {
         return None;
     }
@@ -2749,8 +2833,19 @@ fn compound_wrapper<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8
         Part::Ref(r) => unassigned(r),
         _ => false,
     });
-    let after_ok = t[at + 1..].iter().all(|p| matches!(p, Part::Lit(_)));
+    let after_ok = t[at + 1..].iter().all(|p| match p {
+        Part::Lit(_) => true,
+        Part::Param(_) => runtime_tail,
+        Part::Ref(r) => runtime_tail && member_of_param(root, url, r, src),
+        _ => false,
+    });
     (before_ok && after_ok).then(|| param(&t[at]).map(|w| (w, at))).flatten()
+}
+
+/// Whether `r` is a member of a parameter of the module-level function around `at`
+/// (`req.full_path` in `def relay(req, base)`): a value known only at run time.
+fn member_of_param<'t>(root: Option<&query::Root<'t>>, at: Node<'t>, r: &str, src: &[u8]) -> bool {
+    r.split_once('.').is_some_and(|(head, _)| module_fn_param(root, at, head, src).is_some())
 }
 
 /// The parameters of the module-level function around `at`, with their defaults

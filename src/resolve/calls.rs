@@ -753,7 +753,7 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
 /// `_http`, [`RawWrapper::forwards`]): their request is that wrapper's, made at its
 /// callers, or said where it forwards when none reaches it.
 fn forwarding_wrappers(wrappers: &[RawWrapper]) -> Vec<&str> {
-    wrappers.iter().filter_map(|w| w.forwards.as_deref()).collect()
+    wrappers.iter().filter_map(|w| w.forwards.as_deref()).flat_map(|f| f.split(',')).collect()
 }
 
 /// A wrapper's identity in the set of those some caller reaches.
