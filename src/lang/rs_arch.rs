@@ -86,6 +86,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         ctor_fields: Vec::new(),
         field_calls: Vec::new(),
         mod_scope: Vec::new(),
+        enum_consts: Vec::new(),
     };
     if v.redis {
         v.redis_names = redis_names(&file.items, v.redis_commands);
@@ -97,6 +98,9 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         v.facts.collection_helpers = param_collection_helpers(file);
     }
     v.visit_file(file);
+    let mut enum_consts = std::mem::take(&mut v.enum_consts);
+    super::rs_enums::drop_conflicts(&mut enum_consts);
+    v.facts.consts.extend(enum_consts);
     v.field_wrappers();
     v.impl_router_aliases();
     let functions: Vec<String> =
@@ -183,6 +187,8 @@ struct Collector<'b> {
     /// `let` bindings of the current function so far, latest last: the value when
     /// it holds a URL or an environment variable, `None` when it hides an earlier one.
     locals: Vec<(String, Option<Template>)>,
+    /// Variants' texts and lists of the file's enums (`lang::rs_enums`), conflicts dropped at the end.
+    enum_consts: Vec<RawConst>,
     rocket: bool,
     kafka: bool,
     /// The file names an MQTT crate (rumqttc, paho-mqtt): `publish`/`subscribe` with a
@@ -664,7 +670,7 @@ fn template(e: &Expr) -> Template {
         Expr::Lit(_) => lit_str(e).map_or_else(|| vec![Part::Param("param".into())], |s| lit(&s)),
         Expr::Reference(r) => template(&r.expr),
         Expr::Paren(p) => template(&p.expr),
-        Expr::Path(p) => vec![Part::Ref(last_seg(&p.path))],
+        Expr::Path(p) => vec![Part::Ref(type_item(&p.path).unwrap_or_else(|| last_seg(&p.path)))],
         // `Config::get_config().orders_url`: a struct field, which resolution reads as
         // the environment variable an `envconfig` field of that name names (else a parameter).
         // `config.services.users_url` keeps the fields it goes through (`services.users_url`),
@@ -726,6 +732,17 @@ fn template(e: &Expr) -> Template {
         }
         _ => vec![Part::Param("expr".into())],
     }
+}
+
+/// An item of a type, by the type's name (`crate::topics::KafkaTopic::OrderCreated` →
+/// `KafkaTopic::OrderCreated`, `Self::TOPIC`): an enum's variant or an associated
+/// constant, which resolution finds by that name, else by the item's own
+/// (`resolve::arch::Ctx::constant`).
+fn type_item(p: &syn::Path) -> Option<String> {
+    let n = p.segments.len();
+    let ty = p.segments.iter().nth_back(1)?.ident.to_string();
+    let camel = ty.starts_with(|c: char| c.is_ascii_uppercase()) && ty.contains(|c: char| c.is_ascii_lowercase());
+    camel.then(|| format!("{ty}::{}", p.segments[n - 1].ident))
 }
 
 /// A field access as a [`FIELD`] reference naming the fields it goes through, the
@@ -1303,6 +1320,15 @@ impl Collector<'_> {
                         self.queue("kafka", template(t), Access::Read, l);
                     }
                 }
+                // `consumer.subscribe(&TOPICS)` with `const TOPICS: [&str; 2] = […]`: each.
+                if let Some(list) = super::rs_enums::loop_list(&r.expr, "topics") {
+                    self.queue("kafka", list, Access::Read, l);
+                }
+            }
+            // The `kafka` crate: `Consumer::from_hosts(…).with_topic(t)` (or
+            // `.with_topic_partitions(t, &[0, 1])`) consumes `t`.
+            ("with_topic", [t]) | ("with_topic_partitions", [t, _]) if self.kafka => {
+                self.queue("kafka", template(t), Access::Read, l);
             }
             _ => {}
         }
@@ -1726,6 +1752,15 @@ impl Collector<'_> {
                 });
                 return;
             }
+        }
+        // The `kafka` crate: `Record::from_value(t, v)`, `Record::from_key_value(t, k, v)`.
+        if self.kafka && matches!(last.as_str(), "from_value" | "from_key_value") && p.path.segments.len() >= 2 {
+            if p.path.segments[p.path.segments.len() - 2].ident == "Record" {
+                if let Some(t) = c.args.first() {
+                    self.queue("kafka", template(t), Access::Write, line(c.span()));
+                }
+            }
+            return;
         }
         if !matches!(
             last.as_str(),
@@ -3281,6 +3316,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             _ => None,
         };
         let saved = std::mem::replace(&mut self.impl_ty, ty);
+        super::rs_enums::impl_consts(i, &mut self.enum_consts);
         visit::visit_item_impl(self, i);
         self.impl_ty = saved;
     }
@@ -3305,6 +3341,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             value: template(&c.expr),
             line: line(c.ident.span()),
         });
+        super::rs_enums::array_consts(&c.ident.to_string(), &c.expr, line(c.ident.span()), &mut self.facts.consts);
         // In an inline module (`pub mod get_user { pub const SUBJECT: &str = "users.get"; }`),
         // also by that module's name, as a `use` of it names it ([`use_consts`]).
         if let Some(m) = self.mod_scope.last() {
@@ -3320,6 +3357,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             value: template(&s.expr),
             line: line(s.ident.span()),
         });
+        super::rs_enums::array_consts(&s.ident.to_string(), &s.expr, line(s.ident.span()), &mut self.facts.consts);
         visit::visit_item_static(self, s);
     }
 
@@ -3435,6 +3473,21 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.diesel_write |= write;
         visit::visit_expr_call(self, c);
         self.diesel_write = saved;
+    }
+
+    /// `for topic in KafkaTopic::all() { … }`: the variable walks a list of the project
+    /// (`lang::rs_enums`), each element in turn.
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        let var = match &*f.pat {
+            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+            _ => None,
+        };
+        let marker = var.as_deref().and_then(|v| super::rs_enums::loop_list(&f.expr, v));
+        let Some((var, m)) = var.zip(marker) else { return visit::visit_expr_for_loop(self, f) };
+        let before = self.locals.len();
+        self.locals.push((var, Some(m)));
+        visit::visit_expr_for_loop(self, f);
+        self.locals.truncate(before);
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {

@@ -414,7 +414,12 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     let msg = format!("queue name known only at run time: {why}: not linked");
                     out.diagnostics.push(Diagnostic::new(rel, Some(q.line), Severity::Info, msg));
                 }
-                None if named.is_empty() => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
+                // Rust: a loop over a list of the project (`for t in Topic::all()`,
+                // `lang::rs_enums`) names each of its elements.
+                None if named.is_empty() => match list_rows(ctx, i, &q.name) {
+                    Some(rows) => rows.iter().for_each(|n| queue_edge(ctx, &amqp, &transports, out, i, q, n, flags)),
+                    None => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
+                },
                 None => {}
             }
             for name in &named {
@@ -427,6 +432,16 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     replies(ctx, &transports, out);
     // Gateways' own calls: the routes of their nginx/HAProxy configuration files.
     super::gateway::edges(ctx, eps, out);
+}
+
+/// The names a Rust queue name walking a list stands for (`KafkaTopic::all()[*t]`,
+/// `lang::rs_enums`): each element of the list, when every one is read.
+fn list_rows(ctx: &Ctx, i: usize, name: &Template) -> Option<Vec<Template>> {
+    let marker = |p: &Part| matches!(p, Part::Ref(r) if r.contains("[*"));
+    if ctx.project.files[i].file.lang != Lang::Rust || !name.iter().any(marker) {
+        return None;
+    }
+    ctx.entry_rows(i, name).filter(|rows| rows.iter().all(|r| !r.iter().any(marker)))
 }
 
 /// Requests awaiting a reply over a broker and the handlers that may answer them,
