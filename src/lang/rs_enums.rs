@@ -94,13 +94,16 @@ pub(crate) fn impl_consts(i: &syn::ItemImpl, out: &mut Vec<RawConst>) {
 /// A module-level constant array of strings (`const TOPICS: [&str; 2] = ["a", "b"]`):
 /// a constant `TOPICS[k]` per element. Nothing unless every element is a string literal.
 pub(crate) fn array_consts(name: &str, e: &Expr, line: u32, out: &mut Vec<RawConst>) {
-    let Some(elems) = array_elems(e) else { return };
-    let texts: Option<Vec<String>> = elems.iter().map(|e| lit_text(e)).collect();
-    if let Some(texts) = texts.filter(|t| !t.is_empty() && t.len() <= MAX_ELEMS) {
-        for (k, t) in texts.into_iter().enumerate() {
-            out.push(RawConst { name: format!("{name}[{k}]"), value: vec![Part::Lit(t)], line });
-        }
+    for (k, t) in literal_list(e).into_iter().flatten().enumerate() {
+        out.push(RawConst { name: format!("{name}[{k}]"), value: vec![Part::Lit(t)], line });
     }
+}
+
+/// The strings of a list every element of which is a string literal (`["a", "b"]`,
+/// `vec!["a".to_string()]`, `&["a"]`); nothing for an empty or a long one.
+pub(crate) fn literal_list(e: &Expr) -> Option<Vec<String>> {
+    let texts: Vec<String> = array_elems(e)?.iter().map(lit_text).collect::<Option<_>>()?;
+    (!texts.is_empty() && texts.len() <= MAX_ELEMS).then_some(texts)
 }
 
 /// Drops every constant named twice with different values (two conversions of an
@@ -222,7 +225,7 @@ fn variant(p: &syn::Path, enum_name: &str, self_name: &str) -> Option<String> {
 
 /// A string literal, through `.to_string()`, `.to_owned()`, `.into()`, `String::from(…)`,
 /// `Ok(…)`/`Some(…)`, a block, or `write!(f, "text")`.
-fn lit_text(e: &Expr) -> Option<String> {
+pub(crate) fn lit_text(e: &Expr) -> Option<String> {
     match e {
         Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
         Expr::Paren(p) => lit_text(&p.expr),

@@ -2370,8 +2370,16 @@ fn bound_in_code(ctx: &Ctx, p: u16) -> Vec<usize> {
 /// read: no compose/Kubernetes port, no `listen`/`bind` in their code (by name).
 fn server_port_unread(ctx: &Ctx, eps: &Endpoints) -> Vec<String> {
     let mut listening = vec![false; ctx.services.list.len()];
+    // A Rust server binding a method's address (`lang::rs_arch::ADDR_PORT`) listens on a
+    // port read only when that method's port is read.
+    let read = |i: usize, t: &Template| match t.as_slice() {
+        [Part::Ref(r)] if r.starts_with(crate::lang::rs_arch::ADDR_PORT) => {
+            ctx.resolve_template(i, t).is_ok_and(|t| render(&t).parse::<u16>().is_ok())
+        }
+        _ => true,
+    };
     for (i, f) in ctx.project.files.iter().enumerate() {
-        if let Some(o) = ctx.owner(i).filter(|_| !f.facts.arch.listens.is_empty()) {
+        if let Some(o) = ctx.owner(i).filter(|_| f.facts.arch.listens.iter().any(|(t, _)| read(i, t))) {
             listening[o] = true;
         }
     }
