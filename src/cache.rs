@@ -106,6 +106,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/python.rs"),
     include_str!("lang/query.rs"),
     include_str!("lang/rs_arch.rs"),
+    include_str!("lang/rs_enums.rs"),
     include_str!("lang/rs_raw.rs"),
     include_str!("lang/rust.rs"),
     include_str!("lang/rust_depth.rs"),

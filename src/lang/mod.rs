@@ -32,6 +32,7 @@ pub mod py_tablename;
 pub mod python;
 pub mod query;
 pub mod rs_arch;
+pub mod rs_enums;
 pub mod rs_raw;
 pub mod rust;
 pub mod rust_depth;

@@ -86,6 +86,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         ctor_fields: Vec::new(),
         field_calls: Vec::new(),
         mod_scope: Vec::new(),
+        enum_consts: Vec::new(),
     };
     if v.redis {
         v.redis_names = redis_names(&file.items, v.redis_commands);
@@ -97,6 +98,9 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         v.facts.collection_helpers = param_collection_helpers(file);
     }
     v.visit_file(file);
+    let mut enum_consts = std::mem::take(&mut v.enum_consts);
+    super::rs_enums::drop_conflicts(&mut enum_consts);
+    v.facts.consts.extend(enum_consts);
     v.field_wrappers();
     v.impl_router_aliases();
     let functions: Vec<String> =
@@ -183,6 +187,8 @@ struct Collector<'b> {
     /// `let` bindings of the current function so far, latest last: the value when
     /// it holds a URL or an environment variable, `None` when it hides an earlier one.
     locals: Vec<(String, Option<Template>)>,
+    /// Variants' texts and lists of the file's enums (`lang::rs_enums`), conflicts dropped at the end.
+    enum_consts: Vec<RawConst>,
     rocket: bool,
     kafka: bool,
     /// The file names an MQTT crate (rumqttc, paho-mqtt): `publish`/`subscribe` with a
@@ -343,7 +349,10 @@ const CLIENT_CRATES: &[&str] = &["awc", "gloo_net", "hyper", "reqwasm", "reqwest
 /// re-export of awc, `actix_web::client` (`use actix_web::client::{Client, …}`,
 /// `use actix_web::{client, web}` then `client::Client::new()`).
 fn client_file(text: &str) -> bool {
-    CLIENT_CRATES.iter().any(|c| text.contains(c)) || text.contains("actix_web") && text.contains("client::")
+    CLIENT_CRATES.iter().any(|c| text.contains(c))
+        || text.contains("actix_web") && text.contains("client::")
+        // A client another file builds, held in a field named so (`self.state.http_client.get(url)`).
+        || text.contains("http_client")
 }
 
 /// Words one of which a file that builds axum or actix routers contains (sorted).
@@ -644,6 +653,16 @@ const TONIC_CLIENT_METHODS: &[&str] =
 /// How a local holding a listening address is kept among the locals
 /// (`port:addr` for `let addr = SocketAddr::from(([0, 0, 0, 0], 4000))`), with its port.
 const PORT: &str = "port:";
+/// How a local bound to a method's result (`let addr = settings.app_addr();`) is kept,
+/// the method's name its value, for a later `bind(addr)`.
+const ADDR: &str = "addr:";
+/// How a local bound to a list of string literals (`let topics = ["a", "b"];`) is kept,
+/// one literal part per element, for a later `subscribe(&topics)`.
+const LIST: &str = "list:";
+/// The port of the address a method of no arguments gives (`fn app_addr(&self) ->
+/// String { format!("{}:{}", self.host, self.port) }`) is the constant `addr-port:app_addr`
+/// of the file defining it; a server binding that method's result listens on it.
+pub(crate) const ADDR_PORT: &str = "addr-port:";
 
 /// How a struct field's name is written in a [`Part::Ref`] (`field:orders_url`), apart
 /// from constants: only an `envconfig` field of that name gives it a value.
@@ -664,7 +683,7 @@ fn template(e: &Expr) -> Template {
         Expr::Lit(_) => lit_str(e).map_or_else(|| vec![Part::Param("param".into())], |s| lit(&s)),
         Expr::Reference(r) => template(&r.expr),
         Expr::Paren(p) => template(&p.expr),
-        Expr::Path(p) => vec![Part::Ref(last_seg(&p.path))],
+        Expr::Path(p) => vec![Part::Ref(type_item(&p.path).unwrap_or_else(|| last_seg(&p.path)))],
         // `Config::get_config().orders_url`: a struct field, which resolution reads as
         // the environment variable an `envconfig` field of that name names (else a parameter).
         // `config.services.users_url` keeps the fields it goes through (`services.users_url`),
@@ -726,6 +745,66 @@ fn template(e: &Expr) -> Template {
         }
         _ => vec![Part::Param("expr".into())],
     }
+}
+
+/// An item of a type, by the type's name (`crate::topics::KafkaTopic::OrderCreated` →
+/// `KafkaTopic::OrderCreated`, `Self::TOPIC`): an enum's variant or an associated
+/// constant, which resolution finds by that name, else by the item's own
+/// (`resolve::arch::Ctx::constant`).
+fn type_item(p: &syn::Path) -> Option<String> {
+    let n = p.segments.len();
+    let ty = p.segments.iter().nth_back(1)?.ident.to_string();
+    let camel = ty.starts_with(|c: char| c.is_ascii_uppercase()) && ty.contains(|c: char| c.is_ascii_lowercase());
+    camel.then(|| format!("{ty}::{}", p.segments[n - 1].ident))
+}
+
+/// The type `T::new(…)` constructs (through `?`, `.await`, `.unwrap()`, `.expect(…)`),
+/// when `T` is a type's name (`MyProducer::new(hosts)` → `MyProducer`).
+fn constructed_type(mut e: &Expr) -> Option<String> {
+    loop {
+        e = match e {
+            Expr::Try(t) => &t.expr,
+            Expr::Await(a) => &a.base,
+            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => &m.receiver,
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return None };
+                let item = type_item(&p.path)?;
+                let (ty, f) = item.split_once("::")?;
+                return (f == "new" && ty != "Self").then(|| ty.to_string());
+            }
+            _ => return None,
+        };
+    }
+}
+
+/// The name of a method called with no arguments (`settings.app_addr()`), through `&`,
+/// `?` and `.await`.
+fn called_method(mut e: &Expr) -> Option<String> {
+    loop {
+        e = match e {
+            Expr::Reference(r) => &r.expr,
+            Expr::Try(t) => &t.expr,
+            Expr::Await(a) => &a.base,
+            Expr::Paren(p) => &p.expr,
+            Expr::MethodCall(m) if m.args.is_empty() => return Some(m.method.to_string()),
+            _ => return None,
+        };
+    }
+}
+
+/// `fn app_addr(&self) -> String { format!("{}:{}", self.host, self.port) }`: the port
+/// of the address the method gives, as written.
+fn addr_port(f: &syn::ImplItemFn) -> Option<Template> {
+    if f.sig.inputs.len() != 1 || f.sig.receiver().is_none() {
+        return None;
+    }
+    let Some(syn::Stmt::Expr(Expr::Macro(m), None)) = f.block.stmts.last() else { return None };
+    if !m.mac.path.is_ident("format") {
+        return None;
+    }
+    let args = m.mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated).ok()?;
+    let fmt = args.first().and_then(lit_str)?;
+    (args.len() == 3 && fmt == "{}:{}").then(|| template(&args[2]))
 }
 
 /// A field access as a [`FIELD`] reference naming the fields it goes through, the
@@ -1286,6 +1365,9 @@ impl Collector<'_> {
             ("bind", [addr]) | ("run", [addr]) if self.web || name == "run" && self.warp => {
                 if let Some(port) = bound_port_in(addr, &|n| self.local_port(n)) {
                     self.facts.listens.push((lit(&port.to_string()), l));
+                } else if let Some(method) = self.addr_method(addr) {
+                    // `.bind(settings.app_addr())`: the port that method's address names.
+                    self.facts.listens.push((vec![Part::Ref(format!("{ADDR_PORT}{method}"))], l));
                 }
             }
             // rumqttc: `client.publish("t", QoS::AtLeastOnce, false, payload)` and
@@ -1303,8 +1385,38 @@ impl Collector<'_> {
                         self.queue("kafka", template(t), Access::Read, l);
                     }
                 }
+                // `consumer.subscribe(&TOPICS)` with `const TOPICS: [&str; 2] = […]`: each.
+                if let Some(list) = super::rs_enums::loop_list(&r.expr, "topics") {
+                    self.queue("kafka", list, Access::Read, l);
+                }
+                // `let topics = ["a", "b"]; consumer.subscribe(&topics)`: each.
+                if let Expr::Path(p) = &*r.expr {
+                    let key = p.path.get_ident().map(|i| format!("{LIST}{i}"));
+                    let found = self.locals.iter().rev().find(|(n, _)| Some(n) == key.as_ref());
+                    for part in found.and_then(|(_, v)| v.clone()).unwrap_or_default() {
+                        self.queue("kafka", vec![part], Access::Read, l);
+                    }
+                }
+            }
+            // The `kafka` crate: `Consumer::from_hosts(…).with_topic(t)` (or
+            // `.with_topic_partitions(t, &[0, 1])`) consumes `t`.
+            ("with_topic", [t]) | ("with_topic_partitions", [t, _]) if self.kafka => {
+                self.queue("kafka", template(t), Access::Read, l);
             }
             _ => {}
+        }
+    }
+
+    /// The method of no arguments whose result `addr` is (`settings.app_addr()`,
+    /// through `&`, `?`, `.await`, or a local bound to it).
+    fn addr_method(&self, addr: &Expr) -> Option<String> {
+        match addr {
+            Expr::Path(p) => {
+                let key = format!("{ADDR}{}", p.path.get_ident()?);
+                let (_, v) = self.locals.iter().rev().find(|(n, _)| *n == key)?;
+                arch::literal_of(v.as_ref()?)
+            }
+            _ => called_method(addr),
         }
     }
 
@@ -1658,8 +1770,15 @@ impl Collector<'_> {
         let field = |a: &Expr| self.client_file && matches!(a, Expr::Reference(r) if matches!(*r.expr, Expr::Field(_)));
         // A config field named as a URL may reach a wrapper of another file of the crate
         // (`JwkLoader::from_url(cfg.jwks.url.clone())`), even where no client crate is named.
+        // `MyConsumer::new(hosts, "orders".to_string())`: a type's constructor given text, which
+        // may name the queue it takes as a parameter (in a file naming no broker).
+        let type_text = || {
+            type_item(&p.path).is_some_and(|t| t.ends_with("::new"))
+                && c.args.iter().any(|a| super::rs_enums::lit_text(a).is_some())
+        };
         if self.broker
             || c.args.iter().any(|a| url_literal(a) || env_var(a) || self.url_local(a) || field(a) || url_field(a))
+            || type_text()
         {
             self.arg_call(&p.path, c);
         }
@@ -1726,6 +1845,15 @@ impl Collector<'_> {
                 });
                 return;
             }
+        }
+        // The `kafka` crate: `Record::from_value(t, v)`, `Record::from_key_value(t, k, v)`.
+        if self.kafka && matches!(last.as_str(), "from_value" | "from_key_value") && p.path.segments.len() >= 2 {
+            if p.path.segments[p.path.segments.len() - 2].ident == "Record" {
+                if let Some(t) = c.args.first() {
+                    self.queue("kafka", template(t), Access::Write, line(c.span()));
+                }
+            }
+            return;
         }
         if !matches!(
             last.as_str(),
@@ -3236,6 +3364,13 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
         let name = f.sig.ident.to_string();
+        if let Some(value) = addr_port(f) {
+            self.facts.consts.push(RawConst {
+                name: format!("{ADDR_PORT}{name}"),
+                value,
+                line: line(f.sig.ident.span()),
+            });
+        }
         let func = std::mem::replace(&mut self.func, func_of(&f.sig));
         let ctor = std::mem::replace(&mut self.ctor, f.sig.receiver().is_none());
         self.route_attrs(&f.attrs, &name);
@@ -3281,6 +3416,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             _ => None,
         };
         let saved = std::mem::replace(&mut self.impl_ty, ty);
+        super::rs_enums::impl_consts(i, &mut self.enum_consts);
         visit::visit_item_impl(self, i);
         self.impl_ty = saved;
     }
@@ -3305,6 +3441,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             value: template(&c.expr),
             line: line(c.ident.span()),
         });
+        super::rs_enums::array_consts(&c.ident.to_string(), &c.expr, line(c.ident.span()), &mut self.facts.consts);
         // In an inline module (`pub mod get_user { pub const SUBJECT: &str = "users.get"; }`),
         // also by that module's name, as a `use` of it names it ([`use_consts`]).
         if let Some(m) = self.mod_scope.last() {
@@ -3320,6 +3457,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             value: template(&s.expr),
             line: line(s.ident.span()),
         });
+        super::rs_enums::array_consts(&s.ident.to_string(), &s.expr, line(s.ident.span()), &mut self.facts.consts);
         visit::visit_item_static(self, s);
     }
 
@@ -3344,6 +3482,16 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 // `let addr = SocketAddr::from(([0, 0, 0, 0], 4000));` for a later `bind(&addr)`.
                 if let Some(port) = bound_port_in(&init.expr, &|n| self.local_port(n)) {
                     self.locals.push((format!("{PORT}{n}"), Some(lit(&port.to_string()))));
+                } else if let Some(method) = self.web.then(|| called_method(&init.expr)).flatten() {
+                    self.locals.push((format!("{ADDR}{n}"), Some(lit(&method))));
+                }
+                // `let producer = MyProducer::new(hosts);`: a value of that type, whose methods
+                // later calls name ([`Self::method_arg_call`]).
+                if let Some(ty) = constructed_type(&init.expr) {
+                    self.func.types.push((n.clone(), ty));
+                }
+                if let Some(list) = self.kafka.then(|| super::rs_enums::literal_list(&init.expr)).flatten() {
+                    self.locals.push((format!("{LIST}{n}"), Some(list.into_iter().map(Part::Lit).collect())));
                 }
                 if self.redis && self.redis_handle(&init.expr) {
                     self.locals.push((format!("{REDIS}{n}"), None));
@@ -3435,6 +3583,21 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         self.diesel_write |= write;
         visit::visit_expr_call(self, c);
         self.diesel_write = saved;
+    }
+
+    /// `for topic in KafkaTopic::all() { … }`: the variable walks a list of the project
+    /// (`lang::rs_enums`), each element in turn.
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        let var = match &*f.pat {
+            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+            _ => None,
+        };
+        let marker = var.as_deref().and_then(|v| super::rs_enums::loop_list(&f.expr, v));
+        let Some((var, m)) = var.zip(marker) else { return visit::visit_expr_for_loop(self, f) };
+        let before = self.locals.len();
+        self.locals.push((var, Some(m)));
+        visit::visit_expr_for_loop(self, f);
+        self.locals.truncate(before);
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {

@@ -501,6 +501,11 @@ impl<'a> Ctx<'a> {
         let Some((_, tail)) = rest.split_once(']') else { return Vec::new() };
         let mut places = vec![(file, head.to_string())];
         places.extend(self.imported(file, head));
+        // Rust names no import of a constant: the one module of the service (else of the
+        // project) defining the list (`KafkaTopic::all()[0]`, `lang::rs_enums`).
+        if self.project.files[file].file.lang == Lang::Rust {
+            places.extend(self.list_module(file, head).map(|m| (m, head.to_string())));
+        }
         for (m, dict) in places {
             let prefix = format!("{dict}[");
             let mut keyed: Vec<(&str, &Template)> = self
@@ -538,6 +543,25 @@ impl<'a> Ctx<'a> {
             return out;
         }
         Vec::new()
+    }
+
+    /// The one module defining elements of the list `head` (`head[0]`…), among those
+    /// of `file`'s service when several modules of the project do.
+    fn list_module(&self, file: usize, head: &str) -> Option<usize> {
+        let prefix = format!("{head}[");
+        let mut defs: Vec<usize> = self
+            .consts
+            .iter()
+            .filter(|(name, _)| name.starts_with(prefix.as_str()))
+            .flat_map(|(_, d)| d.iter().map(|(f, _)| *f))
+            .collect();
+        defs.sort_unstable();
+        defs.dedup();
+        let same: Vec<usize> = defs.iter().copied().filter(|f| self.owner(*f) == self.owner(file)).collect();
+        match (defs.as_slice(), same.as_slice()) {
+            ([one], _) | (_, [one]) => Some(*one),
+            _ => None,
+        }
     }
 
     /// The rows of a table `name` (`ROUTES.*.proxy.target`: `*` for the row) as `file`

@@ -425,7 +425,12 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     let msg = format!("queue name known only at run time: {why}: not linked");
                     out.diagnostics.push(Diagnostic::new(rel, Some(q.line), Severity::Info, msg));
                 }
-                None if named.is_empty() => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
+                // Rust: a loop over a list of the project (`for t in Topic::all()`,
+                // `lang::rs_enums`) names each of its elements.
+                None if named.is_empty() => match list_rows(ctx, i, &q.name) {
+                    Some(rows) => rows.iter().for_each(|n| queue_edge(ctx, &amqp, &transports, out, i, q, n, flags)),
+                    None => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
+                },
                 None => {}
             }
             for name in &named {
@@ -438,6 +443,16 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     replies(ctx, &transports, out);
     // Gateways' own calls: the routes of their nginx/HAProxy configuration files.
     super::gateway::edges(ctx, eps, out);
+}
+
+/// The names a Rust queue name walking a list stands for (`KafkaTopic::all()[*t]`,
+/// `lang::rs_enums`): each element of the list, when every one is read.
+fn list_rows(ctx: &Ctx, i: usize, name: &Template) -> Option<Vec<Template>> {
+    let marker = |p: &Part| matches!(p, Part::Ref(r) if r.contains("[*"));
+    if ctx.project.files[i].file.lang != Lang::Rust || !name.iter().any(marker) {
+        return None;
+    }
+    ctx.entry_rows(i, name).filter(|rows| rows.iter().all(|r| !r.iter().any(marker)))
 }
 
 /// Requests awaiting a reply over a broker and the handlers that may answer them,
@@ -2387,8 +2402,16 @@ fn bound_in_code(ctx: &Ctx, p: u16) -> Vec<usize> {
 /// read: no compose/Kubernetes port, no `listen`/`bind` in their code (by name).
 fn server_port_unread(ctx: &Ctx, eps: &Endpoints) -> Vec<String> {
     let mut listening = vec![false; ctx.services.list.len()];
+    // A Rust server binding a method's address (`lang::rs_arch::ADDR_PORT`) listens on a
+    // port read only when that method's port is read.
+    let read = |i: usize, t: &Template| match t.as_slice() {
+        [Part::Ref(r)] if r.starts_with(crate::lang::rs_arch::ADDR_PORT) => {
+            ctx.resolve_template(i, t).is_ok_and(|t| render(&t).parse::<u16>().is_ok())
+        }
+        _ => true,
+    };
     for (i, f) in ctx.project.files.iter().enumerate() {
-        if let Some(o) = ctx.owner(i).filter(|_| !f.facts.arch.listens.is_empty()) {
+        if let Some(o) = ctx.owner(i).filter(|_| f.facts.arch.listens.iter().any(|(t, _)| read(i, t))) {
             listening[o] = true;
         }
     }
