@@ -240,6 +240,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if !is_declaration_file(rel) && (texts || memchr::memmem::find(src, b"= {").is_some()) {
         super::ts_arch::route_constants(tree.root_node(), text, texts, &mut facts.arch);
     }
+    // A configuration class's getters of environment variables (`get url() { return process.env.URL }`).
+    if !is_declaration_file(rel) && super::ts_arch::env_getter_text(src) {
+        super::ts_arch::class_env_getters(tree.root_node(), text, &mut facts.arch);
+    }
     // `const config = EnvSchema.parse(process.env)` of a zod `z.object({ KEY: z.string().default('x') })`.
     if super::ts_arch::env_schema_text(src) {
         super::ts_arch::env_schemas(tree.root_node(), text, &mut facts.arch);
