@@ -240,6 +240,8 @@ pub struct Collector<'t> {
     /// The file names Firestore: its `db.collection('x')` are Firestore's
     /// (`lang/ts_firestore.rs`), not MongoDB collections.
     firestore: bool,
+    /// The file calls `.collection(`: a class field may hold a MongoDB collection.
+    collection_fields: bool,
     /// Classes holding an Express app or router in a field (`lang/ts_class_routers.rs`).
     class_scopes: Vec<super::ts_class_routers::ClassScope>,
 }
@@ -266,6 +268,7 @@ impl<'t> Collector<'t> {
             nest_ms: has(b"@nestjs/microservices"),
             sequelize: has(b"equelize"),
             firestore: has(b"firestore"),
+            collection_fields: has(b".collection("),
             facts: ArchFacts { transports: nest_transports(text), ..ArchFacts::default() },
             ..Collector::default()
         };
@@ -688,13 +691,16 @@ impl<'t> Collector<'t> {
                     self.collection_ops.push((obj, text("op"), line));
                     return;
                 };
+                if !self.collection_fields || self.firestore {
+                    return;
+                }
                 let value = super::ts_nest::field_value(outer, field, src);
                 let name = value.filter(|v| v.kind() == "call_expression").and_then(|v| {
                     let f = v.field("function").filter(|f| f.kind() == "member_expression")?;
                     f.field("property").filter(|p| query::text(*p, src) == "collection")?;
                     string_value(v.field("arguments")?.named_child(0)?, src)
                 });
-                if let Some(name) = name.filter(|_| !self.firestore) {
+                if let Some(name) = name {
                     arch::push_mongo_use(&mut self.facts, name, &text("op"), line);
                 }
             }
