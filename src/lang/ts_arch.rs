@@ -241,6 +241,8 @@ pub struct Collector<'t> {
     /// The file names Firestore: its `db.collection('x')` are Firestore's
     /// (`lang/ts_firestore.rs`), not MongoDB collections.
     firestore: bool,
+    /// The file calls `.collection(`: a class field may hold a MongoDB collection.
+    collection_fields: bool,
     /// Classes holding an Express app or router in a field (`lang/ts_class_routers.rs`).
     class_scopes: Vec<super::ts_class_routers::ClassScope>,
 }
@@ -265,6 +267,7 @@ impl<'t> Collector<'t> {
             nest_ms: has(W::nestjs_microservices),
             sequelize: has(W::equelize),
             firestore: has(W::firestore),
+            collection_fields: has(W::collection_call),
             facts: ArchFacts { transports: nest_transports(text, words), ..ArchFacts::default() },
             ..Collector::default()
         };
@@ -678,7 +681,28 @@ impl<'t> Collector<'t> {
                     self.collections.insert(text("name"), v);
                 }
             }
-            "db.collection_op" => self.collection_ops.push((text("obj"), text("op"), line)),
+            "db.collection_op" => {
+                let obj = text("obj");
+                // `private readonly chats = this.db.collection('chats')`, a field the class
+                // gives that one value: `this.chats.insertOne(…)` uses the collection.
+                // (Read at the use: two classes of a file may name different collections alike.)
+                let Some(field) = obj.strip_prefix("this.") else {
+                    self.collection_ops.push((obj, text("op"), line));
+                    return;
+                };
+                if !self.collection_fields || self.firestore {
+                    return;
+                }
+                let value = super::ts_nest::field_value(outer, field, src);
+                let name = value.filter(|v| v.kind() == "call_expression").and_then(|v| {
+                    let f = v.field("function").filter(|f| f.kind() == "member_expression")?;
+                    f.field("property").filter(|p| query::text(*p, src) == "collection")?;
+                    string_value(v.field("arguments")?.named_child(0)?, src)
+                });
+                if let Some(name) = name {
+                    arch::push_mongo_use(&mut self.facts, name, &text("op"), line);
+                }
+            }
             "kv.client" if self.redis => self.kv_clients.push(text("name")),
             "kv.op" if self.redis => self.kv_ops.push((text("obj"), text("op"), line)),
             _ => {}
@@ -1463,7 +1487,8 @@ impl<'t> Collector<'t> {
         for (node, choice) in url_nodes {
             // Only a file that reads the environment can override a local from it: the
             // scope walk is skipped elsewhere (effect calls `.get(x)` on thousands of maps).
-            let url = super::ts_nest::this_fields(node, template(node, src), src);
+            let url = super::ts_nest::this_path_call(node, src)
+                .unwrap_or_else(|| super::ts_nest::this_fields(node, template(node, src), src));
             let url = if self.env { env_overrides(*first, url, src) } else { url };
             // `cfg.catalogUrl` of a parameter `cfg`: what the function's callers pass.
             let mut url = if known { param_members(node, url, wrapper.is_none(), src) } else { url };
@@ -1977,6 +2002,26 @@ impl<'t> Collector<'t> {
             "emit" | "send" if nest_client(call, src) => Access::Write,
             _ => return false,
         };
+        // Nest wires message handlers on controllers only: a handler of an `@Injectable()`
+        // provider never receives a message.
+        if access == Access::Read {
+            let class = query::ancestors_in(self.root.as_ref(), call, 64)
+                .into_iter()
+                .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class"));
+            let controller = |c: Node| {
+                let holders = [Some(c), c.parent().filter(|p| p.kind() == "export_statement")];
+                holders
+                    .into_iter()
+                    .flatten()
+                    .flat_map(named)
+                    .any(|d| d.kind() == "decorator" && query::text(d, src).starts_with("@Controller"))
+            };
+            if class.is_some_and(|c| super::ts_nest::injectable(c, src) && !controller(c)) {
+                let why = format!("`@{method}` on a method of an `@Injectable()` provider: Nest wires message handlers on controllers only, not reported as a consumer");
+                self.facts.notes.push((line, why));
+                return true;
+            }
+        }
         if let Some(name) = args.first().and_then(|a| nest_pattern(*a, src)) {
             // `send` awaits the reply a `@MessagePattern` handler returns; `emit` and
             // `@EventPattern` are events (no reply).
@@ -2693,7 +2738,7 @@ fn takes_fetch(n: Node, src: &[u8]) -> bool {
 
 /// `process.env.X`, `import.meta.env.X`, also written through a cast or an
 /// optional chain (`(import.meta as any).env?.X`): the variable `X`.
-fn env_member(n: Node, src: &[u8]) -> Option<String> {
+pub(super) fn env_member(n: Node, src: &[u8]) -> Option<String> {
     fn unwrap(mut e: Node) -> Option<Node> {
         while matches!(e.kind(), "parenthesized_expression" | "as_expression" | "non_null_expression") {
             e = e.named_child(0)?;
@@ -3623,7 +3668,9 @@ fn nest_route(obj: Node, src: &[u8], depth: usize) -> Option<Template> {
 /// `nest_pattern` reads it written out. Asked for files whose text has `= {`; with
 /// `texts`, for a file no trigger word sent through the full pass (whose constants nothing
 /// else reads), also the exported text constants named in capitals (`export const
-/// MAIL_QUEUE = 'mail'`), which a queue's or a pattern's name may be.
+/// MAIL_QUEUE = 'mail'`), which a queue's or a pattern's name may be, and the members of
+/// the exported objects of such names holding only text (`export const ENDPOINTS = {
+/// signUp: 'sign-up' }`, [`string_tree`]), as `ENDPOINTS.signUp`.
 pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
@@ -3650,6 +3697,12 @@ pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFact
             if v.kind() != "object" {
                 continue;
             }
+            // `export const ENDPOINTS = { signUp: 'sign-up', … }` in a module naming no
+            // framework: each member a constant (`ENDPOINTS.signUp`), read where another
+            // module imports the object (`@Post(ENDPOINTS.signUp)`, `emit(TOPICS.X, …)`).
+            if texts && exported && constant(query::text(name, src)) && string_tree(v, 0) {
+                object_members(facts, query::text(name, src), v, src, 0);
+            }
             let pairs = named(v);
             let small = pairs.len() <= 4
                 && pairs.iter().all(|p| {
@@ -3672,6 +3725,94 @@ pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFact
             }
         }
     }
+}
+
+/// Whether a file may declare a class whose getters read the environment
+/// ([`class_env_getters`]).
+pub fn env_getter_text(words: &Words) -> bool {
+    words.has(W::class_) && words.has(W::get_) && words.any(&[W::process_env, W::ProcessEnv])
+}
+
+/// The getters of a module's top-level classes that return an environment variable,
+/// a configuration class (`class Config { get paymentUrl(): string { return
+/// String(this.env.PAYMENT_URL); } }`): `process.env.X` itself, or `this.<field>.X` of a
+/// field declared with a `ProcessEnv` type (`private env: NodeJS.ProcessEnv & CleanEnv`,
+/// envalid's checked copy) or set to `process.env`, optionally through `String(…)`. Each is
+/// the constant `Config.paymentUrl` (and `default.paymentUrl` for the default export),
+/// which a member of a field typed `Config` names (`ts_nest::this_fields`).
+pub fn class_env_getters(root: Node, text: &str, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    for top in named(root) {
+        let Some(class) = declared(top).filter(|d| matches!(d.kind(), "class_declaration" | "class")) else {
+            continue;
+        };
+        let (Some(name), Some(body)) = (class.field("name"), class.field("body")) else { continue };
+        let default = top.kind() == "export_statement"
+            && (0..top.child_count()).any(|i| top.child(i).is_some_and(|c| c.kind() == "default"));
+        let env_field = |field: &str| {
+            named(body).into_iter().any(|m| {
+                matches!(m.kind(), "public_field_definition" | "field_definition")
+                    && m.field("name").or_else(|| m.field("property")).is_some_and(|k| query::text(k, src) == field)
+                    && (m.field("type").is_some_and(|t| query::text(t, src).contains("ProcessEnv"))
+                        || m.field("value").is_some_and(|v| query::text(v, src) == "process.env"))
+            })
+        };
+        for m in named(body).into_iter().filter(|m| m.kind() == "method_definition") {
+            let mut c = m.walk();
+            let kinds: Vec<&str> = m.children(&mut c).map(|k| k.kind()).collect();
+            if !kinds.contains(&"get") || kinds.contains(&"static") {
+                continue;
+            }
+            let (Some(getter), Some(block)) = (m.field("name"), m.field("body")) else { continue };
+            let statements = named(block);
+            let [ret] = statements.as_slice() else { continue };
+            let Some(mut e) = ret.named_child(0).filter(|_| ret.kind() == "return_statement") else { continue };
+            // `String(x)`: the text itself.
+            if let Some(f) = e.field("function").filter(|_| e.kind() == "call_expression") {
+                let args = e.field("arguments").map(named).unwrap_or_default();
+                match (query::text(f, src), args.as_slice()) {
+                    ("String", [one]) => e = *one,
+                    _ => continue,
+                }
+            }
+            let var = env_member(e, src).or_else(|| {
+                let object = e.field("object").filter(|_| e.kind() == "member_expression")?;
+                let field = object.field("property").filter(|_| object.kind() == "member_expression")?;
+                if object.field("object")?.kind() != "this" || !env_field(query::text(field, src)) {
+                    return None;
+                }
+                let var = e.field("property").filter(|p| p.kind() == "property_identifier")?;
+                Some(query::text(var, src).to_string())
+            });
+            let Some(var) = var else { continue };
+            let getter = query::text(getter, src);
+            let value = vec![Part::Env(var, None)];
+            let line = query::line(m);
+            arch::push_const(facts, format!("{}.{getter}", query::text(name, src)), value.clone(), line);
+            if default {
+                arch::push_const(facts, format!("default.{getter}"), value, line);
+            }
+        }
+    }
+}
+
+/// Whether an object literal holds only string (or number) values, directly or in
+/// nested objects a few levels deep, and at most `MAX` of them: a table of names
+/// (routes, topics), not a configuration reading the environment or calling code.
+fn string_tree(v: Node, depth: usize) -> bool {
+    const MAX: usize = 256;
+    let pairs = named(v);
+    depth <= 3
+        && pairs.len() <= MAX
+        && !pairs.is_empty()
+        && pairs.iter().all(|p| {
+            p.kind() == "pair"
+                && p.field("value").is_some_and(|x| match x.kind() {
+                    "string" | "number" => x.byte_range().len() <= 258,
+                    "object" => string_tree(x, depth + 1),
+                    _ => false,
+                })
+        })
 }
 
 /// The topics of an mqtt.js `publish`/`subscribe`, as written (MQTT's wildcards `+` and `#`
@@ -4470,7 +4611,7 @@ fn trimmed_slash(call: Node, args: &[Node], src: &[u8]) -> Option<Template> {
 /// returning a path built from its parameters, as the path with those parameters
 /// (`link/{id}`), read where it is called by its name in capitals (`call_template`).
 /// Any other function is no constant (a parameter: `push_const` keeps nothing).
-fn path_function(f: Node, src: &[u8]) -> Template {
+pub(super) fn path_function(f: Node, src: &[u8]) -> Template {
     let none = || vec![Part::Param("param".into())];
     let Some(body) = f.field("body").filter(|b| matches!(b.kind(), "string" | "template_string")) else {
         return none();

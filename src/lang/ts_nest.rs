@@ -116,13 +116,28 @@ fn parameter_property<'t>(ctor: Node<'t>, field: &str, src: &[u8]) -> Option<Nod
 }
 
 /// A URL template with each `this.<field>` read as the value its class gives the field
-/// ([`field_value`]); other fields are left as they were (unknown).
+/// ([`field_value`]); other fields are left as they were (unknown). A member of a field
+/// the class declares with a class type (`private config: Config` … `this.config.paymentUrl`)
+/// is that class's member, `Config.paymentUrl`, which resolution reads where `Config` is
+/// declared or imported from (a getter of it, [`super::ts_arch::class_env_getters`]).
 pub fn this_fields(at: Node, url: Template, src: &[u8]) -> Template {
     if !url.iter().any(|p| matches!(p, Part::Ref(r) if r.starts_with("this."))) {
         return url;
     }
     let mut out = Template::new();
     for p in url {
+        let typed = match &p {
+            Part::Ref(r) => r
+                .strip_prefix("this.")
+                .and_then(|f| f.split_once('.'))
+                .filter(|(_, member)| !member.contains('.'))
+                .and_then(|(f, member)| Some(format!("{}.{member}", field_type(at, f, src)?))),
+            _ => None,
+        };
+        if let Some(r) = typed {
+            out.push(Part::Ref(r));
+            continue;
+        }
         let value = match &p {
             Part::Ref(r) => r.strip_prefix("this.").filter(|f| !f.contains('.')).and_then(|f| field_value(at, f, src)),
             _ => None,
@@ -135,6 +150,41 @@ pub fn this_fields(at: Node, url: Template, src: &[u8]) -> Template {
         }
     }
     out
+}
+
+/// The class a field of the class around `at` is declared with, `Config` of `private
+/// config: Config` (or of a constructor parameter property `private readonly config:
+/// Config`): a plain type name starting with a capital, else none.
+fn field_type(at: Node, field: &str, src: &[u8]) -> Option<String> {
+    let class = class_of(at)?;
+    let members = Members::of(class.field("body")?, src);
+    let declared = members.fields_named(field, src).filter_map(|f| f.field("type")).last();
+    let param = members.constructor.and_then(|c| {
+        parameter_properties(c)
+            .map(|(_, p)| p)
+            .find(|p| p.field("pattern").is_some_and(|i| query::text(i, src) == field))
+            .and_then(|p| p.field("type"))
+    });
+    let ty = declared.or(param)?.named_child(0).filter(|t| t.kind() == "type_identifier")?;
+    let name = query::text(ty, src);
+    name.starts_with(|c: char| c.is_ascii_uppercase()).then(|| name.to_string())
+}
+
+/// `this.meetingUrl(id)` of a field holding an arrow function that returns a path built
+/// from its parameters (`private meetingUrl = (id: string) => `https://…/meetings/${id}``,
+/// the class giving the field that one value, [`field_value`]): the path, the
+/// parameters unknown (`super::ts_arch::path_function`).
+pub fn this_path_call(call: Node, src: &[u8]) -> Option<Template> {
+    let f = call.field("function").filter(|_| call.kind() == "call_expression")?;
+    if f.kind() != "member_expression" || f.field("object")?.kind() != "this" {
+        return None;
+    }
+    let value = field_value(call, query::text(f.field("property")?, src), src)?;
+    let body = value.field("body").filter(|_| value.kind() == "arrow_function")?;
+    if !matches!(body.kind(), "string" | "template_string") {
+        return None;
+    }
+    Some(super::ts_arch::path_function(value, src))
 }
 
 /// `let url; switch (target) { case 'users': url = …; break; case 'orders': url = …; }`:

@@ -202,7 +202,13 @@ pub fn expand<'t>(caps: &[(&str, Node<'t>)], src: &[u8], emit: &mut Emit<'_, 't>
     let name = query::text(m, src);
     let obj = callee(call).and_then(|f| f.field("object"));
     let any_obj = obj.filter(|o| o.is_named() && !o.is_error());
-    let plain_obj = obj.filter(|o| o.kind() == "identifier");
+    // `users.find(…)`, and `this.users.find(…)` of a class field (`users = db.collection('users')`).
+    let plain_obj = obj.filter(|o| {
+        o.kind() == "identifier"
+            || o.kind() == "member_expression"
+                && o.field("object").is_some_and(|t| t.kind() == "this")
+                && o.field("property").is_some_and(|p| p.kind() == "property_identifier")
+    });
     if let Some(o) = plain_obj.filter(|_| has(COLLECTION_METHODS, name)) {
         emit(&[("db.collection_op", call), ("obj", o), ("op", m)]);
     }

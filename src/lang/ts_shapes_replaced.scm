@@ -69,6 +69,13 @@
   function: (member_expression object: (identifier) @obj property: (property_identifier) @op)
   (#any-of? @op "find" "findOne" "insertOne" "insertMany" "updateOne" "updateMany" "deleteOne" "deleteMany" "replaceOne" "aggregate" "countDocuments" "findOneAndUpdate" "bulkWrite")) @db.collection_op
 
+; this.users.insertOne(…) on a collection class field
+(call_expression
+  function: (member_expression
+    object: (member_expression object: (this) property: (property_identifier)) @obj
+    property: (property_identifier) @op)
+  (#any-of? @op "find" "findOne" "insertOne" "insertMany" "updateOne" "updateMany" "deleteOne" "deleteMany" "replaceOne" "aggregate" "countDocuments" "findOneAndUpdate" "bulkWrite")) @db.collection_op
+
 ; redis.get(k)   client.hSet(…)   this.cache.del(k)
 (call_expression
   function: (member_expression object: (_) @obj property: (property_identifier) @op)

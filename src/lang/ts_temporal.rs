@@ -19,6 +19,7 @@
 //! are; a shorthand `{ taskQueue }` or a computed value is no queue.
 
 use super::query::FieldExt;
+use super::ts_words::{Words, W};
 use tree_sitter::Node;
 
 use super::query;
@@ -27,8 +28,8 @@ use crate::model::{Access, ArchFacts, RawQueue};
 
 /// Whether a file may name a Temporal task queue: the option's name and Temporal's
 /// (`@temporalio/…`, `TemporalModule`, `temporalService`). Plain `memmem` gates.
-pub fn mentions(src: &[u8]) -> bool {
-    memchr::memmem::find(src, b"taskQueue").is_some() && memchr::memmem::find(src, b"emporal").is_some()
+pub fn mentions(words: &Words) -> bool {
+    words.has(W::taskQueue) && words.has(W::emporal)
 }
 
 /// What a call taking a `taskQueue` option does with the queue: (access, awaits a reply
@@ -183,7 +184,7 @@ mod tests {
                 ("orders".into(), Access::Write, false),
             ]
         );
-        assert!(mentions(text.as_bytes()));
-        assert!(!mentions(b"const q = { taskQueue: 'x' };"));
+        assert!(mentions(&Words::scan(text.as_bytes())));
+        assert!(!mentions(&Words::scan(b"const q = { taskQueue: 'x' };")));
     }
 }

@@ -63,6 +63,7 @@ words! {
     extends = "extends",
     extends_ = "extends ",
     ollection_call = "ollection(",
+    collection_call = ".collection(",
     constructor_call = "constructor(",
     new_ = "new ",
     enum_ = "enum ",
@@ -130,6 +131,13 @@ words! {
     aseQuery = "aseQuery",
     createApi = "createApi",
     injectEndpoints = "injectEndpoints",
+    // Configuration classes' environment getters (`ts_arch::class_env_getters`).
+    get_ = "get ",
+    process_env = "process.env",
+    ProcessEnv = "ProcessEnv",
+    // Temporal task queues (`ts_temporal`).
+    taskQueue = "taskQueue",
+    emporal = "emporal",
     // zod environment schemas (`ts_arch::env_schemas`).
     z_object = "z.object(",
     parse_env = "parse(process.env)",

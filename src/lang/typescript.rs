@@ -156,7 +156,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     called_imports(text, &relative, &mut facts.arch);
     // Temporal task queues (`proxyActivities({ taskQueue })`, `lang/ts_temporal.rs`), before
     // the imports are kept for the queues named by a constant of another module.
-    if !is_declaration_file(rel) && super::ts_temporal::mentions(src) {
+    if !is_declaration_file(rel) && super::ts_temporal::mentions(&words) {
         super::ts_temporal::task_queues(tree.root_node(), src, &mut facts.arch);
     }
     // Sequelize's options for every model, wherever the service writes them.
@@ -251,6 +251,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let texts = !with_arch && words.has(W::export_const);
     if !is_declaration_file(rel) && (texts || words.has(W::eq_brace)) {
         super::ts_arch::route_constants(tree.root_node(), text, texts, &mut facts.arch);
+    }
+    // A configuration class's getters of environment variables (`get url() { return process.env.URL }`).
+    if !is_declaration_file(rel) && super::ts_arch::env_getter_text(&words) {
+        super::ts_arch::class_env_getters(tree.root_node(), text, &mut facts.arch);
     }
     // `const config = EnvSchema.parse(process.env)` of a zod `z.object({ KEY: z.string().default('x') })`.
     if super::ts_arch::env_schema_text(&words) {

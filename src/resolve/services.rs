@@ -368,6 +368,12 @@ impl Services {
         if self.k8s_namespaces.contains(ns) && self.k8s_service_ports.contains_key(first) {
             return exact(first);
         }
+        // Cluster DNS whatever the manifests say (`svc.default`, `svc.<ns>.svc[.cluster.local]`):
+        // a Service a Helm template names (`name: {{ include "payment-service.fullname" . }}`,
+        // no literal name to index) is the service of the project its first label names.
+        if ns != rest || rest == "default" {
+            return exact(first);
+        }
         found
     }
 
