@@ -563,29 +563,29 @@ fn call_at<'t>(
 ) -> Option<(String, Node<'t>)> {
     // The smallest node spanning the callee and the `(` is the call itself.
     let call = root.descendant_for_byte_range(head_start, paren + 1)?;
-    if call.kind() != shape.call {
+    if call.kind_name() != shape.call {
         return None;
     }
     let callee = call.field("function")?;
     // tree-sitter-typescript reads `await f<T>(x)` as a call of `await f` with type arguments.
-    let callee = match callee.kind() {
+    let callee = match callee.kind_name() {
         "await_expression" if call.field("type_arguments").is_some() => callee.named_child(0)?,
         _ => callee,
     };
     if callee.start_byte() != head_start {
         return None;
     }
-    let head = match callee.kind() {
+    let head = match callee.kind_name() {
         k if k == shape.member => {
             let prop = callee.field(shape.property)?;
-            if !prop.kind().ends_with("identifier") {
+            if !prop.kind_name().ends_with("identifier") {
                 return None;
             }
             callee.field(shape.object)?
         }
         _ => callee,
     };
-    if head.kind() != "identifier" || head.byte_range() != (head_start..head_end) {
+    if head.kind_name() != "identifier" || head.byte_range() != (head_start..head_end) {
         return None;
     }
     let args = call.field("arguments")?;

@@ -47,7 +47,7 @@ pub fn tables(root: Node, text: &str, facts: &mut ArchFacts) {
             }
         };
         for call in op_calls(body, src) {
-            let Some(args) = call.field("arguments").filter(|a| a.kind() == "argument_list") else {
+            let Some(args) = call.field("arguments").filter(|a| a.kind_name() == "argument_list") else {
                 continue;
             };
             let (pos, _) = split_args(args);
@@ -89,9 +89,9 @@ pub fn tables(root: Node, text: &str, facts: &mut ArchFacts) {
 
 /// A module-level function definition, decorated or not.
 fn function_def(n: Node) -> Option<Node> {
-    match n.kind() {
+    match n.kind_name() {
         "function_definition" => Some(n),
-        "decorated_definition" => n.field("definition").filter(|d| d.kind() == "function_definition"),
+        "decorated_definition" => n.field("definition").filter(|d| d.kind_name() == "function_definition"),
         _ => None,
     }
 }
@@ -102,10 +102,10 @@ fn op_calls<'t>(body: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        if matches!(n.kind(), "function_definition" | "class_definition" | "lambda") {
+        if matches!(n.kind_name(), "function_definition" | "class_definition" | "lambda") {
             continue;
         }
-        if n.kind() == "call" && n.field("function").is_some_and(|f| query::text(f, src).starts_with("op.")) {
+        if n.kind_name() == "call" && n.field("function").is_some_and(|f| query::text(f, src).starts_with("op.")) {
             out.push(n);
         }
         let mut walk = n.walk();

@@ -86,9 +86,9 @@ fn settings_fields(class: Node, src: &[u8]) -> Vec<(String, Template, u32)> {
     // A module importing `pydantic_settings` is pydantic-settings 2's.
     let v2 = memchr::memmem::find(src, b"pydantic_settings").is_some();
     let mut out = Vec::new();
-    for stmt in named(body).into_iter().filter(|s| s.kind() == "expression_statement") {
-        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
-        let Some(left) = a.field("left").filter(|l| l.kind() == "identifier") else { continue };
+    for stmt in named(body).into_iter().filter(|s| s.kind_name() == "expression_statement") {
+        let Some(a) = stmt.named_child(0).filter(|a| a.kind_name() == "assignment") else { continue };
+        let Some(left) = a.field("left").filter(|l| l.kind_name() == "identifier") else { continue };
         let name = query::text(left, src);
         if name.starts_with('_') || name == "model_config" || !is_ident(name) {
             continue;
@@ -97,7 +97,7 @@ fn settings_fields(class: Node, src: &[u8]) -> Vec<(String, Template, u32)> {
         let value = match a.field("right") {
             None if a.field("type").is_some() => Some((var, None)),
             None => None,
-            Some(r) if r.kind() == "call" => field_env(r, var, v2, src),
+            Some(r) if r.kind_name() == "call" => field_env(r, var, v2, src),
             Some(r) => literal_default(r, src).map(|d| (var, d)),
         };
         if let Some((var, default)) = value {
@@ -109,7 +109,7 @@ fn settings_fields(class: Node, src: &[u8]) -> Vec<(String, Template, u32)> {
 
 /// A settings field's literal default: `Some(None)` for `None` or `...` (required).
 fn literal_default(n: Node, src: &[u8]) -> Option<Option<String>> {
-    match n.kind() {
+    match n.kind_name() {
         "none" | "ellipsis" => Some(None),
         "string" | "concatenated_string" => string_value(n, src).map(Some),
         "integer" => Some(Some(query::text(n, src).to_string())),
@@ -124,7 +124,7 @@ fn field_env(call: Node, var: String, v2: bool, src: &[u8]) -> Option<(String, O
     if query::text(f, src).rsplit('.').next() != Some("Field") {
         return None;
     }
-    let args = call.field("arguments").filter(|a| a.kind() == "argument_list")?;
+    let args = call.field("arguments").filter(|a| a.kind_name() == "argument_list")?;
     if kwarg(args, "default_factory", src).is_some() {
         return None;
     }
@@ -183,23 +183,23 @@ pub fn settings_module(rel: &str) -> bool {
 /// A value of another shape (a call, a comprehension, a name not ending in `APPS`)
 /// is `*`: any app may be installed.
 pub fn installed_apps(root: Node, src: &[u8]) -> Vec<String> {
-    let is_apps = |n: Node| n.kind() == "identifier" && query::text(n, src).ends_with("APPS");
+    let is_apps = |n: Node| n.kind_name() == "identifier" && query::text(n, src).ends_with("APPS");
     let mut out = Vec::new();
     let mut stack = named(root);
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "if_statement" | "try_statement" | "else_clause" | "elif_clause" | "except_clause" | "finally_clause"
             | "block" => stack.extend(named(n)),
             "expression_statement" => {
                 let Some(e) = n.named_child(0) else { continue };
-                match e.kind() {
+                match e.kind_name() {
                     "assignment" | "augmented_assignment" if e.field("left").is_some_and(is_apps) => {
                         if let Some(v) = e.field("right") {
                             apps_value(v, src, &mut out);
                         }
                     }
                     "call" => {
-                        let f = e.field("function").filter(|f| f.kind() == "attribute");
+                        let f = e.field("function").filter(|f| f.kind_name() == "attribute");
                         let on_apps = f.and_then(|f| f.field("object")).is_some_and(is_apps);
                         let m = f.and_then(|f| f.field("attribute")).map(|a| query::text(a, src));
                         if let (true, Some("append" | "extend" | "insert")) = (on_apps, m) {
@@ -223,7 +223,7 @@ pub fn installed_apps(root: Node, src: &[u8]) -> Vec<String> {
 
 /// The app names of one `INSTALLED_APPS` value ([`installed_apps`]).
 fn apps_value(v: Node, src: &[u8], out: &mut Vec<String>) {
-    match v.kind() {
+    match v.kind_name() {
         "list" | "tuple" | "parenthesized_expression" => named(v).into_iter().for_each(|c| apps_value(c, src, out)),
         "binary_operator" => ["left", "right"].into_iter().filter_map(|f| v.field(f)).for_each(|c| {
             apps_value(c, src, out);
@@ -321,24 +321,25 @@ pub(super) fn constant<'t>(stmt: Node<'t>, _src: &[u8], caps: &mut Captures<'t>)
     // statement, and `child_by_field_name` searches the field names by string.
     let found = (0..u32::try_from(stmt.named_child_count()).unwrap_or(0))
         .filter_map(|i| stmt.named_child(i))
-        .filter(|c| c.kind() == "assignment")
+        .filter(|c| c.kind_name() == "assignment")
         .find_map(|a| {
             let (left, right) = (a.child_by_field_id(f.left)?, a.child_by_field_id(f.right)?);
-            let ok = match left.kind() {
+            let ok = match left.kind_name() {
                 "identifier" => right.is_named() && !right.is_error(),
                 "subscript" => {
                     let value = left.child_by_field_id(f.value);
                     let mut walk = left.walk();
-                    value.is_some_and(|v| matches!(v.kind(), "identifier" | "attribute"))
-                        && f.subscript
-                            .is_some_and(|id| left.children_by_field_id(id, &mut walk).any(|k| k.kind() == "string"))
-                        && LOCAL_CONST_VALUES.contains(&right.kind())
+                    value.is_some_and(|v| matches!(v.kind_name(), "identifier" | "attribute"))
+                        && f.subscript.is_some_and(|id| {
+                            left.children_by_field_id(id, &mut walk).any(|k| k.kind_name() == "string")
+                        })
+                        && LOCAL_CONST_VALUES.contains(&right.kind_name())
                 }
                 "attribute" => {
                     let attr = left.child_by_field_id(f.attribute);
-                    left.child_by_field_id(f.object).is_some_and(|o| o.kind() == "identifier")
+                    left.child_by_field_id(f.object).is_some_and(|o| o.kind_name() == "identifier")
                         && attr.is_some_and(|a| a.end_byte() - a.start_byte() == "prefix".len())
-                        && right.kind() == "string"
+                        && right.kind_name() == "string"
                 }
                 _ => false,
             };
@@ -561,7 +562,7 @@ impl<'t> Collector<'t> {
                     self.client_bases.insert(text("name"), b);
                 }
             }
-            "const.def" if cap(caps, "name").is_some_and(|n| n.kind() == "attribute") => {
+            "const.def" if cap(caps, "name").is_some_and(|n| n.kind_name() == "attribute") => {
                 // `router.prefix = "/orders"` (fastapi_restful's `@cbv(router)` class bodies set it).
                 if let Some(router) = text("name").strip_suffix(".prefix") {
                     let value = cap(caps, "value").map(|v| template(v, src)).unwrap_or_default();
@@ -577,18 +578,20 @@ impl<'t> Collector<'t> {
                     // `unique = {k: v for k, v in SERVICE_URLS.items()}`: the same entries.
                     let value = vec![Part::Ref(copied)];
                     self.facts.consts.push(crate::model::RawConst { name: text("name"), value, line });
-                } else if let Some(v) = cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind()) || top()) {
+                } else if let Some(v) =
+                    cap(caps, "value").filter(|v| LOCAL_CONST_VALUES.contains(&v.kind_name()) || top())
+                {
                     // `app.config["ORDERS_URI"] = …` is named as the subscript `template` reads it.
                     let name = cap(caps, "name").and_then(|n| keyed_name(n, src)).unwrap_or_else(|| text("name"));
-                    if v.kind() == "dictionary" {
+                    if v.kind_name() == "dictionary" {
                         self.dict_consts(&name, v, src);
-                    } else if v.kind() == "call" && text_of(v, src).contains("SimpleNamespace(") {
+                    } else if v.kind_name() == "call" && text_of(v, src).contains("SimpleNamespace(") {
                         self.namespace(&name, v, outer, src);
                     } else {
                         arch::push_const(&mut self.facts, name, template(v, src), line);
                     }
                 } else if let Some(class) = cap(caps, "value")
-                    .filter(|v| v.kind() == "dictionary")
+                    .filter(|v| v.kind_name() == "dictionary")
                     .and_then(|_| super::py_classes::class_of_constant(outer, &text("name"), src))
                 {
                     // `class Requests: URLS = {'user': 'http://…'}`, read as `Requests.URLS[user]`.
@@ -609,7 +612,9 @@ impl<'t> Collector<'t> {
                 let root = self.root.as_ref();
                 let statement = |n: &Node| {
                     !after_operator(src, n.start_byte())
-                        && query::ancestors_in(root, *n, 1).first().is_some_and(|p| p.kind() == "expression_statement")
+                        && query::ancestors_in(root, *n, 1)
+                            .first()
+                            .is_some_and(|p| p.kind_name() == "expression_statement")
                 };
                 if let Some(n) = cap(caps, "sql").filter(|n| !statement(n)) {
                     arch::push_sql(&mut self.facts, sql_text(n, src), line);
@@ -655,7 +660,7 @@ impl<'t> Collector<'t> {
                 // something else than a named collection holds none that can be read.
                 let set_otherwise = held.is_none()
                     && holder.is_some_and(|o| {
-                        o.kind() == "attribute"
+                        o.kind_name() == "attribute"
                             && o.field("object").is_some_and(|b| query::text(b, src) == "self")
                             && held_value(o, src).is_some()
                     });
@@ -738,12 +743,12 @@ impl<'t> Collector<'t> {
     /// plain `Enum` is no string, and `X` alone names nothing).
     fn enum_members(&mut self, class: &str, kind: EnumKind, body: Node, src: &[u8]) {
         let mut walk = body.walk();
-        for stmt in body.named_children(&mut walk).filter(|n| n.kind() == "expression_statement") {
-            let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
+        for stmt in body.named_children(&mut walk).filter(|n| n.kind_name() == "expression_statement") {
+            let Some(a) = stmt.named_child(0).filter(|a| a.kind_name() == "assignment") else { continue };
             let (Some(name), Some(value)) = (a.field("left"), a.field("right")) else {
                 continue;
             };
-            if name.kind() != "identifier" || value.kind() != "string" {
+            if name.kind_name() != "identifier" || value.kind_name() != "string" {
                 continue;
             }
             let (member, line) = (text_of(name, src), query::line(stmt));
@@ -799,7 +804,7 @@ impl<'t> Collector<'t> {
         // Starlette(routes=ROUTES), FastAPI(routes=…): a route list named elsewhere.
         // (Not for a router held in a field: `self.router = APIRouter(routes=routes)` is a framework's own code.)
         if let Some(r) =
-            args.and_then(|a| kwarg(a, "routes", src)).filter(|r| r.kind() == "identifier" && !name.contains('.'))
+            args.and_then(|a| kwarg(a, "routes", src)).filter(|r| r.kind_name() == "identifier" && !name.contains('.'))
         {
             self.mount_here(name, &text_of(r, src), Template::new(), line);
         }
@@ -891,7 +896,7 @@ impl<'t> Collector<'t> {
             return;
         };
         let path = if path.is_empty() { String::new() } else { format!("/{}", path.trim_start_matches('/')) };
-        if view.kind() == "call" && view.field("function").is_some_and(|f| query::text(f, src) == "include") {
+        if view.kind_name() == "call" && view.field("function").is_some_and(|f| query::text(f, src) == "include") {
             let target =
                 view.field("arguments").and_then(|a| split_args(a).0.first().copied()).map(|n| included(n, src));
             if let Some(child) = target {
@@ -947,7 +952,7 @@ impl<'t> Collector<'t> {
         // `method` on) is each caller's argument, its default when a caller passes none.
         let params = if wrapper.is_some() { fn_params(root, url, src) } else { Vec::new() };
         let wrapper = wrapper.or(method_wrapper);
-        let method_arg = method_node.filter(|n| n.kind() == "identifier" && wrapper.is_some()).and_then(|n| {
+        let method_arg = method_node.filter(|n| n.kind_name() == "identifier" && wrapper.is_some()).and_then(|n| {
             let (_, i) = module_fn_param(root, n, query::text(n, src), src)?;
             let default = params.get(i).and_then(|(_, d)| arch::literal_of(d)).and_then(|m| http_method(&m));
             method = default.unwrap_or_else(|| "ANY".into());
@@ -1020,12 +1025,12 @@ impl<'t> Collector<'t> {
             return None;
         }
         let q = q?;
-        let func = query::ancestors(q, 64).find(|a| a.kind() == "function_definition")?;
+        let func = query::ancestors(q, 64).find(|a| a.kind_name() == "function_definition")?;
         let params = params_of(func, src);
         let mut exchanges = Vec::new();
         let mut stack = vec![func.field("body")?];
         while let Some(n) = stack.pop() {
-            let method = n.field("function").filter(|_| n.kind() == "call").and_then(|f| f.field("attribute"));
+            let method = n.field("function").filter(|_| n.kind_name() == "call").and_then(|f| f.field("attribute"));
             if method.is_some_and(|m| query::text(m, src) == "queue_bind") {
                 let b = n.field("arguments")?;
                 let (bpos, _) = split_args(b);
@@ -1039,7 +1044,7 @@ impl<'t> Collector<'t> {
                 }
             }
             stack.extend(
-                named(n).into_iter().filter(|c| !matches!(c.kind(), "function_definition" | "class_definition")),
+                named(n).into_iter().filter(|c| !matches!(c.kind_name(), "function_definition" | "class_definition")),
             );
         }
         exchanges.sort();
@@ -1050,12 +1055,12 @@ impl<'t> Collector<'t> {
     /// `details = {"name": "http://…", "endpoint": "details"}` at module level: each
     /// string-keyed entry is a constant named as `template` reads `details["name"]`.
     fn dict_consts(&mut self, name: &str, dict: Node, src: &[u8]) {
-        for pair in named(dict).into_iter().filter(|p| p.kind() == "pair") {
+        for pair in named(dict).into_iter().filter(|p| p.kind_name() == "pair") {
             let key = pair.field("key").and_then(|k| string_value(k, src));
             if let (Some(key), Some(value)) = (key, pair.field("value")) {
                 let line = query::line(pair);
                 // `{"user": {"url": "http://…"}}`: `SERVICES["user"]["url"]`, a level down.
-                if value.kind() == "dictionary" && !name.ends_with(']') {
+                if value.kind_name() == "dictionary" && !name.ends_with(']') {
                     self.dict_consts(&format!("{name}[{key}]"), value, src);
                 } else {
                     arch::push_const(&mut self.facts, format!("{name}[{key}]"), template(value, src), line);
@@ -1084,14 +1089,15 @@ impl<'t> Collector<'t> {
         let mut next = stmt.next_named_sibling();
         while let Some(s) = next {
             next = s.next_named_sibling();
-            let Some(a) = s.named_child(0).filter(|a| s.kind() == "expression_statement" && a.kind() == "assignment")
+            let Some(a) =
+                s.named_child(0).filter(|a| s.kind_name() == "expression_statement" && a.kind_name() == "assignment")
             else {
                 continue;
             };
             let (Some(left), Some(value)) = (a.field("left"), a.field("right")) else {
                 continue;
             };
-            let object = left.field("object").filter(|_| left.kind() == "attribute");
+            let object = left.field("object").filter(|_| left.kind_name() == "attribute");
             if object.is_some_and(|o| query::text(o, src) == name) {
                 members.extend(left.field("attribute").map(|m| (text_of(m, src), value)));
             }
@@ -1120,7 +1126,7 @@ impl<'t> Collector<'t> {
             return;
         };
         let op = query::text(m, src);
-        if obj.kind() != "identifier" || super::py_shapes::MONGO_METHODS.binary_search(&op).is_err() {
+        if obj.kind_name() != "identifier" || super::py_shapes::MONGO_METHODS.binary_search(&op).is_err() {
             return;
         }
         if let Some(name) = held_collection(obj, src) {
@@ -1138,12 +1144,13 @@ impl<'t> Collector<'t> {
             return;
         };
         let op = query::text(m, src);
-        if obj.kind() != "identifier" || super::py_shapes::MONGO_METHODS.binary_search(&op).is_err() {
+        if obj.kind_name() != "identifier" || super::py_shapes::MONGO_METHODS.binary_search(&op).is_err() {
             return;
         }
-        let Some(v) = held_value(obj, src).filter(|v| v.kind() == "call") else { return };
-        let Some(f) = v.field("function").filter(|f| f.kind() == "attribute") else { return };
-        let (Some(db), Some(args)) = (f.field("object").filter(|d| d.kind() == "identifier"), v.field("arguments"))
+        let Some(v) = held_value(obj, src).filter(|v| v.kind_name() == "call") else { return };
+        let Some(f) = v.field("function").filter(|f| f.kind_name() == "attribute") else { return };
+        let (Some(db), Some(args)) =
+            (f.field("object").filter(|d| d.kind_name() == "identifier"), v.field("arguments"))
         else {
             return;
         };
@@ -1385,7 +1392,7 @@ impl<'t> Collector<'t> {
                     let kind = match given.or_else(|| kwarg(args, "type", src)) {
                         None => Some("direct".to_string()),
                         Some(k) => string_value(k, src)
-                            .or_else(|| (k.kind() == "attribute").then(|| text_of(k, src)))
+                            .or_else(|| (k.kind_name() == "attribute").then(|| text_of(k, src)))
                             .map(|k| {
                                 let k = k.strip_suffix(".value").unwrap_or(&k);
                                 k.rsplit('.').next().unwrap_or(k).to_ascii_lowercase()
@@ -1420,7 +1427,7 @@ impl<'t> Collector<'t> {
             // aiokafka's `AIOKafkaConsumer(*topics, …)` alike; `*TOPICS` is the module's list of that name.
             "KafkaConsumer" | "AIOKafkaConsumer" => {
                 let root = query::ancestors(args, 256).last().unwrap_or(args);
-                let splats = named(args).into_iter().filter(|a| a.kind() == "list_splat");
+                let splats = named(args).into_iter().filter(|a| a.kind_name() == "list_splat");
                 // Any other splatted value is one name known only at run time (a diagnostic).
                 let listed = splats.filter_map(|a| a.named_child(0)).flat_map(|l| match module_list(root, l, src) {
                     elements if elements.is_empty() => vec![l],
@@ -1437,19 +1444,20 @@ impl<'t> Collector<'t> {
             "subscribe"
                 if self.mentions_kafka
                     && pos.len() >= 2
-                    && !matches!(pos[0].kind(), "list" | "tuple")
-                    && !matches!(pos[1].kind(), "string" | "concatenated_string") => {}
+                    && !matches!(pos[0].kind_name(), "list" | "tuple")
+                    && !matches!(pos[1].kind_name(), "string" | "concatenated_string") => {}
             // In a file that names Kafka without importing a client, only the client's own
             // shape, a list of topics, is read: `event_bus.subscribe("user.created")`
             // of a project wrapper names an event type, not a topic.
             "subscribe"
                 if self.mentions_kafka
-                    && (self.imports_kafka || pos.first().is_some_and(|l| matches!(l.kind(), "list" | "tuple")))
+                    && (self.imports_kafka
+                        || pos.first().is_some_and(|l| matches!(l.kind_name(), "list" | "tuple")))
                     || !self.mentions_kafka && self.mentions_redis =>
             {
                 let broker = if self.mentions_kafka { "kafka" } else { "redis" };
                 let names: Vec<Node> = match pos.first() {
-                    Some(l) if matches!(l.kind(), "list" | "tuple") => named(*l),
+                    Some(l) if matches!(l.kind_name(), "list" | "tuple") => named(*l),
                     _ => pos.clone(),
                 };
                 for n in names {
@@ -1459,12 +1467,12 @@ impl<'t> Collector<'t> {
                 // channels by their keys (kafka-python's keywords, `topics=`/`pattern=`, do not).
                 if broker == "redis" {
                     for a in named(args) {
-                        let keys: Vec<Template> = match a.kind() {
+                        let keys: Vec<Template> = match a.kind_name() {
                             "dictionary_splat" => a
                                 .named_child(0)
-                                .filter(|d| d.kind() == "dictionary")
+                                .filter(|d| d.kind_name() == "dictionary")
                                 .map(|d| {
-                                    let pairs = named(d).into_iter().filter(|p| p.kind() == "pair");
+                                    let pairs = named(d).into_iter().filter(|p| p.kind_name() == "pair");
                                     pairs.filter_map(|p| p.field("key")).map(|k| template(k, src)).collect()
                                 })
                                 .unwrap_or_default(),
@@ -1495,8 +1503,8 @@ impl<'t> Collector<'t> {
             "xread" | "xreadgroup" if self.mentions_redis => {
                 let at = usize::from(last == "xreadgroup") * 2;
                 let streams = kwarg(args, "streams", src).or_else(|| pos.get(at).copied());
-                if let Some(d) = streams.filter(|d| d.kind() == "dictionary") {
-                    let keys = named(d).into_iter().filter(|p| p.kind() == "pair");
+                if let Some(d) = streams.filter(|d| d.kind_name() == "dictionary") {
+                    let keys = named(d).into_iter().filter(|p| p.kind_name() == "pair");
                     for k in keys.filter_map(|p| p.field("key")) {
                         push(&mut self.facts, "redis", Some(tpl(k)), Access::Read);
                     }
@@ -1553,7 +1561,7 @@ impl<'t> Collector<'t> {
                 self.mount_here(&owner, &name, template(path, src), line);
                 // Mount("/p", routes=ROUTES) or Mount("/p", app=sub_app): a named child.
                 let child = kwarg(args, "routes", src).or_else(|| kwarg(args, "app", src)).or_else(|| arg(1));
-                if let Some(c) = child.filter(|c| matches!(c.kind(), "identifier" | "attribute")) {
+                if let Some(c) = child.filter(|c| matches!(c.kind_name(), "identifier" | "attribute")) {
                     self.mount_here(&name, &text_of(c, src), Template::new(), line);
                 }
                 return;
@@ -1598,7 +1606,7 @@ impl<'t> Collector<'t> {
         }
         let (path, methods, handler) = match method {
             "add_routes" => {
-                if let Some(c) = arg(0).filter(|c| matches!(c.kind(), "identifier" | "attribute")) {
+                if let Some(c) = arg(0).filter(|c| matches!(c.kind_name(), "identifier" | "attribute")) {
                     self.mount_here(router, &text_of(c, src), Template::new(), line);
                 }
                 return;
@@ -1635,14 +1643,14 @@ impl<'t> Collector<'t> {
     /// at its line; a tuple whose method or path is no literal is a note, and so is a table
     /// the module does not assign (imported). False when the call is no such loop's.
     fn route_table(&mut self, router: &str, args: Node, src: &[u8], line: u32) -> bool {
-        let pos: Vec<Node> = named(args).into_iter().filter(|a| a.kind() != "comment").collect();
+        let pos: Vec<Node> = named(args).into_iter().filter(|a| a.kind_name() != "comment").collect();
         let Some(&first) = pos.first() else { return false };
-        let Some(lp) = query::ancestors(first, 8).find(|a| a.kind() == "for_statement") else { return false };
+        let Some(lp) = query::ancestors(first, 8).find(|a| a.kind_name() == "for_statement") else { return false };
         let (Some(left), Some(right)) = (lp.field("left"), lp.field("right")) else {
             return false;
         };
         // The tuple index each of `add_route`'s method, path and handler takes.
-        let index: Vec<Option<usize>> = match (first.kind(), left.kind()) {
+        let index: Vec<Option<usize>> = match (first.kind_name(), left.kind_name()) {
             ("list_splat", "identifier")
                 if first.named_child(0).is_some_and(|n| query::text(n, src) == query::text(left, src)) =>
             {
@@ -1655,7 +1663,7 @@ impl<'t> Collector<'t> {
             _ => return false,
         };
         let (Some(&Some(m)), Some(&Some(p))) = (index.first(), index.get(1)) else { return false };
-        let rows = if matches!(right.kind(), "list" | "tuple") {
+        let rows = if matches!(right.kind_name(), "list" | "tuple") {
             named(right)
         } else {
             module_list(query::ancestors(lp, 256).last().unwrap_or(lp), right, src)
@@ -1667,7 +1675,7 @@ impl<'t> Collector<'t> {
             );
             self.facts.notes.push((line, why));
         }
-        for row in rows.into_iter().filter(|r| matches!(r.kind(), "tuple" | "list")) {
+        for row in rows.into_iter().filter(|r| matches!(r.kind_name(), "tuple" | "list")) {
             let items = named(row);
             let (Some(&mn), Some(&pn)) = (items.get(m), items.get(p)) else { continue };
             let line = query::line(row);
@@ -1951,13 +1959,13 @@ fn held_collection(var: Node, src: &[u8]) -> Option<String> {
         let t = query::text(n, src).to_ascii_lowercase();
         t.rsplit('.').next().is_some_and(|l| l.contains("db") || l.contains("database"))
     };
-    match v.kind() {
+    match v.kind_name() {
         "subscript" if v.field("value").is_some_and(database) => {
             v.field("subscript").and_then(|k| string_value(k, src))
         }
         "attribute" if v.field("object").is_some_and(database) => v.field("attribute").map(|a| text_of(a, src)),
         "call" => {
-            let f = v.field("function").filter(|f| f.kind() == "attribute")?;
+            let f = v.field("function").filter(|f| f.kind_name() == "attribute")?;
             if f.field("attribute").is_none_or(|a| query::text(a, src) != "get_collection") {
                 return None;
             }
@@ -1973,23 +1981,23 @@ fn held_collection(var: Node, src: &[u8]) -> Option<String> {
 pub(super) fn held_value<'t>(var: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
     let target = query::text(var, src);
     // The scopes to look in, innermost first: a name not assigned in its function is the module's.
-    let scopes: Vec<Node> = match var.kind() {
+    let scopes: Vec<Node> = match var.kind_name() {
         "identifier" => query::ancestors(var, 64)
-            .filter(|a| matches!(a.kind(), "function_definition" | "module"))
-            .filter_map(|f| if f.kind() == "module" { Some(f) } else { f.field("body") })
+            .filter(|a| matches!(a.kind_name(), "function_definition" | "module"))
+            .filter_map(|f| if f.kind_name() == "module" { Some(f) } else { f.field("body") })
             .take(2)
             .collect(),
         "attribute" if var.field("object").is_some_and(|o| query::text(o, src) == "self") => {
-            vec![query::ancestors(var, 64).find(|a| a.kind() == "class_definition")?.field("body")?]
+            vec![query::ancestors(var, 64).find(|a| a.kind_name() == "class_definition")?.field("body")?]
         }
         _ => return None,
     };
-    let nested = var.kind() == "attribute";
+    let nested = var.kind_name() == "attribute";
     let mut values = Vec::new();
     for scope in scopes {
         let mut stack = named(scope);
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match n.kind_name() {
                 "class_definition" => continue,
                 "function_definition" if !nested => continue,
                 "assignment" if n.field("left").is_some_and(|l| query::text(l, src) == target) => {
@@ -2047,7 +2055,7 @@ fn included(n: Node, src: &[u8]) -> String {
     if let Some(s) = string_value(n, src) {
         return format!("include:{s}");
     }
-    match n.kind() {
+    match n.kind_name() {
         "tuple" | "parenthesized_expression" => named(n).first().map_or_else(String::new, |c| included(*c, src)),
         "attribute" if n.field("attribute").is_some_and(|a| query::text(a, src) == "urls") => {
             n.field("object").map(|o| text_of(o, src)).unwrap_or_default()
@@ -2060,24 +2068,24 @@ fn included(n: Node, src: &[u8]) -> String {
 /// `Starlette(routes=[...])` (the variable it is assigned to), `Mount("/p", routes=[...])`
 /// (the mount), `app.add_routes([...])` (the receiver).
 fn list_owner(call: Node, src: &[u8]) -> Option<String> {
-    let list = call.parent().filter(|p| p.kind() == "list")?;
+    let list = call.parent().filter(|p| p.kind_name() == "list")?;
     let mut up = list.parent()?;
-    while up.kind() == "binary_operator" || up.kind() == "parenthesized_expression" {
+    while up.kind_name() == "binary_operator" || up.kind_name() == "parenthesized_expression" {
         up = up.parent()?;
     }
-    match up.kind() {
+    match up.kind_name() {
         "assignment" | "augmented_assignment" => up.field("left").map(|l| text_of(l, src)),
         "keyword_argument" => {
-            let ctor = up.parent()?.parent().filter(|c| c.kind() == "call")?;
+            let ctor = up.parent()?.parent().filter(|c| c.kind_name() == "call")?;
             let func = ctor.field("function").map(|f| text_of(f, src)).unwrap_or_default();
             if func.rsplit('.').next() == Some("Mount") {
                 return Some(synthetic(ctor));
             }
-            let assigned = ctor.parent().filter(|a| a.kind() == "assignment");
+            let assigned = ctor.parent().filter(|a| a.kind_name() == "assignment");
             Some(assigned.and_then(|a| a.field("left")).map_or_else(|| synthetic(ctor), |l| text_of(l, src)))
         }
         "argument_list" => {
-            let f = up.parent()?.field("function").filter(|f| f.kind() == "attribute")?;
+            let f = up.parent()?.field("function").filter(|f| f.kind_name() == "attribute")?;
             let obj = text_of(f.field("object")?, src);
             Some(obj.strip_suffix(".router").map(String::from).unwrap_or(obj))
         }
@@ -2117,13 +2125,13 @@ pub(super) fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8],
         line,
     };
     for item in named(body) {
-        let (def, decorators) = match item.kind() {
+        let (def, decorators) = match item.kind_name() {
             "decorated_definition" => {
-                (item.field("definition"), named(item).into_iter().filter(|d| d.kind() == "decorator").collect())
+                (item.field("definition"), named(item).into_iter().filter(|d| d.kind_name() == "decorator").collect())
             }
             "function_definition" => (Some(item), Vec::new()),
             "expression_statement" => {
-                if let Some(a) = item.named_child(0).filter(|a| a.kind() == "assignment") {
+                if let Some(a) = item.named_child(0).filter(|a| a.kind_name() == "assignment") {
                     let key = a.field("left").map(|l| text_of(l, src)).unwrap_or_default();
                     let value = a.field("right").and_then(|r| string_value(r, src));
                     if key == "lookup_url_kwarg" || key == "lookup_field" && v.lookup.is_none() {
@@ -2134,7 +2142,7 @@ pub(super) fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8],
             }
             _ => continue,
         };
-        let Some(def) = def.filter(|d| d.kind() == "function_definition") else { continue };
+        let Some(def) = def.filter(|d| d.kind_name() == "function_definition") else { continue };
         let name = def.field("name").map(|n| text_of(n, src)).unwrap_or_default();
         if DRF_ACTIONS.binary_search_by(|(a, _, _)| (*a).cmp(name.as_str())).is_ok() {
             v.actions.push(name.clone());
@@ -2143,12 +2151,13 @@ pub(super) fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8],
             v.handlers.push(name.clone());
         }
         for d in decorators {
-            let Some(call) = d.named_child(0).filter(|c| c.kind() == "call") else { continue };
+            let Some(call) = d.named_child(0).filter(|c| c.kind_name() == "call") else { continue };
             let func = call.field("function").map(|f| text_of(f, src)).unwrap_or_default();
             let detail = match func.rsplit('.').next().unwrap_or("") {
-                "action" => {
-                    call.field("arguments").and_then(|a| kwarg(a, "detail", src)).is_some_and(|x| x.kind() == "true")
-                }
+                "action" => call
+                    .field("arguments")
+                    .and_then(|a| kwarg(a, "detail", src))
+                    .is_some_and(|x| x.kind_name() == "true"),
                 "detail_route" => true,
                 "list_route" => false,
                 _ => continue,
@@ -2167,9 +2176,9 @@ pub(super) fn viewset(class: String, bases: Vec<String>, body: Node, src: &[u8],
 /// the class's methods as they are.
 fn class_view<'t>(view: Node<'t>, src: &[u8]) -> Node<'t> {
     let mut inner = view;
-    while inner.kind() == "call" {
+    while inner.kind_name() == "call" {
         let func = inner.field("function");
-        let attr = func.filter(|f| f.kind() == "attribute").and_then(|f| f.field("attribute"));
+        let attr = func.filter(|f| f.kind_name() == "attribute").and_then(|f| f.field("attribute"));
         if attr.is_some_and(|a| query::text(a, src) == "as_view") {
             return inner;
         }
@@ -2185,19 +2194,19 @@ fn class_view<'t>(view: Node<'t>, src: &[u8]) -> Node<'t> {
 /// The elements of the list or tuple the module assigns once, at its top level, to the
 /// identifier `name` (`TOPICS = ["user.delete"]`); nothing for any other name.
 fn module_list<'t>(root: Node<'t>, name: Node, src: &[u8]) -> Vec<Node<'t>> {
-    if name.kind() != "identifier" {
+    if name.kind_name() != "identifier" {
         return Vec::new();
     }
     let name = query::text(name, src);
     let assigned: Vec<Node> = named(root)
         .into_iter()
-        .filter(|s| s.kind() == "expression_statement")
-        .filter_map(|s| s.named_child(0).filter(|a| a.kind() == "assignment"))
+        .filter(|s| s.kind_name() == "expression_statement")
+        .filter_map(|s| s.named_child(0).filter(|a| a.kind_name() == "assignment"))
         .filter(|a| a.field("left").is_some_and(|l| query::text(l, src) == name))
         .filter_map(|a| a.field("right"))
         .collect();
     match assigned.as_slice() {
-        [one] if matches!(one.kind(), "list" | "tuple") => named(*one),
+        [one] if matches!(one.kind_name(), "list" | "tuple") => named(*one),
         _ => Vec::new(),
     }
 }
@@ -2213,8 +2222,8 @@ fn mqtt_topics<'t>(last: &str, args: Node<'t>, pos: &[Node<'t>], src: &[u8]) -> 
         return vec![(first, Access::Write)];
     }
     // A tuple is one `(topic, qos)`; a list holds topics or such tuples.
-    let topic = |n: Node<'t>| if n.kind() == "tuple" { n.named_child(0) } else { Some(n) };
-    let topics: Vec<Node> = match first.kind() {
+    let topic = |n: Node<'t>| if n.kind_name() == "tuple" { n.named_child(0) } else { Some(n) };
+    let topics: Vec<Node> = match first.kind_name() {
         "list" => named(first).into_iter().filter_map(topic).collect(),
         _ => topic(first).into_iter().collect(),
     };
@@ -2224,7 +2233,7 @@ fn mqtt_topics<'t>(last: &str, args: Node<'t>, pos: &[Node<'t>], src: &[u8]) -> 
 pub(super) fn split_args(args: Node) -> (Vec<Node>, Vec<Node>) {
     let (mut pos, mut kw) = (Vec::new(), Vec::new());
     for n in named(args) {
-        match n.kind() {
+        match n.kind_name() {
             "keyword_argument" => kw.push(n),
             "comment" | "list_splat" | "dictionary_splat" => {}
             _ => pos.push(n),
@@ -2235,7 +2244,7 @@ pub(super) fn split_args(args: Node) -> (Vec<Node>, Vec<Node>) {
 
 pub(super) fn named(n: Node) -> Vec<Node> {
     let mut c = n.walk();
-    n.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+    n.named_children(&mut c).filter(|n| n.kind_name() != "comment").collect()
 }
 
 /// The value of keyword argument `key`.
@@ -2257,10 +2266,10 @@ fn methods_kw(args: Node, src: &[u8]) -> Option<Vec<String>> {
 /// `app.config["ORDERS_URI"]` → `app.config[ORDERS_URI]`: a subscript of a name by a
 /// string literal, the same text whether it is assigned or read.
 fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
-    if n.kind() != "subscript" {
+    if n.kind_name() != "subscript" {
         return None;
     }
-    let value = n.field("value").filter(|v| matches!(v.kind(), "identifier" | "attribute"))?;
+    let value = n.field("value").filter(|v| matches!(v.kind_name(), "identifier" | "attribute"))?;
     let key = n.field("subscript").and_then(|k| string_value(k, src))?;
     Some(format!("{}[{key}]", query::text(value, src)))
 }
@@ -2276,11 +2285,11 @@ fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
 fn any_entry(n: Node, src: &[u8]) -> Option<String> {
     let value = n.field("value")?;
     let key = n.field("subscript")?;
-    if value.kind() == "subscript" {
+    if value.kind_name() == "subscript" {
         let inner = any_entry(value, src)?;
         return Some(format!("{inner}[{}]", string_value(key, src)?));
     }
-    if !matches!(value.kind(), "identifier" | "attribute") || query::text(value, src).ends_with("environ") {
+    if !matches!(value.kind_name(), "identifier" | "attribute") || query::text(value, src).ends_with("environ") {
         return None;
     }
     entry_marker(value, key, n, src)
@@ -2294,20 +2303,20 @@ fn loop_entries(t: Template, at: Node, src: &[u8]) -> Template {
     if !t.iter().any(|p| matches!(p, Part::Ref(r) if is_ident(r))) {
         return t;
     }
-    let loops: Vec<Node> = query::ancestors(at, 64).filter(|a| a.kind() == "for_statement").collect();
+    let loops: Vec<Node> = query::ancestors(at, 64).filter(|a| a.kind_name() == "for_statement").collect();
     if loops.is_empty() {
         return t;
     }
     let bound = |name: &str| {
         loops.iter().find_map(|l| {
             let (left, right) = (l.field("left")?, l.field("right")?);
-            let func = right.field("function").filter(|_| right.kind() == "call")?;
-            let dict = func.field("object").filter(|o| matches!(o.kind(), "identifier" | "attribute"))?;
+            let func = right.field("function").filter(|_| right.kind_name() == "call")?;
+            let dict = func.field("object").filter(|o| matches!(o.kind_name(), "identifier" | "attribute"))?;
             let method = query::text(func.field("attribute")?, src);
-            let value = match (method, left.kind()) {
+            let value = match (method, left.kind_name()) {
                 ("values", "identifier") => left,
                 ("items", "pattern_list" | "tuple_pattern") => match named(left).as_slice() {
-                    [_, v] if v.kind() == "identifier" => *v,
+                    [_, v] if v.kind_name() == "identifier" => *v,
                     _ => return None,
                 },
                 _ => return None,
@@ -2326,22 +2335,22 @@ fn loop_entries(t: Template, at: Node, src: &[u8]) -> Template {
 /// `{k: v for k, v in SERVICES.items()}`, a dict comprehension copying every entry of
 /// `SERVICES` as it is (no condition, no other clause): `SERVICES`.
 fn dict_copy(v: Node, src: &[u8]) -> Option<String> {
-    if v.kind() != "dictionary_comprehension" {
+    if v.kind_name() != "dictionary_comprehension" {
         return None;
     }
     let [body, clause] = named(v)[..] else { return None };
-    if body.kind() != "pair" || clause.kind() != "for_in_clause" {
+    if body.kind_name() != "pair" || clause.kind_name() != "for_in_clause" {
         return None;
     }
     let (left, right) = (clause.field("left")?, clause.field("right")?);
-    let func = right.field("function").filter(|_| right.kind() == "call")?;
-    let dict = func.field("object").filter(|o| matches!(o.kind(), "identifier" | "attribute"))?;
+    let func = right.field("function").filter(|_| right.kind_name() == "call")?;
+    let dict = func.field("object").filter(|o| matches!(o.kind_name(), "identifier" | "attribute"))?;
     if query::text(func.field("attribute")?, src) != "items" {
         return None;
     }
     let [k, val] = named(left)[..] else { return None };
     let same = |a: Option<Node>, b: Node| {
-        a.is_some_and(|a| a.kind() == "identifier" && query::text(a, src) == query::text(b, src))
+        a.is_some_and(|a| a.kind_name() == "identifier" && query::text(a, src) == query::text(b, src))
     };
     (same(body.field("key"), k) && same(body.field("value"), val)).then(|| text_of(dict, src))
 }
@@ -2351,12 +2360,12 @@ fn dict_copy(v: Node, src: &[u8]) -> Option<String> {
 /// assigned it once (`queue_name = result.method.queue`), in the function around `q`.
 fn server_named_queue(q: Option<Node>, src: &[u8]) -> bool {
     let Some(q) = q else { return false };
-    let Some(func) = query::ancestors(q, 64).find(|a| a.kind() == "function_definition") else { return false };
+    let Some(func) = query::ancestors(q, 64).find(|a| a.kind_name() == "function_definition") else { return false };
     let one = |name: &str| match assignments(name, func, src).as_deref() {
         Some([v]) => Some(*v),
         _ => None,
     };
-    let value = match q.kind() {
+    let value = match q.kind_name() {
         "identifier" => one(query::text(q, src)),
         "attribute" => Some(q),
         _ => None,
@@ -2366,15 +2375,17 @@ fn server_named_queue(q: Option<Node>, src: &[u8]) -> bool {
         return false;
     };
     let Some(mut call) = one(result) else { return false };
-    if call.kind() == "await" {
+    if call.kind_name() == "await" {
         match named(call).first() {
             Some(c) => call = *c,
             None => return false,
         }
     }
-    let declares = call.kind() == "call"
+    let declares = call.kind_name() == "call"
         && call.field("function").is_some_and(|f| query::text(f, src).ends_with(".queue_declare"));
-    let Some(args) = call.field("arguments").filter(|a| declares && a.kind() == "argument_list") else { return false };
+    let Some(args) = call.field("arguments").filter(|a| declares && a.kind_name() == "argument_list") else {
+        return false;
+    };
     let name = split_args(args).0.first().copied().or_else(|| kwarg(args, "queue", src));
     name.is_none_or(|n| string_value(n, src).is_some_and(|v| v.is_empty()))
 }
@@ -2387,15 +2398,15 @@ const ROUTE_VERBS: &[&str] =
 /// The marker `DICT[*key]` of [`any_entry`] for the dict `dict` read by the variable `key`
 /// at `at`, when the function around `at` is decorated.
 fn entry_marker(dict: Node, key: Node, at: Node, src: &[u8]) -> Option<String> {
-    if key.kind() != "identifier" {
+    if key.kind_name() != "identifier" {
         return None;
     }
-    let func = query::ancestors(at, 64).find(|a| a.kind() == "function_definition")?;
-    let decorated = func.parent().filter(|p| p.kind() == "decorated_definition")?;
+    let func = query::ancestors(at, 64).find(|a| a.kind_name() == "function_definition")?;
+    let decorated = func.parent().filter(|p| p.kind_name() == "decorated_definition")?;
     // `@app.get(…)`, `@router.api_route(…)`: a route; not `@staticmethod`, `@lru_cache(…)`.
-    let route = named(decorated).into_iter().filter(|d| d.kind() == "decorator").any(|d| {
-        let call = d.named_child(0).filter(|c| c.kind() == "call");
-        let verb = call.and_then(|c| c.field("function")).filter(|f| f.kind() == "attribute");
+    let route = named(decorated).into_iter().filter(|d| d.kind_name() == "decorator").any(|d| {
+        let call = d.named_child(0).filter(|c| c.kind_name() == "call");
+        let verb = call.and_then(|c| c.field("function")).filter(|f| f.kind_name() == "attribute");
         verb.and_then(|f| f.field("attribute")).is_some_and(|a| ROUTE_VERBS.contains(&query::text(a, src)))
     });
     route.then(|| format!("{}[*{}]", text_of(dict, src), query::text(key, src)))
@@ -2415,11 +2426,11 @@ pub(super) fn text_of(n: Node, src: &[u8]) -> String {
 
 /// The value of a string literal without interpolations.
 pub fn string_value(n: Node, src: &[u8]) -> Option<String> {
-    match n.kind() {
+    match n.kind_name() {
         "string" => {
             let mut out = String::new();
             for c in named(n) {
-                match c.kind() {
+                match c.kind_name() {
                     "string_content" | "escape_sequence" => out.push_str(query::text(c, src)),
                     "interpolation" => return None,
                     _ => {}
@@ -2436,11 +2447,11 @@ pub fn string_value(n: Node, src: &[u8]) -> Option<String> {
 fn sql_text(n: Node, src: &[u8]) -> String {
     let mut out = String::new();
     for c in named(n) {
-        match c.kind() {
+        match c.kind_name() {
             "string_content" | "escape_sequence" => out.push_str(query::text(c, src)),
             // `f"SELECT * FROM {TABLE_NAME}"`: a name resolution may read as a constant.
             "interpolation" => {
-                match c.field("expression").filter(|e| e.kind() == "identifier" || e.kind() == "attribute") {
+                match c.field("expression").filter(|e| e.kind_name() == "identifier" || e.kind_name() == "attribute") {
                     Some(e) => {
                         out.push(arch::SQL_NAME);
                         out.push_str(query::text(e, src));
@@ -2457,11 +2468,11 @@ fn sql_text(n: Node, src: &[u8]) -> String {
 
 /// A Python expression as a URL/route template.
 pub fn template(n: Node, src: &[u8]) -> Template {
-    match n.kind() {
+    match n.kind_name() {
         "string" => {
             let mut out = Template::new();
             for c in named(n) {
-                match c.kind() {
+                match c.kind_name() {
                     "string_content" | "escape_sequence" => push_parts(&mut out, lit(query::text(c, src))),
                     "interpolation" => {
                         let e = c.field("expression").unwrap_or(c);
@@ -2523,7 +2534,7 @@ pub fn template(n: Node, src: &[u8]) -> Template {
 /// the call is not known); a name the function never assigns is left to
 /// resolution (a module constant, an import).
 fn local_value<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) -> Option<Template> {
-    if url.kind() != "identifier" {
+    if url.kind_name() != "identifier" {
         return None;
     }
     let name = query::text(url, src);
@@ -2555,11 +2566,11 @@ pub fn assignments<'t>(name: &str, func: Node<'t>, src: &[u8]) -> Option<Vec<Nod
     loop {
         let n = walk.node();
         let enter = n.is_named()
-            && !matches!(n.kind(), "function_definition" | "class_definition")
+            && !matches!(n.kind_name(), "function_definition" | "class_definition")
             && at.within(n.byte_range());
         if enter
-            && n.kind() == "assignment"
-            && n.child_by_field_id(f.left).is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == name)
+            && n.kind_name() == "assignment"
+            && n.child_by_field_id(f.left).is_some_and(|l| l.kind_name() == "identifier" && query::text(l, src) == name)
         {
             values.extend(n.child_by_field_id(f.right));
         }
@@ -2621,7 +2632,7 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
             calls.extend(more.into_iter().filter(|(_, a)| !seen.contains(&a.id())).map(|(c, a)| (c, a, true)));
         }
         for (callee, args, forwarding_only) in calls {
-            if named(args).iter().any(|a| a.kind() == "list_splat") {
+            if named(args).iter().any(|a| a.kind_name() == "list_splat") {
                 continue;
             }
             let wrapped = facts.wrappers.iter().chain(&extra).find(|w| w.name == callee);
@@ -2726,7 +2737,7 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
     let params = fn_params(None, url, src);
     let (mut method, mut method_arg) = (w.call.method.clone(), None);
     if let Some(m) = w.method_arg.and_then(given) {
-        match (string_value(m, src), m.kind()) {
+        match (string_value(m, src), m.kind_name()) {
             (Some(lit), _) => method = http_method(&lit).unwrap_or_else(|| "ANY".into()),
             (None, "identifier") => {
                 method_arg = module_fn_param(None, m, query::text(m, src), src).map(|(_, i)| i);
@@ -2774,7 +2785,7 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
 /// An identifier that is a local of the function around it, assigned there once, before
 /// `url` and not to a parameter's name: the value assigned (`new_url = base + rest`).
 fn single_local<'t>(url: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
-    if url.kind() != "identifier" {
+    if url.kind_name() != "identifier" {
         return None;
     }
     let name = query::text(url, src);
@@ -2783,7 +2794,7 @@ fn single_local<'t>(url: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
         return None;
     }
     match assignments(name, func, src)?.as_slice() {
-        [one] if one.end_byte() < url.start_byte() && one.kind() != "identifier" => Some(*one),
+        [one] if one.end_byte() < url.start_byte() && one.kind_name() != "identifier" => Some(*one),
         _ => None,
     }
 }
@@ -2793,7 +2804,7 @@ fn single_local<'t>(url: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
 /// function's name and the parameter's index: `def get(url): return requests.get(url)`.
 /// A method (its first parameter is the instance) is not one.
 fn wrapper_param<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) -> Option<(String, usize)> {
-    if url.kind() != "identifier" {
+    if url.kind_name() != "identifier" {
         return None;
     }
     module_fn_param(root, url, query::text(url, src), src)
@@ -2813,7 +2824,7 @@ fn compound_wrapper<'t>(
     src: &[u8],
     runtime_tail: bool,
 ) -> Option<((String, usize), usize)> {
-    if url.kind() == "identifier" {
+    if url.kind_name() == "identifier" {
         return None;
     }
     let t = template(url, src);
@@ -2860,7 +2871,7 @@ fn params_of(func: Node, src: &[u8]) -> Vec<(String, Template)> {
     let params = func.field("parameters").map(named).unwrap_or_default();
     params
         .into_iter()
-        .map_while(|p| match p.kind() {
+        .map_while(|p| match p.kind_name() {
             "identifier" => Some((query::text(p, src).to_string(), Template::new())),
             "typed_parameter" => p.named_child(0).map(|i| (query::text(i, src).to_string(), Template::new())),
             "default_parameter" | "typed_default_parameter" => {
@@ -2875,31 +2886,32 @@ fn params_of(func: Node, src: &[u8]) -> Vec<(String, Template)> {
 /// The call a request's URL is: `build_url("locations/addresses/")`, or a local assigned
 /// once from such a call before it (`url = build_url(…)`), of a plain function name.
 fn builder_call<'t, 's>(url: Node<'t>, src: &'s [u8]) -> Option<(Node<'t>, &'s str)> {
-    let call = match url.kind() {
+    let call = match url.kind_name() {
         "call" => url,
         "identifier" => {
-            let func = query::ancestors(url, 64).find(|a| a.kind() == "function_definition")?;
+            let func = query::ancestors(url, 64).find(|a| a.kind_name() == "function_definition")?;
             match assignments(query::text(url, src), func, src)?.as_slice() {
-                [one] if one.kind() == "call" && one.start_byte() < url.start_byte() => *one,
+                [one] if one.kind_name() == "call" && one.start_byte() < url.start_byte() => *one,
                 _ => return None,
             }
         }
         _ => return None,
     };
-    let f = call.field("function").filter(|f| f.kind() == "identifier")?;
+    let f = call.field("function").filter(|f| f.kind_name() == "identifier")?;
     Some((call, query::text(f, src)))
 }
 
 /// The module-level function `name` of the module holding `at`.
 fn module_def<'t>(at: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
-    let module = query::ancestors(at, 256).last().filter(|m| m.kind() == "module")?;
+    let module = query::ancestors(at, 256).last().filter(|m| m.kind_name() == "module")?;
     top_def(module, name, src)
 }
 
 fn top_def<'t>(module: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
     named(module).into_iter().find_map(|t| {
-        let d = if t.kind() == "decorated_definition" { t.field("definition")? } else { t };
-        (d.kind() == "function_definition" && d.field("name").is_some_and(|n| query::text(n, src) == name)).then_some(d)
+        let d = if t.kind_name() == "decorated_definition" { t.field("definition")? } else { t };
+        (d.kind_name() == "function_definition" && d.field("name").is_some_and(|n| query::text(n, src) == name))
+            .then_some(d)
     })
 }
 
@@ -2913,7 +2925,7 @@ fn builder_of(def: Node, src: &[u8]) -> Option<RawUrlBuilder> {
     let name = query::text(def.field("name")?, src).to_string();
     let body = named(def.field("body")?);
     let (last, before) = body.split_last()?;
-    if last.kind() != "return_statement" || before.iter().any(|b| b.kind() == "return_statement") {
+    if last.kind_name() != "return_statement" || before.iter().any(|b| b.kind_name() == "return_statement") {
         return None;
     }
     let params = params_of(def, src);
@@ -2959,7 +2971,7 @@ type CallArgs = (Vec<Template>, Vec<(String, Template)>);
 /// The templates of a call's positional and keyword arguments.
 fn call_args(call: Node, src: &[u8]) -> Option<CallArgs> {
     let (pos, kw) = split_args(call.field("arguments")?);
-    if pos.iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+    if pos.iter().any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat")) {
         return None;
     }
     let kwargs = kw
@@ -2982,8 +2994,8 @@ pub fn url_builders(root: Node, text: &str, imported: &[&str], facts: &mut ArchF
     }
     let src = text.as_bytes();
     for t in named(root) {
-        let d = if t.kind() == "decorated_definition" { t.field("definition") } else { Some(t) };
-        if let Some(b) = d.filter(|d| d.kind() == "function_definition").and_then(|d| builder_of(d, src)) {
+        let d = if t.kind_name() == "decorated_definition" { t.field("definition") } else { Some(t) };
+        if let Some(b) = d.filter(|d| d.kind_name() == "function_definition").and_then(|d| builder_of(d, src)) {
             facts.url_builders.push(b);
         }
     }
@@ -2999,25 +3011,26 @@ fn module_fn_param<'t>(
 ) -> Option<(String, usize)> {
     // The function within 64 levels, and the two levels above it.
     let up = query::ancestors_in(root, at, 66);
-    let i = up.iter().take(64).position(|a| a.kind() == "function_definition")?;
+    let i = up.iter().take(64).position(|a| a.kind_name() == "function_definition")?;
     let (func, parent) = (up[i], up.get(i + 1).copied());
-    let top = parent.filter(|p| p.kind() == "decorated_definition").and_then(|_| up.get(i + 2).copied()).or(parent);
-    if top.is_none_or(|t| t.kind() != "module") {
+    let top =
+        parent.filter(|p| p.kind_name() == "decorated_definition").and_then(|_| up.get(i + 2).copied()).or(parent);
+    if top.is_none_or(|t| t.kind_name() != "module") {
         return None;
     }
     let params = named(func.field("parameters")?);
     let index = params.iter().position(|p| {
-        let id = match p.kind() {
+        let id = match p.kind_name() {
             "identifier" => Some(*p),
             "typed_parameter" => p.named_child(0),
             "default_parameter" | "typed_default_parameter" => p.field("name"),
             _ => None,
         };
-        id.is_some_and(|i| i.kind() == "identifier" && query::text(i, src) == name)
+        id.is_some_and(|i| i.kind_name() == "identifier" && query::text(i, src) == name)
     })?;
     // A splat before the URL makes positions unknown.
     if params[..index].iter().any(|p| {
-        !matches!(p.kind(), "identifier" | "typed_parameter" | "default_parameter" | "typed_default_parameter")
+        !matches!(p.kind_name(), "identifier" | "typed_parameter" | "default_parameter" | "typed_default_parameter")
     }) {
         return None;
     }
@@ -3044,7 +3057,7 @@ fn env_condition(cond: Node, src: &[u8]) -> Option<(String, bool)> {
         [Part::Env(v, None)] => Some(v.clone()),
         _ => None,
     };
-    match cond.kind() {
+    match cond.kind_name() {
         "parenthesized_expression" => env_condition(*named(cond).first()?, src),
         "call" | "subscript" => env_read(cond).map(|v| (v, true)),
         "not_operator" => env_condition(cond.field("argument")?, src).map(|(v, t)| (v, !t)),
@@ -3058,7 +3071,7 @@ fn env_condition(cond: Node, src: &[u8]) -> Option<(String, bool)> {
                 v.join(" ")
             };
             match op.as_str() {
-                "is" | "is not" | "==" | "!=" if right.kind() == "none" => {
+                "is" | "is not" | "==" | "!=" if right.kind_name() == "none" => {
                     env_read(*left).map(|v| (v, op.contains("not") || op == "!="))
                 }
                 "in" | "not in" if query::text(*right, src).ends_with("environ") => {
@@ -3072,7 +3085,7 @@ fn env_condition(cond: Node, src: &[u8]) -> Option<(String, bool)> {
 }
 
 fn interpolation(e: Node, src: &[u8]) -> Template {
-    match e.kind() {
+    match e.kind_name() {
         "identifier" | "attribute" => vec![Part::Ref(text_of(e, src))],
         "call" | "subscript" => template(e, src),
         _ => vec![Part::Param(param_name(e, src))],
@@ -3115,14 +3128,15 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     // `CONFIG["users_url"]` reads it (a module-level dict's string-keyed entries are constants).
     if let (Some(recv), Some(key)) = (func.strip_suffix(".get"), arg_str(0).filter(|_| pos.len() <= 2)) {
         let object = n.field("function").and_then(|f| f.field("object"));
-        if object.is_some_and(|o| matches!(o.kind(), "identifier" | "attribute")) && !recv.ends_with("environ") {
+        if object.is_some_and(|o| matches!(o.kind_name(), "identifier" | "attribute")) && !recv.ends_with("environ") {
             return vec![Part::Ref(format!("{recv}[{key}]"))];
         }
     }
     // `SERVICES.get(name)` with a run-time key: as `SERVICES[name]` (see [`any_entry`]).
     if let (Some(recv), Some(key)) = (func.strip_suffix(".get"), pos.first().filter(|_| pos.len() <= 2)) {
         let object = n.field("function").and_then(|f| f.field("object"));
-        if let Some(o) = object.filter(|o| matches!(o.kind(), "identifier" | "attribute") && !recv.ends_with("environ"))
+        if let Some(o) =
+            object.filter(|o| matches!(o.kind_name(), "identifier" | "attribute") && !recv.ends_with("environ"))
         {
             if let Some(marker) = entry_marker(o, *key, n, src) {
                 return vec![Part::Ref(marker)];
@@ -3145,7 +3159,7 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     // `must_map_env("PRODUCT_CATALOG_ADDR")`: an environment read if resolution finds
     // `must_map_env` among the project's env getters.
     let plain = args.is_some_and(|a| named(a).len() == 1) && pos.len() == 1;
-    let callee = n.field("function").filter(|f| matches!(f.kind(), "identifier" | "attribute"));
+    let callee = n.field("function").filter(|f| matches!(f.kind_name(), "identifier" | "attribute"));
     if let (true, Some(_), Some(var)) = (plain, callee, arg_str(0).filter(|v| is_env_name(v))) {
         return vec![Part::EnvCall(func, var)];
     }
@@ -3158,14 +3172,14 @@ fn call_template(n: Node, src: &[u8]) -> Template {
 /// top-level statement holding `at` when its [`query::Root`] is at hand (`Node::parent`
 /// descends from the tree's root at every call).
 pub(super) fn enclosing<'t>(root: Option<&query::Root<'t>>, at: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    query::ancestors_in(root, at, 64).into_iter().find(|a| a.kind() == kind)
+    query::ancestors_in(root, at, 64).into_iter().find(|a| a.kind_name() == kind)
 }
 
 /// Whether `stmt` is a module-level statement (a child of the file's root).
 fn is_top<'t>(root: Option<&query::Root<'t>>, stmt: Node<'t>) -> bool {
     match root {
         Some(r) => r.holds_at_top(stmt),
-        None => stmt.parent().is_some_and(|p| p.kind() == "module"),
+        None => stmt.parent().is_some_and(|p| p.kind_name() == "module"),
     }
 }
 
@@ -3176,9 +3190,9 @@ pub(super) fn shadow_params<'t>(root: Option<&query::Root<'t>>, t: Template, at:
     let Some(params) = func.field("parameters") else { return t };
     let names: Vec<&str> = named(params)
         .into_iter()
-        .filter_map(|p| match p.kind() {
+        .filter_map(|p| match p.kind_name() {
             "identifier" => Some(p),
-            _ => p.field("name").or_else(|| named(p).into_iter().find(|c| c.kind() == "identifier")),
+            _ => p.field("name").or_else(|| named(p).into_iter().find(|c| c.kind_name() == "identifier")),
         })
         .map(|n| query::text(n, src))
         .collect();
@@ -3208,7 +3222,7 @@ fn follow_self_depth(t: Template, at: Node, src: &[u8], depth: u32) -> Template 
     if !t.iter().any(|p| matches!(p, Part::Ref(r) if self_attr(r).is_some())) {
         return t;
     }
-    let class = query::ancestors(at, 64).find(|a| a.kind() == "class_definition");
+    let class = query::ancestors(at, 64).find(|a| a.kind_name() == "class_definition");
     let mut out = Template::new();
     for p in t {
         match p {
@@ -3238,16 +3252,16 @@ pub(super) fn value_template<'t>(root: Option<&query::Root<'t>>, v: Node<'t>, sr
 /// `….queue_declare(queue="q")` or `….queue_declare("q")`: `q`.
 fn declared_queue(v: Node, src: &[u8]) -> Option<String> {
     let text = query::text(v, src);
-    let var = text.strip_suffix(".method.queue").filter(|r| is_ident(r) && v.kind() == "attribute")?;
-    let func = query::ancestors(v, 64).find(|a| a.kind() == "function_definition")?;
+    let var = text.strip_suffix(".method.queue").filter(|r| is_ident(r) && v.kind_name() == "attribute")?;
+    let func = query::ancestors(v, 64).find(|a| a.kind_name() == "function_definition")?;
     let found = assignments(var, func, src)?;
     let [call] = found.as_slice() else { return None };
-    let call = if call.kind() == "await" { named(*call).first().copied()? } else { *call };
-    let f = call.field("function").filter(|_| call.kind() == "call")?;
+    let call = if call.kind_name() == "await" { named(*call).first().copied()? } else { *call };
+    let f = call.field("function").filter(|_| call.kind_name() == "call")?;
     if !query::text(f, src).ends_with(".queue_declare") {
         return None;
     }
-    let args = call.field("arguments").filter(|a| a.kind() == "argument_list")?;
+    let args = call.field("arguments").filter(|a| a.kind_name() == "argument_list")?;
     let q = split_args(args).0.first().copied().or_else(|| kwarg(args, "queue", src))?;
     string_value(q, src).filter(|q| !q.is_empty())
 }
@@ -3262,17 +3276,17 @@ fn self_value(class: Node, attr: &str, src: &[u8], depth: u32) -> Option<Templat
     let body = class.field("body")?;
     let mut values: Vec<Template> = Vec::new();
     // Class attributes: `base_url = "http://a"` or `base_url: str = …` in the body itself.
-    for stmt in named(body).into_iter().filter(|s| s.kind() == "expression_statement") {
-        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
+    for stmt in named(body).into_iter().filter(|s| s.kind_name() == "expression_statement") {
+        let Some(a) = stmt.named_child(0).filter(|a| a.kind_name() == "assignment") else { continue };
         let left = a.field("left");
-        if left.is_some_and(|l| l.kind() == "identifier" && query::text(l, src) == attr) {
+        if left.is_some_and(|l| l.kind_name() == "identifier" && query::text(l, src) == attr) {
             values.extend(a.field("right").map(|v| template(v, src)));
         }
     }
     let target = |n: Node| is_self_attr(n, attr, src);
     let mut stack = named(body);
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "class_definition" => continue,
             "assignment" => {
                 let left = n.field("left")?;
@@ -3281,7 +3295,7 @@ fn self_value(class: Node, attr: &str, src: &[u8], depth: u32) -> Option<Templat
                     if let Some(v) = n.field("right") {
                         values.push(follow_self_depth(value_template(None, v, src), v, src, depth + 1));
                     }
-                } else if left.kind() != "identifier" && named(left).into_iter().any(target) {
+                } else if left.kind_name() != "identifier" && named(left).into_iter().any(target) {
                     return None;
                 }
             }
@@ -3307,21 +3321,22 @@ pub(super) fn is_env_name(v: &str) -> bool {
 pub fn env_getters(root: Node, src: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     for def in named(root) {
-        let def = match def.kind() {
+        let def = match def.kind_name() {
             "decorated_definition" => match def.field("definition") {
                 Some(d) => d,
                 None => continue,
             },
             _ => def,
         };
-        if def.kind() != "function_definition" {
+        if def.kind_name() != "function_definition" {
             continue;
         }
-        let param = def.field("parameters").and_then(|p| named(p).into_iter().next()).and_then(|p| match p.kind() {
-            "identifier" => Some(p),
-            "typed_parameter" => named(p).into_iter().next().filter(|i| i.kind() == "identifier"),
-            _ => None,
-        });
+        let param =
+            def.field("parameters").and_then(|p| named(p).into_iter().next()).and_then(|p| match p.kind_name() {
+                "identifier" => Some(p),
+                "typed_parameter" => named(p).into_iter().next().filter(|i| i.kind_name() == "identifier"),
+                _ => None,
+            });
         let (Some(param), Some(body), Some(name)) = (param, def.field("body"), def.field("name")) else {
             continue;
         };
@@ -3343,7 +3358,7 @@ fn returns_env_of(body: Node, param: &str, src: &[u8]) -> bool {
     };
     !returns.is_empty()
         && returns.iter().all(|r| match named(*r).into_iter().next() {
-            Some(v) if v.kind() == "identifier" => local_read(query::text(v, src)),
+            Some(v) if v.kind_name() == "identifier" => local_read(query::text(v, src)),
             Some(v) => reads_env(v),
             None => false,
         })
@@ -3352,7 +3367,7 @@ fn returns_env_of(body: Node, param: &str, src: &[u8]) -> bool {
 /// The `return` statements and `name = value` assignments of a body, not of nested functions or classes.
 fn statements<'t>(n: Node<'t>, returns: &mut Vec<Node<'t>>, assigns: &mut Vec<(Node<'t>, Node<'t>)>) {
     for c in named(n) {
-        match c.kind() {
+        match c.kind_name() {
             "function_definition" | "class_definition" | "decorated_definition" | "lambda" => {}
             "return_statement" => returns.push(c),
             "assignment" => {
@@ -3368,7 +3383,7 @@ fn statements<'t>(n: Node<'t>, returns: &mut Vec<Node<'t>>, assigns: &mut Vec<(N
 
 /// `os.environ.get(key)`, `os.getenv(key)`, `os.environ[key]`: the identifier naming the variable.
 fn env_read_of<'s>(v: Node, src: &'s [u8]) -> Option<&'s str> {
-    let key = match v.kind() {
+    let key = match v.kind_name() {
         "call" => {
             let func = v.field("function").map(|f| query::text(f, src)).unwrap_or("");
             if !(func.ends_with("getenv") || func.ends_with("environ.get")) {
@@ -3381,7 +3396,7 @@ fn env_read_of<'s>(v: Node, src: &'s [u8]) -> Option<&'s str> {
         }
         _ => return None,
     };
-    (key.kind() == "identifier").then(|| query::text(key, src))
+    (key.kind_name() == "identifier").then(|| query::text(key, src))
 }
 
 /// A short name for an interpolation: its last identifier.
@@ -3411,14 +3426,14 @@ fn meta_string(body: &str, key: &str) -> Option<String> {
 fn assigned_to(args: Node, src: &[u8]) -> Option<String> {
     let call = args.parent()?;
     let mut up = call.parent()?;
-    if up.kind() == "await" {
+    if up.kind_name() == "await" {
         up = up.parent()?;
     }
-    let left = up.field("left").filter(|_| up.kind() == "assignment")?;
-    let field = left.kind() == "attribute"
+    let left = up.field("left").filter(|_| up.kind_name() == "assignment")?;
+    let field = left.kind_name() == "attribute"
         && left.field("object").is_some_and(|o| query::text(o, src) == "self")
         && left.field("attribute").is_some();
-    (left.kind() == "identifier" || field).then(|| text_of(left, src))
+    (left.kind_name() == "identifier" || field).then(|| text_of(left, src))
 }
 
 /// A `self.x` field is keyed by its class (`self.queue@<class start>`): any method of the
@@ -3427,7 +3442,7 @@ fn field_key(at: Node, var: String) -> String {
     if !var.starts_with("self.") {
         return var;
     }
-    match query::ancestors(at, 256).find(|a| a.kind() == "class_definition") {
+    match query::ancestors(at, 256).find(|a| a.kind_name() == "class_definition") {
         Some(class) => format!("{var}@{}", class.start_byte()),
         None => var,
     }
@@ -3589,7 +3604,7 @@ fn regex_template(ast: &regex_syntax::ast::Ast, out: &mut String, unnamed: &mut 
 
 /// `self.<attr>`.
 pub fn is_self_attr(n: Node, attr: &str, src: &[u8]) -> bool {
-    n.kind() == "attribute"
+    n.kind_name() == "attribute"
         && n.field("object").is_some_and(|o| query::text(o, src) == "self")
         && n.field("attribute").is_some_and(|a| query::text(a, src) == attr)
 }
@@ -3661,7 +3676,7 @@ mod tests {
             let mut stack = vec![tree.root_node()];
             while let Some(node) = stack.pop() {
                 let mut caps = Vec::new();
-                if node.kind() == "expression_statement" && constant(node, src.as_bytes(), &mut caps) {
+                if node.kind_name() == "expression_statement" && constant(node, src.as_bytes(), &mut caps) {
                     got.extend(caps.iter().map(|&(n, node)| (n.to_string(), node.id())));
                 }
                 stack.extend((0..node.child_count()).filter_map(|i| node.child(i)));

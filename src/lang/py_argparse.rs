@@ -58,9 +58,9 @@ pub fn consts(root: Node, text: &str, facts: &mut ArchFacts) {
 
 /// The call whose callee ends with the name at `start..end` (`f(` or `x.f(`).
 fn call_of(root: Node, start: usize, end: usize) -> Option<Node> {
-    let name = root.descendant_for_byte_range(start, end).filter(|n| n.kind() == "identifier")?;
-    let callee = name.parent().filter(|p| p.kind() == "attribute").unwrap_or(name);
-    let call = callee.parent().filter(|c| c.kind() == "call")?;
+    let name = root.descendant_for_byte_range(start, end).filter(|n| n.kind_name() == "identifier")?;
+    let callee = name.parent().filter(|p| p.kind_name() == "attribute").unwrap_or(name);
+    let call = callee.parent().filter(|c| c.kind_name() == "call")?;
     (call.field("function") == Some(callee)).then_some(call)
 }
 
@@ -75,18 +75,18 @@ fn bound_results(root: Node, text: &str, callee: &str, spaces: &mut Vec<String>,
         }
         let Some(call) = call_of(root, at, at + callee.len()) else { continue };
         let Some(up) = call.parent() else { continue };
-        match up.kind() {
+        match up.kind_name() {
             "assignment" if up.field("right") == Some(call) => {
                 let left = up.field("left");
-                let first = left.and_then(|l| match l.kind() {
+                let first = left.and_then(|l| match l.kind_name() {
                     "identifier" => Some(l),
-                    "pattern_list" | "tuple_pattern" => l.named_child(0).filter(|f| f.kind() == "identifier"),
+                    "pattern_list" | "tuple_pattern" => l.named_child(0).filter(|f| f.kind_name() == "identifier"),
                     _ => None,
                 });
                 spaces.extend(first.map(|f| query::text(f, src).to_string()));
             }
             "return_statement" => {
-                let func = query::ancestors(up, 64).find(|a| a.kind() == "function_definition");
+                let func = query::ancestors(up, 64).find(|a| a.kind_name() == "function_definition");
                 let name = func.and_then(|f| f.field("name"));
                 getters.extend(name.map(|n| query::text(n, src).to_string()).filter(|n| n != callee));
             }

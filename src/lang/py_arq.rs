@@ -41,22 +41,24 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
     };
     for (at, _) in text.match_indices(".enqueue_job(") {
         let paren = at + ".enqueue_job".len();
-        let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind() == "call") else {
+        let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind_name() == "call") else {
             continue;
         };
-        let Some(args) = call.field("arguments").filter(|a| a.kind() == "argument_list") else { continue };
+        let Some(args) = call.field("arguments").filter(|a| a.kind_name() == "argument_list") else { continue };
         let name = kwarg(args, "_queue_name", src).map(|n| template(n, src)).unwrap_or_else(|| lit(DEFAULT_QUEUE));
         facts.queues.push(queue(name, Access::Write, query::line(call)));
     }
-    for class in named(root).into_iter().filter(|c| c.kind() == "class_definition") {
+    for class in named(root).into_iter().filter(|c| c.kind_name() == "class_definition") {
         let Some(body) = class.field("body") else { continue };
         let assigned = |field: &str| {
             named(body).into_iter().find_map(|s| {
-                let a = s.named_child(0).filter(|a| s.kind() == "expression_statement" && a.kind() == "assignment")?;
+                let a = s
+                    .named_child(0)
+                    .filter(|a| s.kind_name() == "expression_statement" && a.kind_name() == "assignment")?;
                 (a.field("left").map(|l| query::text(l, src)) == Some(field)).then(|| a.field("right")).flatten()
             })
         };
-        if assigned("functions").is_none_or(|f| f.kind() != "list") {
+        if assigned("functions").is_none_or(|f| f.kind_name() != "list") {
             continue;
         }
         let name = assigned("queue_name").map(|n| template(n, src)).unwrap_or_else(|| lit(DEFAULT_QUEUE));

@@ -43,7 +43,7 @@ pub fn extract(root: Node, text: &str) -> CeleryFacts {
     let mut facts = CeleryFacts::default();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "decorated_definition" if celery => task(n, src, &mut facts),
             "call" => send(n, src, celery, &mut facts),
             "assignment" if celery => {
@@ -81,8 +81,9 @@ pub fn extract(root: Node, text: &str) -> CeleryFacts {
 
 /// The class whose body an assignment `n` stands in (directly, not in a method).
 fn class_of(n: Node, src: &[u8]) -> Option<String> {
-    let stmt = n.parent().filter(|p| p.kind() == "expression_statement")?;
-    let class = stmt.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
+    let stmt = n.parent().filter(|p| p.kind_name() == "expression_statement")?;
+    let class =
+        stmt.parent().filter(|b| b.kind_name() == "block")?.parent().filter(|c| c.kind_name() == "class_definition")?;
     class.field("name").map(|c| query::text(c, src).to_string())
 }
 
@@ -94,13 +95,13 @@ pub fn last_name(r: &str) -> &str {
 /// `@app.task`, `@celery.task(queue="q", name="n")`, `@shared_task` on a function
 /// (a method of a class too, `@staticmethod @app.task(name="n")`, recorded as `Class.method`).
 fn task(n: Node, src: &[u8], facts: &mut CeleryFacts) {
-    let Some(def) = n.field("definition").filter(|d| d.kind() == "function_definition") else {
+    let Some(def) = n.field("definition").filter(|d| d.kind_name() == "function_definition") else {
         return;
     };
     let Some(function) = def.field("name").map(|f| query::text(f, src).to_string()) else { return };
-    for d in named(n).into_iter().filter(|d| d.kind() == "decorator") {
+    for d in named(n).into_iter().filter(|d| d.kind_name() == "decorator") {
         let Some(expr) = d.named_child(0) else { continue };
-        let (callee, args) = match expr.kind() {
+        let (callee, args) = match expr.kind_name() {
             "call" => (expr.field("function"), expr.field("arguments")),
             _ => (Some(expr), None),
         };
@@ -120,7 +121,8 @@ fn task(n: Node, src: &[u8], facts: &mut CeleryFacts) {
 
 /// The class whose body a decorated definition stands in.
 fn class_of_def(n: Node, src: &[u8]) -> Option<String> {
-    let class = n.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
+    let class =
+        n.parent().filter(|b| b.kind_name() == "block")?.parent().filter(|c| c.kind_name() == "class_definition")?;
     class.field("name").map(|c| query::text(c, src).to_string())
 }
 
@@ -129,11 +131,11 @@ fn class_of_def(n: Node, src: &[u8]) -> Option<String> {
 /// `tasks.Jobs.send`); `app.config_from_object(src)` and `app.conf.update(src)` (the sources
 /// of the app's settings, as written).
 fn send(n: Node, src: &[u8], celery: bool, facts: &mut CeleryFacts) {
-    let Some(f) = n.field("function").filter(|f| f.kind() == "attribute") else { return };
+    let Some(f) = n.field("function").filter(|f| f.kind_name() == "attribute") else { return };
     let (Some(obj), Some(method)) = (f.field("object"), f.field("attribute")) else {
         return;
     };
-    let Some(args) = n.field("arguments").filter(|a| a.kind() == "argument_list") else { return };
+    let Some(args) = n.field("arguments").filter(|a| a.kind_name() == "argument_list") else { return };
     let queue = kwarg(args, "queue", src).map(|v| template(v, src));
     let line = query::line(n);
     match query::text(method, src) {
@@ -144,7 +146,7 @@ fn send(n: Node, src: &[u8], celery: bool, facts: &mut CeleryFacts) {
         }
         "delay" | "apply_async" => {
             // `Jobs().send`: an instance made with no argument, the task reached through it.
-            let made = obj.field("object").filter(|c| obj.kind() == "attribute" && c.kind() == "call");
+            let made = obj.field("object").filter(|c| obj.kind_name() == "attribute" && c.kind_name() == "call");
             let class = made.filter(|c| c.field("arguments").is_some_and(|a| named(a).is_empty()));
             let class = class.and_then(|c| c.field("function")).filter(|f| dotted(*f));
             if let (Some(class), Some(m)) = (class, obj.field("attribute")) {
@@ -176,7 +178,7 @@ fn send(n: Node, src: &[u8], celery: bool, facts: &mut CeleryFacts) {
 
 /// A name or a chain of names (`send`, `tasks.send`).
 fn dotted(n: Node) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "identifier" => true,
         "attribute" => n.field("object").is_some_and(dotted),
         _ => false,
@@ -196,13 +198,13 @@ fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
     if ROUTE_SETTINGS.binary_search(&name).is_err() {
         return;
     }
-    if value.kind() != "dictionary" {
+    if value.kind_name() != "dictionary" {
         facts.unread.push(line);
         return;
     }
-    for pair in named(value).into_iter().filter(|p| p.kind() == "pair") {
+    for pair in named(value).into_iter().filter(|p| p.kind_name() == "pair") {
         let (Some(k), Some(v)) = (pair.field("key"), pair.field("value")) else { continue };
-        let queue = match v.kind() {
+        let queue = match v.kind_name() {
             "dictionary" => route_queue(v, src),
             // `dict(queue="q")`.
             "call" if v.field("function").is_some_and(|f| query::text(f, src) == "dict") => {
@@ -211,7 +213,7 @@ fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
             _ => Some(template(v, src)),
         };
         // A task's name, or a constant holding one (`MAIN_TASK = os.environ.get("X")`).
-        let task = matches!(k.kind(), "string" | "identifier" | "attribute").then(|| template(k, src));
+        let task = matches!(k.kind_name(), "string" | "identifier" | "attribute").then(|| template(k, src));
         match (task.filter(|t| !t.is_empty()), queue) {
             (Some(task), Some(q)) => facts.routes.push((task, q, query::line(pair))),
             // A route naming no queue (`{"exchange": "x"}`) or a key not read.
@@ -222,7 +224,7 @@ fn setting(name: &str, value: Node, src: &[u8], facts: &mut CeleryFacts) {
 
 /// The `"queue"` of a route's options dict.
 fn route_queue(d: Node, src: &[u8]) -> Option<Template> {
-    let pairs = named(d).into_iter().filter(|p| p.kind() == "pair");
+    let pairs = named(d).into_iter().filter(|p| p.kind_name() == "pair");
     let queue = pairs
         .filter(|p| p.field("key").and_then(|k| string_value(k, src)).as_deref() == Some("queue"))
         .find_map(|p| p.field("value"));

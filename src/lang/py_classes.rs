@@ -58,13 +58,13 @@ pub struct MethodRequest {
 fn method_of<'t>(root: Option<&query::Root<'t>>, at: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
     // The function within 64 levels, and the three levels above it.
     let anc = query::ancestors_in(root, at, 67);
-    let i = anc.iter().take(64).position(|a| a.kind() == "function_definition")?;
+    let i = anc.iter().take(64).position(|a| a.kind_name() == "function_definition")?;
     let mut j = i + 1;
-    if anc.get(j)?.kind() == "decorated_definition" {
+    if anc.get(j)?.kind_name() == "decorated_definition" {
         j += 1;
     }
     let up = *anc.get(j)?;
-    let class = anc.get(j + 1).copied().filter(|c| up.kind() == "block" && c.kind() == "class_definition")?;
+    let class = anc.get(j + 1).copied().filter(|c| up.kind_name() == "block" && c.kind_name() == "class_definition")?;
     Some((anc[i], class))
 }
 
@@ -74,7 +74,7 @@ pub fn params(func: Node, src: &[u8]) -> Vec<String> {
     let Some(ps) = func.field("parameters") else { return Vec::new() };
     let names: Vec<String> = named(ps)
         .into_iter()
-        .map(|p| match p.kind() {
+        .map(|p| match p.kind_name() {
             "identifier" => text_of(p, src),
             "typed_parameter" => p.named_child(0).map(|n| text_of(n, src)).unwrap_or_default(),
             "default_parameter" | "typed_default_parameter" => {
@@ -98,12 +98,12 @@ fn methods<'t>(class: Node<'t>) -> Vec<(Node<'t>, Option<Node<'t>>)> {
     let Some(body) = class.field("body") else { return Vec::new() };
     named(body)
         .into_iter()
-        .filter_map(|s| match s.kind() {
+        .filter_map(|s| match s.kind_name() {
             "function_definition" => Some((s, None)),
             "decorated_definition" => s.field("definition").map(|d| (d, Some(s))),
             _ => None,
         })
-        .filter(|(d, _)| d.kind() == "function_definition")
+        .filter(|(d, _)| d.kind_name() == "function_definition")
         .collect()
 }
 
@@ -112,10 +112,12 @@ fn one_return(func: Node) -> Option<Node> {
     let body = func.field("body")?;
     let stmts: Vec<Node> = named(body)
         .into_iter()
-        .filter(|s| !(s.kind() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind() == "string")))
+        .filter(|s| {
+            !(s.kind_name() == "expression_statement" && s.named_child(0).is_some_and(|c| c.kind_name() == "string"))
+        })
         .collect();
     match stmts.as_slice() {
-        [r] if r.kind() == "return_statement" => r.named_child(0),
+        [r] if r.kind_name() == "return_statement" => r.named_child(0),
         _ => None,
     }
 }
@@ -166,9 +168,9 @@ static FIELDS: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
 /// methods (read from the text, `method_names`).
 pub fn classes(tops: &Tops, src: &[u8]) -> Vec<RawPyClass> {
     fn def<'t>(s: Node<'t>, kind: &str) -> Option<Node<'t>> {
-        match s.kind() {
+        match s.kind_name() {
             k if k == kind => Some(s),
-            "decorated_definition" => s.child_by_field_id(FIELDS.definition).filter(|d| d.kind() == kind),
+            "decorated_definition" => s.child_by_field_id(FIELDS.definition).filter(|d| d.kind_name() == kind),
             _ => None,
         }
     }
@@ -181,7 +183,7 @@ pub fn classes(tops: &Tops, src: &[u8]) -> Vec<RawPyClass> {
             .child_by_field_id(f.superclasses)
             .map(|b| {
                 b.named_children(&mut c)
-                    .filter(|n| matches!(n.kind(), "identifier" | "attribute"))
+                    .filter(|n| matches!(n.kind_name(), "identifier" | "attribute"))
                     .map(|n| text_of(n, src))
                     .collect()
             })
@@ -241,7 +243,7 @@ pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)
     if name_of(func, src) != "__init__" || !target(assign.field("left")?) {
         return None;
     }
-    let value = assign.field("right").map(|v| unwrapped(v, src)).filter(|v| v.kind() == "identifier")?;
+    let value = assign.field("right").map(|v| unwrapped(v, src)).filter(|v| v.kind_name() == "identifier")?;
     let name = query::text(value, src);
     let ps = params(func, src);
     let index = ps.iter().position(|p| p == name)?;
@@ -254,10 +256,10 @@ pub fn init_field(class: Node, attr: &str, src: &[u8]) -> Option<(usize, String)
 /// of a route: `py_arch::template` reads them so), a few calls deep.
 fn unwrapped<'t>(mut v: Node<'t>, src: &[u8]) -> Node<'t> {
     for _ in 0..4 {
-        let Some(args) = v.field("arguments").filter(|_| v.kind() == "call") else { break };
+        let Some(args) = v.field("arguments").filter(|_| v.kind_name() == "call") else { break };
         let Some(f) = v.field("function") else { break };
         let pos = split_args(args).0;
-        let inner = match f.kind() {
+        let inner = match f.kind_name() {
             "identifier" if query::text(f, src) == "str" && pos.len() == 1 && named(args).len() == 1 => pos[0],
             "attribute" => {
                 let method = f.field("attribute").map_or("", |a| query::text(a, src));
@@ -292,8 +294,8 @@ fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]
     let mut found: Option<Node> = None;
     let mut stack = named(body);
     // `base = Requests()` in the class body, when asked for (`held_class`).
-    for s in stack.iter().filter(|s| class_level && s.kind() == "expression_statement") {
-        let a = s.named_child(0).filter(|a| a.kind() == "assignment");
+    for s in stack.iter().filter(|s| class_level && s.kind_name() == "expression_statement") {
+        let a = s.named_child(0).filter(|a| a.kind_name() == "assignment");
         if a.and_then(|a| a.field("left")).is_some_and(|l| query::text(l, src) == attr) && found.replace(a?).is_some() {
             return None;
         }
@@ -302,7 +304,7 @@ fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]
         if !at.within(n.byte_range()) {
             continue;
         }
-        match n.kind() {
+        match n.kind_name() {
             "class_definition" => continue,
             "assignment" => {
                 let left = n.field("left")?;
@@ -311,7 +313,7 @@ fn one_assignment<'t>(class: Node<'t>, attr: &str, class_level: bool, src: &[u8]
                     if found.replace(n).is_some() {
                         return None;
                     }
-                } else if left.kind() != "identifier" && named(left).into_iter().any(target) {
+                } else if left.kind_name() != "identifier" && named(left).into_iter().any(target) {
                     return None;
                 }
             }
@@ -342,10 +344,10 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
     let ps = params(func, src);
     let parts = |t: Template| t.into_iter().map(Atom::Part).collect::<Vec<_>>();
     let mut out = Vec::new();
-    match n.kind() {
+    match n.kind_name() {
         "string" => {
             for c in named(n) {
-                match c.kind() {
+                match c.kind_name() {
                     "string_content" | "escape_sequence" => out.push(Atom::Part(Part::Lit(text_of(c, src)))),
                     "interpolation" => {
                         let e = c.field("expression").unwrap_or(c);
@@ -392,15 +394,16 @@ fn expand(n: Node, func: Node, class: Node, src: &[u8], depth: u32) -> Option<Ve
         "call" => {
             // `self.endpoint_url(endpoint)`: a method of the class returning one URL expression.
             let f = n.field("function")?;
-            let inline = (f.kind() == "attribute" && f.field("object").is_some_and(|o| query::text(o, src) == "self"))
-                .then(|| f.field("attribute").map(|a| text_of(a, src)))
-                .flatten()
-                .and_then(|name| methods(class).into_iter().find(|(m, _)| name_of(*m, src) == name));
+            let inline = (f.kind_name() == "attribute"
+                && f.field("object").is_some_and(|o| query::text(o, src) == "self"))
+            .then(|| f.field("attribute").map(|a| text_of(a, src)))
+            .flatten()
+            .and_then(|name| methods(class).into_iter().find(|(m, _)| name_of(*m, src) == name));
             let Some((m, _)) = inline else {
                 out.extend(parts(follow_self(value_template(None, n, src), n, src)));
                 return Some(out);
             };
-            let args = n.field("arguments").filter(|a| a.kind() == "argument_list")?;
+            let args = n.field("arguments").filter(|a| a.kind_name() == "argument_list")?;
             let (pos, kw) = split_args(args);
             if !kw.is_empty() || named(args).len() != pos.len() {
                 return None;
@@ -428,8 +431,8 @@ fn capitals(w: &str) -> bool {
 fn class_constant(class: Node, attr: &str, src: &[u8]) -> Option<Part> {
     let body = class.field("body")?;
     let mut c = body.walk();
-    let found = body.named_children(&mut c).filter(|s| s.kind() == "expression_statement").find_map(|s| {
-        let a = s.named_child(0).filter(|a| a.kind() == "assignment")?;
+    let found = body.named_children(&mut c).filter(|s| s.kind_name() == "expression_statement").find_map(|s| {
+        let a = s.named_child(0).filter(|a| a.kind_name() == "assignment")?;
         a.field("left").filter(|l| query::text(*l, src) == attr)?;
         a.field("right").and_then(|v| super::py_arch::string_value(v, src))
     });
@@ -492,32 +495,32 @@ fn after_keyword(bytes: &[u8], head: usize) -> bool {
 /// down (`Node::parent` walks from the root each time).
 fn method_at<'t>(tops: &[Node<'t>], at: usize) -> Option<(Node<'t>, Node<'t>)> {
     let top = *tops.get(tops.partition_point(|t| t.end_byte() <= at))?;
-    let class = match top.kind() {
+    let class = match top.kind_name() {
         "class_definition" => top,
-        "decorated_definition" => top.field("definition").filter(|d| d.kind() == "class_definition")?,
+        "decorated_definition" => top.field("definition").filter(|d| d.kind_name() == "class_definition")?,
         _ => return None,
     };
     let body = class.field("body")?;
     let mut c = body.walk();
     let stmt = body.named_children(&mut c).find(|s| s.start_byte() <= at && at < s.end_byte())?;
-    let func = match stmt.kind() {
+    let func = match stmt.kind_name() {
         "function_definition" => stmt,
         "decorated_definition" => stmt.field("definition")?,
         _ => return None,
     };
-    (func.kind() == "function_definition" && func.start_byte() <= at).then_some((func, class))
+    (func.kind_name() == "function_definition" && func.start_byte() <= at).then_some((func, class))
 }
 
 /// The call whose callee starts at `start` and whose arguments open at `paren`.
 fn call_at<'t>(tops: &[Node<'t>], root: Node<'t>, start: usize, paren: usize) -> Option<Node<'t>> {
     let top = tops.partition_point(|t| t.end_byte() <= start);
     let within = match tops.get(top) {
-        _ if root.kind() != "module" => root,
+        _ if root.kind_name() != "module" => root,
         Some(t) if t.start_byte() <= start && paren < t.end_byte() => *t,
         _ => root,
     };
     let call = within.descendant_for_byte_range(start, paren + 1)?;
-    (call.kind() == "call" && call.start_byte() == start).then_some(call)
+    (call.kind_name() == "call" && call.start_byte() == start).then_some(call)
 }
 
 /// Arguments as templates, keyword ones by name. Read cheaply, as written: a name in
@@ -559,18 +562,18 @@ fn arg_templates(
 /// Whether `head` is a name a module binds at its top level: imported (`from
 /// app.core.config import settings`, `import config`) or assigned (`settings = Settings()`).
 fn module_level_name(tops: &[Node], head: &str, src: &[u8]) -> bool {
-    tops.iter().any(|s| match s.kind() {
+    tops.iter().any(|s| match s.kind_name() {
         "import_from_statement" | "import_statement" => {
             let mut c = s.walk();
             let names: Vec<Node> = s.children_by_field_name("name", &mut c).collect();
             names.into_iter().any(|n| {
-                let bound = if n.kind() == "aliased_import" { n.field("alias") } else { Some(n) };
+                let bound = if n.kind_name() == "aliased_import" { n.field("alias") } else { Some(n) };
                 bound.is_some_and(|b| query::text(b, src).split('.').next() == Some(head))
             })
         }
         "expression_statement" => s
             .named_child(0)
-            .filter(|a| a.kind() == "assignment")
+            .filter(|a| a.kind_name() == "assignment")
             .and_then(|a| a.field("left"))
             .is_some_and(|l| query::text(l, src) == head),
         _ => false,
@@ -654,10 +657,10 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
         };
         let within = method.map_or(root, |(func, _)| func);
         let Some(call) = call_at(tops(), within, head, paren) else { continue };
-        let Some(args) = call.field("arguments").filter(|a| a.kind() == "argument_list") else {
+        let Some(args) = call.field("arguments").filter(|a| a.kind_name() == "argument_list") else {
             continue;
         };
-        if named(args).iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+        if named(args).iter().any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat")) {
             continue;
         }
         let line = query::line(call);
@@ -673,7 +676,7 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
         // at the top, and neither a parameter nor a local of the function around the call).
         let module_ref = |head: &str| {
             module_level_name(tops(), head, src)
-                && query::ancestors(call, 64).find(|f| f.kind() == "function_definition").is_none_or(|f| {
+                && query::ancestors(call, 64).find(|f| f.kind_name() == "function_definition").is_none_or(|f| {
                     !params(f, src).iter().any(|p| p.trim_start_matches('*') == head)
                         && super::py_arch::assignments(head, f, src).is_some_and(|v| v.is_empty())
                 })
@@ -687,9 +690,9 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
             methods: Vec::new(),
             props: Vec::new(),
         };
-        if let Some(a) = call.parent().filter(|p| p.kind() == "assignment") {
-            if let Some(l) = a.field("left").filter(|l| l.kind() == "identifier") {
-                let func = query::ancestors(a, 64).find(|f| f.kind() == "function_definition");
+        if let Some(a) = call.parent().filter(|p| p.kind_name() == "assignment") {
+            if let Some(l) = a.field("left").filter(|l| l.kind_name() == "identifier") {
+                let func = query::ancestors(a, 64).find(|f| f.kind_name() == "function_definition");
                 assigned.push((text_of(l, src), ctor.clone(), func));
             }
         }
@@ -700,7 +703,7 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
         let func = match method {
             Some((func, _)) => func,
             None => match query::ancestors(root.descendant_for_byte_range(callee_start, paren).unwrap_or(root), 64)
-                .find(|f| f.kind() == "function_definition")
+                .find(|f| f.kind_name() == "function_definition")
             {
                 Some(f) => f,
                 None => continue,
@@ -709,7 +712,7 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
         let class = method.map(|(_, c)| c);
         let Some(call) = call_at(tops(), func, callee_start, paren) else { continue };
         let found = if forwarding {
-            let args = call.field("arguments").filter(|a| a.kind() == "argument_list");
+            let args = call.field("arguments").filter(|a| a.kind_name() == "argument_list");
             let first = args.and_then(|a| split_args(a).0.first().copied());
             first.and_then(|f| function_value(f, func, class, src, 0)).map(|callee| (callee, 1))
         } else {
@@ -744,11 +747,11 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
             }
             let Some(call) = call_at(tops(), root, head, name_end) else { continue };
             // A module-level object is read in any function that does not assign the name.
-            let inner = query::ancestors(call, 64).find(|f| f.kind() == "function_definition");
+            let inner = query::ancestors(call, 64).find(|f| f.kind_name() == "function_definition");
             if func.is_none() && inner.is_some_and(|f| text[f.byte_range()].contains(&format!("{var} ="))) {
                 continue;
             }
-            let Some(args) = call.field("arguments").filter(|a| a.kind() == "argument_list") else {
+            let Some(args) = call.field("arguments").filter(|a| a.kind_name() == "argument_list") else {
                 continue;
             };
             let (pos, _) = arg_templates(args, None, &|_| false, src);
@@ -769,13 +772,13 @@ pub fn uses(top: &Tops, text: &str, self_calls: bool, facts: &mut ArchFacts) {
 /// (`self` left out). Its callers are read where the receiver's class is known
 /// ([`uses`]: `self.base.get(…)` on `base = Requests()`, `breaker.call(self.base.get, …)`).
 pub fn method_wrapper<'t>(root: Option<&query::Root<'t>>, url: Node<'t>, src: &[u8]) -> Option<(String, usize)> {
-    if url.kind() != "identifier" {
+    if url.kind_name() != "identifier" {
         return None;
     }
     let (func, class) = method_of(root, url)?;
     let top = query::ancestors_in(root, class, 1)
         .first()
-        .is_some_and(|p| matches!(p.kind(), "module" | "decorated_definition"));
+        .is_some_and(|p| matches!(p.kind_name(), "module" | "decorated_definition"));
     let ps = params(func, src);
     let index = ps.iter().position(|p| p == query::text(url, src)).filter(|_| top)?;
     // A splat before the parameter makes its position unknown.
@@ -788,8 +791,9 @@ pub fn class_of_constant(stmt: Node, name: &str, src: &[u8]) -> Option<String> {
     if !capitals(name) {
         return None;
     }
-    let class = stmt.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
-    class.parent().filter(|p| matches!(p.kind(), "module" | "decorated_definition")).map(|_| name_of(class, src))
+    let class =
+        stmt.parent().filter(|b| b.kind_name() == "block")?.parent().filter(|c| c.kind_name() == "class_definition")?;
+    class.parent().filter(|p| matches!(p.kind_name(), "module" | "decorated_definition")).map(|_| name_of(class, src))
 }
 
 /// The class of the object a `self` attribute holds: its one assignment in the class is
@@ -804,8 +808,8 @@ fn held_class(class: Node, attr: &str, src: &[u8]) -> Option<String> {
     if !constructed {
         return None;
     }
-    let value = one_assignment(class, attr, true, src)?.field("right").filter(|v| v.kind() == "call")?;
-    let f = value.field("function").filter(|f| matches!(f.kind(), "identifier" | "attribute"))?;
+    let value = one_assignment(class, attr, true, src)?.field("right").filter(|v| v.kind_name() == "call")?;
+    let f = value.field("function").filter(|f| matches!(f.kind_name(), "identifier" | "attribute"))?;
     let name = text_of(f, src);
     let last = name.rsplit('.').next().unwrap_or(&name);
     last.starts_with(|c: char| c.is_ascii_uppercase()).then_some(name)
@@ -816,9 +820,9 @@ fn held_class(class: Node, attr: &str, src: &[u8]) -> Option<String> {
 fn constant_owner(class: Node, name: &str, src: &[u8]) -> Option<String> {
     let body = class.field("body")?;
     let states = named(body).into_iter().any(|s| {
-        s.kind() == "expression_statement"
+        s.kind_name() == "expression_statement"
             && s.named_child(0)
-                .filter(|a| a.kind() == "assignment")
+                .filter(|a| a.kind_name() == "assignment")
                 .and_then(|a| a.field("left"))
                 .is_some_and(|l| query::text(l, src) == name)
     });
@@ -827,7 +831,7 @@ fn constant_owner(class: Node, name: &str, src: &[u8]) -> Option<String> {
     }
     let bases = class.field("superclasses").map(named).unwrap_or_default();
     match bases.as_slice() {
-        [b] if matches!(b.kind(), "identifier" | "attribute") => Some(text_of(*b, src)),
+        [b] if matches!(b.kind_name(), "identifier" | "attribute") => Some(text_of(*b, src)),
         _ => None,
     }
 }
@@ -838,7 +842,7 @@ fn constant_owner(class: Node, name: &str, src: &[u8]) -> Option<String> {
 /// `url += '?…'` adds a query only); the function's parameters and other locals are
 /// parameters, never a same-named constant elsewhere.
 fn caller_template(a: Node, func: Node, class: Option<Node>, src: &[u8], depth: u32) -> Template {
-    if a.kind() == "identifier" && depth == 0 {
+    if a.kind_name() == "identifier" && depth == 0 {
         let name = query::text(a, src);
         if let Some(values) = super::py_arch::assignments(name, func, src).filter(|v| !v.is_empty()) {
             return match values.as_slice() {
@@ -902,7 +906,7 @@ fn only_queries_added(name: &str, func: Node, src: &[u8]) -> bool {
 /// function forwarding its `*args, **kwargs` to one of those (`def func(*args, **kwargs):
 /// return self.base.post(*args, **kwargs)`, decorated or not).
 fn function_value(f: Node, func: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<String> {
-    match f.kind() {
+    match f.kind_name() {
         "attribute" => {
             let object = f.field("object")?;
             let member = text_of(f.field("attribute")?, src);
@@ -911,7 +915,8 @@ fn function_value(f: Node, func: Node, class: Option<Node>, src: &[u8], depth: u
                 return Some(format!("{}.{member}", name_of(class, src)));
             }
             let attr = object.field("attribute").filter(|_| {
-                object.kind() == "attribute" && object.field("object").is_some_and(|o| query::text(o, src) == "self")
+                object.kind_name() == "attribute"
+                    && object.field("object").is_some_and(|o| query::text(o, src) == "self")
             })?;
             Some(format!("{}.{member}", held_class(class, query::text(attr, src), src)?))
         }
@@ -936,7 +941,7 @@ fn local_def<'t>(func: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
     let mut found = None;
     let mut stack = named(func.field("body")?);
     while let Some(n) = stack.pop() {
-        let def = match n.kind() {
+        let def = match n.kind_name() {
             "decorated_definition" => n.field("definition"),
             "function_definition" => Some(n),
             "class_definition" => continue,
@@ -945,7 +950,7 @@ fn local_def<'t>(func: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
                 continue;
             }
         };
-        if def.is_some_and(|d| d.kind() == "function_definition" && name_of(d, src) == name)
+        if def.is_some_and(|d| d.kind_name() == "function_definition" && name_of(d, src) == name)
             && found.replace(def?).is_some()
         {
             return None;
@@ -959,11 +964,11 @@ fn local_def<'t>(func: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
 fn forwarded(def: Node, func: Node, class: Option<Node>, src: &[u8]) -> Option<String> {
     let bare = |t: &str| t.trim_start_matches('*').to_string();
     let ps: Vec<String> = params(def, src).iter().map(|p| bare(p)).collect();
-    let call = one_return(def).filter(|c| c.kind() == "call")?;
+    let call = one_return(def).filter(|c| c.kind_name() == "call")?;
     let passed = named(call.field("arguments")?);
-    let splat = |a: &Node| matches!(a.kind(), "list_splat" | "dictionary_splat");
+    let splat = |a: &Node| matches!(a.kind_name(), "list_splat" | "dictionary_splat");
     let same = passed.iter().map(|a| bare(query::text(*a, src))).eq(ps.iter().cloned());
-    if !same || passed.first().is_none_or(|a| a.kind() != "list_splat") || !passed.iter().all(splat) {
+    if !same || passed.first().is_none_or(|a| a.kind_name() != "list_splat") || !passed.iter().all(splat) {
         return None;
     }
     function_value(call.field("function")?, func, class, src, 1)
@@ -980,8 +985,8 @@ fn wrapper_use(
     skip: usize,
     src: &[u8],
 ) -> Option<RawArgCall> {
-    let args = call.field("arguments").filter(|a| a.kind() == "argument_list")?;
-    if named(args).iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat")) {
+    let args = call.field("arguments").filter(|a| a.kind_name() == "argument_list")?;
+    if named(args).iter().any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat")) {
         return None;
     }
     let (pos, kw) = split_args(args);

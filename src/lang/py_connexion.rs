@@ -37,19 +37,19 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
     let imports_connexion = text.contains("import connexion") || text.contains("from connexion");
     for (at, _) in text.match_indices(".add_api(") {
         let paren = at + ".add_api".len();
-        let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind() == "call") else {
+        let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind_name() == "call") else {
             continue;
         };
-        let f = call.field("function").filter(|f| f.kind() == "attribute");
+        let f = call.field("function").filter(|f| f.kind_name() == "attribute");
         let (Some(recv), Some(args)) =
-            (f.and_then(|f| f.field("object")), call.field("arguments").filter(|a| a.kind() == "argument_list"))
+            (f.and_then(|f| f.field("object")), call.field("arguments").filter(|a| a.kind_name() == "argument_list"))
         else {
             continue;
         };
         // An app another module builds (`from .settings import app`) in a module that uses
         // connexion: its `specification_dir` is not known here.
         let imported =
-            || imports_connexion && recv.kind() == "identifier" && imports_name(text, query::text(recv, src));
+            || imports_connexion && recv.kind_name() == "identifier" && imports_name(text, query::text(recv, src));
         let dir = match apps.iter().find(|(name, _)| name == query::text(recv, src)) {
             Some((_, dir)) => dir.clone(),
             None if imported() => vec![Part::Param("specification_dir".into())],
@@ -72,15 +72,15 @@ fn app_names(root: Node, src: &[u8], bare: bool) -> Vec<(String, Template)> {
     let mut out: Vec<(String, Template)> = Vec::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        if n.kind() == "assignment" {
+        if n.kind_name() == "assignment" {
             let (left, right) = (n.field("left"), n.field("right"));
-            if let (Some(left), Some(call)) = (left, right.filter(|r| r.kind() == "call")) {
+            if let (Some(left), Some(call)) = (left, right.filter(|r| r.kind_name() == "call")) {
                 let f = call.field("function").map_or("", |f| query::text(f, src));
                 let (module, last) = f.rsplit_once('.').unwrap_or(("", f));
                 let ours =
                     if module.is_empty() { bare } else { module == "connexion" || module.ends_with(".connexion") };
                 if ours && APPS.binary_search(&last).is_ok() {
-                    let args = call.field("arguments").filter(|a| a.kind() == "argument_list");
+                    let args = call.field("arguments").filter(|a| a.kind_name() == "argument_list");
                     let dir = args.and_then(|a| kwarg(a, "specification_dir", src)).map(|d| template(d, src));
                     let name = query::text(left, src).to_string();
                     out.retain(|(n, _)| *n != name);

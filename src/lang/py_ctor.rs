@@ -44,17 +44,19 @@ pub fn parse(r: &str) -> Option<(&str, usize, &str, Option<&str>)> {
 /// in the class's `__init__`, `p` a plain parameter (no splat before it) that `__init__`
 /// does not assign: the marker for `p` ([`CTOR`]); the default only when it is a string.
 pub fn marker(n: Node, src: &[u8]) -> Option<String> {
-    if n.kind() != "attribute" || !query::text(n, src).starts_with("self.") {
+    if n.kind_name() != "attribute" || !query::text(n, src).starts_with("self.") {
         return None;
     }
-    let v = held_value(n, src).filter(|v| v.kind() == "identifier")?;
-    let init = query::ancestors(v, 64).find(|a| a.kind() == "function_definition")?;
+    let v = held_value(n, src).filter(|v| v.kind_name() == "identifier")?;
+    let init = query::ancestors(v, 64).find(|a| a.kind_name() == "function_definition")?;
     if init.field("name").map(|x| query::text(x, src)) != Some("__init__") {
         return None;
     }
-    let class = init.parent().filter(|b| b.kind() == "block")?.parent().filter(|c| c.kind() == "class_definition")?;
-    let top = class.parent().is_some_and(|m| m.kind() == "module");
-    if !top || query::ancestors(n, 64).find(|a| a.kind() == "class_definition").map(|c| c.id()) != Some(class.id()) {
+    let class =
+        init.parent().filter(|b| b.kind_name() == "block")?.parent().filter(|c| c.kind_name() == "class_definition")?;
+    let top = class.parent().is_some_and(|m| m.kind_name() == "module");
+    if !top || query::ancestors(n, 64).find(|a| a.kind_name() == "class_definition").map(|c| c.id()) != Some(class.id())
+    {
         return None;
     }
     let name = query::text(v, src);
@@ -64,13 +66,13 @@ pub fn marker(n: Node, src: &[u8]) -> Option<String> {
     let params = named(init.field("parameters")?);
     let mut index = 0;
     for (i, p) in params.iter().enumerate() {
-        let (id, default) = match p.kind() {
+        let (id, default) = match p.kind_name() {
             "identifier" => (Some(*p), None),
             "typed_parameter" => (p.named_child(0), None),
             "default_parameter" | "typed_default_parameter" => (p.field("name"), p.field("value")),
             _ => return None,
         };
-        let id = id.filter(|i| i.kind() == "identifier").map(|i| query::text(i, src))?;
+        let id = id.filter(|i| i.kind_name() == "identifier").map(|i| query::text(i, src))?;
         if i == 0 {
             continue;
         }
@@ -106,19 +108,19 @@ pub fn constructions(tops: &Tops, text: &str, names: &[&str]) -> Vec<RawArgCall>
         {
             continue;
         }
-        let Some(call) = tops.spanning(start, paren + 1).filter(|c| c.kind() == "call") else {
+        let Some(call) = tops.spanning(start, paren + 1).filter(|c| c.kind_name() == "call") else {
             continue;
         };
-        let Some(args) = call.field("arguments").filter(|a| a.kind() == "argument_list") else {
+        let Some(args) = call.field("arguments").filter(|a| a.kind_name() == "argument_list") else {
             continue;
         };
         // `split_args` of the children listed once.
         let all = named(args);
-        let splat = all.iter().any(|a| matches!(a.kind(), "list_splat" | "dictionary_splat"));
+        let splat = all.iter().any(|a| matches!(a.kind_name(), "list_splat" | "dictionary_splat"));
         let (kw, pos): (Vec<Node>, Vec<Node>) = all
             .into_iter()
-            .filter(|a| !matches!(a.kind(), "list_splat" | "dictionary_splat"))
-            .partition(|a| a.kind() == "keyword_argument");
+            .filter(|a| !matches!(a.kind_name(), "list_splat" | "dictionary_splat"))
+            .partition(|a| a.kind_name() == "keyword_argument");
         let mut kwargs: Vec<(String, Vec<Part>)> = kw
             .iter()
             .filter_map(|k| {

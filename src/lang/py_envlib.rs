@@ -44,7 +44,7 @@ pub(super) fn read(call: Node, func: &str, src: &[u8]) -> Option<Template> {
         None => (func, None),
     };
     let args = call.field("arguments")?;
-    let first = args.named_child(0).filter(|a| a.kind() == "string")?;
+    let first = args.named_child(0).filter(|a| a.kind_name() == "string")?;
     let var = string_value(first, src).filter(|v| super::py_arch::is_env_name(v))?;
     // A module naming neither library binds no name to one (a text search, not its statements).
     if !names_a_library(src) {
@@ -93,7 +93,7 @@ fn bound(root: Node, name: &str, src: &[u8]) -> Option<Lib> {
 fn top_statements(root: Node) -> Vec<Node> {
     let mut out = Vec::new();
     for s in named(root) {
-        if s.kind() == "try_statement" {
+        if s.kind_name() == "try_statement" {
             out.extend(s.field("body").map(named).unwrap_or_default());
         } else {
             out.push(s);
@@ -105,13 +105,13 @@ fn top_statements(root: Node) -> Vec<Node> {
 /// The name a statement binds to a library: `from decouple import config [as x]`,
 /// `x = AutoConfig(…)`, `x = environ.Env(…)`.
 fn binding<'s>(stmt: Node, root: Node, src: &'s [u8]) -> Option<(&'s str, Lib)> {
-    match stmt.kind() {
+    match stmt.kind_name() {
         "import_from_statement" => {
             let module = stmt.field("module_name")?;
             if query::text(module, src) != "decouple" {
                 return None;
             }
-            named(stmt).into_iter().skip(1).find_map(|n| match n.kind() {
+            named(stmt).into_iter().skip(1).find_map(|n| match n.kind_name() {
                 "dotted_name" if query::text(n, src) == "config" => Some(("config", Lib::Decouple)),
                 "aliased_import" if n.field("name").is_some_and(|m| query::text(m, src) == "config") => {
                     Some((query::text(n.field("alias")?, src), Lib::Decouple))
@@ -120,9 +120,9 @@ fn binding<'s>(stmt: Node, root: Node, src: &'s [u8]) -> Option<(&'s str, Lib)> 
             })
         }
         "expression_statement" => {
-            let assign = named(stmt).into_iter().next().filter(|a| a.kind() == "assignment")?;
-            let left = assign.field("left").filter(|l| l.kind() == "identifier")?;
-            let right = assign.field("right").filter(|r| r.kind() == "call")?;
+            let assign = named(stmt).into_iter().next().filter(|a| a.kind_name() == "assignment")?;
+            let left = assign.field("left").filter(|l| l.kind_name() == "identifier")?;
+            let right = assign.field("right").filter(|r| r.kind_name() == "call")?;
             let class = query::text(right.field("function")?, src);
             let lib = if DECOUPLE_CLASSES.contains(&class) && imports_module(root, "decouple", src) {
                 Lib::Decouple
@@ -139,7 +139,7 @@ fn binding<'s>(stmt: Node, root: Node, src: &'s [u8]) -> Option<(&'s str, Lib)> 
 
 /// Whether the module imports `module` (`import environ`, `from environ import Env`).
 fn imports_module(root: Node, module: &str, src: &[u8]) -> bool {
-    top_statements(root).into_iter().any(|s| match s.kind() {
+    top_statements(root).into_iter().any(|s| match s.kind_name() {
         "import_statement" => named(s).into_iter().any(|n| query::text(n, src) == module),
         "import_from_statement" => s.field("module_name").is_some_and(|m| query::text(m, src) == module),
         _ => false,
@@ -156,7 +156,7 @@ mod tests {
         let root = tree.root_node();
         let last = named(root).into_iter().last()?;
         let mut cur = last;
-        while cur.kind() != "call" {
+        while cur.kind_name() != "call" {
             cur = named(cur).into_iter().last()?;
         }
         let func = query::text(cur.field("function")?, code.as_bytes()).to_string();

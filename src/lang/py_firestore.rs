@@ -46,10 +46,10 @@ pub fn uses(root: Node, text: &str, facts: &mut ArchFacts) {
     let bare = text.contains("firestore import");
     for (at, _) in text.match_indices(".collection(") {
         let paren = at + ".collection".len();
-        let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind() == "call") else {
+        let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind_name() == "call") else {
             continue;
         };
-        let f = call.field("function").filter(|f| f.kind() == "attribute");
+        let f = call.field("function").filter(|f| f.kind_name() == "attribute");
         let (Some(recv), Some(args)) = (f.and_then(|f| f.field("object")), call.field("arguments")) else {
             continue;
         };
@@ -75,7 +75,7 @@ pub fn uses(root: Node, text: &str, facts: &mut ArchFacts) {
 
 /// Whether `n` is a Firestore client: its construction, or a name assigned one.
 fn client(n: Node, src: &[u8], bare: bool, depth: u32) -> bool {
-    match n.kind() {
+    match n.kind_name() {
         "call" => n.field("function").is_some_and(|f| {
             let t = query::text(f, src);
             let last = t.rsplit('.').next().unwrap_or(t);
@@ -92,8 +92,8 @@ fn client(n: Node, src: &[u8], bare: bool, depth: u32) -> bool {
 fn chain_end(start: Node, src: &[u8]) -> Option<(Access, u32)> {
     let mut at = start;
     loop {
-        let attr = at.parent().filter(|p| p.kind() == "attribute" && p.field("object") == Some(at))?;
-        let call = attr.parent().filter(|c| c.kind() == "call")?;
+        let attr = at.parent().filter(|p| p.kind_name() == "attribute" && p.field("object") == Some(at))?;
+        let call = attr.parent().filter(|c| c.kind_name() == "call")?;
         let op = query::text(attr.field("attribute")?, src);
         if op == "collection" {
             return None;
@@ -113,15 +113,16 @@ fn chain_end(start: Node, src: &[u8]) -> Option<(Access, u32)> {
 fn held_uses(call: Node, src: &[u8]) -> Vec<(Access, u32)> {
     let Some(target) = call
         .parent()
-        .filter(|a| a.kind() == "assignment" && a.field("right") == Some(call))
+        .filter(|a| a.kind_name() == "assignment" && a.field("right") == Some(call))
         .and_then(|a| a.field("left"))
-        .filter(|l| matches!(l.kind(), "identifier" | "attribute"))
+        .filter(|l| matches!(l.kind_name(), "identifier" | "attribute"))
     else {
         return Vec::new();
     };
     let name = query::text(target, src);
     let scope = if name.starts_with("self.") { "class_definition" } else { "function_definition" };
-    let within = query::ancestors(call, 64).find(|a| a.kind() == scope).or_else(|| query::ancestors(call, 256).last());
+    let within =
+        query::ancestors(call, 64).find(|a| a.kind_name() == scope).or_else(|| query::ancestors(call, 256).last());
     let Some(within) = within else { return Vec::new() };
     let text = query::text(within, src);
     let mut out = Vec::new();

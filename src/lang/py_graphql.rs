@@ -32,7 +32,7 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "assignment" => router_def(n, src, facts),
             "call" => mounted_app(n, text, facts),
             _ => {}
@@ -48,22 +48,22 @@ fn last(name: &str) -> &str {
 
 /// A string literal's text (no interpolation).
 fn literal(n: Node, src: &[u8]) -> Option<String> {
-    if n.kind() != "string" || named(n).iter().any(|c| c.kind() == "interpolation") {
+    if n.kind_name() != "string" || named(n).iter().any(|c| c.kind_name() == "interpolation") {
         return None;
     }
-    Some(named(n).into_iter().filter(|c| c.kind() == "string_content").map(|c| query::text(c, src)).collect())
+    Some(named(n).into_iter().filter(|c| c.kind_name() == "string_content").map(|c| query::text(c, src)).collect())
 }
 
 /// `graphql_app = GraphQLRouter(schema, path="/x")`.
 fn router_def(n: Node, src: &[u8], facts: &mut ArchFacts) {
     let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else { return };
-    if left.kind() != "identifier" || right.kind() != "call" {
+    if left.kind_name() != "identifier" || right.kind_name() != "call" {
         return;
     }
     let (Some(ctor), Some(args)) = (right.field("function"), right.field("arguments")) else {
         return;
     };
-    if args.kind() != "argument_list" || last(query::text(ctor, src)) != "GraphQLRouter" {
+    if args.kind_name() != "argument_list" || last(query::text(ctor, src)) != "GraphQLRouter" {
         return;
     }
     let path = match kwarg(args, "path", src) {
@@ -93,19 +93,19 @@ fn mounted_app(n: Node, text: &str, facts: &mut ArchFacts) {
     let (Some(f), Some(args)) = (n.field("function"), n.field("arguments")) else {
         return;
     };
-    if f.kind() != "attribute" || args.kind() != "argument_list" {
+    if f.kind_name() != "attribute" || args.kind_name() != "argument_list" {
         return;
     }
     let (Some(object), Some(method)) = (f.field("object"), f.field("attribute")) else {
         return;
     };
-    if object.kind() != "identifier" || query::text(method, src) != "mount" {
+    if object.kind_name() != "identifier" || query::text(method, src) != "mount" {
         return;
     }
     let (pos, _) = split_args(args);
     let (Some(path), Some(app)) = (pos.first().and_then(|p| literal(*p, src)), pos.get(1)) else { return };
-    let made =
-        app.kind() == "call" && app.field("function").is_some_and(|c| ASGI_APPS.contains(&last(query::text(c, src))));
+    let made = app.kind_name() == "call"
+        && app.field("function").is_some_and(|c| ASGI_APPS.contains(&last(query::text(c, src))));
     let receiver = query::text(object, src);
     let framework = ["FastAPI", "Starlette"].into_iter().find(|ctor| {
         text.contains(&format!("{receiver} = {ctor}(")) || text.contains(&format!("{receiver} = fastapi.{ctor}("))

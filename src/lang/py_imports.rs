@@ -34,9 +34,9 @@ const DYNAMIC: &str = r#"(call
 
 /// The name an `aliased_import` or a `dotted_name` imports.
 fn imported(child: Node) -> Option<Node> {
-    match child.kind() {
+    match child.kind_name() {
         "dotted_name" => Some(child),
-        "aliased_import" => child.field("name").filter(|n| n.kind() == "dotted_name"),
+        "aliased_import" => child.field("name").filter(|n| n.kind_name() == "dotted_name"),
         _ => None,
     }
 }
@@ -65,7 +65,7 @@ fn from<'t>(stmt: Node<'t>, _: &[u8], caps: &mut Captures<'t>) -> bool {
         match walk.field_name() {
             Some("module_name") if child.is_named() && !child.is_error() => caps.push(("import.from", child)),
             Some("name") => caps.extend(imported(child).map(|n| ("import.name", n))),
-            _ if child.kind() == "wildcard_import" => caps.push(("import.name", child)),
+            _ if child.kind_name() == "wildcard_import" => caps.push(("import.name", child)),
             _ => {}
         }
         more = walk.goto_next_sibling();
@@ -82,22 +82,24 @@ fn future<'t>(stmt: Node<'t>, _: &[u8], caps: &mut Captures<'t>) -> bool {
 /// string's contents, when the string is the first argument.
 fn dynamic<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
     let Some(function) = call.field("function") else { return false };
-    let by_name = match function.kind() {
+    let by_name = match function.kind_name() {
         "identifier" => matches!(query::text(function, src), "__import__" | "import_module"),
         "attribute" => {
             let part = |field: &'static str, word: &str| {
-                function.field(field).is_some_and(|n| n.kind() == "identifier" && query::text(n, src) == word)
+                function.field(field).is_some_and(|n| n.kind_name() == "identifier" && query::text(n, src) == word)
             };
             part("object", "importlib") && part("attribute", "import_module")
         }
         _ => false,
     };
-    let args = call.field("arguments").filter(|a| a.kind() == "argument_list");
-    let Some(string) = args.and_then(|a| a.named_child(0)).filter(|s| s.kind() == "string" && by_name) else {
+    let args = call.field("arguments").filter(|a| a.kind_name() == "argument_list");
+    let Some(string) = args.and_then(|a| a.named_child(0)).filter(|s| s.kind_name() == "string" && by_name) else {
         return false;
     };
     let mut walk = string.walk();
-    caps.extend(string.children(&mut walk).filter(|c| c.kind() == "string_content").map(|c| ("import.dynamic", c)));
+    caps.extend(
+        string.children(&mut walk).filter(|c| c.kind_name() == "string_content").map(|c| ("import.dynamic", c)),
+    );
     !caps.is_empty()
 }
 

@@ -36,8 +36,8 @@ pub fn getters(root: Node, src: &[u8]) -> Vec<String> {
     all_assignments(root, src, &mut assigns);
     let mut out = Vec::new();
     for def in named(root) {
-        let def = if def.kind() == "decorated_definition" { def.field("definition") } else { Some(def) };
-        let Some(def) = def.filter(|d| d.kind() == "function_definition") else { continue };
+        let def = if def.kind_name() == "decorated_definition" { def.field("definition") } else { Some(def) };
+        let Some(def) = def.filter(|d| d.kind_name() == "function_definition") else { continue };
         let (Some(name), Some(body)) = (def.field("name"), def.field("body")) else {
             continue;
         };
@@ -48,9 +48,9 @@ pub fn getters(root: Node, src: &[u8]) -> Vec<String> {
     }
     // A module-level name every assignment sets to a database (`db = client["library"]`):
     // imported by other modules as the database itself (`from connection import db`).
-    for stmt in named(root).into_iter().filter(|n| n.kind() == "expression_statement") {
-        let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else { continue };
-        let Some(left) = a.field("left").filter(|l| l.kind() == "identifier") else { continue };
+    for stmt in named(root).into_iter().filter(|n| n.kind_name() == "expression_statement") {
+        let Some(a) = stmt.named_child(0).filter(|a| a.kind_name() == "assignment") else { continue };
+        let Some(left) = a.field("left").filter(|l| l.kind_name() == "identifier") else { continue };
         let name = query::text(left, src);
         if out.iter().any(|o| o == name) {
             continue;
@@ -65,10 +65,10 @@ pub fn getters(root: Node, src: &[u8]) -> Vec<String> {
 
 /// Whether a value is a database of a client built in the file.
 fn database(v: Node, assigns: &[(String, Node)], src: &[u8], depth: u32) -> bool {
-    match v.kind() {
+    match v.kind_name() {
         "subscript" => v.field("value").is_some_and(|c| client(c, assigns, src)),
         "call" => {
-            let Some(f) = v.field("function").filter(|f| f.kind() == "attribute") else { return false };
+            let Some(f) = v.field("function").filter(|f| f.kind_name() == "attribute") else { return false };
             let method = f.field("attribute").map_or("", |a| query::text(a, src));
             matches!(method, "get_database" | "get_default_database")
                 && f.field("object").is_some_and(|c| client(c, assigns, src))
@@ -84,12 +84,12 @@ fn database(v: Node, assigns: &[(String, Node)], src: &[u8], depth: u32) -> bool
 /// Whether a name is a MongoDB client: every (non-`None`) assignment of it in the file
 /// is a call of a client class (`AsyncIOMotorClient(URL)`, `pymongo.MongoClient(…)`).
 fn client(c: Node, assigns: &[(String, Node)], src: &[u8]) -> bool {
-    if !matches!(c.kind(), "identifier" | "attribute") {
+    if !matches!(c.kind_name(), "identifier" | "attribute") {
         return false;
     }
     let values = values_of(query::text(c, src), assigns, src);
     let ctor = |v: &Node| {
-        v.kind() == "call"
+        v.kind_name() == "call"
             && v.field("function").is_some_and(|f| {
                 let name = query::text(f, src).rsplit('.').next().unwrap_or("");
                 name.ends_with("MongoClient") || name.ends_with("MotorClient")
@@ -103,7 +103,7 @@ fn client(c: Node, assigns: &[(String, Node)], src: &[u8]) -> bool {
 fn values_of<'t>(target: &str, assigns: &[(String, Node<'t>)], src: &[u8]) -> Vec<Node<'t>> {
     assigns
         .iter()
-        .filter(|(l, v)| l == target && v.kind() != "none" && query::text(*v, src) != "None")
+        .filter(|(l, v)| l == target && v.kind_name() != "none" && query::text(*v, src) != "None")
         .map(|(_, v)| *v)
         .collect()
 }
@@ -111,7 +111,7 @@ fn values_of<'t>(target: &str, assigns: &[(String, Node<'t>)], src: &[u8]) -> Ve
 /// Every `left = right` of a subtree, with the left side's text.
 fn all_assignments<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<(String, Node<'t>)>) {
     for c in named(n) {
-        if c.kind() == "assignment" {
+        if c.kind_name() == "assignment" {
             if let (Some(l), Some(r)) = (c.field("left"), c.field("right")) {
                 out.push((query::text(l, src).to_string(), r));
             }
@@ -125,7 +125,7 @@ fn returned(body: Node) -> Vec<Node> {
     let mut out = Vec::new();
     let mut stack = named(body);
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "function_definition" | "class_definition" | "decorated_definition" | "lambda" => {}
             "return_statement" => match named(n).first() {
                 Some(v) => out.push(*v),
@@ -145,12 +145,12 @@ fn returned(body: Node) -> Vec<Node> {
 /// the class that returns such a field (`db = self._get_db()`).
 pub fn getter_use(collection: Node, src: &[u8]) -> Option<String> {
     let obj = collection.parent()?;
-    let recv = match obj.kind() {
+    let recv = match obj.kind_name() {
         "attribute" => obj.field("object")?,
         "subscript" => obj.field("value")?,
         _ => return None,
     };
-    let class = query::ancestors(recv, 64).find(|a| a.kind() == "class_definition");
+    let class = query::ancestors(recv, 64).find(|a| a.kind_name() == "class_definition");
     getter_of(recv, class, src, 0)
 }
 
@@ -159,14 +159,14 @@ fn getter_of(v: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<Str
     if depth > DEPTH {
         return None;
     }
-    match v.kind() {
+    match v.kind_name() {
         "call" => {
             let args = v.field("arguments")?;
             if !named(args).is_empty() || !split_args(args).1.is_empty() {
                 return None;
             }
             let f = v.field("function")?;
-            match f.kind() {
+            match f.kind_name() {
                 "identifier" => Some(query::text(f, src).to_string()),
                 "attribute" => {
                     let method = self_member(f, src)?;
@@ -177,16 +177,16 @@ fn getter_of(v: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<Str
             }
         }
         "identifier" => {
-            let func = query::ancestors(v, 64).find(|a| a.kind() == "function_definition")?;
+            let func = query::ancestors(v, 64).find(|a| a.kind_name() == "function_definition")?;
             let values = super::py_arch::assignments(query::text(v, src), func, src)?;
-            one(values.into_iter().filter(|x| x.kind() != "none").map(|x| getter_of(x, class, src, depth + 1)))
+            one(values.into_iter().filter(|x| x.kind_name() != "none").map(|x| getter_of(x, class, src, depth + 1)))
         }
         "attribute" => {
             let attr = self_member(v, src)?;
             let body = class?.field("body")?;
             let mut values = Vec::new();
             self_assignments(body, attr, src, &mut values);
-            one(values.into_iter().filter(|x| x.kind() != "none").map(|x| getter_of(x, class, src, depth + 1)))
+            one(values.into_iter().filter(|x| x.kind_name() != "none").map(|x| getter_of(x, class, src, depth + 1)))
         }
         _ => None,
     }
@@ -207,19 +207,20 @@ fn self_member<'s>(n: Node, src: &'s [u8]) -> Option<&'s str> {
 /// The method `name` defined in a class body.
 fn method_of<'t>(class: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
     named(class.field("body")?).into_iter().find_map(|d| {
-        let d = if d.kind() == "decorated_definition" { d.field("definition")? } else { d };
-        (d.kind() == "function_definition" && d.field("name").is_some_and(|n| query::text(n, src) == name)).then_some(d)
+        let d = if d.kind_name() == "decorated_definition" { d.field("definition")? } else { d };
+        (d.kind_name() == "function_definition" && d.field("name").is_some_and(|n| query::text(n, src) == name))
+            .then_some(d)
     })
 }
 
 /// The values of every `self.attr = …` in a class's methods (not nested classes).
 fn self_assignments<'t>(n: Node<'t>, attr: &str, src: &[u8], out: &mut Vec<Node<'t>>) {
     for c in named(n) {
-        match c.kind() {
+        match c.kind_name() {
             "class_definition" => continue,
             "assignment" => {
                 let left = c.field("left");
-                if left.is_some_and(|l| l.kind() == "attribute" && self_member(l, src) == Some(attr)) {
+                if left.is_some_and(|l| l.kind_name() == "attribute" && self_member(l, src) == Some(attr)) {
                     out.extend(c.field("right"));
                 }
             }
@@ -231,7 +232,7 @@ fn self_assignments<'t>(n: Node<'t>, attr: &str, src: &[u8], out: &mut Vec<Node<
 
 /// A collection's name as written: `users` of `db.users`, `"users"` of `db["users"]`.
 pub fn collection_name(n: Node, src: &[u8]) -> Option<String> {
-    match n.kind() {
+    match n.kind_name() {
         "identifier" => Some(text_of(n, src)),
         _ => string_value(n, src),
     }

@@ -214,7 +214,7 @@ static FIELDS: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| {
 
 /// The first child with field `id`, when it is of `kind`.
 fn field<'t>(n: Node<'t>, id: u16, kind: &str) -> Option<Node<'t>> {
-    n.child_by_field_id(id).filter(|c| c.kind() == kind)
+    n.child_by_field_id(id).filter(|c| c.kind_name() == kind)
 }
 
 /// A node `(_)` matches: named, not an `ERROR`.
@@ -224,7 +224,7 @@ fn any(n: Node) -> Option<Node> {
 
 /// `[(identifier) (attribute)]`.
 fn name_like(n: Node) -> Option<Node> {
-    matches!(n.kind(), "identifier" | "attribute").then_some(n)
+    matches!(n.kind_name(), "identifier" | "attribute").then_some(n)
 }
 
 /// Every child of `n` (a child step without a field: one match each).
@@ -255,7 +255,7 @@ fn ends_with_name(text: &str, table: &[&str]) -> bool {
 /// `attribute object: (_) @obj attribute: (identifier) @method`: (obj, method).
 fn member<'t>(attr: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
     let f = &*FIELDS;
-    (attr.kind() == "attribute").then_some(())?;
+    (attr.kind_name() == "attribute").then_some(())?;
     Some((any(attr.child_by_field_id(f.object)?)?, field(attr, f.attribute, "identifier")?))
 }
 
@@ -272,9 +272,9 @@ fn bind_alias<'t>(stmt: Node<'t>, _: &[u8], caps: &mut Captures<'t>) -> bool {
     let mut more = walk.goto_first_child();
     while more {
         let child = walk.node();
-        if walk.field_name() == Some("name") && child.kind() == "aliased_import" {
-            let name = child.field("name").filter(|n| n.kind() == "dotted_name");
-            let alias = child.field("alias").filter(|a| a.kind() == "identifier");
+        if walk.field_name() == Some("name") && child.kind_name() == "aliased_import" {
+            let name = child.field("name").filter(|n| n.kind_name() == "dotted_name");
+            let alias = child.field("alias").filter(|a| a.kind_name() == "identifier");
             if let (Some(name), Some(alias)) = (name, alias) {
                 caps.extend([("bind.alias", stmt), ("name", name), ("alias", alias)]);
             }
@@ -291,8 +291,8 @@ fn route_decorator<'t>(def: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bo
         return false;
     };
     let mut found = Vec::new();
-    for decorator in children(def).into_iter().filter(|c| c.kind() == "decorator") {
-        for call in children(decorator).into_iter().filter(|c| c.kind() == "call") {
+    for decorator in children(def).into_iter().filter(|c| c.kind_name() == "decorator") {
+        for call in children(decorator).into_iter().filter(|c| c.kind_name() == "call") {
             let Some((router, method)) = call.child_by_field_id(f.function).and_then(member) else { continue };
             let Some(args) = field(call, f.arguments, "argument_list") else { continue };
             if has(DECORATOR_METHODS, query::text(method, src)) {
@@ -334,7 +334,7 @@ fn viewset_register<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> 
         return false;
     }
     let Some(args) = field(call, f.arguments, "argument_list") else { return false };
-    let Some(path) = first_named(args).filter(|p| p.kind() == "string") else { return false };
+    let Some(path) = first_named(args).filter(|p| p.kind_name() == "string") else { return false };
     let Some(handler) = path.next_named_sibling().and_then(any) else { return false };
     caps.extend([("endpoint.viewset", call), ("router", router), ("method", method), ("path", path)]);
     caps.push(("handler", handler));
@@ -376,7 +376,7 @@ fn urls_assigned<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> b
     let (Some(parent), Some(right)) = (field(assign, f.left, "identifier"), assign.child_by_field_id(f.right)) else {
         return false;
     };
-    let children: Vec<Node<'t>> = match right.kind() {
+    let children: Vec<Node<'t>> = match right.kind_name() {
         "attribute" => urls_of(right, src).into_iter().collect(),
         "binary_operator" => children(right).into_iter().filter_map(|c| urls_of(c, src)).collect(),
         _ => Vec::new(),
@@ -395,7 +395,7 @@ fn client_with<'t>(item: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool 
         return false;
     };
     let mut found = Vec::new();
-    for call in children(pattern).into_iter().filter(|c| c.kind() == "call") {
+    for call in children(pattern).into_iter().filter(|c| c.kind_name() == "call") {
         let Some(ctor) = call.child_by_field_id(f.function).and_then(name_like) else { continue };
         let Some(args) = field(call, f.arguments, "argument_list") else { continue };
         if ends_with_name(query::text(ctor, src), py_shapes::CLIENT_CTORS) {
@@ -408,7 +408,7 @@ fn client_with<'t>(item: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool 
 /// Every child of kind `kind` may match a child step without a field; the
 /// first is enough where the parent has one such child by the grammar.
 fn first_child_of<'t>(n: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    children(n).into_iter().find(|c| c.kind() == kind)
+    children(n).into_iter().find(|c| c.kind_name() == kind)
 }
 
 fn grpc_channel<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
@@ -439,8 +439,8 @@ fn tablename<'t>(class: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
         return false;
     };
     let mut found = Vec::new();
-    for stmt in children(body).into_iter().filter(|c| c.kind() == "expression_statement") {
-        for assign in children(stmt).into_iter().filter(|c| c.kind() == "assignment") {
+    for stmt in children(body).into_iter().filter(|c| c.kind_name() == "expression_statement") {
+        for assign in children(stmt).into_iter().filter(|c| c.kind_name() == "assignment") {
             let key = field(assign, f.left, "identifier").filter(|k| query::text(*k, src) == "__tablename__");
             if let (Some(_), Some(table)) = (key, field(assign, f.right, "string")) {
                 found.push((name, table));
@@ -460,7 +460,8 @@ fn table_call<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
     if !ends_with_name(query::text(function, src), &["Table"]) {
         return false;
     }
-    let Some(name) = field(call, f.arguments, "argument_list").and_then(first_named).filter(|s| s.kind() == "string")
+    let Some(name) =
+        field(call, f.arguments, "argument_list").and_then(first_named).filter(|s| s.kind_name() == "string")
     else {
         return false;
     };
@@ -470,7 +471,7 @@ fn table_call<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
 
 /// `superclasses: (argument_list [(attribute) (identifier)] @base)`: each such base.
 fn plain_bases<'t>(bases: Node<'t>) -> Vec<Node<'t>> {
-    children(bases).into_iter().filter(|b| matches!(b.kind(), "attribute" | "identifier")).collect()
+    children(bases).into_iter().filter(|b| matches!(b.kind_name(), "attribute" | "identifier")).collect()
 }
 
 fn model_class<'t>(class: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
@@ -484,7 +485,7 @@ fn sqlmodel_class<'t>(class: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> b
     let f = &*FIELDS;
     let Some((name, bases)) = class_parts(class) else { return false };
     let table_true = |k: &Node| {
-        k.kind() == "keyword_argument"
+        k.kind_name() == "keyword_argument"
             && field(*k, f.name, "identifier").is_some_and(|n| query::text(n, src) == "table")
             && field(*k, f.value, "true").is_some()
     };
@@ -517,7 +518,7 @@ fn session_use<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool 
         return false;
     }
     let Some(class) =
-        field(call, f.arguments, "argument_list").and_then(first_named).filter(|c| c.kind() == "identifier")
+        field(call, f.arguments, "argument_list").and_then(first_named).filter(|c| c.kind_name() == "identifier")
     else {
         return false;
     };

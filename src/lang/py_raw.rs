@@ -43,14 +43,16 @@ struct Request<'s> {
 /// Routes of the file's hand-routed servers.
 pub fn routes(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for item in named(root) {
-        let item = if item.kind() == "decorated_definition" { item.field("definition").unwrap_or(item) } else { item };
-        match item.kind() {
+        let item =
+            if item.kind_name() == "decorated_definition" { item.field("definition").unwrap_or(item) } else { item };
+        match item.kind_name() {
             "function_definition" => function(item, src, facts),
             "class_definition" if handler_class(item, src) => {
                 let Some(body) = item.field("body") else { continue };
                 let class = query::text(item.field("name").unwrap_or(item), src);
                 for m in named(body) {
-                    let m = if m.kind() == "decorated_definition" { m.field("definition").unwrap_or(m) } else { m };
+                    let m =
+                        if m.kind_name() == "decorated_definition" { m.field("definition").unwrap_or(m) } else { m };
                     let name = m.field("name").map_or("", |n| query::text(n, src));
                     let method = name.strip_prefix("do_").and_then(http_method).filter(|m| m != "ANY");
                     if let (Some(method), Some(body)) = (method, m.field("body")) {
@@ -88,7 +90,7 @@ fn function(f: Node, src: &[u8], facts: &mut ArchFacts) {
 
 /// The name a parameter binds (`scope`, `scope: Scope`, `environ=None`).
 fn param_name<'s>(p: Node, src: &'s [u8]) -> &'s str {
-    match p.kind() {
+    match p.kind_name() {
         "identifier" => query::text(p, src),
         "typed_parameter" => named(p).first().map_or("", |n| query::text(*n, src)),
         "default_parameter" | "typed_default_parameter" => p.field("name").map_or("", |n| query::text(n, src)),
@@ -109,11 +111,11 @@ fn handler_class(class: Node, src: &[u8]) -> bool {
 
 /// The string items of a tuple, list or set of literals.
 fn strings<'t>(n: Node<'t>) -> Option<Vec<Node<'t>>> {
-    let n = if n.kind() == "parenthesized_expression" { *named(n).first()? } else { n };
-    match n.kind() {
+    let n = if n.kind_name() == "parenthesized_expression" { *named(n).first()? } else { n };
+    match n.kind_name() {
         "tuple" | "list" | "set" => {
             let items = named(n);
-            items.iter().all(|i| i.kind() == "string").then_some(items)
+            items.iter().all(|i| i.kind_name() == "string").then_some(items)
         }
         "string" => Some(vec![n]),
         _ => None,
@@ -125,13 +127,13 @@ impl<'s> Request<'s> {
         let mut req = Request { src, param, keys, paths: Vec::new(), parsed: Vec::new(), methods: Vec::new() };
         // Locals in source order: `path = scope["path"]`, `url = urlparse(self.path)`.
         walk(body, &mut |n| {
-            if n.kind() != "assignment" {
+            if n.kind_name() != "assignment" {
                 return;
             }
             let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
                 return;
             };
-            if left.kind() != "identifier" {
+            if left.kind_name() != "identifier" {
                 return;
             }
             let name = query::text(left, src).to_string();
@@ -148,17 +150,17 @@ impl<'s> Request<'s> {
 
     /// `scope["path"]`/`scope.get("path")` of the parameter for `key`.
     fn is_key(&self, n: Node, key: &str) -> bool {
-        let (obj, arg) = match n.kind() {
+        let (obj, arg) = match n.kind_name() {
             "subscript" => (n.field("value"), n.field("subscript")),
             "call" => {
-                let f = n.field("function").filter(|f| f.kind() == "attribute");
+                let f = n.field("function").filter(|f| f.kind_name() == "attribute");
                 let get = f.filter(|f| f.field("attribute").is_some_and(|a| self.text(a) == "get"));
                 let first = n.field("arguments").and_then(|a| named(a).first().copied());
                 (get.and_then(|f| f.field("object")), first)
             }
             _ => return false,
         };
-        obj.is_some_and(|o| o.kind() == "identifier" && self.text(o) == self.param)
+        obj.is_some_and(|o| o.kind_name() == "identifier" && self.text(o) == self.param)
             && arg.and_then(|a| string_value(a, self.src)).is_some_and(|s| s == key)
     }
 
@@ -168,7 +170,7 @@ impl<'s> Request<'s> {
 
     /// An expression giving the request's path.
     fn is_path(&self, n: Node) -> bool {
-        match n.kind() {
+        match n.kind_name() {
             "parenthesized_expression" => named(n).first().is_some_and(|i| self.is_path(*i)),
             "identifier" => self.paths.iter().any(|p| p == self.text(n)),
             "attribute" => {
@@ -176,15 +178,15 @@ impl<'s> Request<'s> {
                     return false;
                 };
                 self.text(attr) == "path"
-                    && ((self.keys.is_none() && obj.kind() == "identifier" && self.text(obj) == self.param)
+                    && ((self.keys.is_none() && obj.kind_name() == "identifier" && self.text(obj) == self.param)
                         || self.parses_path(obj)
-                        || (obj.kind() == "identifier" && self.parsed.iter().any(|p| p == self.text(obj))))
+                        || (obj.kind_name() == "identifier" && self.parsed.iter().any(|p| p == self.text(obj))))
             }
             // `self.path.split("?")[0]`: the path without its query.
             "subscript" if n.field("subscript").is_some_and(|s| self.text(s) == "0") => {
-                let value = n.field("value").filter(|v| v.kind() == "call");
+                let value = n.field("value").filter(|v| v.kind_name() == "call");
                 let split = value.and_then(|v| v.field("function")).filter(|f| {
-                    f.kind() == "attribute" && f.field("attribute").is_some_and(|a| self.text(a) == "split")
+                    f.kind_name() == "attribute" && f.field("attribute").is_some_and(|a| self.text(a) == "split")
                 });
                 split.and_then(|f| f.field("object")).is_some_and(|o| self.is_path(o))
             }
@@ -194,7 +196,7 @@ impl<'s> Request<'s> {
 
     /// `urlparse(path)` / `urllib.parse.urlsplit(path)`.
     fn parses_path(&self, n: Node) -> bool {
-        n.kind() == "call"
+        n.kind_name() == "call"
             && n.field("function").is_some_and(|f| {
                 let t = self.text(f);
                 matches!(t.rsplit('.').next(), Some("urlparse" | "urlsplit"))
@@ -204,7 +206,7 @@ impl<'s> Request<'s> {
 
     /// An expression giving the request's method.
     fn is_method(&self, n: Node) -> bool {
-        match n.kind() {
+        match n.kind_name() {
             "identifier" => self.methods.iter().any(|m| m == self.text(n)),
             "attribute" => self.keys.is_none() && self.text(n) == "self.command",
             _ => self.keys.is_some_and(|(_, method)| self.is_key(n, method)),
@@ -213,17 +215,17 @@ impl<'s> Request<'s> {
 
     /// Each literal path a branch of `body` answers, with its line and the methods it tests.
     fn branches(&self, body: Node, emit: &mut dyn FnMut(String, u32, Vec<String>)) {
-        walk(body, &mut |n| match n.kind() {
+        walk(body, &mut |n| match n.kind_name() {
             "match_statement" => {
                 if !n.field("subject").is_some_and(|s| self.is_path(s)) {
                     return;
                 }
                 let Some(block) = n.field("body") else { return };
-                for clause in named(block).into_iter().filter(|c| c.kind() == "case_clause") {
+                for clause in named(block).into_iter().filter(|c| c.kind_name() == "case_clause") {
                     let mut paths = Vec::new();
                     let literal = named(clause)
                         .into_iter()
-                        .filter(|c| c.kind() == "case_pattern")
+                        .filter(|c| c.kind_name() == "case_pattern")
                         .all(|p| case_strings(p, &mut paths));
                     if !literal {
                         continue;
@@ -258,7 +260,7 @@ impl<'s> Request<'s> {
 
     /// The literal paths and methods an `and`/`or` condition compares the request's with.
     fn condition<'t>(&self, n: Node<'t>, paths: &mut Vec<Node<'t>>, methods: &mut Vec<String>) {
-        match n.kind() {
+        match n.kind_name() {
             "boolean_operator" | "parenthesized_expression" => {
                 for c in named(n) {
                     self.condition(c, paths, methods);
@@ -267,7 +269,7 @@ impl<'s> Request<'s> {
             "comparison_operator" => {
                 let Some((a, op, b)) = comparison(n) else { return };
                 if op == "==" || op == "in" {
-                    let (target, values) = if op == "==" && a.kind() == "string" { (b, a) } else { (a, b) };
+                    let (target, values) = if op == "==" && a.kind_name() == "string" { (b, a) } else { (a, b) };
                     if self.is_path(target) {
                         paths.extend(strings(values).unwrap_or_default());
                     } else if self.is_method(target) {
@@ -290,7 +292,7 @@ impl<'s> Request<'s> {
         let mut out = Vec::new();
         walk(body, &mut |n| {
             if let Some((a, _, b)) = comparison(n) {
-                let (target, values) = if a.kind() == "string" { (b, a) } else { (a, b) };
+                let (target, values) = if a.kind_name() == "string" { (b, a) } else { (a, b) };
                 if self.is_method(target) {
                     out.extend(self.method_names(values));
                 }
@@ -302,19 +304,19 @@ impl<'s> Request<'s> {
 
 /// `a OP b` of a comparison with one operator.
 fn comparison(n: Node) -> Option<(Node, String, Node)> {
-    if n.kind() != "comparison_operator" {
+    if n.kind_name() != "comparison_operator" {
         return None;
     }
     let operands = named(n);
     let [a, b] = operands.as_slice() else { return None };
     let mut c = n.walk();
-    let op: Vec<&str> = n.children(&mut c).filter(|k| !k.is_named()).map(|k| k.kind()).collect();
+    let op: Vec<&str> = n.children(&mut c).filter(|k| !k.is_named()).map(|k| k.kind_name()).collect();
     Some((*a, op.join(" "), *b))
 }
 
 /// The strings of a `case` pattern made only of string literals (`"/a" | "/b"`).
 fn case_strings<'t>(p: Node<'t>, out: &mut Vec<Node<'t>>) -> bool {
-    match p.kind() {
+    match p.kind_name() {
         "string" => {
             out.push(p);
             true
@@ -330,7 +332,7 @@ fn case_strings<'t>(p: Node<'t>, out: &mut Vec<Node<'t>>) -> bool {
 /// Every node under `n` in source order, not entering nested functions or classes.
 fn walk<'t>(n: Node<'t>, f: &mut dyn FnMut(Node<'t>)) {
     for c in named(n) {
-        if matches!(c.kind(), "function_definition" | "class_definition" | "lambda") {
+        if matches!(c.kind_name(), "function_definition" | "class_definition" | "lambda") {
             continue;
         }
         f(c);

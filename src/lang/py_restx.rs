@@ -52,7 +52,7 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
     let mut apis: Vec<String> = Vec::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "assignment" if imports => router_def(n, src, &mut apis, facts),
             "call" => mount_or_resource(n, src, framework, &apis, facts),
             "class_definition" if imports => resource_class(n, src, framework, facts),
@@ -65,13 +65,13 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
 /// `api = Api(app, prefix="/v1")`, `ns = Namespace("x", path="/x")`, `ns = api.namespace("x")`.
 fn router_def(n: Node, src: &[u8], apis: &mut Vec<String>, facts: &mut ArchFacts) {
     let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else { return };
-    if left.kind() != "identifier" || right.kind() != "call" {
+    if left.kind_name() != "identifier" || right.kind_name() != "call" {
         return;
     }
     let (Some(ctor), Some(args)) = (right.field("function"), right.field("arguments")) else {
         return;
     };
-    if args.kind() != "argument_list" {
+    if args.kind_name() != "argument_list" {
         return;
     }
     let (name, ctor, line) = (query::text(left, src).to_string(), query::text(ctor, src), query::line(n));
@@ -114,11 +114,11 @@ fn namespace(name: String, pos: &[Node], args: Node, src: &[u8], line: u32, fact
 
 /// `api.add_namespace(ns, path="/api")`, `api.init_app(app)`, `api.add_resource(UserResource, "/users", "/u")`.
 fn mount_or_resource(n: Node, src: &[u8], framework: &str, apis: &[String], facts: &mut ArchFacts) {
-    let Some(f) = n.field("function").filter(|f| f.kind() == "attribute") else { return };
+    let Some(f) = n.field("function").filter(|f| f.kind_name() == "attribute") else { return };
     let (Some(obj), Some(method)) = (f.field("object"), f.field("attribute")) else {
         return;
     };
-    let Some(args) = n.field("arguments").filter(|a| a.kind() == "argument_list") else { return };
+    let Some(args) = n.field("arguments").filter(|a| a.kind_name() == "argument_list") else { return };
     let (pos, _) = split_args(args);
     let line = query::line(n);
     match query::text(method, src) {
@@ -139,7 +139,8 @@ fn mount_or_resource(n: Node, src: &[u8], framework: &str, apis: &[String], fact
         }
         // `router.add_resource("/p")` (aiohttp) names a path first, not a class.
         "add_resource" => {
-            let Some((class, urls)) = pos.split_first().filter(|(c, _)| matches!(c.kind(), "identifier" | "attribute"))
+            let Some((class, urls)) =
+                pos.split_first().filter(|(c, _)| matches!(c.kind_name(), "identifier" | "attribute"))
             else {
                 return;
             };
@@ -173,10 +174,10 @@ fn resource_class(class: Node, src: &[u8], framework: &str, facts: &mut ArchFact
         .map(|b| named(b).into_iter().map(|x| query::text(x, src).to_string()).collect())
         .unwrap_or_default();
     let mut routed = false;
-    if let Some(decorated) = class.parent().filter(|p| p.kind() == "decorated_definition") {
-        for d in named(decorated).into_iter().filter(|d| d.kind() == "decorator") {
-            let Some(call) = d.named_child(0).filter(|c| c.kind() == "call") else { continue };
-            let callee = call.field("function").filter(|f| f.kind() == "attribute");
+    if let Some(decorated) = class.parent().filter(|p| p.kind_name() == "decorated_definition") {
+        for d in named(decorated).into_iter().filter(|d| d.kind_name() == "decorator") {
+            let Some(call) = d.named_child(0).filter(|c| c.kind_name() == "call") else { continue };
+            let callee = call.field("function").filter(|f| f.kind_name() == "attribute");
             let Some((router, args)) = callee
                 .filter(|f| f.field("attribute").is_some_and(|a| query::text(a, src) == "route"))
                 .and_then(|f| f.field("object"))
@@ -204,7 +205,7 @@ fn resource_class(class: Node, src: &[u8], framework: &str, facts: &mut ArchFact
 /// function around it (`def register_routes(api, app): api.add_namespace(…)`).
 fn receiver(obj: Node, src: &[u8]) -> String {
     let name = query::text(obj, src);
-    if obj.kind() == "identifier" && fn_params(None, obj, src).iter().any(|(p, _)| p == name) {
+    if obj.kind_name() == "identifier" && fn_params(None, obj, src).iter().any(|(p, _)| p == name) {
         API_PARAM.to_string()
     } else {
         name.to_string()

@@ -83,7 +83,7 @@ fn collect<'t>(
             continue;
         }
         let mut inner_class = class.clone();
-        match n.kind() {
+        match n.kind_name() {
             "function_definition" => {
                 if let Some(name) = n.field("name") {
                     functions.push(Scope {
@@ -111,9 +111,10 @@ fn collect<'t>(
             "assignment" => {
                 let left = n.field("left");
                 let right =
-                    n.field("right").map(|r| if r.kind() == "await" { r.named_child(0).unwrap_or(r) } else { r });
-                if let (Some(l), Some(r)) = (left, right.filter(|r| r.kind() == "call")) {
-                    if let Some(f) = r.field("function").filter(|f| matches!(f.kind(), "identifier" | "attribute")) {
+                    n.field("right").map(|r| if r.kind_name() == "await" { r.named_child(0).unwrap_or(r) } else { r });
+                if let (Some(l), Some(r)) = (left, right.filter(|r| r.kind_name() == "call")) {
+                    if let Some(f) = r.field("function").filter(|f| matches!(f.kind_name(), "identifier" | "attribute"))
+                    {
                         assigns.push(Assign {
                             left: query::text(l, src).to_string(),
                             callee: query::text(f, src).to_string(),
@@ -127,7 +128,7 @@ fn collect<'t>(
                 if func.ends_with(".__init__") {
                     let args = n.field("arguments").map(|a| super::py_arch::split_args(a).0).unwrap_or_default();
                     let names =
-                        args.iter().filter(|a| a.kind() == "identifier").map(|a| query::text(*a, src).to_string());
+                        args.iter().filter(|a| a.kind_name() == "identifier").map(|a| query::text(*a, src).to_string());
                     base_inits.push((query::line(n), names.collect()));
                 }
             }
@@ -157,10 +158,10 @@ fn returned(func: Node, src: &[u8]) -> Vec<String> {
         if depth > 100 {
             continue;
         }
-        match n.kind() {
+        match n.kind_name() {
             "function_definition" | "class_definition" | "lambda" => continue,
             "return_statement" => {
-                if let Some(v) = n.named_child(0).filter(|v| matches!(v.kind(), "identifier" | "attribute")) {
+                if let Some(v) = n.named_child(0).filter(|v| matches!(v.kind_name(), "identifier" | "attribute")) {
                     out.push(query::text(v, src).to_string());
                 }
                 continue;

@@ -47,17 +47,17 @@ pub fn listens(root: Node, text: &str, facts: &mut ArchFacts) {
     for (at, _) in text.match_indices(".run(") {
         let Some(call) = call_at(root, at + 1, at + ".run".len()) else { continue };
         let Some(object) = call.field("function").and_then(|f| f.field("object")) else { continue };
-        if object.kind() != "identifier" || !apps.contains(&query::text(object, src)) {
+        if object.kind_name() != "identifier" || !apps.contains(&query::text(object, src)) {
             continue;
         }
         let Some(args) = call.field("arguments") else { continue };
         let (positional, _) = split_args(args);
         let port = kwarg(args, "port", src).or_else(|| positional.get(1).copied());
         let value = match port {
-            Some(p) if p.kind() == "integer" => vec![Part::Lit(query::text(p, src).to_string())],
+            Some(p) if p.kind_name() == "integer" => vec![Part::Lit(query::text(p, src).to_string())],
             Some(p) => template(p, src),
             None => {
-                let splat = super::py_arch::named(args).iter().any(|a| a.kind() == "dictionary_splat");
+                let splat = super::py_arch::named(args).iter().any(|a| a.kind_name() == "dictionary_splat");
                 if splat || text.contains("SERVER_NAME") {
                     continue;
                 }
@@ -71,9 +71,9 @@ pub fn listens(root: Node, text: &str, facts: &mut ArchFacts) {
 
 /// The call whose callee is `x.run` with `run` at `start..end`.
 fn call_at(root: Node, start: usize, end: usize) -> Option<Node> {
-    let name = root.descendant_for_byte_range(start, end).filter(|n| n.kind() == "identifier")?;
-    let callee = name.parent().filter(|p| p.kind() == "attribute")?;
-    let call = callee.parent().filter(|c| c.kind() == "call")?;
+    let name = root.descendant_for_byte_range(start, end).filter(|n| n.kind_name() == "identifier")?;
+    let callee = name.parent().filter(|p| p.kind_name() == "attribute")?;
+    let call = callee.parent().filter(|c| c.kind_name() == "call")?;
     (call.field("function") == Some(callee)).then_some(call)
 }
 

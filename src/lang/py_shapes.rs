@@ -194,7 +194,7 @@ fn last(text: &str) -> &str {
 
 /// A call's `arguments`, when they are an argument list (not a generator).
 fn arg_list(call: Node) -> Option<Node> {
-    call.field("arguments").filter(|a| a.kind() == "argument_list")
+    call.field("arguments").filter(|a| a.kind_name() == "argument_list")
 }
 
 /// The tables of methods the `obj.method(…)` shape lets through.
@@ -283,22 +283,22 @@ fn method_call<'t>(call: Node<'t>, obj: Node<'t>, m: Node<'t>, src: &[u8], emit:
     let method = query::text(m, src);
     let args = arg_list(call);
     if has(MONGO_METHODS, method) {
-        match obj.kind() {
+        match obj.kind_name() {
             "attribute" => {
-                if let Some(name) = obj.field("attribute").filter(|n| n.kind() == "identifier") {
+                if let Some(name) = obj.field("attribute").filter(|n| n.kind_name() == "identifier") {
                     emit(&[("db.mongo", call), ("name", name), ("op", m)]);
                 }
             }
             "subscript" => {
                 let mut walk = obj.walk();
-                for key in obj.children_by_field_name("subscript", &mut walk).filter(|k| k.kind() == "string") {
+                for key in obj.children_by_field_name("subscript", &mut walk).filter(|k| k.kind_name() == "string") {
                     emit(&[("db.mongo", call), ("name", key), ("op", m)]);
                 }
             }
             _ => {}
         }
     }
-    if obj.kind() == "identifier" && has(PEEWEE_METHODS, method) {
+    if obj.kind_name() == "identifier" && has(PEEWEE_METHODS, method) {
         emit(&[("db.peewee_use", call), ("class", obj), ("op", m)]);
     }
     if has(KV_METHODS, method) {
@@ -310,7 +310,7 @@ fn method_call<'t>(call: Node<'t>, obj: Node<'t>, m: Node<'t>, src: &[u8], emit:
     if let Some(a) = args.filter(|_| has(MOUNT_METHODS, method)) {
         emit(&[("router.mount", call), ("parent", obj), ("method", m), ("args", a)]);
     }
-    let web = obj.kind() == "identifier" && query::text(obj, src) == "web";
+    let web = obj.kind_name() == "identifier" && query::text(obj, src) == "web";
     if let Some(a) = args.filter(|_| web && has(WEB_METHODS, method)) {
         emit(&[("endpoint.listed", call), ("method", m), ("args", a)]);
     }
@@ -328,7 +328,7 @@ fn method_call<'t>(call: Node<'t>, obj: Node<'t>, m: Node<'t>, src: &[u8], emit:
 /// `name(…)` or `a.b.name(…)`.
 fn function_call<'t>(call: Node<'t>, f: Node<'t>, src: &[u8], emit: &mut Emit<'_, 't>) {
     let text = query::text(f, src);
-    let plain = f.kind() == "identifier";
+    let plain = f.kind_name() == "identifier";
     let args = arg_list(call);
     if grpc_server(text) {
         emit(&[("grpc.server", call), ("name", f)]);
@@ -364,7 +364,7 @@ fn assigned_call<'t>(
 ) {
     let last = last(query::text(ctor, src));
     let args = arg_list(value);
-    let router = match name.kind() {
+    let router = match name.kind_name() {
         "identifier" => has(ROUTER_CTORS, last),
         _ => has(FIELD_ROUTER_CTORS, last),
     };

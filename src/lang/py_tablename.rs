@@ -45,10 +45,10 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     let sqlalchemy = text.contains("sqlalchemy");
     for top in named(root) {
-        let class = match top.kind() {
+        let class = match top.kind_name() {
             "class_definition" => top,
             "decorated_definition" => match top.field("definition") {
-                Some(d) if d.kind() == "class_definition" => d,
+                Some(d) if d.kind_name() == "class_definition" => d,
                 _ => continue,
             },
             _ => continue,
@@ -61,16 +61,16 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
             .map(named)
             .unwrap_or_default()
             .into_iter()
-            .filter(|b| matches!(b.kind(), "identifier" | "attribute"))
+            .filter(|b| matches!(b.kind_name(), "identifier" | "attribute"))
             .map(|b| query::text(b, src))
             .collect();
         let (mut own, mut rule, mut abstract_class) = (false, None, false);
         for stmt in named(body) {
-            let def = match stmt.kind() {
+            let def = match stmt.kind_name() {
                 "decorated_definition" => stmt.field("definition"),
                 "function_definition" => Some(stmt),
                 "expression_statement" => {
-                    if let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment") {
+                    if let Some(a) = stmt.named_child(0).filter(|a| a.kind_name() == "assignment") {
                         let left = a.field("left").map(|l| query::text(l, src));
                         let right = a.field("right").map(|r| query::text(r, src));
                         match left {
@@ -83,7 +83,7 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
                 }
                 _ => None,
             };
-            let Some(def) = def.filter(|d| d.kind() == "function_definition") else { continue };
+            let Some(def) = def.filter(|d| d.kind_name() == "function_definition") else { continue };
             if def.field("name").map(|n| query::text(n, src)) != Some("__tablename__") {
                 continue;
             }
@@ -110,7 +110,7 @@ pub fn extract(root: Node, text: &str, facts: &mut ArchFacts) {
 
 /// The expression of a function body's only `return`.
 fn returned<'t>(body: Node<'t>, _src: &[u8]) -> Option<Node<'t>> {
-    let mut found = named(body).into_iter().filter(|s| s.kind() == "return_statement");
+    let mut found = named(body).into_iter().filter(|s| s.kind_name() == "return_statement");
     let ret = found.next()?;
     if found.next().is_some() {
         return None;

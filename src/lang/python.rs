@@ -226,8 +226,10 @@ fn import_capture(stmts: &mut BTreeMap<(usize, usize), Stmt>, name: &str, (root,
 
 /// The statement entry a part of a `from … import …` belongs to.
 fn from_stmt<'m>(stmts: &'m mut BTreeMap<(usize, usize), Stmt>, root: Node, part: Node) -> &'m mut Stmt {
-    let stmt =
-        query::ancestors_below(root, part, 3).into_iter().find(|n| n.kind() == "import_from_statement").unwrap_or(part);
+    let stmt = query::ancestors_below(root, part, 3)
+        .into_iter()
+        .find(|n| n.kind_name() == "import_from_statement")
+        .unwrap_or(part);
     stmts.entry((stmt.start_byte(), 0)).or_default()
 }
 
@@ -248,7 +250,7 @@ fn context_flags(root: Node, node: Node, src: &[u8]) -> Flags {
     let mut flags = Flags::default();
     let mut child = node;
     for anc in query::ancestors_below(root, node, CONTEXT_DEPTH) {
-        match anc.kind() {
+        match anc.kind_name() {
             "function_definition" | "lambda" => flags.insert(Flags::DYNAMIC),
             "try_statement" => flags.insert(Flags::CONDITIONAL),
             "if_statement" if is_type_checking_branch(anc, child, src) => flags.insert(Flags::TYPE_ONLY),

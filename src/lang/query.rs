@@ -306,7 +306,7 @@ impl LangQuery {
         loop {
             let node = walk.node();
             for (i, native) in self.natives.iter().take(count).enumerate() {
-                if native.kind == node.kind() {
+                if native.kind == node.kind_name() {
                     self.native(i, node, text, skip, caps, f);
                 }
             }
@@ -382,7 +382,7 @@ static KIND_NAMES: std::sync::LazyLock<Vec<(Language, Vec<Box<str>>)>> = std::sy
         .collect()
 });
 
-/// `node.kind()`, read from a table of the grammar's kind names: tree-sitter's `Node::kind`
+/// `node.kind_name()`, read from a table of the grammar's kind names: tree-sitter's `Node::kind`
 /// finds the name's C string and checks it is UTF-8 at every call, about 200 instructions,
 /// and the JS/TS passes ask it 2.3 million times on eclipse-theia (BENCHMARKS.md, "Session 22").
 pub fn kind<'t>(node: Node<'t>) -> &'t str {
@@ -1366,6 +1366,8 @@ pub fn first_error_line(tree: &Tree) -> Option<u32> {
 pub trait FieldExt<'t> {
     /// The first child of this node in field `name`.
     fn field(&self, name: &'static str) -> Option<Node<'t>>;
+    /// The node's kind, as `Node::kind` names it, from a table ([`kind`]).
+    fn kind_name(&self) -> &'t str;
 }
 
 impl<'t> FieldExt<'t> for Node<'t> {
@@ -1375,6 +1377,11 @@ impl<'t> FieldExt<'t> for Node<'t> {
             0 => None,
             id => self.child_by_field_id(id),
         }
+    }
+
+    #[inline]
+    fn kind_name(&self) -> &'t str {
+        kind(*self)
     }
 }
 
@@ -1717,14 +1724,14 @@ mod tests {
             let mut walk = tree.walk();
             loop {
                 let node = walk.node();
-                if let Some(k) = keyword(node.kind()) {
+                if let Some(k) = keyword(node.kind_name()) {
                     let t = text(node, src.as_bytes());
                     let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
                     let whole = t.match_indices(k).any(|(i, _)| {
                         let before = i.checked_sub(1).and_then(|j| t.as_bytes().get(j));
                         !word(before) && !word(t.as_bytes().get(i + k.len()))
                     });
-                    assert!(whole, "{name}: {} without {k}: {t}", node.kind());
+                    assert!(whole, "{name}: {} without {k}: {t}", node.kind_name());
                     checked += 1;
                 }
                 if !walk.goto_first_child() && !next_in_preorder(&mut walk) {

@@ -55,7 +55,7 @@ fn router_type(ty: &str) -> bool {
 /// a handler is a function or a name, never a string, number or boolean.
 fn literal_handler(args: &[Node]) -> bool {
     args.last().is_some_and(|h| {
-        matches!(h.kind(), "string" | "template_string" | "number" | "true" | "false" | "null" | "undefined")
+        matches!(h.kind_name(), "string" | "template_string" | "number" | "true" | "false" | "null" | "undefined")
     })
 }
 
@@ -132,7 +132,7 @@ fn env_destructure(facts: &mut ArchFacts, pattern: Node, src: &[u8], line: u32) 
     let mut cur = pattern.walk();
     for c in pattern.named_children(&mut cur) {
         let text = |n: Node| query::text(n, src).to_string();
-        let (name, var, default) = match c.kind() {
+        let (name, var, default) = match c.kind_name() {
             "shorthand_property_identifier_pattern" => (text(c), text(c), None),
             "object_assignment_pattern" => {
                 let Some(left) = c.field("left") else { continue };
@@ -143,7 +143,7 @@ fn env_destructure(facts: &mut ArchFacts, pattern: Node, src: &[u8], line: u32) 
                 let (Some(k), Some(v)) = (c.field("key"), c.field("value")) else {
                     continue;
                 };
-                if v.kind() != "identifier" {
+                if v.kind_name() != "identifier" {
                     continue;
                 }
                 (text(v), text(k), None)
@@ -330,8 +330,8 @@ impl<'t> Collector<'t> {
                 }
                 // `app.all(['/', '/api/v1'], h)`: Express takes an array of paths, a route each.
                 let path = cap(caps, "path");
-                let items = path.filter(|p| p.kind() == "array").map(named).unwrap_or_default();
-                let paths: Vec<Template> = if !items.is_empty() && items.iter().all(|i| i.kind() == "string") {
+                let items = path.filter(|p| p.kind_name() == "array").map(named).unwrap_or_default();
+                let paths: Vec<Template> = if !items.is_empty() && items.iter().all(|i| i.kind_name() == "string") {
                     items.into_iter().map(|i| template(i, src)).collect()
                 } else {
                     vec![path.map(|p| template(p, src)).unwrap_or_default()]
@@ -365,7 +365,7 @@ impl<'t> Collector<'t> {
             }
             "router.mount" => {
                 let parent = match cap(caps, "parent") {
-                    Some(p) if p.kind() == "call_expression" => match self.chain_router(p, outer, src, line) {
+                    Some(p) if p.kind_name() == "call_expression" => match self.chain_router(p, outer, src, line) {
                         Some(name) => name,
                         None => return,
                     },
@@ -467,7 +467,7 @@ impl<'t> Collector<'t> {
             "const.def" => {
                 if let Some(v) = cap(caps, "value") {
                     // `const PORT = 5050`: a port a URL or a server's `listen` names.
-                    let value = match v.kind() {
+                    let value = match v.kind_name() {
                         "number" => lit(query::text(v, src)),
                         "arrow_function" => path_function(v, src),
                         _ => template(v, src),
@@ -492,8 +492,10 @@ impl<'t> Collector<'t> {
                 }
             }
             "const.exports" => {
-                for pair in cap(caps, "obj").map(named).unwrap_or_default().into_iter().filter(|p| p.kind() == "pair") {
-                    let key = pair.field("key").filter(|k| k.kind() == "property_identifier");
+                for pair in
+                    cap(caps, "obj").map(named).unwrap_or_default().into_iter().filter(|p| p.kind_name() == "pair")
+                {
+                    let key = pair.field("key").filter(|k| k.kind_name() == "property_identifier");
                     let key = key.map(|k| query::text(k, src).to_string());
                     let key = key.or_else(|| pair.field("key").and_then(|k| string_value(k, src)));
                     if let (Some(key), Some(v)) = (key, pair.field("value")) {
@@ -523,7 +525,7 @@ impl<'t> Collector<'t> {
                 let name = cap(caps, "name").and_then(|n| string_value(n, src)).unwrap_or_else(|| text("name"));
                 let last = name.rsplit('.').next().unwrap_or(&name);
                 // A generated `CartServiceClient` is the client of proto service `CartService`.
-                let generated = cap(caps, "name").is_some_and(|n| n.kind() == "identifier");
+                let generated = cap(caps, "name").is_some_and(|n| n.kind_name() == "identifier");
                 let service = if generated { last.strip_suffix("Client").unwrap_or(last) } else { last }.to_string();
                 let class = super::ts_nest::class_name_of(outer, src);
                 self.facts.grpc.push(RawGrpc {
@@ -575,7 +577,7 @@ impl<'t> Collector<'t> {
             }
             // @nestjs/mongoose `@Schema({ collection: 'ads' }) export class VehicleAd`: the
             // collection of the models registered with the class's schema (`resolve::tables`).
-            "db.sequelize" if outer.kind() == "decorator" && query::text(outer, src).starts_with("@Schema") => {
+            "db.sequelize" if outer.kind_name() == "decorator" && query::text(outer, src).starts_with("@Schema") => {
                 let coll = args.first().and_then(|o| prop(*o, "collection", src)).and_then(|c| string_value(c, src));
                 if let (Some(coll), Some(class)) = (coll, decorated_class(outer, src)) {
                     let table = RawTable { orm: "nest-schema".into(), name: Some(coll), class_name: Some(class), line };
@@ -583,9 +585,9 @@ impl<'t> Collector<'t> {
                 }
             }
             "db.sequelize" => {
-                let options = args.iter().rev().find(|a| a.kind() == "object");
+                let options = args.iter().rev().find(|a| a.kind_name() == "object");
                 let table = options.and_then(|o| prop(*o, "tableName", src)).and_then(|t| string_value(t, src));
-                let class = if outer.kind() == "decorator" {
+                let class = if outer.kind_name() == "decorator" {
                     decorated_class(outer, src)
                 } else if text("op") == "define" {
                     args.first().and_then(|a| string_value(*a, src))
@@ -599,7 +601,7 @@ impl<'t> Collector<'t> {
                         class_name: class,
                         line,
                     });
-                } else if outer.kind() != "decorator" {
+                } else if outer.kind_name() != "decorator" {
                     self.sequelize_default(text("op") == "define", class, &args, src, line);
                 }
             }
@@ -615,12 +617,12 @@ impl<'t> Collector<'t> {
                 });
             }
             "db.nest_mongoose" => {
-                for model in args.iter().filter(|a| a.kind() == "object") {
-                    let name = prop(*model, "name", src).and_then(|n| match n.kind() {
+                for model in args.iter().filter(|a| a.kind_name() == "object") {
+                    let name = prop(*model, "name", src).and_then(|n| match n.kind_name() {
                         // `name: Cat.name`: the class's name.
                         "member_expression" if n.field("property").is_some_and(|p| query::text(p, src) == "name") => n
                             .field("object")
-                            .filter(|o| o.kind() == "identifier")
+                            .filter(|o| o.kind_name() == "identifier")
                             .map(|o| query::text(o, src).to_string()),
                         _ => string_value(n, src),
                     });
@@ -668,10 +670,13 @@ impl<'t> Collector<'t> {
             }
             "server.listen" => {
                 if let Some(v) = cap(caps, "value") {
-                    let port = if v.kind() == "object" { prop(v, "port", src) } else { Some(v) };
+                    let port = if v.kind_name() == "object" { prop(v, "port", src) } else { Some(v) };
                     if let Some(port) = port {
-                        let port =
-                            if port.kind() == "number" { lit(query::text(port, src)) } else { template(port, src) };
+                        let port = if port.kind_name() == "number" {
+                            lit(query::text(port, src))
+                        } else {
+                            template(port, src)
+                        };
                         self.facts.listens.push((port, line));
                     }
                 }
@@ -694,8 +699,8 @@ impl<'t> Collector<'t> {
                     return;
                 }
                 let value = super::ts_nest::field_value(outer, field, src);
-                let name = value.filter(|v| v.kind() == "call_expression").and_then(|v| {
-                    let f = v.field("function").filter(|f| f.kind() == "member_expression")?;
+                let name = value.filter(|v| v.kind_name() == "call_expression").and_then(|v| {
+                    let f = v.field("function").filter(|f| f.kind_name() == "member_expression")?;
                     f.field("property").filter(|p| query::text(*p, src) == "collection")?;
                     string_value(v.field("arguments")?.named_child(0)?, src)
                 });
@@ -733,7 +738,8 @@ impl<'t> Collector<'t> {
     }
 
     fn router_def(&mut self, name: &str, ctor: &str, outer: Node, args: &[Node], src: &[u8], line: u32) {
-        let is_new = outer.field("value").is_some_and(|v| super::ts_natives::unwrap_ts(v).kind() == "new_expression");
+        let is_new =
+            outer.field("value").is_some_and(|v| super::ts_natives::unwrap_ts(v).kind_name() == "new_expression");
         let framework = match ctor {
             "fastify" | "Fastify" => "fastify",
             "Hapi.server" | "Hapi.Server" | "hapi.server" | "hapi.Server" => "hapi",
@@ -767,9 +773,9 @@ impl<'t> Collector<'t> {
         }
         let func = query::ancestors_in(self.root.as_ref(), declarator, 48)
             .into_iter()
-            .find(|a| FUNCTIONS.contains(&a.kind()) || a.kind() == "function")?;
+            .find(|a| FUNCTIONS.contains(&a.kind_name()) || a.kind_name() == "function")?;
         let body = func.field("body")?;
-        if !returns(body).iter().any(|r| r.kind() == "identifier" && query::text(*r, src) == name) {
+        if !returns(body).iter().any(|r| r.kind_name() == "identifier" && query::text(*r, src) == name) {
             return None;
         }
         let made = router_function_name(func, src)?;
@@ -811,17 +817,21 @@ impl<'t> Collector<'t> {
         self.results_seen.push(name.to_string());
         for scope in query::ancestors_in(self.root.as_ref(), at, 48)
             .into_iter()
-            .filter(|a| matches!(a.kind(), "statement_block" | "program"))
+            .filter(|a| matches!(a.kind_name(), "statement_block" | "program"))
         {
-            for decl in
-                named(scope).into_iter().filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+            for decl in named(scope)
+                .into_iter()
+                .filter(|d| matches!(d.kind_name(), "lexical_declaration" | "variable_declaration"))
             {
                 for d in named(decl) {
                     let Some(value) = assigns(d, name, src).flatten() else { continue };
-                    let value =
-                        if value.kind() == "await_expression" { value.named_child(0).unwrap_or(value) } else { value };
-                    let callee = value.field("function").filter(|_| value.kind() == "call_expression");
-                    if let Some(f) = callee.filter(|f| matches!(f.kind(), "identifier" | "member_expression")) {
+                    let value = if value.kind_name() == "await_expression" {
+                        value.named_child(0).unwrap_or(value)
+                    } else {
+                        value
+                    };
+                    let callee = value.field("function").filter(|_| value.kind_name() == "call_expression");
+                    if let Some(f) = callee.filter(|f| matches!(f.kind_name(), "identifier" | "member_expression")) {
                         self.facts.router_results.push((name.to_string(), query::text(f, src).to_string()));
                     }
                     // `const r = require("./routes")(db)`: what the module's default export returns.
@@ -839,17 +849,17 @@ impl<'t> Collector<'t> {
     /// `export function routes(app) {…}`) belong to a router named after the function.
     fn param_router(&mut self, call: Node, recv: &str, src: &[u8], line: u32) -> Option<String> {
         let func = query::ancestors_in(self.root.as_ref(), call, 48).into_iter().find(|a| {
-            matches!(a.kind(), "function_declaration" | "function_expression" | "arrow_function" | "function")
+            matches!(a.kind_name(), "function_declaration" | "function_expression" | "arrow_function" | "function")
         })?;
         let params = func.field("parameters").or_else(|| func.field("parameter"))?;
-        let list = if params.kind() == "identifier" { vec![params] } else { named(params) };
+        let list = if params.kind_name() == "identifier" { vec![params] } else { named(params) };
         // Plain, typed or destructured (`({ app, worker }) => …`; a destructured one only
         // by an app's usual names: `({ request }) => request.get(url)` is a client).
         let param = list.into_iter().find(|p| {
-            let name = if p.kind() == "identifier" { Some(*p) } else { p.field("pattern") };
+            let name = if p.kind_name() == "identifier" { Some(*p) } else { p.field("pattern") };
             let pattern = name.unwrap_or(*p);
             name.is_some_and(|n| query::text(n, src) == recv)
-                || pattern.kind() == "object_pattern"
+                || pattern.kind_name() == "object_pattern"
                     && matches!(recv, "app" | "router" | "server" | "fastify")
                     && mentions_name(pattern, recv, src)
         })?;
@@ -885,9 +895,9 @@ impl<'t> Collector<'t> {
         // Whether every call of the chain is a method Express's app and router return
         // themselves from (`use`, `disable`, `set`, a route method…).
         let mut returns_self = true;
-        while root.kind() == "call_expression" {
+        while root.kind_name() == "call_expression" {
             let f = root.field("function")?;
-            match f.kind() {
+            match f.kind_name() {
                 "member_expression" => {
                     let method = f.field("property").map_or("", |p| query::text(p, src));
                     returns_self &= CHAINABLE.contains(&method);
@@ -898,7 +908,7 @@ impl<'t> Collector<'t> {
         }
         // `v1Router.use('/users', users).use('/auth', auth)`, `app.disable('x-powered-by')
         // .use('/api/v1', v1Router)`: each `use` is on the chain's first receiver.
-        if root.kind() == "identifier" && returns_self {
+        if root.kind_name() == "identifier" && returns_self {
             let name = query::text(root, src);
             return Some(self.receiver(call, name, src, line));
         }
@@ -906,11 +916,12 @@ impl<'t> Collector<'t> {
         if !matches!(ctor, "Router" | "express.Router" | "express") {
             return None;
         }
-        let owner = query::ancestors_in(self.root.as_ref(), call, 24).into_iter().find_map(|a| match a.kind() {
-            "variable_declarator" => a.field("name").map(|n| query::text(n, src).to_string()),
-            "export_statement" => Some("default".to_string()),
-            _ => None,
-        })?;
+        let owner =
+            query::ancestors_in(self.root.as_ref(), call, 24).into_iter().find_map(|a| match a.kind_name() {
+                "variable_declarator" => a.field("name").map(|n| query::text(n, src).to_string()),
+                "export_statement" => Some("default".to_string()),
+                _ => None,
+            })?;
         if !self.facts.routers.iter().any(|r| r.name == owner) {
             self.facts.routers.push(RawRouter {
                 name: owner.clone(),
@@ -926,9 +937,9 @@ impl<'t> Collector<'t> {
     /// hapi's `server.route([...routes, { method, path, handler }])` (`ts_hapi`).
     fn chain(&mut self, router: &str, call: Node, args: &[Node], src: &[u8], line: u32) {
         let Some(path) = args.first().map(|p| template(*p, src)) else { return };
-        let chained = call.parent().is_some_and(|p| p.kind() == "member_expression");
+        let chained = call.parent().is_some_and(|p| p.kind_name() == "member_expression");
         if let [arg] = args {
-            if !chained && matches!(arg.kind(), "array" | "identifier") {
+            if !chained && matches!(arg.kind_name(), "array" | "identifier") {
                 let (objects, mounted) = super::ts_hapi::route_call(*arg, src);
                 for o in objects {
                     if let Some((methods, url, at)) = super::ts_hapi::route_object(o, src) {
@@ -949,8 +960,8 @@ impl<'t> Collector<'t> {
         }
         let mut methods = Vec::new();
         let mut cur = call;
-        while let Some(member) = cur.parent().filter(|p| p.kind() == "member_expression") {
-            let Some(next) = member.parent().filter(|p| p.kind() == "call_expression") else { break };
+        while let Some(member) = cur.parent().filter(|p| p.kind_name() == "member_expression") {
+            let Some(next) = member.parent().filter(|p| p.kind_name() == "call_expression") else { break };
             let prop = member.field("property").map(|p| query::text(p, src)).unwrap_or("");
             match http_method(prop) {
                 Some(m) => methods.push(m),
@@ -965,7 +976,8 @@ impl<'t> Collector<'t> {
         if method == "register" {
             let Some(parent) = self.fastify_receiver(call, parent, src, line) else { return };
             let parent = parent.as_str();
-            let Some(child) = args.first().filter(|c| matches!(c.kind(), "identifier" | "member_expression")) else {
+            let Some(child) = args.first().filter(|c| matches!(c.kind_name(), "identifier" | "member_expression"))
+            else {
                 return;
             };
             if self.autoload.iter().any(|a| a == query::text(*child, src)) {
@@ -986,7 +998,7 @@ impl<'t> Collector<'t> {
             return;
         }
         let (prefix, rest) = match args.first() {
-            Some(a) if matches!(a.kind(), "string" | "template_string") => (template(*a, src), &args[1..]),
+            Some(a) if matches!(a.kind_name(), "string" | "template_string") => (template(*a, src), &args[1..]),
             _ => (Template::new(), args),
         };
         let prefix = super::ts_class_routers::with_strings(&self.class_scopes, call.start_byte(), prefix);
@@ -997,7 +1009,7 @@ impl<'t> Collector<'t> {
         for c in rest {
             // `app.use('/graphql', graphqlHTTP({ schema }))`: a GraphQL handler answering on
             // the mount's path (`lang/ts_graphql.rs`).
-            if prefixed && c.kind() == "call_expression" {
+            if prefixed && c.kind_name() == "call_expression" {
                 let f = c.field("function").map_or("", |f| query::text(f, src));
                 if let Some((_, m)) = super::ts_graphql::HANDLERS.iter().find(|(h, _)| *h == f) {
                     self.route("graphql", parent, vec![m.to_string()], prefix.clone(), None, line);
@@ -1013,7 +1025,7 @@ impl<'t> Collector<'t> {
             }
             // `router.routes()` (koa-router) names the router; `setup(db)` the router the
             // function builds and returns, if it does (`name()`); other calls are middleware.
-            let child = match c.kind() {
+            let child = match c.kind_name() {
                 "identifier" if prefixed => {
                     let name = self.scoped(call, query::text(*c, src));
                     self.call_result(call, &name, src);
@@ -1047,7 +1059,7 @@ impl<'t> Collector<'t> {
                 }
                 "call_expression" => {
                     let f = c.field("function");
-                    match f.filter(|f| matches!(f.kind(), "member_expression" | "identifier")) {
+                    match f.filter(|f| matches!(f.kind_name(), "member_expression" | "identifier")) {
                         Some(f) if f.field("property").is_some_and(|p| query::text(p, src) == "routes") => {
                             f.field("object").map(|o| query::text(o, src).to_string()).unwrap_or_default()
                         }
@@ -1072,11 +1084,11 @@ impl<'t> Collector<'t> {
     /// for anything else. The name, `require:<line>:<column>`, cannot clash with a
     /// JavaScript identifier.
     fn inline_require(&mut self, call: Node, src: &[u8]) -> Option<String> {
-        let f = call.field("function").filter(|_| call.kind() == "call_expression")?;
-        if f.kind() != "identifier" || query::text(f, src) != "require" {
+        let f = call.field("function").filter(|_| call.kind_name() == "call_expression")?;
+        if f.kind_name() != "identifier" || query::text(f, src) != "require" {
             return None;
         }
-        let spec = call.field("arguments")?.named_child(0).filter(|s| s.kind() == "string")?;
+        let spec = call.field("arguments")?.named_child(0).filter(|s| s.kind_name() == "string")?;
         let at = spec.start_position();
         let local = format!("require:{}:{}", at.row + 1, at.column);
         if !self.facts.bindings.iter().any(|b| b.local == local) {
@@ -1092,9 +1104,9 @@ impl<'t> Collector<'t> {
     /// prefixes off, `routeParams: true` reads `_id` directories as parameters; a `dir` or
     /// a `dirNameRoutePrefix` that is not a literal is a warning, and nothing is mounted.
     fn autoload_mount(&mut self, parent: &str, options: Option<Node>, src: &[u8], line: u32) {
-        let options = options.filter(|o| o.kind() == "object");
+        let options = options.filter(|o| o.kind_name() == "object");
         let dir = options.and_then(|o| prop(o, "dir", src)).and_then(|d| dirname_path(d, src));
-        let names = options.and_then(|o| prop(o, "dirNameRoutePrefix", src)).map(|n| n.kind());
+        let names = options.and_then(|o| prop(o, "dirNameRoutePrefix", src)).map(|n| n.kind_name());
         let (Some(dir), None | Some("true" | "false")) = (dir, names) else {
             let why = "fastify-autoload directory (or its dirNameRoutePrefix) not readable statically: the prefixes of the routes it loads are unknown";
             self.facts.notes.push((line, why.into()));
@@ -1102,14 +1114,14 @@ impl<'t> Collector<'t> {
         };
         let mode = if names == Some("false") {
             "flat"
-        } else if options.and_then(|o| prop(o, "routeParams", src)).is_some_and(|p| p.kind() == "true") {
+        } else if options.and_then(|o| prop(o, "routeParams", src)).is_some_and(|p| p.kind_name() == "true") {
             "params"
         } else {
             "dirs"
         };
         let prefix = options
             .and_then(|o| prop(o, "options", src))
-            .filter(|o| o.kind() == "object")
+            .filter(|o| o.kind_name() == "object")
             .and_then(|o| prop(o, "prefix", src))
             .map(|p| template(p, src))
             .unwrap_or_default();
@@ -1138,13 +1150,13 @@ impl<'t> Collector<'t> {
     fn nest(&mut self, name: &str, decorator: Node, args: &[Node], src: &[u8], line: u32) {
         let Some(class) = decorated_class(decorator, src) else { return };
         let path = args.first().map(|a| match prop(*a, "path", src) {
-            Some(p) if a.kind() == "object" => template(p, src),
+            Some(p) if a.kind_name() == "object" => template(p, src),
             _ => template(*a, src),
         });
         if name == "Controller" {
             let mut prefix = path.unwrap_or_default();
             // `@Controller({ version: '1', path: 'auth' })`: the version, for URI versioning.
-            if let Some(v) = args.first().filter(|a| a.kind() == "object").and_then(|a| prop(*a, "version", src)) {
+            if let Some(v) = args.first().filter(|a| a.kind_name() == "object").and_then(|a| prop(*a, "version", src)) {
                 let version = super::ts_nest::versions(v, src);
                 prefix.push(Part::Ref(format!("{}{version}", super::ts_nest::CONTROLLER_VERSION)));
             }
@@ -1153,7 +1165,7 @@ impl<'t> Collector<'t> {
         }
         let handler = method_of(decorator, src);
         // `@All(['', '*'])`: Nest takes an array of paths, a route each.
-        let items = args.first().filter(|a| a.kind() == "array").map(|a| named(*a)).unwrap_or_default();
+        let items = args.first().filter(|a| a.kind_name() == "array").map(|a| named(*a)).unwrap_or_default();
         let paths: Vec<Template> = if items.is_empty() {
             vec![path.unwrap_or_default()]
         } else {
@@ -1202,14 +1214,15 @@ impl<'t> Collector<'t> {
         }
         let list = |key: &str, of: fn(Node, &[u8]) -> Option<String>| match args.first() {
             None => Some(Vec::new()),
-            Some(o) if o.kind() == "object" => match prop(*o, key, src) {
+            Some(o) if o.kind_name() == "object" => match prop(*o, key, src) {
                 None => Some(Vec::new()),
-                Some(a) if a.kind() == "array" => named(a).into_iter().map(|e| of(e, src)).collect(),
+                Some(a) if a.kind_name() == "array" => named(a).into_iter().map(|e| of(e, src)).collect(),
                 Some(_) => None,
             },
             Some(_) => None,
         };
-        let controllers = list("controllers", |e, src| (e.kind() == "identifier").then(|| query::text(e, src).into()));
+        let controllers =
+            list("controllers", |e, src| (e.kind_name() == "identifier").then(|| query::text(e, src).into()));
         let imports = list("imports", nest_module_ref);
         self.facts.nest_modules.push(RawNestModule { name, controllers, imports, line });
     }
@@ -1257,12 +1270,16 @@ impl<'t> Collector<'t> {
         let name = cap(caps, "name").map(|n| query::text(n, src).to_string()).unwrap_or_default();
         let alias = cap(caps, "alias").map(|n| query::text(n, src).to_string());
         // `const { Auth, Users: U } = require("./common")`: each name the module's export of its key.
-        if let Some(pattern) = cap(caps, "name").filter(|n| n.kind() == "object_pattern") {
+        if let Some(pattern) = cap(caps, "name").filter(|n| n.kind_name() == "object_pattern") {
             for p in named(pattern) {
-                let (local, remote) = match p.kind() {
+                let (local, remote) = match p.kind_name() {
                     "shorthand_property_identifier_pattern" => (p, p),
                     "pair_pattern" => match (p.field("value"), p.field("key")) {
-                        (Some(v), Some(k)) if v.kind() == "identifier" && k.kind() == "property_identifier" => (v, k),
+                        (Some(v), Some(k))
+                            if v.kind_name() == "identifier" && k.kind_name() == "property_identifier" =>
+                        {
+                            (v, k)
+                        }
                         _ => continue,
                     },
                     _ => continue,
@@ -1289,12 +1306,12 @@ impl<'t> Collector<'t> {
         // The line of the import's specifier, which is what resolved links carry.
         // A top-level import is the statement holding its specifiers: no descent to find it.
         // (No import statement holds a `require` declarator.)
-        let top_import = self.root.as_ref().and_then(|r| r.top(outer)).filter(|t| t.kind() == "import_statement");
+        let top_import = self.root.as_ref().and_then(|r| r.top(outer)).filter(|t| t.kind_name() == "import_statement");
         let spec = top_import
             .or_else(|| {
                 (kind != "bind.require")
                     .then(|| query::ancestors_in(self.root.as_ref(), outer, 6))
-                    .and_then(|a| a.into_iter().find(|a| a.kind() == "import_statement"))
+                    .and_then(|a| a.into_iter().find(|a| a.kind_name() == "import_statement"))
             })
             .and_then(|s| s.field("source"))
             .or_else(|| {
@@ -1303,7 +1320,7 @@ impl<'t> Collector<'t> {
                         let value = outer.field("value");
                         // `require('./users').router`: the call is the member's object.
                         let value = match value {
-                            Some(v) if v.kind() == "member_expression" => v.field("object"),
+                            Some(v) if v.kind_name() == "member_expression" => v.field("object"),
                             v => v,
                         };
                         value.and_then(|v| v.field("arguments")).and_then(|a| a.named_child(0))
@@ -1384,29 +1401,29 @@ impl<'t> Collector<'t> {
         // `const metaData = { method: "POST", … }; fetch(url, metaData)`: the options a local
         // of the calling function holds (assigned more than once: any method).
         let local_options = match args.get(1) {
-            Some(o) if known && first.kind() != "object" && o.kind() == "identifier" => {
+            Some(o) if known && first.kind_name() != "object" && o.kind_name() == "identifier" => {
                 local_value(self.root.as_ref(), *o, src)
             }
             _ => None,
         };
-        let options = if first.kind() == "object" {
+        let options = if first.kind_name() == "object" {
             Some(*first)
         } else {
             args.iter()
-                .find(|a| a.kind() == "object")
+                .find(|a| a.kind_name() == "object")
                 .copied()
-                .or(local_options.flatten().filter(|o| o.kind() == "object"))
+                .or(local_options.flatten().filter(|o| o.kind_name() == "object"))
         };
         // `method: request.method`: a method known only at run time is any method (the call
         // links to the service, never to a guessed GET endpoint).
         let opt_method =
             options.and_then(|o| prop(o, "method", src)).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
         let opt_method = match local_options {
-            Some(Some(o)) if o.kind() != "object" => Some("ANY".to_string()),
+            Some(Some(o)) if o.kind_name() != "object" => Some("ANY".to_string()),
             Some(None) => Some("ANY".to_string()),
             _ => opt_method,
         };
-        let in_object = first.kind() == "object";
+        let in_object = first.kind_name() == "object";
         // `axios.request({ method, url, data })`: a `url` the function sets is read as the
         // direct form `const url = …; axios.get(url)` reads it; one set in each case of a
         // `switch` on a parameter is a request per case (`ts_nest`).
@@ -1451,7 +1468,7 @@ impl<'t> Collector<'t> {
         let passed_options = (opt_method.is_none() && !in_object && (method.is_empty() || method == "request"))
             .then(|| {
                 args.get(1)
-                    .filter(|o| o.kind() == "identifier")
+                    .filter(|o| o.kind_name() == "identifier")
                     .and_then(|o| wrapper_param(self.root.as_ref(), *o, src))
             })
             .flatten();
@@ -1521,15 +1538,15 @@ impl<'t> Collector<'t> {
     /// A call of client `proxy`, method `ANY`, which
     /// resolution links to the target's service (`crate::resolve::calls`).
     fn proxy_call(&mut self, client: &str, args: &[Node], src: &[u8], line: u32) {
-        let option = |key: &str| args.iter().filter(|a| a.kind() == "object").find_map(|o| prop(*o, key, src));
+        let option = |key: &str| args.iter().filter(|a| a.kind_name() == "object").find_map(|o| prop(*o, key, src));
         let target = match client {
             "register" => option("upstream"),
             // http-proxy's `proxy.web(req, res, { target })`.
             "web" | "ws" => args.get(2).and_then(|o| prop(*o, "target", src)),
-            "proxy" => option("target").or_else(|| args.first().copied().filter(|a| a.kind() != "object")),
+            "proxy" => option("target").or_else(|| args.first().copied().filter(|a| a.kind_name() != "object")),
             _ => option("target"),
         };
-        if let Some(target) = target.filter(|t| t.kind() != "object") {
+        if let Some(target) = target.filter(|t| t.kind_name() != "object") {
             // `const createProxy = (target, rewrite) => createProxyMiddleware({ target, … })`:
             // a wrapper of its parameter, one proxy per call (`createProxy(TODO_URL, {…})`).
             if let Some(wrapper) = wrapper_param(self.root.as_ref(), target, src) {
@@ -1563,11 +1580,12 @@ impl<'t> Collector<'t> {
         let src = text.as_bytes();
         for local in std::mem::take(&mut self.proxy_aliases) {
             for (i, _) in text.match_indices(local.as_str()) {
-                let Some(f) = root.descendant_for_byte_range(i, i + local.len()).filter(|f| f.kind() == "identifier")
+                let Some(f) =
+                    root.descendant_for_byte_range(i, i + local.len()).filter(|f| f.kind_name() == "identifier")
                 else {
                     continue;
                 };
-                let call = f.parent().filter(|c| c.kind() == "call_expression" && c.field("function") == Some(f));
+                let call = f.parent().filter(|c| c.kind_name() == "call_expression" && c.field("function") == Some(f));
                 let Some(args) = call.and_then(|c| c.field("arguments")) else { continue };
                 self.proxy_call("createProxyMiddleware", &named(args), src, query::line(f));
             }
@@ -1585,19 +1603,19 @@ impl<'t> Collector<'t> {
         // Only Sequelize's shapes: `Model.init(attributes, { sequelize, … })`, whose options
         // must name the instance, and `define('Name', attributes, …)` in a file naming
         // Sequelize (`app.init()`, jQuery's `this.define(…)`, `Sentry.init({…})` are not).
-        let options = args.get(if define { 2 } else { 1 }).copied().filter(|o| o.kind() == "object");
+        let options = args.get(if define { 2 } else { 1 }).copied().filter(|o| o.kind_name() == "object");
         let shaped = if define {
             self.sequelize
                 && args.first().is_some_and(|a| string_value(*a, src).is_some())
-                && args.get(1).is_some_and(|a| a.kind() == "object")
+                && args.get(1).is_some_and(|a| a.kind_name() == "object")
         } else {
-            args.first().is_some_and(|a| a.kind() == "object")
+            args.first().is_some_and(|a| a.kind_name() == "object")
                 && options.and_then(|o| prop(o, "sequelize", src)).is_some()
         };
         if !shaped {
             return;
         }
-        let flag = |key: &str| options.and_then(|o| prop(o, key, src)).map(|v| v.kind() == "true");
+        let flag = |key: &str| options.and_then(|o| prop(o, key, src)).map(|v| v.kind_name() == "true");
         let model = options.and_then(|o| prop(o, "modelName", src)).and_then(|m| string_value(m, src));
         let Some(model) = model
             .or_else(|| class.clone())
@@ -1631,7 +1649,7 @@ impl<'t> Collector<'t> {
         push_parts(&mut url, template(host, src));
         if let Some(port) = prop(options, "port", src) {
             push_parts(&mut url, lit(":"));
-            let port = if port.kind() == "number" { lit(query::text(port, src)) } else { template(port, src) };
+            let port = if port.kind_name() == "number" { lit(query::text(port, src)) } else { template(port, src) };
             push_parts(&mut url, port);
         }
         push_parts(&mut url, prop(options, "path", src).map_or_else(|| lit("/"), |p| template(p, src)));
@@ -1663,24 +1681,28 @@ impl<'t> Collector<'t> {
     #[allow(clippy::type_complexity)]
     fn server_named(&self, arg: Node, src: &[u8]) -> Option<(Vec<Template>, Option<(String, usize)>)> {
         let (object, property) = (arg.field("object")?, arg.field("property")?);
-        if arg.kind() != "member_expression" || object.kind() != "identifier" || query::text(property, src) != "queue" {
+        if arg.kind_name() != "member_expression"
+            || object.kind_name() != "identifier"
+            || query::text(property, src) != "queue"
+        {
             return None;
         }
         let local = query::text(object, src);
-        let func =
-            query::ancestors_in(self.root.as_ref(), arg, 48).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
+        let func = query::ancestors_in(self.root.as_ref(), arg, 48)
+            .into_iter()
+            .find(|a| FUNCTIONS.contains(&a.kind_name()))?;
         let mut declared = false;
         let mut exchanges = Vec::new();
         let mut keys: Vec<Node> = Vec::new();
         let mut stack = vec![func];
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match n.kind_name() {
                 "variable_declarator" if n.field("name").is_some_and(|x| query::text(x, src) == local) => {
                     let mut value = n.field("value");
-                    while let Some(v) = value.filter(|v| v.kind() == "await_expression") {
+                    while let Some(v) = value.filter(|v| v.kind_name() == "await_expression") {
                         value = v.named_child(0);
                     }
-                    let call = value.filter(|v| v.kind() == "call_expression");
+                    let call = value.filter(|v| v.kind_name() == "call_expression");
                     let method = call.and_then(|c| c.field("function")).and_then(|f| f.field("property"));
                     let first = call.and_then(|c| c.field("arguments")).and_then(|a| a.named_child(0));
                     declared = method.is_some_and(|m| query::text(m, src) == "assertQueue")
@@ -1710,7 +1732,7 @@ impl<'t> Collector<'t> {
         // The key a parameter of the function gives: its index among the parameters.
         let params: Vec<Node> = func.field("parameters").map(named).unwrap_or_default();
         let index = |k: &Node| {
-            (k.kind() == "identifier")
+            (k.kind_name() == "identifier")
                 .then(|| {
                     params
                         .iter()
@@ -1809,7 +1831,7 @@ impl<'t> Collector<'t> {
         // (a callback or an options object first is another library's, and so is a lone
         // name: `publisher.publish(data)` of a wrapper class, `obs.subscribe(observer)`).
         let subject =
-            |a: &Node| subject_like(*a) && (args.len() > 1 || matches!(a.kind(), "string" | "template_string"));
+            |a: &Node| subject_like(*a) && (args.len() > 1 || matches!(a.kind_name(), "string" | "template_string"));
         if let Some(&first) = args.first().filter(|a| self.nats && subject(a)) {
             // `nc.request('users.get', data)` awaits a subscriber's reply (`rpc`).
             if matches!(method, "publish" | "subscribe" | "request") {
@@ -1825,12 +1847,13 @@ impl<'t> Collector<'t> {
         // `this.channel.consume(this.subject, (msg) => …)`: the queue is the class's field,
         // which each subclass sets (`queue_field`). A `consume` in a file that does not name
         // amqp takes a callback second, as amqplib's does.
-        let this_field = args
-            .first()
-            .filter(|a| a.kind() == "member_expression" && a.field("object").is_some_and(|o| o.kind() == "this"));
+        let this_field = args.first().filter(|a| {
+            a.kind_name() == "member_expression" && a.field("object").is_some_and(|o| o.kind_name() == "this")
+        });
         if let (Some(&first), "sendToQueue" | "consume") = (this_field, method) {
-            let callback =
-                args.get(1).is_some_and(|c| matches!(c.kind(), "arrow_function" | "function_expression" | "function"));
+            let callback = args
+                .get(1)
+                .is_some_and(|c| matches!(c.kind_name(), "arrow_function" | "function_expression" | "function"));
             if method == "sendToQueue" || self.amqp || callback {
                 let access = if method == "consume" { Access::Read } else { Access::Write };
                 let name = arg(0).unwrap_or_default();
@@ -1851,7 +1874,7 @@ impl<'t> Collector<'t> {
                 self.facts.queues.push(RawQueue { broker: broker.into(), name, access, line, key: None, rpc: false });
             }
         };
-        let object = args.first().filter(|a| a.kind() == "object").copied();
+        let object = args.first().filter(|a| a.kind_name() == "object").copied();
         let key = |k: &str| object.and_then(|o| prop(o, k, src)).map(|t| template(t, src));
         match method {
             "sendMessage" | "sendMessageBatch" | "SendMessageCommand" | "SendMessageBatchCommand" => {
@@ -1912,16 +1935,16 @@ impl<'t> Collector<'t> {
     /// substitution that is such a parameter, and text before it (a parameter first is
     /// already no queue: `queue_edge`).
     fn template_param(&mut self, queue: usize, topic: Node, src: &[u8]) {
-        if topic.kind() != "template_string" {
+        if topic.kind_name() != "template_string" {
             return;
         }
         let subs: Vec<Node> = named(topic)
             .into_iter()
-            .filter(|c| c.kind() == "template_substitution")
+            .filter(|c| c.kind_name() == "template_substitution")
             .filter_map(|c| c.named_child(0))
             .collect();
         let [sub] = subs.as_slice() else { return };
-        if sub.kind() != "identifier" {
+        if sub.kind_name() != "identifier" {
             return;
         }
         let ident = query::text(*sub, src);
@@ -1933,7 +1956,7 @@ impl<'t> Collector<'t> {
         };
         let Some((func, param)) = query::ancestors_in(self.root.as_ref(), topic, 48)
             .into_iter()
-            .filter(|a| FUNCTIONS.contains(&a.kind()))
+            .filter(|a| FUNCTIONS.contains(&a.kind_name()))
             .find_map(|f| position(&f).map(|i| (f, i)))
         else {
             return;
@@ -1955,7 +1978,7 @@ impl<'t> Collector<'t> {
             return false;
         }
         let Some(first) = args.first() else { return false };
-        if first.kind() == "object" && (method == "publish" || prop(*first, "TopicArn", src).is_some()) {
+        if first.kind_name() == "object" && (method == "publish" || prop(*first, "TopicArn", src).is_some()) {
             return false;
         }
         !(self.redis || self.kafka || self.nats || self.amqp || self.pubsub)
@@ -1966,7 +1989,7 @@ impl<'t> Collector<'t> {
     /// Publisher { abstract subject: …; publish() { this.client.publish(this.subject, …) } }`):
     /// the subclasses that set the field name it ([`class_fields`]).
     fn queue_field(&mut self, queue: usize, name: Node, src: &[u8]) {
-        if name.kind() != "member_expression" || name.field("object").is_none_or(|o| o.kind() != "this") {
+        if name.kind_name() != "member_expression" || name.field("object").is_none_or(|o| o.kind_name() != "this") {
             return;
         }
         let Some(field) = name.field("property").map(|p| query::text(p, src).to_string()) else {
@@ -1974,14 +1997,14 @@ impl<'t> Collector<'t> {
         };
         let class = query::ancestors_in(self.root.as_ref(), name, 64)
             .into_iter()
-            .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class"))
+            .find(|a| matches!(a.kind_name(), "class_declaration" | "abstract_class_declaration" | "class"))
             .and_then(|c| c.field("name"));
         if let Some(class) = class {
             let class = query::text(class, src).to_string();
             // A method, or a field holding a function (`publish = async (data) => …`).
             let method = query::ancestors_in(self.root.as_ref(), name, 64)
                 .into_iter()
-                .find(|a| matches!(a.kind(), "method_definition" | "public_field_definition" | "field_definition"))
+                .find(|a| matches!(a.kind_name(), "method_definition" | "public_field_definition" | "field_definition"))
                 .and_then(|m| m.field("name").or_else(|| m.field("property")))
                 .map_or_else(String::new, |m| query::text(m, src).to_string());
             self.facts.queues[queue].name = vec![Part::Param(field.clone())];
@@ -2007,14 +2030,14 @@ impl<'t> Collector<'t> {
         if access == Access::Read {
             let class = query::ancestors_in(self.root.as_ref(), call, 64)
                 .into_iter()
-                .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class"));
+                .find(|a| matches!(a.kind_name(), "class_declaration" | "abstract_class_declaration" | "class"));
             let controller = |c: Node| {
-                let holders = [Some(c), c.parent().filter(|p| p.kind() == "export_statement")];
+                let holders = [Some(c), c.parent().filter(|p| p.kind_name() == "export_statement")];
                 holders
                     .into_iter()
                     .flatten()
                     .flat_map(named)
-                    .any(|d| d.kind() == "decorator" && query::text(d, src).starts_with("@Controller"))
+                    .any(|d| d.kind_name() == "decorator" && query::text(d, src).starts_with("@Controller"))
             };
             if class.is_some_and(|c| super::ts_nest::injectable(c, src) && !controller(c)) {
                 let why = format!("`@{method}` on a method of an `@Injectable()` provider: Nest wires message handlers on controllers only, not reported as a consumer");
@@ -2038,8 +2061,8 @@ impl<'t> Collector<'t> {
         let src = text.as_bytes();
         for (i, w) in text.match_indices("this.fetch(") {
             let Some(member) = root.descendant_for_byte_range(i, i + w.len() - 1) else { continue };
-            let Some(call) = member.parent().filter(|c| c.kind() == "call_expression") else { continue };
-            if member.kind() != "member_expression" || !takes_fetch(call, src) {
+            let Some(call) = member.parent().filter(|c| c.kind_name() == "call_expression") else { continue };
+            if member.kind_name() != "member_expression" || !takes_fetch(call, src) {
                 continue;
             }
             let args = call.field("arguments").map(named).unwrap_or_default();
@@ -2054,9 +2077,9 @@ impl<'t> Collector<'t> {
         let src = text.as_bytes();
         for (i, w) in text.match_indices("axios[") {
             let Some(sub) = root.descendant_for_byte_range(i, i + w.len()) else { continue };
-            let call = sub.parent().filter(|c| c.kind() == "call_expression");
+            let call = sub.parent().filter(|c| c.kind_name() == "call_expression");
             let (Some(call), Some(index)) = (call, sub.field("index")) else { continue };
-            if sub.kind() != "subscript_expression" || call.field("function") != Some(sub) {
+            if sub.kind_name() != "subscript_expression" || call.field("function") != Some(sub) {
                 continue;
             }
             let args = call.field("arguments").map(named).unwrap_or_default();
@@ -2095,7 +2118,7 @@ impl<'t> Collector<'t> {
             return;
         }
         for top in named(root) {
-            let (decl, exported_default) = match top.kind() {
+            let (decl, exported_default) = match top.kind_name() {
                 "export_statement" => match top.field("declaration") {
                     Some(d) => (d, false),
                     None => match top.field("value") {
@@ -2105,14 +2128,14 @@ impl<'t> Collector<'t> {
                 },
                 _ => (top, false),
             };
-            let functions: Vec<(String, Node)> = match decl.kind() {
+            let functions: Vec<(String, Node)> = match decl.kind_name() {
                 "function_declaration" => {
                     decl.field("name").map(|n| (query::text(n, src).to_string(), decl)).into_iter().collect()
                 }
                 "lexical_declaration" | "variable_declaration" => named(decl)
                     .into_iter()
                     .filter_map(|d| {
-                        let name = d.field("name").filter(|n| n.kind() == "identifier")?;
+                        let name = d.field("name").filter(|n| n.kind_name() == "identifier")?;
                         Some((query::text(name, src).to_string(), d.field("value")?))
                     })
                     .collect(),
@@ -2123,13 +2146,13 @@ impl<'t> Collector<'t> {
             };
             for (name, func) in functions {
                 if !matches!(
-                    func.kind(),
+                    func.kind_name(),
                     "arrow_function" | "function_expression" | "function" | "function_declaration"
                 ) {
                     continue;
                 }
                 let Some(body) = func.field("body") else { continue };
-                let returned = if body.kind() == "statement_block" { returns(body) } else { vec![body] };
+                let returned = if body.kind_name() == "statement_block" { returns(body) } else { vec![body] };
                 let mut bases = Vec::new();
                 if returned.is_empty() || !returned.into_iter().all(|r| self.created_bases(r, src, &mut bases)) {
                     continue;
@@ -2144,7 +2167,7 @@ impl<'t> Collector<'t> {
     /// The bases of the clients an expression gives (`axios.create(…)`, a ternary of two,
     /// a client variable of the file); false when it may give anything else.
     fn created_bases(&self, e: Node, src: &[u8], out: &mut Vec<(Template, u32)>) -> bool {
-        match e.kind() {
+        match e.kind_name() {
             "parenthesized_expression" | "await_expression" => {
                 e.named_child(0).is_some_and(|inner| self.created_bases(inner, src, out))
             }
@@ -2162,7 +2185,7 @@ impl<'t> Collector<'t> {
                 None => false,
             },
             "call_expression" => {
-                let Some(f) = e.field("function").filter(|f| f.kind() == "member_expression") else {
+                let Some(f) = e.field("function").filter(|f| f.kind_name() == "member_expression") else {
                     return false;
                 };
                 let (Some(o), Some(p)) = (f.field("object"), f.field("property")) else {
@@ -2199,8 +2222,8 @@ impl<'t> Collector<'t> {
                     continue;
                 }
                 let Some(n) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
-                let Some(call) = n.parent().filter(|c| c.kind() == "call_expression") else { continue };
-                if n.kind() != "identifier" || call.field("function") != Some(n) {
+                let Some(call) = n.parent().filter(|c| c.kind_name() == "call_expression") else { continue };
+                if n.kind_name() != "identifier" || call.field("function") != Some(n) {
                     continue;
                 }
                 let args = call.field("arguments").map(named).unwrap_or_default();
@@ -2350,7 +2373,7 @@ fn nest_client(call: Node, src: &[u8]) -> bool {
     if field.is_empty() || !field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return false;
     }
-    let Some(class) = query::ancestors(call, 64).find(|a| matches!(a.kind(), "class_body")) else { return false };
+    let Some(class) = query::ancestors(call, 64).find(|a| matches!(a.kind_name(), "class_body")) else { return false };
     let body = query::text(class, src);
     body.match_indices(field).any(|(i, _)| {
         let before = body[..i].chars().next_back();
@@ -2371,8 +2394,8 @@ const NEST_CLIENTS: &[&str] = &["ClientKafka", "ClientMqtt", "ClientNats", "Clie
 fn top_level(declarator: Node) -> bool {
     let mut up = query::ancestors(declarator, 3).skip(1);
     match up.next() {
-        Some(p) if p.kind() == "program" => true,
-        Some(e) if e.kind() == "export_statement" => up.next().is_some_and(|p| p.kind() == "program"),
+        Some(p) if p.kind_name() == "program" => true,
+        Some(e) if e.kind_name() == "export_statement" => up.next().is_some_and(|p| p.kind_name() == "program"),
         _ => false,
     }
 }
@@ -2402,27 +2425,27 @@ impl Collector<'_> {
 fn object_members(facts: &mut ArchFacts, prefix: &str, value: Node, src: &[u8], depth: usize) {
     {
         let mut v = value;
-        while matches!(v.kind(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
+        while matches!(v.kind_name(), "as_expression" | "satisfies_expression" | "parenthesized_expression") {
             match v.named_child(0) {
                 Some(inner) => v = inner,
                 None => return,
             }
         }
-        if v.kind() == "array" && depth == 0 {
+        if v.kind_name() == "array" && depth == 0 {
             // `const ROUTES = [{ url, proxy: { target } }]`: each row's members, by index
             // (`ROUTES.0.proxy.target`), for a proxy made per row ([`row_target`]).
-            let rows = named(v).into_iter().enumerate().filter(|(_, r)| r.kind() == "object");
+            let rows = named(v).into_iter().enumerate().filter(|(_, r)| r.kind_name() == "object");
             for (k, row) in rows {
                 object_members(facts, &format!("{prefix}.{k}"), row, src, depth + 1);
             }
             return;
         }
-        if v.kind() != "object" || depth > 3 {
+        if v.kind_name() != "object" || depth > 3 {
             return;
         }
-        for pair in named(v).into_iter().filter(|p| p.kind() == "pair") {
+        for pair in named(v).into_iter().filter(|p| p.kind_name() == "pair") {
             let Some(k) = pair.field("key") else { continue };
-            let key = match k.kind() {
+            let key = match k.kind_name() {
                 "property_identifier" => Some(query::text(k, src).to_string()),
                 _ => string_value(k, src),
             };
@@ -2439,7 +2462,7 @@ fn object_members(facts: &mut ArchFacts, prefix: &str, value: Node, src: &[u8], 
 pub(super) fn returns(body: Node) -> Vec<Node> {
     let mut out = Vec::new();
     for c in named(body) {
-        match c.kind() {
+        match c.kind_name() {
             "function_declaration"
             | "function_expression"
             | "function"
@@ -2464,7 +2487,7 @@ pub(super) fn named(n: Node) -> Vec<Node> {
 /// `__dirname + '/routes'`, as written (`routes/v1`, `./routes`).
 fn dirname_path(n: Node, src: &[u8]) -> Option<String> {
     let here = |n: Node| matches!(query::text(n, src), "__dirname" | "import.meta.dirname");
-    let parts: Vec<String> = match n.kind() {
+    let parts: Vec<String> = match n.kind_name() {
         "call_expression" => {
             let f = query::text(n.field("function")?, src);
             if !matches!(f, "path.join" | "join" | "path.resolve" | "resolve") {
@@ -2504,7 +2527,7 @@ const CHAINABLE: &[&str] = &[
 fn router_function_name(func: Node, src: &[u8]) -> Option<String> {
     match func.field("name") {
         Some(n) => Some(query::text(n, src).to_string()),
-        None => query::ancestors(func, 4).find_map(|a| match a.kind() {
+        None => query::ancestors(func, 4).find_map(|a| match a.kind_name() {
             "variable_declarator" => a.field("name").map(|n| query::text(n, src).to_string()),
             "export_statement" => Some("default".to_string()),
             "assignment_expression" => commonjs_export(a, src),
@@ -2534,10 +2557,10 @@ fn short(t: &str) -> String {
 
 /// The value node of property `key` in an object literal.
 pub(super) fn prop<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
-    if obj.kind() != "object" {
+    if obj.kind_name() != "object" {
         return None;
     }
-    named(obj).into_iter().find_map(|p| match p.kind() {
+    named(obj).into_iter().find_map(|p| match p.kind_name() {
         "pair" => {
             let k = p.field("key")?;
             let k = query::text(k, src).trim_matches(|c| c == '"' || c == '\'');
@@ -2557,12 +2580,12 @@ fn kafka_topics(n: Node, bare: bool, src: &[u8]) -> Vec<Template> {
         Some(None) => return Vec::new(),
         None => n,
     };
-    let one = |x: Node| match x.kind() {
+    let one = |x: Node| match x.kind_name() {
         "object" => prop(x, "topic", src).map(|t| template(t, src)),
         "string" | "template_string" if bare => Some(template(x, src)),
         _ => None,
     };
-    match n.kind() {
+    match n.kind_name() {
         "array" => named(n).into_iter().filter_map(one).collect(),
         _ if bare => one(n).into_iter().collect(),
         _ => Vec::new(),
@@ -2574,13 +2597,13 @@ fn kafka_topics(n: Node, bare: bool, src: &[u8]) -> Vec<Template> {
 /// constants are resolved project-wide instead. A parameter of that name in a
 /// function between the use and the block hides the constant.
 fn local_const(n: Node, src: &[u8]) -> Option<String> {
-    if n.kind() != "identifier" {
+    if n.kind_name() != "identifier" {
         return None;
     }
     let name = query::text(n, src);
     let mut cur = n.parent();
     while let Some(p) = cur {
-        match p.kind() {
+        match p.kind_name() {
             "program" => return None,
             "arrow_function" | "function_declaration" | "function_expression" | "function" | "method_definition" => {
                 let params = p.field("parameters").or_else(|| p.field("parameter"));
@@ -2589,11 +2612,12 @@ fn local_const(n: Node, src: &[u8]) -> Option<String> {
                 }
             }
             "statement_block" => {
-                let decls =
-                    named(p).into_iter().filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"));
+                let decls = named(p)
+                    .into_iter()
+                    .filter(|d| matches!(d.kind_name(), "lexical_declaration" | "variable_declaration"));
                 for d in decls {
                     let constant = d.child(0).is_some_and(|k| query::text(k, src) == "const");
-                    for v in named(d).into_iter().filter(|v| v.kind() == "variable_declarator") {
+                    for v in named(d).into_iter().filter(|v| v.kind_name() == "variable_declarator") {
                         let named_so = v.field("name").is_some_and(|x| query::text(x, src) == name);
                         // `let`/`var` too (`var queue = "orders"`), when nothing in the block assigns it again.
                         if let (true, Some(value)) = (named_so, v.field("value")) {
@@ -2615,12 +2639,12 @@ fn local_const(n: Node, src: &[u8]) -> Option<String> {
 fn reassigned(block: Node, name: &str, src: &[u8]) -> bool {
     let mut stack = vec![block];
     while let Some(n) = stack.pop() {
-        let target = match n.kind() {
+        let target = match n.kind_name() {
             "assignment_expression" | "augmented_assignment_expression" => n.field("left"),
             "update_expression" => n.field("argument"),
             _ => None,
         };
-        if target.is_some_and(|t| t.kind() == "identifier" && query::text(t, src) == name) {
+        if target.is_some_and(|t| t.kind_name() == "identifier" && query::text(t, src) == name) {
             return true;
         }
         stack.extend(named(n));
@@ -2630,18 +2654,18 @@ fn reassigned(block: Node, name: &str, src: &[u8]) -> bool {
 
 /// A parameter list binds `name` (plain, defaulted or destructured).
 fn mentions_name(params: Node, name: &str, src: &[u8]) -> bool {
-    if params.kind() == "identifier" || params.kind() == "shorthand_property_identifier_pattern" {
+    if params.kind_name() == "identifier" || params.kind_name() == "shorthand_property_identifier_pattern" {
         return query::text(params, src) == name;
     }
     named(params).into_iter().any(|c| mentions_name(c, name, src))
 }
 
 pub fn string_value(n: Node, src: &[u8]) -> Option<String> {
-    match n.kind() {
+    match n.kind_name() {
         "string" => Some(named(n).into_iter().map(|c| query::text(c, src)).collect()),
         "template_string" => {
             let parts = named(n);
-            if parts.iter().any(|c| c.kind() == "template_substitution") {
+            if parts.iter().any(|c| c.kind_name() == "template_substitution") {
                 return None;
             }
             Some(parts.into_iter().map(|c| query::text(c, src)).collect())
@@ -2651,7 +2675,10 @@ pub fn string_value(n: Node, src: &[u8]) -> Option<String> {
 }
 
 fn sql_text(n: Node, src: &[u8]) -> String {
-    named(n).into_iter().map(|c| if c.kind() == "template_substitution" { "?" } else { query::text(c, src) }).collect()
+    named(n)
+        .into_iter()
+        .map(|c| if c.kind_name() == "template_substitution" { "?" } else { query::text(c, src) })
+        .collect()
 }
 
 /// Longer string literals are not read as templates (see [`template`]).
@@ -2659,7 +2686,7 @@ const LONGEST_LITERAL: usize = 16 * 1024;
 
 /// A JS/TS expression as a URL or route template.
 pub fn template(n: Node, src: &[u8]) -> Template {
-    match n.kind() {
+    match n.kind_name() {
         // A string of many kilobytes (a bundled script kept in a constant) is no URL,
         // route or name, and reading it cost more than the rest of its file.
         "string" | "template_string" if n.byte_range().len() > LONGEST_LITERAL => {
@@ -2669,7 +2696,7 @@ pub fn template(n: Node, src: &[u8]) -> Template {
         "template_string" => {
             let mut out = Template::new();
             for c in named(n) {
-                match c.kind() {
+                match c.kind_name() {
                     "template_substitution" => {
                         let e = c.named_child(0).unwrap_or(c);
                         push_parts(&mut out, template(e, src));
@@ -2685,7 +2712,7 @@ pub fn template(n: Node, src: &[u8]) -> Template {
             let right = n.field("right");
             // `process.env.PORT || 3000`: a number is a default too.
             let default = |r: Node| {
-                string_value(r, src).or_else(|| (r.kind() == "number").then(|| query::text(r, src).to_string()))
+                string_value(r, src).or_else(|| (r.kind_name() == "number").then(|| query::text(r, src).to_string()))
             };
             match op {
                 "+" => {
@@ -2723,12 +2750,12 @@ pub fn template(n: Node, src: &[u8]) -> Template {
 
 /// Whether the class around `n` has a constructor with a parameter named `fetch`.
 fn takes_fetch(n: Node, src: &[u8]) -> bool {
-    let Some(class) = query::ancestors(n, 64).find(|a| matches!(a.kind(), "class_declaration" | "class")) else {
+    let Some(class) = query::ancestors(n, 64).find(|a| matches!(a.kind_name(), "class_declaration" | "class")) else {
         return false;
     };
     let Some(body) = class.field("body") else { return false };
     named(body).into_iter().any(|m| {
-        m.kind() == "method_definition"
+        m.kind_name() == "method_definition"
             && m.field("name").is_some_and(|x| query::text(x, src) == "constructor")
             && m.field("parameters").is_some_and(|ps| {
                 named(ps).into_iter().any(|p| query::text(p.field("pattern").unwrap_or(p), src) == "fetch")
@@ -2740,14 +2767,14 @@ fn takes_fetch(n: Node, src: &[u8]) -> bool {
 /// optional chain (`(import.meta as any).env?.X`): the variable `X`.
 pub(super) fn env_member(n: Node, src: &[u8]) -> Option<String> {
     fn unwrap(mut e: Node) -> Option<Node> {
-        while matches!(e.kind(), "parenthesized_expression" | "as_expression" | "non_null_expression") {
+        while matches!(e.kind_name(), "parenthesized_expression" | "as_expression" | "non_null_expression") {
             e = e.named_child(0)?;
         }
         Some(e)
     }
-    let var = n.field("property").filter(|p| p.kind() == "property_identifier")?;
+    let var = n.field("property").filter(|p| p.kind_name() == "property_identifier")?;
     let env = unwrap(n.field("object")?)?;
-    if env.kind() != "member_expression" || env.field("property").map(|p| query::text(p, src)) != Some("env") {
+    if env.kind_name() != "member_expression" || env.field("property").map(|p| query::text(p, src)) != Some("env") {
         return None;
     }
     let root = unwrap(env.field("object")?)?;
@@ -2762,10 +2789,10 @@ pub(super) fn env_member(n: Node, src: &[u8]) -> Option<String> {
 /// other hosts, or anything not literal, are no default.
 fn deployed(n: Node, src: &[u8]) -> Option<String> {
     let mut n = n;
-    while n.kind() == "parenthesized_expression" {
+    while n.kind_name() == "parenthesized_expression" {
         n = n.named_child(0)?;
     }
-    if n.kind() != "ternary_expression" {
+    if n.kind_name() != "ternary_expression" {
         return None;
     }
     let local = |b: Node| {
@@ -2774,7 +2801,7 @@ fn deployed(n: Node, src: &[u8]) -> Option<String> {
             _ => b,
         };
         let text = query::text(value, src);
-        matches!(value.kind(), "string" | "template_string")
+        matches!(value.kind_name(), "string" | "template_string")
             && ["://localhost", "://127.0.0.1"].iter().any(|h| text.contains(h))
     };
     let remote = |b: Node| string_value(b, src).filter(|u| u.contains("://") && !local(b));
@@ -2792,11 +2819,11 @@ fn deployed(n: Node, src: &[u8]) -> Option<String> {
 /// the call is not known: no call is recorded), `None` when the function does
 /// not assign it (a parameter, a module constant: left to resolution).
 pub(super) fn local_value<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, src: &[u8]) -> Option<Option<Node<'t>>> {
-    if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
+    if !matches!(arg.kind_name(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
     let name = query::text(arg, src);
-    let func = query::ancestors_in(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let func = query::ancestors_in(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind_name()))?;
     let mut values = Vec::new();
     let body = func.field("body")?;
     // Only subtrees spelling the name can assign it: this runs for every call with a
@@ -2805,15 +2832,15 @@ pub(super) fn local_value<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, src
     let at = query::Occurrences::of(body, name, src);
     let mut stack = vec![body];
     while let Some(n) = stack.pop() {
-        if FUNCTIONS.contains(&n.kind()) || !at.within(n.byte_range()) {
+        if FUNCTIONS.contains(&n.kind_name()) || !at.within(n.byte_range()) {
             continue;
         }
-        let target = match n.kind() {
+        let target = match n.kind_name() {
             "variable_declarator" => n.field("name").zip(n.field("value")),
             "assignment_expression" => n.field("left").zip(n.field("right")),
             _ => None,
         };
-        if let Some((_, v)) = target.filter(|(l, _)| l.kind() == "identifier" && query::text(*l, src) == name) {
+        if let Some((_, v)) = target.filter(|(l, _)| l.kind_name() == "identifier" && query::text(*l, src) == name) {
             values.push(v);
         }
         stack.extend(named(n));
@@ -2828,12 +2855,12 @@ pub(super) fn local_value<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, src
 /// The value `n` gives the local `name`, when `n` is its declaration (`let name = v`,
 /// `const name;` → `Some(None)`) or an assignment (`name = v`); none for anything else.
 pub(super) fn assigns<'t>(n: Node<'t>, name: &str, src: &[u8]) -> Option<Option<Node<'t>>> {
-    let (target, value) = match n.kind() {
+    let (target, value) = match n.kind_name() {
         "variable_declarator" => (n.field("name"), n.field("value")),
         "assignment_expression" => (n.field("left"), n.field("right")),
         _ => return None,
     };
-    target.filter(|t| t.kind() == "identifier" && query::text(*t, src) == name).map(|_| value)
+    target.filter(|t| t.kind_name() == "identifier" && query::text(*t, src) == name).map(|_| value)
 }
 
 /// A URL's local variables that hold a default unless an environment variable
@@ -2860,7 +2887,7 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
     // The function declaring the name (the call may sit in a callback inside it); a
     // function between them taking a parameter of that name hides it.
     let mut func = None;
-    for f in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
+    for f in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind_name())) {
         let params = f.field("parameters").or_else(|| f.field("parameter"));
         if params.is_some_and(|ps| mentions_name(ps, name, src)) {
             return None;
@@ -2882,20 +2909,20 @@ fn env_override(arg: Node, name: &str, src: &[u8]) -> Option<Part> {
         }
         let ifs: Vec<Node> = query::ancestors(n, 64)
             .take_while(|a| a.id() != func.id())
-            .filter(|a| matches!(a.kind(), "if_statement" | "else_clause"))
+            .filter(|a| matches!(a.kind_name(), "if_statement" | "else_clause"))
             .collect();
-        match (n.kind(), ifs.as_slice()) {
+        match (n.kind_name(), ifs.as_slice()) {
             ("variable_declarator", []) if declared.is_none() => declared = Some(value.map(|v| template(v, src))),
             ("assignment_expression", [branch, ..])
-                if ifs.iter().filter(|a| a.kind() == "if_statement").count() == 1 =>
+                if ifs.iter().filter(|a| a.kind_name() == "if_statement").count() == 1 =>
             {
-                let stmt = if branch.kind() == "else_clause" { branch.parent()? } else { *branch };
+                let stmt = if branch.kind_name() == "else_clause" { branch.parent()? } else { *branch };
                 let var = match stmt.field("condition").map(|c| template(c, src)).as_deref() {
                     Some([Part::Env(var, None)]) => var.clone(),
                     _ => return None,
                 };
                 let v = template(value?, src);
-                if branch.kind() == "else_clause" {
+                if branch.kind_name() == "else_clause" {
                     unset.push((var, v))
                 } else {
                     set.push((var, v))
@@ -2928,11 +2955,11 @@ pub(super) fn declares(body: Node, name: &str, src: &[u8]) -> bool {
         if !at.within(n.byte_range()) {
             continue;
         }
-        if n.kind() == "variable_declarator" {
+        if n.kind_name() == "variable_declarator" {
             if n.field("name").is_some_and(|t| query::text(t, src) == name) {
                 return true;
             }
-        } else if !FUNCTIONS.contains(&n.kind()) {
+        } else if !FUNCTIONS.contains(&n.kind_name()) {
             stack.extend(named(n));
         }
     }
@@ -2955,9 +2982,9 @@ pub fn collection_helpers(root: Node, text: &str, facts: &mut ArchFacts) {
     for (at, _) in text.match_indices("Collection(") {
         let Some(args) = arguments_at(root, at + "Collection".len()) else { continue };
         let Some(f) = args.parent().and_then(|c| c.field("function")) else { continue };
-        let plain = match f.kind() {
+        let plain = match f.kind_name() {
             "identifier" => true,
-            "member_expression" => f.field("object").is_some_and(|o| o.kind() == "identifier"),
+            "member_expression" => f.field("object").is_some_and(|o| o.kind_name() == "identifier"),
             _ => false,
         };
         if !plain {
@@ -2965,7 +2992,7 @@ pub fn collection_helpers(root: Node, text: &str, facts: &mut ArchFacts) {
         }
         let callee = query::text(f, src).to_string();
         for (k, a) in named(args).into_iter().enumerate() {
-            if let Some(name) = string_value(a, src).filter(|n| !n.is_empty() && a.kind() == "string") {
+            if let Some(name) = string_value(a, src).filter(|n| !n.is_empty() && a.kind_name() == "string") {
                 facts.collection_helper_calls.push((callee.clone(), k, name, query::line(a)));
             }
         }
@@ -2973,20 +3000,23 @@ pub fn collection_helpers(root: Node, text: &str, facts: &mut ArchFacts) {
     let root_q = query::Root::new(root);
     for (at, _) in text.match_indices(".collection(") {
         let Some(args) = arguments_at(root, at + ".collection".len()) else { continue };
-        let Some(arg) = args.named_child(0).filter(|a| a.kind() == "identifier" && args.named_child_count() == 1)
+        let Some(arg) = args.named_child(0).filter(|a| a.kind_name() == "identifier" && args.named_child_count() == 1)
         else {
             continue;
         };
         let name = query::text(arg, src);
         let Some(func) = root_q.ancestors(args, 48).into_iter().find(|a| {
-            matches!(a.kind(), "method_definition" | "function_declaration" | "function_expression" | "arrow_function")
+            matches!(
+                a.kind_name(),
+                "method_definition" | "function_declaration" | "function_expression" | "arrow_function"
+            )
         }) else {
             continue;
         };
         let Some(params) = func.field("parameters").or_else(|| func.field("parameter")) else {
             continue;
         };
-        let list = if params.kind() == "identifier" { vec![params] } else { named(params) };
+        let list = if params.kind_name() == "identifier" { vec![params] } else { named(params) };
         let Some(index) = list.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == name)) else {
             continue;
         };
@@ -3000,16 +3030,16 @@ pub fn collection_helpers(root: Node, text: &str, facts: &mut ArchFacts) {
 /// The argument list whose `(` is at byte `open`.
 fn arguments_at(root: Node, open: usize) -> Option<Node> {
     let paren = root.descendant_for_byte_range(open, open + 1)?;
-    let args = if paren.kind() == "(" { paren.parent()? } else { paren };
-    (args.kind() == "arguments").then_some(args)
+    let args = if paren.kind_name() == "(" { paren.parent()? } else { paren };
+    (args.kind_name() == "arguments").then_some(args)
 }
 
 /// The name callers write for a function or method: `Owner.method` for a method of a
 /// class or of an object literal bound to a name, else the function's own name.
 fn helper_name<'t>(root: &query::Root<'t>, func: Node<'t>, src: &[u8]) -> Option<String> {
-    let own = match func.kind() {
+    let own = match func.kind_name() {
         "method_definition" | "function_declaration" => func.field("name"),
-        _ => func.parent().and_then(|p| match p.kind() {
+        _ => func.parent().and_then(|p| match p.kind_name() {
             "pair" => p.field("key"),
             "variable_declarator" => p.field("name"),
             "public_field_definition" | "field_definition" => p.field("name").or_else(|| p.field("property")),
@@ -3017,16 +3047,18 @@ fn helper_name<'t>(root: &query::Root<'t>, func: Node<'t>, src: &[u8]) -> Option
         }),
     }?;
     let own = query::text(own, src).to_string();
-    if func.kind() == "function_declaration" || func.parent().is_some_and(|p| p.kind() == "variable_declarator") {
+    if func.kind_name() == "function_declaration"
+        || func.parent().is_some_and(|p| p.kind_name() == "variable_declarator")
+    {
         return Some(own);
     }
     // The method's owner: a class, or an object literal bound to a name.
     let holder = root
         .ancestors(func, 8)
         .into_iter()
-        .find(|a| matches!(a.kind(), "class_declaration" | "abstract_class_declaration" | "class" | "object"))?;
-    let owner = match holder.kind() {
-        "object" => holder.parent().filter(|p| p.kind() == "variable_declarator")?.field("name")?,
+        .find(|a| matches!(a.kind_name(), "class_declaration" | "abstract_class_declaration" | "class" | "object"))?;
+    let owner = match holder.kind_name() {
+        "object" => holder.parent().filter(|p| p.kind_name() == "variable_declarator")?.field("name")?,
         _ => holder.field("name")?,
     };
     Some(format!("{}.{own}", query::text(owner, src)))
@@ -3038,26 +3070,28 @@ fn helper_name<'t>(root: &query::Root<'t>, func: Node<'t>, src: &[u8]) -> Option
 /// of [`LOADED`] modules under that router, with the directory when the name is a literal
 /// directory followed by one value (`` `../routes/${file}` ``, `"./routes/" + file`).
 pub fn computed_load_mount(spec: Node, src: &[u8], facts: &mut ArchFacts) {
-    let Some(load) = spec.parent().filter(|a| a.kind() == "arguments").and_then(|a| a.parent()) else { return };
+    let Some(load) = spec.parent().filter(|a| a.kind_name() == "arguments").and_then(|a| a.parent()) else { return };
     let mut value = load;
-    while let Some(p) = value.parent().filter(|p| matches!(p.kind(), "await_expression" | "parenthesized_expression")) {
+    while let Some(p) =
+        value.parent().filter(|p| matches!(p.kind_name(), "await_expression" | "parenthesized_expression"))
+    {
         value = p;
     }
     let mut callee = value;
-    if let Some(member) = value.parent().filter(|p| p.kind() == "member_expression") {
+    if let Some(member) = value.parent().filter(|p| p.kind_name() == "member_expression") {
         let property = member.field("property").map_or("", |p| query::text(p, src));
         if property != "default" {
             return;
         }
         callee = member;
     }
-    let Some(call) = callee.parent().filter(|c| c.kind() == "call_expression") else { return };
+    let Some(call) = callee.parent().filter(|c| c.kind_name() == "call_expression") else { return };
     if call.field("function").is_none_or(|f| f.id() != callee.id()) {
         return;
     }
     let args = call.field("arguments").map(named).unwrap_or_default();
     let [router] = args.as_slice() else { return };
-    if router.kind() != "identifier" {
+    if router.kind_name() != "identifier" {
         return;
     }
     let dir = loaded_dir(spec, src).unwrap_or_else(|| "?".to_string());
@@ -3072,18 +3106,18 @@ pub fn computed_load_mount(spec: Node, src: &[u8], facts: &mut ArchFacts) {
 /// The directory of a computed module name that is a literal directory and one value:
 /// `` `../routes/${file}` `` or `"./routes/" + file` (`../routes`).
 fn loaded_dir(spec: Node, src: &[u8]) -> Option<String> {
-    let literal = match spec.kind() {
+    let literal = match spec.kind_name() {
         "template_string" => {
             let parts = named(spec);
             let [head, sub] = parts.as_slice() else { return None };
-            if head.kind() != "string_fragment" || sub.kind() != "template_substitution" {
+            if head.kind_name() != "string_fragment" || sub.kind_name() != "template_substitution" {
                 return None;
             }
             query::text(*head, src).to_string()
         }
         "binary_expression" => {
             let (left, right) = (spec.field("left")?, spec.field("right")?);
-            if right.kind() != "identifier" {
+            if right.kind_name() != "identifier" {
                 return None;
             }
             string_value(left, src)?
@@ -3164,18 +3198,18 @@ fn name_calls(root: Node, src: &[u8], relative: &[String], found: &[RawArgCall])
                 continue;
             }
             let Some(ident) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
-            let Some(call) = ident.parent().filter(|c| c.kind() == "call_expression") else { continue };
-            if ident.kind() != "identifier" || call.field("function").is_none_or(|f| f.id() != ident.id()) {
+            let Some(call) = ident.parent().filter(|c| c.kind_name() == "call_expression") else { continue };
+            if ident.kind_name() != "identifier" || call.field("function").is_none_or(|f| f.id() != ident.id()) {
                 continue;
             }
-            let Some(args) = call.field("arguments").filter(|a| a.kind() == "arguments") else { continue };
+            let Some(args) = call.field("arguments").filter(|a| a.kind_name() == "arguments") else { continue };
             let line = query::line(call);
             if found.iter().chain(&out).any(|a| a.line == line && &a.callee == name) {
                 continue;
             }
             let words: Vec<Template> = named(args)
                 .into_iter()
-                .map(|a| match a.kind() {
+                .map(|a| match a.kind_name() {
                     "string" => Some(template(a, src)).filter(arch::name_like).unwrap_or_default(),
                     _ => Template::new(),
                 })
@@ -3235,9 +3269,11 @@ fn arg_call(
 ) -> Option<RawArgCall> {
     let args_list = named(args);
     // A local the function around gives one text value before the call is that value.
-    let local = |a: Node| a.kind() == "identifier" && locals.binary_search(&query::text(a, src)).is_ok();
+    let local = |a: Node| a.kind_name() == "identifier" && locals.binary_search(&query::text(a, src)).is_ok();
     let value = |a: Node| match local(a).then(|| local_value(None, a, src)).flatten() {
-        Some(Some(v)) if matches!(v.kind(), "string" | "template_string" | "binary_expression") => template(v, src),
+        Some(Some(v)) if matches!(v.kind_name(), "string" | "template_string" | "binary_expression") => {
+            template(v, src)
+        }
         _ => template(a, src),
     };
     let mut templates: Vec<Template> = args_list.iter().map(|a| url_like(value(*a), is_known)).collect();
@@ -3248,10 +3284,10 @@ fn arg_call(
     let props: Vec<(usize, String, Template)> = args_list
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.kind() == "object")
+        .filter(|(_, a)| a.kind_name() == "object")
         .flat_map(|(i, o)| named(*o).into_iter().map(move |p| (i, p)))
         .filter_map(|(i, p)| {
-            let key = p.field("key").filter(|k| k.kind() == "property_identifier")?;
+            let key = p.field("key").filter(|k| k.kind_name() == "property_identifier")?;
             let value = url_like(template(p.field("value")?, src), is_known);
             (!value.is_empty()).then(|| (i, query::text(key, src).to_string(), value))
         })
@@ -3261,7 +3297,7 @@ fn arg_call(
         let methods = args_list
             .iter()
             .enumerate()
-            .filter(|(_, a)| a.kind() == "object")
+            .filter(|(_, a)| a.kind_name() == "object")
             .map(|(i, o)| {
                 let m = prop(*o, "method", src).map(|m| string_value(m, src).unwrap_or_else(|| "ANY".into()));
                 (i, m.unwrap_or_default().to_ascii_uppercase())
@@ -3389,15 +3425,15 @@ pub fn import_bindings(sources: &[Node], src: &[u8]) -> Vec<Binding> {
             bindings.push(Binding { local, remote: "default".into(), line });
             continue;
         }
-        let Some(stmt) = source.parent().filter(|p| p.kind() == "import_statement") else { continue };
-        for clause in named(stmt).into_iter().filter(|c| c.kind() == "import_clause") {
+        let Some(stmt) = source.parent().filter(|p| p.kind_name() == "import_statement") else { continue };
+        for clause in named(stmt).into_iter().filter(|c| c.kind_name() == "import_clause") {
             for b in named(clause) {
-                match b.kind() {
+                match b.kind_name() {
                     "identifier" => {
                         bindings.push(Binding { local: query::text(b, src).into(), remote: "default".into(), line })
                     }
                     "named_imports" => {
-                        for s in named(b).into_iter().filter(|s| s.kind() == "import_specifier") {
+                        for s in named(b).into_iter().filter(|s| s.kind_name() == "import_specifier") {
                             let Some(name) = s.field("name") else { continue };
                             let remote = query::text(name, src).to_string();
                             let local =
@@ -3416,7 +3452,7 @@ pub fn import_bindings(sources: &[Node], src: &[u8]) -> Vec<Binding> {
 /// The declaration a module-level statement makes: the statement itself, or what an
 /// `export` statement declares (`export class X {}` → the class).
 pub fn declared(top: Node) -> Option<Node> {
-    match top.kind() {
+    match top.kind_name() {
         "export_statement" => top.field("declaration"),
         _ => Some(top),
     }
@@ -3442,10 +3478,10 @@ pub fn env_schemas(root: Node, text: &str, facts: &mut ArchFacts) {
     let decls: Vec<(String, Node, u32)> = named(root)
         .into_iter()
         .filter_map(declared)
-        .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+        .filter(|d| matches!(d.kind_name(), "lexical_declaration" | "variable_declaration"))
         .flat_map(named)
         .filter_map(|d| {
-            let name = d.field("name").filter(|n| n.kind() == "identifier")?;
+            let name = d.field("name").filter(|n| n.kind_name() == "identifier")?;
             Some((query::text(name, src).to_string(), d.field("value")?, query::line(d)))
         })
         .collect();
@@ -3453,12 +3489,12 @@ pub fn env_schemas(root: Node, text: &str, facts: &mut ArchFacts) {
     let mut schemas: Vec<(&str, SchemaKeys)> = Vec::new();
     for (name, value, _) in &decls {
         let Some(args) = call_of(*value, "z.object", src) else { continue };
-        let Some(obj) = args.first().filter(|o| o.kind() == "object") else { continue };
+        let Some(obj) = args.first().filter(|o| o.kind_name() == "object") else { continue };
         let keys = named(*obj)
             .into_iter()
-            .filter(|p| p.kind() == "pair")
+            .filter(|p| p.kind_name() == "pair")
             .filter_map(|p| {
-                let key = p.field("key").filter(|k| k.kind() == "property_identifier")?;
+                let key = p.field("key").filter(|k| k.kind_name() == "property_identifier")?;
                 Some((query::text(key, src).to_string(), zod_default(p.field("value")?, src)))
             })
             .collect();
@@ -3469,7 +3505,9 @@ pub fn env_schemas(root: Node, text: &str, facts: &mut ArchFacts) {
     }
     // `S.parse(process.env)` / `S.safeParse(process.env)` (`.data` of it, or of a name bound to it).
     let parsed_by = |v: Node| -> Option<&str> {
-        let f = v.field("function").filter(|f| v.kind() == "call_expression" && f.kind() == "member_expression")?;
+        let f = v
+            .field("function")
+            .filter(|f| v.kind_name() == "call_expression" && f.kind_name() == "member_expression")?;
         let method = query::text(f.field("property")?, src);
         let arg = v.field("arguments").map(named).unwrap_or_default();
         if !matches!(method, "parse" | "safeParse") || arg.len() != 1 || query::text(arg[0], src) != "process.env" {
@@ -3482,7 +3520,7 @@ pub fn env_schemas(root: Node, text: &str, facts: &mut ArchFacts) {
     let mut results: Vec<(&str, &str)> = Vec::new();
     for (name, value, line) in &decls {
         let mut v = *value;
-        while matches!(v.kind(), "as_expression" | "non_null_expression" | "parenthesized_expression") {
+        while matches!(v.kind_name(), "as_expression" | "non_null_expression" | "parenthesized_expression") {
             let Some(inner) = v.named_child(0) else { break };
             v = inner;
         }
@@ -3496,9 +3534,9 @@ pub fn env_schemas(root: Node, text: &str, facts: &mut ArchFacts) {
             continue;
         }
         // `config = parsed.data`, `config = EnvSchema.safeParse(process.env).data`.
-        if v.kind() == "member_expression" && v.field("property").is_some_and(|p| query::text(p, src) == "data") {
+        if v.kind_name() == "member_expression" && v.field("property").is_some_and(|p| query::text(p, src) == "data") {
             let Some(object) = v.field("object") else { continue };
-            let schema = match object.kind() {
+            let schema = match object.kind_name() {
                 "identifier" => results.iter().find(|(r, _)| *r == query::text(object, src)).map(|(_, s)| *s),
                 _ => parsed_by(object),
             };
@@ -3518,19 +3556,20 @@ pub fn env_schemas(root: Node, text: &str, facts: &mut ArchFacts) {
 
 /// The arguments of a call of `callee` (as written), if `v` is one.
 fn call_of<'t>(v: Node<'t>, callee: &str, src: &[u8]) -> Option<Vec<Node<'t>>> {
-    let f = v.field("function").filter(|_| v.kind() == "call_expression")?;
+    let f = v.field("function").filter(|_| v.kind_name() == "call_expression")?;
     (query::text(f, src) == callee).then(|| v.field("arguments").map(named).unwrap_or_default())
 }
 
 /// The literal a zod chain's outermost `.default(…)` gives (`z.string().default('x')`,
 /// `z.coerce.number().int().default(3000)`), if it ends with one.
 fn zod_default(v: Node, src: &[u8]) -> Option<String> {
-    let f = v.field("function").filter(|f| v.kind() == "call_expression" && f.kind() == "member_expression")?;
+    let f =
+        v.field("function").filter(|f| v.kind_name() == "call_expression" && f.kind_name() == "member_expression")?;
     if f.field("property").is_none_or(|p| query::text(p, src) != "default") {
         return None;
     }
     let arg = *v.field("arguments").map(named).unwrap_or_default().first()?;
-    match arg.kind() {
+    match arg.kind_name() {
         "number" => Some(query::text(arg, src).to_string()),
         "string" => string_value(arg, src),
         _ => None,
@@ -3545,7 +3584,7 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
         let Some(decl) = declared(top) else { continue };
-        let members = match decl.kind() {
+        let members = match decl.kind_name() {
             "enum_declaration" => "enum_assignment",
             "class_declaration" | "abstract_class_declaration" => "public_field_definition",
             _ => continue,
@@ -3553,22 +3592,22 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
         let (Some(name), Some(body)) = (decl.field("name"), decl.field("body")) else {
             continue;
         };
-        for m in named(body).into_iter().filter(|m| m.kind() == members) {
+        for m in named(body).into_iter().filter(|m| m.kind_name() == members) {
             let mut c = m.walk();
-            if members == "public_field_definition" && !m.children(&mut c).any(|k| k.kind() == "static") {
+            if members == "public_field_definition" && !m.children(&mut c).any(|k| k.kind_name() == "static") {
                 continue;
             }
             let (Some(key), Some(value)) = (m.field("name"), m.field("value")) else {
                 continue;
             };
             // `enum KAFKA_EVENTS { 'user_created' = 'user_created' }`: the member is `user_created`.
-            let key = match key.kind() {
+            let key = match key.kind_name() {
                 "string" => string_value(key, src).unwrap_or_default(),
                 _ => query::text(key, src).to_string(),
             };
             let member = format!("{}.{key}", query::text(name, src));
             // `static users = { root: 'users', userId: 'userId' }`: `ApiRouter.users.root`.
-            if value.kind() == "object" && members == "public_field_definition" {
+            if value.kind_name() == "object" && members == "public_field_definition" {
                 object_members(facts, &member, value, src, 0);
                 continue;
             }
@@ -3587,14 +3626,16 @@ pub fn member_constants(root: Node, text: &str, facts: &mut ArchFacts) {
 /// `{ role: 'user', cmd: 'get' }` and `{ cmd: 'get', role: 'user' }` are one channel. A
 /// name may also be a constant holding such an object (`NEST_ROUTE` member, read in resolution).
 fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
-    let n = match n.kind() {
+    let n = match n.kind_name() {
         "object" => match named(n).as_slice() {
-            [pair] if pair.kind() == "pair" && pair_key(*pair, src).as_deref() == Some("cmd") => pair.field("value")?,
+            [pair] if pair.kind_name() == "pair" && pair_key(*pair, src).as_deref() == Some("cmd") => {
+                pair.field("value")?
+            }
             _ => return nest_route(n, src, 0),
         },
         _ => n,
     };
-    match n.kind() {
+    match n.kind_name() {
         "identifier" | "member_expression" => Some(template(n, src)),
         _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
     }
@@ -3608,7 +3649,7 @@ pub const NEST_ROUTE: &str = ".(route)";
 /// A pair's key: a name or a string.
 fn pair_key(pair: Node, src: &[u8]) -> Option<String> {
     let k = pair.field("key")?;
-    match k.kind() {
+    match k.kind_name() {
         "property_identifier" => Some(query::text(k, src).to_string()),
         _ => string_value(k, src),
     }
@@ -3625,11 +3666,11 @@ fn nest_route(obj: Node, src: &[u8], depth: usize) -> Option<Template> {
     }
     let mut pairs: Vec<(String, Template)> = Vec::new();
     for pair in named(obj) {
-        if pair.kind() != "pair" {
+        if pair.kind_name() != "pair" {
             return None;
         }
         let (key, value) = (pair_key(pair, src)?, pair.field("value")?);
-        let value = match value.kind() {
+        let value = match value.kind_name() {
             "number" => lit(query::text(value, src)),
             "object" => nest_route(value, src, depth + 1)?,
             "identifier" | "member_expression" => {
@@ -3674,17 +3715,17 @@ fn nest_route(obj: Node, src: &[u8], depth: usize) -> Option<Template> {
 pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
-        let exported = top.kind() == "export_statement";
-        let Some(decl) = declared(top).filter(|d| d.kind() == "lexical_declaration") else { continue };
-        for d in named(decl).into_iter().filter(|d| d.kind() == "variable_declarator") {
+        let exported = top.kind_name() == "export_statement";
+        let Some(decl) = declared(top).filter(|d| d.kind_name() == "lexical_declaration") else { continue };
+        for d in named(decl).into_iter().filter(|d| d.kind_name() == "variable_declarator") {
             let (Some(name), Some(mut v)) = (d.field("name"), d.field("value")) else { continue };
-            while matches!(v.kind(), "as_expression" | "satisfies_expression") {
+            while matches!(v.kind_name(), "as_expression" | "satisfies_expression") {
                 match v.named_child(0) {
                     Some(inner) => v = inner,
                     None => break,
                 }
             }
-            if name.kind() != "identifier" {
+            if name.kind_name() != "identifier" {
                 continue;
             }
             let constant = |n: &str| n.len() > 1 && !n.bytes().any(|b| b.is_ascii_lowercase());
@@ -3694,7 +3735,7 @@ pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFact
                     continue;
                 }
             }
-            if v.kind() != "object" {
+            if v.kind_name() != "object" {
                 continue;
             }
             // `export const ENDPOINTS = { signUp: 'sign-up', … }` in a module naming no
@@ -3706,9 +3747,9 @@ pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFact
             let pairs = named(v);
             let small = pairs.len() <= 4
                 && pairs.iter().all(|p| {
-                    p.kind() == "pair"
+                    p.kind_name() == "pair"
                         && p.field("value")
-                            .is_some_and(|x| matches!(x.kind(), "string" | "number") && x.byte_range().len() <= 66)
+                            .is_some_and(|x| matches!(x.kind_name(), "string" | "number") && x.byte_range().len() <= 66)
                 });
             if !small {
                 continue;
@@ -3743,32 +3784,32 @@ pub fn env_getter_text(words: &Words) -> bool {
 pub fn class_env_getters(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
-        let Some(class) = declared(top).filter(|d| matches!(d.kind(), "class_declaration" | "class")) else {
+        let Some(class) = declared(top).filter(|d| matches!(d.kind_name(), "class_declaration" | "class")) else {
             continue;
         };
         let (Some(name), Some(body)) = (class.field("name"), class.field("body")) else { continue };
-        let default = top.kind() == "export_statement"
-            && (0..top.child_count()).any(|i| top.child(i).is_some_and(|c| c.kind() == "default"));
+        let default = top.kind_name() == "export_statement"
+            && (0..top.child_count()).any(|i| top.child(i).is_some_and(|c| c.kind_name() == "default"));
         let env_field = |field: &str| {
             named(body).into_iter().any(|m| {
-                matches!(m.kind(), "public_field_definition" | "field_definition")
+                matches!(m.kind_name(), "public_field_definition" | "field_definition")
                     && m.field("name").or_else(|| m.field("property")).is_some_and(|k| query::text(k, src) == field)
                     && (m.field("type").is_some_and(|t| query::text(t, src).contains("ProcessEnv"))
                         || m.field("value").is_some_and(|v| query::text(v, src) == "process.env"))
             })
         };
-        for m in named(body).into_iter().filter(|m| m.kind() == "method_definition") {
+        for m in named(body).into_iter().filter(|m| m.kind_name() == "method_definition") {
             let mut c = m.walk();
-            let kinds: Vec<&str> = m.children(&mut c).map(|k| k.kind()).collect();
+            let kinds: Vec<&str> = m.children(&mut c).map(|k| k.kind_name()).collect();
             if !kinds.contains(&"get") || kinds.contains(&"static") {
                 continue;
             }
             let (Some(getter), Some(block)) = (m.field("name"), m.field("body")) else { continue };
             let statements = named(block);
             let [ret] = statements.as_slice() else { continue };
-            let Some(mut e) = ret.named_child(0).filter(|_| ret.kind() == "return_statement") else { continue };
+            let Some(mut e) = ret.named_child(0).filter(|_| ret.kind_name() == "return_statement") else { continue };
             // `String(x)`: the text itself.
-            if let Some(f) = e.field("function").filter(|_| e.kind() == "call_expression") {
+            if let Some(f) = e.field("function").filter(|_| e.kind_name() == "call_expression") {
                 let args = e.field("arguments").map(named).unwrap_or_default();
                 match (query::text(f, src), args.as_slice()) {
                     ("String", [one]) => e = *one,
@@ -3776,12 +3817,12 @@ pub fn class_env_getters(root: Node, text: &str, facts: &mut ArchFacts) {
                 }
             }
             let var = env_member(e, src).or_else(|| {
-                let object = e.field("object").filter(|_| e.kind() == "member_expression")?;
-                let field = object.field("property").filter(|_| object.kind() == "member_expression")?;
-                if object.field("object")?.kind() != "this" || !env_field(query::text(field, src)) {
+                let object = e.field("object").filter(|_| e.kind_name() == "member_expression")?;
+                let field = object.field("property").filter(|_| object.kind_name() == "member_expression")?;
+                if object.field("object")?.kind_name() != "this" || !env_field(query::text(field, src)) {
                     return None;
                 }
-                let var = e.field("property").filter(|p| p.kind() == "property_identifier")?;
+                let var = e.field("property").filter(|p| p.kind_name() == "property_identifier")?;
                 Some(query::text(var, src).to_string())
             });
             let Some(var) = var else { continue };
@@ -3806,8 +3847,8 @@ fn string_tree(v: Node, depth: usize) -> bool {
         && pairs.len() <= MAX
         && !pairs.is_empty()
         && pairs.iter().all(|p| {
-            p.kind() == "pair"
-                && p.field("value").is_some_and(|x| match x.kind() {
+            p.kind_name() == "pair"
+                && p.field("value").is_some_and(|x| match x.kind_name() {
                     "string" | "number" => x.byte_range().len() <= 258,
                     "object" => string_tree(x, depth + 1),
                     _ => false,
@@ -3821,16 +3862,16 @@ fn string_tree(v: Node, depth: usize) -> bool {
 fn mqtt_topics(method: &str, args: &[Node], src: &[u8]) -> Vec<(Template, Access)> {
     let name = |a: Node| local_const(a, src).map_or_else(|| template(a, src), |v| lit(&v));
     // A topic may be built by concatenation too (`"settings/" + id`).
-    let subject_like = |a: Node| subject_like(a) || a.kind() == "binary_expression";
+    let subject_like = |a: Node| subject_like(a) || a.kind_name() == "binary_expression";
     let Some(&first) = args.first() else { return Vec::new() };
-    let (topics, access) = match (method, first.kind()) {
+    let (topics, access) = match (method, first.kind_name()) {
         ("publish", _) if subject_like(first) => (vec![name(first)], Access::Write),
         ("subscribe", "array") => {
             (named(first).into_iter().filter(|e| subject_like(*e)).map(name).collect(), Access::Read)
         }
         ("subscribe", "object") => {
-            let keys = named(first).into_iter().filter(|p| p.kind() == "pair").filter_map(|p| p.field("key"));
-            let topics = keys.filter_map(|k| match k.kind() {
+            let keys = named(first).into_iter().filter(|p| p.kind_name() == "pair").filter_map(|p| p.field("key"));
+            let topics = keys.filter_map(|k| match k.kind_name() {
                 "property_identifier" => Some(lit(query::text(k, src))),
                 "string" => string_value(k, src).map(|s| lit(&s)),
                 "computed_property_name" => k.named_child(0).filter(|e| subject_like(*e)).map(name),
@@ -3847,7 +3888,7 @@ fn mqtt_topics(method: &str, args: &[Node], src: &[u8]) -> Vec<(Template, Access
 /// An argument that may name a NATS subject: text, a name, a member (`this.subject`,
 /// `Subjects.OrderCreated`), not a callback or an options object.
 fn subject_like(n: Node) -> bool {
-    matches!(n.kind(), "string" | "template_string" | "identifier" | "member_expression")
+    matches!(n.kind_name(), "string" | "template_string" | "identifier" | "member_expression")
 }
 
 /// Fields that top-level subclasses set to text or a constant (`class TicketCreatedPublisher
@@ -3858,22 +3899,24 @@ fn subject_like(n: Node) -> bool {
 pub fn class_fields(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
-        let Some(decl) = declared(top).filter(|d| d.kind() == "class_declaration") else { continue };
+        let Some(decl) = declared(top).filter(|d| d.kind_name() == "class_declaration") else { continue };
         let (Some(name), Some(body)) = (decl.field("name"), decl.field("body")) else {
             continue;
         };
-        let Some(base) = named(decl).into_iter().find(|c| c.kind() == "class_heritage").and_then(base_class) else {
+        let Some(base) = named(decl).into_iter().find(|c| c.kind_name() == "class_heritage").and_then(base_class)
+        else {
             continue;
         };
-        for m in named(body).into_iter().filter(|m| matches!(m.kind(), "public_field_definition" | "field_definition"))
+        for m in
+            named(body).into_iter().filter(|m| matches!(m.kind_name(), "public_field_definition" | "field_definition"))
         {
             let mut c = m.walk();
-            if m.children(&mut c).any(|k| k.kind() == "static") {
+            if m.children(&mut c).any(|k| k.kind_name() == "static") {
                 continue;
             }
             let key = m.field("name").or_else(|| m.field("property"));
             let (Some(key), Some(value)) = (key, m.field("value")) else { continue };
-            if !matches!(value.kind(), "string" | "identifier" | "member_expression") {
+            if !matches!(value.kind_name(), "string" | "identifier" | "member_expression") {
                 continue;
             }
             facts.class_fields.push(RawClassField {
@@ -3987,10 +4030,10 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
         // The `new` and its ancestors in one descent from the root (`Node::parent` descends
         // from the root at each call).
         let up = query::ancestors_below(root, n, usize::MAX);
-        if up.first().is_none_or(|new| new.kind() != "new_expression") {
+        if up.first().is_none_or(|new| new.kind_name() != "new_expression") {
             continue;
         }
-        let i = up.iter().skip(1).take_while(|p| p.kind() == "parenthesized_expression").count();
+        let i = up.iter().skip(1).take_while(|p| p.kind_name() == "parenthesized_expression").count();
         let (outer, above) = (up[i], &up[i + 1..]);
         let Some(&parent) = above.first() else { continue };
         let mut push = |(method, line, call): (String, u32, Node)| {
@@ -4003,7 +4046,7 @@ pub fn instance_calls<'t>(root: Node<'t>, text: &str, sources: &dyn Fn() -> Vec<
                 found.push(call);
             }
         };
-        match parent.kind() {
+        match parent.kind_name() {
             "member_expression" => {
                 called_member(parent, above.get(1).copied(), outer, src).into_iter().for_each(&mut push)
             }
@@ -4027,7 +4070,7 @@ fn called_member<'t>(
     object: Node<'t>,
     src: &[u8],
 ) -> Option<(String, u32, Node<'t>)> {
-    let call = parent.filter(|c| c.kind() == "call_expression")?;
+    let call = parent.filter(|c| c.kind_name() == "call_expression")?;
     if member.field("object") != Some(object) || call.field("function") != Some(member) {
         return None;
     }
@@ -4039,9 +4082,9 @@ fn called_member<'t>(
 /// in the block declaring it; `up` is the declarator and its nearest ancestors.
 fn instance_uses<'t>(up: &[Node<'t>], value: Node<'t>, src: &[u8]) -> Vec<(String, u32, Node<'t>)> {
     let Some(&declarator) = up.first() else { return Vec::new() };
-    let declaration = up.get(1).copied().filter(|d| d.kind() == "lexical_declaration");
-    let is_const = declaration.and_then(|d| d.child(0)).is_some_and(|k| k.kind() == "const");
-    let name = declarator.field("name").filter(|n| n.kind() == "identifier");
+    let declaration = up.get(1).copied().filter(|d| d.kind_name() == "lexical_declaration");
+    let is_const = declaration.and_then(|d| d.child(0)).is_some_and(|k| k.kind_name() == "const");
+    let name = declarator.field("name").filter(|n| n.kind_name() == "identifier");
     let (Some(scope), Some(name), true) = (declaration.and(up.get(2).copied()), name, is_const) else {
         return Vec::new();
     };
@@ -4060,9 +4103,9 @@ fn instance_uses<'t>(up: &[Node<'t>], value: Node<'t>, src: &[u8]) -> Vec<(Strin
         // The member and what holds it, in one descent from the scope (`Node::parent`
         // descends from the file's root).
         let up = query::ancestors_below(scope, object, 2);
-        let member = up.first().copied().filter(|m| m.kind() == "member_expression");
+        let member = up.first().copied().filter(|m| m.kind_name() == "member_expression");
         if let Some(used) = member
-            .filter(|_| object.kind() == "identifier")
+            .filter(|_| object.kind_name() == "identifier")
             .and_then(|m| called_member(m, up.get(1).copied(), object, src))
         {
             uses.push(used);
@@ -4075,15 +4118,15 @@ fn instance_uses<'t>(up: &[Node<'t>], value: Node<'t>, src: &[u8]) -> Vec<(Strin
 /// `extends Publisher<E>` (TypeScript's `extends_clause`, JavaScript's bare expression).
 pub(super) fn base_class(heritage: Node) -> Option<Node> {
     let first = heritage.named_child(0)?;
-    let value = if first.kind() == "extends_clause" { first.field("value")? } else { first };
-    matches!(value.kind(), "identifier" | "member_expression").then_some(value)
+    let value = if first.kind_name() == "extends_clause" { first.field("value")? } else { first };
+    matches!(value.kind_name(), "identifier" | "member_expression").then_some(value)
 }
 
 /// `url + queryParams`, `` `${url}${query}` ``: the URL without a trailing query
 /// string, when the added part is one (a local whose value starts with `?`, or is
 /// `''` when there is no query).
 fn without_query<'t>(u: Node<'t>, src: &[u8]) -> Node<'t> {
-    match u.kind() {
+    match u.kind_name() {
         "binary_expression"
             if u.field("operator").is_some_and(|o| query::text(o, src) == "+")
                 && u.field("right").is_some_and(|r| query_string(r, src, 0)) =>
@@ -4097,12 +4140,12 @@ fn without_query<'t>(u: Node<'t>, src: &[u8]) -> Node<'t> {
 /// An expression that is a URL's query string: `` `?${qs}` ``, `'?' + qs`, `qs ? `?${qs}` : ''`,
 /// or a local of the enclosing function holding one.
 fn query_string(n: Node, src: &[u8], depth: usize) -> bool {
-    let starts_q = |n: Node| match n.kind() {
+    let starts_q = |n: Node| match n.kind_name() {
         "string" | "template_string" => query::text(n, src).get(1..).is_some_and(|t| t.starts_with('?')),
         _ => false,
     };
     let empty = |n: Node| string_value(n, src).is_some_and(|s| s.is_empty());
-    match n.kind() {
+    match n.kind_name() {
         "string" | "template_string" => starts_q(n),
         "binary_expression" => n.field("left").is_some_and(starts_q),
         "parenthesized_expression" => n.named_child(0).is_some_and(|c| query_string(c, src, depth)),
@@ -4132,10 +4175,10 @@ fn project_module(spec: &str) -> bool {
 
 /// The name `const name = require("./m")` binds the module's string to.
 fn required_as(source: Node, src: &[u8]) -> Option<String> {
-    let call = source.parent().filter(|a| a.kind() == "arguments")?.parent()?;
+    let call = source.parent().filter(|a| a.kind_name() == "arguments")?.parent()?;
     call.field("function").filter(|f| query::text(*f, src) == "require")?;
-    let decl = call.parent().filter(|d| d.kind() == "variable_declarator")?;
-    let name = decl.field("name").filter(|n| n.kind() == "identifier")?;
+    let decl = call.parent().filter(|d| d.kind_name() == "variable_declarator")?;
+    let name = decl.field("name").filter(|n| n.kind_name() == "identifier")?;
     Some(query::text(name, src).to_string())
 }
 
@@ -4147,11 +4190,11 @@ fn required_as(source: Node, src: &[u8]) -> Option<String> {
 /// shorthand `{ method }` of an options object names a parameter too). Any other method,
 /// or a function with no name to call it by, is not one.
 pub(super) fn wrapper_param<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, src: &[u8]) -> Option<(String, usize)> {
-    if !matches!(arg.kind(), "identifier" | "shorthand_property_identifier") {
+    if !matches!(arg.kind_name(), "identifier" | "shorthand_property_identifier") {
         return None;
     }
     let name = query::text(arg, src);
-    let func = query::ancestors_in(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let func = query::ancestors_in(root, arg, 64).into_iter().find(|a| FUNCTIONS.contains(&a.kind_name()))?;
     let index = match func.field("parameter") {
         Some(p) => (query::text(p, src) == name).then_some(0)?,
         None => {
@@ -4165,11 +4208,11 @@ pub(super) fn wrapper_param<'t>(root: Option<&query::Root<'t>>, arg: Node<'t>, s
 /// The name a function is called by: its own, the variable, member or key it is assigned
 /// to, `Class.method` for a static method, `default` for `export default (…) => …`.
 fn function_name(func: Node, src: &[u8]) -> Option<String> {
-    match func.kind() {
+    match func.kind_name() {
         "function_declaration" => func.field("name").map(|n| query::text(n, src).to_string()),
         "arrow_function" | "function_expression" => {
             let parent = func.parent()?;
-            let target = match parent.kind() {
+            let target = match parent.kind_name() {
                 "variable_declarator" => parent.field("name"),
                 "assignment_expression" => parent.field("left"),
                 "pair" => return member_name(parent, parent.field("key")?, src),
@@ -4177,7 +4220,7 @@ fn function_name(func: Node, src: &[u8]) -> Option<String> {
                 _ => None,
             };
             target
-                .filter(|t| matches!(t.kind(), "identifier" | "member_expression" | "property_identifier"))
+                .filter(|t| matches!(t.kind_name(), "identifier" | "member_expression" | "property_identifier"))
                 .map(|t| query::text(t, src).to_string())
         }
         "method_definition" => static_method(func, src)
@@ -4193,13 +4236,13 @@ fn function_name(func: Node, src: &[u8]) -> Option<String> {
 /// names it in its own module and through an import; the key alone elsewhere
 /// (`module.exports = { get: … }`, called by the name it is imported as).
 fn member_name(member: Node, key: Node, src: &[u8]) -> Option<String> {
-    if key.kind() != "property_identifier" {
+    if key.kind_name() != "property_identifier" {
         return None;
     }
     let key = query::text(key, src);
-    let object = member.parent().filter(|o| o.kind() == "object")?;
-    let holder = object.parent().filter(|d| d.kind() == "variable_declarator").and_then(|d| d.field("name"));
-    Some(match holder.filter(|n| n.kind() == "identifier") {
+    let object = member.parent().filter(|o| o.kind_name() == "object")?;
+    let holder = object.parent().filter(|d| d.kind_name() == "variable_declarator").and_then(|d| d.field("name"));
+    Some(match holder.filter(|n| n.kind_name() == "identifier") {
         Some(n) => format!("{}.{key}", query::text(n, src)),
         None => key.to_string(),
     })
@@ -4211,11 +4254,11 @@ fn member_name(member: Node, key: Node, src: &[u8]) -> Option<String> {
 /// parameter's index and the property's key. A function in between that has the name as
 /// a parameter or declares it takes it instead: none.
 fn object_param(arg: Node, src: &[u8]) -> Option<(String, usize, String)> {
-    if arg.kind() != "identifier" {
+    if arg.kind_name() != "identifier" {
         return None;
     }
     let name = query::text(arg, src);
-    for func in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
+    for func in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind_name())) {
         if func.field("parameter").is_some_and(|p| query::text(p, src) == name) {
             return None;
         }
@@ -4238,22 +4281,22 @@ fn object_param(arg: Node, src: &[u8]) -> Option<(String, usize, String)> {
 /// The key under which an object pattern parameter (`{ url, method = 'get', path: p }`)
 /// binds `name`, at its top level.
 pub(super) fn pattern_key(param: Node, name: &str, src: &[u8]) -> Option<String> {
-    let pattern = match param.kind() {
+    let pattern = match param.kind_name() {
         "object_pattern" => Some(param),
         "required_parameter" | "optional_parameter" => param.field("pattern"),
         "assignment_pattern" => param.field("left"),
         _ => None,
     }
-    .filter(|p| p.kind() == "object_pattern")?;
-    named(pattern).into_iter().find_map(|p| match p.kind() {
+    .filter(|p| p.kind_name() == "object_pattern")?;
+    named(pattern).into_iter().find_map(|p| match p.kind_name() {
         "shorthand_property_identifier_pattern" => (query::text(p, src) == name).then(|| name.to_string()),
         "object_assignment_pattern" => {
             let left = p.field("left")?;
             (query::text(left, src) == name).then(|| name.to_string())
         }
         "pair_pattern" => {
-            let value = p.field("value").filter(|v| v.kind() == "identifier")?;
-            let key = p.field("key").filter(|k| k.kind() == "property_identifier")?;
+            let value = p.field("value").filter(|v| v.kind_name() == "identifier")?;
+            let key = p.field("key").filter(|k| k.kind_name() == "property_identifier")?;
             (query::text(value, src) == name).then(|| query::text(key, src).to_string())
         }
         _ => None,
@@ -4285,7 +4328,7 @@ pub(crate) fn arg_ref(name: &str) -> Option<(&str, usize, &str)> {
 /// (this module's, an imported one, or what the callers of the function around pass for
 /// its parameter, [`param_members`]).
 fn row_target(arg: Node, src: &[u8]) -> Option<String> {
-    if !matches!(arg.kind(), "member_expression" | "identifier") {
+    if !matches!(arg.kind_name(), "member_expression" | "identifier") {
         return None;
     }
     let text = query::text(arg, src);
@@ -4312,8 +4355,9 @@ fn each_mount(args: &[Node], src: &[u8]) -> Option<(String, Template)> {
         _ => return None,
     };
     let element = |n: Node| -> Option<(String, String)> {
-        let object = n.field("object").filter(|o| o.kind() == "identifier" && n.kind() == "member_expression")?;
-        let member = n.field("property").filter(|p| p.kind() == "property_identifier")?;
+        let object =
+            n.field("object").filter(|o| o.kind_name() == "identifier" && n.kind_name() == "member_expression")?;
+        let member = n.field("property").filter(|p| p.kind_name() == "property_identifier")?;
         let var = query::text(object, src);
         row_source(n, var, src)?;
         Some((var.to_string(), query::text(member, src).to_string()))
@@ -4321,7 +4365,7 @@ fn each_mount(args: &[Node], src: &[u8]) -> Option<(String, Template)> {
     let (var, member) = element(last)?;
     match first {
         None => Some((format!("{EACH}{member}"), Template::new())),
-        Some(f) if matches!(f.kind(), "string" | "template_string") => {
+        Some(f) if matches!(f.kind_name(), "string" | "template_string") => {
             let prefix = template(f, src);
             let literal = prefix.iter().all(|p| matches!(p, Part::Lit(_) | Part::Ref(_)));
             literal.then(|| (format!("{EACH}{member}"), prefix))
@@ -4338,7 +4382,7 @@ fn each_mount(args: &[Node], src: &[u8]) -> Option<(String, Template)> {
 /// `for (const var of table)`. None when a nearer function binds `var` otherwise.
 fn row_source(at: Node, var: &str, src: &[u8]) -> Option<String> {
     for a in query::ancestors(at, 32) {
-        match a.kind() {
+        match a.kind_name() {
             "arrow_function" | "function_expression" | "function" => {
                 let first = a
                     .field("parameter")
@@ -4346,8 +4390,8 @@ fn row_source(at: Node, var: &str, src: &[u8]) -> Option<String> {
                 if first.is_none_or(|p| query::text(p, src) != var) {
                     continue;
                 }
-                let call = a.parent().filter(|p| p.kind() == "arguments")?.parent()?;
-                let f = call.field("function").filter(|f| f.kind() == "member_expression")?;
+                let call = a.parent().filter(|p| p.kind_name() == "arguments")?.parent()?;
+                let f = call.field("function").filter(|f| f.kind_name() == "member_expression")?;
                 let method = f.field("property").map(|p| query::text(p, src));
                 let table = f.field("object")?;
                 return matches!(method, Some("forEach" | "map")).then(|| query::text(table, src).to_string());
@@ -4389,7 +4433,7 @@ fn member_of_param(at: Node, r: &str, bare: bool, src: &[u8]) -> Option<String> 
     }
     let marker =
         |func: Node, index: usize, chain: String| function_name(func, src).map(|f| format!("{ARG}{f}:{index}:{chain}"));
-    for func in query::ancestors(at, 64).filter(|a| FUNCTIONS.contains(&a.kind())) {
+    for func in query::ancestors(at, 64).filter(|a| FUNCTIONS.contains(&a.kind_name())) {
         if func.field("parameter").is_some_and(|p| query::text(p, src) == head) {
             return marker(func, 0, chain?.to_string());
         }
@@ -4411,11 +4455,11 @@ fn member_of_param(at: Node, r: &str, bare: bool, src: &[u8]) -> Option<String> 
 /// `Api.fetch` for `static fetch(…)` in `class Api { … }` (exported or not).
 fn static_method(method: Node, src: &[u8]) -> Option<String> {
     let mut c = method.walk();
-    if !method.children(&mut c).any(|k| k.kind() == "static") {
+    if !method.children(&mut c).any(|k| k.kind_name() == "static") {
         return None;
     }
-    let class = method.parent().filter(|b| b.kind() == "class_body")?.parent()?;
-    if !matches!(class.kind(), "class_declaration" | "abstract_class_declaration" | "class") {
+    let class = method.parent().filter(|b| b.kind_name() == "class_body")?.parent()?;
+    if !matches!(class.kind_name(), "class_declaration" | "abstract_class_declaration" | "class") {
         return None;
     }
     let class = query::text(class.field("name")?, src);
@@ -4428,13 +4472,13 @@ fn static_method(method: Node, src: &[u8]) -> Option<String> {
 /// the parameter a part of a path the function requests, not the path its callers
 /// give; a local or a field before it (`this.base`) is not followed.
 fn inner_param(url: Node, src: &[u8]) -> Option<(String, usize, String)> {
-    if !matches!(url.kind(), "template_string" | "binary_expression") {
+    if !matches!(url.kind_name(), "template_string" | "binary_expression") {
         return None;
     }
     let mut pieces = Vec::new();
     url_pieces(url, src, &mut pieces);
     for p in pieces {
-        match p.kind() {
+        match p.kind_name() {
             "identifier" if local_value(None, p, src).is_some() => return None,
             "identifier" => {
                 if let Some((f, i)) = wrapper_param(None, p, src) {
@@ -4444,7 +4488,7 @@ fn inner_param(url: Node, src: &[u8]) -> Option<(String, usize, String)> {
             "member_expression" if !query::text(p, src).starts_with("this.") => {}
             // A field its class gives one value (`ts_nest`).
             "member_expression"
-                if p.field("object").is_some_and(|o| o.kind() == "this")
+                if p.field("object").is_some_and(|o| o.kind_name() == "this")
                     && p.field("property")
                         .and_then(|f| super::ts_nest::field_value(p, query::text(f, src), src))
                         .is_some() => {}
@@ -4463,10 +4507,10 @@ fn same_inner(urls: &[(Node, Option<(usize, String)>)], src: &[u8]) -> Option<(S
 /// The pieces a URL is joined from, in order: a template string's text and
 /// substitutions, the operands of `+`.
 pub(super) fn url_pieces<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<Node<'t>>) {
-    match n.kind() {
+    match n.kind_name() {
         "template_string" => {
             for c in named(n) {
-                match c.kind() {
+                match c.kind_name() {
                     "template_substitution" => out.extend(c.named_child(0)),
                     _ => out.push(c),
                 }
@@ -4486,11 +4530,11 @@ pub(super) fn url_pieces<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<Node<'t>>) {
 /// A template string ending with a query string the function appends (`` `${HOST}${path}${urlQuery}` ``):
 /// a local or a parameter named for one (`query`, `qs`, `search`), or a local holding one.
 fn ends_with_query(url: Node, src: &[u8]) -> bool {
-    if url.kind() != "template_string" {
+    if url.kind_name() != "template_string" {
         return false;
     }
-    let Some(last) = named(url).pop().filter(|c| c.kind() == "template_substitution") else { return false };
-    let Some(id) = last.named_child(0).filter(|i| i.kind() == "identifier") else { return false };
+    let Some(last) = named(url).pop().filter(|c| c.kind_name() == "template_substitution") else { return false };
+    let Some(id) = last.named_child(0).filter(|i| i.kind_name() == "identifier") else { return false };
     let name = query::text(id, src).to_ascii_lowercase();
     name.contains("query") || name == "qs" || name.contains("search") || query_string(id, src, 0)
 }
@@ -4498,10 +4542,10 @@ fn ends_with_query(url: Node, src: &[u8]) -> bool {
 /// The identifier a parameter binds: `url`, TypeScript's `url: string` / `url?: string`
 /// (`required_parameter` / `optional_parameter`, typed or not), `url = "/"`.
 pub(super) fn param_ident(p: Node) -> Option<Node> {
-    match p.kind() {
+    match p.kind_name() {
         "identifier" => Some(p),
-        "required_parameter" | "optional_parameter" => p.field("pattern").filter(|i| i.kind() == "identifier"),
-        "assignment_pattern" => p.field("left").filter(|i| i.kind() == "identifier"),
+        "required_parameter" | "optional_parameter" => p.field("pattern").filter(|i| i.kind_name() == "identifier"),
+        "assignment_pattern" => p.field("left").filter(|i| i.kind_name() == "identifier"),
         _ => None,
     }
 }
@@ -4592,10 +4636,10 @@ fn call_template(n: Node, src: &[u8]) -> Template {
 /// `rawBase.replace(/\/$/, "")`: a base URL with its trailing slash cut off, the base's
 /// template without one.
 fn trimmed_slash(call: Node, args: &[Node], src: &[u8]) -> Option<Template> {
-    let func = call.field("function").filter(|f| f.kind() == "member_expression")?;
+    let func = call.field("function").filter(|f| f.kind_name() == "member_expression")?;
     func.field("property").filter(|p| query::text(*p, src) == "replace")?;
     let [regex, empty] = args else { return None };
-    let pattern = regex.field("pattern").filter(|_| regex.kind() == "regex")?;
+    let pattern = regex.field("pattern").filter(|_| regex.kind_name() == "regex")?;
     if !matches!(query::text(pattern, src), "\\/$" | "\\/+$" | "/$" | "/+$") || !string_value(*empty, src)?.is_empty() {
         return None;
     }
@@ -4613,7 +4657,7 @@ fn trimmed_slash(call: Node, args: &[Node], src: &[u8]) -> Option<Template> {
 /// Any other function is no constant (a parameter: `push_const` keeps nothing).
 pub(super) fn path_function(f: Node, src: &[u8]) -> Template {
     let none = || vec![Part::Param("param".into())];
-    let Some(body) = f.field("body").filter(|b| matches!(b.kind(), "string" | "template_string")) else {
+    let Some(body) = f.field("body").filter(|b| matches!(b.kind_name(), "string" | "template_string")) else {
         return none();
     };
     let params: Vec<&str> = match f.field("parameter") {
@@ -4644,7 +4688,7 @@ fn ternary(n: Node, src: &[u8]) -> Template {
     let (Some(cond), Some(yes), Some(no)) = (field("condition"), field("consequence"), field("alternative")) else {
         return vec![Part::Param(param_name(n, src))];
     };
-    let (cond, negated) = match cond.kind() {
+    let (cond, negated) = match cond.kind_name() {
         "unary_expression" if cond.field("operator").is_some_and(|o| query::text(o, src) == "!") => {
             (cond.field("argument").unwrap_or(cond), true)
         }
@@ -4670,11 +4714,11 @@ pub(super) fn param_name(n: Node, src: &[u8]) -> String {
 /// The module class an entry of `@Module({ imports })` names: `B`, `C.forRoot(…)`,
 /// `forwardRef(() => D)`; `None` for anything else (a spread, a computed module).
 fn nest_module_ref(e: Node, src: &[u8]) -> Option<String> {
-    match e.kind() {
+    match e.kind_name() {
         "identifier" => Some(query::text(e, src).to_string()),
         "call_expression" => {
             let f = e.field("function")?;
-            match f.kind() {
+            match f.kind_name() {
                 "member_expression" => f.field("object").and_then(|o| nest_module_ref(o, src)),
                 "identifier" if query::text(f, src) == "forwardRef" => {
                     let arrow = e.field("arguments").and_then(|a| named(a).into_iter().next())?;
@@ -4692,7 +4736,7 @@ fn decorated_class(decorator: Node, src: &[u8]) -> Option<String> {
     let mut cur = decorator.parent();
     for _ in 0..6 {
         let n = cur?;
-        match n.kind() {
+        match n.kind_name() {
             "class_declaration" | "class" | "abstract_class_declaration" => {
                 return n.field("name").map(|x| query::text(x, src).to_string());
             }
@@ -4709,14 +4753,14 @@ fn decorated_class(decorator: Node, src: &[u8]) -> Option<String> {
 /// The method a decorator decorates: its parent, or the next method in the class body.
 fn method_of(decorator: Node, src: &[u8]) -> Option<String> {
     let parent = decorator.parent()?;
-    let method = if parent.kind() == "method_definition" {
+    let method = if parent.kind_name() == "method_definition" {
         Some(parent)
     } else {
         let mut s = decorator.next_named_sibling();
-        while let Some(x) = s.filter(|x| x.kind() == "decorator") {
+        while let Some(x) = s.filter(|x| x.kind_name() == "decorator") {
             s = x.next_named_sibling();
         }
-        s.filter(|x| x.kind() == "method_definition")
+        s.filter(|x| x.kind_name() == "method_definition")
     };
     method?.field("name").map(|n| query::text(n, src).to_string())
 }
@@ -4731,12 +4775,12 @@ fn receiver_of(call: Node, src: &[u8]) -> Option<String> {
 fn chain_access(call: Node, src: &[u8]) -> Access {
     let mut cur = call;
     for _ in 0..12 {
-        let Some(member) = cur.parent().filter(|p| p.kind() == "member_expression") else { break };
+        let Some(member) = cur.parent().filter(|p| p.kind_name() == "member_expression") else { break };
         let prop = member.field("property").map(|p| query::text(p, src)).unwrap_or("");
         if matches!(prop, "insert" | "update" | "del" | "delete" | "truncate" | "upsert" | "merge") {
             return Access::Write;
         }
-        let Some(next) = member.parent().filter(|p| p.kind() == "call_expression") else { break };
+        let Some(next) = member.parent().filter(|p| p.kind_name() == "call_expression") else { break };
         cur = next;
     }
     Access::Read
@@ -4884,7 +4928,7 @@ mod tests {
             let mut found = None;
             loop {
                 let n = walk.node();
-                if n.kind() == "string" && found.is_none() {
+                if n.kind_name() == "string" && found.is_none() {
                     found = Some(template(n, code.as_bytes()));
                 }
                 if !walk.goto_first_child() && !query::next_in_preorder(&mut walk) {

@@ -57,19 +57,19 @@ pub fn builders(root: Node, text: &str, relative: &[String], facts: &mut ArchFac
     let src = text.as_bytes();
     let mut names: Vec<String> = Vec::new();
     for top in named(root) {
-        let inner = match top.kind() {
+        let inner = match top.kind_name() {
             "export_statement" => top.field("declaration"),
             _ => Some(top),
         };
         let Some(inner) = inner else { continue };
-        let found: Vec<(Node, Node)> = match inner.kind() {
+        let found: Vec<(Node, Node)> = match inner.kind_name() {
             "function_declaration" => inner.field("name").map(|n| (n, inner)).into_iter().collect(),
             "lexical_declaration" | "variable_declaration" => named(inner)
                 .into_iter()
                 .filter_map(|d| {
                     let v = d.field("value")?;
-                    let n = d.field("name").filter(|n| n.kind() == "identifier")?;
-                    matches!(v.kind(), "arrow_function" | "function_expression" | "function").then_some((n, v))
+                    let n = d.field("name").filter(|n| n.kind_name() == "identifier")?;
+                    matches!(v.kind_name(), "arrow_function" | "function_expression" | "function").then_some((n, v))
                 })
                 .collect(),
             _ => Vec::new(),
@@ -105,16 +105,18 @@ pub fn builders(root: Node, text: &str, relative: &[String], facts: &mut ArchFac
 /// `buildUrl(arg)` at identifier `id`, the whole URL of a request of `facts.calls` at its
 /// line: that request's URL becomes the marker followed by the argument.
 fn rewrite(id: Node, name: &str, src: &[u8], facts: &mut ArchFacts) -> Option<()> {
-    let call = id.parent().filter(|c| c.kind() == "call_expression")?;
-    if id.kind() != "identifier" || call.field("function") != Some(id) {
+    let call = id.parent().filter(|c| c.kind_name() == "call_expression")?;
+    if id.kind_name() != "identifier" || call.field("function") != Some(id) {
         return None;
     }
     let [arg] = named(call.field("arguments")?)[..] else { return None };
     let mut outer = call;
-    while let Some(p) = outer.parent().filter(|p| matches!(p.kind(), "parenthesized_expression" | "await_expression")) {
+    while let Some(p) =
+        outer.parent().filter(|p| matches!(p.kind_name(), "parenthesized_expression" | "await_expression"))
+    {
         outer = p;
     }
-    let request = outer.parent().filter(|a| a.kind() == "arguments")?.parent()?;
+    let request = outer.parent().filter(|a| a.kind_name() == "arguments")?.parent()?;
     let given = template(arg, src);
     // Literal text of a path, not a parameter handed on whole.
     if !given.iter().any(|p| matches!(p, Part::Lit(l) if l.bytes().any(|b| b.is_ascii_alphabetic()))) {
@@ -141,20 +143,20 @@ fn builder_prefix(f: Node, src: &[u8]) -> Option<Template> {
             .collect::<Option<_>>()?,
     };
     let body = f.field("body")?;
-    let returned = match body.kind() {
+    let returned = match body.kind_name() {
         "statement_block" => {
-            let [ret] = named(body).into_iter().filter(|s| s.kind() != "comment").collect::<Vec<_>>()[..] else {
+            let [ret] = named(body).into_iter().filter(|s| s.kind_name() != "comment").collect::<Vec<_>>()[..] else {
                 return None;
             };
-            (ret.kind() == "return_statement").then(|| ret.named_child(0))??
+            (ret.kind_name() == "return_statement").then(|| ret.named_child(0))??
         }
         _ => body,
     };
-    let is_param = |n: Node| n.kind() == "identifier" && params.contains(&query::text(n, src));
-    let (before, last): (Vec<Node>, Node) = match returned.kind() {
+    let is_param = |n: Node| n.kind_name() == "identifier" && params.contains(&query::text(n, src));
+    let (before, last): (Vec<Node>, Node) = match returned.kind_name() {
         // `baseUrl.concat(path)`
         "call_expression" => {
-            let func = returned.field("function").filter(|f| f.kind() == "member_expression")?;
+            let func = returned.field("function").filter(|f| f.kind_name() == "member_expression")?;
             if func.field("property").map(|p| query::text(p, src)) != Some("concat") {
                 return None;
             }
@@ -176,7 +178,7 @@ fn builder_prefix(f: Node, src: &[u8]) -> Option<Template> {
     }
     let mut prefix = Template::new();
     for p in before {
-        let t = match p.kind() {
+        let t = match p.kind_name() {
             "string_fragment" | "escape_sequence" => lit(query::text(p, src)),
             "string" | "template_string" => template(p, src),
             "identifier" if !is_param(p) => template(p, src),

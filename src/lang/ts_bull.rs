@@ -89,9 +89,9 @@ fn push(facts: &mut ArchFacts, name: &Template, access: Access, line: u32) {
 /// (`MAIL_QUEUE`, `QueueName.GameBids`), read where calls are resolved (in the file,
 /// imported, through barrels); one not read there names no queue.
 fn queue_name(n: Node, src: &[u8]) -> Option<Template> {
-    match n.kind() {
+    match n.kind_name() {
         "identifier" => Some(vec![Part::Ref(query::text(n, src).to_string())]),
-        "member_expression" if n.field("object").is_some_and(|o| o.kind() == "identifier") => {
+        "member_expression" if n.field("object").is_some_and(|o| o.kind_name() == "identifier") => {
             Some(vec![Part::Ref(query::text(n, src).to_string())])
         }
         _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
@@ -116,10 +116,10 @@ fn collect(n: Node, src: &[u8], found: &mut Found, depth: usize) {
     if depth > 200 {
         return;
     }
-    match n.kind() {
+    match n.kind_name() {
         "new_expression" => made(n, src, found),
         "call_expression" => {
-            let f = n.field("function").filter(|f| f.kind() == "member_expression");
+            let f = n.field("function").filter(|f| f.kind_name() == "member_expression");
             if let Some((o, p)) = f.and_then(|f| Some((f.field("object")?, f.field("property")?))) {
                 let method = query::text(p, src);
                 if matches!(method, "add" | "addBulk" | "process") {
@@ -138,7 +138,7 @@ fn collect(n: Node, src: &[u8], found: &mut Found, depth: usize) {
 
 /// `new Queue<Payload>('order:expiration', { redis })` bound to a variable, `new Worker('q', fn)`.
 fn made(n: Node, src: &[u8], found: &mut Found) {
-    let Some(ctor) = n.field("constructor").filter(|c| c.kind() == "identifier") else { return };
+    let Some(ctor) = n.field("constructor").filter(|c| c.kind_name() == "identifier") else { return };
     let ctor = query::text(ctor, src);
     if !matches!(ctor, "Bull" | "Queue" | "Worker") {
         return;
@@ -150,8 +150,8 @@ fn made(n: Node, src: &[u8], found: &mut Found) {
         found.workers.push((ctor.to_string(), name, line));
         return;
     }
-    let var = n.parent().filter(|p| p.kind() == "variable_declarator").and_then(|d| d.field("name"));
-    if let Some(var) = var.filter(|v| v.kind() == "identifier") {
+    let var = n.parent().filter(|p| p.kind_name() == "variable_declarator").and_then(|d| d.field("name"));
+    if let Some(var) = var.filter(|v| v.kind_name() == "identifier") {
         found.made.push((query::text(var, src).to_string(), name, line));
     }
 }
@@ -159,10 +159,10 @@ fn made(n: Node, src: &[u8], found: &mut Found) {
 /// `@InjectQueue('order')` on a constructor parameter or a field, `@Processor('order')` /
 /// `@Processor({ name: 'order' })` on a class.
 fn decorator(d: Node, src: &[u8], found: &mut Found) {
-    let Some(call) = d.named_child(0).filter(|c| c.kind() == "call_expression") else { return };
-    let Some(f) = call.field("function").filter(|f| f.kind() == "identifier") else { return };
+    let Some(call) = d.named_child(0).filter(|c| c.kind_name() == "call_expression") else { return };
+    let Some(f) = call.field("function").filter(|f| f.kind_name() == "identifier") else { return };
     let first = call.field("arguments").and_then(|a| a.named_child(0));
-    let name = first.and_then(|a| match a.kind() {
+    let name = first.and_then(|a| match a.kind_name() {
         "object" => super::ts_arch::prop(a, "name", src).and_then(|v| queue_name(v, src)),
         _ => queue_name(a, src),
     });
@@ -171,14 +171,14 @@ fn decorator(d: Node, src: &[u8], found: &mut Found) {
         "InjectQueue" => {
             let Some(owner) = d.parent() else { return };
             let field = owner.field("pattern").or_else(|| owner.field("name"));
-            if let Some(field) = field.filter(|f| matches!(f.kind(), "identifier" | "property_identifier")) {
+            if let Some(field) = field.filter(|f| matches!(f.kind_name(), "identifier" | "property_identifier")) {
                 found.injected.insert(query::text(field, src).to_string(), name);
             }
         }
         "Processor" => {
             // `@Processor('q') export class P {}`: the decorator belongs to the export statement.
             let class = d.parent().and_then(super::ts_arch::declared);
-            let class = class.filter(|c| matches!(c.kind(), "class_declaration" | "class"));
+            let class = class.filter(|c| matches!(c.kind_name(), "class_declaration" | "class"));
             let body = class.and_then(|c| c.field("body"));
             let handlers = body.map(|b| process_handlers(b, src)).unwrap_or_default();
             found.processors.push((name, handlers, query::line(d)));
@@ -191,14 +191,14 @@ fn decorator(d: Node, src: &[u8], found: &mut Found) {
 fn process_handlers(body: Node, src: &[u8]) -> Vec<u32> {
     let mut c = body.walk();
     body.named_children(&mut c)
-        .filter(|m| m.kind() == "decorator")
+        .filter(|m| m.kind_name() == "decorator")
         .chain({
             let mut c2 = body.walk();
             body.named_children(&mut c2)
-                .filter(|m| m.kind() == "method_definition")
+                .filter(|m| m.kind_name() == "method_definition")
                 .flat_map(|m| {
                     let mut c3 = m.walk();
-                    m.named_children(&mut c3).filter(|x| x.kind() == "decorator").collect::<Vec<_>>()
+                    m.named_children(&mut c3).filter(|x| x.kind_name() == "decorator").collect::<Vec<_>>()
                 })
                 .collect::<Vec<_>>()
         })

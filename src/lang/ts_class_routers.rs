@@ -59,7 +59,7 @@ pub fn mentions(words: &Words) -> bool {
 pub fn scopes(root: Node, src: &[u8]) -> Vec<ClassScope> {
     let mut out = Vec::new();
     for top in named(root) {
-        let Some(class) = declared(top).filter(|d| matches!(d.kind(), "class_declaration" | "class")) else {
+        let Some(class) = declared(top).filter(|d| matches!(d.kind_name(), "class_declaration" | "class")) else {
             continue;
         };
         let (Some(name), Some(body)) = (class.field("name"), class.field("body")) else {
@@ -78,7 +78,7 @@ fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
     let mut values: Vec<(String, Node)> = Vec::new();
     let members = named(body);
     for m in &members {
-        match m.kind() {
+        match m.kind_name() {
             "public_field_definition" | "field_definition" => {
                 let key = m.field("name").or_else(|| m.field("property"));
                 if let (Some(k), Some(v)) = (key, m.field("value")) {
@@ -97,7 +97,7 @@ fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
     let mut routers = Vec::new();
     let mut strings = Vec::new();
     for (field, v) in values.iter().filter(|(f, _)| once(f)) {
-        if let Some(value) = string_value(*v, src).filter(|_| v.kind() == "string") {
+        if let Some(value) = string_value(*v, src).filter(|_| v.kind_name() == "string") {
             strings.push((field.clone(), value));
             continue;
         }
@@ -106,10 +106,12 @@ fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
         let this_field = format!("this.{field}");
         let returning: Vec<&str> = members
             .iter()
-            .filter(|m| m.kind() == "method_definition")
+            .filter(|m| m.kind_name() == "method_definition")
             .filter(|m| {
                 m.field("body").is_some_and(|b| {
-                    returns(b).iter().any(|r| r.kind() == "member_expression" && query::text(*r, src) == this_field)
+                    returns(b)
+                        .iter()
+                        .any(|r| r.kind_name() == "member_expression" && query::text(*r, src) == this_field)
                 })
             })
             .filter_map(|m| m.field("name").map(|n| query::text(n, src)))
@@ -128,10 +130,10 @@ fn dead_methods(members: &[Node], body: Node, src: &[u8]) -> Vec<Range<usize>> {
     let text = &src[body.byte_range()];
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
     let mut dead = Vec::new();
-    for m in members.iter().filter(|m| m.kind() == "method_definition") {
+    for m in members.iter().filter(|m| m.kind_name() == "method_definition") {
         let private =
-            named(*m).iter().any(|c| c.kind() == "accessibility_modifier" && query::text(*c, src) == "private");
-        let Some(name) = m.field("name").filter(|n| n.kind() == "property_identifier") else { continue };
+            named(*m).iter().any(|c| c.kind_name() == "accessibility_modifier" && query::text(*c, src) == "private");
+        let Some(name) = m.field("name").filter(|n| n.kind_name() == "property_identifier") else { continue };
         if !private {
             continue;
         }
@@ -154,10 +156,10 @@ pub fn dead_at(scopes: &[ClassScope], at: usize) -> bool {
 /// the constructor writes the same field).
 fn this_assignments<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<(String, Node<'t>)>) {
     for c in named(n) {
-        if c.kind() == "assignment_expression" {
-            let left = c.field("left").filter(|l| l.kind() == "member_expression");
+        if c.kind_name() == "assignment_expression" {
+            let left = c.field("left").filter(|l| l.kind_name() == "member_expression");
             let field = left
-                .filter(|l| l.field("object").is_some_and(|o| o.kind() == "this"))
+                .filter(|l| l.field("object").is_some_and(|o| o.kind_name() == "this"))
                 .and_then(|l| l.field("property"))
                 .map(|p| query::text(p, src).to_string());
             if let (Some(field), Some(v)) = (field, c.field("right")) {
@@ -173,7 +175,7 @@ fn this_assignments<'t>(n: Node<'t>, src: &[u8], out: &mut Vec<(String, Node<'t>
 fn express_ctor(v: Node, src: &[u8]) -> Option<bool> {
     // `this.router = express.Router() as Router`.
     let v = super::ts_natives::unwrap_ts(v);
-    let f = v.field("function").filter(|_| v.kind() == "call_expression")?;
+    let f = v.field("function").filter(|_| v.kind_name() == "call_expression")?;
     match query::text(f, src) {
         "express" => Some(false),
         "Router" | "express.Router" => Some(true),
@@ -211,12 +213,12 @@ pub fn with_strings(scopes: &[ClassScope], at: usize, prefix: Template) -> Templ
 /// `new UsersRoute(…).main()`: the router a method of a class makes, named as
 /// [`ClassRouter::name`] (`UsersRoute.main()`); `None` for any other call.
 pub fn constructed_method(call: Node, src: &[u8]) -> Option<String> {
-    let f = call.field("function").filter(|f| f.kind() == "member_expression")?;
+    let f = call.field("function").filter(|f| f.kind_name() == "member_expression")?;
     let mut object = f.field("object")?;
-    while object.kind() == "parenthesized_expression" {
+    while object.kind_name() == "parenthesized_expression" {
         object = object.named_child(0)?;
     }
-    let class = object.field("constructor").filter(|_| object.kind() == "new_expression")?;
+    let class = object.field("constructor").filter(|_| object.kind_name() == "new_expression")?;
     let method = f.field("property")?;
-    (class.kind() == "identifier").then(|| format!("{}.{}()", query::text(class, src), query::text(method, src)))
+    (class.kind_name() == "identifier").then(|| format!("{}.{}()", query::text(class, src), query::text(method, src)))
 }

@@ -103,7 +103,7 @@ impl<'t> Members<'t> {
     pub fn of(body: Node<'t>, src: &[u8]) -> Self {
         let mut members = Members { constructor: None, methods: Vec::new(), fields: Vec::new() };
         for m in named(body) {
-            match m.kind() {
+            match m.kind_name() {
                 "public_field_definition" | "field_definition" => members.fields.push(m),
                 "method_definition" if is_constructor(m, src) => {
                     members.constructor = members.constructor.or(Some(m));
@@ -125,7 +125,7 @@ impl<'t> Members<'t> {
 
 /// Whether a method is a class's constructor.
 pub(super) fn is_constructor(m: Node, src: &[u8]) -> bool {
-    m.kind() == "method_definition" && m.field("name").is_some_and(|n| query::text(n, src) == "constructor")
+    m.kind_name() == "method_definition" && m.field("name").is_some_and(|n| query::text(n, src) == "constructor")
 }
 
 /// The constructor's parameter properties, TypeScript's shorthand for a field set from
@@ -138,7 +138,7 @@ pub(super) fn parameter_properties(ctor: Node) -> impl Iterator<Item = (usize, N
 /// Whether `n` has a child of one of `kinds` (a modifier, a keyword, a decorator).
 pub(super) fn has_child(n: Node, kinds: &[&str]) -> bool {
     let mut c = n.walk();
-    let found = n.children(&mut c).any(|k| kinds.contains(&k.kind()));
+    let found = n.children(&mut c).any(|k| kinds.contains(&k.kind_name()));
     found
 }
 
@@ -334,13 +334,13 @@ fn top_level<'t>(root: Node<'t>, src: &'t [u8]) -> (Named<Node<'t>>, Vec<Made<'t
     let mut classes = Vec::new();
     let mut made = Vec::new();
     for top in named(root) {
-        let inner = match top.kind() {
+        let inner = match top.kind_name() {
             "export_statement" => top.field("declaration").or_else(|| top.field("value")),
             "expression_statement" => top.named_child(0).and_then(|a| a.field("right")),
             _ => Some(top),
         };
         let Some(inner) = inner else { continue };
-        match inner.kind() {
+        match inner.kind_name() {
             kind if CLASSES.contains(&kind) => {
                 if let (Some(n), Some(b)) = (inner.field("name"), inner.field("body")) {
                     classes.push((query::text(n, src).to_string(), b));
@@ -349,7 +349,7 @@ fn top_level<'t>(root: Node<'t>, src: &'t [u8]) -> (Named<Node<'t>>, Vec<Made<'t
             "lexical_declaration" | "variable_declaration" => {
                 made.extend(named(inner).into_iter().filter_map(|d| {
                     let (class, args) = construction(d.field("value")?, src)?;
-                    let bound = d.field("name").filter(|n| n.kind() == "identifier");
+                    let bound = d.field("name").filter(|n| n.kind_name() == "identifier");
                     Some((class, args, bound.map(|n| query::text(n, src))))
                 }));
             }
@@ -363,25 +363,27 @@ fn top_level<'t>(root: Node<'t>, src: &'t [u8]) -> (Named<Node<'t>>, Vec<Made<'t
 /// Auth`, `export default class Auth {…}`.
 fn default_class(root: Node, src: &[u8]) -> Option<String> {
     named(root).into_iter().find_map(|top| {
-        let value = match top.kind() {
+        let value = match top.kind_name() {
             "export_statement" if has_child(top, &["default"]) => top
                 .field("declaration")
-                .map_or(top.field("value"), |d| d.field("name").filter(|_| CLASSES.contains(&d.kind()))),
+                .map_or(top.field("value"), |d| d.field("name").filter(|_| CLASSES.contains(&d.kind_name()))),
             "expression_statement" => top
                 .named_child(0)
-                .filter(|a| a.kind() == "assignment_expression")
+                .filter(|a| a.kind_name() == "assignment_expression")
                 .filter(|a| a.field("left").is_some_and(|l| query::text(l, src) == "module.exports"))
                 .and_then(|a| a.field("right")),
             _ => None,
         }?;
-        (value.kind() == "identifier" || value.kind() == "type_identifier").then(|| query::text(value, src).to_string())
+        (value.kind_name() == "identifier" || value.kind_name() == "type_identifier")
+            .then(|| query::text(value, src).to_string())
     })
 }
 
 /// `new ApiClient(args)`: the class's name and the arguments.
 fn construction<'t>(n: Node<'t>, src: &[u8]) -> Option<(String, Vec<Node<'t>>)> {
-    let n = if n.kind() == "await_expression" { n.named_child(0)? } else { n };
-    let class = n.field("constructor").filter(|c| n.kind() == "new_expression" && c.kind() == "identifier")?;
+    let n = if n.kind_name() == "await_expression" { n.named_child(0)? } else { n };
+    let class =
+        n.field("constructor").filter(|c| n.kind_name() == "new_expression" && c.kind_name() == "identifier")?;
     let args = n.field("arguments").map(named).unwrap_or_default();
     Some((query::text(class, src).to_string(), args))
 }
@@ -398,7 +400,7 @@ fn param_index(func: Node, name: &str, src: &[u8]) -> Option<usize> {
 
 /// Whether `n` is `this.<field>`, and the field's name.
 fn this_field<'s>(n: Node, src: &'s [u8]) -> Option<&'s str> {
-    if n.kind() != "member_expression" || n.field("object")?.kind() != "this" {
+    if n.kind_name() != "member_expression" || n.field("object")?.kind_name() != "this" {
         return None;
     }
     Some(query::text(n.field("property")?, src))
@@ -409,10 +411,10 @@ pub(super) fn descendants<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut stack = vec![n];
     while let Some(c) = stack.pop() {
-        if c.kind() == kind {
+        if c.kind_name() == kind {
             out.push(c);
         }
-        if !matches!(c.kind(), "class" | "class_declaration") || c == n {
+        if !matches!(c.kind_name(), "class" | "class_declaration") || c == n {
             stack.extend(named(c));
         }
     }
@@ -479,9 +481,12 @@ impl<'t> Class<'t> {
         let Some(ctor) = self.constructor() else { return Vec::new() };
         let mut out = Vec::new();
         for (i, p) in params(ctor).into_iter().enumerate() {
-            let pattern = std::iter::once(p).chain(named(p)).find(|n| n.kind() == "object_pattern");
-            for d in
-                pattern.map(named).unwrap_or_default().into_iter().filter(|d| d.kind() == "object_assignment_pattern")
+            let pattern = std::iter::once(p).chain(named(p)).find(|n| n.kind_name() == "object_pattern");
+            for d in pattern
+                .map(named)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|d| d.kind_name() == "object_assignment_pattern")
             {
                 let (Some(left), Some(right)) = (d.field("left"), d.field("right")) else {
                     continue;
@@ -499,7 +504,7 @@ impl<'t> Class<'t> {
     /// gives it, else the constructions of the project do ([`Self::unconstructed`]).
     fn member_argument(&self, i: usize, key: &str, depth: usize) -> Option<Template> {
         let Some(args) = &self.args else { return self.unconstructed(i, Some(key)) };
-        let given = args.get(i).filter(|a| a.kind() == "object").and_then(|o| prop(*o, key, self.src))?;
+        let given = args.get(i).filter(|a| a.kind_name() == "object").and_then(|o| prop(*o, key, self.src))?;
         self.value(given, depth + 1)
     }
 
@@ -508,14 +513,14 @@ impl<'t> Class<'t> {
     /// parameter (`opts.baseUrl`, `config.baseURL`).
     fn ctor_member(&self, p: Node<'t>) -> Option<(usize, String)> {
         let ctor = self.constructor()?;
-        match p.kind() {
+        match p.kind_name() {
             "identifier" => {
                 let name = query::text(p, self.src);
                 params(ctor).into_iter().enumerate().find_map(|(i, q)| pattern_key(q, name, self.src).map(|k| (i, k)))
             }
             "member_expression" => {
-                let object = p.field("object").filter(|o| o.kind() == "identifier")?;
-                let key = p.field("property").filter(|k| k.kind() == "property_identifier")?;
+                let object = p.field("object").filter(|o| o.kind_name() == "identifier")?;
+                let key = p.field("property").filter(|k| k.kind_name() == "property_identifier")?;
                 let i = param_index(ctor, query::text(object, self.src), self.src)?;
                 Some((i, query::text(key, self.src).to_string()))
             }
@@ -546,7 +551,7 @@ impl<'t> Class<'t> {
         url_pieces(n, self.src, &mut pieces);
         let mut out = Template::new();
         for p in pieces {
-            let ctor_param = (p.kind() == "identifier")
+            let ctor_param = (p.kind_name() == "identifier")
                 .then(|| {
                     self.constructor().and_then(|c| param_index(c, query::text(p, self.src), self.src).map(|i| (c, i)))
                 })
@@ -558,7 +563,7 @@ impl<'t> Class<'t> {
                 },
                 None if this_field(p, self.src).is_some() => self.value(p, depth + 1)?,
                 // The text of a template string around its substitutions.
-                None if matches!(p.kind(), "string_fragment" | "escape_sequence") => lit(query::text(p, self.src)),
+                None if matches!(p.kind_name(), "string_fragment" | "escape_sequence") => lit(query::text(p, self.src)),
                 None => match self.ctor_member(p) {
                     Some((i, key)) => self.member_argument(i, &key, depth)?,
                     None => template(p, self.src),
@@ -600,7 +605,7 @@ impl<'t> Class<'t> {
 
     /// The base URL of a field holding an axios (got, ky) instance: `axios.create({ baseURL })`.
     fn client_base(&self, field: &str) -> Option<Template> {
-        let made = self.field(field).filter(|v| v.kind() == "call_expression")?;
+        let made = self.field(field).filter(|v| v.kind_name() == "call_expression")?;
         let f = query::text(made.field("function")?, self.src);
         if !matches!(f, "axios.create" | "got.extend" | "ky.create") {
             return None;
@@ -629,7 +634,7 @@ impl<'t> Class<'t> {
                 let mut c = m.walk();
                 let hidden = m
                     .children(&mut c)
-                    .any(|k| k.kind() == "accessibility_modifier" && query::text(k, self.src) != "public");
+                    .any(|k| k.kind_name() == "accessibility_modifier" && query::text(k, self.src) != "public");
                 !n.starts_with('#') && !hidden
             })
             .filter_map(|(n, m)| known.remove(n).filter(|w| self.wraps(w)).map(|w| (m, w)))
@@ -676,12 +681,12 @@ impl<'t> Class<'t> {
         let f = callee(call)?;
         let args = call.field("arguments").map(named).unwrap_or_default();
         let line = query::line(call);
-        if f.kind() == "identifier" && query::text(f, self.src) == "fetch" {
+        if f.kind_name() == "identifier" && query::text(f, self.src) == "fetch" {
             let (prefix, param) = self.url(m, *args.first()?, 0)?;
             let method = self.fetch_method(m, args.get(1).copied());
             return Some(Wrap { param, prefix, method, client: "fetch".into(), line, key: None, config: false });
         }
-        if f.kind() != "member_expression" {
+        if f.kind_name() != "member_expression" {
             return None;
         }
         let verb = query::text(f.field("property")?, self.src);
@@ -705,7 +710,7 @@ impl<'t> Class<'t> {
             return Some(Wrap { param, prefix: base, method, client: "axios".into(), line, key: None, config: false });
         }
         // `this.request(endpoint, { ...options, method: 'GET' })`.
-        let w = known.get(verb).filter(|_| object.kind() == "this")?;
+        let w = known.get(verb).filter(|_| object.kind_name() == "this")?;
         let arg = *args.get(w.param)?;
         let (url, key) = match &w.key {
             // `this.request({ url, ...config, method: 'GET' })`: the object's `url`; the
@@ -729,7 +734,7 @@ impl<'t> Class<'t> {
 
     /// The index of `m`'s parameter `n` names, when it is a plain name.
     fn param_of(&self, m: Node<'t>, n: Node<'t>) -> Option<usize> {
-        (n.kind() == "identifier").then(|| param_index(m, query::text(n, self.src), self.src)).flatten()
+        (n.kind_name() == "identifier").then(|| param_index(m, query::text(n, self.src), self.src)).flatten()
     }
 
     /// A URL that is a known prefix followed by parameter `i` of `m`: the parameter, a
@@ -741,7 +746,7 @@ impl<'t> Class<'t> {
         if depth > 4 * LEVELS {
             return None;
         }
-        match n.kind() {
+        match n.kind_name() {
             // `{ url }`: the member of an object literal named as a parameter is it.
             "shorthand_property_identifier" => {
                 Some((Template::new(), param_index(m, query::text(n, self.src), self.src)?))
@@ -759,8 +764,9 @@ impl<'t> Class<'t> {
             "ternary_expression" => {
                 let cond = query::text(n.field("condition")?, self.src);
                 let (yes, no) = (n.field("consequence")?, n.field("alternative")?);
-                let passed =
-                    |b: Node| b.kind() == "identifier" && param_index(m, query::text(b, self.src), self.src).is_some();
+                let passed = |b: Node| {
+                    b.kind_name() == "identifier" && param_index(m, query::text(b, self.src), self.src).is_some()
+                };
                 match (passed(yes), passed(no)) {
                     (true, false) if cond.contains("http") => self.url(m, no, depth + 1),
                     (false, true) if cond.contains("http") => self.url(m, yes, depth + 1),
@@ -791,14 +797,14 @@ impl<'t> Class<'t> {
                 let mut pieces = Vec::new();
                 url_pieces(n, self.src, &mut pieces);
                 let (last, before) = pieces.split_last()?;
-                let i = (last.kind() == "identifier")
+                let i = (last.kind_name() == "identifier")
                     .then(|| param_index(m, query::text(*last, self.src), self.src))
                     .flatten()?;
                 // Text of the method's own before the parameter (`/hotels/${id}`) makes it a
                 // part of a path the method requests, not the path its callers give.
                 let mut prefix = Template::new();
                 for p in before {
-                    let t = match p.kind() {
+                    let t = match p.kind_name() {
                         "member_expression" if this_field(*p, self.src).is_some() => self.value(*p, 0)?,
                         // A module-level name (a local or another parameter is not followed).
                         "identifier"
@@ -821,7 +827,7 @@ impl<'t> Class<'t> {
     /// the options parameter (`const { method = 'GET' } = options`); no `init` is a GET.
     fn fetch_method(&self, m: Node<'t>, init: Option<Node<'t>>) -> Method {
         let Some(init) = init else { return Method::Fixed("GET".into()) };
-        let init = match init.kind() {
+        let init = match init.kind_name() {
             "identifier" => match param_index(m, query::text(init, self.src), self.src) {
                 Some(i) => return Method::Options(i, "GET".into()),
                 None => match local_value(None, init, self.src) {
@@ -838,10 +844,10 @@ impl<'t> Class<'t> {
         // `const { method = 'GET', body } = options` with `options` a parameter.
         let name = query::text(method, self.src);
         let destructured = descendants(m.field("body").unwrap_or(m), "variable_declarator").into_iter().find_map(|d| {
-            let pattern = d.field("name").filter(|p| p.kind() == "object_pattern")?;
-            let from = d.field("value").filter(|v| v.kind() == "identifier")?;
+            let pattern = d.field("name").filter(|p| p.kind_name() == "object_pattern")?;
+            let from = d.field("value").filter(|v| v.kind_name() == "identifier")?;
             let i = param_index(m, query::text(from, self.src), self.src)?;
-            named(pattern).into_iter().find_map(|p| match p.kind() {
+            named(pattern).into_iter().find_map(|p| match p.kind_name() {
                 "shorthand_property_identifier_pattern" if query::text(p, self.src) == name => {
                     Some((i, "GET".to_string()))
                 }
@@ -863,12 +869,13 @@ impl<'t> Class<'t> {
     /// `m`'s own parameter hands the caller's on; no options, the default.
     fn options_method(&self, m: Node<'t>, arg: Option<Node<'t>>, default: &str) -> Method {
         let Some(arg) = arg else { return Method::Fixed(default.into()) };
-        let param =
-            |n: Node| (n.kind() == "identifier").then(|| param_index(m, query::text(n, self.src), self.src)).flatten();
+        let param = |n: Node| {
+            (n.kind_name() == "identifier").then(|| param_index(m, query::text(n, self.src), self.src)).flatten()
+        };
         if let Some(i) = param(arg) {
             return Method::Options(i, default.into());
         }
-        if arg.kind() != "object" {
+        if arg.kind_name() != "object" {
             return Method::Fixed("ANY".into());
         }
         if let Some(method) = prop(arg, "method", self.src) {
@@ -878,7 +885,7 @@ impl<'t> Class<'t> {
         }
         let spread = named(arg)
             .into_iter()
-            .filter(|c| c.kind() == "spread_element")
+            .filter(|c| c.kind_name() == "spread_element")
             .find_map(|s| s.named_child(0).and_then(param));
         match spread {
             Some(i) => Method::Options(i, default.into()),
@@ -894,7 +901,7 @@ impl<'t> Class<'t> {
         for (_, m) in self.methods() {
             let Some(body) = m.field("body") else { continue };
             for call in descendants(body, "call_expression") {
-                let Some(f) = callee(call).filter(|f| f.kind() == "member_expression") else {
+                let Some(f) = callee(call).filter(|f| f.kind_name() == "member_expression") else {
                     continue;
                 };
                 let Some(field) = f.field("object").and_then(|o| this_field(o, self.src)) else {
@@ -903,8 +910,8 @@ impl<'t> Class<'t> {
                 let verb = f.field("property").map_or("", |p| query::text(p, self.src));
                 let args = call.field("arguments").map(named).unwrap_or_default();
                 let Some(first) = args.first() else { continue };
-                let (method, path) = match (http_verb(verb), first.kind()) {
-                    (Some(v), _) if first.kind() != "object" => (v, Some(*first)),
+                let (method, path) = match (http_verb(verb), first.kind_name()) {
+                    (Some(v), _) if first.kind_name() != "object" => (v, Some(*first)),
                     // `request({ method: 'GET' })` with no `url` requests the base itself.
                     (_, "object") if verb == "request" => {
                         let v = prop(*first, "method", self.src).map(|x| {
@@ -933,9 +940,9 @@ impl<'t> Class<'t> {
     /// a member of one, `entity.id`), a relative URL, follows the base after one `/`, as
     /// axios' `combineURLs` joins them; anything else as written.
     fn relative_path(&self, m: Node<'t>, path: Node<'t>) -> Template {
-        let head = match path.kind() {
+        let head = match path.kind_name() {
             "identifier" => Some(path),
-            "member_expression" => path.field("object").filter(|o| o.kind() == "identifier"),
+            "member_expression" => path.field("object").filter(|o| o.kind_name() == "identifier"),
             _ => None,
         };
         match head.filter(|h| param_index(m, query::text(*h, self.src), self.src).is_some()) {
@@ -949,7 +956,7 @@ impl<'t> Class<'t> {
 /// as a call of `await this.client.get` with type arguments, whose function is the member.
 fn callee(call: Node) -> Option<Node> {
     let f = call.field("function")?;
-    match f.kind() {
+    match f.kind_name() {
         "await_expression" if call.field("type_arguments").is_some() => f.named_child(0),
         _ => Some(f),
     }
@@ -985,14 +992,15 @@ pub fn subclasses(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {
         let Some(decl) =
-            declared(top).filter(|d| matches!(d.kind(), "class_declaration" | "abstract_class_declaration"))
+            declared(top).filter(|d| matches!(d.kind_name(), "class_declaration" | "abstract_class_declaration"))
         else {
             continue;
         };
         let (Some(name), Some(body)) = (decl.field("name"), decl.field("body")) else {
             continue;
         };
-        let Some(base) = named(decl).into_iter().find(|c| c.kind() == "class_heritage").and_then(base_class) else {
+        let Some(base) = named(decl).into_iter().find(|c| c.kind_name() == "class_heritage").and_then(base_class)
+        else {
             continue;
         };
         let class = query::text(name, src).to_string();
@@ -1009,7 +1017,7 @@ fn super_args(ctor: Node, class: &str, src: &[u8]) -> Vec<Template> {
     let body = ctor.field("body").unwrap_or(ctor);
     let call = descendants(body, "call_expression")
         .into_iter()
-        .find(|c| c.field("function").is_some_and(|f| f.kind() == "super"));
+        .find(|c| c.field("function").is_some_and(|f| f.kind_name() == "super"));
     let args = call.and_then(|c| c.field("arguments")).map(named).unwrap_or_default();
     let marked = |p: Part| match p {
         Part::Ref(r) => match (param_index(ctor, &r, src), r.split_once('.')) {
@@ -1044,7 +1052,7 @@ pub fn constructions(root: Node, text: &str, relative: &[String], facts: &mut Ar
         // descends from the root at each call: eclipse-theia's constructions spent 1 G
         // instructions walking up this way).
         let up = query::ancestors_below(root, n, 65);
-        let Some(&new) = up.first().filter(|p| p.kind() == "new_expression") else { continue };
+        let Some(&new) = up.first().filter(|p| p.kind_name() == "new_expression") else { continue };
         if new.field("constructor") != Some(n) {
             continue;
         }
@@ -1064,12 +1072,12 @@ pub fn constructions(root: Node, text: &str, relative: &[String], facts: &mut Ar
         let props = args
             .iter()
             .enumerate()
-            .filter(|(_, a)| a.kind() == "object")
+            .filter(|(_, a)| a.kind_name() == "object")
             .flat_map(|(i, o)| named(*o).into_iter().map(move |m| (i, m)))
-            .filter_map(|(i, m)| match m.kind() {
+            .filter_map(|(i, m)| match m.kind_name() {
                 "pair" => {
                     let key = m.field("key")?;
-                    let key = match key.kind() {
+                    let key = match key.kind_name() {
                         "property_identifier" => query::text(key, src).to_string(),
                         _ => string_value(key, src)?,
                     };
@@ -1126,7 +1134,7 @@ fn declared_classes(text: &str) -> impl Iterator<Item = &str> {
 /// Whether a function among `around` (a node's ancestors) binds `name`: a parameter,
 /// or a declaration in its body.
 fn bound_locally(around: &[Node], name: &str, src: &[u8]) -> bool {
-    around.iter().copied().filter(|a| FUNCTIONS.contains(&a.kind())).any(|f| {
+    around.iter().copied().filter(|a| FUNCTIONS.contains(&a.kind_name())).any(|f| {
         f.field("parameter").is_some_and(|p| query::text(p, src) == name)
             || param_index(f, name, src).is_some()
             || f.field("body").is_some_and(|b| declares(b, name, src))

@@ -51,8 +51,8 @@ pub fn injects(words: &Words) -> bool {
 /// `X.resolve(a)`, `X.get(a)` on a container (a receiver whose last name is, or ends
 /// with, `container`/`Container`): the argument.
 fn container_get<'t>(call: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
-    let f = call.field("function").filter(|_| call.kind() == "call_expression")?;
-    let method = f.field("property").filter(|_| f.kind() == "member_expression")?;
+    let f = call.field("function").filter(|_| call.kind_name() == "call_expression")?;
+    let method = f.field("property").filter(|_| f.kind_name() == "member_expression")?;
     GETTERS.binary_search(&query::text(method, src)).ok()?;
     let receiver = query::text(f.field("object")?, src);
     let last = receiver.rsplit('.').next().unwrap_or(receiver);
@@ -77,20 +77,20 @@ enum Base {
 fn chain(mut e: Node, src: &[u8]) -> Option<(Base, String)> {
     let mut members: Vec<String> = Vec::new();
     loop {
-        while e.kind() == "parenthesized_expression" || e.kind() == "await_expression" {
+        while e.kind_name() == "parenthesized_expression" || e.kind_name() == "await_expression" {
             e = e.named_child(0)?;
         }
-        match e.kind() {
+        match e.kind_name() {
             "call_expression" => {
                 if let Some(arg) = container_get(e, src) {
-                    let base = match arg.kind() {
+                    let base = match arg.kind_name() {
                         "identifier" => Base::Class(query::text(arg, src).to_string()),
                         _ => Base::Token(string_value(arg, src)?),
                     };
                     return Some((base, joined(members)));
                 }
                 let f = e.field("function")?;
-                match f.kind() {
+                match f.kind_name() {
                     "member_expression" => {
                         members.push(format!("{}()", query::text(f.field("property")?, src)));
                         e = f.field("object")?;
@@ -106,7 +106,7 @@ fn chain(mut e: Node, src: &[u8]) -> Option<(Base, String)> {
                 e = e.field("object")?;
             }
             "new_expression" => {
-                let class = e.field("constructor").filter(|c| c.kind() == "identifier")?;
+                let class = e.field("constructor").filter(|c| c.kind_name() == "identifier")?;
                 return Some((Base::Class(query::text(class, src).to_string()), joined(members)));
             }
             "identifier" => return Some((Base::Expr(query::text(e, src).to_string()), joined(members))),
@@ -147,11 +147,11 @@ fn value_of(e: Node, src: &[u8]) -> Option<DiValue> {
 /// What a factory function returns: an arrow's expression body, or the one `return` of its
 /// block; `None` for anything that is not a function.
 fn factory_result<'t>(f: Node<'t>) -> Option<Node<'t>> {
-    if !matches!(f.kind(), "arrow_function" | "function_expression" | "function") {
+    if !matches!(f.kind_name(), "arrow_function" | "function_expression" | "function") {
         return None;
     }
     let body = f.field("body")?;
-    if body.kind() != "statement_block" {
+    if body.kind_name() != "statement_block" {
         return Some(body);
     }
     match returns(body).as_slice() {
@@ -162,7 +162,7 @@ fn factory_result<'t>(f: Node<'t>) -> Option<Node<'t>> {
 
 /// A provider object `{ useClass: X }`, `{ useFactory: () => e }`, `{ useValue: e }`.
 fn provider(o: Node, src: &[u8]) -> Option<DiValue> {
-    if let Some(c) = prop(o, "useClass", src).filter(|c| c.kind() == "identifier") {
+    if let Some(c) = prop(o, "useClass", src).filter(|c| c.kind_name() == "identifier") {
         return Some(DiValue::Class(query::text(c, src).to_string()));
     }
     let v = prop(o, "useFactory", src).or_else(|| prop(o, "useValue", src))?;
@@ -173,15 +173,17 @@ fn provider(o: Node, src: &[u8]) -> Option<DiValue> {
 /// after, `asClass(X).singleton()`).
 fn awilix(mut e: Node, src: &[u8]) -> Option<DiValue> {
     loop {
-        let f = e.field("function").filter(|_| e.kind() == "call_expression")?;
-        if f.kind() == "member_expression" {
+        let f = e.field("function").filter(|_| e.kind_name() == "call_expression")?;
+        if f.kind_name() == "member_expression" {
             e = f.field("object")?;
             continue;
         }
         let arg = e.field("arguments")?.named_child(0)?;
         return match query::text(f, src) {
-            "asClass" if arg.kind() == "identifier" => Some(DiValue::Class(query::text(arg, src).to_string())),
-            "asFunction" if arg.kind() == "identifier" => Some(DiValue::Expr(format!("{}()", query::text(arg, src)))),
+            "asClass" if arg.kind_name() == "identifier" => Some(DiValue::Class(query::text(arg, src).to_string())),
+            "asFunction" if arg.kind_name() == "identifier" => {
+                Some(DiValue::Expr(format!("{}()", query::text(arg, src))))
+            }
             "asFunction" | "asValue" => value_of(arg, src),
             _ => None,
         };
@@ -202,7 +204,7 @@ pub fn providers(root: Node, src: &[u8], facts: &mut ArchFacts) {
     loop {
         let n = walk.node();
         let inside = spells(n);
-        match n.kind() {
+        match n.kind_name() {
             "object" if inside => object_provider(n, src, facts),
             "call_expression" if inside => call_provider(n, src, facts),
             _ => {}
@@ -231,7 +233,7 @@ fn object_provider(o: Node, src: &[u8], facts: &mut ArchFacts) {
 /// `register('T', …)`, `registerSingleton('T', X)`, `set('T', v)`, `bind('T').to(X)`,
 /// `register({ t: asClass(X) })` on a container.
 fn call_provider(call: Node, src: &[u8], facts: &mut ArchFacts) {
-    let Some(f) = call.field("function").filter(|f| f.kind() == "member_expression") else { return };
+    let Some(f) = call.field("function").filter(|f| f.kind_name() == "member_expression") else { return };
     let method = f.field("property").map_or("", |p| query::text(p, src));
     if !matches!(method, "register" | "registerSingleton" | "set" | "to" | "toConstantValue" | "toDynamicValue") {
         return;
@@ -244,8 +246,8 @@ fn call_provider(call: Node, src: &[u8], facts: &mut ArchFacts) {
         }
     };
     match (method, args.as_slice()) {
-        ("register", [o]) if o.kind() == "object" => {
-            for p in named(*o).into_iter().filter(|p| p.kind() == "pair") {
+        ("register", [o]) if o.kind_name() == "object" => {
+            for p in named(*o).into_iter().filter(|p| p.kind_name() == "pair") {
                 let key = p.field("key").map(|k| query::text(k, src).trim_matches(['"', '\'']));
                 if let (Some(k), Some(v)) = (key, p.field("value")) {
                     push(k.to_string(), awilix(v, src));
@@ -254,7 +256,7 @@ fn call_provider(call: Node, src: &[u8], facts: &mut ArchFacts) {
         }
         ("register" | "registerSingleton" | "set", [t, v, ..]) => {
             let Some(token) = string_value(*t, src) else { return };
-            let value = match v.kind() {
+            let value = match v.kind_name() {
                 "object" => provider(*v, src),
                 "identifier" if method == "registerSingleton" => Some(DiValue::Class(query::text(*v, src).to_string())),
                 "call_expression" if method == "register" => awilix(*v, src),
@@ -263,7 +265,7 @@ fn call_provider(call: Node, src: &[u8], facts: &mut ArchFacts) {
             };
             push(token, value);
         }
-        ("set", [o]) if o.kind() == "object" => {
+        ("set", [o]) if o.kind_name() == "object" => {
             let token = prop(*o, "id", src).and_then(|t| string_value(t, src));
             let value = prop(*o, "value", src).and_then(|v| value_of(v, src));
             if let Some(token) = token {
@@ -271,13 +273,13 @@ fn call_provider(call: Node, src: &[u8], facts: &mut ArchFacts) {
             }
         }
         ("to" | "toConstantValue" | "toDynamicValue", [v]) => {
-            let bind = f.field("object").filter(|b| b.kind() == "call_expression");
-            let bound = bind.and_then(|b| b.field("function")).filter(|b| b.kind() == "member_expression");
+            let bind = f.field("object").filter(|b| b.kind_name() == "call_expression");
+            let bound = bind.and_then(|b| b.field("function")).filter(|b| b.kind_name() == "member_expression");
             let is_bind = bound.and_then(|b| b.field("property")).is_some_and(|p| query::text(p, src) == "bind");
             let token = bind.and_then(|b| b.field("arguments")).and_then(|a| a.named_child(0));
             let Some(token) = token.filter(|_| is_bind).and_then(|t| string_value(t, src)) else { return };
             let value = match method {
-                "to" if v.kind() == "identifier" => Some(DiValue::Class(query::text(*v, src).to_string())),
+                "to" if v.kind_name() == "identifier" => Some(DiValue::Class(query::text(*v, src).to_string())),
                 "to" => None,
                 _ => value_of(*v, src),
             };
@@ -292,7 +294,8 @@ fn call_provider(call: Node, src: &[u8], facts: &mut ArchFacts) {
 /// declarations (`private route: UsersRoute`), with a plain type name.
 pub fn field_types(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for top in named(root) {
-        let Some(class) = super::ts_arch::declared(top).filter(|d| matches!(d.kind(), "class_declaration" | "class"))
+        let Some(class) =
+            super::ts_arch::declared(top).filter(|d| matches!(d.kind_name(), "class_declaration" | "class"))
         else {
             continue;
         };
@@ -301,14 +304,16 @@ pub fn field_types(root: Node, src: &[u8], facts: &mut ArchFacts) {
         };
         let class_name = query::text(name, src);
         for m in named(body) {
-            let typed: Vec<(Node, Node)> = match m.kind() {
+            let typed: Vec<(Node, Node)> = match m.kind_name() {
                 "public_field_definition" => m.field("name").zip(m.field("type")).into_iter().collect(),
                 "method_definition" if m.field("name").is_some_and(|n| query::text(n, src) == "constructor") => {
                     let params = m.field("parameters").map(named).unwrap_or_default();
                     params
                         .into_iter()
                         .filter(|p| {
-                            named(*p).iter().any(|c| matches!(c.kind(), "accessibility_modifier" | "override_modifier"))
+                            named(*p)
+                                .iter()
+                                .any(|c| matches!(c.kind_name(), "accessibility_modifier" | "override_modifier"))
                                 || has_readonly(*p, src)
                         })
                         .filter_map(|p| p.field("pattern").zip(p.field("type")))
@@ -317,8 +322,8 @@ pub fn field_types(root: Node, src: &[u8], facts: &mut ArchFacts) {
                 _ => Vec::new(),
             };
             for (field, ty) in typed {
-                let Some(t) = ty.named_child(0).filter(|t| t.kind() == "type_identifier") else { continue };
-                if field.kind() == "property_identifier" || field.kind() == "identifier" {
+                let Some(t) = ty.named_child(0).filter(|t| t.kind_name() == "type_identifier") else { continue };
+                if field.kind_name() == "property_identifier" || field.kind_name() == "identifier" {
                     let entry =
                         (class_name.to_string(), query::text(field, src).to_string(), query::text(t, src).to_string());
                     facts.field_types.push(entry);

@@ -61,7 +61,7 @@ pub fn tables(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for key in [&b"TableName"[..], &b"RequestItems"[..]] {
         for at in memchr::memmem::find_iter(src, key) {
             let Some(k) = root.descendant_for_byte_range(at, at + key.len()) else { continue };
-            let Some(pair) = k.parent().filter(|p| p.kind() == "pair" && p.field("key") == Some(k)) else {
+            let Some(pair) = k.parent().filter(|p| p.kind_name() == "pair" && p.field("key") == Some(k)) else {
                 continue;
             };
             let (Some(obj), Some(value)) = (pair.parent(), pair.field("value")) else { continue };
@@ -69,7 +69,7 @@ pub fn tables(root: Node, src: &[u8], facts: &mut ArchFacts) {
             let line = query::line(site);
             let names = if key == b"TableName" { vec![value] } else { batch_tables(value) };
             for n in names {
-                let table = match n.kind() {
+                let table = match n.kind_name() {
                     "computed_property_name" => n.named_child(0).map(|e| name_of(e, src, 0)).unwrap_or_default(),
                     "property_identifier" => vec![Part::Lit(query::text(n, src).to_string())],
                     _ => name_of(n, src, 0),
@@ -82,19 +82,19 @@ pub fn tables(root: Node, src: &[u8], facts: &mut ArchFacts) {
 
 /// The keys of a batch's `RequestItems: { orders: […], [AUDIT]: […] }`.
 fn batch_tables(items: Node) -> Vec<Node> {
-    if items.kind() != "object" {
+    if items.kind_name() != "object" {
         return Vec::new();
     }
-    named(items).into_iter().filter(|p| p.kind() == "pair").filter_map(|p| p.field("key")).collect()
+    named(items).into_iter().filter(|p| p.kind_name() == "pair").filter_map(|p| p.field("key")).collect()
 }
 
 /// The operation an input object is given to: (access, defines, the call's node).
 fn operation<'t>(obj: Node<'t>, src: &[u8]) -> Option<(Access, bool, Node<'t>)> {
-    if obj.kind() != "object" {
+    if obj.kind_name() != "object" {
         return None;
     }
     let parent = obj.parent()?;
-    match parent.kind() {
+    match parent.kind_name() {
         // `{ Put: { TableName, Item } }` in a transaction's `TransactItems`.
         "pair" => {
             let key = query::text(parent.field("key")?, src);
@@ -104,14 +104,15 @@ fn operation<'t>(obj: Node<'t>, src: &[u8]) -> Option<(Access, bool, Node<'t>)> 
         "arguments" if parent.named_child(0) == Some(obj) => called_with(parent.parent()?, src),
         // `const params = { TableName }`, then `new PutCommand(params)` in the same function.
         "variable_declarator" => {
-            let name = parent.field("name").filter(|n| n.kind() == "identifier")?;
-            let scope = query::ancestors(parent, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
+            let name = parent.field("name").filter(|n| n.kind_name() == "identifier")?;
+            let scope = query::ancestors(parent, 64).find(|a| FUNCTIONS.contains(&a.kind_name()))?;
             let body = scope.field("body")?;
             let mut found = None;
             let mut stack = vec![body];
             while let Some(n) = stack.pop() {
                 let first = n.field("arguments").and_then(|a| a.named_child(0));
-                if first.is_some_and(|f| f.kind() == "identifier" && query::text(f, src) == query::text(name, src)) {
+                if first.is_some_and(|f| f.kind_name() == "identifier" && query::text(f, src) == query::text(name, src))
+                {
                     if let Some(op) = called_with(n, src) {
                         found = Some(op);
                         break;
@@ -127,13 +128,13 @@ fn operation<'t>(obj: Node<'t>, src: &[u8]) -> Option<(Access, bool, Node<'t>)> 
 
 /// `new XCommand(input)` or `client.x(input)` with `x` a DynamoDB operation.
 fn called_with<'t>(call: Node<'t>, src: &[u8]) -> Option<(Access, bool, Node<'t>)> {
-    let name = match call.kind() {
+    let name = match call.kind_name() {
         "new_expression" => {
             let ctor = query::text(call.field("constructor")?, src);
             ctor.rsplit('.').next()?.strip_suffix("Command")?.to_string()
         }
         "call_expression" => {
-            let f = call.field("function").filter(|f| f.kind() == "member_expression")?;
+            let f = call.field("function").filter(|f| f.kind_name() == "member_expression")?;
             let method = query::text(f.field("property")?, src);
             // `put` is `Put`: the methods are the operations' names in lower camel case.
             let mut c = method.chars();
@@ -159,7 +160,7 @@ fn name_of(n: Node, src: &[u8], depth: u32) -> Template {
     if depth > 4 {
         return unknown();
     }
-    match n.kind() {
+    match n.kind_name() {
         "identifier" => match local_value(None, n, src) {
             Some(Some(v)) => name_of(v, src, depth + 1),
             Some(None) => unknown(),
@@ -187,7 +188,7 @@ fn name_of(n: Node, src: &[u8], depth: u32) -> Template {
 /// Whether `id` is a parameter of a function around it.
 fn is_parameter(id: Node, src: &[u8]) -> bool {
     let name = query::text(id, src);
-    query::ancestors(id, 64).filter(|a| FUNCTIONS.contains(&a.kind())).any(|f| {
+    query::ancestors(id, 64).filter(|a| FUNCTIONS.contains(&a.kind_name())).any(|f| {
         let params = f.field("parameters").map(named).unwrap_or_default();
         let single = f.field("parameter").into_iter();
         params.into_iter().chain(single).filter_map(param_ident).any(|p| query::text(p, src) == name)
@@ -197,10 +198,10 @@ fn is_parameter(id: Node, src: &[u8]) -> bool {
 /// The one value the class around `at` gives its field `field`: a class field's
 /// initializer or the constructor's `this.field = …` (several: none).
 fn field_value<'t>(at: Node<'t>, field: &str, src: &[u8]) -> Option<Node<'t>> {
-    let class = query::ancestors(at, 64).find(|a| matches!(a.kind(), "class_declaration" | "class"))?;
+    let class = query::ancestors(at, 64).find(|a| matches!(a.kind_name(), "class_declaration" | "class"))?;
     let mut values = Vec::new();
     for member in named(class.field("body")?) {
-        match member.kind() {
+        match member.kind_name() {
             "public_field_definition" | "field_definition" => {
                 let name = member.field("name").or(member.field("property"));
                 if name.is_some_and(|n| query::text(n, src) == field) {
@@ -209,8 +210,10 @@ fn field_value<'t>(at: Node<'t>, field: &str, src: &[u8]) -> Option<Node<'t>> {
             }
             "method_definition" if member.field("name").is_some_and(|n| query::text(n, src) == "constructor") => {
                 let Some(body) = member.field("body") else { continue };
-                for stmt in named(body).into_iter().filter(|s| s.kind() == "expression_statement") {
-                    let Some(a) = stmt.named_child(0).filter(|a| a.kind() == "assignment_expression") else { continue };
+                for stmt in named(body).into_iter().filter(|s| s.kind_name() == "expression_statement") {
+                    let Some(a) = stmt.named_child(0).filter(|a| a.kind_name() == "assignment_expression") else {
+                        continue;
+                    };
                     let left = a.field("left").map(|l| query::text(l, src));
                     if left.and_then(|l| l.strip_prefix("this.")) == Some(field) {
                         values.extend(a.field("right"));

@@ -88,12 +88,12 @@ pub fn uses(root: Node, text: &str, facts: &mut ArchFacts) {
 /// method's: `x.collection(…)`) starts at byte `at`.
 fn maker<'t>(root: Node<'t>, at: usize, len: usize, src: &[u8]) -> Option<Node<'t>> {
     let n = root.descendant_for_byte_range(at, at + len).filter(|n| n.start_byte() == at)?;
-    let callee = match (n.kind(), query::text(n, src)) {
+    let callee = match (n.kind_name(), query::text(n, src)) {
         ("identifier", "collection" | "collectionGroup" | "doc") => n,
         ("property_identifier", "collection" | "collectionGroup") => n.parent()?,
         _ => return None,
     };
-    callee.parent().filter(|c| c.kind() == "call_expression" && c.field("function") == Some(callee))
+    callee.parent().filter(|c| c.kind_name() == "call_expression" && c.field("function") == Some(callee))
 }
 
 /// The collection a call makes a reference to, and that reference: `collection(db, 'x')`,
@@ -102,7 +102,7 @@ fn maker<'t>(root: Node<'t>, at: usize, len: usize, src: &[u8]) -> Option<Node<'
 fn reference<'t>(call: Node<'t>, src: &[u8]) -> Option<(String, Node<'t>)> {
     let f = call.field("function")?;
     let args = call.field("arguments").map(named).unwrap_or_default();
-    let name = match f.kind() {
+    let name = match f.kind_name() {
         "identifier" => {
             let (db, name) = (args.first()?, args.get(1)?);
             let most = match query::text(f, src) {
@@ -110,7 +110,7 @@ fn reference<'t>(call: Node<'t>, src: &[u8]) -> Option<(String, Node<'t>)> {
                 "doc" => 3,
                 _ => return None,
             };
-            if args.len() > most || matches!(db.kind(), "string" | "template_string") {
+            if args.len() > most || matches!(db.kind_name(), "string" | "template_string") {
                 return None;
             }
             string_value(*name, src)?
@@ -121,7 +121,7 @@ fn reference<'t>(call: Node<'t>, src: &[u8]) -> Option<(String, Node<'t>)> {
                 return None;
             }
             let receiver = f.field("object")?;
-            if receiver.kind() == "call_expression" && called_method(receiver, src) == Some("doc") {
+            if receiver.kind_name() == "call_expression" && called_method(receiver, src) == Some("doc") {
                 return None;
             }
             string_value(args[0], src)?
@@ -133,7 +133,7 @@ fn reference<'t>(call: Node<'t>, src: &[u8]) -> Option<(String, Node<'t>)> {
 
 /// The method a call calls on a receiver (`doc` of `ref.doc(id)`).
 fn called_method<'s>(call: Node, src: &'s [u8]) -> Option<&'s str> {
-    let f = call.field("function").filter(|f| f.kind() == "member_expression")?;
+    let f = call.field("function").filter(|f| f.kind_name() == "member_expression")?;
     Some(query::text(f.field("property")?, src))
 }
 
@@ -141,13 +141,13 @@ fn called_method<'s>(call: Node, src: &'s [u8]) -> Option<&'s str> {
 /// lines, following the names it is assigned to `hops` times.
 fn operations(r: Node, src: &[u8], hops: u32, out: &mut Vec<(Access, u32)>) {
     let Some(parent) = r.parent() else { return };
-    match parent.kind() {
+    match parent.kind_name() {
         "parenthesized_expression" | "await_expression" | "as_expression" | "non_null_expression" => {
             operations(parent, src, hops, out);
         }
         // `ref.doc(id).get()`, `ref.where(…).orderBy(…).get()`.
         "member_expression" if parent.field("object") == Some(r) => {
-            let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else { return };
+            let Some(call) = parent.parent().filter(|c| c.kind_name() == "call_expression") else { return };
             let method = parent.field("property").map_or("", |p| query::text(p, src));
             match access(READS, WRITES, method) {
                 Some(a) => out.push((a, query::line(call))),
@@ -156,10 +156,10 @@ fn operations(r: Node, src: &[u8], hops: u32, out: &mut Vec<(Access, u32)>) {
             }
         }
         "arguments" => {
-            let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else { return };
+            let Some(call) = parent.parent().filter(|c| c.kind_name() == "call_expression") else { return };
             let first = parent.named_child(0) == Some(r);
             let Some(f) = call.field("function") else { return };
-            match f.kind() {
+            match f.kind_name() {
                 "identifier" => match query::text(f, src) {
                     "query" | "doc" if first => operations(call, src, hops, out),
                     name => out.extend(access(READ_FNS, WRITE_FNS, name).map(|a| (a, query::line(call)))),
@@ -173,9 +173,9 @@ fn operations(r: Node, src: &[u8], hops: u32, out: &mut Vec<(Access, u32)>) {
             }
         }
         "variable_declarator" if hops > 0 => {
-            let Some(name) = parent.field("name").filter(|n| n.kind() == "identifier") else { return };
+            let Some(name) = parent.field("name").filter(|n| n.kind_name() == "identifier") else { return };
             let scope = query::ancestors(parent, 64)
-                .find(|a| FUNCTIONS.contains(&a.kind()))
+                .find(|a| FUNCTIONS.contains(&a.kind_name()))
                 .and_then(|f| f.field("body"))
                 .or_else(|| query::ancestors(parent, 256).last());
             let Some(scope) = scope else { return };
@@ -184,7 +184,7 @@ fn operations(r: Node, src: &[u8], hops: u32, out: &mut Vec<(Access, u32)>) {
                 let start = scope.start_byte() + at;
                 let used = scope.descendant_for_byte_range(start, start + word.len());
                 if let Some(used) =
-                    used.filter(|u| u.kind() == "identifier" && *u != name && query::text(*u, src) == word)
+                    used.filter(|u| u.kind_name() == "identifier" && *u != name && query::text(*u, src) == word)
                 {
                     operations(used, src, hops - 1, out);
                 }

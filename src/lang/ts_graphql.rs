@@ -67,7 +67,8 @@ pub fn servers(root: Node, src: &[u8], facts: &mut ArchFacts) {
     }
     for at in memchr::memmem::find_iter(src, b"createYoga") {
         let Some(n) = root.descendant_for_byte_range(at, at + "createYoga".len()) else { continue };
-        let Some(call) = n.parent().filter(|c| c.kind() == "call_expression" && c.field("function") == Some(n)) else {
+        let Some(call) = n.parent().filter(|c| c.kind_name() == "call_expression" && c.field("function") == Some(n))
+        else {
             continue;
         };
         if let Some(path) = option_path(call.field("arguments"), "graphqlEndpoint", src) {
@@ -76,20 +77,20 @@ pub fn servers(root: Node, src: &[u8], facts: &mut ArchFacts) {
     }
     for at in memchr::memmem::find_iter(src, b"ApolloServer") {
         let Some(n) = root.descendant_for_byte_range(at, at + "ApolloServer".len()) else { continue };
-        let Some(new) = n.parent().filter(|c| c.kind() == "new_expression") else { continue };
-        let Some(decl) = new.parent().filter(|d| d.kind() == "variable_declarator") else { continue };
-        let Some(name) = decl.field("name").filter(|n| n.kind() == "identifier") else { continue };
+        let Some(new) = n.parent().filter(|c| c.kind_name() == "new_expression") else { continue };
+        let Some(decl) = new.parent().filter(|d| d.kind_name() == "variable_declarator") else { continue };
+        let Some(name) = decl.field("name").filter(|n| n.kind_name() == "identifier") else { continue };
         apollo_uses(root, query::text(name, src), src, facts);
     }
     for (client, positional) in CLIENTS {
         for at in memchr::memmem::find_iter(src, client.as_bytes()) {
             let Some(n) = root.descendant_for_byte_range(at, at + client.len()) else { continue };
-            if n.kind() != "identifier" || query::text(n, src) != *client {
+            if n.kind_name() != "identifier" || query::text(n, src) != *client {
                 continue;
             }
             let Some(made) = n.parent().filter(|p| {
-                (p.kind() == "new_expression" && p.field("constructor") == Some(n))
-                    || (p.kind() == "call_expression" && p.field("function") == Some(n))
+                (p.kind_name() == "new_expression" && p.field("constructor") == Some(n))
+                    || (p.kind_name() == "call_expression" && p.field("function") == Some(n))
             }) else {
                 continue;
             };
@@ -98,7 +99,7 @@ pub fn servers(root: Node, src: &[u8], facts: &mut ArchFacts) {
                 true => first,
                 false => first.and_then(|o| prop(o, "uri", src)),
             };
-            let Some(url) = url.filter(|u| u.kind() != "shorthand_property_identifier") else { continue };
+            let Some(url) = url.filter(|u| u.kind_name() != "shorthand_property_identifier") else { continue };
             let url = super::ts_arch::template(url, src);
             facts.calls.push(RawCall { client: (*client).into(), method: "POST".into(), url, line: query::line(made) });
         }
@@ -109,18 +110,19 @@ pub fn servers(root: Node, src: &[u8], facts: &mut ArchFacts) {
 fn apollo_uses(root: Node, name: &str, src: &[u8], facts: &mut ArchFacts) {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        if n.kind() == "call_expression" {
+        if n.kind_name() == "call_expression" {
             if let Some((f, args)) = n.field("function").zip(n.field("arguments")) {
                 let first = named(args).into_iter().next();
-                match f.kind() {
+                match f.kind_name() {
                     "member_expression" => {
                         let object = f.field("object").map(|o| query::text(o, src));
                         let property = f.field("property").map_or("", |p| query::text(p, src));
                         match (object == Some(name), property) {
                             (true, "applyMiddleware") => {
                                 let app = first.and_then(|o| prop(o, "app", src));
-                                let app =
-                                    app.filter(|a| matches!(a.kind(), "identifier" | "shorthand_property_identifier"));
+                                let app = app.filter(|a| {
+                                    matches!(a.kind_name(), "identifier" | "shorthand_property_identifier")
+                                });
                                 if let (Some(app), Some(path)) = (app, option_path(Some(args), "path", src)) {
                                     route(facts, Some(query::text(app, src)), "POST", path, query::line(n));
                                 }
@@ -131,7 +133,7 @@ fn apollo_uses(root: Node, name: &str, src: &[u8], facts: &mut ArchFacts) {
                     }
                     "identifier"
                         if query::text(f, src) == "startStandaloneServer"
-                            && first.is_some_and(|a| a.kind() == "identifier" && query::text(a, src) == name) =>
+                            && first.is_some_and(|a| a.kind_name() == "identifier" && query::text(a, src) == name) =>
                     {
                         route(facts, None, "POST", "/".into(), query::line(n));
                     }
@@ -147,12 +149,12 @@ fn apollo_uses(root: Node, name: &str, src: &[u8], facts: &mut ArchFacts) {
 /// The call `<word>.<method>(…)` whose receiver's text is at `at` (of `len` bytes).
 fn called_member<'t>(root: Node<'t>, at: usize, len: usize, src: &[u8], methods: &[&str]) -> Option<Node<'t>> {
     let n = root.descendant_for_byte_range(at, at + len)?;
-    let member = n.parent().filter(|m| m.kind() == "member_expression" && m.field("object") == Some(n))?;
+    let member = n.parent().filter(|m| m.kind_name() == "member_expression" && m.field("object") == Some(n))?;
     let property = member.field("property").map(|p| query::text(p, src))?;
     if !methods.contains(&property) {
         return None;
     }
-    member.parent().filter(|c| c.kind() == "call_expression" && c.field("function") == Some(member))
+    member.parent().filter(|c| c.kind_name() == "call_expression" && c.field("function") == Some(member))
 }
 
 /// The path a server's options give (`key: '/x'` in its first argument, an object, or in
@@ -161,16 +163,16 @@ fn called_member<'t>(root: Node<'t>, at: usize, len: usize, src: &[u8], methods:
 fn option_path(args: Option<Node>, key: &str, src: &[u8]) -> Option<String> {
     let Some(obj) = args.and_then(|a| named(a).into_iter().next()) else { return Some("/graphql".into()) };
     let obj = match prop(obj, "useFactory", src) {
-        Some(f) if f.kind() == "arrow_function" => match f.field("body") {
-            Some(b) if b.kind() == "parenthesized_expression" => b.named_child(0).unwrap_or(obj),
-            Some(b) if b.kind() == "object" => b,
+        Some(f) if f.kind_name() == "arrow_function" => match f.field("body") {
+            Some(b) if b.kind_name() == "parenthesized_expression" => b.named_child(0).unwrap_or(obj),
+            Some(b) if b.kind_name() == "object" => b,
             // A factory whose options tapestry cannot see.
             _ => return None,
         },
         Some(_) => return None,
         None => obj,
     };
-    if obj.kind() != "object" {
+    if obj.kind_name() != "object" {
         return None;
     }
     match prop(obj, key, src) {

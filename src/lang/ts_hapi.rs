@@ -37,7 +37,7 @@ pub fn mentions(words: &Words) -> bool {
 pub(super) fn route_object(obj: Node, src: &[u8]) -> Option<(Vec<String>, Template, u32)> {
     let path = prop(obj, "path", src).or_else(|| prop(obj, "url", src))?;
     let method = prop(obj, "method", src)?;
-    let list = if method.kind() == "array" { named(method) } else { vec![method] };
+    let list = if method.kind_name() == "array" { named(method) } else { vec![method] };
     let methods: Vec<String> = list
         .into_iter()
         .map(|m| string_value(m, src).map(|m| if m == "*" { "ANY".into() } else { m.to_ascii_uppercase() }))
@@ -76,14 +76,14 @@ fn plain_params(s: &str) -> String {
 
 /// Whether an object is a hapi route declaration: a route object with a handler.
 fn declares_route(obj: Node, src: &[u8]) -> bool {
-    obj.kind() == "object"
+    obj.kind_name() == "object"
         && ["handler", "options", "config"].iter().any(|k| prop(obj, k, src).is_some())
         && route_object(obj, src).is_some()
 }
 
 /// Records the routes of `array` on `router`, when every element is a route object.
 fn route_array(array: Node, router: &str, src: &[u8], facts: &mut ArchFacts) -> bool {
-    let elements = named(array).into_iter().filter(|e| e.kind() != "comment").collect::<Vec<_>>();
+    let elements = named(array).into_iter().filter(|e| e.kind_name() != "comment").collect::<Vec<_>>();
     if elements.is_empty() || !elements.iter().all(|e| declares_route(*e, src)) {
         return false;
     }
@@ -105,7 +105,7 @@ fn route_array(array: Node, router: &str, src: &[u8], facts: &mut ArchFacts) -> 
 /// each a hapi router. Asked for files whose text has `method`, `path` and `handler`.
 pub fn route_arrays(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for top in named(root) {
-        let (inner, exported) = match top.kind() {
+        let (inner, exported) = match top.kind_name() {
             "export_statement" => match top.field("declaration") {
                 Some(d) => (d, false),
                 None => match top.field("value") {
@@ -113,7 +113,7 @@ pub fn route_arrays(root: Node, src: &[u8], facts: &mut ArchFacts) {
                     None => continue,
                 },
             },
-            "expression_statement" => match top.named_child(0).filter(|a| a.kind() == "assignment_expression") {
+            "expression_statement" => match top.named_child(0).filter(|a| a.kind_name() == "assignment_expression") {
                 Some(a) if a.field("left").is_some_and(|l| query::text(l, src) == "module.exports") => {
                     match a.field("right") {
                         Some(r) => (r, true),
@@ -124,13 +124,13 @@ pub fn route_arrays(root: Node, src: &[u8], facts: &mut ArchFacts) {
             },
             _ => (top, false),
         };
-        let arrays: Vec<(String, Node)> = match inner.kind() {
+        let arrays: Vec<(String, Node)> = match inner.kind_name() {
             "array" if exported => vec![("default".into(), inner)],
             "lexical_declaration" | "variable_declaration" => named(inner)
                 .into_iter()
                 .filter_map(|d| {
-                    let name = d.field("name").filter(|n| n.kind() == "identifier")?;
-                    let value = d.field("value").filter(|v| v.kind() == "array")?;
+                    let name = d.field("name").filter(|n| n.kind_name() == "identifier")?;
+                    let value = d.field("value").filter(|v| v.kind_name() == "array")?;
                     Some((query::text(name, src).to_string(), value))
                 })
                 .collect(),
@@ -152,13 +152,13 @@ pub fn route_arrays(root: Node, src: &[u8], facts: &mut ArchFacts) {
 pub(super) fn route_call<'t>(arg: Node<'t>, src: &[u8]) -> (Vec<Node<'t>>, Vec<String>) {
     let mut objects = Vec::new();
     let mut mounted = Vec::new();
-    let elements = if arg.kind() == "array" { named(arg) } else { vec![arg] };
+    let elements = if arg.kind_name() == "array" { named(arg) } else { vec![arg] };
     for e in elements {
-        match e.kind() {
+        match e.kind_name() {
             "object" => objects.push(e),
             "identifier" => mounted.push(query::text(e, src).to_string()),
             "spread_element" => {
-                if let Some(n) = e.named_child(0).filter(|n| n.kind() == "identifier") {
+                if let Some(n) = e.named_child(0).filter(|n| n.kind_name() == "identifier") {
                     mounted.push(query::text(n, src).to_string());
                 }
             }

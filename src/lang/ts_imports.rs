@@ -48,13 +48,13 @@ const IMPORT_REQUIRE: &str = r#"(import_require_clause source: (string) @import.
 
 /// The `source` child of `node` when it is a string.
 fn source(node: Node) -> Option<Node> {
-    node.field("source").filter(|s| s.kind() == "string")
+    node.field("source").filter(|s| s.kind_name() == "string")
 }
 
 /// The first named child of the `arguments` of `call` when its kind is one of `kinds`.
 fn first_argument<'t>(call: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
-    let args = call.field("arguments").filter(|a| a.kind() == "arguments")?;
-    args.named_child(0).filter(|a| kinds.contains(&a.kind()))
+    let args = call.field("arguments").filter(|a| a.kind_name() == "arguments")?;
+    args.named_child(0).filter(|a| kinds.contains(&a.kind_name()))
 }
 
 fn import<'t>(stmt: Node<'t>, _: &[u8], caps: &mut Captures<'t>) -> bool {
@@ -66,14 +66,15 @@ fn reexport<'t>(stmt: Node<'t>, _: &[u8], caps: &mut Captures<'t>) -> bool {
 }
 
 fn require<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let named = call.field("function").is_some_and(|f| f.kind() == "identifier" && query::text(f, src) == "require");
+    let named =
+        call.field("function").is_some_and(|f| f.kind_name() == "identifier" && query::text(f, src) == "require");
     let kinds = ["string", "template_string", "binary_expression", "identifier", "call_expression"];
     let arg = first_argument(call, &kinds).filter(|_| named);
     arg.map(|a| caps.push(("import.module", a))).is_some()
 }
 
 fn dynamic<'t>(call: Node<'t>, _: &[u8], caps: &mut Captures<'t>) -> bool {
-    let import = call.field("function").is_some_and(|f| f.kind() == "import");
+    let import = call.field("function").is_some_and(|f| f.kind_name() == "import");
     let arg = first_argument(call, &["string", "template_string"]).filter(|_| import);
     arg.map(|a| caps.extend([("import.module", a), ("import.dynamic", a)])).is_some()
 }
@@ -85,7 +86,7 @@ fn typed_source(stmt: Node) -> Option<Node> {
     let typed = stmt
         .children(&mut walk)
         .take_while(|c| c.start_byte() < source.start_byte())
-        .any(|c| !c.is_named() && c.kind() == "type");
+        .any(|c| !c.is_named() && c.kind_name() == "type");
     typed.then_some(source)
 }
 

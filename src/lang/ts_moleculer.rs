@@ -47,11 +47,11 @@ pub fn calls_actions(words: &Words) -> bool {
 pub fn services(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for at in memchr::memmem::find_iter(src, b"actions") {
         let Some(key) = root.descendant_for_byte_range(at, at + 7) else { continue };
-        let Some(pair) = key.parent().filter(|p| p.kind() == "pair" && p.field("key") == Some(key)) else {
+        let Some(pair) = key.parent().filter(|p| p.kind_name() == "pair" && p.field("key") == Some(key)) else {
             continue;
         };
         let (Some(schema), Some(actions)) = (pair.parent(), pair.field("value")) else { continue };
-        if schema.kind() != "object" || actions.kind() != "object" {
+        if schema.kind_name() != "object" || actions.kind_name() != "object" {
             continue;
         }
         let Some(name) = service_name(schema, src, None) else { continue };
@@ -69,14 +69,14 @@ pub fn services(root: Node, src: &[u8], facts: &mut ArchFacts) {
     }
     for at in memchr::memmem::find_iter(src, b"@Service(") {
         let Some(dec) = root.descendant_for_byte_range(at, at + 1).and_then(|n| n.parent()) else { continue };
-        if dec.kind() != "decorator" {
+        if dec.kind_name() != "decorator" {
             continue;
         }
         let Some(class) = decorated(dec) else { continue };
         let options = dec.named_child(0).and_then(|c| c.field("arguments")).and_then(|a| a.named_child(0));
         let class_name = class.field("name").map(|n| query::text(n, src));
         let name = match options {
-            Some(o) if o.kind() == "object" => service_name(o, src, class_name),
+            Some(o) if o.kind_name() == "object" => service_name(o, src, class_name),
             None => class_name.map(str::to_string),
             Some(_) => None,
         };
@@ -99,7 +99,7 @@ fn service_name(schema: Node, src: &[u8], default: Option<&str>) -> Option<Strin
     let prefix = match prop(schema, "version", src) {
         None => String::new(),
         Some(_) if unprefixed => String::new(),
-        Some(v) if v.kind() == "number" => format!("v{}.", query::text(v, src)),
+        Some(v) if v.kind_name() == "number" => format!("v{}.", query::text(v, src)),
         Some(v) => format!("{}.", string_value(v, src)?),
     };
     Some(format!("{prefix}{name}"))
@@ -109,14 +109,14 @@ fn service_name(schema: Node, src: &[u8], default: Option<&str>) -> Option<Strin
 /// key's line;
 /// none for `x: false` (an action a mixin gave, disabled).
 fn action(a: Node, src: &[u8]) -> Option<(String, u32)> {
-    let key = match a.kind() {
+    let key = match a.kind_name() {
         "pair" => a.field("key")?,
         "method_definition" => a.field("name")?,
         "shorthand_property_identifier" => a,
         _ => return None,
     };
     let value = a.field("value");
-    if value.is_some_and(|v| v.kind() == "false") {
+    if value.is_some_and(|v| v.kind_name() == "false") {
         return None;
     }
     let renamed = value.and_then(|v| prop(v, "name", src)).and_then(|n| string_value(n, src));
@@ -126,7 +126,7 @@ fn action(a: Node, src: &[u8]) -> Option<(String, u32)> {
 
 /// A property key's name: an identifier or a string.
 fn key_name(key: Node, src: &[u8]) -> Option<String> {
-    match key.kind() {
+    match key.kind_name() {
         "property_identifier" | "shorthand_property_identifier" => Some(query::text(key, src).to_string()),
         "string" => string_value(key, src),
         _ => None,
@@ -136,7 +136,7 @@ fn key_name(key: Node, src: &[u8]) -> Option<String> {
 /// The class a decorator decorates.
 fn decorated(dec: Node) -> Option<Node> {
     let parent = dec.parent()?;
-    match parent.kind() {
+    match parent.kind_name() {
         "class_declaration" | "class" | "abstract_class_declaration" => Some(parent),
         "export_statement" => parent.field("declaration"),
         _ => None,
@@ -150,13 +150,13 @@ fn decorated_actions(body: Node, src: &[u8]) -> (Vec<(String, u32)>, Vec<RawActi
     let mut rest = Vec::new();
     let mut pending: Vec<Node> = Vec::new();
     for m in named(body) {
-        if m.kind() == "decorator" {
+        if m.kind_name() == "decorator" {
             pending.push(m);
             continue;
         }
-        let own: Vec<Node> = named(m).into_iter().filter(|d| d.kind() == "decorator").collect();
+        let own: Vec<Node> = named(m).into_iter().filter(|d| d.kind_name() == "decorator").collect();
         let decorators = std::mem::take(&mut pending).into_iter().chain(own);
-        if m.kind() != "method_definition" {
+        if m.kind_name() != "method_definition" {
             continue;
         }
         for d in decorators {
@@ -180,7 +180,7 @@ fn decorated_actions(body: Node, src: &[u8]) -> (Vec<(String, u32)>, Vec<RawActi
 /// strings.
 fn rest_base(schema: Node, src: &[u8]) -> Option<Vec<String>> {
     let rest = prop(schema, "settings", src).and_then(|s| prop(s, "rest", src))?;
-    match rest.kind() {
+    match rest.kind_name() {
         "array" => named(rest).into_iter().map(|b| string_value(b, src)).collect(),
         _ => string_value(rest, src).map(|b| vec![b]),
     }
@@ -188,7 +188,7 @@ fn rest_base(schema: Node, src: &[u8]) -> Option<Vec<String>> {
 
 /// The `rest` declarations of one entry of `actions: {…}`.
 fn action_rest(a: Node, src: &[u8]) -> Vec<RawActionRest> {
-    let Some(options) = a.field("value").filter(|v| a.kind() == "pair" && v.kind() == "object") else {
+    let Some(options) = a.field("value").filter(|v| a.kind_name() == "pair" && v.kind_name() == "object") else {
         return Vec::new();
     };
     match action(a, src) {
@@ -206,11 +206,11 @@ fn rest_of(options: Node, action: &str, src: &[u8]) -> Vec<RawActionRest> {
     else {
         return Vec::new();
     };
-    let items = if rest.kind() == "array" { named(rest) } else { vec![rest] };
+    let items = if rest.kind_name() == "array" { named(rest) } else { vec![rest] };
     let mut out = Vec::new();
     for r in items {
         let line = query::line(r);
-        let (method, path, base) = if r.kind() == "object" {
+        let (method, path, base) = if r.kind_name() == "object" {
             let text = |k: &str| prop(r, k, src).and_then(|v| string_value(v, src));
             (
                 text("method").unwrap_or_else(|| "*".into()),
@@ -246,21 +246,22 @@ pub fn declares_gateway(words: &Words) -> bool {
 pub fn gateways(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for at in memchr::memmem::find_iter(src, b"routes") {
         let Some(key) = root.descendant_for_byte_range(at, at + 6) else { continue };
-        let Some(pair) = key.parent().filter(|p| p.kind() == "pair" && p.field("key") == Some(key)) else {
+        let Some(pair) = key.parent().filter(|p| p.kind_name() == "pair" && p.field("key") == Some(key)) else {
             continue;
         };
         let (Some(settings), Some(routes)) = (pair.parent(), pair.field("value")) else { continue };
-        let outer = settings.parent().filter(|p| p.kind() == "pair");
+        let outer = settings.parent().filter(|p| p.kind_name() == "pair");
         let named_settings = outer.and_then(|p| p.field("key")).and_then(|k| key_name(k, src));
         let Some(schema) = outer.and_then(|p| p.parent()).filter(|_| named_settings.as_deref() == Some("settings"))
         else {
             continue;
         };
-        if routes.kind() != "array" || prop(schema, "mixins", src).is_none() {
+        if routes.kind_name() != "array" || prop(schema, "mixins", src).is_none() {
             continue;
         }
         let path = prop(settings, "path", src).and_then(|p| string_value(p, src)).unwrap_or_default();
-        let routes = named(routes).into_iter().filter(|r| r.kind() == "object").map(|r| gateway_route(r, src, facts));
+        let routes =
+            named(routes).into_iter().filter(|r| r.kind_name() == "object").map(|r| gateway_route(r, src, facts));
         let routes = routes.collect();
         facts.moleculer_gateways.push(RawMoleculerGateway { path, routes, line: query::line(schema) });
     }
@@ -272,8 +273,8 @@ pub fn gateways(root: Node, src: &[u8], facts: &mut ArchFacts) {
 fn gateway_route(r: Node, src: &[u8], facts: &mut ArchFacts) -> RawGatewayRoute {
     let line = query::line(r);
     let path = prop(r, "path", src).and_then(|p| string_value(p, src)).unwrap_or_default();
-    let mut auto = prop(r, "autoAliases", src).is_some_and(|a| a.kind() == "true");
-    let whitelist = prop(r, "whitelist", src).filter(|w| w.kind() == "array").map(|w| {
+    let mut auto = prop(r, "autoAliases", src).is_some_and(|a| a.kind_name() == "true");
+    let whitelist = prop(r, "whitelist", src).filter(|w| w.kind_name() == "array").map(|w| {
         let masks: Option<Vec<String>> = named(w).into_iter().map(|m| string_value(m, src)).collect();
         masks.unwrap_or_else(|| {
             if auto {
@@ -285,13 +286,13 @@ fn gateway_route(r: Node, src: &[u8], facts: &mut ArchFacts) -> RawGatewayRoute 
         })
     });
     let mut aliases = Vec::new();
-    for entry in prop(r, "aliases", src).filter(|a| a.kind() == "object").map(named).unwrap_or_default() {
+    for entry in prop(r, "aliases", src).filter(|a| a.kind_name() == "object").map(named).unwrap_or_default() {
         let Some(key) = entry.field("key").or_else(|| entry.field("name")) else {
             continue;
         };
         let Some(text) = key_name(key, src) else { continue };
         let (method, path) = method_path(&text);
-        let value = entry.field("value").filter(|_| entry.kind() == "pair");
+        let value = entry.field("value").filter(|_| entry.kind_name() == "pair");
         let line = query::line(key);
         if method == "REST" {
             rest_aliases(&path, value, src, line, &mut aliases);
@@ -306,7 +307,7 @@ fn gateway_route(r: Node, src: &[u8], facts: &mut ArchFacts) -> RawGatewayRoute 
 /// The action an alias calls: `'users.list'` (after a `multipart:` type), `{ action }`,
 /// or the name among an array's middlewares; `None` for a handler function.
 fn alias_action(v: Node, src: &[u8]) -> Option<Template> {
-    match v.kind() {
+    match v.kind_name() {
         "string" | "template_string" => {
             let mut t = template(v, src);
             // `multipart:media.save`: the alias type, then the action.
@@ -322,7 +323,7 @@ fn alias_action(v: Node, src: &[u8]) -> Option<Template> {
         "array" => named(v)
             .into_iter()
             .rev()
-            .find(|m| matches!(m.kind(), "string" | "template_string"))
+            .find(|m| matches!(m.kind_name(), "string" | "template_string"))
             .and_then(|m| alias_action(m, src)),
         _ => None,
     }
@@ -332,7 +333,7 @@ fn alias_action(v: Node, src: &[u8]) -> Option<Template> {
 /// of the service's `list`, `get`, `create`, `update`, `patch` and `remove` actions.
 fn rest_aliases(path: &str, value: Option<Node>, src: &[u8], line: u32, out: &mut Vec<RawAlias>) {
     let Some(v) = value else { return };
-    let (action, only, except) = match v.kind() {
+    let (action, only, except) = match v.kind_name() {
         "object" => {
             let list = |k: &str| -> Option<Vec<String>> {
                 let a = prop(v, k, src)?;
@@ -371,8 +372,8 @@ pub fn calls(root: Node, src: &[u8], facts: &mut ArchFacts) {
         memchr::memmem::find(src, b"moleculer").is_some() || memchr::memmem::find(src, b"ServiceBroker").is_some();
     for at in memchr::memmem::find_iter(src, b".call(") {
         let Some(prop) = root.descendant_for_byte_range(at + 1, at + 5) else { continue };
-        let Some(member) = prop.parent().filter(|m| m.kind() == "member_expression") else { continue };
-        let Some(call) = member.parent().filter(|c| c.kind() == "call_expression") else { continue };
+        let Some(member) = prop.parent().filter(|m| m.kind_name() == "member_expression") else { continue };
+        let Some(call) = member.parent().filter(|c| c.kind_name() == "call_expression") else { continue };
         let receiver = member.field("object").map(|o| query::text(o, src)).unwrap_or_default();
         let last = receiver.rsplit('.').next().unwrap_or(receiver);
         if CALLERS.binary_search(&last).is_err() {

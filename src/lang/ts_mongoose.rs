@@ -50,8 +50,8 @@ pub fn imported_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
                 continue;
             }
             let Some(f) = root.descendant_for_byte_range(at, at + local.len()) else { continue };
-            let Some(call) = f.parent().filter(|c| c.kind() == "call_expression") else { continue };
-            if f.kind() != "identifier" || call.field("function") != Some(f) {
+            let Some(call) = f.parent().filter(|c| c.kind_name() == "call_expression") else { continue };
+            if f.kind_name() != "identifier" || call.field("function") != Some(f) {
                 continue;
             }
             let args = call.field("arguments").map(named).unwrap_or_default();
@@ -79,14 +79,14 @@ fn push_model(args: &[Node], call: Node, src: &[u8], facts: &mut ArchFacts) {
 fn model_names(root: Node, src: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     for top in named(root) {
-        match top.kind() {
+        match top.kind_name() {
             "import_statement" => {
                 let from = top.field("source").and_then(|s| string_value(s, src));
                 if from.as_deref() != Some("mongoose") {
                     continue;
                 }
-                let specs = named(top).into_iter().filter(|c| c.kind() == "import_clause").flat_map(named);
-                for spec in specs.filter(|n| n.kind() == "named_imports").flat_map(named) {
+                let specs = named(top).into_iter().filter(|c| c.kind_name() == "import_clause").flat_map(named);
+                for spec in specs.filter(|n| n.kind_name() == "named_imports").flat_map(named) {
                     let name = spec.field("name").map(|n| query::text(n, src));
                     let local = spec.field("alias").or(spec.field("name"));
                     if let (Some("model"), Some(local)) = (name, local) {
@@ -99,7 +99,7 @@ fn model_names(root: Node, src: &[u8]) -> Vec<String> {
                     let (Some(p), Some(v)) = (d.field("name"), d.field("value")) else {
                         continue;
                     };
-                    if p.kind() == "object_pattern" && is_mongoose(v, src) {
+                    if p.kind_name() == "object_pattern" && is_mongoose(v, src) {
                         out.extend(pattern_local(p, "model", src));
                     }
                 }
@@ -112,7 +112,7 @@ fn model_names(root: Node, src: &[u8]) -> Vec<String> {
 
 /// `require('mongoose')` or the name `mongoose`.
 fn is_mongoose(v: Node, src: &[u8]) -> bool {
-    match v.kind() {
+    match v.kind_name() {
         "identifier" => query::text(v, src) == "mongoose",
         "call_expression" => {
             v.field("function").is_some_and(|f| query::text(f, src) == "require")
@@ -125,10 +125,10 @@ fn is_mongoose(v: Node, src: &[u8]) -> bool {
 
 /// The local name an object pattern binds to property `key` (`{ key }`, `{ key: local }`).
 fn pattern_local(p: Node, key: &str, src: &[u8]) -> Option<String> {
-    named(p).into_iter().find_map(|c| match c.kind() {
+    named(p).into_iter().find_map(|c| match c.kind_name() {
         "shorthand_property_identifier_pattern" if query::text(c, src) == key => Some(key.to_string()),
         "pair_pattern" if c.field("key").is_some_and(|k| query::text(k, src) == key) => {
-            c.field("value").filter(|v| v.kind() == "identifier").map(|v| query::text(v, src).to_string())
+            c.field("value").filter(|v| v.kind_name() == "identifier").map(|v| query::text(v, src).to_string())
         }
         _ => None,
     })
@@ -139,8 +139,8 @@ pub fn connection_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
     let tops = top_values(root, src);
     for at in memchr::memmem::find_iter(src, b".model(") {
         let Some(prop) = root.descendant_for_byte_range(at + 1, at + 6) else { continue };
-        let Some(member) = prop.parent().filter(|m| m.kind() == "member_expression") else { continue };
-        let Some(call) = member.parent().filter(|c| c.kind() == "call_expression") else { continue };
+        let Some(member) = prop.parent().filter(|m| m.kind_name() == "member_expression") else { continue };
+        let Some(call) = member.parent().filter(|c| c.kind_name() == "call_expression") else { continue };
         let Some(object) = member.field("object") else { continue };
         if query::text(object, src) == "mongoose" {
             continue;
@@ -149,10 +149,10 @@ pub fn connection_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
         let (Some(_), Some(schema)) = (args.first().and_then(|a| string_value(*a, src)), args.get(1)) else {
             continue;
         };
-        let connection = object.kind() == "identifier"
+        let connection = object.kind_name() == "identifier"
             && value_of(&tops, query::text(object, src)).is_some_and(|v| connects(v, src));
         let schema = makes_schema(*schema, src)
-            || schema.kind() == "identifier"
+            || schema.kind_name() == "identifier"
                 && value_of(&tops, query::text(*schema, src)).is_some_and(|v| makes_schema(v, src));
         if connection || schema {
             push_model(&args, call, src, facts);
@@ -164,13 +164,14 @@ pub fn connection_models(root: Node, src: &[u8], facts: &mut ArchFacts) {
 fn top_values<'t>(root: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
     let mut out = Vec::new();
     for top in named(root) {
-        let decl = if top.kind() == "export_statement" { top.field("declaration") } else { Some(top) };
-        let Some(decl) = decl.filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration")) else {
+        let decl = if top.kind_name() == "export_statement" { top.field("declaration") } else { Some(top) };
+        let Some(decl) = decl.filter(|d| matches!(d.kind_name(), "lexical_declaration" | "variable_declaration"))
+        else {
             continue;
         };
         for d in named(decl) {
             let (Some(n), Some(v)) = (d.field("name"), d.field("value")) else { continue };
-            if n.kind() == "identifier" {
+            if n.kind_name() == "identifier" {
                 out.push((query::text(n, src).to_string(), v));
             }
         }
@@ -184,15 +185,15 @@ fn value_of<'t>(tops: &[(String, Node<'t>)], name: &str) -> Option<Node<'t>> {
 
 /// `mongoose.createConnection(…)`, `createConnection(…)` (also awaited, `.asPromise()`d).
 fn connects(v: Node, src: &[u8]) -> bool {
-    let v = if v.kind() == "await_expression" { v.named_child(0).unwrap_or(v) } else { v };
-    let Some(f) = v.field("function").filter(|_| v.kind() == "call_expression") else { return false };
+    let v = if v.kind_name() == "await_expression" { v.named_child(0).unwrap_or(v) } else { v };
+    let Some(f) = v.field("function").filter(|_| v.kind_name() == "call_expression") else { return false };
     let f = query::text(f, src);
     f == "createConnection" || f.ends_with(".createConnection") || f.contains(".createConnection(")
 }
 
 /// `new Schema(…)`, `new mongoose.Schema(…)`.
 fn makes_schema(v: Node, src: &[u8]) -> bool {
-    v.kind() == "new_expression"
+    v.kind_name() == "new_expression"
         && v.field("constructor").is_some_and(|c| matches!(query::text(c, src), "Schema" | "mongoose.Schema"))
 }
 

@@ -391,7 +391,7 @@ fn any(n: Node) -> Option<Node> {
 
 /// The first child with `field`, when it is of `kind`.
 fn field<'t>(n: Node<'t>, name: &'static str, kind: &str) -> Option<Node<'t>> {
-    n.field(name).filter(|c| c.kind() == kind)
+    n.field(name).filter(|c| c.kind_name() == kind)
 }
 
 /// Every child of `n` of `kind` (a child step without a field: one match each).
@@ -415,7 +415,7 @@ fn children_of<'t>(n: Node<'t>, kind: &'static str) -> impl Iterator<Item = Node
 /// The ctor of `ROUTER_DEF`/`KV_CLIENT_*`'s value: `(call_expression function: (_))` or
 /// `(new_expression constructor: (_))`, with the call's `arguments: (arguments)` when `args`.
 fn made_by<'t>(value: Node<'t>, args: bool) -> Option<(Node<'t>, Option<Node<'t>>)> {
-    let ctor_field = match value.kind() {
+    let ctor_field = match value.kind_name() {
         "call_expression" => "function",
         "new_expression" => "constructor",
         _ => return None,
@@ -457,7 +457,7 @@ fn client_def<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
 }
 
 fn client_def_of<'t>(decl: Node<'t>, call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let Some(name) = field(decl, "name", "identifier").filter(|_| call.kind() == "call_expression") else {
+    let Some(name) = field(decl, "name", "identifier").filter(|_| call.kind_name() == "call_expression") else {
         return false;
     };
     let Some(args) = client_factory(call, src) else { return false };
@@ -505,7 +505,7 @@ fn const_exports<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> b
 
 fn exports_member<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
     let Some(left) = field(assign, "left", "member_expression") else { return false };
-    let object = left.field("object").filter(|o| matches!(o.kind(), "identifier" | "member_expression"));
+    let object = left.field("object").filter(|o| matches!(o.kind_name(), "identifier" | "member_expression"));
     let (Some(object), Some(name)) = (object, field(left, "property", "property_identifier")) else {
         return false;
     };
@@ -524,7 +524,7 @@ fn body_consts<'t>(function: Node<'t>) -> Vec<(Node<'t>, Node<'t>)> {
     let mut out = Vec::new();
     let mut cursor = body.walk();
     for decl in body.children(&mut cursor) {
-        if !matches!(decl.kind(), "variable_declaration" | "lexical_declaration") {
+        if !matches!(decl.kind_name(), "variable_declaration" | "lexical_declaration") {
             continue;
         }
         for d in children_of(decl, "variable_declarator") {
@@ -580,7 +580,7 @@ fn entity_decorator<'t>(dec: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> b
 
 fn schema_decorator<'t>(dec: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
     let found = decorator_call(dec, src, &["Schema", "Table"]);
-    let found = found.into_iter().filter(|(_, a)| a.named_child(0).is_some_and(|f| f.kind() == "object"));
+    let found = found.into_iter().filter(|(_, a)| a.named_child(0).is_some_and(|f| f.kind_name() == "object"));
     push_all(caps, found.map(|(_, a)| vec![("db.sequelize", dec), ("args", a)]))
 }
 
@@ -617,7 +617,7 @@ fn proxy_register<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bo
     };
     let Some(args) = field(call, "arguments", "arguments") else { return false };
     let first = args.named_child(0).and_then(any);
-    if first.is_none() || args.named_child(1).is_none_or(|o| o.kind() != "object") {
+    if first.is_none() || args.named_child(1).is_none_or(|o| o.kind_name() != "object") {
         return false;
     }
     caps.extend([("proxy.call", call), ("client", client), ("args", args)]);
@@ -633,7 +633,7 @@ fn proxy_web<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
     };
     let Some(args) = field(call, "arguments", "arguments") else { return false };
     let (first, second) = (args.named_child(0).and_then(any), args.named_child(1).and_then(any));
-    if first.is_none() || second.is_none() || args.named_child(2).is_none_or(|o| o.kind() != "object") {
+    if first.is_none() || second.is_none() || args.named_child(2).is_none_or(|o| o.kind_name() != "object") {
         return false;
     }
     caps.extend([("proxy.call", call), ("client", client), ("args", args)]);
@@ -643,7 +643,7 @@ fn proxy_web<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
 /// `f('name', …)` with `f` in `names`: the string.
 fn table_call<'t>(call: Node<'t>, src: &[u8], names: &[&str]) -> Option<Node<'t>> {
     let (_, args) = named_call(call, src, names)?;
-    args.named_child(0).filter(|s| s.kind() == "string")
+    args.named_child(0).filter(|s| s.kind_name() == "string")
 }
 
 fn drizzle_table<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
@@ -662,7 +662,7 @@ fn knex_table<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
 fn collection_call<'t>(call: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
     let f = field(call, "function", "member_expression")?;
     field(f, "property", "property_identifier").filter(|p| query::text(*p, src) == "collection")?;
-    field(call, "arguments", "arguments")?.named_child(0).filter(|s| s.kind() == "string")
+    field(call, "arguments", "arguments")?.named_child(0).filter(|s| s.kind_name() == "string")
 }
 
 fn mongo_collection<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
@@ -716,7 +716,7 @@ fn kv_client_decl<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bo
 
 fn kv_client_decl_of<'t>(decl: Node<'t>, value: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
     let Some(name) = field(decl, "name", "identifier") else { return false };
-    let ctors: Vec<Node<'t>> = match value.kind() {
+    let ctors: Vec<Node<'t>> = match value.kind_name() {
         "await_expression" => {
             children_of(value, "call_expression").filter_map(|c| made_by(c, false)).map(|m| m.0).collect()
         }
@@ -738,7 +738,7 @@ fn kv_client_assign<'t>(assign: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -
 fn required_fragments<'t>(call: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
     let required = field(call, "function", "identifier").is_some_and(|f| query::text(f, src) == "require");
     let args = field(call, "arguments", "arguments").filter(|a| required && a.named_child_count() == 1);
-    match args.and_then(|a| a.named_child(0)).filter(|s| s.kind() == "string") {
+    match args.and_then(|a| a.named_child(0)).filter(|s| s.kind_name() == "string") {
         Some(string) => children_of(string, "string_fragment").collect(),
         None => Vec::new(),
     }
@@ -751,7 +751,7 @@ fn router_def_require<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -
     let (Some(function), Some(args)) = (call.field("function"), field(call, "arguments", "arguments")) else {
         return false;
     };
-    let ctors: Vec<Node<'t>> = match function.kind() {
+    let ctors: Vec<Node<'t>> = match function.kind_name() {
         // `require('express')()`
         "call_expression" => required_fragments(function, src),
         // `require('express').Router()`: one match per fragment spelling the module.
@@ -785,7 +785,7 @@ fn endpoint_export_const<'t>(export: Node<'t>, _src: &[u8], caps: &mut Captures<
 
 fn endpoint_default<'t>(export: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> bool {
     let mut cursor = export.walk();
-    let defaults = export.children(&mut cursor).filter(|c| !c.is_named() && c.kind() == "default").count();
+    let defaults = export.children(&mut cursor).filter(|c| !c.is_named() && c.kind_name() == "default").count();
     push_all(caps, (0..defaults).map(|_| vec![("endpoint.default", export)]))
 }
 
@@ -805,13 +805,13 @@ fn bind_namespace<'t>(ns: Node<'t>, _src: &[u8], caps: &mut Captures<'t>) -> boo
 }
 
 fn bind_require<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let name = decl.field("name").filter(|n| matches!(n.kind(), "identifier" | "object_pattern"));
+    let name = decl.field("name").filter(|n| matches!(n.kind_name(), "identifier" | "object_pattern"));
     let (Some(name), Some(call)) = (name, field(decl, "value", "call_expression")) else {
         return false;
     };
     let required = field(call, "function", "identifier").is_some_and(|f| query::text(f, src) == "require");
     let first = field(call, "arguments", "arguments").and_then(|a| a.named_child(0));
-    if !required || first.is_none_or(|f| f.kind() != "string") {
+    if !required || first.is_none_or(|f| f.kind_name() != "string") {
         return false;
     }
     caps.extend([("bind.require", decl), ("name", name)]);
@@ -830,7 +830,7 @@ fn bind_require_member<'t>(decl: Node<'t>, src: &[u8], caps: &mut Captures<'t>) 
     };
     let required = field(call, "function", "identifier").is_some_and(|f| query::text(f, src) == "require");
     let first = field(call, "arguments", "arguments").and_then(|a| a.named_child(0));
-    if !required || first.is_none_or(|f| f.kind() != "string") {
+    if !required || first.is_none_or(|f| f.kind_name() != "string") {
         return false;
     }
     caps.extend([("bind.require", decl), ("name", name), ("value", property)]);
@@ -973,7 +973,7 @@ fn queue_command<'t>(new: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool
 }
 
 fn queue_consumer<'t>(new: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool {
-    let method = new.field("constructor").and_then(|c| match c.kind() {
+    let method = new.field("constructor").and_then(|c| match c.kind_name() {
         "identifier" => Some(c),
         "member_expression" => field(c, "property", "property_identifier"),
         _ => None,
@@ -1002,7 +1002,7 @@ fn call_method<'t>(call: Node<'t>, src: &[u8], caps: &mut Captures<'t>) -> bool 
 /// `v` itself when it is none.
 pub(super) fn unwrap_ts(mut v: Node) -> Node {
     for _ in 0..16 {
-        let inner = match v.kind() {
+        let inner = match v.kind_name() {
             "as_expression" | "satisfies_expression" | "non_null_expression" | "parenthesized_expression" => {
                 v.named_child(0)
             }
@@ -1010,7 +1010,7 @@ pub(super) fn unwrap_ts(mut v: Node) -> Node {
             "type_assertion" => v.named_child(v.named_child_count().saturating_sub(1) as _),
             _ => None,
         };
-        match inner.filter(|i| !matches!(i.kind(), "comment" | "sequence_expression" | "type_arguments")) {
+        match inner.filter(|i| !matches!(i.kind_name(), "comment" | "sequence_expression" | "type_arguments")) {
             Some(i) => v = i,
             None => break,
         }
@@ -1042,7 +1042,7 @@ pub fn cast_defs<'t>(root: Node<'t>, src: &[u8], emit: &mut super::ts_shapes::Em
         let Some(mut n) = root.descendant_for_byte_range(at, at) else { continue };
         // Up to the declarator: the token, its wrapper, a few wrappers deep.
         for _ in 0..8 {
-            if n.kind() == "variable_declarator" {
+            if n.kind_name() == "variable_declarator" {
                 break;
             }
             match n.parent() {
@@ -1050,8 +1050,8 @@ pub fn cast_defs<'t>(root: Node<'t>, src: &[u8], emit: &mut super::ts_shapes::Em
                 None => break,
             }
         }
-        let Some(value) = n.field("value").filter(|_| n.kind() == "variable_declarator") else { continue };
-        if value.kind() == unwrap_ts(value).kind() || seen.contains(&n.id()) {
+        let Some(value) = n.field("value").filter(|_| n.kind_name() == "variable_declarator") else { continue };
+        if value.kind_name() == unwrap_ts(value).kind_name() || seen.contains(&n.id()) {
             continue;
         }
         seen.push(n.id());

@@ -39,7 +39,7 @@ use crate::model::{ArchFacts, Part, RawArgCall, Template};
 
 /// The class declaration around `n`.
 fn class_of(n: Node) -> Option<Node> {
-    query::ancestors(n, 64).find(|a| CLASSES.contains(&a.kind()))
+    query::ancestors(n, 64).find(|a| CLASSES.contains(&a.kind_name()))
 }
 
 /// The name of the class declaration around `n`, if it has one.
@@ -52,20 +52,20 @@ pub fn injectable(class: Node, src: &[u8]) -> bool {
     let decorated = |n: Node| {
         let mut c = n.walk();
         let found = n.children(&mut c).any(|d| {
-            d.kind() == "decorator" && {
+            d.kind_name() == "decorator" && {
                 let t = query::text(d, src);
                 t.starts_with("@Injectable(") || t.starts_with("@Injectable ")
             }
         });
         found
     };
-    decorated(class) || class.parent().is_some_and(|p| p.kind() == "export_statement" && decorated(p))
+    decorated(class) || class.parent().is_some_and(|p| p.kind_name() == "export_statement" && decorated(p))
 }
 
 /// `ProxyService.prototype.forward` for a method of an `@Injectable()` class.
 pub fn injectable_method(method: Node, src: &[u8]) -> Option<String> {
-    let class = method.parent().filter(|b| b.kind() == "class_body")?.parent()?;
-    if !CLASSES.contains(&class.kind()) || !injectable(class, src) {
+    let class = method.parent().filter(|b| b.kind_name() == "class_body")?.parent()?;
+    if !CLASSES.contains(&class.kind_name()) || !injectable(class, src) {
         return None;
     }
     let class = query::text(class.field("name")?, src);
@@ -165,7 +165,7 @@ fn field_type(at: Node, field: &str, src: &[u8]) -> Option<String> {
             .find(|p| p.field("pattern").is_some_and(|i| query::text(i, src) == field))
             .and_then(|p| p.field("type"))
     });
-    let ty = declared.or(param)?.named_child(0).filter(|t| t.kind() == "type_identifier")?;
+    let ty = declared.or(param)?.named_child(0).filter(|t| t.kind_name() == "type_identifier")?;
     let name = query::text(ty, src);
     name.starts_with(|c: char| c.is_ascii_uppercase()).then(|| name.to_string())
 }
@@ -175,13 +175,13 @@ fn field_type(at: Node, field: &str, src: &[u8]) -> Option<String> {
 /// the class giving the field that one value, [`field_value`]): the path, the
 /// parameters unknown (`super::ts_arch::path_function`).
 pub fn this_path_call(call: Node, src: &[u8]) -> Option<Template> {
-    let f = call.field("function").filter(|_| call.kind() == "call_expression")?;
-    if f.kind() != "member_expression" || f.field("object")?.kind() != "this" {
+    let f = call.field("function").filter(|_| call.kind_name() == "call_expression")?;
+    if f.kind_name() != "member_expression" || f.field("object")?.kind_name() != "this" {
         return None;
     }
     let value = field_value(call, query::text(f.field("property")?, src), src)?;
-    let body = value.field("body").filter(|_| value.kind() == "arrow_function")?;
-    if !matches!(body.kind(), "string" | "template_string") {
+    let body = value.field("body").filter(|_| value.kind_name() == "arrow_function")?;
+    if !matches!(body.kind_name(), "string" | "template_string") {
         return None;
     }
     Some(super::ts_arch::path_function(value, src))
@@ -194,27 +194,27 @@ pub fn this_path_call(call: Node, src: &[u8]) -> Option<Template> {
 /// each case a string, and its declaration gives it no value. Anything else: none.
 pub fn switch_cases<'t>(u: Node<'t>, src: &[u8]) -> Option<(usize, Vec<(String, Node<'t>)>)> {
     let name = query::text(u, src);
-    let func = query::ancestors(u, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let func = query::ancestors(u, 64).find(|a| FUNCTIONS.contains(&a.kind_name()))?;
     let mut switch: Option<Node> = None;
     let mut cases = Vec::new();
     let mut stack = vec![func.field("body")?];
     while let Some(n) = stack.pop() {
-        if FUNCTIONS.contains(&n.kind()) {
+        if FUNCTIONS.contains(&n.kind_name()) {
             continue;
         }
         stack.extend(named(n));
         let Some(value) = super::ts_arch::assigns(n, name, src) else { continue };
-        if n.kind() == "variable_declarator" {
+        if n.kind_name() == "variable_declarator" {
             if value.is_some() {
                 return None;
             }
             continue;
         }
-        let case = n.parent().filter(|s| s.kind() == "expression_statement")?.parent()?;
-        if case.kind() != "switch_case" || n.start_byte() > u.start_byte() {
+        let case = n.parent().filter(|s| s.kind_name() == "expression_statement")?.parent()?;
+        if case.kind_name() != "switch_case" || n.start_byte() > u.start_byte() {
             return None;
         }
-        let stmt = case.parent()?.parent().filter(|s| s.kind() == "switch_statement")?;
+        let stmt = case.parent()?.parent().filter(|s| s.kind_name() == "switch_statement")?;
         if switch.is_some_and(|s| s.id() != stmt.id()) {
             return None;
         }
@@ -226,9 +226,9 @@ pub fn switch_cases<'t>(u: Node<'t>, src: &[u8]) -> Option<(usize, Vec<(String, 
         cases.push((label, value?));
     }
     let on = switch?.field("value")?;
-    let on = if on.kind() == "parenthesized_expression" { on.named_child(0)? } else { on };
+    let on = if on.kind_name() == "parenthesized_expression" { on.named_child(0)? } else { on };
     let (_, index) = wrapper_param(None, on, src)?;
-    let around = query::ancestors(on, 64).find(|a| FUNCTIONS.contains(&a.kind()))?;
+    let around = query::ancestors(on, 64).find(|a| FUNCTIONS.contains(&a.kind_name()))?;
     (around.id() == func.id() && !cases.is_empty()).then(|| {
         cases.sort_by_key(|(_, v)| v.start_byte());
         (index, cases)
@@ -250,8 +250,8 @@ pub fn injected_calls(root: Node, text: &str, facts: &mut ArchFacts) {
         for (i, _) in text.match_indices(&needle) {
             let Some(member) = root.descendant_for_byte_range(i, i + needle.len() - 1) else { continue };
             let up = query::ancestors_below(root, member, 4);
-            let Some(&call) = up.iter().find(|a| a.kind() == "call_expression") else { continue };
-            let Some(func) = call.field("function").filter(|f| f.kind() == "member_expression") else {
+            let Some(&call) = up.iter().find(|a| a.kind_name() == "call_expression") else { continue };
+            let Some(func) = call.field("function").filter(|f| f.kind_name() == "member_expression") else {
                 continue;
             };
             if func.field("object").is_none_or(|o| o.start_byte() != i || o.end_byte() != i + needle.len() - 1) {
@@ -288,11 +288,12 @@ fn injected_properties(root: Node, src: &[u8], facts: &ArchFacts) -> Vec<(String
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        match n.kind() {
+        match n.kind_name() {
             "method_definition" if is_constructor(n, src) => {
                 for (_, p) in parameter_properties(n) {
-                    let name = p.field("pattern").filter(|i| i.kind() == "identifier");
-                    let ty = p.field("type").and_then(|t| t.named_child(0)).filter(|t| t.kind() == "type_identifier");
+                    let name = p.field("pattern").filter(|i| i.kind_name() == "identifier");
+                    let ty =
+                        p.field("type").and_then(|t| t.named_child(0)).filter(|t| t.kind_name() == "type_identifier");
                     if let (Some(name), Some(ty)) = (name, ty) {
                         let ty = query::text(ty, src);
                         if facts.bindings.iter().any(|b| b.local == ty) {
@@ -326,16 +327,17 @@ pub fn mentions_controller_methods(words: &Words) -> bool {
 pub fn proto_controllers(root: Node, src: &[u8], facts: &mut ArchFacts) {
     let suffix = "ControllerMethods";
     for top in named(root) {
-        let class = match top.kind() {
+        let class = match top.kind_name() {
             "export_statement" => top.field("declaration"),
             _ => Some(top),
         };
-        let Some(class) = class.filter(|c| CLASSES.contains(&c.kind())) else { continue };
+        let Some(class) = class.filter(|c| CLASSES.contains(&c.kind_name())) else { continue };
         let holders = [Some(class), (top.id() != class.id()).then_some(top)];
-        for d in holders.into_iter().flatten().flat_map(named).filter(|d| d.kind() == "decorator") {
-            let Some(call) = d.named_child(0).filter(|c| c.kind() == "call_expression") else { continue };
-            let name = call.field("function").filter(|f| f.kind() == "identifier").map(|f| query::text(f, src));
-            let empty = call.field("arguments").is_some_and(|a| a.kind() == "arguments" && a.named_child_count() == 0);
+        for d in holders.into_iter().flatten().flat_map(named).filter(|d| d.kind_name() == "decorator") {
+            let Some(call) = d.named_child(0).filter(|c| c.kind_name() == "call_expression") else { continue };
+            let name = call.field("function").filter(|f| f.kind_name() == "identifier").map(|f| query::text(f, src));
+            let empty =
+                call.field("arguments").is_some_and(|a| a.kind_name() == "arguments" && a.named_child_count() == 0);
             let service = name.and_then(|n| n.strip_suffix(suffix)).filter(|s| !s.is_empty());
             let Some(service) = service.filter(|s| empty && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
             else {
@@ -373,11 +375,11 @@ pub const URI_VERSIONING: &str = "nestjs-uri-versioning";
 /// The versions a Nest `version` value names: `'1'`, `['1', '2']`, `VERSION_NEUTRAL`
 /// (none: empty), anything else `?`.
 pub fn versions(v: Node, src: &[u8]) -> String {
-    let one = |n: Node| match n.kind() {
+    let one = |n: Node| match n.kind_name() {
         _ if query::text(n, src).ends_with("VERSION_NEUTRAL") => Some(String::new()),
         _ => string_value(n, src).filter(|s| !s.is_empty() && !s.contains(',')),
     };
-    let all = match v.kind() {
+    let all = match v.kind_name() {
         "array" => named(v).into_iter().map(one).collect::<Option<Vec<_>>>(),
         _ => one(v).map(|s| vec![s]),
     };
@@ -395,22 +397,22 @@ pub fn versions(v: Node, src: &[u8]) -> String {
 pub fn route_version(decorator: Node, src: &[u8]) -> Option<String> {
     let mut all = Vec::new();
     let parent = decorator.parent()?;
-    if parent.kind() == "method_definition" {
-        all.extend(named(parent).into_iter().filter(|d| d.kind() == "decorator"));
+    if parent.kind_name() == "method_definition" {
+        all.extend(named(parent).into_iter().filter(|d| d.kind_name() == "decorator"));
     } else {
         // Back to the first decorator of this method, then forward to the method.
         let mut first = decorator;
-        while let Some(p) = first.prev_named_sibling().filter(|p| p.kind() == "decorator") {
+        while let Some(p) = first.prev_named_sibling().filter(|p| p.kind_name() == "decorator") {
             first = p;
         }
         let mut s = Some(first);
-        while let Some(d) = s.filter(|d| d.kind() == "decorator") {
+        while let Some(d) = s.filter(|d| d.kind_name() == "decorator") {
             all.push(d);
             s = d.next_named_sibling();
         }
     }
     all.into_iter().find_map(|d| {
-        let call = d.named_child(0).filter(|c| c.kind() == "call_expression")?;
+        let call = d.named_child(0).filter(|c| c.kind_name() == "call_expression")?;
         let name = call.field("function").map(|f| query::text(f, src));
         let arg = call.field("arguments").and_then(|a| a.named_child(0));
         (name == Some("Version")).then(|| arg.map_or_else(|| "?".into(), |a| versions(a, src)))
@@ -428,7 +430,7 @@ pub fn mentions_versioning(words: &Words) -> bool {
 pub fn uri_versioning(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for at in memchr::memmem::find_iter(src, b"enableVersioning(") {
         let Some(prop) = root.descendant_for_byte_range(at, at + 1) else { continue };
-        let Some(call) = prop.parent().and_then(|m| m.parent()).filter(|c| c.kind() == "call_expression") else {
+        let Some(call) = prop.parent().and_then(|m| m.parent()).filter(|c| c.kind_name() == "call_expression") else {
             continue;
         };
         let Some(options) = call.field("arguments").and_then(|a| a.named_child(0)) else { continue };
@@ -438,7 +440,7 @@ pub fn uri_versioning(root: Node, src: &[u8], facts: &mut ArchFacts) {
         }
         let prefix = match get("prefix") {
             None => "v".to_string(),
-            Some(p) if p.kind() == "false" => String::new(),
+            Some(p) if p.kind_name() == "false" => String::new(),
             Some(p) => match string_value(p, src) {
                 Some(s) => s,
                 None => continue,
@@ -476,22 +478,22 @@ pub fn factory_key(func: &str, index: usize, key: &str) -> String {
 /// word on the key is the parameter's (earlier spreads of local object literals, or pairs,
 /// give the default): [`factory_key`] and the default. Anything else: none.
 pub fn prefix_from_caller(arg: Node, src: &[u8]) -> Option<(String, Template)> {
-    if arg.kind() != "member_expression" {
+    if arg.kind_name() != "member_expression" {
         return None;
     }
-    let obj = arg.field("object").filter(|o| o.kind() == "identifier")?;
+    let obj = arg.field("object").filter(|o| o.kind_name() == "identifier")?;
     let key = query::text(arg.field("property")?, src);
     if let Some((func, index)) = wrapper_param(None, obj, src) {
         return Some((factory_key(&func, index, key), Template::new()));
     }
     let value = super::ts_arch::local_value(None, obj, src)??;
-    if value.kind() != "object" {
+    if value.kind_name() != "object" {
         return None;
     }
     let mut default = Template::new();
     let mut from: Option<(String, usize)> = None;
     for m in named(value) {
-        match m.kind() {
+        match m.kind_name() {
             "pair" => {
                 let k = m.field("key").map(|k| string_value(k, src).unwrap_or_else(|| query::text(k, src).into()));
                 if k.as_deref() == Some(key) {
@@ -501,17 +503,17 @@ pub fn prefix_from_caller(arg: Node, src: &[u8]) -> Option<(String, Template)> {
             }
             "shorthand_property_identifier" if query::text(m, src) == key => return None,
             "spread_element" => {
-                let s = m.named_child(0).filter(|s| s.kind() == "identifier")?;
+                let s = m.named_child(0).filter(|s| s.kind_name() == "identifier")?;
                 if let Some(p) = wrapper_param(None, s, src) {
                     from = Some(p);
                     continue;
                 }
                 let o = super::ts_arch::local_value(None, s, src)??;
-                if o.kind() != "object" {
+                if o.kind_name() != "object" {
                     return None;
                 }
                 if let Some(v) = super::ts_arch::prop(o, key, src) {
-                    if v.kind() == "shorthand_property_identifier" {
+                    if v.kind_name() == "shorthand_property_identifier" {
                         return None;
                     }
                     default = template(v, src);
@@ -540,25 +542,25 @@ pub fn prefix_args(root: Node, src: &[u8], facts: &mut ArchFacts) {
     let mut seen = Vec::new();
     for at in memchr::memmem::find_iter(src, b"refix") {
         let Some(word) = root.descendant_for_byte_range(at, at + 5) else { continue };
-        let m = match word.kind() {
+        let m = match word.kind_name() {
             "shorthand_property_identifier" => word,
-            "property_identifier" => match word.parent().filter(|p| p.kind() == "pair") {
+            "property_identifier" => match word.parent().filter(|p| p.kind_name() == "pair") {
                 Some(pair) if pair.field("key").is_some_and(|k| k.id() == word.id()) => pair,
                 _ => continue,
             },
             _ => continue,
         };
-        let Some(a) = m.parent().filter(|o| o.kind() == "object") else { continue };
-        let Some(args) = a.parent().filter(|p| p.kind() == "arguments") else { continue };
-        let Some(call) = args.parent().filter(|c| c.kind() == "call_expression") else { continue };
-        let callee = call.field("function").filter(|f| matches!(f.kind(), "identifier" | "member_expression"));
+        let Some(a) = m.parent().filter(|o| o.kind_name() == "object") else { continue };
+        let Some(args) = a.parent().filter(|p| p.kind_name() == "arguments") else { continue };
+        let Some(call) = args.parent().filter(|c| c.kind_name() == "call_expression") else { continue };
+        let callee = call.field("function").filter(|f| matches!(f.kind_name(), "identifier" | "member_expression"));
         let Some(callee) = callee else { continue };
         let Some(index) = named(args).iter().position(|x| x.id() == a.id()) else { continue };
         if seen.contains(&m.id()) {
             continue;
         }
         seen.push(m.id());
-        let (key, value) = match m.kind() {
+        let (key, value) = match m.kind_name() {
             "pair" => match (m.field("key"), m.field("value")) {
                 (Some(k), Some(v)) => (query::text(k, src), v),
                 _ => continue,
@@ -568,7 +570,7 @@ pub fn prefix_args(root: Node, src: &[u8], facts: &mut ArchFacts) {
         if !key.to_ascii_lowercase().ends_with("prefix") {
             continue;
         }
-        let value = match value.kind() {
+        let value = match value.kind_name() {
             "shorthand_property_identifier" | "identifier" => match super::ts_arch::local_value(None, value, src) {
                 Some(Some(v)) => template(v, src),
                 Some(None) => continue,

@@ -53,7 +53,7 @@ pub fn initial_props(root: Node, rel: &str, text: &str, facts: &mut ArchFacts) -
     let mut params = Vec::new();
     for at in memchr::memmem::find_iter(src, b"getInitialProps") {
         let Some(word) = root.descendant_for_byte_range(at, at + "getInitialProps".len()) else { continue };
-        let Some(parent) = word.parent().filter(|_| word.kind() == "property_identifier") else { continue };
+        let Some(parent) = word.parent().filter(|_| word.kind_name() == "property_identifier") else { continue };
         let (names, node) = match app {
             true => match handed(parent, src) {
                 Some(args) => args,
@@ -76,31 +76,32 @@ pub fn initial_props(root: Node, rel: &str, text: &str, facts: &mut ArchFacts) -
 /// `_app`'s `appContext.Component.getInitialProps(ctx, client, user)`: the names of the
 /// arguments (empty where one is not a plain name) and the call.
 fn handed<'t>(member: Node<'t>, src: &[u8]) -> Option<(Vec<String>, Node<'t>)> {
-    let object = member.field("object").filter(|_| member.kind() == "member_expression")?;
-    let component = match object.kind() {
+    let object = member.field("object").filter(|_| member.kind_name() == "member_expression")?;
+    let component = match object.kind_name() {
         "identifier" => object,
         "member_expression" => object.field("property")?,
         _ => return None,
     };
-    let call = member.parent().filter(|c| c.kind() == "call_expression")?;
+    let call = member.parent().filter(|c| c.kind_name() == "call_expression")?;
     if query::text(component, src) != "Component" || call.field("function") != Some(member) {
         return None;
     }
     let args = named(call.field("arguments")?);
     let names =
-        args.iter().map(|a| if a.kind() == "identifier" { query::text(*a, src).to_string() } else { String::new() });
+        args.iter()
+            .map(|a| if a.kind_name() == "identifier" { query::text(*a, src).to_string() } else { String::new() });
     Some((names.collect(), call))
 }
 
 /// A page's `getInitialProps` function: the value assigned to `Page.getInitialProps`, or
 /// the class's `static getInitialProps` method.
 fn page_function(parent: Node) -> Option<Node> {
-    match parent.kind() {
+    match parent.kind_name() {
         "method_definition" => Some(parent),
         "member_expression" => {
-            let assignment = parent.parent().filter(|a| a.kind() == "assignment_expression")?;
+            let assignment = parent.parent().filter(|a| a.kind_name() == "assignment_expression")?;
             let value = assignment.field("right")?;
-            let function = matches!(value.kind(), "arrow_function" | "function_expression" | "function");
+            let function = matches!(value.kind_name(), "arrow_function" | "function_expression" | "function");
             (assignment.field("left") == Some(parent) && function).then_some(value)
         }
         _ => None,

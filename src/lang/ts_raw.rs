@@ -54,10 +54,10 @@ pub fn routes(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for call in serve_calls(root, src) {
         let line = query::line(call);
         for h in handlers(call, src) {
-            if matches!(h.kind(), "arrow_function" | "function_expression" | "function" | "method_definition") {
+            if matches!(h.kind_name(), "arrow_function" | "function_expression" | "function" | "method_definition") {
                 let router = format!("{SERVED}@{line}");
                 read(h, src, &mut |path, l, methods| super::arch::raw_route(facts, SERVED, &router, methods, path, l));
-            } else if h.kind() == "identifier" {
+            } else if h.kind_name() == "identifier" {
                 let name = query::text(h, src);
                 match tops.iter().find(|(n, _)| *n == name) {
                     Some((_, f)) => {
@@ -95,7 +95,7 @@ pub fn routes(root: Node, src: &[u8], facts: &mut ArchFacts) {
 fn top_functions<'t>(root: Node<'t>, src: &'t [u8]) -> Vec<(&'t str, Node<'t>)> {
     let mut out = Vec::new();
     for item in named(root) {
-        let item = if item.kind() == "export_statement" {
+        let item = if item.kind_name() == "export_statement" {
             match item.field("declaration") {
                 Some(d) => d,
                 None => continue,
@@ -103,18 +103,20 @@ fn top_functions<'t>(root: Node<'t>, src: &'t [u8]) -> Vec<(&'t str, Node<'t>)> 
         } else {
             item
         };
-        match item.kind() {
+        match item.kind_name() {
             "function_declaration" => {
                 if let Some(n) = item.field("name") {
                     out.push((query::text(n, src), item));
                 }
             }
             "lexical_declaration" | "variable_declaration" => {
-                for d in named(item).into_iter().filter(|d| d.kind() == "variable_declarator") {
+                for d in named(item).into_iter().filter(|d| d.kind_name() == "variable_declarator") {
                     let (Some(n), Some(v)) = (d.field("name"), d.field("value")) else {
                         continue;
                     };
-                    if n.kind() == "identifier" && matches!(v.kind(), "arrow_function" | "function_expression") {
+                    if n.kind_name() == "identifier"
+                        && matches!(v.kind_name(), "arrow_function" | "function_expression")
+                    {
                         out.push((query::text(n, src), v));
                     }
                 }
@@ -131,7 +133,7 @@ fn serve_calls<'t>(root: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
     for word in [&b"serve("[..], b"createServer("] {
         for at in memmem::find_iter(src, word) {
             let end = at + word.len() - 1;
-            let Some(call) = root.descendant_for_byte_range(at, end + 1).filter(|c| c.kind() == "call_expression")
+            let Some(call) = root.descendant_for_byte_range(at, end + 1).filter(|c| c.kind_name() == "call_expression")
             else {
                 continue;
             };
@@ -150,14 +152,14 @@ fn handlers<'t>(call: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
     let Some(args) = call.field("arguments") else { return Vec::new() };
     let mut out = Vec::new();
     for a in named(args) {
-        match a.kind() {
+        match a.kind_name() {
             "identifier" | "arrow_function" | "function_expression" | "function" => out.push(a),
             "object" => {
                 for key in ["fetch", "handler"] {
                     match prop(a, key, src) {
                         Some(v) => out.push(v),
                         None => out.extend(named(a).into_iter().filter(|m| {
-                            m.kind() == "method_definition"
+                            m.kind_name() == "method_definition"
                                 && m.field("name").is_some_and(|n| query::text(n, src) == key)
                         })),
                     }
@@ -187,7 +189,7 @@ fn read(f: Node, src: &[u8], emit: &mut dyn FnMut(String, u32, Vec<String>)) {
         return;
     }
     let params = f.field("parameters").or_else(|| f.field("parameter"));
-    let first = params.and_then(|p| if p.kind() == "identifier" { Some(p) } else { named(p).first().copied() });
+    let first = params.and_then(|p| if p.kind_name() == "identifier" { Some(p) } else { named(p).first().copied() });
     let (Some(param), Some(body)) = (first.and_then(param_ident), f.field("body")) else {
         return;
     };
@@ -204,7 +206,7 @@ impl<'s> Request<'s> {
 
     /// `req.url`, `new URL(req.url).pathname`, `url.pathname`, a local holding one.
     fn is_path(&self, n: Node) -> bool {
-        match n.kind() {
+        match n.kind_name() {
             "parenthesized_expression" => named(n).first().is_some_and(|i| self.is_path(*i)),
             "identifier" => self.paths.contains(&self.text(n)),
             "member_expression" => {
@@ -212,7 +214,7 @@ impl<'s> Request<'s> {
                     return false;
                 };
                 match self.text(p) {
-                    "url" => obj.kind() == "identifier" && self.text(obj) == self.param,
+                    "url" => obj.kind_name() == "identifier" && self.text(obj) == self.param,
                     "pathname" => self.is_url(obj),
                     _ => false,
                 }
@@ -223,7 +225,7 @@ impl<'s> Request<'s> {
 
     /// `new URL(req.url, base)` or a local holding one.
     fn is_url(&self, n: Node) -> bool {
-        match n.kind() {
+        match n.kind_name() {
             "parenthesized_expression" => named(n).first().is_some_and(|i| self.is_url(*i)),
             "identifier" => self.urls.contains(&self.text(n)),
             "new_expression" => {
@@ -235,11 +237,11 @@ impl<'s> Request<'s> {
     }
 
     fn is_method(&self, n: Node) -> bool {
-        match n.kind() {
+        match n.kind_name() {
             "parenthesized_expression" => named(n).first().is_some_and(|i| self.is_method(*i)),
             "identifier" => self.methods.contains(&self.text(n)),
             "member_expression" => {
-                n.field("object").is_some_and(|o| o.kind() == "identifier" && self.text(o) == self.param)
+                n.field("object").is_some_and(|o| o.kind_name() == "identifier" && self.text(o) == self.param)
                     && n.field("property").is_some_and(|p| self.text(p) == "method")
             }
             _ => false,
@@ -249,13 +251,13 @@ impl<'s> Request<'s> {
     /// A declaration of a local from the request: `const url = new URL(req.url)`,
     /// `const { pathname } = new URL(req.url)`, `const { url, method } = req`.
     fn local(&mut self, n: Node) {
-        if n.kind() != "variable_declarator" {
+        if n.kind_name() != "variable_declarator" {
             return;
         }
         let (Some(name), Some(value)) = (n.field("name"), n.field("value")) else {
             return;
         };
-        match name.kind() {
+        match name.kind_name() {
             "identifier" => {
                 let local = self.text(name);
                 if self.is_path(value) {
@@ -267,9 +269,9 @@ impl<'s> Request<'s> {
                 }
             }
             "object_pattern" => {
-                let from_req = value.kind() == "identifier" && self.text(value) == self.param;
+                let from_req = value.kind_name() == "identifier" && self.text(value) == self.param;
                 let from_url = self.is_url(value);
-                for p in named(name).into_iter().filter(|p| p.kind() == "shorthand_property_identifier_pattern") {
+                for p in named(name).into_iter().filter(|p| p.kind_name() == "shorthand_property_identifier_pattern") {
                     match self.text(p) {
                         "url" if from_req => self.paths.push(self.text(p)),
                         "method" if from_req => self.methods.push(self.text(p)),
@@ -284,7 +286,7 @@ impl<'s> Request<'s> {
 
     /// The routes of one `switch` on the path or one `if` comparing it.
     fn branch(&self, n: Node, emit: &mut dyn FnMut(String, u32, Vec<String>)) {
-        match n.kind() {
+        match n.kind_name() {
             "switch_statement" => {
                 if !n.field("value").is_some_and(|v| self.is_path(v)) {
                     return;
@@ -294,8 +296,8 @@ impl<'s> Request<'s> {
                 let mut pending: Vec<Node> = Vec::new();
                 for case in named(body) {
                     let value = case.field("value");
-                    if case.kind() == "switch_case" {
-                        if let Some(v) = value.filter(|v| v.kind() == "string") {
+                    if case.kind_name() == "switch_case" {
+                        if let Some(v) = value.filter(|v| v.kind_name() == "string") {
                             pending.push(v);
                         }
                     }
@@ -338,7 +340,7 @@ impl<'s> Request<'s> {
 
     /// The literal paths and methods an `&&`/`||` condition compares the request's with.
     fn condition<'t>(&self, n: Node<'t>, paths: &mut Vec<Node<'t>>, methods: &mut Vec<String>) {
-        match n.kind() {
+        match n.kind_name() {
             "parenthesized_expression" => {
                 for c in named(n) {
                     self.condition(c, paths, methods);
@@ -367,7 +369,7 @@ impl<'s> Request<'s> {
     /// The methods a branch's body compares the request's method with
     /// (`===`, `!==`, a `switch (req.method)`'s cases).
     fn tested_methods(&self, body: Node, out: &mut Vec<String>) {
-        let mut check = |n: Node| match n.kind() {
+        let mut check = |n: Node| match n.kind_name() {
             "binary_expression" if matches!(operator(n, self.src), "===" | "==" | "!==" | "!=") => {
                 if let Some((_, value)) = compared(n).filter(|(t, _)| self.is_method(*t)) {
                     out.extend(method_name(value, self.src));
@@ -392,7 +394,7 @@ fn operator<'s>(n: Node, src: &'s [u8]) -> &'s str {
 /// The two sides of a comparison with a string literal: (the other side, the string).
 fn compared(n: Node) -> Option<(Node, Node)> {
     let (l, r) = (n.field("left")?, n.field("right")?);
-    match (l.kind(), r.kind()) {
+    match (l.kind_name(), r.kind_name()) {
         (_, "string") => Some((l, r)),
         ("string", _) => Some((r, l)),
         _ => None,

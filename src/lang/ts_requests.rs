@@ -47,7 +47,8 @@ pub fn bare_path_calls<'t>(root: Node<'t>, text: &str, heads: &[&str]) -> Vec<(S
     found.sort_unstable();
     let mut out = Vec::new();
     for (_, at, paren) in found {
-        let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind() == "call_expression") else {
+        let Some(call) = root.descendant_for_byte_range(at, paren + 1).filter(|c| c.kind_name() == "call_expression")
+        else {
             continue;
         };
         if let Some(list) = call.field("arguments") {

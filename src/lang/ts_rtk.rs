@@ -47,7 +47,7 @@ pub fn apis(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) 
         if let Some((params, base)) = reader.definition(*node, 0) {
             let line = query::line(*node);
             facts.rtk_bases.push(RawRtkBase { name: name.to_string(), params, base, line });
-            if FUNCTIONS.contains(&node.kind()) {
+            if FUNCTIONS.contains(&node.kind_name()) {
                 reader.literal_requests(*node, &mut facts.rtk_queries);
             }
         }
@@ -67,9 +67,9 @@ pub fn apis(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) 
             let Some(name) = root.descendant_for_byte_range(at, at + word.len()) else { continue };
             let callee = if inject { name.parent() } else { Some(name) };
             let call = callee.and_then(|f| Some((f, f.parent()?)));
-            if let Some((_, call)) = call
-                .filter(|(f, c)| c.kind() == "call_expression" && c.field("function").is_some_and(|g| g.id() == f.id()))
-            {
+            if let Some((_, call)) = call.filter(|(f, c)| {
+                c.kind_name() == "call_expression" && c.field("function").is_some_and(|g| g.id() == f.id())
+            }) {
                 reader.api(call, inject, &mut facts.rtk_queries);
             }
         }
@@ -81,7 +81,7 @@ pub fn apis(root: Node, text: &str, relative: &[String], facts: &mut ArchFacts) 
 fn declarations<'t, 's>(root: Node<'t>, src: &'s [u8]) -> BTreeMap<&'s str, Node<'t>> {
     let mut out = BTreeMap::new();
     for top in named(root) {
-        let decl = match top.kind() {
+        let decl = match top.kind_name() {
             "export_statement" => match (top.field("declaration"), top.field("value")) {
                 (Some(d), _) => d,
                 (None, Some(v)) => {
@@ -92,7 +92,7 @@ fn declarations<'t, 's>(root: Node<'t>, src: &'s [u8]) -> BTreeMap<&'s str, Node
             },
             _ => top,
         };
-        match decl.kind() {
+        match decl.kind_name() {
             "function_declaration" => {
                 if let Some(n) = decl.field("name") {
                     out.insert(query::text(n, src), decl);
@@ -100,7 +100,7 @@ fn declarations<'t, 's>(root: Node<'t>, src: &'s [u8]) -> BTreeMap<&'s str, Node
             }
             "lexical_declaration" | "variable_declaration" => {
                 for d in named(decl) {
-                    let name = d.field("name").filter(|n| n.kind() == "identifier");
+                    let name = d.field("name").filter(|n| n.kind_name() == "identifier");
                     if let (Some(n), Some(v)) = (name, d.field("value")) {
                         out.insert(query::text(n, src), v);
                     }
@@ -126,7 +126,7 @@ impl<'t> Reader<'t, '_> {
     /// What a top-level value is, when it is an api, a base query or a factory of one: its
     /// parameters (a factory's) and its base.
     fn definition(&self, d: Node<'t>, depth: u32) -> Option<(Vec<String>, RtkBase)> {
-        match FUNCTIONS.contains(&d.kind()) || d.kind() == "function" {
+        match FUNCTIONS.contains(&d.kind_name()) || d.kind_name() == "function" {
             true => self.function_base(d, depth),
             false => self.base_of(d, depth).map(|b| (Vec::new(), b)),
         }
@@ -138,7 +138,7 @@ impl<'t> Reader<'t, '_> {
         if depth > DEPTH {
             return None;
         }
-        match e.kind() {
+        match e.kind_name() {
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
@@ -148,7 +148,7 @@ impl<'t> Reader<'t, '_> {
             "call_expression" => {
                 let f = e.field("function")?;
                 let args = named(e.field("arguments")?);
-                match f.kind() {
+                match f.kind_name() {
                     "identifier" => match self.text(f) {
                         "fetchBaseQuery" => Some(RtkBase::Url(self.base_url(args.first().copied(), &[]))),
                         "retry" => self.base_of(*args.first()?, depth + 1),
@@ -190,7 +190,7 @@ impl<'t> Reader<'t, '_> {
     /// around it (`params`) is `Param`.
     fn base_url(&self, options: Option<Node>, params: &[String]) -> Template {
         let Some(v) = options.and_then(|o| prop(o, "baseUrl", self.src)) else { return Template::new() };
-        let t = match v.kind() {
+        let t = match v.kind_name() {
             "shorthand_property_identifier" => vec![Part::Ref(self.text(v).to_string())],
             _ => template(v, self.src),
         };
@@ -210,7 +210,7 @@ impl<'t> Reader<'t, '_> {
         let body = func.field("body")?;
         let mut bases: Vec<RtkBase> = Vec::new();
         for c in super::ts_classes::descendants(body, "call_expression") {
-            let Some(f) = c.field("function").filter(|f| f.kind() == "identifier") else { continue };
+            let Some(f) = c.field("function").filter(|f| f.kind_name() == "identifier") else { continue };
             let args = c.field("arguments").map(named).unwrap_or_default();
             let base = match self.text(f) {
                 // `fetchBaseQuery({ baseUrl })({ url: '/token/refresh' }, api, extraOptions)`:
@@ -234,8 +234,11 @@ impl<'t> Reader<'t, '_> {
     /// `baseQuery(args, api, extraOptions)`: a call handing on the first parameter of the
     /// function around it, with the base query's other two arguments.
     fn forwards(&self, call: Node, args: &[Node]) -> bool {
-        let Some(first) = args.first().filter(|a| a.kind() == "identifier" && args.len() == 3) else { return false };
-        let around = query::ancestors(call, 64).find(|a| FUNCTIONS.contains(&a.kind()) || a.kind() == "function");
+        let Some(first) = args.first().filter(|a| a.kind_name() == "identifier" && args.len() == 3) else {
+            return false;
+        };
+        let around =
+            query::ancestors(call, 64).find(|a| FUNCTIONS.contains(&a.kind_name()) || a.kind_name() == "function");
         around.is_some_and(|f| params_of(f, self.src).first().is_some_and(|p| p == self.text(*first)))
     }
 
@@ -245,7 +248,7 @@ impl<'t> Reader<'t, '_> {
     fn literal_requests(&self, func: Node<'t>, out: &mut Vec<RawRtkQuery>) {
         let Some(body) = func.field("body") else { return };
         let calls = super::ts_classes::descendants(body, "call_expression");
-        let callee = |c: &Node<'t>| c.field("function").filter(|f| f.kind() == "identifier");
+        let callee = |c: &Node<'t>| c.field("function").filter(|f| f.kind_name() == "identifier");
         let args = |c: &Node<'t>| c.field("arguments").map(named).unwrap_or_default();
         let forwarded: Vec<&str> =
             calls.iter().filter(|c| self.forwards(**c, &args(c))).filter_map(&callee).map(|f| self.text(f)).collect();
@@ -262,7 +265,8 @@ impl<'t> Reader<'t, '_> {
             }
             let Some(name) = callee(c).map(|f| self.text(f)).filter(|n| forwarded.contains(n)) else { continue };
             let a = args(c);
-            let Some(first) = a.first().filter(|f| matches!(f.kind(), "string" | "template_string" | "object")) else {
+            let Some(first) = a.first().filter(|f| matches!(f.kind_name(), "string" | "template_string" | "object"))
+            else {
                 continue;
             };
             let base = self.inner_base(body, name).or_else(|| self.named_base(name, None, 0));
@@ -293,7 +297,7 @@ impl<'t> Reader<'t, '_> {
         };
         let Some(base_node) = base else { return };
         let Some(base) = self.base_of(base_node, 0) else { return };
-        if FUNCTIONS.contains(&base_node.kind()) {
+        if FUNCTIONS.contains(&base_node.kind_name()) {
             self.literal_requests(base_node, out);
         }
         let Some(endpoints) = member(options, "endpoints", self.src) else { return };
@@ -302,11 +306,11 @@ impl<'t> Reader<'t, '_> {
         };
         let Some(body) = endpoints.field("body") else { return };
         for object in objects(body) {
-            for pair in named(object).into_iter().filter(|p| p.kind() == "pair") {
-                let Some(def) = pair.field("value").filter(|v| v.kind() == "call_expression") else {
+            for pair in named(object).into_iter().filter(|p| p.kind_name() == "pair") {
+                let Some(def) = pair.field("value").filter(|v| v.kind_name() == "call_expression") else {
                     continue;
                 };
-                let Some(f) = def.field("function").filter(|f| f.kind() == "member_expression") else {
+                let Some(f) = def.field("function").filter(|f| f.kind_name() == "member_expression") else {
                     continue;
                 };
                 let (Some(o), Some(p)) = (f.field("object"), f.field("property")) else {
@@ -319,7 +323,7 @@ impl<'t> Reader<'t, '_> {
                     continue;
                 };
                 let Some(q) = member(opts, "query", self.src) else { continue };
-                let line = query::line(q.parent().filter(|p| p.kind() == "pair").unwrap_or(q));
+                let line = query::line(q.parent().filter(|p| p.kind_name() == "pair").unwrap_or(q));
                 for (method, path) in self.query_requests(q) {
                     out.push(RawRtkQuery { base: base.clone(), method, path, line });
                 }
@@ -329,14 +333,14 @@ impl<'t> Reader<'t, '_> {
 
     /// The requests of an endpoint's `query` function: what each of its returns gives.
     fn query_requests(&self, q: Node<'t>) -> Vec<(String, Option<Template>)> {
-        if !FUNCTIONS.contains(&q.kind()) && q.kind() != "function" {
+        if !FUNCTIONS.contains(&q.kind_name()) && q.kind_name() != "function" {
             return vec![("ANY".into(), None)];
         }
         let locals = locals_of(q, self.src);
         let Some(body) = q.field("body") else { return Vec::new() };
-        let returned = if body.kind() == "statement_block" { returns(body) } else { vec![body] };
+        let returned = if body.kind_name() == "statement_block" { returns(body) } else { vec![body] };
         let mut out: Vec<(String, Option<Template>)> = Vec::new();
-        for r in returned.into_iter().filter(|r| r.kind() != "return_statement") {
+        for r in returned.into_iter().filter(|r| r.kind_name() != "return_statement") {
             for request in self.requests(r, &locals) {
                 if !out.contains(&request) {
                     out.push(request);
@@ -362,7 +366,7 @@ impl<'t> Reader<'t, '_> {
                 .collect();
             Some(t).filter(|t| !t.is_empty() && !t.iter().all(|p| matches!(p, Part::Param(_))))
         };
-        match e.kind() {
+        match e.kind_name() {
             "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
                 e.named_child(0).map(|i| self.requests(i, locals)).unwrap_or_default()
             }
@@ -380,7 +384,9 @@ impl<'t> Reader<'t, '_> {
                 };
                 vec![(
                     method,
-                    prop(e, "url", self.src).filter(|u| u.kind() != "shorthand_property_identifier").and_then(path),
+                    prop(e, "url", self.src)
+                        .filter(|u| u.kind_name() != "shorthand_property_identifier")
+                        .and_then(path),
                 )]
             }
             _ => vec![("GET".into(), path(e))],
@@ -391,30 +397,30 @@ impl<'t> Reader<'t, '_> {
 /// The call invoking `f`'s result at once with a path or `{ url, method }` first
 /// (`fetchBaseQuery({ … })({ url: '/token/refresh' }, api, extraOptions)`), and that argument.
 fn literal_call(f: Node) -> Option<(Node, Node)> {
-    let outer = f.parent().filter(|p| p.kind() == "call_expression" && p.field("function") == Some(f))?;
+    let outer = f.parent().filter(|p| p.kind_name() == "call_expression" && p.field("function") == Some(f))?;
     let first = outer.field("arguments").and_then(|a| named(a).into_iter().next())?;
-    matches!(first.kind(), "string" | "template_string" | "object").then_some((outer, first))
+    matches!(first.kind_name(), "string" | "template_string" | "object").then_some((outer, first))
 }
 
 /// `{ … }` of an object property or method named `key` (`endpoints: (b) => …`, `endpoints(b) { … }`).
 fn member<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
     prop(obj, key, src).or_else(|| {
-        named(obj)
-            .into_iter()
-            .find(|m| m.kind() == "method_definition" && m.field("name").is_some_and(|n| query::text(n, src) == key))
+        named(obj).into_iter().find(|m| {
+            m.kind_name() == "method_definition" && m.field("name").is_some_and(|n| query::text(n, src) == key)
+        })
     })
 }
 
 /// The objects an `endpoints` function's body gives: `({ … })`, or each `return { … }`.
 fn objects(body: Node) -> Vec<Node> {
-    let returned = if body.kind() == "statement_block" { returns(body) } else { vec![body] };
+    let returned = if body.kind_name() == "statement_block" { returns(body) } else { vec![body] };
     let mut out = Vec::new();
     for mut r in returned {
-        while matches!(r.kind(), "parenthesized_expression" | "as_expression" | "satisfies_expression") {
+        while matches!(r.kind_name(), "parenthesized_expression" | "as_expression" | "satisfies_expression") {
             let Some(i) = r.named_child(0) else { break };
             r = i;
         }
-        if r.kind() == "object" {
+        if r.kind_name() == "object" {
             out.push(r);
         }
     }

@@ -147,7 +147,7 @@ static KV: LazyLock<Option<regex::Regex>> =
 /// `await api.get` with type arguments, whose callee is the awaited member.
 fn callee(call: Node) -> Option<Node> {
     let f = call.field("function")?;
-    match f.kind() {
+    match f.kind_name() {
         "await_expression" if call.field("type_arguments").is_some() => f.named_child(0),
         _ => Some(f),
     }
@@ -168,10 +168,10 @@ pub fn awaited_generic_calls<'t>(root: Node<'t>, text: &str, emit: &mut Emit<'_,
             continue;
         }
         let Some(call) = root.descendant_for_byte_range(start, i + 2) else { continue };
-        let member = callee(call).filter(|m| m.kind() == "member_expression");
-        let awaited = call.field("function").is_some_and(|f| f.kind() == "await_expression");
+        let member = callee(call).filter(|m| m.kind_name() == "member_expression");
+        let awaited = call.field("function").is_some_and(|f| f.kind_name() == "await_expression");
         let prop = member.and_then(|m| m.field("property"));
-        if let (true, "call_expression", Some(prop)) = (awaited, call.kind(), prop) {
+        if let (true, "call_expression", Some(prop)) = (awaited, call.kind_name(), prop) {
             if prop.byte_range() == (start..lt) {
                 expand(&[("call.method", call), ("method", prop)], src, emit);
             }
@@ -204,10 +204,10 @@ pub fn expand<'t>(caps: &[(&str, Node<'t>)], src: &[u8], emit: &mut Emit<'_, 't>
     let any_obj = obj.filter(|o| o.is_named() && !o.is_error());
     // `users.find(…)`, and `this.users.find(…)` of a class field (`users = db.collection('users')`).
     let plain_obj = obj.filter(|o| {
-        o.kind() == "identifier"
-            || o.kind() == "member_expression"
-                && o.field("object").is_some_and(|t| t.kind() == "this")
-                && o.field("property").is_some_and(|p| p.kind() == "property_identifier")
+        o.kind_name() == "identifier"
+            || o.kind_name() == "member_expression"
+                && o.field("object").is_some_and(|t| t.kind_name() == "this")
+                && o.field("property").is_some_and(|p| p.kind_name() == "property_identifier")
     });
     if let Some(o) = plain_obj.filter(|_| has(COLLECTION_METHODS, name)) {
         emit(&[("db.collection_op", call), ("obj", o), ("op", m)]);
@@ -215,7 +215,7 @@ pub fn expand<'t>(caps: &[(&str, Node<'t>)], src: &[u8], emit: &mut Emit<'_, 't>
     if let Some(o) = any_obj.filter(|_| KV.as_ref().is_some_and(|kv| kv.is_match(name))) {
         emit(&[("kv.op", call), ("obj", o), ("op", m)]);
     }
-    let Some(args) = call.field("arguments").filter(|a| a.kind() == "arguments") else {
+    let Some(args) = call.field("arguments").filter(|a| a.kind_name() == "arguments") else {
         return true;
     };
     ends_at_arguments(call, any_obj, m, name, args, emit);
@@ -267,7 +267,7 @@ fn ends_at_first_argument<'t>(
     if let Some(o) = obj.filter(|_| any_first && name == "route") {
         emit(&[("endpoint.chain", call), ("router", o), ("path", first), ("args", args)]);
     }
-    if let Some(o) = obj.filter(|_| first.kind() == "object" && name == "route") {
+    if let Some(o) = obj.filter(|_| first.kind_name() == "object" && name == "route") {
         emit(&[("endpoint.object", call), ("router", o), ("args", first)]);
     }
     if any_first && name == "setGlobalPrefix" {
@@ -276,10 +276,10 @@ fn ends_at_first_argument<'t>(
     if any_first && name == "addService" {
         emit(&[("grpc.server", call), ("name", first)]);
     }
-    if receiver == Some("mongoose") && name == "model" && first.kind() == "string" {
+    if receiver == Some("mongoose") && name == "model" && first.kind_name() == "string" {
         emit(&[("db.mongoose", call), ("name", first), ("args", args)]);
     }
-    if receiver == Some("MongooseModule") && has(NEST_MONGOOSE_METHODS, name) && first.kind() == "array" {
+    if receiver == Some("MongooseModule") && has(NEST_MONGOOSE_METHODS, name) && first.kind_name() == "array" {
         emit(&[("db.nest_mongoose", call), ("args", first)]);
     }
     if any_first && name == "listen" {
@@ -288,13 +288,13 @@ fn ends_at_first_argument<'t>(
     if let Some(o) = obj.filter(|_| any_first && name == "emit") {
         emit(&[("queue.op", call), ("obj", o), ("method", m), ("args", args)]);
     }
-    if first.kind() == "string" && name == "createTable" {
+    if first.kind_name() == "string" && name == "createTable" {
         emit(&[("db.create_table", call), ("name", first)]);
     }
-    if first.kind() == "string" && name == "getService" {
+    if first.kind_name() == "string" && name == "getService" {
         emit(&[("grpc.client", call), ("name", first)]);
     }
-    if matches!(first.kind(), "identifier" | "member_expression") && name == "getService" {
+    if matches!(first.kind_name(), "identifier" | "member_expression") && name == "getService" {
         emit(&[("grpc.client", call), ("value", first)]);
     }
 }

@@ -35,7 +35,7 @@ pub fn mentions(words: &Words) -> bool {
 /// What a call taking a `taskQueue` option does with the queue: (access, awaits a reply
 /// / answers one), by the callee's last name (and `Worker.create`'s receiver).
 fn role(callee: Node, src: &[u8]) -> Option<(Access, bool)> {
-    let (object, name) = match callee.kind() {
+    let (object, name) = match callee.kind_name() {
         "identifier" => ("", query::text(callee, src)),
         "member_expression" => (
             callee.field("object").map_or("", |o| query::text(o, src)),
@@ -58,8 +58,8 @@ fn role(callee: Node, src: &[u8]) -> Option<(Access, bool)> {
 pub fn task_queues(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for at in memchr::memmem::find_iter(src, b"taskQueue") {
         let Some(key) = root.descendant_for_byte_range(at, at + 9) else { continue };
-        let Some(pair) = key.parent().filter(|p| p.kind() == "pair") else { continue };
-        if key.kind() != "property_identifier"
+        let Some(pair) = key.parent().filter(|p| p.kind_name() == "pair") else { continue };
+        if key.kind_name() != "property_identifier"
             || query::text(key, src) != "taskQueue"
             || pair.field("key").is_none_or(|k| k.id() != key.id())
         {
@@ -68,17 +68,17 @@ pub fn task_queues(root: Node, src: &[u8], facts: &mut ArchFacts) {
         let Some(value) = pair.field("value") else { continue };
         // Up from the object holding the option, through at most two enclosing option
         // objects (`{ workerOptions: { taskQueue } }`), to the call's arguments.
-        let mut object = pair.parent().filter(|o| o.kind() == "object");
+        let mut object = pair.parent().filter(|o| o.kind_name() == "object");
         let mut call = None;
         for _ in 0..3 {
             let Some(o) = object else { break };
             let Some(up) = o.parent() else { break };
-            match up.kind() {
+            match up.kind_name() {
                 "arguments" => {
-                    call = up.parent().filter(|c| c.kind() == "call_expression");
+                    call = up.parent().filter(|c| c.kind_name() == "call_expression");
                     break;
                 }
-                "pair" => object = up.parent().filter(|p| p.kind() == "object"),
+                "pair" => object = up.parent().filter(|p| p.kind_name() == "object"),
                 _ => break,
             }
         }
@@ -115,15 +115,15 @@ pub fn bind_queue_names(sources: &[Node], src: &[u8], facts: &mut ArchFacts) {
         return;
     }
     for source in sources {
-        let Some(stmt) = source.parent().filter(|p| p.kind() == "import_statement") else { continue };
+        let Some(stmt) = source.parent().filter(|p| p.kind_name() == "import_statement") else { continue };
         let line = query::line(*source);
-        for clause in named(stmt).into_iter().filter(|c| c.kind() == "import_clause") {
+        for clause in named(stmt).into_iter().filter(|c| c.kind_name() == "import_clause") {
             for b in named(clause) {
-                let bound: Vec<(String, String)> = match b.kind() {
+                let bound: Vec<(String, String)> = match b.kind_name() {
                     "identifier" => vec![(query::text(b, src).to_string(), "default".to_string())],
                     "named_imports" => named(b)
                         .into_iter()
-                        .filter(|s| s.kind() == "import_specifier")
+                        .filter(|s| s.kind_name() == "import_specifier")
                         .filter_map(|s| {
                             let remote = query::text(s.field("name")?, src).to_string();
                             let local = s.field("alias").map_or_else(|| remote.clone(), |a| query::text(a, src).into());

@@ -28,7 +28,7 @@ pub fn entity_schemas(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for at in memchr::memmem::find_iter(src, b"new EntitySchema") {
         let Some(new) = root.descendant_for_byte_range(at, at + 3).and_then(|n| n.parent()) else { continue };
         let ctor = new.field("constructor").map(|c| query::text(c, src));
-        if new.kind() != "new_expression" || ctor != Some("EntitySchema") {
+        if new.kind_name() != "new_expression" || ctor != Some("EntitySchema") {
             continue;
         }
         let Some(options) = new.field("arguments").and_then(|a| named(a).first().copied()) else {
@@ -36,7 +36,8 @@ pub fn entity_schemas(root: Node, src: &[u8], facts: &mut ArchFacts) {
         };
         let literal = |key: &str| prop(options, key, src).and_then(|v| string_value(v, src));
         let name = literal("name");
-        let target = prop(options, "target", src).filter(|t| t.kind() == "identifier").map(|t| query::text(t, src));
+        let target =
+            prop(options, "target", src).filter(|t| t.kind_name() == "identifier").map(|t| query::text(t, src));
         let table = match (literal("tableName"), target, &name) {
             (Some(t), _, _) => t,
             (None, Some(class), _) => snake_case(class),
@@ -95,32 +96,32 @@ pub fn typeorm_snake(s: &str) -> String {
 /// name or target not written literally is no table.
 pub fn join_tables(entity: Node, owner: &str, src: &[u8], facts: &mut ArchFacts) {
     let class = query::ancestors(entity, 4)
-        .find(|a| matches!(a.kind(), "class_declaration" | "class" | "abstract_class_declaration"));
+        .find(|a| matches!(a.kind_name(), "class_declaration" | "class" | "abstract_class_declaration"));
     let class = class.or_else(|| {
-        let export = query::ancestors(entity, 2).find(|a| a.kind() == "export_statement")?;
+        let export = query::ancestors(entity, 2).find(|a| a.kind_name() == "export_statement")?;
         export.field("declaration")
     });
     let Some(body) = class.and_then(|c| c.field("body")) else { return };
     let mut pending: Vec<Node> = Vec::new();
     for m in named(body) {
-        if m.kind() == "decorator" {
+        if m.kind_name() == "decorator" {
             pending.push(m);
             continue;
         }
         let mut decorators = std::mem::take(&mut pending);
-        if m.kind() != "public_field_definition" {
+        if m.kind_name() != "public_field_definition" {
             continue;
         }
-        decorators.extend(named(m).into_iter().filter(|d| d.kind() == "decorator"));
+        decorators.extend(named(m).into_iter().filter(|d| d.kind_name() == "decorator"));
         let call = |name: &str| {
             decorators.iter().find_map(|d| {
-                let c = d.named_child(0).filter(|c| c.kind() == "call_expression")?;
+                let c = d.named_child(0).filter(|c| c.kind_name() == "call_expression")?;
                 c.field("function").filter(|f| query::text(*f, src) == name)?;
                 c.field("arguments")
             })
         };
         let (Some(join), Some(relation)) = (call("JoinTable"), call("ManyToMany")) else { continue };
-        let Some(property) = m.field("name").filter(|n| n.kind() == "property_identifier") else { continue };
+        let Some(property) = m.field("name").filter(|n| n.kind_name() == "property_identifier") else { continue };
         let line = query::line(m);
         if let Some(options) = join.named_child(0) {
             match prop(options, "name", src) {
@@ -130,13 +131,13 @@ pub fn join_tables(entity: Node, owner: &str, src: &[u8], facts: &mut ArchFacts)
                     }
                     continue;
                 }
-                None if options.kind() != "object" => continue,
+                None if options.kind_name() != "object" => continue,
                 None => {}
             }
         }
-        let target = relation.named_child(0).and_then(|t| match t.kind() {
+        let target = relation.named_child(0).and_then(|t| match t.kind_name() {
             "arrow_function" => {
-                t.field("body").filter(|b| b.kind() == "identifier").map(|b| query::text(b, src).to_string())
+                t.field("body").filter(|b| b.kind_name() == "identifier").map(|b| query::text(b, src).to_string())
             }
             _ => string_value(t, src),
         });

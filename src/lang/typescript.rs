@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use tree_sitter::{Language, Node};
 
-use super::query::{self, LangQuery};
+use super::query::{self, FieldExt, LangQuery};
 use crate::diagnostic::Diagnostic;
 use crate::model::{FileFacts, Flags, Lang, Part, RawImport};
 
@@ -328,11 +328,11 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     let root = root.unwrap_or_else(|| query::Root::new(tree.root_node()));
     for (node, mut flags) in found.into_values() {
-        let named = matches!(node.kind(), "string" | "template_string");
+        let named = matches!(node.kind_name(), "string" | "template_string");
         let Some(spec) = literal(node, src).filter(|_| named) else {
             // `require("./routes/" + name)`, ``import(`./${name}`)``: a module chosen at run time.
-            facts.arch.loads_by_name |= node.kind() != "string";
-            if node.kind() != "string" {
+            facts.arch.loads_by_name |= node.kind_name() != "string";
+            if node.kind_name() != "string" {
                 super::ts_arch::computed_load_mount(node, src, &mut facts.arch);
             }
             continue;
@@ -361,7 +361,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
 /// The specifier inside a string or a template literal without substitutions.
 fn literal<'a>(node: Node, src: &'a [u8]) -> Option<&'a str> {
     let t = query::text(node, src);
-    if node.kind() == "template_string" && t.contains("${") {
+    if node.kind_name() == "template_string" && t.contains("${") {
         return None;
     }
     let inner = t.get(1..t.len().checked_sub(1)?)?;
@@ -389,14 +389,16 @@ const TYPE_CONTEXTS: &[&str] = &[
 ];
 
 fn in_type_position(root: &query::Root, source: Node) -> bool {
-    root.ancestors(source, 8).into_iter().any(|a| TYPE_CONTEXTS.contains(&a.kind()))
+    root.ancestors(source, 8).into_iter().any(|a| TYPE_CONTEXTS.contains(&a.kind_name()))
 }
 
 /// `export type * from "m"` and `import type X = require("m")`: forms the
 /// grammar does not mark with a `type` token, recognised from the statement text.
 fn statement_says_type(root: &query::Root, source: Node, src: &[u8]) -> bool {
-    let Some(stmt) =
-        root.ancestors(source, 3).into_iter().find(|a| matches!(a.kind(), "import_statement" | "export_statement"))
+    let Some(stmt) = root
+        .ancestors(source, 3)
+        .into_iter()
+        .find(|a| matches!(a.kind_name(), "import_statement" | "export_statement"))
     else {
         return false;
     };
@@ -414,25 +416,25 @@ fn all_specifiers_are_types(root: &query::Root, source: Node) -> bool {
     let mut cursor = stmt.walk();
     let mut specifiers = Vec::new();
     for child in stmt.named_children(&mut cursor) {
-        match child.kind() {
+        match child.kind_name() {
             "import_clause" => {
                 let mut c = child.walk();
                 for part in child.named_children(&mut c) {
-                    if part.kind() != "named_imports" {
+                    if part.kind_name() != "named_imports" {
                         return false; // a default or namespace import is a value
                     }
                     let mut s = part.walk();
-                    specifiers.extend(part.named_children(&mut s).filter(|n| n.kind() == "import_specifier"));
+                    specifiers.extend(part.named_children(&mut s).filter(|n| n.kind_name() == "import_specifier"));
                 }
             }
             "export_clause" => {
                 let mut c = child.walk();
-                specifiers.extend(child.named_children(&mut c).filter(|n| n.kind() == "export_specifier"));
+                specifiers.extend(child.named_children(&mut c).filter(|n| n.kind_name() == "export_specifier"));
             }
             _ => {}
         }
     }
-    !specifiers.is_empty() && specifiers.iter().all(|s| s.child(0).is_some_and(|t| t.kind() == "type"))
+    !specifiers.is_empty() && specifiers.iter().all(|s| s.child(0).is_some_and(|t| t.kind_name() == "type"))
 }
 
 /// The file's imports from project modules (`relative`) it calls by name (`name(`, not a
