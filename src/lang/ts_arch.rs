@@ -3711,7 +3711,7 @@ fn nest_route(obj: Node, src: &[u8], depth: usize) -> Option<Template> {
 /// else reads), also the exported text constants named in capitals (`export const
 /// MAIL_QUEUE = 'mail'`), which a queue's or a pattern's name may be, and the members of
 /// the exported objects of such names holding only text (`export const ENDPOINTS = {
-/// signUp: 'sign-up' }`, [`string_tree`]), as `ENDPOINTS.signUp`.
+/// signUp: 'sign-up' }`, `string_tree`), as `ENDPOINTS.signUp`.
 pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     for top in named(root) {

@@ -21,6 +21,7 @@
 //! and a child step without a field may match any child (one match each).
 
 use super::query::FieldExt;
+use super::ts_words::Words;
 use std::sync::LazyLock;
 
 use tree_sitter::Node;
@@ -1022,6 +1023,16 @@ pub(super) fn unwrap_ts(mut v: Node) -> Node {
 /// constructor call: right after its closing parenthesis, or `<T>` right before it.
 const CAST_NEEDLES: &[&[u8]] = &[b") as ", b") satisfies ", b")!", b">express", b">Router", b">axios", b">new "];
 
+/// Whether the text names a constructor [`cast_defs`] reads: a router's (`ROUTER_CTORS`),
+/// an HTTP client factory's (`axios.create`, `got.extend`) or a Redis client's (`KV_CTOR`).
+pub fn may_cast(words: &Words) -> bool {
+    use super::ts_words::W;
+    let routers = [W::express, W::Router, W::astify, W::Hono, W::Koa, W::api_server, W::api_Server];
+    let clients = [W::create_call, W::extend_call];
+    let redis = [W::Redis, W::createClient, W::createCluster, W::Cluster];
+    words.any(&routers) || words.any(&clients) || words.any(&redis)
+}
+
 /// The router, HTTP client and Redis client definitions (`ROUTER_DEF`, `CLIENT_DEF`,
 /// `KV_CLIENT_DECL`) whose value is a TypeScript wrapper around the constructor call:
 /// `const router = express.Router() as Router`, `<Router>express.Router()`,
@@ -1080,6 +1091,19 @@ fn push_all<'t>(caps: &mut Captures<'t>, matches: impl Iterator<Item = Vec<(&'st
 mod tests {
     use super::*;
     use crate::model::Lang;
+
+    /// The gate of `cast_defs` knows every constructor it reads.
+    #[test]
+    fn may_cast_knows_the_constructors() {
+        let texts = ROUTER_CTORS.iter().map(|c| format!("{c}()")).chain(
+            ["axios.create()", "got.extend()", "new Redis()", "new IORedis()", "createClient()", "new Cluster()"]
+                .map(String::from),
+        );
+        for text in texts {
+            assert!(may_cast(&Words::scan(text.as_bytes())), "{text}");
+        }
+        assert!(!may_cast(&Words::scan(b"const x = foo() as Bar;")));
+    }
 
     #[test]
     fn tables_are_sorted() {

@@ -15,7 +15,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 macro_rules! words {
     ($($name:ident = $text:literal,)*) => {
-        /// One word of the gates (its text in [`TEXTS`] at the same index).
+        /// One word of the gates (its text in `TEXTS` at the same index).
         #[allow(non_camel_case_types)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum W { $($name,)* }
@@ -131,6 +131,18 @@ words! {
     aseQuery = "aseQuery",
     createApi = "createApi",
     injectEndpoints = "injectEndpoints",
+    // The constructors of routers and Redis clients a TypeScript cast may wrap
+    // (`ts_natives::cast_defs`; `Router(`, `.create(`, `.extend(` and `Redis` are above).
+    express = "express",
+    Router = "Router",
+    astify = "astify",
+    Hono = "Hono",
+    Koa = "Koa",
+    api_server = "api.server",
+    api_Server = "api.Server",
+    createClient = "createClient",
+    createCluster = "createCluster",
+    Cluster = "Cluster",
     // Configuration classes' environment getters (`ts_arch::class_env_getters`).
     get_ = "get ",
     process_env = "process.env",

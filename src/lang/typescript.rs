@@ -115,8 +115,8 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let needles = (!with_arch).then_some(NEEDLES);
     // Routers and clients made inside a TypeScript wrapper (`express.Router() as Router`),
     // before the walk so that a router a function returns scopes the routes on it.
-    // Gate: a plain `memmem` per needle, inside `cast_defs` (`CAST_NEEDLES`).
-    if with_arch {
+    // Gated on the constructors' words (`ts_natives::may_cast`), then on `CAST_NEEDLES`.
+    if with_arch && super::ts_natives::may_cast(&words) {
         super::ts_natives::cast_defs(tree.root_node(), src, &mut |c| arch.on_match(c, src));
     }
     query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), |caps| {
