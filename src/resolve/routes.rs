@@ -672,16 +672,7 @@ fn served_routers(rs: &Routers) -> Vec<bool> {
             served[r] = false;
         }
     }
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for (r, router) in rs.list.iter().enumerate() {
-            if !served[r] && router.parents.iter().any(|(p, _)| served[*p]) {
-                served[r] = true;
-                changed = true;
-            }
-        }
-    }
+    spread_to_children(rs, &mut served);
     served
 }
 
@@ -1023,17 +1014,22 @@ fn declares_django_urls(f: &Extracted) -> bool {
 fn reached_from(rs: &Routers, roots: impl Iterator<Item = usize>) -> Vec<bool> {
     let mut reached = vec![false; rs.list.len()];
     roots.for_each(|r| reached[r] = true);
+    spread_to_children(rs, &mut reached);
+    reached
+}
+
+/// Marks every router mounted, directly or through others, under a marked one.
+fn spread_to_children(rs: &Routers, marked: &mut [bool]) {
     let mut changed = true;
     while changed {
         changed = false;
         for (r, router) in rs.list.iter().enumerate() {
-            if !reached[r] && router.parents.iter().any(|(p, _)| reached[*p]) {
-                reached[r] = true;
+            if !marked[r] && router.parents.iter().any(|(p, _)| marked[*p]) {
+                marked[r] = true;
                 changed = true;
             }
         }
     }
-    reached
 }
 
 /// Whether service `s` may run Django: a `manage.py` or a settings module among its
