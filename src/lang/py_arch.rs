@@ -937,29 +937,13 @@ impl<'t> Collector<'t> {
             || methodless(client).is_some();
         let root = self.root.as_ref();
         let local = local_value(root, url, src);
-        let (wrapper, at) = match (&local, wrapper_param(root, url, src)) {
+        let (mut wrapper, mut at) = match (&local, wrapper_param(root, url, src)) {
             (Some(_), _) => (None, 0),
             (None, Some(w)) => (Some(w), 0),
             // Only for a client known here (the parts are checked against the function's body).
             (None, None) if known => compound_wrapper(root, url, src, false).map_or((None, 0), |(w, at)| (Some(w), at)),
             (None, None) => (None, 0),
         };
-        // `def get(self, url): return requests.get(url)` in `class Requests`: the wrapper
-        // `Requests.get`, whose callers are read where their receiver's class is known.
-        let method_wrapper =
-            if local.is_none() && wrapper.is_none() { super::py_classes::method_wrapper(root, url, src) } else { None };
-        // A wrapper's own parameters: the method one (`def call(path, method="GET")` passing
-        // `method` on) is each caller's argument, its default when a caller passes none.
-        let params = if wrapper.is_some() { fn_params(root, url, src) } else { Vec::new() };
-        let wrapper = wrapper.or(method_wrapper);
-        let method_arg = method_node.filter(|n| n.kind_name() == "identifier" && wrapper.is_some()).and_then(|n| {
-            let (_, i) = module_fn_param(root, n, query::text(n, src), src)?;
-            let default = params.get(i).and_then(|(_, d)| arch::literal_of(d)).and_then(|m| http_method(&m));
-            method = default.unwrap_or_else(|| "ANY".into());
-            Some(i)
-        });
-        let in_method = known && (client.starts_with("self.") || query::text(url, src).contains("self"));
-        let mreq = if in_method { super::py_classes::method_request(root, url, src) } else { None };
         // `session.post(build_url("locations/addresses/"))`: the URL the file's builder
         // returns; a function of another module is looked for by resolution.
         let mut built = None;
@@ -979,6 +963,29 @@ impl<'t> Collector<'t> {
                 _ => {}
             }
         }
+        // `url = _join_url(base_url, path)` in `def request_json(method, base_url, path)`: the
+        // builder's URL made of the function's parameters, a wrapper as `base_url + path` is.
+        if let Some(t) = built.as_ref().filter(|_| known && wrapper.is_none()) {
+            if let Some((w, i)) = compound_parts(root, url, t.clone(), src, false) {
+                (wrapper, at) = (Some(w), i);
+            }
+        }
+        // `def get(self, url): return requests.get(url)` in `class Requests`: the wrapper
+        // `Requests.get`, whose callers are read where their receiver's class is known.
+        let method_wrapper =
+            if local.is_none() && wrapper.is_none() { super::py_classes::method_wrapper(root, url, src) } else { None };
+        // A wrapper's own parameters: the method one (`def call(path, method="GET")` passing
+        // `method` on) is each caller's argument, its default when a caller passes none.
+        let params = if wrapper.is_some() { fn_params(root, url, src) } else { Vec::new() };
+        let wrapper = wrapper.or(method_wrapper);
+        let method_arg = method_node.filter(|n| n.kind_name() == "identifier" && wrapper.is_some()).and_then(|n| {
+            let (_, i) = module_fn_param(root, n, query::text(n, src), src)?;
+            let default = params.get(i).and_then(|(_, d)| arch::literal_of(d)).and_then(|m| http_method(&m));
+            method = default.unwrap_or_else(|| "ANY".into());
+            Some(i)
+        });
+        let in_method = known && (client.starts_with("self.") || query::text(url, src).contains("self"));
+        let mreq = if in_method { super::py_classes::method_request(root, url, src) } else { None };
         // A wrapper's URL stays the parameter's name (its call sites substitute it).
         let url = match (local, &wrapper) {
             _ if built.is_some() => built.unwrap_or_default(),
@@ -2827,7 +2834,18 @@ fn compound_wrapper<'t>(
     if url.kind_name() == "identifier" {
         return None;
     }
-    let t = template(url, src);
+    compound_parts(root, url, template(url, src), src, runtime_tail)
+}
+
+/// [`compound_wrapper`] of template `t`, the URL handed to the client at `url` (a call of
+/// the file's URL builder, applied: `_join_url(base_url, path)`).
+fn compound_parts<'t>(
+    root: Option<&query::Root<'t>>,
+    url: Node<'t>,
+    t: Template,
+    src: &[u8],
+    runtime_tail: bool,
+) -> Option<((String, usize), usize)> {
     let param = |p: &Part| match p {
         Part::Ref(r) => module_fn_param(root, url, r, src),
         _ => None,
@@ -3146,13 +3164,20 @@ fn call_template(n: Node, src: &[u8]) -> Template {
     if func == "str" && pos.len() == 1 {
         return template(pos[0], src);
     }
-    // `base_url.rstrip("/")`: the URL itself (the slash it drops is not part of a route).
-    if func.ends_with(".rstrip") || func.ends_with(".strip") {
+    // `base_url.rstrip("/")`: the URL itself (the slash it drops is not part of a route);
+    // `path.lstrip("/")` the path itself (a doubled slash after a joining `/` is no segment).
+    let (right, left) = (func.ends_with(".rstrip"), func.ends_with(".lstrip"));
+    if right || left || func.ends_with(".strip") {
         if let Some(recv) = n.field("function").and_then(|f| f.field("object")) {
             let mut t = template(recv, src);
-            if let (Some(Part::Lit(l)), true) = (t.last_mut(), arg_str(0).is_some_and(|c| c.contains('/'))) {
+            let slash = arg_str(0).is_some_and(|c| c.contains('/'));
+            if let (Some(Part::Lit(l)), true) = (t.last_mut().filter(|_| !left), slash) {
                 l.truncate(l.trim_end_matches('/').len());
             }
+            if let (Some(Part::Lit(l)), true) = (t.first_mut().filter(|_| !right), slash) {
+                *l = l.trim_start_matches('/').to_string();
+            }
+            t.retain(|p| !matches!(p, Part::Lit(l) if l.is_empty()));
             return t;
         }
     }

@@ -690,28 +690,45 @@ impl<'a> Ctx<'a> {
     /// Resolve constants and environment variables in a template. Unknown
     /// references become parameters; an unknown environment variable is `Err(name)`.
     pub fn resolve_template(&self, file: usize, t: &Template) -> Result<Template, String> {
-        self.resolve_depth(file, t, 0, false)
+        self.resolve_depth(file, t, 0, Mode { lenient: false, url: false })
     }
 
     /// As [`Ctx::resolve_template`], but an environment variable nothing sets
     /// stays a parameter named after it (`{API_URL}/users`) instead of an error.
     pub fn resolve_template_lenient(&self, file: usize, t: &Template) -> Template {
-        self.resolve_depth(file, t, 0, true).unwrap_or_default()
+        self.resolve_depth(file, t, 0, Mode { lenient: true, url: false }).unwrap_or_default()
     }
 
-    fn resolve_depth(&self, file: usize, t: &Template, depth: u32, lenient: bool) -> Result<Template, String> {
+    /// [`Ctx::resolve_template`] of a request's URL: an environment variable nothing sets
+    /// whose default is a loopback URL on a port no service here listens on (pydantic's
+    /// `auth_service_url: str = "http://localhost:8001"`, a developer's own machine) is
+    /// unset too, for the variable's name to say more (`calls::dead_loopback`).
+    pub fn resolve_url(&self, file: usize, t: &Template) -> Result<Template, String> {
+        self.resolve_depth(file, t, 0, Mode { lenient: false, url: true })
+    }
+
+    /// [`Ctx::resolve_url`], an unset variable staying a parameter named after it.
+    pub fn resolve_url_lenient(&self, file: usize, t: &Template) -> Template {
+        self.resolve_depth(file, t, 0, Mode { lenient: true, url: true }).unwrap_or_default()
+    }
+
+    fn resolve_depth(&self, file: usize, t: &Template, depth: u32, mode: Mode) -> Result<Template, String> {
+        let lenient = mode.lenient;
         let unset = |var: &String| if lenient { Ok(Part::Param(var.clone())) } else { Err(var.clone()) };
+        let default_of = |d: &Option<String>| {
+            d.clone().filter(|d| !mode.url || depth > 6 || !super::calls::dead_loopback(self, file, d))
+        };
         let mut out = Template::new();
         for p in t {
             match p {
                 Part::Ref(name) if name.starts_with(FIELD) && depth < 8 => match self.field(file, &name[FIELD.len()..])
                 {
-                    Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, &v, depth + 1, lenient)?),
+                    Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, &v, depth + 1, mode)?),
                     None => out.push(Part::Param(param_of_ref(name).to_string())),
                 },
                 // A constant holding a call that is not an env getter is no constant.
                 Part::Ref(name) if depth < 8 => match self.constant(file, name).filter(|(f, v)| self.readable(*f, v)) {
-                    Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1, lenient)?),
+                    Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1, mode)?),
                     None => out.push(Part::Param(param_of_ref(name).to_string())),
                 },
                 Part::EnvCall(func, var) if self.env_getter(file, func) => match self.env(file, var) {
@@ -720,19 +737,28 @@ impl<'a> Ctx<'a> {
                 },
                 Part::EnvCall(_, var) => out.push(Part::Param(var.clone())),
                 Part::Ref(name) => out.push(Part::Param(name.clone())),
-                Part::Env(var, default) => match self.env(file, var).or_else(|| default.clone()) {
+                Part::Env(var, default) => match self.env(file, var).or_else(|| default_of(default)) {
                     Some(v) => push_parts(&mut out, vec![Part::Lit(v)]),
                     None => out.push(unset(var)?),
                 },
                 Part::IfEnv(var, set, unset) => {
                     let chosen = if self.env(file, var).is_some() { set } else { unset };
-                    push_parts(&mut out, self.resolve_depth(file, chosen, depth + 1, lenient)?);
+                    push_parts(&mut out, self.resolve_depth(file, chosen, depth + 1, mode)?);
                 }
                 other => push_parts(&mut out, vec![other.clone()]),
             }
         }
         Ok(out)
     }
+}
+
+/// How `Ctx::resolve_depth` reads environment variables: `lenient`, one nothing sets
+/// stays a parameter (else an error); `url`, a loopback default no service listens on is
+/// no value ([`Ctx::resolve_url`]).
+#[derive(Clone, Copy)]
+struct Mode {
+    lenient: bool,
+    url: bool,
 }
 
 impl Ctx<'_> {

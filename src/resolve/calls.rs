@@ -216,11 +216,11 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 continue;
             }
             let mut site_flags = flags;
-            let url = match ctx.resolve_template(i, &given) {
+            let url = match ctx.resolve_url(i, &given) {
                 Ok(t) => render(&t),
                 Err(_) if c.client == "grpc" && stubs_linked => continue,
                 Err(var) => {
-                    let lenient_t = ctx.resolve_template_lenient(i, &given);
+                    let lenient_t = ctx.resolve_url_lenient(i, &given);
                     let lenient = render(&lenient_t);
                     if let Some(e) = inferred(ctx, eps, i, &c.method, &lenient).filter(|_| !open) {
                         if once(c.line, &Callee::Inferred(e)) {
@@ -1369,9 +1369,11 @@ fn wrapped_call<'a>(
         Some(Part::Ref(p)) => a.kwargs.iter().find(|(k, _)| k == p).map(|(_, t)| t),
         _ => None,
     };
-    // After a base (`${API_ROOT}${url}`), a bare word is a path too (`requests.get('school')`).
-    // Not after literal text (Python's `f"{INVENTORY}/stock/{sku}"`: there it is an id).
-    let base_only = w.at > 0 && !w.call.url[..w.at].iter().any(|p| matches!(p, Part::Lit(_)));
+    // After a base (`${API_ROOT}${url}`, `f"{base_url}/{path}"`), a bare word is a path too
+    // (`requests.get('school')`). Not after other literal text (Python's
+    // `f"{INVENTORY}/stock/{sku}"`: there it is an id).
+    let text = |p: &Part| matches!(p, Part::Lit(l) if l.bytes().any(|b| b != b'/'));
+    let base_only = w.at > 0 && !w.call.url[..w.at].iter().any(text);
     let fits = |t: &&Template| url_arg(t) || base_only && !t.is_empty();
     let arg = match &w.key {
         // `useRequest({ url: '/api/users' })`: the property of the caller's object.
@@ -1388,7 +1390,7 @@ fn wrapped_call<'a>(
                 let (j, (_, default)) = w.params.iter().enumerate().find(|(_, (n, _))| n == p)?;
                 match python_arg(a, j, p) {
                     Some(given) if given.is_empty() => return None,
-                    Some(given) => ctx.resolve_template(file, given).ok()?,
+                    Some(given) => base_part(ctx, file, given),
                     None if !default.is_empty() => ctx.resolve_template(wfile, default).ok()?,
                     None => return None,
                 }
@@ -1425,6 +1427,24 @@ fn wrapped_call<'a>(
         },
     };
     Some((RawCall { client: w.call.client.clone(), method, url, line }, w))
+}
+
+/// A caller's argument for a wrapper's base parameter (`request_json("POST",
+/// settings.auth_service_url, "/register")`) as the caller's file reads it
+/// ([`Ctx::resolve_url`]); an environment variable nothing sets stays one, for the request
+/// to be linked (or said) as one whose URL it is.
+fn base_part(ctx: &Ctx, file: usize, given: &Template) -> Template {
+    match ctx.resolve_url(file, given) {
+        Ok(t) => t,
+        Err(var) => ctx
+            .resolve_url_lenient(file, given)
+            .into_iter()
+            .map(|p| match p {
+                Part::Param(v) if v == var => Part::Env(v, None),
+                p => p,
+            })
+            .collect(),
+    }
 }
 
 /// A Python caller's argument for parameter `i`, named `name`: positional, else by
@@ -2232,6 +2252,24 @@ fn in_own_container(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Op
     }
     let listens = !node && (container_port(svc, p) || svc.exposed.contains(&p)) || bound_in_code(ctx, p).contains(&o);
     listens.then_some(o)
+}
+
+/// Whether `url` (an environment variable's default) is a loopback address with a port
+/// (`http://localhost:8001`, `http://127.0.0.1:5000/api`) on which, for code in `file`,
+/// nothing listens: no service publishes or binds it and the caller's own container does
+/// not listen there. Such a default is a developer's own machine, which says nothing about
+/// the deployment ([`Ctx::resolve_url`]).
+pub(super) fn dead_loopback(ctx: &Ctx, file: usize, url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    let Some(rest) = ["http://", "https://"].iter().find_map(|s| lower.strip_prefix(s)) else { return false };
+    let authority = &rest[..authority_end(rest)];
+    let Some((host, port)) = authority.rsplit_once(':') else { return false };
+    let Ok(port) = port.parse::<u16>() else { return false };
+    if !matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0") {
+        return false;
+    }
+    in_own_container(ctx, file, host, Some(port)).is_none()
+        && matches!(host_service(ctx, file, host, Some(port)), Pick::None)
 }
 
 /// Whether a service's deployment gives it container port `p` (`8001:8000` → 8000).
