@@ -2643,7 +2643,9 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
                 continue;
             }
             let wrapped = facts.wrappers.iter().chain(&extra).find(|w| w.name == callee);
-            if let Some(w) = wrapped.and_then(|w| forwarding_wrapper(w, args, src)) {
+            let forwarding =
+                |w: &RawWrapper| forwarding_wrapper(w, args, src).or_else(|| base_forwarding(w, args, src));
+            if let Some(w) = wrapped.and_then(forwarding) {
                 if let Some(o) = extra[before..].iter_mut().find(|o| o.name == w.name && o.call.url == w.call.url) {
                     // `get(new_url)` in one branch, `post(new_url, args)` in another (a proxy
                     // choosing by `request.method`): the same URL with any method.
@@ -2786,6 +2788,79 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
         choice: None,
         key: None,
         forwards,
+    })
+}
+
+/// `async def check_ready(base_url): for path in ("/ready", "/health"): await
+/// request_json("GET", base_url, path)` calling the file's wrapper `w` whose URL is a base
+/// parameter then the path (`f"{base_url}/{path}"`): `check_ready` is a wrapper of its own
+/// parameter handed on as `w`'s base, followed by the path this call gives: literal text
+/// as written, anything else (a loop's variable, a local) a run-time value. Nothing when
+/// the path is built from a parameter (that is [`forwarding_wrapper`]'s), `w`'s URL has
+/// other parameters before its path, or the base given is not a parameter of the
+/// module-level function around the call.
+fn base_forwarding(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapper> {
+    let (pos, _) = split_args(args);
+    let given = |i: usize| pos.get(i).copied().or_else(|| kwarg(args, &w.params.get(i)?.0, src));
+    let is_param = |r: &str| w.params.iter().position(|(n, _)| n == r);
+    // `w`'s base: its one parameter before the path, then literal text (`/`) only.
+    let (first, between) = w.call.url[..w.at].split_first()?;
+    let Part::Ref(base) = first else { return None };
+    let j = is_param(base)?;
+    if !between.iter().all(|p| matches!(p, Part::Lit(_))) {
+        return None;
+    }
+    let b = given(j).filter(|b| b.kind_name() == "identifier")?;
+    let (name, param) = module_fn_param(None, b, query::text(b, src), src)?;
+    let func = enclosing(None, b, "function_definition")?;
+    if name == w.name || !assignments(query::text(b, src), func, src).is_some_and(|v| v.is_empty()) {
+        return None;
+    }
+    let url = given(w.param)?;
+    let params = fn_params(None, url, src);
+    if url.kind_name() == "identifier" && params.iter().any(|(n, _)| n == query::text(url, src)) {
+        return None;
+    }
+    // The path as written, each value in it known only at run time (`{path}`, `{user_id}`).
+    let path: Template = match url.kind_name() {
+        "string" | "concatenated_string" | "binary_operator" => template(url, src),
+        _ => vec![Part::Param(param_name(url, src))],
+    }
+    .into_iter()
+    .map(|p| match p {
+        Part::Lit(l) => Part::Lit(l),
+        Part::Ref(r) | Part::Param(r) => Part::Param(r.rsplit('.').next().unwrap_or(&r).to_string()),
+        _ => Part::Param("path".into()),
+    })
+    .collect();
+    let (mut method, mut method_arg) = (w.call.method.clone(), None);
+    if let Some(m) = w.method_arg.and_then(given) {
+        match (string_value(m, src), m.kind_name()) {
+            (Some(lit), _) => method = http_method(&lit).unwrap_or_else(|| "ANY".into()),
+            (None, "identifier") => {
+                method_arg = module_fn_param(None, m, query::text(m, src), src).map(|(_, i)| i);
+                method = "ANY".into();
+            }
+            _ => method = "ANY".into(),
+        }
+    }
+    let mut full = vec![Part::Ref(params.get(param)?.0.clone())];
+    push_parts(&mut full, between.to_vec());
+    push_parts(&mut full, path);
+    push_parts(&mut full, w.call.url[w.at + 1..].to_vec());
+    let line = args.parent().map_or(w.call.line, query::line);
+    let call = RawCall { client: w.call.client.clone(), method, url: full, line };
+    Some(RawWrapper {
+        name,
+        param,
+        call,
+        method_param: None,
+        method_arg,
+        at: 0,
+        params,
+        choice: None,
+        key: None,
+        forwards: Some(w.name.clone()),
     })
 }
 

@@ -228,13 +228,19 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                         }
                         continue;
                     }
+                    // A default of this machine no service listens on (`Ctx::resolve_url`): said.
+                    let dead = if ctx.resolve_template(i, &given).is_ok() {
+                        " (its default is a port of this machine no service here listens on)"
+                    } else {
+                        ""
+                    };
                     // `proxy(process.env.IDENTITY_SERVICE_URL)` beside a service `identity-service`.
                     if let Some((svc, url)) = env_named_url(ctx, i, &var, &lenient_t) {
                         out.diagnostics.push(Diagnostic::new(
                             rel,
                             Some(c.line),
                             Severity::Info,
-                            format!("URL from environment variable `{var}`, which no compose, Kubernetes or .env file sets: taken as service `{svc}`, the one service its name names"),
+                            format!("URL from environment variable `{var}`, which no compose, Kubernetes or .env file sets{dead}: taken as service `{svc}`, the one service its name names"),
                         ));
                         site_flags.insert(Flags::ENV_NAMED);
                         url
@@ -243,7 +249,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                             rel,
                             Some(c.line),
                             Severity::Info,
-                            format!("URL from environment variable `{var}`, which no compose, Kubernetes or .env file sets: call not linked"),
+                            format!("URL from environment variable `{var}`, which no compose, Kubernetes or .env file sets{dead}: call not linked"),
                         ));
                         continue;
                     }
@@ -2215,7 +2221,15 @@ fn forwarded<'e>(
     if let Some(e) = (method == "RPC").then(|| rpc_endpoint(eps, &svc.name, path)).flatten() {
         return Some(Callee::Endpoint(e));
     }
+    // A path that is nothing but run-time values (`/{path}`, a loop's variable) names no
+    // endpoint whose path has text of its own (`/ready`, `/health`): the service only.
+    let run_time = |p: &str| {
+        let p = p.split(['?', '#']).next().unwrap_or(p);
+        let mut segments = p.split('/').filter(|s| !s.is_empty()).peekable();
+        segments.peek().is_some() && segments.all(|s| s.starts_with('{') && s.ends_with('}'))
+    };
     Some(match matching(eps, Some(&svc.name), method, path).first() {
+        Some(e) if run_time(path) && path_distance(&e.path, path) > 0 => Callee::Service(svc.name.clone()),
         Some(e) => Callee::Endpoint(e),
         None => Callee::Service(svc.name.clone()),
     })
