@@ -2267,9 +2267,12 @@ impl Collector<'_> {
     fn param_local(&self, e: &Expr) -> bool {
         let Expr::Path(p) = e else { return false };
         let Some(n) = p.path.get_ident().map(ToString::to_string) else { return false };
-        self.locals.iter().rev().find(|(name, _)| *name == n).and_then(|(_, v)| v.as_ref()).is_some_and(|v| {
-            self.param_led(v) && !v.iter().any(url_part)
-        })
+        self.locals
+            .iter()
+            .rev()
+            .find(|(name, _)| *name == n)
+            .and_then(|(_, v)| v.as_ref())
+            .is_some_and(|v| self.param_led(v) && !v.iter().any(url_part))
     }
 
     /// `send(&producer, topic.clone(), …)` inside `fn handle(topic: &str)`: the callee's

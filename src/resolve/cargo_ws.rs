@@ -25,7 +25,8 @@ pub fn member_pick(ctx: &Ctx, file: usize, candidates: &[usize]) -> Option<usize
     let list = &ctx.services.list;
     let member = |s: usize| {
         list[s].dirs.iter().any(|d| {
-            project.manifests.iter().any(|m| *m == manifest(d)) && workspace_of(project, d).as_deref() == Some(&root)
+            project.manifests.iter().any(|m| *m == manifest(d))
+                && workspace_of(project, d).as_deref() == Some(&root)
                 && members.has(project, d)
         })
     };
@@ -106,7 +107,8 @@ impl Members {
                 .map(|a| a.iter().filter_map(|v| v.as_str()).filter_map(|p| normalize(root, p)).collect())
                 .unwrap_or_default()
         };
-        let mut m = Members { root: root.to_string(), globs: list("members"), exclude: list("exclude"), path_deps: vec![] };
+        let mut m =
+            Members { root: root.to_string(), globs: list("members"), exclude: list("exclude"), path_deps: vec![] };
         // Path dependencies of the root package and of the listed members are members too.
         let dirs: Vec<String> = project
             .manifests
@@ -156,7 +158,9 @@ fn segments(g: &[&str], d: &[&str]) -> bool {
     match g.split_first() {
         None => d.is_empty(),
         Some((&"**", rest)) => (0..=d.len()).any(|k| segments(rest, &d[k..])),
-        Some((first, rest)) => d.split_first().is_some_and(|(h, t)| segment(first.as_bytes(), h.as_bytes()) && segments(rest, t)),
+        Some((first, rest)) => {
+            d.split_first().is_some_and(|(h, t)| segment(first.as_bytes(), h.as_bytes()) && segments(rest, t))
+        }
     }
 }
 
