@@ -816,6 +816,34 @@ fn envy_read(e: &Expr) -> Option<(String, String)> {
     }
 }
 
+/// The prefix of an envy read whose struct a `let` names (`let cfg: Config =
+/// envy::prefixed("APP_").from_env()?;`, `envy::from_env().unwrap()`), through `?`,
+/// `.unwrap()`, `.expect(…)` and anyhow's `.context(…)`.
+fn envy_untyped(mut e: &Expr) -> Option<String> {
+    loop {
+        e = match e {
+            Expr::Try(t) => &t.expr,
+            Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect" | "context" | "with_context") =>
+            {
+                &m.receiver
+            }
+            Expr::MethodCall(m) if m.method == "from_env" && m.turbofish.is_none() && m.args.is_empty() => {
+                let Expr::Call(c) = &*m.receiver else { return None };
+                let Expr::Path(p) = &*c.func else { return None };
+                let f = path_text(&p.path);
+                return (f == "envy::prefixed" || f == "prefixed").then(|| c.args.first().and_then(lit_str)).flatten();
+            }
+            Expr::Call(c) if c.args.is_empty() => {
+                let Expr::Path(p) = &*c.func else { return None };
+                let plain = p.path.segments.last().is_some_and(|s| s.arguments.is_none());
+                return (plain && path_text(&p.path) == "envy::from_env").then(String::new);
+            }
+            _ => return None,
+        };
+    }
+}
+
 /// An item of a type, by the type's name (`crate::topics::KafkaTopic::OrderCreated` →
 /// `KafkaTopic::OrderCreated`, `Self::TOPIC`): an enum's variant or an associated
 /// constant, which resolution finds by that name, else by the item's own
@@ -2743,10 +2771,14 @@ impl Collector<'_> {
     /// `envy::prefixed("APP_").from_env::<Config>()` outside test code: an [`ENVY`] constant
     /// of the struct holding the prefix (the first of the file's reads of that struct).
     fn envy_read(&mut self, e: &Expr) {
-        let Some((ty, prefix)) = envy_read(e).filter(|_| self.test_depth == 0) else { return };
+        let Some((ty, prefix)) = envy_read(e) else { return };
+        self.envy_const(ty, prefix, line(e.span()));
+    }
+
+    /// The [`ENVY`] constant of struct `ty` read with `prefix`, outside test code.
+    fn envy_const(&mut self, ty: String, prefix: String, l: u32) {
         let name = format!("{ENVY}{ty}");
-        if !self.facts.consts.iter().any(|c| c.name == name) {
-            let l = line(e.span());
+        if self.test_depth == 0 && !self.facts.consts.iter().any(|c| c.name == name) {
             self.facts.consts.push(RawConst { name, value: vec![Part::Lit(prefix)], line: l });
         }
     }
@@ -3593,6 +3625,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             },
             _ => None,
         };
+        // `let cfg: Config = envy::prefixed("APP_").from_env()?;`: `Config` read from the environment.
+        if let (true, syn::Pat::Type(t), Some(init)) = (self.envy, &l.pat, &l.init) {
+            if let (syn::Type::Path(ty), Some(prefix)) = (&*t.ty, envy_untyped(&init.expr)) {
+                self.envy_const(last_seg(&ty.path), prefix, line(t.span()));
+            }
+        }
         if let Some(n) = &name {
             // A local holding a URL or an environment variable is a constant to later
             // calls of the same function.
@@ -3924,6 +3962,25 @@ mod tests {
         let mut f = ArchFacts::default();
         collect(&file, src, &MacroBodies::default(), &mut f);
         f
+    }
+
+    #[test]
+    fn envy_reads_and_url_joins() {
+        let f = facts(
+            "use serde::Deserialize;\n#[derive(Deserialize)]\npub struct Config { pub loki_url: url::Url }\n\
+             fn a() { let c = envy::prefixed(\"APP_\").from_env::<Config>().unwrap(); }\n\
+             fn b() -> anyhow::Result<()> { let o: Other = envy::from_env()?; Ok(()) }\n\
+             fn c(base: url::Url) { let hc = base.join(\"/ready\").unwrap(); let s = parts.join(\"/\"); }\n",
+        );
+        let envy: Vec<(&str, &Template)> =
+            f.consts.iter().filter(|c| c.name.starts_with(ENVY)).map(|c| (c.name.as_str(), &c.value)).collect();
+        assert_eq!(
+            envy,
+            vec![("envy:Config", &vec![Part::Lit("APP_".into())]), ("envy:Other", &vec![Part::Lit(String::new())])]
+        );
+        assert!(f.config_fields.iter().any(|c| c == "Config::loki_url"));
+        assert!(url_join_path("/ready") && url_join_path("/-/healthy"));
+        assert!(!url_join_path("/") && !url_join_path("//") && !url_join_path("/ x") && !url_join_path("ready"));
     }
 
     #[test]
