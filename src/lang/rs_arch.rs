@@ -60,6 +60,7 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         diesel_write: false,
         locals: Vec::new(),
         mongo: text.contains("mongodb"),
+        envy: text.contains("envy"),
         serde: text.contains("Deserialize"),
         redis: text.contains("redis"),
         redis_commands: text.contains("redis") && text.contains("Commands") && imports_redis_commands(&file.items, 0),
@@ -227,6 +228,8 @@ struct Collector<'b> {
     mongo: bool,
     /// The file mentions `Deserialize`: its structs may read a config file.
     serde: bool,
+    /// The file mentions envy: `envy::prefixed("P").from_env::<T>()` reads `T` from the environment.
+    envy: bool,
     /// The file mentions redis: `redis::cmd("GET")`, `con.set(k, v)` use the datastore.
     redis: bool,
     /// The file imports redis' command traits (`use redis::AsyncCommands;`).
@@ -668,6 +671,18 @@ pub(crate) const ADDR_PORT: &str = "addr-port:";
 /// from constants: only an `envconfig` field of that name gives it a value.
 pub(crate) const FIELD: &str = "field:";
 
+/// How an argument starting with the enclosing function's parameter is written in a
+/// [`Part::Ref`]: `caller-arg:create_checkers#2=endpoint` is parameter 2 (`endpoint`) of
+/// `create_checkers`, whose
+/// callers' argument resolution puts in its place (`let hc = endpoint.join("/ready");
+/// UrlChecker::new(client, hc)` inside `fn create_checkers(…, endpoint: Url)`).
+pub(crate) const CALLER_ARG: &str = "caller-arg:";
+
+/// The constant an envy read of a struct makes, `envy::prefixed("APP_").from_env::<Config>()`:
+/// `envy:Config` holding the prefix (empty for `envy::from_env::<Config>()`). Each field of
+/// `Config` reads the variable of the prefix and its name in upper case (`APP_LOKI_URL`).
+pub(crate) const ENVY: &str = "envy:";
+
 /// The name of the constant a struct literal's field value makes ([`Collector::field_set`]):
 /// `field=user_service_url`.
 pub(crate) const FIELD_SET: &str = "field=";
@@ -734,6 +749,18 @@ fn template(e: &Expr) -> Template {
                     });
                     vec![Part::Env(k.clone(), default)]
                 }
+                // `base.join("/ready")` on a `Url` read from the environment (an origin):
+                // the absolute path after it. Not a list's separator (`parts.join("/")`).
+                ("join", [.., Part::Ref(_) | Part::Env(..)]) if m.args.len() == 1 => {
+                    match m.args.first().and_then(lit_str) {
+                        Some(p) if url_join_path(&p) => {
+                            let mut t = inner;
+                            push_parts(&mut t, vec![Part::Lit(p)]);
+                            t
+                        }
+                        _ => vec![Part::Param(method)],
+                    }
+                }
                 (
                     // `.parse::<String>()`/`.parse::<Url>()` keeps the text it parses.
                     "unwrap" | "expect" | "to_string" | "to_owned" | "clone" | "as_str" | "into" | "parse"
@@ -744,6 +771,76 @@ fn template(e: &Expr) -> Template {
             }
         }
         _ => vec![Part::Param("expr".into())],
+    }
+}
+
+/// The argument of `Url::join` that makes an absolute path (`/ready`, `/-/healthy`): a
+/// `/` then a path of no spaces, not `/` alone nor `//` (a list's separator).
+fn url_join_path(p: &str) -> bool {
+    p.len() > 1
+        && p.starts_with('/')
+        && !p.starts_with("//")
+        && p.bytes().all(|b| b.is_ascii_graphic())
+        && !p.contains(['{', '}', '?', '#'])
+}
+
+/// `envy::prefixed("APP_").from_env::<Config>()`, `envy::from_env::<Config>()`: (the
+/// struct's name, the prefix).
+fn envy_read(e: &Expr) -> Option<(String, String)> {
+    let generic = |args: &syn::PathArguments| match args {
+        syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+            Some(syn::GenericArgument::Type(syn::Type::Path(t))) => Some(last_seg(&t.path)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match e {
+        Expr::MethodCall(m) if m.method == "from_env" => {
+            let ty = m.turbofish.as_ref().and_then(|t| match t.args.first() {
+                Some(syn::GenericArgument::Type(syn::Type::Path(t))) => Some(last_seg(&t.path)),
+                _ => None,
+            })?;
+            let Expr::Call(c) = &*m.receiver else { return None };
+            let Expr::Path(p) = &*c.func else { return None };
+            let f = path_text(&p.path);
+            (f == "envy::prefixed" || f == "prefixed").then_some(())?;
+            Some((ty, c.args.first().and_then(lit_str)?))
+        }
+        Expr::Call(c) => {
+            let Expr::Path(p) = &*c.func else { return None };
+            let last = p.path.segments.last()?;
+            (path_text(&p.path) == "envy::from_env").then_some(())?;
+            Some((generic(&last.arguments)?, String::new()))
+        }
+        _ => None,
+    }
+}
+
+/// The prefix of an envy read whose struct a `let` names (`let cfg: Config =
+/// envy::prefixed("APP_").from_env()?;`, `envy::from_env().unwrap()`), through `?`,
+/// `.unwrap()`, `.expect(…)` and anyhow's `.context(…)`.
+fn envy_untyped(mut e: &Expr) -> Option<String> {
+    loop {
+        e = match e {
+            Expr::Try(t) => &t.expr,
+            Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "unwrap" | "expect" | "context" | "with_context") =>
+            {
+                &m.receiver
+            }
+            Expr::MethodCall(m) if m.method == "from_env" && m.turbofish.is_none() && m.args.is_empty() => {
+                let Expr::Call(c) = &*m.receiver else { return None };
+                let Expr::Path(p) = &*c.func else { return None };
+                let f = path_text(&p.path);
+                return (f == "envy::prefixed" || f == "prefixed").then(|| c.args.first().and_then(lit_str)).flatten();
+            }
+            Expr::Call(c) if c.args.is_empty() => {
+                let Expr::Path(p) = &*c.func else { return None };
+                let plain = p.path.segments.last().is_some_and(|s| s.arguments.is_none());
+                return (plain && path_text(&p.path) == "envy::from_env").then(String::new);
+            }
+            _ => return None,
+        };
     }
 }
 
@@ -1777,7 +1874,9 @@ impl Collector<'_> {
                 && c.args.iter().any(|a| super::rs_enums::lit_text(a).is_some())
         };
         if self.broker
-            || c.args.iter().any(|a| url_literal(a) || env_var(a) || self.url_local(a) || field(a) || url_field(a))
+            || c.args.iter().any(|a| {
+                url_literal(a) || env_var(a) || self.url_local(a) || field(a) || url_field(a) || self.param_local(a)
+            })
             || type_text()
         {
             self.arg_call(&p.path, c);
@@ -2154,8 +2253,13 @@ impl Collector<'_> {
             [Part::Ref(n)] => screaming(n),
             _ => !a.is_empty() && a.iter().all(|p| matches!(p, Part::Lit(_))),
         };
+        // An argument that is the function's own parameter and text after it: the callers' argument.
+        let args: Vec<Template> =
+            args.into_iter().map(|a| if text(&a) || a.iter().any(url_part) { a } else { self.caller_arg(a) }).collect();
         // A URL built with `format!`, for a function that requests the URL it is given.
-        let url = |a: &Template| a.iter().any(url_part);
+        let url = |a: &Template| {
+            a.iter().any(url_part) || matches!(a.first(), Some(Part::Ref(r)) if r.starts_with(CALLER_ARG))
+        };
         if args.iter().any(|a| text(a) || url(a)) {
             let args = args.into_iter().map(|a| if text(&a) || url(&a) { a } else { Template::new() }).collect();
             self.facts.arg_calls.push(RawArgCall {
@@ -2167,6 +2271,36 @@ impl Collector<'_> {
                 line,
             });
         }
+    }
+
+    /// An argument that starts with one of the function's parameters (no local of that
+    /// name), followed by text only: a [`CALLER_ARG`] reference in its place, which
+    /// resolution reads at the function's callers. Any other argument as it is.
+    fn caller_arg(&self, a: Template) -> Template {
+        if !self.param_led(&a) || !(self.func.free || self.impl_ty.is_some()) {
+            return a;
+        }
+        let Some(Part::Ref(p)) = a.first() else { return a };
+        if self.locals.iter().any(|(l, _)| l == p) {
+            return a;
+        }
+        let Some(k) = self.func.params.iter().position(|x| x == p) else { return a };
+        let mut out = vec![Part::Ref(format!("{CALLER_ARG}{}#{k}={p}", self.current_fn()))];
+        out.extend(a.into_iter().skip(1));
+        out
+    }
+
+    /// An argument naming a local that holds one of the function's parameters and text
+    /// after it (`let hc = endpoint.join("/ready")` then `Checker::new(hc)`).
+    fn param_local(&self, e: &Expr) -> bool {
+        let Expr::Path(p) = e else { return false };
+        let Some(n) = p.path.get_ident().map(ToString::to_string) else { return false };
+        self.locals
+            .iter()
+            .rev()
+            .find(|(name, _)| *name == n)
+            .and_then(|(_, v)| v.as_ref())
+            .is_some_and(|v| self.param_led(v) && !v.iter().any(url_part))
     }
 
     /// `send(&producer, topic.clone(), …)` inside `fn handle(topic: &str)`: the callee's
@@ -2634,6 +2768,21 @@ impl Collector<'_> {
         }
     }
 
+    /// `envy::prefixed("APP_").from_env::<Config>()` outside test code: an [`ENVY`] constant
+    /// of the struct holding the prefix (the first of the file's reads of that struct).
+    fn envy_read(&mut self, e: &Expr) {
+        let Some((ty, prefix)) = envy_read(e) else { return };
+        self.envy_const(ty, prefix, line(e.span()));
+    }
+
+    /// The [`ENVY`] constant of struct `ty` read with `prefix`, outside test code.
+    fn envy_const(&mut self, ty: String, prefix: String, l: u32) {
+        let name = format!("{ENVY}{ty}");
+        if self.test_depth == 0 && !self.facts.consts.iter().any(|c| c.name == name) {
+            self.facts.consts.push(RawConst { name, value: vec![Part::Lit(prefix)], line: l });
+        }
+    }
+
     /// `#[envconfig(from = "ORDERS_URL", default = "…")] orders_url: String`: the
     /// field reads that environment variable (a [`FIELD`] constant resolution finds).
     /// So does a command-line option of clap or structopt, `#[arg(long, env =
@@ -2690,6 +2839,12 @@ impl Collector<'_> {
                     _ => None,
                 })
             });
+            // `Config::loki_url` too, a field's own name in its struct (no `rename`): an envy
+            // read of the struct gives it the environment variable of that name ([`ENVY`]).
+            if renamed.is_none() {
+                let own = ident.to_string();
+                self.facts.config_fields.push(format!("{}::{}", s.ident, own.trim_start_matches("r#")));
+            }
             let name = renamed.unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
             self.facts.config_fields.push(name);
         }
@@ -3470,6 +3625,12 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             },
             _ => None,
         };
+        // `let cfg: Config = envy::prefixed("APP_").from_env()?;`: `Config` read from the environment.
+        if let (true, syn::Pat::Type(t), Some(init)) = (self.envy, &l.pat, &l.init) {
+            if let (syn::Type::Path(ty), Some(prefix)) = (&*t.ty, envy_untyped(&init.expr)) {
+                self.envy_const(last_seg(&ty.path), prefix, line(t.span()));
+            }
+        }
         if let Some(n) = &name {
             // A local holding a URL or an environment variable is a constant to later
             // calls of the same function.
@@ -3543,6 +3704,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast ExprMethodCall) {
         self.method_call(m);
+        if self.envy && m.method == "from_env" {
+            self.envy_read(&Expr::MethodCall(m.clone()));
+        }
         if self.web && m.method == "serve" && m.args.len() == 1 {
             self.serve_mount(&m.args[0], line(m.method.span()));
         }
@@ -3570,6 +3734,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_expr_call(&mut self, c: &'ast ExprCall) {
         self.call(c);
+        if self.envy && c.args.is_empty() && matches!(&*c.func, Expr::Path(p) if last_seg(&p.path) == "from_env") {
+            self.envy_read(&Expr::Call(c.clone()));
+        }
         if let (true, Expr::Path(p), 2) = (self.web, &*c.func, c.args.len()) {
             if matches!(path_text(&p.path).as_str(), "serve" | "axum::serve") {
                 self.serve_mount(&c.args[1], line(p.span()));
@@ -3795,6 +3962,25 @@ mod tests {
         let mut f = ArchFacts::default();
         collect(&file, src, &MacroBodies::default(), &mut f);
         f
+    }
+
+    #[test]
+    fn envy_reads_and_url_joins() {
+        let f = facts(
+            "use serde::Deserialize;\n#[derive(Deserialize)]\npub struct Config { pub loki_url: url::Url }\n\
+             fn a() { let c = envy::prefixed(\"APP_\").from_env::<Config>().unwrap(); }\n\
+             fn b() -> anyhow::Result<()> { let o: Other = envy::from_env()?; Ok(()) }\n\
+             fn c(base: url::Url) { let hc = base.join(\"/ready\").unwrap(); let s = parts.join(\"/\"); }\n",
+        );
+        let envy: Vec<(&str, &Template)> =
+            f.consts.iter().filter(|c| c.name.starts_with(ENVY)).map(|c| (c.name.as_str(), &c.value)).collect();
+        assert_eq!(
+            envy,
+            vec![("envy:Config", &vec![Part::Lit("APP_".into())]), ("envy:Other", &vec![Part::Lit(String::new())])]
+        );
+        assert!(f.config_fields.iter().any(|c| c == "Config::loki_url"));
+        assert!(url_join_path("/ready") && url_join_path("/-/healthy"));
+        assert!(!url_join_path("/") && !url_join_path("//") && !url_join_path("/ x") && !url_join_path("ready"));
     }
 
     #[test]

@@ -144,7 +144,47 @@ impl<'a> Ctx<'a> {
         if let Some(found) = self.config_field(file, chain) {
             return Some(found);
         }
-        self.field_set(file, last)
+        self.field_set(file, last).or_else(|| self.envy_field(file, last))
+    }
+
+    /// A field of a struct the same service's (else crate's) code reads with envy
+    /// (`envy::prefixed("APP_").from_env::<Config>()`, `lang::rs_arch::ENVY`): the
+    /// environment variable of the prefix and the field's name in upper case
+    /// (`APP_LOKI_URL`), when exactly one such struct declares a field of that name.
+    fn envy_field(&self, file: usize, last: &str) -> Option<(usize, Template)> {
+        use crate::lang::rs_arch::ENVY;
+        let files = self.project.files;
+        if files[file].file.lang != Lang::Rust || last.is_empty() {
+            return None;
+        }
+        let own = self.owner(file);
+        let krate = self.project.crate_dir(file);
+        let near = |i: usize| {
+            files[i].file.lang == Lang::Rust
+                && !self.is_test(i)
+                && match own {
+                    Some(_) => self.owner(i) == own,
+                    None => krate.is_some() && self.project.crate_dir(i) == krate,
+                }
+        };
+        let suffix = format!("::{last}");
+        let mut vars: Vec<String> = Vec::new();
+        for (_, f) in files.iter().enumerate().filter(|(i, f)| !f.facts.arch.config_fields.is_empty() && near(*i)) {
+            for ty in f.facts.arch.config_fields.iter().filter_map(|c| c.strip_suffix(suffix.as_str())) {
+                let Some(defs) = self.consts.get(format!("{ENVY}{ty}").as_str()) else { continue };
+                for (_, v) in defs.iter().filter(|(d, _)| near(*d)) {
+                    if let [Part::Lit(prefix)] = v.as_slice() {
+                        vars.push(format!("{prefix}{}", last.to_ascii_uppercase()));
+                    }
+                }
+            }
+        }
+        vars.sort();
+        vars.dedup();
+        match vars.as_slice() {
+            [one] => Some((file, vec![Part::Env(one.clone(), None)])),
+            _ => None,
+        }
     }
 
     /// A field some struct literal of the same service's code sets, outside test code
@@ -782,6 +822,10 @@ impl Ctx<'_> {
 /// The parameter an unresolved reference stands for: `cfg.BASE` → `BASE`,
 /// `app.config[ORDERS_URI]` → `ORDERS_URI`.
 fn param_of_ref(name: &str) -> &str {
+    // `caller-arg:create_checkers#2=endpoint`: a parameter no caller gave a value.
+    if let Some(arg) = name.strip_prefix(crate::lang::rs_arch::CALLER_ARG) {
+        return arg.rsplit_once('=').map_or(arg, |(_, p)| p);
+    }
     let name = name.strip_prefix(crate::lang::rs_arch::FIELD).unwrap_or(name);
     match name.strip_suffix(']').and_then(|n| n.rsplit_once('[')) {
         // `SERVICE_URLS[*name]`, a dict read by a run-time key (`lang::py_arch::any_entry`).

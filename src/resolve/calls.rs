@@ -1387,6 +1387,16 @@ fn wrapped_call<'a>(
         None => a.args.get(w.param).filter(fits).or_else(by_name),
     }
     .filter(fits)?;
+    // `UrlChecker::new(client, hc)` with `hc` the enclosing function's parameter and a path:
+    // what that function's callers pass.
+    let given;
+    let arg = match arg.first() {
+        Some(Part::Ref(r)) if r.starts_with(crate::lang::rs_arch::CALLER_ARG) => {
+            given = from_callers(ctx, file, arg, 0)?;
+            &given
+        }
+        _ => arg,
+    };
     // What the wrapper puts before the parameter (`${HOST}${path}`) is read in its own file;
     // a parameter there (Python's `base + path`) is the caller's argument, else its default.
     let mut url = Template::new();
@@ -1495,6 +1505,8 @@ fn through_client(
     for (m, client) in found {
         let mut url = match ctx.resolve_template(m, &client.base) {
             Ok(t) => t,
+            // Unset, the base is `undefined`: the page's own origin, when that is an Ingress.
+            Err(_) if unset_base_behind_ingress(ctx, file, &client.base, path) => Template::new(),
             Err(var) => {
                 return Some(Err(format!(
                     "base URL of client `{head}` from environment variable `{var}`, which no compose, Kubernetes or .env file sets: call not linked"
@@ -1581,6 +1593,44 @@ fn agreed_call(ctx: &Ctx, eps: &Endpoints, file: usize, calls: Vec<RawCall>) -> 
     }
     let pick = reached.iter().position(|(_, fact)| *fact).unwrap_or(0);
     Ok(calls.into_iter().nth(pick).expect("in range"))
+}
+
+/// An argument starting with a parameter of the Rust function it is written in
+/// (`lang::rs_arch::CALLER_ARG`): the value the function's callers (in the Rust files of
+/// its service, else of its crate) pass there, resolved in each caller's file, followed by
+/// the rest of the argument. Nothing when no caller passes a readable value or two
+/// callers pass different ones (which one a request sees is decided at run time).
+fn from_callers(ctx: &Ctx, file: usize, t: &Template, depth: u32) -> Option<Template> {
+    let Some((Part::Ref(r), rest)) = t.split_first() else { return None };
+    let (function, index) = r.strip_prefix(crate::lang::rs_arch::CALLER_ARG)?.split_once('=')?.0.rsplit_once('#')?;
+    let index: usize = index.parse().ok()?;
+    let files = &ctx.project.files;
+    let own = ctx.owner(file);
+    let krate = ctx.project.crate_dir(file);
+    let near = |i: usize| match own {
+        Some(_) => ctx.owner(i) == own,
+        None => krate.is_some() && ctx.project.crate_dir(i) == krate,
+    };
+    let mut value: Option<Template> = None;
+    for (i, f) in files.iter().enumerate().filter(|(i, f)| f.file.lang == Lang::Rust && near(*i) && !ctx.is_test(*i)) {
+        let calls = f.facts.arch.arg_calls.iter().filter(|a| !f.facts.arch.test_line(a.line));
+        for a in calls.filter(|a| names_wrapper(&a.callee, function)) {
+            let given = a.args.get(index).filter(|g| !g.is_empty())?;
+            let given = match given.first() {
+                Some(Part::Ref(g)) if g.starts_with(crate::lang::rs_arch::CALLER_ARG) && depth < 4 => {
+                    from_callers(ctx, i, given, depth + 1)?
+                }
+                _ => ctx.resolve_template(i, given).ok()?,
+            };
+            match &value {
+                Some(v) if *v != given => return None,
+                _ => value = Some(given),
+            }
+        }
+    }
+    let mut out = value?;
+    crate::lang::arch::push_parts(&mut out, rest.to_vec());
+    Some(out)
 }
 
 /// A Rust function that requests the URL it is given, which no function of its
@@ -2403,12 +2453,16 @@ fn host_service(ctx: &Ctx, file: usize, host: &str, port: Option<u16>) -> Pick {
         [] => match bound_in_code(ctx, p).as_slice() {
             [one] => Pick::One(*one),
             [] => exposed_on(ctx, own, rel, p),
-            // Several services bind it (examples of one framework): the caller's own, else unknown.
+            // Several services bind it (examples of one framework): the caller's own, else the
+            // only one of the caller's Cargo workspace (`resolve::cargo_ws`), else unknown.
             many => own.filter(|o| many.contains(o)).map_or_else(
-                || {
-                    let mut names: Vec<String> = many.iter().map(|&i| services.list[i].name.clone()).collect();
-                    names.sort();
-                    Pick::Ambiguous(names)
+                || match super::cargo_ws::member_pick(ctx, file, many) {
+                    Some(one) => Pick::One(one),
+                    None => {
+                        let mut names: Vec<String> = many.iter().map(|&i| services.list[i].name.clone()).collect();
+                        names.sort();
+                        Pick::Ambiguous(names)
+                    }
                 },
                 Pick::One,
             ),
@@ -2502,6 +2556,22 @@ fn ingress_front(ctx: &Ctx, service: usize, path: &str) -> Option<String> {
     let to = (first.backend.as_str(), first.rewritten(path));
     let agree = sent.all(|r| r.is_some_and(|r| (r.backend.as_str(), r.rewritten(path)) == to));
     (agree && !serves(&first)).then(|| format!("http://{}{}", to.0, to.1))
+}
+
+/// A client whose whole base URL is an environment variable nothing sets (`axios.create({
+/// baseURL: import.meta.env.VITE_API_URL })`): the base is `undefined`, so a request of a
+/// path (`/api/users/signin`) goes to the page's own origin. When a Kubernetes Ingress
+/// serves the caller's service (a browser app behind it) and sends that path to another
+/// service ([`ingress_front`]), the Ingress is that origin and the path is followed through
+/// it. A path the Ingress sends back to the caller, or a caller no Ingress serves, is not.
+fn unset_base_behind_ingress(ctx: &Ctx, file: usize, base: &Template, path: &Template) -> bool {
+    if ctx.services.ingress.is_empty() || !matches!(base.as_slice(), [Part::Env(_, None) | Part::EnvCall(..)]) {
+        return false;
+    }
+    let Some(own) = ctx.owner(file) else { return false };
+    let Ok(p) = ctx.resolve_template(file, path) else { return false };
+    let text = render(&p);
+    text.starts_with('/') && ingress_front(ctx, own, &text).is_some()
 }
 
 /// The URL a reverse proxy of `service` sends a path to (longest matching location).

@@ -10,6 +10,7 @@ pub mod appconfig;
 pub mod arch;
 pub mod builds;
 pub mod calls;
+pub mod cargo_ws;
 pub mod celery;
 pub mod classes;
 pub mod devproxy;
