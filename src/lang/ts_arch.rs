@@ -1951,6 +1951,8 @@ impl<'t> Collector<'t> {
         let topic = object.and_then(|o| prop(o, "topic", src)).filter(|_| self.kafka);
         if let (Some(topic), true) = (topic, self.facts.queues.len() == before + 1) {
             self.template_param(before, topic, src);
+            // `send({ topic, messages })` in `publish(topic, …)`: the callers name it.
+            self.queue_method_param(before, topic, src);
         }
     }
 
