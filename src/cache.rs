@@ -133,6 +133,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/ts_typeorm.rs"),
     include_str!("lang/ts_words.rs"),
     include_str!("lang/ts_dynamo.rs"),
+    include_str!("lang/ts_methods.rs"),
     include_str!("lang/ts_moleculer.rs"),
     include_str!("lang/typescript.rs"),
 ];

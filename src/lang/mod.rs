@@ -48,6 +48,7 @@ pub mod ts_gaps;
 pub mod ts_graphql;
 pub mod ts_hapi;
 pub mod ts_imports;
+pub mod ts_methods;
 pub mod ts_moleculer;
 pub mod ts_mongoose;
 pub mod ts_natives;

@@ -1876,12 +1876,27 @@ impl<'t> Collector<'t> {
         };
         let object = args.first().filter(|a| a.kind_name() == "object").copied();
         let key = |k: &str| object.and_then(|o| prop(o, k, src)).map(|t| template(t, src));
+        // An AWS SDK command's queue named by a parameter of the method around
+        // (`publish(Name: Topic) { … new CreateTopicCommand({ Name }) }`): its callers name it.
+        let aws_key = match method {
+            "sendMessage" | "sendMessageBatch" | "SendMessageCommand" | "SendMessageBatchCommand" => "QueueUrl",
+            "receiveMessage" | "ReceiveMessageCommand" => "QueueUrl",
+            "PublishCommand" | "PublishBatchCommand" => "TopicArn",
+            "CreateTopicCommand" => "Name",
+            _ => "",
+        };
+        let aws_value = object.filter(|_| !aws_key.is_empty()).and_then(|o| prop(o, aws_key, src));
         match method {
             "sendMessage" | "sendMessageBatch" | "SendMessageCommand" | "SendMessageBatchCommand" => {
                 push("sqs", key("QueueUrl"), Access::Write);
             }
             "receiveMessage" | "ReceiveMessageCommand" => push("sqs", key("QueueUrl"), Access::Read),
             "PublishCommand" | "PublishBatchCommand" => push("sns", key("TopicArn"), Access::Write),
+            // `new CreateTopicCommand({ Name })` in a module that publishes (`PublishCommand`):
+            // the topic whose ARN the publish is given, named here.
+            "CreateTopicCommand" if memchr::memmem::find(src, b"PublishCommand(").is_some() => {
+                push("sns", key("Name"), Access::Write);
+            }
             "publish" if key("TopicArn").is_some() => push("sns", key("TopicArn"), Access::Write),
             "sendToQueue" => push("rabbitmq", arg(0), Access::Write),
             "consume" if self.amqp => push("rabbitmq", arg(0), Access::Read),
@@ -1916,12 +1931,28 @@ impl<'t> Collector<'t> {
                 }
             }
             "subscribe" if self.redis && object.is_none() => push("redis", arg(0), Access::Read),
+            // Redis Streams: `xadd(key, '*', …)` appends to the stream `key`; ioredis's
+            // `xread(…, 'STREAMS', k1, k2, id1, id2)` and `xreadgroup('GROUP', g, c, …,
+            // 'STREAMS', key, '>')`, node-redis's `xRead({ key, id })` and `xReadGroup(g, c,
+            // [{ key, id }])` read the streams they name.
+            "xadd" | "xAdd" if self.redis => push("redis", arg(0), Access::Write),
+            "xread" | "xreadgroup" | "xRead" | "xReadGroup" if self.redis => {
+                for key in stream_keys(args, src) {
+                    let name = local_const(key, src).map_or_else(|| template(key, src), |v| lit(&v));
+                    push("redis", Some(name), Access::Read);
+                }
+            }
             _ => {}
+        }
+        if let (Some(value), true) = (aws_value, self.facts.queues.len() == before + 1) {
+            self.queue_method_param(before, value, src);
         }
         // kafkajs `send({ topic: `kafka-${evetName}` })` in `kafkaProducer(evetName, …)`.
         let topic = object.and_then(|o| prop(o, "topic", src)).filter(|_| self.kafka);
         if let (Some(topic), true) = (topic, self.facts.queues.len() == before + 1) {
             self.template_param(before, topic, src);
+            // `send({ topic, messages })` in `publish(topic, …)`: the callers name it.
+            self.queue_method_param(before, topic, src);
         }
     }
 
@@ -1967,6 +1998,33 @@ impl<'t> Collector<'t> {
             name.iter().enumerate().filter(|(_, p)| matches!(p, Part::Ref(r) if r == ident)).map(|(i, _)| i).collect();
         let ([at], true) = (at.as_slice(), name.first().is_some_and(|p| matches!(p, Part::Lit(_)))) else { return };
         name[*at] = Part::Param(ident.to_string());
+        self.facts.queue_params.push(RawQueueParam { queue, function, param });
+    }
+
+    /// A queue named by a parameter of the method or function around (`async publish(Name:
+    /// Topic) { … new CreateTopicCommand({ Name }) … }`): its name becomes the parameter and
+    /// the function is recorded (`RawQueueParam`) for its callers to name it, a class's method
+    /// as `Class.method`, the name calls through a typed field give it (`lang/ts_methods.rs`).
+    fn queue_method_param(&mut self, queue: usize, value: Node, src: &[u8]) {
+        if !matches!(value.kind_name(), "identifier" | "shorthand_property_identifier") {
+            return;
+        }
+        let ident = query::text(value, src);
+        let position = |func: &Node| {
+            let params: Vec<Node> = func.field("parameters").map(named).unwrap_or_default();
+            params.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == ident))
+        };
+        let Some((func, param)) = query::ancestors_in(self.root.as_ref(), value, 48)
+            .into_iter()
+            .filter(|a| FUNCTIONS.contains(&a.kind_name()))
+            .find_map(|f| position(&f).map(|i| (f, i)))
+        else {
+            return;
+        };
+        let Some(function) = super::ts_methods::method_key(func, src).or_else(|| function_name(func, src)) else {
+            return;
+        };
+        self.facts.queues[queue].name = vec![Part::Param(ident.to_string())];
         self.facts.queue_params.push(RawQueueParam { queue, function, param });
     }
 
@@ -2569,6 +2627,30 @@ pub(super) fn prop<'t>(obj: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>>
         "shorthand_property_identifier" if query::text(p, src) == key => Some(p),
         _ => None,
     })
+}
+
+/// The stream keys a Redis Streams read names ([`Collector::queue`]): ioredis's arguments
+/// after `'STREAMS'`, the first half of them (the other half are the ids), none when one is
+/// spread or their count is odd; node-redis's `{ key, id }` objects, alone or in an array.
+fn stream_keys<'t>(args: &[Node<'t>], src: &[u8]) -> Vec<Node<'t>> {
+    let streams = args.iter().position(|a| string_value(*a, src).is_some_and(|v| v.eq_ignore_ascii_case("streams")));
+    if let Some(at) = streams {
+        let rest = &args[at + 1..];
+        if rest.is_empty() || rest.len() % 2 != 0 || rest.iter().any(|a| a.kind_name() == "spread_element") {
+            return Vec::new();
+        }
+        return rest[..rest.len() / 2].to_vec();
+    }
+    let keyed = |o: &Node<'t>| prop(*o, "id", src).and(prop(*o, "key", src));
+    let mut out = Vec::new();
+    for a in args {
+        match a.kind_name() {
+            "object" => out.extend(keyed(a)),
+            "array" => out.extend(named(*a).iter().filter_map(keyed)),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The topics of a kafka-node payload or topic list: an array (inline or a local
@@ -3772,6 +3854,71 @@ pub fn route_constants(root: Node, text: &str, texts: bool, facts: &mut ArchFact
 /// ([`class_env_getters`]).
 pub fn env_getter_text(words: &Words) -> bool {
     words.has(W::class_) && words.has(W::get_) && words.any(&[W::process_env, W::ProcessEnv])
+}
+
+/// Whether the text may hold a configuration object made of a class whose fields read the
+/// environment ([`instance_env_fields`]).
+pub fn instance_env_text(words: &Words) -> bool {
+    words.has(W::class_) && words.has(W::new_) && words.has(W::process_env)
+}
+
+/// A module-level instance of a class of the same module, whose fields the class sets to
+/// an environment variable or text: `class Configuration { readonly AWS_SQS_QUEUE_URL =
+/// process.env.AWS_SQS_QUEUE_URL as string }` then `export const Config = new
+/// Configuration()` gives the constant `Config.AWS_SQS_QUEUE_URL` (issue #3, kyhsa93's SQS
+/// queue URL). A field the class assigns again (`this.X = …`) or that is static is left out,
+/// and a value other than an environment read (optionally with a text default) or text.
+pub fn instance_env_fields(root: Node, text: &str, facts: &mut ArchFacts) {
+    let src = text.as_bytes();
+    let tops = named(root);
+    let mut instances: Vec<(&str, &str, u32)> = Vec::new();
+    for top in &tops {
+        let Some(decl) = declared(*top).filter(|d| d.kind_name() == "lexical_declaration") else { continue };
+        for d in named(decl).into_iter().filter(|d| d.kind_name() == "variable_declarator") {
+            let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else { continue };
+            let class = value.field("constructor").filter(|c| c.kind_name() == "identifier");
+            if let (Some(class), "identifier", "new_expression") = (class, name.kind_name(), value.kind_name()) {
+                instances.push((query::text(name, src), query::text(class, src), query::line(d)));
+            }
+        }
+    }
+    if instances.is_empty() {
+        return;
+    }
+    for top in &tops {
+        let Some(class) = declared(*top).filter(|d| d.kind_name() == "class_declaration") else { continue };
+        let (Some(name), Some(body)) = (class.field("name"), class.field("body")) else { continue };
+        let class_name = query::text(name, src);
+        if !instances.iter().any(|(_, c, _)| *c == class_name) {
+            continue;
+        }
+        let body_text = query::text(body, src);
+        for m in named(body).into_iter().filter(|m| m.kind_name() == "public_field_definition") {
+            let mut c = m.walk();
+            if m.children(&mut c).any(|k| k.kind_name() == "static") {
+                continue;
+            }
+            let (Some(key), Some(value)) = (m.field("name"), m.field("value")) else { continue };
+            if key.kind_name() != "property_identifier" {
+                continue;
+            }
+            let field = query::text(key, src);
+            if body_text.contains(&format!("this.{field} =")) || body_text.contains(&format!("this.{field}=")) {
+                continue;
+            }
+            let value = template(value, src);
+            let readable = match value.as_slice() {
+                [Part::Env(_, _)] => true,
+                parts => !parts.is_empty() && parts.iter().all(|p| matches!(p, Part::Lit(_))),
+            };
+            if !readable {
+                continue;
+            }
+            for (instance, _, _) in instances.iter().filter(|(_, c, _)| *c == class_name) {
+                arch::push_const(facts, format!("{instance}.{field}"), value.clone(), query::line(m));
+            }
+        }
+    }
 }
 
 /// The getters of a module's top-level classes that return an environment variable,

@@ -182,8 +182,9 @@ static SQL_TEMPLATE_START: LazyLock<Option<regex::bytes::Regex>> = LazyLock::new
 const QUEUE_COMMAND: &str = r#"(new_expression
   constructor: (identifier) @method
   arguments: (arguments) @args
-  (#match? @method "^(SendMessage|SendMessageBatch|ReceiveMessage|Publish|PublishBatch)Command$")) @queue.op"#;
+  (#match? @method "^(CreateTopic|SendMessage|SendMessageBatch|ReceiveMessage|Publish|PublishBatch)Command$")) @queue.op"#;
 const QUEUE_COMMANDS: &[&str] = &[
+    "CreateTopicCommand",
     "PublishBatchCommand",
     "PublishCommand",
     "ReceiveMessageCommand",
@@ -201,7 +202,7 @@ const QUEUE_CONSUMERS: &[&str] =
 /// pattern for the many shapes `ts_shapes::expand` tells apart.
 pub(super) const CALL_METHOD: &str = r#"(call_expression
   function: (member_expression property: (property_identifier) @method)
-  (#match? @method "^(addService|aggregate|all|assertExchange|bindQueue|bulkWrite|consume|countDocuments|createTable|define|delete|deleteMany|deleteOne|emit|find|findOne|findOneAndUpdate|forFeature|forFeatureAsync|get|getService|head|init|insertMany|insertOne|listen|model|options|patch|post|publish|put|receiveMessage|register|replaceOne|request|route|send|sendMessage|sendMessageBatch|sendToQueue|setGlobalPrefix|subscribe|updateMany|updateOne|use|(?i:decr|decrby|del|exists|expire|get|getdel|getset|hdel|hexists|hget|hgetall|hincrby|hkeys|hmget|hmset|hset|hsetnx|hvals|incr|incrby|llen|lrange|mget|mset|sadd|scard|set|setex|setnx|sismember|smembers|srem|zadd|zcard|zincrby|zrange|zrangebyscore|zrem|zrevrange|zscore))$")) @call.method"#;
+  (#match? @method "^(addService|aggregate|all|assertExchange|bindQueue|bulkWrite|consume|countDocuments|createTable|define|delete|deleteMany|deleteOne|emit|find|findOne|findOneAndUpdate|forFeature|forFeatureAsync|get|getService|head|init|insertMany|insertOne|listen|model|options|patch|post|publish|put|receiveMessage|register|replaceOne|request|route|send|sendMessage|sendMessageBatch|sendToQueue|setGlobalPrefix|subscribe|updateMany|updateOne|use|xAdd|xRead|xReadGroup|xadd|xread|xreadgroup|(?i:decr|decrby|del|exists|expire|get|getdel|getset|hdel|hexists|hget|hgetall|hincrby|hkeys|hmget|hmset|hset|hsetnx|hvals|incr|incrby|llen|lrange|mget|mset|sadd|scard|set|setex|setnx|sismember|smembers|srem|zadd|zcard|zincrby|zrange|zrangebyscore|zrem|zrevrange|zscore))$")) @call.method"#;
 static CALL_METHOD_NAME: LazyLock<Option<regex::bytes::Regex>> =
     LazyLock::new(|| regex::bytes::Regex::new(&super::ts_shapes::method_regex()).ok());
 

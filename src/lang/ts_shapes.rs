@@ -88,7 +88,7 @@ pub const MOUNT_METHODS: &[&str] = &["register", "use"];
 pub const HTTP_METHODS: &[&str] = &["delete", "get", "head", "patch", "post", "put", "request"];
 /// `sequelize.define('user', …)`, `Model.init(attrs, …)`, on any receiver (sorted).
 pub const SEQUELIZE_METHODS: &[&str] = &["define", "init"];
-/// amqplib (with its exchanges and bindings), kafkajs, Redis pub/sub, SQS (sorted).
+/// amqplib (with its exchanges and bindings), kafkajs, Redis pub/sub and streams, SQS (sorted).
 pub const QUEUE_METHODS: &[&str] = &[
     "assertExchange",
     "bindQueue",
@@ -101,6 +101,12 @@ pub const QUEUE_METHODS: &[&str] = &[
     "sendMessageBatch",
     "sendToQueue",
     "subscribe",
+    "xAdd",
+    "xRead",
+    "xReadGroup",
+    "xadd",
+    "xread",
+    "xreadgroup",
 ];
 /// `app.get('/p', h)`: routes by HTTP method (sorted).
 pub const ROUTE_METHODS: &[&str] = &["all", "delete", "get", "head", "options", "patch", "post", "put"];

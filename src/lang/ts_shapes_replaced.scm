@@ -85,7 +85,7 @@
 (call_expression
   function: (member_expression object: (_) @obj property: (property_identifier) @method)
   arguments: (arguments) @args
-  (#any-of? @method "sendToQueue" "publish" "consume" "assertExchange" "bindQueue" "send" "subscribe" "sendMessage" "sendMessageBatch" "receiveMessage" "request")) @queue.op
+  (#any-of? @method "sendToQueue" "publish" "consume" "assertExchange" "bindQueue" "send" "subscribe" "sendMessage" "sendMessageBatch" "receiveMessage" "request" "xadd" "xAdd" "xread" "xRead" "xreadgroup" "xReadGroup")) @queue.op
 
 ; The port a server listens on: app.listen(3000)   app.listen(PORT, cb)   fastify.listen({ port: 4000 })
 ; (a `localhost:PORT` call no deployment file publishes reaches the one service binding it)

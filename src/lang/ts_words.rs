@@ -150,6 +150,8 @@ words! {
     // Temporal task queues (`ts_temporal`).
     taskQueue = "taskQueue",
     emporal = "emporal",
+    // Queue names handed through a typed field's `publish` (`ts_methods`).
+    publish_call = ".publish(",
     // zod environment schemas (`ts_arch::env_schemas`).
     z_object = "z.object(",
     parse_env = "parse(process.env)",

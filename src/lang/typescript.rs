@@ -256,6 +256,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if !is_declaration_file(rel) && super::ts_arch::env_getter_text(&words) {
         super::ts_arch::class_env_getters(tree.root_node(), text, &mut facts.arch);
     }
+    // `export const Config = new Configuration()` of a class whose fields read the environment.
+    if !is_declaration_file(rel) && super::ts_arch::instance_env_text(&words) {
+        super::ts_arch::instance_env_fields(tree.root_node(), text, &mut facts.arch);
+    }
     // `const config = EnvSchema.parse(process.env)` of a zod `z.object({ KEY: z.string().default('x') })`.
     if super::ts_arch::env_schema_text(&words) {
         super::ts_arch::env_schemas(tree.root_node(), text, &mut facts.arch);
@@ -313,6 +317,16 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
             if super::ts_classes::constructions(tree.root_node(), text, &relative, &mut facts.arch) || !read {
                 facts.arch.bindings = bindings;
             }
+        }
+    }
+    // `this.publisher.publish(Topic.X, …)` of a field typed with a class or an interface
+    // whose `publish` names a queue by its parameter (`lang/ts_methods.rs`).
+    if !is_declaration_file(rel) && words.has(W::publish_call) && words.has(W::this_dot) && words.has(W::class_) {
+        let before = facts.arch.name_calls.len();
+        super::ts_methods::typed_calls(tree.root_node(), text, &mut facts.arch);
+        if facts.arch.name_calls.len() > before && facts.arch.bindings.is_empty() {
+            let sources: Vec<Node> = found.values().map(|(n, _)| *n).collect();
+            facts.arch.bindings = super::ts_arch::import_bindings(&sources, src);
         }
     }
     // `new TicketCreatedPublisher(client).publish(data)`: the method of an imported class
