@@ -221,6 +221,50 @@ pub fn installed_apps(root: Node, src: &[u8]) -> Vec<String> {
     out
 }
 
+/// Django `urlpatterns` built from a list another module of the project declares:
+/// `urlpatterns = [path(...), *ping_urlpatterns]`, `urlpatterns = [...] + ping_urlpatterns`
+/// or `urlpatterns += ping_urlpatterns` at module level, `ping_urlpatterns` imported with
+/// `from ping_service.views import ping_urlpatterns`. Each is a mount of that module's
+/// routes (as `include("ping_service.views")` would be, [`included`]) at the list's own
+/// place: the module's `path()`s are its `urlpatterns`' routes. A name not imported
+/// (a list of the module itself) adds nothing: its routes are the module's already.
+pub fn urlpatterns_spreads(
+    root: Node,
+    src: &[u8],
+    imported_from: &dyn Fn(&str) -> Option<String>,
+    facts: &mut ArchFacts,
+) {
+    for n in named(root) {
+        let Some(e) = n.named_child(0).filter(|_| n.kind_name() == "expression_statement") else { continue };
+        if !matches!(e.kind_name(), "assignment" | "augmented_assignment")
+            || e.field("left").is_none_or(|l| query::text(l, src) != "urlpatterns")
+        {
+            continue;
+        }
+        let mut names = Vec::new();
+        let mut stack: Vec<Node> = e.field("right").into_iter().collect();
+        while let Some(v) = stack.pop() {
+            match v.kind_name() {
+                "list" | "parenthesized_expression" => stack.extend(named(v)),
+                "list_splat" => stack.extend(named(v).into_iter().filter(|c| c.kind_name() == "identifier")),
+                "binary_operator" => stack.extend(["left", "right"].into_iter().filter_map(|f| v.field(f))),
+                "identifier" => names.push(v),
+                _ => {}
+            }
+        }
+        names.sort_by_key(|v| v.start_byte());
+        for v in names {
+            let Some(module) = imported_from(query::text(v, src)) else { continue };
+            facts.mounts.push(RawMount {
+                parent: "urlpatterns".into(),
+                child: format!("include:{module}"),
+                prefix: Template::new(),
+                line: query::line(v),
+            });
+        }
+    }
+}
+
 /// The app names of one `INSTALLED_APPS` value ([`installed_apps`]).
 fn apps_value(v: Node, src: &[u8], out: &mut Vec<String>) {
     match v.kind_name() {

@@ -96,6 +96,9 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
         stmt.map(|s| s.spec.clone())
     };
     facts.arch = arch.finish(&imported_from);
+    if with_arch && text.contains("urlpatterns") {
+        super::py_arch::urlpatterns_spreads(tree.root_node(), src, &imported_from, &mut facts.arch);
+    }
     if with_arch {
         super::py_routers::scope(tree.root_node(), text, &mut facts.arch);
     }

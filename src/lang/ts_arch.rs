@@ -20,9 +20,10 @@ use crate::model::{
     RawWrapper, Template,
 };
 
-/// Receivers that are HTTP clients themselves (last segment of the receiver; sorted).
+/// Receivers that are HTTP clients themselves (last segment of the receiver; sorted):
+/// `axiosRef` is the axios instance of `@nestjs/axios`' `HttpService` (`this.httpService.axiosRef.post(url)`).
 const CLIENTS: &[&str] =
-    &["$http", "axios", "got", "http", "httpClient", "httpService", "https", "ky", "request", "superagent"];
+    &["$http", "axios", "axiosRef", "got", "http", "httpClient", "httpService", "https", "ky", "request", "superagent"];
 
 /// The promise wrappers of the npm `request` client (`request` itself is in [`CLIENTS`]):
 /// `rp(url, { method })`, `rp({ uri, method })`, `rp.post(url)` under any local name.

@@ -77,6 +77,8 @@ pub struct Ctx<'a> {
     import_targets: HashMap<(usize, u32), Vec<usize>>,
     /// Rust files of test targets (see [`Resolution::test_files`]).
     pub rust_tests: &'a std::collections::BTreeSet<usize>,
+    /// Rust files no `mod` chain reaches (see [`Resolution::rust_unreached`]).
+    pub rust_unreached: &'a std::collections::BTreeSet<usize>,
     /// Module-level constants by name: (file, value).
     consts: HashMap<&'a str, Vec<(usize, &'a Template)>>,
     /// Config files of Rust crates, by the crate's directory, with the fields the
@@ -125,6 +127,7 @@ impl<'a> Ctx<'a> {
             services,
             import_targets,
             rust_tests: &resolution.test_files,
+            rust_unreached: &resolution.rust_unreached,
             consts,
             configs,
             unread_ports: OnceLock::new(),

@@ -942,7 +942,9 @@ fn named_at_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<(usize, u32, Templa
         }
         return names;
     }
-    for (j, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang == lang && ctx.owner(*j) == owner) {
+    // Callers in any service: each imports the function from its file (a shared module one
+    // build copies into several services, `shared/queue_utils.py` called by each app).
+    for (j, g) in files.iter().enumerate().filter(|(_, g)| g.file.lang == lang) {
         for a in &g.facts.arch.arg_calls {
             let name = {
                 // Python: the function itself, in its file or through an import of it, and the

@@ -77,6 +77,9 @@ pub struct Resolution {
     pub unresolved_imports: u64,
     /// Rust files of test targets (`tests/`, `benches/`, `[[test]]`): their requests are test traffic.
     pub test_files: std::collections::BTreeSet<usize>,
+    /// Rust files of a crate that no `mod` chain from a crate root reaches (not build
+    /// scripts): no target compiles them, so the tables they declare are not the service's.
+    pub rust_unreached: std::collections::BTreeSet<usize>,
 }
 
 impl Resolution {

@@ -278,6 +278,9 @@ impl Resolver<'_> {
             }
             let rel = self.project.rel(f);
             let placed = self.orphan_place(rel);
+            if placed.is_some() && file_name(rel) != "build.rs" {
+                out.rust_unreached.insert(f);
+            }
             out.diagnostics.push(Diagnostic::new(
                 rel,
                 None,

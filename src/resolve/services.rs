@@ -1160,10 +1160,10 @@ pub fn owner_of(list: &[Service], rel: &str) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
     for (i, svc) in list.iter().enumerate() {
         for d in &svc.dirs {
-            // A file's own service ([`run_file_services`]) holds that file alone.
+            // A file's own service ([`run_file_services`], [`claim_modules`]) holds that file alone.
             let inside = d.is_empty()
                 || rel.len() > d.len() && rel.starts_with(d.as_str()) && rel.as_bytes()[d.len()] == b'/'
-                || rel == d && d.ends_with(".py");
+                || rel == d;
             if inside && best.is_none_or(|(len, _)| d.len() > len) {
                 best = Some((d.len(), i));
             }
@@ -1924,6 +1924,8 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
     let base = dir_of(rel);
     let variant_file = variant_compose_file(file_name(rel));
     let mut claimed: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    // Whether the entry that claimed each build directory picks its modules by environment.
+    let mut selecting: BTreeMap<String, bool> = BTreeMap::new();
     // Services Traefik routes by their labels (`resolve::gateway`).
     let mut routed: Vec<(usize, gateway::Traefik)> = Vec::new();
     let mut traefiks: Vec<usize> = Vec::new();
@@ -1999,15 +2001,24 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             // or the first runs a worker (`command: python consumer.py`) and the later not;
             // the others are its other names.
             let rank = (entry.get("ports").is_some() || entry.get("expose").is_some(), !worker_command(entry));
-            let i = match &build_dir {
-                Some(dir) => {
+            // Entries of one build that each pick the code they run with an environment
+            // variable (`SERVICES: login`): each after the first is a service of its own,
+            // holding what it picks, when the first picks too ([`selected_modules`]).
+            let picks =
+                build_dir.as_deref().filter(|_| !variant).and_then(|d| selected_modules(project, s, base, d, entry));
+            let i = match (&build_dir, picks) {
+                (Some(dir), Some(modules)) if selecting.get(dir) == Some(&true) => {
+                    claim_modules(s, name, modules, rel, *line, key)
+                }
+                (Some(dir), picks) => {
                     let secondary = variant || claimed.get(dir).is_some_and(|first| rank <= *first);
                     if !secondary {
                         claimed.insert(dir.clone(), rank);
+                        selecting.insert(dir.clone(), picks.is_some());
                     }
                     claim_dir(s, name, dir, rel, *line, secondary, key)
                 }
-                None => claim_image(s, name, image.as_deref(), rel, *line, Some(key)),
+                (None, _) => claim_image(s, name, image.as_deref(), rel, *line, Some(key)),
             };
             // `$API_PORT:$API_PORT`: the value compose publishes, when every variable has one.
             let ports: Vec<(&Yaml, u32, String)> = entry
@@ -2545,6 +2556,153 @@ fn claim_dir(s: &mut Services, name: &str, dir: &str, file: &str, line: u32, var
         ..Service::default()
     });
     s.list.len() - 1
+}
+
+/// A compose entry's own `environment:` value of `var` (map or list form), with compose's
+/// variables interpolated, when it is known.
+fn entry_env(s: &Services, base: &str, entry: &Yaml, var: &str) -> Option<String> {
+    let written = match entry.get("environment")? {
+        Yaml::Map(m) => m.iter().find(|(k, _, _)| k == var).and_then(|(_, v, _)| v.str()).map(String::from),
+        Yaml::Seq(items) => items
+            .iter()
+            .filter_map(|(x, _)| x.str()?.split_once('='))
+            .find(|(k, _)| k.trim() == var)
+            .map(|(_, v)| v.to_string()),
+        _ => None,
+    }?;
+    s.compose_value(base, written.trim()).known().filter(|v| !v.is_empty())
+}
+
+/// The modules a compose entry building `dir` picks with an environment variable its
+/// code reads to choose what runs, each a file or directory of the scan:
+/// - Moleculer's runner (a `package.json` starting `moleculer-runner`): `SERVICES: a,b`
+///   loads `a.service.js` and `b.service.js` (or the directories or files so named) from
+///   `SERVICEDIR` (the entry's, else the build directory or, as the Moleculer template's
+///   `docker-compose.env` sets it, its `services` directory);
+/// - Django: a variable naming one of the build's apps (`SERVICE_NAME: pong_service`, a
+///   package with `apps.py`) that a settings module reads into `INSTALLED_APPS`
+///   (`INSTALLED_APPS = [..., env('SERVICE_NAME')]`).
+///
+/// `None` when any part is not a module of the scan: the entry then stays one build.
+fn selected_modules(project: &Project, s: &Services, base: &str, dir: &str, entry: &Yaml) -> Option<Vec<String>> {
+    let under = |rel: &str| if dir.is_empty() { Some(rel.to_string()) } else { join(dir, rel) };
+    if let Some(names) = entry_env(s, base, entry, "SERVICES") {
+        let manifest = project.read(&under("package.json")?).ok()?;
+        if !manifest.contains("moleculer-runner") {
+            return None;
+        }
+        let roots: Vec<String> = match entry_env(s, base, entry, "SERVICEDIR") {
+            Some(d) => vec![under(&d)?],
+            None => vec![dir.to_string(), under("services")?],
+        };
+        let pick = |root: &str, name: &str| -> Option<String> {
+            let at = |rel: &str| if root.is_empty() { Some(rel.to_string()) } else { join(root, rel) };
+            let path = at(name)?;
+            if project.file(&path).is_some() || project.is_dir(&path) {
+                return Some(path);
+            }
+            [".service.js", ".service.ts"]
+                .iter()
+                .find_map(|ext| at(&format!("{name}{ext}")).filter(|p| project.file(p).is_some()))
+        };
+        let mut modules = Vec::new();
+        for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            modules.push(roots.iter().find_map(|r| pick(r, name))?);
+        }
+        return (!modules.is_empty()).then_some(modules);
+    }
+    // Django: one variable naming an app of the build that the settings install.
+    let vars: Vec<String> = match entry.get("environment")? {
+        Yaml::Map(m) => m.iter().map(|(k, _, _)| k.clone()).collect(),
+        Yaml::Seq(items) => {
+            items.iter().filter_map(|(x, _)| Some(x.str()?.split('=').next()?.trim().to_string())).collect()
+        }
+        _ => Vec::new(),
+    };
+    let mut found = None;
+    for var in vars {
+        let Some(app) = entry_env(s, base, entry, &var) else { continue };
+        if !app.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            continue;
+        }
+        let Some(app_dir) = under(&app) else { continue };
+        if join(&app_dir, "apps.py").and_then(|p| project.file(&p)).is_none() {
+            continue;
+        }
+        if installs_from_env(project, dir, &var) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(app_dir);
+        }
+    }
+    found.map(|d| vec![d])
+}
+
+/// A Django settings module under `dir` (`settings.py`, or a `settings/` package's
+/// module) whose `INSTALLED_APPS` takes an app from environment variable `var`: the
+/// variable's name, quoted, inside the brackets of `INSTALLED_APPS = [...]`,
+/// `INSTALLED_APPS += [...]` or `INSTALLED_APPS.append(...)`.
+fn installs_from_env(project: &Project, dir: &str, var: &str) -> bool {
+    let quoted = [format!("'{var}'"), format!("\"{var}\"")];
+    (0..project.files.len()).map(|i| project.rel(i)).filter(|r| dir.is_empty() || is_under(r, dir)).any(|rel| {
+        let settings = file_name(rel) == "settings.py" || dir_of(rel).rsplit('/').next() == Some("settings");
+        if !settings || !rel.ends_with(".py") {
+            return false;
+        }
+        let Ok(text) = project.read(rel) else { return false };
+        text.match_indices("INSTALLED_APPS").any(|(at, _)| {
+            let rest = &text[at + "INSTALLED_APPS".len()..];
+            let Some(open) = rest.find(['[', '(']) else { return false };
+            if !rest[..open]
+                .trim()
+                .trim_start_matches(".append")
+                .trim_start_matches('+')
+                .trim_start_matches('=')
+                .trim()
+                .is_empty()
+            {
+                return false;
+            }
+            let mut depth = 0usize;
+            let mut end = rest.len();
+            for (k, b) in rest.bytes().enumerate().skip(open) {
+                match b {
+                    b'[' | b'(' => depth += 1,
+                    b']' | b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = k;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let inside = &rest[open..end];
+            quoted.iter().any(|q| inside.contains(q.as_str()))
+        })
+    })
+}
+
+/// A compose entry that picks its own modules of a build another entry claims
+/// ([`selected_modules`]): the service of that name in the project, else a new one
+/// holding those modules.
+fn claim_modules(s: &mut Services, name: &str, modules: Vec<String>, file: &str, line: u32, key: &str) -> usize {
+    let i = match s.list.iter().position(|x| x.name == name && in_project(x, key)) {
+        Some(i) => i,
+        None => {
+            let svc = Service { name: name.to_string(), file: file.to_string(), line, ..Service::default() };
+            s.list.push(svc);
+            s.list.len() - 1
+        }
+    };
+    for m in modules {
+        if !s.list[i].dirs.contains(&m) {
+            s.list[i].dirs.push(m);
+        }
+    }
+    i
 }
 
 /// Words of a compose `command` that runs a background worker rather than a server.

@@ -60,6 +60,12 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         if ctx.is_test(i) {
             continue;
         }
+        // A Rust file no `mod` declaration compiles (`#[table_name = "usuario"]` in a
+        // `users.rs` its crate's `lib.rs` never declares): dead code, no table (its module
+        // has the info diagnostic saying it is reached by no `mod`).
+        if ctx.rust_unreached.contains(&i) {
+            continue;
+        }
         for (k, t) in f.facts.arch.tables.iter().enumerate() {
             if t.orm == "django-abstract"
                 || t.orm == "nest-schema"
@@ -138,6 +144,10 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
     let mut uses: Vec<Use> = Vec::new();
     let rust_helpers = rust_collection_helpers(ctx);
     for (i, f) in ctx.project.files.iter().enumerate() {
+        // Nor uses: no target compiles the file.
+        if ctx.rust_unreached.contains(&i) {
+            continue;
+        }
         let rel = ctx.project.rel(i);
         let test = if ctx.is_test(i) { Flags::TEST } else { Flags::default() };
         let arch = &f.facts.arch;
