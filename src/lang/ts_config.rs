@@ -204,7 +204,12 @@ const CONFIG_CLIENTS: &[&str] = &["axios", "http", "httpClient", "httpService"];
 /// (method names) and whose breakers are `breakers` (field names whose `fire` runs a
 /// sink): `Some(client)` when the call sends the config (`this.httpService.request(c)`,
 /// `this.execute(c)`, `this.breaker.fire(c)`).
-fn sends<'a>(call: Node, src: &[u8], sinks: &'a [(String, String)], breakers: &'a [(String, String)]) -> Option<String> {
+fn sends<'a>(
+    call: Node,
+    src: &[u8],
+    sinks: &'a [(String, String)],
+    breakers: &'a [(String, String)],
+) -> Option<String> {
     let f = call.field("function")?;
     if f.kind_name() != "member_expression" {
         return None;
@@ -511,9 +516,8 @@ fn own_callers(root: Node, call: Node, a: &RawArgCall, src: &[u8]) -> Option<Vec
         .filter(|p| p.kind_name() != "comment")
         .map(|p| param_ident(p).map(|i| query::text(i, src).to_string()).unwrap_or_default())
         .collect();
-    let uses = |t: &Template| {
-        t.iter().any(|p| matches!(p, Part::Ref(r) if params.iter().any(|q| !q.is_empty() && (r == q))))
-    };
+    let uses =
+        |t: &Template| t.iter().any(|p| matches!(p, Part::Ref(r) if params.iter().any(|q| !q.is_empty() && (r == q))));
     if !a.args.iter().any(uses) {
         return None;
     }

@@ -147,25 +147,6 @@ pub fn join_tables(entity: Node, owner: &str, src: &[u8], facts: &mut ArchFacts)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::typeorm_snake;
-
-    /// TypeORM's `snakeCase`: its two replacements, then lower case.
-    #[test]
-    fn snake_case_as_typeorm_writes_it() {
-        assert_eq!(typeorm_snake("users_roles_roles"), "users_roles_roles");
-        assert_eq!(
-            typeorm_snake("users_extraPermissions_access_permission"),
-            "users_extra_permissions_access_permission"
-        );
-        assert_eq!(typeorm_snake("HTTPRequest"), "http_request");
-        assert_eq!(typeorm_snake("user2Role"), "user2_role");
-        assert_eq!(typeorm_snake("users_Roles"), "users_roles");
-        assert_eq!(typeorm_snake("ABC"), "abc");
-    }
-}
-
 /// The name of the constant [`entity_lists`] records for each `entities: [...]` list: its
 /// value is the list's class names, comma-separated; [`ANY_ENTITY`] among them when an
 /// element is no class name (a glob, a spread, a call).
@@ -204,5 +185,24 @@ pub fn entity_lists(root: Node, src: &[u8], facts: &mut ArchFacts) {
             value: vec![crate::model::Part::Lit(names.join(","))],
             line: query::line(pair),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typeorm_snake;
+
+    /// TypeORM's `snakeCase`: its two replacements, then lower case.
+    #[test]
+    fn snake_case_as_typeorm_writes_it() {
+        assert_eq!(typeorm_snake("users_roles_roles"), "users_roles_roles");
+        assert_eq!(
+            typeorm_snake("users_extraPermissions_access_permission"),
+            "users_extra_permissions_access_permission"
+        );
+        assert_eq!(typeorm_snake("HTTPRequest"), "http_request");
+        assert_eq!(typeorm_snake("user2Role"), "user2_role");
+        assert_eq!(typeorm_snake("users_Roles"), "users_roles");
+        assert_eq!(typeorm_snake("ABC"), "abc");
     }
 }
