@@ -420,6 +420,11 @@ impl<'a> Ctx<'a> {
         // Rust `use contracts::users::get_user::SUBJECT as GET_USER_SUBJECT` names the
         // constant by its inline module (`get_user::SUBJECT`, `lang::rs_arch`); a constant
         // of no inline module is found by its own name, as any other.
+        // A `registerAs` leaf (`lang/ts_config.rs`) is its service's, never a constant of its
+        // last name elsewhere.
+        if name.starts_with(crate::lang::ts_config::NEST_CONFIG) {
+            return self.nest_config(file, name);
+        }
         match name.rsplit_once("::") {
             Some((_, last)) => self.constant_named(file, name).or_else(|| self.constant_named(file, last)),
             None => self.constant_named(file, name),
