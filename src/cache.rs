@@ -115,6 +115,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/ts_bull.rs"),
     include_str!("lang/ts_class_routers.rs"),
     include_str!("lang/ts_classes.rs"),
+    include_str!("lang/ts_config.rs"),
     include_str!("lang/ts_di.rs"),
     include_str!("lang/ts_natives.rs"),
     include_str!("lang/ts_nest.rs"),

@@ -41,6 +41,7 @@ pub mod ts_builders;
 pub mod ts_bull;
 pub mod ts_class_routers;
 pub mod ts_classes;
+pub mod ts_config;
 pub mod ts_di;
 pub mod ts_dynamo;
 pub mod ts_firestore;

@@ -4710,6 +4710,11 @@ fn config_service_env(func: &str, args: &[Node], src: &[u8]) -> Option<Template>
         return None;
     }
     let var = string_value(*args.first()?, src)?;
+    // `get('gateway.services.users')`: a leaf of a `registerAs` namespace (`ts_config`).
+    let path = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
+    if args.len() == 1 && var.contains('.') && var.bytes().all(path) && !var.starts_with('.') && !var.ends_with('.') {
+        return Some(vec![Part::Ref(format!("{}{var}", super::ts_config::NEST_CONFIG))]);
+    }
     if var.is_empty() || !var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return None;
     }

@@ -246,15 +246,20 @@ pub fn injected_calls(root: Node, text: &str, facts: &mut ArchFacts) {
     let src = text.as_bytes();
     let mut found = Vec::new();
     for (field, class) in injected_properties(root, src, facts) {
-        let needle = format!("this.{field}.");
+        // `this.proxy.forward(…)`, also with the call on the next line (`this.proxy\n  .forward(…)`).
+        let needle = format!("this.{field}");
         for (i, _) in text.match_indices(&needle) {
-            let Some(member) = root.descendant_for_byte_range(i, i + needle.len() - 1) else { continue };
+            let end = i + needle.len();
+            if !text[end..].trim_start().starts_with('.') {
+                continue;
+            }
+            let Some(member) = root.descendant_for_byte_range(i, end) else { continue };
             let up = query::ancestors_below(root, member, 4);
             let Some(&call) = up.iter().find(|a| a.kind_name() == "call_expression") else { continue };
             let Some(func) = call.field("function").filter(|f| f.kind_name() == "member_expression") else {
                 continue;
             };
-            if func.field("object").is_none_or(|o| o.start_byte() != i || o.end_byte() != i + needle.len() - 1) {
+            if func.field("object").is_none_or(|o| o.start_byte() != i || o.end_byte() != end) {
                 continue;
             }
             let Some(method) = func.field("property") else { continue };
@@ -269,17 +274,20 @@ pub fn injected_calls(root: Node, text: &str, facts: &mut ArchFacts) {
                         .map(|m| (k, m))
                 })
                 .collect();
-            found.push(RawArgCall {
+            // A local of the calling function is read as its value (`ts_config::arg_template`).
+            let a = RawArgCall {
                 callee: format!("{class}.{}", query::text(method, src)),
-                args: args.iter().map(|a| template(*a, src)).collect(),
+                args: args.iter().map(|a| super::ts_config::arg_template(*a, src)).collect(),
                 kwargs: Vec::new(),
                 methods,
                 props: Vec::new(),
                 line: query::line(call),
-            });
+            };
+            found.push((call, a));
         }
     }
-    facts.arg_calls.extend(found);
+    // A method of the class handing its own parameter on: the call is made at its callers.
+    facts.arg_calls.extend(super::ts_config::through_own_methods(root, src, found));
 }
 
 /// The constructor parameter properties of the file's classes whose type is a name the

@@ -147,6 +147,47 @@ pub fn join_tables(entity: Node, owner: &str, src: &[u8], facts: &mut ArchFacts)
     }
 }
 
+/// The name of the constant [`entity_lists`] records for each `entities: [...]` list: its
+/// value is the list's class names, comma-separated; [`ANY_ENTITY`] among them when an
+/// element is no class name (a glob, a spread, a call).
+pub const ENTITIES: &str = "\u{1}typeorm-entities";
+/// An element of an `entities: [...]` list that is no class name.
+pub const ANY_ENTITY: &str = "*";
+
+/// Whether a file may list a data source's entities.
+pub fn mentions_entities(words: &Words) -> bool {
+    words.has(W::entities_colon)
+}
+
+/// `entities: [AccountEntity, NotificationEntity]` (a `DataSource`'s, `TypeOrmModule.forRoot`'s
+/// options, or any object's): the classes TypeORM registers, as a constant [`ENTITIES`].
+pub fn entity_lists(root: Node, src: &[u8], facts: &mut ArchFacts) {
+    for at in memchr::memmem::find_iter(src, b"entities") {
+        let Some(key) = root.descendant_for_byte_range(at, at + 8).filter(|k| k.kind_name() == "property_identifier")
+        else {
+            continue;
+        };
+        let Some(pair) = key.parent().filter(|p| p.kind_name() == "pair" && p.field("key") == Some(key)) else {
+            continue;
+        };
+        let Some(list) = pair.field("value").filter(|v| v.kind_name() == "array") else { continue };
+        let mut names: Vec<&str> = named(list)
+            .into_iter()
+            .filter(|e| e.kind_name() != "comment")
+            .map(|e| if e.kind_name() == "identifier" { query::text(e, src) } else { ANY_ENTITY })
+            .collect();
+        // `autoLoadEntities: true` registers every `forFeature([…])` entity too.
+        if pair.parent().and_then(|o| prop(o, "autoLoadEntities", src)).is_some() {
+            names.push(ANY_ENTITY);
+        }
+        facts.consts.push(crate::model::RawConst {
+            name: ENTITIES.into(),
+            value: vec![crate::model::Part::Lit(names.join(","))],
+            line: query::line(pair),
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::typeorm_snake;

@@ -87,11 +87,15 @@ words! {
     ControllerMethods = "ControllerMethods()",
     enableVersioning = "enableVersioning(",
     refix = "refix",
+    // NestJS configuration namespaces and request-config wrappers (`ts_config`).
+    registerAs = "registerAs(",
+    request_call = ".request(",
     // Mongoose, TypeORM, DynamoDB.
     model = "model",
     mongoose = "mongoose",
     new_EntitySchema = "new EntitySchema",
     TableName = "TableName",
+    entities_colon = "entities:",
     RequestItems = "RequestItems",
     dynamodb = "dynamodb",
     DynamoDB = "DynamoDB",

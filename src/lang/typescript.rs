@@ -154,6 +154,18 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let root = arch.take_root();
     facts.arch = arch.finish();
     called_imports(text, &relative, &mut facts.arch);
+    // NestJS `registerAs('ns', () => ({ … }))` configuration and the request wrappers of
+    // `@Injectable()` classes sending a config object (`lang/ts_config.rs`).
+    if !is_declaration_file(rel) && super::ts_config::mentions_register(&words) {
+        super::ts_config::registered(tree.root_node(), text, &mut facts.arch);
+    }
+    if !is_declaration_file(rel) && super::ts_config::mentions_request_config(&words) {
+        super::ts_config::request_config_wrappers(tree.root_node(), src, &mut facts.arch);
+    }
+    // A Redis store of Nest's `CacheModule` (`createKeyv` of `@keyv/redis`).
+    if !is_declaration_file(rel) && super::ts_config::mentions_redis_store(&words) {
+        super::ts_config::redis_cache_stores(tree.root_node(), text, &mut facts.arch);
+    }
     // Temporal task queues (`proxyActivities({ taskQueue })`, `lang/ts_temporal.rs`), before
     // the imports are kept for the queues named by a constant of another module.
     if !is_declaration_file(rel) && super::ts_temporal::mentions(&words) {
@@ -203,6 +215,11 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     // TypeORM entities without decorators (`new EntitySchema({ tableName })`, `lang/ts_typeorm.rs`).
     if with_arch && super::ts_typeorm::mentions(&words) {
         super::ts_typeorm::entity_schemas(tree.root_node(), src, &mut facts.arch);
+    }
+    // The entities a TypeORM data source registers (`entities: [A, B]`), for a base class
+    // other entities extend (`resolve/tables.rs`).
+    if !is_declaration_file(rel) && super::ts_typeorm::mentions_entities(&words) {
+        super::ts_typeorm::entity_lists(tree.root_node(), src, &mut facts.arch);
     }
     // DynamoDB tables of AWS SDK calls (`new PutCommand({ TableName })`, `lang/ts_dynamo.rs`).
     if with_arch && super::ts_dynamo::mentions(&words) {

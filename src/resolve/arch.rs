@@ -203,6 +203,36 @@ impl<'a> Ctx<'a> {
         defs.all(|(_, w)| w == v).then(|| (*f, (*v).clone()))
     }
 
+    /// The environment variable a template starts with, with its default, followed through
+    /// the constants (and `registerAs` leaves) it names first: `USERS_SERVICE_URL` of
+    /// `{cfg.users}/x` with `users: process.env.USERS_SERVICE_URL || 'http://localhost:3001'`.
+    pub fn leading_env(&self, file: usize, t: &Template) -> Option<(String, Option<String>)> {
+        let (mut file, mut part) = (file, t.first()?);
+        for _ in 0..8 {
+            let (f, v) = match part {
+                Part::Env(var, default) => return Some((var.clone(), default.clone())),
+                Part::Ref(name) if name.starts_with(crate::lang::ts_config::NEST_CONFIG) => {
+                    self.nest_config(file, name)?
+                }
+                Part::Ref(name) if !name.starts_with(FIELD) => {
+                    self.constant(file, name).filter(|(f, v)| self.readable(*f, v))?
+                }
+                _ => return None,
+            };
+            (file, part) = (f, v.first()?);
+        }
+        None
+    }
+
+    /// A leaf of a NestJS `registerAs` namespace (`lang/ts_config.rs`) that `file` reads
+    /// through `ConfigService`: the one value the non-test code of its own service gives it.
+    fn nest_config(&self, file: usize, name: &str) -> Option<(usize, &'a Template)> {
+        let own = self.owner(file);
+        let mut defs = self.consts.get(name)?.iter().filter(|(f, _)| self.owner(*f) == own && !self.is_test(*f));
+        let (f, v) = defs.next()?;
+        defs.all(|(_, w)| w == v).then_some((*f, *v))
+    }
+
     /// The key of the crate's config files a field chain names ([`Ctx::field`]).
     fn config_field(&self, file: usize, chain: &str) -> Option<(usize, Template)> {
         let last = chain.rsplit('.').next().unwrap_or(chain);
@@ -433,6 +463,11 @@ impl<'a> Ctx<'a> {
         // Rust `use contracts::users::get_user::SUBJECT as GET_USER_SUBJECT` names the
         // constant by its inline module (`get_user::SUBJECT`, `lang::rs_arch`); a constant
         // of no inline module is found by its own name, as any other.
+        // A `registerAs` leaf (`lang/ts_config.rs`) is its service's, never a constant of its
+        // last name elsewhere.
+        if name.starts_with(crate::lang::ts_config::NEST_CONFIG) {
+            return self.nest_config(file, name);
+        }
         match name.rsplit_once("::") {
             Some((_, last)) => self.constant_named(file, name).or_else(|| self.constant_named(file, last)),
             None => self.constant_named(file, name),
@@ -769,6 +804,13 @@ impl<'a> Ctx<'a> {
                     Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, &v, depth + 1, mode)?),
                     None => out.push(Part::Param(param_of_ref(name).to_string())),
                 },
+                // `configService.get('ns.a.b')`: a leaf of the service's `registerAs('ns', …)`.
+                Part::Ref(name) if name.starts_with(crate::lang::ts_config::NEST_CONFIG) => {
+                    match self.nest_config(file, name).filter(|_| depth < 8) {
+                        Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1, lenient)?),
+                        None => out.push(Part::Param(name.rsplit('.').next().unwrap_or(name).to_string())),
+                    }
+                }
                 // A constant holding a call that is not an env getter is no constant.
                 Part::Ref(name) if depth < 8 => match self.constant(file, name).filter(|(f, v)| self.readable(*f, v)) {
                     Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1, mode)?),

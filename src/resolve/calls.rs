@@ -217,6 +217,19 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             }
             let mut site_flags = flags;
             let url = match ctx.resolve_url(i, &given) {
+                // A loopback default of a variable nothing sets, named for another service
+                // than the one listening there (or for one when none does): that service.
+                Ok(t) if loopback_env_named(ctx, i, &given, &render(&t)).is_some() => {
+                    let (var, default, svc, url) = loopback_env_named(ctx, i, &given, &render(&t)).expect("checked");
+                    out.diagnostics.push(Diagnostic::new(
+                        rel,
+                        Some(c.line),
+                        Severity::Info,
+                        format!("URL from environment variable `{var}`, whose value `{}` is a loopback port that service `{svc}` is not known to listen on: taken as service `{svc}`, the one service its name names", redact_url(&default)),
+                    ));
+                    site_flags.insert(Flags::ENV_NAMED);
+                    url
+                }
                 Ok(t) => render(&t),
                 Err(_) if c.client == "grpc" && stubs_linked => continue,
                 Err(var) => {
@@ -2798,6 +2811,40 @@ fn env_named_url(ctx: &Ctx, file: usize, var: &str, t: &[Part]) -> Option<(Strin
     let rest = render(&rest.to_vec());
     let sep = if rest.is_empty() || rest.starts_with(['/', '?', '#', ':']) { "" } else { "/" };
     Some((svc.clone(), format!("{scheme}{svc}{sep}{rest}")))
+}
+
+/// A request whose URL starts with an environment variable whose value (as a compose,
+/// Kubernetes or .env file sets it, else its default) is a loopback URL
+/// (`USERS_SERVICE_URL || 'http://localhost:3009'`) on a port that no service, or another
+/// service than the one the variable's name names ([`env_named_service`]), listens on:
+/// (variable, the value's origin, that service, the URL with that service as its host).
+/// The name says which service is meant; the port is only a development run's. `None`
+/// when the port is that service's own, or the name names none.
+fn loopback_env_named(ctx: &Ctx, file: usize, t: &Template, url: &str) -> Option<(String, String, String, String)> {
+    let (var, default) = ctx.leading_env(file, t)?;
+    let value = ctx.env(file, &var).or(default)?;
+    let (scheme, rest) = value.split_once("://")?;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let (host, port) = authority.rsplit_once(':')?;
+    let port = port.parse::<u16>().ok()?;
+    if LOOPBACK.binary_search(&host.to_ascii_lowercase().as_str()).is_err() {
+        return None;
+    }
+    // The rendered URL starts with the default's authority, and nothing follows it there
+    // but a path, a query, a fragment or a parameter (`{path}`).
+    let prefix = format!("{scheme}://{authority}");
+    let tail = url.strip_prefix(prefix.as_str())?;
+    if !(tail.is_empty() || tail.starts_with(['/', '?', '#', '{'])) {
+        return None;
+    }
+    let svc = env_named_service(ctx, file, &var)?;
+    if matches!(host_service(ctx, file, "localhost", Some(port)), Pick::One(k) if k == svc) {
+        return None;
+    }
+    let name = ctx.services.list[svc].name.clone();
+    let sep = if tail.starts_with('{') { "/" } else { "" };
+    let url = format!("{scheme}://{name}{sep}{tail}");
+    Some((var, prefix, name, url))
 }
 
 /// Endings of a variable holding a service's address (sorted).

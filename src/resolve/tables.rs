@@ -53,6 +53,7 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
         .filter(|t| t.orm == crate::lang::py_alembic::DROPPED)
         .filter_map(|t| t.name.as_deref())
         .collect();
+    let unregistered = typeorm_unregistered(ctx);
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         // A model a test declares (`class TestModel(Base): __tablename__ = "test_models"` in
@@ -75,6 +76,9 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) {
                 continue;
             }
             if t.orm == "alembic" && t.name.as_deref().is_some_and(|n| dropped.contains(n)) {
+                continue;
+            }
+            if t.orm == "typeorm" && t.class_name.as_deref().is_some_and(|c| unregistered.contains(&(i, c))) {
                 continue;
             }
             // A join table goes with its model, which says so.
@@ -1099,6 +1103,55 @@ fn prisma_file(ctx: &Ctx, rel: &str, maps: &mut Vec<Mapping>) {
             }
         }
     }
+}
+
+/// TypeORM `@Entity()` classes that their service's data sources do not register: the
+/// service lists its entities by class (`entities: [AccountEntity, NotificationEntity]`,
+/// `lang/ts_typeorm.rs`, outside test code), every element a class found where the list's
+/// module defines or imports it, and none is this class of this module. TypeORM makes tables
+/// of registered entities only: an `@Entity()` base class other entities extend, or a copy of
+/// an entity in a module nothing registers, is none. A list holding anything else (a glob, a
+/// spread, `autoLoadEntities`) or a class not found leaves the service's entities all tables.
+/// (file, class).
+fn typeorm_unregistered<'a>(ctx: &Ctx<'a>) -> HashSet<(usize, &'a str)> {
+    use crate::lang::ts_typeorm::{ANY_ENTITY, ENTITIES};
+    let files = &ctx.project.files;
+    let typeorm_class = |m: usize, c: &str| {
+        files[m].facts.arch.tables.iter().any(|t| t.orm == "typeorm" && t.class_name.as_deref() == Some(c))
+    };
+    // By owning service: the registered (file, class) pairs, or `None` when some list is open.
+    let mut registered: BTreeMap<Option<usize>, Option<HashSet<(usize, String)>>> = BTreeMap::new();
+    for (l, f) in files.iter().enumerate().filter(|(l, _)| !ctx.is_test(*l)) {
+        for c in f.facts.arch.consts.iter().filter(|c| c.name == ENTITIES) {
+            let [crate::model::Part::Lit(names)] = c.value.as_slice() else { continue };
+            let entry = registered.entry(ctx.owner(l)).or_insert_with(|| Some(HashSet::new()));
+            for name in names.split(',') {
+                let Some(set) = entry.as_mut() else { break };
+                let mut found: Vec<(usize, String)> = Vec::new();
+                if name != ANY_ENTITY {
+                    if typeorm_class(l, name) {
+                        found.push((l, name.to_string()));
+                    }
+                    found.extend(ctx.imported(l, name).into_iter().filter(|(m, remote)| typeorm_class(*m, remote)));
+                }
+                if found.is_empty() {
+                    *entry = None;
+                } else {
+                    set.extend(found);
+                }
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    for (i, f) in files.iter().enumerate() {
+        let Some(Some(set)) = registered.get(&ctx.owner(i)) else { continue };
+        for t in f.facts.arch.tables.iter().filter(|t| t.orm == "typeorm") {
+            if let Some(c) = t.class_name.as_deref().filter(|c| !set.contains(&(i, c.to_string()))) {
+                out.insert((i, c));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
