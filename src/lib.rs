@@ -90,11 +90,15 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
             (p.as_path(), Box::new(write) as Box<output::Render>)
         })
         .collect();
-    output::write_all_atomic_with(&writers)?;
+    // The JSON renderer uses the pool for its long arrays (`report::json::write`).
+    let pool = worker_pool(opts.threads)?;
+    pool.install(|| output::write_all_atomic_with(&writers))?;
     if !args.quiet {
-        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-        args.format.write_with(&report, &render, &mut stdout)?;
-        stdout.flush()?;
+        pool.install(|| {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            args.format.write_with(&report, &render, &mut stdout)?;
+            stdout.flush()
+        })?;
         let secs = started.elapsed().as_secs_f64();
         let cache = cache.map(|c| format!("; cache: {} reused, {} parsed", c.stat_hits + c.hash_hits, c.misses));
         eprintln!(
@@ -103,6 +107,11 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
             cache.unwrap_or_default()
         );
     }
+    // The process ends here: the OS takes the report's memory back at once, where
+    // freeing it node by node is serial work nobody waits for (0.02 G instructions on
+    // eclipse-theia).
+    drop(writers);
+    std::mem::forget(report);
     Ok(0)
 }
 
@@ -339,15 +348,21 @@ pub struct Scanned {
 
 /// [`scan`], also saying how the cache served the files.
 pub fn scan_detailed(path: &Path, opts: &ScanOptions) -> Result<Scanned> {
-    let g = scan_graph(path, opts)?;
-    let analysis = analyze::run(&g.graph, &opts.config);
-    let report = Report::build(ScanResult {
-        root: path.display().to_string(),
-        graph: &g.graph,
-        analysis: &analysis,
-        diagnostics: g.diagnostics,
-        stats: g.stats,
+    let pool = worker_pool(opts.threads)?;
+    let g = scan_graph_on(path, opts, &pool)?;
+    // The analyses and the report's sorts use the pool too (`rayon::join`, `par_sort`).
+    let analysis = pool.install(|| analyze::run(&g.graph, &opts.config));
+    let report = pool.install(|| {
+        Report::build(ScanResult {
+            root: path.display().to_string(),
+            graph: &g.graph,
+            analysis: &analysis,
+            diagnostics: g.diagnostics,
+            stats: g.stats,
+        })
     });
+    let graph = g.graph;
+    pool.spawn(move || drop((analysis, graph)));
     Ok(Scanned { report, files: g.files, cache: g.cache })
 }
 
@@ -363,15 +378,19 @@ pub struct GraphScan {
 
 /// Discover, extract (through the cache), resolve and build the graph.
 pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<GraphScan> {
+    scan_graph_on(path, opts, &worker_pool(opts.threads)?)
+}
+
+/// [`scan_graph`] on `pool`.
+fn scan_graph_on(path: &Path, opts: &ScanOptions, pool: &rayon::ThreadPool) -> Result<GraphScan> {
     check_path(path)?;
     let root = if path.is_file() { path.parent().unwrap_or(Path::new(".")) } else { path };
     let found = discover::discover(path, &opts.discover_options())
         .with_context(|| format!("{}: cannot walk", path.display()))?;
-    let pool = worker_pool(opts.threads)?;
     let progress = Progress::new(opts.progress, found.sources.len());
     // A single file is not worth a pack (and would evict its directory's).
     let cache_dir = opts.cache_dir.as_deref().filter(|_| path.is_dir());
-    let lanes = Lanes { pool: &pool, large: (opts.max_file_size / 4).max(MIN_LARGE_FILE) };
+    let lanes = Lanes { pool, large: (opts.max_file_size / 4).max(MIN_LARGE_FILE) };
     let (extracted, cache_stats) = extract_all(&lanes, root, found.sources, cache_dir, opts.notes, &progress);
     progress.phase("resolving");
     let n_files = extracted.len();
@@ -394,7 +413,8 @@ pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<GraphScan> {
         stats.generated_files += u64::from(f.facts.generated);
     }
     let project = Project::new(root, &files, &found.manifests).with_max_file_size(opts.max_file_size);
-    let resolution = resolve::resolve(&project);
+    // The TypeScript resolver runs its files in parallel on the pool.
+    let resolution = pool.install(|| resolve::resolve(&project));
     stats.non_source_imports = resolution.non_source_imports;
     stats.unresolved_imports = resolution.unresolved_imports;
     stats.virtual_imports = resolution.virtual_imports;
@@ -407,6 +427,9 @@ pub fn scan_graph(path: &Path, opts: &ScanOptions) -> Result<GraphScan> {
             .extend(f.facts.arch.notes.iter().map(|(line, msg)| Diagnostic::warning(rel, Some(*line), msg.clone())));
     }
     let graph = build_graph(&files, resolution, arch);
+    drop(project);
+    // Freeing every file's facts is serial work the idle pool can do while the analyses run.
+    pool.spawn(move || drop(files));
     Ok(GraphScan { graph, diagnostics, stats, files: n_files, cache: cache_stats })
 }
 

@@ -38,7 +38,7 @@ pub fn write_all_atomic(files: &[(&Path, &[u8])]) -> Result<()> {
 }
 
 /// Writes one report's bytes (streamed: a large JSON report is never one string).
-pub type Render<'a> = dyn Fn(&mut dyn Write) -> std::io::Result<()> + 'a;
+pub type Render<'a> = dyn Fn(&mut dyn Write) -> std::io::Result<()> + Sync + 'a;
 
 /// [`write_all_atomic`], each file's contents written by its function.
 pub fn write_all_atomic_with(files: &[(&Path, Box<Render>)]) -> Result<()> {

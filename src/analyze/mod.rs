@@ -13,6 +13,8 @@ pub mod rules;
 pub mod service_pairs;
 pub mod smells;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::graph::ArchGraph;
 use crate::model::Flags;
@@ -45,35 +47,54 @@ pub fn counted_modules(g: &ArchGraph, cfg: &Config) -> Level {
 
 pub fn run(g: &ArchGraph, cfg: &Config) -> Analysis {
     let classes = &cfg.edge_classes;
+    let counts = |f: Flags| classes.counts(f);
+    // The steps that do not need each other's results run in parallel (`rayon::join`, on
+    // the pool of the caller's `install`); the results are the same whatever the threads.
     let all = levels::modules(g);
-    let counted = all.filtered(&|f| classes.counts(f));
-    // The same, with type-only imports counted too, for `type_only` cycles.
-    let with_types =
-        (!classes.counts_type_only()).then(|| all.filtered(&|f| classes.counts(Flags(f.0 & !Flags::TYPE_ONLY.0))));
-    let dirs = levels::directories(&counted);
-    let dirs_with_types = with_types.as_ref().map(levels::directories);
-    let mut cycles = cycles::find(&counted, with_types.as_ref());
-    cycles.extend(cycles::find(&dirs, dirs_with_types.as_ref()));
-    // Service call cycles: calls between services found in code, and the
-    // links deployment files declare; asynchronous messaging is no
-    // dependency here (see `latency`), test call sites only when counted.
-    let services = levels::services(g).filtered(&|f| classes.counts(f));
-    cycles.extend(cycles::find(&services, None));
+    let ((counted, with_types), services) = rayon::join(
+        || {
+            rayon::join(
+                || all.filtered(&counts),
+                // The same, with type-only imports counted too, for `type_only` cycles.
+                || (!classes.counts_type_only()).then(|| all.filtered(&|f| counts(Flags(f.0 & !Flags::TYPE_ONLY.0)))),
+            )
+        },
+        // Service call cycles: calls between services found in code, and the
+        // links deployment files declare; asynchronous messaging is no
+        // dependency here (see `latency`), test call sites only when counted.
+        || levels::services(g).filtered(&counts),
+    );
+    drop(all);
+    let ((dirs, dirs_with_types), mut cycles) = rayon::join(
+        || rayon::join(|| levels::directories(&counted), || with_types.as_ref().map(levels::directories)),
+        || cycles::find(&counted, with_types.as_ref()),
+    );
+    let (dir_cycles, (service_cycles, (latency_paths, service_pairs))) = rayon::join(
+        || cycles::find(&dirs, dirs_with_types.as_ref()),
+        || {
+            let found = cycles::find(&services, None);
+            match services.ids.is_empty() {
+                true => (found, (Vec::new(), Vec::new())),
+                false => {
+                    let latency = latency::find(&services, cfg.critical_paths).paths;
+                    (found, (latency, service_pairs::compute(g, &services, &counts)))
+                }
+            }
+        },
+    );
+    cycles.extend(dir_cycles);
+    cycles.extend(service_cycles);
     let mut levels = vec![counted, dirs];
-    let (mut latency_paths, mut service_pairs) = (Vec::new(), Vec::new());
     if !services.ids.is_empty() {
-        latency_paths = latency::find(&services, cfg.critical_paths).paths;
-        service_pairs = service_pairs::compute(g, &services, &|f| classes.counts(f));
         levels.push(services);
     }
-    let mut critical_paths = Vec::new();
-    let mut coupling = Vec::new();
-    let mut smells = smells::shared_tables(g, &|f| classes.counts(f));
-    for lv in &levels {
-        critical_paths.push(critical_path::find(lv, cfg.critical_paths));
-        let c = coupling::compute(lv);
-        smells.extend(smells::find(lv, &c, &cycles));
-        coupling.push(c);
+    let (critical_paths, coupling): (Vec<_>, Vec<_>) = levels
+        .par_iter()
+        .map(|lv| (critical_path::find(lv, cfg.critical_paths), coupling::compute(lv)))
+        .unzip();
+    let mut smells = smells::shared_tables(g, &counts);
+    for (lv, c) in levels.iter().zip(&coupling) {
+        smells.extend(smells::find(lv, c, &cycles));
     }
     Analysis {
         edge_classes: classes.names().to_vec(),

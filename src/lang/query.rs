@@ -181,14 +181,16 @@ impl LangQuery {
         let mut walk = top.walk();
         loop {
             let node = walk.node();
-            let inside_skip = skip.is_some_and(|s| s.start <= node.start_byte() && node.end_byte() <= s.end);
+            // One call for the node's range (~50 instructions each; a million nodes a corpus).
+            let range = node.byte_range();
+            let inside_skip = skip.is_some_and(|s| s.start <= range.start && range.end <= s.end);
             let kind = usize::from(node.kind_id());
-            if !inside_skip && starts.may_match(kind, hits, node.byte_range()) {
+            if !inside_skip && starts.may_match(kind, hits, range.clone()) {
                 self.run(cursor, node, text, skip, budget, f);
             }
             if w.natives > 0 {
                 for &i in starts.natives.get(kind).into_iter().flatten() {
-                    if i < w.natives && starts.native_may_match(i, hits, node.byte_range()) {
+                    if i < w.natives && starts.native_may_match(i, hits, range.clone()) {
                         self.native(i, node, text, skip, caps, f);
                     }
                 }
@@ -196,7 +198,7 @@ impl LangQuery {
             if budget.stopped.get().is_some() {
                 break;
             }
-            let enter = node.has_error() || starts.must_enter(kind, hits, node.byte_range());
+            let enter = node.has_error() || starts.must_enter(kind, hits, range);
             if !inside_skip && enter && walk.goto_first_child() {
                 continue;
             }

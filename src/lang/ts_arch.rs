@@ -3274,33 +3274,49 @@ pub fn wrapper_calls(root: Node, text: &str, relative: &[String], facts: &mut Ar
 /// publishing to its parameter is given ([`crate::model::ArchFacts::name_calls`]).
 fn name_calls(root: Node, src: &[u8], relative: &[String], found: &[RawArgCall]) -> Vec<RawArgCall> {
     let mut out: Vec<RawArgCall> = Vec::new();
-    for name in relative {
-        let needle = format!("{name}(");
-        for at in memchr::memmem::find_iter(src, needle.as_bytes()) {
-            if at > 0 && (arch::is_ident(src[at - 1]) || src[at - 1] == b'.') {
-                continue;
-            }
-            let Some(ident) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
-            let Some(call) = ident.parent().filter(|c| c.kind_name() == "call_expression") else { continue };
-            if ident.kind_name() != "identifier" || call.field("function").is_none_or(|f| f.id() != ident.id()) {
-                continue;
-            }
-            let Some(args) = call.field("arguments").filter(|a| a.kind_name() == "arguments") else { continue };
-            let line = query::line(call);
-            if found.iter().chain(&out).any(|a| a.line == line && &a.callee == name) {
-                continue;
-            }
-            let words: Vec<Template> = named(args)
-                .into_iter()
-                .map(|a| match a.kind_name() {
-                    "string" => Some(template(a, src)).filter(arch::name_like).unwrap_or_default(),
-                    _ => Template::new(),
-                })
-                .collect();
-            if words.iter().any(|w| !w.is_empty()) {
-                let (kwargs, methods, props) = (Vec::new(), Vec::new(), Vec::new());
-                out.push(RawArgCall { callee: name.clone(), args: words, kwargs, methods, props, line });
-            }
+    if relative.is_empty() {
+        return out;
+    }
+    // One pass over the text's `(` finds every `name(` of every name (a `memmem` search
+    // per name cost 0.14 G instructions on eclipse-theia); they are taken in the order of
+    // `relative`, each name's in text order, as the searches did.
+    let mut sorted: Vec<(&str, usize)> = relative.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    sorted.sort_unstable();
+    let mut spots: Vec<(usize, usize)> = Vec::new();
+    for paren in memchr::memchr_iter(b'(', src) {
+        let at = paren - src[..paren].iter().rev().take_while(|b| arch::is_ident(**b)).count();
+        if at == paren || at > 0 && (arch::is_ident(src[at - 1]) || src[at - 1] == b'.') {
+            continue;
+        }
+        let Ok(name) = std::str::from_utf8(&src[at..paren]) else { continue };
+        let first = sorted.partition_point(|(n, _)| *n < name);
+        if let Some(&(_, i)) = sorted.get(first).filter(|(n, _)| *n == name) {
+            spots.push((i, at));
+        }
+    }
+    spots.sort_unstable();
+    for (i, at) in spots {
+        let name = &relative[i];
+        let Some(ident) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
+        let Some(call) = ident.parent().filter(|c| c.kind_name() == "call_expression") else { continue };
+        if ident.kind_name() != "identifier" || call.field("function").is_none_or(|f| f.id() != ident.id()) {
+            continue;
+        }
+        let Some(args) = call.field("arguments").filter(|a| a.kind_name() == "arguments") else { continue };
+        let line = query::line(call);
+        if found.iter().chain(&out).any(|a| a.line == line && &a.callee == name) {
+            continue;
+        }
+        let words: Vec<Template> = named(args)
+            .into_iter()
+            .map(|a| match a.kind_name() {
+                "string" => Some(template(a, src)).filter(arch::name_like).unwrap_or_default(),
+                _ => Template::new(),
+            })
+            .collect();
+        if words.iter().any(|w| !w.is_empty()) {
+            let (kwargs, methods, props) = (Vec::new(), Vec::new(), Vec::new());
+            out.push(RawArgCall { callee: name.clone(), args: words, kwargs, methods, props, line });
         }
     }
     out

@@ -18,6 +18,7 @@ pub mod summary;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyze::cycles::{Cycle, Site};
@@ -313,28 +314,30 @@ pub struct ScanResult<'a> {
 impl Report {
     pub fn build(scan: ScanResult) -> Report {
         let g = scan.graph;
-        let mut nodes: Vec<NodeOut> = g.graph.node_weights().map(node_out).collect();
+        // Sorts and conversions run in parallel on the pool of the caller's `install`.
+        let weights: Vec<&Node> = g.graph.node_weights().collect();
+        let mut nodes: Vec<NodeOut> = weights.into_par_iter().map(node_out).collect();
         // Each graph node's rank in id order, so edges sort on integers: sorting
         // a million edges by their id strings was most of a warm re-scan of
         // 100,000 files. Ids are unique, so the order is the same.
         let mut by_id: Vec<usize> = (0..nodes.len()).collect();
-        by_id.sort_by(|&a, &b| nodes[a].id().cmp(nodes[b].id()));
+        by_id.par_sort_unstable_by(|&a, &b| nodes[a].id().cmp(nodes[b].id()));
         let mut rank = vec![0; nodes.len()];
         for (r, &i) in by_id.iter().enumerate() {
             rank[i] = r;
         }
-        nodes.sort_by(|a, b| a.id().cmp(b.id()));
-        let mut edge_order: Vec<_> = g
-            .graph
-            .edge_indices()
+        nodes.par_sort_unstable_by(|a, b| a.id().cmp(b.id()));
+        let mut edge_order: Vec<_> = (0..g.graph.edge_count())
+            .into_par_iter()
+            .map(petgraph::graph::EdgeIndex::new)
             .map(|e| {
                 let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
                 (rank[a.index()], rank[b.index()], g.edge(e).kind.as_str(), e)
             })
             .collect();
-        edge_order.sort_unstable();
+        edge_order.par_sort_unstable();
         let edges: Vec<EdgeOut> = edge_order
-            .into_iter()
+            .into_par_iter()
             .map(|(_, _, _, e)| {
                 let (a, b) = g.graph.edge_endpoints(e).expect("edge of this graph");
                 let w = g.edge(e);

@@ -14,12 +14,11 @@
 //! Configs are read once and cached per directory, so each import is a few
 //! hash lookups.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError, RwLock};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::{dir_of, join, Project, Resolution, Target};
@@ -124,19 +123,19 @@ struct Package {
 
 struct Resolver<'p> {
     project: &'p Project<'p>,
-    out: RefCell<Vec<Diagnostic>>,
+    out: Mutex<Vec<Diagnostic>>,
     /// Directory → nearest tsconfig (by directory) cache.
-    tsconfigs: RefCell<HashMap<String, Option<Rc<TsConfig>>>>,
+    tsconfigs: RwLock<HashMap<String, Option<Arc<TsConfig>>>>,
     /// Package name → every package.json of that name in the tree.
-    by_name: HashMap<String, Vec<Rc<Package>>>,
+    by_name: HashMap<String, Vec<Arc<Package>>>,
     /// Directory of a package.json → the package.
-    by_dir: HashMap<String, Rc<Package>>,
+    by_dir: HashMap<String, Arc<Package>>,
     /// Workspace declarations (package.json `workspaces`, pnpm-workspace.yaml).
     workspaces: Vec<Workspace>,
     /// (package directory, path in it) → the file it names: a monorepo's files
     /// import the same few entry points thousands of times, and each probe tries
     /// a dozen spellings.
-    in_package: RefCell<HashMap<(String, String), Option<usize>>>,
+    in_package: RwLock<HashMap<(String, String), Option<usize>>>,
 }
 
 /// One workspace declaration: its directory and member globs.
@@ -171,9 +170,24 @@ pub fn resolve(project: &Project, out: &mut Resolution) {
         return;
     }
     let r = Resolver::new(project);
+    // Every tsconfig a file or package can use is loaded first, in file order, so that its
+    // warnings are made once; the imports are then resolved in parallel (on the pool of
+    // the caller's `install`), the tsconfigs only read, and applied in file order.
     for &i in &files {
-        for imp in &project.files[i].facts.imports {
-            match r.resolve(i, imp) {
+        r.tsconfig_for(dir_of(project.rel(i)));
+    }
+    let mut package_dirs: Vec<&String> = r.by_dir.keys().collect();
+    package_dirs.sort_unstable();
+    for dir in package_dirs {
+        r.tsconfig_for(dir);
+    }
+    let outcomes: Vec<Vec<Outcome>> = files
+        .par_iter()
+        .map(|&i| project.files[i].facts.imports.iter().map(|imp| r.resolve(i, imp)).collect())
+        .collect();
+    for (&i, outcomes) in files.iter().zip(outcomes) {
+        for (imp, outcome) in project.files[i].facts.imports.iter().zip(outcomes) {
+            match outcome {
                 Outcome::File(f) => out.link_import(i, Target::Module(f), imp, imp.flags),
                 Outcome::Package(t) => out.link_import(i, t, imp, imp.flags),
                 Outcome::NonSource => out.non_source_imports += 1,
@@ -183,23 +197,23 @@ pub fn resolve(project: &Project, out: &mut Resolution) {
             }
         }
     }
-    out.diagnostics.append(&mut r.out.into_inner());
+    out.diagnostics.append(&mut r.out.into_inner().unwrap_or_else(PoisonError::into_inner));
 }
 
 impl<'p> Resolver<'p> {
     fn new(project: &'p Project<'p>) -> Self {
         let mut r = Resolver {
             project,
-            out: RefCell::new(Vec::new()),
-            tsconfigs: RefCell::new(HashMap::new()),
+            out: Mutex::new(Vec::new()),
+            tsconfigs: RwLock::new(HashMap::new()),
             by_name: HashMap::new(),
             by_dir: HashMap::new(),
             workspaces: Vec::new(),
-            in_package: RefCell::new(HashMap::new()),
+            in_package: RwLock::new(HashMap::new()),
         };
         for m in project.manifests.iter().filter(|m| file_name(m) == "package.json") {
             let Some(json) = r.read_json(m) else { continue };
-            let pkg = Rc::new(Package { dir: dir_of(m).to_string(), json });
+            let pkg = Arc::new(Package { dir: dir_of(m).to_string(), json });
             if let Some(globs) = workspace_globs(&pkg.json) {
                 r.add_workspace(&pkg.dir, &globs, m);
             }
@@ -270,7 +284,7 @@ impl<'p> Resolver<'p> {
     /// the importer's package (so a test fixture named `typescript` does not
     /// capture every `import ts from "typescript"`). Among several, the
     /// nearest to the importer wins.
-    fn local_package(&self, dir: &str, name: &str) -> Option<&Rc<Package>> {
+    fn local_package(&self, dir: &str, name: &str) -> Option<&Arc<Package>> {
         let candidates = self.by_name.get(name)?;
         let path_dep = self.path_dependency(dir, name);
         candidates
@@ -294,7 +308,7 @@ impl<'p> Resolver<'p> {
         })
     }
 
-    fn nearest_package(&self, dir: &str) -> Option<&Rc<Package>> {
+    fn nearest_package(&self, dir: &str) -> Option<&Arc<Package>> {
         let mut d = Some(dir);
         while let Some(cur) = d {
             if let Some(p) = self.by_dir.get(cur) {
@@ -324,7 +338,7 @@ impl<'p> Resolver<'p> {
     }
 
     fn warn(&self, rel: &str, msg: String) {
-        self.out.borrow_mut().push(Diagnostic::warning(rel, None, msg));
+        self.out.lock().unwrap_or_else(PoisonError::into_inner).push(Diagnostic::warning(rel, None, msg));
     }
 
     fn resolve(&self, from: usize, imp: &RawImport) -> Outcome {
@@ -541,11 +555,11 @@ impl<'p> Resolver<'p> {
     /// its source through the package's tsconfig `outDir` → `rootDir`.
     fn file_in_package(&self, pkg: &Package, path: &str) -> Option<usize> {
         let key = (pkg.dir.clone(), path.to_string());
-        if let Some(found) = self.in_package.borrow().get(&key) {
+        if let Some(found) = self.in_package.read().unwrap_or_else(PoisonError::into_inner).get(&key) {
             return *found;
         }
         let found = self.probe_in_package(pkg, path);
-        self.in_package.borrow_mut().insert(key, found);
+        self.in_package.write().unwrap_or_else(PoisonError::into_inner).insert(key, found);
         found
     }
 
@@ -574,8 +588,8 @@ impl<'p> Resolver<'p> {
     }
 
     /// The nearest tsconfig.json/jsconfig.json at or above `dir`, loaded and cached.
-    fn tsconfig_for(&self, dir: &str) -> Option<Rc<TsConfig>> {
-        if let Some(c) = self.tsconfigs.borrow().get(dir) {
+    fn tsconfig_for(&self, dir: &str) -> Option<Arc<TsConfig>> {
+        if let Some(c) = self.tsconfigs.read().unwrap_or_else(PoisonError::into_inner).get(dir) {
             return c.clone();
         }
         let found = ["tsconfig.json", "jsconfig.json"]
@@ -583,11 +597,11 @@ impl<'p> Resolver<'p> {
             .map(|n| if dir.is_empty() { (*n).to_string() } else { format!("{dir}/{n}") })
             .find(|p| self.project.manifests.binary_search(p).is_ok());
         let cfg = match found {
-            Some(path) => Some(Rc::new(self.load_tsconfig(&path))),
+            Some(path) => Some(Arc::new(self.load_tsconfig(&path))),
             None if dir.is_empty() => None,
             None => self.tsconfig_for(dir_of(dir)),
         };
-        self.tsconfigs.borrow_mut().insert(dir.to_string(), cfg.clone());
+        self.tsconfigs.write().unwrap_or_else(PoisonError::into_inner).insert(dir.to_string(), cfg.clone());
         cfg
     }
 
@@ -631,7 +645,7 @@ impl<'p> Resolver<'p> {
         for base in bases {
             match self.extends_path(path, base) {
                 Some(p) => self.load_chain(&p, leaf_dir, depth + 1, cfg, paths_dir),
-                None => self.out.borrow_mut().push(Diagnostic::new(
+                None => self.out.lock().unwrap_or_else(PoisonError::into_inner).push(Diagnostic::new(
                     path,
                     None,
                     Severity::Info,
