@@ -807,7 +807,7 @@ impl<'a> Ctx<'a> {
                 // `configService.get('ns.a.b')`: a leaf of the service's `registerAs('ns', …)`.
                 Part::Ref(name) if name.starts_with(crate::lang::ts_config::NEST_CONFIG) => {
                     match self.nest_config(file, name).filter(|_| depth < 8) {
-                        Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1, lenient)?),
+                        Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1, mode)?),
                         None => out.push(Part::Param(name.rsplit('.').next().unwrap_or(name).to_string())),
                     }
                 }
