@@ -376,17 +376,6 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
             flags = Flags(flags.0 & !Flags::DYNAMIC.0);
             flags.insert(Flags::TYPE_ONLY);
         }
-        // A Redis store of cache-manager (`CacheModule.register({ store: redisStore })`):
-        // the module keeps its cache in the one `redis` datastore.
-        if REDIS_CACHE_STORES.contains(&spec) && !flags.contains(Flags::TYPE_ONLY) {
-            facts.arch.table_uses.push(crate::model::RawTableUse {
-                name: "redis".into(),
-                via_class: false,
-                access: crate::model::Access::Write,
-                store: "redis".into(),
-                line: query::line(node),
-            });
-        }
         facts.imports.push(RawImport {
             spec: spec.to_string(),
             names: Vec::new(),
@@ -399,10 +388,6 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         });
     }
 }
-
-/// cache-manager's Redis stores (npm): importing one configures a cache kept in Redis.
-const REDIS_CACHE_STORES: &[&str] =
-    &["cache-manager-ioredis", "cache-manager-ioredis-yet", "cache-manager-redis-store", "cache-manager-redis-yet"];
 
 /// The specifier inside a string or a template literal without substitutions.
 fn literal<'a>(node: Node, src: &'a [u8]) -> Option<&'a str> {
