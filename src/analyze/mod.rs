@@ -88,10 +88,8 @@ pub fn run(g: &ArchGraph, cfg: &Config) -> Analysis {
     if !services.ids.is_empty() {
         levels.push(services);
     }
-    let (critical_paths, coupling): (Vec<_>, Vec<_>) = levels
-        .par_iter()
-        .map(|lv| (critical_path::find(lv, cfg.critical_paths), coupling::compute(lv)))
-        .unzip();
+    let (critical_paths, coupling): (Vec<_>, Vec<_>) =
+        levels.par_iter().map(|lv| (critical_path::find(lv, cfg.critical_paths), coupling::compute(lv))).unzip();
     let mut smells = smells::shared_tables(g, &counts);
     for (lv, c) in levels.iter().zip(&coupling) {
         smells.extend(smells::find(lv, c, &cycles));
