@@ -225,7 +225,7 @@ pub fn installed_apps(root: Node, src: &[u8]) -> Vec<String> {
 /// `urlpatterns = [path(...), *ping_urlpatterns]`, `urlpatterns = [...] + ping_urlpatterns`
 /// or `urlpatterns += ping_urlpatterns` at module level, `ping_urlpatterns` imported with
 /// `from ping_service.views import ping_urlpatterns`. Each is a mount of that module's
-/// routes (as `include("ping_service.views")` would be, [`included`]) at the list's own
+/// routes (as `include("ping_service.views")` would be, `included`) at the list's own
 /// place: the module's `path()`s are its `urlpatterns`' routes. A name not imported
 /// (a list of the module itself) adds nothing: its routes are the module's already.
 pub fn urlpatterns_spreads(
