@@ -75,17 +75,7 @@ fn workspace_of(project: &Project, krate: &str) -> Option<String> {
 /// `dir` joined with a relative path (`..`, `./x`), as a directory relative to the scan
 /// root; `None` above the root.
 fn normalize(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in path.split(['/', '\\']) {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
+    super::join(dir, &path.replace('\\', "/"))
 }
 
 /// A workspace root's members: its own directory, its `members` globs and `exclude`
