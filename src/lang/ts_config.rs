@@ -397,15 +397,15 @@ fn class_wrappers(class: Node, src: &[u8], facts: &mut ArchFacts) {
 /// The template of an argument, the locals of the function around it that it names (each
 /// given one value before the call) read as their values, a few levels deep:
 /// `` `${usersUrl}/users/${id}` `` with `const usersUrl = this.configService.get('gateway.services.users')`.
-pub fn arg_template(a: Node, src: &[u8]) -> Template {
-    with_locals(a, src, 0)
+pub fn arg_template<'t>(root: Node<'t>, a: Node<'t>, src: &[u8]) -> Template {
+    with_locals(root, a, src, 0)
 }
 
-fn with_locals(a: Node, src: &[u8], depth: usize) -> Template {
+fn with_locals<'t>(root: Node<'t>, a: Node<'t>, src: &[u8], depth: usize) -> Template {
     let a = unwrap(a);
     match a.kind_name() {
-        "identifier" if depth < 4 => match outer_local(a, src) {
-            Some(v) => with_locals(v, src, depth + 1),
+        "identifier" if depth < 4 => match outer_local(root, a, src) {
+            Some(v) => with_locals(root, v, src, depth + 1),
             None => template(a, src),
         },
         "template_string" if depth < 4 => {
@@ -414,7 +414,7 @@ fn with_locals(a: Node, src: &[u8], depth: usize) -> Template {
                 match c.kind_name() {
                     "template_substitution" => {
                         let e = c.named_child(0).unwrap_or(c);
-                        super::arch::push_parts(&mut out, with_locals(e, src, depth + 1));
+                        super::arch::push_parts(&mut out, with_locals(root, e, src, depth + 1));
                     }
                     _ => super::arch::push_parts(&mut out, vec![Part::Lit(query::text(c, src).to_string())]),
                 }
@@ -422,8 +422,8 @@ fn with_locals(a: Node, src: &[u8], depth: usize) -> Template {
             out
         }
         "binary_expression" if depth < 4 && a.field("operator").is_some_and(|o| query::text(o, src) == "+") => {
-            let mut out = a.field("left").map(|l| with_locals(l, src, depth + 1)).unwrap_or_default();
-            let right = a.field("right").map(|r| with_locals(r, src, depth + 1)).unwrap_or_default();
+            let mut out = a.field("left").map(|l| with_locals(root, l, src, depth + 1)).unwrap_or_default();
+            let right = a.field("right").map(|r| with_locals(root, r, src, depth + 1)).unwrap_or_default();
             super::arch::push_parts(&mut out, right);
             out
         }
@@ -436,10 +436,19 @@ fn with_locals(a: Node, src: &[u8], depth: usize) -> Template {
 /// declaring it: `items.map(async (item) => this.http.get(`${productUrl}/p/${item.id}`))`),
 /// up to a function taking the name as a parameter. Assigned more than once, or in a function
 /// between: none.
-fn outer_local<'t>(arg: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
+fn outer_local<'t>(root: Node<'t>, arg: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
     let name = query::text(arg, src);
-    for func in query::ancestors(arg, 64).filter(|a| FUNCTIONS.contains(&a.kind_name())) {
+    // One descent from the root (`Node::parent` walks down from the root at each call).
+    for func in query::ancestors_below(root, arg, 64).into_iter().filter(|a| FUNCTIONS.contains(&a.kind_name())) {
         let params = match func.field("parameter") {
+            // Parameters whose text lacks the name do not declare it.
+            _ if !func
+                .field("parameters")
+                .or(func.field("parameter"))
+                .is_some_and(|p| query::text(p, src).contains(name)) =>
+            {
+                Vec::new()
+            }
             Some(p) => vec![p],
             None => func.field("parameters").map(named).unwrap_or_default(),
         };
@@ -537,7 +546,7 @@ fn own_callers(root: Node, call: Node, a: &RawArgCall, src: &[u8]) -> Option<Vec
                     let part = match p {
                         Part::Ref(r) => match params.iter().position(|q| q == r) {
                             Some(k) => match given.get(k) {
-                                Some(g) => arg_template(*g, src),
+                                Some(g) => arg_template(root, *g, src),
                                 None => vec![Part::Param(r.clone())],
                             },
                             // `req.url` of a parameter `req`: a value known only at run time.

@@ -277,7 +277,7 @@ pub fn injected_calls(root: Node, text: &str, facts: &mut ArchFacts) {
             // A local of the calling function is read as its value (`ts_config::arg_template`).
             let a = RawArgCall {
                 callee: format!("{class}.{}", query::text(method, src)),
-                args: args.iter().map(|a| super::ts_config::arg_template(*a, src)).collect(),
+                args: args.iter().map(|a| super::ts_config::arg_template(root, *a, src)).collect(),
                 kwargs: Vec::new(),
                 methods,
                 props: Vec::new(),
