@@ -82,7 +82,9 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         eprintln!("{}", stage::describe(stage, &run));
         return Ok(0);
     }
-    let Scanned { report, files, cache } = scan_detailed(&args.path, &opts)?;
+    // One pool for the whole scan: extraction, analyses, and the JSON renderer's long arrays.
+    let pool = worker_pool(opts.threads)?;
+    let Scanned { report, files, cache } = scan_detailed_on(&args.path, &opts, &pool)?;
     let writers: Vec<(&Path, Box<output::Render>)> = outputs
         .iter()
         .map(|(p, f)| {
@@ -91,7 +93,6 @@ fn scan_command(args: &ScanArgs) -> Result<u8> {
         })
         .collect();
     // The JSON renderer uses the pool for its long arrays (`report::json::write`).
-    let pool = worker_pool(opts.threads)?;
     pool.install(|| output::write_all_atomic_with(&writers))?;
     if !args.quiet {
         pool.install(|| {
@@ -348,8 +349,12 @@ pub struct Scanned {
 
 /// [`scan`], also saying how the cache served the files.
 pub fn scan_detailed(path: &Path, opts: &ScanOptions) -> Result<Scanned> {
-    let pool = worker_pool(opts.threads)?;
-    let g = scan_graph_on(path, opts, &pool)?;
+    scan_detailed_on(path, opts, &worker_pool(opts.threads)?)
+}
+
+/// [`scan_detailed`] on `pool`.
+fn scan_detailed_on(path: &Path, opts: &ScanOptions, pool: &rayon::ThreadPool) -> Result<Scanned> {
+    let g = scan_graph_on(path, opts, pool)?;
     // The analyses and the report's sorts use the pool too (`rayon::join`, `par_sort`).
     let analysis = pool.install(|| analyze::run(&g.graph, &opts.config));
     let report = pool.install(|| {

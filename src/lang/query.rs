@@ -115,6 +115,46 @@ impl LangQuery {
         Ok(LangQuery { query, names, natives: all, near_natives: imports.len(), starts })
     }
 
+    /// Look for the case-sensitive `exact` words (at most 128) in the pass that finds the
+    /// patterns' words ([`Self::prescan`]): a caller gating its own passes on words
+    /// then reads a file once where it read it twice (0.4 G instructions on eclipse-theia).
+    pub fn with_exact_words(mut self, exact: &'static [&'static str]) -> Self {
+        if let Some(starts) = self.starts.as_mut().filter(|_| exact.len() <= 128) {
+            starts.exact = exact;
+            starts.texts = automaton(&starts.word_texts, exact);
+        }
+        self
+    }
+
+    /// The words of the whole `text` for [`Self::for_each_match_prescanned`], with the
+    /// exact words found (bit `i` for `exact[i]`); `None` without exact words or a walk.
+    pub fn prescan(&self, text: &[u8]) -> Option<Prescan> {
+        let starts = self.starts.as_ref().filter(|s| !s.exact.is_empty())?;
+        let (hits, exact) = starts.hits_and_exact(text, 0..text.len());
+        Some(Prescan { hits, exact })
+    }
+
+    /// [`Self::for_each_match`] with the words [`Self::prescan`] found in `text`.
+    pub fn for_each_match_prescanned<'t>(
+        &self,
+        root: Node<'t>,
+        text: &'t [u8],
+        skip: Option<&Range<usize>>,
+        pre: &Prescan,
+        (rel, facts): (&str, &mut FileFacts),
+        mut f: impl FnMut(&[(&str, Node<'t>)]),
+    ) {
+        let Some(starts) = &self.starts else {
+            return self.for_each_match(root, text, skip, (rel, facts), f);
+        };
+        let budget = Budget::new(text.len());
+        let mut cursor = QueryCursor::new();
+        cursor.set_max_start_depth(Some(0));
+        let walk = Walk { starts, hits: &pre.hits, natives: self.natives.len() };
+        self.walk(root, &walk, text, skip, (&budget, &mut cursor, &mut Vec::new()), &mut f);
+        budget.report(rel, facts);
+    }
+
     /// Call `f(capture_name, node)` for every non-helper capture of every match, in document order of matches.
     /// Matches inside `skip` (see [`unreadable_span`]) are not looked for; a
     /// node on either side of it may be reported twice, so callers key by position.
@@ -168,6 +208,16 @@ impl LangQuery {
     }
 
     /// The walk of [`Self::for_each_match`] over `top` and the nodes below it.
+    ///
+    /// It visits only the nodes that hold a word of some pattern, and their ancestors:
+    /// a node entered for a word goes straight to its children holding one, found
+    /// with `goto_first_child_for_byte` (a loop over the children in C), where stepping
+    /// through every child cost ~600 instructions a sibling (1.07 million steps on
+    /// eclipse-theia, most to children holding no word, BENCHMARKS.md "Session 24").
+    /// A native's words lie inside the node it matches, so it can match only at such a
+    /// node. All the children are visited, as before, of a node that can hold the root
+    /// of a pattern without words (`holds_unconditional`) and of one holding a syntax
+    /// error (entered whatever its words; an error below a node is an error in it).
     fn walk<'t>(
         &self,
         top: Node<'t>,
@@ -179,6 +229,8 @@ impl LangQuery {
     ) {
         let (starts, hits) = (w.starts, w.hits);
         let mut walk = top.walk();
+        // Per node entered below `top`: its end, and whether all its children are visited.
+        let mut entered: Vec<(usize, bool)> = Vec::new();
         loop {
             let node = walk.node();
             // One call for the node's range (~50 instructions each; a million nodes a corpus).
@@ -198,12 +250,47 @@ impl LangQuery {
             if budget.stopped.get().is_some() {
                 break;
             }
-            let enter = node.has_error() || starts.must_enter(kind, hits, range);
-            if !inside_skip && enter && walk.goto_first_child() {
-                continue;
+            let error = node.has_error();
+            if !inside_skip && (error || starts.must_enter(kind, hits, range.clone())) {
+                let all = error || starts.holds_unconditional(kind);
+                let went = match all {
+                    true => walk.goto_first_child(),
+                    false => hits
+                        .first_from(range.start)
+                        .filter(|&h| h < range.end)
+                        .is_some_and(|h| walk.goto_first_child_for_byte(h).is_some()),
+                };
+                if went {
+                    entered.push((range.end, all));
+                    continue;
+                }
             }
-            if !next_in_preorder(&mut walk) {
-                break;
+            // The next node to visit: a later child of the nearest entered ancestor.
+            let mut done = range.end;
+            loop {
+                let Some(&(end, all)) = entered.last() else { return };
+                if all {
+                    if walk.goto_next_sibling() {
+                        break;
+                    }
+                } else if let Some(h) = hits.first_from(done).filter(|&h| h < end) {
+                    if !walk.goto_parent() {
+                        return;
+                    }
+                    if walk.goto_first_child_for_byte(h).is_some() {
+                        break;
+                    }
+                    // `h` lies in the parent's own text after its last child (a string's
+                    // content around its escapes): no child is left.
+                    entered.pop();
+                    done = end;
+                    continue;
+                }
+                entered.pop();
+                if !walk.goto_parent() {
+                    return;
+                }
+                done = end;
             }
         }
     }
@@ -453,8 +540,13 @@ struct Starts {
     patterns: usize,
     /// Word id → (index of its text in `texts`, the word boundaries around it).
     words: Vec<(usize, Edges)>,
-    /// The distinct texts of the words, searched for in one pass.
+    /// The distinct texts of the words, searched for in one pass, then the
+    /// [`LangQuery::with_exact_words`] (matched with their case, for the caller).
     texts: Option<AhoCorasick>,
+    /// The distinct texts of the words (lower case), as `texts` was built from them.
+    word_texts: Vec<String>,
+    /// Words the caller looks for in the same pass, case-sensitive (at most 128).
+    exact: &'static [&'static str],
     /// Text index → the words with that text.
     by_text: Vec<Vec<usize>>,
     /// Kind id → whether a node of this kind can hold, below it, the
@@ -474,6 +566,19 @@ struct Walk<'a> {
     natives: usize,
 }
 
+/// The words of a whole text, found before its walk ([`LangQuery::prescan`]).
+pub struct Prescan {
+    hits: Hits,
+    exact: u128,
+}
+
+impl Prescan {
+    /// Which exact words occur: bit `i` for the `i`th of [`LangQuery::with_exact_words`].
+    pub fn exact(&self) -> u128 {
+        self.exact
+    }
+}
+
 /// Pattern → sorted start offsets of its words in one text (empty for
 /// patterns without words), and all of them together.
 struct Hits(Vec<Vec<usize>>, Vec<usize>);
@@ -482,6 +587,11 @@ impl Hits {
     /// Whether one of the sorted offsets `at` lies in `range`.
     fn any_in(&self, at: &[usize], range: Range<usize>) -> bool {
         at.get(at.partition_point(|&i| i < range.start)).is_some_and(|&i| i < range.end)
+    }
+
+    /// The first offset of any word at or after `from`.
+    fn first_from(&self, from: usize) -> Option<usize> {
+        self.1.get(self.1.partition_point(|&i| i < from)).copied()
     }
 }
 
@@ -553,13 +663,8 @@ impl Starts {
         for (id, &(t, _)) in words.iter().enumerate() {
             by_text[t].push(id);
         }
-        let texts = (!texts.is_empty())
-            .then(|| {
-                // A full DFA: three times faster per byte here than the default NFA, for ~100 KB.
-                let kind = Some(aho_corasick::AhoCorasickKind::DFA);
-                AhoCorasick::builder().ascii_case_insensitive(true).kind(kind).build(&texts).ok()
-            })
-            .flatten();
+        let word_texts = texts;
+        let texts = automaton(&word_texts, &[]);
         let mut native_by_kind = vec![Vec::new(); by_kind.len()];
         for (i, native) in natives.iter().enumerate() {
             let id = usize::from(language.id_for_node_kind(native.kind, true));
@@ -571,6 +676,8 @@ impl Starts {
             patterns: count,
             words,
             texts,
+            word_texts,
+            exact: &[],
             by_text,
             holds_unconditional,
             natives: native_by_kind,
@@ -583,15 +690,35 @@ impl Starts {
         self.holds_unconditional.get(kind).copied().unwrap_or(true) || hits.any_in(&hits.1, range)
     }
 
+    /// Whether a node of `kind` can hold, below it, the root of a pattern without words.
+    fn holds_unconditional(&self, kind: usize) -> bool {
+        self.holds_unconditional.get(kind).copied().unwrap_or(true)
+    }
+
     /// Where each pattern's words occur in `range` of `text` (a word at the range's
     /// edge is told from a longer word by the bytes of `text` around it).
     fn hits(&self, text: &[u8], range: Range<usize>) -> Hits {
+        self.hits_and_exact(text, range).0
+    }
+
+    /// [`Self::hits`], and which of the exact words occur in `range` (bit `i`: `exact[i]`).
+    fn hits_and_exact(&self, text: &[u8], range: Range<usize>) -> (Hits, u128) {
         let mut by_word: Vec<Vec<usize>> = vec![Vec::new(); self.words.len()];
+        let mut exact = 0u128;
         if let Some(ac) = &self.texts {
             let is_word = |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(|b| is_word_byte(*b));
             for m in ac.find_overlapping_iter(aho_corasick::Input::new(text).range(range)) {
+                let t = m.pattern().as_usize();
+                let Some(ids) = self.by_text.get(t) else {
+                    // An exact word: found as written, case and all.
+                    let i = t - self.by_text.len();
+                    if text.get(m.range()) == self.exact.get(i).map(|w| w.as_bytes()) {
+                        exact |= 1 << i;
+                    }
+                    continue;
+                };
                 let found = Edges { start: !is_word(m.start().checked_sub(1)), end: !is_word(Some(m.end())) };
-                for &id in &self.by_text[m.pattern().as_usize()] {
+                for &id in ids {
                     if found.satisfies(self.words[id].1) {
                         by_word[id].push(m.start());
                     }
@@ -610,7 +737,7 @@ impl Starts {
                 at
             })
             .collect();
-        Hits(per_pattern, all)
+        (Hits(per_pattern, all), exact)
     }
 
     /// Can native `i` match at a node spanning `range` (its pattern's words occur there)?
@@ -630,6 +757,17 @@ impl Starts {
             })
         })
     }
+}
+
+/// One automaton of `words` (ignoring ASCII case) then `exact`, `None` when empty.
+fn automaton(words: &[String], exact: &[&str]) -> Option<AhoCorasick> {
+    if words.is_empty() && exact.is_empty() {
+        return None;
+    }
+    // A full DFA: three times faster per byte here than the default NFA, for ~100 KB.
+    let kind = Some(aho_corasick::AhoCorasickKind::DFA);
+    let all = words.iter().map(String::as_str).chain(exact.iter().copied());
+    AhoCorasick::builder().ascii_case_insensitive(true).kind(kind).build(all).ok()
 }
 
 /// The grammar's `node-types.json`, for the languages tapestry parses.

@@ -20,7 +20,7 @@ macro_rules! words {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum W { $($name,)* }
         /// The texts of the words, by [`W`].
-        const TEXTS: &[&str] = &[$($text,)*];
+        pub const TEXTS: &[&str] = &[$($text,)*];
     };
 }
 
@@ -194,6 +194,12 @@ impl Words {
             }
         }
         Words(found)
+    }
+
+    /// The words whose bits are set (bit `i` for `TEXTS[i]`), found in another pass
+    /// that looked for `TEXTS` as [`Self::scan`] does (`query::LangQuery::prescan`).
+    pub fn from_bits(bits: u128) -> Words {
+        Words(bits)
     }
 
     /// Whether `word` occurs in the file.

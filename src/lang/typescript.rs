@@ -50,6 +50,7 @@ static TSX: Compiled = LazyLock::new(|| full(Lang::Tsx));
 fn full(lang: Lang) -> Result<LangQuery, String> {
     let imports = if lang == Lang::JavaScript { super::ts_imports::JS_IMPORTS } else { super::ts_imports::TS_IMPORTS };
     LangQuery::with_import_natives(&language(lang), &[], &full_captures(), imports, super::ts_natives::NATIVES)
+        .map(|q| q.with_exact_words(super::ts_words::TEXTS))
 }
 
 /// Test helper: whether a sample file named `name` is parsed with `lang`'s grammar.
@@ -83,6 +84,11 @@ fn compiled(lang: Lang) -> &'static Result<LangQuery, String> {
     }
 }
 
+/// `f`, its captures' nodes of one tree (a closure's own parameter types would be any).
+fn one_tree<'t, F: FnMut(&[(&str, Node<'t>)])>(f: F) -> F {
+    f
+}
+
 /// Compile `lang`'s query now (see [`super::prepare_queries`]).
 pub fn prepare(lang: Lang) {
     let _ = compiled(lang);
@@ -107,8 +113,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     };
     let skip = query::check_tree(rel, &tree, facts);
     let src = text.as_bytes();
-    // The words the passes below are gated on, found in one pass (`lang/ts_words.rs`).
-    let words = Words::scan(src);
+    // The words the passes below are gated on, found in one pass (`lang/ts_words.rs`):
+    // the pass that finds the architecture patterns' words in a file that takes them.
+    let pre = with_arch.then(|| query.prescan(src)).flatten();
+    let words = pre.as_ref().map_or_else(|| Words::scan(src), |p| Words::from_bits(p.exact()));
     let mut found: BTreeMap<usize, (Node, Flags)> = BTreeMap::new();
     let mut arch = super::ts_arch::Collector::new(rel, text, tree.root_node(), &words);
     // Framework patterns can sit anywhere: files that mention a framework take the full pass.
@@ -119,7 +127,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     if with_arch && super::ts_natives::may_cast(&words) {
         super::ts_natives::cast_defs(tree.root_node(), src, &mut |c| arch.on_match(c, src));
     }
-    query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), |caps| {
+    let on_match = one_tree(|caps| {
         if !caps.first().is_some_and(|(n, _)| n.starts_with("import.")) {
             if !super::ts_shapes::expand(caps, src, &mut |c| arch.on_match(c, src)) {
                 arch.on_match(caps, src);
@@ -136,6 +144,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
             }
         }
     });
+    match &pre {
+        Some(pre) => query.for_each_match_prescanned(tree.root_node(), src, skip.as_ref(), pre, (rel, facts), on_match),
+        None => query.for_each_match_near(tree.root_node(), text, needles, skip.as_ref(), (rel, facts), on_match),
+    }
     if with_arch {
         super::ts_shapes::awaited_generic_calls(tree.root_node(), text, &mut |c| arch.on_match(c, src));
         if words.has(W::axios_index) {
