@@ -2004,9 +2004,10 @@ fn link_call_by(
     if flags.contains(Flags::TEST) {
         return;
     }
-    let froms = match out.module_service[file].clone() {
-        Some(from) => vec![from],
-        None => makers.to_vec(),
+    let froms = match (out.shared_library_users.get(&file), out.module_service[file].clone()) {
+        (Some(users), _) => users.clone(),
+        (None, Some(from)) => vec![from],
+        (None, None) => makers.to_vec(),
     };
     for from in froms.into_iter().filter(|f| *f != service) {
         out.edges.push(ArchEdge {
@@ -2039,15 +2040,19 @@ fn link_call_via(out: &mut ArchOut, (file, rel, line): (usize, &str, u32), flags
     if flags.contains(Flags::TEST) {
         return;
     }
-    if let Some(from) = out.module_service[file].clone().filter(|f| *f != to) {
+    let froms = match out.shared_library_users.get(&file) {
+        Some(users) => users.clone(),
+        None => out.module_service[file].iter().cloned().collect(),
+    };
+    for from in froms.into_iter().filter(|f| *f != to) {
         out.edges.push(ArchEdge {
             from: End::Id(from),
-            to: End::Id(to),
+            to: End::Id(to.clone()),
             kind: EdgeKind::Calls,
-            site,
+            site: site.clone(),
             flags,
             endpoint: None,
-            via,
+            via: via.clone(),
         });
     }
 }
