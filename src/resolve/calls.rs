@@ -1065,6 +1065,9 @@ fn field_queues(ctx: &Ctx, brokers: (&Amqp, &Transports), out: &mut ArchOut, i: 
     let files = ctx.project.files;
     let Some(qf) = files[i].facts.arch.queue_fields.iter().find(|q| q.queue == k) else { return false };
     let q = &files[i].facts.arch.queues[k];
+    if qf.param {
+        return param_field_queues(ctx, brokers, out, (i, k), qf);
+    }
     let mut found = false;
     for (j, g) in files.iter().enumerate().filter(|(_, g)| g.file.lang.is_ecmascript()) {
         for cf in g.facts.arch.class_fields.iter().filter(|c| c.field == qf.field) {
@@ -1084,6 +1087,44 @@ fn field_queues(ctx: &Ctx, brokers: (&Amqp, &Transports), out: &mut ArchOut, i: 
         }
     }
     found
+}
+
+/// [`field_queues`] of a field read from a parameter typed as a class (`publish(event:
+/// BaseDomainEvent) { send({ topic: event.eventType }) }`, `RawQueueField::param`): the
+/// class is the one the module declares or imports under that name, and each subclass of
+/// it in the same service, outside tests, that sets the field to text or a constant (read
+/// in its own module) names one queue of this call, at its line. None: the call keeps its run-time name.
+fn param_field_queues(
+    ctx: &Ctx,
+    brokers: (&Amqp, &Transports),
+    out: &mut ArchOut,
+    (i, k): (usize, usize),
+    qf: &crate::model::RawQueueField,
+) -> bool {
+    let files = ctx.project.files;
+    let mut classes = ctx.imported(i, &qf.class);
+    classes.push((i, qf.class.clone()));
+    let q = &files[i].facts.arch.queues[k];
+    let mut names: Vec<Template> = Vec::new();
+    let own = |j: usize| ctx.owner(j) == ctx.owner(i) && !ctx.is_test(j);
+    for (j, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang.is_ecmascript() && own(*j)) {
+        for cf in g.facts.arch.class_fields.iter().filter(|c| c.field == qf.field) {
+            let mut bases = ctx.imported(j, &cf.base);
+            bases.push((j, cf.base.clone()));
+            if !bases.iter().any(|b| classes.contains(b)) {
+                continue;
+            }
+            if let Some(name) = ctx.resolve_template(j, &cf.value).ok().filter(literal) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    for name in &names {
+        queue_edge(ctx, brokers.0, brokers.1, out, i, q, name, site_flags(ctx, i));
+    }
+    !names.is_empty()
 }
 
 /// The modules calling a base class's publishing method on an instance of subclass `cf`
