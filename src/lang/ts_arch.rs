@@ -1982,7 +1982,8 @@ impl<'t> Collector<'t> {
         else {
             return;
         };
-        let Some(ty) = param.field("type").and_then(|t| t.named_child(0)).filter(|t| t.kind_name() == "type_identifier")
+        let Some(ty) =
+            param.field("type").and_then(|t| t.named_child(0)).filter(|t| t.kind_name() == "type_identifier")
         else {
             return;
         };
@@ -3771,6 +3772,9 @@ fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
     };
     match n.kind_name() {
         "identifier" | "member_expression" => Some(template(n, src)),
+        // `` @MessagePattern(`bank${process.env.BANK_CODE}`) ``: read in resolution, with the
+        // service's environment.
+        "template_string" => Some(template(n, src)).filter(|t| !t.is_empty()),
         _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
     }
 }

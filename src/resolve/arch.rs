@@ -755,7 +755,7 @@ impl<'a> Ctx<'a> {
     /// [`services::interpolate`]) from the root `.env`, else their defaults; a `.env` value
     /// may itself name variables (`CART_ADDR=cart:${CART_PORT}`), read in turn, a few levels
     /// deep.
-    fn substitute(&self, v: &str) -> String {
+    pub(super) fn substitute(&self, v: &str) -> String {
         self.substitute_depth(v, 3)
     }
 

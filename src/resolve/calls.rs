@@ -446,10 +446,14 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 }
                 // Rust: a loop over a list of the project (`for t in Topic::all()`,
                 // `lang::rs_enums`) names each of its elements.
-                None if named.is_empty() => match list_rows(ctx, i, &q.name) {
-                    Some(rows) => rows.iter().for_each(|n| queue_edge(ctx, &amqp, &transports, out, i, q, n, flags)),
-                    None => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
-                },
+                None if named.is_empty() => {
+                    match list_rows(ctx, i, &q.name).or_else(|| env_variants(ctx, i, &q.name)) {
+                        Some(rows) => {
+                            rows.iter().for_each(|n| queue_edge(ctx, &amqp, &transports, out, i, q, n, flags))
+                        }
+                        None => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
+                    }
+                }
                 None => {}
             }
             for name in &named {
@@ -462,6 +466,34 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     replies(ctx, &transports, out);
     // Gateways' own calls: the routes of their nginx/HAProxy configuration files.
     super::gateway::edges(ctx, eps, out);
+}
+
+/// The names a queue name reading one environment variable (`` `bank${process.env.BANK_CODE}` ``)
+/// takes when the service of file `i` is deployed by several compose entries that set the
+/// variable to different values (`Service::env_by_entry`): one name per value, each a
+/// literal. None otherwise (the service's one value, or none, is read as usual).
+fn env_variants(ctx: &Ctx, i: usize, name: &Template) -> Option<Vec<Template>> {
+    let vars: Vec<&String> = name.iter().filter_map(|p| if let Part::Env(v, _) = p { Some(v) } else { None }).collect();
+    let [var] = vars.as_slice() else { return None };
+    let by_entry = ctx.services.list.get(ctx.owner(i)?)?.env_by_entry.get(*var)?;
+    let mut values: Vec<&String> = by_entry.values().collect();
+    values.sort();
+    values.dedup();
+    if values.len() < 2 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for v in values {
+        let mut t = Template::new();
+        for p in name {
+            match p {
+                Part::Env(..) => crate::lang::arch::push_parts(&mut t, vec![Part::Lit(ctx.substitute(v))]),
+                p => crate::lang::arch::push_parts(&mut t, vec![p.clone()]),
+            }
+        }
+        out.push(t);
+    }
+    Some(out)
 }
 
 /// The names a Rust queue name walking a list stands for (`KafkaTopic::all()[*t]`,

@@ -85,6 +85,11 @@ pub struct Service {
     pub exposed: Vec<u16>,
     /// Environment from compose/Kubernetes, values as written.
     pub env: BTreeMap<String, String>,
+    /// The value each compose entry built into the service sets for a variable (variable →
+    /// entry name → value, as written): one service deployed twice under two names with two
+    /// values (`app_bbx` with `BANK_CODE=001`, `app_cter` with `002`) runs with each, where
+    /// `env` keeps the last.
+    pub env_by_entry: BTreeMap<String, BTreeMap<String, String>>,
     /// Services this one depends on, with the site that says so.
     pub depends_on: Vec<(String, String, u32)>,
     /// Other host names of the service (manifest name, container name, k8s Service).
@@ -2140,6 +2145,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             let svc = &mut s.list[i];
             for (k, v) in env {
                 if let Some(v) = v {
+                    svc.env_by_entry.entry(k.clone()).or_default().insert(name.clone(), v.clone());
                     svc.env.insert(k, v);
                 }
             }
