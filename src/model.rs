@@ -703,6 +703,11 @@ pub struct RawQueueField {
     /// instance call ([`RawInstanceCall`]); empty outside a method.
     #[serde(default)]
     pub method: String,
+    /// The field is read from a parameter typed as the class (`publish(event: BaseEvent) {
+    /// send({ topic: event.eventType }) }`), not from `this`: `class` is a type name the
+    /// module imports (or declares), and the queue is the call's, once per subclass value.
+    #[serde(default)]
+    pub param: bool,
 }
 
 /// A method called on an instance of a class the module imports from the project, made

@@ -1954,7 +1954,43 @@ impl<'t> Collector<'t> {
             self.template_param(before, topic, src);
             // `send({ topic, messages })` in `publish(topic, …)`: the callers name it.
             self.queue_method_param(before, topic, src);
+            // `send({ topic: event.eventType })` in `publish(event: BaseDomainEvent)`.
+            self.queue_param_field(before, topic, src);
         }
+    }
+
+    /// A queue named by a field of a parameter typed as a class (`async publish(event:
+    /// BaseDomainEvent) { await producer.send({ topic: event.eventType, … }) }`): the
+    /// subclasses of that class that set the field (`class ItemAddedEvent extends
+    /// BaseDomainEvent { readonly eventType = 'cart.item_added' }`, [`class_fields`]) name
+    /// it, each one queue of this call (`resolve::calls::field_queues`). Only a parameter of
+    /// the innermost function around that binds the name, typed by a plain type name.
+    fn queue_param_field(&mut self, queue: usize, name: Node, src: &[u8]) {
+        if name.kind_name() != "member_expression" {
+            return;
+        }
+        let (Some(obj), Some(field)) = (name.field("object"), name.field("property")) else { return };
+        if obj.kind_name() != "identifier" || field.kind_name() != "property_identifier" {
+            return;
+        }
+        let ident = query::text(obj, src);
+        let binds = |p: &Node| param_ident(*p).is_some_and(|i| query::text(i, src) == ident);
+        let Some(param) = query::ancestors_in(self.root.as_ref(), name, 48)
+            .into_iter()
+            .filter(|a| FUNCTIONS.contains(&a.kind_name()))
+            .find_map(|f| f.field("parameters").map(named).unwrap_or_default().into_iter().find(binds))
+        else {
+            return;
+        };
+        let Some(ty) =
+            param.field("type").and_then(|t| t.named_child(0)).filter(|t| t.kind_name() == "type_identifier")
+        else {
+            return;
+        };
+        let field = query::text(field, src).to_string();
+        self.facts.queues[queue].name = vec![Part::Param(field.clone())];
+        let class = query::text(ty, src).to_string();
+        self.facts.queue_fields.push(RawQueueField { queue, class, field, method: String::new(), param: true });
     }
 
     /// A queue named by a template with a parameter of the named function around it
@@ -2067,7 +2103,7 @@ impl<'t> Collector<'t> {
                 .and_then(|m| m.field("name").or_else(|| m.field("property")))
                 .map_or_else(String::new, |m| query::text(m, src).to_string());
             self.facts.queues[queue].name = vec![Part::Param(field.clone())];
-            self.facts.queue_fields.push(RawQueueField { queue, class, field, method });
+            self.facts.queue_fields.push(RawQueueField { queue, class, field, method, param: false });
         }
     }
 
@@ -3736,6 +3772,9 @@ fn nest_pattern(n: Node, src: &[u8]) -> Option<Template> {
     };
     match n.kind_name() {
         "identifier" | "member_expression" => Some(template(n, src)),
+        // `` @MessagePattern(`bank${process.env.BANK_CODE}`) ``: read in resolution, with the
+        // service's environment.
+        "template_string" => Some(template(n, src)).filter(|t| !t.is_empty()),
         _ => string_value(n, src).filter(|s| !s.is_empty()).map(|s| lit(&s)),
     }
 }

@@ -47,6 +47,9 @@ pub struct ArchOut {
     pub edges: Vec<ArchEdge>,
     /// Owning service id of each project file.
     pub module_service: Vec<Option<String>>,
+    /// Files of a Nest CLI library several applications import (`Services::shared_libraries`),
+    /// with the ids of those applications' services: a request its code makes is made by each.
+    pub shared_library_users: BTreeMap<usize, Vec<String>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -752,7 +755,7 @@ impl<'a> Ctx<'a> {
     /// [`services::interpolate`]) from the root `.env`, else their defaults; a `.env` value
     /// may itself name variables (`CART_ADDR=cart:${CART_PORT}`), read in turn, a few levels
     /// deep.
-    fn substitute(&self, v: &str) -> String {
+    pub(super) fn substitute(&self, v: &str) -> String {
         self.substitute_depth(v, 3)
     }
 
@@ -978,6 +981,12 @@ fn service_nodes(ctx: &Ctx, fallback: Option<&str>, out: &mut ArchOut) {
             None => fallback.map(|f| format!("service:{f}")),
         })
         .collect();
+    for (root, users) in &ctx.services.shared_libraries {
+        let ids: Vec<String> = users.iter().map(|u| format!("service:{u}")).collect();
+        for i in (0..ctx.project.files.len()).filter(|&i| super::is_under(ctx.project.rel(i), root)) {
+            out.shared_library_users.insert(i, ids.clone());
+        }
+    }
     for (i, s) in out.module_service.clone().into_iter().enumerate() {
         if let Some(s) = s {
             out.edges.push(ArchEdge {

@@ -446,10 +446,14 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 }
                 // Rust: a loop over a list of the project (`for t in Topic::all()`,
                 // `lang::rs_enums`) names each of its elements.
-                None if named.is_empty() => match list_rows(ctx, i, &q.name) {
-                    Some(rows) => rows.iter().for_each(|n| queue_edge(ctx, &amqp, &transports, out, i, q, n, flags)),
-                    None => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
-                },
+                None if named.is_empty() => {
+                    match list_rows(ctx, i, &q.name).or_else(|| env_variants(ctx, i, &q.name)) {
+                        Some(rows) => {
+                            rows.iter().for_each(|n| queue_edge(ctx, &amqp, &transports, out, i, q, n, flags))
+                        }
+                        None => queue_edge(ctx, &amqp, &transports, out, i, q, &q.name, flags),
+                    }
+                }
                 None => {}
             }
             for name in &named {
@@ -462,6 +466,34 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     replies(ctx, &transports, out);
     // Gateways' own calls: the routes of their nginx/HAProxy configuration files.
     super::gateway::edges(ctx, eps, out);
+}
+
+/// The names a queue name reading one environment variable (`` `bank${process.env.BANK_CODE}` ``)
+/// takes when the service of file `i` is deployed by several compose entries that set the
+/// variable to different values (`Service::env_by_entry`): one name per value, each a
+/// literal. None otherwise (the service's one value, or none, is read as usual).
+fn env_variants(ctx: &Ctx, i: usize, name: &Template) -> Option<Vec<Template>> {
+    let vars: Vec<&String> = name.iter().filter_map(|p| if let Part::Env(v, _) = p { Some(v) } else { None }).collect();
+    let [var] = vars.as_slice() else { return None };
+    let by_entry = ctx.services.list.get(ctx.owner(i)?)?.env_by_entry.get(*var)?;
+    let mut values: Vec<&String> = by_entry.values().collect();
+    values.sort();
+    values.dedup();
+    if values.len() < 2 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for v in values {
+        let mut t = Template::new();
+        for p in name {
+            match p {
+                Part::Env(..) => crate::lang::arch::push_parts(&mut t, vec![Part::Lit(ctx.substitute(v))]),
+                p => crate::lang::arch::push_parts(&mut t, vec![p.clone()]),
+            }
+        }
+        out.push(t);
+    }
+    Some(out)
 }
 
 /// The names a Rust queue name walking a list stands for (`KafkaTopic::all()[*t]`,
@@ -1065,6 +1097,9 @@ fn field_queues(ctx: &Ctx, brokers: (&Amqp, &Transports), out: &mut ArchOut, i: 
     let files = ctx.project.files;
     let Some(qf) = files[i].facts.arch.queue_fields.iter().find(|q| q.queue == k) else { return false };
     let q = &files[i].facts.arch.queues[k];
+    if qf.param {
+        return param_field_queues(ctx, brokers, out, (i, k), qf);
+    }
     let mut found = false;
     for (j, g) in files.iter().enumerate().filter(|(_, g)| g.file.lang.is_ecmascript()) {
         for cf in g.facts.arch.class_fields.iter().filter(|c| c.field == qf.field) {
@@ -1084,6 +1119,44 @@ fn field_queues(ctx: &Ctx, brokers: (&Amqp, &Transports), out: &mut ArchOut, i: 
         }
     }
     found
+}
+
+/// [`field_queues`] of a field read from a parameter typed as a class (`publish(event:
+/// BaseDomainEvent) { send({ topic: event.eventType }) }`, `RawQueueField::param`): the
+/// class is the one the module declares or imports under that name, and each subclass of
+/// it in the same service, outside tests, that sets the field to text or a constant (read
+/// in its own module) names one queue of this call, at its line. None: the call keeps its run-time name.
+fn param_field_queues(
+    ctx: &Ctx,
+    brokers: (&Amqp, &Transports),
+    out: &mut ArchOut,
+    (i, k): (usize, usize),
+    qf: &crate::model::RawQueueField,
+) -> bool {
+    let files = ctx.project.files;
+    let mut classes = ctx.imported(i, &qf.class);
+    classes.push((i, qf.class.clone()));
+    let q = &files[i].facts.arch.queues[k];
+    let mut names: Vec<Template> = Vec::new();
+    let own = |j: usize| ctx.owner(j) == ctx.owner(i) && !ctx.is_test(j);
+    for (j, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang.is_ecmascript() && own(*j)) {
+        for cf in g.facts.arch.class_fields.iter().filter(|c| c.field == qf.field) {
+            let mut bases = ctx.imported(j, &cf.base);
+            bases.push((j, cf.base.clone()));
+            if !bases.iter().any(|b| classes.contains(b)) {
+                continue;
+            }
+            if let Some(name) = ctx.resolve_template(j, &cf.value).ok().filter(literal) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    for name in &names {
+        queue_edge(ctx, brokers.0, brokers.1, out, i, q, name, site_flags(ctx, i));
+    }
+    !names.is_empty()
 }
 
 /// The modules calling a base class's publishing method on an instance of subclass `cf`
@@ -2004,9 +2077,10 @@ fn link_call_by(
     if flags.contains(Flags::TEST) {
         return;
     }
-    let froms = match out.module_service[file].clone() {
-        Some(from) => vec![from],
-        None => makers.to_vec(),
+    let froms = match (out.shared_library_users.get(&file), out.module_service[file].clone()) {
+        (Some(users), _) => users.clone(),
+        (None, Some(from)) => vec![from],
+        (None, None) => makers.to_vec(),
     };
     for from in froms.into_iter().filter(|f| *f != service) {
         out.edges.push(ArchEdge {
@@ -2039,15 +2113,19 @@ fn link_call_via(out: &mut ArchOut, (file, rel, line): (usize, &str, u32), flags
     if flags.contains(Flags::TEST) {
         return;
     }
-    if let Some(from) = out.module_service[file].clone().filter(|f| *f != to) {
+    let froms = match out.shared_library_users.get(&file) {
+        Some(users) => users.clone(),
+        None => out.module_service[file].iter().cloned().collect(),
+    };
+    for from in froms.into_iter().filter(|f| *f != to) {
         out.edges.push(ArchEdge {
             from: End::Id(from),
-            to: End::Id(to),
+            to: End::Id(to.clone()),
             kind: EdgeKind::Calls,
-            site,
+            site: site.clone(),
             flags,
             endpoint: None,
-            via,
+            via: via.clone(),
         });
     }
 }

@@ -85,6 +85,11 @@ pub struct Service {
     pub exposed: Vec<u16>,
     /// Environment from compose/Kubernetes, values as written.
     pub env: BTreeMap<String, String>,
+    /// The value each compose entry built into the service sets for a variable (variable →
+    /// entry name → value, as written): one service deployed twice under two names with two
+    /// values (`app_bbx` with `BANK_CODE=001`, `app_cter` with `002`) runs with each, where
+    /// `env` keeps the last.
+    pub env_by_entry: BTreeMap<String, BTreeMap<String, String>>,
     /// Services this one depends on, with the site that says so.
     pub depends_on: Vec<(String, String, u32)>,
     /// Other host names of the service (manifest name, container name, k8s Service).
@@ -222,6 +227,10 @@ pub struct Services {
     /// Kubernetes Ingress rules, longest path first, as ingress-nginx tries them (rules
     /// of one length in manifest order).
     pub ingress: Vec<IngressRule>,
+    /// Nest CLI libraries that several applications import ([`nest_libraries`]): the
+    /// library's root directory and the names of those applications' services, each of
+    /// which runs the library's code.
+    pub shared_libraries: Vec<(String, Vec<String>)>,
 }
 
 /// A Kubernetes workload's container: (service index, pod labels, container
@@ -1212,6 +1221,19 @@ fn from_manifests(project: &Project, s: &mut Services) {
     // by its project name.
     for (t, name, root, m) in monorepo_projects(project).into_iter().flatten() {
         if t == "application" && project.is_dir(&root) {
+            // The workspace's own package named like one of its applications (`nest new api`
+            // turned into a monorepo keeps the root package.json's `api`): that name is the
+            // application's, the host name compose gives it; the root keeps the rest of the
+            // tree under its directory's name, as any other monorepo root.
+            let ws = dir_of(&m);
+            let manifest = join(ws, "package.json");
+            if let Some(x) = s
+                .list
+                .iter_mut()
+                .find(|x| file_name(&m) == "nest-cli.json" && x.name == name && Some(&x.file) == manifest.as_ref())
+            {
+                x.name = base_name(project, ws);
+            }
             add_dir_service(s, name, &root, &m);
         }
     }
@@ -1299,7 +1321,11 @@ pub(super) fn nest_libraries(project: &Project, s: &mut Services, links: &[super
                 match users.as_slice() {
                     [app] => s.list[*app].dirs.push(root.clone()),
                     [] => {}
-                    _ => nest_shared_controllers(project, s, name, root, &users),
+                    _ => {
+                        nest_shared_controllers(project, s, name, root, &users);
+                        let names = users.iter().map(|&u| s.list[u].name.clone()).collect();
+                        s.shared_libraries.push((root.clone(), names));
+                    }
                 }
                 changed = true;
                 false
@@ -2119,6 +2145,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             let svc = &mut s.list[i];
             for (k, v) in env {
                 if let Some(v) = v {
+                    svc.env_by_entry.entry(k.clone()).or_default().insert(name.clone(), v.clone());
                     svc.env.insert(k, v);
                 }
             }
