@@ -532,7 +532,7 @@ pub struct Collector<'t> {
 
 impl<'t> Collector<'t> {
     pub fn new(rel: &str, text: &str, root: Node<'t>) -> Self {
-        Collector {
+        let mut c = Collector {
             root: Some(query::Root::new(root)),
             mentions_mongo: text.contains("mongo"),
             names_collection: text.contains("get_collection("),
@@ -551,7 +551,10 @@ impl<'t> Collector<'t> {
             mentions_django: text.contains("from django") || text.contains("import django"),
             is_urls: rel == "urls.py" || rel.ends_with("/urls.py") || text.contains("urlpatterns"),
             ..Collector::default()
-        }
+        };
+        // `ConfigParser`, `RawConfigParser`, `import configparser`.
+        c.facts.reads_ini = text.contains("onfigParser") || text.contains("configparser");
+        c
     }
 
     /// Handle one match; `kind` is its outer capture.
@@ -632,7 +635,13 @@ impl<'t> Collector<'t> {
                     } else if v.kind_name() == "call" && text_of(v, src).contains("SimpleNamespace(") {
                         self.namespace(&name, v, outer, src);
                     } else {
-                        arch::push_const(&mut self.facts, name, template(v, src), line);
+                        let value = template(v, src);
+                        // `TOPIC = SYS_CONFIG["kafka-topics"]["orders"]`: a key of the service's INI files.
+                        if matches!(value.as_slice(), [Part::Ref(r)] if r.starts_with(INI)) {
+                            self.facts.consts.push(crate::model::RawConst { name, value, line });
+                        } else {
+                            arch::push_const(&mut self.facts, name, value, line);
+                        }
                     }
                 } else if let Some(class) = cap(caps, "value")
                     .filter(|v| v.kind_name() == "dictionary")
@@ -1507,8 +1516,14 @@ impl<'t> Collector<'t> {
                     || !self.mentions_kafka && self.mentions_redis =>
             {
                 let broker = if self.mentions_kafka { "kafka" } else { "redis" };
+                // `subscribe(TOPICS)`, the module's one list of that name: its elements.
+                let listed = |l: &Node| match (l.kind_name(), pos.len()) {
+                    ("identifier", 1) => module_list(query::ancestors(args, 256).last().unwrap_or(args), *l, src),
+                    _ => Vec::new(),
+                };
                 let names: Vec<Node> = match pos.first() {
                     Some(l) if matches!(l.kind_name(), "list" | "tuple") => named(*l),
+                    Some(l) if !listed(l).is_empty() => listed(l),
                     _ => pos.clone(),
                 };
                 for n in names {
@@ -2325,6 +2340,31 @@ fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
     Some(format!("{}[{key}]", query::text(value, src)))
 }
 
+/// Start of a reference to an INI file's key, `INI section \u{2} option`
+/// (`SYS_CONFIG["kafka-topics"]["orders"]`): resolution reads it in the service's INI
+/// files (`resolve/ini.rs`), else it is the parameter `{option}`.
+pub const INI: &str = "ini\u{2}";
+
+/// `X["section"]["option"]` (`X` a name or an attribute, not `os.environ`), both keys
+/// plain string literals: the reference [`INI`] to that key.
+fn ini_ref(n: Node, src: &[u8]) -> Option<String> {
+    let inner = n.field("value").filter(|v| v.kind_name() == "subscript")?;
+    let base = inner.field("value").filter(|v| matches!(v.kind_name(), "identifier" | "attribute"))?;
+    if query::text(base, src).ends_with("environ") {
+        return None;
+    }
+    let plain = |s: &String| !s.is_empty() && !s.chars().any(char::is_control);
+    let section = inner.field("subscript").and_then(|k| string_value(k, src)).filter(plain)?;
+    let option = n.field("subscript").and_then(|k| string_value(k, src)).filter(plain)?;
+    Some(format!("{INI}{section}\u{2}{option}"))
+}
+
+/// The section and option of an [`INI`] reference.
+pub fn ini_key(name: &str) -> (&str, &str) {
+    let key = name.strip_prefix(INI).unwrap_or(name);
+    key.split_once('\u{2}').unwrap_or(("", key))
+}
+
 /// A dict read with a key known only at run time, in a route handler: `SERVICE_URLS[name]`
 /// (or `SERVICE_URLS.get(name)`, see [`call_template`]) in a function a decorator
 /// registers (`@app.api_route("/api/{path:path}")`), where the key comes from the request,
@@ -2502,13 +2542,22 @@ fn sql_text(n: Node, src: &[u8]) -> String {
             "string_content" | "escape_sequence" => out.push_str(query::text(c, src)),
             // `f"SELECT * FROM {TABLE_NAME}"`: a name resolution may read as a constant.
             "interpolation" => {
-                match c.field("expression").filter(|e| e.kind_name() == "identifier" || e.kind_name() == "attribute") {
+                let e = c.field("expression");
+                match e.filter(|e| e.kind_name() == "identifier" || e.kind_name() == "attribute") {
                     Some(e) => {
                         out.push(arch::SQL_NAME);
                         out.push_str(query::text(e, src));
                         out.push(arch::SQL_NAME);
                     }
-                    None => out.push('?'),
+                    // `{self.sys_config["db"]["table_orders"]}`: an INI file's key.
+                    None => match e.and_then(|e| ini_ref(e, src)) {
+                        Some(key) => {
+                            out.push(arch::SQL_NAME);
+                            out.push_str(&key);
+                            out.push(arch::SQL_NAME);
+                        }
+                        None => out.push('?'),
+                    },
                 }
             }
             _ => {}
@@ -2557,6 +2606,8 @@ pub fn template(n: Node, src: &[u8]) -> Template {
                 (Some(k), _) if value.ends_with("environ") => vec![Part::Env(k, None)],
                 // Flask's `app.config["ORDERS_URI"]`, a settings dict: a constant set elsewhere.
                 (_, Some(name)) => vec![Part::Ref(name)],
+                // `SYS_CONFIG["kafka-topics"]["orders"]`: an INI file's key, if the service has one.
+                _ if ini_ref(n, src).is_some() => vec![Part::Ref(ini_ref(n, src).unwrap_or_default())],
                 _ => match any_entry(n, src) {
                     Some(marker) => vec![Part::Ref(marker)],
                     None => vec![Part::Param(param_name(n, src))],
