@@ -1554,8 +1554,9 @@ impl<'t> Collector<'t> {
                 }
             }
             "publish" => {
+                // A parameter of the function around (`TopicArn=topic_arn`) is named by its callers.
                 if let Some(t) = kwarg(args, "TopicArn", src) {
-                    push(&mut self.facts, "sns", Some(template(t, src)), Access::Write);
+                    push(&mut self.facts, "sns", Some(tpl(t)), Access::Write);
                 } else if self.mentions_redis && !obj.is_empty() {
                     push(&mut self.facts, "redis", first(), Access::Write);
                 }
@@ -1581,7 +1582,7 @@ impl<'t> Collector<'t> {
                 push(&mut self.facts, "redis", first(), access);
             }
             "send_message" | "receive_message" => {
-                let q = kwarg(args, "QueueUrl", src).map(|n| template(n, src));
+                let q = kwarg(args, "QueueUrl", src).map(tpl);
                 let access = if last == "send_message" { Access::Write } else { Access::Read };
                 push(&mut self.facts, "sqs", q, access);
             }
