@@ -2354,10 +2354,32 @@ fn ini_ref(n: Node, src: &[u8]) -> Option<String> {
     if query::text(base, src).ends_with("environ") {
         return None;
     }
-    let plain = |s: &String| !s.is_empty() && !s.chars().any(char::is_control);
-    let section = inner.field("subscript").and_then(|k| string_value(k, src)).filter(plain)?;
-    let option = n.field("subscript").and_then(|k| string_value(k, src)).filter(plain)?;
-    Some(format!("{INI}{section}\u{2}{option}"))
+    let section = inner.field("subscript").and_then(|k| string_value(k, src))?;
+    let option = n.field("subscript").and_then(|k| string_value(k, src))?;
+    ini_marker(&section, &option)
+}
+
+/// The [`INI`] reference to `section`/`option`, when both are plain text.
+fn ini_marker(section: &str, option: &str) -> Option<String> {
+    let plain = |s: &str| !s.is_empty() && !s.chars().any(char::is_control);
+    (plain(section) && plain(option)).then(|| format!("{INI}{section}\u{2}{option}"))
+}
+
+/// Whether the file assigns `recv` a configparser parser (`config = configparser.ConfigParser()`,
+/// `self.cfg = RawConfigParser(…)`): a line `recv = …ConfigParser(…`. Looked for only at a
+/// `recv.get("a", "b")` with two literal arguments, in a file naming `ConfigParser`.
+fn builds_config_parser(recv: &str, src: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(src) else { return false };
+    if !text.contains("onfigParser(") {
+        return false;
+    }
+    let assign = format!("{recv} = ");
+    text.match_indices(&assign).any(|(at, _)| {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let rest = &text[at + assign.len()..];
+        let line = rest.split('\n').next().unwrap_or(rest);
+        text[line_start..at].trim().is_empty() && line.contains("onfigParser(")
+    })
 }
 
 /// The section and option of an [`INI`] reference.
@@ -3312,6 +3334,28 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         let mut out = template(pos[0], src);
         push_parts(&mut out, template(pos[1], src));
         return out;
+    }
+    // configparser's `config.get("kafka", "topic")` on a `ConfigParser()` the file builds:
+    // the INI key, as `config["kafka"]["topic"]` reads it (a dict's `get` takes a default there).
+    if let (Some(recv), Some(section), Some(option)) = (func.strip_suffix(".get"), arg_str(0), arg_str(1)) {
+        if pos.len() == 2 && builds_config_parser(recv, src) {
+            if let Some(key) = ini_marker(&section, &option) {
+                return vec![Part::Ref(key)];
+            }
+        }
+    }
+    // `config["kafka"].get("topic")`, configparser's section proxy: as `config["kafka"]["topic"]`.
+    if let (Some(_), Some(option)) = (func.strip_suffix(".get"), arg_str(0).filter(|_| pos.len() == 1)) {
+        let section = n.field("function").and_then(|f| f.field("object")).filter(|o| o.kind_name() == "subscript");
+        let base = section.and_then(|o| o.field("value"));
+        if base.is_some_and(|b| {
+            matches!(b.kind_name(), "identifier" | "attribute") && !text_of(b, src).ends_with("environ")
+        }) {
+            let section = section.and_then(|o| o.field("subscript")).and_then(|k| string_value(k, src));
+            if let Some(key) = section.and_then(|s| ini_marker(&s, &option)) {
+                return vec![Part::Ref(key)];
+            }
+        }
     }
     // `CONFIG.get("users_url")` (with or without a default): the dict's entry, as
     // `CONFIG["users_url"]` reads it (a module-level dict's string-keyed entries are constants).

@@ -860,7 +860,8 @@ struct Mode {
 impl Ctx<'_> {
     /// The value of an INI file's `section`/`option` for code in `file` ([`super::ini`]).
     fn ini_value(&self, file: usize, section: &str, option: &str) -> Option<String> {
-        let index = self.ini.get_or_init(|| super::ini::Index::build(self.project, &self.services.owner, &self.services.list));
+        let index =
+            self.ini.get_or_init(|| super::ini::Index::build(self.project, &self.services.owner, &self.services.list));
         index.value(file, self.project.rel(file), self.owner(file), section, option)
     }
 

@@ -105,7 +105,9 @@ impl Index {
             if !readers.contains(&owner) {
                 continue;
             }
-            if let Ok(text) = project.read(m).map_err(|_| ()).and_then(|t| if t.len() > MAX_INI { Err(()) } else { Ok(t) }) {
+            if let Ok(text) =
+                project.read(m).map_err(|_| ()).and_then(|t| if t.len() > MAX_INI { Err(()) } else { Ok(t) })
+            {
                 files.push((m.clone(), owner, parse(&text)));
             }
         }
