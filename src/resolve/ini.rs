@@ -78,13 +78,16 @@ pub fn parse(text: &str) -> Sections {
     out
 }
 
+/// Disputed keys already said (reading file, section, option), and what was said.
+type Said = (BTreeSet<(usize, String, String)>, Vec<Diagnostic>);
+
 /// The INI files of the services that read INI files, parsed once.
 #[derive(Debug, Default)]
 pub struct Index {
     /// (file, owning service, sections), in path order.
     files: Vec<(String, Option<usize>, Sections)>,
     /// Disputed keys already said, with the diagnostics.
-    said: Mutex<(BTreeSet<(usize, String, String)>, Vec<Diagnostic>)>,
+    said: Mutex<Said>,
 }
 
 impl Index {
