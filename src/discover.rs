@@ -177,6 +177,7 @@ fn visit(root: &Path, entry: Result<ignore::DirEntry, ignore::Error>, opts: &Dis
         || crate::resolve::services::is_deploy_file(&name)
         || crate::resolve::services::is_requirements(&rel) && !MANIFESTS.contains(&&*name)
         || crate::resolve::appconfig::is_config_file(&rel)
+        || crate::resolve::ini::is_ini(&name)
         || entry.depth() == 1 && (name.ends_with(".sh") || name == "Makefile")
     {
         manifest(rel.clone(), size, opts, d);

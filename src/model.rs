@@ -1055,6 +1055,10 @@ pub struct ArchFacts {
     /// callee's parameter (`resolve::calls` `passed_names`), never as URLs.
     #[serde(default)]
     pub name_calls: Vec<RawArgCall>,
+    /// Python: the file names `configparser` (`ConfigParser`): its service may read
+    /// its INI files by literal keys (`resolve/ini.rs`).
+    #[serde(default)]
+    pub reads_ini: bool,
 }
 
 impl ArchFacts {

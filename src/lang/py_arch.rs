@@ -532,7 +532,7 @@ pub struct Collector<'t> {
 
 impl<'t> Collector<'t> {
     pub fn new(rel: &str, text: &str, root: Node<'t>) -> Self {
-        Collector {
+        let mut c = Collector {
             root: Some(query::Root::new(root)),
             mentions_mongo: text.contains("mongo"),
             names_collection: text.contains("get_collection("),
@@ -551,7 +551,10 @@ impl<'t> Collector<'t> {
             mentions_django: text.contains("from django") || text.contains("import django"),
             is_urls: rel == "urls.py" || rel.ends_with("/urls.py") || text.contains("urlpatterns"),
             ..Collector::default()
-        }
+        };
+        // `ConfigParser`, `RawConfigParser`, `import configparser`.
+        c.facts.reads_ini = text.contains("onfigParser") || text.contains("configparser");
+        c
     }
 
     /// Handle one match; `kind` is its outer capture.
@@ -632,7 +635,13 @@ impl<'t> Collector<'t> {
                     } else if v.kind_name() == "call" && text_of(v, src).contains("SimpleNamespace(") {
                         self.namespace(&name, v, outer, src);
                     } else {
-                        arch::push_const(&mut self.facts, name, template(v, src), line);
+                        let value = template(v, src);
+                        // `TOPIC = SYS_CONFIG["kafka-topics"]["orders"]`: a key of the service's INI files.
+                        if matches!(value.as_slice(), [Part::Ref(r)] if r.starts_with(INI)) {
+                            self.facts.consts.push(crate::model::RawConst { name, value, line });
+                        } else {
+                            arch::push_const(&mut self.facts, name, value, line);
+                        }
                     }
                 } else if let Some(class) = cap(caps, "value")
                     .filter(|v| v.kind_name() == "dictionary")
@@ -1507,8 +1516,14 @@ impl<'t> Collector<'t> {
                     || !self.mentions_kafka && self.mentions_redis =>
             {
                 let broker = if self.mentions_kafka { "kafka" } else { "redis" };
+                // `subscribe(TOPICS)`, the module's one list of that name: its elements.
+                let listed = |l: &Node| match (l.kind_name(), pos.len()) {
+                    ("identifier", 1) => module_list(query::ancestors(args, 256).last().unwrap_or(args), *l, src),
+                    _ => Vec::new(),
+                };
                 let names: Vec<Node> = match pos.first() {
                     Some(l) if matches!(l.kind_name(), "list" | "tuple") => named(*l),
+                    Some(l) if !listed(l).is_empty() => listed(l),
                     _ => pos.clone(),
                 };
                 for n in names {
@@ -1539,8 +1554,9 @@ impl<'t> Collector<'t> {
                 }
             }
             "publish" => {
+                // A parameter of the function around (`TopicArn=topic_arn`) is named by its callers.
                 if let Some(t) = kwarg(args, "TopicArn", src) {
-                    push(&mut self.facts, "sns", Some(template(t, src)), Access::Write);
+                    push(&mut self.facts, "sns", Some(tpl(t)), Access::Write);
                 } else if self.mentions_redis && !obj.is_empty() {
                     push(&mut self.facts, "redis", first(), Access::Write);
                 }
@@ -1566,7 +1582,7 @@ impl<'t> Collector<'t> {
                 push(&mut self.facts, "redis", first(), access);
             }
             "send_message" | "receive_message" => {
-                let q = kwarg(args, "QueueUrl", src).map(|n| template(n, src));
+                let q = kwarg(args, "QueueUrl", src).map(tpl);
                 let access = if last == "send_message" { Access::Write } else { Access::Read };
                 push(&mut self.facts, "sqs", q, access);
             }
@@ -2325,6 +2341,53 @@ fn keyed_name(n: Node, src: &[u8]) -> Option<String> {
     Some(format!("{}[{key}]", query::text(value, src)))
 }
 
+/// Start of a reference to an INI file's key, `INI section \u{2} option`
+/// (`SYS_CONFIG["kafka-topics"]["orders"]`): resolution reads it in the service's INI
+/// files (`resolve/ini.rs`), else it is the parameter `{option}`.
+pub const INI: &str = "ini\u{2}";
+
+/// `X["section"]["option"]` (`X` a name or an attribute, not `os.environ`), both keys
+/// plain string literals: the reference [`INI`] to that key.
+fn ini_ref(n: Node, src: &[u8]) -> Option<String> {
+    let inner = n.field("value").filter(|v| v.kind_name() == "subscript")?;
+    let base = inner.field("value").filter(|v| matches!(v.kind_name(), "identifier" | "attribute"))?;
+    if query::text(base, src).ends_with("environ") {
+        return None;
+    }
+    let section = inner.field("subscript").and_then(|k| string_value(k, src))?;
+    let option = n.field("subscript").and_then(|k| string_value(k, src))?;
+    ini_marker(&section, &option)
+}
+
+/// The [`INI`] reference to `section`/`option`, when both are plain text.
+fn ini_marker(section: &str, option: &str) -> Option<String> {
+    let plain = |s: &str| !s.is_empty() && !s.chars().any(char::is_control);
+    (plain(section) && plain(option)).then(|| format!("{INI}{section}\u{2}{option}"))
+}
+
+/// Whether the file assigns `recv` a configparser parser (`config = configparser.ConfigParser()`,
+/// `self.cfg = RawConfigParser(…)`): a line `recv = …ConfigParser(…`. Looked for only at a
+/// `recv.get("a", "b")` with two literal arguments, in a file naming `ConfigParser`.
+fn builds_config_parser(recv: &str, src: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(src) else { return false };
+    if !text.contains("onfigParser(") {
+        return false;
+    }
+    let assign = format!("{recv} = ");
+    text.match_indices(&assign).any(|(at, _)| {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let rest = &text[at + assign.len()..];
+        let line = rest.split('\n').next().unwrap_or(rest);
+        text[line_start..at].trim().is_empty() && line.contains("onfigParser(")
+    })
+}
+
+/// The section and option of an [`INI`] reference.
+pub fn ini_key(name: &str) -> (&str, &str) {
+    let key = name.strip_prefix(INI).unwrap_or(name);
+    key.split_once('\u{2}').unwrap_or(("", key))
+}
+
 /// A dict read with a key known only at run time, in a route handler: `SERVICE_URLS[name]`
 /// (or `SERVICE_URLS.get(name)`, see [`call_template`]) in a function a decorator
 /// registers (`@app.api_route("/api/{path:path}")`), where the key comes from the request,
@@ -2502,13 +2565,22 @@ fn sql_text(n: Node, src: &[u8]) -> String {
             "string_content" | "escape_sequence" => out.push_str(query::text(c, src)),
             // `f"SELECT * FROM {TABLE_NAME}"`: a name resolution may read as a constant.
             "interpolation" => {
-                match c.field("expression").filter(|e| e.kind_name() == "identifier" || e.kind_name() == "attribute") {
+                let e = c.field("expression");
+                match e.filter(|e| e.kind_name() == "identifier" || e.kind_name() == "attribute") {
                     Some(e) => {
                         out.push(arch::SQL_NAME);
                         out.push_str(query::text(e, src));
                         out.push(arch::SQL_NAME);
                     }
-                    None => out.push('?'),
+                    // `{self.sys_config["db"]["table_orders"]}`: an INI file's key.
+                    None => match e.and_then(|e| ini_ref(e, src)) {
+                        Some(key) => {
+                            out.push(arch::SQL_NAME);
+                            out.push_str(&key);
+                            out.push(arch::SQL_NAME);
+                        }
+                        None => out.push('?'),
+                    },
                 }
             }
             _ => {}
@@ -2557,6 +2629,8 @@ pub fn template(n: Node, src: &[u8]) -> Template {
                 (Some(k), _) if value.ends_with("environ") => vec![Part::Env(k, None)],
                 // Flask's `app.config["ORDERS_URI"]`, a settings dict: a constant set elsewhere.
                 (_, Some(name)) => vec![Part::Ref(name)],
+                // `SYS_CONFIG["kafka-topics"]["orders"]`: an INI file's key, if the service has one.
+                _ if ini_ref(n, src).is_some() => vec![Part::Ref(ini_ref(n, src).unwrap_or_default())],
                 _ => match any_entry(n, src) {
                     Some(marker) => vec![Part::Ref(marker)],
                     None => vec![Part::Param(param_name(n, src))],
@@ -3260,6 +3334,28 @@ fn call_template(n: Node, src: &[u8]) -> Template {
         let mut out = template(pos[0], src);
         push_parts(&mut out, template(pos[1], src));
         return out;
+    }
+    // configparser's `config.get("kafka", "topic")` on a `ConfigParser()` the file builds:
+    // the INI key, as `config["kafka"]["topic"]` reads it (a dict's `get` takes a default there).
+    if let (Some(recv), Some(section), Some(option)) = (func.strip_suffix(".get"), arg_str(0), arg_str(1)) {
+        if pos.len() == 2 && builds_config_parser(recv, src) {
+            if let Some(key) = ini_marker(&section, &option) {
+                return vec![Part::Ref(key)];
+            }
+        }
+    }
+    // `config["kafka"].get("topic")`, configparser's section proxy: as `config["kafka"]["topic"]`.
+    if let (Some(_), Some(option)) = (func.strip_suffix(".get"), arg_str(0).filter(|_| pos.len() == 1)) {
+        let section = n.field("function").and_then(|f| f.field("object")).filter(|o| o.kind_name() == "subscript");
+        let base = section.and_then(|o| o.field("value"));
+        if base.is_some_and(|b| {
+            matches!(b.kind_name(), "identifier" | "attribute") && !text_of(b, src).ends_with("environ")
+        }) {
+            let section = section.and_then(|o| o.field("subscript")).and_then(|k| string_value(k, src));
+            if let Some(key) = section.and_then(|s| ini_marker(&s, &option)) {
+                return vec![Part::Ref(key)];
+            }
+        }
     }
     // `CONFIG.get("users_url")` (with or without a default): the dict's entry, as
     // `CONFIG["users_url"]` reads it (a module-level dict's string-keyed entries are constants).

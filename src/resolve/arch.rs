@@ -90,6 +90,8 @@ pub struct Ctx<'a> {
     /// Services serving endpoints whose listening port is read nowhere: computed once,
     /// at the first call that needs it (the endpoints exist by then).
     pub(crate) unread_ports: OnceLock<Vec<String>>,
+    /// The INI files of services reading them (`resolve/ini.rs`), at the first key read.
+    ini: OnceLock<super::ini::Index>,
 }
 
 impl<'a> Ctx<'a> {
@@ -134,6 +136,7 @@ impl<'a> Ctx<'a> {
             consts,
             configs,
             unread_ports: OnceLock::new(),
+            ini: OnceLock::new(),
         }
     }
 
@@ -814,6 +817,14 @@ impl<'a> Ctx<'a> {
                         None => out.push(Part::Param(name.rsplit('.').next().unwrap_or(name).to_string())),
                     }
                 }
+                // `SYS_CONFIG["kafka-topics"]["orders"]`: the key of the service's INI files.
+                Part::Ref(name) if name.starts_with(crate::lang::py_arch::INI) => {
+                    let (section, option) = crate::lang::py_arch::ini_key(name);
+                    match self.ini_value(file, section, option) {
+                        Some(v) => push_parts(&mut out, vec![Part::Lit(v)]),
+                        None => out.push(Part::Param(option.to_string())),
+                    }
+                }
                 // A constant holding a call that is not an env getter is no constant.
                 Part::Ref(name) if depth < 8 => match self.constant(file, name).filter(|(f, v)| self.readable(*f, v)) {
                     Some((f, v)) => push_parts(&mut out, self.resolve_depth(f, v, depth + 1, mode)?),
@@ -850,6 +861,13 @@ struct Mode {
 }
 
 impl Ctx<'_> {
+    /// The value of an INI file's `section`/`option` for code in `file` ([`super::ini`]).
+    fn ini_value(&self, file: usize, section: &str, option: &str) -> Option<String> {
+        let index =
+            self.ini.get_or_init(|| super::ini::Index::build(self.project, &self.services.owner, &self.services.list));
+        index.value(file, self.project.rel(file), self.owner(file), section, option)
+    }
+
     /// Whether every call in a constant's value is an environment read.
     fn readable(&self, file: usize, value: &Template) -> bool {
         value.iter().all(|p| !matches!(p, Part::EnvCall(func, _) if !self.env_getter(file, func)))
@@ -926,6 +944,7 @@ pub fn resolve(project: &Project, resolution: &Resolution) -> ArchOut {
     calls::resolve(&ctx, &eps, &mut out);
     moleculer::calls(&ctx, &eps, &mut out);
     celery::resolve(&ctx, &mut out);
+    out.diagnostics.extend(ctx.ini.get().map(super::ini::Index::diagnostics).unwrap_or_default());
     out.diagnostics.sort();
     out.diagnostics.dedup();
     out

@@ -1261,7 +1261,11 @@ fn queue_edge(
                 rel,
                 Some(q.line),
                 Severity::Info,
-                format!("queue name `{}` is known only at run time: not linked", render(&t)),
+                // An empty value (a setting whose default is `""`) is shown as written.
+                format!(
+                    "queue name `{}` is known only at run time: not linked",
+                    Some(render(&t)).filter(|r| !r.is_empty()).unwrap_or_else(|| render(name))
+                ),
             ));
             return;
         }

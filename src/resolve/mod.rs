@@ -18,6 +18,7 @@ pub mod drf;
 pub mod features;
 pub mod gateway;
 pub mod helm;
+pub mod ini;
 pub mod moleculer;
 pub mod openapi;
 pub mod pyctor;
