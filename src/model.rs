@@ -1050,6 +1050,12 @@ pub struct ArchFacts {
     /// callee's parameter (`resolve::calls` `passed_names`), never as URLs.
     #[serde(default)]
     pub name_calls: Vec<RawArgCall>,
+    /// `.proto` files a file registering a gRPC server names by a string literal
+    /// (`grpc.load(path.resolve(__dirname, '../protos/items/srvc.proto'))`, JS/TS), as
+    /// written: the copy of a service its server loads, read even when a `.gitignore`
+    /// hides it (`resolve/routes.rs` `grpc`).
+    #[serde(default)]
+    pub proto_paths: Vec<String>,
 }
 
 impl ArchFacts {
