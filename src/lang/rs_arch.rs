@@ -1366,10 +1366,13 @@ impl Collector<'_> {
                 else {
                     return;
                 };
+                // `routes![controllers::hello]`: the path, so resolution looks in the module it
+                // names when several handlers share the name (a test's `fixture::hello`).
                 for n in names {
+                    let child = if n.segments.len() > 1 { path_text(&n) } else { last_seg(&n) };
                     self.facts.mounts.push(RawMount {
                         parent: parent.clone(),
-                        child: last_seg(&n),
+                        child,
                         prefix: lit(&p),
                         line: l,
                     });
