@@ -1370,12 +1370,7 @@ impl Collector<'_> {
                 // names when several handlers share the name (a test's `fixture::hello`).
                 for n in names {
                     let child = if n.segments.len() > 1 { path_text(&n) } else { last_seg(&n) };
-                    self.facts.mounts.push(RawMount {
-                        parent: parent.clone(),
-                        child,
-                        prefix: lit(&p),
-                        line: l,
-                    });
+                    self.facts.mounts.push(RawMount { parent: parent.clone(), child, prefix: lit(&p), line: l });
                 }
             }
             // Rocket `mount("/blog", blogweb::routes())`: the route list a function builds.
