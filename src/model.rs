@@ -1059,6 +1059,12 @@ pub struct ArchFacts {
     /// its INI files by literal keys (`resolve/ini.rs`).
     #[serde(default)]
     pub reads_ini: bool,
+    /// `.proto` files a file registering a gRPC server names by a string literal
+    /// (`grpc.load(path.resolve(__dirname, '../protos/items/srvc.proto'))`, JS/TS), as
+    /// written: the copy of a service its server loads, read even when a `.gitignore`
+    /// hides it (`resolve/routes.rs` `grpc`).
+    #[serde(default)]
+    pub proto_paths: Vec<String>,
 }
 
 impl ArchFacts {

@@ -57,6 +57,27 @@ pub fn push_mongo_use(facts: &mut ArchFacts, name: String, op: &str, line: u32) 
 }
 
 /// A gRPC client's call to the address it was given (`grpc://addr`).
+/// The string literals of `text` naming a `.proto` file (`'../protos/items/srvc.proto'`),
+/// as written, once each in order: no template with a substitution, no line break.
+pub fn proto_literals(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b".proto") {
+        let end = at + ".proto".len();
+        let Some(&quote) = bytes.get(end).filter(|q| matches!(q, b'\'' | b'"' | b'`')) else { continue };
+        let Some(open) = bytes[..at].iter().rposition(|b| *b == quote || *b == b'\n') else { continue };
+        if bytes[open] != quote || open + 1 >= at {
+            continue;
+        }
+        let lit = &text[open + 1..end];
+        if lit.contains("${") || lit.contains('\\') || out.iter().any(|o| o == lit) {
+            continue;
+        }
+        out.push(lit.to_string());
+    }
+    out
+}
+
 pub fn push_grpc_call(facts: &mut ArchFacts, address: Template, line: u32) {
     let mut url = lit("grpc://");
     push_parts(&mut url, address);

@@ -2620,6 +2620,9 @@ pub fn template(n: Node, src: &[u8]) -> Template {
             }
             out
         }
+        "binary_operator" if n.field("operator").is_some_and(|o| query::text(o, src) == "%") => {
+            percent_format(n, src).unwrap_or_else(|| vec![Part::Param(param_name(n, src))])
+        }
         "parenthesized_expression" => named(n).first().map(|c| template(*c, src)).unwrap_or_default(),
         "identifier" | "attribute" => vec![Part::Ref(text_of(n, src))],
         "subscript" => {
@@ -2650,6 +2653,60 @@ pub fn template(n: Node, src: &[u8]) -> Template {
         "conditional_expression" => conditional(n, src),
         _ => vec![Part::Param(param_name(n, src))],
     }
+}
+
+/// `'%s/products/%s' % (HOST, id)`: printf-style formatting of a plain string literal, each
+/// conversion (`%s`, `%d`, `%05.2f`…) replaced by its argument's template in order (`%%` is
+/// `%`). `None` for a mapping key (`%(host)s`), a `*` width, or arguments that do not match
+/// the conversions one for one.
+fn percent_format(n: Node, src: &[u8]) -> Option<Template> {
+    let left = n.field("left").filter(|l| l.kind_name() == "string")?;
+    if named(left).iter().any(|c| c.kind_name() == "interpolation") {
+        return None;
+    }
+    let right = n.field("right")?;
+    let args: Vec<Node> = match right.kind_name() {
+        "tuple" => named(right).into_iter().filter(|c| c.kind_name() != "comment").collect(),
+        _ => vec![right],
+    };
+    let text: String = named(left)
+        .iter()
+        .filter(|c| matches!(c.kind_name(), "string_content" | "escape_sequence"))
+        .map(|c| query::text(*c, src))
+        .collect();
+    let mut out = Template::new();
+    let mut args = args.into_iter();
+    let mut chars = text.chars().peekable();
+    let mut run = String::new();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            run.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'%') {
+            chars.next();
+            run.push('%');
+            continue;
+        }
+        while chars.peek().is_some_and(|c| matches!(c, '-' | '+' | ' ' | '#' | '.' | '0'..='9')) {
+            chars.next();
+        }
+        let conv = chars.next()?;
+        if !"sdirfFxXeEgGcoa".contains(conv) {
+            return None;
+        }
+        if !run.is_empty() {
+            push_parts(&mut out, lit(&std::mem::take(&mut run)));
+        }
+        push_parts(&mut out, template(args.next()?, src));
+    }
+    if args.next().is_some() {
+        return None;
+    }
+    if !run.is_empty() {
+        push_parts(&mut out, lit(&run));
+    }
+    Some(out)
 }
 
 /// A URL passed as a variable of the enclosing function (`url = base + "/x"` then

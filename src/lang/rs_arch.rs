@@ -31,9 +31,11 @@ pub(crate) fn collect(file: &syn::File, text: &str, bodies: &MacroBodies, facts:
         kafka: text.contains("kafka"),
         mqtt: text.contains("rumqttc") || text.contains("paho_mqtt"),
         nats: text.contains("nats"),
+        amqprs: text.contains("amqprs"),
         nats_crate: text.contains("async_nats") || text.contains("nats::"),
         broker: text.contains("kafka")
             || text.contains("lapin")
+            || text.contains("amqprs")
             || text.contains("rumqttc")
             || text.contains("paho_mqtt")
             || text.contains("nats"),
@@ -273,6 +275,9 @@ struct Collector<'b> {
     /// The file mentions a broker crate (rdkafka, lapin, rumqttc, NATS): calls with a literal
     /// argument may name the queue of a function that takes it as a parameter.
     broker: bool,
+    /// The file names amqprs, whose channel operations take an arguments struct
+    /// ([`Collector::amqprs_args`]) rather than lapin's names.
+    amqprs: bool,
     /// The function being visited.
     func: Func,
     /// The type of the `impl` block being visited (`Consumer` in `impl Consumer`).
@@ -1361,13 +1366,11 @@ impl Collector<'_> {
                 else {
                     return;
                 };
+                // `routes![controllers::hello]`: the path, so resolution looks in the module it
+                // names when several handlers share the name (a test's `fixture::hello`).
                 for n in names {
-                    self.facts.mounts.push(RawMount {
-                        parent: parent.clone(),
-                        child: last_seg(&n),
-                        prefix: lit(&p),
-                        line: l,
-                    });
+                    let child = if n.segments.len() > 1 { path_text(&n) } else { last_seg(&n) };
+                    self.facts.mounts.push(RawMount { parent: parent.clone(), child, prefix: lit(&p), line: l });
                 }
             }
             // Rocket `mount("/blog", blogweb::routes())`: the route list a function builds.
@@ -1420,40 +1423,19 @@ impl Collector<'_> {
             }
             // lapin: the default exchange `""` delivers to the queue the key names; a named
             // exchange to the queues `queue_bind` binds to it (resolution reads the bindings).
-            ("basic_publish", [exchange, key, ..]) => {
-                let ex = template(exchange);
-                if arch::literal_of(&ex).is_some_and(|s| s.is_empty()) {
-                    self.queue("rabbitmq", template(key), Access::Write, l);
-                } else {
-                    let n = self.facts.queues.len();
-                    self.queue("rabbitmq", ex, Access::Write, l);
-                    let key = self.local_lit(template(key));
-                    if let Some(q) = self.facts.queues.get_mut(n) {
-                        q.key = Some(key);
-                    }
-                }
-            }
+            // (amqprs names them in an arguments struct instead: [`Self::amqprs_args`].)
+            ("basic_publish", [exchange, key, ..]) if !self.amqprs => self.amqp_publish(exchange, key, l),
             // lapin: `queue_bind(queue, exchange, routing_key, options, arguments)`.
-            ("queue_bind", [queue, exchange, key, ..]) => {
-                let queue = self.declared_queue(queue).unwrap_or_else(|| template(queue));
-                let (queue, exchange) = (self.local_lit(queue), self.local_lit(template(exchange)));
-                if !queue.is_empty() && !exchange.is_empty() {
-                    let key = Some(self.local_lit(template(key)));
-                    self.facts.amqp.push(RawAmqp { exchange, queue: Some(queue), key, kind: None, line: l });
-                }
-            }
+            ("queue_bind", [queue, exchange, key, ..]) if !self.amqprs => self.amqp_bind(queue, exchange, key, l),
             // lapin: `exchange_declare(name, ExchangeKind::Fanout, options, arguments)`.
-            ("exchange_declare", [exchange, kind, ..]) => {
-                let exchange = self.local_lit(template(exchange));
-                if !exchange.is_empty() {
-                    let kind = match kind {
-                        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string().to_ascii_lowercase()),
-                        _ => None,
-                    };
-                    self.facts.amqp.push(RawAmqp { exchange, queue: None, key: None, kind, line: l });
-                }
+            ("exchange_declare", [exchange, kind, ..]) if !self.amqprs => {
+                let kind = match kind {
+                    Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string().to_ascii_lowercase()),
+                    _ => None,
+                };
+                self.amqp_exchange(exchange, kind, l);
             }
-            ("basic_consume", [queue, ..]) => {
+            ("basic_consume", [queue, ..]) if !self.amqprs => {
                 let name = self.declared_queue(queue).unwrap_or_else(|| template(queue));
                 self.queue("rabbitmq", name, Access::Read, l);
             }
@@ -1880,6 +1862,9 @@ impl Collector<'_> {
             || type_text()
         {
             self.arg_call(&p.path, c);
+        }
+        if self.amqprs {
+            self.amqprs_args(&p.path, c);
         }
         let last = last_seg(&p.path);
         // `get_collection::<User>(session, "user")`: a collection helper of the project
@@ -2342,7 +2327,15 @@ impl Collector<'_> {
             let a = if let Expr::Reference(r) = a { &*r.expr } else { a };
             self.client_file && matches!(a, Expr::Field(_))
         };
-        if !m.args.iter().any(|a| text_or_const(a) || field(a) || self.broker && param(a)) {
+        // A local holding text (`let queue = "orders"; client.consume(queue)`), as the text would.
+        let text_local = |a: &Expr| {
+            let a = if let Expr::Reference(r) = a { &*r.expr } else { a };
+            let Expr::Path(p) = a else { return false };
+            let Some(n) = p.path.get_ident() else { return false };
+            let value = self.locals.iter().rev().find(|(l, _)| n == l).and_then(|(_, v)| v.as_ref());
+            value.is_some_and(|v| !v.is_empty() && v.iter().all(|p| matches!(p, Part::Lit(_))))
+        };
+        if !m.args.iter().any(|a| text_or_const(a) || field(a) || self.broker && param(a) || text_local(a)) {
             return;
         }
         let ty = match &*m.receiver {
@@ -2439,6 +2432,68 @@ impl Collector<'_> {
         let Some(base) = value.as_ref() else { return };
         *value = if twice { None } else { with_path(base, path) };
         self.paths_set.push(name);
+    }
+
+    /// A publish to `exchange` with routing key `key` (lapin `basic_publish`, amqprs
+    /// `BasicPublishArguments::new`): the default exchange `""` delivers to the queue the
+    /// key names; a named exchange to the queues bound to it (resolution reads the bindings).
+    fn amqp_publish(&mut self, exchange: &Expr, key: &Expr, l: u32) {
+        let ex = template(exchange);
+        if arch::literal_of(&ex).is_some_and(|s| s.is_empty()) {
+            self.queue("rabbitmq", template(key), Access::Write, l);
+        } else {
+            let n = self.facts.queues.len();
+            self.queue("rabbitmq", ex, Access::Write, l);
+            let key = self.local_lit(template(key));
+            if let Some(q) = self.facts.queues.get_mut(n) {
+                q.key = Some(key);
+            }
+        }
+    }
+
+    /// A binding of `queue` to `exchange` with `key` (lapin `queue_bind`, amqprs
+    /// `QueueBindArguments::new`).
+    fn amqp_bind(&mut self, queue: &Expr, exchange: &Expr, key: &Expr, l: u32) {
+        let queue = self.declared_queue(queue).unwrap_or_else(|| template(queue));
+        let (queue, exchange) = (self.local_lit(queue), self.local_lit(template(exchange)));
+        if !queue.is_empty() && !exchange.is_empty() {
+            let key = Some(self.local_lit(template(key)));
+            self.facts.amqp.push(RawAmqp { exchange, queue: Some(queue), key, kind: None, line: l });
+        }
+    }
+
+    /// An exchange declared with its type (lapin `exchange_declare`, amqprs
+    /// `ExchangeDeclareArguments::new`).
+    fn amqp_exchange(&mut self, exchange: &Expr, kind: Option<String>, l: u32) {
+        let exchange = self.local_lit(template(exchange));
+        if !exchange.is_empty() {
+            self.facts.amqp.push(RawAmqp { exchange, queue: None, key: None, kind, line: l });
+        }
+    }
+
+    /// amqprs: a channel operation takes its names in an arguments struct built with `new`
+    /// (`channel.basic_publish(props, content, BasicPublishArguments::new(ex, key))`), read
+    /// where it is built, as lapin's calls are.
+    fn amqprs_args(&mut self, path: &syn::Path, c: &ExprCall) {
+        let n = path.segments.len();
+        if n < 2 || path.segments[n - 1].ident != "new" {
+            return;
+        }
+        let l = line(path.segments[n - 2].ident.span());
+        let args: Vec<&Expr> = c.args.iter().collect();
+        match (path.segments[n - 2].ident.to_string().as_str(), args.as_slice()) {
+            ("BasicConsumeArguments", [queue, _]) => {
+                let name = self.declared_queue(queue).unwrap_or_else(|| template(queue));
+                self.queue("rabbitmq", name, Access::Read, l);
+            }
+            ("BasicPublishArguments", [exchange, key]) => self.amqp_publish(exchange, key, l),
+            ("QueueBindArguments", [queue, exchange, key]) => self.amqp_bind(queue, exchange, key, l),
+            ("ExchangeDeclareArguments", [exchange, kind]) => {
+                let kind = self.local_lit(template(kind));
+                self.amqp_exchange(exchange, arch::literal_of(&kind).map(|k| k.to_ascii_lowercase()), l);
+            }
+            _ => {}
+        }
     }
 
     /// lapin `basic_consume(queue.name().as_str(), …)` after `let queue =

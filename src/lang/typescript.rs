@@ -165,6 +165,10 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     let mut relative = arch.relative_imports();
     let root = arch.take_root();
     facts.arch = arch.finish();
+    // The `.proto` files a gRPC server's file loads by path (rare: only such files).
+    if facts.arch.grpc.iter().any(|g| g.server) {
+        facts.arch.proto_paths = super::arch::proto_literals(text);
+    }
     called_imports(text, &relative, &mut facts.arch);
     // NestJS `registerAs('ns', () => ({ … }))` configuration and the request wrappers of
     // `@Injectable()` classes sending a config object (`lang/ts_config.rs`).

@@ -107,6 +107,12 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         through.push(wrapped);
     }
     for (i, f) in ctx.project.files.iter().enumerate() {
+        // A Rust file no `mod` declaration compiles (a stray `consumer.rs` beside `main.rs`):
+        // dead code, whose requests, stubs and queues no target makes, as its tables are
+        // none (`resolve/tables.rs`); its module has the info diagnostic saying so.
+        if ctx.rust_unreached.contains(&i) {
+            continue;
+        }
         let rel = ctx.project.rel(i);
         let flags = site_flags(ctx, i);
         // Services this file's gRPC channels reach: a stub built on such a channel is the same client.
@@ -1244,6 +1250,10 @@ fn queue_edge(
     name: &Template,
     flags: Flags,
 ) {
+    // A site in a Rust file no target compiles (a caller of a reached wrapper): none.
+    if ctx.rust_unreached.contains(&i) {
+        return;
+    }
     let rel = ctx.project.rel(i);
     let name = match queue_name(ctx, i, q, name) {
         // `cart.add(item)` of an imported name that is no Bull queue (`crate::lang::ts_bull`).

@@ -1804,6 +1804,29 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
             }
         }
     }
+    // The copies servers load by path (`grpc.load(path.resolve(__dirname, '../protos/x.proto'))`),
+    // by registering file: read although a `.gitignore` hid them from the walk
+    // (`**/protos`, the copies a build script makes beside each service), since the code
+    // names them.
+    let mut loaded: HashMap<usize, Vec<String>> = HashMap::new();
+    for (i, f) in ctx.project.files.iter().enumerate().filter(|(_, f)| !f.facts.arch.proto_paths.is_empty()) {
+        let rel = ctx.project.rel(i);
+        let found: Vec<String> = f.facts.arch.proto_paths.iter().filter_map(|p| locate_proto(ctx, rel, p)).collect();
+        for m in found.iter().filter(|m| !ctx.project.manifests.contains(m)) {
+            if protos.values().flatten().any(|(f, _)| f == m) {
+                continue;
+            }
+            let Ok(text) = ctx.project.read(m) else { continue };
+            for (svc, full, line) in parse_proto(&text) {
+                let copies = protos.entry(svc).or_default();
+                match copies.iter_mut().find(|(f, _)| f == m) {
+                    Some((_, rpcs)) => rpcs.push((full, line)),
+                    None => copies.push((m.clone(), vec![(full, line)])),
+                }
+            }
+        }
+        loaded.insert(i, found);
+    }
     // tonic and prost name a service by heck's UpperCamelCase of its proto name
     // (prost-build's `ident::to_upper_camel`): `HTTP` → `Http`, `CANRPCService` →
     // `CanrpcService`. A spelling two proto services share names neither.
@@ -1843,7 +1866,8 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
                     ),
                 ));
             }
-            implement(ctx, eps, &protos, owner, &service, g.rpc.as_deref(), (rel, g.line), out);
+            let named = loaded.get(&i).map_or(&[][..], Vec::as_slice);
+            implement(ctx, eps, &protos, owner, &service, g.rpc.as_deref(), (rel, g.line, named), out);
         }
     }
     // Servers in Go, Java, Kotlin and C#, which discovery handed on as manifests when
@@ -1854,14 +1878,49 @@ fn grpc(ctx: &Ctx, eps: &mut Endpoints, out: &mut ArchOut) {
         let Ok(text) = ctx.project.read(m) else { continue };
         for (service, line) in crate::lang::foreign::servers(m, &text) {
             if protos.contains_key(&service) {
-                implement(ctx, eps, &protos, owner, &service, None, (m, line), out);
+                implement(ctx, eps, &protos, owner, &service, None, (m, line, &[]), out);
             }
         }
     }
 }
 
+/// Where a `.proto` path a source file names (`'../protos/items/srvc.proto'`, relative
+/// to the file as `path.resolve(__dirname, …)` reads it) is in the scanned tree: there,
+/// else the same path below the nearest directory above the file holding it (a copy the
+/// image build puts beside the service, `COPY protos ./protos`, or a compose mount).
+fn locate_proto(ctx: &Ctx, rel: &str, path: &str) -> Option<String> {
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let mut tail: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if tail.is_empty() => {
+                parts.pop()?;
+            }
+            ".." => return None,
+            s => tail.push(s),
+        }
+    }
+    let exists = |p: &str| ctx.project.root.join(p).is_file();
+    let tail = tail.join("/");
+    let mut candidates = vec![parts.join("/")];
+    let mut up: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    loop {
+        candidates.push(up.join("/"));
+        if up.pop().is_none() {
+            break;
+        }
+    }
+    candidates
+        .into_iter()
+        .map(|d| if d.is_empty() { tail.clone() } else { format!("{d}/{tail}") })
+        .find(|p| !path.starts_with('/') && exists(p))
+}
+
 /// Service `owner` implements the proto service `proto_service`, registered at
-/// `site`: it becomes an implementer (what stubs call) and serves the rpcs of the
+/// `site` (whose file loads the `.proto` copies `site.2` by path): it becomes an
+/// implementer (what stubs call) and serves the rpcs of the one copy it loads, else the
 /// nearest `.proto` copy — all of them, or the one `rpc` a NestJS handler names (as
 /// Nest's server finds a handler: the rpc's name, or its lower-camel alias that
 /// `@grpc/proto-loader` adds, `createProduct` for `CreateProduct`).
@@ -1873,7 +1932,7 @@ fn implement(
     owner: usize,
     proto_service: &str,
     rpc: Option<&str>,
-    site: (&str, u32),
+    site: (&str, u32, &[String]),
     out: &mut ArchOut,
 ) {
     let service = &ctx.services.list[owner].name;
@@ -1882,7 +1941,12 @@ fn implement(
         implementers.push(service.clone());
     }
     let Some(copies) = protos.get(proto_service) else { return };
-    let Some((file, rpcs)) = nearest_proto(copies, site.0, &ctx.services.list[owner].dirs) else { return };
+    let loaded = copies.iter().filter(|(f, _)| site.2.contains(f)).collect::<Vec<_>>();
+    let chosen = match loaded.as_slice() {
+        [one] => Some(*one),
+        _ => nearest_proto(copies, site.0, &ctx.services.list[owner].dirs),
+    };
+    let Some((file, rpcs)) = chosen else { return };
     let named = |full: &str| {
         let method = full.rsplit('/').next().unwrap_or(full);
         rpc.is_none_or(|r| r == method || crate::lang::arch::upper_first(r) == method)
