@@ -1991,6 +1991,7 @@ impl<'t> Collector<'t> {
                         params: c.params,
                         choice: None,
                         forwards: None,
+                        joined: false,
                         key: None,
                     });
                 }
@@ -2832,6 +2833,7 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
         choice: None,
         key: None,
         forwards,
+        joined: false,
     })
 }
 
@@ -2905,6 +2907,7 @@ fn base_forwarding(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapper>
         choice: None,
         key: None,
         forwards: Some(w.name.clone()),
+        joined: false,
     })
 }
 

@@ -2118,6 +2118,7 @@ impl Collector<'_> {
                     params: Vec::new(),
                     choice: None,
                     forwards: None,
+                    joined: false,
                 });
             }
             None => self.facts.calls.push(call),
@@ -2160,6 +2161,7 @@ impl Collector<'_> {
                 params: Vec::new(),
                 choice: None,
                 forwards: None,
+                joined: false,
             });
         }
     }
