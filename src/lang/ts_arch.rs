@@ -1534,7 +1534,9 @@ impl<'t> Collector<'t> {
             if query_tail && inner.is_some() {
                 url.pop();
             }
-            if let Some(b) = &base {
+            // Only a URL written as text or a wrapper's parameter: a run-time value after the
+            // base would be a guessed path (`{value}` matching any one-segment route).
+            if let Some(b) = base.as_ref().filter(|_| wrapper.is_some() || matches!(url.first(), Some(Part::Lit(_)))) {
                 url = joined_url(b, url);
             }
             self.candidates.push(Candidate {

@@ -120,7 +120,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         // the wrapper they hand on to: that one is a request of its own only when no caller
         // reaches any of them, and they are none.
         let js = f.file.lang.is_ecmascript();
-        let handed = js.then(|| reached_through_delegates(&f.facts.arch.wrappers, &reached)).unwrap_or_default();
+        let handed = if js { reached_through_delegates(&f.facts.arch.wrappers, &reached) } else { Vec::new() };
         let unreached = f.facts.arch.wrappers.iter().filter(|w| {
             w.at > 0
                 && !reached.contains(&address(w))
@@ -780,7 +780,7 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
         }
         let forwarded = forwarding_wrappers(&f.facts.arch.wrappers);
         let js = f.file.lang.is_ecmascript();
-        let through = js.then(|| reached_through_delegates(&f.facts.arch.wrappers, reached)).unwrap_or_default();
+        let through = if js { reached_through_delegates(&f.facts.arch.wrappers, reached) } else { Vec::new() };
         let unreached = |w: &&RawWrapper| match js {
             // JS/TS static delegates (`lang/ts_classes.rs` `static_delegates`): one request,
             // the wrapper's they hand on to, said once when no caller reaches any of them.
