@@ -478,6 +478,7 @@ mod tests {
             params: vec![("url".into(), Vec::new())],
             choice: None,
             forwards: None,
+            joined: true,
         });
         // A stub with no optional field, then one named by a constant: nothing shifts.
         facts.arch.grpc.push(crate::model::RawGrpc {

@@ -310,6 +310,11 @@ pub struct RawWrapper {
     /// (`get(new_url)` in one branch, `post(new_url, args)` in another).
     #[serde(default)]
     pub forwards: Option<String>,
+    /// JS/TS: the client joins the parameter to a base URL of its own (axios's
+    /// `request({ url, baseURL: process.env.USERS_MS + '/api' })`): whatever text the
+    /// base holds, a caller's bare word is a path (`UserService.post('register')`).
+    #[serde(default)]
+    pub joined: bool,
 }
 
 /// Where a Redux Toolkit Query api sends its requests (`lang/ts_rtk.rs`): the base URL of

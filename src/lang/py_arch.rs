@@ -2007,6 +2007,7 @@ impl<'t> Collector<'t> {
                         params: c.params,
                         choice: None,
                         forwards: None,
+                        joined: false,
                         key: None,
                     });
                 }
@@ -2963,6 +2964,7 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
         choice: None,
         key: None,
         forwards,
+        joined: false,
     })
 }
 
@@ -3036,6 +3038,7 @@ fn base_forwarding(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapper>
         choice: None,
         key: None,
         forwards: Some(w.name.clone()),
+        joined: false,
     })
 }
 

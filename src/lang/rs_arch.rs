@@ -2103,6 +2103,7 @@ impl Collector<'_> {
                     params: Vec::new(),
                     choice: None,
                     forwards: None,
+                    joined: false,
                 });
             }
             None => self.facts.calls.push(call),
@@ -2145,6 +2146,7 @@ impl Collector<'_> {
                 params: Vec::new(),
                 choice: None,
                 forwards: None,
+                joined: false,
             });
         }
     }

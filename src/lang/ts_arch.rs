@@ -174,6 +174,8 @@ struct Candidate {
     key: Option<String>,
     /// The request of one case of a `switch` on a parameter: its index and the case's string.
     choice: Option<(usize, String)>,
+    /// The URL is an options object's `url` after its `baseURL` (axios): see `RawWrapper::joined`.
+    joined: bool,
 }
 
 #[derive(Default)]
@@ -436,6 +438,7 @@ impl<'t> Collector<'t> {
                         inner: None,
                         key: None,
                         choice: None,
+                        joined: false,
                     };
                     self.candidates.push(ws);
                 }
@@ -791,6 +794,9 @@ impl<'t> Collector<'t> {
         if let Some(field) = name.strip_prefix("this.").filter(|_| !self.class_scopes.is_empty()) {
             if let Some(r) = super::ts_class_routers::router_at(&self.class_scopes, pos, field) {
                 return r.to_string();
+            }
+            if let Some(r) = super::ts_class_routers::instance_router_at(&self.class_scopes, pos, field) {
+                return r;
             }
         }
         let inner = self.made.iter().filter(|(n, r, _)| n == name && r.contains(&pos)).min_by_key(|(_, r, _)| r.len());
@@ -1429,6 +1435,7 @@ impl<'t> Collector<'t> {
         // direct form `const url = …; axios.get(url)` reads it; one set in each case of a
         // `switch` on a parameter is a request per case (`ts_nest`).
         let mut urls: Vec<(Node, Option<(usize, String)>)> = Vec::new();
+        let mut base: Option<Template> = None;
         let direct = direct_cases.is_some();
         if let Some((at, cases)) = direct_cases {
             urls.extend(cases.into_iter().map(|(c, v)| (v, Some((at, c)))));
@@ -1439,6 +1446,15 @@ impl<'t> Collector<'t> {
                 return;
             }
         } else if let Some(u) = prop(*first, "url", src).or_else(|| prop(*first, "uri", src)) {
+            // `axios.request({ method, url, baseURL: process.env.USERS_MS + '/api' })`: the
+            // client joins a relative `url` to the base (a wrapper of its `url` parameter
+            // keeps the base before it, `inner`).
+            if let Some(b) = prop(*first, "baseURL", src).filter(|b| b.kind_name() != "undefined") {
+                if u.kind_name() == "shorthand_property_identifier" || u.kind_name() == "identifier" {
+                    inner = inner.or_else(|| Some(query::text(u, src).to_string()));
+                }
+                base = Some(template(b, src));
+            }
             // `axios({ method, url: url + queryParams })` inside `forward(req, res, url)`: a
             // wrapper of its `url` parameter (the query string it appends is no part of the route).
             let u = without_query(u, src);
@@ -1505,13 +1521,23 @@ impl<'t> Collector<'t> {
         for (node, choice) in url_nodes {
             // Only a file that reads the environment can override a local from it: the
             // scope walk is skipped elsewhere (effect calls `.get(x)` on thousands of maps).
+            // `{ method, url }`: the shorthand names the local or parameter `url`, as `{ url: url }` does.
+            let written = match node.kind_name() {
+                "shorthand_property_identifier" => vec![Part::Ref(query::text(node, src).to_string())],
+                _ => template(node, src),
+            };
             let url = super::ts_nest::this_path_call(node, src)
-                .unwrap_or_else(|| super::ts_nest::this_fields(node, template(node, src), src));
+                .unwrap_or_else(|| super::ts_nest::this_fields(node, written, src));
             let url = if self.env { env_overrides(*first, url, src) } else { url };
             // `cfg.catalogUrl` of a parameter `cfg`: what the function's callers pass.
             let mut url = if known { param_members(node, url, wrapper.is_none(), src) } else { url };
             if query_tail && inner.is_some() {
                 url.pop();
+            }
+            // Only a URL written as text or a wrapper's parameter: a run-time value after the
+            // base would be a guessed path (`{value}` matching any one-segment route).
+            if let Some(b) = base.as_ref().filter(|_| wrapper.is_some() || matches!(url.first(), Some(Part::Lit(_)))) {
+                url = joined_url(b, url);
             }
             self.candidates.push(Candidate {
                 url_in_object,
@@ -1528,6 +1554,7 @@ impl<'t> Collector<'t> {
                 inner: inner.clone(),
                 key: key.clone(),
                 choice,
+                joined: base.is_some(),
             });
         }
     }
@@ -1564,6 +1591,7 @@ impl<'t> Collector<'t> {
                     inner: None,
                     key: None,
                     choice: None,
+                    joined: false,
                 });
             }
             let url = template(target, src);
@@ -1667,6 +1695,7 @@ impl<'t> Collector<'t> {
             inner: None,
             key: None,
             choice: None,
+            joined: false,
         });
     }
 
@@ -2422,6 +2451,7 @@ impl<'t> Collector<'t> {
                 // The URL must be the parameter, then literal text only (`fetch(url + "/x")`).
                 (Some((name, param)), Some(at)) if call.url.iter().skip(at + 1).all(|p| matches!(p, Part::Lit(_))) => {
                     let (method_param, method_arg, key, choice) = (c.method_param, c.method_arg, c.key, c.choice);
+                    let joined = c.joined;
                     self.facts.wrappers.push(RawWrapper {
                         name,
                         param,
@@ -2433,6 +2463,7 @@ impl<'t> Collector<'t> {
                         params: Vec::new(),
                         choice,
                         forwards: None,
+                        joined,
                     });
                 }
                 _ => self.facts.calls.push(call),
@@ -2440,6 +2471,27 @@ impl<'t> Collector<'t> {
         }
         self.facts
     }
+}
+
+/// axios's `combineURLs(baseURL, url)`: the base, one `/`, the URL without its leading
+/// slashes; an absolute URL (a scheme) ignores the base.
+fn joined_url(base: &Template, url: Template) -> Template {
+    if matches!(url.first(), Some(Part::Lit(l)) if l.contains("://")) || base.is_empty() {
+        return url;
+    }
+    let mut out = base.clone();
+    if let Some(Part::Lit(l)) = out.last_mut() {
+        while l.ends_with('/') {
+            l.pop();
+        }
+    }
+    let mut url = url;
+    if let Some(Part::Lit(l)) = url.first_mut() {
+        *l = l.trim_start_matches('/').to_string();
+    }
+    push_parts(&mut out, vec![Part::Lit("/".into())]);
+    push_parts(&mut out, url);
+    out
 }
 
 /// NestJS transports a file names (`Transport.KAFKA`, `Transport.NATS`…), sorted, once each.

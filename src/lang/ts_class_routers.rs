@@ -30,6 +30,10 @@ pub struct ClassScope {
     pub routers: Vec<ClassRouter>,
     /// Fields set once in the class, to a string literal: (field, value).
     pub strings: Vec<(String, String)>,
+    /// Fields set once in the class to an instance of a class: (field, class), so that
+    /// `this._taskRouter._router` names the router `TaskRouter._router`
+    /// (`this._taskRouter = new TaskRouter`).
+    instances: Vec<(String, String)>,
     /// The bytes of `private` methods that no `this.name` of the class names: nothing
     /// ever runs them, so routes they register are never served (heldout23 cause C's
     /// `OrderRoute.getAll()`, which `mountRoutes()` does not call).
@@ -96,7 +100,12 @@ fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
     let once = |field: &str| values.iter().filter(|(f, _)| f == field).count() == 1;
     let mut routers = Vec::new();
     let mut strings = Vec::new();
+    let mut instances = Vec::new();
     for (field, v) in values.iter().filter(|(f, _)| once(f)) {
+        if let Some(class) = instance_of(*v, src) {
+            instances.push((field.clone(), class.to_string()));
+            continue;
+        }
         if let Some(value) = string_value(*v, src).filter(|_| v.kind_name() == "string") {
             strings.push((field.clone(), value));
             continue;
@@ -122,7 +131,14 @@ fn class_scope(class: &str, body: Node, src: &[u8]) -> ClassScope {
         routers.push(ClassRouter { field: field.clone(), name, sub, made, line: query::line(*v) });
     }
     let dead = if routers.is_empty() { Vec::new() } else { dead_methods(&members, body, src) };
-    ClassScope { class: class.to_string(), body: body.byte_range(), routers, strings, dead }
+    ClassScope { class: class.to_string(), body: body.byte_range(), routers, strings, instances, dead }
+}
+
+/// `new TaskRouter` / `new TaskRouter(…)`: the class's name.
+fn instance_of<'s>(v: Node, src: &'s [u8]) -> Option<&'s str> {
+    let v = super::ts_natives::unwrap_ts(v);
+    let class = v.field("constructor").filter(|_| v.kind_name() == "new_expression")?;
+    (class.kind_name() == "identifier").then(|| query::text(class, src))
 }
 
 /// The `private` methods of a class body that no `this.name` in the body names.
@@ -192,6 +208,20 @@ fn scope_at(scopes: &[ClassScope], at: usize) -> Option<&ClassScope> {
 pub fn router_at<'s>(scopes: &'s [ClassScope], at: usize, field: &str) -> Option<&'s str> {
     let scope = scope_at(scopes, at)?;
     scope.routers.iter().find(|r| r.field == field).map(|r| r.name.as_str())
+}
+
+/// The router a receiver `this.field.member` written at byte `at` names when the class
+/// sets the field once to an instance of a class (`this._taskRouter = new TaskRouter`):
+/// `TaskRouter._router`, that class's router held in its field `_router`, wherever the
+/// class is defined (resolution finds it where the module defines or imports the class).
+pub fn instance_router_at(scopes: &[ClassScope], at: usize, field: &str) -> Option<String> {
+    let (field, member) = field.split_once('.')?;
+    if member.contains('.') {
+        return None;
+    }
+    let scope = scope_at(scopes, at)?;
+    let (_, class) = scope.instances.iter().find(|(f, _)| f == field)?;
+    Some(format!("{class}.{member}"))
 }
 
 /// A mount prefix written at byte `at` with each `this.field` the class sets once to a

@@ -268,6 +268,7 @@ impl Wrap {
             params: Vec::new(),
             choice: None,
             forwards: None,
+            joined: false,
         }
     }
 
@@ -1138,5 +1139,123 @@ fn bound_locally(around: &[Node], name: &str, src: &[u8]) -> bool {
         f.field("parameter").is_some_and(|p| query::text(p, src) == name)
             || param_index(f, name, src).is_some()
             || f.field("body").is_some_and(|b| declares(b, name, src))
+    })
+}
+
+/// Static methods of a class handing their parameter on to a static request wrapper of
+/// the same class: `static post(url, data = {}) { return this.request('post', url, data) }`
+/// with `static async request(method, url, …)` sending `axios.request({ method, url })`
+/// (the wrapper `UserService.request`). Each is a wrapper of its own (`UserService.post`)
+/// making the same request, with the method its call passes (a literal, or its own
+/// parameter), so that `UserService.post('register')` in another module is that request.
+/// `this.m(…)` in a static method is the class's static `m`; so is `Class.m(…)`. Only a
+/// method calling the wrapper once is read (two calls may send two requests); a chain of
+/// them (`post` → `send` → `request`) is followed a few levels.
+pub fn static_delegates(root: Node, src: &[u8], facts: &mut ArchFacts) {
+    let mut sources: Vec<RawWrapper> = facts
+        .wrappers
+        .iter()
+        .filter(|w| w.key.is_none() && w.choice.is_none() && w.method_param.is_none())
+        .filter(|w| w.name.split('.').count() == 2 && !w.name.contains(".prototype"))
+        .cloned()
+        .collect();
+    if sources.is_empty() {
+        return;
+    }
+    let classes: Vec<(String, Node)> = named(root)
+        .into_iter()
+        .filter_map(declared)
+        .filter(|d| matches!(d.kind_name(), "class_declaration" | "abstract_class_declaration" | "class"))
+        .filter_map(|d| Some((query::text(d.field("name")?, src).to_string(), d.field("body")?)))
+        .collect();
+    for _ in 0..LEVELS {
+        let mut added: Vec<RawWrapper> = Vec::new();
+        for w in &sources {
+            let Some((class, wrapped)) = w.name.split_once('.') else { continue };
+            let Some((_, body)) = classes.iter().find(|(c, _)| c == class) else { continue };
+            for m in named(*body).into_iter().filter(|m| m.kind_name() == "method_definition") {
+                let mut c = m.walk();
+                if !m.children(&mut c).any(|k| k.kind_name() == "static") {
+                    continue;
+                }
+                let Some(own) = m.field("name").map(|n| query::text(n, src)) else { continue };
+                let name = format!("{class}.{own}");
+                if own == wrapped
+                    || facts.wrappers.iter().chain(&added).any(|x| x.name == name)
+                    || m.field("body").is_none()
+                {
+                    continue;
+                }
+                let calls = calls_of_static(m, class, wrapped, src);
+                let [call] = calls.as_slice() else { continue };
+                let Some(d) = delegate(m, *call, w, src) else { continue };
+                added.push(RawWrapper { name, ..d });
+            }
+        }
+        if added.is_empty() {
+            break;
+        }
+        facts.wrappers.extend(added.iter().cloned());
+        sources = added;
+    }
+}
+
+/// The calls `this.wrapped(…)` / `Class.wrapped(…)` in method `m`'s body (not in a nested
+/// function: there `this` is another).
+fn calls_of_static<'t>(m: Node<'t>, class: &str, wrapped: &str, src: &[u8]) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<Node<'t>> = m.field("body").into_iter().collect();
+    while let Some(n) = stack.pop() {
+        if n.kind_name() == "call_expression" {
+            let f = n.field("function").filter(|f| f.kind_name() == "member_expression");
+            let target = f.and_then(|f| Some((f.field("object")?, f.field("property")?)));
+            if let Some((o, p)) = target {
+                let on_class =
+                    o.kind_name() == "this" || (o.kind_name() == "identifier" && query::text(o, src) == class);
+                if on_class && query::text(p, src) == wrapped {
+                    out.push(n);
+                }
+            }
+        }
+        if matches!(n.kind_name(), "function_expression" | "function_declaration" | "class" | "method_definition") {
+            continue;
+        }
+        stack.extend(named(n));
+    }
+    out
+}
+
+/// The wrapper `m` is when its call `call` of wrapper `w` passes one of its parameters as
+/// `w`'s URL (and, when `w` takes its method from a parameter, a literal method or another
+/// parameter of `m` there); its name is left for the caller to set.
+fn delegate(m: Node, call: Node, w: &RawWrapper, src: &[u8]) -> Option<RawWrapper> {
+    let args = call.field("arguments").map(named).unwrap_or_default();
+    if args.iter().any(|a| a.kind_name() == "spread_element") {
+        return None;
+    }
+    let own = |a: &Node| (a.kind_name() == "identifier").then(|| param_index(m, query::text(*a, src), src)).flatten();
+    let param = own(args.get(w.param)?)?;
+    let (method, method_arg) = match w.method_arg {
+        None => (w.call.method.clone(), None),
+        Some(i) => {
+            let a = args.get(i)?;
+            match a.kind_name() {
+                "string" => (super::arch::http_method(&string_value(*a, src)?)?, None),
+                _ => (w.call.method.clone(), Some(own(a)?)),
+            }
+        }
+    };
+    Some(RawWrapper {
+        name: String::new(),
+        param,
+        call: RawCall { method, ..w.call.clone() },
+        method_param: None,
+        method_arg,
+        at: w.at,
+        key: None,
+        params: Vec::new(),
+        choice: None,
+        forwards: Some(w.name.clone()),
+        joined: w.joined,
     })
 }

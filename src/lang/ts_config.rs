@@ -390,6 +390,7 @@ fn class_wrappers(class: Node, src: &[u8], facts: &mut ArchFacts) {
             params: Vec::new(),
             choice: None,
             forwards: None,
+            joined: false,
         });
     }
 }

@@ -154,19 +154,27 @@ pub const ENTITIES: &str = "\u{1}typeorm-entities";
 /// An element of an `entities: [...]` list that is no class name.
 pub const ANY_ENTITY: &str = "*";
 
-/// Whether a file may list a data source's entities.
+/// Whether a file may list a data source's entities (`entities: [...]`, or a quoted key as
+/// an `ormconfig.ts` copied from `ormconfig.json` writes it: `"entities": ["src/entity/*.ts"]`).
 pub fn mentions_entities(words: &Words) -> bool {
-    words.has(W::entities_colon)
+    words.any(&[W::entities_colon, W::entities_dq_colon])
 }
 
 /// `entities: [AccountEntity, NotificationEntity]` (a `DataSource`'s, `TypeOrmModule.forRoot`'s
 /// options, or any object's): the classes TypeORM registers, as a constant [`ENTITIES`].
 pub fn entity_lists(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for at in memchr::memmem::find_iter(src, b"entities") {
-        let Some(key) = root.descendant_for_byte_range(at, at + 8).filter(|k| k.kind_name() == "property_identifier")
-        else {
+        let Some(mut key) = root.descendant_for_byte_range(at, at + 8) else { continue };
+        // A quoted key (`"entities": [...]`): the string around its fragment.
+        if key.kind_name() == "string_fragment" && key.byte_range() == (at..at + 8) {
+            match key.parent().filter(|s| s.kind_name() == "string" && s.byte_range() == (at.saturating_sub(1)..at + 9))
+            {
+                Some(s) => key = s,
+                None => continue,
+            }
+        } else if key.kind_name() != "property_identifier" {
             continue;
-        };
+        }
         let Some(pair) = key.parent().filter(|p| p.kind_name() == "pair" && p.field("key") == Some(key)) else {
             continue;
         };

@@ -96,6 +96,7 @@ words! {
     new_EntitySchema = "new EntitySchema",
     TableName = "TableName",
     entities_colon = "entities:",
+    entities_dq_colon = "entities\":",
     RequestItems = "RequestItems",
     dynamodb = "dynamodb",
     DynamoDB = "DynamoDB",

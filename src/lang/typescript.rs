@@ -170,6 +170,11 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         facts.arch.proto_paths = super::arch::proto_literals(text);
     }
     called_imports(text, &relative, &mut facts.arch);
+    // Static methods handing their URL on to a static request wrapper of their class
+    // (`static post(url) { return this.request('post', url) }`, `lang/ts_classes.rs`).
+    if words.has(W::static_) && !facts.arch.wrappers.is_empty() {
+        super::ts_classes::static_delegates(tree.root_node(), src, &mut facts.arch);
+    }
     // NestJS `registerAs('ns', () => ({ … }))` configuration and the request wrappers of
     // `@Injectable()` classes sending a config object (`lang/ts_config.rs`).
     if !is_declaration_file(rel) && super::ts_config::mentions_register(&words) {

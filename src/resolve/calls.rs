@@ -122,10 +122,18 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         // An instance method's (`ApiClient.prototype.get`) is made at its callers only: the
         // request inside stands for all of them (`lang/ts_classes.rs`).
         let forwarded = forwarding_wrappers(&f.facts.arch.wrappers);
+        // JS/TS static delegates (`lang/ts_classes.rs` `static_delegates`) make the request of
+        // the wrapper they hand on to: that one is a request of its own only when no caller
+        // reaches any of them, and they are none.
+        let js = f.file.lang.is_ecmascript();
+        let handed = if js { reached_through_delegates(&f.facts.arch.wrappers, &reached) } else { Vec::new() };
         let unreached = f.facts.arch.wrappers.iter().filter(|w| {
             w.at > 0
                 && !reached.contains(&address(w))
-                && !forwarded.contains(&w.name.as_str())
+                && match js {
+                    true => w.forwards.is_none() && !handed.contains(&w.name.as_str()),
+                    false => !forwarded.contains(&w.name.as_str()),
+                }
                 && !w.name.contains(".prototype.")
         });
         // Such a request's path ends in the parameter no caller gives: it names its service at
@@ -135,8 +143,10 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
         // (`${API_ROOT}${url}`): after literal text (Python's `f"{ORDERS}/orders/{order_id}"`),
         // or before some (`f"{CATALOG_URL}{item_id}/"`), the parameter is an id in a path the
         // function names, a request of its own as before.
+        // So is one whose client joins the parameter to a base (axios's `baseURL`): a path of
+        // any depth, whatever text the base holds.
         let (open, named): (Vec<&RawWrapper>, Vec<&RawWrapper>) = unreached.partition(|w| {
-            w.call.url.len() == w.at + 1 && !w.call.url[..w.at].iter().any(|p| matches!(p, Part::Lit(_)))
+            w.call.url.len() == w.at + 1 && (w.joined || !w.call.url[..w.at].iter().any(|p| matches!(p, Part::Lit(_))))
         });
         let open: Vec<&RawCall> = open.into_iter().map(|w| &w.call).collect();
         let calls: Vec<std::borrow::Cow<RawCall>> = f
@@ -807,7 +817,14 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
             continue;
         }
         let forwarded = forwarding_wrappers(&f.facts.arch.wrappers);
-        let unreached = |w: &&RawWrapper| !reached.contains(&address(w)) && !forwarded.contains(&w.name.as_str());
+        let js = f.file.lang.is_ecmascript();
+        let through = if js { reached_through_delegates(&f.facts.arch.wrappers, reached) } else { Vec::new() };
+        let unreached = |w: &&RawWrapper| match js {
+            // JS/TS static delegates (`lang/ts_classes.rs` `static_delegates`): one request,
+            // the wrapper's they hand on to, said once when no caller reaches any of them.
+            true => w.forwards.is_none() && !reached.contains(&address(w)) && !through.contains(&w.name.as_str()),
+            false => !reached.contains(&address(w)) && !forwarded.contains(&w.name.as_str()),
+        };
         // An instance method no caller reaches (`HTTPClient.prototype.request`) is no request.
         let method = |w: &&RawWrapper| !w.name.contains(".prototype.");
         for w in f.facts.arch.wrappers.iter().filter(|w| w.at == 0).filter(unreached).filter(method) {
@@ -826,6 +843,25 @@ fn unreached_wrappers(ctx: &Ctx, reached: &std::collections::HashSet<usize>, out
 /// callers, or said where it forwards when none reaches it.
 fn forwarding_wrappers(wrappers: &[RawWrapper]) -> Vec<&str> {
     wrappers.iter().filter_map(|w| w.forwards.as_deref()).flat_map(|f| f.split(',')).collect()
+}
+
+/// The names of a file's wrappers that a reached wrapper hands its URL on to, directly or
+/// through other wrappers ([`RawWrapper::forwards`]).
+fn reached_through_delegates<'w>(
+    wrappers: &'w [RawWrapper],
+    reached: &std::collections::HashSet<usize>,
+) -> Vec<&'w str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut next: Vec<&str> =
+        wrappers.iter().filter(|w| reached.contains(&address(w))).filter_map(|w| w.forwards.as_deref()).collect();
+    while let Some(name) = next.pop() {
+        if out.contains(&name) {
+            continue;
+        }
+        out.push(name);
+        next.extend(wrappers.iter().filter(|w| w.name == name).filter_map(|w| w.forwards.as_deref()));
+    }
+    out
 }
 
 /// A wrapper's identity in the set of those some caller reaches.
@@ -1481,7 +1517,8 @@ fn wrapped_call<'a>(
     // (`requests.get('school')`). Not after other literal text (Python's
     // `f"{INVENTORY}/stock/{sku}"`: there it is an id).
     let text = |p: &Part| matches!(p, Part::Lit(l) if l.bytes().any(|b| b != b'/'));
-    let base_only = w.at > 0 && !w.call.url[..w.at].iter().any(text);
+    // A client joining the parameter to its own base (axios's `baseURL`): a path whatever the base holds.
+    let base_only = w.at > 0 && (w.joined || !w.call.url[..w.at].iter().any(text));
     let fits = |t: &&Template| url_arg(t) || base_only && !t.is_empty();
     let arg = match &w.key {
         // `useRequest({ url: '/api/users' })`: the property of the caller's object.
@@ -1517,7 +1554,12 @@ fn wrapped_call<'a>(
         };
         crate::lang::arch::push_parts(&mut url, t);
     }
-    crate::lang::arch::push_parts(&mut url, arg.clone());
+    let mut arg = arg.clone();
+    // `baseURL + '/' + url`: the caller's leading slashes are the one the client puts.
+    if let (true, Some(Part::Lit(l))) = (w.joined, arg.first_mut()) {
+        *l = l.trim_start_matches('/').to_string();
+    }
+    crate::lang::arch::push_parts(&mut url, arg);
     crate::lang::arch::push_parts(&mut url, w.call.url.iter().skip(w.at + 1).cloned().collect());
     // The caller's `{ method: 'DELETE' }` when the wrapper passes its options on; none
     // passed is the client's default; options that are not an object literal, any method.

@@ -141,6 +141,15 @@ impl Routers<'_, '_> {
         found.next().is_none().then_some(first)
     }
 
+    /// The one router of `file` named `Class.member` for this member, if only one is.
+    fn class_member_router(&self, file: usize, member: &str) -> Option<usize> {
+        let mut found = self.by_key.iter().filter(|((f, n), _)| {
+            *f == file && n.split_once('.').is_some_and(|(c, m)| m == member && !c.is_empty() && !c.contains('.'))
+        });
+        let (_, first) = found.next()?;
+        found.next().is_none().then_some(*first)
+    }
+
     /// The router a name written in `file` refers to.
     fn find(&mut self, file: usize, name: &str) -> Option<usize> {
         if name == API_PARAM {
@@ -166,6 +175,14 @@ impl Routers<'_, '_> {
                 // (`lang/ts_class_routers.rs`).
                 if let Some(r) = self.in_file(m, &format!("{remote}.{rest}")) {
                     return Some(r);
+                }
+                // `import TaskRouter from './task.routes'` (a default export) and `TaskRouter._router`
+                // (`this._taskRouter._router` of an instance the class holds): the router held in
+                // field `_router` of the module's class, the one class router of that member there.
+                if remote == "default" && !rest.contains('.') {
+                    if let Some(r) = self.class_member_router(m, rest) {
+                        return Some(r);
+                    }
                 }
                 // A Python class a package's `__init__.py` re-exports (`from .auth_controller
                 // import AuthController`): the member of the class in its own module.
