@@ -1521,9 +1521,13 @@ impl<'t> Collector<'t> {
         for (node, choice) in url_nodes {
             // Only a file that reads the environment can override a local from it: the
             // scope walk is skipped elsewhere (effect calls `.get(x)` on thousands of maps).
-            // `{ method, url }`: the shorthand names the local or parameter `url`, as `{ url: url }` does.
+            // `{ method, url, baseURL }`: the shorthand names the wrapper's parameter `url`.
+            // Only beside a `baseURL` (session 24): elsewhere a caller's local of that name was
+            // taken for an unrelated module's constant `url` (eclipse-theia's requestService).
             let written = match node.kind_name() {
-                "shorthand_property_identifier" => vec![Part::Ref(query::text(node, src).to_string())],
+                "shorthand_property_identifier" if base.is_some() => {
+                    vec![Part::Ref(query::text(node, src).to_string())]
+                }
                 _ => template(node, src),
             };
             let url = super::ts_nest::this_path_call(node, src)

@@ -101,7 +101,9 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     // Next.js file routes say nothing in their text: their place says they are routes.
     let file_route = rel.contains("pages/api/") || rel.rsplit('/').next().is_some_and(|n| n.starts_with("route."));
     let code = super::arch::after_leading_comments(text, "//", Some(("/*", "*/")));
-    let with_arch = !is_declaration_file(rel) && (file_route || super::arch::triggered(code));
+    // A declaration file (`.d.ts`) declares types: none of the architecture passes read it.
+    let code_file = !is_declaration_file(rel);
+    let with_arch = code_file && (file_route || super::arch::triggered(code));
     // Parsed before the query is asked for: another thread may still be compiling it.
     let tree = match query::parse(&language(lang), text) {
         Ok(tree) => tree,
@@ -177,19 +179,19 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     // NestJS `registerAs('ns', () => ({ … }))` configuration and the request wrappers of
     // `@Injectable()` classes sending a config object (`lang/ts_config.rs`).
-    if !is_declaration_file(rel) && super::ts_config::mentions_register(&words) {
+    if code_file && super::ts_config::mentions_register(&words) {
         super::ts_config::registered(tree.root_node(), text, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && super::ts_config::mentions_request_config(&words) {
+    if code_file && super::ts_config::mentions_request_config(&words) {
         super::ts_config::request_config_wrappers(tree.root_node(), src, &mut facts.arch);
     }
     // A Redis store of Nest's `CacheModule` (`createKeyv` of `@keyv/redis`).
-    if !is_declaration_file(rel) && super::ts_config::mentions_redis_store(&words) {
+    if code_file && super::ts_config::mentions_redis_store(&words) {
         super::ts_config::redis_cache_stores(tree.root_node(), text, &mut facts.arch);
     }
     // Temporal task queues (`proxyActivities({ taskQueue })`, `lang/ts_temporal.rs`), before
     // the imports are kept for the queues named by a constant of another module.
-    if !is_declaration_file(rel) && super::ts_temporal::mentions(&words) {
+    if code_file && super::ts_temporal::mentions(&words) {
         super::ts_temporal::task_queues(tree.root_node(), src, &mut facts.arch);
     }
     // Sequelize's options for every model, wherever the service writes them.
@@ -209,23 +211,23 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     // hapi route arrays a module declares (`module.exports = [{ method, path, handler }]`),
     // which need name no framework (`lang/ts_hapi.rs`).
-    if !is_declaration_file(rel) && super::ts_hapi::mentions(&words) {
+    if code_file && super::ts_hapi::mentions(&words) {
         super::ts_hapi::route_arrays(tree.root_node(), src, &mut facts.arch);
     }
     // GraphQL servers (`GraphQLModule.forRoot`, `createYoga`, `new ApolloServer`, `lang/ts_graphql.rs`).
-    if !is_declaration_file(rel) && super::ts_graphql::mentions(&words) {
+    if code_file && super::ts_graphql::mentions(&words) {
         super::ts_graphql::servers(tree.root_node(), src, &mut facts.arch);
     }
     // NestJS controllers of ts-proto's `@UsersServiceControllerMethods()` (`lang/ts_nest.rs`).
-    if !is_declaration_file(rel) && super::ts_nest::mentions_controller_methods(&words) {
+    if code_file && super::ts_nest::mentions_controller_methods(&words) {
         super::ts_nest::proto_controllers(tree.root_node(), src, &mut facts.arch);
     }
     // Nest's `app.enableVersioning({ type: VersioningType.URI })` (`lang/ts_nest.rs`).
-    if !is_declaration_file(rel) && super::ts_nest::mentions_versioning(&words) {
+    if code_file && super::ts_nest::mentions_versioning(&words) {
         super::ts_nest::uri_versioning(tree.root_node(), src, &mut facts.arch);
     }
     // Prefixes handed to a Nest app factory (`create(AppModule, { globalPrefix })`, `lang/ts_nest.rs`).
-    if !is_declaration_file(rel) && super::ts_nest::mentions_prefix_arg(&words) {
+    if code_file && super::ts_nest::mentions_prefix_arg(&words) {
         super::ts_nest::prefix_args(tree.root_node(), src, &mut facts.arch);
     }
     // Mongoose models on a connection (`conn.model('User', userSchema)`, `lang/ts_mongoose.rs`).
@@ -239,7 +241,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     // The entities a TypeORM data source registers (`entities: [A, B]`), for a base class
     // other entities extend (`resolve/tables.rs`).
-    if !is_declaration_file(rel) && super::ts_typeorm::mentions_entities(&words) {
+    if code_file && super::ts_typeorm::mentions_entities(&words) {
         super::ts_typeorm::entity_lists(tree.root_node(), src, &mut facts.arch);
     }
     // DynamoDB tables of AWS SDK calls (`new PutCommand({ TableName })`, `lang/ts_dynamo.rs`).
@@ -247,21 +249,21 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         super::ts_dynamo::tables(tree.root_node(), src, &mut facts.arch);
     }
     // Values registered in a DI container, and the typed fields it fills (`lang/ts_di.rs`).
-    if !is_declaration_file(rel) && super::ts_di::registers(&words) {
+    if code_file && super::ts_di::registers(&words) {
         super::ts_di::providers(tree.root_node(), src, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && super::ts_di::injects(&words) {
+    if code_file && super::ts_di::injects(&words) {
         super::ts_di::field_types(tree.root_node(), src, &mut facts.arch);
     }
     // Moleculer services and action calls (`lang/ts_moleculer.rs`): a schema file need
     // name no framework.
-    if !is_declaration_file(rel) && super::ts_moleculer::declares(&words, rel) {
+    if code_file && super::ts_moleculer::declares(&words, rel) {
         super::ts_moleculer::services(tree.root_node(), src, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && super::ts_moleculer::declares_gateway(&words) {
+    if code_file && super::ts_moleculer::declares_gateway(&words) {
         super::ts_moleculer::gateways(tree.root_node(), src, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && super::ts_moleculer::calls_actions(&words) {
+    if code_file && super::ts_moleculer::calls_actions(&words) {
         super::ts_moleculer::calls(tree.root_node(), src, &mut facts.arch);
     }
     // Firestore collections (`lang/ts_firestore.rs`).
@@ -269,7 +271,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         super::ts_firestore::uses(tree.root_node(), text, &mut facts.arch);
     }
     // Servers that route by hand (`switch (new URL(req.url).pathname)`), read in any file.
-    if !is_declaration_file(rel) && super::ts_raw::mentions(&words) {
+    if code_file && super::ts_raw::mentions(&words) {
         super::ts_raw::routes(tree.root_node(), src, &mut facts.arch);
     }
     if with_arch && words.has(W::class_) {
@@ -287,15 +289,15 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     // A NestJS message pattern object held in a constant (`export const LOGIN = { api: 'auth',
     // name: 'login' }`), in a module that names no framework.
     let texts = !with_arch && words.has(W::export_const);
-    if !is_declaration_file(rel) && (texts || words.has(W::eq_brace)) {
+    if code_file && (texts || words.has(W::eq_brace)) {
         super::ts_arch::route_constants(tree.root_node(), text, texts, &mut facts.arch);
     }
     // A configuration class's getters of environment variables (`get url() { return process.env.URL }`).
-    if !is_declaration_file(rel) && super::ts_arch::env_getter_text(&words) {
+    if code_file && super::ts_arch::env_getter_text(&words) {
         super::ts_arch::class_env_getters(tree.root_node(), text, &mut facts.arch);
     }
     // `export const Config = new Configuration()` of a class whose fields read the environment.
-    if !is_declaration_file(rel) && super::ts_arch::instance_env_text(&words) {
+    if code_file && super::ts_arch::instance_env_text(&words) {
         super::ts_arch::instance_env_fields(tree.root_node(), text, &mut facts.arch);
     }
     // `const config = EnvSchema.parse(process.env)` of a zod `z.object({ KEY: z.string().default('x') })`.
@@ -303,18 +305,18 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
         super::ts_arch::env_schemas(tree.root_node(), text, &mut facts.arch);
     }
     // A subclass setting the field its base class's queue is named by need not name a broker.
-    if !is_declaration_file(rel) && words.has(W::extends) && super::ts_arch::extends_a_name(src) {
+    if code_file && words.has(W::extends) && super::ts_arch::extends_a_name(src) {
         super::ts_arch::class_fields(tree.root_node(), text, &mut facts.arch);
     }
     // A class's base and what its constructor hands to `super(…)`, for constructions of
     // subclasses of a client class (`lang/ts_classes.rs`).
-    if !is_declaration_file(rel) && words.has(W::extends_) {
+    if code_file && words.has(W::extends_) {
         super::ts_classes::subclasses(tree.root_node(), text, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && words.has(W::ollection_call) {
+    if code_file && words.has(W::ollection_call) {
         super::ts_arch::collection_helpers(tree.root_node(), text, &mut facts.arch);
     }
-    if !is_declaration_file(rel) && words.has(W::bull) && super::ts_bull::imports_bull(src) {
+    if code_file && words.has(W::bull) && super::ts_bull::imports_bull(src) {
         super::ts_bull::queues(tree.root_node(), text, &mut facts.arch);
     }
     if with_arch {
@@ -359,7 +361,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     // `this.publisher.publish(Topic.X, …)` of a field typed with a class or an interface
     // whose `publish` names a queue by its parameter (`lang/ts_methods.rs`).
-    if !is_declaration_file(rel) && words.has(W::publish_call) && words.has(W::this_dot) && words.has(W::class_) {
+    if code_file && words.has(W::publish_call) && words.has(W::this_dot) && words.has(W::class_) {
         let before = facts.arch.name_calls.len();
         super::ts_methods::typed_calls(tree.root_node(), text, &mut facts.arch);
         if facts.arch.name_calls.len() > before && facts.arch.bindings.is_empty() {
@@ -369,7 +371,7 @@ pub fn extract(rel: &str, text: &str, lang: Lang, facts: &mut FileFacts) {
     }
     // `new TicketCreatedPublisher(client).publish(data)`: the method of an imported class
     // may be where its base class publishes (`ts-nats-publisher-caller`).
-    if !is_declaration_file(rel) && words.has(W::new_) {
+    if code_file && words.has(W::new_) {
         let sources = || found.values().map(|(n, _)| *n).collect();
         super::ts_arch::instance_calls(tree.root_node(), text, &sources, &mut facts.arch);
     }
