@@ -227,7 +227,7 @@ pub struct Services {
     /// Kubernetes Ingress rules, longest path first, as ingress-nginx tries them (rules
     /// of one length in manifest order).
     pub ingress: Vec<IngressRule>,
-    /// Nest CLI libraries that several applications import ([`nest_libraries`]): the
+    /// Nest CLI libraries that several applications import (`nest_libraries`): the
     /// library's root directory and the names of those applications' services, each of
     /// which runs the library's code.
     pub shared_libraries: Vec<(String, Vec<String>)>,
