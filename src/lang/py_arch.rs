@@ -2899,6 +2899,28 @@ fn url_words(text: &str) -> Vec<&str> {
 /// function forwarding its URL to it, and two more above.
 const WRAPPER_LEVELS: usize = 3;
 
+/// The method a call of wrapper `w` passes as `m`, its method argument: a literal's method;
+/// the calling function's own parameter (its index; with `params`, the method of that
+/// parameter's literal default, else `ANY`); anything else `ANY`; no argument, `w`'s own.
+fn passed_method(
+    w: &RawWrapper,
+    m: Option<Node>,
+    params: Option<&[(String, Template)]>,
+    src: &[u8],
+) -> (String, Option<usize>) {
+    let Some(m) = m else { return (w.call.method.clone(), None) };
+    match (string_value(m, src), m.kind_name()) {
+        (Some(lit), _) => (http_method(&lit).unwrap_or_else(|| "ANY".into()), None),
+        (None, "identifier") => {
+            let at = module_fn_param(None, m, query::text(m, src), src).map(|(_, i)| i);
+            let default =
+                params.and_then(|params| arch::literal_of(&params.get(at?)?.1)).and_then(|lit| http_method(&lit));
+            (default.unwrap_or_else(|| "ANY".into()), at)
+        }
+        _ => ("ANY".into(), None),
+    }
+}
+
 /// `async def _ai_get(path): return await _http("GET", f"{AI_URL}{path}")` calling the
 /// file's wrapper `w` (`_http(method, url)`): `_ai_get` is a wrapper too, its parameter
 /// taking the place of `w`'s in `w`'s request, with the method the call passes (a literal,
@@ -2920,19 +2942,7 @@ fn forwarding_wrapper(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapp
         return None;
     }
     let params = fn_params(None, url, src);
-    let (mut method, mut method_arg) = (w.call.method.clone(), None);
-    if let Some(m) = w.method_arg.and_then(given) {
-        match (string_value(m, src), m.kind_name()) {
-            (Some(lit), _) => method = http_method(&lit).unwrap_or_else(|| "ANY".into()),
-            (None, "identifier") => {
-                method_arg = module_fn_param(None, m, query::text(m, src), src).map(|(_, i)| i);
-                let default =
-                    method_arg.and_then(|i| arch::literal_of(&params.get(i)?.1)).and_then(|m| http_method(&m));
-                method = default.unwrap_or_else(|| "ANY".into());
-            }
-            _ => method = "ANY".into(),
-        }
-    }
+    let (method, method_arg) = passed_method(w, w.method_arg.and_then(given), Some(&params), src);
     // `w`'s request with the call's URL in place of its parameter.
     let mut given_url = template(url, src);
     // A member of a parameter after the URL parameter (`base + req.full_path`) is a run-time
@@ -3010,17 +3020,7 @@ fn base_forwarding(w: &RawWrapper, args: Node, src: &[u8]) -> Option<RawWrapper>
         _ => Part::Param("path".into()),
     })
     .collect();
-    let (mut method, mut method_arg) = (w.call.method.clone(), None);
-    if let Some(m) = w.method_arg.and_then(given) {
-        match (string_value(m, src), m.kind_name()) {
-            (Some(lit), _) => method = http_method(&lit).unwrap_or_else(|| "ANY".into()),
-            (None, "identifier") => {
-                method_arg = module_fn_param(None, m, query::text(m, src), src).map(|(_, i)| i);
-                method = "ANY".into();
-            }
-            _ => method = "ANY".into(),
-        }
-    }
+    let (method, method_arg) = passed_method(w, w.method_arg.and_then(given), None, src);
     let mut full = vec![Part::Ref(params.get(param)?.0.clone())];
     push_parts(&mut full, between.to_vec());
     push_parts(&mut full, path);

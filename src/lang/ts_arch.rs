@@ -2051,17 +2051,7 @@ impl<'t> Collector<'t> {
         let ident = query::text(*sub, src);
         // The innermost function around taking the parameter (the send may sit in a
         // callback of it: `new Promise(async (resolve) => { … })`).
-        let position = |func: &Node| {
-            let params: Vec<Node> = func.field("parameters").map(named).unwrap_or_default();
-            params.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == ident))
-        };
-        let Some((func, param)) = query::ancestors_in(self.root.as_ref(), topic, 48)
-            .into_iter()
-            .filter(|a| FUNCTIONS.contains(&a.kind_name()))
-            .find_map(|f| position(&f).map(|i| (f, i)))
-        else {
-            return;
-        };
+        let Some((func, param)) = self.enclosing_param(topic, ident, src) else { return };
         let Some(function) = function_name(func, src) else { return };
         let name = &mut self.facts.queues[queue].name;
         let at: Vec<usize> =
@@ -2069,6 +2059,19 @@ impl<'t> Collector<'t> {
         let ([at], true) = (at.as_slice(), name.first().is_some_and(|p| matches!(p, Part::Lit(_)))) else { return };
         name[*at] = Part::Param(ident.to_string());
         self.facts.queue_params.push(RawQueueParam { queue, function, param });
+    }
+
+    /// The innermost function around `node` with a parameter named `ident`, and that
+    /// parameter's index.
+    fn enclosing_param(&self, node: Node<'t>, ident: &str, src: &[u8]) -> Option<(Node<'t>, usize)> {
+        let position = |func: &Node| {
+            let params: Vec<Node> = func.field("parameters").map(named).unwrap_or_default();
+            params.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == ident))
+        };
+        query::ancestors_in(self.root.as_ref(), node, 48)
+            .into_iter()
+            .filter(|a| FUNCTIONS.contains(&a.kind_name()))
+            .find_map(|f| position(&f).map(|i| (f, i)))
     }
 
     /// A queue named by a parameter of the method or function around (`async publish(Name:
@@ -2080,17 +2083,7 @@ impl<'t> Collector<'t> {
             return;
         }
         let ident = query::text(value, src);
-        let position = |func: &Node| {
-            let params: Vec<Node> = func.field("parameters").map(named).unwrap_or_default();
-            params.iter().position(|p| param_ident(*p).is_some_and(|i| query::text(i, src) == ident))
-        };
-        let Some((func, param)) = query::ancestors_in(self.root.as_ref(), value, 48)
-            .into_iter()
-            .filter(|a| FUNCTIONS.contains(&a.kind_name()))
-            .find_map(|f| position(&f).map(|i| (f, i)))
-        else {
-            return;
-        };
+        let Some((func, param)) = self.enclosing_param(value, ident, src) else { return };
         let Some(function) = super::ts_methods::method_key(func, src).or_else(|| function_name(func, src)) else {
             return;
         };
