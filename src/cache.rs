@@ -81,6 +81,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("model.rs"),
     include_str!("diagnostic.rs"),
     include_str!("lang/arch.rs"),
+    include_str!("lang/finder.rs"),
     include_str!("lang/foreign.rs"),
     include_str!("lang/mod.rs"),
     include_str!("lang/py_alembic.rs"),

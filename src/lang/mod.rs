@@ -8,6 +8,7 @@
 //! linking an import to a file happens later, project-wide, in `crate::resolve`.
 
 pub mod arch;
+pub mod finder;
 pub mod foreign;
 pub mod py_alembic;
 pub mod py_arch;

@@ -16,7 +16,6 @@ use std::cell::{Cell, RefCell};
 use std::ops::{ControlFlow, Range};
 use std::time::{Duration, Instant};
 
-use aho_corasick::AhoCorasick;
 use tree_sitter::{
     Language, Node, ParseOptions, ParseState, Parser, Query, QueryCursor, QueryCursorOptions, QueryCursorState,
     StreamingIterator, Tree,
@@ -542,7 +541,7 @@ struct Starts {
     words: Vec<(usize, Edges)>,
     /// The distinct texts of the words, searched for in one pass, then the
     /// [`LangQuery::with_exact_words`] (matched with their case, for the caller).
-    texts: Option<AhoCorasick>,
+    texts: super::finder::Finder,
     /// The distinct texts of the words (lower case), as `texts` was built from them.
     word_texts: Vec<String>,
     /// Words the caller looks for in the same pass, case-sensitive (at most 128).
@@ -705,26 +704,22 @@ impl Starts {
     fn hits_and_exact(&self, text: &[u8], range: Range<usize>) -> (Hits, u128) {
         let mut by_word: Vec<Vec<usize>> = vec![Vec::new(); self.words.len()];
         let mut exact = 0u128;
-        if let Some(ac) = &self.texts {
-            let is_word = |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(|b| is_word_byte(*b));
-            for m in ac.find_overlapping_iter(aho_corasick::Input::new(text).range(range)) {
-                let t = m.pattern().as_usize();
-                let Some(ids) = self.by_text.get(t) else {
-                    // An exact word: found as written, case and all.
-                    let i = t - self.by_text.len();
-                    if text.get(m.range()) == self.exact.get(i).map(|w| w.as_bytes()) {
-                        exact |= 1 << i;
-                    }
-                    continue;
-                };
-                let found = Edges { start: !is_word(m.start().checked_sub(1)), end: !is_word(Some(m.end())) };
-                for &id in ids {
-                    if found.satisfies(self.words[id].1) {
-                        by_word[id].push(m.start());
-                    }
+        let is_word = |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(|b| is_word_byte(*b));
+        self.texts.find(text, range, |t, start| {
+            let Some(ids) = self.by_text.get(t) else {
+                // An exact word (the finder compared it as written, case and all).
+                exact |= 1 << (t - self.by_text.len());
+                return ControlFlow::Continue(());
+            };
+            let end = start + self.texts.len_of(t);
+            let found = Edges { start: !is_word(start.checked_sub(1)), end: !is_word(Some(end)) };
+            for &id in ids {
+                if found.satisfies(self.words[id].1) {
+                    by_word[id].push(start);
                 }
             }
-        }
+            ControlFlow::Continue(())
+        });
         let mut all: Vec<usize> = by_word.concat();
         all.sort_unstable();
         all.dedup();
@@ -759,15 +754,10 @@ impl Starts {
     }
 }
 
-/// One automaton of `words` (ignoring ASCII case) then `exact`, `None` when empty.
-fn automaton(words: &[String], exact: &[&str]) -> Option<AhoCorasick> {
-    if words.is_empty() && exact.is_empty() {
-        return None;
-    }
-    // A full DFA: three times faster per byte here than the default NFA, for ~100 KB.
-    let kind = Some(aho_corasick::AhoCorasickKind::DFA);
-    let all = words.iter().map(String::as_str).chain(exact.iter().copied());
-    AhoCorasick::builder().ascii_case_insensitive(true).kind(kind).build(all).ok()
+/// One finder of `words` (ignoring ASCII case) then `exact` (as written).
+fn automaton(words: &[String], exact: &[&str]) -> super::finder::Finder {
+    let all = words.iter().map(|w| (w.as_str(), true)).chain(exact.iter().map(|w| (*w, false)));
+    super::finder::Finder::new(all)
 }
 
 /// The grammar's `node-types.json`, for the languages tapestry parses.

@@ -9,9 +9,8 @@
 //! `memmem` would (case-sensitive, anywhere, overlapping words all reported), so every gate
 //! says what it said before.
 
+use std::ops::ControlFlow;
 use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 macro_rules! words {
     ($($name:ident = $text:literal,)*) => {
@@ -167,33 +166,23 @@ words! {
 #[derive(Clone, Copy, Debug)]
 pub struct Words(u128);
 
-/// All of [`TEXTS`] in one automaton (a full DFA: a few instructions a byte); `None`
-/// if it cannot be built, when each word is looked for alone.
-static AUTOMATON: LazyLock<Option<AhoCorasick>> =
-    LazyLock::new(|| AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(TEXTS).ok());
+/// All of [`TEXTS`] in one [`Finder`](super::finder::Finder), matched as written.
+static FINDER: LazyLock<super::finder::Finder> =
+    LazyLock::new(|| super::finder::Finder::new(TEXTS.iter().map(|w| (*w, false))));
 
 impl Words {
     /// The words of [`W`] that occur in `src`.
     pub fn scan(src: &[u8]) -> Words {
         let all = u128::MAX >> (128 - TEXTS.len());
         let mut found = 0u128;
-        match AUTOMATON.as_ref() {
-            Some(ac) => {
-                for m in ac.find_overlapping_iter(src) {
-                    found |= 1 << m.pattern().as_usize();
-                    if found == all {
-                        break;
-                    }
-                }
+        FINDER.find(src, 0..src.len(), |i, _| {
+            found |= 1 << i;
+            if found == all {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
             }
-            None => {
-                for (i, text) in TEXTS.iter().enumerate() {
-                    if memchr::memmem::find(src, text.as_bytes()).is_some() {
-                        found |= 1 << i;
-                    }
-                }
-            }
-        }
+        });
         Words(found)
     }
 
@@ -225,7 +214,6 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), TEXTS.len(), "a word is listed twice");
-        assert!(AUTOMATON.is_some());
     }
 
     /// Each word is found exactly where `memmem` finds it, overlapping words included
