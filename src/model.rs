@@ -772,7 +772,9 @@ pub struct RawGrpc {
     pub line: u32,
     /// Rust: the type whose `impl` block builds this client (`AuthClient` for
     /// `impl AuthClient { fn new() { AuthServiceClient::new(ch) } }`), a constructor
-    /// other crates may call; `None` elsewhere.
+    /// other crates may call. Python: the module-level function whose parameter is the
+    /// stub's channel address (`def check(url="localhost:50051")`), a stub made only
+    /// where that function is called. `None` elsewhere.
     #[serde(default)]
     pub within: Option<String>,
     /// NestJS: the one rpc a handler decorator serves (`@GrpcMethod('S', 'CreateProduct')`),
@@ -839,6 +841,11 @@ pub struct ArchFacts {
     /// Calls whose arguments may be URLs handed to such a function.
     #[serde(default)]
     pub arg_calls: Vec<RawArgCall>,
+    /// Python: the other calls of the file's and its imported functions (arguments not
+    /// read: each an empty template), read only for wrappers whose URL holds a parameter
+    /// with a default (the callers omitting it make the request with the default).
+    #[serde(default)]
+    pub plain_calls: Vec<RawArgCall>,
     /// Python: module-level functions returning a URL built from their parameters.
     #[serde(default)]
     pub url_builders: Vec<RawUrlBuilder>,

@@ -417,6 +417,22 @@ pub fn calls_of<'t>(
     known: &[&str],
     shape: &CallShape,
 ) -> Vec<(String, Node<'t>)> {
+    calls_gated(root, text, names, Some(known), shape)
+}
+
+/// Every call of `names` as [`calls_of`] finds them, whatever their arguments hold.
+pub fn all_calls_of<'t>(root: Node<'t>, text: &str, names: &[&str], shape: &CallShape) -> Vec<(String, Node<'t>)> {
+    calls_gated(root, text, names, None, shape)
+}
+
+/// [`calls_of`]; with no `known`, no text check of the arguments.
+fn calls_gated<'t>(
+    root: Node<'t>,
+    text: &str,
+    names: &[&str],
+    known: Option<&[&str]>,
+    shape: &CallShape,
+) -> Vec<(String, Node<'t>)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut firsts = [false; 256];
@@ -447,8 +463,10 @@ pub fn calls_of<'t>(
             || !firsts[usize::from(bytes[head_start])]
             || head_start.checked_sub(1).is_some_and(|i| is_ident(bytes[i]) || bytes[i] == b'.')
             || names.binary_search(&&text[head_start..head_end]).is_err()
-            || !(may_hold_url(args_text(text, paren), known)
-                || shape.quoted_names && has_quoted_name(args_text(text, paren)))
+            || known.is_some_and(|known| {
+                !(may_hold_url(args_text(text, paren), known)
+                    || shape.quoted_names && has_quoted_name(args_text(text, paren)))
+            })
         {
             continue;
         }

@@ -651,7 +651,13 @@ impl<'t> Collector<'t> {
                     self.dict_consts(&format!("{class}.{}", text("name")), cap(caps, "value").unwrap_or(outer), src);
                 }
             }
-            "grpc.server" | "grpc.client" => self.grpc(kind == "grpc.server", &text("name"), line),
+            "grpc.server" | "grpc.client" => {
+                self.grpc(kind == "grpc.server", &text("name"), line);
+                // A stub on a channel to a parameter of the function around it: made at its callers.
+                if let Some(g) = self.facts.grpc.last_mut().filter(|g| !g.server && g.line == line) {
+                    g.within = channel_param_fn(self.root.as_ref(), outer, src);
+                }
+            }
             "grpc.channel" => {
                 if let Some(u) = cap(caps, "url") {
                     arch::push_grpc_call(&mut self.facts, template(u, src), line);
@@ -2803,6 +2809,9 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
         prefilter.dedup();
     }
     let (mut found, mut extra) = (Vec::new(), Vec::new());
+    // The calls read here (by their arguments' node), and the names looked for first.
+    let mut read: Vec<usize> = Vec::new();
+    let first = names.clone();
     for _ in 0..WRAPPER_LEVELS {
         let looked: Vec<&str> = names.iter().map(String::as_str).collect();
         let before = extra.len();
@@ -2837,6 +2846,7 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
                 } else if !facts.wrappers.iter().chain(&extra).any(|o| o.name == w.name) {
                     extra.push(w);
                 }
+                read.push(args.id());
                 continue;
             }
             if forwarding_only {
@@ -2858,6 +2868,7 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
             // is some method, not its default.
             if templates.iter().chain(kwargs.iter().map(|(_, t)| t)).any(|a| !a.is_empty()) {
                 let line = args.parent().map_or(1, query::line);
+                read.push(args.id());
                 found.push(RawArgCall {
                     callee,
                     args: templates,
@@ -2877,6 +2888,25 @@ pub fn wrapper_calls(root: Node, text: &str, imported: &[&str], facts: &mut Arch
     }
     facts.wrappers.extend(extra);
     facts.arg_calls = found;
+    // The other calls of those names, their arguments unread: a wrapper whose URL holds a
+    // parameter with a default makes its request at each of them (`resolve/calls.rs`).
+    let looked: Vec<&str> = first.iter().map(String::as_str).collect();
+    for (callee, args) in arch::all_calls_of(root, text, &looked, &SHAPE) {
+        let (pos, kw) = split_args(args);
+        let splat = |a: &Node| matches!(a.kind_name(), "list_splat" | "dictionary_splat");
+        if read.contains(&args.id()) || named(args).iter().any(splat) {
+            continue;
+        }
+        let kwargs = kw.iter().filter_map(|k| Some((query::text(k.field("name")?, src).to_string(), Template::new())));
+        facts.plain_calls.push(RawArgCall {
+            callee,
+            args: vec![Template::new(); pos.len()],
+            kwargs: kwargs.collect(),
+            methods: Vec::new(),
+            props: Vec::new(),
+            line: args.parent().map_or(1, query::line),
+        });
+    }
 }
 
 /// The identifiers of `text` ending in `url` (`new_url`, `target_url`), any case.
@@ -3473,6 +3503,33 @@ fn call_template(n: Node, src: &[u8]) -> Template {
 /// descends from the tree's root at every call).
 pub(super) fn enclosing<'t>(root: Option<&query::Root<'t>>, at: Node<'t>, kind: &str) -> Option<Node<'t>> {
     query::ancestors_in(root, at, 64).into_iter().find(|a| a.kind_name() == kind)
+}
+
+/// `async def check(user_id, url="localhost:50051"): … grpc.aio.insecure_channel(url) …
+/// XStub(channel)`: the module-level function around `at` whose body opens a gRPC channel
+/// (a call of a name ending in `channel`) to one of its parameters, the address each
+/// caller gives or omits; a stub there is made at that function's callers.
+fn channel_param_fn<'t>(root: Option<&query::Root<'t>>, at: Node<'t>, src: &[u8]) -> Option<String> {
+    let func = enclosing(root, at, "function_definition")?;
+    let params = params_of(func, src);
+    let mut stack = vec![func.field("body")?];
+    while let Some(n) = stack.pop() {
+        let callee = n.field("function").filter(|_| n.kind_name() == "call");
+        let name = callee.and_then(|f| if f.kind_name() == "attribute" { f.field("attribute") } else { Some(f) });
+        if name.is_some_and(|m| query::text(m, src).ends_with("channel")) {
+            let first = n.field("arguments").and_then(|a| split_args(a).0.first().copied());
+            if let Some(a) = first.filter(|a| a.kind_name() == "identifier") {
+                let t = query::text(a, src);
+                if params.iter().any(|(p, _)| p == t) {
+                    return module_fn_param(root, a, t, src).map(|(f, _)| f);
+                }
+            }
+        }
+        stack.extend(
+            named(n).into_iter().filter(|c| !matches!(c.kind_name(), "function_definition" | "class_definition")),
+        );
+    }
+    None
 }
 
 /// Whether `stmt` is a module-level statement (a child of the file's root).

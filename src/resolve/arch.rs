@@ -126,6 +126,7 @@ impl<'a> Ctx<'a> {
         }
         let mut services = services::detect(project);
         services::nest_libraries(project, &mut services, &resolution.links);
+        services::python_libraries(project, &mut services, &resolution.links);
         services.owner = (0..project.files.len()).map(|i| services::owner_of(&services.list, project.rel(i))).collect();
         Ctx {
             project,

@@ -66,6 +66,12 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
     // The requests made through wrappers, clients and classes, by file: all are known
     // before any file's calls are linked, so that a wrapper no caller reaches is known too.
     let mut through: Vec<Vec<RawCall>> = Vec::with_capacity(ctx.project.files.len());
+    let defaulted_wrappers = ctx
+        .project
+        .files
+        .iter()
+        .enumerate()
+        .any(|(i, f)| f.file.lang == Lang::Python && f.facts.arch.wrappers.iter().any(|w| defaulted(ctx, i, w)));
     for (i, f) in ctx.project.files.iter().enumerate() {
         let rel = ctx.project.rel(i);
         let mut wrapped = class_sites.remove(&i).unwrap_or_default();
@@ -104,8 +110,22 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 },
             }
         }
+        // Calls whose arguments hold no URL: only a wrapper whose URL holds a parameter with a
+        // default (`def check(user_id, base="http://users:8001")`) makes its request there.
+        if defaulted_wrappers && f.file.lang == Lang::Python {
+            for a in &f.facts.arch.plain_calls {
+                let found = wrapper_of(ctx, i, &a.callee).into_iter().filter(|(wf, w)| defaulted(ctx, *wf, w));
+                for (wf, w) in found.filter(|(_, w)| w.choice.is_none()) {
+                    if let Some((c, w)) = wrapped_call(ctx, i, a, wf, w) {
+                        reached.insert(address(w));
+                        wrapped.push(c);
+                    }
+                }
+            }
+        }
         through.push(wrapped);
     }
+    let called = std::cell::OnceCell::new();
     for (i, f) in ctx.project.files.iter().enumerate() {
         // A Rust file no `mod` declaration compiles (a stray `consumer.rs` beside `main.rs`):
         // dead code, whose requests, stubs and queues no target makes, as its tables are
@@ -135,6 +155,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                     false => !forwarded.contains(&w.name.as_str()),
                 }
                 && !w.name.contains(".prototype.")
+                && !defaulted(ctx, i, w)
         });
         // Such a request's path ends in the parameter no caller gives: it names its service at
         // most, never an endpoint, not even by inference (`requests.put: (url, body) =>
@@ -358,6 +379,13 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             let flags = if f.facts.arch.test_line(g.line) { flags.union(Flags::TEST) } else { flags };
             // A constructor other code calls (`impl AuthClient { fn new() … }`): its callers are the sites.
             if g.within.as_ref().is_some_and(|t| ctors.called.contains(t)) {
+                continue;
+            }
+            // Python: a stub on a channel to a parameter of the function around it, which
+            // nothing calls, is no call.
+            if f.file.lang == Lang::Python
+                && g.within.as_ref().is_some_and(|t| !called.get_or_init(|| python_called(ctx)).contains(t))
+            {
                 continue;
             }
             let Some(service) = stub_service(ctx, i, g, out) else { continue };
@@ -652,6 +680,14 @@ fn queue_name(ctx: &Ctx, i: usize, q: &RawQueue, name: &Template) -> Result<Temp
     }
 }
 
+/// The functions some Python call names (the last name of each callee the wrapper
+/// pass reads: `arg_calls` and `plain_calls`), read once.
+fn python_called(ctx: &Ctx) -> std::collections::BTreeSet<String> {
+    let python = ctx.project.files.iter().filter(|f| f.file.lang == Lang::Python);
+    let calls = python.flat_map(|f| f.facts.arch.arg_calls.iter().chain(&f.facts.arch.plain_calls));
+    calls.map(|a| a.callee.rsplit('.').next().unwrap_or(&a.callee).to_string()).collect()
+}
+
 /// Rust types whose `impl` builds a gRPC client of a proto some service implements
 /// (`impl AuthClient { pub async fn new() { … AuthServiceClient::new(channel) } }`, in
 /// the callee's crate), and those some code constructs (`AuthClient::new()`, in the
@@ -865,6 +901,19 @@ fn reached_through_delegates<'w>(
 }
 
 /// A wrapper's identity in the set of those some caller reaches.
+/// Whether Python wrapper `w` (of `file`) has a URL holding a parameter with a default,
+/// up to its URL parameter (`def check(user_id, base="http://users:8001")` requesting
+/// `f"{base}/users/{user_id}"`): a request made at its callers only, those omitting the
+/// parameter with its default, and none when no caller is found.
+fn defaulted(ctx: &Ctx, file: usize, w: &RawWrapper) -> bool {
+    ctx.project.files[file].file.lang == Lang::Python
+        && w.call
+            .url
+            .iter()
+            .take(w.at + 1)
+            .any(|p| matches!(p, Part::Ref(r) if w.params.iter().any(|(n, d)| n == r && !d.is_empty())))
+}
+
 fn address(w: &RawWrapper) -> usize {
     std::ptr::from_ref(w) as usize
 }
@@ -1525,7 +1574,24 @@ fn wrapped_call<'a>(
         Some(k) => a.props.iter().find(|(i, key, _)| *i == w.param && key == k).map(|(_, _, t)| t),
         None => a.args.get(w.param).filter(fits).or_else(by_name),
     }
-    .filter(fits)?;
+    .filter(fits);
+    let unread;
+    let arg = match arg {
+        Some(arg) => arg,
+        // A wrapper whose URL holds a parameter with a default: that parameter omitted is
+        // its default; an id after the path the function names (`f"{base}/users/{user_id}"`),
+        // passed but not read, a run-time value.
+        None if defaulted(ctx, wfile, w) => {
+            let (p, default) = w.params.get(w.param)?;
+            unread = match python_arg(a, w.param, p) {
+                None if !default.is_empty() => ctx.resolve_template(wfile, default).ok()?,
+                Some(_) if w.call.url[..w.at].iter().any(text) => vec![Part::Param(p.clone())],
+                _ => return None,
+            };
+            &unread
+        }
+        None => return None,
+    };
     // `UrlChecker::new(client, hc)` with `hc` the enclosing function's parameter and a path:
     // what that function's callers pass.
     let given;

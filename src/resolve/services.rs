@@ -1337,6 +1337,67 @@ pub(super) fn nest_libraries(project: &Project, s: &mut Services, links: &[super
     }
 }
 
+/// Python libraries at the top of a repository whose root manifest is a service of its own
+/// (`pyproject.toml` → `python-microservices-demo`) beside others (`services/product_service`):
+/// a top-level directory (`libs/`) of that service's Python code that serves nothing (no
+/// routes, routers or app) and that only other services' code imports (test code left out)
+/// runs inside those services, not the root's: one importer, its directory is that
+/// service's; several, a shared library each of them makes the requests of
+/// (`Services::shared_libraries`), as a Nest CLI library is ([`nest_libraries`]). A
+/// directory the root's own code imports too stays the root's.
+pub(super) fn python_libraries(project: &Project, s: &mut Services, links: &[super::Link]) {
+    use crate::model::Lang;
+    let Some(root) = s.list.iter().position(|x| x.dirs.iter().any(String::is_empty)) else { return };
+    if s.list.len() < 2 {
+        return;
+    }
+    // Each top-level directory: whether it is all library code of the root service.
+    let mut tops: BTreeMap<&str, bool> = BTreeMap::new();
+    for (i, f) in project.files.iter().enumerate() {
+        let rel = project.rel(i);
+        let Some((top, _)) = rel.split_once('/') else { continue };
+        let a = &f.facts.arch;
+        let library = f.file.lang == Lang::Python
+            && a.routes.is_empty()
+            && a.routers.is_empty()
+            && a.servers.is_empty()
+            && owner_of(&s.list, rel) == Some(root);
+        *tops.entry(top).or_insert(true) &= library;
+    }
+    for (top, _) in tops.into_iter().filter(|(_, library)| *library) {
+        if s.list.iter().any(|x| x.dirs.iter().any(|d| d == top || is_under(d, top))) {
+            continue;
+        }
+        let mut users = BTreeSet::new();
+        let mut own = false;
+        for l in links.iter().filter(|l| !l.flags.contains(crate::model::Flags::TYPE_ONLY)) {
+            let super::Target::Module(to) = l.to else { continue };
+            let from = project.rel(l.from);
+            if !is_under(project.rel(to), top) || is_under(from, top) {
+                continue;
+            }
+            if crate::lang::is_test_path(from, project.files[l.from].file.lang) {
+                continue;
+            }
+            match owner_of(&s.list, from) {
+                Some(o) if o != root => {
+                    users.insert(o);
+                }
+                _ => own = true,
+            }
+        }
+        match users.into_iter().collect::<Vec<_>>().as_slice() {
+            _ if own => {}
+            [] => {}
+            [one] => s.list[*one].dirs.push(top.to_string()),
+            several => {
+                let names = several.iter().map(|&u| s.list[u].name.clone()).collect();
+                s.shared_libraries.push((top.to_string(), names));
+            }
+        }
+    }
+}
+
 /// The applications (of `apps`) whose code imports the library at `root`, sorted; `None`
 /// while an importer's service is not known yet (a library not placed) or is no
 /// application (the root package's own code).
