@@ -49,8 +49,9 @@ pub fn routes(file: &syn::File, facts: &mut ArchFacts) {
         branches: Vec::new(),
         suffixes: Vec::new(),
         caps: Vec::new(),
+        cutters: Vec::new(),
     };
-    file_values(&file.items, &mut v.regexes, &mut v.consts, 0);
+    file_values(&file.items, &mut v.regexes, &mut v.consts, &mut v.cutters, 0);
     v.visit_file(file);
 }
 
@@ -59,10 +60,16 @@ fn file_values(
     items: &[syn::Item],
     regexes: &mut Vec<(String, String)>,
     consts: &mut Vec<(String, String)>,
+    cutters: &mut Vec<(String, usize)>,
     depth: usize,
 ) {
     for item in items {
         match item {
+            syn::Item::Fn(f) => {
+                if let Some(k) = cut_param(f) {
+                    cutters.push((f.sig.ident.to_string(), k));
+                }
+            }
             syn::Item::Const(c) => {
                 if let Some(v) = str_lit(&c.expr) {
                     consts.push((c.ident.to_string(), v));
@@ -78,12 +85,23 @@ fn file_values(
             }
             syn::Item::Mod(m) if depth < 8 => {
                 if let Some((_, items)) = &m.content {
-                    file_values(items, regexes, consts, depth + 1);
+                    file_values(items, regexes, consts, cutters, depth + 1);
                 }
             }
             _ => {}
         }
     }
+}
+
+/// The parameter a function of the file returns cut (`fn parse_id(base: &str, path: &str)
+/// -> Option<usize> { path.trim_start_matches(base).parse().ok() }`): its index.
+fn cut_param(f: &syn::ItemFn) -> Option<usize> {
+    let Some(syn::Stmt::Expr(tail, None)) = f.block.stmts.last() else { return None };
+    let (root, true) = chain_root(tail)? else { return None };
+    f.sig.inputs.iter().position(|a| match a {
+        FnArg::Typed(t) => matches!(&*t.pat, Pat::Ident(i) if i.ident == root),
+        FnArg::Receiver(_) => false,
+    })
 }
 
 /// `static ref NAME: Regex = Regex::new("…").unwrap();` items of a `lazy_static!` body.
@@ -397,6 +415,9 @@ struct Handlers<'f> {
     suffixes: Vec<(String, Suffix)>,
     /// `if let Some(cap) = R.captures(path)` locals: (name, the regex's forms).
     caps: Vec<(String, Vec<Form>)>,
+    /// The file's functions returning a parameter with a prefix cut off ([`cut_param`]):
+    /// (name, the parameter's index).
+    cutters: Vec<(String, usize)>,
 }
 
 /// A part of the handler that runs for some paths only.
@@ -586,9 +607,10 @@ impl Handlers<'_> {
         Some((forms, cap, line(r.span())))
     }
 
-    /// `let id = path.trim_start_matches(P)…` in a prefix branch, `let id = cap.name("id")…`.
+    /// `let id = path.trim_start_matches(P)…` in a prefix branch (or `parse_id(P, &path)`, a
+    /// function of the file cutting its parameter so), `let id = cap.name("id")…`.
     fn suffix_local(&mut self, name: String, init: &Expr) {
-        if let Some((root, true)) = chain_root(init) {
+        if let Some(root) = self.cut_call(init) {
             if self.paths.contains(&root) {
                 let prefix = self.branches.iter().rev().find_map(|b| match &b.kind {
                     BranchKind::Prefix(p) => Some(p.clone()),
@@ -608,6 +630,20 @@ impl Handlers<'_> {
                 }
             }
         }
+    }
+
+    /// The local a prefix is cut off: `path` of `path.trim_start_matches(P).parse().ok()`
+    /// and of `parse_id(P, &path)` ([`Handlers::cutters`]).
+    fn cut_call(&self, init: &Expr) -> Option<String> {
+        if let Some((root, cut)) = chain_root(init) {
+            return cut.then_some(root);
+        }
+        let Expr::Call(c) = bare(init) else { return None };
+        let Expr::Path(f) = bare(&c.func) else { return None };
+        let f = f.path.get_ident()?;
+        let (_, k) = self.cutters.iter().find(|(n, _)| f == n)?;
+        let (root, _) = chain_root(c.args.iter().nth(*k)?)?;
+        Some(root)
     }
 
     /// Ends the innermost branch: its routes when nothing inside it gave any.

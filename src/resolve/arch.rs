@@ -78,6 +78,8 @@ pub struct Ctx<'a> {
     pub services: Services,
     /// Modules each import line of each file resolved to.
     import_targets: HashMap<(usize, u32), Vec<usize>>,
+    /// Modules each file imports, whatever the line (sorted, deduplicated).
+    imported_modules: HashMap<usize, Vec<usize>>,
     /// Rust files of test targets (see [`Resolution::test_files`]).
     pub rust_tests: &'a std::collections::BTreeSet<usize>,
     /// Rust files no `mod` chain reaches (see [`Resolution::rust_unreached`]).
@@ -97,10 +99,16 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(project: &'a Project<'a>, resolution: &'a Resolution) -> Self {
         let mut import_targets: HashMap<(usize, u32), Vec<usize>> = HashMap::new();
+        let mut imported_modules: HashMap<usize, Vec<usize>> = HashMap::new();
         for l in &resolution.links {
             if let Target::Module(m) = l.to {
                 import_targets.entry((l.from, l.line)).or_default().push(m);
+                imported_modules.entry(l.from).or_default().push(m);
             }
+        }
+        for ms in imported_modules.values_mut() {
+            ms.sort_unstable();
+            ms.dedup();
         }
         let mut consts: HashMap<&str, Vec<(usize, &Template)>> = HashMap::new();
         for (i, f) in project.files.iter().enumerate() {
@@ -132,6 +140,7 @@ impl<'a> Ctx<'a> {
             project,
             services,
             import_targets,
+            imported_modules,
             rust_tests: &resolution.test_files,
             rust_unreached: &resolution.rust_unreached,
             consts,
@@ -516,13 +525,45 @@ impl<'a> Ctx<'a> {
                 return Some(d);
             }
         }
+        // Last, a constant of that name defined elsewhere: only one in scope of `file`
+        // ([`Ctx::in_scope`]), the only one or the only one of its service. A name made up
+        // by an extractor (`addr-port:…`, not an identifier) is the project's, not a scope's.
         let defs = self.consts.get(last)?;
-        let same_service: Vec<_> = defs.iter().filter(|(f, _)| self.owner(*f) == self.owner(file)).collect();
-        match (defs.len(), same_service.len()) {
-            (1, _) => Some(defs[0]),
-            (_, 1) => Some(*same_service[0]),
+        let identifier = last.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        let in_scope: Vec<_> = defs.iter().filter(|(d, _)| !identifier || self.in_scope(file, name, *d)).collect();
+        let same_service: Vec<_> = in_scope.iter().filter(|(f, _)| self.owner(*f) == self.owner(file)).collect();
+        match (in_scope.len(), same_service.len()) {
+            (1, _) => Some(*in_scope[0]),
+            (_, 1) => Some(**same_service[0]),
             _ => None,
         }
+    }
+
+    /// Whether code of `file` can name a module-level constant of module `def` as `name`
+    /// (the last step of [`Ctx::constant_named`]): `def` is `file` itself, a module `file`
+    /// imports (any import: `import config`, `from config import *`, `use crate::config::*`,
+    /// a Rust path `crate::config::URL`, the module of an imported function whose result's
+    /// member is read) or one such a module re-exports (a barrel); Django's `settings.X`
+    /// (`from django.conf import settings`) is the service's `settings` module. A caller's
+    /// local or parameter that happens to share an unrelated module's constant's name is
+    /// none of these (session 25: a spec's `httpGet(url)` read `const url =
+    /// 'https://schemastore.org/…'` of a script it does not import).
+    fn in_scope(&self, file: usize, name: &str, def: usize) -> bool {
+        if def == file {
+            return true;
+        }
+        let imported = self.imported_modules.get(&file).map_or(&[][..], Vec::as_slice);
+        if imported.binary_search(&def).is_ok()
+            || imported.iter().any(|&m| self.find_reexported(m, 0, &mut |r| (r == def).then_some(())).is_some())
+        {
+            return true;
+        }
+        let rel = self.project.rel(def);
+        self.project.files[file].file.lang == Lang::Python
+            && name.starts_with("settings.")
+            && self.project.files[file].facts.imports.iter().any(|i| i.spec == "django.conf")
+            && self.owner(def) == self.owner(file)
+            && (module_name(rel) == "settings" || rel.contains("/settings/"))
     }
 
     /// The URLs a template reaching a dict by a run-time key stands for, one per distinct
