@@ -1,0 +1,163 @@
+//! Request/reply over Redis pub/sub through a wrapper function (issue #3, cause 3 of the
+//! twenty-sixth blind sample). A shared module wraps the two halves:
+//!
+//! ```js
+//! export const redisPubSub = async (channel, payload) => {
+//!   await pub.publish(channel, JSON.stringify({ data: payload, id }));
+//!   return redisFollow(channel, id);       // sub.subscribe(`${channel}:reply`), resolves on the id
+//! };
+//! export const redisSubPub = (channel, cb) => {
+//!   sub.subscribe(channel);
+//!   sub.on('message', (chan, m) => cb(m, (data) => pub.publish(`${channel}:reply`, data)));
+//! };
+//! ```
+//!
+//! Services call `redisPubSub(PATTERNS.GET_ALL, …)` and `redisSubPub(PATTERNS.GET_ALL, …)`:
+//! the channel is the wrapper's parameter, which the callers name (`RawQueueParam`, as a
+//! Kafka topic's parameter). A publish on a parameter whose function (or a function of the
+//! file it hands the parameter to, `redisFollow(channel, id)`) also subscribes to a channel
+//! made of that parameter and a suffix (`` `${channel}:reply` ``, directly or through a
+//! local holding it) is a request awaiting a reply (`rpc`); a subscription on a parameter
+//! whose function also publishes to such a channel answers requests. The reply channel is
+//! the pair's own (as NATS's reply inbox), no queue of its own: its lines are returned so
+//! that its queue facts are dropped.
+
+use super::query::FieldExt;
+use tree_sitter::Node;
+
+use super::query;
+use super::ts_arch::{named, param_ident};
+
+/// The lines of the calls making `method`'s reply half (`"publish"` looks for the
+/// subscription to the reply channel, `"subscribe"` for the publish to it) for a call of
+/// `method` on parameter `param` of function `func`; empty when it is no request/reply.
+pub fn reply_half(root: Node, func: Node, param: &str, method: &str, src: &[u8]) -> Vec<u32> {
+    let other = if method == "publish" { "subscribe" } else { "publish" };
+    let mut lines = derived_uses(func, param, other, src);
+    // `return redisFollow(channel, id)`: a function of the file the parameter is handed to.
+    if lines.is_empty() && method == "publish" {
+        for (helper, index) in handed_to(func, param, src) {
+            let Some(g) = top_function(root, &helper, src) else { continue };
+            let params: Vec<Node> = g.field("parameters").map(named).unwrap_or_default();
+            let Some(q) = params.get(index).and_then(|p| param_ident(*p)) else { continue };
+            lines.extend(derived_uses(g, query::text(q, src), other, src));
+        }
+    }
+    lines
+}
+
+/// A channel made of parameter `param` and a suffix: `` `${param}:reply` ``, `param + ':reply'`.
+fn derived(n: Node, param: &str, src: &[u8]) -> bool {
+    match n.kind_name() {
+        "template_string" => {
+            let parts = named(n);
+            let first =
+                parts.first().filter(|p| p.kind_name() == "template_substitution").and_then(|p| p.named_child(0));
+            first.is_some_and(|i| i.kind_name() == "identifier" && query::text(i, src) == param)
+                && parts.len() > 1
+                && parts[1..].iter().all(|p| p.kind_name() == "string_fragment")
+                && parts[1..].iter().any(|p| query::text(*p, src).bytes().any(|b| b.is_ascii_alphanumeric()))
+        }
+        "binary_expression" => {
+            let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else { return false };
+            l.kind_name() == "identifier"
+                && query::text(l, src) == param
+                && r.kind_name() == "string"
+                && query::text(r, src).bytes().any(|b| b.is_ascii_alphanumeric())
+        }
+        _ => false,
+    }
+}
+
+/// The lines of `x.method(channel, …)` calls in `func` (its nested callbacks too) whose
+/// channel is made of `param` ([`derived`]), written out or held by a local
+/// (`const replyChannel = `${channel}:reply``).
+fn derived_uses(func: Node, param: &str, method: &str, src: &[u8]) -> Vec<u32> {
+    let mut locals: Vec<&str> = Vec::new();
+    let mut calls: Vec<Node> = Vec::new();
+    let mut stack = vec![func];
+    while let Some(n) = stack.pop() {
+        match n.kind_name() {
+            "variable_declarator" => {
+                let name = n.field("name").filter(|x| x.kind_name() == "identifier");
+                if let (Some(name), Some(value)) = (name, n.field("value")) {
+                    if derived(value, param, src) {
+                        locals.push(query::text(name, src));
+                    }
+                }
+            }
+            "call_expression" => {
+                let property = n.field("function").filter(|f| f.kind_name() == "member_expression");
+                if property.and_then(|f| f.field("property")).is_some_and(|p| query::text(p, src) == method) {
+                    calls.push(n);
+                }
+            }
+            _ => {}
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    let mut lines: Vec<u32> = calls
+        .into_iter()
+        .filter(|c| {
+            let first = c.field("arguments").and_then(|a| a.named_child(0));
+            first.is_some_and(|a| {
+                derived(a, param, src) || a.kind_name() == "identifier" && locals.contains(&query::text(a, src))
+            })
+        })
+        .map(query::line)
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines
+}
+
+/// The functions `func` calls by a bare name with `param` among the arguments, and the
+/// argument's index: `redisFollow(channel, id)` → (`redisFollow`, 0).
+fn handed_to(func: Node, param: &str, src: &[u8]) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut stack = vec![func];
+    while let Some(n) = stack.pop() {
+        if n.kind_name() == "call_expression" {
+            let callee = n.field("function").filter(|f| f.kind_name() == "identifier");
+            let args: Vec<Node> = n.field("arguments").map(named).unwrap_or_default();
+            let at = args.iter().position(|a| a.kind_name() == "identifier" && query::text(*a, src) == param);
+            if let (Some(callee), Some(at)) = (callee, at) {
+                out.push((query::text(callee, src).to_string(), at));
+            }
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    out
+}
+
+/// The function the file declares at its top level as `name` (`function name(…)`, `const
+/// name = (…) => …`, exported or not).
+fn top_function<'t>(root: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
+    for stmt in named(root) {
+        let stmt = match stmt.kind_name() {
+            "export_statement" => stmt.field("declaration").unwrap_or(stmt),
+            _ => stmt,
+        };
+        match stmt.kind_name() {
+            "function_declaration" if stmt.field("name").is_some_and(|n| query::text(n, src) == name) => {
+                return Some(stmt);
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for d in named(stmt).into_iter().filter(|d| d.kind_name() == "variable_declarator") {
+                    let value = d
+                        .field("value")
+                        .filter(|v| matches!(v.kind_name(), "arrow_function" | "function_expression" | "function"));
+                    if d.field("name").is_some_and(|n| query::text(n, src) == name) {
+                        if let Some(v) = value {
+                            return Some(v);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
