@@ -16,8 +16,8 @@
 //! the channel is the wrapper's parameter, which the callers name (`RawQueueParam`, as a
 //! Kafka topic's parameter). A publish on a parameter whose function (or a function of the
 //! file it hands the parameter to, `redisFollow(channel, id)`) also subscribes to a channel
-//! made of that parameter and a suffix (`` `${channel}:reply` ``, directly or through a
-//! local holding it) is a request awaiting a reply (`rpc`); a subscription on a parameter
+//! made of that parameter and more (`` `${channel}:reply` ``, `` `reply:${channel}` ``,
+//! directly or through a local holding it) is a request awaiting a reply (`rpc`); a subscription on a parameter
 //! whose function also publishes to such a channel answers requests. The reply channel is
 //! the pair's own (as NATS's reply inbox), no queue of its own: its lines are returned so
 //! that its queue facts are dropped.
@@ -46,24 +46,26 @@ pub fn reply_half(root: Node, func: Node, param: &str, method: &str, src: &[u8])
     lines
 }
 
-/// A channel made of parameter `param` and a suffix: `` `${param}:reply` ``, `param + ':reply'`.
+/// A channel made of parameter `param` and more: `` `${param}:reply` ``, `` `reply.${param}` ``,
+/// `` `${param}:${id}` ``, `param + ':reply'`.
 fn derived(n: Node, param: &str, src: &[u8]) -> bool {
+    let is_param = |i: Node| i.kind_name() == "identifier" && query::text(i, src) == param;
+    let worded = |t: Node| query::text(t, src).bytes().any(|b| b.is_ascii_alphanumeric());
     match n.kind_name() {
         "template_string" => {
             let parts = named(n);
-            let first =
-                parts.first().filter(|p| p.kind_name() == "template_substitution").and_then(|p| p.named_child(0));
-            first.is_some_and(|i| i.kind_name() == "identifier" && query::text(i, src) == param)
-                && parts.len() > 1
-                && parts[1..].iter().all(|p| p.kind_name() == "string_fragment")
-                && parts[1..].iter().any(|p| query::text(*p, src).bytes().any(|b| b.is_ascii_alphanumeric()))
+            let subs: Vec<Node> = parts
+                .iter()
+                .filter(|p| p.kind_name() == "template_substitution")
+                .filter_map(|p| p.named_child(0))
+                .collect();
+            let more = parts.iter().any(|p| p.kind_name() == "string_fragment" && worded(*p)) || subs.len() > 1;
+            subs.iter().any(|s| is_param(*s)) && more
         }
         "binary_expression" => {
             let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else { return false };
-            l.kind_name() == "identifier"
-                && query::text(l, src) == param
-                && r.kind_name() == "string"
-                && query::text(r, src).bytes().any(|b| b.is_ascii_alphanumeric())
+            (is_param(l) && r.kind_name() == "string" && worded(r))
+                || (is_param(r) && l.kind_name() == "string" && worded(l))
         }
         _ => false,
     }
@@ -160,4 +162,41 @@ fn top_function<'t>(root: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> 
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reply lines for the `method` call on `channel` in function `f` of `text`.
+    fn halves(text: &str, f: &str, method: &str) -> Vec<u32> {
+        let lang = crate::model::Lang::JavaScript;
+        let tree = query::parse(&super::super::typescript::language(lang), text).unwrap();
+        let root = tree.root_node();
+        let func = top_function(root, f, text.as_bytes()).unwrap();
+        reply_half(root, func, "channel", method, text.as_bytes())
+    }
+
+    #[test]
+    fn pairs_a_publish_with_its_reply_subscription() {
+        let text = "const follow = (channel, id) => {\n\
+            const replyChannel = `reply:${channel}`;\n\
+            sub.subscribe(replyChannel);\n\
+            };\n\
+            export const ask = async (channel, data) => {\n\
+            await pub.publish(channel, data);\n\
+            return follow(channel, 1);\n\
+            };\n\
+            export function answer(channel, cb) {\n\
+            sub.subscribe(channel);\n\
+            sub.on('message', (c, m) => cb(m, (d) => pub.publish(channel + '.reply', d)));\n\
+            }\n\
+            export const fire = (channel, data) => pub.publish(channel, data);\n\
+            export const both = (channel) => { pub.publish(channel, 1); sub.subscribe(channel); };\n";
+        assert_eq!(halves(text, "ask", "publish"), vec![3]);
+        assert_eq!(halves(text, "answer", "subscribe"), vec![11]);
+        assert!(halves(text, "fire", "publish").is_empty());
+        // The channel itself is no reply channel.
+        assert!(halves(text, "both", "publish").is_empty());
+    }
 }
