@@ -1261,7 +1261,7 @@ fn passed_names(
     let files = ctx.project.files;
     for (j, g) in files.iter().enumerate().filter(|(_, g)| g.file.lang == lang) {
         let own = ctx.owner(j) == owner;
-        if !own && !(js && !g.facts.arch.bindings.is_empty()) {
+        if !own && (!js || g.facts.arch.bindings.is_empty()) {
             continue;
         }
         let callers = g.facts.arch.arg_calls.iter().chain(&g.facts.arch.name_calls);
