@@ -124,6 +124,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/ts_raw.rs"),
     include_str!("lang/ts_requests.rs"),
     include_str!("lang/ts_rtk.rs"),
+    include_str!("lang/ts_replies.rs"),
     include_str!("lang/ts_temporal.rs"),
     include_str!("lang/ts_shapes.rs"),
     include_str!("lang/ts_gaps.rs"),

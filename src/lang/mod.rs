@@ -57,6 +57,7 @@ pub mod ts_natives;
 pub mod ts_nest;
 pub mod ts_next;
 pub mod ts_raw;
+pub mod ts_replies;
 pub mod ts_requests;
 pub mod ts_rtk;
 pub mod ts_shapes;

@@ -248,6 +248,9 @@ pub struct Collector<'t> {
     collection_fields: bool,
     /// Classes holding an Express app or router in a field (`lang/ts_class_routers.rs`).
     class_scopes: Vec<super::ts_class_routers::ClassScope>,
+    /// Lines of the reply halves of Redis request/reply wrappers (`lang/ts_replies.rs`),
+    /// whose queue facts [`Collector::finish`] drops.
+    reply_lines: Vec<u32>,
 }
 
 impl<'t> Collector<'t> {
@@ -1978,6 +1981,12 @@ impl<'t> Collector<'t> {
             }
             _ => {}
         }
+        // `publish(channel, …)`/`subscribe(channel)` of a wrapper taking the channel
+        // (`lang/ts_replies.rs`): its callers name it.
+        let redis = self.facts.queues.len() == before + 1 && self.facts.queues[before].broker == "redis";
+        if let (Some(&first), true, "publish" | "subscribe") = (args.first(), redis, method) {
+            self.redis_param(before, first, method, src);
+        }
         if let (Some(value), true) = (aws_value, self.facts.queues.len() == before + 1) {
             self.queue_method_param(before, value, src);
         }
@@ -2089,6 +2098,48 @@ impl<'t> Collector<'t> {
         };
         self.facts.queues[queue].name = vec![Part::Param(ident.to_string())];
         self.facts.queue_params.push(RawQueueParam { queue, function, param });
+    }
+
+    /// A Redis channel named by a parameter of the function around (`redisPubSub(channel,
+    /// payload)`): named by the callers ([`Collector::queue_method_param`]), and a request
+    /// awaiting a reply, or a subscription answering one, when the function pairs it with
+    /// a reply channel made of the parameter (`lang/ts_replies.rs`).
+    fn redis_param(&mut self, queue: usize, arg: Node, method: &str, src: &[u8]) {
+        if arg.kind_name() != "identifier" {
+            return;
+        }
+        let ident = query::text(arg, src);
+        let Some((func, _)) = self.enclosing_param(arg, ident, src) else { return };
+        let before = self.facts.queue_params.len();
+        self.queue_method_param(queue, arg, src);
+        if self.facts.queue_params.len() == before {
+            return;
+        }
+        // The program, the last of the ancestors.
+        let Some(root) = query::ancestors_in(self.root.as_ref(), func, usize::MAX).pop() else { return };
+        let lines = super::ts_replies::reply_half(root, func, ident, method, src);
+        if !lines.is_empty() {
+            self.facts.queues[queue].rpc = true;
+            self.reply_lines.extend(lines);
+        }
+    }
+
+    /// Drops the queue facts of the reply halves of Redis request/reply wrappers
+    /// (`reply_lines`), keeping the indices other facts hold of the rest.
+    fn drop_reply_queues(&mut self) {
+        let facts = &mut self.facts;
+        let gone = |q: &RawQueue| q.broker == "redis" && self.reply_lines.contains(&q.line);
+        let mut index: Vec<Option<usize>> = Vec::with_capacity(facts.queues.len());
+        let mut kept = 0;
+        for q in &facts.queues {
+            index.push((!gone(q)).then(|| {
+                kept += 1;
+                kept - 1
+            }));
+        }
+        facts.queues.retain(|q| !gone(q));
+        facts.queue_params.retain_mut(|p| index[p.queue].map(|k| p.queue = k).is_some());
+        facts.queue_fields.retain_mut(|f| index[f.queue].map(|k| f.queue = k).is_some());
     }
 
     /// An MQTT client's `publish`/`subscribe` (mqtt.js, async-mqtt): in a file naming MQTT,
@@ -2364,6 +2415,9 @@ impl<'t> Collector<'t> {
     }
 
     pub fn finish(mut self) -> ArchFacts {
+        if !self.reply_lines.is_empty() {
+            self.drop_reply_queues();
+        }
         if self.controllers_said.is_some_and(|n| n > self.controllers_keys) {
             for m in &mut self.facts.nest_modules {
                 m.controllers = None;

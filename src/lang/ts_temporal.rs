@@ -84,6 +84,9 @@ pub fn task_queues(root: Node, src: &[u8], facts: &mut ArchFacts) {
         }
         let Some(call) = call else { continue };
         let Some((access, rpc)) = call.field("function").and_then(|f| role(f, src)) else { continue };
+        // A worker registering workflows and no activities runs no activity: it answers
+        // no `proxyActivities` request on its queue (the activities' worker does).
+        let rpc = rpc && !(access == Access::Read && workflows_only(call, src));
         let name = template(value, src);
         let named = name.iter().any(|p| !matches!(p, crate::model::Part::Param(_)));
         if name.is_empty() || !named {
@@ -92,6 +95,36 @@ pub fn task_queues(root: Node, src: &[u8], facts: &mut ArchFacts) {
         let line = query::line(pair);
         facts.queues.push(RawQueue { broker: "temporal".into(), name, access, line, key: None, rpc });
     }
+}
+
+/// Whether a worker's options (the call's object arguments and the objects nested in
+/// them, a few levels deep) name workflows (`workflowsPath`, `workflows`,
+/// `workflowBundle`) and no activities (`activities`, `activityClasses`).
+fn workflows_only(call: Node, src: &[u8]) -> bool {
+    let (mut workflows, mut activities) = (false, false);
+    let mut stack: Vec<(Node, usize)> =
+        call.field("arguments").map(named).unwrap_or_default().into_iter().map(|a| (a, 0)).collect();
+    while let Some((n, depth)) = stack.pop() {
+        if n.kind_name() != "object" || depth > 3 {
+            continue;
+        }
+        for member in named(n) {
+            let key = match member.kind_name() {
+                "pair" => member.field("key").filter(|k| k.kind_name() == "property_identifier"),
+                "shorthand_property_identifier" => Some(member),
+                _ => None,
+            };
+            match key.map(|k| query::text(k, src)) {
+                Some("workflowsPath" | "workflows" | "workflowBundle") => workflows = true,
+                Some("activities" | "activityClasses") => activities = true,
+                _ => {}
+            }
+            if let Some(v) = member.field("value").filter(|_| member.kind_name() == "pair") {
+                stack.push((v, depth + 1));
+            }
+        }
+    }
+    workflows && !activities
 }
 
 /// In a module no trigger word sent through the full pass: the bindings of the imports
@@ -171,6 +204,7 @@ mod tests {
             const w = await Worker.create({ workflowsPath, activities, taskQueue: 'orders' });\n\
             @Module({ imports: [TemporalModule.forRoot({ taskQueue: Q.ORDER, worker: {} })] }) class M {}\n\
             TemporalModule.registerWorker({ workerOptions: { taskQueue: 'nested' } });\n\
+            SharedTemporalModule.forRoot({ taskQueue: 'flows', worker: { workflowsPath: p } });\n\
             await client.workflow.start(run, { taskQueue: 'orders', workflowId: id });\n\
             const other = build({ taskQueue: 'not-temporal' });\n\
             const short = proxyActivities({ taskQueue });\n";
@@ -181,6 +215,7 @@ mod tests {
                 ("orders".into(), Access::Read, true),
                 ("<Q.ORDER>".into(), Access::Read, true),
                 ("nested".into(), Access::Read, true),
+                ("flows".into(), Access::Read, false),
                 ("orders".into(), Access::Write, false),
             ]
         );

@@ -427,7 +427,13 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 continue;
             }
             // A queue named by a parameter: one edge per name its callers give, if any does.
-            let named = named_by_callers(ctx, i, k);
+            let callers = named_at_callers(ctx, i, k);
+            let mut named: Vec<Template> = Vec::new();
+            for (_, _, t) in &callers {
+                if !named.contains(t) {
+                    named.push(t.clone());
+                }
+            }
             // A JS/TS template with a parameter in it (`` `kafka-${evetName}` ``,
             // `lang::ts_arch` `template_param`) that no caller names: no queue.
             if named.is_empty() && param_in_template(f, k) {
@@ -442,7 +448,7 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
             // A request through a wrapper is made at each of the wrapper's callers.
             if q.rpc && q.access == Access::Write && !named.is_empty() {
                 transports.rpc.borrow_mut().wrapped.insert((i, q.line));
-                for (j, line, name) in named_at_callers(ctx, i, k) {
+                for (j, line, name) in callers.iter().cloned() {
                     let id = queue_id(ctx, &transports, j, q, &name);
                     if let Some(id) = id {
                         transports.rpc.borrow_mut().requests.push((j, line, site_flags(ctx, j), id));
@@ -500,7 +506,22 @@ pub fn resolve(ctx: &Ctx, eps: &Endpoints, out: &mut ArchOut) {
                 }
                 None => {}
             }
-            for name in &named {
+            // Callers in the wrapper's service: its own edge, once per name. A caller of
+            // another service (or a module of none) importing the wrapper: the caller's
+            // module publishes or consumes, at the call (a subscription through the wrapper
+            // answers requests for the caller's service; a request was counted above).
+            let mut own: Vec<&Template> = Vec::new();
+            for (j, line, name) in &callers {
+                if ctx.owner(*j) == ctx.owner(i) {
+                    if !own.contains(&name) {
+                        own.push(name);
+                    }
+                    continue;
+                }
+                let at = RawQueue { line: *line, rpc: q.rpc && q.access != Access::Write, ..q.clone() };
+                queue_edge(ctx, &amqp, &transports, out, *j, &at, name, site_flags(ctx, *j));
+            }
+            for name in own {
                 queue_edge(ctx, &amqp, &transports, out, i, q, name, flags);
             }
         }
@@ -1031,20 +1052,6 @@ fn topic_matches(pattern: &str, key: &str) -> bool {
     p.len() <= 16 && k.len() <= 16 && go(&p, &k)
 }
 
-/// The queue names the callers of a function give it, when the queue `k` of `file`
-/// is a parameter of that function (`fn consume(topic: &str)`, called as
-/// `consume(brokers, "orders")` by a file of the same language and service): each
-/// literal argument. Empty when no caller passes a literal (the queue stays unknown).
-fn named_by_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<Template> {
-    let mut names: Vec<Template> = Vec::new();
-    for (_, _, t) in named_at_callers(ctx, file, k) {
-        if !names.contains(&t) {
-            names.push(t);
-        }
-    }
-    names
-}
-
 /// Whether queue `k` of JS/TS file `f` is named by a template with one parameter of the
 /// function around it among other parts (`` `kafka-${evetName}` ``), which callers name
 /// (`lang::ts_arch` `template_param`).
@@ -1065,7 +1072,7 @@ fn named_at_callers(ctx: &Ctx, file: usize, k: usize) -> Vec<(usize, u32, Templa
     let mut names: Vec<(usize, u32, Template)> = Vec::new();
     if lang != Lang::Python {
         let mut seen = Vec::new();
-        passed_names(ctx, (owner, lang), (&qp.function, qp.param), &mut seen, &mut names);
+        passed_names(ctx, (owner, lang, file), (&qp.function, qp.param), &mut seen, &mut names);
         // `kafka-${evetName}`: each caller's text in the parameter's place.
         if param_in_template(&files[file], k) {
             let name = &files[file].facts.arch.queues[k].name;
@@ -1284,7 +1291,7 @@ const PASS_DEPTH: usize = 4;
 /// the names `handle`'s callers give, a few functions deep.
 fn passed_names(
     ctx: &Ctx,
-    (owner, lang): (Option<usize>, Lang),
+    (owner, lang, file): (Option<usize>, Lang, usize),
     (function, param): (&str, usize),
     seen: &mut Vec<(String, usize)>,
     names: &mut Vec<(usize, u32, Template)>,
@@ -1295,16 +1302,28 @@ fn passed_names(
     seen.push((function.to_string(), param));
     let wanted: Vec<&str> = function.split("::").collect();
     let calls = |callee: &str| callee.split("::").collect::<Vec<_>>().ends_with(&wanted);
+    // JS/TS: a module of another service (or of none) calls the function of file `file`
+    // when it imports it from there (`import { redisPubSub } from '../shared/redis.js'`):
+    // a shared module the services' code imports by path.
+    let js = lang.is_ecmascript();
+    let imports = |j: usize, callee: &str| js && calls_python_function(ctx, j, callee, file, function);
     let files = ctx.project.files;
-    for (j, g) in files.iter().enumerate().filter(|(j, g)| g.file.lang == lang && ctx.owner(*j) == owner) {
-        for a in g.facts.arch.arg_calls.iter().chain(&g.facts.arch.name_calls).filter(|a| calls(&a.callee)) {
+    for (j, g) in files.iter().enumerate().filter(|(_, g)| g.file.lang == lang) {
+        let own = ctx.owner(j) == owner;
+        if !own && (!js || g.facts.arch.bindings.is_empty()) {
+            continue;
+        }
+        let callers = g.facts.arch.arg_calls.iter().chain(&g.facts.arch.name_calls);
+        for a in callers.filter(|a| if own { calls(&a.callee) } else { imports(j, &a.callee) }) {
             let arg = a.args.get(param).filter(|t| !t.is_empty());
             if let Some(t) = arg.and_then(|t| ctx.resolve_template(j, t).ok()).filter(literal) {
                 names.push((j, a.line, t));
             }
         }
         for p in g.facts.arch.param_passes.iter().filter(|p| p.arg == param && calls(&p.callee)) {
-            passed_names(ctx, (owner, lang), (&p.function, p.param), seen, names);
+            if own {
+                passed_names(ctx, (owner, lang, j), (&p.function, p.param), seen, names);
+            }
         }
     }
 }
