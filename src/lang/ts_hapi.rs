@@ -135,7 +135,14 @@ fn route_object_router(obj: Node, router: &str, src: &[u8], facts: &mut ArchFact
         }
     };
     let Some((methods, path, line, framework)) = route else { return };
-    facts.routes.push(RawRoute { framework: framework.into(), router: router.into(), methods, path, handler: None, line });
+    facts.routes.push(RawRoute {
+        framework: framework.into(),
+        router: router.into(),
+        methods,
+        path,
+        handler: None,
+        line,
+    });
     facts.routers.push(RawRouter { name: router.into(), framework: framework.into(), prefix: Template::new(), line });
 }
 

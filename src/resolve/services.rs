@@ -2396,9 +2396,8 @@ fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeB
         }
         out
     };
-    let scripts = |words: &[String]| -> Vec<String> {
-        script_files(words).iter().map(|f| dir_of(f).to_string()).collect()
-    };
+    let scripts =
+        |words: &[String]| -> Vec<String> { script_files(words).iter().map(|f| dir_of(f).to_string()).collect() };
     let binds: Vec<String> = me
         .binds
         .iter()
