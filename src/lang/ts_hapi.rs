@@ -27,10 +27,15 @@ use super::query;
 use super::ts_arch::{named, prop, string_value, template};
 use crate::model::{ArchFacts, Part, RawRoute, RawRouter, Template};
 
-/// Whether a file's text may declare a route array (`handler`, `path` and `method`).
+/// Whether a file's text may declare a route array or a route object (`handler`; the
+/// `method` and `path` or `url` may come from a spread object).
 pub fn mentions(words: &Words) -> bool {
-    words.has(W::handler) && words.has(W::path) && words.has(W::method)
+    words.has(W::handler)
 }
+
+/// A route method written as `&name`: the constant `name` (`routeOpts.method`, of an
+/// object the route object spreads) holds it, read in resolution.
+pub const METHOD_REF: &str = "&";
 
 /// A route object's methods (upper case; `*` is `ANY`) and path, with the line of its
 /// path; `None` for an object that is not one (no `method` or no `path`).
@@ -101,8 +106,49 @@ fn route_array(array: Node, router: &str, src: &[u8], facts: &mut ArchFacts) -> 
     true
 }
 
+/// A route object a module declares at its top level (`const register = { method: 'POST',
+/// url: '/register', handler }`), given to `server.route(register)` here or where it is
+/// imported: a router of one route, fastify's when it names its path `url`, hapi's for
+/// `path`. An object with a `handler`, no `method`, `url` or `path` of its own and one
+/// spread name (`{ ...routeOpts, preHandler, handler }`, `routeOpts` imported from the
+/// module holding `{ method: 'POST', url: '/register', schema }`) takes those two from the
+/// spread object: `routeOpts.method` and `routeOpts.url`, constants found in resolution
+/// (a method no constant gives makes no route).
+fn route_object_router(obj: Node, router: &str, src: &[u8], facts: &mut ArchFacts) {
+    let route = if declares_route(obj, src) {
+        let framework = if prop(obj, "url", src).is_some() { "fastify" } else { "hapi" };
+        route_object(obj, src).map(|(methods, path, line)| (methods, path, line, framework))
+    } else {
+        let own = ["method", "url", "path"].iter().any(|k| prop(obj, k, src).is_some());
+        let spread: Vec<Node> = named(obj)
+            .into_iter()
+            .filter(|c| c.kind_name() == "spread_element")
+            .filter_map(|c| c.named_child(0))
+            .collect();
+        match spread.as_slice() {
+            [one] if !own && one.kind_name() == "identifier" && prop(obj, "handler", src).is_some() => {
+                let name = query::text(*one, src);
+                let methods = vec![format!("{METHOD_REF}{name}.method")];
+                Some((methods, vec![Part::Ref(format!("{name}.url"))], query::line(obj), "fastify"))
+            }
+            _ => None,
+        }
+    };
+    let Some((methods, path, line, framework)) = route else { return };
+    facts.routes.push(RawRoute {
+        framework: framework.into(),
+        router: router.into(),
+        methods,
+        path,
+        handler: None,
+        line,
+    });
+    facts.routers.push(RawRouter { name: router.into(), framework: framework.into(), prefix: Template::new(), line });
+}
+
 /// The route arrays a module declares at its top level (see the module's documentation),
-/// each a hapi router. Asked for files whose text has `method`, `path` and `handler`.
+/// each a hapi router, and its route objects ([`route_object_router`]). Asked for files
+/// whose text has `handler`.
 pub fn route_arrays(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for top in named(root) {
         let (inner, exported) = match top.kind_name() {
@@ -130,13 +176,17 @@ pub fn route_arrays(root: Node, src: &[u8], facts: &mut ArchFacts) {
                 .into_iter()
                 .filter_map(|d| {
                     let name = d.field("name").filter(|n| n.kind_name() == "identifier")?;
-                    let value = d.field("value").filter(|v| v.kind_name() == "array")?;
+                    let value = d.field("value").filter(|v| matches!(v.kind_name(), "array" | "object"))?;
                     Some((query::text(name, src).to_string(), value))
                 })
                 .collect(),
             _ => Vec::new(),
         };
         for (name, array) in arrays {
+            if array.kind_name() == "object" {
+                route_object_router(array, &name, src, facts);
+                continue;
+            }
             if route_array(array, &name, src, facts) {
                 let line = query::line(array);
                 facts.routers.push(RawRouter { name, framework: "hapi".into(), prefix: Template::new(), line });

@@ -808,6 +808,27 @@ fn unplaced_diagnostic(rs: &Routers, (r, name): (usize, &str), n: usize) -> Diag
 /// spread, a variable, a dynamic module's `{ controllers }`), or whose modules all
 /// import one another, keeps every controller; so does a controller whose file a
 /// non-test module without `@Module` imports (it may be mounted some other way).
+/// A route's methods, each written `&name` ([`crate::lang::ts_hapi::METHOD_REF`], a route
+/// object spreading another) the constant `name` as seen from `file`, when it is one word
+/// (`'POST' as HTTPMethods`); one no constant gives is left out.
+fn spread_methods(ctx: &Ctx, file: usize, methods: &[String]) -> Vec<String> {
+    use crate::lang::ts_hapi::METHOD_REF;
+    if !methods.iter().any(|m| m.starts_with(METHOD_REF)) {
+        return methods.to_vec();
+    }
+    methods
+        .iter()
+        .filter_map(|m| match m.strip_prefix(METHOD_REF) {
+            None => Some(m.clone()),
+            Some(name) => {
+                let value = ctx.resolve_template(file, &vec![Part::Ref(name.to_string())]).ok()?;
+                let word = crate::lang::arch::literal_of(&value)?;
+                (!word.is_empty() && word.bytes().all(|b| b.is_ascii_alphabetic())).then(|| word.to_ascii_uppercase())
+            }
+        })
+        .collect()
+}
+
 fn nest_unmounted(rs: &Routers, out: &mut ArchOut) -> Vec<usize> {
     let ctx = rs.ctx;
     let files = ctx.project.files;
@@ -1596,7 +1617,12 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
                 let methods = super::drf::view_methods(ctx, i, route.handler.as_deref().unwrap_or(""));
                 vec![(methods, String::new())]
             } else {
-                vec![(route.methods.clone(), String::new())]
+                // A route object spreading one that gives no method (no route options) is no route.
+                let methods = spread_methods(ctx, i, &route.methods);
+                if methods.is_empty() {
+                    continue;
+                }
+                vec![(methods, String::new())]
             };
             // `@mock.patch(GET_WEBHOOKS_PATH)`: a constant naming a dotted Python name, never a URL path
             // (the extractor drops the literal case).

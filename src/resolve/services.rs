@@ -2087,7 +2087,7 @@ fn from_compose(project: &Project, rel: &str, key: &str, s: &mut Services) {
             // the first names the code, unless a later one publishes ports the first does not
             // or the first runs a worker (`command: python consumer.py`) and the later not;
             // the others are its other names.
-            let rank = (entry.get("ports").is_some() || entry.get("expose").is_some(), !worker_command(entry));
+            let rank = entry_rank(entry);
             // Entries of one build that each pick the code they run with an environment
             // variable (`SERVICES: login`): each after the first is a service of its own,
             // holding what it picks, when the first picks too ([`selected_modules`]).
@@ -2372,6 +2372,14 @@ struct ComposeBuild {
     dockerfile: Option<String>,
     command: Vec<String>,
     binds: Vec<String>,
+    /// Which of two entries of one build names the code ([`entry_rank`]).
+    rank: (bool, bool),
+}
+
+/// How strongly a compose entry names the code it builds: publishing ports first, then
+/// not running a worker (`command: python consumer.py`); of two of equal rank the first.
+fn entry_rank(entry: &Yaml) -> (bool, bool) {
+    (entry.get("ports").is_some() || entry.get("expose").is_some(), !worker_command(entry))
 }
 
 fn compose_build(s: &Services, base: &str, entry: &Yaml) -> ComposeBuild {
@@ -2396,7 +2404,7 @@ fn compose_build(s: &Services, base: &str, entry: &Yaml) -> ComposeBuild {
             binds.push(dir);
         }
     }
-    ComposeBuild { ctx, dockerfile, command, binds }
+    ComposeBuild { ctx, dockerfile, command, binds, rank: entry_rank(entry) }
 }
 
 /// The code directory of compose entry `k` of `builds` when it shares its build context
@@ -2413,6 +2421,9 @@ fn compose_build(s: &Services, base: &str, entry: &Yaml) -> ComposeBuild {
 ///   Dockerfile (a shared Dockerfile's default command names one service's script).
 ///
 /// A script at the context's root keeps the build there, as do several directories or none.
+/// A script in a directory a sibling that outranks the entry runs its own script from (or
+/// a generic `src/`) is the entry's code alone: the file, not its directory (a worker
+/// `command: ["node", "src/worker.js"]` beside the web app's `CMD ["node", "src/app.js"]`).
 fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeBuild]) -> Option<String> {
     let me = builds.get(k)?;
     let same_ctx: Vec<&ComposeBuild> =
@@ -2421,7 +2432,7 @@ fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeB
         return None;
     }
     let inside = |d: &str| d == ctx || is_under(d, ctx);
-    let scripts = |words: &[String]| -> Vec<String> {
+    let script_files = |words: &[String]| -> Vec<String> {
         let mut out = Vec::new();
         for (i, w) in words.iter().enumerate() {
             let w = w.trim_start_matches("./");
@@ -2440,12 +2451,14 @@ fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeB
             };
             for p in paths {
                 if let Some(f) = join(ctx, &p).filter(|f| project.file(f).is_some()) {
-                    out.push(dir_of(&f).to_string());
+                    out.push(f);
                 }
             }
         }
         out
     };
+    let scripts =
+        |words: &[String]| -> Vec<String> { script_files(words).iter().map(|f| dir_of(f).to_string()).collect() };
     let binds: Vec<String> = me
         .binds
         .iter()
@@ -2468,20 +2481,35 @@ fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeB
             .filter(|d| *d != ctx && project.is_dir(d) && !in_sorted(GENERIC_DIRS, file_name(d)))
             .filter(|d| !same_ctx.iter().any(|b| b.binds.contains(d)))
             .collect();
-        let words: Vec<String> = dockerfile_instructions(&text)
-            .into_iter()
-            .filter(|(word, _, _)| word == "CMD" || word == "ENTRYPOINT")
-            .flat_map(|(_, rest, _)| {
-                rest.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
-                    .filter(|w| !w.is_empty())
-                    .map(String::from)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let found = scripts(&words);
+        let found = scripts(&run_words(&text));
         let holds = |d: &String| copied.iter().all(|c| d == c || is_under(d, c));
         Some(found.into_iter().filter(holds).collect())
     };
+    // The script its command runs sits in a directory a sibling that outranks it (publishing
+    // ports, not a worker) runs its own script from, by its command or its Dockerfile's
+    // default one, or a generic one (`src/`): the directory is that sibling's code, and
+    // the entry runs that one file of it (`command: ["node", "src/worker.js"]` beside the
+    // web app's `CMD ["node", "src/app.js"]`).
+    let own = script_files(&me.command);
+    if let [file] = own.as_slice() {
+        let dir = dir_of(file);
+        let runs_from = |b: &ComposeBuild| {
+            let words = match (&b.command[..], b.dockerfile.as_deref()) {
+                ([], Some(df)) => project.read(df).map(|t| run_words(&t)).unwrap_or_default(),
+                (words, _) => words.to_vec(),
+            };
+            scripts(&words).iter().any(|d| d == dir)
+        };
+        let outranked = builds.iter().enumerate().any(|(j, b)| {
+            j != k
+                && b.ctx.as_deref() == Some(ctx)
+                && (b.rank > me.rank || b.rank == me.rank && j < k)
+                && (in_sorted(GENERIC_DIRS, file_name(dir)) || runs_from(b))
+        });
+        if dir != ctx && outranked {
+            return Some(file.clone());
+        }
+    }
     let tiers: [&dyn Fn() -> Vec<String>; 3] =
         [&|| scripts(&me.command), &|| binds.clone(), &|| cmd().unwrap_or_default()];
     for tier in tiers {
@@ -2495,6 +2523,20 @@ fn shared_context_dir(project: &Project, ctx: &str, k: usize, builds: &[ComposeB
         }
     }
     None
+}
+
+/// The words of a Dockerfile's `CMD` and `ENTRYPOINT` instructions, in shell or exec form.
+fn run_words(dockerfile: &str) -> Vec<String> {
+    dockerfile_instructions(dockerfile)
+        .into_iter()
+        .filter(|(word, _, _)| word == "CMD" || word == "ENTRYPOINT")
+        .flat_map(|(_, rest, _)| {
+            rest.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The code directory a compose build makes when its Dockerfile `df` sits in a packaging
@@ -3047,6 +3089,30 @@ fn k8s_source<const N: usize>(s: &Services, image: Option<&str>, names: [Option<
     None
 }
 
+/// The source service whose own directory (not the root) holds the manifest `rel`
+/// (`auth-service/manifest/deployment.yaml`), when the workload's image is named like that
+/// directory: the same name (case and `-`/`_` aside), or one starting the other followed
+/// by `-`, `_` or `.` (image `nasi101/auth` in `auth-service/`). An image of another name
+/// there (`redis`) is not the directory's code.
+fn enclosing_source(s: &Services, rel: &str, image: Option<&str>) -> Option<usize> {
+    let last = image?.rsplit('/').next()?;
+    let repo = last.split('@').next().unwrap_or(last).split(':').next().unwrap_or(last);
+    let i = owner_of(&s.list, rel)?;
+    let x = &s.list[i];
+    let starts = |long: &str, short: &str| {
+        short.len() >= 3
+            && long.len() > short.len()
+            && long.get(..short.len()).is_some_and(|p| folded_eq(p, short))
+            && long[short.len()..].starts_with(['-', '_', '.'])
+    };
+    let named = |d: &str| {
+        let n = file_name(d);
+        folded_eq(n, repo) || starts(n, repo) || starts(repo, n)
+    };
+    let own = x.dirs.iter().any(|d| !d.is_empty() && is_under(rel, d) && named(d));
+    (!x.infra && own).then_some(i)
+}
+
 fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
     // Most YAML files are not Kubernetes manifests: look before parsing.
     match project.read(rel) {
@@ -3075,7 +3141,7 @@ fn from_kubernetes(project: &Project, rel: &str, s: &mut Services) {
                 // The workload's name is another name of the source service (whose own name,
                 // from its directory or package, stays: two versions `details-v1`,
                 // `details-v2` of one code are one service).
-                match k8s_source(s, image, [container, app]) {
+                match k8s_source(s, image, [container, app]).or_else(|| enclosing_source(s, rel, image)) {
                     Some(i) => {
                         add_alias(&mut s.list[i], name);
                         i
