@@ -104,6 +104,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/py_run.rs"),
     include_str!("lang/py_shapes.rs"),
     include_str!("lang/py_tablename.rs"),
+    include_str!("lang/py_views.rs"),
     include_str!("lang/python.rs"),
     include_str!("lang/query.rs"),
     include_str!("lang/rs_arch.rs"),

@@ -862,6 +862,10 @@ pub struct ArchFacts {
     /// methods called on project objects, and class constructions with URL-like arguments.
     #[serde(default)]
     pub py_classes: Vec<RawPyClass>,
+    /// Python: the top-level classes of a file whose classes `py_classes` does
+    /// not record, with only their HTTP-handler methods (`crate::lang::py_views`).
+    #[serde(default)]
+    pub py_plain_classes: Vec<RawPyClass>,
     #[serde(default)]
     pub method_calls: Vec<RawMethodCall>,
     #[serde(default)]

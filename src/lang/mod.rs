@@ -30,6 +30,7 @@ pub mod py_routers;
 pub mod py_run;
 pub mod py_shapes;
 pub mod py_tablename;
+pub mod py_views;
 pub mod python;
 pub mod query;
 pub mod rs_arch;

@@ -70,8 +70,9 @@ fn database(v: Node, assigns: &[(String, Node)], src: &[u8], depth: u32) -> bool
         "call" => {
             let Some(f) = v.field("function").filter(|f| f.kind_name() == "attribute") else { return false };
             let method = f.field("attribute").map_or("", |a| query::text(a, src));
-            matches!(method, "get_database" | "get_default_database")
-                && f.field("object").is_some_and(|c| client(c, assigns, src))
+            let of_client = matches!(method, "get_database" | "get_default_database")
+                && f.field("object").is_some_and(|c| client(c, assigns, src));
+            of_client || depth < DEPTH && instance_database(v, f, method, assigns, src, depth)
         }
         "identifier" | "attribute" if depth < DEPTH => {
             let values = values_of(query::text(v, src), assigns, src);
@@ -79,6 +80,38 @@ fn database(v: Node, assigns: &[(String, Node)], src: &[u8], depth: u32) -> bool
         }
         _ => false,
     }
+}
+
+/// Whether `obj.method()` (`f` its function) returns a database: `obj` is a module-level
+/// instance of a class the file defines (every value of it is `Class()`), and every
+/// `return` of that method gives a database (`return self.client.get_database()`, with
+/// `self.client = AsyncIOMotorClient(URL)`): a connection singleton.
+fn instance_database(call: Node, f: Node, method: &str, assigns: &[(String, Node)], src: &[u8], depth: u32) -> bool {
+    if !call.field("arguments").is_some_and(|a| named(a).is_empty()) {
+        return false;
+    }
+    let Some(obj) = f.field("object").filter(|o| o.kind_name() == "identifier") else { return false };
+    let Some(root) = query::ancestors(call, 256).find(|a| a.kind_name() == "module") else { return false };
+    let values = values_of(query::text(obj, src), assigns, src);
+    let class_of = |v: &Node| -> Option<String> {
+        let c = v.field("function").filter(|c| v.kind_name() == "call" && c.kind_name() == "identifier")?;
+        v.field("arguments").filter(|a| named(*a).is_empty())?;
+        Some(query::text(c, src).to_string())
+    };
+    let Some(class) = values.first().and_then(class_of) else { return false };
+    if !values.iter().all(|v| class_of(v).as_deref() == Some(class.as_str())) {
+        return false;
+    }
+    let def = named(root).into_iter().find_map(|d| {
+        let d = if d.kind_name() == "decorated_definition" { d.field("definition")? } else { d };
+        (d.kind_name() == "class_definition" && d.field("name").is_some_and(|n| query::text(n, src) == class))
+            .then_some(d)
+    });
+    let Some(body) = def.and_then(|c| method_of(c, method, src)).and_then(|m| m.field("body")) else {
+        return false;
+    };
+    let returns = returned(body);
+    !returns.is_empty() && returns.iter().all(|r| database(*r, assigns, src, depth + 1))
 }
 
 /// Whether a name is a MongoDB client: every (non-`None`) assignment of it in the file
@@ -179,6 +212,10 @@ fn getter_of(v: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<Str
         "identifier" => {
             let func = query::ancestors(v, 64).find(|a| a.kind_name() == "function_definition")?;
             let values = super::py_arch::assignments(query::text(v, src), func, src)?;
+            // A FastAPI dependency the body never reassigns: `db = Depends(get_db)`.
+            if values.is_empty() {
+                return depends_param(func, query::text(v, src), src);
+            }
             one(values.into_iter().filter(|x| x.kind_name() != "none").map(|x| getter_of(x, class, src, depth + 1)))
         }
         "attribute" => {
@@ -190,6 +227,66 @@ fn getter_of(v: Node, class: Option<Node>, src: &[u8], depth: u32) -> Option<Str
         }
         _ => None,
     }
+}
+
+/// The function a FastAPI parameter named `name` of `func` depends on: `db: Database =
+/// Depends(get_db)`, `db=Depends(dependency=get_db)` or `db: Annotated[Database,
+/// Depends(get_db)]`. FastAPI passes what the function returns.
+fn depends_param(func: Node, name: &str, src: &[u8]) -> Option<String> {
+    let params = func.field("parameters")?;
+    for p in named(params) {
+        let (holder, depends) = match p.kind_name() {
+            "default_parameter" | "typed_default_parameter" => (p.field("name"), p.field("value")),
+            "typed_parameter" => (p.named_child(0), p.field("type").and_then(|t| annotated_depends(t, src))),
+            _ => continue,
+        };
+        if holder.is_none_or(|h| h.kind_name() != "identifier" || query::text(h, src) != name) {
+            continue;
+        }
+        return depends.and_then(|d| depends_target(d, src));
+    }
+    None
+}
+
+/// Whether a call is `Depends(…)` (`fastapi.Depends(…)`).
+fn is_depends(call: Node, src: &[u8]) -> bool {
+    call.kind_name() == "call"
+        && call.field("function").is_some_and(|f| {
+            let t = query::text(f, src);
+            t == "Depends" || t.ends_with(".Depends")
+        })
+}
+
+/// The `Depends(…)` of an `Annotated[T, Depends(…)]` annotation (its last item).
+fn annotated_depends<'t>(ty: Node<'t>, src: &[u8]) -> Option<Node<'t>> {
+    let text = query::text(ty, src);
+    if !(text.starts_with("Annotated[") || text.contains(".Annotated[")) {
+        return None;
+    }
+    let mut stack = named(ty);
+    let mut found = None;
+    while let Some(n) = stack.pop() {
+        if is_depends(n, src) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(n);
+            continue;
+        }
+        stack.extend(named(n));
+    }
+    found
+}
+
+/// The function a `Depends(f)` call names: its first argument or `dependency=`.
+fn depends_target(call: Node, src: &[u8]) -> Option<String> {
+    if !is_depends(call, src) {
+        return None;
+    }
+    let args = call.field("arguments")?;
+    let (pos, _) = split_args(args);
+    let f = pos.first().copied().or_else(|| super::py_arch::kwarg(args, "dependency", src))?;
+    (f.kind_name() == "identifier").then(|| query::text(f, src).to_string())
 }
 
 /// The single value of a non-empty sequence whose items are all the same `Some`.
@@ -262,6 +359,64 @@ mod tests {
             def get_maybe():\n    if x:\n        return\n    return _client[NAME]\n";
         let tree = parse(code);
         assert_eq!(getters(tree.root_node(), code.as_bytes()), ["get_database", "get_db"]);
+    }
+
+    #[test]
+    fn a_connection_singleton_method_returns_a_database() {
+        let code = "from motor.motor_asyncio import AsyncIOMotorClient
+class Conn:
+    client = None
+    def connect(self):
+        if self.client is None:
+            self.client = AsyncIOMotorClient(URL)
+    def get_database(self):
+        return self.client.get_database()
+    def name(self):
+        return 'x'
+mongodb = Conn()
+other = Conn(1)
+async def get_db():
+    mongodb.connect()
+    return mongodb.get_database()
+def get_name():
+    return mongodb.name()
+def get_other():
+    return other.get_database()
+";
+        let tree = parse(code);
+        assert_eq!(getters(tree.root_node(), code.as_bytes()), ["get_db"]);
+    }
+
+    #[test]
+    fn a_fastapi_dependency_names_its_getter() {
+        let code = "async def a(user_id: int, db: Database = Depends(get_db)):
+    return await db.recs.find_one({})
+async def b(db: Annotated[Database, Depends(get_db)]):
+    return await db.recs.find_one({})
+async def c(db=Depends(dependency=get_db)):
+    return await db.recs.find_one({})
+async def d(db=Depends(get_db)):
+    db = other()
+    return await db.recs.find_one({})
+async def e(db: Database = Depends(make_db(1))):
+    return await db.recs.find_one({})
+";
+        let tree = parse(code);
+        let mut found = Vec::new();
+        let mut stack = vec![tree.root_node()];
+        while let Some(n) = stack.pop() {
+            if n.kind_name() == "attribute" && query::text(n, code.as_bytes()) == "db.recs" {
+                let recs = n.field("attribute").unwrap();
+                found.push((query::line(n), getter_use(recs, code.as_bytes())));
+            }
+            stack.extend(named(n));
+        }
+        found.sort();
+        let get_db = Some("get_db".to_string());
+        assert_eq!(
+            found,
+            [(2, get_db.clone()), (4, get_db.clone()), (6, get_db), (9, Some("other".into())), (11, None)]
+        );
     }
 
     #[test]

@@ -147,8 +147,16 @@ pub fn extract(rel: &str, text: &str, facts: &mut FileFacts) {
     // a client class and its subclasses live.
     let classes = super::py_classes::may_hold_client_classes(text);
     // A top-level class starts its line.
-    if classes && (text.starts_with("class ") || text.contains("\nclass ")) {
-        facts.arch.py_classes = super::py_classes::classes(&tops, src);
+    if text.starts_with("class ") || text.contains("\nclass ") {
+        if classes {
+            facts.arch.py_classes = super::py_classes::classes(&tops, src);
+        } else {
+            // Class-based views built from bases in other modules (`py_views`).
+            facts.arch.py_plain_classes = super::py_views::plain_classes(&tops, src);
+        }
+    }
+    if super::py_views::mentions_view_decorator(text) {
+        super::py_views::decorated_views(tree.root_node(), src, &mut facts.arch);
     }
     super::py_classes::uses(&tops, text, classes, &mut facts.arch);
     // Servers that route by hand (`async def app(scope, receive, send)`), read in any file.

@@ -21,6 +21,7 @@ pub mod helm;
 pub mod ini;
 pub mod moleculer;
 pub mod openapi;
+pub mod py_views;
 pub mod pyctor;
 pub mod python;
 pub mod routes;

@@ -1616,6 +1616,14 @@ pub fn resolve(ctx: &Ctx, out: &mut ArchOut) -> Endpoints {
             } else if route.framework == "django" && route.methods == ["ANY"] {
                 let methods = super::drf::view_methods(ctx, i, route.handler.as_deref().unwrap_or(""));
                 vec![(methods, String::new())]
+            } else if f.file.lang == Lang::Python
+                && route.methods == ["ANY"]
+                && matches!(framework.as_str(), "aiohttp" | "starlette")
+            {
+                // A class-based view (`add_view`, `@routes.view`, Starlette's `Route` to an
+                // `HTTPEndpoint`): the handlers its class defines.
+                let methods = route.handler.as_deref().and_then(|h| super::py_views::methods(ctx, i, h));
+                vec![(methods.unwrap_or_else(|| route.methods.clone()), String::new())]
             } else {
                 // A route object spreading one that gives no method (no route options) is no route.
                 let methods = spread_methods(ctx, i, &route.methods);
