@@ -92,6 +92,7 @@ const EXTRACTOR_SOURCES: &[&str] = &[
     include_str!("lang/py_classes.rs"),
     include_str!("lang/py_connexion.rs"),
     include_str!("lang/py_ctor.rs"),
+    include_str!("lang/py_docs_urls.rs"),
     include_str!("lang/py_envlib.rs"),
     include_str!("lang/py_firestore.rs"),
     include_str!("lang/py_graphql.rs"),

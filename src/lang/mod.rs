@@ -18,6 +18,7 @@ pub mod py_celery;
 pub mod py_classes;
 pub mod py_connexion;
 pub mod py_ctor;
+pub mod py_docs_urls;
 pub mod py_envlib;
 pub mod py_firestore;
 pub mod py_graphql;

@@ -907,7 +907,8 @@ impl<'t> Collector<'t> {
             }
         };
         let Some(path) = path else { return };
-        let path = template(path, src);
+        // `@app.get(app.swagger_ui_oauth2_redirect_url)`: a FastAPI documentation URL.
+        let path = super::py_docs_urls::path(path, router, src).unwrap_or_else(|| template(path, src));
         // `@mock.patch("saleor.core.utils.fetch")` patches a dotted Python name: no route.
         if arch::literal_of(&path).is_some_and(|p| is_dotted_name(&p)) {
             return;
