@@ -147,7 +147,7 @@ fn route_object_router(obj: Node, router: &str, src: &[u8], facts: &mut ArchFact
 }
 
 /// The route arrays a module declares at its top level (see the module's documentation),
-/// each a hapi router, and its route objects ([`route_object_router`]). Asked for files
+/// each a hapi router, and its route objects (`route_object_router`). Asked for files
 /// whose text has `handler`.
 pub fn route_arrays(root: Node, src: &[u8], facts: &mut ArchFacts) {
     for top in named(root) {
