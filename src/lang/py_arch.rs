@@ -3303,6 +3303,19 @@ pub fn url_builders(root: Node, text: &str, imported: &[&str], facts: &mut ArchF
     }
 }
 
+/// The index among a function's `params` of the plain, typed or defaulted parameter `name`.
+pub fn param_position(params: &[Node], name: &str, src: &[u8]) -> Option<usize> {
+    params.iter().position(|p| {
+        let id = match p.kind_name() {
+            "identifier" => Some(*p),
+            "typed_parameter" => p.named_child(0),
+            "default_parameter" | "typed_default_parameter" => p.field("name"),
+            _ => None,
+        };
+        id.is_some_and(|i| i.kind_name() == "identifier" && query::text(i, src) == name)
+    })
+}
+
 /// The module-level function around `at` and the index of its parameter `name`
 /// (positions before it all plain parameters, no splat), as its callers write it.
 fn module_fn_param<'t>(
@@ -3321,15 +3334,7 @@ fn module_fn_param<'t>(
         return None;
     }
     let params = named(func.field("parameters")?);
-    let index = params.iter().position(|p| {
-        let id = match p.kind_name() {
-            "identifier" => Some(*p),
-            "typed_parameter" => p.named_child(0),
-            "default_parameter" | "typed_default_parameter" => p.field("name"),
-            _ => None,
-        };
-        id.is_some_and(|i| i.kind_name() == "identifier" && query::text(i, src) == name)
-    })?;
+    let index = param_position(&params, name, src)?;
     // A splat before the URL makes positions unknown.
     if params[..index].iter().any(|p| {
         !matches!(p.kind_name(), "identifier" | "typed_parameter" | "default_parameter" | "typed_default_parameter")

@@ -104,15 +104,7 @@ fn module_values<'t>(at: Node<'t>, name: &str, src: &[u8]) -> Vec<Node<'t>> {
 fn passed_apps<'t>(func: Node<'t>, param: &str, src: &[u8]) -> Option<Vec<Node<'t>>> {
     let name = query::text(func.field("name")?, src);
     let params: Vec<Node> = named(func.field("parameters")?);
-    let index = params.iter().position(|p| {
-        let id = match p.kind_name() {
-            "identifier" => Some(*p),
-            "typed_parameter" => p.named_child(0),
-            "default_parameter" | "typed_default_parameter" => p.field("name"),
-            _ => None,
-        };
-        id.is_some_and(|i| query::text(i, src) == param)
-    })?;
+    let index = super::py_arch::param_position(&params, param, src)?;
     let root = query::ancestors(func, 256).find(|a| a.kind_name() == "module")?;
     // The function is defined at the module's top level (possibly decorated).
     if func.parent().is_none_or(|p| p != root && p.parent().is_none_or(|q| q != root)) {

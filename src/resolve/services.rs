@@ -1370,15 +1370,7 @@ pub(super) fn python_libraries(project: &Project, s: &mut Services, links: &[sup
         }
         let mut users = BTreeSet::new();
         let mut own = false;
-        for l in links.iter().filter(|l| !l.flags.contains(crate::model::Flags::TYPE_ONLY)) {
-            let super::Target::Module(to) = l.to else { continue };
-            let from = project.rel(l.from);
-            if !is_under(project.rel(to), top) || is_under(from, top) {
-                continue;
-            }
-            if crate::lang::is_test_path(from, project.files[l.from].file.lang) {
-                continue;
-            }
+        for from in importers(project, links, top) {
             match owner_of(&s.list, from) {
                 Some(o) if o != root => {
                     users.insert(o);
@@ -1398,6 +1390,17 @@ pub(super) fn python_libraries(project: &Project, s: &mut Services, links: &[sup
     }
 }
 
+/// The files outside `root` whose runtime, non-test code imports a module under it (one
+/// entry per import link).
+fn importers<'p>(project: &'p Project, links: &'p [super::Link], root: &'p str) -> impl Iterator<Item = &'p str> {
+    links.iter().filter(|l| !l.flags.contains(crate::model::Flags::TYPE_ONLY)).filter_map(move |l| {
+        let super::Target::Module(to) = l.to else { return None };
+        let from = project.rel(l.from);
+        let inside = is_under(project.rel(to), root) && !is_under(from, root);
+        (inside && !crate::lang::is_test_path(from, project.files[l.from].file.lang)).then_some(from)
+    })
+}
+
 /// The applications (of `apps`) whose code imports the library at `root`, sorted; `None`
 /// while an importer's service is not known yet (a library not placed) or is no
 /// application (the root package's own code).
@@ -1409,15 +1412,7 @@ fn library_users(
     apps: &[usize],
 ) -> Option<Vec<usize>> {
     let mut users = BTreeSet::new();
-    for l in links.iter().filter(|l| !l.flags.contains(crate::model::Flags::TYPE_ONLY)) {
-        let super::Target::Module(to) = l.to else { continue };
-        let from = project.rel(l.from);
-        if !is_under(project.rel(to), root) || is_under(from, root) {
-            continue;
-        }
-        if crate::lang::is_test_path(from, project.files[l.from].file.lang) {
-            continue;
-        }
+    for from in importers(project, links, root) {
         match owner_of(&s.list, from) {
             Some(o) if apps.contains(&o) => users.insert(o),
             _ => return None,
